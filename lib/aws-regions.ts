@@ -1,0 +1,66 @@
+/**
+ * Facts about AWS regions the program needs: which regions exist (to reject a typo before anything is
+ * created), where they are (Cloudflare pools steer by latitude/longitude), the Cloudflare health-check
+ * region nearest to each, and which regions can run Route53 health checkers.
+ */
+
+/** Cloudflare load-balancer check regions (LoadBalancerPool.checkRegions). */
+export type CloudflareCheckRegion =
+  | "WNAM" | "ENAM" | "WEU" | "EEU" | "NSAM" | "SSAM" | "OC" | "ME" | "NAF" | "SAF" | "SAS" | "SEAS" | "NEAS";
+
+export interface AwsRegionFacts {
+  /** City the region is in, for humans. */
+  city: string;
+  latitude: number;
+  longitude: number;
+  cloudflareCheckRegion: CloudflareCheckRegion;
+}
+
+/** Commercial AWS regions (aws partition). */
+export const awsRegions: Readonly<Record<string, AwsRegionFacts>> = {
+  "us-east-1": { city: "N. Virginia", latitude: 38.13, longitude: -78.45, cloudflareCheckRegion: "ENAM" },
+  "us-east-2": { city: "Ohio", latitude: 39.96, longitude: -83.0, cloudflareCheckRegion: "ENAM" },
+  "us-west-1": { city: "N. California", latitude: 37.35, longitude: -121.96, cloudflareCheckRegion: "WNAM" },
+  "us-west-2": { city: "Oregon", latitude: 46.15, longitude: -123.88, cloudflareCheckRegion: "WNAM" },
+  "ca-central-1": { city: "Montreal", latitude: 45.5, longitude: -73.57, cloudflareCheckRegion: "ENAM" },
+  "ca-west-1": { city: "Calgary", latitude: 51.05, longitude: -114.07, cloudflareCheckRegion: "WNAM" },
+  "mx-central-1": { city: "Queretaro", latitude: 20.59, longitude: -100.39, cloudflareCheckRegion: "WNAM" },
+  "sa-east-1": { city: "Sao Paulo", latitude: -23.55, longitude: -46.63, cloudflareCheckRegion: "SSAM" },
+  "eu-west-1": { city: "Ireland", latitude: 53.35, longitude: -6.26, cloudflareCheckRegion: "WEU" },
+  "eu-west-2": { city: "London", latitude: 51.51, longitude: -0.13, cloudflareCheckRegion: "WEU" },
+  "eu-west-3": { city: "Paris", latitude: 48.86, longitude: 2.35, cloudflareCheckRegion: "WEU" },
+  "eu-central-1": { city: "Frankfurt", latitude: 50.11, longitude: 8.68, cloudflareCheckRegion: "WEU" },
+  "eu-central-2": { city: "Zurich", latitude: 47.37, longitude: 8.54, cloudflareCheckRegion: "WEU" },
+  "eu-south-1": { city: "Milan", latitude: 45.46, longitude: 9.19, cloudflareCheckRegion: "WEU" },
+  "eu-south-2": { city: "Spain", latitude: 41.65, longitude: -0.88, cloudflareCheckRegion: "WEU" },
+  "eu-north-1": { city: "Stockholm", latitude: 59.33, longitude: 18.07, cloudflareCheckRegion: "EEU" },
+  "il-central-1": { city: "Tel Aviv", latitude: 32.09, longitude: 34.78, cloudflareCheckRegion: "ME" },
+  "me-south-1": { city: "Bahrain", latitude: 26.07, longitude: 50.56, cloudflareCheckRegion: "ME" },
+  "me-central-1": { city: "UAE", latitude: 24.45, longitude: 54.38, cloudflareCheckRegion: "ME" },
+  "af-south-1": { city: "Cape Town", latitude: -33.92, longitude: 18.42, cloudflareCheckRegion: "SAF" },
+  "ap-south-1": { city: "Mumbai", latitude: 19.08, longitude: 72.88, cloudflareCheckRegion: "SAS" },
+  "ap-south-2": { city: "Hyderabad", latitude: 17.39, longitude: 78.49, cloudflareCheckRegion: "SAS" },
+  "ap-east-1": { city: "Hong Kong", latitude: 22.32, longitude: 114.17, cloudflareCheckRegion: "SEAS" },
+  "ap-east-2": { city: "Taipei", latitude: 25.03, longitude: 121.57, cloudflareCheckRegion: "NEAS" },
+  "ap-southeast-1": { city: "Singapore", latitude: 1.35, longitude: 103.82, cloudflareCheckRegion: "SEAS" },
+  "ap-southeast-2": { city: "Sydney", latitude: -33.87, longitude: 151.21, cloudflareCheckRegion: "OC" },
+  "ap-southeast-3": { city: "Jakarta", latitude: -6.21, longitude: 106.85, cloudflareCheckRegion: "SEAS" },
+  "ap-southeast-4": { city: "Melbourne", latitude: -37.81, longitude: 144.96, cloudflareCheckRegion: "OC" },
+  "ap-southeast-5": { city: "Malaysia", latitude: 3.14, longitude: 101.69, cloudflareCheckRegion: "SEAS" },
+  "ap-southeast-6": { city: "New Zealand", latitude: -36.85, longitude: 174.76, cloudflareCheckRegion: "OC" },
+  "ap-southeast-7": { city: "Thailand", latitude: 13.76, longitude: 100.5, cloudflareCheckRegion: "SEAS" },
+  "ap-northeast-1": { city: "Tokyo", latitude: 35.68, longitude: 139.69, cloudflareCheckRegion: "NEAS" },
+  "ap-northeast-2": { city: "Seoul", latitude: 37.57, longitude: 126.98, cloudflareCheckRegion: "NEAS" },
+  "ap-northeast-3": { city: "Osaka", latitude: 34.69, longitude: 135.5, cloudflareCheckRegion: "NEAS" },
+};
+
+export const awsRegionNames = Object.keys(awsRegions);
+
+/**
+ * Regions that run Route53 health checkers (HealthCheck.regions). At least three must be given.
+ * Most AWS regions, ap-south-1 (Mumbai) among them, are not in this list.
+ */
+export const route53HealthCheckerRegions = [
+  "us-east-1", "us-west-1", "us-west-2", "eu-west-1",
+  "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1",
+] as const;

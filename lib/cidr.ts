@@ -1,0 +1,62 @@
+/** IPv4 CIDR arithmetic for laying out a VPC's subnets. */
+
+export interface Cidr {
+  /** Network address as an unsigned 32-bit number. */
+  base: number;
+  prefix: number;
+}
+
+/** Parses `a.b.c.d/n`; undefined if malformed or if host bits are set (10.0.0.1/16). */
+export function parseCidr(text: string): Cidr | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
+  if (!match) return undefined;
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+  const base = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+  if ((base & ~maskOf(prefix)) >>> 0 !== 0) return undefined;
+  return { base, prefix };
+}
+
+export function formatCidr({ base, prefix }: Cidr): string {
+  return `${base >>> 24}.${(base >>> 16) & 255}.${(base >>> 8) & 255}.${base & 255}/${prefix}`;
+}
+
+function maskOf(prefix: number): number {
+  return prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
+}
+
+/** The `index`-th block of size /`prefix` inside `parent`. */
+function block(parent: Cidr, prefix: number, index: number): Cidr {
+  const size = 2 ** (32 - prefix);
+  return { base: (parent.base + index * size) >>> 0, prefix };
+}
+
+export interface SubnetLayout {
+  /** One per AZ, in AZ order: system nodes, egress nodes, Redis. Half of the VPC. */
+  private: string[];
+  /** One per AZ: SFU and TURN nodes with public IPs, NAT gateways, load balancers. A quarter of the VPC. */
+  public: string[];
+}
+
+/**
+ * Splits a VPC CIDR for `azCount` availability zones: the first half into equal private subnets, the
+ * third quarter into equal public subnets, the last quarter left free for growth. Pods take VPC IPs
+ * (VPC CNI), so the private side, where most pods run, gets the most room.
+ */
+export function layoutSubnets(vpcCidr: string, azCount: number): SubnetLayout {
+  const vpc = parseCidr(vpcCidr);
+  if (!vpc) throw new Error(`not an IPv4 CIDR block: ${vpcCidr}`);
+  if (!Number.isInteger(azCount) || azCount < 1) throw new Error(`azCount must be a positive integer, got ${azCount}`);
+  const slotBits = Math.ceil(Math.log2(azCount));
+  const privatePrefix = vpc.prefix + 1 + slotBits;
+  const publicPrefix = vpc.prefix + 2 + slotBits;
+  if (publicPrefix > 28) throw new Error(`${vpcCidr} is too small for ${azCount} availability zones`);
+  const privateHalf = block(vpc, vpc.prefix + 1, 0);
+  const publicQuarter = block(vpc, vpc.prefix + 2, 2);
+  const azs = [...Array(azCount).keys()];
+  return {
+    private: azs.map((i) => formatCidr(block(privateHalf, privatePrefix, i))),
+    public: azs.map((i) => formatCidr(block(publicQuarter, publicPrefix, i))),
+  };
+}

@@ -1,0 +1,328 @@
+/**
+ * The stack configuration: one schema per stack role, read once, validated before any resource exists.
+ *
+ * This is the only module that reads Pulumi config. Components receive the plain, typed settings it
+ * returns. A bad value stops the program with one line that names the key, says what is expected and
+ * shows what was given: `<key>: <what is wrong>, got <value>`. It is a `pulumi.RunError`, so
+ * `pulumi up` prints that line without a stack trace, and the plan command prints it as `error: ...`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { awsRegionNames, route53HealthCheckerRegions } from "../lib/aws-regions";
+import { parseCidr } from "../lib/cidr";
+import { versions } from "../lib/versions";
+
+/** The Pulumi project name; config keys of this program are `livekit-platform:<key>`. */
+export const PROJECT = "livekit-platform";
+
+/** A stack configuration value that the program cannot run with. */
+export class ConfigError extends pulumi.RunError {
+  constructor(readonly key: string, readonly problem: string, readonly value: unknown) {
+    super(`${key}: ${problem}, got ${describeValue(value)}`);
+    this.name = "ConfigError";
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  return JSON.stringify(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+// ---------------------------------------------------------------------------------------------
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+const domain = z
+  .string({ error: "must be a domain name such as livekit.example.com" })
+  .regex(DOMAIN, { error: "must be a lowercase domain name such as livekit.example.com" });
+
+const dnsLabel = z
+  .string({ error: "must be a DNS label (lowercase letters, digits and hyphens)" })
+  .regex(DNS_LABEL, { error: "must be a DNS label (lowercase letters, digits and hyphens, at most 63)" });
+
+const awsRegion = z.enum(awsRegionNames as [string, ...string[]], {
+  error: "unknown AWS region, expected one such as ap-south-1 or ap-southeast-1",
+});
+
+const integer = (min: number, max: number, what: string) =>
+  z
+    .number({ error: `must be ${what}` })
+    .int({ error: `must be ${what}` })
+    .min(min, { error: `must be ${what}` })
+    .max(max, { error: `must be ${what}` });
+
+const positiveInt = integer(1, 100_000, "a positive integer");
+const port = integer(1, 65535, "a port number (1-65535)");
+
+const ipv4Cidr = (minPrefix: number, maxPrefix: number) =>
+  z.string({ error: "must be an IPv4 CIDR block" }).refine(
+    (value) => {
+      const cidr = parseCidr(value);
+      return cidr !== undefined && cidr.prefix >= minPrefix && cidr.prefix <= maxPrefix;
+    },
+    { error: `must be an IPv4 CIDR block from /${minPrefix} to /${maxPrefix}, such as 10.20.0.0/16` },
+  );
+
+const portRange = z
+  .strictObject({ start: port, end: port })
+  .refine((r) => r.start <= r.end, { error: "start must not exceed end" });
+
+const instanceType = z
+  .string({ error: "must be an EC2 instance type such as c6i.2xlarge" })
+  .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type such as c6i.2xlarge" });
+
+const nodeGroup = (defaults: { instanceType: string; min: number; max: number }) =>
+  z
+    .strictObject({
+      instanceType: instanceType.default(defaults.instanceType),
+      min: positiveInt.default(defaults.min),
+      max: positiveInt.default(defaults.max),
+    })
+    .prefault({})
+    .superRefine((group, ctx) => {
+      if (group.min > group.max) {
+        ctx.addIssue({ code: "custom", path: ["min"], input: group.min, message: `must not exceed max (${group.max})` });
+      }
+    });
+
+const vpcId = z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: "must be a VPC id such as vpc-0abc12345def67890" });
+const subnetIds = z
+  .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: "must be a subnet id such as subnet-0abc1234" }), {
+    error: "must be a list of subnet ids",
+  })
+  .min(2, { error: "must list subnets in at least two availability zones" });
+
+const dnsProvider = z.enum(["route53", "cloudflare"], {
+  error: 'unknown DNS provider, expected "route53" or "cloudflare"',
+});
+
+/** Where the region's own hostnames live; the global stack uses the same zone. */
+const dnsZone = z.strictObject({
+  provider: dnsProvider.default("route53"),
+  /** Route53 hosted zone id, or Cloudflare zone id, of the zone that holds `domain`. */
+  zoneId: z.string({ error: "must be the id of the DNS zone that holds the domain" }).min(1),
+  /** Cloudflare account id (32 hex characters); required with provider cloudflare. */
+  cloudflareAccountId: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, { error: "must be a Cloudflare account id (32 hex characters)" })
+    .optional(),
+});
+
+function requireCloudflareAccount(dns: z.infer<typeof dnsZone>, ctx: z.RefinementCtx, path: (string | number)[]) {
+  if (dns.provider === "cloudflare" && dns.cloudflareAccountId === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...path, "cloudflareAccountId"],
+      input: undefined,
+      message: "is required when dns.provider is cloudflare",
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Region stacks
+// ---------------------------------------------------------------------------------------------
+
+const regionSchema = z
+  .strictObject({
+    role: z.literal("region"),
+    awsRegion,
+    domain,
+    /** Names this region in hostnames: `<regionLabel>.<domain>`, `turn-<regionLabel>.<domain>`. */
+    regionLabel: dnsLabel,
+    network: z
+      .strictObject({
+        /** VPC CIDR; split into private subnets (first half) and public subnets (third quarter). */
+        cidr: ipv4Cidr(16, 20).default("10.0.0.0/16"),
+        availabilityZones: integer(2, 4, "an integer from 2 to 4").default(3),
+        /** One NAT gateway per AZ survives an AZ outage; one in total is cheaper. */
+        natGateways: z.enum(["perAz", "single"], { error: 'must be "perAz" or "single"' }).default("perAz"),
+        /** Use an existing VPC instead of creating one. */
+        existingVpc: z
+          .strictObject({ vpcId, publicSubnetIds: subnetIds, privateSubnetIds: subnetIds })
+          .optional(),
+      })
+      .prefault({}),
+    cluster: z
+      .strictObject({
+        kubernetesVersion: z
+          .string()
+          .regex(/^1\.\d{2}$/, { error: 'must be a Kubernetes minor version such as "1.35"' })
+          .default(versions.kubernetes),
+        /** Who may reach the Kubernetes API endpoint. */
+        publicAccessCidrs: z.array(ipv4Cidr(0, 32)).min(1).default(["0.0.0.0/0"]),
+        /** Cluster add-ons, Karpenter, monitoring: private subnets. */
+        systemNodes: nodeGroup({ instanceType: "m6i.xlarge", min: 2, max: 6 }),
+        /** LiveKit SFU nodes: public subnets, one LiveKit pod per node. */
+        sfuNodes: nodeGroup({ instanceType: "c6i.2xlarge", min: 2, max: 8 }),
+      })
+      .prefault({}),
+    rtc: z
+      .strictObject({
+        /** ICE/UDP ports LiveKit binds on the node (two per participant). */
+        udpPortRange: portRange.default({ start: 50000, end: 60000 }),
+        /** ICE/TCP fallback port. */
+        tcpPort: port.default(7881),
+      })
+      .prefault({}),
+    turn: z
+      .strictObject({
+        /** Coturn relay ports; must not overlap rtc.udpPortRange (both bind the node's host network). */
+        relayPortRange: portRange.default({ start: 40000, end: 49999 }),
+      })
+      .prefault({}),
+    dns: dnsZone,
+  })
+  .superRefine((cfg, ctx) => {
+    const sfu = cfg.rtc.udpPortRange;
+    const relay = cfg.turn.relayPortRange;
+    if (relay.start <= sfu.end && sfu.start <= relay.end) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["turn", "relayPortRange"],
+        input: relay,
+        message: `overlaps rtc.udpPortRange ${sfu.start}-${sfu.end}; Coturn and LiveKit share the node's host network`,
+      });
+    }
+    requireCloudflareAccount(cfg.dns, ctx, ["dns"]);
+  });
+
+export type RegionStackConfig = z.infer<typeof regionSchema> & { stackName: string };
+
+// ---------------------------------------------------------------------------------------------
+// The global stack
+// ---------------------------------------------------------------------------------------------
+
+const globalSchema = z
+  .strictObject({
+    role: z.literal("global"),
+    /** Region of the AWS provider; Route53 itself is global. */
+    awsRegion,
+    /** Users connect to wss://<domain>; DNS sends them to the nearest healthy region. */
+    domain,
+    dns: dnsZone
+      .extend({
+        healthCheck: z
+          .strictObject({
+            checkerRegions: z
+              .array(
+                z.enum(route53HealthCheckerRegions, {
+                  error: `not a Route53 health-checker region, expected one of ${route53HealthCheckerRegions.join(", ")}`,
+                }),
+              )
+              .min(3, { error: "must list at least three Route53 health-checker regions" })
+              .default(["ap-southeast-1", "ap-northeast-1", "eu-west-1"]),
+            failureThreshold: integer(1, 10, "an integer from 1 to 10").default(3),
+            requestInterval: z
+              .union([z.literal(10), z.literal(30)], { error: "must be 10 or 30 (seconds)" })
+              .default(30),
+          })
+          .prefault({}),
+        cloudflareSteering: z
+          .enum(["dynamic_latency", "proximity"], { error: 'must be "dynamic_latency" or "proximity"' })
+          .default("dynamic_latency"),
+      }),
+    /** Where the region stacks' outputs are read from. */
+    stackReferences: z
+      .strictObject({
+        /** `organization` on a self-managed backend; your org on Pulumi Cloud. */
+        organization: z.string().min(1).default("organization"),
+        project: z.string().min(1).default(PROJECT),
+      })
+      .prefault({}),
+  })
+  .superRefine((cfg, ctx) => requireCloudflareAccount(cfg.dns, ctx, ["dns"]));
+
+export type GlobalStackConfig = z.infer<typeof globalSchema> & { stackName: string };
+export type StackConfig = RegionStackConfig | GlobalStackConfig;
+export type StackRole = StackConfig["role"];
+
+// ---------------------------------------------------------------------------------------------
+// Reading and reporting
+// ---------------------------------------------------------------------------------------------
+
+/** Config keys outside this project's namespace that the program reads, by schema field. */
+const foreignKeys: Record<string, string> = { awsRegion: "aws:region" };
+
+/** The config key (with path) a schema path refers to, as the user writes it in the stack file. */
+function configKey(path: readonly PropertyKey[]): string {
+  const [head, ...rest] = path.map(String);
+  if (head === undefined) return `${PROJECT}:<config>`;
+  let key = foreignKeys[head] ?? `${PROJECT}:${head}`;
+  for (const part of rest) key += /^\d+$/.test(part) ? `[${part}]` : `.${part}`;
+  return key;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value: unknown = root;
+  for (const part of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
+}
+
+function toConfigError(issue: z.core.$ZodIssue, raw: unknown): ConfigError {
+  if (issue.code === "unrecognized_keys") {
+    const path = [...issue.path, issue.keys[0]];
+    return new ConfigError(configKey(path), "is not a setting this stack reads (a typo?)", valueAt(raw, path));
+  }
+  const value = "input" in issue ? issue.input : valueAt(raw, issue.path);
+  const problem = value === undefined && issue.code === "invalid_type" ? "is required" : issue.message;
+  return new ConfigError(configKey(issue.path), problem, value);
+}
+
+/** Pulumi passes structured config as JSON text and scalars as strings. */
+function decodeConfigValue(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/**
+ * Validates a stack's raw config (`{"aws:region": "ap-south-1", "livekit-platform:network": "{...}"}`,
+ * as Pulumi hands it to the program) and returns typed settings, or throws a ConfigError.
+ */
+export function parseStackConfig(rawConfig: Record<string, string>, stackName: string): StackConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, text] of Object.entries(rawConfig)) {
+    const [namespace, name] = splitKey(key);
+    if (namespace === PROJECT) raw[name] = decodeConfigValue(text);
+  }
+  const region = rawConfig["aws:region"];
+  if (region !== undefined) raw.awsRegion = region;
+
+  const role = raw.role;
+  if (role !== "region" && role !== "global") {
+    throw new ConfigError(
+      configKey(["role"]),
+      role === undefined ? 'is required, expected "region" or "global"' : 'unknown stack role, expected "region" or "global"',
+      role,
+    );
+  }
+  if (role === "region" && raw.regionLabel === undefined) raw.regionLabel = stackName;
+
+  const schema = role === "region" ? regionSchema : globalSchema;
+  const result = schema.safeParse(raw, { reportInput: true });
+  if (!result.success) throw toConfigError(result.error.issues[0], raw);
+  return { ...result.data, stackName } as StackConfig;
+}
+
+function splitKey(key: string): [string, string] {
+  const colon = key.indexOf(":");
+  return colon < 0 ? [PROJECT, key] : [key.slice(0, colon), key.slice(colon + 1)];
+}
+
+/** Reads this stack's config from the Pulumi runtime. Call once, at the start of the program. */
+export function loadStackConfig(): StackConfig {
+  return parseStackConfig(pulumi.runtime.allConfig(), pulumi.getStack());
+}

@@ -1,0 +1,126 @@
+/**
+ * The offline plan: `npm run plan -- --stack <name> [--out <dir>] [--show-secrets] [--stack-file <path>]`.
+ *
+ * Runs the real program (index.ts) under Pulumi's mocks with the stack's config and writes what it
+ * would create: no cloud account, no Pulumi CLI, no plugins. Contract: ../shared/design/plan-contract.md.
+ * Exit codes: 0 planned; 2 invalid stack configuration (one `error:` line on stderr); 1 anything else.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { findProjectRoot, readProjectName, readStackFile, stackFilePath } from "../stacks/stack-files";
+import { asReferencedStack, PlanResult, runProgram } from "./engine";
+import { formatPlan, writePlan } from "./plan-output";
+import { planInChildProcess } from "./plan-runner";
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_BAD_CONFIG = 2;
+
+interface PlanArgs {
+  stack: string;
+  out?: string;
+  showSecrets: boolean;
+  stackFile?: string;
+  /** Internal: print the raw result as JSON on stdout (how a plan feeds another plan's StackReferences). */
+  emitJson: boolean;
+}
+
+class UsageError extends Error {}
+
+/** A failure whose message is already the one line to print; `code` is the exit code. */
+export class PlanFailure extends Error {
+  constructor(message: string, readonly code: number) {
+    super(message);
+  }
+}
+
+function parseArgs(argv: string[]): PlanArgs {
+  const args: Partial<PlanArgs> = { showSecrets: false, emitJson: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === "--stack") args.stack = value();
+    else if (flag === "--out") args.out = value();
+    else if (flag === "--stack-file") args.stackFile = value();
+    else if (flag === "--show-secrets") args.showSecrets = true;
+    else if (flag === "--emit-json") args.emitJson = true;
+    else throw new UsageError(`unknown argument ${flag}`);
+  }
+  if (!args.stack) throw new UsageError("--stack <name> is required");
+  return args as PlanArgs;
+}
+
+/** Plans one stack in this process. Referenced stacks are planned in child processes. */
+export async function planStack(projectRoot: string, stack: string, stackFile?: string): Promise<PlanResult> {
+  const file = stackFile ? path.resolve(stackFile) : stackFilePath(projectRoot, stack);
+  if (!fs.existsSync(file)) {
+    throw new PlanFailure(`${path.relative(process.cwd(), file) || file}: no such stack file for stack "${stack}"`, EXIT_BAD_CONFIG);
+  }
+  const { config, secretKeys } = readStackFile(file, stack);
+  const project = readProjectName(projectRoot);
+  return runProgram(() => require(path.join(projectRoot, "index.ts")), {
+    project,
+    stack,
+    config,
+    secretKeys,
+    resolveStackReference: async (name) => {
+      const [, refProject, refStack] = name.split("/");
+      if (refProject !== project || !fs.existsSync(stackFilePath(projectRoot, refStack))) return undefined;
+      const child = await planInChildProcess(projectRoot, refStack);
+      if (child.code !== EXIT_OK) {
+        throw new PlanFailure(`stack ${refStack}: ${child.stderr.trim().replace(/^error: /, "")}`, child.code);
+      }
+      return asReferencedStack(child.result!);
+    },
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: PlanArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\nusage: npm run plan -- --stack <name> [--out <dir>] [--show-secrets] [--stack-file <path>]\n`);
+    return EXIT_FAILED;
+  }
+  const projectRoot = findProjectRoot(__dirname);
+  const started = Date.now();
+  const result = await planStack(projectRoot, args.stack, args.stackFile);
+  if (args.emitJson) {
+    process.stdout.write(JSON.stringify(result));
+    return EXIT_OK;
+  }
+  const out = path.resolve(args.out ?? path.join(projectRoot, ".plan", args.stack));
+  writePlan(result, out, args.showSecrets);
+  process.stdout.write(`${formatPlan(result, args.showSecrets)}\n\n`);
+  process.stdout.write(`Planned in ${((Date.now() - started) / 1000).toFixed(1)} s; written to ${path.relative(process.cwd(), out) || "."}/\n`);
+  return EXIT_OK;
+}
+
+/** One line for the user: config mistakes exit 2, everything else 1. */
+function report(error: unknown): number {
+  const e = error as Error & { code?: number };
+  if (e instanceof PlanFailure) {
+    process.stderr.write(`error: ${e.message}\n`);
+    return e.code;
+  }
+  if (e?.name === "ConfigError") {
+    process.stderr.write(`error: ${e.message}\n`);
+    return EXIT_BAD_CONFIG;
+  }
+  process.stderr.write(`error: ${e?.stack ?? String(e)}\n`);
+  return EXIT_FAILED;
+}
+
+if (require.main === module) {
+  // A failure inside an Output's apply surfaces as an unhandled rejection, not as main's rejection.
+  process.on("unhandledRejection", (e) => process.exit(report(e)));
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => process.exit(report(e)),
+  );
+}
