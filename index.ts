@@ -1,12 +1,13 @@
 /**
  * Entry point. Pulumi calls the exported function and takes what it returns as the stack's outputs.
- * The stack's config says which role it plays: a region, or the global routing layer.
+ * The stack's config says which role it plays: a region, or the global routing layer. The config is
+ * validated first, so a mistake stops the program before anything is registered (and before the
+ * heavier provider SDKs are even loaded).
  */
 import { loadStackConfig } from "./stacks/config";
-import { globalStack } from "./stacks/global";
-import { regionStack } from "./stacks/region";
 
 export = async () => {
   const config = loadStackConfig();
-  return config.role === "region" ? regionStack(config) : globalStack(config);
+  if (config.role === "region") return (await import("./stacks/region")).regionStack(config);
+  return (await import("./stacks/global")).globalStack(config);
 };

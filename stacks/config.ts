@@ -271,7 +271,7 @@ function toConfigError(issue: z.core.$ZodIssue, raw: unknown): ConfigError {
     return new ConfigError(configKey(path), "is not a setting this stack reads (a typo?)", valueAt(raw, path));
   }
   const value = "input" in issue ? issue.input : valueAt(raw, issue.path);
-  const problem = value === undefined && issue.code === "invalid_type" ? "is required" : issue.message;
+  const problem = value === undefined && issue.code !== "custom" ? "is required" : issue.message;
   return new ConfigError(configKey(issue.path), problem, value);
 }
 

@@ -1,0 +1,53 @@
+/**
+ * Test helpers around the one mock engine (tools/engine.ts) that the plan command uses too.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { stringify } from "yaml";
+import { PlanResult, runProgram } from "../../tools/engine";
+import { findProjectRoot, readProjectName, readStackFile, stackFilePath } from "../../stacks/stack-files";
+import { planInChildProcess } from "../../tools/plan-runner";
+
+export const projectRoot = findProjectRoot(__dirname);
+export const projectName = readProjectName(projectRoot);
+
+/** Runs a piece of program (components built inside `program`) under the mocks, as a region stack would. */
+export function runComponents(program: () => unknown, config: Record<string, string> = { "aws:region": "ap-south-1" }): Promise<PlanResult> {
+  return runProgram(async () => {
+    program();
+    return {};
+  }, { project: projectName, stack: "test", config });
+}
+
+/** The raw config of a shipped stack file, with `overrides` (config key -> value) applied. */
+export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {
+  const { config } = readStackFile(stackFilePath(projectRoot, stack), stack);
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) delete config[key];
+    else config[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return config;
+}
+
+/** Runs the real program (index.ts) in this process for a shipped stack, optionally with overrides. */
+export function runStack(stack: string, overrides: Record<string, unknown> = {}): Promise<PlanResult> {
+  return runProgram(() => require(path.join(projectRoot, "index.ts")), {
+    project: projectName,
+    stack,
+    config: stackConfig(stack, overrides),
+  });
+}
+
+/** Writes a stack file with the given `config:` map into a fresh temp dir; returns its path. */
+export function writeTempStackFile(stack: string, config: Record<string, unknown>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-stack-"));
+  const file = path.join(dir, `Pulumi.${stack}.yaml`);
+  fs.writeFileSync(file, stringify({ config }));
+  return file;
+}
+
+/** Runs `npm run plan`'s script in a child process, exactly as a user would (without npm's banner). */
+export function planCommand(stack: string, ...args: string[]) {
+  return planInChildProcess(projectRoot, stack, args);
+}
