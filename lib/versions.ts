@@ -6,17 +6,39 @@ export const versions = {
   /** EKS control plane; must be in EKS standard support (extended support costs 6x). */
   kubernetes: "1.35",
 
+  /**
+   * EKS managed add-ons, valid per Kubernetes minor (`aws eks describe-addon-versions --addon-name <name>
+   * --kubernetes-version <minor>`). Bump with `kubernetes`.
+   */
+  eksAddons: {
+    /** Listed for Kubernetes 1.31-1.35 in aws-quickstart/cdk-eks-blueprints' version map of this add-on. */
+    podIdentityAgent: "v1.3.10-eksbuild.2",
+  },
+
+  /**
+   * EKS optimized AL2023 AMI release for Karpenter nodes (an awslabs/amazon-eks-ami release tag; v20260714's
+   * release notes list Kubernetes 1.30-1.36). Pinned, so a new AMI rolls nodes only when bumped here.
+   */
+  karpenterNodeAmiAlias: "al2023@v20260714",
+
+  /** ElastiCache engine for the region's Redis (Valkey speaks the Redis protocol LiveKit uses). */
+  redis: { engine: "valkey", engineVersion: "8.2" },
+
   images: {
+    /** Newest release tag; lib/livekit-config.ts keys are checked against its source (strict config). */
     livekitServer: "livekit/livekit-server:v1.13.5",
-    livekitEgress: "livekit/egress:v1.12.0",
+    /** Newest release tag; lib/egress-config.ts keys are checked against its source (unknown keys are ignored). */
+    livekitEgress: "livekit/egress:v1.14.1",
     coturn: "coturn/coturn:4.17.0",
     /** Runs `lk perf load-test` from the load-test Job. */
     livekitCli: "livekit/livekit-cli:v2.18.2",
   },
 
   charts: {
+    /** charts/karpenter/Chart.yaml at aws/karpenter-provider-aws v1.14.1; the CRD chart moves in lockstep. */
     karpenter: { chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.14.1" },
     karpenterCrd: { chart: "oci://public.ecr.aws/karpenter/karpenter-crd", version: "1.14.1" },
+    /** aws/eks-charts stable/aws-load-balancer-controller 3.5.0 = controller v3.5.0 (its IAM policy is pinned to it). */
     awsLoadBalancerController: {
       chart: "aws-load-balancer-controller",
       repo: "https://aws.github.io/eks-charts",

@@ -1,0 +1,207 @@
+/**
+ * livekit-server's config.yaml, rendered from typed settings.
+ *
+ * livekit-server parses its config strictly (unknown keys stop it at startup), so every key here exists in
+ * the pinned release's config structs (see versions.images.livekitServer; the allowed-key lists in
+ * test/livekit-config.test.ts name the struct each key comes from). Only deprecated-free keys are used:
+ * `prometheus.port` rather than `prometheus_port`, `logging.level` rather than `log_level`, `redis.tls`
+ * rather than `redis.use_tls`.
+ *
+ * No secret is ever written into this file, so it can live in a ConfigMap:
+ * - API keys: `key_file` points at a file mounted from a Secret (livekit-server refuses a key file that
+ *   "others" can read, so mount it with mode 0600).
+ * - Coturn's shared secret: each `rtc.turn_servers` entry has `secret_file`, a file mounted from a Secret
+ *   (same permission rule); livekit-server mints short-lived TURN credentials from it.
+ * - Redis AUTH token: livekit-server reads it from the environment variable LIVEKIT_REDIS_PASSWORD_ENV.
+ */
+import { stringify } from "yaml";
+
+/** HTTP/WebSocket signalling port (`port`); the ALB forwards 443 to it and probes `GET /` on it. */
+export const LIVEKIT_HTTP_PORT = 7880;
+/** Prometheus metrics port (`prometheus.port`); open on the node's host network, scrape it from the VPC only. */
+export const LIVEKIT_METRICS_PORT = 6789;
+
+/** Coturn's plain TURN/STUN listener advertised to clients as `turn:<host>:3478?transport=udp`. */
+export const TURN_UDP_PORT = 3478;
+/** TURN over TLS as clients reach it: the NLB's TLS listener, advertised as `turns:<host>:443?transport=tcp`. */
+export const TURN_TLS_PORT = 443;
+
+/**
+ * Environment variable livekit-server reads the Redis password from (its `--redis-password` flag,
+ * cmd/server/main.go). Set it from the Redis AUTH token Secret with `valueFrom.secretKeyRef`.
+ */
+export const LIVEKIT_REDIS_PASSWORD_ENV = "REDIS_PASSWORD";
+
+/**
+ * Environment variable for the metrics basic-auth password (`prometheus.password`, through the generated
+ * `LIVEKIT_<PATH>` env flags). Only needed when `metricsBasicAuthUsername` is set: livekit-server enables
+ * basic auth only when both username and password are non-empty, and silently serves open metrics otherwise.
+ */
+export const LIVEKIT_METRICS_PASSWORD_ENV = "LIVEKIT_PROMETHEUS_PASSWORD";
+
+/**
+ * Where the Deployment mounts things, and the file names (ConfigMap/Secret data keys) inside each mount.
+ * Each is its own directory because each comes from its own volume.
+ */
+export const LIVEKIT_MOUNTS = {
+  /** ConfigMap holding this renderer's output; start the server with `--config <dir>/<file>`. */
+  config: { dir: "/etc/livekit/config", file: "config.yaml" },
+  /** Secret holding the API keys file (`<key>: <secret>` lines, see renderLiveKitKeyFile); defaultMode 0600. */
+  keys: { dir: "/etc/livekit/keys", file: "keys.yaml" },
+  /** Secret holding Coturn's shared secret (the same value as Coturn's static-auth-secret); defaultMode 0600. */
+  turnSecret: { dir: "/etc/livekit/turn", file: "secret" },
+} as const;
+
+/** Full path of the rendered config inside the pod. */
+export const LIVEKIT_CONFIG_PATH = `${LIVEKIT_MOUNTS.config.dir}/${LIVEKIT_MOUNTS.config.file}`;
+/** Full path of the API keys file inside the pod (rendered as `key_file`). */
+export const LIVEKIT_KEY_FILE_PATH = `${LIVEKIT_MOUNTS.keys.dir}/${LIVEKIT_MOUNTS.keys.file}`;
+/** Full path of Coturn's shared secret inside the pod (rendered as `rtc.turn_servers[].secret_file`). */
+export const LIVEKIT_TURN_SECRET_PATH = `${LIVEKIT_MOUNTS.turnSecret.dir}/${LIVEKIT_MOUNTS.turnSecret.file}`;
+
+/** Log levels livekit-server's logger accepts. */
+export type LiveKitLogLevel = "debug" | "info" | "warn" | "error";
+
+/** Room defaults; LiveKit applies them to rooms created without explicit settings. */
+export interface LiveKitRoomDefaults {
+  /** Create a room when the first participant joins (`room.auto_create`; LiveKit's default: true). */
+  autoCreate: boolean;
+  /** Seconds an empty room stays open before it is closed (`room.empty_timeout`; LiveKit's default: 300). */
+  emptyTimeoutSeconds: number;
+  /** Seconds a room stays open after the last participant leaves (`room.departure_timeout`; default: 20). */
+  departureTimeoutSeconds: number;
+  /** Participant cap per room; 0 means unlimited (`room.max_participants`). */
+  maxParticipants: number;
+  /**
+   * Codec mime types rooms may use, e.g. ["audio/opus", "video/VP8"] (`room.enabled_codecs`).
+   * Omit to keep the pinned server's own default list (which grows with new releases).
+   */
+  enabledCodecs?: readonly string[];
+}
+
+/** LiveKit's own room defaults (pkg/config/config.go DefaultConfig), for callers that have no opinion. */
+export const LIVEKIT_DEFAULT_ROOM: Readonly<LiveKitRoomDefaults> = {
+  autoCreate: true,
+  emptyTimeoutSeconds: 300,
+  departureTimeoutSeconds: 20,
+  maxParticipants: 0,
+};
+
+/** Everything that varies in livekit-server's config. No secret values: those are files and env vars. */
+export interface LiveKitServerConfigInput {
+  /** LiveKit region label of every node in this cluster (`region`), e.g. "mumbai". */
+  region: string;
+  /** WebRTC transport ports, bound on the node's host network. */
+  rtc: {
+    /** ICE/TCP port (`rtc.tcp_port`), e.g. 7881. */
+    tcpPort: number;
+    /** ICE/UDP port range (`rtc.port_range_start`/`port_range_end`), e.g. 50000-60000. */
+    portRange: { start: number; end: number };
+  };
+  /** Public hostname of this region's Coturn, `turn-<region>.<domain>`; must match its DNS record and TLS certificate. */
+  turnHost: string;
+  /** ElastiCache primary endpoint. TLS is always on; the password comes from LIVEKIT_REDIS_PASSWORD_ENV. */
+  redis: {
+    /** Primary endpoint hostname. */
+    host: string;
+    /** Primary endpoint port, usually 6379. */
+    port: number;
+  };
+  /** Room defaults; LIVEKIT_DEFAULT_ROOM holds LiveKit's own. */
+  room: LiveKitRoomDefaults;
+  /** Server logging (`logging.level`, `logging.json`). */
+  logging: { level: LiveKitLogLevel; json: boolean };
+  /**
+   * Username for basic auth on the metrics port (`prometheus.username`). When set, the Deployment must also
+   * set LIVEKIT_METRICS_PASSWORD_ENV from a Secret, and the PodMonitor must send the same credentials.
+   */
+  metricsBasicAuthUsername?: string;
+}
+
+/** Returns livekit-server's config.yaml. Deterministic: same input, same bytes. */
+export function renderLiveKitServerConfig(input: LiveKitServerConfigInput): string {
+  const { rtc, room } = input;
+  checkPort("rtc.tcpPort", rtc.tcpPort);
+  checkPort("rtc.portRange.start", rtc.portRange.start);
+  checkPort("rtc.portRange.end", rtc.portRange.end);
+  if (rtc.portRange.start > rtc.portRange.end) {
+    throw new Error(`rtc.portRange: start ${rtc.portRange.start} is after end ${rtc.portRange.end}`);
+  }
+  checkPort("redis.port", input.redis.port);
+  checkCount("room.emptyTimeoutSeconds", room.emptyTimeoutSeconds);
+  checkCount("room.departureTimeoutSeconds", room.departureTimeoutSeconds);
+  checkCount("room.maxParticipants", room.maxParticipants);
+  if (room.enabledCodecs !== undefined && room.enabledCodecs.length === 0) {
+    throw new Error("room.enabledCodecs: an empty list would disable every codec; omit it to keep the defaults");
+  }
+
+  // One entry per transport Coturn offers; both share the Secret-mounted static-auth-secret.
+  const turnServer = (port: number, protocol: "udp" | "tls") => ({
+    host: input.turnHost,
+    port,
+    protocol,
+    secret_file: LIVEKIT_TURN_SECRET_PATH,
+  });
+
+  // Key order below is the order in the file.
+  const config = {
+    port: LIVEKIT_HTTP_PORT,
+    region: input.region,
+    key_file: LIVEKIT_KEY_FILE_PATH,
+    logging: { level: input.logging.level, json: input.logging.json },
+    rtc: {
+      tcp_port: rtc.tcpPort,
+      port_range_start: rtc.portRange.start,
+      port_range_end: rtc.portRange.end,
+      // Nodes sit in public subnets behind EC2's 1:1 NAT: advertise the public IP found via STUN.
+      use_external_ip: true,
+      turn_servers: [turnServer(TURN_UDP_PORT, "udp"), turnServer(TURN_TLS_PORT, "tls")],
+    },
+    redis: {
+      address: `${input.redis.host}:${input.redis.port}`,
+      // ElastiCache has in-transit encryption on; its certificate is publicly trusted, so no CA file.
+      tls: { enabled: true },
+    },
+    room: {
+      auto_create: room.autoCreate,
+      empty_timeout: room.emptyTimeoutSeconds,
+      departure_timeout: room.departureTimeoutSeconds,
+      max_participants: room.maxParticipants,
+      ...(room.enabledCodecs ? { enabled_codecs: room.enabledCodecs.map((mime) => ({ mime })) } : {}),
+    },
+    prometheus: {
+      port: LIVEKIT_METRICS_PORT,
+      ...(input.metricsBasicAuthUsername !== undefined ? { username: input.metricsBasicAuthUsername } : {}),
+    },
+  };
+  return toYaml(config);
+}
+
+/**
+ * Returns the API keys file that `key_file` points at: one `<key>: <secret>` line per key. Pass the result
+ * to the keys Secret (as secret data, under LIVEKIT_MOUNTS.keys.file).
+ */
+export function renderLiveKitKeyFile(keys: Readonly<Record<string, string>>): string {
+  const names = Object.keys(keys).sort();
+  if (names.length === 0) throw new Error("renderLiveKitKeyFile: at least one API key is required");
+  const sorted: Record<string, string> = {};
+  for (const name of names) sorted[name] = keys[name];
+  return toYaml(sorted);
+}
+
+/** YAML with no line folding, so long values (hostnames, secrets) stay on one line. */
+export function toYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0 });
+}
+
+function checkPort(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new Error(`${name}: ${value} is not a port number (1-65535)`);
+  }
+}
+
+function checkCount(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name}: ${value} is not a whole number of zero or more`);
+  }
+}
