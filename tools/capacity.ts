@@ -1,0 +1,296 @@
+/**
+ * The capacity command: `npm run capacity -- --participants 50000 [options]`.
+ *
+ * Sizes LiveKit SFU and egress nodes for a total of concurrent participants split across regions, with
+ * lib/capacity.ts, and prints one row per region plus the total, the bounds a stack derives from them
+ * (node group, Karpenter limits, HPA) and the load of each room kind.
+ * Exit codes: 0 sized; 2 bad input (one `error: ...` line).
+ */
+import * as fs from "fs";
+import {
+  CapacityError,
+  CapacityPlan,
+  DEFAULT_BASE_SHARE,
+  DEFAULT_EGRESS_NODE_TYPE,
+  DEFAULT_PEAK_HEADROOM,
+  MixSpec,
+  planCapacity,
+  RegionShare,
+  splitParticipants,
+} from "../lib/capacity";
+import { isPresetName, PRESET_NAMES } from "../lib/room-mix";
+
+export const EXIT_OK = 0;
+export const EXIT_BAD_INPUT = 2;
+
+export interface Output {
+  log(line: string): void;
+  error(line: string): void;
+}
+
+const DEFAULTS = {
+  mix: "mixed",
+  node: "c6i.2xlarge",
+  utilisation: 0.6,
+  /** Share of rooms recorded when not given: an assumption, printed with every table. */
+  recording: 0.05,
+};
+
+const USAGE = `usage: npm run capacity -- --participants <total> [options]
+  --participants <n>      concurrent participants at peak, all regions together (required)
+  --mix <preset|file>     ${PRESET_NAMES.join(", ")} (default ${DEFAULTS.mix}), or a JSON file:
+                          {"name": "ours", "kinds": [{"kind": "video-meeting", "share": 0.7},
+                           {"name": "class", "share": 0.3, "publishers": 1, "subscribers": 30,
+                            "audioKbps": 44, "videoLayersKbps": [160, 450, 1700],
+                            "videoReceive": [{"tracks": 1, "kbps": 1700}], "dynacast": true}]}
+  --node <type>           SFU node type (default ${DEFAULTS.node})
+  --egress-node <type>    egress node type (default ${DEFAULT_EGRESS_NODE_TYPE})
+  --regions <list>        e.g. mumbai,singapore (even split) or mumbai=0.6,singapore=0.4 (default one region)
+  --utilisation <f>       target CPU and bandwidth utilisation at peak (default ${DEFAULTS.utilisation})
+  --recording <f>         share of rooms recorded with room composite egress (default ${DEFAULTS.recording})
+  --base-share <f>        minimum nodes as a share of peak (default ${DEFAULT_BASE_SHARE})
+  --headroom <f>          maximum nodes as a multiple of peak (default ${DEFAULT_PEAK_HEADROOM})
+  --cpu-efficiency <f>    SFU work per vCPU relative to LiveKit's benchmark node (default 1)
+  --json                  print the plans as JSON`;
+
+interface Args {
+  participants: number;
+  mix: string;
+  node: string;
+  egressNode: string;
+  regions: RegionShare[];
+  utilisation: number;
+  recording: number;
+  baseShare?: number;
+  headroom?: number;
+  cpuEfficiency?: number;
+  json: boolean;
+  help: boolean;
+}
+
+function bad(message: string): never {
+  throw new CapacityError(message);
+}
+
+function number(flag: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n)) bad(`${flag}: must be a number, got "${value}"`);
+  return n;
+}
+
+function parseRegions(value: string): RegionShare[] {
+  return value.split(",").map((part) => {
+    const [name, share, extra] = part.trim().split("=");
+    if (extra !== undefined || name === "") bad(`--regions: expected name or name=share, comma-separated, got "${value}"`);
+    return share === undefined ? { name } : { name, share: number(`--regions ${name}`, share) };
+  });
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Partial<Args> = {
+    mix: DEFAULTS.mix,
+    node: DEFAULTS.node,
+    egressNode: DEFAULT_EGRESS_NODE_TYPE,
+    regions: [{ name: "region" }],
+    utilisation: DEFAULTS.utilisation,
+    recording: DEFAULTS.recording,
+    json: false,
+    help: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) bad(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case "--participants": {
+        const n = number(flag, value());
+        if (!Number.isInteger(n) || n < 1) bad(`--participants: must be a positive integer, got ${n}`);
+        args.participants = n;
+        break;
+      }
+      case "--mix": args.mix = value(); break;
+      case "--node": args.node = value(); break;
+      case "--egress-node": args.egressNode = value(); break;
+      case "--regions": args.regions = parseRegions(value()); break;
+      case "--utilisation": args.utilisation = number(flag, value()); break;
+      case "--recording": args.recording = number(flag, value()); break;
+      case "--base-share": args.baseShare = number(flag, value()); break;
+      case "--headroom": args.headroom = number(flag, value()); break;
+      case "--cpu-efficiency": args.cpuEfficiency = number(flag, value()); break;
+      case "--json": args.json = true; break;
+      case "--help": case "-h": args.help = true; break;
+      default: bad(`unknown argument "${flag}" (see --help)`);
+    }
+  }
+  if (!args.help && args.participants === undefined) bad("--participants <total> is required (see --help)");
+  return args as Args;
+}
+
+/** A preset name, or the JSON file it names. */
+function readMix(mix: string): MixSpec {
+  if (isPresetName(mix)) return mix;
+  if (!fs.existsSync(mix)) bad(`--mix: not a preset (${PRESET_NAMES.join(", ")}) nor a file, got "${mix}"`);
+  try {
+    return JSON.parse(fs.readFileSync(mix, "utf8")) as MixSpec;
+  } catch (e) {
+    return bad(`--mix ${mix}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting
+// ---------------------------------------------------------------------------------------------
+
+const int = (n: number) => Math.round(n).toLocaleString("en-US");
+const pct = (f: number) => `${Math.round(f * 100)}%`;
+const fixed = (n: number, digits: number) => n.toFixed(digits);
+
+/** Left-aligns the first column, right-aligns the others. */
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+interface RegionPlan {
+  name: string;
+  share: number;
+  plan: CapacityPlan;
+}
+
+function formatPlans(plans: RegionPlan[], args: Args): string[] {
+  const first = plans[0].plan;
+  const out: string[] = [];
+  const mix = first.mix;
+  out.push(
+    `LiveKit capacity for ${int(args.participants)} concurrent participants: mix "${mix.name}"${mix.description ? ` (${mix.description})` : ""}; ` +
+      `SFU node ${first.node.type} (${fixed(first.node.workloadCpu, 2)} vCPU for LiveKit, ${int(first.node.internetBandwidthMbps)} Mbps to the internet); ` +
+      `target utilisation ${pct(first.targetUtilisation)}; ${pct(first.recordingShare)} of rooms recorded`,
+  );
+  out.push("");
+
+  const sum = (f: (p: CapacityPlan) => number) => plans.reduce((s, r) => s + f(r.plan), 0);
+  out.push(
+    ...table(
+      ["region", "participants", "SFU nodes", "binding", "CPU util", "net util", "headroom", "min", "max", "recordings", "egress pods", "egress nodes"],
+      [
+        ...plans.map(({ name, plan: p }) => [
+          name,
+          int(p.targetParticipants),
+          int(p.sfu.peakNodes),
+          p.sfu.binding,
+          pct(p.sfu.utilisation.cpu),
+          pct(p.sfu.utilisation.network),
+          pct(p.sfu.headroom),
+          int(p.sfu.minNodes),
+          int(p.sfu.maxNodes),
+          int(p.egress.recordings),
+          int(p.egress.pods),
+          int(p.egress.peakNodes),
+        ]),
+        ...(plans.length > 1
+          ? [[
+              "total",
+              int(sum((p) => p.targetParticipants)),
+              int(sum((p) => p.sfu.peakNodes)),
+              "", "", "", "",
+              int(sum((p) => p.sfu.minNodes)),
+              int(sum((p) => p.sfu.maxNodes)),
+              int(sum((p) => p.egress.recordings)),
+              int(sum((p) => p.egress.pods)),
+              int(sum((p) => p.egress.peakNodes)),
+            ]]
+          : []),
+      ],
+    ),
+  );
+  out.push("");
+  out.push("Stack bounds per region (one LiveKit pod per SFU node; HPA target is % of the pod's CPU request):");
+  out.push(
+    ...table(
+      ["region", "node group min/desired/max", "Karpenter sfu cpu", "HPA min/max", "HPA CPU target", "LiveKit CPU request", `egress (${first.egress.nodeType}) Karpenter cpu`, "egress HPA min/max"],
+      plans.map(({ name, plan: p }) => [
+        name,
+        `${p.managedNodeGroup.minSize}/${p.managedNodeGroup.desiredSize}/${p.managedNodeGroup.maxSize}`,
+        String(p.karpenter.sfuCpuLimit),
+        `${p.hpa.minReplicas}/${p.hpa.maxReplicas}`,
+        `${p.hpa.targetCpuUtilizationPercent}%`,
+        `${p.sfuPod.cpuRequestMillicores}m`,
+        String(p.karpenter.egressCpuLimit),
+        `${p.egress.hpa.minReplicas}/${p.egress.hpa.maxReplicas}`,
+      ]),
+    ),
+  );
+  out.push("");
+  out.push(`Room kinds (rooms summed over regions; load of one room on ${first.node.type}):`);
+  out.push(
+    ...table(
+      ["kind", "share", "room size", "rooms", "vCPU/room", "Mbps out/room", "Mbps in/room", "rooms/node", "participants/node", "binding"],
+      first.kinds.map((k, i) => [
+        k.name,
+        pct(k.share),
+        int(k.roomSize),
+        int(plans.reduce((s, r) => s + r.plan.kinds[i].rooms, 0)),
+        fixed(k.perRoom.cpu, 3),
+        fixed(k.perRoom.egressMbps, 1),
+        fixed(k.perRoom.ingressMbps, 1),
+        int(k.roomsPerNode),
+        int(k.roomsPerNode * k.roomSize),
+        k.binding,
+      ]),
+    ),
+  );
+  const warnings = [...new Set(plans.flatMap((r) => r.plan.warnings))];
+  if (warnings.length > 0) {
+    out.push("");
+    out.push(...warnings.map((w) => `warning: ${w}`));
+  }
+  return out;
+}
+
+export function main(argv: string[], out: Output = console): number {
+  try {
+    const args = parseArgs(argv);
+    if (args.help) {
+      out.log(USAGE);
+      return EXIT_OK;
+    }
+    const mix = readMix(args.mix);
+    const plans = splitParticipants(args.participants, args.regions).map(({ name, share, participants }) => {
+      try {
+        const plan = planCapacity({
+          targetParticipants: participants,
+          mix,
+          nodeType: args.node,
+          egressNodeType: args.egressNode,
+          targetUtilisation: args.utilisation,
+          recordingShare: args.recording,
+          baseShare: args.baseShare,
+          peakHeadroom: args.headroom,
+          cpuEfficiency: args.cpuEfficiency,
+        });
+        return { name, share, plan };
+      } catch (e) {
+        if (e instanceof CapacityError && args.regions.length > 1) throw new CapacityError(`region ${name}: ${e.message}`);
+        throw e;
+      }
+    });
+    if (args.json) out.log(JSON.stringify({ participants: args.participants, regions: plans }, null, 2));
+    else for (const line of formatPlans(plans, args)) out.log(line);
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof CapacityError) {
+      out.error(`error: ${e.message}`);
+      return EXIT_BAD_INPUT;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}
