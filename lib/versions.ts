@@ -29,7 +29,13 @@ export const versions = {
     livekitServer: "livekit/livekit-server:v1.13.5",
     /** Newest release tag; lib/egress-config.ts keys are checked against its source (unknown keys are ignored). */
     livekitEgress: "livekit/egress:v1.14.1",
-    coturn: "coturn/coturn:4.17.0",
+    /**
+     * Debian (trixie) image, revision r0 of coturn 4.17.0: the newest image (coturn/coturn git tag
+     * docker/4.17.0-r0; 4.17.1 is tagged in source but has no image yet). Has bash, coreutils, dig,
+     * no curl; `turnserver` carries a file capability (cap_net_bind_service), so keep NET_BIND_SERVICE
+     * when dropping capabilities. Bump -rN for base-image security rebuilds.
+     */
+    coturn: "coturn/coturn:4.17.0-r0",
     /** Runs `lk perf load-test` from the load-test Job. */
     livekitCli: "livekit/livekit-cli:v2.18.2",
   },
@@ -43,6 +49,12 @@ export const versions = {
       chart: "aws-load-balancer-controller",
       repo: "https://aws.github.io/eks-charts",
       version: "3.5.0",
+    },
+    /** kubernetes-sigs/aws-ebs-csi-driver tag helm-chart-aws-ebs-csi-driver-2.64.0 = driver v1.64.0. */
+    awsEbsCsiDriver: {
+      chart: "aws-ebs-csi-driver",
+      repo: "https://kubernetes-sigs.github.io/aws-ebs-csi-driver",
+      version: "2.64.0",
     },
     kubePrometheusStack: {
       chart: "kube-prometheus-stack",
