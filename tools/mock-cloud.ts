@@ -45,6 +45,7 @@ const idPrefixes: Record<string, string> = {
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
   "aws:ec2/launchTemplate:LaunchTemplate": "lt",
+  "aws:fis/experimentTemplate:ExperimentTemplate": "EXT",
 };
 
 const stateMakers: Record<string, StateMaker> = {
@@ -59,6 +60,22 @@ const stateMakers: Record<string, StateMaker> = {
   "aws:sqs/queue:Queue": (args, ctx) => {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
     return { name, arn: arn(ctx, "sqs", name), url: `https://sqs.${ctx.awsRegion}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}` };
+  },
+  "aws:cloudwatch/eventRule:EventRule": (args, ctx) => {
+    const name = (args.inputs.name as string | undefined) ?? autoName(args);
+    return { name, arn: arn(ctx, "events", `rule/${name}`) };
+  },
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": (args, ctx) => {
+    const associationId = `a-${hex(`${args.type}::${args.name}`, 17)}`;
+    return { associationId, associationArn: arn(ctx, "eks", `podidentityassociation/${args.inputs.clusterName}/${associationId}`) };
+  },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": (args, ctx) => {
+    const name = (args.inputs.name as string | undefined) ?? autoName(args);
+    return { name, arn: arn(ctx, "cloudwatch", `alarm:${name}`) };
+  },
+  "aws:cloudwatch/logGroup:LogGroup": (args, ctx) => {
+    const name = (args.inputs.name as string | undefined) ?? autoName(args);
+    return { name, arn: arn(ctx, "logs", `log-group:${name}`) };
   },
   "aws:s3/bucket:Bucket": (args) => {
     const bucket = (args.inputs.bucket as string | undefined) ?? autoName(args);
@@ -162,6 +179,13 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
       const names = ["a", "b", "c"].map((suffix) => `${ctx.awsRegion}${suffix}`);
       return { id: ctx.awsRegion, names, zoneIds: names.map((_, i) => `${ctx.awsRegion.slice(0, 3)}1-az${i + 1}`) };
+    }
+    case "aws:lb/getLoadBalancer:getLoadBalancer": {
+      // An ALB the load balancer controller made, looked up by name (components/chaos.ts).
+      const name = String(args.inputs.name ?? `k8s-lb-${hex(String(args.inputs.arn), 10)}`);
+      const lbId = hex(`alb-${ctx.awsRegion}-${name}`, 16);
+      const lbArn = arn(ctx, "elasticloadbalancing", `loadbalancer/app/${name}/${lbId}`);
+      return { id: lbArn, arn: lbArn, arnSuffix: `app/${name}/${lbId}`, name, loadBalancerType: "application", dnsName: `${name}-${parseInt(hex(name, 8), 16)}.${ctx.awsRegion}.elb.amazonaws.com` };
     }
     case "aws:lb/getHostedZoneId:getHostedZoneId":
       return { id: `Z${hex(`elb-${args.inputs.region ?? ctx.awsRegion}-${args.inputs.loadBalancerType}`, 12).toUpperCase()}` };

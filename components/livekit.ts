@@ -1,0 +1,313 @@
+import { createHash } from "crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { COTURN_SECRET_KEY } from "../lib/coturn-start";
+import {
+  LIVEKIT_CONFIG_PATH,
+  LIVEKIT_HTTP_PORT,
+  LIVEKIT_METRICS_PORT,
+  LIVEKIT_MOUNTS,
+  LIVEKIT_REDIS_PASSWORD_ENV,
+  LiveKitServerConfigInput,
+  renderLiveKitKeyFile,
+  renderLiveKitServerConfig,
+} from "../lib/livekit-config";
+import { placeOn } from "../lib/node-roles";
+import { versions } from "../lib/versions";
+
+/**
+ * How long a LiveKit pod may drain: on SIGTERM the server stops taking new rooms and waits for the
+ * participants of its rooms to leave. The official chart's 5 h; Karpenter's SFU NodePool
+ * `terminationGracePeriod` must be at least this.
+ */
+export const LIVEKIT_TERMINATION_GRACE_SECONDS = 18_000;
+
+/** Pod annotation holding the SHA-256 of the rendered config, so a config change rolls the pods. */
+export const CONFIG_CHECKSUM_ANNOTATION = "livekit-platform/config-sha256";
+
+/** Karpenter leaves nodes running a pod with this annotation alone (no consolidation, no drift). */
+export const DO_NOT_DISRUPT_ANNOTATION = "karpenter.sh/do-not-disrupt";
+
+/** Data keys of the API key Secret: the key file livekit-server reads, and the pair for clients (egress, load tests). */
+export const API_KEY_SECRET_KEYS = {
+  keyFile: LIVEKIT_MOUNTS.keys.file,
+  apiKey: "api-key",
+  apiSecret: "api-secret",
+} as const;
+
+/** A key of a Kubernetes Secret: what `secretKeyRef` and Secret volumes point at. */
+export interface SecretKeyRef {
+  secret: k8s.core.v1.Secret;
+  key: string;
+}
+
+/** Container resources. The SFU gets no CPU limit: CFS throttling turns into packet loss and jitter. */
+export interface PodResources {
+  /** CPU request in millicores; what the scheduler and the HPA's utilisation are measured against. */
+  cpuRequestMillis: number;
+  memoryRequestMiB: number;
+  /** Memory limit; must be at least the request. */
+  memoryLimitMiB: number;
+}
+
+/** HPA bounds on CPU utilisation (of the CPU request). */
+export interface CpuAutoscaling {
+  minReplicas: number;
+  maxReplicas: number;
+  /** Target average CPU utilisation, percent of the request (1-100). */
+  targetCpuUtilizationPercent: number;
+}
+
+export interface LiveKitArgs {
+  /** The region cluster's Kubernetes provider; every Kubernetes object here uses it. */
+  provider: k8s.Provider;
+  /**
+   * Existing namespace for the media plane. Coturn, egress and the load test go in the same one: Coturn
+   * mounts the TURN Secret made here, and a pod can only mount Secrets of its own namespace.
+   */
+  namespace: pulumi.Input<string>;
+  /** livekit-server settings (lib/livekit-config.ts), everything but Redis. */
+  server: Omit<LiveKitServerConfigInput, "redis">;
+  /** The ElastiCache replication group the SFUs share. */
+  redis: {
+    /** Primary endpoint hostname. */
+    host: pulumi.Input<string>;
+    port: pulumi.Input<number>;
+    /** Secret holding the AUTH token, and its key; read into REDIS_PASSWORD. Must be in `namespace`: a pod reads only its own namespace's Secrets. */
+    password: SecretKeyRef;
+  };
+  /** Per pod; one pod per SFU node, so size it to the node minus Coturn and the daemon sets. */
+  resources: PodResources;
+  autoscaling: CpuAutoscaling;
+}
+
+/**
+ * The LiveKit SFU as plain Kubernetes objects: one hostNetwork pod per SFU node (WebRTC ports are bound
+ * on the node's public IP), scaled on CPU, draining for hours on rollouts, with every secret in a Secret
+ * and a ConfigMap that holds none.
+ */
+export class LiveKit extends pulumi.ComponentResource {
+  readonly namespace: pulumi.Output<string>;
+  /** ClusterIP Service in front of the signalling port; the ALB Ingress targets it. */
+  readonly serviceName: pulumi.Output<string>;
+  readonly servicePort: number = LIVEKIT_HTTP_PORT;
+  /** Labels of the SFU pods (for PodMonitors). */
+  readonly podLabels: Record<string, string>;
+  /** In-cluster signalling URL, for clients inside the cluster (egress). */
+  readonly internalUrl: pulumi.Output<string>;
+  /** API key and secret that egress and the load test use (secret Outputs). */
+  readonly apiKey: pulumi.Output<string>;
+  readonly apiSecret: pulumi.Output<string>;
+  /** The Secret holding the key file and the API key pair (keys: API_KEY_SECRET_KEYS). */
+  readonly apiKeySecret: k8s.core.v1.Secret;
+  /** Coturn's static-auth-secret: Coturn must mount this very Secret and key. */
+  readonly turnSecret: SecretKeyRef;
+  /** SHA-256 of the rendered config.yaml. */
+  readonly configChecksum: pulumi.Output<string>;
+
+  constructor(name: string, args: LiveKitArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("livekit-platform:livekit:LiveKit", name, {}, opts);
+    checkResources("livekit resources", args.resources);
+    checkAutoscaling("livekit autoscaling", args.autoscaling);
+    const k8sOpts = { parent: this, provider: args.provider };
+    const namespace = pulumi.output(args.namespace);
+    const appName = "livekit-server";
+    const podLabels = { "app.kubernetes.io/name": appName, "app.kubernetes.io/component": "sfu" };
+    const labels = { ...podLabels, "app.kubernetes.io/part-of": "livekit-platform" };
+
+    // API key pair. LiveKit logs an error for secrets shorter than 32 characters; alphanumerics keep the
+    // key file plain YAML.
+    const keySuffix = new random.RandomString(`${name}-api-key`, { length: 12, special: false }, { parent: this });
+    const secretValue = new random.RandomPassword(`${name}-api-secret`, { length: 48, special: false }, { parent: this });
+    this.apiKey = pulumi.secret(pulumi.interpolate`API${keySuffix.result}`);
+    this.apiSecret = pulumi.secret(secretValue.result);
+    this.apiKeySecret = new k8s.core.v1.Secret(`${name}-api-keys`, {
+      metadata: { name: "livekit-api-keys", namespace, labels },
+      type: "Opaque",
+      stringData: pulumi.secret(
+        pulumi.all([this.apiKey, this.apiSecret]).apply(([key, secret]) => ({
+          [API_KEY_SECRET_KEYS.keyFile]: renderLiveKitKeyFile({ [key]: secret }),
+          [API_KEY_SECRET_KEYS.apiKey]: key,
+          [API_KEY_SECRET_KEYS.apiSecret]: secret,
+        })),
+      ),
+    }, k8sOpts);
+
+    // Coturn's shared secret. Alphanumerics only: the Coturn start script accepts nothing that would need quoting.
+    const turnPassword = new random.RandomPassword(`${name}-turn-secret`, { length: 48, special: false }, { parent: this });
+    const turnSecret = new k8s.core.v1.Secret(`${name}-turn-secret`, {
+      metadata: { name: "livekit-turn-secret", namespace, labels },
+      type: "Opaque",
+      stringData: { [COTURN_SECRET_KEY]: pulumi.secret(turnPassword.result) },
+    }, k8sOpts);
+    this.turnSecret = { secret: turnSecret, key: COTURN_SECRET_KEY };
+
+    // The config names the Redis endpoint, an Output: render it once it is known.
+    const config = pulumi
+      .all([args.redis.host, args.redis.port])
+      .apply(([host, port]) => renderLiveKitServerConfig({ ...args.server, redis: { host, port } }));
+    this.configChecksum = config.apply(sha256);
+    // The content hash in the name makes a config change a new ConfigMap (created before the old one
+    // goes), so pods still draining on the old config keep their volume.
+    const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
+      metadata: { name: this.configChecksum.apply((sum) => `livekit-config-${sum.slice(0, 10)}`), namespace, labels },
+      data: { [LIVEKIT_MOUNTS.config.file]: config },
+    }, k8sOpts);
+
+    const deployment = new k8s.apps.v1.Deployment(`${name}-server`, {
+      metadata: { name: appName, namespace, labels },
+      spec: {
+        // No replicas: the HPA owns the count, and Pulumi would reset it on every update otherwise.
+        selector: { matchLabels: podLabels },
+        // A new pod needs a free node (one per node, from Karpenter): never go below the current capacity
+        // while it comes. Replaced pods drain in the background; the rollout does not wait for them.
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+        template: {
+          metadata: {
+            labels,
+            annotations: {
+              [CONFIG_CHECKSUM_ANNOTATION]: this.configChecksum,
+              // Rooms live on one node: Karpenter must not consolidate a node away under them.
+              [DO_NOT_DISRUPT_ANNOTATION]: "true",
+            },
+          },
+          spec: {
+            // WebRTC: ICE ports are bound on the node's own (public) IP; one pod per node follows.
+            hostNetwork: true,
+            dnsPolicy: "ClusterFirstWithHostNet",
+            ...placeOn("sfu"),
+            affinity: {
+              podAntiAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: [
+                  { labelSelector: { matchLabels: podLabels }, topologyKey: "kubernetes.io/hostname" },
+                ],
+              },
+            },
+            // SIGTERM starts the drain; the pod leaves when its last participant does.
+            terminationGracePeriodSeconds: LIVEKIT_TERMINATION_GRACE_SECONDS,
+            enableServiceLinks: false,
+            containers: [{
+              name: appName,
+              image: versions.images.livekitServer,
+              args: ["--config", LIVEKIT_CONFIG_PATH],
+              ports: [
+                // On the host network a containerPort is also a hostPort.
+                { name: "http", containerPort: LIVEKIT_HTTP_PORT, hostPort: LIVEKIT_HTTP_PORT, protocol: "TCP" },
+                { name: "rtc-tcp", containerPort: args.server.rtc.tcpPort, hostPort: args.server.rtc.tcpPort, protocol: "TCP" },
+                { name: "metrics", containerPort: LIVEKIT_METRICS_PORT, hostPort: LIVEKIT_METRICS_PORT, protocol: "TCP" },
+              ],
+              env: [{ name: LIVEKIT_REDIS_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: args.redis.password.secret.metadata.name, key: args.redis.password.key } } }],
+              resources: {
+                // CPU request, no CPU limit: throttling a media server drops packets.
+                requests: { cpu: `${args.resources.cpuRequestMillis}m`, memory: `${args.resources.memoryRequestMiB}Mi` },
+                limits: { memory: `${args.resources.memoryLimitMiB}Mi` },
+              },
+              // `GET /` answers 200 only while the node reports fresh stats to Redis.
+              readinessProbe: { httpGet: { path: "/", port: LIVEKIT_HTTP_PORT }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+              // Lenient: a restart drains and ends rooms, so restart only a server that is stuck for a minute.
+              livenessProbe: {
+                httpGet: { path: "/", port: LIVEKIT_HTTP_PORT },
+                initialDelaySeconds: 30,
+                periodSeconds: 10,
+                timeoutSeconds: 5,
+                failureThreshold: 6,
+              },
+              securityContext: { allowPrivilegeEscalation: false },
+              volumeMounts: [
+                { name: "config", mountPath: LIVEKIT_MOUNTS.config.dir, readOnly: true },
+                { name: "api-keys", mountPath: LIVEKIT_MOUNTS.keys.dir, readOnly: true },
+                { name: "turn-secret", mountPath: LIVEKIT_MOUNTS.turnSecret.dir, readOnly: true },
+              ],
+            }],
+            volumes: [
+              { name: "config", configMap: { name: configMap.metadata.name } },
+              // livekit-server refuses key and TURN secret files that "others" can read: 0600.
+              {
+                name: "api-keys",
+                secret: {
+                  secretName: this.apiKeySecret.metadata.name,
+                  defaultMode: 0o600,
+                  items: [{ key: API_KEY_SECRET_KEYS.keyFile, path: LIVEKIT_MOUNTS.keys.file }],
+                },
+              },
+              {
+                name: "turn-secret",
+                secret: {
+                  secretName: turnSecret.metadata.name,
+                  defaultMode: 0o600,
+                  items: [{ key: COTURN_SECRET_KEY, path: LIVEKIT_MOUNTS.turnSecret.file }],
+                },
+              },
+            ],
+          },
+        },
+      },
+    }, { ...k8sOpts, customTimeouts: { create: "20m", update: "45m" } }); // new pods wait for new nodes
+
+    // Voluntary evictions (node drains, upgrades) take one SFU at a time.
+    new k8s.policy.v1.PodDisruptionBudget(`${name}-server`, {
+      metadata: { name: appName, namespace, labels },
+      spec: { maxUnavailable: 1, selector: { matchLabels: podLabels } },
+    }, k8sOpts);
+
+    new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-server`, {
+      metadata: { name: appName, namespace, labels },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+        minReplicas: args.autoscaling.minReplicas,
+        maxReplicas: args.autoscaling.maxReplicas,
+        metrics: [cpuUtilization(args.autoscaling.targetCpuUtilizationPercent)],
+        // A removed pod drains for hours: scale in slowly, one pod at a time.
+        behavior: { scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: "Pods", value: 1, periodSeconds: 600 }] } },
+      },
+    }, k8sOpts);
+
+    const service = new k8s.core.v1.Service(`${name}-server`, {
+      metadata: { name: appName, namespace, labels },
+      spec: {
+        type: "ClusterIP",
+        selector: podLabels,
+        ports: [{ name: "http", port: LIVEKIT_HTTP_PORT, targetPort: "http", protocol: "TCP" }],
+      },
+    }, k8sOpts);
+
+    this.namespace = namespace;
+    this.serviceName = service.metadata.name;
+    this.podLabels = podLabels;
+    this.internalUrl = pulumi.interpolate`ws://${service.metadata.name}.${namespace}.svc.cluster.local:${LIVEKIT_HTTP_PORT}`;
+    this.registerOutputs({
+      namespace: this.namespace,
+      serviceName: this.serviceName,
+      internalUrl: this.internalUrl,
+      configChecksum: this.configChecksum,
+    });
+  }
+}
+
+export function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** An autoscaling/v2 metric: average CPU utilisation of the pods' requests. */
+export function cpuUtilization(percent: number) {
+  return { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: percent } } };
+}
+
+export function checkResources(what: string, r: PodResources): void {
+  for (const [field, value] of Object.entries(r)) {
+    if (!Number.isInteger(value) || value <= 0) throw new Error(`${what}.${field}: expected a positive integer, got ${value}`);
+  }
+  if (r.memoryLimitMiB < r.memoryRequestMiB) {
+    throw new Error(`${what}: memoryLimitMiB ${r.memoryLimitMiB} is below memoryRequestMiB ${r.memoryRequestMiB}`);
+  }
+}
+
+export function checkAutoscaling(what: string, a: CpuAutoscaling): void {
+  if (!Number.isInteger(a.minReplicas) || a.minReplicas < 1) throw new Error(`${what}.minReplicas: expected an integer >= 1, got ${a.minReplicas}`);
+  if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < a.minReplicas) {
+    throw new Error(`${what}.maxReplicas: expected an integer >= minReplicas (${a.minReplicas}), got ${a.maxReplicas}`);
+  }
+  const t = a.targetCpuUtilizationPercent;
+  if (!Number.isInteger(t) || t < 1 || t > 100) throw new Error(`${what}.targetCpuUtilizationPercent: expected 1-100, got ${t}`);
+}

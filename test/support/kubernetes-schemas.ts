@@ -1,0 +1,152 @@
+/**
+ * Validates Kubernetes objects against the models of the `kubernetes-models` packages, strictly.
+ *
+ * - Which model: by convention from apiVersion and kind, `<package>/<group>/<version>/<Kind>` (core objects:
+ *   `kubernetes-models/v1/<Kind>`), looked up in kubernetes-models, @kubernetes-models/karpenter and
+ *   @kubernetes-models/prometheus-operator. A kind none of them has is reported, never skipped.
+ * - Values: the model's own `validate()` (its compiled JSON schema: types, required fields, enums, patterns).
+ * - Unknown fields: those compiled schemas accept any extra property (no `additionalProperties: false`),
+ *   so a misspelt field would pass. The models' TypeScript declarations list every field, so each object
+ *   is also walked against its model's declared type with the TypeScript compiler: a key the type does not
+ *   declare (and that no index signature admits) is an error.
+ *
+ * The packages are ESM-only. Jest's module system cannot load them from CommonJS tests, so they are loaded
+ * with Node's own loader (`Module._load`, which on Node >= 20.19 can require ES modules).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as ts from "typescript";
+
+const MODEL_PACKAGES = ["kubernetes-models", "@kubernetes-models/karpenter", "@kubernetes-models/prometheus-operator"];
+
+export interface KubernetesObject {
+  apiVersion: string;
+  kind: string;
+  [key: string]: unknown;
+}
+
+interface ModelFiles {
+  js: string;
+  dts: string;
+}
+
+function packageDir(pkg: string): string {
+  return path.dirname(require.resolve(`${pkg}/package.json`));
+}
+
+/** The model files for apiVersion+kind, or undefined if no package has that kind. */
+export function modelFor(apiVersion: string, kind: string): ModelFiles | undefined {
+  if (!/^[A-Za-z0-9]+$/.test(kind) || !/^([a-z0-9.-]+\/)?v[0-9a-z]+$/.test(apiVersion)) return undefined;
+  for (const pkg of MODEL_PACKAGES) {
+    const base = path.join(packageDir(pkg), apiVersion, kind);
+    if (fs.existsSync(`${base}.js`) && fs.existsSync(`${base}.d.ts`)) return { js: `${base}.js`, dts: `${base}.d.ts` };
+  }
+  return undefined;
+}
+
+type ModelClass = (new (data: unknown) => { validate(): void }) & { apiVersion: string; kind: string };
+
+/** Node's own loader, outside Jest's registry: it can load the ESM model files. */
+const nodeLoad = (require("module") as { _load(request: string, parent: unknown, isMain: boolean): any })._load;
+
+function loadModel(files: ModelFiles, kind: string): ModelClass {
+  return nodeLoad(files.js, null, false)[kind] as ModelClass;
+}
+
+/**
+ * A strict checker for a set of kinds: one TypeScript program over their declarations, built once.
+ * `check(object)` returns the problems found (empty when the object is valid).
+ */
+export class StrictValidator {
+  private readonly checker: ts.TypeChecker;
+  private readonly program: ts.Program;
+
+  constructor(private readonly models: Map<string, ModelFiles>) {
+    this.program = ts.createProgram([...new Set([...models.values()].map((m) => m.dts))], {
+      noEmit: true,
+      skipLibCheck: true,
+      types: [],
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler, // follows the packages' "exports" to their .d.ts
+    });
+    this.checker = this.program.getTypeChecker();
+  }
+
+  /** Problems with `obj`, each as `<path>: <what>`. */
+  check(obj: KubernetesObject): string[] {
+    const files = this.models.get(key(obj));
+    if (!files) return [`${key(obj)}: no validator for this apiVersion and kind`];
+    const problems: string[] = [];
+    const Model = loadModel(files, obj.kind);
+    if (Model?.apiVersion !== obj.apiVersion || Model?.kind !== obj.kind) return [`${key(obj)}: ${files.js} is not its model`];
+    try {
+      new Model(obj).validate();
+    } catch (error) {
+      problems.push(`schema: ${(error as Error).message}`);
+    }
+    const type = this.declaredType(files.dts, `I${obj.kind}`);
+    if (!type) return [...problems, `${key(obj)}: ${files.dts} declares no I${obj.kind}`];
+    this.walk(obj, type, "", problems);
+    return problems;
+  }
+
+  private declaredType(dts: string, name: string): ts.Type | undefined {
+    const source = this.program.getSourceFile(dts);
+    const moduleSymbol = source && this.checker.getSymbolAtLocation(source);
+    const symbol = moduleSymbol && this.checker.getExportsOfModule(moduleSymbol).find((s) => s.name === name);
+    return symbol && this.checker.getDeclaredTypeOfSymbol(symbol);
+  }
+
+  private walk(value: unknown, type: ts.Type, at: string, problems: string[]): void {
+    if (value === null || value === undefined) return;
+    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return;
+    if (type.isUnion()) {
+      const shapes = type.types.filter((t) => isStructured(t, this.checker));
+      if (typeof value !== "object" || shapes.length === 0) return; // scalars: the schema checks them
+      // The first shape the value fits; if none fits, report against the first.
+      const attempts = shapes.map((shape) => {
+        const found: string[] = [];
+        this.walk(value, shape, at, found);
+        return found;
+      });
+      problems.push(...(attempts.find((found) => found.length === 0) ?? attempts[0]));
+      return;
+    }
+    if (Array.isArray(value)) {
+      if (this.checker.isArrayType(type)) {
+        const [element] = this.checker.getTypeArguments(type as ts.TypeReference);
+        value.forEach((item, i) => this.walk(item, element, `${at}[${i}]`, problems));
+      }
+      return;
+    }
+    if (typeof value !== "object" || !isStructured(type, this.checker)) return;
+    const index = this.checker.getIndexInfoOfType(type, ts.IndexKind.String);
+    for (const [field, child] of Object.entries(value as Record<string, unknown>)) {
+      const where = at ? `${at}.${field}` : field;
+      const property = this.checker.getPropertyOfType(type, field);
+      if (property) this.walk(child, this.checker.getTypeOfSymbol(property), where, problems);
+      else if (index) this.walk(child, index.type, where, problems);
+      else problems.push(`${where}: unknown field`);
+    }
+  }
+}
+
+/** An object type or array (not a string, number, boolean or literal). */
+function isStructured(type: ts.Type, checker: ts.TypeChecker): boolean {
+  return (type.flags & ts.TypeFlags.Object) !== 0 || checker.isArrayType(type);
+}
+
+function key(obj: { apiVersion: string; kind: string }): string {
+  return `${obj.apiVersion}/${obj.kind}`;
+}
+
+/** A validator for exactly the kinds in `objects`; kinds without a model are reported by `check`. */
+export function validatorFor(objects: KubernetesObject[]): StrictValidator {
+  const models = new Map<string, ModelFiles>();
+  for (const obj of objects) {
+    const files = modelFor(obj.apiVersion, obj.kind);
+    if (files) models.set(key(obj), files);
+  }
+  return new StrictValidator(models);
+}
