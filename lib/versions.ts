@@ -36,7 +36,10 @@ export const versions = {
      * when dropping capabilities. Bump -rN for base-image security rebuilds.
      */
     coturn: "coturn/coturn:4.17.0-r0",
-    /** Runs `lk perf load-test` from the load-test Job. */
+    /**
+     * Runs `lk perf load-test` from the load-test Job. Tag v2.18.2 of livekit/livekit-cli, pushed as this
+     * image by its release workflow; distroless, entrypoint `/lk`.
+     */
     livekitCli: "livekit/livekit-cli:v2.18.2",
   },
 
@@ -55,6 +58,12 @@ export const versions = {
       chart: "aws-ebs-csi-driver",
       repo: "https://kubernetes-sigs.github.io/aws-ebs-csi-driver",
       version: "2.64.0",
+    },
+    /** kubernetes-sigs/metrics-server tag metrics-server-helm-chart-3.13.1 = metrics-server v0.8.1. */
+    metricsServer: {
+      chart: "metrics-server",
+      repo: "https://kubernetes-sigs.github.io/metrics-server/",
+      version: "3.13.1",
     },
     kubePrometheusStack: {
       chart: "kube-prometheus-stack",

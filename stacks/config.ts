@@ -88,6 +88,9 @@ const nodeGroup = (defaults: { instanceType: string; min: number; max: number })
       }
     });
 
+/** A NodePool's `limits.cpu`: it must leave room for at least one node, or the pool can never launch one. */
+const cpuLimit = integer(8, 100_000, "a whole number of vCPUs, at least 8 (one 8-vCPU node)");
+
 const vpcId = z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: "must be a VPC id such as vpc-0abc12345def67890" });
 const subnetIds = z
   .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: "must be a subnet id such as subnet-0abc1234" }), {
@@ -160,6 +163,28 @@ const regionSchema = z
         sfuNodes: nodeGroup({ instanceType: "c6i.2xlarge", min: 2, max: 8 }),
       })
       .prefault({}),
+    /** Karpenter adds nodes beside the node groups, up to these vCPU totals per NodePool. */
+    karpenter: z
+      .strictObject({
+        /** SFU burst nodes (on-demand, public subnets), beyond cluster.sfuNodes. */
+        sfuCpuLimit: cpuLimit.default(160),
+        /** LiveKit Egress (recording) nodes. */
+        egressCpuLimit: cpuLimit.default(64),
+        /** Anything else that does not fit on system nodes (spot allowed). */
+        generalCpuLimit: cpuLimit.default(32),
+      })
+      .prefault({}),
+    /** ElastiCache (Valkey) replication group shared by LiveKit and Egress. */
+    redis: z
+      .strictObject({
+        nodeType: z
+          .string({ error: "must be an ElastiCache node type such as cache.r7g.large" })
+          .regex(/^cache\.[a-z0-9-]+\.[a-z0-9]+$/, { error: "must be an ElastiCache node type such as cache.r7g.large" })
+          .default("cache.r7g.large"),
+        /** A primary and its replicas, in different availability zones. */
+        nodeCount: integer(2, 6, "an integer from 2 to 6 (a primary and 1-5 replicas; failover needs a replica)").default(2),
+      })
+      .prefault({}),
     rtc: z
       .strictObject({
         /** ICE/UDP ports LiveKit binds on the node (two per participant). */
@@ -219,11 +244,38 @@ const globalSchema = z
             requestInterval: z
               .union([z.literal(10), z.literal(30)], { error: "must be 10 or 30 (seconds)" })
               .default(30),
+            /** Route53 latency graphs for each check: an extra charge, and fixed once the check exists. */
+            measureLatency: z.boolean({ error: "must be true or false" }).default(false),
           })
           .prefault({}),
         cloudflareSteering: z
           .enum(["dynamic_latency", "proximity"], { error: 'must be "dynamic_latency" or "proximity"' })
           .default("dynamic_latency"),
+        /** The Cloudflare monitor; `healthCheck.failureThreshold` is its consecutiveDown. */
+        cloudflareMonitor: z
+          .strictObject({
+            /** Seconds between checks; the shortest allowed depends on the Cloudflare plan. */
+            interval: integer(5, 3600, "an integer from 5 to 3600 (seconds)").default(60),
+            timeout: integer(1, 10, "an integer from 1 to 10 (seconds)").default(5),
+            /** Immediate retries after a timeout before a check counts as failed. */
+            retries: integer(0, 5, "an integer from 0 to 5").default(2),
+          })
+          .prefault({})
+          .superRefine((m, ctx) => {
+            if (m.timeout >= m.interval) {
+              ctx.addIssue({ code: "custom", path: ["timeout"], input: m.timeout, message: `must be shorter than interval (${m.interval} s)` });
+            }
+          }),
+        /** Cloudflare's fallback pool (used when every pool is unhealthy): a region label; default the first region. */
+        cloudflareFallbackRegion: dnsLabel.optional(),
+        /**
+         * A global TURN name, latency-routed to each region's NLB like <domain> is to its ALB; DNS-only.
+         * Default none: LiveKit hands clients their region's own turn-<label>.<domain>.
+         */
+        turnHostname: z
+          .string({ error: "must be a hostname such as turn.livekit.example.com" })
+          .regex(DOMAIN, { error: "must be a lowercase hostname such as turn.livekit.example.com" })
+          .optional(),
       }),
     /** Where the region stacks' outputs are read from. */
     stackReferences: z
@@ -234,7 +286,17 @@ const globalSchema = z
       })
       .prefault({}),
   })
-  .superRefine((cfg, ctx) => requireCloudflareAccount(cfg.dns, ctx, ["dns"]));
+  .superRefine((cfg, ctx) => {
+    requireCloudflareAccount(cfg.dns, ctx, ["dns"]);
+    if (cfg.dns.turnHostname === cfg.domain) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["dns", "turnHostname"],
+        input: cfg.dns.turnHostname,
+        message: "must differ from domain (signalling and TURN go to different load balancers)",
+      });
+    }
+  });
 
 export type GlobalStackConfig = z.infer<typeof globalSchema> & { stackName: string };
 export type StackConfig = RegionStackConfig | GlobalStackConfig;

@@ -1,21 +1,123 @@
 /**
  * The global stack: one name, <domain>, that sends each user to the nearest healthy region.
+ *
+ * The regions are the project's region stack files; each one's outputs (the region output contract,
+ * ./region-outputs.ts) come through a StackReference. A region whose stack has not exported its load
+ * balancers yet is left out with a warning, so the global stack can be deployed before, between and
+ * after the regions.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { GlobalStackConfig } from "./config";
-import { discoverRegionStacks } from "./regions";
+import { readRegionOutputs, regionHostnames, REGION_OUTPUT_KEYS, RegionOutputKey, RegionOutputs, signallingUrl } from "./region-outputs";
+import { checkRegionStacks, discoverRegionStacks, RegionStackFile } from "./regions";
 import { findProjectRoot } from "./stack-files";
 
-export function globalStack(cfg: GlobalStackConfig) {
+interface DeployedRegion {
+  stack: string;
+  outputs: RegionOutputs;
+}
+
+export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = findProjectRoot(__dirname)) {
+  const files = discoverRegionStacks(projectRoot);
+  checkRegionStacks(files, cfg);
+
   const { organization, project } = cfg.stackReferences;
-  const regions = discoverRegionStacks(findProjectRoot(__dirname)).map((region) => {
-    const ref = new pulumi.StackReference(`${organization}/${project}/${region.stackName}`);
-    return {
-      stack: region.stackName,
-      awsRegion: region.awsRegion,
-      signallingHostname: ref.getOutput("signallingHostname"),
-      turnHostname: ref.getOutput("turnHostname"),
-    };
-  });
-  return { domain: cfg.domain, regions };
+  const read = await Promise.all(files.map((file) => readRegion(file, `${organization}/${project}/${file.config.stackName}`)));
+  const deployed = read.filter((r): r is DeployedRegion => r !== undefined);
+  const notDeployed = files.filter((_, i) => read[i] === undefined).map((f) => f.config.stackName);
+
+  const regions: Record<string, RegionOutputs> = Object.fromEntries(deployed.map((r) => [r.stack, r.outputs]));
+  if (deployed.length === 0) {
+    pulumi.log.warn(
+      `no region stack is deployed yet (${files.map((f) => f.config.stackName).join(", ") || "no region stack files"}); ` +
+        `${cfg.domain} routes nowhere and the global stack creates nothing`,
+    );
+  } else if (cfg.dns.provider === "route53") {
+    const { Route53LatencyRouting } = await import("../components/latency-dns-route53");
+    new Route53LatencyRouting("latency", {
+      zoneId: cfg.dns.zoneId,
+      domain: cfg.domain,
+      turnHostname: cfg.dns.turnHostname,
+      regions,
+      healthCheck: cfg.dns.healthCheck,
+    });
+  } else {
+    const { CloudflareLatencyRouting } = await import("../components/latency-dns-cloudflare");
+    new CloudflareLatencyRouting("latency", {
+      accountId: cfg.dns.cloudflareAccountId!, // required with provider cloudflare (config schema)
+      zoneId: cfg.dns.zoneId,
+      domain: cfg.domain,
+      turnHostname: cfg.dns.turnHostname,
+      regions,
+      steering: cfg.dns.cloudflareSteering,
+      fallbackStack: fallbackStack(cfg, deployed),
+      monitor: { ...cfg.dns.cloudflareMonitor, consecutiveDown: cfg.dns.healthCheck.failureThreshold },
+    });
+  }
+
+  return {
+    domain: cfg.domain,
+    /** The global name: for lobbies and the first participant of a room, never for a pinned room. */
+    url: `wss://${cfg.domain}`,
+    dnsProvider: cfg.dns.provider,
+    ...(cfg.dns.turnHostname !== undefined ? { turnHostname: cfg.dns.turnHostname } : {}),
+    /** Region label -> wss URL: the token service hands a room's participants its region's URL. */
+    regionUrls: Object.fromEntries(deployed.map((r) => [r.outputs.regionLabel, signallingUrl(r.outputs)])),
+    regions: deployed.map(({ stack, outputs }) => ({
+      stack,
+      regionLabel: outputs.regionLabel,
+      awsRegion: outputs.awsRegion,
+      signallingHostname: outputs.signallingHostname,
+      turnHostname: outputs.turnHostname,
+      url: signallingUrl(outputs),
+    })),
+    notDeployed,
+  };
+}
+
+/** A region stack's outputs, or undefined (with a warning) while it has not exported its load balancers. */
+async function readRegion({ file, config }: RegionStackFile, fullyQualifiedName: string): Promise<DeployedRegion | undefined> {
+  const stack = config.stackName;
+  const ref = new pulumi.StackReference(fullyQualifiedName);
+  const values: Partial<Record<RegionOutputKey, unknown>> = {};
+  for (const key of REGION_OUTPUT_KEYS) {
+    const details = await ref.getOutputDetails(key);
+    // Hostnames and load balancer names are public; a secret one would be a mistake, not a reason to fail.
+    values[key] = details.value ?? details.secretValue;
+  }
+  const result = readRegionOutputs(stack, values);
+  if (!result.deployed) {
+    pulumi.log.warn(
+      `region stack ${stack} is not deployed yet (no outputs ${result.missing.join(", ")}); ` +
+        `${stack} is left out of the routing until \`pulumi up --stack ${stack}\` and then \`pulumi up --stack global\``,
+    );
+    return undefined;
+  }
+
+  // The routing follows what is deployed; say so when the stack file has moved on since.
+  const outputs = result.outputs;
+  const expected = regionHostnames(config.regionLabel, config.domain);
+  const drift = [
+    outputs.awsRegion !== config.awsRegion && `awsRegion ${outputs.awsRegion} (file: ${config.awsRegion})`,
+    outputs.regionLabel !== config.regionLabel && `regionLabel ${outputs.regionLabel} (file: ${config.regionLabel})`,
+    outputs.signallingHostname !== expected.signalling && `signallingHostname ${outputs.signallingHostname} (file: ${expected.signalling})`,
+    outputs.turnHostname !== expected.turn && `turnHostname ${outputs.turnHostname} (file: ${expected.turn})`,
+  ].filter((d): d is string => typeof d === "string");
+  if (drift.length > 0) {
+    pulumi.log.warn(
+      `region stack ${stack} is deployed with ${drift.join(", ")}; routing follows the deployed stack until ` +
+        `\`pulumi up --stack ${stack}\` applies ${file}`,
+    );
+  }
+  return { stack, outputs };
+}
+
+/** The configured fallback region if it is deployed, else the first deployed region (by stack name). */
+function fallbackStack(cfg: GlobalStackConfig, deployed: DeployedRegion[]): string {
+  const wanted = cfg.dns.cloudflareFallbackRegion;
+  const match = deployed.find((r) => r.outputs.regionLabel === wanted);
+  if (wanted !== undefined && match === undefined) {
+    pulumi.log.warn(`dns.cloudflareFallbackRegion ${wanted} is not deployed yet; the fallback pool is ${deployed[0].stack}'s until it is`);
+  }
+  return (match ?? deployed[0]).stack;
 }

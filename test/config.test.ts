@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import { parse } from "yaml";
 import { parseStackConfig, RegionStackConfig, GlobalStackConfig } from "../stacks/config";
+import { checkRegionStacks, discoverRegionStacks, RegionStackFile } from "../stacks/regions";
 import { planCommand, stackConfig, writeTempStackFile } from "./support/plan";
 import { stackFilePath } from "../stacks/stack-files";
 import { projectRoot } from "./support/plan";
@@ -56,6 +57,24 @@ const badInputs: Array<{ what: string; stack: string; change: (c: Record<string,
       'error: livekit-platform:turn.relayPortRange: overlaps rtc.udpPortRange 50000-60000; Coturn and LiveKit share the node\'s host network, got {"start":45000,"end":55000}',
   },
   {
+    what: "a Karpenter CPU limit too small for one node",
+    stack: "mumbai",
+    change: (c) => (c["livekit-platform:karpenter"] = { sfuCpuLimit: 4 }),
+    message: "error: livekit-platform:karpenter.sfuCpuLimit: must be a whole number of vCPUs, at least 8 (one 8-vCPU node), got 4",
+  },
+  {
+    what: "a Redis node type that is not an ElastiCache type",
+    stack: "mumbai",
+    change: (c) => (c["livekit-platform:redis"] = { nodeType: "r7g.large" }),
+    message: 'error: livekit-platform:redis.nodeType: must be an ElastiCache node type such as cache.r7g.large, got "r7g.large"',
+  },
+  {
+    what: "a single Redis node, which cannot fail over",
+    stack: "mumbai",
+    change: (c) => (c["livekit-platform:redis"] = { nodeCount: 1 }),
+    message: "error: livekit-platform:redis.nodeCount: must be an integer from 2 to 6 (a primary and 1-5 replicas; failover needs a replica), got 1",
+  },
+  {
     what: "a Route53 health-checker region that does not exist",
     stack: "global",
     change: (c) => (c["livekit-platform:dns"].healthCheck.checkerRegions = ["ap-southeast-1", "ap-south-1", "eu-west-1"]),
@@ -67,6 +86,19 @@ const badInputs: Array<{ what: string; stack: string; change: (c: Record<string,
     stack: "global",
     change: (c) => (c["livekit-platform:dns"].provider = "godaddy"),
     message: 'error: livekit-platform:dns.provider: unknown DNS provider, expected "route53" or "cloudflare", got "godaddy"',
+  },
+  {
+    what: "a global TURN name equal to the signalling name",
+    stack: "global",
+    change: (c) => (c["livekit-platform:dns"].turnHostname = c["livekit-platform:domain"]),
+    message:
+      'error: livekit-platform:dns.turnHostname: must differ from domain (signalling and TURN go to different load balancers), got "livekit.example.com"',
+  },
+  {
+    what: "a Cloudflare monitor timeout as long as its interval",
+    stack: "global",
+    change: (c) => (c["livekit-platform:dns"].cloudflareMonitor = { interval: 10, timeout: 10 }),
+    message: "error: livekit-platform:dns.cloudflareMonitor.timeout: must be shorter than interval (10 s), got 10",
   },
   {
     what: "an unknown stack role",
@@ -91,6 +123,8 @@ describe("stack configuration", () => {
       regionLabel: "mumbai",
       rtc: { udpPortRange: { start: 50000, end: 60000 }, tcpPort: 7881 },
       cluster: { sfuNodes: { instanceType: "c6i.2xlarge" } },
+      karpenter: { sfuCpuLimit: 160, egressCpuLimit: 64, generalCpuLimit: 32 },
+      redis: { nodeType: "cache.r7g.large", nodeCount: 2 },
     });
     const singapore = parseStackConfig(stackConfig("singapore"), "singapore") as RegionStackConfig;
     expect(singapore.awsRegion).toBe("ap-southeast-1");
@@ -136,4 +170,70 @@ describe("stack configuration", () => {
     // Two at a time: each is a Node process loading the Pulumi SDK.
     for (let i = 0; i < runs.length; i += 2) await Promise.all(runs.slice(i, i + 2));
   }, 120_000);
+});
+
+describe("region stacks, checked against each other and the global stack", () => {
+  const globalConfig = (dns: Record<string, unknown> = {}) =>
+    parseStackConfig(stackConfig("global", { "livekit-platform:dns": { ...stackYaml("global")["livekit-platform:dns"], ...dns } }), "global") as GlobalStackConfig;
+  /** A region stack file like mumbai's, named `stack`, labelled after it unless overridden. */
+  const region = (stack: string, overrides: Record<string, unknown> = {}): RegionStackFile => ({
+    file: `Pulumi.${stack}.yaml`,
+    config: parseStackConfig(stackConfig("mumbai", { "livekit-platform:regionLabel": stack, ...overrides }), stack) as RegionStackConfig,
+  });
+  const mumbai = region("mumbai");
+  const singapore = region("singapore", { "aws:region": "ap-southeast-1" });
+
+  it("accepts the shipped region stacks", () => {
+    expect(() => checkRegionStacks(discoverRegionStacks(projectRoot), globalConfig())).not.toThrow();
+  });
+
+  it("reads the global stack's routing settings with their defaults", () => {
+    expect(globalConfig().dns).toMatchObject({
+      healthCheck: { measureLatency: false },
+      cloudflareSteering: "dynamic_latency",
+      cloudflareMonitor: { interval: 60, timeout: 5, retries: 2 },
+    });
+    expect(globalConfig().dns.turnHostname).toBeUndefined();
+  });
+
+  it.each([
+    {
+      what: "two region files naming the same AWS region",
+      regions: () => [region("bombay"), mumbai],
+      message: 'Pulumi.mumbai.yaml aws:region: is also the region of Pulumi.bombay.yaml; one region stack per AWS region, got "ap-south-1"',
+    },
+    {
+      what: "two region files giving the same hostname",
+      regions: () => [mumbai, region("mumbai-2", { "aws:region": "ap-southeast-1", "livekit-platform:regionLabel": "mumbai" })],
+      message:
+        'Pulumi.mumbai-2.yaml livekit-platform:regionLabel: gives the hostname mumbai.livekit.example.com, which is also a hostname of Pulumi.mumbai.yaml; every region needs a label of its own, got "mumbai"',
+    },
+    {
+      what: "a label whose hostname is another region's TURN name",
+      regions: () => [mumbai, region("turn-mumbai", { "aws:region": "ap-southeast-1" })],
+      message:
+        'Pulumi.turn-mumbai.yaml livekit-platform:regionLabel: gives the hostname turn-mumbai.livekit.example.com, which is also a hostname of Pulumi.mumbai.yaml; every region needs a label of its own, got "turn-mumbai"',
+    },
+    {
+      what: "a region hostname equal to the global TURN name",
+      regions: () => [mumbai, singapore],
+      dns: { turnHostname: "singapore.livekit.example.com" },
+      message:
+        'Pulumi.singapore.yaml livekit-platform:regionLabel: gives the hostname singapore.livekit.example.com, which is also the global stack\'s dns.turnHostname; every region needs a label of its own, got "singapore"',
+    },
+    {
+      what: "a region file with another domain than the global stack's",
+      regions: () => [mumbai, region("singapore", { "aws:region": "ap-southeast-1", "livekit-platform:domain": "livekit.example.org" })],
+      message:
+        'Pulumi.singapore.yaml livekit-platform:domain: must be the global stack\'s domain livekit.example.com (the global name is served by each region\'s load balancers), got "livekit.example.org"',
+    },
+    {
+      what: "a Cloudflare fallback region that no region stack has",
+      regions: () => [mumbai, singapore],
+      dns: { provider: "cloudflare", cloudflareAccountId: "0123456789abcdef0123456789abcdef", cloudflareFallbackRegion: "tokyo" },
+      message: 'livekit-platform:dns.cloudflareFallbackRegion: must be the regionLabel of a region stack (mumbai, singapore), got "tokyo"',
+    },
+  ])("rejects $what with one line naming both", ({ regions, dns, message }) => {
+    expect(() => checkRegionStacks(regions(), globalConfig(dns))).toThrow(message);
+  });
 });

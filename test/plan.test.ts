@@ -6,10 +6,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
+import { readRegionOutputs } from "../stacks/region-outputs";
 import { listStackNames } from "../stacks/stack-files";
 import { planCommand, projectRoot } from "./support/plan";
 
-const stacks = listStackNames(projectRoot);
+/** test/global.test.ts adds a region stack file for a moment; those are not shipped. */
+const isTemporary = (stack: string) => stack.startsWith("tmptest-");
+const stacks = listStackNames(projectRoot).filter((s) => !isTemporary(s));
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-plan-"));
 const runs = new Map<string, ReturnType<typeof planCommand>>();
 const run = (stack: string) => {
@@ -66,9 +69,14 @@ describe("plan command", () => {
     await Promise.all([run("global"), run("mumbai")]);
     const global = readPlan("global");
     const mumbai = readPlan("mumbai");
-    const found = global.outputs.regions.find((r: { stack: string }) => r.stack === "mumbai");
-    expect(found.signallingHostname).toBe(mumbai.outputs.signallingHostname);
-    expect(global.resources.filter((r: any) => r.type === "pulumi:pulumi:StackReference").map((r: any) => r.name).sort()).toEqual(
+    // Routed once its plan exports the region output contract; until then, left out with a warning.
+    if (readRegionOutputs("mumbai", mumbai.outputs).deployed) {
+      expect(global.outputs.regionUrls.mumbai).toBe(`wss://${mumbai.outputs.signallingHostname}`);
+    } else {
+      expect(global.warnings.join("\n")).toContain("region stack mumbai is not deployed yet");
+    }
+    const references = global.resources.filter((r: any) => r.type === "pulumi:pulumi:StackReference").map((r: any) => r.name);
+    expect(references.filter((name: string) => !isTemporary(name.split("/")[2])).sort()).toEqual(
       stacks.filter((s) => s !== "global").map((s) => `organization/livekit-platform/${s}`).sort(),
     );
   }, 120_000);

@@ -1,0 +1,98 @@
+/**
+ * The region output contract: what every region stack exports and the global stack reads through a
+ * StackReference. Both sides use this file, so a rename breaks the type-check, not production DNS.
+ *
+ * The region stack exports (at least) these keys; `S` is `pulumi.Input<string>` there:
+ *
+ *   const outputs: RegionOutputs<pulumi.Input<string>> = { awsRegion, regionLabel, ... };
+ *
+ * The global stack reads them back as plain strings with `readRegionOutputs`.
+ */
+import { z } from "zod";
+
+/** A load balancer as a Route53 alias (or a Cloudflare origin) needs it. */
+export interface LoadBalancerTarget<S = string> {
+  /** `k8s-...elb.<region>.amazonaws.com` */
+  dnsName: S;
+  /** The load balancer's canonical hosted zone id (per region and type), for alias records. */
+  zoneId: S;
+}
+
+export interface RegionOutputs<S = string> {
+  /** `ap-south-1`: the latency region of this region's records. */
+  awsRegion: S;
+  /** `mumbai`: the record set identifier and the key of the token service's URL map. */
+  regionLabel: S;
+  /** `<regionLabel>.<domain>`: LiveKit signalling (ALB), the name health checks probe. */
+  signallingHostname: S;
+  /** `turn-<regionLabel>.<domain>`: Coturn (NLB), DNS-only. */
+  turnHostname: S;
+  /** The ALB in front of LiveKit (HTTPS 443). */
+  signallingLoadBalancer: LoadBalancerTarget<S>;
+  /** The NLB in front of Coturn (TLS 443, UDP 3478). */
+  turnLoadBalancer: LoadBalancerTarget<S>;
+}
+
+/** The output keys, in the order they are read and reported. */
+export const REGION_OUTPUT_KEYS = [
+  "awsRegion",
+  "regionLabel",
+  "signallingHostname",
+  "turnHostname",
+  "signallingLoadBalancer",
+  "turnLoadBalancer",
+] as const satisfies readonly (keyof RegionOutputs)[];
+
+export type RegionOutputKey = (typeof REGION_OUTPUT_KEYS)[number];
+
+// Every key of the interface is listed above (a missing one fails the type-check here).
+const everyKeyListed: Record<Exclude<keyof RegionOutputs, RegionOutputKey>, never> = {};
+void everyKeyListed;
+
+/** The hostnames a region answers on, from its label and the shared domain. */
+export function regionHostnames(regionLabel: string, domain: string): { signalling: string; turn: string } {
+  return { signalling: `${regionLabel}.${domain}`, turn: `turn-${regionLabel}.${domain}` };
+}
+
+/** `wss://<signallingHostname>`: the URL the application hands to every participant of a room pinned here. */
+export function signallingUrl(outputs: Pick<RegionOutputs, "signallingHostname">): string {
+  return `wss://${outputs.signallingHostname}`;
+}
+
+const text = z.string().min(1);
+const loadBalancer = z.object({ dnsName: text, zoneId: text });
+const schema = z.object({
+  awsRegion: text,
+  regionLabel: text,
+  signallingHostname: text,
+  turnHostname: text,
+  signallingLoadBalancer: loadBalancer,
+  turnLoadBalancer: loadBalancer,
+}) satisfies z.ZodType<RegionOutputs>;
+
+export type RegionOutputsRead =
+  /** Every key is there and well-formed. */
+  | { deployed: true; outputs: RegionOutputs }
+  /** Some keys are missing: the stack is not deployed yet, or was deployed before it exported them. */
+  | { deployed: false; missing: RegionOutputKey[] };
+
+/**
+ * Checks a region stack's outputs (`undefined` for a key the stack does not export) against the
+ * contract. A missing key means "not deployed yet"; a key that is there but malformed means the
+ * two stacks disagree on the contract, which is an error.
+ */
+export function readRegionOutputs(stackName: string, values: Partial<Record<RegionOutputKey, unknown>>): RegionOutputsRead {
+  const missing = REGION_OUTPUT_KEYS.filter((key) => values[key] === undefined || values[key] === null);
+  if (missing.length > 0) return { deployed: false, missing };
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const value = issue.path.reduce<unknown>((v, p) => (v as Record<PropertyKey, unknown> | undefined)?.[p], values);
+    const loadBalancerKey = issue.path.length === 1 && String(issue.path[0]).endsWith("LoadBalancer");
+    throw new Error(
+      `region stack ${stackName}: output ${issue.path.join(".")} does not follow the region output contract ` +
+        `(stacks/region-outputs.ts): expected ${loadBalancerKey ? "{ dnsName, zoneId }" : "a non-empty string"}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return { deployed: true, outputs: parsed.data };
+}
