@@ -7,4 +7,6 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] }, // transpile only: tsconfig sets isolatedModules
   testTimeout: 60000,
+  // Jest's default on a 2-core machine is one worker; the tests mostly wait on child processes and I/O.
+  maxWorkers: 2,
 };

@@ -152,6 +152,8 @@ export class Cluster extends pulumi.ComponentResource {
   readonly podIdentityAgent: aws.eks.Addon;
   /** Where cluster controllers run; Helm releases wait for it, or their pods stay Pending past Helm's timeout. */
   readonly systemNodeGroup: eks.ManagedNodeGroup;
+  /** Name of the SFU managed node group (as EKS named it). */
+  readonly sfuNodeGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:cluster:Cluster", name, {}, opts);
@@ -211,7 +213,7 @@ export class Cluster extends pulumi.ComponentResource {
     }, { parent: this, dependsOn: nodes.attachments });
 
     const sfu = nodeRoles.sfu;
-    new eks.ManagedNodeGroup(`${name}-sfu`, {
+    const sfuNodeGroup = new eks.ManagedNodeGroup(`${name}-sfu`, {
       ...common,
       instanceTypes: [args.sfuNodes.instanceType],
       scalingConfig: { minSize: args.sfuNodes.min, desiredSize: args.sfuNodes.min, maxSize: args.sfuNodes.max },
@@ -223,6 +225,8 @@ export class Cluster extends pulumi.ComponentResource {
       nodeadmExtraOptions: [{ contentType: SHELL_SCRIPT_PART, content: sfuBootScript() }],
     }, { parent: this, dependsOn: nodes.attachments });
 
+    // EKS tags the group's instances with it (eks:nodegroup-name): chaos drills select SFU nodes by it.
+    this.sfuNodeGroupName = sfuNodeGroup.nodeGroup.nodeGroupName;
     this.openWebRtcPorts(name, args.webRtcPorts);
 
     this.provider = new k8s.Provider(`${name}-k8s`, {

@@ -30,6 +30,11 @@ export interface EndpointsArgs {
   signallingHostname: string;
   /** Coturn, `turn-<region>.<domain>`: the NLB (TURN/TLS 443 and TURN/UDP 3478). Must match LiveKit's `turnHost`. */
   turnHostname: string;
+  /**
+   * The global name, `<domain>`, that the global stack's latency records point at this region's ALB: the
+   * ALB's certificate must cover it and its Ingress must route it too.
+   */
+  globalHostname?: string;
   dns: DnsZoneArgs;
   /** Cloudflare provider for dns.provider "cloudflare"; the default provider (cloudflare:apiToken) otherwise. */
   cloudflareProvider?: cloudflare.Provider;
@@ -80,8 +85,9 @@ export class Endpoints extends pulumi.ComponentResource {
       dependsOn: args.loadBalancerController ? [args.loadBalancerController] : [],
     };
 
-    this.signallingCertificateArn = this.validatedCertificate(`${name}-signalling`, args.signallingHostname);
-    this.turnCertificateArn = this.validatedCertificate(`${name}-turn`, args.turnHostname);
+    const signallingHosts = [args.signallingHostname, ...(args.globalHostname ? [args.globalHostname] : [])];
+    this.signallingCertificateArn = this.validatedCertificate(`${name}-signalling`, signallingHosts);
+    this.turnCertificateArn = this.validatedCertificate(`${name}-turn`, [args.turnHostname]);
 
     // --- Signalling: ALB Ingress → LiveKit Service ------------------------------------------------
     const ingress = new k8s.networking.v1.Ingress(`${name}-signalling`, {
@@ -112,8 +118,8 @@ export class Endpoints extends pulumi.ComponentResource {
       },
       spec: {
         ingressClassName: "alb",
-        rules: [{
-          host: args.signallingHostname,
+        rules: signallingHosts.map((host) => ({
+          host,
           http: {
             paths: [{
               path: "/",
@@ -121,7 +127,7 @@ export class Endpoints extends pulumi.ComponentResource {
               backend: { service: { name: args.livekit.serviceName, port: { number: args.livekit.servicePort } } },
             }],
           },
-        }],
+        })),
       },
     }, lbOpts);
     this.albHostname = ingress.status.apply((s) => loadBalancerHostname(s?.loadBalancer?.ingress, "signalling Ingress"));
@@ -180,28 +186,35 @@ export class Endpoints extends pulumi.ComponentResource {
     });
   }
 
-  /** An ACM certificate for `hostname`, validated through a DNS record; returns its ARN once issued. */
-  private validatedCertificate(name: string, hostname: string): pulumi.Output<string> {
+  /**
+   * An ACM certificate for `hostnames` (the first is its domain name, the rest alternative names), each
+   * validated through a DNS record; returns its ARN once issued.
+   */
+  private validatedCertificate(name: string, hostnames: string[]): pulumi.Output<string> {
+    const [domainName, ...alternatives] = hostnames;
     const certificate = new aws.acm.Certificate(name, {
-      domainName: hostname,
+      domainName,
+      subjectAlternativeNames: alternatives.length > 0 ? alternatives : undefined,
       validationMethod: "DNS",
       tags: this.args.tags,
     }, { parent: this });
-    // The record ACM asks for, taken from this certificate's own answer.
-    const option = certificate.domainValidationOptions.apply((options) => {
-      const match = options.find((o) => o.domainName === hostname);
-      if (!match) throw new Error(`ACM returned no DNS validation record for ${hostname}`);
-      return match;
-    });
-    const recordFqdn = this.dnsRecord(`${name}-validation`, {
-      name: option.resourceRecordName,
-      type: option.resourceRecordType,
-      value: option.resourceRecordValue,
-      comment: `ACM validation for ${hostname}`,
+    const recordFqdns = hostnames.map((hostname, i) => {
+      // The record ACM asks for, taken from this certificate's own answer.
+      const option = certificate.domainValidationOptions.apply((options) => {
+        const match = options.find((o) => o.domainName === hostname);
+        if (!match) throw new Error(`ACM returned no DNS validation record for ${hostname}`);
+        return match;
+      });
+      return this.dnsRecord(`${name}-validation${i === 0 ? "" : `-${i}`}`, {
+        name: option.resourceRecordName,
+        type: option.resourceRecordType,
+        value: option.resourceRecordValue,
+        comment: `ACM validation for ${hostname}`,
+      });
     });
     const validation = new aws.acm.CertificateValidation(name, {
       certificateArn: certificate.arn,
-      validationRecordFqdns: [recordFqdn],
+      validationRecordFqdns: recordFqdns,
     }, { parent: this });
     return validation.certificateArn;
   }

@@ -23,6 +23,9 @@ export const INTERRUPTION_EVENTS = [
 ] as const;
 
 /** Instance families for SFU nodes: compute-optimised, Nitro; c6in for more network bandwidth per vCPU. */
+/** The NodePool whose nodes carry the LiveKit SFU (Karpenter tags them karpenter.sh/nodepool=sfu). */
+export const SFU_NODE_POOL = "sfu";
+
 export const SFU_INSTANCE_FAMILIES = ["c6i", "c6in", "c7i"];
 
 /** vCPU counts an SFU node may have: LiveKit runs one pod per node, so a node is sized for one pod. */
@@ -447,7 +450,7 @@ export class Karpenter extends pulumi.ComponentResource {
       }, crOpts);
 
     const nodeClassName = (cr: k8s.apiextensions.CustomResource) => cr.metadata.name;
-    nodePool("sfu", nodeClassName(publicClass), {
+    nodePool(SFU_NODE_POOL, nodeClassName(publicClass), {
       // Long-lived WebRTC sessions: no spot (2-minute notice), and only empty nodes are consolidated.
       requirements: [
         onDemand,

@@ -39,6 +39,8 @@ export class Redis extends pulumi.ComponentResource {
   readonly port: pulumi.Output<number>;
   /** Holds the AUTH token under `password` (REDIS_PASSWORD_KEY). */
   readonly passwordSecret: k8s.core.v1.Secret;
+  /** The AUTH token itself, secret: for clients that take it only in a config file (Egress). */
+  readonly authToken: pulumi.Output<string>;
 
   constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:redis:Redis", name, {}, opts);
@@ -46,6 +48,7 @@ export class Redis extends pulumi.ComponentResource {
     // ElastiCache AUTH tokens: 16-128 printable characters without @, " or /; letters and digits only.
     const password = new random.RandomPassword(`${name}-auth`, { length: 48, special: false }, { parent: this });
     const authToken = pulumi.secret(password.result);
+    this.authToken = authToken;
 
     const subnets = new aws.elasticache.SubnetGroup(`${name}`, {
       name: args.replicationGroupId,

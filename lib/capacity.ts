@@ -23,8 +23,9 @@ import { isPresetName, PRESET_NAMES, presetMix, ROOM_KINDS, RoomKind, RoomMix, R
 
 /** A capacity input the model cannot work with. The message is one line naming the value and the problem. */
 export class CapacityError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** `key`: the input field at fault (e.g. `mix.kinds[0].share`); the message is `<key>: <problem>, got <value>`. */
+  constructor(readonly key: string, readonly problem: string, readonly value: unknown) {
+    super(`${key}: ${problem}, got ${show(value)}`);
     this.name = "CapacityError";
   }
 }
@@ -433,7 +434,7 @@ function show(value: unknown): string {
 }
 
 function fail(key: string, problem: string, value: unknown): never {
-  throw new CapacityError(`${key}: ${problem}, got ${show(value)}`);
+  throw new CapacityError(key, problem, value);
 }
 
 function isInt(v: unknown, min: number): v is number {
@@ -585,7 +586,9 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
         ? `${cpu.toFixed(1)} vCPU, but one ${input.nodeType} carries ${cpuLimit.toFixed(1)} vCPU (${ROOM_FIT_CEILING * 100}% of ${nodeCpu.toFixed(2)})`
         : `${Math.round(net)} Mbps, but one ${input.nodeType} carries ${Math.round(netLimit)} Mbps (${ROOM_FIT_CEILING * 100}% of ${nodeBandwidth})`;
       throw new CapacityError(
+        "mix",
         `${describeRoom(kind)} is too large for one node: it needs ${over}; LiveKit never splits a room across nodes, so use smaller rooms or a larger node type`,
+        typeof input.mix === "string" ? input.mix : input.mix.name ?? "custom mix",
       );
     }
     const cpuShare = cpu / cpuBudget;

@@ -10,7 +10,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { awsRegionNames, route53HealthCheckerRegions } from "../lib/aws-regions";
 import { parseCidr } from "../lib/cidr";
+import type { MixSpec } from "../lib/capacity";
 import { versions } from "../lib/versions";
+import { RegionSizing, sizeRegion, SizingError } from "./sizing";
 
 /** The Pulumi project name; config keys of this program are `livekit-platform:<key>`. */
 export const PROJECT = "livekit-platform";
@@ -159,17 +161,57 @@ const regionSchema = z
         publicAccessCidrs: z.array(ipv4Cidr(0, 32)).min(1).default(["0.0.0.0/0"]),
         /** Cluster add-ons, Karpenter, monitoring: private subnets. */
         systemNodes: nodeGroup({ instanceType: "m6i.xlarge", min: 2, max: 6 }),
-        /** LiveKit SFU nodes: public subnets, one LiveKit pod per node. */
-        sfuNodes: nodeGroup({ instanceType: "c6i.2xlarge", min: 2, max: 8 }),
+        /**
+         * LiveKit SFU nodes: public subnets, one LiveKit pod per node. min and max come from the capacity
+         * model; set them only to override it (the plan reports every override).
+         */
+        sfuNodes: z
+          .strictObject({
+            instanceType: instanceType.default("c6i.2xlarge"),
+            min: positiveInt.optional(),
+            max: positiveInt.optional(),
+          })
+          .prefault({})
+          .superRefine((group, ctx) => {
+            if (group.min !== undefined && group.max !== undefined && group.min > group.max) {
+              ctx.addIssue({ code: "custom", path: ["min"], input: group.min, message: `must not exceed max (${group.max})` });
+            }
+          }),
+      })
+      .prefault({}),
+    /**
+     * The demand this region is sized for: participants at peak and the rooms they are in. The capacity
+     * model (lib/capacity.ts) turns it into node group bounds, Karpenter limits and autoscaler bounds.
+     */
+    capacity: z
+      .strictObject({
+        /** Concurrent participants at peak in this region. */
+        targetParticipants: integer(1, 1_000_000, "a positive integer (concurrent participants at peak)").default(25_000),
+        /** A preset (meetings, webinar, livestream, audio, voice-calls, mixed) or a custom mix (see lib/room-mix.ts). */
+        mix: z
+          .union([z.string(), z.record(z.string(), z.unknown())], { error: "must be a room mix preset name or a custom mix object" })
+          .default("mixed"),
+        /** Share of a node's CPU and bandwidth used at peak; the rest is headroom for spikes. */
+        targetUtilisation: z.number({ error: "must be a fraction above 0 and at most 1, such as 0.6" })
+          .gt(0, { error: "must be a fraction above 0 and at most 1, such as 0.6" })
+          .max(1, { error: "must be a fraction above 0 and at most 1, such as 0.6" })
+          .default(0.6),
+        /** Share of rooms recorded (room composite egress). */
+        recordingShare: z.number({ error: "must be a fraction from 0 to 1" })
+          .min(0, { error: "must be a fraction from 0 to 1" })
+          .max(1, { error: "must be a fraction from 0 to 1" })
+          .default(0.05),
+        /** Instance type of the egress NodePool's nodes, for the egress sizing. */
+        egressNodeType: instanceType.default("c6i.4xlarge"),
       })
       .prefault({}),
     /** Karpenter adds nodes beside the node groups, up to these vCPU totals per NodePool. */
     karpenter: z
       .strictObject({
-        /** SFU burst nodes (on-demand, public subnets), beyond cluster.sfuNodes. */
-        sfuCpuLimit: cpuLimit.default(160),
-        /** LiveKit Egress (recording) nodes. */
-        egressCpuLimit: cpuLimit.default(64),
+        /** SFU nodes (on-demand, public subnets); from the capacity model unless set. */
+        sfuCpuLimit: cpuLimit.optional(),
+        /** LiveKit Egress (recording) nodes; from the capacity model unless set. */
+        egressCpuLimit: cpuLimit.optional(),
         /** Anything else that does not fit on system nodes (spot allowed). */
         generalCpuLimit: cpuLimit.default(32),
       })
@@ -197,6 +239,53 @@ const regionSchema = z
       .strictObject({
         /** Coturn relay ports; must not overlap rtc.udpPortRange (both bind the node's host network). */
         relayPortRange: portRange.default({ start: 40000, end: 49999 }),
+        /** Concurrent relay allocations per TURN username (one participant); stops one client hogging ports. */
+        userQuota: integer(1, 1000, "an integer from 1 to 1000").default(12),
+        /** Concurrent relay allocations per Coturn node (each takes one relay port). */
+        totalQuota: integer(1, 65535, "an integer from 1 to 65535").default(8000),
+      })
+      .prefault({}),
+    livekit: z
+      .strictObject({
+        logLevel: z.enum(["debug", "info", "warn", "error"], { error: 'must be "debug", "info", "warn" or "error"' }).default("info"),
+        /** Seconds an empty room stays open for its first participant. */
+        emptyTimeoutSeconds: integer(0, 86_400, "seconds from 0 to 86400").default(300),
+        /** Seconds a room stays open after its last participant left. */
+        departureTimeoutSeconds: integer(0, 86_400, "seconds from 0 to 86400").default(20),
+        /** Participants per room; 0 is no limit (the capacity model still refuses rooms larger than a node). */
+        maxParticipantsPerRoom: integer(0, 100_000, "an integer from 0 (no limit) to 100000").default(0),
+      })
+      .prefault({}),
+    egress: z
+      .strictObject({
+        /** Days S3 keeps a recording. */
+        recordingRetentionDays: integer(1, 3650, "a number of days from 1 to 3650").default(30),
+      })
+      .prefault({}),
+    monitoring: z
+      .strictObject({
+        retention: z.string().regex(/^\d+[dhw]$/, { error: 'must be a Prometheus duration such as "15d"' }).default("15d"),
+        retentionSize: z.string().regex(/^\d+(GB|TB)$/, { error: 'must be a size such as "90GB"' }).default("90GB"),
+        volumeSize: z.string().regex(/^\d+Gi$/, { error: 'must be a volume size such as "100Gi"' }).default("100Gi"),
+      })
+      .prefault({}),
+    /** AWS FIS chaos drills (see README, "Chaos drills"); off unless enabled. */
+    chaos: z
+      .strictObject({
+        enabled: z.boolean({ error: "must be true or false" }).default(false),
+        sfuNodeTerminationPercent: integer(1, 100, "a percentage from 1 to 100").default(33),
+        turnNodeTerminationPercent: integer(1, 100, "a percentage from 1 to 100").default(33),
+        livekitPodDeletePercent: integer(1, 100, "a percentage from 1 to 100").default(33),
+        logRetentionDays: integer(1, 3650, "a number of days from 1 to 3650").optional(),
+      })
+      .prefault({}),
+    /** The suspended `lk perf load-test` Job (see README, "Load testing"). */
+    loadTest: z
+      .strictObject({
+        rooms: integer(1, 1000, "an integer from 1 to 1000").default(10),
+        videoPublishersPerRoom: integer(0, 100, "an integer from 0 to 100").default(2),
+        subscribersPerRoom: integer(0, 10_000, "an integer from 0 to 10000").default(18),
+        duration: z.string().regex(/^\d+[smh]$/, { error: 'must be a duration such as "10m"' }).default("10m"),
       })
       .prefault({}),
     dns: dnsZone,
@@ -215,7 +304,11 @@ const regionSchema = z
     requireCloudflareAccount(cfg.dns, ctx, ["dns"]);
   });
 
-export type RegionStackConfig = z.infer<typeof regionSchema> & { stackName: string };
+export type RegionStackConfig = z.infer<typeof regionSchema> & {
+  stackName: string;
+  /** Sizes derived from `capacity` (and any sizes set by hand). */
+  sizing: RegionSizing;
+};
 
 // ---------------------------------------------------------------------------------------------
 // The global stack
@@ -376,7 +469,22 @@ export function parseStackConfig(rawConfig: Record<string, string>, stackName: s
   const schema = role === "region" ? regionSchema : globalSchema;
   const result = schema.safeParse(raw, { reportInput: true });
   if (!result.success) throw toConfigError(result.error.issues[0], raw);
-  return { ...result.data, stackName } as StackConfig;
+  if (result.data.role === "global") return { ...result.data, stackName };
+  return { ...result.data, stackName, sizing: sizeRegionOrThrow(result.data) };
+}
+
+/** The region's sizes; a demand the model cannot place (a room larger than a node) is a config error. */
+function sizeRegionOrThrow(cfg: z.infer<typeof regionSchema>): RegionSizing {
+  try {
+    return sizeRegion({
+      capacity: { ...cfg.capacity, mix: cfg.capacity.mix as MixSpec },
+      sfuNodes: cfg.cluster.sfuNodes,
+      karpenter: cfg.karpenter,
+    });
+  } catch (e) {
+    if (e instanceof SizingError) throw new ConfigError(`${PROJECT}:${e.key}`, e.problem, e.value);
+    throw e;
+  }
 }
 
 function splitKey(key: string): [string, string] {

@@ -2,17 +2,26 @@
  * A region stack: everything one AWS region needs to host LiveKit rooms on its own.
  */
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { BlockStorage } from "../components/block-storage";
+import { Chaos } from "../components/chaos";
 import { Cluster, sfuNodeUserData } from "../components/cluster";
-import { COTURN_TERMINATION_GRACE_SECONDS } from "../components/coturn";
-import { EGRESS_TERMINATION_GRACE_SECONDS } from "../components/egress";
-import { Karpenter } from "../components/karpenter";
-import { LIVEKIT_TERMINATION_GRACE_SECONDS } from "../components/livekit";
+import { Coturn, COTURN_TERMINATION_GRACE_SECONDS } from "../components/coturn";
+import { Egress, EGRESS_TERMINATION_GRACE_SECONDS } from "../components/egress";
+import { Endpoints } from "../components/endpoints";
+import { Karpenter, SFU_NODE_POOL } from "../components/karpenter";
+import { LiveKit, LIVEKIT_TERMINATION_GRACE_SECONDS } from "../components/livekit";
 import { LoadBalancerController } from "../components/load-balancer-controller";
+import { LoadTest } from "../components/load-test";
+import { MetricsServer } from "../components/metrics-server";
+import { Monitoring } from "../components/monitoring";
 import { Network } from "../components/network";
-import { Redis } from "../components/redis";
-import { versions } from "../lib/versions";
+import { Redis, REDIS_PASSWORD_KEY } from "../components/redis";
+import { EGRESS_POD_CPU, EGRESS_POD_MEMORY_GIB } from "../lib/capacity";
 import { COTURN_LISTENING_PORT } from "../lib/turnserver-conf";
+import { versions } from "../lib/versions";
 import type { RegionStackConfig } from "./config";
+import { regionHostnames, RegionOutputs, signallingUrl } from "./region-outputs";
 
 /**
  * The longest drain of a pod on SFU or egress nodes (a draining SFU keeps its rooms for up to 5 h after
@@ -26,19 +35,17 @@ const REDIS_SNAPSHOT_RETENTION_DAYS = 7;
 /** Namespace of the region's LiveKit workloads (SFU, Coturn, Egress) and their secrets. */
 export const WORKLOAD_NAMESPACE = "livekit";
 
-/** Hostnames a region answers on; the global stack routes `<domain>` to them. */
-export function regionHostnames(cfg: Pick<RegionStackConfig, "regionLabel" | "domain">) {
-  return {
-    /** LiveKit signalling: wss://<regionLabel>.<domain> */
-    signalling: `${cfg.regionLabel}.${cfg.domain}`,
-    /** Coturn: DNS-only, never proxied. */
-    turn: `turn-${cfg.regionLabel}.${cfg.domain}`,
-  };
-}
+/**
+ * Coturn shares each SFU node with one LiveKit pod. Its CPU request comes out of the node's workload CPU
+ * the capacity model counts for LiveKit, so both pods fit on the node.
+ */
+const COTURN_CPU_MILLIS = 500;
 
 export function regionStack(cfg: RegionStackConfig) {
+  const { sizing } = cfg;
   const clusterName = `livekit-${cfg.regionLabel}`;
-  const hostnames = regionHostnames(cfg);
+  const hostnames = regionHostnames(cfg.regionLabel, cfg.domain);
+  for (const line of sizing.overrides) pulumi.log.warn(`capacity override: ${line}`);
 
   const network = new Network(cfg.regionLabel, {
     clusterName,
@@ -56,7 +63,7 @@ export function regionStack(cfg: RegionStackConfig) {
     privateSubnetIds: network.privateSubnetIds,
     publicAccessCidrs: cfg.cluster.publicAccessCidrs,
     systemNodes: cfg.cluster.systemNodes,
-    sfuNodes: cfg.cluster.sfuNodes,
+    sfuNodes: { instanceType: cfg.cluster.sfuNodes.instanceType, ...sizing.sfuNodes },
     webRtcPorts: {
       rtcUdp: cfg.rtc.udpPortRange,
       rtcTcp: cfg.rtc.tcpPort,
@@ -68,7 +75,7 @@ export function regionStack(cfg: RegionStackConfig) {
   // Every Kubernetes resource below names this provider explicitly.
   const provider = cluster.provider;
 
-  new LoadBalancerController(`${cfg.regionLabel}-lbc`, {
+  const loadBalancerController = new LoadBalancerController(`${cfg.regionLabel}-lbc`, {
     clusterName: cluster.clusterName,
     vpcId: network.vpcId,
     provider,
@@ -85,7 +92,12 @@ export function regionStack(cfg: RegionStackConfig) {
     systemNodes: cluster.systemNodeGroup,
     sfuNodeUserData: sfuNodeUserData(),
     drainSeconds: NODE_DRAIN_SECONDS,
-    cpuLimits: { sfu: cfg.karpenter.sfuCpuLimit, egress: cfg.karpenter.egressCpuLimit, general: cfg.karpenter.generalCpuLimit },
+    cpuLimits: { ...sizing.karpenterCpuLimits, general: cfg.karpenter.generalCpuLimit },
+  });
+
+  new MetricsServer(`${cfg.regionLabel}-metrics-server`, { provider }, { dependsOn: [cluster.systemNodeGroup] });
+  const storage = new BlockStorage(`${cfg.regionLabel}-storage`, { clusterName: cluster.clusterName, provider }, {
+    dependsOn: [cluster.podIdentityAgent, cluster.systemNodeGroup],
   });
 
   const workloads = new k8s.core.v1.Namespace(`${cfg.regionLabel}-${WORKLOAD_NAMESPACE}`, {
@@ -104,18 +116,140 @@ export function regionStack(cfg: RegionStackConfig) {
     namespace: workloads.metadata.name,
   });
 
-  return {
-    role: cfg.role,
+  // --- Media plane ------------------------------------------------------------------------------
+  const livekit = new LiveKit(`${cfg.regionLabel}-livekit`, {
+    provider,
+    namespace: workloads.metadata.name,
+    server: {
+      region: cfg.regionLabel,
+      rtc: { tcpPort: cfg.rtc.tcpPort, portRange: cfg.rtc.udpPortRange },
+      turnHost: hostnames.turn,
+      room: {
+        autoCreate: true,
+        emptyTimeoutSeconds: cfg.livekit.emptyTimeoutSeconds,
+        departureTimeoutSeconds: cfg.livekit.departureTimeoutSeconds,
+        maxParticipants: cfg.livekit.maxParticipantsPerRoom,
+      },
+      logging: { level: cfg.livekit.logLevel, json: true },
+    },
+    redis: { host: redis.address, port: redis.port, password: { secret: redis.passwordSecret, key: REDIS_PASSWORD_KEY } },
+    resources: { cpuRequestMillis: sizing.sfuPodCpuMillis - COTURN_CPU_MILLIS, memoryRequestMiB: 8192, memoryLimitMiB: 10240 },
+    autoscaling: sizing.sfuAutoscaling,
+  });
+
+  const coturn = new Coturn(`${cfg.regionLabel}-coturn`, {
+    provider,
+    sharedSecret: livekit.turnSecret,
+    turnserver: {
+      realm: cfg.domain,
+      relayPorts: { min: cfg.turn.relayPortRange.start, max: cfg.turn.relayPortRange.end },
+      sfuPorts: { min: cfg.rtc.udpPortRange.start, max: cfg.rtc.udpPortRange.end },
+      userQuota: cfg.turn.userQuota,
+      totalQuota: cfg.turn.totalQuota,
+      // The VPC's own range, whatever it is, is never a relay target either.
+      extraDeniedPeerCidrs: [cfg.network.cidr],
+    },
+    resources: { cpuRequestMillis: COTURN_CPU_MILLIS, memoryRequestMiB: 256, memoryLimitMiB: 1024 },
+  });
+
+  const egress = new Egress(`${cfg.regionLabel}-egress`, {
+    provider,
+    clusterName: cluster.clusterName,
+    namespace: workloads.metadata.name,
+    livekitUrl: livekit.internalUrl,
+    apiKey: livekit.apiKey,
+    apiSecret: livekit.apiSecret,
+    redis: { host: redis.address, port: redis.port, password: redis.authToken },
+    resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB },
+    autoscaling: { ...sizing.egressAutoscaling, targetCpuUtilizationPercent: 60 },
+    recordingRetentionDays: cfg.egress.recordingRetentionDays,
+  }, { dependsOn: [cluster.podIdentityAgent] });
+
+  const endpoints = new Endpoints(`${cfg.regionLabel}-endpoints`, {
+    provider,
+    signallingHostname: hostnames.signalling,
+    turnHostname: hostnames.turn,
+    globalHostname: cfg.domain,
+    dns: { provider: cfg.dns.provider, zoneId: cfg.dns.zoneId },
+    livekit,
+    coturn,
+    loadBalancerController: loadBalancerController.release,
+  });
+
+  const loadTest = new LoadTest(`${cfg.regionLabel}-load-test`, {
+    provider,
+    namespace: workloads.metadata.name,
+    url: signallingUrl({ signallingHostname: hostnames.signalling }),
+    apiKeySecret: livekit.apiKeySecret,
+    rooms: cfg.loadTest.rooms,
+    videoPublishersPerRoom: cfg.loadTest.videoPublishersPerRoom,
+    subscribersPerRoom: cfg.loadTest.subscribersPerRoom,
+    duration: cfg.loadTest.duration,
+    resources: { cpus: 2, memoryGiB: 2 },
+  });
+
+  // --- Observability ----------------------------------------------------------------------------
+  new Monitoring(`${cfg.regionLabel}-monitoring`, {
+    provider,
+    region: cfg.regionLabel,
+    storageClassName: storage.storageClassName,
+    alerts: {
+      capacity: { maxRooms: sizing.planned.rooms, maxParticipants: sizing.planned.participants },
+      sfu: { namespace: WORKLOAD_NAMESPACE, deployment: "livekit-server" },
+      turn: { totalQuota: cfg.turn.totalQuota },
+    },
+    scrapeTargets: {
+      livekit: { namespace: WORKLOAD_NAMESPACE, podLabels: livekit.podLabels, port: "metrics" },
+      egress: { namespace: WORKLOAD_NAMESPACE, podLabels: egress.podLabels, port: "metrics" },
+      coturn: { namespace: WORKLOAD_NAMESPACE, podLabels: coturn.podLabels, port: "metrics" },
+    },
+    retention: { time: cfg.monitoring.retention, size: cfg.monitoring.retentionSize, volumeSize: cfg.monitoring.volumeSize },
+    dependsOn: [storage],
+  });
+
+  // --- Drills -------------------------------------------------------------------------------------
+  if (cfg.chaos.enabled) {
+    new Chaos(`${cfg.regionLabel}-chaos`, {
+      clusterName: cluster.clusterName,
+      sfuNodeGroupName: cluster.sfuNodeGroupName,
+      sfuNodePoolName: SFU_NODE_POOL,
+      provider,
+      namespace: workloads.metadata.name,
+      livekitPodLabels: livekit.podLabels,
+      signallingLoadBalancerHostname: endpoints.albHostname,
+      sfuNodeTerminationPercent: cfg.chaos.sfuNodeTerminationPercent,
+      turnNodeTerminationPercent: cfg.chaos.turnNodeTerminationPercent,
+      livekitPodDeletePercent: cfg.chaos.livekitPodDeletePercent,
+      logRetentionDays: cfg.chaos.logRetentionDays,
+    });
+  }
+
+  const contract: RegionOutputs<pulumi.Input<string>> = {
     awsRegion: cfg.awsRegion,
     regionLabel: cfg.regionLabel,
     signallingHostname: hostnames.signalling,
     turnHostname: hostnames.turn,
+    signallingLoadBalancer: { dnsName: endpoints.albHostname, zoneId: endpoints.albZoneId },
+    turnLoadBalancer: { dnsName: endpoints.nlbHostname, zoneId: endpoints.nlbZoneId },
+  };
+  return {
+    ...contract,
+    role: cfg.role,
+    signallingUrl: signallingUrl({ signallingHostname: hostnames.signalling }),
     clusterName: cluster.clusterName,
     clusterEndpoint: cluster.endpoint,
-    clusterSecurityGroupId: cluster.clusterSecurityGroupId,
-    oidcProviderArn: cluster.oidcProviderArn,
     redisAddress: redis.address,
-    redisPort: redis.port,
+    recordingsBucket: egress.bucketName,
+    loadTestJob: pulumi.interpolate`${WORKLOAD_NAMESPACE}/${loadTest.jobName}`,
+    sizing: {
+      mix: typeof cfg.capacity.mix === "string" ? cfg.capacity.mix : "custom",
+      targetParticipants: cfg.capacity.targetParticipants,
+      binding: sizing.plan.sfu.binding,
+      sfuNodes: sizing.sfuNodes,
+      sfuAutoscaling: sizing.sfuAutoscaling,
+      karpenterCpuLimits: sizing.karpenterCpuLimits,
+      overrides: sizing.overrides,
+    },
     vpcId: network.vpcId,
     publicSubnetIds: network.publicSubnetIds,
     privateSubnetIds: network.privateSubnetIds,

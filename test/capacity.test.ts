@@ -107,7 +107,7 @@ describe("a room must fit on one node", () => {
   it("refuses a livestream too large for a c6i.2xlarge, naming the kind, its size and the node's limit", () => {
     expect(() => plan({ mix: only(bigStream) })).toThrow(CapacityError);
     expect(() => plan({ mix: only(bigStream) })).toThrow(
-      /^room kind "big-stream" \(1 publisher \+ 3000 subscribers = 3001 participants\) is too large for one node: it needs 14\.\d vCPU, but one c6i\.2xlarge carries 6\.9 vCPU/,
+      /^mix: room kind "big-stream" \(1 publisher \+ 3000 subscribers = 3001 participants\) is too large for one node: it needs 14\.\d vCPU, but one c6i\.2xlarge carries 6\.9 vCPU/,
     );
   });
 
@@ -347,7 +347,7 @@ describe("the capacity command", () => {
   it.each([
     ["an unknown node type", ["--participants", "100", "--node", "m5.large"], /^error: nodeType: unknown node type/],
     ["an unknown preset", ["--participants", "100", "--mix", "conference"], /^error: --mix: not a preset .* nor a file, got "conference"$/],
-    ["a room too large for a node", ["--participants", "100", "--mix", bigStreamFile()], /^error: room kind "big-stream" .* is too large for one node/],
+    ["a room too large for a node", ["--participants", "100", "--mix", bigStreamFile()], /^error: mix: room kind "big-stream" .* is too large for one node/],
     ["a missing --participants", ["--mix", "audio"], /^error: --participants <total> is required/],
     ["a non-numeric utilisation", ["--participants", "100", "--utilisation", "lots"], /^error: --utilisation: must be a number, got "lots"$/],
     ["a utilisation above 1", ["--participants", "100", "--utilisation", "1.5"], /^error: targetUtilisation: must be a fraction above 0 and at most 1/],
@@ -363,7 +363,7 @@ describe("the capacity command", () => {
 
   it("names the region when a room does not fit there", () => {
     const { err } = run("--participants", "10000", "--mix", bigStreamFile(), "--regions", "mumbai,singapore");
-    expect(err[0]).toMatch(/^error: region mumbai: room kind "big-stream"/);
+    expect(err[0]).toMatch(/^error: region mumbai: mix: room kind "big-stream"/);
   });
 });
 

@@ -69,12 +69,11 @@ describe("plan command", () => {
     await Promise.all([run("global"), run("mumbai")]);
     const global = readPlan("global");
     const mumbai = readPlan("mumbai");
-    // Routed once its plan exports the region output contract; until then, left out with a warning.
-    if (readRegionOutputs("mumbai", mumbai.outputs).deployed) {
-      expect(global.outputs.regionUrls.mumbai).toBe(`wss://${mumbai.outputs.signallingHostname}`);
-    } else {
-      expect(global.warnings.join("\n")).toContain("region stack mumbai is not deployed yet");
-    }
+    // mumbai's plan exports the region output contract, so the global stack routes to it.
+    expect(readRegionOutputs("mumbai", mumbai.outputs).deployed).toBe(true);
+    expect(global.outputs.regionUrls.mumbai).toBe(`wss://${mumbai.outputs.signallingHostname}`);
+    const record = global.resources.find((r: any) => r.type === "aws:route53/record:Record" && r.inputs.setIdentifier === "mumbai");
+    expect(record.inputs.aliases[0].name).toBe(mumbai.outputs.signallingLoadBalancer.dnsName);
     const references = global.resources.filter((r: any) => r.type === "pulumi:pulumi:StackReference").map((r: any) => r.name);
     expect(references.filter((name: string) => !isTemporary(name.split("/")[2])).sort()).toEqual(
       stacks.filter((s) => s !== "global").map((s) => `organization/livekit-platform/${s}`).sort(),

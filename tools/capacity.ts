@@ -68,8 +68,11 @@ interface Args {
   help: boolean;
 }
 
+/** A mistake in the command line: exit 2 with its message. */
+class UsageError extends Error {}
+
 function bad(message: string): never {
-  throw new CapacityError(message);
+  throw new UsageError(message);
 }
 
 function number(flag: string, value: string): number {
@@ -275,7 +278,7 @@ export function main(argv: string[], out: Output = console): number {
         });
         return { name, share, plan };
       } catch (e) {
-        if (e instanceof CapacityError && args.regions.length > 1) throw new CapacityError(`region ${name}: ${e.message}`);
+        if (e instanceof CapacityError && args.regions.length > 1) throw new UsageError(`region ${name}: ${e.message}`);
         throw e;
       }
     });
@@ -283,7 +286,7 @@ export function main(argv: string[], out: Output = console): number {
     else for (const line of formatPlans(plans, args)) out.log(line);
     return EXIT_OK;
   } catch (e) {
-    if (e instanceof CapacityError) {
+    if (e instanceof CapacityError || e instanceof UsageError) {
       out.error(`error: ${e.message}`);
       return EXIT_BAD_INPUT;
     }

@@ -188,10 +188,19 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
   };
   recording = rec;
   try {
+    // A program that throws (a config error, say) is caught inside the stack and rethrown below: left to
+    // reject the stack itself, it would also reject promises inside the SDK that nobody awaits.
+    let failure: { error: unknown } | undefined;
     await pulumi.runtime.runInPulumiStack(async () => {
-      const exported = await program();
-      return exported instanceof Function ? exported() : exported;
+      try {
+        const exported = await program();
+        return await (exported instanceof Function ? exported() : exported);
+      } catch (error) {
+        failure = { error };
+        return {};
+      }
     });
+    if (failure) throw failure.error;
     // Wait for every registration still in flight before reading the recording.
     await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
   } finally {

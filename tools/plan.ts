@@ -91,7 +91,8 @@ export async function main(argv: string[]): Promise<number> {
   const started = Date.now();
   const result = await planStack(projectRoot, args.stack, args.stackFile);
   if (args.emitJson) {
-    process.stdout.write(JSON.stringify(result));
+    // Resolve only once the pipe has taken it all: process.exit() would cut a large write short.
+    await new Promise<void>((resolve) => process.stdout.write(JSON.stringify(result), () => resolve()));
     return EXIT_OK;
   }
   const out = path.resolve(args.out ?? path.join(projectRoot, ".plan", args.stack));
@@ -102,17 +103,17 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** One line for the user: config mistakes exit 2, everything else 1. */
-function report(error: unknown): number {
+export function report(error: unknown, writeError: (text: string) => void = (t) => process.stderr.write(t)): number {
   const e = error as Error & { code?: number };
   if (e instanceof PlanFailure) {
-    process.stderr.write(`error: ${e.message}\n`);
+    writeError(`error: ${e.message}\n`);
     return e.code;
   }
   if (e?.name === "ConfigError") {
-    process.stderr.write(`error: ${e.message}\n`);
+    writeError(`error: ${e.message}\n`);
     return EXIT_BAD_CONFIG;
   }
-  process.stderr.write(`error: ${e?.stack ?? String(e)}\n`);
+  writeError(`error: ${e?.stack ?? String(e)}\n`);
   return EXIT_FAILED;
 }
 
