@@ -201,6 +201,11 @@ const regionSchema = z
           .min(0, { error: "must be a fraction from 0 to 1" })
           .max(1, { error: "must be a fraction from 0 to 1" })
           .default(0.05),
+        /** SFU work per vCPU relative to LiveKit's benchmark machine, from your own load test (1 = as benchmarked). */
+        cpuEfficiency: z.number({ error: "must be a factor from 0.1 to 10" })
+          .min(0.1, { error: "must be a factor from 0.1 to 10" })
+          .max(10, { error: "must be a factor from 0.1 to 10" })
+          .default(1),
         /** Instance type of the egress NodePool's nodes, for the egress sizing. */
         egressNodeType: instanceType.default("c6i.4xlarge"),
       })

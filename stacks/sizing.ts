@@ -14,6 +14,7 @@ export interface SizingSettings {
     targetUtilisation: number;
     recordingShare: number;
     egressNodeType: string;
+    cpuEfficiency: number;
   };
   sfuNodes: { instanceType: string; min?: number; max?: number };
   karpenter: { sfuCpuLimit?: number; egressCpuLimit?: number };
@@ -60,6 +61,7 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
       targetUtilisation: settings.capacity.targetUtilisation,
       recordingShare: settings.capacity.recordingShare,
       egressNodeType: settings.capacity.egressNodeType,
+      cpuEfficiency: settings.capacity.cpuEfficiency,
     });
   } catch (e) {
     if (e instanceof CapacityError) throw new SizingError(configKeyOf(e.key), e.problem, e.value);

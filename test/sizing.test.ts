@@ -95,6 +95,17 @@ describe("sizes set by hand", () => {
   });
 });
 
+describe("a measured CPU efficiency", () => {
+  it("resizes the region: twice the work per vCPU needs about half the SFU nodes", () => {
+    const sized = (cpuEfficiency: number) =>
+      (parseStackConfig(stackConfig("mumbai", { "livekit-platform:capacity": { targetParticipants: 25000, mix: "mixed", cpuEfficiency } }), "mumbai") as RegionStackConfig).sizing;
+    const base = sized(1).plan.sfu.peakNodes;
+    const faster = sized(2).plan.sfu.peakNodes;
+    expect(faster).toBeLessThan(base * 0.6);
+    expect(faster).toBeGreaterThan(base * 0.4);
+  });
+});
+
 describe("a room too large for one node", () => {
   it("is a config error naming the room, its size and the node's limit", () => {
     const mix = { name: "town-hall", kinds: [{ kind: "livestream", share: 1, subscribers: 5000 }] };
