@@ -27,7 +27,7 @@ export class BlockStorage extends pulumi.ComponentResource {
       clusterName: args.clusterName,
       namespace,
       serviceAccount,
-      managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"],
+      managedPolicyArns: { driver: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy" },
     }, { parent: this });
 
     const { chart, repo, version } = versions.charts.awsEbsCsiDriver;

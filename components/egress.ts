@@ -12,14 +12,9 @@ import {
 } from "../lib/egress-config";
 import { placeOn } from "../lib/node-roles";
 import { versions } from "../lib/versions";
-import {
-  checkAutoscaling,
-  CONFIG_CHECKSUM_ANNOTATION,
-  CpuAutoscaling,
-  cpuUtilization,
-  DO_NOT_DISRUPT_ANNOTATION,
-  sha256,
-} from "./livekit";
+import { PodIdentityRole } from "./pod-identity-role";
+import { CONFIG_CHECKSUM_ANNOTATION, DO_NOT_DISRUPT_ANNOTATION, sha256 } from "./livekit";
+import { checkAutoscaling, CpuAutoscaling, drainingScaling } from "./scaling";
 
 /**
  * How long an egress pod may finish its recordings after SIGTERM (egress stops taking jobs and exits
@@ -137,34 +132,20 @@ export class Egress extends pulumi.ComponentResource {
     }, { ...bucketOpts, dependsOn: [publicAccess] }); // S3 rejects concurrent changes to one bucket's settings
 
     // --- Credentials: EKS Pod Identity ------------------------------------------------------------
-    const role = new aws.iam.Role(`${name}-egress`, {
-      description: "LiveKit Egress pods (EKS Pod Identity): upload recordings to one bucket",
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{
-          Effect: "Allow",
-          Principal: { Service: "pods.eks.amazonaws.com" },
-          Action: ["sts:AssumeRole", "sts:TagSession"],
-        }],
-      }),
-      tags: args.tags,
-    }, { parent: this });
-    new aws.iam.RolePolicy(`${name}-egress-recordings`, {
-      role: role.id,
-      policy: bucket.arn.apply((arn) => JSON.stringify(recordingsPolicy(arn))),
-    }, { parent: this });
-
     const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-egress`, {
       metadata: { name: appName, namespace, labels },
       automountServiceAccountToken: false, // egress never calls the Kubernetes API
     }, k8sOpts);
-    const podIdentity = new aws.eks.PodIdentityAssociation(`${name}-egress`, {
+    const identity = new PodIdentityRole(`${name}-egress`, {
+      description: "LiveKit Egress pods (EKS Pod Identity): upload recordings to one bucket",
       clusterName: args.clusterName,
       namespace,
       serviceAccount: serviceAccount.metadata.name,
-      roleArn: role.arn,
+      inlinePolicy: bucket.arn.apply((arn) => JSON.stringify(recordingsPolicy(arn))),
       tags: args.tags,
     }, { parent: this });
+    const role = identity.role;
+    const podIdentity = identity.association;
 
     // --- Config: holds the API secret and the Redis password, so a Secret -------------------------
     const region = aws.getRegionOutput({}, { parent: this }).region;
@@ -245,21 +226,13 @@ export class Egress extends pulumi.ComponentResource {
       customTimeouts: { create: "20m", update: "30m" }, // new pods may wait for new egress nodes
     });
 
-    new k8s.policy.v1.PodDisruptionBudget(`${name}-egress`, {
+    // A removed pod finishes its recordings first (up to an hour).
+    drainingScaling(`${name}-egress`, {
       metadata: { name: appName, namespace, labels },
-      spec: { maxUnavailable: 1, selector: { matchLabels: podLabels } },
-    }, k8sOpts);
-
-    new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-egress`, {
-      metadata: { name: appName, namespace, labels },
-      spec: {
-        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
-        minReplicas: args.autoscaling.minReplicas,
-        maxReplicas: args.autoscaling.maxReplicas,
-        metrics: [cpuUtilization(args.autoscaling.targetCpuUtilizationPercent)],
-        // A removed pod finishes its recordings first (up to an hour): scale in gently.
-        behavior: { scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: "Pods", value: 1, periodSeconds: 300 }] } },
-      },
+      podLabels,
+      deploymentName: deployment.metadata.name,
+      autoscaling: args.autoscaling,
+      scaleInEverySeconds: 300,
     }, k8sOpts);
 
     this.bucketName = bucket.bucket;

@@ -5,6 +5,7 @@ import { KARPENTER_DISCOVERY_TAG, SUBNET_TIER_TAG } from "./network";
 import { createNodeRole } from "./cluster";
 import { nodeRoles, NodeRole, placeOn } from "../lib/node-roles";
 import { versions } from "../lib/versions";
+import { PodIdentityRole } from "./pod-identity-role";
 
 /** Namespace and service account of the controller; the Pod Identity association names both. */
 export const KARPENTER_NAMESPACE = "kube-system";
@@ -329,12 +330,6 @@ export class Karpenter extends pulumi.ComponentResource {
     }
 
     // Controller: an IAM role assumed through Pod Identity by the chart's service account.
-    const controllerRole = new aws.iam.Role(`${name}-controller`, {
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
-      }),
-    }, { parent: this });
     const scope = pulumi
       .all([
         aws.getPartitionOutput({}, { parent: this }).partition,
@@ -347,19 +342,19 @@ export class Karpenter extends pulumi.ComponentResource {
       .apply(([partition, region, accountId, clusterName, nodeRoleArn, queueArn]) =>
         karpenterControllerPolicies({ partition, region, accountId, clusterName, nodeRoleArn, queueArn }),
       );
-    const policyAttachments = ["nodeLifecycle", "iamIntegration", "eksIntegration", "interruption", "resourceDiscovery"].map((concern) => {
-      const policy = new aws.iam.Policy(`${name}-${concern}`, {
-        description: `Karpenter controller: ${concern}`,
-        policy: scope.apply((policies) => JSON.stringify(policies[concern])),
-      }, { parent: this });
-      return new aws.iam.RolePolicyAttachment(`${name}-${concern}`, { role: controllerRole.name, policyArn: policy.arn }, { parent: this });
-    });
-    const podIdentity = new aws.eks.PodIdentityAssociation(`${name}-controller`, {
+    const concerns = ["nodeLifecycle", "iamIntegration", "eksIntegration", "interruption", "resourceDiscovery"] as const;
+    const policyArns = Object.fromEntries(concerns.map((concern) => [concern, new aws.iam.Policy(`${name}-${concern}`, {
+      description: `Karpenter controller: ${concern}`,
+      policy: scope.apply((policies) => JSON.stringify(policies[concern])),
+    }, { parent: this }).arn]));
+    const controllerIdentity = new PodIdentityRole(`${name}-controller`, {
       clusterName: args.clusterName,
       namespace: KARPENTER_NAMESPACE,
       serviceAccount: KARPENTER_SERVICE_ACCOUNT,
-      roleArn: controllerRole.arn,
+      managedPolicyArns: policyArns,
     }, { parent: this });
+    const policyAttachments = controllerIdentity.attachments;
+    const podIdentity = controllerIdentity.association;
 
     // The CRDs come from their own chart: Helm never upgrades a chart's crds/ folder.
     const crds = new k8s.helm.v3.Release(`${name}-crd`, {

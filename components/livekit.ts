@@ -15,6 +15,7 @@ import {
 } from "../lib/livekit-config";
 import { placeOn } from "../lib/node-roles";
 import { versions } from "../lib/versions";
+import { checkAutoscaling, CpuAutoscaling, drainingScaling } from "./scaling";
 
 /**
  * How long a LiveKit pod may drain: on SIGTERM the server stops taking new rooms and waits for the
@@ -52,13 +53,6 @@ export interface PodResources {
 }
 
 /** HPA bounds on CPU utilisation (of the CPU request). */
-export interface CpuAutoscaling {
-  minReplicas: number;
-  maxReplicas: number;
-  /** Target average CPU utilisation, percent of the request (1-100). */
-  targetCpuUtilizationPercent: number;
-}
-
 export interface LiveKitArgs {
   /** The region cluster's Kubernetes provider; every Kubernetes object here uses it. */
   provider: k8s.Provider;
@@ -245,22 +239,13 @@ export class LiveKit extends pulumi.ComponentResource {
       },
     }, { ...k8sOpts, customTimeouts: { create: "20m", update: "45m" } }); // new pods wait for new nodes
 
-    // Voluntary evictions (node drains, upgrades) take one SFU at a time.
-    new k8s.policy.v1.PodDisruptionBudget(`${name}-server`, {
+    // Voluntary evictions (node drains, upgrades) take one SFU at a time; a removed pod drains for hours.
+    drainingScaling(`${name}-server`, {
       metadata: { name: appName, namespace, labels },
-      spec: { maxUnavailable: 1, selector: { matchLabels: podLabels } },
-    }, k8sOpts);
-
-    new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-server`, {
-      metadata: { name: appName, namespace, labels },
-      spec: {
-        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
-        minReplicas: args.autoscaling.minReplicas,
-        maxReplicas: args.autoscaling.maxReplicas,
-        metrics: [cpuUtilization(args.autoscaling.targetCpuUtilizationPercent)],
-        // A removed pod drains for hours: scale in slowly, one pod at a time.
-        behavior: { scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: "Pods", value: 1, periodSeconds: 600 }] } },
-      },
+      podLabels,
+      deploymentName: deployment.metadata.name,
+      autoscaling: args.autoscaling,
+      scaleInEverySeconds: 600,
     }, k8sOpts);
 
     const service = new k8s.core.v1.Service(`${name}-server`, {
@@ -289,11 +274,6 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-/** An autoscaling/v2 metric: average CPU utilisation of the pods' requests. */
-export function cpuUtilization(percent: number) {
-  return { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: percent } } };
-}
-
 export function checkResources(what: string, r: PodResources): void {
   for (const [field, value] of Object.entries(r)) {
     if (!Number.isInteger(value) || value <= 0) throw new Error(`${what}.${field}: expected a positive integer, got ${value}`);
@@ -303,11 +283,3 @@ export function checkResources(what: string, r: PodResources): void {
   }
 }
 
-export function checkAutoscaling(what: string, a: CpuAutoscaling): void {
-  if (!Number.isInteger(a.minReplicas) || a.minReplicas < 1) throw new Error(`${what}.minReplicas: expected an integer >= 1, got ${a.minReplicas}`);
-  if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < a.minReplicas) {
-    throw new Error(`${what}.maxReplicas: expected an integer >= minReplicas (${a.minReplicas}), got ${a.maxReplicas}`);
-  }
-  const t = a.targetCpuUtilizationPercent;
-  if (!Number.isInteger(t) || t < 1 || t > 100) throw new Error(`${what}.targetCpuUtilizationPercent: expected 1-100, got ${t}`);
-}

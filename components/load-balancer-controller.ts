@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { placeOn } from "../lib/node-roles";
 import { versions } from "../lib/versions";
+import { PodIdentityRole } from "./pod-identity-role";
 
 export const LOAD_BALANCER_CONTROLLER_NAMESPACE = "kube-system";
 export const LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
@@ -154,23 +155,18 @@ export class LoadBalancerController extends pulumi.ComponentResource {
   constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:ingress:LoadBalancerController", name, {}, opts);
 
-    const role = new aws.iam.Role(`${name}-controller`, {
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
-      }),
-    }, { parent: this });
     const policy = new aws.iam.Policy(`${name}-controller`, {
       description: `AWS Load Balancer Controller ${versions.charts.awsLoadBalancerController.version}`,
       policy: aws.getPartitionOutput({}, { parent: this }).partition.apply((partition) => JSON.stringify(loadBalancerControllerPolicy(partition))),
     }, { parent: this });
-    const attachment = new aws.iam.RolePolicyAttachment(`${name}-controller`, { role: role.name, policyArn: policy.arn }, { parent: this });
-    const podIdentity = new aws.eks.PodIdentityAssociation(`${name}-controller`, {
+    const identity = new PodIdentityRole(`${name}-controller`, {
       clusterName: args.clusterName,
       namespace: LOAD_BALANCER_CONTROLLER_NAMESPACE,
       serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
-      roleArn: role.arn,
+      managedPolicyArns: { controller: policy.arn },
     }, { parent: this });
+    const [attachment] = identity.attachments;
+    const podIdentity = identity.association;
 
     const chart = versions.charts.awsLoadBalancerController;
     this.release = new k8s.helm.v3.Release(name, {

@@ -5,12 +5,14 @@ export interface PodIdentityRoleArgs {
   /** EKS cluster whose pods assume the role. */
   clusterName: pulumi.Input<string>;
   /** The Kubernetes service account (namespace and name) the role is bound to. */
-  namespace: string;
-  serviceAccount: string;
-  /** AWS managed policies to attach. */
-  managedPolicyArns?: string[];
+  namespace: pulumi.Input<string>;
+  serviceAccount: pulumi.Input<string>;
+  /** Managed policies to attach, by a short name that names the attachment. */
+  managedPolicyArns?: Record<string, pulumi.Input<string>>;
   /** An inline policy document (JSON text), for permissions scoped to this deployment's resources. */
   inlinePolicy?: pulumi.Input<string>;
+  description?: string;
+  tags?: Record<string, string>;
 }
 
 /**
@@ -20,11 +22,15 @@ export interface PodIdentityRoleArgs {
 export class PodIdentityRole extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
   readonly roleArn: pulumi.Output<string>;
+  /** Pods started before it exists get no credentials: depend on it from the workload. */
+  readonly association: aws.eks.PodIdentityAssociation;
+  /** The policy attachments, for workloads that must not start before their permissions exist. */
+  readonly attachments: pulumi.Resource[] = [];
 
   constructor(name: string, args: PodIdentityRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:iam:PodIdentityRole", name, {}, opts);
     this.role = new aws.iam.Role(name, {
-      description: `Pod Identity role for ${args.namespace}/${args.serviceAccount}`,
+      description: args.description,
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [{
@@ -34,18 +40,20 @@ export class PodIdentityRole extends pulumi.ComponentResource {
           Action: ["sts:AssumeRole", "sts:TagSession"],
         }],
       }),
+      tags: args.tags,
     }, { parent: this });
-    for (const [i, policyArn] of (args.managedPolicyArns ?? []).entries()) {
-      new aws.iam.RolePolicyAttachment(`${name}-${i}`, { role: this.role.name, policyArn }, { parent: this });
+    for (const [key, policyArn] of Object.entries(args.managedPolicyArns ?? {})) {
+      this.attachments.push(new aws.iam.RolePolicyAttachment(`${name}-${key}`, { role: this.role.name, policyArn }, { parent: this }));
     }
     if (args.inlinePolicy !== undefined) {
-      new aws.iam.RolePolicy(name, { role: this.role.id, policy: args.inlinePolicy }, { parent: this });
+      this.attachments.push(new aws.iam.RolePolicy(name, { role: this.role.id, policy: args.inlinePolicy }, { parent: this }));
     }
-    new aws.eks.PodIdentityAssociation(name, {
+    this.association = new aws.eks.PodIdentityAssociation(name, {
       clusterName: args.clusterName,
       namespace: args.namespace,
       serviceAccount: args.serviceAccount,
       roleArn: this.role.arn,
+      tags: args.tags,
     }, { parent: this });
     this.roleArn = this.role.arn;
     this.registerOutputs({ roleArn: this.roleArn });

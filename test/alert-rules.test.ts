@@ -1,4 +1,3 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -12,36 +11,12 @@ import {
   runbookAnchor,
 } from "../lib/alert-rules";
 import { lookupMetric, metricNamesIn, seriesSelectors, TARGET_LABELS } from "../lib/metrics";
+import { promtool, withPromtool } from "./support/promtool";
 
 // ---------------------------------------------------------------------------------------------------
 // promtool (Debian package `prometheus`, installed by tools/install-test-deps.sh). Skipped only off CI.
 
-function findOnPath(bin: string): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    const candidate = path.join(dir, bin);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-const PROMTOOL = findOnPath("promtool");
-const IN_CI = Boolean(process.env.CI);
-if (!PROMTOOL && !IN_CI) {
-  console.warn("alert-rules.test: promtool not found on PATH, skipping the promtool tests. Install it with tools/install-test-deps.sh (Debian package `prometheus`).");
-}
-const describeWithPromtool = PROMTOOL || IN_CI ? describe : describe.skip;
-
-function promtool(args: string[], cwd: string): { code: number | null; output: string } {
-  if (!PROMTOOL) throw new Error("promtool is required when CI is set: install it with tools/install-test-deps.sh (Debian package `prometheus`)");
-  const r = spawnSync(PROMTOOL, args, { cwd, encoding: "utf8", timeout: 30_000 });
-  if (r.error) throw r.error;
-  return { code: r.status, output: `${r.stdout}${r.stderr}` };
-}
+const { describe: describeWithPromtool } = withPromtool("alert-rules.test");
 
 // ---------------------------------------------------------------------------------------------------
 

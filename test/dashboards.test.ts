@@ -1,4 +1,3 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -14,27 +13,9 @@ import {
   renderPlatformDashboard,
 } from "../lib/dashboards";
 import { lookupMetric, metricCatalog, seriesSelectors, TARGET_LABELS } from "../lib/metrics";
+import { promtool, withPromtool } from "./support/promtool";
 
-// promtool (Debian package `prometheus`, installed by tools/install-test-deps.sh). Skipped only off CI.
-function findOnPath(bin: string): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    const candidate = path.join(dir, bin);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-const PROMTOOL = findOnPath("promtool");
-const IN_CI = Boolean(process.env.CI);
-if (!PROMTOOL && !IN_CI) {
-  console.warn("dashboards.test: promtool not found on PATH, skipping the PromQL validity test. Install it with tools/install-test-deps.sh (Debian package `prometheus`).");
-}
-const itWithPromtool = PROMTOOL || IN_CI ? it : it.skip;
+const { it: itWithPromtool } = withPromtool("dashboards.test");
 
 const dashboards: GrafanaDashboard[] = [renderLivekitOverviewDashboard(), renderPlatformDashboard()];
 
@@ -161,17 +142,14 @@ describe("metric catalog", () => {
 
 describe("dashboard queries under promtool", () => {
   itWithPromtool("are all valid PromQL (each wrapped in a recording rule for promtool check rules)", () => {
-    if (!PROMTOOL) throw new Error("promtool is required when CI is set: install it with tools/install-test-deps.sh (Debian package `prometheus`)");
     const rules = dashboards.flatMap((d) =>
       dashboardQueries(d).map((q, i) => ({ record: `dashboard:${d.uid.replace(/-/g, "_")}:q${i}`, expr: expandGrafanaVariables(q) })),
     );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dashboards-"));
     try {
       fs.writeFileSync(path.join(dir, "queries.yaml"), YAML.stringify({ groups: [{ name: "dashboard-queries", rules }] }, { lineWidth: 0 }));
-      const r = spawnSync(PROMTOOL, ["check", "rules", "queries.yaml"], { cwd: dir, encoding: "utf8", timeout: 30_000 });
-      if (r.error) throw r.error;
-      const output = `${r.stdout}${r.stderr}`;
-      if (r.status !== 0) throw new Error(`promtool check rules failed:\n${output}`);
+      const { code, output } = promtool(["check", "rules", "queries.yaml"], dir);
+      if (code !== 0) throw new Error(`promtool check rules failed:\n${output}`);
       expect(output).toContain(`SUCCESS: ${rules.length} rules found`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

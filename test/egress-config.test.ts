@@ -1,5 +1,6 @@
 import { parse } from "yaml";
 import { EgressConfigInput, renderEgressConfig } from "../lib/egress-config";
+import { LEAF, MAP, UNLISTED, Schema, PROTOCOL_REDIS, unknownKeys } from "./support/config-keys";
 
 // ---------------------------------------------------------------------------------------------
 // The keys egress v1.14.1 reads (versions.images.livekitEgress). Egress decodes its config with a plain
@@ -7,24 +8,7 @@ import { EgressConfigInput, renderEgressConfig } from "../lib/egress-config";
 // Read from the source at tag v1.14.1 of livekit/egress and the dependency versions its go.mod pins.
 // ---------------------------------------------------------------------------------------------
 
-/** A scalar, or a list of scalars. */
-const LEAF = "leaf";
-/** A map with free-form keys (Go map[string]...). */
-const MAP = "map";
-/** A real struct whose keys this test does not list: rendering it fails until someone lists them from source. */
-const UNLISTED = "unlisted";
-type Schema = typeof LEAF | typeof MAP | typeof UNLISTED | readonly [Schema] | { readonly [key: string]: Schema };
 
-// protocol redis/redis.go `RedisConfig` (protocol v1.50.1, as pinned by egress's go.mod)
-const REDIS: Schema = {
-  address: LEAF, username: LEAF, password: LEAF, db: LEAF,
-  use_tls: LEAF, // deprecated in favour of tls
-  // protocol xtls/tls.go `Config`
-  tls: { enabled: LEAF, insecure: LEAF, server_name: LEAF, ca_cert_file: LEAF, client_cert_file: LEAF, client_key_file: LEAF },
-  sentinel_master_name: LEAF, sentinel_username: LEAF, sentinel_password: LEAF, sentinel_addresses: LEAF,
-  cluster_addresses: LEAF, dial_timeout: LEAF, read_timeout: LEAF, write_timeout: LEAF, max_redirects: LEAF,
-  pool_timeout: LEAF, pool_size: LEAF,
-};
 
 // livekit/storage config.go `S3Config` and `ProxyConfig` (read at main 078f23c, 2025-11-20; egress's go.mod
 // pins the later 1297cb15775f, which is not in the mirror read; every key rendered here predates both)
@@ -54,7 +38,7 @@ const CPU_COST: Schema = {
 // egress pkg/config/service.go `ServiceConfig` with pkg/config/base.go `BaseConfig` inlined
 const EGRESS_KEYS: Schema = {
   // BaseConfig
-  redis: REDIS, api_key: LEAF, api_secret: LEAF, ws_url: LEAF,
+  redis: PROTOCOL_REDIS, api_key: LEAF, api_secret: LEAF, ws_url: LEAF,
   // protocol logger/config.go `Config` (no pion_level here, unlike livekit-server)
   logging: {
     json: LEAF, level: LEAF, sample: LEAF, component_levels: MAP, sample_initial: LEAF, sample_interval: LEAF,
@@ -80,30 +64,6 @@ const EGRESS_KEYS: Schema = {
   cpu_cost: CPU_COST,
 };
 
-/** Paths in `value` that `schema` does not allow, e.g. ["storage.s3.bucket_name"]. Empty when all are known. */
-function unknownKeys(value: unknown, schema: Schema, path = ""): string[] {
-  const at = path || "(root)";
-  if (schema === LEAF) {
-    const scalars = Array.isArray(value) ? value : [value];
-    return scalars.every((v) => v === null || typeof v !== "object") ? [] : [`${at}: expected a scalar`];
-  }
-  if (schema === MAP) return isMap(value) ? [] : [`${at}: expected a map`];
-  if (schema === UNLISTED) return [`${at}: its keys are not listed in this test; list them from source first`];
-  if (Array.isArray(schema)) {
-    if (!Array.isArray(value)) return [`${at}: expected a list`];
-    return value.flatMap((item, i) => unknownKeys(item, schema[0], `${path}[${i}]`));
-  }
-  if (!isMap(value)) return [`${at}: expected a map`];
-  const fields = schema as { readonly [key: string]: Schema };
-  return Object.entries(value).flatMap(([key, child]) => {
-    const childPath = path ? `${path}.${key}` : key;
-    return Object.hasOwn(fields, key) ? unknownKeys(child, fields[key], childPath) : [childPath];
-  });
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 // ---------------------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import {
   renderLiveKitKeyFile,
   renderLiveKitServerConfig,
 } from "../lib/livekit-config";
+import { LEAF, MAP, UNLISTED, Schema, PROTOCOL_REDIS, unknownKeys, isMap } from "./support/config-keys";
 
 // ---------------------------------------------------------------------------------------------
 // The keys livekit-server v1.13.5 knows (versions.images.livekitServer). It decodes config.yaml with
@@ -14,24 +15,7 @@ import {
 // v1.13.5 of livekit/livekit and the dependency versions its go.mod pins.
 // ---------------------------------------------------------------------------------------------
 
-/** A scalar, or a list of scalars. */
-const LEAF = "leaf";
-/** A map with free-form keys (Go map[string]...). */
-const MAP = "map";
-/** A real struct whose keys this test does not list: rendering it fails until someone lists them from source. */
-const UNLISTED = "unlisted";
-type Schema = typeof LEAF | typeof MAP | typeof UNLISTED | readonly [Schema] | { readonly [key: string]: Schema };
 
-// protocol redis/redis.go `RedisConfig` (protocol v1.50.5-0.20260728075222-28e604c046c6, as pinned by go.mod)
-const REDIS: Schema = {
-  address: LEAF, username: LEAF, password: LEAF, db: LEAF,
-  use_tls: LEAF, // deprecated in favour of tls
-  // protocol xtls/tls.go `Config`
-  tls: { enabled: LEAF, insecure: LEAF, server_name: LEAF, ca_cert_file: LEAF, client_cert_file: LEAF, client_key_file: LEAF },
-  sentinel_master_name: LEAF, sentinel_username: LEAF, sentinel_password: LEAF, sentinel_addresses: LEAF,
-  cluster_addresses: LEAF, dial_timeout: LEAF, read_timeout: LEAF, write_timeout: LEAF, max_redirects: LEAF,
-  pool_timeout: LEAF, pool_size: LEAF,
-};
 
 const RTC: Schema = {
   // mediatransportutil pkg/rtcconfig/config.go `RTCConfig`, inlined (read at master 77f742a, 2026-04-29; go.mod
@@ -82,7 +66,7 @@ const LIVEKIT_SERVER_KEYS: Schema = {
   prometheus: { port: LEAF, username: LEAF, password: LEAF }, // `PrometheusConfig`
   debug_handler: { port: LEAF }, // `DebugHandlerConfig`
   rtc: RTC,
-  redis: REDIS,
+  redis: PROTOCOL_REDIS,
   audio: UNLISTED, video: UNLISTED,
   room: ROOM,
   // `TURNConfig` (the embedded TURN server, which we leave off in favour of Coturn)
@@ -112,30 +96,6 @@ const DEPRECATED = [
   "room.max_participant_identity_length",
 ];
 
-/** Paths in `value` that `schema` does not allow, e.g. ["rtc.use_external_ips"]. Empty when all are known. */
-function unknownKeys(value: unknown, schema: Schema, path = ""): string[] {
-  const at = path || "(root)";
-  if (schema === LEAF) {
-    const scalars = Array.isArray(value) ? value : [value];
-    return scalars.every((v) => v === null || typeof v !== "object") ? [] : [`${at}: expected a scalar`];
-  }
-  if (schema === MAP) return isMap(value) ? [] : [`${at}: expected a map`];
-  if (schema === UNLISTED) return [`${at}: its keys are not listed in this test; list them from source first`];
-  if (Array.isArray(schema)) {
-    if (!Array.isArray(value)) return [`${at}: expected a list`];
-    return value.flatMap((item, i) => unknownKeys(item, schema[0], `${path}[${i}]`));
-  }
-  if (!isMap(value)) return [`${at}: expected a map`];
-  const fields = schema as { readonly [key: string]: Schema };
-  return Object.entries(value).flatMap(([key, child]) => {
-    const childPath = path ? `${path}.${key}` : key;
-    return Object.hasOwn(fields, key) ? unknownKeys(child, fields[key], childPath) : [childPath];
-  });
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 /** Every key path in a parsed document, e.g. "rtc.turn_servers[0].secret_file". */
 function keyPaths(value: unknown, path = ""): string[] {

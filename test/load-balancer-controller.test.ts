@@ -60,7 +60,7 @@ describe("LoadBalancerController", () => {
     }));
     expect(release().values.serviceAccount.create).toBe(true);
     expect(association.dependencies).toContain(role.urn);
-    const attachment = findResource(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "lbc-controller");
+    const attachment = findResource(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "lbc-controller-controller");
     expect(attachment.dependencies).toEqual(expect.arrayContaining([role.urn, findResource(plan, "aws:iam/policy:Policy", "lbc-controller").urn]));
     expect(findResource(plan, "kubernetes:helm.sh/v3:Release", "lbc").dependencies).toEqual(
       expect.arrayContaining([association.urn, attachment.urn, findResource(plan, "aws:eks/addon:Addon", "agent").urn]),
