@@ -5,7 +5,6 @@
  * (stacks/region-outputs.ts): they are the global stack's inputs. End-to-end runs use the plan command,
  * which plans the region stacks themselves and feeds their outputs.
  */
-import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -384,45 +383,40 @@ function copyOfProject(): string {
   for (const entry of ["index.ts", "Pulumi.yaml", "tsconfig.json", "package.json", "stacks", "components", "lib", "tools"]) {
     fs.cpSync(path.join(projectRoot, entry), path.join(dir, entry), { recursive: true });
   }
-  for (const stack of listStackNames(projectRoot).filter((s) => !s.startsWith(TEMP_STACK_PREFIX))) {
+  for (const stack of listStackNames(projectRoot)) {
     fs.copyFileSync(stackFilePath(projectRoot, stack), path.join(dir, path.basename(stackFilePath(projectRoot, stack))));
   }
   fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
   return dir;
 }
 
-/** Stack files this test writes into the project root; test/plan.test.ts ignores them. */
-const TEMP_STACK_PREFIX = "tmptest-";
-
 describe("npm run plan -- --stack global", () => {
   // Adding a region is one new stack file: a copy of mumbai's with its region, label and CIDR changed.
-  const stack = `${TEMP_STACK_PREFIX}fra-${randomBytes(3).toString("hex")}`;
-  const file = path.join(projectRoot, `Pulumi.${stack}.yaml`);
+  // Done in a copy of the project, so the other tests (planning the real root) never see the extra file.
+  const stack = "frankfurt";
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "lk-global-plan-"));
   const readPlan = (name: string) => JSON.parse(fs.readFileSync(path.join(out, name, "plan.json"), "utf8"));
   // eu-central-1, unless a real region stack already uses it.
   const taken = new Set(listStackNames(projectRoot).map((s) => stackYaml(s)["aws:region"]));
   const awsRegion = ["eu-central-1", ...Object.keys(awsRegions)].find((r) => !taken.has(r))!;
-
-  afterAll(() => fs.rmSync(file, { force: true }));
+  let root: string;
+  beforeAll(() => {
+    root = copyOfProject();
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true })); // unlinks the node_modules link, never its target
 
   it("plans a newly added region, and the global plan then routes to it too (Route53)", async () => {
-    try {
-      fs.writeFileSync(file, stringify({ config: regionFile(stack, awsRegion, "10.240.0.0/16") }));
-      const [region, global] = await Promise.all([
-        planCommand(stack, "--out", path.join(out, stack)),
-        planCommand("global", "--out", path.join(out, "global")),
-      ]);
-      expect({ code: region.code, stderr: region.stderr }).toEqual({ code: 0, stderr: "" });
-      expect({ code: global.code, stderr: global.stderr }).toEqual({ code: 0, stderr: "" });
-    } finally {
-      fs.rmSync(file, { force: true });
-    }
+    fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), stringify({ config: regionFile(stack, awsRegion, "10.240.0.0/16") }));
+    // The region first: the global plan then finds its plan cached instead of planning it again.
+    const region = await planInChildProcess(root, stack, ["--out", path.join(out, stack)]);
+    expect({ code: region.code, stderr: region.stderr }).toEqual({ code: 0, stderr: "" });
+    const global = await planInChildProcess(root, "global", ["--out", path.join(out, "global")]);
+    expect({ code: global.code, stderr: global.stderr }).toEqual({ code: 0, stderr: "" });
+
     const regionPlan = readPlan(stack);
     const globalPlan = readPlan("global");
     expect(regionPlan.outputs).toMatchObject({ awsRegion, regionLabel: stack, signallingHostname: `${stack}.${DOMAIN}` });
     expect(globalPlan.resources.map((r: PlannedResource) => r.name)).toContain(`organization/livekit-platform/${stack}`);
-
     // Planned, the new region exports the whole contract, so the global plan routes to it.
     expect(readRegionOutputs(stack, regionPlan.outputs).deployed).toBe(true);
     const record = globalPlan.resources.find((r: PlannedResource) => r.type === RECORD && r.inputs.setIdentifier === stack);

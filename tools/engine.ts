@@ -160,13 +160,24 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
   const ctx: MockCloudContext = { awsRegion: config["aws:region"] ?? "us-east-1" };
   const rec: Recording = { resources: [], outputs: {}, warnings: [] };
   const referenced = new Map<string, Promise<ReferencedStack | undefined>>();
+  // A mock that throws leaves the SDK waiting forever (the process then just ends): keep the error, answer
+  // with no outputs, and throw it once the program has finished.
+  let referenceFailure: { error: unknown } | undefined;
+  const resolveReference = async (name: string): Promise<ReferencedStack | undefined> => {
+    try {
+      return await options.resolveStackReference?.(name);
+    } catch (error) {
+      referenceFailure ??= { error };
+      return undefined;
+    }
+  };
 
   await pulumi.runtime.setMocks(
     {
       newResource: async (args) => {
         if (args.type === "pulumi:pulumi:StackReference") {
           const name = String(args.inputs.name);
-          if (!referenced.has(name)) referenced.set(name, options.resolveStackReference?.(name) ?? Promise.resolve(undefined));
+          if (!referenced.has(name)) referenced.set(name, resolveReference(name));
           const stack = await referenced.get(name);
           return { id: name, state: { name, outputs: stack?.outputs ?? {}, secretOutputNames: stack?.secretOutputNames ?? [] } };
         }
@@ -201,6 +212,7 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
       }
     });
     if (failure) throw failure.error;
+    if (referenceFailure) throw referenceFailure.error;
     // Wait for every registration still in flight before reading the recording.
     await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
   } finally {

@@ -10,6 +10,7 @@ import * as path from "path";
 import { findProjectRoot, readProjectName, readStackFile, stackFilePath } from "../stacks/stack-files";
 import { asReferencedStack, PlanResult, runProgram } from "./engine";
 import { formatPlan, writePlan } from "./plan-output";
+import { cacheOutputs, readCachedOutputs } from "./plan-cache";
 import { planInChildProcess } from "./plan-runner";
 
 export const EXIT_OK = 0;
@@ -62,14 +63,17 @@ export async function planStack(projectRoot: string, stack: string, stackFile?: 
   }
   const { config, secretKeys } = readStackFile(file, stack);
   const project = readProjectName(projectRoot);
-  return runProgram(() => require(path.join(projectRoot, "index.ts")), {
+  const result = await runProgram(() => require(path.join(projectRoot, "index.ts")), {
     project,
     stack,
     config,
     secretKeys,
     resolveStackReference: async (name) => {
       const [, refProject, refStack] = name.split("/");
-      if (refProject !== project || !fs.existsSync(stackFilePath(projectRoot, refStack))) return undefined;
+      const refFile = stackFilePath(projectRoot, refStack);
+      if (refProject !== project || !fs.existsSync(refFile)) return undefined;
+      const cached = readCachedOutputs(projectRoot, refStack, refFile);
+      if (cached) return cached;
       const child = await planInChildProcess(projectRoot, refStack);
       if (child.code !== EXIT_OK) {
         throw new PlanFailure(`stack ${refStack}: ${child.stderr.trim().replace(/^error: /, "")}`, child.code);
@@ -77,6 +81,8 @@ export async function planStack(projectRoot: string, stack: string, stackFile?: 
       return asReferencedStack(child.result!);
     },
   });
+  cacheOutputs(projectRoot, stack, file, asReferencedStack(result));
+  return result;
 }
 
 export async function main(argv: string[]): Promise<number> {
