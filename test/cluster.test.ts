@@ -188,6 +188,16 @@ describe("a region stack's exposure and Kubernetes provider", () => {
     expect(legacyRules.filter((r) => r.type === "ingress" && [...(r.cidrBlocks ?? []), ...(r.ipv6CidrBlocks ?? [])].some(internet))).toEqual([]);
   });
 
+  it("keeps the metrics ports (LiveKit, Coturn, Egress, node-exporter) out of reach of the internet", () => {
+    const metricsPorts = [6789, 9641, 9090, 9100];
+    const open = resourcesOfType(plan, INGRESS_RULE)
+      .map((r) => inputsOf(r))
+      .filter((r) => internet(r.cidrIpv4) || internet(r.cidrIpv6));
+    for (const port of metricsPorts) {
+      expect(open.filter((r) => r.ipProtocol === "tcp" && r.fromPort <= port && port <= r.toPort)).toEqual([]);
+    }
+  });
+
   it("runs SFU nodes in the network's public subnets and system nodes in its private ones", () => {
     expect(inputsOf(findResource(plan, NODE_GROUP, "mumbai-sfu")).subnetIds).toEqual(plan.outputs.publicSubnetIds);
     expect(inputsOf(findResource(plan, NODE_GROUP, "mumbai-system")).subnetIds).toEqual(plan.outputs.privateSubnetIds);
