@@ -16,7 +16,7 @@ import {
 import { policies } from "../policy/policies";
 import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../tools/engine";
 import { MOCK_ACCOUNT_ID } from "../tools/mock-cloud";
-import { runComponents } from "./support/plan";
+import { runComponents, runStack } from "./support/plan";
 import { resourcesOfPlan, violations } from "./support/policy";
 
 const ALB_HOST = "k8s-livekit-livekits-0123456789-1234567890.ap-south-1.elb.amazonaws.com";
@@ -217,5 +217,20 @@ describe("helpers", () => {
     const scope = { partition: "aws", region: "ap-south-1", accountId: "1", clusterName: "c", sfuNodeGroupName: "g", sfuNodePoolName: "sfu" };
     expect(fisRolePolicy({ ...scope, logging: false }).Statement.map((s) => s.Sid)).not.toContain("ExperimentLogs");
     expect(fisRolePolicy({ ...scope, logging: true }).Statement.map((s) => s.Sid)).toContain("ExperimentLogs");
+  });
+});
+
+describe("chaos drills in a region stack", () => {
+  const templates = (plan: PlanResult) => resourcesOfType(plan, "aws:fis/experimentTemplate:ExperimentTemplate");
+
+  it("are off by default", async () => {
+    expect(templates(await runStack("mumbai"))).toEqual([]);
+  });
+
+  it("show in the plan when livekit-platform:chaos.enabled is true, aimed at that region's SFU nodes and pods", async () => {
+    const plan = await runStack("mumbai", { "livekit-platform:chaos": { enabled: true, sfuNodeTerminationPercent: 50 } });
+    expect(templates(plan).map((t) => t.name).sort()).toEqual(["mumbai-chaos-livekit-pods", "mumbai-chaos-sfu-nodes", "mumbai-chaos-turn-nodes"]);
+    const sfu = inputsOf(templates(plan).find((t) => t.name === "mumbai-chaos-sfu-nodes")!);
+    expect(JSON.stringify(sfu.targets)).toContain("PERCENT(50)");
   });
 });
