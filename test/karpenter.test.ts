@@ -1,10 +1,9 @@
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import { sfuNodeUserData } from "../components/cluster";
 import { Karpenter, KarpenterArgs, karpenterDuration } from "../components/karpenter";
 import { nodeRoles } from "../lib/node-roles";
 import { versions } from "../lib/versions";
 import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../tools/engine";
+import { clusterDependencies } from "./support/cluster-fixture";
 import { runComponents } from "./support/plan";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -40,15 +39,7 @@ describe("Karpenter", () => {
 
   beforeAll(async () => {
     plan = await runComponents(() => {
-      const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
-      const podIdentityAgent = new aws.eks.Addon("agent", { clusterName: "livekit-test", addonName: "eks-pod-identity-agent" });
-      const systemNodes = new aws.eks.NodeGroup("system", {
-        clusterName: "livekit-test",
-        nodeRoleArn: "arn:aws:iam::123456789012:role/nodes",
-        subnetIds: ["subnet-0prv00001"],
-        scalingConfig: { minSize: 2, maxSize: 2, desiredSize: 2 },
-      });
-      new Karpenter("test", { ...settings, provider, podIdentityAgent, systemNodes });
+      new Karpenter("test", { ...settings, ...clusterDependencies() });
     });
   });
 

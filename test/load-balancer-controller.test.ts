@@ -1,9 +1,8 @@
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import { LoadBalancerController } from "../components/load-balancer-controller";
 import { nodeRoles } from "../lib/node-roles";
 import { versions } from "../lib/versions";
 import { findResource, inputsOf, PlanResult } from "../tools/engine";
+import { clusterDependencies } from "./support/cluster-fixture";
 import { runComponents } from "./support/plan";
 
 type Statement = { Effect: string; Action: string[]; Resource: string | string[]; Condition?: Record<string, Record<string, unknown>> };
@@ -18,15 +17,7 @@ describe("LoadBalancerController", () => {
   beforeAll(async () => {
     plan = await runComponents(
       () => {
-        const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
-        const podIdentityAgent = new aws.eks.Addon("agent", { clusterName: "livekit-test", addonName: "eks-pod-identity-agent" });
-        const systemNodes = new aws.eks.NodeGroup("system", {
-          clusterName: "livekit-test",
-          nodeRoleArn: "arn:aws:iam::123456789012:role/nodes",
-          subnetIds: ["subnet-0prv00001"],
-          scalingConfig: { minSize: 2, maxSize: 2, desiredSize: 2 },
-        });
-        new LoadBalancerController("lbc", { clusterName: "livekit-test", vpcId: "vpc-0abc12345def67890", provider, podIdentityAgent, systemNodes });
+        new LoadBalancerController("lbc", { clusterName: "livekit-test", vpcId: "vpc-0abc12345def67890", ...clusterDependencies() });
       },
       { "aws:region": "ap-southeast-1" },
     );
