@@ -25,9 +25,9 @@ export const versions = {
   redis: { engine: "valkey", engineVersion: "8.2" },
 
   images: {
-    /** Newest release tag; lib/livekit-config.ts keys are checked against its source (strict config). */
+    /** Newest release tag; components/livekit/server-config.ts keys are checked against its source (strict config). */
     livekitServer: "livekit/livekit-server:v1.13.5",
-    /** Newest release tag; lib/egress-config.ts keys are checked against its source (unknown keys are ignored). */
+    /** Newest release tag; components/egress/config.ts keys are checked against its source (unknown keys are ignored). */
     livekitEgress: "livekit/egress:v1.14.1",
     /**
      * Debian (trixie) image, revision r0 of coturn 4.17.0: the newest image (coturn/coturn git tag

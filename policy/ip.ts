@@ -1,5 +1,5 @@
 /**
- * IPv4/IPv6 parsing and range arithmetic for the policies. Written separately from lib/turnserver-conf.ts
+ * IPv4/IPv6 parsing and range arithmetic for the policies. Written separately from components/coturn/turnserver-conf.ts
  * on purpose: the Coturn policy checks what that renderer produces, so it must not share its parser.
  */
 

@@ -436,7 +436,7 @@ export const coturnDeniesPrivatePeers: ResourceValidationPolicy = {
   description: "Coturn's turnserver.conf denies relays to private, loopback and link-local ranges, and no allowed-peer-ip re-opens them.",
   enforcementLevel: "mandatory",
   severity: "critical",
-  remediationSteps: "Render denied-peer-ip ranges covering every required CIDR (lib/turnserver-conf.ts DENIED_PEER_CIDRS) and drop allowed-peer-ip lines inside them.",
+  remediationSteps: "Render denied-peer-ip ranges covering every required CIDR (components/coturn/turnserver-conf.ts DENIED_PEER_CIDRS) and drop allowed-peer-ip lines inside them.",
   configSchema: {
     properties: {
       requiredDeniedPeerCidrs: {

@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { awsRegionNames, route53HealthCheckerRegions } from "../lib/aws-regions";
-import { parseCidr } from "../lib/cidr";
+import { parseCidr } from "../components/network/subnets";
 import type { MixSpec } from "../lib/capacity";
 import { versions } from "../lib/versions";
 import { RegionSizing, sizeRegion, SizingError } from "./sizing";
@@ -181,13 +181,13 @@ const regionSchema = z
       .prefault({}),
     /**
      * The demand this region is sized for: participants at peak and the rooms they are in. The capacity
-     * model (lib/capacity.ts) turns it into node group bounds, Karpenter limits and autoscaler bounds.
+     * model (lib/capacity/index.ts) turns it into node group bounds, Karpenter limits and autoscaler bounds.
      */
     capacity: z
       .strictObject({
         /** Concurrent participants at peak in this region. */
         targetParticipants: integer(1, 1_000_000, "a positive integer (concurrent participants at peak)").default(25_000),
-        /** A preset (meetings, webinar, livestream, audio, voice-calls, mixed) or a custom mix (see lib/room-mix.ts). */
+        /** A preset (meetings, webinar, livestream, audio, voice-calls, mixed) or a custom mix (see lib/capacity/room-mix.ts). */
         mix: z
           .union([z.string(), z.record(z.string(), z.unknown())], { error: "must be a room mix preset name or a custom mix object" })
           .default("mixed"),

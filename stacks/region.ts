@@ -5,7 +5,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BlockStorage } from "../components/block-storage";
 import { Chaos } from "../components/chaos";
-import { Cluster, sfuNodeUserData } from "../components/cluster";
+import { Cluster } from "../components/cluster";
+import { sfuNodeUserData } from "../components/cluster/node-user-data";
 import { Coturn, COTURN_TERMINATION_GRACE_SECONDS } from "../components/coturn";
 import { Egress, EGRESS_TERMINATION_GRACE_SECONDS } from "../components/egress";
 import { Endpoints } from "../components/endpoints";
@@ -18,8 +19,13 @@ import { Monitoring } from "../components/monitoring";
 import { Network } from "../components/network";
 import { Redis, REDIS_PASSWORD_KEY } from "../components/redis";
 import { EGRESS_POD_CPU, EGRESS_POD_MEMORY_GIB } from "../lib/capacity";
-import { COTURN_LISTENING_PORT } from "../lib/turnserver-conf";
+import { COTURN_LISTENING_PORT } from "../components/coturn/turnserver-conf";
 import { versions } from "../lib/versions";
+import { COTURN_RESOURCES } from "../components/coturn/defaults";
+import { EGRESS_TARGET_CPU_UTILIZATION_PERCENT } from "../components/egress/defaults";
+import { LIVEKIT_MEMORY } from "../components/livekit/defaults";
+import { LOAD_TEST_RESOURCES } from "../components/load-test/defaults";
+import { REDIS_SNAPSHOT_RETENTION_DAYS } from "../components/redis/defaults";
 import type { RegionStackConfig } from "./config";
 import { regionHostnames, RegionOutputs, signallingUrl } from "./region-outputs";
 
@@ -29,17 +35,8 @@ import { regionHostnames, RegionOutputs, signallingUrl } from "./region-outputs"
  */
 const NODE_DRAIN_SECONDS = Math.max(LIVEKIT_TERMINATION_GRACE_SECONDS, COTURN_TERMINATION_GRACE_SECONDS, EGRESS_TERMINATION_GRACE_SECONDS);
 
-/** Redis holds LiveKit's routing state, no user data: a week of daily snapshots is for investigations. */
-const REDIS_SNAPSHOT_RETENTION_DAYS = 7;
-
 /** Namespace of the region's LiveKit workloads (SFU, Coturn, Egress) and their secrets. */
 export const WORKLOAD_NAMESPACE = "livekit";
-
-/**
- * Coturn shares each SFU node with one LiveKit pod. Its CPU request comes out of the node's workload CPU
- * the capacity model counts for LiveKit, so both pods fit on the node.
- */
-const COTURN_CPU_MILLIS = 500;
 
 export function regionStack(cfg: RegionStackConfig) {
   const { sizing } = cfg;
@@ -133,7 +130,11 @@ export function regionStack(cfg: RegionStackConfig) {
       logging: { level: cfg.livekit.logLevel, json: true },
     },
     redis: { host: redis.address, port: redis.port, password: { secret: redis.passwordSecret, key: REDIS_PASSWORD_KEY } },
-    resources: { cpuRequestMillis: sizing.sfuPodCpuMillis - COTURN_CPU_MILLIS, memoryRequestMiB: 8192, memoryLimitMiB: 10240 },
+    resources: {
+      cpuRequestMillis: sizing.sfuPodCpuMillis - COTURN_RESOURCES.cpuRequestMillis,
+      memoryRequestMiB: LIVEKIT_MEMORY.requestMiB,
+      memoryLimitMiB: LIVEKIT_MEMORY.limitMiB,
+    },
     autoscaling: sizing.sfuAutoscaling,
   });
 
@@ -149,7 +150,7 @@ export function regionStack(cfg: RegionStackConfig) {
       // The VPC's own range, whatever it is, is never a relay target either.
       extraDeniedPeerCidrs: [cfg.network.cidr],
     },
-    resources: { cpuRequestMillis: COTURN_CPU_MILLIS, memoryRequestMiB: 256, memoryLimitMiB: 1024 },
+    resources: COTURN_RESOURCES,
   });
 
   const egress = new Egress(`${cfg.regionLabel}-egress`, {
@@ -161,7 +162,7 @@ export function regionStack(cfg: RegionStackConfig) {
     apiSecret: livekit.apiSecret,
     redis: { host: redis.address, port: redis.port, password: redis.authToken },
     resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB },
-    autoscaling: { ...sizing.egressAutoscaling, targetCpuUtilizationPercent: 60 },
+    autoscaling: { ...sizing.egressAutoscaling, targetCpuUtilizationPercent: EGRESS_TARGET_CPU_UTILIZATION_PERCENT },
     recordingRetentionDays: cfg.egress.recordingRetentionDays,
   }, { dependsOn: [cluster.podIdentityAgent] });
 
@@ -185,7 +186,7 @@ export function regionStack(cfg: RegionStackConfig) {
     videoPublishersPerRoom: cfg.loadTest.videoPublishersPerRoom,
     subscribersPerRoom: cfg.loadTest.subscribersPerRoom,
     duration: cfg.loadTest.duration,
-    resources: { cpus: 2, memoryGiB: 2 },
+    resources: LOAD_TEST_RESOURCES,
   });
 
   // --- Observability ----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 /**
  * From a region's stated demand to its sizes. The stack file says how many participants the region
- * carries at peak and what rooms they are in; the capacity model (lib/capacity.ts) turns that into the
+ * carries at peak and what rooms they are in; the capacity model (lib/capacity/index.ts) turns that into the
  * SFU node group's bounds, the Karpenter limits and the autoscalers' bounds. A size set by hand in the
  * stack file wins, and is reported, so a reviewer sees where the stack departs from the model.
  */

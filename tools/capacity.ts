@@ -2,7 +2,7 @@
  * The capacity command: `npm run capacity -- --participants 50000 [options]`.
  *
  * Sizes LiveKit SFU and egress nodes for a total of concurrent participants split across regions, with
- * lib/capacity.ts, and prints one row per region plus the total, the bounds a stack derives from them
+ * lib/capacity/index.ts, and prints one row per region plus the total, the bounds a stack derives from them
  * (node group, Karpenter limits, HPA) and the load of each room kind.
  * Exit codes: 0 sized; 2 bad input (one `error: ...` line).
  */
@@ -18,7 +18,7 @@ import {
   RegionShare,
   splitParticipants,
 } from "../lib/capacity";
-import { isPresetName, PRESET_NAMES } from "../lib/room-mix";
+import { isPresetName, PRESET_NAMES } from "../lib/capacity/room-mix";
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 2;

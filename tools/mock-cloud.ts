@@ -181,7 +181,7 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
       return { id: ctx.awsRegion, names, zoneIds: names.map((_, i) => `${ctx.awsRegion.slice(0, 3)}1-az${i + 1}`) };
     }
     case "aws:lb/getLoadBalancer:getLoadBalancer": {
-      // An ALB the load balancer controller made, looked up by name (components/chaos.ts).
+      // An ALB the load balancer controller made, looked up by name (components/chaos/index.ts).
       const name = String(args.inputs.name ?? `k8s-lb-${hex(String(args.inputs.arn), 10)}`);
       const lbId = hex(`alb-${ctx.awsRegion}-${name}`, 16);
       const lbArn = arn(ctx, "elasticloadbalancing", `loadbalancer/app/${name}/${lbId}`);

@@ -6,8 +6,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { LiveKitArgs } from "../../components/livekit";
-import { LIVEKIT_DEFAULT_ROOM, LiveKitServerConfigInput } from "../../lib/livekit-config";
-import { TurnserverConfInput } from "../../lib/turnserver-conf";
+import { LIVEKIT_DEFAULT_ROOM, LiveKitServerConfigInput } from "../../components/livekit/server-config";
+import { TurnserverConfInput } from "../../components/coturn/turnserver-conf";
 import { inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../tools/engine";
 import { KubernetesObject, validatorFor } from "./kubernetes-schemas";
 

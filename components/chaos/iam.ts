@@ -1,0 +1,84 @@
+/**
+ * IAM documents of the FIS experiment role (pure).
+ */
+
+/**
+ * Instance tags the drills select nodes by, and the only tags the FIS role may terminate:
+ * - EKS managed node groups tag each instance with its node group's name (`eks:nodegroup-name`);
+ * - Karpenter tags each instance with its NodePool and cluster (`karpenter.sh/nodepool`, `eks:eks-cluster-name`).
+ * FIS matches every listed tag of a target (AND), so the Karpenter target stays inside this cluster.
+ */
+export const NODE_GROUP_TAG = "eks:nodegroup-name";
+export const NODE_POOL_TAG = "karpenter.sh/nodepool";
+export const KARPENTER_CLUSTER_TAG = "eks:eks-cluster-name";
+
+/** What the FIS role policy is scoped to. */
+export interface FisPolicyScope {
+  partition: string;
+  region: string;
+  accountId: string;
+  clusterName: string;
+  sfuNodeGroupName: string;
+  sfuNodePoolName: string;
+  logging: boolean;
+}
+
+/**
+ * The FIS role's permissions: terminate only instances carrying the SFU node group's or the SFU NodePool's
+ * tags (in this cluster), read what target resolution needs, and describe the cluster for the pod drill.
+ */
+export function fisRolePolicy(s: FisPolicyScope) {
+  const instances = `arn:${s.partition}:ec2:${s.region}:${s.accountId}:instance/*`;
+  const statements: Record<string, unknown>[] = [
+    {
+      Sid: "TerminateSfuNodeGroupInstances",
+      Effect: "Allow",
+      Action: "ec2:TerminateInstances",
+      Resource: instances,
+      Condition: { StringEquals: { [`aws:ResourceTag/${NODE_GROUP_TAG}`]: s.sfuNodeGroupName } },
+    },
+    {
+      Sid: "TerminateSfuNodePoolInstances",
+      Effect: "Allow",
+      Action: "ec2:TerminateInstances",
+      Resource: instances,
+      Condition: {
+        StringEquals: { [`aws:ResourceTag/${NODE_POOL_TAG}`]: s.sfuNodePoolName, [`aws:ResourceTag/${KARPENTER_CLUSTER_TAG}`]: s.clusterName },
+      },
+    },
+    // Target resolution: FIS lists instances by tag, then filters them on State.Name.
+    { Sid: "ResolveTargets", Effect: "Allow", Action: ["ec2:DescribeInstances", "tag:GetResources"], Resource: "*" },
+    // The pod drill: FIS reads the cluster's endpoint, then talks to Kubernetes as FIS_KUBERNETES_USER.
+    {
+      Sid: "DescribeCluster",
+      Effect: "Allow",
+      Action: "eks:DescribeCluster",
+      Resource: `arn:${s.partition}:eks:${s.region}:${s.accountId}:cluster/${s.clusterName}`,
+    },
+  ];
+  if (s.logging) {
+    statements.push({
+      Sid: "ExperimentLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogDelivery", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"],
+      Resource: "*",
+    });
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** FIS may assume the role only for this account's experiments (confused-deputy guard). */
+export function fisTrustPolicy(s: Pick<FisPolicyScope, "partition" | "region" | "accountId">) {
+  return {
+    Version: "2012-10-17",
+    Statement: [{
+      Effect: "Allow",
+      Principal: { Service: "fis.amazonaws.com" },
+      Action: "sts:AssumeRole",
+      Condition: {
+        StringEquals: { "aws:SourceAccount": s.accountId },
+        ArnLike: { "aws:SourceArn": `arn:${s.partition}:fis:${s.region}:${s.accountId}:experiment/*` },
+      },
+    }],
+  };
+}

@@ -1,0 +1,9 @@
+import type { PodResources } from "../shared/pods";
+
+/**
+ * Coturn shares each SFU node with one LiveKit pod. Its CPU request comes out of the node's workload CPU
+ * the capacity model counts for LiveKit, so both pods fit on the node.
+ */
+export const COTURN_CPU_MILLIS = 500;
+
+export const COTURN_RESOURCES: Readonly<PodResources> = { cpuRequestMillis: COTURN_CPU_MILLIS, memoryRequestMiB: 256, memoryLimitMiB: 1024 };

@@ -1,0 +1,286 @@
+/**
+ * Renders coturn's turnserver.conf for a TURN server that sits next to a LiveKit SFU.
+ *
+ * Every key rendered here is a long option of BOTH coturn 4.6.1 (Debian bookworm, used by the tests
+ * and CI) and 4.17.0 (the pinned image), read from `src/apps/relay/mainrelay.c` `long_options` at both
+ * tags, and none of them logs a deprecation in 4.17. One caveat: `prometheus` and `prometheus-port`
+ * exist in 4.6.1's source, but Debian builds 4.6.1 without the exporter, so that binary warns
+ * "Bad configuration format" for those two lines and carries on (unknown lines never abort coturn).
+ *
+ * Node-specific values (listening/relay/external IP) and the shared secret are NOT rendered: the
+ * container's start script (components/coturn/start.ts) appends them at start, so this file can live in a
+ * ConfigMap.
+ */
+
+/** An inclusive UDP port range. */
+export interface PortRange {
+  min: number;
+  max: number;
+}
+
+export interface TurnserverConfInput {
+  /**
+   * TURN realm, sent to clients in the 401 challenge. Use the regional TURN hostname
+   * (`turn-<region>.<domain>`). With `use-auth-secret` it does not enter the REST password, so
+   * LiveKit's generated credentials work whatever it is.
+   */
+  realm: string;
+  /** UDP relay ports (coturn `min-port`/`max-port`). One allocation uses one port. */
+  relayPorts: PortRange;
+  /** LiveKit's ICE UDP range (`rtc.port_range_start/end`, 50000-60000). Relay ports must stay out of it. */
+  sfuPorts: PortRange;
+  /**
+   * Concurrent allocations per TURN username. LiveKit issues one username per participant
+   * (`<expiry>:<participantId>`); a participant needs a handful (publisher + subscriber, per protocol).
+   * 0 = unlimited.
+   */
+  userQuota: number;
+  /** Concurrent allocations for the whole server. 0 = unlimited; more than the relay range size is pointless. */
+  totalQuota: number;
+  /** Per-session bandwidth cap in bytes per second (`max-bps`). Omit or 0 for no cap. */
+  maxBytesPerSecond?: number;
+  /** Whole-server bandwidth cap in bytes per second (`bps-capacity`); coturn requires `max-bps` with it. */
+  totalBytesPerSecond?: number;
+  /**
+   * More peer ranges to refuse, as CIDRs (IPv4 or IPv6): e.g. the VPC CIDR when it is not RFC 1918,
+   * or the EKS service CIDR. Added after {@link DENIED_PEER_CIDRS}.
+   */
+  extraDeniedPeerCidrs?: readonly string[];
+}
+
+/** TURN over UDP and TCP. The NLB's TLS 443 listener forwards plain TCP here. */
+export const COTURN_LISTENING_PORT = 3478;
+/** coturn's Prometheus exporter (`/metrics`). */
+export const COTURN_METRICS_PORT = 9641;
+
+/**
+ * Peer ranges a relay must never reach: every IANA special-purpose block (RFC 6890 registries) plus the
+ * ones the brief names. Cloud-relevant: 169.254.0.0/16 holds the EC2 metadata service, time sync and
+ * the VPC resolver; 10/8, 172.16/12, 192.168/16 and 100.64/10 hold the VPC, pods and services;
+ * fc00::/7 holds the IPv6 metadata endpoint fd00:ec2::254.
+ *
+ * `::/128` is missing on purpose: coturn turns a `::` lower bound into "no lower bound", so any range
+ * starting at `::` would also match every IPv4 peer; coturn refuses `::` itself in both versions
+ * (`ioa_addr_is_zero`). For the same reason `::/96` starts at `::1` when rendered.
+ */
+export const DENIED_PEER_CIDRS: readonly { cidr: string; why: string }[] = [
+  { cidr: "0.0.0.0/8", why: "this network" },
+  { cidr: "10.0.0.0/8", why: "private (VPC, pods)" },
+  { cidr: "100.64.0.0/10", why: "shared address space (CGNAT, EKS custom networking)" },
+  { cidr: "127.0.0.0/8", why: "loopback" },
+  { cidr: "169.254.0.0/16", why: "link-local: EC2 metadata 169.254.169.254, time sync, VPC DNS" },
+  { cidr: "172.16.0.0/12", why: "private (VPC, EKS service CIDR 172.20/16)" },
+  { cidr: "192.0.0.0/24", why: "IETF protocol assignments" },
+  { cidr: "192.0.2.0/24", why: "documentation TEST-NET-1" },
+  { cidr: "192.31.196.0/24", why: "AS112-v4" },
+  { cidr: "192.52.193.0/24", why: "AMT" },
+  { cidr: "192.88.99.0/24", why: "deprecated 6to4 relay anycast" },
+  { cidr: "192.168.0.0/16", why: "private" },
+  { cidr: "192.175.48.0/24", why: "AS112 direct delegation" },
+  { cidr: "198.18.0.0/15", why: "benchmarking" },
+  { cidr: "198.51.100.0/24", why: "documentation TEST-NET-2" },
+  { cidr: "203.0.113.0/24", why: "documentation TEST-NET-3" },
+  { cidr: "224.0.0.0/4", why: "multicast" },
+  { cidr: "240.0.0.0/4", why: "reserved, including broadcast 255.255.255.255" },
+  { cidr: "::1/128", why: "loopback" },
+  { cidr: "::/96", why: "IPv4-compatible (deprecated); starts at ::1 when rendered" },
+  { cidr: "::ffff:0:0/96", why: "IPv4-mapped: reaches IPv4 peers around the IPv4 rules on coturn < 4.9 (CVE-2026-27624)" },
+  { cidr: "64:ff9b::/96", why: "NAT64 well-known prefix, embeds IPv4" },
+  { cidr: "64:ff9b:1::/48", why: "local-use NAT64" },
+  { cidr: "100::/64", why: "discard-only" },
+  { cidr: "100:0:0:1::/64", why: "dummy prefix" },
+  { cidr: "2001::/23", why: "IETF protocol assignments (Teredo, ORCHID, ...)" },
+  { cidr: "2001:db8::/32", why: "documentation" },
+  { cidr: "2002::/16", why: "6to4, embeds IPv4" },
+  { cidr: "2620:4f:8000::/48", why: "AS112-v6" },
+  { cidr: "3fff::/20", why: "documentation" },
+  { cidr: "5f00::/16", why: "SRv6 SIDs" },
+  { cidr: "fc00::/7", why: "unique local (EC2 metadata fd00:ec2::254)" },
+  { cidr: "fe80::/10", why: "link-local" },
+  { cidr: "fec0::/10", why: "site-local (deprecated)" },
+  { cidr: "ff00::/8", why: "multicast" },
+];
+
+/** One `denied-peer-ip` value: coturn takes `ip` or `ip-ip` (no CIDR in any version; 4.6.1 skips a bad entry, 4.11+ aborts). */
+export interface PeerRange {
+  family: 4 | 6;
+  first: bigint;
+  last: bigint;
+}
+
+/** Parses an IPv4 or IPv6 CIDR; throws on anything else, including set host bits. */
+export function parsePeerCidr(cidr: string): PeerRange {
+  const slash = cidr.indexOf("/");
+  const fail = (why: string): never => {
+    throw new Error(`denied peer range ${JSON.stringify(cidr)}: ${why}`);
+  };
+  if (slash < 0) fail("expected a CIDR such as 10.0.0.0/8 or fc00::/7");
+  const addressText = cidr.slice(0, slash);
+  const prefixText = cidr.slice(slash + 1);
+  const family: 4 | 6 = addressText.includes(":") ? 6 : 4;
+  const address = family === 4 ? parseIpv4(addressText) : parseIpv6(addressText);
+  if (address === undefined) fail("not an IP address");
+  const bits = family === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > bits) fail(`prefix must be 0-${bits}`);
+  const hostBits = BigInt(bits - Number(prefixText));
+  const hostMask = (1n << hostBits) - 1n;
+  if ((address! & hostMask) !== 0n) fail("host bits are set");
+  return { family, first: address!, last: address! | hostMask };
+}
+
+/** Formats a range the way coturn's `denied-peer-ip` parses it (`add_ip_list_range`: inet_pton on each side of `-`). */
+export function formatPeerRange(range: PeerRange): string {
+  const format = range.family === 4 ? formatIpv4 : formatIpv6;
+  // coturn treats an all-zero lower bound as "unbounded" (addr_any), which for `::` matches IPv4 peers
+  // too; the zero address itself is refused natively, so start one above it.
+  const first = range.first === 0n && range.last > 0n ? 1n : range.first;
+  return first === range.last ? format(first) : `${format(first)}-${format(range.last)}`;
+}
+
+/** The `denied-peer-ip` values for the standard list plus `extra` CIDRs, in order. */
+export function deniedPeerRanges(extra: readonly string[] = []): string[] {
+  return [...DENIED_PEER_CIDRS.map((d) => d.cidr), ...extra].map((c) => formatPeerRange(parsePeerCidr(c)));
+}
+
+/** The full turnserver.conf. Throws a one-line Error naming the bad field. */
+export function renderTurnserverConf(input: TurnserverConfInput): string {
+  validate(input);
+  const lines: string[] = [
+    "# Rendered by lib/turnserver-conf.ts. Keys valid in coturn 4.6.1 and 4.17.",
+    "# The start script appends listening-ip, relay-ip, external-ip and static-auth-secret at start.",
+    "",
+    "# First, so that coturn never opens a log file under /var/log (it logs before reading later lines).",
+    "log-file=stdout",
+    "",
+    "# Plain UDP+TCP; TLS is terminated by the NLB (443 -> 3478/tcp), so no TLS listener.",
+    "# (No no-dtls / no-cli: DTLS and the CLI are off by default since 4.10, and 4.17 logs both as deprecated.)",
+    `listening-port=${COTURN_LISTENING_PORT}`,
+    "no-tls",
+    "",
+    `# Relay ports, disjoint from the SFU's ${input.sfuPorts.min}-${input.sfuPorts.max}.`,
+    `min-port=${input.relayPorts.min}`,
+    `max-port=${input.relayPorts.max}`,
+    "",
+    "# TURN REST API credentials (what LiveKit's rtc.turn_servers[].secret generates);",
+    "# static-auth-secret comes from the Kubernetes Secret at start.",
+    "use-auth-secret",
+    `realm=${input.realm}`,
+    "fingerprint",
+    "stale-nonce=600",
+    "",
+    "# Limits.",
+    `user-quota=${input.userQuota}`,
+    `total-quota=${input.totalQuota}`,
+    "max-allocate-lifetime=3600",
+  ];
+  if (input.maxBytesPerSecond) lines.push(`max-bps=${input.maxBytesPerSecond}`);
+  if (input.totalBytesPerSecond) lines.push(`bps-capacity=${input.totalBytesPerSecond}`);
+  lines.push(
+    "",
+    "# Relay abuse (SSRF): UDP relays only, to public unicast peers only.",
+    "no-tcp-relay",
+    "no-multicast-peers",
+    ...deniedPeerRanges(input.extraDeniedPeerCidrs).map((r) => `denied-peer-ip=${r}`),
+    "",
+    "# Smaller STUN answers, no version banner (the 4.17 defaults, pinned for older builds).",
+    "no-rfc5780",
+    "no-software-attribute",
+    "",
+    `# Metrics on :${COTURN_METRICS_PORT}/metrics (Debian's 4.6.1 is built without the exporter and ignores both keys).`,
+    "prometheus",
+    `prometheus-port=${COTURN_METRICS_PORT}`,
+    "",
+  );
+  return lines.join("\n");
+}
+
+function validate(input: TurnserverConfInput): void {
+  const { realm, relayPorts: relay, sfuPorts: sfu } = input;
+  if (!/^[A-Za-z0-9.-]{1,253}$/.test(realm)) {
+    throw new Error(`coturn realm ${JSON.stringify(realm)}: expected a hostname such as turn-mumbai.example.com`);
+  }
+  checkRange("coturn relayPorts", relay, 1024);
+  checkRange("LiveKit sfuPorts", sfu, 1);
+  if (relay.min <= sfu.max && sfu.min <= relay.max) {
+    throw new Error(
+      `coturn relayPorts ${relay.min}-${relay.max} overlap the LiveKit SFU ports ${sfu.min}-${sfu.max}: ` +
+        `pick a disjoint range such as 40000-49999`,
+    );
+  }
+  for (const port of [COTURN_LISTENING_PORT, COTURN_METRICS_PORT]) {
+    if (relay.min <= port && port <= relay.max) {
+      throw new Error(`coturn relayPorts ${relay.min}-${relay.max} include coturn's own port ${port}`);
+    }
+  }
+  checkCount("coturn userQuota", input.userQuota);
+  checkCount("coturn totalQuota", input.totalQuota);
+  if (input.maxBytesPerSecond !== undefined) checkCount("coturn maxBytesPerSecond", input.maxBytesPerSecond);
+  if (input.totalBytesPerSecond !== undefined) {
+    checkCount("coturn totalBytesPerSecond", input.totalBytesPerSecond);
+    // coturn exits with "If you set the --bps-capacity option, then you must set --max-bps options, too".
+    if (input.totalBytesPerSecond > 0 && !input.maxBytesPerSecond) {
+      throw new Error("coturn totalBytesPerSecond needs maxBytesPerSecond too (coturn refuses bps-capacity alone)");
+    }
+  }
+}
+
+function checkRange(what: string, range: PortRange, lowest: number): void {
+  const ok = (n: number) => Number.isInteger(n) && n >= lowest && n <= 65535;
+  if (!ok(range.min) || !ok(range.max) || range.min > range.max) {
+    throw new Error(`${what} ${range.min}-${range.max}: expected ${lowest} <= min <= max <= 65535`);
+  }
+}
+
+function checkCount(what: string, n: number): void {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${what} ${n}: expected an integer >= 0 (0 = unlimited)`);
+}
+
+function parseIpv4(text: string): bigint | undefined {
+  const parts = text.split(".");
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
+  return parts.reduce((acc, p) => (acc << 8n) | BigInt(Number(p)), 0n);
+}
+
+function parseIpv6(text: string): bigint | undefined {
+  // A dotted-quad tail (::ffff:10.0.0.0) becomes two hex groups first.
+  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const v4 = parseIpv4(dotted[2]);
+    if (v4 === undefined) return undefined;
+    text = `${dotted[1]}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
+  }
+  const halves = text.split("::");
+  if (halves.length > 2) return undefined;
+  const groups = (s: string) => (s === "" ? [] : s.split(":"));
+  const left = groups(halves[0]);
+  const right = halves.length === 2 ? groups(halves[1]) : [];
+  const explicit = [...left, ...right];
+  if (explicit.some((g) => !/^[0-9A-Fa-f]{1,4}$/.test(g))) return undefined;
+  if (halves.length === 1 ? explicit.length !== 8 : explicit.length > 7) return undefined;
+  const values = [...left, ...new Array<string>(8 - explicit.length).fill("0"), ...right].map((g) => parseInt(g, 16));
+  return values.reduce((acc, v) => (acc << 16n) | BigInt(v), 0n);
+}
+
+function formatIpv4(n: bigint): string {
+  return [24n, 16n, 8n, 0n].map((s) => ((n >> s) & 255n).toString()).join(".");
+}
+
+/** RFC 5952 text: lowercase hex, longest run (>= 2) of zero groups as `::`. */
+function formatIpv6(n: bigint): string {
+  const groups = Array.from({ length: 8 }, (_, i) => Number((n >> BigInt(112 - 16 * i)) & 0xffffn));
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(":");
+  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLength).join(":")}`;
+}

@@ -1,0 +1,128 @@
+/**
+ * LiveKit Egress's config YAML, rendered from typed settings.
+ *
+ * Egress parses its config leniently: an unknown or misplaced key is silently ignored (the classic case is
+ * a top-level `s3:` block, which egress ignores and then records to the pod's disk). So every key here
+ * exists in the pinned release's structs (see versions.images.livekitEgress; test/egress-config.test.ts
+ * lists the allowed keys with the struct each comes from).
+ *
+ * The output holds the API secret and the Redis password (egress has no other way to take the Redis
+ * password), so the caller must store the whole result in a Kubernetes Secret, mount it at
+ * EGRESS_CONFIG_PATH and point EGRESS_CONFIG_FILE_ENV at it. Inputs are plain strings: the caller resolves
+ * its Pulumi secrets, calls this inside `apply`, and wraps the result with `pulumi.secret`.
+ */
+import { toYaml } from "../livekit/server-config";
+
+/** Environment variable egress reads its config file path from (cmd/server/main.go `--config`). */
+export const EGRESS_CONFIG_FILE_ENV = "EGRESS_CONFIG_FILE";
+
+/** Where the Deployment mounts the config Secret, and its data key (file name) inside the mount. */
+export const EGRESS_CONFIG_MOUNT = { dir: "/etc/egress", file: "config.yaml" } as const;
+
+/** Full path of the config inside the pod: the value of EGRESS_CONFIG_FILE_ENV. */
+export const EGRESS_CONFIG_PATH = `${EGRESS_CONFIG_MOUNT.dir}/${EGRESS_CONFIG_MOUNT.file}`;
+
+/** Health endpoint (`health_port`): `GET /` answers 200 with a JSON status; use it for probes. */
+export const EGRESS_HEALTH_PORT = 8080;
+/** Prometheus metrics (`prometheus_port`), including livekit_egress_available for autoscaling. */
+export const EGRESS_METRICS_PORT = 9090;
+
+/** Log levels egress's logger accepts. */
+export type EgressLogLevel = "debug" | "info" | "warn" | "error";
+
+/** Everything that varies in egress's config. Secret values arrive as plain strings (see the file comment). */
+export interface EgressConfigInput {
+  /** API key egress authenticates with (`api_key`); must be one of livekit-server's keys. */
+  apiKey: string;
+  /** Secret of that API key (`api_secret`). */
+  apiSecret: string;
+  /** LiveKit signalling URL egress joins rooms through (`ws_url`), e.g. "wss://mumbai.example.com". */
+  wsUrl: string;
+  /** The same ElastiCache as livekit-server (jobs reach egress over it). TLS is always on. */
+  redis: {
+    /** Primary endpoint hostname. */
+    host: string;
+    /** Primary endpoint port, usually 6379. */
+    port: number;
+    /** Redis AUTH token (`redis.password`). */
+    password: string;
+  };
+  /** Recording bucket (`storage.s3`). No access keys: uploads use the pod's IAM role (EKS Pod Identity). */
+  s3: {
+    /** Bucket name. */
+    bucket: string;
+    /** Bucket's AWS region, e.g. "ap-south-1"; set so egress needn't ask S3 for the bucket location. */
+    region: string;
+  };
+  /** Egress logging (`logging.level`, `logging.json`). */
+  logging: { level: EgressLogLevel; json: boolean };
+  /** Job admission per pod (`cpu_cost`). Omitted fields keep egress's code defaults. */
+  admission?: {
+    /**
+     * Share of the pod's CPUs egress fills before refusing new jobs, in (0, 1] (`cpu_cost.max_cpu_utilization`;
+     * default 0.8). Egress counts CPUs from the cgroup quota, so the pod needs a CPU limit for this to mean
+     * "of this pod" rather than "of the node".
+     */
+    maxCpuUtilization?: number;
+    /**
+     * Pod memory in GiB (`cpu_cost.max_memory`, read as units of 2^30 bytes). Egress refuses new jobs once
+     * usage plus 1 GiB of headroom reaches it, measured on the pod's cgroup (`memory_source: cgroup`, what the
+     * OOM killer sees). Set it to the pod's memory limit.
+     */
+    maxMemoryGiB?: number;
+  };
+}
+
+/** Upload retries for the default bucket; matches what egress applies to per-request S3 uploads. */
+const S3_MAX_RETRIES = 5;
+const S3_MAX_RETRY_DELAY = "5s";
+
+/** Returns egress's config YAML. Deterministic: same input, same bytes. Contains secrets. */
+export function renderEgressConfig(input: EgressConfigInput): string {
+  const { redis, admission } = input;
+  if (!Number.isInteger(redis.port) || redis.port < 1 || redis.port > 65535) {
+    throw new Error(`redis.port: ${redis.port} is not a port number (1-65535)`);
+  }
+  // Egress silently replaces an out-of-range utilisation with 0.8, so reject it here instead.
+  const cpu = admission?.maxCpuUtilization;
+  if (cpu !== undefined && !(cpu > 0 && cpu <= 1)) {
+    throw new Error(`admission.maxCpuUtilization: ${cpu} is not in (0, 1]`);
+  }
+  const mem = admission?.maxMemoryGiB;
+  if (mem !== undefined && !(Number.isFinite(mem) && mem > 0)) {
+    throw new Error(`admission.maxMemoryGiB: ${mem} is not a positive number of GiB`);
+  }
+
+  const cpuCost = {
+    ...(cpu !== undefined ? { max_cpu_utilization: cpu } : {}),
+    ...(mem !== undefined ? { max_memory: mem, memory_source: "cgroup" } : {}),
+  };
+
+  // Key order below is the order in the file.
+  const config = {
+    api_key: input.apiKey,
+    api_secret: input.apiSecret,
+    ws_url: input.wsUrl,
+    redis: {
+      address: `${redis.host}:${redis.port}`,
+      password: redis.password,
+      tls: { enabled: true },
+    },
+    health_port: EGRESS_HEALTH_PORT,
+    prometheus_port: EGRESS_METRICS_PORT,
+    logging: { level: input.logging.level, json: input.logging.json },
+    // A pod's disk is not durable: fail a request that has nowhere to upload rather than record locally.
+    disallow_local_storage: true,
+    storage: {
+      s3: {
+        // No access_key/secret: empty keys make egress use the AWS default credential chain (Pod Identity).
+        region: input.s3.region,
+        bucket: input.s3.bucket,
+        max_retries: S3_MAX_RETRIES,
+        max_retry_delay: S3_MAX_RETRY_DELAY,
+      },
+    },
+    ...(Object.keys(cpuCost).length > 0 ? { cpu_cost: cpuCost } : {}),
+  };
+  return toYaml(config);
+}

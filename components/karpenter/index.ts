@@ -1,0 +1,175 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { createNodeRole } from "../shared/node-role";
+import { placeOn } from "../shared/node-roles";
+import { karpenterControllerPolicies } from "./iam";
+import { INTERRUPTION_EVENTS, interruptionQueuePolicy } from "./interruption";
+import { KarpenterCpuLimits, nodeClassSpec, nodePoolSpecs } from "./node-pools";
+
+export { SFU_NODE_POOL } from "./node-pools";
+export type { KarpenterCpuLimits } from "./node-pools";
+import { versions } from "../../lib/versions";
+import { PodIdentityRole } from "../shared/pod-identity-role";
+
+/** Namespace and service account of the controller; the Pod Identity association names both. */
+export const KARPENTER_NAMESPACE = "kube-system";
+export const KARPENTER_SERVICE_ACCOUNT = "karpenter";
+
+export interface KarpenterArgs {
+  /** EKS cluster name; also the value of the subnets' `karpenter.sh/discovery` tag (see Network). */
+  clusterName: pulumi.Input<string>;
+  /** Kubernetes API endpoint; given so the controller needs no DescribeCluster call at start. */
+  clusterEndpoint: pulumi.Input<string>;
+  /** The nodes' security group (the EKS cluster security group, which carries the WebRTC rules). */
+  clusterSecurityGroupId: pulumi.Input<string>;
+  /** The region's Kubernetes provider. */
+  provider: k8s.Provider;
+  /** The Pod Identity agent add-on; the controller gets its AWS credentials through it. */
+  podIdentityAgent: pulumi.Resource;
+  /** The node group the controller runs on; the chart waits for it (Helm gives pods 5 minutes to start). */
+  systemNodes: pulumi.Resource;
+  /** AL2023 user data (MIME multipart) for SFU nodes: the same UDP buffer settings as the sfu node group. */
+  sfuNodeUserData: string;
+  /**
+   * The longest `terminationGracePeriodSeconds` of pods on SFU and egress nodes (LiveKit drains rooms for
+   * up to 5 h). Karpenter forcibly removes a node after its NodePool's terminationGracePeriod, which is
+   * this plus a margin.
+   */
+  drainSeconds: number;
+  cpuLimits: KarpenterCpuLimits;
+}
+
+/**
+ * Karpenter v1 in full: controller IAM (Pod Identity), a node role with its EC2_LINUX access entry, the
+ * interruption queue fed by the five EventBridge rules, the CRD and controller charts, one EC2NodeClass
+ * per subnet tier, and the `sfu`, `egress` and `general` NodePools.
+ */
+export class Karpenter extends pulumi.ComponentResource {
+  /** Role of the nodes Karpenter launches. */
+  readonly nodeRole: aws.iam.Role;
+  readonly interruptionQueueName: pulumi.Output<string>;
+
+  constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("livekit-platform:karpenter:Karpenter", name, {}, opts);
+    const k8sOpts = { parent: this, provider: args.provider };
+
+    // Nodes: their role, and the access entry that lets them join (API authentication mode).
+    const nodes = createNodeRole(`${name}-nodes`, this);
+    this.nodeRole = nodes.role;
+    const accessEntry = new aws.eks.AccessEntry(`${name}-nodes`, {
+      clusterName: args.clusterName,
+      principalArn: nodes.role.arn,
+      type: "EC2_LINUX",
+    }, { parent: this, dependsOn: nodes.attachments });
+
+    // Interruption handling: EventBridge -> SQS -> controller, which drains a node before AWS takes it.
+    const queue = new aws.sqs.Queue(`${name}-interruptions`, {
+      name: pulumi.interpolate`${args.clusterName}-karpenter`,
+      messageRetentionSeconds: 300, // the events are useless once the node is gone
+      sqsManagedSseEnabled: true,
+    }, { parent: this });
+    this.interruptionQueueName = queue.name;
+    new aws.sqs.QueuePolicy(`${name}-interruptions`, {
+      queueUrl: queue.url,
+      policy: queue.arn.apply((arn) => JSON.stringify(interruptionQueuePolicy(arn))),
+    }, { parent: this });
+    for (const event of INTERRUPTION_EVENTS) {
+      const rule = new aws.cloudwatch.EventRule(`${name}-${event.rule}`, {
+        description: `Karpenter interruption handling: ${event.detailType}`,
+        // EventBridge matches the event's "detail-type" key (not detailType).
+        eventPattern: JSON.stringify({ source: [event.source], "detail-type": [event.detailType] }),
+      }, { parent: this });
+      new aws.cloudwatch.EventTarget(`${name}-${event.rule}`, {
+        rule: rule.name,
+        arn: queue.arn,
+        targetId: "KarpenterInterruptionQueueTarget",
+      }, { parent: this });
+    }
+
+    // Controller: an IAM role assumed through Pod Identity by the chart's service account.
+    const scope = pulumi
+      .all([
+        aws.getPartitionOutput({}, { parent: this }).partition,
+        aws.getRegionOutput({}, { parent: this }).region,
+        aws.getCallerIdentityOutput({}, { parent: this }).accountId,
+        args.clusterName,
+        nodes.role.arn,
+        queue.arn,
+      ])
+      .apply(([partition, region, accountId, clusterName, nodeRoleArn, queueArn]) =>
+        karpenterControllerPolicies({ partition, region, accountId, clusterName, nodeRoleArn, queueArn }),
+      );
+    const concerns = ["nodeLifecycle", "iamIntegration", "eksIntegration", "interruption", "resourceDiscovery"] as const;
+    const policyArns = Object.fromEntries(concerns.map((concern) => [concern, new aws.iam.Policy(`${name}-${concern}`, {
+      description: `Karpenter controller: ${concern}`,
+      policy: scope.apply((policies) => JSON.stringify(policies[concern])),
+    }, { parent: this }).arn]));
+    const controllerIdentity = new PodIdentityRole(`${name}-controller`, {
+      clusterName: args.clusterName,
+      namespace: KARPENTER_NAMESPACE,
+      serviceAccount: KARPENTER_SERVICE_ACCOUNT,
+      managedPolicyArns: policyArns,
+    }, { parent: this });
+    const policyAttachments = controllerIdentity.attachments;
+    const podIdentity = controllerIdentity.association;
+
+    // The CRDs come from their own chart: Helm never upgrades a chart's crds/ folder.
+    const crds = new k8s.helm.v3.Release(`${name}-crd`, {
+      name: "karpenter-crd",
+      chart: versions.charts.karpenterCrd.chart,
+      version: versions.charts.karpenterCrd.version,
+      namespace: KARPENTER_NAMESPACE,
+    }, k8sOpts);
+    const controller = new k8s.helm.v3.Release(name, {
+      name: "karpenter",
+      chart: versions.charts.karpenter.chart,
+      version: versions.charts.karpenter.version,
+      namespace: KARPENTER_NAMESPACE,
+      skipCrds: true,
+      values: {
+        settings: {
+          clusterName: args.clusterName,
+          clusterEndpoint: args.clusterEndpoint,
+          interruptionQueue: queue.name,
+        },
+        serviceAccount: { name: KARPENTER_SERVICE_ACCOUNT },
+        replicas: 2,
+        // Resolve through the node, not CoreDNS: Karpenter must work before CoreDNS has anywhere to run.
+        dnsPolicy: "Default",
+        // On the managed system nodes, never on nodes it manages itself.
+        nodeSelector: placeOn("system").nodeSelector,
+        controller: { resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "1Gi" } } },
+      },
+    }, { ...k8sOpts, dependsOn: [crds, podIdentity, args.podIdentityAgent, args.systemNodes, accessEntry, ...policyAttachments] });
+
+    this.createNodePools(name, args, nodes.role, { ...k8sOpts, dependsOn: [crds, controller] });
+
+    this.registerOutputs({ nodeRoleArn: this.nodeRole.arn, interruptionQueueName: this.interruptionQueueName });
+  }
+
+  /** Node classes and pools need the CRDs, and the controller to clean up their nodes when deleted. */
+  private createNodePools(name: string, args: KarpenterArgs, nodeRole: aws.iam.Role, opts: pulumi.CustomResourceOptions) {
+    const refs = { role: nodeRole.name, clusterName: pulumi.output(args.clusterName), securityGroupId: pulumi.output(args.clusterSecurityGroupId) };
+    const nodeClasses = Object.fromEntries(
+      (["public", "private"] as const).map((tier) => [
+        tier,
+        new k8s.apiextensions.CustomResource(`${name}-${tier}`, {
+          apiVersion: "karpenter.k8s.aws/v1",
+          kind: "EC2NodeClass",
+          metadata: { name: tier },
+          spec: nodeClassSpec(tier, refs, versions.karpenterNodeAmiAlias, args.sfuNodeUserData),
+        }, opts),
+      ]),
+    );
+    for (const [pool, { tier, spec }] of Object.entries(nodePoolSpecs({ cpuLimits: args.cpuLimits, drainSeconds: args.drainSeconds }))) {
+      const nodeClass = nodeClasses[tier];
+      new k8s.apiextensions.CustomResource(`${name}-${pool}`, {
+        apiVersion: "karpenter.sh/v1",
+        kind: "NodePool",
+        metadata: { name: pool },
+        spec: { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, nodeClassRef: { ...spec.template.spec.nodeClassRef, name: nodeClass.metadata.name } } } },
+      }, opts);
+    }
+  }
+}

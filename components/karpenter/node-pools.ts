@@ -1,0 +1,149 @@
+/**
+ * The NodePools and EC2NodeClasses Karpenter provisions from, as pure, typed specs.
+ */
+import type { IEC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
+import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
+import { nodeRoles, NodeRole } from "../shared/node-roles";
+import { KARPENTER_DISCOVERY_TAG, SUBNET_TIER_TAG } from "../shared/subnet-tags";
+
+/** Instance families for SFU nodes: compute-optimised, Nitro; c6in for more network bandwidth per vCPU. */
+/** The NodePool whose nodes carry the LiveKit SFU (Karpenter tags them karpenter.sh/nodepool=sfu). */
+export const SFU_NODE_POOL = "sfu";
+
+export const SFU_INSTANCE_FAMILIES = ["c6i", "c6in", "c7i"];
+
+/** vCPU counts an SFU node may have: LiveKit runs one pod per node, so a node is sized for one pod. */
+export const SFU_INSTANCE_CPUS = ["8", "16"];
+
+/** Margin between the slowest pod's drain and Karpenter's forced termination of the node. */
+const DRAIN_MARGIN_SECONDS = 15 * 60;
+
+export interface KarpenterCpuLimits {
+  /** vCPUs Karpenter may add for SFU nodes (beyond the managed sfu node group). */
+  sfu: number;
+  /** vCPUs for recording (LiveKit Egress) nodes. */
+  egress: number;
+  /** vCPUs for anything that does not fit on system nodes. */
+  general: number;
+}
+
+/** A Go duration Karpenter accepts (`^([0-9]+(s|m|h))+$`), e.g. 18900 -> "5h15m". */
+export function karpenterDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  const text = `${h ? `${h}h` : ""}${m ? `${m}m` : ""}${s ? `${s}s` : ""}`;
+  return text || "0s";
+}
+
+/** Node classes, one per subnet tier: where a node goes decides whether it has a public IP. */
+export type SubnetTier = "public" | "private";
+
+type EC2NodeClassSpec = NonNullable<IEC2NodeClass["spec"]>;
+
+/** The values an EC2NodeClass takes from other resources: plain strings here, Outputs in the component. */
+export interface NodeClassRefs<S> {
+  role: S;
+  clusterName: S;
+  securityGroupId: S;
+}
+
+export type NodeClassSpec<S> = Omit<EC2NodeClassSpec, "role" | "subnetSelectorTerms" | "securityGroupSelectorTerms"> & {
+  role: S;
+  subnetSelectorTerms: { tags: Record<string, S | string> }[];
+  securityGroupSelectorTerms: { id: S }[];
+};
+
+/**
+ * An EC2NodeClass for one subnet tier. The public tier carries SFU and TURN nodes: a public IP whatever the
+ * subnet's default, and the SFU user data.
+ */
+export function nodeClassSpec<S>(tier: SubnetTier, refs: NodeClassRefs<S>, amiAlias: string, sfuUserData: string): NodeClassSpec<S> {
+  const extra: Partial<Pick<EC2NodeClassSpec, "associatePublicIPAddress" | "userData">> = tier === "public" ? { associatePublicIPAddress: true, userData: sfuUserData } : {};
+  return {
+    role: refs.role,
+    amiSelectorTerms: [{ alias: amiAlias }],
+    subnetSelectorTerms: [{ tags: { [KARPENTER_DISCOVERY_TAG]: refs.clusterName, [SUBNET_TIER_TAG]: tier } }],
+    securityGroupSelectorTerms: [{ id: refs.securityGroupId }],
+    // IMDSv2 only; hop limit 1 keeps pods off the node's credentials (they use Pod Identity).
+    metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
+    blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: "40Gi", volumeType: "gp3", encrypted: true, deleteOnTermination: true } }],
+    ...extra,
+  };
+}
+
+type NodePoolSpec = INodePool["spec"];
+type Requirement = NodePoolSpec["template"]["spec"]["requirements"][number];
+
+export interface NodePoolSettings {
+  /** vCPU limits per pool. */
+  cpuLimits: KarpenterCpuLimits;
+  /** The longest pod drain on SFU and egress nodes, in seconds. */
+  drainSeconds: number;
+}
+
+/** The NodePools Karpenter provisions from: node class tier and spec, keyed by pool (node role) name. */
+export function nodePoolSpecs(settings: NodePoolSettings): Record<Exclude<NodeRole, "system">, { tier: SubnetTier; spec: NodePoolSpec }> {
+  const grace = karpenterDuration(settings.drainSeconds + DRAIN_MARGIN_SECONDS);
+  const onDemand: Requirement = { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] };
+  const pool = (
+    role: Exclude<NodeRole, "system">,
+    tier: SubnetTier,
+    spec: { requirements: Requirement[]; terminationGracePeriod?: string; disruption: NodePoolSpec["disruption"]; cpuLimit: number },
+  ) => ({
+    tier,
+    spec: {
+      template: {
+        metadata: { labels: nodeRoles[role].labels },
+        spec: {
+          nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: tier },
+          taints: nodeRoles[role].taints,
+          requirements: [...spec.requirements, ...LINUX_AMD64],
+          expireAfter: "720h",
+          ...(spec.terminationGracePeriod ? { terminationGracePeriod: spec.terminationGracePeriod } : {}),
+        },
+      },
+      disruption: spec.disruption,
+      limits: { cpu: String(spec.cpuLimit) },
+    },
+  });
+  return {
+    [SFU_NODE_POOL]: pool(SFU_NODE_POOL, "public", {
+      // Long-lived WebRTC sessions: no spot (2-minute notice), and only empty nodes are consolidated.
+      requirements: [
+        onDemand,
+        { key: "karpenter.k8s.aws/instance-family", operator: "In", values: SFU_INSTANCE_FAMILIES },
+        { key: "karpenter.k8s.aws/instance-cpu", operator: "In", values: SFU_INSTANCE_CPUS },
+      ],
+      terminationGracePeriod: grace,
+      disruption: { consolidationPolicy: "WhenEmpty", consolidateAfter: "10m", budgets: [{ nodes: "10%" }] },
+      cpuLimit: settings.cpuLimits.sfu,
+    }),
+    egress: pool("egress", "private", {
+      // Recordings run for as long as a room: on-demand, compute-optimised, drained like the SFU.
+      requirements: [
+        onDemand,
+        { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["c"] },
+        { key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: ["5"] },
+      ],
+      terminationGracePeriod: grace,
+      disruption: { consolidationPolicy: "WhenEmpty", consolidateAfter: "10m", budgets: [{ nodes: "10%" }] },
+      cpuLimit: settings.cpuLimits.egress,
+    }),
+    general: pool("general", "private", {
+      // Stateless overflow: spot is fine, and Karpenter may repack it.
+      requirements: [
+        { key: "karpenter.sh/capacity-type", operator: "In", values: ["spot", "on-demand"] },
+        { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["c", "m", "r"] },
+        { key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: ["5"] },
+      ],
+      disruption: { consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "1m" },
+      cpuLimit: settings.cpuLimits.general,
+    }),
+  };
+}
+
+const LINUX_AMD64: Requirement[] = [
+  { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
+  { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
+];

@@ -1,0 +1,130 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { placeOn } from "../shared/node-roles";
+import { versions } from "../../lib/versions";
+import { API_KEY_SECRET_KEYS } from "../livekit";
+import { workloadLabels } from "../shared/annotations";
+
+/** Name of the Job, for the kubectl commands below. */
+export const LOAD_TEST_JOB_NAME = "livekit-load-test";
+
+export interface LoadTestArgs {
+  /** The region cluster's Kubernetes provider. */
+  provider: k8s.Provider;
+  /** Namespace of the API key Secret (the media plane's). */
+  namespace: pulumi.Input<string>;
+  /** The region's public signalling URL, `wss://<region>.<domain>`: the test goes through the ALB like users do. */
+  url: pulumi.Input<string>;
+  /** `LiveKit.apiKeySecret`: the tester reads the API key pair from it (keys API_KEY_SECRET_KEYS). */
+  apiKeySecret: k8s.core.v1.Secret;
+  /**
+   * Rooms to load, one tester pod each (a room lives on one SFU node, so this spreads load over nodes).
+   * Size the whole test to the target concurrent users × 1.5 (the guide's headroom):
+   * rooms × (videoPublishersPerRoom + audioPublishersPerRoom + subscribersPerRoom) ≈ 1.5 × target.
+   */
+  rooms: number;
+  videoPublishersPerRoom: number;
+  audioPublishersPerRoom?: number;
+  subscribersPerRoom: number;
+  /** How long each tester runs, in `lk`'s form: "90s", "10m", "1h". */
+  duration: string;
+  /** Per tester pod. No CPU limit: a throttled tester reports loss that is its own, not the SFU's. */
+  resources: { cpus: number; memoryGiB: number };
+}
+
+/**
+ * A load test the operator starts by hand: an Indexed Job of `lk perf load-test` pods on general nodes,
+ * created suspended, so `pulumi up` never starts it. Start it with
+ *
+ *     kubectl -n <namespace> patch job livekit-load-test --type=merge -p '{"spec":{"suspend":false}}'
+ *
+ * and read each room's results with `kubectl -n <namespace> logs -l job-name=livekit-load-test --tail=-1`.
+ * A Job runs once: to run it again, `pulumi up --replace <this Job's URN>` re-creates it suspended.
+ */
+export class LoadTest extends pulumi.ComponentResource {
+  readonly jobName: pulumi.Output<string>;
+
+  constructor(name: string, args: LoadTestArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("livekit-platform:loadtest:LoadTest", name, {}, opts);
+    const durationSeconds = checkLoadTestArgs(args);
+    const { labels } = workloadLabels(LOAD_TEST_JOB_NAME);
+    const fromKeySecret = (key: string) => ({ secretKeyRef: { name: args.apiKeySecret.metadata.name, key } });
+
+    const command = [
+      "--url", args.url,
+      "perf", "load-test",
+      // $(ROOM_INDEX) is expanded by the kubelet from the env below: one room per tester pod.
+      "--room", "load-test-$(ROOM_INDEX)",
+      "--video-publishers", String(args.videoPublishersPerRoom),
+      ...(args.audioPublishersPerRoom ? ["--audio-publishers", String(args.audioPublishersPerRoom)] : []),
+      "--subscribers", String(args.subscribersPerRoom),
+      "--duration", args.duration,
+    ];
+
+    const job = new k8s.batch.v1.Job(`${name}-load-test`, {
+      metadata: {
+        name: LOAD_TEST_JOB_NAME,
+        namespace: args.namespace,
+        labels,
+        // A suspended Job never completes: do not let `pulumi up` wait for it.
+        annotations: { "pulumi.com/skipAwait": "true" },
+      },
+      spec: {
+        suspend: true,
+        completionMode: "Indexed",
+        completions: args.rooms,
+        parallelism: args.rooms,
+        backoffLimit: 0, // a failed load test is a result to read, not something to retry
+        // The clock stops while suspended; leave room to ramp up (testers join a few per second) and report.
+        activeDeadlineSeconds: durationSeconds + 900,
+        template: {
+          metadata: { labels },
+          spec: {
+            ...placeOn("general"),
+            restartPolicy: "Never",
+            enableServiceLinks: false,
+            automountServiceAccountToken: false,
+            containers: [{
+              name: "lk",
+              image: versions.images.livekitCli, // entrypoint: /lk
+              args: command,
+              env: [
+                { name: "ROOM_INDEX", valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } },
+                // lk reads these when --api-key/--api-secret are not given (cmd/lk/utils.go globalFlags).
+                { name: "LIVEKIT_API_KEY", valueFrom: fromKeySecret(API_KEY_SECRET_KEYS.apiKey) },
+                { name: "LIVEKIT_API_SECRET", valueFrom: fromKeySecret(API_KEY_SECRET_KEYS.apiSecret) },
+              ],
+              resources: {
+                requests: { cpu: `${args.resources.cpus}`, memory: `${args.resources.memoryGiB}Gi` },
+                limits: { memory: `${args.resources.memoryGiB}Gi` },
+              },
+              securityContext: { allowPrivilegeEscalation: false },
+            }],
+          },
+        },
+      },
+    }, { parent: this, provider: args.provider });
+
+    this.jobName = job.metadata.name;
+    this.registerOutputs({ jobName: this.jobName });
+  }
+}
+
+/** Checks the numbers and returns the duration in seconds. */
+function checkLoadTestArgs(args: LoadTestArgs): number {
+  const whole = (what: string, n: number | undefined, min: number) => {
+    if (n !== undefined && (!Number.isInteger(n) || n < min)) throw new Error(`load test ${what}: expected a whole number >= ${min}, got ${n}`);
+  };
+  whole("rooms", args.rooms, 1);
+  whole("videoPublishersPerRoom", args.videoPublishersPerRoom, 0);
+  whole("audioPublishersPerRoom", args.audioPublishersPerRoom, 0);
+  whole("subscribersPerRoom", args.subscribersPerRoom, 0);
+  whole("resources.cpus", args.resources.cpus, 1);
+  whole("resources.memoryGiB", args.resources.memoryGiB, 1);
+  if (args.videoPublishersPerRoom + (args.audioPublishersPerRoom ?? 0) === 0) {
+    throw new Error("load test: a room needs at least one video or audio publisher");
+  }
+  const match = /^(\d+)(s|m|h)$/.exec(args.duration);
+  if (!match || Number(match[1]) === 0) throw new Error(`load test duration: expected a time such as "10m" or "1h", got ${JSON.stringify(args.duration)}`);
+  return Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as "s" | "m" | "h"];
+}

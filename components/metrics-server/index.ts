@@ -1,0 +1,35 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { placeOn } from "../shared/node-roles";
+import { versions } from "../../lib/versions";
+
+export interface MetricsServerArgs {
+  provider: k8s.Provider;
+}
+
+/**
+ * metrics-server: the resource metrics API the HorizontalPodAutoscalers of LiveKit and Egress read.
+ * EKS does not install it; without it the HPAs never scale.
+ */
+export class MetricsServer extends pulumi.ComponentResource {
+  readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: MetricsServerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("livekit-platform:autoscaling:MetricsServer", name, {}, opts);
+    const { chart, repo, version } = versions.charts.metricsServer;
+    this.release = new k8s.helm.v3.Release(name, {
+      name: "metrics-server",
+      chart,
+      version,
+      repositoryOpts: { repo },
+      namespace: "kube-system",
+      values: {
+        // Two replicas and a budget: autoscaling stops while the API is down.
+        replicas: 2,
+        podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+        ...placeOn("system"),
+      },
+    }, { parent: this, provider: args.provider });
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,146 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { AlertRulesInput, renderAlertRules } from "./alert-rules";
+import { renderDashboards } from "./dashboards";
+import { placeOn } from "../shared/node-roles";
+import { versions } from "../../lib/versions";
+
+/** Pods Prometheus scrapes through a PodMonitor: the pod must declare the named port. */
+export interface ScrapeTarget {
+  namespace: string;
+  /** Labels that select the pods (their Deployment's or DaemonSet's selector). */
+  podLabels: Record<string, string>;
+  /** Name of the container port serving /metrics. */
+  port: string;
+  /** Basic-auth credentials Prometheus sends, from a Secret in the target's namespace. */
+  basicAuth?: { secretName: string; usernameKey: string; passwordKey: string };
+}
+
+export interface MonitoringArgs {
+  provider: k8s.Provider;
+  /** Region label: Prometheus' external label `region`, and the alerts' `region` label. */
+  region: string;
+  /** StorageClass for Prometheus, Alertmanager and Grafana volumes. */
+  storageClassName: pulumi.Input<string>;
+  /** What the alerts measure against: the region's planned capacity, where the SFU runs, TURN quota. */
+  alerts: Omit<AlertRulesInput, "region">;
+  scrapeTargets: { livekit: ScrapeTarget; egress: ScrapeTarget; coturn: ScrapeTarget };
+  /** How long and how much Prometheus keeps, and its volume size. */
+  retention: { time: string; size: string; volumeSize: string };
+  /** Resources that must exist first (the storage driver). */
+  dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+const MONITORING_NAMESPACE = "monitoring";
+const RELEASE = "kube-prometheus-stack";
+
+/**
+ * Prometheus, Alertmanager and Grafana (kube-prometheus-stack), the scrape configuration for LiveKit,
+ * Egress and Coturn, the media-quality alert table and the dashboards, all on system nodes.
+ */
+export class Monitoring extends pulumi.ComponentResource {
+  readonly namespace = MONITORING_NAMESPACE;
+
+  constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("livekit-platform:monitoring:Monitoring", name, {}, opts);
+    const k8sOpts = { parent: this, provider: args.provider };
+    const system = placeOn("system");
+
+    const namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: MONITORING_NAMESPACE } }, k8sOpts);
+
+    const grafanaPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
+    const grafanaAdmin = new k8s.core.v1.Secret(`${name}-grafana-admin`, {
+      metadata: { name: "grafana-admin", namespace: namespace.metadata.name },
+      stringData: { "admin-user": "admin", "admin-password": grafanaPassword.result },
+    }, k8sOpts);
+
+    const volume = (size: string) => ({
+      volumeClaimTemplate: {
+        spec: { storageClassName: args.storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } },
+      },
+    });
+    const { chart, repo, version } = versions.charts.kubePrometheusStack;
+    const stack = new k8s.helm.v3.Release(`${name}-stack`, {
+      name: RELEASE,
+      chart,
+      version,
+      repositoryOpts: { repo },
+      namespace: namespace.metadata.name,
+      values: {
+        // EKS runs the control plane: etcd, the scheduler, the controller manager and kube-proxy metrics are not reachable.
+        kubeEtcd: { enabled: false },
+        kubeControllerManager: { enabled: false },
+        kubeScheduler: { enabled: false },
+        kubeProxy: { enabled: false },
+        defaultRules: { rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false } },
+        prometheusOperator: { ...system, admissionWebhooks: { patch: { ...system } } },
+        prometheus: {
+          prometheusSpec: {
+            // Select every PodMonitor, ServiceMonitor and PrometheusRule, not only those labelled with this release.
+            serviceMonitorSelectorNilUsesHelmValues: false,
+            podMonitorSelectorNilUsesHelmValues: false,
+            ruleSelectorNilUsesHelmValues: false,
+            probeSelectorNilUsesHelmValues: false,
+            scrapeConfigSelectorNilUsesHelmValues: false,
+            externalLabels: { region: args.region },
+            retention: args.retention.time,
+            retentionSize: args.retention.size,
+            storageSpec: volume(args.retention.volumeSize),
+            resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { memory: "8Gi" } },
+            ...system,
+          },
+        },
+        alertmanager: { alertmanagerSpec: { storage: volume("10Gi"), ...system } },
+        grafana: {
+          ...system,
+          admin: { existingSecret: grafanaAdmin.metadata.name, userKey: "admin-user", passwordKey: "admin-password" },
+          persistence: { enabled: true, storageClassName: args.storageClassName, size: "10Gi" },
+          sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" } },
+        },
+        "kube-state-metrics": { ...system },
+        // Node metrics from every node, the tainted SFU and egress nodes included.
+        "prometheus-node-exporter": { tolerations: [{ operator: "Exists" }] },
+      },
+    }, { ...k8sOpts, dependsOn: args.dependsOn });
+
+    const afterCrds = { ...k8sOpts, dependsOn: [stack] };
+    for (const [target, spec] of Object.entries(args.scrapeTargets)) {
+      new k8s.apiextensions.CustomResource(`${name}-${target}`, {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PodMonitor",
+        metadata: { name: target, namespace: namespace.metadata.name },
+        spec: {
+          namespaceSelector: { matchNames: [spec.namespace] },
+          selector: { matchLabels: spec.podLabels },
+          podMetricsEndpoints: [{
+            port: spec.port,
+            path: "/metrics",
+            interval: "15s",
+            ...(spec.basicAuth && {
+              basicAuth: {
+                username: { name: spec.basicAuth.secretName, key: spec.basicAuth.usernameKey },
+                password: { name: spec.basicAuth.secretName, key: spec.basicAuth.passwordKey },
+              },
+            }),
+          }],
+        },
+      }, afterCrds);
+    }
+
+    new k8s.apiextensions.CustomResource(`${name}-alerts`, {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PrometheusRule",
+      metadata: { name: "livekit-platform", namespace: namespace.metadata.name },
+      spec: renderAlertRules({ ...args.alerts, region: args.region }),
+    }, afterCrds);
+
+    for (const [file, dashboard] of Object.entries(renderDashboards())) {
+      new k8s.core.v1.ConfigMap(`${name}-dashboard-${file.replace(/\.json$/, "")}`, {
+        metadata: { name: `dashboard-${file.replace(/\.json$/, "")}`, namespace: namespace.metadata.name, labels: { grafana_dashboard: "1" } },
+        data: { [file]: JSON.stringify(dashboard, null, 1) },
+      }, k8sOpts);
+    }
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,145 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { layoutSubnets } from "./subnets";
+import { KARPENTER_DISCOVERY_TAG, SUBNET_TIER_TAG } from "../shared/subnet-tags";
+
+/** Tag that tells the Karpenter node classes which subnet tier a subnet belongs to. */
+
+export interface NetworkArgs {
+  /** EKS cluster name: subnets are tagged for its load balancers and for Karpenter discovery. */
+  clusterName: string;
+  /** VPC CIDR to create; ignored with `existingVpc`. */
+  cidrBlock: string;
+  /** How many availability zones to spread subnets over (2-4). */
+  availabilityZoneCount: number;
+  /** `perAz`: a NAT gateway in each AZ, so an AZ outage keeps the others online; `single`: cheaper. */
+  natGateways: "perAz" | "single";
+  /** Use this VPC and its subnets instead of creating them; the subnets get the tags below. */
+  existingVpc?: { vpcId: string; publicSubnetIds: string[]; privateSubnetIds: string[] };
+  tags?: Record<string, string>;
+}
+
+/**
+ * The region's network. Public subnets hold the SFU and TURN nodes (WebRTC needs public node IPs:
+ * LiveKit does not support private clusters) and the internet-facing load balancers; private subnets
+ * hold system and egress nodes and Redis, and reach out through NAT.
+ */
+export class Network extends pulumi.ComponentResource {
+  readonly vpcId: pulumi.Output<string>;
+  readonly publicSubnetIds: pulumi.Output<string[]>;
+  readonly privateSubnetIds: pulumi.Output<string[]>;
+
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("livekit-platform:network:Network", name, {}, opts);
+    const tier = (t: "public" | "private") => ({
+      [KARPENTER_DISCOVERY_TAG]: args.clusterName,
+      [SUBNET_TIER_TAG]: t,
+      // Where the AWS Load Balancer Controller puts internet-facing and internal load balancers.
+      ...(t === "public" ? { "kubernetes.io/role/elb": "1" } : { "kubernetes.io/role/internal-elb": "1" }),
+    });
+
+    if (args.existingVpc) {
+      const existing = args.existingVpc;
+      this.tagExistingSubnets(name, existing.publicSubnetIds, tier("public"));
+      this.tagExistingSubnets(name, existing.privateSubnetIds, tier("private"));
+      this.vpcId = pulumi.output(existing.vpcId);
+      this.publicSubnetIds = pulumi.output(existing.publicSubnetIds);
+      this.privateSubnetIds = pulumi.output(existing.privateSubnetIds);
+      this.registerOutputs({ vpcId: this.vpcId });
+      return;
+    }
+
+    const tags = (extra: Record<string, string>) => ({ ...args.tags, ...extra });
+    const layout = layoutSubnets(args.cidrBlock, args.availabilityZoneCount);
+    const zones = aws
+      .getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, { parent: this })
+      .names.apply((names) => {
+        if (names.length < args.availabilityZoneCount) {
+          throw new Error(`the region has ${names.length} availability zones, network.availabilityZones asks for ${args.availabilityZoneCount}`);
+        }
+        return names.slice(0, args.availabilityZoneCount);
+      });
+
+    const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+      cidrBlock: args.cidrBlock,
+      enableDnsHostnames: true, // EKS nodes register by private DNS name
+      enableDnsSupport: true,
+      tags: tags({ Name: `${args.clusterName}-vpc` }),
+    }, { parent: this });
+
+    const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, {
+      vpcId: vpc.id,
+      tags: tags({ Name: `${args.clusterName}-igw` }),
+    }, { parent: this });
+
+    const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, {
+      vpcId: vpc.id,
+      routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }],
+      tags: tags({ Name: `${args.clusterName}-public` }),
+    }, { parent: this });
+
+    const publicSubnets = layout.public.map((cidrBlock, i) => {
+      const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
+        vpcId: vpc.id,
+        cidrBlock,
+        availabilityZone: zones.apply((z) => z[i]),
+        // Managed node groups in public subnets require it; SFU and TURN nodes need public IPs.
+        mapPublicIpOnLaunch: true,
+        tags: tags({ Name: `${args.clusterName}-public-${i}`, ...tier("public") }),
+      }, { parent: this });
+      new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, { parent: this });
+      return subnet;
+    });
+
+    const natCount = args.natGateways === "perAz" ? args.availabilityZoneCount : 1;
+    const natGateways = publicSubnets.slice(0, natCount).map((subnet, i) => {
+      const ip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: tags({ Name: `${args.clusterName}-nat-${i}` }) }, { parent: this });
+      return new aws.ec2.NatGateway(`${name}-nat-${i}`, {
+        allocationId: ip.id,
+        subnetId: subnet.id,
+        tags: tags({ Name: `${args.clusterName}-nat-${i}` }),
+      }, { parent: this, dependsOn: [internetGateway] });
+    });
+
+    const privateRouteTables: aws.ec2.RouteTable[] = [];
+    const privateSubnets = layout.private.map((cidrBlock, i) => {
+      const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {
+        vpcId: vpc.id,
+        cidrBlock,
+        availabilityZone: zones.apply((z) => z[i]),
+        mapPublicIpOnLaunch: false,
+        tags: tags({ Name: `${args.clusterName}-private-${i}`, ...tier("private") }),
+      }, { parent: this });
+      const routes = new aws.ec2.RouteTable(`${name}-private-${i}`, {
+        vpcId: vpc.id,
+        routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[Math.min(i, natGateways.length - 1)].id }],
+        tags: tags({ Name: `${args.clusterName}-private-${i}` }),
+      }, { parent: this });
+      new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, { parent: this });
+      privateRouteTables.push(routes);
+      return subnet;
+    });
+
+    // Recordings go to S3 from private subnets: a gateway endpoint keeps that traffic off the NAT bill.
+    new aws.ec2.VpcEndpoint(`${name}-s3`, {
+      vpcId: vpc.id,
+      serviceName: aws.getRegionOutput({}, { parent: this }).region.apply((region) => `com.amazonaws.${region}.s3`),
+      vpcEndpointType: "Gateway",
+      routeTableIds: privateRouteTables.map((t) => t.id),
+      tags: tags({ Name: `${args.clusterName}-s3` }),
+    }, { parent: this });
+
+    this.vpcId = vpc.id;
+    this.publicSubnetIds = pulumi.all(publicSubnets.map((s) => s.id));
+    this.privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
+    this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
+  }
+
+  private tagExistingSubnets(name: string, subnetIds: string[], tags: Record<string, string>) {
+    for (const subnetId of subnetIds) {
+      for (const [key, value] of Object.entries(tags)) {
+        new aws.ec2.Tag(`${name}-${subnetId}-${key.replace(/[^a-z0-9]+/gi, "-")}`, { resourceId: subnetId, key, value }, { parent: this });
+      }
+    }
+  }
+}

@@ -1,0 +1,199 @@
+/** The capacity model: sizing. */
+import { InstanceType, internetBandwidthMbps, workloadCpu, workloadMemoryMiB } from "../instance-types";
+import { RoomKind, RoomMix } from "./room-mix";
+import { roomCpu } from "./cpu-costs";
+import { CapacityError } from "./errors";
+import { AUDIO_ROOM_COMPOSITE_CPU_COST, DEFAULT_BASE_SHARE, DEFAULT_EGRESS_NODE_TYPE, DEFAULT_PEAK_HEADROOM, EGRESS_MAX_CPU_UTILISATION, EGRESS_POD_CPU, EGRESS_POD_MEMORY_GIB, MIN_HA_NODES, MIN_HPA_TARGET_PERCENT, ROOM_COMPOSITE_CPU_COST, ROOM_FIT_CEILING } from "./rules";
+import { roomTraffic } from "./traffic";
+import { CapacityInput, CapacityPlan, Constraint, KindPlan } from "./types";
+import { fail, isInt, isNum, lookupInstanceType, resolveMix } from "./validation";
+export const EPS = 1e-9;
+
+function describeRoom(kind: RoomKind): string {
+  const t = roomTraffic(kind);
+  const n = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
+  return `room kind "${kind.name}" (${n(kind.publishers, "publisher")} + ${n(kind.subscribers, "subscriber")} = ${n(t.participants, "participant")})`;
+}
+
+/** Node bounds from the peak: min for HA and the base load, max for peak with headroom. */
+export function sizeBounds(peakNodes: number, baseShare = DEFAULT_BASE_SHARE, peakHeadroom = DEFAULT_PEAK_HEADROOM) {
+  const minNodes = Math.max(MIN_HA_NODES, ceil(peakNodes * baseShare));
+  const maxNodes = Math.max(minNodes, ceil(peakNodes * peakHeadroom));
+  return { minNodes, maxNodes };
+}
+
+/**
+ * Egress recordings one pod takes: the first job when idle (available = CPUs), more while
+ * CPUs x 0.8 - used >= cost. So a 4-vCPU pod holds 1 room composite, or 3 audio-only ones.
+ */
+export function recordingsPerEgressPod(cost: number, podCpu = EGRESS_POD_CPU): number {
+  if (podCpu < cost) return 0;
+  return Math.max(1, Math.floor((podCpu * EGRESS_MAX_CPU_UTILISATION) / cost + EPS));
+}
+
+/** Sizes one region. Throws `CapacityError` on bad input or a room that cannot fit on one node. */
+export function planCapacity(input: CapacityInput): CapacityPlan {
+  const { targetParticipants, targetUtilisation: u, recordingShare } = input;
+  if (!isInt(targetParticipants, 1)) fail("targetParticipants", "must be a positive integer", targetParticipants);
+  if (!isNum(u, 0, 1) || u === 0) fail("targetUtilisation", "must be a fraction above 0 and at most 1, such as 0.6", u);
+  if (!isNum(recordingShare, 0, 1)) fail("recordingShare", "must be a fraction from 0 to 1", recordingShare);
+  const baseShare = input.baseShare ?? DEFAULT_BASE_SHARE;
+  if (!isNum(baseShare, 0, 1)) fail("baseShare", "must be a fraction from 0 to 1", baseShare);
+  const peakHeadroom = input.peakHeadroom ?? DEFAULT_PEAK_HEADROOM;
+  if (!isNum(peakHeadroom, 1, 10)) fail("peakHeadroom", "must be a multiple of peak nodes from 1 to 10", peakHeadroom);
+  const efficiency = input.cpuEfficiency ?? 1;
+  if (!isNum(efficiency, 0.1, 10)) fail("cpuEfficiency", "must be a factor from 0.1 to 10", efficiency);
+  const node = lookupInstanceType(input.nodeType, "nodeType");
+  const egressNodeName = input.egressNodeType ?? DEFAULT_EGRESS_NODE_TYPE;
+  const egressNode = lookupInstanceType(egressNodeName, "egressNodeType");
+  const mix = resolveMix(input.mix);
+
+  const nodeCpu = workloadCpu(node);
+  const nodeBandwidth = internetBandwidthMbps(node);
+  const cpuBudget = nodeCpu * u;
+  const netBudget = nodeBandwidth * u;
+  const warnings: string[] = [];
+
+  const kinds: KindPlan[] = mix.kinds.map((kind) => {
+    const traffic = roomTraffic(kind);
+    const cpu = roomCpu(traffic, efficiency);
+    const net = Math.max(traffic.egressMbps, traffic.ingressMbps);
+    const cpuLimit = nodeCpu * ROOM_FIT_CEILING;
+    const netLimit = nodeBandwidth * ROOM_FIT_CEILING;
+    if (cpu > cpuLimit || net > netLimit) {
+      const over = cpu / cpuLimit >= net / netLimit
+        ? `${cpu.toFixed(1)} vCPU, but one ${input.nodeType} carries ${cpuLimit.toFixed(1)} vCPU (${ROOM_FIT_CEILING * 100}% of ${nodeCpu.toFixed(2)})`
+        : `${Math.round(net)} Mbps, but one ${input.nodeType} carries ${Math.round(netLimit)} Mbps (${ROOM_FIT_CEILING * 100}% of ${nodeBandwidth})`;
+      throw new CapacityError(
+        "mix",
+        `${describeRoom(kind)} is too large for one node: it needs ${over}; LiveKit never splits a room across nodes, so use smaller rooms or a larger node type`,
+        typeof input.mix === "string" ? input.mix : input.mix.name ?? "custom mix",
+      );
+    }
+    const cpuShare = cpu / cpuBudget;
+    const netShare = net / netBudget;
+    if (cpuShare > 1 || netShare > 1) {
+      warnings.push(
+        `${describeRoom(kind)} alone needs ${Math.round(Math.max(cpuShare, netShare) * u * 100)}% of a node's ${cpuShare >= netShare ? "CPU" : "bandwidth"}, above the ${Math.round(u * 100)}% target: each such room gets a node of its own and runs it hotter`,
+      );
+    }
+    const participants = targetParticipants * kind.share;
+    const rooms = ceil(participants / traffic.participants);
+    return {
+      name: kind.name,
+      share: kind.share,
+      participants: Math.round(participants),
+      rooms,
+      roomSize: traffic.participants,
+      perRoom: { cpu, egressMbps: traffic.egressMbps, ingressMbps: traffic.ingressMbps, downTracks: traffic.downTracks },
+      roomsPerNode: Math.max(1, Math.floor(1 / Math.max(cpuShare, netShare) + EPS)),
+      binding: cpuShare >= netShare ? "cpu" : "network",
+      recordings: rooms * recordingShare,
+    };
+  });
+
+  const load = {
+    cpu: kinds.reduce((s, k) => s + k.rooms * k.perRoom.cpu, 0),
+    egressMbps: kinds.reduce((s, k) => s + k.rooms * k.perRoom.egressMbps, 0),
+    ingressMbps: kinds.reduce((s, k) => s + k.rooms * k.perRoom.ingressMbps, 0),
+  };
+  const cpuNodes = load.cpu / cpuBudget;
+  const networkNodes = Math.max(load.egressMbps, load.ingressMbps) / netBudget;
+  // Whole rooms per node: each room of a kind takes 1/roomsPerNode of a node, not just its load share.
+  const packingNodes = kinds.reduce((s, k) => {
+    const share = Math.max(k.perRoom.cpu / cpuBudget, Math.max(k.perRoom.egressMbps, k.perRoom.ingressMbps) / netBudget);
+    return s + k.rooms * (1 / k.roomsPerNode - share);
+  }, 0);
+  const binding: Constraint = cpuNodes >= networkNodes ? "cpu" : "network";
+  const peakNodes = Math.max(1, ceil(Math.max(cpuNodes, networkNodes) + packingNodes));
+  const utilisation = {
+    cpu: load.cpu / (peakNodes * nodeCpu),
+    network: Math.max(load.egressMbps, load.ingressMbps) / (peakNodes * nodeBandwidth),
+  };
+  const used = utilisation[binding];
+  const headroom = 1 - used;
+  const { minNodes, maxNodes } = sizeBounds(peakNodes, baseShare, peakHeadroom);
+
+  // The HPA scales on CPU. When bandwidth binds, aim it at the CPU a node shows when its bandwidth
+  // reaches the target, or it would let nodes fill past the bandwidth target.
+  let hpaTarget = Math.round(u * 100);
+  if (binding === "network") {
+    hpaTarget = Math.floor(u * (cpuNodes / networkNodes) * 100);
+    if (hpaTarget < MIN_HPA_TARGET_PERCENT) {
+      warnings.push(
+        `bandwidth binds so hard that CPU reaches only ${hpaTarget}% when a node's bandwidth reaches its target: scale the LiveKit HPA on a network metric instead of CPU`,
+      );
+      hpaTarget = MIN_HPA_TARGET_PERCENT;
+    }
+  }
+
+  const egress = planEgress(kinds, mix, egressNodeName, egressNode, peakHeadroom);
+
+  return {
+    targetParticipants,
+    targetUtilisation: u,
+    recordingShare,
+    mix,
+    node: { type: input.nodeType, vcpu: node.vcpu, workloadCpu: nodeCpu, internetBandwidthMbps: nodeBandwidth },
+    kinds,
+    load,
+    sfu: {
+      peakNodes,
+      binding,
+      cpuNodes,
+      networkNodes,
+      packingNodes,
+      utilisation,
+      headroom,
+      headroomParticipants: used > 0 ? Math.floor(targetParticipants * (1 / used - 1)) : 0,
+      minNodes,
+      maxNodes,
+    },
+    managedNodeGroup: { minSize: minNodes, desiredSize: minNodes, maxSize: maxNodes },
+    karpenter: { sfuCpuLimit: maxNodes * node.vcpu, egressCpuLimit: egress.maxNodes * egressNode.vcpu },
+    hpa: { minReplicas: minNodes, maxReplicas: maxNodes, targetCpuUtilizationPercent: hpaTarget },
+    sfuPod: { cpuRequestMillicores: Math.floor(nodeCpu * 1000 + EPS) },
+    egress,
+    warnings,
+  };
+}
+
+/** Rounds up, ignoring float noise just above an integer, and never returns -0. */
+function ceil(x: number): number {
+  return Math.max(0, Math.ceil(x - EPS));
+}
+
+function planEgress(kinds: KindPlan[], mix: RoomMix, nodeType: string, node: InstanceType, peakHeadroom: number): CapacityPlan["egress"] {
+  // Expected recordings summed over kinds, rounded up once (rounding each kind would add one per kind).
+  let podLoad = 0;
+  let recordingLoad = 0;
+  for (const k of kinds) {
+    const kind = mix.kinds.find((m) => m.name === k.name)!;
+    const cost = kind.videoLayersKbps.length > 0 ? ROOM_COMPOSITE_CPU_COST : AUDIO_ROOM_COMPOSITE_CPU_COST;
+    recordingLoad += k.recordings;
+    podLoad += k.recordings / recordingsPerEgressPod(cost);
+  }
+  const recordings = ceil(recordingLoad);
+  const pods = ceil(podLoad);
+  const podsPerNode = Math.min(
+    Math.floor(workloadCpu(node) / EGRESS_POD_CPU + EPS),
+    Math.floor(workloadMemoryMiB(node) / (EGRESS_POD_MEMORY_GIB * 1024) + EPS),
+  );
+  if (podsPerNode < 1) {
+    fail("egressNodeType", `fits no egress pod of ${EGRESS_POD_CPU} vCPU and ${EGRESS_POD_MEMORY_GIB} GiB`, nodeType);
+  }
+  const peakNodes = ceil(pods / podsPerNode);
+  const maxPods = ceil(pods * peakHeadroom);
+  return {
+    nodeType,
+    recordings,
+    podCpu: EGRESS_POD_CPU,
+    podMemoryGiB: EGRESS_POD_MEMORY_GIB,
+    pods,
+    podsPerNode,
+    peakNodes,
+    maxNodes: ceil(maxPods / podsPerNode),
+    // An idle pod is kept so the first recording does not wait for a node; none when nothing is recorded.
+    hpa: { minReplicas: pods > 0 ? 1 : 0, maxReplicas: maxPods },
+  };
+}

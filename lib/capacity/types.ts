@@ -1,0 +1,110 @@
+/** The capacity model: input and output. */
+import { RoomMix, RoomMixEntry } from "./room-mix";
+/** A room kind in a custom mix: either complete, or `{ kind: "<ROOM_KINDS name>", share, ...overrides }`. */
+export type RoomMixEntrySpec = Partial<RoomMixEntry> & { kind?: string; share: number };
+
+/** A custom mix, as a stack config value or a JSON file: `{ "name": "ours", "kinds": [ ... ] }`. */
+export interface RoomMixSpec {
+  name?: string;
+  description?: string;
+  kinds: RoomMixEntrySpec[];
+}
+
+/** A preset name (see `PRESET_NAMES`) or a custom mix. */
+export type MixSpec = string | RoomMixSpec;
+
+/** Demand for one region: what a stack file states instead of node counts. */
+export interface CapacityInput {
+  /** Concurrent participants at peak in this region. */
+  targetParticipants: number;
+  mix: MixSpec;
+  /** SFU node instance type, one of `INSTANCE_TYPES`. */
+  nodeType: string;
+  /** Fraction (0, 1] of a node's CPU and bandwidth to plan for at peak, e.g. 0.6. */
+  targetUtilisation: number;
+  /** Fraction [0, 1] of rooms recorded with room composite egress. */
+  recordingShare: number;
+  /** Egress node instance type; default `DEFAULT_EGRESS_NODE_TYPE`. */
+  egressNodeType?: string;
+  /** Minimum nodes as a share of peak nodes; default `DEFAULT_BASE_SHARE`. */
+  baseShare?: number;
+  /** Maximum nodes as a multiple of peak nodes (>= 1); default `DEFAULT_PEAK_HEADROOM`. */
+  peakHeadroom?: number;
+  /** SFU work per vCPU relative to LiveKit's benchmark node (from your own `lk load-test`); default 1. */
+  cpuEfficiency?: number;
+}
+
+export type Constraint = "cpu" | "network";
+
+export interface KindPlan {
+  name: string;
+  share: number;
+  participants: number;
+  rooms: number;
+  roomSize: number;
+  /** Load of one room. */
+  perRoom: { cpu: number; egressMbps: number; ingressMbps: number; downTracks: number };
+  /** Whole rooms of this kind one node holds at the target utilisation (at least 1). */
+  roomsPerNode: number;
+  /** What limits rooms per node for this kind. */
+  binding: Constraint;
+  /** Room composite recordings of this kind at peak (expected value: rooms x recording share). */
+  recordings: number;
+}
+
+export interface CapacityPlan {
+  targetParticipants: number;
+  targetUtilisation: number;
+  recordingShare: number;
+  mix: RoomMix;
+  node: { type: string; vcpu: number; workloadCpu: number; internetBandwidthMbps: number };
+  kinds: KindPlan[];
+  /** Total load at peak. */
+  load: { cpu: number; egressMbps: number; ingressMbps: number };
+  sfu: {
+    /** Nodes needed at peak, at the target utilisation. */
+    peakNodes: number;
+    /** The dimension that needs more nodes. */
+    binding: Constraint;
+    /** Node-equivalents of CPU and of bandwidth at the target utilisation (fractional). */
+    cpuNodes: number;
+    networkNodes: number;
+    /**
+     * Node-equivalents added because rooms come in whole numbers per node (a node holding 2 rooms that
+     * each need 40% of its budget cannot take a third). Negative for rooms above the target budget: each
+     * gets exactly one node, fewer than its load share.
+     */
+    packingNodes: number;
+    /** Utilisation of peak nodes at peak. */
+    utilisation: { cpu: number; network: number };
+    /** Share of the binding resource still free at peak, and the participants it would take. */
+    headroom: number;
+    headroomParticipants: number;
+    minNodes: number;
+    maxNodes: number;
+  };
+  /** The `sfu` managed node group: desired = min; it does not autoscale on its own. */
+  managedNodeGroup: { minSize: number; desiredSize: number; maxSize: number };
+  /**
+   * The `sfu` NodePool's `limits.cpu`: vCPU of max nodes. Not a second budget on top of the node group:
+   * the HPA's maxReplicas caps SFU nodes (one pod per node, Karpenter only launches for pending pods);
+   * this limit lets Karpenter cover all of them if the managed group is lost.
+   */
+  karpenter: { sfuCpuLimit: number; egressCpuLimit: number };
+  /** LiveKit Deployment HPA: one pod per node, so replicas = nodes. */
+  hpa: { minReplicas: number; maxReplicas: number; targetCpuUtilizationPercent: number };
+  /** The LiveKit pod's CPU request: all of the node's workload CPU (the HPA target is relative to it). */
+  sfuPod: { cpuRequestMillicores: number };
+  egress: {
+    nodeType: string;
+    recordings: number;
+    podCpu: number;
+    podMemoryGiB: number;
+    pods: number;
+    podsPerNode: number;
+    peakNodes: number;
+    maxNodes: number;
+    hpa: { minReplicas: number; maxReplicas: number };
+  };
+  warnings: string[];
+}

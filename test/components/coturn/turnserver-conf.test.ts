@@ -1,0 +1,300 @@
+import { spawnSync } from "node:child_process";
+import {
+  COTURN_CONFIG_DIR,
+  COTURN_CONTAINER_COMMAND,
+  COTURN_RUNTIME_DIR,
+  COTURN_SECRET_DIR,
+  COTURN_SECRET_KEY,
+  renderCoturnStartScript,
+} from "../../../components/coturn/start";
+import {
+  COTURN_LISTENING_PORT,
+  COTURN_METRICS_PORT,
+  DENIED_PEER_CIDRS,
+  TurnserverConfInput,
+  deniedPeerRanges,
+  renderTurnserverConf,
+} from "../../../components/coturn/turnserver-conf";
+
+const input: TurnserverConfInput = {
+  realm: "turn-mumbai.example.com",
+  relayPorts: { min: 40000, max: 49999 },
+  sfuPorts: { min: 50000, max: 60000 },
+  userQuota: 12,
+  totalQuota: 10000,
+};
+
+/**
+ * Long options present in `src/apps/relay/mainrelay.c` `long_options` at BOTH coturn tags 4.6.1
+ * (Debian bookworm) and 4.17.0 (the image), restricted to the ones this renderer may use.
+ */
+const KEYS_IN_4_6_1_AND_4_17 = new Set([
+  "listening-port", "no-tls", "min-port", "max-port", "use-auth-secret", "realm", "fingerprint",
+  "stale-nonce", "user-quota", "total-quota", "max-allocate-lifetime", "max-bps", "bps-capacity",
+  "no-tcp-relay", "no-multicast-peers", "denied-peer-ip", "no-rfc5780", "no-software-attribute",
+  "prometheus", "prometheus-port", "log-file",
+]);
+
+const expected = `# Rendered by lib/turnserver-conf.ts. Keys valid in coturn 4.6.1 and 4.17.
+# The start script appends listening-ip, relay-ip, external-ip and static-auth-secret at start.
+
+# First, so that coturn never opens a log file under /var/log (it logs before reading later lines).
+log-file=stdout
+
+# Plain UDP+TCP; TLS is terminated by the NLB (443 -> 3478/tcp), so no TLS listener.
+# (No no-dtls / no-cli: DTLS and the CLI are off by default since 4.10, and 4.17 logs both as deprecated.)
+listening-port=3478
+no-tls
+
+# Relay ports, disjoint from the SFU's 50000-60000.
+min-port=40000
+max-port=49999
+
+# TURN REST API credentials (what LiveKit's rtc.turn_servers[].secret generates);
+# static-auth-secret comes from the Kubernetes Secret at start.
+use-auth-secret
+realm=turn-mumbai.example.com
+fingerprint
+stale-nonce=600
+
+# Limits.
+user-quota=12
+total-quota=10000
+max-allocate-lifetime=3600
+
+# Relay abuse (SSRF): UDP relays only, to public unicast peers only.
+no-tcp-relay
+no-multicast-peers
+denied-peer-ip=0.0.0.1-0.255.255.255
+denied-peer-ip=10.0.0.0-10.255.255.255
+denied-peer-ip=100.64.0.0-100.127.255.255
+denied-peer-ip=127.0.0.0-127.255.255.255
+denied-peer-ip=169.254.0.0-169.254.255.255
+denied-peer-ip=172.16.0.0-172.31.255.255
+denied-peer-ip=192.0.0.0-192.0.0.255
+denied-peer-ip=192.0.2.0-192.0.2.255
+denied-peer-ip=192.31.196.0-192.31.196.255
+denied-peer-ip=192.52.193.0-192.52.193.255
+denied-peer-ip=192.88.99.0-192.88.99.255
+denied-peer-ip=192.168.0.0-192.168.255.255
+denied-peer-ip=192.175.48.0-192.175.48.255
+denied-peer-ip=198.18.0.0-198.19.255.255
+denied-peer-ip=198.51.100.0-198.51.100.255
+denied-peer-ip=203.0.113.0-203.0.113.255
+denied-peer-ip=224.0.0.0-239.255.255.255
+denied-peer-ip=240.0.0.0-255.255.255.255
+denied-peer-ip=::1
+denied-peer-ip=::1-::ffff:ffff
+denied-peer-ip=::ffff:0:0-::ffff:ffff:ffff
+denied-peer-ip=64:ff9b::-64:ff9b::ffff:ffff
+denied-peer-ip=64:ff9b:1::-64:ff9b:1:ffff:ffff:ffff:ffff:ffff
+denied-peer-ip=100::-100::ffff:ffff:ffff:ffff
+denied-peer-ip=100:0:0:1::-100::1:ffff:ffff:ffff:ffff
+denied-peer-ip=2001::-2001:1ff:ffff:ffff:ffff:ffff:ffff:ffff
+denied-peer-ip=2001:db8::-2001:db8:ffff:ffff:ffff:ffff:ffff:ffff
+denied-peer-ip=2002::-2002:ffff:ffff:ffff:ffff:ffff:ffff:ffff
+denied-peer-ip=2620:4f:8000::-2620:4f:8000:ffff:ffff:ffff:ffff:ffff
+denied-peer-ip=3fff::-3fff:fff:ffff:ffff:ffff:ffff:ffff:ffff
+denied-peer-ip=5f00::-5f00:ffff:ffff:ffff:ffff:ffff:ffff:ffff
+denied-peer-ip=fc00::-fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff
+denied-peer-ip=fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff
+denied-peer-ip=fec0::-feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff
+denied-peer-ip=ff00::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff
+
+# Smaller STUN answers, no version banner (the 4.17 defaults, pinned for older builds).
+no-rfc5780
+no-software-attribute
+
+# Metrics on :9641/metrics (Debian's 4.6.1 is built without the exporter and ignores both keys).
+prometheus
+prometheus-port=9641
+`;
+
+function keysOf(conf: string): string[] {
+  return conf
+    .split("\n")
+    .filter((l) => l && !l.startsWith("#"))
+    .map((l) => l.split("=")[0]);
+}
+
+function deniedValues(conf: string): string[] {
+  return conf
+    .split("\n")
+    .filter((l) => l.startsWith("denied-peer-ip="))
+    .map((l) => l.slice("denied-peer-ip=".length));
+}
+
+// An address parser independent of the renderer's, to check what the rendered ranges cover.
+function toNumber(ip: string): { family: 4 | 6; n: bigint } {
+  if (!ip.includes(":")) return { family: 4, n: ip.split(".").reduce((a, o) => (a << 8n) | BigInt(o), 0n) };
+  let text = ip;
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number);
+    text = text.slice(0, v4.index) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split("::");
+  const h = head ? head.split(":") : [];
+  const t = tail === undefined ? [] : tail ? tail.split(":") : [];
+  const groups = [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
+  return { family: 6, n: groups.reduce((a, g) => (a << 16n) | BigInt(parseInt(g, 16)), 0n) };
+}
+
+/** Mirrors coturn's range test: same family only (an IPv4 rule never matches an IPv6 peer and back). */
+function denied(conf: string, ip: string): boolean {
+  const peer = toNumber(ip);
+  return deniedValues(conf).some((value) => {
+    const [first, last = first] = value.split("-").map(toNumber);
+    return first.family === peer.family && first.n <= peer.n && peer.n <= last.n;
+  });
+}
+
+describe("renderTurnserverConf", () => {
+  it("renders the whole turnserver.conf, byte for byte", () => {
+    expect(renderTurnserverConf(input)).toBe(expected);
+  });
+
+  it("renders only keys that both coturn 4.6.1 and 4.17 know", () => {
+    const conf = renderTurnserverConf({ ...input, maxBytesPerSecond: 1_500_000, totalBytesPerSecond: 100_000_000 });
+    for (const key of keysOf(conf)) expect(KEYS_IN_4_6_1_AND_4_17).toContain(key);
+  });
+
+  it("never carries the shared secret, node addresses or a TLS listener", () => {
+    const keys = keysOf(renderTurnserverConf(input));
+    for (const key of ["static-auth-secret", "external-ip", "listening-ip", "relay-ip", "tls-listening-port", "cert", "pkey", "cli", "allow-loopback-peers", "allowed-peer-ip", "no-tcp", "no-udp"]) {
+      expect(keys).not.toContain(key);
+    }
+  });
+
+  it("listens on 3478 for UDP and TCP, the port the NLB forwards TLS 443 to", () => {
+    const conf = renderTurnserverConf(input);
+    expect(COTURN_LISTENING_PORT).toBe(3478);
+    expect(conf).toContain("\nlistening-port=3478\n");
+    expect(conf).toContain("\nno-tls\n");
+  });
+
+  it("authenticates with the TURN REST shared secret that LiveKit signs credentials with", () => {
+    const conf = renderTurnserverConf(input);
+    expect(conf).toContain("\nuse-auth-secret\n");
+    expect(conf).toContain("\nrealm=turn-mumbai.example.com\n");
+    expect(keysOf(conf)).not.toContain("lt-cred-mech"); // use-auth-secret implies it
+  });
+
+  it("exports Prometheus metrics on 9641", () => {
+    const conf = renderTurnserverConf(input);
+    expect(COTURN_METRICS_PORT).toBe(9641);
+    expect(conf).toContain("\nprometheus\nprometheus-port=9641\n");
+    expect(keysOf(conf)).not.toContain("prometheus-username-labels"); // leaks memory with per-participant usernames
+  });
+
+  it("keeps TURN relays away from the metadata service, loopback, the VPC and every special-purpose range", () => {
+    const conf = renderTurnserverConf(input);
+    for (const ip of [
+      "169.254.169.254", "169.254.169.253", "169.254.169.123", "127.0.0.1", "127.255.255.254", "0.1.2.3",
+      "10.0.0.1", "10.255.255.255", "172.16.0.1", "172.20.0.10", "172.31.255.255", "192.168.1.1",
+      "100.64.0.1", "100.127.255.255", "192.0.0.9", "192.0.2.1", "198.18.0.1", "198.19.255.255",
+      "198.51.100.7", "203.0.113.7", "224.0.0.251", "239.255.255.250", "240.0.0.1", "255.255.255.255",
+      "::1", "::ffff:169.254.169.254", "::ffff:10.0.0.1", "::ffff:127.0.0.1", "::169.254.169.254",
+      "64:ff9b::a9fe:a9fe", "64:ff9b:1::1", "fd00:ec2::254", "fc00::1", "fe80::1", "fec0::1",
+      "ff02::1", "2001:db8::1", "2002:a9fe:a9fe::1", "2001::1", "100::1", "3fff::1", "5f00::1",
+    ]) {
+      expect([ip, denied(conf, ip)]).toEqual([ip, true]);
+    }
+  });
+
+  it("still relays to public unicast peers, IPv4 and IPv6", () => {
+    const conf = renderTurnserverConf(input);
+    for (const ip of ["8.8.8.8", "1.1.1.1", "13.235.1.1", "52.95.110.1", "172.32.0.1", "172.15.255.255", "100.128.0.1", "2606:4700:4700::1111", "2600:1f18::1", "2406:da1a::1"]) {
+      expect([ip, denied(conf, ip)]).toEqual([ip, false]);
+    }
+  });
+
+  it("writes denied-peer-ip as coturn parses it: ip or ip-ip, never CIDR, never starting at ::", () => {
+    const values = deniedValues(renderTurnserverConf(input));
+    expect(values).toHaveLength(DENIED_PEER_CIDRS.length);
+    for (const value of values) {
+      expect(value).toMatch(/^[0-9a-f.:]+(-[0-9a-f.:]+)?$/);
+      // coturn reads an all-zero lower bound as "no lower bound": `::-x` would match every IPv4 peer.
+      expect(value.split("-")[0]).not.toMatch(/^(::|0\.0\.0\.0)$/);
+    }
+  });
+
+  it("adds extra denied CIDRs, such as a VPC outside RFC 1918, after the standard list", () => {
+    const conf = renderTurnserverConf({ ...input, extraDeniedPeerCidrs: ["44.192.0.0/16", "2600:1f18:abc::/48"] });
+    expect(deniedValues(conf).slice(-2)).toEqual(["44.192.0.0-44.192.255.255", "2600:1f18:abc::-2600:1f18:abc:ffff:ffff:ffff:ffff:ffff"]);
+    expect(denied(conf, "44.192.3.4")).toBe(true);
+    expect(() => deniedPeerRanges(["10.0.0.1/8"])).toThrow(/host bits are set/);
+    expect(() => deniedPeerRanges(["10.0.0.0"])).toThrow(/expected a CIDR/);
+    expect(() => deniedPeerRanges(["fc00::/129"])).toThrow(/prefix must be 0-128/);
+  });
+
+  it("renders bandwidth caps only when asked, and refuses a total cap without a per-session one", () => {
+    expect(keysOf(renderTurnserverConf(input))).not.toContain("max-bps");
+    const conf = renderTurnserverConf({ ...input, maxBytesPerSecond: 1_500_000, totalBytesPerSecond: 100_000_000 });
+    expect(conf).toContain("\nmax-bps=1500000\nbps-capacity=100000000\n");
+    expect(() => renderTurnserverConf({ ...input, totalBytesPerSecond: 100_000_000 })).toThrow(/needs maxBytesPerSecond/);
+  });
+
+  it("refuses a relay range that overlaps the SFU's ICE ports", () => {
+    expect(() => renderTurnserverConf({ ...input, relayPorts: { min: 49152, max: 65535 } })).toThrow(
+      "coturn relayPorts 49152-65535 overlap the LiveKit SFU ports 50000-60000: pick a disjoint range such as 40000-49999",
+    );
+    expect(() => renderTurnserverConf({ ...input, relayPorts: { min: 60000, max: 60100 } })).toThrow(/overlap/);
+    expect(() => renderTurnserverConf({ ...input, relayPorts: { min: 60001, max: 61000 } })).not.toThrow();
+  });
+
+  it("refuses relay ranges that are empty, privileged, or cover coturn's own ports", () => {
+    expect(() => renderTurnserverConf({ ...input, relayPorts: { min: 45000, max: 44000 } })).toThrow(/min <= max/);
+    expect(() => renderTurnserverConf({ ...input, relayPorts: { min: 500, max: 2000 } })).toThrow(/1024 <= min/);
+    expect(() => renderTurnserverConf({ ...input, relayPorts: { min: 3000, max: 4000 } })).toThrow(/own port 3478/);
+    expect(() => renderTurnserverConf({ ...input, relayPorts: { min: 9000, max: 9999 } })).toThrow(/own port 9641/);
+  });
+
+  it("refuses values that would break or inject lines into the file", () => {
+    expect(() => renderTurnserverConf({ ...input, realm: "turn.example.com\nallow-loopback-peers" })).toThrow(/coturn realm/);
+    expect(() => renderTurnserverConf({ ...input, realm: "" })).toThrow(/coturn realm/);
+    expect(() => renderTurnserverConf({ ...input, userQuota: -1 })).toThrow(/userQuota -1/);
+    expect(() => renderTurnserverConf({ ...input, totalQuota: 1.5 })).toThrow(/totalQuota 1.5/);
+  });
+});
+
+describe("renderCoturnStartScript", () => {
+  const script = renderCoturnStartScript();
+
+  it("is valid bash, run by the image's bash from the ConfigMap mount", () => {
+    const check = spawnSync("bash", ["-n"], { input: script, encoding: "utf8" });
+    expect(check.stderr).toBe("");
+    expect(check.status).toBe(0);
+    expect(COTURN_CONTAINER_COMMAND).toEqual(["/bin/bash", "/etc/coturn/start.sh"]);
+    expect(COTURN_CONFIG_DIR).toBe("/etc/coturn");
+  });
+
+  it("reads the conf from the ConfigMap, the secret from the Secret mount, and writes only to the runtime dir", () => {
+    expect(script).toContain("\nconf=/etc/coturn/turnserver.conf\n");
+    expect(script).toContain(`\nsecret_file=${COTURN_SECRET_DIR}/${COTURN_SECRET_KEY}\n`);
+    expect(`${COTURN_SECRET_DIR}/${COTURN_SECRET_KEY}`).toBe("/etc/coturn-secret/static-auth-secret");
+    expect(script).toContain(`\nruntime_dir=${COTURN_RUNTIME_DIR}\n`);
+    expect(script).toContain("\numask 077\n");
+    expect(script).toContain('\nexec turnserver -c "$runtime_conf" "$@"\n');
+    expect(script).not.toMatch(/--static-auth-secret/); // never on a command line
+  });
+
+  it("asks EC2 instance metadata (IMDSv2, bounded by a timeout) for the node's addresses", () => {
+    expect(script).toContain("export IMDS_HOST=169.254.169.254 IMDS_PORT=80");
+    expect(script).toContain("PUT /latest/api/token");
+    expect(script).toContain("X-aws-ec2-metadata-token: $token");
+    expect(script).toContain("timeout 3 bash -c");
+    expect(script).toContain('echo "external-ip=$public_ip/$private_ip"');
+    expect(script).toContain('echo "relay-ip=$private_ip"');
+    expect(script).toContain('echo "listening-ip=$private_ip"');
+    expect(script).toContain('echo "prometheus-address=$private_ip"');
+    expect(renderCoturnStartScript({ metricsOnPrivateIp: false })).not.toContain("prometheus-address");
+  });
+
+  it("refuses paths and endpoints that would need quoting in bash", () => {
+    expect(() => renderCoturnStartScript({ confPath: "relative/turnserver.conf" })).toThrow(/confPath/);
+    expect(() => renderCoturnStartScript({ secretPath: "/etc/$(id)" })).toThrow(/secretPath/);
+    expect(() => renderCoturnStartScript({ imds: { host: "169.254.169.254; rm", port: 80 } })).toThrow(/imds/);
+    expect(() => renderCoturnStartScript({ imds: { host: "127.0.0.1", port: 0 } })).toThrow(/imds/);
+  });
+});

@@ -1,0 +1,506 @@
+/**
+ * The rendered turnserver.conf and start script, run by a REAL turnserver on loopback.
+ *
+ * Uses `turnserver` from PATH (Debian's coturn, installed by tools/install-test-deps.sh) or the binary
+ * named by TURNSERVER_BIN. Skips only when none is installed and CI is unset; in CI a missing binary fails.
+ * Everything binds to 127.0.0.1 / ::1. CreatePermission towards public peers sends nothing to them: a
+ * TURN permission is server-side state only.
+ */
+import { ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import * as dgram from "node:dgram";
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import * as http from "node:http";
+import * as net from "node:net";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join } from "node:path";
+import { renderCoturnStartScript } from "../../../components/coturn/start";
+import { TurnserverConfInput, deniedPeerRanges, renderTurnserverConf } from "../../../components/coturn/turnserver-conf";
+import {
+  Method,
+  StunMessage,
+  TurnClient,
+  errorCode,
+  errorReason,
+  fingerprintMatches,
+  integrityMatches,
+  restCredentials,
+} from "../../support/turn-client";
+
+const binary = process.env.TURNSERVER_BIN ?? onPath("turnserver");
+const SKIP = !binary && !process.env.CI;
+if (SKIP) {
+  console.warn("test/turnserver.test.ts SKIPPED: turnserver is not installed (run tools/install-test-deps.sh, or set TURNSERVER_BIN)");
+}
+const describeReal = SKIP ? describe.skip : describe;
+
+const SECRET = "s3cret-for-loopback-tests_0123456789";
+const input: TurnserverConfInput = {
+  realm: "turn-test.example.com",
+  relayPorts: { min: 41000, max: 41099 },
+  sfuPorts: { min: 50000, max: 60000 },
+  userQuota: 2,
+  totalQuota: 100,
+};
+const expiresIn = (seconds: number) => Math.floor(Date.now() / 1000) + seconds;
+
+/** What this turnserver build can do: the test adapts only its loopback command line, never the file. */
+interface Build {
+  version: [number, number];
+  exporter: boolean;
+  exporterAddress: boolean;
+}
+
+function inspect(bin: string): Build {
+  const version = execFileSync(bin, ["--version"], { encoding: "utf8", timeout: 5000 }).trim();
+  const match = /^(\d+)\.(\d+)/.exec(version);
+  if (!match) throw new Error(`cannot read the version of ${bin}: ${version}`);
+  const help = spawnSync(bin, ["-h"], { encoding: "utf8", timeout: 5000 });
+  const usage = `${help.stdout}${help.stderr}`;
+  return {
+    version: [Number(match[1]), Number(match[2])],
+    exporter: /--prometheus(?![-\w])/.test(usage),
+    exporterAddress: usage.includes("--prometheus-address"),
+  };
+}
+
+/**
+ * Loopback-only command-line additions. Before 4.10 coturn started a telnet CLI and DTLS by default
+ * (4.17, the image, does neither); turn them off so the test server matches the image.
+ */
+function buildArgs(build: Build, metricsPort: number): string[] {
+  const args: string[] = [];
+  if (build.version[0] === 4 && build.version[1] < 10) args.push("--no-cli", "--no-dtls");
+  if (build.exporter) args.push(`--prometheus-port=${metricsPort}`);
+  if (build.exporterAddress) args.push("--prometheus-address=127.0.0.1");
+  return args;
+}
+
+interface Server {
+  process: ChildProcess;
+  log: () => string;
+}
+
+async function startServer(command: string, args: string[], env: NodeJS.ProcessEnv, ready: { ip: string; port: number }): Promise<Server> {
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const server = { process: child, log: () => output };
+  const deadline = Date.now() + 8000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`turnserver exited with ${child.exitCode}:\n${output}`);
+    if (await answersBinding(ready)) return server;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stopServer(server);
+  throw new Error(`turnserver did not answer on ${ready.ip}:${ready.port} within 8 s:\n${output}`);
+}
+
+async function stopServer(server: Server | undefined): Promise<void> {
+  const child = server?.process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  // coturn 4.17 joins its threads for up to ~5 s after SIGTERM; the test does not need to wait.
+  const timer = setTimeout(() => child.kill("SIGKILL"), 500);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function answersBinding(server: { ip: string; port: number }): Promise<boolean> {
+  const client = await TurnClient.open(server, { username: "", password: "" }, 300);
+  try {
+    return (await client.send(Method.Binding, () => [])).cls === "success";
+  } catch {
+    return false;
+  } finally {
+    client.close();
+  }
+}
+
+/** A port free for UDP and TCP on both loopback addresses (turnserver binds all four). */
+async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const tcp = net.createServer();
+    await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", () => resolve()));
+    const port = (tcp.address() as net.AddressInfo).port;
+    const holders: (() => Promise<void>)[] = [() => new Promise((r) => tcp.close(() => r()))];
+    let ok = true;
+    for (const [type, host] of [["udp4", "127.0.0.1"], ["udp6", "::1"]] as const) {
+      const socket = dgram.createSocket(type);
+      ok &&= await new Promise<boolean>((resolve) => {
+        socket.once("error", () => resolve(false));
+        socket.bind(port, host, () => resolve(true));
+      });
+      holders.push(() => new Promise((r) => socket.close(() => r())));
+    }
+    const tcp6 = net.createServer();
+    ok &&= await new Promise<boolean>((resolve) => {
+      tcp6.once("error", () => resolve(false));
+      tcp6.listen(port, "::1", () => resolve(true));
+    });
+    holders.push(() => new Promise((r) => (tcp6.listening ? tcp6.close(() => r()) : r())));
+    await Promise.all(holders.map((h) => h().catch(() => undefined)));
+    if (ok) return port;
+  }
+  throw new Error("no free loopback port found");
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // keep looking
+    }
+  }
+  return undefined;
+}
+
+function requireBinary(): string {
+  if (!binary) throw new Error("turnserver is not installed; CI must install coturn with tools/install-test-deps.sh");
+  return binary;
+}
+
+/** Keys turnserver warned about ("Bad configuration format"); unknown lines never abort coturn. */
+function rejectedKeys(log: string): string[] {
+  return [...new Set([...log.matchAll(/Bad configuration format: (\S+)/g)].map((m) => m[1].split("=")[0]))].sort();
+}
+
+/** Debian's 4.6.1 is built without the exporter, so it does not know the two prometheus keys. */
+function keysUnknownTo(build: Build): string[] {
+  return build.exporter ? [] : ["prometheus", "prometheus-port"];
+}
+
+/** "success", or "error <code>" (4.17 sends no reason phrase unless include-reason-string). */
+function describeAnswer(m: StunMessage): string {
+  return m.cls === "error" ? `error ${errorCode(m)}` : m.cls;
+}
+
+describeReal("a real turnserver running the rendered turnserver.conf", () => {
+  let dir: string;
+  let server: Server | undefined;
+  let build: Build;
+  let port: number;
+  let metricsPort: number;
+  const v4 = () => ({ ip: "127.0.0.1", port });
+  const v6 = () => ({ ip: "::1", port });
+  const clients: TurnClient[] = [];
+  const client = async (target: { ip: string; port: number }, credentials = restCredentials(SECRET, "alice", expiresIn(3600))) => {
+    const c = await TurnClient.open(target, credentials);
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    const bin = requireBinary();
+    build = inspect(bin);
+    dir = mkdtempSync(join(tmpdir(), "turnserver-test-"));
+    writeFileSync(join(dir, "turnserver.conf"), renderTurnserverConf(input));
+    port = await freePort();
+    metricsPort = await freePort();
+    server = await startServer(
+      bin,
+      [
+        "-c", join(dir, "turnserver.conf"),
+        // Loopback-specific overrides only; everything else comes from the rendered file.
+        "--listening-ip=127.0.0.1", "--listening-ip=::1",
+        "--relay-ip=127.0.0.1", "--relay-ip=::1",
+        `--listening-port=${port}`,
+        `--static-auth-secret=${SECRET}`,
+        "--log-file=stdout",
+        `--pidfile=${join(dir, "turnserver.pid")}`,
+        `--userdb=${join(dir, "turndb")}`,
+        ...buildArgs(build, metricsPort),
+      ],
+      process.env,
+      v4(),
+    );
+  }, 15000);
+
+  afterAll(async () => {
+    clients.forEach((c) => c.close());
+    await stopServer(server);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("accepts every line of the rendered file", () => {
+    const log = server!.log();
+    expect(rejectedKeys(log)).toEqual(keysUnknownTo(build));
+    expect(log).not.toMatch(/CONFIG ERROR|CONFIGURATION ALERT|Wrong address|Aborting|Cannot find config file/);
+    for (const range of deniedPeerRanges()) expect(log).toContain(`Black listing: ${range}\n`);
+    expect(log).toContain(`Default realm: ${input.realm}`);
+    expect(log).toContain("--no-tcp-relay");
+    expect(log).not.toContain("log file opened"); // stdout only, no file under /var/log
+  });
+
+  it("allocates a UDP relay inside the relay range with a credential derived from the shared secret", async () => {
+    const alice = await client(v4());
+    const { answer, relayed, mapped } = await alice.allocate();
+    expect(describeAnswer(answer)).toBe("success");
+    expect(alice.announcedRealm).toBe(input.realm);
+    expect(relayed?.ip).toBe("127.0.0.1");
+    expect(relayed!.port).toBeGreaterThanOrEqual(input.relayPorts.min);
+    expect(relayed!.port).toBeLessThanOrEqual(input.relayPorts.max);
+    expect(mapped?.ip).toBe("127.0.0.1");
+    // The server signed its answer with the same long-term key, and fingerprinted it.
+    expect(integrityMatches(answer, alice.key!)).toBe(true);
+    expect(fingerprintMatches(answer)).toBe(true);
+  });
+
+  it("refuses a wrong password with 401", async () => {
+    const { username } = restCredentials(SECRET, "mallory", expiresIn(3600));
+    const mallory = await client(v4(), { username, password: restCredentials("not-the-secret", "mallory", 0).password });
+    const { answer } = await mallory.allocate();
+    expect(describeAnswer(answer)).toBe("error 401");
+  });
+
+  it("refuses an expired credential with 401", async () => {
+    const late = await client(v4(), restCredentials(SECRET, "late", expiresIn(-60)));
+    expect(describeAnswer((await late.allocate()).answer)).toBe("error 401");
+  });
+
+  describe("keeps TURN relays away from the metadata service, loopback and private networks", () => {
+    let relay: TurnClient;
+    beforeAll(async () => {
+      relay = await client(v4(), restCredentials(SECRET, "bob", expiresIn(3600)));
+      expect(describeAnswer((await relay.allocate()).answer)).toBe("success");
+    });
+
+    it.each([
+      ["169.254.169.254", "EC2 instance metadata"],
+      ["127.0.0.1", "loopback"],
+      ["10.1.2.3", "VPC / pods"],
+      ["172.20.0.10", "EKS service CIDR"],
+      ["192.168.1.1", "private"],
+      ["100.64.0.1", "shared address space"],
+      ["198.18.0.1", "benchmarking"],
+      ["192.0.2.1", "documentation"],
+      ["224.0.0.251", "multicast"],
+      ["255.255.255.255", "broadcast"],
+    ])("refuses a permission to %s (%s) with 403 Forbidden", async (peer) => {
+      const answer = await relay.createPermission(peer);
+      expect(describeAnswer(answer)).toBe("error 403");
+      if (errorReason(answer)) expect(errorReason(answer)).toBe("Forbidden IP");
+    });
+
+    it("still grants a permission to a public peer (nothing is sent to it)", async () => {
+      expect(describeAnswer(await relay.createPermission("8.8.8.8"))).toBe("success");
+    });
+  });
+
+  describe("over IPv6 too", () => {
+    let relay: TurnClient;
+    beforeAll(async () => {
+      relay = await client(v6(), restCredentials(SECRET, "carol", expiresIn(3600)));
+      const { answer, relayed } = await relay.allocate(6);
+      expect(describeAnswer(answer)).toBe("success");
+      expect(relayed?.ip).toBe("0:0:0:0:0:0:0:1");
+    });
+
+    it.each([
+      ["::1", "loopback"],
+      ["::ffff:169.254.169.254", "metadata, IPv4-mapped (CVE-2026-27624 on coturn < 4.9)"],
+      ["::ffff:10.0.0.1", "private, IPv4-mapped"],
+      ["64:ff9b::a9fe:a9fe", "metadata through NAT64"],
+      ["2002:a9fe:a9fe::1", "metadata through 6to4"],
+      ["fd00:ec2::254", "EC2 instance metadata over IPv6"],
+      ["fe80::1", "link-local"],
+      ["ff02::1", "multicast"],
+      ["2001:db8::1", "documentation"],
+    ])("refuses a permission to %s (%s) with 403 Forbidden", async (peer) => {
+      expect(describeAnswer(await relay.createPermission(peer))).toBe("error 403");
+    });
+
+    it("still grants a permission to a public IPv6 peer (nothing is sent to it)", async () => {
+      expect(describeAnswer(await relay.createPermission("2606:4700:4700::1111"))).toBe("success");
+    });
+  });
+
+  it("caps allocations per TURN username (user-quota)", async () => {
+    const credentials = restCredentials(SECRET, "greedy", expiresIn(3600));
+    const answers: string[] = [];
+    for (let i = 0; i < input.userQuota + 1; i++) {
+      answers.push(describeAnswer((await (await client(v4(), credentials)).allocate()).answer));
+    }
+    expect(answers).toEqual([...Array(input.userQuota).fill("success"), "error 486"]);
+  });
+
+  it("serves Prometheus metrics when this build has the exporter", async () => {
+    if (!build.exporter) {
+      console.warn(`${binary} is built without coturn's Prometheus exporter; metrics are checked only against builds that have it`);
+      return;
+    }
+    const body = await new Promise<string>((resolve, reject) => {
+      http
+        .get({ host: "127.0.0.1", port: metricsPort, path: "/metrics", timeout: 2000 }, (res) => {
+          let text = "";
+          res.on("data", (d) => (text += d));
+          res.on("end", () => resolve(text));
+        })
+        .on("error", reject);
+    });
+    expect(body).toMatch(/^turn_total_allocations/m);
+  });
+});
+
+describeReal("the Coturn start script on a real turnserver", () => {
+  const PUBLIC_IP = "203.0.113.7";
+  let dir: string;
+  let imds: http.Server;
+  let imdsPort: number;
+  let imdsMode: "ok" | "no-public-ip" = "ok";
+  const imdsRequests: string[] = [];
+  let server: Server | undefined;
+  let build: Build;
+  let port: number;
+
+  /** Writes the ConfigMap and Secret files and the rendered script; returns the script's path. */
+  const prepare = (name: string, secret: string, metricsOnPrivateIp: boolean) => {
+    const root = join(dir, name);
+    for (const sub of ["config", "secret", "runtime"]) mkdirp(join(root, sub));
+    writeFileSync(join(root, "config", "turnserver.conf"), renderTurnserverConf({ ...input, relayPorts: { min: 41100, max: 41199 } }));
+    writeFileSync(join(root, "secret", "static-auth-secret"), secret);
+    const script = renderCoturnStartScript({
+      confPath: join(root, "config", "turnserver.conf"),
+      secretPath: join(root, "secret", "static-auth-secret"),
+      runtimeDir: join(root, "runtime"),
+      imds: { host: "127.0.0.1", port: imdsPort },
+      metricsOnPrivateIp,
+    });
+    writeFileSync(join(root, "config", "start.sh"), script);
+    return root;
+  };
+
+  beforeAll(async () => {
+    const bin = requireBinary();
+    build = inspect(bin);
+    dir = mkdtempSync(join(tmpdir(), "coturn-start-test-"));
+    // A fake IMDS that, like EC2 with IMDSv2 required, answers only with a session token.
+    const token = "fake-imdsv2-token";
+    imds = http.createServer((req, res) => {
+      imdsRequests.push(`${req.method} ${req.url} ${req.headers["x-aws-ec2-metadata-token"] ?? "-"}`);
+      // EC2 answers with a Content-Length; node's default here is chunked. Use both, the script reads both.
+      const send = (status: number, body = "") => res.writeHead(status, { "Content-Type": "text/plain" }).end(body);
+      if (req.method === "PUT" && req.url === "/latest/api/token") {
+        if (!req.headers["x-aws-ec2-metadata-token-ttl-seconds"]) return send(400);
+        return res.writeHead(200, { "Content-Length": String(token.length), "X-Aws-Ec2-Metadata-Token-Ttl-Seconds": "60" }).end(token);
+      }
+      if (req.headers["x-aws-ec2-metadata-token"] !== token) return send(401);
+      if (req.url === "/latest/meta-data/local-ipv4") return send(200, "127.0.0.1");
+      if (req.url === "/latest/meta-data/public-ipv4" && imdsMode === "ok") return send(200, PUBLIC_IP);
+      return send(404);
+    });
+    await new Promise<void>((resolve) => imds.listen(0, "127.0.0.1", () => resolve()));
+    imdsPort = (imds.address() as net.AddressInfo).port;
+
+    const root = prepare("node", SECRET, build.exporterAddress);
+    port = await freePort();
+    server = await startServer(
+      "bash",
+      [
+        join(root, "config", "start.sh"),
+        // Passed through to turnserver: the test's port and db instead of 3478 and /var/lib/coturn.
+        `--listening-port=${port}`,
+        `--userdb=${join(root, "runtime", "turndb")}`,
+        ...buildArgs(build, await freePort()),
+      ],
+      { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH}` },
+      { ip: "127.0.0.1", port },
+    );
+  }, 15000);
+
+  afterAll(async () => {
+    await stopServer(server);
+    await new Promise<void>((resolve) => (imds ? imds.close(() => resolve()) : resolve()));
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("announces the node's public IP from IMDSv2 as the relayed address", async () => {
+    const c = await TurnClient.open({ ip: "127.0.0.1", port }, restCredentials(SECRET, "dave", expiresIn(600)));
+    try {
+      const { answer, relayed } = await c.allocate();
+      expect(describeAnswer(answer)).toBe("success");
+      expect(relayed?.ip).toBe(PUBLIC_IP);
+      expect(relayed!.port).toBeGreaterThanOrEqual(41100);
+      expect(relayed!.port).toBeLessThanOrEqual(41199);
+    } finally {
+      c.close();
+    }
+    expect(imdsRequests.slice(0, 3)).toEqual([
+      "PUT /latest/api/token -",
+      "GET /latest/meta-data/local-ipv4 fake-imdsv2-token",
+      "GET /latest/meta-data/public-ipv4 fake-imdsv2-token",
+    ]);
+  });
+
+  it("takes the shared secret from the mounted Secret, never from the command line or the ConfigMap", () => {
+    const pid = server!.process.pid!;
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    expect(cmdline[0]).toMatch(/turnserver$/); // the script exec'd turnserver in its own place
+    expect(cmdline.join(" ")).not.toContain(SECRET);
+    expect(readFileSync(join(dir, "node", "config", "turnserver.conf"), "utf8")).not.toContain(SECRET);
+    const runtimeConf = join(dir, "node", "runtime", "turnserver.conf");
+    expect(statSync(runtimeConf).mode & 0o777).toBe(0o600);
+    expect(readFileSync(runtimeConf, "utf8")).toContain(`\nstatic-auth-secret=${SECRET}\n`);
+    expect(readFileSync(runtimeConf, "utf8")).toContain(`\nexternal-ip=${PUBLIC_IP}/127.0.0.1\n`);
+  });
+
+  it("listens only on the node's private IP, with every appended line accepted", () => {
+    const log = server!.log();
+    expect(rejectedKeys(log)).toEqual(keysUnknownTo(build));
+    expect(log).toContain("Listener address to use: 127.0.0.1");
+    expect(log).not.toMatch(/Listener address to use: (?!127\.0\.0\.1)/);
+    expect(log).toContain(`coturn-start: listening and relaying on 127.0.0.1, announcing ${PUBLIC_IP}`);
+  });
+
+  /**
+   * Runs a start script whose `turnserver` is a stub that only leaves a marker. Asynchronous: the
+   * fake IMDS answers from this same process.
+   */
+  const runWithStub = async (root: string) => {
+    const stubDir = join(root, "bin");
+    mkdirp(stubDir);
+    writeFileSync(join(stubDir, "turnserver"), `#!/bin/sh\ntouch "${join(root, "started")}"\n`, { mode: 0o755 });
+    const child = spawn("bash", [join(root, "config", "start.sh")], {
+      env: { ...process.env, PATH: `${stubDir}${delimiter}${process.env.PATH}` },
+      stdio: ["ignore", "ignore", "pipe"],
+      timeout: 10000,
+    });
+    let stderr = "";
+    child.stderr!.on("data", (d) => (stderr += d));
+    const status = await new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    return { status, stderr, started: existsSync(join(root, "started")) };
+  };
+
+  it("refuses to start on a node without a public IPv4, instead of announcing a wrong address", async () => {
+    imdsMode = "no-public-ip";
+    try {
+      const result = await runWithStub(prepare("private-node", SECRET, true));
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain("this node has no public IPv4");
+      expect(result.started).toBe(false);
+    } finally {
+      imdsMode = "ok";
+    }
+  });
+
+  it("refuses a secret that coturn's parser would mangle", async () => {
+    const result = await runWithStub(prepare("bad-secret", "has spaces in it\n", true));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("the static-auth-secret must be");
+    expect(result.started).toBe(false);
+  });
+
+  it("execs turnserver with the generated file when everything is in place (stub check)", async () => {
+    const result = await runWithStub(prepare("good-node", `${SECRET}\n`, true));
+    expect(result.stderr).toContain("coturn-start: listening and relaying on 127.0.0.1");
+    expect(result.started).toBe(true);
+  });
+});
+
+function mkdirp(path: string): void {
+  mkdirSync(path, { recursive: true });
+}

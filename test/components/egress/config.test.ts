@@ -1,0 +1,217 @@
+import { parse } from "yaml";
+import { EgressConfigInput, renderEgressConfig } from "../../../components/egress/config";
+import { LEAF, MAP, UNLISTED, Schema, PROTOCOL_REDIS, unknownKeys } from "../../support/config-keys";
+
+// ---------------------------------------------------------------------------------------------
+// The keys egress v1.14.1 reads (versions.images.livekitEgress). Egress decodes its config with a plain
+// yaml.Unmarshal, so any other key is silently ignored: this list is the only thing that catches a typo.
+// Read from the source at tag v1.14.1 of livekit/egress and the dependency versions its go.mod pins.
+// ---------------------------------------------------------------------------------------------
+
+
+
+// livekit/storage config.go `S3Config` and `ProxyConfig` (read at main 078f23c, 2025-11-20; egress's go.mod
+// pins the later 1297cb15775f, which is not in the mirror read; every key rendered here predates both)
+const S3: Schema = {
+  access_key: LEAF, secret: LEAF, session_token: LEAF, assume_role_arn: LEAF, assume_role_external_id: LEAF,
+  region: LEAF, endpoint: LEAF, bucket: LEAF, force_path_style: LEAF,
+  proxy_config: { url: LEAF, username: LEAF, password: LEAF },
+  max_retries: LEAF, max_retry_delay: LEAF, min_retry_delay: LEAF,
+  metadata: MAP, tagging: LEAF, content_disposition: LEAF,
+};
+
+// egress pkg/config/storage.go `StorageConfig` (used for both storage and backup)
+const STORAGE: Schema = {
+  prefix: LEAF, generate_presigned_url: LEAF,
+  s3: S3, azure: UNLISTED, gcp: UNLISTED, alioss: UNLISTED,
+};
+
+// egress pkg/config/service.go `CPUCostConfig`
+const CPU_COST: Schema = {
+  max_cpu_utilization: LEAF, max_memory: LEAF, memory_cost: LEAF,
+  room_composite_cpu_cost: LEAF, audio_room_composite_cpu_cost: LEAF, sdk_audio_room_composite_cpu_cost: LEAF,
+  sdk_audio_room_composite_memory_cost: LEAF, web_cpu_cost: LEAF, audio_web_cpu_cost: LEAF,
+  participant_cpu_cost: LEAF, track_composite_cpu_cost: LEAF, track_cpu_cost: LEAF, max_pulse_clients: LEAF,
+  memory_source: LEAF, memory_kill_grace_sec: LEAF, cpu_kill_grace_sec: LEAF,
+};
+
+// egress pkg/config/service.go `ServiceConfig` with pkg/config/base.go `BaseConfig` inlined
+const EGRESS_KEYS: Schema = {
+  // BaseConfig
+  redis: PROTOCOL_REDIS, api_key: LEAF, api_secret: LEAF, ws_url: LEAF,
+  // protocol logger/config.go `Config` (no pion_level here, unlike livekit-server)
+  logging: {
+    json: LEAF, level: LEAF, sample: LEAF, component_levels: MAP, sample_initial: LEAF, sample_interval: LEAF,
+    item_sample_seconds: LEAF, item_sample_initial: LEAF, item_sample_interval: LEAF,
+  },
+  template_base: LEAF, cluster_id: LEAF, enable_chrome_sandbox: LEAF, max_upload_queue: LEAF,
+  disallow_local_storage: LEAF, io_create_timeout: LEAF, io_update_timeout: LEAF, io_selection_timeout: LEAF,
+  io_workers: LEAF,
+  // base.go `SessionLimits`
+  session_limits: {
+    file_output_max_duration: LEAF, file_output_max_size: LEAF, stream_output_max_duration: LEAF,
+    segment_output_max_duration: LEAF, image_output_max_duration: LEAF,
+  },
+  storage: STORAGE, backup: STORAGE,
+  s3_assume_role_key: LEAF, s3_assume_role_secret: LEAF, s3_assume_role_arn: LEAF, s3_assume_role_external_id: LEAF,
+  insecure: LEAF, debug: UNLISTED, chrome_flags: MAP, latency: UNLISTED, latency_overrides: UNLISTED,
+  enable_one_shot_sender_report_sync: LEAF, enable_sync_engine: LEAF,
+  audio_tempo_controller: { enabled: LEAF, adjustment_rate: LEAF }, // base.go `AudioTempoController`
+  test_overrides: UNLISTED,
+  // ServiceConfig
+  health_port: LEAF, template_port: LEAF, prometheus_port: LEAF, debug_handler_port: LEAF,
+  pulse_sink_reap_grace_sec: LEAF,
+  cpu_cost: CPU_COST,
+};
+
+
+// ---------------------------------------------------------------------------------------------
+
+const mumbai: EgressConfigInput = {
+  apiKey: "APIegressMumbai",
+  apiSecret: "egress-api-secret-0123456789abcdef0123",
+  wsUrl: "wss://mumbai.livekit.example.com",
+  redis: { host: "master.lk-mumbai.abc123.aps1.cache.amazonaws.com", port: 6379, password: "redis-auth-token-0123456789" },
+  s3: { bucket: "livekit-recordings-mumbai-1a2b3c", region: "ap-south-1" },
+  logging: { level: "info", json: true },
+};
+
+const MUMBAI_YAML = `api_key: APIegressMumbai
+api_secret: egress-api-secret-0123456789abcdef0123
+ws_url: wss://mumbai.livekit.example.com
+redis:
+  address: master.lk-mumbai.abc123.aps1.cache.amazonaws.com:6379
+  password: redis-auth-token-0123456789
+  tls:
+    enabled: true
+health_port: 8080
+prometheus_port: 9090
+logging:
+  level: info
+  json: true
+disallow_local_storage: true
+storage:
+  s3:
+    region: ap-south-1
+    bucket: livekit-recordings-mumbai-1a2b3c
+    max_retries: 5
+    max_retry_delay: 5s
+`;
+
+// Secrets with characters YAML must quote, and admission tuning.
+const singapore: EgressConfigInput = {
+  apiKey: "APIegressSg",
+  apiSecret: "#starts-with-hash: and colon",
+  wsUrl: "wss://singapore.rtc.example.org",
+  redis: { host: "master.lk-sg.xyz.apse1.cache.amazonaws.com", port: 6380, password: "@at'quote\"double" },
+  s3: { bucket: "rec-sg", region: "ap-southeast-1" },
+  logging: { level: "warn", json: false },
+  admission: { maxCpuUtilization: 0.7, maxMemoryGiB: 8 },
+};
+
+const SINGAPORE_YAML = `api_key: APIegressSg
+api_secret: "#starts-with-hash: and colon"
+ws_url: wss://singapore.rtc.example.org
+redis:
+  address: master.lk-sg.xyz.apse1.cache.amazonaws.com:6380
+  password: "@at'quote\\"double"
+  tls:
+    enabled: true
+health_port: 8080
+prometheus_port: 9090
+logging:
+  level: warn
+  json: false
+disallow_local_storage: true
+storage:
+  s3:
+    region: ap-southeast-1
+    bucket: rec-sg
+    max_retries: 5
+    max_retry_delay: 5s
+cpu_cost:
+  max_cpu_utilization: 0.7
+  max_memory: 8
+  memory_source: cgroup
+`;
+
+const ALL_INPUTS = { mumbai, singapore };
+
+describe("renderEgressConfig", () => {
+  it("renders the mumbai config byte for byte", () => {
+    expect(renderEgressConfig(mumbai)).toBe(MUMBAI_YAML);
+  });
+
+  it("renders admission tuning and awkward secrets byte for byte", () => {
+    expect(renderEgressConfig(singapore)).toBe(SINGAPORE_YAML);
+  });
+
+  it("keeps awkward secrets intact through YAML quoting", () => {
+    const doc = parse(renderEgressConfig(singapore));
+    expect(doc.api_secret).toBe(singapore.apiSecret);
+    expect(doc.redis.password).toBe(singapore.redis.password);
+  });
+
+  it.each(Object.entries(ALL_INPUTS))("uses only keys the pinned egress reads (%s)", (_name, input) => {
+    expect(unknownKeys(parse(renderEgressConfig(input)), EGRESS_KEYS)).toEqual([]);
+  });
+
+  it("has a key guard that catches the silently ignored mistakes", () => {
+    const doc = parse(MUMBAI_YAML);
+    doc.s3 = { bucket: "b" }; // top-level s3: ignored since egress v1.9.0, recordings land on the pod's disk
+    doc.log_level = "debug"; // removed in favour of logging.level
+    doc.logging.pion_level = "error"; // a livekit-server key, not an egress one
+    doc.storage.s3.bucket_name = "b"; // typo inside storage.s3
+    doc.debug = { enable_profiling: true }; // real block, keys not listed
+    expect(unknownKeys(doc, EGRESS_KEYS).sort()).toEqual([
+      "debug: its keys are not listed in this test; list them from source first",
+      "log_level",
+      "logging.pion_level",
+      "s3",
+      "storage.s3.bucket_name",
+    ]);
+  });
+
+  it("uploads to S3 under storage.s3 with the pod's IAM role, never with static keys", () => {
+    for (const input of Object.values(ALL_INPUTS)) {
+      const doc = parse(renderEgressConfig(input));
+      expect(doc.s3).toBeUndefined();
+      expect(doc.storage.s3).toMatchObject({ bucket: input.s3.bucket, region: input.s3.region });
+      for (const key of ["access_key", "secret", "session_token", "assume_role_arn"]) {
+        expect(doc.storage.s3).not.toHaveProperty(key);
+      }
+      expect(doc).not.toHaveProperty("s3_assume_role_key");
+      expect(doc).not.toHaveProperty("s3_assume_role_secret");
+      expect(doc.disallow_local_storage).toBe(true);
+    }
+  });
+
+  it("joins the same Redis as livekit-server over TLS, with its password", () => {
+    const doc = parse(renderEgressConfig(mumbai));
+    expect(doc.redis).toEqual({
+      address: "master.lk-mumbai.abc123.aps1.cache.amazonaws.com:6379",
+      password: "redis-auth-token-0123456789",
+      tls: { enabled: true },
+    });
+  });
+
+  it("leaves cpu_cost out when nothing is tuned, so egress keeps its code defaults", () => {
+    expect(parse(renderEgressConfig(mumbai)).cpu_cost).toBeUndefined();
+    const cpuOnly = parse(renderEgressConfig({ ...mumbai, admission: { maxCpuUtilization: 0.9 } }));
+    expect(cpuOnly.cpu_cost).toEqual({ max_cpu_utilization: 0.9 });
+  });
+
+  it("rejects a CPU utilisation egress would silently replace with 0.8", () => {
+    for (const bad of [0, 1.2, -0.5, Number.NaN]) {
+      expect(() => renderEgressConfig({ ...mumbai, admission: { maxCpuUtilization: bad } })).toThrow(
+        "admission.maxCpuUtilization",
+      );
+    }
+    expect(() => renderEgressConfig({ ...mumbai, admission: { maxCpuUtilization: 1 } })).not.toThrow();
+  });
+
+  it("rejects a non-positive memory budget and a bad Redis port", () => {
+    expect(() => renderEgressConfig({ ...mumbai, admission: { maxMemoryGiB: 0 } })).toThrow("admission.maxMemoryGiB");
+    expect(() => renderEgressConfig({ ...mumbai, redis: { ...mumbai.redis, port: 0 } })).toThrow("redis.port: 0");
+  });
+});

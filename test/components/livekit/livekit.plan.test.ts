@@ -1,0 +1,203 @@
+import { createHash } from "crypto";
+import { API_KEY_SECRET_KEYS, LiveKit, LiveKitArgs } from "../../../components/livekit";
+import { COTURN_SECRET_KEY } from "../../../components/coturn/start";
+import { LIVEKIT_KEY_FILE_PATH, LIVEKIT_TURN_SECRET_PATH } from "../../../components/livekit/server-config";
+import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
+import { versions } from "../../../lib/versions";
+import { inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/engine";
+import {
+  configMapTexts,
+  K8S_TYPES,
+  k8sProvider,
+  kubernetesObjectProblems,
+  liveKitArgs,
+  liveKitConfig,
+  NAMESPACE,
+  object,
+  only,
+  REDIS_HOST,
+  REDIS_PASSWORD,
+  REDIS_SECRET,
+  serverSettings,
+  volume,
+} from "../../support/media-plane";
+import { runComponents } from "../../support/plan";
+
+const plan = (overrides: (provider: ReturnType<typeof k8sProvider>) => Partial<LiveKitArgs> = () => ({})) =>
+  runComponents(() => {
+    const provider = k8sProvider();
+    new LiveKit("mumbai", liveKitArgs(provider, overrides(provider)));
+  });
+
+const deploymentOf = (result: PlanResult) => object(result, K8S_TYPES.deployment, "livekit-server");
+const podSpecOf = (result: PlanResult) => deploymentOf(result).spec.template.spec;
+const containerOf = (result: PlanResult) => podSpecOf(result).containers[0];
+const checksumOf = (result: PlanResult) => deploymentOf(result).spec.template.metadata.annotations["livekit-platform/config-sha256"];
+
+describe("LiveKit", () => {
+  let result: PlanResult;
+  beforeAll(async () => {
+    result = await plan();
+  });
+
+  it("sends only objects the Kubernetes API accepts, with no misspelt field", () => {
+    expect(kubernetesObjectProblems(result)).toEqual([]);
+  });
+
+  it("runs on the SFU nodes' host network, resolving cluster names", () => {
+    const spec = podSpecOf(result);
+    expect(spec.hostNetwork).toBe(true);
+    expect(spec.dnsPolicy).toBe("ClusterFirstWithHostNet");
+    expect(spec.nodeSelector).toEqual({ [NODE_ROLE_LABEL]: "sfu" });
+    expect(spec.tolerations).toContainEqual({ key: "livekit-platform/sfu", operator: "Equal", value: "true", effect: "NoSchedule" });
+  });
+
+  it("never schedules two SFU pods on one node", () => {
+    const deployment = deploymentOf(result);
+    const terms = deployment.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+    expect(terms).toEqual([{ labelSelector: { matchLabels: deployment.spec.selector.matchLabels }, topologyKey: "kubernetes.io/hostname" }]);
+    expect(deployment.spec.template.metadata.labels).toMatchObject(deployment.spec.selector.matchLabels);
+  });
+
+  it("requests CPU but sets no CPU limit, and bounds memory", () => {
+    const { resources } = containerOf(result);
+    expect(resources.requests).toEqual({ cpu: "6500m", memory: "2048Mi" });
+    expect(resources.limits).toEqual({ memory: "4096Mi" });
+    expect(resources.limits).not.toHaveProperty("cpu");
+  });
+
+  it("lets a pod drain its rooms for five hours and keeps Karpenter from disrupting its node", () => {
+    const deployment = deploymentOf(result);
+    expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(18000);
+    expect(deployment.spec.template.metadata.annotations["karpenter.sh/do-not-disrupt"]).toBe("true");
+    // Rollouts never drop below the running capacity.
+    expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
+  });
+
+  it("checks readiness and liveness with GET / on the signalling port", () => {
+    const container = containerOf(result);
+    expect(container.readinessProbe.httpGet).toEqual({ path: "/", port: 7880 });
+    expect(container.livenessProbe.httpGet).toEqual({ path: "/", port: 7880 });
+  });
+
+  it("runs the pinned server image on the rendered config", () => {
+    const container = containerOf(result);
+    expect(container.image).toBe(versions.images.livekitServer);
+    expect(container.args).toEqual(["--config", "/etc/livekit/config/config.yaml"]);
+    const configVolume = volume(podSpecOf(result), "config");
+    const configMap = only(result, K8S_TYPES.configMap);
+    expect(configVolume.configMap.name).toBe(inputsOf(configMap).metadata.name);
+    expect(container.volumeMounts).toContainEqual({ name: "config", mountPath: "/etc/livekit/config", readOnly: true });
+  });
+
+  it("declares signalling, ICE/TCP and metrics ports", () => {
+    const ports = containerOf(result).ports.map((p: any) => [p.name, p.containerPort, p.protocol]);
+    expect(ports).toEqual([["http", 7880, "TCP"], ["rtc-tcp", 7881, "TCP"], ["metrics", 6789, "TCP"]]);
+  });
+
+  it("points the config at the ElastiCache primary endpoint and reads the password from the Redis Secret", () => {
+    expect(liveKitConfig(result).redis).toEqual({ address: `${REDIS_HOST}:6379`, tls: { enabled: true } });
+    expect(containerOf(result).env).toEqual([
+      { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: REDIS_SECRET.name, key: REDIS_SECRET.key } } },
+    ]);
+  });
+
+  it("mounts the API key file and the TURN secret, mode 0600, where the config looks for them", () => {
+    const config = liveKitConfig(result);
+    const spec = podSpecOf(result);
+    const mounts = containerOf(result).volumeMounts;
+    const keys = volume(spec, "api-keys");
+    const turn = volume(spec, "turn-secret");
+    expect(keys.secret).toEqual({ secretName: "livekit-api-keys", defaultMode: 0o600, items: [{ key: API_KEY_SECRET_KEYS.keyFile, path: "keys.yaml" }] });
+    expect(turn.secret).toEqual({ secretName: "livekit-turn-secret", defaultMode: 0o600, items: [{ key: COTURN_SECRET_KEY, path: "secret" }] });
+    const mountedAt = (name: string, file: string) => `${mounts.find((m: any) => m.name === name).mountPath}/${file}`;
+    expect(config.key_file).toBe(LIVEKIT_KEY_FILE_PATH);
+    expect(mountedAt("api-keys", keys.secret.items[0].path)).toBe(LIVEKIT_KEY_FILE_PATH);
+    for (const server of config.rtc.turn_servers) expect(server.secret_file).toBe(LIVEKIT_TURN_SECRET_PATH);
+    expect(mountedAt("turn-secret", turn.secret.items[0].path)).toBe(LIVEKIT_TURN_SECRET_PATH);
+  });
+
+  it("keeps the API secret, the TURN secret and the Redis password out of every ConfigMap", () => {
+    const apiKeys = object(result, K8S_TYPES.secret, "livekit-api-keys");
+    const turn = object(result, K8S_TYPES.secret, "livekit-turn-secret");
+    const secrets = [apiKeys.stringData[API_KEY_SECRET_KEYS.apiSecret], turn.stringData[COTURN_SECRET_KEY], REDIS_PASSWORD];
+    for (const secret of secrets) expect(secret.length).toBeGreaterThanOrEqual(32);
+    const texts = configMapTexts(result);
+    expect(texts.length).toBeGreaterThan(0);
+    for (const secret of secrets) for (const text of texts) expect(text).not.toContain(secret);
+    // The key file holds the generated pair; the values stay secret in the plan and the state.
+    expect(apiKeys.stringData[API_KEY_SECRET_KEYS.keyFile]).toBe(
+      `${apiKeys.stringData[API_KEY_SECRET_KEYS.apiKey]}: ${apiKeys.stringData[API_KEY_SECRET_KEYS.apiSecret]}\n`,
+    );
+    for (const name of ["livekit-api-keys", "livekit-turn-secret"]) {
+      const raw = resourcesOfType(result, K8S_TYPES.secret).find((r) => inputsOf(r).metadata.name === name)!;
+      expect(isSecret(raw.inputs.stringData)).toBe(true);
+    }
+  });
+
+  it("rolls the pods when the config changes, and only then", async () => {
+    const configMap = inputsOf(only(result, K8S_TYPES.configMap));
+    expect(checksumOf(result)).toBe(createHash("sha256").update(configMap.data["config.yaml"]).digest("hex"));
+    expect(checksumOf(await plan())).toBe(checksumOf(result));
+    const changed = await plan(() => ({ server: { ...serverSettings, logging: { level: "debug", json: true } } }));
+    expect(checksumOf(changed)).not.toBe(checksumOf(result));
+    // A new ConfigMap, so pods still draining keep the old one mounted.
+    expect(inputsOf(only(changed, K8S_TYPES.configMap)).metadata.name).not.toBe(configMap.metadata.name);
+  });
+
+  it("scales on CPU utilisation within the given bounds, leaving the replica count to the HPA", () => {
+    const hpa = object(result, K8S_TYPES.hpa, "livekit-server");
+    expect(hpa.spec).toMatchObject({
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "livekit-server" },
+      minReplicas: 2,
+      maxReplicas: 8,
+      metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 60 } } }],
+    });
+    expect(deploymentOf(result).spec).not.toHaveProperty("replicas");
+  });
+
+  it("lets voluntary disruptions take one SFU at a time", () => {
+    const pdb = object(result, K8S_TYPES.pdb, "livekit-server");
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: deploymentOf(result).spec.selector.matchLabels } });
+  });
+
+  it("serves signalling through a ClusterIP Service on 7880 for the Ingress", () => {
+    const service = object(result, K8S_TYPES.service, "livekit-server");
+    expect(service.spec).toEqual({
+      type: "ClusterIP",
+      selector: deploymentOf(result).spec.selector.matchLabels,
+      ports: [{ name: "http", port: 7880, targetPort: "http", protocol: "TCP" }],
+    });
+  });
+
+  it("puts every Kubernetes object in the namespace, through the region's provider", () => {
+    const objects = result.resources.filter((r) => r.type.startsWith("kubernetes:") && !r.name.startsWith("redis-auth"));
+    // Two Secrets, the ConfigMap, Deployment, PodDisruptionBudget, HPA and Service.
+    expect(objects).toHaveLength(7);
+    for (const r of objects) {
+      expect(inputsOf(r).metadata.namespace).toBe(NAMESPACE);
+      expect(r.provider).toMatch(/pulumi:providers:kubernetes::region-cluster::/);
+      expect(r.parent).toMatch(/livekit-platform:livekit:LiveKit::mumbai$/);
+    }
+  });
+
+  it("refuses a memory limit below the request and empty autoscaling bounds", async () => {
+    const constructionError = async (overrides: Partial<LiveKitArgs>) => {
+      let error: unknown;
+      await runComponents(() => {
+        try {
+          new LiveKit("mumbai", liveKitArgs(k8sProvider(), overrides));
+        } catch (e) {
+          error = e;
+        }
+      });
+      return error;
+    };
+    expect(await constructionError({ resources: { cpuRequestMillis: 6500, memoryRequestMiB: 4096, memoryLimitMiB: 2048 } })).toEqual(
+      new Error("livekit resources: memoryLimitMiB 2048 is below memoryRequestMiB 4096"),
+    );
+    expect(await constructionError({ autoscaling: { minReplicas: 3, maxReplicas: 2, targetCpuUtilizationPercent: 60 } })).toEqual(
+      new Error("livekit autoscaling.maxReplicas: expected an integer >= minReplicas (3), got 2"),
+    );
+  });
+});

@@ -1,0 +1,321 @@
+import { parse } from "yaml";
+import {
+  LIVEKIT_DEFAULT_ROOM,
+  LIVEKIT_KEY_FILE_PATH,
+  LIVEKIT_TURN_SECRET_PATH,
+  LiveKitServerConfigInput,
+  renderLiveKitKeyFile,
+  renderLiveKitServerConfig,
+} from "../../../components/livekit/server-config";
+import { LEAF, MAP, UNLISTED, Schema, PROTOCOL_REDIS, unknownKeys, isMap } from "../../support/config-keys";
+
+// ---------------------------------------------------------------------------------------------
+// The keys livekit-server v1.13.5 knows (versions.images.livekitServer). It decodes config.yaml with
+// yaml.v3 KnownFields(true), so any other key stops the server at startup. Read from the source at tag
+// v1.13.5 of livekit/livekit and the dependency versions its go.mod pins.
+// ---------------------------------------------------------------------------------------------
+
+
+
+const RTC: Schema = {
+  // mediatransportutil pkg/rtcconfig/config.go `RTCConfig`, inlined (read at master 77f742a, 2026-04-29; go.mod
+  // pins the later a3417d38cda0, which adds keys such as advertise_internal_ip that are deliberately not listed)
+  udp_port: LEAF, tcp_port: LEAF, port_range_start: LEAF, port_range_end: LEAF, use_stun_port_as_ice: LEAF,
+  node_ip: LEAF, stun_servers: LEAF, use_external_ip: LEAF, use_ice_lite: LEAF,
+  interfaces: { includes: LEAF, excludes: LEAF }, // `InterfacesConfig`
+  ips: { includes: LEAF, excludes: LEAF }, // `IPsConfig`
+  enable_loopback_candidate: LEAF, use_mdns: LEAF, external_ip_only: LEAF,
+  batch_io: { batch_size: LEAF, max_flush_interval: LEAF }, // `BatchIOConfig`
+  sctp_min_cwnd: LEAF, sctp_fast_rtx_wnd: LEAF, sctp_cwnd_ca_step: LEAF, force_tcp: LEAF,
+  // livekit pkg/config/config.go `RTCConfig`
+  // livekit pkg/config/config.go `TURNServer`
+  turn_servers: [{ host: LEAF, port: LEAF, protocol: LEAF, username: LEAF, credential: LEAF, secret: LEAF, secret_file: LEAF, ttl: LEAF }],
+  strict_acks: LEAF, packet_buffer_size: LEAF, // both deprecated
+  packet_buffer_size_video: LEAF, packet_buffer_size_audio: LEAF,
+  pli_throttle: UNLISTED, congestion_control: UNLISTED,
+  allow_tcp_fallback: LEAF, tcp_fallback_rtt_threshold: LEAF, allow_udp_unstable_fallback: LEAF,
+  reconnect_on_publication_error: LEAF, reconnect_on_subscription_error: LEAF, reconnect_on_data_channel_error: LEAF,
+  data_channel_max_buffered_amount: LEAF, // deprecated
+  datachannel_slow_threshold: LEAF, datachannel_lossy_target_latency: LEAF, datachannel_data_track_target_latency: LEAF,
+  forward_stats: { summary_interval: LEAF, report_interval: LEAF, report_window: LEAF }, // `ForwardStatsConfig`
+  enable_rtp_stream_restart_detection: LEAF,
+};
+
+// livekit pkg/config/config.go `RoomConfig`
+const ROOM: Schema = {
+  auto_create: LEAF,
+  enabled_codecs: [{ mime: LEAF, fmtp_line: LEAF }], // `CodecSpec`
+  max_participants: LEAF, empty_timeout: LEAF, departure_timeout: LEAF, enable_remote_unmute: LEAF,
+  playout_delay: { enabled: LEAF, min: LEAF, max: LEAF }, // `PlayoutDelayConfig`
+  sync_streams: LEAF, create_room_timeout: LEAF, create_room_attempts: LEAF, update_batch_target_size: LEAF,
+  max_metadata_size: LEAF, max_room_name_length: LEAF, max_participant_identity_length: LEAF, // deprecated, moved to limit
+  room_configurations: MAP,
+};
+
+// livekit pkg/config/config.go `LoggingConfig` = protocol logger/config.go `Config` (inline) + pion_level
+const LOGGING: Schema = {
+  json: LEAF, level: LEAF, sample: LEAF, component_levels: MAP, sample_initial: LEAF, sample_interval: LEAF,
+  item_sample_seconds: LEAF, item_sample_initial: LEAF, item_sample_interval: LEAF,
+  pion_level: LEAF,
+};
+
+// livekit pkg/config/config.go `Config` (top level)
+const LIVEKIT_SERVER_KEYS: Schema = {
+  port: LEAF, bind_addresses: LEAF,
+  prometheus_port: LEAF, // deprecated in favour of prometheus.port
+  prometheus: { port: LEAF, username: LEAF, password: LEAF }, // `PrometheusConfig`
+  debug_handler: { port: LEAF }, // `DebugHandlerConfig`
+  rtc: RTC,
+  redis: PROTOCOL_REDIS,
+  audio: UNLISTED, video: UNLISTED,
+  room: ROOM,
+  // `TURNConfig` (the embedded TURN server, which we leave off in favour of Coturn)
+  turn: {
+    enabled: LEAF, domain: LEAF, cert_file: LEAF, key_file: LEAF, tls_port: LEAF, udp_port: LEAF,
+    relay_range_start: LEAF, relay_range_end: LEAF, external_tls: LEAF, bind_addresses: LEAF, ttl_seconds: LEAF,
+    allow_restricted_peer_cidrs: LEAF, deny_peer_cidrs: LEAF,
+  },
+  ingress: { rtmp_base_url: LEAF, whip_base_url: LEAF }, // `IngressConfig`
+  sip: {}, // `SIPConfig` is an empty struct
+  webhook: UNLISTED,
+  // `NodeSelectorConfig`, `RegionConfig`
+  node_selector: { kind: LEAF, sort_by: LEAF, algorithm: LEAF, cpu_load_limit: LEAF, sysload_limit: LEAF, regions: [{ name: LEAF, lat: LEAF, lon: LEAF }] },
+  key_file: LEAF, keys: MAP, region: LEAF,
+  signal_relay: UNLISTED, psrpc: UNLISTED,
+  log_level: LEAF, // deprecated in favour of logging.level
+  logging: LOGGING,
+  limit: UNLISTED, agents: UNLISTED, development: LEAF, metric: UNLISTED,
+  trace: { jaeger_url: LEAF }, // `TracingConfig`
+  node_stats: UNLISTED, enable_data_tracks: LEAF, enable_participant_data_blob: LEAF, api: UNLISTED,
+};
+
+/** Keys the pinned server still reads but marks deprecated; we use their replacements. */
+const DEPRECATED = [
+  "prometheus_port", "log_level", "redis.use_tls", "rtc.strict_acks", "rtc.packet_buffer_size",
+  "rtc.data_channel_max_buffered_amount", "room.max_metadata_size", "room.max_room_name_length",
+  "room.max_participant_identity_length",
+];
+
+
+/** Every key path in a parsed document, e.g. "rtc.turn_servers[0].secret_file". */
+function keyPaths(value: unknown, path = ""): string[] {
+  if (Array.isArray(value)) return value.flatMap((item, i) => keyPaths(item, `${path}[${i}]`));
+  if (!isMap(value)) return [];
+  return Object.entries(value).flatMap(([key, child]) => {
+    const childPath = path ? `${path}.${key}` : key;
+    return [childPath, ...keyPaths(child, childPath)];
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const mumbai: LiveKitServerConfigInput = {
+  region: "mumbai",
+  rtc: { tcpPort: 7881, portRange: { start: 50000, end: 60000 } },
+  turnHost: "turn-mumbai.livekit.example.com",
+  redis: { host: "master.lk-mumbai.abc123.aps1.cache.amazonaws.com", port: 6379 },
+  room: LIVEKIT_DEFAULT_ROOM,
+  logging: { level: "info", json: true },
+};
+
+const MUMBAI_YAML = `port: 7880
+region: mumbai
+key_file: /etc/livekit/keys/keys.yaml
+logging:
+  level: info
+  json: true
+rtc:
+  tcp_port: 7881
+  port_range_start: 50000
+  port_range_end: 60000
+  use_external_ip: true
+  turn_servers:
+    - host: turn-mumbai.livekit.example.com
+      port: 3478
+      protocol: udp
+      secret_file: /etc/livekit/turn/secret
+    - host: turn-mumbai.livekit.example.com
+      port: 443
+      protocol: tls
+      secret_file: /etc/livekit/turn/secret
+redis:
+  address: master.lk-mumbai.abc123.aps1.cache.amazonaws.com:6379
+  tls:
+    enabled: true
+room:
+  auto_create: true
+  empty_timeout: 300
+  departure_timeout: 20
+  max_participants: 0
+prometheus:
+  port: 6789
+`;
+
+const singapore: LiveKitServerConfigInput = {
+  region: "singapore",
+  rtc: { tcpPort: 7801, portRange: { start: 52000, end: 58999 } },
+  turnHost: "turn-singapore.rtc.example.org",
+  redis: { host: "master.lk-sg.xyz.apse1.cache.amazonaws.com", port: 6380 },
+  room: {
+    autoCreate: false,
+    emptyTimeoutSeconds: 600,
+    departureTimeoutSeconds: 30,
+    maxParticipants: 200,
+    enabledCodecs: ["audio/opus", "audio/red", "video/VP8", "video/H264"],
+  },
+  logging: { level: "debug", json: false },
+  metricsBasicAuthUsername: "prometheus",
+};
+
+const SINGAPORE_YAML = `port: 7880
+region: singapore
+key_file: /etc/livekit/keys/keys.yaml
+logging:
+  level: debug
+  json: false
+rtc:
+  tcp_port: 7801
+  port_range_start: 52000
+  port_range_end: 58999
+  use_external_ip: true
+  turn_servers:
+    - host: turn-singapore.rtc.example.org
+      port: 3478
+      protocol: udp
+      secret_file: /etc/livekit/turn/secret
+    - host: turn-singapore.rtc.example.org
+      port: 443
+      protocol: tls
+      secret_file: /etc/livekit/turn/secret
+redis:
+  address: master.lk-sg.xyz.apse1.cache.amazonaws.com:6380
+  tls:
+    enabled: true
+room:
+  auto_create: false
+  empty_timeout: 600
+  departure_timeout: 30
+  max_participants: 200
+  enabled_codecs:
+    - mime: audio/opus
+    - mime: audio/red
+    - mime: video/VP8
+    - mime: video/H264
+prometheus:
+  port: 6789
+  username: prometheus
+`;
+
+const ALL_INPUTS = { mumbai, singapore };
+
+describe("renderLiveKitServerConfig", () => {
+  it("renders the mumbai config byte for byte", () => {
+    expect(renderLiveKitServerConfig(mumbai)).toBe(MUMBAI_YAML);
+  });
+
+  it("renders optional codecs and metrics basic auth byte for byte", () => {
+    expect(renderLiveKitServerConfig(singapore)).toBe(SINGAPORE_YAML);
+  });
+
+  it.each(Object.entries(ALL_INPUTS))("uses only keys the pinned server knows (%s)", (_name, input) => {
+    expect(unknownKeys(parse(renderLiveKitServerConfig(input)), LIVEKIT_SERVER_KEYS)).toEqual([]);
+  });
+
+  it.each(Object.entries(ALL_INPUTS))("uses no deprecated key (%s)", (_name, input) => {
+    const paths = keyPaths(parse(renderLiveKitServerConfig(input)));
+    expect(paths.filter((p) => DEPRECATED.includes(p))).toEqual([]);
+  });
+
+  it("has a key guard that catches typos, misplaced keys and blocks nobody has listed", () => {
+    const doc = parse(MUMBAI_YAML);
+    doc.rtc.use_external_ips = true; // typo
+    doc.tls = { enabled: true }; // belongs under redis
+    doc.redis.tls.enable = true; // typo one level deeper
+    doc.rtc.turn_servers[1].shared_secret = "x"; // inside a list item
+    doc.limit = { num_tracks: 10 }; // real block, keys not listed
+    expect(unknownKeys(doc, LIVEKIT_SERVER_KEYS).sort()).toEqual([
+      "limit: its keys are not listed in this test; list them from source first",
+      "redis.tls.enable",
+      "rtc.turn_servers[1].shared_secret",
+      "rtc.use_external_ips",
+      "tls",
+    ]);
+  });
+
+  it("keeps every secret out of the file: API keys, Redis password and TURN secret", () => {
+    // Secrets smuggled in beside the typed fields must not reach the ConfigMap.
+    const leaky = {
+      ...mumbai,
+      apiSecret: "api-secret-value-0123456789abcdef",
+      redis: { ...mumbai.redis, password: "redis-auth-token-value" },
+      turnSecret: "coturn-static-auth-secret",
+    } as LiveKitServerConfigInput;
+    const yaml = renderLiveKitServerConfig(leaky);
+    for (const secret of ["api-secret-value-0123456789abcdef", "redis-auth-token-value", "coturn-static-auth-secret"]) {
+      expect(yaml).not.toContain(secret);
+    }
+    const paths = keyPaths(parse(yaml));
+    const secretKeys = paths.filter((p) => /(^|\.|\])(keys|password|secret|credential|username)$/.test(p));
+    expect(secretKeys).toEqual([]);
+  });
+
+  it("points at the API key file instead of listing keys", () => {
+    const doc = parse(renderLiveKitServerConfig(mumbai));
+    expect(doc.key_file).toBe(LIVEKIT_KEY_FILE_PATH);
+    expect(doc.keys).toBeUndefined();
+  });
+
+  it("connects to Redis over TLS", () => {
+    const doc = parse(renderLiveKitServerConfig(mumbai));
+    expect(doc.redis.tls).toEqual({ enabled: true });
+    expect(doc.redis.use_tls).toBeUndefined();
+  });
+
+  it("sends clients to our Coturn over UDP 3478 and TLS 443 with secret_file credentials", () => {
+    const doc = parse(renderLiveKitServerConfig(mumbai));
+    expect(doc.rtc.turn_servers).toEqual([
+      { host: "turn-mumbai.livekit.example.com", port: 3478, protocol: "udp", secret_file: LIVEKIT_TURN_SECRET_PATH },
+      { host: "turn-mumbai.livekit.example.com", port: 443, protocol: "tls", secret_file: LIVEKIT_TURN_SECRET_PATH },
+    ]);
+    expect(doc.turn).toBeUndefined(); // the embedded TURN server stays off
+  });
+
+  it("advertises the node's public IP and the configured ICE ports", () => {
+    const doc = parse(renderLiveKitServerConfig(singapore));
+    expect(doc.rtc).toMatchObject({ use_external_ip: true, tcp_port: 7801, port_range_start: 52000, port_range_end: 58999 });
+    expect(doc.region).toBe("singapore");
+  });
+
+  it("rejects a port range that ends before it starts", () => {
+    const input = { ...mumbai, rtc: { tcpPort: 7881, portRange: { start: 60000, end: 50000 } } };
+    expect(() => renderLiveKitServerConfig(input)).toThrow("rtc.portRange: start 60000 is after end 50000");
+  });
+
+  it("rejects ports outside 1-65535", () => {
+    expect(() => renderLiveKitServerConfig({ ...mumbai, rtc: { ...mumbai.rtc, tcpPort: 0 } })).toThrow(
+      "rtc.tcpPort: 0 is not a port number",
+    );
+    expect(() => renderLiveKitServerConfig({ ...mumbai, redis: { ...mumbai.redis, port: 70000 } })).toThrow(
+      "redis.port: 70000 is not a port number",
+    );
+  });
+
+  it("rejects negative room timeouts and an empty codec list", () => {
+    const negative = { ...mumbai, room: { ...LIVEKIT_DEFAULT_ROOM, emptyTimeoutSeconds: -1 } };
+    expect(() => renderLiveKitServerConfig(negative)).toThrow("room.emptyTimeoutSeconds: -1");
+    const noCodecs = { ...mumbai, room: { ...LIVEKIT_DEFAULT_ROOM, enabledCodecs: [] } };
+    expect(() => renderLiveKitServerConfig(noCodecs)).toThrow("room.enabledCodecs");
+  });
+});
+
+describe("renderLiveKitKeyFile", () => {
+  it("writes one sorted key: secret line per key, quoting what YAML needs quoted", () => {
+    const file = renderLiveKitKeyFile({ APIzz: "s3cr3t: with colon", APIaa: "plainSecretValue0123456789abcdefgh" });
+    expect(file).toBe('APIaa: plainSecretValue0123456789abcdefgh\nAPIzz: "s3cr3t: with colon"\n');
+    expect(parse(file)).toEqual({ APIaa: "plainSecretValue0123456789abcdefgh", APIzz: "s3cr3t: with colon" });
+  });
+
+  it("refuses an empty key set, which livekit-server would refuse at startup", () => {
+    expect(() => renderLiveKitKeyFile({})).toThrow("at least one API key");
+  });
+});

@@ -1,0 +1,118 @@
+import { LiveKit } from "../../../components/livekit";
+import { LoadTest, LoadTestArgs } from "../../../components/load-test";
+import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
+import { versions } from "../../../lib/versions";
+import { PlanResult, resourcesOfType } from "../../../tools/engine";
+import { K8S_TYPES, k8sProvider, kubernetesObjectProblems, liveKitArgs, NAMESPACE, object } from "../../support/media-plane";
+import { runComponents } from "../../support/plan";
+
+type Settings = Omit<LoadTestArgs, "provider" | "namespace" | "apiKeySecret">;
+const settings: Settings = {
+  url: "wss://mumbai.example.com",
+  rooms: 4,
+  videoPublishersPerRoom: 10,
+  subscribersPerRoom: 140,
+  duration: "10m",
+  resources: { cpus: 4, memoryGiB: 4 },
+};
+
+const plan = (overrides: Partial<Settings> = {}) =>
+  runComponents(() => {
+    const provider = k8sProvider();
+    const livekit = new LiveKit("mumbai", liveKitArgs(provider));
+    new LoadTest("mumbai", { provider, namespace: livekit.namespace, apiKeySecret: livekit.apiKeySecret, ...settings, ...overrides });
+  });
+
+const jobOf = (result: PlanResult) => object(result, K8S_TYPES.job, "livekit-load-test");
+const containerOf = (result: PlanResult) => jobOf(result).spec.template.spec.containers[0];
+
+/** The value after `flag` in the container's args. */
+const flag = (args: string[], name: string) => {
+  const i = args.indexOf(name);
+  return i < 0 ? undefined : args[i + 1];
+};
+
+describe("LoadTest", () => {
+  let result: PlanResult;
+  beforeAll(async () => {
+    result = await plan();
+  });
+
+  it("sends only objects the Kubernetes API accepts, with no misspelt field", () => {
+    expect(kubernetesObjectProblems(result)).toEqual([]);
+  });
+
+  it("is created suspended, so `pulumi up` neither starts it nor waits for it", () => {
+    const job = jobOf(result);
+    expect(job.spec.suspend).toBe(true);
+    expect(job.metadata.annotations["pulumi.com/skipAwait"]).toBe("true");
+    expect(job.metadata.namespace).toBe(NAMESPACE);
+  });
+
+  it("runs `lk perf load-test` from the pinned CLI image against the region's public URL", () => {
+    const { image, args } = containerOf(result);
+    expect(image).toBe(versions.images.livekitCli);
+    expect(args.slice(args.indexOf("perf"), args.indexOf("perf") + 2)).toEqual(["perf", "load-test"]);
+    expect(flag(args, "--url")).toBe("wss://mumbai.example.com");
+    expect(flag(args, "--video-publishers")).toBe("10");
+    expect(flag(args, "--subscribers")).toBe("140");
+    expect(flag(args, "--duration")).toBe("10m");
+    expect(args).not.toContain("--audio-publishers");
+  });
+
+  it("reads the API key pair from LiveKit's Secret, never from its arguments", () => {
+    const { env, args } = containerOf(result);
+    const keys = object(result, K8S_TYPES.secret, "livekit-api-keys");
+    expect(env).toContainEqual({ name: "LIVEKIT_API_KEY", valueFrom: { secretKeyRef: { name: keys.metadata.name, key: "api-key" } } });
+    expect(env).toContainEqual({ name: "LIVEKIT_API_SECRET", valueFrom: { secretKeyRef: { name: keys.metadata.name, key: "api-secret" } } });
+    expect(args).not.toContain("--api-key");
+    expect(args).not.toContain("--api-secret");
+    expect(JSON.stringify(jobOf(result))).not.toContain(keys.stringData["api-secret"]);
+  });
+
+  it("loads one room per tester pod, all at once", () => {
+    const job = jobOf(result);
+    expect(job.spec).toMatchObject({ completionMode: "Indexed", completions: 4, parallelism: 4, backoffLimit: 0 });
+    const { args, env } = containerOf(result);
+    expect(flag(args, "--room")).toBe("load-test-$(ROOM_INDEX)");
+    expect(env).toContainEqual({
+      name: "ROOM_INDEX",
+      valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } },
+    });
+  });
+
+  it("runs on general nodes, away from the SFUs it measures", () => {
+    const spec = jobOf(result).spec.template.spec;
+    expect(spec.nodeSelector).toEqual({ [NODE_ROLE_LABEL]: "general" });
+    expect(spec.restartPolicy).toBe("Never");
+    expect(containerOf(result).resources).toEqual({ requests: { cpu: "4", memory: "4Gi" }, limits: { memory: "4Gi" } });
+  });
+
+  it("gives up after the test's duration plus time to ramp up and report", () => {
+    expect(jobOf(result).spec.activeDeadlineSeconds).toBe(600 + 900);
+  });
+
+  it("adds audio publishers when asked", async () => {
+    const audio = await plan({ audioPublishersPerRoom: 20 });
+    expect(flag(containerOf(audio).args, "--audio-publishers")).toBe("20");
+  });
+
+  it("refuses a duration lk cannot parse and a room with no publisher", async () => {
+    const constructionError = async (overrides: Partial<Settings>) => {
+      let error: unknown;
+      await runComponents(() => {
+        const provider = k8sProvider();
+        const livekit = new LiveKit("mumbai", liveKitArgs(provider));
+        try {
+          new LoadTest("mumbai", { provider, namespace: livekit.namespace, apiKeySecret: livekit.apiKeySecret, ...settings, ...overrides });
+        } catch (e) {
+          error = e;
+        }
+      });
+      return String(error);
+    };
+    expect(await constructionError({ duration: "10 minutes" })).toMatch(/duration: expected a time such as "10m"/);
+    expect(await constructionError({ videoPublishersPerRoom: 0 })).toMatch(/at least one video or audio publisher/);
+    expect(resourcesOfType(result, K8S_TYPES.job)).toHaveLength(1);
+  });
+});

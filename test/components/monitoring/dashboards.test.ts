@@ -1,0 +1,158 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import YAML from "yaml";
+import { renderAlertRules } from "../../../components/monitoring/alert-rules";
+import {
+  dashboardQueries,
+  expandGrafanaVariables,
+  GrafanaDashboard,
+  Panel,
+  renderDashboards,
+  renderLivekitOverviewDashboard,
+  renderPlatformDashboard,
+} from "../../../components/monitoring/dashboards";
+import { lookupMetric, metricCatalog, seriesSelectors, TARGET_LABELS } from "../../../components/monitoring/metrics";
+import { promtool, withPromtool } from "../../support/promtool";
+
+const { it: itWithPromtool } = withPromtool("dashboards.test");
+
+const dashboards: GrafanaDashboard[] = [renderLivekitOverviewDashboard(), renderPlatformDashboard()];
+
+const panelsOf = (d: GrafanaDashboard): Panel[] => d.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
+const dataPanels = (d: GrafanaDashboard): Panel[] => panelsOf(d).filter((p) => p.type !== "row");
+
+describe.each(dashboards.map((d) => [d.title, d] as const))("dashboard %s", (_title, d) => {
+  it("has a stable uid, a Prometheus data-source variable and region and node variables", () => {
+    expect(d.uid).toMatch(/^[a-z0-9-]{1,40}$/);
+    const vars = Object.fromEntries(d.templating.list.map((v) => [v.name, v]));
+    expect(vars.datasource).toMatchObject({ type: "datasource", query: "prometheus" });
+    for (const name of ["region", "node"]) {
+      expect(vars[name]).toMatchObject({ type: "query", includeAll: true, allValue: ".*", multi: true, datasource: { uid: "${datasource}" } });
+    }
+  });
+
+  it("queries the chosen data source from every panel and target", () => {
+    for (const p of dataPanels(d)) {
+      expect(p.datasource).toEqual({ type: "prometheus", uid: "${datasource}" });
+      expect(p.targets?.length).toBeGreaterThan(0);
+      for (const t of p.targets ?? []) expect(t.datasource.uid).toBe("${datasource}");
+    }
+  });
+
+  it("filters every series by the region variable", () => {
+    // all but the region variable's own `label_values(<metric>, region)` selector
+    for (const q of dashboardQueries(d).filter((x) => !/^\w+$/.test(x))) {
+      for (const s of seriesSelectors(q)) expect({ q, metric: s.metric, region: s.matcherLabels.includes("region") }).toEqual({ q, metric: s.metric, region: true });
+    }
+  });
+
+  it("uses only metrics from the catalog, with labels those metrics have", () => {
+    const queries = dashboardQueries(d);
+    expect(queries.length).toBeGreaterThan(15);
+    for (const q of queries) {
+      const selectors = seriesSelectors(q);
+      expect(selectors.length).toBeGreaterThan(0);
+      for (const s of selectors) {
+        const info = lookupMetric(s.metric);
+        expect({ q, metric: s.metric, known: Boolean(info) }).toEqual({ q, metric: s.metric, known: true });
+        for (const label of s.matcherLabels) {
+          expect({ metric: s.metric, label, known: info!.labels.includes(label) || TARGET_LABELS.includes(label) }).toEqual({ metric: s.metric, label, known: true });
+        }
+      }
+    }
+  });
+
+  it("lays panels out on the 24-column grid without overlaps", () => {
+    const cells = new Set<string>();
+    for (const p of d.panels) {
+      const { x, y, w, h } = p.gridPos;
+      expect(x + w).toBeLessThanOrEqual(24);
+      for (let i = x; i < x + w; i++) {
+        for (let j = y; j < y + h; j++) {
+          const key = `${i},${j}`;
+          expect(cells.has(key)).toBe(false);
+          cells.add(key);
+        }
+      }
+    }
+    const ids = panelsOf(d).map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("is plain JSON", () => {
+    expect(JSON.parse(JSON.stringify(d))).toEqual(d);
+  });
+});
+
+describe("dashboard content", () => {
+  const titles = (d: GrafanaDashboard) => dataPanels(d).map((p) => p.title);
+
+  it("covers what the overview promises: rooms, participants, tracks, bitrate, loss, jitter, RTT, join latency", () => {
+    const t = titles(renderLivekitOverviewDashboard()).join("\n");
+    for (const want of ["Rooms", "Participants", "tracks", "Bitrate", "Packet loss", "Jitter", "Round-trip time", "Join latency"]) expect(t).toContain(want);
+  });
+
+  it("covers nodes, Karpenter, egress and TURN on the platform dashboard", () => {
+    const t = titles(renderPlatformDashboard()).join("\n");
+    for (const want of ["Nodes by NodePool", "NodeClaims disrupted", "Interruption", "egress", "TURN allocations", "TURN relayed traffic"]) expect(t).toContain(want);
+  });
+
+  it("shows jitter in milliseconds from the microsecond histogram, with the alert's 30 ms line", () => {
+    const jitter = dataPanels(renderLivekitOverviewDashboard()).find((p) => p.title === "Jitter p95")!;
+    expect(jitter.targets![0].expr).toMatch(/^histogram_quantile\(0\.95, .*livekit_jitter_us_bucket.*\/ 1000$/);
+    expect(jitter.fieldConfig!.defaults.unit).toBe("ms");
+    expect(JSON.stringify(jitter.fieldConfig)).toContain('"value":30');
+  });
+
+  it("filters pod panels by the workload namespaces it is given", () => {
+    const q = dashboardQueries(renderPlatformDashboard({ workloadNamespaces: ["livekit", "turn"] })).join("\n");
+    expect(q).toContain('namespace=~"livekit|turn"');
+    expect(() => renderPlatformDashboard({ workloadNamespaces: ["Bad_NS"] })).toThrow(/workloadNamespaces/);
+  });
+
+  it("names the ConfigMap keys", () => {
+    expect(Object.keys(renderDashboards())).toEqual(["livekit-overview.json", "livekit-platform.json"]);
+  });
+
+  it("expands Grafana variables into plain PromQL", () => {
+    expect(expandGrafanaVariables('rate(x{region=~"$region",node=~"${node}"}[$__rate_interval])')).toBe('rate(x{region=~".*",node=~".*"}[5m])');
+  });
+});
+
+describe("metric catalog", () => {
+  it("lists exactly the metrics the alert rules and dashboards use", () => {
+    const rules = renderAlertRules({ region: "r", capacity: { maxRooms: 1, maxParticipants: 1 }, turn: { totalQuota: 1 } })
+      .groups.flatMap((g) => g.rules.map((r) => r.expr));
+    const used = new Set(
+      [...rules, ...dashboards.flatMap(dashboardQueries)].flatMap((q) => seriesSelectors(q).map((s) => lookupMetric(s.metric)!.base)),
+    );
+    expect([...metricCatalog.keys()].filter((m) => !used.has(m))).toEqual([]);
+  });
+
+  it("documents each metric's type and upstream source", () => {
+    for (const [name, info] of metricCatalog) {
+      expect(name).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/);
+      expect(["counter", "gauge", "histogram", "untyped"]).toContain(info.type);
+      expect(info.source).toMatch(/^[\w.-]+\/[\w.-]+ \S+/);
+      if (info.type === "counter") expect(name).not.toMatch(/_bucket$/);
+    }
+  });
+});
+
+describe("dashboard queries under promtool", () => {
+  itWithPromtool("are all valid PromQL (each wrapped in a recording rule for promtool check rules)", () => {
+    const rules = dashboards.flatMap((d) =>
+      dashboardQueries(d).map((q, i) => ({ record: `dashboard:${d.uid.replace(/-/g, "_")}:q${i}`, expr: expandGrafanaVariables(q) })),
+    );
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dashboards-"));
+    try {
+      fs.writeFileSync(path.join(dir, "queries.yaml"), YAML.stringify({ groups: [{ name: "dashboard-queries", rules }] }, { lineWidth: 0 }));
+      const { code, output } = promtool(["check", "rules", "queries.yaml"], dir);
+      if (code !== 0) throw new Error(`promtool check rules failed:\n${output}`);
+      expect(output).toContain(`SUCCESS: ${rules.length} rules found`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,94 @@
+import * as k8s from "@pulumi/kubernetes";
+import { BlockStorage } from "../../../components/block-storage";
+import { Monitoring } from "../../../components/monitoring";
+import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../../tools/engine";
+import { runComponents } from "../../support/plan";
+
+const target = (namespace: string, app: string, port: string) => ({ namespace, podLabels: { app }, port });
+
+describe("Monitoring", () => {
+  let result: PlanResult;
+  let values: Record<string, any>;
+  beforeAll(async () => {
+    result = await runComponents(() => {
+      const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+      const storage = new BlockStorage("storage", { clusterName: "livekit-mumbai", provider });
+      new Monitoring("monitoring", {
+        provider,
+        region: "mumbai",
+        storageClassName: storage.storageClassName,
+        alerts: { capacity: { maxRooms: 1000, maxParticipants: 20000 }, sfu: { namespace: "livekit", deployment: "livekit-server" } },
+        scrapeTargets: {
+          livekit: { ...target("livekit", "livekit-server", "metrics"), basicAuth: { secretName: "livekit-metrics", usernameKey: "username", passwordKey: "password" } },
+          egress: target("livekit", "livekit-egress", "metrics"),
+          coturn: target("livekit", "coturn", "metrics"),
+        },
+        retention: { time: "15d", size: "90GB", volumeSize: "100Gi" },
+      });
+    });
+    values = inputsOf(findResource(result, "kubernetes:helm.sh/v3:Release", "monitoring-stack")).values;
+  });
+
+  it("pins kube-prometheus-stack and selects every PodMonitor, ServiceMonitor and PrometheusRule", () => {
+    const release = inputsOf(findResource(result, "kubernetes:helm.sh/v3:Release", "monitoring-stack"));
+    expect(release).toMatchObject({ chart: "kube-prometheus-stack", version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    expect(values.prometheus.prometheusSpec).toMatchObject({
+      serviceMonitorSelectorNilUsesHelmValues: false,
+      podMonitorSelectorNilUsesHelmValues: false,
+      ruleSelectorNilUsesHelmValues: false,
+    });
+  });
+
+  it("keeps metrics on persistent gp3 storage with retention and labels them with the region", () => {
+    const spec = values.prometheus.prometheusSpec;
+    expect(spec.externalLabels).toEqual({ region: "mumbai" });
+    expect(spec).toMatchObject({ retention: "15d", retentionSize: "90GB" });
+    expect(spec.storageSpec.volumeClaimTemplate.spec).toMatchObject({ storageClassName: "gp3", resources: { requests: { storage: "100Gi" } } });
+    const storageClass = inputsOf(findResource(result, "kubernetes:storage.k8s.io/v1:StorageClass", "storage-gp3"));
+    expect(storageClass).toMatchObject({ provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" }, volumeBindingMode: "WaitForFirstConsumer" });
+  });
+
+  it("gives the EBS CSI driver its IAM permissions through Pod Identity", () => {
+    const association = inputsOf(resourcesOfType(result, "aws:eks/podIdentityAssociation:PodIdentityAssociation")[0]);
+    expect(association).toMatchObject({ namespace: "kube-system", serviceAccount: "ebs-csi-controller-sa", clusterName: "livekit-mumbai" });
+    const attachment = inputsOf(resourcesOfType(result, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")[0]);
+    expect(attachment.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
+  });
+
+  it("runs Prometheus, Grafana and the operator on system nodes and node-exporter everywhere", () => {
+    const system = { "livekit-platform/node-role": "system" };
+    expect(values.prometheus.prometheusSpec.nodeSelector).toEqual(system);
+    expect(values.grafana.nodeSelector).toEqual(system);
+    expect(values.prometheusOperator.nodeSelector).toEqual(system);
+    expect(values["prometheus-node-exporter"].tolerations).toEqual([{ operator: "Exists" }]);
+  });
+
+  it("reads Grafana's admin password from a Secret and loads dashboards from labelled ConfigMaps", () => {
+    expect(values.grafana.admin.existingSecret).toBe("grafana-admin");
+    expect(values.grafana.sidecar.dashboards).toMatchObject({ enabled: true, label: "grafana_dashboard", labelValue: "1" });
+    const dashboards = resourcesOfType(result, "kubernetes:core/v1:ConfigMap").map((r) => inputsOf(r));
+    expect(dashboards.map((d) => d.metadata.labels)).toEqual([{ grafana_dashboard: "1" }, { grafana_dashboard: "1" }]);
+    for (const d of dashboards) expect(() => JSON.parse(Object.values(d.data as Record<string, string>)[0])).not.toThrow();
+  });
+
+  it("scrapes LiveKit, Egress and Coturn by named port, LiveKit with basic auth from a Secret", () => {
+    const monitors = resourcesOfType(result, "kubernetes:monitoring.coreos.com/v1:PodMonitor").map((r) => inputsOf(r));
+    expect(monitors.map((m) => m.metadata.name).sort()).toEqual(["coturn", "egress", "livekit"]);
+    const livekit = monitors.find((m) => m.metadata.name === "livekit")!;
+    expect(livekit.spec).toMatchObject({ namespaceSelector: { matchNames: ["livekit"] }, selector: { matchLabels: { app: "livekit-server" } } });
+    expect(livekit.spec.podMetricsEndpoints[0]).toMatchObject({
+      port: "metrics",
+      basicAuth: { username: { name: "livekit-metrics", key: "username" }, password: { name: "livekit-metrics", key: "password" } },
+    });
+  });
+
+  it("installs the alert table with the region's planned capacity, after the CRDs exist", () => {
+    const rule = findResource(result, "kubernetes:monitoring.coreos.com/v1:PrometheusRule", "monitoring-alerts");
+    const release = findResource(result, "kubernetes:helm.sh/v3:Release", "monitoring-stack");
+    expect(rule.dependencies).toContain(release.urn);
+    const alerts = inputsOf(rule).spec.groups.flatMap((g: any) => g.rules);
+    const rooms = alerts.find((a: any) => a.alert === "LiveKitRoomsNearCapacity");
+    expect(rooms.expr).toContain("1000");
+    expect(alerts.every((a: any) => a.labels.region === "mumbai")).toBe(true);
+  });
+});

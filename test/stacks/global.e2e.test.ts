@@ -1,0 +1,451 @@
+/**
+ * The global stack: latency routing of <domain> to every deployed region, in Route53 and in Cloudflare.
+ *
+ * In-process runs feed the StackReferences with region outputs built from the region output contract
+ * (stacks/region-outputs.ts): they are the global stack's inputs. End-to-end runs use the plan command,
+ * which plans the region stacks themselves and feeds their outputs.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import type { MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
+import { awsRegions } from "../../lib/aws-regions";
+import { GlobalStackConfig, parseStackConfig } from "../../stacks/config";
+import { globalStack } from "../../stacks/global";
+import { readRegionOutputs, regionHostnames, REGION_OUTPUT_KEYS, RegionOutputs } from "../../stacks/region-outputs";
+import { listStackNames, stackFilePath } from "../../stacks/stack-files";
+import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType, runProgram } from "../../tools/engine";
+import { mockResource } from "../../tools/mock-cloud";
+import { planInChildProcess } from "../../tools/plan-runner";
+import { planCommand, projectName, projectRoot, stackConfig, writeTempStackFile } from "../support/plan";
+
+const DOMAIN = "livekit.example.com";
+const HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck";
+const RECORD = "aws:route53/record:Record";
+const MONITOR = "cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor";
+const POOL = "cloudflare:index/loadBalancerPool:LoadBalancerPool";
+const LOAD_BALANCER = "cloudflare:index/loadBalancer:LoadBalancer";
+const DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";
+const CF_ACCOUNT = "0123456789abcdef0123456789abcdef";
+const CF_ZONE = "fedcba9876543210fedcba9876543210";
+
+/** What a deployed region stack exports, per the contract. */
+function regionOutputs(regionLabel: string, awsRegion: string): RegionOutputs {
+  const names = regionHostnames(regionLabel, DOMAIN);
+  return {
+    awsRegion,
+    regionLabel,
+    signallingHostname: names.signalling,
+    turnHostname: names.turn,
+    signallingLoadBalancer: { dnsName: `k8s-livekit-${regionLabel}-alb.${awsRegion}.elb.amazonaws.com`, zoneId: `ZALB${regionLabel.toUpperCase()}` },
+    turnLoadBalancer: { dnsName: `k8s-coturn-${regionLabel}-nlb.elb.${awsRegion}.amazonaws.com`, zoneId: `ZNLB${regionLabel.toUpperCase()}` },
+  };
+}
+
+const mumbai = regionOutputs("mumbai", "ap-south-1");
+const singapore = regionOutputs("singapore", "ap-southeast-1");
+
+/** The shipped stack file's `config:` map as YAML values. */
+const stackYaml = (stack: string): Record<string, any> => parse(fs.readFileSync(stackFilePath(projectRoot, stack), "utf8")).config;
+
+/** A region stack file: a copy of mumbai's with another region, label and CIDR. */
+function regionFile(regionLabel: string, awsRegion: string, cidr: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const config = stackYaml("mumbai");
+  config["aws:region"] = awsRegion;
+  config["aws:defaultTags"].tags.stack = regionLabel;
+  config["livekit-platform:regionLabel"] = regionLabel;
+  config["livekit-platform:network"].cidr = cidr;
+  return { ...config, ...extra };
+}
+
+/** A project folder of its own (Pulumi.yaml and region stack files), so these tests see exactly these regions. */
+function tempProject(files: Record<string, Record<string, unknown>>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-global-"));
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), stringify({ name: projectName, runtime: "nodejs" }));
+  for (const [stack, config] of Object.entries(files)) fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config }));
+  return dir;
+}
+
+const twoRegions = tempProject({
+  mumbai: regionFile("mumbai", "ap-south-1", "10.20.0.0/16"),
+  singapore: regionFile("singapore", "ap-southeast-1", "10.30.0.0/16"),
+});
+
+const cloudflare = {
+  "livekit-platform:dns": { provider: "cloudflare", zoneId: CF_ZONE, cloudflareAccountId: CF_ACCOUNT },
+};
+
+/**
+ * Runs the global stack in this process with the shipped Pulumi.global.yaml (plus overrides), the region
+ * files of `root`, and `deployed` answering its StackReferences (a stack not listed has no outputs).
+ */
+function runGlobal(
+  overrides: Record<string, unknown> = {},
+  deployed: Record<string, Partial<RegionOutputs>> = { mumbai, singapore },
+  root = twoRegions,
+): Promise<PlanResult> {
+  const config = stackConfig("global", overrides);
+  return runProgram(() => globalStack(parseStackConfig(config, "global") as GlobalStackConfig, root), {
+    project: projectName,
+    stack: "global",
+    config,
+    resolveStackReference: async (name) => {
+      const outputs = deployed[name.split("/")[2]];
+      return outputs && { outputs, secretOutputNames: [] };
+    },
+  });
+}
+
+/** The id the pretend cloud gives a resource: what another resource's input holds when it refers to it. */
+const idOf = (r: PlannedResource) => mockResource({ type: r.type, name: r.name, inputs: {}, custom: true } as MockResourceArgs, { awsRegion: "us-east-1" }).id;
+
+describe("global stack with Route53 (the default)", () => {
+  let result: PlanResult;
+  beforeAll(async () => {
+    result = await runGlobal();
+  });
+
+  it("reads every region stack file's outputs through a StackReference in the organization `organization`", () => {
+    expect(resourcesOfType(result, "pulumi:pulumi:StackReference").map((r) => r.name)).toEqual([
+      "organization/livekit-platform/mumbai",
+      "organization/livekit-platform/singapore",
+    ]);
+  });
+
+  it("health-checks each region over HTTPS on its own hostname, from the configured checker regions", () => {
+    for (const region of [mumbai, singapore]) {
+      const check = inputsOf(findResource(result, HEALTH_CHECK, `latency-${region.regionLabel}-signalling`));
+      expect(check).toEqual({
+        type: "HTTPS",
+        fqdn: region.signallingHostname,
+        port: 443,
+        resourcePath: "/",
+        enableSni: true,
+        measureLatency: false,
+        failureThreshold: 3,
+        requestInterval: 30,
+        regions: ["ap-southeast-1", "ap-northeast-1", "eu-west-1"],
+        tags: { Name: `livekit ${region.regionLabel} signalling` },
+      });
+    }
+    expect(resourcesOfType(result, HEALTH_CHECK)).toHaveLength(2);
+  });
+
+  it("answers <domain> with one latency alias per region: its ALB, its AWS region, its health check", () => {
+    for (const region of [mumbai, singapore]) {
+      const record = findResource(result, RECORD, `latency-${region.regionLabel}-signalling`);
+      const check = findResource(result, HEALTH_CHECK, `latency-${region.regionLabel}-signalling`);
+      expect(inputsOf(record)).toEqual({
+        zoneId: "Z0EXAMPLEZONE00000000",
+        name: DOMAIN,
+        type: "A",
+        setIdentifier: region.regionLabel,
+        latencyRoutingPolicies: [{ region: region.awsRegion }],
+        aliases: [{ name: region.signallingLoadBalancer.dnsName, zoneId: region.signallingLoadBalancer.zoneId, evaluateTargetHealth: true }],
+        healthCheckId: idOf(check),
+      });
+      expect(record.dependencies).toEqual([check.urn]);
+    }
+    // Alias records take Route53's fixed TTL: giving one (or records) would be rejected.
+    expect(resourcesOfType(result, RECORD).every((r) => !("ttl" in r.inputs) && !("records" in r.inputs))).toBe(true);
+  });
+
+  it("creates no TURN records unless a global TURN name is configured", () => {
+    expect(resourcesOfType(result, RECORD).map((r) => inputsOf(r).name)).toEqual([DOMAIN, DOMAIN]);
+  });
+
+  it("exports the region label -> wss URL map the token service pins rooms with", () => {
+    expect(result.outputs).toMatchObject({
+      domain: DOMAIN,
+      url: `wss://${DOMAIN}`,
+      regionUrls: { mumbai: "wss://mumbai.livekit.example.com", singapore: "wss://singapore.livekit.example.com" },
+      notDeployed: [],
+    });
+    expect(result.warnings).toEqual([]);
+  });
+
+  it("takes the checks' threshold, interval, checker regions and latency measurement from config", async () => {
+    const tuned = await runGlobal({
+      "livekit-platform:dns": {
+        provider: "route53",
+        zoneId: "Z0EXAMPLEZONE00000000",
+        healthCheck: { checkerRegions: ["us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1"], failureThreshold: 2, requestInterval: 10, measureLatency: true },
+      },
+    });
+    for (const check of resourcesOfType(tuned, HEALTH_CHECK).map((r) => inputsOf(r))) {
+      expect(check).toMatchObject({
+        regions: ["us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1"],
+        failureThreshold: 2,
+        requestInterval: 10,
+        measureLatency: true,
+      });
+    }
+  });
+
+  it("routes a global TURN name to each region's NLB with latency aliases and TCP checks on the regional TURN names", async () => {
+    const withTurn = await runGlobal({
+      "livekit-platform:dns": { provider: "route53", zoneId: "Z0EXAMPLEZONE00000000", turnHostname: `turn.${DOMAIN}` },
+    });
+    for (const region of [mumbai, singapore]) {
+      const check = findResource(withTurn, HEALTH_CHECK, `latency-${region.regionLabel}-turn`);
+      expect(inputsOf(check)).toMatchObject({ type: "TCP", fqdn: region.turnHostname, port: 443, failureThreshold: 3, requestInterval: 30 });
+      const record = findResource(withTurn, RECORD, `latency-${region.regionLabel}-turn`);
+      expect(inputsOf(record)).toEqual({
+        zoneId: "Z0EXAMPLEZONE00000000",
+        name: `turn.${DOMAIN}`,
+        type: "A",
+        setIdentifier: region.regionLabel,
+        latencyRoutingPolicies: [{ region: region.awsRegion }],
+        aliases: [{ name: region.turnLoadBalancer.dnsName, zoneId: region.turnLoadBalancer.zoneId, evaluateTargetHealth: true }],
+        healthCheckId: idOf(check),
+      });
+      expect(record.dependencies).toEqual([check.urn]);
+    }
+    expect(withTurn.outputs.turnHostname).toBe(`turn.${DOMAIN}`);
+  });
+});
+
+describe("global stack with Cloudflare", () => {
+  let result: PlanResult;
+  beforeAll(async () => {
+    result = await runGlobal(cloudflare);
+  });
+
+  it("creates no Route53 resources", () => {
+    expect(result.resources.filter((r) => r.type.startsWith("aws:"))).toEqual([]);
+  });
+
+  it("monitors LiveKit with one HTTPS GET / expecting 200", () => {
+    const [monitor] = resourcesOfType(result, MONITOR);
+    expect(resourcesOfType(result, MONITOR)).toHaveLength(1);
+    expect(inputsOf(monitor)).toMatchObject({
+      accountId: CF_ACCOUNT,
+      type: "https",
+      method: "GET",
+      path: "/",
+      port: 443,
+      expectedCodes: "200",
+      interval: 60,
+      timeout: 5,
+      retries: 2,
+      consecutiveDown: 3, // dns.healthCheck.failureThreshold
+    });
+    // Host comes from each origin (it takes precedence over the monitor's), so one monitor fits all regions.
+    expect(inputsOf(monitor).header).toBeUndefined();
+  });
+
+  it("gives each region a pool at its coordinates, with its regional hostname as the only origin", () => {
+    const monitor = resourcesOfType(result, MONITOR)[0];
+    for (const region of [mumbai, singapore]) {
+      const pool = findResource(result, POOL, `latency-signalling-${region.regionLabel}`);
+      const facts = awsRegions[region.awsRegion];
+      expect(inputsOf(pool)).toMatchObject({
+        accountId: CF_ACCOUNT,
+        name: `livekit-example-com-${region.regionLabel}`,
+        latitude: facts.latitude,
+        longitude: facts.longitude,
+        monitor: idOf(monitor),
+        origins: [{
+          name: region.regionLabel,
+          address: region.signallingHostname,
+          enabled: true,
+          weight: 1,
+          header: { hosts: [region.signallingHostname] },
+        }],
+      });
+      expect(pool.dependencies).toEqual([monitor.urn]);
+    }
+  });
+
+  it("checks every pool from all Cloudflare regions for dynamic latency, which steers by the RTT measured from the user's region", () => {
+    for (const pool of resourcesOfType(result, POOL)) expect(inputsOf(pool).checkRegions).toEqual(["ALL_REGIONS"]);
+  });
+
+  it("checks each pool from its nearest Cloudflare region for proximity steering, which steers by coordinates", async () => {
+    const proximity = await runGlobal({ "livekit-platform:dns": { ...cloudflare["livekit-platform:dns"], cloudflareSteering: "proximity" } });
+    expect(inputsOf(findResource(proximity, POOL, "latency-signalling-mumbai")).checkRegions).toEqual(["SAS"]);
+    expect(inputsOf(findResource(proximity, POOL, "latency-signalling-singapore")).checkRegions).toEqual(["SEAS"]);
+    expect(inputsOf(resourcesOfType(proximity, LOAD_BALANCER)[0]).steeringPolicy).toBe("proximity");
+  });
+
+  it("puts a DNS-only load balancer on <domain> over every pool, steering by latency, falling back to the first region", () => {
+    const [lb] = resourcesOfType(result, LOAD_BALANCER);
+    const pools = ["mumbai", "singapore"].map((r) => findResource(result, POOL, `latency-signalling-${r}`));
+    expect(inputsOf(lb)).toMatchObject({
+      zoneId: CF_ZONE,
+      name: DOMAIN,
+      steeringPolicy: "dynamic_latency",
+      proxied: false,
+      defaultPools: pools.map(idOf),
+      fallbackPool: idOf(pools[0]),
+      sessionAffinity: "none",
+      ttl: 30,
+    });
+    expect(lb.dependencies.sort()).toEqual(pools.map((p) => p.urn).sort());
+  });
+
+  it("falls back to the configured region, when it is deployed", async () => {
+    const configured = await runGlobal({ "livekit-platform:dns": { ...cloudflare["livekit-platform:dns"], cloudflareFallbackRegion: "singapore" } });
+    expect(inputsOf(resourcesOfType(configured, LOAD_BALANCER)[0]).fallbackPool).toBe(idOf(findResource(configured, POOL, "latency-signalling-singapore")));
+
+    const notYet = await runGlobal(
+      { "livekit-platform:dns": { ...cloudflare["livekit-platform:dns"], cloudflareFallbackRegion: "singapore" } },
+      { mumbai },
+    );
+    expect(inputsOf(resourcesOfType(notYet, LOAD_BALANCER)[0]).fallbackPool).toBe(idOf(findResource(notYet, POOL, "latency-signalling-mumbai")));
+    expect(notYet.warnings).toContain("dns.cloudflareFallbackRegion singapore is not deployed yet; the fallback pool is mumbai's until it is");
+  });
+
+  it("keeps TURN DNS-only: a global TURN name gets its own unproxied load balancer over the regional TURN names, checked over TCP", async () => {
+    const withTurn = await runGlobal({ "livekit-platform:dns": { ...cloudflare["livekit-platform:dns"], turnHostname: `turn.${DOMAIN}` } });
+    const turnMonitor = findResource(withTurn, MONITOR, "latency-turn");
+    expect(inputsOf(turnMonitor)).toMatchObject({ type: "tcp", port: 443, method: "connection_established" });
+    for (const region of [mumbai, singapore]) {
+      const pool = findResource(withTurn, POOL, `latency-turn-${region.regionLabel}`);
+      expect(inputsOf(pool).origins).toEqual([{ name: region.regionLabel, address: region.turnHostname, enabled: true, weight: 1 }]);
+      expect(pool.dependencies).toEqual([turnMonitor.urn]);
+    }
+    const turnLb = findResource(withTurn, LOAD_BALANCER, "latency-turn");
+    expect(inputsOf(turnLb)).toMatchObject({ name: `turn.${DOMAIN}`, proxied: false, steeringPolicy: "dynamic_latency" });
+    // Nothing this stack publishes in Cloudflare is proxied.
+    const published = [...resourcesOfType(withTurn, LOAD_BALANCER), ...resourcesOfType(withTurn, DNS_RECORD)];
+    expect(published.map((r) => inputsOf(r).proxied)).toEqual([false, false]);
+  });
+});
+
+describe("regions that are not deployed yet", () => {
+  it("leaves out a region whose stack lacks the load balancer outputs, with a warning, and routes to the others", async () => {
+    const { signallingLoadBalancer: _alb, turnLoadBalancer: _nlb, ...withoutLoadBalancers } = singapore;
+    const result = await runGlobal({}, { mumbai, singapore: withoutLoadBalancers });
+    expect(resourcesOfType(result, RECORD).map((r) => inputsOf(r).setIdentifier)).toEqual(["mumbai"]);
+    expect(resourcesOfType(result, HEALTH_CHECK).map((r) => inputsOf(r).fqdn)).toEqual([mumbai.signallingHostname]);
+    expect(result.warnings).toEqual([
+      "region stack singapore is not deployed yet (no outputs signallingLoadBalancer, turnLoadBalancer); singapore is left out of " +
+        "the routing until `pulumi up --stack singapore` and then `pulumi up --stack global`",
+    ]);
+    expect(result.outputs).toMatchObject({ regionUrls: { mumbai: "wss://mumbai.livekit.example.com" }, notDeployed: ["singapore"] });
+  });
+
+  it("creates nothing but warns when no region is deployed", async () => {
+    for (const overrides of [{}, cloudflare]) {
+      const result = await runGlobal(overrides, {});
+      expect(result.resources.filter((r) => r.custom && !r.read)).toEqual([]);
+      expect(result.warnings).toContain(
+        "no region stack is deployed yet (mumbai, singapore); livekit.example.com routes nowhere and the global stack creates nothing",
+      );
+      expect(result.outputs).toMatchObject({ regionUrls: {}, notDeployed: ["mumbai", "singapore"] });
+    }
+  });
+
+  it("routes to what a region deployed, and says so, when its stack file has changed since", async () => {
+    const result = await runGlobal({}, { mumbai: { ...mumbai, awsRegion: "ap-south-2" }, singapore });
+    expect(inputsOf(findResource(result, RECORD, "latency-mumbai-signalling")).latencyRoutingPolicies).toEqual([{ region: "ap-south-2" }]);
+    expect(result.warnings).toEqual([
+      "region stack mumbai is deployed with awsRegion ap-south-2 (file: ap-south-1); routing follows the deployed stack until " +
+        "`pulumi up --stack mumbai` applies Pulumi.mumbai.yaml",
+    ]);
+  });
+
+  it("tells a missing output (not deployed yet) from one that breaks the contract (an error, never routed to)", () => {
+    expect(readRegionOutputs("x", {})).toEqual({ deployed: false, missing: [...REGION_OUTPUT_KEYS] });
+    expect(readRegionOutputs("x", mumbai)).toEqual({ deployed: true, outputs: mumbai });
+    expect(() => readRegionOutputs("mumbai", { ...mumbai, signallingLoadBalancer: { dnsName: "", zoneId: "Z1" } })).toThrow(
+      'region stack mumbai: output signallingLoadBalancer.dnsName does not follow the region output contract (stacks/region-outputs.ts): expected a non-empty string, got ""',
+    );
+    expect(() => readRegionOutputs("mumbai", { ...mumbai, turnLoadBalancer: "k8s-nlb.elb.amazonaws.com" })).toThrow(
+      'output turnLoadBalancer does not follow the region output contract (stacks/region-outputs.ts): expected { dnsName, zoneId }, got "k8s-nlb.elb.amazonaws.com"',
+    );
+  });
+});
+
+describe("region files that clash", () => {
+  // The checks themselves are in test/config.test.ts; this is how the global plan reports one.
+  it("stop the global plan with exit 2 and one line naming both files", async () => {
+    const root = copyOfProject();
+    let run: Awaited<ReturnType<typeof planInChildProcess>>;
+    try {
+      fs.writeFileSync(path.join(root, "Pulumi.bombay.yaml"), stringify({ config: regionFile("bombay", "ap-south-1", "10.21.0.0/16") }));
+      run = await planInChildProcess(root, "global", ["--out", path.join(root, ".plan", "global")]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true }); // unlinks the node_modules link, never its target
+    }
+    expect({ code: run.code, stderr: run.stderr }).toEqual({
+      code: 2,
+      stderr: 'error: Pulumi.mumbai.yaml aws:region: is also the region of Pulumi.bombay.yaml; one region stack per AWS region, got "ap-south-1"\n',
+    });
+  }, 60_000);
+});
+
+/** The program and its shipped stack files in a temp folder (node_modules linked), to plan a changed set of files. */
+function copyOfProject(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-project-"));
+  for (const entry of ["index.ts", "Pulumi.yaml", "tsconfig.json", "package.json", "stacks", "components", "lib", "tools"]) {
+    fs.cpSync(path.join(projectRoot, entry), path.join(dir, entry), { recursive: true });
+  }
+  for (const stack of listStackNames(projectRoot)) {
+    fs.copyFileSync(stackFilePath(projectRoot, stack), path.join(dir, path.basename(stackFilePath(projectRoot, stack))));
+  }
+  fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
+  const cache = path.join(projectRoot, ".plan", ".cache");
+  if (fs.existsSync(cache)) fs.cpSync(cache, path.join(dir, ".plan", ".cache"), { recursive: true });
+  return dir;
+}
+
+describe("npm run plan -- --stack global", () => {
+  // Adding a region is one new stack file: a copy of mumbai's with its region, label and CIDR changed.
+  // Done in a copy of the project, so the other tests (planning the real root) never see the extra file.
+  const stack = "frankfurt";
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "lk-global-plan-"));
+  const readPlan = (name: string) => JSON.parse(fs.readFileSync(path.join(out, name, "plan.json"), "utf8"));
+  // eu-central-1, unless a real region stack already uses it.
+  const taken = new Set(listStackNames(projectRoot).map((s) => stackYaml(s)["aws:region"]));
+  const awsRegion = ["eu-central-1", ...Object.keys(awsRegions)].find((r) => !taken.has(r))!;
+  let root: string;
+  beforeAll(async () => {
+    // Plan the shipped regions once: the global plans below, here and in the copy, then read them from the
+    // plan cache (same program, same stack files) instead of planning them again.
+    await Promise.all(["mumbai", "singapore"].map((s) => planCommand(s, "--out", path.join(out, s))));
+    root = copyOfProject();
+  }, 120_000);
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true })); // unlinks the node_modules link, never its target
+
+  it("plans a newly added region, and the global plan then routes to it too (Route53)", async () => {
+    fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), stringify({ config: regionFile(stack, awsRegion, "10.240.0.0/16") }));
+    // The region first: the global plan then finds its plan cached instead of planning it again.
+    const region = await planInChildProcess(root, stack, ["--out", path.join(out, stack)]);
+    expect({ code: region.code, stderr: region.stderr }).toEqual({ code: 0, stderr: "" });
+    const global = await planInChildProcess(root, "global", ["--out", path.join(out, "global")]);
+    expect({ code: global.code, stderr: global.stderr }).toEqual({ code: 0, stderr: "" });
+
+    const regionPlan = readPlan(stack);
+    const globalPlan = readPlan("global");
+    expect(regionPlan.outputs).toMatchObject({ awsRegion, regionLabel: stack, signallingHostname: `${stack}.${DOMAIN}` });
+    expect(globalPlan.resources.map((r: PlannedResource) => r.name)).toContain(`organization/livekit-platform/${stack}`);
+    // Planned, the new region exports the whole contract, so the global plan routes to it.
+    expect(readRegionOutputs(stack, regionPlan.outputs).deployed).toBe(true);
+    const record = globalPlan.resources.find((r: PlannedResource) => r.type === RECORD && r.inputs.setIdentifier === stack);
+    expect(record?.inputs).toMatchObject({ name: DOMAIN, latencyRoutingPolicies: [{ region: awsRegion }] });
+    expect(globalPlan.outputs.regionUrls[stack]).toBe(`wss://${stack}.${DOMAIN}`);
+  }, 120_000);
+
+  it("region stacks export every key of the region output contract", () => {
+    const regionPlan = readPlan(stack);
+    expect(REGION_OUTPUT_KEYS.filter((key) => regionPlan.outputs[key] === undefined)).toEqual([]);
+  });
+
+  it("plans the global stack with Cloudflare, exit 0", async () => {
+    const config = stackYaml("global");
+    config["livekit-platform:dns"] = { ...cloudflare["livekit-platform:dns"], turnHostname: `turn.${DOMAIN}` };
+    const stackFile = writeTempStackFile("global", config);
+    const run = await planCommand("global", "--stack-file", stackFile, "--out", path.join(out, "global-cloudflare"));
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+    const plan = readPlan("global-cloudflare");
+    expect(plan.outputs.dnsProvider).toBe("cloudflare");
+    expect(plan.resources.filter((r: PlannedResource) => r.type.startsWith("aws:"))).toEqual([]);
+    // A pool per region (and a second per region for the global TURN name), over every shipped region.
+    const pools = plan.resources.filter((r: PlannedResource) => r.type === POOL);
+    expect(Object.keys(plan.outputs.regionUrls).sort()).toEqual(["mumbai", "singapore"]);
+    expect(pools).toHaveLength(4);
+  }, 120_000);
+});

@@ -1,0 +1,90 @@
+/**
+ * Every Kubernetes object the region stacks create is valid for the API server that receives it: each
+ * object of the mumbai and singapore plans validates against its model, and carries no field the model
+ * does not declare (a misspelt field would otherwise be dropped or rejected only at `pulumi up`).
+ * Helm releases are not objects (their values are the charts' business) and are left out.
+ */
+import { inputsOf, PlanResult } from "../../tools/engine";
+import { KubernetesObject, StrictValidator, validatorFor } from "../support/kubernetes-schemas";
+import { runStack } from "../support/plan";
+
+const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
+
+function kubernetesObjects(plan: PlanResult): { name: string; object: KubernetesObject }[] {
+  return plan.resources
+    .filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.type !== HELM_RELEASE)
+    .map((r) => ({ name: `${r.type} ${r.name}`, object: inputsOf<KubernetesObject>(r) }));
+}
+
+describe.each(["mumbai", "singapore"])("Kubernetes objects of the %s plan", (stack) => {
+  let objects: { name: string; object: KubernetesObject }[];
+  let validator: StrictValidator;
+  beforeAll(async () => {
+    objects = kubernetesObjects(await runStack(stack));
+    validator = validatorFor(objects.map((o) => o.object));
+  });
+
+  it("include the Karpenter node classes and pools and the Redis secret", () => {
+    const kinds = new Set(objects.map((o) => `${o.object.apiVersion}/${o.object.kind}`));
+    for (const kind of ["karpenter.sh/v1/NodePool", "karpenter.k8s.aws/v1/EC2NodeClass", "v1/Secret"]) expect(kinds).toContain(kind);
+  });
+
+  it("all validate against their models, with no unknown field", () => {
+    const problems = objects.flatMap(({ name, object }) => validator.check(object).map((p) => `${name}: ${p}`));
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("the strict validator", () => {
+  const nodePool = {
+    apiVersion: "karpenter.sh/v1",
+    kind: "NodePool",
+    metadata: { name: "sfu" },
+    spec: {
+      template: {
+        spec: {
+          nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "public" },
+          requirements: [{ key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] }],
+          terminationGracePeriod: "5h15m",
+        },
+      },
+      disruption: { consolidationPolicy: "WhenEmpty", consolidateAfter: "10m" },
+      limits: { cpu: "160" },
+    },
+  };
+  const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "s", namespace: "livekit", labels: { a: "b" } }, stringData: { password: "x" } };
+  const podMonitor = {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PodMonitor",
+    metadata: { name: "livekit" },
+    spec: { selector: { matchLabels: { app: "livekit" } }, podMetricsEndpoints: [{ port: "metrics" }] },
+  };
+  const validator = validatorFor([nodePool, secret, podMonitor] as KubernetesObject[]);
+
+  it("accepts valid objects of core, Karpenter and Prometheus Operator kinds", () => {
+    expect([nodePool, secret, podMonitor].flatMap((o) => validator.check(o as KubernetesObject))).toEqual([]);
+  });
+
+  it("rejects a field the model does not declare, however deep", () => {
+    const misspelt = structuredClone(nodePool) as any;
+    misspelt.spec.template.spec.terminationGracePeriodSeconds = 18000;
+    misspelt.spec.template.spec.requirements[0].minValue = 2;
+    expect(validator.check(misspelt).sort()).toEqual([
+      "spec.template.spec.requirements[0].minValue: unknown field",
+      "spec.template.spec.terminationGracePeriodSeconds: unknown field",
+    ]);
+    expect(validator.check({ ...secret, strinData: { password: "x" } } as KubernetesObject)).toEqual(["strinData: unknown field"]);
+  });
+
+  it("rejects a value of the wrong type", () => {
+    const bad = structuredClone(podMonitor) as any;
+    bad.spec.podMetricsEndpoints = "metrics";
+    expect(validator.check(bad).join("\n")).toMatch(/^schema: /);
+  });
+
+  it("fails for a kind it has no model for, instead of skipping it", () => {
+    const unknown = { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } };
+    expect(validatorFor([unknown]).check(unknown)).toEqual(["example.com/v1/Widget: no validator for this apiVersion and kind"]);
+  });
+});
+

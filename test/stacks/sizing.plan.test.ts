@@ -1,0 +1,117 @@
+/**
+ * The capacity model drives the region stacks: the sizes in each shipped region's plan are the model's
+ * answer for the demand its stack file states, and a size set by hand is used and reported.
+ */
+import { parse } from "yaml";
+import * as fs from "fs";
+import { planCapacity } from "../../lib/capacity";
+import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
+import { stackFilePath } from "../../stacks/stack-files";
+import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../tools/engine";
+import { projectRoot, runStack, stackConfig } from "../support/plan";
+
+/** What the model answers for a stack file's stated demand, computed here from the file itself. */
+function modelFor(stack: string) {
+  const config = parse(fs.readFileSync(stackFilePath(projectRoot, stack), "utf8")).config;
+  const capacity = config["livekit-platform:capacity"] ?? {};
+  return planCapacity({
+    targetParticipants: capacity.targetParticipants,
+    mix: capacity.mix,
+    nodeType: config["livekit-platform:cluster"]?.sfuNodes?.instanceType ?? "c6i.2xlarge",
+    targetUtilisation: capacity.targetUtilisation ?? 0.6,
+    recordingShare: capacity.recordingShare ?? 0.05,
+    egressNodeType: capacity.egressNodeType ?? "c6i.4xlarge",
+  });
+}
+
+const hpaOf = (plan: PlanResult, name: string) =>
+  resourcesOfType(plan, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").map((r) => inputsOf(r)).find((h) => h.metadata.name === name)!.spec;
+const nodePool = (plan: PlanResult, name: string) =>
+  resourcesOfType(plan, "kubernetes:karpenter.sh/v1:NodePool").map((r) => inputsOf(r)).find((p) => p.metadata.name === name)!;
+
+describe.each(["mumbai", "singapore"])("the %s plan is sized by the capacity model", (stack) => {
+  let plan: PlanResult;
+  const model = modelFor(stack);
+  beforeAll(async () => {
+    plan = await runStack(stack);
+  });
+
+  it("states demand, not node counts, in its stack file", () => {
+    const config = parse(fs.readFileSync(stackFilePath(projectRoot, stack), "utf8")).config;
+    expect(config["livekit-platform:capacity"].targetParticipants).toBeGreaterThan(0);
+    expect(config["livekit-platform:cluster"]?.sfuNodes?.min).toBeUndefined();
+    expect(config["livekit-platform:cluster"]?.sfuNodes?.max).toBeUndefined();
+  });
+
+  it("sizes the SFU node group", () => {
+    const group = inputsOf(findResource(plan, "eks:index:ManagedNodeGroup", `${stack}-sfu`));
+    expect(group.scalingConfig).toEqual({
+      minSize: model.managedNodeGroup.minSize,
+      desiredSize: model.managedNodeGroup.desiredSize,
+      maxSize: model.managedNodeGroup.maxSize,
+    });
+  });
+
+  it("sets the Karpenter NodePool CPU limits", () => {
+    expect(nodePool(plan, "sfu").spec.limits.cpu).toBe(String(model.karpenter.sfuCpuLimit));
+    expect(nodePool(plan, "egress").spec.limits.cpu).toBe(String(model.karpenter.egressCpuLimit));
+  });
+
+  it("bounds the LiveKit and Egress autoscalers", () => {
+    expect(hpaOf(plan, "livekit-server")).toMatchObject({ minReplicas: model.hpa.minReplicas, maxReplicas: model.hpa.maxReplicas });
+    expect(hpaOf(plan, "livekit-server").metrics[0].resource.target.averageUtilization).toBe(model.hpa.targetCpuUtilizationPercent);
+    expect(hpaOf(plan, "livekit-egress")).toMatchObject({ minReplicas: model.egress.hpa.minReplicas, maxReplicas: model.egress.hpa.maxReplicas });
+  });
+
+  it("alerts at 80% of the rooms and participants the region is planned for", () => {
+    const rules = inputsOf(findResource(plan, "kubernetes:monitoring.coreos.com/v1:PrometheusRule", `${stack}-monitoring-alerts`)).spec.groups.flatMap((g: any) => g.rules);
+    const rooms = model.kinds.reduce((sum, k) => sum + k.rooms, 0);
+    expect(rules.find((r: any) => r.alert === "LiveKitParticipantsNearCapacity").expr).toContain(String(model.targetParticipants));
+    expect(rules.find((r: any) => r.alert === "LiveKitRoomsNearCapacity").expr).toContain(String(rooms));
+  });
+
+  it("reports no override", () => {
+    expect(plan.warnings.filter((w) => w.startsWith("capacity override"))).toEqual([]);
+  });
+});
+
+describe("sizes set by hand", () => {
+  it("win over the model, and the plan reports each one", async () => {
+    const plan = await runStack("mumbai", { "livekit-platform:cluster": { sfuNodes: { min: 3, max: 40 } } });
+    const group = inputsOf(findResource(plan, "eks:index:ManagedNodeGroup", "mumbai-sfu"));
+    expect(group.scalingConfig).toEqual({ minSize: 3, desiredSize: 3, maxSize: 40 });
+    expect(nodePool(plan, "sfu").spec.limits.cpu).toBe(String(40 * 8));
+    const model = modelFor("mumbai");
+    expect(plan.warnings).toEqual(expect.arrayContaining([
+      `capacity override: cluster.sfuNodes.min = 3 (the capacity model says ${model.managedNodeGroup.minSize})`,
+      `capacity override: cluster.sfuNodes.max = 40 (the capacity model says ${model.managedNodeGroup.maxSize})`,
+    ]));
+    expect((plan.outputs.sizing as { overrides: string[] }).overrides).toHaveLength(2);
+  });
+
+  it("must keep min at or below the model's max", () => {
+    const raw = stackConfig("mumbai", { "livekit-platform:cluster": { sfuNodes: { min: 500 } } });
+    expect(() => parseStackConfig(raw, "mumbai")).toThrow(/^livekit-platform:cluster.sfuNodes.min: must leave min \(500\) at or below max \(\d+\), got 500$/);
+  });
+});
+
+describe("a measured CPU efficiency", () => {
+  it("resizes the region: twice the work per vCPU needs about half the SFU nodes", () => {
+    const sized = (cpuEfficiency: number) =>
+      (parseStackConfig(stackConfig("mumbai", { "livekit-platform:capacity": { targetParticipants: 25000, mix: "mixed", cpuEfficiency } }), "mumbai") as RegionStackConfig).sizing;
+    const base = sized(1).plan.sfu.peakNodes;
+    const faster = sized(2).plan.sfu.peakNodes;
+    expect(faster).toBeLessThan(base * 0.6);
+    expect(faster).toBeGreaterThan(base * 0.4);
+  });
+});
+
+describe("a room too large for one node", () => {
+  it("is a config error naming the room, its size and the node's limit", () => {
+    const mix = { name: "town-hall", kinds: [{ kind: "livestream", share: 1, subscribers: 5000 }] };
+    const raw = stackConfig("mumbai", { "livekit-platform:capacity": { targetParticipants: 20000, mix } });
+    expect(() => parseStackConfig(raw, "mumbai") as RegionStackConfig).toThrow(
+      /^livekit-platform:capacity.mix: room kind "livestream" \(1 publisher \+ 5000 subscribers = 5001 participants\) is too large for one node: it needs [\d.]+ vCPU, but one c6i.2xlarge carries [\d.]+ vCPU .*, got "town-hall"$/,
+    );
+  });
+});
