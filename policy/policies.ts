@@ -10,6 +10,7 @@
  * the manifest for Kubernetes (`spec.template.spec.hostNetwork`). Type tokens are matched as strings, so
  * the pack never loads @pulumi/aws or @pulumi/kubernetes.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- resource properties are untyped JSON */
 import type {
   Policies,
   PolicyResource,

@@ -33,7 +33,7 @@ export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = 
         `${cfg.domain} routes nowhere and the global stack creates nothing`,
     );
   } else if (cfg.dns.provider === "route53") {
-    const { Route53LatencyRouting } = await import("../components/latency-dns/route53");
+    const { Route53LatencyRouting } = await import("../components/route53-latency-routing");
     new Route53LatencyRouting("latency", {
       zoneId: cfg.dns.zoneId,
       domain: cfg.domain,
@@ -42,7 +42,7 @@ export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = 
       healthCheck: cfg.dns.healthCheck,
     });
   } else {
-    const { CloudflareLatencyRouting } = await import("../components/latency-dns/cloudflare");
+    const { CloudflareLatencyRouting } = await import("../components/cloudflare-latency-routing");
     new CloudflareLatencyRouting("latency", {
       accountId: cfg.dns.cloudflareAccountId!, // required with provider cloudflare (config schema)
       zoneId: cfg.dns.zoneId,

@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 
-import type { LoadBalancerTarget, RoutedRegion } from "../components/latency-dns/routed-region";
+import type { LoadBalancerTarget, RoutedRegion } from "../components/shared/routed-region";
 
 export type { LoadBalancerTarget };
 

@@ -7,6 +7,7 @@
  * ../shared/design/plan-contract.md). That relies on SDK internals; the SDK version is pinned and
  * test/engine.test.ts fails loudly if an upgrade changes them.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the SDK's mock monitor internals are untyped */
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { mockCall, mockResource, MockCloudContext } from "./mock-cloud";
@@ -214,6 +215,7 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
     if (failure) throw failure.error;
     if (referenceFailure) throw referenceFailure.error;
     // Wait for every registration still in flight before reading the recording.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, by path or after mocks are set
     await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
   } finally {
     recording = undefined;

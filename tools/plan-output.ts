@@ -2,6 +2,7 @@
  * Writing a plan as ../shared/design/plan-contract.md specifies: plan.json, manifests/, helm/, and the
  * readable tree printed to the terminal.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- planned inputs are untyped JSON */
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";

@@ -63,6 +63,7 @@ export async function planStack(projectRoot: string, stack: string, stackFile?: 
   }
   const { config, secretKeys } = readStackFile(file, stack);
   const project = readProjectName(projectRoot);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, by path or after mocks are set
   const result = await runProgram(() => require(path.join(projectRoot, "index.ts")), {
     project,
     stack,

@@ -23,6 +23,7 @@
  * sets that file capability on turnserver and exec fails with EPERM when it is outside the bounding set
  * (coturn/coturn#994, #1126); readOnlyRootFilesystem is fine.
  */
+import { TURN_SECRET_KEY } from "../shared/turn";
 
 /** ConfigMap mount: holds {@link COTURN_CONF_FILE} and {@link COTURN_START_SCRIPT_FILE}. */
 export const COTURN_CONFIG_DIR = "/etc/coturn";
@@ -30,7 +31,8 @@ export const COTURN_CONF_FILE = "turnserver.conf";
 export const COTURN_START_SCRIPT_FILE = "start.sh";
 /** Secret mount: the Secret's key {@link COTURN_SECRET_KEY} holds the static-auth-secret (same value as LiveKit's `rtc.turn_servers[].secret`). */
 export const COTURN_SECRET_DIR = "/etc/coturn-secret";
-export const COTURN_SECRET_KEY = "static-auth-secret";
+/** Coturn reads the TURN shared secret from this key of its Secret. */
+export const COTURN_SECRET_KEY = TURN_SECRET_KEY;
 /**
  * Writable dir for the generated conf, pid file and coturn's default sqlite db (the image's
  * `--turndbdir`). Mount an emptyDir with `medium: Memory` here; the root filesystem can stay read-only.
@@ -63,7 +65,7 @@ export function renderCoturnStartScript(input: CoturnStartScriptInput = {}): str
   const runtimeDir = input.runtimeDir ?? COTURN_RUNTIME_DIR;
   const imds = input.imds ?? { host: "169.254.169.254", port: 80 };
   for (const [what, path] of [["confPath", confPath], ["secretPath", secretPath], ["runtimeDir", runtimeDir]]) {
-    if (!/^\/[A-Za-z0-9._\/-]*$/.test(path)) throw new Error(`coturn start script ${what} ${JSON.stringify(path)}: expected an absolute path of [A-Za-z0-9._/-]`);
+    if (!/^\/[A-Za-z0-9._/-]*$/.test(path)) throw new Error(`coturn start script ${what} ${JSON.stringify(path)}: expected an absolute path of [A-Za-z0-9._/-]`);
   }
   if (!/^[A-Za-z0-9.:-]+$/.test(imds.host) || !Number.isInteger(imds.port) || imds.port < 1 || imds.port > 65535) {
     throw new Error(`coturn start script imds ${imds.host}:${imds.port}: expected host:port`);

@@ -11,7 +11,7 @@
  * EGRESS_CONFIG_PATH and point EGRESS_CONFIG_FILE_ENV at it. Inputs are plain strings: the caller resolves
  * its Pulumi secrets, calls this inside `apply`, and wraps the result with `pulumi.secret`.
  */
-import { toYaml } from "../livekit/server-config";
+import { toYaml } from "../shared/yaml";
 
 /** Environment variable egress reads its config file path from (cmd/server/main.go `--config`). */
 export const EGRESS_CONFIG_FILE_ENV = "EGRESS_CONFIG_FILE";

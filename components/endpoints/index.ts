@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { TURN_TLS_PORT, TURN_UDP_PORT } from "../livekit/server-config";
+import { TURN_TLS_PORT, TURN_UDP_PORT } from "../shared/turn";
 
 /** TLS 1.3 with 1.2 fallback: AWS's recommended policy for ALB and NLB TLS listeners. */
 export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";

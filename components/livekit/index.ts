@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { COTURN_SECRET_KEY } from "../coturn/start";
+import { TURN_SECRET_KEY } from "../shared/turn";
 import {
   LIVEKIT_CONFIG_PATH,
   LIVEKIT_HTTP_PORT,
@@ -112,9 +112,9 @@ export class LiveKit extends pulumi.ComponentResource {
     const turnSecret = new k8s.core.v1.Secret(`${name}-turn-secret`, {
       metadata: { name: "livekit-turn-secret", namespace, labels },
       type: "Opaque",
-      stringData: { [COTURN_SECRET_KEY]: pulumi.secret(turnPassword.result) },
+      stringData: { [TURN_SECRET_KEY]: pulumi.secret(turnPassword.result) },
     }, k8sOpts);
-    this.turnSecret = { secret: turnSecret, key: COTURN_SECRET_KEY };
+    this.turnSecret = { secret: turnSecret, key: TURN_SECRET_KEY };
 
     // The config names the Redis endpoint, an Output: render it once it is known.
     const config = pulumi
@@ -209,7 +209,7 @@ export class LiveKit extends pulumi.ComponentResource {
                 secret: {
                   secretName: turnSecret.metadata.name,
                   defaultMode: 0o600,
-                  items: [{ key: COTURN_SECRET_KEY, path: LIVEKIT_MOUNTS.turnSecret.file }],
+                  items: [{ key: TURN_SECRET_KEY, path: LIVEKIT_MOUNTS.turnSecret.file }],
                 },
               },
             ],

@@ -14,17 +14,16 @@
  *   (same permission rule); livekit-server mints short-lived TURN credentials from it.
  * - Redis AUTH token: livekit-server reads it from the environment variable LIVEKIT_REDIS_PASSWORD_ENV.
  */
-import { stringify } from "yaml";
+import { toYaml } from "../shared/yaml";
+import { TURN_TLS_PORT, TURN_UDP_PORT } from "../shared/turn";
+
+export { TURN_TLS_PORT, TURN_UDP_PORT };
 
 /** HTTP/WebSocket signalling port (`port`); the ALB forwards 443 to it and probes `GET /` on it. */
 export const LIVEKIT_HTTP_PORT = 7880;
 /** Prometheus metrics port (`prometheus.port`); open on the node's host network, scrape it from the VPC only. */
 export const LIVEKIT_METRICS_PORT = 6789;
 
-/** Coturn's plain TURN/STUN listener advertised to clients as `turn:<host>:3478?transport=udp`. */
-export const TURN_UDP_PORT = 3478;
-/** TURN over TLS as clients reach it: the NLB's TLS listener, advertised as `turns:<host>:443?transport=tcp`. */
-export const TURN_TLS_PORT = 443;
 
 /**
  * Environment variable livekit-server reads the Redis password from (its `--redis-password` flag,
@@ -187,11 +186,6 @@ export function renderLiveKitKeyFile(keys: Readonly<Record<string, string>>): st
   const sorted: Record<string, string> = {};
   for (const name of names) sorted[name] = keys[name];
   return toYaml(sorted);
-}
-
-/** YAML with no line folding, so long values (hostnames, secrets) stay on one line. */
-export function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0 });
 }
 
 function checkPort(name: string, value: number): void {

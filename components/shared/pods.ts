@@ -1,7 +1,7 @@
 /**
  * Types and checks for pod specs that several components build.
  */
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 
 /** A key of a Kubernetes Secret: what `secretKeyRef` and Secret volumes point at. */
 export interface SecretKeyRef {

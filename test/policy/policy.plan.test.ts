@@ -45,6 +45,7 @@ const roleOf = (stack: string) => readStackFile(stackFilePath(projectRoot, stack
 async function planShippedStacks(): Promise<Map<string, PlanResult>> {
   const plans = new Map<string, PlanResult>();
   const run = (stack: string) =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, by path or after mocks are set
     runProgram(() => require(path.join(projectRoot, "index.ts")), {
       project: projectName,
       stack,
@@ -463,8 +464,11 @@ describe("the pack", () => {
         child.stderr.on("data", (d) => (err += d));
         child.on("exit", (code) => reject(new Error(`policy pack exited with ${code}: ${err}`)));
       });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, by path or after mocks are set
       const grpc = require("@grpc/grpc-js");
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, by path or after mocks are set
       const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, by path or after mocks are set
       const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
       const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
       const info = await new Promise<any>((resolve, reject) =>

@@ -47,6 +47,7 @@ export function modelFor(apiVersion: string, kind: string): ModelFiles | undefin
 type ModelClass = (new (data: unknown) => { validate(): void }) & { apiVersion: string; kind: string };
 
 /** Node's own loader, outside Jest's registry: it can load the ESM model files. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, by path or after mocks are set
 const nodeLoad = (require("module") as { _load(request: string, parent: unknown, isMain: boolean): any })._load;
 
 function loadModel(files: ModelFiles, kind: string): ModelClass {

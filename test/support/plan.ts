@@ -32,6 +32,7 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
 
 /** Runs the real program (index.ts) in this process for a shipped stack, optionally with overrides. */
 export function runStack(stack: string, overrides: Record<string, unknown> = {}): Promise<PlanResult> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, by path or after mocks are set
   return runProgram(() => require(path.join(projectRoot, "index.ts")), {
     project: projectName,
     stack,

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { LoadBalancerTarget, RoutedRegion } from "./routed-region";
+import type { LoadBalancerTarget, RoutedRegion } from "../shared/routed-region";
 
 /** LiveKit's signalling port behind the ALB, and the TURN/TLS port on the NLB. */
 const HTTPS_PORT = 443;

@@ -1,7 +1,7 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { awsRegions } from "../../lib/aws-regions";
-import type { RoutedRegion } from "./routed-region";
+import type { RoutedRegion } from "../shared/routed-region";
 
 /** LiveKit signalling behind the ALB, and TURN/TLS on the NLB. */
 const HTTPS_PORT = 443;

@@ -1,0 +1,90 @@
+/**
+ * Lint rules, including the layering the architecture promises (docs/ARCHITECTURE.md):
+ * - components never import stacks/ or tools/; lib/ imports nothing of components/, stacks/ or tools/;
+ * - a component imports another capability only through its index.ts, never its internals
+ *   (components/shared/ is for what several capabilities use);
+ * - pure files (lib/, and every file of a capability but its index.ts) import no @pulumi/* package at run time;
+ * - no import cycles.
+ */
+const fs = require("fs");
+const path = require("path");
+const js = require("@eslint/js");
+const tseslint = require("typescript-eslint");
+const importPlugin = require("eslint-plugin-import");
+
+const capabilities = fs
+  .readdirSync(path.join(__dirname, "components"), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && d.name !== "shared")
+  .map((d) => d.name);
+
+/** Files of components/shared that are Pulumi helpers (they create resources), not pure code. */
+const sharedPulumiHelpers = [
+  "components/shared/pod-identity-role.ts",
+  "components/shared/draining-autoscaling.ts",
+  "components/shared/node-role.ts",
+];
+
+module.exports = tseslint.config(
+  { ignores: ["node_modules/**", ".plan/**", ".build/**", "reports/**", ".stryker-tmp/**", "k6/**", "examples/**/node_modules/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.ts"],
+    plugins: { import: importPlugin },
+    settings: { "import/resolver": { node: { extensions: [".ts", ".js", ".json"] } } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "import/no-cycle": "error",
+      "import/no-restricted-paths": [
+        "error",
+        {
+          zones: [
+            { target: "./components", from: "./stacks", message: "components never import stacks/" },
+            { target: "./components", from: "./tools", message: "components never import tools/" },
+            { target: "./lib", from: ["./components", "./stacks", "./tools"], message: "lib/ holds cross-cutting pure code" },
+            ...capabilities.flatMap((own) =>
+              capabilities
+                .filter((other) => other !== own)
+                .map((other) => ({
+                  target: `./components/${own}`,
+                  from: `./components/${other}`,
+                  except: ["./index.ts"],
+                  message: `import ${other} through its index.ts, or move what both need to components/shared/`,
+                })),
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["lib/**/*.ts", "components/**/*.ts"],
+    ignores: ["components/*/index.ts", ...sharedPulumiHelpers],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@pulumi/*"],
+              allowTypeImports: true,
+              message: "pure files import no Pulumi package at run time: move resource code to the capability's index.ts",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["test/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-explicit-any": "off",
+      "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+  {
+    files: ["**/*.js"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+);
