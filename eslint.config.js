@@ -25,7 +25,17 @@ const sharedPulumiHelpers = [
 ];
 
 module.exports = tseslint.config(
-  { ignores: ["node_modules/**", ".plan/**", ".build/**", "reports/**", ".stryker-tmp/**", "k6/**", "examples/**/node_modules/**"] },
+  {
+    ignores: [
+      "node_modules/**",
+      ".plan/**",
+      ".build/**",
+      "reports/**",
+      ".stryker-tmp/**",
+      "k6/**",
+      "examples/**/node_modules/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -41,7 +51,11 @@ module.exports = tseslint.config(
           zones: [
             { target: "./components", from: "./stacks", message: "components never import stacks/" },
             { target: "./components", from: "./tools", message: "components never import tools/" },
-            { target: "./lib", from: ["./components", "./stacks", "./tools"], message: "lib/ holds cross-cutting pure code" },
+            {
+              target: "./lib",
+              from: ["./components", "./stacks", "./tools"],
+              message: "lib/ holds cross-cutting pure code",
+            },
             ...capabilities.flatMap((own) =>
               capabilities
                 .filter((other) => other !== own)
@@ -68,7 +82,8 @@ module.exports = tseslint.config(
             {
               group: ["@pulumi/*"],
               allowTypeImports: true,
-              message: "pure files import no Pulumi package at run time: move resource code to the capability's index.ts",
+              message:
+                "pure files import no Pulumi package at run time: move resource code to the capability's index.ts",
             },
           ],
         },
@@ -84,7 +99,10 @@ module.exports = tseslint.config(
   },
   {
     files: ["**/*.js"],
-    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly" } },
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly" },
+    },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
 );

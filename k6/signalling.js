@@ -21,16 +21,17 @@
 // STAY_MIN_S / STAY_MAX_S (seconds connected, max 55), PAUSE_MIN_S / PAUSE_MAX_S (seconds between leave
 // and rejoin), JOIN_TIMEOUT_S, PING_INTERVAL_S, JOIN_P95_MS / JOIN_P99_MS, MAX_JOIN_FAILED_RATE,
 // MAX_DROPPED_RATE.
-import { sleep } from 'k6';
-import { Counter, Rate, Trend } from 'k6/metrics';
-import { clearInterval, clearTimeout, setInterval, setTimeout } from 'k6/timers';
-import { WebSocket } from 'k6/websockets';
-import { mintJoinToken, signalUrl } from './lib/token.js';
+import { sleep } from "k6";
+import { Counter, Rate, Trend } from "k6/metrics";
+import { clearInterval, clearTimeout, setInterval, setTimeout } from "k6/timers";
+import { WebSocket } from "k6/websockets";
+import { mintJoinToken, signalUrl } from "./lib/token.js";
 
-const env = (name, fallback) => (__ENV[name] !== undefined && __ENV[name] !== '' ? __ENV[name] : fallback);
+const env = (name, fallback) => (__ENV[name] !== undefined && __ENV[name] !== "" ? __ENV[name] : fallback);
 const num = (name, fallback) => {
   const value = Number(env(name, fallback));
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name}: expected a non-negative number, got ${env(name, fallback)}`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`${name}: expected a non-negative number, got ${env(name, fallback)}`);
   return value;
 };
 
@@ -38,31 +39,31 @@ const num = (name, fallback) => {
 const MAX_STAY_S = 55;
 
 export const settings = {
-  url: env('LIVEKIT_URL', ''),
-  apiKey: env('LIVEKIT_API_KEY', ''),
-  apiSecret: env('LIVEKIT_API_SECRET', ''),
-  target: Math.max(1, Math.round(num('TARGET_CONNECTIONS', 100))),
-  rampUp: env('RAMP_UP', '5m'),
-  hold: env('HOLD', '10m'),
-  rampDown: env('RAMP_DOWN', '2m'),
-  perRoom: Math.max(1, Math.round(num('PARTICIPANTS_PER_ROOM', 10))),
-  roomPrefix: env('ROOM_PREFIX', 'k6-signalling'),
-  stayMin: Math.min(num('STAY_MIN_S', 15), MAX_STAY_S),
-  stayMax: Math.min(num('STAY_MAX_S', 50), MAX_STAY_S),
-  pauseMin: num('PAUSE_MIN_S', 1),
-  pauseMax: num('PAUSE_MAX_S', 5),
-  joinTimeout: num('JOIN_TIMEOUT_S', 10),
-  pingInterval: num('PING_INTERVAL_S', 5), // LiveKit's ping_interval (JoinResponse)
-  joinP95: num('JOIN_P95_MS', 1000),
-  joinP99: num('JOIN_P99_MS', 3000),
-  maxJoinFailed: num('MAX_JOIN_FAILED_RATE', 0.01),
-  maxDropped: num('MAX_DROPPED_RATE', 0.01),
+  url: env("LIVEKIT_URL", ""),
+  apiKey: env("LIVEKIT_API_KEY", ""),
+  apiSecret: env("LIVEKIT_API_SECRET", ""),
+  target: Math.max(1, Math.round(num("TARGET_CONNECTIONS", 100))),
+  rampUp: env("RAMP_UP", "5m"),
+  hold: env("HOLD", "10m"),
+  rampDown: env("RAMP_DOWN", "2m"),
+  perRoom: Math.max(1, Math.round(num("PARTICIPANTS_PER_ROOM", 10))),
+  roomPrefix: env("ROOM_PREFIX", "k6-signalling"),
+  stayMin: Math.min(num("STAY_MIN_S", 15), MAX_STAY_S),
+  stayMax: Math.min(num("STAY_MAX_S", 50), MAX_STAY_S),
+  pauseMin: num("PAUSE_MIN_S", 1),
+  pauseMax: num("PAUSE_MAX_S", 5),
+  joinTimeout: num("JOIN_TIMEOUT_S", 10),
+  pingInterval: num("PING_INTERVAL_S", 5), // LiveKit's ping_interval (JoinResponse)
+  joinP95: num("JOIN_P95_MS", 1000),
+  joinP99: num("JOIN_P99_MS", 3000),
+  maxJoinFailed: num("MAX_JOIN_FAILED_RATE", 0.01),
+  maxDropped: num("MAX_DROPPED_RATE", 0.01),
 };
 
 export const options = {
   scenarios: {
     signalling: {
-      executor: 'ramping-vus',
+      executor: "ramping-vus",
       startVUs: 0,
       stages: [
         { duration: settings.rampUp, target: settings.target },
@@ -82,31 +83,31 @@ export const options = {
 };
 
 /** Time from opening the WebSocket to LiveKit's JoinResponse. */
-export const joinLatency = new Trend('livekit_join_latency', true);
+export const joinLatency = new Trend("livekit_join_latency", true);
 /** 1 per join that got no JoinResponse (refused, error, timeout), 0 per join that did. */
-export const joinFailed = new Rate('livekit_join_failed');
+export const joinFailed = new Rate("livekit_join_failed");
 /** Of the joins that succeeded: 1 if the server closed the connection before the participant left. */
-export const dropped = new Rate('livekit_connection_dropped');
+export const dropped = new Rate("livekit_connection_dropped");
 /** Signalling round trip, from pingReq to its pongResp. */
-export const signalRtt = new Trend('livekit_signal_rtt', true);
-export const joins = new Counter('livekit_joins');
+export const signalRtt = new Trend("livekit_signal_rtt", true);
+export const joins = new Counter("livekit_joins");
 
 const PROTOBUF_JOIN_TAG = 0x0a; // SignalResponse.join = 1, length-delimited
 const PROTOBUF_LEAVE_TAG = 0x42; // SignalResponse.leave = 8, length-delimited
 
 /** What the server's first frame says: 'join', 'leave' (refused) or 'other'. */
 export function classifyFirstFrame(data) {
-  if (typeof data === 'string') {
+  if (typeof data === "string") {
     try {
       const msg = JSON.parse(data);
-      return msg.join ? 'join' : msg.leave ? 'leave' : 'other';
+      return msg.join ? "join" : msg.leave ? "leave" : "other";
     } catch (e) {
-      return 'other';
+      return "other";
     }
   }
   const bytes = new Uint8Array(data);
-  if (bytes.length === 0) return 'other';
-  return bytes[0] === PROTOBUF_JOIN_TAG ? 'join' : bytes[0] === PROTOBUF_LEAVE_TAG ? 'leave' : 'other';
+  if (bytes.length === 0) return "other";
+  return bytes[0] === PROTOBUF_JOIN_TAG ? "join" : bytes[0] === PROTOBUF_LEAVE_TAG ? "leave" : "other";
 }
 
 const between = (min, max) => min + Math.random() * Math.max(0, max - min);
@@ -116,8 +117,8 @@ const between = (min, max) => min + Math.random() * Math.max(0, max - min);
 const runId = Math.random().toString(36).slice(2, 8);
 
 export function setup() {
-  for (const key of ['url', 'apiKey', 'apiSecret']) {
-    if (!settings[key]) throw new Error('set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET (-e NAME=value)');
+  for (const key of ["url", "apiKey", "apiSecret"]) {
+    if (!settings[key]) throw new Error("set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET (-e NAME=value)");
   }
 }
 
@@ -137,16 +138,16 @@ export default function () {
 
   const openedAt = Date.now();
   const ws = new WebSocket(signalUrl(settings.url, token));
-  ws.binaryType = 'arraybuffer';
+  ws.binaryType = "arraybuffer";
 
-  let state = 'joining'; // joining -> joined -> leaving -> closed
+  let state = "joining"; // joining -> joined -> leaving -> closed
   let pingTimer;
   let leaveTimer;
   const pings = {}; // pingReq timestamp -> sent at
 
   const fail = (why) => {
-    if (state !== 'joining') return;
-    state = 'closed';
+    if (state !== "joining") return;
+    state = "closed";
     joinFailed.add(1, { reason: why });
     try {
       ws.close();
@@ -154,22 +155,22 @@ export default function () {
       // already closed
     }
   };
-  const joinTimer = setTimeout(() => fail('timeout'), settings.joinTimeout * 1000);
+  const joinTimer = setTimeout(() => fail("timeout"), settings.joinTimeout * 1000);
 
   const leave = () => {
-    if (state !== 'joined') return;
-    state = 'leaving';
+    if (state !== "joined") return;
+    state = "leaving";
     clearInterval(pingTimer);
-    ws.send(JSON.stringify({ leave: { reason: 'CLIENT_INITIATED', action: 'DISCONNECT' } }));
+    ws.send(JSON.stringify({ leave: { reason: "CLIENT_INITIATED", action: "DISCONNECT" } }));
     ws.close();
   };
 
   ws.onmessage = (event) => {
-    if (state === 'joining') {
+    if (state === "joining") {
       const kind = classifyFirstFrame(event.data);
-      if (kind !== 'join') return fail(kind === 'leave' ? 'refused' : 'unexpected-first-frame');
+      if (kind !== "join") return fail(kind === "leave" ? "refused" : "unexpected-first-frame");
       clearTimeout(joinTimer);
-      state = 'joined';
+      state = "joined";
       joinLatency.add(Date.now() - openedAt);
       joinFailed.add(0);
       joins.add(1);
@@ -184,7 +185,7 @@ export default function () {
       leaveTimer = setTimeout(leave, between(settings.stayMin, settings.stayMax) * 1000);
       return;
     }
-    if (typeof event.data !== 'string') return;
+    if (typeof event.data !== "string") return;
     let msg;
     try {
       msg = JSON.parse(event.data);
@@ -198,19 +199,19 @@ export default function () {
     }
   };
 
-  ws.onerror = () => fail('error');
+  ws.onerror = () => fail("error");
 
   ws.onclose = () => {
     clearTimeout(joinTimer);
     clearTimeout(leaveTimer);
     clearInterval(pingTimer);
-    if (state === 'joining') {
-      state = 'closed';
-      joinFailed.add(1, { reason: 'closed' });
+    if (state === "joining") {
+      state = "closed";
+      joinFailed.add(1, { reason: "closed" });
       return;
     }
-    if (state === 'joined') dropped.add(1);
-    else if (state === 'leaving') dropped.add(0);
-    state = 'closed';
+    if (state === "joined") dropped.add(1);
+    else if (state === "leaving") dropped.add(0);
+    state = "closed";
   };
 }

@@ -6,7 +6,7 @@
 
 /** Cloudflare load-balancer check regions (LoadBalancerPool.checkRegions). */
 export type CloudflareCheckRegion =
-  | "WNAM" | "ENAM" | "WEU" | "EEU" | "NSAM" | "SSAM" | "OC" | "ME" | "NAF" | "SAF" | "SAS" | "SEAS" | "NEAS";
+  "WNAM" | "ENAM" | "WEU" | "EEU" | "NSAM" | "SSAM" | "OC" | "ME" | "NAF" | "SAF" | "SAS" | "SEAS" | "NEAS";
 
 export interface AwsRegionFacts {
   /** City the region is in, for humans. */
@@ -61,6 +61,12 @@ export const awsRegionNames = Object.keys(awsRegions);
  * Most AWS regions, ap-south-1 (Mumbai) among them, are not in this list.
  */
 export const route53HealthCheckerRegions = [
-  "us-east-1", "us-west-1", "us-west-2", "eu-west-1",
-  "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1",
+  "us-east-1",
+  "us-west-1",
+  "us-west-2",
+  "eu-west-1",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-northeast-1",
+  "sa-east-1",
 ] as const;

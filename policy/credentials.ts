@@ -14,7 +14,8 @@ export interface CredentialFinding {
 }
 
 /** A name is a credential's when its LAST words say so: `redis_password`, `api_secret`, `auth_token`. */
-const CREDENTIAL_NAME = /(^|_)(password|passwd|passphrase|secret|token|credentials?|api_?key|access_key|private_key|secret_key)$/;
+const CREDENTIAL_NAME =
+  /(^|_)(password|passwd|passphrase|secret|token|credentials?|api_?key|access_key|private_key|secret_key)$/;
 
 const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
 /** Long-term (AKIA) and temporary (ASIA) AWS access key ids. */
@@ -44,7 +45,10 @@ export function isCredentialName(name: string): boolean {
  * that fetches it (`env('API_SECRET')`, `process.env.TOKEN` in a script shipped as a ConfigMap).
  */
 export function isLiteralValue(raw: string): boolean {
-  const v = raw.trim().replace(/^(["'])(.*)\1$/, "$2").trim();
+  const v = raw
+    .trim()
+    .replace(/^(["'])(.*)\1$/, "$2")
+    .trim();
   if (v === "" || v === "~" || /^(null|none|true|false)$/i.test(v)) return false;
   if (v.startsWith("$") || v.startsWith("{{") || v.startsWith("/")) return false;
   if (/^[A-Za-z_$][\w$.]*\s*\(.*\)$/.test(v) || /^(process\.env|__ENV|os\.environ)\b/.test(v)) return false;

@@ -48,7 +48,9 @@ export function parseCoturnPeerRange(text: string): IpRange | undefined {
 
 /** True when the union of `ranges` contains every address of `target`. */
 export function covers(ranges: readonly IpRange[], target: IpRange): boolean {
-  const sorted = ranges.filter((r) => r.family === target.family).sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  const sorted = ranges
+    .filter((r) => r.family === target.family)
+    .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
   let next = target.first; // first address not yet known to be covered
   for (const r of sorted) {
     if (r.last < next) continue;

@@ -65,10 +65,12 @@ function configOf<T extends object>(args: { getConfig<C extends object>(): C }, 
  */
 export const imdsv2Required: ResourceValidationPolicy = {
   name: "nodes-require-imdsv2",
-  description: "Every node (EKS managed node group, launch template, Karpenter EC2NodeClass) requires IMDSv2 session tokens.",
+  description:
+    "Every node (EKS managed node group, launch template, Karpenter EC2NodeClass) requires IMDSv2 session tokens.",
   enforcementLevel: "mandatory",
   severity: "high",
-  remediationSteps: "Set enableIMDSv2: true on eks.ManagedNodeGroup, metadataOptions.httpTokens: required on launch templates, " +
+  remediationSteps:
+    "Set enableIMDSv2: true on eks.ManagedNodeGroup, metadataOptions.httpTokens: required on launch templates, " +
     "and spec.metadataOptions.httpTokens: required on EC2NodeClasses.",
   validateResource: (args, report) => {
     const p: Props = args.props;
@@ -81,13 +83,17 @@ export const imdsv2Required: ResourceValidationPolicy = {
         return;
       case TYPES.launchTemplate:
         if (p.metadataOptions?.httpTokens !== "required") {
-          report(`launch template metadataOptions.httpTokens is ${JSON.stringify(p.metadataOptions?.httpTokens)}, expected "required".`);
+          report(
+            `launch template metadataOptions.httpTokens is ${JSON.stringify(p.metadataOptions?.httpTokens)}, expected "required".`,
+          );
         }
         return;
       case TYPES.ec2NodeClass:
         if (p.spec?.metadataOptions?.httpTokens !== "required") {
-          report(`EC2NodeClass ${p.metadata?.name ?? args.name} spec.metadataOptions.httpTokens is ` +
-            `${JSON.stringify(p.spec?.metadataOptions?.httpTokens)}, expected "required" (set it explicitly).`);
+          report(
+            `EC2NodeClass ${p.metadata?.name ?? args.name} spec.metadataOptions.httpTokens is ` +
+              `${JSON.stringify(p.spec?.metadataOptions?.httpTokens)}, expected "required" (set it explicitly).`,
+          );
         }
         return;
     }
@@ -127,31 +133,43 @@ function normalizeProtocol(protocol: unknown): string {
 /** `0.0.0.0/0` or `::/0` (however spelled): every address of the family. */
 function isWorld(cidr: unknown): boolean {
   const range = typeof cidr === "string" ? parseCidr(cidr) : undefined;
-  return range !== undefined && range.first === 0n && range.last === (range.family === 4 ? (1n << 32n) - 1n : (1n << 128n) - 1n);
+  return (
+    range !== undefined &&
+    range.first === 0n &&
+    range.last === (range.family === 4 ? (1n << 32n) - 1n : (1n << 128n) - 1n)
+  );
 }
 
 /** Why a rule open to the world is not allowed, or undefined if one allowance contains it. */
-export function publicIngressProblem(rule: { protocol: unknown; fromPort: unknown; toPort: unknown }, allowed: readonly PublicIngressAllowance[]): string | undefined {
+export function publicIngressProblem(
+  rule: { protocol: unknown; fromPort: unknown; toPort: unknown },
+  allowed: readonly PublicIngressAllowance[],
+): string | undefined {
   const protocol = normalizeProtocol(rule.protocol);
   if (protocol === "all") return "opens every protocol and port";
   const from = Number(rule.fromPort);
   const to = Number(rule.toPort);
   const fits = allowed.some((a) => a.protocol === protocol && from >= a.fromPort && to <= a.toPort && from <= to);
-  return fits ? undefined : `opens ${protocol.toUpperCase()} ${from === to ? from : `${from}-${to}`}, which is not a WebRTC or TURN port`;
+  return fits
+    ? undefined
+    : `opens ${protocol.toUpperCase()} ${from === to ? from : `${from}-${to}`}, which is not a WebRTC or TURN port`;
 }
 
 export const publicIngressOnlyForWebRtc: ResourceValidationPolicy = {
   name: "public-ingress-only-for-webrtc",
-  description: "Security groups admit 0.0.0.0/0 and ::/0 only on the WebRTC and TURN ports (ICE/UDP and TCP, TURN listener, TURN relays).",
+  description:
+    "Security groups admit 0.0.0.0/0 and ::/0 only on the WebRTC and TURN ports (ICE/UDP and TCP, TURN listener, TURN relays).",
   enforcementLevel: "mandatory",
   severity: "critical",
-  remediationSteps: "Restrict the rule's source to a VPC CIDR or a security group, or, if the port really must be public, " +
+  remediationSteps:
+    "Restrict the rule's source to a VPC CIDR or a security group, or, if the port really must be public, " +
     "add it to this policy's allowedPublicIngress config.",
   configSchema: {
     properties: {
       allowedPublicIngress: {
         type: "array",
-        description: "Protocol and port ranges that may be open to the internet. Keep in step with rtc.udpPortRange, rtc.tcpPort and turn.relayPortRange.",
+        description:
+          "Protocol and port ranges that may be open to the internet. Keep in step with rtc.udpPortRange, rtc.tcpPort and turn.relayPortRange.",
         items: {
           type: "object",
           properties: {
@@ -168,9 +186,15 @@ export const publicIngressOnlyForWebRtc: ResourceValidationPolicy = {
     },
   },
   validateResource: (args, report) => {
-    const { allowedPublicIngress } = configOf<PublicIngressConfig>(args, { allowedPublicIngress: [...DEFAULT_PUBLIC_INGRESS] });
+    const { allowedPublicIngress } = configOf<PublicIngressConfig>(args, {
+      allowedPublicIngress: [...DEFAULT_PUBLIC_INGRESS],
+    });
     const p: Props = args.props;
-    const check = (rule: { protocol: unknown; fromPort: unknown; toPort: unknown }, sources: unknown[], where: string) => {
+    const check = (
+      rule: { protocol: unknown; fromPort: unknown; toPort: unknown },
+      sources: unknown[],
+      where: string,
+    ) => {
       const open = sources.filter(isWorld);
       if (open.length === 0) return;
       const problem = publicIngressProblem(rule, allowedPublicIngress);
@@ -178,15 +202,24 @@ export const publicIngressOnlyForWebRtc: ResourceValidationPolicy = {
     };
     switch (args.type) {
       case TYPES.securityGroupIngressRule:
-        check({ protocol: p.ipProtocol, fromPort: p.fromPort, toPort: p.toPort }, [p.cidrIpv4, p.cidrIpv6], "ingress rule");
+        check(
+          { protocol: p.ipProtocol, fromPort: p.fromPort, toPort: p.toPort },
+          [p.cidrIpv4, p.cidrIpv6],
+          "ingress rule",
+        );
         return;
       case TYPES.securityGroupRule:
         if (p.type !== "ingress") return;
-        check({ protocol: p.protocol, fromPort: p.fromPort, toPort: p.toPort }, [...asArray(p.cidrBlocks), ...asArray(p.ipv6CidrBlocks)], "ingress rule");
+        check(
+          { protocol: p.protocol, fromPort: p.fromPort, toPort: p.toPort },
+          [...asArray(p.cidrBlocks), ...asArray(p.ipv6CidrBlocks)],
+          "ingress rule",
+        );
         return;
       case TYPES.securityGroup:
         asArray(p.ingress).forEach((rule, i) =>
-          check(rule, [...asArray(rule?.cidrBlocks), ...asArray(rule?.ipv6CidrBlocks)], `inline ingress[${i}]`));
+          check(rule, [...asArray(rule?.cidrBlocks), ...asArray(rule?.ipv6CidrBlocks)], `inline ingress[${i}]`),
+        );
         return;
     }
   },
@@ -196,7 +229,12 @@ export const publicIngressOnlyForWebRtc: ResourceValidationPolicy = {
 // S3: private and encrypted (a stack policy: the settings live in resources of their own)
 // ---------------------------------------------------------------------------------------------------
 
-const PUBLIC_ACCESS_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
+const PUBLIC_ACCESS_FLAGS = [
+  "blockPublicAcls",
+  "blockPublicPolicy",
+  "ignorePublicAcls",
+  "restrictPublicBuckets",
+] as const;
 
 /** Reads `read()` unless a value is unknown (preview): then undefined. */
 function known<T>(read: () => T): T | undefined {
@@ -226,15 +264,20 @@ export function appliesToBucket(r: PolicyResource, bucket: PolicyResource): bool
 const allTrue = (p: Props) => PUBLIC_ACCESS_FLAGS.every((f) => p[f] === true);
 
 const hasEncryptionRule = (rules: unknown) =>
-  asArray(rules).some((rule) => typeof rule?.applyServerSideEncryptionByDefault?.sseAlgorithm === "string" &&
-    rule.applyServerSideEncryptionByDefault.sseAlgorithm !== "");
+  asArray(rules).some(
+    (rule) =>
+      typeof rule?.applyServerSideEncryptionByDefault?.sseAlgorithm === "string" &&
+      rule.applyServerSideEncryptionByDefault.sseAlgorithm !== "",
+  );
 
 export const s3BucketsPrivateAndEncrypted: StackValidationPolicy = {
   name: "s3-buckets-private-and-encrypted",
-  description: "Every S3 bucket has a public access block with all four settings true and a default server-side encryption configuration.",
+  description:
+    "Every S3 bucket has a public access block with all four settings true and a default server-side encryption configuration.",
   enforcementLevel: "mandatory",
   severity: "high",
-  remediationSteps: "Add an aws.s3.BucketPublicAccessBlock (blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets: true) " +
+  remediationSteps:
+    "Add an aws.s3.BucketPublicAccessBlock (blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets: true) " +
     "and an aws.s3.BucketServerSideEncryptionConfiguration with applyServerSideEncryptionByDefault for the bucket.",
   validateStack: (args, report) => {
     const of = (types: readonly string[]) => args.resources.filter((r) => types.includes(r.type));
@@ -243,13 +286,19 @@ export const s3BucketsPrivateAndEncrypted: StackValidationPolicy = {
       const label = `S3 bucket ${bucket.name}`;
       const blocks = of([TYPES.bucketPublicAccessBlock]).filter((r) => appliesToBucket(r, bucket));
       if (!accountBlocked && !blocks.some((r) => allTrue(r.props))) {
-        report(blocks.length === 0
-          ? `${label} has no BucketPublicAccessBlock.`
-          : `${label}'s BucketPublicAccessBlock does not set all of ${PUBLIC_ACCESS_FLAGS.join(", ")} to true.`, bucket.urn);
+        report(
+          blocks.length === 0
+            ? `${label} has no BucketPublicAccessBlock.`
+            : `${label}'s BucketPublicAccessBlock does not set all of ${PUBLIC_ACCESS_FLAGS.join(", ")} to true.`,
+          bucket.urn,
+        );
       }
       const inline = hasEncryptionRule([known(() => bucket.props.serverSideEncryptionConfiguration?.rule)]);
-      const encrypted = inline || of(TYPES.bucketEncryption).some((r) => appliesToBucket(r, bucket) && hasEncryptionRule(r.props.rules));
-      if (!encrypted) report(`${label} has no server-side encryption configuration with a default algorithm.`, bucket.urn);
+      const encrypted =
+        inline ||
+        of(TYPES.bucketEncryption).some((r) => appliesToBucket(r, bucket) && hasEncryptionRule(r.props.rules));
+      if (!encrypted)
+        report(`${label} has no server-side encryption configuration with a default algorithm.`, bucket.urn);
     }
   },
 };
@@ -263,15 +312,20 @@ export const elasticacheEncryptedWithAuth: ResourceValidationPolicy = {
   description: "ElastiCache replication groups encrypt in transit and at rest and require an AUTH token.",
   enforcementLevel: "mandatory",
   severity: "high",
-  remediationSteps: "Set transitEncryptionEnabled: true, atRestEncryptionEnabled: true and authToken (from a secret) on the replication group.",
+  remediationSteps:
+    "Set transitEncryptionEnabled: true, atRestEncryptionEnabled: true and authToken (from a secret) on the replication group.",
   validateResource: (args, report) => {
     if (args.type !== TYPES.replicationGroup) return;
     const p: Props = args.props;
     const on = (v: unknown) => v === true || v === "true";
-    if (!on(p.transitEncryptionEnabled)) report("replication group does not set transitEncryptionEnabled: true (LiveKit's room state would cross the VPC in clear).");
+    if (!on(p.transitEncryptionEnabled))
+      report(
+        "replication group does not set transitEncryptionEnabled: true (LiveKit's room state would cross the VPC in clear).",
+      );
     if (!on(p.atRestEncryptionEnabled)) report("replication group does not set atRestEncryptionEnabled: true.");
     const token = p.authToken ?? p.authTokenWo;
-    if (typeof token !== "string" || token === "") report("replication group has no authToken: anything that reaches the port can read and write room state.");
+    if (typeof token !== "string" || token === "")
+      report("replication group has no authToken: anything that reaches the port can read and write room state.");
   },
 };
 
@@ -281,10 +335,12 @@ export const elasticacheEncryptedWithAuth: ResourceValidationPolicy = {
 
 export const configMapsHoldNoCredentials: ResourceValidationPolicy = {
   name: "configmaps-hold-no-credentials",
-  description: "No ConfigMap carries a credential (passwords, secrets, tokens, API key pairs, private keys, AWS access keys).",
+  description:
+    "No ConfigMap carries a credential (passwords, secrets, tokens, API key pairs, private keys, AWS access keys).",
   enforcementLevel: "mandatory",
   severity: "critical",
-  remediationSteps: "Move the value to a Kubernetes Secret and mount it as a file (e.g. LiveKit's key_file, secret_file) or an env var from secretKeyRef.",
+  remediationSteps:
+    "Move the value to a Kubernetes Secret and mount it as a file (e.g. LiveKit's key_file, secret_file) or an env var from secretKeyRef.",
   validateResource: (args, report) => {
     if (args.type !== TYPES.configMap) return;
     const p: Props = args.props;
@@ -313,7 +369,8 @@ export const configMapsHoldNoCredentials: ResourceValidationPolicy = {
 
 export const containerImagesPinned: ResourceValidationPolicy = {
   name: "container-images-pinned",
-  description: "Every container image (containers, initContainers, ephemeralContainers) names a version: a tag other than latest, or a digest.",
+  description:
+    "Every container image (containers, initContainers, ephemeralContainers) names a version: a tag other than latest, or a digest.",
   enforcementLevel: "mandatory",
   severity: "medium",
   remediationSteps: "Pin the image in lib/versions.ts to a release tag (or a digest).",
@@ -325,7 +382,10 @@ export const containerImagesPinned: ResourceValidationPolicy = {
     const name = known(() => args.props.metadata?.name) ?? args.name;
     for (const { list, container } of allContainers(spec)) {
       const problem = imagePinProblem(container.image);
-      if (problem) report(`${kind} ${name} ${list} ${container.name ?? "?"}: image ${JSON.stringify(container.image ?? null)} ${problem}.`);
+      if (problem)
+        report(
+          `${kind} ${name} ${list} ${container.name ?? "?"}: image ${JSON.stringify(container.image ?? null)} ${problem}.`,
+        );
     }
   },
 };
@@ -344,38 +404,58 @@ export interface LiveKitPodConfig {
 /** A Deployment named or labelled livekit-server, or running its image. */
 export function isLiveKitServerDeployment(p: Props): boolean {
   const labels = [p.metadata?.labels, p.spec?.template?.metadata?.labels].filter(isRecord);
-  const named = p.metadata?.name === LIVEKIT_SERVER_NAME ||
+  const named =
+    p.metadata?.name === LIVEKIT_SERVER_NAME ||
     labels.some((l) => l["app.kubernetes.io/name"] === LIVEKIT_SERVER_NAME || l.app === LIVEKIT_SERVER_NAME);
   const spec = podSpecOf(TYPES.deployment, p);
-  const runsImage = !!spec && allContainers(spec).some(({ container }) => imageRepository(container.image).endsWith(LIVEKIT_SERVER_IMAGE));
+  const runsImage =
+    !!spec &&
+    allContainers(spec).some(({ container }) => imageRepository(container.image).endsWith(LIVEKIT_SERVER_IMAGE));
   return named || runsImage;
 }
 
 export const livekitSfuPodShape: ResourceValidationPolicy = {
   name: "livekit-sfu-pod-shape",
-  description: "LiveKit SFU pods run on the host network, have no CPU limit, and may drain their rooms for at least 5 hours.",
+  description:
+    "LiveKit SFU pods run on the host network, have no CPU limit, and may drain their rooms for at least 5 hours.",
   enforcementLevel: "mandatory",
   severity: "high",
-  remediationSteps: "In the livekit-server Deployment: hostNetwork: true (ICE ports on the node's public IP), no resources.limits.cpu " +
+  remediationSteps:
+    "In the livekit-server Deployment: hostNetwork: true (ICE ports on the node's public IP), no resources.limits.cpu " +
     "(CFS throttling drops packets), terminationGracePeriodSeconds >= 18000 (rooms drain on SIGTERM).",
   configSchema: {
     properties: {
-      minTerminationGracePeriodSeconds: { type: "integer", minimum: 0, default: 18000, description: "Shortest drain a LiveKit pod may get." },
+      minTerminationGracePeriodSeconds: {
+        type: "integer",
+        minimum: 0,
+        default: 18000,
+        description: "Shortest drain a LiveKit pod may get.",
+      },
     },
   },
   validateResource: (args, report) => {
     if (args.type !== TYPES.deployment || !isLiveKitServerDeployment(args.props)) return;
-    const { minTerminationGracePeriodSeconds: minGrace } = configOf<LiveKitPodConfig>(args, { minTerminationGracePeriodSeconds: 18000 });
+    const { minTerminationGracePeriodSeconds: minGrace } = configOf<LiveKitPodConfig>(args, {
+      minTerminationGracePeriodSeconds: 18000,
+    });
     const spec = podSpecOf(args.type, args.props) ?? {};
     const name = args.props.metadata?.name ?? args.name;
-    if (spec.hostNetwork !== true) report(`Deployment ${name}: hostNetwork is not true; ICE candidates would carry the pod IP, not the node's public IP.`);
+    if (spec.hostNetwork !== true)
+      report(
+        `Deployment ${name}: hostNetwork is not true; ICE candidates would carry the pod IP, not the node's public IP.`,
+      );
     for (const container of spec.containers ?? []) {
       const cpu = container.resources?.limits?.cpu;
-      if (cpu !== undefined) report(`Deployment ${name} container ${container.name ?? "?"}: CPU limit ${JSON.stringify(cpu)}; a media server must not be throttled.`);
+      if (cpu !== undefined)
+        report(
+          `Deployment ${name} container ${container.name ?? "?"}: CPU limit ${JSON.stringify(cpu)}; a media server must not be throttled.`,
+        );
     }
     const grace = spec.terminationGracePeriodSeconds;
     if (typeof grace !== "number" || grace < minGrace) {
-      report(`Deployment ${name}: terminationGracePeriodSeconds is ${JSON.stringify(grace ?? null)} (default 30), below ${minGrace}; rooms would be cut on every rollout.`);
+      report(
+        `Deployment ${name}: terminationGracePeriodSeconds is ${JSON.stringify(grace ?? null)} (default 30), below ${minGrace}; rooms would be cut on every rollout.`,
+      );
     }
   },
 };
@@ -413,7 +493,10 @@ export function coturnPeerProblems(conf: string, required: readonly string[]): s
     const m = /^(?:--)?(denied-peer-ip|allowed-peer-ip)\s*=\s*(\S+)$/.exec(line);
     if (m) {
       const range = parseCoturnPeerRange(m[2]);
-      if (!range) problems.push(`${m[1]}=${m[2]} is not an address or address range (Coturn takes no CIDR; 4.11+ refuses to start)`);
+      if (!range)
+        problems.push(
+          `${m[1]}=${m[2]} is not an address or address range (Coturn takes no CIDR; 4.11+ refuses to start)`,
+        );
       else if (m[1] === "denied-peer-ip") denied.push(range);
       else allowed.push({ text: m[2], range });
     } else if (/^(?:--)?allow-loopback-peers\b/.test(line)) {
@@ -427,17 +510,20 @@ export function coturnPeerProblems(conf: string, required: readonly string[]): s
       continue;
     }
     if (!covers(denied, target)) problems.push(`denied-peer-ip does not cover ${cidr}`);
-    for (const a of allowed) if (overlaps(a.range, target)) problems.push(`allowed-peer-ip=${a.text} re-opens part of ${cidr}`);
+    for (const a of allowed)
+      if (overlaps(a.range, target)) problems.push(`allowed-peer-ip=${a.text} re-opens part of ${cidr}`);
   }
   return problems;
 }
 
 export const coturnDeniesPrivatePeers: ResourceValidationPolicy = {
   name: "coturn-denies-private-peers",
-  description: "Coturn's turnserver.conf denies relays to private, loopback and link-local ranges, and no allowed-peer-ip re-opens them.",
+  description:
+    "Coturn's turnserver.conf denies relays to private, loopback and link-local ranges, and no allowed-peer-ip re-opens them.",
   enforcementLevel: "mandatory",
   severity: "critical",
-  remediationSteps: "Render denied-peer-ip ranges covering every required CIDR (components/coturn/turnserver-conf.ts DENIED_PEER_CIDRS) and drop allowed-peer-ip lines inside them.",
+  remediationSteps:
+    "Render denied-peer-ip ranges covering every required CIDR (components/coturn/turnserver-conf.ts DENIED_PEER_CIDRS) and drop allowed-peer-ip lines inside them.",
   configSchema: {
     properties: {
       requiredDeniedPeerCidrs: {
@@ -454,7 +540,9 @@ export const coturnDeniesPrivatePeers: ResourceValidationPolicy = {
     if (!isRecord(data) || !(COTURN_CONF_KEY in data)) return;
     const conf = known(() => data[COTURN_CONF_KEY]);
     if (typeof conf !== "string") return;
-    const { requiredDeniedPeerCidrs } = configOf<CoturnPeerConfig>(args, { requiredDeniedPeerCidrs: [...REQUIRED_DENIED_PEER_CIDRS] });
+    const { requiredDeniedPeerCidrs } = configOf<CoturnPeerConfig>(args, {
+      requiredDeniedPeerCidrs: [...REQUIRED_DENIED_PEER_CIDRS],
+    });
     const name = args.props.metadata?.name ?? args.name;
     for (const problem of coturnPeerProblems(conf, requiredDeniedPeerCidrs)) {
       report(`ConfigMap ${name} ${COTURN_CONF_KEY}: ${problem}.`);

@@ -19,7 +19,11 @@ export const PROJECT = "livekit-platform";
 
 /** A stack configuration value that the program cannot run with. */
 export class ConfigError extends pulumi.RunError {
-  constructor(readonly key: string, readonly problem: string, readonly value: unknown) {
+  constructor(
+    readonly key: string,
+    readonly problem: string,
+    readonly value: unknown,
+  ) {
     super(`${key}: ${problem}, got ${describeValue(value)}`);
     this.name = "ConfigError";
   }
@@ -86,7 +90,12 @@ const nodeGroup = (defaults: { instanceType: string; min: number; max: number })
     .prefault({})
     .superRefine((group, ctx) => {
       if (group.min > group.max) {
-        ctx.addIssue({ code: "custom", path: ["min"], input: group.min, message: `must not exceed max (${group.max})` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["min"],
+          input: group.min,
+          message: `must not exceed max (${group.max})`,
+        });
       }
     });
 
@@ -146,9 +155,7 @@ const regionSchema = z
         /** One NAT gateway per AZ survives an AZ outage; one in total is cheaper. */
         natGateways: z.enum(["perAz", "single"], { error: 'must be "perAz" or "single"' }).default("perAz"),
         /** Use an existing VPC instead of creating one. */
-        existingVpc: z
-          .strictObject({ vpcId, publicSubnetIds: subnetIds, privateSubnetIds: subnetIds })
-          .optional(),
+        existingVpc: z.strictObject({ vpcId, publicSubnetIds: subnetIds, privateSubnetIds: subnetIds }).optional(),
       })
       .prefault({}),
     cluster: z
@@ -174,7 +181,12 @@ const regionSchema = z
           .prefault({})
           .superRefine((group, ctx) => {
             if (group.min !== undefined && group.max !== undefined && group.min > group.max) {
-              ctx.addIssue({ code: "custom", path: ["min"], input: group.min, message: `must not exceed max (${group.max})` });
+              ctx.addIssue({
+                code: "custom",
+                path: ["min"],
+                input: group.min,
+                message: `must not exceed max (${group.max})`,
+              });
             }
           }),
       })
@@ -186,23 +198,30 @@ const regionSchema = z
     capacity: z
       .strictObject({
         /** Concurrent participants at peak in this region. */
-        targetParticipants: integer(1, 1_000_000, "a positive integer (concurrent participants at peak)").default(25_000),
+        targetParticipants: integer(1, 1_000_000, "a positive integer (concurrent participants at peak)").default(
+          25_000,
+        ),
         /** A preset (meetings, webinar, livestream, audio, voice-calls, mixed) or a custom mix (see lib/capacity/room-mix.ts). */
         mix: z
-          .union([z.string(), z.record(z.string(), z.unknown())], { error: "must be a room mix preset name or a custom mix object" })
+          .union([z.string(), z.record(z.string(), z.unknown())], {
+            error: "must be a room mix preset name or a custom mix object",
+          })
           .default("mixed"),
         /** Share of a node's CPU and bandwidth used at peak; the rest is headroom for spikes. */
-        targetUtilisation: z.number({ error: "must be a fraction above 0 and at most 1, such as 0.6" })
+        targetUtilisation: z
+          .number({ error: "must be a fraction above 0 and at most 1, such as 0.6" })
           .gt(0, { error: "must be a fraction above 0 and at most 1, such as 0.6" })
           .max(1, { error: "must be a fraction above 0 and at most 1, such as 0.6" })
           .default(0.6),
         /** Share of rooms recorded (room composite egress). */
-        recordingShare: z.number({ error: "must be a fraction from 0 to 1" })
+        recordingShare: z
+          .number({ error: "must be a fraction from 0 to 1" })
           .min(0, { error: "must be a fraction from 0 to 1" })
           .max(1, { error: "must be a fraction from 0 to 1" })
           .default(0.05),
         /** SFU work per vCPU relative to LiveKit's benchmark machine, from your own load test (1 = as benchmarked). */
-        cpuEfficiency: z.number({ error: "must be a factor from 0.1 to 10" })
+        cpuEfficiency: z
+          .number({ error: "must be a factor from 0.1 to 10" })
           .min(0.1, { error: "must be a factor from 0.1 to 10" })
           .max(10, { error: "must be a factor from 0.1 to 10" })
           .default(1),
@@ -226,10 +245,16 @@ const regionSchema = z
       .strictObject({
         nodeType: z
           .string({ error: "must be an ElastiCache node type such as cache.r7g.large" })
-          .regex(/^cache\.[a-z0-9-]+\.[a-z0-9]+$/, { error: "must be an ElastiCache node type such as cache.r7g.large" })
+          .regex(/^cache\.[a-z0-9-]+\.[a-z0-9]+$/, {
+            error: "must be an ElastiCache node type such as cache.r7g.large",
+          })
           .default("cache.r7g.large"),
         /** A primary and its replicas, in different availability zones. */
-        nodeCount: integer(2, 6, "an integer from 2 to 6 (a primary and 1-5 replicas; failover needs a replica)").default(2),
+        nodeCount: integer(
+          2,
+          6,
+          "an integer from 2 to 6 (a primary and 1-5 replicas; failover needs a replica)",
+        ).default(2),
       })
       .prefault({}),
     rtc: z
@@ -252,7 +277,9 @@ const regionSchema = z
       .prefault({}),
     livekit: z
       .strictObject({
-        logLevel: z.enum(["debug", "info", "warn", "error"], { error: 'must be "debug", "info", "warn" or "error"' }).default("info"),
+        logLevel: z
+          .enum(["debug", "info", "warn", "error"], { error: 'must be "debug", "info", "warn" or "error"' })
+          .default("info"),
         /** Seconds an empty room stays open for its first participant. */
         emptyTimeoutSeconds: integer(0, 86_400, "seconds from 0 to 86400").default(300),
         /** Seconds a room stays open after its last participant left. */
@@ -269,9 +296,18 @@ const regionSchema = z
       .prefault({}),
     monitoring: z
       .strictObject({
-        retention: z.string().regex(/^\d+[dhw]$/, { error: 'must be a Prometheus duration such as "15d"' }).default("15d"),
-        retentionSize: z.string().regex(/^\d+(GB|TB)$/, { error: 'must be a size such as "90GB"' }).default("90GB"),
-        volumeSize: z.string().regex(/^\d+Gi$/, { error: 'must be a volume size such as "100Gi"' }).default("100Gi"),
+        retention: z
+          .string()
+          .regex(/^\d+[dhw]$/, { error: 'must be a Prometheus duration such as "15d"' })
+          .default("15d"),
+        retentionSize: z
+          .string()
+          .regex(/^\d+(GB|TB)$/, { error: 'must be a size such as "90GB"' })
+          .default("90GB"),
+        volumeSize: z
+          .string()
+          .regex(/^\d+Gi$/, { error: 'must be a volume size such as "100Gi"' })
+          .default("100Gi"),
       })
       .prefault({}),
     /** AWS FIS chaos drills (see README, "Chaos drills"); off unless enabled. */
@@ -290,7 +326,10 @@ const regionSchema = z
         rooms: integer(1, 1000, "an integer from 1 to 1000").default(10),
         videoPublishersPerRoom: integer(0, 100, "an integer from 0 to 100").default(2),
         subscribersPerRoom: integer(0, 10_000, "an integer from 0 to 10000").default(18),
-        duration: z.string().regex(/^\d+[smh]$/, { error: 'must be a duration such as "10m"' }).default("10m"),
+        duration: z
+          .string()
+          .regex(/^\d+[smh]$/, { error: 'must be a duration such as "10m"' })
+          .default("10m"),
       })
       .prefault({}),
     dns: dnsZone,
@@ -326,55 +365,57 @@ const globalSchema = z
     awsRegion,
     /** Users connect to wss://<domain>; DNS sends them to the nearest healthy region. */
     domain,
-    dns: dnsZone
-      .extend({
-        healthCheck: z
-          .strictObject({
-            checkerRegions: z
-              .array(
-                z.enum(route53HealthCheckerRegions, {
-                  error: `not a Route53 health-checker region, expected one of ${route53HealthCheckerRegions.join(", ")}`,
-                }),
-              )
-              .min(3, { error: "must list at least three Route53 health-checker regions" })
-              .default(["ap-southeast-1", "ap-northeast-1", "eu-west-1"]),
-            failureThreshold: integer(1, 10, "an integer from 1 to 10").default(3),
-            requestInterval: z
-              .union([z.literal(10), z.literal(30)], { error: "must be 10 or 30 (seconds)" })
-              .default(30),
-            /** Route53 latency graphs for each check: an extra charge, and fixed once the check exists. */
-            measureLatency: z.boolean({ error: "must be true or false" }).default(false),
-          })
-          .prefault({}),
-        cloudflareSteering: z
-          .enum(["dynamic_latency", "proximity"], { error: 'must be "dynamic_latency" or "proximity"' })
-          .default("dynamic_latency"),
-        /** The Cloudflare monitor; `healthCheck.failureThreshold` is its consecutiveDown. */
-        cloudflareMonitor: z
-          .strictObject({
-            /** Seconds between checks; the shortest allowed depends on the Cloudflare plan. */
-            interval: integer(5, 3600, "an integer from 5 to 3600 (seconds)").default(60),
-            timeout: integer(1, 10, "an integer from 1 to 10 (seconds)").default(5),
-            /** Immediate retries after a timeout before a check counts as failed. */
-            retries: integer(0, 5, "an integer from 0 to 5").default(2),
-          })
-          .prefault({})
-          .superRefine((m, ctx) => {
-            if (m.timeout >= m.interval) {
-              ctx.addIssue({ code: "custom", path: ["timeout"], input: m.timeout, message: `must be shorter than interval (${m.interval} s)` });
-            }
-          }),
-        /** Cloudflare's fallback pool (used when every pool is unhealthy): a region label; default the first region. */
-        cloudflareFallbackRegion: dnsLabel.optional(),
-        /**
-         * A global TURN name, latency-routed to each region's NLB like <domain> is to its ALB; DNS-only.
-         * Default none: LiveKit hands clients their region's own turn-<label>.<domain>.
-         */
-        turnHostname: z
-          .string({ error: "must be a hostname such as turn.livekit.example.com" })
-          .regex(DOMAIN, { error: "must be a lowercase hostname such as turn.livekit.example.com" })
-          .optional(),
-      }),
+    dns: dnsZone.extend({
+      healthCheck: z
+        .strictObject({
+          checkerRegions: z
+            .array(
+              z.enum(route53HealthCheckerRegions, {
+                error: `not a Route53 health-checker region, expected one of ${route53HealthCheckerRegions.join(", ")}`,
+              }),
+            )
+            .min(3, { error: "must list at least three Route53 health-checker regions" })
+            .default(["ap-southeast-1", "ap-northeast-1", "eu-west-1"]),
+          failureThreshold: integer(1, 10, "an integer from 1 to 10").default(3),
+          requestInterval: z.union([z.literal(10), z.literal(30)], { error: "must be 10 or 30 (seconds)" }).default(30),
+          /** Route53 latency graphs for each check: an extra charge, and fixed once the check exists. */
+          measureLatency: z.boolean({ error: "must be true or false" }).default(false),
+        })
+        .prefault({}),
+      cloudflareSteering: z
+        .enum(["dynamic_latency", "proximity"], { error: 'must be "dynamic_latency" or "proximity"' })
+        .default("dynamic_latency"),
+      /** The Cloudflare monitor; `healthCheck.failureThreshold` is its consecutiveDown. */
+      cloudflareMonitor: z
+        .strictObject({
+          /** Seconds between checks; the shortest allowed depends on the Cloudflare plan. */
+          interval: integer(5, 3600, "an integer from 5 to 3600 (seconds)").default(60),
+          timeout: integer(1, 10, "an integer from 1 to 10 (seconds)").default(5),
+          /** Immediate retries after a timeout before a check counts as failed. */
+          retries: integer(0, 5, "an integer from 0 to 5").default(2),
+        })
+        .prefault({})
+        .superRefine((m, ctx) => {
+          if (m.timeout >= m.interval) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["timeout"],
+              input: m.timeout,
+              message: `must be shorter than interval (${m.interval} s)`,
+            });
+          }
+        }),
+      /** Cloudflare's fallback pool (used when every pool is unhealthy): a region label; default the first region. */
+      cloudflareFallbackRegion: dnsLabel.optional(),
+      /**
+       * A global TURN name, latency-routed to each region's NLB like <domain> is to its ALB; DNS-only.
+       * Default none: LiveKit hands clients their region's own turn-<label>.<domain>.
+       */
+      turnHostname: z
+        .string({ error: "must be a hostname such as turn.livekit.example.com" })
+        .regex(DOMAIN, { error: "must be a lowercase hostname such as turn.livekit.example.com" })
+        .optional(),
+    }),
     /** Where the region stacks' outputs are read from. */
     stackReferences: z
       .strictObject({
@@ -465,7 +506,9 @@ export function parseStackConfig(rawConfig: Record<string, string>, stackName: s
   if (role !== "region" && role !== "global") {
     throw new ConfigError(
       configKey(["role"]),
-      role === undefined ? 'is required, expected "region" or "global"' : 'unknown stack role, expected "region" or "global"',
+      role === undefined
+        ? 'is required, expected "region" or "global"'
+        : 'unknown stack role, expected "region" or "global"',
       role,
     );
   }

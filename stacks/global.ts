@@ -8,7 +8,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { GlobalStackConfig } from "./config";
-import { readRegionOutputs, regionHostnames, REGION_OUTPUT_KEYS, RegionOutputKey, RegionOutputs, signallingUrl } from "./region-outputs";
+import {
+  readRegionOutputs,
+  regionHostnames,
+  REGION_OUTPUT_KEYS,
+  RegionOutputKey,
+  RegionOutputs,
+  signallingUrl,
+} from "./region-outputs";
 import { checkRegionStacks, discoverRegionStacks, RegionStackFile } from "./regions";
 import { findProjectRoot } from "./stack-files";
 
@@ -22,7 +29,9 @@ export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = 
   checkRegionStacks(files, cfg);
 
   const { organization, project } = cfg.stackReferences;
-  const read = await Promise.all(files.map((file) => readRegion(file, `${organization}/${project}/${file.config.stackName}`)));
+  const read = await Promise.all(
+    files.map((file) => readRegion(file, `${organization}/${project}/${file.config.stackName}`)),
+  );
   const deployed = read.filter((r): r is DeployedRegion => r !== undefined);
   const notDeployed = files.filter((_, i) => read[i] === undefined).map((f) => f.config.stackName);
 
@@ -76,7 +85,10 @@ export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = 
 }
 
 /** A region stack's outputs, or undefined (with a warning) while it has not exported its load balancers. */
-async function readRegion({ file, config }: RegionStackFile, fullyQualifiedName: string): Promise<DeployedRegion | undefined> {
+async function readRegion(
+  { file, config }: RegionStackFile,
+  fullyQualifiedName: string,
+): Promise<DeployedRegion | undefined> {
   const stack = config.stackName;
   const ref = new pulumi.StackReference(fullyQualifiedName);
   const values: Partial<Record<RegionOutputKey, unknown>> = {};
@@ -100,7 +112,8 @@ async function readRegion({ file, config }: RegionStackFile, fullyQualifiedName:
   const drift = [
     outputs.awsRegion !== config.awsRegion && `awsRegion ${outputs.awsRegion} (file: ${config.awsRegion})`,
     outputs.regionLabel !== config.regionLabel && `regionLabel ${outputs.regionLabel} (file: ${config.regionLabel})`,
-    outputs.signallingHostname !== expected.signalling && `signallingHostname ${outputs.signallingHostname} (file: ${expected.signalling})`,
+    outputs.signallingHostname !== expected.signalling &&
+      `signallingHostname ${outputs.signallingHostname} (file: ${expected.signalling})`,
     outputs.turnHostname !== expected.turn && `turnHostname ${outputs.turnHostname} (file: ${expected.turn})`,
   ].filter((d): d is string => typeof d === "string");
   if (drift.length > 0) {
@@ -117,7 +130,9 @@ function fallbackStack(cfg: GlobalStackConfig, deployed: DeployedRegion[]): stri
   const wanted = cfg.dns.cloudflareFallbackRegion;
   const match = deployed.find((r) => r.outputs.regionLabel === wanted);
   if (wanted !== undefined && match === undefined) {
-    pulumi.log.warn(`dns.cloudflareFallbackRegion ${wanted} is not deployed yet; the fallback pool is ${deployed[0].stack}'s until it is`);
+    pulumi.log.warn(
+      `dns.cloudflareFallbackRegion ${wanted} is not deployed yet; the fallback pool is ${deployed[0].stack}'s until it is`,
+    );
   }
   return (match ?? deployed[0]).stack;
 }

@@ -65,7 +65,10 @@ export type RegionOutputsRead =
  * contract. A missing key means "not deployed yet"; a key that is there but malformed means the
  * two stacks disagree on the contract, which is an error.
  */
-export function readRegionOutputs(stackName: string, values: Partial<Record<RegionOutputKey, unknown>>): RegionOutputsRead {
+export function readRegionOutputs(
+  stackName: string,
+  values: Partial<Record<RegionOutputKey, unknown>>,
+): RegionOutputsRead {
   const missing = REGION_OUTPUT_KEYS.filter((key) => values[key] === undefined || values[key] === null);
   if (missing.length > 0) return { deployed: false, missing };
   const parsed = schema.safeParse(values);

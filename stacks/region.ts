@@ -33,7 +33,11 @@ import { regionHostnames, RegionOutputs, signallingUrl } from "./region-outputs"
  * The longest drain of a pod on SFU or egress nodes (a draining SFU keeps its rooms for up to 5 h after
  * SIGTERM): Karpenter's NodePools wait at least this long before forcing a node off.
  */
-const NODE_DRAIN_SECONDS = Math.max(LIVEKIT_TERMINATION_GRACE_SECONDS, COTURN_TERMINATION_GRACE_SECONDS, EGRESS_TERMINATION_GRACE_SECONDS);
+const NODE_DRAIN_SECONDS = Math.max(
+  LIVEKIT_TERMINATION_GRACE_SECONDS,
+  COTURN_TERMINATION_GRACE_SECONDS,
+  EGRESS_TERMINATION_GRACE_SECONDS,
+);
 
 /** Namespace of the region's LiveKit workloads (SFU, Coturn, Egress) and their secrets. */
 export const WORKLOAD_NAMESPACE = "livekit";
@@ -93,13 +97,21 @@ export function regionStack(cfg: RegionStackConfig) {
   });
 
   new MetricsServer(`${cfg.regionLabel}-metrics-server`, { provider }, { dependsOn: [cluster.systemNodeGroup] });
-  const storage = new BlockStorage(`${cfg.regionLabel}-storage`, { clusterName: cluster.clusterName, provider }, {
-    dependsOn: [cluster.podIdentityAgent, cluster.systemNodeGroup],
-  });
+  const storage = new BlockStorage(
+    `${cfg.regionLabel}-storage`,
+    { clusterName: cluster.clusterName, provider },
+    {
+      dependsOn: [cluster.podIdentityAgent, cluster.systemNodeGroup],
+    },
+  );
 
-  const workloads = new k8s.core.v1.Namespace(`${cfg.regionLabel}-${WORKLOAD_NAMESPACE}`, {
-    metadata: { name: WORKLOAD_NAMESPACE },
-  }, { provider });
+  const workloads = new k8s.core.v1.Namespace(
+    `${cfg.regionLabel}-${WORKLOAD_NAMESPACE}`,
+    {
+      metadata: { name: WORKLOAD_NAMESPACE },
+    },
+    { provider },
+  );
 
   const redis = new Redis(`${cfg.regionLabel}-redis`, {
     replicationGroupId: clusterName,
@@ -129,7 +141,11 @@ export function regionStack(cfg: RegionStackConfig) {
       },
       logging: { level: cfg.livekit.logLevel, json: true },
     },
-    redis: { host: redis.address, port: redis.port, password: { secret: redis.passwordSecret, key: REDIS_PASSWORD_KEY } },
+    redis: {
+      host: redis.address,
+      port: redis.port,
+      password: { secret: redis.passwordSecret, key: REDIS_PASSWORD_KEY },
+    },
     resources: {
       cpuRequestMillis: sizing.sfuPodCpuMillis - COTURN_RESOURCES.cpuRequestMillis,
       memoryRequestMiB: LIVEKIT_MEMORY.requestMiB,
@@ -153,18 +169,22 @@ export function regionStack(cfg: RegionStackConfig) {
     resources: COTURN_RESOURCES,
   });
 
-  const egress = new Egress(`${cfg.regionLabel}-egress`, {
-    provider,
-    clusterName: cluster.clusterName,
-    namespace: workloads.metadata.name,
-    livekitUrl: livekit.internalUrl,
-    apiKey: livekit.apiKey,
-    apiSecret: livekit.apiSecret,
-    redis: { host: redis.address, port: redis.port, password: redis.authToken },
-    resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB },
-    autoscaling: { ...sizing.egressAutoscaling, targetCpuUtilizationPercent: EGRESS_TARGET_CPU_UTILIZATION_PERCENT },
-    recordingRetentionDays: cfg.egress.recordingRetentionDays,
-  }, { dependsOn: [cluster.podIdentityAgent] });
+  const egress = new Egress(
+    `${cfg.regionLabel}-egress`,
+    {
+      provider,
+      clusterName: cluster.clusterName,
+      namespace: workloads.metadata.name,
+      livekitUrl: livekit.internalUrl,
+      apiKey: livekit.apiKey,
+      apiSecret: livekit.apiSecret,
+      redis: { host: redis.address, port: redis.port, password: redis.authToken },
+      resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB },
+      autoscaling: { ...sizing.egressAutoscaling, targetCpuUtilizationPercent: EGRESS_TARGET_CPU_UTILIZATION_PERCENT },
+      recordingRetentionDays: cfg.egress.recordingRetentionDays,
+    },
+    { dependsOn: [cluster.podIdentityAgent] },
+  );
 
   const endpoints = new Endpoints(`${cfg.regionLabel}-endpoints`, {
     provider,
@@ -204,7 +224,11 @@ export function regionStack(cfg: RegionStackConfig) {
       egress: { namespace: WORKLOAD_NAMESPACE, podLabels: egress.podLabels, port: "metrics" },
       coturn: { namespace: WORKLOAD_NAMESPACE, podLabels: coturn.podLabels, port: "metrics" },
     },
-    retention: { time: cfg.monitoring.retention, size: cfg.monitoring.retentionSize, volumeSize: cfg.monitoring.volumeSize },
+    retention: {
+      time: cfg.monitoring.retention,
+      size: cfg.monitoring.retentionSize,
+      volumeSize: cfg.monitoring.volumeSize,
+    },
     dependsOn: [storage],
   });
 

@@ -39,7 +39,8 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalStac
   const byAwsRegion = new Map<string, string>();
   // Every name the stacks publish, and who publishes it.
   const hostnames = new Map<string, string>([[global.domain, "the global stack's domain"]]);
-  if (global.dns.turnHostname !== undefined) hostnames.set(global.dns.turnHostname, "the global stack's dns.turnHostname");
+  if (global.dns.turnHostname !== undefined)
+    hostnames.set(global.dns.turnHostname, "the global stack's dns.turnHostname");
 
   for (const { file, config } of regions) {
     if (config.domain !== global.domain) {
@@ -53,7 +54,11 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalStac
     }
     const sameRegion = byAwsRegion.get(config.awsRegion);
     if (sameRegion !== undefined) {
-      throw new ConfigError(`${file} aws:region`, `is also the region of ${sameRegion}; one region stack per AWS region`, config.awsRegion);
+      throw new ConfigError(
+        `${file} aws:region`,
+        `is also the region of ${sameRegion}; one region stack per AWS region`,
+        config.awsRegion,
+      );
     }
     byAwsRegion.set(config.awsRegion, file);
 

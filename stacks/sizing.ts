@@ -46,7 +46,11 @@ function configKeyOf(modelKey: string): string {
 }
 
 export class SizingError extends Error {
-  constructor(readonly key: string, readonly problem: string, readonly value: unknown) {
+  constructor(
+    readonly key: string,
+    readonly problem: string,
+    readonly value: unknown,
+  ) {
     super(problem);
   }
 }
@@ -78,14 +82,22 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
   const sfuMax = pick("cluster.sfuNodes.max", settings.sfuNodes.max, plan.managedNodeGroup.maxSize);
   if (sfuMin > sfuMax) {
     const key = settings.sfuNodes.min !== undefined ? "cluster.sfuNodes.min" : "cluster.sfuNodes.max";
-    throw new SizingError(key, `must leave min (${sfuMin}) at or below max (${sfuMax})`, settings.sfuNodes.min ?? settings.sfuNodes.max);
+    throw new SizingError(
+      key,
+      `must leave min (${sfuMin}) at or below max (${sfuMax})`,
+      settings.sfuNodes.min ?? settings.sfuNodes.max,
+    );
   }
   const nodeVcpu = plan.node.vcpu;
   return {
     plan,
     sfuNodes: { min: sfuMin, max: sfuMax },
     // One LiveKit pod per node: the autoscaler's bounds are the node group's.
-    sfuAutoscaling: { minReplicas: sfuMin, maxReplicas: sfuMax, targetCpuUtilizationPercent: plan.hpa.targetCpuUtilizationPercent },
+    sfuAutoscaling: {
+      minReplicas: sfuMin,
+      maxReplicas: sfuMax,
+      targetCpuUtilizationPercent: plan.hpa.targetCpuUtilizationPercent,
+    },
     sfuPodCpuMillis: plan.sfuPod.cpuRequestMillicores,
     egressAutoscaling: plan.egress.hpa,
     karpenterCpuLimits: {

@@ -84,7 +84,8 @@ function number(flag: string, value: string): number {
 function parseRegions(value: string): RegionShare[] {
   return value.split(",").map((part) => {
     const [name, share, extra] = part.trim().split("=");
-    if (extra !== undefined || name === "") bad(`--regions: expected name or name=share, comma-separated, got "${value}"`);
+    if (extra !== undefined || name === "")
+      bad(`--regions: expected name or name=share, comma-separated, got "${value}"`);
     return share === undefined ? { name } : { name, share: number(`--regions ${name}`, share) };
   });
 }
@@ -114,18 +115,42 @@ function parseArgs(argv: string[]): Args {
         args.participants = n;
         break;
       }
-      case "--mix": args.mix = value(); break;
-      case "--node": args.node = value(); break;
-      case "--egress-node": args.egressNode = value(); break;
-      case "--regions": args.regions = parseRegions(value()); break;
-      case "--utilisation": args.utilisation = number(flag, value()); break;
-      case "--recording": args.recording = number(flag, value()); break;
-      case "--base-share": args.baseShare = number(flag, value()); break;
-      case "--headroom": args.headroom = number(flag, value()); break;
-      case "--cpu-efficiency": args.cpuEfficiency = number(flag, value()); break;
-      case "--json": args.json = true; break;
-      case "--help": case "-h": args.help = true; break;
-      default: bad(`unknown argument "${flag}" (see --help)`);
+      case "--mix":
+        args.mix = value();
+        break;
+      case "--node":
+        args.node = value();
+        break;
+      case "--egress-node":
+        args.egressNode = value();
+        break;
+      case "--regions":
+        args.regions = parseRegions(value());
+        break;
+      case "--utilisation":
+        args.utilisation = number(flag, value());
+        break;
+      case "--recording":
+        args.recording = number(flag, value());
+        break;
+      case "--base-share":
+        args.baseShare = number(flag, value());
+        break;
+      case "--headroom":
+        args.headroom = number(flag, value());
+        break;
+      case "--cpu-efficiency":
+        args.cpuEfficiency = number(flag, value());
+        break;
+      case "--json":
+        args.json = true;
+        break;
+      case "--help":
+      case "-h":
+        args.help = true;
+        break;
+      default:
+        bad(`unknown argument "${flag}" (see --help)`);
     }
   }
   if (!args.help && args.participants === undefined) bad("--participants <total> is required (see --help)");
@@ -155,7 +180,10 @@ const fixed = (n: number, digits: number) => n.toFixed(digits);
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) =>
-    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd();
+    cells
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .join("  ")
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }
 
@@ -179,7 +207,20 @@ function formatPlans(plans: RegionPlan[], args: Args): string[] {
   const sum = (f: (p: CapacityPlan) => number) => plans.reduce((s, r) => s + f(r.plan), 0);
   out.push(
     ...table(
-      ["region", "participants", "SFU nodes", "binding", "CPU util", "net util", "headroom", "min", "max", "recordings", "egress pods", "egress nodes"],
+      [
+        "region",
+        "participants",
+        "SFU nodes",
+        "binding",
+        "CPU util",
+        "net util",
+        "headroom",
+        "min",
+        "max",
+        "recordings",
+        "egress pods",
+        "egress nodes",
+      ],
       [
         ...plans.map(({ name, plan: p }) => [
           name,
@@ -196,17 +237,22 @@ function formatPlans(plans: RegionPlan[], args: Args): string[] {
           int(p.egress.peakNodes),
         ]),
         ...(plans.length > 1
-          ? [[
-              "total",
-              int(sum((p) => p.targetParticipants)),
-              int(sum((p) => p.sfu.peakNodes)),
-              "", "", "", "",
-              int(sum((p) => p.sfu.minNodes)),
-              int(sum((p) => p.sfu.maxNodes)),
-              int(sum((p) => p.egress.recordings)),
-              int(sum((p) => p.egress.pods)),
-              int(sum((p) => p.egress.peakNodes)),
-            ]]
+          ? [
+              [
+                "total",
+                int(sum((p) => p.targetParticipants)),
+                int(sum((p) => p.sfu.peakNodes)),
+                "",
+                "",
+                "",
+                "",
+                int(sum((p) => p.sfu.minNodes)),
+                int(sum((p) => p.sfu.maxNodes)),
+                int(sum((p) => p.egress.recordings)),
+                int(sum((p) => p.egress.pods)),
+                int(sum((p) => p.egress.peakNodes)),
+              ],
+            ]
           : []),
       ],
     ),
@@ -215,7 +261,16 @@ function formatPlans(plans: RegionPlan[], args: Args): string[] {
   out.push("Stack bounds per region (one LiveKit pod per SFU node; HPA target is % of the pod's CPU request):");
   out.push(
     ...table(
-      ["region", "node group min/desired/max", "Karpenter sfu cpu", "HPA min/max", "HPA CPU target", "LiveKit CPU request", `egress (${first.egress.nodeType}) Karpenter cpu`, "egress HPA min/max"],
+      [
+        "region",
+        "node group min/desired/max",
+        "Karpenter sfu cpu",
+        "HPA min/max",
+        "HPA CPU target",
+        "LiveKit CPU request",
+        `egress (${first.egress.nodeType}) Karpenter cpu`,
+        "egress HPA min/max",
+      ],
       plans.map(({ name, plan: p }) => [
         name,
         `${p.managedNodeGroup.minSize}/${p.managedNodeGroup.desiredSize}/${p.managedNodeGroup.maxSize}`,
@@ -232,7 +287,18 @@ function formatPlans(plans: RegionPlan[], args: Args): string[] {
   out.push(`Room kinds (rooms summed over regions; load of one room on ${first.node.type}):`);
   out.push(
     ...table(
-      ["kind", "share", "room size", "rooms", "vCPU/room", "Mbps out/room", "Mbps in/room", "rooms/node", "participants/node", "binding"],
+      [
+        "kind",
+        "share",
+        "room size",
+        "rooms",
+        "vCPU/room",
+        "Mbps out/room",
+        "Mbps in/room",
+        "rooms/node",
+        "participants/node",
+        "binding",
+      ],
       first.kinds.map((k, i) => [
         k.name,
         pct(k.share),

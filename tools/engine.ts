@@ -180,7 +180,10 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
           const name = String(args.inputs.name);
           if (!referenced.has(name)) referenced.set(name, resolveReference(name));
           const stack = await referenced.get(name);
-          return { id: name, state: { name, outputs: stack?.outputs ?? {}, secretOutputNames: stack?.secretOutputNames ?? [] } };
+          return {
+            id: name,
+            state: { name, outputs: stack?.outputs ?? {}, secretOutputNames: stack?.secretOutputNames ?? [] },
+          };
         }
         return mockResource(args, ctx);
       },
@@ -196,7 +199,12 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
   // Without an engine, pulumi.log.warn writes to console.warn: keep those lines as the plan's warnings.
   const consoleWarn = console.warn;
   console.warn = (...args: unknown[]) => {
-    rec.warnings.push(args.map(String).join(" ").replace(/^warning: (\[runtime\] )?/, ""));
+    rec.warnings.push(
+      args
+        .map(String)
+        .join(" ")
+        .replace(/^warning: (\[runtime\] )?/, ""),
+    );
   };
   recording = rec;
   try {
@@ -228,7 +236,9 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
 export function asReferencedStack(result: PlanResult): ReferencedStack {
   return {
     outputs: plain<Record<string, unknown>>(result.outputs),
-    secretOutputNames: Object.entries(result.outputs).filter(([, v]) => containsSecret(v)).map(([k]) => k),
+    secretOutputNames: Object.entries(result.outputs)
+      .filter(([, v]) => containsSecret(v))
+      .map(([k]) => k),
   };
 }
 
@@ -244,7 +254,10 @@ export function resourcesOfType(result: PlanResult, type: string): PlannedResour
 export function findResource(result: PlanResult, type: string, name: string): PlannedResource {
   const matches = resourcesOfType(result, type).filter((r) => r.name === name);
   if (matches.length !== 1) {
-    const names = resourcesOfType(result, type).map((r) => r.name).join(", ") || "none";
+    const names =
+      resourcesOfType(result, type)
+        .map((r) => r.name)
+        .join(", ") || "none";
     throw new Error(`expected one ${type} named ${name}, found ${matches.length} (have: ${names})`);
   }
   return matches[0];

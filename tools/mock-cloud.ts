@@ -51,7 +51,11 @@ const idPrefixes: Record<string, string> = {
 const stateMakers: Record<string, StateMaker> = {
   "aws:iam/role:Role": (args) => {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
-    return { name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}`, uniqueId: `AROA${hex(name, 17).toUpperCase()}` };
+    return {
+      name,
+      arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}`,
+      uniqueId: `AROA${hex(name, 17).toUpperCase()}`,
+    };
   },
   "aws:iam/policy:Policy": (args) => {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
@@ -59,7 +63,11 @@ const stateMakers: Record<string, StateMaker> = {
   },
   "aws:sqs/queue:Queue": (args, ctx) => {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
-    return { name, arn: arn(ctx, "sqs", name), url: `https://sqs.${ctx.awsRegion}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}` };
+    return {
+      name,
+      arn: arn(ctx, "sqs", name),
+      url: `https://sqs.${ctx.awsRegion}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}`,
+    };
   },
   "aws:cloudwatch/eventRule:EventRule": (args, ctx) => {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
@@ -67,7 +75,10 @@ const stateMakers: Record<string, StateMaker> = {
   },
   "aws:eks/podIdentityAssociation:PodIdentityAssociation": (args, ctx) => {
     const associationId = `a-${hex(`${args.type}::${args.name}`, 17)}`;
-    return { associationId, associationArn: arn(ctx, "eks", `podidentityassociation/${args.inputs.clusterName}/${associationId}`) };
+    return {
+      associationId,
+      associationArn: arn(ctx, "eks", `podidentityassociation/${args.inputs.clusterName}/${associationId}`),
+    };
   },
   "aws:cloudwatch/metricAlarm:MetricAlarm": (args, ctx) => {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
@@ -118,7 +129,11 @@ const stateMakers: Record<string, StateMaker> = {
     const endpoint = `https://${oidcId}.gr7.${ctx.awsRegion}.eks.amazonaws.com`;
     const certificateAuthority = { data: Buffer.from("mock certificate authority").toString("base64") };
     return {
-      kubeconfigJson: JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [{ name, cluster: { server: endpoint } }] }),
+      kubeconfigJson: JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name, cluster: { server: endpoint } }],
+      }),
       eksCluster: {
         name,
         arn: arn(ctx, "eks", `cluster/${name}`),
@@ -143,21 +158,37 @@ const stateMakers: Record<string, StateMaker> = {
   }),
   "kubernetes:networking.k8s.io/v1:Ingress": (args, ctx) => ({
     // What the AWS Load Balancer Controller writes once it has created the ALB.
-    status: { loadBalancer: { ingress: [{ hostname: `k8s-${args.name}-${hex(args.name, 10)}.${ctx.awsRegion}.elb.amazonaws.com` }] } },
+    status: {
+      loadBalancer: {
+        ingress: [{ hostname: `k8s-${args.name}-${hex(args.name, 10)}.${ctx.awsRegion}.elb.amazonaws.com` }],
+      },
+    },
   }),
   "kubernetes:core/v1:Service": (args, ctx) =>
     (args.inputs.spec as { type?: string } | undefined)?.type === "LoadBalancer"
-      ? { status: { loadBalancer: { ingress: [{ hostname: `k8s-${args.name}-${hex(args.name, 10)}.elb.${ctx.awsRegion}.amazonaws.com` }] } } }
+      ? {
+          status: {
+            loadBalancer: {
+              ingress: [{ hostname: `k8s-${args.name}-${hex(args.name, 10)}.elb.${ctx.awsRegion}.amazonaws.com` }],
+            },
+          },
+        }
       : {},
   "kubernetes:helm.sh/v3:Release": (args) => ({
-    status: { name: args.inputs.name ?? args.name, namespace: args.inputs.namespace, status: "deployed", version: args.inputs.version },
+    status: {
+      name: args.inputs.name ?? args.name,
+      namespace: args.inputs.namespace,
+      status: "deployed",
+      version: args.inputs.version,
+    },
   }),
 };
 
 /** What the pretend cloud answers when a resource is created or read. */
 export function mockResource(args: MockResourceArgs, ctx: MockCloudContext): MockResourceResult {
   const prefix = idPrefixes[args.type];
-  const id = args.id || (prefix ? `${prefix}-${hex(`${args.type}::${args.name}`, 17)}` : `${args.name}-${hex(args.type, 8)}`);
+  const id =
+    args.id || (prefix ? `${prefix}-${hex(`${args.type}::${args.name}`, 17)}` : `${args.name}-${hex(args.type, 8)}`);
   const extra = stateMakers[args.type]?.(args, ctx, id) ?? {};
   const state: Record<string, unknown> = { ...args.inputs, ...extra };
   if (args.type.startsWith("aws:") && state.arn === undefined) {
@@ -171,9 +202,19 @@ export function mockResource(args: MockResourceArgs, ctx: MockCloudContext): Moc
 export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<string, unknown> {
   switch (args.token) {
     case "aws:index/getRegion:getRegion":
-      return { id: ctx.awsRegion, region: ctx.awsRegion, name: ctx.awsRegion, endpoint: `ec2.${ctx.awsRegion}.amazonaws.com` };
+      return {
+        id: ctx.awsRegion,
+        region: ctx.awsRegion,
+        name: ctx.awsRegion,
+        endpoint: `ec2.${ctx.awsRegion}.amazonaws.com`,
+      };
     case "aws:index/getCallerIdentity:getCallerIdentity":
-      return { id: MOCK_ACCOUNT_ID, accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/plan`, userId: "AIDAPLAN" };
+      return {
+        id: MOCK_ACCOUNT_ID,
+        accountId: MOCK_ACCOUNT_ID,
+        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/plan`,
+        userId: "AIDAPLAN",
+      };
     case "aws:index/getPartition:getPartition":
       return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
@@ -185,11 +226,22 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
       const name = String(args.inputs.name ?? `k8s-lb-${hex(String(args.inputs.arn), 10)}`);
       const lbId = hex(`alb-${ctx.awsRegion}-${name}`, 16);
       const lbArn = arn(ctx, "elasticloadbalancing", `loadbalancer/app/${name}/${lbId}`);
-      return { id: lbArn, arn: lbArn, arnSuffix: `app/${name}/${lbId}`, name, loadBalancerType: "application", dnsName: `${name}-${parseInt(hex(name, 8), 16)}.${ctx.awsRegion}.elb.amazonaws.com` };
+      return {
+        id: lbArn,
+        arn: lbArn,
+        arnSuffix: `app/${name}/${lbId}`,
+        name,
+        loadBalancerType: "application",
+        dnsName: `${name}-${parseInt(hex(name, 8), 16)}.${ctx.awsRegion}.elb.amazonaws.com`,
+      };
     }
     case "aws:lb/getHostedZoneId:getHostedZoneId":
-      return { id: `Z${hex(`elb-${args.inputs.region ?? ctx.awsRegion}-${args.inputs.loadBalancerType}`, 12).toUpperCase()}` };
+      return {
+        id: `Z${hex(`elb-${args.inputs.region ?? ctx.awsRegion}-${args.inputs.loadBalancerType}`, 12).toUpperCase()}`,
+      };
     default:
-      throw new Error(`the plan's pretend cloud has no answer for the data source ${args.token}; add one in tools/mock-cloud.ts`);
+      throw new Error(
+        `the plan's pretend cloud has no answer for the data source ${args.token}; add one in tools/mock-cloud.ts`,
+      );
   }
 }

@@ -33,7 +33,11 @@ function programFingerprint(projectRoot: string): string {
   if (!fingerprint) {
     const hash = createHash("sha256");
     for (const file of SOURCES.flatMap((entry) => filesUnder(projectRoot, entry))) {
-      hash.update(file).update("\0").update(fs.readFileSync(path.join(projectRoot, file))).update("\0");
+      hash
+        .update(file)
+        .update("\0")
+        .update(fs.readFileSync(path.join(projectRoot, file)))
+        .update("\0");
     }
     fingerprint = hash.digest("hex");
     fingerprints.set(projectRoot, fingerprint);

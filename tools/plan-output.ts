@@ -59,7 +59,13 @@ export function writePlan(result: PlanResult, outDir: string, reveal: boolean): 
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
   const resources = result.resources.map((r) => ({ ...r, inputs: maskSecrets(r.inputs, reveal) }));
-  const plan = { project: result.project, stack: result.stack, resources, outputs: maskSecrets(result.outputs, reveal), warnings: result.warnings };
+  const plan = {
+    project: result.project,
+    stack: result.stack,
+    resources,
+    outputs: maskSecrets(result.outputs, reveal),
+    warnings: result.warnings,
+  };
   fs.writeFileSync(path.join(outDir, "plan.json"), JSON.stringify(plan, null, 2) + "\n");
 
   for (const r of result.resources) {

@@ -18,14 +18,22 @@ export interface ChildPlan {
 const PLAN_TIMEOUT_MS = 120_000;
 
 /** `node tools/plan.ts --stack <stack> ...args`; with no extra args, returns the raw result as JSON. */
-export function planInChildProcess(projectRoot: string, stack: string, extraArgs: string[] = ["--emit-json"]): Promise<ChildPlan> {
+export function planInChildProcess(
+  projectRoot: string,
+  stack: string,
+  extraArgs: string[] = ["--emit-json"],
+): Promise<ChildPlan> {
   const script = path.join(projectRoot, "tools", "plan.ts");
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", script, "--stack", stack, ...extraArgs], {
-      cwd: projectRoot,
-      env: { ...process.env, TS_NODE_PROJECT: path.join(projectRoot, "tsconfig.json") },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", script, "--stack", stack, ...extraArgs],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, TS_NODE_PROJECT: path.join(projectRoot, "tsconfig.json") },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

@@ -30,7 +30,10 @@ class UsageError extends Error {}
 
 /** A failure whose message is already the one line to print; `code` is the exit code. */
 export class PlanFailure extends Error {
-  constructor(message: string, readonly code: number) {
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
     super(message);
   }
 }
@@ -59,7 +62,10 @@ function parseArgs(argv: string[]): PlanArgs {
 export async function planStack(projectRoot: string, stack: string, stackFile?: string): Promise<PlanResult> {
   const file = stackFile ? path.resolve(stackFile) : stackFilePath(projectRoot, stack);
   if (!fs.existsSync(file)) {
-    throw new PlanFailure(`${path.relative(process.cwd(), file) || file}: no such stack file for stack "${stack}"`, EXIT_BAD_CONFIG);
+    throw new PlanFailure(
+      `${path.relative(process.cwd(), file) || file}: no such stack file for stack "${stack}"`,
+      EXIT_BAD_CONFIG,
+    );
   }
   const { config, secretKeys } = readStackFile(file, stack);
   const project = readProjectName(projectRoot);
@@ -91,7 +97,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     args = parseArgs(argv);
   } catch (e) {
-    process.stderr.write(`error: ${(e as Error).message}\nusage: npm run plan -- --stack <name> [--out <dir>] [--show-secrets] [--stack-file <path>]\n`);
+    process.stderr.write(
+      `error: ${(e as Error).message}\nusage: npm run plan -- --stack <name> [--out <dir>] [--show-secrets] [--stack-file <path>]\n`,
+    );
     return EXIT_FAILED;
   }
   const projectRoot = findProjectRoot(__dirname);
@@ -105,7 +113,9 @@ export async function main(argv: string[]): Promise<number> {
   const out = path.resolve(args.out ?? path.join(projectRoot, ".plan", args.stack));
   writePlan(result, out, args.showSecrets);
   process.stdout.write(`${formatPlan(result, args.showSecrets)}\n\n`);
-  process.stdout.write(`Planned in ${((Date.now() - started) / 1000).toFixed(1)} s; written to ${path.relative(process.cwd(), out) || "."}/\n`);
+  process.stdout.write(
+    `Planned in ${((Date.now() - started) / 1000).toFixed(1)} s; written to ${path.relative(process.cwd(), out) || "."}/\n`,
+  );
   return EXIT_OK;
 }
 

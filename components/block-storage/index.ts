@@ -23,36 +23,48 @@ export class BlockStorage extends pulumi.ComponentResource {
     super("livekit-platform:storage:BlockStorage", name, {}, opts);
     const namespace = "kube-system";
     const serviceAccount = "ebs-csi-controller-sa";
-    new PodIdentityRole(`${name}-ebs-csi`, {
-      clusterName: args.clusterName,
-      namespace,
-      serviceAccount,
-      managedPolicyArns: { driver: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy" },
-    }, { parent: this });
+    new PodIdentityRole(
+      `${name}-ebs-csi`,
+      {
+        clusterName: args.clusterName,
+        namespace,
+        serviceAccount,
+        managedPolicyArns: { driver: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy" },
+      },
+      { parent: this },
+    );
 
     const { chart, repo, version } = versions.charts.awsEbsCsiDriver;
-    const driver = new k8s.helm.v3.Release(`${name}-ebs-csi`, {
-      name: "aws-ebs-csi-driver",
-      chart,
-      version,
-      repositoryOpts: { repo },
-      namespace,
-      values: {
-        controller: { serviceAccount: { create: true, name: serviceAccount }, ...placeOn("system") },
-        // The node plugin must run wherever a volume may be mounted; it tolerates every taint by default.
-        node: { tolerateAllTaints: true },
+    const driver = new k8s.helm.v3.Release(
+      `${name}-ebs-csi`,
+      {
+        name: "aws-ebs-csi-driver",
+        chart,
+        version,
+        repositoryOpts: { repo },
+        namespace,
+        values: {
+          controller: { serviceAccount: { create: true, name: serviceAccount }, ...placeOn("system") },
+          // The node plugin must run wherever a volume may be mounted; it tolerates every taint by default.
+          node: { tolerateAllTaints: true },
+        },
       },
-    }, { parent: this, provider: args.provider });
+      { parent: this, provider: args.provider },
+    );
 
-    new k8s.storage.v1.StorageClass(`${name}-gp3`, {
-      metadata: { name: GP3_STORAGE_CLASS, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
-      provisioner: "ebs.csi.aws.com",
-      parameters: { type: "gp3", encrypted: "true" },
-      // Create the volume in the AZ of the node the pod lands on, not in a random one.
-      volumeBindingMode: "WaitForFirstConsumer",
-      allowVolumeExpansion: true,
-      reclaimPolicy: "Delete",
-    }, { parent: this, provider: args.provider, dependsOn: [driver] });
+    new k8s.storage.v1.StorageClass(
+      `${name}-gp3`,
+      {
+        metadata: { name: GP3_STORAGE_CLASS, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+        provisioner: "ebs.csi.aws.com",
+        parameters: { type: "gp3", encrypted: "true" },
+        // Create the volume in the AZ of the node the pod lands on, not in a random one.
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+        reclaimPolicy: "Delete",
+      },
+      { parent: this, provider: args.provider, dependsOn: [driver] },
+    );
     this.registerOutputs({});
   }
 }

@@ -43,7 +43,10 @@ export function fisRolePolicy(s: FisPolicyScope) {
       Action: "ec2:TerminateInstances",
       Resource: instances,
       Condition: {
-        StringEquals: { [`aws:ResourceTag/${NODE_POOL_TAG}`]: s.sfuNodePoolName, [`aws:ResourceTag/${KARPENTER_CLUSTER_TAG}`]: s.clusterName },
+        StringEquals: {
+          [`aws:ResourceTag/${NODE_POOL_TAG}`]: s.sfuNodePoolName,
+          [`aws:ResourceTag/${KARPENTER_CLUSTER_TAG}`]: s.clusterName,
+        },
       },
     },
     // Target resolution: FIS lists instances by tag, then filters them on State.Name.
@@ -60,7 +63,12 @@ export function fisRolePolicy(s: FisPolicyScope) {
     statements.push({
       Sid: "ExperimentLogs",
       Effect: "Allow",
-      Action: ["logs:CreateLogDelivery", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"],
+      Action: [
+        "logs:CreateLogDelivery",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
+      ],
       Resource: "*",
     });
   }
@@ -71,14 +79,16 @@ export function fisRolePolicy(s: FisPolicyScope) {
 export function fisTrustPolicy(s: Pick<FisPolicyScope, "partition" | "region" | "accountId">) {
   return {
     Version: "2012-10-17",
-    Statement: [{
-      Effect: "Allow",
-      Principal: { Service: "fis.amazonaws.com" },
-      Action: "sts:AssumeRole",
-      Condition: {
-        StringEquals: { "aws:SourceAccount": s.accountId },
-        ArnLike: { "aws:SourceArn": `arn:${s.partition}:fis:${s.region}:${s.accountId}:experiment/*` },
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "fis.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": s.accountId },
+          ArnLike: { "aws:SourceArn": `arn:${s.partition}:fis:${s.region}:${s.accountId}:experiment/*` },
+        },
       },
-    }],
+    ],
   };
 }

@@ -67,12 +67,14 @@ export function albNameFromHostname(hostname: string): string {
 /** The pod drill's label selector: `k1=v1,k2=v2`, sorted. */
 export function labelSelector(labels: Record<string, string>): string {
   const entries = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
-  if (entries.length === 0) throw new Error("chaos: livekitPodLabels is empty; the pod drill would select every pod in the namespace");
+  if (entries.length === 0)
+    throw new Error("chaos: livekitPodLabels is empty; the pod drill would select every pod in the namespace");
   return entries.map(([k, v]) => `${k}=${v}`).join(",");
 }
 
 function checkPercent(field: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1 || value > 100) throw new Error(`chaos ${field}: expected an integer from 1 to 100, got ${value}`);
+  if (!Number.isInteger(value) || value < 1 || value > 100)
+    throw new Error(`chaos ${field}: expected an integer from 1 to 100, got ${value}`);
 }
 
 /** Throws a one-line Error naming the first bad setting; the constructor calls it before creating anything. */
@@ -81,9 +83,11 @@ export function checkChaosArgs(args: ChaosArgs): void {
   checkPercent("turnNodeTerminationPercent", args.turnNodeTerminationPercent);
   checkPercent("livekitPodDeletePercent", args.livekitPodDeletePercent);
   const grace = args.livekitPodDeleteGraceSeconds ?? 0;
-  if (!Number.isInteger(grace) || grace < 0) throw new Error(`chaos livekitPodDeleteGraceSeconds: expected an integer >= 0, got ${grace}`);
+  if (!Number.isInteger(grace) || grace < 0)
+    throw new Error(`chaos livekitPodDeleteGraceSeconds: expected an integer >= 0, got ${grace}`);
   const stop = args.stopFailedJoinPercent ?? DEFAULT_STOP_FAILED_JOIN_PERCENT;
-  if (!(stop > 0 && stop <= 100)) throw new Error(`chaos stopFailedJoinPercent: expected a percentage in (0, 100], got ${stop}`);
+  if (!(stop > 0 && stop <= 100))
+    throw new Error(`chaos stopFailedJoinPercent: expected a percentage in (0, 100], got ${stop}`);
   if (args.logRetentionDays !== undefined && (!Number.isInteger(args.logRetentionDays) || args.logRetentionDays < 1)) {
     throw new Error(`chaos logRetentionDays: expected a whole number of days >= 1, got ${args.logRetentionDays}`);
   }
@@ -99,7 +103,11 @@ export function checkChaosArgs(args: ChaosArgs): void {
  */
 export class Chaos extends pulumi.ComponentResource {
   /** Experiment template ids: `aws fis start-experiment --experiment-template-id <id>`. */
-  readonly templateIds: { sfuNodes: pulumi.Output<string>; turnNodes: pulumi.Output<string>; livekitPods: pulumi.Output<string> };
+  readonly templateIds: {
+    sfuNodes: pulumi.Output<string>;
+    turnNodes: pulumi.Output<string>;
+    livekitPods: pulumi.Output<string>;
+  };
   readonly roleArn: pulumi.Output<string>;
   readonly stopAlarmArn: pulumi.Output<string>;
 
@@ -122,30 +130,40 @@ export class Chaos extends pulumi.ComponentResource {
     const albMetric = (id: string, metricName: string) => ({
       id,
       returnData: false,
-      metric: { namespace: "AWS/ApplicationELB", metricName, dimensions: { LoadBalancer: alb.arnSuffix }, period: 60, stat: "Sum" },
+      metric: {
+        namespace: "AWS/ApplicationELB",
+        metricName,
+        dimensions: { LoadBalancer: alb.arnSuffix },
+        period: 60,
+        stat: "Sum",
+      },
     });
-    const stopAlarm = new aws.cloudwatch.MetricAlarm(`${name}-signalling-failures`, {
-      alarmDescription: `Chaos stop condition: more than ${stopPercent}% of LiveKit signalling requests (joins, reconnects) fail at the ALB for 2 of 3 minutes.`,
-      comparisonOperator: "GreaterThanThreshold",
-      threshold: stopPercent,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-      // No traffic is no harm; an idle region must not stop a drill.
-      treatMissingData: "notBreaching",
-      metricQueries: [
-        albMetric("elb5xx", "HTTPCode_ELB_5XX_Count"),
-        albMetric("target5xx", "HTTPCode_Target_5XX_Count"),
-        albMetric("requests", "RequestCount"),
-        {
-          id: "failedpercent",
-          label: "Failed signalling requests (%)",
-          // ELB 5xx without a target are not in RequestCount; +1 keeps a near-idle minute from dividing by zero.
-          expression: "100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0) + 1)",
-          returnData: true,
-        },
-      ],
-      tags,
-    }, { parent: this });
+    const stopAlarm = new aws.cloudwatch.MetricAlarm(
+      `${name}-signalling-failures`,
+      {
+        alarmDescription: `Chaos stop condition: more than ${stopPercent}% of LiveKit signalling requests (joins, reconnects) fail at the ALB for 2 of 3 minutes.`,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: stopPercent,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        // No traffic is no harm; an idle region must not stop a drill.
+        treatMissingData: "notBreaching",
+        metricQueries: [
+          albMetric("elb5xx", "HTTPCode_ELB_5XX_Count"),
+          albMetric("target5xx", "HTTPCode_Target_5XX_Count"),
+          albMetric("requests", "RequestCount"),
+          {
+            id: "failedpercent",
+            label: "Failed signalling requests (%)",
+            // ELB 5xx without a target are not in RequestCount; +1 keeps a near-idle minute from dividing by zero.
+            expression: "100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0) + 1)",
+            returnData: true,
+          },
+        ],
+        tags,
+      },
+      { parent: this },
+    );
     this.stopAlarmArn = stopAlarm.arn;
     const stopConditions = pulumi
       .all([stopAlarm.arn, ...(args.extraStopAlarmArns ?? [])])
@@ -156,63 +174,105 @@ export class Chaos extends pulumi.ComponentResource {
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const logging = args.logRetentionDays !== undefined;
-    const role = new aws.iam.Role(`${name}-fis`, {
-      description: "Assumed by AWS FIS to run the LiveKit chaos drills",
-      assumeRolePolicy: pulumi.all([partition, region, accountId]).apply(([p, r, a]) =>
-        JSON.stringify(fisTrustPolicy({ partition: p, region: r, accountId: a }))),
-      tags,
-    }, { parent: this });
+    const role = new aws.iam.Role(
+      `${name}-fis`,
+      {
+        description: "Assumed by AWS FIS to run the LiveKit chaos drills",
+        assumeRolePolicy: pulumi
+          .all([partition, region, accountId])
+          .apply(([p, r, a]) => JSON.stringify(fisTrustPolicy({ partition: p, region: r, accountId: a }))),
+        tags,
+      },
+      { parent: this },
+    );
     this.roleArn = role.arn;
-    const rolePolicy = new aws.iam.RolePolicy(`${name}-fis`, {
-      role: role.id,
-      policy: pulumi
-        .all([partition, region, accountId, args.clusterName, args.sfuNodeGroupName])
-        .apply(([p, r, a, clusterName, sfuNodeGroupName]) => JSON.stringify(fisRolePolicy({
-          partition: p, region: r, accountId: a, clusterName, sfuNodeGroupName, sfuNodePoolName: args.sfuNodePoolName, logging,
-        }))),
-    }, { parent: this });
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${name}-fis`,
+      {
+        role: role.id,
+        policy: pulumi
+          .all([partition, region, accountId, args.clusterName, args.sfuNodeGroupName])
+          .apply(([p, r, a, clusterName, sfuNodeGroupName]) =>
+            JSON.stringify(
+              fisRolePolicy({
+                partition: p,
+                region: r,
+                accountId: a,
+                clusterName,
+                sfuNodeGroupName,
+                sfuNodePoolName: args.sfuNodePoolName,
+                logging,
+              }),
+            ),
+          ),
+      },
+      { parent: this },
+    );
 
     // --- FIS inside the cluster (aws:eks:pod-delete): the role as a Kubernetes user, its helper pod's service
     // account, and a namespaced Role for both. No cluster-wide access.
-    const accessEntry = new aws.eks.AccessEntry(`${name}-fis`, {
-      clusterName: args.clusterName,
-      principalArn: role.arn,
-      type: "STANDARD",
-      userName: FIS_KUBERNETES_USER,
-      tags,
-    }, { parent: this });
+    const accessEntry = new aws.eks.AccessEntry(
+      `${name}-fis`,
+      {
+        clusterName: args.clusterName,
+        principalArn: role.arn,
+        type: "STANDARD",
+        userName: FIS_KUBERNETES_USER,
+        tags,
+      },
+      { parent: this },
+    );
     const { labels } = workloadLabels("aws-fis");
-    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-fis`, {
-      metadata: { name: FIS_SERVICE_ACCOUNT, namespace: args.namespace, labels },
-    }, k8sOpts);
-    const rbacRole = new k8s.rbac.v1.Role(`${name}-fis`, {
-      metadata: { name: "fis-experiments", namespace: args.namespace, labels },
-      rules: [
-        { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "create", "patch", "delete"] },
-        { apiGroups: [""], resources: ["pods"], verbs: ["create", "list", "get", "delete", "deletecollection"] },
-        { apiGroups: [""], resources: ["pods/ephemeralcontainers"], verbs: ["update"] },
-        { apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] },
-        { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get"] },
-      ],
-    }, k8sOpts);
-    const binding = new k8s.rbac.v1.RoleBinding(`${name}-fis`, {
-      metadata: { name: "fis-experiments", namespace: args.namespace, labels },
-      subjects: [
-        { kind: "ServiceAccount", name: FIS_SERVICE_ACCOUNT, namespace: args.namespace },
-        { kind: "User", name: FIS_KUBERNETES_USER, apiGroup: "rbac.authorization.k8s.io" },
-      ],
-      roleRef: { kind: "Role", name: rbacRole.metadata.name, apiGroup: "rbac.authorization.k8s.io" },
-    }, k8sOpts);
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-fis`,
+      {
+        metadata: { name: FIS_SERVICE_ACCOUNT, namespace: args.namespace, labels },
+      },
+      k8sOpts,
+    );
+    const rbacRole = new k8s.rbac.v1.Role(
+      `${name}-fis`,
+      {
+        metadata: { name: "fis-experiments", namespace: args.namespace, labels },
+        rules: [
+          { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "create", "patch", "delete"] },
+          { apiGroups: [""], resources: ["pods"], verbs: ["create", "list", "get", "delete", "deletecollection"] },
+          { apiGroups: [""], resources: ["pods/ephemeralcontainers"], verbs: ["update"] },
+          { apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] },
+          { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get"] },
+        ],
+      },
+      k8sOpts,
+    );
+    const binding = new k8s.rbac.v1.RoleBinding(
+      `${name}-fis`,
+      {
+        metadata: { name: "fis-experiments", namespace: args.namespace, labels },
+        subjects: [
+          { kind: "ServiceAccount", name: FIS_SERVICE_ACCOUNT, namespace: args.namespace },
+          { kind: "User", name: FIS_KUBERNETES_USER, apiGroup: "rbac.authorization.k8s.io" },
+        ],
+        roleRef: { kind: "Role", name: rbacRole.metadata.name, apiGroup: "rbac.authorization.k8s.io" },
+      },
+      k8sOpts,
+    );
 
     // --- Optional experiment logs.
     let logConfiguration: aws.types.input.fis.ExperimentTemplateLogConfiguration | undefined;
     if (logging) {
-      const logGroup = new aws.cloudwatch.LogGroup(`${name}-experiments`, {
-        retentionInDays: args.logRetentionDays,
-        tags,
-      }, { parent: this });
+      const logGroup = new aws.cloudwatch.LogGroup(
+        `${name}-experiments`,
+        {
+          retentionInDays: args.logRetentionDays,
+          tags,
+        },
+        { parent: this },
+      );
       // FIS wants the log group ARN with its `:*` suffix; the provider's arn has none.
-      logConfiguration = { logSchemaVersion: 2, cloudwatchLogsConfiguration: { logGroupArn: pulumi.interpolate`${logGroup.arn}:*` } };
+      logConfiguration = {
+        logSchemaVersion: 2,
+        cloudwatchLogsConfiguration: { logGroupArn: pulumi.interpolate`${logGroup.arn}:*` },
+      };
     }
 
     // --- The templates.
@@ -237,56 +297,91 @@ export class Chaos extends pulumi.ComponentResource {
       },
     ];
     const terminateBoth = [
-      { name: "terminate-node-group-instances", actionId: "aws:ec2:terminate-instances", target: { key: "Instances", value: "sfu-node-group" } },
-      { name: "terminate-node-pool-instances", actionId: "aws:ec2:terminate-instances", target: { key: "Instances", value: "sfu-node-pool" } },
+      {
+        name: "terminate-node-group-instances",
+        actionId: "aws:ec2:terminate-instances",
+        target: { key: "Instances", value: "sfu-node-group" },
+      },
+      {
+        name: "terminate-node-pool-instances",
+        actionId: "aws:ec2:terminate-instances",
+        target: { key: "Instances", value: "sfu-node-pool" },
+      },
     ];
-    const template = (id: string, description: string, spec: Omit<aws.fis.ExperimentTemplateArgs, "description" | "roleArn" | "stopConditions">, dependsOn: pulumi.Resource[]) =>
-      new aws.fis.ExperimentTemplate(`${name}-${id}`, {
-        description,
-        roleArn: role.arn,
-        stopConditions,
-        logConfiguration,
-        tags: { ...tags, Name: `${name}-${id}` },
-        ...spec,
-      }, { parent: this, dependsOn });
+    const template = (
+      id: string,
+      description: string,
+      spec: Omit<aws.fis.ExperimentTemplateArgs, "description" | "roleArn" | "stopConditions">,
+      dependsOn: pulumi.Resource[],
+    ) =>
+      new aws.fis.ExperimentTemplate(
+        `${name}-${id}`,
+        {
+          description,
+          roleArn: role.arn,
+          stopConditions,
+          logConfiguration,
+          tags: { ...tags, Name: `${name}-${id}` },
+          ...spec,
+        },
+        { parent: this, dependsOn },
+      );
 
-    const sfuNodes = template("sfu-nodes",
+    const sfuNodes = template(
+      "sfu-nodes",
       `LiveKit drill: terminate ${args.sfuNodeTerminationPercent}% of the SFU nodes (node group and Karpenter pool); rooms elsewhere must carry on.`,
       {
         targets: nodeTargets(args.sfuNodeTerminationPercent),
         actions: terminateBoth,
         // The Karpenter pool is often empty; an empty target must not fail the node group's half.
         experimentOptions: { accountTargeting: "single-account", emptyTargetResolutionMode: "skip" },
-      }, [rolePolicy]);
-    const turnNodes = template("turn-nodes",
+      },
+      [rolePolicy],
+    );
+    const turnNodes = template(
+      "turn-nodes",
       `TURN drill: terminate ${args.turnNodeTerminationPercent}% of the nodes running Coturn (the SFU nodes); TURN clients must reallocate elsewhere.`,
       {
         targets: nodeTargets(args.turnNodeTerminationPercent),
         actions: terminateBoth,
         experimentOptions: { accountTargeting: "single-account", emptyTargetResolutionMode: "skip" },
-      }, [rolePolicy]);
-    const livekitPods = template("livekit-pods",
+      },
+      [rolePolicy],
+    );
+    const livekitPods = template(
+      "livekit-pods",
       `LiveKit drill: delete ${args.livekitPodDeletePercent}% of the LiveKit SFU pods (grace ${grace} s); clients must reconnect to other nodes.`,
       {
-        targets: [{
-          name: "livekit-pods",
-          resourceType: "aws:eks:pod",
-          // Pods are found by parameters only (FIS refuses tags and ARNs for aws:eks:pod).
-          parameters: { clusterIdentifier: args.clusterName, namespace: args.namespace, selectorType: "labelSelector", selectorValue: selector },
-          selectionMode: `PERCENT(${args.livekitPodDeletePercent})`,
-        }],
-        actions: [{
-          name: "delete-livekit-pods",
-          actionId: "aws:eks:pod-delete",
-          target: { key: "Pods", value: "livekit-pods" },
-          parameters: [
-            { key: "kubernetesServiceAccount", value: FIS_SERVICE_ACCOUNT },
-            { key: "gracePeriodSeconds", value: String(grace) },
-          ],
-        }],
+        targets: [
+          {
+            name: "livekit-pods",
+            resourceType: "aws:eks:pod",
+            // Pods are found by parameters only (FIS refuses tags and ARNs for aws:eks:pod).
+            parameters: {
+              clusterIdentifier: args.clusterName,
+              namespace: args.namespace,
+              selectorType: "labelSelector",
+              selectorValue: selector,
+            },
+            selectionMode: `PERCENT(${args.livekitPodDeletePercent})`,
+          },
+        ],
+        actions: [
+          {
+            name: "delete-livekit-pods",
+            actionId: "aws:eks:pod-delete",
+            target: { key: "Pods", value: "livekit-pods" },
+            parameters: [
+              { key: "kubernetesServiceAccount", value: FIS_SERVICE_ACCOUNT },
+              { key: "gracePeriodSeconds", value: String(grace) },
+            ],
+          },
+        ],
         // No LiveKit pod to delete means something is already wrong: fail loudly.
         experimentOptions: { accountTargeting: "single-account", emptyTargetResolutionMode: "fail" },
-      }, [rolePolicy, accessEntry, serviceAccount, binding]);
+      },
+      [rolePolicy, accessEntry, serviceAccount, binding],
+    );
 
     this.templateIds = { sfuNodes: sfuNodes.id, turnNodes: turnNodes.id, livekitPods: livekitPods.id };
     this.registerOutputs({ templateIds: this.templateIds, roleArn: this.roleArn, stopAlarmArn: this.stopAlarmArn });

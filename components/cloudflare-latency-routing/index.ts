@@ -71,18 +71,22 @@ export class CloudflareLatencyRouting extends pulumi.ComponentResource {
 
     // No Host header here: each origin sets its own, which takes precedence over the monitor's, so
     // one monitor serves every region and each probe asks for the name the region's ALB serves.
-    const monitor = new cloudflare.LoadBalancerMonitor(`${name}-signalling`, {
-      accountId: args.accountId,
-      type: "https",
-      method: "GET",
-      path: "/",
-      port: HTTPS_PORT,
-      expectedCodes: "200", // LiveKit: 200 while its node stats are fresh, 406 otherwise
-      followRedirects: false,
-      allowInsecure: false,
-      ...timing,
-      description: `LiveKit signalling behind ${args.domain}`,
-    }, resourceOpts);
+    const monitor = new cloudflare.LoadBalancerMonitor(
+      `${name}-signalling`,
+      {
+        accountId: args.accountId,
+        type: "https",
+        method: "GET",
+        path: "/",
+        port: HTTPS_PORT,
+        expectedCodes: "200", // LiveKit: 200 while its node stats are fresh, 406 otherwise
+        followRedirects: false,
+        allowInsecure: false,
+        ...timing,
+        description: `LiveKit signalling behind ${args.domain}`,
+      },
+      resourceOpts,
+    );
 
     const pools = this.pools(name, "signalling", args, monitor, (region) => ({
       name: region.regionLabel,
@@ -98,14 +102,18 @@ export class CloudflareLatencyRouting extends pulumi.ComponentResource {
       // A CNAME cannot be latency-routed, so a global TURN name needs a load balancer of its own, on
       // pools of the regional TURN names (DNS-only records resolving to the NLBs). TCP: Coturn speaks
       // no HTTP; the NLB terminates TLS, so this proves the region is reachable, not Coturn itself.
-      const turnMonitor = new cloudflare.LoadBalancerMonitor(`${name}-turn`, {
-        accountId: args.accountId,
-        type: "tcp",
-        method: "connection_established",
-        port: HTTPS_PORT,
-        ...timing,
-        description: `Coturn (TURN/TLS) behind ${args.turnHostname}`,
-      }, resourceOpts);
+      const turnMonitor = new cloudflare.LoadBalancerMonitor(
+        `${name}-turn`,
+        {
+          accountId: args.accountId,
+          type: "tcp",
+          method: "connection_established",
+          port: HTTPS_PORT,
+          ...timing,
+          description: `Coturn (TURN/TLS) behind ${args.turnHostname}`,
+        },
+        resourceOpts,
+      );
       const turnPools = this.pools(name, "turn", args, turnMonitor, (region) => ({
         name: region.regionLabel,
         address: region.turnHostname,
@@ -129,19 +137,26 @@ export class CloudflareLatencyRouting extends pulumi.ComponentResource {
     const ids: Record<string, pulumi.Output<string>> = {};
     for (const [stack, region] of Object.entries(args.regions)) {
       const facts = awsRegions[region.awsRegion];
-      if (!facts) throw new Error(`region stack ${stack}: no location known for AWS region ${region.awsRegion} (lib/aws-regions.ts)`);
-      const pool = new cloudflare.LoadBalancerPool(`${name}-${kind}-${stack}`, {
-        accountId: args.accountId,
-        // Pools are account-wide: the domain in the name keeps two deployments in one account apart.
-        name: poolName(args.domain, kind === "turn" ? `${region.regionLabel}-turn` : region.regionLabel),
-        description: `LiveKit ${kind} ${region.regionLabel} (${region.awsRegion}, ${facts.city})`,
-        origins: [origin(region)],
-        minimumOrigins: 1,
-        monitor: monitor.id,
-        latitude: facts.latitude,
-        longitude: facts.longitude,
-        checkRegions: checkRegions(args.steering, facts.cloudflareCheckRegion),
-      }, { parent: this, provider: args.provider });
+      if (!facts)
+        throw new Error(
+          `region stack ${stack}: no location known for AWS region ${region.awsRegion} (lib/aws-regions.ts)`,
+        );
+      const pool = new cloudflare.LoadBalancerPool(
+        `${name}-${kind}-${stack}`,
+        {
+          accountId: args.accountId,
+          // Pools are account-wide: the domain in the name keeps two deployments in one account apart.
+          name: poolName(args.domain, kind === "turn" ? `${region.regionLabel}-turn` : region.regionLabel),
+          description: `LiveKit ${kind} ${region.regionLabel} (${region.awsRegion}, ${facts.city})`,
+          origins: [origin(region)],
+          minimumOrigins: 1,
+          monitor: monitor.id,
+          latitude: facts.latitude,
+          longitude: facts.longitude,
+          checkRegions: checkRegions(args.steering, facts.cloudflareCheckRegion),
+        },
+        { parent: this, provider: args.provider },
+      );
       ids[stack] = pool.id;
     }
     return ids;
@@ -153,19 +168,23 @@ export class CloudflareLatencyRouting extends pulumi.ComponentResource {
     args: CloudflareLatencyRoutingArgs,
     pools: Record<string, pulumi.Output<string>>,
   ): pulumi.Output<string> {
-    const lb = new cloudflare.LoadBalancer(name, {
-      zoneId: args.zoneId,
-      name: hostname,
-      description: `LiveKit: nearest healthy region (${args.steering})`,
-      // Failover order, used while Cloudflare has no RTT data for a pool.
-      defaultPools: Object.values(pools),
-      fallbackPool: pools[args.fallbackStack],
-      steeringPolicy: args.steering,
-      proxied: false,
-      ttl: ANSWER_TTL,
-      // Cookie affinity needs the proxy; a DNS answer has none to give.
-      sessionAffinity: "none",
-    }, { parent: this, provider: args.provider });
+    const lb = new cloudflare.LoadBalancer(
+      name,
+      {
+        zoneId: args.zoneId,
+        name: hostname,
+        description: `LiveKit: nearest healthy region (${args.steering})`,
+        // Failover order, used while Cloudflare has no RTT data for a pool.
+        defaultPools: Object.values(pools),
+        fallbackPool: pools[args.fallbackStack],
+        steeringPolicy: args.steering,
+        proxied: false,
+        ttl: ANSWER_TTL,
+        // Cookie affinity needs the proxy; a DNS answer has none to give.
+        sessionAffinity: "none",
+      },
+      { parent: this, provider: args.provider },
+    );
     return lb.id;
   }
 }

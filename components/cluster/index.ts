@@ -81,25 +81,29 @@ export class Cluster extends pulumi.ComponentResource {
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:cluster:Cluster", name, {}, opts);
 
-    const cluster = new eks.Cluster(name, {
-      name: args.clusterName,
-      version: args.kubernetesVersion,
-      // Access entries, not the aws-auth ConfigMap.
-      authenticationMode: eks.AuthenticationMode.Api,
-      // EXTENDED is the default and bills extra once the version leaves standard support.
-      upgradePolicy: { supportType: "STANDARD" },
-      enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
-      createOidcProvider: true,
-      // Only managed node groups and Karpenter: no self-managed default group, nor its security groups.
-      skipDefaultNodeGroup: true,
-      skipDefaultSecurityGroups: true,
-      vpcId: args.vpcId,
-      publicSubnetIds: args.publicSubnetIds,
-      privateSubnetIds: args.privateSubnetIds,
-      endpointPrivateAccess: true,
-      endpointPublicAccess: true,
-      publicAccessCidrs: args.publicAccessCidrs,
-    }, { parent: this });
+    const cluster = new eks.Cluster(
+      name,
+      {
+        name: args.clusterName,
+        version: args.kubernetesVersion,
+        // Access entries, not the aws-auth ConfigMap.
+        authenticationMode: eks.AuthenticationMode.Api,
+        // EXTENDED is the default and bills extra once the version leaves standard support.
+        upgradePolicy: { supportType: "STANDARD" },
+        enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
+        createOidcProvider: true,
+        // Only managed node groups and Karpenter: no self-managed default group, nor its security groups.
+        skipDefaultNodeGroup: true,
+        skipDefaultSecurityGroups: true,
+        vpcId: args.vpcId,
+        publicSubnetIds: args.publicSubnetIds,
+        privateSubnetIds: args.privateSubnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: true,
+        publicAccessCidrs: args.publicAccessCidrs,
+      },
+      { parent: this },
+    );
 
     this.clusterName = cluster.eksCluster.name;
     this.endpoint = cluster.eksCluster.endpoint;
@@ -107,13 +111,17 @@ export class Cluster extends pulumi.ComponentResource {
     this.oidcProviderArn = cluster.oidcProviderArn;
     this.oidcIssuer = cluster.oidcIssuer;
 
-    this.podIdentityAgent = new aws.eks.Addon(`${name}-pod-identity-agent`, {
-      clusterName: this.clusterName,
-      addonName: "eks-pod-identity-agent",
-      addonVersion: args.podIdentityAgentVersion,
-      resolveConflictsOnCreate: "OVERWRITE",
-      resolveConflictsOnUpdate: "OVERWRITE",
-    }, { parent: this });
+    this.podIdentityAgent = new aws.eks.Addon(
+      `${name}-pod-identity-agent`,
+      {
+        clusterName: this.clusterName,
+        addonName: "eks-pod-identity-agent",
+        addonVersion: args.podIdentityAgentVersion,
+        resolveConflictsOnCreate: "OVERWRITE",
+        resolveConflictsOnUpdate: "OVERWRITE",
+      },
+      { parent: this },
+    );
 
     const nodes = createNodeRole(`${name}-nodes`, this);
     this.nodeRole = nodes.role;
@@ -127,35 +135,51 @@ export class Cluster extends pulumi.ComponentResource {
     };
 
     const system = nodeRoles.system;
-    this.systemNodeGroup = new eks.ManagedNodeGroup(`${name}-system`, {
-      ...common,
-      instanceTypes: [args.systemNodes.instanceType],
-      scalingConfig: { minSize: args.systemNodes.min, desiredSize: args.systemNodes.min, maxSize: args.systemNodes.max },
-      subnetIds: args.privateSubnetIds,
-      labels: system.labels,
-    }, { parent: this, dependsOn: nodes.attachments });
+    this.systemNodeGroup = new eks.ManagedNodeGroup(
+      `${name}-system`,
+      {
+        ...common,
+        instanceTypes: [args.systemNodes.instanceType],
+        scalingConfig: {
+          minSize: args.systemNodes.min,
+          desiredSize: args.systemNodes.min,
+          maxSize: args.systemNodes.max,
+        },
+        subnetIds: args.privateSubnetIds,
+        labels: system.labels,
+      },
+      { parent: this, dependsOn: nodes.attachments },
+    );
 
     const sfu = nodeRoles.sfu;
-    const sfuNodeGroup = new eks.ManagedNodeGroup(`${name}-sfu`, {
-      ...common,
-      instanceTypes: [args.sfuNodes.instanceType],
-      scalingConfig: { minSize: args.sfuNodes.min, desiredSize: args.sfuNodes.min, maxSize: args.sfuNodes.max },
-      // Public subnets map a public IP on launch: WebRTC clients reach the node directly.
-      subnetIds: args.publicSubnetIds,
-      labels: sfu.labels,
-      taints: sfu.taints.map((t) => ({ key: t.key, value: t.value, effect: eksTaintEffect(t.effect) })),
-      // pulumi-eks wraps this with its own NodeConfig in the MIME user data of the node group's launch template.
-      nodeadmExtraOptions: [{ contentType: SHELL_SCRIPT_PART, content: sfuBootScript() }],
-    }, { parent: this, dependsOn: nodes.attachments });
+    const sfuNodeGroup = new eks.ManagedNodeGroup(
+      `${name}-sfu`,
+      {
+        ...common,
+        instanceTypes: [args.sfuNodes.instanceType],
+        scalingConfig: { minSize: args.sfuNodes.min, desiredSize: args.sfuNodes.min, maxSize: args.sfuNodes.max },
+        // Public subnets map a public IP on launch: WebRTC clients reach the node directly.
+        subnetIds: args.publicSubnetIds,
+        labels: sfu.labels,
+        taints: sfu.taints.map((t) => ({ key: t.key, value: t.value, effect: eksTaintEffect(t.effect) })),
+        // pulumi-eks wraps this with its own NodeConfig in the MIME user data of the node group's launch template.
+        nodeadmExtraOptions: [{ contentType: SHELL_SCRIPT_PART, content: sfuBootScript() }],
+      },
+      { parent: this, dependsOn: nodes.attachments },
+    );
 
     // EKS tags the group's instances with it (eks:nodegroup-name): chaos drills select SFU nodes by it.
     this.sfuNodeGroupName = sfuNodeGroup.nodeGroup.nodeGroupName;
     this.openWebRtcPorts(name, args.webRtcPorts);
 
-    this.provider = new k8s.Provider(`${name}-k8s`, {
-      kubeconfig: cluster.kubeconfigJson,
-      enableServerSideApply: true,
-    }, { parent: this });
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      {
+        kubeconfig: cluster.kubeconfigJson,
+        enableServerSideApply: true,
+      },
+      { parent: this },
+    );
 
     this.registerOutputs({
       clusterName: this.clusterName,
@@ -172,14 +196,18 @@ export class Cluster extends pulumi.ComponentResource {
    */
   private openWebRtcPorts(name: string, ports: WebRtcPorts) {
     const open = (rule: string, ipProtocol: "udp" | "tcp", fromPort: number, toPort: number, description: string) =>
-      new aws.vpc.SecurityGroupIngressRule(`${name}-${rule}`, {
-        securityGroupId: this.clusterSecurityGroupId,
-        ipProtocol,
-        fromPort,
-        toPort,
-        cidrIpv4: "0.0.0.0/0", // the VPC is IPv4-only
-        description,
-      }, { parent: this });
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-${rule}`,
+        {
+          securityGroupId: this.clusterSecurityGroupId,
+          ipProtocol,
+          fromPort,
+          toPort,
+          cidrIpv4: "0.0.0.0/0", // the VPC is IPv4-only
+          description,
+        },
+        { parent: this },
+      );
     open("rtc-udp", "udp", ports.rtcUdp.start, ports.rtcUdp.end, "LiveKit ICE/UDP");
     open("rtc-tcp", "tcp", ports.rtcTcp, ports.rtcTcp, "LiveKit ICE/TCP");
     open("turn-udp", "udp", ports.turnListening, ports.turnListening, "Coturn TURN/STUN over UDP");

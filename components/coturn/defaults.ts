@@ -6,4 +6,8 @@ import type { PodResources } from "../shared/pods";
  */
 export const COTURN_CPU_MILLIS = 500;
 
-export const COTURN_RESOURCES: Readonly<PodResources> = { cpuRequestMillis: COTURN_CPU_MILLIS, memoryRequestMiB: 256, memoryLimitMiB: 1024 };
+export const COTURN_RESOURCES: Readonly<PodResources> = {
+  cpuRequestMillis: COTURN_CPU_MILLIS,
+  memoryRequestMiB: 256,
+  memoryLimitMiB: 1024,
+};

@@ -11,7 +11,12 @@ import {
   renderCoturnStartScript,
 } from "./start";
 import { placeOn } from "../shared/node-roles";
-import { COTURN_LISTENING_PORT, COTURN_METRICS_PORT, renderTurnserverConf, TurnserverConfInput } from "./turnserver-conf";
+import {
+  COTURN_LISTENING_PORT,
+  COTURN_METRICS_PORT,
+  renderTurnserverConf,
+  TurnserverConfInput,
+} from "./turnserver-conf";
 import { versions } from "../../lib/versions";
 import { CONFIG_CHECKSUM_ANNOTATION, sha256, workloadLabels } from "../shared/annotations";
 import type { SecretKeyRef } from "../shared/pods";
@@ -63,9 +68,13 @@ export class Coturn extends pulumi.ComponentResource {
     super("livekit-platform:turn:Coturn", name, {}, opts);
     const r = args.resources;
     for (const [field, value] of Object.entries(r)) {
-      if (!Number.isInteger(value) || value <= 0) throw new Error(`coturn resources.${field}: expected a positive integer, got ${value}`);
+      if (!Number.isInteger(value) || value <= 0)
+        throw new Error(`coturn resources.${field}: expected a positive integer, got ${value}`);
     }
-    if (r.memoryLimitMiB < r.memoryRequestMiB) throw new Error(`coturn resources: memoryLimitMiB ${r.memoryLimitMiB} is below memoryRequestMiB ${r.memoryRequestMiB}`);
+    if (r.memoryLimitMiB < r.memoryRequestMiB)
+      throw new Error(
+        `coturn resources: memoryLimitMiB ${r.memoryLimitMiB} is below memoryRequestMiB ${r.memoryRequestMiB}`,
+      );
 
     const k8sOpts = { parent: this, provider: args.provider };
     const namespace = args.sharedSecret.secret.metadata.namespace;
@@ -76,86 +85,126 @@ export class Coturn extends pulumi.ComponentResource {
     const conf = renderTurnserverConf(args.turnserver);
     const startScript = renderCoturnStartScript();
     const checksum = sha256(`${conf}\n--\n${startScript}`);
-    const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
-      metadata: { name: `coturn-config-${checksum.slice(0, 10)}`, namespace, labels },
-      data: { [COTURN_CONF_FILE]: conf, [COTURN_START_SCRIPT_FILE]: startScript },
-    }, k8sOpts);
-
-    new k8s.apps.v1.DaemonSet(`${name}-coturn`, {
-      metadata: {
-        name: appName,
-        namespace,
-        labels,
-        // A rollout replaces node by node, each old pod draining for up to an hour first (a new pod cannot
-        // bind the node's ports before): it outlasts any `pulumi up`, so do not wait for it. The TURN NLB
-        // Service still waits for a ready Coturn pod when it is created; its target health watches the rest.
-        annotations: { "pulumi.com/skipAwait": "true" },
+    const configMap = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      {
+        metadata: { name: `coturn-config-${checksum.slice(0, 10)}`, namespace, labels },
+        data: { [COTURN_CONF_FILE]: conf, [COTURN_START_SCRIPT_FILE]: startScript },
       },
-      spec: {
-        selector: { matchLabels: podLabels },
-        updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "25%" } },
-        template: {
-          metadata: { labels, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: checksum } },
-          spec: {
-            // One per SFU node, on the node's network: relayed media goes to the node's public IP.
-            hostNetwork: true,
-            dnsPolicy: "ClusterFirstWithHostNet",
-            ...placeOn("sfu"),
-            terminationGracePeriodSeconds: COTURN_TERMINATION_GRACE_SECONDS,
-            enableServiceLinks: false,
-            automountServiceAccountToken: false,
-            // fsGroup makes the Secret file group-readable by the image's non-root user, and no one else.
-            securityContext: { runAsUser: NOBODY, runAsGroup: NOBODY, runAsNonRoot: true, fsGroup: NOBODY },
-            containers: [{
-              name: appName,
-              image: versions.images.coturn,
-              command: [...COTURN_CONTAINER_COMMAND],
-              ports: [
-                { name: "turn-udp", containerPort: COTURN_LISTENING_PORT, hostPort: COTURN_LISTENING_PORT, protocol: "UDP" },
-                { name: "turn-tcp", containerPort: COTURN_LISTENING_PORT, hostPort: COTURN_LISTENING_PORT, protocol: "TCP" },
-                { name: "metrics", containerPort: COTURN_METRICS_PORT, hostPort: COTURN_METRICS_PORT, protocol: "TCP" },
-              ],
-              resources: {
-                requests: { cpu: `${r.cpuRequestMillis}m`, memory: `${r.memoryRequestMiB}Mi` },
-                limits: { memory: `${r.memoryLimitMiB}Mi` },
-              },
-              readinessProbe: { tcpSocket: { port: COTURN_LISTENING_PORT }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
-              livenessProbe: { tcpSocket: { port: COTURN_LISTENING_PORT }, initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-              lifecycle: {
-                // Drain (coturn >= 4.15): refuse new allocations, exit once the last one ends. The kubelet's
-                // SIGTERM, which stops coturn at once, only comes after this hook returns or the grace ends.
-                preStop: { exec: { command: ["/bin/bash", "-c", "kill -USR1 1 && while kill -0 1 2>/dev/null; do sleep 5; done"] } },
-              },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                // The image gives turnserver the file capability cap_net_bind_service; exec fails with EPERM
-                // unless it stays in the bounding set (coturn binds no port below 1024 here, so it is never used).
-                capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
-              },
-              volumeMounts: [
-                { name: "config", mountPath: COTURN_CONFIG_DIR, readOnly: true },
-                { name: "shared-secret", mountPath: COTURN_SECRET_DIR, readOnly: true },
-                { name: "runtime", mountPath: COTURN_RUNTIME_DIR },
-              ],
-            }],
-            volumes: [
-              { name: "config", configMap: { name: configMap.metadata.name } },
-              {
-                name: "shared-secret",
-                secret: {
-                  secretName: args.sharedSecret.secret.metadata.name,
-                  defaultMode: 0o440,
-                  items: [{ key: args.sharedSecret.key, path: COTURN_SECRET_KEY }],
+      k8sOpts,
+    );
+
+    new k8s.apps.v1.DaemonSet(
+      `${name}-coturn`,
+      {
+        metadata: {
+          name: appName,
+          namespace,
+          labels,
+          // A rollout replaces node by node, each old pod draining for up to an hour first (a new pod cannot
+          // bind the node's ports before): it outlasts any `pulumi up`, so do not wait for it. The TURN NLB
+          // Service still waits for a ready Coturn pod when it is created; its target health watches the rest.
+          annotations: { "pulumi.com/skipAwait": "true" },
+        },
+        spec: {
+          selector: { matchLabels: podLabels },
+          updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "25%" } },
+          template: {
+            metadata: { labels, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: checksum } },
+            spec: {
+              // One per SFU node, on the node's network: relayed media goes to the node's public IP.
+              hostNetwork: true,
+              dnsPolicy: "ClusterFirstWithHostNet",
+              ...placeOn("sfu"),
+              terminationGracePeriodSeconds: COTURN_TERMINATION_GRACE_SECONDS,
+              enableServiceLinks: false,
+              automountServiceAccountToken: false,
+              // fsGroup makes the Secret file group-readable by the image's non-root user, and no one else.
+              securityContext: { runAsUser: NOBODY, runAsGroup: NOBODY, runAsNonRoot: true, fsGroup: NOBODY },
+              containers: [
+                {
+                  name: appName,
+                  image: versions.images.coturn,
+                  command: [...COTURN_CONTAINER_COMMAND],
+                  ports: [
+                    {
+                      name: "turn-udp",
+                      containerPort: COTURN_LISTENING_PORT,
+                      hostPort: COTURN_LISTENING_PORT,
+                      protocol: "UDP",
+                    },
+                    {
+                      name: "turn-tcp",
+                      containerPort: COTURN_LISTENING_PORT,
+                      hostPort: COTURN_LISTENING_PORT,
+                      protocol: "TCP",
+                    },
+                    {
+                      name: "metrics",
+                      containerPort: COTURN_METRICS_PORT,
+                      hostPort: COTURN_METRICS_PORT,
+                      protocol: "TCP",
+                    },
+                  ],
+                  resources: {
+                    requests: { cpu: `${r.cpuRequestMillis}m`, memory: `${r.memoryRequestMiB}Mi` },
+                    limits: { memory: `${r.memoryLimitMiB}Mi` },
+                  },
+                  readinessProbe: {
+                    tcpSocket: { port: COTURN_LISTENING_PORT },
+                    periodSeconds: 5,
+                    timeoutSeconds: 2,
+                    failureThreshold: 3,
+                  },
+                  livenessProbe: {
+                    tcpSocket: { port: COTURN_LISTENING_PORT },
+                    initialDelaySeconds: 15,
+                    periodSeconds: 10,
+                    timeoutSeconds: 5,
+                    failureThreshold: 6,
+                  },
+                  lifecycle: {
+                    // Drain (coturn >= 4.15): refuse new allocations, exit once the last one ends. The kubelet's
+                    // SIGTERM, which stops coturn at once, only comes after this hook returns or the grace ends.
+                    preStop: {
+                      exec: {
+                        command: ["/bin/bash", "-c", "kill -USR1 1 && while kill -0 1 2>/dev/null; do sleep 5; done"],
+                      },
+                    },
+                  },
+                  securityContext: {
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    // The image gives turnserver the file capability cap_net_bind_service; exec fails with EPERM
+                    // unless it stays in the bounding set (coturn binds no port below 1024 here, so it is never used).
+                    capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
+                  },
+                  volumeMounts: [
+                    { name: "config", mountPath: COTURN_CONFIG_DIR, readOnly: true },
+                    { name: "shared-secret", mountPath: COTURN_SECRET_DIR, readOnly: true },
+                    { name: "runtime", mountPath: COTURN_RUNTIME_DIR },
+                  ],
                 },
-              },
-              // The generated conf holds the secret: memory only, gone with the pod.
-              { name: "runtime", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } },
-            ],
+              ],
+              volumes: [
+                { name: "config", configMap: { name: configMap.metadata.name } },
+                {
+                  name: "shared-secret",
+                  secret: {
+                    secretName: args.sharedSecret.secret.metadata.name,
+                    defaultMode: 0o440,
+                    items: [{ key: args.sharedSecret.key, path: COTURN_SECRET_KEY }],
+                  },
+                },
+                // The generated conf holds the secret: memory only, gone with the pod.
+                { name: "runtime", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } },
+              ],
+            },
           },
         },
       },
-    }, k8sOpts);
+      k8sOpts,
+    );
 
     this.namespace = namespace;
     this.podLabels = podLabels;

@@ -56,7 +56,10 @@ export interface CoturnStartScriptInput {
 }
 
 /** The container's `command`: the script from the ConfigMap, run by the image's bash (the image's entrypoint is bypassed). */
-export const COTURN_CONTAINER_COMMAND: readonly string[] = ["/bin/bash", `${COTURN_CONFIG_DIR}/${COTURN_START_SCRIPT_FILE}`];
+export const COTURN_CONTAINER_COMMAND: readonly string[] = [
+  "/bin/bash",
+  `${COTURN_CONFIG_DIR}/${COTURN_START_SCRIPT_FILE}`,
+];
 
 /** The start script (bash). Extra container `args` are passed on to turnserver and override the file. */
 export function renderCoturnStartScript(input: CoturnStartScriptInput = {}): string {
@@ -64,8 +67,15 @@ export function renderCoturnStartScript(input: CoturnStartScriptInput = {}): str
   const secretPath = input.secretPath ?? `${COTURN_SECRET_DIR}/${COTURN_SECRET_KEY}`;
   const runtimeDir = input.runtimeDir ?? COTURN_RUNTIME_DIR;
   const imds = input.imds ?? { host: "169.254.169.254", port: 80 };
-  for (const [what, path] of [["confPath", confPath], ["secretPath", secretPath], ["runtimeDir", runtimeDir]]) {
-    if (!/^\/[A-Za-z0-9._/-]*$/.test(path)) throw new Error(`coturn start script ${what} ${JSON.stringify(path)}: expected an absolute path of [A-Za-z0-9._/-]`);
+  for (const [what, path] of [
+    ["confPath", confPath],
+    ["secretPath", secretPath],
+    ["runtimeDir", runtimeDir],
+  ]) {
+    if (!/^\/[A-Za-z0-9._/-]*$/.test(path))
+      throw new Error(
+        `coturn start script ${what} ${JSON.stringify(path)}: expected an absolute path of [A-Za-z0-9._/-]`,
+      );
   }
   if (!/^[A-Za-z0-9.:-]+$/.test(imds.host) || !Number.isInteger(imds.port) || imds.port < 1 || imds.port > 65535) {
     throw new Error(`coturn start script imds ${imds.host}:${imds.port}: expected host:port`);

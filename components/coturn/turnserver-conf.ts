@@ -84,7 +84,10 @@ export const DENIED_PEER_CIDRS: readonly { cidr: string; why: string }[] = [
   { cidr: "240.0.0.0/4", why: "reserved, including broadcast 255.255.255.255" },
   { cidr: "::1/128", why: "loopback" },
   { cidr: "::/96", why: "IPv4-compatible (deprecated); starts at ::1 when rendered" },
-  { cidr: "::ffff:0:0/96", why: "IPv4-mapped: reaches IPv4 peers around the IPv4 rules on coturn < 4.9 (CVE-2026-27624)" },
+  {
+    cidr: "::ffff:0:0/96",
+    why: "IPv4-mapped: reaches IPv4 peers around the IPv4 rules on coturn < 4.9 (CVE-2026-27624)",
+  },
   { cidr: "64:ff9b::/96", why: "NAT64 well-known prefix, embeds IPv4" },
   { cidr: "64:ff9b:1::/48", why: "local-use NAT64" },
   { cidr: "100::/64", why: "discard-only" },
@@ -270,7 +273,7 @@ function formatIpv6(n: bigint): string {
   const groups = Array.from({ length: 8 }, (_, i) => Number((n >> BigInt(112 - 16 * i)) & 0xffffn));
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

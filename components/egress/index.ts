@@ -87,70 +87,120 @@ export class Egress extends pulumi.ComponentResource {
     const { podLabels, labels } = workloadLabels(appName, "egress");
 
     // --- The recordings bucket -------------------------------------------------------------------
-    const bucket = new aws.s3.Bucket(`${name}-recordings`, {
-      forceDestroy: false, // destroying the stack must not delete recordings
-      tags: args.tags,
-    }, { parent: this });
+    const bucket = new aws.s3.Bucket(
+      `${name}-recordings`,
+      {
+        forceDestroy: false, // destroying the stack must not delete recordings
+        tags: args.tags,
+      },
+      { parent: this },
+    );
     const bucketOpts = { parent: this };
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-recordings`, {
-      bucket: bucket.bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    }, bucketOpts);
-    new aws.s3.BucketOwnershipControls(`${name}-recordings`, {
-      bucket: bucket.bucket,
-      rule: { objectOwnership: "BucketOwnerEnforced" }, // ACLs off: the bucket policy alone decides
-    }, bucketOpts);
-    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-recordings`, {
-      bucket: bucket.bucket,
-      // SSE-S3: encrypted at rest with no KMS key policy for the egress role to need.
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    }, bucketOpts);
-    new aws.s3.BucketLifecycleConfiguration(`${name}-recordings`, {
-      bucket: bucket.bucket,
-      rules: [
-        { id: "expire-recordings", status: "Enabled", filter: {}, expiration: { days: args.recordingRetentionDays } },
-        // A recorder killed mid-upload leaves parts that are billed but invisible.
-        { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 3 } },
-      ],
-    }, bucketOpts);
-    new aws.s3.BucketPolicy(`${name}-recordings`, {
-      bucket: bucket.bucket,
-      policy: bucket.arn.apply((arn) => JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [arn, `${arn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }],
-      })),
-    }, { ...bucketOpts, dependsOn: [publicAccess] }); // S3 rejects concurrent changes to one bucket's settings
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
+      `${name}-recordings`,
+      {
+        bucket: bucket.bucket,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      bucketOpts,
+    );
+    new aws.s3.BucketOwnershipControls(
+      `${name}-recordings`,
+      {
+        bucket: bucket.bucket,
+        rule: { objectOwnership: "BucketOwnerEnforced" }, // ACLs off: the bucket policy alone decides
+      },
+      bucketOpts,
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-recordings`,
+      {
+        bucket: bucket.bucket,
+        // SSE-S3: encrypted at rest with no KMS key policy for the egress role to need.
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+      },
+      bucketOpts,
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-recordings`,
+      {
+        bucket: bucket.bucket,
+        rules: [
+          { id: "expire-recordings", status: "Enabled", filter: {}, expiration: { days: args.recordingRetentionDays } },
+          // A recorder killed mid-upload leaves parts that are billed but invisible.
+          {
+            id: "abort-incomplete-uploads",
+            status: "Enabled",
+            filter: {},
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 3 },
+          },
+        ],
+      },
+      bucketOpts,
+    );
+    new aws.s3.BucketPolicy(
+      `${name}-recordings`,
+      {
+        bucket: bucket.bucket,
+        policy: bucket.arn.apply((arn) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [arn, `${arn}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+              },
+            ],
+          }),
+        ),
+      },
+      { ...bucketOpts, dependsOn: [publicAccess] },
+    ); // S3 rejects concurrent changes to one bucket's settings
 
     // --- Credentials: EKS Pod Identity ------------------------------------------------------------
-    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-egress`, {
-      metadata: { name: appName, namespace, labels },
-      automountServiceAccountToken: false, // egress never calls the Kubernetes API
-    }, k8sOpts);
-    const identity = new PodIdentityRole(`${name}-egress`, {
-      description: "LiveKit Egress pods (EKS Pod Identity): upload recordings to one bucket",
-      clusterName: args.clusterName,
-      namespace,
-      serviceAccount: serviceAccount.metadata.name,
-      inlinePolicy: bucket.arn.apply((arn) => JSON.stringify(recordingsPolicy(arn))),
-      tags: args.tags,
-    }, { parent: this });
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-egress`,
+      {
+        metadata: { name: appName, namespace, labels },
+        automountServiceAccountToken: false, // egress never calls the Kubernetes API
+      },
+      k8sOpts,
+    );
+    const identity = new PodIdentityRole(
+      `${name}-egress`,
+      {
+        description: "LiveKit Egress pods (EKS Pod Identity): upload recordings to one bucket",
+        clusterName: args.clusterName,
+        namespace,
+        serviceAccount: serviceAccount.metadata.name,
+        inlinePolicy: bucket.arn.apply((arn) => JSON.stringify(recordingsPolicy(arn))),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
     const role = identity.role;
     const podIdentity = identity.association;
 
     // --- Config: holds the API secret and the Redis password, so a Secret -------------------------
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const config = pulumi
-      .all([args.apiKey, args.apiSecret, args.livekitUrl, args.redis.host, args.redis.port, args.redis.password, bucket.bucket, region])
+      .all([
+        args.apiKey,
+        args.apiSecret,
+        args.livekitUrl,
+        args.redis.host,
+        args.redis.port,
+        args.redis.password,
+        bucket.bucket,
+        region,
+      ])
       .apply(([apiKey, apiSecret, wsUrl, host, port, password, bucketName, bucketRegion]) =>
         renderEgressConfig({
           apiKey,
@@ -163,77 +213,102 @@ export class Egress extends pulumi.ComponentResource {
         }),
       );
     this.configChecksum = pulumi.unsecret(config.apply(sha256));
-    const configSecret = new k8s.core.v1.Secret(`${name}-config`, {
-      metadata: { name: this.configChecksum.apply((sum) => `livekit-egress-config-${sum.slice(0, 10)}`), namespace, labels },
-      type: "Opaque",
-      stringData: { [EGRESS_CONFIG_MOUNT.file]: pulumi.secret(config) },
-    }, k8sOpts);
+    const configSecret = new k8s.core.v1.Secret(
+      `${name}-config`,
+      {
+        metadata: {
+          name: this.configChecksum.apply((sum) => `livekit-egress-config-${sum.slice(0, 10)}`),
+          namespace,
+          labels,
+        },
+        type: "Opaque",
+        stringData: { [EGRESS_CONFIG_MOUNT.file]: pulumi.secret(config) },
+      },
+      k8sOpts,
+    );
 
     const quantities = { cpu: `${args.resources.cpus}`, memory: `${args.resources.memoryGiB}Gi` };
-    const deployment = new k8s.apps.v1.Deployment(`${name}-egress`, {
-      metadata: { name: appName, namespace, labels },
-      spec: {
-        // No replicas: the HPA owns the count.
-        selector: { matchLabels: podLabels },
-        template: {
-          metadata: {
-            labels,
-            annotations: {
-              [CONFIG_CHECKSUM_ANNOTATION]: this.configChecksum,
-              // A recording in progress lives in this pod: Karpenter must not consolidate it away.
-              [DO_NOT_DISRUPT_ANNOTATION]: "true",
-            },
-          },
-          spec: {
-            ...placeOn("egress"),
-            serviceAccountName: serviceAccount.metadata.name,
-            // SIGTERM: egress stops taking jobs and exits once its recordings end.
-            terminationGracePeriodSeconds: EGRESS_TERMINATION_GRACE_SECONDS,
-            enableServiceLinks: false,
-            containers: [{
-              name: "egress",
-              image: versions.images.livekitEgress,
-              env: [{ name: EGRESS_CONFIG_FILE_ENV, value: EGRESS_CONFIG_PATH }],
-              ports: [
-                { name: "health", containerPort: EGRESS_HEALTH_PORT, protocol: "TCP" },
-                { name: "metrics", containerPort: EGRESS_METRICS_PORT, protocol: "TCP" },
-              ],
-              // Limits = requests: egress counts its CPUs from the cgroup quota, and Guaranteed QoS keeps
-              // the kernel from reclaiming a recorder's memory first.
-              resources: { requests: quantities, limits: quantities },
-              readinessProbe: { httpGet: { path: "/", port: EGRESS_HEALTH_PORT }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
-              livenessProbe: {
-                httpGet: { path: "/", port: EGRESS_HEALTH_PORT },
-                initialDelaySeconds: 30,
-                periodSeconds: 15,
-                timeoutSeconds: 5,
-                failureThreshold: 4,
+    const deployment = new k8s.apps.v1.Deployment(
+      `${name}-egress`,
+      {
+        metadata: { name: appName, namespace, labels },
+        spec: {
+          // No replicas: the HPA owns the count.
+          selector: { matchLabels: podLabels },
+          template: {
+            metadata: {
+              labels,
+              annotations: {
+                [CONFIG_CHECKSUM_ANNOTATION]: this.configChecksum,
+                // A recording in progress lives in this pod: Karpenter must not consolidate it away.
+                [DO_NOT_DISRUPT_ANNOTATION]: "true",
               },
-              volumeMounts: [{ name: "config", mountPath: EGRESS_CONFIG_MOUNT.dir, readOnly: true }],
-            }],
-            volumes: [{
-              name: "config",
-              // The image's user `egress` is in group root (gid 0): 0440 lets it read, and no one else.
-              secret: { secretName: configSecret.metadata.name, defaultMode: 0o440 },
-            }],
+            },
+            spec: {
+              ...placeOn("egress"),
+              serviceAccountName: serviceAccount.metadata.name,
+              // SIGTERM: egress stops taking jobs and exits once its recordings end.
+              terminationGracePeriodSeconds: EGRESS_TERMINATION_GRACE_SECONDS,
+              enableServiceLinks: false,
+              containers: [
+                {
+                  name: "egress",
+                  image: versions.images.livekitEgress,
+                  env: [{ name: EGRESS_CONFIG_FILE_ENV, value: EGRESS_CONFIG_PATH }],
+                  ports: [
+                    { name: "health", containerPort: EGRESS_HEALTH_PORT, protocol: "TCP" },
+                    { name: "metrics", containerPort: EGRESS_METRICS_PORT, protocol: "TCP" },
+                  ],
+                  // Limits = requests: egress counts its CPUs from the cgroup quota, and Guaranteed QoS keeps
+                  // the kernel from reclaiming a recorder's memory first.
+                  resources: { requests: quantities, limits: quantities },
+                  readinessProbe: {
+                    httpGet: { path: "/", port: EGRESS_HEALTH_PORT },
+                    periodSeconds: 10,
+                    timeoutSeconds: 3,
+                    failureThreshold: 3,
+                  },
+                  livenessProbe: {
+                    httpGet: { path: "/", port: EGRESS_HEALTH_PORT },
+                    initialDelaySeconds: 30,
+                    periodSeconds: 15,
+                    timeoutSeconds: 5,
+                    failureThreshold: 4,
+                  },
+                  volumeMounts: [{ name: "config", mountPath: EGRESS_CONFIG_MOUNT.dir, readOnly: true }],
+                },
+              ],
+              volumes: [
+                {
+                  name: "config",
+                  // The image's user `egress` is in group root (gid 0): 0440 lets it read, and no one else.
+                  secret: { secretName: configSecret.metadata.name, defaultMode: 0o440 },
+                },
+              ],
+            },
           },
         },
       },
-    }, {
-      ...k8sOpts,
-      // The Pod Identity webhook injects credentials at pod creation: the association must exist first.
-      dependsOn: [podIdentity],
-      customTimeouts: { create: "20m", update: "30m" }, // new pods may wait for new egress nodes
-    });
+      {
+        ...k8sOpts,
+        // The Pod Identity webhook injects credentials at pod creation: the association must exist first.
+        dependsOn: [podIdentity],
+        customTimeouts: { create: "20m", update: "30m" }, // new pods may wait for new egress nodes
+      },
+    );
 
     // A removed pod finishes its recordings first (up to an hour).
-    drainingScaling(`${name}-egress`, {
-      metadata: { name: appName, namespace, labels },
-      podLabels,
-      deploymentName: deployment.metadata.name,
-      autoscaling: args.autoscaling,
-      scaleInEverySeconds: 300,
-    }, k8sOpts);
+    drainingScaling(
+      `${name}-egress`,
+      {
+        metadata: { name: appName, namespace, labels },
+        podLabels,
+        deploymentName: deployment.metadata.name,
+        autoscaling: args.autoscaling,
+        scaleInEverySeconds: 300,
+      },
+      k8sOpts,
+    );
 
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
@@ -254,12 +329,17 @@ export class Egress extends pulumi.ComponentResource {
 function checkEgressArgs(args: EgressArgs): void {
   const { cpus, memoryGiB } = args.resources;
   if (!Number.isInteger(cpus) || cpus < EGRESS_MIN_CPUS) {
-    throw new Error(`egress resources.cpus: expected a whole number >= ${EGRESS_MIN_CPUS} (room composite needs 2-6 CPUs), got ${cpus}`);
+    throw new Error(
+      `egress resources.cpus: expected a whole number >= ${EGRESS_MIN_CPUS} (room composite needs 2-6 CPUs), got ${cpus}`,
+    );
   }
   if (!Number.isInteger(memoryGiB) || memoryGiB < EGRESS_MIN_MEMORY_GIB) {
-    throw new Error(`egress resources.memoryGiB: expected a whole number >= ${EGRESS_MIN_MEMORY_GIB}, got ${memoryGiB}`);
+    throw new Error(
+      `egress resources.memoryGiB: expected a whole number >= ${EGRESS_MIN_MEMORY_GIB}, got ${memoryGiB}`,
+    );
   }
   checkAutoscaling("egress autoscaling", args.autoscaling);
   const days = args.recordingRetentionDays;
-  if (!Number.isInteger(days) || days < 1) throw new Error(`egress recordingRetentionDays: expected a whole number >= 1, got ${days}`);
+  if (!Number.isInteger(days) || days < 1)
+    throw new Error(`egress recordingRetentionDays: expected a whole number >= 1, got ${days}`);
 }

@@ -90,83 +90,98 @@ export class Endpoints extends pulumi.ComponentResource {
     this.turnCertificateArn = this.validatedCertificate(`${name}-turn`, [args.turnHostname]);
 
     // --- Signalling: ALB Ingress → LiveKit Service ------------------------------------------------
-    const ingress = new k8s.networking.v1.Ingress(`${name}-signalling`, {
-      metadata: {
-        name: "livekit-signalling",
-        namespace: args.livekit.namespace,
-        annotations: {
-          "alb.ingress.kubernetes.io/scheme": "internet-facing",
-          // Pod IPs as targets: a hostNetwork pod's IP is its node's primary IP, which the controller
-          // registers and finds the node's ENI (and security group) for. No NodePort hop.
-          "alb.ingress.kubernetes.io/target-type": "ip",
-          "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
-          "alb.ingress.kubernetes.io/ssl-redirect": "443",
-          "alb.ingress.kubernetes.io/certificate-arn": this.signallingCertificateArn,
-          "alb.ingress.kubernetes.io/ssl-policy": sslPolicy,
-          "alb.ingress.kubernetes.io/backend-protocol": "HTTP",
-          "alb.ingress.kubernetes.io/load-balancer-attributes": [
-            `idle_timeout.timeout_seconds=${SIGNALLING_IDLE_TIMEOUT_SECONDS}`,
-            "routing.http.drop_invalid_header_fields.enabled=true",
-          ].join(","),
-          // A draining SFU keeps its WebSockets for up to the ALB's maximum instead of the default 300 s.
-          "alb.ingress.kubernetes.io/target-group-attributes": "deregistration_delay.timeout_seconds=3600",
-          // LiveKit answers 200 on `/` only while it reports fresh node stats.
-          "alb.ingress.kubernetes.io/healthcheck-path": "/",
-          "alb.ingress.kubernetes.io/success-codes": "200",
-          ...(args.tags ? { "alb.ingress.kubernetes.io/tags": formatTags(args.tags) } : {}),
+    const ingress = new k8s.networking.v1.Ingress(
+      `${name}-signalling`,
+      {
+        metadata: {
+          name: "livekit-signalling",
+          namespace: args.livekit.namespace,
+          annotations: {
+            "alb.ingress.kubernetes.io/scheme": "internet-facing",
+            // Pod IPs as targets: a hostNetwork pod's IP is its node's primary IP, which the controller
+            // registers and finds the node's ENI (and security group) for. No NodePort hop.
+            "alb.ingress.kubernetes.io/target-type": "ip",
+            "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
+            "alb.ingress.kubernetes.io/ssl-redirect": "443",
+            "alb.ingress.kubernetes.io/certificate-arn": this.signallingCertificateArn,
+            "alb.ingress.kubernetes.io/ssl-policy": sslPolicy,
+            "alb.ingress.kubernetes.io/backend-protocol": "HTTP",
+            "alb.ingress.kubernetes.io/load-balancer-attributes": [
+              `idle_timeout.timeout_seconds=${SIGNALLING_IDLE_TIMEOUT_SECONDS}`,
+              "routing.http.drop_invalid_header_fields.enabled=true",
+            ].join(","),
+            // A draining SFU keeps its WebSockets for up to the ALB's maximum instead of the default 300 s.
+            "alb.ingress.kubernetes.io/target-group-attributes": "deregistration_delay.timeout_seconds=3600",
+            // LiveKit answers 200 on `/` only while it reports fresh node stats.
+            "alb.ingress.kubernetes.io/healthcheck-path": "/",
+            "alb.ingress.kubernetes.io/success-codes": "200",
+            ...(args.tags ? { "alb.ingress.kubernetes.io/tags": formatTags(args.tags) } : {}),
+          },
+        },
+        spec: {
+          ingressClassName: "alb",
+          rules: signallingHosts.map((host) => ({
+            host,
+            http: {
+              paths: [
+                {
+                  path: "/",
+                  pathType: "Prefix",
+                  backend: { service: { name: args.livekit.serviceName, port: { number: args.livekit.servicePort } } },
+                },
+              ],
+            },
+          })),
         },
       },
-      spec: {
-        ingressClassName: "alb",
-        rules: signallingHosts.map((host) => ({
-          host,
-          http: {
-            paths: [{
-              path: "/",
-              pathType: "Prefix",
-              backend: { service: { name: args.livekit.serviceName, port: { number: args.livekit.servicePort } } },
-            }],
-          },
-        })),
-      },
-    }, lbOpts);
-    this.albHostname = ingress.status.apply((s) => loadBalancerHostname(s?.loadBalancer?.ingress, "signalling Ingress"));
+      lbOpts,
+    );
+    this.albHostname = ingress.status.apply((s) =>
+      loadBalancerHostname(s?.loadBalancer?.ingress, "signalling Ingress"),
+    );
     this.albZoneId = aws.lb.getHostedZoneIdOutput({ loadBalancerType: "application" }, { parent: this }).id;
 
     // --- TURN: NLB Service → Coturn -----------------------------------------------------------------
     const turnPort = String(args.coturn.listeningPort);
-    const nlb = new k8s.core.v1.Service(`${name}-turn`, {
-      metadata: {
-        name: "coturn-nlb",
-        namespace: args.coturn.namespace,
-        annotations: {
-          "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-          "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
-          // TURN/TLS: the NLB terminates TLS on 443 and forwards plain TCP (coturn runs no TLS listener).
-          "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": this.turnCertificateArn,
-          "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": String(TURN_TLS_PORT),
-          "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": sslPolicy,
-          "service.beta.kubernetes.io/aws-load-balancer-backend-protocol": "tcp",
-          // UDP target groups need a TCP health check: coturn listens on TCP 3478 too.
-          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "tcp",
-          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": turnPort,
-          "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
-          // A draining coturn keeps its flows while its allocations end (its grace period is an hour too).
-          "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "deregistration_delay.timeout_seconds=3600",
-          ...(args.tags ? { "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": formatTags(args.tags) } : {}),
+    const nlb = new k8s.core.v1.Service(
+      `${name}-turn`,
+      {
+        metadata: {
+          name: "coturn-nlb",
+          namespace: args.coturn.namespace,
+          annotations: {
+            "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+            "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+            // TURN/TLS: the NLB terminates TLS on 443 and forwards plain TCP (coturn runs no TLS listener).
+            "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": this.turnCertificateArn,
+            "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": String(TURN_TLS_PORT),
+            "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": sslPolicy,
+            "service.beta.kubernetes.io/aws-load-balancer-backend-protocol": "tcp",
+            // UDP target groups need a TCP health check: coturn listens on TCP 3478 too.
+            "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "tcp",
+            "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": turnPort,
+            "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
+            // A draining coturn keeps its flows while its allocations end (its grace period is an hour too).
+            "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes":
+              "deregistration_delay.timeout_seconds=3600",
+            ...(args.tags
+              ? { "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": formatTags(args.tags) }
+              : {}),
+          },
+        },
+        spec: {
+          type: "LoadBalancer",
+          loadBalancerClass: "service.k8s.aws/nlb", // the AWS Load Balancer Controller, not the in-tree one
+          allocateLoadBalancerNodePorts: false, // ip targets need no NodePorts
+          selector: args.coturn.podLabels,
+          ports: [
+            { name: "turn-tls", port: TURN_TLS_PORT, targetPort: args.coturn.listeningPort, protocol: "TCP" },
+            { name: "turn-udp", port: TURN_UDP_PORT, targetPort: args.coturn.listeningPort, protocol: "UDP" },
+          ],
         },
       },
-      spec: {
-        type: "LoadBalancer",
-        loadBalancerClass: "service.k8s.aws/nlb", // the AWS Load Balancer Controller, not the in-tree one
-        allocateLoadBalancerNodePorts: false, // ip targets need no NodePorts
-        selector: args.coturn.podLabels,
-        ports: [
-          { name: "turn-tls", port: TURN_TLS_PORT, targetPort: args.coturn.listeningPort, protocol: "TCP" },
-          { name: "turn-udp", port: TURN_UDP_PORT, targetPort: args.coturn.listeningPort, protocol: "UDP" },
-        ],
-      },
-    }, lbOpts);
+      lbOpts,
+    );
     this.nlbHostname = nlb.status.apply((s) => loadBalancerHostname(s?.loadBalancer?.ingress, "TURN Service"));
     this.nlbZoneId = aws.lb.getHostedZoneIdOutput({ loadBalancerType: "network" }, { parent: this }).id;
 
@@ -192,12 +207,16 @@ export class Endpoints extends pulumi.ComponentResource {
    */
   private validatedCertificate(name: string, hostnames: string[]): pulumi.Output<string> {
     const [domainName, ...alternatives] = hostnames;
-    const certificate = new aws.acm.Certificate(name, {
-      domainName,
-      subjectAlternativeNames: alternatives.length > 0 ? alternatives : undefined,
-      validationMethod: "DNS",
-      tags: this.args.tags,
-    }, { parent: this });
+    const certificate = new aws.acm.Certificate(
+      name,
+      {
+        domainName,
+        subjectAlternativeNames: alternatives.length > 0 ? alternatives : undefined,
+        validationMethod: "DNS",
+        tags: this.args.tags,
+      },
+      { parent: this },
+    );
     const recordFqdns = hostnames.map((hostname, i) => {
       // The record ACM asks for, taken from this certificate's own answer.
       const option = certificate.domainValidationOptions.apply((options) => {
@@ -212,22 +231,35 @@ export class Endpoints extends pulumi.ComponentResource {
         comment: `ACM validation for ${hostname}`,
       });
     });
-    const validation = new aws.acm.CertificateValidation(name, {
-      certificateArn: certificate.arn,
-      validationRecordFqdns: recordFqdns,
-    }, { parent: this });
+    const validation = new aws.acm.CertificateValidation(
+      name,
+      {
+        certificateArn: certificate.arn,
+        validationRecordFqdns: recordFqdns,
+      },
+      { parent: this },
+    );
     return validation.certificateArn;
   }
 
   /** `hostname` → a load balancer: a Route53 alias, or a DNS-only Cloudflare CNAME. */
-  private pointAt(name: string, hostname: string, target: pulumi.Output<string>, targetZoneId: pulumi.Output<string>): void {
+  private pointAt(
+    name: string,
+    hostname: string,
+    target: pulumi.Output<string>,
+    targetZoneId: pulumi.Output<string>,
+  ): void {
     if (this.args.dns.provider === "route53") {
-      new aws.route53.Record(name, {
-        zoneId: this.args.dns.zoneId,
-        name: hostname,
-        type: "A",
-        aliases: [{ name: target, zoneId: targetZoneId, evaluateTargetHealth: true }],
-      }, { parent: this });
+      new aws.route53.Record(
+        name,
+        {
+          zoneId: this.args.dns.zoneId,
+          name: hostname,
+          type: "A",
+          aliases: [{ name: target, zoneId: targetZoneId, evaluateTargetHealth: true }],
+        },
+        { parent: this },
+      );
       return;
     }
     this.dnsRecord(name, { name: hostname, type: "CNAME", value: target, comment: `LiveKit ${hostname}` });
@@ -246,27 +278,35 @@ export class Endpoints extends pulumi.ComponentResource {
   ): pulumi.Output<string> {
     const { dns } = this.args;
     if (dns.provider === "route53") {
-      const r = new aws.route53.Record(name, {
-        zoneId: dns.zoneId,
-        name: record.name,
-        type: record.type,
-        records: [record.value],
-        ttl: RECORD_TTL,
-        allowOverwrite: true, // a re-created certificate asks for the same record
-      }, { parent: this });
+      const r = new aws.route53.Record(
+        name,
+        {
+          zoneId: dns.zoneId,
+          name: record.name,
+          type: record.type,
+          records: [record.value],
+          ttl: RECORD_TTL,
+          allowOverwrite: true, // a re-created certificate asks for the same record
+        },
+        { parent: this },
+      );
       return r.fqdn;
     }
     // Cloudflare stores names without the trailing dot ACM puts on them; sending one would never converge.
     const bare = (value: pulumi.Input<string>) => pulumi.output(value).apply((v) => v.replace(/\.$/, ""));
-    const r = new cloudflare.DnsRecord(name, {
-      zoneId: dns.zoneId,
-      name: bare(record.name),
-      type: record.type,
-      content: bare(record.value),
-      ttl: RECORD_TTL,
-      proxied: false,
-      comment: record.comment,
-    }, { parent: this, provider: this.args.cloudflareProvider });
+    const r = new cloudflare.DnsRecord(
+      name,
+      {
+        zoneId: dns.zoneId,
+        name: bare(record.name),
+        type: record.type,
+        content: bare(record.value),
+        ttl: RECORD_TTL,
+        proxied: false,
+        comment: record.comment,
+      },
+      { parent: this, provider: this.args.cloudflareProvider },
+    );
     return r.name;
   }
 }
@@ -274,10 +314,13 @@ export class Endpoints extends pulumi.ComponentResource {
 function loadBalancerHostname(ingress: { hostname?: string }[] | undefined, what: string): string {
   const hostname = ingress?.find((i) => i.hostname)?.hostname;
   // The provider waits for the controller to publish it; missing means the controller is not running.
-  if (!hostname) throw new Error(`the ${what} has no load balancer hostname: is the AWS Load Balancer Controller running?`);
+  if (!hostname)
+    throw new Error(`the ${what} has no load balancer hostname: is the AWS Load Balancer Controller running?`);
   return hostname;
 }
 
 function formatTags(tags: Record<string, string>): string {
-  return Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(",");
+  return Object.entries(tags)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
 }

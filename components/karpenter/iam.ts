@@ -28,7 +28,14 @@ export function karpenterControllerPolicies(scope: ControllerPolicyScope): Recor
   const owned = { [`kubernetes.io/cluster/${clusterName}`]: "owned" };
   const prefixed = (prefix: string, tags: Record<string, string>) =>
     Object.fromEntries(Object.entries(tags).map(([key, value]) => [`${prefix}/${key}`, value]));
-  const launchedResources = ["fleet/*", "instance/*", "volume/*", "network-interface/*", "launch-template/*", "spot-instances-request/*"].map(ec2);
+  const launchedResources = [
+    "fleet/*",
+    "instance/*",
+    "volume/*",
+    "network-interface/*",
+    "launch-template/*",
+    "spot-instances-request/*",
+  ].map(ec2);
   const requestTags = prefixed("aws:RequestTag", { ...owned, "eks:eks-cluster-name": clusterName });
   const anyNodePool = (prefix: string) => ({ [`${prefix}/karpenter.sh/nodepool`]: "*" });
   const anyNodeClass = (prefix: string) => ({ [`${prefix}/karpenter.k8s.aws/ec2nodeclass`]: "*" });
@@ -174,8 +181,18 @@ export function karpenterControllerPolicies(scope: ControllerPolicyScope): Recor
         Resource: `arn:${partition}:ssm:${region}::parameter/aws/service/*`,
       },
       { Sid: "AllowPricingReadActions", Effect: "Allow", Action: "pricing:GetProducts", Resource: "*" },
-      { Sid: "AllowUnscopedInstanceProfileListAction", Effect: "Allow", Action: "iam:ListInstanceProfiles", Resource: "*" },
-      { Sid: "AllowInstanceProfileReadActions", Effect: "Allow", Action: "iam:GetInstanceProfile", Resource: instanceProfiles },
+      {
+        Sid: "AllowUnscopedInstanceProfileListAction",
+        Effect: "Allow",
+        Action: "iam:ListInstanceProfiles",
+        Resource: "*",
+      },
+      {
+        Sid: "AllowInstanceProfileReadActions",
+        Effect: "Allow",
+        Action: "iam:GetInstanceProfile",
+        Resource: instanceProfiles,
+      },
     ),
   };
 }

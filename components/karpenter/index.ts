@@ -57,34 +57,54 @@ export class Karpenter extends pulumi.ComponentResource {
     // Nodes: their role, and the access entry that lets them join (API authentication mode).
     const nodes = createNodeRole(`${name}-nodes`, this);
     this.nodeRole = nodes.role;
-    const accessEntry = new aws.eks.AccessEntry(`${name}-nodes`, {
-      clusterName: args.clusterName,
-      principalArn: nodes.role.arn,
-      type: "EC2_LINUX",
-    }, { parent: this, dependsOn: nodes.attachments });
+    const accessEntry = new aws.eks.AccessEntry(
+      `${name}-nodes`,
+      {
+        clusterName: args.clusterName,
+        principalArn: nodes.role.arn,
+        type: "EC2_LINUX",
+      },
+      { parent: this, dependsOn: nodes.attachments },
+    );
 
     // Interruption handling: EventBridge -> SQS -> controller, which drains a node before AWS takes it.
-    const queue = new aws.sqs.Queue(`${name}-interruptions`, {
-      name: pulumi.interpolate`${args.clusterName}-karpenter`,
-      messageRetentionSeconds: 300, // the events are useless once the node is gone
-      sqsManagedSseEnabled: true,
-    }, { parent: this });
+    const queue = new aws.sqs.Queue(
+      `${name}-interruptions`,
+      {
+        name: pulumi.interpolate`${args.clusterName}-karpenter`,
+        messageRetentionSeconds: 300, // the events are useless once the node is gone
+        sqsManagedSseEnabled: true,
+      },
+      { parent: this },
+    );
     this.interruptionQueueName = queue.name;
-    new aws.sqs.QueuePolicy(`${name}-interruptions`, {
-      queueUrl: queue.url,
-      policy: queue.arn.apply((arn) => JSON.stringify(interruptionQueuePolicy(arn))),
-    }, { parent: this });
+    new aws.sqs.QueuePolicy(
+      `${name}-interruptions`,
+      {
+        queueUrl: queue.url,
+        policy: queue.arn.apply((arn) => JSON.stringify(interruptionQueuePolicy(arn))),
+      },
+      { parent: this },
+    );
     for (const event of INTERRUPTION_EVENTS) {
-      const rule = new aws.cloudwatch.EventRule(`${name}-${event.rule}`, {
-        description: `Karpenter interruption handling: ${event.detailType}`,
-        // EventBridge matches the event's "detail-type" key (not detailType).
-        eventPattern: JSON.stringify({ source: [event.source], "detail-type": [event.detailType] }),
-      }, { parent: this });
-      new aws.cloudwatch.EventTarget(`${name}-${event.rule}`, {
-        rule: rule.name,
-        arn: queue.arn,
-        targetId: "KarpenterInterruptionQueueTarget",
-      }, { parent: this });
+      const rule = new aws.cloudwatch.EventRule(
+        `${name}-${event.rule}`,
+        {
+          description: `Karpenter interruption handling: ${event.detailType}`,
+          // EventBridge matches the event's "detail-type" key (not detailType).
+          eventPattern: JSON.stringify({ source: [event.source], "detail-type": [event.detailType] }),
+        },
+        { parent: this },
+      );
+      new aws.cloudwatch.EventTarget(
+        `${name}-${event.rule}`,
+        {
+          rule: rule.name,
+          arn: queue.arn,
+          targetId: "KarpenterInterruptionQueueTarget",
+        },
+        { parent: this },
+      );
     }
 
     // Controller: an IAM role assumed through Pod Identity by the chart's service account.
@@ -100,48 +120,78 @@ export class Karpenter extends pulumi.ComponentResource {
       .apply(([partition, region, accountId, clusterName, nodeRoleArn, queueArn]) =>
         karpenterControllerPolicies({ partition, region, accountId, clusterName, nodeRoleArn, queueArn }),
       );
-    const concerns = ["nodeLifecycle", "iamIntegration", "eksIntegration", "interruption", "resourceDiscovery"] as const;
-    const policyArns = Object.fromEntries(concerns.map((concern) => [concern, new aws.iam.Policy(`${name}-${concern}`, {
-      description: `Karpenter controller: ${concern}`,
-      policy: scope.apply((policies) => JSON.stringify(policies[concern])),
-    }, { parent: this }).arn]));
-    const controllerIdentity = new PodIdentityRole(`${name}-controller`, {
-      clusterName: args.clusterName,
-      namespace: KARPENTER_NAMESPACE,
-      serviceAccount: KARPENTER_SERVICE_ACCOUNT,
-      managedPolicyArns: policyArns,
-    }, { parent: this });
+    const concerns = [
+      "nodeLifecycle",
+      "iamIntegration",
+      "eksIntegration",
+      "interruption",
+      "resourceDiscovery",
+    ] as const;
+    const policyArns = Object.fromEntries(
+      concerns.map((concern) => [
+        concern,
+        new aws.iam.Policy(
+          `${name}-${concern}`,
+          {
+            description: `Karpenter controller: ${concern}`,
+            policy: scope.apply((policies) => JSON.stringify(policies[concern])),
+          },
+          { parent: this },
+        ).arn,
+      ]),
+    );
+    const controllerIdentity = new PodIdentityRole(
+      `${name}-controller`,
+      {
+        clusterName: args.clusterName,
+        namespace: KARPENTER_NAMESPACE,
+        serviceAccount: KARPENTER_SERVICE_ACCOUNT,
+        managedPolicyArns: policyArns,
+      },
+      { parent: this },
+    );
     const policyAttachments = controllerIdentity.attachments;
     const podIdentity = controllerIdentity.association;
 
     // The CRDs come from their own chart: Helm never upgrades a chart's crds/ folder.
-    const crds = new k8s.helm.v3.Release(`${name}-crd`, {
-      name: "karpenter-crd",
-      chart: versions.charts.karpenterCrd.chart,
-      version: versions.charts.karpenterCrd.version,
-      namespace: KARPENTER_NAMESPACE,
-    }, k8sOpts);
-    const controller = new k8s.helm.v3.Release(name, {
-      name: "karpenter",
-      chart: versions.charts.karpenter.chart,
-      version: versions.charts.karpenter.version,
-      namespace: KARPENTER_NAMESPACE,
-      skipCrds: true,
-      values: {
-        settings: {
-          clusterName: args.clusterName,
-          clusterEndpoint: args.clusterEndpoint,
-          interruptionQueue: queue.name,
-        },
-        serviceAccount: { name: KARPENTER_SERVICE_ACCOUNT },
-        replicas: 2,
-        // Resolve through the node, not CoreDNS: Karpenter must work before CoreDNS has anywhere to run.
-        dnsPolicy: "Default",
-        // On the managed system nodes, never on nodes it manages itself.
-        nodeSelector: placeOn("system").nodeSelector,
-        controller: { resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "1Gi" } } },
+    const crds = new k8s.helm.v3.Release(
+      `${name}-crd`,
+      {
+        name: "karpenter-crd",
+        chart: versions.charts.karpenterCrd.chart,
+        version: versions.charts.karpenterCrd.version,
+        namespace: KARPENTER_NAMESPACE,
       },
-    }, { ...k8sOpts, dependsOn: [crds, podIdentity, args.podIdentityAgent, args.systemNodes, accessEntry, ...policyAttachments] });
+      k8sOpts,
+    );
+    const controller = new k8s.helm.v3.Release(
+      name,
+      {
+        name: "karpenter",
+        chart: versions.charts.karpenter.chart,
+        version: versions.charts.karpenter.version,
+        namespace: KARPENTER_NAMESPACE,
+        skipCrds: true,
+        values: {
+          settings: {
+            clusterName: args.clusterName,
+            clusterEndpoint: args.clusterEndpoint,
+            interruptionQueue: queue.name,
+          },
+          serviceAccount: { name: KARPENTER_SERVICE_ACCOUNT },
+          replicas: 2,
+          // Resolve through the node, not CoreDNS: Karpenter must work before CoreDNS has anywhere to run.
+          dnsPolicy: "Default",
+          // On the managed system nodes, never on nodes it manages itself.
+          nodeSelector: placeOn("system").nodeSelector,
+          controller: { resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "1Gi" } } },
+        },
+      },
+      {
+        ...k8sOpts,
+        dependsOn: [crds, podIdentity, args.podIdentityAgent, args.systemNodes, accessEntry, ...policyAttachments],
+      },
+    );
 
     this.createNodePools(name, args, nodes.role, { ...k8sOpts, dependsOn: [crds, controller] });
 
@@ -149,27 +199,55 @@ export class Karpenter extends pulumi.ComponentResource {
   }
 
   /** Node classes and pools need the CRDs, and the controller to clean up their nodes when deleted. */
-  private createNodePools(name: string, args: KarpenterArgs, nodeRole: aws.iam.Role, opts: pulumi.CustomResourceOptions) {
-    const refs = { role: nodeRole.name, clusterName: pulumi.output(args.clusterName), securityGroupId: pulumi.output(args.clusterSecurityGroupId) };
+  private createNodePools(
+    name: string,
+    args: KarpenterArgs,
+    nodeRole: aws.iam.Role,
+    opts: pulumi.CustomResourceOptions,
+  ) {
+    const refs = {
+      role: nodeRole.name,
+      clusterName: pulumi.output(args.clusterName),
+      securityGroupId: pulumi.output(args.clusterSecurityGroupId),
+    };
     const nodeClasses = Object.fromEntries(
       (["public", "private"] as const).map((tier) => [
         tier,
-        new k8s.apiextensions.CustomResource(`${name}-${tier}`, {
-          apiVersion: "karpenter.k8s.aws/v1",
-          kind: "EC2NodeClass",
-          metadata: { name: tier },
-          spec: nodeClassSpec(tier, refs, versions.karpenterNodeAmiAlias, args.sfuNodeUserData),
-        }, opts),
+        new k8s.apiextensions.CustomResource(
+          `${name}-${tier}`,
+          {
+            apiVersion: "karpenter.k8s.aws/v1",
+            kind: "EC2NodeClass",
+            metadata: { name: tier },
+            spec: nodeClassSpec(tier, refs, versions.karpenterNodeAmiAlias, args.sfuNodeUserData),
+          },
+          opts,
+        ),
       ]),
     );
-    for (const [pool, { tier, spec }] of Object.entries(nodePoolSpecs({ cpuLimits: args.cpuLimits, drainSeconds: args.drainSeconds }))) {
+    for (const [pool, { tier, spec }] of Object.entries(
+      nodePoolSpecs({ cpuLimits: args.cpuLimits, drainSeconds: args.drainSeconds }),
+    )) {
       const nodeClass = nodeClasses[tier];
-      new k8s.apiextensions.CustomResource(`${name}-${pool}`, {
-        apiVersion: "karpenter.sh/v1",
-        kind: "NodePool",
-        metadata: { name: pool },
-        spec: { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, nodeClassRef: { ...spec.template.spec.nodeClassRef, name: nodeClass.metadata.name } } } },
-      }, opts);
+      new k8s.apiextensions.CustomResource(
+        `${name}-${pool}`,
+        {
+          apiVersion: "karpenter.sh/v1",
+          kind: "NodePool",
+          metadata: { name: pool },
+          spec: {
+            ...spec,
+            template: {
+              ...spec.template,
+              spec: {
+                ...spec.template.spec,
+                nodeClassRef: { ...spec.template.spec.nodeClassRef, name: nodeClass.metadata.name },
+              },
+            },
+          },
+        },
+        opts,
+      );
     }
   }
 }

@@ -11,7 +11,11 @@ export const INTERRUPTION_EVENTS = [
   { rule: "spot-interruption", source: "aws.ec2", detailType: "EC2 Spot Instance Interruption Warning" },
   { rule: "rebalance", source: "aws.ec2", detailType: "EC2 Instance Rebalance Recommendation" },
   { rule: "state-change", source: "aws.ec2", detailType: "EC2 Instance State-change Notification" },
-  { rule: "capacity-reservation", source: "aws.ec2", detailType: "EC2 Capacity Reservation Instance Interruption Warning" },
+  {
+    rule: "capacity-reservation",
+    source: "aws.ec2",
+    detailType: "EC2 Capacity Reservation Instance Interruption Warning",
+  },
 ] as const;
 
 /** The interruption queue's policy: EventBridge (and SQS itself) may send; nothing may use it without TLS. */

@@ -58,16 +58,32 @@ export type NodeClassSpec<S> = Omit<EC2NodeClassSpec, "role" | "subnetSelectorTe
  * An EC2NodeClass for one subnet tier. The public tier carries SFU and TURN nodes: a public IP whatever the
  * subnet's default, and the SFU user data.
  */
-export function nodeClassSpec<S>(tier: SubnetTier, refs: NodeClassRefs<S>, amiAlias: string, sfuUserData: string): NodeClassSpec<S> {
-  const extra: Partial<Pick<EC2NodeClassSpec, "associatePublicIPAddress" | "userData">> = tier === "public" ? { associatePublicIPAddress: true, userData: sfuUserData } : {};
+export function nodeClassSpec<S>(
+  tier: SubnetTier,
+  refs: NodeClassRefs<S>,
+  amiAlias: string,
+  sfuUserData: string,
+): NodeClassSpec<S> {
+  const extra: Partial<Pick<EC2NodeClassSpec, "associatePublicIPAddress" | "userData">> =
+    tier === "public" ? { associatePublicIPAddress: true, userData: sfuUserData } : {};
   return {
     role: refs.role,
     amiSelectorTerms: [{ alias: amiAlias }],
     subnetSelectorTerms: [{ tags: { [KARPENTER_DISCOVERY_TAG]: refs.clusterName, [SUBNET_TIER_TAG]: tier } }],
     securityGroupSelectorTerms: [{ id: refs.securityGroupId }],
     // IMDSv2 only; hop limit 1 keeps pods off the node's credentials (they use Pod Identity).
-    metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
-    blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: "40Gi", volumeType: "gp3", encrypted: true, deleteOnTermination: true } }],
+    metadataOptions: {
+      httpEndpoint: "enabled",
+      httpProtocolIPv6: "disabled",
+      httpPutResponseHopLimit: 1,
+      httpTokens: "required",
+    },
+    blockDeviceMappings: [
+      {
+        deviceName: "/dev/xvda",
+        ebs: { volumeSize: "40Gi", volumeType: "gp3", encrypted: true, deleteOnTermination: true },
+      },
+    ],
     ...extra,
   };
 }
@@ -83,13 +99,20 @@ export interface NodePoolSettings {
 }
 
 /** The NodePools Karpenter provisions from: node class tier and spec, keyed by pool (node role) name. */
-export function nodePoolSpecs(settings: NodePoolSettings): Record<Exclude<NodeRole, "system">, { tier: SubnetTier; spec: NodePoolSpec }> {
+export function nodePoolSpecs(
+  settings: NodePoolSettings,
+): Record<Exclude<NodeRole, "system">, { tier: SubnetTier; spec: NodePoolSpec }> {
   const grace = karpenterDuration(settings.drainSeconds + DRAIN_MARGIN_SECONDS);
   const onDemand: Requirement = { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] };
   const pool = (
     role: Exclude<NodeRole, "system">,
     tier: SubnetTier,
-    spec: { requirements: Requirement[]; terminationGracePeriod?: string; disruption: NodePoolSpec["disruption"]; cpuLimit: number },
+    spec: {
+      requirements: Requirement[];
+      terminationGracePeriod?: string;
+      disruption: NodePoolSpec["disruption"];
+      cpuLimit: number;
+    },
   ) => ({
     tier,
     spec: {

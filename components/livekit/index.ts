@@ -92,28 +92,44 @@ export class LiveKit extends pulumi.ComponentResource {
     // API key pair. LiveKit logs an error for secrets shorter than 32 characters; alphanumerics keep the
     // key file plain YAML.
     const keySuffix = new random.RandomString(`${name}-api-key`, { length: 12, special: false }, { parent: this });
-    const secretValue = new random.RandomPassword(`${name}-api-secret`, { length: 48, special: false }, { parent: this });
+    const secretValue = new random.RandomPassword(
+      `${name}-api-secret`,
+      { length: 48, special: false },
+      { parent: this },
+    );
     this.apiKey = pulumi.secret(pulumi.interpolate`API${keySuffix.result}`);
     this.apiSecret = pulumi.secret(secretValue.result);
-    this.apiKeySecret = new k8s.core.v1.Secret(`${name}-api-keys`, {
-      metadata: { name: "livekit-api-keys", namespace, labels },
-      type: "Opaque",
-      stringData: pulumi.secret(
-        pulumi.all([this.apiKey, this.apiSecret]).apply(([key, secret]) => ({
-          [API_KEY_SECRET_KEYS.keyFile]: renderLiveKitKeyFile({ [key]: secret }),
-          [API_KEY_SECRET_KEYS.apiKey]: key,
-          [API_KEY_SECRET_KEYS.apiSecret]: secret,
-        })),
-      ),
-    }, k8sOpts);
+    this.apiKeySecret = new k8s.core.v1.Secret(
+      `${name}-api-keys`,
+      {
+        metadata: { name: "livekit-api-keys", namespace, labels },
+        type: "Opaque",
+        stringData: pulumi.secret(
+          pulumi.all([this.apiKey, this.apiSecret]).apply(([key, secret]) => ({
+            [API_KEY_SECRET_KEYS.keyFile]: renderLiveKitKeyFile({ [key]: secret }),
+            [API_KEY_SECRET_KEYS.apiKey]: key,
+            [API_KEY_SECRET_KEYS.apiSecret]: secret,
+          })),
+        ),
+      },
+      k8sOpts,
+    );
 
     // Coturn's shared secret. Alphanumerics only: the Coturn start script accepts nothing that would need quoting.
-    const turnPassword = new random.RandomPassword(`${name}-turn-secret`, { length: 48, special: false }, { parent: this });
-    const turnSecret = new k8s.core.v1.Secret(`${name}-turn-secret`, {
-      metadata: { name: "livekit-turn-secret", namespace, labels },
-      type: "Opaque",
-      stringData: { [TURN_SECRET_KEY]: pulumi.secret(turnPassword.result) },
-    }, k8sOpts);
+    const turnPassword = new random.RandomPassword(
+      `${name}-turn-secret`,
+      { length: 48, special: false },
+      { parent: this },
+    );
+    const turnSecret = new k8s.core.v1.Secret(
+      `${name}-turn-secret`,
+      {
+        metadata: { name: "livekit-turn-secret", namespace, labels },
+        type: "Opaque",
+        stringData: { [TURN_SECRET_KEY]: pulumi.secret(turnPassword.result) },
+      },
+      k8sOpts,
+    );
     this.turnSecret = { secret: turnSecret, key: TURN_SECRET_KEY };
 
     // The config names the Redis endpoint, an Output: render it once it is known.
@@ -123,118 +139,161 @@ export class LiveKit extends pulumi.ComponentResource {
     this.configChecksum = config.apply(sha256);
     // The content hash in the name makes a config change a new ConfigMap (created before the old one
     // goes), so pods still draining on the old config keep their volume.
-    const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
-      metadata: { name: this.configChecksum.apply((sum) => `livekit-config-${sum.slice(0, 10)}`), namespace, labels },
-      data: { [LIVEKIT_MOUNTS.config.file]: config },
-    }, k8sOpts);
+    const configMap = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      {
+        metadata: { name: this.configChecksum.apply((sum) => `livekit-config-${sum.slice(0, 10)}`), namespace, labels },
+        data: { [LIVEKIT_MOUNTS.config.file]: config },
+      },
+      k8sOpts,
+    );
 
-    const deployment = new k8s.apps.v1.Deployment(`${name}-server`, {
-      metadata: { name: appName, namespace, labels },
-      spec: {
-        // No replicas: the HPA owns the count, and Pulumi would reset it on every update otherwise.
-        selector: { matchLabels: podLabels },
-        // A new pod needs a free node (one per node, from Karpenter): never go below the current capacity
-        // while it comes. Replaced pods drain in the background; the rollout does not wait for them.
-        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
-        template: {
-          metadata: {
-            labels,
-            annotations: {
-              [CONFIG_CHECKSUM_ANNOTATION]: this.configChecksum,
-              // Rooms live on one node: Karpenter must not consolidate a node away under them.
-              [DO_NOT_DISRUPT_ANNOTATION]: "true",
-            },
-          },
-          spec: {
-            // WebRTC: ICE ports are bound on the node's own (public) IP; one pod per node follows.
-            hostNetwork: true,
-            dnsPolicy: "ClusterFirstWithHostNet",
-            ...placeOn("sfu"),
-            affinity: {
-              podAntiAffinity: {
-                requiredDuringSchedulingIgnoredDuringExecution: [
-                  { labelSelector: { matchLabels: podLabels }, topologyKey: "kubernetes.io/hostname" },
-                ],
+    const deployment = new k8s.apps.v1.Deployment(
+      `${name}-server`,
+      {
+        metadata: { name: appName, namespace, labels },
+        spec: {
+          // No replicas: the HPA owns the count, and Pulumi would reset it on every update otherwise.
+          selector: { matchLabels: podLabels },
+          // A new pod needs a free node (one per node, from Karpenter): never go below the current capacity
+          // while it comes. Replaced pods drain in the background; the rollout does not wait for them.
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+          template: {
+            metadata: {
+              labels,
+              annotations: {
+                [CONFIG_CHECKSUM_ANNOTATION]: this.configChecksum,
+                // Rooms live on one node: Karpenter must not consolidate a node away under them.
+                [DO_NOT_DISRUPT_ANNOTATION]: "true",
               },
             },
-            // SIGTERM starts the drain; the pod leaves when its last participant does.
-            terminationGracePeriodSeconds: LIVEKIT_TERMINATION_GRACE_SECONDS,
-            enableServiceLinks: false,
-            containers: [{
-              name: appName,
-              image: versions.images.livekitServer,
-              args: ["--config", LIVEKIT_CONFIG_PATH],
-              ports: [
-                // On the host network a containerPort is also a hostPort.
-                { name: "http", containerPort: LIVEKIT_HTTP_PORT, hostPort: LIVEKIT_HTTP_PORT, protocol: "TCP" },
-                { name: "rtc-tcp", containerPort: args.server.rtc.tcpPort, hostPort: args.server.rtc.tcpPort, protocol: "TCP" },
-                { name: "metrics", containerPort: LIVEKIT_METRICS_PORT, hostPort: LIVEKIT_METRICS_PORT, protocol: "TCP" },
-              ],
-              env: [{ name: LIVEKIT_REDIS_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: args.redis.password.secret.metadata.name, key: args.redis.password.key } } }],
-              resources: {
-                // CPU request, no CPU limit: throttling a media server drops packets.
-                requests: { cpu: `${args.resources.cpuRequestMillis}m`, memory: `${args.resources.memoryRequestMiB}Mi` },
-                limits: { memory: `${args.resources.memoryLimitMiB}Mi` },
-              },
-              // `GET /` answers 200 only while the node reports fresh stats to Redis.
-              readinessProbe: { httpGet: { path: "/", port: LIVEKIT_HTTP_PORT }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
-              // Lenient: a restart drains and ends rooms, so restart only a server that is stuck for a minute.
-              livenessProbe: {
-                httpGet: { path: "/", port: LIVEKIT_HTTP_PORT },
-                initialDelaySeconds: 30,
-                periodSeconds: 10,
-                timeoutSeconds: 5,
-                failureThreshold: 6,
-              },
-              securityContext: { allowPrivilegeEscalation: false },
-              volumeMounts: [
-                { name: "config", mountPath: LIVEKIT_MOUNTS.config.dir, readOnly: true },
-                { name: "api-keys", mountPath: LIVEKIT_MOUNTS.keys.dir, readOnly: true },
-                { name: "turn-secret", mountPath: LIVEKIT_MOUNTS.turnSecret.dir, readOnly: true },
-              ],
-            }],
-            volumes: [
-              { name: "config", configMap: { name: configMap.metadata.name } },
-              // livekit-server refuses key and TURN secret files that "others" can read: 0600.
-              {
-                name: "api-keys",
-                secret: {
-                  secretName: this.apiKeySecret.metadata.name,
-                  defaultMode: 0o600,
-                  items: [{ key: API_KEY_SECRET_KEYS.keyFile, path: LIVEKIT_MOUNTS.keys.file }],
+            spec: {
+              // WebRTC: ICE ports are bound on the node's own (public) IP; one pod per node follows.
+              hostNetwork: true,
+              dnsPolicy: "ClusterFirstWithHostNet",
+              ...placeOn("sfu"),
+              affinity: {
+                podAntiAffinity: {
+                  requiredDuringSchedulingIgnoredDuringExecution: [
+                    { labelSelector: { matchLabels: podLabels }, topologyKey: "kubernetes.io/hostname" },
+                  ],
                 },
               },
-              {
-                name: "turn-secret",
-                secret: {
-                  secretName: turnSecret.metadata.name,
-                  defaultMode: 0o600,
-                  items: [{ key: TURN_SECRET_KEY, path: LIVEKIT_MOUNTS.turnSecret.file }],
+              // SIGTERM starts the drain; the pod leaves when its last participant does.
+              terminationGracePeriodSeconds: LIVEKIT_TERMINATION_GRACE_SECONDS,
+              enableServiceLinks: false,
+              containers: [
+                {
+                  name: appName,
+                  image: versions.images.livekitServer,
+                  args: ["--config", LIVEKIT_CONFIG_PATH],
+                  ports: [
+                    // On the host network a containerPort is also a hostPort.
+                    { name: "http", containerPort: LIVEKIT_HTTP_PORT, hostPort: LIVEKIT_HTTP_PORT, protocol: "TCP" },
+                    {
+                      name: "rtc-tcp",
+                      containerPort: args.server.rtc.tcpPort,
+                      hostPort: args.server.rtc.tcpPort,
+                      protocol: "TCP",
+                    },
+                    {
+                      name: "metrics",
+                      containerPort: LIVEKIT_METRICS_PORT,
+                      hostPort: LIVEKIT_METRICS_PORT,
+                      protocol: "TCP",
+                    },
+                  ],
+                  env: [
+                    {
+                      name: LIVEKIT_REDIS_PASSWORD_ENV,
+                      valueFrom: {
+                        secretKeyRef: { name: args.redis.password.secret.metadata.name, key: args.redis.password.key },
+                      },
+                    },
+                  ],
+                  resources: {
+                    // CPU request, no CPU limit: throttling a media server drops packets.
+                    requests: {
+                      cpu: `${args.resources.cpuRequestMillis}m`,
+                      memory: `${args.resources.memoryRequestMiB}Mi`,
+                    },
+                    limits: { memory: `${args.resources.memoryLimitMiB}Mi` },
+                  },
+                  // `GET /` answers 200 only while the node reports fresh stats to Redis.
+                  readinessProbe: {
+                    httpGet: { path: "/", port: LIVEKIT_HTTP_PORT },
+                    periodSeconds: 5,
+                    timeoutSeconds: 3,
+                    failureThreshold: 3,
+                  },
+                  // Lenient: a restart drains and ends rooms, so restart only a server that is stuck for a minute.
+                  livenessProbe: {
+                    httpGet: { path: "/", port: LIVEKIT_HTTP_PORT },
+                    initialDelaySeconds: 30,
+                    periodSeconds: 10,
+                    timeoutSeconds: 5,
+                    failureThreshold: 6,
+                  },
+                  securityContext: { allowPrivilegeEscalation: false },
+                  volumeMounts: [
+                    { name: "config", mountPath: LIVEKIT_MOUNTS.config.dir, readOnly: true },
+                    { name: "api-keys", mountPath: LIVEKIT_MOUNTS.keys.dir, readOnly: true },
+                    { name: "turn-secret", mountPath: LIVEKIT_MOUNTS.turnSecret.dir, readOnly: true },
+                  ],
                 },
-              },
-            ],
+              ],
+              volumes: [
+                { name: "config", configMap: { name: configMap.metadata.name } },
+                // livekit-server refuses key and TURN secret files that "others" can read: 0600.
+                {
+                  name: "api-keys",
+                  secret: {
+                    secretName: this.apiKeySecret.metadata.name,
+                    defaultMode: 0o600,
+                    items: [{ key: API_KEY_SECRET_KEYS.keyFile, path: LIVEKIT_MOUNTS.keys.file }],
+                  },
+                },
+                {
+                  name: "turn-secret",
+                  secret: {
+                    secretName: turnSecret.metadata.name,
+                    defaultMode: 0o600,
+                    items: [{ key: TURN_SECRET_KEY, path: LIVEKIT_MOUNTS.turnSecret.file }],
+                  },
+                },
+              ],
+            },
           },
         },
       },
-    }, { ...k8sOpts, customTimeouts: { create: "20m", update: "45m" } }); // new pods wait for new nodes
+      { ...k8sOpts, customTimeouts: { create: "20m", update: "45m" } },
+    ); // new pods wait for new nodes
 
     // Voluntary evictions (node drains, upgrades) take one SFU at a time; a removed pod drains for hours.
-    drainingScaling(`${name}-server`, {
-      metadata: { name: appName, namespace, labels },
-      podLabels,
-      deploymentName: deployment.metadata.name,
-      autoscaling: args.autoscaling,
-      scaleInEverySeconds: 600,
-    }, k8sOpts);
-
-    const service = new k8s.core.v1.Service(`${name}-server`, {
-      metadata: { name: appName, namespace, labels },
-      spec: {
-        type: "ClusterIP",
-        selector: podLabels,
-        ports: [{ name: "http", port: LIVEKIT_HTTP_PORT, targetPort: "http", protocol: "TCP" }],
+    drainingScaling(
+      `${name}-server`,
+      {
+        metadata: { name: appName, namespace, labels },
+        podLabels,
+        deploymentName: deployment.metadata.name,
+        autoscaling: args.autoscaling,
+        scaleInEverySeconds: 600,
       },
-    }, k8sOpts);
+      k8sOpts,
+    );
+
+    const service = new k8s.core.v1.Service(
+      `${name}-server`,
+      {
+        metadata: { name: appName, namespace, labels },
+        spec: {
+          type: "ClusterIP",
+          selector: podLabels,
+          ports: [{ name: "http", port: LIVEKIT_HTTP_PORT, targetPort: "http", protocol: "TCP" }],
+        },
+      },
+      k8sOpts,
+    );
 
     this.namespace = namespace;
     this.serviceName = service.metadata.name;

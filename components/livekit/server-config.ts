@@ -24,7 +24,6 @@ export const LIVEKIT_HTTP_PORT = 7880;
 /** Prometheus metrics port (`prometheus.port`); open on the node's host network, scrape it from the VPC only. */
 export const LIVEKIT_METRICS_PORT = 6789;
 
-
 /**
  * Environment variable livekit-server reads the Redis password from (its `--redis-password` flag,
  * cmd/server/main.go). Set it from the Redis AUTH token Secret with `valueFrom.secretKeyRef`.

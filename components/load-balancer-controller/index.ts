@@ -31,35 +31,53 @@ export class LoadBalancerController extends pulumi.ComponentResource {
   constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:ingress:LoadBalancerController", name, {}, opts);
 
-    const policy = new aws.iam.Policy(`${name}-controller`, {
-      description: `AWS Load Balancer Controller ${versions.charts.awsLoadBalancerController.version}`,
-      policy: aws.getPartitionOutput({}, { parent: this }).partition.apply((partition) => JSON.stringify(loadBalancerControllerPolicy(partition))),
-    }, { parent: this });
-    const identity = new PodIdentityRole(`${name}-controller`, {
-      clusterName: args.clusterName,
-      namespace: LOAD_BALANCER_CONTROLLER_NAMESPACE,
-      serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
-      managedPolicyArns: { controller: policy.arn },
-    }, { parent: this });
+    const policy = new aws.iam.Policy(
+      `${name}-controller`,
+      {
+        description: `AWS Load Balancer Controller ${versions.charts.awsLoadBalancerController.version}`,
+        policy: aws
+          .getPartitionOutput({}, { parent: this })
+          .partition.apply((partition) => JSON.stringify(loadBalancerControllerPolicy(partition))),
+      },
+      { parent: this },
+    );
+    const identity = new PodIdentityRole(
+      `${name}-controller`,
+      {
+        clusterName: args.clusterName,
+        namespace: LOAD_BALANCER_CONTROLLER_NAMESPACE,
+        serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
+        managedPolicyArns: { controller: policy.arn },
+      },
+      { parent: this },
+    );
     const [attachment] = identity.attachments;
     const podIdentity = identity.association;
 
     const chart = versions.charts.awsLoadBalancerController;
-    this.release = new k8s.helm.v3.Release(name, {
-      name: "aws-load-balancer-controller",
-      chart: chart.chart,
-      version: chart.version,
-      repositoryOpts: { repo: chart.repo },
-      namespace: LOAD_BALANCER_CONTROLLER_NAMESPACE,
-      values: {
-        clusterName: args.clusterName,
-        region: aws.getRegionOutput({}, { parent: this }).region,
-        vpcId: args.vpcId,
-        serviceAccount: { create: true, name: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT },
-        replicaCount: 2,
-        nodeSelector: placeOn("system").nodeSelector,
+    this.release = new k8s.helm.v3.Release(
+      name,
+      {
+        name: "aws-load-balancer-controller",
+        chart: chart.chart,
+        version: chart.version,
+        repositoryOpts: { repo: chart.repo },
+        namespace: LOAD_BALANCER_CONTROLLER_NAMESPACE,
+        values: {
+          clusterName: args.clusterName,
+          region: aws.getRegionOutput({}, { parent: this }).region,
+          vpcId: args.vpcId,
+          serviceAccount: { create: true, name: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT },
+          replicaCount: 2,
+          nodeSelector: placeOn("system").nodeSelector,
+        },
       },
-    }, { parent: this, provider: args.provider, dependsOn: [podIdentity, attachment, args.podIdentityAgent, args.systemNodes] });
+      {
+        parent: this,
+        provider: args.provider,
+        dependsOn: [podIdentity, attachment, args.podIdentityAgent, args.systemNodes],
+      },
+    );
 
     this.registerOutputs({});
   }

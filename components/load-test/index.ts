@@ -51,59 +51,76 @@ export class LoadTest extends pulumi.ComponentResource {
     const fromKeySecret = (key: string) => ({ secretKeyRef: { name: args.apiKeySecret.metadata.name, key } });
 
     const command = [
-      "--url", args.url,
-      "perf", "load-test",
+      "--url",
+      args.url,
+      "perf",
+      "load-test",
       // $(ROOM_INDEX) is expanded by the kubelet from the env below: one room per tester pod.
-      "--room", "load-test-$(ROOM_INDEX)",
-      "--video-publishers", String(args.videoPublishersPerRoom),
+      "--room",
+      "load-test-$(ROOM_INDEX)",
+      "--video-publishers",
+      String(args.videoPublishersPerRoom),
       ...(args.audioPublishersPerRoom ? ["--audio-publishers", String(args.audioPublishersPerRoom)] : []),
-      "--subscribers", String(args.subscribersPerRoom),
-      "--duration", args.duration,
+      "--subscribers",
+      String(args.subscribersPerRoom),
+      "--duration",
+      args.duration,
     ];
 
-    const job = new k8s.batch.v1.Job(`${name}-load-test`, {
-      metadata: {
-        name: LOAD_TEST_JOB_NAME,
-        namespace: args.namespace,
-        labels,
-        // A suspended Job never completes: do not let `pulumi up` wait for it.
-        annotations: { "pulumi.com/skipAwait": "true" },
-      },
-      spec: {
-        suspend: true,
-        completionMode: "Indexed",
-        completions: args.rooms,
-        parallelism: args.rooms,
-        backoffLimit: 0, // a failed load test is a result to read, not something to retry
-        // The clock stops while suspended; leave room to ramp up (testers join a few per second) and report.
-        activeDeadlineSeconds: durationSeconds + 900,
-        template: {
-          metadata: { labels },
-          spec: {
-            ...placeOn("general"),
-            restartPolicy: "Never",
-            enableServiceLinks: false,
-            automountServiceAccountToken: false,
-            containers: [{
-              name: "lk",
-              image: versions.images.livekitCli, // entrypoint: /lk
-              args: command,
-              env: [
-                { name: "ROOM_INDEX", valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } },
-                // lk reads these when --api-key/--api-secret are not given (cmd/lk/utils.go globalFlags).
-                { name: "LIVEKIT_API_KEY", valueFrom: fromKeySecret(API_KEY_SECRET_KEYS.apiKey) },
-                { name: "LIVEKIT_API_SECRET", valueFrom: fromKeySecret(API_KEY_SECRET_KEYS.apiSecret) },
+    const job = new k8s.batch.v1.Job(
+      `${name}-load-test`,
+      {
+        metadata: {
+          name: LOAD_TEST_JOB_NAME,
+          namespace: args.namespace,
+          labels,
+          // A suspended Job never completes: do not let `pulumi up` wait for it.
+          annotations: { "pulumi.com/skipAwait": "true" },
+        },
+        spec: {
+          suspend: true,
+          completionMode: "Indexed",
+          completions: args.rooms,
+          parallelism: args.rooms,
+          backoffLimit: 0, // a failed load test is a result to read, not something to retry
+          // The clock stops while suspended; leave room to ramp up (testers join a few per second) and report.
+          activeDeadlineSeconds: durationSeconds + 900,
+          template: {
+            metadata: { labels },
+            spec: {
+              ...placeOn("general"),
+              restartPolicy: "Never",
+              enableServiceLinks: false,
+              automountServiceAccountToken: false,
+              containers: [
+                {
+                  name: "lk",
+                  image: versions.images.livekitCli, // entrypoint: /lk
+                  args: command,
+                  env: [
+                    {
+                      name: "ROOM_INDEX",
+                      valueFrom: {
+                        fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" },
+                      },
+                    },
+                    // lk reads these when --api-key/--api-secret are not given (cmd/lk/utils.go globalFlags).
+                    { name: "LIVEKIT_API_KEY", valueFrom: fromKeySecret(API_KEY_SECRET_KEYS.apiKey) },
+                    { name: "LIVEKIT_API_SECRET", valueFrom: fromKeySecret(API_KEY_SECRET_KEYS.apiSecret) },
+                  ],
+                  resources: {
+                    requests: { cpu: `${args.resources.cpus}`, memory: `${args.resources.memoryGiB}Gi` },
+                    limits: { memory: `${args.resources.memoryGiB}Gi` },
+                  },
+                  securityContext: { allowPrivilegeEscalation: false },
+                },
               ],
-              resources: {
-                requests: { cpu: `${args.resources.cpus}`, memory: `${args.resources.memoryGiB}Gi` },
-                limits: { memory: `${args.resources.memoryGiB}Gi` },
-              },
-              securityContext: { allowPrivilegeEscalation: false },
-            }],
+            },
           },
         },
       },
-    }, { parent: this, provider: args.provider });
+      { parent: this, provider: args.provider },
+    );
 
     this.jobName = job.metadata.name;
     this.registerOutputs({ jobName: this.jobName });
@@ -113,7 +130,8 @@ export class LoadTest extends pulumi.ComponentResource {
 /** Checks the numbers and returns the duration in seconds. */
 function checkLoadTestArgs(args: LoadTestArgs): number {
   const whole = (what: string, n: number | undefined, min: number) => {
-    if (n !== undefined && (!Number.isInteger(n) || n < min)) throw new Error(`load test ${what}: expected a whole number >= ${min}, got ${n}`);
+    if (n !== undefined && (!Number.isInteger(n) || n < min))
+      throw new Error(`load test ${what}: expected a whole number >= ${min}, got ${n}`);
   };
   whole("rooms", args.rooms, 1);
   whole("videoPublishersPerRoom", args.videoPublishersPerRoom, 0);
@@ -125,6 +143,7 @@ function checkLoadTestArgs(args: LoadTestArgs): number {
     throw new Error("load test: a room needs at least one video or audio publisher");
   }
   const match = /^(\d+)(s|m|h)$/.exec(args.duration);
-  if (!match || Number(match[1]) === 0) throw new Error(`load test duration: expected a time such as "10m" or "1h", got ${JSON.stringify(args.duration)}`);
+  if (!match || Number(match[1]) === 0)
+    throw new Error(`load test duration: expected a time such as "10m" or "1h", got ${JSON.stringify(args.duration)}`);
   return Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as "s" | "m" | "h"];
 }

@@ -17,19 +17,23 @@ export class MetricsServer extends pulumi.ComponentResource {
   constructor(name: string, args: MetricsServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:autoscaling:MetricsServer", name, {}, opts);
     const { chart, repo, version } = versions.charts.metricsServer;
-    this.release = new k8s.helm.v3.Release(name, {
-      name: "metrics-server",
-      chart,
-      version,
-      repositoryOpts: { repo },
-      namespace: "kube-system",
-      values: {
-        // Two replicas and a budget: autoscaling stops while the API is down.
-        replicas: 2,
-        podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
-        ...placeOn("system"),
+    this.release = new k8s.helm.v3.Release(
+      name,
+      {
+        name: "metrics-server",
+        chart,
+        version,
+        repositoryOpts: { repo },
+        namespace: "kube-system",
+        values: {
+          // Two replicas and a budget: autoscaling stops while the API is down.
+          replicas: 2,
+          podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+          ...placeOn("system"),
+        },
       },
-    }, { parent: this, provider: args.provider });
+      { parent: this, provider: args.provider },
+    );
     this.registerOutputs({});
   }
 }

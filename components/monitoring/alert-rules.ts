@@ -170,7 +170,12 @@ function check(ok: boolean, key: string, value: unknown, expected: string): void
 }
 
 function validate(input: AlertRulesInput, t: AlertThresholds): void {
-  check(typeof input.region === "string" && /^[A-Za-z0-9_.-]+$/.test(input.region), "region", input.region, "a region name ([A-Za-z0-9_.-]+)");
+  check(
+    typeof input.region === "string" && /^[A-Za-z0-9_.-]+$/.test(input.region),
+    "region",
+    input.region,
+    "a region name ([A-Za-z0-9_.-]+)",
+  );
   for (const k of ["maxRooms", "maxParticipants"] as const) {
     const v = input.capacity?.[k];
     check(Number.isFinite(v) && v > 0, `capacity.${k}`, v, "a positive number");
@@ -183,11 +188,17 @@ function validate(input: AlertRulesInput, t: AlertThresholds): void {
   const q = input.turn?.totalQuota;
   if (q !== undefined) check(Number.isInteger(q) && q > 0, "turn.totalQuota", q, "a positive integer");
   const fractions = ["capacityRatio", "packetLossRatio", "nackRatio", "jitterQuantile", "turnQuotaRatio"] as const;
-  for (const k of fractions) check(Number.isFinite(t[k]) && t[k] > 0 && t[k] <= 1, `thresholds.${k}`, t[k], "a number in (0, 1]");
+  for (const k of fractions)
+    check(Number.isFinite(t[k]) && t[k] > 0 && t[k] <= 1, `thresholds.${k}`, t[k], "a number in (0, 1]");
   for (const k of ["minPacketRate", "jitterMs", "turnChallengeRate"] as const) {
     check(Number.isFinite(t[k]) && t[k] >= 0, `thresholds.${k}`, t[k], "a number >= 0");
   }
-  check(Number.isFinite(t.nackRiseFactor) && t.nackRiseFactor >= 1, "thresholds.nackRiseFactor", t.nackRiseFactor, "a number >= 1");
+  check(
+    Number.isFinite(t.nackRiseFactor) && t.nackRiseFactor >= 1,
+    "thresholds.nackRiseFactor",
+    t.nackRiseFactor,
+    "a number >= 1",
+  );
 }
 
 /** Render the PrometheusRule spec for one region. Throws one line naming the bad key on invalid input. */
@@ -199,7 +210,12 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
   const sfu = input.sfu ?? { namespace: "livekit", deployment: "livekit-server" };
 
   const rule = (
-    alert: string, severity: Severity, forDuration: string, expr: string, summary: string, description: string,
+    alert: string,
+    severity: Severity,
+    forDuration: string,
+    expr: string,
+    summary: string,
+    description: string,
   ): AlertRule => ({
     alert,
     expr,
@@ -215,14 +231,18 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
   // --- capacity: the sum over the region's SFU nodes against what the sizing model planned for.
   const capacity: AlertRule[] = [
     rule(
-      "LiveKitRoomsNearCapacity", "warning", "5m",
+      "LiveKitRoomsNearCapacity",
+      "warning",
+      "5m",
       `sum(livekit_room_total) / ${input.capacity.maxRooms} > ${t.capacityRatio}`,
       `LiveKit rooms in ${region} above ${pct(t.capacityRatio)} of planned capacity`,
       `{{ $value | humanizePercentage }} of the ${input.capacity.maxRooms} rooms ${region} is sized for are open. ` +
         "Raise the region's target in its stack file, or move new rooms to another region.",
     ),
     rule(
-      "LiveKitParticipantsNearCapacity", "warning", "5m",
+      "LiveKitParticipantsNearCapacity",
+      "warning",
+      "5m",
       `sum(livekit_participant_total) / ${input.capacity.maxParticipants} > ${t.capacityRatio}`,
       `LiveKit participants in ${region} above ${pct(t.capacityRatio)} of planned capacity`,
       `{{ $value | humanizePercentage }} of the ${input.capacity.maxParticipants} participants ${region} is sized for are connected. ` +
@@ -235,14 +255,18 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
   const nackHourAgo = nackRatioExpr({ ...perNode, offset: "1h" });
   const quality: AlertRule[] = [
     rule(
-      "LiveKitPacketLossHigh", "warning", "5m",
+      "LiveKitPacketLossHigh",
+      "warning",
+      "5m",
       // Counter ratio, not the loss histogram: its buckets (…1, 5…) put no edge at 2%, so a quantile would be interpolated.
       `(${packetLossRatioExpr(perNode)}) > ${t.packetLossRatio} and on (node_id, direction) (${enoughTraffic})`,
       `RTP packet loss above ${pct(t.packetLossRatio)} on LiveKit node {{ $labels.node_id }} ({{ $labels.direction }})`,
       `{{ $value | humanizePercentage }} of {{ $labels.direction }} RTP packets on node {{ $labels.node_id }} in ${region} were lost over 5 minutes.`,
     ),
     rule(
-      "LiveKitNackRateRising", "warning", "15m",
+      "LiveKitNackRateRising",
+      "warning",
+      "15m",
       // Both: high enough to matter, and at least nackRiseFactor x the same hour-old ratio (a missing or NaN baseline never fires).
       `(${nackNow}) > ${t.nackRatio} and (${nackNow}) > ${t.nackRiseFactor} * (${nackHourAgo}) and on (node_id, direction) (${enoughTraffic})`,
       `NACK rate rising on LiveKit node {{ $labels.node_id }} ({{ $labels.direction }})`,
@@ -250,7 +274,9 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
         `at least ${t.nackRiseFactor}x the ratio one hour ago: retransmissions are growing.`,
     ),
     rule(
-      "LiveKitJitterHigh", "warning", "10m",
+      "LiveKitJitterHigh",
+      "warning",
+      "10m",
       `${jitterMsExpr(t.jitterQuantile, perNode)} > ${t.jitterMs}`,
       `Jitter p${+(t.jitterQuantile * 100).toFixed(2)} above ${t.jitterMs} ms on LiveKit node {{ $labels.node_id }} ({{ $labels.direction }})`,
       `p${+(t.jitterQuantile * 100).toFixed(2)} of {{ $labels.direction }} stream jitter on node {{ $labels.node_id }} in ${region} is {{ printf "%.1f" $value }} ms: jitter buffers are stretching.`,
@@ -265,7 +291,9 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
     ` unless on (namespace, pod) kube_pod_deletion_timestamp{${podSel}})`;
   const availability: AlertRule[] = [
     rule(
-      "LiveKitSfuPodNotReady", "warning", "10m",
+      "LiveKitSfuPodNotReady",
+      "warning",
+      "10m",
       // Pending counts too: 10 minutes Pending means Karpenter could not bring up a node for it.
       `${live("Pending|Running")} == 0`,
       `LiveKit SFU pod {{ $labels.pod }} not ready`,
@@ -273,7 +301,9 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
         "it gets no new rooms, and its readiness probe (GET /) fails when the node's stats stop refreshing.",
     ),
     rule(
-      "LiveKitRedisUnreachable", "critical", "2m",
+      "LiveKitRedisUnreachable",
+      "critical",
+      "2m",
       // No Redis exporter (ElastiCache is managed). With Redis configured, LiveKit refreshes its node stats only when
       // its keepalive ping comes back through Redis pub/sub (pkg/routing/redisrouter.go), and GET / answers 406 once
       // the stats are 4 s old (pkg/service/server.go). So every running SFU pod going NotReady at once is the Redis
@@ -287,13 +317,21 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
 
   // --- platform.
   const interruptionReasons = [
-    "spot_interrupted", "scheduled_change", "instance_stopped", "instance_terminated", "capacity_reservation_interrupted",
-    "instance_status", "system_status", "event_status",
+    "spot_interrupted",
+    "scheduled_change",
+    "instance_stopped",
+    "instance_terminated",
+    "capacity_reservation_interrupted",
+    "instance_status",
+    "system_status",
+    "event_status",
   ].join("|");
   const disrupted = `karpenter_nodeclaims_disrupted_total{reason=~"${interruptionReasons}"}`;
   const platform: AlertRule[] = [
     rule(
-      "KarpenterNodeInterrupted", "warning", "0m",
+      "KarpenterNodeInterrupted",
+      "warning",
+      "0m",
       // nodeclaims_disrupted_total with an interruption reason counts only THIS cluster's nodes (the SQS queue also
       // carries other instances' events). The `unless ... offset` branch catches the first interruption after a
       // controller restart, when the series is born at 1 and increase() sees no change; it is guarded by Karpenter
@@ -306,7 +344,9 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
         "{{ $labels.reason }} event. Rooms on an interrupted SFU node end; check that replacements came up and whether interruptions repeat.",
     ),
     rule(
-      "TurnAllocationsFailing", "warning", "15m",
+      "TurnAllocationsFailing",
+      "warning",
+      "15m",
       // coturn exports no allocation-failure counter. A client's first Allocate always draws a 401 challenge, so
       // challenges with no live allocation on the same instance mean allocations are not succeeding (wrong shared
       // secret, quota, relay ports). Only UDP clients are counted by coturn; TURN/TLS failures are not visible here.
@@ -321,7 +361,9 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
   if (quota !== undefined) {
     platform.push(
       rule(
-        "TurnAllocationQuotaNearlyExhausted", "warning", "5m",
+        "TurnAllocationQuotaNearlyExhausted",
+        "warning",
+        "5m",
         `sum by (namespace, pod, instance) (turn_total_allocations) / ${quota} > ${t.turnQuotaRatio}`,
         `Coturn {{ $labels.pod }} is close to its total-quota of ${quota} allocations`,
         `{{ $value | humanizePercentage }} of Coturn's total-quota is in use on {{ $labels.pod }} in ${region}; new allocations will be refused with 486.`,
@@ -331,7 +373,9 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
   if (input.egress ?? true) {
     platform.push(
       rule(
-        "LiveKitEgressSaturated", "warning", "10m",
+        "LiveKitEgressSaturated",
+        "warning",
+        "10m",
         // can_accept_request is 1 while an instance has CPU budget for one more web egress (the most expensive
         // request) and is not disabled. No series at all (no egress pod scraped) counts as saturated too.
         "(sum(livekit_egress_can_accept_request) or vector(0)) == 0",

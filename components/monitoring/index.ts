@@ -49,97 +49,141 @@ export class Monitoring extends pulumi.ComponentResource {
 
     const namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: MONITORING_NAMESPACE } }, k8sOpts);
 
-    const grafanaPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
-    const grafanaAdmin = new k8s.core.v1.Secret(`${name}-grafana-admin`, {
-      metadata: { name: "grafana-admin", namespace: namespace.metadata.name },
-      stringData: { "admin-user": "admin", "admin-password": grafanaPassword.result },
-    }, k8sOpts);
+    const grafanaPassword = new random.RandomPassword(
+      `${name}-grafana-admin`,
+      { length: 32, special: false },
+      { parent: this },
+    );
+    const grafanaAdmin = new k8s.core.v1.Secret(
+      `${name}-grafana-admin`,
+      {
+        metadata: { name: "grafana-admin", namespace: namespace.metadata.name },
+        stringData: { "admin-user": "admin", "admin-password": grafanaPassword.result },
+      },
+      k8sOpts,
+    );
 
     const volume = (size: string) => ({
       volumeClaimTemplate: {
-        spec: { storageClassName: args.storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } },
+        spec: {
+          storageClassName: args.storageClassName,
+          accessModes: ["ReadWriteOnce"],
+          resources: { requests: { storage: size } },
+        },
       },
     });
     const { chart, repo, version } = versions.charts.kubePrometheusStack;
-    const stack = new k8s.helm.v3.Release(`${name}-stack`, {
-      name: RELEASE,
-      chart,
-      version,
-      repositoryOpts: { repo },
-      namespace: namespace.metadata.name,
-      values: {
-        // EKS runs the control plane: etcd, the scheduler, the controller manager and kube-proxy metrics are not reachable.
-        kubeEtcd: { enabled: false },
-        kubeControllerManager: { enabled: false },
-        kubeScheduler: { enabled: false },
-        kubeProxy: { enabled: false },
-        defaultRules: { rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false } },
-        prometheusOperator: { ...system, admissionWebhooks: { patch: { ...system } } },
-        prometheus: {
-          prometheusSpec: {
-            // Select every PodMonitor, ServiceMonitor and PrometheusRule, not only those labelled with this release.
-            serviceMonitorSelectorNilUsesHelmValues: false,
-            podMonitorSelectorNilUsesHelmValues: false,
-            ruleSelectorNilUsesHelmValues: false,
-            probeSelectorNilUsesHelmValues: false,
-            scrapeConfigSelectorNilUsesHelmValues: false,
-            externalLabels: { region: args.region },
-            retention: args.retention.time,
-            retentionSize: args.retention.size,
-            storageSpec: volume(args.retention.volumeSize),
-            resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { memory: "8Gi" } },
-            ...system,
+    const stack = new k8s.helm.v3.Release(
+      `${name}-stack`,
+      {
+        name: RELEASE,
+        chart,
+        version,
+        repositoryOpts: { repo },
+        namespace: namespace.metadata.name,
+        values: {
+          // EKS runs the control plane: etcd, the scheduler, the controller manager and kube-proxy metrics are not reachable.
+          kubeEtcd: { enabled: false },
+          kubeControllerManager: { enabled: false },
+          kubeScheduler: { enabled: false },
+          kubeProxy: { enabled: false },
+          defaultRules: {
+            rules: {
+              etcd: false,
+              kubeControllerManager: false,
+              kubeSchedulerAlerting: false,
+              kubeSchedulerRecording: false,
+              kubeProxy: false,
+            },
           },
+          prometheusOperator: { ...system, admissionWebhooks: { patch: { ...system } } },
+          prometheus: {
+            prometheusSpec: {
+              // Select every PodMonitor, ServiceMonitor and PrometheusRule, not only those labelled with this release.
+              serviceMonitorSelectorNilUsesHelmValues: false,
+              podMonitorSelectorNilUsesHelmValues: false,
+              ruleSelectorNilUsesHelmValues: false,
+              probeSelectorNilUsesHelmValues: false,
+              scrapeConfigSelectorNilUsesHelmValues: false,
+              externalLabels: { region: args.region },
+              retention: args.retention.time,
+              retentionSize: args.retention.size,
+              storageSpec: volume(args.retention.volumeSize),
+              resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { memory: "8Gi" } },
+              ...system,
+            },
+          },
+          alertmanager: { alertmanagerSpec: { storage: volume("10Gi"), ...system } },
+          grafana: {
+            ...system,
+            admin: { existingSecret: grafanaAdmin.metadata.name, userKey: "admin-user", passwordKey: "admin-password" },
+            persistence: { enabled: true, storageClassName: args.storageClassName, size: "10Gi" },
+            sidecar: {
+              dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },
+            },
+          },
+          "kube-state-metrics": { ...system },
+          // Node metrics from every node, the tainted SFU and egress nodes included.
+          "prometheus-node-exporter": { tolerations: [{ operator: "Exists" }] },
         },
-        alertmanager: { alertmanagerSpec: { storage: volume("10Gi"), ...system } },
-        grafana: {
-          ...system,
-          admin: { existingSecret: grafanaAdmin.metadata.name, userKey: "admin-user", passwordKey: "admin-password" },
-          persistence: { enabled: true, storageClassName: args.storageClassName, size: "10Gi" },
-          sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" } },
-        },
-        "kube-state-metrics": { ...system },
-        // Node metrics from every node, the tainted SFU and egress nodes included.
-        "prometheus-node-exporter": { tolerations: [{ operator: "Exists" }] },
       },
-    }, { ...k8sOpts, dependsOn: args.dependsOn });
+      { ...k8sOpts, dependsOn: args.dependsOn },
+    );
 
     const afterCrds = { ...k8sOpts, dependsOn: [stack] };
     for (const [target, spec] of Object.entries(args.scrapeTargets)) {
-      new k8s.apiextensions.CustomResource(`${name}-${target}`, {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "PodMonitor",
-        metadata: { name: target, namespace: namespace.metadata.name },
-        spec: {
-          namespaceSelector: { matchNames: [spec.namespace] },
-          selector: { matchLabels: spec.podLabels },
-          podMetricsEndpoints: [{
-            port: spec.port,
-            path: "/metrics",
-            interval: "15s",
-            ...(spec.basicAuth && {
-              basicAuth: {
-                username: { name: spec.basicAuth.secretName, key: spec.basicAuth.usernameKey },
-                password: { name: spec.basicAuth.secretName, key: spec.basicAuth.passwordKey },
+      new k8s.apiextensions.CustomResource(
+        `${name}-${target}`,
+        {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "PodMonitor",
+          metadata: { name: target, namespace: namespace.metadata.name },
+          spec: {
+            namespaceSelector: { matchNames: [spec.namespace] },
+            selector: { matchLabels: spec.podLabels },
+            podMetricsEndpoints: [
+              {
+                port: spec.port,
+                path: "/metrics",
+                interval: "15s",
+                ...(spec.basicAuth && {
+                  basicAuth: {
+                    username: { name: spec.basicAuth.secretName, key: spec.basicAuth.usernameKey },
+                    password: { name: spec.basicAuth.secretName, key: spec.basicAuth.passwordKey },
+                  },
+                }),
               },
-            }),
-          }],
+            ],
+          },
         },
-      }, afterCrds);
+        afterCrds,
+      );
     }
 
-    new k8s.apiextensions.CustomResource(`${name}-alerts`, {
-      apiVersion: "monitoring.coreos.com/v1",
-      kind: "PrometheusRule",
-      metadata: { name: "livekit-platform", namespace: namespace.metadata.name },
-      spec: renderAlertRules({ ...args.alerts, region: args.region }),
-    }, afterCrds);
+    new k8s.apiextensions.CustomResource(
+      `${name}-alerts`,
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PrometheusRule",
+        metadata: { name: "livekit-platform", namespace: namespace.metadata.name },
+        spec: renderAlertRules({ ...args.alerts, region: args.region }),
+      },
+      afterCrds,
+    );
 
     for (const [file, dashboard] of Object.entries(renderDashboards())) {
-      new k8s.core.v1.ConfigMap(`${name}-dashboard-${file.replace(/\.json$/, "")}`, {
-        metadata: { name: `dashboard-${file.replace(/\.json$/, "")}`, namespace: namespace.metadata.name, labels: { grafana_dashboard: "1" } },
-        data: { [file]: JSON.stringify(dashboard, null, 1) },
-      }, k8sOpts);
+      new k8s.core.v1.ConfigMap(
+        `${name}-dashboard-${file.replace(/\.json$/, "")}`,
+        {
+          metadata: {
+            name: `dashboard-${file.replace(/\.json$/, "")}`,
+            namespace: namespace.metadata.name,
+            labels: { grafana_dashboard: "1" },
+          },
+          data: { [file]: JSON.stringify(dashboard, null, 1) },
+        },
+        k8sOpts,
+      );
     }
     this.registerOutputs({});
   }

@@ -31,123 +31,353 @@ const COTURN = "coturn/coturn src/apps/relay/prom_server.c";
 const KARPENTER_CORE = "kubernetes-sigs/karpenter pkg/metrics/metrics.go";
 const KSM_POD = "kubernetes/kube-state-metrics docs/metrics/workload/pod-metrics.md";
 const KSM_NODE = "kubernetes/kube-state-metrics docs/metrics/cluster/node-metrics.md";
-const KARPENTER_NODE_LABELS = ["node_name", "phase", "managed", "nodepool", "instance_type", "capacity_type", "zone", "resource_type"] as const;
+const KARPENTER_NODE_LABELS = [
+  "node_name",
+  "phase",
+  "managed",
+  "nodepool",
+  "instance_type",
+  "capacity_type",
+  "zone",
+  "resource_type",
+] as const;
 
 export const metricsByExporter = {
   /** livekit-server (v1.13), scraped by a PodMonitor on `prometheus.port` 6789. */
   livekitServer: {
     livekit_room_total: { type: "gauge", labels: LK_NODE, help: "rooms currently open on the node", source: LK_ROOMS },
-    livekit_participant_total: { type: "gauge", labels: LK_NODE, help: "participants currently on the node", source: LK_ROOMS },
-    livekit_track_published_total: { type: "gauge", labels: [...LK_NODE, "kind"], help: "tracks currently published", source: LK_ROOMS },
-    livekit_track_subscribed_total: { type: "gauge", labels: [...LK_NODE, "kind"], help: "tracks currently subscribed", source: LK_ROOMS },
-    livekit_session_join_latency_ms: { type: "histogram", labels: [...LK_NODE, "protocol_version"], help: "signal join latency, milliseconds", source: LK_ROOMS },
-    livekit_packet_total: {
-      type: "counter", labels: [...LK_NODE, "direction", "transmission", "country"],
-      help: "RTP packets; incoming = from publishers, outgoing = to subscribers; transmission initial|retransmit", source: LK_PACKETS,
+    livekit_participant_total: {
+      type: "gauge",
+      labels: LK_NODE,
+      help: "participants currently on the node",
+      source: LK_ROOMS,
     },
-    livekit_packet_bytes: { type: "counter", labels: [...LK_NODE, "direction", "transmission", "country"], help: "RTP bytes", source: LK_PACKETS },
-    livekit_nack_total: { type: "counter", labels: [...LK_NODE, "direction", "country"], help: "RTCP NACKs", source: LK_PACKETS },
-    livekit_pli_total: { type: "counter", labels: [...LK_NODE, "direction", "country"], help: "RTCP picture loss indications", source: LK_PACKETS },
-    livekit_packet_loss_total: { type: "counter", labels: LK_STREAM, help: "RTP packets lost (per track stream)", source: LK_PACKETS },
+    livekit_track_published_total: {
+      type: "gauge",
+      labels: [...LK_NODE, "kind"],
+      help: "tracks currently published",
+      source: LK_ROOMS,
+    },
+    livekit_track_subscribed_total: {
+      type: "gauge",
+      labels: [...LK_NODE, "kind"],
+      help: "tracks currently subscribed",
+      source: LK_ROOMS,
+    },
+    livekit_session_join_latency_ms: {
+      type: "histogram",
+      labels: [...LK_NODE, "protocol_version"],
+      help: "signal join latency, milliseconds",
+      source: LK_ROOMS,
+    },
+    livekit_packet_total: {
+      type: "counter",
+      labels: [...LK_NODE, "direction", "transmission", "country"],
+      help: "RTP packets; incoming = from publishers, outgoing = to subscribers; transmission initial|retransmit",
+      source: LK_PACKETS,
+    },
+    livekit_packet_bytes: {
+      type: "counter",
+      labels: [...LK_NODE, "direction", "transmission", "country"],
+      help: "RTP bytes",
+      source: LK_PACKETS,
+    },
+    livekit_nack_total: {
+      type: "counter",
+      labels: [...LK_NODE, "direction", "country"],
+      help: "RTCP NACKs",
+      source: LK_PACKETS,
+    },
+    livekit_pli_total: {
+      type: "counter",
+      labels: [...LK_NODE, "direction", "country"],
+      help: "RTCP picture loss indications",
+      source: LK_PACKETS,
+    },
+    livekit_packet_loss_total: {
+      type: "counter",
+      labels: LK_STREAM,
+      help: "RTP packets lost (per track stream)",
+      source: LK_PACKETS,
+    },
     livekit_packet_loss_percent: {
-      type: "histogram", labels: LK_STREAM,
-      help: "per-stream loss per stats interval, percent (buckets 0,0.1,0.3,0.5,0.7,1,5,10,40,100)", source: LK_PACKETS,
+      type: "histogram",
+      labels: LK_STREAM,
+      help: "per-stream loss per stats interval, percent (buckets 0,0.1,0.3,0.5,0.7,1,5,10,40,100)",
+      source: LK_PACKETS,
     },
     livekit_jitter_us: {
-      type: "histogram", labels: LK_STREAM,
-      help: "per-stream max jitter per stats interval, MICROseconds (buckets 1e3,1e4,3e4,5e4,7e4,1e5,3e5,6e5,1e6)", source: LK_PACKETS,
+      type: "histogram",
+      labels: LK_STREAM,
+      help: "per-stream max jitter per stats interval, MICROseconds (buckets 1e3,1e4,3e4,5e4,7e4,1e5,3e5,6e5,1e6)",
+      source: LK_PACKETS,
     },
-    livekit_rtt_ms: { type: "histogram", labels: LK_STREAM, help: "per-stream round-trip time, milliseconds", source: LK_PACKETS },
+    livekit_rtt_ms: {
+      type: "histogram",
+      labels: LK_STREAM,
+      help: "per-stream round-trip time, milliseconds",
+      source: LK_PACKETS,
+    },
     livekit_participant_join_total: {
-      type: "counter", labels: [...LK_NODE, "state", "warp"],
-      help: "join funnel: signal_connected, signal_failed, rtc_init, rtc_connected, rtc_active, rtc_success, rtc_failure, ...", source: LK_PACKETS,
+      type: "counter",
+      labels: [...LK_NODE, "state", "warp"],
+      help: "join funnel: signal_connected, signal_failed, rtc_init, rtc_connected, rtc_active, rtc_success, rtc_failure, ...",
+      source: LK_PACKETS,
     },
-    livekit_quality_score: { type: "histogram", labels: LK_NODE, help: "connection quality score (MOS-like, 1.0 to 4.5)", source: "livekit/livekit pkg/telemetry/prometheus/quality.go" },
+    livekit_quality_score: {
+      type: "histogram",
+      labels: LK_NODE,
+      help: "connection quality score (MOS-like, 1.0 to 4.5)",
+      source: "livekit/livekit pkg/telemetry/prometheus/quality.go",
+    },
     livekit_psrpc_error_total: {
-      type: "counter", labels: [...LK_NODE, "role", "kind", "service", "method", "error_code"],
-      help: "errors of RPCs over the Redis message bus (registered by livekit-server via rpc.InitPSRPCStats)", source: "livekit/protocol rpc/metrics.go",
+      type: "counter",
+      labels: [...LK_NODE, "role", "kind", "service", "method", "error_code"],
+      help: "errors of RPCs over the Redis message bus (registered by livekit-server via rpc.InitPSRPCStats)",
+      source: "livekit/protocol rpc/metrics.go",
     },
   },
 
   /** LiveKit Egress (v1.12), scraped on its `prometheus_port`. */
   egress: {
-    livekit_egress_available: { type: "gauge", labels: EGRESS_CONST, help: "1 when the instance is idle (no active request)", source: EGRESS_PROM },
-    livekit_egress_can_accept_request: {
-      type: "gauge", labels: EGRESS_CONST, help: "1 when the instance has CPU budget for one more web egress and is not disabled", source: EGRESS_PROM,
+    livekit_egress_available: {
+      type: "gauge",
+      labels: EGRESS_CONST,
+      help: "1 when the instance is idle (no active request)",
+      source: EGRESS_PROM,
     },
-    livekit_egress_requests: { type: "gauge", labels: [...EGRESS_CONST, "type"], help: "active requests by egress type", source: EGRESS_PROM },
-    livekit_node_cpu_load: { type: "gauge", labels: [...EGRESS_CONST, "node_type"], help: "CPU load of the egress instance, 0..1 (node_type=EGRESS)", source: EGRESS_PROM },
+    livekit_egress_can_accept_request: {
+      type: "gauge",
+      labels: EGRESS_CONST,
+      help: "1 when the instance has CPU budget for one more web egress and is not disabled",
+      source: EGRESS_PROM,
+    },
+    livekit_egress_requests: {
+      type: "gauge",
+      labels: [...EGRESS_CONST, "type"],
+      help: "active requests by egress type",
+      source: EGRESS_PROM,
+    },
+    livekit_node_cpu_load: {
+      type: "gauge",
+      labels: [...EGRESS_CONST, "node_type"],
+      help: "CPU load of the egress instance, 0..1 (node_type=EGRESS)",
+      source: EGRESS_PROM,
+    },
   },
 
   /** coturn (4.17), `--prometheus` exporter on 9641. Traffic counters only count FINISHED sessions. */
   coturn: {
-    turn_total_allocations: { type: "gauge", labels: ["type"], help: "current allocations, by client socket type", source: COTURN },
-    turn_unauthenticated_401_responses: {
-      type: "counter", labels: [], help: "401 Unauthorized responses sent to UDP clients (the normal first challenge and bad credentials alike)", source: COTURN,
+    turn_total_allocations: {
+      type: "gauge",
+      labels: ["type"],
+      help: "current allocations, by client socket type",
+      source: COTURN,
     },
-    turn_total_traffic_rcvb: { type: "counter", labels: [], help: "bytes received from clients, finished sessions", source: COTURN },
-    turn_total_traffic_sentb: { type: "counter", labels: [], help: "bytes sent to clients, finished sessions", source: COTURN },
-    turn_total_traffic_peer_rcvb: { type: "counter", labels: [], help: "bytes received from peers, finished sessions", source: COTURN },
-    turn_total_traffic_peer_sentb: { type: "counter", labels: [], help: "bytes sent to peers, finished sessions", source: COTURN },
+    turn_unauthenticated_401_responses: {
+      type: "counter",
+      labels: [],
+      help: "401 Unauthorized responses sent to UDP clients (the normal first challenge and bad credentials alike)",
+      source: COTURN,
+    },
+    turn_total_traffic_rcvb: {
+      type: "counter",
+      labels: [],
+      help: "bytes received from clients, finished sessions",
+      source: COTURN,
+    },
+    turn_total_traffic_sentb: {
+      type: "counter",
+      labels: [],
+      help: "bytes sent to clients, finished sessions",
+      source: COTURN,
+    },
+    turn_total_traffic_peer_rcvb: {
+      type: "counter",
+      labels: [],
+      help: "bytes received from peers, finished sessions",
+      source: COTURN,
+    },
+    turn_total_traffic_peer_sentb: {
+      type: "counter",
+      labels: [],
+      help: "bytes sent to peers, finished sessions",
+      source: COTURN,
+    },
   },
 
   /** Karpenter controller (v1.14), chart ServiceMonitor. */
   karpenter: {
-    karpenter_nodeclaims_created_total: { type: "counter", labels: ["reason", "nodepool", "min_values_relaxed"], help: "nodeclaims created", source: KARPENTER_CORE },
-    karpenter_nodeclaims_terminated_total: { type: "counter", labels: ["nodepool", "capacity_type", "zone"], help: "nodeclaims terminated", source: KARPENTER_CORE },
+    karpenter_nodeclaims_created_total: {
+      type: "counter",
+      labels: ["reason", "nodepool", "min_values_relaxed"],
+      help: "nodeclaims created",
+      source: KARPENTER_CORE,
+    },
+    karpenter_nodeclaims_terminated_total: {
+      type: "counter",
+      labels: ["nodepool", "capacity_type", "zone"],
+      help: "nodeclaims terminated",
+      source: KARPENTER_CORE,
+    },
     karpenter_nodeclaims_disrupted_total: {
-      type: "counter", labels: ["reason", "nodepool", "capacity_type"],
+      type: "counter",
+      labels: ["reason", "nodepool", "capacity_type"],
       help: "nodeclaims disrupted; interruption handling uses the message kind as reason (spot_interrupted, scheduled_change, instance_stopped, ...)",
       source: `${KARPENTER_CORE}; reason set in aws/karpenter-provider-aws pkg/controllers/interruption/utils.go`,
     },
     karpenter_interruption_received_messages_total: {
-      type: "counter", labels: ["message_type"], help: "SQS interruption messages received (account-wide events, not only this cluster's)",
+      type: "counter",
+      labels: ["message_type"],
+      help: "SQS interruption messages received (account-wide events, not only this cluster's)",
       source: "aws/karpenter-provider-aws pkg/controllers/interruption/metrics.go",
     },
-    karpenter_nodes_allocatable: { type: "gauge", labels: KARPENTER_NODE_LABELS, help: "allocatable resources per node", source: "kubernetes-sigs/karpenter pkg/controllers/metrics/node/controller.go" },
-    karpenter_nodepools_usage: { type: "gauge", labels: ["nodepool", "resource_type"], help: "resources provisioned by a NodePool", source: "kubernetes-sigs/karpenter pkg/controllers/metrics/nodepool/controller.go" },
-    karpenter_nodepools_limit: { type: "gauge", labels: ["nodepool", "resource_type"], help: "NodePool spec.limits", source: "kubernetes-sigs/karpenter pkg/controllers/metrics/nodepool/controller.go" },
+    karpenter_nodes_allocatable: {
+      type: "gauge",
+      labels: KARPENTER_NODE_LABELS,
+      help: "allocatable resources per node",
+      source: "kubernetes-sigs/karpenter pkg/controllers/metrics/node/controller.go",
+    },
+    karpenter_nodepools_usage: {
+      type: "gauge",
+      labels: ["nodepool", "resource_type"],
+      help: "resources provisioned by a NodePool",
+      source: "kubernetes-sigs/karpenter pkg/controllers/metrics/nodepool/controller.go",
+    },
+    karpenter_nodepools_limit: {
+      type: "gauge",
+      labels: ["nodepool", "resource_type"],
+      help: "NodePool spec.limits",
+      source: "kubernetes-sigs/karpenter pkg/controllers/metrics/nodepool/controller.go",
+    },
   },
 
   /** kube-state-metrics, deployed by kube-prometheus-stack. */
   kubeStateMetrics: {
-    kube_pod_status_ready: { type: "gauge", labels: ["namespace", "pod", "uid", "condition"], help: "pod Ready condition (true|false|unknown)", source: KSM_POD },
-    kube_pod_status_phase: { type: "gauge", labels: ["namespace", "pod", "uid", "phase"], help: "pod phase", source: KSM_POD },
-    kube_pod_deletion_timestamp: { type: "gauge", labels: ["namespace", "pod", "uid"], help: "set while a pod is terminating", source: KSM_POD },
-    kube_node_info: { type: "gauge", labels: ["node", "kernel_version", "os_image", "container_runtime_version", "kubelet_version", "provider_id", "internal_ip"], help: "one series per node", source: KSM_NODE },
-    kube_node_status_condition: { type: "gauge", labels: ["node", "condition", "status"], help: "node conditions", source: KSM_NODE },
+    kube_pod_status_ready: {
+      type: "gauge",
+      labels: ["namespace", "pod", "uid", "condition"],
+      help: "pod Ready condition (true|false|unknown)",
+      source: KSM_POD,
+    },
+    kube_pod_status_phase: {
+      type: "gauge",
+      labels: ["namespace", "pod", "uid", "phase"],
+      help: "pod phase",
+      source: KSM_POD,
+    },
+    kube_pod_deletion_timestamp: {
+      type: "gauge",
+      labels: ["namespace", "pod", "uid"],
+      help: "set while a pod is terminating",
+      source: KSM_POD,
+    },
+    kube_node_info: {
+      type: "gauge",
+      labels: [
+        "node",
+        "kernel_version",
+        "os_image",
+        "container_runtime_version",
+        "kubelet_version",
+        "provider_id",
+        "internal_ip",
+      ],
+      help: "one series per node",
+      source: KSM_NODE,
+    },
+    kube_node_status_condition: {
+      type: "gauge",
+      labels: ["node", "condition", "status"],
+      help: "node conditions",
+      source: KSM_NODE,
+    },
     kube_horizontalpodautoscaler_status_current_replicas: {
-      type: "gauge", labels: ["namespace", "horizontalpodautoscaler"], help: "HPA current replicas",
+      type: "gauge",
+      labels: ["namespace", "horizontalpodautoscaler"],
+      help: "HPA current replicas",
       source: "kubernetes/kube-state-metrics docs/metrics/workload/horizontalpodautoscaler-metrics.md",
     },
     kube_horizontalpodautoscaler_spec_max_replicas: {
-      type: "gauge", labels: ["namespace", "horizontalpodautoscaler"], help: "HPA maxReplicas",
+      type: "gauge",
+      labels: ["namespace", "horizontalpodautoscaler"],
+      help: "HPA maxReplicas",
       source: "kubernetes/kube-state-metrics docs/metrics/workload/horizontalpodautoscaler-metrics.md",
     },
   },
 
   /** prometheus-node-exporter (DaemonSet, hostNetwork), default collectors only. */
   nodeExporter: {
-    node_uname_info: { type: "gauge", labels: ["sysname", "release", "version", "machine", "nodename", "domainname"], help: "uname; nodename = EC2 hostname = node name", source: "prometheus/node_exporter collector/uname.go" },
-    node_cpu_seconds_total: { type: "counter", labels: ["cpu", "mode"], help: "CPU time by mode", source: "prometheus/node_exporter collector/cpu_linux.go" },
-    node_network_receive_bytes_total: { type: "counter", labels: ["device"], help: "NIC bytes received", source: "prometheus/node_exporter collector/netdev_common.go" },
-    node_network_transmit_bytes_total: { type: "counter", labels: ["device"], help: "NIC bytes sent", source: "prometheus/node_exporter collector/netdev_common.go" },
+    node_uname_info: {
+      type: "gauge",
+      labels: ["sysname", "release", "version", "machine", "nodename", "domainname"],
+      help: "uname; nodename = EC2 hostname = node name",
+      source: "prometheus/node_exporter collector/uname.go",
+    },
+    node_cpu_seconds_total: {
+      type: "counter",
+      labels: ["cpu", "mode"],
+      help: "CPU time by mode",
+      source: "prometheus/node_exporter collector/cpu_linux.go",
+    },
+    node_network_receive_bytes_total: {
+      type: "counter",
+      labels: ["device"],
+      help: "NIC bytes received",
+      source: "prometheus/node_exporter collector/netdev_common.go",
+    },
+    node_network_transmit_bytes_total: {
+      type: "counter",
+      labels: ["device"],
+      help: "NIC bytes sent",
+      source: "prometheus/node_exporter collector/netdev_common.go",
+    },
     // Untyped but monotonically increasing; in the default --collector.netstat.fields set.
-    node_netstat_Udp_RcvbufErrors: { type: "untyped", labels: [], help: "UDP datagrams dropped: receive buffer full", source: "prometheus/node_exporter collector/netstat_linux.go" },
-    node_netstat_Udp_SndbufErrors: { type: "untyped", labels: [], help: "UDP datagrams dropped: send buffer full", source: "prometheus/node_exporter collector/netstat_linux.go" },
+    node_netstat_Udp_RcvbufErrors: {
+      type: "untyped",
+      labels: [],
+      help: "UDP datagrams dropped: receive buffer full",
+      source: "prometheus/node_exporter collector/netstat_linux.go",
+    },
+    node_netstat_Udp_SndbufErrors: {
+      type: "untyped",
+      labels: [],
+      help: "UDP datagrams dropped: send buffer full",
+      source: "prometheus/node_exporter collector/netstat_linux.go",
+    },
   },
 
   /** kubelet's embedded cAdvisor (kube-prometheus-stack kubelet ServiceMonitor, `node` label added by the operator). */
   cadvisor: {
-    container_cpu_usage_seconds_total: { type: "counter", labels: ["namespace", "pod", "container", "node", "cpu"], help: "container CPU time", source: "google/cadvisor metrics/prometheus.go" },
-    container_memory_working_set_bytes: { type: "gauge", labels: ["namespace", "pod", "container", "node"], help: "container working set", source: "google/cadvisor metrics/prometheus.go" },
+    container_cpu_usage_seconds_total: {
+      type: "counter",
+      labels: ["namespace", "pod", "container", "node", "cpu"],
+      help: "container CPU time",
+      source: "google/cadvisor metrics/prometheus.go",
+    },
+    container_memory_working_set_bytes: {
+      type: "gauge",
+      labels: ["namespace", "pod", "container", "node"],
+      help: "container working set",
+      source: "google/cadvisor metrics/prometheus.go",
+    },
   },
 } as const satisfies Record<string, Record<string, MetricInfo>>;
 
 export type Exporter = keyof typeof metricsByExporter;
 
 /** Labels Prometheus adds at scrape time (PodMonitor/ServiceMonitor targets) or from external labels. */
-export const TARGET_LABELS: readonly string[] = ["job", "instance", "namespace", "pod", "container", "service", "endpoint", "node", "region"];
+export const TARGET_LABELS: readonly string[] = [
+  "job",
+  "instance",
+  "namespace",
+  "pod",
+  "container",
+  "service",
+  "endpoint",
+  "node",
+  "region",
+];
 
 /** Flat view: metric name -> info plus its exporter. */
 export const metricCatalog: ReadonlyMap<string, MetricInfo & { exporter: Exporter }> = new Map(
@@ -186,8 +416,20 @@ export interface SeriesSelector {
 }
 
 const PROMQL_KEYWORDS = new Set([
-  "by", "without", "on", "ignoring", "group_left", "group_right", "offset", "bool",
-  "and", "or", "unless", "atan2", "inf", "nan",
+  "by",
+  "without",
+  "on",
+  "ignoring",
+  "group_left",
+  "group_right",
+  "offset",
+  "bool",
+  "and",
+  "or",
+  "unless",
+  "atan2",
+  "inf",
+  "nan",
 ]);
 
 /**

@@ -52,93 +52,150 @@ export class Network extends pulumi.ComponentResource {
     const tags = (extra: Record<string, string>) => ({ ...args.tags, ...extra });
     const layout = layoutSubnets(args.cidrBlock, args.availabilityZoneCount);
     const zones = aws
-      .getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, { parent: this })
+      .getAvailabilityZonesOutput(
+        { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+        { parent: this },
+      )
       .names.apply((names) => {
         if (names.length < args.availabilityZoneCount) {
-          throw new Error(`the region has ${names.length} availability zones, network.availabilityZones asks for ${args.availabilityZoneCount}`);
+          throw new Error(
+            `the region has ${names.length} availability zones, network.availabilityZones asks for ${args.availabilityZoneCount}`,
+          );
         }
         return names.slice(0, args.availabilityZoneCount);
       });
 
-    const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
-      cidrBlock: args.cidrBlock,
-      enableDnsHostnames: true, // EKS nodes register by private DNS name
-      enableDnsSupport: true,
-      tags: tags({ Name: `${args.clusterName}-vpc` }),
-    }, { parent: this });
+    const vpc = new aws.ec2.Vpc(
+      `${name}-vpc`,
+      {
+        cidrBlock: args.cidrBlock,
+        enableDnsHostnames: true, // EKS nodes register by private DNS name
+        enableDnsSupport: true,
+        tags: tags({ Name: `${args.clusterName}-vpc` }),
+      },
+      { parent: this },
+    );
 
-    const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, {
-      vpcId: vpc.id,
-      tags: tags({ Name: `${args.clusterName}-igw` }),
-    }, { parent: this });
+    const internetGateway = new aws.ec2.InternetGateway(
+      `${name}-igw`,
+      {
+        vpcId: vpc.id,
+        tags: tags({ Name: `${args.clusterName}-igw` }),
+      },
+      { parent: this },
+    );
 
-    const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, {
-      vpcId: vpc.id,
-      routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }],
-      tags: tags({ Name: `${args.clusterName}-public` }),
-    }, { parent: this });
+    const publicRoutes = new aws.ec2.RouteTable(
+      `${name}-public`,
+      {
+        vpcId: vpc.id,
+        routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }],
+        tags: tags({ Name: `${args.clusterName}-public` }),
+      },
+      { parent: this },
+    );
 
     const publicSubnets = layout.public.map((cidrBlock, i) => {
-      const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
-        vpcId: vpc.id,
-        cidrBlock,
-        availabilityZone: zones.apply((z) => z[i]),
-        // Managed node groups in public subnets require it; SFU and TURN nodes need public IPs.
-        mapPublicIpOnLaunch: true,
-        tags: tags({ Name: `${args.clusterName}-public-${i}`, ...tier("public") }),
-      }, { parent: this });
-      new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, { parent: this });
+      const subnet = new aws.ec2.Subnet(
+        `${name}-public-${i}`,
+        {
+          vpcId: vpc.id,
+          cidrBlock,
+          availabilityZone: zones.apply((z) => z[i]),
+          // Managed node groups in public subnets require it; SFU and TURN nodes need public IPs.
+          mapPublicIpOnLaunch: true,
+          tags: tags({ Name: `${args.clusterName}-public-${i}`, ...tier("public") }),
+        },
+        { parent: this },
+      );
+      new aws.ec2.RouteTableAssociation(
+        `${name}-public-${i}`,
+        { subnetId: subnet.id, routeTableId: publicRoutes.id },
+        { parent: this },
+      );
       return subnet;
     });
 
     const natCount = args.natGateways === "perAz" ? args.availabilityZoneCount : 1;
     const natGateways = publicSubnets.slice(0, natCount).map((subnet, i) => {
-      const ip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: tags({ Name: `${args.clusterName}-nat-${i}` }) }, { parent: this });
-      return new aws.ec2.NatGateway(`${name}-nat-${i}`, {
-        allocationId: ip.id,
-        subnetId: subnet.id,
-        tags: tags({ Name: `${args.clusterName}-nat-${i}` }),
-      }, { parent: this, dependsOn: [internetGateway] });
+      const ip = new aws.ec2.Eip(
+        `${name}-nat-${i}`,
+        { domain: "vpc", tags: tags({ Name: `${args.clusterName}-nat-${i}` }) },
+        { parent: this },
+      );
+      return new aws.ec2.NatGateway(
+        `${name}-nat-${i}`,
+        {
+          allocationId: ip.id,
+          subnetId: subnet.id,
+          tags: tags({ Name: `${args.clusterName}-nat-${i}` }),
+        },
+        { parent: this, dependsOn: [internetGateway] },
+      );
     });
 
     const privateRouteTables: aws.ec2.RouteTable[] = [];
     const privateSubnets = layout.private.map((cidrBlock, i) => {
-      const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {
-        vpcId: vpc.id,
-        cidrBlock,
-        availabilityZone: zones.apply((z) => z[i]),
-        mapPublicIpOnLaunch: false,
-        tags: tags({ Name: `${args.clusterName}-private-${i}`, ...tier("private") }),
-      }, { parent: this });
-      const routes = new aws.ec2.RouteTable(`${name}-private-${i}`, {
-        vpcId: vpc.id,
-        routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[Math.min(i, natGateways.length - 1)].id }],
-        tags: tags({ Name: `${args.clusterName}-private-${i}` }),
-      }, { parent: this });
-      new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, { parent: this });
+      const subnet = new aws.ec2.Subnet(
+        `${name}-private-${i}`,
+        {
+          vpcId: vpc.id,
+          cidrBlock,
+          availabilityZone: zones.apply((z) => z[i]),
+          mapPublicIpOnLaunch: false,
+          tags: tags({ Name: `${args.clusterName}-private-${i}`, ...tier("private") }),
+        },
+        { parent: this },
+      );
+      const routes = new aws.ec2.RouteTable(
+        `${name}-private-${i}`,
+        {
+          vpcId: vpc.id,
+          routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[Math.min(i, natGateways.length - 1)].id }],
+          tags: tags({ Name: `${args.clusterName}-private-${i}` }),
+        },
+        { parent: this },
+      );
+      new aws.ec2.RouteTableAssociation(
+        `${name}-private-${i}`,
+        { subnetId: subnet.id, routeTableId: routes.id },
+        { parent: this },
+      );
       privateRouteTables.push(routes);
       return subnet;
     });
 
     // Recordings go to S3 from private subnets: a gateway endpoint keeps that traffic off the NAT bill.
-    new aws.ec2.VpcEndpoint(`${name}-s3`, {
-      vpcId: vpc.id,
-      serviceName: aws.getRegionOutput({}, { parent: this }).region.apply((region) => `com.amazonaws.${region}.s3`),
-      vpcEndpointType: "Gateway",
-      routeTableIds: privateRouteTables.map((t) => t.id),
-      tags: tags({ Name: `${args.clusterName}-s3` }),
-    }, { parent: this });
+    new aws.ec2.VpcEndpoint(
+      `${name}-s3`,
+      {
+        vpcId: vpc.id,
+        serviceName: aws.getRegionOutput({}, { parent: this }).region.apply((region) => `com.amazonaws.${region}.s3`),
+        vpcEndpointType: "Gateway",
+        routeTableIds: privateRouteTables.map((t) => t.id),
+        tags: tags({ Name: `${args.clusterName}-s3` }),
+      },
+      { parent: this },
+    );
 
     this.vpcId = vpc.id;
     this.publicSubnetIds = pulumi.all(publicSubnets.map((s) => s.id));
     this.privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
-    this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+    });
   }
 
   private tagExistingSubnets(name: string, subnetIds: string[], tags: Record<string, string>) {
     for (const subnetId of subnetIds) {
       for (const [key, value] of Object.entries(tags)) {
-        new aws.ec2.Tag(`${name}-${subnetId}-${key.replace(/[^a-z0-9]+/gi, "-")}`, { resourceId: subnetId, key, value }, { parent: this });
+        new aws.ec2.Tag(
+          `${name}-${subnetId}-${key.replace(/[^a-z0-9]+/gi, "-")}`,
+          { resourceId: subnetId, key, value },
+          { parent: this },
+        );
       }
     }
   }

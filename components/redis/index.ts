@@ -50,56 +50,76 @@ export class Redis extends pulumi.ComponentResource {
     const authToken = pulumi.secret(password.result);
     this.authToken = authToken;
 
-    const subnets = new aws.elasticache.SubnetGroup(`${name}`, {
-      name: args.replicationGroupId,
-      description: "LiveKit Redis: private subnets",
-      subnetIds: args.subnetIds,
-    }, { parent: this });
+    const subnets = new aws.elasticache.SubnetGroup(
+      `${name}`,
+      {
+        name: args.replicationGroupId,
+        description: "LiveKit Redis: private subnets",
+        subnetIds: args.subnetIds,
+      },
+      { parent: this },
+    );
 
-    const securityGroup = new aws.ec2.SecurityGroup(`${name}`, {
-      vpcId: args.vpcId,
-      description: "LiveKit Redis: Redis port from the cluster's nodes only",
-      tags: { Name: `${args.replicationGroupId}-redis` },
-    }, { parent: this });
-    new aws.vpc.SecurityGroupIngressRule(`${name}-from-nodes`, {
-      securityGroupId: securityGroup.id,
-      referencedSecurityGroupId: args.clientSecurityGroupId,
-      ipProtocol: "tcp",
-      fromPort: REDIS_PORT,
-      toPort: REDIS_PORT,
-      description: "Redis from the cluster's nodes",
-    }, { parent: this });
+    const securityGroup = new aws.ec2.SecurityGroup(
+      `${name}`,
+      {
+        vpcId: args.vpcId,
+        description: "LiveKit Redis: Redis port from the cluster's nodes only",
+        tags: { Name: `${args.replicationGroupId}-redis` },
+      },
+      { parent: this },
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-from-nodes`,
+      {
+        securityGroupId: securityGroup.id,
+        referencedSecurityGroupId: args.clientSecurityGroupId,
+        ipProtocol: "tcp",
+        fromPort: REDIS_PORT,
+        toPort: REDIS_PORT,
+        description: "Redis from the cluster's nodes",
+      },
+      { parent: this },
+    );
 
-    const group = new aws.elasticache.ReplicationGroup(`${name}`, {
-      replicationGroupId: args.replicationGroupId,
-      description: "LiveKit room and node state",
-      engine: versions.redis.engine,
-      engineVersion: versions.redis.engineVersion,
-      nodeType: args.nodeType,
-      numCacheClusters: args.nodeCount,
-      port: REDIS_PORT,
-      multiAzEnabled: true,
-      automaticFailoverEnabled: true,
-      subnetGroupName: subnets.name,
-      securityGroupIds: [securityGroup.id],
-      transitEncryptionEnabled: true,
-      authToken,
-      atRestEncryptionEnabled: true,
-      snapshotRetentionLimit: args.snapshotRetentionDays,
-      // UTC, quiet hours for both regions (India and Singapore); the two windows must not overlap.
-      snapshotWindow: "20:00-21:00",
-      maintenanceWindow: "sun:21:30-sun:22:30",
-      autoMinorVersionUpgrade: true,
-    }, { parent: this });
+    const group = new aws.elasticache.ReplicationGroup(
+      `${name}`,
+      {
+        replicationGroupId: args.replicationGroupId,
+        description: "LiveKit room and node state",
+        engine: versions.redis.engine,
+        engineVersion: versions.redis.engineVersion,
+        nodeType: args.nodeType,
+        numCacheClusters: args.nodeCount,
+        port: REDIS_PORT,
+        multiAzEnabled: true,
+        automaticFailoverEnabled: true,
+        subnetGroupName: subnets.name,
+        securityGroupIds: [securityGroup.id],
+        transitEncryptionEnabled: true,
+        authToken,
+        atRestEncryptionEnabled: true,
+        snapshotRetentionLimit: args.snapshotRetentionDays,
+        // UTC, quiet hours for both regions (India and Singapore); the two windows must not overlap.
+        snapshotWindow: "20:00-21:00",
+        maintenanceWindow: "sun:21:30-sun:22:30",
+        autoMinorVersionUpgrade: true,
+      },
+      { parent: this },
+    );
 
     this.address = group.primaryEndpointAddress;
     this.port = group.port.apply((port) => port ?? REDIS_PORT);
 
-    this.passwordSecret = new k8s.core.v1.Secret(`${name}-auth`, {
-      metadata: { name: "redis-auth", namespace: args.namespace },
-      type: "Opaque",
-      stringData: { [REDIS_PASSWORD_KEY]: authToken },
-    }, { parent: this, provider: args.provider });
+    this.passwordSecret = new k8s.core.v1.Secret(
+      `${name}-auth`,
+      {
+        metadata: { name: "redis-auth", namespace: args.namespace },
+        type: "Opaque",
+        stringData: { [REDIS_PASSWORD_KEY]: authToken },
+      },
+      { parent: this, provider: args.provider },
+    );
 
     this.registerOutputs({ address: this.address, port: this.port });
   }

@@ -51,30 +51,52 @@ export class Route53LatencyRouting extends pulumi.ComponentResource {
 
     for (const [stack, region] of Object.entries(args.regions)) {
       // LiveKit answers 200 on `/` only while its node stats are fresh (406 otherwise).
-      const signallingCheck = new aws.route53.HealthCheck(`${name}-${stack}-signalling`, {
-        type: "HTTPS",
-        fqdn: region.signallingHostname,
-        port: HTTPS_PORT,
-        resourcePath: "/",
-        enableSni: true, // the ALB picks its certificate by SNI
-        measureLatency: hc.measureLatency,
-        ...timing,
-        tags: { Name: `livekit ${region.regionLabel} signalling` },
-      }, { parent: this });
+      const signallingCheck = new aws.route53.HealthCheck(
+        `${name}-${stack}-signalling`,
+        {
+          type: "HTTPS",
+          fqdn: region.signallingHostname,
+          port: HTTPS_PORT,
+          resourcePath: "/",
+          enableSni: true, // the ALB picks its certificate by SNI
+          measureLatency: hc.measureLatency,
+          ...timing,
+          tags: { Name: `livekit ${region.regionLabel} signalling` },
+        },
+        { parent: this },
+      );
       this.healthCheckIds[stack] = signallingCheck.id;
-      this.latencyAlias(`${name}-${stack}-signalling`, args.zoneId, args.domain, region, region.signallingLoadBalancer, signallingCheck);
+      this.latencyAlias(
+        `${name}-${stack}-signalling`,
+        args.zoneId,
+        args.domain,
+        region,
+        region.signallingLoadBalancer,
+        signallingCheck,
+      );
 
       if (args.turnHostname !== undefined) {
         // The NLB terminates TLS itself, so this only proves the region is reachable from outside;
         // the alias's evaluateTargetHealth adds whether Coturn targets behind it are healthy.
-        const turnCheck = new aws.route53.HealthCheck(`${name}-${stack}-turn`, {
-          type: "TCP",
-          fqdn: region.turnHostname,
-          port: HTTPS_PORT,
-          ...timing,
-          tags: { Name: `livekit ${region.regionLabel} turn` },
-        }, { parent: this });
-        this.latencyAlias(`${name}-${stack}-turn`, args.zoneId, args.turnHostname, region, region.turnLoadBalancer, turnCheck);
+        const turnCheck = new aws.route53.HealthCheck(
+          `${name}-${stack}-turn`,
+          {
+            type: "TCP",
+            fqdn: region.turnHostname,
+            port: HTTPS_PORT,
+            ...timing,
+            tags: { Name: `livekit ${region.regionLabel} turn` },
+          },
+          { parent: this },
+        );
+        this.latencyAlias(
+          `${name}-${stack}-turn`,
+          args.zoneId,
+          args.turnHostname,
+          region,
+          region.turnLoadBalancer,
+          turnCheck,
+        );
       }
     }
     this.registerOutputs({ healthCheckIds: this.healthCheckIds });
@@ -89,14 +111,18 @@ export class Route53LatencyRouting extends pulumi.ComponentResource {
     target: LoadBalancerTarget,
     healthCheck: aws.route53.HealthCheck,
   ): aws.route53.Record {
-    return new aws.route53.Record(name, {
-      zoneId,
-      name: recordName,
-      type: "A",
-      setIdentifier: region.regionLabel,
-      latencyRoutingPolicies: [{ region: region.awsRegion }],
-      aliases: [{ name: target.dnsName, zoneId: target.zoneId, evaluateTargetHealth: true }],
-      healthCheckId: healthCheck.id,
-    }, { parent: this });
+    return new aws.route53.Record(
+      name,
+      {
+        zoneId,
+        name: recordName,
+        type: "A",
+        setIdentifier: region.regionLabel,
+        latencyRoutingPolicies: [{ region: region.awsRegion }],
+        aliases: [{ name: target.dnsName, zoneId: target.zoneId, evaluateTargetHealth: true }],
+        healthCheckId: healthCheck.id,
+      },
+      { parent: this },
+    );
   }
 }

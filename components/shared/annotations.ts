@@ -13,7 +13,10 @@ export const DO_NOT_DISRUPT_ANNOTATION = "karpenter.sh/do-not-disrupt";
 export const PART_OF = "livekit-platform";
 
 /** Selector labels of a workload, and the full label set (selector labels plus `part-of`). */
-export function workloadLabels(name: string, component?: string): { podLabels: Record<string, string>; labels: Record<string, string> } {
+export function workloadLabels(
+  name: string,
+  component?: string,
+): { podLabels: Record<string, string>; labels: Record<string, string> } {
   const podLabels: Record<string, string> = { "app.kubernetes.io/name": name };
   if (component) podLabels["app.kubernetes.io/component"] = component;
   return { podLabels, labels: { ...podLabels, "app.kubernetes.io/part-of": PART_OF } };

@@ -14,12 +14,14 @@ export function cpuUtilization(percent: number) {
 }
 
 export function checkAutoscaling(what: string, a: CpuAutoscaling): void {
-  if (!Number.isInteger(a.minReplicas) || a.minReplicas < 1) throw new Error(`${what}.minReplicas: expected an integer >= 1, got ${a.minReplicas}`);
+  if (!Number.isInteger(a.minReplicas) || a.minReplicas < 1)
+    throw new Error(`${what}.minReplicas: expected an integer >= 1, got ${a.minReplicas}`);
   if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < a.minReplicas) {
     throw new Error(`${what}.maxReplicas: expected an integer >= minReplicas (${a.minReplicas}), got ${a.maxReplicas}`);
   }
   const t = a.targetCpuUtilizationPercent;
-  if (!Number.isInteger(t) || t < 1 || t > 100) throw new Error(`${what}.targetCpuUtilizationPercent: expected 1-100, got ${t}`);
+  if (!Number.isInteger(t) || t < 1 || t > 100)
+    throw new Error(`${what}.targetCpuUtilizationPercent: expected 1-100, got ${t}`);
 }
 
 export interface DrainingScalingArgs {
@@ -37,20 +39,31 @@ export interface DrainingScalingArgs {
  * that lets voluntary evictions take one pod at a time, and a CPU autoscaler that scales in gently.
  */
 export function drainingScaling(name: string, args: DrainingScalingArgs, opts: pulumi.CustomResourceOptions): void {
-  new k8s.policy.v1.PodDisruptionBudget(name, {
-    metadata: args.metadata,
-    spec: { maxUnavailable: 1, selector: { matchLabels: args.podLabels } },
-  }, opts);
-  new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, {
-    metadata: args.metadata,
-    spec: {
-      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: args.deploymentName },
-      minReplicas: args.autoscaling.minReplicas,
-      maxReplicas: args.autoscaling.maxReplicas,
-      metrics: [cpuUtilization(args.autoscaling.targetCpuUtilizationPercent)],
-      behavior: {
-        scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: "Pods", value: 1, periodSeconds: args.scaleInEverySeconds }] },
+  new k8s.policy.v1.PodDisruptionBudget(
+    name,
+    {
+      metadata: args.metadata,
+      spec: { maxUnavailable: 1, selector: { matchLabels: args.podLabels } },
+    },
+    opts,
+  );
+  new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+    name,
+    {
+      metadata: args.metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: args.deploymentName },
+        minReplicas: args.autoscaling.minReplicas,
+        maxReplicas: args.autoscaling.maxReplicas,
+        metrics: [cpuUtilization(args.autoscaling.targetCpuUtilizationPercent)],
+        behavior: {
+          scaleDown: {
+            stabilizationWindowSeconds: 600,
+            policies: [{ type: "Pods", value: 1, periodSeconds: args.scaleInEverySeconds }],
+          },
+        },
       },
     },
-  }, opts);
+    opts,
+  );
 }

@@ -16,17 +16,26 @@ export const NODE_ROLE_POLICIES = [
 /** An EC2 role for Kubernetes nodes with the node policies attached; `attachments` must exist before nodes boot. */
 export function createNodeRole(name: string, parent: pulumi.Resource) {
   const partition = aws.getPartitionOutput({}, { parent }).partition;
-  const role = new aws.iam.Role(name, {
-    assumeRolePolicy: JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-    }),
-  }, { parent });
-  const attachments = NODE_ROLE_POLICIES.map((policy) =>
-    new aws.iam.RolePolicyAttachment(`${name}-${policy}`, {
-      role: role.name,
-      policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`,
-    }, { parent }),
+  const role = new aws.iam.Role(
+    name,
+    {
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    },
+    { parent },
+  );
+  const attachments = NODE_ROLE_POLICIES.map(
+    (policy) =>
+      new aws.iam.RolePolicyAttachment(
+        `${name}-${policy}`,
+        {
+          role: role.name,
+          policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`,
+        },
+        { parent },
+      ),
   );
   return { role, attachments };
 }

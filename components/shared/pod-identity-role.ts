@@ -29,32 +29,46 @@ export class PodIdentityRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: PodIdentityRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:iam:PodIdentityRole", name, {}, opts);
-    this.role = new aws.iam.Role(name, {
-      description: args.description,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{
-          Effect: "Allow",
-          Principal: { Service: "pods.eks.amazonaws.com" },
-          // TagSession lets the agent attach the cluster, namespace and service account as session tags.
-          Action: ["sts:AssumeRole", "sts:TagSession"],
-        }],
-      }),
-      tags: args.tags,
-    }, { parent: this });
+    this.role = new aws.iam.Role(
+      name,
+      {
+        description: args.description,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "pods.eks.amazonaws.com" },
+              // TagSession lets the agent attach the cluster, namespace and service account as session tags.
+              Action: ["sts:AssumeRole", "sts:TagSession"],
+            },
+          ],
+        }),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
     for (const [key, policyArn] of Object.entries(args.managedPolicyArns ?? {})) {
-      this.attachments.push(new aws.iam.RolePolicyAttachment(`${name}-${key}`, { role: this.role.name, policyArn }, { parent: this }));
+      this.attachments.push(
+        new aws.iam.RolePolicyAttachment(`${name}-${key}`, { role: this.role.name, policyArn }, { parent: this }),
+      );
     }
     if (args.inlinePolicy !== undefined) {
-      this.attachments.push(new aws.iam.RolePolicy(name, { role: this.role.id, policy: args.inlinePolicy }, { parent: this }));
+      this.attachments.push(
+        new aws.iam.RolePolicy(name, { role: this.role.id, policy: args.inlinePolicy }, { parent: this }),
+      );
     }
-    this.association = new aws.eks.PodIdentityAssociation(name, {
-      clusterName: args.clusterName,
-      namespace: args.namespace,
-      serviceAccount: args.serviceAccount,
-      roleArn: this.role.arn,
-      tags: args.tags,
-    }, { parent: this });
+    this.association = new aws.eks.PodIdentityAssociation(
+      name,
+      {
+        clusterName: args.clusterName,
+        namespace: args.namespace,
+        serviceAccount: args.serviceAccount,
+        roleArn: this.role.arn,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
     this.roleArn = this.role.arn;
     this.registerOutputs({ roleArn: this.roleArn });
   }

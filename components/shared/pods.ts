@@ -20,7 +20,8 @@ export interface PodResources {
 
 export function checkResources(what: string, r: PodResources): void {
   for (const [field, value] of Object.entries(r)) {
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`${what}.${field}: expected a positive integer, got ${value}`);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(`${what}.${field}: expected a positive integer, got ${value}`);
   }
   if (r.memoryLimitMiB < r.memoryRequestMiB) {
     throw new Error(`${what}: memoryLimitMiB ${r.memoryLimitMiB} is below memoryRequestMiB ${r.memoryRequestMiB}`);

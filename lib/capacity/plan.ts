@@ -3,7 +3,19 @@ import { InstanceType, internetBandwidthMbps, workloadCpu, workloadMemoryMiB } f
 import { RoomKind, RoomMix } from "./room-mix";
 import { roomCpu } from "./cpu-costs";
 import { CapacityError } from "./errors";
-import { AUDIO_ROOM_COMPOSITE_CPU_COST, DEFAULT_BASE_SHARE, DEFAULT_EGRESS_NODE_TYPE, DEFAULT_PEAK_HEADROOM, EGRESS_MAX_CPU_UTILISATION, EGRESS_POD_CPU, EGRESS_POD_MEMORY_GIB, MIN_HA_NODES, MIN_HPA_TARGET_PERCENT, ROOM_COMPOSITE_CPU_COST, ROOM_FIT_CEILING } from "./rules";
+import {
+  AUDIO_ROOM_COMPOSITE_CPU_COST,
+  DEFAULT_BASE_SHARE,
+  DEFAULT_EGRESS_NODE_TYPE,
+  DEFAULT_PEAK_HEADROOM,
+  EGRESS_MAX_CPU_UTILISATION,
+  EGRESS_POD_CPU,
+  EGRESS_POD_MEMORY_GIB,
+  MIN_HA_NODES,
+  MIN_HPA_TARGET_PERCENT,
+  ROOM_COMPOSITE_CPU_COST,
+  ROOM_FIT_CEILING,
+} from "./rules";
 import { roomTraffic } from "./traffic";
 import { CapacityInput, CapacityPlan, Constraint, KindPlan } from "./types";
 import { fail, isInt, isNum, lookupInstanceType, resolveMix } from "./validation";
@@ -61,13 +73,14 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
     const cpuLimit = nodeCpu * ROOM_FIT_CEILING;
     const netLimit = nodeBandwidth * ROOM_FIT_CEILING;
     if (cpu > cpuLimit || net > netLimit) {
-      const over = cpu / cpuLimit >= net / netLimit
-        ? `${cpu.toFixed(1)} vCPU, but one ${input.nodeType} carries ${cpuLimit.toFixed(1)} vCPU (${ROOM_FIT_CEILING * 100}% of ${nodeCpu.toFixed(2)})`
-        : `${Math.round(net)} Mbps, but one ${input.nodeType} carries ${Math.round(netLimit)} Mbps (${ROOM_FIT_CEILING * 100}% of ${nodeBandwidth})`;
+      const over =
+        cpu / cpuLimit >= net / netLimit
+          ? `${cpu.toFixed(1)} vCPU, but one ${input.nodeType} carries ${cpuLimit.toFixed(1)} vCPU (${ROOM_FIT_CEILING * 100}% of ${nodeCpu.toFixed(2)})`
+          : `${Math.round(net)} Mbps, but one ${input.nodeType} carries ${Math.round(netLimit)} Mbps (${ROOM_FIT_CEILING * 100}% of ${nodeBandwidth})`;
       throw new CapacityError(
         "mix",
         `${describeRoom(kind)} is too large for one node: it needs ${over}; LiveKit never splits a room across nodes, so use smaller rooms or a larger node type`,
-        typeof input.mix === "string" ? input.mix : input.mix.name ?? "custom mix",
+        typeof input.mix === "string" ? input.mix : (input.mix.name ?? "custom mix"),
       );
     }
     const cpuShare = cpu / cpuBudget;
@@ -85,7 +98,12 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
       participants: Math.round(participants),
       rooms,
       roomSize: traffic.participants,
-      perRoom: { cpu, egressMbps: traffic.egressMbps, ingressMbps: traffic.ingressMbps, downTracks: traffic.downTracks },
+      perRoom: {
+        cpu,
+        egressMbps: traffic.egressMbps,
+        ingressMbps: traffic.ingressMbps,
+        downTracks: traffic.downTracks,
+      },
       roomsPerNode: Math.max(1, Math.floor(1 / Math.max(cpuShare, netShare) + EPS)),
       binding: cpuShare >= netShare ? "cpu" : "network",
       recordings: rooms * recordingShare,
@@ -101,7 +119,10 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   const networkNodes = Math.max(load.egressMbps, load.ingressMbps) / netBudget;
   // Whole rooms per node: each room of a kind takes 1/roomsPerNode of a node, not just its load share.
   const packingNodes = kinds.reduce((s, k) => {
-    const share = Math.max(k.perRoom.cpu / cpuBudget, Math.max(k.perRoom.egressMbps, k.perRoom.ingressMbps) / netBudget);
+    const share = Math.max(
+      k.perRoom.cpu / cpuBudget,
+      Math.max(k.perRoom.egressMbps, k.perRoom.ingressMbps) / netBudget,
+    );
     return s + k.rooms * (1 / k.roomsPerNode - share);
   }, 0);
   const binding: Constraint = cpuNodes >= networkNodes ? "cpu" : "network";
@@ -163,7 +184,13 @@ function ceil(x: number): number {
   return Math.max(0, Math.ceil(x - EPS));
 }
 
-function planEgress(kinds: KindPlan[], mix: RoomMix, nodeType: string, node: InstanceType, peakHeadroom: number): CapacityPlan["egress"] {
+function planEgress(
+  kinds: KindPlan[],
+  mix: RoomMix,
+  nodeType: string,
+  node: InstanceType,
+  peakHeadroom: number,
+): CapacityPlan["egress"] {
   // Expected recordings summed over kinds, rounded up once (rounding each kind would add one per kind).
   let podLoad = 0;
   let recordingLoad = 0;

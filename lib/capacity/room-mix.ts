@@ -159,7 +159,12 @@ export const ROOM_KINDS: Readonly<Record<string, RoomKind>> = Object.freeze({
 
 function entry(kind: string, share: number): RoomMixEntry {
   const base = ROOM_KINDS[kind];
-  return { ...base, videoLayersKbps: [...base.videoLayersKbps], videoReceive: base.videoReceive.map((t) => ({ ...t })), share };
+  return {
+    ...base,
+    videoLayersKbps: [...base.videoLayersKbps],
+    videoReceive: base.videoReceive.map((t) => ({ ...t })),
+    share,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

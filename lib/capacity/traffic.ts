@@ -60,7 +60,9 @@ export function roomTraffic(kind: RoomKind): RoomTraffic {
   const publishersSubscribe = kind.publishersSubscribe ?? true;
   const tracksPerPublisher = (kind.audioKbps > 0 ? 1 : 0) + (kind.videoLayersKbps.length > 0 ? 1 : 0);
   const subscriber = receiverTraffic(kind, kind.publishers);
-  const publisher = publishersSubscribe ? receiverTraffic(kind, kind.publishers - 1) : { downTracks: 0, forwarded: 0, kbps: 0 };
+  const publisher = publishersSubscribe
+    ? receiverTraffic(kind, kind.publishers - 1)
+    : { downTracks: 0, forwarded: 0, kbps: 0 };
   const pubReceivers = publishersSubscribe ? kind.publishers : 0;
   return {
     participants: kind.publishers + kind.subscribers,

@@ -22,14 +22,23 @@ export function lookupInstanceType(name: string, key = "nodeType"): InstanceType
 }
 
 const ENTRY_KEYS = new Set([
-  "kind", "name", "share", "publishers", "subscribers", "publishersSubscribe",
-  "audioKbps", "videoLayersKbps", "videoReceive", "dynacast",
+  "kind",
+  "name",
+  "share",
+  "publishers",
+  "subscribers",
+  "publishersSubscribe",
+  "audioKbps",
+  "videoLayersKbps",
+  "videoReceive",
+  "dynacast",
 ]);
 
 function resolveEntry(spec: unknown, key: string): RoomMixEntry {
   if (typeof spec !== "object" || spec === null || Array.isArray(spec)) fail(key, "must be an object", spec);
   const raw = spec as Record<string, unknown>;
-  for (const k of Object.keys(raw)) if (!ENTRY_KEYS.has(k)) fail(`${key}.${k}`, `unknown field (expected ${[...ENTRY_KEYS].join(", ")})`, raw[k]);
+  for (const k of Object.keys(raw))
+    if (!ENTRY_KEYS.has(k)) fail(`${key}.${k}`, `unknown field (expected ${[...ENTRY_KEYS].join(", ")})`, raw[k]);
   let base: Partial<RoomKind> = {};
   if (raw.kind !== undefined) {
     if (typeof raw.kind !== "string" || !ROOM_KINDS[raw.kind]) {
@@ -40,22 +49,36 @@ function resolveEntry(spec: unknown, key: string): RoomMixEntry {
   const e = { ...base, ...raw, name: raw.name ?? raw.kind ?? base.name } as Record<string, unknown>;
   const at = (k: string) => `${key}.${k}`;
   if (typeof e.name !== "string" || e.name === "") fail(at("name"), "must be a non-empty string", e.name);
-  if (!isNum(e.share, 0, 1) || e.share === 0) fail(at("share"), "must be a fraction of participants above 0 and at most 1", e.share);
+  if (!isNum(e.share, 0, 1) || e.share === 0)
+    fail(at("share"), "must be a fraction of participants above 0 and at most 1", e.share);
   if (!isInt(e.publishers, 1)) fail(at("publishers"), "must be an integer of at least 1", e.publishers);
   if (!isInt(e.subscribers, 0)) fail(at("subscribers"), "must be an integer of at least 0", e.subscribers);
-  if (e.publishersSubscribe !== undefined && typeof e.publishersSubscribe !== "boolean") fail(at("publishersSubscribe"), "must be true or false", e.publishersSubscribe);
-  if (e.dynacast !== undefined && typeof e.dynacast !== "boolean") fail(at("dynacast"), "must be true or false", e.dynacast);
+  if (e.publishersSubscribe !== undefined && typeof e.publishersSubscribe !== "boolean")
+    fail(at("publishersSubscribe"), "must be true or false", e.publishersSubscribe);
+  if (e.dynacast !== undefined && typeof e.dynacast !== "boolean")
+    fail(at("dynacast"), "must be true or false", e.dynacast);
   if (!isNum(e.audioKbps, 0)) fail(at("audioKbps"), "must be kbps of at least 0 (0 = no audio)", e.audioKbps);
   const layers = e.videoLayersKbps ?? [];
-  if (!Array.isArray(layers) || !layers.every((l) => isNum(l, 0) && l > 0)) fail(at("videoLayersKbps"), "must be a list of simulcast layer kbps, each above 0 ([] = no video)", layers);
+  if (!Array.isArray(layers) || !layers.every((l) => isNum(l, 0) && l > 0))
+    fail(at("videoLayersKbps"), "must be a list of simulcast layer kbps, each above 0 ([] = no video)", layers);
   const tiers = e.videoReceive ?? [];
   const tierOk = (t: unknown) => {
     const tier = t as Record<string, unknown>;
-    return typeof t === "object" && t !== null && Object.keys(tier).every((k) => k === "tracks" || k === "kbps") && isInt(tier.tracks, 0) && isNum(tier.kbps, 0) && (tier.kbps as number) > 0;
+    return (
+      typeof t === "object" &&
+      t !== null &&
+      Object.keys(tier).every((k) => k === "tracks" || k === "kbps") &&
+      isInt(tier.tracks, 0) &&
+      isNum(tier.kbps, 0) &&
+      (tier.kbps as number) > 0
+    );
   };
-  if (!Array.isArray(tiers) || !tiers.every(tierOk)) fail(at("videoReceive"), 'must be a list of { "tracks": integer >= 0, "kbps": number > 0 }', tiers);
-  if (layers.length === 0 && tiers.length > 0) fail(at("videoReceive"), "must be empty when the room publishes no video (videoLayersKbps is [])", tiers);
-  if (e.audioKbps === 0 && layers.length === 0) fail(key, "publishes nothing: set audioKbps above 0 or videoLayersKbps", { audioKbps: 0, videoLayersKbps: [] });
+  if (!Array.isArray(tiers) || !tiers.every(tierOk))
+    fail(at("videoReceive"), 'must be a list of { "tracks": integer >= 0, "kbps": number > 0 }', tiers);
+  if (layers.length === 0 && tiers.length > 0)
+    fail(at("videoReceive"), "must be empty when the room publishes no video (videoLayersKbps is [])", tiers);
+  if (e.audioKbps === 0 && layers.length === 0)
+    fail(key, "publishes nothing: set audioKbps above 0 or videoLayersKbps", { audioKbps: 0, videoLayersKbps: [] });
   return {
     name: e.name,
     share: e.share,
@@ -72,14 +95,19 @@ function resolveEntry(spec: unknown, key: string): RoomMixEntry {
 /** A preset by name, or a validated custom mix. Shares must sum to 1 (within 0.001). */
 export function resolveMix(spec: unknown, key = "mix"): RoomMix {
   if (typeof spec === "string") {
-    if (!isPresetName(spec)) fail(key, `unknown room mix preset (known: ${PRESET_NAMES.join(", ")}; or a custom mix object)`, spec);
+    if (!isPresetName(spec))
+      fail(key, `unknown room mix preset (known: ${PRESET_NAMES.join(", ")}; or a custom mix object)`, spec);
     return presetMix(spec);
   }
-  if (typeof spec !== "object" || spec === null || Array.isArray(spec)) fail(key, 'must be a preset name or { "name": ..., "kinds": [ ... ] }', spec);
+  if (typeof spec !== "object" || spec === null || Array.isArray(spec))
+    fail(key, 'must be a preset name or { "name": ..., "kinds": [ ... ] }', spec);
   const raw = spec as Record<string, unknown>;
-  for (const k of Object.keys(raw)) if (!["name", "description", "kinds"].includes(k)) fail(`${key}.${k}`, "unknown field (expected name, description, kinds)", raw[k]);
+  for (const k of Object.keys(raw))
+    if (!["name", "description", "kinds"].includes(k))
+      fail(`${key}.${k}`, "unknown field (expected name, description, kinds)", raw[k]);
   if (raw.name !== undefined && typeof raw.name !== "string") fail(`${key}.name`, "must be a string", raw.name);
-  if (!Array.isArray(raw.kinds) || raw.kinds.length === 0) fail(`${key}.kinds`, "must be a non-empty list of room kinds", raw.kinds);
+  if (!Array.isArray(raw.kinds) || raw.kinds.length === 0)
+    fail(`${key}.kinds`, "must be a non-empty list of room kinds", raw.kinds);
   const kinds = raw.kinds.map((k, i) => resolveEntry(k, `${key}.kinds[${i}]`));
   const names = kinds.map((k) => k.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);

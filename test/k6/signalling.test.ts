@@ -21,7 +21,10 @@ const k6Dir = path.join(projectRoot, "k6");
 /** A metric that remembers what was added. */
 class Recorder {
   samples: { value: number; tags?: Record<string, string> }[] = [];
-  constructor(readonly name: string, readonly isTime = false) {}
+  constructor(
+    readonly name: string,
+    readonly isTime = false,
+  ) {}
   add(value: number, tags?: Record<string, string>) {
     this.samples.push({ value, tags });
   }
@@ -82,20 +85,25 @@ const ENV = {
 
 function loadScript(env: Record<string, string> = ENV, vu = 6) {
   const metrics: Record<string, Recorder> = {};
-  const metric = (isTimeDefault: boolean) => class extends Recorder {
-    constructor(name: string, isTime = isTimeDefault) {
-      super(name, isTime);
-      metrics[name] = this;
-    }
-  };
-  const script = loadK6Module(path.join(k6Dir, "signalling.js"), {
-    k6: { sleep: () => undefined },
-    "k6/metrics": { Trend: metric(false), Rate: metric(false), Counter: metric(false) },
-    "k6/timers": { setTimeout, clearTimeout, setInterval, clearInterval },
-    "k6/websockets": { WebSocket: FakeWebSocket },
-    "k6/crypto": k6Crypto,
-    "k6/encoding": k6Encoding,
-  }, { __ENV: env, __VU: vu });
+  const metric = (isTimeDefault: boolean) =>
+    class extends Recorder {
+      constructor(name: string, isTime = isTimeDefault) {
+        super(name, isTime);
+        metrics[name] = this;
+      }
+    };
+  const script = loadK6Module(
+    path.join(k6Dir, "signalling.js"),
+    {
+      k6: { sleep: () => undefined },
+      "k6/metrics": { Trend: metric(false), Rate: metric(false), Counter: metric(false) },
+      "k6/timers": { setTimeout, clearTimeout, setInterval, clearInterval },
+      "k6/websockets": { WebSocket: FakeWebSocket },
+      "k6/crypto": k6Crypto,
+      "k6/encoding": k6Encoding,
+    },
+    { __ENV: env, __VU: vu },
+  );
   return { script, metrics };
 }
 
@@ -108,7 +116,11 @@ describe("k6 signalling script", () => {
     const { script } = loadScript();
     const scenario = script.options.scenarios.signalling;
     expect(scenario.executor).toBe("ramping-vus");
-    expect(scenario.stages).toEqual([{ duration: "5m", target: 1500 }, { duration: "10m", target: 1500 }, { duration: "2m", target: 0 }]);
+    expect(scenario.stages).toEqual([
+      { duration: "5m", target: 1500 },
+      { duration: "10m", target: 1500 },
+      { duration: "2m", target: 0 },
+    ]);
     expect(script.options.thresholds).toEqual({
       livekit_join_latency: ["p(95)<1000", "p(99)<3000"],
       livekit_join_failed: ["rate<0.01"],
@@ -136,7 +148,13 @@ describe("k6 signalling script", () => {
     expect(`${url.protocol}//${url.host}${url.pathname}`).toBe("wss://mumbai.livekit.example.com/rtc");
     const claims = JSON.parse(Buffer.from(url.searchParams.get("access_token")!.split(".")[1], "base64url").toString());
     // VU 6 with 4 per room: the second room.
-    expect(claims).toEqual(expect.objectContaining({ iss: "APIk6", sub: expect.stringMatching(/^k6-[a-z0-9]+-6$/), video: { room: "k6-signalling-1", roomJoin: true } }));
+    expect(claims).toEqual(
+      expect.objectContaining({
+        iss: "APIk6",
+        sub: expect.stringMatching(/^k6-[a-z0-9]+-6$/),
+        video: { room: "k6-signalling-1", roomJoin: true },
+      }),
+    );
 
     await sleep(5);
     ws.receive(JOIN_RESPONSE);
@@ -148,7 +166,11 @@ describe("k6 signalling script", () => {
 
     // The server, now in JSON mode, echoes the ping.
     await sleep(3);
-    ws.receive(JSON.stringify({ pongResp: { lastPingTimestamp: String(ping.pingReq.timestamp), timestamp: String(Date.now()) } }));
+    ws.receive(
+      JSON.stringify({
+        pongResp: { lastPingTimestamp: String(ping.pingReq.timestamp), timestamp: String(Date.now()) },
+      }),
+    );
     expect(metrics.livekit_signal_rtt.values).toHaveLength(1);
     expect(metrics.livekit_signal_rtt.values[0]).toBeGreaterThanOrEqual(2);
 
@@ -220,17 +242,25 @@ describe("k6 signalling Job", () => {
 
   it("reads the API key pair from the LiveKit component's Secret, in the workload namespace", async () => {
     const plan = await runComponents(() => new LiveKit("mumbai-livekit", liveKitArgs(k8sProvider())));
-    const secret = resourcesOfType(plan, "kubernetes:core/v1:Secret").map((r) => inputsOf(r))
+    const secret = resourcesOfType(plan, "kubernetes:core/v1:Secret")
+      .map((r) => inputsOf(r))
       .find((s) => API_KEY_SECRET_KEYS.apiSecret in (s.stringData ?? {}))!;
     expect(job.metadata.namespace).toBe(WORKLOAD_NAMESPACE);
-    expect(env.LIVEKIT_API_KEY).toEqual({ secretKeyRef: { name: secret.metadata.name, key: API_KEY_SECRET_KEYS.apiKey } });
-    expect(env.LIVEKIT_API_SECRET).toEqual({ secretKeyRef: { name: secret.metadata.name, key: API_KEY_SECRET_KEYS.apiSecret } });
+    expect(env.LIVEKIT_API_KEY).toEqual({
+      secretKeyRef: { name: secret.metadata.name, key: API_KEY_SECRET_KEYS.apiKey },
+    });
+    expect(env.LIVEKIT_API_SECRET).toEqual({
+      secretKeyRef: { name: secret.metadata.name, key: API_KEY_SECRET_KEYS.apiSecret },
+    });
   });
 
   it("mounts the script where it imports its token module from, and runs it", () => {
     expect(fs.readFileSync(path.join(k6Dir, "signalling.js"), "utf8")).toMatch(/from '\.\/lib\/token\.js'/);
     const scripts = pod.volumes.find((v: any) => v.name === "scripts");
-    expect(scripts.configMap.items).toEqual([{ key: "signalling.js", path: "signalling.js" }, { key: "token.js", path: "lib/token.js" }]);
+    expect(scripts.configMap.items).toEqual([
+      { key: "signalling.js", path: "signalling.js" },
+      { key: "token.js", path: "lib/token.js" },
+    ]);
     const mount = container.volumeMounts.find((m: any) => m.name === "scripts");
     expect(container.args).toEqual(["run", `${mount.mountPath}/signalling.js`]);
   });
@@ -239,11 +269,22 @@ describe("k6 signalling Job", () => {
     expect(pod.nodeSelector).toEqual(nodeRoles.general.labels);
     expect(await check(containerImagesPinned, { type: "kubernetes:batch/v1:Job", name: "k6", props: job })).toEqual([]);
     expect(env.ROOM_PREFIX).toBe("k6-$(POD_NAME)");
-    expect(container.env.findIndex((e: any) => e.name === "POD_NAME")).toBeLessThan(container.env.findIndex((e: any) => e.name === "ROOM_PREFIX"));
+    expect(container.env.findIndex((e: any) => e.name === "POD_NAME")).toBeLessThan(
+      container.env.findIndex((e: any) => e.name === "ROOM_PREFIX"),
+    );
   });
 
   it("ships scripts that pass the ConfigMap credentials policy", async () => {
-    const data = { "signalling.js": fs.readFileSync(path.join(k6Dir, "signalling.js"), "utf8"), "token.js": fs.readFileSync(path.join(k6Dir, "lib", "token.js"), "utf8") };
-    expect(await check(configMapsHoldNoCredentials, { type: "kubernetes:core/v1:ConfigMap", name: "k6-signalling", props: { metadata: { name: "k6-signalling" }, data } })).toEqual([]);
+    const data = {
+      "signalling.js": fs.readFileSync(path.join(k6Dir, "signalling.js"), "utf8"),
+      "token.js": fs.readFileSync(path.join(k6Dir, "lib", "token.js"), "utf8"),
+    };
+    expect(
+      await check(configMapsHoldNoCredentials, {
+        type: "kubernetes:core/v1:ConfigMap",
+        name: "k6-signalling",
+        props: { metadata: { name: "k6-signalling" }, data },
+      }),
+    ).toEqual([]);
   });
 });

@@ -7,7 +7,10 @@ import * as path from "path";
 import { k6Crypto, k6Encoding, loadK6Module } from "../support/k6";
 import { projectRoot } from "../support/plan";
 
-const token = loadK6Module(path.join(projectRoot, "k6", "lib", "token.js"), { "k6/crypto": k6Crypto, "k6/encoding": k6Encoding });
+const token = loadK6Module(path.join(projectRoot, "k6", "lib", "token.js"), {
+  "k6/crypto": k6Crypto,
+  "k6/encoding": k6Encoding,
+});
 
 const API_KEY = "APIk6LoadTest1";
 const API_SECRET = "s3cr3t-0123456789abcdefghijklmnopqrstuvwxyz";
@@ -15,7 +18,14 @@ const NOW = 1_760_000_000;
 
 const decode = (part: string) => JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
 const mint = (over: Record<string, unknown> = {}) =>
-  token.mintJoinToken({ apiKey: API_KEY, apiSecret: API_SECRET, identity: "k6-abc123-7", room: "k6-signalling-0", nowSeconds: NOW, ...over }) as string;
+  token.mintJoinToken({
+    apiKey: API_KEY,
+    apiSecret: API_SECRET,
+    identity: "k6-abc123-7",
+    room: "k6-signalling-0",
+    nowSeconds: NOW,
+    ...over,
+  }) as string;
 
 /** HS256 verification, independent of the module: what livekit-server's verifier does with the secret. */
 function verifies(jwt: string, secret: string): boolean {
@@ -55,8 +65,23 @@ describe("k6 LiveKit access tokens", () => {
 
   it("name their grants as livekit/protocol's VideoGrant JSON tags do", () => {
     // auth/grants.go: `json:"roomJoin,omitempty"`, `json:"room,omitempty"`; ClaimGrants: `json:"video,omitempty"`, `json:"name,omitempty"`.
-    const videoGrantTags = ["roomCreate", "roomList", "roomRecord", "roomAdmin", "roomJoin", "room", "canPublish", "canSubscribe",
-      "canPublishData", "canPublishSources", "canUpdateOwnMetadata", "ingressAdmin", "hidden", "recorder", "agent"];
+    const videoGrantTags = [
+      "roomCreate",
+      "roomList",
+      "roomRecord",
+      "roomAdmin",
+      "roomJoin",
+      "room",
+      "canPublish",
+      "canSubscribe",
+      "canPublishData",
+      "canPublishSources",
+      "canUpdateOwnMetadata",
+      "ingressAdmin",
+      "hidden",
+      "recorder",
+      "agent",
+    ];
     const claims = decode(mint({ name: "Load tester", ttlSeconds: 120 }).split(".")[1]);
     for (const key of Object.keys(claims.video)) expect(videoGrantTags).toContain(key);
     expect(claims.name).toBe("Load tester");
@@ -86,13 +111,23 @@ describe("k6 signalling URL", () => {
   });
 
   it("accepts the URL as users write it", () => {
-    expect(token.signalUrl("https://mumbai.livekit.example.com/", jwt)).toMatch(/^wss:\/\/mumbai\.livekit\.example\.com\/rtc\?/);
+    expect(token.signalUrl("https://mumbai.livekit.example.com/", jwt)).toMatch(
+      /^wss:\/\/mumbai\.livekit\.example\.com\/rtc\?/,
+    );
     expect(token.signalUrl("http://localhost:7880", jwt)).toMatch(/^ws:\/\/localhost:7880\/rtc\?/);
   });
 
   it("takes auto-subscribe and protocol options, and encodes values", () => {
-    const url = new URL(token.signalUrl("wss://x.example.com", "a+b/c", { autoSubscribe: false, protocol: 15, version: "1.0 beta" }));
-    expect(Object.fromEntries(url.searchParams)).toEqual({ access_token: "a+b/c", auto_subscribe: "0", protocol: "15", sdk: "js", version: "1.0 beta" });
+    const url = new URL(
+      token.signalUrl("wss://x.example.com", "a+b/c", { autoSubscribe: false, protocol: 15, version: "1.0 beta" }),
+    );
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      access_token: "a+b/c",
+      auto_subscribe: "0",
+      protocol: "15",
+      sdk: "js",
+      version: "1.0 beta",
+    });
   });
 
   it("rejects what is not a server URL", () => {

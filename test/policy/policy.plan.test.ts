@@ -39,7 +39,8 @@ import { check, resourcesOfPlan, TestResource, violations } from "../support/pol
 const policyDir = path.join(projectRoot, "policy");
 
 const shippedStacks = listStackNames(projectRoot);
-const roleOf = (stack: string) => readStackFile(stackFilePath(projectRoot, stack), stack).config["livekit-platform:role"];
+const roleOf = (stack: string) =>
+  readStackFile(stackFilePath(projectRoot, stack), stack).config["livekit-platform:role"];
 
 /** Plans every shipped stack in this process: regions first, then global fed with their outputs. */
 async function planShippedStacks(): Promise<Map<string, PlanResult>> {
@@ -77,7 +78,12 @@ describe("the shipped stacks", () => {
   it("give the policies something to check in every region (node groups, node classes, public ports, Redis)", () => {
     for (const stack of shippedStacks.filter((s) => roleOf(s) === "region")) {
       const types = new Set(plans.get(stack)!.resources.map((r) => r.type));
-      for (const type of [TYPES.managedNodeGroup, TYPES.ec2NodeClass, TYPES.securityGroupIngressRule, TYPES.replicationGroup]) {
+      for (const type of [
+        TYPES.managedNodeGroup,
+        TYPES.ec2NodeClass,
+        TYPES.securityGroupIngressRule,
+        TYPES.replicationGroup,
+      ]) {
         expect({ stack, type, present: types.has(type) }).toEqual({ stack, type, present: true });
       }
     }
@@ -88,12 +94,17 @@ describe("the shipped stacks", () => {
     const weaken: Record<string, (p: Record<string, any>) => void> = {
       [TYPES.managedNodeGroup]: (p) => (p.enableIMDSv2 = false),
       [TYPES.ec2NodeClass]: (p) => delete p.spec.metadataOptions,
-      [TYPES.securityGroupIngressRule]: (p) => p.cidrIpv4 === "0.0.0.0/0" && Object.assign(p, { ipProtocol: "tcp", fromPort: 22, toPort: 22 }),
+      [TYPES.securityGroupIngressRule]: (p) =>
+        p.cidrIpv4 === "0.0.0.0/0" && Object.assign(p, { ipProtocol: "tcp", fromPort: 22, toPort: 22 }),
       [TYPES.replicationGroup]: (p) => delete p.authToken,
     };
     for (const r of resources) weaken[r.type]?.(r.props);
     const found = new Set((await violations(policies, resources)).map((v) => v.policy));
-    expect([...found].sort()).toEqual(["elasticache-encrypted-with-auth", "nodes-require-imdsv2", "public-ingress-only-for-webrtc"]);
+    expect([...found].sort()).toEqual([
+      "elasticache-encrypted-with-auth",
+      "nodes-require-imdsv2",
+      "public-ingress-only-for-webrtc",
+    ]);
   });
 });
 
@@ -104,18 +115,38 @@ describe("the media-plane components", () => {
     plan = await runComponents(() => {
       const provider = k8sProvider();
       const livekit = new LiveKit("mumbai-livekit", liveKitArgs(provider));
-      new Coturn("mumbai-coturn", { provider, sharedSecret: livekit.turnSecret, turnserver: turnserverSettings,
-        resources: { cpuRequestMillis: 500, memoryRequestMiB: 256, memoryLimitMiB: 512 } });
+      new Coturn("mumbai-coturn", {
+        provider,
+        sharedSecret: livekit.turnSecret,
+        turnserver: turnserverSettings,
+        resources: { cpuRequestMillis: 500, memoryRequestMiB: 256, memoryLimitMiB: 512 },
+      });
       new Egress("mumbai-egress", {
-        provider, clusterName: "livekit-mumbai", namespace: "livekit", livekitUrl: livekit.internalUrl,
-        apiKey: livekit.apiKey, apiSecret: livekit.apiSecret,
-        redis: { host: "master.livekit-mumbai.example.cache.amazonaws.com", port: 6379, password: pulumi.secret("redis-auth-token") },
-        resources: { cpus: 4, memoryGiB: 8 }, autoscaling: { minReplicas: 1, maxReplicas: 4, targetCpuUtilizationPercent: 60 },
+        provider,
+        clusterName: "livekit-mumbai",
+        namespace: "livekit",
+        livekitUrl: livekit.internalUrl,
+        apiKey: livekit.apiKey,
+        apiSecret: livekit.apiSecret,
+        redis: {
+          host: "master.livekit-mumbai.example.cache.amazonaws.com",
+          port: 6379,
+          password: pulumi.secret("redis-auth-token"),
+        },
+        resources: { cpus: 4, memoryGiB: 8 },
+        autoscaling: { minReplicas: 1, maxReplicas: 4, targetCpuUtilizationPercent: 60 },
         recordingRetentionDays: 30,
       });
       new LoadTest("mumbai-load-test", {
-        provider, namespace: "livekit", url: "wss://mumbai.livekit.example.com", apiKeySecret: livekit.apiKeySecret,
-        rooms: 2, videoPublishersPerRoom: 1, subscribersPerRoom: 10, duration: "1m", resources: { cpus: 2, memoryGiB: 2 },
+        provider,
+        namespace: "livekit",
+        url: "wss://mumbai.livekit.example.com",
+        apiKeySecret: livekit.apiKeySecret,
+        rooms: 2,
+        videoPublishersPerRoom: 1,
+        subscribersPerRoom: 10,
+        duration: "1m",
+        resources: { cpus: 2, memoryGiB: 2 },
       });
     });
   }, 60_000);
@@ -126,7 +157,13 @@ describe("the media-plane components", () => {
 
   it("give every Kubernetes policy something to check", () => {
     const types = plan.resources.map((r) => r.type);
-    for (const type of [TYPES.configMap, TYPES.deployment, "kubernetes:apps/v1:DaemonSet", "kubernetes:batch/v1:Job", "aws:s3/bucket:Bucket"]) {
+    for (const type of [
+      TYPES.configMap,
+      TYPES.deployment,
+      "kubernetes:apps/v1:DaemonSet",
+      "kubernetes:batch/v1:Job",
+      "aws:s3/bucket:Bucket",
+    ]) {
       expect(types).toContain(type);
     }
   });
@@ -139,23 +176,37 @@ const resource = (type: string, props: Record<string, unknown>, name = "r"): Tes
 describe("nodes-require-imdsv2", () => {
   it("requires enableIMDSv2 on managed node groups, unless they bring a launch template", async () => {
     expect(await check(imdsv2Required, resource(TYPES.managedNodeGroup, { enableIMDSv2: true }))).toEqual([]);
-    expect(await check(imdsv2Required, resource(TYPES.managedNodeGroup, { launchTemplate: { id: "lt-1", version: "1" } }))).toEqual([]);
-    expect(await check(imdsv2Required, resource(TYPES.managedNodeGroup, {}))).toEqual([expect.stringMatching(/enableIMDSv2/)]);
+    expect(
+      await check(imdsv2Required, resource(TYPES.managedNodeGroup, { launchTemplate: { id: "lt-1", version: "1" } })),
+    ).toEqual([]);
+    expect(await check(imdsv2Required, resource(TYPES.managedNodeGroup, {}))).toEqual([
+      expect.stringMatching(/enableIMDSv2/),
+    ]);
     expect(await check(imdsv2Required, resource(TYPES.managedNodeGroup, { enableIMDSv2: false }))).toHaveLength(1);
   });
 
   it("requires httpTokens: required on launch templates", async () => {
-    expect(await check(imdsv2Required, resource(TYPES.launchTemplate, { metadataOptions: { httpTokens: "required" } }))).toEqual([]);
-    expect(await check(imdsv2Required, resource(TYPES.launchTemplate, { metadataOptions: { httpTokens: "optional" } }))).toEqual([expect.stringMatching(/"optional"/)]);
+    expect(
+      await check(imdsv2Required, resource(TYPES.launchTemplate, { metadataOptions: { httpTokens: "required" } })),
+    ).toEqual([]);
+    expect(
+      await check(imdsv2Required, resource(TYPES.launchTemplate, { metadataOptions: { httpTokens: "optional" } })),
+    ).toEqual([expect.stringMatching(/"optional"/)]);
     expect(await check(imdsv2Required, resource(TYPES.launchTemplate, {}))).toHaveLength(1);
   });
 
   it("requires Karpenter node classes to say httpTokens: required explicitly", async () => {
-    const nodeClass = (metadataOptions?: object) => resource(TYPES.ec2NodeClass, {
-      apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass", metadata: { name: "public" }, spec: { metadataOptions },
-    });
+    const nodeClass = (metadataOptions?: object) =>
+      resource(TYPES.ec2NodeClass, {
+        apiVersion: "karpenter.k8s.aws/v1",
+        kind: "EC2NodeClass",
+        metadata: { name: "public" },
+        spec: { metadataOptions },
+      });
     expect(await check(imdsv2Required, nodeClass({ httpTokens: "required", httpPutResponseHopLimit: 1 }))).toEqual([]);
-    expect(await check(imdsv2Required, nodeClass({ httpTokens: "optional" }))).toEqual([expect.stringMatching(/EC2NodeClass public/)]);
+    expect(await check(imdsv2Required, nodeClass({ httpTokens: "optional" }))).toEqual([
+      expect.stringMatching(/EC2NodeClass public/),
+    ]);
     expect(await check(imdsv2Required, nodeClass())).toHaveLength(1);
   });
 
@@ -165,31 +216,61 @@ describe("nodes-require-imdsv2", () => {
 });
 
 describe("public-ingress-only-for-webrtc", () => {
-  const rule = (props: Record<string, unknown>) => resource(TYPES.securityGroupIngressRule, { securityGroupId: "sg-1", ...props });
-  const world = (ipProtocol: string, fromPort: number, toPort: number) => rule({ cidrIpv4: "0.0.0.0/0", ipProtocol, fromPort, toPort });
+  const rule = (props: Record<string, unknown>) =>
+    resource(TYPES.securityGroupIngressRule, { securityGroupId: "sg-1", ...props });
+  const world = (ipProtocol: string, fromPort: number, toPort: number) =>
+    rule({ cidrIpv4: "0.0.0.0/0", ipProtocol, fromPort, toPort });
 
   it("allows the WebRTC and TURN ports from anywhere", async () => {
-    for (const r of [world("udp", 50000, 60000), world("tcp", 7881, 7881), world("udp", 3478, 3478), world("tcp", 3478, 3478),
-      world("udp", 40000, 49999), world("udp", 55000, 55100), world("17", 3478, 3478)]) {
+    for (const r of [
+      world("udp", 50000, 60000),
+      world("tcp", 7881, 7881),
+      world("udp", 3478, 3478),
+      world("tcp", 3478, 3478),
+      world("udp", 40000, 49999),
+      world("udp", 55000, 55100),
+      world("17", 3478, 3478),
+    ]) {
       expect(await check(publicIngressOnlyForWebRtc, r)).toEqual([]);
     }
   });
 
   it("reports anything else open to 0.0.0.0/0 or ::/0", async () => {
-    expect(await check(publicIngressOnlyForWebRtc, world("tcp", 22, 22))).toEqual([expect.stringMatching(/0\.0\.0\.0\/0 opens TCP 22/)]);
-    expect(await check(publicIngressOnlyForWebRtc, world("-1", 0, 0))).toEqual([expect.stringMatching(/every protocol/)]);
+    expect(await check(publicIngressOnlyForWebRtc, world("tcp", 22, 22))).toEqual([
+      expect.stringMatching(/0\.0\.0\.0\/0 opens TCP 22/),
+    ]);
+    expect(await check(publicIngressOnlyForWebRtc, world("-1", 0, 0))).toEqual([
+      expect.stringMatching(/every protocol/),
+    ]);
     expect(await check(publicIngressOnlyForWebRtc, world("udp", 39999, 49999))).toHaveLength(1); // one port too many
     expect(await check(publicIngressOnlyForWebRtc, world("tcp", 50000, 60000))).toHaveLength(1); // ICE range is UDP only
-    expect(await check(publicIngressOnlyForWebRtc, rule({ cidrIpv6: "::/0", ipProtocol: "tcp", fromPort: 443, toPort: 443 }))).toHaveLength(1);
+    expect(
+      await check(
+        publicIngressOnlyForWebRtc,
+        rule({ cidrIpv6: "::/0", ipProtocol: "tcp", fromPort: 443, toPort: 443 }),
+      ),
+    ).toHaveLength(1);
   });
 
   it("lets private sources reach any port", async () => {
     expect(await check(publicIngressOnlyForWebRtc, rule({ cidrIpv4: "10.20.0.0/16", ipProtocol: "-1" }))).toEqual([]);
-    expect(await check(publicIngressOnlyForWebRtc, rule({ referencedSecurityGroupId: "sg-2", ipProtocol: "tcp", fromPort: 6379, toPort: 6379 }))).toEqual([]);
+    expect(
+      await check(
+        publicIngressOnlyForWebRtc,
+        rule({ referencedSecurityGroupId: "sg-2", ipProtocol: "tcp", fromPort: 6379, toPort: 6379 }),
+      ),
+    ).toEqual([]);
   });
 
   it("checks security group rules (ingress only) and inline security group ingress", async () => {
-    const sgRule = (type: string, fromPort: number) => resource(TYPES.securityGroupRule, { type, protocol: "tcp", fromPort, toPort: fromPort, cidrBlocks: ["0.0.0.0/0"] });
+    const sgRule = (type: string, fromPort: number) =>
+      resource(TYPES.securityGroupRule, {
+        type,
+        protocol: "tcp",
+        fromPort,
+        toPort: fromPort,
+        cidrBlocks: ["0.0.0.0/0"],
+      });
     expect(await check(publicIngressOnlyForWebRtc, sgRule("ingress", 80))).toHaveLength(1);
     expect(await check(publicIngressOnlyForWebRtc, sgRule("ingress", 7881))).toEqual([]);
     expect(await check(publicIngressOnlyForWebRtc, sgRule("egress", 80))).toEqual([]);
@@ -199,7 +280,9 @@ describe("public-ingress-only-for-webrtc", () => {
         { protocol: "tcp", fromPort: 22, toPort: 22, ipv6CidrBlocks: ["::/0"] },
       ],
     });
-    expect(await check(publicIngressOnlyForWebRtc, group)).toEqual([expect.stringMatching(/inline ingress\[1\] from ::\/0 opens TCP 22/)]);
+    expect(await check(publicIngressOnlyForWebRtc, group)).toEqual([
+      expect.stringMatching(/inline ingress\[1\] from ::\/0 opens TCP 22/),
+    ]);
   });
 
   it("takes the allowed list from the policy config", async () => {
@@ -209,18 +292,33 @@ describe("public-ingress-only-for-webrtc", () => {
   });
 
   it("defaults to the stack defaults' ports", () => {
-    const cfg = parseStackConfig({ "aws:region": "ap-south-1", "livekit-platform:role": "region", "livekit-platform:domain": "example.com",
-      "livekit-platform:dns": JSON.stringify({ zoneId: "Z1" }) }, "x") as RegionStackConfig;
-    const range = (protocol: string, r: { start: number; end: number }) => ({ protocol, fromPort: r.start, toPort: r.end });
-    expect(DEFAULT_PUBLIC_INGRESS.map(({ protocol, fromPort, toPort }) => ({ protocol, fromPort, toPort }))).toEqual(expect.arrayContaining([
-      range("udp", cfg.rtc.udpPortRange),
-      range("tcp", { start: cfg.rtc.tcpPort, end: cfg.rtc.tcpPort }),
-      range("udp", { start: COTURN_LISTENING_PORT, end: COTURN_LISTENING_PORT }),
-      range("tcp", { start: COTURN_LISTENING_PORT, end: COTURN_LISTENING_PORT }),
-      range("udp", cfg.turn.relayPortRange),
-    ]));
+    const cfg = parseStackConfig(
+      {
+        "aws:region": "ap-south-1",
+        "livekit-platform:role": "region",
+        "livekit-platform:domain": "example.com",
+        "livekit-platform:dns": JSON.stringify({ zoneId: "Z1" }),
+      },
+      "x",
+    ) as RegionStackConfig;
+    const range = (protocol: string, r: { start: number; end: number }) => ({
+      protocol,
+      fromPort: r.start,
+      toPort: r.end,
+    });
+    expect(DEFAULT_PUBLIC_INGRESS.map(({ protocol, fromPort, toPort }) => ({ protocol, fromPort, toPort }))).toEqual(
+      expect.arrayContaining([
+        range("udp", cfg.rtc.udpPortRange),
+        range("tcp", { start: cfg.rtc.tcpPort, end: cfg.rtc.tcpPort }),
+        range("udp", { start: COTURN_LISTENING_PORT, end: COTURN_LISTENING_PORT }),
+        range("tcp", { start: COTURN_LISTENING_PORT, end: COTURN_LISTENING_PORT }),
+        range("udp", cfg.turn.relayPortRange),
+      ]),
+    );
     expect(DEFAULT_PUBLIC_INGRESS).toHaveLength(5);
-    expect((publicIngressOnlyForWebRtc.configSchema!.properties.allowedPublicIngress as { default: unknown }).default).toEqual(DEFAULT_PUBLIC_INGRESS);
+    expect(
+      (publicIngressOnlyForWebRtc.configSchema!.properties.allowedPublicIngress as { default: unknown }).default,
+    ).toEqual(DEFAULT_PUBLIC_INGRESS);
   });
 });
 
@@ -228,11 +326,26 @@ describe("s3-buckets-private-and-encrypted", () => {
   const urn = (name: string) => `urn:pulumi:test::livekit-platform::x::${name}`;
   const bucket: TestResource = { type: "aws:s3/bucket:Bucket", name: "recordings", urn: urn("recordings"), props: {} };
   const block = (flags: Partial<Record<string, boolean>> = {}, dependsOn = bucket.urn!): TestResource => ({
-    type: TYPES.bucketPublicAccessBlock, name: "block", urn: urn("block"), dependencies: [dependsOn], propertyDependencies: { bucket: [dependsOn] },
-    props: { bucket: "recordings-abc", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true, ...flags },
+    type: TYPES.bucketPublicAccessBlock,
+    name: "block",
+    urn: urn("block"),
+    dependencies: [dependsOn],
+    propertyDependencies: { bucket: [dependsOn] },
+    props: {
+      bucket: "recordings-abc",
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+      ...flags,
+    },
   });
   const encryption = (dependsOn = bucket.urn!): TestResource => ({
-    type: TYPES.bucketEncryption[0], name: "sse", urn: urn("sse"), dependencies: [dependsOn], propertyDependencies: { bucket: [dependsOn] },
+    type: TYPES.bucketEncryption[0],
+    name: "sse",
+    urn: urn("sse"),
+    dependencies: [dependsOn],
+    propertyDependencies: { bucket: [dependsOn] },
     props: { bucket: "recordings-abc", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
   });
 
@@ -242,12 +355,15 @@ describe("s3-buckets-private-and-encrypted", () => {
 
   it("reports a bare bucket twice", async () => {
     expect(await check(s3BucketsPrivateAndEncrypted, [bucket])).toEqual([
-      expect.stringMatching(/no BucketPublicAccessBlock/), expect.stringMatching(/no server-side encryption/)]);
+      expect.stringMatching(/no BucketPublicAccessBlock/),
+      expect.stringMatching(/no server-side encryption/),
+    ]);
   });
 
   it("reports a public access block with a setting off", async () => {
-    expect(await check(s3BucketsPrivateAndEncrypted, [bucket, block({ restrictPublicBuckets: false }), encryption()]))
-      .toEqual([expect.stringMatching(/does not set all of/)]);
+    expect(
+      await check(s3BucketsPrivateAndEncrypted, [bucket, block({ restrictPublicBuckets: false }), encryption()]),
+    ).toEqual([expect.stringMatching(/does not set all of/)]);
   });
 
   it("correlates settings with their own bucket", async () => {
@@ -263,47 +379,93 @@ describe("s3-buckets-private-and-encrypted", () => {
   });
 
   it("accepts inline encryption and an account-wide public access block", async () => {
-    const inline = { ...bucket, props: { serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } } } } };
-    const account = resource(TYPES.accountPublicAccessBlock, { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    const inline = {
+      ...bucket,
+      props: {
+        serverSideEncryptionConfiguration: {
+          rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } },
+        },
+      },
+    };
+    const account = resource(TYPES.accountPublicAccessBlock, {
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
     expect(await check(s3BucketsPrivateAndEncrypted, [inline, account])).toEqual([]);
   });
 });
 
 describe("elasticache-encrypted-with-auth", () => {
-  const group = (props: Record<string, unknown>) => resource(TYPES.replicationGroup, {
-    transitEncryptionEnabled: true, atRestEncryptionEnabled: true, authToken: "0123456789abcdef0123", ...props });
+  const group = (props: Record<string, unknown>) =>
+    resource(TYPES.replicationGroup, {
+      transitEncryptionEnabled: true,
+      atRestEncryptionEnabled: true,
+      authToken: "0123456789abcdef0123",
+      ...props,
+    });
 
   it("passes TLS, encryption at rest and an AUTH token", async () => {
     expect(await check(elasticacheEncryptedWithAuth, group({}))).toEqual([]);
   });
 
   it("reports each one missing", async () => {
-    expect(await check(elasticacheEncryptedWithAuth, group({ transitEncryptionEnabled: false }))).toEqual([expect.stringMatching(/transitEncryptionEnabled/)]);
-    expect(await check(elasticacheEncryptedWithAuth, group({ atRestEncryptionEnabled: undefined }))).toEqual([expect.stringMatching(/atRestEncryptionEnabled/)]);
-    expect(await check(elasticacheEncryptedWithAuth, group({ authToken: undefined }))).toEqual([expect.stringMatching(/authToken/)]);
+    expect(await check(elasticacheEncryptedWithAuth, group({ transitEncryptionEnabled: false }))).toEqual([
+      expect.stringMatching(/transitEncryptionEnabled/),
+    ]);
+    expect(await check(elasticacheEncryptedWithAuth, group({ atRestEncryptionEnabled: undefined }))).toEqual([
+      expect.stringMatching(/atRestEncryptionEnabled/),
+    ]);
+    expect(await check(elasticacheEncryptedWithAuth, group({ authToken: undefined }))).toEqual([
+      expect.stringMatching(/authToken/),
+    ]);
   });
 });
 
 describe("configmaps-hold-no-credentials", () => {
   const configMap = (data: Record<string, string>, binaryData?: Record<string, string>) =>
-    resource(TYPES.configMap, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm", namespace: "livekit" }, data, binaryData });
-  const clean = async (data: Record<string, string>) => expect(await check(configMapsHoldNoCredentials, configMap(data))).toEqual([]);
+    resource(TYPES.configMap, {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "cm", namespace: "livekit" },
+      data,
+      binaryData,
+    });
+  const clean = async (data: Record<string, string>) =>
+    expect(await check(configMapsHoldNoCredentials, configMap(data))).toEqual([]);
   const dirty = async (data: Record<string, string>, pattern: RegExp) =>
-    expect(await check(configMapsHoldNoCredentials, configMap(data))).toEqual(expect.arrayContaining([expect.stringMatching(pattern)]));
+    expect(await check(configMapsHoldNoCredentials, configMap(data))).toEqual(
+      expect.arrayContaining([expect.stringMatching(pattern)]),
+    );
 
   it("passes the platform's own config files (paths to Secret mounts, shell expansions)", async () => {
     const livekit = renderLiveKitServerConfig({
-      region: "mumbai", rtc: { tcpPort: 7881, portRange: { start: 50000, end: 60000 } }, turnHost: "turn-mumbai.example.com",
-      room: LIVEKIT_DEFAULT_ROOM, logging: { level: "info", json: true }, redis: { host: "redis.example.com", port: 6379 },
+      region: "mumbai",
+      rtc: { tcpPort: 7881, portRange: { start: 50000, end: 60000 } },
+      turnHost: "turn-mumbai.example.com",
+      room: LIVEKIT_DEFAULT_ROOM,
+      logging: { level: "info", json: true },
+      redis: { host: "redis.example.com", port: 6379 },
     });
     expect(livekit).toMatch(/secret_file: /);
-    await clean({ "config.yaml": livekit, "turnserver.conf": renderTurnserverConf(turnserverSettings), "start.sh": renderCoturnStartScript() });
+    await clean({
+      "config.yaml": livekit,
+      "turnserver.conf": renderTurnserverConf(turnserverSettings),
+      "start.sh": renderCoturnStartScript(),
+    });
     await clean({ "app.env": "TOKEN=${TOKEN}\nPASSWORD=\nsecret_file=/etc/x\n# the api_secret: lives in a Secret" });
-    await clean({ "load.js": "// -e LIVEKIT_API_SECRET=...\nconst s = {\n  apiSecret: env('LIVEKIT_API_SECRET', ''),\n  token: settings.token,\n};" });
+    await clean({
+      "load.js":
+        "// -e LIVEKIT_API_SECRET=...\nconst s = {\n  apiSecret: env('LIVEKIT_API_SECRET', ''),\n  token: settings.token,\n};",
+    });
   });
 
   it("reports literal passwords, secrets and tokens", async () => {
-    await dirty({ "config.yaml": "api_key: APIabc\napi_secret: s3cr3tvalue\n" }, /"api_secret" is set to a literal value/);
+    await dirty(
+      { "config.yaml": "api_key: APIabc\napi_secret: s3cr3tvalue\n" },
+      /"api_secret" is set to a literal value/,
+    );
     await dirty({ "config.yaml": "redis:\n  address: r:6379\n  password: hunter2\n" }, /line 3.*"password"/);
     await dirty({ "app.env": "export AUTH_TOKEN=abc.def.ghi" }, /AUTH_TOKEN/);
     await dirty({ "settings.json": '{"url":"wss://x","apiSecret":"abcdef"}' }, /"apiSecret"/);
@@ -314,16 +476,25 @@ describe("configmaps-hold-no-credentials", () => {
   it("reports LiveKit key maps, credential-named keys, private keys and AWS access keys", async () => {
     await dirty({ "config.yaml": "port: 7880\nkeys:\n  APIabc123: secretsecretsecret\n" }, /LiveKit `keys:` map/);
     await dirty({ password: "hunter2" }, /its key "password" names a credential/);
-    await dirty({ "tls.key": "-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n-----END RSA PRIVATE KEY-----\n" }, /PEM private key/);
+    await dirty(
+      { "tls.key": "-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n-----END RSA PRIVATE KEY-----\n" },
+      /PEM private key/,
+    );
     await dirty({ "aws.conf": "region=ap-south-1\nid=AKIAIOSFODNN7EXAMPLE\n" }, /AWS access key id/);
     const pem = Buffer.from("-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n").toString("base64");
-    expect(await check(configMapsHoldNoCredentials, configMap({}, { "key.der": pem }))).toEqual([expect.stringMatching(/PEM private key/)]);
+    expect(await check(configMapsHoldNoCredentials, configMap({}, { "key.der": pem }))).toEqual([
+      expect.stringMatching(/PEM private key/),
+    ]);
   });
 
   it("would catch egress's config (API secret, Redis password) put in a ConfigMap instead of a Secret", async () => {
     const egress = renderEgressConfig({
-      apiKey: "APIabc", apiSecret: "a-very-secret-value", wsUrl: "ws://livekit", logging: { level: "info", json: true },
-      redis: { host: "redis", port: 6379, password: "redis-auth-token" }, s3: { bucket: "b", region: "ap-south-1" },
+      apiKey: "APIabc",
+      apiSecret: "a-very-secret-value",
+      wsUrl: "ws://livekit",
+      logging: { level: "info", json: true },
+      redis: { host: "redis", port: 6379, password: "redis-auth-token" },
+      s3: { bucket: "b", region: "ap-south-1" },
     });
     await dirty({ "config.yaml": egress }, /"api_secret"/);
     await dirty({ "config.yaml": egress }, /"password"/);
@@ -331,14 +502,26 @@ describe("configmaps-hold-no-credentials", () => {
 });
 
 describe("container-images-pinned", () => {
-  const deployment = (image: string, init?: string) => resource("kubernetes:apps/v1:Deployment", {
-    metadata: { name: "app" },
-    spec: { template: { spec: { containers: [{ name: "app", image }], ...(init ? { initContainers: [{ name: "init", image: init }] } : {}) } } },
-  });
+  const deployment = (image: string, init?: string) =>
+    resource("kubernetes:apps/v1:Deployment", {
+      metadata: { name: "app" },
+      spec: {
+        template: {
+          spec: {
+            containers: [{ name: "app", image }],
+            ...(init ? { initContainers: [{ name: "init", image: init }] } : {}),
+          },
+        },
+      },
+    });
 
   it("passes tags and digests", async () => {
-    for (const image of ["livekit/livekit-server:v1.13.5", "registry.example.com:5000/team/app:1.2.3",
-      `grafana/k6@sha256:${"a".repeat(64)}`, `coturn/coturn:4.17.0-r0@sha256:${"b".repeat(64)}`]) {
+    for (const image of [
+      "livekit/livekit-server:v1.13.5",
+      "registry.example.com:5000/team/app:1.2.3",
+      `grafana/k6@sha256:${"a".repeat(64)}`,
+      `coturn/coturn:4.17.0-r0@sha256:${"b".repeat(64)}`,
+    ]) {
       expect(await check(containerImagesPinned, deployment(image))).toEqual([]);
     }
   });
@@ -346,11 +529,15 @@ describe("container-images-pinned", () => {
   it("reports latest, missing tags and a registry port taken for a tag", async () => {
     expect(await check(containerImagesPinned, deployment("nginx"))).toEqual([expect.stringMatching(/has no tag/)]);
     expect(await check(containerImagesPinned, deployment("nginx:latest"))).toEqual([expect.stringMatching(/latest/)]);
-    expect(await check(containerImagesPinned, deployment("registry:5000/app"))).toEqual([expect.stringMatching(/has no tag/)]);
+    expect(await check(containerImagesPinned, deployment("registry:5000/app"))).toEqual([
+      expect.stringMatching(/has no tag/),
+    ]);
   });
 
   it("checks init containers and every workload kind", async () => {
-    expect(await check(containerImagesPinned, deployment("app:1", "busybox"))).toEqual([expect.stringMatching(/initContainers init/)]);
+    expect(await check(containerImagesPinned, deployment("app:1", "busybox"))).toEqual([
+      expect.stringMatching(/initContainers init/),
+    ]);
     const pod = (image: string) => ({ containers: [{ name: "c", image }] });
     const kinds: TestResource[] = [
       resource("kubernetes:core/v1:Pod", { spec: pod("x") }),
@@ -364,69 +551,125 @@ describe("container-images-pinned", () => {
 });
 
 describe("livekit-sfu-pod-shape", () => {
-  const sfu = (spec: Record<string, unknown>, name = "livekit-server", image = "livekit/livekit-server:v1.13.5") => resource(TYPES.deployment, {
-    metadata: { name, labels: {} },
-    spec: { template: { metadata: { labels: {} }, spec: {
-      hostNetwork: true, terminationGracePeriodSeconds: 18000,
-      containers: [{ name: "livekit-server", image, resources: { requests: { cpu: "6500m" }, limits: { memory: "4Gi" } } }], ...spec } } },
-  });
+  const sfu = (spec: Record<string, unknown>, name = "livekit-server", image = "livekit/livekit-server:v1.13.5") =>
+    resource(TYPES.deployment, {
+      metadata: { name, labels: {} },
+      spec: {
+        template: {
+          metadata: { labels: {} },
+          spec: {
+            hostNetwork: true,
+            terminationGracePeriodSeconds: 18000,
+            containers: [
+              { name: "livekit-server", image, resources: { requests: { cpu: "6500m" }, limits: { memory: "4Gi" } } },
+            ],
+            ...spec,
+          },
+        },
+      },
+    });
 
   it("passes host networking, no CPU limit and a 5 h drain", async () => {
     expect(await check(livekitSfuPodShape, sfu({}))).toEqual([]);
   });
 
   it("reports each broken invariant", async () => {
-    expect(await check(livekitSfuPodShape, sfu({ hostNetwork: false }))).toEqual([expect.stringMatching(/hostNetwork/)]);
-    expect(await check(livekitSfuPodShape, sfu({ terminationGracePeriodSeconds: 30 }))).toEqual([expect.stringMatching(/terminationGracePeriodSeconds is 30/)]);
+    expect(await check(livekitSfuPodShape, sfu({ hostNetwork: false }))).toEqual([
+      expect.stringMatching(/hostNetwork/),
+    ]);
+    expect(await check(livekitSfuPodShape, sfu({ terminationGracePeriodSeconds: 30 }))).toEqual([
+      expect.stringMatching(/terminationGracePeriodSeconds is 30/),
+    ]);
     expect(await check(livekitSfuPodShape, sfu({ terminationGracePeriodSeconds: undefined }))).toHaveLength(1);
-    expect(await check(livekitSfuPodShape, sfu({ containers: [{ name: "livekit-server", image: "livekit/livekit-server:v1.13.5", resources: { limits: { cpu: "7" } } }] })))
-      .toEqual([expect.stringMatching(/CPU limit "7"/)]);
+    expect(
+      await check(
+        livekitSfuPodShape,
+        sfu({
+          containers: [
+            { name: "livekit-server", image: "livekit/livekit-server:v1.13.5", resources: { limits: { cpu: "7" } } },
+          ],
+        }),
+      ),
+    ).toEqual([expect.stringMatching(/CPU limit "7"/)]);
   });
 
   it("recognises the SFU by name, label or image, and leaves other Deployments alone", async () => {
-    expect(await check(livekitSfuPodShape, sfu({ hostNetwork: false }, "sfu", "registry.example.com/livekit/livekit-server:v1.13.5"))).toHaveLength(1);
-    expect(await check(livekitSfuPodShape, sfu({ hostNetwork: false }, "livekit-egress", "livekit/egress:v1.14.1"))).toEqual([]);
+    expect(
+      await check(
+        livekitSfuPodShape,
+        sfu({ hostNetwork: false }, "sfu", "registry.example.com/livekit/livekit-server:v1.13.5"),
+      ),
+    ).toHaveLength(1);
+    expect(
+      await check(livekitSfuPodShape, sfu({ hostNetwork: false }, "livekit-egress", "livekit/egress:v1.14.1")),
+    ).toEqual([]);
   });
 
   it("takes the minimum drain from the policy config", async () => {
-    expect(await check(livekitSfuPodShape, sfu({ terminationGracePeriodSeconds: 3600 }), { minTerminationGracePeriodSeconds: 3600 })).toEqual([]);
+    expect(
+      await check(livekitSfuPodShape, sfu({ terminationGracePeriodSeconds: 3600 }), {
+        minTerminationGracePeriodSeconds: 3600,
+      }),
+    ).toEqual([]);
   });
 });
 
 describe("coturn-denies-private-peers", () => {
-  const coturn = (conf: string) => resource(TYPES.configMap, { metadata: { name: "coturn-config" }, data: { "turnserver.conf": conf } });
-  const denyAll = ["10.0.0.0-10.255.255.255", "172.16.0.0-172.31.255.255", "192.168.0.0-192.168.255.255", "127.0.0.0-127.255.255.255",
-    "169.254.0.0-169.254.255.255", "::1", "fc00::-fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff"]
-    .map((r) => `denied-peer-ip=${r}`);
+  const coturn = (conf: string) =>
+    resource(TYPES.configMap, { metadata: { name: "coturn-config" }, data: { "turnserver.conf": conf } });
+  const denyAll = [
+    "10.0.0.0-10.255.255.255",
+    "172.16.0.0-172.31.255.255",
+    "192.168.0.0-192.168.255.255",
+    "127.0.0.0-127.255.255.255",
+    "169.254.0.0-169.254.255.255",
+    "::1",
+    "fc00::-fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+    "fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+  ].map((r) => `denied-peer-ip=${r}`);
 
   it("passes the turnserver.conf the platform renders", async () => {
     expect(await check(coturnDeniesPrivatePeers, coturn(renderTurnserverConf(turnserverSettings)))).toEqual([]);
   });
 
   it("passes ranges covered in pieces", async () => {
-    const split = denyAll.filter((l) => !l.includes("10.0.0.0")).concat("denied-peer-ip=10.0.0.0-10.127.255.255", "denied-peer-ip=10.128.0.0-10.255.255.255");
+    const split = denyAll
+      .filter((l) => !l.includes("10.0.0.0"))
+      .concat("denied-peer-ip=10.0.0.0-10.127.255.255", "denied-peer-ip=10.128.0.0-10.255.255.255");
     expect(await check(coturnDeniesPrivatePeers, coturn(split.join("\n")))).toEqual([]);
   });
 
   it("reports a missing range (the metadata service's link-local block)", async () => {
     const conf = denyAll.filter((l) => !l.includes("169.254")).join("\n");
-    expect(await check(coturnDeniesPrivatePeers, coturn(conf))).toEqual([expect.stringMatching(/does not cover 169\.254\.0\.0\/16/)]);
+    expect(await check(coturnDeniesPrivatePeers, coturn(conf))).toEqual([
+      expect.stringMatching(/does not cover 169\.254\.0\.0\/16/),
+    ]);
   });
 
   it("reports allowed-peer-ip re-opening a private range, and allow-loopback-peers", async () => {
-    expect(await check(coturnDeniesPrivatePeers, coturn([...denyAll, "allowed-peer-ip=10.20.1.5"].join("\n"))))
-      .toEqual([expect.stringMatching(/allowed-peer-ip=10\.20\.1\.5 re-opens part of 10\.0\.0\.0\/8/)]);
-    expect(await check(coturnDeniesPrivatePeers, coturn([...denyAll, "allow-loopback-peers"].join("\n")))).toHaveLength(1);
+    expect(await check(coturnDeniesPrivatePeers, coturn([...denyAll, "allowed-peer-ip=10.20.1.5"].join("\n")))).toEqual(
+      [expect.stringMatching(/allowed-peer-ip=10\.20\.1\.5 re-opens part of 10\.0\.0\.0\/8/)],
+    );
+    expect(await check(coturnDeniesPrivatePeers, coturn([...denyAll, "allow-loopback-peers"].join("\n")))).toHaveLength(
+      1,
+    );
   });
 
   it("does not count CIDR syntax, which Coturn rejects", async () => {
-    const conf = denyAll.filter((l) => !l.includes("192.168")).concat("denied-peer-ip=192.168.0.0/16").join("\n");
+    const conf = denyAll
+      .filter((l) => !l.includes("192.168"))
+      .concat("denied-peer-ip=192.168.0.0/16")
+      .join("\n");
     expect(await check(coturnDeniesPrivatePeers, coturn(conf))).toEqual([
-      expect.stringMatching(/192\.168\.0\.0\/16 is not an address/), expect.stringMatching(/does not cover 192\.168\.0\.0\/16/)]);
+      expect.stringMatching(/192\.168\.0\.0\/16 is not an address/),
+      expect.stringMatching(/does not cover 192\.168\.0\.0\/16/),
+    ]);
   });
 
   it("leaves other ConfigMaps alone", async () => {
-    expect(await check(coturnDeniesPrivatePeers, resource(TYPES.configMap, { data: { "config.yaml": "port: 7880" } }))).toEqual([]);
+    expect(
+      await check(coturnDeniesPrivatePeers, resource(TYPES.configMap, { data: { "config.yaml": "port: 7880" } })),
+    ).toEqual([]);
   });
 });
 
@@ -437,22 +680,34 @@ describe("the pack", () => {
     const names = policies.map((p) => p.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toHaveLength(8);
-    for (const p of policies) expect({ name: p.name, level: p.enforcementLevel }).toEqual({ name: p.name, level: "mandatory" });
+    for (const p of policies)
+      expect({ name: p.name, level: p.enforcementLevel }).toEqual({ name: p.name, level: "mandatory" });
   });
 
   it("is a Node.js pack with no dependencies of its own, whose index only serves the policies", () => {
     expect(parse(fs.readFileSync(path.join(policyDir, "PulumiPolicy.yaml"), "utf8")).runtime).toBe("nodejs");
     const pkg = JSON.parse(fs.readFileSync(path.join(policyDir, "package.json"), "utf8"));
-    expect(pkg).toEqual(expect.objectContaining({ name: expect.any(String), version: expect.stringMatching(/^\d+\.\d+\.\d+$/), main: "index.ts" }));
+    expect(pkg).toEqual(
+      expect.objectContaining({
+        name: expect.any(String),
+        version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+        main: "index.ts",
+      }),
+    );
     expect(pkg.dependencies ?? {}).toEqual({});
-    expect(fs.readFileSync(path.join(policyDir, "index.ts"), "utf8")).toMatch(/new PolicyPack\("livekit-platform", \{ policies \}\)/);
+    expect(fs.readFileSync(path.join(policyDir, "index.ts"), "utf8")).toMatch(
+      /new PolicyPack\("livekit-platform", \{ policies \}\)/,
+    );
   });
 
   it("starts and serves its policies the way the Pulumi CLI runs it", async () => {
     // The nodejs language host runs `node <@pulumi/pulumi/cmd/run-policy-pack> <engine> <pack dir>` in the pack's
     // directory, resolving the module from there: here, from the repository root's node_modules.
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [policyDir] });
-    const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: policyDir, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
+      cwd: policyDir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     try {
       const port = await new Promise<string>((resolve, reject) => {
         let out = "";
@@ -472,7 +727,8 @@ describe("the pack", () => {
       const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
       const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
       const info = await new Promise<any>((resolve, reject) =>
-        client.getAnalyzerInfo(new Empty(), (e: Error | null, res: any) => (e ? reject(e) : resolve(res.toObject()))));
+        client.getAnalyzerInfo(new Empty(), (e: Error | null, res: any) => (e ? reject(e) : resolve(res.toObject()))),
+      );
       client.close();
       expect(info.name).toBe("livekit-platform");
       expect(info.policiesList.map((p: { name: string }) => p.name)).toEqual(policies.map((p) => p.name));

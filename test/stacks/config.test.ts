@@ -24,13 +24,15 @@ const badInputs: Array<{ what: string; stack: string; change: (c: Record<string,
     what: "an unknown AWS region",
     stack: "mumbai",
     change: (c) => (c["aws:region"] = "ap-mumbai-1"),
-    message: 'error: aws:region: unknown AWS region, expected one such as ap-south-1 or ap-southeast-1, got "ap-mumbai-1"',
+    message:
+      'error: aws:region: unknown AWS region, expected one such as ap-south-1 or ap-southeast-1, got "ap-mumbai-1"',
   },
   {
     what: "a malformed domain",
     stack: "mumbai",
     change: (c) => (c["livekit-platform:domain"] = "https://LiveKit.example.com"),
-    message: 'error: livekit-platform:domain: must be a lowercase domain name such as livekit.example.com, got "https://LiveKit.example.com"',
+    message:
+      'error: livekit-platform:domain: must be a lowercase domain name such as livekit.example.com, got "https://LiveKit.example.com"',
   },
   {
     what: "a node count that is not a positive integer",
@@ -61,24 +63,28 @@ const badInputs: Array<{ what: string; stack: string; change: (c: Record<string,
     what: "a Karpenter CPU limit too small for one node",
     stack: "mumbai",
     change: (c) => (c["livekit-platform:karpenter"] = { sfuCpuLimit: 4 }),
-    message: "error: livekit-platform:karpenter.sfuCpuLimit: must be a whole number of vCPUs, at least 8 (one 8-vCPU node), got 4",
+    message:
+      "error: livekit-platform:karpenter.sfuCpuLimit: must be a whole number of vCPUs, at least 8 (one 8-vCPU node), got 4",
   },
   {
     what: "a Redis node type that is not an ElastiCache type",
     stack: "mumbai",
     change: (c) => (c["livekit-platform:redis"] = { nodeType: "r7g.large" }),
-    message: 'error: livekit-platform:redis.nodeType: must be an ElastiCache node type such as cache.r7g.large, got "r7g.large"',
+    message:
+      'error: livekit-platform:redis.nodeType: must be an ElastiCache node type such as cache.r7g.large, got "r7g.large"',
   },
   {
     what: "a single Redis node, which cannot fail over",
     stack: "mumbai",
     change: (c) => (c["livekit-platform:redis"] = { nodeCount: 1 }),
-    message: "error: livekit-platform:redis.nodeCount: must be an integer from 2 to 6 (a primary and 1-5 replicas; failover needs a replica), got 1",
+    message:
+      "error: livekit-platform:redis.nodeCount: must be an integer from 2 to 6 (a primary and 1-5 replicas; failover needs a replica), got 1",
   },
   {
     what: "a Route53 health-checker region that does not exist",
     stack: "global",
-    change: (c) => (c["livekit-platform:dns"].healthCheck.checkerRegions = ["ap-southeast-1", "ap-south-1", "eu-west-1"]),
+    change: (c) =>
+      (c["livekit-platform:dns"].healthCheck.checkerRegions = ["ap-southeast-1", "ap-south-1", "eu-west-1"]),
     message:
       'error: livekit-platform:dns.healthCheck.checkerRegions[1]: not a Route53 health-checker region, expected one of us-east-1, us-west-1, us-west-2, eu-west-1, ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1, got "ap-south-1"',
   },
@@ -86,7 +92,8 @@ const badInputs: Array<{ what: string; stack: string; change: (c: Record<string,
     what: "an unknown DNS provider",
     stack: "global",
     change: (c) => (c["livekit-platform:dns"].provider = "godaddy"),
-    message: 'error: livekit-platform:dns.provider: unknown DNS provider, expected "route53" or "cloudflare", got "godaddy"',
+    message:
+      'error: livekit-platform:dns.provider: unknown DNS provider, expected "route53" or "cloudflare", got "godaddy"',
   },
   {
     what: "a global TURN name equal to the signalling name",
@@ -133,7 +140,10 @@ describe("stack configuration", () => {
   });
 
   it("names a region after its stack when regionLabel is not set", () => {
-    const cfg = parseStackConfig(stackConfig("mumbai", { "livekit-platform:regionLabel": undefined }), "bom") as RegionStackConfig;
+    const cfg = parseStackConfig(
+      stackConfig("mumbai", { "livekit-platform:regionLabel": undefined }),
+      "bom",
+    ) as RegionStackConfig;
     expect(cfg.regionLabel).toBe("bom");
   });
 
@@ -153,38 +163,57 @@ describe("stack configuration", () => {
   it.each(badInputs)("rejects $what with one line naming key, problem and value", ({ stack, change, message }) => {
     const yaml = stackYaml(stack);
     change(yaml);
-    const raw = Object.fromEntries(Object.entries(yaml).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+    const raw = Object.fromEntries(
+      Object.entries(yaml).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
     expect(() => parseStackConfig(raw, stack)).toThrow(message.replace(/^error: /, ""));
   });
 
-  it.each(badInputs)("stops the plan command on $what with exit code 2, before any resource exists", async ({ stack, change, message }) => {
-    const yaml = stackYaml(stack);
-    change(yaml);
-    const file = writeTempStackFile(stack, yaml);
-    let stderr = "";
-    const code = await main(["--stack", stack, "--stack-file", file, "--out", `${file}.plan`]).catch((e) => report(e, (t) => (stderr += t)));
-    expect({ code, stderr, wrote: fs.existsSync(`${file}.plan`) }).toEqual({ code: 2, stderr: `${message}\n`, wrote: false });
-  });
-
-  it("exits the plan process with code 2 and nothing but that line on stderr (a region and the global stack)", async () => {
-    const runs = [badInputs[1], badInputs.find((b) => b.stack === "global")!].map(async ({ stack, change, message }) => {
+  it.each(badInputs)(
+    "stops the plan command on $what with exit code 2, before any resource exists",
+    async ({ stack, change, message }) => {
       const yaml = stackYaml(stack);
       change(yaml);
       const file = writeTempStackFile(stack, yaml);
-      const run = await planCommand(stack, "--stack-file", file, "--out", `${file}.plan`);
-      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: `${message}\n` });
-    });
+      let stderr = "";
+      const code = await main(["--stack", stack, "--stack-file", file, "--out", `${file}.plan`]).catch((e) =>
+        report(e, (t) => (stderr += t)),
+      );
+      expect({ code, stderr, wrote: fs.existsSync(`${file}.plan`) }).toEqual({
+        code: 2,
+        stderr: `${message}\n`,
+        wrote: false,
+      });
+    },
+  );
+
+  it("exits the plan process with code 2 and nothing but that line on stderr (a region and the global stack)", async () => {
+    const runs = [badInputs[1], badInputs.find((b) => b.stack === "global")!].map(
+      async ({ stack, change, message }) => {
+        const yaml = stackYaml(stack);
+        change(yaml);
+        const file = writeTempStackFile(stack, yaml);
+        const run = await planCommand(stack, "--stack-file", file, "--out", `${file}.plan`);
+        expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: `${message}\n` });
+      },
+    );
     await Promise.all(runs);
   }, 60_000);
 });
 
 describe("region stacks, checked against each other and the global stack", () => {
   const globalConfig = (dns: Record<string, unknown> = {}) =>
-    parseStackConfig(stackConfig("global", { "livekit-platform:dns": { ...stackYaml("global")["livekit-platform:dns"], ...dns } }), "global") as GlobalStackConfig;
+    parseStackConfig(
+      stackConfig("global", { "livekit-platform:dns": { ...stackYaml("global")["livekit-platform:dns"], ...dns } }),
+      "global",
+    ) as GlobalStackConfig;
   /** A region stack file like mumbai's, named `stack`, labelled after it unless overridden. */
   const region = (stack: string, overrides: Record<string, unknown> = {}): RegionStackFile => ({
     file: `Pulumi.${stack}.yaml`,
-    config: parseStackConfig(stackConfig("mumbai", { "livekit-platform:regionLabel": stack, ...overrides }), stack) as RegionStackConfig,
+    config: parseStackConfig(
+      stackConfig("mumbai", { "livekit-platform:regionLabel": stack, ...overrides }),
+      stack,
+    ) as RegionStackConfig,
   });
   const mumbai = region("mumbai");
   const singapore = region("singapore", { "aws:region": "ap-southeast-1" });
@@ -206,11 +235,15 @@ describe("region stacks, checked against each other and the global stack", () =>
     {
       what: "two region files naming the same AWS region",
       regions: () => [region("bombay"), mumbai],
-      message: 'Pulumi.mumbai.yaml aws:region: is also the region of Pulumi.bombay.yaml; one region stack per AWS region, got "ap-south-1"',
+      message:
+        'Pulumi.mumbai.yaml aws:region: is also the region of Pulumi.bombay.yaml; one region stack per AWS region, got "ap-south-1"',
     },
     {
       what: "two region files giving the same hostname",
-      regions: () => [mumbai, region("mumbai-2", { "aws:region": "ap-southeast-1", "livekit-platform:regionLabel": "mumbai" })],
+      regions: () => [
+        mumbai,
+        region("mumbai-2", { "aws:region": "ap-southeast-1", "livekit-platform:regionLabel": "mumbai" }),
+      ],
       message:
         'Pulumi.mumbai-2.yaml livekit-platform:regionLabel: gives the hostname mumbai.livekit.example.com, which is also a hostname of Pulumi.mumbai.yaml; every region needs a label of its own, got "mumbai"',
     },
@@ -229,15 +262,23 @@ describe("region stacks, checked against each other and the global stack", () =>
     },
     {
       what: "a region file with another domain than the global stack's",
-      regions: () => [mumbai, region("singapore", { "aws:region": "ap-southeast-1", "livekit-platform:domain": "livekit.example.org" })],
+      regions: () => [
+        mumbai,
+        region("singapore", { "aws:region": "ap-southeast-1", "livekit-platform:domain": "livekit.example.org" }),
+      ],
       message:
-        'Pulumi.singapore.yaml livekit-platform:domain: must be the global stack\'s domain livekit.example.com (the global name is served by each region\'s load balancers), got "livekit.example.org"',
+        "Pulumi.singapore.yaml livekit-platform:domain: must be the global stack's domain livekit.example.com (the global name is served by each region's load balancers), got \"livekit.example.org\"",
     },
     {
       what: "a Cloudflare fallback region that no region stack has",
       regions: () => [mumbai, singapore],
-      dns: { provider: "cloudflare", cloudflareAccountId: "0123456789abcdef0123456789abcdef", cloudflareFallbackRegion: "tokyo" },
-      message: 'livekit-platform:dns.cloudflareFallbackRegion: must be the regionLabel of a region stack (mumbai, singapore), got "tokyo"',
+      dns: {
+        provider: "cloudflare",
+        cloudflareAccountId: "0123456789abcdef0123456789abcdef",
+        cloudflareFallbackRegion: "tokyo",
+      },
+      message:
+        'livekit-platform:dns.cloudflareFallbackRegion: must be the regionLabel of a region stack (mumbai, singapore), got "tokyo"',
     },
   ])("rejects $what with one line naming both", ({ regions, dns, message }) => {
     expect(() => checkRegionStacks(regions(), globalConfig(dns))).toThrow(message);

@@ -38,8 +38,14 @@ function regionOutputs(regionLabel: string, awsRegion: string): RegionOutputs {
     regionLabel,
     signallingHostname: names.signalling,
     turnHostname: names.turn,
-    signallingLoadBalancer: { dnsName: `k8s-livekit-${regionLabel}-alb.${awsRegion}.elb.amazonaws.com`, zoneId: `ZALB${regionLabel.toUpperCase()}` },
-    turnLoadBalancer: { dnsName: `k8s-coturn-${regionLabel}-nlb.elb.${awsRegion}.amazonaws.com`, zoneId: `ZNLB${regionLabel.toUpperCase()}` },
+    signallingLoadBalancer: {
+      dnsName: `k8s-livekit-${regionLabel}-alb.${awsRegion}.elb.amazonaws.com`,
+      zoneId: `ZALB${regionLabel.toUpperCase()}`,
+    },
+    turnLoadBalancer: {
+      dnsName: `k8s-coturn-${regionLabel}-nlb.elb.${awsRegion}.amazonaws.com`,
+      zoneId: `ZNLB${regionLabel.toUpperCase()}`,
+    },
   };
 }
 
@@ -47,10 +53,16 @@ const mumbai = regionOutputs("mumbai", "ap-south-1");
 const singapore = regionOutputs("singapore", "ap-southeast-1");
 
 /** The shipped stack file's `config:` map as YAML values. */
-const stackYaml = (stack: string): Record<string, any> => parse(fs.readFileSync(stackFilePath(projectRoot, stack), "utf8")).config;
+const stackYaml = (stack: string): Record<string, any> =>
+  parse(fs.readFileSync(stackFilePath(projectRoot, stack), "utf8")).config;
 
 /** A region stack file: a copy of mumbai's with another region, label and CIDR. */
-function regionFile(regionLabel: string, awsRegion: string, cidr: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function regionFile(
+  regionLabel: string,
+  awsRegion: string,
+  cidr: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const config = stackYaml("mumbai");
   config["aws:region"] = awsRegion;
   config["aws:defaultTags"].tags.stack = regionLabel;
@@ -63,7 +75,8 @@ function regionFile(regionLabel: string, awsRegion: string, cidr: string, extra:
 function tempProject(files: Record<string, Record<string, unknown>>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-global-"));
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), stringify({ name: projectName, runtime: "nodejs" }));
-  for (const [stack, config] of Object.entries(files)) fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config }));
+  for (const [stack, config] of Object.entries(files))
+    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config }));
   return dir;
 }
 
@@ -98,7 +111,9 @@ function runGlobal(
 }
 
 /** The id the pretend cloud gives a resource: what another resource's input holds when it refers to it. */
-const idOf = (r: PlannedResource) => mockResource({ type: r.type, name: r.name, inputs: {}, custom: true } as MockResourceArgs, { awsRegion: "us-east-1" }).id;
+const idOf = (r: PlannedResource) =>
+  mockResource({ type: r.type, name: r.name, inputs: {}, custom: true } as MockResourceArgs, { awsRegion: "us-east-1" })
+    .id;
 
 describe("global stack with Route53 (the default)", () => {
   let result: PlanResult;
@@ -142,7 +157,13 @@ describe("global stack with Route53 (the default)", () => {
         type: "A",
         setIdentifier: region.regionLabel,
         latencyRoutingPolicies: [{ region: region.awsRegion }],
-        aliases: [{ name: region.signallingLoadBalancer.dnsName, zoneId: region.signallingLoadBalancer.zoneId, evaluateTargetHealth: true }],
+        aliases: [
+          {
+            name: region.signallingLoadBalancer.dnsName,
+            zoneId: region.signallingLoadBalancer.zoneId,
+            evaluateTargetHealth: true,
+          },
+        ],
         healthCheckId: idOf(check),
       });
       expect(record.dependencies).toEqual([check.urn]);
@@ -170,7 +191,12 @@ describe("global stack with Route53 (the default)", () => {
       "livekit-platform:dns": {
         provider: "route53",
         zoneId: "Z0EXAMPLEZONE00000000",
-        healthCheck: { checkerRegions: ["us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1"], failureThreshold: 2, requestInterval: 10, measureLatency: true },
+        healthCheck: {
+          checkerRegions: ["us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1"],
+          failureThreshold: 2,
+          requestInterval: 10,
+          measureLatency: true,
+        },
       },
     });
     for (const check of resourcesOfType(tuned, HEALTH_CHECK).map((r) => inputsOf(r))) {
@@ -189,7 +215,13 @@ describe("global stack with Route53 (the default)", () => {
     });
     for (const region of [mumbai, singapore]) {
       const check = findResource(withTurn, HEALTH_CHECK, `latency-${region.regionLabel}-turn`);
-      expect(inputsOf(check)).toMatchObject({ type: "TCP", fqdn: region.turnHostname, port: 443, failureThreshold: 3, requestInterval: 30 });
+      expect(inputsOf(check)).toMatchObject({
+        type: "TCP",
+        fqdn: region.turnHostname,
+        port: 443,
+        failureThreshold: 3,
+        requestInterval: 30,
+      });
       const record = findResource(withTurn, RECORD, `latency-${region.regionLabel}-turn`);
       expect(inputsOf(record)).toEqual({
         zoneId: "Z0EXAMPLEZONE00000000",
@@ -197,7 +229,9 @@ describe("global stack with Route53 (the default)", () => {
         type: "A",
         setIdentifier: region.regionLabel,
         latencyRoutingPolicies: [{ region: region.awsRegion }],
-        aliases: [{ name: region.turnLoadBalancer.dnsName, zoneId: region.turnLoadBalancer.zoneId, evaluateTargetHealth: true }],
+        aliases: [
+          { name: region.turnLoadBalancer.dnsName, zoneId: region.turnLoadBalancer.zoneId, evaluateTargetHealth: true },
+        ],
         healthCheckId: idOf(check),
       });
       expect(record.dependencies).toEqual([check.urn]);
@@ -246,13 +280,15 @@ describe("global stack with Cloudflare", () => {
         latitude: facts.latitude,
         longitude: facts.longitude,
         monitor: idOf(monitor),
-        origins: [{
-          name: region.regionLabel,
-          address: region.signallingHostname,
-          enabled: true,
-          weight: 1,
-          header: { hosts: [region.signallingHostname] },
-        }],
+        origins: [
+          {
+            name: region.regionLabel,
+            address: region.signallingHostname,
+            enabled: true,
+            weight: 1,
+            header: { hosts: [region.signallingHostname] },
+          },
+        ],
       });
       expect(pool.dependencies).toEqual([monitor.urn]);
     }
@@ -263,7 +299,9 @@ describe("global stack with Cloudflare", () => {
   });
 
   it("checks each pool from its nearest Cloudflare region for proximity steering, which steers by coordinates", async () => {
-    const proximity = await runGlobal({ "livekit-platform:dns": { ...cloudflare["livekit-platform:dns"], cloudflareSteering: "proximity" } });
+    const proximity = await runGlobal({
+      "livekit-platform:dns": { ...cloudflare["livekit-platform:dns"], cloudflareSteering: "proximity" },
+    });
     expect(inputsOf(findResource(proximity, POOL, "latency-signalling-mumbai")).checkRegions).toEqual(["SAS"]);
     expect(inputsOf(findResource(proximity, POOL, "latency-signalling-singapore")).checkRegions).toEqual(["SEAS"]);
     expect(inputsOf(resourcesOfType(proximity, LOAD_BALANCER)[0]).steeringPolicy).toBe("proximity");
@@ -286,28 +324,44 @@ describe("global stack with Cloudflare", () => {
   });
 
   it("falls back to the configured region, when it is deployed", async () => {
-    const configured = await runGlobal({ "livekit-platform:dns": { ...cloudflare["livekit-platform:dns"], cloudflareFallbackRegion: "singapore" } });
-    expect(inputsOf(resourcesOfType(configured, LOAD_BALANCER)[0]).fallbackPool).toBe(idOf(findResource(configured, POOL, "latency-signalling-singapore")));
+    const configured = await runGlobal({
+      "livekit-platform:dns": { ...cloudflare["livekit-platform:dns"], cloudflareFallbackRegion: "singapore" },
+    });
+    expect(inputsOf(resourcesOfType(configured, LOAD_BALANCER)[0]).fallbackPool).toBe(
+      idOf(findResource(configured, POOL, "latency-signalling-singapore")),
+    );
 
     const notYet = await runGlobal(
       { "livekit-platform:dns": { ...cloudflare["livekit-platform:dns"], cloudflareFallbackRegion: "singapore" } },
       { mumbai },
     );
-    expect(inputsOf(resourcesOfType(notYet, LOAD_BALANCER)[0]).fallbackPool).toBe(idOf(findResource(notYet, POOL, "latency-signalling-mumbai")));
-    expect(notYet.warnings).toContain("dns.cloudflareFallbackRegion singapore is not deployed yet; the fallback pool is mumbai's until it is");
+    expect(inputsOf(resourcesOfType(notYet, LOAD_BALANCER)[0]).fallbackPool).toBe(
+      idOf(findResource(notYet, POOL, "latency-signalling-mumbai")),
+    );
+    expect(notYet.warnings).toContain(
+      "dns.cloudflareFallbackRegion singapore is not deployed yet; the fallback pool is mumbai's until it is",
+    );
   });
 
   it("keeps TURN DNS-only: a global TURN name gets its own unproxied load balancer over the regional TURN names, checked over TCP", async () => {
-    const withTurn = await runGlobal({ "livekit-platform:dns": { ...cloudflare["livekit-platform:dns"], turnHostname: `turn.${DOMAIN}` } });
+    const withTurn = await runGlobal({
+      "livekit-platform:dns": { ...cloudflare["livekit-platform:dns"], turnHostname: `turn.${DOMAIN}` },
+    });
     const turnMonitor = findResource(withTurn, MONITOR, "latency-turn");
     expect(inputsOf(turnMonitor)).toMatchObject({ type: "tcp", port: 443, method: "connection_established" });
     for (const region of [mumbai, singapore]) {
       const pool = findResource(withTurn, POOL, `latency-turn-${region.regionLabel}`);
-      expect(inputsOf(pool).origins).toEqual([{ name: region.regionLabel, address: region.turnHostname, enabled: true, weight: 1 }]);
+      expect(inputsOf(pool).origins).toEqual([
+        { name: region.regionLabel, address: region.turnHostname, enabled: true, weight: 1 },
+      ]);
       expect(pool.dependencies).toEqual([turnMonitor.urn]);
     }
     const turnLb = findResource(withTurn, LOAD_BALANCER, "latency-turn");
-    expect(inputsOf(turnLb)).toMatchObject({ name: `turn.${DOMAIN}`, proxied: false, steeringPolicy: "dynamic_latency" });
+    expect(inputsOf(turnLb)).toMatchObject({
+      name: `turn.${DOMAIN}`,
+      proxied: false,
+      steeringPolicy: "dynamic_latency",
+    });
     // Nothing this stack publishes in Cloudflare is proxied.
     const published = [...resourcesOfType(withTurn, LOAD_BALANCER), ...resourcesOfType(withTurn, DNS_RECORD)];
     expect(published.map((r) => inputsOf(r).proxied)).toEqual([false, false]);
@@ -324,7 +378,10 @@ describe("regions that are not deployed yet", () => {
       "region stack singapore is not deployed yet (no outputs signallingLoadBalancer, turnLoadBalancer); singapore is left out of " +
         "the routing until `pulumi up --stack singapore` and then `pulumi up --stack global`",
     ]);
-    expect(result.outputs).toMatchObject({ regionUrls: { mumbai: "wss://mumbai.livekit.example.com" }, notDeployed: ["singapore"] });
+    expect(result.outputs).toMatchObject({
+      regionUrls: { mumbai: "wss://mumbai.livekit.example.com" },
+      notDeployed: ["singapore"],
+    });
   });
 
   it("creates nothing but warns when no region is deployed", async () => {
@@ -340,7 +397,9 @@ describe("regions that are not deployed yet", () => {
 
   it("routes to what a region deployed, and says so, when its stack file has changed since", async () => {
     const result = await runGlobal({}, { mumbai: { ...mumbai, awsRegion: "ap-south-2" }, singapore });
-    expect(inputsOf(findResource(result, RECORD, "latency-mumbai-signalling")).latencyRoutingPolicies).toEqual([{ region: "ap-south-2" }]);
+    expect(inputsOf(findResource(result, RECORD, "latency-mumbai-signalling")).latencyRoutingPolicies).toEqual([
+      { region: "ap-south-2" },
+    ]);
     expect(result.warnings).toEqual([
       "region stack mumbai is deployed with awsRegion ap-south-2 (file: ap-south-1); routing follows the deployed stack until " +
         "`pulumi up --stack mumbai` applies Pulumi.mumbai.yaml",
@@ -350,7 +409,9 @@ describe("regions that are not deployed yet", () => {
   it("tells a missing output (not deployed yet) from one that breaks the contract (an error, never routed to)", () => {
     expect(readRegionOutputs("x", {})).toEqual({ deployed: false, missing: [...REGION_OUTPUT_KEYS] });
     expect(readRegionOutputs("x", mumbai)).toEqual({ deployed: true, outputs: mumbai });
-    expect(() => readRegionOutputs("mumbai", { ...mumbai, signallingLoadBalancer: { dnsName: "", zoneId: "Z1" } })).toThrow(
+    expect(() =>
+      readRegionOutputs("mumbai", { ...mumbai, signallingLoadBalancer: { dnsName: "", zoneId: "Z1" } }),
+    ).toThrow(
       'region stack mumbai: output signallingLoadBalancer.dnsName does not follow the region output contract (stacks/region-outputs.ts): expected a non-empty string, got ""',
     );
     expect(() => readRegionOutputs("mumbai", { ...mumbai, turnLoadBalancer: "k8s-nlb.elb.amazonaws.com" })).toThrow(
@@ -365,14 +426,18 @@ describe("region files that clash", () => {
     const root = copyOfProject();
     let run: Awaited<ReturnType<typeof planInChildProcess>>;
     try {
-      fs.writeFileSync(path.join(root, "Pulumi.bombay.yaml"), stringify({ config: regionFile("bombay", "ap-south-1", "10.21.0.0/16") }));
+      fs.writeFileSync(
+        path.join(root, "Pulumi.bombay.yaml"),
+        stringify({ config: regionFile("bombay", "ap-south-1", "10.21.0.0/16") }),
+      );
       run = await planInChildProcess(root, "global", ["--out", path.join(root, ".plan", "global")]);
     } finally {
       fs.rmSync(root, { recursive: true, force: true }); // unlinks the node_modules link, never its target
     }
     expect({ code: run.code, stderr: run.stderr }).toEqual({
       code: 2,
-      stderr: 'error: Pulumi.mumbai.yaml aws:region: is also the region of Pulumi.bombay.yaml; one region stack per AWS region, got "ap-south-1"\n',
+      stderr:
+        'error: Pulumi.mumbai.yaml aws:region: is also the region of Pulumi.bombay.yaml; one region stack per AWS region, got "ap-south-1"\n',
     });
   }, 60_000);
 });
@@ -380,11 +445,23 @@ describe("region files that clash", () => {
 /** The program and its shipped stack files in a temp folder (node_modules linked), to plan a changed set of files. */
 function copyOfProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-project-"));
-  for (const entry of ["index.ts", "Pulumi.yaml", "tsconfig.json", "package.json", "stacks", "components", "lib", "tools"]) {
+  for (const entry of [
+    "index.ts",
+    "Pulumi.yaml",
+    "tsconfig.json",
+    "package.json",
+    "stacks",
+    "components",
+    "lib",
+    "tools",
+  ]) {
     fs.cpSync(path.join(projectRoot, entry), path.join(dir, entry), { recursive: true });
   }
   for (const stack of listStackNames(projectRoot)) {
-    fs.copyFileSync(stackFilePath(projectRoot, stack), path.join(dir, path.basename(stackFilePath(projectRoot, stack))));
+    fs.copyFileSync(
+      stackFilePath(projectRoot, stack),
+      path.join(dir, path.basename(stackFilePath(projectRoot, stack))),
+    );
   }
   fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
   const cache = path.join(projectRoot, ".plan", ".cache");
@@ -411,7 +488,10 @@ describe("npm run plan -- --stack global", () => {
   afterAll(() => fs.rmSync(root, { recursive: true, force: true })); // unlinks the node_modules link, never its target
 
   it("plans a newly added region, and the global plan then routes to it too (Route53)", async () => {
-    fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), stringify({ config: regionFile(stack, awsRegion, "10.240.0.0/16") }));
+    fs.writeFileSync(
+      path.join(root, `Pulumi.${stack}.yaml`),
+      stringify({ config: regionFile(stack, awsRegion, "10.240.0.0/16") }),
+    );
     // The region first: the global plan then finds its plan cached instead of planning it again.
     const region = await planInChildProcess(root, stack, ["--out", path.join(out, stack)]);
     expect({ code: region.code, stderr: region.stderr }).toEqual({ code: 0, stderr: "" });
@@ -420,11 +500,19 @@ describe("npm run plan -- --stack global", () => {
 
     const regionPlan = readPlan(stack);
     const globalPlan = readPlan("global");
-    expect(regionPlan.outputs).toMatchObject({ awsRegion, regionLabel: stack, signallingHostname: `${stack}.${DOMAIN}` });
-    expect(globalPlan.resources.map((r: PlannedResource) => r.name)).toContain(`organization/livekit-platform/${stack}`);
+    expect(regionPlan.outputs).toMatchObject({
+      awsRegion,
+      regionLabel: stack,
+      signallingHostname: `${stack}.${DOMAIN}`,
+    });
+    expect(globalPlan.resources.map((r: PlannedResource) => r.name)).toContain(
+      `organization/livekit-platform/${stack}`,
+    );
     // Planned, the new region exports the whole contract, so the global plan routes to it.
     expect(readRegionOutputs(stack, regionPlan.outputs).deployed).toBe(true);
-    const record = globalPlan.resources.find((r: PlannedResource) => r.type === RECORD && r.inputs.setIdentifier === stack);
+    const record = globalPlan.resources.find(
+      (r: PlannedResource) => r.type === RECORD && r.inputs.setIdentifier === stack,
+    );
     expect(record?.inputs).toMatchObject({ name: DOMAIN, latencyRoutingPolicies: [{ region: awsRegion }] });
     expect(globalPlan.outputs.regionUrls[stack]).toBe(`wss://${stack}.${DOMAIN}`);
   }, 120_000);

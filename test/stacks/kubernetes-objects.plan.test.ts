@@ -26,7 +26,8 @@ describe.each(["mumbai", "singapore"])("Kubernetes objects of the %s plan", (sta
 
   it("include the Karpenter node classes and pools and the Redis secret", () => {
     const kinds = new Set(objects.map((o) => `${o.object.apiVersion}/${o.object.kind}`));
-    for (const kind of ["karpenter.sh/v1/NodePool", "karpenter.k8s.aws/v1/EC2NodeClass", "v1/Secret"]) expect(kinds).toContain(kind);
+    for (const kind of ["karpenter.sh/v1/NodePool", "karpenter.k8s.aws/v1/EC2NodeClass", "v1/Secret"])
+      expect(kinds).toContain(kind);
   });
 
   it("all validate against their models, with no unknown field", () => {
@@ -52,7 +53,12 @@ describe("the strict validator", () => {
       limits: { cpu: "160" },
     },
   };
-  const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "s", namespace: "livekit", labels: { a: "b" } }, stringData: { password: "x" } };
+  const secret = {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "s", namespace: "livekit", labels: { a: "b" } },
+    stringData: { password: "x" },
+  };
   const podMonitor = {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "PodMonitor",
@@ -73,7 +79,9 @@ describe("the strict validator", () => {
       "spec.template.spec.requirements[0].minValue: unknown field",
       "spec.template.spec.terminationGracePeriodSeconds: unknown field",
     ]);
-    expect(validator.check({ ...secret, strinData: { password: "x" } } as KubernetesObject)).toEqual(["strinData: unknown field"]);
+    expect(validator.check({ ...secret, strinData: { password: "x" } } as KubernetesObject)).toEqual([
+      "strinData: unknown field",
+    ]);
   });
 
   it("rejects a value of the wrong type", () => {
@@ -84,7 +92,8 @@ describe("the strict validator", () => {
 
   it("fails for a kind it has no model for, instead of skipping it", () => {
     const unknown = { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } };
-    expect(validatorFor([unknown]).check(unknown)).toEqual(["example.com/v1/Widget: no validator for this apiVersion and kind"]);
+    expect(validatorFor([unknown]).check(unknown)).toEqual([
+      "example.com/v1/Widget: no validator for this apiVersion and kind",
+    ]);
   });
 });
-

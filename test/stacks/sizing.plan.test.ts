@@ -25,9 +25,13 @@ function modelFor(stack: string) {
 }
 
 const hpaOf = (plan: PlanResult, name: string) =>
-  resourcesOfType(plan, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").map((r) => inputsOf(r)).find((h) => h.metadata.name === name)!.spec;
+  resourcesOfType(plan, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
+    .map((r) => inputsOf(r))
+    .find((h) => h.metadata.name === name)!.spec;
 const nodePool = (plan: PlanResult, name: string) =>
-  resourcesOfType(plan, "kubernetes:karpenter.sh/v1:NodePool").map((r) => inputsOf(r)).find((p) => p.metadata.name === name)!;
+  resourcesOfType(plan, "kubernetes:karpenter.sh/v1:NodePool")
+    .map((r) => inputsOf(r))
+    .find((p) => p.metadata.name === name)!;
 
 describe.each(["mumbai", "singapore"])("the %s plan is sized by the capacity model", (stack) => {
   let plan: PlanResult;
@@ -58,15 +62,27 @@ describe.each(["mumbai", "singapore"])("the %s plan is sized by the capacity mod
   });
 
   it("bounds the LiveKit and Egress autoscalers", () => {
-    expect(hpaOf(plan, "livekit-server")).toMatchObject({ minReplicas: model.hpa.minReplicas, maxReplicas: model.hpa.maxReplicas });
-    expect(hpaOf(plan, "livekit-server").metrics[0].resource.target.averageUtilization).toBe(model.hpa.targetCpuUtilizationPercent);
-    expect(hpaOf(plan, "livekit-egress")).toMatchObject({ minReplicas: model.egress.hpa.minReplicas, maxReplicas: model.egress.hpa.maxReplicas });
+    expect(hpaOf(plan, "livekit-server")).toMatchObject({
+      minReplicas: model.hpa.minReplicas,
+      maxReplicas: model.hpa.maxReplicas,
+    });
+    expect(hpaOf(plan, "livekit-server").metrics[0].resource.target.averageUtilization).toBe(
+      model.hpa.targetCpuUtilizationPercent,
+    );
+    expect(hpaOf(plan, "livekit-egress")).toMatchObject({
+      minReplicas: model.egress.hpa.minReplicas,
+      maxReplicas: model.egress.hpa.maxReplicas,
+    });
   });
 
   it("alerts at 80% of the rooms and participants the region is planned for", () => {
-    const rules = inputsOf(findResource(plan, "kubernetes:monitoring.coreos.com/v1:PrometheusRule", `${stack}-monitoring-alerts`)).spec.groups.flatMap((g: any) => g.rules);
+    const rules = inputsOf(
+      findResource(plan, "kubernetes:monitoring.coreos.com/v1:PrometheusRule", `${stack}-monitoring-alerts`),
+    ).spec.groups.flatMap((g: any) => g.rules);
     const rooms = model.kinds.reduce((sum, k) => sum + k.rooms, 0);
-    expect(rules.find((r: any) => r.alert === "LiveKitParticipantsNearCapacity").expr).toContain(String(model.targetParticipants));
+    expect(rules.find((r: any) => r.alert === "LiveKitParticipantsNearCapacity").expr).toContain(
+      String(model.targetParticipants),
+    );
     expect(rules.find((r: any) => r.alert === "LiveKitRoomsNearCapacity").expr).toContain(String(rooms));
   });
 
@@ -82,23 +98,34 @@ describe("sizes set by hand", () => {
     expect(group.scalingConfig).toEqual({ minSize: 3, desiredSize: 3, maxSize: 40 });
     expect(nodePool(plan, "sfu").spec.limits.cpu).toBe(String(40 * 8));
     const model = modelFor("mumbai");
-    expect(plan.warnings).toEqual(expect.arrayContaining([
-      `capacity override: cluster.sfuNodes.min = 3 (the capacity model says ${model.managedNodeGroup.minSize})`,
-      `capacity override: cluster.sfuNodes.max = 40 (the capacity model says ${model.managedNodeGroup.maxSize})`,
-    ]));
+    expect(plan.warnings).toEqual(
+      expect.arrayContaining([
+        `capacity override: cluster.sfuNodes.min = 3 (the capacity model says ${model.managedNodeGroup.minSize})`,
+        `capacity override: cluster.sfuNodes.max = 40 (the capacity model says ${model.managedNodeGroup.maxSize})`,
+      ]),
+    );
     expect((plan.outputs.sizing as { overrides: string[] }).overrides).toHaveLength(2);
   });
 
   it("must keep min at or below the model's max", () => {
     const raw = stackConfig("mumbai", { "livekit-platform:cluster": { sfuNodes: { min: 500 } } });
-    expect(() => parseStackConfig(raw, "mumbai")).toThrow(/^livekit-platform:cluster.sfuNodes.min: must leave min \(500\) at or below max \(\d+\), got 500$/);
+    expect(() => parseStackConfig(raw, "mumbai")).toThrow(
+      /^livekit-platform:cluster.sfuNodes.min: must leave min \(500\) at or below max \(\d+\), got 500$/,
+    );
   });
 });
 
 describe("a measured CPU efficiency", () => {
   it("resizes the region: twice the work per vCPU needs about half the SFU nodes", () => {
     const sized = (cpuEfficiency: number) =>
-      (parseStackConfig(stackConfig("mumbai", { "livekit-platform:capacity": { targetParticipants: 25000, mix: "mixed", cpuEfficiency } }), "mumbai") as RegionStackConfig).sizing;
+      (
+        parseStackConfig(
+          stackConfig("mumbai", {
+            "livekit-platform:capacity": { targetParticipants: 25000, mix: "mixed", cpuEfficiency },
+          }),
+          "mumbai",
+        ) as RegionStackConfig
+      ).sizing;
     const base = sized(1).plan.sfu.peakNodes;
     const faster = sized(2).plan.sfu.peakNodes;
     expect(faster).toBeLessThan(base * 0.6);

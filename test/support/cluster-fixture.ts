@@ -9,7 +9,10 @@ export const TEST_CLUSTER = "livekit-test";
 
 export function clusterDependencies() {
   const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
-  const podIdentityAgent = new aws.eks.Addon("agent", { clusterName: TEST_CLUSTER, addonName: "eks-pod-identity-agent" });
+  const podIdentityAgent = new aws.eks.Addon("agent", {
+    clusterName: TEST_CLUSTER,
+    addonName: "eks-pod-identity-agent",
+  });
   const systemNodes = new aws.eks.NodeGroup("system", {
     clusterName: TEST_CLUSTER,
     nodeRoleArn: "arn:aws:iam::123456789012:role/nodes",

@@ -10,19 +10,38 @@ export const LEAF = "leaf";
 export const MAP = "map";
 /** A real struct whose keys a test does not list: rendering it fails until someone lists them from source. */
 export const UNLISTED = "unlisted";
-export type Schema = typeof LEAF | typeof MAP | typeof UNLISTED | readonly [Schema] | { readonly [key: string]: Schema };
+export type Schema =
+  typeof LEAF | typeof MAP | typeof UNLISTED | readonly [Schema] | { readonly [key: string]: Schema };
 
 /**
  * livekit/protocol redis/redis.go `RedisConfig` with xtls/tls.go `Config`: identical at the protocol
  * versions both servers pin (v1.50.1 for egress v1.14.1; 28e604c046c6 for livekit-server v1.13.5).
  */
 export const PROTOCOL_REDIS: Schema = {
-  address: LEAF, username: LEAF, password: LEAF, db: LEAF,
+  address: LEAF,
+  username: LEAF,
+  password: LEAF,
+  db: LEAF,
   use_tls: LEAF, // deprecated in favour of tls
-  tls: { enabled: LEAF, insecure: LEAF, server_name: LEAF, ca_cert_file: LEAF, client_cert_file: LEAF, client_key_file: LEAF },
-  sentinel_master_name: LEAF, sentinel_username: LEAF, sentinel_password: LEAF, sentinel_addresses: LEAF,
-  cluster_addresses: LEAF, dial_timeout: LEAF, read_timeout: LEAF, write_timeout: LEAF, max_redirects: LEAF,
-  pool_timeout: LEAF, pool_size: LEAF,
+  tls: {
+    enabled: LEAF,
+    insecure: LEAF,
+    server_name: LEAF,
+    ca_cert_file: LEAF,
+    client_cert_file: LEAF,
+    client_key_file: LEAF,
+  },
+  sentinel_master_name: LEAF,
+  sentinel_username: LEAF,
+  sentinel_password: LEAF,
+  sentinel_addresses: LEAF,
+  cluster_addresses: LEAF,
+  dial_timeout: LEAF,
+  read_timeout: LEAF,
+  write_timeout: LEAF,
+  max_redirects: LEAF,
+  pool_timeout: LEAF,
+  pool_size: LEAF,
 };
 
 export function isMap(value: unknown): value is Record<string, unknown> {

@@ -35,14 +35,24 @@ export const k6Encoding = {
 };
 
 /** Loads a k6 module file; `globals` become free variables of every module (`__ENV`, `__VU`). */
-export function loadK6Module(file: string, shims: Shims, globals: Record<string, unknown> = {}, cache = new Map<string, Record<string, any>>()): Record<string, any> {
+export function loadK6Module(
+  file: string,
+  shims: Shims,
+  globals: Record<string, unknown> = {},
+  cache = new Map<string, Record<string, any>>(),
+): Record<string, any> {
   const full = path.resolve(file);
   const cached = cache.get(full);
   if (cached) return cached;
   const source = fs.readFileSync(full, "utf8");
   const { outputText } = ts.transpileModule(source, {
     fileName: full,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true, allowJs: true },
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2020,
+      esModuleInterop: true,
+      allowJs: true,
+    },
   });
   const module = { exports: {} as Record<string, any> };
   cache.set(full, module.exports);
@@ -52,6 +62,11 @@ export function loadK6Module(file: string, shims: Shims, globals: Record<string,
     throw new Error(`${path.basename(full)} imports ${name}, which the test does not provide`);
   };
   const names = Object.keys(globals);
-  new Function("require", "module", "exports", ...names, outputText)(requireShim, module, module.exports, ...names.map((n) => globals[n]));
+  new Function("require", "module", "exports", ...names, outputText)(
+    requireShim,
+    module,
+    module.exports,
+    ...names.map((n) => globals[n]),
+  );
   return module.exports;
 }

@@ -80,7 +80,8 @@ export class StrictValidator {
     if (!files) return [`${key(obj)}: no validator for this apiVersion and kind`];
     const problems: string[] = [];
     const Model = loadModel(files, obj.kind);
-    if (Model?.apiVersion !== obj.apiVersion || Model?.kind !== obj.kind) return [`${key(obj)}: ${files.js} is not its model`];
+    if (Model?.apiVersion !== obj.apiVersion || Model?.kind !== obj.kind)
+      return [`${key(obj)}: ${files.js} is not its model`];
     try {
       new Model(obj).validate();
     } catch (error) {

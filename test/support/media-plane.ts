@@ -51,10 +51,14 @@ export function k8sProvider(): k8s.Provider {
 
 /** The Redis AUTH token Secret, as the region stack would make it. */
 export function redisPasswordSecret(provider: k8s.Provider, namespace = NAMESPACE): k8s.core.v1.Secret {
-  return new k8s.core.v1.Secret("redis-auth", {
-    metadata: { name: REDIS_SECRET.name, namespace },
-    stringData: { [REDIS_SECRET.key]: pulumi.secret(REDIS_PASSWORD) },
-  }, { provider });
+  return new k8s.core.v1.Secret(
+    "redis-auth",
+    {
+      metadata: { name: REDIS_SECRET.name, namespace },
+      stringData: { [REDIS_SECRET.key]: pulumi.secret(REDIS_PASSWORD) },
+    },
+    { provider },
+  );
 }
 
 export function liveKitArgs(provider: k8s.Provider, overrides: Partial<LiveKitArgs> = {}): LiveKitArgs {
@@ -62,7 +66,11 @@ export function liveKitArgs(provider: k8s.Provider, overrides: Partial<LiveKitAr
     provider,
     namespace: NAMESPACE,
     server: serverSettings,
-    redis: { host: pulumi.output(REDIS_HOST), port: 6379, password: { secret: redisPasswordSecret(provider), key: REDIS_SECRET.key } },
+    redis: {
+      host: pulumi.output(REDIS_HOST),
+      port: 6379,
+      password: { secret: redisPasswordSecret(provider), key: REDIS_SECRET.key },
+    },
     resources: { cpuRequestMillis: 6500, memoryRequestMiB: 2048, memoryLimitMiB: 4096 },
     autoscaling: { minReplicas: 2, maxReplicas: 8, targetCpuUtilizationPercent: 60 },
     ...overrides,
@@ -78,7 +86,9 @@ export function only(result: PlanResult, type: string): PlannedResource {
 
 /** The Kubernetes object (inputs, secrets revealed) of `type` named `name`. */
 export function object(result: PlanResult, type: string, name: string): Record<string, any> {
-  const found = resourcesOfType(result, type).map((r) => inputsOf(r)).filter((o) => o.metadata?.name === name);
+  const found = resourcesOfType(result, type)
+    .map((r) => inputsOf(r))
+    .filter((o) => o.metadata?.name === name);
   if (found.length !== 1) throw new Error(`expected one ${type} with metadata.name ${name}, found ${found.length}`);
   return found[0];
 }
@@ -90,12 +100,16 @@ export function configMapTexts(result: PlanResult): string[] {
 
 /** Every value of every Secret (stringData), revealed. */
 export function secretValues(result: PlanResult): string[] {
-  return resourcesOfType(result, K8S_TYPES.secret).flatMap((r) => Object.values(inputsOf(r).stringData ?? {}) as string[]);
+  return resourcesOfType(result, K8S_TYPES.secret).flatMap(
+    (r) => Object.values(inputsOf(r).stringData ?? {}) as string[],
+  );
 }
 
 /** The rendered livekit-server config.yaml from its ConfigMap. */
 export function liveKitConfig(result: PlanResult): Record<string, any> {
-  const [configMap] = resourcesOfType(result, K8S_TYPES.configMap).map((r) => inputsOf(r)).filter((c) => c.metadata.name.startsWith("livekit-config-"));
+  const [configMap] = resourcesOfType(result, K8S_TYPES.configMap)
+    .map((r) => inputsOf(r))
+    .filter((c) => c.metadata.name.startsWith("livekit-config-"));
   return parse(configMap.data["config.yaml"]);
 }
 

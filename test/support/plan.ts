@@ -13,11 +13,17 @@ export const projectRoot = findProjectRoot(__dirname);
 export const projectName = readProjectName(projectRoot);
 
 /** Runs a piece of program (components built inside `program`) under the mocks, as a region stack would. */
-export function runComponents(program: () => unknown, config: Record<string, string> = { "aws:region": "ap-south-1" }): Promise<PlanResult> {
-  return runProgram(async () => {
-    program();
-    return {};
-  }, { project: projectName, stack: "test", config });
+export function runComponents(
+  program: () => unknown,
+  config: Record<string, string> = { "aws:region": "ap-south-1" },
+): Promise<PlanResult> {
+  return runProgram(
+    async () => {
+      program();
+      return {};
+    },
+    { project: projectName, stack: "test", config },
+  );
 }
 
 /** The raw config of a shipped stack file, with `overrides` (config key -> value) applied. */

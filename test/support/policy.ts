@@ -56,7 +56,13 @@ export function resourceArgs(r: TestResource, config: object = {}): ResourceVali
     props,
     urn: urnOf(r),
     name: r.name,
-    opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+    opts: {
+      protect: false,
+      ignoreChanges: [],
+      aliases: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+      additionalSecretOutputs: [],
+    },
     stackTags: new Map(),
     isType: (cls: any) => cls.__pulumiType === r.type,
     asType: (cls: any) => (cls.__pulumiType === r.type ? props : undefined) as any,
@@ -84,10 +90,12 @@ export function stackArgs(resources: TestResource[], config: object = {}): Stack
     return resource;
   });
   resources.forEach((r, i) => {
-    const resolve = (urns: string[] = []) => urns.map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
+    const resolve = (urns: string[] = []) =>
+      urns.map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
     built[i].parent = r.parent ? byUrn.get(r.parent) : undefined;
     built[i].dependencies = resolve(r.dependencies);
-    for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) built[i].propertyDependencies[key] = resolve(urns);
+    for (const [key, urns] of Object.entries(r.propertyDependencies ?? {}))
+      built[i].propertyDependencies[key] = resolve(urns);
   });
   return { resources: built, stackTags: new Map(), getConfig: <T extends object>() => config as T, notApplicable };
 }
@@ -95,12 +103,18 @@ export function stackArgs(resources: TestResource[], config: object = {}): Stack
 const isStackPolicy = (p: Policy): p is StackValidationPolicy => "validateStack" in p;
 
 /** Every violation `policies` report for `resources`, as `pulumi preview --policy-pack` would list them. */
-export async function violations(policies: readonly Policy[], resources: TestResource[], config: Record<string, object> = {}): Promise<Violation[]> {
+export async function violations(
+  policies: readonly Policy[],
+  resources: TestResource[],
+  config: Record<string, object> = {},
+): Promise<Violation[]> {
   const found: Violation[] = [];
   for (const policy of policies) {
     const cfg = config[policy.name] ?? {};
     if (isStackPolicy(policy)) {
-      await policy.validateStack(stackArgs(resources, cfg), (message, urn) => found.push({ policy: policy.name, message, urn }));
+      await policy.validateStack(stackArgs(resources, cfg), (message, urn) =>
+        found.push({ policy: policy.name, message, urn }),
+      );
       continue;
     }
     const validations = [(policy as ResourceValidationPolicy).validateResource ?? []].flat();
@@ -114,7 +128,11 @@ export async function violations(policies: readonly Policy[], resources: TestRes
 }
 
 /** Violations of one policy for one resource. */
-export async function check(policy: Policy, resource: TestResource | TestResource[], config: object = {}): Promise<string[]> {
+export async function check(
+  policy: Policy,
+  resource: TestResource | TestResource[],
+  config: object = {},
+): Promise<string[]> {
   const list = Array.isArray(resource) ? resource : [resource];
   return (await violations([policy], list, { [policy.name]: config })).map((v) => v.message);
 }

@@ -25,7 +25,9 @@ const IN_CI = Boolean(process.env.CI);
 /** `describe`/`it` when promtool can run (or CI must have it), their `.skip` otherwise, with a one-line warning. */
 export function withPromtool(testFile: string) {
   if (!PROMTOOL && !IN_CI) {
-    console.warn(`${testFile}: promtool not found on PATH, skipping the promtool tests. Install the Debian package \`prometheus\` (tools/install-test-deps.sh).`);
+    console.warn(
+      `${testFile}: promtool not found on PATH, skipping the promtool tests. Install the Debian package \`prometheus\` (tools/install-test-deps.sh).`,
+    );
   }
   const run = Boolean(PROMTOOL || IN_CI);
   return { describe: run ? describe : describe.skip, it: run ? it : it.skip };
@@ -33,7 +35,10 @@ export function withPromtool(testFile: string) {
 
 /** Runs promtool in `cwd`; its exit code and combined output. */
 export function promtool(args: string[], cwd: string): { code: number | null; output: string } {
-  if (!PROMTOOL) throw new Error("promtool is required when CI is set: install it with tools/install-test-deps.sh (Debian package `prometheus`)");
+  if (!PROMTOOL)
+    throw new Error(
+      "promtool is required when CI is set: install it with tools/install-test-deps.sh (Debian package `prometheus`)",
+    );
   const r = spawnSync(PROMTOOL, args, { cwd, encoding: "utf8", timeout: 30_000 });
   if (r.error) throw r.error;
   return { code: r.status, output: `${r.stdout}${r.stderr}` };

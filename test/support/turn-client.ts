@@ -104,7 +104,7 @@ export function decodeMessage(raw: Buffer): StunMessage | undefined {
   const classBits = type & 0x0110;
   const cls = (Object.keys(CLASS_BITS) as StunClass[]).find((c) => CLASS_BITS[c] === classBits)!;
   const attributes: StunAttribute[] = [];
-  for (let offset = HEADER; offset + 4 <= raw.length; ) {
+  for (let offset = HEADER; offset + 4 <= raw.length;) {
     const attrType = raw.readUInt16BE(offset);
     const attrLength = raw.readUInt16BE(offset + 2);
     attributes.push({ type: attrType, value: raw.subarray(offset + 4, offset + 4 + attrLength) });
@@ -130,7 +130,7 @@ export function errorReason(message: StunMessage): string {
 /** The MESSAGE-INTEGRITY of a received message checks out against `key`. */
 export function integrityMatches(message: StunMessage, key: Buffer): boolean {
   const raw = message.raw;
-  for (let offset = HEADER; offset + 4 <= raw.length; ) {
+  for (let offset = HEADER; offset + 4 <= raw.length;) {
     const type = raw.readUInt16BE(offset);
     const length = raw.readUInt16BE(offset + 2);
     if (type === Attr.MessageIntegrity) {
@@ -173,7 +173,11 @@ export function decodeXorAddress(value: Buffer, transactionId: Buffer): Transpor
 }
 
 /** TURN REST API credentials, as LiveKit generates them for coturn's `use-auth-secret`. */
-export function restCredentials(secret: string, user: string, expiresAt: number): { username: string; password: string } {
+export function restCredentials(
+  secret: string,
+  user: string,
+  expiresAt: number,
+): { username: string; password: string } {
   const username = `${expiresAt}:${user}`;
   return { username, password: createHmac("sha1", secret).update(username).digest("base64") };
 }
@@ -298,7 +302,9 @@ export class TurnClient {
   }
 
   /** Allocate a UDP relay, optionally of one address family (RFC 6156). */
-  async allocate(family?: 4 | 6): Promise<{ answer: StunMessage; relayed?: TransportAddress; mapped?: TransportAddress }> {
+  async allocate(
+    family?: 4 | 6,
+  ): Promise<{ answer: StunMessage; relayed?: TransportAddress; mapped?: TransportAddress }> {
     const answer = await this.authenticated(Method.Allocate, () => [
       { type: Attr.RequestedTransport, value: Buffer.from([17, 0, 0, 0]) },
       ...(family ? [{ type: Attr.RequestedAddressFamily, value: Buffer.from([family === 4 ? 1 : 2, 0, 0, 0]) }] : []),

@@ -10,18 +10,29 @@ import { findResource, inputsOf, maskSecrets, runProgram } from "../../tools/eng
 
 describe("mock engine", () => {
   it("records inputs with secrets marked, explicit and implied dependencies, parents and providers", async () => {
-    const result = await runProgram(() => {
-      const parent = new pulumi.ComponentResource("test:index:Parent", "parent");
-      const queue = new aws.sqs.Queue("queue", { name: "q", tags: { owner: "team", token: pulumi.secret("nested") } }, { parent });
-      const other = new aws.sqs.Queue("other", {});
-      const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
-      new k8s.core.v1.Secret("secret", {
-        metadata: { name: "s", namespace: "ns" },
-        stringData: { password: pulumi.secret("hunter2") },
-        immutable: queue.url.apply(() => true),
-      }, { provider, dependsOn: [other] });
-      return { url: queue.url, token: pulumi.secret("t0ken") };
-    }, { project: "p", stack: "s", config: { "aws:region": "ap-south-1" } });
+    const result = await runProgram(
+      () => {
+        const parent = new pulumi.ComponentResource("test:index:Parent", "parent");
+        const queue = new aws.sqs.Queue(
+          "queue",
+          { name: "q", tags: { owner: "team", token: pulumi.secret("nested") } },
+          { parent },
+        );
+        const other = new aws.sqs.Queue("other", {});
+        const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+        new k8s.core.v1.Secret(
+          "secret",
+          {
+            metadata: { name: "s", namespace: "ns" },
+            stringData: { password: pulumi.secret("hunter2") },
+            immutable: queue.url.apply(() => true),
+          },
+          { provider, dependsOn: [other] },
+        );
+        return { url: queue.url, token: pulumi.secret("t0ken") };
+      },
+      { project: "p", stack: "s", config: { "aws:region": "ap-south-1" } },
+    );
 
     const queue = findResource(result, "aws:sqs/queue:Queue", "queue");
     expect(queue.parent).toMatch(/test:index:Parent::parent$/);
@@ -33,32 +44,41 @@ describe("mock engine", () => {
     const other = findResource(result, "aws:sqs/queue:Queue", "other");
     expect(secret.dependencies.sort()).toEqual([queue.urn, other.urn].sort()); // implied by an input, and explicit
     expect(secret.provider).toMatch(/pulumi:providers:kubernetes::k8s::/);
-    expect(maskSecrets(result.outputs)).toEqual({ url: "https://sqs.ap-south-1.amazonaws.com/123456789012/q", token: "[secret]" });
+    expect(maskSecrets(result.outputs)).toEqual({
+      url: "https://sqs.ap-south-1.amazonaws.com/123456789012/q",
+      token: "[secret]",
+    });
   });
 
   it("feeds StackReferences from the referenced stack's outputs, keeping secrets secret", async () => {
     let seen = "";
-    const result = await runProgram(() => {
-      const ref = new pulumi.StackReference("organization/p/mumbai");
-      return { host: ref.requireOutput("host"), key: ref.getOutput("key"), missing: ref.getOutput("nope") };
-    }, {
-      project: "p",
-      stack: "global",
-      resolveStackReference: async (name) => {
-        seen = name;
-        return { outputs: { host: "mumbai.example.com", key: "k" }, secretOutputNames: ["key"] };
+    const result = await runProgram(
+      () => {
+        const ref = new pulumi.StackReference("organization/p/mumbai");
+        return { host: ref.requireOutput("host"), key: ref.getOutput("key"), missing: ref.getOutput("nope") };
       },
-    });
+      {
+        project: "p",
+        stack: "global",
+        resolveStackReference: async (name) => {
+          seen = name;
+          return { outputs: { host: "mumbai.example.com", key: "k" }, secretOutputNames: ["key"] };
+        },
+      },
+    );
     expect(seen).toBe("organization/p/mumbai");
     expect(maskSecrets(result.outputs)).toEqual({ host: "mumbai.example.com", key: "[secret]" });
     expect(result.resources.find((r) => r.type === "pulumi:pulumi:StackReference")?.read).toBe(true);
   });
 
   it("collects warnings the program logs", async () => {
-    const result = await runProgram(() => {
-      pulumi.log.warn("region x is not deployed yet");
-      return {};
-    }, { project: "p", stack: "s" });
+    const result = await runProgram(
+      () => {
+        pulumi.log.warn("region x is not deployed yet");
+        return {};
+      },
+      { project: "p", stack: "s" },
+    );
     expect(result.warnings).toEqual(["region x is not deployed yet"]);
   });
 });

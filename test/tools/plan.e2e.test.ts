@@ -18,11 +18,15 @@ const run = (stack: string): ReturnType<typeof planCommand> => {
   if (!runs.has(stack)) {
     const readsOthers = stackYaml(stack)["livekit-platform:role"] === "global";
     const before = readsOthers ? Promise.all(stacks.filter((s) => s !== stack).map(run)) : Promise.resolve();
-    runs.set(stack, before.then(() => planCommand(stack, "--out", path.join(outDir, stack))));
+    runs.set(
+      stack,
+      before.then(() => planCommand(stack, "--out", path.join(outDir, stack))),
+    );
   }
   return runs.get(stack)!;
 };
-const stackYaml = (stack: string) => parse(fs.readFileSync(stackFilePath(projectRoot, stack), "utf8")).config as Record<string, unknown>;
+const stackYaml = (stack: string) =>
+  parse(fs.readFileSync(stackFilePath(projectRoot, stack), "utf8")).config as Record<string, unknown>;
 const readPlan = (stack: string) => JSON.parse(fs.readFileSync(path.join(outDir, stack, "plan.json"), "utf8"));
 
 describe("plan command", () => {
@@ -30,44 +34,66 @@ describe("plan command", () => {
     expect(stacks).toEqual(expect.arrayContaining(["global", "mumbai", "singapore"]));
   });
 
-  it.each(stacks)("plans %s with exit code 0 and nothing on stderr", async (stack) => {
-    const result = await run(stack);
-    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
-    expect(result.stdout).toContain(`livekit-platform/${stack}:`);
-    expect(result.stdout).toContain("Outputs:");
-  }, 120_000);
+  it.each(stacks)(
+    "plans %s with exit code 0 and nothing on stderr",
+    async (stack) => {
+      const result = await run(stack);
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
+      expect(result.stdout).toContain(`livekit-platform/${stack}:`);
+      expect(result.stdout).toContain("Outputs:");
+    },
+    120_000,
+  );
 
-  it.each(stacks)("writes %s's plan.json in the contract's shape", async (stack) => {
-    await run(stack);
-    const plan = readPlan(stack);
-    expect(plan.project).toBe("livekit-platform");
-    expect(plan.stack).toBe(stack);
-    expect(plan.resources.length).toBeGreaterThan(0);
-    const urns = new Set<string>(plan.resources.map((r: { urn: string }) => r.urn));
-    for (const r of plan.resources) {
-      expect(Object.keys(r)).toEqual(expect.arrayContaining(["urn", "type", "name", "custom", "parent", "provider", "inputs", "dependencies"]));
-      expect(r.urn.startsWith(`urn:pulumi:${stack}::livekit-platform::`)).toBe(true);
-      if (r.parent !== null) expect(urns).toContain(r.parent);
-      for (const dep of r.dependencies) expect(urns).toContain(dep);
-    }
-    expect(plan.resources[0].type).toBe("pulumi:pulumi:Stack");
-    expect(typeof plan.outputs).toBe("object");
-  }, 120_000);
+  it.each(stacks)(
+    "writes %s's plan.json in the contract's shape",
+    async (stack) => {
+      await run(stack);
+      const plan = readPlan(stack);
+      expect(plan.project).toBe("livekit-platform");
+      expect(plan.stack).toBe(stack);
+      expect(plan.resources.length).toBeGreaterThan(0);
+      const urns = new Set<string>(plan.resources.map((r: { urn: string }) => r.urn));
+      for (const r of plan.resources) {
+        expect(Object.keys(r)).toEqual(
+          expect.arrayContaining(["urn", "type", "name", "custom", "parent", "provider", "inputs", "dependencies"]),
+        );
+        expect(r.urn.startsWith(`urn:pulumi:${stack}::livekit-platform::`)).toBe(true);
+        if (r.parent !== null) expect(urns).toContain(r.parent);
+        for (const dep of r.dependencies) expect(urns).toContain(dep);
+      }
+      expect(plan.resources[0].type).toBe("pulumi:pulumi:Stack");
+      expect(typeof plan.outputs).toBe("object");
+    },
+    120_000,
+  );
 
-  it.each(stacks)("writes one manifest file per Kubernetes object and one file per Helm release for %s", async (stack) => {
-    await run(stack);
-    const plan = readPlan(stack);
-    const objects = plan.resources.filter((r: any) => r.custom && r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release");
-    const releases = plan.resources.filter((r: any) => r.type === "kubernetes:helm.sh/v3:Release");
-    const files = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith(".yaml")) : []);
-    expect(files(path.join(outDir, stack, "manifests"))).toHaveLength(objects.length);
-    expect(files(path.join(outDir, stack, "helm"))).toHaveLength(releases.length);
-    for (const r of objects) {
-      const ns = r.inputs.metadata?.namespace ?? "_cluster";
-      const manifest = parse(fs.readFileSync(path.join(outDir, stack, "manifests", ns, `${r.inputs.kind}-${r.inputs.metadata.name}.yaml`), "utf8"));
-      expect(manifest.apiVersion).toBe(r.inputs.apiVersion);
-    }
-  }, 120_000);
+  it.each(stacks)(
+    "writes one manifest file per Kubernetes object and one file per Helm release for %s",
+    async (stack) => {
+      await run(stack);
+      const plan = readPlan(stack);
+      const objects = plan.resources.filter(
+        (r: any) => r.custom && r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release",
+      );
+      const releases = plan.resources.filter((r: any) => r.type === "kubernetes:helm.sh/v3:Release");
+      const files = (dir: string) =>
+        fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith(".yaml")) : [];
+      expect(files(path.join(outDir, stack, "manifests"))).toHaveLength(objects.length);
+      expect(files(path.join(outDir, stack, "helm"))).toHaveLength(releases.length);
+      for (const r of objects) {
+        const ns = r.inputs.metadata?.namespace ?? "_cluster";
+        const manifest = parse(
+          fs.readFileSync(
+            path.join(outDir, stack, "manifests", ns, `${r.inputs.kind}-${r.inputs.metadata.name}.yaml`),
+            "utf8",
+          ),
+        );
+        expect(manifest.apiVersion).toBe(r.inputs.apiVersion);
+      }
+    },
+    120_000,
+  );
 
   it("feeds the global stack with the outputs of planning each region stack", async () => {
     await Promise.all([run("global"), run("mumbai")]);
@@ -76,11 +102,18 @@ describe("plan command", () => {
     // mumbai's plan exports the region output contract, so the global stack routes to it.
     expect(readRegionOutputs("mumbai", mumbai.outputs).deployed).toBe(true);
     expect(global.outputs.regionUrls.mumbai).toBe(`wss://${mumbai.outputs.signallingHostname}`);
-    const record = global.resources.find((r: any) => r.type === "aws:route53/record:Record" && r.inputs.setIdentifier === "mumbai");
+    const record = global.resources.find(
+      (r: any) => r.type === "aws:route53/record:Record" && r.inputs.setIdentifier === "mumbai",
+    );
     expect(record.inputs.aliases[0].name).toBe(mumbai.outputs.signallingLoadBalancer.dnsName);
-    const references = global.resources.filter((r: any) => r.type === "pulumi:pulumi:StackReference").map((r: any) => r.name);
+    const references = global.resources
+      .filter((r: any) => r.type === "pulumi:pulumi:StackReference")
+      .map((r: any) => r.name);
     expect(references.sort()).toEqual(
-      stacks.filter((s) => s !== "global").map((s) => `organization/livekit-platform/${s}`).sort(),
+      stacks
+        .filter((s) => s !== "global")
+        .map((s) => `organization/livekit-platform/${s}`)
+        .sort(),
     );
   }, 120_000);
 

@@ -41,7 +41,8 @@ const plan = (overrides: Partial<ChaosArgs> = {}) =>
     new Chaos("mumbai-chaos", { ...baseArgs(provider), ...overrides });
   });
 
-const template = (result: PlanResult, id: string) => inputsOf(findResource(result, "aws:fis/experimentTemplate:ExperimentTemplate", `mumbai-chaos-${id}`));
+const template = (result: PlanResult, id: string) =>
+  inputsOf(findResource(result, "aws:fis/experimentTemplate:ExperimentTemplate", `mumbai-chaos-${id}`));
 const one = (result: PlanResult, type: string): PlannedResource => {
   const found = resourcesOfType(result, type);
   expect(found).toHaveLength(1);
@@ -59,7 +60,12 @@ describe("Chaos", () => {
     expect(alarm.name ?? "").toBe(""); // auto-named; FIS refers to its ARN
     for (const id of ["sfu-nodes", "turn-nodes", "livekit-pods"]) {
       const t = template(result, id);
-      expect(t.stopConditions).toEqual([{ source: "aws:cloudwatch:alarm", value: expect.stringMatching(/^arn:aws:cloudwatch:ap-south-1:\d+:alarm:mumbai-chaos-signalling-failures-/) }]);
+      expect(t.stopConditions).toEqual([
+        {
+          source: "aws:cloudwatch:alarm",
+          value: expect.stringMatching(/^arn:aws:cloudwatch:ap-south-1:\d+:alarm:mumbai-chaos-signalling-failures-/),
+        },
+      ]);
       expect(t.roleArn).toMatch(/:role\/mumbai-chaos-fis-/);
       expect(t.logConfiguration).toBeUndefined();
     }
@@ -68,15 +74,35 @@ describe("Chaos", () => {
   it("terminates a share of the SFU nodes of the node group and of the Karpenter pool, running ones only", () => {
     const t = template(result, "sfu-nodes");
     expect(t.targets).toEqual([
-      { name: "sfu-node-group", resourceType: "aws:ec2:instance", resourceTags: [{ key: "eks:nodegroup-name", value: "mumbai-sfu-7d3f2a1" }],
-        filters: [{ path: "State.Name", values: ["running"] }], selectionMode: "PERCENT(33)" },
-      { name: "sfu-node-pool", resourceType: "aws:ec2:instance",
-        resourceTags: [{ key: "karpenter.sh/nodepool", value: "sfu" }, { key: "eks:eks-cluster-name", value: "livekit-mumbai" }],
-        filters: [{ path: "State.Name", values: ["running"] }], selectionMode: "PERCENT(33)" },
+      {
+        name: "sfu-node-group",
+        resourceType: "aws:ec2:instance",
+        resourceTags: [{ key: "eks:nodegroup-name", value: "mumbai-sfu-7d3f2a1" }],
+        filters: [{ path: "State.Name", values: ["running"] }],
+        selectionMode: "PERCENT(33)",
+      },
+      {
+        name: "sfu-node-pool",
+        resourceType: "aws:ec2:instance",
+        resourceTags: [
+          { key: "karpenter.sh/nodepool", value: "sfu" },
+          { key: "eks:eks-cluster-name", value: "livekit-mumbai" },
+        ],
+        filters: [{ path: "State.Name", values: ["running"] }],
+        selectionMode: "PERCENT(33)",
+      },
     ]);
     expect(t.actions).toEqual([
-      { name: "terminate-node-group-instances", actionId: "aws:ec2:terminate-instances", target: { key: "Instances", value: "sfu-node-group" } },
-      { name: "terminate-node-pool-instances", actionId: "aws:ec2:terminate-instances", target: { key: "Instances", value: "sfu-node-pool" } },
+      {
+        name: "terminate-node-group-instances",
+        actionId: "aws:ec2:terminate-instances",
+        target: { key: "Instances", value: "sfu-node-group" },
+      },
+      {
+        name: "terminate-node-pool-instances",
+        actionId: "aws:ec2:terminate-instances",
+        target: { key: "Instances", value: "sfu-node-pool" },
+      },
     ]);
     // An empty Karpenter pool (no burst right now) must not fail the drill.
     expect(t.experimentOptions).toEqual({ accountTargeting: "single-account", emptyTargetResolutionMode: "skip" });
@@ -85,71 +111,131 @@ describe("Chaos", () => {
   it("has a TURN drill of its own over the same nodes (Coturn runs on the SFU nodes)", () => {
     const turn = template(result, "turn-nodes");
     const sfu = template(result, "sfu-nodes");
-    expect(turn.targets.map((x: any) => ({ ...x, selectionMode: undefined }))).toEqual(sfu.targets.map((x: any) => ({ ...x, selectionMode: undefined })));
+    expect(turn.targets.map((x: any) => ({ ...x, selectionMode: undefined }))).toEqual(
+      sfu.targets.map((x: any) => ({ ...x, selectionMode: undefined })),
+    );
     expect(turn.targets.map((x: any) => x.selectionMode)).toEqual(["PERCENT(50)", "PERCENT(50)"]);
     expect(turn.description).toMatch(/Coturn/);
   });
 
   it("deletes a share of the LiveKit pods, found by cluster, namespace and label selector", () => {
     const t = template(result, "livekit-pods");
-    expect(t.targets).toEqual([{
-      name: "livekit-pods", resourceType: "aws:eks:pod", selectionMode: "PERCENT(25)",
-      parameters: { clusterIdentifier: "livekit-mumbai", namespace: "livekit", selectorType: "labelSelector",
-        selectorValue: "app.kubernetes.io/component=sfu,app.kubernetes.io/name=livekit-server" },
-    }]);
-    expect(t.actions).toEqual([{
-      name: "delete-livekit-pods", actionId: "aws:eks:pod-delete", target: { key: "Pods", value: "livekit-pods" },
-      parameters: [{ key: "kubernetesServiceAccount", value: FIS_SERVICE_ACCOUNT }, { key: "gracePeriodSeconds", value: "0" }],
-    }]);
+    expect(t.targets).toEqual([
+      {
+        name: "livekit-pods",
+        resourceType: "aws:eks:pod",
+        selectionMode: "PERCENT(25)",
+        parameters: {
+          clusterIdentifier: "livekit-mumbai",
+          namespace: "livekit",
+          selectorType: "labelSelector",
+          selectorValue: "app.kubernetes.io/component=sfu,app.kubernetes.io/name=livekit-server",
+        },
+      },
+    ]);
+    expect(t.actions).toEqual([
+      {
+        name: "delete-livekit-pods",
+        actionId: "aws:eks:pod-delete",
+        target: { key: "Pods", value: "livekit-pods" },
+        parameters: [
+          { key: "kubernetesServiceAccount", value: FIS_SERVICE_ACCOUNT },
+          { key: "gracePeriodSeconds", value: "0" },
+        ],
+      },
+    ]);
     expect(t.experimentOptions.emptyTargetResolutionMode).toBe("fail");
   });
 
   it("stops on failed signalling requests of the region's ALB (ELB and LiveKit 5xx over all requests)", () => {
     const alarm = inputsOf(one(result, "aws:cloudwatch/metricAlarm:MetricAlarm"));
-    expect(alarm).toEqual(expect.objectContaining({
-      comparisonOperator: "GreaterThanThreshold", threshold: 5, evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: "notBreaching",
-    }));
+    expect(alarm).toEqual(
+      expect.objectContaining({
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 5,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: "notBreaching",
+      }),
+    );
     const queries = Object.fromEntries(alarm.metricQueries.map((q: any) => [q.id, q]));
-    for (const [id, metricName] of [["elb5xx", "HTTPCode_ELB_5XX_Count"], ["target5xx", "HTTPCode_Target_5XX_Count"], ["requests", "RequestCount"]]) {
-      expect(queries[id]).toEqual({ id, returnData: false, metric: {
-        namespace: "AWS/ApplicationELB", metricName, period: 60, stat: "Sum",
-        dimensions: { LoadBalancer: expect.stringMatching(/^app\/k8s-livekit-livekits-0123456789\/[0-9a-f]{16}$/) } } });
+    for (const [id, metricName] of [
+      ["elb5xx", "HTTPCode_ELB_5XX_Count"],
+      ["target5xx", "HTTPCode_Target_5XX_Count"],
+      ["requests", "RequestCount"],
+    ]) {
+      expect(queries[id]).toEqual({
+        id,
+        returnData: false,
+        metric: {
+          namespace: "AWS/ApplicationELB",
+          metricName,
+          period: 60,
+          stat: "Sum",
+          dimensions: { LoadBalancer: expect.stringMatching(/^app\/k8s-livekit-livekits-0123456789\/[0-9a-f]{16}$/) },
+        },
+      });
     }
-    expect(queries.failedpercent).toEqual(expect.objectContaining({ returnData: true, expression: expect.stringContaining("100 * (FILL(elb5xx, 0) + FILL(target5xx, 0))") }));
+    expect(queries.failedpercent).toEqual(
+      expect.objectContaining({
+        returnData: true,
+        expression: expect.stringContaining("100 * (FILL(elb5xx, 0) + FILL(target5xx, 0))"),
+      }),
+    );
     expect(alarm.metricQueries.filter((q: any) => q.returnData)).toHaveLength(1);
   });
 
   it("gives FIS a role it can assume only for this account, allowed to terminate only SFU-tagged instances", () => {
     const role = inputsOf(one(result, "aws:iam/role:Role"));
     const trust = JSON.parse(role.assumeRolePolicy);
-    expect(trust.Statement).toEqual([{
-      Effect: "Allow", Principal: { Service: "fis.amazonaws.com" }, Action: "sts:AssumeRole",
-      Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID }, ArnLike: { "aws:SourceArn": `arn:aws:fis:ap-south-1:${MOCK_ACCOUNT_ID}:experiment/*` } },
-    }]);
+    expect(trust.Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "fis.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID },
+          ArnLike: { "aws:SourceArn": `arn:aws:fis:ap-south-1:${MOCK_ACCOUNT_ID}:experiment/*` },
+        },
+      },
+    ]);
     const policy = JSON.parse(inputsOf(one(result, "aws:iam/rolePolicy:RolePolicy")).policy);
     const terminate = policy.Statement.filter((s: any) => [s.Action].flat().includes("ec2:TerminateInstances"));
     expect(terminate.map((s: any) => s.Condition.StringEquals)).toEqual([
       { "aws:ResourceTag/eks:nodegroup-name": "mumbai-sfu-7d3f2a1" },
       { "aws:ResourceTag/karpenter.sh/nodepool": "sfu", "aws:ResourceTag/eks:eks-cluster-name": "livekit-mumbai" },
     ]);
-    expect(policy.Statement.find((s: any) => s.Action === "eks:DescribeCluster").Resource).toBe(`arn:aws:eks:ap-south-1:${MOCK_ACCOUNT_ID}:cluster/livekit-mumbai`);
+    expect(policy.Statement.find((s: any) => s.Action === "eks:DescribeCluster").Resource).toBe(
+      `arn:aws:eks:ap-south-1:${MOCK_ACCOUNT_ID}:cluster/livekit-mumbai`,
+    );
     // Nothing else may change anything: every other statement only reads.
-    const writes = policy.Statement.flatMap((s: any) => [s.Action].flat()).filter((a: string) => !/:(Describe|Get)/.test(a));
+    const writes = policy.Statement.flatMap((s: any) => [s.Action].flat()).filter(
+      (a: string) => !/:(Describe|Get)/.test(a),
+    );
     expect(writes).toEqual(["ec2:TerminateInstances", "ec2:TerminateInstances"]);
   });
 
   it("lets FIS into the cluster as one user bound, with its service account, to a namespaced Role", () => {
     const entry = inputsOf(one(result, "aws:eks/accessEntry:AccessEntry"));
-    expect(entry).toEqual(expect.objectContaining({ clusterName: "livekit-mumbai", type: "STANDARD", userName: FIS_KUBERNETES_USER, principalArn: expect.stringMatching(/:role\//) }));
+    expect(entry).toEqual(
+      expect.objectContaining({
+        clusterName: "livekit-mumbai",
+        type: "STANDARD",
+        userName: FIS_KUBERNETES_USER,
+        principalArn: expect.stringMatching(/:role\//),
+      }),
+    );
     expect(entry.kubernetesGroups).toBeUndefined(); // no group: RBAC below is all it gets
     const sa = inputsOf(one(result, "kubernetes:core/v1:ServiceAccount"));
     expect(sa.metadata).toEqual(expect.objectContaining({ name: FIS_SERVICE_ACCOUNT, namespace: "livekit" }));
     const role = inputsOf(one(result, "kubernetes:rbac.authorization.k8s.io/v1:Role"));
     expect(role.metadata.namespace).toBe("livekit");
-    expect(role.rules).toEqual(expect.arrayContaining([
-      { apiGroups: [""], resources: ["pods"], verbs: ["create", "list", "get", "delete", "deletecollection"] },
-      { apiGroups: [""], resources: ["pods/ephemeralcontainers"], verbs: ["update"] },
-    ]));
+    expect(role.rules).toEqual(
+      expect.arrayContaining([
+        { apiGroups: [""], resources: ["pods"], verbs: ["create", "list", "get", "delete", "deletecollection"] },
+        { apiGroups: [""], resources: ["pods/ephemeralcontainers"], verbs: ["update"] },
+      ]),
+    );
     const binding = inputsOf(one(result, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"));
     expect(binding.subjects).toEqual([
       { kind: "ServiceAccount", name: FIS_SERVICE_ACCOUNT, namespace: "livekit" },
@@ -161,7 +247,11 @@ describe("Chaos", () => {
 
   it("waits for the RBAC and the access entry before the pod drill exists", () => {
     const pods = findResource(result, "aws:fis/experimentTemplate:ExperimentTemplate", "mumbai-chaos-livekit-pods");
-    for (const type of ["aws:eks/accessEntry:AccessEntry", "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "kubernetes:core/v1:ServiceAccount"]) {
+    for (const type of [
+      "aws:eks/accessEntry:AccessEntry",
+      "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+      "kubernetes:core/v1:ServiceAccount",
+    ]) {
       expect(pods.dependencies).toContain(one(result, type).urn);
     }
   });
@@ -173,19 +263,33 @@ describe("Chaos", () => {
 
 describe("Chaos options", () => {
   it("logs experiments to a log group with retention, and lets FIS deliver logs, when asked", async () => {
-    const result = await plan({ logRetentionDays: 30, extraStopAlarmArns: ["arn:aws:cloudwatch:ap-south-1:123456789012:alarm:sfu-p99"] });
+    const result = await plan({
+      logRetentionDays: 30,
+      extraStopAlarmArns: ["arn:aws:cloudwatch:ap-south-1:123456789012:alarm:sfu-p99"],
+    });
     const group = inputsOf(one(result, "aws:cloudwatch/logGroup:LogGroup"));
     expect(group.retentionInDays).toBe(30);
     const t = template(result, "sfu-nodes");
-    expect(t.logConfiguration).toEqual({ logSchemaVersion: 2, cloudwatchLogsConfiguration: { logGroupArn: expect.stringMatching(/:log-group:mumbai-chaos-experiments-[0-9a-f]+:\*$/) } });
-    expect(t.stopConditions.map((c: any) => c.value)).toEqual([expect.stringMatching(/:alarm:mumbai-chaos-signalling/), "arn:aws:cloudwatch:ap-south-1:123456789012:alarm:sfu-p99"]);
+    expect(t.logConfiguration).toEqual({
+      logSchemaVersion: 2,
+      cloudwatchLogsConfiguration: {
+        logGroupArn: expect.stringMatching(/:log-group:mumbai-chaos-experiments-[0-9a-f]+:\*$/),
+      },
+    });
+    expect(t.stopConditions.map((c: any) => c.value)).toEqual([
+      expect.stringMatching(/:alarm:mumbai-chaos-signalling/),
+      "arn:aws:cloudwatch:ap-south-1:123456789012:alarm:sfu-p99",
+    ]);
     const policy = JSON.parse(inputsOf(one(result, "aws:iam/rolePolicy:RolePolicy")).policy);
     expect(policy.Statement.map((s: any) => s.Sid)).toContain("ExperimentLogs");
   });
 
   it("takes the pod grace period and the stop threshold", async () => {
     const result = await plan({ livekitPodDeleteGraceSeconds: 120, stopFailedJoinPercent: 2 });
-    expect(template(result, "livekit-pods").actions[0].parameters).toContainEqual({ key: "gracePeriodSeconds", value: "120" });
+    expect(template(result, "livekit-pods").actions[0].parameters).toContainEqual({
+      key: "gracePeriodSeconds",
+      value: "120",
+    });
     expect(inputsOf(one(result, "aws:cloudwatch/metricAlarm:MetricAlarm")).threshold).toBe(2);
   });
 
@@ -206,7 +310,9 @@ describe("Chaos options", () => {
 describe("helpers", () => {
   it("reads the ALB name out of its DNS name", () => {
     expect(albNameFromHostname(ALB_HOST)).toBe("k8s-livekit-livekits-0123456789");
-    expect(albNameFromHostname("internal-k8s-livekit-x-abcdef0123-42.ap-south-1.elb.amazonaws.com")).toBe("k8s-livekit-x-abcdef0123");
+    expect(albNameFromHostname("internal-k8s-livekit-x-abcdef0123-42.ap-south-1.elb.amazonaws.com")).toBe(
+      "k8s-livekit-x-abcdef0123",
+    );
   });
 
   it("renders a sorted label selector", () => {
@@ -214,7 +320,14 @@ describe("helpers", () => {
   });
 
   it("adds the log statements only with logging", () => {
-    const scope = { partition: "aws", region: "ap-south-1", accountId: "1", clusterName: "c", sfuNodeGroupName: "g", sfuNodePoolName: "sfu" };
+    const scope = {
+      partition: "aws",
+      region: "ap-south-1",
+      accountId: "1",
+      clusterName: "c",
+      sfuNodeGroupName: "g",
+      sfuNodePoolName: "sfu",
+    };
     expect(fisRolePolicy({ ...scope, logging: false }).Statement.map((s) => s.Sid)).not.toContain("ExperimentLogs");
     expect(fisRolePolicy({ ...scope, logging: true }).Statement.map((s) => s.Sid)).toContain("ExperimentLogs");
   });
@@ -228,8 +341,14 @@ describe("chaos drills in a region stack", () => {
   });
 
   it("show in the plan when livekit-platform:chaos.enabled is true, aimed at that region's SFU nodes and pods", async () => {
-    const plan = await runStack("mumbai", { "livekit-platform:chaos": { enabled: true, sfuNodeTerminationPercent: 50 } });
-    expect(templates(plan).map((t) => t.name).sort()).toEqual(["mumbai-chaos-livekit-pods", "mumbai-chaos-sfu-nodes", "mumbai-chaos-turn-nodes"]);
+    const plan = await runStack("mumbai", {
+      "livekit-platform:chaos": { enabled: true, sfuNodeTerminationPercent: 50 },
+    });
+    expect(
+      templates(plan)
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(["mumbai-chaos-livekit-pods", "mumbai-chaos-sfu-nodes", "mumbai-chaos-turn-nodes"]);
     const sfu = inputsOf(templates(plan).find((t) => t.name === "mumbai-chaos-sfu-nodes")!);
     expect(JSON.stringify(sfu.targets)).toContain("PERCENT(50)");
   });

@@ -19,7 +19,12 @@ const args: ClusterArgs = {
   publicAccessCidrs: ["203.0.113.0/24"],
   systemNodes: { instanceType: "m6i.large", min: 2, max: 5 },
   sfuNodes: { instanceType: "c6i.2xlarge", min: 3, max: 9 },
-  webRtcPorts: { rtcUdp: { start: 50000, end: 60000 }, rtcTcp: 7881, turnListening: 3478, turnRelayUdp: { start: 40000, end: 49999 } },
+  webRtcPorts: {
+    rtcUdp: { start: 50000, end: 60000 },
+    rtcTcp: 7881,
+    turnListening: 3478,
+    turnRelayUdp: { start: 40000, end: 49999 },
+  },
   podIdentityAgentVersion: "v1.3.10-eksbuild.2",
 };
 
@@ -27,7 +32,12 @@ const args: ClusterArgs = {
 function sysctlsIn(script: string): Record<string, number> {
   const body = /cat > (\/etc\/sysctl\.d\/[\w.-]+\.conf) <<'EOF'\n([\s\S]*?)\nEOF\nsysctl -p \1\n/.exec(script);
   if (!body) throw new Error(`no sysctl.d file written and applied in:\n${script}`);
-  return Object.fromEntries(body[2].split("\n").map((line) => line.split("=").map((s) => s.trim())).map(([k, v]) => [k, Number(v)]));
+  return Object.fromEntries(
+    body[2]
+      .split("\n")
+      .map((line) => line.split("=").map((s) => s.trim()))
+      .map(([k, v]) => [k, Number(v)]),
+  );
 }
 
 const nodeGroup = (plan: PlanResult, role: string) => findResource(plan, NODE_GROUP, `test-${role}`);
@@ -47,9 +57,13 @@ describe("Cluster", () => {
       createOidcProvider: true,
       skipDefaultNodeGroup: true,
     });
-    expect(inputsOf(findResource(plan, EKS_CLUSTER, "test")).enabledClusterLogTypes.sort()).toEqual(
-      ["api", "audit", "authenticator", "controllerManager", "scheduler"],
-    );
+    expect(inputsOf(findResource(plan, EKS_CLUSTER, "test")).enabledClusterLogTypes.sort()).toEqual([
+      "api",
+      "audit",
+      "authenticator",
+      "controllerManager",
+      "scheduler",
+    ]);
   });
 
   it("puts the cluster in the network's VPC and limits the public API endpoint to the configured CIDRs", () => {
@@ -108,7 +122,8 @@ describe("Cluster", () => {
     expect(part.contentType).toBe('text/x-shellscript; charset="us-ascii"');
     expect(part.content.startsWith("#!/bin/bash\n")).toBe(true);
     const sysctls = sysctlsIn(part.content);
-    for (const key of ["net.core.rmem_max", "net.core.wmem_max"]) expect(sysctls[key]).toBeGreaterThanOrEqual(16 * 1024 * 1024);
+    for (const key of ["net.core.rmem_max", "net.core.wmem_max"])
+      expect(sysctls[key]).toBeGreaterThanOrEqual(16 * 1024 * 1024);
     expect(sysctls["net.core.rmem_default"]).toBeLessThanOrEqual(sysctls["net.core.rmem_max"]);
     expect(inputsOf(nodeGroup(plan, "system")).nodeadmExtraOptions).toBeUndefined();
   });
@@ -145,14 +160,24 @@ describe("Cluster", () => {
   });
 
   it("opens exactly the WebRTC and TURN ports to the internet, on the EKS cluster security group the nodes carry", () => {
-    const eks = mockResource({ type: EKS_CLUSTER, name: "test", inputs: inputsOf(findResource(plan, EKS_CLUSTER, "test")) }, { awsRegion: "ap-south-1" });
-    const state = eks.state as { eksCluster: { vpcConfig: { clusterSecurityGroupId: string } }; nodeSecurityGroupId: string };
+    const eks = mockResource(
+      { type: EKS_CLUSTER, name: "test", inputs: inputsOf(findResource(plan, EKS_CLUSTER, "test")) },
+      { awsRegion: "ap-south-1" },
+    );
+    const state = eks.state as {
+      eksCluster: { vpcConfig: { clusterSecurityGroupId: string } };
+      nodeSecurityGroupId: string;
+    };
     const rules = resourcesOfType(plan, INGRESS_RULE).map((r) => inputsOf(r));
     for (const rule of rules) {
       expect(rule.securityGroupId).toBe(state.eksCluster.vpcConfig.clusterSecurityGroupId);
       expect(rule.securityGroupId).not.toBe(state.nodeSecurityGroupId); // pulumi-eks's own group, unused by managed nodes
     }
-    expect(rules.map(({ ipProtocol, fromPort, toPort, cidrIpv4 }) => `${ipProtocol} ${fromPort}-${toPort} ${cidrIpv4}`).sort()).toEqual([
+    expect(
+      rules
+        .map(({ ipProtocol, fromPort, toPort, cidrIpv4 }) => `${ipProtocol} ${fromPort}-${toPort} ${cidrIpv4}`)
+        .sort(),
+    ).toEqual([
       "tcp 3478-3478 0.0.0.0/0",
       "tcp 7881-7881 0.0.0.0/0",
       "udp 3478-3478 0.0.0.0/0",
@@ -164,8 +189,14 @@ describe("Cluster", () => {
   it("creates one Kubernetes provider, from the cluster's kubeconfig, with server-side apply", () => {
     const providers = resourcesOfType(plan, "pulumi:providers:kubernetes");
     expect(providers.map((p) => p.name)).toEqual(["test-k8s"]); // not pulumi-eks's lazily created one as well
-    const eks = mockResource({ type: EKS_CLUSTER, name: "test", inputs: inputsOf(findResource(plan, EKS_CLUSTER, "test")) }, { awsRegion: "ap-south-1" });
-    expect(inputsOf(providers[0])).toMatchObject({ kubeconfig: (eks.state as { kubeconfigJson: string }).kubeconfigJson, enableServerSideApply: "true" });
+    const eks = mockResource(
+      { type: EKS_CLUSTER, name: "test", inputs: inputsOf(findResource(plan, EKS_CLUSTER, "test")) },
+      { awsRegion: "ap-south-1" },
+    );
+    expect(inputsOf(providers[0])).toMatchObject({
+      kubeconfig: (eks.state as { kubeconfigJson: string }).kubeconfigJson,
+      enableServerSideApply: "true",
+    });
     expect(providers[0].dependencies).toContain(findResource(plan, EKS_CLUSTER, "test").urn);
   });
 });
@@ -182,11 +213,25 @@ describe("a region stack's exposure and Kubernetes provider", () => {
       .map((r) => inputsOf(r))
       .filter((r) => internet(r.cidrIpv4) || internet(r.cidrIpv6))
       .map(({ ipProtocol, fromPort, toPort }) => `${ipProtocol} ${fromPort}-${toPort}`);
-    expect(open.sort()).toEqual(["tcp 3478-3478", "tcp 7881-7881", "udp 3478-3478", "udp 40000-49999", "udp 50000-60000"]);
-    const inlineIngress = resourcesOfType(plan, "aws:ec2/securityGroup:SecurityGroup").flatMap((g) => inputsOf(g).ingress ?? []);
-    expect(inlineIngress.filter((i: any) => [...(i.cidrBlocks ?? []), ...(i.ipv6CidrBlocks ?? [])].some(internet))).toEqual([]);
+    expect(open.sort()).toEqual([
+      "tcp 3478-3478",
+      "tcp 7881-7881",
+      "udp 3478-3478",
+      "udp 40000-49999",
+      "udp 50000-60000",
+    ]);
+    const inlineIngress = resourcesOfType(plan, "aws:ec2/securityGroup:SecurityGroup").flatMap(
+      (g) => inputsOf(g).ingress ?? [],
+    );
+    expect(
+      inlineIngress.filter((i: any) => [...(i.cidrBlocks ?? []), ...(i.ipv6CidrBlocks ?? [])].some(internet)),
+    ).toEqual([]);
     const legacyRules = resourcesOfType(plan, "aws:ec2/securityGroupRule:SecurityGroupRule").map((r) => inputsOf(r));
-    expect(legacyRules.filter((r) => r.type === "ingress" && [...(r.cidrBlocks ?? []), ...(r.ipv6CidrBlocks ?? [])].some(internet))).toEqual([]);
+    expect(
+      legacyRules.filter(
+        (r) => r.type === "ingress" && [...(r.cidrBlocks ?? []), ...(r.ipv6CidrBlocks ?? [])].some(internet),
+      ),
+    ).toEqual([]);
   });
 
   it("keeps the metrics ports (LiveKit, Coturn, Egress, node-exporter) out of reach of the internet", () => {
@@ -213,7 +258,9 @@ describe("a region stack's exposure and Kubernetes provider", () => {
 
   it("pins the cluster to the configured Kubernetes version and the add-on to lib/versions.ts", () => {
     expect(inputsOf(findResource(plan, EKS_CLUSTER, "mumbai")).version).toBe(versions.kubernetes);
-    expect(inputsOf(findResource(plan, "aws:eks/addon:Addon", "mumbai-pod-identity-agent")).addonVersion).toBe(versions.eksAddons.podIdentityAgent);
+    expect(inputsOf(findResource(plan, "aws:eks/addon:Addon", "mumbai-pod-identity-agent")).addonVersion).toBe(
+      versions.eksAddons.podIdentityAgent,
+    );
   });
 
   it("sends every Kubernetes resource, Helm releases included, through the cluster's one provider", () => {
@@ -221,7 +268,9 @@ describe("a region stack's exposure and Kubernetes provider", () => {
     expect(providers).toHaveLength(1);
     const kubernetes: PlannedResource[] = plan.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
     expect(kubernetes.length).toBeGreaterThan(0);
-    const offProvider = kubernetes.filter((r) => r.provider?.replace(/::[^:]+$/, "") !== providers[0].urn).map((r) => `${r.type} ${r.name}`);
+    const offProvider = kubernetes
+      .filter((r) => r.provider?.replace(/::[^:]+$/, "") !== providers[0].urn)
+      .map((r) => `${r.type} ${r.name}`);
     expect(offProvider).toEqual([]);
   });
 });

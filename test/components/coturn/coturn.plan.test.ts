@@ -39,9 +39,15 @@ const daemonSetOf = (result: PlanResult) => object(result, K8S_TYPES.daemonSet, 
 const podSpecOf = (result: PlanResult) => daemonSetOf(result).spec.template.spec;
 const containerOf = (result: PlanResult) => podSpecOf(result).containers[0];
 const coturnConfigMap = (result: PlanResult) =>
-  resourcesOfType(result, K8S_TYPES.configMap).map((r) => inputsOf(r)).find((c) => c.metadata.name.startsWith("coturn-config-"))!;
+  resourcesOfType(result, K8S_TYPES.configMap)
+    .map((r) => inputsOf(r))
+    .find((c) => c.metadata.name.startsWith("coturn-config-"))!;
 const turnserverConf = (result: PlanResult): string => coturnConfigMap(result).data["turnserver.conf"];
-const confValue = (conf: string, key: string) => conf.split("\n").find((l) => l.startsWith(`${key}=`))?.slice(key.length + 1);
+const confValue = (conf: string, key: string) =>
+  conf
+    .split("\n")
+    .find((l) => l.startsWith(`${key}=`))
+    ?.slice(key.length + 1);
 
 /** Whether the deployed conf's denied-peer-ip ranges cover an IPv4 address. */
 function deniesIpv4(conf: string, address: string): boolean {
@@ -70,7 +76,12 @@ describe("Coturn", () => {
     expect(spec.hostNetwork).toBe(true);
     expect(spec.dnsPolicy).toBe("ClusterFirstWithHostNet");
     expect(spec.nodeSelector).toEqual({ [NODE_ROLE_LABEL]: "sfu" });
-    expect(spec.tolerations).toContainEqual({ key: "livekit-platform/sfu", operator: "Equal", value: "true", effect: "NoSchedule" });
+    expect(spec.tolerations).toContainEqual({
+      key: "livekit-platform/sfu",
+      operator: "Equal",
+      value: "true",
+      effect: "NoSchedule",
+    });
     expect(daemonSetOf(result).metadata.namespace).toBe(NAMESPACE);
   });
 
@@ -84,7 +95,11 @@ describe("Coturn", () => {
     // Readable by the image's user through fsGroup, by no one else.
     expect(fromCoturn.defaultMode).toBe(0o440);
     expect(podSpecOf(result).securityContext).toMatchObject({ runAsUser: 65534, fsGroup: 65534, runAsNonRoot: true });
-    expect(containerOf(result).volumeMounts).toContainEqual({ name: "shared-secret", mountPath: "/etc/coturn-secret", readOnly: true });
+    expect(containerOf(result).volumeMounts).toContainEqual({
+      name: "shared-secret",
+      mountPath: "/etc/coturn-secret",
+      readOnly: true,
+    });
   });
 
   it("keeps the shared secret, the API secret and the Redis password out of every ConfigMap", () => {
@@ -101,7 +116,17 @@ describe("Coturn", () => {
 
   it("keeps TURN relays away from the metadata service and private networks in the ConfigMap it deploys", () => {
     const conf = turnserverConf(result);
-    for (const address of ["169.254.169.254", "10.0.0.1", "10.255.255.255", "172.16.0.1", "172.31.255.254", "192.168.0.1", "192.168.255.255", "127.0.0.1", "100.64.0.1"]) {
+    for (const address of [
+      "169.254.169.254",
+      "10.0.0.1",
+      "10.255.255.255",
+      "172.16.0.1",
+      "172.31.255.254",
+      "192.168.0.1",
+      "192.168.255.255",
+      "127.0.0.1",
+      "100.64.0.1",
+    ]) {
       expect({ address, denied: deniesIpv4(conf, address) }).toEqual({ address, denied: true });
     }
     expect(deniesIpv4(conf, "13.232.10.20")).toBe(false); // a public peer (an SFU node) stays reachable
@@ -150,10 +175,13 @@ describe("Coturn", () => {
   });
 
   it("rolls the pods when turnserver.conf changes, and only then", async () => {
-    const checksum = (r: PlanResult) => daemonSetOf(r).spec.template.metadata.annotations["livekit-platform/config-sha256"];
+    const checksum = (r: PlanResult) =>
+      daemonSetOf(r).spec.template.metadata.annotations["livekit-platform/config-sha256"];
     const configMap = coturnConfigMap(result);
     expect(checksum(result)).toBe(
-      createHash("sha256").update(`${configMap.data["turnserver.conf"]}\n--\n${configMap.data["start.sh"]}`).digest("hex"),
+      createHash("sha256")
+        .update(`${configMap.data["turnserver.conf"]}\n--\n${configMap.data["start.sh"]}`)
+        .digest("hex"),
     );
     expect(checksum(await plan())).toBe(checksum(result));
     const changed = await plan({ ...turnserverSettings, userQuota: 20 });

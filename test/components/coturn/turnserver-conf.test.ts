@@ -29,10 +29,27 @@ const input: TurnserverConfInput = {
  * (Debian bookworm) and 4.17.0 (the image), restricted to the ones this renderer may use.
  */
 const KEYS_IN_4_6_1_AND_4_17 = new Set([
-  "listening-port", "no-tls", "min-port", "max-port", "use-auth-secret", "realm", "fingerprint",
-  "stale-nonce", "user-quota", "total-quota", "max-allocate-lifetime", "max-bps", "bps-capacity",
-  "no-tcp-relay", "no-multicast-peers", "denied-peer-ip", "no-rfc5780", "no-software-attribute",
-  "prometheus", "prometheus-port", "log-file",
+  "listening-port",
+  "no-tls",
+  "min-port",
+  "max-port",
+  "use-auth-secret",
+  "realm",
+  "fingerprint",
+  "stale-nonce",
+  "user-quota",
+  "total-quota",
+  "max-allocate-lifetime",
+  "max-bps",
+  "bps-capacity",
+  "no-tcp-relay",
+  "no-multicast-peers",
+  "denied-peer-ip",
+  "no-rfc5780",
+  "no-software-attribute",
+  "prometheus",
+  "prometheus-port",
+  "log-file",
 ]);
 
 const expected = `# Rendered by lib/turnserver-conf.ts. Keys valid in coturn 4.6.1 and 4.17.
@@ -161,7 +178,20 @@ describe("renderTurnserverConf", () => {
 
   it("never carries the shared secret, node addresses or a TLS listener", () => {
     const keys = keysOf(renderTurnserverConf(input));
-    for (const key of ["static-auth-secret", "external-ip", "listening-ip", "relay-ip", "tls-listening-port", "cert", "pkey", "cli", "allow-loopback-peers", "allowed-peer-ip", "no-tcp", "no-udp"]) {
+    for (const key of [
+      "static-auth-secret",
+      "external-ip",
+      "listening-ip",
+      "relay-ip",
+      "tls-listening-port",
+      "cert",
+      "pkey",
+      "cli",
+      "allow-loopback-peers",
+      "allowed-peer-ip",
+      "no-tcp",
+      "no-udp",
+    ]) {
       expect(keys).not.toContain(key);
     }
   });
@@ -190,13 +220,48 @@ describe("renderTurnserverConf", () => {
   it("keeps TURN relays away from the metadata service, loopback, the VPC and every special-purpose range", () => {
     const conf = renderTurnserverConf(input);
     for (const ip of [
-      "169.254.169.254", "169.254.169.253", "169.254.169.123", "127.0.0.1", "127.255.255.254", "0.1.2.3",
-      "10.0.0.1", "10.255.255.255", "172.16.0.1", "172.20.0.10", "172.31.255.255", "192.168.1.1",
-      "100.64.0.1", "100.127.255.255", "192.0.0.9", "192.0.2.1", "198.18.0.1", "198.19.255.255",
-      "198.51.100.7", "203.0.113.7", "224.0.0.251", "239.255.255.250", "240.0.0.1", "255.255.255.255",
-      "::1", "::ffff:169.254.169.254", "::ffff:10.0.0.1", "::ffff:127.0.0.1", "::169.254.169.254",
-      "64:ff9b::a9fe:a9fe", "64:ff9b:1::1", "fd00:ec2::254", "fc00::1", "fe80::1", "fec0::1",
-      "ff02::1", "2001:db8::1", "2002:a9fe:a9fe::1", "2001::1", "100::1", "3fff::1", "5f00::1",
+      "169.254.169.254",
+      "169.254.169.253",
+      "169.254.169.123",
+      "127.0.0.1",
+      "127.255.255.254",
+      "0.1.2.3",
+      "10.0.0.1",
+      "10.255.255.255",
+      "172.16.0.1",
+      "172.20.0.10",
+      "172.31.255.255",
+      "192.168.1.1",
+      "100.64.0.1",
+      "100.127.255.255",
+      "192.0.0.9",
+      "192.0.2.1",
+      "198.18.0.1",
+      "198.19.255.255",
+      "198.51.100.7",
+      "203.0.113.7",
+      "224.0.0.251",
+      "239.255.255.250",
+      "240.0.0.1",
+      "255.255.255.255",
+      "::1",
+      "::ffff:169.254.169.254",
+      "::ffff:10.0.0.1",
+      "::ffff:127.0.0.1",
+      "::169.254.169.254",
+      "64:ff9b::a9fe:a9fe",
+      "64:ff9b:1::1",
+      "fd00:ec2::254",
+      "fc00::1",
+      "fe80::1",
+      "fec0::1",
+      "ff02::1",
+      "2001:db8::1",
+      "2002:a9fe:a9fe::1",
+      "2001::1",
+      "100::1",
+      "3fff::1",
+      "5f00::1",
     ]) {
       expect([ip, denied(conf, ip)]).toEqual([ip, true]);
     }
@@ -204,7 +269,18 @@ describe("renderTurnserverConf", () => {
 
   it("still relays to public unicast peers, IPv4 and IPv6", () => {
     const conf = renderTurnserverConf(input);
-    for (const ip of ["8.8.8.8", "1.1.1.1", "13.235.1.1", "52.95.110.1", "172.32.0.1", "172.15.255.255", "100.128.0.1", "2606:4700:4700::1111", "2600:1f18::1", "2406:da1a::1"]) {
+    for (const ip of [
+      "8.8.8.8",
+      "1.1.1.1",
+      "13.235.1.1",
+      "52.95.110.1",
+      "172.32.0.1",
+      "172.15.255.255",
+      "100.128.0.1",
+      "2606:4700:4700::1111",
+      "2600:1f18::1",
+      "2406:da1a::1",
+    ]) {
       expect([ip, denied(conf, ip)]).toEqual([ip, false]);
     }
   });
@@ -221,7 +297,10 @@ describe("renderTurnserverConf", () => {
 
   it("adds extra denied CIDRs, such as a VPC outside RFC 1918, after the standard list", () => {
     const conf = renderTurnserverConf({ ...input, extraDeniedPeerCidrs: ["44.192.0.0/16", "2600:1f18:abc::/48"] });
-    expect(deniedValues(conf).slice(-2)).toEqual(["44.192.0.0-44.192.255.255", "2600:1f18:abc::-2600:1f18:abc:ffff:ffff:ffff:ffff:ffff"]);
+    expect(deniedValues(conf).slice(-2)).toEqual([
+      "44.192.0.0-44.192.255.255",
+      "2600:1f18:abc::-2600:1f18:abc:ffff:ffff:ffff:ffff:ffff",
+    ]);
     expect(denied(conf, "44.192.3.4")).toBe(true);
     expect(() => deniedPeerRanges(["10.0.0.1/8"])).toThrow(/host bits are set/);
     expect(() => deniedPeerRanges(["10.0.0.0"])).toThrow(/expected a CIDR/);
@@ -232,7 +311,9 @@ describe("renderTurnserverConf", () => {
     expect(keysOf(renderTurnserverConf(input))).not.toContain("max-bps");
     const conf = renderTurnserverConf({ ...input, maxBytesPerSecond: 1_500_000, totalBytesPerSecond: 100_000_000 });
     expect(conf).toContain("\nmax-bps=1500000\nbps-capacity=100000000\n");
-    expect(() => renderTurnserverConf({ ...input, totalBytesPerSecond: 100_000_000 })).toThrow(/needs maxBytesPerSecond/);
+    expect(() => renderTurnserverConf({ ...input, totalBytesPerSecond: 100_000_000 })).toThrow(
+      /needs maxBytesPerSecond/,
+    );
   });
 
   it("refuses a relay range that overlaps the SFU's ICE ports", () => {
@@ -251,7 +332,9 @@ describe("renderTurnserverConf", () => {
   });
 
   it("refuses values that would break or inject lines into the file", () => {
-    expect(() => renderTurnserverConf({ ...input, realm: "turn.example.com\nallow-loopback-peers" })).toThrow(/coturn realm/);
+    expect(() => renderTurnserverConf({ ...input, realm: "turn.example.com\nallow-loopback-peers" })).toThrow(
+      /coturn realm/,
+    );
     expect(() => renderTurnserverConf({ ...input, realm: "" })).toThrow(/coturn realm/);
     expect(() => renderTurnserverConf({ ...input, userQuota: -1 })).toThrow(/userQuota -1/);
     expect(() => renderTurnserverConf({ ...input, totalQuota: 1.5 })).toThrow(/totalQuota 1.5/);

@@ -8,13 +8,27 @@
  */
 import { ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import * as dgram from "node:dgram";
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import * as http from "node:http";
 import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { renderCoturnStartScript } from "../../../components/coturn/start";
-import { TurnserverConfInput, deniedPeerRanges, renderTurnserverConf } from "../../../components/coturn/turnserver-conf";
+import {
+  TurnserverConfInput,
+  deniedPeerRanges,
+  renderTurnserverConf,
+} from "../../../components/coturn/turnserver-conf";
 import {
   Method,
   StunMessage,
@@ -29,7 +43,9 @@ import {
 const binary = process.env.TURNSERVER_BIN ?? onPath("turnserver");
 const SKIP = !binary && !process.env.CI;
 if (SKIP) {
-  console.warn("test/turnserver.test.ts SKIPPED: turnserver is not installed (run tools/install-test-deps.sh, or set TURNSERVER_BIN)");
+  console.warn(
+    "test/turnserver.test.ts SKIPPED: turnserver is not installed (run tools/install-test-deps.sh, or set TURNSERVER_BIN)",
+  );
 }
 const describeReal = SKIP ? describe.skip : describe;
 
@@ -80,7 +96,12 @@ interface Server {
   log: () => string;
 }
 
-async function startServer(command: string, args: string[], env: NodeJS.ProcessEnv, ready: { ip: string; port: number }): Promise<Server> {
+async function startServer(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: { ip: string; port: number },
+): Promise<Server> {
   const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
@@ -126,7 +147,10 @@ async function freePort(): Promise<number> {
     const port = (tcp.address() as net.AddressInfo).port;
     const holders: (() => Promise<void>)[] = [() => new Promise((r) => tcp.close(() => r()))];
     let ok = true;
-    for (const [type, host] of [["udp4", "127.0.0.1"], ["udp6", "::1"]] as const) {
+    for (const [type, host] of [
+      ["udp4", "127.0.0.1"],
+      ["udp6", "::1"],
+    ] as const) {
       const socket = dgram.createSocket(type);
       ok &&= await new Promise<boolean>((resolve) => {
         socket.once("error", () => resolve(false));
@@ -188,7 +212,10 @@ describeReal("a real turnserver running the rendered turnserver.conf", () => {
   const v4 = () => ({ ip: "127.0.0.1", port });
   const v6 = () => ({ ip: "::1", port });
   const clients: TurnClient[] = [];
-  const client = async (target: { ip: string; port: number }, credentials = restCredentials(SECRET, "alice", expiresIn(3600))) => {
+  const client = async (
+    target: { ip: string; port: number },
+    credentials = restCredentials(SECRET, "alice", expiresIn(3600)),
+  ) => {
     const c = await TurnClient.open(target, credentials);
     clients.push(c);
     return c;
@@ -204,10 +231,13 @@ describeReal("a real turnserver running the rendered turnserver.conf", () => {
     server = await startServer(
       bin,
       [
-        "-c", join(dir, "turnserver.conf"),
+        "-c",
+        join(dir, "turnserver.conf"),
         // Loopback-specific overrides only; everything else comes from the rendered file.
-        "--listening-ip=127.0.0.1", "--listening-ip=::1",
-        "--relay-ip=127.0.0.1", "--relay-ip=::1",
+        "--listening-ip=127.0.0.1",
+        "--listening-ip=::1",
+        "--relay-ip=127.0.0.1",
+        "--relay-ip=::1",
         `--listening-port=${port}`,
         `--static-auth-secret=${SECRET}`,
         "--log-file=stdout",
@@ -252,7 +282,10 @@ describeReal("a real turnserver running the rendered turnserver.conf", () => {
 
   it("refuses a wrong password with 401", async () => {
     const { username } = restCredentials(SECRET, "mallory", expiresIn(3600));
-    const mallory = await client(v4(), { username, password: restCredentials("not-the-secret", "mallory", 0).password });
+    const mallory = await client(v4(), {
+      username,
+      password: restCredentials("not-the-secret", "mallory", 0).password,
+    });
     const { answer } = await mallory.allocate();
     expect(describeAnswer(answer)).toBe("error 401");
   });
@@ -330,7 +363,9 @@ describeReal("a real turnserver running the rendered turnserver.conf", () => {
 
   it("serves Prometheus metrics when this build has the exporter", async () => {
     if (!build.exporter) {
-      console.warn(`${binary} is built without coturn's Prometheus exporter; metrics are checked only against builds that have it`);
+      console.warn(
+        `${binary} is built without coturn's Prometheus exporter; metrics are checked only against builds that have it`,
+      );
       return;
     }
     const body = await new Promise<string>((resolve, reject) => {
@@ -361,7 +396,10 @@ describeReal("the Coturn start script on a real turnserver", () => {
   const prepare = (name: string, secret: string, metricsOnPrivateIp: boolean) => {
     const root = join(dir, name);
     for (const sub of ["config", "secret", "runtime"]) mkdirp(join(root, sub));
-    writeFileSync(join(root, "config", "turnserver.conf"), renderTurnserverConf({ ...input, relayPorts: { min: 41100, max: 41199 } }));
+    writeFileSync(
+      join(root, "config", "turnserver.conf"),
+      renderTurnserverConf({ ...input, relayPorts: { min: 41100, max: 41199 } }),
+    );
     writeFileSync(join(root, "secret", "static-auth-secret"), secret);
     const script = renderCoturnStartScript({
       confPath: join(root, "config", "turnserver.conf"),
@@ -386,7 +424,9 @@ describeReal("the Coturn start script on a real turnserver", () => {
       const send = (status: number, body = "") => res.writeHead(status, { "Content-Type": "text/plain" }).end(body);
       if (req.method === "PUT" && req.url === "/latest/api/token") {
         if (!req.headers["x-aws-ec2-metadata-token-ttl-seconds"]) return send(400);
-        return res.writeHead(200, { "Content-Length": String(token.length), "X-Aws-Ec2-Metadata-Token-Ttl-Seconds": "60" }).end(token);
+        return res
+          .writeHead(200, { "Content-Length": String(token.length), "X-Aws-Ec2-Metadata-Token-Ttl-Seconds": "60" })
+          .end(token);
       }
       if (req.headers["x-aws-ec2-metadata-token"] !== token) return send(401);
       if (req.url === "/latest/meta-data/local-ipv4") return send(200, "127.0.0.1");

@@ -8,62 +8,116 @@ import { LEAF, MAP, UNLISTED, Schema, PROTOCOL_REDIS, unknownKeys } from "../../
 // Read from the source at tag v1.14.1 of livekit/egress and the dependency versions its go.mod pins.
 // ---------------------------------------------------------------------------------------------
 
-
-
 // livekit/storage config.go `S3Config` and `ProxyConfig` (read at main 078f23c, 2025-11-20; egress's go.mod
 // pins the later 1297cb15775f, which is not in the mirror read; every key rendered here predates both)
 const S3: Schema = {
-  access_key: LEAF, secret: LEAF, session_token: LEAF, assume_role_arn: LEAF, assume_role_external_id: LEAF,
-  region: LEAF, endpoint: LEAF, bucket: LEAF, force_path_style: LEAF,
+  access_key: LEAF,
+  secret: LEAF,
+  session_token: LEAF,
+  assume_role_arn: LEAF,
+  assume_role_external_id: LEAF,
+  region: LEAF,
+  endpoint: LEAF,
+  bucket: LEAF,
+  force_path_style: LEAF,
   proxy_config: { url: LEAF, username: LEAF, password: LEAF },
-  max_retries: LEAF, max_retry_delay: LEAF, min_retry_delay: LEAF,
-  metadata: MAP, tagging: LEAF, content_disposition: LEAF,
+  max_retries: LEAF,
+  max_retry_delay: LEAF,
+  min_retry_delay: LEAF,
+  metadata: MAP,
+  tagging: LEAF,
+  content_disposition: LEAF,
 };
 
 // egress pkg/config/storage.go `StorageConfig` (used for both storage and backup)
 const STORAGE: Schema = {
-  prefix: LEAF, generate_presigned_url: LEAF,
-  s3: S3, azure: UNLISTED, gcp: UNLISTED, alioss: UNLISTED,
+  prefix: LEAF,
+  generate_presigned_url: LEAF,
+  s3: S3,
+  azure: UNLISTED,
+  gcp: UNLISTED,
+  alioss: UNLISTED,
 };
 
 // egress pkg/config/service.go `CPUCostConfig`
 const CPU_COST: Schema = {
-  max_cpu_utilization: LEAF, max_memory: LEAF, memory_cost: LEAF,
-  room_composite_cpu_cost: LEAF, audio_room_composite_cpu_cost: LEAF, sdk_audio_room_composite_cpu_cost: LEAF,
-  sdk_audio_room_composite_memory_cost: LEAF, web_cpu_cost: LEAF, audio_web_cpu_cost: LEAF,
-  participant_cpu_cost: LEAF, track_composite_cpu_cost: LEAF, track_cpu_cost: LEAF, max_pulse_clients: LEAF,
-  memory_source: LEAF, memory_kill_grace_sec: LEAF, cpu_kill_grace_sec: LEAF,
+  max_cpu_utilization: LEAF,
+  max_memory: LEAF,
+  memory_cost: LEAF,
+  room_composite_cpu_cost: LEAF,
+  audio_room_composite_cpu_cost: LEAF,
+  sdk_audio_room_composite_cpu_cost: LEAF,
+  sdk_audio_room_composite_memory_cost: LEAF,
+  web_cpu_cost: LEAF,
+  audio_web_cpu_cost: LEAF,
+  participant_cpu_cost: LEAF,
+  track_composite_cpu_cost: LEAF,
+  track_cpu_cost: LEAF,
+  max_pulse_clients: LEAF,
+  memory_source: LEAF,
+  memory_kill_grace_sec: LEAF,
+  cpu_kill_grace_sec: LEAF,
 };
 
 // egress pkg/config/service.go `ServiceConfig` with pkg/config/base.go `BaseConfig` inlined
 const EGRESS_KEYS: Schema = {
   // BaseConfig
-  redis: PROTOCOL_REDIS, api_key: LEAF, api_secret: LEAF, ws_url: LEAF,
+  redis: PROTOCOL_REDIS,
+  api_key: LEAF,
+  api_secret: LEAF,
+  ws_url: LEAF,
   // protocol logger/config.go `Config` (no pion_level here, unlike livekit-server)
   logging: {
-    json: LEAF, level: LEAF, sample: LEAF, component_levels: MAP, sample_initial: LEAF, sample_interval: LEAF,
-    item_sample_seconds: LEAF, item_sample_initial: LEAF, item_sample_interval: LEAF,
+    json: LEAF,
+    level: LEAF,
+    sample: LEAF,
+    component_levels: MAP,
+    sample_initial: LEAF,
+    sample_interval: LEAF,
+    item_sample_seconds: LEAF,
+    item_sample_initial: LEAF,
+    item_sample_interval: LEAF,
   },
-  template_base: LEAF, cluster_id: LEAF, enable_chrome_sandbox: LEAF, max_upload_queue: LEAF,
-  disallow_local_storage: LEAF, io_create_timeout: LEAF, io_update_timeout: LEAF, io_selection_timeout: LEAF,
+  template_base: LEAF,
+  cluster_id: LEAF,
+  enable_chrome_sandbox: LEAF,
+  max_upload_queue: LEAF,
+  disallow_local_storage: LEAF,
+  io_create_timeout: LEAF,
+  io_update_timeout: LEAF,
+  io_selection_timeout: LEAF,
   io_workers: LEAF,
   // base.go `SessionLimits`
   session_limits: {
-    file_output_max_duration: LEAF, file_output_max_size: LEAF, stream_output_max_duration: LEAF,
-    segment_output_max_duration: LEAF, image_output_max_duration: LEAF,
+    file_output_max_duration: LEAF,
+    file_output_max_size: LEAF,
+    stream_output_max_duration: LEAF,
+    segment_output_max_duration: LEAF,
+    image_output_max_duration: LEAF,
   },
-  storage: STORAGE, backup: STORAGE,
-  s3_assume_role_key: LEAF, s3_assume_role_secret: LEAF, s3_assume_role_arn: LEAF, s3_assume_role_external_id: LEAF,
-  insecure: LEAF, debug: UNLISTED, chrome_flags: MAP, latency: UNLISTED, latency_overrides: UNLISTED,
-  enable_one_shot_sender_report_sync: LEAF, enable_sync_engine: LEAF,
+  storage: STORAGE,
+  backup: STORAGE,
+  s3_assume_role_key: LEAF,
+  s3_assume_role_secret: LEAF,
+  s3_assume_role_arn: LEAF,
+  s3_assume_role_external_id: LEAF,
+  insecure: LEAF,
+  debug: UNLISTED,
+  chrome_flags: MAP,
+  latency: UNLISTED,
+  latency_overrides: UNLISTED,
+  enable_one_shot_sender_report_sync: LEAF,
+  enable_sync_engine: LEAF,
   audio_tempo_controller: { enabled: LEAF, adjustment_rate: LEAF }, // base.go `AudioTempoController`
   test_overrides: UNLISTED,
   // ServiceConfig
-  health_port: LEAF, template_port: LEAF, prometheus_port: LEAF, debug_handler_port: LEAF,
+  health_port: LEAF,
+  template_port: LEAF,
+  prometheus_port: LEAF,
+  debug_handler_port: LEAF,
   pulse_sink_reap_grace_sec: LEAF,
   cpu_cost: CPU_COST,
 };
-
 
 // ---------------------------------------------------------------------------------------------
 
@@ -71,7 +125,11 @@ const mumbai: EgressConfigInput = {
   apiKey: "APIegressMumbai",
   apiSecret: "egress-api-secret-0123456789abcdef0123",
   wsUrl: "wss://mumbai.livekit.example.com",
-  redis: { host: "master.lk-mumbai.abc123.aps1.cache.amazonaws.com", port: 6379, password: "redis-auth-token-0123456789" },
+  redis: {
+    host: "master.lk-mumbai.abc123.aps1.cache.amazonaws.com",
+    port: 6379,
+    password: "redis-auth-token-0123456789",
+  },
   s3: { bucket: "livekit-recordings-mumbai-1a2b3c", region: "ap-south-1" },
   logging: { level: "info", json: true },
 };

@@ -54,7 +54,9 @@ const deploymentOf = (result: PlanResult) => object(result, K8S_TYPES.deployment
 const podSpecOf = (result: PlanResult) => deploymentOf(result).spec.template.spec;
 const containerOf = (result: PlanResult) => podSpecOf(result).containers[0];
 const configSecretOf = (result: PlanResult) =>
-  resourcesOfType(result, K8S_TYPES.secret).find((r) => inputsOf(r).metadata.name.startsWith("livekit-egress-config-"))!;
+  resourcesOfType(result, K8S_TYPES.secret).find((r) =>
+    inputsOf(r).metadata.name.startsWith("livekit-egress-config-"),
+  )!;
 const configText = (result: PlanResult): string => inputsOf(configSecretOf(result)).stringData["config.yaml"];
 /** The bucket's name as the program sends it to the bucket's settings resources. */
 const bucketName = (result: PlanResult): string => inputsOf(only(result, TYPES.publicAccess)).bucket;
@@ -73,34 +75,54 @@ describe("Egress", () => {
     const bucket = only(result, TYPES.bucket);
     const block = only(result, TYPES.publicAccess);
     expect(block.dependencies).toContain(bucket.urn);
-    expect(inputsOf(block)).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    expect(inputsOf(block)).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
     expect(inputsOf(only(result, TYPES.ownership)).rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
     expect(inputsOf(bucket).forceDestroy).toBe(false);
   });
 
   it("encrypts recordings at rest and refuses plain-HTTP access", () => {
-    expect(inputsOf(only(result, TYPES.encryption)).rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+    expect(inputsOf(only(result, TYPES.encryption)).rules).toEqual([
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+    ]);
     const policy = JSON.parse(inputsOf(only(result, TYPES.bucketPolicy)).policy);
     const arn = `arn:aws:s3:::${bucketName(result)}`;
-    expect(policy.Statement).toEqual([{
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: [arn, `${arn}/*`],
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    }]);
+    expect(policy.Statement).toEqual([
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [arn, `${arn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ]);
   });
 
   it("expires recordings after the retention period and cleans up abandoned uploads", () => {
     const rules = inputsOf(only(result, TYPES.lifecycle)).rules;
     expect(rules).toContainEqual(expect.objectContaining({ status: "Enabled", expiration: { days: 30 } }));
-    expect(rules).toContainEqual(expect.objectContaining({ status: "Enabled", abortIncompleteMultipartUpload: { daysAfterInitiation: expect.any(Number) } }));
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        status: "Enabled",
+        abortIncompleteMultipartUpload: { daysAfterInitiation: expect.any(Number) },
+      }),
+    );
   });
 
   it("lets only egress pods assume the role, through EKS Pod Identity", () => {
     const trust = JSON.parse(inputsOf(only(result, TYPES.role)).assumeRolePolicy);
-    expect(trust.Statement).toEqual([{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }]);
+    expect(trust.Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "pods.eks.amazonaws.com" },
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+      },
+    ]);
     const serviceAccount = object(result, K8S_TYPES.serviceAccount, "livekit-egress");
     expect(inputsOf(only(result, TYPES.podIdentity))).toMatchObject({
       clusterName: "livekit-mumbai",
@@ -110,14 +132,21 @@ describe("Egress", () => {
     expect(only(result, TYPES.podIdentity).dependencies).toContain(only(result, TYPES.role).urn);
     expect(podSpecOf(result).serviceAccountName).toBe(serviceAccount.metadata.name);
     // Credentials are injected at pod creation: the association must exist before the pods.
-    expect(resourcesOfType(result, K8S_TYPES.deployment)[0].dependencies).toContain(only(result, TYPES.podIdentity).urn);
+    expect(resourcesOfType(result, K8S_TYPES.deployment)[0].dependencies).toContain(
+      only(result, TYPES.podIdentity).urn,
+    );
   });
 
   it("allows the role to write and list the recordings bucket and nothing else", () => {
     const policy = JSON.parse(inputsOf(only(result, TYPES.rolePolicy)).policy);
     const arn = `arn:aws:s3:::${bucketName(result)}`;
     expect(policy.Statement).toEqual([
-      { Sid: "WriteRecordings", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], Resource: `${arn}/*` },
+      {
+        Sid: "WriteRecordings",
+        Effect: "Allow",
+        Action: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+        Resource: `${arn}/*`,
+      },
       { Sid: "ListRecordings", Effect: "Allow", Action: "s3:ListBucket", Resource: arn },
     ]);
     for (const statement of policy.Statement) {
@@ -129,7 +158,12 @@ describe("Egress", () => {
 
   it("uploads to the bucket under storage.s3 with the pod's role, not keys", () => {
     const config = parse(configText(result));
-    expect(config.storage.s3).toEqual({ region: "ap-south-1", bucket: bucketName(result), max_retries: 5, max_retry_delay: "5s" });
+    expect(config.storage.s3).toEqual({
+      region: "ap-south-1",
+      bucket: bucketName(result),
+      max_retries: 5,
+      max_retry_delay: "5s",
+    });
     for (const key of ["access_key", "secret", "session_token"]) expect(config.storage.s3).not.toHaveProperty(key);
     expect(config).not.toHaveProperty("s3"); // egress ignores a top-level s3 block and records to the pod's disk
     expect(config).toMatchObject({
@@ -150,7 +184,10 @@ describe("Egress", () => {
     expect(resourcesOfType(result, K8S_TYPES.configMap)).toHaveLength(0);
     const mount = containerOf(result).volumeMounts[0];
     const configVolume = podSpecOf(result).volumes.find((v: any) => v.name === mount.name);
-    expect(configVolume.secret).toEqual({ secretName: inputsOf(configSecretOf(result)).metadata.name, defaultMode: 0o440 });
+    expect(configVolume.secret).toEqual({
+      secretName: inputsOf(configSecretOf(result)).metadata.name,
+      defaultMode: 0o440,
+    });
     expect(containerOf(result).env).toEqual([{ name: "EGRESS_CONFIG_FILE", value: `${mount.mountPath}/config.yaml` }]);
     // The checksum reveals nothing, so it stays readable in the plan.
     const raw = resourcesOfType(result, K8S_TYPES.deployment)[0].inputs as any;
@@ -160,7 +197,12 @@ describe("Egress", () => {
   it("runs on egress nodes with at least 4 whole CPUs and 4 GiB, limited so egress counts its own CPUs", () => {
     const spec = podSpecOf(result);
     expect(spec.nodeSelector).toEqual({ [NODE_ROLE_LABEL]: "egress" });
-    expect(spec.tolerations).toContainEqual({ key: "livekit-platform/egress", operator: "Equal", value: "true", effect: "NoSchedule" });
+    expect(spec.tolerations).toContainEqual({
+      key: "livekit-platform/egress",
+      operator: "Equal",
+      value: "true",
+      effect: "NoSchedule",
+    });
     const { resources, image } = containerOf(result);
     expect(image).toBe(versions.images.livekitEgress);
     expect(resources.requests).toEqual(resources.limits);
@@ -187,7 +229,8 @@ describe("Egress", () => {
   });
 
   it("rolls the pods when the config changes", async () => {
-    const checksum = (r: PlanResult) => deploymentOf(r).spec.template.metadata.annotations["livekit-platform/config-sha256"];
+    const checksum = (r: PlanResult) =>
+      deploymentOf(r).spec.template.metadata.annotations["livekit-platform/config-sha256"];
     expect(checksum(result)).toBe(createHash("sha256").update(configText(result)).digest("hex"));
     expect(checksum(await plan())).toBe(checksum(result));
     expect(checksum(await plan({ livekitUrl: "wss://mumbai.example.com" }))).not.toBe(checksum(result));
@@ -198,7 +241,9 @@ describe("Egress", () => {
       scaleTargetRef: { kind: "Deployment", name: "livekit-egress" },
       minReplicas: 1,
       maxReplicas: 6,
-      metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 50 } } }],
+      metrics: [
+        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 50 } } },
+      ],
     });
     expect(object(result, K8S_TYPES.pdb, "livekit-egress").spec.maxUnavailable).toBe(1);
     expect(deploymentOf(result).spec).not.toHaveProperty("replicas");
@@ -210,9 +255,17 @@ describe("Egress", () => {
       await runComponents(() => {
         try {
           new Egress("mumbai", {
-            provider: k8sProvider(), clusterName: "c", namespace: NAMESPACE, livekitUrl: "ws://x", apiKey: "k", apiSecret: "s",
-            redis: { host: "h", port: 6379, password: "p" }, resources: { cpus: 4, memoryGiB: 4 },
-            autoscaling: { minReplicas: 1, maxReplicas: 2, targetCpuUtilizationPercent: 50 }, recordingRetentionDays: 7, ...overrides,
+            provider: k8sProvider(),
+            clusterName: "c",
+            namespace: NAMESPACE,
+            livekitUrl: "ws://x",
+            apiKey: "k",
+            apiSecret: "s",
+            redis: { host: "h", port: 6379, password: "p" },
+            resources: { cpus: 4, memoryGiB: 4 },
+            autoscaling: { minReplicas: 1, maxReplicas: 2, targetCpuUtilizationPercent: 50 },
+            recordingRetentionDays: 7,
+            ...overrides,
           });
         } catch (e) {
           error = e;
@@ -220,8 +273,12 @@ describe("Egress", () => {
       });
       return String(error);
     };
-    expect(await constructionError({ resources: { cpus: 2, memoryGiB: 8 } })).toMatch(/resources.cpus: expected a whole number >= 4/);
-    expect(await constructionError({ resources: { cpus: 4, memoryGiB: 2 } })).toMatch(/resources.memoryGiB: expected a whole number >= 4/);
+    expect(await constructionError({ resources: { cpus: 2, memoryGiB: 8 } })).toMatch(
+      /resources.cpus: expected a whole number >= 4/,
+    );
+    expect(await constructionError({ resources: { cpus: 4, memoryGiB: 2 } })).toMatch(
+      /resources.memoryGiB: expected a whole number >= 4/,
+    );
     expect(await constructionError({})).toBe("undefined");
   });
 });

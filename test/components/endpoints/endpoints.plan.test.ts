@@ -27,7 +27,11 @@ async function plan(dns: DnsZoneArgs): Promise<{ result: PlanResult; exported: E
   const exported: Exported = {};
   const result = await runComponents(() => {
     const provider = k8sProvider();
-    const controller = new k8s.helm.v3.Release("aws-load-balancer-controller", { chart: "aws-load-balancer-controller", version: "3.5.0" }, { provider });
+    const controller = new k8s.helm.v3.Release(
+      "aws-load-balancer-controller",
+      { chart: "aws-load-balancer-controller", version: "3.5.0" },
+      { provider },
+    );
     const endpoints = new Endpoints("mumbai", {
       provider,
       signallingHostname: SIGNALLING,
@@ -52,7 +56,17 @@ const validationOf = (result: PlanResult, certificate: PlannedResource) =>
   resourcesOfType(result, TYPES.validation).find((r) => r.dependencies.includes(certificate.urn))!;
 /** What ACM (the pretend cloud) answers for this certificate: the record it asks for. */
 const askedRecord = (certificate: PlannedResource, hostname: string) => {
-  const { state } = mockResource({ type: certificate.type, name: certificate.name, inputs: inputsOf(certificate), id: "", provider: "", custom: true }, { awsRegion: "ap-south-1" });
+  const { state } = mockResource(
+    {
+      type: certificate.type,
+      name: certificate.name,
+      inputs: inputsOf(certificate),
+      id: "",
+      provider: "",
+      custom: true,
+    },
+    { awsRegion: "ap-south-1" },
+  );
   return (state.domainValidationOptions as Record<string, string>[]).find((o) => o.domainName === hostname)!;
 };
 const ingressOf = (result: PlanResult) => object(result, K8S_TYPES.ingress, "livekit-signalling");
@@ -128,17 +142,31 @@ describe("Endpoints with Route53", () => {
     expect(ingress.metadata.namespace).toBe(NAMESPACE);
     expect(ingress.spec).toEqual({
       ingressClassName: "alb",
-      rules: [{
-        host: SIGNALLING,
-        http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "livekit-server", port: { number: 7880 } } } }] },
-      }],
+      rules: [
+        {
+          host: SIGNALLING,
+          http: {
+            paths: [
+              {
+                path: "/",
+                pathType: "Prefix",
+                backend: { service: { name: "livekit-server", port: { number: 7880 } } },
+              },
+            ],
+          },
+        },
+      ],
     });
   });
 
   it("terminates TURN/TLS on 443 and forwards TURN/UDP 3478, both to Coturn's 3478", () => {
     const service = nlbOf(result);
     const validation = validationOf(result, certificateFor(result, TURN));
-    expect(service.spec).toMatchObject({ type: "LoadBalancer", loadBalancerClass: "service.k8s.aws/nlb", selector: COTURN_LABELS });
+    expect(service.spec).toMatchObject({
+      type: "LoadBalancer",
+      loadBalancerClass: "service.k8s.aws/nlb",
+      selector: COTURN_LABELS,
+    });
     expect(service.spec.ports).toEqual([
       { name: "turn-tls", port: 443, targetPort: 3478, protocol: "TCP" },
       { name: "turn-udp", port: 3478, targetPort: 3478, protocol: "UDP" },
@@ -154,9 +182,16 @@ describe("Endpoints with Route53", () => {
   });
 
   it("publishes both names as aliases of their load balancers and exports what the global stack needs", () => {
-    const alias = (hostname: string) => inputsOf(resourcesOfType(result, TYPES.route53).find((r) => inputsOf(r).name === hostname)!);
-    expect(alias(SIGNALLING)).toMatchObject({ type: "A", aliases: [{ name: exported.albHostname, zoneId: exported.albZoneId, evaluateTargetHealth: true }] });
-    expect(alias(TURN)).toMatchObject({ type: "A", aliases: [{ name: exported.nlbHostname, zoneId: exported.nlbZoneId, evaluateTargetHealth: true }] });
+    const alias = (hostname: string) =>
+      inputsOf(resourcesOfType(result, TYPES.route53).find((r) => inputsOf(r).name === hostname)!);
+    expect(alias(SIGNALLING)).toMatchObject({
+      type: "A",
+      aliases: [{ name: exported.albHostname, zoneId: exported.albZoneId, evaluateTargetHealth: true }],
+    });
+    expect(alias(TURN)).toMatchObject({
+      type: "A",
+      aliases: [{ name: exported.nlbHostname, zoneId: exported.nlbZoneId, evaluateTargetHealth: true }],
+    });
     // ALB and NLB have different canonical zones; the hostnames come from the objects' status.
     expect(exported.albZoneId).not.toBe(exported.nlbZoneId);
     expect(exported.albHostname).not.toBe(exported.nlbHostname);
@@ -185,8 +220,16 @@ describe("Endpoints with Cloudflare", () => {
     const records = resourcesOfType(result, TYPES.cloudflare).map((r) => inputsOf(r));
     expect(records).toHaveLength(4); // two names, two validation records
     for (const record of records) expect(record.proxied).toBe(false);
-    expect(records.find((r) => r.name === TURN)).toMatchObject({ type: "CNAME", content: exported.nlbHostname, proxied: false });
-    expect(records.find((r) => r.name === SIGNALLING)).toMatchObject({ type: "CNAME", content: exported.albHostname, proxied: false });
+    expect(records.find((r) => r.name === TURN)).toMatchObject({
+      type: "CNAME",
+      content: exported.nlbHostname,
+      proxied: false,
+    });
+    expect(records.find((r) => r.name === SIGNALLING)).toMatchObject({
+      type: "CNAME",
+      content: exported.albHostname,
+      proxied: false,
+    });
     expect(resourcesOfType(result, TYPES.route53)).toHaveLength(0);
   });
 

@@ -27,7 +27,14 @@ function seconds(duration: string): number {
   return [...duration.matchAll(/([0-9]+)(h|m|s)/g)].reduce((total, [, n, unit]) => total + Number(n) * units[unit], 0);
 }
 
-type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[]; Condition?: Record<string, Record<string, unknown>>; Principal?: unknown };
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+  Principal?: unknown;
+};
 const actions = (s: Statement) => [s.Action].flat();
 
 describe("Karpenter", () => {
@@ -92,7 +99,14 @@ describe("Karpenter", () => {
         Resource: queueArn,
       });
       expect(policy.Statement.filter((s: Statement) => s.Effect === "Deny")).toEqual([
-        { Sid: "DenyHTTP", Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: queueArn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+        {
+          Sid: "DenyHTTP",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "sqs:*",
+          Resource: queueArn,
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
       ]);
     });
   });
@@ -103,42 +117,72 @@ describe("Karpenter", () => {
       const entry = named("aws:eks/accessEntry:AccessEntry", "nodes");
       expect(inputsOf(entry)).toMatchObject({ clusterName: "livekit-test", type: "EC2_LINUX" });
       expect(entry.dependencies).toContain(role.urn);
-      expect(JSON.parse(inputsOf(role).assumeRolePolicy).Statement[0].Principal).toEqual({ Service: "ec2.amazonaws.com" });
+      expect(JSON.parse(inputsOf(role).assumeRolePolicy).Statement[0].Principal).toEqual({
+        Service: "ec2.amazonaws.com",
+      });
       const attached = resourcesOfType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
         .filter((a) => a.dependencies.includes(role.urn))
         .map((a) => inputsOf(a).policyArn.replace(/^.*\//, ""));
-      expect(attached.sort()).toEqual(["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore"]);
+      expect(attached.sort()).toEqual([
+        "AmazonEC2ContainerRegistryPullOnly",
+        "AmazonEKSWorkerNodePolicy",
+        "AmazonEKS_CNI_Policy",
+        "AmazonSSMManagedInstanceCore",
+      ]);
     });
 
     it("gives the controller its role through Pod Identity, for the chart's service account", () => {
       const role = named("aws:iam/role:Role", "controller");
       expect(JSON.parse(inputsOf(role).assumeRolePolicy).Statement).toEqual([
-        { Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] },
+        {
+          Effect: "Allow",
+          Principal: { Service: "pods.eks.amazonaws.com" },
+          Action: ["sts:AssumeRole", "sts:TagSession"],
+        },
       ]);
       const association = named("aws:eks/podIdentityAssociation:PodIdentityAssociation", "controller");
       expect(association.dependencies).toContain(role.urn);
       const release = inputsOf(findResource(plan, RELEASE, "test"));
-      expect(inputsOf(association)).toMatchObject({ clusterName: "livekit-test", namespace: release.namespace, serviceAccount: release.values.serviceAccount.name });
+      expect(inputsOf(association)).toMatchObject({
+        clusterName: "livekit-test",
+        namespace: release.namespace,
+        serviceAccount: release.values.serviceAccount.name,
+      });
     });
 
     it("lets the controller pass only the node role, and only to EC2", () => {
       const statements = controllerStatements();
-      const passRole = statements.filter((s) => actions(s).some((a) => a === "iam:PassRole" || a === "iam:*" || a === "*"));
+      const passRole = statements.filter((s) =>
+        actions(s).some((a) => a === "iam:PassRole" || a === "iam:*" || a === "*"),
+      );
       expect(passRole).toHaveLength(1);
       const nodeRoleArn = inputsOf(named("aws:eks/accessEntry:AccessEntry", "nodes")).principalArn;
-      expect(passRole[0]).toMatchObject({ Effect: "Allow", Resource: nodeRoleArn, Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } });
+      expect(passRole[0]).toMatchObject({
+        Effect: "Allow",
+        Resource: nodeRoleArn,
+        Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+      });
     });
 
     it("lets the controller launch, tag and terminate only resources tagged for this cluster and a NodePool", () => {
       const statements = controllerStatements();
-      for (const action of ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate", "ec2:CreateLaunchTemplate", "ec2:CreateTags"]) {
+      for (const action of [
+        "ec2:TerminateInstances",
+        "ec2:DeleteLaunchTemplate",
+        "ec2:CreateLaunchTemplate",
+        "ec2:CreateTags",
+      ]) {
         const granting = statements.filter((s) => actions(s).includes(action));
         expect(granting.length).toBeGreaterThan(0);
         for (const s of granting) {
           const equals = { ...s.Condition?.StringEquals };
-          const owned = equals["aws:ResourceTag/kubernetes.io/cluster/livekit-test"] ?? equals["aws:RequestTag/kubernetes.io/cluster/livekit-test"];
+          const owned =
+            equals["aws:ResourceTag/kubernetes.io/cluster/livekit-test"] ??
+            equals["aws:RequestTag/kubernetes.io/cluster/livekit-test"];
           expect({ action, owned }).toEqual({ action, owned: "owned" });
-          expect(Object.keys(s.Condition?.StringLike ?? {}).some((k) => k.endsWith("/karpenter.sh/nodepool"))).toBe(true);
+          expect(Object.keys(s.Condition?.StringLike ?? {}).some((k) => k.endsWith("/karpenter.sh/nodepool"))).toBe(
+            true,
+          );
         }
       }
       expect(statements.filter((s) => s.Effect !== "Allow")).toEqual([]);
@@ -149,10 +193,17 @@ describe("Karpenter", () => {
       const statements = controllerStatements();
       const queueArn = inputsOf(resourcesOfType(plan, "aws:cloudwatch/eventTarget:EventTarget")[0]).arn;
       expect(statements.filter((s) => actions(s).some((a) => a.startsWith("sqs:")))).toEqual([
-        expect.objectContaining({ Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"], Resource: queueArn }),
+        expect.objectContaining({
+          Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
+          Resource: queueArn,
+        }),
       ]);
       const describe = statements.filter((s) => actions(s).includes("eks:DescribeCluster"));
-      expect(describe).toEqual([expect.objectContaining({ Resource: expect.stringMatching(/^arn:aws:eks:ap-south-1:\d{12}:cluster\/livekit-test$/) })]);
+      expect(describe).toEqual([
+        expect.objectContaining({
+          Resource: expect.stringMatching(/^arn:aws:eks:ap-south-1:\d{12}:cluster\/livekit-test$/),
+        }),
+      ]);
     });
 
     it("discovers instance types, prices and AMIs read-only, in its own region", () => {
@@ -160,7 +211,9 @@ describe("Karpenter", () => {
       const describes = statements.filter((s) => actions(s).some((a) => a.startsWith("ec2:Describe")));
       expect(describes).toHaveLength(1);
       expect(describes[0].Condition).toEqual({ StringEquals: { "aws:RequestedRegion": "ap-south-1" } });
-      expect(statements.find((s) => actions(s).includes("ssm:GetParameter"))?.Resource).toBe("arn:aws:ssm:ap-south-1::parameter/aws/service/*");
+      expect(statements.find((s) => actions(s).includes("ssm:GetParameter"))?.Resource).toBe(
+        "arn:aws:ssm:ap-south-1::parameter/aws/service/*",
+      );
       expect(statements.some((s) => actions(s).includes("pricing:GetProducts"))).toBe(true);
     });
   });
@@ -169,7 +222,10 @@ describe("Karpenter", () => {
     it("installs the pinned CRD chart, then the pinned controller chart without its own CRDs", () => {
       const crds = findResource(plan, RELEASE, "test-crd");
       const controller = findResource(plan, RELEASE, "test");
-      expect(inputsOf(crds)).toMatchObject({ chart: "oci://public.ecr.aws/karpenter/karpenter-crd", version: versions.charts.karpenterCrd.version });
+      expect(inputsOf(crds)).toMatchObject({
+        chart: "oci://public.ecr.aws/karpenter/karpenter-crd",
+        version: versions.charts.karpenterCrd.version,
+      });
       expect(inputsOf(controller)).toMatchObject({
         chart: "oci://public.ecr.aws/karpenter/karpenter",
         version: versions.charts.karpenter.version,
@@ -198,19 +254,25 @@ describe("Karpenter", () => {
     });
 
     it("installs the controller once system nodes exist to run it", () => {
-      expect(findResource(plan, RELEASE, "test").dependencies).toContain(findResource(plan, "aws:eks/nodeGroup:NodeGroup", "system").urn);
+      expect(findResource(plan, RELEASE, "test").dependencies).toContain(
+        findResource(plan, "aws:eks/nodeGroup:NodeGroup", "system").urn,
+      );
     });
 
     it("starts the controller only once it can get AWS credentials", () => {
       const controller = findResource(plan, RELEASE, "test");
       const role = named("aws:iam/role:Role", "controller");
-      const permissions = resourcesOfType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.dependencies.includes(role.urn));
+      const permissions = resourcesOfType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) =>
+        a.dependencies.includes(role.urn),
+      );
       expect(permissions).toHaveLength(5);
-      expect(controller.dependencies).toEqual(expect.arrayContaining([
-        named("aws:eks/podIdentityAssociation:PodIdentityAssociation", "controller").urn,
-        findResource(plan, "aws:eks/addon:Addon", "agent").urn,
-        ...permissions.map((a) => a.urn),
-      ]));
+      expect(controller.dependencies).toEqual(
+        expect.arrayContaining([
+          named("aws:eks/podIdentityAssociation:PodIdentityAssociation", "controller").urn,
+          findResource(plan, "aws:eks/addon:Addon", "agent").urn,
+          ...permissions.map((a) => a.urn),
+        ]),
+      );
     });
   });
 
@@ -218,7 +280,9 @@ describe("Karpenter", () => {
     it("selects subnets by tier and discovery tag, and the nodes' security group by id", () => {
       for (const tier of ["public", "private"]) {
         expect(nodeClass(tier).spec).toMatchObject({
-          subnetSelectorTerms: [{ tags: { "karpenter.sh/discovery": "livekit-test", "livekit-platform/subnet-tier": tier } }],
+          subnetSelectorTerms: [
+            { tags: { "karpenter.sh/discovery": "livekit-test", "livekit-platform/subnet-tier": tier } },
+          ],
           securityGroupSelectorTerms: [{ id: "sg-0cluster0000000001" }],
         });
       }
@@ -250,13 +314,21 @@ describe("Karpenter", () => {
 
     it("keeps burst SFU nodes on demand, in the public class, on c6i/c6in/c7i, labelled and tainted like the sfu node group", () => {
       const sfu = nodePool("sfu");
-      expect(requirement(sfu, "karpenter.sh/capacity-type")).toEqual([{ key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] }]);
+      expect(requirement(sfu, "karpenter.sh/capacity-type")).toEqual([
+        { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] },
+      ]);
       expect(requirement(sfu, "karpenter.k8s.aws/instance-family")).toEqual([
         { key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["c6i", "c6in", "c7i"] },
       ]);
-      expect(sfu.spec.template.spec.nodeClassRef).toEqual({ group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "public" });
+      expect(sfu.spec.template.spec.nodeClassRef).toEqual({
+        group: "karpenter.k8s.aws",
+        kind: "EC2NodeClass",
+        name: "public",
+      });
       expect(sfu.spec.template.metadata.labels).toEqual({ "livekit-platform/node-role": "sfu" });
-      expect(sfu.spec.template.spec.taints).toEqual([{ key: "livekit-platform/sfu", value: "true", effect: "NoSchedule" }]);
+      expect(sfu.spec.template.spec.taints).toEqual([
+        { key: "livekit-platform/sfu", value: "true", effect: "NoSchedule" },
+      ]);
     });
 
     it("lets an SFU node drain longer than LiveKit's 5 h before it is forced off, and only removes empty ones", () => {

@@ -32,7 +32,8 @@ const plan = (overrides: (provider: ReturnType<typeof k8sProvider>) => Partial<L
 const deploymentOf = (result: PlanResult) => object(result, K8S_TYPES.deployment, "livekit-server");
 const podSpecOf = (result: PlanResult) => deploymentOf(result).spec.template.spec;
 const containerOf = (result: PlanResult) => podSpecOf(result).containers[0];
-const checksumOf = (result: PlanResult) => deploymentOf(result).spec.template.metadata.annotations["livekit-platform/config-sha256"];
+const checksumOf = (result: PlanResult) =>
+  deploymentOf(result).spec.template.metadata.annotations["livekit-platform/config-sha256"];
 
 describe("LiveKit", () => {
   let result: PlanResult;
@@ -49,13 +50,20 @@ describe("LiveKit", () => {
     expect(spec.hostNetwork).toBe(true);
     expect(spec.dnsPolicy).toBe("ClusterFirstWithHostNet");
     expect(spec.nodeSelector).toEqual({ [NODE_ROLE_LABEL]: "sfu" });
-    expect(spec.tolerations).toContainEqual({ key: "livekit-platform/sfu", operator: "Equal", value: "true", effect: "NoSchedule" });
+    expect(spec.tolerations).toContainEqual({
+      key: "livekit-platform/sfu",
+      operator: "Equal",
+      value: "true",
+      effect: "NoSchedule",
+    });
   });
 
   it("never schedules two SFU pods on one node", () => {
     const deployment = deploymentOf(result);
     const terms = deployment.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
-    expect(terms).toEqual([{ labelSelector: { matchLabels: deployment.spec.selector.matchLabels }, topologyKey: "kubernetes.io/hostname" }]);
+    expect(terms).toEqual([
+      { labelSelector: { matchLabels: deployment.spec.selector.matchLabels }, topologyKey: "kubernetes.io/hostname" },
+    ]);
     expect(deployment.spec.template.metadata.labels).toMatchObject(deployment.spec.selector.matchLabels);
   });
 
@@ -92,7 +100,11 @@ describe("LiveKit", () => {
 
   it("declares signalling, ICE/TCP and metrics ports", () => {
     const ports = containerOf(result).ports.map((p: any) => [p.name, p.containerPort, p.protocol]);
-    expect(ports).toEqual([["http", 7880, "TCP"], ["rtc-tcp", 7881, "TCP"], ["metrics", 6789, "TCP"]]);
+    expect(ports).toEqual([
+      ["http", 7880, "TCP"],
+      ["rtc-tcp", 7881, "TCP"],
+      ["metrics", 6789, "TCP"],
+    ]);
   });
 
   it("points the config at the ElastiCache primary endpoint and reads the password from the Redis Secret", () => {
@@ -108,8 +120,16 @@ describe("LiveKit", () => {
     const mounts = containerOf(result).volumeMounts;
     const keys = volume(spec, "api-keys");
     const turn = volume(spec, "turn-secret");
-    expect(keys.secret).toEqual({ secretName: "livekit-api-keys", defaultMode: 0o600, items: [{ key: API_KEY_SECRET_KEYS.keyFile, path: "keys.yaml" }] });
-    expect(turn.secret).toEqual({ secretName: "livekit-turn-secret", defaultMode: 0o600, items: [{ key: COTURN_SECRET_KEY, path: "secret" }] });
+    expect(keys.secret).toEqual({
+      secretName: "livekit-api-keys",
+      defaultMode: 0o600,
+      items: [{ key: API_KEY_SECRET_KEYS.keyFile, path: "keys.yaml" }],
+    });
+    expect(turn.secret).toEqual({
+      secretName: "livekit-turn-secret",
+      defaultMode: 0o600,
+      items: [{ key: COTURN_SECRET_KEY, path: "secret" }],
+    });
     const mountedAt = (name: string, file: string) => `${mounts.find((m: any) => m.name === name).mountPath}/${file}`;
     expect(config.key_file).toBe(LIVEKIT_KEY_FILE_PATH);
     expect(mountedAt("api-keys", keys.secret.items[0].path)).toBe(LIVEKIT_KEY_FILE_PATH);
@@ -120,7 +140,11 @@ describe("LiveKit", () => {
   it("keeps the API secret, the TURN secret and the Redis password out of every ConfigMap", () => {
     const apiKeys = object(result, K8S_TYPES.secret, "livekit-api-keys");
     const turn = object(result, K8S_TYPES.secret, "livekit-turn-secret");
-    const secrets = [apiKeys.stringData[API_KEY_SECRET_KEYS.apiSecret], turn.stringData[COTURN_SECRET_KEY], REDIS_PASSWORD];
+    const secrets = [
+      apiKeys.stringData[API_KEY_SECRET_KEYS.apiSecret],
+      turn.stringData[COTURN_SECRET_KEY],
+      REDIS_PASSWORD,
+    ];
     for (const secret of secrets) expect(secret.length).toBeGreaterThanOrEqual(32);
     const texts = configMapTexts(result);
     expect(texts.length).toBeGreaterThan(0);
@@ -151,14 +175,19 @@ describe("LiveKit", () => {
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "livekit-server" },
       minReplicas: 2,
       maxReplicas: 8,
-      metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 60 } } }],
+      metrics: [
+        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 60 } } },
+      ],
     });
     expect(deploymentOf(result).spec).not.toHaveProperty("replicas");
   });
 
   it("lets voluntary disruptions take one SFU at a time", () => {
     const pdb = object(result, K8S_TYPES.pdb, "livekit-server");
-    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: deploymentOf(result).spec.selector.matchLabels } });
+    expect(pdb.spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: deploymentOf(result).spec.selector.matchLabels },
+    });
   });
 
   it("serves signalling through a ClusterIP Service on 7880 for the Ingress", () => {
@@ -171,7 +200,9 @@ describe("LiveKit", () => {
   });
 
   it("puts every Kubernetes object in the namespace, through the region's provider", () => {
-    const objects = result.resources.filter((r) => r.type.startsWith("kubernetes:") && !r.name.startsWith("redis-auth"));
+    const objects = result.resources.filter(
+      (r) => r.type.startsWith("kubernetes:") && !r.name.startsWith("redis-auth"),
+    );
     // Two Secrets, the ConfigMap, Deployment, PodDisruptionBudget, HPA and Service.
     expect(objects).toHaveLength(7);
     for (const r of objects) {
@@ -193,11 +224,11 @@ describe("LiveKit", () => {
       });
       return error;
     };
-    expect(await constructionError({ resources: { cpuRequestMillis: 6500, memoryRequestMiB: 4096, memoryLimitMiB: 2048 } })).toEqual(
-      new Error("livekit resources: memoryLimitMiB 2048 is below memoryRequestMiB 4096"),
-    );
-    expect(await constructionError({ autoscaling: { minReplicas: 3, maxReplicas: 2, targetCpuUtilizationPercent: 60 } })).toEqual(
-      new Error("livekit autoscaling.maxReplicas: expected an integer >= minReplicas (3), got 2"),
-    );
+    expect(
+      await constructionError({ resources: { cpuRequestMillis: 6500, memoryRequestMiB: 4096, memoryLimitMiB: 2048 } }),
+    ).toEqual(new Error("livekit resources: memoryLimitMiB 2048 is below memoryRequestMiB 4096"));
+    expect(
+      await constructionError({ autoscaling: { minReplicas: 3, maxReplicas: 2, targetCpuUtilizationPercent: 60 } }),
+    ).toEqual(new Error("livekit autoscaling.maxReplicas: expected an integer >= minReplicas (3), got 2"));
   });
 });

@@ -15,28 +15,58 @@ import { LEAF, MAP, UNLISTED, Schema, PROTOCOL_REDIS, unknownKeys, isMap } from 
 // v1.13.5 of livekit/livekit and the dependency versions its go.mod pins.
 // ---------------------------------------------------------------------------------------------
 
-
-
 const RTC: Schema = {
   // mediatransportutil pkg/rtcconfig/config.go `RTCConfig`, inlined (read at master 77f742a, 2026-04-29; go.mod
   // pins the later a3417d38cda0, which adds keys such as advertise_internal_ip that are deliberately not listed)
-  udp_port: LEAF, tcp_port: LEAF, port_range_start: LEAF, port_range_end: LEAF, use_stun_port_as_ice: LEAF,
-  node_ip: LEAF, stun_servers: LEAF, use_external_ip: LEAF, use_ice_lite: LEAF,
+  udp_port: LEAF,
+  tcp_port: LEAF,
+  port_range_start: LEAF,
+  port_range_end: LEAF,
+  use_stun_port_as_ice: LEAF,
+  node_ip: LEAF,
+  stun_servers: LEAF,
+  use_external_ip: LEAF,
+  use_ice_lite: LEAF,
   interfaces: { includes: LEAF, excludes: LEAF }, // `InterfacesConfig`
   ips: { includes: LEAF, excludes: LEAF }, // `IPsConfig`
-  enable_loopback_candidate: LEAF, use_mdns: LEAF, external_ip_only: LEAF,
+  enable_loopback_candidate: LEAF,
+  use_mdns: LEAF,
+  external_ip_only: LEAF,
   batch_io: { batch_size: LEAF, max_flush_interval: LEAF }, // `BatchIOConfig`
-  sctp_min_cwnd: LEAF, sctp_fast_rtx_wnd: LEAF, sctp_cwnd_ca_step: LEAF, force_tcp: LEAF,
+  sctp_min_cwnd: LEAF,
+  sctp_fast_rtx_wnd: LEAF,
+  sctp_cwnd_ca_step: LEAF,
+  force_tcp: LEAF,
   // livekit pkg/config/config.go `RTCConfig`
   // livekit pkg/config/config.go `TURNServer`
-  turn_servers: [{ host: LEAF, port: LEAF, protocol: LEAF, username: LEAF, credential: LEAF, secret: LEAF, secret_file: LEAF, ttl: LEAF }],
-  strict_acks: LEAF, packet_buffer_size: LEAF, // both deprecated
-  packet_buffer_size_video: LEAF, packet_buffer_size_audio: LEAF,
-  pli_throttle: UNLISTED, congestion_control: UNLISTED,
-  allow_tcp_fallback: LEAF, tcp_fallback_rtt_threshold: LEAF, allow_udp_unstable_fallback: LEAF,
-  reconnect_on_publication_error: LEAF, reconnect_on_subscription_error: LEAF, reconnect_on_data_channel_error: LEAF,
+  turn_servers: [
+    {
+      host: LEAF,
+      port: LEAF,
+      protocol: LEAF,
+      username: LEAF,
+      credential: LEAF,
+      secret: LEAF,
+      secret_file: LEAF,
+      ttl: LEAF,
+    },
+  ],
+  strict_acks: LEAF,
+  packet_buffer_size: LEAF, // both deprecated
+  packet_buffer_size_video: LEAF,
+  packet_buffer_size_audio: LEAF,
+  pli_throttle: UNLISTED,
+  congestion_control: UNLISTED,
+  allow_tcp_fallback: LEAF,
+  tcp_fallback_rtt_threshold: LEAF,
+  allow_udp_unstable_fallback: LEAF,
+  reconnect_on_publication_error: LEAF,
+  reconnect_on_subscription_error: LEAF,
+  reconnect_on_data_channel_error: LEAF,
   data_channel_max_buffered_amount: LEAF, // deprecated
-  datachannel_slow_threshold: LEAF, datachannel_lossy_target_latency: LEAF, datachannel_data_track_target_latency: LEAF,
+  datachannel_slow_threshold: LEAF,
+  datachannel_lossy_target_latency: LEAF,
+  datachannel_data_track_target_latency: LEAF,
   forward_stats: { summary_interval: LEAF, report_interval: LEAF, report_window: LEAF }, // `ForwardStatsConfig`
   enable_rtp_stream_restart_detection: LEAF,
 };
@@ -45,57 +75,105 @@ const RTC: Schema = {
 const ROOM: Schema = {
   auto_create: LEAF,
   enabled_codecs: [{ mime: LEAF, fmtp_line: LEAF }], // `CodecSpec`
-  max_participants: LEAF, empty_timeout: LEAF, departure_timeout: LEAF, enable_remote_unmute: LEAF,
+  max_participants: LEAF,
+  empty_timeout: LEAF,
+  departure_timeout: LEAF,
+  enable_remote_unmute: LEAF,
   playout_delay: { enabled: LEAF, min: LEAF, max: LEAF }, // `PlayoutDelayConfig`
-  sync_streams: LEAF, create_room_timeout: LEAF, create_room_attempts: LEAF, update_batch_target_size: LEAF,
-  max_metadata_size: LEAF, max_room_name_length: LEAF, max_participant_identity_length: LEAF, // deprecated, moved to limit
+  sync_streams: LEAF,
+  create_room_timeout: LEAF,
+  create_room_attempts: LEAF,
+  update_batch_target_size: LEAF,
+  max_metadata_size: LEAF,
+  max_room_name_length: LEAF,
+  max_participant_identity_length: LEAF, // deprecated, moved to limit
   room_configurations: MAP,
 };
 
 // livekit pkg/config/config.go `LoggingConfig` = protocol logger/config.go `Config` (inline) + pion_level
 const LOGGING: Schema = {
-  json: LEAF, level: LEAF, sample: LEAF, component_levels: MAP, sample_initial: LEAF, sample_interval: LEAF,
-  item_sample_seconds: LEAF, item_sample_initial: LEAF, item_sample_interval: LEAF,
+  json: LEAF,
+  level: LEAF,
+  sample: LEAF,
+  component_levels: MAP,
+  sample_initial: LEAF,
+  sample_interval: LEAF,
+  item_sample_seconds: LEAF,
+  item_sample_initial: LEAF,
+  item_sample_interval: LEAF,
   pion_level: LEAF,
 };
 
 // livekit pkg/config/config.go `Config` (top level)
 const LIVEKIT_SERVER_KEYS: Schema = {
-  port: LEAF, bind_addresses: LEAF,
+  port: LEAF,
+  bind_addresses: LEAF,
   prometheus_port: LEAF, // deprecated in favour of prometheus.port
   prometheus: { port: LEAF, username: LEAF, password: LEAF }, // `PrometheusConfig`
   debug_handler: { port: LEAF }, // `DebugHandlerConfig`
   rtc: RTC,
   redis: PROTOCOL_REDIS,
-  audio: UNLISTED, video: UNLISTED,
+  audio: UNLISTED,
+  video: UNLISTED,
   room: ROOM,
   // `TURNConfig` (the embedded TURN server, which we leave off in favour of Coturn)
   turn: {
-    enabled: LEAF, domain: LEAF, cert_file: LEAF, key_file: LEAF, tls_port: LEAF, udp_port: LEAF,
-    relay_range_start: LEAF, relay_range_end: LEAF, external_tls: LEAF, bind_addresses: LEAF, ttl_seconds: LEAF,
-    allow_restricted_peer_cidrs: LEAF, deny_peer_cidrs: LEAF,
+    enabled: LEAF,
+    domain: LEAF,
+    cert_file: LEAF,
+    key_file: LEAF,
+    tls_port: LEAF,
+    udp_port: LEAF,
+    relay_range_start: LEAF,
+    relay_range_end: LEAF,
+    external_tls: LEAF,
+    bind_addresses: LEAF,
+    ttl_seconds: LEAF,
+    allow_restricted_peer_cidrs: LEAF,
+    deny_peer_cidrs: LEAF,
   },
   ingress: { rtmp_base_url: LEAF, whip_base_url: LEAF }, // `IngressConfig`
   sip: {}, // `SIPConfig` is an empty struct
   webhook: UNLISTED,
   // `NodeSelectorConfig`, `RegionConfig`
-  node_selector: { kind: LEAF, sort_by: LEAF, algorithm: LEAF, cpu_load_limit: LEAF, sysload_limit: LEAF, regions: [{ name: LEAF, lat: LEAF, lon: LEAF }] },
-  key_file: LEAF, keys: MAP, region: LEAF,
-  signal_relay: UNLISTED, psrpc: UNLISTED,
+  node_selector: {
+    kind: LEAF,
+    sort_by: LEAF,
+    algorithm: LEAF,
+    cpu_load_limit: LEAF,
+    sysload_limit: LEAF,
+    regions: [{ name: LEAF, lat: LEAF, lon: LEAF }],
+  },
+  key_file: LEAF,
+  keys: MAP,
+  region: LEAF,
+  signal_relay: UNLISTED,
+  psrpc: UNLISTED,
   log_level: LEAF, // deprecated in favour of logging.level
   logging: LOGGING,
-  limit: UNLISTED, agents: UNLISTED, development: LEAF, metric: UNLISTED,
+  limit: UNLISTED,
+  agents: UNLISTED,
+  development: LEAF,
+  metric: UNLISTED,
   trace: { jaeger_url: LEAF }, // `TracingConfig`
-  node_stats: UNLISTED, enable_data_tracks: LEAF, enable_participant_data_blob: LEAF, api: UNLISTED,
+  node_stats: UNLISTED,
+  enable_data_tracks: LEAF,
+  enable_participant_data_blob: LEAF,
+  api: UNLISTED,
 };
 
 /** Keys the pinned server still reads but marks deprecated; we use their replacements. */
 const DEPRECATED = [
-  "prometheus_port", "log_level", "redis.use_tls", "rtc.strict_acks", "rtc.packet_buffer_size",
-  "rtc.data_channel_max_buffered_amount", "room.max_metadata_size", "room.max_room_name_length",
+  "prometheus_port",
+  "log_level",
+  "redis.use_tls",
+  "rtc.strict_acks",
+  "rtc.packet_buffer_size",
+  "rtc.data_channel_max_buffered_amount",
+  "room.max_metadata_size",
+  "room.max_room_name_length",
   "room.max_participant_identity_length",
 ];
-
 
 /** Every key path in a parsed document, e.g. "rtc.turn_servers[0].secret_file". */
 function keyPaths(value: unknown, path = ""): string[] {
@@ -282,7 +360,12 @@ describe("renderLiveKitServerConfig", () => {
 
   it("advertises the node's public IP and the configured ICE ports", () => {
     const doc = parse(renderLiveKitServerConfig(singapore));
-    expect(doc.rtc).toMatchObject({ use_external_ip: true, tcp_port: 7801, port_range_start: 52000, port_range_end: 58999 });
+    expect(doc.rtc).toMatchObject({
+      use_external_ip: true,
+      tcp_port: 7801,
+      port_range_start: 52000,
+      port_range_end: 58999,
+    });
     expect(doc.region).toBe("singapore");
   });
 

@@ -3,7 +3,14 @@ import { LoadTest, LoadTestArgs } from "../../../components/load-test";
 import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
 import { versions } from "../../../lib/versions";
 import { PlanResult, resourcesOfType } from "../../../tools/engine";
-import { K8S_TYPES, k8sProvider, kubernetesObjectProblems, liveKitArgs, NAMESPACE, object } from "../../support/media-plane";
+import {
+  K8S_TYPES,
+  k8sProvider,
+  kubernetesObjectProblems,
+  liveKitArgs,
+  NAMESPACE,
+  object,
+} from "../../support/media-plane";
 import { runComponents } from "../../support/plan";
 
 type Settings = Omit<LoadTestArgs, "provider" | "namespace" | "apiKeySecret">;
@@ -20,7 +27,13 @@ const plan = (overrides: Partial<Settings> = {}) =>
   runComponents(() => {
     const provider = k8sProvider();
     const livekit = new LiveKit("mumbai", liveKitArgs(provider));
-    new LoadTest("mumbai", { provider, namespace: livekit.namespace, apiKeySecret: livekit.apiKeySecret, ...settings, ...overrides });
+    new LoadTest("mumbai", {
+      provider,
+      namespace: livekit.namespace,
+      apiKeySecret: livekit.apiKeySecret,
+      ...settings,
+      ...overrides,
+    });
   });
 
 const jobOf = (result: PlanResult) => object(result, K8S_TYPES.job, "livekit-load-test");
@@ -63,8 +76,14 @@ describe("LoadTest", () => {
   it("reads the API key pair from LiveKit's Secret, never from its arguments", () => {
     const { env, args } = containerOf(result);
     const keys = object(result, K8S_TYPES.secret, "livekit-api-keys");
-    expect(env).toContainEqual({ name: "LIVEKIT_API_KEY", valueFrom: { secretKeyRef: { name: keys.metadata.name, key: "api-key" } } });
-    expect(env).toContainEqual({ name: "LIVEKIT_API_SECRET", valueFrom: { secretKeyRef: { name: keys.metadata.name, key: "api-secret" } } });
+    expect(env).toContainEqual({
+      name: "LIVEKIT_API_KEY",
+      valueFrom: { secretKeyRef: { name: keys.metadata.name, key: "api-key" } },
+    });
+    expect(env).toContainEqual({
+      name: "LIVEKIT_API_SECRET",
+      valueFrom: { secretKeyRef: { name: keys.metadata.name, key: "api-secret" } },
+    });
     expect(args).not.toContain("--api-key");
     expect(args).not.toContain("--api-secret");
     expect(JSON.stringify(jobOf(result))).not.toContain(keys.stringData["api-secret"]);
@@ -104,7 +123,13 @@ describe("LoadTest", () => {
         const provider = k8sProvider();
         const livekit = new LiveKit("mumbai", liveKitArgs(provider));
         try {
-          new LoadTest("mumbai", { provider, namespace: livekit.namespace, apiKeySecret: livekit.apiKeySecret, ...settings, ...overrides });
+          new LoadTest("mumbai", {
+            provider,
+            namespace: livekit.namespace,
+            apiKeySecret: livekit.apiKeySecret,
+            ...settings,
+            ...overrides,
+          });
         } catch (e) {
           error = e;
         }

@@ -67,7 +67,9 @@ describe("renderAlertRules", () => {
 
   it("links runbooks to another document when asked", () => {
     const r = allRules({ ...input, runbookBase: "https://github.com/example/livekit-platform/blob/main/README.md" })[0];
-    expect(r.annotations.runbook).toBe("https://github.com/example/livekit-platform/blob/main/README.md#alert-livekitroomsnearcapacity");
+    expect(r.annotations.runbook).toBe(
+      "https://github.com/example/livekit-platform/blob/main/README.md#alert-livekitroomsnearcapacity",
+    );
   });
 
   it("compares rooms and participants with the region's planned capacity", () => {
@@ -79,7 +81,9 @@ describe("renderAlertRules", () => {
 
   it("reads jitter from the microsecond histogram and converts it to milliseconds", () => {
     const expr = ruleNamed("LiveKitJitterHigh").expr;
-    expect(expr).toContain("histogram_quantile(0.95, sum by (le, node_id, direction) (rate(livekit_jitter_us_bucket[5m])))");
+    expect(expr).toContain(
+      "histogram_quantile(0.95, sum by (le, node_id, direction) (rate(livekit_jitter_us_bucket[5m])))",
+    );
     expect(expr).toMatch(/\/ 1000 > 30$/);
   });
 
@@ -98,10 +102,16 @@ describe("renderAlertRules", () => {
   });
 
   it("rejects bad input with one line naming the key", () => {
-    expect(() => renderAlertRules({ ...input, capacity: { maxRooms: 0, maxParticipants: 10 } })).toThrow(/capacity\.maxRooms=0: expected a positive number/);
-    expect(() => renderAlertRules({ ...input, thresholds: { packetLossRatio: 2 } })).toThrow(/thresholds\.packetLossRatio=2/);
+    expect(() => renderAlertRules({ ...input, capacity: { maxRooms: 0, maxParticipants: 10 } })).toThrow(
+      /capacity\.maxRooms=0: expected a positive number/,
+    );
+    expect(() => renderAlertRules({ ...input, thresholds: { packetLossRatio: 2 } })).toThrow(
+      /thresholds\.packetLossRatio=2/,
+    );
     expect(() => renderAlertRules({ ...input, region: "" })).toThrow(/region=""/);
-    expect(() => renderAlertRules({ ...input, sfu: { namespace: "livekit", deployment: "LiveKit.Server" } })).toThrow(/sfu\.deployment/);
+    expect(() => renderAlertRules({ ...input, sfu: { namespace: "livekit", deployment: "LiveKit.Server" } })).toThrow(
+      /sfu\.deployment/,
+    );
     expect(() => renderAlertRules({ ...input, turn: { totalQuota: 1.5 } })).toThrow(/turn\.totalQuota/);
   });
 
@@ -109,9 +119,17 @@ describe("renderAlertRules", () => {
     for (const r of allRules()) {
       for (const s of seriesSelectors(r.expr)) {
         const info = lookupMetric(s.metric);
-        expect({ alert: r.alert, metric: s.metric, known: Boolean(info) }).toEqual({ alert: r.alert, metric: s.metric, known: true });
+        expect({ alert: r.alert, metric: s.metric, known: Boolean(info) }).toEqual({
+          alert: r.alert,
+          metric: s.metric,
+          known: true,
+        });
         for (const label of s.matcherLabels) {
-          expect({ metric: s.metric, label, known: info!.labels.includes(label) || TARGET_LABELS.includes(label) }).toEqual({ metric: s.metric, label, known: true });
+          expect({
+            metric: s.metric,
+            label,
+            known: info!.labels.includes(label) || TARGET_LABELS.includes(label),
+          }).toEqual({ metric: s.metric, label, known: true });
         }
       }
     }
@@ -126,7 +144,7 @@ describe("metric name scanner", () => {
   it("finds metrics, not functions, keywords, labels, durations or Grafana variables", () => {
     const expr =
       'histogram_quantile(0.95, sum by (le, node_id) (rate(livekit_jitter_us_bucket{region=~"$region",x="a{b}"}[$__rate_interval] offset 1h))) / 1e3 > bool 30' +
-      " and on (node_id) sum without (country) (livekit_packet_total) or vector(0) unless count(kube_node_info{node=~\"${node}\"})";
+      ' and on (node_id) sum without (country) (livekit_packet_total) or vector(0) unless count(kube_node_info{node=~"${node}"})';
     expect(metricNamesIn(expr)).toEqual(["livekit_jitter_us_bucket", "livekit_packet_total", "kube_node_info"]);
     expect(seriesSelectors(expr)[0].matcherLabels).toEqual(["region", "x"]);
   });
@@ -199,7 +217,9 @@ describeWithPromtool("alert rules under promtool", () => {
               const labels = e.labels ?? {};
               return {
                 exp_labels: { ...labels, ...rule.labels },
-                exp_annotations: Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expandTemplate(v, labels, e.value)])),
+                exp_annotations: Object.fromEntries(
+                  Object.entries(rule.annotations).map(([k, v]) => [k, expandTemplate(v, labels, e.value)]),
+                ),
               };
             }),
           };
@@ -207,7 +227,10 @@ describeWithPromtool("alert rules under promtool", () => {
       },
     ];
     const file = path.join(dir, `${name}.test.yaml`);
-    fs.writeFileSync(file, YAML.stringify({ rule_files: ["rules.yaml"], evaluation_interval: "1m", tests }, { lineWidth: 0 }));
+    fs.writeFileSync(
+      file,
+      YAML.stringify({ rule_files: ["rules.yaml"], evaluation_interval: "1m", tests }, { lineWidth: 0 }),
+    );
     const r = promtool(["test", "rules", path.basename(file)], dir);
     if (r.code !== 0) throw new Error(`promtool test rules ${name} failed:\n${r.output}`);
   }
@@ -237,7 +260,9 @@ describeWithPromtool("alert rules under promtool", () => {
     it("participants: 16001 of 20000 fires, 15999 stays quiet", () => {
       const participants = (n: number): Scenario => ({
         series: [{ series: `livekit_participant_total{node_id="ND_a",node_type="SERVER"}`, values: `${n}x20` }],
-        checks: [{ at: "10m", alert: "LiveKitParticipantsNearCapacity", firing: n > 16000 ? [{ value: n / 20000 }] : [] }],
+        checks: [
+          { at: "10m", alert: "LiveKitParticipantsNearCapacity", firing: n > 16000 ? [{ value: n / 20000 }] : [] },
+        ],
       });
       runScenario("participants-above", participants(16001));
       runScenario("participants-below", participants(15999));
@@ -249,14 +274,24 @@ describeWithPromtool("alert rules under promtool", () => {
       series: [
         { series: `livekit_packet_total{${LK},direction="incoming",transmission="initial"}`, values: "0+10000x20" },
         { series: `livekit_packet_total{${LK},direction="outgoing",transmission="initial"}`, values: "0+10000x20" },
-        { series: `livekit_packet_loss_total{${LK},direction="incoming",source="CAMERA",type="VIDEO"}`, values: `0+${lostPerMinute}x20` },
+        {
+          series: `livekit_packet_loss_total{${LK},direction="incoming",source="CAMERA",type="VIDEO"}`,
+          values: `0+${lostPerMinute}x20`,
+        },
         // outgoing loss well under the threshold: must not fire
-        { series: `livekit_packet_loss_total{${LK},direction="outgoing",source="CAMERA",type="VIDEO"}`, values: "0+50x20" },
+        {
+          series: `livekit_packet_loss_total{${LK},direction="outgoing",source="CAMERA",type="VIDEO"}`,
+          values: "0+50x20",
+        },
       ],
       checks: [
         {
-          at: "15m", alert: "LiveKitPacketLossHigh",
-          firing: lostPerMinute / 10000 > 0.02 ? [{ labels: { node_id: "ND_a", direction: "incoming" }, value: lostPerMinute / 10000 }] : [],
+          at: "15m",
+          alert: "LiveKitPacketLossHigh",
+          firing:
+            lostPerMinute / 10000 > 0.02
+              ? [{ labels: { node_id: "ND_a", direction: "incoming" }, value: lostPerMinute / 10000 }]
+              : [],
         },
       ],
     });
@@ -268,7 +303,10 @@ describeWithPromtool("alert rules under promtool", () => {
       runScenario("loss-trickle", {
         series: [
           { series: `livekit_packet_total{${LK},direction="incoming",transmission="initial"}`, values: "0+600x20" }, // 10 pps
-          { series: `livekit_packet_loss_total{${LK},direction="incoming",source="MICROPHONE",type="AUDIO"}`, values: "0+60x20" }, // 10%
+          {
+            series: `livekit_packet_loss_total{${LK},direction="incoming",source="MICROPHONE",type="AUDIO"}`,
+            values: "0+60x20",
+          }, // 10%
         ],
         checks: [{ at: "15m", alert: "LiveKitPacketLossHigh", firing: [] }],
       });
@@ -281,15 +319,25 @@ describeWithPromtool("alert rules under promtool", () => {
     const jitter = (atOrBelow30ms: number): Scenario => ({
       series: edges.map((le) => {
         const perMinute = Number(le) <= 10000 ? 0 : Number(le) <= 30000 ? atOrBelow30ms : 1000;
-        return { series: `livekit_jitter_us_bucket{${LK},direction="outgoing",source="CAMERA",type="VIDEO",le="${le}"}`, values: `0+${perMinute}x20` };
+        return {
+          series: `livekit_jitter_us_bucket{${LK},direction="outgoing",source="CAMERA",type="VIDEO",le="${le}"}`,
+          values: `0+${perMinute}x20`,
+        };
       }),
       checks: [
         {
-          at: "15m", alert: "LiveKitJitterHigh",
+          at: "15m",
+          alert: "LiveKitJitterHigh",
           // p95 = 30 ms + 20 ms * (950 - below) / (1000 - below) when fewer than 95% are at or below 30 ms
-          firing: atOrBelow30ms < 950
-            ? [{ labels: { node_id: "ND_a", direction: "outgoing" }, value: (30000 + (20000 * (950 - atOrBelow30ms)) / (1000 - atOrBelow30ms)) / 1000 }]
-            : [],
+          firing:
+            atOrBelow30ms < 950
+              ? [
+                  {
+                    labels: { node_id: "ND_a", direction: "outgoing" },
+                    value: (30000 + (20000 * (950 - atOrBelow30ms)) / (1000 - atOrBelow30ms)) / 1000,
+                  },
+                ]
+              : [],
         },
       ],
     });
@@ -302,14 +350,23 @@ describeWithPromtool("alert rules under promtool", () => {
     const nacks = (before: number, after: number): Scenario => ({
       series: [
         { series: `livekit_packet_total{${LK},direction="outgoing",transmission="initial"}`, values: "0+10000x180" },
-        { series: `livekit_nack_total{${LK},direction="outgoing"}`, values: `0+${before}x90 ${90 * before + after}+${after}x89` },
+        {
+          series: `livekit_nack_total{${LK},direction="outgoing"}`,
+          values: `0+${before}x90 ${90 * before + after}+${after}x89`,
+        },
       ],
       checks: [
-        { at: "120m", alert: "LiveKitNackRateRising", firing: after > 2 * before ? [{ labels: { node_id: "ND_a", direction: "outgoing" }, value: after / 10000 }] : [] },
+        {
+          at: "120m",
+          alert: "LiveKitNackRateRising",
+          firing:
+            after > 2 * before ? [{ labels: { node_id: "ND_a", direction: "outgoing" }, value: after / 10000 }] : [],
+        },
       ],
     });
 
-    it("fires when NACKs per packet rise from 0.5% to 3% within the hour", () => runScenario("nack-rising", nacks(50, 300)));
+    it("fires when NACKs per packet rise from 0.5% to 3% within the hour", () =>
+      runScenario("nack-rising", nacks(50, 300)));
     it("stays quiet when the NACK ratio is high but steady", () => runScenario("nack-steady", nacks(300, 300)));
   });
 
@@ -328,7 +385,8 @@ describeWithPromtool("alert rules under promtool", () => {
           { at: "5m", alert: "LiveKitRedisUnreachable", firing: [{ value: 2 }] },
           { at: "5m", alert: "LiveKitSfuPodNotReady", firing: [] },
           {
-            at: "15m", alert: "LiveKitSfuPodNotReady",
+            at: "15m",
+            alert: "LiveKitSfuPodNotReady",
             firing: [a, b].map((p) => ({ labels: { namespace: "livekit", pod: p, condition: "true" }, value: 0 })),
           },
         ],
@@ -338,13 +396,21 @@ describeWithPromtool("alert rules under promtool", () => {
     it("does not blame Redis for one unready pod, nor count a draining pod", () => {
       runScenario("one-pod-down", {
         series: [
-          ...pod(a, 0), ...pod(b, 1),
+          ...pod(a, 0),
+          ...pod(b, 1),
           ...pod("livekit-server-7d9f8b6c5-drain", 0),
-          { series: 'kube_pod_deletion_timestamp{namespace="livekit",pod="livekit-server-7d9f8b6c5-drain"}', values: "1700000000x20" },
+          {
+            series: 'kube_pod_deletion_timestamp{namespace="livekit",pod="livekit-server-7d9f8b6c5-drain"}',
+            values: "1700000000x20",
+          },
         ],
         checks: [
           { at: "15m", alert: "LiveKitRedisUnreachable", firing: [] },
-          { at: "15m", alert: "LiveKitSfuPodNotReady", firing: [{ labels: { namespace: "livekit", pod: a, condition: "true" }, value: 0 }] },
+          {
+            at: "15m",
+            alert: "LiveKitSfuPodNotReady",
+            firing: [{ labels: { namespace: "livekit", pod: a, condition: "true" }, value: 0 }],
+          },
         ],
       });
     });
@@ -352,17 +418,32 @@ describeWithPromtool("alert rules under promtool", () => {
 
   describe("platform alerts", () => {
     it("reports the first Karpenter interruption after a controller restart", () => {
-      const interrupted = 'karpenter_nodeclaims_disrupted_total{reason="spot_interrupted",nodepool="sfu",capacity_type="spot"}';
+      const interrupted =
+        'karpenter_nodeclaims_disrupted_total{reason="spot_interrupted",nodepool="sfu",capacity_type="spot"}';
       runScenario("karpenter-interrupted", {
         series: [
-          { series: 'karpenter_nodes_allocatable{node_name="ip-10-0-1-1",nodepool="sfu",resource_type="cpu"}', values: "8x60" },
-          { series: 'karpenter_nodeclaims_disrupted_total{reason="underutilized",nodepool="sfu",capacity_type="spot"}', values: "0+1x60" },
+          {
+            series: 'karpenter_nodes_allocatable{node_name="ip-10-0-1-1",nodepool="sfu",resource_type="cpu"}',
+            values: "8x60",
+          },
+          {
+            series: 'karpenter_nodeclaims_disrupted_total{reason="underutilized",nodepool="sfu",capacity_type="spot"}',
+            values: "0+1x60",
+          },
           { series: interrupted, values: "_x20 1x20 2x20" },
         ],
         checks: [
-          { at: "25m", alert: "KarpenterNodeInterrupted", firing: [{ labels: { nodepool: "sfu", reason: "spot_interrupted" }, value: 1 }] },
+          {
+            at: "25m",
+            alert: "KarpenterNodeInterrupted",
+            firing: [{ labels: { nodepool: "sfu", reason: "spot_interrupted" }, value: 1 }],
+          },
           { at: "38m", alert: "KarpenterNodeInterrupted", firing: [] },
-          { at: "45m", alert: "KarpenterNodeInterrupted", firing: [{ labels: { nodepool: "sfu", reason: "spot_interrupted" }, value: 1 }] },
+          {
+            at: "45m",
+            alert: "KarpenterNodeInterrupted",
+            firing: [{ labels: { nodepool: "sfu", reason: "spot_interrupted" }, value: 1 }],
+          },
         ],
       });
     });
@@ -370,8 +451,15 @@ describeWithPromtool("alert rules under promtool", () => {
     it("does not page on old interruption counters when Prometheus has no history", () => {
       runScenario("karpenter-fresh-prometheus", {
         series: [
-          { series: 'karpenter_nodes_allocatable{node_name="ip-10-0-1-1",nodepool="sfu",resource_type="cpu"}', values: "8x20" },
-          { series: 'karpenter_nodeclaims_disrupted_total{reason="scheduled_change",nodepool="sfu",capacity_type="on-demand"}', values: "3x20" },
+          {
+            series: 'karpenter_nodes_allocatable{node_name="ip-10-0-1-1",nodepool="sfu",resource_type="cpu"}',
+            values: "8x20",
+          },
+          {
+            series:
+              'karpenter_nodeclaims_disrupted_total{reason="scheduled_change",nodepool="sfu",capacity_type="on-demand"}',
+            values: "3x20",
+          },
         ],
         checks: [{ at: "5m", alert: "KarpenterNodeInterrupted", firing: [] }],
       });
@@ -379,7 +467,9 @@ describeWithPromtool("alert rules under promtool", () => {
 
     it("flags egress as saturated when no instance can accept a request", () => {
       const egress = (canAccept: number): Scenario => ({
-        series: [{ series: 'livekit_egress_can_accept_request{node_id="EG_a",cluster_id=""}', values: `${canAccept}x20` }],
+        series: [
+          { series: 'livekit_egress_can_accept_request{node_id="EG_a",cluster_id=""}', values: `${canAccept}x20` },
+        ],
         checks: [{ at: "15m", alert: "LiveKitEgressSaturated", firing: canAccept ? [] : [{ value: 0 }] }],
       });
       runScenario("egress-full", egress(0));
@@ -394,7 +484,13 @@ describeWithPromtool("alert rules under promtool", () => {
           ...(allocations ? [{ series: `turn_total_allocations{${target},type="UDP"}`, values: "4x30" }] : []),
         ],
         checks: [
-          { at: "25m", alert: "TurnAllocationsFailing", firing: allocations ? [] : [{ labels: { namespace: "livekit", pod: "coturn-abc", instance: "10.0.1.5:9641" }, value: 0.5 }] },
+          {
+            at: "25m",
+            alert: "TurnAllocationsFailing",
+            firing: allocations
+              ? []
+              : [{ labels: { namespace: "livekit", pod: "coturn-abc", instance: "10.0.1.5:9641" }, value: 0.5 }],
+          },
         ],
       });
       runScenario("turn-failing", turn(false));
@@ -408,7 +504,15 @@ describeWithPromtool("alert rules under promtool", () => {
           { series: `turn_total_allocations{${target},type="UDP"}`, values: "400x20" },
           { series: `turn_total_allocations{${target},type="TCP"}`, values: "60x20" },
         ],
-        checks: [{ at: "10m", alert: "TurnAllocationQuotaNearlyExhausted", firing: [{ labels: { namespace: "livekit", pod: "coturn-abc", instance: "10.0.1.5:9641" }, value: 460 / 500 }] }],
+        checks: [
+          {
+            at: "10m",
+            alert: "TurnAllocationQuotaNearlyExhausted",
+            firing: [
+              { labels: { namespace: "livekit", pod: "coturn-abc", instance: "10.0.1.5:9641" }, value: 460 / 500 },
+            ],
+          },
+        ],
       });
     });
   });

@@ -28,7 +28,13 @@ describe.each(dashboards.map((d) => [d.title, d] as const))("dashboard %s", (_ti
     const vars = Object.fromEntries(d.templating.list.map((v) => [v.name, v]));
     expect(vars.datasource).toMatchObject({ type: "datasource", query: "prometheus" });
     for (const name of ["region", "node"]) {
-      expect(vars[name]).toMatchObject({ type: "query", includeAll: true, allValue: ".*", multi: true, datasource: { uid: "${datasource}" } });
+      expect(vars[name]).toMatchObject({
+        type: "query",
+        includeAll: true,
+        allValue: ".*",
+        multi: true,
+        datasource: { uid: "${datasource}" },
+      });
     }
   });
 
@@ -43,7 +49,12 @@ describe.each(dashboards.map((d) => [d.title, d] as const))("dashboard %s", (_ti
   it("filters every series by the region variable", () => {
     // all but the region variable's own `label_values(<metric>, region)` selector
     for (const q of dashboardQueries(d).filter((x) => !/^\w+$/.test(x))) {
-      for (const s of seriesSelectors(q)) expect({ q, metric: s.metric, region: s.matcherLabels.includes("region") }).toEqual({ q, metric: s.metric, region: true });
+      for (const s of seriesSelectors(q))
+        expect({ q, metric: s.metric, region: s.matcherLabels.includes("region") }).toEqual({
+          q,
+          metric: s.metric,
+          region: true,
+        });
     }
   });
 
@@ -57,7 +68,11 @@ describe.each(dashboards.map((d) => [d.title, d] as const))("dashboard %s", (_ti
         const info = lookupMetric(s.metric);
         expect({ q, metric: s.metric, known: Boolean(info) }).toEqual({ q, metric: s.metric, known: true });
         for (const label of s.matcherLabels) {
-          expect({ metric: s.metric, label, known: info!.labels.includes(label) || TARGET_LABELS.includes(label) }).toEqual({ metric: s.metric, label, known: true });
+          expect({
+            metric: s.metric,
+            label,
+            known: info!.labels.includes(label) || TARGET_LABELS.includes(label),
+          }).toEqual({ metric: s.metric, label, known: true });
         }
       }
     }
@@ -90,12 +105,30 @@ describe("dashboard content", () => {
 
   it("covers what the overview promises: rooms, participants, tracks, bitrate, loss, jitter, RTT, join latency", () => {
     const t = titles(renderLivekitOverviewDashboard()).join("\n");
-    for (const want of ["Rooms", "Participants", "tracks", "Bitrate", "Packet loss", "Jitter", "Round-trip time", "Join latency"]) expect(t).toContain(want);
+    for (const want of [
+      "Rooms",
+      "Participants",
+      "tracks",
+      "Bitrate",
+      "Packet loss",
+      "Jitter",
+      "Round-trip time",
+      "Join latency",
+    ])
+      expect(t).toContain(want);
   });
 
   it("covers nodes, Karpenter, egress and TURN on the platform dashboard", () => {
     const t = titles(renderPlatformDashboard()).join("\n");
-    for (const want of ["Nodes by NodePool", "NodeClaims disrupted", "Interruption", "egress", "TURN allocations", "TURN relayed traffic"]) expect(t).toContain(want);
+    for (const want of [
+      "Nodes by NodePool",
+      "NodeClaims disrupted",
+      "Interruption",
+      "egress",
+      "TURN allocations",
+      "TURN relayed traffic",
+    ])
+      expect(t).toContain(want);
   });
 
   it("shows jitter in milliseconds from the microsecond histogram, with the alert's 30 ms line", () => {
@@ -116,16 +149,23 @@ describe("dashboard content", () => {
   });
 
   it("expands Grafana variables into plain PromQL", () => {
-    expect(expandGrafanaVariables('rate(x{region=~"$region",node=~"${node}"}[$__rate_interval])')).toBe('rate(x{region=~".*",node=~".*"}[5m])');
+    expect(expandGrafanaVariables('rate(x{region=~"$region",node=~"${node}"}[$__rate_interval])')).toBe(
+      'rate(x{region=~".*",node=~".*"}[5m])',
+    );
   });
 });
 
 describe("metric catalog", () => {
   it("lists exactly the metrics the alert rules and dashboards use", () => {
-    const rules = renderAlertRules({ region: "r", capacity: { maxRooms: 1, maxParticipants: 1 }, turn: { totalQuota: 1 } })
-      .groups.flatMap((g) => g.rules.map((r) => r.expr));
+    const rules = renderAlertRules({
+      region: "r",
+      capacity: { maxRooms: 1, maxParticipants: 1 },
+      turn: { totalQuota: 1 },
+    }).groups.flatMap((g) => g.rules.map((r) => r.expr));
     const used = new Set(
-      [...rules, ...dashboards.flatMap(dashboardQueries)].flatMap((q) => seriesSelectors(q).map((s) => lookupMetric(s.metric)!.base)),
+      [...rules, ...dashboards.flatMap(dashboardQueries)].flatMap((q) =>
+        seriesSelectors(q).map((s) => lookupMetric(s.metric)!.base),
+      ),
     );
     expect([...metricCatalog.keys()].filter((m) => !used.has(m))).toEqual([]);
   });
@@ -143,11 +183,17 @@ describe("metric catalog", () => {
 describe("dashboard queries under promtool", () => {
   itWithPromtool("are all valid PromQL (each wrapped in a recording rule for promtool check rules)", () => {
     const rules = dashboards.flatMap((d) =>
-      dashboardQueries(d).map((q, i) => ({ record: `dashboard:${d.uid.replace(/-/g, "_")}:q${i}`, expr: expandGrafanaVariables(q) })),
+      dashboardQueries(d).map((q, i) => ({
+        record: `dashboard:${d.uid.replace(/-/g, "_")}:q${i}`,
+        expr: expandGrafanaVariables(q),
+      })),
     );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dashboards-"));
     try {
-      fs.writeFileSync(path.join(dir, "queries.yaml"), YAML.stringify({ groups: [{ name: "dashboard-queries", rules }] }, { lineWidth: 0 }));
+      fs.writeFileSync(
+        path.join(dir, "queries.yaml"),
+        YAML.stringify({ groups: [{ name: "dashboard-queries", rules }] }, { lineWidth: 0 }),
+      );
       const { code, output } = promtool(["check", "rules", "queries.yaml"], dir);
       if (code !== 0) throw new Error(`promtool check rules failed:\n${output}`);
       expect(output).toContain(`SUCCESS: ${rules.length} rules found`);

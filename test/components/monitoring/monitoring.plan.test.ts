@@ -17,9 +17,15 @@ describe("Monitoring", () => {
         provider,
         region: "mumbai",
         storageClassName: storage.storageClassName,
-        alerts: { capacity: { maxRooms: 1000, maxParticipants: 20000 }, sfu: { namespace: "livekit", deployment: "livekit-server" } },
+        alerts: {
+          capacity: { maxRooms: 1000, maxParticipants: 20000 },
+          sfu: { namespace: "livekit", deployment: "livekit-server" },
+        },
         scrapeTargets: {
-          livekit: { ...target("livekit", "livekit-server", "metrics"), basicAuth: { secretName: "livekit-metrics", usernameKey: "username", passwordKey: "password" } },
+          livekit: {
+            ...target("livekit", "livekit-server", "metrics"),
+            basicAuth: { secretName: "livekit-metrics", usernameKey: "username", passwordKey: "password" },
+          },
           egress: target("livekit", "livekit-egress", "metrics"),
           coturn: target("livekit", "coturn", "metrics"),
         },
@@ -31,7 +37,10 @@ describe("Monitoring", () => {
 
   it("pins kube-prometheus-stack and selects every PodMonitor, ServiceMonitor and PrometheusRule", () => {
     const release = inputsOf(findResource(result, "kubernetes:helm.sh/v3:Release", "monitoring-stack"));
-    expect(release).toMatchObject({ chart: "kube-prometheus-stack", version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    expect(release).toMatchObject({
+      chart: "kube-prometheus-stack",
+      version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+    });
     expect(values.prometheus.prometheusSpec).toMatchObject({
       serviceMonitorSelectorNilUsesHelmValues: false,
       podMonitorSelectorNilUsesHelmValues: false,
@@ -43,14 +52,25 @@ describe("Monitoring", () => {
     const spec = values.prometheus.prometheusSpec;
     expect(spec.externalLabels).toEqual({ region: "mumbai" });
     expect(spec).toMatchObject({ retention: "15d", retentionSize: "90GB" });
-    expect(spec.storageSpec.volumeClaimTemplate.spec).toMatchObject({ storageClassName: "gp3", resources: { requests: { storage: "100Gi" } } });
+    expect(spec.storageSpec.volumeClaimTemplate.spec).toMatchObject({
+      storageClassName: "gp3",
+      resources: { requests: { storage: "100Gi" } },
+    });
     const storageClass = inputsOf(findResource(result, "kubernetes:storage.k8s.io/v1:StorageClass", "storage-gp3"));
-    expect(storageClass).toMatchObject({ provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" }, volumeBindingMode: "WaitForFirstConsumer" });
+    expect(storageClass).toMatchObject({
+      provisioner: "ebs.csi.aws.com",
+      parameters: { type: "gp3", encrypted: "true" },
+      volumeBindingMode: "WaitForFirstConsumer",
+    });
   });
 
   it("gives the EBS CSI driver its IAM permissions through Pod Identity", () => {
     const association = inputsOf(resourcesOfType(result, "aws:eks/podIdentityAssociation:PodIdentityAssociation")[0]);
-    expect(association).toMatchObject({ namespace: "kube-system", serviceAccount: "ebs-csi-controller-sa", clusterName: "livekit-mumbai" });
+    expect(association).toMatchObject({
+      namespace: "kube-system",
+      serviceAccount: "ebs-csi-controller-sa",
+      clusterName: "livekit-mumbai",
+    });
     const attachment = inputsOf(resourcesOfType(result, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")[0]);
     expect(attachment.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
   });
@@ -65,20 +85,31 @@ describe("Monitoring", () => {
 
   it("reads Grafana's admin password from a Secret and loads dashboards from labelled ConfigMaps", () => {
     expect(values.grafana.admin.existingSecret).toBe("grafana-admin");
-    expect(values.grafana.sidecar.dashboards).toMatchObject({ enabled: true, label: "grafana_dashboard", labelValue: "1" });
+    expect(values.grafana.sidecar.dashboards).toMatchObject({
+      enabled: true,
+      label: "grafana_dashboard",
+      labelValue: "1",
+    });
     const dashboards = resourcesOfType(result, "kubernetes:core/v1:ConfigMap").map((r) => inputsOf(r));
     expect(dashboards.map((d) => d.metadata.labels)).toEqual([{ grafana_dashboard: "1" }, { grafana_dashboard: "1" }]);
-    for (const d of dashboards) expect(() => JSON.parse(Object.values(d.data as Record<string, string>)[0])).not.toThrow();
+    for (const d of dashboards)
+      expect(() => JSON.parse(Object.values(d.data as Record<string, string>)[0])).not.toThrow();
   });
 
   it("scrapes LiveKit, Egress and Coturn by named port, LiveKit with basic auth from a Secret", () => {
     const monitors = resourcesOfType(result, "kubernetes:monitoring.coreos.com/v1:PodMonitor").map((r) => inputsOf(r));
     expect(monitors.map((m) => m.metadata.name).sort()).toEqual(["coturn", "egress", "livekit"]);
     const livekit = monitors.find((m) => m.metadata.name === "livekit")!;
-    expect(livekit.spec).toMatchObject({ namespaceSelector: { matchNames: ["livekit"] }, selector: { matchLabels: { app: "livekit-server" } } });
+    expect(livekit.spec).toMatchObject({
+      namespaceSelector: { matchNames: ["livekit"] },
+      selector: { matchLabels: { app: "livekit-server" } },
+    });
     expect(livekit.spec.podMetricsEndpoints[0]).toMatchObject({
       port: "metrics",
-      basicAuth: { username: { name: "livekit-metrics", key: "username" }, password: { name: "livekit-metrics", key: "password" } },
+      basicAuth: {
+        username: { name: "livekit-metrics", key: "username" },
+        password: { name: "livekit-metrics", key: "password" },
+      },
     });
   });
 

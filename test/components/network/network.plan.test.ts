@@ -2,10 +2,17 @@ import { Network, NetworkArgs } from "../../../components/network";
 import { inputsOf, PlanResult, resourcesOfType } from "../../../tools/engine";
 import { runComponents } from "../../support/plan";
 
-const base: NetworkArgs = { clusterName: "livekit-mumbai", cidrBlock: "10.20.0.0/16", availabilityZoneCount: 3, natGateways: "perAz" };
+const base: NetworkArgs = {
+  clusterName: "livekit-mumbai",
+  cidrBlock: "10.20.0.0/16",
+  availabilityZoneCount: 3,
+  natGateways: "perAz",
+};
 const plan = (args: NetworkArgs) => runComponents(() => new Network("mumbai", args));
 const subnets = (result: PlanResult, tier: string) =>
-  resourcesOfType(result, "aws:ec2/subnet:Subnet").map((r) => inputsOf(r)).filter((s) => s.tags["livekit-platform/subnet-tier"] === tier);
+  resourcesOfType(result, "aws:ec2/subnet:Subnet")
+    .map((r) => inputsOf(r))
+    .filter((s) => s.tags["livekit-platform/subnet-tier"] === tier);
 
 describe("Network", () => {
   let result: PlanResult;
@@ -15,7 +22,11 @@ describe("Network", () => {
 
   it("creates one public and one private subnet in each availability zone", () => {
     for (const tier of ["public", "private"]) {
-      expect(subnets(result, tier).map((s) => s.availabilityZone)).toEqual(["ap-south-1a", "ap-south-1b", "ap-south-1c"]);
+      expect(subnets(result, tier).map((s) => s.availabilityZone)).toEqual([
+        "ap-south-1a",
+        "ap-south-1b",
+        "ap-south-1c",
+      ]);
     }
   });
 
@@ -30,7 +41,10 @@ describe("Network", () => {
       expect(s.tags).not.toHaveProperty("kubernetes.io/role/internal-elb");
     }
     for (const s of subnets(result, "private")) {
-      expect(s.tags).toMatchObject({ "kubernetes.io/role/internal-elb": "1", "karpenter.sh/discovery": "livekit-mumbai" });
+      expect(s.tags).toMatchObject({
+        "kubernetes.io/role/internal-elb": "1",
+        "karpenter.sh/discovery": "livekit-mumbai",
+      });
       expect(s.tags).not.toHaveProperty("kubernetes.io/role/elb");
     }
   });
@@ -40,16 +54,22 @@ describe("Network", () => {
     const igw = resourcesOfType(result, "aws:ec2/internetGateway:InternetGateway")[0];
     const publicTable = tables.find((t) => t.name === "mumbai-public")!;
     expect(publicTable.dependencies).toContain(igw.urn);
-    expect(inputsOf(publicTable).routes).toEqual([{ cidrBlock: "0.0.0.0/0", gatewayId: expect.stringMatching(/^igw-/) }]);
+    expect(inputsOf(publicTable).routes).toEqual([
+      { cidrBlock: "0.0.0.0/0", gatewayId: expect.stringMatching(/^igw-/) },
+    ]);
 
     const nats = resourcesOfType(result, "aws:ec2/natGateway:NatGateway");
     expect(nats).toHaveLength(3);
-    const publicSubnetUrns = resourcesOfType(result, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes("public")).map((s) => s.urn);
+    const publicSubnetUrns = resourcesOfType(result, "aws:ec2/subnet:Subnet")
+      .filter((s) => s.name.includes("public"))
+      .map((s) => s.urn);
     nats.forEach((nat, i) => expect(nat.dependencies).toContain(publicSubnetUrns[i]));
     for (let i = 0; i < 3; i++) {
       const table = tables.find((t) => t.name === `mumbai-private-${i}`)!;
       expect(table.dependencies).toContain(nats[i].urn);
-      expect(inputsOf(table).routes).toEqual([{ cidrBlock: "0.0.0.0/0", natGatewayId: expect.stringMatching(/^nat-/) }]);
+      expect(inputsOf(table).routes).toEqual([
+        { cidrBlock: "0.0.0.0/0", natGatewayId: expect.stringMatching(/^nat-/) },
+      ]);
     }
     const associations = resourcesOfType(result, "aws:ec2/routeTableAssociation:RouteTableAssociation");
     expect(associations).toHaveLength(6);
@@ -70,13 +90,21 @@ describe("Network", () => {
   it("uses an existing VPC, tagging its subnets instead of creating any", async () => {
     const existing = await plan({
       ...base,
-      existingVpc: { vpcId: "vpc-0abc12345def67890", publicSubnetIds: ["subnet-0aaa1111", "subnet-0bbb2222"], privateSubnetIds: ["subnet-0ccc3333", "subnet-0ddd4444"] },
+      existingVpc: {
+        vpcId: "vpc-0abc12345def67890",
+        publicSubnetIds: ["subnet-0aaa1111", "subnet-0bbb2222"],
+        privateSubnetIds: ["subnet-0ccc3333", "subnet-0ddd4444"],
+      },
     });
     expect(resourcesOfType(existing, "aws:ec2/vpc:Vpc")).toHaveLength(0);
     expect(resourcesOfType(existing, "aws:ec2/subnet:Subnet")).toHaveLength(0);
     const tags = resourcesOfType(existing, "aws:ec2/tag:Tag").map((r) => inputsOf(r));
     expect(tags).toContainEqual({ resourceId: "subnet-0aaa1111", key: "kubernetes.io/role/elb", value: "1" });
     expect(tags).toContainEqual({ resourceId: "subnet-0ccc3333", key: "kubernetes.io/role/internal-elb", value: "1" });
-    expect(tags).toContainEqual({ resourceId: "subnet-0ddd4444", key: "karpenter.sh/discovery", value: "livekit-mumbai" });
+    expect(tags).toContainEqual({
+      resourceId: "subnet-0ddd4444",
+      key: "karpenter.sh/discovery",
+      value: "livekit-mumbai",
+    });
   });
 });

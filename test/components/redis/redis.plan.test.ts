@@ -29,7 +29,9 @@ describe("Redis", () => {
       const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
       redis = new Redis("redis", { ...settings, provider });
     });
-    outputs = await new Promise((resolve) => pulumi.all([redis!.address, redis!.port]).apply(([address, port]) => resolve({ address, port })));
+    outputs = await new Promise((resolve) =>
+      pulumi.all([redis!.address, redis!.port]).apply(([address, port]) => resolve({ address, port })),
+    );
   });
 
   it("runs the pinned Valkey engine on the configured node type", () => {
@@ -48,17 +50,23 @@ describe("Redis", () => {
     expect(inputsOf(group()).authToken.length).toBeGreaterThanOrEqual(16);
   });
 
-  it("generates a token ElastiCache accepts: 16 to 128 characters, none of @ \" /", () => {
+  it('generates a token ElastiCache accepts: 16 to 128 characters, none of @ " /', () => {
     const password = inputsOf(findResource(plan, "random:index/randomPassword:RandomPassword", "redis-auth"));
     expect(password.length).toBeGreaterThanOrEqual(16);
     expect(password.length).toBeLessThanOrEqual(128);
     const specials = password.special === false ? "" : (password.overrideSpecial ?? "!@#$%&*()-_=+[]{}<>:?");
     expect(specials).not.toMatch(/[@"/]/);
-    expect(group().dependencies).toContain(findResource(plan, "random:index/randomPassword:RandomPassword", "redis-auth").urn);
+    expect(group().dependencies).toContain(
+      findResource(plan, "random:index/randomPassword:RandomPassword", "redis-auth").urn,
+    );
   });
 
   it("keeps a replica in another availability zone and fails over to it automatically", () => {
-    expect(inputsOf(group())).toMatchObject({ multiAzEnabled: true, automaticFailoverEnabled: true, numCacheClusters: 3 });
+    expect(inputsOf(group())).toMatchObject({
+      multiAzEnabled: true,
+      automaticFailoverEnabled: true,
+      numCacheClusters: 3,
+    });
     const subnets = findResource(plan, "aws:elasticache/subnetGroup:SubnetGroup", "redis");
     expect(inputsOf(subnets).subnetIds).toEqual(settings.subnetIds);
     expect(group().dependencies).toContain(subnets.urn);
@@ -70,7 +78,12 @@ describe("Redis", () => {
     expect(inputsOf(sg).ingress ?? []).toEqual([]);
     const rules = resourcesOfType(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
     expect(rules.map((r) => inputsOf(r))).toEqual([
-      expect.objectContaining({ ipProtocol: "tcp", fromPort: 6379, toPort: 6379, referencedSecurityGroupId: "sg-0nodes00000000001" }),
+      expect.objectContaining({
+        ipProtocol: "tcp",
+        fromPort: 6379,
+        toPort: 6379,
+        referencedSecurityGroupId: "sg-0nodes00000000001",
+      }),
     ]);
     expect(inputsOf(rules[0]).cidrIpv4).toBeUndefined();
     expect(inputsOf(rules[0]).cidrIpv6).toBeUndefined();
@@ -88,10 +101,20 @@ describe("Redis", () => {
   });
 
   it("hands the token to workloads in a Secret in their namespace, secret all the way", () => {
-    expect(inputsOf(secret())).toMatchObject({ apiVersion: "v1", kind: "Secret", type: "Opaque", metadata: { namespace: "livekit" } });
-    expect(isSecret(secret().inputs.stringData) || isSecret((secret().inputs.stringData as Record<string, unknown>).password)).toBe(true);
+    expect(inputsOf(secret())).toMatchObject({
+      apiVersion: "v1",
+      kind: "Secret",
+      type: "Opaque",
+      metadata: { namespace: "livekit" },
+    });
+    expect(
+      isSecret(secret().inputs.stringData) ||
+        isSecret((secret().inputs.stringData as Record<string, unknown>).password),
+    ).toBe(true);
     expect(inputsOf(secret()).stringData.password).toBe(inputsOf(group()).authToken);
-    expect(secret().provider?.startsWith(`${findResource(plan, "pulumi:providers:kubernetes", "k8s").urn}::`)).toBe(true);
+    expect(secret().provider?.startsWith(`${findResource(plan, "pulumi:providers:kubernetes", "k8s").urn}::`)).toBe(
+      true,
+    );
   });
 
   it("never lets the token appear outside a secret, anywhere in the plan", () => {
@@ -100,7 +123,8 @@ describe("Redis", () => {
     const scan = (value: unknown, where: string): void => {
       if (isSecret(value)) return;
       if (typeof value === "string" && value.includes(token)) leaks.push(where);
-      else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) scan(v, `${where}.${k}`);
+      else if (value !== null && typeof value === "object")
+        for (const [k, v] of Object.entries(value)) scan(v, `${where}.${k}`);
     };
     for (const r of plan.resources) scan(r.inputs, `${r.type} ${r.name}`);
     scan(plan.outputs, "outputs");
@@ -108,7 +132,10 @@ describe("Redis", () => {
   });
 
   it("outputs the primary endpoint (not the reader endpoint) and port for clients", () => {
-    const answer = mockResource({ type: group().type, name: group().name, inputs: inputsOf(group()) }, { awsRegion: "ap-south-1" }).state;
+    const answer = mockResource(
+      { type: group().type, name: group().name, inputs: inputsOf(group()) },
+      { awsRegion: "ap-south-1" },
+    ).state;
     expect(outputs).toEqual({ address: answer.primaryEndpointAddress, port: 6379 });
     expect(outputs.address).not.toBe(answer.readerEndpointAddress);
   });

@@ -97,7 +97,12 @@ describe("room traffic", () => {
   });
 
   it("keeps videos past the receive tiers subscribed but sends no media for them", () => {
-    const t = roomTraffic({ ...ROOM_KINDS["large-meeting"], subscribers: 1, publishers: 20, publishersSubscribe: false });
+    const t = roomTraffic({
+      ...ROOM_KINDS["large-meeting"],
+      subscribers: 1,
+      publishers: 20,
+      publishersSubscribe: false,
+    });
     expect(t.downTracks).toBe(40);
     expect(t.forwardedTracks).toBe(20 + 9);
   });
@@ -113,11 +118,18 @@ describe("a room must fit on one node", () => {
 
   it("refuses LiveKit's 3,000-listener audio room on a c6i.2xlarge", () => {
     const [audio] = LIVEKIT_BENCHMARK;
-    expect(() => plan({ mix: only({ ...audio.scenario, name: "huge-audio" }) })).toThrow(/"huge-audio" .* 3010 participants\) is too large/);
+    expect(() => plan({ mix: only({ ...audio.scenario, name: "huge-audio" }) })).toThrow(
+      /"huge-audio" .* 3010 participants\) is too large/,
+    );
   });
 
   it("refuses a room whose bandwidth exceeds what one node can send, even with CPU to spare", () => {
-    const stream1080 = { ...bigStream, name: "stream-1080p", videoLayersKbps: [150, 600, 2200], videoReceive: [{ tracks: 1, kbps: 2200 }] };
+    const stream1080 = {
+      ...bigStream,
+      name: "stream-1080p",
+      videoLayersKbps: [150, 600, 2200],
+      videoReceive: [{ tracks: 1, kbps: 2200 }],
+    };
     expect(() => plan({ nodeType: "c6i.8xlarge", mix: only(stream1080) })).toThrow(
       /"stream-1080p" .* too large for one node: it needs 66\d\d Mbps, but one c6i\.8xlarge carries 5625 Mbps/,
     );
@@ -244,7 +256,13 @@ describe("recording egress", () => {
 
   it("needs no egress when nothing is recorded", () => {
     const p = plan({ recordingShare: 0 });
-    expect(p.egress).toMatchObject({ recordings: 0, pods: 0, peakNodes: 0, maxNodes: 0, hpa: { minReplicas: 0, maxReplicas: 0 } });
+    expect(p.egress).toMatchObject({
+      recordings: 0,
+      pods: 0,
+      peakNodes: 0,
+      maxNodes: 0,
+      hpa: { minReplicas: 0, maxReplicas: 0 },
+    });
     expect(p.karpenter.egressCpuLimit).toBe(0);
   });
 });
@@ -256,7 +274,13 @@ describe("room mixes", () => {
   });
 
   it("builds a custom mix from room kinds with overrides", () => {
-    const mix = resolveMix({ name: "ours", kinds: [{ kind: "video-meeting", share: 0.7 }, { kind: "webinar", share: 0.3, subscribers: 400 }] });
+    const mix = resolveMix({
+      name: "ours",
+      kinds: [
+        { kind: "video-meeting", share: 0.7 },
+        { kind: "webinar", share: 0.3, subscribers: 400 },
+      ],
+    });
     expect(mix.kinds.map((k) => [k.name, k.share, k.subscribers])).toEqual([
       ["video-meeting", 0.7, 0],
       ["webinar", 0.3, 400],
@@ -265,32 +289,61 @@ describe("room mixes", () => {
 
   it.each([
     ["an unknown preset", "conference", /^mix: unknown room mix preset \(known: meetings, .*\), got "conference"$/],
-    ["shares that do not sum to 1", { kinds: [{ kind: "webinar", share: 0.5 }] }, /^mix\.kinds: shares must sum to 1, got 0\.5$/],
-    ["an unknown field", { kinds: [{ kind: "webinar", share: 1, viewers: 3 }] }, /^mix\.kinds\[0\]\.viewers: unknown field/],
-    ["no publishers", { kinds: [{ kind: "webinar", share: 1, publishers: 0 }] }, /^mix\.kinds\[0\]\.publishers: must be an integer of at least 1, got 0$/],
+    [
+      "shares that do not sum to 1",
+      { kinds: [{ kind: "webinar", share: 0.5 }] },
+      /^mix\.kinds: shares must sum to 1, got 0\.5$/,
+    ],
+    [
+      "an unknown field",
+      { kinds: [{ kind: "webinar", share: 1, viewers: 3 }] },
+      /^mix\.kinds\[0\]\.viewers: unknown field/,
+    ],
+    [
+      "no publishers",
+      { kinds: [{ kind: "webinar", share: 1, publishers: 0 }] },
+      /^mix\.kinds\[0\]\.publishers: must be an integer of at least 1, got 0$/,
+    ],
     ["an unknown room kind", { kinds: [{ kind: "party", share: 1 }] }, /^mix\.kinds\[0\]\.kind: unknown room kind/],
-    ["video tiers without video", { kinds: [{ kind: "voice-call", share: 1, videoReceive: [{ tracks: 1, kbps: 500 }] }] }, /videoReceive: must be empty/],
+    [
+      "video tiers without video",
+      { kinds: [{ kind: "voice-call", share: 1, videoReceive: [{ tracks: 1, kbps: 500 }] }] },
+      /videoReceive: must be empty/,
+    ],
   ])("rejects %s", (_what, spec, message) => {
     expect(() => resolveMix(spec)).toThrow(message);
   });
 
   it("rejects an unknown node type, listing the known ones", () => {
-    expect(() => plan({ nodeType: "m5.large" })).toThrow(/^nodeType: unknown node type \(known: c6i\.xlarge, .*\), got "m5\.large"$/);
+    expect(() => plan({ nodeType: "m5.large" })).toThrow(
+      /^nodeType: unknown node type \(known: c6i\.xlarge, .*\), got "m5\.large"$/,
+    );
   });
 });
 
 describe("splitting the total across regions", () => {
   it("splits evenly by default and keeps every participant", () => {
-    expect(splitParticipants(50_001, [{ name: "mumbai" }, { name: "singapore" }]).map((r) => r.participants)).toEqual([25_001, 25_000]);
+    expect(splitParticipants(50_001, [{ name: "mumbai" }, { name: "singapore" }]).map((r) => r.participants)).toEqual([
+      25_001, 25_000,
+    ]);
   });
 
   it("gives each region its share, and the rest to regions without one", () => {
-    const parts = splitParticipants(50_000, [{ name: "mumbai", share: 0.6 }, { name: "singapore" }, { name: "jakarta" }]);
+    const parts = splitParticipants(50_000, [
+      { name: "mumbai", share: 0.6 },
+      { name: "singapore" },
+      { name: "jakarta" },
+    ]);
     expect(parts.map((r) => r.participants)).toEqual([30_000, 10_000, 10_000]);
   });
 
   it("rejects shares that do not sum to 1", () => {
-    expect(() => splitParticipants(100, [{ name: "a", share: 0.5 }, { name: "b", share: 0.2 }])).toThrow(/shares must sum to 1/);
+    expect(() =>
+      splitParticipants(100, [
+        { name: "a", share: 0.5 },
+        { name: "b", share: 0.2 },
+      ]),
+    ).toThrow(/shares must sum to 1/);
   });
 });
 
@@ -312,8 +365,15 @@ describe("the capacity command", () => {
     const { code, out, err } = run("--participants", "50000", "--mix", "meetings", "--regions", "mumbai,singapore");
     expect(code).toBe(0);
     expect(err).toEqual([]);
-    expect(out).toMatch(/^region\s+participants\s+SFU nodes\s+binding\s+CPU util\s+net util\s+headroom\s+min\s+max\s+recordings\s+egress pods\s+egress nodes$/m);
-    const row = (name: string) => out.split("\n").find((l) => l.startsWith(`${name} `))!.trim().split(/\s{2,}/);
+    expect(out).toMatch(
+      /^region\s+participants\s+SFU nodes\s+binding\s+CPU util\s+net util\s+headroom\s+min\s+max\s+recordings\s+egress pods\s+egress nodes$/m,
+    );
+    const row = (name: string) =>
+      out
+        .split("\n")
+        .find((l) => l.startsWith(`${name} `))!
+        .trim()
+        .split(/\s{2,}/);
     const p = plan({ mix: "meetings" });
     expect(row("mumbai")).toEqual(expect.arrayContaining(["25,000", String(p.sfu.peakNodes), "cpu"]));
     expect(row("singapore")[2]).toBe(String(p.sfu.peakNodes));
@@ -337,7 +397,10 @@ describe("the capacity command", () => {
 
   it("reads a custom mix from a JSON file", () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "capacity-")), "mix.json");
-    fs.writeFileSync(file, JSON.stringify({ name: "classes", kinds: [{ kind: "webinar", share: 1, subscribers: 30 }] }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ name: "classes", kinds: [{ kind: "webinar", share: 1, subscribers: 30 }] }),
+    );
     const { code, out } = run("--participants", "3200", "--mix", file);
     expect(code).toBe(0);
     expect(out).toMatch(/mix "classes"/);
@@ -346,13 +409,33 @@ describe("the capacity command", () => {
 
   it.each([
     ["an unknown node type", ["--participants", "100", "--node", "m5.large"], /^error: nodeType: unknown node type/],
-    ["an unknown preset", ["--participants", "100", "--mix", "conference"], /^error: --mix: not a preset .* nor a file, got "conference"$/],
-    ["a room too large for a node", ["--participants", "100", "--mix", bigStreamFile()], /^error: mix: room kind "big-stream" .* is too large for one node/],
+    [
+      "an unknown preset",
+      ["--participants", "100", "--mix", "conference"],
+      /^error: --mix: not a preset .* nor a file, got "conference"$/,
+    ],
+    [
+      "a room too large for a node",
+      ["--participants", "100", "--mix", bigStreamFile()],
+      /^error: mix: room kind "big-stream" .* is too large for one node/,
+    ],
     ["a missing --participants", ["--mix", "audio"], /^error: --participants <total> is required/],
-    ["a non-numeric utilisation", ["--participants", "100", "--utilisation", "lots"], /^error: --utilisation: must be a number, got "lots"$/],
-    ["a utilisation above 1", ["--participants", "100", "--utilisation", "1.5"], /^error: targetUtilisation: must be a fraction above 0 and at most 1/],
+    [
+      "a non-numeric utilisation",
+      ["--participants", "100", "--utilisation", "lots"],
+      /^error: --utilisation: must be a number, got "lots"$/,
+    ],
+    [
+      "a utilisation above 1",
+      ["--participants", "100", "--utilisation", "1.5"],
+      /^error: targetUtilisation: must be a fraction above 0 and at most 1/,
+    ],
     ["an unknown flag", ["--participants", "100", "--zones", "3"], /^error: unknown argument "--zones"/],
-    ["region shares over 1", ["--participants", "100", "--regions", "a=0.7,b=0.6"], /^error: regions: shares must sum to 1, got 1\.3$/],
+    [
+      "region shares over 1",
+      ["--participants", "100", "--regions", "a=0.7,b=0.6"],
+      /^error: regions: shares must sum to 1, got 1\.3$/,
+    ],
   ])("exits 2 with one error line on %s", (_what, argv, message) => {
     const { code, out, err } = run(...argv);
     expect(code).toBe(2);
