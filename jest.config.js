@@ -1,11 +1,29 @@
-/** ts-jest with isolatedModules: no type-checking here, `tsc --noEmit` does that once, separately. */
-module.exports = {
+/**
+ * Test tiers, one jest project each (select with `--selectProjects`):
+ *   unit         pure modules, no Pulumi runtime, no child process:          *.test.ts
+ *   plan         components and stacks run under Pulumi's mocks, in process: *.plan.test.ts
+ *   e2e          the plan command end to end, in child processes:            *.e2e.test.ts
+ *   integration  real servers (turnserver, promtool) and a real browser:     *.int.test.ts
+ * ts-jest transpiles only (isolatedModules); `tsc --noEmit` type-checks once, separately.
+ */
+const tier = (displayName, testMatch, testPathIgnorePatterns = []) => ({
+  displayName,
   testEnvironment: "node",
   // The Pulumi SDK keeps its runtime state on the global object; each test file gets a fresh one anyway.
   testEnvironmentOptions: { globalsCleanup: "off" },
   roots: ["<rootDir>/test"],
-  testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] }, // transpile only: tsconfig sets isolatedModules
+  testMatch,
+  testPathIgnorePatterns,
+  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+});
+
+module.exports = {
+  projects: [
+    tier("unit", ["**/*.test.ts"], ["\\.(plan|e2e|int)\\.test\\.ts$"]),
+    tier("plan", ["**/*.plan.test.ts"]),
+    tier("e2e", ["**/*.e2e.test.ts"]),
+    tier("integration", ["**/*.int.test.ts"]),
+  ],
   testTimeout: 60000,
   // Jest's default on a 2-core machine is one worker; the tests mostly wait on child processes and I/O.
   maxWorkers: 2,

@@ -255,7 +255,7 @@ describe("k6 signalling Job", () => {
   });
 
   it("mounts the script where it imports its token module from, and runs it", () => {
-    expect(fs.readFileSync(path.join(k6Dir, "signalling.js"), "utf8")).toMatch(/from '\.\/lib\/token\.js'/);
+    expect(fs.readFileSync(path.join(k6Dir, "signalling.js"), "utf8")).toMatch(/from ["']\.\/lib\/token\.js["']/);
     const scripts = pod.volumes.find((v: any) => v.name === "scripts");
     expect(scripts.configMap.items).toEqual([
       { key: "signalling.js", path: "signalling.js" },
