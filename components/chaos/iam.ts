@@ -1,6 +1,7 @@
 /**
  * IAM documents of the FIS experiment role (pure).
  */
+import type { IamPolicyDocument, IamStatement } from "../shared/iam-document";
 
 /**
  * Instance tags the drills select nodes by, and the only tags the FIS role may terminate:
@@ -27,9 +28,9 @@ export interface FisPolicyScope {
  * The FIS role's permissions: terminate only instances carrying the SFU node group's or the SFU NodePool's
  * tags (in this cluster), read what target resolution needs, and describe the cluster for the pod drill.
  */
-export function fisRolePolicy(s: FisPolicyScope) {
+export function fisRolePolicy(s: FisPolicyScope): IamPolicyDocument {
   const instances = `arn:${s.partition}:ec2:${s.region}:${s.accountId}:instance/*`;
-  const statements: Record<string, unknown>[] = [
+  const statements: IamStatement[] = [
     {
       Sid: "TerminateSfuNodeGroupInstances",
       Effect: "Allow",
@@ -76,7 +77,7 @@ export function fisRolePolicy(s: FisPolicyScope) {
 }
 
 /** FIS may assume the role only for this account's experiments (confused-deputy guard). */
-export function fisTrustPolicy(s: Pick<FisPolicyScope, "partition" | "region" | "accountId">) {
+export function fisTrustPolicy(s: Pick<FisPolicyScope, "partition" | "region" | "accountId">): IamPolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [

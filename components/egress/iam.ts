@@ -1,9 +1,10 @@
 /**
  * IAM documents of the egress role (pure).
  */
+import type { IamPolicyDocument } from "../shared/iam-document";
 
 /** What the egress role may do: write recordings to (and list) one bucket. */
-export function recordingsPolicy(bucketArn: string) {
+export function recordingsPolicy(bucketArn: string): IamPolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [

@@ -1,6 +1,7 @@
 /**
  * The Karpenter controller's IAM policies (pure: documents only).
  */
+import { IamPolicyDocument, policyDocument as document } from "../shared/iam-document";
 
 /** What the controller's IAM policies are scoped to. */
 export interface ControllerPolicyScope {
@@ -12,16 +13,13 @@ export interface ControllerPolicyScope {
   queueArn: string;
 }
 
-type Statement = Record<string, unknown>;
-const document = (...statements: Statement[]) => ({ Version: "2012-10-17", Statement: statements });
-
 /**
  * The controller's IAM policies, one per concern, with the actions and conditions of Karpenter's official
  * getting-started CloudFormation template (v1.14). EC2 resources Karpenter creates or deletes must carry
  * the cluster's ownership tag and a NodePool tag, so the controller cannot touch anything else.
  * (The zonal-shift read permission is left out: `settings.enableZonalShift` stays off.)
  */
-export function karpenterControllerPolicies(scope: ControllerPolicyScope): Record<string, ReturnType<typeof document>> {
+export function karpenterControllerPolicies(scope: ControllerPolicyScope): Record<string, IamPolicyDocument> {
   const { partition, region, accountId, clusterName } = scope;
   const ec2 = (resource: string) => `arn:${partition}:ec2:${region}:*:${resource}`;
   const instanceProfiles = `arn:${partition}:iam::${accountId}:instance-profile/*`;

@@ -1,6 +1,7 @@
 /**
  * Interruption handling: the EventBridge events Karpenter drains a node on, and the SQS queue's policy.
  */
+import type { IamPolicyDocument } from "../shared/iam-document";
 
 /**
  * The events Karpenter acts on before AWS takes a node away, exactly as EventBridge delivers them
@@ -19,7 +20,7 @@ export const INTERRUPTION_EVENTS = [
 ] as const;
 
 /** The interruption queue's policy: EventBridge (and SQS itself) may send; nothing may use it without TLS. */
-export function interruptionQueuePolicy(queueArn: string) {
+export function interruptionQueuePolicy(queueArn: string): IamPolicyDocument {
   return {
     Version: "2012-10-17",
     Id: "EC2InterruptionPolicy",

@@ -1,6 +1,7 @@
 /**
  * The load balancer controller's IAM policy (pure).
  */
+import type { IamPolicyDocument, IamStatement } from "../shared/iam-document";
 
 /** Tag the controller puts on everything it creates; most write permissions require it. */
 const CLUSTER_TAG = "elbv2.k8s.aws/cluster";
@@ -10,7 +11,7 @@ const CLUSTER_TAG = "elbv2.k8s.aws/cluster";
  * the pinned controller version (kubernetes-sigs/aws-load-balancer-controller docs/install/iam_policy.json
  * at v3.5.0). Bump it together with the chart.
  */
-export function loadBalancerControllerPolicy(partition: string) {
+export function loadBalancerControllerPolicy(partition: string): IamPolicyDocument {
   const elb = (resource: string) => `arn:${partition}:elasticloadbalancing:*:*:${resource}`;
   const securityGroups = `arn:${partition}:ec2:*:*:security-group/*`;
   const balancersAndTargetGroups = [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")];
@@ -18,7 +19,11 @@ export function loadBalancerControllerPolicy(partition: string) {
   const tagged = { [`aws:ResourceTag/${CLUSTER_TAG}`]: "false" };
   const taggingOwnResource = { [`aws:RequestTag/${CLUSTER_TAG}`]: "true", [`aws:ResourceTag/${CLUSTER_TAG}`]: "false" };
   const creatingTagged = { [`aws:RequestTag/${CLUSTER_TAG}`]: "false" };
-  const allow = (Action: string[], Resource: string | string[], Condition?: Record<string, unknown>) => ({
+  const allow = (
+    Action: string[],
+    Resource: string | string[],
+    Condition?: IamStatement["Condition"],
+  ): IamStatement => ({
     Effect: "Allow",
     Action,
     Resource,

@@ -1,0 +1,35 @@
+/**
+ * IAM policy documents as plain, typed objects: a misspelt element (`Actions`, `Efect`) fails `tsc`, and
+ * the pure files that build documents stay free of Pulumi at run time. Every document is also a valid
+ * `aws.iam.PolicyDocument` (checked below), so it can be passed to a Policy or Role as it is.
+ */
+import type * as aws from "@pulumi/aws";
+
+type OneOrMany = string | string[];
+
+export interface IamStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Action?: OneOrMany;
+  NotAction?: OneOrMany;
+  Resource?: OneOrMany;
+  NotResource?: OneOrMany;
+  Principal?: "*" | { Service: OneOrMany } | { AWS: OneOrMany } | { Federated: OneOrMany };
+  /** `{ <operator>: { <condition key>: value } }`, e.g. `{ StringEquals: { "aws:SourceAccount": "123" } }`. */
+  Condition?: Record<string, Record<string, OneOrMany>>;
+}
+
+export interface IamPolicyDocument {
+  Version: "2012-10-17";
+  Id?: string;
+  Statement: IamStatement[];
+}
+
+/** A document from its statements. */
+export function policyDocument(...statements: IamStatement[]): IamPolicyDocument {
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+// Compile-time proof that our documents are what the AWS provider accepts.
+const accepted: (d: IamPolicyDocument) => aws.iam.PolicyDocument = (d) => d;
+void accepted;
