@@ -8,6 +8,7 @@
  * Redis, Karpenter interruptions, egress capacity, TURN allocations) use only signals that exist in this
  * design; see each rule's comment for what the signal really measures. Metric names: components/monitoring/metrics.ts.
  */
+import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import YAML from "yaml";
 
 /** Thresholds; every field has a default (DEFAULT_THRESHOLDS). */
@@ -88,6 +89,10 @@ export interface RuleGroup {
 export interface PrometheusRuleSpec {
   groups: RuleGroup[];
 }
+
+// Compile-time proof that the rendered spec is a valid prometheus-operator PrometheusRule spec.
+const asOperatorSpec: (spec: PrometheusRuleSpec) => IPrometheusRule["spec"] = (spec) => spec;
+void asOperatorSpec;
 
 /** README anchor for an alert: a heading `### Alert: LiveKitRoomsNearCapacity` gets `#alert-livekitroomsnearcapacity`. */
 export function runbookAnchor(alert: string): string {

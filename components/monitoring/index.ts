@@ -3,19 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { AlertRulesInput, renderAlertRules } from "./alert-rules";
 import { renderDashboards } from "./dashboards";
+import { podMonitorSpec, ScrapeTarget } from "./pod-monitors";
+
+export type { ScrapeTarget } from "./pod-monitors";
 import { placeOn } from "../shared/node-roles";
 import { versions } from "../../lib/versions";
-
-/** Pods Prometheus scrapes through a PodMonitor: the pod must declare the named port. */
-export interface ScrapeTarget {
-  namespace: string;
-  /** Labels that select the pods (their Deployment's or DaemonSet's selector). */
-  podLabels: Record<string, string>;
-  /** Name of the container port serving /metrics. */
-  port: string;
-  /** Basic-auth credentials Prometheus sends, from a Secret in the target's namespace. */
-  basicAuth?: { secretName: string; usernameKey: string; passwordKey: string };
-}
 
 export interface MonitoringArgs {
   provider: k8s.Provider;
@@ -138,23 +130,7 @@ export class Monitoring extends pulumi.ComponentResource {
           apiVersion: "monitoring.coreos.com/v1",
           kind: "PodMonitor",
           metadata: { name: target, namespace: namespace.metadata.name },
-          spec: {
-            namespaceSelector: { matchNames: [spec.namespace] },
-            selector: { matchLabels: spec.podLabels },
-            podMetricsEndpoints: [
-              {
-                port: spec.port,
-                path: "/metrics",
-                interval: "15s",
-                ...(spec.basicAuth && {
-                  basicAuth: {
-                    username: { name: spec.basicAuth.secretName, key: spec.basicAuth.usernameKey },
-                    password: { name: spec.basicAuth.secretName, key: spec.basicAuth.passwordKey },
-                  },
-                }),
-              },
-            ],
-          },
+          spec: podMonitorSpec(spec),
         },
         afterCrds,
       );
