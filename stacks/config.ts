@@ -374,6 +374,14 @@ export const regionSchema = z
           .regex(/^\d+Gi$/, { error: 'must be a volume size such as "100Gi"' })
           .default("100Gi")
           .describe("Size of Prometheus' gp3 volume; keep it above retentionSize."),
+        runbookUrl: z
+          .url({ error: "must be a URL such as https://github.com/<org>/<repo>/blob/main/docs/runbooks.md" })
+          .optional()
+          .meta({
+            description:
+              "Where alerts link for their runbooks: the URL of docs/runbooks.md in your copy of this repository, such as `https://github.com/<org>/<repo>/blob/main/docs/runbooks.md`; each alert links to `<runbookUrl>#alert-<alert name in lower case>`.",
+            defaultText: "the repository path `docs/runbooks.md`",
+          }),
       })
       .prefault({})
       .describe("Prometheus (kube-prometheus-stack) in the region."),
