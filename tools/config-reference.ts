@@ -38,6 +38,7 @@ interface Node {
   minItems?: number;
   maxItems?: number;
   pattern?: string;
+  format?: string;
 }
 
 /** A key of a stack's config, flattened. */
@@ -105,6 +106,8 @@ function constraintsOf(node: Node): string[] {
   else if (node.minLength !== undefined || node.maxLength !== undefined) {
     out.push(`${node.minLength ?? 0} to ${node.maxLength ?? "any number of"} characters`);
   }
+  if (node.format === "uri") out.push("a URL");
+  else if (node.format !== undefined) out.push(`format ${code(node.format)}`);
   if (node.pattern !== undefined) out.push(`matches ${code(node.pattern)}`);
   if (node.minItems !== undefined) out.push(`at least ${node.minItems} ${node.minItems === 1 ? "item" : "items"}`);
   if (node.maxItems !== undefined) out.push(`at most ${node.maxItems} items`);
