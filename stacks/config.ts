@@ -73,7 +73,10 @@ const ipv4Cidr = (minPrefix: number, maxPrefix: number) =>
   );
 
 const portRange = z
-  .strictObject({ start: port, end: port })
+  .strictObject({
+    start: port.describe("First port of the range; must not exceed end."),
+    end: port.describe("Last port of the range."),
+  })
   .refine((r) => r.start <= r.end, { error: "start must not exceed end" });
 
 const instanceType = z
@@ -83,9 +86,9 @@ const instanceType = z
 const nodeGroup = (defaults: { instanceType: string; min: number; max: number }) =>
   z
     .strictObject({
-      instanceType: instanceType.default(defaults.instanceType),
-      min: positiveInt.default(defaults.min),
-      max: positiveInt.default(defaults.max),
+      instanceType: instanceType.default(defaults.instanceType).describe("EC2 instance type of the group's nodes."),
+      min: positiveInt.default(defaults.min).describe("Fewest nodes; must not exceed max."),
+      max: positiveInt.default(defaults.max).describe("Most nodes."),
     })
     .prefault({})
     .superRefine((group, ctx) => {
@@ -115,14 +118,16 @@ const dnsProvider = z.enum(["route53", "cloudflare"], {
 
 /** Where the region's own hostnames live; the global stack uses the same zone. */
 const dnsZone = z.strictObject({
-  provider: dnsProvider.default("route53"),
-  /** Route53 hosted zone id, or Cloudflare zone id, of the zone that holds `domain`. */
-  zoneId: z.string({ error: "must be the id of the DNS zone that holds the domain" }).min(1),
-  /** Cloudflare account id (32 hex characters); required with provider cloudflare. */
+  provider: dnsProvider.default("route53").describe("Who serves the DNS zone of `domain`: Route53 or Cloudflare."),
+  zoneId: z
+    .string({ error: "must be the id of the DNS zone that holds the domain" })
+    .min(1)
+    .describe("Route53 hosted zone id, or Cloudflare zone id, of the zone that holds `domain`."),
   cloudflareAccountId: z
     .string()
     .regex(/^[0-9a-f]{32}$/, { error: "must be a Cloudflare account id (32 hex characters)" })
-    .optional(),
+    .optional()
+    .describe("Cloudflare account id (32 hex characters); required when `provider` is cloudflare."),
 });
 
 function requireCloudflareAccount(dns: z.infer<typeof dnsZone>, ctx: z.RefinementCtx, path: (string | number)[]) {
@@ -140,43 +145,77 @@ function requireCloudflareAccount(dns: z.infer<typeof dnsZone>, ctx: z.Refinemen
 // Region stacks
 // ---------------------------------------------------------------------------------------------
 
-const regionSchema = z
+export const regionSchema = z
   .strictObject({
-    role: z.literal("region"),
-    awsRegion,
-    domain,
-    /** Names this region in hostnames: `<regionLabel>.<domain>`, `turn-<regionLabel>.<domain>`. */
-    regionLabel: dnsLabel,
+    role: z
+      .literal("region")
+      .describe("The stack's role; the global stack routes to every stack file whose role is region."),
+    awsRegion: awsRegion.describe("AWS region of this region stack; one region stack per AWS region."),
+    domain: domain.describe(
+      "The platform's domain, the same in every stack: this region serves `<regionLabel>.<domain>`, `turn-<regionLabel>.<domain>` and the global name `<domain>`.",
+    ),
+    regionLabel: dnsLabel.meta({
+      description: "Names this region in hostnames: `<regionLabel>.<domain>`, `turn-<regionLabel>.<domain>`.",
+      defaultText: "the stack's name",
+    }),
     network: z
       .strictObject({
-        /** VPC CIDR; split into private subnets (first half) and public subnets (third quarter). */
-        cidr: ipv4Cidr(16, 20).default("10.0.0.0/16"),
-        availabilityZones: integer(2, 4, "an integer from 2 to 4").default(3),
-        /** One NAT gateway per AZ survives an AZ outage; one in total is cheaper. */
-        natGateways: z.enum(["perAz", "single"], { error: 'must be "perAz" or "single"' }).default("perAz"),
-        /** Use an existing VPC instead of creating one. */
-        existingVpc: z.strictObject({ vpcId, publicSubnetIds: subnetIds, privateSubnetIds: subnetIds }).optional(),
+        cidr: ipv4Cidr(16, 20)
+          .default("10.0.0.0/16")
+          .describe(
+            "VPC CIDR, /16 to /20; split into private subnets (first half) and public subnets (third quarter). Keep it distinct across regions.",
+          ),
+        availabilityZones: integer(2, 4, "an integer from 2 to 4")
+          .default(3)
+          .describe("Availability zones the subnets span."),
+        natGateways: z
+          .enum(["perAz", "single"], { error: 'must be "perAz" or "single"' })
+          .default("perAz")
+          .describe("`perAz`: one NAT gateway per AZ, which survives an AZ outage; `single`: one in total, cheaper."),
+        existingVpc: z
+          .strictObject({
+            vpcId: vpcId.describe("Id of the existing VPC."),
+            publicSubnetIds: subnetIds.describe(
+              "Public subnets (SFU and TURN nodes, load balancers), in at least two availability zones.",
+            ),
+            privateSubnetIds: subnetIds.describe(
+              "Private subnets (system and egress nodes, Redis), in at least two availability zones.",
+            ),
+          })
+          .optional()
+          .describe("Use an existing VPC instead of creating one."),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("The region's VPC."),
     cluster: z
       .strictObject({
         kubernetesVersion: z
           .string()
           .regex(/^1\.\d{2}$/, { error: 'must be a Kubernetes minor version such as "1.35"' })
-          .default(versions.kubernetes),
-        /** Who may reach the Kubernetes API endpoint. */
-        publicAccessCidrs: z.array(ipv4Cidr(0, 32)).min(1).default(["0.0.0.0/0"]),
-        /** Cluster add-ons, Karpenter, monitoring: private subnets. */
-        systemNodes: nodeGroup({ instanceType: "m6i.xlarge", min: 2, max: 6 }),
-        /**
-         * LiveKit SFU nodes: public subnets, one LiveKit pod per node. min and max come from the capacity
-         * model; set them only to override it (the plan reports every override).
-         */
+          .default(versions.kubernetes)
+          .describe("EKS Kubernetes minor version; keep it in EKS standard support. Default from lib/versions.ts."),
+        publicAccessCidrs: z
+          .array(ipv4Cidr(0, 32))
+          .min(1)
+          .default(["0.0.0.0/0"])
+          .describe("IPv4 CIDR blocks that may reach the Kubernetes API endpoint."),
+        systemNodes: nodeGroup({ instanceType: "m6i.xlarge", min: 2, max: 6 }).describe(
+          "Managed node group for cluster add-ons, Karpenter and monitoring, in private subnets.",
+        ),
         sfuNodes: z
           .strictObject({
-            instanceType: instanceType.default("c6i.2xlarge"),
-            min: positiveInt.optional(),
-            max: positiveInt.optional(),
+            instanceType: instanceType
+              .default("c6i.2xlarge")
+              .describe("EC2 instance type of the SFU nodes; the capacity model sizes the region for it."),
+            min: positiveInt.optional().meta({
+              description:
+                "Fewest SFU nodes, overriding the capacity model (the plan reports it); must not exceed max.",
+              defaultText: "from the capacity model",
+            }),
+            max: positiveInt.optional().meta({
+              description: "Most SFU nodes, overriding the capacity model (the plan reports it).",
+              defaultText: "from the capacity model",
+            }),
           })
           .prefault({})
           .superRefine((group, ctx) => {
@@ -188,59 +227,68 @@ const regionSchema = z
                 message: `must not exceed max (${group.max})`,
               });
             }
-          }),
+          })
+          .describe("LiveKit SFU managed node group: public subnets, one LiveKit pod per node."),
       })
-      .prefault({}),
-    /**
-     * The demand this region is sized for: participants at peak and the rooms they are in. The capacity
-     * model (lib/capacity/index.ts) turns it into node group bounds, Karpenter limits and autoscaler bounds.
-     */
+      .prefault({})
+      .describe("The EKS cluster and its managed node groups."),
     capacity: z
       .strictObject({
-        /** Concurrent participants at peak in this region. */
-        targetParticipants: integer(1, 1_000_000, "a positive integer (concurrent participants at peak)").default(
-          25_000,
-        ),
-        /** A preset (meetings, webinar, livestream, audio, voice-calls, mixed) or a custom mix (see lib/capacity/room-mix.ts). */
+        targetParticipants: integer(1, 1_000_000, "a positive integer (concurrent participants at peak)")
+          .default(25_000)
+          .describe("Concurrent participants at peak in this region."),
         mix: z
           .union([z.string(), z.record(z.string(), z.unknown())], {
             error: "must be a room mix preset name or a custom mix object",
           })
-          .default("mixed"),
-        /** Share of a node's CPU and bandwidth used at peak; the rest is headroom for spikes. */
+          .default("mixed")
+          .describe(
+            "The rooms participants are in: a preset (meetings, webinar, livestream, audio, voice-calls, mixed) or a custom mix (see lib/capacity/room-mix.ts).",
+          ),
         targetUtilisation: z
           .number({ error: "must be a fraction above 0 and at most 1, such as 0.6" })
           .gt(0, { error: "must be a fraction above 0 and at most 1, such as 0.6" })
           .max(1, { error: "must be a fraction above 0 and at most 1, such as 0.6" })
-          .default(0.6),
-        /** Share of rooms recorded (room composite egress). */
+          .default(0.6)
+          .describe("Share of a node's CPU and bandwidth used at peak; the rest is headroom for spikes."),
         recordingShare: z
           .number({ error: "must be a fraction from 0 to 1" })
           .min(0, { error: "must be a fraction from 0 to 1" })
           .max(1, { error: "must be a fraction from 0 to 1" })
-          .default(0.05),
-        /** SFU work per vCPU relative to LiveKit's benchmark machine, from your own load test (1 = as benchmarked). */
+          .default(0.05)
+          .describe("Share of rooms recorded (room composite egress)."),
         cpuEfficiency: z
           .number({ error: "must be a factor from 0.1 to 10" })
           .min(0.1, { error: "must be a factor from 0.1 to 10" })
           .max(10, { error: "must be a factor from 0.1 to 10" })
-          .default(1),
-        /** Instance type of the egress NodePool's nodes, for the egress sizing. */
-        egressNodeType: instanceType.default("c6i.4xlarge"),
+          .default(1)
+          .describe(
+            "SFU work per vCPU relative to LiveKit's benchmark machine, from your own load test (1 = as benchmarked, 1.2 = 20% more).",
+          ),
+        egressNodeType: instanceType
+          .default("c6i.4xlarge")
+          .describe("Instance type of the egress NodePool's nodes, for the egress sizing."),
       })
-      .prefault({}),
-    /** Karpenter adds nodes beside the node groups, up to these vCPU totals per NodePool. */
+      .prefault({})
+      .describe(
+        "The demand this region is sized for: participants at peak and the rooms they are in. The capacity model (lib/capacity/) turns it into node group bounds, Karpenter limits and autoscaler bounds; a room larger than one node is refused.",
+      ),
     karpenter: z
       .strictObject({
-        /** SFU nodes (on-demand, public subnets); from the capacity model unless set. */
-        sfuCpuLimit: cpuLimit.optional(),
-        /** LiveKit Egress (recording) nodes; from the capacity model unless set. */
-        egressCpuLimit: cpuLimit.optional(),
-        /** Anything else that does not fit on system nodes (spot allowed). */
-        generalCpuLimit: cpuLimit.default(32),
+        sfuCpuLimit: cpuLimit.optional().meta({
+          description: "vCPUs of the `sfu` NodePool (on-demand, public subnets), overriding the capacity model.",
+          defaultText: "from the capacity model",
+        }),
+        egressCpuLimit: cpuLimit.optional().meta({
+          description: "vCPUs of the `egress` NodePool (LiveKit Egress recorders), overriding the capacity model.",
+          defaultText: "from the capacity model",
+        }),
+        generalCpuLimit: cpuLimit
+          .default(32)
+          .describe("vCPUs of the `general` NodePool: anything that does not fit on system nodes (spot allowed)."),
       })
-      .prefault({}),
-    /** ElastiCache (Valkey) replication group shared by LiveKit and Egress. */
+      .prefault({})
+      .describe("Karpenter adds nodes beside the node groups, up to these vCPU totals per NodePool (each at least 8)."),
     redis: z
       .strictObject({
         nodeType: z
@@ -248,91 +296,132 @@ const regionSchema = z
           .regex(/^cache\.[a-z0-9-]+\.[a-z0-9]+$/, {
             error: "must be an ElastiCache node type such as cache.r7g.large",
           })
-          .default("cache.r7g.large"),
-        /** A primary and its replicas, in different availability zones. */
-        nodeCount: integer(
-          2,
-          6,
-          "an integer from 2 to 6 (a primary and 1-5 replicas; failover needs a replica)",
-        ).default(2),
+          .default("cache.r7g.large")
+          .describe("ElastiCache node type."),
+        nodeCount: integer(2, 6, "an integer from 2 to 6 (a primary and 1-5 replicas; failover needs a replica)")
+          .default(2)
+          .describe("A primary and its replicas, in different availability zones; failover needs a replica."),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("ElastiCache (Valkey) replication group shared by LiveKit and Egress."),
     rtc: z
       .strictObject({
-        /** ICE/UDP ports LiveKit binds on the node (two per participant). */
-        udpPortRange: portRange.default({ start: 50000, end: 60000 }),
-        /** ICE/TCP fallback port. */
-        tcpPort: port.default(7881),
+        udpPortRange: portRange
+          .default({ start: 50000, end: 60000 })
+          .describe("ICE/UDP ports LiveKit binds on the node (two per participant)."),
+        tcpPort: port.default(7881).describe("ICE/TCP fallback port."),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("LiveKit's WebRTC ports on the SFU nodes' host network, open to the internet."),
     turn: z
       .strictObject({
-        /** Coturn relay ports; must not overlap rtc.udpPortRange (both bind the node's host network). */
-        relayPortRange: portRange.default({ start: 40000, end: 49999 }),
-        /** Concurrent relay allocations per TURN username (one participant); stops one client hogging ports. */
-        userQuota: integer(1, 1000, "an integer from 1 to 1000").default(12),
-        /** Concurrent relay allocations per Coturn node (each takes one relay port). */
-        totalQuota: integer(1, 65535, "an integer from 1 to 65535").default(8000),
+        relayPortRange: portRange
+          .default({ start: 40000, end: 49999 })
+          .describe("Coturn relay ports; must not overlap rtc.udpPortRange (both bind the node's host network)."),
+        userQuota: integer(1, 1000, "an integer from 1 to 1000")
+          .default(12)
+          .describe(
+            "Concurrent relay allocations per TURN username (one participant); stops one client hogging ports.",
+          ),
+        totalQuota: integer(1, 65535, "an integer from 1 to 65535")
+          .default(8000)
+          .describe("Concurrent relay allocations per Coturn node (each takes one relay port)."),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("Coturn, the TURN server on the SFU nodes."),
     livekit: z
       .strictObject({
         logLevel: z
           .enum(["debug", "info", "warn", "error"], { error: 'must be "debug", "info", "warn" or "error"' })
-          .default("info"),
-        /** Seconds an empty room stays open for its first participant. */
-        emptyTimeoutSeconds: integer(0, 86_400, "seconds from 0 to 86400").default(300),
-        /** Seconds a room stays open after its last participant left. */
-        departureTimeoutSeconds: integer(0, 86_400, "seconds from 0 to 86400").default(20),
-        /** Participants per room; 0 is no limit (the capacity model still refuses rooms larger than a node). */
-        maxParticipantsPerRoom: integer(0, 100_000, "an integer from 0 (no limit) to 100000").default(0),
+          .default("info")
+          .describe("LiveKit server log level."),
+        emptyTimeoutSeconds: integer(0, 86_400, "seconds from 0 to 86400")
+          .default(300)
+          .describe("Seconds an empty room stays open for its first participant."),
+        departureTimeoutSeconds: integer(0, 86_400, "seconds from 0 to 86400")
+          .default(20)
+          .describe("Seconds a room stays open after its last participant left."),
+        maxParticipantsPerRoom: integer(0, 100_000, "an integer from 0 (no limit) to 100000")
+          .default(0)
+          .describe(
+            "Participants per room; 0 is no limit (the capacity model still refuses rooms larger than a node).",
+          ),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("LiveKit server settings."),
     egress: z
       .strictObject({
-        /** Days S3 keeps a recording. */
-        recordingRetentionDays: integer(1, 3650, "a number of days from 1 to 3650").default(30),
+        recordingRetentionDays: integer(1, 3650, "a number of days from 1 to 3650")
+          .default(30)
+          .describe("Days S3 keeps a recording."),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("LiveKit Egress (recording to S3)."),
     monitoring: z
       .strictObject({
         retention: z
           .string()
           .regex(/^\d+[dhw]$/, { error: 'must be a Prometheus duration such as "15d"' })
-          .default("15d"),
+          .default("15d")
+          .describe("How long Prometheus keeps metrics."),
         retentionSize: z
           .string()
           .regex(/^\d+(GB|TB)$/, { error: 'must be a size such as "90GB"' })
-          .default("90GB"),
+          .default("90GB")
+          .describe("Most disk space Prometheus' metrics may take before the oldest are dropped."),
         volumeSize: z
           .string()
           .regex(/^\d+Gi$/, { error: 'must be a volume size such as "100Gi"' })
-          .default("100Gi"),
+          .default("100Gi")
+          .describe("Size of Prometheus' gp3 volume; keep it above retentionSize."),
+        runbookUrl: z
+          .url({ error: "must be a URL such as https://github.com/<org>/<repo>/blob/main/docs/runbooks.md" })
+          .optional()
+          .meta({
+            description:
+              "Where alerts link for their runbooks: the URL of docs/runbooks.md in your copy of this repository, such as `https://github.com/<org>/<repo>/blob/main/docs/runbooks.md`; each alert links to `<runbookUrl>#alert-<alert name in lower case>`.",
+            defaultText: "the repository path `docs/runbooks.md`",
+          }),
       })
-      .prefault({}),
-    /** AWS FIS chaos drills (see README, "Chaos drills"); off unless enabled. */
+      .prefault({})
+      .describe("Prometheus (kube-prometheus-stack) in the region."),
     chaos: z
       .strictObject({
-        enabled: z.boolean({ error: "must be true or false" }).default(false),
-        sfuNodeTerminationPercent: integer(1, 100, "a percentage from 1 to 100").default(33),
-        turnNodeTerminationPercent: integer(1, 100, "a percentage from 1 to 100").default(33),
-        livekitPodDeletePercent: integer(1, 100, "a percentage from 1 to 100").default(33),
-        logRetentionDays: integer(1, 3650, "a number of days from 1 to 3650").optional(),
+        enabled: z.boolean({ error: "must be true or false" }).default(false).describe("Create the drills."),
+        sfuNodeTerminationPercent: integer(1, 100, "a percentage from 1 to 100")
+          .default(33)
+          .describe("Share of SFU nodes the SFU drill terminates."),
+        turnNodeTerminationPercent: integer(1, 100, "a percentage from 1 to 100")
+          .default(33)
+          .describe("Share of the nodes running Coturn the TURN drill terminates."),
+        livekitPodDeletePercent: integer(1, 100, "a percentage from 1 to 100")
+          .default(33)
+          .describe("Share of LiveKit pods the pod drill deletes."),
+        logRetentionDays: integer(1, 3650, "a number of days from 1 to 3650").optional().meta({
+          description: "Keep experiment logs in CloudWatch Logs for this many days.",
+          defaultText: "no experiment logs",
+        }),
       })
-      .prefault({}),
-    /** The suspended `lk perf load-test` Job (see README, "Load testing"). */
+      .prefault({})
+      .describe('AWS FIS chaos drills (see README, "Chaos drills"); off unless enabled.'),
     loadTest: z
       .strictObject({
-        rooms: integer(1, 1000, "an integer from 1 to 1000").default(10),
-        videoPublishersPerRoom: integer(0, 100, "an integer from 0 to 100").default(2),
-        subscribersPerRoom: integer(0, 10_000, "an integer from 0 to 10000").default(18),
+        rooms: integer(1, 1000, "an integer from 1 to 1000").default(10).describe("Rooms, one tester pod each."),
+        videoPublishersPerRoom: integer(0, 100, "an integer from 0 to 100")
+          .default(2)
+          .describe("Simulated video publishers per room."),
+        subscribersPerRoom: integer(0, 10_000, "an integer from 0 to 10000")
+          .default(18)
+          .describe("Simulated subscribers per room."),
         duration: z
           .string()
           .regex(/^\d+[smh]$/, { error: 'must be a duration such as "10m"' })
-          .default("10m"),
+          .default("10m")
+          .describe("How long the test runs."),
       })
-      .prefault({}),
-    dns: dnsZone,
+      .prefault({})
+      .describe('The suspended `lk perf load-test` Job (see README, "Load testing").'),
+    dns: dnsZone.describe("Where the region's own hostnames live; the global stack uses the same zone."),
   })
   .superRefine((cfg, ctx) => {
     const sfu = cfg.rtc.udpPortRange;
@@ -358,72 +447,96 @@ export type RegionStackConfig = z.infer<typeof regionSchema> & {
 // The global stack
 // ---------------------------------------------------------------------------------------------
 
-const globalSchema = z
+export const globalSchema = z
   .strictObject({
-    role: z.literal("global"),
-    /** Region of the AWS provider; Route53 itself is global. */
-    awsRegion,
-    /** Users connect to wss://<domain>; DNS sends them to the nearest healthy region. */
-    domain,
-    dns: dnsZone.extend({
-      healthCheck: z
-        .strictObject({
-          checkerRegions: z
-            .array(
-              z.enum(route53HealthCheckerRegions, {
-                error: `not a Route53 health-checker region, expected one of ${route53HealthCheckerRegions.join(", ")}`,
-              }),
-            )
-            .min(3, { error: "must list at least three Route53 health-checker regions" })
-            .default(["ap-southeast-1", "ap-northeast-1", "eu-west-1"]),
-          failureThreshold: integer(1, 10, "an integer from 1 to 10").default(3),
-          requestInterval: z.union([z.literal(10), z.literal(30)], { error: "must be 10 or 30 (seconds)" }).default(30),
-          /** Route53 latency graphs for each check: an extra charge, and fixed once the check exists. */
-          measureLatency: z.boolean({ error: "must be true or false" }).default(false),
-        })
-        .prefault({}),
-      cloudflareSteering: z
-        .enum(["dynamic_latency", "proximity"], { error: 'must be "dynamic_latency" or "proximity"' })
-        .default("dynamic_latency"),
-      /** The Cloudflare monitor; `healthCheck.failureThreshold` is its consecutiveDown. */
-      cloudflareMonitor: z
-        .strictObject({
-          /** Seconds between checks; the shortest allowed depends on the Cloudflare plan. */
-          interval: integer(5, 3600, "an integer from 5 to 3600 (seconds)").default(60),
-          timeout: integer(1, 10, "an integer from 1 to 10 (seconds)").default(5),
-          /** Immediate retries after a timeout before a check counts as failed. */
-          retries: integer(0, 5, "an integer from 0 to 5").default(2),
-        })
-        .prefault({})
-        .superRefine((m, ctx) => {
-          if (m.timeout >= m.interval) {
-            ctx.addIssue({
-              code: "custom",
-              path: ["timeout"],
-              input: m.timeout,
-              message: `must be shorter than interval (${m.interval} s)`,
-            });
-          }
+    role: z.literal("global").describe("The stack's role: the global stack, one per project."),
+    awsRegion: awsRegion.describe("Region of the AWS provider; Route53 itself is global."),
+    domain: domain.describe("Users connect to `wss://<domain>`; DNS sends them to the nearest healthy region."),
+    dns: dnsZone
+      .extend({
+        healthCheck: z
+          .strictObject({
+            checkerRegions: z
+              .array(
+                z.enum(route53HealthCheckerRegions, {
+                  error: `not a Route53 health-checker region, expected one of ${route53HealthCheckerRegions.join(", ")}`,
+                }),
+              )
+              .min(3, { error: "must list at least three Route53 health-checker regions" })
+              .default(["ap-southeast-1", "ap-northeast-1", "eu-west-1"])
+              .describe("Route53 health-checker regions the checks run from, at least three (ap-south-1 is not one)."),
+            failureThreshold: integer(1, 10, "an integer from 1 to 10")
+              .default(3)
+              .describe("Consecutive failed checks before a region counts as unhealthy."),
+            requestInterval: z
+              .union([z.literal(10), z.literal(30)], { error: "must be 10 or 30 (seconds)" })
+              .default(30)
+              .describe("Seconds between Route53 checks, 10 or 30; fixed once the check exists."),
+            measureLatency: z
+              .boolean({ error: "must be true or false" })
+              .default(false)
+              .describe("Route53 latency graphs for each check: an extra charge, and fixed once the check exists."),
+          })
+          .prefault({})
+          .describe(
+            "HTTPS health checks of each region's own hostname (Route53; with Cloudflare, see cloudflareMonitor).",
+          ),
+        cloudflareSteering: z
+          .enum(["dynamic_latency", "proximity"], { error: 'must be "dynamic_latency" or "proximity"' })
+          .default("dynamic_latency")
+          .describe(
+            "Cloudflare steering: dynamic_latency (by the round trip measured from the user's Cloudflare region) or proximity (by the pools' coordinates).",
+          ),
+        cloudflareMonitor: z
+          .strictObject({
+            interval: integer(5, 3600, "an integer from 5 to 3600 (seconds)")
+              .default(60)
+              .describe("Seconds between checks; the shortest allowed depends on the Cloudflare plan."),
+            timeout: integer(1, 10, "an integer from 1 to 10 (seconds)")
+              .default(5)
+              .describe("Seconds before a check times out; must be shorter than interval."),
+            retries: integer(0, 5, "an integer from 0 to 5")
+              .default(2)
+              .describe("Immediate retries after a timeout before a check counts as failed."),
+          })
+          .prefault({})
+          .superRefine((m, ctx) => {
+            if (m.timeout >= m.interval) {
+              ctx.addIssue({
+                code: "custom",
+                path: ["timeout"],
+                input: m.timeout,
+                message: `must be shorter than interval (${m.interval} s)`,
+              });
+            }
+          })
+          .describe("The Cloudflare monitor; `healthCheck.failureThreshold` is its consecutiveDown."),
+        cloudflareFallbackRegion: dnsLabel.optional().meta({
+          description: "Cloudflare's fallback pool (used when every pool is unhealthy): a region label.",
+          defaultText: "the first region by stack name",
         }),
-      /** Cloudflare's fallback pool (used when every pool is unhealthy): a region label; default the first region. */
-      cloudflareFallbackRegion: dnsLabel.optional(),
-      /**
-       * A global TURN name, latency-routed to each region's NLB like <domain> is to its ALB; DNS-only.
-       * Default none: LiveKit hands clients their region's own turn-<label>.<domain>.
-       */
-      turnHostname: z
-        .string({ error: "must be a hostname such as turn.livekit.example.com" })
-        .regex(DOMAIN, { error: "must be a lowercase hostname such as turn.livekit.example.com" })
-        .optional(),
-    }),
-    /** Where the region stacks' outputs are read from. */
+        turnHostname: z
+          .string({ error: "must be a hostname such as turn.livekit.example.com" })
+          .regex(DOMAIN, { error: "must be a lowercase hostname such as turn.livekit.example.com" })
+          .optional()
+          .meta({
+            description:
+              "A global TURN name, latency-routed to each region's NLB like `<domain>` is to its ALB; DNS-only; must differ from `domain`. Without it, LiveKit hands clients their region's own `turn-<label>.<domain>`.",
+            defaultText: "none",
+          }),
+      })
+      .describe("The DNS zone that holds `domain`, and how the global name is routed."),
     stackReferences: z
       .strictObject({
-        /** `organization` on a self-managed backend; your org on Pulumi Cloud. */
-        organization: z.string().min(1).default("organization"),
-        project: z.string().min(1).default(PROJECT),
+        organization: z
+          .string()
+          .min(1)
+          .default("organization")
+          .describe("`organization` on a self-managed backend; your org on Pulumi Cloud."),
+        project: z.string().min(1).default(PROJECT).describe("Pulumi project of the region stacks."),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("Where the region stacks' outputs are read from: `<organization>/<project>/<stack>`."),
   })
   .superRefine((cfg, ctx) => {
     requireCloudflareAccount(cfg.dns, ctx, ["dns"]);
@@ -449,7 +562,7 @@ export type StackRole = StackConfig["role"];
 const foreignKeys: Record<string, string> = { awsRegion: "aws:region" };
 
 /** The config key (with path) a schema path refers to, as the user writes it in the stack file. */
-function configKey(path: readonly PropertyKey[]): string {
+export function configKey(path: readonly PropertyKey[]): string {
   const [head, ...rest] = path.map(String);
   if (head === undefined) return `${PROJECT}:<config>`;
   let key = foreignKeys[head] ?? `${PROJECT}:${head}`;

@@ -218,6 +218,7 @@ export function regionStack(cfg: RegionStackConfig) {
       capacity: { maxRooms: sizing.planned.rooms, maxParticipants: sizing.planned.participants },
       sfu: { namespace: WORKLOAD_NAMESPACE, deployment: "livekit-server" },
       turn: { totalQuota: cfg.turn.totalQuota },
+      runbookBase: cfg.monitoring.runbookUrl,
     },
     scrapeTargets: {
       livekit: { namespace: WORKLOAD_NAMESPACE, podLabels: livekit.podLabels, port: "metrics" },

@@ -1,6 +1,6 @@
 /**
- * Writing a plan as ../shared/design/plan-contract.md specifies: plan.json, manifests/, helm/, and the
- * readable tree printed to the terminal.
+ * Writing a plan as docs/plan-contract.md specifies: plan.json, manifests/, helm/, and the readable tree
+ * printed to the terminal.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- planned inputs are untyped JSON */
 import * as fs from "fs";

@@ -66,7 +66,10 @@ export interface AlertRulesInput {
   };
   /** Overrides for DEFAULT_THRESHOLDS. */
   thresholds?: Partial<AlertThresholds>;
-  /** Document holding the runbooks; each alert links to `<runbookBase>#alert-<alertname lowercased>`. Default "README.md". */
+  /**
+   * Document holding the runbooks; each alert links to `<runbookBase>#alert-<alertname lowercased>`.
+   * Default RUNBOOKS_DOCUMENT, the repository path; a URL of that file makes the links absolute.
+   */
   runbookBase?: string;
 }
 
@@ -94,7 +97,10 @@ export interface PrometheusRuleSpec {
 const asOperatorSpec: (spec: PrometheusRuleSpec) => IPrometheusRule["spec"] = (spec) => spec;
 void asOperatorSpec;
 
-/** README anchor for an alert: a heading `### Alert: LiveKitRoomsNearCapacity` gets `#alert-livekitroomsnearcapacity`. */
+/** The runbooks, as a path from the repository root: one section per alert. */
+export const RUNBOOKS_DOCUMENT = "docs/runbooks.md";
+
+/** Anchor of an alert's runbook: the heading `## Alert: LiveKitRoomsNearCapacity` gets `#alert-livekitroomsnearcapacity`. */
 export function runbookAnchor(alert: string): string {
   return `alert-${alert.toLowerCase()}`;
 }
@@ -211,7 +217,7 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
   const t: AlertThresholds = { ...DEFAULT_THRESHOLDS, ...input.thresholds };
   validate(input, t);
   const region = input.region;
-  const runbookBase = input.runbookBase ?? "README.md";
+  const runbookBase = input.runbookBase ?? RUNBOOKS_DOCUMENT;
   const sfu = input.sfu ?? { namespace: "livekit", deployment: "livekit-server" };
 
   const rule = (

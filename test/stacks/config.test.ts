@@ -109,6 +109,13 @@ const badInputs: Array<{ what: string; stack: string; change: (c: Record<string,
     message: "error: livekit-platform:dns.cloudflareMonitor.timeout: must be shorter than interval (10 s), got 10",
   },
   {
+    what: "a runbook link that is not a URL",
+    stack: "mumbai",
+    change: (c) => (c["livekit-platform:monitoring"] = { runbookUrl: "docs/runbooks.md" }),
+    message:
+      'error: livekit-platform:monitoring.runbookUrl: must be a URL such as https://github.com/<org>/<repo>/blob/main/docs/runbooks.md, got "docs/runbooks.md"',
+  },
+  {
     what: "an unknown stack role",
     stack: "mumbai",
     change: (c) => (c["livekit-platform:role"] = "edge"),
@@ -145,6 +152,18 @@ describe("stack configuration", () => {
       "bom",
     ) as RegionStackConfig;
     expect(cfg.regionLabel).toBe("bom");
+  });
+
+  it("links alerts to the runbooks in the repository unless a runbook URL is set", () => {
+    const url = "https://github.com/example/livekit-platform/blob/main/docs/runbooks.md";
+    const cfg = parseStackConfig(
+      stackConfig("mumbai", { "livekit-platform:monitoring": { runbookUrl: url } }),
+      "mumbai",
+    ) as RegionStackConfig;
+    expect(cfg.monitoring.runbookUrl).toBe(url);
+    expect(
+      (parseStackConfig(stackConfig("mumbai"), "mumbai") as RegionStackConfig).monitoring.runbookUrl,
+    ).toBeUndefined();
   });
 
   it("reads the global stack", () => {

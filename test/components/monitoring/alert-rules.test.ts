@@ -9,6 +9,7 @@ import {
   renderAlertRules,
   renderAlertRulesYaml,
   runbookAnchor,
+  RUNBOOKS_DOCUMENT,
 } from "../../../components/monitoring/alert-rules";
 import { lookupMetric, metricNamesIn, seriesSelectors, TARGET_LABELS } from "../../../components/monitoring/metrics";
 import { promtool, withPromtool } from "../../support/promtool";
@@ -53,23 +54,38 @@ describe("renderAlertRules", () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it("gives every alert a for, a severity, the region, a summary, a description and a README runbook anchor", () => {
+  it("gives every alert a for, a severity, the region, a summary, a description and a link to its runbook", () => {
     for (const r of allRules()) {
       expect(r.for).toMatch(/^\d+[smh]$/);
       expect(["critical", "warning", "info"]).toContain(r.labels.severity);
       expect(r.labels.region).toBe("mumbai");
       expect(r.annotations.summary.length).toBeGreaterThan(10);
       expect(r.annotations.description.length).toBeGreaterThan(20);
-      expect(r.annotations.runbook).toBe(`README.md#alert-${r.alert.toLowerCase()}`);
-      expect(r.annotations.runbook).toBe(`README.md#${runbookAnchor(r.alert)}`);
+      expect(r.annotations.runbook).toBe(`docs/runbooks.md#alert-${r.alert.toLowerCase()}`);
+      expect(r.annotations.runbook).toBe(`${RUNBOOKS_DOCUMENT}#${runbookAnchor(r.alert)}`);
     }
   });
 
   it("links runbooks to another document when asked", () => {
-    const r = allRules({ ...input, runbookBase: "https://github.com/example/livekit-platform/blob/main/README.md" })[0];
-    expect(r.annotations.runbook).toBe(
-      "https://github.com/example/livekit-platform/blob/main/README.md#alert-livekitroomsnearcapacity",
-    );
+    const base = "https://github.com/example/livekit-platform/blob/main/docs/runbooks.md";
+    const r = allRules({ ...input, runbookBase: base })[0];
+    expect(r.annotations.runbook).toBe(`${base}#alert-livekitroomsnearcapacity`);
+  });
+
+  it("links every alert to a section of docs/runbooks.md, and every alert section there to an alert", () => {
+    // GitHub's heading anchors: lower case, punctuation other than hyphens dropped, spaces to hyphens.
+    const slug = (heading: string) =>
+      heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\w\- ]/g, "")
+        .replace(/ /g, "-");
+    const text = fs.readFileSync(path.join(__dirname, "..", "..", "..", RUNBOOKS_DOCUMENT), "utf8");
+    const headings = [...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1]));
+    const anchors = allRules().map((r) => r.annotations.runbook.split("#")[1]);
+    expect(anchors.filter((a) => !headings.includes(a))).toEqual([]);
+    const alertSections = [...text.matchAll(/^#{1,6} (Alert: .+)$/gm)].map((m) => slug(m[1]));
+    expect(alertSections.filter((h) => !anchors.includes(h))).toEqual([]);
   });
 
   it("compares rooms and participants with the region's planned capacity", () => {
