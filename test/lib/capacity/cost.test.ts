@@ -19,6 +19,7 @@ import {
 import { RoomMixEntry } from "../../../lib/capacity/room-mix";
 import { CPU_FACTOR_BY_FAMILY, familyOf, INSTANCE_TYPES } from "../../../lib/instance-types";
 import { sizeRegion, SizingError } from "../../../stacks/sizing";
+import { awsRegionOf, main } from "../../../tools/capacity";
 
 const cents = (x: number) => Math.round(x * 100) / 100;
 /** GB (2^30 bytes) a steady Mbps moves in some hours. */
@@ -433,5 +434,48 @@ describe("sanity bounds", () => {
     };
     expect(() => sizeRegion(settings)).toThrow(SizingError);
     expect(() => sizeRegion(settings)).toThrow(/arm64 \(Graviton\)/);
+  });
+});
+
+describe("the capacity command's costs", () => {
+  function run(...argv: string[]) {
+    const log: string[] = [];
+    const error: string[] = [];
+    const code = main(argv, { log: (l) => log.push(l), error: (l) => error.push(l) });
+    return { code, log, err: error };
+  }
+
+  it("prices each region by its stack file's aws:region, or the name when it is an AWS region", () => {
+    expect(awsRegionOf("mumbai", "us-east-1")).toBe("ap-south-1");
+    expect(awsRegionOf("singapore", "us-east-1")).toBe("ap-southeast-1");
+    expect(awsRegionOf("eu-central-1", "us-east-1")).toBe("eu-central-1");
+    expect(awsRegionOf("elsewhere", "us-east-1")).toBe("us-east-1");
+  });
+
+  it("--json is one JSON document whose costs match the cost model", () => {
+    const { code, log, err } = run("--participants", "50000", "--regions", "mumbai,eu-central-1", "--json");
+    expect([code, err]).toEqual([0, []]);
+    expect(log).toHaveLength(1);
+    const doc = JSON.parse(log[0]);
+    const [mumbai, frankfurt] = doc.regions;
+    expect([mumbai.awsRegion, frankfurt.awsRegion]).toEqual(["ap-south-1", "eu-central-1"]);
+    expect(mumbai.cost.monthlyUsd).toBe(estimateCost(mumbai.plan, { awsRegion: "ap-south-1" }).monthlyUsd);
+    expect(doc.monthlyUsd).toBeCloseTo(mumbai.cost.monthlyUsd + frankfurt.cost.monthlyUsd, 2);
+  });
+
+  it("--cost prints the breakdown by item with a total row", () => {
+    const { code, log } = run("--participants", "25000", "--regions", "mumbai", "--cost", "--savings-plan", "0.3");
+    expect(code).toBe(0);
+    const out = log.join("\n");
+    expect(out).toMatch(/^Cost breakdown, USD a month:$/m);
+    expect(out).toMatch(/^dataTransferOut\s+\$[\d,]+\s+\d+%$/m);
+    expect(out).toMatch(/^total\s+\$[\d,]+\s+100%$/m);
+    expect(out).toMatch(/savings plan 30%/);
+  });
+
+  it("stops with one line when the demand needs more than the ceiling", () => {
+    const { code, log, err } = run("--participants", "50000", "--max-sfu-nodes", "100");
+    expect([code, log]).toEqual([2, []]);
+    expect(err).toEqual([expect.stringMatching(/^error: maxSfuNodes: the region needs \d+ SFU nodes/)]);
   });
 });
