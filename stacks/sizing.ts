@@ -114,7 +114,7 @@ function readPriceFile(file: string) {
   try {
     return withPriceOverride(PINNED_PRICES, override, "price file");
   } catch (e) {
-    if (e instanceof CapacityError) throw new SizingError("cost.priceFile", e.message, file);
+    if (e instanceof CapacityError) throw new SizingError("cost.priceFile", `${e.key}: ${e.problem}`, file);
     throw e;
   }
 }
