@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { awsRegions } from "../lib/aws-regions";
-import { INSTANCE_TYPES } from "../lib/instance-types";
+import { cpuFactorOf, INSTANCE_TYPES, internetBandwidthMbps } from "../lib/instance-types";
 import {
   CapacityError,
   CapacityPlan,
@@ -90,6 +90,8 @@ cost (monthly, USD, from the pinned prices in lib/prices/aws-prices.json):
 bounds (an error saying how many the region needs):
   --max-sfu-nodes <n>     most SFU nodes a region may run (its node group max)
   --vcpu-quota <n>        the account's on-demand vCPU quota per region
+  --types                 list the node types: vCPU, memory, bandwidth, internet cap, arch, CPU factor and
+                          on-demand price in each priced region (then --participants is not needed)
   --json                  print the plans and costs as JSON on stdout, nothing else (npm run -s ...)`;
 
 interface Args {
@@ -115,6 +117,7 @@ interface Args {
   retentionDays?: number;
   maxSfuNodes?: number;
   vcpuQuota?: number;
+  types: boolean;
   json: boolean;
   help: boolean;
 }
@@ -150,6 +153,7 @@ function parseArgs(argv: string[]): Args {
     utilisation: DEFAULTS.utilisation,
     recording: DEFAULTS.recording,
     cost: false,
+    types: false,
     awsRegion: DEFAULTS.awsRegion,
     json: false,
     help: false,
@@ -231,6 +235,9 @@ function parseArgs(argv: string[]): Args {
       case "--vcpu-quota":
         args.vcpuQuota = number(flag, value());
         break;
+      case "--types":
+        args.types = true;
+        break;
       case "--json":
         args.json = true;
         break;
@@ -242,7 +249,8 @@ function parseArgs(argv: string[]): Args {
         bad(`unknown argument "${flag}" (see --help)`);
     }
   }
-  if (!args.help && args.participants === undefined) bad("--participants <total> is required (see --help)");
+  if (!args.help && !args.types && args.participants === undefined)
+    bad("--participants <total> is required (see --help)");
   return args as Args;
 }
 
@@ -361,6 +369,33 @@ function formatCost(plans: RegionPlan[]): string[] {
     for (const n of r.cost.notes) out.push(`note: ${n}`);
   }
   return out;
+}
+
+/** The node catalogue with each priced region's on-demand price. */
+function formatTypes(prices: PriceTable): string[] {
+  const regions = Object.keys(prices.regions);
+  return [
+    "Node types (baseline bandwidth is what the model counts; the internet gateway caps nodes under 32 vCPU at 5 Gbps;",
+    "CPU factor: SFU work per vCPU against c6i, an assumption unless capacity.cpuEfficiency is set; prices USD/hour, on-demand):",
+    ...table(
+      ["type", "vCPU", "memory GiB", "baseline Mbps", "burst Mbps", "internet Mbps", "arch", "CPU factor", ...regions],
+      Object.entries(INSTANCE_TYPES).map(([name, t]) => [
+        name,
+        String(t.vcpu),
+        String(t.memoryMiB / 1024),
+        int(t.baselineBandwidthMbps),
+        int(t.burstBandwidthMbps),
+        int(internetBandwidthMbps(t)),
+        t.arch,
+        fixed(cpuFactorOf(name), 2),
+        ...regions.map((r) => {
+          const f = prices.regions[r].ec2PerHour[name];
+          return f ? `${f.usd}${f.estimate ? "*" : ""}` : "-";
+        }),
+      ]),
+    ),
+    "* an estimate: lib/prices/aws-prices.json gives its basis",
+  ];
 }
 
 function formatPlans(plans: RegionPlan[], args: Args): string[] {
@@ -515,8 +550,23 @@ export function main(argv: string[], out: Output = console): number {
       out.log(USAGE);
       return EXIT_OK;
     }
-    const mix = readMix(args.mix);
     const prices = readPrices(args.prices);
+    if (args.types) {
+      if (args.json)
+        out.log(
+          JSON.stringify(
+            {
+              instanceTypes: INSTANCE_TYPES,
+              ec2PerHour: Object.fromEntries(Object.entries(prices.regions).map(([r, p]) => [r, p.ec2PerHour])),
+            },
+            null,
+            2,
+          ),
+        );
+      else for (const line of formatTypes(prices)) out.log(line);
+      return EXIT_OK;
+    }
+    const mix = readMix(args.mix);
     const plans = splitParticipants(args.participants, args.regions).map(({ name, share, participants }) => {
       try {
         const plan = planCapacity({

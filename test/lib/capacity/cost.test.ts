@@ -289,8 +289,8 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
       platform: { natGateways: 1, recordingRetentionDays: 7 },
     });
     const p = PINNED_PRICES.regions["eu-central-1"];
-    const c7i = p.ec2PerHour["c7i.4xlarge"].usd; // 0.714 x 1.1412 (an estimate from the c6i ratio)
-    expect(c7i).toBe(0.81482);
+    const c7i = p.ec2PerHour["c7i.4xlarge"].usd; // 0.714 x 0.097 / 0.085 (an estimate from the c6i ratio)
+    expect(c7i).toBe(0.8148);
     // Default month: 30.42 days = 730.08 h; 8 h/day at peak = 243.36 h, the rest at 30%.
     const H = 24 * 30.42;
     const P = 8 * 30.42;
@@ -301,7 +301,7 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
     const recordedGB = GB(5 * 3.128, E);
     expectLines(c, {
       sfuNodes: (20 * P + 6 * (H - P)) * c7i,
-      egressNodes: (2 * P + 1 * (H - P)) * 0.77602,
+      egressNodes: (2 * P + 1 * (H - P)) * 0.776,
       systemNodes: 2 * H * 0.23,
       eksControlPlane: H * 0.1,
       "natGateways: NAT gateway-hours": 1 * H * 0.052,
@@ -320,7 +320,7 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
       "interAz: recording media": recorderGB * 0.02,
       "interAz: TURN relay": GB(turnMbps, E) * 0.02,
     });
-    expect(c.monthlyUsd).toBe(347084.42);
+    expect(c.monthlyUsd).toBe(347084.24);
   });
 });
 
@@ -471,6 +471,28 @@ describe("the capacity command's costs", () => {
     expect(out).toMatch(/^dataTransferOut\s+\$[\d,]+\s+\d+%$/m);
     expect(out).toMatch(/^total\s+\$[\d,]+\s+100%$/m);
     expect(out).toMatch(/savings plan 30%/);
+  });
+
+  it("--types lists every node type with its internet cap, arch, CPU factor and price per region", () => {
+    const { code, log } = run("--types");
+    expect(code).toBe(0);
+    const row = log
+      .find((l) => l.startsWith("c7gn.2xlarge "))!
+      .trim()
+      .split(/\s+/);
+    // vCPU, memory, baseline, burst, internet (capped at 5 Gbps under 32 vCPU), arch, factor, 4 prices
+    expect(row.slice(0, 9)).toEqual([
+      "c7gn.2xlarge",
+      "8",
+      "16",
+      "25,000",
+      "50,000",
+      "5,000",
+      "arm64",
+      "1.00",
+      "0.4992*",
+    ]);
+    expect(log.filter((l) => /^[a-z0-9]+\.\d*xlarge /.test(l))).toHaveLength(Object.keys(INSTANCE_TYPES).length);
   });
 
   it("stops with one line when the demand needs more than the ceiling", () => {
