@@ -61,6 +61,10 @@ const integer = (min: number, max: number, what: string) =>
     .max(max, { error: `must be ${what}` });
 
 const positiveInt = integer(1, 100_000, "a positive integer");
+const fraction = z
+  .number({ error: "must be a fraction from 0 to 1" })
+  .min(0, { error: "must be a fraction from 0 to 1" })
+  .max(1, { error: "must be a fraction from 0 to 1" });
 const port = integer(1, 65535, "a port number (1-65535)");
 
 const ipv4Cidr = (minPrefix: number, maxPrefix: number) =>
@@ -261,17 +265,61 @@ export const regionSchema = z
           .number({ error: "must be a factor from 0.1 to 10" })
           .min(0.1, { error: "must be a factor from 0.1 to 10" })
           .max(10, { error: "must be a factor from 0.1 to 10" })
-          .default(1)
-          .describe(
-            "SFU work per vCPU relative to LiveKit's benchmark machine, from your own load test (1 = as benchmarked, 1.2 = 20% more).",
-          ),
+          .optional()
+          .meta({
+            description:
+              "SFU work per vCPU relative to LiveKit's benchmark machine, from your own load test (1 = as benchmarked, 1.2 = 20% more).",
+            defaultText:
+              "the node family's documented factor (CPU_FACTOR_BY_FAMILY in lib/instance-types.ts; 1 for c6i)",
+          }),
         egressNodeType: instanceType
           .default("c6i.4xlarge")
           .describe("Instance type of the egress NodePool's nodes, for the egress sizing."),
+        maxSfuNodes: positiveInt
+          .optional()
+          .describe("Most SFU nodes this region may run; a plan needing more is an error saying how many."),
+        vcpuQuota: integer(1, 10_000_000, "a positive integer (vCPUs)")
+          .optional()
+          .describe("The account's on-demand vCPU quota in this region (Service Quotas L-1216C47A); more is an error."),
       })
       .prefault({})
       .describe(
         "The demand this region is sized for: participants at peak and the rooms they are in. The capacity model (lib/capacity/) turns it into node group bounds, Karpenter limits and autoscaler bounds; a room larger than one node is refused.",
+      ),
+    cost: z
+      .strictObject({
+        peakHoursPerDay: z
+          .number({ error: "must be hours from 0 to 24" })
+          .min(0, { error: "must be hours from 0 to 24" })
+          .max(24, { error: "must be hours from 0 to 24" })
+          .default(8)
+          .describe("Hours a day at peak load."),
+        offPeakShare: fraction.default(0.3).describe("Load in the other hours as a share of the peak."),
+        daysPerMonth: z
+          .number({ error: "must be days from 1 to 31" })
+          .min(1, { error: "must be days from 1 to 31" })
+          .max(31, { error: "must be days from 1 to 31" })
+          .default(30.42)
+          .describe("Days a month (30.42 = 730 hours)."),
+        savingsPlanDiscount: z
+          .number({ error: "must be a fraction from 0 to 0.9" })
+          .min(0, { error: "must be a fraction from 0 to 0.9" })
+          .max(0.9, { error: "must be a fraction from 0 to 0.9" })
+          .default(0)
+          .describe("Savings-plan (or reserved) discount on on-demand EC2."),
+        egressSpotShare: fraction
+          .default(0)
+          .describe("Share of egress node-hours on Spot: a what-if, the egress NodePool is on-demand."),
+        turnShare: fraction.default(0.05).describe("Share of participants relayed by TURN."),
+        priceFile: z
+          .string({ error: "must be a path to a JSON price file" })
+          .min(1)
+          .optional()
+          .describe("JSON laid over the pinned prices (lib/prices/aws-prices.json), path relative to the project."),
+      })
+      .prefault({})
+      .describe(
+        "The monthly cost estimate in the `sizing` output (lib/capacity/cost.ts): usage profile and purchase options.",
       ),
     karpenter: z
       .strictObject({
@@ -641,6 +689,15 @@ function sizeRegionOrThrow(cfg: z.infer<typeof regionSchema>): RegionSizing {
       capacity: { ...cfg.capacity, mix: cfg.capacity.mix as MixSpec },
       sfuNodes: cfg.cluster.sfuNodes,
       karpenter: cfg.karpenter,
+      cost: {
+        ...cfg.cost,
+        awsRegion: cfg.awsRegion,
+        natGateways: cfg.network.natGateways === "single" ? 1 : cfg.network.availabilityZones,
+        systemNodes: cfg.cluster.systemNodes,
+        redis: cfg.redis,
+        recordingRetentionDays: cfg.egress.recordingRetentionDays,
+        prometheusVolumeGiB: Number.parseInt(cfg.monitoring.volumeSize, 10),
+      },
     });
   } catch (e) {
     if (e instanceof SizingError) throw new ConfigError(`${PROJECT}:${e.key}`, e.problem, e.value);

@@ -47,6 +47,8 @@ export function regionStack(cfg: RegionStackConfig) {
   const clusterName = `livekit-${cfg.regionLabel}`;
   const hostnames = regionHostnames(cfg.regionLabel, cfg.domain);
   for (const line of sizing.overrides) pulumi.log.warn(`capacity override: ${line}`);
+  if (sizing.cost && "unavailable" in sizing.cost)
+    pulumi.log.warn(`cost estimate unavailable: ${sizing.cost.unavailable}`);
 
   const network = new Network(cfg.regionLabel, {
     clusterName,
@@ -275,6 +277,8 @@ export function regionStack(cfg: RegionStackConfig) {
       sfuAutoscaling: sizing.sfuAutoscaling,
       karpenterCpuLimits: sizing.karpenterCpuLimits,
       overrides: sizing.overrides,
+      // Monthly USD from the pinned prices (lib/capacity/cost.ts); `estimate: true` while any price used is one.
+      cost: sizing.cost,
     },
     vpcId: network.vpcId,
     publicSubnetIds: network.publicSubnetIds,

@@ -4,7 +4,21 @@
  * SFU node group's bounds, the Karpenter limits and the autoscalers' bounds. A size set by hand in the
  * stack file wins, and is reported, so a reviewer sees where the stack departs from the model.
  */
-import { CapacityError, CapacityPlan, MixSpec, planCapacity } from "../lib/capacity";
+import * as fs from "fs";
+import * as path from "path";
+import {
+  CapacityError,
+  CapacityPlan,
+  checkSanityBounds,
+  costDrivers,
+  CostEstimate,
+  estimateCost,
+  MixSpec,
+  PINNED_PRICES,
+  planCapacity,
+  withPriceOverride,
+} from "../lib/capacity";
+import { INSTANCE_TYPES } from "../lib/instance-types";
 
 /** What the sizing reads from a region's (already validated) config. */
 export interface SizingSettings {
@@ -14,11 +28,42 @@ export interface SizingSettings {
     targetUtilisation: number;
     recordingShare: number;
     egressNodeType: string;
-    cpuEfficiency: number;
+    cpuEfficiency?: number;
+    maxSfuNodes?: number;
+    vcpuQuota?: number;
   };
   sfuNodes: { instanceType: string; min?: number; max?: number };
   karpenter: { sfuCpuLimit?: number; egressCpuLimit?: number };
+  /** What the cost estimate needs beyond the plan; no estimate without it. */
+  cost?: CostSettings;
 }
+
+export interface CostSettings {
+  awsRegion: string;
+  peakHoursPerDay: number;
+  offPeakShare: number;
+  daysPerMonth: number;
+  savingsPlanDiscount: number;
+  egressSpotShare: number;
+  turnShare: number;
+  /** JSON laid over the pinned prices, relative to the working directory (the project). */
+  priceFile?: string;
+  natGateways: number;
+  systemNodes: { instanceType: string; min: number; max: number };
+  redis: { nodeType: string; nodeCount: number };
+  recordingRetentionDays: number;
+  prometheusVolumeGiB: number;
+}
+
+/** The monthly estimate in the region's `sizing` output, or why there is none (a price the table lacks). */
+export type RegionCost =
+  | (Pick<
+      CostEstimate,
+      "awsRegion" | "currency" | "monthlyUsd" | "byGroup" | "estimate" | "usage" | "purchase" | "lines" | "notes"
+    > & {
+      drivers: ReturnType<typeof costDrivers>;
+    })
+  | { unavailable: string };
 
 export interface RegionSizing {
   /** The model's whole answer, for the plan output and the README table. */
@@ -37,12 +82,78 @@ export interface RegionSizing {
   planned: { rooms: number; participants: number };
   /** One line per size set by hand in the stack file rather than by the model. */
   overrides: string[];
+  /** Monthly cost estimate (when cost settings were given). */
+  cost?: RegionCost;
 }
 
 /** Maps a model input field to the stack config key users write. */
 function configKeyOf(modelKey: string): string {
   if (modelKey === "nodeType") return "cluster.sfuNodes.instanceType";
   return `capacity.${modelKey}`;
+}
+
+/** The stacks build x86_64 nodes (managed node groups' AMI, the NodePools' arch requirement). */
+function requireAmd64(key: string, type: string) {
+  if (INSTANCE_TYPES[type]?.arch === "arm64")
+    throw new SizingError(
+      key,
+      "is an arm64 (Graviton) type: the images have arm64 builds, but the stacks build x86_64 nodes only (compare it with npm run capacity)",
+      type,
+    );
+}
+
+function readPriceFile(file: string) {
+  const full = path.resolve(file);
+  if (!fs.existsSync(full)) throw new SizingError("cost.priceFile", "no such file", file);
+  let override: unknown;
+  try {
+    override = JSON.parse(fs.readFileSync(full, "utf8"));
+  } catch (e) {
+    throw new SizingError("cost.priceFile", `not valid JSON (${(e as Error).message})`, file);
+  }
+  try {
+    return withPriceOverride(PINNED_PRICES, override, "price file");
+  } catch (e) {
+    if (e instanceof CapacityError) throw new SizingError("cost.priceFile", `${e.key}: ${e.problem}`, file);
+    throw e;
+  }
+}
+
+/** The estimate; a price the table lacks leaves it unavailable (with the reason) rather than stopping the stack. */
+function regionCost(plan: CapacityPlan, c: CostSettings): RegionCost {
+  const prices = c.priceFile === undefined ? PINNED_PRICES : readPriceFile(c.priceFile);
+  try {
+    const e = estimateCost(plan, {
+      awsRegion: c.awsRegion,
+      prices,
+      usage: { peakHoursPerDay: c.peakHoursPerDay, offPeakShare: c.offPeakShare, daysPerMonth: c.daysPerMonth },
+      purchase: { savingsPlanDiscount: c.savingsPlanDiscount, egressSpotShare: c.egressSpotShare },
+      turnShare: c.turnShare,
+      platform: {
+        natGateways: c.natGateways,
+        systemNodes: { instanceType: c.systemNodes.instanceType, count: c.systemNodes.min },
+        redis: c.redis,
+        recordingRetentionDays: c.recordingRetentionDays,
+        prometheusVolumeGiB: c.prometheusVolumeGiB,
+      },
+    });
+    const { awsRegion, currency, monthlyUsd, byGroup, estimate, usage, purchase, lines, notes } = e;
+    return {
+      awsRegion,
+      currency,
+      monthlyUsd,
+      byGroup,
+      estimate,
+      usage,
+      purchase,
+      lines,
+      notes,
+      drivers: costDrivers(e),
+    };
+  } catch (e) {
+    if (e instanceof CapacityError) return { unavailable: e.message };
+    throw e;
+  }
 }
 
 export class SizingError extends Error {
@@ -56,6 +167,8 @@ export class SizingError extends Error {
 }
 
 export function sizeRegion(settings: SizingSettings): RegionSizing {
+  requireAmd64("cluster.sfuNodes.instanceType", settings.sfuNodes.instanceType);
+  requireAmd64("capacity.egressNodeType", settings.capacity.egressNodeType);
   let plan: CapacityPlan;
   try {
     plan = planCapacity({
@@ -66,6 +179,12 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
       recordingShare: settings.capacity.recordingShare,
       egressNodeType: settings.capacity.egressNodeType,
       cpuEfficiency: settings.capacity.cpuEfficiency,
+    });
+    const system = settings.cost?.systemNodes;
+    checkSanityBounds(plan, {
+      maxSfuNodes: settings.capacity.maxSfuNodes,
+      vcpuQuota: settings.capacity.vcpuQuota,
+      systemNodes: system && { count: system.max, vcpu: INSTANCE_TYPES[system.instanceType]?.vcpu ?? 0 },
     });
   } catch (e) {
     if (e instanceof CapacityError) throw new SizingError(configKeyOf(e.key), e.problem, e.value);
@@ -109,5 +228,6 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
       participants: plan.targetParticipants,
     },
     overrides,
+    ...(settings.cost ? { cost: regionCost(plan, settings.cost) } : {}),
   };
 }

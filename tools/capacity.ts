@@ -3,13 +3,31 @@
  *
  * Sizes LiveKit SFU and egress nodes for a total of concurrent participants split across regions, with
  * lib/capacity/index.ts, and prints one row per region plus the total, the bounds a stack derives from them
- * (node group, Karpenter limits, HPA) and the load of each room kind.
+ * (node group, Karpenter limits, HPA) and the load of each room kind, with a monthly cost per region
+ * (lib/capacity/cost.ts, pinned prices in lib/prices/aws-prices.json) and its breakdown with `--cost`.
+ * `--json` prints one JSON document on stdout and nothing else (run it as `npm run -s capacity -- ...` so
+ * npm's own banner stays off stdout too).
  * Exit codes: 0 sized; 2 bad input (one `error: ...` line).
  */
 import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { awsRegions } from "../lib/aws-regions";
+import { cpuFactorOf, INSTANCE_TYPES, internetBandwidthMbps } from "../lib/instance-types";
 import {
   CapacityError,
   CapacityPlan,
+  checkSanityBounds,
+  COST_GROUPS,
+  CostEstimate,
+  costDrivers,
+  DEFAULT_PLATFORM,
+  DEFAULT_TURN_SHARE,
+  DEFAULT_USAGE,
+  estimateCost,
+  PINNED_PRICES,
+  PriceTable,
+  withPriceOverride,
   DEFAULT_BASE_SHARE,
   DEFAULT_EGRESS_NODE_TYPE,
   DEFAULT_PEAK_HEADROOM,
@@ -19,6 +37,9 @@ import {
   splitParticipants,
 } from "../lib/capacity";
 import { isPresetName, PRESET_NAMES } from "../lib/capacity/room-mix";
+
+/** The shipped system node group's max (stacks/config.ts `cluster.systemNodes`), for the vCPU quota check. */
+const SYSTEM_NODES_MAX = 6;
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 2;
@@ -34,6 +55,8 @@ const DEFAULTS = {
   utilisation: 0.6,
   /** Share of rooms recorded when not given: an assumption, printed with every table. */
   recording: 0.05,
+  /** AWS region priced for a region name that is neither an AWS region nor a stack file. */
+  awsRegion: "us-east-1",
 };
 
 const USAGE = `usage: npm run capacity -- --participants <total> [options]
@@ -50,8 +73,26 @@ const USAGE = `usage: npm run capacity -- --participants <total> [options]
   --recording <f>         share of rooms recorded with room composite egress (default ${DEFAULTS.recording})
   --base-share <f>        minimum nodes as a share of peak (default ${DEFAULT_BASE_SHARE})
   --headroom <f>          maximum nodes as a multiple of peak (default ${DEFAULT_PEAK_HEADROOM})
-  --cpu-efficiency <f>    SFU work per vCPU relative to LiveKit's benchmark node (default 1)
-  --json                  print the plans as JSON`;
+  --cpu-efficiency <f>    SFU work per vCPU relative to LiveKit's benchmark node (default: the node
+                          family's factor, 1 for c6i; see CPU_FACTOR_BY_FAMILY in lib/instance-types.ts)
+cost (monthly, USD, from the pinned prices in lib/prices/aws-prices.json):
+  --cost                  print the cost breakdown per region
+  --aws-region <code>     prices for region names that are neither an AWS region (us-east-1) nor a stack
+                          file (Pulumi.<name>.yaml gives aws:region) (default ${DEFAULTS.awsRegion})
+  --prices <file>         JSON laid over the pinned prices (same shape; each figure with source and read)
+  --peak-hours <h>        hours a day at peak (default ${DEFAULT_USAGE.peakHoursPerDay})
+  --off-peak-share <f>    load in the other hours as a share of peak (default ${DEFAULT_USAGE.offPeakShare})
+  --days <d>              days a month (default ${DEFAULT_USAGE.daysPerMonth} = 730 hours)
+  --savings-plan <f>      savings-plan discount on on-demand EC2 (default 0)
+  --egress-spot <f>       share of egress node-hours on Spot, a what-if (default 0)
+  --turn-share <f>        share of participants relayed by TURN (default ${DEFAULT_TURN_SHARE})
+  --retention-days <d>    days S3 keeps a recording (default ${DEFAULT_PLATFORM.recordingRetentionDays})
+bounds (an error saying how many the region needs):
+  --max-sfu-nodes <n>     most SFU nodes a region may run (its node group max)
+  --vcpu-quota <n>        the account's on-demand vCPU quota per region
+  --types                 list the node types: vCPU, memory, bandwidth, internet cap, arch, CPU factor and
+                          on-demand price in each priced region (then --participants is not needed)
+  --json                  print the plans and costs as JSON on stdout, nothing else (npm run -s ...)`;
 
 interface Args {
   participants: number;
@@ -64,6 +105,19 @@ interface Args {
   baseShare?: number;
   headroom?: number;
   cpuEfficiency?: number;
+  cost: boolean;
+  awsRegion: string;
+  prices?: string;
+  peakHours?: number;
+  offPeakShare?: number;
+  days?: number;
+  savingsPlan?: number;
+  egressSpot?: number;
+  turnShare?: number;
+  retentionDays?: number;
+  maxSfuNodes?: number;
+  vcpuQuota?: number;
+  types: boolean;
   json: boolean;
   help: boolean;
 }
@@ -98,6 +152,9 @@ function parseArgs(argv: string[]): Args {
     regions: [{ name: "region" }],
     utilisation: DEFAULTS.utilisation,
     recording: DEFAULTS.recording,
+    cost: false,
+    types: false,
+    awsRegion: DEFAULTS.awsRegion,
     json: false,
     help: false,
   };
@@ -142,6 +199,45 @@ function parseArgs(argv: string[]): Args {
       case "--cpu-efficiency":
         args.cpuEfficiency = number(flag, value());
         break;
+      case "--cost":
+        args.cost = true;
+        break;
+      case "--aws-region":
+        args.awsRegion = value();
+        break;
+      case "--prices":
+        args.prices = value();
+        break;
+      case "--peak-hours":
+        args.peakHours = number(flag, value());
+        break;
+      case "--off-peak-share":
+        args.offPeakShare = number(flag, value());
+        break;
+      case "--days":
+        args.days = number(flag, value());
+        break;
+      case "--savings-plan":
+        args.savingsPlan = number(flag, value());
+        break;
+      case "--egress-spot":
+        args.egressSpot = number(flag, value());
+        break;
+      case "--turn-share":
+        args.turnShare = number(flag, value());
+        break;
+      case "--retention-days":
+        args.retentionDays = number(flag, value());
+        break;
+      case "--max-sfu-nodes":
+        args.maxSfuNodes = number(flag, value());
+        break;
+      case "--vcpu-quota":
+        args.vcpuQuota = number(flag, value());
+        break;
+      case "--types":
+        args.types = true;
+        break;
       case "--json":
         args.json = true;
         break;
@@ -153,7 +249,8 @@ function parseArgs(argv: string[]): Args {
         bad(`unknown argument "${flag}" (see --help)`);
     }
   }
-  if (!args.help && args.participants === undefined) bad("--participants <total> is required (see --help)");
+  if (!args.help && !args.types && args.participants === undefined)
+    bad("--participants <total> is required (see --help)");
   return args as Args;
 }
 
@@ -168,6 +265,34 @@ function readMix(mix: string): MixSpec {
   }
 }
 
+/** The pinned prices, with the --prices file laid over them. */
+function readPrices(file: string | undefined): PriceTable {
+  if (file === undefined) return PINNED_PRICES;
+  if (!fs.existsSync(file)) bad(`--prices: no such file, got "${file}"`);
+  let override: unknown;
+  try {
+    override = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    bad(`--prices ${file}: not valid JSON (${(e as Error).message})`);
+  }
+  return withPriceOverride(PINNED_PRICES, override, `--prices ${file}`);
+}
+
+/**
+ * The AWS region a region name stands for: the name itself when it is one, else `aws:region` of the stack
+ * file Pulumi.<name>.yaml in the working directory, else the --aws-region default.
+ */
+export function awsRegionOf(name: string, fallback: string, dir = process.cwd()): string {
+  if (awsRegions[name]) return name;
+  const file = path.join(dir, `Pulumi.${name}.yaml`);
+  if (fs.existsSync(file)) {
+    const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    const region = doc?.config?.["aws:region"];
+    if (typeof region === "string") return region;
+  }
+  return fallback;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Formatting
 // ---------------------------------------------------------------------------------------------
@@ -175,6 +300,7 @@ function readMix(mix: string): MixSpec {
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const pct = (f: number) => `${Math.round(f * 100)}%`;
 const fixed = (n: number, digits: number) => n.toFixed(digits);
+const usd = (n: number) => `$${Math.round(n).toLocaleString("en-US")}`;
 
 /** Left-aligns the first column, right-aligns the others. */
 function table(header: string[], rows: string[][]): string[] {
@@ -190,7 +316,86 @@ function table(header: string[], rows: string[][]): string[] {
 interface RegionPlan {
   name: string;
   share: number;
+  awsRegion: string;
   plan: CapacityPlan;
+  cost: CostEstimate;
+}
+
+/** The regions' costs added up, as one estimate (for the total column and the drivers). */
+function sumCosts(plans: RegionPlan[]): CostEstimate {
+  const byGroup = Object.fromEntries(
+    COST_GROUPS.map((g) => [g, plans.reduce((s, r) => s + r.cost.byGroup[g], 0)]),
+  ) as CostEstimate["byGroup"];
+  return { ...plans[0].cost, byGroup, monthlyUsd: plans.reduce((s, r) => s + r.cost.monthlyUsd, 0) };
+}
+
+/** The breakdown: one row per cost group, one column per region and the total; then each region's lines. */
+function formatCost(plans: RegionPlan[]): string[] {
+  const total = sumCosts(plans);
+  const out: string[] = ["Cost breakdown, USD a month:"];
+  out.push(
+    ...table(
+      ["item", ...plans.map((r) => `${r.name} (${r.awsRegion})`), ...(plans.length > 1 ? ["total"] : []), "share"],
+      [
+        ...COST_GROUPS.map((g) => [
+          g,
+          ...plans.map((r) => usd(r.cost.byGroup[g])),
+          ...(plans.length > 1 ? [usd(total.byGroup[g])] : []),
+          pct(total.byGroup[g] / (total.monthlyUsd || 1)),
+        ]),
+        [
+          "total",
+          ...plans.map((r) => usd(r.cost.monthlyUsd)),
+          ...(plans.length > 1 ? [usd(total.monthlyUsd)] : []),
+          "100%",
+        ],
+      ],
+    ),
+  );
+  for (const r of plans) {
+    out.push("", `${r.name} (${r.awsRegion}), line by line:`);
+    out.push(
+      ...table(
+        ["item", "quantity", "unit", "USD/unit", "USD/month"],
+        r.cost.lines.map((l) => [
+          `${l.group}: ${l.item}`,
+          l.quantity >= 100 ? int(l.quantity) : fixed(l.quantity, 2),
+          l.unit,
+          l.unitUsd >= 1 ? fixed(l.unitUsd, 2) : fixed(l.unitUsd, 5),
+          fixed(l.monthlyUsd, 2),
+        ]),
+      ),
+    );
+    for (const n of r.cost.notes) out.push(`note: ${n}`);
+  }
+  return out;
+}
+
+/** The node catalogue with each priced region's on-demand price. */
+function formatTypes(prices: PriceTable): string[] {
+  const regions = Object.keys(prices.regions);
+  return [
+    "Node types (baseline bandwidth is what the model counts; the internet gateway caps nodes under 32 vCPU at 5 Gbps;",
+    "CPU factor: SFU work per vCPU against c6i, an assumption unless capacity.cpuEfficiency is set; prices USD/hour, on-demand):",
+    ...table(
+      ["type", "vCPU", "memory GiB", "baseline Mbps", "burst Mbps", "internet Mbps", "arch", "CPU factor", ...regions],
+      Object.entries(INSTANCE_TYPES).map(([name, t]) => [
+        name,
+        String(t.vcpu),
+        String(t.memoryMiB / 1024),
+        int(t.baselineBandwidthMbps),
+        int(t.burstBandwidthMbps),
+        int(internetBandwidthMbps(t)),
+        t.arch,
+        fixed(cpuFactorOf(name), 2),
+        ...regions.map((r) => {
+          const f = prices.regions[r].ec2PerHour[name];
+          return f ? `${f.usd}${f.estimate ? "*" : ""}` : "-";
+        }),
+      ]),
+    ),
+    "* an estimate: lib/prices/aws-prices.json gives its basis",
+  ];
 }
 
 function formatPlans(plans: RegionPlan[], args: Args): string[] {
@@ -220,9 +425,10 @@ function formatPlans(plans: RegionPlan[], args: Args): string[] {
         "recordings",
         "egress pods",
         "egress nodes",
+        "cost/month",
       ],
       [
-        ...plans.map(({ name, plan: p }) => [
+        ...plans.map(({ name, plan: p, cost }) => [
           name,
           int(p.targetParticipants),
           int(p.sfu.peakNodes),
@@ -235,6 +441,7 @@ function formatPlans(plans: RegionPlan[], args: Args): string[] {
           int(p.egress.recordings),
           int(p.egress.pods),
           int(p.egress.peakNodes),
+          usd(cost.monthlyUsd),
         ]),
         ...(plans.length > 1
           ? [
@@ -251,12 +458,27 @@ function formatPlans(plans: RegionPlan[], args: Args): string[] {
                 int(sum((p) => p.egress.recordings)),
                 int(sum((p) => p.egress.pods)),
                 int(sum((p) => p.egress.peakNodes)),
+                usd(plans.reduce((s, r) => s + r.cost.monthlyUsd, 0)),
               ],
             ]
           : []),
       ],
     ),
   );
+  {
+    const c = plans[0].cost;
+    const u = c.usage;
+    out.push("");
+    out.push(
+      `Cost: USD a month at ${u.peakHoursPerDay} h/day at peak and ${pct(u.offPeakShare)} of peak otherwise, ${u.daysPerMonth} days; ` +
+        `savings plan ${pct(c.purchase.savingsPlanDiscount)}, egress Spot ${pct(c.purchase.egressSpotShare)}; ` +
+        `prices of ${[...new Set(plans.map((r) => r.awsRegion))].join(", ")}${plans.some((r) => r.cost.estimate) ? " (estimates: see lib/prices/aws-prices.json)" : ""}. ` +
+        `Largest: ${costDrivers(sumCosts(plans))
+          .map((d) => `${d.group} ${pct(d.share)}`)
+          .join(", ")}; breakdown with --cost.`,
+    );
+  }
+  if (args.cost) out.push("", ...formatCost(plans));
   out.push("");
   out.push("Stack bounds per region (one LiveKit pod per SFU node; HPA target is % of the pod's CPU request):");
   out.push(
@@ -328,6 +550,22 @@ export function main(argv: string[], out: Output = console): number {
       out.log(USAGE);
       return EXIT_OK;
     }
+    const prices = readPrices(args.prices);
+    if (args.types) {
+      if (args.json)
+        out.log(
+          JSON.stringify(
+            {
+              instanceTypes: INSTANCE_TYPES,
+              ec2PerHour: Object.fromEntries(Object.entries(prices.regions).map(([r, p]) => [r, p.ec2PerHour])),
+            },
+            null,
+            2,
+          ),
+        );
+      else for (const line of formatTypes(prices)) out.log(line);
+      return EXIT_OK;
+    }
     const mix = readMix(args.mix);
     const plans = splitParticipants(args.participants, args.regions).map(({ name, share, participants }) => {
       try {
@@ -342,14 +580,41 @@ export function main(argv: string[], out: Output = console): number {
           peakHeadroom: args.headroom,
           cpuEfficiency: args.cpuEfficiency,
         });
-        return { name, share, plan };
+        checkSanityBounds(plan, {
+          maxSfuNodes: args.maxSfuNodes,
+          vcpuQuota: args.vcpuQuota,
+          // The shipped system node group at its max: 6 x m6i.xlarge.
+          systemNodes: {
+            count: SYSTEM_NODES_MAX,
+            vcpu: INSTANCE_TYPES[DEFAULT_PLATFORM.systemNodes.instanceType].vcpu,
+          },
+        });
+        const awsRegion = awsRegionOf(name, args.awsRegion);
+        const cost = estimateCost(plan, {
+          awsRegion,
+          prices,
+          usage: {
+            ...(args.peakHours !== undefined ? { peakHoursPerDay: args.peakHours } : {}),
+            ...(args.offPeakShare !== undefined ? { offPeakShare: args.offPeakShare } : {}),
+            ...(args.days !== undefined ? { daysPerMonth: args.days } : {}),
+          },
+          purchase: {
+            ...(args.savingsPlan !== undefined ? { savingsPlanDiscount: args.savingsPlan } : {}),
+            ...(args.egressSpot !== undefined ? { egressSpotShare: args.egressSpot } : {}),
+          },
+          ...(args.retentionDays !== undefined ? { platform: { recordingRetentionDays: args.retentionDays } } : {}),
+          turnShare: args.turnShare,
+        });
+        return { name, share, awsRegion, plan, cost };
       } catch (e) {
         if (e instanceof CapacityError && args.regions.length > 1) throw new UsageError(`region ${name}: ${e.message}`);
         throw e;
       }
     });
-    if (args.json) out.log(JSON.stringify({ participants: args.participants, regions: plans }, null, 2));
-    else for (const line of formatPlans(plans, args)) out.log(line);
+    if (args.json) {
+      const totalUsd = Math.round(plans.reduce((s, r) => s + r.cost.monthlyUsd, 0) * 100) / 100;
+      out.log(JSON.stringify({ participants: args.participants, monthlyUsd: totalUsd, regions: plans }, null, 2));
+    } else for (const line of formatPlans(plans, args)) out.log(line);
     return EXIT_OK;
   } catch (e) {
     if (e instanceof CapacityError || e instanceof UsageError) {

@@ -20,3 +20,6 @@ export * from "./types";
 export * from "./validation";
 export * from "./plan";
 export * from "./regions";
+export * from "./prices";
+export * from "./cost";
+export * from "./bounds";

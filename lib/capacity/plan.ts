@@ -1,5 +1,5 @@
 /** The capacity model: sizing. */
-import { InstanceType, internetBandwidthMbps, workloadCpu, workloadMemoryMiB } from "../instance-types";
+import { cpuFactorOf, InstanceType, internetBandwidthMbps, workloadCpu, workloadMemoryMiB } from "../instance-types";
 import { RoomKind, RoomMix } from "./room-mix";
 import { roomCpu } from "./cpu-costs";
 import { CapacityError } from "./errors";
@@ -53,7 +53,8 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   if (!isNum(baseShare, 0, 1)) fail("baseShare", "must be a fraction from 0 to 1", baseShare);
   const peakHeadroom = input.peakHeadroom ?? DEFAULT_PEAK_HEADROOM;
   if (!isNum(peakHeadroom, 1, 10)) fail("peakHeadroom", "must be a multiple of peak nodes from 1 to 10", peakHeadroom);
-  const efficiency = input.cpuEfficiency ?? 1;
+  // Unset: the node family's documented factor (CPU_FACTOR_BY_FAMILY), 1 for c6i.
+  const efficiency = input.cpuEfficiency ?? cpuFactorOf(input.nodeType);
   if (!isNum(efficiency, 0.1, 10)) fail("cpuEfficiency", "must be a factor from 0.1 to 10", efficiency);
   const node = lookupInstanceType(input.nodeType, "nodeType");
   const egressNodeName = input.egressNodeType ?? DEFAULT_EGRESS_NODE_TYPE;

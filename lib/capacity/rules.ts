@@ -1,8 +1,8 @@
 /** The capacity model: sizing rules. */
 /**
  * The most of one node's CPU or bandwidth a single room may need: LiveKit's node selector stops placing
- * rooms on nodes above 0.9 load (`node_selector.cpu_load_limit` / `sysload_limit` default 0.9 in
- * livekit/livekit `pkg/config/config.go` at v1.13.5), and a room can never move to a second node.
+ * rooms on nodes above 0.9 load (`node_selector.cpu_load_limit` / `sysload_limit` 0.9 in LiveKit's
+ * node-selector documentation; the commented example in config-sample.yaml shows 0.7), and a room can never move to a second node.
  */
 export const ROOM_FIT_CEILING = 0.9;
 /** One node per availability zone in at least two zones, so losing a node or a zone keeps the region serving. */

@@ -30,7 +30,10 @@ export interface CapacityInput {
   baseShare?: number;
   /** Maximum nodes as a multiple of peak nodes (>= 1); default `DEFAULT_PEAK_HEADROOM`. */
   peakHeadroom?: number;
-  /** SFU work per vCPU relative to LiveKit's benchmark node (from your own `lk load-test`); default 1. */
+  /**
+   * SFU work per vCPU relative to LiveKit's benchmark node (from your own `lk load-test`); default the node
+   * family's factor (`CPU_FACTOR_BY_FAMILY` in lib/instance-types.ts, 1 for c6i).
+   */
   cpuEfficiency?: number;
 }
 

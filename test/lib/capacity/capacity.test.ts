@@ -366,7 +366,7 @@ describe("the capacity command", () => {
     expect(code).toBe(0);
     expect(err).toEqual([]);
     expect(out).toMatch(
-      /^region\s+participants\s+SFU nodes\s+binding\s+CPU util\s+net util\s+headroom\s+min\s+max\s+recordings\s+egress pods\s+egress nodes$/m,
+      /^region\s+participants\s+SFU nodes\s+binding\s+CPU util\s+net util\s+headroom\s+min\s+max\s+recordings\s+egress pods\s+egress nodes\s+cost\/month$/m,
     );
     const row = (name: string) =>
       out

@@ -1,0 +1,503 @@
+/**
+ * The cost model against hand computations from the pinned prices, the price table's provenance, and the
+ * sanity bounds. The scenarios are capacity plans written out here (node counts, loads, recordings), so
+ * the arithmetic below is the whole story of each line and does not move when the capacity model does.
+ */
+import {
+  CapacityError,
+  CapacityPlan,
+  checkPriceFigures,
+  checkSanityBounds,
+  CostEstimate,
+  estimateCost,
+  PINNED_PRICES,
+  planCapacity,
+  priceFigures,
+  tieredTransferUsd,
+  withPriceOverride,
+} from "../../../lib/capacity";
+import { RoomMixEntry } from "../../../lib/capacity/room-mix";
+import { CPU_FACTOR_BY_FAMILY, familyOf, INSTANCE_TYPES } from "../../../lib/instance-types";
+import { sizeRegion, SizingError } from "../../../stacks/sizing";
+import { awsRegionOf, main } from "../../../tools/capacity";
+
+const cents = (x: number) => Math.round(x * 100) / 100;
+/** GB (2^30 bytes) a steady Mbps moves in some hours. */
+const GB = (mbps: number, hours: number) => (mbps * 1e6 * 3600 * hours) / 8 / 2 ** 30;
+
+interface Scenario {
+  participants: number;
+  nodeType: string;
+  peakNodes: number;
+  minNodes: number;
+  egressMbps: number;
+  ingressMbps: number;
+  kind: RoomMixEntry;
+  recordings: number;
+  egressPods: number;
+  egressPodsPerNode: number;
+  egressPeakNodes: number;
+}
+
+/** A capacity plan with just what the cost model reads. */
+function planOf(s: Scenario): CapacityPlan {
+  return {
+    targetParticipants: s.participants,
+    node: { type: s.nodeType, vcpu: INSTANCE_TYPES[s.nodeType].vcpu },
+    mix: { name: "scenario", kinds: [s.kind] },
+    kinds: [{ name: s.kind.name, recordings: s.recordings }],
+    load: { cpu: 0, egressMbps: s.egressMbps, ingressMbps: s.ingressMbps },
+    sfu: { peakNodes: s.peakNodes, minNodes: s.minNodes, maxNodes: Math.ceil(s.peakNodes * 1.5) },
+    egress: {
+      nodeType: "c6i.4xlarge",
+      pods: s.egressPods,
+      podsPerNode: s.egressPodsPerNode,
+      peakNodes: s.egressPeakNodes,
+      maxNodes: s.egressPeakNodes * 2,
+    },
+    karpenter: { sfuCpuLimit: 0, egressCpuLimit: s.egressPeakNodes * 2 * 16 },
+  } as unknown as CapacityPlan;
+}
+
+const line = (c: CostEstimate, prefix: string) => {
+  const found = c.lines.filter((l) => `${l.group}: ${l.item}`.startsWith(prefix));
+  if (found.length !== 1) throw new Error(`${found.length} lines match "${prefix}"`);
+  return found[0].monthlyUsd;
+};
+
+/** Checks every line against the hand computation, and the total against their sum, to the cent. */
+function expectLines(c: CostEstimate, expected: Record<string, number>) {
+  for (const [prefix, usd] of Object.entries(expected)) expect([prefix, line(c, prefix)]).toEqual([prefix, cents(usd)]);
+  expect(c.lines).toHaveLength(Object.keys(expected).length);
+  const sum = Object.values(expected).reduce((s, v) => s + cents(v), 0);
+  expect(c.monthlyUsd).toBeCloseTo(sum, 2);
+}
+
+describe("the pinned price table", () => {
+  it("gives every figure a source, the date it was read, and a basis for each estimate", () => {
+    const figures = priceFigures(PINNED_PRICES);
+    expect(figures.length).toBeGreaterThan(150);
+    for (const [path, f] of figures) {
+      expect([path, typeof f.source === "string" && /^https?:\/\/\S+$/.test(f.source as string)]).toEqual([path, true]);
+      expect([path, f.read]).toEqual([path, expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/)]);
+      if (f.estimate)
+        expect([path, typeof f.basis === "string" && (f.basis as string).length > 20]).toEqual([path, true]);
+    }
+    expect(() => checkPriceFigures(PINNED_PRICES)).not.toThrow();
+  });
+
+  it("fails a figure without a source or a date", () => {
+    const noSource = { regions: { "us-east-1": { eksClusterPerHour: { usd: 0.1, read: "2026-11-30" } } } };
+    const noDate = { regions: { "us-east-1": { eksClusterPerHour: { usd: 0.1, source: "contract 42" } } } };
+    expect(() => checkPriceFigures(noSource)).toThrow(
+      /regions\.us-east-1\.eksClusterPerHour\.source: every price needs its source/,
+    );
+    expect(() => checkPriceFigures(noDate)).toThrow(/eksClusterPerHour\.read: every price needs the date it was read/);
+    expect(() => withPriceOverride(PINNED_PRICES, noSource)).toThrow(CapacityError);
+  });
+
+  it.each(["ap-south-1", "ap-southeast-1", "us-east-1", "eu-central-1"])(
+    "prices %s: every catalogue type, the Redis node and the transfer tiers",
+    (region) => {
+      const p = PINNED_PRICES.regions[region];
+      for (const type of Object.keys(INSTANCE_TYPES))
+        expect([type, p.ec2PerHour[type]?.usd]).toEqual([type, expect.any(Number)]);
+      expect(p.elasticachePerHour["cache.r7g.large"].usd).toBeGreaterThan(0);
+      const tiers = p.dataTransferOutTiers;
+      expect(tiers.map((t) => t.upToGB)).toEqual([10240, 51200, 153600, null]);
+      expect(tiers.map((t) => t.usd)).toEqual([...tiers.map((t) => t.usd)].sort((a, b) => b - a));
+    },
+  );
+
+  it("takes an override file: a negotiated transfer price replaces the tiers, the rest stays pinned", () => {
+    const table = withPriceOverride(PINNED_PRICES, {
+      regions: {
+        "ap-south-1": {
+          dataTransferOutTiers: [
+            { upToGB: null, usd: 0.02, source: "private pricing addendum 2026-07", read: "2026-07-01" },
+          ],
+        },
+      },
+    });
+    expect(table.regions["ap-south-1"].dataTransferOutTiers).toHaveLength(1);
+    expect(table.regions["ap-south-1"].ec2PerHour["c6i.2xlarge"].usd).toBe(0.34);
+    expect(PINNED_PRICES.regions["ap-south-1"].dataTransferOutTiers).toHaveLength(4);
+  });
+
+  it("prices data transfer out by volume tier", () => {
+    const tiers = PINNED_PRICES.regions["us-east-1"].dataTransferOutTiers;
+    expect(tieredTransferUsd(0, tiers)).toBe(0);
+    expect(tieredTransferUsd(1000, tiers)).toBeCloseTo(90, 9);
+    expect(tieredTransferUsd(200_000, tiers)).toBeCloseTo(
+      10240 * 0.09 + 40960 * 0.085 + 102400 * 0.07 + 46400 * 0.05,
+      9,
+    );
+  });
+});
+
+describe("monthly cost, computed by hand from the pinned prices", () => {
+  it("audio-heavy: 20,000 in audio rooms, 10 SFU nodes, Mumbai, 30 days, 8 h/day at peak", () => {
+    // Prices (ap-south-1): c6i.2xlarge 0.34, c6i.4xlarge 0.68, m6i.xlarge 0.202, EKS 0.10, NAT 0.056/h and /GB,
+    // ALB and NLB 0.0239/h, LCU 0.008, NLCU 0.006, cache.r7g.large 0.18544, gp3 0.0912, S3 0.025 + PUT 0.005,
+    // logs 0.50 + 0.03, transfer 0.1093 / 0.085 / 0.082 / 0.08, in-region 0.01 each way.
+    const p = PINNED_PRICES.regions["ap-south-1"];
+    expect([
+      p.ec2PerHour["c6i.2xlarge"].usd,
+      p.ec2PerHour["m6i.xlarge"].usd,
+      p.elasticachePerHour["cache.r7g.large"].usd,
+    ]).toEqual([0.34, 0.202, 0.18544]);
+    const audio: RoomMixEntry = {
+      name: "audio",
+      share: 1,
+      publishers: 2,
+      subscribers: 0,
+      audioKbps: 50,
+      videoLayersKbps: [],
+      videoReceive: [],
+    };
+    const plan = planOf({
+      participants: 20_000,
+      nodeType: "c6i.2xlarge",
+      peakNodes: 10,
+      minNodes: 3,
+      egressMbps: 1000,
+      ingressMbps: 100,
+      kind: audio,
+      recordings: 10,
+      egressPods: 4,
+      egressPodsPerNode: 3,
+      egressPeakNodes: 2,
+    });
+    const c = estimateCost(plan, { awsRegion: "ap-south-1", usage: { daysPerMonth: 30 } });
+    // 720 h: 240 at peak, 480 at 30% of peak = 384 peak-equivalent hours.
+    expect(c.hours).toBe(720);
+    expect(c.peakEquivalentHours).toBeCloseTo(384, 9);
+    const E = 384;
+    const recorderGB = GB(10 * 0.1, E); // a recorder receives both publishers' 50 kbps
+    const turnMbps = 0.05 * (1000 + 100);
+    const internetGB = GB(1000, E);
+    expectLines(c, {
+      sfuNodes: (10 * 240 + Math.max(3, Math.ceil(10 * 0.3)) * 480) * 0.34,
+      egressNodes: (2 * 240 + Math.ceil(Math.max(1, Math.ceil(4 * 0.3)) / 3) * 480) * 0.68,
+      systemNodes: 2 * 720 * 0.202,
+      eksControlPlane: 720 * 0.1,
+      "natGateways: NAT gateway-hours": 3 * 720 * 0.056,
+      "natGateways: NAT data processed": (recorderGB + 100) * 0.056,
+      "loadBalancers: ALB hours": 720 * 0.0239,
+      "loadBalancers: ALB LCU": (20_000 / 3000) * E * 0.008,
+      "loadBalancers: NLB hours": 720 * 0.0239,
+      "loadBalancers: NLB NLCU": Math.max((20_000 * 0.05) / 50_000, GB(turnMbps, 1)) * E * 0.006,
+      elasticache: 2 * 720 * 0.18544,
+      ebs: (((10 * 240 + 3 * 480 + 2 * 720) * 20 + (2 * 240 + 480) * 40) / 720 + 100 + 20) * 0.0912,
+      "s3Recordings: S3 Standard": GB(10 * 0.128, E) * (30 / 30) * 0.025,
+      "s3Recordings: S3 PUT": ((GB(10 * 0.128, E) * 1024) / 5 / 1000) * 0.005,
+      "cloudwatchLogs: control-plane logs ingested": 30 * 0.5,
+      "cloudwatchLogs: control-plane logs stored": 30 * 0.03,
+      dataTransferOut: 10240 * 0.1093 + 40960 * 0.085 + 102400 * 0.082 + (internetGB - 153600) * 0.08,
+      "interAz: recording media": recorderGB * 0.02,
+      "interAz: TURN relay": GB(turnMbps, E) * 0.02,
+    });
+    expect(c.monthlyUsd).toBe(16646.82);
+    expect(c.estimate).toBe(true);
+  });
+
+  it("video meeting: 25,000 in 6-person meetings, 90 SFU nodes, us-east-1, 10 h/day at peak, savings plan and egress Spot", () => {
+    const meeting: RoomMixEntry = {
+      name: "meeting",
+      share: 1,
+      publishers: 6,
+      subscribers: 0,
+      audioKbps: 32,
+      videoLayersKbps: [150, 500, 1700],
+      videoReceive: [{ tracks: 6, kbps: 500 }],
+    };
+    const plan = planOf({
+      participants: 25_000,
+      nodeType: "c6i.2xlarge",
+      peakNodes: 90,
+      minNodes: 27,
+      egressMbps: 60_000,
+      ingressMbps: 16_000,
+      kind: meeting,
+      recordings: 200,
+      egressPods: 200,
+      egressPodsPerNode: 3,
+      egressPeakNodes: 67,
+    });
+    const c = estimateCost(plan, {
+      awsRegion: "us-east-1",
+      usage: { peakHoursPerDay: 10, offPeakShare: 0.2, daysPerMonth: 30 },
+      purchase: { savingsPlanDiscount: 0.3, egressSpotShare: 0.5 },
+    });
+    // 720 h: 300 at peak, 420 at 20% = 384 peak-equivalent hours.
+    const E = 300 + 420 * 0.2;
+    const recorderGB = GB((200 * (6 * 32 + 6 * 500)) / 1000, E);
+    const turnMbps = 0.05 * 76_000;
+    const internetGB = GB(60_000, E);
+    const recordedGB = GB(200 * 3.128, E);
+    const egressUnit = 0.5 * 0.68 * 0.4 + 0.5 * 0.68 * 0.7;
+    expectLines(c, {
+      sfuNodes: (90 * 300 + Math.max(27, 18) * 420) * 0.34 * 0.7,
+      egressNodes: (67 * 300 + Math.ceil(40 / 3) * 420) * egressUnit,
+      systemNodes: 2 * 720 * 0.192 * 0.7,
+      eksControlPlane: 72,
+      "natGateways: NAT gateway-hours": 3 * 720 * 0.045,
+      "natGateways: NAT data processed": (recorderGB + 100) * 0.045,
+      "loadBalancers: ALB hours": 720 * 0.0225,
+      "loadBalancers: ALB LCU": (25_000 / 3000) * E * 0.008,
+      "loadBalancers: NLB hours": 720 * 0.0225,
+      "loadBalancers: NLB NLCU": GB(turnMbps, 1) * E * 0.006,
+      elasticache: 2 * 720 * 0.1752,
+      ebs: (((90 * 300 + 27 * 420 + 2 * 720) * 20 + (67 * 300 + 14 * 420) * 40) / 720 + 120) * 0.08,
+      "s3Recordings: S3 Standard": recordedGB * 0.023,
+      "s3Recordings: S3 PUT": ((recordedGB * 1024) / 5 / 1000) * 0.005,
+      "cloudwatchLogs: control-plane logs ingested": 15,
+      "cloudwatchLogs: control-plane logs stored": 0.9,
+      dataTransferOut: 10240 * 0.09 + 40960 * 0.085 + 102400 * 0.07 + (internetGB - 153600) * 0.05,
+      "interAz: recording media": recorderGB * 0.02,
+      "interAz: TURN relay": GB(turnMbps, E) * 0.02,
+    });
+    expect(c.monthlyUsd).toBe(531434.08);
+    expect(c.notes).toEqual([expect.stringMatching(/what-if/)]);
+  });
+
+  it("livestream: 25,000 watching 1-to-300 streams on c7i.4xlarge, Frankfurt, the default month, one NAT gateway, 7-day retention", () => {
+    const stream: RoomMixEntry = {
+      name: "stream",
+      share: 1,
+      publishers: 1,
+      subscribers: 300,
+      audioKbps: 48,
+      videoLayersKbps: [150, 500, 1700],
+      videoReceive: [{ tracks: 1, kbps: 1700 }],
+    };
+    const plan = planOf({
+      participants: 25_000,
+      nodeType: "c7i.4xlarge",
+      peakNodes: 20,
+      minNodes: 6,
+      egressMbps: 40_000,
+      ingressMbps: 150,
+      kind: stream,
+      recordings: 5,
+      egressPods: 5,
+      egressPodsPerNode: 3,
+      egressPeakNodes: 2,
+    });
+    const c = estimateCost(plan, {
+      awsRegion: "eu-central-1",
+      platform: { natGateways: 1, recordingRetentionDays: 7 },
+    });
+    const p = PINNED_PRICES.regions["eu-central-1"];
+    const c7i = p.ec2PerHour["c7i.4xlarge"].usd; // 0.714 x 0.097 / 0.085 (an estimate from the c6i ratio)
+    expect(c7i).toBe(0.8148);
+    // Default month: 30.42 days = 730.08 h; 8 h/day at peak = 243.36 h, the rest at 30%.
+    const H = 24 * 30.42;
+    const P = 8 * 30.42;
+    const E = P + (H - P) * 0.3;
+    const recorderGB = GB(5 * 1.748, E);
+    const turnMbps = 0.05 * 40_150;
+    const internetGB = GB(40_000, E);
+    const recordedGB = GB(5 * 3.128, E);
+    expectLines(c, {
+      sfuNodes: (20 * P + 6 * (H - P)) * c7i,
+      egressNodes: (2 * P + 1 * (H - P)) * 0.776,
+      systemNodes: 2 * H * 0.23,
+      eksControlPlane: H * 0.1,
+      "natGateways: NAT gateway-hours": 1 * H * 0.052,
+      "natGateways: NAT data processed": (recorderGB + 100) * 0.052,
+      "loadBalancers: ALB hours": H * 0.027,
+      "loadBalancers: ALB LCU": (25_000 / 3000) * E * 0.0088,
+      "loadBalancers: NLB hours": H * 0.027,
+      "loadBalancers: NLB NLCU": GB(turnMbps, 1) * E * 0.0066,
+      elasticache: 2 * H * 0.20992,
+      ebs: (((20 * P + 6 * (H - P) + 2 * H) * 20 + (2 * P + (H - P)) * 40) / H + 120) * 0.0952,
+      "s3Recordings: S3 Standard": recordedGB * (7 / 30.42) * 0.0245,
+      "s3Recordings: S3 PUT": ((recordedGB * 1024) / 5 / 1000) * 0.0054,
+      "cloudwatchLogs: control-plane logs ingested": 30.42 * 0.63,
+      "cloudwatchLogs: control-plane logs stored": 30.42 * 0.0324,
+      dataTransferOut: 10240 * 0.09 + 40960 * 0.085 + 102400 * 0.07 + (internetGB - 153600) * 0.05,
+      "interAz: recording media": recorderGB * 0.02,
+      "interAz: TURN relay": GB(turnMbps, E) * 0.02,
+    });
+    expect(c.monthlyUsd).toBe(347084.24);
+  });
+});
+
+describe("the cost of the shipped stacks' demand", () => {
+  const mumbai = (mix: string) =>
+    estimateCost(
+      planCapacity({
+        targetParticipants: 25_000,
+        mix,
+        nodeType: "c6i.2xlarge",
+        targetUtilisation: 0.6,
+        recordingShare: 0.05,
+      }),
+      { awsRegion: "ap-south-1" },
+    );
+
+  it("is dominated by data transfer out for every mix with video", () => {
+    for (const mix of ["mixed", "meetings", "webinar", "livestream"]) {
+      const c = mumbai(mix);
+      expect([mix, c.byGroup.dataTransferOut / c.monthlyUsd > 0.8]).toEqual([mix, true]);
+    }
+  });
+
+  it("refuses a region without prices, naming the priced ones", () => {
+    const plan = planCapacity({
+      targetParticipants: 1000,
+      mix: "audio",
+      nodeType: "c6i.2xlarge",
+      targetUtilisation: 0.6,
+      recordingShare: 0,
+    });
+    expect(() => estimateCost(plan, { awsRegion: "sa-east-1" })).toThrow(
+      /^awsRegion: no prices for this region \(priced: us-east-1, ap-south-1, ap-southeast-1, eu-central-1; add it with a price file\), got "sa-east-1"$/,
+    );
+  });
+});
+
+describe("the instance catalogue", () => {
+  it("has the compute, network-optimised, general and Graviton families, xlarge to 8xlarge", () => {
+    const families = [...new Set(Object.keys(INSTANCE_TYPES).map(familyOf))];
+    expect(families.sort()).toEqual(["c6i", "c6in", "c7a", "c7g", "c7gn", "c7i", "c8g", "m6i", "m7i"]);
+    for (const f of families) expect(CPU_FACTOR_BY_FAMILY[f].basis).toBeTruthy();
+    expect(INSTANCE_TYPES["c7gn.2xlarge"]).toMatchObject({ arch: "arm64", vcpu: 8, baselineBandwidthMbps: 25000 });
+  });
+
+  it("names the known types in one line for an unknown one", () => {
+    const err = () =>
+      planCapacity({
+        targetParticipants: 100,
+        mix: "audio",
+        nodeType: "c5.2xlarge",
+        targetUtilisation: 0.6,
+        recordingShare: 0,
+      });
+    expect(err).toThrow(/^nodeType: unknown node type \(known: c6i\.xlarge, .*c8g\.8xlarge\), got "c5\.2xlarge"$/);
+  });
+
+  it("uses the family's CPU factor unless capacity.cpuEfficiency is given", () => {
+    const p = (nodeType: string, cpuEfficiency?: number) =>
+      planCapacity({
+        targetParticipants: 25_000,
+        mix: "meetings",
+        nodeType,
+        targetUtilisation: 0.6,
+        recordingShare: 0,
+        cpuEfficiency,
+      });
+    expect(p("c7a.2xlarge").sfu.cpuNodes).toBeCloseTo(p("c7a.2xlarge", 1).sfu.cpuNodes / 1.25, 9);
+    expect(p("c6i.2xlarge").sfu.peakNodes).toBe(p("c6i.2xlarge", 1).sfu.peakNodes);
+  });
+});
+
+describe("sanity bounds", () => {
+  const plan = planCapacity({
+    targetParticipants: 25_000,
+    mix: "mixed",
+    nodeType: "c6i.2xlarge",
+    targetUtilisation: 0.6,
+    recordingShare: 0.05,
+  });
+
+  it("refuses more SFU nodes than the ceiling, saying how many the region needs", () => {
+    expect(() => checkSanityBounds(plan, { maxSfuNodes: 50 })).toThrow(
+      new RegExp(
+        `^maxSfuNodes: the region needs ${plan.sfu.maxNodes} SFU nodes \\(${plan.sfu.peakNodes} at peak, with headroom\\) of c6i\\.2xlarge, above the ceiling of 50: .*, got 50$`,
+      ),
+    );
+    expect(() => checkSanityBounds(plan, { maxSfuNodes: plan.sfu.maxNodes })).not.toThrow();
+  });
+
+  it("refuses more vCPU than the account quota, saying how many the region needs", () => {
+    const total = plan.sfu.maxNodes * 8 + plan.karpenter.egressCpuLimit + 6 * 4;
+    const bounds = { vcpuQuota: 1000, systemNodes: { count: 6, vcpu: 4 } };
+    expect(() => checkSanityBounds(plan, bounds)).toThrow(
+      new RegExp(`^vcpuQuota: the region needs ${total} vCPU at the autoscalers' maximum`),
+    );
+    expect(() => checkSanityBounds(plan, { ...bounds, vcpuQuota: total })).not.toThrow();
+  });
+
+  it("stops a region stack whose SFU type is arm64 (the stacks build x86_64 nodes)", () => {
+    const settings = {
+      capacity: {
+        targetParticipants: 1000,
+        mix: "audio",
+        targetUtilisation: 0.6,
+        recordingShare: 0,
+        egressNodeType: "c6i.4xlarge",
+      },
+      sfuNodes: { instanceType: "c7g.2xlarge" },
+      karpenter: {},
+    };
+    expect(() => sizeRegion(settings)).toThrow(SizingError);
+    expect(() => sizeRegion(settings)).toThrow(/arm64 \(Graviton\)/);
+  });
+});
+
+describe("the capacity command's costs", () => {
+  function run(...argv: string[]) {
+    const log: string[] = [];
+    const error: string[] = [];
+    const code = main(argv, { log: (l) => log.push(l), error: (l) => error.push(l) });
+    return { code, log, err: error };
+  }
+
+  it("prices each region by its stack file's aws:region, or the name when it is an AWS region", () => {
+    expect(awsRegionOf("mumbai", "us-east-1")).toBe("ap-south-1");
+    expect(awsRegionOf("singapore", "us-east-1")).toBe("ap-southeast-1");
+    expect(awsRegionOf("eu-central-1", "us-east-1")).toBe("eu-central-1");
+    expect(awsRegionOf("elsewhere", "us-east-1")).toBe("us-east-1");
+  });
+
+  it("--json is one JSON document whose costs match the cost model", () => {
+    const { code, log, err } = run("--participants", "50000", "--regions", "mumbai,eu-central-1", "--json");
+    expect([code, err]).toEqual([0, []]);
+    expect(log).toHaveLength(1);
+    const doc = JSON.parse(log[0]);
+    const [mumbai, frankfurt] = doc.regions;
+    expect([mumbai.awsRegion, frankfurt.awsRegion]).toEqual(["ap-south-1", "eu-central-1"]);
+    expect(mumbai.cost.monthlyUsd).toBe(estimateCost(mumbai.plan, { awsRegion: "ap-south-1" }).monthlyUsd);
+    expect(doc.monthlyUsd).toBeCloseTo(mumbai.cost.monthlyUsd + frankfurt.cost.monthlyUsd, 2);
+  });
+
+  it("--cost prints the breakdown by item with a total row", () => {
+    const { code, log } = run("--participants", "25000", "--regions", "mumbai", "--cost", "--savings-plan", "0.3");
+    expect(code).toBe(0);
+    const out = log.join("\n");
+    expect(out).toMatch(/^Cost breakdown, USD a month:$/m);
+    expect(out).toMatch(/^dataTransferOut\s+\$[\d,]+\s+\d+%$/m);
+    expect(out).toMatch(/^total\s+\$[\d,]+\s+100%$/m);
+    expect(out).toMatch(/savings plan 30%/);
+  });
+
+  it("--types lists every node type with its internet cap, arch, CPU factor and price per region", () => {
+    const { code, log } = run("--types");
+    expect(code).toBe(0);
+    const row = log
+      .find((l) => l.startsWith("c7gn.2xlarge "))!
+      .trim()
+      .split(/\s+/);
+    // vCPU, memory, baseline, burst, internet (capped at 5 Gbps under 32 vCPU), arch, factor, 4 prices
+    expect(row.slice(0, 9)).toEqual([
+      "c7gn.2xlarge",
+      "8",
+      "16",
+      "25,000",
+      "50,000",
+      "5,000",
+      "arm64",
+      "1.00",
+      "0.4992*",
+    ]);
+    expect(log.filter((l) => /^[a-z0-9]+\.\d*xlarge /.test(l))).toHaveLength(Object.keys(INSTANCE_TYPES).length);
+  });
+
+  it("stops with one line when the demand needs more than the ceiling", () => {
+    const { code, log, err } = run("--participants", "50000", "--max-sfu-nodes", "100");
+    expect([code, log]).toEqual([2, []]);
+    expect(err).toEqual([expect.stringMatching(/^error: maxSfuNodes: the region needs \d+ SFU nodes/)]);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * A region stack's cost settings and sanity bounds: the estimate in `sizing`, the price file, and the
+ * one-line errors for a bad value or a demand above a bound.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { estimateCost } from "../../lib/capacity";
+import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
+import { stackConfig } from "../support/plan";
+
+const region = (overrides: Record<string, unknown> = {}) =>
+  parseStackConfig(stackConfig("mumbai", overrides), "mumbai") as RegionStackConfig;
+
+const cost = (cfg: RegionStackConfig) => {
+  const c = cfg.sizing.cost!;
+  if ("unavailable" in c) throw new Error(c.unavailable);
+  return c;
+};
+
+function tempJson(value: unknown): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lk-prices-")), "prices.json");
+  fs.writeFileSync(file, JSON.stringify(value));
+  return file;
+}
+
+describe("a region stack's cost estimate", () => {
+  it("is the cost model's answer for the shipped mumbai stack, marked as an estimate", () => {
+    const cfg = region();
+    const c = cost(cfg);
+    expect(c.awsRegion).toBe("ap-south-1");
+    expect(c.monthlyUsd).toBe(estimateCost(cfg.sizing.plan, { awsRegion: "ap-south-1" }).monthlyUsd);
+    expect(c.estimate).toBe(true);
+    expect(c.drivers[0].group).toBe("dataTransferOut");
+  });
+
+  it("follows the stack's NAT gateways, usage profile and savings plan", () => {
+    const c = cost(
+      region({
+        "livekit-platform:network": { cidr: "10.20.0.0/16", natGateways: "single" },
+        "livekit-platform:cost": { peakHoursPerDay: 4, savingsPlanDiscount: 0.3 },
+      }),
+    );
+    expect(c.lines.find((l) => l.item === "NAT gateway-hours")!.quantity).toBeCloseTo(24 * 30.42, 9);
+    expect(c.usage.peakHoursPerDay).toBe(4);
+    expect(c.purchase.savingsPlanDiscount).toBe(0.3);
+  });
+
+  it("takes a price file laid over the pinned prices", () => {
+    const file = tempJson({
+      regions: {
+        "ap-south-1": {
+          dataTransferOutTiers: [{ upToGB: null, usd: 0.03, source: "our addendum", read: "2026-11-01" }],
+        },
+      },
+    });
+    const c = cost(region({ "livekit-platform:cost": { priceFile: file } }));
+    expect(c.lines.find((l) => l.group === "dataTransferOut")!.unitUsd).toBeCloseTo(0.03, 9);
+  });
+
+  it("stops on a price file figure without a source", () => {
+    const file = tempJson({ regions: { "ap-south-1": { eksClusterPerHour: { usd: 0.1, read: "2026-11-01" } } } });
+    expect(() => region({ "livekit-platform:cost": { priceFile: file } })).toThrow(
+      /^livekit-platform:cost\.priceFile: price file\.regions\.ap-south-1\.eksClusterPerHour\.source: every price needs its source/,
+    );
+  });
+
+  it("is left out, with the reason, for a region the table has no prices for", () => {
+    const cfg = region({ "aws:region": "sa-east-1" });
+    expect(cfg.sizing.cost).toEqual({ unavailable: expect.stringMatching(/^awsRegion: no prices for this region/) });
+  });
+
+  it("stops on a bad usage value with one line", () => {
+    expect(() => region({ "livekit-platform:cost": { peakHoursPerDay: 30 } })).toThrow(
+      "livekit-platform:cost.peakHoursPerDay: must be hours from 0 to 24, got 30",
+    );
+  });
+});
+
+describe("a region stack's sanity bounds", () => {
+  it("stops a demand above the SFU node ceiling, saying how many nodes it needs", () => {
+    const max = region().sizing.plan.sfu.maxNodes;
+    expect(() =>
+      region({ "livekit-platform:capacity": { targetParticipants: 25000, mix: "mixed", maxSfuNodes: 50 } }),
+    ).toThrow(new RegExp(`^livekit-platform:capacity\\.maxSfuNodes: the region needs ${max} SFU nodes`));
+  });
+
+  it("stops a demand above the vCPU quota, counting the system nodes at their max", () => {
+    const plan = region().sizing.plan;
+    const total = plan.sfu.maxNodes * 8 + plan.karpenter.egressCpuLimit + 6 * 4;
+    expect(() =>
+      region({ "livekit-platform:capacity": { targetParticipants: 25000, mix: "mixed", vcpuQuota: 1000 } }),
+    ).toThrow(new RegExp(`^livekit-platform:capacity\\.vcpuQuota: the region needs ${total} vCPU`));
+    expect(() =>
+      region({ "livekit-platform:capacity": { targetParticipants: 25000, mix: "mixed", vcpuQuota: total } }),
+    ).not.toThrow();
+  });
+
+  it("stops an arm64 SFU type: the stacks build x86_64 nodes", () => {
+    expect(() => region({ "livekit-platform:cluster": { sfuNodes: { instanceType: "c8g.2xlarge" } } })).toThrow(
+      /^livekit-platform:cluster\.sfuNodes\.instanceType: is an arm64 \(Graviton\) type/,
+    );
+  });
+});
