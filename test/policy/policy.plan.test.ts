@@ -126,8 +126,8 @@ describe("the media-plane components", () => {
         clusterName: "livekit-mumbai",
         namespace: "livekit",
         livekitUrl: livekit.internalUrl,
-        apiKey: livekit.apiKey,
-        apiSecret: livekit.apiSecret,
+        apiKey: livekit.egressKey.id,
+        apiSecret: livekit.egressKey.secret,
         redis: {
           host: "master.livekit-mumbai.example.cache.amazonaws.com",
           port: 6379,
