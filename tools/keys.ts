@@ -10,6 +10,7 @@
  *   add            a second key, accepted but not yet signed with (rotation step 1)
  *   promote <id>   sign with <id> from now on (rotation step 2)
  *   retire <id>    stop accepting <id> (rotation step 3)
+ *   copy <from> <to>  give region stack <to> (a new region) the keys of region stack <from>
  *
  * It only reads the stack files (ids and which key signs are plain text there), never a secret.
  * Exit codes: 0 printed; 2 the request does not fit the stack files (one `error: ...` line).
@@ -33,7 +34,11 @@ export interface RegionKeys {
 }
 
 export type KeysRequest =
-  { action: "new" } | { action: "add" } | { action: "promote"; id: string } | { action: "retire"; id: string };
+  | { action: "new" }
+  | { action: "add" }
+  | { action: "promote"; id: string }
+  | { action: "retire"; id: string }
+  | { action: "copy"; from: string; to: string };
 
 export class KeysError extends Error {}
 
@@ -82,6 +87,25 @@ export function keysScript(
   const lines = ["#!/bin/sh", "# Pipe into sh from the project folder: npm run --silent keys -- ... | sh", "set -e"];
   const set = (stack: string, path: string, value: string, secret = false) =>
     `pulumi config set --stack ${stack} --path${secret ? " --secret" : ""} ${quote(`${KEY}.${path}`)} ${quote(value)}`;
+
+  if (request.action === "copy") {
+    // A secure value copied from another file does not decrypt in another stack: copy through Pulumi.
+    const from = regions.find((r) => r.stack === request.from);
+    if (from?.signing === undefined) throw new KeysError(`${request.from} is not a region stack with ${KEY}`);
+    if (!regions.some((r) => r.stack === request.to)) {
+      throw new KeysError(`${request.to} is not a region stack file (Pulumi.${request.to}.yaml with role region)`);
+    }
+    lines.push(`# ${request.to} gets ${request.from}'s application keys (${from.ids.join(", ")}).`);
+    lines.push(`pulumi config rm --stack ${request.to} ${quote(KEY)} 2>/dev/null || true`);
+    lines.push(set(request.to, "signing", from.signing));
+    for (const id of from.ids) {
+      const path = quote(`${KEY}.keys.${id}`);
+      lines.push(
+        `pulumi config get --stack ${request.from} --path ${path} | pulumi config set --stack ${request.to} --path --secret ${path}`,
+      );
+    }
+    return `${lines.join("\n")}\n`;
+  }
 
   if (request.action === "new") {
     const key = generate();
@@ -146,7 +170,9 @@ export function keysScript(
 
 export function parseRequest(argv: string[]): KeysRequest {
   const [action, id, ...rest] = argv;
-  const usage = "usage: npm run --silent keys -- <new | add | promote <key id> | retire <key id>> | sh";
+  const usage =
+    "usage: npm run --silent keys -- <new | add | promote <key id> | retire <key id> | copy <from stack> <to stack>> | sh";
+  if (action === "copy" && id !== undefined && rest.length === 1) return { action, from: id, to: rest[0] };
   if (rest.length > 0) throw new KeysError(usage);
   if ((action === "new" || action === "add") && id === undefined) return { action };
   if ((action === "promote" || action === "retire") && id !== undefined) return { action, id };

@@ -65,6 +65,21 @@ describe("npm run keys", () => {
     );
   });
 
+  it("copy: gives a new region the keys of another through Pulumi (a secure value does not decrypt elsewhere)", () => {
+    const regions = [...overlap, { stack: "frankfurt", ids: [] }];
+    expect(keysScript({ action: "copy", from: "mumbai", to: "frankfurt" }, regions).split("\n").slice(3)).toEqual([
+      "# frankfurt gets mumbai's application keys (APPold, APPnew).",
+      "pulumi config rm --stack frankfurt 'livekit-platform:applicationKeys' 2>/dev/null || true",
+      "pulumi config set --stack frankfurt --path 'livekit-platform:applicationKeys.signing' 'APPold'",
+      "pulumi config get --stack mumbai --path 'livekit-platform:applicationKeys.keys.APPold' | pulumi config set --stack frankfurt --path --secret 'livekit-platform:applicationKeys.keys.APPold'",
+      "pulumi config get --stack mumbai --path 'livekit-platform:applicationKeys.keys.APPnew' | pulumi config set --stack frankfurt --path --secret 'livekit-platform:applicationKeys.keys.APPnew'",
+      "",
+    ]);
+    expect(() => keysScript({ action: "copy", from: "mumbai", to: "tokyo" }, regions)).toThrow(
+      "tokyo is not a region stack file",
+    );
+  });
+
   it.each([
     ["adding a third key", { action: "add" } as const, overlap, "a rotation is under way (APPnew, APPold)"],
     ["retiring the signing key", { action: "retire", id: "APPold" } as const, overlap, "APPold signs"],
@@ -85,7 +100,7 @@ describe("npm run keys", () => {
     const io = { log: (t: string) => (out.text += t), error: (t: string) => (out.err += t) };
     expect(main(["rotate"], io)).toBe(2);
     expect(out.err).toBe(
-      "error: usage: npm run --silent keys -- <new | add | promote <key id> | retire <key id>> | sh\n",
+      "error: usage: npm run --silent keys -- <new | add | promote <key id> | retire <key id> | copy <from stack> <to stack>> | sh\n",
     );
     expect(main(["new"], io)).toBe(0);
     expect(out.text).toMatch(/^#!\/bin\/sh\n/);
