@@ -145,6 +145,92 @@ function requireCloudflareAccount(dns: z.infer<typeof dnsZone>, ctx: z.Refinemen
   }
 }
 
+/**
+ * An API key id as livekit-server's key file takes it: a YAML map key, so plain letters and digits (LiveKit's
+ * own `generate-keys` makes `API` + 12 alphanumerics).
+ */
+const API_KEY_ID = /^[A-Za-z0-9]{3,64}$/;
+/** LiveKit logs an error for API secrets shorter than 32 characters (pkg/config/config.go, v1.13.5). */
+const MIN_API_SECRET_LENGTH = 32;
+
+/**
+ * The application's API keys: the one it signs tokens (and LiveKit its webhooks) with, and during a
+ * rotation one more that every region still accepts. Set with `npm run keys` (tools/keys.ts); the secrets
+ * are `secure:` values in the stack file. A secret is never echoed in an error, only its length.
+ */
+const applicationKeysSchema = z
+  .strictObject({
+    /** Id of the key the application signs with, and LiveKit signs webhooks with; one of `keys`. */
+    signing: z.string({ error: "must be an API key id" }).regex(API_KEY_ID, {
+      error: "must be an API key id (3-64 letters and digits)",
+    }),
+    /** Key id -> secret: the signing key, and at most one other (the old or new key of a rotation). */
+    keys: z.record(z.string(), z.unknown(), { error: "must map each API key id to its secret" }),
+  })
+  .superRefine((app, ctx) => {
+    const ids = Object.keys(app.keys);
+    if (ids.length < 1 || ids.length > 2) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["keys"],
+        input: ids,
+        message: "must hold one key, or two while rotating (the old and the new)",
+      });
+    }
+    for (const id of ids) {
+      if (!API_KEY_ID.test(id)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["keys"],
+          input: id,
+          message: "has a key id that is not 3-64 letters and digits",
+        });
+      }
+      const secret = app.keys[id];
+      if (typeof secret !== "string" || secret.length < MIN_API_SECRET_LENGTH || /\s/.test(secret)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["keys", id],
+          // Never the secret itself.
+          input: typeof secret === "string" ? `[secret of ${secret.length} characters]` : typeof secret,
+          message: `must be a secret of at least ${MIN_API_SECRET_LENGTH} characters without blanks (set it with --secret)`,
+        });
+      }
+    }
+    if (!Object.hasOwn(app.keys, app.signing)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["signing"],
+        input: app.signing,
+        message: `must be one of the ids in applicationKeys.keys (${ids.join(", ")})`,
+      });
+    }
+  })
+  .transform((app) => ({ signing: app.signing, keys: app.keys as Record<string, string> }));
+
+export type ApplicationKeys = z.infer<typeof applicationKeysSchema>;
+
+/** LiveKit webhook receivers: https only (the body is signed, not encrypted), no credentials in the URL. */
+const webhookUrl = z.string({ error: "must be an https:// URL" }).refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === "https:" && url.hostname !== "" && url.username === "" && url.password === "";
+    } catch {
+      return false;
+    }
+  },
+  { error: "must be an https:// URL without user or password (LiveKit signs each request instead)" },
+);
+
+const webhookSchema = z.strictObject({
+  urls: z
+    .array(webhookUrl, { error: "must be a list of https:// URLs" })
+    .min(1, { error: "must list at least one https:// URL (omit webhook to turn webhooks off)" })
+    .max(10, { error: "must list at most 10 URLs" })
+    .refine((urls) => new Set(urls).size === urls.length, { error: "must not list a URL twice" }),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Region stacks
 // ---------------------------------------------------------------------------------------------
@@ -394,6 +480,11 @@ export const regionSchema = z
           .describe(
             "Participants per room; 0 is no limit (the capacity model still refuses rooms larger than a node).",
           ),
+        webhook: webhookSchema
+          .optional()
+          .describe(
+            "LiveKit's webhooks (room_finished, egress_ended, ...), signed with the application key; off when unset.",
+          ),
       })
       .prefault({})
       .describe("LiveKit server settings."),
@@ -470,8 +561,20 @@ export const regionSchema = z
       .prefault({})
       .describe('The suspended `lk perf load-test` Job (see README, "Load testing").'),
     dns: dnsZone.describe("Where the region's own hostnames live; the global stack uses the same zone."),
+    applicationKeys: applicationKeysSchema
+      .optional()
+      .describe('The application\'s API keys, the same in every region (see README, "API keys"); required.'),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.applicationKeys === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["applicationKeys"],
+        input: undefined,
+        message:
+          "is required (the application's API key, the same in every region): run `npm run keys -- new` and the `pulumi config set` lines it prints",
+      });
+    }
     const sfu = cfg.rtc.udpPortRange;
     const relay = cfg.turn.relayPortRange;
     if (relay.start <= sfu.end && sfu.start <= relay.end) {
@@ -485,7 +588,9 @@ export const regionSchema = z
     requireCloudflareAccount(cfg.dns, ctx, ["dns"]);
   });
 
-export type RegionStackConfig = z.infer<typeof regionSchema> & {
+export type RegionStackConfig = Omit<z.infer<typeof regionSchema>, "applicationKeys"> & {
+  /** Required (checked above); zod types it as optional only to word the missing-key error. */
+  applicationKeys: ApplicationKeys;
   stackName: string;
   /** Sizes derived from `capacity` (and any sizes set by hand). */
   sizing: RegionSizing;
@@ -679,7 +784,9 @@ export function parseStackConfig(rawConfig: Record<string, string>, stackName: s
   const result = schema.safeParse(raw, { reportInput: true });
   if (!result.success) throw toConfigError(result.error.issues[0], raw);
   if (result.data.role === "global") return { ...result.data, stackName };
-  return { ...result.data, stackName, sizing: sizeRegionOrThrow(result.data) };
+  // The superRefine above has made sure applicationKeys is there.
+  const applicationKeys = result.data.applicationKeys!;
+  return { ...result.data, applicationKeys, stackName, sizing: sizeRegionOrThrow(result.data) };
 }
 
 /** The region's sizes; a demand the model cannot place (a room larger than a node) is a config error. */

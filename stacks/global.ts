@@ -7,8 +7,9 @@
  * after the regions.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { GlobalStackConfig } from "./config";
+import { ConfigError, GlobalStackConfig } from "./config";
 import {
+  agreedApplicationKeyId,
   readRegionOutputs,
   regionHostnames,
   REGION_OUTPUT_KEYS,
@@ -21,7 +22,10 @@ import { findProjectRoot } from "./stack-files";
 
 interface DeployedRegion {
   stack: string;
+  file: string;
   outputs: RegionOutputs;
+  /** The application's signing key, if the region exports it (stacks deployed before issue 16 do not). */
+  applicationKey?: { id: string; secret: unknown };
 }
 
 export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = findProjectRoot(__dirname)) {
@@ -34,6 +38,13 @@ export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = 
   );
   const deployed = read.filter((r): r is DeployedRegion => r !== undefined);
   const notDeployed = files.filter((_, i) => read[i] === undefined).map((f) => f.config.stackName);
+
+  // Every region must sign with the same application key: a token service holds one key for all of them.
+  const applicationKeyId = agreedApplicationKeyId(
+    deployed.map((r) => ({ stack: r.stack, file: r.file, keyId: r.applicationKey?.id })),
+    (key, problem, value) => new ConfigError(key, problem, value),
+  );
+  const applicationKeySecret = deployed.find((r) => r.applicationKey?.id === applicationKeyId)?.applicationKey?.secret;
 
   const regions: Record<string, RegionOutputs> = Object.fromEntries(deployed.map((r) => [r.stack, r.outputs]));
   if (deployed.length === 0) {
@@ -81,6 +92,11 @@ export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = 
       url: signallingUrl(outputs),
     })),
     notDeployed,
+    // The application's signing key, as every deployed region has it: with regionUrls, all a token service
+    // needs (examples/token-service). The secret stays a Pulumi secret.
+    ...(applicationKeyId !== undefined
+      ? { applicationKeyId, applicationKeySecret: pulumi.secret(applicationKeySecret as string) }
+      : {}),
   };
 }
 
@@ -106,6 +122,17 @@ async function readRegion(
     return undefined;
   }
 
+  // The application's key (not part of the routing contract: a region without it is still routed).
+  const keyId = (await ref.getOutputDetails("applicationKeyId")).value;
+  const keySecret = await ref.getOutputDetails("applicationKeySecret");
+  const applicationKey =
+    typeof keyId === "string" ? { id: keyId, secret: keySecret.secretValue ?? keySecret.value } : undefined;
+  if (applicationKey === undefined) {
+    pulumi.log.warn(
+      `region stack ${stack} exports no applicationKeyId yet; \`pulumi up --stack ${stack}\` to export the application's key`,
+    );
+  }
+
   // The routing follows what is deployed; say so when the stack file has moved on since.
   const outputs = result.outputs;
   const expected = regionHostnames(config.regionLabel, config.domain);
@@ -122,7 +149,7 @@ async function readRegion(
         `\`pulumi up --stack ${stack}\` applies ${file}`,
     );
   }
-  return { stack, outputs };
+  return { stack, file, outputs, applicationKey };
 }
 
 /** The configured fallback region if it is deployed, else the first deployed region (by stack name). */

@@ -33,6 +33,57 @@ export type RegionOutputKey = (typeof REGION_OUTPUT_KEYS)[number];
 const everyKeyListed: Record<Exclude<keyof RegionOutputs, RegionOutputKey>, never> = {};
 void everyKeyListed;
 
+/**
+ * What every region stack exports for the application, beside the routing contract: the application's API
+ * key (the same in every region), so a token service can read it where it reads everything else. The ids are
+ * plain; the secrets are Pulumi secrets (`pulumi stack output --show-secrets`, or a StackReference's
+ * `getOutputDetails(...).secretValue`). During a rotation the list holds both keys, the signing one first.
+ */
+export interface ApplicationKeyOutputs {
+  /** The key the application signs tokens with (and LiveKit its webhooks). */
+  applicationKeyId: string;
+  /** Its secret (a Pulumi secret). */
+  applicationKeySecret: unknown;
+  /** Every application key the region accepts: the signing one first, then the old or new one of a rotation. */
+  applicationKeyIds: string[];
+  /** Key id -> secret of every accepted key (a Pulumi secret). */
+  applicationKeySecrets: unknown;
+}
+
+/** A region's signing key id, as the global stack read it (undefined: deployed before it exported one). */
+export interface RegionApplicationKey {
+  stack: string;
+  /** The stack file, as errors name it. */
+  file: string;
+  keyId: string | undefined;
+}
+
+/**
+ * The signing key id every region agrees on, or undefined when no region exports one yet. Regions that
+ * disagree are an error naming the region that differs from the rest (the smaller group; on a tie, the
+ * later stack by name), in the config error form the plan exits 2 on.
+ */
+export function agreedApplicationKeyId(
+  regions: RegionApplicationKey[],
+  fail: (key: string, problem: string, value: string) => Error,
+): string | undefined {
+  const known = regions.filter((r): r is RegionApplicationKey & { keyId: string } => r.keyId !== undefined);
+  if (known.length === 0) return undefined;
+  const count = new Map<string, number>();
+  for (const r of known) count.set(r.keyId, (count.get(r.keyId) ?? 0) + 1);
+  // The most common id; on a tie, the one of the first region by stack name.
+  const agreed = [...count.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  const differs = known.find((r) => r.keyId !== agreed);
+  if (differs === undefined) return agreed;
+  const others = known.filter((r) => r.keyId === agreed).map((r) => r.stack);
+  throw fail(
+    `${differs.file} livekit-platform:applicationKeys.signing`,
+    `region stack ${differs.stack} signs with another application key than ${others.join(", ")} (${agreed}); ` +
+      "every region must sign with the same key: set the same applicationKeys in every region file and `pulumi up` it",
+    differs.keyId,
+  );
+}
+
 /** The hostnames a region answers on, from its label and the shared domain. */
 export function regionHostnames(regionLabel: string, domain: string): { signalling: string; turn: string } {
   return { signalling: `${regionLabel}.${domain}`, turn: `turn-${regionLabel}.${domain}` };

@@ -27,7 +27,7 @@ import { LIVEKIT_MEMORY } from "../components/livekit/defaults";
 import { LOAD_TEST_RESOURCES } from "../components/load-test/defaults";
 import { REDIS_SNAPSHOT_RETENTION_DAYS } from "../components/redis/defaults";
 import type { RegionStackConfig } from "./config";
-import { regionHostnames, RegionOutputs, signallingUrl } from "./region-outputs";
+import { ApplicationKeyOutputs, regionHostnames, RegionOutputs, signallingUrl } from "./region-outputs";
 
 /**
  * The longest drain of a pod on SFU or egress nodes (a draining SFU keeps its rooms for up to 5 h after
@@ -41,6 +41,19 @@ const NODE_DRAIN_SECONDS = Math.max(
 
 /** Namespace of the region's LiveKit workloads (SFU, Coturn, Egress) and their secrets. */
 export const WORKLOAD_NAMESPACE = "livekit";
+
+/**
+ * The application's key outputs (stacks/region-outputs.ts ApplicationKeyOutputs): ids in the clear, secrets as
+ * Pulumi secrets. During a rotation both keys are there, the signing one first.
+ */
+function applicationKeyOutputs(ids: string[], secrets: Record<string, string>): ApplicationKeyOutputs {
+  return {
+    applicationKeyId: ids[0],
+    applicationKeySecret: pulumi.secret(secrets[ids[0]]),
+    applicationKeyIds: ids,
+    applicationKeySecrets: pulumi.secret(Object.fromEntries(ids.map((id) => [id, secrets[id]]))),
+  };
+}
 
 export function regionStack(cfg: RegionStackConfig) {
   const { sizing } = cfg;
@@ -142,6 +155,13 @@ export function regionStack(cfg: RegionStackConfig) {
         maxParticipants: cfg.livekit.maxParticipantsPerRoom,
       },
       logging: { level: cfg.livekit.logLevel, json: true },
+      ...(cfg.livekit.webhook ? { webhook: { urls: cfg.livekit.webhook.urls } } : {}),
+    },
+    applicationKeys: {
+      signing: cfg.applicationKeys.signing,
+      keys: Object.fromEntries(
+        Object.entries(cfg.applicationKeys.keys).map(([id, secret]) => [id, pulumi.secret(secret)]),
+      ),
     },
     redis: {
       host: redis.address,
@@ -178,8 +198,9 @@ export function regionStack(cfg: RegionStackConfig) {
       clusterName: cluster.clusterName,
       namespace: workloads.metadata.name,
       livekitUrl: livekit.internalUrl,
-      apiKey: livekit.apiKey,
-      apiSecret: livekit.apiSecret,
+      // Egress's own pair, generated in this region.
+      apiKey: livekit.egressKey.id,
+      apiSecret: livekit.egressKey.secret,
       redis: { host: redis.address, port: redis.port, password: redis.authToken },
       resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB },
       autoscaling: { ...sizing.egressAutoscaling, targetCpuUtilizationPercent: EGRESS_TARGET_CPU_UTILIZATION_PERCENT },
@@ -263,6 +284,7 @@ export function regionStack(cfg: RegionStackConfig) {
   return {
     ...contract,
     role: cfg.role,
+    ...applicationKeyOutputs(livekit.applicationKeyIds, cfg.applicationKeys.keys),
     signallingUrl: signallingUrl({ signallingHostname: hostnames.signalling }),
     clusterName: cluster.clusterName,
     clusterEndpoint: cluster.endpoint,

@@ -10,6 +10,10 @@
  * password), so the caller must store the whole result in a Kubernetes Secret, mount it at
  * EGRESS_CONFIG_PATH and point EGRESS_CONFIG_FILE_ENV at it. Inputs are plain strings: the caller resolves
  * its Pulumi secrets, calls this inside `apply`, and wraps the result with `pulumi.secret`.
+ *
+ * No webhook here: egress v1.14.1 has no webhook setting (pkg/config/base.go `BaseConfig` has none). It
+ * reports each job to livekit-server, which sends `egress_started`/`egress_ended` (with the recording's
+ * results) through LiveKit's own `webhook` (components/livekit/server-config.ts).
  */
 import { toYaml } from "../shared/yaml";
 

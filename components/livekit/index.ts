@@ -8,6 +8,7 @@ import {
   LIVEKIT_METRICS_PORT,
   LIVEKIT_MOUNTS,
   LIVEKIT_REDIS_PASSWORD_ENV,
+  LIVEKIT_WEBHOOK_API_KEY_ENV,
   LiveKitServerConfigInput,
   renderLiveKitKeyFile,
   renderLiveKitServerConfig,
@@ -25,12 +26,36 @@ import { checkResources, PodResources, SecretKeyRef } from "../shared/pods";
  */
 export const LIVEKIT_TERMINATION_GRACE_SECONDS = 18_000;
 
-/** Data keys of the API key Secret: the key file livekit-server reads, and the pair for clients (egress, load tests). */
+/**
+ * Data keys of the API key Secret: the key file livekit-server reads (every consumer's keys), and the load
+ * tests' own pair (the Job and k6 read it from here). Egress's pair goes into egress's own config Secret;
+ * the application's comes from stack config and never needs the cluster.
+ */
 export const API_KEY_SECRET_KEYS = {
   keyFile: LIVEKIT_MOUNTS.keys.file,
-  apiKey: "api-key",
-  apiSecret: "api-secret",
+  loadTestApiKey: "load-test-api-key",
+  loadTestApiSecret: "load-test-api-secret",
 } as const;
+
+/** Pod annotation holding the SHA-256 of the key file: a key change rolls the pods (the server reads it once). */
+export const KEYS_CHECKSUM_ANNOTATION = "livekit-platform/keys-sha256";
+
+/** Prefixes of the generated key ids: the id alone says which consumer a key belongs to (in logs, in `iss`). */
+export const GENERATED_KEY_PREFIXES = { egress: "EGRESS", loadTest: "LOADTEST" } as const;
+
+/** An API key pair; the secret is a Pulumi secret. */
+export interface ApiKeyPair {
+  id: pulumi.Output<string>;
+  secret: pulumi.Output<string>;
+}
+
+/** The application's keys: the same in every region, from stack config (see stacks/config.ts). */
+export interface ApplicationKeysArgs {
+  /** Id of the key the application signs tokens with, and LiveKit its webhooks; one of `keys`. */
+  signing: string;
+  /** Key id -> secret: the signing key and, while rotating, the other one (old or new). */
+  keys: Record<string, pulumi.Input<string>>;
+}
 
 /** HPA bounds on CPU utilisation (of the CPU request). */
 export interface LiveKitArgs {
@@ -54,6 +79,8 @@ export interface LiveKitArgs {
   /** Per pod; one pod per SFU node, so size it to the node minus Coturn and the daemon sets. */
   resources: PodResources;
   autoscaling: CpuAutoscaling;
+  /** The application's keys, accepted beside the generated egress and load-test pairs. */
+  applicationKeys: ApplicationKeysArgs;
 }
 
 /**
@@ -70,10 +97,13 @@ export class LiveKit extends pulumi.ComponentResource {
   readonly podLabels: Record<string, string>;
   /** In-cluster signalling URL, for clients inside the cluster (egress). */
   readonly internalUrl: pulumi.Output<string>;
-  /** API key and secret that egress and the load test use (secret Outputs). */
-  readonly apiKey: pulumi.Output<string>;
-  readonly apiSecret: pulumi.Output<string>;
-  /** The Secret holding the key file and the API key pair (keys: API_KEY_SECRET_KEYS). */
+  /** Egress's own key pair, generated in this region (the secret is a secret Output). */
+  readonly egressKey: ApiKeyPair;
+  /** The load tests' own key pair, generated in this region; also in `apiKeySecret`. */
+  readonly loadTestKey: ApiKeyPair;
+  /** The application's key ids this region accepts, the signing one first (not secret). */
+  readonly applicationKeyIds: string[];
+  /** The Secret holding the key file and the load tests' pair (keys: API_KEY_SECRET_KEYS). */
   readonly apiKeySecret: k8s.core.v1.Secret;
   /** Coturn's static-auth-secret: Coturn must mount this very Secret and key. */
   readonly turnSecret: SecretKeyRef;
@@ -89,27 +119,66 @@ export class LiveKit extends pulumi.ComponentResource {
     const appName = "livekit-server";
     const { podLabels, labels } = workloadLabels(appName, "sfu");
 
-    // API key pair. LiveKit logs an error for secrets shorter than 32 characters; alphanumerics keep the
-    // key file plain YAML.
-    const keySuffix = new random.RandomString(`${name}-api-key`, { length: 12, special: false }, { parent: this });
-    const secretValue = new random.RandomPassword(
-      `${name}-api-secret`,
-      { length: 48, special: false },
-      { parent: this },
-    );
-    this.apiKey = pulumi.secret(pulumi.interpolate`API${keySuffix.result}`);
-    this.apiSecret = pulumi.secret(secretValue.result);
+    // One key pair per consumer, all in the one key file: the application's (from config, the same in every
+    // region), egress's and the load tests' (generated here). A leaked test credential is then revoked by
+    // replacing its pair, without touching the application. LiveKit logs an error for secrets shorter than
+    // 32 characters; alphanumerics keep the key file plain YAML.
+    const app = args.applicationKeys;
+    if (!Object.hasOwn(app.keys, app.signing)) {
+      throw new Error(`livekit applicationKeys: the signing key ${app.signing} is not one of the keys`);
+    }
+    const generatedPair = (consumer: keyof typeof GENERATED_KEY_PREFIXES): ApiKeyPair => {
+      const id = new random.RandomString(
+        `${name}-${consumer}-key-id`,
+        { length: 12, special: false },
+        { parent: this },
+      );
+      const secret = new random.RandomPassword(
+        `${name}-${consumer}-key-secret`,
+        { length: 48, special: false },
+        { parent: this },
+      );
+      return {
+        id: pulumi.interpolate`${GENERATED_KEY_PREFIXES[consumer]}${id.result}`,
+        secret: pulumi.secret(secret.result),
+      };
+    };
+    this.egressKey = generatedPair("egress");
+    this.loadTestKey = generatedPair("loadTest");
+    this.applicationKeyIds = [app.signing, ...Object.keys(app.keys).filter((id) => id !== app.signing)];
+    const appIds = this.applicationKeyIds;
+    const keyFile = pulumi
+      .all([
+        pulumi.all(app.keys),
+        this.egressKey.id,
+        this.egressKey.secret,
+        this.loadTestKey.id,
+        this.loadTestKey.secret,
+      ])
+      .apply(([appKeys, egressId, egressSecret, loadTestId, loadTestSecret]) => {
+        const all: Record<string, string> = { [egressId]: egressSecret, [loadTestId]: loadTestSecret };
+        for (const id of appIds) {
+          if (Object.hasOwn(all, id))
+            throw new Error(`livekit applicationKeys: key id ${id} is also a generated key's`);
+          all[id] = appKeys[id];
+        }
+        return renderLiveKitKeyFile(all);
+      });
+    // The hash of the key file (not secret: it reveals nothing of the keys) rolls the pods on any key change.
+    const keysChecksum = pulumi.unsecret(keyFile.apply(sha256));
     this.apiKeySecret = new k8s.core.v1.Secret(
       `${name}-api-keys`,
       {
         metadata: { name: "livekit-api-keys", namespace, labels },
         type: "Opaque",
         stringData: pulumi.secret(
-          pulumi.all([this.apiKey, this.apiSecret]).apply(([key, secret]) => ({
-            [API_KEY_SECRET_KEYS.keyFile]: renderLiveKitKeyFile({ [key]: secret }),
-            [API_KEY_SECRET_KEYS.apiKey]: key,
-            [API_KEY_SECRET_KEYS.apiSecret]: secret,
-          })),
+          pulumi
+            .all([keyFile, this.loadTestKey.id, this.loadTestKey.secret])
+            .apply(([file, loadTestId, loadTestSecret]) => ({
+              [API_KEY_SECRET_KEYS.keyFile]: file,
+              [API_KEY_SECRET_KEYS.loadTestApiKey]: loadTestId,
+              [API_KEY_SECRET_KEYS.loadTestApiSecret]: loadTestSecret,
+            })),
         ),
       },
       k8sOpts,
@@ -163,6 +232,8 @@ export class LiveKit extends pulumi.ComponentResource {
               labels,
               annotations: {
                 [CONFIG_CHECKSUM_ANNOTATION]: this.configChecksum,
+                // The server reads the key file once, at start: new keys need new pods (old ones drain).
+                [KEYS_CHECKSUM_ANNOTATION]: keysChecksum,
                 // Rooms live on one node: Karpenter must not consolidate a node away under them.
                 [DO_NOT_DISRUPT_ANNOTATION]: "true",
               },
@@ -210,6 +281,8 @@ export class LiveKit extends pulumi.ComponentResource {
                         secretKeyRef: { name: args.redis.password.secret.metadata.name, key: args.redis.password.key },
                       },
                     },
+                    // Webhooks are signed with the application's signing key (its id; the secret is in the key file).
+                    ...(args.server.webhook ? [{ name: LIVEKIT_WEBHOOK_API_KEY_ENV, value: app.signing }] : []),
                   ],
                   resources: {
                     // CPU request, no CPU limit: throttling a media server drops packets.

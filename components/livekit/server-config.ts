@@ -38,6 +38,14 @@ export const LIVEKIT_REDIS_PASSWORD_ENV = "REDIS_PASSWORD";
 export const LIVEKIT_METRICS_PASSWORD_ENV = "LIVEKIT_PROMETHEUS_PASSWORD";
 
 /**
+ * Environment variable naming the API key LiveKit signs webhooks with (`webhook.api_key`, through the same
+ * generated `LIVEKIT_<PATH>` env flags, pkg/config/config.go GenerateCLIFlags at v1.13.5). It is a key id,
+ * not a secret, but ConfigMaps carry nothing named like a credential (the policy pack's rule), so it is
+ * set on the container rather than rendered into config.yaml. Set it whenever `webhook` is.
+ */
+export const LIVEKIT_WEBHOOK_API_KEY_ENV = "LIVEKIT_WEBHOOK_API_KEY";
+
+/**
  * Where the Deployment mounts things, and the file names (ConfigMap/Secret data keys) inside each mount.
  * Each is its own directory because each comes from its own volume.
  */
@@ -114,6 +122,13 @@ export interface LiveKitServerConfigInput {
    * set LIVEKIT_METRICS_PASSWORD_ENV from a Secret, and the PodMonitor must send the same credentials.
    */
   metricsBasicAuthUsername?: string;
+  /**
+   * LiveKit's webhooks (`webhook.urls`; protocol webhook/notifier.go `WebHookConfig` {urls, api_key} at the
+   * commit livekit-server v1.13.5 pins): room, participant, track and egress events (`egress_ended` carries a
+   * recording's results) are POSTed to every URL, signed with the key named by LIVEKIT_WEBHOOK_API_KEY_ENV,
+   * which must be in the key file (the server refuses to start otherwise). Omit to send none.
+   */
+  webhook?: { urls: readonly string[] };
 }
 
 /** Returns livekit-server's config.yaml. Deterministic: same input, same bytes. */
@@ -132,6 +147,7 @@ export function renderLiveKitServerConfig(input: LiveKitServerConfigInput): stri
   if (room.enabledCodecs !== undefined && room.enabledCodecs.length === 0) {
     throw new Error("room.enabledCodecs: an empty list would disable every codec; omit it to keep the defaults");
   }
+  if (input.webhook !== undefined) checkWebhook(input.webhook);
 
   // One entry per transport Coturn offers; both share the Secret-mounted static-auth-secret.
   const turnServer = (port: number, protocol: "udp" | "tls") => ({
@@ -171,6 +187,8 @@ export function renderLiveKitServerConfig(input: LiveKitServerConfigInput): stri
       port: LIVEKIT_METRICS_PORT,
       ...(input.metricsBasicAuthUsername !== undefined ? { username: input.metricsBasicAuthUsername } : {}),
     },
+    // The signing key's id comes from LIVEKIT_WEBHOOK_API_KEY_ENV, its secret from the key file.
+    ...(input.webhook ? { webhook: { urls: [...input.webhook.urls] } } : {}),
   };
   return toYaml(config);
 }
@@ -185,6 +203,21 @@ export function renderLiveKitKeyFile(keys: Readonly<Record<string, string>>): st
   const sorted: Record<string, string> = {};
   for (const name of names) sorted[name] = keys[name];
   return toYaml(sorted);
+}
+
+function checkWebhook(webhook: { urls: readonly string[] }): void {
+  if (webhook.urls.length === 0) throw new Error("webhook.urls: empty; omit webhook to send none");
+  for (const url of webhook.urls) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed?.protocol !== "https:" || parsed.username !== "" || parsed.password !== "") {
+      throw new Error(`webhook.urls: ${url} is not an https:// URL without credentials`);
+    }
+  }
 }
 
 function checkPort(name: string, value: number): void {

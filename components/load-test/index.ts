@@ -15,7 +15,7 @@ export interface LoadTestArgs {
   namespace: pulumi.Input<string>;
   /** The region's public signalling URL, `wss://<region>.<domain>`: the test goes through the ALB like users do. */
   url: pulumi.Input<string>;
-  /** `LiveKit.apiKeySecret`: the tester reads the API key pair from it (keys API_KEY_SECRET_KEYS). */
+  /** `LiveKit.apiKeySecret`: the tester reads the load tests' key pair from it (keys API_KEY_SECRET_KEYS). */
   apiKeySecret: k8s.core.v1.Secret;
   /**
    * Rooms to load, one tester pod each (a room lives on one SFU node, so this spreads load over nodes).
@@ -105,8 +105,9 @@ export class LoadTest extends pulumi.ComponentResource {
                       },
                     },
                     // lk reads these when --api-key/--api-secret are not given (cmd/lk/utils.go globalFlags).
-                    { name: "LIVEKIT_API_KEY", valueFrom: fromKeySecret(API_KEY_SECRET_KEYS.apiKey) },
-                    { name: "LIVEKIT_API_SECRET", valueFrom: fromKeySecret(API_KEY_SECRET_KEYS.apiSecret) },
+                    // The load tests' own pair: never the application's or egress's.
+                    { name: "LIVEKIT_API_KEY", valueFrom: fromKeySecret(API_KEY_SECRET_KEYS.loadTestApiKey) },
+                    { name: "LIVEKIT_API_SECRET", valueFrom: fromKeySecret(API_KEY_SECRET_KEYS.loadTestApiSecret) },
                   ],
                   resources: {
                     requests: { cpu: `${args.resources.cpus}`, memory: `${args.resources.memoryGiB}Gi` },

@@ -240,17 +240,17 @@ describe("k6 signalling Job", () => {
   const container = pod.containers[0];
   const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
 
-  it("reads the API key pair from the LiveKit component's Secret, in the workload namespace", async () => {
+  it("reads the load tests' API key pair from the LiveKit component's Secret, in the workload namespace", async () => {
     const plan = await runComponents(() => new LiveKit("mumbai-livekit", liveKitArgs(k8sProvider())));
     const secret = resourcesOfType(plan, "kubernetes:core/v1:Secret")
       .map((r) => inputsOf(r))
-      .find((s) => API_KEY_SECRET_KEYS.apiSecret in (s.stringData ?? {}))!;
+      .find((s) => API_KEY_SECRET_KEYS.loadTestApiSecret in (s.stringData ?? {}))!;
     expect(job.metadata.namespace).toBe(WORKLOAD_NAMESPACE);
     expect(env.LIVEKIT_API_KEY).toEqual({
-      secretKeyRef: { name: secret.metadata.name, key: API_KEY_SECRET_KEYS.apiKey },
+      secretKeyRef: { name: secret.metadata.name, key: API_KEY_SECRET_KEYS.loadTestApiKey },
     });
     expect(env.LIVEKIT_API_SECRET).toEqual({
-      secretKeyRef: { name: secret.metadata.name, key: API_KEY_SECRET_KEYS.apiSecret },
+      secretKeyRef: { name: secret.metadata.name, key: API_KEY_SECRET_KEYS.loadTestApiSecret },
     });
   });
 

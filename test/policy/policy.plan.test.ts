@@ -126,8 +126,8 @@ describe("the media-plane components", () => {
         clusterName: "livekit-mumbai",
         namespace: "livekit",
         livekitUrl: livekit.internalUrl,
-        apiKey: livekit.apiKey,
-        apiSecret: livekit.apiSecret,
+        apiKey: livekit.egressKey.id,
+        apiSecret: livekit.egressKey.secret,
         redis: {
           host: "master.livekit-mumbai.example.cache.amazonaws.com",
           port: 6379,
@@ -298,6 +298,7 @@ describe("public-ingress-only-for-webrtc", () => {
         "livekit-platform:role": "region",
         "livekit-platform:domain": "example.com",
         "livekit-platform:dns": JSON.stringify({ zoneId: "Z1" }),
+        "livekit-platform:applicationKeys": JSON.stringify({ signing: "APPk", keys: { APPk: "s".repeat(48) } }),
       },
       "x",
     ) as RegionStackConfig;

@@ -1,15 +1,18 @@
 import * as fs from "fs";
-import { parse } from "yaml";
 import { parseStackConfig, RegionStackConfig, GlobalStackConfig } from "../../stacks/config";
 import { checkRegionStacks, discoverRegionStacks, RegionStackFile } from "../../stacks/regions";
 import { main, report } from "../../tools/plan";
 import { planCommand, stackConfig, writeTempStackFile } from "../support/plan";
-import { stackFilePath } from "../../stacks/stack-files";
+import { readStackFile, stackFilePath } from "../../stacks/stack-files";
 import { projectRoot } from "../support/plan";
 
-/** The shipped stack file's `config:` map as YAML values (objects, not JSON text). */
+/**
+ * The shipped stack file's `config:` map as YAML values (objects, not JSON text), with `secure:` values
+ * replaced by the plan's placeholders as the plan command reads them.
+ */
 function stackYaml(stack: string): Record<string, any> {
-  return parse(fs.readFileSync(stackFilePath(projectRoot, stack), "utf8")).config;
+  const { config } = readStackFile(stackFilePath(projectRoot, stack), stack);
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, /^[[{]/.test(v.trim()) ? JSON.parse(v) : v]));
 }
 
 /** Each bad input, the stack it breaks, and the exact line the user must see. */
@@ -127,6 +130,59 @@ const badInputs: Array<{ what: string; stack: string; change: (c: Record<string,
     change: (c) => (c["livekit-platform:netwrok"] = { cidr: "10.0.0.0/16" }),
     message: 'error: livekit-platform:netwrok: is not a setting this stack reads (a typo?), got {"cidr":"10.0.0.0/16"}',
   },
+  {
+    what: "a region without the application's key",
+    stack: "mumbai",
+    change: (c) => delete c["livekit-platform:applicationKeys"],
+    message:
+      "error: livekit-platform:applicationKeys: is required (the application's API key, the same in every region): run `npm run keys -- new` and the `pulumi config set` lines it prints, got nothing",
+  },
+  {
+    what: "a signing key that is not among the keys",
+    stack: "mumbai",
+    change: (c) => (c["livekit-platform:applicationKeys"].signing = "APPother"),
+    message:
+      'error: livekit-platform:applicationKeys.signing: must be one of the ids in applicationKeys.keys (APPexamplekey0001), got "APPother"',
+  },
+  {
+    what: "a short application secret, without echoing it",
+    stack: "mumbai",
+    change: (c) => (c["livekit-platform:applicationKeys"].keys.APPexamplekey0001 = "tooshort"),
+    message:
+      'error: livekit-platform:applicationKeys.keys.APPexamplekey0001: must be a secret of at least 32 characters without blanks (set it with --secret), got "[secret of 8 characters]"',
+  },
+  {
+    what: "three application keys at once",
+    stack: "mumbai",
+    change: (c) =>
+      Object.assign(c["livekit-platform:applicationKeys"].keys, {
+        APPsecond: "x".repeat(40),
+        APPthird: "y".repeat(40),
+      }),
+    message:
+      'error: livekit-platform:applicationKeys.keys: must hold one key, or two while rotating (the old and the new), got ["APPexamplekey0001","APPsecond","APPthird"]',
+  },
+  {
+    what: "a webhook URL that is not https",
+    stack: "mumbai",
+    change: (c) => (c["livekit-platform:livekit"] = { webhook: { urls: ["http://app.example.com/hook"] } }),
+    message:
+      'error: livekit-platform:livekit.webhook.urls[0]: must be an https:// URL without user or password (LiveKit signs each request instead), got "http://app.example.com/hook"',
+  },
+  {
+    what: "a webhook URL with credentials in it",
+    stack: "mumbai",
+    change: (c) => (c["livekit-platform:livekit"] = { webhook: { urls: ["https://u:p@app.example.com/hook"] } }),
+    message:
+      'error: livekit-platform:livekit.webhook.urls[0]: must be an https:// URL without user or password (LiveKit signs each request instead), got "https://u:p@app.example.com/hook"',
+  },
+  {
+    what: "an empty webhook URL list",
+    stack: "mumbai",
+    change: (c) => (c["livekit-platform:livekit"] = { webhook: { urls: [] } }),
+    message:
+      "error: livekit-platform:livekit.webhook.urls: must list at least one https:// URL (omit webhook to turn webhooks off), got []",
+  },
 ];
 
 describe("stack configuration", () => {
@@ -144,6 +200,28 @@ describe("stack configuration", () => {
     });
     const singapore = parseStackConfig(stackConfig("singapore"), "singapore") as RegionStackConfig;
     expect(singapore.awsRegion).toBe("ap-southeast-1");
+  });
+
+  it("reads the application's keys, one or two (a rotation's overlap), and the webhook URLs", () => {
+    const steady = parseStackConfig(stackConfig("mumbai"), "mumbai") as RegionStackConfig;
+    expect(steady.applicationKeys.signing).toBe("APPexamplekey0001");
+    expect(Object.keys(steady.applicationKeys.keys)).toEqual(["APPexamplekey0001"]);
+    expect(steady.livekit.webhook).toBeUndefined();
+    const overlap = parseStackConfig(
+      stackConfig("mumbai", {
+        "livekit-platform:applicationKeys": {
+          signing: "APPnew",
+          keys: { APPold: "o".repeat(48), APPnew: "n".repeat(48) },
+        },
+        "livekit-platform:livekit": { webhook: { urls: ["https://app.example.com/livekit"] } },
+      }),
+      "mumbai",
+    ) as RegionStackConfig;
+    expect(overlap.applicationKeys).toEqual({
+      signing: "APPnew",
+      keys: { APPold: "o".repeat(48), APPnew: "n".repeat(48) },
+    });
+    expect(overlap.livekit.webhook).toEqual({ urls: ["https://app.example.com/livekit"] });
   });
 
   it("names a region after its stack when regionLabel is not set", () => {

@@ -15,7 +15,17 @@ import { GlobalStackConfig, parseStackConfig } from "../../stacks/config";
 import { globalStack } from "../../stacks/global";
 import { readRegionOutputs, regionHostnames, REGION_OUTPUT_KEYS, RegionOutputs } from "../../stacks/region-outputs";
 import { listStackNames, stackFilePath } from "../../stacks/stack-files";
-import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType, runProgram } from "../../tools/engine";
+import {
+  findResource,
+  inputsOf,
+  isSecret,
+  plain,
+  PlannedResource,
+  PlanResult,
+  resourcesOfType,
+  runProgram,
+} from "../../tools/engine";
+import { report } from "../../tools/plan";
 import { mockResource } from "../../tools/mock-cloud";
 import { planInChildProcess } from "../../tools/plan-runner";
 import { planCommand, projectName, projectRoot, stackConfig, writeTempStackFile } from "../support/plan";
@@ -49,8 +59,11 @@ function regionOutputs(regionLabel: string, awsRegion: string): RegionOutputs {
   };
 }
 
-const mumbai = regionOutputs("mumbai", "ap-south-1");
-const singapore = regionOutputs("singapore", "ap-southeast-1");
+/** The application's key as every region exports it beside the contract (stacks/region-outputs.ts). */
+const APP_KEY = { applicationKeyId: "APPexamplekey0001", applicationKeySecret: "s".repeat(48) };
+
+const mumbai = { ...regionOutputs("mumbai", "ap-south-1"), ...APP_KEY };
+const singapore = { ...regionOutputs("singapore", "ap-southeast-1"), ...APP_KEY };
 
 /** The shipped stack file's `config:` map as YAML values. */
 const stackYaml = (stack: string): Record<string, any> =>
@@ -95,7 +108,7 @@ const cloudflare = {
  */
 function runGlobal(
   overrides: Record<string, unknown> = {},
-  deployed: Record<string, Partial<RegionOutputs>> = { mumbai, singapore },
+  deployed: Record<string, Partial<RegionOutputs> & Record<string, unknown>> = { mumbai, singapore },
   root = twoRegions,
 ): Promise<PlanResult> {
   const config = stackConfig("global", overrides);
@@ -408,7 +421,8 @@ describe("regions that are not deployed yet", () => {
 
   it("tells a missing output (not deployed yet) from one that breaks the contract (an error, never routed to)", () => {
     expect(readRegionOutputs("x", {})).toEqual({ deployed: false, missing: [...REGION_OUTPUT_KEYS] });
-    expect(readRegionOutputs("x", mumbai)).toEqual({ deployed: true, outputs: mumbai });
+    const contract = regionOutputs("mumbai", "ap-south-1");
+    expect(readRegionOutputs("x", mumbai)).toEqual({ deployed: true, outputs: contract });
     expect(() =>
       readRegionOutputs("mumbai", { ...mumbai, signallingLoadBalancer: { dnsName: "", zoneId: "Z1" } }),
     ).toThrow(
@@ -417,6 +431,37 @@ describe("regions that are not deployed yet", () => {
     expect(() => readRegionOutputs("mumbai", { ...mumbai, turnLoadBalancer: "k8s-nlb.elb.amazonaws.com" })).toThrow(
       'output turnLoadBalancer does not follow the region output contract (stacks/region-outputs.ts): expected { dnsName, zoneId }, got "k8s-nlb.elb.amazonaws.com"',
     );
+  });
+});
+
+describe("the application's key", () => {
+  it("is exported once the regions agree on it, the secret as a Pulumi secret", async () => {
+    const result = await runGlobal();
+    expect(result.outputs.applicationKeyId).toBe(APP_KEY.applicationKeyId);
+    expect(isSecret(result.outputs.applicationKeySecret)).toBe(true);
+    expect(plain(result.outputs.applicationKeySecret)).toBe(APP_KEY.applicationKeySecret);
+  });
+
+  it("stops the global stack with one line naming the region that signs with another key (exit 2 in the plan)", async () => {
+    const other = { ...singapore, applicationKeyId: "APPotherkey0002" };
+    const error = await runGlobal({}, { mumbai, singapore: other }).catch((e: Error) => e);
+    let stderr = "";
+    expect(report(error, (t) => (stderr += t))).toBe(2);
+    expect(stderr).toBe(
+      "error: Pulumi.singapore.yaml livekit-platform:applicationKeys.signing: region stack singapore signs with " +
+        "another application key than mumbai (APPexamplekey0001); every region must sign with the same key: set the " +
+        'same applicationKeys in every region file and `pulumi up` it, got "APPotherkey0002"\n',
+    );
+  });
+
+  it("leaves a region deployed before it exported the key out of the check, with a warning, and still routes to it", async () => {
+    const { applicationKeyId: _id, applicationKeySecret: _secret, ...old } = singapore;
+    const result = await runGlobal({}, { mumbai, singapore: old });
+    expect(result.warnings).toEqual([
+      "region stack singapore exports no applicationKeyId yet; `pulumi up --stack singapore` to export the application's key",
+    ]);
+    expect(result.outputs.applicationKeyId).toBe(APP_KEY.applicationKeyId);
+    expect(Object.keys(result.outputs.regionUrls as object)).toEqual(["mumbai", "singapore"]);
   });
 });
 

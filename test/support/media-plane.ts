@@ -29,6 +29,12 @@ export const K8S_TYPES = {
   job: "kubernetes:batch/v1:Job",
 } as const;
 
+/** The application's key, as stack config gives it (one key: no rotation under way). */
+export const APPLICATION_KEYS = {
+  signing: "APPtestkey0001",
+  keys: { APPtestkey0001: "application-secret-0123456789abcdef0123456789" },
+};
+
 export const serverSettings: Omit<LiveKitServerConfigInput, "redis"> = {
   region: "mumbai",
   rtc: { tcpPort: 7881, portRange: { start: 50000, end: 60000 } },
@@ -73,6 +79,7 @@ export function liveKitArgs(provider: k8s.Provider, overrides: Partial<LiveKitAr
     },
     resources: { cpuRequestMillis: 6500, memoryRequestMiB: 2048, memoryLimitMiB: 4096 },
     autoscaling: { minReplicas: 2, maxReplicas: 8, targetCpuUtilizationPercent: 60 },
+    applicationKeys: APPLICATION_KEYS,
     ...overrides,
   };
 }

@@ -1,11 +1,17 @@
 import { createHash } from "crypto";
-import { API_KEY_SECRET_KEYS, LiveKit, LiveKitArgs } from "../../../components/livekit";
+import { parse } from "yaml";
+import { API_KEY_SECRET_KEYS, KEYS_CHECKSUM_ANNOTATION, LiveKit, LiveKitArgs } from "../../../components/livekit";
 import { COTURN_SECRET_KEY } from "../../../components/coturn/start";
-import { LIVEKIT_KEY_FILE_PATH, LIVEKIT_TURN_SECRET_PATH } from "../../../components/livekit/server-config";
+import {
+  LIVEKIT_KEY_FILE_PATH,
+  LIVEKIT_TURN_SECRET_PATH,
+  LIVEKIT_WEBHOOK_API_KEY_ENV,
+} from "../../../components/livekit/server-config";
 import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
 import { versions } from "../../../lib/versions";
 import { inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/engine";
 import {
+  APPLICATION_KEYS,
   configMapTexts,
   K8S_TYPES,
   k8sProvider,
@@ -140,23 +146,83 @@ describe("LiveKit", () => {
   it("keeps the API secret, the TURN secret and the Redis password out of every ConfigMap", () => {
     const apiKeys = object(result, K8S_TYPES.secret, "livekit-api-keys");
     const turn = object(result, K8S_TYPES.secret, "livekit-turn-secret");
-    const secrets = [
-      apiKeys.stringData[API_KEY_SECRET_KEYS.apiSecret],
-      turn.stringData[COTURN_SECRET_KEY],
-      REDIS_PASSWORD,
-    ];
+    const keyFile = parse(apiKeys.stringData[API_KEY_SECRET_KEYS.keyFile]) as Record<string, string>;
+    const secrets = [...Object.values(keyFile), turn.stringData[COTURN_SECRET_KEY], REDIS_PASSWORD];
     for (const secret of secrets) expect(secret.length).toBeGreaterThanOrEqual(32);
     const texts = configMapTexts(result);
     expect(texts.length).toBeGreaterThan(0);
     for (const secret of secrets) for (const text of texts) expect(text).not.toContain(secret);
-    // The key file holds the generated pair; the values stay secret in the plan and the state.
-    expect(apiKeys.stringData[API_KEY_SECRET_KEYS.keyFile]).toBe(
-      `${apiKeys.stringData[API_KEY_SECRET_KEYS.apiKey]}: ${apiKeys.stringData[API_KEY_SECRET_KEYS.apiSecret]}\n`,
-    );
+    // The values stay secret in the plan and the state.
     for (const name of ["livekit-api-keys", "livekit-turn-secret"]) {
       const raw = resourcesOfType(result, K8S_TYPES.secret).find((r) => inputsOf(r).metadata.name === name)!;
       expect(isSecret(raw.inputs.stringData)).toBe(true);
     }
+  });
+
+  it("gives every consumer a key pair of its own, all in the key file: application, egress, load tests", async () => {
+    const secret = object(result, K8S_TYPES.secret, "livekit-api-keys");
+    const keyFile = parse(secret.stringData[API_KEY_SECRET_KEYS.keyFile]) as Record<string, string>;
+    const ids = Object.keys(keyFile);
+    expect(ids).toHaveLength(3);
+    expect(keyFile[APPLICATION_KEYS.signing]).toBe(APPLICATION_KEYS.keys.APPtestkey0001);
+    const egress = ids.find((id) => id.startsWith("EGRESS"))!;
+    const loadTest = ids.find((id) => id.startsWith("LOADTEST"))!;
+    expect(egress).toMatch(/^EGRESS[A-Za-z0-9]{12}$/);
+    expect(loadTest).toMatch(/^LOADTEST[A-Za-z0-9]{12}$/);
+    // Three different secrets, each at least as long as LiveKit wants.
+    expect(new Set(Object.values(keyFile)).size).toBe(3);
+    for (const value of Object.values(keyFile)) expect(value.length).toBeGreaterThanOrEqual(32);
+    // The Secret hands the load tests their pair and nothing else; egress gets its pair as an Output.
+    expect(Object.keys(secret.stringData).sort()).toEqual(
+      [API_KEY_SECRET_KEYS.keyFile, API_KEY_SECRET_KEYS.loadTestApiKey, API_KEY_SECRET_KEYS.loadTestApiSecret].sort(),
+    );
+    expect(secret.stringData[API_KEY_SECRET_KEYS.loadTestApiKey]).toBe(loadTest);
+    expect(secret.stringData[API_KEY_SECRET_KEYS.loadTestApiSecret]).toBe(keyFile[loadTest]);
+  });
+
+  it("accepts the old and the new application key together while rotating, and rolls the pods for it", async () => {
+    const overlap = await plan(() => ({
+      applicationKeys: {
+        signing: "APPnewkey0002",
+        keys: {
+          APPtestkey0001: APPLICATION_KEYS.keys.APPtestkey0001,
+          APPnewkey0002: "application-secret-new-0123456789abcdef0123",
+        },
+      },
+    }));
+    const keyFile = parse(
+      object(overlap, K8S_TYPES.secret, "livekit-api-keys").stringData[API_KEY_SECRET_KEYS.keyFile],
+    ) as Record<string, string>;
+    expect(keyFile).toMatchObject({
+      APPtestkey0001: APPLICATION_KEYS.keys.APPtestkey0001,
+      APPnewkey0002: "application-secret-new-0123456789abcdef0123",
+    });
+    expect(Object.keys(keyFile)).toHaveLength(4);
+    // livekit-server reads the key file once: a key change must roll the pods (old ones drain their rooms).
+    const keysChecksum = (r: PlanResult) =>
+      deploymentOf(r).spec.template.metadata.annotations[KEYS_CHECKSUM_ANNOTATION] as string;
+    expect(keysChecksum(overlap)).toMatch(/^[0-9a-f]{64}$/);
+    expect(keysChecksum(overlap)).not.toBe(keysChecksum(result));
+    expect(keysChecksum(await plan())).toBe(keysChecksum(result));
+  });
+
+  it("refuses application keys whose signing key is not among them", async () => {
+    await expect(
+      plan(() => ({ applicationKeys: { signing: "APPmissing", keys: APPLICATION_KEYS.keys } })),
+    ).rejects.toThrow("the signing key APPmissing is not one of the keys");
+  });
+
+  it("signs webhooks with the application's signing key when webhook URLs are set, and sends none otherwise", async () => {
+    expect(liveKitConfig(result).webhook).toBeUndefined();
+    expect(containerOf(result).env.map((e: { name: string }) => e.name)).not.toContain(LIVEKIT_WEBHOOK_API_KEY_ENV);
+    const hooked = await plan(() => ({
+      server: { ...serverSettings, webhook: { urls: ["https://app.example.com/livekit/webhook"] } },
+    }));
+    expect(liveKitConfig(hooked).webhook).toEqual({ urls: ["https://app.example.com/livekit/webhook"] });
+    expect(containerOf(hooked).env).toContainEqual({
+      name: LIVEKIT_WEBHOOK_API_KEY_ENV,
+      value: APPLICATION_KEYS.signing,
+    });
   });
 
   it("rolls the pods when the config changes, and only then", async () => {

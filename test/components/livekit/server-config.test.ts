@@ -134,7 +134,14 @@ const LIVEKIT_SERVER_KEYS: Schema = {
   },
   ingress: { rtmp_base_url: LEAF, whip_base_url: LEAF }, // `IngressConfig`
   sip: {}, // `SIPConfig` is an empty struct
-  webhook: UNLISTED,
+  // protocol webhook/notifier.go `WebHookConfig` at 28e604c046c6 (the commit v1.13.5's go.mod pins)
+  webhook: {
+    urls: LEAF,
+    api_key: LEAF,
+    url_notifier: UNLISTED,
+    resource_url_notifier: UNLISTED,
+    filter_params: UNLISTED,
+  },
   // `NodeSelectorConfig`, `RegionConfig`
   node_selector: {
     kind: LEAF,
@@ -284,7 +291,12 @@ prometheus:
   username: prometheus
 `;
 
-const ALL_INPUTS = { mumbai, singapore };
+const withWebhook: LiveKitServerConfigInput = {
+  ...mumbai,
+  webhook: { urls: ["https://app.example.com/livekit/webhook", "https://audit.example.com/lk"] },
+};
+
+const ALL_INPUTS = { mumbai, singapore, withWebhook };
 
 describe("renderLiveKitServerConfig", () => {
   it("renders the mumbai config byte for byte", () => {
@@ -335,6 +347,28 @@ describe("renderLiveKitServerConfig", () => {
     const paths = keyPaths(parse(yaml));
     const secretKeys = paths.filter((p) => /(^|\.|\])(keys|password|secret|credential|username)$/.test(p));
     expect(secretKeys).toEqual([]);
+  });
+
+  it("sends webhooks to the configured URLs, with the signing key's id left to the environment", () => {
+    expect(parse(renderLiveKitServerConfig(mumbai)).webhook).toBeUndefined();
+    const yaml = renderLiveKitServerConfig(withWebhook);
+    expect(yaml).toBe(
+      `${MUMBAI_YAML}webhook:\n  urls:\n    - https://app.example.com/livekit/webhook\n    - https://audit.example.com/lk\n`,
+    );
+    // api_key comes from LIVEKIT_WEBHOOK_API_KEY (a ConfigMap names no credential-like key).
+    expect(parse(yaml).webhook.api_key).toBeUndefined();
+  });
+
+  it.each([
+    ["http://app.example.com/hook", "webhook.urls: http://app.example.com/hook is not an https:// URL"],
+    ["https://user:pw@app.example.com/hook", "is not an https:// URL without credentials"],
+    ["not a url", "webhook.urls: not a url is not an https:// URL"],
+  ])("refuses the webhook URL %s", (url, message) => {
+    expect(() => renderLiveKitServerConfig({ ...mumbai, webhook: { urls: [url] } })).toThrow(message);
+  });
+
+  it("refuses an empty webhook URL list", () => {
+    expect(() => renderLiveKitServerConfig({ ...mumbai, webhook: { urls: [] } })).toThrow("webhook.urls: empty");
   });
 
   it("points at the API key file instead of listing keys", () => {

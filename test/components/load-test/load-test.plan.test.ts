@@ -73,20 +73,22 @@ describe("LoadTest", () => {
     expect(args).not.toContain("--audio-publishers");
   });
 
-  it("reads the API key pair from LiveKit's Secret, never from its arguments", () => {
+  it("reads the load tests' own API key pair from LiveKit's Secret, never from its arguments", () => {
     const { env, args } = containerOf(result);
     const keys = object(result, K8S_TYPES.secret, "livekit-api-keys");
     expect(env).toContainEqual({
       name: "LIVEKIT_API_KEY",
-      valueFrom: { secretKeyRef: { name: keys.metadata.name, key: "api-key" } },
+      valueFrom: { secretKeyRef: { name: keys.metadata.name, key: "load-test-api-key" } },
     });
     expect(env).toContainEqual({
       name: "LIVEKIT_API_SECRET",
-      valueFrom: { secretKeyRef: { name: keys.metadata.name, key: "api-secret" } },
+      valueFrom: { secretKeyRef: { name: keys.metadata.name, key: "load-test-api-secret" } },
     });
     expect(args).not.toContain("--api-key");
     expect(args).not.toContain("--api-secret");
-    expect(JSON.stringify(jobOf(result))).not.toContain(keys.stringData["api-secret"]);
+    expect(JSON.stringify(jobOf(result))).not.toContain(keys.stringData["load-test-api-secret"]);
+    // The pair is the load tests' alone: its id names it, and it is neither the application's nor egress's.
+    expect(keys.stringData["load-test-api-key"]).toMatch(/^LOADTEST[A-Za-z0-9]{12}$/);
   });
 
   it("loads one room per tester pod, all at once", () => {
