@@ -57,6 +57,38 @@ export const LIVEKIT_KEY_FILE_PATH = `${LIVEKIT_MOUNTS.keys.dir}/${LIVEKIT_MOUNT
 /** Full path of Coturn's shared secret inside the pod (rendered as `rtc.turn_servers[].secret_file`). */
 export const LIVEKIT_TURN_SECRET_PATH = `${LIVEKIT_MOUNTS.turnSecret.dir}/${LIVEKIT_MOUNTS.turnSecret.file}`;
 
+/**
+ * Lifetime of the TURN credentials livekit-server mints for each participant (`rtc.turn_servers[].ttl`,
+ * livekit-server v1.13.5 pkg/config/config.go TURNServer.TTL; its default for external TURN is 14,400 s).
+ * Ten minutes: coturn checks a credential's expiry only when it derives the key for a new allocation
+ * and keeps that key for the allocation's life, so a running call keeps its relay; a reconnecting client
+ * gets fresh credentials with its new join response.
+ */
+export const LIVEKIT_TURN_CREDENTIAL_TTL_SECONDS = 600;
+
+/**
+ * Environment variable livekit-server reads `rtc.node_ip` from (its `--node-ip` flag, Sources NODE_IP,
+ * cmd/server/main.go at v1.13.5). The Deployment fills it from the node address file.
+ */
+export const LIVEKIT_NODE_IP_ENV = "NODE_IP";
+
+/**
+ * Room placement and node limits, derived from the capacity model for the node type
+ * (lib/capacity `sfuServerSettings`). Keys: livekit-server v1.13.5 pkg/config/config.go
+ * NodeSelectorConfig and LimitConfig.
+ */
+export interface LiveKitPlacement {
+  /**
+   * `node_selector.cpu_load_limit`: nodes whose CPU load (livekit's own cgroup usage over the node's
+   * vCPUs, protocol utils/hwstats) is at or above this get no new rooms while any node is below it.
+   */
+  cpuLoadLimit: number;
+  /** `limit.num_tracks`: joins to a room on a node with this many tracks (published + subscribed) get 503. */
+  numTracks: number;
+  /** `limit.bytes_per_sec`: likewise for the node's media bytes per second (in + out). */
+  bytesPerSec: number;
+}
+
 /** Log levels livekit-server's logger accepts. */
 export type LiveKitLogLevel = "debug" | "info" | "warn" | "error";
 
@@ -107,6 +139,11 @@ export interface LiveKitServerConfigInput {
   };
   /** Room defaults; LIVEKIT_DEFAULT_ROOM holds LiveKit's own. */
   room: LiveKitRoomDefaults;
+  /**
+   * Load-aware placement and node limits. Without it the server keeps its default selector (`any`,
+   * `random`: placement ignores load) and no limits.
+   */
+  placement?: LiveKitPlacement;
   /** Server logging (`logging.level`, `logging.json`). */
   logging: { level: LiveKitLogLevel; json: boolean };
   /**
@@ -139,7 +176,15 @@ export function renderLiveKitServerConfig(input: LiveKitServerConfigInput): stri
     port,
     protocol,
     secret_file: LIVEKIT_TURN_SECRET_PATH,
+    ttl: LIVEKIT_TURN_CREDENTIAL_TTL_SECONDS,
   });
+  const placement = input.placement;
+  if (placement) {
+    if (!(placement.cpuLoadLimit > 0 && placement.cpuLoadLimit <= 1))
+      throw new Error(`placement.cpuLoadLimit: ${placement.cpuLoadLimit} is not a fraction in (0, 1]`);
+    checkCount("placement.numTracks", placement.numTracks);
+    checkCount("placement.bytesPerSec", placement.bytesPerSec);
+  }
 
   // Key order below is the order in the file.
   const config = {
@@ -151,8 +196,9 @@ export function renderLiveKitServerConfig(input: LiveKitServerConfigInput): stri
       tcp_port: rtc.tcpPort,
       port_range_start: rtc.portRange.start,
       port_range_end: rtc.portRange.end,
-      // Nodes sit in public subnets behind EC2's 1:1 NAT: advertise the public IP found via STUN.
-      use_external_ip: true,
+      // Nodes sit in public subnets behind EC2's 1:1 NAT. The public IP comes from instance metadata as
+      // rtc.node_ip (env NODE_IP, set by the Deployment), not from public STUN servers at every start.
+      use_external_ip: false,
       turn_servers: [turnServer(TURN_UDP_PORT, "udp"), turnServer(TURN_TLS_PORT, "tls")],
     },
     redis: {
@@ -160,6 +206,20 @@ export function renderLiveKitServerConfig(input: LiveKitServerConfigInput): stri
       // ElastiCache has in-transit encryption on; its certificate is publicly trusted, so no CA file.
       tls: { enabled: true },
     },
+    // Load-aware placement (pkg/routing/selector/cpuload.go): of the nodes below the CPU limit, pick two
+    // at random and take the less loaded (two-choice does not pile onto one node while stats are ~2 s stale).
+    ...(placement
+      ? {
+          node_selector: {
+            kind: "cpuload",
+            sort_by: "cpuload",
+            algorithm: "twochoice",
+            cpu_load_limit: placement.cpuLoadLimit,
+          },
+          // Checked when a participant joins a room already placed (pkg/routing/selector/utils.go LimitsReached).
+          limit: { num_tracks: placement.numTracks, bytes_per_sec: placement.bytesPerSec },
+        }
+      : {}),
     room: {
       auto_create: room.autoCreate,
       empty_timeout: room.emptyTimeoutSeconds,
