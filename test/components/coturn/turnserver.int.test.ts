@@ -384,18 +384,16 @@ describeReal("a real turnserver running the rendered turnserver.conf", () => {
 describeReal("the Coturn start script on a real turnserver", () => {
   const PUBLIC_IP = "203.0.113.7";
   let dir: string;
-  let imds: http.Server;
-  let imdsPort: number;
-  let imdsMode: "ok" | "no-public-ip" = "ok";
-  const imdsRequests: string[] = [];
   let server: Server | undefined;
   let build: Build;
   let port: number;
 
   /** Writes the ConfigMap and Secret files and the rendered script; returns the script's path. */
-  const prepare = (name: string, secret: string, metricsOnPrivateIp: boolean) => {
+  const prepare = (name: string, secret: string, metricsOnPrivateIp: boolean, publicIp: string | null = PUBLIC_IP) => {
     const root = join(dir, name);
-    for (const sub of ["config", "secret", "runtime"]) mkdirp(join(root, sub));
+    for (const sub of ["config", "secret", "runtime", "node-address"]) mkdirp(join(root, sub));
+    // What the node-address init container leaves behind (nothing at all when it failed).
+    if (publicIp !== null) writeFileSync(join(root, "node-address", "public-ipv4"), `${publicIp}\n`);
     writeFileSync(
       join(root, "config", "turnserver.conf"),
       renderTurnserverConf({ ...input, relayPorts: { min: 41100, max: 41199 } }),
@@ -405,7 +403,7 @@ describeReal("the Coturn start script on a real turnserver", () => {
       confPath: join(root, "config", "turnserver.conf"),
       secretPath: join(root, "secret", "static-auth-secret"),
       runtimeDir: join(root, "runtime"),
-      imds: { host: "127.0.0.1", port: imdsPort },
+      publicIpFile: join(root, "node-address", "public-ipv4"),
       metricsOnPrivateIp,
     });
     writeFileSync(join(root, "config", "start.sh"), script);
@@ -416,26 +414,6 @@ describeReal("the Coturn start script on a real turnserver", () => {
     const bin = requireBinary();
     build = inspect(bin);
     dir = mkdtempSync(join(tmpdir(), "coturn-start-test-"));
-    // A fake IMDS that, like EC2 with IMDSv2 required, answers only with a session token.
-    const token = "fake-imdsv2-token";
-    imds = http.createServer((req, res) => {
-      imdsRequests.push(`${req.method} ${req.url} ${req.headers["x-aws-ec2-metadata-token"] ?? "-"}`);
-      // EC2 answers with a Content-Length; node's default here is chunked. Use both, the script reads both.
-      const send = (status: number, body = "") => res.writeHead(status, { "Content-Type": "text/plain" }).end(body);
-      if (req.method === "PUT" && req.url === "/latest/api/token") {
-        if (!req.headers["x-aws-ec2-metadata-token-ttl-seconds"]) return send(400);
-        return res
-          .writeHead(200, { "Content-Length": String(token.length), "X-Aws-Ec2-Metadata-Token-Ttl-Seconds": "60" })
-          .end(token);
-      }
-      if (req.headers["x-aws-ec2-metadata-token"] !== token) return send(401);
-      if (req.url === "/latest/meta-data/local-ipv4") return send(200, "127.0.0.1");
-      if (req.url === "/latest/meta-data/public-ipv4" && imdsMode === "ok") return send(200, PUBLIC_IP);
-      return send(404);
-    });
-    await new Promise<void>((resolve) => imds.listen(0, "127.0.0.1", () => resolve()));
-    imdsPort = (imds.address() as net.AddressInfo).port;
-
     const root = prepare("node", SECRET, build.exporterAddress);
     port = await freePort();
     server = await startServer(
@@ -447,18 +425,17 @@ describeReal("the Coturn start script on a real turnserver", () => {
         `--userdb=${join(root, "runtime", "turndb")}`,
         ...buildArgs(build, await freePort()),
       ],
-      { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH}` },
+      { ...process.env, HOST_IP: "127.0.0.1", PATH: `${dirname(bin)}${delimiter}${process.env.PATH}` },
       { ip: "127.0.0.1", port },
     );
   }, 15000);
 
   afterAll(async () => {
     await stopServer(server);
-    await new Promise<void>((resolve) => (imds ? imds.close(() => resolve()) : resolve()));
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("announces the node's public IP from IMDSv2 as the relayed address", async () => {
+  it("announces the node's public IP from the node-address file as the relayed address", async () => {
     const c = await TurnClient.open({ ip: "127.0.0.1", port }, restCredentials(SECRET, "dave", expiresIn(600)));
     try {
       const { answer, relayed } = await c.allocate();
@@ -469,11 +446,6 @@ describeReal("the Coturn start script on a real turnserver", () => {
     } finally {
       c.close();
     }
-    expect(imdsRequests.slice(0, 3)).toEqual([
-      "PUT /latest/api/token -",
-      "GET /latest/meta-data/local-ipv4 fake-imdsv2-token",
-      "GET /latest/meta-data/public-ipv4 fake-imdsv2-token",
-    ]);
   });
 
   it("takes the shared secret from the mounted Secret, never from the command line or the ConfigMap", () => {
@@ -497,15 +469,14 @@ describeReal("the Coturn start script on a real turnserver", () => {
   });
 
   /**
-   * Runs a start script whose `turnserver` is a stub that only leaves a marker. Asynchronous: the
-   * fake IMDS answers from this same process.
+   * Runs a start script whose `turnserver` is a stub that only leaves a marker.
    */
   const runWithStub = async (root: string) => {
     const stubDir = join(root, "bin");
     mkdirp(stubDir);
     writeFileSync(join(stubDir, "turnserver"), `#!/bin/sh\ntouch "${join(root, "started")}"\n`, { mode: 0o755 });
     const child = spawn("bash", [join(root, "config", "start.sh")], {
-      env: { ...process.env, PATH: `${stubDir}${delimiter}${process.env.PATH}` },
+      env: { ...process.env, HOST_IP: "127.0.0.1", PATH: `${stubDir}${delimiter}${process.env.PATH}` },
       stdio: ["ignore", "ignore", "pipe"],
       timeout: 10000,
     });
@@ -516,15 +487,14 @@ describeReal("the Coturn start script on a real turnserver", () => {
   };
 
   it("refuses to start on a node without a public IPv4, instead of announcing a wrong address", async () => {
-    imdsMode = "no-public-ip";
-    try {
-      const result = await runWithStub(prepare("private-node", SECRET, true));
-      expect(result.status).toBe(1);
-      expect(result.stderr).toContain("this node has no public IPv4");
-      expect(result.started).toBe(false);
-    } finally {
-      imdsMode = "ok";
-    }
+    const result = await runWithStub(prepare("private-node", SECRET, true, "not-an-address"));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("this node has no public IPv4");
+    expect(result.started).toBe(false);
+    const missing = await runWithStub(prepare("no-init", SECRET, true, null));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain("no node address at");
+    expect(missing.started).toBe(false);
   });
 
   it("refuses a secret that coturn's parser would mangle", async () => {
