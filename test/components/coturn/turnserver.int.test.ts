@@ -24,6 +24,7 @@ import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { renderCoturnStartScript } from "../../../components/coturn/start";
+import { LIVEKIT_TURN_CREDENTIAL_TTL_SECONDS } from "../../../components/livekit/server-config";
 import {
   TurnserverConfInput,
   deniedPeerRanges,
@@ -295,6 +296,24 @@ describeReal("a real turnserver running the rendered turnserver.conf", () => {
     expect(describeAnswer((await late.allocate()).answer)).toBe("error 401");
   });
 
+  it("refuses a credential LiveKit minted with its rendered TTL once that TTL has passed", async () => {
+    // livekit-server mints `<now + ttl>:<participant>`; this one was minted ttl + 5 s ago.
+    const ttl = LIVEKIT_TURN_CREDENTIAL_TTL_SECONDS;
+    const mintedAt = Math.floor(Date.now() / 1000) - ttl - 5;
+    const stale = await client(v4(), restCredentials(SECRET, "PA_stale", mintedAt + ttl));
+    expect(describeAnswer((await stale.allocate()).answer)).toBe("error 401");
+    const fresh = await client(v4(), restCredentials(SECRET, "PA_fresh", expiresIn(ttl)));
+    expect(describeAnswer((await fresh.allocate()).answer)).toBe("success");
+  });
+
+  it("keeps serving an allocation made before its credential expired (a long call keeps its relay)", async () => {
+    const caller = await client(v4(), restCredentials(SECRET, "PA_long_call", expiresIn(2)));
+    expect(describeAnswer((await caller.allocate()).answer)).toBe("success");
+    await new Promise((r) => setTimeout(r, 3500));
+    // Signed with the key coturn derived at allocation time; the expiry is not looked at again.
+    expect(describeAnswer(await caller.createPermission("8.8.8.8"))).toBe("success");
+  }, 10000);
+
   describe("keeps TURN relays away from the metadata service, loopback and private networks", () => {
     let relay: TurnClient;
     beforeAll(async () => {
@@ -378,6 +397,64 @@ describeReal("a real turnserver running the rendered turnserver.conf", () => {
         .on("error", reject);
     });
     expect(body).toMatch(/^turn_total_allocations/m);
+  });
+});
+
+describeReal("a real turnserver with the rendered bandwidth limits (max-bps, bps-capacity)", () => {
+  // Two full sessions' worth of capacity: the third allocation finds it all reserved.
+  const limited: TurnserverConfInput = {
+    ...input,
+    relayPorts: { min: 41200, max: 41299 },
+    maxBytesPerSecond: 50_000,
+    totalBytesPerSecond: 100_000,
+  };
+  let dir: string;
+  let server: Server | undefined;
+  let port: number;
+  const clients: TurnClient[] = [];
+
+  beforeAll(async () => {
+    const bin = requireBinary();
+    const build = inspect(bin);
+    dir = mkdtempSync(join(tmpdir(), "turnserver-bps-test-"));
+    const conf = renderTurnserverConf(limited);
+    expect(conf).toContain("\nmax-bps=50000\n");
+    expect(conf).toContain("\nbps-capacity=100000\n");
+    writeFileSync(join(dir, "turnserver.conf"), conf);
+    port = await freePort();
+    server = await startServer(
+      bin,
+      [
+        "-c",
+        join(dir, "turnserver.conf"),
+        "--listening-ip=127.0.0.1",
+        "--relay-ip=127.0.0.1",
+        `--listening-port=${port}`,
+        `--static-auth-secret=${SECRET}`,
+        "--log-file=stdout",
+        `--pidfile=${join(dir, "turnserver.pid")}`,
+        `--userdb=${join(dir, "turndb")}`,
+        ...buildArgs(build, await freePort()),
+      ],
+      process.env,
+      { ip: "127.0.0.1", port },
+    );
+  }, 15000);
+
+  afterAll(async () => {
+    clients.forEach((c) => c.close());
+    await stopServer(server);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reserves max-bps for each allocation and refuses one past bps-capacity with 486", async () => {
+    const answers: string[] = [];
+    for (const user of ["PA_one", "PA_two", "PA_three"]) {
+      const c = await TurnClient.open({ ip: "127.0.0.1", port }, restCredentials(SECRET, user, expiresIn(600)));
+      clients.push(c);
+      answers.push(describeAnswer((await c.allocate()).answer));
+    }
+    expect(answers).toEqual(["success", "success", "error 486"]);
   });
 });
 
