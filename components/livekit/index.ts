@@ -28,6 +28,8 @@ import {
   restrictedSecurityContext,
 } from "../shared/node-address";
 
+import { DELETION_COST_CPU_MILLIS, DELETION_COST_TOKEN_DIR, renderDeletionCostScript } from "./deletion-cost";
+
 /** The server's unprivileged user; the image (alpine, `ENTRYPOINT /livekit-server`) sets none, so root otherwise. */
 const LIVEKIT_UID = 65534;
 
@@ -78,7 +80,11 @@ export interface LiveKitArgs {
     /** Secret holding the AUTH token, and its key; read into REDIS_PASSWORD. Must be in `namespace`: a pod reads only its own namespace's Secrets. */
     password: SecretKeyRef;
   };
-  /** Per pod; one pod per SFU node, so size it to the node minus Coturn and the daemon sets. */
+  /**
+   * Per pod; one pod per SFU node, so size it to the node minus Coturn and the daemon sets. The CPU request
+   * is the pod's total (what the HPA's utilisation is measured against): the deletion-cost sidecar's share
+   * comes out of it.
+   */
   resources: PodResources;
   autoscaling: CpuAutoscaling;
 }
@@ -175,6 +181,30 @@ export class LiveKit extends pulumi.ComponentResource {
       k8sOpts,
     );
 
+    // The deletion-cost sidecar may patch pods of this namespace, and nothing else.
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-server`,
+      { metadata: { name: appName, namespace, labels }, automountServiceAccountToken: false },
+      k8sOpts,
+    );
+    const role = new k8s.rbac.v1.Role(
+      `${name}-deletion-cost`,
+      {
+        metadata: { name: `${appName}-deletion-cost`, namespace, labels },
+        rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["patch"] }],
+      },
+      k8sOpts,
+    );
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-deletion-cost`,
+      {
+        metadata: { name: `${appName}-deletion-cost`, namespace, labels },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+        subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace }],
+      },
+      k8sOpts,
+    );
+
     const deployment = new k8s.apps.v1.Deployment(
       `${name}-server`,
       {
@@ -213,6 +243,8 @@ export class LiveKit extends pulumi.ComponentResource {
               // SIGTERM starts the drain; the pod leaves when its last participant does.
               terminationGracePeriodSeconds: LIVEKIT_TERMINATION_GRACE_SECONDS,
               enableServiceLinks: false,
+              serviceAccountName: serviceAccount.metadata.name,
+              // Only the deletion-cost sidecar mounts a token (its own projected volume).
               automountServiceAccountToken: false,
               // Non-root: fsGroup makes the key and TURN secret files group-readable (0440) by this user;
               // livekit-server refuses only files that "others" can read (pkg/config/config.go at v1.13.5).
@@ -258,7 +290,7 @@ export class LiveKit extends pulumi.ComponentResource {
                   resources: {
                     // CPU request, no CPU limit: throttling a media server drops packets.
                     requests: {
-                      cpu: `${args.resources.cpuRequestMillis}m`,
+                      cpu: `${args.resources.cpuRequestMillis - DELETION_COST_CPU_MILLIS}m`,
                       memory: `${args.resources.memoryRequestMiB}Mi`,
                     },
                     limits: { memory: `${args.resources.memoryLimitMiB}Mi` },
@@ -297,6 +329,28 @@ export class LiveKit extends pulumi.ComponentResource {
                     { name: "tmp", mountPath: "/tmp" },
                   ],
                 },
+                {
+                  // Keeps controller.kubernetes.io/pod-deletion-cost at the pod's participant count, so
+                  // scale-in and rollouts remove the emptiest SFU pod first (components/livekit/deletion-cost.ts).
+                  name: "deletion-cost",
+                  image: versions.images.curl,
+                  command: [
+                    "/bin/sh",
+                    "-c",
+                    renderDeletionCostScript({ metricsPort: LIVEKIT_METRICS_PORT, everySeconds: 30 }),
+                  ],
+                  env: [
+                    HOST_IP_ENV_VAR,
+                    { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+                    { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+                  ],
+                  resources: {
+                    requests: { cpu: `${DELETION_COST_CPU_MILLIS}m`, memory: "16Mi" },
+                    limits: { memory: "32Mi" },
+                  },
+                  securityContext: restrictedSecurityContext(),
+                  volumeMounts: [{ name: "deletion-cost-token", mountPath: DELETION_COST_TOKEN_DIR, readOnly: true }],
+                },
               ],
               volumes: [
                 { name: "config", configMap: { name: configMap.metadata.name } },
@@ -318,6 +372,15 @@ export class LiveKit extends pulumi.ComponentResource {
                   },
                 },
                 NODE_ADDRESS_VOLUME_SPEC,
+                {
+                  name: "deletion-cost-token",
+                  projected: {
+                    sources: [
+                      { serviceAccountToken: { path: "token", expirationSeconds: 3600 } },
+                      { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+                    ],
+                  },
+                },
                 // The root filesystem is read-only; a small scratch dir for anything that wants /tmp.
                 { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
               ],

@@ -63,8 +63,12 @@ describe("the mumbai media plane agrees with the capacity model", () => {
     const deployment = objects(plan, "kubernetes:apps/v1:Deployment").find(
       (d) => d.metadata.name === "livekit-server",
     )!;
-    const container = deployment.spec.template.spec.containers[0];
-    expect(container.resources.requests.cpu).toBe(`${m.sfuPod.cpuRequestMillicores}m`);
+    // The pod's total request (what the HPA measures against): the server plus the deletion-cost sidecar.
+    const podCpu = deployment.spec.template.spec.containers.reduce(
+      (sum: number, c: any) => sum + parseInt(c.resources.requests.cpu),
+      0,
+    );
+    expect(podCpu).toBe(m.sfuPod.cpuRequestMillicores);
     const hpa = objects(plan, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").find(
       (h) => h.metadata.name === "livekit-server",
     )!;

@@ -69,7 +69,13 @@ describe("LiveKit", () => {
 
   it("requests CPU but sets no CPU limit, and bounds memory", () => {
     const { resources } = containerOf(result);
-    expect(resources.requests).toEqual({ cpu: "6500m", memory: "2048Mi" });
+    // The pod's request is the given 6500m: the deletion-cost sidecar's 10m come out of the server's.
+    expect(resources.requests).toEqual({ cpu: "6490m", memory: "2048Mi" });
+    const podCpu = podSpecOf(result).containers.reduce(
+      (s: number, c: any) => s + parseInt(c.resources.requests.cpu),
+      0,
+    );
+    expect(podCpu).toBe(6500);
     expect(resources.limits).toEqual({ memory: "4096Mi" });
     expect(resources.limits).not.toHaveProperty("cpu");
   });
@@ -127,6 +133,20 @@ describe("LiveKit", () => {
       });
       expect(c.securityContext.capabilities).not.toHaveProperty("add");
     }
+  });
+
+  it("keeps each pod's deletion cost at its participant count, with a token only the sidecar mounts and may only patch pods", () => {
+    const spec = podSpecOf(result);
+    const sidecar = spec.containers.find((c: any) => c.name === "deletion-cost");
+    expect(sidecar.image).toBe(versions.images.curl);
+    expect(sidecar.command.join(" ")).toContain("controller.kubernetes.io/pod-deletion-cost");
+    expect(sidecar.command.join(" ")).toContain(":6789/metrics");
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.serviceAccountName).toBe("livekit-server");
+    expect(sidecar.volumeMounts.map((m: any) => m.name)).toEqual(["deletion-cost-token"]);
+    expect(containerOf(result).volumeMounts.map((m: any) => m.name)).not.toContain("deletion-cost-token");
+    const role = object(result, "kubernetes:rbac.authorization.k8s.io/v1:Role", "livekit-server-deletion-cost");
+    expect(role.rules).toEqual([{ apiGroups: [""], resources: ["pods"], verbs: ["patch"] }]);
   });
 
   it("rolls one pod at a time, never below the current capacity", () => {
@@ -252,8 +272,9 @@ describe("LiveKit", () => {
     const objects = result.resources.filter(
       (r) => r.type.startsWith("kubernetes:") && !r.name.startsWith("redis-auth"),
     );
-    // Two Secrets, the ConfigMap, Deployment, PodDisruptionBudget, HPA and Service.
-    expect(objects).toHaveLength(7);
+    // Two Secrets, the ConfigMap, the deletion-cost ServiceAccount, Role and RoleBinding, Deployment,
+    // PodDisruptionBudget, HPA and Service.
+    expect(objects).toHaveLength(10);
     for (const r of objects) {
       expect(inputsOf(r).metadata.namespace).toBe(NAMESPACE);
       expect(r.provider).toMatch(/pulumi:providers:kubernetes::region-cluster::/);
