@@ -5,7 +5,7 @@
  * `website/content/en/docs/reference/instance-types.md`, read at v1.14.x), which lists for each type the
  * vCPU count (`karpenter.k8s.aws/instance-cpu`), the baseline network bandwidth in Mbps
  * (`karpenter.k8s.aws/instance-network-bandwidth`) and the allocatable CPU and memory of a node after
- * kube-reserved. c7i.2xlarge comes from ../shared/reference/pulumi-eks-karpenter.md §6 (same figures).
+ * kube-reserved. c7i.2xlarge is taken with the same figures as c6i.2xlarge (as first recorded here).
  * c6i.xlarge's bandwidth is that of the identical c6id.xlarge (the table lists 1562).
  */
 

@@ -79,7 +79,7 @@ export function renderCoturnStartScript(input: CoturnStartScriptInput = {}): str
   }
   const metricsLine = (input.metricsOnPrivateIp ?? true) ? `  echo "prometheus-address=$private_ip"\n` : "";
   return `#!/bin/bash
-# Coturn start (rendered by lib/coturn-start.ts): ConfigMap conf + node IPs + Secret -> turnserver.
+# Coturn start (rendered by components/coturn/start.ts): ConfigMap conf + node IPs + Secret -> turnserver.
 set -euo pipefail
 export LC_ALL=C
 

@@ -2,8 +2,8 @@
 import { RoomKind } from "./room-mix";
 import { roomTraffic, RoomTraffic } from "./traffic";
 /**
- * One row of LiveKit's published benchmark (docs "Self-hosting > Benchmarks", summarised in
- * ../shared/reference/livekit.md §4.1): one room on a 16-vCPU c2-standard-16, driven by `lk load-test`.
+ * One row of LiveKit's published benchmark (docs "Self-hosting > Benchmarks"): one room on a 16-vCPU
+ * c2-standard-16, driven by `lk load-test`.
  */
 export interface BenchmarkRow {
   useCase: string;
