@@ -9,7 +9,7 @@
  *
  * No secret is ever written into this file, so it can live in a ConfigMap:
  * - API keys: `key_file` points at a file mounted from a Secret (livekit-server refuses a key file that
- *   "others" can read, so mount it with mode 0600).
+ *   "others" can read, so mount it with mode 0440 and the server's fsGroup).
  * - Coturn's shared secret: each `rtc.turn_servers` entry has `secret_file`, a file mounted from a Secret
  *   (same permission rule); livekit-server mints short-lived TURN credentials from it.
  * - Redis AUTH token: livekit-server reads it from the environment variable LIVEKIT_REDIS_PASSWORD_ENV.
@@ -44,9 +44,9 @@ export const LIVEKIT_METRICS_PASSWORD_ENV = "LIVEKIT_PROMETHEUS_PASSWORD";
 export const LIVEKIT_MOUNTS = {
   /** ConfigMap holding this renderer's output; start the server with `--config <dir>/<file>`. */
   config: { dir: "/etc/livekit/config", file: "config.yaml" },
-  /** Secret holding the API keys file (`<key>: <secret>` lines, see renderLiveKitKeyFile); defaultMode 0600. */
+  /** Secret holding the API keys file (`<key>: <secret>` lines, see renderLiveKitKeyFile); defaultMode 0440. */
   keys: { dir: "/etc/livekit/keys", file: "keys.yaml" },
-  /** Secret holding Coturn's shared secret (the same value as Coturn's static-auth-secret); defaultMode 0600. */
+  /** Secret holding Coturn's shared secret (the same value as Coturn's static-auth-secret); defaultMode 0440. */
   turnSecret: { dir: "/etc/livekit/turn", file: "secret" },
 } as const;
 
