@@ -164,10 +164,26 @@ export function internetBandwidthMbps(type: InstanceType): number {
 }
 
 /**
- * CPU requested by the DaemonSets every node runs (aws-node 25m, kube-proxy 100m, the Pod Identity agent,
- * a node exporter): an estimate, kept out of what the one LiveKit or egress pods on the node may use.
+ * CPU requests of the DaemonSets that land on every node, SFU nodes included (they tolerate its taint),
+ * in millicores: from the rendered charts where the plan sets them, else the add-on's own manifest.
+ * Keep this list in step with what the plan deploys; an agent added later (GuardDuty, Fluent Bit,
+ * CloudWatch) comes out of SFU_NODE_HEADROOM_CPU (lib/capacity/rules.ts) until it is listed here.
  */
-export const NODE_DAEMONSET_CPU = 0.2;
+export const NODE_DAEMONSET_CPU_MILLIS: Readonly<Record<string, number>> = Object.freeze({
+  /** VPC CNI (EKS add-on manifest: requests cpu 25m). */
+  "aws-node": 25,
+  /** kube-proxy (EKS add-on manifest: requests cpu 100m). */
+  "kube-proxy": 100,
+  /** EKS Pod Identity agent (add-on): no published request; counted as the VPC CNI's to stay on the safe side. */
+  "eks-pod-identity-agent": 25,
+  /** aws-ebs-csi-driver chart `node.resources.requests.cpu` 10m (`node.tolerateAllTaints: true`); sidecars request none. */
+  "ebs-csi-node": 10,
+  /** kube-prometheus-stack's prometheus-node-exporter (tolerations: Exists): the chart sets no request; 10m counted. */
+  "prometheus-node-exporter": 10,
+});
+
+/** Sum of {@link NODE_DAEMONSET_CPU_MILLIS}, in vCPU. */
+export const NODE_DAEMONSET_CPU = Object.values(NODE_DAEMONSET_CPU_MILLIS).reduce((s, m) => s + m, 0) / 1000;
 /** Memory requested by those DaemonSets, MiB (estimate, same list). */
 export const NODE_DAEMONSET_MEMORY_MIB = 512;
 

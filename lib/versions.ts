@@ -41,6 +41,11 @@ export const versions = {
      * image by its release workflow; distroless, entrypoint `/lk`.
      */
     livekitCli: "livekit/livekit-cli:v2.18.2",
+    /**
+     * Init container of the SFU and Coturn pods that reads the node's public IPv4 from instance metadata
+     * (components/shared/node-address.ts): curl's official image (Alpine, busybox sh), release 8.12.1.
+     */
+    curl: "curlimages/curl:8.12.1",
   },
 
   charts: {

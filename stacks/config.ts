@@ -475,10 +475,10 @@ export const regionSchema = z
         departureTimeoutSeconds: integer(0, 86_400, "seconds from 0 to 86400")
           .default(20)
           .describe("Seconds a room stays open after its last participant left."),
-        maxParticipantsPerRoom: integer(0, 100_000, "an integer from 0 (no limit) to 100000")
+        maxParticipantsPerRoom: integer(0, 100_000, "an integer from 0 (the mix's largest room) to 100000")
           .default(0)
           .describe(
-            "Participants per room; 0 is no limit (the capacity model still refuses rooms larger than a node).",
+            "Participants per room; 0 takes the capacity mix's largest room (the model refuses rooms larger than a node).",
           ),
         webhook: webhookSchema
           .optional()

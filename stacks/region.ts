@@ -152,8 +152,10 @@ export function regionStack(cfg: RegionStackConfig) {
         autoCreate: true,
         emptyTimeoutSeconds: cfg.livekit.emptyTimeoutSeconds,
         departureTimeoutSeconds: cfg.livekit.departureTimeoutSeconds,
-        maxParticipants: cfg.livekit.maxParticipantsPerRoom,
+        // 0 in the stack file: the mix's largest room, so no room grows past what the model planned.
+        maxParticipants: cfg.livekit.maxParticipantsPerRoom || sizing.media.livekit.maxParticipants,
       },
+      placement: sizing.media.livekit.placement,
       logging: { level: cfg.livekit.logLevel, json: true },
       ...(cfg.livekit.webhook ? { webhook: { urls: cfg.livekit.webhook.urls } } : {}),
     },
@@ -169,7 +171,8 @@ export function regionStack(cfg: RegionStackConfig) {
       password: { secret: redis.passwordSecret, key: REDIS_PASSWORD_KEY },
     },
     resources: {
-      cpuRequestMillis: sizing.sfuPodCpuMillis - COTURN_RESOURCES.cpuRequestMillis,
+      // Already net of Coturn, the DaemonSets and the headroom (lib/capacity sfuCpu).
+      cpuRequestMillis: sizing.sfuPodCpuMillis,
       memoryRequestMiB: LIVEKIT_MEMORY.requestMiB,
       memoryLimitMiB: LIVEKIT_MEMORY.limitMiB,
     },
@@ -185,6 +188,8 @@ export function regionStack(cfg: RegionStackConfig) {
       sfuPorts: { min: cfg.rtc.udpPortRange.start, max: cfg.rtc.udpPortRange.end },
       userQuota: cfg.turn.userQuota,
       totalQuota: cfg.turn.totalQuota,
+      maxBytesPerSecond: sizing.media.turn.maxBytesPerSecond,
+      totalBytesPerSecond: sizing.media.turn.bpsCapacity,
       // The VPC's own range, whatever it is, is never a relay target either.
       extraDeniedPeerCidrs: [cfg.network.cidr],
     },
@@ -240,7 +245,11 @@ export function regionStack(cfg: RegionStackConfig) {
     alerts: {
       capacity: { maxRooms: sizing.planned.rooms, maxParticipants: sizing.planned.participants },
       sfu: { namespace: WORKLOAD_NAMESPACE, deployment: "livekit-server" },
-      turn: { totalQuota: cfg.turn.totalQuota },
+      turn: {
+        totalQuota: cfg.turn.totalQuota,
+        maxBytesPerSecond: sizing.media.turn.maxBytesPerSecond,
+        bpsCapacity: sizing.media.turn.bpsCapacity,
+      },
       runbookBase: cfg.monitoring.runbookUrl,
     },
     scrapeTargets: {

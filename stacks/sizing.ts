@@ -72,8 +72,10 @@ export interface RegionSizing {
   sfuNodes: { min: number; max: number };
   /** LiveKit's HPA: one pod per SFU node. */
   sfuAutoscaling: { minReplicas: number; maxReplicas: number; targetCpuUtilizationPercent: number };
-  /** LiveKit's CPU request: the node's CPU left after DaemonSets (the HPA target is relative to it). */
+  /** LiveKit's CPU request: the node's CPU left after DaemonSets, Coturn and headroom (the HPA target is relative to it). */
   sfuPodCpuMillis: number;
+  /** livekit-server's placement, limits and room cap, and Coturn's bandwidth limits, from the model. */
+  media: { livekit: CapacityPlan["livekitServer"]; turn: CapacityPlan["turn"] };
   /** Egress HPA bounds. */
   egressAutoscaling: { minReplicas: number; maxReplicas: number };
   /** Karpenter NodePool CPU limits (vCPU). */
@@ -218,9 +220,15 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
       targetCpuUtilizationPercent: plan.hpa.targetCpuUtilizationPercent,
     },
     sfuPodCpuMillis: plan.sfuPod.cpuRequestMillicores,
+    media: { livekit: plan.livekitServer, turn: plan.turn },
     egressAutoscaling: plan.egress.hpa,
     karpenterCpuLimits: {
-      sfu: pick("karpenter.sfuCpuLimit", settings.karpenter.sfuCpuLimit, sfuMax * nodeVcpu),
+      // Max nodes plus the peak's (never more than max), which a rollout at peak leaves draining for up to 5 h.
+      sfu: pick(
+        "karpenter.sfuCpuLimit",
+        settings.karpenter.sfuCpuLimit,
+        (sfuMax + Math.min(plan.sfu.peakNodes, sfuMax)) * nodeVcpu,
+      ),
       egress: pick("karpenter.egressCpuLimit", settings.karpenter.egressCpuLimit, plan.karpenter.egressCpuLimit),
     },
     planned: {

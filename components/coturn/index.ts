@@ -20,6 +20,13 @@ import {
 import { versions } from "../../lib/versions";
 import { CONFIG_CHECKSUM_ANNOTATION, sha256, workloadLabels } from "../shared/annotations";
 import type { SecretKeyRef } from "../shared/pods";
+import {
+  HOST_IP_ENV_VAR,
+  NODE_ADDRESS_MOUNT,
+  NODE_ADDRESS_VOLUME_SPEC,
+  nodeAddressInitContainer,
+  restrictedSecurityContext,
+} from "../shared/node-address";
 
 /**
  * How long a Coturn pod may drain. On termination the preStop hook puts coturn in drain mode (SIGUSR1:
@@ -53,7 +60,8 @@ export interface CoturnArgs {
 
 /**
  * Coturn on every SFU node, on the host network: relays bind the node's public IP on ports disjoint from
- * LiveKit's, the shared secret comes from LiveKit's Secret, and the node's IPs from instance metadata at start.
+ * LiveKit's, the shared secret comes from LiveKit's Secret, the private IP from the Downward API and the public IP
+ * from the node-address init container.
  */
 export class Coturn extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
@@ -120,12 +128,22 @@ export class Coturn extends pulumi.ComponentResource {
               enableServiceLinks: false,
               automountServiceAccountToken: false,
               // fsGroup makes the Secret file group-readable by the image's non-root user, and no one else.
-              securityContext: { runAsUser: NOBODY, runAsGroup: NOBODY, runAsNonRoot: true, fsGroup: NOBODY },
+              securityContext: {
+                runAsUser: NOBODY,
+                runAsGroup: NOBODY,
+                runAsNonRoot: true,
+                fsGroup: NOBODY,
+                seccompProfile: { type: "RuntimeDefault" },
+              },
+              // The node's public IPv4 from instance metadata (the same file LiveKit reads).
+              initContainers: [nodeAddressInitContainer(versions.images.curl)],
               containers: [
                 {
                   name: appName,
                   image: versions.images.coturn,
                   command: [...COTURN_CONTAINER_COMMAND],
+                  // The node's private IP: listening, relay and metrics address.
+                  env: [HOST_IP_ENV_VAR],
                   ports: [
                     {
                       name: "turn-udp",
@@ -172,17 +190,15 @@ export class Coturn extends pulumi.ComponentResource {
                       },
                     },
                   },
-                  securityContext: {
-                    allowPrivilegeEscalation: false,
-                    readOnlyRootFilesystem: true,
-                    // The image gives turnserver the file capability cap_net_bind_service; exec fails with EPERM
-                    // unless it stays in the bounding set (coturn binds no port below 1024 here, so it is never used).
-                    capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
-                  },
+                  // The image gives turnserver the file capability cap_net_bind_service; exec fails with EPERM
+                  // unless it stays in the bounding set (coturn binds no port below 1024 here, so it is never
+                  // used). The only capability kept, for that reason alone.
+                  securityContext: restrictedSecurityContext(["NET_BIND_SERVICE"]),
                   volumeMounts: [
                     { name: "config", mountPath: COTURN_CONFIG_DIR, readOnly: true },
                     { name: "shared-secret", mountPath: COTURN_SECRET_DIR, readOnly: true },
                     { name: "runtime", mountPath: COTURN_RUNTIME_DIR },
+                    NODE_ADDRESS_MOUNT,
                   ],
                 },
               ],
@@ -198,6 +214,7 @@ export class Coturn extends pulumi.ComponentResource {
                 },
                 // The generated conf holds the secret: memory only, gone with the pod.
                 { name: "runtime", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } },
+                NODE_ADDRESS_VOLUME_SPEC,
               ],
             },
           },

@@ -10,13 +10,11 @@
  * So the script copies the ConfigMap's turnserver.conf into a memory-backed emptyDir (mode 0600), appends
  * those lines, and execs `turnserver -c <that file> "$@"`.
  *
- * Where the IPs come from: EC2 instance metadata (IMDSv2), spoken with bash's /dev/tcp because the
- * pinned image (docker/coturn/debian/Dockerfile at docker/4.17.0-r0) ships bash, coreutils and `dig`,
- * but no curl or wget. IMDS is authoritative (public-ipv4 is exactly the 1:1 NAT of local-ipv4) and
- * needs no egress. The image's own `detect-external-ip` asks public DNS resolvers (OpenDNS, Google,
- * Cloudflare, Akamai) instead: it needs internet DNS egress and, on a node without a public IP, would
- * silently return the NAT gateway's address; this script fails loudly instead. hostNetwork pods reach
- * IMDS at hop limit 1.
+ * Where the IPs come from: the private IP is the Downward API's `status.hostIP` (env HOST_IP); the
+ * public IP is the file the pod's node-address init container wrote from instance metadata
+ * (components/shared/node-address.ts), the same file LiveKit reads. The script itself speaks to nothing.
+ * (The image's own `detect-external-ip` asks public DNS resolvers instead: it needs internet DNS egress
+ * and, on a node without a public IP, would silently return the NAT gateway's address.)
  *
  * Pod spec this expects: hostNetwork; the image's user (65534); `command` = {@link COTURN_CONTAINER_COMMAND};
  * the three mounts below; capabilities `drop: [ALL]` plus `add: [NET_BIND_SERVICE]`, because the image
@@ -24,6 +22,7 @@
  * (coturn/coturn#994, #1126); readOnlyRootFilesystem is fine.
  */
 import { TURN_SECRET_KEY } from "../shared/turn";
+import { HOST_IP_ENV, NODE_PUBLIC_IPV4_PATH } from "../shared/node-address";
 
 /** ConfigMap mount: holds {@link COTURN_CONF_FILE} and {@link COTURN_START_SCRIPT_FILE}. */
 export const COTURN_CONFIG_DIR = "/etc/coturn";
@@ -46,8 +45,8 @@ export interface CoturnStartScriptInput {
   secretPath?: string;
   /** Writable dir (emptyDir). Default `/var/lib/coturn`. */
   runtimeDir?: string;
-  /** Instance metadata endpoint. Default 169.254.169.254:80; tests point it at a fake on loopback. */
-  imds?: { host: string; port: number };
+  /** The node-address init container's public IPv4 file. Default {@link NODE_PUBLIC_IPV4_PATH}. */
+  publicIpFile?: string;
   /**
    * Bind the metrics exporter to the node's private IP instead of all addresses (`prometheus-address`,
    * coturn >= 4.10; the pinned 4.17 image has it, Debian's 4.6.1 does not). Default true.
@@ -66,75 +65,37 @@ export function renderCoturnStartScript(input: CoturnStartScriptInput = {}): str
   const confPath = input.confPath ?? `${COTURN_CONFIG_DIR}/${COTURN_CONF_FILE}`;
   const secretPath = input.secretPath ?? `${COTURN_SECRET_DIR}/${COTURN_SECRET_KEY}`;
   const runtimeDir = input.runtimeDir ?? COTURN_RUNTIME_DIR;
-  const imds = input.imds ?? { host: "169.254.169.254", port: 80 };
+  const publicIpFile = input.publicIpFile ?? NODE_PUBLIC_IPV4_PATH;
   for (const [what, path] of [
     ["confPath", confPath],
     ["secretPath", secretPath],
     ["runtimeDir", runtimeDir],
+    ["publicIpFile", publicIpFile],
   ]) {
     if (!/^\/[A-Za-z0-9._/-]*$/.test(path))
       throw new Error(
         `coturn start script ${what} ${JSON.stringify(path)}: expected an absolute path of [A-Za-z0-9._/-]`,
       );
   }
-  if (!/^[A-Za-z0-9.:-]+$/.test(imds.host) || !Number.isInteger(imds.port) || imds.port < 1 || imds.port > 65535) {
-    throw new Error(`coturn start script imds ${imds.host}:${imds.port}: expected host:port`);
-  }
   const metricsLine = (input.metricsOnPrivateIp ?? true) ? `  echo "prometheus-address=$private_ip"\n` : "";
   return `#!/bin/bash
-# Coturn start (rendered by lib/coturn-start.ts): ConfigMap conf + node IPs + Secret -> turnserver.
+# Coturn start (rendered by components/coturn/start.ts): ConfigMap conf + node IPs + Secret -> turnserver.
 set -euo pipefail
-export LC_ALL=C # byte-wise string lengths for the chunked decoding below
+export LC_ALL=C
 
 conf=${confPath}
 secret_file=${secretPath}
 runtime_dir=${runtimeDir}
-export IMDS_HOST=${imds.host} IMDS_PORT=${imds.port}
+public_ip_file=${publicIpFile}
 
 die() { echo "coturn-start: $*" >&2; exit 1; }
 
-# One HTTP/1.1 exchange with instance metadata over bash's /dev/tcp (the image has no curl).
-# Prints the body of a 200 answer (Content-Length or chunked); fails on anything else.
-imds_request() { # METHOD PATH HEADER
-  local response head body rest size
-  exec 3<>"/dev/tcp/$IMDS_HOST/$IMDS_PORT"
-  printf '%s %s HTTP/1.1\\r\\nHost: %s\\r\\n%s\\r\\nContent-Length: 0\\r\\nConnection: close\\r\\n\\r\\n' \\
-    "$1" "$2" "$IMDS_HOST" "$3" >&3
-  response=$(cat <&3)
-  head=\${response%%$'\\r\\n\\r\\n'*}
-  body=\${response#*$'\\r\\n\\r\\n'}
-  [[ $head == "HTTP/1."[01]" 200 "* ]] || return 1
-  if [[ \${head,,} == *"transfer-encoding: chunked"* ]]; then
-    rest=$body body=""
-    while :; do
-      size=\${rest%%$'\\r\\n'*} size=\${size%%;*}
-      [[ $size =~ ^[0-9A-Fa-f]+$ ]] || return 1
-      (( 16#$size > 0 )) || break
-      rest=\${rest#*$'\\r\\n'}
-      body+=\${rest:0:16#$size}
-      rest=\${rest:16#$size+2}
-    done
-  fi
-  printf '%s' "$body"
-}
-export -f imds_request
-
-# Bounded: a connect to an unreachable address would otherwise hang for minutes.
-imds() { timeout 3 bash -c 'imds_request "$@"' imds_request "$@"; }
-
-token=""
-for _ in 1 2 3 4 5; do
-  token=$(imds PUT /latest/api/token "X-aws-ec2-metadata-token-ttl-seconds: 60") && break
-  sleep 1
-done
-[[ -n $token ]] || die "no IMDSv2 token from $IMDS_HOST:$IMDS_PORT (is the instance metadata service enabled?)"
-
 ipv4='^([0-9]{1,3}\\.){3}[0-9]{1,3}$'
-private_ip=$(imds GET /latest/meta-data/local-ipv4 "X-aws-ec2-metadata-token: $token") || die "cannot read local-ipv4 from IMDS"
-[[ $private_ip =~ $ipv4 ]] || die "IMDS local-ipv4 is not an IPv4 address: $private_ip"
-public_ip=$(imds GET /latest/meta-data/public-ipv4 "X-aws-ec2-metadata-token: $token") \\
-  || die "this node has no public IPv4 (IMDS public-ipv4); Coturn must run on nodes in public subnets"
-[[ $public_ip =~ $ipv4 ]] || die "IMDS public-ipv4 is not an IPv4 address: $public_ip"
+private_ip=\${${HOST_IP_ENV}:-}
+[[ $private_ip =~ $ipv4 ]] || die "${HOST_IP_ENV} (Downward API status.hostIP) is not an IPv4 address: '$private_ip'"
+[[ -r $public_ip_file ]] || die "no node address at $public_ip_file (the node-address init container did not run?)"
+public_ip=$(<"$public_ip_file")
+[[ $public_ip =~ $ipv4 ]] || die "this node has no public IPv4 (node address file: '$public_ip')"
 
 # The secret: one line of safe characters (the conf parser strips leading '=', quotes and blanks).
 [[ -r $secret_file ]] || die "cannot read the static-auth-secret at $secret_file (Secret not mounted?)"
@@ -156,7 +117,7 @@ runtime_conf=$runtime_dir/turnserver.conf
 ${metricsLine}  echo "pidfile=$runtime_dir/turnserver.pid"
   echo "static-auth-secret=$secret"
 } >"$runtime_conf"
-unset secret token
+unset secret
 
 echo "coturn-start: listening and relaying on $private_ip, announcing $public_ip" >&2
 exec turnserver -c "$runtime_conf" "$@"

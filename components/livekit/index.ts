@@ -7,6 +7,7 @@ import {
   LIVEKIT_HTTP_PORT,
   LIVEKIT_METRICS_PORT,
   LIVEKIT_MOUNTS,
+  LIVEKIT_NODE_IP_ENV,
   LIVEKIT_REDIS_PASSWORD_ENV,
   LIVEKIT_WEBHOOK_API_KEY_ENV,
   LiveKitServerConfigInput,
@@ -18,6 +19,34 @@ import { versions } from "../../lib/versions";
 import { checkAutoscaling, CpuAutoscaling, drainingScaling } from "../shared/draining-autoscaling";
 import { CONFIG_CHECKSUM_ANNOTATION, DO_NOT_DISRUPT_ANNOTATION, sha256, workloadLabels } from "../shared/annotations";
 import { checkResources, PodResources, SecretKeyRef } from "../shared/pods";
+import {
+  HOST_IP_ENV,
+  HOST_IP_ENV_VAR,
+  NODE_ADDRESS_MOUNT,
+  NODE_ADDRESS_VOLUME_SPEC,
+  NODE_PUBLIC_IPV4_PATH,
+  nodeAddressInitContainer,
+  restrictedSecurityContext,
+} from "../shared/node-address";
+
+import { DELETION_COST_CPU_MILLIS, DELETION_COST_TOKEN_DIR, renderDeletionCostScript } from "./deletion-cost";
+
+/** The server's unprivileged user; the image (alpine, `ENTRYPOINT /livekit-server`) sets none, so root otherwise. */
+const LIVEKIT_UID = 65534;
+
+/**
+ * The container's command: the node's public IP from the init container's file as rtc.node_ip (NODE_IP),
+ * HTTP and metrics listeners bound to the node's private IP only (`--bind`, cmd/server/main.go; the ALB,
+ * the kubelet's probes and Prometheus all reach the pod there). Pass `configPath`.
+ */
+export function liveKitCommand(configPath: string): string[] {
+  return [
+    "/bin/sh",
+    "-c",
+    `${LIVEKIT_NODE_IP_ENV}="$(cat ${NODE_PUBLIC_IPV4_PATH})" && export ${LIVEKIT_NODE_IP_ENV} && ` +
+      `exec /livekit-server --config ${configPath} --bind "$${HOST_IP_ENV}"`,
+  ];
+}
 
 /**
  * How long a LiveKit pod may drain: on SIGTERM the server stops taking new rooms and waits for the
@@ -76,7 +105,11 @@ export interface LiveKitArgs {
     /** Secret holding the AUTH token, and its key; read into REDIS_PASSWORD. Must be in `namespace`: a pod reads only its own namespace's Secrets. */
     password: SecretKeyRef;
   };
-  /** Per pod; one pod per SFU node, so size it to the node minus Coturn and the daemon sets. */
+  /**
+   * Per pod; one pod per SFU node, so size it to the node minus Coturn and the daemon sets. The CPU request
+   * is the pod's total (what the HPA's utilisation is measured against): the deletion-cost sidecar's share
+   * comes out of it.
+   */
   resources: PodResources;
   autoscaling: CpuAutoscaling;
   /** The application's keys, accepted beside the generated egress and load-test pairs. */
@@ -217,6 +250,30 @@ export class LiveKit extends pulumi.ComponentResource {
       k8sOpts,
     );
 
+    // The deletion-cost sidecar may patch pods of this namespace, and nothing else.
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-server`,
+      { metadata: { name: appName, namespace, labels }, automountServiceAccountToken: false },
+      k8sOpts,
+    );
+    const role = new k8s.rbac.v1.Role(
+      `${name}-deletion-cost`,
+      {
+        metadata: { name: `${appName}-deletion-cost`, namespace, labels },
+        rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["patch"] }],
+      },
+      k8sOpts,
+    );
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-deletion-cost`,
+      {
+        metadata: { name: `${appName}-deletion-cost`, namespace, labels },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+        subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace }],
+      },
+      k8sOpts,
+    );
+
     const deployment = new k8s.apps.v1.Deployment(
       `${name}-server`,
       {
@@ -225,8 +282,12 @@ export class LiveKit extends pulumi.ComponentResource {
           // No replicas: the HPA owns the count, and Pulumi would reset it on every update otherwise.
           selector: { matchLabels: podLabels },
           // A new pod needs a free node (one per node, from Karpenter): never go below the current capacity
-          // while it comes. Replaced pods drain in the background; the rollout does not wait for them.
-          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+          // while it comes. Replaced pods drain in the background for up to 5 h, each holding its node, and
+          // the rollout does not wait for them: one new pod at a time paces the rollout, but by its end the
+          // old pods still draining need as many nodes again (the sfu NodePool limit is sized for that,
+          // lib/capacity plan.karpenter.sfuCpuLimit). Rooms on an old pod stay there until they end; new
+          // rooms go to SERVING nodes only.
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
           template: {
             metadata: {
               labels,
@@ -253,11 +314,25 @@ export class LiveKit extends pulumi.ComponentResource {
               // SIGTERM starts the drain; the pod leaves when its last participant does.
               terminationGracePeriodSeconds: LIVEKIT_TERMINATION_GRACE_SECONDS,
               enableServiceLinks: false,
+              serviceAccountName: serviceAccount.metadata.name,
+              // Only the deletion-cost sidecar mounts a token (its own projected volume).
+              automountServiceAccountToken: false,
+              // Non-root: fsGroup makes the key and TURN secret files group-readable (0440) by this user;
+              // livekit-server refuses only files that "others" can read (pkg/config/config.go at v1.13.5).
+              securityContext: {
+                runAsUser: LIVEKIT_UID,
+                runAsGroup: LIVEKIT_UID,
+                runAsNonRoot: true,
+                fsGroup: LIVEKIT_UID,
+                seccompProfile: { type: "RuntimeDefault" },
+              },
+              // The node's public IPv4 from instance metadata, written once for the server to read.
+              initContainers: [nodeAddressInitContainer(versions.images.curl)],
               containers: [
                 {
                   name: appName,
                   image: versions.images.livekitServer,
-                  args: ["--config", LIVEKIT_CONFIG_PATH],
+                  command: liveKitCommand(LIVEKIT_CONFIG_PATH),
                   ports: [
                     // On the host network a containerPort is also a hostPort.
                     { name: "http", containerPort: LIVEKIT_HTTP_PORT, hostPort: LIVEKIT_HTTP_PORT, protocol: "TCP" },
@@ -283,46 +358,81 @@ export class LiveKit extends pulumi.ComponentResource {
                     },
                     // Webhooks are signed with the application's signing key (its id; the secret is in the key file).
                     ...(args.server.webhook ? [{ name: LIVEKIT_WEBHOOK_API_KEY_ENV, value: app.signing }] : []),
+                    HOST_IP_ENV_VAR,
                   ],
                   resources: {
                     // CPU request, no CPU limit: throttling a media server drops packets.
                     requests: {
-                      cpu: `${args.resources.cpuRequestMillis}m`,
+                      cpu: `${args.resources.cpuRequestMillis - DELETION_COST_CPU_MILLIS}m`,
                       memory: `${args.resources.memoryRequestMiB}Mi`,
                     },
                     limits: { memory: `${args.resources.memoryLimitMiB}Mi` },
                   },
-                  // `GET /` answers 200 only while the node reports fresh stats to Redis.
+                  // `GET /` answers 200 only while the node's stats are under 4 s old, and they move only
+                  // through Redis (pkg/service/server.go, pkg/routing/redisrouter.go at v1.13.5): readiness
+                  // (and the ALB's check) only, so a Redis outage takes nodes out of rotation, not restarts them.
                   readinessProbe: {
                     httpGet: { path: "/", port: LIVEKIT_HTTP_PORT },
                     periodSeconds: 5,
                     timeoutSeconds: 3,
                     failureThreshold: 3,
                   },
-                  // Lenient: a restart drains and ends rooms, so restart only a server that is stuck for a minute.
+                  // Until the server listens (config validated, Redis reached), liveness waits: up to 5 min.
+                  startupProbe: {
+                    tcpSocket: { port: LIVEKIT_HTTP_PORT },
+                    periodSeconds: 5,
+                    timeoutSeconds: 3,
+                    failureThreshold: 60,
+                  },
+                  // Liveness proves only that the process accepts connections: a restart is a SIGTERM drain of
+                  // up to 5 h during which the node takes no new rooms, so it must never follow Redis.
                   livenessProbe: {
-                    httpGet: { path: "/", port: LIVEKIT_HTTP_PORT },
-                    initialDelaySeconds: 30,
+                    tcpSocket: { port: LIVEKIT_HTTP_PORT },
                     periodSeconds: 10,
                     timeoutSeconds: 5,
                     failureThreshold: 6,
                   },
-                  securityContext: { allowPrivilegeEscalation: false },
+                  // Binds only ports above 1024: no capability at all.
+                  securityContext: restrictedSecurityContext(),
                   volumeMounts: [
                     { name: "config", mountPath: LIVEKIT_MOUNTS.config.dir, readOnly: true },
                     { name: "api-keys", mountPath: LIVEKIT_MOUNTS.keys.dir, readOnly: true },
                     { name: "turn-secret", mountPath: LIVEKIT_MOUNTS.turnSecret.dir, readOnly: true },
+                    NODE_ADDRESS_MOUNT,
+                    { name: "tmp", mountPath: "/tmp" },
                   ],
+                },
+                {
+                  // Keeps controller.kubernetes.io/pod-deletion-cost at the pod's participant count, so
+                  // scale-in and rollouts remove the emptiest SFU pod first (components/livekit/deletion-cost.ts).
+                  name: "deletion-cost",
+                  image: versions.images.curl,
+                  command: [
+                    "/bin/sh",
+                    "-c",
+                    renderDeletionCostScript({ metricsPort: LIVEKIT_METRICS_PORT, everySeconds: 30 }),
+                  ],
+                  env: [
+                    HOST_IP_ENV_VAR,
+                    { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+                    { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+                  ],
+                  resources: {
+                    requests: { cpu: `${DELETION_COST_CPU_MILLIS}m`, memory: "16Mi" },
+                    limits: { memory: "32Mi" },
+                  },
+                  securityContext: restrictedSecurityContext(),
+                  volumeMounts: [{ name: "deletion-cost-token", mountPath: DELETION_COST_TOKEN_DIR, readOnly: true }],
                 },
               ],
               volumes: [
                 { name: "config", configMap: { name: configMap.metadata.name } },
-                // livekit-server refuses key and TURN secret files that "others" can read: 0600.
+                // livekit-server refuses key and TURN secret files that "others" can read: 0440, group = fsGroup.
                 {
                   name: "api-keys",
                   secret: {
                     secretName: this.apiKeySecret.metadata.name,
-                    defaultMode: 0o600,
+                    defaultMode: 0o440,
                     items: [{ key: API_KEY_SECRET_KEYS.keyFile, path: LIVEKIT_MOUNTS.keys.file }],
                   },
                 },
@@ -330,10 +440,22 @@ export class LiveKit extends pulumi.ComponentResource {
                   name: "turn-secret",
                   secret: {
                     secretName: turnSecret.metadata.name,
-                    defaultMode: 0o600,
+                    defaultMode: 0o440,
                     items: [{ key: TURN_SECRET_KEY, path: LIVEKIT_MOUNTS.turnSecret.file }],
                   },
                 },
+                NODE_ADDRESS_VOLUME_SPEC,
+                {
+                  name: "deletion-cost-token",
+                  projected: {
+                    sources: [
+                      { serviceAccountToken: { path: "token", expirationSeconds: 3600 } },
+                      { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+                    ],
+                  },
+                },
+                // The root filesystem is read-only; a small scratch dir for anything that wants /tmp.
+                { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
               ],
             },
           },

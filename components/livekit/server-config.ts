@@ -9,7 +9,7 @@
  *
  * No secret is ever written into this file, so it can live in a ConfigMap:
  * - API keys: `key_file` points at a file mounted from a Secret (livekit-server refuses a key file that
- *   "others" can read, so mount it with mode 0600).
+ *   "others" can read, so mount it with mode 0440 and the server's fsGroup).
  * - Coturn's shared secret: each `rtc.turn_servers` entry has `secret_file`, a file mounted from a Secret
  *   (same permission rule); livekit-server mints short-lived TURN credentials from it.
  * - Redis AUTH token: livekit-server reads it from the environment variable LIVEKIT_REDIS_PASSWORD_ENV.
@@ -52,9 +52,9 @@ export const LIVEKIT_WEBHOOK_API_KEY_ENV = "LIVEKIT_WEBHOOK_API_KEY";
 export const LIVEKIT_MOUNTS = {
   /** ConfigMap holding this renderer's output; start the server with `--config <dir>/<file>`. */
   config: { dir: "/etc/livekit/config", file: "config.yaml" },
-  /** Secret holding the API keys file (`<key>: <secret>` lines, see renderLiveKitKeyFile); defaultMode 0600. */
+  /** Secret holding the API keys file (`<key>: <secret>` lines, see renderLiveKitKeyFile); defaultMode 0440. */
   keys: { dir: "/etc/livekit/keys", file: "keys.yaml" },
-  /** Secret holding Coturn's shared secret (the same value as Coturn's static-auth-secret); defaultMode 0600. */
+  /** Secret holding Coturn's shared secret (the same value as Coturn's static-auth-secret); defaultMode 0440. */
   turnSecret: { dir: "/etc/livekit/turn", file: "secret" },
 } as const;
 
@@ -64,6 +64,38 @@ export const LIVEKIT_CONFIG_PATH = `${LIVEKIT_MOUNTS.config.dir}/${LIVEKIT_MOUNT
 export const LIVEKIT_KEY_FILE_PATH = `${LIVEKIT_MOUNTS.keys.dir}/${LIVEKIT_MOUNTS.keys.file}`;
 /** Full path of Coturn's shared secret inside the pod (rendered as `rtc.turn_servers[].secret_file`). */
 export const LIVEKIT_TURN_SECRET_PATH = `${LIVEKIT_MOUNTS.turnSecret.dir}/${LIVEKIT_MOUNTS.turnSecret.file}`;
+
+/**
+ * Lifetime of the TURN credentials livekit-server mints for each participant (`rtc.turn_servers[].ttl`,
+ * livekit-server v1.13.5 pkg/config/config.go TURNServer.TTL; its default for external TURN is 14,400 s).
+ * Ten minutes: coturn checks a credential's expiry only when it derives the key for a new allocation
+ * and keeps that key for the allocation's life, so a running call keeps its relay; a reconnecting client
+ * gets fresh credentials with its new join response.
+ */
+export const LIVEKIT_TURN_CREDENTIAL_TTL_SECONDS = 600;
+
+/**
+ * Environment variable livekit-server reads `rtc.node_ip` from (its `--node-ip` flag, Sources NODE_IP,
+ * cmd/server/main.go at v1.13.5). The Deployment fills it from the node address file.
+ */
+export const LIVEKIT_NODE_IP_ENV = "NODE_IP";
+
+/**
+ * Room placement and node limits, derived from the capacity model for the node type
+ * (lib/capacity `sfuServerSettings`). Keys: livekit-server v1.13.5 pkg/config/config.go
+ * NodeSelectorConfig and LimitConfig.
+ */
+export interface LiveKitPlacement {
+  /**
+   * `node_selector.cpu_load_limit`: nodes whose CPU load (livekit's own cgroup usage over the node's
+   * vCPUs, protocol utils/hwstats) is at or above this get no new rooms while any node is below it.
+   */
+  cpuLoadLimit: number;
+  /** `limit.num_tracks`: joins to a room on a node with this many tracks (published + subscribed) get 503. */
+  numTracks: number;
+  /** `limit.bytes_per_sec`: likewise for the node's media bytes per second (in + out). */
+  bytesPerSec: number;
+}
 
 /** Log levels livekit-server's logger accepts. */
 export type LiveKitLogLevel = "debug" | "info" | "warn" | "error";
@@ -115,6 +147,11 @@ export interface LiveKitServerConfigInput {
   };
   /** Room defaults; LIVEKIT_DEFAULT_ROOM holds LiveKit's own. */
   room: LiveKitRoomDefaults;
+  /**
+   * Load-aware placement and node limits. Without it the server keeps its default selector (`any`,
+   * `random`: placement ignores load) and no limits.
+   */
+  placement?: LiveKitPlacement;
   /** Server logging (`logging.level`, `logging.json`). */
   logging: { level: LiveKitLogLevel; json: boolean };
   /**
@@ -155,7 +192,15 @@ export function renderLiveKitServerConfig(input: LiveKitServerConfigInput): stri
     port,
     protocol,
     secret_file: LIVEKIT_TURN_SECRET_PATH,
+    ttl: LIVEKIT_TURN_CREDENTIAL_TTL_SECONDS,
   });
+  const placement = input.placement;
+  if (placement) {
+    if (!(placement.cpuLoadLimit > 0 && placement.cpuLoadLimit <= 1))
+      throw new Error(`placement.cpuLoadLimit: ${placement.cpuLoadLimit} is not a fraction in (0, 1]`);
+    checkCount("placement.numTracks", placement.numTracks);
+    checkCount("placement.bytesPerSec", placement.bytesPerSec);
+  }
 
   // Key order below is the order in the file.
   const config = {
@@ -167,8 +212,9 @@ export function renderLiveKitServerConfig(input: LiveKitServerConfigInput): stri
       tcp_port: rtc.tcpPort,
       port_range_start: rtc.portRange.start,
       port_range_end: rtc.portRange.end,
-      // Nodes sit in public subnets behind EC2's 1:1 NAT: advertise the public IP found via STUN.
-      use_external_ip: true,
+      // Nodes sit in public subnets behind EC2's 1:1 NAT. The public IP comes from instance metadata as
+      // rtc.node_ip (env NODE_IP, set by the Deployment), not from public STUN servers at every start.
+      use_external_ip: false,
       turn_servers: [turnServer(TURN_UDP_PORT, "udp"), turnServer(TURN_TLS_PORT, "tls")],
     },
     redis: {
@@ -176,6 +222,20 @@ export function renderLiveKitServerConfig(input: LiveKitServerConfigInput): stri
       // ElastiCache has in-transit encryption on; its certificate is publicly trusted, so no CA file.
       tls: { enabled: true },
     },
+    // Load-aware placement (pkg/routing/selector/cpuload.go): of the nodes below the CPU limit, pick two
+    // at random and take the less loaded (two-choice does not pile onto one node while stats are ~2 s stale).
+    ...(placement
+      ? {
+          node_selector: {
+            kind: "cpuload",
+            sort_by: "cpuload",
+            algorithm: "twochoice",
+            cpu_load_limit: placement.cpuLoadLimit,
+          },
+          // Checked when a participant joins a room already placed (pkg/routing/selector/utils.go LimitsReached).
+          limit: { num_tracks: placement.numTracks, bytes_per_sec: placement.bytesPerSec },
+        }
+      : {}),
     room: {
       auto_create: room.autoCreate,
       empty_timeout: room.emptyTimeoutSeconds,

@@ -63,6 +63,10 @@ export interface AlertRulesInput {
   turn?: {
     /** Coturn `total-quota` (max allocations per instance); adds the quota rule when set. */
     totalQuota?: number;
+    /** Coturn `max-bps` (bytes/s reserved per session); with `bpsCapacity`, adds the relay bandwidth rule. */
+    maxBytesPerSecond?: number;
+    /** Coturn `bps-capacity` (bytes/s all sessions of one Coturn may reserve). */
+    bpsCapacity?: number;
   };
   /** Overrides for DEFAULT_THRESHOLDS. */
   thresholds?: Partial<AlertThresholds>;
@@ -378,6 +382,24 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
         `sum by (namespace, pod, instance) (turn_total_allocations) / ${quota} > ${t.turnQuotaRatio}`,
         `Coturn {{ $labels.pod }} is close to its total-quota of ${quota} allocations`,
         `{{ $value | humanizePercentage }} of Coturn's total-quota is in use on {{ $labels.pod }} in ${region}; new allocations will be refused with 486.`,
+      ),
+    );
+  }
+  const maxBps = input.turn?.maxBytesPerSecond;
+  const bpsCapacity = input.turn?.bpsCapacity;
+  if (maxBps && bpsCapacity) {
+    platform.push(
+      rule(
+        "TurnRelayBandwidthNearlyReserved",
+        "warning",
+        "5m",
+        // coturn 4.17 exports relayed bytes only when a session ends (turn_traffic_*: "finished sessions"), so the live
+        // signal is the bandwidth it has reserved: each allocation takes max-bps of bps-capacity, and once the capacity
+        // is reserved new allocations get 486 "Allocation Bandwidth Quota Reached" (src/apps/relay/netengine.c).
+        `sum by (namespace, pod, instance) (turn_total_allocations) * ${maxBps} / ${bpsCapacity} > ${t.turnQuotaRatio}`,
+        `Coturn {{ $labels.pod }} has reserved most of its relay bandwidth (bps-capacity ${bpsCapacity} B/s)`,
+        `{{ $value | humanizePercentage }} of Coturn's bps-capacity is reserved by live relays on {{ $labels.pod }} in ${region}; ` +
+          "new TURN allocations will be refused with 486. More participants need TURN than the capacity model's turnRelayShare assumes.",
       ),
     );
   }

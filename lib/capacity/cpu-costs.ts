@@ -155,12 +155,29 @@ function solve3(a: number[][], b: number[]): number[] {
  */
 export const SFU_CPU_COSTS: Readonly<SfuCpuCosts> = Object.freeze(deriveCpuCosts(LIVEKIT_BENCHMARK));
 
-/** vCPU one room needs, on nodes `cpuEfficiency` times as fast per vCPU as the benchmark's. */
+/**
+ * The per-participant term: the least CPU one participant costs, in vCPU. Every participant carries work
+ * the three benchmark rows cannot separate from the per-down-track cost (two PeerConnections with ICE
+ * consent and DTLS, RTCP, connection-quality updates, signalling), so the linear model alone prices a
+ * 1:1 voice call (one down track each) at a tenth of anything measured. Until your own load test
+ * (`lk perf load-test --audio-publishers 2 --subscribers 0` over many rooms) says otherwise, no room is
+ * planned denser than the densest row LiveKit measured: the audio row, 12.8 vCPU for 3,010 participants
+ * (about 235 participants per busy vCPU). Every benchmark row still costs exactly what was measured.
+ */
+export function participantCpuFloor(rows: readonly BenchmarkRow[], nodeVcpu = BENCHMARK_NODE_VCPU): number {
+  return Math.min(...rows.map((row) => (row.cpuUtilisation * nodeVcpu) / roomTraffic(row.scenario).participants));
+}
+
+export const PARTICIPANT_CPU_FLOOR = participantCpuFloor(LIVEKIT_BENCHMARK);
+
+/**
+ * vCPU one room needs, on nodes `cpuEfficiency` times as fast per vCPU as the benchmark's: the linear
+ * cost of its tracks and bitrates, but never less than {@link PARTICIPANT_CPU_FLOOR} per participant.
+ */
 export function roomCpu(traffic: RoomTraffic, cpuEfficiency = 1, costs: SfuCpuCosts = SFU_CPU_COSTS): number {
-  return (
-    (costs.perDownTrack * traffic.downTracks +
-      costs.perEgressMbps * traffic.egressMbps +
-      costs.perIngressMbps * traffic.ingressMbps) /
-    cpuEfficiency
-  );
+  const linear =
+    costs.perDownTrack * traffic.downTracks +
+    costs.perEgressMbps * traffic.egressMbps +
+    costs.perIngressMbps * traffic.ingressMbps;
+  return Math.max(linear, PARTICIPANT_CPU_FLOOR * traffic.participants) / cpuEfficiency;
 }

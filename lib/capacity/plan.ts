@@ -1,20 +1,29 @@
 /** The capacity model: sizing. */
 import { cpuFactorOf, InstanceType, internetBandwidthMbps, workloadCpu, workloadMemoryMiB } from "../instance-types";
 import { RoomKind, RoomMix } from "./room-mix";
-import { roomCpu } from "./cpu-costs";
+import { roomCpu, SFU_CPU_COSTS } from "./cpu-costs";
 import { CapacityError } from "./errors";
 import {
   AUDIO_ROOM_COMPOSITE_CPU_COST,
   DEFAULT_BASE_SHARE,
   DEFAULT_EGRESS_NODE_TYPE,
+  DEFAULT_ICE_PORT_COUNT,
   DEFAULT_PEAK_HEADROOM,
+  DEFAULT_TURN_RELAY_SHARE,
   EGRESS_MAX_CPU_UTILISATION,
   EGRESS_POD_CPU,
   EGRESS_POD_MEMORY_GIB,
   MIN_HA_NODES,
   MIN_HPA_TARGET_PERCENT,
   ROOM_COMPOSITE_CPU_COST,
+  ICE_PORTS_PER_PARTICIPANT,
   ROOM_FIT_CEILING,
+  SFU_NODE_HEADROOM_CPU,
+  TURN_CAPACITY_MARGIN,
+  TURN_MIN_SESSION_MBPS,
+  TURN_POD_CPU,
+  TURN_SESSION_RATE_MARGIN,
+  TURN_SESSIONS_PER_PARTICIPANT,
 } from "./rules";
 import { roomTraffic } from "./traffic";
 import { CapacityInput, CapacityPlan, Constraint, KindPlan } from "./types";
@@ -43,6 +52,16 @@ export function recordingsPerEgressPod(cost: number, podCpu = EGRESS_POD_CPU): n
   return Math.max(1, Math.floor((podCpu * EGRESS_MAX_CPU_UTILISATION) / cost + EPS));
 }
 
+/**
+ * CPU of an SFU node LiveKit may use, vCPU: allocatable minus the DaemonSets' requests, Coturn's request
+ * and the stated headroom. The LiveKit pod requests exactly this.
+ */
+export function sfuCpu(node: InstanceType): number {
+  return workloadCpu(node) - TURN_POD_CPU - SFU_NODE_HEADROOM_CPU;
+}
+
+const MBPS_TO_BYTES_PER_SECOND = 1e6 / 8;
+
 /** Sizes one region. Throws `CapacityError` on bad input or a room that cannot fit on one node. */
 export function planCapacity(input: CapacityInput): CapacityPlan {
   const { targetParticipants, targetUtilisation: u, recordingShare } = input;
@@ -56,28 +75,46 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   // Unset: the node family's documented factor (CPU_FACTOR_BY_FAMILY), 1 for c6i.
   const efficiency = input.cpuEfficiency ?? cpuFactorOf(input.nodeType);
   if (!isNum(efficiency, 0.1, 10)) fail("cpuEfficiency", "must be a factor from 0.1 to 10", efficiency);
+  const relayShare = input.turnRelayShare ?? DEFAULT_TURN_RELAY_SHARE;
+  if (!isNum(relayShare, 0, 1)) fail("turnRelayShare", "must be a fraction from 0 to 1", relayShare);
+  const icePorts = input.icePorts ?? DEFAULT_ICE_PORT_COUNT;
+  if (!isInt(icePorts, ICE_PORTS_PER_PARTICIPANT))
+    fail("icePorts", `must be an integer of at least ${ICE_PORTS_PER_PARTICIPANT}`, icePorts);
   const node = lookupInstanceType(input.nodeType, "nodeType");
   const egressNodeName = input.egressNodeType ?? DEFAULT_EGRESS_NODE_TYPE;
   const egressNode = lookupInstanceType(egressNodeName, "egressNodeType");
   const mix = resolveMix(input.mix);
 
-  const nodeCpu = workloadCpu(node);
+  const nodeCpu = sfuCpu(node);
+  if (nodeCpu <= 0)
+    fail("nodeType", "leaves no CPU for LiveKit after the DaemonSets, Coturn and the headroom", input.nodeType);
   const nodeBandwidth = internetBandwidthMbps(node);
+  // Participants a node's ICE port range holds (no UDP mux: two sockets per participant).
+  const nodePorts = icePorts / ICE_PORTS_PER_PARTICIPANT;
   const cpuBudget = nodeCpu * u;
   const netBudget = nodeBandwidth * u;
+  const portBudget = nodePorts * u;
   const warnings: string[] = [];
 
   const kinds: KindPlan[] = mix.kinds.map((kind) => {
     const traffic = roomTraffic(kind);
     const cpu = roomCpu(traffic, efficiency);
-    const net = Math.max(traffic.egressMbps, traffic.ingressMbps);
+    // Relayed participants' media crosses the node's internet link twice more (client <-> Coturn <-> SFU
+    // public IP): per direction, the relay share of everything they send and receive.
+    const relayMbps = relayShare * (traffic.egressMbps + traffic.ingressMbps);
+    const net = Math.max(traffic.egressMbps, traffic.ingressMbps) + relayMbps;
+    const ports = traffic.participants;
     const cpuLimit = nodeCpu * ROOM_FIT_CEILING;
     const netLimit = nodeBandwidth * ROOM_FIT_CEILING;
-    if (cpu > cpuLimit || net > netLimit) {
+    const portLimit = nodePorts * ROOM_FIT_CEILING;
+    if (cpu > cpuLimit || net > netLimit || ports > portLimit) {
+      const worst = Math.max(cpu / cpuLimit, net / netLimit, ports / portLimit);
       const over =
-        cpu / cpuLimit >= net / netLimit
+        worst === cpu / cpuLimit
           ? `${cpu.toFixed(1)} vCPU, but one ${input.nodeType} carries ${cpuLimit.toFixed(1)} vCPU (${ROOM_FIT_CEILING * 100}% of ${nodeCpu.toFixed(2)})`
-          : `${Math.round(net)} Mbps, but one ${input.nodeType} carries ${Math.round(netLimit)} Mbps (${ROOM_FIT_CEILING * 100}% of ${nodeBandwidth})`;
+          : worst === net / netLimit
+            ? `${Math.round(net)} Mbps, but one ${input.nodeType} carries ${Math.round(netLimit)} Mbps (${ROOM_FIT_CEILING * 100}% of ${nodeBandwidth})`
+            : `${ports} participants, but one node's ${icePorts} ICE ports hold ${Math.floor(portLimit)} (${ICE_PORTS_PER_PARTICIPANT} per participant, ${ROOM_FIT_CEILING * 100}%)`;
       throw new CapacityError(
         "mix",
         `${describeRoom(kind)} is too large for one node: it needs ${over}; LiveKit never splits a room across nodes, so use smaller rooms or a larger node type`,
@@ -86,9 +123,13 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
     }
     const cpuShare = cpu / cpuBudget;
     const netShare = net / netBudget;
-    if (cpuShare > 1 || netShare > 1) {
+    const portShare = ports / portBudget;
+    const share = Math.max(cpuShare, netShare, portShare);
+    const kindBinding: Constraint = share === cpuShare ? "cpu" : share === netShare ? "network" : "ports";
+    if (share > 1) {
+      const what = { cpu: "CPU", network: "bandwidth", ports: "ICE ports" }[kindBinding];
       warnings.push(
-        `${describeRoom(kind)} alone needs ${Math.round(Math.max(cpuShare, netShare) * u * 100)}% of a node's ${cpuShare >= netShare ? "CPU" : "bandwidth"}, above the ${Math.round(u * 100)}% target: each such room gets a node of its own and runs it hotter`,
+        `${describeRoom(kind)} alone needs ${Math.round(share * u * 100)}% of a node's ${what}, above the ${Math.round(u * 100)}% target: each such room gets a node of its own and runs it hotter`,
       );
     }
     const participants = targetParticipants * kind.share;
@@ -104,9 +145,10 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
         egressMbps: traffic.egressMbps,
         ingressMbps: traffic.ingressMbps,
         downTracks: traffic.downTracks,
+        relayMbps,
       },
-      roomsPerNode: Math.max(1, Math.floor(1 / Math.max(cpuShare, netShare) + EPS)),
-      binding: cpuShare >= netShare ? "cpu" : "network",
+      roomsPerNode: Math.max(1, Math.floor(1 / share + EPS)),
+      binding: kindBinding,
       recordings: rooms * recordingShare,
     };
   });
@@ -115,41 +157,81 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
     cpu: kinds.reduce((s, k) => s + k.rooms * k.perRoom.cpu, 0),
     egressMbps: kinds.reduce((s, k) => s + k.rooms * k.perRoom.egressMbps, 0),
     ingressMbps: kinds.reduce((s, k) => s + k.rooms * k.perRoom.ingressMbps, 0),
+    relayMbps: kinds.reduce((s, k) => s + k.rooms * k.perRoom.relayMbps, 0),
+    participants: kinds.reduce((s, k) => s + k.rooms * k.roomSize, 0),
   };
+  const netLoad = Math.max(load.egressMbps, load.ingressMbps) + load.relayMbps;
   const cpuNodes = load.cpu / cpuBudget;
-  const networkNodes = Math.max(load.egressMbps, load.ingressMbps) / netBudget;
+  const networkNodes = netLoad / netBudget;
+  const portNodes = load.participants / portBudget;
   // Whole rooms per node: each room of a kind takes 1/roomsPerNode of a node, not just its load share.
   const packingNodes = kinds.reduce((s, k) => {
     const share = Math.max(
       k.perRoom.cpu / cpuBudget,
-      Math.max(k.perRoom.egressMbps, k.perRoom.ingressMbps) / netBudget,
+      (Math.max(k.perRoom.egressMbps, k.perRoom.ingressMbps) + k.perRoom.relayMbps) / netBudget,
+      k.roomSize / portBudget,
     );
     return s + k.rooms * (1 / k.roomsPerNode - share);
   }, 0);
-  const binding: Constraint = cpuNodes >= networkNodes ? "cpu" : "network";
-  const peakNodes = Math.max(1, ceil(Math.max(cpuNodes, networkNodes) + packingNodes));
+  const bindingNodes = Math.max(cpuNodes, networkNodes, portNodes);
+  const binding: Constraint = bindingNodes === cpuNodes ? "cpu" : bindingNodes === networkNodes ? "network" : "ports";
+  const peakNodes = Math.max(1, ceil(bindingNodes + packingNodes));
   const utilisation = {
     cpu: load.cpu / (peakNodes * nodeCpu),
-    network: Math.max(load.egressMbps, load.ingressMbps) / (peakNodes * nodeBandwidth),
+    network: netLoad / (peakNodes * nodeBandwidth),
+    ports: load.participants / (peakNodes * nodePorts),
   };
   const used = utilisation[binding];
   const headroom = 1 - used;
   const { minNodes, maxNodes } = sizeBounds(peakNodes, baseShare, peakHeadroom);
 
-  // The HPA scales on CPU. When bandwidth binds, aim it at the CPU a node shows when its bandwidth
-  // reaches the target, or it would let nodes fill past the bandwidth target.
+  // The HPA scales on CPU. When bandwidth or ports bind, aim it at the CPU a node shows when that
+  // resource reaches the target, or it would let nodes fill past it.
   let hpaTarget = Math.round(u * 100);
-  if (binding === "network") {
-    hpaTarget = Math.floor(u * (cpuNodes / networkNodes) * 100);
+  if (binding !== "cpu") {
+    hpaTarget = Math.floor(u * (cpuNodes / bindingNodes) * 100);
     if (hpaTarget < MIN_HPA_TARGET_PERCENT) {
+      const what = binding === "network" ? "bandwidth" : "ICE port range";
       warnings.push(
-        `bandwidth binds so hard that CPU reaches only ${hpaTarget}% when a node's bandwidth reaches its target: scale the LiveKit HPA on a network metric instead of CPU`,
+        `${what} binds so hard that CPU reaches only ${hpaTarget}% when a node's ${what} reaches its target: scale the LiveKit HPA on another metric than CPU`,
       );
       hpaTarget = MIN_HPA_TARGET_PERCENT;
     }
   }
 
   const egress = planEgress(kinds, mix, egressNodeName, egressNode, peakHeadroom);
+
+  // TURN: coturn reserves max-bps of bps-capacity for every session it allocates and refuses (486) once
+  // the capacity is reserved (coturn 4.17.0 src/apps/relay/netengine.c allocate_bps), so the capacity
+  // covers the sessions a node is planned to relay, with a margin, not a bandwidth guess.
+  const busiestMbps = Math.max(...mix.kinds.map((kind) => roomTraffic(kind).maxParticipantMbps));
+  const sessionMbps = Math.max(TURN_MIN_SESSION_MBPS, TURN_SESSION_RATE_MARGIN * busiestMbps);
+  const maxBytesPerSecond = Math.ceil(sessionMbps * MBPS_TO_BYTES_PER_SECOND);
+  const sessionsPerNode = (load.participants * relayShare * TURN_SESSIONS_PER_PARTICIPANT) / peakNodes;
+  const relayMbpsPerNode = load.relayMbps / peakNodes;
+  const relayCpuPerNode = relayMbpsPerNode * SFU_CPU_COSTS.perEgressMbps;
+  if (relayCpuPerNode > TURN_POD_CPU) {
+    warnings.push(
+      `Coturn relays ${Math.round(relayMbpsPerNode)} Mbps per node at peak, about ${relayCpuPerNode.toFixed(2)} vCPU, above its ${TURN_POD_CPU} vCPU request: raise TURN_POD_CPU`,
+    );
+  }
+  const bpsCapacity = Math.max(
+    maxBytesPerSecond,
+    Math.ceil(TURN_CAPACITY_MARGIN * sessionsPerNode * maxBytesPerSecond),
+  );
+
+  // What livekit-server enforces. Its CPU load is its own usage over all the node's vCPUs (no CPU
+  // limit), so the model's ceiling of LiveKit's share becomes a fraction of the whole node.
+  const livekitServer = {
+    placement: {
+      cpuLoadLimit: Math.floor(((ROOM_FIT_CEILING * nodeCpu) / node.vcpu) * 1000) / 1000,
+      // The most tracks a node at the ceiling carries even if every track were a down track alone.
+      numTracks: Math.floor((ROOM_FIT_CEILING * nodeCpu * efficiency) / SFU_CPU_COSTS.perDownTrack),
+      // In + out bytes against one direction's capacity: conservative, SFU traffic is mostly egress.
+      bytesPerSec: Math.floor(ROOM_FIT_CEILING * nodeBandwidth * MBPS_TO_BYTES_PER_SECOND),
+    },
+    maxParticipants: Math.max(...kinds.map((k) => k.roomSize)),
+  };
 
   return {
     targetParticipants,
@@ -168,13 +250,16 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
       utilisation,
       headroom,
       headroomParticipants: used > 0 ? Math.floor(targetParticipants * (1 / used - 1)) : 0,
+      portNodes,
       minNodes,
       maxNodes,
     },
     managedNodeGroup: { minSize: minNodes, desiredSize: minNodes, maxSize: maxNodes },
-    karpenter: { sfuCpuLimit: maxNodes * node.vcpu, egressCpuLimit: egress.maxNodes * egressNode.vcpu },
+    karpenter: { sfuCpuLimit: (maxNodes + peakNodes) * node.vcpu, egressCpuLimit: egress.maxNodes * egressNode.vcpu },
     hpa: { minReplicas: minNodes, maxReplicas: maxNodes, targetCpuUtilizationPercent: hpaTarget },
     sfuPod: { cpuRequestMillicores: Math.floor(nodeCpu * 1000 + EPS) },
+    livekitServer,
+    turn: { relayShare, relayMbpsPerNode, relayCpuPerNode, maxBytesPerSecond, bpsCapacity },
     egress,
     warnings,
   };

@@ -1,10 +1,42 @@
 /** The capacity model: sizing rules. */
 /**
- * The most of one node's CPU or bandwidth a single room may need: LiveKit's node selector stops placing
- * rooms on nodes above 0.9 load (`node_selector.cpu_load_limit` / `sysload_limit` 0.9 in LiveKit's
- * node-selector documentation; the commented example in config-sample.yaml shows 0.7), and a room can never move to a second node.
+ * The most of one node's SFU CPU or bandwidth a single room may need, and the load above which a node
+ * takes no new rooms: rendered as livekit-server's `node_selector` (`kind: cpuload`, `cpu_load_limit`)
+ * and `limit`s by `sfuServerSettings`, so the server enforces what the model assumes. A room never
+ * moves to a second node.
  */
 export const ROOM_FIT_CEILING = 0.9;
+/**
+ * CPU kept free on an SFU node beyond the listed DaemonSets, Coturn and LiveKit (vCPU): room for one more
+ * node agent and for the kernel's softirq work on UDP that no container is charged for.
+ */
+export const SFU_NODE_HEADROOM_CPU = 0.25;
+/** Coturn's CPU request on each SFU node (vCPU); components/coturn/defaults.ts uses this value. */
+export const TURN_POD_CPU = 0.5;
+/**
+ * Share of participants whose media goes through TURN (UDP blocked or symmetric NAT on their side):
+ * an assumption, commonly 5-15% for consumer networks; measure it (Coturn's allocations over
+ * LiveKit's participants) and set `turnRelayShare`.
+ */
+export const DEFAULT_TURN_RELAY_SHARE = 0.1;
+/** Each TURN session may send and receive up to this multiple of the mix's busiest participant's rate (coturn `max-bps`). */
+export const TURN_SESSION_RATE_MARGIN = 2;
+/** Coturn's `bps-capacity` covers this multiple of the sessions a node is planned to relay at peak. */
+export const TURN_CAPACITY_MARGIN = 2;
+/**
+ * TURN sessions per relayed participant: LiveKit clients open two PeerConnections (publisher and
+ * subscriber), each with its own ICE and its own allocation.
+ */
+export const TURN_SESSIONS_PER_PARTICIPANT = 2;
+/** Floor for coturn's per-session `max-bps`, Mbps: audio-only mixes still need room for ICE, DTLS and RED bursts. */
+export const TURN_MIN_SESSION_MBPS = 1;
+/**
+ * UDP ports one participant holds in LiveKit's ICE range without UDP mux ("each participant in the
+ * room will use two ports", LiveKit docs "Ports and firewall"): one socket per PeerConnection.
+ */
+export const ICE_PORTS_PER_PARTICIPANT = 2;
+/** Ports in LiveKit's ICE range 50000-60000, inclusive. */
+export const DEFAULT_ICE_PORT_COUNT = 10_001;
 /** One node per availability zone in at least two zones, so losing a node or a zone keeps the region serving. */
 export const MIN_HA_NODES = 2;
 /**
@@ -15,8 +47,9 @@ export const MIN_HA_NODES = 2;
 export const DEFAULT_BASE_SHARE = 0.3;
 /**
  * Default maximum, as a multiple of peak nodes. The seed guide load-tests at "target concurrent user
- * count x 1.5 for headroom"; the same margin also covers a rollout, when draining pods hold their nodes
- * for up to 5 h (terminationGracePeriodSeconds 18000) while replacements need nodes of their own.
+ * count x 1.5 for headroom". A rollout needs more: draining pods hold their nodes for up to 5 h
+ * (terminationGracePeriodSeconds 18000) while replacements need nodes of their own, so the sfu NodePool's
+ * CPU limit covers max nodes plus the peak's draining ones (`plan.karpenter.sfuCpuLimit`).
  */
 export const DEFAULT_PEAK_HEADROOM = 1.5;
 /** Lowest HPA CPU target worth setting: below this, CPU is too noisy a signal to scale on. */

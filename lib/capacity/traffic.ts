@@ -12,6 +12,8 @@ export interface RoomTraffic {
   egressMbps: number;
   /** Media the SFU receives from publishers, Mbps. */
   ingressMbps: number;
+  /** The busiest participant's larger direction (what it receives or what it publishes), Mbps. */
+  maxParticipantMbps: number;
 }
 
 /** What one receiver gets when `remotes` other participants publish. */
@@ -71,5 +73,7 @@ export function roomTraffic(kind: RoomKind): RoomTraffic {
     forwardedTracks: kind.subscribers * subscriber.forwarded + pubReceivers * publisher.forwarded,
     egressMbps: (kind.subscribers * subscriber.kbps + pubReceivers * publisher.kbps) / 1000,
     ingressMbps: (kind.publishers * publisherUploadKbps(kind)) / 1000,
+    maxParticipantMbps:
+      Math.max(kind.subscribers > 0 ? subscriber.kbps : 0, publisher.kbps, publisherUploadKbps(kind)) / 1000,
   };
 }

@@ -35,9 +35,14 @@ export interface CapacityInput {
    * family's factor (`CPU_FACTOR_BY_FAMILY` in lib/instance-types.ts, 1 for c6i).
    */
   cpuEfficiency?: number;
+  /** Share [0, 1] of participants relayed through TURN; default `DEFAULT_TURN_RELAY_SHARE`. */
+  turnRelayShare?: number;
+  /** UDP ports in LiveKit's ICE range (`rtc.port_range_*`, no UDP mux); default `DEFAULT_ICE_PORT_COUNT`. */
+  icePorts?: number;
 }
 
-export type Constraint = "cpu" | "network";
+/** What runs out first on a node: LiveKit's CPU, internet bandwidth, or ICE ports (two per participant). */
+export type Constraint = "cpu" | "network" | "ports";
 
 export interface KindPlan {
   name: string;
@@ -46,7 +51,14 @@ export interface KindPlan {
   rooms: number;
   roomSize: number;
   /** Load of one room. */
-  perRoom: { cpu: number; egressMbps: number; ingressMbps: number; downTracks: number };
+  perRoom: {
+    cpu: number;
+    egressMbps: number;
+    ingressMbps: number;
+    downTracks: number;
+    /** Media through Coturn per direction (relay share x (egress + ingress)); on the nodes' network too. */
+    relayMbps: number;
+  };
   /** Whole rooms of this kind one node holds at the target utilisation (at least 1). */
   roomsPerNode: number;
   /** What limits rooms per node for this kind. */
@@ -63,7 +75,7 @@ export interface CapacityPlan {
   node: { type: string; vcpu: number; workloadCpu: number; internetBandwidthMbps: number };
   kinds: KindPlan[];
   /** Total load at peak. */
-  load: { cpu: number; egressMbps: number; ingressMbps: number };
+  load: { cpu: number; egressMbps: number; ingressMbps: number; relayMbps: number; participants: number };
   sfu: {
     /** Nodes needed at peak, at the target utilisation. */
     peakNodes: number;
@@ -72,6 +84,8 @@ export interface CapacityPlan {
     /** Node-equivalents of CPU and of bandwidth at the target utilisation (fractional). */
     cpuNodes: number;
     networkNodes: number;
+    /** Node-equivalents of ICE ports (participants over half the port range, at the target utilisation). */
+    portNodes: number;
     /**
      * Node-equivalents added because rooms come in whole numbers per node (a node holding 2 rooms that
      * each need 40% of its budget cannot take a third). Negative for rooms above the target budget: each
@@ -79,7 +93,7 @@ export interface CapacityPlan {
      */
     packingNodes: number;
     /** Utilisation of peak nodes at peak. */
-    utilisation: { cpu: number; network: number };
+    utilisation: { cpu: number; network: number; ports: number };
     /** Share of the binding resource still free at peak, and the participants it would take. */
     headroom: number;
     headroomParticipants: number;
@@ -89,15 +103,37 @@ export interface CapacityPlan {
   /** The `sfu` managed node group: desired = min; it does not autoscale on its own. */
   managedNodeGroup: { minSize: number; desiredSize: number; maxSize: number };
   /**
-   * The `sfu` NodePool's `limits.cpu`: vCPU of max nodes. Not a second budget on top of the node group:
+   * The `sfu` NodePool's `limits.cpu`: vCPU of max nodes plus the peak's nodes, because a rollout at
+   * peak leaves every old pod draining (up to 5 h) on its node while the new pods need nodes of their own. Not a second budget on top of the node group:
    * the HPA's maxReplicas caps SFU nodes (one pod per node, Karpenter only launches for pending pods);
    * this limit lets Karpenter cover all of them if the managed group is lost.
    */
   karpenter: { sfuCpuLimit: number; egressCpuLimit: number };
   /** LiveKit Deployment HPA: one pod per node, so replicas = nodes. */
   hpa: { minReplicas: number; maxReplicas: number; targetCpuUtilizationPercent: number };
-  /** The LiveKit pod's CPU request: all of the node's workload CPU (the HPA target is relative to it). */
+  /**
+   * The LiveKit pod's CPU request: the node's allocatable CPU minus the DaemonSets, Coturn and a stated
+   * headroom; the model's SFU CPU is exactly this, so the HPA target is relative to it.
+   */
   sfuPod: { cpuRequestMillicores: number };
+  /** livekit-server settings that enforce the model (components/livekit/server-config.ts). */
+  livekitServer: {
+    placement: { cpuLoadLimit: number; numTracks: number; bytesPerSec: number };
+    /** `room.max_participants`: the mix's largest room. */
+    maxParticipants: number;
+  };
+  /** TURN relay through Coturn on each SFU node. */
+  turn: {
+    relayShare: number;
+    /** Relayed media per node at peak, per direction, Mbps (counted in the network load). */
+    relayMbpsPerNode: number;
+    /** Coturn's CPU per node at peak (relay Mbps at the SFU's per-Mbps send cost), vCPU; must fit its request. */
+    relayCpuPerNode: number;
+    /** coturn `max-bps`: bytes per second per TURN session (each direction). */
+    maxBytesPerSecond: number;
+    /** coturn `bps-capacity`: bytes per second all sessions of one Coturn may reserve together. */
+    bpsCapacity: number;
+  };
   egress: {
     nodeType: string;
     recordings: number;

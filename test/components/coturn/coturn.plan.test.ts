@@ -189,12 +189,30 @@ describe("Coturn", () => {
     expect(coturnConfigMap(changed).metadata.name).not.toBe(configMap.metadata.name);
   });
 
-  it("runs without privileges on a read-only root filesystem", () => {
+  it("runs without privileges on a read-only root filesystem, with the RuntimeDefault seccomp profile", () => {
     expect(containerOf(result).securityContext).toEqual({
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
       // Only the one capability turnserver's file capability needs to exec at all.
       capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    const spec = daemonSetOf(result).spec.template.spec;
+    expect(spec.securityContext.seccompProfile).toEqual({ type: "RuntimeDefault" });
+    expect(spec.initContainers[0].securityContext.capabilities).toEqual({ drop: ["ALL"] });
+  });
+
+  it("reads the node's addresses from the Downward API and the node-address init container, not itself", () => {
+    const spec = daemonSetOf(result).spec.template.spec;
+    expect(spec.initContainers.map((c: any) => c.image)).toEqual([versions.images.curl]);
+    expect(containerOf(result).env).toEqual([
+      { name: "HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } },
+    ]);
+    expect(containerOf(result).volumeMounts).toContainEqual({
+      name: "node-address",
+      mountPath: "/run/node-address",
+      readOnly: true,
     });
   });
 

@@ -362,11 +362,10 @@ describe("renderCoturnStartScript", () => {
     expect(script).not.toMatch(/--static-auth-secret/); // never on a command line
   });
 
-  it("asks EC2 instance metadata (IMDSv2, bounded by a timeout) for the node's addresses", () => {
-    expect(script).toContain("export IMDS_HOST=169.254.169.254 IMDS_PORT=80");
-    expect(script).toContain("PUT /latest/api/token");
-    expect(script).toContain("X-aws-ec2-metadata-token: $token");
-    expect(script).toContain("timeout 3 bash -c");
+  it("takes the private IP from HOST_IP and the public IP from the node-address file, speaking HTTP to nothing", () => {
+    expect(script).toContain("\npublic_ip_file=/run/node-address/public-ipv4\n");
+    expect(script).toContain("private_ip=${HOST_IP:-}");
+    expect(script).not.toMatch(/dev\/tcp|169\.254\.169\.254|curl|HTTP\/1/);
     expect(script).toContain('echo "external-ip=$public_ip/$private_ip"');
     expect(script).toContain('echo "relay-ip=$private_ip"');
     expect(script).toContain('echo "listening-ip=$private_ip"');
@@ -377,7 +376,6 @@ describe("renderCoturnStartScript", () => {
   it("refuses paths and endpoints that would need quoting in bash", () => {
     expect(() => renderCoturnStartScript({ confPath: "relative/turnserver.conf" })).toThrow(/confPath/);
     expect(() => renderCoturnStartScript({ secretPath: "/etc/$(id)" })).toThrow(/secretPath/);
-    expect(() => renderCoturnStartScript({ imds: { host: "169.254.169.254; rm", port: 80 } })).toThrow(/imds/);
-    expect(() => renderCoturnStartScript({ imds: { host: "127.0.0.1", port: 0 } })).toThrow(/imds/);
+    expect(() => renderCoturnStartScript({ publicIpFile: "/run/$(id)" })).toThrow(/publicIpFile/);
   });
 });

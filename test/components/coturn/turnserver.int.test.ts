@@ -24,6 +24,7 @@ import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { renderCoturnStartScript } from "../../../components/coturn/start";
+import { LIVEKIT_TURN_CREDENTIAL_TTL_SECONDS } from "../../../components/livekit/server-config";
 import {
   TurnserverConfInput,
   deniedPeerRanges,
@@ -295,6 +296,24 @@ describeReal("a real turnserver running the rendered turnserver.conf", () => {
     expect(describeAnswer((await late.allocate()).answer)).toBe("error 401");
   });
 
+  it("refuses a credential LiveKit minted with its rendered TTL once that TTL has passed", async () => {
+    // livekit-server mints `<now + ttl>:<participant>`; this one was minted ttl + 5 s ago.
+    const ttl = LIVEKIT_TURN_CREDENTIAL_TTL_SECONDS;
+    const mintedAt = Math.floor(Date.now() / 1000) - ttl - 5;
+    const stale = await client(v4(), restCredentials(SECRET, "PA_stale", mintedAt + ttl));
+    expect(describeAnswer((await stale.allocate()).answer)).toBe("error 401");
+    const fresh = await client(v4(), restCredentials(SECRET, "PA_fresh", expiresIn(ttl)));
+    expect(describeAnswer((await fresh.allocate()).answer)).toBe("success");
+  });
+
+  it("keeps serving an allocation made before its credential expired (a long call keeps its relay)", async () => {
+    const caller = await client(v4(), restCredentials(SECRET, "PA_long_call", expiresIn(2)));
+    expect(describeAnswer((await caller.allocate()).answer)).toBe("success");
+    await new Promise((r) => setTimeout(r, 3500));
+    // Signed with the key coturn derived at allocation time; the expiry is not looked at again.
+    expect(describeAnswer(await caller.createPermission("8.8.8.8"))).toBe("success");
+  }, 10000);
+
   describe("keeps TURN relays away from the metadata service, loopback and private networks", () => {
     let relay: TurnClient;
     beforeAll(async () => {
@@ -381,21 +400,77 @@ describeReal("a real turnserver running the rendered turnserver.conf", () => {
   });
 });
 
+describeReal("a real turnserver with the rendered bandwidth limits (max-bps, bps-capacity)", () => {
+  // Two full sessions' worth of capacity: the third allocation finds it all reserved.
+  const limited: TurnserverConfInput = {
+    ...input,
+    relayPorts: { min: 41200, max: 41299 },
+    maxBytesPerSecond: 50_000,
+    totalBytesPerSecond: 100_000,
+  };
+  let dir: string;
+  let server: Server | undefined;
+  let port: number;
+  const clients: TurnClient[] = [];
+
+  beforeAll(async () => {
+    const bin = requireBinary();
+    const build = inspect(bin);
+    dir = mkdtempSync(join(tmpdir(), "turnserver-bps-test-"));
+    const conf = renderTurnserverConf(limited);
+    expect(conf).toContain("\nmax-bps=50000\n");
+    expect(conf).toContain("\nbps-capacity=100000\n");
+    writeFileSync(join(dir, "turnserver.conf"), conf);
+    port = await freePort();
+    server = await startServer(
+      bin,
+      [
+        "-c",
+        join(dir, "turnserver.conf"),
+        "--listening-ip=127.0.0.1",
+        "--relay-ip=127.0.0.1",
+        `--listening-port=${port}`,
+        `--static-auth-secret=${SECRET}`,
+        "--log-file=stdout",
+        `--pidfile=${join(dir, "turnserver.pid")}`,
+        `--userdb=${join(dir, "turndb")}`,
+        ...buildArgs(build, await freePort()),
+      ],
+      process.env,
+      { ip: "127.0.0.1", port },
+    );
+  }, 15000);
+
+  afterAll(async () => {
+    clients.forEach((c) => c.close());
+    await stopServer(server);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reserves max-bps for each allocation and refuses one past bps-capacity with 486", async () => {
+    const answers: string[] = [];
+    for (const user of ["PA_one", "PA_two", "PA_three"]) {
+      const c = await TurnClient.open({ ip: "127.0.0.1", port }, restCredentials(SECRET, user, expiresIn(600)));
+      clients.push(c);
+      answers.push(describeAnswer((await c.allocate()).answer));
+    }
+    expect(answers).toEqual(["success", "success", "error 486"]);
+  });
+});
+
 describeReal("the Coturn start script on a real turnserver", () => {
   const PUBLIC_IP = "203.0.113.7";
   let dir: string;
-  let imds: http.Server;
-  let imdsPort: number;
-  let imdsMode: "ok" | "no-public-ip" = "ok";
-  const imdsRequests: string[] = [];
   let server: Server | undefined;
   let build: Build;
   let port: number;
 
   /** Writes the ConfigMap and Secret files and the rendered script; returns the script's path. */
-  const prepare = (name: string, secret: string, metricsOnPrivateIp: boolean) => {
+  const prepare = (name: string, secret: string, metricsOnPrivateIp: boolean, publicIp: string | null = PUBLIC_IP) => {
     const root = join(dir, name);
-    for (const sub of ["config", "secret", "runtime"]) mkdirp(join(root, sub));
+    for (const sub of ["config", "secret", "runtime", "node-address"]) mkdirp(join(root, sub));
+    // What the node-address init container leaves behind (nothing at all when it failed).
+    if (publicIp !== null) writeFileSync(join(root, "node-address", "public-ipv4"), `${publicIp}\n`);
     writeFileSync(
       join(root, "config", "turnserver.conf"),
       renderTurnserverConf({ ...input, relayPorts: { min: 41100, max: 41199 } }),
@@ -405,7 +480,7 @@ describeReal("the Coturn start script on a real turnserver", () => {
       confPath: join(root, "config", "turnserver.conf"),
       secretPath: join(root, "secret", "static-auth-secret"),
       runtimeDir: join(root, "runtime"),
-      imds: { host: "127.0.0.1", port: imdsPort },
+      publicIpFile: join(root, "node-address", "public-ipv4"),
       metricsOnPrivateIp,
     });
     writeFileSync(join(root, "config", "start.sh"), script);
@@ -416,26 +491,6 @@ describeReal("the Coturn start script on a real turnserver", () => {
     const bin = requireBinary();
     build = inspect(bin);
     dir = mkdtempSync(join(tmpdir(), "coturn-start-test-"));
-    // A fake IMDS that, like EC2 with IMDSv2 required, answers only with a session token.
-    const token = "fake-imdsv2-token";
-    imds = http.createServer((req, res) => {
-      imdsRequests.push(`${req.method} ${req.url} ${req.headers["x-aws-ec2-metadata-token"] ?? "-"}`);
-      // EC2 answers with a Content-Length; node's default here is chunked. Use both, the script reads both.
-      const send = (status: number, body = "") => res.writeHead(status, { "Content-Type": "text/plain" }).end(body);
-      if (req.method === "PUT" && req.url === "/latest/api/token") {
-        if (!req.headers["x-aws-ec2-metadata-token-ttl-seconds"]) return send(400);
-        return res
-          .writeHead(200, { "Content-Length": String(token.length), "X-Aws-Ec2-Metadata-Token-Ttl-Seconds": "60" })
-          .end(token);
-      }
-      if (req.headers["x-aws-ec2-metadata-token"] !== token) return send(401);
-      if (req.url === "/latest/meta-data/local-ipv4") return send(200, "127.0.0.1");
-      if (req.url === "/latest/meta-data/public-ipv4" && imdsMode === "ok") return send(200, PUBLIC_IP);
-      return send(404);
-    });
-    await new Promise<void>((resolve) => imds.listen(0, "127.0.0.1", () => resolve()));
-    imdsPort = (imds.address() as net.AddressInfo).port;
-
     const root = prepare("node", SECRET, build.exporterAddress);
     port = await freePort();
     server = await startServer(
@@ -447,18 +502,17 @@ describeReal("the Coturn start script on a real turnserver", () => {
         `--userdb=${join(root, "runtime", "turndb")}`,
         ...buildArgs(build, await freePort()),
       ],
-      { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH}` },
+      { ...process.env, HOST_IP: "127.0.0.1", PATH: `${dirname(bin)}${delimiter}${process.env.PATH}` },
       { ip: "127.0.0.1", port },
     );
   }, 15000);
 
   afterAll(async () => {
     await stopServer(server);
-    await new Promise<void>((resolve) => (imds ? imds.close(() => resolve()) : resolve()));
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("announces the node's public IP from IMDSv2 as the relayed address", async () => {
+  it("announces the node's public IP from the node-address file as the relayed address", async () => {
     const c = await TurnClient.open({ ip: "127.0.0.1", port }, restCredentials(SECRET, "dave", expiresIn(600)));
     try {
       const { answer, relayed } = await c.allocate();
@@ -469,11 +523,6 @@ describeReal("the Coturn start script on a real turnserver", () => {
     } finally {
       c.close();
     }
-    expect(imdsRequests.slice(0, 3)).toEqual([
-      "PUT /latest/api/token -",
-      "GET /latest/meta-data/local-ipv4 fake-imdsv2-token",
-      "GET /latest/meta-data/public-ipv4 fake-imdsv2-token",
-    ]);
   });
 
   it("takes the shared secret from the mounted Secret, never from the command line or the ConfigMap", () => {
@@ -497,15 +546,14 @@ describeReal("the Coturn start script on a real turnserver", () => {
   });
 
   /**
-   * Runs a start script whose `turnserver` is a stub that only leaves a marker. Asynchronous: the
-   * fake IMDS answers from this same process.
+   * Runs a start script whose `turnserver` is a stub that only leaves a marker.
    */
   const runWithStub = async (root: string) => {
     const stubDir = join(root, "bin");
     mkdirp(stubDir);
     writeFileSync(join(stubDir, "turnserver"), `#!/bin/sh\ntouch "${join(root, "started")}"\n`, { mode: 0o755 });
     const child = spawn("bash", [join(root, "config", "start.sh")], {
-      env: { ...process.env, PATH: `${stubDir}${delimiter}${process.env.PATH}` },
+      env: { ...process.env, HOST_IP: "127.0.0.1", PATH: `${stubDir}${delimiter}${process.env.PATH}` },
       stdio: ["ignore", "ignore", "pipe"],
       timeout: 10000,
     });
@@ -516,15 +564,14 @@ describeReal("the Coturn start script on a real turnserver", () => {
   };
 
   it("refuses to start on a node without a public IPv4, instead of announcing a wrong address", async () => {
-    imdsMode = "no-public-ip";
-    try {
-      const result = await runWithStub(prepare("private-node", SECRET, true));
-      expect(result.status).toBe(1);
-      expect(result.stderr).toContain("this node has no public IPv4");
-      expect(result.started).toBe(false);
-    } finally {
-      imdsMode = "ok";
-    }
+    const result = await runWithStub(prepare("private-node", SECRET, true, "not-an-address"));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("this node has no public IPv4");
+    expect(result.started).toBe(false);
+    const missing = await runWithStub(prepare("no-init", SECRET, true, null));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain("no node address at");
+    expect(missing.started).toBe(false);
   });
 
   it("refuses a secret that coturn's parser would mangle", async () => {

@@ -75,7 +75,13 @@ describe("LiveKit", () => {
 
   it("requests CPU but sets no CPU limit, and bounds memory", () => {
     const { resources } = containerOf(result);
-    expect(resources.requests).toEqual({ cpu: "6500m", memory: "2048Mi" });
+    // The pod's request is the given 6500m: the deletion-cost sidecar's 10m come out of the server's.
+    expect(resources.requests).toEqual({ cpu: "6490m", memory: "2048Mi" });
+    const podCpu = podSpecOf(result).containers.reduce(
+      (s: number, c: any) => s + parseInt(c.resources.requests.cpu),
+      0,
+    );
+    expect(podCpu).toBe(6500);
     expect(resources.limits).toEqual({ memory: "4096Mi" });
     expect(resources.limits).not.toHaveProperty("cpu");
   });
@@ -88,16 +94,78 @@ describe("LiveKit", () => {
     expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
   });
 
-  it("checks readiness and liveness with GET / on the signalling port", () => {
+  it("checks readiness with GET / (Redis-dependent) but liveness and startup only with a TCP connect", () => {
     const container = containerOf(result);
     expect(container.readinessProbe.httpGet).toEqual({ path: "/", port: 7880 });
-    expect(container.livenessProbe.httpGet).toEqual({ path: "/", port: 7880 });
+    // A Redis outage fails `/` on every node at once; a liveness probe on it would restart them all into
+    // a 5 h drain. Liveness must not look at anything Redis moves.
+    expect(container.livenessProbe).not.toHaveProperty("httpGet");
+    expect(container.livenessProbe.tcpSocket).toEqual({ port: 7880 });
+    expect(container.startupProbe.tcpSocket).toEqual({ port: 7880 });
+    expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeGreaterThanOrEqual(120);
+  });
+
+  it("takes the node's public IP from instance metadata through an init container, never from public STUN", () => {
+    const spec = podSpecOf(result);
+    const container = containerOf(result);
+    expect(liveKitConfig(result).rtc.use_external_ip).toBe(false);
+    const [init] = spec.initContainers;
+    expect(init.image).toBe(versions.images.curl);
+    expect(init.command.join(" ")).toContain("/latest/meta-data/public-ipv4");
+    expect(init.volumeMounts).toEqual([{ name: "node-address", mountPath: "/run/node-address" }]);
+    expect(volume(spec, "node-address").emptyDir).toMatchObject({ medium: "Memory" });
+    expect(container.volumeMounts).toContainEqual({
+      name: "node-address",
+      mountPath: "/run/node-address",
+      readOnly: true,
+    });
+    // NODE_IP is livekit-server's rtc.node_ip; the private IP (listeners) comes from the Downward API.
+    expect(container.command.join(" ")).toContain('NODE_IP="$(cat /run/node-address/public-ipv4)"');
+    expect(container.command.join(" ")).toContain('--bind "$HOST_IP"');
+    expect(container.env).toContainEqual({ name: "HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } });
+  });
+
+  it("runs every container non-root, without capabilities, on a read-only root and the RuntimeDefault seccomp profile", () => {
+    const spec = podSpecOf(result);
+    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534 });
+    expect(spec.securityContext.seccompProfile).toEqual({ type: "RuntimeDefault" });
+    for (const c of [...spec.initContainers, ...spec.containers]) {
+      expect(c.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        capabilities: { drop: ["ALL"] },
+        seccompProfile: { type: "RuntimeDefault" },
+      });
+      expect(c.securityContext.capabilities).not.toHaveProperty("add");
+    }
+  });
+
+  it("keeps each pod's deletion cost at its participant count, with a token only the sidecar mounts and may only patch pods", () => {
+    const spec = podSpecOf(result);
+    const sidecar = spec.containers.find((c: any) => c.name === "deletion-cost");
+    expect(sidecar.image).toBe(versions.images.curl);
+    expect(sidecar.command.join(" ")).toContain("controller.kubernetes.io/pod-deletion-cost");
+    expect(sidecar.command.join(" ")).toContain(":6789/metrics");
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.serviceAccountName).toBe("livekit-server");
+    expect(sidecar.volumeMounts.map((m: any) => m.name)).toEqual(["deletion-cost-token"]);
+    expect(containerOf(result).volumeMounts.map((m: any) => m.name)).not.toContain("deletion-cost-token");
+    const role = object(result, "kubernetes:rbac.authorization.k8s.io/v1:Role", "livekit-server-deletion-cost");
+    expect(role.rules).toEqual([{ apiGroups: [""], resources: ["pods"], verbs: ["patch"] }]);
+  });
+
+  it("rolls one pod at a time, never below the current capacity", () => {
+    expect(deploymentOf(result).spec.strategy).toEqual({
+      type: "RollingUpdate",
+      rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+    });
   });
 
   it("runs the pinned server image on the rendered config", () => {
     const container = containerOf(result);
     expect(container.image).toBe(versions.images.livekitServer);
-    expect(container.args).toEqual(["--config", "/etc/livekit/config/config.yaml"]);
+    expect(container.command.join(" ")).toContain("exec /livekit-server --config /etc/livekit/config/config.yaml");
     const configVolume = volume(podSpecOf(result), "config");
     const configMap = only(result, K8S_TYPES.configMap);
     expect(configVolume.configMap.name).toBe(inputsOf(configMap).metadata.name);
@@ -115,12 +183,13 @@ describe("LiveKit", () => {
 
   it("points the config at the ElastiCache primary endpoint and reads the password from the Redis Secret", () => {
     expect(liveKitConfig(result).redis).toEqual({ address: `${REDIS_HOST}:6379`, tls: { enabled: true } });
-    expect(containerOf(result).env).toEqual([
-      { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: REDIS_SECRET.name, key: REDIS_SECRET.key } } },
-    ]);
+    expect(containerOf(result).env).toContainEqual({
+      name: "REDIS_PASSWORD",
+      valueFrom: { secretKeyRef: { name: REDIS_SECRET.name, key: REDIS_SECRET.key } },
+    });
   });
 
-  it("mounts the API key file and the TURN secret, mode 0600, where the config looks for them", () => {
+  it("mounts the API key file and the TURN secret, mode 0440 (no bits for others), where the config looks for them", () => {
     const config = liveKitConfig(result);
     const spec = podSpecOf(result);
     const mounts = containerOf(result).volumeMounts;
@@ -128,12 +197,12 @@ describe("LiveKit", () => {
     const turn = volume(spec, "turn-secret");
     expect(keys.secret).toEqual({
       secretName: "livekit-api-keys",
-      defaultMode: 0o600,
+      defaultMode: 0o440,
       items: [{ key: API_KEY_SECRET_KEYS.keyFile, path: "keys.yaml" }],
     });
     expect(turn.secret).toEqual({
       secretName: "livekit-turn-secret",
-      defaultMode: 0o600,
+      defaultMode: 0o440,
       items: [{ key: COTURN_SECRET_KEY, path: "secret" }],
     });
     const mountedAt = (name: string, file: string) => `${mounts.find((m: any) => m.name === name).mountPath}/${file}`;
@@ -269,8 +338,9 @@ describe("LiveKit", () => {
     const objects = result.resources.filter(
       (r) => r.type.startsWith("kubernetes:") && !r.name.startsWith("redis-auth"),
     );
-    // Two Secrets, the ConfigMap, Deployment, PodDisruptionBudget, HPA and Service.
-    expect(objects).toHaveLength(7);
+    // Two Secrets, the ConfigMap, the deletion-cost ServiceAccount, Role and RoleBinding, Deployment,
+    // PodDisruptionBudget, HPA and Service.
+    expect(objects).toHaveLength(10);
     for (const r of objects) {
       expect(inputsOf(r).metadata.namespace).toBe(NAMESPACE);
       expect(r.provider).toMatch(/pulumi:providers:kubernetes::region-cluster::/);

@@ -158,7 +158,21 @@ const LIVEKIT_SERVER_KEYS: Schema = {
   psrpc: UNLISTED,
   log_level: LEAF, // deprecated in favour of logging.level
   logging: LOGGING,
-  limit: UNLISTED,
+  // `LimitConfig`
+  limit: {
+    num_tracks: LEAF,
+    bytes_per_sec: LEAF,
+    subscription_limit_video: LEAF,
+    subscription_limit_audio: LEAF,
+    max_metadata_size: LEAF,
+    max_attributes_size: LEAF,
+    max_room_name_length: LEAF,
+    max_participant_identity_length: LEAF,
+    max_participant_name_length: LEAF,
+    max_data_blob_key_length: LEAF,
+    max_data_blobs_size: LEAF,
+    max_data_track_custom_encoding_length: LEAF,
+  },
   agents: UNLISTED,
   development: LEAF,
   metric: UNLISTED,
@@ -213,16 +227,18 @@ rtc:
   tcp_port: 7881
   port_range_start: 50000
   port_range_end: 60000
-  use_external_ip: true
+  use_external_ip: false
   turn_servers:
     - host: turn-mumbai.livekit.example.com
       port: 3478
       protocol: udp
       secret_file: /etc/livekit/turn/secret
+      ttl: 600
     - host: turn-mumbai.livekit.example.com
       port: 443
       protocol: tls
       secret_file: /etc/livekit/turn/secret
+      ttl: 600
 redis:
   address: master.lk-mumbai.abc123.aps1.cache.amazonaws.com:6379
   tls:
@@ -250,6 +266,7 @@ const singapore: LiveKitServerConfigInput = {
   },
   logging: { level: "debug", json: false },
   metricsBasicAuthUsername: "prometheus",
+  placement: { cpuLoadLimit: 0.8, numTracks: 17000, bytesPerSec: 351562500 },
 };
 
 const SINGAPORE_YAML = `port: 7880
@@ -262,20 +279,30 @@ rtc:
   tcp_port: 7801
   port_range_start: 52000
   port_range_end: 58999
-  use_external_ip: true
+  use_external_ip: false
   turn_servers:
     - host: turn-singapore.rtc.example.org
       port: 3478
       protocol: udp
       secret_file: /etc/livekit/turn/secret
+      ttl: 600
     - host: turn-singapore.rtc.example.org
       port: 443
       protocol: tls
       secret_file: /etc/livekit/turn/secret
+      ttl: 600
 redis:
   address: master.lk-sg.xyz.apse1.cache.amazonaws.com:6380
   tls:
     enabled: true
+node_selector:
+  kind: cpuload
+  sort_by: cpuload
+  algorithm: twochoice
+  cpu_load_limit: 0.8
+limit:
+  num_tracks: 17000
+  bytes_per_sec: 351562500
 room:
   auto_create: false
   empty_timeout: 600
@@ -322,9 +349,9 @@ describe("renderLiveKitServerConfig", () => {
     doc.tls = { enabled: true }; // belongs under redis
     doc.redis.tls.enable = true; // typo one level deeper
     doc.rtc.turn_servers[1].shared_secret = "x"; // inside a list item
-    doc.limit = { num_tracks: 10 }; // real block, keys not listed
+    doc.agents = { target_load: 0.5 }; // real block, keys not listed
     expect(unknownKeys(doc, LIVEKIT_SERVER_KEYS).sort()).toEqual([
-      "limit: its keys are not listed in this test; list them from source first",
+      "agents: its keys are not listed in this test; list them from source first",
       "redis.tls.enable",
       "rtc.turn_servers[1].shared_secret",
       "rtc.use_external_ips",
@@ -386,16 +413,48 @@ describe("renderLiveKitServerConfig", () => {
   it("sends clients to our Coturn over UDP 3478 and TLS 443 with secret_file credentials", () => {
     const doc = parse(renderLiveKitServerConfig(mumbai));
     expect(doc.rtc.turn_servers).toEqual([
-      { host: "turn-mumbai.livekit.example.com", port: 3478, protocol: "udp", secret_file: LIVEKIT_TURN_SECRET_PATH },
-      { host: "turn-mumbai.livekit.example.com", port: 443, protocol: "tls", secret_file: LIVEKIT_TURN_SECRET_PATH },
+      {
+        host: "turn-mumbai.livekit.example.com",
+        port: 3478,
+        protocol: "udp",
+        secret_file: LIVEKIT_TURN_SECRET_PATH,
+        ttl: 600,
+      },
+      {
+        host: "turn-mumbai.livekit.example.com",
+        port: 443,
+        protocol: "tls",
+        secret_file: LIVEKIT_TURN_SECRET_PATH,
+        ttl: 600,
+      },
     ]);
     expect(doc.turn).toBeUndefined(); // the embedded TURN server stays off
   });
 
-  it("advertises the node's public IP and the configured ICE ports", () => {
+  it("hands out TURN credentials that expire after ten minutes, not LiveKit's 4 h default", () => {
+    const doc = parse(renderLiveKitServerConfig(mumbai));
+    for (const server of doc.rtc.turn_servers) expect(server.ttl).toBe(600);
+  });
+
+  it("places rooms by CPU load with two choices and sets node limits only when given a placement", () => {
+    expect(parse(renderLiveKitServerConfig(singapore)).node_selector).toEqual({
+      kind: "cpuload",
+      sort_by: "cpuload",
+      algorithm: "twochoice",
+      cpu_load_limit: 0.8,
+    });
+    const doc = parse(renderLiveKitServerConfig(mumbai));
+    expect(doc.node_selector).toBeUndefined();
+    expect(doc.limit).toBeUndefined();
+    expect(() =>
+      renderLiveKitServerConfig({ ...singapore, placement: { ...singapore.placement!, cpuLoadLimit: 1.5 } }),
+    ).toThrow("placement.cpuLoadLimit");
+  });
+
+  it("never asks public STUN servers for the node's address (rtc.node_ip comes from NODE_IP)", () => {
     const doc = parse(renderLiveKitServerConfig(singapore));
     expect(doc.rtc).toMatchObject({
-      use_external_ip: true,
+      use_external_ip: false,
       tcp_port: 7801,
       port_range_start: 52000,
       port_range_end: 58999,

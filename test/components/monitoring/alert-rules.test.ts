@@ -25,7 +25,7 @@ const input: AlertRulesInput = {
   region: "mumbai",
   capacity: { maxRooms: 1000, maxParticipants: 20000 },
   sfu: { namespace: "livekit", deployment: "livekit-server" },
-  turn: { totalQuota: 500 },
+  turn: { totalQuota: 500, maxBytesPerSecond: 1000, bpsCapacity: 500_000 },
 };
 
 const allRules = (i: AlertRulesInput = input): AlertRule[] => renderAlertRules(i).groups.flatMap((g) => g.rules);
@@ -49,6 +49,7 @@ describe("renderAlertRules", () => {
       "KarpenterNodeInterrupted",
       "TurnAllocationsFailing",
       "TurnAllocationQuotaNearlyExhausted",
+      "TurnRelayBandwidthNearlyReserved",
       "LiveKitEgressSaturated",
     ]);
     expect(new Set(names).size).toBe(names.length);
@@ -113,6 +114,7 @@ describe("renderAlertRules", () => {
   it("leaves out the optional rules when their inputs are absent", () => {
     const names = allRules({ ...input, turn: undefined, egress: false }).map((r) => r.alert);
     expect(names).not.toContain("TurnAllocationQuotaNearlyExhausted");
+    expect(names).not.toContain("TurnRelayBandwidthNearlyReserved");
     expect(names).not.toContain("LiveKitEgressSaturated");
     expect(names).toContain("TurnAllocationsFailing");
   });
@@ -253,7 +255,7 @@ describeWithPromtool("alert rules under promtool", () => {
 
   it("passes promtool check rules", () => {
     const r = promtool(["check", "rules", "rules.yaml"], dir);
-    expect(r.output).toMatch(/SUCCESS: 11 rules found/);
+    expect(r.output).toMatch(/SUCCESS: 12 rules found/);
     expect(r.code).toBe(0);
   });
 
@@ -530,6 +532,30 @@ describeWithPromtool("alert rules under promtool", () => {
           },
         ],
       });
+    });
+
+    it("warns before Coturn's reserved relay bandwidth (sessions x max-bps) reaches bps-capacity", () => {
+      const target = 'namespace="livekit",pod="coturn-abc",instance="10.0.1.5:9641"';
+      const relay = (udp: number): Scenario => ({
+        series: [{ series: `turn_total_allocations{${target},type="UDP"}`, values: `${udp}x20` }],
+        checks: [
+          {
+            at: "10m",
+            alert: "TurnRelayBandwidthNearlyReserved",
+            firing:
+              udp * 1000 > 0.9 * 500_000
+                ? [
+                    {
+                      labels: { namespace: "livekit", pod: "coturn-abc", instance: "10.0.1.5:9641" },
+                      value: (udp * 1000) / 500_000,
+                    },
+                  ]
+                : [],
+          },
+        ],
+      });
+      runScenario("turn-bandwidth-high", relay(460));
+      runScenario("turn-bandwidth-ok", relay(300));
     });
   });
 

@@ -1,0 +1,71 @@
+/**
+ * The deletion-cost sidecar's script, run with sh and curl against a fake livekit metrics endpoint and a
+ * fake Kubernetes API on loopback.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import * as http from "node:http";
+import * as net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DELETION_COST_ANNOTATION, renderDeletionCostScript } from "../../../components/livekit/deletion-cost";
+
+describe("the deletion-cost sidecar", () => {
+  it("annotates its own pod with the node's participant count", async () => {
+    const patches: { url: string; auth: string; type: string; body: string }[] = [];
+    const metrics = http.createServer((_req, res) =>
+      res.end(
+        '# TYPE livekit_participant_total gauge\nlivekit_participant_total{node_id="ND_x",node_type="SERVER"} 42\n' +
+          'livekit_participant_total_other{node_id="ND_x"} 7\n',
+      ),
+    );
+    const api = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => (body += d));
+      req.on("end", () => {
+        patches.push({
+          url: `${req.method} ${req.url}`,
+          auth: String(req.headers.authorization),
+          type: String(req.headers["content-type"]),
+          body,
+        });
+        res.end("{}");
+      });
+    });
+    const listen = (s: http.Server) =>
+      new Promise<number>((resolve) => s.listen(0, "127.0.0.1", () => resolve((s.address() as net.AddressInfo).port)));
+    const [metricsPort, apiPort] = [await listen(metrics), await listen(api)];
+    const dir = mkdtempSync(join(tmpdir(), "deletion-cost-"));
+    writeFileSync(join(dir, "token"), "sa-token");
+    writeFileSync(join(dir, "ca.crt"), "");
+    try {
+      const child = spawn("sh", ["-c", renderDeletionCostScript({ metricsPort, everySeconds: 1 })], {
+        env: {
+          PATH: process.env.PATH,
+          HOST_IP: "127.0.0.1",
+          POD_NAME: "livekit-server-abc",
+          POD_NAMESPACE: "livekit",
+          API_URL: `http://127.0.0.1:${apiPort}`,
+          TOKEN_DIR: dir,
+        },
+        stdio: "ignore",
+      });
+      await new Promise((r) => setTimeout(r, 2500));
+      child.kill("SIGTERM");
+      await new Promise((r) => child.on("close", r));
+      // Once: the count did not change, so the pod is not patched again.
+      expect(patches).toEqual([
+        {
+          url: "PATCH /api/v1/namespaces/livekit/pods/livekit-server-abc",
+          auth: "Bearer sa-token",
+          type: "application/merge-patch+json",
+          body: JSON.stringify({ metadata: { annotations: { [DELETION_COST_ANNOTATION]: "42" } } }),
+        },
+      ]);
+    } finally {
+      metrics.close();
+      api.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 10000);
+});
