@@ -292,6 +292,11 @@ const regionSchema = z
       .strictObject({
         /** Days S3 keeps a recording. */
         recordingRetentionDays: integer(1, 3650, "a number of days from 1 to 3650").default(30),
+        /**
+         * Longest recording, hours: egress ends any recording (file, stream, segments) at this length, and
+         * drained egress pods and nodes wait this long plus the upload before they go.
+         */
+        maxRecordingHours: integer(1, 24, "a number of hours from 1 to 24").default(6),
       })
       .prefault({}),
     monitoring: z

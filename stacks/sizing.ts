@@ -29,8 +29,8 @@ export interface RegionSizing {
   sfuAutoscaling: { minReplicas: number; maxReplicas: number; targetCpuUtilizationPercent: number };
   /** LiveKit's CPU request: the node's CPU left after DaemonSets (the HPA target is relative to it). */
   sfuPodCpuMillis: number;
-  /** Egress HPA bounds. */
-  egressAutoscaling: { minReplicas: number; maxReplicas: number };
+  /** The egress pool's autoscaler: floor, ceiling and the idle pods it keeps. */
+  egressAutoscaling: { minReplicas: number; maxReplicas: number; idlePods: number };
   /** Karpenter NodePool CPU limits (vCPU). */
   karpenterCpuLimits: { sfu: number; egress: number };
   /** What the region is planned for: the capacity alerts fire at 80% of these. */
@@ -99,7 +99,7 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
       targetCpuUtilizationPercent: plan.hpa.targetCpuUtilizationPercent,
     },
     sfuPodCpuMillis: plan.sfuPod.cpuRequestMillicores,
-    egressAutoscaling: plan.egress.hpa,
+    egressAutoscaling: { ...plan.egress.hpa, idlePods: plan.egress.idlePods },
     karpenterCpuLimits: {
       sfu: pick("karpenter.sfuCpuLimit", settings.karpenter.sfuCpuLimit, sfuMax * nodeVcpu),
       egress: pick("karpenter.egressCpuLimit", settings.karpenter.egressCpuLimit, plan.karpenter.egressCpuLimit),

@@ -52,6 +52,16 @@ export interface KindPlan {
   recordings: number;
 }
 
+/** Recordings of each egress kind. */
+export interface EgressRecordings {
+  /** Room composite with video (Chrome renders the room). */
+  roomComposite: number;
+  /** Track composite: one participant's audio and video, no Chrome. */
+  trackComposite: number;
+  /** Audio-only room composite. */
+  audioOnly: number;
+}
+
 export interface CapacityPlan {
   targetParticipants: number;
   targetUtilisation: number;
@@ -98,12 +108,23 @@ export interface CapacityPlan {
   egress: {
     nodeType: string;
     recordings: number;
+    /** CPUs (request = limit) and memory limit of one pod; egress's own memory ceiling (`max_memory`) below it. */
     podCpu: number;
     podMemoryGiB: number;
+    maxMemoryGiB: number;
+    /** Recordings one pod / one node of `nodeType` admits, by kind (each counted at its egress CPU cost). */
+    recordingsPerPod: EgressRecordings;
+    recordingsPerNode: EgressRecordings;
+    /** Busy pods at peak. */
     pods: number;
+    /** Idle pods the autoscaler keeps at least (the warm pool), and all pods at peak (busy + idle pool). */
+    idlePods: number;
+    peakPods: number;
     podsPerNode: number;
+    /** Nodes at peak (busy + idle pods) and at the autoscaler's ceiling. */
     peakNodes: number;
     maxNodes: number;
+    /** The egress autoscaler's floor (the idle pool) and ceiling. */
     hpa: { minReplicas: number; maxReplicas: number };
   };
   warnings: string[];
