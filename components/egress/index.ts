@@ -109,6 +109,7 @@ export class Egress extends pulumi.ComponentResource {
     const k8sOpts = { parent: this, provider: args.provider };
     const namespace = pulumi.output(args.namespace);
     const grace = egressTerminationGraceSeconds(args.maxRecordingSeconds);
+    const recording = args.autoscaling.maxReplicas > 0;
     this.terminationGracePeriodSeconds = grace;
     const appName = "livekit-egress";
     const { podLabels, labels } = workloadLabels(appName, "egress");
@@ -265,7 +266,8 @@ export class Egress extends pulumi.ComponentResource {
       {
         metadata: { name: appName, namespace, labels },
         spec: {
-          // No replicas: KEDA's HPA owns the count.
+          // No replicas: KEDA's HPA owns the count (none when nothing is recorded: maxReplicas 0).
+          ...(recording ? {} : { replicas: 0 }),
           selector: { matchLabels: podLabels },
           // A rollout first adds new pods, then drains old ones (each finishes its recordings): capacity never
           // drops below the current count. The idle pods go first (deletion cost).
@@ -360,23 +362,7 @@ export class Egress extends pulumi.ComponentResource {
 
     // Scale on idle pods, through KEDA (its CRDs come with its release, hence the dependency).
     const ns = pulumi.output(args.namespace);
-    new k8s.apiextensions.CustomResource(
-      `${name}-egress`,
-      {
-        apiVersion: "keda.sh/v1alpha1",
-        kind: "ScaledObject",
-        metadata: { name: appName, namespace, labels },
-        spec: pulumi.all([ns, deployment.metadata.name]).apply(([namespaceName, deploymentName]) =>
-          egressScaledObjectSpec({
-            ...args.autoscaling,
-            namespace: namespaceName,
-            deploymentName,
-            prometheusUrl: args.prometheusUrl,
-          }),
-        ),
-      },
-      { ...k8sOpts, dependsOn: [args.keda, deployment] },
-    );
+    if (recording) this.createScaledObject(name, appName, ns, labels, deployment, args, k8sOpts);
 
     this.createDeletionCostUpdater(name, appName, ns, podLabels, k8sOpts);
     this.bucketName = bucket.bucket;
@@ -392,6 +378,34 @@ export class Egress extends pulumi.ComponentResource {
       serviceAccountName: this.serviceAccountName,
       configChecksum: this.configChecksum,
     });
+  }
+
+  private createScaledObject(
+    name: string,
+    appName: string,
+    namespace: pulumi.Output<string>,
+    labels: Record<string, string>,
+    deployment: k8s.apps.v1.Deployment,
+    args: EgressArgs,
+    k8sOpts: pulumi.CustomResourceOptions,
+  ): void {
+    new k8s.apiextensions.CustomResource(
+      `${name}-egress`,
+      {
+        apiVersion: "keda.sh/v1alpha1",
+        kind: "ScaledObject",
+        metadata: { name: appName, namespace, labels },
+        spec: pulumi.all([namespace, deployment.metadata.name]).apply(([namespaceName, deploymentName]) =>
+          egressScaledObjectSpec({
+            ...args.autoscaling,
+            namespace: namespaceName,
+            deploymentName,
+            prometheusUrl: args.prometheusUrl,
+          }),
+        ),
+      },
+      { ...k8sOpts, dependsOn: [args.keda, deployment] },
+    );
   }
 
   /**

@@ -80,10 +80,8 @@ export function egressScaledObjectSpec(
   if (!Number.isInteger(s.minReplicas) || s.minReplicas < s.idlePods) {
     throw new Error(`minReplicas: expected an integer >= idlePods (${s.idlePods}), got ${s.minReplicas}`);
   }
-  if (!Number.isInteger(s.maxReplicas) || s.maxReplicas < Math.max(1, s.minReplicas)) {
-    throw new Error(
-      `maxReplicas: expected an integer >= minReplicas (${s.minReplicas}) and >= 1, got ${s.maxReplicas}`,
-    );
+  if (!Number.isInteger(s.maxReplicas) || s.maxReplicas < s.minReplicas) {
+    throw new Error(`maxReplicas: expected an integer >= minReplicas (${s.minReplicas}), got ${s.maxReplicas}`);
   }
   return {
     scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: s.deploymentName },
