@@ -88,7 +88,7 @@ export function regionStack(cfg: RegionStackConfig) {
     systemNodes: cluster.systemNodeGroup,
   });
 
-  new Karpenter(`${cfg.regionLabel}-karpenter`, {
+  const karpenter = new Karpenter(`${cfg.regionLabel}-karpenter`, {
     clusterName: cluster.clusterName,
     clusterEndpoint: cluster.endpoint,
     clusterSecurityGroupId: cluster.clusterSecurityGroupId,
@@ -218,6 +218,8 @@ export function regionStack(cfg: RegionStackConfig) {
     subscribersPerRoom: cfg.loadTest.subscribersPerRoom,
     duration: cfg.loadTest.duration,
     resources: LOAD_TEST_RESOURCES,
+    // Testers on public IPs: their media never passes the NAT gateway.
+    publicNodes: { nodeClassName: "public", karpenter },
   });
 
   // --- Observability ----------------------------------------------------------------------------

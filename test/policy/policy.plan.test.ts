@@ -146,6 +146,7 @@ describe("the media-plane components", () => {
         namespace: "livekit",
         url: "wss://mumbai.livekit.example.com",
         apiKeySecret: livekit.apiKeySecret,
+        publicNodes: { nodeClassName: "public", karpenter: livekit },
         rooms: 2,
         videoPublishersPerRoom: 1,
         subscribersPerRoom: 10,
