@@ -404,7 +404,14 @@ export class Egress extends pulumi.ComponentResource {
           }),
         ),
       },
-      { ...k8sOpts, dependsOn: [args.keda, deployment] },
+      {
+        ...k8sOpts,
+        dependsOn: [args.keda, deployment],
+        // This resource replaces the CPU HPA of the same name, which must go first: KEDA's admission webhook
+        // refuses a ScaledObject for a Deployment another HPA already scales.
+        aliases: [{ type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler" }],
+        deleteBeforeReplace: true,
+      },
     );
   }
 
