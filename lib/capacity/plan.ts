@@ -178,7 +178,7 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
       maxNodes,
     },
     managedNodeGroup: { minSize: minNodes, desiredSize: minNodes, maxSize: maxNodes },
-    karpenter: { sfuCpuLimit: maxNodes * node.vcpu, egressCpuLimit: egress.maxNodes * egressNode.vcpu },
+    karpenter: { sfuCpuLimit: maxNodes * node.vcpu, egressCpuLimit: egress.limitNodes * egressNode.vcpu },
     hpa: { minReplicas: minNodes, maxReplicas: maxNodes, targetCpuUtilizationPercent: hpaTarget },
     sfuPod: { cpuRequestMillicores: Math.floor(nodeCpu * 1000 + EPS) },
     egress,
@@ -243,6 +243,9 @@ function planEgress(
     podsPerNode,
     peakNodes: ceil(peakPods / podsPerNode),
     maxNodes: ceil(maxPods / podsPerNode),
+    // A rollout at peak starts a full set of new pods while the busy old ones drain for up to the maximum
+    // recording length: the NodePool's limit leaves room for both.
+    limitNodes: ceil((maxPods + pods) / podsPerNode),
     // The floor is the idle pool (no recording waits for a node); the ceiling covers peak x headroom.
     hpa: { minReplicas: idlePods, maxReplicas: maxPods },
   };

@@ -96,7 +96,8 @@ export interface CapacityPlan {
   /** The `sfu` managed node group: desired = min; it does not autoscale on its own. */
   managedNodeGroup: { minSize: number; desiredSize: number; maxSize: number };
   /**
-   * The `sfu` NodePool's `limits.cpu`: vCPU of max nodes. Not a second budget on top of the node group:
+   * The `sfu` NodePool's `limits.cpu`: vCPU of max nodes (egress: of `egress.limitNodes`). Not a second
+   * budget on top of the node group:
    * the HPA's maxReplicas caps SFU nodes (one pod per node, Karpenter only launches for pending pods);
    * this limit lets Karpenter cover all of them if the managed group is lost.
    */
@@ -124,6 +125,8 @@ export interface CapacityPlan {
     /** Nodes at peak (busy + idle pods) and at the autoscaler's ceiling. */
     peakNodes: number;
     maxNodes: number;
+    /** Nodes the NodePool's CPU limit allows: the ceiling plus busy pods draining through a rollout. */
+    limitNodes: number;
     /** The egress autoscaler's floor (the idle pool) and ceiling. */
     hpa: { minReplicas: number; maxReplicas: number };
   };

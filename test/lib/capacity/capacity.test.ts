@@ -211,7 +211,9 @@ describe("derived bounds", () => {
     expect(peakNodes).toBeGreaterThanOrEqual(demand - 1e-9);
     if (peakNodes > 1) expect(demand).toBeGreaterThan(peakNodes - 1);
     expect(p.sfuPod.cpuRequestMillicores).toBeLessThanOrEqual(INSTANCE_TYPES[nodeType].allocatableCpu * 1000);
-    expect(p.karpenter.egressCpuLimit).toBe(p.egress.maxNodes * INSTANCE_TYPES["c6i.4xlarge"].vcpu);
+    expect(p.karpenter.egressCpuLimit).toBe(p.egress.limitNodes * INSTANCE_TYPES["c6i.4xlarge"].vcpu);
+    // Room for a rollout at peak: the autoscaler's ceiling plus every busy pod draining.
+    expect(p.egress.limitNodes * p.egress.podsPerNode).toBeGreaterThanOrEqual(p.egress.hpa.maxReplicas + p.egress.pods);
     expect(p.egress.maxNodes).toBeGreaterThanOrEqual(p.egress.peakNodes);
     expect(p.egress.pods).toBeLessThanOrEqual(p.egress.peakNodes * p.egress.podsPerNode);
   });
@@ -293,6 +295,7 @@ describe("recording egress", () => {
       idlePods: 0,
       peakNodes: 0,
       maxNodes: 0,
+      limitNodes: 0,
       hpa: { minReplicas: 0, maxReplicas: 0 },
     });
     expect(p.karpenter.egressCpuLimit).toBe(0);
