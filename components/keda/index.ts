@@ -37,15 +37,14 @@ export class Keda extends pulumi.ComponentResource {
           crds: { install: true },
           // Every KEDA pod (operator, metrics API server, webhooks) on system nodes.
           ...placeOn("system"),
-          // Two of each and a budget: while the metrics API is down, no ScaledObject scales.
+          // KEDA's "operate/cluster" docs: the operator runs active/standby (leader election), so two cut a
+          // failover short; the metrics API server is supported with one replica (the API server cannot route
+          // between several on EKS, which offers no --enable-aggregator-routing). While it restarts, the HPA
+          // keeps its last replica count.
           operator: { replicaCount: 2 },
-          metricsServer: { replicaCount: 2 },
+          metricsServer: { replicaCount: 1 },
           webhooks: { replicaCount: 2 },
-          podDisruptionBudget: {
-            operator: { maxUnavailable: 1 },
-            metricServer: { maxUnavailable: 1 },
-            webhooks: { maxUnavailable: 1 },
-          },
+          podDisruptionBudget: { operator: { maxUnavailable: 1 }, webhooks: { maxUnavailable: 1 } },
         },
       },
       { parent: this, provider: args.provider, dependsOn: [args.systemNodes] },
