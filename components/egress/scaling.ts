@@ -88,6 +88,8 @@ export function egressScaledObjectSpec(
     pollingInterval: EGRESS_POLLING_SECONDS,
     minReplicaCount: s.minReplicas,
     maxReplicaCount: s.maxReplicas,
+    // Prometheus unreachable for 3 polls: hold the current count (at least the floor), never scale in blind.
+    fallback: { failureThreshold: 3, replicas: s.minReplicas, behavior: "currentReplicasIfHigher" },
     advanced: {
       horizontalPodAutoscalerConfig: {
         behavior: {

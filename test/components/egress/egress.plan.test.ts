@@ -262,6 +262,7 @@ describe("Egress", () => {
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "livekit-egress" },
       minReplicaCount: 3,
       maxReplicaCount: 12,
+      fallback: { failureThreshold: 3, replicas: 3, behavior: "currentReplicasIfHigher" },
     });
     expect(spec.triggers).toHaveLength(1);
     const [trigger] = spec.triggers;
