@@ -487,6 +487,9 @@ export class Egress extends pulumi.ComponentResource {
                       deletionCostScript({ namespace: ns, selector, metricsPort: EGRESS_METRICS_PORT }),
                     ),
                   ],
+                  // kubectl keeps its discovery cache under $HOME/.kube: a scratch volume, the root stays read-only.
+                  env: [{ name: "HOME", value: "/tmp" }],
+                  volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                   resources: {
                     requests: { cpu: "20m", memory: "64Mi" },
                     limits: { memory: "128Mi" },
@@ -498,6 +501,7 @@ export class Egress extends pulumi.ComponentResource {
                   },
                 },
               ],
+              volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
             },
           },
         },
