@@ -2,7 +2,7 @@
 /**
  * The most of one node's CPU or bandwidth a single room may need: LiveKit's node selector stops placing
  * rooms on nodes above 0.9 load (`node_selector.cpu_load_limit` / `sysload_limit` default 0.9,
- * ../shared/reference/livekit.md §2.5), and a room can never move to a second node.
+ * livekit-server pkg/config/config.go defaults), and a room can never move to a second node.
  */
 export const ROOM_FIT_CEILING = 0.9;
 /** One node per availability zone in at least two zones, so losing a node or a zone keeps the region serving. */
