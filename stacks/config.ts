@@ -493,6 +493,11 @@ export const regionSchema = z
         recordingRetentionDays: integer(1, 3650, "a number of days from 1 to 3650")
           .default(30)
           .describe("Days S3 keeps a recording."),
+        maxRecordingHours: integer(1, 24, "a number of hours from 1 to 24")
+          .default(6)
+          .describe(
+            "Longest recording, hours: egress ends any recording (file, stream, segments) at this length, and drained egress pods and nodes wait this long plus the upload before they go.",
+          ),
       })
       .prefault({})
       .describe("LiveKit Egress (recording to S3)."),

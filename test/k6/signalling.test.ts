@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { API_KEY_SECRET_KEYS, LiveKit } from "../../components/livekit";
-import { nodeRoles } from "../../components/shared/node-roles";
+import { LoadTest } from "../../components/load-test";
 import { configMapsHoldNoCredentials, containerImagesPinned } from "../../policy/policies";
 import { WORKLOAD_NAMESPACE } from "../../stacks/region";
 import { inputsOf, resourcesOfType } from "../../tools/engine";
@@ -265,8 +265,25 @@ describe("k6 signalling Job", () => {
     expect(container.args).toEqual(["run", `${mount.mountPath}/signalling.js`]);
   });
 
-  it("runs on general nodes, a pinned image, and gives each pod rooms of its own", async () => {
-    expect(pod.nodeSelector).toEqual(nodeRoles.general.labels);
+  it("runs on the load-test nodes (public IPs), a pinned image, and gives each pod rooms of its own", async () => {
+    const loadTest = await runComponents(() => {
+      const livekit = new LiveKit("mumbai-livekit", liveKitArgs(k8sProvider()));
+      new LoadTest("mumbai-load-test", {
+        provider: k8sProvider(),
+        namespace: WORKLOAD_NAMESPACE,
+        url: "wss://mumbai.example.com",
+        apiKeySecret: livekit.apiKeySecret,
+        rooms: 1,
+        videoPublishersPerRoom: 1,
+        subscribersPerRoom: 1,
+        duration: "1m",
+        resources: { cpus: 1, memoryGiB: 1 },
+        publicNodes: { nodeClassName: "public", karpenter: livekit },
+      });
+    });
+    const testers = resourcesOfType(loadTest, "kubernetes:batch/v1:Job").map((r) => inputsOf(r))[0].spec.template.spec;
+    expect(pod.nodeSelector).toEqual(testers.nodeSelector);
+    expect(pod.tolerations).toEqual(testers.tolerations);
     expect(await check(containerImagesPinned, { type: "kubernetes:batch/v1:Job", name: "k6", props: job })).toEqual([]);
     expect(env.ROOM_PREFIX).toBe("k6-$(POD_NAME)");
     expect(container.env.findIndex((e: any) => e.name === "POD_NAME")).toBeLessThan(

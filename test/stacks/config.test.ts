@@ -224,6 +224,15 @@ describe("stack configuration", () => {
     expect(overlap.livekit.webhook).toEqual({ urls: ["https://app.example.com/livekit"] });
   });
 
+  it("limits recordings to 6 hours unless set, within 1 to 24 hours", () => {
+    const mumbai = parseStackConfig(stackConfig("mumbai"), "mumbai") as RegionStackConfig;
+    expect(mumbai.egress.maxRecordingHours).toBe(6);
+    const set = (hours: unknown) =>
+      parseStackConfig(stackConfig("mumbai", { "livekit-platform:egress": { maxRecordingHours: hours } }), "mumbai");
+    expect((set(12) as RegionStackConfig).egress.maxRecordingHours).toBe(12);
+    for (const bad of [0, 25, 1.5]) expect(() => set(bad)).toThrow("egress.maxRecordingHours");
+  });
+
   it("names a region after its stack when regionLabel is not set", () => {
     const cfg = parseStackConfig(
       stackConfig("mumbai", { "livekit-platform:regionLabel": undefined }),

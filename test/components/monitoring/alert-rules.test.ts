@@ -483,15 +483,27 @@ describeWithPromtool("alert rules under promtool", () => {
       });
     });
 
-    it("flags egress as saturated when no instance can accept a request", () => {
-      const egress = (canAccept: number): Scenario => ({
+    it("flags egress as saturated when no instance is idle and accepting for 5 minutes", () => {
+      const pod = (name: string) =>
+        `node_id="EG_${name}",cluster_id="",namespace="livekit",pod="livekit-egress-${name}"`;
+      const egress = (a: { available: string; canAccept: string }, firing: boolean, at = "6m"): Scenario => ({
         series: [
-          { series: 'livekit_egress_can_accept_request{node_id="EG_a",cluster_id=""}', values: `${canAccept}x20` },
+          { series: `livekit_egress_available{${pod("a")}}`, values: a.available },
+          { series: `livekit_egress_can_accept_request{${pod("a")}}`, values: a.canAccept },
+          // A busy pod that could still take an audio-only job is no capacity for a room composite.
+          { series: `livekit_egress_available{${pod("b")}}`, values: "0x20" },
+          { series: `livekit_egress_can_accept_request{${pod("b")}}`, values: "1x20" },
         ],
-        checks: [{ at: "15m", alert: "LiveKitEgressSaturated", firing: canAccept ? [] : [{ value: 0 }] }],
+        checks: [{ at, alert: "LiveKitEgressSaturated", firing: firing ? [{ value: 0 }] : [] }],
       });
-      runScenario("egress-full", egress(0));
-      runScenario("egress-ok", egress(1));
+      runScenario("egress-full", egress({ available: "0x20", canAccept: "0x20" }, true));
+      runScenario("egress-full-not-yet", egress({ available: "0x20", canAccept: "0x20" }, false, "4m"));
+      runScenario("egress-idle-but-disabled", egress({ available: "1x20", canAccept: "0x20" }, true));
+      runScenario("egress-ok", egress({ available: "1x20", canAccept: "1x20" }, false));
+      runScenario("egress-none-scraped", {
+        series: [],
+        checks: [{ at: "6m", alert: "LiveKitEgressSaturated", firing: [{ value: 0 }] }],
+      });
     });
 
     it("flags TURN challenges that never turn into allocations", () => {
