@@ -14,7 +14,7 @@ import { lookupMetric, metricNamesIn, seriesSelectors, TARGET_LABELS } from "../
 import { promtool, withPromtool } from "../../support/promtool";
 
 // ---------------------------------------------------------------------------------------------------
-// promtool (Debian package `prometheus`, installed by tools/install-test-deps.sh). Skipped only off CI.
+// promtool (Debian package `prometheus`, installed in CI by .ci/install-test-packages). Skipped only off CI.
 
 const { describe: describeWithPromtool } = withPromtool("alert-rules.test");
 
