@@ -5,15 +5,7 @@ describe("IP addresses and blocks (ipaddr.js, read as inet_pton and AWS read the
     expect(parseIp("10.0.0.1")).toEqual({ family: 4, value: 0x0a000001n });
     expect(parseIp("fd00:ec2::254")).toEqual({ family: 6, value: 0xfd000ec2000000000000000000000254n });
     expect(parseIp("::ffff:169.254.169.254")).toEqual({ family: 6, value: 0xffffa9fea9fen });
-    for (const text of [
-      "10.0.0.1",
-      "::1",
-      "::",
-      "2001:db8::",
-      "fe80::1:0:0:1",
-      "1:0:0:1::1",
-      "::ffff:a9fe:a9fe",
-    ]) {
+    for (const text of ["10.0.0.1", "::1", "::", "2001:db8::", "fe80::1:0:0:1", "1:0:0:1::1", "::ffff:a9fe:a9fe"]) {
       expect(formatIp(parseIp(text)!)).toBe(text);
     }
     // RFC 5952: lowercase, the longest run of two or more zero groups as "::" (the first of equal runs).
