@@ -3,9 +3,9 @@
  * everything it registers, as the plan command and the tests both need it.
  *
  * What Pulumi's mocks hand to `newResource` has secrets unwrapped and no dependencies, so the engine
- * also listens one level lower, on the mock monitor's raw requests, which still carry both (see
- * ../shared/design/plan-contract.md). That relies on SDK internals; the SDK version is pinned and
- * test/engine.test.ts fails loudly if an upgrade changes them.
+ * also listens one level lower, on the mock monitor's raw requests, which still carry both (the plan's
+ * contract is in README.md, "The offline plan"). That relies on SDK internals; the SDK version is pinned and
+ * test/tools/engine.plan.test.ts fails loudly if an upgrade changes them.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- the SDK's mock monitor internals are untyped */
 import * as pulumi from "@pulumi/pulumi";

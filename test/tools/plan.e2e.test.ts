@@ -1,6 +1,6 @@
 /**
  * End to end: `npm run plan` on every stack file shipped in the repo, checked against the output
- * contract other tools read (../shared/design/plan-contract.md).
+ * contract other tools read (README.md, "The offline plan").
  */
 import * as fs from "fs";
 import * as os from "os";
