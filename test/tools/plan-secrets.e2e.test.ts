@@ -70,8 +70,10 @@ function classify(raw: PlanResult): { secrets: Set<string>; publicStrings: strin
   const publicStrings: string[] = [];
   const walk = (value: unknown, secret: boolean): void => {
     if (isSecret(value)) return walk(value.value, true);
-    if (typeof value === "string") (secret ? secrets.add(value) : publicStrings.push(value), undefined);
-    else if (Array.isArray(value)) value.forEach((v) => walk(v, secret));
+    if (typeof value === "string") {
+      if (secret) secrets.add(value);
+      else publicStrings.push(value);
+    } else if (Array.isArray(value)) value.forEach((v) => walk(v, secret));
     else if (value !== null && typeof value === "object") {
       for (const [k, v] of Object.entries(value)) {
         publicStrings.push(k);
