@@ -331,6 +331,36 @@ describe("renderTurnserverConf", () => {
     expect(() => renderTurnserverConf({ ...input, relayPorts: { min: 9000, max: 9999 } })).toThrow(/own port 9641/);
   });
 
+  it("holds every port and count check at its boundary", () => {
+    const render = (over: Partial<TurnserverConfInput>) => () => renderTurnserverConf({ ...input, ...over });
+    // Sharing exactly one port with the SFU range is an overlap; one port apart is not.
+    expect(render({ relayPorts: { min: 49000, max: 50000 } })).toThrow(/overlap the LiveKit SFU ports/);
+    expect(render({ relayPorts: { min: 49000, max: 49999 } })).not.toThrow();
+    // Coturn's own ports, at either end of the relay range.
+    expect(render({ relayPorts: { min: 3478, max: 3500 } })).toThrow(/own port 3478/);
+    expect(render({ relayPorts: { min: 3400, max: 3478 } })).toThrow(/own port 3478/);
+    expect(render({ relayPorts: { min: 3479, max: 3500 } })).not.toThrow();
+    // The range's own bounds: 1024 and 65535 are allowed, one port is a range, 65536 is not a port.
+    expect(render({ relayPorts: { min: 1024, max: 2000 } })).not.toThrow();
+    expect(render({ relayPorts: { min: 61000, max: 65535 } })).not.toThrow();
+    expect(render({ relayPorts: { min: 45000, max: 45000 } })).not.toThrow();
+    expect(render({ relayPorts: { min: 61000, max: 65536 } })).toThrow(
+      "coturn relayPorts 61000-65536: expected 1024 <= min <= max <= 65535",
+    );
+    expect(render({ sfuPorts: { min: 0, max: 10 } })).toThrow(
+      "LiveKit sfuPorts 0-10: expected 1 <= min <= max <= 65535",
+    );
+    // Counts: 0 means unlimited; negative ones are refused, bandwidth caps included.
+    expect(render({ userQuota: 0, totalQuota: 0 })).not.toThrow();
+    expect(render({ maxBytesPerSecond: -1 })).toThrow(
+      "coturn maxBytesPerSecond -1: expected an integer >= 0 (0 = unlimited)",
+    );
+    expect(render({ maxBytesPerSecond: 1000, totalBytesPerSecond: -5 })).toThrow(
+      "coturn totalBytesPerSecond -5: expected an integer >= 0 (0 = unlimited)",
+    );
+    expect(render({ totalBytesPerSecond: 0 })).not.toThrow();
+  });
+
   it("refuses values that would break or inject lines into the file", () => {
     expect(() => renderTurnserverConf({ ...input, realm: "turn.example.com\nallow-loopback-peers" })).toThrow(
       /coturn realm/,
