@@ -25,6 +25,8 @@ module.exports = {
     tier("e2e", ["**/*.e2e.test.ts"]),
     tier("integration", ["**/*.int.test.ts"]),
   ],
+  // The default output, then one line saying what was skipped and why (test/support/skip-reporter.js).
+  reporters: ["default", "<rootDir>/test/support/skip-reporter.js"],
   testTimeout: 60000,
   // Jest's default on a 2-core machine is one worker; the tests mostly wait on child processes and I/O.
   maxWorkers: 2,

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import { maskSecrets, PlannedResource, PlanResult } from "./engine";
+import { maskSecrets, plain, PlannedResource, PlanResult } from "./engine";
 
 const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 
@@ -15,13 +15,25 @@ export function isKubernetesObject(r: PlannedResource): boolean {
   return r.custom && r.type.startsWith("kubernetes:") && r.type !== HELM_RELEASE && !r.read;
 }
 
-/** The object as the program sets it; a Secret's data masked unless revealed, even if not marked secret. */
+/** The fields of a Secret that hold its values. */
+const SECRET_DATA_FIELDS = ["data", "stringData"] as const;
+
+/**
+ * The object as the program sets it; a Secret's data masked unless revealed, even if not marked secret.
+ * A masked Secret keeps its keys (`stringData: {password: "[secret]"}`), so the manifest stays well-formed
+ * and a reviewer sees which keys it sets; the Kubernetes SDK marks the whole field secret, keys included,
+ * so the keys are read from the revealed value.
+ */
 export function manifestOf(r: PlannedResource, reveal: boolean): Record<string, unknown> {
   const object = maskSecrets(r.inputs, reveal) as Record<string, unknown>;
   if (object.kind === "Secret" && !reveal) {
-    for (const field of ["data", "stringData"]) {
-      const data = object[field] as Record<string, unknown> | undefined;
-      if (data) object[field] = Object.fromEntries(Object.keys(data).map((k) => [k, "[secret]"]));
+    for (const field of SECRET_DATA_FIELDS) {
+      if (r.inputs[field] === undefined) continue;
+      const data = plain(r.inputs[field]);
+      object[field] =
+        data !== null && typeof data === "object" && !Array.isArray(data)
+          ? Object.fromEntries(Object.keys(data).map((k) => [k, "[secret]"]))
+          : "[secret]";
     }
   }
   return object;
@@ -58,7 +70,11 @@ export function helmReleaseOf(r: PlannedResource, reveal: boolean): { name: stri
 export function writePlan(result: PlanResult, outDir: string, reveal: boolean): void {
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
-  const resources = result.resources.map((r) => ({ ...r, inputs: maskSecrets(r.inputs, reveal) }));
+  // Kubernetes objects appear in plan.json exactly as in manifests/ (a masked Secret keeps its keys).
+  const resources = result.resources.map((r) => ({
+    ...r,
+    inputs: isKubernetesObject(r) ? manifestOf(r, reveal) : maskSecrets(r.inputs, reveal),
+  }));
   const plan = {
     project: result.project,
     stack: result.stack,

@@ -248,6 +248,10 @@ describe("public-ingress-only-for-webrtc", () => {
       expect.stringMatching(/every protocol/),
     ]);
     expect(await check(publicIngressOnlyForWebRtc, world("udp", 39999, 49999))).toHaveLength(1); // one port too many
+    // A start port inside an allowed range does not admit an end past it.
+    expect(await check(publicIngressOnlyForWebRtc, world("udp", 59000, 60001))).toHaveLength(1);
+    expect(await check(publicIngressOnlyForWebRtc, world("udp", 49999, 50000))).toHaveLength(1); // two ranges, not one
+    expect(await check(publicIngressOnlyForWebRtc, world("tcp", 7881, 7882))).toHaveLength(1);
     expect(await check(publicIngressOnlyForWebRtc, world("tcp", 50000, 60000))).toHaveLength(1); // ICE range is UDP only
     expect(
       await check(
@@ -584,6 +588,10 @@ describe("livekit-sfu-pod-shape", () => {
     expect(await check(livekitSfuPodShape, sfu({ hostNetwork: false }))).toEqual([
       expect.stringMatching(/hostNetwork/),
     ]);
+    // Unset is the pod network too.
+    expect(await check(livekitSfuPodShape, sfu({ hostNetwork: undefined }))).toEqual([
+      expect.stringMatching(/hostNetwork is not true/),
+    ]);
     expect(await check(livekitSfuPodShape, sfu({ terminationGracePeriodSeconds: 30 }))).toEqual([
       expect.stringMatching(/terminationGracePeriodSeconds is 30/),
     ]);
@@ -644,6 +652,24 @@ describe("coturn-denies-private-peers", () => {
       .filter((l) => !l.includes("10.0.0.0"))
       .concat("denied-peer-ip=10.0.0.0-10.127.255.255", "denied-peer-ip=10.128.0.0-10.255.255.255");
     expect(await check(coturnDeniesPrivatePeers, coturn(split.join("\n")))).toEqual([]);
+  });
+
+  it("reports a gap between denied ranges, down to one address", async () => {
+    const withGap = (first: string, second: string) =>
+      denyAll
+        .filter((l) => !l.includes("10.0.0.0"))
+        .concat(`denied-peer-ip=${first}`, `denied-peer-ip=${second}`)
+        .join("\n");
+    expect(
+      await check(coturnDeniesPrivatePeers, coturn(withGap("10.0.0.0-10.127.255.255", "10.128.0.1-10.255.255.255"))),
+    ).toEqual([expect.stringMatching(/does not cover 10\.0\.0\.0\/8/)]);
+    expect(
+      await check(coturnDeniesPrivatePeers, coturn(withGap("10.0.0.0-10.127.255.254", "10.128.0.0-10.255.255.255"))),
+    ).toEqual([expect.stringMatching(/does not cover 10\.0\.0\.0\/8/)]);
+    // Ranges that touch leave no gap; overlapping ones neither.
+    expect(
+      await check(coturnDeniesPrivatePeers, coturn(withGap("10.0.0.0-10.128.0.5", "10.128.0.0-10.255.255.255"))),
+    ).toEqual([]);
   });
 
   it("reports a missing range (the metadata service's link-local block)", async () => {

@@ -5,6 +5,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { requiresTool } from "./skip";
 
 function findOnPath(bin: string): string | undefined {
   for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
@@ -20,17 +21,18 @@ function findOnPath(bin: string): string | undefined {
 }
 
 export const PROMTOOL = findOnPath("promtool");
-const IN_CI = Boolean(process.env.CI);
 
-/** `describe`/`it` when promtool can run (or CI must have it), their `.skip` otherwise, with a one-line warning. */
+/**
+ * `describe`/`it` when promtool can run (or CI must have it), skipped with the reason in their titles
+ * otherwise, with a one-line warning (test/support/skip.ts).
+ */
 export function withPromtool(testFile: string) {
-  if (!PROMTOOL && !IN_CI) {
-    console.warn(
-      `${testFile}: promtool not found on PATH, skipping the promtool tests. Install the Debian package \`prometheus\` (CI: .ci/install-test-packages).`,
-    );
-  }
-  const run = Boolean(PROMTOOL || IN_CI);
-  return { describe: run ? describe : describe.skip, it: run ? it : it.skip };
+  return requiresTool(
+    testFile,
+    "promtool",
+    Boolean(PROMTOOL),
+    "not found on PATH; install the Debian package `prometheus` (CI: .ci/install-test-packages)",
+  );
 }
 
 /** Runs promtool in `cwd`; its exit code and combined output. */

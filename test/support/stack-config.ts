@@ -198,4 +198,24 @@ export const badInputs: Array<{
     message:
       "error: livekit-platform:livekit.webhook.urls: must list at least one https:// URL (omit webhook to turn webhooks off), got []",
   },
+  {
+    what: "a TURN relay range sharing exactly its last port with the start of the SFU's UDP range",
+    stack: "mumbai",
+    change: (c) => (c["livekit-platform:turn"] = { relayPortRange: { start: 40000, end: 50000 } }),
+    message:
+      'error: livekit-platform:turn.relayPortRange: overlaps rtc.udpPortRange 50000-60000; Coturn and LiveKit share the node\'s host network, got {"start":40000,"end":50000}',
+  },
+  {
+    what: "a TURN relay range sharing exactly its first port with the end of the SFU's UDP range",
+    stack: "mumbai",
+    change: (c) => (c["livekit-platform:turn"] = { relayPortRange: { start: 60000, end: 61000 } }),
+    message:
+      'error: livekit-platform:turn.relayPortRange: overlaps rtc.udpPortRange 50000-60000; Coturn and LiveKit share the node\'s host network, got {"start":60000,"end":61000}',
+  },
+  ...["10.0.0.0/33", "10.0.0/16", "ten.0.0.0/16", "10.0.0.256/16", "10.0.0.1/16", "10.0.0.0"].map((cidr) => ({
+    what: `an unparsable VPC CIDR (${cidr})`,
+    stack: "mumbai",
+    change: (c: Record<string, any>) => (c["livekit-platform:network"] = { cidr }),
+    message: `error: livekit-platform:network.cidr: must be an IPv4 CIDR block from /16 to /20, such as 10.20.0.0/16, got "${cidr}"`,
+  })),
 ];

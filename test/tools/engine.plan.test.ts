@@ -6,7 +6,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { findResource, inputsOf, maskSecrets, runProgram } from "../../tools/engine";
+import { findResource, inputsOf, maskSecrets, PlannedResource, runProgram } from "../../tools/engine";
+import { manifestOf } from "../../tools/plan-output";
 
 describe("mock engine", () => {
   it("records inputs with secrets marked, explicit and implied dependencies, parents and providers", async () => {
@@ -41,6 +42,9 @@ describe("mock engine", () => {
     expect(maskSecrets(secret.inputs)).toMatchObject({ stringData: "[secret]" });
     expect(maskSecrets(queue.inputs)).toMatchObject({ tags: { owner: "team", token: "[secret]" } });
     expect(inputsOf(secret).stringData).toEqual({ password: "hunter2" });
+    // The manifest of a masked Secret keeps its keys and masks every value (not "[secret]" spread into characters).
+    expect(manifestOf(secret, false).stringData).toEqual({ password: "[secret]" });
+    expect(manifestOf(secret, true).stringData).toEqual({ password: "hunter2" });
     const other = findResource(result, "aws:sqs/queue:Queue", "other");
     expect(secret.dependencies.sort()).toEqual([queue.urn, other.urn].sort()); // implied by an input, and explicit
     expect(secret.provider).toMatch(/pulumi:providers:kubernetes::k8s::/);
@@ -100,5 +104,39 @@ describe("mock engine", () => {
     } finally {
       debuggable.debugPromiseLeaks = false;
     }
+  });
+
+  it("masks a Secret's data in its manifest even where the program did not mark it secret", () => {
+    const secret: PlannedResource = {
+      urn: "urn:pulumi:s::p::kubernetes:core/v1:Secret::plain",
+      type: "kubernetes:core/v1:Secret",
+      name: "plain",
+      custom: true,
+      parent: null,
+      provider: null,
+      inputs: {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "plain", namespace: "ns" },
+        data: { token: Buffer.from("t0ken-value").toString("base64") },
+        stringData: { user: "admin", password: "hunter2" },
+      },
+      dependencies: [],
+    };
+    expect(manifestOf(secret, false)).toEqual({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "plain", namespace: "ns" },
+      data: { token: "[secret]" },
+      stringData: { user: "[secret]", password: "[secret]" },
+    });
+    expect(manifestOf(secret, true)).toEqual(secret.inputs);
+    // Other kinds are masked only where the program marked a secret.
+    const configMap = {
+      ...secret,
+      type: "kubernetes:core/v1:ConfigMap",
+      inputs: { ...secret.inputs, kind: "ConfigMap" },
+    };
+    expect(manifestOf(configMap, false).stringData).toEqual({ user: "admin", password: "hunter2" });
   });
 });

@@ -13,6 +13,8 @@ import {
   DENIED_PEER_CIDRS,
   TurnserverConfInput,
   deniedPeerRanges,
+  formatPeerRange,
+  parsePeerCidr,
   renderTurnserverConf,
 } from "../../../components/coturn/turnserver-conf";
 import { parseIp } from "../../../lib/ip";
@@ -321,6 +323,92 @@ describe("renderTurnserverConf", () => {
     expect(() => renderTurnserverConf({ ...input, relayPorts: { min: 500, max: 2000 } })).toThrow(/1024 <= min/);
     expect(() => renderTurnserverConf({ ...input, relayPorts: { min: 3000, max: 4000 } })).toThrow(/own port 3478/);
     expect(() => renderTurnserverConf({ ...input, relayPorts: { min: 9000, max: 9999 } })).toThrow(/own port 9641/);
+  });
+
+  it("holds every port and count check at its boundary", () => {
+    const render = (over: Partial<TurnserverConfInput>) => () => renderTurnserverConf({ ...input, ...over });
+    // Sharing exactly one port with the SFU range is an overlap; one port apart is not.
+    expect(render({ relayPorts: { min: 49000, max: 50000 } })).toThrow(/overlap the LiveKit SFU ports/);
+    expect(render({ relayPorts: { min: 49000, max: 49999 } })).not.toThrow();
+    // Coturn's own ports, at either end of the relay range.
+    expect(render({ relayPorts: { min: 3478, max: 3500 } })).toThrow(/own port 3478/);
+    expect(render({ relayPorts: { min: 3400, max: 3478 } })).toThrow(/own port 3478/);
+    expect(render({ relayPorts: { min: 3479, max: 3500 } })).not.toThrow();
+    // The range's own bounds: 1024 and 65535 are allowed, one port is a range, 65536 is not a port.
+    expect(render({ relayPorts: { min: 1024, max: 2000 } })).not.toThrow();
+    expect(render({ relayPorts: { min: 61000, max: 65535 } })).not.toThrow();
+    expect(render({ relayPorts: { min: 45000, max: 45000 } })).not.toThrow();
+    expect(render({ relayPorts: { min: 61000, max: 65536 } })).toThrow(
+      "coturn relayPorts 61000-65536: expected 1024 <= min <= max <= 65535",
+    );
+    expect(render({ sfuPorts: { min: 0, max: 10 } })).toThrow(
+      "LiveKit sfuPorts 0-10: expected 1 <= min <= max <= 65535",
+    );
+    // Counts: 0 means unlimited; negative ones are refused, bandwidth caps included.
+    expect(render({ userQuota: 0, totalQuota: 0 })).not.toThrow();
+    expect(render({ maxBytesPerSecond: -1 })).toThrow(
+      "coturn maxBytesPerSecond -1: expected an integer >= 0 (0 = unlimited)",
+    );
+    expect(render({ maxBytesPerSecond: 1000, totalBytesPerSecond: -5 })).toThrow(
+      "coturn totalBytesPerSecond -5: expected an integer >= 0 (0 = unlimited)",
+    );
+    expect(render({ totalBytesPerSecond: 0 })).not.toThrow();
+  });
+
+  it("parses peer CIDRs exactly: whole addresses, every octet and group, prefixes at their bounds", () => {
+    const range = (cidr: string) => {
+      const r = parsePeerCidr(cidr);
+      return { family: r.family, first: r.first.toString(16), last: r.last.toString(16) };
+    };
+    expect(range("255.255.255.255/32")).toEqual({ family: 4, first: "ffffffff", last: "ffffffff" });
+    expect(range("10.100.200.0/24")).toEqual({ family: 4, first: "a64c800", last: "a64c8ff" });
+    expect(range("0.0.0.0/0")).toEqual({ family: 4, first: "0", last: "ffffffff" });
+    expect(range("::ffff:10.1.2.0/120")).toEqual({ family: 6, first: "ffff0a010200", last: "ffff0a0102ff" });
+    expect(range("::ffff:192.168.100.0/120").first).toBe("ffffc0a86400");
+    expect(range("1:2:3:4:5:6:7:8/128")).toEqual({
+      family: 6,
+      first: "10002000300040005000600070008",
+      last: "10002000300040005000600070008",
+    });
+    expect(range("fe80::/10").last).toBe("febfffffffffffffffffffffffffffff");
+    expect(range("::/128")).toEqual({ family: 6, first: "0", last: "0" });
+    for (const bad of [
+      "10.0.0.0",
+      "/8",
+      "10.0.0/8",
+      "10.0.0.0.0/8",
+      "10.0.0.256/32",
+      "x10.0.0.0/8",
+      "10.0.0.0/8x",
+      "10.0.0.0/x8",
+      "10.0.0.0/33",
+      "1:2:3:4:5:6:7/112",
+      "1:2:3:4:5:6:7:8:9/128",
+      "1::2::3/128",
+      "::g/128",
+      "::12345/128",
+      "::ffff:10.0.0.256/128",
+      "::ffff:x.0.0.0/128",
+      "fc00::/129",
+    ]) {
+      expect({
+        bad,
+        parsed: (() => {
+          try {
+            return parsePeerCidr(bad);
+          } catch {
+            return "refused";
+          }
+        })(),
+      }).toEqual({ bad, parsed: "refused" });
+    }
+  });
+
+  it("renders a range starting at :: from ::1, and a single address alone", () => {
+    expect(formatPeerRange(parsePeerCidr("::/96"))).toBe("::1-::ffff:ffff");
+    expect(formatPeerRange(parsePeerCidr("::1/128"))).toBe("::1");
+    expect(formatPeerRange(parsePeerCidr("0.0.0.0/8"))).toBe("0.0.0.1-0.255.255.255");
+    expect(formatPeerRange(parsePeerCidr("10.0.0.1/32"))).toBe("10.0.0.1");
   });
 
   it("refuses values that would break or inject lines into the file", () => {

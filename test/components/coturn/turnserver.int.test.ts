@@ -3,6 +3,12 @@
  *
  * Uses `turnserver` from PATH (Debian's coturn, installed in CI by .ci/install-test-packages) or the binary
  * named by TURNSERVER_BIN. Skips only when none is installed and CI is unset; in CI a missing binary fails.
+ *
+ * Which coturn: Debian's package (trixie: 4.6.1), not the image the platform pins (coturn/coturn:4.17.0-r0,
+ * lib/versions.ts); the describe titles name the version found (`turnserver --version`, and the dpkg
+ * version when Debian's). Debian builds coturn without its Prometheus exporter, so the metrics test is
+ * skipped there, with that reason, in CI too; the exporter's metric names are checked against coturn
+ * 4.17.0's source instead (test/components/monitoring/upstream-metrics.test.ts).
  * Everything binds to 127.0.0.1 / ::1. CreatePermission towards public peers sends nothing to them: a
  * TURN permission is server-side state only.
  */
@@ -40,15 +46,17 @@ import {
   integrityMatches,
   restCredentials,
 } from "../../support/turn-client";
+import { requiresTool, runIf } from "../../support/skip";
+import { versions } from "../../../lib/versions";
 
 const binary = process.env.TURNSERVER_BIN ?? onPath("turnserver");
-const SKIP = !binary && !process.env.CI;
-if (SKIP) {
-  console.warn(
-    "test/turnserver.test.ts SKIPPED: turnserver is not installed (apt-get install coturn, or set TURNSERVER_BIN)",
-  );
-}
-const describeReal = SKIP ? describe.skip : describe;
+const real = requiresTool(
+  "test/components/coturn/turnserver.int.test.ts",
+  "turnserver",
+  Boolean(binary),
+  "not installed; install the Debian package `coturn` (CI: .ci/install-test-packages) or set TURNSERVER_BIN",
+);
+const describeReal = real.describe;
 
 const SECRET = "s3cret-for-loopback-tests_0123456789";
 const input: TurnserverConfInput = {
@@ -79,6 +87,29 @@ function inspect(bin: string): Build {
     exporterAddress: usage.includes("--prometheus-address"),
   };
 }
+
+/** The Debian package version of the installed coturn, if dpkg knows it. */
+function debianVersion(): string | undefined {
+  const r = spawnSync("dpkg-query", ["-W", "-f=${Version}", "coturn"], { encoding: "utf8", timeout: 5000 });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
+}
+
+/** The installed build, read once at load so titles and skips can name it. */
+const installed = binary
+  ? {
+      ...inspect(binary),
+      text: execFileSync(binary, ["--version"], { encoding: "utf8", timeout: 5000 }).trim(),
+      debian: debianVersion(),
+    }
+  : undefined;
+/** "coturn 4.6.1 (Debian package 4.6.1-1) at /usr/bin/turnserver; the platform's image is coturn/coturn:4.17.0-r0" */
+const RUNS_AGAINST = installed
+  ? `coturn ${installed.text}${installed.debian ? ` (Debian package ${installed.debian})` : ""} at ${binary}; the platform's image is ${versions.images.coturn}`
+  : `no turnserver; the platform's image is ${versions.images.coturn}`;
+const withExporter = runIf(
+  Boolean(installed?.exporter),
+  `${RUNS_AGAINST}: this build has no Prometheus exporter (Debian builds coturn without it)`,
+);
 
 /**
  * Loopback-only command-line additions. Before 4.10 coturn started a telnet CLI and DTLS by default
@@ -204,7 +235,7 @@ function describeAnswer(m: StunMessage): string {
   return m.cls === "error" ? `error ${errorCode(m)}` : m.cls;
 }
 
-describeReal("a real turnserver running the rendered turnserver.conf", () => {
+describeReal(`a real turnserver running the rendered turnserver.conf (${RUNS_AGAINST})`, () => {
   let dir: string;
   let server: Server | undefined;
   let build: Build;
@@ -380,13 +411,8 @@ describeReal("a real turnserver running the rendered turnserver.conf", () => {
     expect(answers).toEqual([...Array(input.userQuota).fill("success"), "error 486"]);
   });
 
-  it("serves Prometheus metrics when this build has the exporter", async () => {
-    if (!build.exporter) {
-      console.warn(
-        `${binary} is built without coturn's Prometheus exporter; metrics are checked only against builds that have it`,
-      );
-      return;
-    }
+  withExporter.it("serves Prometheus metrics on the rendered prometheus-port", async () => {
+    expect(build.exporter).toBe(true);
     const body = await new Promise<string>((resolve, reject) => {
       http
         .get({ host: "127.0.0.1", port: metricsPort, path: "/metrics", timeout: 2000 }, (res) => {
@@ -458,7 +484,7 @@ describeReal("a real turnserver with the rendered bandwidth limits (max-bps, bps
   });
 });
 
-describeReal("the Coturn start script on a real turnserver", () => {
+describeReal(`the Coturn start script on a real turnserver (${RUNS_AGAINST})`, () => {
   const PUBLIC_IP = "203.0.113.7";
   let dir: string;
   let server: Server | undefined;

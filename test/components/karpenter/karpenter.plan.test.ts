@@ -339,6 +339,16 @@ describe("Karpenter", () => {
       expect(sfu.spec.limits).toEqual({ cpu: "96" });
     });
 
+    it("lets Karpenter disrupt at most 10% of SFU and egress nodes at once, whatever the reason", () => {
+      for (const pool of ["sfu", "egress"]) {
+        // One budget, no reasons or schedule: it applies to drift, emptiness and expiry alike.
+        expect({ pool, budgets: nodePool(pool).spec.disruption.budgets }).toEqual({
+          pool,
+          budgets: [{ nodes: "10%" }],
+        });
+      }
+    });
+
     it("keeps recorders on demand, compute-optimised, with their own label and taint", () => {
       const egress = nodePool("egress");
       expect(requirement(egress, "karpenter.sh/capacity-type")[0].values).toEqual(["on-demand"]);

@@ -155,6 +155,69 @@ describe("dashboard content", () => {
   });
 });
 
+/**
+ * The unit a Grafana panel must show for a query, inferred from the metrics' own units (their names) and what
+ * the query does to them; undefined where the query carries no physical unit this can tell.
+ *   bytes counter, rate()   -> bytes/s: "Bps"; times 8 -> bits/s: "bps"
+ *   bytes gauge             -> "bytes"
+ *   *_ms histogram quantile -> "ms"; *_us -> "µs", divided by 1000 -> "ms"; *_seconds -> "s", times 1000 -> "ms"
+ */
+function inferredUnit(expr: string): string | undefined {
+  const metrics = seriesSelectors(expr).map((s) => s.metric);
+  const isBytes = (m: string) => /_bytes(_total)?$/.test(m) || /^turn_.*_(rcv|sent)b$/.test(m);
+  const times8 = /^\s*8\s*\*/.test(expr) || /\*\s*8\s*$/.test(expr);
+  if (metrics.some(isBytes)) {
+    if (/\b(i?rate)\(/.test(expr)) return times8 ? "bps" : "Bps";
+    if (/\bincrease\(/.test(expr)) return times8 ? "decbits" : "bytes";
+    return times8 ? "decbits" : "bytes";
+  }
+  const quantileOf = /histogram_quantile\([^,]+,.*?(\w+?)_(ms|us|seconds)_bucket/.exec(expr);
+  if (quantileOf) {
+    const unit = quantileOf[2];
+    if (unit === "ms") return "ms";
+    if (unit === "us") return /\/\s*1000\s*$/.test(expr) ? "ms" : "µs";
+    return /\*\s*1000\s*$/.test(expr) ? "ms" : "s";
+  }
+  return undefined;
+}
+
+describe("dashboard units", () => {
+  const panels = dashboards.flatMap((d) => dataPanels(d).map((p) => ({ dashboard: d.title, panel: p })));
+
+  it.each(panels.map(({ dashboard, panel }) => [`${dashboard}: ${panel.title}`, panel] as const))(
+    "%s shows its queries in the unit they compute",
+    (_name, panel) => {
+      for (const t of panel.targets ?? []) {
+        const unit = inferredUnit(t.expr);
+        if (unit !== undefined)
+          expect({ expr: t.expr, unit: panel.fieldConfig!.defaults.unit }).toEqual({ expr: t.expr, unit });
+      }
+    },
+  );
+
+  it("infers the units it is meant to (bits from bytes, milliseconds from microseconds)", () => {
+    expect(inferredUnit('8 * sum(rate(livekit_packet_bytes{region="a"}[5m]))')).toBe("bps");
+    expect(inferredUnit('sum(rate(livekit_packet_bytes{region="a"}[5m]))')).toBe("Bps");
+    expect(inferredUnit("8 * sum(rate(turn_total_traffic_sentb[5m]))")).toBe("bps");
+    expect(inferredUnit("sum(container_memory_working_set_bytes)")).toBe("bytes");
+    expect(inferredUnit("histogram_quantile(0.95, sum by (le) (rate(livekit_jitter_us_bucket[5m]))) / 1000")).toBe(
+      "ms",
+    );
+    expect(inferredUnit("histogram_quantile(0.95, sum by (le) (rate(livekit_jitter_us_bucket[5m])))")).toBe("µs");
+    expect(inferredUnit("histogram_quantile(0.5, sum by (le) (rate(livekit_rtt_ms_bucket[5m])))")).toBe("ms");
+    expect(inferredUnit("sum(livekit_room_total)")).toBeUndefined();
+  });
+
+  it("checks every bitrate panel (each shows bits per second)", () => {
+    const bitrate = panels.filter(({ panel }) => /bitrate|traffic/i.test(panel.title));
+    expect(bitrate.length).toBeGreaterThanOrEqual(3);
+    for (const { panel } of bitrate) {
+      for (const t of panel.targets ?? [])
+        expect({ title: panel.title, unit: inferredUnit(t.expr) }).toEqual({ title: panel.title, unit: "bps" });
+    }
+  });
+});
+
 describe("metric catalog", () => {
   it("lists exactly the metrics the alert rules and dashboards use", () => {
     const rules = renderAlertRules({

@@ -28,4 +28,39 @@ describe("subnet layout", () => {
     expect(parseCidr("10.0.0.0/16")).toEqual({ base: 0x0a000000, prefix: 16 });
     expect(() => layoutSubnets("10.0.0.0/27", 3)).toThrow("too small");
   });
+
+  it("reads only a whole a.b.c.d/n, every octet and prefix at its bounds", () => {
+    expect(parseCidr("255.255.255.0/24")).toEqual({ base: 0xffffff00, prefix: 24 });
+    expect(parseCidr("10.0.100.0/24")).toEqual({ base: 0x0a006400, prefix: 24 });
+    expect(parseCidr("10.0.0.128/25")).toEqual({ base: 0x0a000080, prefix: 25 });
+    expect(parseCidr("10.0.0.1/32")).toEqual({ base: 0x0a000001, prefix: 32 });
+    expect(parseCidr("0.0.0.0/0")).toEqual({ base: 0, prefix: 0 });
+    for (const bad of [
+      "0.0.0.0/33",
+      "x10.0.0.0/16",
+      "110.0.0.0.0/16",
+      "10.0.0.0/16x",
+      "10.0.0.0/16 ",
+      "10.0.0/16",
+      "",
+    ]) {
+      expect({ bad, parsed: parseCidr(bad) }).toEqual({ bad, parsed: undefined });
+    }
+  });
+
+  it("lays out one zone, and the smallest VPC that still fits (public /28s)", () => {
+    expect(layoutSubnets("10.0.0.0/16", 1)).toEqual({ private: ["10.0.0.0/17"], public: ["10.0.128.0/18"] });
+    expect(layoutSubnets("10.0.0.0/24", 4)).toEqual({
+      private: ["10.0.0.0/27", "10.0.0.32/27", "10.0.0.64/27", "10.0.0.96/27"],
+      public: ["10.0.0.128/28", "10.0.0.144/28", "10.0.0.160/28", "10.0.0.176/28"],
+    });
+    expect(() => layoutSubnets("10.0.0.0/25", 4)).toThrow("10.0.0.0/25 is too small for 4 availability zones");
+  });
+
+  it("refuses a malformed VPC CIDR and a zone count that is not a positive integer", () => {
+    expect(() => layoutSubnets("10.0.0.0/8x", 3)).toThrow("not an IPv4 CIDR block: 10.0.0.0/8x");
+    for (const azCount of [0, -1, 1.5, NaN]) {
+      expect(() => layoutSubnets("10.0.0.0/16", azCount)).toThrow(`azCount must be a positive integer, got ${azCount}`);
+    }
+  });
 });

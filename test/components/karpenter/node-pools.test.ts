@@ -1,0 +1,121 @@
+/**
+ * The NodePool and EC2NodeClass specs as pure data (components/karpenter/node-pools.ts): what the
+ * Karpenter component sends, checked without the Pulumi runtime (and so within `npm run mutate`).
+ */
+import {
+  karpenterDuration,
+  nodeClassSpec,
+  nodePoolSpecs,
+  SFU_INSTANCE_CPUS,
+  SFU_INSTANCE_FAMILIES,
+} from "../../../components/karpenter/node-pools";
+
+const specs = nodePoolSpecs({ cpuLimits: { sfu: 96, egress: 48, general: 24 }, drainSeconds: 18000 });
+const requirement = (pool: keyof typeof specs, key: string) =>
+  specs[pool].spec.template.spec.requirements.filter((r) => r.key === key);
+
+describe("karpenterDuration", () => {
+  it.each([
+    [18900, "5h15m"],
+    [3600, "1h"],
+    [61, "1m1s"],
+    [3601, "1h1s"],
+    [59, "59s"],
+    [0, "0s"],
+  ])("writes %i s as %s", (seconds, text) => {
+    expect(karpenterDuration(seconds)).toBe(text);
+    expect(text).toMatch(/^([0-9]+(s|m|h))+$/);
+  });
+});
+
+describe("nodePoolSpecs", () => {
+  it("has the sfu, egress and general pools on their subnet tiers (recorders public: no NAT on the media path)", () => {
+    expect(Object.fromEntries(Object.entries(specs).map(([k, v]) => [k, v.tier]))).toEqual({
+      sfu: "public",
+      egress: "public",
+      general: "private",
+    });
+  });
+
+  it("disrupts at most 10% of SFU and egress nodes at once, and only empty ones", () => {
+    for (const pool of ["sfu", "egress"] as const) {
+      expect(specs[pool].spec.disruption).toEqual({
+        consolidationPolicy: "WhenEmpty",
+        consolidateAfter: "10m",
+        budgets: [{ nodes: "10%" }],
+      });
+    }
+    expect(specs.general.spec.disruption).toEqual({
+      consolidationPolicy: "WhenEmptyOrUnderutilized",
+      consolidateAfter: "1m",
+    });
+  });
+
+  it("gives SFU and egress nodes the drain plus 15 minutes before Karpenter forces them off", () => {
+    expect(specs.sfu.spec.template.spec.terminationGracePeriod).toBe("5h15m");
+    expect(specs.egress.spec.template.spec.terminationGracePeriod).toBe("5h15m");
+    expect(specs.general.spec.template.spec).not.toHaveProperty("terminationGracePeriod");
+  });
+
+  it("keeps SFU and egress nodes on demand and lets general ones use spot", () => {
+    expect(requirement("sfu", "karpenter.sh/capacity-type")[0].values).toEqual(["on-demand"]);
+    expect(requirement("egress", "karpenter.sh/capacity-type")[0].values).toEqual(["on-demand"]);
+    expect(requirement("general", "karpenter.sh/capacity-type")[0].values).toEqual(["spot", "on-demand"]);
+    expect(requirement("sfu", "karpenter.k8s.aws/instance-family")[0].values).toEqual(SFU_INSTANCE_FAMILIES);
+    expect(requirement("sfu", "karpenter.k8s.aws/instance-cpu")[0].values).toEqual(SFU_INSTANCE_CPUS);
+    for (const pool of ["sfu", "egress", "general"] as const) {
+      expect(requirement(pool, "kubernetes.io/arch")).toEqual([
+        { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
+      ]);
+      expect(requirement(pool, "kubernetes.io/os")).toEqual([
+        { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
+      ]);
+      expect(specs[pool].spec.template.spec.expireAfter).toBe("720h");
+      expect(specs[pool].spec.template.spec.nodeClassRef).toEqual({
+        group: "karpenter.k8s.aws",
+        kind: "EC2NodeClass",
+        name: specs[pool].tier,
+      });
+    }
+  });
+
+  it("caps each pool at its vCPU limit", () => {
+    expect([specs.sfu, specs.egress, specs.general].map((s) => s.spec.limits)).toEqual([
+      { cpu: "96" },
+      { cpu: "48" },
+      { cpu: "24" },
+    ]);
+  });
+});
+
+describe("nodeClassSpec", () => {
+  const refs = { role: "node-role", clusterName: "livekit-mumbai", securityGroupId: "sg-1" };
+
+  it("gives public nodes a public IP and the SFU user data, private ones neither", () => {
+    const pub = nodeClassSpec("public", refs, "al2023@v1", "#!/bin/bash");
+    expect(pub).toMatchObject({ associatePublicIPAddress: true, userData: "#!/bin/bash" });
+    const priv = nodeClassSpec("private", refs, "al2023@v1", "#!/bin/bash");
+    expect(priv).not.toHaveProperty("associatePublicIPAddress");
+    expect(priv).not.toHaveProperty("userData");
+  });
+
+  it("requires IMDSv2 with a hop limit of 1, an encrypted gp3 root volume, and selects its tier's subnets", () => {
+    const spec = nodeClassSpec("private", refs, "al2023@v1", "");
+    expect(spec.metadataOptions).toEqual({
+      httpEndpoint: "enabled",
+      httpProtocolIPv6: "disabled",
+      httpPutResponseHopLimit: 1,
+      httpTokens: "required",
+    });
+    expect(spec.blockDeviceMappings).toEqual([
+      {
+        deviceName: "/dev/xvda",
+        ebs: { volumeSize: "40Gi", volumeType: "gp3", encrypted: true, deleteOnTermination: true },
+      },
+    ]);
+    expect(spec.amiSelectorTerms).toEqual([{ alias: "al2023@v1" }]);
+    expect(spec.role).toBe("node-role");
+    expect(spec.securityGroupSelectorTerms).toEqual([{ id: "sg-1" }]);
+    expect(Object.values(spec.subnetSelectorTerms[0].tags)).toEqual(["livekit-mumbai", "private"]);
+  });
+});
