@@ -23,7 +23,7 @@ export class BlockStorage extends pulumi.ComponentResource {
     super("livekit-platform:storage:BlockStorage", name, {}, opts);
     const namespace = "kube-system";
     const serviceAccount = "ebs-csi-controller-sa";
-    new PodIdentityRole(
+    const identity = new PodIdentityRole(
       `${name}-ebs-csi`,
       {
         clusterName: args.clusterName,
@@ -49,7 +49,8 @@ export class BlockStorage extends pulumi.ComponentResource {
           node: { tolerateAllTaints: true },
         },
       },
-      { parent: this, provider: args.provider },
+      // A controller started before its association and policy exist gets no credentials: PVCs stay Pending.
+      { parent: this, provider: args.provider, dependsOn: [identity.association, ...identity.attachments] },
     );
 
     new k8s.storage.v1.StorageClass(

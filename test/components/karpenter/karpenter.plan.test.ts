@@ -133,7 +133,7 @@ describe("Karpenter", () => {
 
     it("gives the controller its role through Pod Identity, for the chart's service account", () => {
       const role = named("aws:iam/role:Role", "controller");
-      expect(JSON.parse(inputsOf(role).assumeRolePolicy).Statement).toEqual([
+      expect(JSON.parse(inputsOf(role).assumeRolePolicy).Statement).toMatchObject([
         {
           Effect: "Allow",
           Principal: { Service: "pods.eks.amazonaws.com" },
