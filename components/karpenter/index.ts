@@ -82,7 +82,9 @@ export class Karpenter extends pulumi.ComponentResource {
       `${name}-interruptions`,
       {
         queueUrl: queue.url,
-        policy: queue.arn.apply((arn) => JSON.stringify(interruptionQueuePolicy(arn))),
+        policy: pulumi
+          .all([queue.arn, aws.getCallerIdentityOutput({}, { parent: this }).accountId])
+          .apply(([arn, accountId]) => JSON.stringify(interruptionQueuePolicy(arn, accountId))),
       },
       { parent: this },
     );

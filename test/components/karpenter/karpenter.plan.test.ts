@@ -1,3 +1,4 @@
+import { MOCK_ACCOUNT_ID } from "../../../tools/mock-cloud";
 import { sfuNodeUserData } from "../../../components/cluster/node-user-data";
 import { Karpenter, KarpenterArgs } from "../../../components/karpenter";
 import { karpenterDuration } from "../../../components/karpenter/node-pools";
@@ -87,7 +88,7 @@ describe("Karpenter", () => {
       });
     });
 
-    it("lets only EventBridge and SQS send to the queue, and refuses any access without TLS", () => {
+    it("lets only EventBridge and SQS send to the queue, for this account only, and refuses any access without TLS", () => {
       const policy = JSON.parse(inputsOf(named("aws:sqs/queuePolicy:QueuePolicy", "interruptions")).policy);
       const queueArn = inputsOf(resourcesOfType(plan, "aws:cloudwatch/eventTarget:EventTarget")[0]).arn;
       const [allow, ...rest] = policy.Statement.filter((s: Statement) => s.Effect === "Allow");
@@ -97,6 +98,7 @@ describe("Karpenter", () => {
         Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
         Action: "sqs:SendMessage",
         Resource: queueArn,
+        Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } },
       });
       expect(policy.Statement.filter((s: Statement) => s.Effect === "Deny")).toEqual([
         {
