@@ -49,6 +49,14 @@ const dnsLabel = z
   .string({ error: "must be a DNS label (lowercase letters, digits and hyphens)" })
   .regex(DNS_LABEL, { error: "must be a DNS label (lowercase letters, digits and hyphens, at most 63)" });
 
+/** Longest region label: every AWS name derived from it then fits its limit. */
+export const REGION_LABEL_MAX = 25;
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
 const awsRegion = z.enum(awsRegionNames as [string, ...string[]], {
   error: "unknown AWS region, expected one such as ap-south-1 or ap-southeast-1",
 });
@@ -145,8 +153,18 @@ const regionSchema = z
     role: z.literal("region"),
     awsRegion,
     domain,
-    /** Names this region in hostnames: `<regionLabel>.<domain>`, `turn-<regionLabel>.<domain>`. */
-    regionLabel: dnsLabel,
+    /**
+     * Names this region in hostnames (`<regionLabel>.<domain>`, `turn-<regionLabel>.<domain>`) and in AWS
+     * names derived from it (ElastiCache id `livekit-<label>`: 40 characters, no `--`; IAM roles and
+     * EventBridge rules 64; S3 buckets 63): at most 25 characters, no `--`.
+     */
+    regionLabel: dnsLabel
+      .max(REGION_LABEL_MAX, {
+        error: `must be at most ${REGION_LABEL_MAX} characters (AWS names are derived from it)`,
+      })
+      .refine((label) => !label.includes("--"), {
+        error: 'must not contain "--" (ElastiCache ids refuse consecutive hyphens)',
+      }),
     network: z
       .strictObject({
         /** VPC CIDR; split into private subnets (first half) and public subnets (third quarter). */
@@ -158,16 +176,36 @@ const regionSchema = z
         existingVpc: z.strictObject({ vpcId, publicSubnetIds: subnetIds, privateSubnetIds: subnetIds }).optional(),
       })
       .prefault({}),
-    cluster: z
-      .strictObject({
+    cluster: z.strictObject(
+      {
         kubernetesVersion: z
           .string()
           .regex(/^1\.\d{2}$/, { error: 'must be a Kubernetes minor version such as "1.35"' })
           .default(versions.kubernetes),
-        /** Who may reach the Kubernetes API endpoint. */
-        publicAccessCidrs: z.array(ipv4Cidr(0, 32)).min(1).default(["0.0.0.0/0"]),
-        /** Cluster add-ons, Karpenter, monitoring: private subnets. */
-        systemNodes: nodeGroup({ instanceType: "m6i.xlarge", min: 2, max: 6 }),
+        /**
+         * Who may reach the Kubernetes API endpoint from the internet; no default, so exposing it is a choice.
+         * `[]`: private endpoint only (Pulumi and kubectl then run from inside the VPC or over a VPN).
+         */
+        publicAccessCidrs: z.array(ipv4Cidr(0, 32), {
+          error: "must be set: a list of CIDRs allowed to reach the Kubernetes API, or [] for a private endpoint only",
+        }),
+        /** Cluster add-ons, Karpenter, monitoring: private subnets, at least one node per availability zone. */
+        systemNodes: nodeGroup({ instanceType: "m6i.xlarge", min: 3, max: 6 }),
+        /** Days CloudWatch keeps the control-plane logs (a value CloudWatch accepts). */
+        logRetentionDays: z
+          .number({ error: "must be a number of days CloudWatch accepts" })
+          .refine((d) => LOG_RETENTION_DAYS.includes(d), {
+            error: `must be one of ${LOG_RETENTION_DAYS.join(", ")} (days CloudWatch accepts)`,
+          })
+          .default(30),
+        /** IAM roles of the team's admins and CI, given cluster-admin access (besides the creator of the cluster). */
+        adminRoleArns: z
+          .array(
+            z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+              error: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admin",
+            }),
+          )
+          .default([]),
         /**
          * LiveKit SFU nodes: public subnets, one LiveKit pod per node. min and max come from the capacity
          * model; set them only to override it (the plan reports every override).
@@ -189,8 +227,9 @@ const regionSchema = z
               });
             }
           }),
-      })
-      .prefault({}),
+      },
+      { error: "must be set (at least cluster.publicAccessCidrs)" },
+    ),
     /**
      * The demand this region is sized for: participants at peak and the rooms they are in. The capacity
      * model (lib/capacity/index.ts) turns it into node group bounds, Karpenter limits and autoscaler bounds.
@@ -229,7 +268,12 @@ const regionSchema = z
         egressNodeType: instanceType.default("c6i.4xlarge"),
       })
       .prefault({}),
-    /** Karpenter adds nodes beside the node groups, up to these vCPU totals per NodePool. */
+    /**
+     * `protect` (and EKS deletion protection) on the cluster, the Redis replication group and the recordings
+     * bucket: `pulumi destroy` and replacements stop at them. Set false (and `pulumi up`) before a teardown.
+     */
+    protect: z.boolean({ error: "must be true or false" }).default(true),
+    /** Karpenter launches every SFU, egress and general node, up to these vCPU totals per NodePool. */
     karpenter: z
       .strictObject({
         /** SFU nodes (on-demand, public subnets); from the capacity model unless set. */
@@ -335,6 +379,14 @@ const regionSchema = z
     dns: dnsZone,
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.cluster.systemNodes.min < cfg.network.availabilityZones) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["cluster", "systemNodes", "min"],
+        input: cfg.cluster.systemNodes.min,
+        message: `must be at least network.availabilityZones (${cfg.network.availabilityZones}): monitoring volumes are zonal, every zone needs a system node`,
+      });
+    }
     const sfu = cfg.rtc.udpPortRange;
     const relay = cfg.turn.relayPortRange;
     if (relay.start <= sfu.end && sfu.start <= relay.end) {

@@ -64,7 +64,7 @@ export function regionStack(cfg: RegionStackConfig) {
     privateSubnetIds: network.privateSubnetIds,
     publicAccessCidrs: cfg.cluster.publicAccessCidrs,
     systemNodes: cfg.cluster.systemNodes,
-    sfuNodes: { instanceType: cfg.cluster.sfuNodes.instanceType, ...sizing.sfuNodes },
+    nodeAmiRelease: versions.nodeAmiRelease,
     webRtcPorts: {
       rtcUdp: cfg.rtc.udpPortRange,
       rtcTcp: cfg.rtc.tcpPort,
@@ -72,6 +72,10 @@ export function regionStack(cfg: RegionStackConfig) {
       turnRelayUdp: cfg.turn.relayPortRange,
     },
     podIdentityAgentVersion: versions.eksAddons.podIdentityAgent,
+    corednsVersion: versions.eksAddons.coredns,
+    logRetentionDays: cfg.cluster.logRetentionDays,
+    protect: cfg.protect,
+    adminRoleArns: cfg.cluster.adminRoleArns,
   });
   // Every Kubernetes resource below names this provider explicitly.
   const provider = cluster.provider;
@@ -88,6 +92,10 @@ export function regionStack(cfg: RegionStackConfig) {
     clusterName: cluster.clusterName,
     clusterEndpoint: cluster.endpoint,
     clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+    sfuSecurityGroupId: cluster.sfuSecurityGroupId,
+    // Karpenter launches every SFU node, all of the type the capacity model sized the region for; LiveKit's
+    // HPA minimum keeps the floor of nodes running.
+    sfuInstanceType: cfg.cluster.sfuNodes.instanceType,
     provider,
     podIdentityAgent: cluster.podIdentityAgent,
     systemNodes: cluster.systemNodeGroup,
@@ -236,7 +244,6 @@ export function regionStack(cfg: RegionStackConfig) {
   if (cfg.chaos.enabled) {
     new Chaos(`${cfg.regionLabel}-chaos`, {
       clusterName: cluster.clusterName,
-      sfuNodeGroupName: cluster.sfuNodeGroupName,
       sfuNodePoolName: SFU_NODE_POOL,
       provider,
       namespace: workloads.metadata.name,

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { placeOn } from "../shared/node-roles";
@@ -44,7 +45,12 @@ export class BlockStorage extends pulumi.ComponentResource {
         repositoryOpts: { repo },
         namespace,
         values: {
-          controller: { serviceAccount: { create: true, name: serviceAccount }, ...placeOn("system") },
+          controller: {
+            serviceAccount: { create: true, name: serviceAccount },
+            // Nodes' IMDS answers no pod (hop limit 1): the controller cannot look its region up there.
+            region: aws.getRegionOutput({}, { parent: this }).region,
+            ...placeOn("system"),
+          },
           // The node plugin must run wherever a volume may be mounted; it tolerates every taint by default.
           node: { tolerateAllTaints: true },
         },

@@ -21,15 +21,19 @@ export interface KarpenterArgs {
   clusterName: pulumi.Input<string>;
   /** Kubernetes API endpoint; given so the controller needs no DescribeCluster call at start. */
   clusterEndpoint: pulumi.Input<string>;
-  /** The nodes' security group (the EKS cluster security group, which carries the WebRTC rules). */
+  /** The nodes' security group (the EKS cluster security group). */
   clusterSecurityGroupId: pulumi.Input<string>;
+  /** The SFU nodes' own security group, with the WebRTC and TURN rules. */
+  sfuSecurityGroupId: pulumi.Input<string>;
+  /** Instance type of every SFU node. */
+  sfuInstanceType: string;
   /** The region's Kubernetes provider. */
   provider: k8s.Provider;
   /** The Pod Identity agent add-on; the controller gets its AWS credentials through it. */
   podIdentityAgent: pulumi.Resource;
   /** The node group the controller runs on; the chart waits for it (Helm gives pods 5 minutes to start). */
   systemNodes: pulumi.Resource;
-  /** AL2023 user data (MIME multipart) for SFU nodes: the same UDP buffer settings as the sfu node group. */
+  /** AL2023 user data (MIME multipart) for SFU nodes: the UDP buffer settings LiveKit and Coturn need. */
   sfuNodeUserData: string;
   /**
    * The longest `terminationGracePeriodSeconds` of pods on SFU and egress nodes (LiveKit drains rooms for
@@ -175,6 +179,11 @@ export class Karpenter extends pulumi.ComponentResource {
         namespace: KARPENTER_NAMESPACE,
         skipCrds: true,
         values: {
+          // The nodes' IMDS answers no pod (hop limit 1): the controller cannot look its region up there.
+          controller: {
+            env: [{ name: "AWS_REGION", value: aws.getRegionOutput({}, { parent: this }).region }],
+            resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "1Gi" } },
+          },
           settings: {
             clusterName: args.clusterName,
             clusterEndpoint: args.clusterEndpoint,
@@ -186,7 +195,6 @@ export class Karpenter extends pulumi.ComponentResource {
           dnsPolicy: "Default",
           // On the managed system nodes, never on nodes it manages itself.
           nodeSelector: placeOn("system").nodeSelector,
-          controller: { resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "1Gi" } } },
         },
       },
       {
@@ -211,6 +219,7 @@ export class Karpenter extends pulumi.ComponentResource {
       role: nodeRole.name,
       clusterName: pulumi.output(args.clusterName),
       securityGroupId: pulumi.output(args.clusterSecurityGroupId),
+      sfuSecurityGroupId: pulumi.output(args.sfuSecurityGroupId),
     };
     const nodeClasses = Object.fromEntries(
       (["public", "private"] as const).map((tier) => [
@@ -228,7 +237,11 @@ export class Karpenter extends pulumi.ComponentResource {
       ]),
     );
     for (const [pool, { tier, spec }] of Object.entries(
-      nodePoolSpecs({ cpuLimits: args.cpuLimits, drainSeconds: args.drainSeconds }),
+      nodePoolSpecs({
+        cpuLimits: args.cpuLimits,
+        drainSeconds: args.drainSeconds,
+        sfuInstanceType: args.sfuInstanceType,
+      }),
     )) {
       const nodeClass = nodeClasses[tier];
       new k8s.apiextensions.CustomResource(

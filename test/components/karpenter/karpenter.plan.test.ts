@@ -16,6 +16,8 @@ const settings: Omit<KarpenterArgs, "provider" | "podIdentityAgent" | "systemNod
   clusterName: "livekit-test",
   clusterEndpoint: "https://api.livekit-test.example",
   clusterSecurityGroupId: "sg-0cluster0000000001",
+  sfuSecurityGroupId: "sg-0sfu00000000000001",
+  sfuInstanceType: "c6i.2xlarge",
   sfuNodeUserData: sfuNodeUserData(),
   drainSeconds: 18000,
   cpuLimits: { sfu: 96, egress: 48, general: 24 },
@@ -245,6 +247,10 @@ describe("Karpenter", () => {
         clusterEndpoint: "https://api.livekit-test.example",
         interruptionQueue: queue.name,
       });
+      // Hop limit 1 on every node: the controller cannot ask IMDS for its region.
+      expect(inputsOf(findResource(plan, RELEASE, "test")).values.controller.env).toEqual([
+        { name: "AWS_REGION", value: "ap-south-1" },
+      ]);
     });
 
     it("runs two controllers on system nodes, resolving DNS through the node", () => {
@@ -279,15 +285,19 @@ describe("Karpenter", () => {
   });
 
   describe("node classes", () => {
-    it("selects subnets by tier and discovery tag, and the nodes' security group by id", () => {
+    it("selects subnets by tier and discovery tag, and the nodes' security groups by id: the SFU group on public nodes only", () => {
       for (const tier of ["public", "private"]) {
         expect(nodeClass(tier).spec).toMatchObject({
           subnetSelectorTerms: [
             { tags: { "karpenter.sh/discovery": "livekit-test", "livekit-platform/subnet-tier": tier } },
           ],
-          securityGroupSelectorTerms: [{ id: "sg-0cluster0000000001" }],
         });
       }
+      expect(nodeClass("public").spec.securityGroupSelectorTerms).toEqual([
+        { id: "sg-0cluster0000000001" },
+        { id: "sg-0sfu00000000000001" },
+      ]);
+      expect(nodeClass("private").spec.securityGroupSelectorTerms).toEqual([{ id: "sg-0cluster0000000001" }]);
     });
 
     it("boots a pinned AL2023 release with IMDSv2 required and the node role", () => {
@@ -314,14 +324,17 @@ describe("Karpenter", () => {
     const requirement = (pool: Record<string, any>, key: string) =>
       pool.spec.template.spec.requirements.filter((r: { key: string }) => r.key === key);
 
-    it("keeps burst SFU nodes on demand, in the public class, on c6i/c6in/c7i, labelled and tainted like the sfu node group", () => {
+    it("keeps SFU nodes on demand, in the public class, on exactly the configured instance type, labelled and tainted for LiveKit", () => {
       const sfu = nodePool("sfu");
       expect(requirement(sfu, "karpenter.sh/capacity-type")).toEqual([
         { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] },
       ]);
-      expect(requirement(sfu, "karpenter.k8s.aws/instance-family")).toEqual([
-        { key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["c6i", "c6in", "c7i"] },
+      expect(requirement(sfu, "node.kubernetes.io/instance-type")).toEqual([
+        { key: "node.kubernetes.io/instance-type", operator: "In", values: ["c6i.2xlarge"] },
       ]);
+      // Nothing else widens the choice (the capacity model sized the region for this one type).
+      expect(requirement(sfu, "karpenter.k8s.aws/instance-family")).toEqual([]);
+      expect(requirement(sfu, "karpenter.k8s.aws/instance-cpu")).toEqual([]);
       expect(sfu.spec.template.spec.nodeClassRef).toEqual({
         group: "karpenter.k8s.aws",
         kind: "EC2NodeClass",
