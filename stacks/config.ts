@@ -272,7 +272,12 @@ const regionSchema = z
      * `protect` (and EKS deletion protection) on the cluster, the Redis replication group and the recordings
      * bucket: `pulumi destroy` and replacements stop at them. Set false (and `pulumi up`) before a teardown.
      */
-    protect: z.boolean({ error: "must be true or false" }).default(true),
+    protect: z
+      .preprocess(
+        (v) => (v === "true" ? true : v === "false" ? false : v),
+        z.boolean({ error: "must be true or false" }),
+      )
+      .default(true),
     /** Karpenter launches every SFU, egress and general node, up to these vCPU totals per NodePool. */
     karpenter: z
       .strictObject({

@@ -131,6 +131,7 @@ export function regionStack(cfg: RegionStackConfig) {
     snapshotRetentionDays: REDIS_SNAPSHOT_RETENTION_DAYS,
     provider,
     namespace: workloads.metadata.name,
+    protect: cfg.protect,
   });
 
   // --- Media plane ------------------------------------------------------------------------------
@@ -190,6 +191,7 @@ export function regionStack(cfg: RegionStackConfig) {
       resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB },
       autoscaling: { ...sizing.egressAutoscaling, targetCpuUtilizationPercent: EGRESS_TARGET_CPU_UTILIZATION_PERCENT },
       recordingRetentionDays: cfg.egress.recordingRetentionDays,
+      protectRecordings: cfg.protect,
     },
     { dependsOn: [cluster.podIdentityAgent] },
   );

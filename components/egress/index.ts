@@ -55,6 +55,8 @@ export interface EgressArgs {
   autoscaling: CpuAutoscaling;
   /** Days a recording stays in the bucket before S3 deletes it. */
   recordingRetentionDays: number;
+  /** `protect` the recordings bucket: `pulumi destroy` and replacements stop at it. */
+  protectRecordings?: boolean;
   /** Share of the pod's CPUs egress fills before refusing jobs, in (0, 1]; egress's default 0.8 if omitted. */
   maxCpuUtilization?: number;
   logging?: { level: EgressLogLevel; json: boolean };
@@ -93,7 +95,7 @@ export class Egress extends pulumi.ComponentResource {
         forceDestroy: false, // destroying the stack must not delete recordings
         tags: args.tags,
       },
-      { parent: this },
+      { parent: this, protect: args.protectRecordings },
     );
     const bucketOpts = { parent: this };
     const publicAccess = new aws.s3.BucketPublicAccessBlock(
