@@ -298,6 +298,7 @@ describe("public-ingress-only-for-webrtc", () => {
         "livekit-platform:role": "region",
         "livekit-platform:domain": "example.com",
         "livekit-platform:dns": JSON.stringify({ zoneId: "Z1" }),
+        "livekit-platform:cluster": JSON.stringify({ publicAccessCidrs: [] }),
       },
       "x",
     ) as RegionStackConfig;
