@@ -359,6 +359,32 @@ const regionSchema = z
           .default("100Gi"),
       })
       .prefault({}),
+    /**
+     * Where Alertmanager sends alerts: always an SNS topic the stack creates (subscribe to it, or list emails
+     * here); optionally Slack and PagerDuty, and a dead-man's switch for the Watchdog heartbeat. Set the
+     * URLs and keys as secrets: `pulumi config set --secret --path 'livekit-platform:alerting.slackWebhookUrl' <url>`.
+     */
+    alerting: z
+      .strictObject({
+        emailSubscriptions: z
+          .array(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "must be an email address" }))
+          .default([]),
+        slackWebhookUrl: z
+          .string()
+          .regex(/^https:\/\/hooks\.slack\.com\//, {
+            error: "must be a Slack incoming-webhook URL (https://hooks.slack.com/...)",
+          })
+          .optional(),
+        pagerDutyRoutingKey: z
+          .string()
+          .regex(/^[a-zA-Z0-9]{32}$/, { error: "must be a PagerDuty Events API v2 routing key (32 characters)" })
+          .optional(),
+        heartbeatUrl: z
+          .string()
+          .regex(/^https:\/\//, { error: "must be an https:// URL" })
+          .optional(),
+      })
+      .prefault({}),
     /** AWS FIS chaos drills (see README, "Chaos drills"); off unless enabled. */
     chaos: z
       .strictObject({

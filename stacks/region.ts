@@ -42,6 +42,9 @@ const NODE_DRAIN_SECONDS = Math.max(
 /** Namespace of the region's LiveKit workloads (SFU, Coturn, Egress) and their secrets. */
 export const WORKLOAD_NAMESPACE = "livekit";
 
+/** A value from config that is a credential, kept secret in state and plans. */
+const secretOrNothing = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
+
 export function regionStack(cfg: RegionStackConfig) {
   const { sizing } = cfg;
   const clusterName = `livekit-${cfg.regionLabel}`;
@@ -220,7 +223,7 @@ export function regionStack(cfg: RegionStackConfig) {
   });
 
   // --- Observability ----------------------------------------------------------------------------
-  new Monitoring(`${cfg.regionLabel}-monitoring`, {
+  const monitoring = new Monitoring(`${cfg.regionLabel}-monitoring`, {
     provider,
     region: cfg.regionLabel,
     storageClassName: storage.storageClassName,
@@ -238,6 +241,13 @@ export function regionStack(cfg: RegionStackConfig) {
       time: cfg.monitoring.retention,
       size: cfg.monitoring.retentionSize,
       volumeSize: cfg.monitoring.volumeSize,
+    },
+    alerting: {
+      clusterName: cluster.clusterName,
+      emailSubscriptions: cfg.alerting.emailSubscriptions,
+      slackWebhookUrl: secretOrNothing(cfg.alerting.slackWebhookUrl),
+      pagerDutyRoutingKey: secretOrNothing(cfg.alerting.pagerDutyRoutingKey),
+      heartbeatUrl: secretOrNothing(cfg.alerting.heartbeatUrl),
     },
     dependsOn: [storage],
   });
@@ -274,6 +284,7 @@ export function regionStack(cfg: RegionStackConfig) {
     clusterEndpoint: cluster.endpoint,
     redisAddress: redis.address,
     recordingsBucket: egress.bucketName,
+    alertTopicArn: monitoring.alertTopicArn,
     loadTestJob: pulumi.interpolate`${WORKLOAD_NAMESPACE}/${loadTest.jobName}`,
     sizing: {
       mix: typeof cfg.capacity.mix === "string" ? cfg.capacity.mix : "custom",
