@@ -385,6 +385,13 @@ const regionSchema = z
           .optional(),
       })
       .prefault({}),
+    /** Checks before anything is created. */
+    preflight: z
+      .strictObject({
+        /** Compare the EC2 On-Demand vCPU quota (Service Quotas, L-1216C47A) with the region's needs. */
+        vcpuQuota: z.boolean({ error: "must be true or false" }).default(true),
+      })
+      .prefault({}),
     /** AWS FIS chaos drills (see README, "Chaos drills"); off unless enabled. */
     chaos: z
       .strictObject({
