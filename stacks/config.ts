@@ -414,7 +414,13 @@ const regionSchema = z
           .default("10m"),
       })
       .prefault({}),
-    dns: dnsZone,
+    dns: dnsZone.extend({
+      /**
+       * Every region's certificate covers `<domain>`, and ACM asks each for the same validation record:
+       * exactly one region stack (true) creates it, and keeps it when destroyed; the others only wait for it.
+       */
+      ownsGlobalNameValidation: z.boolean({ error: "must be true or false" }).default(false),
+    }),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.cluster.systemNodes.min < cfg.network.availabilityZones) {

@@ -204,6 +204,7 @@ export function regionStack(cfg: RegionStackConfig) {
     signallingHostname: hostnames.signalling,
     turnHostname: hostnames.turn,
     globalHostname: cfg.domain,
+    ownsGlobalNameValidation: cfg.dns.ownsGlobalNameValidation,
     dns: { provider: cfg.dns.provider, zoneId: cfg.dns.zoneId },
     livekit,
     coturn,

@@ -68,7 +68,13 @@ function regionFile(
   config["aws:defaultTags"].tags.stack = regionLabel;
   config["livekit-platform:regionLabel"] = regionLabel;
   config["livekit-platform:network"].cidr = cidr;
-  return { ...config, ...extra };
+  const merged: Record<string, any> = { ...config, ...extra };
+  // Exactly one region file owns the global name's ACM validation record: mumbai, as shipped.
+  merged["livekit-platform:dns"] = {
+    ...merged["livekit-platform:dns"],
+    ownsGlobalNameValidation: regionLabel === "mumbai",
+  };
+  return merged;
 }
 
 /** A project folder of its own (Pulumi.yaml and region stack files), so these tests see exactly these regions. */
