@@ -49,6 +49,23 @@ const dnsLabel = z
   .string({ error: "must be a DNS label (lowercase letters, digits and hyphens)" })
   .regex(DNS_LABEL, { error: "must be a DNS label (lowercase letters, digits and hyphens, at most 63)" });
 
+/** Cloudflare's load-balancer check regions a plan without Enterprise may name (no ALL_REGIONS). */
+const CLOUDFLARE_CHECK_REGIONS = [
+  "WNAM",
+  "ENAM",
+  "WEU",
+  "EEU",
+  "NSAM",
+  "SSAM",
+  "OC",
+  "ME",
+  "NAF",
+  "SAF",
+  "SAS",
+  "SEAS",
+  "NEAS",
+] as const;
+
 /** Longest region label: every AWS name derived from it then fits its limit. */
 export const REGION_LABEL_MAX = 25;
 
@@ -287,6 +304,11 @@ const regionSchema = z
         egressCpuLimit: cpuLimit.optional(),
         /** Anything else that does not fit on system nodes (spot allowed). */
         generalCpuLimit: cpuLimit.default(32),
+        /**
+         * Create the account's EC2 Spot service-linked role, which the general pool needs for spot. Once per
+         * account: true in one region stack file; false where the role exists already.
+         */
+        createSpotServiceLinkedRole: z.boolean({ error: "must be true or false" }).default(false),
       })
       .prefault({}),
     /** ElastiCache (Valkey) replication group shared by LiveKit and Egress. */
@@ -481,6 +503,18 @@ const globalSchema = z
       cloudflareSteering: z
         .enum(["dynamic_latency", "proximity"], { error: 'must be "dynamic_latency" or "proximity"' })
         .default("dynamic_latency"),
+      /**
+       * Cloudflare regions each pool is checked from with dynamic_latency; default the regions nearest the
+       * deployed regions. Never ALL_REGIONS (Enterprise plans only).
+       */
+      cloudflareCheckRegions: z
+        .array(
+          z.enum(CLOUDFLARE_CHECK_REGIONS, {
+            error: `not a Cloudflare check region, expected one of ${CLOUDFLARE_CHECK_REGIONS.join(", ")}`,
+          }),
+        )
+        .min(1, { error: "must list at least one Cloudflare check region" })
+        .optional(),
       /** The Cloudflare monitor; `healthCheck.failureThreshold` is its consecutiveDown. */
       cloudflareMonitor: z
         .strictObject({

@@ -105,6 +105,7 @@ export function regionStack(cfg: RegionStackConfig) {
     sfuNodeUserData: sfuNodeUserData(),
     drainSeconds: NODE_DRAIN_SECONDS,
     cpuLimits: { ...sizing.karpenterCpuLimits, general: cfg.karpenter.generalCpuLimit },
+    createSpotServiceLinkedRole: cfg.karpenter.createSpotServiceLinkedRole,
   });
 
   new MetricsServer(`${cfg.regionLabel}-metrics-server`, { provider }, { dependsOn: [cluster.systemNodeGroup] });

@@ -42,6 +42,12 @@ export interface KarpenterArgs {
    */
   drainSeconds: number;
   cpuLimits: KarpenterCpuLimits;
+  /**
+   * Create the account's EC2 Spot service-linked role (AWSServiceRoleForEC2Spot). A fresh account has none,
+   * Karpenter's policy may not create it, and the `general` pool then silently never gets spot (Karpenter
+   * v1.14.1 troubleshooting, "Missing Service Linked Role"). Once per account: in one region stack only.
+   */
+  createSpotServiceLinkedRole?: boolean;
 }
 
 /**
@@ -70,6 +76,15 @@ export class Karpenter extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: nodes.attachments },
     );
+
+    if (args.createSpotServiceLinkedRole) {
+      new aws.iam.ServiceLinkedRole(
+        `${name}-spot`,
+        { awsServiceName: "spot.amazonaws.com", description: "EC2 Spot, for Karpenter's general NodePool" },
+        // Account-wide, and other stacks may use spot: destroying this region must not delete it.
+        { parent: this, retainOnDelete: true },
+      );
+    }
 
     // Interruption handling: EventBridge -> SQS -> controller, which drains a node before AWS takes it.
     const queue = new aws.sqs.Queue(
