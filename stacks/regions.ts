@@ -88,6 +88,15 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalStac
     );
   }
 
+  const spotRoles = regions.filter((r) => r.config.karpenter.createSpotServiceLinkedRole);
+  if (spotRoles.length > 1) {
+    throw new ConfigError(
+      `${spotRoles[1].file} ${PROJECT}:karpenter.createSpotServiceLinkedRole`,
+      `is also true in ${spotRoles[0].file}; the account's Spot service-linked role is created once`,
+      true,
+    );
+  }
+
   const fallback = global.dns.cloudflareFallbackRegion;
   if (fallback !== undefined && !regions.some((r) => r.config.regionLabel === fallback)) {
     throw new ConfigError(

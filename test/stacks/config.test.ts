@@ -43,7 +43,8 @@ const badInputs: Array<{ what: string; stack: string; change: (c: Record<string,
   {
     what: "a fractional node count",
     stack: "mumbai",
-    change: (c) => (c["livekit-platform:cluster"] = { ...c["livekit-platform:cluster"], systemNodes: { min: 2, max: 2.5 } }),
+    change: (c) =>
+      (c["livekit-platform:cluster"] = { ...c["livekit-platform:cluster"], systemNodes: { min: 2, max: 2.5 } }),
     message: "error: livekit-platform:cluster.systemNodes.max: must be a positive integer, got 2.5",
   },
   {
