@@ -1,5 +1,5 @@
 /**
- * Writing a plan as ../shared/design/plan-contract.md specifies: plan.json, manifests/, helm/, and the
+ * Writing a plan as the README ("The offline plan") specifies: plan.json, manifests/, helm/, and the
  * readable tree printed to the terminal.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- planned inputs are untyped JSON */

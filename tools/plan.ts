@@ -2,7 +2,7 @@
  * The offline plan: `npm run plan -- --stack <name> [--out <dir>] [--show-secrets] [--stack-file <path>]`.
  *
  * Runs the real program (index.ts) under Pulumi's mocks with the stack's config and writes what it
- * would create: no cloud account, no Pulumi CLI, no plugins. Contract: ../shared/design/plan-contract.md.
+ * would create: no cloud account, no Pulumi CLI, no plugins. Contract: README, "The offline plan".
  * Exit codes: 0 planned; 2 invalid stack configuration (one `error:` line on stderr); 1 anything else.
  */
 import * as fs from "fs";

@@ -1,6 +1,6 @@
 /**
  * End to end: `npm run plan` on every stack file shipped in the repo, checked against the output
- * contract other tools read (../shared/design/plan-contract.md).
+ * contract other tools read (README, "The offline plan").
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -61,6 +61,15 @@ describe("plan command", () => {
         expect(r.urn.startsWith(`urn:pulumi:${stack}::livekit-platform::`)).toBe(true);
         if (r.parent !== null) expect(urns).toContain(r.parent);
         for (const dep of r.dependencies) expect(urns).toContain(dep);
+        // The options that decide what an update or a destroy may do to the resource.
+        expect(Object.keys(r.options).sort()).toEqual([
+          "deleteBeforeReplace",
+          "dependsOn",
+          "ignoreChanges",
+          "protect",
+          "retainOnDelete",
+        ]);
+        for (const dep of r.options.dependsOn) expect(r.dependencies).toContain(dep);
       }
       expect(plan.resources[0].type).toBe("pulumi:pulumi:Stack");
       expect(typeof plan.outputs).toBe("object");
