@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { nodeRoles } from "../shared/node-roles";
 import { createNodeRole } from "../shared/node-role";
+import { PodIdentityRole } from "../shared/pod-identity-role";
 import { amiReleaseVersionParameter, SYSTEM_NODE_AMI_TYPE } from "./node-ami";
 
 /** Control-plane logs sent to CloudWatch: every type EKS offers, for audits and debugging. */
@@ -85,6 +86,8 @@ export class Cluster extends pulumi.ComponentResource {
   readonly oidcIssuer: pulumi.Output<string>;
   /** Role of the managed node groups' nodes. */
   readonly nodeRole: aws.iam.Role;
+  /** The VPC CNI's Pod Identity association and policy: nodes (Karpenter's too) must not boot before them. */
+  readonly nodeNetworkingReady: pulumi.Resource[];
   /** Pods get IAM roles through it (Pod Identity); controllers that need AWS wait for it. */
   readonly podIdentityAgent: aws.eks.Addon;
   /** Where cluster controllers run; Helm releases wait for it, or their pods stay Pending past Helm's timeout. */
@@ -148,6 +151,22 @@ export class Cluster extends pulumi.ComponentResource {
     const nodes = createNodeRole(`${name}-nodes`, this);
     this.nodeRole = nodes.role;
 
+    // The VPC CNI's permissions (create, attach, delete network interfaces, assign IPs) go to its own service
+    // account, not the node roles; nodes join only once the association exists, so every aws-node pod has them.
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    const cni = new PodIdentityRole(
+      `${name}-vpc-cni`,
+      {
+        clusterName: this.clusterName,
+        namespace: "kube-system",
+        serviceAccount: "aws-node",
+        managedPolicyArns: { cni: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonEKS_CNI_Policy` },
+        description: "Amazon VPC CNI (aws-node) through EKS Pod Identity",
+      },
+      { parent: this, dependsOn: [this.podIdentityAgent] },
+    );
+    this.nodeNetworkingReady = [cni.association, ...cni.attachments];
+
     // Our own launch template: pulumi-eks's (enableIMDSv2) sets hop limit 2 and no root volume
     // (v4.3.0 nodes/nodegroup.ts, createMNGCustomLaunchTemplate). No image and no user data, so EKS keeps
     // bootstrapping the nodes and the AMI is the node group's pinned releaseVersion.
@@ -195,7 +214,7 @@ export class Cluster extends pulumi.ComponentResource {
         subnetIds: args.privateSubnetIds,
         labels: system.labels,
       },
-      { parent: this, dependsOn: nodes.attachments },
+      { parent: this, dependsOn: [...nodes.attachments, ...this.nodeNetworkingReady] },
     );
 
     // Managed CoreDNS (with no default node group pulumi-eks leaves EKS's unmanaged bootstrap copy), on system nodes.

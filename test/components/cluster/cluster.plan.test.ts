@@ -206,22 +206,34 @@ describe("Cluster", () => {
     expect(sysctls["net.core.rmem_default"]).toBeLessThanOrEqual(sysctls["net.core.rmem_max"]);
   });
 
-  it("gives the node group a role with the worker, registry, CNI and SSM policies, attached before nodes boot", () => {
+  it("gives the node group a role with the worker, registry and SSM policies, attached before nodes boot", () => {
     const role = findResource(plan, "aws:iam/role:Role", "test-nodes");
     expect(JSON.parse(inputsOf(role).assumeRolePolicy).Statement).toEqual([
       { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
     ]);
-    const attachments = resourcesOfType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+    const attachments = resourcesOfType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) =>
+      a.dependencies.includes(role.urn),
+    );
     expect(attachments.map((a) => inputsOf(a).policyArn).sort()).toEqual([
       "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
       "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-      "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
       "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
     ]);
-    for (const a of attachments) expect(a.dependencies).toContain(role.urn);
     const group = nodeGroup(plan, "system");
     expect(inputsOf(group).nodeRole).toBe(role.urn);
     expect(group.options.dependsOn).toEqual(expect.arrayContaining(attachments.map((a) => a.urn)));
+  });
+
+  it("gives the VPC CNI its permissions through Pod Identity on aws-node, before any node boots, not through the node role", () => {
+    const association = findResource(plan, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "test-vpc-cni");
+    expect(inputsOf(association)).toMatchObject({
+      clusterName: "livekit-test",
+      namespace: "kube-system",
+      serviceAccount: "aws-node",
+    });
+    const cni = findResource(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "test-vpc-cni-cni");
+    expect(inputsOf(cni).policyArn).toBe("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy");
+    expect(nodeGroup(plan, "system").options.dependsOn).toEqual(expect.arrayContaining([association.urn, cni.urn]));
   });
 
   it("opens exactly the WebRTC and TURN ports to the internet, on a security group of the SFU nodes only", () => {

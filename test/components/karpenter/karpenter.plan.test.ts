@@ -130,7 +130,6 @@ describe("Karpenter", () => {
       expect(attached.sort()).toEqual([
         "AmazonEC2ContainerRegistryPullOnly",
         "AmazonEKSWorkerNodePolicy",
-        "AmazonEKS_CNI_Policy",
         "AmazonSSMManagedInstanceCore",
       ]);
     });
