@@ -69,7 +69,8 @@ function regionFile(
   config["livekit-platform:regionLabel"] = regionLabel;
   config["livekit-platform:network"].cidr = cidr;
   const merged: Record<string, any> = { ...config, ...extra };
-  // Exactly one region file owns the global name's ACM validation record: mumbai, as shipped.
+  // Exactly one region file owns the once-per-deployment settings: mumbai, as shipped.
+  merged["livekit-platform:karpenter"] = { createSpotServiceLinkedRole: regionLabel === "mumbai" };
   merged["livekit-platform:dns"] = {
     ...merged["livekit-platform:dns"],
     ownsGlobalNameValidation: regionLabel === "mumbai",
