@@ -8,6 +8,10 @@ import { loadStackConfig } from "./stacks/config";
 
 export = async () => {
   const config = loadStackConfig();
-  if (config.role === "region") return (await import("./stacks/region")).regionStack(config);
+  if (config.role === "region") {
+    // Before anything exists: a region whose nodes cannot launch stops here, with one line.
+    await (await import("./stacks/quotas")).checkVcpuQuota(config);
+    return (await import("./stacks/region")).regionStack(config);
+  }
   return (await import("./stacks/global")).globalStack(config);
 };

@@ -13,7 +13,15 @@ export const versions = {
   eksAddons: {
     /** Listed for Kubernetes 1.31-1.35 in aws-quickstart/cdk-eks-blueprints' version map of this add-on. */
     podIdentityAgent: "v1.3.10-eksbuild.2",
+    /** CoreDNS 1.13.1 is what kubeadm bundles for Kubernetes 1.35; used with kube-proxy v1.35.0-eksbuild.2 in public configs. */
+    coredns: "v1.13.1-eksbuild.1",
   },
+
+  /**
+   * EKS optimized AL2023 AMI release of the managed system nodes (an awslabs/amazon-eks-ami tag): read from
+   * its release-specific SSM parameter, never "recommended". Keep it equal to karpenterNodeAmiAlias's tag.
+   */
+  nodeAmiRelease: "v20260714",
 
   /**
    * EKS optimized AL2023 AMI release for Karpenter nodes (an awslabs/amazon-eks-ami release tag; v20260714's

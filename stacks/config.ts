@@ -49,6 +49,31 @@ const dnsLabel = z
   .string({ error: "must be a DNS label (lowercase letters, digits and hyphens)" })
   .regex(DNS_LABEL, { error: "must be a DNS label (lowercase letters, digits and hyphens, at most 63)" });
 
+/** Cloudflare's load-balancer check regions a plan without Enterprise may name (no ALL_REGIONS). */
+const CLOUDFLARE_CHECK_REGIONS = [
+  "WNAM",
+  "ENAM",
+  "WEU",
+  "EEU",
+  "NSAM",
+  "SSAM",
+  "OC",
+  "ME",
+  "NAF",
+  "SAF",
+  "SAS",
+  "SEAS",
+  "NEAS",
+] as const;
+
+/** Longest region label: every AWS name derived from it then fits its limit. */
+export const REGION_LABEL_MAX = 25;
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
 const awsRegion = z.enum(awsRegionNames as [string, ...string[]], {
   error: "unknown AWS region, expected one such as ap-south-1 or ap-southeast-1",
 });
@@ -250,10 +275,18 @@ export const regionSchema = z
     domain: domain.describe(
       "The platform's domain, the same in every stack: this region serves `<regionLabel>.<domain>`, `turn-<regionLabel>.<domain>` and the global name `<domain>`.",
     ),
-    regionLabel: dnsLabel.meta({
-      description: "Names this region in hostnames: `<regionLabel>.<domain>`, `turn-<regionLabel>.<domain>`.",
-      defaultText: "the stack's name",
-    }),
+    regionLabel: dnsLabel
+      .max(REGION_LABEL_MAX, {
+        error: `must be at most ${REGION_LABEL_MAX} characters (AWS names are derived from it)`,
+      })
+      .refine((label) => !label.includes("--"), {
+        error: 'must not contain "--" (ElastiCache ids refuse consecutive hyphens)',
+      })
+      .meta({
+        description:
+          "Names this region in hostnames (`<regionLabel>.<domain>`, `turn-<regionLabel>.<domain>`) and in AWS names derived from it (ElastiCache id `livekit-<label>`: 40 characters; IAM roles and EventBridge rules 64; S3 buckets 63): at most 25 characters, no `--`.",
+        defaultText: "the stack's name",
+      }),
     network: z
       .strictObject({
         cidr: ipv4Cidr(16, 20)
@@ -284,50 +317,74 @@ export const regionSchema = z
       .prefault({})
       .describe("The region's VPC."),
     cluster: z
-      .strictObject({
-        kubernetesVersion: z
-          .string()
-          .regex(/^1\.\d{2}$/, { error: 'must be a Kubernetes minor version such as "1.35"' })
-          .default(versions.kubernetes)
-          .describe("EKS Kubernetes minor version; keep it in EKS standard support. Default from lib/versions.ts."),
-        publicAccessCidrs: z
-          .array(ipv4Cidr(0, 32))
-          .min(1)
-          .default(["0.0.0.0/0"])
-          .describe("IPv4 CIDR blocks that may reach the Kubernetes API endpoint."),
-        systemNodes: nodeGroup({ instanceType: "m6i.xlarge", min: 2, max: 6 }).describe(
-          "Managed node group for cluster add-ons, Karpenter and monitoring, in private subnets.",
-        ),
-        sfuNodes: z
-          .strictObject({
-            instanceType: instanceType
-              .default("c6i.2xlarge")
-              .describe("EC2 instance type of the SFU nodes; the capacity model sizes the region for it."),
-            min: positiveInt.optional().meta({
-              description:
-                "Fewest SFU nodes, overriding the capacity model (the plan reports it); must not exceed max.",
-              defaultText: "from the capacity model",
-            }),
-            max: positiveInt.optional().meta({
-              description: "Most SFU nodes, overriding the capacity model (the plan reports it).",
-              defaultText: "from the capacity model",
-            }),
-          })
-          .prefault({})
-          .superRefine((group, ctx) => {
-            if (group.min !== undefined && group.max !== undefined && group.min > group.max) {
-              ctx.addIssue({
-                code: "custom",
-                path: ["min"],
-                input: group.min,
-                message: `must not exceed max (${group.max})`,
-              });
-            }
-          })
-          .describe("LiveKit SFU managed node group: public subnets, one LiveKit pod per node."),
-      })
-      .prefault({})
-      .describe("The EKS cluster and its managed node groups."),
+      .strictObject(
+        {
+          kubernetesVersion: z
+            .string()
+            .regex(/^1\.\d{2}$/, { error: 'must be a Kubernetes minor version such as "1.35"' })
+            .default(versions.kubernetes)
+            .describe("EKS Kubernetes minor version; keep it in EKS standard support. Default from lib/versions.ts."),
+          publicAccessCidrs: z
+            .array(ipv4Cidr(0, 32), {
+              error:
+                "must be set: a list of CIDRs allowed to reach the Kubernetes API, or [] for a private endpoint only",
+            })
+            .describe(
+              "Who may reach the Kubernetes API endpoint from the internet; no default, so exposing it is a choice. `[]`: private endpoint only (Pulumi and kubectl then run from inside the VPC or over a VPN).",
+            ),
+          systemNodes: nodeGroup({ instanceType: "m6i.xlarge", min: 3, max: 6 }).describe(
+            "Managed node group for cluster add-ons, Karpenter and monitoring, in private subnets: at least one node per availability zone.",
+          ),
+          logRetentionDays: z
+            .number({ error: "must be a number of days CloudWatch accepts" })
+            .refine((d) => LOG_RETENTION_DAYS.includes(d), {
+              error: `must be one of ${LOG_RETENTION_DAYS.join(", ")} (days CloudWatch accepts)`,
+            })
+            .default(30)
+            .describe("Days CloudWatch keeps the control-plane logs (a value CloudWatch accepts)."),
+          adminRoleArns: z
+            .array(
+              z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+                error: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admin",
+              }),
+            )
+            .default([])
+            .describe(
+              "IAM roles of the team's admins and CI, given cluster-admin access (besides the creator of the cluster).",
+            ),
+          sfuNodes: z
+            .strictObject({
+              instanceType: instanceType
+                .default("c6i.2xlarge")
+                .describe("EC2 instance type of the SFU nodes; the capacity model sizes the region for it."),
+              min: positiveInt.optional().meta({
+                description:
+                  "Fewest SFU nodes, overriding the capacity model (the plan reports it); must not exceed max.",
+                defaultText: "from the capacity model",
+              }),
+              max: positiveInt.optional().meta({
+                description: "Most SFU nodes, overriding the capacity model (the plan reports it).",
+                defaultText: "from the capacity model",
+              }),
+            })
+            .prefault({})
+            .superRefine((group, ctx) => {
+              if (group.min !== undefined && group.max !== undefined && group.min > group.max) {
+                ctx.addIssue({
+                  code: "custom",
+                  path: ["min"],
+                  input: group.min,
+                  message: `must not exceed max (${group.max})`,
+                });
+              }
+            })
+            .describe(
+              "LiveKit SFU nodes: public subnets, one LiveKit pod per node, launched by Karpenter's `sfu` NodePool.",
+            ),
+        },
+        { error: "must be set (at least cluster.publicAccessCidrs)" },
+      )
+      .describe("The EKS cluster and its system node group."),
     capacity: z
       .strictObject({
         targetParticipants: integer(1, 1_000_000, "a positive integer (concurrent participants at peak)")
@@ -413,6 +470,15 @@ export const regionSchema = z
       .describe(
         "The monthly cost estimate in the `sizing` output (lib/capacity/cost.ts): usage profile and purchase options.",
       ),
+    protect: z
+      .preprocess(
+        (v) => (v === "true" ? true : v === "false" ? false : v),
+        z.boolean({ error: "must be true or false" }),
+      )
+      .default(true)
+      .describe(
+        "`protect` (and EKS deletion protection) on the cluster, the Redis replication group and the recordings bucket: `pulumi destroy` and replacements stop at them. Set false (and `pulumi up`) before a teardown.",
+      ),
     karpenter: z
       .strictObject({
         sfuCpuLimit: cpuLimit.optional().meta({
@@ -426,6 +492,12 @@ export const regionSchema = z
         generalCpuLimit: cpuLimit
           .default(32)
           .describe("vCPUs of the `general` NodePool: anything that does not fit on system nodes (spot allowed)."),
+        createSpotServiceLinkedRole: z
+          .boolean({ error: "must be true or false" })
+          .default(false)
+          .describe(
+            "Create the account's EC2 Spot service-linked role, which the general pool needs for spot. Once per account: true in one region stack file; false where the role exists already.",
+          ),
       })
       .prefault({})
       .describe("Karpenter adds nodes beside the node groups, up to these vCPU totals per NodePool (each at least 8)."),
@@ -535,6 +607,43 @@ export const regionSchema = z
       })
       .prefault({})
       .describe("Prometheus (kube-prometheus-stack) in the region."),
+    alerting: z
+      .strictObject({
+        emailSubscriptions: z
+          .array(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "must be an email address" }))
+          .default([])
+          .describe("Email addresses subscribed to the region's alert SNS topic."),
+        slackWebhookUrl: z
+          .string()
+          .regex(/^https:\/\/hooks\.slack\.com\//, {
+            error: "must be a Slack incoming-webhook URL (https://hooks.slack.com/...)",
+          })
+          .optional()
+          .describe("Slack incoming-webhook URL for alerts (set as a secret)."),
+        pagerDutyRoutingKey: z
+          .string()
+          .regex(/^[a-zA-Z0-9]{32}$/, { error: "must be a PagerDuty Events API v2 routing key (32 characters)" })
+          .optional()
+          .describe("PagerDuty Events API v2 routing key for alerts (set as a secret)."),
+        heartbeatUrl: z
+          .string()
+          .regex(/^https:\/\//, { error: "must be an https:// URL" })
+          .optional()
+          .describe("Dead-man's switch URL that receives the Watchdog heartbeat every minute (set as a secret)."),
+      })
+      .prefault({})
+      .describe(
+        "Where Alertmanager sends alerts: always an SNS topic the stack creates (subscribe to it, or list emails here); optionally Slack and PagerDuty, and a dead-man's switch for the Watchdog heartbeat. Set URLs and keys as secrets: `pulumi config set --secret --path 'livekit-platform:alerting.slackWebhookUrl' <url>`.",
+      ),
+    preflight: z
+      .strictObject({
+        vcpuQuota: z
+          .boolean({ error: "must be true or false" })
+          .default(true)
+          .describe("Compare the EC2 On-Demand vCPU quota (Service Quotas, L-1216C47A) with the region's needs."),
+      })
+      .prefault({})
+      .describe("Checks before anything is created."),
     chaos: z
       .strictObject({
         enabled: z.boolean({ error: "must be true or false" }).default(false).describe("Create the drills."),
@@ -571,12 +680,29 @@ export const regionSchema = z
       })
       .prefault({})
       .describe('The suspended `lk perf load-test` Job (see README, "Load testing").'),
-    dns: dnsZone.describe("Where the region's own hostnames live; the global stack uses the same zone."),
+    dns: dnsZone
+      .extend({
+        ownsGlobalNameValidation: z
+          .boolean({ error: "must be true or false" })
+          .default(false)
+          .describe(
+            "Every region's certificate covers `<domain>`, and ACM asks each for the same validation record: exactly one region stack (true) creates it, and keeps it when destroyed; the others only wait for it.",
+          ),
+      })
+      .describe("Where the region's own hostnames live; the global stack uses the same zone."),
     applicationKeys: applicationKeysSchema
       .optional()
       .describe('The application\'s API keys, the same in every region (see README, "API keys"); required.'),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.cluster.systemNodes.min < cfg.network.availabilityZones) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["cluster", "systemNodes", "min"],
+        input: cfg.cluster.systemNodes.min,
+        message: `must be at least network.availabilityZones (${cfg.network.availabilityZones}): monitoring volumes are zonal, every zone needs a system node`,
+      });
+    }
     if (cfg.applicationKeys === undefined) {
       ctx.addIssue({
         code: "custom",
@@ -651,6 +777,19 @@ export const globalSchema = z
           .describe(
             "Cloudflare steering: dynamic_latency (by the round trip measured from the user's Cloudflare region) or proximity (by the pools' coordinates).",
           ),
+        cloudflareCheckRegions: z
+          .array(
+            z.enum(CLOUDFLARE_CHECK_REGIONS, {
+              error: `not a Cloudflare check region, expected one of ${CLOUDFLARE_CHECK_REGIONS.join(", ")}`,
+            }),
+          )
+          .min(1, { error: "must list at least one Cloudflare check region" })
+          .optional()
+          .meta({
+            description:
+              "Cloudflare regions each pool is checked from with dynamic_latency. Never ALL_REGIONS (Enterprise plans only).",
+            defaultText: "the check regions nearest the deployed regions",
+          }),
         cloudflareMonitor: z
           .strictObject({
             interval: integer(5, 3600, "an integer from 5 to 3600 (seconds)")

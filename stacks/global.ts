@@ -70,6 +70,7 @@ export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = 
       turnHostname: cfg.dns.turnHostname,
       regions,
       steering: cfg.dns.cloudflareSteering,
+      checkRegions: cfg.dns.cloudflareCheckRegions,
       fallbackStack: fallbackStack(cfg, deployed),
       monitor: { ...cfg.dns.cloudflareMonitor, consecutiveDown: cfg.dns.healthCheck.failureThreshold },
     });

@@ -57,6 +57,8 @@ function applicationKeyOutputs(ids: string[], secrets: Record<string, string>): 
     applicationKeySecrets: pulumi.secret(Object.fromEntries(ids.map((id) => [id, secrets[id]]))),
   };
 }
+/** A value from config that is a credential, kept secret in state and plans. */
+const secretOrNothing = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
 
 export function regionStack(cfg: RegionStackConfig) {
   const { sizing } = cfg;
@@ -83,7 +85,7 @@ export function regionStack(cfg: RegionStackConfig) {
     privateSubnetIds: network.privateSubnetIds,
     publicAccessCidrs: cfg.cluster.publicAccessCidrs,
     systemNodes: cfg.cluster.systemNodes,
-    sfuNodes: { instanceType: cfg.cluster.sfuNodes.instanceType, ...sizing.sfuNodes },
+    nodeAmiRelease: versions.nodeAmiRelease,
     webRtcPorts: {
       rtcUdp: cfg.rtc.udpPortRange,
       rtcTcp: cfg.rtc.tcpPort,
@@ -91,6 +93,10 @@ export function regionStack(cfg: RegionStackConfig) {
       turnRelayUdp: cfg.turn.relayPortRange,
     },
     podIdentityAgentVersion: versions.eksAddons.podIdentityAgent,
+    corednsVersion: versions.eksAddons.coredns,
+    logRetentionDays: cfg.cluster.logRetentionDays,
+    protect: cfg.protect,
+    adminRoleArns: cfg.cluster.adminRoleArns,
   });
   // Every Kubernetes resource below names this provider explicitly.
   const provider = cluster.provider;
@@ -107,6 +113,10 @@ export function regionStack(cfg: RegionStackConfig) {
     clusterName: cluster.clusterName,
     clusterEndpoint: cluster.endpoint,
     clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+    sfuSecurityGroupId: cluster.sfuSecurityGroupId,
+    // Karpenter launches every SFU node, all of the type the capacity model sized the region for; LiveKit's
+    // HPA minimum keeps the floor of nodes running.
+    sfuInstanceType: cfg.cluster.sfuNodes.instanceType,
     provider,
     podIdentityAgent: cluster.podIdentityAgent,
     systemNodes: cluster.systemNodeGroup,
@@ -114,6 +124,7 @@ export function regionStack(cfg: RegionStackConfig) {
     drainSeconds: NODE_DRAIN_SECONDS,
     egressDrainSeconds: egressTerminationGraceSeconds(maxRecordingSeconds),
     cpuLimits: { ...sizing.karpenterCpuLimits, general: cfg.karpenter.generalCpuLimit },
+    createSpotServiceLinkedRole: cfg.karpenter.createSpotServiceLinkedRole,
   });
 
   new MetricsServer(`${cfg.regionLabel}-metrics-server`, { provider }, { dependsOn: [cluster.systemNodeGroup] });
@@ -144,6 +155,7 @@ export function regionStack(cfg: RegionStackConfig) {
     snapshotRetentionDays: REDIS_SNAPSHOT_RETENTION_DAYS,
     provider,
     namespace: workloads.metadata.name,
+    protect: cfg.protect,
   });
 
   // --- Media plane ------------------------------------------------------------------------------
@@ -221,6 +233,7 @@ export function regionStack(cfg: RegionStackConfig) {
       prometheusUrl: PROMETHEUS_URL,
       maxRecordingSeconds,
       recordingRetentionDays: cfg.egress.recordingRetentionDays,
+      protectRecordings: cfg.protect,
     },
     { dependsOn: [cluster.podIdentityAgent] },
   );
@@ -230,6 +243,7 @@ export function regionStack(cfg: RegionStackConfig) {
     signallingHostname: hostnames.signalling,
     turnHostname: hostnames.turn,
     globalHostname: cfg.domain,
+    ownsGlobalNameValidation: cfg.dns.ownsGlobalNameValidation,
     dns: { provider: cfg.dns.provider, zoneId: cfg.dns.zoneId },
     livekit,
     coturn,
@@ -251,7 +265,7 @@ export function regionStack(cfg: RegionStackConfig) {
   });
 
   // --- Observability ----------------------------------------------------------------------------
-  new Monitoring(`${cfg.regionLabel}-monitoring`, {
+  const monitoring = new Monitoring(`${cfg.regionLabel}-monitoring`, {
     provider,
     region: cfg.regionLabel,
     storageClassName: storage.storageClassName,
@@ -275,6 +289,13 @@ export function regionStack(cfg: RegionStackConfig) {
       size: cfg.monitoring.retentionSize,
       volumeSize: cfg.monitoring.volumeSize,
     },
+    alerting: {
+      clusterName: cluster.clusterName,
+      emailSubscriptions: cfg.alerting.emailSubscriptions,
+      slackWebhookUrl: secretOrNothing(cfg.alerting.slackWebhookUrl),
+      pagerDutyRoutingKey: secretOrNothing(cfg.alerting.pagerDutyRoutingKey),
+      heartbeatUrl: secretOrNothing(cfg.alerting.heartbeatUrl),
+    },
     dependsOn: [storage],
   });
 
@@ -282,7 +303,6 @@ export function regionStack(cfg: RegionStackConfig) {
   if (cfg.chaos.enabled) {
     new Chaos(`${cfg.regionLabel}-chaos`, {
       clusterName: cluster.clusterName,
-      sfuNodeGroupName: cluster.sfuNodeGroupName,
       sfuNodePoolName: SFU_NODE_POOL,
       provider,
       namespace: workloads.metadata.name,
@@ -312,6 +332,7 @@ export function regionStack(cfg: RegionStackConfig) {
     clusterEndpoint: cluster.endpoint,
     redisAddress: redis.address,
     recordingsBucket: egress.bucketName,
+    alertTopicArn: monitoring.alertTopicArn,
     loadTestJob: pulumi.interpolate`${WORKLOAD_NAMESPACE}/${loadTest.jobName}`,
     sizing: {
       mix: typeof cfg.capacity.mix === "string" ? cfg.capacity.mix : "custom",

@@ -76,6 +76,27 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalStac
     }
   }
 
+  const owners = regions.filter((r) => r.config.dns.ownsGlobalNameValidation);
+  if (regions.length > 0 && owners.length !== 1) {
+    const [first, second] = owners;
+    throw new ConfigError(
+      `${(second ?? regions[0]).file} ${PROJECT}:dns.ownsGlobalNameValidation`,
+      owners.length === 0
+        ? `must be true in exactly one region stack file (it creates the ACM validation record of ${global.domain}), none has it`
+        : `is also true in ${first.file}; exactly one region stack owns the ACM validation record of ${global.domain}`,
+      owners.length === 0 ? false : true,
+    );
+  }
+
+  const spotRoles = regions.filter((r) => r.config.karpenter.createSpotServiceLinkedRole);
+  if (spotRoles.length > 1) {
+    throw new ConfigError(
+      `${spotRoles[1].file} ${PROJECT}:karpenter.createSpotServiceLinkedRole`,
+      `is also true in ${spotRoles[0].file}; the account's Spot service-linked role is created once`,
+      true,
+    );
+  }
+
   const fallback = global.dns.cloudflareFallbackRegion;
   if (fallback !== undefined && !regions.some((r) => r.config.regionLabel === fallback)) {
     throw new ConfigError(

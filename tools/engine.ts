@@ -3,9 +3,9 @@
  * everything it registers, as the plan command and the tests both need it.
  *
  * What Pulumi's mocks hand to `newResource` has secrets unwrapped and no dependencies, so the engine
- * also listens one level lower, on the mock monitor's raw requests, which still carry both (see
- * docs/ARCHITECTURE.md, "The plan engine"). That relies on SDK internals; the SDK version is pinned and
- * test/tools/engine.plan.test.ts fails loudly if an upgrade changes them.
+ * also listens one level lower, on the mock monitor's raw requests, which still carry both, and the
+ * resource options that matter for safety (see docs/ARCHITECTURE.md, "The plan engine"). That relies on SDK
+ * internals; the SDK version is pinned and test/tools/engine.plan.test.ts fails loudly if an upgrade changes them.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- the SDK's mock monitor internals are untyped */
 import * as pulumi from "@pulumi/pulumi";
@@ -36,9 +36,47 @@ export interface PlannedResource {
   /** The values the program passed, Outputs resolved; secrets kept as SecretValue. */
   inputs: Record<string, unknown>;
   dependencies: string[];
+  /** Resource options that decide what an update or a destroy may do to the resource. */
+  options: ResourceSafetyOptions;
   /** Set for resources the program reads rather than creates (StackReference, `.get`). */
   read?: true;
 }
+
+/**
+ * The options of a registration that matter for safety, as the engine receives them. `dependsOn` is the
+ * explicit `dependsOn` (dependencies that no input implies); a component's children inherit `protect`
+ * and `retainOnDelete` from it, so the values recorded here are the ones the engine acts on.
+ */
+export interface ResourceSafetyOptions {
+  protect: boolean;
+  retainOnDelete: boolean;
+  deleteBeforeReplace: boolean;
+  ignoreChanges: string[];
+  dependsOn: string[];
+}
+
+/** The safety options of a raw RegisterResourceRequest. */
+function safetyOptionsOf(req: any): ResourceSafetyOptions {
+  const implied = new Set<string>();
+  req
+    .getPropertydependenciesMap()
+    .forEach((deps: { getUrnsList(): string[] }) => deps.getUrnsList().forEach((u) => implied.add(u)));
+  return {
+    protect: req.getProtect() === true,
+    retainOnDelete: req.getRetainondelete() === true,
+    deleteBeforeReplace: req.getDeletebeforereplace() === true,
+    ignoreChanges: req.getIgnorechangesList(),
+    dependsOn: (req.getDependenciesList() as string[]).filter((urn) => !implied.has(urn)),
+  };
+}
+
+const NO_OPTIONS: ResourceSafetyOptions = {
+  protect: false,
+  retainOnDelete: false,
+  deleteBeforeReplace: false,
+  ignoreChanges: [],
+  dependsOn: [],
+};
 
 export interface PlanResult {
   project: string;
@@ -146,6 +184,7 @@ monitor.registerResource = function (this: any, req: any, callback: any) {
     provider: req.getProvider() || null,
     inputs: fromWire(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
     dependencies: req.getDependenciesList(),
+    options: safetyOptionsOf(req),
   });
   return originalRegister.call(this, req, callback);
 };
@@ -160,6 +199,7 @@ monitor.readResource = function (this: any, req: any, callback: any) {
     provider: req.getProvider() || null,
     inputs: fromWire(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
     dependencies: req.getDependenciesList?.() ?? [],
+    options: NO_OPTIONS,
     read: true,
   });
   return originalRead.call(this, req, callback);

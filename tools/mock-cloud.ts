@@ -149,6 +149,7 @@ const stateMakers: Record<string, StateMaker> = {
       oidcIssuer: `oidc.eks.${ctx.awsRegion}.amazonaws.com/id/${oidcId}`,
     };
   },
+  "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1, defaultVersion: 1 }),
   "eks:index:ManagedNodeGroup": (args, ctx) => ({
     nodeGroup: {
       nodeGroupName: args.inputs.nodeGroupName ?? autoName(args),
@@ -235,6 +236,24 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
         dnsName: `${name}-${parseInt(hex(name, 8), 16)}.${ctx.awsRegion}.elb.amazonaws.com`,
       };
     }
+    case "aws:ssm/getParameter:getParameter": {
+      // EKS optimized AMI metadata: a release-specific parameter's release_version is `<k8s>.0-<date>`.
+      const name = String(args.inputs.name);
+      const release = /standard-(\d+\.\d+)-v(\d{8})\/release_version$/.exec(name);
+      if (!release) throw new Error(`the plan's pretend cloud has no SSM parameter ${name}`);
+      return { id: name, name, type: "String", value: `${release[1]}.0-${release[2]}`, version: 1 };
+    }
+    case "aws:servicequotas/getServiceQuota:getServiceQuota":
+      // A quota raised for the shipped stacks' peak (see README, "Deploy for real").
+      return {
+        id: `${args.inputs.serviceCode}/${args.inputs.quotaCode}`,
+        serviceCode: args.inputs.serviceCode,
+        quotaCode: args.inputs.quotaCode,
+        quotaName: "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances",
+        value: 2000,
+        adjustable: true,
+        globalQuota: false,
+      };
     case "aws:lb/getHostedZoneId:getHostedZoneId":
       return {
         id: `Z${hex(`elb-${args.inputs.region ?? ctx.awsRegion}-${args.inputs.loadBalancerType}`, 12).toUpperCase()}`,

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { placeOn } from "../shared/node-roles";
@@ -23,7 +24,7 @@ export class BlockStorage extends pulumi.ComponentResource {
     super("livekit-platform:storage:BlockStorage", name, {}, opts);
     const namespace = "kube-system";
     const serviceAccount = "ebs-csi-controller-sa";
-    new PodIdentityRole(
+    const identity = new PodIdentityRole(
       `${name}-ebs-csi`,
       {
         clusterName: args.clusterName,
@@ -44,12 +45,18 @@ export class BlockStorage extends pulumi.ComponentResource {
         repositoryOpts: { repo },
         namespace,
         values: {
-          controller: { serviceAccount: { create: true, name: serviceAccount }, ...placeOn("system") },
+          controller: {
+            serviceAccount: { create: true, name: serviceAccount },
+            // Nodes' IMDS answers no pod (hop limit 1): the controller cannot look its region up there.
+            region: aws.getRegionOutput({}, { parent: this }).region,
+            ...placeOn("system"),
+          },
           // The node plugin must run wherever a volume may be mounted; it tolerates every taint by default.
           node: { tolerateAllTaints: true },
         },
       },
-      { parent: this, provider: args.provider },
+      // A controller started before its association and policy exist gets no credentials: PVCs stay Pending.
+      { parent: this, provider: args.provider, dependsOn: [identity.association, ...identity.attachments] },
     );
 
     new k8s.storage.v1.StorageClass(

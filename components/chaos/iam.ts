@@ -4,12 +4,10 @@
 import type { IamPolicyDocument, IamStatement } from "../shared/iam-document";
 
 /**
- * Instance tags the drills select nodes by, and the only tags the FIS role may terminate:
- * - EKS managed node groups tag each instance with its node group's name (`eks:nodegroup-name`);
- * - Karpenter tags each instance with its NodePool and cluster (`karpenter.sh/nodepool`, `eks:eks-cluster-name`).
- * FIS matches every listed tag of a target (AND), so the Karpenter target stays inside this cluster.
+ * Instance tags the drills select nodes by, and the only tags the FIS role may terminate: Karpenter (which
+ * launches every SFU node) tags each instance with its NodePool and cluster (`karpenter.sh/nodepool`,
+ * `eks:eks-cluster-name`). FIS matches every listed tag of a target (AND), so the target stays inside this cluster.
  */
-export const NODE_GROUP_TAG = "eks:nodegroup-name";
 export const NODE_POOL_TAG = "karpenter.sh/nodepool";
 export const KARPENTER_CLUSTER_TAG = "eks:eks-cluster-name";
 
@@ -19,25 +17,16 @@ export interface FisPolicyScope {
   region: string;
   accountId: string;
   clusterName: string;
-  sfuNodeGroupName: string;
   sfuNodePoolName: string;
   logging: boolean;
 }
 
 /**
- * The FIS role's permissions: terminate only instances carrying the SFU node group's or the SFU NodePool's
- * tags (in this cluster), read what target resolution needs, and describe the cluster for the pod drill.
+ * The FIS role's permissions: terminate only instances carrying the SFU NodePool's tags (in this cluster), read what target resolution needs, and describe the cluster for the pod drill.
  */
 export function fisRolePolicy(s: FisPolicyScope): IamPolicyDocument {
   const instances = `arn:${s.partition}:ec2:${s.region}:${s.accountId}:instance/*`;
   const statements: IamStatement[] = [
-    {
-      Sid: "TerminateSfuNodeGroupInstances",
-      Effect: "Allow",
-      Action: "ec2:TerminateInstances",
-      Resource: instances,
-      Condition: { StringEquals: { [`aws:ResourceTag/${NODE_GROUP_TAG}`]: s.sfuNodeGroupName } },
-    },
     {
       Sid: "TerminateSfuNodePoolInstances",
       Effect: "Allow",

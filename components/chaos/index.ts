@@ -2,9 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { workloadLabels } from "../shared/annotations";
-import { fisRolePolicy, fisTrustPolicy, KARPENTER_CLUSTER_TAG, NODE_GROUP_TAG, NODE_POOL_TAG } from "./iam";
+import { fisRolePolicy, fisTrustPolicy, KARPENTER_CLUSTER_TAG, NODE_POOL_TAG } from "./iam";
 
-export { KARPENTER_CLUSTER_TAG, NODE_GROUP_TAG, NODE_POOL_TAG };
+export { KARPENTER_CLUSTER_TAG, NODE_POOL_TAG };
 
 /**
  * Kubernetes identity of FIS in the cluster. The FIS experiment role is mapped to this user by an access
@@ -20,8 +20,6 @@ export const DEFAULT_STOP_FAILED_JOIN_PERCENT = 5;
 export interface ChaosArgs {
   /** EKS cluster name: the pod target's clusterIdentifier, the access entry, and the Karpenter instance tag. */
   clusterName: pulumi.Input<string>;
-  /** Physical name of the `sfu` managed node group (its instances carry `eks:nodegroup-name=<name>`). */
-  sfuNodeGroupName: pulumi.Input<string>;
   /** Karpenter NodePool that adds SFU nodes (`sfu`); its instances carry `karpenter.sh/nodepool=<name>`. */
   sfuNodePoolName: string;
   /** The region's Kubernetes provider. */
@@ -35,7 +33,7 @@ export interface ChaosArgs {
    * so the stop alarm finds it by the name inside this hostname.
    */
   signallingLoadBalancerHostname: pulumi.Input<string>;
-  /** Share of SFU nodes (node group and Karpenter pool, each) the SFU drill terminates, 1-100. */
+  /** Share of SFU nodes (all in the Karpenter pool) the SFU drill terminates, 1-100. */
   sfuNodeTerminationPercent: number;
   /** Share of TURN nodes the TURN drill terminates, 1-100. Coturn runs on the SFU nodes: same nodes, own drill. */
   turnNodeTerminationPercent: number;
@@ -96,7 +94,7 @@ export function checkChaosArgs(args: ChaosArgs): void {
 
 /**
  * Chaos drills for one region, as AWS FIS experiment templates an operator starts by hand:
- * - `sfuNodes`: terminate a share of the SFU nodes (node group and Karpenter pool);
+ * - `sfuNodes`: terminate a share of the SFU nodes (the Karpenter pool);
  * - `turnNodes`: the same for TURN (Coturn runs on the SFU nodes), watched from the TURN side;
  * - `livekitPods`: delete a share of the LiveKit pods (aws:eks:pod-delete).
  * Each stops itself when the signalling failure alarm fires. Create it only when chaos is enabled.
@@ -190,21 +188,18 @@ export class Chaos extends pulumi.ComponentResource {
       `${name}-fis`,
       {
         role: role.id,
-        policy: pulumi
-          .all([partition, region, accountId, args.clusterName, args.sfuNodeGroupName])
-          .apply(([p, r, a, clusterName, sfuNodeGroupName]) =>
-            JSON.stringify(
-              fisRolePolicy({
-                partition: p,
-                region: r,
-                accountId: a,
-                clusterName,
-                sfuNodeGroupName,
-                sfuNodePoolName: args.sfuNodePoolName,
-                logging,
-              }),
-            ),
+        policy: pulumi.all([partition, region, accountId, args.clusterName]).apply(([p, r, a, clusterName]) =>
+          JSON.stringify(
+            fisRolePolicy({
+              partition: p,
+              region: r,
+              accountId: a,
+              clusterName,
+              sfuNodePoolName: args.sfuNodePoolName,
+              logging,
+            }),
           ),
+        ),
       },
       { parent: this },
     );
@@ -279,13 +274,6 @@ export class Chaos extends pulumi.ComponentResource {
     const running = [{ path: "State.Name", values: ["running"] }];
     const nodeTargets = (percent: number) => [
       {
-        name: "sfu-node-group",
-        resourceType: "aws:ec2:instance",
-        resourceTags: [{ key: NODE_GROUP_TAG, value: args.sfuNodeGroupName }],
-        filters: running,
-        selectionMode: `PERCENT(${percent})`,
-      },
-      {
         name: "sfu-node-pool",
         resourceType: "aws:ec2:instance",
         resourceTags: [
@@ -296,12 +284,7 @@ export class Chaos extends pulumi.ComponentResource {
         selectionMode: `PERCENT(${percent})`,
       },
     ];
-    const terminateBoth = [
-      {
-        name: "terminate-node-group-instances",
-        actionId: "aws:ec2:terminate-instances",
-        target: { key: "Instances", value: "sfu-node-group" },
-      },
+    const terminate = [
       {
         name: "terminate-node-pool-instances",
         actionId: "aws:ec2:terminate-instances",
@@ -329,11 +312,11 @@ export class Chaos extends pulumi.ComponentResource {
 
     const sfuNodes = template(
       "sfu-nodes",
-      `LiveKit drill: terminate ${args.sfuNodeTerminationPercent}% of the SFU nodes (node group and Karpenter pool); rooms elsewhere must carry on.`,
+      `LiveKit drill: terminate ${args.sfuNodeTerminationPercent}% of the SFU nodes; rooms elsewhere must carry on.`,
       {
         targets: nodeTargets(args.sfuNodeTerminationPercent),
-        actions: terminateBoth,
-        // The Karpenter pool is often empty; an empty target must not fail the node group's half.
+        actions: terminate,
+        // An empty pool (no SFU node yet) must not fail the drill.
         experimentOptions: { accountTargeting: "single-account", emptyTargetResolutionMode: "skip" },
       },
       [rolePolicy],
@@ -343,7 +326,7 @@ export class Chaos extends pulumi.ComponentResource {
       `TURN drill: terminate ${args.turnNodeTerminationPercent}% of the nodes running Coturn (the SFU nodes); TURN clients must reallocate elsewhere.`,
       {
         targets: nodeTargets(args.turnNodeTerminationPercent),
-        actions: terminateBoth,
+        actions: terminate,
         experimentOptions: { accountTargeting: "single-account", emptyTargetResolutionMode: "skip" },
       },
       [rolePolicy],

@@ -35,6 +35,12 @@ export interface CloudflareLatencyRoutingArgs {
   regions: Record<string, RoutedRegion>;
   /** `dynamic_latency`: measured round-trip times; `proximity`: the pools' coordinates. */
   steering: CloudflareSteering;
+  /**
+   * Cloudflare regions every pool is checked from with dynamic latency; default the regions nearest the
+   * deployed AWS regions. An explicit list: `ALL_REGIONS` is for Enterprise plans only (Cloudflare API,
+   * load-balancing_check_regions), and pool creation fails on any other plan.
+   */
+  checkRegions?: string[];
   /** Stack name of the region whose pool takes everyone when every pool is unhealthy. */
   fallbackStack: string;
   monitor: CloudflareMonitorSettings;
@@ -153,7 +159,11 @@ export class CloudflareLatencyRouting extends pulumi.ComponentResource {
           monitor: monitor.id,
           latitude: facts.latitude,
           longitude: facts.longitude,
-          checkRegions: checkRegions(args.steering, facts.cloudflareCheckRegion),
+          checkRegions: checkRegions(
+            args.steering,
+            facts.cloudflareCheckRegion,
+            args.checkRegions ?? nearestCheckRegions(Object.values(args.regions)),
+          ),
         },
         { parent: this, provider: args.provider },
       );
@@ -191,12 +201,19 @@ export class CloudflareLatencyRouting extends pulumi.ComponentResource {
 
 /**
  * Where a pool is checked from. Dynamic latency steers a user by the RTT that checks from the user's
- * Cloudflare region measured to each pool, and falls back to failover order where a pool has none:
- * so every pool is checked from all regions. Proximity steers by coordinates; health is all the checks
- * decide, and the check region nearest the pool judges it without long-haul noise.
+ * Cloudflare region measured to each pool, and falls back to failover order where a pool has none: so
+ * every pool is checked from the same explicit list of regions (`forLatency`; never `ALL_REGIONS`, which
+ * only Enterprise plans may use). Proximity steers by coordinates; health is all the checks decide, and
+ * the check region nearest the pool judges it without long-haul noise.
  */
-export function checkRegions(steering: CloudflareSteering, nearest: string): string[] {
-  return steering === "dynamic_latency" ? ["ALL_REGIONS"] : [nearest];
+export function checkRegions(steering: CloudflareSteering, nearest: string, forLatency: string[]): string[] {
+  return steering === "dynamic_latency" ? forLatency : [nearest];
+}
+
+/** The Cloudflare check regions nearest the given AWS regions, without repeats, in order. */
+export function nearestCheckRegions(regions: { awsRegion: string }[]): string[] {
+  const codes = regions.map((r) => awsRegions[r.awsRegion]?.cloudflareCheckRegion).filter((c) => c !== undefined);
+  return [...new Set(codes)];
 }
 
 /** `livekit-example-com-mumbai`: pool names allow letters, digits, `-` and `_` only. */

@@ -2,16 +2,20 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { eksTaintEffect, nodeRoles } from "../shared/node-roles";
+import { nodeRoles } from "../shared/node-roles";
 import { createNodeRole } from "../shared/node-role";
-import { sfuBootScript, SHELL_SCRIPT_PART } from "./node-user-data";
+import { PodIdentityRole } from "../shared/pod-identity-role";
+import { amiReleaseVersionParameter, SYSTEM_NODE_AMI_TYPE } from "./node-ami";
 
 /** Control-plane logs sent to CloudWatch: every type EKS offers, for audits and debugging. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
+/** EKS access policy of the team's admin and CI roles. */
+export const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
+
 export interface NodeGroupSize {
   instanceType: string;
-  /** Nodes kept running; nothing scales the group itself (Karpenter adds nodes beside it). */
+  /** Nodes kept running, at least one per availability zone; nothing scales the group itself. */
   min: number;
   max: number;
 }
@@ -38,23 +42,32 @@ export interface ClusterArgs {
   publicSubnetIds: pulumi.Input<string[]>;
   /** System nodes and the control plane's network interfaces. */
   privateSubnetIds: pulumi.Input<string[]>;
-  /** CIDRs allowed to reach the public Kubernetes API endpoint; nodes use the private endpoint. */
+  /** CIDRs allowed to reach the public Kubernetes API endpoint; empty: no public endpoint at all. */
   publicAccessCidrs: string[];
-  /** Cluster add-ons, Karpenter, controllers, monitoring. Private subnets. */
+  /** Cluster add-ons, Karpenter, controllers, monitoring. Private subnets, one node per zone at least. */
   systemNodes: NodeGroupSize;
-  /** LiveKit SFU and Coturn, one SFU pod per node, on the host network. Public subnets, on-demand. */
-  sfuNodes: NodeGroupSize;
-  /** Ports opened to the internet on the nodes' security group. */
+  /** awslabs/amazon-eks-ami release of the system nodes (e.g. `v20260714`); nodes change only when it does. */
+  nodeAmiRelease: string;
+  /** Ports opened to the internet on the SFU nodes' own security group. */
   webRtcPorts: WebRtcPorts;
   /** eks-pod-identity-agent add-on version for `kubernetesVersion`. */
   podIdentityAgentVersion: string;
+  /** CoreDNS add-on version for `kubernetesVersion`. */
+  corednsVersion: string;
+  /** Days CloudWatch keeps the control-plane logs. */
+  logRetentionDays: number;
+  /** Protect the cluster from `pulumi destroy` and from replacement, and turn on EKS deletion protection. */
+  protect: boolean;
+  /** IAM roles (the team's admins, CI) given cluster-admin access entries, besides the identity that created it. */
+  adminRoleArns: string[];
 }
 
 /**
- * The region's EKS cluster: API authentication, pinned version on standard support, control-plane logs,
- * OIDC and the Pod Identity agent; a `system` node group in private subnets and an `sfu` node group in
- * public subnets with raised UDP buffers; the WebRTC and TURN ports open to the internet; and the one
- * Kubernetes provider every Kubernetes resource of the region uses.
+ * The region's EKS cluster: API authentication, pinned version on standard support, control-plane logs
+ * with a retention, the Pod Identity agent and CoreDNS add-ons, access entries for the team; a `system`
+ * node group in private subnets on a pinned AMI; the SFU nodes' own security group with the WebRTC and TURN
+ * ports open to the internet (Karpenter launches every SFU node); and the one Kubernetes provider every
+ * Kubernetes resource of the region uses.
  */
 export class Cluster extends pulumi.ComponentResource {
   readonly clusterName: pulumi.Output<string>;
@@ -62,24 +75,33 @@ export class Cluster extends pulumi.ComponentResource {
   /** Use it for every Kubernetes resource (Helm releases included), never the default provider. */
   readonly provider: k8s.Provider;
   /**
-   * The EKS-created security group. EKS puts it on managed node group nodes (pulumi-eks's launch template
-   * names no security groups), and Karpenter's node classes select it too: the nodes' only group.
+   * The EKS-created security group. EKS puts it on managed node group nodes (their launch template names no
+   * security groups), and Karpenter's node classes select it too: every node carries it.
    */
   readonly clusterSecurityGroupId: pulumi.Output<string>;
+  /** Carried by SFU nodes only (Karpenter's public node class): the WebRTC and TURN ports, open to the internet. */
+  readonly sfuSecurityGroupId: pulumi.Output<string>;
   readonly oidcProviderArn: pulumi.Output<string>;
   /** Issuer host and path, without `https://`. */
   readonly oidcIssuer: pulumi.Output<string>;
   /** Role of the managed node groups' nodes. */
   readonly nodeRole: aws.iam.Role;
+  /** The VPC CNI's Pod Identity association and policy: nodes (Karpenter's too) must not boot before them. */
+  readonly nodeNetworkingReady: pulumi.Resource[];
   /** Pods get IAM roles through it (Pod Identity); controllers that need AWS wait for it. */
   readonly podIdentityAgent: aws.eks.Addon;
   /** Where cluster controllers run; Helm releases wait for it, or their pods stay Pending past Helm's timeout. */
   readonly systemNodeGroup: eks.ManagedNodeGroup;
-  /** Name of the SFU managed node group (as EKS named it). */
-  readonly sfuNodeGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:cluster:Cluster", name, {}, opts);
+
+    // EKS writes to this group; created first with a retention, or EKS creates it keeping logs forever.
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-control-plane`,
+      { name: `/aws/eks/${args.clusterName}/cluster`, retentionInDays: args.logRetentionDays },
+      { parent: this },
+    );
 
     const cluster = new eks.Cluster(
       name,
@@ -99,10 +121,12 @@ export class Cluster extends pulumi.ComponentResource {
         publicSubnetIds: args.publicSubnetIds,
         privateSubnetIds: args.privateSubnetIds,
         endpointPrivateAccess: true,
-        endpointPublicAccess: true,
-        publicAccessCidrs: args.publicAccessCidrs,
+        // No CIDR given: private endpoint only (run Pulumi from inside the VPC or through a VPN).
+        endpointPublicAccess: args.publicAccessCidrs.length > 0,
+        ...(args.publicAccessCidrs.length > 0 ? { publicAccessCidrs: args.publicAccessCidrs } : {}),
+        deletionProtection: args.protect,
       },
-      { parent: this },
+      { parent: this, dependsOn: [logGroup], protect: args.protect },
     );
 
     this.clusterName = cluster.eksCluster.name;
@@ -122,54 +146,105 @@ export class Cluster extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    this.grantAdmins(name, args.adminRoleArns);
 
     const nodes = createNodeRole(`${name}-nodes`, this);
     this.nodeRole = nodes.role;
-    const common = {
-      cluster,
-      nodeRole: nodes.role,
-      capacityType: "ON_DEMAND",
-      operatingSystem: eks.OperatingSystem.AL2023,
-      // httpTokens required; pulumi-eks sets the hop limit to 2.
-      enableIMDSv2: true,
-    };
+
+    // The VPC CNI's permissions (create, attach, delete network interfaces, assign IPs) go to its own service
+    // account, not the node roles; nodes join only once the association exists, so every aws-node pod has them.
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    const cni = new PodIdentityRole(
+      `${name}-vpc-cni`,
+      {
+        clusterName: this.clusterName,
+        namespace: "kube-system",
+        serviceAccount: "aws-node",
+        managedPolicyArns: { cni: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonEKS_CNI_Policy` },
+        description: "Amazon VPC CNI (aws-node) through EKS Pod Identity",
+      },
+      { parent: this, dependsOn: [this.podIdentityAgent] },
+    );
+    this.nodeNetworkingReady = [cni.association, ...cni.attachments];
+
+    // Our own launch template: pulumi-eks's (enableIMDSv2) sets hop limit 2 and no root volume
+    // (v4.3.0 nodes/nodegroup.ts, createMNGCustomLaunchTemplate). No image and no user data, so EKS keeps
+    // bootstrapping the nodes and the AMI is the node group's pinned releaseVersion.
+    const launchTemplate = new aws.ec2.LaunchTemplate(
+      `${name}-system`,
+      {
+        description: `System nodes of ${args.clusterName}: IMDSv2 with hop limit 1, encrypted gp3 root volume`,
+        // IMDSv2 only; hop limit 1 keeps pods off the node's credentials (they use Pod Identity).
+        metadataOptions: {
+          httpEndpoint: "enabled",
+          httpTokens: "required",
+          httpPutResponseHopLimit: 1,
+        },
+        blockDeviceMappings: [
+          {
+            deviceName: "/dev/xvda",
+            ebs: { volumeSize: 40, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+          },
+        ],
+      },
+      { parent: this },
+    );
+    const releaseVersion = aws.ssm.getParameterOutput(
+      { name: amiReleaseVersionParameter(args.kubernetesVersion, args.nodeAmiRelease) },
+      { parent: this },
+    ).value;
 
     const system = nodeRoles.system;
     this.systemNodeGroup = new eks.ManagedNodeGroup(
       `${name}-system`,
       {
-        ...common,
+        cluster,
+        nodeRole: nodes.role,
+        capacityType: "ON_DEMAND",
+        amiType: SYSTEM_NODE_AMI_TYPE,
+        releaseVersion,
+        launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
         instanceTypes: [args.systemNodes.instanceType],
         scalingConfig: {
           minSize: args.systemNodes.min,
           desiredSize: args.systemNodes.min,
           maxSize: args.systemNodes.max,
         },
+        // One subnet per zone: the group balances its nodes across them, so every zonal volume has a node.
         subnetIds: args.privateSubnetIds,
         labels: system.labels,
       },
-      { parent: this, dependsOn: nodes.attachments },
+      { parent: this, dependsOn: [...nodes.attachments, ...this.nodeNetworkingReady] },
     );
 
-    const sfu = nodeRoles.sfu;
-    const sfuNodeGroup = new eks.ManagedNodeGroup(
+    // Managed CoreDNS (with no default node group pulumi-eks leaves EKS's unmanaged bootstrap copy), on system nodes.
+    new aws.eks.Addon(
+      `${name}-coredns`,
+      {
+        clusterName: this.clusterName,
+        addonName: "coredns",
+        addonVersion: args.corednsVersion,
+        resolveConflictsOnCreate: "OVERWRITE",
+        resolveConflictsOnUpdate: "OVERWRITE",
+        configurationValues: JSON.stringify({
+          replicaCount: 2,
+          nodeSelector: system.labels,
+          podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+        }),
+      },
+      { parent: this, dependsOn: [this.systemNodeGroup] },
+    );
+
+    const sfuGroup = new aws.ec2.SecurityGroup(
       `${name}-sfu`,
       {
-        ...common,
-        instanceTypes: [args.sfuNodes.instanceType],
-        scalingConfig: { minSize: args.sfuNodes.min, desiredSize: args.sfuNodes.min, maxSize: args.sfuNodes.max },
-        // Public subnets map a public IP on launch: WebRTC clients reach the node directly.
-        subnetIds: args.publicSubnetIds,
-        labels: sfu.labels,
-        taints: sfu.taints.map((t) => ({ key: t.key, value: t.value, effect: eksTaintEffect(t.effect) })),
-        // pulumi-eks wraps this with its own NodeConfig in the MIME user data of the node group's launch template.
-        nodeadmExtraOptions: [{ contentType: SHELL_SCRIPT_PART, content: sfuBootScript() }],
+        vpcId: args.vpcId,
+        description: `SFU and TURN nodes of ${args.clusterName}: WebRTC and TURN from the internet`,
+        tags: { Name: `${args.clusterName}-sfu` },
       },
-      { parent: this, dependsOn: nodes.attachments },
+      { parent: this },
     );
-
-    // EKS tags the group's instances with it (eks:nodegroup-name): chaos drills select SFU nodes by it.
-    this.sfuNodeGroupName = sfuNodeGroup.nodeGroup.nodeGroupName;
+    this.sfuSecurityGroupId = sfuGroup.id;
     this.openWebRtcPorts(name, args.webRtcPorts);
 
     this.provider = new k8s.Provider(
@@ -190,16 +265,39 @@ export class Cluster extends pulumi.ComponentResource {
     });
   }
 
+  /** Cluster-admin access entries for the team's roles: no one depends on the identity that ran the first `up`. */
+  private grantAdmins(name: string, roleArns: string[]) {
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    for (const principalArn of roleArns) {
+      const key = `${name}-admin-${principalArn.split("/").pop()}`;
+      const entry = new aws.eks.AccessEntry(
+        key,
+        { clusterName: this.clusterName, principalArn, type: "STANDARD" },
+        { parent: this },
+      );
+      new aws.eks.AccessPolicyAssociation(
+        key,
+        {
+          clusterName: this.clusterName,
+          principalArn: entry.principalArn,
+          policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_POLICY}`,
+          accessScope: { type: "cluster" },
+        },
+        { parent: this },
+      );
+    }
+  }
+
   /**
-   * Opens to the internet exactly what WebRTC needs, on the group the nodes really carry. System and
-   * private-subnet nodes carry it too, but have no public address, so only SFU/TURN nodes are reachable.
+   * Opens to the internet exactly what WebRTC needs, on a group only SFU nodes carry (the cluster security
+   * group, on every node and the control plane's interfaces, keeps nothing open to the internet).
    */
   private openWebRtcPorts(name: string, ports: WebRtcPorts) {
     const open = (rule: string, ipProtocol: "udp" | "tcp", fromPort: number, toPort: number, description: string) =>
       new aws.vpc.SecurityGroupIngressRule(
         `${name}-${rule}`,
         {
-          securityGroupId: this.clusterSecurityGroupId,
+          securityGroupId: this.sfuSecurityGroupId,
           ipProtocol,
           fromPort,
           toPort,

@@ -78,6 +78,8 @@ export interface EgressArgs {
   maxRecordingSeconds: number;
   /** Days a recording stays in the bucket before S3 deletes it. */
   recordingRetentionDays: number;
+  /** `protect` the recordings bucket: `pulumi destroy` and replacements stop at it. */
+  protectRecordings?: boolean;
   /** Share of the pod's CPUs egress fills before refusing jobs, in (0, 1]; egress's default 0.8 if omitted. */
   maxCpuUtilization?: number;
   logging?: { level: EgressLogLevel; json: boolean };
@@ -121,7 +123,7 @@ export class Egress extends pulumi.ComponentResource {
         forceDestroy: false, // destroying the stack must not delete recordings
         tags: args.tags,
       },
-      { parent: this },
+      { parent: this, protect: args.protectRecordings },
     );
     const bucketOpts = { parent: this };
     const publicAccess = new aws.s3.BucketPublicAccessBlock(

@@ -35,6 +35,11 @@ export interface EndpointsArgs {
    * ALB's certificate must cover it and its Ingress must route it too.
    */
   globalHostname?: string;
+  /**
+   * Whether this region creates the global name's ACM validation record (the same record for every region's
+   * certificate). Exactly one region does, and keeps it when destroyed; the others list it and wait for it.
+   */
+  ownsGlobalNameValidation?: boolean;
   dns: DnsZoneArgs;
   /** Cloudflare provider for dns.provider "cloudflare"; the default provider (cloudflare:apiToken) otherwise. */
   cloudflareProvider?: cloudflare.Provider;
@@ -224,12 +229,22 @@ export class Endpoints extends pulumi.ComponentResource {
         if (!match) throw new Error(`ACM returned no DNS validation record for ${hostname}`);
         return match;
       });
-      return this.dnsRecord(`${name}-validation${i === 0 ? "" : `-${i}`}`, {
-        name: option.resourceRecordName,
-        type: option.resourceRecordType,
-        value: option.resourceRecordValue,
-        comment: `ACM validation for ${hostname}`,
-      });
+      const shared = hostname === this.args.globalHostname;
+      if (shared && !this.args.ownsGlobalNameValidation) {
+        // Another region's stack owns this record: only name it, so the validation waits for it.
+        return option.resourceRecordName.apply((n) => n.replace(/\.$/, ""));
+      }
+      return this.dnsRecord(
+        `${name}-validation${i === 0 ? "" : `-${i}`}`,
+        {
+          name: option.resourceRecordName,
+          type: option.resourceRecordType,
+          value: option.resourceRecordValue,
+          comment: `ACM validation for ${hostname}`,
+        },
+        // The other regions' certificates renew with it: destroying this region must leave it.
+        shared ? { retainOnDelete: true } : {},
+      );
     });
     const validation = new aws.acm.CertificateValidation(
       name,
@@ -275,6 +290,7 @@ export class Endpoints extends pulumi.ComponentResource {
   private dnsRecord(
     name: string,
     record: { name: pulumi.Input<string>; type: pulumi.Input<string>; value: pulumi.Input<string>; comment: string },
+    opts: pulumi.CustomResourceOptions = {},
   ): pulumi.Output<string> {
     const { dns } = this.args;
     if (dns.provider === "route53") {
@@ -288,7 +304,7 @@ export class Endpoints extends pulumi.ComponentResource {
           ttl: RECORD_TTL,
           allowOverwrite: true, // a re-created certificate asks for the same record
         },
-        { parent: this },
+        { ...opts, parent: this },
       );
       return r.fqdn;
     }
@@ -305,7 +321,7 @@ export class Endpoints extends pulumi.ComponentResource {
         proxied: false,
         comment: record.comment,
       },
-      { parent: this, provider: this.args.cloudflareProvider },
+      { ...opts, parent: this, provider: this.args.cloudflareProvider },
     );
     return r.name;
   }

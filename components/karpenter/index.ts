@@ -21,15 +21,19 @@ export interface KarpenterArgs {
   clusterName: pulumi.Input<string>;
   /** Kubernetes API endpoint; given so the controller needs no DescribeCluster call at start. */
   clusterEndpoint: pulumi.Input<string>;
-  /** The nodes' security group (the EKS cluster security group, which carries the WebRTC rules). */
+  /** The nodes' security group (the EKS cluster security group). */
   clusterSecurityGroupId: pulumi.Input<string>;
+  /** The SFU nodes' own security group, with the WebRTC and TURN rules. */
+  sfuSecurityGroupId: pulumi.Input<string>;
+  /** Instance type of every SFU node. */
+  sfuInstanceType: string;
   /** The region's Kubernetes provider. */
   provider: k8s.Provider;
   /** The Pod Identity agent add-on; the controller gets its AWS credentials through it. */
   podIdentityAgent: pulumi.Resource;
   /** The node group the controller runs on; the chart waits for it (Helm gives pods 5 minutes to start). */
   systemNodes: pulumi.Resource;
-  /** AL2023 user data (MIME multipart) for SFU nodes: the same UDP buffer settings as the sfu node group. */
+  /** AL2023 user data (MIME multipart) for SFU nodes: the UDP buffer settings LiveKit and Coturn need. */
   sfuNodeUserData: string;
   /**
    * The longest `terminationGracePeriodSeconds` of pods on SFU and egress nodes (LiveKit drains rooms for
@@ -40,6 +44,12 @@ export interface KarpenterArgs {
   /** The egress pods' terminationGracePeriodSeconds (the egress NodePool waits this plus a margin). */
   egressDrainSeconds?: number;
   cpuLimits: KarpenterCpuLimits;
+  /**
+   * Create the account's EC2 Spot service-linked role (AWSServiceRoleForEC2Spot). A fresh account has none,
+   * Karpenter's policy may not create it, and the `general` pool then silently never gets spot (Karpenter
+   * v1.14.1 troubleshooting, "Missing Service Linked Role"). Once per account: in one region stack only.
+   */
+  createSpotServiceLinkedRole?: boolean;
 }
 
 /**
@@ -69,6 +79,15 @@ export class Karpenter extends pulumi.ComponentResource {
       { parent: this, dependsOn: nodes.attachments },
     );
 
+    if (args.createSpotServiceLinkedRole) {
+      new aws.iam.ServiceLinkedRole(
+        `${name}-spot`,
+        { awsServiceName: "spot.amazonaws.com", description: "EC2 Spot, for Karpenter's general NodePool" },
+        // Account-wide, and other stacks may use spot: destroying this region must not delete it.
+        { parent: this, retainOnDelete: true },
+      );
+    }
+
     // Interruption handling: EventBridge -> SQS -> controller, which drains a node before AWS takes it.
     const queue = new aws.sqs.Queue(
       `${name}-interruptions`,
@@ -84,7 +103,9 @@ export class Karpenter extends pulumi.ComponentResource {
       `${name}-interruptions`,
       {
         queueUrl: queue.url,
-        policy: queue.arn.apply((arn) => JSON.stringify(interruptionQueuePolicy(arn))),
+        policy: pulumi
+          .all([queue.arn, aws.getCallerIdentityOutput({}, { parent: this }).accountId])
+          .apply(([arn, accountId]) => JSON.stringify(interruptionQueuePolicy(arn, accountId))),
       },
       { parent: this },
     );
@@ -175,6 +196,11 @@ export class Karpenter extends pulumi.ComponentResource {
         namespace: KARPENTER_NAMESPACE,
         skipCrds: true,
         values: {
+          // The nodes' IMDS answers no pod (hop limit 1): the controller cannot look its region up there.
+          controller: {
+            env: [{ name: "AWS_REGION", value: aws.getRegionOutput({}, { parent: this }).region }],
+            resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "1Gi" } },
+          },
           settings: {
             clusterName: args.clusterName,
             clusterEndpoint: args.clusterEndpoint,
@@ -186,7 +212,6 @@ export class Karpenter extends pulumi.ComponentResource {
           dnsPolicy: "Default",
           // On the managed system nodes, never on nodes it manages itself.
           nodeSelector: placeOn("system").nodeSelector,
-          controller: { resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "1Gi" } } },
         },
       },
       {
@@ -211,6 +236,7 @@ export class Karpenter extends pulumi.ComponentResource {
       role: nodeRole.name,
       clusterName: pulumi.output(args.clusterName),
       securityGroupId: pulumi.output(args.clusterSecurityGroupId),
+      sfuSecurityGroupId: pulumi.output(args.sfuSecurityGroupId),
     };
     const nodeClasses = Object.fromEntries(
       (["public", "private"] as const).map((tier) => [
@@ -232,6 +258,7 @@ export class Karpenter extends pulumi.ComponentResource {
         cpuLimits: args.cpuLimits,
         drainSeconds: args.drainSeconds,
         egressDrainSeconds: args.egressDrainSeconds,
+        sfuInstanceType: args.sfuInstanceType,
       }),
     )) {
       const nodeClass = nodeClasses[tier];

@@ -19,8 +19,11 @@ export const INTERRUPTION_EVENTS = [
   },
 ] as const;
 
-/** The interruption queue's policy: EventBridge (and SQS itself) may send; nothing may use it without TLS. */
-export function interruptionQueuePolicy(queueArn: string): IamPolicyDocument {
+/**
+ * The interruption queue's policy: EventBridge (and SQS itself) may send, on behalf of this account only
+ * (aws:SourceAccount, so another account's rule cannot feed it); nothing may use it without TLS.
+ */
+export function interruptionQueuePolicy(queueArn: string, accountId: string): IamPolicyDocument {
   return {
     Version: "2012-10-17",
     Id: "EC2InterruptionPolicy",
@@ -30,6 +33,7 @@ export function interruptionQueuePolicy(queueArn: string): IamPolicyDocument {
         Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
         Action: "sqs:SendMessage",
         Resource: queueArn,
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
       },
       {
         Sid: "DenyHTTP",

@@ -6,20 +6,14 @@ import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/Nod
 import { nodeRoles, NodeRole } from "../shared/node-roles";
 import { KARPENTER_DISCOVERY_TAG, SUBNET_TIER_TAG } from "../shared/subnet-tags";
 
-/** Instance families for SFU nodes: compute-optimised, Nitro; c6in for more network bandwidth per vCPU. */
 /** The NodePool whose nodes carry the LiveKit SFU (Karpenter tags them karpenter.sh/nodepool=sfu). */
 export const SFU_NODE_POOL = "sfu";
-
-export const SFU_INSTANCE_FAMILIES = ["c6i", "c6in", "c7i"];
-
-/** vCPU counts an SFU node may have: LiveKit runs one pod per node, so a node is sized for one pod. */
-export const SFU_INSTANCE_CPUS = ["8", "16"];
 
 /** Margin between the slowest pod's drain and Karpenter's forced termination of the node. */
 const DRAIN_MARGIN_SECONDS = 15 * 60;
 
 export interface KarpenterCpuLimits {
-  /** vCPUs Karpenter may add for SFU nodes (beyond the managed sfu node group). */
+  /** vCPUs of all SFU nodes (Karpenter launches every one). */
   sfu: number;
   /** vCPUs for recording (LiveKit Egress) nodes. */
   egress: number;
@@ -45,7 +39,10 @@ type EC2NodeClassSpec = NonNullable<IEC2NodeClass["spec"]>;
 export interface NodeClassRefs<S> {
   role: S;
   clusterName: S;
+  /** The cluster security group, on every node. */
   securityGroupId: S;
+  /** The SFU nodes' own group (WebRTC and TURN from the internet), on public-tier nodes only. */
+  sfuSecurityGroupId: S;
 }
 
 export type NodeClassSpec<S> = Omit<EC2NodeClassSpec, "role" | "subnetSelectorTerms" | "securityGroupSelectorTerms"> & {
@@ -70,7 +67,10 @@ export function nodeClassSpec<S>(
     role: refs.role,
     amiSelectorTerms: [{ alias: amiAlias }],
     subnetSelectorTerms: [{ tags: { [KARPENTER_DISCOVERY_TAG]: refs.clusterName, [SUBNET_TIER_TAG]: tier } }],
-    securityGroupSelectorTerms: [{ id: refs.securityGroupId }],
+    securityGroupSelectorTerms:
+      tier === "public"
+        ? [{ id: refs.securityGroupId }, { id: refs.sfuSecurityGroupId }]
+        : [{ id: refs.securityGroupId }],
     // IMDSv2 only; hop limit 1 keeps pods off the node's credentials (they use Pod Identity).
     metadataOptions: {
       httpEndpoint: "enabled",
@@ -98,6 +98,8 @@ export interface NodePoolSettings {
   drainSeconds: number;
   /** The longest pod drain on egress nodes (the egress pods' grace period), in seconds; drainSeconds if unset. */
   egressDrainSeconds?: number;
+  /** The one instance type of SFU nodes: the capacity model sized the region for it. */
+  sfuInstanceType: string;
 }
 
 /** The NodePools Karpenter provisions from: node class tier and spec, keyed by pool (node role) name. */
@@ -134,11 +136,11 @@ export function nodePoolSpecs(
   });
   return {
     [SFU_NODE_POOL]: pool(SFU_NODE_POOL, "public", {
-      // Long-lived WebRTC sessions: no spot (2-minute notice), and only empty nodes are consolidated.
+      // Long-lived WebRTC sessions: no spot (2-minute notice), and only empty nodes are consolidated. Every SFU
+      // node is of the type the capacity model sized the region for (one LiveKit pod per node).
       requirements: [
         onDemand,
-        { key: "karpenter.k8s.aws/instance-family", operator: "In", values: SFU_INSTANCE_FAMILIES },
-        { key: "karpenter.k8s.aws/instance-cpu", operator: "In", values: SFU_INSTANCE_CPUS },
+        { key: "node.kubernetes.io/instance-type", operator: "In", values: [settings.sfuInstanceType] },
       ],
       terminationGracePeriod: grace,
       disruption: { consolidationPolicy: "WhenEmpty", consolidateAfter: "10m", budgets: [{ nodes: "10%" }] },

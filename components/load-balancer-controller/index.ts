@@ -70,6 +70,11 @@ export class LoadBalancerController extends pulumi.ComponentResource {
           serviceAccount: { create: true, name: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT },
           replicaCount: 2,
           nodeSelector: placeOn("system").nodeSelector,
+          // The chart's mservice.elbv2.k8s.aws webhook (failurePolicy Fail, every Service in every namespace)
+          // rejects Services until the controller is ready, racing the other releases on first install
+          // (eks-charts stable/aws-load-balancer-controller 3.5.0 templates/webhook.yaml;
+          // kubernetes-sigs/aws-load-balancer-controller#4140). The TURN Service names its loadBalancerClass.
+          enableServiceMutatorWebhook: false,
         },
       },
       {

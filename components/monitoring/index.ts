@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -7,6 +8,8 @@ import { podMonitorSpec, ScrapeTarget } from "./pod-monitors";
 
 export type { ScrapeTarget } from "./pod-monitors";
 import { placeOn } from "../shared/node-roles";
+import { PodIdentityRole } from "../shared/pod-identity-role";
+import { alertmanagerConfig } from "./alertmanager-config";
 import { versions } from "../../lib/versions";
 
 export interface MonitoringArgs {
@@ -20,9 +23,22 @@ export interface MonitoringArgs {
   scrapeTargets: { livekit: ScrapeTarget; egress: ScrapeTarget; coturn: ScrapeTarget };
   /** How long and how much Prometheus keeps, and its volume size. */
   retention: { time: string; size: string; volumeSize: string };
+  /** Where alerts go: an SNS topic of the stack's own, and optional chat/paging/heartbeat URLs (secrets). */
+  alerting: {
+    /** EKS cluster (Alertmanager publishes to SNS with a Pod Identity role). */
+    clusterName: pulumi.Input<string>;
+    /** Email addresses subscribed to the topic (each confirms by email). */
+    emailSubscriptions: string[];
+    slackWebhookUrl?: pulumi.Input<string>;
+    pagerDutyRoutingKey?: pulumi.Input<string>;
+    heartbeatUrl?: pulumi.Input<string>;
+  };
   /** Resources that must exist first (the storage driver). */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
+
+/** Alertmanager's service account (kube-prometheus-stack `alertmanager.serviceAccount.name`). */
+export const ALERTMANAGER_SERVICE_ACCOUNT = "alertmanager";
 
 const MONITORING_NAMESPACE = "monitoring";
 const RELEASE = "kube-prometheus-stack";
@@ -35,6 +51,8 @@ export const PROMETHEUS_URL = `http://${RELEASE}-prometheus.${MONITORING_NAMESPA
  */
 export class Monitoring extends pulumi.ComponentResource {
   readonly namespace = MONITORING_NAMESPACE;
+  /** Every alert of the region is published here. */
+  readonly alertTopicArn: pulumi.Output<string>;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:monitoring:Monitoring", name, {}, opts);
@@ -56,6 +74,48 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       k8sOpts,
     );
+
+    // --- Alert delivery: an SNS topic Alertmanager publishes to through Pod Identity.
+    const topic = new aws.sns.Topic(
+      `${name}-alerts`,
+      { displayName: `LiveKit alerts (${args.region})`, kmsMasterKeyId: "alias/aws/sns" },
+      { parent: this },
+    );
+    this.alertTopicArn = topic.arn;
+    for (const email of args.alerting.emailSubscriptions) {
+      new aws.sns.TopicSubscription(
+        `${name}-alerts-${email.replace(/[^a-zA-Z0-9]/g, "-")}`,
+        { topic: topic.arn, protocol: "email", endpoint: email },
+        { parent: this },
+      );
+    }
+    const alertmanagerIdentity = new PodIdentityRole(
+      `${name}-alertmanager`,
+      {
+        clusterName: args.alerting.clusterName,
+        namespace: MONITORING_NAMESPACE,
+        serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
+        description: "Alertmanager: publish alerts to the region's SNS topic",
+        inlinePolicy: topic.arn.apply((arn) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: "sns:Publish", Resource: arn }],
+          }),
+        ),
+      },
+      { parent: this },
+    );
+    const alerting = pulumi
+      .all([
+        topic.arn,
+        aws.getRegionOutput({}, { parent: this }).region,
+        args.alerting.slackWebhookUrl,
+        args.alerting.pagerDutyRoutingKey,
+        args.alerting.heartbeatUrl,
+      ])
+      .apply(([snsTopicArn, awsRegion, slackWebhookUrl, pagerDutyRoutingKey, heartbeatUrl]) =>
+        alertmanagerConfig({ snsTopicArn, awsRegion, slackWebhookUrl, pagerDutyRoutingKey, heartbeatUrl }),
+      );
 
     const volume = (size: string) => ({
       volumeClaimTemplate: {
@@ -103,15 +163,28 @@ export class Monitoring extends pulumi.ComponentResource {
               retention: args.retention.time,
               retentionSize: args.retention.size,
               storageSpec: volume(args.retention.volumeSize),
+              // Helm uninstall leaves the operator's PVCs (and their EBS volumes) behind unless told otherwise.
+              persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" },
               resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { memory: "8Gi" } },
               ...system,
             },
           },
-          alertmanager: { alertmanagerSpec: { storage: volume("10Gi"), ...system } },
+          alertmanager: {
+            serviceAccount: { create: true, name: ALERTMANAGER_SERVICE_ACCOUNT },
+            // Holds webhook URLs and keys: the chart writes it to a Secret.
+            config: pulumi.secret(alerting),
+            alertmanagerSpec: {
+              storage: volume("10Gi"),
+              persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" },
+              ...system,
+            },
+          },
           grafana: {
             ...system,
             admin: { existingSecret: grafanaAdmin.metadata.name, userKey: "admin-user", passwordKey: "admin-password" },
             persistence: { enabled: true, storageClassName: args.storageClassName, size: "10Gi" },
+            // Its ReadWriteOnce volume cannot attach to a second pod on another node: replace, do not roll.
+            deploymentStrategy: { type: "Recreate" },
             sidecar: {
               dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },
             },
@@ -121,7 +194,12 @@ export class Monitoring extends pulumi.ComponentResource {
           "prometheus-node-exporter": { tolerations: [{ operator: "Exists" }] },
         },
       },
-      { ...k8sOpts, dependsOn: args.dependsOn },
+      {
+        ...k8sOpts,
+        dependsOn: pulumi
+          .output(args.dependsOn ?? [])
+          .apply((deps) => [...deps, alertmanagerIdentity.association, ...alertmanagerIdentity.attachments]),
+      },
     );
 
     const afterCrds = { ...k8sOpts, dependsOn: [stack] };

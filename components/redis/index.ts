@@ -26,6 +26,8 @@ export interface RedisArgs {
   provider: k8s.Provider;
   /** Namespace of the workloads; its owner creates it (pass its `metadata.name`, so the Secret waits for it). */
   namespace: pulumi.Input<string>;
+  /** `protect` the replication group: `pulumi destroy` and replacements stop at it. */
+  protect?: boolean;
 }
 
 /**
@@ -105,7 +107,7 @@ export class Redis extends pulumi.ComponentResource {
         maintenanceWindow: "sun:21:30-sun:22:30",
         autoMinorVersionUpgrade: true,
       },
-      { parent: this },
+      { parent: this, protect: args.protect },
     );
 
     this.address = group.primaryEndpointAddress;

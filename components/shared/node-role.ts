@@ -4,11 +4,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-/** AWS managed policies every node role carries (the same set Karpenter's getting-started guide uses). */
+/**
+ * AWS managed policies every node role carries: Karpenter's getting-started set, without
+ * AmazonEKS_CNI_Policy. The VPC CNI (`kube-system/aws-node`) gets that through Pod Identity instead (see
+ * Cluster), so a process on a node that reaches instance metadata cannot create or move network interfaces.
+ */
 export const NODE_ROLE_POLICIES = [
   "AmazonEKSWorkerNodePolicy",
   "AmazonEC2ContainerRegistryPullOnly",
-  "AmazonEKS_CNI_Policy",
   // Session Manager instead of SSH keys or an open port 22.
   "AmazonSSMManagedInstanceCore",
 ];

@@ -16,6 +16,38 @@ export interface PodIdentityRoleArgs {
 }
 
 /**
+ * Trust of a Pod Identity role: the EKS Pod Identity service, only for this account, this cluster and this
+ * one service account (the agent passes them as session tags; AWS EKS user guide, "Create IAM role with trust
+ * policy required by EKS Pod Identity"). Anyone able to create an association elsewhere cannot use the role.
+ */
+export function podIdentityTrustPolicy(s: {
+  accountId: string;
+  clusterName: string;
+  namespace: string;
+  serviceAccount: string;
+}) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "pods.eks.amazonaws.com" },
+        // TagSession lets the agent attach the cluster, namespace and service account as session tags.
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+        Condition: {
+          StringEquals: {
+            "aws:SourceAccount": s.accountId,
+            "aws:RequestTag/eks-cluster-name": s.clusterName,
+            "aws:RequestTag/kubernetes-namespace": s.namespace,
+            "aws:RequestTag/kubernetes-service-account": s.serviceAccount,
+          },
+        },
+      },
+    ],
+  };
+}
+
+/**
  * An IAM role a Kubernetes service account assumes through EKS Pod Identity: the role trusts the
  * Pod Identity agent (pods.eks.amazonaws.com), and the association binds it to one service account.
  */
@@ -33,17 +65,16 @@ export class PodIdentityRole extends pulumi.ComponentResource {
       name,
       {
         description: args.description,
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "pods.eks.amazonaws.com" },
-              // TagSession lets the agent attach the cluster, namespace and service account as session tags.
-              Action: ["sts:AssumeRole", "sts:TagSession"],
-            },
-          ],
-        }),
+        assumeRolePolicy: pulumi
+          .all([
+            aws.getCallerIdentityOutput({}, { parent: this }).accountId,
+            args.clusterName,
+            args.namespace,
+            args.serviceAccount,
+          ])
+          .apply(([accountId, clusterName, namespace, serviceAccount]) =>
+            JSON.stringify(podIdentityTrustPolicy({ accountId, clusterName, namespace, serviceAccount })),
+          ),
         tags: args.tags,
       },
       { parent: this },

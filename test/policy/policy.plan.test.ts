@@ -308,6 +308,7 @@ describe("public-ingress-only-for-webrtc", () => {
         "livekit-platform:domain": "example.com",
         "livekit-platform:dns": JSON.stringify({ zoneId: "Z1" }),
         "livekit-platform:applicationKeys": JSON.stringify({ signing: "APPk", keys: { APPk: "s".repeat(48) } }),
+        "livekit-platform:cluster": JSON.stringify({ publicAccessCidrs: [] }),
       },
       "x",
     ) as RegionStackConfig;

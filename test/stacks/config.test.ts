@@ -107,7 +107,16 @@ describe("region stacks, checked against each other and the global stack", () =>
   const region = (stack: string, overrides: Record<string, unknown> = {}): RegionStackFile => ({
     file: `Pulumi.${stack}.yaml`,
     config: parseStackConfig(
-      stackConfig("mumbai", { "livekit-platform:regionLabel": stack, ...overrides }),
+      stackConfig("mumbai", {
+        "livekit-platform:regionLabel": stack,
+        // The once-per-deployment settings stay with mumbai.
+        "livekit-platform:dns": {
+          ...stackYaml("mumbai")["livekit-platform:dns"],
+          ownsGlobalNameValidation: stack === "mumbai",
+        },
+        "livekit-platform:karpenter": { createSpotServiceLinkedRole: stack === "mumbai" },
+        ...overrides,
+      }),
       stack,
     ) as RegionStackConfig,
   });

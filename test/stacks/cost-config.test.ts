@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { estimateCost } from "../../lib/capacity";
+import { DEFAULT_PLATFORM, estimateCost } from "../../lib/capacity";
 import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
 import { stackConfig } from "../support/plan";
 
@@ -29,7 +29,9 @@ describe("a region stack's cost estimate", () => {
     const cfg = region();
     const c = cost(cfg);
     expect(c.awsRegion).toBe("ap-south-1");
-    expect(c.monthlyUsd).toBe(estimateCost(cfg.sizing.plan, { awsRegion: "ap-south-1" }).monthlyUsd);
+    // The stack's own platform: three system nodes (one per zone) where the model's default counts two.
+    const platform = { ...DEFAULT_PLATFORM, systemNodes: { instanceType: "m6i.xlarge", count: 3 } };
+    expect(c.monthlyUsd).toBe(estimateCost(cfg.sizing.plan, { awsRegion: "ap-south-1", platform }).monthlyUsd);
     expect(c.estimate).toBe(true);
     expect(c.drivers[0].group).toBe("dataTransferOut");
   });
@@ -97,8 +99,8 @@ describe("a region stack's sanity bounds", () => {
   });
 
   it("stops an arm64 SFU type: the stacks build x86_64 nodes", () => {
-    expect(() => region({ "livekit-platform:cluster": { sfuNodes: { instanceType: "c8g.2xlarge" } } })).toThrow(
-      /^livekit-platform:cluster\.sfuNodes\.instanceType: is an arm64 \(Graviton\) type/,
-    );
+    expect(() =>
+      region({ "livekit-platform:cluster": { publicAccessCidrs: [], sfuNodes: { instanceType: "c8g.2xlarge" } } }),
+    ).toThrow(/^livekit-platform:cluster\.sfuNodes\.instanceType: is an arm64 \(Graviton\) type/);
   });
 });

@@ -82,7 +82,14 @@ function regionFile(
   config["aws:defaultTags"].tags.stack = regionLabel;
   config["livekit-platform:regionLabel"] = regionLabel;
   config["livekit-platform:network"].cidr = cidr;
-  return { ...config, ...extra };
+  const merged: Record<string, any> = { ...config, ...extra };
+  // Exactly one region file owns the once-per-deployment settings: mumbai, as shipped.
+  merged["livekit-platform:karpenter"] = { createSpotServiceLinkedRole: regionLabel === "mumbai" };
+  merged["livekit-platform:dns"] = {
+    ...merged["livekit-platform:dns"],
+    ownsGlobalNameValidation: regionLabel === "mumbai",
+  };
+  return merged;
 }
 
 /** A project folder of its own (Pulumi.yaml and region stack files), so these tests see exactly these regions. */
@@ -308,8 +315,13 @@ describe("global stack with Cloudflare", () => {
     }
   });
 
-  it("checks every pool from all Cloudflare regions for dynamic latency, which steers by the RTT measured from the user's region", () => {
-    for (const pool of resourcesOfType(result, POOL)) expect(inputsOf(pool).checkRegions).toEqual(["ALL_REGIONS"]);
+  it("checks every pool from the same explicit Cloudflare regions for dynamic latency (never ALL_REGIONS, Enterprise only)", async () => {
+    // Default: the check regions nearest the deployed regions (mumbai: SAS, singapore: SEAS).
+    for (const pool of resourcesOfType(result, POOL)) expect(inputsOf(pool).checkRegions).toEqual(["SAS", "SEAS"]);
+    const chosen = await runGlobal({
+      "livekit-platform:dns": { ...cloudflare["livekit-platform:dns"], cloudflareCheckRegions: ["WEU", "SAS"] },
+    });
+    for (const pool of resourcesOfType(chosen, POOL)) expect(inputsOf(pool).checkRegions).toEqual(["WEU", "SAS"]);
   });
 
   it("checks each pool from its nearest Cloudflare region for proximity steering, which steers by coordinates", async () => {

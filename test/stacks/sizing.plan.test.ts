@@ -47,12 +47,11 @@ describe.each(["mumbai", "singapore"])("the %s plan is sized by the capacity mod
     expect(config["livekit-platform:cluster"]?.sfuNodes?.max).toBeUndefined();
   });
 
-  it("sizes the SFU node group", () => {
-    const group = inputsOf(findResource(plan, "eks:index:ManagedNodeGroup", `${stack}-sfu`));
-    expect(group.scalingConfig).toEqual({
-      minSize: model.managedNodeGroup.minSize,
-      desiredSize: model.managedNodeGroup.desiredSize,
-      maxSize: model.managedNodeGroup.maxSize,
+  it("keeps the SFU floor with LiveKit's autoscaler, not a managed node group (Karpenter launches every SFU node)", () => {
+    expect(resourcesOfType(plan, "eks:index:ManagedNodeGroup").map((g) => g.name)).toEqual([`${stack}-system`]);
+    expect(hpaOf(plan, "livekit-server")).toMatchObject({
+      minReplicas: model.managedNodeGroup.minSize,
+      maxReplicas: model.managedNodeGroup.maxSize,
     });
   });
 
@@ -98,9 +97,10 @@ describe.each(["mumbai", "singapore"])("the %s plan is sized by the capacity mod
 
 describe("sizes set by hand", () => {
   it("win over the model, and the plan reports each one", async () => {
-    const plan = await runStack("mumbai", { "livekit-platform:cluster": { sfuNodes: { min: 3, max: 40 } } });
-    const group = inputsOf(findResource(plan, "eks:index:ManagedNodeGroup", "mumbai-sfu"));
-    expect(group.scalingConfig).toEqual({ minSize: 3, desiredSize: 3, maxSize: 40 });
+    const plan = await runStack("mumbai", {
+      "livekit-platform:cluster": { publicAccessCidrs: [], sfuNodes: { min: 3, max: 40 } },
+    });
+    expect(hpaOf(plan, "livekit-server")).toMatchObject({ minReplicas: 3, maxReplicas: 40 });
     // Max nodes plus as many draining through a rollout (at most max).
     expect(nodePool(plan, "sfu").spec.limits.cpu).toBe(String((40 + 40) * 8));
     const model = modelFor("mumbai");
@@ -114,7 +114,9 @@ describe("sizes set by hand", () => {
   });
 
   it("must keep min at or below the model's max", () => {
-    const raw = stackConfig("mumbai", { "livekit-platform:cluster": { sfuNodes: { min: 500 } } });
+    const raw = stackConfig("mumbai", {
+      "livekit-platform:cluster": { publicAccessCidrs: [], sfuNodes: { min: 500 } },
+    });
     expect(() => parseStackConfig(raw, "mumbai")).toThrow(
       /^livekit-platform:cluster.sfuNodes.min: must leave min \(500\) at or below max \(\d+\), got 500$/,
     );

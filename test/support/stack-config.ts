@@ -55,19 +55,20 @@ export const badInputs: Array<{
   {
     what: "a node count that is not a positive integer",
     stack: "mumbai",
-    change: (c) => (c["livekit-platform:cluster"] = { sfuNodes: { min: 0, max: 4 } }),
+    change: (c) => (c["livekit-platform:cluster"] = { ...c["livekit-platform:cluster"], sfuNodes: { min: 0, max: 4 } }),
     message: "error: livekit-platform:cluster.sfuNodes.min: must be a positive integer, got 0",
   },
   {
     what: "a fractional node count",
     stack: "mumbai",
-    change: (c) => (c["livekit-platform:cluster"] = { systemNodes: { min: 2, max: 2.5 } }),
+    change: (c) =>
+      (c["livekit-platform:cluster"] = { ...c["livekit-platform:cluster"], systemNodes: { min: 2, max: 2.5 } }),
     message: "error: livekit-platform:cluster.systemNodes.max: must be a positive integer, got 2.5",
   },
   {
     what: "min nodes above max nodes",
     stack: "mumbai",
-    change: (c) => (c["livekit-platform:cluster"] = { sfuNodes: { min: 6, max: 4 } }),
+    change: (c) => (c["livekit-platform:cluster"] = { ...c["livekit-platform:cluster"], sfuNodes: { min: 6, max: 4 } }),
     message: "error: livekit-platform:cluster.sfuNodes.min: must not exceed max (4), got 6",
   },
   {

@@ -54,6 +54,46 @@ describe("mock engine", () => {
     });
   });
 
+  it("records the options that matter for safety: protect, retainOnDelete, deleteBeforeReplace, ignoreChanges, dependsOn", async () => {
+    const result = await runProgram(
+      () => {
+        const first = new aws.sqs.Queue("first", {});
+        const guarded = new aws.sqs.Queue(
+          "guarded",
+          { name: "g", tags: { source: first.name } },
+          {
+            protect: true,
+            retainOnDelete: true,
+            deleteBeforeReplace: true,
+            ignoreChanges: ["tags"],
+            dependsOn: [new aws.sqs.Queue("explicit", {})],
+          },
+        );
+        new aws.sqs.Queue("plain", { name: guarded.name });
+        return {};
+      },
+      { project: "p", stack: "s" },
+    );
+    const guarded = findResource(result, "aws:sqs/queue:Queue", "guarded");
+    const explicit = findResource(result, "aws:sqs/queue:Queue", "explicit");
+    const first = findResource(result, "aws:sqs/queue:Queue", "first");
+    expect(guarded.options).toEqual({
+      protect: true,
+      retainOnDelete: true,
+      deleteBeforeReplace: true,
+      ignoreChanges: ["tags"],
+      dependsOn: [explicit.urn],
+    });
+    expect(guarded.dependencies.sort()).toEqual([first.urn, explicit.urn].sort());
+    expect(findResource(result, "aws:sqs/queue:Queue", "plain").options).toEqual({
+      protect: false,
+      retainOnDelete: false,
+      deleteBeforeReplace: false,
+      ignoreChanges: [],
+      dependsOn: [],
+    });
+  });
+
   it("feeds StackReferences from the referenced stack's outputs, keeping secrets secret", async () => {
     let seen = "";
     const result = await runProgram(
@@ -122,6 +162,7 @@ describe("mock engine", () => {
         stringData: { user: "admin", password: "hunter2" },
       },
       dependencies: [],
+      options: { protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], dependsOn: [] },
     };
     expect(manifestOf(secret, false)).toEqual({
       apiVersion: "v1",

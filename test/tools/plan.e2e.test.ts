@@ -61,6 +61,15 @@ describe("plan command", () => {
         expect(r.urn.startsWith(`urn:pulumi:${stack}::livekit-platform::`)).toBe(true);
         if (r.parent !== null) expect(urns).toContain(r.parent);
         for (const dep of r.dependencies) expect(urns).toContain(dep);
+        // The options that decide what an update or a destroy may do to the resource.
+        expect(Object.keys(r.options).sort()).toEqual([
+          "deleteBeforeReplace",
+          "dependsOn",
+          "ignoreChanges",
+          "protect",
+          "retainOnDelete",
+        ]);
+        for (const dep of r.options.dependsOn) expect(r.dependencies).toContain(dep);
       }
       expect(plan.resources[0].type).toBe("pulumi:pulumi:Stack");
       expect(typeof plan.outputs).toBe("object");

@@ -24,7 +24,6 @@ const POD_LABELS = { "app.kubernetes.io/name": "livekit-server", "app.kubernetes
 
 const baseArgs = (provider: k8s.Provider): ChaosArgs => ({
   clusterName: "livekit-mumbai",
-  sfuNodeGroupName: "mumbai-sfu-7d3f2a1",
   sfuNodePoolName: "sfu",
   provider,
   namespace: "livekit",
@@ -71,16 +70,9 @@ describe("Chaos", () => {
     }
   });
 
-  it("terminates a share of the SFU nodes of the node group and of the Karpenter pool, running ones only", () => {
+  it("terminates a share of the SFU nodes (all in the Karpenter pool), running ones only", () => {
     const t = template(result, "sfu-nodes");
     expect(t.targets).toEqual([
-      {
-        name: "sfu-node-group",
-        resourceType: "aws:ec2:instance",
-        resourceTags: [{ key: "eks:nodegroup-name", value: "mumbai-sfu-7d3f2a1" }],
-        filters: [{ path: "State.Name", values: ["running"] }],
-        selectionMode: "PERCENT(33)",
-      },
       {
         name: "sfu-node-pool",
         resourceType: "aws:ec2:instance",
@@ -93,11 +85,6 @@ describe("Chaos", () => {
       },
     ]);
     expect(t.actions).toEqual([
-      {
-        name: "terminate-node-group-instances",
-        actionId: "aws:ec2:terminate-instances",
-        target: { key: "Instances", value: "sfu-node-group" },
-      },
       {
         name: "terminate-node-pool-instances",
         actionId: "aws:ec2:terminate-instances",
@@ -114,7 +101,7 @@ describe("Chaos", () => {
     expect(turn.targets.map((x: any) => ({ ...x, selectionMode: undefined }))).toEqual(
       sfu.targets.map((x: any) => ({ ...x, selectionMode: undefined })),
     );
-    expect(turn.targets.map((x: any) => x.selectionMode)).toEqual(["PERCENT(50)", "PERCENT(50)"]);
+    expect(turn.targets.map((x: any) => x.selectionMode)).toEqual(["PERCENT(50)"]);
     expect(turn.description).toMatch(/Coturn/);
   });
 
@@ -202,7 +189,6 @@ describe("Chaos", () => {
     const policy = JSON.parse(inputsOf(one(result, "aws:iam/rolePolicy:RolePolicy")).policy);
     const terminate = policy.Statement.filter((s: any) => [s.Action].flat().includes("ec2:TerminateInstances"));
     expect(terminate.map((s: any) => s.Condition.StringEquals)).toEqual([
-      { "aws:ResourceTag/eks:nodegroup-name": "mumbai-sfu-7d3f2a1" },
       { "aws:ResourceTag/karpenter.sh/nodepool": "sfu", "aws:ResourceTag/eks:eks-cluster-name": "livekit-mumbai" },
     ]);
     expect(policy.Statement.find((s: any) => s.Action === "eks:DescribeCluster").Resource).toBe(
@@ -212,7 +198,7 @@ describe("Chaos", () => {
     const writes = policy.Statement.flatMap((s: any) => [s.Action].flat()).filter(
       (a: string) => !/:(Describe|Get)/.test(a),
     );
-    expect(writes).toEqual(["ec2:TerminateInstances", "ec2:TerminateInstances"]);
+    expect(writes).toEqual(["ec2:TerminateInstances"]);
   });
 
   it("lets FIS into the cluster as one user bound, with its service account, to a namespaced Role", () => {
@@ -325,7 +311,6 @@ describe("helpers", () => {
       region: "ap-south-1",
       accountId: "1",
       clusterName: "c",
-      sfuNodeGroupName: "g",
       sfuNodePoolName: "sfu",
     };
     expect(fisRolePolicy({ ...scope, logging: false }).Statement.map((s) => s.Sid)).not.toContain("ExperimentLogs");

@@ -1,5 +1,6 @@
 import { Cluster, ClusterArgs } from "../../../components/cluster";
-import { sfuNodeUserData } from "../../../components/cluster/node-user-data";
+import { amiReleaseVersionParameter } from "../../../components/cluster/node-ami";
+import { sfuBootScript, sfuNodeUserData } from "../../../components/cluster/node-user-data";
 import { nodeRoles } from "../../../components/shared/node-roles";
 import { versions } from "../../../lib/versions";
 import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../../tools/engine";
@@ -17,8 +18,8 @@ const args: ClusterArgs = {
   publicSubnetIds: ["subnet-0pub00001", "subnet-0pub00002"],
   privateSubnetIds: ["subnet-0prv00001", "subnet-0prv00002"],
   publicAccessCidrs: ["203.0.113.0/24"],
-  systemNodes: { instanceType: "m6i.large", min: 2, max: 5 },
-  sfuNodes: { instanceType: "c6i.2xlarge", min: 3, max: 9 },
+  systemNodes: { instanceType: "m6i.large", min: 3, max: 5 },
+  nodeAmiRelease: "v20260714",
   webRtcPorts: {
     rtcUdp: { start: 50000, end: 60000 },
     rtcTcp: 7881,
@@ -26,6 +27,10 @@ const args: ClusterArgs = {
     turnRelayUdp: { start: 40000, end: 49999 },
   },
   podIdentityAgentVersion: "v1.3.10-eksbuild.2",
+  corednsVersion: "v1.13.1-eksbuild.1",
+  logRetentionDays: 30,
+  protect: true,
+  adminRoleArns: ["arn:aws:iam::123456789012:role/platform-admin", "arn:aws:iam::123456789012:role/ci/deployer"],
 };
 
 /** `key = value` lines of the sysctl file the boot script writes, as numbers. */
@@ -47,9 +52,11 @@ describe("Cluster", () => {
   beforeAll(async () => {
     plan = await runComponents(() => new Cluster("test", args));
   });
+  const eksCluster = () => findResource(plan, EKS_CLUSTER, "test");
+  const launchTemplate = () => findResource(plan, "aws:ec2/launchTemplate:LaunchTemplate", "test-system");
 
   it("creates an EKS cluster with API authentication, the pinned version on standard support, every control-plane log and OIDC", () => {
-    expect(inputsOf(findResource(plan, EKS_CLUSTER, "test"))).toMatchObject({
+    expect(inputsOf(eksCluster())).toMatchObject({
       name: "livekit-test",
       version: "1.35",
       authenticationMode: "API",
@@ -57,7 +64,7 @@ describe("Cluster", () => {
       createOidcProvider: true,
       skipDefaultNodeGroup: true,
     });
-    expect(inputsOf(findResource(plan, EKS_CLUSTER, "test")).enabledClusterLogTypes.sort()).toEqual([
+    expect(inputsOf(eksCluster()).enabledClusterLogTypes.sort()).toEqual([
       "api",
       "audit",
       "authenticator",
@@ -66,8 +73,19 @@ describe("Cluster", () => {
     ]);
   });
 
+  it("creates the control-plane log group first, with the configured retention (EKS's own keeps logs forever)", () => {
+    const logGroup = findResource(plan, "aws:cloudwatch/logGroup:LogGroup", "test-control-plane");
+    expect(inputsOf(logGroup)).toEqual({ name: "/aws/eks/livekit-test/cluster", retentionInDays: 30 });
+    expect(eksCluster().options.dependsOn).toContain(logGroup.urn);
+  });
+
+  it("protects the cluster from destroy and replacement, and turns on EKS deletion protection", () => {
+    expect(eksCluster().options.protect).toBe(true);
+    expect(inputsOf(eksCluster()).deletionProtection).toBe(true);
+  });
+
   it("puts the cluster in the network's VPC and limits the public API endpoint to the configured CIDRs", () => {
-    expect(inputsOf(findResource(plan, EKS_CLUSTER, "test"))).toMatchObject({
+    expect(inputsOf(eksCluster())).toMatchObject({
       vpcId: args.vpcId,
       publicSubnetIds: args.publicSubnetIds,
       privateSubnetIds: args.privateSubnetIds,
@@ -77,58 +95,101 @@ describe("Cluster", () => {
     });
   });
 
-  it("installs the pinned EKS Pod Identity agent add-on", () => {
+  it("has no public API endpoint at all when no CIDR is given, and no protection when turned off", async () => {
+    const closed = await runComponents(
+      () => new Cluster("test", { ...args, publicAccessCidrs: [], protect: false, adminRoleArns: [] }),
+    );
+    const cluster = findResource(closed, EKS_CLUSTER, "test");
+    expect(inputsOf(cluster)).toMatchObject({ endpointPublicAccess: false, endpointPrivateAccess: true });
+    expect(inputsOf(cluster).publicAccessCidrs).toBeUndefined();
+    expect(cluster.options.protect).toBe(false);
+    expect(inputsOf(cluster).deletionProtection).toBe(false);
+    expect(resourcesOfType(closed, "aws:eks/accessEntry:AccessEntry")).toEqual([]);
+  });
+
+  it("installs the pinned EKS Pod Identity agent and CoreDNS add-ons, CoreDNS on system nodes once they exist", () => {
     expect(inputsOf(findResource(plan, "aws:eks/addon:Addon", "test-pod-identity-agent"))).toMatchObject({
       clusterName: "livekit-test",
       addonName: "eks-pod-identity-agent",
       addonVersion: "v1.3.10-eksbuild.2",
     });
+    const coredns = findResource(plan, "aws:eks/addon:Addon", "test-coredns");
+    expect(inputsOf(coredns)).toMatchObject({
+      clusterName: "livekit-test",
+      addonName: "coredns",
+      addonVersion: "v1.13.1-eksbuild.1",
+      resolveConflictsOnCreate: "OVERWRITE",
+    });
+    expect(JSON.parse(inputsOf(coredns).configurationValues).nodeSelector).toEqual(nodeRoles.system.labels);
+    expect(coredns.options.dependsOn).toContain(nodeGroup(plan, "system").urn);
   });
 
-  it("keeps system nodes in private subnets, labelled for system workloads and untainted", () => {
+  it("gives the team's admin and CI roles cluster-admin access entries", () => {
+    const entries = resourcesOfType(plan, "aws:eks/accessEntry:AccessEntry").map((e) => inputsOf(e));
+    expect(entries.map((e) => e.principalArn)).toEqual(args.adminRoleArns);
+    for (const e of entries) expect(e).toMatchObject({ clusterName: "livekit-test", type: "STANDARD" });
+    const grants = resourcesOfType(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) =>
+      inputsOf(a),
+    );
+    expect(grants.map((g) => g.principalArn)).toEqual(args.adminRoleArns);
+    for (const g of grants) {
+      expect(g).toMatchObject({
+        policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+        accessScope: { type: "cluster" },
+      });
+    }
+  });
+
+  it("keeps system nodes in private subnets, one per zone at least, labelled for system workloads and untainted", () => {
     const system = inputsOf(nodeGroup(plan, "system"));
     expect(system).toMatchObject({
       subnetIds: args.privateSubnetIds,
       instanceTypes: ["m6i.large"],
       capacityType: "ON_DEMAND",
       labels: { "livekit-platform/node-role": "system" },
-      scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 5 },
+      scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 5 },
     });
     expect(system.taints ?? []).toEqual([]);
   });
 
-  it("puts SFU nodes in public subnets, on demand, on the configured type, labelled and tainted for LiveKit", () => {
-    expect(inputsOf(nodeGroup(plan, "sfu"))).toMatchObject({
-      subnetIds: ["subnet-0pub00001", "subnet-0pub00002"],
-      capacityType: "ON_DEMAND",
-      instanceTypes: ["c6i.2xlarge"],
-      scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 9 },
-      labels: { "livekit-platform/node-role": "sfu" },
-      taints: [{ key: "livekit-platform/sfu", value: "true", effect: "NO_SCHEDULE" }],
-    });
-    // The same label and taint as the workloads' selectors and tolerations use.
-    expect(inputsOf(nodeGroup(plan, "sfu")).labels).toEqual(nodeRoles.sfu.labels);
+  it("has no managed SFU node group: Karpenter launches every SFU node", () => {
+    expect(resourcesOfType(plan, NODE_GROUP).map((g) => g.name)).toEqual(["test-system"]);
   });
 
-  it("requires IMDSv2 on every managed node on AL2023", () => {
-    for (const role of ["system", "sfu"]) {
-      expect(inputsOf(nodeGroup(plan, role))).toMatchObject({ enableIMDSv2: true, operatingSystem: "AL2023" });
+  it("pins the system nodes' AMI to the release in lib/versions.ts, never SSM's moving 'recommended' AMI", () => {
+    expect(amiReleaseVersionParameter("1.35", "v20260714")).toBe(
+      "/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/" +
+        "amazon-eks-node-al2023-x86_64-standard-1.35-v20260714/release_version",
+    );
+    const system = inputsOf(nodeGroup(plan, "system"));
+    // The release version read from that parameter (the pretend cloud answers <k8s>.0-<date>).
+    expect(system).toMatchObject({ amiType: "AL2023_x86_64_STANDARD", releaseVersion: "1.35.0-20260714" });
+    // Anything that makes pulumi-eks build its own launch template brings back the "recommended" AMI lookup.
+    for (const key of ["amiId", "enableIMDSv2", "userData", "nodeadmExtraOptions", "kubeletExtraArgs"]) {
+      expect(system[key]).toBeUndefined();
     }
+    expect(system.launchTemplate).toEqual({ id: expect.stringMatching(/^lt-/), version: "1" });
   });
 
-  it("raises the SFU nodes' UDP buffers to at least 16 MiB at boot, through a nodeadm shell part", () => {
-    const [part, ...others] = inputsOf(nodeGroup(plan, "sfu")).nodeadmExtraOptions;
-    expect(others).toEqual([]);
-    expect(part.contentType).toBe('text/x-shellscript; charset="us-ascii"');
-    expect(part.content.startsWith("#!/bin/bash\n")).toBe(true);
-    const sysctls = sysctlsIn(part.content);
-    for (const key of ["net.core.rmem_max", "net.core.wmem_max"])
-      expect(sysctls[key]).toBeGreaterThanOrEqual(16 * 1024 * 1024);
-    expect(sysctls["net.core.rmem_default"]).toBeLessThanOrEqual(sysctls["net.core.rmem_max"]);
-    expect(inputsOf(nodeGroup(plan, "system")).nodeadmExtraOptions).toBeUndefined();
+  it("boots system nodes from a launch template with IMDSv2, hop limit 1 and an encrypted root volume, and no image of its own", () => {
+    const template = inputsOf(launchTemplate());
+    expect(template.metadataOptions).toEqual({
+      httpEndpoint: "enabled",
+      httpTokens: "required",
+      httpPutResponseHopLimit: 1,
+    });
+    expect(template.blockDeviceMappings).toEqual([
+      {
+        deviceName: "/dev/xvda",
+        ebs: { volumeSize: 40, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+      },
+    ]);
+    // No image and no user data: EKS bootstraps the nodes from the node group's pinned release.
+    expect(template.imageId).toBeUndefined();
+    expect(template.userData).toBeUndefined();
   });
 
-  it("offers the same boot script as MIME multipart user data for Karpenter's SFU nodes", () => {
+  it("offers the SFU boot script (UDP buffers of at least 16 MiB) as MIME multipart user data for Karpenter's SFU nodes", () => {
     const userData = sfuNodeUserData();
     const boundary = /^MIME-Version: 1\.0\nContent-Type: multipart\/mixed; boundary="([^"]+)"\n/.exec(userData)?.[1];
     expect(boundary).toBeDefined();
@@ -137,44 +198,62 @@ describe("Cluster", () => {
     expect(userData.trimEnd().endsWith(`--${boundary}--`)).toBe(true);
     const [, headers, body] = /^\n(Content-Type: [^\n]+)\n\n([\s\S]*)\n$/.exec(parts[0]) ?? [];
     expect(headers).toBe('Content-Type: text/x-shellscript; charset="us-ascii"');
-    expect(body).toBe(inputsOf(nodeGroup(plan, "sfu")).nodeadmExtraOptions[0].content);
+    expect(body).toBe(sfuBootScript());
+    expect(body.startsWith("#!/bin/bash\n")).toBe(true);
+    const sysctls = sysctlsIn(body);
+    for (const key of ["net.core.rmem_max", "net.core.wmem_max"])
+      expect(sysctls[key]).toBeGreaterThanOrEqual(16 * 1024 * 1024);
+    expect(sysctls["net.core.rmem_default"]).toBeLessThanOrEqual(sysctls["net.core.rmem_max"]);
   });
 
-  it("gives the node groups a role with the worker, registry, CNI and SSM policies, attached before nodes boot", () => {
+  it("gives the node group a role with the worker, registry and SSM policies, attached before nodes boot", () => {
     const role = findResource(plan, "aws:iam/role:Role", "test-nodes");
     expect(JSON.parse(inputsOf(role).assumeRolePolicy).Statement).toEqual([
       { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
     ]);
-    const attachments = resourcesOfType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+    const attachments = resourcesOfType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) =>
+      a.dependencies.includes(role.urn),
+    );
     expect(attachments.map((a) => inputsOf(a).policyArn).sort()).toEqual([
       "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
       "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-      "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
       "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
     ]);
-    for (const a of attachments) expect(a.dependencies).toContain(role.urn);
-    for (const group of [nodeGroup(plan, "system"), nodeGroup(plan, "sfu")]) {
-      expect(inputsOf(group).nodeRole).toBe(role.urn);
-      expect(group.dependencies).toEqual(expect.arrayContaining(attachments.map((a) => a.urn)));
-    }
+    const group = nodeGroup(plan, "system");
+    expect(inputsOf(group).nodeRole).toBe(role.urn);
+    expect(group.options.dependsOn).toEqual(expect.arrayContaining(attachments.map((a) => a.urn)));
   });
 
-  it("opens exactly the WebRTC and TURN ports to the internet, on the EKS cluster security group the nodes carry", () => {
+  it("gives the VPC CNI its permissions through Pod Identity on aws-node, before any node boots, not through the node role", () => {
+    const association = findResource(plan, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "test-vpc-cni");
+    expect(inputsOf(association)).toMatchObject({
+      clusterName: "livekit-test",
+      namespace: "kube-system",
+      serviceAccount: "aws-node",
+    });
+    const cni = findResource(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "test-vpc-cni-cni");
+    expect(inputsOf(cni).policyArn).toBe("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy");
+    expect(nodeGroup(plan, "system").options.dependsOn).toEqual(expect.arrayContaining([association.urn, cni.urn]));
+  });
+
+  it("opens exactly the WebRTC and TURN ports to the internet, on a security group of the SFU nodes only", () => {
     const eks = mockResource(
-      { type: EKS_CLUSTER, name: "test", inputs: inputsOf(findResource(plan, EKS_CLUSTER, "test")) },
+      { type: EKS_CLUSTER, name: "test", inputs: inputsOf(eksCluster()) },
       { awsRegion: "ap-south-1" },
     );
-    const state = eks.state as {
-      eksCluster: { vpcConfig: { clusterSecurityGroupId: string } };
-      nodeSecurityGroupId: string;
-    };
-    const rules = resourcesOfType(plan, INGRESS_RULE).map((r) => inputsOf(r));
+    const clusterGroup = (eks.state as { eksCluster: { vpcConfig: { clusterSecurityGroupId: string } } }).eksCluster
+      .vpcConfig.clusterSecurityGroupId;
+    const sfuGroup = findResource(plan, "aws:ec2/securityGroup:SecurityGroup", "test-sfu");
+    expect(inputsOf(sfuGroup)).toMatchObject({ vpcId: args.vpcId });
+    expect(inputsOf(sfuGroup).ingress ?? []).toEqual([]);
+    const rules = resourcesOfType(plan, INGRESS_RULE);
     for (const rule of rules) {
-      expect(rule.securityGroupId).toBe(state.eksCluster.vpcConfig.clusterSecurityGroupId);
-      expect(rule.securityGroupId).not.toBe(state.nodeSecurityGroupId); // pulumi-eks's own group, unused by managed nodes
+      expect(inputsOf(rule).securityGroupId).not.toBe(clusterGroup); // every node and the control plane carry it
+      expect(rule.dependencies).toContain(sfuGroup.urn);
     }
     expect(
       rules
+        .map((r) => inputsOf(r))
         .map(({ ipProtocol, fromPort, toPort, cidrIpv4 }) => `${ipProtocol} ${fromPort}-${toPort} ${cidrIpv4}`)
         .sort(),
     ).toEqual([
@@ -190,14 +269,14 @@ describe("Cluster", () => {
     const providers = resourcesOfType(plan, "pulumi:providers:kubernetes");
     expect(providers.map((p) => p.name)).toEqual(["test-k8s"]); // not pulumi-eks's lazily created one as well
     const eks = mockResource(
-      { type: EKS_CLUSTER, name: "test", inputs: inputsOf(findResource(plan, EKS_CLUSTER, "test")) },
+      { type: EKS_CLUSTER, name: "test", inputs: inputsOf(eksCluster()) },
       { awsRegion: "ap-south-1" },
     );
     expect(inputsOf(providers[0])).toMatchObject({
       kubeconfig: (eks.state as { kubeconfigJson: string }).kubeconfigJson,
       enableServerSideApply: "true",
     });
-    expect(providers[0].dependencies).toContain(findResource(plan, EKS_CLUSTER, "test").urn);
+    expect(providers[0].dependencies).toContain(eksCluster().urn);
   });
 });
 
@@ -244,9 +323,32 @@ describe("a region stack's exposure and Kubernetes provider", () => {
     }
   });
 
-  it("runs SFU nodes in the network's public subnets and system nodes in its private ones", () => {
-    expect(inputsOf(findResource(plan, NODE_GROUP, "mumbai-sfu")).subnetIds).toEqual(plan.outputs.publicSubnetIds);
+  it("runs system nodes in the network's private subnets, and leaves all SFU capacity to Karpenter's sfu pool", () => {
     expect(inputsOf(findResource(plan, NODE_GROUP, "mumbai-system")).subnetIds).toEqual(plan.outputs.privateSubnetIds);
+    expect(resourcesOfType(plan, NODE_GROUP).map((g) => g.name)).toEqual(["mumbai-system"]);
+    const pool = inputsOf(findResource(plan, "kubernetes:karpenter.sh/v1:NodePool", "mumbai-karpenter-sfu"));
+    expect(pool.spec.template.spec.requirements).toContainEqual({
+      key: "node.kubernetes.io/instance-type",
+      operator: "In",
+      values: ["c6i.2xlarge"],
+    });
+    // The floor of SFU nodes is LiveKit's HPA minimum (one pod per node); the pool's limit covers the maximum.
+    const sizing = plan.outputs.sizing as { sfuNodes: { min: number; max: number } };
+    const hpa = inputsOf(
+      resourcesOfType(plan, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").find(
+        (h) => inputsOf(h).spec.scaleTargetRef.name === "livekit-server",
+      )!,
+    );
+    expect(hpa.spec.minReplicas).toBe(sizing.sfuNodes.min);
+    expect(Number(pool.spec.limits.cpu)).toBeGreaterThanOrEqual(sizing.sfuNodes.max * 8);
+  });
+
+  it("gives the SFU security group to Karpenter's public (SFU) nodes only", () => {
+    const sfuGroup = findResource(plan, "aws:ec2/securityGroup:SecurityGroup", "mumbai-sfu");
+    const nodeClass = (tier: string) =>
+      findResource(plan, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", `mumbai-karpenter-${tier}`);
+    expect(nodeClass("public").dependencies).toContain(sfuGroup.urn);
+    expect(nodeClass("private").dependencies).not.toContain(sfuGroup.urn);
   });
 
   it("installs the cluster controllers' charts only once the system node group exists", () => {

@@ -1,3 +1,4 @@
+import { MOCK_ACCOUNT_ID } from "../../../tools/mock-cloud";
 import { sfuNodeUserData } from "../../../components/cluster/node-user-data";
 import { Karpenter, KarpenterArgs } from "../../../components/karpenter";
 import { karpenterDuration } from "../../../components/karpenter/node-pools";
@@ -15,6 +16,8 @@ const settings: Omit<KarpenterArgs, "provider" | "podIdentityAgent" | "systemNod
   clusterName: "livekit-test",
   clusterEndpoint: "https://api.livekit-test.example",
   clusterSecurityGroupId: "sg-0cluster0000000001",
+  sfuSecurityGroupId: "sg-0sfu00000000000001",
+  sfuInstanceType: "c6i.2xlarge",
   sfuNodeUserData: sfuNodeUserData(),
   drainSeconds: 18000,
   egressDrainSeconds: 6 * 3600 + 900,
@@ -88,7 +91,7 @@ describe("Karpenter", () => {
       });
     });
 
-    it("lets only EventBridge and SQS send to the queue, and refuses any access without TLS", () => {
+    it("lets only EventBridge and SQS send to the queue, for this account only, and refuses any access without TLS", () => {
       const policy = JSON.parse(inputsOf(named("aws:sqs/queuePolicy:QueuePolicy", "interruptions")).policy);
       const queueArn = inputsOf(resourcesOfType(plan, "aws:cloudwatch/eventTarget:EventTarget")[0]).arn;
       const [allow, ...rest] = policy.Statement.filter((s: Statement) => s.Effect === "Allow");
@@ -98,6 +101,7 @@ describe("Karpenter", () => {
         Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
         Action: "sqs:SendMessage",
         Resource: queueArn,
+        Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } },
       });
       expect(policy.Statement.filter((s: Statement) => s.Effect === "Deny")).toEqual([
         {
@@ -127,14 +131,13 @@ describe("Karpenter", () => {
       expect(attached.sort()).toEqual([
         "AmazonEC2ContainerRegistryPullOnly",
         "AmazonEKSWorkerNodePolicy",
-        "AmazonEKS_CNI_Policy",
         "AmazonSSMManagedInstanceCore",
       ]);
     });
 
     it("gives the controller its role through Pod Identity, for the chart's service account", () => {
       const role = named("aws:iam/role:Role", "controller");
-      expect(JSON.parse(inputsOf(role).assumeRolePolicy).Statement).toEqual([
+      expect(JSON.parse(inputsOf(role).assumeRolePolicy).Statement).toMatchObject([
         {
           Effect: "Allow",
           Principal: { Service: "pods.eks.amazonaws.com" },
@@ -244,6 +247,10 @@ describe("Karpenter", () => {
         clusterEndpoint: "https://api.livekit-test.example",
         interruptionQueue: queue.name,
       });
+      // Hop limit 1 on every node: the controller cannot ask IMDS for its region.
+      expect(inputsOf(findResource(plan, RELEASE, "test")).values.controller.env).toEqual([
+        { name: "AWS_REGION", value: "ap-south-1" },
+      ]);
     });
 
     it("runs two controllers on system nodes, resolving DNS through the node", () => {
@@ -278,15 +285,19 @@ describe("Karpenter", () => {
   });
 
   describe("node classes", () => {
-    it("selects subnets by tier and discovery tag, and the nodes' security group by id", () => {
+    it("selects subnets by tier and discovery tag, and the nodes' security groups by id: the SFU group on public nodes only", () => {
       for (const tier of ["public", "private"]) {
         expect(nodeClass(tier).spec).toMatchObject({
           subnetSelectorTerms: [
             { tags: { "karpenter.sh/discovery": "livekit-test", "livekit-platform/subnet-tier": tier } },
           ],
-          securityGroupSelectorTerms: [{ id: "sg-0cluster0000000001" }],
         });
       }
+      expect(nodeClass("public").spec.securityGroupSelectorTerms).toEqual([
+        { id: "sg-0cluster0000000001" },
+        { id: "sg-0sfu00000000000001" },
+      ]);
+      expect(nodeClass("private").spec.securityGroupSelectorTerms).toEqual([{ id: "sg-0cluster0000000001" }]);
     });
 
     it("boots a pinned AL2023 release with IMDSv2 required and the node role", () => {
@@ -313,14 +324,17 @@ describe("Karpenter", () => {
     const requirement = (pool: Record<string, any>, key: string) =>
       pool.spec.template.spec.requirements.filter((r: { key: string }) => r.key === key);
 
-    it("keeps burst SFU nodes on demand, in the public class, on c6i/c6in/c7i, labelled and tainted like the sfu node group", () => {
+    it("keeps SFU nodes on demand, in the public class, on exactly the configured instance type, labelled and tainted for LiveKit", () => {
       const sfu = nodePool("sfu");
       expect(requirement(sfu, "karpenter.sh/capacity-type")).toEqual([
         { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] },
       ]);
-      expect(requirement(sfu, "karpenter.k8s.aws/instance-family")).toEqual([
-        { key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["c6i", "c6in", "c7i"] },
+      expect(requirement(sfu, "node.kubernetes.io/instance-type")).toEqual([
+        { key: "node.kubernetes.io/instance-type", operator: "In", values: ["c6i.2xlarge"] },
       ]);
+      // Nothing else widens the choice (the capacity model sized the region for this one type).
+      expect(requirement(sfu, "karpenter.k8s.aws/instance-family")).toEqual([]);
+      expect(requirement(sfu, "karpenter.k8s.aws/instance-cpu")).toEqual([]);
       expect(sfu.spec.template.spec.nodeClassRef).toEqual({
         group: "karpenter.k8s.aws",
         kind: "EC2NodeClass",
@@ -385,6 +399,17 @@ describe("Karpenter", () => {
       for (const r of [...custom, ...charts]) expect(r.provider?.startsWith(`${provider.urn}::`)).toBe(true);
       for (const r of custom) expect(r.dependencies).toEqual(expect.arrayContaining(charts.map((c) => c.urn)));
     });
+  });
+
+  it("creates the account's EC2 Spot service-linked role only when asked, and keeps it on destroy", async () => {
+    expect(resourcesOfType(plan, "aws:iam/serviceLinkedRole:ServiceLinkedRole")).toEqual([]);
+    const withRole = await runComponents(() => {
+      new Karpenter("test", { ...settings, ...clusterDependencies(), createSpotServiceLinkedRole: true });
+    });
+    const [role, ...others] = resourcesOfType(withRole, "aws:iam/serviceLinkedRole:ServiceLinkedRole");
+    expect(others).toEqual([]);
+    expect(inputsOf(role).awsServiceName).toBe("spot.amazonaws.com");
+    expect(role.options.retainOnDelete).toBe(true);
   });
 
   it("writes drain times as durations Karpenter accepts", () => {

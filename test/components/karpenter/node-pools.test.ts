@@ -2,15 +2,13 @@
  * The NodePool and EC2NodeClass specs as pure data (components/karpenter/node-pools.ts): what the
  * Karpenter component sends, checked without the Pulumi runtime (and so within `npm run mutate`).
  */
-import {
-  karpenterDuration,
-  nodeClassSpec,
-  nodePoolSpecs,
-  SFU_INSTANCE_CPUS,
-  SFU_INSTANCE_FAMILIES,
-} from "../../../components/karpenter/node-pools";
+import { karpenterDuration, nodeClassSpec, nodePoolSpecs } from "../../../components/karpenter/node-pools";
 
-const specs = nodePoolSpecs({ cpuLimits: { sfu: 96, egress: 48, general: 24 }, drainSeconds: 18000 });
+const specs = nodePoolSpecs({
+  cpuLimits: { sfu: 96, egress: 48, general: 24 },
+  drainSeconds: 18000,
+  sfuInstanceType: "c6i.2xlarge",
+});
 const requirement = (pool: keyof typeof specs, key: string) =>
   specs[pool].spec.template.spec.requirements.filter((r) => r.key === key);
 
@@ -61,8 +59,10 @@ describe("nodePoolSpecs", () => {
     expect(requirement("sfu", "karpenter.sh/capacity-type")[0].values).toEqual(["on-demand"]);
     expect(requirement("egress", "karpenter.sh/capacity-type")[0].values).toEqual(["on-demand"]);
     expect(requirement("general", "karpenter.sh/capacity-type")[0].values).toEqual(["spot", "on-demand"]);
-    expect(requirement("sfu", "karpenter.k8s.aws/instance-family")[0].values).toEqual(SFU_INSTANCE_FAMILIES);
-    expect(requirement("sfu", "karpenter.k8s.aws/instance-cpu")[0].values).toEqual(SFU_INSTANCE_CPUS);
+    // Exactly the type the capacity model sized the region for.
+    expect(requirement("sfu", "node.kubernetes.io/instance-type")).toEqual([
+      { key: "node.kubernetes.io/instance-type", operator: "In", values: ["c6i.2xlarge"] },
+    ]);
     for (const pool of ["sfu", "egress", "general"] as const) {
       expect(requirement(pool, "kubernetes.io/arch")).toEqual([
         { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
@@ -89,7 +89,12 @@ describe("nodePoolSpecs", () => {
 });
 
 describe("nodeClassSpec", () => {
-  const refs = { role: "node-role", clusterName: "livekit-mumbai", securityGroupId: "sg-1" };
+  const refs = {
+    role: "node-role",
+    clusterName: "livekit-mumbai",
+    securityGroupId: "sg-1",
+    sfuSecurityGroupId: "sg-sfu",
+  };
 
   it("gives public nodes a public IP and the SFU user data, private ones neither", () => {
     const pub = nodeClassSpec("public", refs, "al2023@v1", "#!/bin/bash");

@@ -43,6 +43,10 @@ describe("LoadBalancerController", () => {
     });
   });
 
+  it("installs no Service mutating webhook, which would reject other releases' Services until it is ready", () => {
+    expect(release().values.enableServiceMutatorWebhook).toBe(false);
+  });
+
   it("runs on system nodes, installed once they exist", () => {
     expect(release().values.nodeSelector).toEqual(nodeRoles.system.labels);
     expect(findResource(plan, "kubernetes:helm.sh/v3:Release", "lbc").dependencies).toContain(
@@ -52,7 +56,7 @@ describe("LoadBalancerController", () => {
 
   it("gives the chart's service account its role through Pod Identity", () => {
     const role = findResource(plan, "aws:iam/role:Role", "lbc-controller");
-    expect(JSON.parse(inputsOf(role).assumeRolePolicy).Statement).toEqual([
+    expect(JSON.parse(inputsOf(role).assumeRolePolicy).Statement).toMatchObject([
       {
         Effect: "Allow",
         Principal: { Service: "pods.eks.amazonaws.com" },

@@ -30,6 +30,7 @@ describe("Monitoring", () => {
           coturn: target("livekit", "coturn", "metrics"),
         },
         retention: { time: "15d", size: "90GB", volumeSize: "100Gi" },
+        alerting: { clusterName: "livekit-mumbai", emailSubscriptions: [] },
       });
     });
     values = inputsOf(findResource(result, "kubernetes:helm.sh/v3:Release", "monitoring-stack")).values;

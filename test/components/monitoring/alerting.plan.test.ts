@@ -1,0 +1,119 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Monitoring, ALERTMANAGER_SERVICE_ACCOUNT } from "../../../components/monitoring";
+import { findResource, inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/engine";
+import { runComponents } from "../../support/plan";
+
+const HELM = "kubernetes:helm.sh/v3:Release";
+
+function monitoring(alerting: Record<string, unknown>) {
+  return runComponents(() => {
+    const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+    const target = { namespace: "livekit", podLabels: { app: "x" }, port: "metrics" };
+    new Monitoring("monitoring", {
+      provider,
+      region: "mumbai",
+      storageClassName: "gp3",
+      alerts: {
+        capacity: { maxRooms: 1000, maxParticipants: 20000 },
+        sfu: { namespace: "livekit", deployment: "livekit-server" },
+        turn: { totalQuota: 8000 },
+      } as never,
+      scrapeTargets: { livekit: target, egress: target, coturn: target },
+      retention: { time: "15d", size: "90GB", volumeSize: "100Gi" },
+      alerting: { clusterName: "livekit-mumbai", emailSubscriptions: [], ...alerting },
+    });
+  });
+}
+
+describe("Monitoring: alert delivery and volumes", () => {
+  let plan: PlanResult;
+  let values: Record<string, any>;
+  beforeAll(async () => {
+    plan = await monitoring({
+      emailSubscriptions: ["oncall@example.com"],
+      slackWebhookUrl: pulumi.secret("https://hooks.slack.com/services/T/B/x"),
+      heartbeatUrl: pulumi.secret("https://hc-ping.com/uuid"),
+    });
+    values = inputsOf(findResource(plan, HELM, "monitoring-stack")).values;
+  });
+
+  it("sends every alert to the region's SNS topic (encrypted), with Slack when configured, and subscribes the emails", () => {
+    const topic = findResource(plan, "aws:sns/topic:Topic", "monitoring-alerts");
+    expect(inputsOf(topic).kmsMasterKeyId).toBe("alias/aws/sns");
+    const config = values.alertmanager.config;
+    expect(config.route.receiver).toBe("platform");
+    const platform = config.receivers.find((r: any) => r.name === "platform");
+    expect(platform.sns_configs).toEqual([
+      expect.objectContaining({
+        topic_arn: expect.stringMatching(/^arn:aws:sns:ap-south-1:/),
+        sigv4: { region: "ap-south-1" },
+      }),
+    ]);
+    expect(platform.slack_configs).toEqual([
+      { api_url: "https://hooks.slack.com/services/T/B/x", send_resolved: true },
+    ]);
+    expect(platform.pagerduty_configs).toBeUndefined();
+    expect(
+      inputsOf(
+        findResource(plan, "aws:sns/topicSubscription:TopicSubscription", "monitoring-alerts-oncall-example-com"),
+      ),
+    ).toMatchObject({
+      protocol: "email",
+      endpoint: "oncall@example.com",
+    });
+  });
+
+  it("sends the always-firing Watchdog to the heartbeat URL every minute, never to the people", () => {
+    const route = values.alertmanager.config.route.routes.find((r: any) =>
+      r.matchers.includes('alertname = "Watchdog"'),
+    );
+    expect(route).toMatchObject({ receiver: "heartbeat", repeat_interval: "1m" });
+    expect(values.alertmanager.config.receivers.find((r: any) => r.name === "heartbeat").webhook_configs).toEqual([
+      { url: "https://hc-ping.com/uuid", send_resolved: false },
+    ]);
+  });
+
+  it("keeps the receivers' URLs secret in the release values", () => {
+    const raw = findResource(plan, HELM, "monitoring-stack").inputs.values as Record<string, any>;
+    expect(isSecret(raw) || isSecret(raw.alertmanager) || isSecret(raw.alertmanager?.config)).toBe(true);
+  });
+
+  it("lets Alertmanager publish to that topic only, through Pod Identity, before the release starts it", () => {
+    expect(values.alertmanager.serviceAccount).toEqual({ create: true, name: ALERTMANAGER_SERVICE_ACCOUNT });
+    const association = findResource(
+      plan,
+      "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+      "monitoring-alertmanager",
+    );
+    expect(inputsOf(association)).toMatchObject({
+      namespace: "monitoring",
+      serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
+    });
+    const policy = JSON.parse(
+      inputsOf(findResource(plan, "aws:iam/rolePolicy:RolePolicy", "monitoring-alertmanager")).policy,
+    );
+    const topic = inputsOf(findResource(plan, "aws:sns/topic:Topic", "monitoring-alerts"));
+    expect(policy.Statement).toEqual([
+      { Effect: "Allow", Action: "sns:Publish", Resource: expect.stringContaining(":monitoring-alerts") },
+    ]);
+    expect(topic).toBeDefined();
+    expect(findResource(plan, HELM, "monitoring-stack").options.dependsOn).toContain(association.urn);
+  });
+
+  it("deletes the Prometheus and Alertmanager volumes with the stack, and replaces Grafana rather than rolling it", () => {
+    for (const spec of [values.prometheus.prometheusSpec, values.alertmanager.alertmanagerSpec]) {
+      expect(spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Delete", whenScaled: "Retain" });
+    }
+    expect(values.grafana.deploymentStrategy).toEqual({ type: "Recreate" });
+  });
+
+  it("without a heartbeat URL, sends the Watchdog nowhere; without Slack or PagerDuty, SNS only", async () => {
+    const bare = await monitoring({});
+    const config = inputsOf(findResource(bare, HELM, "monitoring-stack")).values.alertmanager.config;
+    expect(config.route.routes[0]).toMatchObject({ receiver: "null", matchers: ['alertname = "Watchdog"'] });
+    expect(config.receivers.map((r: any) => r.name)).toEqual(["null", "platform"]);
+    expect(Object.keys(config.receivers[1]).sort()).toEqual(["name", "sns_configs"]);
+    expect(resourcesOfType(bare, "aws:sns/topicSubscription:TopicSubscription")).toEqual([]);
+  });
+});

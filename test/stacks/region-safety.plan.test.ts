@@ -1,0 +1,105 @@
+/**
+ * What keeps a region stack's first `pulumi up`, and every later one, safe: required choices in the config,
+ * AWS name limits, and the resources that `pulumi destroy` must not take away by accident.
+ */
+import { ConfigError, parseStackConfig, REGION_LABEL_MAX } from "../../stacks/config";
+import { findResource, PlanResult, resourcesOfType } from "../../tools/engine";
+import { runStack, stackConfig } from "../support/plan";
+
+const parse = (overrides: Record<string, unknown>) => () =>
+  parseStackConfig(stackConfig("mumbai", overrides), "mumbai");
+const CLUSTER = "livekit-platform:cluster";
+
+describe("a region stack's config", () => {
+  it("requires an explicit choice of who reaches the Kubernetes API; [] means private only", () => {
+    expect(parse({ [CLUSTER]: { adminRoleArns: [] } })).toThrow(
+      new ConfigError("livekit-platform:cluster.publicAccessCidrs", "is required", undefined),
+    );
+    expect(parse({ [CLUSTER]: undefined })).toThrow(/^livekit-platform:cluster: is required, got nothing$/);
+    expect(parse({ [CLUSTER]: { publicAccessCidrs: [] } })).not.toThrow();
+  });
+
+  it("refuses fewer system nodes than availability zones (monitoring volumes are zonal)", () => {
+    expect(parse({ [CLUSTER]: { publicAccessCidrs: [], systemNodes: { min: 2, max: 6 } } })).toThrow(
+      "livekit-platform:cluster.systemNodes.min: must be at least network.availabilityZones (3): monitoring volumes are zonal, every zone needs a system node, got 2",
+    );
+  });
+
+  it("accepts only control-plane log retentions CloudWatch knows", () => {
+    expect(parse({ [CLUSTER]: { publicAccessCidrs: [], logRetentionDays: 31 } })).toThrow(
+      /^livekit-platform:cluster\.logRetentionDays: must be one of 1, 3, .* \(days CloudWatch accepts\), got 31$/,
+    );
+  });
+
+  it("caps the region label at 25 characters and refuses `--`", () => {
+    expect(REGION_LABEL_MAX).toBe(25);
+    expect(parse({ "livekit-platform:regionLabel": "a".repeat(REGION_LABEL_MAX + 1) })).toThrow(
+      `livekit-platform:regionLabel: must be at most 25 characters (AWS names are derived from it), got "${"a".repeat(26)}"`,
+    );
+    expect(parse({ "livekit-platform:regionLabel": "sao--paulo" })).toThrow(
+      'livekit-platform:regionLabel: must not contain "--" (ElastiCache ids refuse consecutive hyphens), got "sao--paulo"',
+    );
+  });
+});
+
+/** AWS's limits on the names derived from the label; auto-named resources get `-` and 7 characters more. */
+const NAME_LIMITS: Record<string, { limit: number; field?: string }> = {
+  "aws:iam/role:Role": { limit: 64 },
+  "aws:iam/policy:Policy": { limit: 128 },
+  "aws:cloudwatch/eventRule:EventRule": { limit: 64 },
+  "aws:sqs/queue:Queue": { limit: 80 },
+  "aws:s3/bucket:Bucket": { limit: 63, field: "bucket" },
+  "aws:elasticache/replicationGroup:ReplicationGroup": { limit: 40, field: "replicationGroupId" },
+  "aws:elasticache/subnetGroup:SubnetGroup": { limit: 255 },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": { limit: 255 },
+  "aws:sns/topic:Topic": { limit: 256 },
+};
+
+describe("the longest region label the schema accepts", () => {
+  const label = `longest-label-${"x".repeat(REGION_LABEL_MAX - "longest-label-".length)}`;
+  let plan: PlanResult;
+  beforeAll(async () => {
+    expect(label).toHaveLength(REGION_LABEL_MAX);
+    plan = await runStack("mumbai", {
+      "livekit-platform:regionLabel": label,
+      "livekit-platform:chaos": { enabled: true },
+    });
+  }, 120_000);
+
+  it("plans, and every AWS name derived from it fits its limit", () => {
+    const tooLong: string[] = [];
+    for (const [type, { limit, field }] of Object.entries(NAME_LIMITS)) {
+      for (const r of resourcesOfType(plan, type)) {
+        const given = (r.inputs[field ?? "name"] as string | undefined) ?? undefined;
+        const name = typeof given === "string" ? given : `${r.name}-1234567`;
+        if (name.length > limit) tooLong.push(`${type} ${name} (${name.length} > ${limit})`);
+      }
+    }
+    expect(tooLong).toEqual([]);
+    expect(plan.outputs.turnHostname).toBe(`turn-${label}.livekit.example.com`);
+    expect(`turn-${label}`.length).toBeLessThanOrEqual(63);
+  });
+});
+
+describe("stateful resources of a region", () => {
+  const stateful = (plan: PlanResult) => [
+    findResource(plan, "eks:index:Cluster", "mumbai"),
+    findResource(plan, "aws:elasticache/replicationGroup:ReplicationGroup", "mumbai-redis"),
+    findResource(plan, "aws:s3/bucket:Bucket", "mumbai-egress-recordings"),
+  ];
+
+  it("are protected by default, and the cluster has EKS deletion protection", async () => {
+    const plan = await runStack("mumbai");
+    expect(stateful(plan).map((r) => [r.name, r.options.protect])).toEqual([
+      ["mumbai", true],
+      ["mumbai-redis", true],
+      ["mumbai-egress-recordings", true],
+    ]);
+    expect(findResource(plan, "eks:index:Cluster", "mumbai").inputs.deletionProtection).toBe(true);
+  });
+
+  it("lose their protection only when the stack says so (the first step of a teardown)", async () => {
+    const plan = await runStack("mumbai", { "livekit-platform:protect": "false" });
+    expect(stateful(plan).map((r) => r.options.protect)).toEqual([false, false, false]);
+  });
+});
