@@ -250,7 +250,7 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
         serviceCode: args.inputs.serviceCode,
         quotaCode: args.inputs.quotaCode,
         quotaName: "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances",
-        value: 2000,
+        value: 4000,
         adjustable: true,
         globalQuota: false,
       };

@@ -539,7 +539,13 @@ describe("a region stack whose plan fails", () => {
       for (const stack of ["mumbai", "singapore"]) fs.rmSync(path.join(root, `Pulumi.${stack}.yaml`));
       fs.writeFileSync(
         path.join(root, "Pulumi.canada.yaml"),
-        stringify({ config: regionFile("canada", "ca-central-1", "10.250.0.0/16") }),
+        stringify({
+          config: {
+            ...regionFile("canada", "ca-central-1", "10.250.0.0/16"),
+            // The only region owns the global name's validation record.
+            "livekit-platform:dns": regionFile("mumbai", "ap-south-1", "10.250.0.0/16")["livekit-platform:dns"],
+          },
+        }),
       );
       // A region program that breaks for canada only, once its config has passed the global stack's checks.
       const region = path.join(root, "stacks", "region.ts");

@@ -99,6 +99,9 @@ describe.each(regionStacks)("region stack %s", (stack) => {
 
     it("is validated through a DNS record for each name it covers, before the ALB uses it", () => {
       const { certificate, names } = albCertificate();
+      // The global name's record is shared by every region: only its owner (mumbai) creates it, the others
+      // wait for it (ACM validates from the one record).
+      const created = cfg.dns.ownsGlobalNameValidation ? names : names.filter((n) => n !== cfg.domain);
       const validation = resourcesOfType(plan, TYPES.validation).find((v) => v.dependencies.includes(certificate.urn))!;
       const records = resourcesOfType(plan, TYPES.record).filter((r) => validation.dependencies.includes(r.urn));
       const validated = records.map((r) =>
@@ -106,7 +109,7 @@ describe.each(regionStacks)("region stack %s", (stack) => {
           .replace(/^_[0-9a-f]+\./, "")
           .replace(/\.$/, ""),
       );
-      expect(validated.sort()).toEqual([...names].sort());
+      expect(validated.sort()).toEqual([...created].sort());
       expect(inputsOf(validation).validationRecordFqdns).toHaveLength(names.length);
     });
   });
