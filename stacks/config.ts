@@ -13,6 +13,7 @@ import { parseCidr } from "../components/network/subnets";
 import type { MixSpec } from "../lib/capacity";
 import { versions } from "../lib/versions";
 import { RegionSizing, sizeRegion, SizingError } from "./sizing";
+import { roomsSchema } from "./rooms-config";
 
 /** The Pulumi project name; config keys of this program are `livekit-platform:<key>`. */
 export const PROJECT = "livekit-platform";
@@ -561,6 +562,9 @@ export const regionSchema = z
       .prefault({})
       .describe('The suspended `lk perf load-test` Job (see README, "Load testing").'),
     dns: dnsZone.describe("Where the region's own hostnames live; the global stack uses the same zone."),
+    rooms: roomsSchema.describe(
+      'Rooms per region (`regional`, the default) or across regions through one shared Redis hub (`global`); see README, "Rooms across regions".',
+    ),
     applicationKeys: applicationKeysSchema
       .optional()
       .describe('The application\'s API keys, the same in every region (see README, "API keys"); required.'),
@@ -586,6 +590,16 @@ export const regionSchema = z
       });
     }
     requireCloudflareAccount(cfg.dns, ctx, ["dns"]);
+    if (cfg.rooms.mode === "global" && cfg.network.existingVpc !== undefined) {
+      // Peering routes go into the region's own route tables, which only a VPC this stack creates has.
+      ctx.addIssue({
+        code: "custom",
+        path: ["rooms", "mode"],
+        input: cfg.rooms.mode,
+        message:
+          "global needs a VPC this stack creates (network.existingVpc is set): its route tables get the peering routes",
+      });
+    }
   });
 
 export type RegionStackConfig = Omit<z.infer<typeof regionSchema>, "applicationKeys"> & {

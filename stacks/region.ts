@@ -28,6 +28,8 @@ import { LOAD_TEST_RESOURCES } from "../components/load-test/defaults";
 import { REDIS_SNAPSHOT_RETENTION_DAYS } from "../components/redis/defaults";
 import type { RegionStackConfig } from "./config";
 import { ApplicationKeyOutputs, regionHostnames, RegionOutputs, signallingUrl } from "./region-outputs";
+import { globalRooms, hubOutputs, memberRedis } from "./rooms";
+import { findProjectRoot } from "./stack-files";
 
 /**
  * The longest drain of a pod on SFU or egress nodes (a draining SFU keeps its rooms for up to 5 h after
@@ -55,13 +57,15 @@ function applicationKeyOutputs(ids: string[], secrets: Record<string, string>): 
   };
 }
 
-export function regionStack(cfg: RegionStackConfig) {
+export async function regionStack(cfg: RegionStackConfig, projectRoot: string = findProjectRoot(__dirname)) {
   const { sizing } = cfg;
   const clusterName = `livekit-${cfg.regionLabel}`;
   const hostnames = regionHostnames(cfg.regionLabel, cfg.domain);
   for (const line of sizing.overrides) pulumi.log.warn(`capacity override: ${line}`);
   if (sizing.cost && "unavailable" in sizing.cost)
     pulumi.log.warn(`cost estimate unavailable: ${sizing.cost.unavailable}`);
+  // Global rooms mode (stacks/rooms.ts): undefined in the default, regional mode.
+  const rooms = globalRooms(cfg, projectRoot);
 
   const network = new Network(cfg.regionLabel, {
     clusterName,
@@ -69,6 +73,8 @@ export function regionStack(cfg: RegionStackConfig) {
     availabilityZoneCount: cfg.network.availabilityZones,
     natGateways: cfg.network.natGateways,
     existingVpc: cfg.network.existingVpc,
+    // Peering routes join the route tables in global rooms mode.
+    standaloneRoutes: rooms !== undefined,
   });
 
   const cluster = new Cluster(cfg.regionLabel, {
@@ -128,17 +134,26 @@ export function regionStack(cfg: RegionStackConfig) {
     { provider },
   );
 
-  const redis = new Redis(`${cfg.regionLabel}-redis`, {
-    replicationGroupId: clusterName,
-    vpcId: network.vpcId,
-    subnetIds: network.privateSubnetIds,
-    clientSecurityGroupId: cluster.clusterSecurityGroupId,
-    nodeType: cfg.redis.nodeType,
-    nodeCount: cfg.redis.nodeCount,
-    snapshotRetentionDays: REDIS_SNAPSHOT_RETENTION_DAYS,
-    provider,
-    namespace: workloads.metadata.name,
-  });
+  // A global-mode member shares the hub's Redis; every other region has its own.
+  const member = rooms !== undefined && !rooms.isHub;
+  const redis = member
+    ? await memberRedis(cfg, rooms, {
+        vpcId: network.vpcId,
+        routeTableIds: [...network.publicRouteTableIds, ...network.privateRouteTableIds],
+        provider,
+        namespace: workloads.metadata.name,
+      })
+    : new Redis(`${cfg.regionLabel}-redis`, {
+        replicationGroupId: clusterName,
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        clientSecurityGroupId: cluster.clusterSecurityGroupId,
+        nodeType: cfg.redis.nodeType,
+        nodeCount: cfg.redis.nodeCount,
+        snapshotRetentionDays: REDIS_SNAPSHOT_RETENTION_DAYS,
+        provider,
+        namespace: workloads.metadata.name,
+      });
 
   // --- Media plane ------------------------------------------------------------------------------
   const livekit = new LiveKit(`${cfg.regionLabel}-livekit`, {
@@ -156,6 +171,7 @@ export function regionStack(cfg: RegionStackConfig) {
         maxParticipants: cfg.livekit.maxParticipantsPerRoom || sizing.media.livekit.maxParticipants,
       },
       placement: sizing.media.livekit.placement,
+      ...(rooms !== undefined ? { regions: rooms.regions } : {}),
       logging: { level: cfg.livekit.logLevel, json: true },
       ...(cfg.livekit.webhook ? { webhook: { urls: cfg.livekit.webhook.urls } } : {}),
     },
@@ -298,6 +314,8 @@ export function regionStack(cfg: RegionStackConfig) {
     clusterName: cluster.clusterName,
     clusterEndpoint: cluster.endpoint,
     redisAddress: redis.address,
+    ...(rooms !== undefined ? { rooms: { mode: "global", hub: rooms.hub } } : {}),
+    ...(rooms?.isHub && redis instanceof Redis ? hubOutputs(cfg, network, redis) : {}),
     recordingsBucket: egress.bucketName,
     loadTestJob: pulumi.interpolate`${WORKLOAD_NAMESPACE}/${loadTest.jobName}`,
     sizing: {
