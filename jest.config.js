@@ -4,7 +4,8 @@
  *   plan         components and stacks run under Pulumi's mocks, in process: *.plan.test.ts
  *   e2e          the plan command end to end, in child processes:            *.e2e.test.ts
  *   integration  real servers (turnserver, promtool) and a real browser:     *.int.test.ts
- * ts-jest transpiles only (isolatedModules); `tsc --noEmit` type-checks once, separately.
+ * esbuild transpiles (test/support/esbuild-transform.js, as tools/run.js does for the commands); `tsc --noEmit`
+ * type-checks once, separately.
  */
 const tier = (displayName, testMatch, testPathIgnorePatterns = []) => ({
   displayName,
@@ -14,7 +15,7 @@ const tier = (displayName, testMatch, testPathIgnorePatterns = []) => ({
   roots: ["<rootDir>/test"],
   testMatch,
   testPathIgnorePatterns,
-  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+  transform: { "^.+\\.ts$": "<rootDir>/test/support/esbuild-transform.js" },
 });
 
 module.exports = {

@@ -46,6 +46,11 @@ export const versions = {
      * (components/shared/node-address.ts): curl's official image (Alpine, busybox sh), release 8.12.1.
      */
     curl: "curlimages/curl:8.12.1",
+    /**
+     * kubectl with busybox sh and awk (Alpine), for the egress pod-deletion-cost updater. Tag 1.35.1 as named
+     * by its Renovate updates; not pulled from here, so check it exists before the first `pulumi up`.
+     */
+    kubectl: "alpine/kubectl:1.35.1",
   },
 
   charts: {
@@ -70,6 +75,11 @@ export const versions = {
       repo: "https://kubernetes-sigs.github.io/metrics-server/",
       version: "3.13.1",
     },
+    /**
+     * kedacore/charts tag v2.20.2, keda/Chart.yaml version 2.20.2 = KEDA 2.20.2; its CRDs are templates of
+     * the chart (`crds.install`, default true), so they come and go with the release.
+     */
+    keda: { chart: "keda", repo: "https://kedacore.github.io/charts", version: "2.20.2" },
     kubePrometheusStack: {
       chart: "kube-prometheus-stack",
       repo: "https://prometheus-community.github.io/helm-charts",

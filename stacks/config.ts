@@ -162,11 +162,16 @@ const MIN_API_SECRET_LENGTH = 32;
 const applicationKeysSchema = z
   .strictObject({
     /** Id of the key the application signs with, and LiveKit signs webhooks with; one of `keys`. */
-    signing: z.string({ error: "must be an API key id" }).regex(API_KEY_ID, {
-      error: "must be an API key id (3-64 letters and digits)",
-    }),
+    signing: z
+      .string({ error: "must be an API key id" })
+      .regex(API_KEY_ID, { error: "must be an API key id (3-64 letters and digits)" })
+      .describe("Id of the key the application signs with, and LiveKit signs webhooks with; one of `keys`."),
     /** Key id -> secret: the signing key, and at most one other (the old or new key of a rotation). */
-    keys: z.record(z.string(), z.unknown(), { error: "must map each API key id to its secret" }),
+    keys: z
+      .record(z.string(), z.unknown(), { error: "must map each API key id to its secret" })
+      .describe(
+        "Key id -> secret (`secure:`): the signing key, and at most one other (the old or new key of a rotation).",
+      ),
   })
   .superRefine((app, ctx) => {
     const ids = Object.keys(app.keys);
@@ -229,7 +234,8 @@ const webhookSchema = z.strictObject({
     .array(webhookUrl, { error: "must be a list of https:// URLs" })
     .min(1, { error: "must list at least one https:// URL (omit webhook to turn webhooks off)" })
     .max(10, { error: "must list at most 10 URLs" })
-    .refine((urls) => new Set(urls).size === urls.length, { error: "must not list a URL twice" }),
+    .refine((urls) => new Set(urls).size === urls.length, { error: "must not list a URL twice" })
+    .describe("HTTPS endpoints of your application that receive LiveKit's signed webhook events (1-10)."),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -494,6 +500,11 @@ export const regionSchema = z
         recordingRetentionDays: integer(1, 3650, "a number of days from 1 to 3650")
           .default(30)
           .describe("Days S3 keeps a recording."),
+        maxRecordingHours: integer(1, 24, "a number of hours from 1 to 24")
+          .default(6)
+          .describe(
+            "Longest recording, hours: egress ends any recording (file, stream, segments) at this length, and drained egress pods and nodes wait this long plus the upload before they go.",
+          ),
       })
       .prefault({})
       .describe("LiveKit Egress (recording to S3)."),

@@ -8,21 +8,27 @@ import { Chaos } from "../components/chaos";
 import { Cluster } from "../components/cluster";
 import { sfuNodeUserData } from "../components/cluster/node-user-data";
 import { Coturn, COTURN_TERMINATION_GRACE_SECONDS } from "../components/coturn";
-import { Egress, EGRESS_TERMINATION_GRACE_SECONDS } from "../components/egress";
+import { Egress, egressTerminationGraceSeconds } from "../components/egress";
 import { Endpoints } from "../components/endpoints";
 import { Karpenter, SFU_NODE_POOL } from "../components/karpenter";
+import { Keda } from "../components/keda";
 import { LiveKit, LIVEKIT_TERMINATION_GRACE_SECONDS } from "../components/livekit";
 import { LoadBalancerController } from "../components/load-balancer-controller";
 import { LoadTest } from "../components/load-test";
 import { MetricsServer } from "../components/metrics-server";
-import { Monitoring } from "../components/monitoring";
+import { Monitoring, PROMETHEUS_URL } from "../components/monitoring";
 import { Network } from "../components/network";
 import { Redis, REDIS_PASSWORD_KEY } from "../components/redis";
-import { EGRESS_POD_CPU, EGRESS_POD_MEMORY_GIB } from "../lib/capacity";
+import {
+  EGRESS_IDLE_SHARE,
+  EGRESS_MAX_CPU_UTILISATION,
+  EGRESS_MAX_MEMORY_GIB,
+  EGRESS_POD_CPU,
+  EGRESS_POD_MEMORY_GIB,
+} from "../lib/capacity";
 import { COTURN_LISTENING_PORT } from "../components/coturn/turnserver-conf";
 import { versions } from "../lib/versions";
 import { COTURN_RESOURCES } from "../components/coturn/defaults";
-import { EGRESS_TARGET_CPU_UTILIZATION_PERCENT } from "../components/egress/defaults";
 import { LIVEKIT_MEMORY } from "../components/livekit/defaults";
 import { LOAD_TEST_RESOURCES } from "../components/load-test/defaults";
 import { REDIS_SNAPSHOT_RETENTION_DAYS } from "../components/redis/defaults";
@@ -32,14 +38,11 @@ import { globalRooms, hubOutputs, memberRedis } from "./rooms";
 import { findProjectRoot } from "./stack-files";
 
 /**
- * The longest drain of a pod on SFU or egress nodes (a draining SFU keeps its rooms for up to 5 h after
- * SIGTERM): Karpenter's NodePools wait at least this long before forcing a node off.
+ * The longest drain of a pod on SFU nodes (a draining SFU keeps its rooms for up to 5 h after SIGTERM):
+ * Karpenter's NodePools wait at least this long before forcing a node off. Egress nodes wait for the egress
+ * pods' own grace period (from the maximum recording length).
  */
-const NODE_DRAIN_SECONDS = Math.max(
-  LIVEKIT_TERMINATION_GRACE_SECONDS,
-  COTURN_TERMINATION_GRACE_SECONDS,
-  EGRESS_TERMINATION_GRACE_SECONDS,
-);
+const NODE_DRAIN_SECONDS = Math.max(LIVEKIT_TERMINATION_GRACE_SECONDS, COTURN_TERMINATION_GRACE_SECONDS);
 
 /** Namespace of the region's LiveKit workloads (SFU, Coturn, Egress) and their secrets. */
 export const WORKLOAD_NAMESPACE = "livekit";
@@ -64,6 +67,7 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
   for (const line of sizing.overrides) pulumi.log.warn(`capacity override: ${line}`);
   if (sizing.cost && "unavailable" in sizing.cost)
     pulumi.log.warn(`cost estimate unavailable: ${sizing.cost.unavailable}`);
+  const maxRecordingSeconds = cfg.egress.maxRecordingHours * 3600;
   // Global rooms mode (stacks/rooms.ts): undefined in the default, regional mode.
   const rooms = globalRooms(cfg, projectRoot);
 
@@ -105,7 +109,7 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     systemNodes: cluster.systemNodeGroup,
   });
 
-  new Karpenter(`${cfg.regionLabel}-karpenter`, {
+  const karpenter = new Karpenter(`${cfg.regionLabel}-karpenter`, {
     clusterName: cluster.clusterName,
     clusterEndpoint: cluster.endpoint,
     clusterSecurityGroupId: cluster.clusterSecurityGroupId,
@@ -114,10 +118,12 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     systemNodes: cluster.systemNodeGroup,
     sfuNodeUserData: sfuNodeUserData(),
     drainSeconds: NODE_DRAIN_SECONDS,
+    egressDrainSeconds: egressTerminationGraceSeconds(maxRecordingSeconds),
     cpuLimits: { ...sizing.karpenterCpuLimits, general: cfg.karpenter.generalCpuLimit },
   });
 
   new MetricsServer(`${cfg.regionLabel}-metrics-server`, { provider }, { dependsOn: [cluster.systemNodeGroup] });
+  const keda = new Keda(`${cfg.regionLabel}-keda`, { provider, systemNodes: cluster.systemNodeGroup });
   const storage = new BlockStorage(
     `${cfg.regionLabel}-storage`,
     { clusterName: cluster.clusterName, provider },
@@ -223,8 +229,13 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
       apiKey: livekit.egressKey.id,
       apiSecret: livekit.egressKey.secret,
       redis: { host: redis.address, port: redis.port, password: redis.authToken },
-      resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB },
-      autoscaling: { ...sizing.egressAutoscaling, targetCpuUtilizationPercent: EGRESS_TARGET_CPU_UTILIZATION_PERCENT },
+      resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB, maxMemoryGiB: EGRESS_MAX_MEMORY_GIB },
+      // Only an idle pod can take a room composite: its CPUs x max_cpu_utilization is exactly the cost.
+      compositeCpuCost: EGRESS_POD_CPU * EGRESS_MAX_CPU_UTILISATION,
+      autoscaling: { ...sizing.egressAutoscaling, idleShare: EGRESS_IDLE_SHARE },
+      keda: keda.release,
+      prometheusUrl: PROMETHEUS_URL,
+      maxRecordingSeconds,
       recordingRetentionDays: cfg.egress.recordingRetentionDays,
     },
     { dependsOn: [cluster.podIdentityAgent] },
@@ -251,6 +262,8 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     subscribersPerRoom: cfg.loadTest.subscribersPerRoom,
     duration: cfg.loadTest.duration,
     resources: LOAD_TEST_RESOURCES,
+    // Testers on public IPs: their media never passes the NAT gateway.
+    publicNodes: { nodeClassName: "public", karpenter },
   });
 
   // --- Observability ----------------------------------------------------------------------------

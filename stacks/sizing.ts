@@ -76,8 +76,8 @@ export interface RegionSizing {
   sfuPodCpuMillis: number;
   /** livekit-server's placement, limits and room cap, and Coturn's bandwidth limits, from the model. */
   media: { livekit: CapacityPlan["livekitServer"]; turn: CapacityPlan["turn"] };
-  /** Egress HPA bounds. */
-  egressAutoscaling: { minReplicas: number; maxReplicas: number };
+  /** The egress pool's autoscaler: floor, ceiling and the idle pods it keeps. */
+  egressAutoscaling: { minReplicas: number; maxReplicas: number; idlePods: number };
   /** Karpenter NodePool CPU limits (vCPU). */
   karpenterCpuLimits: { sfu: number; egress: number };
   /** What the region is planned for: the capacity alerts fire at 80% of these. */
@@ -221,7 +221,7 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
     },
     sfuPodCpuMillis: plan.sfuPod.cpuRequestMillicores,
     media: { livekit: plan.livekitServer, turn: plan.turn },
-    egressAutoscaling: plan.egress.hpa,
+    egressAutoscaling: { ...plan.egress.hpa, idlePods: plan.egress.idlePods },
     karpenterCpuLimits: {
       // Max nodes plus the peak's (never more than max), which a rollout at peak leaves draining for up to 5 h.
       sfu: pick(

@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { configKey, globalSchema, regionSchema } from "../stacks/config";
+import { findProjectRoot } from "../stacks/stack-files";
 
 export const CONFIG_REFERENCE = path.join("docs", "config.md");
 export const CONFIG_REFERENCE_COMMAND = "npm run docs:config";
@@ -213,7 +214,8 @@ export function renderConfigReference(): string {
 }
 
 function main(argv: string[]): number {
-  const file = path.join(__dirname, "..", CONFIG_REFERENCE);
+  // The project root, not `__dirname/..`: this runs from a compiled copy under .plan/.build/.
+  const file = path.join(findProjectRoot(__dirname), CONFIG_REFERENCE);
   const text = renderConfigReference();
   if (argv.includes("--check")) {
     const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";

@@ -11,6 +11,7 @@
  * container's start script (components/coturn/start.ts) appends them at start, so this file can live in a
  * ConfigMap.
  */
+import { formatIp, parseIp, parseIpBlock } from "../../lib/ip";
 
 /** An inclusive UDP port range. */
 export interface PortRange {
@@ -113,27 +114,23 @@ export interface PeerRange {
 
 /** Parses an IPv4 or IPv6 CIDR; throws on anything else, including set host bits. */
 export function parsePeerCidr(cidr: string): PeerRange {
-  const slash = cidr.indexOf("/");
   const fail = (why: string): never => {
     throw new Error(`denied peer range ${JSON.stringify(cidr)}: ${why}`);
   };
+  const slash = cidr.indexOf("/");
   if (slash < 0) fail("expected a CIDR such as 10.0.0.0/8 or fc00::/7");
-  const addressText = cidr.slice(0, slash);
-  const prefixText = cidr.slice(slash + 1);
-  const family: 4 | 6 = addressText.includes(":") ? 6 : 4;
-  const address = family === 4 ? parseIpv4(addressText) : parseIpv6(addressText);
+  const address = parseIp(cidr.slice(0, slash));
   if (address === undefined) fail("not an IP address");
-  const bits = family === 4 ? 32 : 128;
-  if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > bits) fail(`prefix must be 0-${bits}`);
-  const hostBits = BigInt(bits - Number(prefixText));
-  const hostMask = (1n << hostBits) - 1n;
-  if ((address! & hostMask) !== 0n) fail("host bits are set");
-  return { family, first: address!, last: address! | hostMask };
+  const bits = address!.family === 4 ? 32 : 128;
+  const block = parseIpBlock(cidr);
+  if (block === undefined) fail(`prefix must be 0-${bits}`);
+  if (block!.hostBitsSet) fail("host bits are set");
+  return { family: block!.family, first: block!.first, last: block!.last };
 }
 
 /** Formats a range the way coturn's `denied-peer-ip` parses it (`add_ip_list_range`: inet_pton on each side of `-`). */
 export function formatPeerRange(range: PeerRange): string {
-  const format = range.family === 4 ? formatIpv4 : formatIpv6;
+  const format = (value: bigint) => formatIp({ family: range.family, value });
   // coturn treats an all-zero lower bound as "unbounded" (addr_any), which for `::` matches IPv4 peers
   // too; the zero address itself is refused natively, so start one above it.
   const first = range.first === 0n && range.last > 0n ? 1n : range.first;
@@ -236,54 +233,4 @@ function checkRange(what: string, range: PortRange, lowest: number): void {
 
 function checkCount(what: string, n: number): void {
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${what} ${n}: expected an integer >= 0 (0 = unlimited)`);
-}
-
-function parseIpv4(text: string): bigint | undefined {
-  const parts = text.split(".");
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
-  return parts.reduce((acc, p) => (acc << 8n) | BigInt(Number(p)), 0n);
-}
-
-function parseIpv6(text: string): bigint | undefined {
-  // A dotted-quad tail (::ffff:10.0.0.0) becomes two hex groups first.
-  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted) {
-    const v4 = parseIpv4(dotted[2]);
-    if (v4 === undefined) return undefined;
-    text = `${dotted[1]}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
-  }
-  const halves = text.split("::");
-  if (halves.length > 2) return undefined;
-  const groups = (s: string) => (s === "" ? [] : s.split(":"));
-  const left = groups(halves[0]);
-  const right = halves.length === 2 ? groups(halves[1]) : [];
-  const explicit = [...left, ...right];
-  if (explicit.some((g) => !/^[0-9A-Fa-f]{1,4}$/.test(g))) return undefined;
-  if (halves.length === 1 ? explicit.length !== 8 : explicit.length > 7) return undefined;
-  const values = [...left, ...new Array<string>(8 - explicit.length).fill("0"), ...right].map((g) => parseInt(g, 16));
-  return values.reduce((acc, v) => (acc << 16n) | BigInt(v), 0n);
-}
-
-function formatIpv4(n: bigint): string {
-  return [24n, 16n, 8n, 0n].map((s) => ((n >> s) & 255n).toString()).join(".");
-}
-
-/** RFC 5952 text: lowercase hex, longest run (>= 2) of zero groups as `::`. */
-function formatIpv6(n: bigint): string {
-  const groups = Array.from({ length: 8 }, (_, i) => Number((n >> BigInt(112 - 16 * i)) & 0xffffn));
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(":");
-  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLength).join(":")}`;
 }

@@ -74,7 +74,27 @@ export interface EgressConfigInput {
      * OOM killer sees). Set it to the pod's memory limit.
      */
     maxMemoryGiB?: number;
+    /**
+     * CPU cost of a room composite and of a web egress (`cpu_cost.room_composite_cpu_cost`, `web_cpu_cost`;
+     * default 4). Set to the pod's CPUs x max_cpu_utilization, only an idle pod admits one.
+     */
+    compositeCpuCost?: number;
   };
+  /**
+   * Longest recording, in seconds: egress stops every file, stream, segment and image output after this
+   * (`session_limits.*_max_duration`, pkg/config/base.go SessionLimits at v1.14.1; pkg/pipeline/controller.go
+   * startSessionLimitTimer ends the egress with EGRESS_LIMIT_REACHED and uploads what it has). A pod's
+   * termination grace period must exceed it, or a drained pod is killed mid-recording.
+   */
+  maxRecordingSeconds: number;
+}
+
+/** A Go duration (time.ParseDuration, which yaml.v3 applies to time.Duration fields), e.g. 21600 -> "6h". */
+export function goDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return `${h ? `${h}h` : ""}${m ? `${m}m` : ""}${s ? `${s}s` : ""}` || "0s";
 }
 
 /** Upload retries for the default bucket; matches what egress applies to per-request S3 uploads. */
@@ -97,10 +117,22 @@ export function renderEgressConfig(input: EgressConfigInput): string {
     throw new Error(`admission.maxMemoryGiB: ${mem} is not a positive number of GiB`);
   }
 
+  const composite = admission?.compositeCpuCost;
+  if (composite !== undefined && !(Number.isFinite(composite) && composite > 0)) {
+    throw new Error(`admission.compositeCpuCost: ${composite} is not a positive number of CPUs`);
+  }
+  const limit = input.maxRecordingSeconds;
+  if (!Number.isInteger(limit) || limit < 60) {
+    throw new Error(`maxRecordingSeconds: ${limit} is not a whole number of seconds >= 60`);
+  }
+
+  // Keys of CPUCostConfig (pkg/config/service.go at v1.14.1).
   const cpuCost = {
     ...(cpu !== undefined ? { max_cpu_utilization: cpu } : {}),
     ...(mem !== undefined ? { max_memory: mem, memory_source: "cgroup" } : {}),
+    ...(composite !== undefined ? { room_composite_cpu_cost: composite, web_cpu_cost: composite } : {}),
   };
+  const maxDuration = goDuration(limit);
 
   // Key order below is the order in the file.
   const config = {
@@ -127,6 +159,13 @@ export function renderEgressConfig(input: EgressConfigInput): string {
       },
     },
     ...(Object.keys(cpuCost).length > 0 ? { cpu_cost: cpuCost } : {}),
+    // No recording outlives the pod's grace period (see maxRecordingSeconds).
+    session_limits: {
+      file_output_max_duration: maxDuration,
+      stream_output_max_duration: maxDuration,
+      segment_output_max_duration: maxDuration,
+      image_output_max_duration: maxDuration,
+    },
   };
   return toYaml(config);
 }

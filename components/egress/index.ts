@@ -14,19 +14,29 @@ import { placeOn } from "../shared/node-roles";
 import { versions } from "../../lib/versions";
 import { PodIdentityRole } from "../shared/pod-identity-role";
 import { CONFIG_CHECKSUM_ANNOTATION, DO_NOT_DISRUPT_ANNOTATION, sha256, workloadLabels } from "../shared/annotations";
-import { checkAutoscaling, CpuAutoscaling, drainingScaling } from "../shared/draining-autoscaling";
 import { recordingsPolicy } from "./iam";
+import {
+  deletionCostScript,
+  egressScaledObjectSpec,
+  egressTerminationGraceSeconds,
+  EgressPoolScaling,
+  IDLE_POD_DELETION_COST,
+  POD_DELETION_COST_ANNOTATION,
+} from "./scaling";
 
-/**
- * How long an egress pod may finish its recordings after SIGTERM (egress stops taking jobs and exits
- * when idle). The chart's 1 h; recordings still running after it are cut. Karpenter's egress NodePool
- * `terminationGracePeriod` must be at least this.
- */
-export const EGRESS_TERMINATION_GRACE_SECONDS = 3600;
+export {
+  DEFAULT_MAX_RECORDING_HOURS,
+  egressTerminationGraceSeconds,
+  EGRESS_UPLOAD_MARGIN_SECONDS,
+  busyEgressPodsQuery,
+  desiredEgressPodsQuery,
+} from "./scaling";
 
 /** LiveKit's advice: at least 4 CPUs and 4 GB per egress instance (room composite uses 2-6 CPUs). */
 export const EGRESS_MIN_CPUS = 4;
 export const EGRESS_MIN_MEMORY_GIB = 4;
+/** The pod's memory limit must exceed egress's `max_memory` by this, so egress's own kill acts first. */
+export const EGRESS_MIN_MEMORY_HEADROOM_GIB = 1;
 
 export interface EgressArgs {
   /** The region cluster's Kubernetes provider. */
@@ -48,11 +58,24 @@ export interface EgressArgs {
     password: pulumi.Input<string>;
   };
   /**
-   * Per pod, requests = limits (whole CPUs). Egress sizes its job admission from the CPU count it sees in
-   * the cgroup quota and from `memoryGiB` (its max_memory), so both must be the pod's real limits.
+   * Per pod, requests = limits (whole CPUs, Guaranteed QoS). Egress counts its CPUs from the cgroup quota;
+   * `maxMemoryGiB` is egress's own ceiling (`cpu_cost.max_memory`), at least 1 GiB under `memoryGiB`, the
+   * pod's limit, so egress refuses and kills jobs before the kernel's OOM killer does.
    */
-  resources: { cpus: number; memoryGiB: number };
-  autoscaling: CpuAutoscaling;
+  resources: { cpus: number; memoryGiB: number; maxMemoryGiB: number };
+  /**
+   * CPU cost egress charges a room composite or web egress; with `cpus` x maxCpuUtilization (0.8 by default)
+   * only an idle pod admits one. Egress's default 4 when omitted.
+   */
+  compositeCpuCost?: number;
+  /** The pool's floor, ceiling and idle pool (see ./scaling.ts). */
+  autoscaling: Omit<EgressPoolScaling, "namespace">;
+  /** KEDA's Helm release: its CRDs and operator must exist before the ScaledObject. */
+  keda: pulumi.Resource;
+  /** Prometheus's query URL inside the cluster, for KEDA's Prometheus scaler. */
+  prometheusUrl: string;
+  /** Longest recording, seconds (egress session limits); the pods' grace period is set from it. */
+  maxRecordingSeconds: number;
   /** Days a recording stays in the bucket before S3 deletes it. */
   recordingRetentionDays: number;
   /** Share of the pod's CPUs egress fills before refusing jobs, in (0, 1]; egress's default 0.8 if omitted. */
@@ -77,12 +100,17 @@ export class Egress extends pulumi.ComponentResource {
   readonly metricsPort: number = EGRESS_METRICS_PORT;
   /** SHA-256 of the rendered config (not secret: it reveals nothing of the secrets inside). */
   readonly configChecksum: pulumi.Output<string>;
+  /** The pods' terminationGracePeriodSeconds: Karpenter's egress NodePool must wait at least this. */
+  readonly terminationGracePeriodSeconds: number;
 
   constructor(name: string, args: EgressArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:egress:Egress", name, {}, opts);
     checkEgressArgs(args);
     const k8sOpts = { parent: this, provider: args.provider };
     const namespace = pulumi.output(args.namespace);
+    const grace = egressTerminationGraceSeconds(args.maxRecordingSeconds);
+    const recording = args.autoscaling.maxReplicas > 0;
+    this.terminationGracePeriodSeconds = grace;
     const appName = "livekit-egress";
     const { podLabels, labels } = workloadLabels(appName, "egress");
 
@@ -209,7 +237,12 @@ export class Egress extends pulumi.ComponentResource {
           redis: { host, port, password },
           s3: { bucket: bucketName, region: bucketRegion },
           logging: args.logging ?? { level: "info", json: true },
-          admission: { maxCpuUtilization: args.maxCpuUtilization, maxMemoryGiB: args.resources.memoryGiB },
+          admission: {
+            maxCpuUtilization: args.maxCpuUtilization,
+            maxMemoryGiB: args.resources.maxMemoryGiB,
+            compositeCpuCost: args.compositeCpuCost,
+          },
+          maxRecordingSeconds: args.maxRecordingSeconds,
         }),
       );
     this.configChecksum = pulumi.unsecret(config.apply(sha256));
@@ -233,8 +266,14 @@ export class Egress extends pulumi.ComponentResource {
       {
         metadata: { name: appName, namespace, labels },
         spec: {
-          // No replicas: the HPA owns the count.
+          // No replicas: KEDA's HPA owns the count (none when nothing is recorded: maxReplicas 0).
+          ...(recording ? {} : { replicas: 0 }),
           selector: { matchLabels: podLabels },
+          // A rollout first adds new pods, then drains old ones (each finishes its recordings): capacity never
+          // drops below the current count. The idle pods go first (deletion cost).
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
+          // New pods may wait for new nodes.
+          progressDeadlineSeconds: 1800,
           template: {
             metadata: {
               labels,
@@ -242,25 +281,39 @@ export class Egress extends pulumi.ComponentResource {
                 [CONFIG_CHECKSUM_ANNOTATION]: this.configChecksum,
                 // A recording in progress lives in this pod: Karpenter must not consolidate it away.
                 [DO_NOT_DISRUPT_ANNOTATION]: "true",
+                // New pods are idle: first to go until the updater sees a recording.
+                [POD_DELETION_COST_ANNOTATION]: String(IDLE_POD_DELETION_COST),
               },
             },
             spec: {
               ...placeOn("egress"),
               serviceAccountName: serviceAccount.metadata.name,
-              // SIGTERM: egress stops taking jobs and exits once its recordings end.
-              terminationGracePeriodSeconds: EGRESS_TERMINATION_GRACE_SECONDS,
+              // SIGTERM: egress stops taking jobs and exits once its recordings end, which the session limit
+              // bounds; the grace period is that limit plus the upload.
+              terminationGracePeriodSeconds: grace,
               enableServiceLinks: false,
+              // Chrome runs without its own sandbox (egress's default, enable_chrome_sandbox unset: it would
+              // need unprivileged user namespaces or SYS_ADMIN and LiveKit's seccomp profile). Egress renders only
+              // LiveKit's own room template from localhost, so the container itself is the boundary: the image's
+              // non-root user `egress` (build/egress/Dockerfile `USER egress`; a name, so runAsNonRoot could not
+              // verify it), no privilege escalation, no capabilities, the runtime's default seccomp profile.
+              securityContext: { seccompProfile: { type: "RuntimeDefault" } },
               containers: [
                 {
                   name: "egress",
                   image: versions.images.livekitEgress,
+                  securityContext: {
+                    allowPrivilegeEscalation: false,
+                    privileged: false,
+                    capabilities: { drop: ["ALL"] },
+                  },
                   env: [{ name: EGRESS_CONFIG_FILE_ENV, value: EGRESS_CONFIG_PATH }],
                   ports: [
                     { name: "health", containerPort: EGRESS_HEALTH_PORT, protocol: "TCP" },
                     { name: "metrics", containerPort: EGRESS_METRICS_PORT, protocol: "TCP" },
                   ],
                   // Limits = requests: egress counts its CPUs from the cgroup quota, and Guaranteed QoS keeps
-                  // the kernel from reclaiming a recorder's memory first.
+                  // the kernel from reclaiming a recorder's memory first. Memory is max_memory + >= 1 GiB.
                   resources: { requests: quantities, limits: quantities },
                   readinessProbe: {
                     httpGet: { path: "/", port: EGRESS_HEALTH_PORT },
@@ -297,19 +350,21 @@ export class Egress extends pulumi.ComponentResource {
       },
     );
 
-    // A removed pod finishes its recordings first (up to an hour).
-    drainingScaling(
+    // Voluntary evictions (node drains) one pod at a time; each drains until its recordings end.
+    new k8s.policy.v1.PodDisruptionBudget(
       `${name}-egress`,
       {
         metadata: { name: appName, namespace, labels },
-        podLabels,
-        deploymentName: deployment.metadata.name,
-        autoscaling: args.autoscaling,
-        scaleInEverySeconds: 300,
+        spec: { maxUnavailable: 1, selector: { matchLabels: podLabels } },
       },
       k8sOpts,
     );
 
+    // Scale on idle pods, through KEDA (its CRDs come with its release, hence the dependency).
+    const ns = pulumi.output(args.namespace);
+    if (recording) this.createScaledObject(name, appName, ns, labels, deployment, args, k8sOpts);
+
+    this.createDeletionCostUpdater(name, appName, ns, podLabels, k8sOpts);
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
     this.roleArn = role.arn;
@@ -324,10 +379,140 @@ export class Egress extends pulumi.ComponentResource {
       configChecksum: this.configChecksum,
     });
   }
+
+  private createScaledObject(
+    name: string,
+    appName: string,
+    namespace: pulumi.Output<string>,
+    labels: Record<string, string>,
+    deployment: k8s.apps.v1.Deployment,
+    args: EgressArgs,
+    k8sOpts: pulumi.CustomResourceOptions,
+  ): void {
+    new k8s.apiextensions.CustomResource(
+      `${name}-egress`,
+      {
+        apiVersion: "keda.sh/v1alpha1",
+        kind: "ScaledObject",
+        metadata: { name: appName, namespace, labels },
+        spec: pulumi.all([namespace, deployment.metadata.name]).apply(([namespaceName, deploymentName]) =>
+          egressScaledObjectSpec({
+            ...args.autoscaling,
+            namespace: namespaceName,
+            deploymentName,
+            prometheusUrl: args.prometheusUrl,
+          }),
+        ),
+      },
+      {
+        ...k8sOpts,
+        dependsOn: [args.keda, deployment],
+        // This resource replaces the CPU HPA of the same name, which must go first: KEDA's admission webhook
+        // refuses a ScaledObject for a Deployment another HPA already scales.
+        aliases: [{ type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler" }],
+        deleteBeforeReplace: true,
+      },
+    );
+  }
+
+  /**
+   * Keeps each egress pod's deletion cost current (idle 0, busy 1000), so the ReplicaSet removes idle pods
+   * first on scale-in and rollouts. One small pod on system nodes reads every egress pod's metrics through
+   * the API server; the egress pods themselves keep no Kubernetes credentials.
+   */
+  private createDeletionCostUpdater(
+    name: string,
+    appName: string,
+    namespace: pulumi.Output<string>,
+    podLabels: Record<string, string>,
+    opts: pulumi.CustomResourceOptions,
+  ): void {
+    const updaterName = `${appName}-deletion-cost`;
+    const updater = workloadLabels(updaterName, "egress");
+    const account = new k8s.core.v1.ServiceAccount(
+      `${name}-deletion-cost`,
+      { metadata: { name: updaterName, namespace, labels: updater.labels } },
+      opts,
+    );
+    // Read pods and their metrics, write their annotations: in this namespace only.
+    const role = new k8s.rbac.v1.Role(
+      `${name}-deletion-cost`,
+      {
+        metadata: { name: updaterName, namespace, labels: updater.labels },
+        rules: [
+          { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "patch"] },
+          { apiGroups: [""], resources: ["pods/proxy"], verbs: ["get"] },
+        ],
+      },
+      opts,
+    );
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-deletion-cost`,
+      {
+        metadata: { name: updaterName, namespace, labels: updater.labels },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+        subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace }],
+      },
+      opts,
+    );
+    const selector = Object.entries(podLabels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(",");
+    new k8s.apps.v1.Deployment(
+      `${name}-deletion-cost`,
+      {
+        metadata: { name: updaterName, namespace, labels: updater.labels },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: updater.podLabels },
+          template: {
+            metadata: { labels: updater.labels },
+            spec: {
+              ...placeOn("system"),
+              serviceAccountName: account.metadata.name,
+              enableServiceLinks: false,
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: 65534,
+                runAsGroup: 65534,
+                seccompProfile: { type: "RuntimeDefault" },
+              },
+              containers: [
+                {
+                  name: "updater",
+                  image: versions.images.kubectl,
+                  command: ["/bin/sh", "-c"],
+                  args: [
+                    namespace.apply((ns) =>
+                      deletionCostScript({ namespace: ns, selector, metricsPort: EGRESS_METRICS_PORT }),
+                    ),
+                  ],
+                  // kubectl keeps its discovery cache under $HOME/.kube: a scratch volume, the root stays read-only.
+                  env: [{ name: "HOME", value: "/tmp" }],
+                  volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                  resources: {
+                    requests: { cpu: "20m", memory: "64Mi" },
+                    limits: { memory: "128Mi" },
+                  },
+                  securityContext: {
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    capabilities: { drop: ["ALL"] },
+                  },
+                },
+              ],
+              volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+            },
+          },
+        },
+      },
+      opts,
+    );
+  }
 }
 
 function checkEgressArgs(args: EgressArgs): void {
-  const { cpus, memoryGiB } = args.resources;
+  const { cpus, memoryGiB, maxMemoryGiB } = args.resources;
   if (!Number.isInteger(cpus) || cpus < EGRESS_MIN_CPUS) {
     throw new Error(
       `egress resources.cpus: expected a whole number >= ${EGRESS_MIN_CPUS} (room composite needs 2-6 CPUs), got ${cpus}`,
@@ -338,7 +523,20 @@ function checkEgressArgs(args: EgressArgs): void {
       `egress resources.memoryGiB: expected a whole number >= ${EGRESS_MIN_MEMORY_GIB}, got ${memoryGiB}`,
     );
   }
-  checkAutoscaling("egress autoscaling", args.autoscaling);
+  if (!(maxMemoryGiB >= EGRESS_MIN_MEMORY_GIB - EGRESS_MIN_MEMORY_HEADROOM_GIB)) {
+    throw new Error(`egress resources.maxMemoryGiB: expected >= ${EGRESS_MIN_MEMORY_GIB - 1}, got ${maxMemoryGiB}`);
+  }
+  if (!(memoryGiB - maxMemoryGiB >= EGRESS_MIN_MEMORY_HEADROOM_GIB)) {
+    throw new Error(
+      `egress resources.memoryGiB: expected at least ${EGRESS_MIN_MEMORY_HEADROOM_GIB} GiB above maxMemoryGiB (${maxMemoryGiB}) so egress's memory kill acts before the kernel's, got ${memoryGiB}`,
+    );
+  }
+  const limit = args.maxRecordingSeconds;
+  if (!Number.isInteger(limit) || limit < 60) {
+    throw new Error(`egress maxRecordingSeconds: expected a whole number >= 60, got ${limit}`);
+  }
+  // Validates the bounds now rather than inside an apply.
+  egressScaledObjectSpec({ ...args.autoscaling, namespace: "-", deploymentName: "-", prometheusUrl: "-" });
   const days = args.recordingRetentionDays;
   if (!Number.isInteger(days) || days < 1)
     throw new Error(`egress recordingRetentionDays: expected a whole number >= 1, got ${days}`);

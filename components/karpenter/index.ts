@@ -37,6 +37,8 @@ export interface KarpenterArgs {
    * this plus a margin.
    */
   drainSeconds: number;
+  /** The egress pods' terminationGracePeriodSeconds (the egress NodePool waits this plus a margin). */
+  egressDrainSeconds?: number;
   cpuLimits: KarpenterCpuLimits;
 }
 
@@ -226,7 +228,11 @@ export class Karpenter extends pulumi.ComponentResource {
       ]),
     );
     for (const [pool, { tier, spec }] of Object.entries(
-      nodePoolSpecs({ cpuLimits: args.cpuLimits, drainSeconds: args.drainSeconds }),
+      nodePoolSpecs({
+        cpuLimits: args.cpuLimits,
+        drainSeconds: args.drainSeconds,
+        egressDrainSeconds: args.egressDrainSeconds,
+      }),
     )) {
       const nodeClass = nodeClasses[tier];
       new k8s.apiextensions.CustomResource(

@@ -94,8 +94,10 @@ type Requirement = NodePoolSpec["template"]["spec"]["requirements"][number];
 export interface NodePoolSettings {
   /** vCPU limits per pool. */
   cpuLimits: KarpenterCpuLimits;
-  /** The longest pod drain on SFU and egress nodes, in seconds. */
+  /** The longest pod drain on SFU nodes, in seconds. */
   drainSeconds: number;
+  /** The longest pod drain on egress nodes (the egress pods' grace period), in seconds; drainSeconds if unset. */
+  egressDrainSeconds?: number;
 }
 
 /** The NodePools Karpenter provisions from: node class tier and spec, keyed by pool (node role) name. */
@@ -142,14 +144,20 @@ export function nodePoolSpecs(
       disruption: { consolidationPolicy: "WhenEmpty", consolidateAfter: "10m", budgets: [{ nodes: "10%" }] },
       cpuLimit: settings.cpuLimits.sfu,
     }),
-    egress: pool("egress", "private", {
-      // Recordings run for as long as a room: on-demand, compute-optimised, drained like the SFU.
+    // Public subnets: recorders fetch SFU media from the SFU's public address (the only one it advertises),
+    // so from a public IP it goes out the internet gateway, not through the NAT gateway. Nothing on an egress
+    // node listens for the internet (egress pods are not on the host network).
+    egress: pool("egress", "public", {
+      // Recordings run for as long as the maximum recording length: on-demand, compute-optimised, and
+      // Karpenter waits for the egress pods' grace period before forcing a node off.
       requirements: [
         onDemand,
         { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["c"] },
         { key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: ["5"] },
       ],
-      terminationGracePeriod: grace,
+      terminationGracePeriod: karpenterDuration(
+        (settings.egressDrainSeconds ?? settings.drainSeconds) + DRAIN_MARGIN_SECONDS,
+      ),
       disruption: { consolidationPolicy: "WhenEmpty", consolidateAfter: "10m", budgets: [{ nodes: "10%" }] },
       cpuLimit: settings.cpuLimits.egress,
     }),

@@ -1,12 +1,21 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { placeOn } from "../shared/node-roles";
+import { NODE_ROLE_LABEL } from "../shared/node-roles";
 import { versions } from "../../lib/versions";
 import { API_KEY_SECRET_KEYS } from "../livekit";
 import { workloadLabels } from "../shared/annotations";
 
 /** Name of the Job, for the kubectl commands below. */
 export const LOAD_TEST_JOB_NAME = "livekit-load-test";
+
+/**
+ * Testers run on nodes of their own, in public subnets: simulated participants send and receive media to and
+ * from the SFUs' public addresses, which from a private subnet would all pass the NAT gateway (tens of Gbps
+ * at a full-size test). A dedicated Karpenter NodePool on the public node class, tainted so nothing else
+ * lands there; it has nodes only while the Job runs.
+ */
+export const LOAD_TEST_NODE_POOL = "load-test";
+const LOAD_TEST_TAINT = { key: "livekit-platform/load-test", value: "true", effect: "NoSchedule" } as const;
 
 export interface LoadTestArgs {
   /** The region cluster's Kubernetes provider. */
@@ -30,10 +39,15 @@ export interface LoadTestArgs {
   duration: string;
   /** Per tester pod. No CPU limit: a throttled tester reports loss that is its own, not the SFU's. */
   resources: { cpus: number; memoryGiB: number };
+  /**
+   * Karpenter's EC2NodeClass for public subnets (nodes with public IPs), and the resource that installs
+   * Karpenter's CRDs (the NodePool waits for it).
+   */
+  publicNodes: { nodeClassName: pulumi.Input<string>; karpenter: pulumi.Resource };
 }
 
 /**
- * A load test the operator starts by hand: an Indexed Job of `lk perf load-test` pods on general nodes,
+ * A load test the operator starts by hand: an Indexed Job of `lk perf load-test` pods on public nodes of their own,
  * created suspended, so `pulumi up` never starts it. Start it with
  *
  *     kubectl -n <namespace> patch job livekit-load-test --type=merge -p '{"spec":{"suspend":false}}'
@@ -67,6 +81,38 @@ export class LoadTest extends pulumi.ComponentResource {
       args.duration,
     ];
 
+    // Room for every tester at once, on whole nodes (Karpenter may pick nodes a little larger than needed).
+    const poolCpu = Math.ceil(args.rooms * args.resources.cpus * 1.25) + 16;
+    new k8s.apiextensions.CustomResource(
+      `${name}-nodes`,
+      {
+        apiVersion: "karpenter.sh/v1",
+        kind: "NodePool",
+        metadata: { name: LOAD_TEST_NODE_POOL, labels },
+        spec: {
+          template: {
+            metadata: { labels: { [NODE_ROLE_LABEL]: LOAD_TEST_NODE_POOL } },
+            spec: {
+              nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: args.publicNodes.nodeClassName },
+              taints: [LOAD_TEST_TAINT],
+              requirements: [
+                // A drill: spot is fine (a reclaimed tester shows as a failed index).
+                { key: "karpenter.sh/capacity-type", operator: "In", values: ["spot", "on-demand"] },
+                { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["c", "m"] },
+                { key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: ["5"] },
+                { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
+                { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
+              ],
+              expireAfter: "24h",
+            },
+          },
+          disruption: { consolidationPolicy: "WhenEmpty", consolidateAfter: "1m" },
+          limits: { cpu: String(poolCpu) },
+        },
+      },
+      { parent: this, provider: args.provider, dependsOn: [args.publicNodes.karpenter] },
+    );
+
     const job = new k8s.batch.v1.Job(
       `${name}-load-test`,
       {
@@ -88,7 +134,8 @@ export class LoadTest extends pulumi.ComponentResource {
           template: {
             metadata: { labels },
             spec: {
-              ...placeOn("general"),
+              nodeSelector: { [NODE_ROLE_LABEL]: LOAD_TEST_NODE_POOL },
+              tolerations: [{ ...LOAD_TEST_TAINT, operator: "Equal" }],
               restartPolicy: "Never",
               enableServiceLinks: false,
               automountServiceAccountToken: false,

@@ -408,13 +408,15 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
       rule(
         "LiveKitEgressSaturated",
         "warning",
-        "10m",
-        // can_accept_request is 1 while an instance has CPU budget for one more web egress (the most expensive
-        // request) and is not disabled. No series at all (no egress pod scraped) counts as saturated too.
-        "(sum(livekit_egress_can_accept_request) or vector(0)) == 0",
-        `No LiveKit egress instance in ${region} can accept a new recording`,
-        `No egress instance in ${region} has CPU budget for another web/room-composite egress; StartEgress calls fail with ` +
-          '"no response from servers". Check the egress NodePool limits and the egress autoscaler.',
+        "5m",
+        // The egress autoscaler's own signal: livekit_egress_available is 1 on an idle instance, the only kind
+        // that admits a room composite here; can_accept_request drops instances that are disabled (Redis
+        // unreachable) or out of memory. No such instance, or no egress pod scraped at all, is no capacity.
+        "(count((livekit_egress_available == 1) and (livekit_egress_can_accept_request == 1)) or vector(0)) == 0",
+        `No idle LiveKit egress instance in ${region}: new recordings are refused`,
+        `No egress instance in ${region} is idle and accepting requests; room composite StartEgress calls fail with ` +
+          '"no response from servers" until the autoscaler adds pods. Check the egress ScaledObject and its HPA, ' +
+          "KEDA, and the egress NodePool's CPU limit.",
       ),
     );
   }

@@ -26,6 +26,8 @@ export interface MonitoringArgs {
 
 const MONITORING_NAMESPACE = "monitoring";
 const RELEASE = "kube-prometheus-stack";
+/** Prometheus's query API inside the cluster (the chart's `<release>-prometheus` Service), e.g. for KEDA. */
+export const PROMETHEUS_URL = `http://${RELEASE}-prometheus.${MONITORING_NAMESPACE}.svc.cluster.local:9090`;
 
 /**
  * Prometheus, Alertmanager and Grafana (kube-prometheus-stack), the scrape configuration for LiveKit,

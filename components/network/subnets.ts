@@ -1,4 +1,5 @@
 /** IPv4 CIDR arithmetic for laying out a VPC's subnets. */
+import { formatIp, parseIpBlock } from "../../lib/ip";
 
 export interface Cidr {
   /** Network address as an unsigned 32-bit number. */
@@ -6,24 +7,15 @@ export interface Cidr {
   prefix: number;
 }
 
-/** Parses `a.b.c.d/n`; undefined if malformed or if host bits are set (10.0.0.1/16). */
+/** Parses `a.b.c.d/n`; undefined if malformed, not IPv4, or if host bits are set (10.0.0.1/16). */
 export function parseCidr(text: string): Cidr | undefined {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
-  if (!match) return undefined;
-  const octets = match.slice(1, 5).map(Number);
-  const prefix = Number(match[5]);
-  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
-  const base = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
-  if ((base & ~maskOf(prefix)) >>> 0 !== 0) return undefined;
-  return { base, prefix };
+  const block = parseIpBlock(text);
+  if (!block || block.family !== 4 || block.hostBitsSet) return undefined;
+  return { base: Number(block.first), prefix: block.prefix };
 }
 
 export function formatCidr({ base, prefix }: Cidr): string {
-  return `${base >>> 24}.${(base >>> 16) & 255}.${(base >>> 8) & 255}.${base & 255}/${prefix}`;
-}
-
-function maskOf(prefix: number): number {
-  return prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
+  return `${formatIp({ family: 4, value: BigInt(base) })}/${prefix}`;
 }
 
 /** The `index`-th block of size /`prefix` inside `parent`. */

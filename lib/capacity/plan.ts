@@ -10,9 +10,14 @@ import {
   DEFAULT_ICE_PORT_COUNT,
   DEFAULT_PEAK_HEADROOM,
   DEFAULT_TURN_RELAY_SHARE,
+  EGRESS_IDLE_SHARE,
   EGRESS_MAX_CPU_UTILISATION,
+  EGRESS_MAX_MEMORY_GIB,
+  EGRESS_MEAN_RECORDING_MINUTES,
+  EGRESS_MIN_IDLE_PODS,
   EGRESS_POD_CPU,
   EGRESS_POD_MEMORY_GIB,
+  EGRESS_REPLENISH_MINUTES,
   MIN_HA_NODES,
   MIN_HPA_TARGET_PERCENT,
   ROOM_COMPOSITE_CPU_COST,
@@ -24,6 +29,7 @@ import {
   TURN_POD_CPU,
   TURN_SESSION_RATE_MARGIN,
   TURN_SESSIONS_PER_PARTICIPANT,
+  TRACK_COMPOSITE_CPU_COST,
 } from "./rules";
 import { roomTraffic } from "./traffic";
 import { CapacityInput, CapacityPlan, Constraint, KindPlan } from "./types";
@@ -44,8 +50,9 @@ export function sizeBounds(peakNodes: number, baseShare = DEFAULT_BASE_SHARE, pe
 }
 
 /**
- * Egress recordings one pod takes: the first job when idle (available = CPUs), more while
- * CPUs x 0.8 - used >= cost. So a 4-vCPU pod holds 1 room composite, or 3 audio-only ones.
+ * Egress recordings one pod takes, counting each job at its cost: the first job when idle (available =
+ * CPUs), more while CPUs x 0.8 - used >= cost. So a 5-vCPU pod holds 1 room composite, or 4 audio-only or
+ * track composites. (After its first 15 s a job counts at its measured CPU, so light jobs may pack denser.)
  */
 export function recordingsPerEgressPod(cost: number, podCpu = EGRESS_POD_CPU): number {
   if (podCpu < cost) return 0;
@@ -255,7 +262,7 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
       maxNodes,
     },
     managedNodeGroup: { minSize: minNodes, desiredSize: minNodes, maxSize: maxNodes },
-    karpenter: { sfuCpuLimit: (maxNodes + peakNodes) * node.vcpu, egressCpuLimit: egress.maxNodes * egressNode.vcpu },
+    karpenter: { sfuCpuLimit: (maxNodes + peakNodes) * node.vcpu, egressCpuLimit: egress.limitNodes * egressNode.vcpu },
     hpa: { minReplicas: minNodes, maxReplicas: maxNodes, targetCpuUtilizationPercent: hpaTarget },
     sfuPod: { cpuRequestMillicores: Math.floor(nodeCpu * 1000 + EPS) },
     livekitServer,
@@ -295,18 +302,49 @@ function planEgress(
   if (podsPerNode < 1) {
     fail("egressNodeType", `fits no egress pod of ${EGRESS_POD_CPU} vCPU and ${EGRESS_POD_MEMORY_GIB} GiB`, nodeType);
   }
-  const peakNodes = ceil(pods / podsPerNode);
-  const maxPods = ceil(pods * peakHeadroom);
+  const idlePods = egressIdlePods(pods);
+  // At peak: busy pods plus the idle pool, which is max(idlePods, 10% of all pods) (see the egress scaler).
+  const peakPods = pods + Math.max(idlePods, ceil((pods * EGRESS_IDLE_SHARE) / (1 - EGRESS_IDLE_SHARE)));
+  const maxPods = Math.max(peakPods, ceil(pods * peakHeadroom) + idlePods);
+  const perPod = {
+    roomComposite: recordingsPerEgressPod(ROOM_COMPOSITE_CPU_COST),
+    trackComposite: recordingsPerEgressPod(TRACK_COMPOSITE_CPU_COST),
+    audioOnly: recordingsPerEgressPod(AUDIO_ROOM_COMPOSITE_CPU_COST),
+  };
   return {
     nodeType,
     recordings,
     podCpu: EGRESS_POD_CPU,
     podMemoryGiB: EGRESS_POD_MEMORY_GIB,
+    maxMemoryGiB: EGRESS_MAX_MEMORY_GIB,
+    recordingsPerPod: perPod,
+    recordingsPerNode: {
+      roomComposite: perPod.roomComposite * podsPerNode,
+      trackComposite: perPod.trackComposite * podsPerNode,
+      audioOnly: perPod.audioOnly * podsPerNode,
+    },
     pods,
+    idlePods,
+    peakPods,
     podsPerNode,
-    peakNodes,
+    peakNodes: ceil(peakPods / podsPerNode),
     maxNodes: ceil(maxPods / podsPerNode),
-    // An idle pod is kept so the first recording does not wait for a node; none when nothing is recorded.
-    hpa: { minReplicas: pods > 0 ? 1 : 0, maxReplicas: maxPods },
+    // A rollout at peak starts a full set of new pods while the busy old ones drain for up to the maximum
+    // recording length: the NodePool's limit leaves room for both.
+    limitNodes: ceil((maxPods + pods) / podsPerNode),
+    // The floor is the idle pool (no recording waits for a node); the ceiling covers peak x headroom.
+    hpa: { minReplicas: idlePods, maxReplicas: maxPods },
   };
+}
+
+/**
+ * Idle egress pods to keep: recordings arrive at about busy pods / mean recording length (Little's law),
+ * and a new pod takes EGRESS_REPLENISH_MINUTES, so the pool covers the arrivals of that long at the peak
+ * rate with two standard deviations of Poisson margin; at least EGRESS_MIN_IDLE_PODS, none when nothing is
+ * recorded.
+ */
+export function egressIdlePods(busyPods: number): number {
+  if (busyPods <= 0) return 0;
+  const arrivals = (busyPods * EGRESS_REPLENISH_MINUTES) / EGRESS_MEAN_RECORDING_MINUTES;
+  return Math.max(EGRESS_MIN_IDLE_PODS, ceil(arrivals + 2 * Math.sqrt(arrivals)));
 }

@@ -55,14 +55,48 @@ export const DEFAULT_PEAK_HEADROOM = 1.5;
 /** Lowest HPA CPU target worth setting: below this, CPU is too noisy a signal to scale on. */
 export const MIN_HPA_TARGET_PERCENT = 10;
 
-/** Egress: ~4 vCPU per room composite recording ("`room_composite_cpu_cost` 4"; docs: "2-6 CPUs"). */
+/**
+ * Egress job costs and admission, from egress v1.14.1 (pkg/config/service.go defaults, pkg/stats/monitor.go
+ * getCPUUsageLocked): an idle pod admits any job whose cost fits its CPU count; a pod with jobs admits one
+ * while `CPUs x max_cpu_utilization - used >= cost`, `used` being each job's cost for its first 15 s and its
+ * measured CPU after.
+ */
+/** Room composite (and web) egress: egress's default `room_composite_cpu_cost` 4 (docs: "2-6 CPUs"). */
 export const ROOM_COMPOSITE_CPU_COST = 4;
-/** Egress: audio-only room composite (`audio_room_composite_cpu_cost` default 1). */
+/** Audio-only room composite (`audio_room_composite_cpu_cost` default 1). */
 export const AUDIO_ROOM_COMPOSITE_CPU_COST = 1;
-/** Egress admits a job while `available >= cost`, available = CPUs x `max_cpu_utilization` (0.8) - used. */
+/** Track composite, one participant's audio and video without Chrome (`track_composite_cpu_cost` default 1). */
+export const TRACK_COMPOSITE_CPU_COST = 1;
+/** Egress's default `max_cpu_utilization`. */
 export const EGRESS_MAX_CPU_UTILISATION = 0.8;
-/** "We recommend giving each Egress instance at least 4 CPUs and 4 GB of memory." */
-export const EGRESS_POD_CPU = 4;
-export const EGRESS_POD_MEMORY_GIB = 4;
-/** Egress pods run on their own NodePool; 16-vCPU nodes fit three 4-vCPU pods. */
+/**
+ * CPUs per egress pod (its limit, which egress reads as its CPU count). 5 x 0.8 = 4 = the room composite
+ * cost: an idle pod takes one composite, and a pod running anything can never reach 4 again, so a
+ * composite never shares its pod with another composite and has 5 cores for its 3-6 core peaks
+ * (LiveKit's "at least 4 CPUs" is the floor, not the peak).
+ */
+export const EGRESS_POD_CPU = 5;
+/**
+ * Egress's own memory ceiling (`cpu_cost.max_memory`, GiB): it refuses jobs once the pod's cgroup usage plus
+ * 1 GiB reaches this, and kills the largest job above it (monitor.go checkMemoryAdmissionLocked,
+ * checkMemoryKill). LiveKit's recommended 4 GB per instance.
+ */
+export const EGRESS_MAX_MEMORY_GIB = 4;
+/** Headroom of the pod's memory limit above `max_memory`, so egress's graceful kill acts before the kernel's. */
+export const EGRESS_MEMORY_LIMIT_HEADROOM_GIB = 1;
+/** The pod's memory request and limit, GiB. */
+export const EGRESS_POD_MEMORY_GIB = EGRESS_MAX_MEMORY_GIB + EGRESS_MEMORY_LIMIT_HEADROOM_GIB;
+/** Egress pods run on their own NodePool; 16-vCPU nodes fit three 5-vCPU pods. */
 export const DEFAULT_EGRESS_NODE_TYPE = "c6i.4xlarge";
+/**
+ * Minutes from "no idle egress pod" to a new pod taking jobs: the autoscaler's reaction (~1 min), a new
+ * node (~1-2 min) and the egress image pull and start (~2 min). The warm pool covers recordings that
+ * start meanwhile.
+ */
+export const EGRESS_REPLENISH_MINUTES = 5;
+/** Mean recording length assumed for the arrival rate of recordings (Little's law: rate = concurrent / length). */
+export const EGRESS_MEAN_RECORDING_MINUTES = 60;
+/** Idle pods kept at least, when anything is recorded: one per zone of two, so a zone loss keeps one. */
+export const EGRESS_MIN_IDLE_PODS = 2;
+/** Share of all egress pods kept idle at least ("idle >= max(N, 10% of pods)"). */
+export const EGRESS_IDLE_SHARE = 0.1;

@@ -67,6 +67,16 @@ export interface KindPlan {
   recordings: number;
 }
 
+/** Recordings of each egress kind. */
+export interface EgressRecordings {
+  /** Room composite with video (Chrome renders the room). */
+  roomComposite: number;
+  /** Track composite: one participant's audio and video, no Chrome. */
+  trackComposite: number;
+  /** Audio-only room composite. */
+  audioOnly: number;
+}
+
 export interface CapacityPlan {
   targetParticipants: number;
   targetUtilisation: number;
@@ -104,7 +114,8 @@ export interface CapacityPlan {
   managedNodeGroup: { minSize: number; desiredSize: number; maxSize: number };
   /**
    * The `sfu` NodePool's `limits.cpu`: vCPU of max nodes plus the peak's nodes, because a rollout at
-   * peak leaves every old pod draining (up to 5 h) on its node while the new pods need nodes of their own. Not a second budget on top of the node group:
+   * peak leaves every old pod draining (up to 5 h) on its node while the new pods need nodes of their own
+   * (egress: vCPU of `egress.limitNodes`). Not a second budget on top of the node group:
    * the HPA's maxReplicas caps SFU nodes (one pod per node, Karpenter only launches for pending pods);
    * this limit lets Karpenter cover all of them if the managed group is lost.
    */
@@ -137,12 +148,25 @@ export interface CapacityPlan {
   egress: {
     nodeType: string;
     recordings: number;
+    /** CPUs (request = limit) and memory limit of one pod; egress's own memory ceiling (`max_memory`) below it. */
     podCpu: number;
     podMemoryGiB: number;
+    maxMemoryGiB: number;
+    /** Recordings one pod / one node of `nodeType` admits, by kind (each counted at its egress CPU cost). */
+    recordingsPerPod: EgressRecordings;
+    recordingsPerNode: EgressRecordings;
+    /** Busy pods at peak. */
     pods: number;
+    /** Idle pods the autoscaler keeps at least (the warm pool), and all pods at peak (busy + idle pool). */
+    idlePods: number;
+    peakPods: number;
     podsPerNode: number;
+    /** Nodes at peak (busy + idle pods) and at the autoscaler's ceiling. */
     peakNodes: number;
     maxNodes: number;
+    /** Nodes the NodePool's CPU limit allows: the ceiling plus busy pods draining through a rollout. */
+    limitNodes: number;
+    /** The egress autoscaler's floor (the idle pool) and ceiling. */
     hpa: { minReplicas: number; maxReplicas: number };
   };
   warnings: string[];

@@ -1,22 +1,13 @@
 /**
  * k6/signalling.js without k6: its ES modules run in Node with k6's modules replaced by fakes (a WebSocket
  * the test drives, metrics that record), so the join/stay/leave logic and what it reports are checked here.
- * Also the in-cluster Job (k6/job.yaml) against what the platform really names.
+ * The in-cluster Job (k6/job.yaml) is checked against what the platform really names in job.plan.test.ts.
  */
-import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
-import { API_KEY_SECRET_KEYS, LiveKit } from "../../components/livekit";
-import { nodeRoles } from "../../components/shared/node-roles";
-import { configMapsHoldNoCredentials, containerImagesPinned } from "../../policy/policies";
-import { WORKLOAD_NAMESPACE } from "../../stacks/region";
-import { inputsOf, resourcesOfType } from "../../tools/engine";
 import { k6Crypto, k6Encoding, loadK6Module } from "../support/k6";
-import { k8sProvider, liveKitArgs } from "../support/media-plane";
-import { projectRoot, runComponents } from "../support/plan";
-import { check } from "../support/policy";
+import { findProjectRoot } from "../../stacks/stack-files";
 
-const k6Dir = path.join(projectRoot, "k6");
+const k6Dir = path.join(findProjectRoot(__dirname), "k6");
 
 /** A metric that remembers what was added. */
 class Recorder {
@@ -231,60 +222,5 @@ describe("k6 signalling script", () => {
     expect(script.classifyFirstFrame(new Uint8Array([0x2a]).buffer)).toBe("other"); // update (field 5)
     expect(script.classifyFirstFrame('{"join":{"room":{}}}')).toBe("join");
     expect(script.classifyFirstFrame("not json")).toBe("other");
-  });
-});
-
-describe("k6 signalling Job", () => {
-  const job = parse(fs.readFileSync(path.join(k6Dir, "job.yaml"), "utf8"));
-  const pod = job.spec.template.spec;
-  const container = pod.containers[0];
-  const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
-
-  it("reads the load tests' API key pair from the LiveKit component's Secret, in the workload namespace", async () => {
-    const plan = await runComponents(() => new LiveKit("mumbai-livekit", liveKitArgs(k8sProvider())));
-    const secret = resourcesOfType(plan, "kubernetes:core/v1:Secret")
-      .map((r) => inputsOf(r))
-      .find((s) => API_KEY_SECRET_KEYS.loadTestApiSecret in (s.stringData ?? {}))!;
-    expect(job.metadata.namespace).toBe(WORKLOAD_NAMESPACE);
-    expect(env.LIVEKIT_API_KEY).toEqual({
-      secretKeyRef: { name: secret.metadata.name, key: API_KEY_SECRET_KEYS.loadTestApiKey },
-    });
-    expect(env.LIVEKIT_API_SECRET).toEqual({
-      secretKeyRef: { name: secret.metadata.name, key: API_KEY_SECRET_KEYS.loadTestApiSecret },
-    });
-  });
-
-  it("mounts the script where it imports its token module from, and runs it", () => {
-    expect(fs.readFileSync(path.join(k6Dir, "signalling.js"), "utf8")).toMatch(/from ["']\.\/lib\/token\.js["']/);
-    const scripts = pod.volumes.find((v: any) => v.name === "scripts");
-    expect(scripts.configMap.items).toEqual([
-      { key: "signalling.js", path: "signalling.js" },
-      { key: "token.js", path: "lib/token.js" },
-    ]);
-    const mount = container.volumeMounts.find((m: any) => m.name === "scripts");
-    expect(container.args).toEqual(["run", `${mount.mountPath}/signalling.js`]);
-  });
-
-  it("runs on general nodes, a pinned image, and gives each pod rooms of its own", async () => {
-    expect(pod.nodeSelector).toEqual(nodeRoles.general.labels);
-    expect(await check(containerImagesPinned, { type: "kubernetes:batch/v1:Job", name: "k6", props: job })).toEqual([]);
-    expect(env.ROOM_PREFIX).toBe("k6-$(POD_NAME)");
-    expect(container.env.findIndex((e: any) => e.name === "POD_NAME")).toBeLessThan(
-      container.env.findIndex((e: any) => e.name === "ROOM_PREFIX"),
-    );
-  });
-
-  it("ships scripts that pass the ConfigMap credentials policy", async () => {
-    const data = {
-      "signalling.js": fs.readFileSync(path.join(k6Dir, "signalling.js"), "utf8"),
-      "token.js": fs.readFileSync(path.join(k6Dir, "lib", "token.js"), "utf8"),
-    };
-    expect(
-      await check(configMapsHoldNoCredentials, {
-        type: "kubernetes:core/v1:ConfigMap",
-        name: "k6-signalling",
-        props: { metadata: { name: "k6-signalling" }, data },
-      }),
-    ).toEqual([]);
   });
 });

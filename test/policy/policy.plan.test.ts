@@ -10,6 +10,7 @@ import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { Coturn } from "../../components/coturn";
 import { Egress } from "../../components/egress";
+import { Keda } from "../../components/keda";
 import { LiveKit } from "../../components/livekit";
 import { LoadTest } from "../../components/load-test";
 import { renderCoturnStartScript } from "../../components/coturn/start";
@@ -133,8 +134,11 @@ describe("the media-plane components", () => {
           port: 6379,
           password: pulumi.secret("redis-auth-token"),
         },
-        resources: { cpus: 4, memoryGiB: 8 },
-        autoscaling: { minReplicas: 1, maxReplicas: 4, targetCpuUtilizationPercent: 60 },
+        resources: { cpus: 5, memoryGiB: 5, maxMemoryGiB: 4 },
+        autoscaling: { minReplicas: 2, maxReplicas: 4, idlePods: 2, idleShare: 0.1 },
+        keda: new Keda("mumbai-keda", { provider, systemNodes: livekit }).release,
+        prometheusUrl: "http://prometheus.monitoring.svc:9090",
+        maxRecordingSeconds: 6 * 3600,
         recordingRetentionDays: 30,
       });
       new LoadTest("mumbai-load-test", {
@@ -142,6 +146,7 @@ describe("the media-plane components", () => {
         namespace: "livekit",
         url: "wss://mumbai.livekit.example.com",
         apiKeySecret: livekit.apiKeySecret,
+        publicNodes: { nodeClassName: "public", karpenter: livekit },
         rooms: 2,
         videoPublishersPerRoom: 1,
         subscribersPerRoom: 10,
@@ -494,6 +499,7 @@ describe("configmaps-hold-no-credentials", () => {
       apiSecret: "a-very-secret-value",
       wsUrl: "ws://livekit",
       logging: { level: "info", json: true },
+      maxRecordingSeconds: 3600,
       redis: { host: "redis", port: 6379, password: "redis-auth-token" },
       s3: { bucket: "b", region: "ap-south-1" },
     });

@@ -69,10 +69,15 @@ describe.each(["mumbai", "singapore"])("the %s plan is sized by the capacity mod
     expect(hpaOf(plan, "livekit-server").metrics[0].resource.target.averageUtilization).toBe(
       model.hpa.targetCpuUtilizationPercent,
     );
-    expect(hpaOf(plan, "livekit-egress")).toMatchObject({
-      minReplicas: model.egress.hpa.minReplicas,
-      maxReplicas: model.egress.hpa.maxReplicas,
+    const scaled = resourcesOfType(plan, "kubernetes:keda.sh/v1alpha1:ScaledObject")
+      .map((r) => inputsOf(r))
+      .find((o) => o.metadata.name === "livekit-egress")!.spec;
+    expect(scaled).toMatchObject({
+      minReplicaCount: model.egress.hpa.minReplicas,
+      maxReplicaCount: model.egress.hpa.maxReplicas,
     });
+    expect(model.egress.hpa.minReplicas).toBe(model.egress.idlePods);
+    expect(scaled.triggers[0].metadata.query).toContain(`, ${model.egress.idlePods})`);
   });
 
   it("alerts at 80% of the rooms and participants the region is planned for", () => {

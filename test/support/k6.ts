@@ -6,7 +6,7 @@
 import { BinaryToTextEncoding, createHmac } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import * as ts from "typescript";
+import { transformSync } from "esbuild";
 
 export type Shims = Record<string, unknown>;
 
@@ -45,15 +45,8 @@ export function loadK6Module(
   const cached = cache.get(full);
   if (cached) return cached;
   const source = fs.readFileSync(full, "utf8");
-  const { outputText } = ts.transpileModule(source, {
-    fileName: full,
-    compilerOptions: {
-      module: ts.ModuleKind.CommonJS,
-      target: ts.ScriptTarget.ES2020,
-      esModuleInterop: true,
-      allowJs: true,
-    },
-  });
+  // ES module to CommonJS, as k6 would load it (esbuild, as the jest transform does).
+  const outputText = transformSync(source, { loader: "js", format: "cjs", target: "es2020", sourcefile: full }).code;
   const module = { exports: {} as Record<string, any> };
   cache.set(full, module.exports);
   const requireShim = (name: string) => {
@@ -68,5 +61,6 @@ export function loadK6Module(
     module.exports,
     ...names.map((n) => globals[n]),
   );
+  cache.set(full, module.exports); // esbuild's CommonJS replaces module.exports
   return module.exports;
 }

@@ -76,6 +76,12 @@ export class StrictValidator {
 
   /** Problems with `obj`, each as `<path>: <what>`. */
   check(obj: KubernetesObject): string[] {
+    const crd = CRD_SCHEMAS.find((c) => c.apiVersion === obj.apiVersion && c.kind === obj.kind);
+    if (crd) {
+      const problems: string[] = [];
+      checkOpenApi(obj, crd.schema, "", problems);
+      return problems;
+    }
     const files = this.models.get(key(obj));
     if (!files) return [`${key(obj)}: no validator for this apiVersion and kind`];
     const problems: string[] = [];
@@ -151,4 +157,75 @@ export function validatorFor(objects: KubernetesObject[]): StrictValidator {
     if (files) models.set(key(obj), files);
   }
   return new StrictValidator(models);
+}
+
+/** Custom resources with no model package: their CRD's OpenAPI schema, copied from the pinned chart. */
+interface CrdSchema {
+  source: string;
+  apiVersion: string;
+  kind: string;
+  schema: OpenApi;
+}
+interface OpenApi {
+  type?: string;
+  properties?: Record<string, OpenApi>;
+  additionalProperties?: OpenApi | boolean;
+  items?: OpenApi;
+  required?: string[];
+  enum?: unknown[];
+  anyOf?: OpenApi[];
+  "x-kubernetes-int-or-string"?: boolean;
+  "x-kubernetes-preserve-unknown-fields"?: boolean;
+}
+const CRD_SCHEMAS: CrdSchema[] = ["keda-scaledobject-v1alpha1.json"].map((file) =>
+  JSON.parse(fs.readFileSync(path.join(__dirname, "crds", file), "utf8")),
+);
+
+/** Structural check of `value` against an OpenAPI v3 schema as the API server applies it: types, required, unknown fields. */
+function checkOpenApi(value: unknown, schema: OpenApi, at: string, problems: string[]): void {
+  if (value === null || value === undefined) return;
+  const where = at || "(root)";
+  if (schema["x-kubernetes-int-or-string"]) {
+    if (typeof value !== "string" && !Number.isInteger(value))
+      problems.push(`${where}: expected an integer or a string`);
+    return;
+  }
+  if (schema.enum && !schema.enum.includes(value))
+    problems.push(`${where}: ${JSON.stringify(value)} is not one of ${schema.enum.join(", ")}`);
+  switch (schema.type) {
+    case "string":
+      if (typeof value !== "string") problems.push(`${where}: expected a string`);
+      return;
+    case "integer":
+      if (!Number.isInteger(value)) problems.push(`${where}: expected an integer`);
+      return;
+    case "number":
+      if (typeof value !== "number") problems.push(`${where}: expected a number`);
+      return;
+    case "boolean":
+      if (typeof value !== "boolean") problems.push(`${where}: expected a boolean`);
+      return;
+    case "array":
+      if (!Array.isArray(value)) problems.push(`${where}: expected an array`);
+      else if (schema.items) value.forEach((item, i) => checkOpenApi(item, schema.items!, `${at}[${i}]`, problems));
+      return;
+    case "object": {
+      if (typeof value !== "object" || Array.isArray(value)) {
+        problems.push(`${where}: expected an object`);
+        return;
+      }
+      const record = value as Record<string, unknown>;
+      for (const field of schema.required ?? []) if (!(field in record)) problems.push(`${where}.${field}: required`);
+      for (const [field, child] of Object.entries(record)) {
+        const fieldAt = at ? `${at}.${field}` : field;
+        const property = schema.properties?.[field];
+        if (property) checkOpenApi(child, property, fieldAt, problems);
+        else if (typeof schema.additionalProperties === "object")
+          checkOpenApi(child, schema.additionalProperties, fieldAt, problems);
+        else if (!schema.additionalProperties && !schema["x-kubernetes-preserve-unknown-fields"] && schema.properties)
+          problems.push(`${fieldAt}: unknown field`);
+      }
+      return;
+    }
+  }
 }

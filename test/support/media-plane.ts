@@ -5,6 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { parseIp } from "../../lib/ip";
 import { LiveKitArgs } from "../../components/livekit";
 import { LIVEKIT_DEFAULT_ROOM, LiveKitServerConfigInput } from "../../components/livekit/server-config";
 import { TurnserverConfInput } from "../../components/coturn/turnserver-conf";
@@ -129,7 +130,9 @@ export function volume(podSpec: Record<string, any>, name: string): Record<strin
 
 /** An IPv4 address as a number. */
 export function ipv4(address: string): bigint {
-  return address.split(".").reduce((n, octet) => (n << 8n) | BigInt(Number(octet)), 0n);
+  const ip = parseIp(address);
+  if (ip?.family !== 4) throw new Error(`not an IPv4 address: ${address}`);
+  return ip.value;
 }
 
 /**

@@ -6,10 +6,11 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { PlanResult, runProgram } from "../../tools/engine";
-import { findProjectRoot, readProjectName, readStackFile, stackFilePath } from "../../stacks/stack-files";
+import { readProjectName } from "../../stacks/stack-files";
 import { planInChildProcess } from "../../tools/plan-runner";
+import { projectRoot, stackConfig } from "./stack-config";
 
-export const projectRoot = findProjectRoot(__dirname);
+export { projectRoot, stackConfig };
 export const projectName = readProjectName(projectRoot);
 
 /** Runs a piece of program (components built inside `program`) under the mocks, as a region stack would. */
@@ -24,16 +25,6 @@ export function runComponents(
     },
     { project: projectName, stack: "test", config },
   );
-}
-
-/** The raw config of a shipped stack file, with `overrides` (config key -> value) applied. */
-export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {
-  const { config } = readStackFile(stackFilePath(projectRoot, stack), stack);
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined) delete config[key];
-    else config[key] = typeof value === "string" ? value : JSON.stringify(value);
-  }
-  return config;
 }
 
 /** Runs the real program (index.ts) in this process for a shipped stack, optionally with overrides. */

@@ -1,5 +1,5 @@
 /**
- * promtool, from Debian's `prometheus` package (tools/install-test-deps.sh installs it before `npm test`).
+ * promtool, from Debian's `prometheus` package (.ci/install-test-packages installs it in CI).
  * Tests that need it skip only outside CI; in CI a missing promtool fails them.
  */
 import { spawnSync } from "child_process";
@@ -26,7 +26,7 @@ const IN_CI = Boolean(process.env.CI);
 export function withPromtool(testFile: string) {
   if (!PROMTOOL && !IN_CI) {
     console.warn(
-      `${testFile}: promtool not found on PATH, skipping the promtool tests. Install the Debian package \`prometheus\` (tools/install-test-deps.sh).`,
+      `${testFile}: promtool not found on PATH, skipping the promtool tests. Install the Debian package \`prometheus\` (CI: .ci/install-test-packages).`,
     );
   }
   const run = Boolean(PROMTOOL || IN_CI);
@@ -37,7 +37,7 @@ export function withPromtool(testFile: string) {
 export function promtool(args: string[], cwd: string): { code: number | null; output: string } {
   if (!PROMTOOL)
     throw new Error(
-      "promtool is required when CI is set: install it with tools/install-test-deps.sh (Debian package `prometheus`)",
+      "promtool is required when CI is set: install it with .ci/install-test-packages (Debian package `prometheus`)",
     );
   const r = spawnSync(PROMTOOL, args, { cwd, encoding: "utf8", timeout: 30_000 });
   if (r.error) throw r.error;

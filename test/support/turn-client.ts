@@ -6,6 +6,7 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import * as dgram from "node:dgram";
 import { isIPv4 } from "node:net";
+import { ipBytes as toBytes, parseIp } from "../../lib/ip";
 
 export const Method = { Binding: 0x001, Allocate: 0x003, CreatePermission: 0x008 } as const;
 
@@ -333,14 +334,9 @@ function u32(n: number): Buffer {
 }
 
 function ipBytes(ip: string): Buffer {
-  if (isIPv4(ip)) return Buffer.from(ip.split(".").map(Number));
-  const [head, tail = ""] = ip.split("::");
-  const h = head ? head.split(":") : [];
-  const t = ip.includes("::") ? (tail ? tail.split(":") : []) : [];
-  const groups = [...h, ...new Array<string>(8 - h.length - t.length).fill("0"), ...t];
-  const out = Buffer.alloc(16);
-  groups.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), 2 * i));
-  return out;
+  const address = parseIp(ip);
+  if (!address) throw new Error(`not an IP address: ${ip}`);
+  return Buffer.from(toBytes(address));
 }
 
 let crcTable: Uint32Array | undefined;

@@ -81,4 +81,24 @@ describe("mock engine", () => {
     );
     expect(result.warnings).toEqual(["region x is not deployed yet"]);
   });
+
+  it("has the SDK capture no stack trace per promise, unless PULUMI_DEBUG_PROMISE_LEAKS asks for them", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK module object the engine patches
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable");
+    const traced = (p: Promise<unknown>) => (p as unknown as { _debugStackTrace: string })._debugStackTrace;
+    const limit = Error.stackTraceLimit;
+    const quiet = Promise.resolve(1);
+    await expect(debuggable.debuggablePromise(quiet, "test")).resolves.toBe(1);
+    expect(traced(quiet)).not.toMatch(/\n {4}at /); // "Error", no frames
+    expect(Error.stackTraceLimit).toBe(limit);
+
+    debuggable.debugPromiseLeaks = true;
+    try {
+      const debugged = Promise.resolve(2);
+      await expect(debuggable.debuggablePromise(debugged, "test")).resolves.toBe(2);
+      expect(traced(debugged)).toMatch(/\n {4}at /);
+    } finally {
+      debuggable.debugPromiseLeaks = false;
+    }
+  });
 });

@@ -15,6 +15,7 @@ import {
   deniedPeerRanges,
   renderTurnserverConf,
 } from "../../../components/coturn/turnserver-conf";
+import { parseIp } from "../../../lib/ip";
 
 const input: TurnserverConfInput = {
   realm: "turn-mumbai.example.com",
@@ -141,20 +142,11 @@ function deniedValues(conf: string): string[] {
     .map((l) => l.slice("denied-peer-ip=".length));
 }
 
-// An address parser independent of the renderer's, to check what the rendered ranges cover.
+// Addresses as coturn's inet_pton reads them (lib/ip.ts, over ipaddr.js).
 function toNumber(ip: string): { family: 4 | 6; n: bigint } {
-  if (!ip.includes(":")) return { family: 4, n: ip.split(".").reduce((a, o) => (a << 8n) | BigInt(o), 0n) };
-  let text = ip;
-  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (v4) {
-    const [a, b, c, d] = v4.slice(1).map(Number);
-    text = text.slice(0, v4.index) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head, tail] = text.split("::");
-  const h = head ? head.split(":") : [];
-  const t = tail === undefined ? [] : tail ? tail.split(":") : [];
-  const groups = [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
-  return { family: 6, n: groups.reduce((a, g) => (a << 16n) | BigInt(parseInt(g, 16)), 0n) };
+  const address = parseIp(ip);
+  if (!address) throw new Error(`not an IP address: ${ip}`);
+  return { family: address.family, n: address.value };
 }
 
 /** Mirrors coturn's range test: same family only (an IPv4 rule never matches an IPv6 peer and back). */

@@ -1,7 +1,7 @@
 /**
  * The rendered turnserver.conf and start script, run by a REAL turnserver on loopback.
  *
- * Uses `turnserver` from PATH (Debian's coturn, installed by tools/install-test-deps.sh) or the binary
+ * Uses `turnserver` from PATH (Debian's coturn, installed in CI by .ci/install-test-packages) or the binary
  * named by TURNSERVER_BIN. Skips only when none is installed and CI is unset; in CI a missing binary fails.
  * Everything binds to 127.0.0.1 / ::1. CreatePermission towards public peers sends nothing to them: a
  * TURN permission is server-side state only.
@@ -45,7 +45,7 @@ const binary = process.env.TURNSERVER_BIN ?? onPath("turnserver");
 const SKIP = !binary && !process.env.CI;
 if (SKIP) {
   console.warn(
-    "test/turnserver.test.ts SKIPPED: turnserver is not installed (run tools/install-test-deps.sh, or set TURNSERVER_BIN)",
+    "test/turnserver.test.ts SKIPPED: turnserver is not installed (apt-get install coturn, or set TURNSERVER_BIN)",
   );
 }
 const describeReal = SKIP ? describe.skip : describe;
@@ -185,7 +185,7 @@ function onPath(name: string): string | undefined {
 }
 
 function requireBinary(): string {
-  if (!binary) throw new Error("turnserver is not installed; CI must install coturn with tools/install-test-deps.sh");
+  if (!binary) throw new Error("turnserver is not installed; CI must install coturn (.ci/install-test-packages)");
   return binary;
 }
 

@@ -132,6 +132,7 @@ const mumbai: EgressConfigInput = {
   },
   s3: { bucket: "livekit-recordings-mumbai-1a2b3c", region: "ap-south-1" },
   logging: { level: "info", json: true },
+  maxRecordingSeconds: 6 * 3600,
 };
 
 const MUMBAI_YAML = `api_key: APIegressMumbai
@@ -154,6 +155,11 @@ storage:
     bucket: livekit-recordings-mumbai-1a2b3c
     max_retries: 5
     max_retry_delay: 5s
+session_limits:
+  file_output_max_duration: 6h
+  stream_output_max_duration: 6h
+  segment_output_max_duration: 6h
+  image_output_max_duration: 6h
 `;
 
 // Secrets with characters YAML must quote, and admission tuning.
@@ -164,7 +170,8 @@ const singapore: EgressConfigInput = {
   redis: { host: "master.lk-sg.xyz.apse1.cache.amazonaws.com", port: 6380, password: "@at'quote\"double" },
   s3: { bucket: "rec-sg", region: "ap-southeast-1" },
   logging: { level: "warn", json: false },
-  admission: { maxCpuUtilization: 0.7, maxMemoryGiB: 8 },
+  admission: { maxCpuUtilization: 0.7, maxMemoryGiB: 8, compositeCpuCost: 4.2 },
+  maxRecordingSeconds: 2 * 3600 + 30 * 60,
 };
 
 const SINGAPORE_YAML = `api_key: APIegressSg
@@ -191,6 +198,13 @@ cpu_cost:
   max_cpu_utilization: 0.7
   max_memory: 8
   memory_source: cgroup
+  room_composite_cpu_cost: 4.2
+  web_cpu_cost: 4.2
+session_limits:
+  file_output_max_duration: 2h30m
+  stream_output_max_duration: 2h30m
+  segment_output_max_duration: 2h30m
+  image_output_max_duration: 2h30m
 `;
 
 const ALL_INPUTS = { mumbai, singapore };
@@ -271,5 +285,24 @@ describe("renderEgressConfig", () => {
   it("rejects a non-positive memory budget and a bad Redis port", () => {
     expect(() => renderEgressConfig({ ...mumbai, admission: { maxMemoryGiB: 0 } })).toThrow("admission.maxMemoryGiB");
     expect(() => renderEgressConfig({ ...mumbai, redis: { ...mumbai.redis, port: 0 } })).toThrow("redis.port: 0");
+  });
+
+  it("limits every output kind to the maximum recording length, as Go durations egress parses", () => {
+    const doc = parse(renderEgressConfig({ ...mumbai, maxRecordingSeconds: 4 * 3600 + 90 }));
+    expect(doc.session_limits).toEqual({
+      file_output_max_duration: "4h1m30s",
+      stream_output_max_duration: "4h1m30s",
+      segment_output_max_duration: "4h1m30s",
+      image_output_max_duration: "4h1m30s",
+    });
+    for (const bad of [0, 59, 3600.5, Number.NaN]) {
+      expect(() => renderEgressConfig({ ...mumbai, maxRecordingSeconds: bad })).toThrow("maxRecordingSeconds");
+    }
+  });
+
+  it("rejects a non-positive composite cost", () => {
+    expect(() => renderEgressConfig({ ...mumbai, admission: { compositeCpuCost: 0 } })).toThrow(
+      "admission.compositeCpuCost",
+    );
   });
 });

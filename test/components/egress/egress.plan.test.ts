@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { parse } from "yaml";
 import { Egress, EgressArgs } from "../../../components/egress";
+import { Keda } from "../../../components/keda";
 import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
 import { versions } from "../../../lib/versions";
 import { inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/engine";
@@ -16,10 +17,13 @@ import {
   REDIS_HOST,
   REDIS_PASSWORD,
 } from "../../support/media-plane";
+import { KubernetesObject, validatorFor } from "../../support/kubernetes-schemas";
 import { runComponents } from "../../support/plan";
 
 const API_KEY = "APIf00dcafe1234";
 const API_SECRET = "s3cr3t-0123456789abcdefghijklmnopqrstuvwxyzABCDEF";
+
+const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
 
 const TYPES = {
   bucket: "aws:s3/bucket:Bucket",
@@ -33,23 +37,39 @@ const TYPES = {
   podIdentity: "aws:eks/podIdentityAssociation:PodIdentityAssociation",
 };
 
+const PROMETHEUS = "http://prometheus.monitoring.svc:9090";
+const SIX_HOURS = 6 * 3600;
+
+/** Everything but the provider and KEDA's release, which exist only inside a run. */
+const baseArgs = (): Omit<EgressArgs, "provider" | "keda"> => ({
+  clusterName: "livekit-mumbai",
+  namespace: NAMESPACE,
+  livekitUrl: pulumi.output("ws://livekit-server.livekit.svc.cluster.local:7880"),
+  apiKey: pulumi.secret(API_KEY),
+  apiSecret: pulumi.secret(API_SECRET),
+  redis: { host: pulumi.output(REDIS_HOST), port: 6379, password: pulumi.secret(REDIS_PASSWORD) },
+  resources: { cpus: 5, memoryGiB: 5, maxMemoryGiB: 4 },
+  compositeCpuCost: 4,
+  autoscaling: { minReplicas: 3, maxReplicas: 12, idlePods: 3, idleShare: 0.1 },
+  prometheusUrl: PROMETHEUS,
+  maxRecordingSeconds: SIX_HOURS,
+  recordingRetentionDays: 30,
+});
+
+/** KEDA's Helm release, as the region stack creates it. */
+const kedaRelease = () =>
+  new Keda("mumbai-keda", {
+    provider: k8sProvider(),
+    systemNodes: new pulumi.ComponentResource("test:index:SystemNodes", "system"),
+  }).release;
+
 const plan = (overrides: Partial<EgressArgs> = {}) =>
   runComponents(() => {
-    new Egress("mumbai", {
-      provider: k8sProvider(),
-      clusterName: "livekit-mumbai",
-      namespace: NAMESPACE,
-      livekitUrl: pulumi.output("ws://livekit-server.livekit.svc.cluster.local:7880"),
-      apiKey: pulumi.secret(API_KEY),
-      apiSecret: pulumi.secret(API_SECRET),
-      redis: { host: pulumi.output(REDIS_HOST), port: 6379, password: pulumi.secret(REDIS_PASSWORD) },
-      resources: { cpus: 4, memoryGiB: 8 },
-      autoscaling: { minReplicas: 1, maxReplicas: 6, targetCpuUtilizationPercent: 50 },
-      recordingRetentionDays: 30,
-      ...overrides,
-    });
+    new Egress("mumbai", { ...baseArgs(), provider: k8sProvider(), keda: kedaRelease(), ...overrides });
   });
 
+const egressDeployment = (result: PlanResult) =>
+  resourcesOfType(result, K8S_TYPES.deployment).find((r) => inputsOf(r).metadata.name === "livekit-egress")!;
 const deploymentOf = (result: PlanResult) => object(result, K8S_TYPES.deployment, "livekit-egress");
 const podSpecOf = (result: PlanResult) => deploymentOf(result).spec.template.spec;
 const containerOf = (result: PlanResult) => podSpecOf(result).containers[0];
@@ -132,9 +152,7 @@ describe("Egress", () => {
     expect(only(result, TYPES.podIdentity).dependencies).toContain(only(result, TYPES.role).urn);
     expect(podSpecOf(result).serviceAccountName).toBe(serviceAccount.metadata.name);
     // Credentials are injected at pod creation: the association must exist before the pods.
-    expect(resourcesOfType(result, K8S_TYPES.deployment)[0].dependencies).toContain(
-      only(result, TYPES.podIdentity).urn,
-    );
+    expect(egressDeployment(result).dependencies).toContain(only(result, TYPES.podIdentity).urn);
   });
 
   it("allows the role to write and list the recordings bucket and nothing else", () => {
@@ -171,7 +189,7 @@ describe("Egress", () => {
       api_secret: API_SECRET,
       ws_url: "ws://livekit-server.livekit.svc.cluster.local:7880",
       redis: { address: `${REDIS_HOST}:6379`, password: REDIS_PASSWORD, tls: { enabled: true } },
-      cpu_cost: { max_memory: 8, memory_source: "cgroup" },
+      cpu_cost: { max_memory: 4, memory_source: "cgroup", room_composite_cpu_cost: 4, web_cpu_cost: 4 },
     });
   });
 
@@ -190,7 +208,7 @@ describe("Egress", () => {
     });
     expect(containerOf(result).env).toEqual([{ name: "EGRESS_CONFIG_FILE", value: `${mount.mountPath}/config.yaml` }]);
     // The checksum reveals nothing, so it stays readable in the plan.
-    const raw = resourcesOfType(result, K8S_TYPES.deployment)[0].inputs as any;
+    const raw = egressDeployment(result).inputs as any;
     expect(isSecret(raw.spec.template.metadata.annotations["livekit-platform/config-sha256"])).toBe(false);
   });
 
@@ -211,9 +229,8 @@ describe("Egress", () => {
     expect(parseInt(resources.limits.memory, 10)).toBeGreaterThanOrEqual(4);
   });
 
-  it("finishes recordings for at least an hour before it stops, undisturbed by Karpenter", () => {
+  it("is undisturbed by Karpenter's consolidation", () => {
     const deployment = deploymentOf(result);
-    expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(3600);
     expect(deployment.spec.template.metadata.annotations["karpenter.sh/do-not-disrupt"]).toBe("true");
   });
 
@@ -236,49 +253,153 @@ describe("Egress", () => {
     expect(checksum(await plan({ livekitUrl: "wss://mumbai.example.com" }))).not.toBe(checksum(result));
   });
 
-  it("scales on CPU within the given bounds, one voluntary disruption at a time", () => {
-    expect(object(result, K8S_TYPES.hpa, "livekit-egress").spec).toMatchObject({
-      scaleTargetRef: { kind: "Deployment", name: "livekit-egress" },
-      minReplicas: 1,
-      maxReplicas: 6,
-      metrics: [
-        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 50 } } },
-      ],
+  it("scales through KEDA on idle pods, within the given bounds, after KEDA's CRDs exist", () => {
+    expect(resourcesOfType(result, K8S_TYPES.hpa)).toHaveLength(0); // KEDA owns the HPA
+    const scaled = only(result, SCALED_OBJECT);
+    const spec = inputsOf(scaled).spec;
+    expect(inputsOf(scaled)).toMatchObject({ apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject" });
+    expect(spec).toMatchObject({
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "livekit-egress" },
+      minReplicaCount: 3,
+      maxReplicaCount: 12,
+      fallback: { failureThreshold: 3, replicas: 3, behavior: "currentReplicasIfHigher" },
     });
-    expect(object(result, K8S_TYPES.pdb, "livekit-egress").spec.maxUnavailable).toBe(1);
+    expect(spec.triggers).toHaveLength(1);
+    const [trigger] = spec.triggers;
+    expect(trigger).toMatchObject({ type: "prometheus", metricType: "AverageValue" });
+    expect(trigger.metadata).toMatchObject({ serverAddress: PROMETHEUS, threshold: "1" });
+    expect(trigger.metadata.query).toContain(`livekit_egress_available{namespace="${NAMESPACE}"} == 0`);
+    expect(trigger.metadata.query).toContain("livekit_egress_is_terminating");
+    // The warm pool and the 10% share: busy + max(3, busy / 9).
+    expect(trigger.metadata.query).toMatch(/clamp_min\(vector\(.* \* 0\.111111\), 3\)/);
+    // KEDA's CRDs come with its release: the ScaledObject waits for it.
+    const keda = result.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.name === "mumbai-keda")!;
+    expect(scaled.dependencies).toContain(keda.urn);
     expect(deploymentOf(result).spec).not.toHaveProperty("replicas");
   });
 
-  it("refuses pods smaller than LiveKit's minimum of 4 CPUs and 4 GiB", async () => {
+  it("checks the ScaledObject against KEDA's own CRD schema, which catches a misspelt field", () => {
+    const scaled = inputsOf(only(result, SCALED_OBJECT));
+    const misspelt: KubernetesObject = {
+      ...scaled,
+      apiVersion: scaled.apiVersion,
+      kind: scaled.kind,
+      spec: { ...scaled.spec, minReplicas: 1, pollingInterval: "15s" },
+    };
+    expect(validatorFor([misspelt]).check(misspelt)).toEqual([
+      "spec.pollingInterval: expected an integer",
+      "spec.minReplicas: unknown field",
+    ]);
+  });
+
+  it("scales in one pod at a time, slowly, and never ignores a shortfall of idle pods", () => {
+    const behavior = inputsOf(only(result, SCALED_OBJECT)).spec.advanced.horizontalPodAutoscalerConfig.behavior;
+    expect(behavior.scaleDown).toEqual({
+      stabilizationWindowSeconds: 600,
+      tolerance: "0",
+      policies: [{ type: "Pods", value: 1, periodSeconds: 300 }],
+    });
+    expect(behavior.scaleUp.tolerance).toBe("0");
+    expect(object(result, K8S_TYPES.pdb, "livekit-egress").spec.maxUnavailable).toBe(1);
+  });
+
+  it("removes idle pods first: an updater keeps each pod's deletion cost from its activity", () => {
+    // New pods start idle, at the lowest cost.
+    const annotations = deploymentOf(result).spec.template.metadata.annotations;
+    expect(annotations["controller.kubernetes.io/pod-deletion-cost"]).toBe("0");
+    const updater = object(result, K8S_TYPES.deployment, "livekit-egress-deletion-cost");
+    const pod = updater.spec.template.spec;
+    expect(pod.nodeSelector).toEqual({ [NODE_ROLE_LABEL]: "system" });
+    expect(pod.containers[0].image).toBe(versions.images.kubectl);
+    const script: string = pod.containers[0].args[0];
+    expect(script).toContain("/proxy/metrics");
+    expect(script).toContain("livekit_egress_available");
+    expect(script).toContain("controller.kubernetes.io/pod-deletion-cost=$want");
+    expect(script).toMatch(/want=1000; \[ "\$idle" = "1" \] && want=0/);
+    expect(script).toContain("app.kubernetes.io/name=livekit-egress");
+    // Only the updater may touch pods, only in this namespace; the egress pods keep no API token.
+    const role = object(result, "kubernetes:rbac.authorization.k8s.io/v1:Role", "livekit-egress-deletion-cost");
+    expect(role.metadata.namespace).toBe(NAMESPACE);
+    expect(role.rules).toEqual([
+      { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "patch"] },
+      { apiGroups: [""], resources: ["pods/proxy"], verbs: ["get"] },
+    ]);
+    expect(object(result, K8S_TYPES.serviceAccount, "livekit-egress").automountServiceAccountToken).toBe(false);
+  });
+
+  it("rolls out by adding pods before draining old ones", () => {
+    expect(deploymentOf(result).spec.strategy).toEqual({
+      type: "RollingUpdate",
+      rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" },
+    });
+  });
+
+  it("never cuts a recording: the session limit ends it, and the grace period outlasts the limit and the upload", () => {
+    const limits = parse(configText(result)).session_limits;
+    const grace = podSpecOf(result).terminationGracePeriodSeconds;
+    for (const key of [
+      "file_output_max_duration",
+      "stream_output_max_duration",
+      "segment_output_max_duration",
+      "image_output_max_duration",
+    ]) {
+      expect(limits[key]).toBe("6h");
+      expect(grace).toBeGreaterThan(SIX_HOURS);
+    }
+    expect(grace - SIX_HOURS).toBeGreaterThanOrEqual(10 * 60); // time to stop the pipeline and upload
+  });
+
+  it("gives egress's own memory kill 1 GiB of room under the pod's limit", () => {
+    const { resources } = containerOf(result);
+    const limitGiB = parseInt(resources.limits.memory, 10);
+    expect(limitGiB - parse(configText(result)).cpu_cost.max_memory).toBeGreaterThanOrEqual(1);
+  });
+
+  it("admits a room composite only on an idle pod, which keeps all its CPUs for the composite's peaks", () => {
+    const cpus = Number(containerOf(result).resources.limits.cpu);
+    const cost = parse(configText(result)).cpu_cost;
+    // Egress admits while CPUs x 0.8 - used >= cost; anything running makes used > 0.
+    expect(cpus * 0.8).toBeCloseTo(cost.room_composite_cpu_cost, 9);
+    expect(cost.web_cpu_cost).toBe(cost.room_composite_cpu_cost);
+    expect(cpus).toBeGreaterThanOrEqual(5);
+  });
+
+  it("runs hardened: no privilege escalation, no capabilities, RuntimeDefault seccomp", () => {
+    expect(podSpecOf(result).securityContext).toEqual({ seccompProfile: { type: "RuntimeDefault" } });
+    expect(containerOf(result).securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ["ALL"] },
+    });
+    // Chrome's sandbox stays off (egress's default): nothing asks for SYS_ADMIN.
+    expect(parse(configText(result))).not.toHaveProperty("enable_chrome_sandbox");
+  });
+
+  it("refuses pods smaller than LiveKit's minimum, and memory without headroom over max_memory", async () => {
     const constructionError = async (overrides: Partial<EgressArgs>) => {
       let error: unknown;
       await runComponents(() => {
         try {
-          new Egress("mumbai", {
-            provider: k8sProvider(),
-            clusterName: "c",
-            namespace: NAMESPACE,
-            livekitUrl: "ws://x",
-            apiKey: "k",
-            apiSecret: "s",
-            redis: { host: "h", port: 6379, password: "p" },
-            resources: { cpus: 4, memoryGiB: 4 },
-            autoscaling: { minReplicas: 1, maxReplicas: 2, targetCpuUtilizationPercent: 50 },
-            recordingRetentionDays: 7,
-            ...overrides,
-          });
+          new Egress("mumbai", { ...baseArgs(), provider: k8sProvider(), keda: kedaRelease(), ...overrides });
         } catch (e) {
           error = e;
         }
       });
       return String(error);
     };
-    expect(await constructionError({ resources: { cpus: 2, memoryGiB: 8 } })).toMatch(
+    expect(await constructionError({ resources: { cpus: 2, memoryGiB: 8, maxMemoryGiB: 4 } })).toMatch(
       /resources.cpus: expected a whole number >= 4/,
     );
-    expect(await constructionError({ resources: { cpus: 4, memoryGiB: 2 } })).toMatch(
+    expect(await constructionError({ resources: { cpus: 4, memoryGiB: 2, maxMemoryGiB: 1 } })).toMatch(
       /resources.memoryGiB: expected a whole number >= 4/,
     );
+    expect(await constructionError({ resources: { cpus: 5, memoryGiB: 4, maxMemoryGiB: 4 } })).toMatch(
+      /resources.memoryGiB: expected at least 1 GiB above maxMemoryGiB/,
+    );
+    expect(
+      await constructionError({ autoscaling: { minReplicas: 1, maxReplicas: 4, idlePods: 2, idleShare: 0.1 } }),
+    ).toMatch(/minReplicas: expected an integer >= idlePods/);
+    expect(await constructionError({ maxRecordingSeconds: 0 })).toMatch(/maxRecordingSeconds/);
     expect(await constructionError({})).toBe("undefined");
   });
 });

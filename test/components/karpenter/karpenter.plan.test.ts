@@ -17,6 +17,7 @@ const settings: Omit<KarpenterArgs, "provider" | "podIdentityAgent" | "systemNod
   clusterSecurityGroupId: "sg-0cluster0000000001",
   sfuNodeUserData: sfuNodeUserData(),
   drainSeconds: 18000,
+  egressDrainSeconds: 6 * 3600 + 900,
   cpuLimits: { sfu: 96, egress: 48, general: 24 },
 };
 
@@ -338,16 +339,23 @@ describe("Karpenter", () => {
       expect(sfu.spec.limits).toEqual({ cpu: "96" });
     });
 
-    it("keeps recorders on demand, compute-optimised, in private subnets, with their own label and taint", () => {
+    it("keeps recorders on demand, compute-optimised, with their own label and taint", () => {
       const egress = nodePool("egress");
       expect(requirement(egress, "karpenter.sh/capacity-type")[0].values).toEqual(["on-demand"]);
       expect(requirement(egress, "karpenter.k8s.aws/instance-category")[0].values).toEqual(["c"]);
-      expect(egress.spec.template.spec.nodeClassRef.name).toBe("private");
       expect(egress.spec.template.metadata.labels).toEqual(nodeRoles.egress.labels);
       expect(egress.spec.template.spec.taints).toEqual(nodeRoles.egress.taints);
-      expect(seconds(egress.spec.template.spec.terminationGracePeriod)).toBeGreaterThan(18000);
+      // The egress pods' own grace period (6 h recordings + upload) plus the margin, not the SFU's.
+      expect(seconds(egress.spec.template.spec.terminationGracePeriod)).toBeGreaterThan(6 * 3600 + 900);
+      expect(seconds(nodePool("sfu").spec.template.spec.terminationGracePeriod)).toBeLessThan(6 * 3600);
       expect(egress.spec.disruption.consolidationPolicy).toBe("WhenEmpty");
       expect(egress.spec.limits).toEqual({ cpu: "48" });
+    });
+
+    it("puts recorders on public IPs, so SFU media reaches them through the internet gateway, not the NAT gateway", () => {
+      const egress = nodePool("egress");
+      expect(egress.spec.template.spec.nodeClassRef.name).toBe("public");
+      expect(egress.spec.template.spec.nodeClassRef.name).toBe(nodePool("sfu").spec.template.spec.nodeClassRef.name);
     });
 
     it("lets general nodes use spot, repacks them, and keeps them private and untainted", () => {

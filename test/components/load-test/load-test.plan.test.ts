@@ -13,7 +13,7 @@ import {
 } from "../../support/media-plane";
 import { runComponents } from "../../support/plan";
 
-type Settings = Omit<LoadTestArgs, "provider" | "namespace" | "apiKeySecret">;
+type Settings = Omit<LoadTestArgs, "provider" | "namespace" | "apiKeySecret" | "publicNodes">;
 const settings: Settings = {
   url: "wss://mumbai.example.com",
   rooms: 4,
@@ -31,6 +31,7 @@ const plan = (overrides: Partial<Settings> = {}) =>
       provider,
       namespace: livekit.namespace,
       apiKeySecret: livekit.apiKeySecret,
+      publicNodes: { nodeClassName: "public", karpenter: livekit },
       ...settings,
       ...overrides,
     });
@@ -102,9 +103,24 @@ describe("LoadTest", () => {
     });
   });
 
-  it("runs on general nodes, away from the SFUs it measures", () => {
+  it("runs on public nodes of its own, away from the SFUs it measures and off the NAT gateway", () => {
     const spec = jobOf(result).spec.template.spec;
-    expect(spec.nodeSelector).toEqual({ [NODE_ROLE_LABEL]: "general" });
+    expect(spec.nodeSelector).toEqual({ [NODE_ROLE_LABEL]: "load-test" });
+    expect(spec.tolerations).toEqual([
+      { key: "livekit-platform/load-test", value: "true", effect: "NoSchedule", operator: "Equal" },
+    ]);
+    const pool = object(result, "kubernetes:karpenter.sh/v1:NodePool", "load-test");
+    expect(pool.spec.template.spec.nodeClassRef).toEqual({
+      group: "karpenter.k8s.aws",
+      kind: "EC2NodeClass",
+      name: "public",
+    });
+    expect(pool.spec.template.metadata.labels).toEqual({ [NODE_ROLE_LABEL]: "load-test" });
+    expect(pool.spec.template.spec.taints).toEqual([
+      { key: "livekit-platform/load-test", value: "true", effect: "NoSchedule" },
+    ]);
+    expect(Number(pool.spec.limits.cpu)).toBeGreaterThanOrEqual(4 * 4);
+    expect(pool.spec.disruption.consolidationPolicy).toBe("WhenEmpty");
     expect(spec.restartPolicy).toBe("Never");
     expect(containerOf(result).resources).toEqual({ requests: { cpu: "4", memory: "4Gi" }, limits: { memory: "4Gi" } });
   });
@@ -129,6 +145,7 @@ describe("LoadTest", () => {
             provider,
             namespace: livekit.namespace,
             apiKeySecret: livekit.apiKeySecret,
+            publicNodes: { nodeClassName: "public", karpenter: livekit },
             ...settings,
             ...overrides,
           });

@@ -9,7 +9,11 @@ import {
   LIVEKIT_BENCHMARK,
   MIN_HA_NODES,
   planCapacity,
+  AUDIO_ROOM_COMPOSITE_CPU_COST,
+  egressIdlePods,
   recordingsPerEgressPod,
+  ROOM_COMPOSITE_CPU_COST,
+  TRACK_COMPOSITE_CPU_COST,
   resolveMix,
   roomCpu,
   roomTraffic,
@@ -209,7 +213,9 @@ describe("derived bounds", () => {
     expect(peakNodes).toBeGreaterThanOrEqual(demand - 1e-9);
     if (peakNodes > 1) expect(demand).toBeGreaterThan(peakNodes - 1);
     expect(p.sfuPod.cpuRequestMillicores).toBeLessThanOrEqual(INSTANCE_TYPES[nodeType].allocatableCpu * 1000);
-    expect(p.karpenter.egressCpuLimit).toBe(p.egress.maxNodes * INSTANCE_TYPES["c6i.4xlarge"].vcpu);
+    expect(p.karpenter.egressCpuLimit).toBe(p.egress.limitNodes * INSTANCE_TYPES["c6i.4xlarge"].vcpu);
+    // Room for a rollout at peak: the autoscaler's ceiling plus every busy pod draining.
+    expect(p.egress.limitNodes * p.egress.podsPerNode).toBeGreaterThanOrEqual(p.egress.hpa.maxReplicas + p.egress.pods);
     expect(p.egress.maxNodes).toBeGreaterThanOrEqual(p.egress.peakNodes);
     expect(p.egress.pods).toBeLessThanOrEqual(p.egress.peakNodes * p.egress.podsPerNode);
   });
@@ -242,18 +248,45 @@ describe("derived bounds", () => {
 });
 
 describe("recording egress", () => {
-  it("fits one room composite or three audio-only recordings in a 4-vCPU pod", () => {
-    expect(recordingsPerEgressPod(4)).toBe(1);
-    expect(recordingsPerEgressPod(1)).toBe(3);
+  it("fits one room composite, or four audio-only or track composites, in a 5-vCPU pod", () => {
+    expect(recordingsPerEgressPod(ROOM_COMPOSITE_CPU_COST)).toBe(1);
+    expect(recordingsPerEgressPod(AUDIO_ROOM_COMPOSITE_CPU_COST)).toBe(4);
+    expect(recordingsPerEgressPod(TRACK_COMPOSITE_CPU_COST)).toBe(4);
+    // The old 4-vCPU pod: one composite, three audio-only.
+    expect(recordingsPerEgressPod(4, 4)).toBe(1);
+    expect(recordingsPerEgressPod(1, 4)).toBe(3);
   });
 
-  it("sizes one 4-vCPU, 4-GiB pod per recorded video room, three to a c6i.4xlarge", () => {
+  it("states recordings per pod and per c6i.4xlarge for each kind", () => {
+    const p = plan({});
+    expect(p.egress.recordingsPerPod).toEqual({ roomComposite: 1, trackComposite: 4, audioOnly: 4 });
+    expect(p.egress.recordingsPerNode).toEqual({ roomComposite: 3, trackComposite: 12, audioOnly: 12 });
+  });
+
+  it("gives the pod's memory limit 1 GiB above egress's own max_memory", () => {
+    const p = plan({});
+    expect(p.egress.podMemoryGiB - p.egress.maxMemoryGiB).toBeGreaterThanOrEqual(1);
+  });
+
+  it("sizes one 5-vCPU, 5-GiB pod per recorded video room, three to a c6i.4xlarge, plus the idle pool", () => {
     const p = plan({ mix: "meetings", recordingShare: 1, targetParticipants: 6_000 });
     const rooms = p.kinds.reduce((s, k) => s + k.rooms, 0);
     expect(p.egress.recordings).toBe(rooms);
     expect(p.egress.pods).toBe(rooms);
-    expect(p.egress).toMatchObject({ podCpu: 4, podMemoryGiB: 4, podsPerNode: 3, nodeType: "c6i.4xlarge" });
-    expect(p.egress.peakNodes).toBe(Math.ceil(rooms / 3));
+    expect(p.egress).toMatchObject({ podCpu: 5, podMemoryGiB: 5, podsPerNode: 3, nodeType: "c6i.4xlarge" });
+    expect(p.egress.peakPods).toBe(rooms + Math.max(p.egress.idlePods, Math.ceil(rooms / 9)));
+    expect(p.egress.peakNodes).toBe(Math.ceil(p.egress.peakPods / 3));
+  });
+
+  it("keeps an idle pool that covers recordings arriving while a new pod starts", () => {
+    // 120 busy pods, 60-minute recordings: 10 arrive in 5 minutes; two standard deviations more is 17.
+    expect(egressIdlePods(120)).toBe(17);
+    expect(egressIdlePods(1)).toBe(2); // one per zone of two at least
+    expect(egressIdlePods(0)).toBe(0);
+    const p = plan({});
+    expect(p.egress.hpa.minReplicas).toBe(p.egress.idlePods);
+    expect(p.egress.hpa.maxReplicas).toBeGreaterThanOrEqual(p.egress.peakPods);
+    expect(p.egress.hpa.maxReplicas).toBe(Math.ceil(p.egress.pods * 1.5) + p.egress.idlePods);
   });
 
   it("needs no egress when nothing is recorded", () => {
@@ -261,8 +294,10 @@ describe("recording egress", () => {
     expect(p.egress).toMatchObject({
       recordings: 0,
       pods: 0,
+      idlePods: 0,
       peakNodes: 0,
       maxNodes: 0,
+      limitNodes: 0,
       hpa: { minReplicas: 0, maxReplicas: 0 },
     });
     expect(p.karpenter.egressCpuLimit).toBe(0);

@@ -1,0 +1,54 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { placeOn } from "../shared/node-roles";
+import { versions } from "../../lib/versions";
+
+/** Namespace of the KEDA operator, its metrics API server and its admission webhooks. */
+export const KEDA_NAMESPACE = "keda";
+
+export interface KedaArgs {
+  provider: k8s.Provider;
+  /** The node group KEDA runs on (the chart's pods must find a node within Helm's wait). */
+  systemNodes: pulumi.Resource;
+}
+
+/**
+ * KEDA from its official chart (kedacore/charts `keda`), on system nodes: the operator turns ScaledObjects
+ * into HorizontalPodAutoscalers fed by its external metrics API (here the egress pool's Prometheus query).
+ * The chart installs the KEDA CRDs with itself, so a ScaledObject must depend on `release`: Pulumi then
+ * creates it after the CRDs exist and the operator and webhooks are ready.
+ */
+export class Keda extends pulumi.ComponentResource {
+  readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: KedaArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("livekit-platform:autoscaling:Keda", name, {}, opts);
+    const { chart, repo, version } = versions.charts.keda;
+    this.release = new k8s.helm.v3.Release(
+      name,
+      {
+        name: "keda",
+        chart,
+        version,
+        repositoryOpts: { repo },
+        namespace: KEDA_NAMESPACE,
+        createNamespace: true,
+        values: {
+          crds: { install: true },
+          // Every KEDA pod (operator, metrics API server, webhooks) on system nodes.
+          ...placeOn("system"),
+          // KEDA's "operate/cluster" docs: the operator runs active/standby (leader election), so two cut a
+          // failover short; the metrics API server is supported with one replica (the API server cannot route
+          // between several on EKS, which offers no --enable-aggregator-routing). While it restarts, the HPA
+          // keeps its last replica count.
+          operator: { replicaCount: 2 },
+          metricsServer: { replicaCount: 1 },
+          webhooks: { replicaCount: 2 },
+          podDisruptionBudget: { operator: { maxUnavailable: 1 }, webhooks: { maxUnavailable: 1 } },
+        },
+      },
+      { parent: this, provider: args.provider, dependsOn: [args.systemNodes] },
+    );
+    this.registerOutputs({});
+  }
+}
