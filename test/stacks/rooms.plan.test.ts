@@ -5,7 +5,9 @@
 import { parse } from "yaml";
 import { inputsOf, isSecret, maskSecrets, PlannedResource, PlanResult, resourcesOfType } from "../../tools/engine";
 import { layoutSubnets } from "../../components/network/subnets";
+import { policies } from "../../policy/policies";
 import { K8S_TYPES } from "../support/media-plane";
+import { resourcesOfPlan, violations } from "../support/policy";
 import { FixtureRegion, fixtureProject, planFixtureRegion, regionFixture } from "../support/rooms";
 
 const HUB: FixtureRegion = { stack: "mumbai", awsRegion: "ap-south-1", cidr: "10.20.0.0/16" };
@@ -178,5 +180,9 @@ describe.each([
       lon: 72.88,
     });
     for (const r of regions) expect(liveKitConfig(plans[r.stack]).region).toBe(r.stack);
+  });
+
+  it("passes the policy pack in every region", async () => {
+    for (const r of regions) expect(await violations(policies, resourcesOfPlan(plans[r.stack]))).toEqual([]);
   });
 });
