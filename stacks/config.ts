@@ -811,11 +811,13 @@ export function parseStackConfig(rawConfig: Record<string, string>, stackName: s
   if (result.data.role === "global") return { ...result.data, stackName };
   // The superRefine above has made sure applicationKeys is there.
   const applicationKeys = result.data.applicationKeys!;
-  return { ...result.data, applicationKeys, stackName, sizing: sizeRegionOrThrow(result.data) };
+  // A global-rooms member runs no Redis of its own (it shares the hub's): none in its cost either.
+  const member = result.data.rooms.mode === "global" && result.data.rooms.hub !== stackName;
+  return { ...result.data, applicationKeys, stackName, sizing: sizeRegionOrThrow(result.data, member) };
 }
 
 /** The region's sizes; a demand the model cannot place (a room larger than a node) is a config error. */
-function sizeRegionOrThrow(cfg: z.infer<typeof regionSchema>): RegionSizing {
+function sizeRegionOrThrow(cfg: z.infer<typeof regionSchema>, sharesHubRedis = false): RegionSizing {
   try {
     return sizeRegion({
       capacity: { ...cfg.capacity, mix: cfg.capacity.mix as MixSpec },
@@ -826,7 +828,7 @@ function sizeRegionOrThrow(cfg: z.infer<typeof regionSchema>): RegionSizing {
         awsRegion: cfg.awsRegion,
         natGateways: cfg.network.natGateways === "single" ? 1 : cfg.network.availabilityZones,
         systemNodes: cfg.cluster.systemNodes,
-        redis: cfg.redis,
+        redis: sharesHubRedis ? { ...cfg.redis, nodeCount: 0 } : cfg.redis,
         recordingRetentionDays: cfg.egress.recordingRetentionDays,
         prometheusVolumeGiB: Number.parseInt(cfg.monitoring.volumeSize, 10),
       },

@@ -85,6 +85,11 @@ describe.each([
     expect(hub).toMatchObject({ awsRegion: HUB.awsRegion, cidr: HUB.cidr, port: 6379 });
     expect(hub.privateRouteTableIds).toHaveLength(3);
     expect(isSecret(plans[HUB.stack].outputs.redisHubAuthToken)).toBe(true);
+    // Nor in the members' cost estimates.
+    const redisCost = (plan: PlanResult) =>
+      (plan.outputs.sizing as { cost: { byGroup: Record<string, number> } }).cost.byGroup.elasticache;
+    expect(redisCost(plans[HUB.stack])).toBeGreaterThan(0);
+    for (const m of members) expect(redisCost(plans[m.stack])).toBe(0);
     // The hub peers with nobody itself: each member owns its link.
     expect(ofType(plans[HUB.stack], TYPES.peering)).toEqual([]);
   });
