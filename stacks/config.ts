@@ -13,6 +13,7 @@ import { parseCidr } from "../components/network/subnets";
 import type { MixSpec } from "../lib/capacity";
 import { versions } from "../lib/versions";
 import { RegionSizing, sizeRegion, SizingError } from "./sizing";
+import { roomsSchema } from "./rooms-config";
 
 /** The Pulumi project name; config keys of this program are `livekit-platform:<key>`. */
 export const PROJECT = "livekit-platform";
@@ -690,6 +691,9 @@ export const regionSchema = z
           ),
       })
       .describe("Where the region's own hostnames live; the global stack uses the same zone."),
+    rooms: roomsSchema.describe(
+      'Rooms per region (`regional`, the default) or across regions through one shared Redis hub (`global`); see README, "Rooms across regions".',
+    ),
     applicationKeys: applicationKeysSchema
       .optional()
       .describe('The application\'s API keys, the same in every region (see README, "API keys"); required.'),
@@ -723,6 +727,16 @@ export const regionSchema = z
       });
     }
     requireCloudflareAccount(cfg.dns, ctx, ["dns"]);
+    if (cfg.rooms.mode === "global" && cfg.network.existingVpc !== undefined) {
+      // Peering routes go into the region's own route tables, which only a VPC this stack creates has.
+      ctx.addIssue({
+        code: "custom",
+        path: ["rooms", "mode"],
+        input: cfg.rooms.mode,
+        message:
+          "global needs a VPC this stack creates (network.existingVpc is set): its route tables get the peering routes",
+      });
+    }
   });
 
 export type RegionStackConfig = Omit<z.infer<typeof regionSchema>, "applicationKeys"> & {
@@ -936,11 +950,13 @@ export function parseStackConfig(rawConfig: Record<string, string>, stackName: s
   if (result.data.role === "global") return { ...result.data, stackName };
   // The superRefine above has made sure applicationKeys is there.
   const applicationKeys = result.data.applicationKeys!;
-  return { ...result.data, applicationKeys, stackName, sizing: sizeRegionOrThrow(result.data) };
+  // A global-rooms member runs no Redis of its own (it shares the hub's): none in its cost either.
+  const member = result.data.rooms.mode === "global" && result.data.rooms.hub !== stackName;
+  return { ...result.data, applicationKeys, stackName, sizing: sizeRegionOrThrow(result.data, member) };
 }
 
 /** The region's sizes; a demand the model cannot place (a room larger than a node) is a config error. */
-function sizeRegionOrThrow(cfg: z.infer<typeof regionSchema>): RegionSizing {
+function sizeRegionOrThrow(cfg: z.infer<typeof regionSchema>, sharesHubRedis = false): RegionSizing {
   try {
     return sizeRegion({
       capacity: { ...cfg.capacity, mix: cfg.capacity.mix as MixSpec },
@@ -951,7 +967,7 @@ function sizeRegionOrThrow(cfg: z.infer<typeof regionSchema>): RegionSizing {
         awsRegion: cfg.awsRegion,
         natGateways: cfg.network.natGateways === "single" ? 1 : cfg.network.availabilityZones,
         systemNodes: cfg.cluster.systemNodes,
-        redis: cfg.redis,
+        redis: sharesHubRedis ? { ...cfg.redis, nodeCount: 0 } : cfg.redis,
         recordingRetentionDays: cfg.egress.recordingRetentionDays,
         prometheusVolumeGiB: Number.parseInt(cfg.monitoring.volumeSize, 10),
       },

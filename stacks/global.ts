@@ -18,6 +18,7 @@ import {
   signallingUrl,
 } from "./region-outputs";
 import { checkRegionStacks, discoverRegionStacks, RegionStackFile } from "./regions";
+import { checkRooms } from "./rooms-checks";
 import { findProjectRoot } from "./stack-files";
 
 interface DeployedRegion {
@@ -31,6 +32,8 @@ interface DeployedRegion {
 export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = findProjectRoot(__dirname)) {
   const files = discoverRegionStacks(projectRoot);
   checkRegionStacks(files, cfg);
+  // Global rooms mode: one mode and one hub in every region file, the hub a region stack, no overlapping VPCs.
+  checkRooms(files);
 
   const { organization, project } = cfg.stackReferences;
   const read = await Promise.all(

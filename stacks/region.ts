@@ -34,6 +34,8 @@ import { LOAD_TEST_RESOURCES } from "../components/load-test/defaults";
 import { REDIS_SNAPSHOT_RETENTION_DAYS } from "../components/redis/defaults";
 import type { RegionStackConfig } from "./config";
 import { ApplicationKeyOutputs, regionHostnames, RegionOutputs, signallingUrl } from "./region-outputs";
+import { globalRooms, hubOutputs, memberRedis } from "./rooms";
+import { findProjectRoot } from "./stack-files";
 
 /**
  * The longest drain of a pod on SFU nodes (a draining SFU keeps its rooms for up to 5 h after SIGTERM):
@@ -60,7 +62,7 @@ function applicationKeyOutputs(ids: string[], secrets: Record<string, string>): 
 /** A value from config that is a credential, kept secret in state and plans. */
 const secretOrNothing = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
 
-export function regionStack(cfg: RegionStackConfig) {
+export async function regionStack(cfg: RegionStackConfig, projectRoot: string = findProjectRoot(__dirname)) {
   const { sizing } = cfg;
   const clusterName = `livekit-${cfg.regionLabel}`;
   const hostnames = regionHostnames(cfg.regionLabel, cfg.domain);
@@ -68,6 +70,8 @@ export function regionStack(cfg: RegionStackConfig) {
   if (sizing.cost && "unavailable" in sizing.cost)
     pulumi.log.warn(`cost estimate unavailable: ${sizing.cost.unavailable}`);
   const maxRecordingSeconds = cfg.egress.maxRecordingHours * 3600;
+  // Global rooms mode (stacks/rooms.ts): undefined in the default, regional mode.
+  const rooms = globalRooms(cfg, projectRoot);
 
   const network = new Network(cfg.regionLabel, {
     clusterName,
@@ -75,6 +79,8 @@ export function regionStack(cfg: RegionStackConfig) {
     availabilityZoneCount: cfg.network.availabilityZones,
     natGateways: cfg.network.natGateways,
     existingVpc: cfg.network.existingVpc,
+    // Peering routes join the route tables in global rooms mode.
+    standaloneRoutes: rooms !== undefined,
   });
 
   const cluster = new Cluster(cfg.regionLabel, {
@@ -145,18 +151,27 @@ export function regionStack(cfg: RegionStackConfig) {
     { provider },
   );
 
-  const redis = new Redis(`${cfg.regionLabel}-redis`, {
-    replicationGroupId: clusterName,
-    vpcId: network.vpcId,
-    subnetIds: network.privateSubnetIds,
-    clientSecurityGroupId: cluster.clusterSecurityGroupId,
-    nodeType: cfg.redis.nodeType,
-    nodeCount: cfg.redis.nodeCount,
-    snapshotRetentionDays: REDIS_SNAPSHOT_RETENTION_DAYS,
-    provider,
-    namespace: workloads.metadata.name,
-    protect: cfg.protect,
-  });
+  // A global-mode member shares the hub's Redis; every other region has its own.
+  const member = rooms !== undefined && !rooms.isHub;
+  const redis = member
+    ? await memberRedis(cfg, rooms, {
+        vpcId: network.vpcId,
+        routeTableIds: [...network.publicRouteTableIds, ...network.privateRouteTableIds],
+        provider,
+        namespace: workloads.metadata.name,
+      })
+    : new Redis(`${cfg.regionLabel}-redis`, {
+        replicationGroupId: clusterName,
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        clientSecurityGroupId: cluster.clusterSecurityGroupId,
+        nodeType: cfg.redis.nodeType,
+        nodeCount: cfg.redis.nodeCount,
+        snapshotRetentionDays: REDIS_SNAPSHOT_RETENTION_DAYS,
+        protect: cfg.protect,
+        provider,
+        namespace: workloads.metadata.name,
+      });
 
   // --- Media plane ------------------------------------------------------------------------------
   const livekit = new LiveKit(`${cfg.regionLabel}-livekit`, {
@@ -174,6 +189,7 @@ export function regionStack(cfg: RegionStackConfig) {
         maxParticipants: cfg.livekit.maxParticipantsPerRoom || sizing.media.livekit.maxParticipants,
       },
       placement: sizing.media.livekit.placement,
+      ...(rooms !== undefined ? { regions: rooms.regions } : {}),
       logging: { level: cfg.livekit.logLevel, json: true },
       ...(cfg.livekit.webhook ? { webhook: { urls: cfg.livekit.webhook.urls } } : {}),
     },
@@ -331,6 +347,8 @@ export function regionStack(cfg: RegionStackConfig) {
     clusterName: cluster.clusterName,
     clusterEndpoint: cluster.endpoint,
     redisAddress: redis.address,
+    ...(rooms !== undefined ? { rooms: { mode: "global", hub: rooms.hub } } : {}),
+    ...(rooms?.isHub && redis instanceof Redis ? hubOutputs(cfg, network, redis) : {}),
     recordingsBucket: egress.bucketName,
     alertTopicArn: monitoring.alertTopicArn,
     loadTestJob: pulumi.interpolate`${WORKLOAD_NAMESPACE}/${loadTest.jobName}`,

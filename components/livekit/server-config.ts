@@ -97,6 +97,15 @@ export interface LiveKitPlacement {
   bytesPerSec: number;
 }
 
+/** A region of LiveKit's distributed mode (`node_selector.regions[]`, pkg/config/config.go RegionConfig). */
+export interface LiveKitRegion {
+  /** The `region` label of that region's nodes. */
+  name: string;
+  /** Latitude and longitude in degrees: the region-aware selector measures distances between regions with them. */
+  lat: number;
+  lon: number;
+}
+
 /** Log levels livekit-server's logger accepts. */
 export type LiveKitLogLevel = "debug" | "info" | "warn" | "error";
 
@@ -152,6 +161,12 @@ export interface LiveKitServerConfigInput {
    * `random`: placement ignores load) and no limits.
    */
   placement?: LiveKitPlacement;
+  /**
+   * Distributed mode (README, "Rooms across regions"): every region sharing the Redis, the same list in every
+   * region. The selector becomes `regionaware`: a new room goes to the region nearest the node its first
+   * participant signals to, among regions with a node under the load limit. Must contain `region`.
+   */
+  regions?: readonly LiveKitRegion[];
   /** Server logging (`logging.level`, `logging.json`). */
   logging: { level: LiveKitLogLevel; json: boolean };
   /**
@@ -201,6 +216,27 @@ export function renderLiveKitServerConfig(input: LiveKitServerConfigInput): stri
     checkCount("placement.numTracks", placement.numTracks);
     checkCount("placement.bytesPerSec", placement.bytesPerSec);
   }
+  if (input.regions !== undefined) checkRegions(input.region, input.regions);
+
+  // Load-aware placement (pkg/routing/selector/cpuload.go): of the nodes below the CPU limit, pick two
+  // at random and take the less loaded (two-choice does not pile onto one node while stats are ~2 s stale).
+  //
+  // Distributed mode (pkg/routing/selector/regionaware.go): the nodes of the region nearest this node's
+  // `region` among the regions with a node under the limit, then the same sort and two-choice pick. The
+  // region-aware selector filters on `sysload_limit` (load average per vCPU), not `cpu_load_limit`
+  // (CreateNodeSelector sets only SysloadLimit for it), so the model's CPU limit goes there.
+  const nodeSelector =
+    input.regions !== undefined
+      ? {
+          kind: "regionaware",
+          sort_by: "cpuload",
+          algorithm: "twochoice",
+          ...(placement ? { sysload_limit: placement.cpuLoadLimit } : {}),
+          regions: input.regions.map((r) => ({ name: r.name, lat: r.lat, lon: r.lon })),
+        }
+      : placement
+        ? { kind: "cpuload", sort_by: "cpuload", algorithm: "twochoice", cpu_load_limit: placement.cpuLoadLimit }
+        : undefined;
 
   // Key order below is the order in the file.
   const config = {
@@ -222,16 +258,9 @@ export function renderLiveKitServerConfig(input: LiveKitServerConfigInput): stri
       // ElastiCache has in-transit encryption on; its certificate is publicly trusted, so no CA file.
       tls: { enabled: true },
     },
-    // Load-aware placement (pkg/routing/selector/cpuload.go): of the nodes below the CPU limit, pick two
-    // at random and take the less loaded (two-choice does not pile onto one node while stats are ~2 s stale).
+    ...(nodeSelector !== undefined ? { node_selector: nodeSelector } : {}),
     ...(placement
       ? {
-          node_selector: {
-            kind: "cpuload",
-            sort_by: "cpuload",
-            algorithm: "twochoice",
-            cpu_load_limit: placement.cpuLoadLimit,
-          },
           // Checked when a participant joins a room already placed (pkg/routing/selector/utils.go LimitsReached).
           limit: { num_tracks: placement.numTracks, bytes_per_sec: placement.bytesPerSec },
         }
@@ -277,6 +306,17 @@ function checkWebhook(webhook: { urls: readonly string[] }): void {
     if (parsed?.protocol !== "https:" || parsed.username !== "" || parsed.password !== "") {
       throw new Error(`webhook.urls: ${url} is not an https:// URL without credentials`);
     }
+  }
+}
+
+function checkRegions(region: string, regions: readonly LiveKitRegion[]): void {
+  const names = regions.map((r) => r.name);
+  if (!names.includes(region))
+    throw new Error(`regions: ${names.join(", ") || "none"} does not list this node's region ${region}`);
+  if (new Set(names).size !== names.length) throw new Error(`regions: ${names.join(", ")} lists a region twice`);
+  for (const r of regions) {
+    if (!(Math.abs(r.lat) <= 90 && Math.abs(r.lon) <= 180))
+      throw new Error(`regions: ${r.name} has no valid coordinates (${r.lat}, ${r.lon})`);
   }
 }
 

@@ -17,6 +17,13 @@ export interface NetworkArgs {
   /** Use this VPC and its subnets instead of creating them; the subnets get the tags below. */
   existingVpc?: { vpcId: string; publicSubnetIds: string[]; privateSubnetIds: string[] };
   tags?: Record<string, string>;
+  /**
+   * Give the route tables their routes as `aws.ec2.Route` resources instead of inline, so that routes other
+   * resources own (VPC peering, components/redis-hub-peering) can live in the same tables: a table with inline
+   * routes removes every route it does not list. Global rooms mode sets it. Switching an existing VPC
+   * changes who owns its default routes (README, "Rooms across regions").
+   */
+  standaloneRoutes?: boolean;
 }
 
 /**
@@ -28,6 +35,10 @@ export class Network extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
   readonly publicSubnetIds: pulumi.Output<string[]>;
   readonly privateSubnetIds: pulumi.Output<string[]>;
+  /** The public subnets' route table (SFU and TURN nodes); none with `existingVpc`. */
+  readonly publicRouteTableIds: pulumi.Output<string>[] = [];
+  /** The private subnets' route tables, one per AZ (system and egress nodes, Redis); none with `existingVpc`. */
+  readonly privateRouteTableIds: pulumi.Output<string>[] = [];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:network:Network", name, {}, opts);
@@ -85,15 +96,8 @@ export class Network extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const publicRoutes = new aws.ec2.RouteTable(
-      `${name}-public`,
-      {
-        vpcId: vpc.id,
-        routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }],
-        tags: tags({ Name: `${args.clusterName}-public` }),
-      },
-      { parent: this },
-    );
+    const publicRoutes = this.routeTable(name, `${name}-public`, args, vpc.id, { gatewayId: internetGateway.id });
+    this.publicRouteTableIds.push(publicRoutes.id);
 
     const publicSubnets = layout.public.map((cidrBlock, i) => {
       const subnet = new aws.ec2.Subnet(
@@ -147,21 +151,16 @@ export class Network extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      const routes = new aws.ec2.RouteTable(
-        `${name}-private-${i}`,
-        {
-          vpcId: vpc.id,
-          routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[Math.min(i, natGateways.length - 1)].id }],
-          tags: tags({ Name: `${args.clusterName}-private-${i}` }),
-        },
-        { parent: this },
-      );
+      const routes = this.routeTable(name, `${name}-private-${i}`, args, vpc.id, {
+        natGatewayId: natGateways[Math.min(i, natGateways.length - 1)].id,
+      });
       new aws.ec2.RouteTableAssociation(
         `${name}-private-${i}`,
         { subnetId: subnet.id, routeTableId: routes.id },
         { parent: this },
       );
       privateRouteTables.push(routes);
+      this.privateRouteTableIds.push(routes.id);
       return subnet;
     });
 
@@ -186,6 +185,34 @@ export class Network extends pulumi.ComponentResource {
       publicSubnetIds: this.publicSubnetIds,
       privateSubnetIds: this.privateSubnetIds,
     });
+  }
+
+  /** A route table whose default route (0.0.0.0/0) goes to `target`: inline, or a Route of its own. */
+  private routeTable(
+    name: string,
+    tableName: string,
+    args: NetworkArgs,
+    vpcId: pulumi.Input<string>,
+    target: { gatewayId?: pulumi.Input<string>; natGatewayId?: pulumi.Input<string> },
+  ): aws.ec2.RouteTable {
+    const table = new aws.ec2.RouteTable(
+      tableName,
+      {
+        vpcId,
+        // Omitted `routes` leaves the table's routes to Route resources (attributes-as-blocks).
+        ...(args.standaloneRoutes ? {} : { routes: [{ cidrBlock: "0.0.0.0/0", ...target }] }),
+        tags: { ...args.tags, Name: `${args.clusterName}${tableName.slice(name.length)}` },
+      },
+      { parent: this },
+    );
+    if (args.standaloneRoutes) {
+      new aws.ec2.Route(
+        `${tableName}-default`,
+        { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", ...target },
+        { parent: this },
+      );
+    }
+    return table;
   }
 
   private tagExistingSubnets(name: string, subnetIds: string[], tags: Record<string, string>) {

@@ -43,6 +43,8 @@ export class Redis extends pulumi.ComponentResource {
   readonly passwordSecret: k8s.core.v1.Secret;
   /** The AUTH token itself, secret: for clients that take it only in a config file (Egress). */
   readonly authToken: pulumi.Output<string>;
+  /** The replication group's security group: a Redis hub's members add their node ranges to it. */
+  readonly securityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:redis:Redis", name, {}, opts);
@@ -71,6 +73,7 @@ export class Redis extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    this.securityGroupId = securityGroup.id;
     new aws.vpc.SecurityGroupIngressRule(
       `${name}-from-nodes`,
       {

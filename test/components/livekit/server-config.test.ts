@@ -323,7 +323,16 @@ const withWebhook: LiveKitServerConfigInput = {
   webhook: { urls: ["https://app.example.com/livekit/webhook", "https://audit.example.com/lk"] },
 };
 
-const ALL_INPUTS = { mumbai, singapore, withWebhook };
+/** Distributed mode (global rooms, issue 17): the region-aware selector with two regions. */
+const distributed: LiveKitServerConfigInput = {
+  ...singapore,
+  regions: [
+    { name: "mumbai", lat: 19.08, lon: 72.88 },
+    { name: "singapore", lat: 1.35, lon: 103.82 },
+  ],
+};
+
+const ALL_INPUTS = { mumbai, singapore, withWebhook, distributed };
 
 describe("renderLiveKitServerConfig", () => {
   it("renders the mumbai config byte for byte", () => {
@@ -449,6 +458,33 @@ describe("renderLiveKitServerConfig", () => {
     expect(() =>
       renderLiveKitServerConfig({ ...singapore, placement: { ...singapore.placement!, cpuLoadLimit: 1.5 } }),
     ).toThrow("placement.cpuLoadLimit");
+  });
+
+  it("places rooms region-aware in distributed mode, with the region list and the load limit as sysload_limit", () => {
+    const regions = [
+      { name: "mumbai", lat: 19.08, lon: 72.88 },
+      { name: "singapore", lat: 1.35, lon: 103.82 },
+    ];
+    const doc = parse(renderLiveKitServerConfig({ ...singapore, regions }));
+    // regionaware filters on sysload_limit only (CreateNodeSelector, v1.13.5); cpu_load_limit would be ignored.
+    expect(doc.node_selector).toEqual({
+      kind: "regionaware",
+      sort_by: "cpuload",
+      algorithm: "twochoice",
+      sysload_limit: 0.8,
+      regions,
+    });
+    expect(doc.region).toBe("singapore");
+    expect(doc.limit).toEqual(parse(renderLiveKitServerConfig(singapore)).limit);
+    expect(() => renderLiveKitServerConfig({ ...singapore, regions: [regions[0]] })).toThrow(
+      "does not list this node's region singapore",
+    );
+    expect(() => renderLiveKitServerConfig({ ...singapore, regions: [...regions, regions[1]] })).toThrow(
+      "lists a region twice",
+    );
+    expect(() =>
+      renderLiveKitServerConfig({ ...singapore, regions: [{ name: "singapore", lat: 91, lon: 0 }] }),
+    ).toThrow("no valid coordinates");
   });
 
   it("never asks public STUN servers for the node's address (rtc.node_ip comes from NODE_IP)", () => {

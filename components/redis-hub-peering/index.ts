@@ -1,0 +1,108 @@
+/**
+ * A member region's link to the Redis hub of global rooms mode (README, "Rooms across regions"): an
+ * inter-region VPC peering connection and everything on both sides that makes the hub's replication group
+ * reachable from this region's nodes, and from nothing else.
+ *
+ * The member stack owns the whole link, both sides: it requests the peering in its own region and accepts it,
+ * adds the hub's routes and the hub security group's rules through a provider for the hub's region. The hub
+ * owns nothing member-specific, so the hub deploys first and never again for a new member; adding a member is
+ * one stack file and one `pulumi up`, and destroying a member removes its link. Same AWS account only.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { REDIS_PORT } from "../redis";
+
+/** What the member reads from the hub stack's `redisHub` output (stacks/rooms.ts). */
+export interface RedisHubNetwork {
+  awsRegion: string;
+  vpcId: string;
+  /** The hub VPC's CIDR: the member routes it to the peering. */
+  cidr: string;
+  /** The hub's private route tables (where the replication group's subnets are): they get the return routes. */
+  privateRouteTableIds: string[];
+  /** The replication group's security group. */
+  securityGroupId: string;
+}
+
+export interface RedisHubPeeringArgs {
+  /** Names the member in resource names and tags (its region label). */
+  member: string;
+  memberVpcId: pulumi.Input<string>;
+  memberCidr: string;
+  /** Every route table of the member's nodes (SFU nodes: public; egress and system nodes: private). */
+  memberRouteTableIds: pulumi.Input<string>[];
+  /**
+   * The member's node subnets (public and private): the only sources the hub's Redis admits from this member,
+   * one rule each.
+   */
+  memberNodeCidrs: string[];
+  hub: RedisHubNetwork;
+}
+
+export class RedisHubPeering extends pulumi.ComponentResource {
+  readonly peeringConnectionId: pulumi.Output<string>;
+
+  constructor(name: string, args: RedisHubPeeringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("livekit-platform:redis-hub-peering:RedisHubPeering", name, {}, opts);
+    const { hub } = args;
+    const tags = { Name: `livekit-${args.member}-to-redis-hub`, "livekit-platform/redis-hub-member": args.member };
+
+    // The hub side lives in the hub's region (same account, so the member's credentials reach it).
+    const hubProvider = new aws.Provider(`${name}-hub`, { region: hub.awsRegion as aws.Region }, { parent: this });
+    const onHub = { parent: this, provider: hubProvider };
+
+    // Inter-region peering is requested in the member's region and accepted in the peer's; it cannot auto-accept.
+    const request = new aws.ec2.VpcPeeringConnection(
+      name,
+      {
+        vpcId: args.memberVpcId,
+        peerVpcId: hub.vpcId,
+        peerRegion: hub.awsRegion,
+        autoAccept: false,
+        tags,
+      },
+      { parent: this },
+    );
+    const accept = new aws.ec2.VpcPeeringConnectionAccepter(
+      name,
+      { vpcPeeringConnectionId: request.id, autoAccept: true, tags },
+      onHub,
+    );
+    // Routes name the accepted connection, so they wait until it is active.
+    const peering = accept.vpcPeeringConnectionId;
+    this.peeringConnectionId = peering;
+
+    args.memberRouteTableIds.forEach((routeTableId, i) => {
+      new aws.ec2.Route(
+        `${name}-to-hub-${i}`,
+        { routeTableId, destinationCidrBlock: hub.cidr, vpcPeeringConnectionId: peering },
+        { parent: this },
+      );
+    });
+    hub.privateRouteTableIds.forEach((routeTableId, i) => {
+      new aws.ec2.Route(
+        `${name}-from-hub-${i}`,
+        { routeTableId, destinationCidrBlock: args.memberCidr, vpcPeeringConnectionId: peering },
+        onHub,
+      );
+    });
+    // The Redis port, from this member's node subnets only: not its whole VPC, nothing else.
+    args.memberNodeCidrs.forEach((cidrIpv4, i) => {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-redis-${i}`,
+        {
+          securityGroupId: hub.securityGroupId,
+          cidrIpv4,
+          ipProtocol: "tcp",
+          fromPort: REDIS_PORT,
+          toPort: REDIS_PORT,
+          description: `Redis from ${args.member}'s nodes (${cidrIpv4}) over VPC peering`,
+          tags,
+        },
+        onHub,
+      );
+    });
+
+    this.registerOutputs({ peeringConnectionId: this.peeringConnectionId });
+  }
+}

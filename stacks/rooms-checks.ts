@@ -1,0 +1,93 @@
+/**
+ * Global rooms mode across the region stack files (README, "Rooms across regions"): what no single file can
+ * check. Both the global stack (stacks/regions.ts) and every region stack in global mode (stacks/rooms.ts)
+ * run it, so `npm run plan` of any of them refuses an inconsistent set with one line (exit 2).
+ */
+import { awsRegions } from "../lib/aws-regions";
+import { parseCidr } from "../components/network/subnets";
+import type { LiveKitRegion } from "../components/livekit/server-config";
+import { ConfigError, PROJECT, RegionStackConfig } from "./config";
+
+/** A region stack file as stacks/regions.ts reads it (structurally, to keep this module below it). */
+export interface RoomsStackFile {
+  file: string;
+  config: RegionStackConfig;
+}
+
+const ROOMS_KEY = `${PROJECT}:rooms`;
+
+/**
+ * Every region stack agrees on `rooms` (mode, and hub in global mode); in global mode the hub is a region
+ * stack and no two regions' VPC ranges overlap (peered VPCs cannot). Throws a ConfigError naming the file.
+ */
+export function checkRooms(regions: readonly RoomsStackFile[]): void {
+  if (regions.length === 0) return;
+  // The first file by stack name sets the expectation; a file that differs is named.
+  const [first, ...rest] = regions;
+  const describe = (r: RoomsStackFile) =>
+    r.config.rooms.mode === "global" ? `global with hub ${r.config.rooms.hub}` : "regional";
+  for (const other of rest) {
+    const a = first.config.rooms;
+    const b = other.config.rooms;
+    if (a.mode !== b.mode) {
+      throw new ConfigError(
+        `${other.file} ${ROOMS_KEY}.mode`,
+        `must be the same in every region file: ${first.file} is ${describe(first)}`,
+        b.mode,
+      );
+    }
+    if (a.hub !== b.hub) {
+      throw new ConfigError(
+        `${other.file} ${ROOMS_KEY}.hub`,
+        `names another hub than ${first.file} (${a.hub}); one Redis hub for every region`,
+        b.hub,
+      );
+    }
+  }
+  const rooms = first.config.rooms;
+  if (rooms.mode !== "global") return;
+
+  if (!regions.some((r) => r.config.stackName === rooms.hub)) {
+    throw new ConfigError(
+      `${first.file} ${ROOMS_KEY}.hub`,
+      `must be the stack name of a region stack (${regions.map((r) => r.config.stackName).join(", ")})`,
+      rooms.hub,
+    );
+  }
+
+  // Peered VPCs must not overlap; and every member is peered with the hub, so keep every pair apart.
+  for (let i = 0; i < regions.length; i++) {
+    for (let j = 0; j < i; j++) {
+      const a = regions[j];
+      const b = regions[i];
+      if (cidrsOverlap(a.config.network.cidr, b.config.network.cidr)) {
+        throw new ConfigError(
+          `${b.file} ${PROJECT}:network.cidr`,
+          `overlaps ${a.file}'s ${a.config.network.cidr}; in global rooms mode the regions' VPCs are peered and need distinct ranges`,
+          b.config.network.cidr,
+        );
+      }
+    }
+  }
+}
+
+/** Whether two IPv4 CIDR blocks share an address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const x = parseCidr(a);
+  const y = parseCidr(b);
+  if (x === undefined || y === undefined) throw new Error(`not an IPv4 CIDR block: ${x === undefined ? a : b}`);
+  const prefix = Math.min(x.prefix, y.prefix);
+  const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
+  return (x.base & mask) >>> 0 === (y.base & mask) >>> 0;
+}
+
+/**
+ * LiveKit's region list in global mode: every region stack's label and its AWS region's coordinates, by stack
+ * name, so it is the same in every region's config.
+ */
+export function liveKitRegions(regions: readonly RoomsStackFile[]): LiveKitRegion[] {
+  return regions.map(({ config }) => {
+    const facts = awsRegions[config.awsRegion];
+    return { name: config.regionLabel, lat: facts.latitude, lon: facts.longitude };
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * Global rooms mode in a region stack (issue 17; README, "Rooms across regions"): the hub shares its Redis,
+ * a member reaches it over VPC peering and creates none of its own.
+ *
+ * stacks/region.ts calls `globalRooms` first and, in global mode, asks the Network for standalone routes,
+ * exports `hubOutputs` from the hub, and takes a member's Redis from `memberRedis` instead of creating one.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { layoutSubnets } from "../components/network/subnets";
+import type { LiveKitRegion } from "../components/livekit/server-config";
+import { RedisHubNetwork, RedisHubPeering } from "../components/redis-hub-peering";
+import { REDIS_PASSWORD_KEY } from "../components/redis";
+import { ConfigError, PROJECT, RegionStackConfig } from "./config";
+import { discoverRegionStacks } from "./regions";
+import { checkRooms, liveKitRegions } from "./rooms-checks";
+
+/** The hub's outputs a member reads (besides the AUTH token, a secret output of its own). */
+export const REDIS_HUB_OUTPUT = "redisHub";
+export const REDIS_HUB_AUTH_TOKEN_OUTPUT = "redisHubAuthToken";
+
+export interface RedisHubOutputs extends RedisHubNetwork {
+  address: string;
+  port: number;
+}
+
+/** What a region stack in global mode is. */
+export interface GlobalRooms {
+  hub: string;
+  /** This stack is the hub. */
+  isHub: boolean;
+  /** LiveKit's region list, the same in every region. */
+  regions: LiveKitRegion[];
+}
+
+/** Undefined in regional mode; in global mode, checks every region file against the others (one line, exit 2). */
+export function globalRooms(cfg: RegionStackConfig, projectRoot: string): GlobalRooms | undefined {
+  if (cfg.rooms.mode !== "global") return undefined;
+  const files = discoverRegionStacks(projectRoot);
+  if (!files.some((f) => f.config.stackName === cfg.stackName)) {
+    throw new ConfigError(
+      `${PROJECT}:rooms.mode`,
+      `global needs this stack's own file Pulumi.${cfg.stackName}.yaml among the project's region files`,
+      cfg.rooms.mode,
+    );
+  }
+  checkRooms(files);
+  const hub = cfg.rooms.hub!; // required with mode global (config schema)
+  return { hub, isHub: hub === cfg.stackName, regions: liveKitRegions(files) };
+}
+
+/** What the hub exports for its members. */
+export function hubOutputs(
+  cfg: RegionStackConfig,
+  network: { vpcId: pulumi.Output<string>; privateRouteTableIds: pulumi.Output<string>[] },
+  redis: {
+    address: pulumi.Output<string>;
+    port: pulumi.Output<number>;
+    securityGroupId: pulumi.Output<string>;
+    authToken: pulumi.Output<string>;
+  },
+) {
+  const hub: pulumi.Inputs = {
+    awsRegion: cfg.awsRegion,
+    vpcId: network.vpcId,
+    cidr: cfg.network.cidr,
+    privateRouteTableIds: pulumi.all(network.privateRouteTableIds),
+    securityGroupId: redis.securityGroupId,
+    address: redis.address,
+    port: redis.port,
+  } satisfies Record<keyof RedisHubOutputs, unknown>;
+  return { [REDIS_HUB_OUTPUT]: hub, [REDIS_HUB_AUTH_TOKEN_OUTPUT]: pulumi.secret(redis.authToken) };
+}
+
+/** A member's Redis: the hub's, read through a StackReference, reached over the peering made here. */
+export interface MemberRedis {
+  address: pulumi.Output<string>;
+  port: pulumi.Output<number>;
+  /** Holds the hub's AUTH token under REDIS_PASSWORD_KEY, like the Redis component's Secret. */
+  passwordSecret: k8s.core.v1.Secret;
+  authToken: pulumi.Output<string>;
+  peering: RedisHubPeering;
+}
+
+export async function memberRedis(
+  cfg: RegionStackConfig,
+  rooms: GlobalRooms,
+  args: {
+    vpcId: pulumi.Output<string>;
+    routeTableIds: pulumi.Output<string>[];
+    provider: k8s.Provider;
+    namespace: pulumi.Input<string>;
+  },
+): Promise<MemberRedis> {
+  const ref = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${rooms.hub}`);
+  const hub = (await ref.getOutputDetails(REDIS_HUB_OUTPUT)).value as RedisHubOutputs | undefined;
+  const token = await ref.getOutputDetails(REDIS_HUB_AUTH_TOKEN_OUTPUT);
+  const authTokenValue = token.secretValue ?? token.value;
+  if (hub === undefined || typeof authTokenValue !== "string") {
+    // Ordering, not a typo: one line all the same.
+    throw new ConfigError(
+      `${PROJECT}:rooms.hub`,
+      `the hub stack ${rooms.hub} exports no ${REDIS_HUB_OUTPUT} yet: deploy the hub first (\`pulumi up --stack ${rooms.hub}\`), then this region`,
+      rooms.hub,
+    );
+  }
+  const layout = layoutSubnets(cfg.network.cidr, cfg.network.availabilityZones);
+  const peering = new RedisHubPeering(`${cfg.regionLabel}-redis-hub`, {
+    member: cfg.regionLabel,
+    memberVpcId: args.vpcId,
+    memberCidr: cfg.network.cidr,
+    memberRouteTableIds: args.routeTableIds,
+    memberNodeCidrs: [...layout.public, ...layout.private],
+    hub,
+  });
+  const authToken = pulumi.secret(authTokenValue);
+  const passwordSecret = new k8s.core.v1.Secret(
+    `${cfg.regionLabel}-redis-hub-auth`,
+    {
+      metadata: { name: "redis-auth", namespace: args.namespace },
+      type: "Opaque",
+      stringData: { [REDIS_PASSWORD_KEY]: authToken },
+    },
+    { provider: args.provider },
+  );
+  return {
+    address: pulumi.output(hub.address),
+    port: pulumi.output(hub.port),
+    passwordSecret,
+    authToken,
+    peering,
+  };
+}

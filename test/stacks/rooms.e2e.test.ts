@@ -1,0 +1,75 @@
+/**
+ * Global rooms mode through `npm run plan`, in a copy of the project whose region files are in global mode:
+ * a member's plan plans the hub in a child process for its StackReference and shows the peering, and the
+ * global plan refuses an inconsistent set of region files with one line.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { stackFilePath } from "../../stacks/stack-files";
+import { planInChildProcess } from "../../tools/plan-runner";
+import { ensureBuild } from "../../tools/run";
+import { projectRoot } from "../support/plan";
+
+/** The program, Pulumi.global.yaml and the two shipped region files with `rooms` set, in a temp folder. */
+function projectWithRooms(rooms: Record<string, unknown>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-rooms-project-"));
+  for (const entry of [
+    "index.ts",
+    "Pulumi.yaml",
+    "tsconfig.json",
+    "package.json",
+    "stacks",
+    "components",
+    "lib",
+    "tools",
+  ])
+    fs.cpSync(path.join(projectRoot, entry), path.join(dir, entry), { recursive: true });
+  fs.copyFileSync(stackFilePath(projectRoot, "global"), path.join(dir, "Pulumi.global.yaml"));
+  for (const [stack, value] of Object.entries(rooms)) {
+    const file = parse(fs.readFileSync(stackFilePath(projectRoot, stack), "utf8")) as {
+      config: Record<string, unknown>;
+    };
+    file.config["livekit-platform:rooms"] = value;
+    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify(file));
+  }
+  fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
+  const build = ensureBuild(projectRoot);
+  fs.cpSync(build, path.join(dir, ".plan", ".build", path.basename(build)), { recursive: true });
+  return dir;
+}
+
+describe("npm run plan in global rooms mode", () => {
+  const roots: string[] = [];
+  afterAll(() => roots.forEach((root) => fs.rmSync(root, { recursive: true, force: true }))); // unlinks node_modules only
+
+  it("plans a member with the hub's outputs behind its StackReference: the peering, and no Redis", async () => {
+    const hub = { mode: "global", hub: "mumbai" };
+    const root = projectWithRooms({ mumbai: hub, singapore: hub });
+    roots.push(root);
+    const out = path.join(root, ".plan", "singapore");
+    const run = await planInChildProcess(root, "singapore", ["--out", out]);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+    const plan = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
+    const types = (plan.resources as { type: string }[]).map((r) => r.type);
+    expect(types).toContain("aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
+    expect(types).toContain("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter");
+    expect(types).not.toContain("aws:elasticache/replicationGroup:ReplicationGroup");
+    expect(run.stdout).toContain("redisAddress");
+  }, 300_000);
+
+  it("refuses two hubs in the global plan with one line (exit 2)", async () => {
+    const root = projectWithRooms({
+      mumbai: { mode: "global", hub: "mumbai" },
+      singapore: { mode: "global", hub: "singapore" },
+    });
+    roots.push(root);
+    const run = await planInChildProcess(root, "global", []);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({
+      code: 2,
+      stderr:
+        'error: Pulumi.singapore.yaml livekit-platform:rooms.hub: names another hub than Pulumi.mumbai.yaml (mumbai); one Redis hub for every region, got "singapore"\n',
+    });
+  }, 120_000);
+});

@@ -1,0 +1,193 @@
+/**
+ * Issue 17 through whole region stacks: global rooms mode with a Redis hub and its members, for two and three
+ * regions. The hub's plan feeds the members' StackReference, as `npm run plan` does with a child process.
+ */
+import { parse } from "yaml";
+import { inputsOf, isSecret, maskSecrets, PlannedResource, PlanResult, resourcesOfType } from "../../tools/engine";
+import { layoutSubnets } from "../../components/network/subnets";
+import { policies } from "../../policy/policies";
+import { K8S_TYPES } from "../support/media-plane";
+import { resourcesOfPlan, violations } from "../support/policy";
+import { FixtureRegion, fixtureProject, planFixtureRegion, regionFixture } from "../support/rooms";
+
+const HUB: FixtureRegion = { stack: "mumbai", awsRegion: "ap-south-1", cidr: "10.20.0.0/16" };
+const SINGAPORE: FixtureRegion = { stack: "singapore", awsRegion: "ap-southeast-1", cidr: "10.30.0.0/16" };
+const FRANKFURT: FixtureRegion = { stack: "frankfurt", awsRegion: "eu-central-1", cidr: "10.40.0.0/16" };
+const ROOMS = { mode: "global", hub: HUB.stack };
+
+const TYPES = {
+  replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+  peering: "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
+  accepter: "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
+  route: "aws:ec2/route:Route",
+  routeTable: "aws:ec2/routeTable:RouteTable",
+  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+  awsProvider: "pulumi:providers:aws",
+  stackReference: "pulumi:pulumi:StackReference",
+} as const;
+
+/** Plans the hub, then each member with the hub's outputs behind its StackReference. */
+async function planSet(regions: FixtureRegion[]): Promise<Record<string, PlanResult>> {
+  const files = Object.fromEntries(regions.map((r) => [r.stack, regionFixture(r, ROOMS)]));
+  const root = fixtureProject(files);
+  const plans: Record<string, PlanResult> = {};
+  plans[HUB.stack] = await planFixtureRegion(root, HUB.stack, files[HUB.stack]);
+  for (const r of regions.filter((r) => r.stack !== HUB.stack)) {
+    plans[r.stack] = await planFixtureRegion(root, r.stack, files[r.stack], { [HUB.stack]: plans[HUB.stack] });
+  }
+  return plans;
+}
+
+const ofType = (plan: PlanResult, type: string) => resourcesOfType(plan, type);
+const hubProviderOf = (plan: PlanResult): PlannedResource => {
+  const providers = ofType(plan, TYPES.awsProvider).filter((p) => inputsOf(p).region === HUB.awsRegion);
+  expect(providers).toHaveLength(1);
+  return providers[0];
+};
+const onProvider = (r: PlannedResource, provider: PlannedResource) => r.provider?.startsWith(`${provider.urn}::`);
+const liveKitConfig = (plan: PlanResult) => {
+  const map = ofType(plan, K8S_TYPES.configMap)
+    .map((r) => inputsOf(r))
+    .find((m) => String(m.metadata.name).startsWith("livekit-config-"))!;
+  return parse(map.data["config.yaml"]) as Record<string, any>;
+};
+const hubOutputs = (plans: Record<string, PlanResult>) =>
+  plans[HUB.stack].outputs.redisHub as {
+    vpcId: string;
+    cidr: string;
+    privateRouteTableIds: string[];
+    securityGroupId: string;
+    address: string;
+    port: number;
+    awsRegion: string;
+  };
+/** Public and private subnets of a member: its node ranges. */
+const nodeCidrs = (r: FixtureRegion) => {
+  const layout = layoutSubnets(r.cidr, 3);
+  return [...layout.public, ...layout.private];
+};
+
+describe.each([
+  ["two regions", [HUB, SINGAPORE]],
+  ["three regions", [HUB, SINGAPORE, FRANKFURT]],
+])("global rooms mode, %s", (_, regions) => {
+  const members = regions.filter((r) => r.stack !== HUB.stack);
+  let plans: Record<string, PlanResult>;
+  beforeAll(async () => {
+    plans = await planSet(regions);
+  }, 400_000);
+
+  it("gives the hub the only Redis, and exports its endpoint, network and AUTH token (as a secret)", () => {
+    expect(ofType(plans[HUB.stack], TYPES.replicationGroup)).toHaveLength(1);
+    for (const m of members) expect(ofType(plans[m.stack], TYPES.replicationGroup)).toEqual([]);
+    const hub = hubOutputs(plans);
+    expect(hub).toMatchObject({ awsRegion: HUB.awsRegion, cidr: HUB.cidr, port: 6379 });
+    expect(hub.privateRouteTableIds).toHaveLength(3);
+    expect(isSecret(plans[HUB.stack].outputs.redisHubAuthToken)).toBe(true);
+    // Nor in the members' cost estimates.
+    const redisCost = (plan: PlanResult) =>
+      (plan.outputs.sizing as { cost: { byGroup: Record<string, number> } }).cost.byGroup.elasticache;
+    expect(redisCost(plans[HUB.stack])).toBeGreaterThan(0);
+    for (const m of members) expect(redisCost(plans[m.stack])).toBe(0);
+    // The hub peers with nobody itself: each member owns its link.
+    expect(ofType(plans[HUB.stack], TYPES.peering)).toEqual([]);
+  });
+
+  it("reads the hub through a StackReference in every member, and points LiveKit, Egress and the Secret at it", () => {
+    const hub = hubOutputs(plans);
+    const token = (plans[HUB.stack].outputs.redisHubAuthToken as { value: string }).value;
+    for (const m of members) {
+      const refs = ofType(plans[m.stack], TYPES.stackReference).map((r) => r.name);
+      expect(refs).toEqual([`organization/livekit-platform/${HUB.stack}`]);
+      expect(liveKitConfig(plans[m.stack]).redis).toEqual({
+        address: `${hub.address}:${hub.port}`,
+        tls: { enabled: true },
+      });
+      const secret = ofType(plans[m.stack], K8S_TYPES.secret).find((s) => inputsOf(s).metadata.name === "redis-auth")!;
+      // Secret end to end: masked wherever the plan shows it.
+      expect(JSON.stringify(maskSecrets(secret.inputs))).not.toContain(token);
+      expect(inputsOf(secret).stringData.password).toBe(token);
+      const egress = ofType(plans[m.stack], K8S_TYPES.secret)
+        .map((s) => inputsOf(s))
+        .find((s) => String(s.metadata.name).startsWith("livekit-egress-config-"))!;
+      expect(parse(egress.stringData["config.yaml"]).redis).toMatchObject({
+        address: `${hub.address}:${hub.port}`,
+        password: token,
+      });
+      expect(plans[m.stack].outputs.rooms).toEqual({ mode: "global", hub: HUB.stack });
+    }
+  });
+
+  it("requests the peering in the member's region and accepts it in the hub's", () => {
+    const hub = hubOutputs(plans);
+    for (const m of members) {
+      const plan = plans[m.stack];
+      const [request] = ofType(plan, TYPES.peering);
+      expect(ofType(plan, TYPES.peering)).toHaveLength(1);
+      expect(request.provider).toBeNull(); // the stack's own region
+      expect(inputsOf(request)).toMatchObject({ peerVpcId: hub.vpcId, peerRegion: HUB.awsRegion, autoAccept: false });
+      expect(inputsOf(request).vpcId).toBe(plan.outputs.vpcId);
+      const [accept] = ofType(plan, TYPES.accepter);
+      expect(onProvider(accept, hubProviderOf(plan))).toBe(true);
+      expect(inputsOf(accept).autoAccept).toBe(true);
+      expect(accept.dependencies).toContain(request.urn);
+    }
+  });
+
+  it("routes the hub's range from every member route table, and the member's range back from the hub's private tables", () => {
+    const hub = hubOutputs(plans);
+    for (const m of members) {
+      const plan = plans[m.stack];
+      const hubProvider = hubProviderOf(plan);
+      const peeringRoutes = ofType(plan, TYPES.route).filter((r) => inputsOf(r).vpcPeeringConnectionId !== undefined);
+      const toHub = peeringRoutes.filter((r) => !onProvider(r, hubProvider));
+      const fromHub = peeringRoutes.filter((r) => onProvider(r, hubProvider));
+      // Public (SFU nodes) and the three private tables (egress nodes).
+      expect(toHub.map((r) => inputsOf(r).destinationCidrBlock)).toEqual(Array(4).fill(HUB.cidr));
+      expect(fromHub.map((r) => inputsOf(r).destinationCidrBlock)).toEqual(Array(3).fill(m.cidr));
+      expect(fromHub.map((r) => inputsOf(r).routeTableId).sort()).toEqual([...hub.privateRouteTableIds].sort());
+      const peering = new Set(peeringRoutes.map((r) => inputsOf(r).vpcPeeringConnectionId));
+      expect(peering.size).toBe(1);
+      // Every table's default route is a Route resource too: inline routes would delete the peering routes.
+      for (const table of ofType(plan, TYPES.routeTable)) expect(inputsOf(table).routes).toBeUndefined();
+    }
+    for (const table of ofType(plans[HUB.stack], TYPES.routeTable)) expect(inputsOf(table).routes).toBeUndefined();
+  });
+
+  it("admits each member's node subnets, and nothing else, to the hub's Redis port", () => {
+    const hub = hubOutputs(plans);
+    for (const m of members) {
+      const plan = plans[m.stack];
+      const rules = ofType(plan, TYPES.ingress).filter((r) => inputsOf(r).securityGroupId === hub.securityGroupId);
+      expect(rules.every((r) => onProvider(r, hubProviderOf(plan)))).toBe(true);
+      expect(rules.map((r) => inputsOf(r).cidrIpv4).sort()).toEqual(nodeCidrs(m).sort());
+      for (const r of rules) expect(inputsOf(r)).toMatchObject({ ipProtocol: "tcp", fromPort: 6379, toPort: 6379 });
+    }
+    // The hub's own nodes keep their security-group rule; no range rule on the hub's side of its Redis.
+    const hubRules = ofType(plans[HUB.stack], TYPES.ingress).filter(
+      (r) => inputsOf(r).securityGroupId === hub.securityGroupId,
+    );
+    expect(hubRules.map((r) => inputsOf(r).cidrIpv4)).toEqual([undefined]);
+  });
+
+  it("renders the same region-aware selector, with every region's coordinates and a load limit, in every region", () => {
+    const selectors = regions.map((r) => liveKitConfig(plans[r.stack]).node_selector);
+    for (const s of selectors) expect(s).toEqual(selectors[0]);
+    expect(selectors[0]).toMatchObject({ kind: "regionaware", sort_by: "cpuload", algorithm: "twochoice" });
+    expect(selectors[0].sysload_limit).toBeGreaterThan(0);
+    expect(selectors[0].sysload_limit).toBeLessThanOrEqual(1);
+    // By stack name, coordinates from lib/aws-regions.ts.
+    expect(selectors[0].regions.map((r: { name: string }) => r.name)).toEqual(regions.map((r) => r.stack).sort());
+    expect(selectors[0].regions.find((r: { name: string }) => r.name === "mumbai")).toEqual({
+      name: "mumbai",
+      lat: 19.08,
+      lon: 72.88,
+    });
+    for (const r of regions) expect(liveKitConfig(plans[r.stack]).region).toBe(r.stack);
+  });
+
+  it("passes the policy pack in every region", async () => {
+    for (const r of regions) expect(await violations(policies, resourcesOfPlan(plans[r.stack]))).toEqual([]);
+  });
+});
