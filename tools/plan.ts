@@ -11,7 +11,7 @@ import { findProjectRoot, readProjectName, readStackFile, stackFilePath } from "
 import { asReferencedStack, PlanResult, runProgram } from "./engine";
 import { formatPlan, writePlan } from "./plan-output";
 import { cacheOutputs, readCachedOutputs } from "./plan-cache";
-import { planInChildProcess } from "./plan-runner";
+import { failureReason, planInChildProcess } from "./plan-runner";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -58,6 +58,13 @@ function parseArgs(argv: string[]): PlanArgs {
   return args as PlanArgs;
 }
 
+/**
+ * The program beside this command: index.ts when run from the sources (tests), index.js when run from the
+ * compiled build (tools/run.js). Loaded only once the mocks are set.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, after mocks are set
+const loadProgram = () => require(path.join(__dirname, "..", "index"));
+
 /** Plans one stack in this process. Referenced stacks are planned in child processes. */
 export async function planStack(projectRoot: string, stack: string, stackFile?: string): Promise<PlanResult> {
   const file = stackFile ? path.resolve(stackFile) : stackFilePath(projectRoot, stack);
@@ -69,8 +76,7 @@ export async function planStack(projectRoot: string, stack: string, stackFile?: 
   }
   const { config, secretKeys } = readStackFile(file, stack);
   const project = readProjectName(projectRoot);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, by path or after mocks are set
-  const result = await runProgram(() => require(path.join(projectRoot, "index.ts")), {
+  const result = await runProgram(loadProgram, {
     project,
     stack,
     config,
@@ -83,7 +89,7 @@ export async function planStack(projectRoot: string, stack: string, stackFile?: 
       if (cached) return cached;
       const child = await planInChildProcess(projectRoot, refStack);
       if (child.code !== EXIT_OK) {
-        throw new PlanFailure(`stack ${refStack}: ${child.stderr.trim().replace(/^error: /, "")}`, child.code);
+        throw new PlanFailure(`stack ${refStack}: ${failureReason(child)}`, child.code);
       }
       return asReferencedStack(child.result!);
     },

@@ -18,6 +18,7 @@ import { listStackNames, stackFilePath } from "../../stacks/stack-files";
 import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType, runProgram } from "../../tools/engine";
 import { mockResource } from "../../tools/mock-cloud";
 import { planInChildProcess } from "../../tools/plan-runner";
+import { ensureBuild } from "../../tools/run";
 import { planCommand, projectName, projectRoot, stackConfig, writeTempStackFile } from "../support/plan";
 
 const DOMAIN = "livekit.example.com";
@@ -466,8 +467,41 @@ function copyOfProject(): string {
   fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
   const cache = path.join(projectRoot, ".plan", ".cache");
   if (fs.existsSync(cache)) fs.cpSync(cache, path.join(dir, ".plan", ".cache"), { recursive: true });
+  // Same sources, same compiled build (tools/run.js): the copy need not build it again.
+  const build = ensureBuild(projectRoot);
+  fs.cpSync(build, path.join(dir, ".plan", ".build", path.basename(build)), { recursive: true });
   return dir;
 }
+
+describe("a region stack whose plan fails", () => {
+  it("stops the global plan with one line naming that stack and its error", async () => {
+    const root = copyOfProject();
+    let run: Awaited<ReturnType<typeof planInChildProcess>>;
+    try {
+      // canada the only region, so the global plan plans that one alone.
+      for (const stack of ["mumbai", "singapore"]) fs.rmSync(path.join(root, `Pulumi.${stack}.yaml`));
+      fs.writeFileSync(
+        path.join(root, "Pulumi.canada.yaml"),
+        stringify({ config: regionFile("canada", "ca-central-1", "10.250.0.0/16") }),
+      );
+      // A region program that breaks for canada only, once its config has passed the global stack's checks.
+      const region = path.join(root, "stacks", "region.ts");
+      fs.writeFileSync(
+        region,
+        `if (require("@pulumi/pulumi").getStack() === "canada") throw new Error("canada's program is broken");\n` +
+          fs.readFileSync(region, "utf8"),
+      );
+      run = await planInChildProcess(root, "global", ["--out", path.join(root, ".plan", "global")]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true }); // unlinks the node_modules link, never its target
+    }
+    // The region's own plan prints the error and its stack trace; the global plan passes on the error line.
+    expect({ code: run.code, stderr: run.stderr }).toEqual({
+      code: 1,
+      stderr: "error: stack canada: Error: canada's program is broken\n",
+    });
+  }, 120_000);
+});
 
 describe("npm run plan -- --stack global", () => {
   // Adding a region is one new stack file: a copy of mumbai's with its region, label and CIDR changed.

@@ -1,0 +1,75 @@
+/**
+ * tools/run.js: the commands run from a compiled copy of the sources, built once per version of them.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { compiledPath, ensureBuild } from "../../tools/run";
+import { projectRoot } from "../support/plan";
+
+describe("the compiled build the commands run from", () => {
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "lk-build-"));
+    fs.mkdirSync(path.join(root, "lib", "nested"), { recursive: true });
+    fs.writeFileSync(
+      path.join(root, "index.ts"),
+      'import { a } from "./lib/a";\nexport = async () => ({ a, b: (await import("./lib/nested/b")).b, doc: require("./lib/doc.json") });\n',
+    );
+    fs.writeFileSync(path.join(root, "lib", "a.ts"), "export const a: number = 1;\n");
+    fs.writeFileSync(path.join(root, "lib", "nested", "b.ts"), "export const b = `${__dirname.split('/').pop()}`;\n");
+    fs.writeFileSync(path.join(root, "lib", "doc.json"), '{ "Version": "2012-10-17" }\n');
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it("transpiles every file in place, copies the others, and keeps dynamic imports working", async () => {
+    const dir = ensureBuild(root);
+    expect(path.dirname(dir)).toBe(path.join(root, ".plan", ".build"));
+    expect(fs.readdirSync(path.join(dir, "lib")).sort()).toEqual(["a.js", "a.js.map", "doc.json", "nested"]);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled program, by path
+    const program = require(path.join(dir, "index.js")) as () => Promise<unknown>;
+    await expect(program()).resolves.toEqual({ a: 1, b: "nested", doc: { Version: "2012-10-17" } });
+  });
+
+  it("builds again only when a source changes, and leaves a build in use alone", () => {
+    const first = ensureBuild(root);
+    fs.writeFileSync(path.join(first, "marker"), "");
+    expect(ensureBuild(root)).toBe(first);
+    expect(fs.existsSync(path.join(first, "marker"))).toBe(true);
+
+    fs.writeFileSync(path.join(root, "lib", "a.ts"), "export const a: number = 2;\n");
+    const second = ensureBuild(root);
+    expect(second).not.toBe(first);
+    expect(fs.readFileSync(path.join(second, "lib", "a.js"), "utf8")).toContain("a = 2");
+    expect(fs.existsSync(first)).toBe(true); // used a moment ago: a command may still be running from it
+
+    // Unused for an hour: the next new build deletes it.
+    const anHourAgo = new Date(Date.now() - 3600_000);
+    fs.utimesSync(first, anHourAgo, anHourAgo);
+    fs.writeFileSync(path.join(root, "lib", "doc.json"), "{}\n");
+    const third = ensureBuild(root);
+    expect(fs.readdirSync(path.dirname(third)).sort()).toEqual([path.basename(second), path.basename(third)].sort());
+  });
+
+  it("refuses a file that is not a TypeScript source of the project", () => {
+    expect(() => compiledPath(path.join(os.tmpdir(), "x.ts"), root)).toThrow("is not a TypeScript file of");
+    expect(() => compiledPath(path.join(root, "lib", "doc.json"), root)).toThrow("is not a TypeScript file of");
+  });
+
+  it("runs a command as `npm run` does: compiled entry as the main module, same arguments and exit code", () => {
+    const run = spawnSync(
+      process.execPath,
+      ["tools/run.js", "tools/capacity.ts", "--participants", "1000", "--regions", "mumbai,singapore"],
+      { cwd: projectRoot, encoding: "utf8" },
+    );
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(run.stdout).toContain("LiveKit capacity for 1,000 concurrent participants");
+    const bad = spawnSync(process.execPath, ["tools/run.js", "tools/capacity.ts", "--participants", "-1"], {
+      cwd: projectRoot,
+      encoding: "utf8",
+    });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^error: /);
+  });
+});
