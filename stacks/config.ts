@@ -13,6 +13,14 @@ import { parseCidr } from "../components/network/subnets";
 import type { MixSpec } from "../lib/capacity";
 import { versions } from "../lib/versions";
 import { RegionSizing, sizeRegion, SizingError } from "./sizing";
+import {
+  checkForeignKeys,
+  holdsPlaceholder,
+  nearest,
+  regionCrossFieldIssue,
+  Unshown,
+  zoneIdProblem,
+} from "./stack-file-checks";
 
 /** The Pulumi project name; config keys of this program are `livekit-platform:<key>`. */
 export const PROJECT = "livekit-platform";
@@ -31,6 +39,9 @@ export class ConfigError extends pulumi.RunError {
 
 function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
+  if (value instanceof Unshown) return value.text;
+  // A secure: value the plan could not decrypt: the placeholder is not the user's value, never show it.
+  if (holdsPlaceholder(value)) return "a secure: value (not shown)";
   return JSON.stringify(value);
 }
 
@@ -138,6 +149,11 @@ function requireCloudflareAccount(dns: z.infer<typeof dnsZone>, ctx: z.Refinemen
       input: undefined,
       message: "is required when dns.provider is cloudflare",
     });
+  }
+  // The zone id's format depends on who serves the zone (stacks/stack-file-checks.ts).
+  const zoneProblem = zoneIdProblem(dns.provider, dns.zoneId);
+  if (zoneProblem !== undefined) {
+    ctx.addIssue({ code: "custom", path: [...path, "zoneId"], input: dns.zoneId, message: zoneProblem });
   }
 }
 
@@ -435,6 +451,10 @@ export const regionSchema = z
       });
     }
     requireCloudflareAccount(cfg.dns, ctx, ["dns"]);
+    const crossField = regionCrossFieldIssue(cfg);
+    if (crossField !== undefined) {
+      ctx.addIssue({ code: "custom", path: crossField.path, input: crossField.value, message: crossField.problem });
+    }
   });
 
 export type RegionStackConfig = z.infer<typeof regionSchema> & {
@@ -579,12 +599,21 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-function toConfigError(issue: z.core.$ZodIssue, raw: unknown): ConfigError {
+function toConfigError(issue: z.core.$ZodIssue, raw: unknown, settings: readonly string[]): ConfigError {
   if (issue.code === "unrecognized_keys") {
     const path = [...issue.path, issue.keys[0]];
-    return new ConfigError(configKey(path), "is not a setting this stack reads (a typo?)", valueAt(raw, path));
+    const guess = issue.path.length === 0 ? nearest(String(issue.keys[0]), settings) : undefined;
+    const problem = `is not a setting this stack reads (${guess ? `did you mean ${configKey([guess])}?` : "a typo?"})`;
+    return new ConfigError(configKey(path), problem, valueAt(raw, path));
   }
   const value = "input" in issue ? issue.input : valueAt(raw, issue.path);
+  if (holdsPlaceholder(value)) {
+    return new ConfigError(
+      configKey(issue.path),
+      "is a secure: value, which the offline plan cannot decrypt to check; keep this setting in plain text (it is not a secret) or check it with pulumi preview",
+      value,
+    );
+  }
   const problem = value === undefined && issue.code !== "custom" ? "is required" : issue.message;
   return new ConfigError(configKey(issue.path), problem, value);
 }
@@ -606,7 +635,25 @@ function decodeConfigValue(text: string): unknown {
  * Validates a stack's raw config (`{"aws:region": "ap-south-1", "livekit-platform:network": "{...}"}`,
  * as Pulumi hands it to the program) and returns typed settings, or throws a ConfigError.
  */
-export function parseStackConfig(rawConfig: Record<string, string>, stackName: string): StackConfig {
+export function parseStackConfig(
+  rawConfig: Record<string, string>,
+  stackName: string,
+  secretKeys: readonly string[] = [],
+): StackConfig {
+  // Keys of other namespaces first: a misspelt namespace would otherwise surface as a missing role.
+  const settings = [...new Set([...Object.keys(regionSchema.shape), ...Object.keys(globalSchema.shape)])].filter(
+    (s) => s !== "awsRegion",
+  );
+  const foreign = checkForeignKeys(rawConfig, { project: PROJECT, stackName, secretKeys, projectSettings: settings });
+  if (foreign !== undefined) {
+    throw new ConfigError(
+      foreign.key,
+      foreign.problem,
+      foreign.hideValue && !(foreign.value instanceof Unshown)
+        ? new Unshown("a secure: value (not shown)")
+        : foreign.value,
+    );
+  }
   const raw: Record<string, unknown> = {};
   for (const [key, text] of Object.entries(rawConfig)) {
     const [namespace, name] = splitKey(key);
@@ -629,7 +676,7 @@ export function parseStackConfig(rawConfig: Record<string, string>, stackName: s
 
   const schema = role === "region" ? regionSchema : globalSchema;
   const result = schema.safeParse(raw, { reportInput: true });
-  if (!result.success) throw toConfigError(result.error.issues[0], raw);
+  if (!result.success) throw toConfigError(result.error.issues[0], raw, Object.keys(schema.shape));
   if (result.data.role === "global") return { ...result.data, stackName };
   return { ...result.data, stackName, sizing: sizeRegionOrThrow(result.data) };
 }
@@ -655,5 +702,13 @@ function splitKey(key: string): [string, string] {
 
 /** Reads this stack's config from the Pulumi runtime. Call once, at the start of the program. */
 export function loadStackConfig(): StackConfig {
-  return parseStackConfig(pulumi.runtime.allConfig(), pulumi.getStack());
+  const config = pulumi.runtime.allConfig();
+  return parseStackConfig(config, pulumi.getStack(), configSecretKeys(config));
+}
+
+/** The keys Pulumi marks secret: `secure:` values, which a ConfigError must never show. */
+function configSecretKeys(config: Record<string, string>): string[] {
+  // `isConfigSecret` is internal to the SDK (pinned); without it, no key is known to be secret.
+  const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+  return isSecret ? Object.keys(config).filter((key) => isSecret(key)) : [];
 }

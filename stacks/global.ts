@@ -25,7 +25,7 @@ interface DeployedRegion {
 }
 
 export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = findProjectRoot(__dirname)) {
-  const files = discoverRegionStacks(projectRoot);
+  const files = discoverRegionStacks(projectRoot, cfg.stackName);
   checkRegionStacks(files, cfg);
 
   const { organization, project } = cfg.stackReferences;

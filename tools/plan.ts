@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { findProjectRoot, readProjectName, readStackFile, stackFilePath } from "../stacks/stack-files";
+import { checkRegionAgainstSiblings } from "../stacks/regions";
 import { asReferencedStack, PlanResult, runProgram } from "./engine";
 import { formatPlan, writePlan } from "./plan-output";
 import { cacheOutputs, readCachedOutputs } from "./plan-cache";
@@ -75,6 +76,7 @@ export async function planStack(projectRoot: string, stack: string, stackFile?: 
     );
   }
   const { config, secretKeys } = readStackFile(file, stack);
+  checkRegionAgainstSiblings(projectRoot, stack, file, config, secretKeys);
   const project = readProjectName(projectRoot);
   const result = await runProgram(loadProgram, {
     project,
