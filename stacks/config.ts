@@ -663,6 +663,13 @@ export function parseStackConfig(
   if (region !== undefined) raw.awsRegion = region;
 
   const role = raw.role;
+  if (role === undefined) {
+    // A misspelt `role` key reads as no role at all: name the typo instead.
+    const typo = Object.keys(raw).find((k) => k !== "awsRegion" && nearest(k, ["role"]) === "role");
+    if (typo !== undefined) {
+      throw new ConfigError(configKey([typo]), `is not a setting (did you mean ${configKey(["role"])}?)`, raw[typo]);
+    }
+  }
   if (role !== "region" && role !== "global") {
     throw new ConfigError(
       configKey(["role"]),

@@ -125,7 +125,8 @@ const badInputs: Array<{ what: string; stack: string; change: (c: Record<string,
     what: "a misspelt setting",
     stack: "mumbai",
     change: (c) => (c["livekit-platform:netwrok"] = { cidr: "10.0.0.0/16" }),
-    message: 'error: livekit-platform:netwrok: is not a setting this stack reads (a typo?), got {"cidr":"10.0.0.0/16"}',
+    message:
+      'error: livekit-platform:netwrok: is not a setting this stack reads (did you mean livekit-platform:network?), got {"cidr":"10.0.0.0/16"}',
   },
 ];
 
@@ -148,7 +149,7 @@ describe("stack configuration", () => {
 
   it("names a region after its stack when regionLabel is not set", () => {
     const cfg = parseStackConfig(
-      stackConfig("mumbai", { "livekit-platform:regionLabel": undefined }),
+      stackConfig("mumbai", { "livekit-platform:regionLabel": undefined, "aws:defaultTags": undefined }),
       "bom",
     ) as RegionStackConfig;
     expect(cfg.regionLabel).toBe("bom");
@@ -173,7 +174,9 @@ describe("stack configuration", () => {
   });
 
   it("requires a Cloudflare account id with the cloudflare provider", () => {
-    const raw = stackConfig("mumbai", { "livekit-platform:dns": { provider: "cloudflare", zoneId: "abc" } });
+    const raw = stackConfig("mumbai", {
+      "livekit-platform:dns": { provider: "cloudflare", zoneId: "fedcba9876543210fedcba9876543210" },
+    });
     expect(() => parseStackConfig(raw, "mumbai")).toThrow(
       "livekit-platform:dns.cloudflareAccountId: is required when dns.provider is cloudflare, got nothing",
     );
@@ -226,11 +229,20 @@ describe("region stacks, checked against each other and the global stack", () =>
       stackConfig("global", { "livekit-platform:dns": { ...stackYaml("global")["livekit-platform:dns"], ...dns } }),
       "global",
     ) as GlobalStackConfig;
-  /** A region stack file like mumbai's, named `stack`, labelled after it unless overridden. */
+  /**
+   * A region stack file like mumbai's, named `stack`, labelled and tagged after it and with a VPC range of its
+   * own unless overridden (a copy that keeps mumbai's tag or range is an error of its own, tested below).
+   */
+  let nextCidr = 40;
   const region = (stack: string, overrides: Record<string, unknown> = {}): RegionStackFile => ({
     file: `Pulumi.${stack}.yaml`,
     config: parseStackConfig(
-      stackConfig("mumbai", { "livekit-platform:regionLabel": stack, ...overrides }),
+      stackConfig("mumbai", {
+        "livekit-platform:regionLabel": stack,
+        "aws:defaultTags": { tags: { project: "livekit-platform", stack } },
+        "livekit-platform:network": { cidr: `10.${nextCidr++}.0.0/16`, availabilityZones: 3 },
+        ...overrides,
+      }),
       stack,
     ) as RegionStackConfig,
   });
@@ -290,9 +302,23 @@ describe("region stacks, checked against each other and the global stack", () =>
     },
     {
       what: "a Cloudflare fallback region that no region stack has",
-      regions: () => [mumbai, singapore],
+      regions: () =>
+        [
+          ["mumbai", "ap-south-1"],
+          ["singapore", "ap-southeast-1"],
+        ].map(([stack, awsRegion]) =>
+          region(stack, {
+            "aws:region": awsRegion,
+            "livekit-platform:dns": {
+              provider: "cloudflare",
+              zoneId: "fedcba9876543210fedcba9876543210",
+              cloudflareAccountId: "0123456789abcdef0123456789abcdef",
+            },
+          }),
+        ),
       dns: {
         provider: "cloudflare",
+        zoneId: "fedcba9876543210fedcba9876543210",
         cloudflareAccountId: "0123456789abcdef0123456789abcdef",
         cloudflareFallbackRegion: "tokyo",
       },
