@@ -11,6 +11,8 @@ import { findProjectRoot, readProjectName, readStackFile, stackFilePath } from "
 import { checkRegionAgainstSiblings } from "../stacks/regions";
 import { asReferencedStack, PlanResult, runProgram } from "./engine";
 import { formatPlan, writePlan } from "./plan-output";
+import { buildSummary, formatSummary } from "./plan-summary";
+import { parseStackConfig } from "../stacks/config";
 import { cacheOutputs, readCachedOutputs } from "./plan-cache";
 import { failureReason, planInChildProcess } from "./plan-runner";
 
@@ -100,6 +102,13 @@ export async function planStack(projectRoot: string, stack: string, stackFile?: 
   return result;
 }
 
+/** The stack's validated config, for the summary (the program has just accepted it). */
+function stackConfigOf(projectRoot: string, stack: string, stackFile?: string) {
+  const file = stackFile ? path.resolve(stackFile) : stackFilePath(projectRoot, stack);
+  const { config, secretKeys } = readStackFile(file, stack);
+  return parseStackConfig(config, stack, secretKeys);
+}
+
 export async function main(argv: string[]): Promise<number> {
   let args: PlanArgs;
   try {
@@ -120,7 +129,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const out = path.resolve(args.out ?? path.join(projectRoot, ".plan", args.stack));
   writePlan(result, out, args.showSecrets);
-  process.stdout.write(`${formatPlan(result, args.showSecrets)}\n\n`);
+  const summary = buildSummary(result, stackConfigOf(projectRoot, args.stack, args.stackFile));
+  process.stdout.write(`${formatPlan(result, args.showSecrets)}\n${formatSummary(summary)}\n\n`);
   process.stdout.write(
     `Planned in ${((Date.now() - started) / 1000).toFixed(1)} s; written to ${path.relative(process.cwd(), out) || "."}/\n`,
   );
