@@ -12,6 +12,7 @@ import { checkRegionAgainstSiblings } from "../stacks/regions";
 import { asReferencedStack, PlanResult, runProgram } from "./engine";
 import { formatPlan, writePlan } from "./plan-output";
 import { buildSummary, formatSummary } from "./plan-summary";
+import { renderReport } from "./plan-report";
 import { parseStackConfig } from "../stacks/config";
 import { cacheOutputs, readCachedOutputs } from "./plan-cache";
 import { failureReason, planInChildProcess } from "./plan-runner";
@@ -130,6 +131,7 @@ export async function main(argv: string[]): Promise<number> {
   const out = path.resolve(args.out ?? path.join(projectRoot, ".plan", args.stack));
   writePlan(result, out, args.showSecrets);
   const summary = buildSummary(result, stackConfigOf(projectRoot, args.stack, args.stackFile));
+  fs.writeFileSync(path.join(out, "report.html"), renderReport(result, summary));
   process.stdout.write(`${formatPlan(result, args.showSecrets)}\n${formatSummary(summary)}\n\n`);
   process.stdout.write(
     `Planned in ${((Date.now() - started) / 1000).toFixed(1)} s; written to ${path.relative(process.cwd(), out) || "."}/\n`,
