@@ -204,8 +204,8 @@ export function lineDiff(a: string, b: string, context = 2): string[] {
         ops.push([" ", mx[i]]);
         i++;
         j++;
-      } else if (j < my.length && (i === mx.length || lcs[i][j + 1] >= lcs[i + 1][j])) ops.push(["+", my[j++]]);
-      else ops.push(["-", mx[i++]]);
+      } else if (i < mx.length && (j === my.length || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push(["-", mx[i++]]);
+      else ops.push(["+", my[j++]]);
     }
   }
   ops.push(...x.slice(endX).map((l) => [" ", l] as [" ", string]));
