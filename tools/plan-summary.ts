@@ -296,7 +296,8 @@ export function costOf(cost: unknown): CostView {
   const c = cost as Record<string, any> | undefined;
   if (c === undefined || c === null) return { available: false, why: "no cost estimate in the sizing output" };
   if (typeof c.unavailable === "string") return { available: false, why: c.unavailable };
-  const estimate = (c.estimate ?? c) as Record<string, any>;
+  // The estimate itself, or a wrapper holding it (`{ estimate: {...} }`).
+  const estimate = (c.estimate !== null && typeof c.estimate === "object" ? c.estimate : c) as Record<string, any>;
   if (typeof estimate.monthlyUsd !== "number")
     return { available: false, why: "the sizing output's cost has no monthlyUsd" };
   const lines = Array.isArray(estimate.lines) ? estimate.lines : [];
