@@ -572,7 +572,7 @@ describe("npm run plan -- --stack global", () => {
     expect({ code: run.code, stderr: run.stderr }).toEqual({
       code: 2,
       stderr:
-        "error: Pulumi.mumbai.yaml livekit-platform:dns.provider: must be the global stack's DNS provider cloudflare (regional names and certificate validation live in the same zone), got \"route53\"\n",
+        'error: Pulumi.mumbai.yaml livekit-platform:dns.provider: must be the global stack\'s DNS provider cloudflare (regional names and certificate validation live in the same zone), got "route53"\n',
     });
     expect(fs.existsSync(path.join(out, "global-cloudflare"))).toBe(false);
   }, 120_000);
