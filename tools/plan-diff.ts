@@ -15,11 +15,6 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stringify } from "yaml";
-import { maskSecrets, PlanResult } from "./engine";
-import { helmReleaseOf, isKubernetesObject, manifestOf, manifestPath } from "./plan-output";
-
-const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 
 /** A plan as the diff sees it: plan.json's content and the text of every manifest and Helm values file. */
 export interface PlanSnapshot {
@@ -36,32 +31,6 @@ export interface PlanSnapshot {
   warnings: string[];
   /** `manifests/<ns>/<Kind>-<name>.yaml` and `helm/<release>.yaml` → text. */
   files: Map<string, string>;
-}
-
-/** The masked snapshot of a plan result, exactly as writePlan would write it without --show-secrets. */
-export function snapshotOfResult(result: PlanResult): PlanSnapshot {
-  const files = new Map<string, string>();
-  for (const r of result.resources) {
-    if (isKubernetesObject(r)) {
-      const manifest = manifestOf(r, false);
-      files.set(
-        path.posix.join("manifests", manifestPath(manifest).split(path.sep).join("/")),
-        stringify(manifest, { lineWidth: 0 }),
-      );
-    } else if (r.type === HELM_RELEASE) {
-      const release = helmReleaseOf(r, false);
-      files.set(`helm/${release.name}.yaml`, stringify(release.file, { lineWidth: 0 }));
-    }
-  }
-  // Through JSON, as plan.json holds it (undefined fields dropped).
-  const plan = JSON.parse(
-    JSON.stringify({
-      resources: result.resources.map((r) => ({ ...r, inputs: maskSecrets(r.inputs) })),
-      outputs: maskSecrets(result.outputs),
-      warnings: result.warnings,
-    }),
-  );
-  return { ...plan, files };
 }
 
 /** The snapshot of a plan directory (plan.json, manifests/, helm/). */

@@ -8,6 +8,7 @@
  * 2 invalid stack configuration (one `error:` line on stderr); 1 anything else.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { findProjectRoot, readProjectName, readStackFile, stackFilePath } from "../stacks/stack-files";
 import { checkRegionAgainstSiblings } from "../stacks/regions";
@@ -22,7 +23,7 @@ import {
   formatDiff,
   hasChanges,
   PlanSnapshot,
-  snapshotOfResult,
+  snapshotOfDir,
 } from "./plan-diff";
 import { parseStackConfig } from "../stacks/config";
 import { cacheOutputs, readCachedOutputs } from "./plan-cache";
@@ -119,6 +120,17 @@ export async function planStack(projectRoot: string, stack: string, stackFile?: 
   return result;
 }
 
+function maskedSnapshot(result: PlanResult, out: string, revealed: boolean): PlanSnapshot {
+  if (!revealed) return snapshotOfDir(out);
+  const masked = fs.mkdtempSync(path.join(os.tmpdir(), "lk-plan-masked-"));
+  try {
+    writePlan(result, masked, false);
+    return snapshotOfDir(masked);
+  } finally {
+    fs.rmSync(masked, { recursive: true, force: true });
+  }
+}
+
 function readDiffBase(projectRoot: string, stack: string, against: string): PlanSnapshot {
   try {
     return baseSnapshot(projectRoot, stack, against);
@@ -164,7 +176,8 @@ export async function main(argv: string[]): Promise<number> {
     `Planned in ${((Date.now() - started) / 1000).toFixed(1)} s; written to ${path.relative(process.cwd(), out) || "."}/\n`,
   );
   if (base !== undefined) {
-    const diff = diffPlans(base, snapshotOfResult(result));
+    // This plan as written (masked): the same writer as the other side, so only real changes differ.
+    const diff = diffPlans(base, maskedSnapshot(result, out, args.showSecrets));
     process.stdout.write(`\n${formatDiff(diff, args.diff!)}\n`);
     return hasChanges(diff) ? EXIT_CHANGED : EXIT_OK;
   }

@@ -27,6 +27,12 @@ describe("plan --diff", () => {
     expect(run.stdout).toContain(`Diff against ${base}: no changes`);
   }, 120_000);
 
+  it("compares masked plans even when this one is written revealed", async () => {
+    const run = await planCommand("mumbai", "--out", path.join(tmp, "revealed"), "--show-secrets", "--diff", base);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(run.stdout).toContain(`Diff against ${base}: no changes`);
+  }, 120_000);
+
   it("exits 3 and prints changed resources, input paths and manifest diffs", async () => {
     const text = fs
       .readFileSync(path.join(projectRoot, "Pulumi.mumbai.yaml"), "utf8")
