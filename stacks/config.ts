@@ -483,6 +483,9 @@ export const globalSchema = z
                 }),
               )
               .min(3, { error: "must list at least three Route53 health-checker regions" })
+              .refine((regions) => new Set(regions).size === regions.length, {
+                error: "must list each Route53 health-checker region once (at least three different ones)",
+              })
               .default(["ap-southeast-1", "ap-northeast-1", "eu-west-1"])
               .describe("Route53 health-checker regions the checks run from, at least three (ap-south-1 is not one)."),
             failureThreshold: integer(1, 10, "an integer from 1 to 10")

@@ -267,6 +267,15 @@ export interface RegionPortSettings {
   rtc: { udpPortRange: { start: number; end: number }; tcpPort: number };
   turn: { relayPortRange: { start: number; end: number }; totalQuota: number };
   cluster: { kubernetesVersion: string };
+  monitoring?: { retentionSize: string; volumeSize: string };
+  network?: { existingVpc?: { publicSubnetIds: string[]; privateSubnetIds: string[] } };
+}
+
+/** Bytes of a Prometheus size (`90GB`: Prometheus' units are powers of 1024) or a Kubernetes `100Gi`. */
+function bytesOf(size: string): number | undefined {
+  const m = /^(\d+)(GB|TB|Gi|Ti)$/.exec(size);
+  if (!m) return undefined;
+  return Number(m[1]) * 1024 ** (m[2].startsWith("G") ? 3 : 4);
 }
 
 /** Ports LiveKit and Coturn bind on the SFU nodes' host network besides the configurable ranges. */
@@ -311,6 +320,24 @@ export function regionCrossFieldIssue(
       path: ["turn", "totalQuota"],
       problem: `exceeds the ${relayPorts} relay ports of turn.relayPortRange ${relay.start}-${relay.end} (each allocation takes one)`,
       value: cfg.turn.totalQuota,
+    };
+  }
+  const retention = cfg.monitoring && bytesOf(cfg.monitoring.retentionSize);
+  const volume = cfg.monitoring && bytesOf(cfg.monitoring.volumeSize);
+  if (retention !== undefined && volume !== undefined && retention >= volume) {
+    return {
+      path: ["monitoring", "retentionSize"],
+      problem: `must be smaller than monitoring.volumeSize ${cfg.monitoring!.volumeSize} (Prometheus needs room for its write-ahead log)`,
+      value: cfg.monitoring!.retentionSize,
+    };
+  }
+  const vpc = cfg.network?.existingVpc;
+  const both = vpc?.publicSubnetIds.find((id) => vpc.privateSubnetIds.includes(id));
+  if (both !== undefined) {
+    return {
+      path: ["network", "existingVpc", "privateSubnetIds"],
+      problem: "must not repeat a public subnet (public and private subnets hold different nodes)",
+      value: both,
     };
   }
   if (!EKS_KUBERNETES_VERSIONS.includes(cfg.cluster.kubernetesVersion)) {

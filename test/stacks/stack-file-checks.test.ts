@@ -104,6 +104,21 @@ describe("a region's settings against each other", () => {
     ],
     ["a quota above the relay range", { ...ok, turn: { ...ok.turn, totalQuota: 10001 } }, "turn.totalQuota"],
     ["an unknown Kubernetes version", { ...ok, cluster: { kubernetesVersion: "1.99" } }, "cluster.kubernetesVersion"],
+    [
+      "Prometheus retention above its volume",
+      { ...ok, monitoring: { retentionSize: "100GB", volumeSize: "100Gi" } },
+      "monitoring.retentionSize",
+    ],
+    [
+      "a subnet both public and private",
+      {
+        ...ok,
+        network: {
+          existingVpc: { publicSubnetIds: ["subnet-1", "subnet-2"], privateSubnetIds: ["subnet-2", "subnet-3"] },
+        },
+      },
+      "network.existingVpc.privateSubnetIds",
+    ],
   ])("refuses %s", (_what, cfg, key) => {
     expect(regionCrossFieldIssue(cfg)?.path.join(".")).toBe(key);
   });
