@@ -682,6 +682,16 @@ export function parseStackConfig(
       role,
     );
   }
+  // A role that does not fit the file (a region file marked global, or the reverse) is named as such.
+  const [own, other] = role === "region" ? [regionSchema, globalSchema] : [globalSchema, regionSchema];
+  const misplaced = Object.keys(raw).find((k) => !(k in own.shape) && k in other.shape);
+  if (misplaced !== undefined) {
+    throw new ConfigError(
+      configKey(["role"]),
+      `is ${role}, but the file sets ${configKey([misplaced])}, a setting of ${role === "region" ? "the global" : "a region"} stack (wrong role?)`,
+      role,
+    );
+  }
   if (role === "region" && raw.regionLabel === undefined) raw.regionLabel = stackName;
 
   const schema = role === "region" ? regionSchema : globalSchema;

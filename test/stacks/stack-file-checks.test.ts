@@ -175,7 +175,7 @@ describe("the global plan reads every stack file", () => {
     [
       "a region file whose role is global",
       { "livekit-platform:role": "global" },
-      "Pulumi.singapore.yaml livekit-platform:regionLabel: is not a setting this stack reads",
+      'Pulumi.singapore.yaml livekit-platform:role: is global, but the file sets livekit-platform:regionLabel, a setting of a region stack (wrong role?), got "global"',
     ],
   ])("refuses %s instead of leaving its region out", (_what, change, message) => {
     const broken = { ...singapore, ...change };
