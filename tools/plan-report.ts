@@ -34,7 +34,7 @@ function componentTree(resources: PlannedResource[]): string {
 export function sizingChart(curve: SizingPoint[], here: SizingPoint, mix: string): string {
   const width = 640;
   const height = 320;
-  const pad = { left: 56, right: 16, top: 16, bottom: 44 };
+  const pad = { left: 56, right: 32, top: 16, bottom: 44 };
   const maxX = Math.max(...curve.map((p) => p.participants), here.participants, 1);
   const maxY = Math.max(...curve.map((p) => p.sfuNodes), here.sfuNodes, 1);
   const x = (v: number) => pad.left + (v / maxX) * (width - pad.left - pad.right);
