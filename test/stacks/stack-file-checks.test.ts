@@ -250,3 +250,18 @@ describe("the global plan reads every stack file", () => {
     expect(errorOf(() => checkRegionAgainstSiblings(dir, "frankfurt", file, raw, []))).toBe("no error");
   });
 });
+
+describe("the checks, through the schema", () => {
+  it.each([
+    [{ "livekit-platform:dns": { provider: "route53", zoneId: "livekit.example.com" } }, "livekit-platform:dns.zoneId"],
+    [{ "livekit-platform:rtc": { tcpPort: 7880 } }, "livekit-platform:rtc.tcpPort"],
+    [{ "livekit-platform:turn": { totalQuota: 20000 } }, "livekit-platform:turn.totalQuota"],
+    [{ "livekit-platform:cluster": { kubernetesVersion: "1.99" } }, "livekit-platform:cluster.kubernetesVersion"],
+    [{ "aws:defaultTag": { tags: {} } }, "aws:defaultTag"],
+    [{ "livekit-platfrom:capacity": {} }, "livekit-platfrom:capacity"],
+  ])("refuses %j with one line naming %s", (overrides, key) => {
+    expect(errorOf(() => parseStackConfig(stackConfig("mumbai", overrides), "mumbai"))).toMatch(
+      new RegExp(`^${key.replace(/[.]/g, "\\.")}: .+, got .+$`),
+    );
+  });
+});
