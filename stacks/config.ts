@@ -14,6 +14,14 @@ import type { MixSpec } from "../lib/capacity";
 import { versions } from "../lib/versions";
 import { RegionSizing, sizeRegion, SizingError } from "./sizing";
 import { roomsSchema } from "./rooms-config";
+import {
+  checkForeignKeys,
+  holdsPlaceholder,
+  nearest,
+  regionCrossFieldIssue,
+  Unshown,
+  zoneIdProblem,
+} from "./stack-file-checks";
 
 /** The Pulumi project name; config keys of this program are `livekit-platform:<key>`. */
 export const PROJECT = "livekit-platform";
@@ -32,6 +40,9 @@ export class ConfigError extends pulumi.RunError {
 
 function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
+  if (value instanceof Unshown) return value.text;
+  // A secure: value the plan could not decrypt: the placeholder is not the user's value, never show it.
+  if (holdsPlaceholder(value)) return "a secure: value (not shown)";
   return JSON.stringify(value);
 }
 
@@ -168,6 +179,11 @@ function requireCloudflareAccount(dns: z.infer<typeof dnsZone>, ctx: z.Refinemen
       input: undefined,
       message: "is required when dns.provider is cloudflare",
     });
+  }
+  // The zone id's format depends on who serves the zone (stacks/stack-file-checks.ts).
+  const zoneProblem = zoneIdProblem(dns.provider, dns.zoneId);
+  if (zoneProblem !== undefined) {
+    ctx.addIssue({ code: "custom", path: [...path, "zoneId"], input: dns.zoneId, message: zoneProblem });
   }
 }
 
@@ -737,6 +753,10 @@ export const regionSchema = z
           "global needs a VPC this stack creates (network.existingVpc is set): its route tables get the peering routes",
       });
     }
+    const crossField = regionCrossFieldIssue(cfg);
+    if (crossField !== undefined) {
+      ctx.addIssue({ code: "custom", path: crossField.path, input: crossField.value, message: crossField.problem });
+    }
   });
 
 export type RegionStackConfig = Omit<z.infer<typeof regionSchema>, "applicationKeys"> & {
@@ -767,6 +787,9 @@ export const globalSchema = z
                 }),
               )
               .min(3, { error: "must list at least three Route53 health-checker regions" })
+              .refine((regions) => new Set(regions).size === regions.length, {
+                error: "must list each Route53 health-checker region once (at least three different ones)",
+              })
               .default(["ap-southeast-1", "ap-northeast-1", "eu-west-1"])
               .describe("Route53 health-checker regions the checks run from, at least three (ap-south-1 is not one)."),
             failureThreshold: integer(1, 10, "an integer from 1 to 10")
@@ -896,12 +919,21 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-function toConfigError(issue: z.core.$ZodIssue, raw: unknown): ConfigError {
+function toConfigError(issue: z.core.$ZodIssue, raw: unknown, settings: readonly string[]): ConfigError {
   if (issue.code === "unrecognized_keys") {
     const path = [...issue.path, issue.keys[0]];
-    return new ConfigError(configKey(path), "is not a setting this stack reads (a typo?)", valueAt(raw, path));
+    const guess = issue.path.length === 0 ? nearest(String(issue.keys[0]), settings) : undefined;
+    const problem = `is not a setting this stack reads (${guess ? `did you mean ${configKey([guess])}?` : "a typo?"})`;
+    return new ConfigError(configKey(path), problem, valueAt(raw, path));
   }
   const value = "input" in issue ? issue.input : valueAt(raw, issue.path);
+  if (holdsPlaceholder(value)) {
+    return new ConfigError(
+      configKey(issue.path),
+      "is a secure: value, which the offline plan cannot decrypt to check; keep this setting in plain text (it is not a secret) or check it with pulumi preview",
+      value,
+    );
+  }
   const problem = value === undefined && issue.code !== "custom" ? "is required" : issue.message;
   return new ConfigError(configKey(issue.path), problem, value);
 }
@@ -923,7 +955,25 @@ function decodeConfigValue(text: string): unknown {
  * Validates a stack's raw config (`{"aws:region": "ap-south-1", "livekit-platform:network": "{...}"}`,
  * as Pulumi hands it to the program) and returns typed settings, or throws a ConfigError.
  */
-export function parseStackConfig(rawConfig: Record<string, string>, stackName: string): StackConfig {
+export function parseStackConfig(
+  rawConfig: Record<string, string>,
+  stackName: string,
+  secretKeys: readonly string[] = [],
+): StackConfig {
+  // Keys of other namespaces first: a misspelt namespace would otherwise surface as a missing role.
+  const settings = [...new Set([...Object.keys(regionSchema.shape), ...Object.keys(globalSchema.shape)])].filter(
+    (s) => s !== "awsRegion",
+  );
+  const foreign = checkForeignKeys(rawConfig, { project: PROJECT, stackName, secretKeys, projectSettings: settings });
+  if (foreign !== undefined) {
+    throw new ConfigError(
+      foreign.key,
+      foreign.problem,
+      foreign.hideValue && !(foreign.value instanceof Unshown)
+        ? new Unshown("a secure: value (not shown)")
+        : foreign.value,
+    );
+  }
   const raw: Record<string, unknown> = {};
   for (const [key, text] of Object.entries(rawConfig)) {
     const [namespace, name] = splitKey(key);
@@ -933,6 +983,13 @@ export function parseStackConfig(rawConfig: Record<string, string>, stackName: s
   if (region !== undefined) raw.awsRegion = region;
 
   const role = raw.role;
+  if (role === undefined) {
+    // A misspelt `role` key reads as no role at all: name the typo instead.
+    const typo = Object.keys(raw).find((k) => k !== "awsRegion" && nearest(k, ["role"]) === "role");
+    if (typo !== undefined) {
+      throw new ConfigError(configKey([typo]), `is not a setting (did you mean ${configKey(["role"])}?)`, raw[typo]);
+    }
+  }
   if (role !== "region" && role !== "global") {
     throw new ConfigError(
       configKey(["role"]),
@@ -942,11 +999,21 @@ export function parseStackConfig(rawConfig: Record<string, string>, stackName: s
       role,
     );
   }
+  // A role that does not fit the file (a region file marked global, or the reverse) is named as such.
+  const [own, other] = role === "region" ? [regionSchema, globalSchema] : [globalSchema, regionSchema];
+  const misplaced = Object.keys(raw).find((k) => !(k in own.shape) && k in other.shape);
+  if (misplaced !== undefined) {
+    throw new ConfigError(
+      configKey(["role"]),
+      `is ${role}, but the file sets ${configKey([misplaced])}, a setting of ${role === "region" ? "the global" : "a region"} stack (wrong role?)`,
+      role,
+    );
+  }
   if (role === "region" && raw.regionLabel === undefined) raw.regionLabel = stackName;
 
   const schema = role === "region" ? regionSchema : globalSchema;
   const result = schema.safeParse(raw, { reportInput: true });
-  if (!result.success) throw toConfigError(result.error.issues[0], raw);
+  if (!result.success) throw toConfigError(result.error.issues[0], raw, Object.keys(schema.shape));
   if (result.data.role === "global") return { ...result.data, stackName };
   // The superRefine above has made sure applicationKeys is there.
   const applicationKeys = result.data.applicationKeys!;
@@ -985,5 +1052,13 @@ function splitKey(key: string): [string, string] {
 
 /** Reads this stack's config from the Pulumi runtime. Call once, at the start of the program. */
 export function loadStackConfig(): StackConfig {
-  return parseStackConfig(pulumi.runtime.allConfig(), pulumi.getStack());
+  const config = pulumi.runtime.allConfig();
+  return parseStackConfig(config, pulumi.getStack(), configSecretKeys(config));
+}
+
+/** The keys Pulumi marks secret: `secure:` values, which a ConfigError must never show. */
+function configSecretKeys(config: Record<string, string>): string[] {
+  // `isConfigSecret` is internal to the SDK (pinned); without it, no key is known to be secret.
+  const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+  return isSecret ? Object.keys(config).filter((key) => isSecret(key)) : [];
 }

@@ -30,7 +30,7 @@ interface DeployedRegion {
 }
 
 export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = findProjectRoot(__dirname)) {
-  const files = discoverRegionStacks(projectRoot);
+  const files = discoverRegionStacks(projectRoot, cfg.stackName);
   checkRegionStacks(files, cfg);
   // Global rooms mode: one mode and one hub in every region file, the hub a region stack, no overlapping VPCs.
   checkRooms(files);

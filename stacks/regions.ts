@@ -4,27 +4,41 @@
  */
 import * as path from "path";
 import { ConfigError, GlobalStackConfig, parseStackConfig, PROJECT, RegionStackConfig } from "./config";
+import { parseCidr } from "../components/network/subnets";
 import { regionHostnames } from "./region-outputs";
+import { defaultTagValues } from "./stack-file-checks";
 import { listStackNames, readStackFile, stackFilePath } from "./stack-files";
 
 export interface RegionStackFile {
   /** `Pulumi.mumbai.yaml`, as errors name it. */
   file: string;
   config: RegionStackConfig;
+  /** `aws:defaultTags.tags` of the file. */
+  tags?: Record<string, string>;
 }
 
-/** Every region stack file of the project, validated, sorted by stack name. */
-export function discoverRegionStacks(projectRoot: string): RegionStackFile[] {
+/**
+ * Every region stack file of the project, validated, sorted by stack name. Every other stack file is
+ * validated too (all but `self`, the global stack being planned): a file whose role is missing, misspelt
+ * or wrong would otherwise be left out of the routing silently, and `pulumi up` would delete its region's
+ * DNS record.
+ */
+export function discoverRegionStacks(projectRoot: string, self?: string): RegionStackFile[] {
   const regions: RegionStackFile[] = [];
   for (const stackName of listStackNames(projectRoot)) {
+    if (stackName === self) continue;
     const filePath = stackFilePath(projectRoot, stackName);
-    const stackFile = readStackFile(filePath, stackName);
-    if (stackFile.config[`${PROJECT}:role`] !== "region") continue;
     const file = path.basename(filePath);
     try {
-      regions.push({ file, config: parseStackConfig(stackFile.config, stackName) as RegionStackConfig });
+      const stackFile = readStackFile(filePath, stackName);
+      const config = parseStackConfig(stackFile.config, stackName, stackFile.secretKeys);
+      if (config.role === "region") regions.push({ file, config, tags: defaultTagValues(stackFile.config) });
     } catch (e) {
-      if (e instanceof ConfigError) throw new ConfigError(`${file} ${e.key}`, e.problem, e.value);
+      if (e instanceof ConfigError) {
+        // readStackFile's errors already name the file.
+        const key = e.key.startsWith(file) ? e.key : `${file} ${e.key}`;
+        throw new ConfigError(key, e.problem, e.value);
+      }
       throw e;
     }
   }
@@ -43,6 +57,21 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalStac
     hostnames.set(global.dns.turnHostname, "the global stack's dns.turnHostname");
 
   for (const { file, config } of regions) {
+    if (config.dns.provider !== global.dns.provider) {
+      // Certificates are validated and regional names published in the regions' zone: one provider.
+      throw new ConfigError(
+        `${file} ${PROJECT}:dns.provider`,
+        `must be the global stack's DNS provider ${global.dns.provider} (regional names and certificate validation live in the same zone)`,
+        config.dns.provider,
+      );
+    }
+    if (config.dns.zoneId !== global.dns.zoneId) {
+      throw new ConfigError(
+        `${file} ${PROJECT}:dns.zoneId`,
+        `must be the global stack's zone ${global.dns.zoneId} (every region serves the global stack's domain)`,
+        config.dns.zoneId,
+      );
+    }
     if (config.domain !== global.domain) {
       // The global name reaches the regions' own load balancers, whose certificates are issued for
       // names under the region's domain: one domain, or users get certificate errors.
@@ -96,6 +125,8 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalStac
       true,
     );
   }
+  checkVpcRanges(regions);
+  checkCopiedTags(regions);
 
   const fallback = global.dns.cloudflareFallbackRegion;
   if (fallback !== undefined && !regions.some((r) => r.config.regionLabel === fallback)) {
@@ -103,6 +134,96 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalStac
       `${PROJECT}:dns.cloudflareFallbackRegion`,
       `must be the regionLabel of a region stack (${regions.map((r) => r.config.regionLabel).join(", ") || "there are none"})`,
       fallback,
+    );
+  }
+}
+
+/** VPC ranges must not overlap: peering, a transit gateway or a VPN between regions would need them distinct. */
+function checkVpcRanges(regions: RegionStackFile[]): void {
+  const seen: { file: string; cidr: string; start: number; end: number }[] = [];
+  for (const { file, config } of regions) {
+    if (config.network.existingVpc !== undefined) continue; // its range is the existing VPC's, not in the file
+    const cidr = parseCidr(config.network.cidr)!; // validated by the schema
+    const start = cidr.base;
+    const end = cidr.base + 2 ** (32 - cidr.prefix) - 1;
+    const other = seen.find((s) => s.start <= end && start <= s.end);
+    if (other !== undefined) {
+      throw new ConfigError(
+        `${file} ${PROJECT}:network.cidr`,
+        `overlaps ${other.cidr} of ${other.file}; keep the regions' VPC ranges distinct`,
+        config.network.cidr,
+      );
+    }
+    seen.push({ file, cidr: config.network.cidr, start, end });
+  }
+}
+
+/** A region file copied from another one that still tags its resources with the other region's name. */
+function checkCopiedTags(regions: RegionStackFile[], only?: string): void {
+  for (const { file, config, tags } of regions) {
+    if (only !== undefined && file !== only) continue;
+    for (const [tag, value] of Object.entries(tags ?? {})) {
+      const other = regions.find(
+        (r) =>
+          r.file !== file &&
+          (r.config.stackName === value || r.config.regionLabel === value || r.config.awsRegion === value) &&
+          value !== config.stackName &&
+          value !== config.regionLabel &&
+          value !== config.awsRegion,
+      );
+      if (other !== undefined) {
+        throw new ConfigError(
+          `${file} aws:defaultTags.tags.${tag}`,
+          `names the region of ${other.file} (a file copied from it?); tag this region's resources with its own name`,
+          value,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * A region stack planned on its own, against the project's other region files: overlapping VPC ranges,
+ * the same AWS region or hostnames, and tags copied from another region are errors here too, not only in
+ * the global plan. Sibling files that do not validate are left to their own (and the global) plan.
+ */
+export function checkRegionAgainstSiblings(
+  projectRoot: string,
+  stackName: string,
+  file: string,
+  raw: Record<string, string>,
+  secretKeys: readonly string[],
+): void {
+  if (raw[`${PROJECT}:role`] !== "region") return;
+  let config: RegionStackConfig;
+  try {
+    config = parseStackConfig(raw, stackName, secretKeys) as RegionStackConfig;
+  } catch {
+    return; // the program reports it, with its own key
+  }
+  const siblings: RegionStackFile[] = [];
+  for (const name of listStackNames(projectRoot)) {
+    if (name === stackName) continue;
+    try {
+      const sibling = readStackFile(stackFilePath(projectRoot, name), name);
+      const parsed = parseStackConfig(sibling.config, name, sibling.secretKeys);
+      if (parsed.role === "region") {
+        siblings.push({ file: path.basename(sibling.path), config: parsed, tags: defaultTagValues(sibling.config) });
+      }
+    } catch {
+      continue;
+    }
+  }
+  const self: RegionStackFile = { file: path.basename(file), config, tags: defaultTagValues(raw) };
+  const all = [...siblings, self];
+  checkVpcRanges(all);
+  checkCopiedTags(all, self.file);
+  const sameRegion = siblings.find((s) => s.config.awsRegion === config.awsRegion);
+  if (sameRegion !== undefined) {
+    throw new ConfigError(
+      `${self.file} aws:region`,
+      `is also the region of ${sameRegion.file}; one region stack per AWS region`,
+      config.awsRegion,
     );
   }
 }

@@ -4,7 +4,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { parse, parseDocument } from "yaml";
+import { ConfigError } from "./config";
+import { secureValueProblem, Unshown } from "./stack-file-checks";
 
 export interface StackFile {
   /** `mumbai` for `Pulumi.mumbai.yaml`. */
@@ -54,12 +56,12 @@ export function stackFilePath(projectRoot: string, stackName: string): string {
 export function readStackFile(file: string, stackName?: string): StackFile {
   const name = stackName ?? /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(file))?.[1];
   if (!name) throw new Error(`${file} is not named Pulumi.<stack>.yaml; pass the stack name`);
-  const doc = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const doc = parseStackFileYaml(file);
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(doc.config ?? {})) {
     let secret = false;
-    const plain = replaceSecure(value, key, () => (secret = true));
+    const plain = replaceSecure(value, key, () => (secret = true), path.basename(file));
     config[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
     if (secret) secretKeys.push(key);
   }
@@ -70,15 +72,66 @@ export function secretPlaceholder(key: string): string {
   return `plan-placeholder-for-${key.replace(/[^A-Za-z0-9]+/g, "-")}`;
 }
 
-function replaceSecure(value: unknown, key: string, sawSecret: () => void): unknown {
-  if (Array.isArray(value)) return value.map((v, i) => replaceSecure(v, `${key}[${i}]`, sawSecret));
+/** The top-level keys a stack file may have (Pulumi's stack settings file). */
+const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+
+/**
+ * The stack file as YAML, or a ConfigError naming the file and line: a syntax error, a tab used as
+ * indentation, a duplicate key (the CLI would refuse it too), a misspelt top-level key (`confg:`, whose
+ * settings would all fall back to defaults), or a `config:` that is not a map.
+ */
+function parseStackFileYaml(file: string): { config?: Record<string, unknown> } {
+  const name = path.basename(file);
+  const text = fs.readFileSync(file, "utf8");
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const lines = text.split(/\r?\n/);
+  const error = doc.errors[0];
+  if (error !== undefined) {
+    const line = error.linePos?.[0]?.line ?? lineOf(text, error.pos[0]);
+    const problem = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new ConfigError(`${name} line ${line}`, `is not valid YAML: ${problem}`, lines[line - 1] ?? "");
+  }
+  const root = doc.toJS() as unknown;
+  if (root === null || root === undefined) return {};
+  if (typeof root !== "object" || Array.isArray(root)) {
+    throw new ConfigError(name, "must be a YAML map with a config: key", root);
+  }
+  for (const key of Object.keys(root)) {
+    if (!STACK_FILE_KEYS.includes(key)) {
+      throw new ConfigError(
+        `${name} ${key}`,
+        `is not a key of a stack file (${STACK_FILE_KEYS.join(", ")})${key.toLowerCase().startsWith("conf") ? "; did you mean config?" : ""}`,
+        (root as Record<string, unknown>)[key],
+      );
+    }
+  }
+  const config = (root as { config?: unknown }).config;
+  if (config !== undefined && config !== null && (typeof config !== "object" || Array.isArray(config))) {
+    throw new ConfigError(`${name} config`, "must be a map of config keys to values", config);
+  }
+  return { config: (config ?? {}) as Record<string, unknown> };
+}
+
+function lineOf(text: string, offset: number): number {
+  return text.slice(0, offset).split("\n").length;
+}
+
+function replaceSecure(value: unknown, key: string, sawSecret: () => void, file: string): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => replaceSecure(v, `${key}[${i}]`, sawSecret, file));
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 1 && entries[0][0] === "secure") {
+    if (entries.some(([k]) => k === "secure")) {
+      // Never echo a secure value: not even its ciphertext, which is all the file holds.
+      const problem =
+        entries.length > 1
+          ? "must hold only secure: <ciphertext> (no other keys beside secure:)"
+          : secureValueProblem(entries[0][1]);
+      if (problem !== undefined)
+        throw new ConfigError(`${file} ${key}`, problem, new Unshown("a secure: value (not shown)"));
       sawSecret();
       return secretPlaceholder(key);
     }
-    return Object.fromEntries(entries.map(([k, v]) => [k, replaceSecure(v, `${key}.${k}`, sawSecret)]));
+    return Object.fromEntries(entries.map(([k, v]) => [k, replaceSecure(v, `${key}.${k}`, sawSecret, file)]));
   }
   return value;
 }

@@ -1,27 +1,47 @@
 /**
- * The offline plan: `npm run plan -- --stack <name> [--out <dir>] [--show-secrets] [--stack-file <path>]`.
+ * The offline plan: `npm run plan -- --stack <name> [--out <dir>] [--show-secrets] [--stack-file <path>]
+ * [--diff <dir or git ref>]`.
  *
  * Runs the real program (index.ts) under Pulumi's mocks with the stack's config and writes what it
  * would create: no cloud account, no Pulumi CLI, no plugins. Contract: docs/plan-contract.md.
- * Exit codes: 0 planned; 2 invalid stack configuration (one `error:` line on stderr); 1 anything else.
+ * Exit codes: 0 planned (with --diff: and nothing changed); 3 with --diff, planned and something changed;
+ * 2 invalid stack configuration (one `error:` line on stderr); 1 anything else.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { findProjectRoot, readProjectName, readStackFile, stackFilePath } from "../stacks/stack-files";
+import { checkRegionAgainstSiblings } from "../stacks/regions";
 import { asReferencedStack, PlanResult, runProgram } from "./engine";
 import { formatPlan, writePlan } from "./plan-output";
+import { buildSummary, formatSummary } from "./plan-summary";
+import { renderReport } from "./plan-report";
+import {
+  baseSnapshot,
+  DiffBaseError,
+  diffPlans,
+  formatDiff,
+  hasChanges,
+  PlanSnapshot,
+  snapshotOfDir,
+} from "./plan-diff";
+import { parseStackConfig } from "../stacks/config";
 import { cacheOutputs, readCachedOutputs } from "./plan-cache";
 import { failureReason, planInChildProcess } from "./plan-runner";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_BAD_CONFIG = 2;
+/** With --diff: the plan differs from the one it is compared with. */
+export const EXIT_CHANGED = 3;
 
 interface PlanArgs {
   stack: string;
   out?: string;
   showSecrets: boolean;
   stackFile?: string;
+  /** A plan directory or a git ref to compare this plan with (tools/plan-diff.ts). */
+  diff?: string;
   /** Internal: print the raw result as JSON on stdout (how a plan feeds another plan's StackReferences). */
   emitJson: boolean;
 }
@@ -51,6 +71,7 @@ function parseArgs(argv: string[]): PlanArgs {
     else if (flag === "--out") args.out = value();
     else if (flag === "--stack-file") args.stackFile = value();
     else if (flag === "--show-secrets") args.showSecrets = true;
+    else if (flag === "--diff") args.diff = value();
     else if (flag === "--emit-json") args.emitJson = true;
     else throw new UsageError(`unknown argument ${flag}`);
   }
@@ -75,6 +96,7 @@ export async function planStack(projectRoot: string, stack: string, stackFile?: 
     );
   }
   const { config, secretKeys } = readStackFile(file, stack);
+  checkRegionAgainstSiblings(projectRoot, stack, file, config, secretKeys);
   const project = readProjectName(projectRoot);
   const result = await runProgram(loadProgram, {
     project,
@@ -98,13 +120,40 @@ export async function planStack(projectRoot: string, stack: string, stackFile?: 
   return result;
 }
 
+function maskedSnapshot(result: PlanResult, out: string, revealed: boolean): PlanSnapshot {
+  if (!revealed) return snapshotOfDir(out);
+  const masked = fs.mkdtempSync(path.join(os.tmpdir(), "lk-plan-masked-"));
+  try {
+    writePlan(result, masked, false);
+    return snapshotOfDir(masked);
+  } finally {
+    fs.rmSync(masked, { recursive: true, force: true });
+  }
+}
+
+function readDiffBase(projectRoot: string, stack: string, against: string): PlanSnapshot {
+  try {
+    return baseSnapshot(projectRoot, stack, against);
+  } catch (e) {
+    if (e instanceof DiffBaseError) throw new PlanFailure(e.message, EXIT_FAILED);
+    throw e;
+  }
+}
+
+/** The stack's validated config, for the summary (the program has just accepted it). */
+function stackConfigOf(projectRoot: string, stack: string, stackFile?: string) {
+  const file = stackFile ? path.resolve(stackFile) : stackFilePath(projectRoot, stack);
+  const { config, secretKeys } = readStackFile(file, stack);
+  return parseStackConfig(config, stack, secretKeys);
+}
+
 export async function main(argv: string[]): Promise<number> {
   let args: PlanArgs;
   try {
     args = parseArgs(argv);
   } catch (e) {
     process.stderr.write(
-      `error: ${(e as Error).message}\nusage: npm run plan -- --stack <name> [--out <dir>] [--show-secrets] [--stack-file <path>]\n`,
+      `error: ${(e as Error).message}\nusage: npm run plan -- --stack <name> [--out <dir>] [--show-secrets] [--stack-file <path>] [--diff <dir or git ref>]\n`,
     );
     return EXIT_FAILED;
   }
@@ -117,11 +166,21 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   const out = path.resolve(args.out ?? path.join(projectRoot, ".plan", args.stack));
+  // Read the plan to compare with before writing: it may be the folder this plan is written to.
+  const base = args.diff === undefined ? undefined : readDiffBase(projectRoot, args.stack, args.diff);
   writePlan(result, out, args.showSecrets);
-  process.stdout.write(`${formatPlan(result, args.showSecrets)}\n\n`);
+  const summary = buildSummary(result, stackConfigOf(projectRoot, args.stack, args.stackFile));
+  fs.writeFileSync(path.join(out, "report.html"), renderReport(result, summary));
+  process.stdout.write(`${formatPlan(result, args.showSecrets)}\n${formatSummary(summary)}\n\n`);
   process.stdout.write(
     `Planned in ${((Date.now() - started) / 1000).toFixed(1)} s; written to ${path.relative(process.cwd(), out) || "."}/\n`,
   );
+  if (base !== undefined) {
+    // This plan as written (masked): the same writer as the other side, so only real changes differ.
+    const diff = diffPlans(base, maskedSnapshot(result, out, args.showSecrets));
+    process.stdout.write(`\n${formatDiff(diff, args.diff!)}\n`);
+    return hasChanges(diff) ? EXIT_CHANGED : EXIT_OK;
+  }
   return EXIT_OK;
 }
 

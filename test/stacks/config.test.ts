@@ -56,7 +56,7 @@ describe("stack configuration", () => {
 
   it("names a region after its stack when regionLabel is not set", () => {
     const cfg = parseStackConfig(
-      stackConfig("mumbai", { "livekit-platform:regionLabel": undefined }),
+      stackConfig("mumbai", { "livekit-platform:regionLabel": undefined, "aws:defaultTags": undefined }),
       "bom",
     ) as RegionStackConfig;
     expect(cfg.regionLabel).toBe("bom");
@@ -81,7 +81,9 @@ describe("stack configuration", () => {
   });
 
   it("requires a Cloudflare account id with the cloudflare provider", () => {
-    const raw = stackConfig("mumbai", { "livekit-platform:dns": { provider: "cloudflare", zoneId: "abc" } });
+    const raw = stackConfig("mumbai", {
+      "livekit-platform:dns": { provider: "cloudflare", zoneId: "fedcba9876543210fedcba9876543210" },
+    });
     expect(() => parseStackConfig(raw, "mumbai")).toThrow(
       "livekit-platform:dns.cloudflareAccountId: is required when dns.provider is cloudflare, got nothing",
     );
@@ -103,7 +105,11 @@ describe("region stacks, checked against each other and the global stack", () =>
       stackConfig("global", { "livekit-platform:dns": { ...stackYaml("global")["livekit-platform:dns"], ...dns } }),
       "global",
     ) as GlobalStackConfig;
-  /** A region stack file like mumbai's, named `stack`, labelled after it unless overridden. */
+  /**
+   * A region stack file like mumbai's, named `stack`, labelled and tagged after it and with a VPC range of its
+   * own unless overridden (a copy that keeps mumbai's tag or range is an error of its own, tested below).
+   */
+  let nextCidr = 40;
   const region = (stack: string, overrides: Record<string, unknown> = {}): RegionStackFile => ({
     file: `Pulumi.${stack}.yaml`,
     config: parseStackConfig(
@@ -115,6 +121,8 @@ describe("region stacks, checked against each other and the global stack", () =>
           ownsGlobalNameValidation: stack === "mumbai",
         },
         "livekit-platform:karpenter": { createSpotServiceLinkedRole: stack === "mumbai" },
+        "aws:defaultTags": { tags: { project: "livekit-platform", stack } },
+        "livekit-platform:network": { cidr: `10.${nextCidr++}.0.0/16`, availabilityZones: 3 },
         ...overrides,
       }),
       stack,
@@ -176,9 +184,23 @@ describe("region stacks, checked against each other and the global stack", () =>
     },
     {
       what: "a Cloudflare fallback region that no region stack has",
-      regions: () => [mumbai, singapore],
+      regions: () =>
+        [
+          ["mumbai", "ap-south-1"],
+          ["singapore", "ap-southeast-1"],
+        ].map(([stack, awsRegion]) =>
+          region(stack, {
+            "aws:region": awsRegion,
+            "livekit-platform:dns": {
+              provider: "cloudflare",
+              zoneId: "fedcba9876543210fedcba9876543210",
+              cloudflareAccountId: "0123456789abcdef0123456789abcdef",
+            },
+          }),
+        ),
       dns: {
         provider: "cloudflare",
+        zoneId: "fedcba9876543210fedcba9876543210",
         cloudflareAccountId: "0123456789abcdef0123456789abcdef",
         cloudflareFallbackRegion: "tokyo",
       },

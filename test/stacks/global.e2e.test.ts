@@ -110,6 +110,12 @@ const cloudflare = {
   "livekit-platform:dns": { provider: "cloudflare", zoneId: CF_ZONE, cloudflareAccountId: CF_ACCOUNT },
 };
 
+/** The same two regions with their zone in Cloudflare: a global stack on Cloudflare needs its regions there too. */
+const twoCloudflareRegions = tempProject({
+  mumbai: regionFile("mumbai", "ap-south-1", "10.20.0.0/16", cloudflare),
+  singapore: regionFile("singapore", "ap-southeast-1", "10.30.0.0/16", cloudflare),
+});
+
 /**
  * Runs the global stack in this process with the shipped Pulumi.global.yaml (plus overrides), the region
  * files of `root`, and `deployed` answering its StackReferences (a stack not listed has no outputs).
@@ -117,9 +123,10 @@ const cloudflare = {
 function runGlobal(
   overrides: Record<string, unknown> = {},
   deployed: Record<string, Partial<RegionOutputs> & Record<string, unknown>> = { mumbai, singapore },
-  root = twoRegions,
+  root?: string,
 ): Promise<PlanResult> {
   const config = stackConfig("global", overrides);
+  root ??= JSON.parse(config["livekit-platform:dns"]).provider === "cloudflare" ? twoCloudflareRegions : twoRegions;
   return runProgram(() => globalStack(parseStackConfig(config, "global") as GlobalStackConfig, root), {
     project: projectName,
     stack: "global",
@@ -619,18 +626,17 @@ describe("npm run plan -- --stack global", () => {
     expect(REGION_OUTPUT_KEYS.filter((key) => regionPlan.outputs[key] === undefined)).toEqual([]);
   });
 
-  it("plans the global stack with Cloudflare, exit 0", async () => {
+  it("refuses a global stack switched to Cloudflare while the shipped region files stay on Route53, exit 2", async () => {
+    // Routing would move to Cloudflare while every regional name and certificate stays in the Route53 zone.
     const config = stackYaml("global");
     config["livekit-platform:dns"] = { ...cloudflare["livekit-platform:dns"], turnHostname: `turn.${DOMAIN}` };
     const stackFile = writeTempStackFile("global", config);
     const run = await planCommand("global", "--stack-file", stackFile, "--out", path.join(out, "global-cloudflare"));
-    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
-    const plan = readPlan("global-cloudflare");
-    expect(plan.outputs.dnsProvider).toBe("cloudflare");
-    expect(plan.resources.filter((r: PlannedResource) => r.type.startsWith("aws:"))).toEqual([]);
-    // A pool per region (and a second per region for the global TURN name), over every shipped region.
-    const pools = plan.resources.filter((r: PlannedResource) => r.type === POOL);
-    expect(Object.keys(plan.outputs.regionUrls).sort()).toEqual(["mumbai", "singapore"]);
-    expect(pools).toHaveLength(4);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({
+      code: 2,
+      stderr:
+        'error: Pulumi.mumbai.yaml livekit-platform:dns.provider: must be the global stack\'s DNS provider cloudflare (regional names and certificate validation live in the same zone), got "route53"\n',
+    });
+    expect(fs.existsSync(path.join(out, "global-cloudflare"))).toBe(false);
   }, 120_000);
 });

@@ -144,7 +144,8 @@ export const badInputs: Array<{
     what: "a misspelt setting",
     stack: "mumbai",
     change: (c) => (c["livekit-platform:netwrok"] = { cidr: "10.0.0.0/16" }),
-    message: 'error: livekit-platform:netwrok: is not a setting this stack reads (a typo?), got {"cidr":"10.0.0.0/16"}',
+    message:
+      'error: livekit-platform:netwrok: is not a setting this stack reads (did you mean livekit-platform:network?), got {"cidr":"10.0.0.0/16"}',
   },
   {
     what: "a region without the application's key",

@@ -46,6 +46,32 @@ describe("plan command", () => {
   );
 
   it.each(stacks)(
+    "prints %s's summary after the resource tree and writes report.html beside plan.json",
+    async (stack) => {
+      const result = await run(stack);
+      const summary = result.stdout.indexOf(`Summary (${stack}, `);
+      expect(summary).toBeGreaterThan(result.stdout.indexOf("Outputs:"));
+      const text = result.stdout.slice(summary);
+      expect(text).toContain("Capacity overrides: none");
+      if (stackYaml(stack)["livekit-platform:role"] === "region") {
+        const sizing = readPlan(stack).outputs.sizing;
+        expect(text).toMatch(/Sizing: \d+ participants in \d+ rooms at peak/);
+        expect(text).toMatch(new RegExp(`sfu +${sizing.sfuNodes.min} +\\d+ +${sizing.sfuNodes.max} +nodes`));
+        expect(text).toMatch(/udp +50000-60000 +0\.0\.0\.0\/0/);
+        expect(text).toMatch(/Cost: (not available|USD)/);
+      } else {
+        expect(text).toContain("Regions routed: mumbai (ap-south-1), singapore (ap-southeast-1)");
+        expect(text).toContain("Regions left out: none");
+      }
+      const report = fs.readFileSync(path.join(outDir, stack, "report.html"), "utf8");
+      expect(report).toMatch(/^<!doctype html>/);
+      // Self-contained: nothing loaded from anywhere.
+      expect(report).not.toMatch(/<script|<link|src=|url\(|@import/i);
+    },
+    120_000,
+  );
+
+  it.each(stacks)(
     "writes %s's plan.json in the contract's shape",
     async (stack) => {
       await run(stack);

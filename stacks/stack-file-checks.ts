@@ -1,0 +1,380 @@
+/**
+ * What a stack file can get wrong beyond one value of this program's own settings: keys of other
+ * namespaces (the providers' `aws:*`, `cloudflare:*`), a misspelt namespace, tags copied from another
+ * stack, DNS zone ids of the wrong provider, and the rules between several settings of one region.
+ *
+ * Pure: each check returns the first problem as `{ key, problem, value }` (or undefined), and
+ * stacks/config.ts turns it into the one-line ConfigError. No Pulumi import here.
+ */
+import { COTURN_LISTENING_PORT, COTURN_METRICS_PORT } from "../components/coturn/turnserver-conf";
+import { LIVEKIT_HTTP_PORT, LIVEKIT_METRICS_PORT } from "../components/livekit/server-config";
+
+/** A value an error line describes in words instead of showing it (a secret, a credential). */
+export class Unshown {
+  constructor(readonly text: string) {}
+}
+
+export interface KeyIssue {
+  /** The config key as the user writes it, with a path inside it (`aws:defaultTags.tags.stack`). */
+  key: string;
+  problem: string;
+  value: unknown;
+  /** The value must not be shown (a secret, or a credential written in plain text). */
+  hideValue?: boolean;
+}
+
+/**
+ * Provider config keys: the exported config variables of the pinned @pulumi/aws and @pulumi/cloudflare
+ * (`config/vars.d.ts`); test/stacks/stack-file-checks.test.ts keeps the lists in step with the SDKs.
+ */
+export const PROVIDER_KEYS: Record<string, readonly string[]> = {
+  aws: [
+    "accessKey",
+    "allowedAccountIds",
+    "assumeRoleWithWebIdentity",
+    "assumeRoles",
+    "customCaBundle",
+    "defaultTags",
+    "ec2MetadataServiceEndpoint",
+    "ec2MetadataServiceEndpointMode",
+    "endpoints",
+    "forbiddenAccountIds",
+    "httpProxy",
+    "httpsProxy",
+    "ignoreTags",
+    "insecure",
+    "maxRetries",
+    "noProxy",
+    "profile",
+    "region",
+    "retryMode",
+    "s3UsEast1RegionalEndpoint",
+    "s3UsePathStyle",
+    "secretKey",
+    "sharedConfigFiles",
+    "sharedCredentialsFiles",
+    "skipCredentialsValidation",
+    "skipMetadataApiCheck",
+    "skipRegionValidation",
+    "skipRequestingAccountId",
+    "stsRegion",
+    "tagPolicyCompliance",
+    "token",
+    "tokenBucketRateLimiterCapacity",
+    "useDualstackEndpoint",
+    "useFipsEndpoint",
+    "userAgents",
+  ],
+  cloudflare: ["apiKey", "apiToken", "apiUserServiceKey", "baseUrl", "email", "userAgentOperatorSuffix"],
+};
+
+/** Credentials: a stack file may hold them only encrypted (`pulumi config set --secret`). */
+export const CREDENTIAL_KEYS = new Set([
+  "aws:accessKey",
+  "aws:secretKey",
+  "aws:token",
+  "cloudflare:apiKey",
+  "cloudflare:apiToken",
+  "cloudflare:apiUserServiceKey",
+]);
+
+/** The Pulumi CLI's own namespace (`pulumi:tags`, `pulumi:disable-default-providers`): the CLI checks it. */
+const CLI_NAMESPACE = "pulumi";
+
+/** Tag keys that name the stack or the region: a copied stack file that keeps them mislabels every resource. */
+const STACK_TAGS = ["stack", "Stack", "pulumi-stack"];
+const LABEL_TAGS = ["region", "Region", "regionLabel", "region-label", "label"];
+
+/** Edit distance, for "did you mean". */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** The closest candidate, if it is close enough to be a typo. */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+const didYouMean = (key: string | undefined) => (key === undefined ? "" : ` (did you mean ${key}?)`);
+
+export interface StackKeyContext {
+  project: string;
+  stackName: string;
+  /** Keys whose value was `secure:` in the stack file (or that Pulumi marks secret). */
+  secretKeys: readonly string[];
+  /** This program's setting names for the stack's role (`capacity`, `dns`, ...). */
+  projectSettings: readonly string[];
+}
+
+/**
+ * Every key outside this program's namespace: a provider key this program's providers read, valid for
+ * that provider; credentials only encrypted; no other namespace.
+ */
+export function checkForeignKeys(raw: Record<string, string>, ctx: StackKeyContext): KeyIssue | undefined {
+  const known = [
+    ...ctx.projectSettings.map((s) => `${ctx.project}:${s}`),
+    ...Object.entries(PROVIDER_KEYS).flatMap(([ns, keys]) => keys.map((k) => `${ns}:${k}`)),
+  ];
+  for (const key of Object.keys(raw)) {
+    const colon = key.indexOf(":");
+    const namespace = colon < 0 ? ctx.project : key.slice(0, colon);
+    if (namespace === ctx.project || namespace === CLI_NAMESPACE) continue;
+    const providerKeys = PROVIDER_KEYS[namespace];
+    if (providerKeys === undefined) {
+      return {
+        key,
+        problem: `is in no namespace this program reads (${ctx.project}, ${Object.keys(PROVIDER_KEYS).join(", ")})${didYouMean(nearest(key, known))}`,
+        value: decode(raw[key]),
+        hideValue: ctx.secretKeys.includes(key),
+      };
+    }
+    const name = key.slice(colon + 1);
+    if (!providerKeys.includes(name)) {
+      return {
+        key,
+        problem: `is not a setting of the ${namespace} provider${didYouMean(nearest(key, known))}`,
+        value: decode(raw[key]),
+        hideValue: ctx.secretKeys.includes(key),
+      };
+    }
+    if (CREDENTIAL_KEYS.has(key) && !ctx.secretKeys.includes(key)) {
+      return {
+        key,
+        problem: `is a credential: set it with \`pulumi config set --secret ${key} <value>\` so the stack file holds it encrypted`,
+        value: new Unshown("a plain-text value (not shown)"),
+        hideValue: true,
+      };
+    }
+  }
+  return checkDefaultTags(raw, ctx);
+}
+
+function decode(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return /^\s*[[{]/.test(text) ? JSON.parse(text) : text;
+  } catch {
+    return text;
+  }
+}
+
+/** `aws:defaultTags` is `{ tags: { <key>: <string> } }`, and its stack and region tags name this stack. */
+function checkDefaultTags(raw: Record<string, string>, ctx: StackKeyContext): KeyIssue | undefined {
+  const text = raw["aws:defaultTags"];
+  if (text === undefined) return undefined;
+  const value = decode(text);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return { key: "aws:defaultTags", problem: "must be a map with one key, tags", value };
+  }
+  for (const k of Object.keys(value)) {
+    if (k !== "tags") {
+      return {
+        key: `aws:defaultTags.${k}`,
+        problem: `is not a field of aws:defaultTags${didYouMean(nearest(k, ["tags"]))}`,
+        value: (value as Record<string, unknown>)[k],
+      };
+    }
+  }
+  const tags = (value as { tags?: unknown }).tags;
+  if (tags === undefined) return undefined;
+  if (tags === null || typeof tags !== "object" || Array.isArray(tags)) {
+    return { key: "aws:defaultTags.tags", problem: "must be a map of tag names to strings", value: tags };
+  }
+  for (const [k, v] of Object.entries(tags)) {
+    if (typeof v !== "string") {
+      return { key: `aws:defaultTags.tags.${k}`, problem: "must be a string (quote numbers and booleans)", value: v };
+    }
+  }
+  const regionLabel = decode(raw[`${ctx.project}:regionLabel`]) ?? ctx.stackName;
+  const t = tags as Record<string, string>;
+  for (const k of STACK_TAGS) {
+    if (t[k] !== undefined && t[k] !== ctx.stackName) {
+      return {
+        key: `aws:defaultTags.tags.${k}`,
+        problem: `must name this stack, ${ctx.stackName} (a stack file copied from another stack?)`,
+        value: t[k],
+      };
+    }
+  }
+  if (decode(raw[`${ctx.project}:role`]) === "region") {
+    for (const k of LABEL_TAGS) {
+      if (t[k] !== undefined && t[k] !== regionLabel && t[k] !== raw["aws:region"]) {
+        return {
+          key: `aws:defaultTags.tags.${k}`,
+          problem: `must name this region, ${String(regionLabel)} (a stack file copied from another region?)`,
+          value: t[k],
+        };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Every tag value of a stack file's `aws:defaultTags`. */
+export function defaultTagValues(raw: Record<string, string>): Record<string, string> {
+  const value = decode(raw["aws:defaultTags"]) as { tags?: Record<string, unknown> } | undefined;
+  const tags = value?.tags ?? {};
+  return Object.fromEntries(Object.entries(tags).filter((e): e is [string, string] => typeof e[1] === "string"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// DNS zone ids
+// ---------------------------------------------------------------------------------------------
+
+const ZONE_ID: Record<string, { pattern: RegExp; what: string }> = {
+  // Route53 hosted zone ids: "Z" and upper-case letters and digits (Z0EXAMPLEZONE00000000, Z1D633PJN98FT9).
+  route53: {
+    pattern: /^Z[0-9A-Z]{4,31}$/,
+    what: "a Route53 hosted zone id (Z followed by capital letters and digits, such as Z0123456789ABCDEFGHIJ)",
+  },
+  // Cloudflare zone ids: 32 lower-case hex characters.
+  cloudflare: { pattern: /^[0-9a-f]{32}$/, what: "a Cloudflare zone id (32 hex characters)" },
+};
+
+/** The problem with a zone id for its provider, or undefined. */
+export function zoneIdProblem(provider: string, zoneId: string): string | undefined {
+  const format = ZONE_ID[provider];
+  if (format === undefined || format.pattern.test(zoneId)) return undefined;
+  const other = Object.entries(ZONE_ID).find(([p, f]) => p !== provider && f.pattern.test(zoneId))?.[0];
+  if (zoneId.startsWith("/hostedzone/")) return `must be ${format.what}, without the /hostedzone/ prefix`;
+  return `must be ${format.what}${other ? `; this looks like a ${other} zone id (dns.provider is ${provider})` : ""}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One region's settings against each other
+// ---------------------------------------------------------------------------------------------
+
+/** Kubernetes minors EKS offers that this program's pinned add-ons support (lib/versions.ts eksAddons). */
+export const EKS_KUBERNETES_VERSIONS = ["1.31", "1.32", "1.33", "1.34", "1.35"];
+
+export interface RegionPortSettings {
+  rtc: { udpPortRange: { start: number; end: number }; tcpPort: number };
+  turn: { relayPortRange: { start: number; end: number }; totalQuota: number };
+  cluster: { kubernetesVersion: string };
+  monitoring?: { retentionSize: string; volumeSize: string };
+  network?: { existingVpc?: { publicSubnetIds: string[]; privateSubnetIds: string[] } };
+}
+
+/** Bytes of a Prometheus size (`90GB`: Prometheus' units are powers of 1024) or a Kubernetes `100Gi`. */
+function bytesOf(size: string): number | undefined {
+  const m = /^(\d+)(GB|TB|Gi|Ti)$/.exec(size);
+  if (!m) return undefined;
+  return Number(m[1]) * 1024 ** (m[2].startsWith("G") ? 3 : 4);
+}
+
+/** Ports LiveKit and Coturn bind on the SFU nodes' host network besides the configurable ranges. */
+const FIXED_HOST_PORTS: [number, string][] = [
+  [LIVEKIT_HTTP_PORT, "LiveKit's signalling port"],
+  [LIVEKIT_METRICS_PORT, "LiveKit's metrics port"],
+  [COTURN_LISTENING_PORT, "Coturn's listening port"],
+  [COTURN_METRICS_PORT, "Coturn's metrics port"],
+];
+
+/** A problem as a schema path (under the region's settings), or undefined. */
+export function regionCrossFieldIssue(
+  cfg: RegionPortSettings,
+): { path: (string | number)[]; problem: string; value: unknown } | undefined {
+  const tcp = cfg.rtc.tcpPort;
+  const clash = FIXED_HOST_PORTS.find(([p]) => p === tcp);
+  if (clash) {
+    return {
+      path: ["rtc", "tcpPort"],
+      problem: `is ${clash[1]} ${clash[0]} on the same host network (and would be opened to the internet)`,
+      value: tcp,
+    };
+  }
+  const inRange = (r: { start: number; end: number }, p: number) => r.start <= p && p <= r.end;
+  for (const [field, range] of [
+    [["rtc", "udpPortRange"], cfg.rtc.udpPortRange],
+    [["turn", "relayPortRange"], cfg.turn.relayPortRange],
+  ] as const) {
+    const covered = FIXED_HOST_PORTS.find(([p]) => inRange(range, p));
+    if (covered) {
+      return {
+        path: [...field],
+        problem: `covers ${covered[1]} ${covered[0]} on the same host network`,
+        value: range,
+      };
+    }
+  }
+  const relay = cfg.turn.relayPortRange;
+  const relayPorts = relay.end - relay.start + 1;
+  if (cfg.turn.totalQuota > relayPorts) {
+    return {
+      path: ["turn", "totalQuota"],
+      problem: `exceeds the ${relayPorts} relay ports of turn.relayPortRange ${relay.start}-${relay.end} (each allocation takes one)`,
+      value: cfg.turn.totalQuota,
+    };
+  }
+  const retention = cfg.monitoring && bytesOf(cfg.monitoring.retentionSize);
+  const volume = cfg.monitoring && bytesOf(cfg.monitoring.volumeSize);
+  if (retention !== undefined && volume !== undefined && retention >= volume) {
+    return {
+      path: ["monitoring", "retentionSize"],
+      problem: `must be smaller than monitoring.volumeSize ${cfg.monitoring!.volumeSize} (Prometheus needs room for its write-ahead log)`,
+      value: cfg.monitoring!.retentionSize,
+    };
+  }
+  const vpc = cfg.network?.existingVpc;
+  const both = vpc?.publicSubnetIds.find((id) => vpc.privateSubnetIds.includes(id));
+  if (both !== undefined) {
+    return {
+      path: ["network", "existingVpc", "privateSubnetIds"],
+      problem: "must not repeat a public subnet (public and private subnets hold different nodes)",
+      value: both,
+    };
+  }
+  if (!EKS_KUBERNETES_VERSIONS.includes(cfg.cluster.kubernetesVersion)) {
+    return {
+      path: ["cluster", "kubernetesVersion"],
+      problem: `is not a Kubernetes version EKS offers with this program's add-ons (${EKS_KUBERNETES_VERSIONS.join(", ")})`,
+      value: cfg.cluster.kubernetesVersion,
+    };
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets
+// ---------------------------------------------------------------------------------------------
+
+/** What the plan passes for a `secure:` value it cannot decrypt (stacks/stack-files.ts secretPlaceholder). */
+export const SECRET_PLACEHOLDER_PREFIX = "plan-placeholder-for-";
+
+/** True when `value` is, or contains, a placeholder for a secure value. */
+export function holdsPlaceholder(value: unknown): boolean {
+  if (typeof value === "string") return value.startsWith(SECRET_PLACEHOLDER_PREFIX);
+  if (Array.isArray(value)) return value.some(holdsPlaceholder);
+  if (value !== null && typeof value === "object") return Object.values(value).some(holdsPlaceholder);
+  return false;
+}
+
+/**
+ * The ciphertext of a `secure:` value: what `pulumi config set --secret` writes (base64, and for the
+ * passphrase provider `v1:<nonce>:<ciphertext>`). Anything else cannot be decrypted by any secrets provider.
+ */
+export function secureValueProblem(ciphertext: unknown): string | undefined {
+  if (typeof ciphertext !== "string" || ciphertext.trim() === "") {
+    return "must be the ciphertext `pulumi config set --secret` writes, not empty";
+  }
+  if (!/^[A-Za-z0-9+/=:_.-]+$/.test(ciphertext) || ciphertext.length < 8) {
+    return "is not a ciphertext `pulumi config set --secret` writes (a plain value under secure:?); set it again with `pulumi config set --secret`";
+  }
+  return undefined;
+}
