@@ -277,7 +277,8 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     duration: cfg.loadTest.duration,
     resources: LOAD_TEST_RESOURCES,
     // Testers on public IPs: their media never passes the NAT gateway.
-    publicNodes: { nodeClassName: "public", karpenter },
+    // Public IPs to reach the SFU without the NAT gateway, and no inbound rule from the internet.
+    publicNodes: { nodeClassName: "outbound", karpenter },
   });
 
   // --- Observability ----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import { createNodeRole } from "../shared/node-role";
 import { placeOn } from "../shared/node-roles";
 import { karpenterControllerPolicies } from "./iam";
 import { INTERRUPTION_EVENTS, interruptionQueuePolicy } from "./interruption";
-import { KarpenterCpuLimits, nodeClassSpec, nodePoolSpecs } from "./node-pools";
+import { KarpenterCpuLimits, NODE_CLASS_NAMES, nodeClassSpec, nodePoolSpecs } from "./node-pools";
 
 export { SFU_NODE_POOL } from "./node-pools";
 export type { KarpenterCpuLimits } from "./node-pools";
@@ -239,21 +239,21 @@ export class Karpenter extends pulumi.ComponentResource {
       sfuSecurityGroupId: pulumi.output(args.sfuSecurityGroupId),
     };
     const nodeClasses = Object.fromEntries(
-      (["public", "private"] as const).map((tier) => [
-        tier,
+      NODE_CLASS_NAMES.map((nodeClass) => [
+        nodeClass,
         new k8s.apiextensions.CustomResource(
-          `${name}-${tier}`,
+          `${name}-${nodeClass}`,
           {
             apiVersion: "karpenter.k8s.aws/v1",
             kind: "EC2NodeClass",
-            metadata: { name: tier },
-            spec: nodeClassSpec(tier, refs, versions.karpenterNodeAmiAlias, args.sfuNodeUserData),
+            metadata: { name: nodeClass },
+            spec: nodeClassSpec(nodeClass, refs, versions.karpenterNodeAmiAlias, args.sfuNodeUserData),
           },
           opts,
         ),
       ]),
     );
-    for (const [pool, { tier, spec }] of Object.entries(
+    for (const [pool, { nodeClass: className, spec }] of Object.entries(
       nodePoolSpecs({
         cpuLimits: args.cpuLimits,
         drainSeconds: args.drainSeconds,
@@ -261,7 +261,7 @@ export class Karpenter extends pulumi.ComponentResource {
         sfuInstanceType: args.sfuInstanceType,
       }),
     )) {
-      const nodeClass = nodeClasses[tier];
+      const nodeClass = nodeClasses[className];
       new k8s.apiextensions.CustomResource(
         `${name}-${pool}`,
         {

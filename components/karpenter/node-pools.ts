@@ -30,8 +30,20 @@ export function karpenterDuration(seconds: number): string {
   return text || "0s";
 }
 
-/** Node classes, one per subnet tier: where a node goes decides whether it has a public IP. */
+/** The subnet tier a node is in: it decides whether the node has a public IP. */
 export type SubnetTier = "public" | "private";
+
+/**
+ * The node classes: `public` for SFU and TURN nodes (public IP, the SFU security group that admits WebRTC and
+ * TURN from the internet, the SFU user data); `outbound` for nodes that need a public IP only to reach the SFU
+ * without the NAT gateway (recorders, load testers: no inbound rule from the internet); `private` for the rest.
+ */
+export type NodeClassName = "public" | "outbound" | "private";
+
+export const NODE_CLASS_NAMES: readonly NodeClassName[] = ["public", "outbound", "private"];
+
+/** The subnet tier of a node class. */
+export const subnetTierOf = (name: NodeClassName): SubnetTier => (name === "private" ? "private" : "public");
 
 type EC2NodeClassSpec = NonNullable<IEC2NodeClass["spec"]>;
 
@@ -52,23 +64,28 @@ export type NodeClassSpec<S> = Omit<EC2NodeClassSpec, "role" | "subnetSelectorTe
 };
 
 /**
- * An EC2NodeClass for one subnet tier. The public tier carries SFU and TURN nodes: a public IP whatever the
- * subnet's default, and the SFU user data.
+ * An EC2NodeClass. Public and outbound nodes get a public IP whatever the subnet's default; only the public
+ * class (SFU and TURN) gets the SFU security group and user data.
  */
 export function nodeClassSpec<S>(
-  tier: SubnetTier,
+  name: NodeClassName,
   refs: NodeClassRefs<S>,
   amiAlias: string,
   sfuUserData: string,
 ): NodeClassSpec<S> {
+  const tier = subnetTierOf(name);
   const extra: Partial<Pick<EC2NodeClassSpec, "associatePublicIPAddress" | "userData">> =
-    tier === "public" ? { associatePublicIPAddress: true, userData: sfuUserData } : {};
+    name === "public"
+      ? { associatePublicIPAddress: true, userData: sfuUserData }
+      : name === "outbound"
+        ? { associatePublicIPAddress: true }
+        : {};
   return {
     role: refs.role,
     amiSelectorTerms: [{ alias: amiAlias }],
     subnetSelectorTerms: [{ tags: { [KARPENTER_DISCOVERY_TAG]: refs.clusterName, [SUBNET_TIER_TAG]: tier } }],
     securityGroupSelectorTerms:
-      tier === "public"
+      name === "public"
         ? [{ id: refs.securityGroupId }, { id: refs.sfuSecurityGroupId }]
         : [{ id: refs.securityGroupId }],
     // IMDSv2 only; hop limit 1 keeps pods off the node's credentials (they use Pod Identity).
@@ -102,15 +119,15 @@ export interface NodePoolSettings {
   sfuInstanceType: string;
 }
 
-/** The NodePools Karpenter provisions from: node class tier and spec, keyed by pool (node role) name. */
+/** The NodePools Karpenter provisions from: node class and spec, keyed by pool (node role) name. */
 export function nodePoolSpecs(
   settings: NodePoolSettings,
-): Record<Exclude<NodeRole, "system">, { tier: SubnetTier; spec: NodePoolSpec }> {
+): Record<Exclude<NodeRole, "system">, { nodeClass: NodeClassName; spec: NodePoolSpec }> {
   const grace = karpenterDuration(settings.drainSeconds + DRAIN_MARGIN_SECONDS);
   const onDemand: Requirement = { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] };
   const pool = (
     role: Exclude<NodeRole, "system">,
-    tier: SubnetTier,
+    nodeClass: NodeClassName,
     spec: {
       requirements: Requirement[];
       terminationGracePeriod?: string;
@@ -118,12 +135,12 @@ export function nodePoolSpecs(
       cpuLimit: number;
     },
   ) => ({
-    tier,
+    nodeClass,
     spec: {
       template: {
         metadata: { labels: nodeRoles[role].labels },
         spec: {
-          nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: tier },
+          nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: nodeClass },
           taints: nodeRoles[role].taints,
           requirements: [...spec.requirements, ...LINUX_AMD64],
           expireAfter: "720h",
@@ -149,7 +166,7 @@ export function nodePoolSpecs(
     // Public subnets: recorders fetch SFU media from the SFU's public address (the only one it advertises),
     // so from a public IP it goes out the internet gateway, not through the NAT gateway. Nothing on an egress
     // node listens for the internet (egress pods are not on the host network).
-    egress: pool("egress", "public", {
+    egress: pool("egress", "outbound", {
       // Recordings run for as long as the maximum recording length: on-demand, compute-optimised, and
       // Karpenter waits for the egress pods' grace period before forcing a node off.
       requirements: [

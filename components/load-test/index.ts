@@ -11,7 +11,7 @@ export const LOAD_TEST_JOB_NAME = "livekit-load-test";
 /**
  * Testers run on nodes of their own, in public subnets: simulated participants send and receive media to and
  * from the SFUs' public addresses, which from a private subnet would all pass the NAT gateway (tens of Gbps
- * at a full-size test). A dedicated Karpenter NodePool on the public node class, tainted so nothing else
+ * at a full-size test). A dedicated Karpenter NodePool on the outbound node class (public IPs, no inbound rule), tainted so nothing else
  * lands there; it has nodes only while the Job runs.
  */
 export const LOAD_TEST_NODE_POOL = "load-test";

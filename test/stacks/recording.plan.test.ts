@@ -44,10 +44,17 @@ describe.each([
     ).not.toContain("livekit-egress");
   });
 
-  it("puts recorders and load testers on public-IP nodes", () => {
+  it("puts recorders and load testers on public-IP nodes that admit nothing from the internet", () => {
+    const outbound = inputsOf(named("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "outbound")).spec;
+    const sfuClass = inputsOf(named("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "public")).spec;
+    expect(outbound.associatePublicIPAddress).toBe(true);
+    // Only the cluster security group: the SFU's group (WebRTC and TURN from the internet) stays on SFU nodes.
+    expect(outbound.securityGroupSelectorTerms).toHaveLength(1);
+    expect(sfuClass.securityGroupSelectorTerms).toHaveLength(2);
+    expect(sfuClass.securityGroupSelectorTerms).toEqual(expect.arrayContaining(outbound.securityGroupSelectorTerms));
     for (const pool of ["egress", "load-test"]) {
       expect(inputsOf(named("kubernetes:karpenter.sh/v1:NodePool", pool)).spec.template.spec.nodeClassRef.name).toBe(
-        "public",
+        "outbound",
       );
     }
   });

@@ -378,8 +378,8 @@ describe("Karpenter", () => {
 
     it("puts recorders on public IPs, so SFU media reaches them through the internet gateway, not the NAT gateway", () => {
       const egress = nodePool("egress");
-      expect(egress.spec.template.spec.nodeClassRef.name).toBe("public");
-      expect(egress.spec.template.spec.nodeClassRef.name).toBe(nodePool("sfu").spec.template.spec.nodeClassRef.name);
+      // Public IPs through the outbound class, which lacks the SFU's internet-facing security group.
+      expect(egress.spec.template.spec.nodeClassRef.name).toBe("outbound");
     });
 
     it("lets general nodes use spot, repacks them, and keeps them private and untainted", () => {
@@ -395,7 +395,7 @@ describe("Karpenter", () => {
       const charts = resourcesOfType(plan, RELEASE);
       const provider = findResource(plan, "pulumi:providers:kubernetes", "k8s");
       const custom: PlannedResource[] = [...resourcesOfType(plan, NODE_POOL), ...resourcesOfType(plan, NODE_CLASS)];
-      expect(custom).toHaveLength(5);
+      expect(custom).toHaveLength(6); // sfu, egress, general pools; public, outbound, private classes
       for (const r of [...custom, ...charts]) expect(r.provider?.startsWith(`${provider.urn}::`)).toBe(true);
       for (const r of custom) expect(r.dependencies).toEqual(expect.arrayContaining(charts.map((c) => c.urn)));
     });

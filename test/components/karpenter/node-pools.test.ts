@@ -27,10 +27,10 @@ describe("karpenterDuration", () => {
 });
 
 describe("nodePoolSpecs", () => {
-  it("has the sfu, egress and general pools on their subnet tiers (recorders public: no NAT on the media path)", () => {
-    expect(Object.fromEntries(Object.entries(specs).map(([k, v]) => [k, v.tier]))).toEqual({
+  it("has the sfu, egress and general pools on their node classes (recorders outbound: no NAT on the media path)", () => {
+    expect(Object.fromEntries(Object.entries(specs).map(([k, v]) => [k, v.nodeClass]))).toEqual({
       sfu: "public",
-      egress: "public",
+      egress: "outbound",
       general: "private",
     });
   });
@@ -74,7 +74,7 @@ describe("nodePoolSpecs", () => {
       expect(specs[pool].spec.template.spec.nodeClassRef).toEqual({
         group: "karpenter.k8s.aws",
         kind: "EC2NodeClass",
-        name: specs[pool].tier,
+        name: specs[pool].nodeClass,
       });
     }
   });
@@ -95,6 +95,17 @@ describe("nodeClassSpec", () => {
     securityGroupId: "sg-1",
     sfuSecurityGroupId: "sg-sfu",
   };
+
+  it("admits the internet's WebRTC and TURN only on public (SFU) nodes; outbound nodes get a public IP and nothing more", () => {
+    const pub = nodeClassSpec("public", refs, "al2023@v1", "#!/bin/bash");
+    expect(pub.securityGroupSelectorTerms).toEqual([{ id: "sg-1" }, { id: "sg-sfu" }]);
+    const out = nodeClassSpec("outbound", refs, "al2023@v1", "#!/bin/bash");
+    expect(out.securityGroupSelectorTerms).toEqual([{ id: "sg-1" }]);
+    expect(out).toMatchObject({ associatePublicIPAddress: true });
+    expect(out).not.toHaveProperty("userData");
+    expect(out.subnetSelectorTerms[0].tags["livekit-platform/subnet-tier"]).toBe("public");
+    expect(nodeClassSpec("private", refs, "al2023@v1", "").securityGroupSelectorTerms).toEqual([{ id: "sg-1" }]);
+  });
 
   it("gives public nodes a public IP and the SFU user data, private ones neither", () => {
     const pub = nodeClassSpec("public", refs, "al2023@v1", "#!/bin/bash");
