@@ -306,7 +306,7 @@ describe("public-ingress-only-for-webrtc", () => {
         "aws:region": "ap-south-1",
         "livekit-platform:role": "region",
         "livekit-platform:domain": "example.com",
-        "livekit-platform:dns": JSON.stringify({ zoneId: "Z1" }),
+        "livekit-platform:dns": JSON.stringify({ zoneId: "Z0EXAMPLEZONE00000000" }),
         "livekit-platform:applicationKeys": JSON.stringify({ signing: "APPk", keys: { APPk: "s".repeat(48) } }),
         "livekit-platform:cluster": JSON.stringify({ publicAccessCidrs: [] }),
       },

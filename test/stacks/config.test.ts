@@ -195,6 +195,7 @@ describe("region stacks, checked against each other and the global stack", () =>
               provider: "cloudflare",
               zoneId: "fedcba9876543210fedcba9876543210",
               cloudflareAccountId: "0123456789abcdef0123456789abcdef",
+              ownsGlobalNameValidation: stack === "mumbai",
             },
           }),
         ),

@@ -11,6 +11,7 @@ const APPLICATION_KEYS = { signing: "APPexamplekey0001", keys: { APPexamplekey00
 function region(stack: string, awsRegion: string, cidr: string, rooms: unknown): RoomsStackFile {
   const raw = stackConfig("mumbai", {
     "aws:region": awsRegion,
+    "aws:defaultTags": { tags: { project: "livekit-platform", stack } },
     "livekit-platform:regionLabel": stack,
     "livekit-platform:network": { cidr },
     "livekit-platform:applicationKeys": APPLICATION_KEYS,

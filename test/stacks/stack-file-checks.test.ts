@@ -39,6 +39,9 @@ function region(stack: string, awsRegion: string, cidr: string, extra: Record<st
   config["aws:defaultTags"].tags.stack = stack;
   config["livekit-platform:regionLabel"] = stack;
   config["livekit-platform:network"].cidr = cidr;
+  // The once-per-deployment settings stay with mumbai.
+  config["livekit-platform:dns"] = { ...config["livekit-platform:dns"], ownsGlobalNameValidation: stack === "mumbai" };
+  config["livekit-platform:karpenter"] = { createSpotServiceLinkedRole: stack === "mumbai" };
   return { ...config, ...extra };
 }
 
@@ -238,7 +241,10 @@ describe("the global plan reads every stack file", () => {
 
   it("checks a region planned on its own against the other region files", () => {
     const dir = tempProject({ mumbai, singapore, global: stackYaml("global") });
-    const frankfurt = region("frankfurt", "eu-central-1", "10.30.0.0/20");
+    // The application key in the clear: this raw config skips the `secure:` decoding a stack file gets.
+    const frankfurt = region("frankfurt", "eu-central-1", "10.30.0.0/20", {
+      "livekit-platform:applicationKeys": { signing: "APPexamplekey0001", keys: { APPexamplekey0001: "a".repeat(48) } },
+    });
     const raw = Object.fromEntries(
       Object.entries(frankfurt).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
     );
@@ -256,7 +262,10 @@ describe("the checks, through the schema", () => {
     [{ "livekit-platform:dns": { provider: "route53", zoneId: "livekit.example.com" } }, "livekit-platform:dns.zoneId"],
     [{ "livekit-platform:rtc": { tcpPort: 7880 } }, "livekit-platform:rtc.tcpPort"],
     [{ "livekit-platform:turn": { totalQuota: 20000 } }, "livekit-platform:turn.totalQuota"],
-    [{ "livekit-platform:cluster": { kubernetesVersion: "1.99" } }, "livekit-platform:cluster.kubernetesVersion"],
+    [
+      { "livekit-platform:cluster": { publicAccessCidrs: [], kubernetesVersion: "1.99" } },
+      "livekit-platform:cluster.kubernetesVersion",
+    ],
     [{ "aws:defaultTag": { tags: {} } }, "aws:defaultTag"],
     [{ "livekit-platfrom:capacity": {} }, "livekit-platfrom:capacity"],
   ])("refuses %j with one line naming %s", (overrides, key) => {

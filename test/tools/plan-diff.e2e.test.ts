@@ -41,10 +41,11 @@ describe("plan --diff", () => {
     fs.writeFileSync(file, text);
     const run = await planCommand("mumbai", "--stack-file", file, "--out", path.join(tmp, "more"), "--diff", base);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 3, stderr: "" });
-    expect(run.stdout).toContain("~ eks:index:ManagedNodeGroup mumbai-sfu");
-    expect(run.stdout).toMatch(/inputs\.scalingConfig\.maxSize: 89 → \d+/);
+    // More participants: a higher SFU ceiling (LiveKit's HPA) and a larger sfu NodePool.
+    expect(run.stdout).toContain("~ kubernetes:autoscaling/v2:HorizontalPodAutoscaler mumbai-livekit-server");
+    expect(run.stdout).toMatch(/inputs\.spec\.maxReplicas: 98 → \d+/);
     expect(run.stdout).toContain("--- a/manifests/_cluster/NodePool-sfu.yaml");
-    expect(run.stdout).toMatch(/^- {4}cpu: "712"$/m);
+    expect(run.stdout).toMatch(/^- {4}cpu: "1304"$/m);
     expect(run.stdout).not.toContain("plan-placeholder");
   }, 120_000);
 
