@@ -229,7 +229,7 @@ export function buildSummary(result: PlanResult, config?: StackConfig): PlanSumm
       pools: [
         {
           pool: "sfu",
-          kind: `${plan.node.type}, managed node group + Karpenter pool (limit ${s.karpenterCpuLimits.sfu} vCPU = ${Math.floor(s.karpenterCpuLimits.sfu / vcpu)} nodes)`,
+          kind: `${plan.node.type}, Karpenter pool, LiveKit HPA floor to ceiling (limit ${s.karpenterCpuLimits.sfu} vCPU = ${Math.floor(s.karpenterCpuLimits.sfu / vcpu)} nodes)`,
           floor: s.sfuNodes.min,
           peak: plan.sfu.peakNodes,
           ceiling: s.sfuNodes.max,
