@@ -59,7 +59,7 @@ export interface PlatformShape {
 
 export const DEFAULT_PLATFORM: PlatformShape = {
   natGateways: 3,
-  systemNodes: { instanceType: "m6i.xlarge", count: 2 },
+  systemNodes: { instanceType: "m6i.xlarge", count: 3 },
   redis: { nodeType: "cache.r7g.large", nodeCount: 2 },
   recordingRetentionDays: 30,
   prometheusVolumeGiB: 100,
@@ -271,8 +271,8 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
 
   add("eksControlPlane", "cluster-hours", hours, "hour", p.eksClusterPerHour.usd);
 
-  // Recording media: use_external_ip makes LiveKit offer its public IPs, so recorders in private subnets
-  // reach the SFU through the NAT gateways, and the bytes cross public IPs within the region.
+  // Recording media: LiveKit offers only its public IPs, and recorders run on the `outbound` node class (public
+  // subnets, public IPs), so the bytes cross public IPs within the region but no NAT gateway.
   const recordingInMbps = plan.kinds.reduce((s, k) => {
     const kind = plan.mix.kinds.find((m) => m.name === k.name)!;
     return s + k.recordings * recorderIngestMbps(kind);
@@ -281,8 +281,8 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
   add("natGateways", "NAT gateway-hours", platform.natGateways * hours, "hour", p.natGatewayPerHour.usd);
   add(
     "natGateways",
-    "NAT data processed (recording media + baseline)",
-    recordingInGB + NAT_BASELINE_GB_PER_MONTH,
+    "NAT data processed (private nodes: image pulls, AWS APIs)",
+    NAT_BASELINE_GB_PER_MONTH,
     "GB",
     p.natGatewayPerGB.usd,
   );

@@ -179,16 +179,16 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
     expectLines(c, {
       sfuNodes: (10 * 240 + Math.max(3, Math.ceil(10 * 0.3)) * 480) * 0.34,
       egressNodes: (2 * 240 + Math.ceil(Math.max(1, Math.ceil(4 * 0.3)) / 3) * 480) * 0.68,
-      systemNodes: 2 * 720 * 0.202,
+      systemNodes: 3 * 720 * 0.202,
       eksControlPlane: 720 * 0.1,
       "natGateways: NAT gateway-hours": 3 * 720 * 0.056,
-      "natGateways: NAT data processed": (recorderGB + 100) * 0.056,
+      "natGateways: NAT data processed": 100 * 0.056,
       "loadBalancers: ALB hours": 720 * 0.0239,
       "loadBalancers: ALB LCU": (20_000 / 3000) * E * 0.008,
       "loadBalancers: NLB hours": 720 * 0.0239,
       "loadBalancers: NLB NLCU": Math.max((20_000 * 0.05) / 50_000, GB(turnMbps, 1)) * E * 0.006,
       elasticache: 2 * 720 * 0.18544,
-      ebs: (((10 * 240 + 3 * 480 + 2 * 720) * 20 + (2 * 240 + 480) * 40) / 720 + 100 + 20) * 0.0912,
+      ebs: (((10 * 240 + 3 * 480 + 3 * 720) * 20 + (2 * 240 + 480) * 40) / 720 + 100 + 20) * 0.0912,
       "s3Recordings: S3 Standard": GB(10 * 0.128, E) * (30 / 30) * 0.025,
       "s3Recordings: S3 PUT": ((GB(10 * 0.128, E) * 1024) / 5 / 1000) * 0.005,
       "cloudwatchLogs: control-plane logs ingested": 30 * 0.5,
@@ -197,7 +197,7 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
       "interAz: recording media": recorderGB * 0.02,
       "interAz: TURN relay": GB(turnMbps, E) * 0.02,
     });
-    expect(c.monthlyUsd).toBe(16646.82);
+    expect(c.monthlyUsd).toBe(16785.08);
     expect(c.estimate).toBe(true);
   });
 
@@ -239,16 +239,16 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
     expectLines(c, {
       sfuNodes: (90 * 300 + Math.max(27, 18) * 420) * 0.34 * 0.7,
       egressNodes: (67 * 300 + Math.ceil(40 / 3) * 420) * egressUnit,
-      systemNodes: 2 * 720 * 0.192 * 0.7,
+      systemNodes: 3 * 720 * 0.192 * 0.7,
       eksControlPlane: 72,
       "natGateways: NAT gateway-hours": 3 * 720 * 0.045,
-      "natGateways: NAT data processed": (recorderGB + 100) * 0.045,
+      "natGateways: NAT data processed": 100 * 0.045,
       "loadBalancers: ALB hours": 720 * 0.0225,
       "loadBalancers: ALB LCU": (25_000 / 3000) * E * 0.008,
       "loadBalancers: NLB hours": 720 * 0.0225,
       "loadBalancers: NLB NLCU": GB(turnMbps, 1) * E * 0.006,
       elasticache: 2 * 720 * 0.1752,
-      ebs: (((90 * 300 + 27 * 420 + 2 * 720) * 20 + (67 * 300 + 14 * 420) * 40) / 720 + 120) * 0.08,
+      ebs: (((90 * 300 + 27 * 420 + 3 * 720) * 20 + (67 * 300 + 14 * 420) * 40) / 720 + 120) * 0.08,
       "s3Recordings: S3 Standard": recordedGB * 0.023,
       "s3Recordings: S3 PUT": ((recordedGB * 1024) / 5 / 1000) * 0.005,
       "cloudwatchLogs: control-plane logs ingested": 15,
@@ -257,7 +257,7 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
       "interAz: recording media": recorderGB * 0.02,
       "interAz: TURN relay": GB(turnMbps, E) * 0.02,
     });
-    expect(c.monthlyUsd).toBe(531434.08);
+    expect(c.monthlyUsd).toBe(526909.17);
     expect(c.notes).toEqual([expect.stringMatching(/what-if/)]);
   });
 
@@ -302,16 +302,16 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
     expectLines(c, {
       sfuNodes: (20 * P + 6 * (H - P)) * c7i,
       egressNodes: (2 * P + 1 * (H - P)) * 0.776,
-      systemNodes: 2 * H * 0.23,
+      systemNodes: 3 * H * 0.23,
       eksControlPlane: H * 0.1,
       "natGateways: NAT gateway-hours": 1 * H * 0.052,
-      "natGateways: NAT data processed": (recorderGB + 100) * 0.052,
+      "natGateways: NAT data processed": 100 * 0.052,
       "loadBalancers: ALB hours": H * 0.027,
       "loadBalancers: ALB LCU": (25_000 / 3000) * E * 0.0088,
       "loadBalancers: NLB hours": H * 0.027,
       "loadBalancers: NLB NLCU": GB(turnMbps, 1) * E * 0.0066,
       elasticache: 2 * H * 0.20992,
-      ebs: (((20 * P + 6 * (H - P) + 2 * H) * 20 + (2 * P + (H - P)) * 40) / H + 120) * 0.0952,
+      ebs: (((20 * P + 6 * (H - P) + 3 * H) * 20 + (2 * P + (H - P)) * 40) / H + 120) * 0.0952,
       "s3Recordings: S3 Standard": recordedGB * (7 / 30.42) * 0.0245,
       "s3Recordings: S3 PUT": ((recordedGB * 1024) / 5 / 1000) * 0.0054,
       "cloudwatchLogs: control-plane logs ingested": 30.42 * 0.63,
@@ -320,7 +320,7 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
       "interAz: recording media": recorderGB * 0.02,
       "interAz: TURN relay": GB(turnMbps, E) * 0.02,
     });
-    expect(c.monthlyUsd).toBe(347084.24);
+    expect(c.monthlyUsd).toBe(347179.9);
   });
 });
 
