@@ -28,8 +28,8 @@ import {
 import { report } from "../../tools/plan";
 import { mockResource } from "../../tools/mock-cloud";
 import { planInChildProcess } from "../../tools/plan-runner";
-import { ensureBuild } from "../../tools/run";
 import { planCommand, projectName, projectRoot, stackConfig, writeTempStackFile } from "../support/plan";
+import { copyOfProgram } from "../support/project-copy";
 
 const DOMAIN = "livekit.example.com";
 const HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck";
@@ -509,31 +509,15 @@ describe("region files that clash", () => {
 
 /** The program and its shipped stack files in a temp folder (node_modules linked), to plan a changed set of files. */
 function copyOfProject(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-project-"));
-  for (const entry of [
-    "index.ts",
-    "Pulumi.yaml",
-    "tsconfig.json",
-    "package.json",
-    "stacks",
-    "components",
-    "lib",
-    "tools",
-  ]) {
-    fs.cpSync(path.join(projectRoot, entry), path.join(dir, entry), { recursive: true });
-  }
+  const dir = copyOfProgram("lk-project-");
   for (const stack of listStackNames(projectRoot)) {
     fs.copyFileSync(
       stackFilePath(projectRoot, stack),
       path.join(dir, path.basename(stackFilePath(projectRoot, stack))),
     );
   }
-  fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
   const cache = path.join(projectRoot, ".plan", ".cache");
   if (fs.existsSync(cache)) fs.cpSync(cache, path.join(dir, ".plan", ".cache"), { recursive: true });
-  // Same sources, same compiled build (tools/run.js): the copy need not build it again.
-  const build = ensureBuild(projectRoot);
-  fs.cpSync(build, path.join(dir, ".plan", ".build", path.basename(build)), { recursive: true });
   return dir;
 }
 

@@ -4,28 +4,16 @@
  * global plan refuses an inconsistent set of region files with one line.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { stackFilePath } from "../../stacks/stack-files";
 import { planInChildProcess } from "../../tools/plan-runner";
-import { ensureBuild } from "../../tools/run";
+import { copyOfProgram } from "../support/project-copy";
 import { projectRoot } from "../support/plan";
 
 /** The program, Pulumi.global.yaml and the two shipped region files with `rooms` set, in a temp folder. */
 function projectWithRooms(rooms: Record<string, unknown>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-rooms-project-"));
-  for (const entry of [
-    "index.ts",
-    "Pulumi.yaml",
-    "tsconfig.json",
-    "package.json",
-    "stacks",
-    "components",
-    "lib",
-    "tools",
-  ])
-    fs.cpSync(path.join(projectRoot, entry), path.join(dir, entry), { recursive: true });
+  const dir = copyOfProgram("lk-rooms-project-");
   fs.copyFileSync(stackFilePath(projectRoot, "global"), path.join(dir, "Pulumi.global.yaml"));
   for (const [stack, value] of Object.entries(rooms)) {
     const file = parse(fs.readFileSync(stackFilePath(projectRoot, stack), "utf8")) as {
@@ -34,9 +22,6 @@ function projectWithRooms(rooms: Record<string, unknown>): string {
     file.config["livekit-platform:rooms"] = value;
     fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify(file));
   }
-  fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
-  const build = ensureBuild(projectRoot);
-  fs.cpSync(build, path.join(dir, ".plan", ".build", path.basename(build)), { recursive: true });
   return dir;
 }
 
