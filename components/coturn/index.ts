@@ -19,7 +19,7 @@ import {
 } from "./turnserver-conf";
 import { versions } from "../../lib/versions";
 import { CONFIG_CHECKSUM_ANNOTATION, sha256, workloadLabels } from "../shared/annotations";
-import type { SecretKeyRef } from "../shared/pods";
+import { nonRootPodSecurityContext, type SecretKeyRef } from "../shared/pods";
 import {
   HOST_IP_ENV_VAR,
   NODE_ADDRESS_MOUNT,
@@ -128,13 +128,7 @@ export class Coturn extends pulumi.ComponentResource {
               enableServiceLinks: false,
               automountServiceAccountToken: false,
               // fsGroup makes the Secret file group-readable by the image's non-root user, and no one else.
-              securityContext: {
-                runAsUser: NOBODY,
-                runAsGroup: NOBODY,
-                runAsNonRoot: true,
-                fsGroup: NOBODY,
-                seccompProfile: { type: "RuntimeDefault" },
-              },
+              securityContext: nonRootPodSecurityContext(NOBODY),
               // The node's public IPv4 from instance metadata (the same file LiveKit reads).
               initContainers: [nodeAddressInitContainer(versions.images.curl)],
               containers: [

@@ -18,7 +18,7 @@ import { placeOn } from "../shared/node-roles";
 import { versions } from "../../lib/versions";
 import { checkAutoscaling, CpuAutoscaling, drainingScaling } from "../shared/draining-autoscaling";
 import { CONFIG_CHECKSUM_ANNOTATION, DO_NOT_DISRUPT_ANNOTATION, sha256, workloadLabels } from "../shared/annotations";
-import { checkResources, PodResources, SecretKeyRef } from "../shared/pods";
+import { checkResources, nonRootPodSecurityContext, PodResources, SecretKeyRef } from "../shared/pods";
 import {
   HOST_IP_ENV,
   HOST_IP_ENV_VAR,
@@ -319,13 +319,7 @@ export class LiveKit extends pulumi.ComponentResource {
               automountServiceAccountToken: false,
               // Non-root: fsGroup makes the key and TURN secret files group-readable (0440) by this user;
               // livekit-server refuses only files that "others" can read (pkg/config/config.go at v1.13.5).
-              securityContext: {
-                runAsUser: LIVEKIT_UID,
-                runAsGroup: LIVEKIT_UID,
-                runAsNonRoot: true,
-                fsGroup: LIVEKIT_UID,
-                seccompProfile: { type: "RuntimeDefault" },
-              },
+              securityContext: nonRootPodSecurityContext(LIVEKIT_UID),
               // The node's public IPv4 from instance metadata, written once for the server to read.
               initContainers: [nodeAddressInitContainer(versions.images.curl)],
               containers: [

@@ -27,3 +27,17 @@ export function checkResources(what: string, r: PodResources): void {
     throw new Error(`${what}: memoryLimitMiB ${r.memoryLimitMiB} is below memoryRequestMiB ${r.memoryRequestMiB}`);
   }
 }
+
+/**
+ * The pod security context of a workload that runs as `uid`: non-root, its files (Secret volumes included)
+ * group-owned by that user through fsGroup, and the runtime's default seccomp profile.
+ */
+export function nonRootPodSecurityContext(uid: number) {
+  return {
+    runAsUser: uid,
+    runAsGroup: uid,
+    runAsNonRoot: true,
+    fsGroup: uid,
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
