@@ -159,6 +159,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const projectRoot = findProjectRoot(__dirname);
   const started = Date.now();
+  // The plan to compare with, first: a --diff that names nothing fails at once, and it is read before this
+  // plan is written (it may be the very folder this plan is written to).
+  const base = args.diff === undefined || args.emitJson ? undefined : readDiffBase(projectRoot, args.stack, args.diff);
   const result = await planStack(projectRoot, args.stack, args.stackFile);
   if (args.emitJson) {
     // Resolve only once the pipe has taken it all: process.exit() would cut a large write short.
@@ -166,8 +169,6 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   const out = path.resolve(args.out ?? path.join(projectRoot, ".plan", args.stack));
-  // Read the plan to compare with before writing: it may be the folder this plan is written to.
-  const base = args.diff === undefined ? undefined : readDiffBase(projectRoot, args.stack, args.diff);
   writePlan(result, out, args.showSecrets);
   const summary = buildSummary(result, stackConfigOf(projectRoot, args.stack, args.stackFile));
   fs.writeFileSync(path.join(out, "report.html"), renderReport(result, summary));
