@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { awsRegionNames, route53HealthCheckerRegions } from "../lib/aws-regions";
 import { parseCidr } from "../components/network/subnets";
+import { INITIAL_TURN_SECRET_GENERATION } from "../components/shared/turn";
 import type { MixSpec } from "../lib/capacity";
 import { versions } from "../lib/versions";
 import { RegionSizing, sizeRegion, SizingError } from "./sizing";
@@ -256,6 +257,57 @@ const applicationKeysSchema = z
   .transform((app) => ({ signing: app.signing, keys: app.keys as Record<string, string> }));
 
 export type ApplicationKeys = z.infer<typeof applicationKeysSchema>;
+
+/**
+ * A generation label of the TURN shared secret: it names a RandomPassword (`<region>-livekit-turn-secret-<label>`)
+ * and goes into pod annotations, so short and DNS-label-like. A YAML number (`current: 2`) is read as its digits.
+ */
+const TURN_SECRET_GENERATION = /^[a-z0-9]([a-z0-9-]{0,14}[a-z0-9])?$/;
+const turnSecretGeneration = z.preprocess(
+  (v) => (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? String(v) : v),
+  z
+    .string({ error: "must be a generation label (1-16 lowercase letters, digits and hyphens, such as 2)" })
+    .regex(TURN_SECRET_GENERATION, {
+      error: "must be a generation label (1-16 lowercase letters, digits and hyphens, such as 2)",
+    }),
+);
+
+/**
+ * Which generations of the TURN shared secret are in use (README, "The TURN shared secret"): LiveKit mints
+ * with `current`, Coturn accepts it and at most one other, so a rotation never refuses a valid credential.
+ */
+const turnSharedSecretSchema = z
+  .strictObject({
+    // .meta, not .describe: the number-to-label step hides the default from the reference generator.
+    current: turnSecretGeneration.default(INITIAL_TURN_SECRET_GENERATION).meta({
+      description:
+        "The generation LiveKit mints TURN credentials with; Coturn accepts it too. A label of 1-16 lowercase letters, digits and hyphens; a number (`2`) is read as its digits.",
+      defaultText: `\`${INITIAL_TURN_SECRET_GENERATION}\`, the secret the stack was created with`,
+    }),
+    alsoAccepted: z
+      .array(turnSecretGeneration, { error: "must be a list of generation labels" })
+      .max(1, {
+        error:
+          "must name at most one generation besides current (Coturn accepts two secrets at once: the current one and the one coming or going)",
+      })
+      .default([])
+      .meta({
+        description:
+          "During a rotation, the one other generation Coturn accepts: the next one before it becomes current, then the old one until no credential minted with it is left. Empty otherwise; never current itself.",
+        defaultText: "`[]`",
+      }),
+  })
+  .prefault({})
+  .superRefine((secret, ctx) => {
+    if (secret.alsoAccepted.includes(secret.current)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["alsoAccepted"],
+        input: secret.alsoAccepted,
+        message: `must not name current (${secret.current}) again`,
+      });
+    }
+  });
 
 /** LiveKit webhook receivers: https only (the body is signed, not encrypted), no credentials in the URL. */
 const webhookUrl = z.string({ error: "must be an https:// URL" }).refine(
@@ -555,6 +607,9 @@ export const regionSchema = z
         totalQuota: integer(1, 65535, "an integer from 1 to 65535")
           .default(8000)
           .describe("Concurrent relay allocations per Coturn node (each takes one relay port)."),
+        sharedSecret: turnSharedSecretSchema.describe(
+          'Generations of the shared secret LiveKit mints TURN credentials with and Coturn checks them with. Rotate in three `pulumi up`s without refusing a relay: add the new one to alsoAccepted, make it current, drop the old one (README, "The TURN shared secret").',
+        ),
       })
       .prefault({})
       .describe("Coturn, the TURN server on the SFU nodes."),

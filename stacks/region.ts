@@ -193,6 +193,7 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
       logging: { level: cfg.livekit.logLevel, json: true },
       ...(cfg.livekit.webhook ? { webhook: { urls: cfg.livekit.webhook.urls } } : {}),
     },
+    turnSecretGenerations: cfg.turn.sharedSecret,
     applicationKeys: {
       signing: cfg.applicationKeys.signing,
       keys: Object.fromEntries(

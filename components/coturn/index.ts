@@ -7,6 +7,7 @@ import {
   COTURN_RUNTIME_DIR,
   COTURN_SECRET_DIR,
   COTURN_SECRET_KEY,
+  COTURN_SECRETS_KEY,
   COTURN_START_SCRIPT_FILE,
   renderCoturnStartScript,
 } from "./start";
@@ -19,7 +20,12 @@ import {
 } from "./turnserver-conf";
 import { versions } from "../../lib/versions";
 import { CONFIG_CHECKSUM_ANNOTATION, sha256, workloadLabels } from "../shared/annotations";
-import { nonRootPodSecurityContext, type SecretKeyRef } from "../shared/pods";
+import { nonRootPodSecurityContext } from "../shared/pods";
+import {
+  TURN_SECRET_GENERATIONS_ANNOTATION,
+  turnSecretGenerationsAnnotation,
+  type AcceptedTurnSecrets,
+} from "../shared/turn";
 import {
   HOST_IP_ENV_VAR,
   NODE_ADDRESS_MOUNT,
@@ -48,10 +54,11 @@ export interface CoturnArgs {
   /** The region cluster's Kubernetes provider. */
   provider: k8s.Provider;
   /**
-   * LiveKit's TURN Secret (`LiveKit.turnSecret`): Coturn's static-auth-secret. Coturn runs in that
-   * Secret's namespace, since a pod can mount only Secrets of its own namespace.
+   * LiveKit's TURN Secret (`LiveKit.turnSecret`): the key holding every static-auth-secret Coturn accepts, and
+   * their generations. Coturn runs in that Secret's namespace, since a pod can mount only Secrets of its own
+   * namespace.
    */
-  sharedSecret: SecretKeyRef;
+  sharedSecret: AcceptedTurnSecrets;
   /** turnserver.conf settings (components/coturn/turnserver-conf.ts): realm, relay ports, the SFU's ports, quotas. */
   turnserver: TurnserverConfInput;
   /** Per pod; Coturn shares each SFU node with a LiveKit pod. No CPU limit: throttling a relay drops packets. */
@@ -89,9 +96,13 @@ export class Coturn extends pulumi.ComponentResource {
     const appName = "coturn";
     const { podLabels, labels } = workloadLabels(appName, "turn");
 
-    // No secret and no node address in either file: the start script adds them on the node.
+    // No secret and no node address in either file: the start script adds them on the node. With one
+    // generation, the Secret key is the secret itself (the script every pod ran before rotations); with two,
+    // the key holds one per line.
+    const { generations } = args.sharedSecret;
+    const perLine = generations.length > 1;
     const conf = renderTurnserverConf(args.turnserver);
-    const startScript = renderCoturnStartScript();
+    const startScript = renderCoturnStartScript({ secretsPerLine: perLine });
     const checksum = sha256(`${conf}\n--\n${startScript}`);
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-config`,
@@ -118,7 +129,15 @@ export class Coturn extends pulumi.ComponentResource {
           selector: { matchLabels: podLabels },
           updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "25%" } },
           template: {
-            metadata: { labels, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: checksum } },
+            metadata: {
+              labels,
+              annotations: {
+                [CONFIG_CHECKSUM_ANNOTATION]: checksum,
+                // Coturn reads its secrets at start: a change of the accepted generations rolls the pods
+                // (labels only; none for the initial generation alone).
+                ...turnSecretGenerationsAnnotation(TURN_SECRET_GENERATIONS_ANNOTATION, generations),
+              },
+            },
             spec: {
               // One per SFU node, on the node's network: relayed media goes to the node's public IP.
               hostNetwork: true,
@@ -203,7 +222,7 @@ export class Coturn extends pulumi.ComponentResource {
                   secret: {
                     secretName: args.sharedSecret.secret.metadata.name,
                     defaultMode: 0o440,
-                    items: [{ key: args.sharedSecret.key, path: COTURN_SECRET_KEY }],
+                    items: [{ key: args.sharedSecret.key, path: perLine ? COTURN_SECRETS_KEY : COTURN_SECRET_KEY }],
                   },
                 },
                 // The generated conf holds the secret: memory only, gone with the pod.

@@ -1,7 +1,16 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { TURN_SECRET_KEY } from "../shared/turn";
+import {
+  acceptedTurnSecretGenerations,
+  INITIAL_TURN_SECRET_GENERATION,
+  TURN_ACCEPTED_SECRETS_KEY,
+  TURN_SECRET_GENERATION_ANNOTATION,
+  TURN_SECRET_KEY,
+  turnSecretGenerationsAnnotation,
+  type AcceptedTurnSecrets,
+  type TurnSecretGenerations,
+} from "../shared/turn";
 import {
   LIVEKIT_CONFIG_PATH,
   LIVEKIT_HTTP_PORT,
@@ -114,6 +123,11 @@ export interface LiveKitArgs {
   autoscaling: CpuAutoscaling;
   /** The application's keys, accepted beside the generated egress and load-test pairs. */
   applicationKeys: ApplicationKeysArgs;
+  /**
+   * Generations of the TURN shared secret: LiveKit mints with the current one, Coturn accepts every one
+   * (README, "The TURN shared secret"). `{ current: "1", alsoAccepted: [] }` is the single secret of old.
+   */
+  turnSecretGenerations: TurnSecretGenerations;
 }
 
 /**
@@ -138,8 +152,8 @@ export class LiveKit extends pulumi.ComponentResource {
   readonly applicationKeyIds: string[];
   /** The Secret holding the key file and the load tests' pair (keys: API_KEY_SECRET_KEYS). */
   readonly apiKeySecret: k8s.core.v1.Secret;
-  /** Coturn's static-auth-secret: Coturn must mount this very Secret and key. */
-  readonly turnSecret: SecretKeyRef;
+  /** Every static-auth-secret Coturn accepts, and their generations: Coturn must mount this very Secret and key. */
+  readonly turnSecret: AcceptedTurnSecrets;
   /** SHA-256 of the rendered config.yaml. */
   readonly configChecksum: pulumi.Output<string>;
 
@@ -217,22 +231,43 @@ export class LiveKit extends pulumi.ComponentResource {
       k8sOpts,
     );
 
-    // Coturn's shared secret. Alphanumerics only: the Coturn start script accepts nothing that would need quoting.
-    const turnPassword = new random.RandomPassword(
-      `${name}-turn-secret`,
-      { length: 48, special: false },
-      { parent: this },
+    // Coturn's shared secret, one per generation. The initial generation keeps the name the single secret
+    // always had, so its URN, and the secret, survive the upgrade. Alphanumerics only: the Coturn start script
+    // accepts nothing that would need quoting.
+    const generations = acceptedTurnSecretGenerations(args.turnSecretGenerations);
+    const turnPasswords = generations.map(
+      (label) =>
+        new random.RandomPassword(
+          label === INITIAL_TURN_SECRET_GENERATION ? `${name}-turn-secret` : `${name}-turn-secret-${label}`,
+          { length: 48, special: false },
+          { parent: this },
+        ).result,
     );
+    // LiveKit reads the current secret under the key it always had; during a rotation Coturn reads every
+    // accepted one, one per line, the current one first.
     const turnSecret = new k8s.core.v1.Secret(
       `${name}-turn-secret`,
       {
         metadata: { name: "livekit-turn-secret", namespace, labels },
         type: "Opaque",
-        stringData: { [TURN_SECRET_KEY]: pulumi.secret(turnPassword.result) },
+        stringData: {
+          [TURN_SECRET_KEY]: pulumi.secret(turnPasswords[0]),
+          ...(generations.length > 1
+            ? {
+                [TURN_ACCEPTED_SECRETS_KEY]: pulumi.secret(
+                  pulumi.all(turnPasswords).apply((secrets) => `${secrets.join("\n")}\n`),
+                ),
+              }
+            : {}),
+        },
       },
       k8sOpts,
     );
-    this.turnSecret = { secret: turnSecret, key: TURN_SECRET_KEY };
+    this.turnSecret = {
+      secret: turnSecret,
+      key: generations.length > 1 ? TURN_ACCEPTED_SECRETS_KEY : TURN_SECRET_KEY,
+      generations,
+    };
 
     // The config names the Redis endpoint, an Output: render it once it is known.
     const config = pulumi
@@ -297,6 +332,9 @@ export class LiveKit extends pulumi.ComponentResource {
                 [KEYS_CHECKSUM_ANNOTATION]: keysChecksum,
                 // Rooms live on one node: Karpenter must not consolidate a node away under them.
                 [DO_NOT_DISRUPT_ANNOTATION]: "true",
+                // The server reads the TURN secret once, at start: a new current generation needs new pods
+                // (labels only; none for the initial generation).
+                ...turnSecretGenerationsAnnotation(TURN_SECRET_GENERATION_ANNOTATION, [generations[0]]),
               },
             },
             spec: {

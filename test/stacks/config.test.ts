@@ -45,6 +45,32 @@ describe("stack configuration", () => {
     expect(overlap.livekit.webhook).toEqual({ urls: ["https://app.example.com/livekit"] });
   });
 
+  it("reads the TURN secret's generations: the initial one alone by default, a YAML number as its label", () => {
+    const turn = (sharedSecret?: unknown) =>
+      (
+        parseStackConfig(
+          stackConfig("mumbai", { "livekit-platform:turn": sharedSecret === undefined ? undefined : { sharedSecret } }),
+          "mumbai",
+        ) as RegionStackConfig
+      ).turn;
+    expect(turn().sharedSecret).toEqual({ current: "1", alsoAccepted: [] });
+    expect(turn().relayPortRange).toEqual({ start: 40000, end: 49999 });
+    expect(turn({ current: 1, alsoAccepted: [2] }).sharedSecret).toEqual({ current: "1", alsoAccepted: ["2"] });
+    expect(turn({ current: "2026-q3", alsoAccepted: ["2"] }).sharedSecret).toEqual({
+      current: "2026-q3",
+      alsoAccepted: ["2"],
+    });
+    expect(turn({ current: "a".repeat(16) }).sharedSecret.current).toBe("a".repeat(16));
+    for (const bad of ["a".repeat(17), "-2", "2-", "", 1.5, -1, "2 "]) {
+      expect(() => turn({ current: bad })).toThrow(
+        "livekit-platform:turn.sharedSecret.current: must be a generation label",
+      );
+    }
+    expect(() => turn({ alsoAccepted: "2" })).toThrow(
+      'livekit-platform:turn.sharedSecret.alsoAccepted: must be a list of generation labels, got "2"',
+    );
+  });
+
   it("limits recordings to 6 hours unless set, within 1 to 24 hours", () => {
     const mumbai = parseStackConfig(stackConfig("mumbai"), "mumbai") as RegionStackConfig;
     expect(mumbai.egress.maxRecordingHours).toBe(6);

@@ -81,6 +81,7 @@ export function liveKitArgs(provider: k8s.Provider, overrides: Partial<LiveKitAr
     resources: { cpuRequestMillis: 6500, memoryRequestMiB: 2048, memoryLimitMiB: 4096 },
     autoscaling: { minReplicas: 2, maxReplicas: 8, targetCpuUtilizationPercent: 60 },
     applicationKeys: APPLICATION_KEYS,
+    turnSecretGenerations: { current: "1", alsoAccepted: [] },
     ...overrides,
   };
 }

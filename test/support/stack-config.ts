@@ -214,6 +214,26 @@ export const badInputs: Array<{
     message:
       'error: livekit-platform:turn.relayPortRange: overlaps rtc.udpPortRange 50000-60000; Coturn and LiveKit share the node\'s host network, got {"start":60000,"end":61000}',
   },
+  {
+    what: "a TURN secret generation label that is not a short DNS label",
+    stack: "mumbai",
+    change: (c) => (c["livekit-platform:turn"] = { sharedSecret: { current: "Gen_2" } }),
+    message:
+      'error: livekit-platform:turn.sharedSecret.current: must be a generation label (1-16 lowercase letters, digits and hyphens, such as 2), got "Gen_2"',
+  },
+  {
+    what: "three TURN secret generations accepted at once",
+    stack: "mumbai",
+    change: (c) => (c["livekit-platform:turn"] = { sharedSecret: { current: "2", alsoAccepted: ["1", "3"] } }),
+    message:
+      'error: livekit-platform:turn.sharedSecret.alsoAccepted: must name at most one generation besides current (Coturn accepts two secrets at once: the current one and the one coming or going), got ["1","3"]',
+  },
+  {
+    what: "a TURN secret generation accepted twice",
+    stack: "mumbai",
+    change: (c) => (c["livekit-platform:turn"] = { sharedSecret: { current: "2", alsoAccepted: ["2"] } }),
+    message: 'error: livekit-platform:turn.sharedSecret.alsoAccepted: must not name current (2) again, got ["2"]',
+  },
   ...["10.0.0.0/33", "10.0.0/16", "ten.0.0.0/16", "10.0.0.256/16", "10.0.0.1/16", "10.0.0.0"].map((cidr) => ({
     what: `an unparsable VPC CIDR (${cidr})`,
     stack: "mumbai",

@@ -1,11 +1,21 @@
 import { createHash } from "crypto";
 import { Coturn, CoturnArgs } from "../../../components/coturn";
 import { LiveKit } from "../../../components/livekit";
-import { COTURN_CONTAINER_COMMAND, COTURN_SECRET_KEY, renderCoturnStartScript } from "../../../components/coturn/start";
+import {
+  COTURN_CONTAINER_COMMAND,
+  COTURN_SECRET_KEY,
+  COTURN_SECRETS_KEY,
+  renderCoturnStartScript,
+} from "../../../components/coturn/start";
+import {
+  TURN_SECRET_GENERATION_ANNOTATION,
+  TURN_SECRET_GENERATIONS_ANNOTATION,
+  type TurnSecretGenerations,
+} from "../../../components/shared/turn";
 import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
 import { TurnserverConfInput } from "../../../components/coturn/turnserver-conf";
 import { versions } from "../../../lib/versions";
-import { inputsOf, PlanResult, resourcesOfType } from "../../../tools/engine";
+import { inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/engine";
 import {
   configMapTexts,
   ipv4,
@@ -23,10 +33,17 @@ import {
 import { runComponents } from "../../support/plan";
 
 /** LiveKit and Coturn together, as the region stack wires them. */
-const plan = (turnserver: TurnserverConfInput = turnserverSettings, resources?: CoturnArgs["resources"]) =>
+const plan = (
+  turnserver: TurnserverConfInput = turnserverSettings,
+  resources?: CoturnArgs["resources"],
+  turnSecretGenerations?: TurnSecretGenerations,
+) =>
   runComponents(() => {
     const provider = k8sProvider();
-    const livekit = new LiveKit("mumbai", liveKitArgs(provider));
+    const livekit = new LiveKit(
+      "mumbai",
+      liveKitArgs(provider, turnSecretGenerations ? { turnSecretGenerations } : {}),
+    );
     new Coturn("mumbai", {
       provider,
       sharedSecret: livekit.turnSecret,
@@ -213,6 +230,86 @@ describe("Coturn", () => {
       name: "node-address",
       mountPath: "/run/node-address",
       readOnly: true,
+    });
+  });
+
+  describe("rotating the TURN shared secret", () => {
+    // The README's three steps, from the initial generation "1" to "2".
+    let add: PlanResult; // 1. "2" accepted too
+    let promote: PlanResult; // 2. "2" current, "1" still accepted
+    let drop: PlanResult; // 3. "2" alone
+    beforeAll(async () => {
+      add = await plan(undefined, undefined, { current: "1", alsoAccepted: ["2"] });
+      promote = await plan(undefined, undefined, { current: "2", alsoAccepted: ["1"] });
+      drop = await plan(undefined, undefined, { current: "2", alsoAccepted: [] });
+    });
+
+    const turnSecret = (r: PlanResult) => object(r, K8S_TYPES.secret, "livekit-turn-secret").stringData;
+    const passwordNames = (r: PlanResult) =>
+      resourcesOfType(r, "random:index/randomPassword:RandomPassword")
+        .map((p) => p.name)
+        .filter((n) => n.includes("turn-secret"));
+    const liveKitTemplate = (r: PlanResult) => object(r, K8S_TYPES.deployment, "livekit-server").spec.template;
+    const coturnTemplate = (r: PlanResult) => daemonSetOf(r).spec.template;
+    const annotations = (template: Record<string, any>) => template.metadata.annotations as Record<string, string>;
+    const mountedKeys = (r: PlanResult) => volume(podSpecOf(r), "shared-secret").secret.items;
+
+    it("keeps the initial generation's secret under the name and URN it always had, one password per generation", () => {
+      expect(passwordNames(result)).toEqual(["mumbai-turn-secret"]);
+      expect(resourcesOfType(result, "random:index/randomPassword:RandomPassword").map((p) => p.urn)).toContain(
+        "urn:pulumi:test::livekit-platform::livekit-platform:livekit:LiveKit$random:index/randomPassword:RandomPassword::mumbai-turn-secret",
+      );
+      expect(passwordNames(add)).toEqual(["mumbai-turn-secret", "mumbai-turn-secret-2"]);
+      expect(passwordNames(promote)).toEqual(["mumbai-turn-secret-2", "mumbai-turn-secret"]);
+      expect(passwordNames(drop)).toEqual(["mumbai-turn-secret-2"]);
+    });
+
+    it("with the initial generation alone, keeps one key, today's mount and script, and no generation annotation", () => {
+      expect(Object.keys(turnSecret(result))).toEqual([COTURN_SECRET_KEY]);
+      expect(mountedKeys(result)).toEqual([{ key: COTURN_SECRET_KEY, path: COTURN_SECRET_KEY }]);
+      expect(coturnConfigMap(result).data["start.sh"]).toBe(renderCoturnStartScript());
+      expect(annotations(coturnTemplate(result))).not.toHaveProperty([TURN_SECRET_GENERATIONS_ANNOTATION]);
+      expect(annotations(liveKitTemplate(result))).not.toHaveProperty([TURN_SECRET_GENERATION_ANNOTATION]);
+    });
+
+    it("1. add: Coturn accepts both (the current one first) and rolls; LiveKit reads only the current one, unrolled", () => {
+      const current = turnSecret(result)[COTURN_SECRET_KEY];
+      const [first, next, ...rest] = turnSecret(add)[COTURN_SECRETS_KEY].split("\n");
+      expect({ first, rest }).toEqual({ first: current, rest: [""] });
+      expect(next).toMatch(/^[A-Za-z0-9]{48}$/);
+      expect(next).not.toBe(current);
+      expect(turnSecret(add)[COTURN_SECRET_KEY]).toBe(current);
+      expect(mountedKeys(add)).toEqual([{ key: COTURN_SECRETS_KEY, path: COTURN_SECRETS_KEY }]);
+      expect(coturnConfigMap(add).data["start.sh"]).toBe(renderCoturnStartScript({ secretsPerLine: true }));
+      expect(annotations(coturnTemplate(add))[TURN_SECRET_GENERATIONS_ANNOTATION]).toBe("1,2");
+      expect(liveKitTemplate(add)).toEqual(liveKitTemplate(result));
+      // Both stay secret in the plan and the state.
+      const raw = resourcesOfType(add, K8S_TYPES.secret).find(
+        (r) => inputsOf(r).metadata.name === "livekit-turn-secret",
+      )!;
+      expect(isSecret(raw.inputs.stringData)).toBe(true);
+      expect(kubernetesObjectProblems(add)).toEqual([]);
+    });
+
+    it("2. promote: LiveKit mints with the new one and rolls; Coturn accepts the same two and does not roll", () => {
+      const [old, next] = turnSecret(add)[COTURN_SECRETS_KEY].split("\n");
+      expect(turnSecret(promote)).toEqual({ [COTURN_SECRET_KEY]: next, [COTURN_SECRETS_KEY]: `${next}\n${old}\n` });
+      expect(annotations(liveKitTemplate(promote))[TURN_SECRET_GENERATION_ANNOTATION]).toBe("2");
+      const { [TURN_SECRET_GENERATION_ANNOTATION]: generation, ...others } = annotations(liveKitTemplate(promote));
+      expect(generation).toBe("2");
+      expect(others).toEqual(annotations(liveKitTemplate(add)));
+      expect(coturnTemplate(promote)).toEqual(coturnTemplate(add));
+      expect(coturnConfigMap(promote).metadata.name).toBe(coturnConfigMap(add).metadata.name);
+    });
+
+    it("3. drop: Coturn keeps the new one alone and rolls; LiveKit does not roll", () => {
+      const [, next] = turnSecret(add)[COTURN_SECRETS_KEY].split("\n");
+      expect(turnSecret(drop)).toEqual({ [COTURN_SECRET_KEY]: next });
+      expect(mountedKeys(drop)).toEqual([{ key: COTURN_SECRET_KEY, path: COTURN_SECRET_KEY }]);
+      expect(coturnConfigMap(drop).data["start.sh"]).toBe(renderCoturnStartScript());
+      expect(annotations(coturnTemplate(drop))[TURN_SECRET_GENERATIONS_ANNOTATION]).toBe("2");
+      expect(coturnTemplate(drop)).not.toEqual(coturnTemplate(promote));
+      expect(liveKitTemplate(drop)).toEqual(liveKitTemplate(promote));
     });
   });
 

@@ -5,8 +5,10 @@ import {
   COTURN_RUNTIME_DIR,
   COTURN_SECRET_DIR,
   COTURN_SECRET_KEY,
+  COTURN_SECRETS_KEY,
   renderCoturnStartScript,
 } from "../../../components/coturn/start";
+import { sha256 } from "../../../components/shared/annotations";
 import {
   COTURN_LISTENING_PORT,
   COTURN_METRICS_PORT,
@@ -450,12 +452,69 @@ describe("renderCoturnStartScript", () => {
     expect(script).toContain('echo "relay-ip=$private_ip"');
     expect(script).toContain('echo "listening-ip=$private_ip"');
     expect(script).toContain('echo "prometheus-address=$private_ip"');
-    expect(renderCoturnStartScript({ metricsOnPrivateIp: false })).not.toContain("prometheus-address");
+    expect(renderCoturnStartScript({ metricsOnPrivateIp: false })).toBe(
+      renderCoturnStartScript().replace('  echo "prometheus-address=$private_ip"\n', ""),
+    );
+  });
+
+  it("renders the one-secret script every Coturn pod ran before rotations, byte for byte", () => {
+    // Its hash is part of the pods' config checksum: a change rolls every Coturn pod, ending relays that
+    // outlive the drain. Change it only on purpose, and say so in the CHANGELOG.
+    const oneSecret = renderCoturnStartScript();
+    expect(sha256(oneSecret)).toBe("5c3300ed15c77695ec322920cce49abb871fece62711723fb874ea0e2d7cb38e");
+    expect(renderCoturnStartScript({ secretsPerLine: false })).toBe(oneSecret);
+  });
+
+  describe("with one secret per line (a rotation's overlap)", () => {
+    // Rendered in each test, not once at collection, so that a mutation run sees every call.
+    const render = () => renderCoturnStartScript({ secretsPerLine: true });
+    const lines = (text: string) => text.split("\n");
+
+    it("is valid bash that reads the accepted-secrets key of the Secret mount", () => {
+      const several = render();
+      const check = spawnSync("bash", ["-n"], { input: several, encoding: "utf8" });
+      expect(check.stderr).toBe("");
+      expect(check.status).toBe(0);
+      expect(several).toContain(`\nsecret_file=${COTURN_SECRET_DIR}/${COTURN_SECRETS_KEY}\n`);
+      expect(COTURN_SECRETS_KEY).toBe("static-auth-secrets");
+    });
+
+    it("checks every line with the one-secret rule and appends a static-auth-secret line for each", () => {
+      const several = render();
+      const rule = (text: string) => lines(text).filter((l) => l.startsWith("secret_re="));
+      expect(rule(several)).toEqual(rule(renderCoturnStartScript()));
+      expect(rule(several)).toHaveLength(1);
+      expect(several).toContain("\nwhile IFS= read -r secret || [[ -n $secret ]]; do\n");
+      expect(several).toContain("\n  [[ $secret =~ $secret_re ]] \\\n");
+      expect(several).toContain('\n  for secret in "${secrets[@]}"; do echo "static-auth-secret=$secret"; done\n');
+      expect(several).not.toMatch(/--static-auth-secret/); // never on a command line
+      expect(several).toContain("\nunset secret secrets\n");
+    });
+
+    it("differs from the one-secret script only in how it reads and appends the secrets", () => {
+      // Before the secrets' block, the same text; after it, the same lines but those naming the secrets.
+      const parts = (text: string) => {
+        const [head, tail] = text.split("\numask 077\n");
+        return {
+          before: head.slice(0, head.indexOf("# The secret")),
+          after: lines(tail).filter((l) => !/secret/.test(l)),
+        };
+      };
+      const samePath = renderCoturnStartScript({
+        secretsPerLine: true,
+        secretPath: `${COTURN_SECRET_DIR}/${COTURN_SECRET_KEY}`,
+      });
+      const oneSecret = renderCoturnStartScript();
+      expect(parts(samePath)).toEqual(parts(oneSecret));
+      expect(parts(oneSecret).before).toContain('\npublic_ip=$(<"$public_ip_file")\n');
+      expect(parts(oneSecret).after).toContain('exec turnserver -c "$runtime_conf" "$@"');
+    });
   });
 
   it("refuses paths and endpoints that would need quoting in bash", () => {
     expect(() => renderCoturnStartScript({ confPath: "relative/turnserver.conf" })).toThrow(/confPath/);
     expect(() => renderCoturnStartScript({ secretPath: "/etc/$(id)" })).toThrow(/secretPath/);
     expect(() => renderCoturnStartScript({ publicIpFile: "/run/$(id)" })).toThrow(/publicIpFile/);
+    expect(() => renderCoturnStartScript({ runtimeDir: "/var/lib/coturn dir" })).toThrow(/runtimeDir/);
   });
 });

@@ -29,7 +29,7 @@ import * as http from "node:http";
 import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
-import { renderCoturnStartScript } from "../../../components/coturn/start";
+import { COTURN_SECRET_KEY, COTURN_SECRETS_KEY, renderCoturnStartScript } from "../../../components/coturn/start";
 import { LIVEKIT_TURN_CREDENTIAL_TTL_SECONDS } from "../../../components/livekit/server-config";
 import {
   TurnserverConfInput,
@@ -491,46 +491,67 @@ describeReal(`the Coturn start script on a real turnserver (${RUNS_AGAINST})`, (
   let build: Build;
   let port: number;
 
-  /** Writes the ConfigMap and Secret files and the rendered script; returns the script's path. */
-  const prepare = (name: string, secret: string, metricsOnPrivateIp: boolean, publicIp: string | null = PUBLIC_IP) => {
+  /**
+   * Writes the ConfigMap and Secret files and the rendered script; returns the node's root dir. With
+   * `perLine`, the Secret file is the accepted-secrets key (one secret per line), as during a rotation.
+   */
+  const prepare = (
+    name: string,
+    secret: string,
+    {
+      metricsOnPrivateIp = true,
+      publicIp = PUBLIC_IP,
+      perLine = false,
+      relayPorts = { min: 41100, max: 41199 },
+    }: {
+      metricsOnPrivateIp?: boolean;
+      publicIp?: string | null;
+      perLine?: boolean;
+      relayPorts?: { min: number; max: number };
+    } = {},
+  ) => {
     const root = join(dir, name);
     for (const sub of ["config", "secret", "runtime", "node-address"]) mkdirp(join(root, sub));
     // What the node-address init container leaves behind (nothing at all when it failed).
     if (publicIp !== null) writeFileSync(join(root, "node-address", "public-ipv4"), `${publicIp}\n`);
-    writeFileSync(
-      join(root, "config", "turnserver.conf"),
-      renderTurnserverConf({ ...input, relayPorts: { min: 41100, max: 41199 } }),
-    );
-    writeFileSync(join(root, "secret", "static-auth-secret"), secret);
+    writeFileSync(join(root, "config", "turnserver.conf"), renderTurnserverConf({ ...input, relayPorts }));
+    const secretPath = join(root, "secret", perLine ? COTURN_SECRETS_KEY : COTURN_SECRET_KEY);
+    writeFileSync(secretPath, secret);
     const script = renderCoturnStartScript({
       confPath: join(root, "config", "turnserver.conf"),
-      secretPath: join(root, "secret", "static-auth-secret"),
+      secretPath,
       runtimeDir: join(root, "runtime"),
       publicIpFile: join(root, "node-address", "public-ipv4"),
       metricsOnPrivateIp,
+      secretsPerLine: perLine,
     });
     writeFileSync(join(root, "config", "start.sh"), script);
     return root;
   };
 
-  beforeAll(async () => {
+  /** Runs a node's start script on the real turnserver, on a free loopback port. */
+  const startNode = async (root: string) => {
     const bin = requireBinary();
-    build = inspect(bin);
-    dir = mkdtempSync(join(tmpdir(), "coturn-start-test-"));
-    const root = prepare("node", SECRET, build.exporterAddress);
-    port = await freePort();
-    server = await startServer(
+    const nodePort = await freePort();
+    const started = await startServer(
       "bash",
       [
         join(root, "config", "start.sh"),
         // Passed through to turnserver: the test's port and db instead of 3478 and /var/lib/coturn.
-        `--listening-port=${port}`,
+        `--listening-port=${nodePort}`,
         `--userdb=${join(root, "runtime", "turndb")}`,
         ...buildArgs(build, await freePort()),
       ],
       { ...process.env, HOST_IP: "127.0.0.1", PATH: `${dirname(bin)}${delimiter}${process.env.PATH}` },
-      { ip: "127.0.0.1", port },
+      { ip: "127.0.0.1", port: nodePort },
     );
+    return { server: started, port: nodePort };
+  };
+
+  beforeAll(async () => {
+    build = inspect(requireBinary());
+    dir = mkdtempSync(join(tmpdir(), "coturn-start-test-"));
+    ({ server, port } = await startNode(prepare("node", SECRET, { metricsOnPrivateIp: build.exporterAddress })));
   }, 15000);
 
   afterAll(async () => {
@@ -590,27 +611,95 @@ describeReal(`the Coturn start script on a real turnserver (${RUNS_AGAINST})`, (
   };
 
   it("refuses to start on a node without a public IPv4, instead of announcing a wrong address", async () => {
-    const result = await runWithStub(prepare("private-node", SECRET, true, "not-an-address"));
+    const result = await runWithStub(prepare("private-node", SECRET, { publicIp: "not-an-address" }));
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("this node has no public IPv4");
     expect(result.started).toBe(false);
-    const missing = await runWithStub(prepare("no-init", SECRET, true, null));
+    const missing = await runWithStub(prepare("no-init", SECRET, { publicIp: null }));
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("no node address at");
     expect(missing.started).toBe(false);
   });
 
   it("refuses a secret that coturn's parser would mangle", async () => {
-    const result = await runWithStub(prepare("bad-secret", "has spaces in it\n", true));
+    const result = await runWithStub(prepare("bad-secret", "has spaces in it\n"));
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("the static-auth-secret must be");
     expect(result.started).toBe(false);
   });
 
   it("execs turnserver with the generated file when everything is in place (stub check)", async () => {
-    const result = await runWithStub(prepare("good-node", `${SECRET}\n`, true));
+    const result = await runWithStub(prepare("good-node", `${SECRET}\n`));
     expect(result.stderr).toContain("coturn-start: listening and relaying on 127.0.0.1");
     expect(result.started).toBe(true);
+  });
+
+  describe("during a rotation: two secrets, one per line, the current one first", () => {
+    const CURRENT = "current-generation-secret_0123456789";
+    const OTHER = "other-generation-secret_abcdefghijkl";
+    let rotating: { server: Server; port: number } | undefined;
+    const allocate = async (credentials: { username: string; password: string }) => {
+      const c = await TurnClient.open({ ip: "127.0.0.1", port: rotating!.port }, credentials);
+      try {
+        return describeAnswer((await c.allocate()).answer);
+      } finally {
+        c.close();
+      }
+    };
+
+    beforeAll(async () => {
+      const root = prepare("rotating-node", `${CURRENT}\n${OTHER}\n`, {
+        metricsOnPrivateIp: build.exporterAddress,
+        perLine: true,
+        relayPorts: { min: 41300, max: 41399 },
+      });
+      rotating = await startNode(root);
+    }, 15000);
+
+    afterAll(async () => {
+      await stopServer(rotating?.server);
+    });
+
+    it("accepts a credential minted with either secret, and refuses one minted with any other with 401", async () => {
+      const ttl = LIVEKIT_TURN_CREDENTIAL_TTL_SECONDS;
+      expect(await allocate(restCredentials(CURRENT, "PA_current", expiresIn(ttl)))).toBe("success");
+      expect(await allocate(restCredentials(OTHER, "PA_other", expiresIn(ttl)))).toBe("success");
+      expect(await allocate(restCredentials(SECRET, "PA_unknown", expiresIn(ttl)))).toBe("error 401");
+    });
+
+    it("appends one static-auth-secret line per secret, in the Secret's order, and none on the command line", () => {
+      const runtimeConf = readFileSync(join(dir, "rotating-node", "runtime", "turnserver.conf"), "utf8");
+      expect(runtimeConf.split("\n").filter((l) => l.startsWith("static-auth-secret"))).toEqual([
+        `static-auth-secret=${CURRENT}`,
+        `static-auth-secret=${OTHER}`,
+      ]);
+      const cmdline = readFileSync(`/proc/${rotating!.server.process.pid!}/cmdline`, "utf8");
+      for (const secret of [CURRENT, OTHER]) expect(cmdline).not.toContain(secret);
+      expect(rejectedKeys(rotating!.server.log())).toEqual(keysUnknownTo(build));
+    });
+
+    it("refuses to start when any line breaks the rule for a secret, or when there is none", async () => {
+      const bad = await runWithStub(prepare("bad-second-line", `${CURRENT}\nhas spaces\n`, { perLine: true }));
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toMatch(/line 2 of \S+: the static-auth-secret must be/);
+      expect(bad.started).toBe(false);
+      const blank = await runWithStub(prepare("blank-line", `${CURRENT}\n\n${OTHER}\n`, { perLine: true }));
+      expect(blank.status).toBe(1);
+      expect(blank.stderr).toMatch(/line 2 of \S+: the static-auth-secret must be/);
+      expect(blank.started).toBe(false);
+      const empty = await runWithStub(prepare("no-secret", "", { perLine: true }));
+      expect(empty.status).toBe(1);
+      expect(empty.stderr).toContain("no static-auth-secret in");
+      expect(empty.started).toBe(false);
+    });
+
+    it("takes a last line without its newline, and Windows line ends (stub check)", async () => {
+      const result = await runWithStub(prepare("crlf-node", `${CURRENT}\r\n${OTHER}`, { perLine: true }));
+      expect(result.stderr).toContain("coturn-start: listening and relaying on 127.0.0.1");
+      expect(result.started).toBe(true);
+      const runtimeConf = readFileSync(join(dir, "crlf-node", "runtime", "turnserver.conf"), "utf8");
+      expect(runtimeConf).toContain(`\nstatic-auth-secret=${CURRENT}\nstatic-auth-secret=${OTHER}\n`);
+    });
   });
 });
 
