@@ -16,7 +16,6 @@ const tier = (displayName, testMatch, testPathIgnorePatterns = []) => ({
   testMatch,
   testPathIgnorePatterns,
   transform: { "^.+\\.ts$": "<rootDir>/test/support/esbuild-transform.js" },
-  moduleNameMapper: { "/typescript-shim$": "<rootDir>/test/support/lazy-typescript.js" },
 });
 
 module.exports = {
