@@ -15,7 +15,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as ts from "typescript";
+import type * as TypeScript from "typescript";
 
 const MODEL_PACKAGES = ["kubernetes-models", "@kubernetes-models/karpenter", "@kubernetes-models/prometheus-operator"];
 
@@ -50,6 +50,16 @@ type ModelClass = (new (data: unknown) => { validate(): void }) & { apiVersion: 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, by path or after mocks are set
 const nodeLoad = (require("module") as { _load(request: string, parent: unknown, isMain: boolean): any })._load;
 
+/**
+ * The TypeScript compiler and the declaration files it has parsed, once per worker process rather than once per
+ * test file: both are loaded outside Jest's registry, which would compile the 9 MB compiler and parse the same
+ * declarations again for every file that validates objects.
+ */
+const ts = nodeLoad(require.resolve("typescript"), null, false) as typeof TypeScript;
+const workerState = nodeLoad(path.join(__dirname, "worker-state.js"), null, false) as Map<string, unknown>;
+if (!workerState.has("declarations")) workerState.set("declarations", new Map<string, TypeScript.SourceFile>());
+const parsedDeclarations = workerState.get("declarations") as Map<string, TypeScript.SourceFile>;
+
 function loadModel(files: ModelFiles, kind: string): ModelClass {
   return nodeLoad(files.js, null, false)[kind] as ModelClass;
 }
@@ -59,18 +69,30 @@ function loadModel(files: ModelFiles, kind: string): ModelClass {
  * `check(object)` returns the problems found (empty when the object is valid).
  */
 export class StrictValidator {
-  private readonly checker: ts.TypeChecker;
-  private readonly program: ts.Program;
+  private readonly checker: TypeScript.TypeChecker;
+  private readonly program: TypeScript.Program;
 
   constructor(private readonly models: Map<string, ModelFiles>) {
-    this.program = ts.createProgram([...new Set([...models.values()].map((m) => m.dts))], {
+    const options: TypeScript.CompilerOptions = {
       noEmit: true,
       skipLibCheck: true,
       types: [],
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.ESNext,
       moduleResolution: ts.ModuleResolutionKind.Bundler, // follows the packages' "exports" to their .d.ts
-    });
+    };
+    // Declarations (the standard library's, the models') never change during a run: parse each one once.
+    const host = ts.createCompilerHost(options);
+    const parse = host.getSourceFile.bind(host);
+    host.getSourceFile = (fileName, languageVersion, ...rest) => {
+      let parsed = parsedDeclarations.get(fileName);
+      if (!parsed) {
+        parsed = parse(fileName, languageVersion, ...rest);
+        if (parsed) parsedDeclarations.set(fileName, parsed);
+      }
+      return parsed;
+    };
+    this.program = ts.createProgram([...new Set([...models.values()].map((m) => m.dts))], options, host);
     this.checker = this.program.getTypeChecker();
   }
 
@@ -99,14 +121,14 @@ export class StrictValidator {
     return problems;
   }
 
-  private declaredType(dts: string, name: string): ts.Type | undefined {
+  private declaredType(dts: string, name: string): TypeScript.Type | undefined {
     const source = this.program.getSourceFile(dts);
     const moduleSymbol = source && this.checker.getSymbolAtLocation(source);
     const symbol = moduleSymbol && this.checker.getExportsOfModule(moduleSymbol).find((s) => s.name === name);
     return symbol && this.checker.getDeclaredTypeOfSymbol(symbol);
   }
 
-  private walk(value: unknown, type: ts.Type, at: string, problems: string[]): void {
+  private walk(value: unknown, type: TypeScript.Type, at: string, problems: string[]): void {
     if (value === null || value === undefined) return;
     if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return;
     if (type.isUnion()) {
@@ -123,7 +145,7 @@ export class StrictValidator {
     }
     if (Array.isArray(value)) {
       if (this.checker.isArrayType(type)) {
-        const [element] = this.checker.getTypeArguments(type as ts.TypeReference);
+        const [element] = this.checker.getTypeArguments(type as TypeScript.TypeReference);
         value.forEach((item, i) => this.walk(item, element, `${at}[${i}]`, problems));
       }
       return;
@@ -141,7 +163,7 @@ export class StrictValidator {
 }
 
 /** An object type or array (not a string, number, boolean or literal). */
-function isStructured(type: ts.Type, checker: ts.TypeChecker): boolean {
+function isStructured(type: TypeScript.Type, checker: TypeScript.TypeChecker): boolean {
   return (type.flags & ts.TypeFlags.Object) !== 0 || checker.isArrayType(type);
 }
 
