@@ -7,7 +7,6 @@
 import * as fs from "fs";
 import * as path from "path";
 import {
-  CapacityError,
   CapacityPlan,
   checkSanityBounds,
   costDrivers,
@@ -18,6 +17,7 @@ import {
   planCapacity,
   withPriceOverride,
 } from "../lib/capacity";
+import { InputError } from "../lib/errors";
 import { INSTANCE_TYPES } from "../lib/instance-types";
 
 /** What the sizing reads from a region's (already validated) config. */
@@ -116,7 +116,7 @@ function readPriceFile(file: string) {
   try {
     return withPriceOverride(PINNED_PRICES, override, "price file");
   } catch (e) {
-    if (e instanceof CapacityError) throw new SizingError("cost.priceFile", `${e.key}: ${e.problem}`, file);
+    if (e instanceof InputError) throw new SizingError("cost.priceFile", `${e.key}: ${e.problem}`, file);
     throw e;
   }
 }
@@ -153,7 +153,7 @@ function regionCost(plan: CapacityPlan, c: CostSettings): RegionCost {
       drivers: costDrivers(e),
     };
   } catch (e) {
-    if (e instanceof CapacityError) return { unavailable: e.message };
+    if (e instanceof InputError) return { unavailable: e.message };
     throw e;
   }
 }
@@ -189,7 +189,7 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
       systemNodes: system && { count: system.max, vcpu: INSTANCE_TYPES[system.instanceType]?.vcpu ?? 0 },
     });
   } catch (e) {
-    if (e instanceof CapacityError) throw new SizingError(configKeyOf(e.key), e.problem, e.value);
+    if (e instanceof InputError) throw new SizingError(configKeyOf(e.key), e.problem, e.value);
     throw e;
   }
 

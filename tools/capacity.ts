@@ -13,9 +13,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { awsRegions } from "../lib/aws-regions";
+import { InputError } from "../lib/errors";
 import { cpuFactorOf, INSTANCE_TYPES, internetBandwidthMbps } from "../lib/instance-types";
 import {
-  CapacityError,
   CapacityPlan,
   checkSanityBounds,
   COST_GROUPS,
@@ -607,7 +607,7 @@ export function main(argv: string[], out: Output = console): number {
         });
         return { name, share, awsRegion, plan, cost };
       } catch (e) {
-        if (e instanceof CapacityError && args.regions.length > 1) throw new UsageError(`region ${name}: ${e.message}`);
+        if (e instanceof InputError && args.regions.length > 1) throw new UsageError(`region ${name}: ${e.message}`);
         throw e;
       }
     });
@@ -617,7 +617,7 @@ export function main(argv: string[], out: Output = console): number {
     } else for (const line of formatPlans(plans, args)) out.log(line);
     return EXIT_OK;
   } catch (e) {
-    if (e instanceof CapacityError || e instanceof UsageError) {
+    if (e instanceof InputError || e instanceof UsageError) {
       out.error(`error: ${e.message}`);
       return EXIT_BAD_INPUT;
     }

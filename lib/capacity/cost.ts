@@ -212,7 +212,7 @@ function checkFraction(key: string, v: number, min = 0, max = 1) {
   if (!isNum(v, min, max)) fail(key, `must be a number from ${min} to ${max}`, v);
 }
 
-/** The month's cost of one region sized by `planCapacity`. Throws `CapacityError` on bad input or a missing price. */
+/** The month's cost of one region sized by `planCapacity`. Throws `InputError` on bad input or a missing price. */
 export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate {
   const usage = { ...DEFAULT_USAGE, ...input.usage };
   const purchase = { ...DEFAULT_PURCHASE, ...input.purchase };

@@ -12,7 +12,6 @@
  *      dimension that needs more nodes is the binding constraint.
  *   4. The node-group, Karpenter and HPA bounds follow from the peak node count (`sizeBounds`).
  */
-export * from "./errors";
 export * from "./traffic";
 export * from "./cpu-costs";
 export * from "./rules";

@@ -2,7 +2,7 @@
 import { cpuFactorOf, InstanceType, internetBandwidthMbps, workloadCpu, workloadMemoryMiB } from "../instance-types";
 import { RoomKind, RoomMix } from "./room-mix";
 import { roomCpu, SFU_CPU_COSTS } from "./cpu-costs";
-import { CapacityError } from "./errors";
+import { InputError } from "../errors";
 import {
   AUDIO_ROOM_COMPOSITE_CPU_COST,
   DEFAULT_BASE_SHARE,
@@ -69,7 +69,7 @@ export function sfuCpu(node: InstanceType): number {
 
 const MBPS_TO_BYTES_PER_SECOND = 1e6 / 8;
 
-/** Sizes one region. Throws `CapacityError` on bad input or a room that cannot fit on one node. */
+/** Sizes one region. Throws `InputError` on bad input or a room that cannot fit on one node. */
 export function planCapacity(input: CapacityInput): CapacityPlan {
   const { targetParticipants, targetUtilisation: u, recordingShare } = input;
   if (!isInt(targetParticipants, 1)) fail("targetParticipants", "must be a positive integer", targetParticipants);
@@ -122,7 +122,7 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
           : worst === net / netLimit
             ? `${Math.round(net)} Mbps, but one ${input.nodeType} carries ${Math.round(netLimit)} Mbps (${ROOM_FIT_CEILING * 100}% of ${nodeBandwidth})`
             : `${ports} participants, but one node's ${icePorts} ICE ports hold ${Math.floor(portLimit)} (${ICE_PORTS_PER_PARTICIPANT} per participant, ${ROOM_FIT_CEILING * 100}%)`;
-      throw new CapacityError(
+      throw new InputError(
         "mix",
         `${describeRoom(kind)} is too large for one node: it needs ${over}; LiveKit never splits a room across nodes, so use smaller rooms or a larger node type`,
         typeof input.mix === "string" ? input.mix : (input.mix.name ?? "custom mix"),

@@ -4,7 +4,7 @@
  * override any subset with a file of the same shape. Pure: the caller reads override files; no network.
  */
 import PINNED from "../prices/aws-prices.json";
-import { CapacityError } from "./errors";
+import { InputError } from "../errors";
 
 /** One price, with where it comes from. */
 export interface PriceFigure {
@@ -79,13 +79,13 @@ export function priceFigures(node: unknown, at = "prices"): [string, Record<stri
 export function checkPriceFigures(node: unknown, at = "prices"): void {
   for (const [path, f] of priceFigures(node, at)) {
     if (typeof f.usd !== "number" || !Number.isFinite(f.usd) || f.usd < 0)
-      throw new CapacityError(`${path}.usd`, "must be a price in USD of at least 0", f.usd);
+      throw new InputError(`${path}.usd`, "must be a price in USD of at least 0", f.usd);
     if (typeof f.source !== "string" || f.source.trim() === "")
-      throw new CapacityError(`${path}.source`, "every price needs its source (a URL or reference)", f.source);
+      throw new InputError(`${path}.source`, "every price needs its source (a URL or reference)", f.source);
     if (typeof f.read !== "string" || !DATE.test(f.read))
-      throw new CapacityError(`${path}.read`, "every price needs the date it was read, YYYY-MM-DD", f.read);
+      throw new InputError(`${path}.read`, "every price needs the date it was read, YYYY-MM-DD", f.read);
     if (f.estimate === true && (typeof f.basis !== "string" || f.basis.trim() === ""))
-      throw new CapacityError(`${path}.basis`, "an estimate must say what it is based on", f.basis);
+      throw new InputError(`${path}.basis`, "an estimate must say what it is based on", f.basis);
   }
 }
 
@@ -95,7 +95,7 @@ export function checkPriceFigures(node: unknown, at = "prices"): void {
  */
 export function withPriceOverride(base: PriceTable, override: unknown, name = "price file"): PriceTable {
   if (typeof override !== "object" || override === null || Array.isArray(override))
-    throw new CapacityError(name, 'must be an object like { "regions": { "<aws region>": { ... } } }', override);
+    throw new InputError(name, 'must be an object like { "regions": { "<aws region>": { ... } } }', override);
   checkPriceFigures(override, name);
   const merge = (a: unknown, b: unknown): unknown => {
     if (isFigure(b) || Array.isArray(b) || typeof b !== "object" || b === null) return b;
@@ -111,7 +111,7 @@ export function withPriceOverride(base: PriceTable, override: unknown, name = "p
 export function regionPrices(table: PriceTable, awsRegion: string): RegionPrices {
   const prices = table.regions[awsRegion];
   if (!prices)
-    throw new CapacityError(
+    throw new InputError(
       "awsRegion",
       `no prices for this region (priced: ${Object.keys(table.regions).join(", ")}; add it with a price file)`,
       awsRegion,
@@ -123,7 +123,7 @@ export function regionPrices(table: PriceTable, awsRegion: string): RegionPrices
 export function priceOf(list: Record<string, PriceFigure>, type: string, key: string, awsRegion: string): number {
   const f = list[type];
   if (!f)
-    throw new CapacityError(
+    throw new InputError(
       key,
       `no ${awsRegion} price for this type (priced: ${Object.keys(list).join(", ")}; add it with a price file)`,
       type,

@@ -1,9 +1,9 @@
 /** The capacity model: validation. */
 import { INSTANCE_TYPES, InstanceType } from "../instance-types";
 import { isPresetName, PRESET_NAMES, presetMix, ROOM_KINDS, RoomKind, RoomMix, RoomMixEntry } from "./room-mix";
-import { CapacityError } from "./errors";
+import { InputError } from "../errors";
 export function fail(key: string, problem: string, value: unknown): never {
-  throw new CapacityError(key, problem, value);
+  throw new InputError(key, problem, value);
 }
 
 export function isInt(v: unknown, min: number): v is number {

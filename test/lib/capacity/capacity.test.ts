@@ -3,7 +3,6 @@ import * as os from "os";
 import * as path from "path";
 import {
   BENCHMARK_NODE_VCPU,
-  CapacityError,
   CapacityInput,
   CapacityPlan,
   LIVEKIT_BENCHMARK,
@@ -20,6 +19,7 @@ import {
   SFU_CPU_COSTS,
   splitParticipants,
 } from "../../../lib/capacity";
+import { InputError } from "../../../lib/errors";
 import { INSTANCE_TYPES, internetBandwidthMbps } from "../../../lib/instance-types";
 import { PRESET_NAMES, RoomKind, ROOM_KINDS } from "../../../lib/capacity/room-mix";
 import { main } from "../../../tools/capacity";
@@ -114,7 +114,7 @@ describe("room traffic", () => {
 
 describe("a room must fit on one node", () => {
   it("refuses a livestream too large for a c6i.2xlarge, naming the kind, its size and the node's limit", () => {
-    expect(() => plan({ mix: only(bigStream) })).toThrow(CapacityError);
+    expect(() => plan({ mix: only(bigStream) })).toThrow(InputError);
     expect(() => plan({ mix: only(bigStream) })).toThrow(
       /^mix: room kind "big-stream" \(1 publisher \+ 3000 subscribers = 3001 participants\) is too large for one node: it needs 14\.\d vCPU, but one c6i\.2xlarge carries 6\.3 vCPU/,
     );

@@ -4,7 +4,6 @@
  * the arithmetic below is the whole story of each line and does not move when the capacity model does.
  */
 import {
-  CapacityError,
   CapacityPlan,
   checkPriceFigures,
   checkSanityBounds,
@@ -17,6 +16,7 @@ import {
   withPriceOverride,
 } from "../../../lib/capacity";
 import { RoomMixEntry } from "../../../lib/capacity/room-mix";
+import { InputError } from "../../../lib/errors";
 import { CPU_FACTOR_BY_FAMILY, familyOf, INSTANCE_TYPES } from "../../../lib/instance-types";
 import { sizeRegion, SizingError } from "../../../stacks/sizing";
 import { awsRegionOf, main } from "../../../tools/capacity";
@@ -93,7 +93,7 @@ describe("the pinned price table", () => {
       /regions\.us-east-1\.eksClusterPerHour\.source: every price needs its source/,
     );
     expect(() => checkPriceFigures(noDate)).toThrow(/eksClusterPerHour\.read: every price needs the date it was read/);
-    expect(() => withPriceOverride(PINNED_PRICES, noSource)).toThrow(CapacityError);
+    expect(() => withPriceOverride(PINNED_PRICES, noSource)).toThrow(InputError);
   });
 
   it.each(["ap-south-1", "ap-southeast-1", "us-east-1", "eu-central-1"])(
