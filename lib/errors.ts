@@ -81,12 +81,15 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /**
- * A union every branch refused: the issue of the one branch the value has the type of (an object given
- * where a name or an object is expected is reported inside the object), else the union's own issue.
+ * A union every branch refused: the issue of the one branch that took the value's type and refused it on a
+ * check or inside (an object where a name or an object is expected is reported inside the object), else the
+ * union's own issue.
  */
 function branchIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   if (issue.code !== "invalid_union") return issue;
-  const ofType = issue.errors.filter((errors) => !(errors[0]?.code === "invalid_type" && errors[0].path.length === 0));
+  const refusesType = (first: z.core.$ZodIssue | undefined) =>
+    first !== undefined && first.path.length === 0 && (first.code === "invalid_type" || first.code === "invalid_value");
+  const ofType = issue.errors.filter((errors) => !refusesType(errors[0]));
   if (ofType.length !== 1 || ofType[0].length === 0) return issue;
   const inner = ofType[0][0];
   return branchIssue({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue);

@@ -89,6 +89,17 @@ describe("stack configuration", () => {
     );
   });
 
+  it("names an unknown key inside a section like any other, and a section that is no object by its own words", () => {
+    const cluster = (value: unknown) => () =>
+      parseStackConfig(stackConfig("mumbai", { "livekit-platform:cluster": value }), "mumbai");
+    expect(cluster({ publicAccessCidrs: [], sfuNode: {} })).toThrow(
+      "livekit-platform:cluster.sfuNode: is not a setting this stack reads (a typo?), got {}",
+    );
+    expect(cluster("yes")).toThrow(
+      'livekit-platform:cluster: must be set (at least cluster.publicAccessCidrs), got "yes"',
+    );
+  });
+
   it.each(badInputs)("rejects $what with one line naming key, problem and value", ({ stack, change, message }) => {
     const yaml = stackYaml(stack);
     change(yaml);

@@ -18,7 +18,7 @@ import {
 import { RoomMixEntry } from "../../../lib/capacity/room-mix";
 import { InputError } from "../../../lib/errors";
 import { CPU_FACTOR_BY_FAMILY, familyOf, INSTANCE_TYPES } from "../../../lib/instance-types";
-import { sizeRegion, SizingError } from "../../../stacks/sizing";
+import { sizeRegion } from "../../../stacks/sizing";
 import { awsRegionOf, main } from "../../../tools/capacity";
 
 const cents = (x: number) => Math.round(x * 100) / 100;
@@ -432,7 +432,7 @@ describe("sanity bounds", () => {
       sfuNodes: { instanceType: "c7g.2xlarge" },
       karpenter: {},
     };
-    expect(() => sizeRegion(settings)).toThrow(SizingError);
+    expect(() => sizeRegion(settings)).toThrow(InputError);
     expect(() => sizeRegion(settings)).toThrow(/arm64 \(Graviton\)/);
   });
 });
