@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { awsRegionNames, route53HealthCheckerRegions } from "../lib/aws-regions";
 import { parseCidr } from "../components/network/subnets";
-import type { MixSpec } from "../lib/capacity";
+import { capacityFields, costFields, roomMixSchema } from "../lib/capacity";
 import { holdsPlaceholder, InputError, inputErrorOf, Unshown } from "../lib/errors";
 import { versions } from "../lib/versions";
 import { configKey, PROJECT } from "./config-key";
@@ -70,10 +70,6 @@ const integer = (min: number, max: number, what: string) =>
     .max(max, { error: `must be ${what}` });
 
 const positiveInt = integer(1, 100_000, "a positive integer");
-const fraction = z
-  .number({ error: "must be a fraction from 0 to 1" })
-  .min(0, { error: "must be a fraction from 0 to 1" })
-  .max(1, { error: "must be a fraction from 0 to 1" });
 const port = integer(1, 65535, "a port number (1-65535)");
 
 const ipv4Cidr = (minPrefix: number, maxPrefix: number) =>
@@ -383,37 +379,22 @@ export const regionSchema = z
         targetParticipants: integer(1, 1_000_000, "a positive integer (concurrent participants at peak)")
           .default(25_000)
           .describe("Concurrent participants at peak in this region."),
-        mix: z
-          .union([z.string(), z.record(z.string(), z.unknown())], {
-            error: "must be a room mix preset name or a custom mix object",
-          })
-          .default("mixed")
+        mix: roomMixSchema
+          .prefault("mixed")
           .describe(
-            "The rooms participants are in: a preset (meetings, webinar, livestream, audio, voice-calls, mixed) or a custom mix (see lib/capacity/room-mix.ts).",
+            "The rooms participants are in: a preset (meetings, webinar, livestream, audio, voice-calls, mixed) or a custom mix `{ name, kinds: [{ kind, share, ... }] }` whose shares sum to 1 (roomMixSchema in lib/capacity/input.ts).",
           ),
-        targetUtilisation: z
-          .number({ error: "must be a fraction above 0 and at most 1, such as 0.6" })
-          .gt(0, { error: "must be a fraction above 0 and at most 1, such as 0.6" })
-          .max(1, { error: "must be a fraction above 0 and at most 1, such as 0.6" })
+        targetUtilisation: capacityFields.targetUtilisation
           .default(0.6)
           .describe("Share of a node's CPU and bandwidth used at peak; the rest is headroom for spikes."),
-        recordingShare: z
-          .number({ error: "must be a fraction from 0 to 1" })
-          .min(0, { error: "must be a fraction from 0 to 1" })
-          .max(1, { error: "must be a fraction from 0 to 1" })
+        recordingShare: capacityFields.recordingShare
           .default(0.05)
           .describe("Share of rooms recorded (room composite egress)."),
-        cpuEfficiency: z
-          .number({ error: "must be a factor from 0.1 to 10" })
-          .min(0.1, { error: "must be a factor from 0.1 to 10" })
-          .max(10, { error: "must be a factor from 0.1 to 10" })
-          .optional()
-          .meta({
-            description:
-              "SFU work per vCPU relative to LiveKit's benchmark machine, from your own load test (1 = as benchmarked, 1.2 = 20% more).",
-            defaultText:
-              "the node family's documented factor (CPU_FACTOR_BY_FAMILY in lib/instance-types.ts; 1 for c6i)",
-          }),
+        cpuEfficiency: capacityFields.cpuEfficiency.optional().meta({
+          description:
+            "SFU work per vCPU relative to LiveKit's benchmark machine, from your own load test (1 = as benchmarked, 1.2 = 20% more).",
+          defaultText: "the node family's documented factor (CPU_FACTOR_BY_FAMILY in lib/instance-types.ts; 1 for c6i)",
+        }),
         egressNodeType: instanceType
           .default("c6i.4xlarge")
           .describe("Instance type of the egress NodePool's nodes, for the egress sizing."),
@@ -430,29 +411,16 @@ export const regionSchema = z
       ),
     cost: z
       .strictObject({
-        peakHoursPerDay: z
-          .number({ error: "must be hours from 0 to 24" })
-          .min(0, { error: "must be hours from 0 to 24" })
-          .max(24, { error: "must be hours from 0 to 24" })
-          .default(8)
-          .describe("Hours a day at peak load."),
-        offPeakShare: fraction.default(0.3).describe("Load in the other hours as a share of the peak."),
-        daysPerMonth: z
-          .number({ error: "must be days from 1 to 31" })
-          .min(1, { error: "must be days from 1 to 31" })
-          .max(31, { error: "must be days from 1 to 31" })
-          .default(30.42)
-          .describe("Days a month (30.42 = 730 hours)."),
-        savingsPlanDiscount: z
-          .number({ error: "must be a fraction from 0 to 0.9" })
-          .min(0, { error: "must be a fraction from 0 to 0.9" })
-          .max(0.9, { error: "must be a fraction from 0 to 0.9" })
+        peakHoursPerDay: costFields.peakHoursPerDay.default(8).describe("Hours a day at peak load."),
+        offPeakShare: costFields.offPeakShare.default(0.3).describe("Load in the other hours as a share of the peak."),
+        daysPerMonth: costFields.daysPerMonth.default(30.42).describe("Days a month (30.42 = 730 hours)."),
+        savingsPlanDiscount: costFields.savingsPlanDiscount
           .default(0)
           .describe("Savings-plan (or reserved) discount on on-demand EC2."),
-        egressSpotShare: fraction
+        egressSpotShare: costFields.egressSpotShare
           .default(0)
           .describe("Share of egress node-hours on Spot: a what-if, the egress NodePool is on-demand."),
-        turnShare: fraction.default(0.05).describe("Share of participants relayed by TURN."),
+        turnShare: costFields.turnShare.default(0.05).describe("Share of participants relayed by TURN."),
         priceFile: z
           .string({ error: "must be a path to a JSON price file" })
           .min(1)
@@ -985,7 +953,7 @@ export function parseStackConfig(
 /** The region's sizes; a demand the model cannot place (a room larger than a node) is an InputError. */
 function regionSizing(cfg: z.infer<typeof regionSchema>, sharesHubRedis = false): RegionSizing {
   return sizeRegion({
-    capacity: { ...cfg.capacity, mix: cfg.capacity.mix as MixSpec },
+    capacity: cfg.capacity,
     sfuNodes: cfg.cluster.sfuNodes,
     karpenter: cfg.karpenter,
     cost: {

@@ -13,12 +13,12 @@ import {
   costDrivers,
   CostEstimate,
   estimateCost,
-  MixSpec,
   PINNED_PRICES,
   planCapacity,
   withPriceOverride,
 } from "../lib/capacity";
 import { InputError } from "../lib/errors";
+import type { RoomMix } from "../lib/capacity/room-mix";
 import { INSTANCE_TYPES } from "../lib/instance-types";
 import { configKey } from "./config-key";
 
@@ -26,7 +26,7 @@ import { configKey } from "./config-key";
 export interface SizingSettings {
   capacity: {
     targetParticipants: number;
-    mix: MixSpec;
+    mix: RoomMix;
     targetUtilisation: number;
     recordingShare: number;
     egressNodeType: string;

@@ -4,7 +4,6 @@
  */
 import { InputError } from "../errors";
 import { CapacityPlan } from "./types";
-import { fail, isInt } from "./validation";
 
 export interface SanityBounds {
   /** Most SFU nodes the region may run (peak with headroom, the node group's max). */
@@ -26,11 +25,10 @@ export function maxVcpu(plan: CapacityPlan, systemNodes = { count: 0, vcpu: 0 })
   return { sfu, egress, system, total: sfu + egress + system };
 }
 
-/** Throws `InputError` when the plan exceeds a bound. */
+/** Throws `InputError` when the plan exceeds a bound (the bounds parsed with `boundsFields`). */
 export function checkSanityBounds(plan: CapacityPlan, bounds: SanityBounds): void {
   const { maxSfuNodes, vcpuQuota } = bounds;
   if (maxSfuNodes !== undefined) {
-    if (!isInt(maxSfuNodes, 1)) fail("maxSfuNodes", "must be a positive integer", maxSfuNodes);
     if (plan.sfu.maxNodes > maxSfuNodes)
       throw new InputError(
         "maxSfuNodes",
@@ -39,7 +37,6 @@ export function checkSanityBounds(plan: CapacityPlan, bounds: SanityBounds): voi
       );
   }
   if (vcpuQuota !== undefined) {
-    if (!isInt(vcpuQuota, 1)) fail("vcpuQuota", "must be a positive integer", vcpuQuota);
     const v = maxVcpu(plan, bounds.systemNodes);
     if (v.total > vcpuQuota)
       throw new InputError(

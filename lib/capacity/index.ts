@@ -16,7 +16,7 @@ export * from "./traffic";
 export * from "./cpu-costs";
 export * from "./rules";
 export * from "./types";
-export * from "./validation";
+export * from "./input";
 export * from "./plan";
 export * from "./regions";
 export * from "./prices";

@@ -10,6 +10,7 @@ import {
   CostEstimate,
   estimateCost,
   PINNED_PRICES,
+  parseRoomMix,
   planCapacity,
   priceFigures,
   tieredTransferUsd,
@@ -329,7 +330,7 @@ describe("the cost of the shipped stacks' demand", () => {
     estimateCost(
       planCapacity({
         targetParticipants: 25_000,
-        mix,
+        mix: parseRoomMix(mix),
         nodeType: "c6i.2xlarge",
         targetUtilisation: 0.6,
         recordingShare: 0.05,
@@ -347,7 +348,7 @@ describe("the cost of the shipped stacks' demand", () => {
   it("refuses a region without prices, naming the priced ones", () => {
     const plan = planCapacity({
       targetParticipants: 1000,
-      mix: "audio",
+      mix: parseRoomMix("audio"),
       nodeType: "c6i.2xlarge",
       targetUtilisation: 0.6,
       recordingShare: 0,
@@ -370,7 +371,7 @@ describe("the instance catalogue", () => {
     const err = () =>
       planCapacity({
         targetParticipants: 100,
-        mix: "audio",
+        mix: parseRoomMix("audio"),
         nodeType: "c5.2xlarge",
         targetUtilisation: 0.6,
         recordingShare: 0,
@@ -382,7 +383,7 @@ describe("the instance catalogue", () => {
     const p = (nodeType: string, cpuEfficiency?: number) =>
       planCapacity({
         targetParticipants: 25_000,
-        mix: "meetings",
+        mix: parseRoomMix("meetings"),
         nodeType,
         targetUtilisation: 0.6,
         recordingShare: 0,
@@ -396,7 +397,7 @@ describe("the instance catalogue", () => {
 describe("sanity bounds", () => {
   const plan = planCapacity({
     targetParticipants: 25_000,
-    mix: "mixed",
+    mix: parseRoomMix("mixed"),
     nodeType: "c6i.2xlarge",
     targetUtilisation: 0.6,
     recordingShare: 0.05,
@@ -424,7 +425,7 @@ describe("sanity bounds", () => {
     const settings = {
       capacity: {
         targetParticipants: 1000,
-        mix: "audio",
+        mix: parseRoomMix("audio"),
         targetUtilisation: 0.6,
         recordingShare: 0,
         egressNodeType: "c6i.4xlarge",
