@@ -6,29 +6,12 @@
  */
 import { z } from "zod";
 import { keyPath, parseInput } from "../errors";
+import { numberSchema, strictFields } from "../schema";
 import { isPresetName, PRESET_NAMES, PresetName, presetMix, ROOM_KINDS, RoomMix } from "./room-mix";
 import { ICE_PORTS_PER_PARTICIPANT } from "./rules";
 
-/** A number whose every check fails with the same message, the one that says what the value must be. */
-function num(message: string, checks: { int?: boolean; gt?: number; min?: number; max?: number } = {}) {
-  let schema = z.number({ error: message });
-  if (checks.int) schema = schema.int({ error: message });
-  if (checks.gt !== undefined) schema = schema.gt(checks.gt, { error: message });
-  if (checks.min !== undefined) schema = schema.min(checks.min, { error: message });
-  if (checks.max !== undefined) schema = schema.max(checks.max, { error: message });
-  return schema;
-}
-
-/** An object whose unknown keys are an error listing the known ones (a typo is never silently ignored). */
-function fields<T extends z.core.$ZodLooseShape>(shape: T, notAnObject: string, known = Object.keys(shape)) {
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys" ? `unknown field (expected ${known.join(", ")})` : notAnObject,
-  });
-}
-
-const fraction = num("must be a fraction from 0 to 1", { min: 0, max: 1 });
-const positiveInt = num("must be a positive integer", { int: true, min: 1 });
+const fraction = numberSchema("must be a fraction from 0 to 1", { min: 0, max: 1 });
+const positiveInt = numberSchema("must be a positive integer", { int: true, min: 1 });
 
 // ---------------------------------------------------------------------------------------------
 // The room mix
@@ -49,25 +32,25 @@ const ENTRY_FIELDS = [
 ];
 const TIER = '{ "tracks": integer >= 0, "kbps": number > 0 }';
 
-const videoReceiveTier = fields(
+const videoReceiveTier = strictFields(
   {
-    tracks: num("must be an integer of at least 0 (videos rendered at this tier)", { int: true, min: 0 }),
-    kbps: num("must be kbps above 0", { gt: 0 }),
+    tracks: numberSchema("must be an integer of at least 0 (videos rendered at this tier)", { int: true, min: 0 }),
+    kbps: numberSchema("must be kbps above 0", { gt: 0 }),
   },
   `must be ${TIER}`,
 );
 
 /** A room kind complete with its share: what an entry is once its `kind` preset is laid under it. */
-const entryFields = fields(
+const entryFields = strictFields(
   {
     name: z.string({ error: "must be a non-empty string" }).min(1, { error: "must be a non-empty string" }),
-    share: num("must be a fraction of participants above 0 and at most 1", { gt: 0, max: 1 }),
-    publishers: num("must be an integer of at least 1", { int: true, min: 1 }),
-    subscribers: num("must be an integer of at least 0", { int: true, min: 0 }),
+    share: numberSchema("must be a fraction of participants above 0 and at most 1", { gt: 0, max: 1 }),
+    publishers: numberSchema("must be an integer of at least 1", { int: true, min: 1 }),
+    subscribers: numberSchema("must be an integer of at least 0", { int: true, min: 0 }),
     publishersSubscribe: z.boolean({ error: "must be true or false" }).optional(),
-    audioKbps: num("must be kbps of at least 0 (0 = no audio)", { min: 0 }),
+    audioKbps: numberSchema("must be kbps of at least 0 (0 = no audio)", { min: 0 }),
     videoLayersKbps: z
-      .array(num("must be a simulcast layer's kbps, above 0", { gt: 0 }), {
+      .array(numberSchema("must be a simulcast layer's kbps, above 0", { gt: 0 }), {
         error: "must be a list of simulcast layer kbps, each above 0 ([] = no video)",
       })
       .default([]),
@@ -106,7 +89,7 @@ const entry = z
   )
   .pipe(entryFields);
 
-const customMix = fields(
+const customMix = strictFields(
   {
     name: z.string({ error: "must be a string" }).optional(),
     description: z.string({ error: "must be a string" }).optional(),
@@ -169,13 +152,13 @@ export function parseRoomMix(spec: unknown, key = "mix"): RoomMix {
 /** The model's settings beside the mix and node types; `CapacityInput` documents each. */
 export const capacityFields = {
   targetParticipants: positiveInt,
-  targetUtilisation: num("must be a fraction above 0 and at most 1, such as 0.6", { gt: 0, max: 1 }),
+  targetUtilisation: numberSchema("must be a fraction above 0 and at most 1, such as 0.6", { gt: 0, max: 1 }),
   recordingShare: fraction,
   baseShare: fraction,
-  peakHeadroom: num("must be a multiple of peak nodes from 1 to 10", { min: 1, max: 10 }),
-  cpuEfficiency: num("must be a factor from 0.1 to 10", { min: 0.1, max: 10 }),
+  peakHeadroom: numberSchema("must be a multiple of peak nodes from 1 to 10", { min: 1, max: 10 }),
+  cpuEfficiency: numberSchema("must be a factor from 0.1 to 10", { min: 0.1, max: 10 }),
   turnRelayShare: fraction,
-  icePorts: num(`must be an integer of at least ${ICE_PORTS_PER_PARTICIPANT}`, {
+  icePorts: numberSchema(`must be an integer of at least ${ICE_PORTS_PER_PARTICIPANT}`, {
     int: true,
     min: ICE_PORTS_PER_PARTICIPANT,
   }),
@@ -186,13 +169,13 @@ export const boundsFields = { maxSfuNodes: positiveInt, vcpuQuota: positiveInt }
 
 /** The cost model's usage profile and purchase options (`UsageProfile`, `PurchaseOptions`), and the TURN share. */
 export const costFields = {
-  peakHoursPerDay: num("must be hours from 0 to 24", { min: 0, max: 24 }),
+  peakHoursPerDay: numberSchema("must be hours from 0 to 24", { min: 0, max: 24 }),
   offPeakShare: fraction,
-  daysPerMonth: num("must be days from 1 to 31", { min: 1, max: 31 }),
-  savingsPlanDiscount: num("must be a fraction from 0 to 0.9", { min: 0, max: 0.9 }),
+  daysPerMonth: numberSchema("must be days from 1 to 31", { min: 1, max: 31 }),
+  savingsPlanDiscount: numberSchema("must be a fraction from 0 to 0.9", { min: 0, max: 0.9 }),
   egressSpotShare: fraction,
   turnShare: fraction,
-  recordingRetentionDays: num("must be a number of days from 1 to 3650", { int: true, min: 1, max: 3650 }),
+  recordingRetentionDays: numberSchema("must be a number of days from 1 to 3650", { int: true, min: 1, max: 3650 }),
 };
 
 /**
@@ -201,12 +184,12 @@ export const costFields = {
  */
 export const regionSharesSchema = z
   .array(
-    fields(
+    strictFields(
       {
         name: z
           .string({ error: "must be a region name" })
           .regex(/^[a-z0-9][a-z0-9-]*$/, { error: "region names are lowercase letters, digits and hyphens" }),
-        share: num("must be a fraction above 0 and at most 1", { gt: 0, max: 1 }).optional(),
+        share: numberSchema("must be a fraction above 0 and at most 1", { gt: 0, max: 1 }).optional(),
       },
       "must be { name, share? }",
     ),

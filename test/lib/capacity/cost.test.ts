@@ -5,7 +5,6 @@
  */
 import {
   CapacityPlan,
-  checkPriceFigures,
   checkSanityBounds,
   CostEstimate,
   estimateCost,
@@ -13,11 +12,12 @@ import {
   parseRoomMix,
   planCapacity,
   priceFigures,
+  priceTableSchema,
   tieredTransferUsd,
   withPriceOverride,
 } from "../../../lib/capacity";
 import { RoomMixEntry } from "../../../lib/capacity/room-mix";
-import { InputError } from "../../../lib/errors";
+import { InputError, keyPath, parseInput } from "../../../lib/errors";
 import { CPU_FACTOR_BY_FAMILY, familyOf, INSTANCE_TYPES } from "../../../lib/instance-types";
 import { sizeRegion } from "../../../stacks/sizing";
 import { awsRegionOf, main } from "../../../tools/capacity";
@@ -84,17 +84,50 @@ describe("the pinned price table", () => {
       if (f.estimate)
         expect([path, typeof f.basis === "string" && (f.basis as string).length > 20]).toEqual([path, true]);
     }
-    expect(() => checkPriceFigures(PINNED_PRICES)).not.toThrow();
+    expect(() => parseInput(priceTableSchema, PINNED_PRICES, { keyOf: (p) => keyPath(p, "prices") })).not.toThrow();
   });
 
   it("fails a figure without a source or a date", () => {
     const noSource = { regions: { "us-east-1": { eksClusterPerHour: { usd: 0.1, read: "2026-11-30" } } } };
     const noDate = { regions: { "us-east-1": { eksClusterPerHour: { usd: 0.1, source: "contract 42" } } } };
-    expect(() => checkPriceFigures(noSource)).toThrow(
-      /regions\.us-east-1\.eksClusterPerHour\.source: every price needs its source/,
-    );
-    expect(() => checkPriceFigures(noDate)).toThrow(/eksClusterPerHour\.read: every price needs the date it was read/);
     expect(() => withPriceOverride(PINNED_PRICES, noSource)).toThrow(InputError);
+    expect(() => withPriceOverride(PINNED_PRICES, noSource)).toThrow(
+      /^price file\.regions\.us-east-1\.eksClusterPerHour\.source: every price needs its source \(a URL or reference\), got nothing$/,
+    );
+    expect(() => withPriceOverride(PINNED_PRICES, noDate, "--prices ours.json")).toThrow(
+      /^--prices ours\.json\.regions\.us-east-1\.eksClusterPerHour\.read: every price needs the date it was read/,
+    );
+  });
+
+  it.each([
+    ["no object", 5, 'price file: must be an object like { "regions": { "<aws region>": { ... } } }, got 5'],
+    [
+      "a negative price",
+      { regions: { "us-east-1": { natGatewayPerGB: { usd: -1, source: "s", read: "2026-01-01" } } } },
+      "price file.regions.us-east-1.natGatewayPerGB.usd: must be a price in USD of at least 0, got -1",
+    ],
+    [
+      "a blank source",
+      { regions: { "us-east-1": { natGatewayPerGB: { usd: 1, source: " ", read: "2026-01-01" } } } },
+      'price file.regions.us-east-1.natGatewayPerGB.source: every price needs its source (a URL or reference), got " "',
+    ],
+    [
+      "an estimate without its basis",
+      { regions: { "us-east-1": { natGatewayPerGB: { usd: 1, source: "s", read: "2026-01-01", estimate: true } } } },
+      "price file.regions.us-east-1.natGatewayPerGB.basis: an estimate must say what it is based on, got nothing",
+    ],
+    [
+      "a misspelt price, which would otherwise never apply",
+      { regions: { "us-east-1": { natGatewayPerGb: { usd: 1, source: "s", read: "2026-01-01" } } } },
+      /^price file\.regions\.us-east-1\.natGatewayPerGb: unknown field \(expected ec2PerHour, .*\), got \{/,
+    ],
+    [
+      "a tier without its upper bound",
+      { regions: { "us-east-1": { dataTransferOutTiers: [{ usd: 0.05, source: "s", read: "2026-01-01" }] } } },
+      "price file.regions.us-east-1.dataTransferOutTiers[0].upToGB: must be the tier's upper bound in GB, or null for none, got nothing",
+    ],
+  ])("refuses a price file with %s, in one line", (_what, override, line) => {
+    expect(() => withPriceOverride(PINNED_PRICES, override)).toThrow(line);
   });
 
   it.each(["ap-south-1", "ap-southeast-1", "us-east-1", "eu-central-1"])(
