@@ -31,6 +31,8 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value instanceof Unshown) return value.text;
   if (holdsPlaceholder(value)) return "a secure: value (not shown)";
+  // JSON would show NaN and Infinity as null.
+  if (typeof value === "number") return String(value);
   return JSON.stringify(value);
 }
 

@@ -19,6 +19,8 @@ describe("the one error for bad input", () => {
     ["a string, quoted", "c5.2xlarge", '"c5.2xlarge"'],
     ["an object", { audioKbps: 0, videoLayersKbps: [] }, '{"audioKbps":0,"videoLayersKbps":[]}'],
     ["null", null, "null"],
+    ["a number that is not finite", Number.NaN, "NaN"],
+    ["a negative number", -1.5, "-1.5"],
     ["a value described in words", new Unshown("a secure: value (not shown)"), "a secure: value (not shown)"],
     ["a secure value's stand-in", "plan-placeholder-for-livekit-platform-domain", "a secure: value (not shown)"],
     ["a list holding a stand-in", ["a", "plan-placeholder-for-x"], "a secure: value (not shown)"],
