@@ -137,9 +137,6 @@ export const roomMixSchema = z.union([preset, customMix], {
   error: 'must be a preset name or { "name": ..., "kinds": [ ... ] }',
 });
 
-/** What a person writes for a mix: a preset's name or a custom mix object. */
-export type RoomMixSpec = z.input<typeof roomMixSchema>;
-
 /** A mix as the model takes it, or the InputError of what is wrong with it, under `key` (`mix` by default). */
 export function parseRoomMix(spec: unknown, key = "mix"): RoomMix {
   return parseInput(roomMixSchema, spec, { keyOf: (path) => keyPath(path, key) });
