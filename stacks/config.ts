@@ -3,49 +3,21 @@
  *
  * This is the only module that reads Pulumi config. Components receive the plain, typed settings it
  * returns. A bad value stops the program with one line that names the key, says what is expected and
- * shows what was given: `<key>: <what is wrong>, got <value>`. It is a `pulumi.RunError`, so
- * `pulumi up` prints that line without a stack trace, and the plan command prints it as `error: ...`.
+ * shows what was given: `<key>: <what is wrong>, got <value>`. It is an InputError (lib/errors.ts), which
+ * `pulumi up` prints without a stack trace and the plan command prints as `error: ...` (exit 2).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { awsRegionNames, route53HealthCheckerRegions } from "../lib/aws-regions";
 import { parseCidr } from "../components/network/subnets";
 import { INITIAL_TURN_SECRET_GENERATION } from "../components/shared/turn";
-import type { MixSpec } from "../lib/capacity";
+import { capacityFields, costFields, roomMixSchema } from "../lib/capacity";
+import { holdsPlaceholder, InputError, inputErrorOf, Unshown } from "../lib/errors";
 import { versions } from "../lib/versions";
-import { RegionSizing, sizeRegion, SizingError } from "./sizing";
+import { configKey, PROJECT } from "./config-key";
+import { RegionSizing, sizeRegion } from "./sizing";
 import { roomsSchema } from "./rooms-config";
-import {
-  checkForeignKeys,
-  holdsPlaceholder,
-  nearest,
-  regionCrossFieldIssue,
-  Unshown,
-  zoneIdProblem,
-} from "./stack-file-checks";
-
-/** The Pulumi project name; config keys of this program are `livekit-platform:<key>`. */
-export const PROJECT = "livekit-platform";
-
-/** A stack configuration value that the program cannot run with. */
-export class ConfigError extends pulumi.RunError {
-  constructor(
-    readonly key: string,
-    readonly problem: string,
-    readonly value: unknown,
-  ) {
-    super(`${key}: ${problem}, got ${describeValue(value)}`);
-    this.name = "ConfigError";
-  }
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (value instanceof Unshown) return value.text;
-  // A secure: value the plan could not decrypt: the placeholder is not the user's value, never show it.
-  if (holdsPlaceholder(value)) return "a secure: value (not shown)";
-  return JSON.stringify(value);
-}
+import { checkForeignKeys, nearest, regionCrossFieldIssue, zoneIdProblem } from "./stack-file-checks";
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -99,10 +71,6 @@ const integer = (min: number, max: number, what: string) =>
     .max(max, { error: `must be ${what}` });
 
 const positiveInt = integer(1, 100_000, "a positive integer");
-const fraction = z
-  .number({ error: "must be a fraction from 0 to 1" })
-  .min(0, { error: "must be a fraction from 0 to 1" })
-  .max(1, { error: "must be a fraction from 0 to 1" });
 const port = integer(1, 65535, "a port number (1-65535)");
 
 const ipv4Cidr = (minPrefix: number, maxPrefix: number) =>
@@ -451,7 +419,11 @@ export const regionSchema = z
               "LiveKit SFU nodes: public subnets, one LiveKit pod per node, launched by Karpenter's `sfu` NodePool.",
             ),
         },
-        { error: "must be set (at least cluster.publicAccessCidrs)" },
+        // Only for the object itself: a key it does not know is worded like every other (parseSettings).
+        {
+          error: (issue) =>
+            issue.code === "invalid_type" ? "must be set (at least cluster.publicAccessCidrs)" : undefined,
+        },
       )
       .describe("The EKS cluster and its system node group."),
     capacity: z
@@ -459,37 +431,22 @@ export const regionSchema = z
         targetParticipants: integer(1, 1_000_000, "a positive integer (concurrent participants at peak)")
           .default(25_000)
           .describe("Concurrent participants at peak in this region."),
-        mix: z
-          .union([z.string(), z.record(z.string(), z.unknown())], {
-            error: "must be a room mix preset name or a custom mix object",
-          })
-          .default("mixed")
+        mix: roomMixSchema
+          .prefault("mixed")
           .describe(
-            "The rooms participants are in: a preset (meetings, webinar, livestream, audio, voice-calls, mixed) or a custom mix (see lib/capacity/room-mix.ts).",
+            "The rooms participants are in: a preset (meetings, webinar, livestream, audio, voice-calls, mixed) or a custom mix `{ name, kinds: [{ kind, share, ... }] }` whose shares sum to 1 (roomMixSchema in lib/capacity/input.ts).",
           ),
-        targetUtilisation: z
-          .number({ error: "must be a fraction above 0 and at most 1, such as 0.6" })
-          .gt(0, { error: "must be a fraction above 0 and at most 1, such as 0.6" })
-          .max(1, { error: "must be a fraction above 0 and at most 1, such as 0.6" })
+        targetUtilisation: capacityFields.targetUtilisation
           .default(0.6)
           .describe("Share of a node's CPU and bandwidth used at peak; the rest is headroom for spikes."),
-        recordingShare: z
-          .number({ error: "must be a fraction from 0 to 1" })
-          .min(0, { error: "must be a fraction from 0 to 1" })
-          .max(1, { error: "must be a fraction from 0 to 1" })
+        recordingShare: capacityFields.recordingShare
           .default(0.05)
           .describe("Share of rooms recorded (room composite egress)."),
-        cpuEfficiency: z
-          .number({ error: "must be a factor from 0.1 to 10" })
-          .min(0.1, { error: "must be a factor from 0.1 to 10" })
-          .max(10, { error: "must be a factor from 0.1 to 10" })
-          .optional()
-          .meta({
-            description:
-              "SFU work per vCPU relative to LiveKit's benchmark machine, from your own load test (1 = as benchmarked, 1.2 = 20% more).",
-            defaultText:
-              "the node family's documented factor (CPU_FACTOR_BY_FAMILY in lib/instance-types.ts; 1 for c6i)",
-          }),
+        cpuEfficiency: capacityFields.cpuEfficiency.optional().meta({
+          description:
+            "SFU work per vCPU relative to LiveKit's benchmark machine, from your own load test (1 = as benchmarked, 1.2 = 20% more).",
+          defaultText: "the node family's documented factor (CPU_FACTOR_BY_FAMILY in lib/instance-types.ts; 1 for c6i)",
+        }),
         egressNodeType: instanceType
           .default("c6i.4xlarge")
           .describe("Instance type of the egress NodePool's nodes, for the egress sizing."),
@@ -506,29 +463,16 @@ export const regionSchema = z
       ),
     cost: z
       .strictObject({
-        peakHoursPerDay: z
-          .number({ error: "must be hours from 0 to 24" })
-          .min(0, { error: "must be hours from 0 to 24" })
-          .max(24, { error: "must be hours from 0 to 24" })
-          .default(8)
-          .describe("Hours a day at peak load."),
-        offPeakShare: fraction.default(0.3).describe("Load in the other hours as a share of the peak."),
-        daysPerMonth: z
-          .number({ error: "must be days from 1 to 31" })
-          .min(1, { error: "must be days from 1 to 31" })
-          .max(31, { error: "must be days from 1 to 31" })
-          .default(30.42)
-          .describe("Days a month (30.42 = 730 hours)."),
-        savingsPlanDiscount: z
-          .number({ error: "must be a fraction from 0 to 0.9" })
-          .min(0, { error: "must be a fraction from 0 to 0.9" })
-          .max(0.9, { error: "must be a fraction from 0 to 0.9" })
+        peakHoursPerDay: costFields.peakHoursPerDay.default(8).describe("Hours a day at peak load."),
+        offPeakShare: costFields.offPeakShare.default(0.3).describe("Load in the other hours as a share of the peak."),
+        daysPerMonth: costFields.daysPerMonth.default(30.42).describe("Days a month (30.42 = 730 hours)."),
+        savingsPlanDiscount: costFields.savingsPlanDiscount
           .default(0)
           .describe("Savings-plan (or reserved) discount on on-demand EC2."),
-        egressSpotShare: fraction
+        egressSpotShare: costFields.egressSpotShare
           .default(0)
           .describe("Share of egress node-hours on Spot: a what-if, the egress NodePool is on-demand."),
-        turnShare: fraction.default(0.05).describe("Share of participants relayed by TURN."),
+        turnShare: costFields.turnShare.default(0.05).describe("Share of participants relayed by TURN."),
         priceFile: z
           .string({ error: "must be a path to a JSON price file" })
           .min(1)
@@ -953,44 +897,30 @@ export type StackRole = StackConfig["role"];
 // Reading and reporting
 // ---------------------------------------------------------------------------------------------
 
-/** Config keys outside this project's namespace that the program reads, by schema field. */
-const foreignKeys: Record<string, string> = { awsRegion: "aws:region" };
-
-/** The config key (with path) a schema path refers to, as the user writes it in the stack file. */
-export function configKey(path: readonly PropertyKey[]): string {
-  const [head, ...rest] = path.map(String);
-  if (head === undefined) return `${PROJECT}:<config>`;
-  let key = foreignKeys[head] ?? `${PROJECT}:${head}`;
-  for (const part of rest) key += /^\d+$/.test(part) ? `[${part}]` : `.${part}`;
-  return key;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let value: unknown = root;
-  for (const part of path) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<PropertyKey, unknown>)[part];
-  }
-  return value;
-}
-
-function toConfigError(issue: z.core.$ZodIssue, raw: unknown, settings: readonly string[]): ConfigError {
-  if (issue.code === "unrecognized_keys") {
-    const path = [...issue.path, issue.keys[0]];
-    const guess = issue.path.length === 0 ? nearest(String(issue.keys[0]), settings) : undefined;
-    const problem = `is not a setting this stack reads (${guess ? `did you mean ${configKey([guess])}?` : "a typo?"})`;
-    return new ConfigError(configKey(path), problem, valueAt(raw, path));
-  }
-  const value = "input" in issue ? issue.input : valueAt(raw, issue.path);
-  if (holdsPlaceholder(value)) {
-    return new ConfigError(
-      configKey(issue.path),
+/**
+ * Parses a stack's settings with `schema`, or throws the first problem as an InputError. A key the schema does
+ * not know is "not a setting this stack reads" unless its object words that itself (a room mix's fields).
+ */
+function parseSettings<T extends z.ZodType>(schema: T, raw: unknown, settings: readonly string[]): z.output<T> {
+  const result = schema.safeParse(raw, {
+    reportInput: true,
+    error: (issue) => {
+      if (issue.code !== "unrecognized_keys") return undefined;
+      const guess = issue.path?.length ? undefined : nearest(String(issue.keys[0]), settings);
+      return `is not a setting this stack reads (${guess ? `did you mean ${configKey([guess])}?` : "a typo?"})`;
+    },
+  });
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const error = inputErrorOf(issue, raw, { keyOf: configKey, missing: "is required" });
+  if (issue.code !== "unrecognized_keys" && holdsPlaceholder(error.value)) {
+    throw new InputError(
+      error.key,
       "is a secure: value, which the offline plan cannot decrypt to check; keep this setting in plain text (it is not a secret) or check it with pulumi preview",
-      value,
+      error.value,
     );
   }
-  const problem = value === undefined && issue.code !== "custom" ? "is required" : issue.message;
-  return new ConfigError(configKey(issue.path), problem, value);
+  throw error;
 }
 
 /** Pulumi passes structured config as JSON text and scalars as strings. */
@@ -1008,7 +938,7 @@ function decodeConfigValue(text: string): unknown {
 
 /**
  * Validates a stack's raw config (`{"aws:region": "ap-south-1", "livekit-platform:network": "{...}"}`,
- * as Pulumi hands it to the program) and returns typed settings, or throws a ConfigError.
+ * as Pulumi hands it to the program) and returns typed settings, or throws an InputError.
  */
 export function parseStackConfig(
   rawConfig: Record<string, string>,
@@ -1021,7 +951,7 @@ export function parseStackConfig(
   );
   const foreign = checkForeignKeys(rawConfig, { project: PROJECT, stackName, secretKeys, projectSettings: settings });
   if (foreign !== undefined) {
-    throw new ConfigError(
+    throw new InputError(
       foreign.key,
       foreign.problem,
       foreign.hideValue && !(foreign.value instanceof Unshown)
@@ -1042,11 +972,11 @@ export function parseStackConfig(
     // A misspelt `role` key reads as no role at all: name the typo instead.
     const typo = Object.keys(raw).find((k) => k !== "awsRegion" && nearest(k, ["role"]) === "role");
     if (typo !== undefined) {
-      throw new ConfigError(configKey([typo]), `is not a setting (did you mean ${configKey(["role"])}?)`, raw[typo]);
+      throw new InputError(configKey([typo]), `is not a setting (did you mean ${configKey(["role"])}?)`, raw[typo]);
     }
   }
   if (role !== "region" && role !== "global") {
-    throw new ConfigError(
+    throw new InputError(
       configKey(["role"]),
       role === undefined
         ? 'is required, expected "region" or "global"'
@@ -1058,7 +988,7 @@ export function parseStackConfig(
   const [own, other] = role === "region" ? [regionSchema, globalSchema] : [globalSchema, regionSchema];
   const misplaced = Object.keys(raw).find((k) => !(k in own.shape) && k in other.shape);
   if (misplaced !== undefined) {
-    throw new ConfigError(
+    throw new InputError(
       configKey(["role"]),
       `is ${role}, but the file sets ${configKey([misplaced])}, a setting of ${role === "region" ? "the global" : "a region"} stack (wrong role?)`,
       role,
@@ -1066,38 +996,31 @@ export function parseStackConfig(
   }
   if (role === "region" && raw.regionLabel === undefined) raw.regionLabel = stackName;
 
-  const schema = role === "region" ? regionSchema : globalSchema;
-  const result = schema.safeParse(raw, { reportInput: true });
-  if (!result.success) throw toConfigError(result.error.issues[0], raw, Object.keys(schema.shape));
-  if (result.data.role === "global") return { ...result.data, stackName };
+  if (role === "global") return { ...parseSettings(globalSchema, raw, Object.keys(globalSchema.shape)), stackName };
+  const cfg = parseSettings(regionSchema, raw, Object.keys(regionSchema.shape));
   // The superRefine above has made sure applicationKeys is there.
-  const applicationKeys = result.data.applicationKeys!;
+  const applicationKeys = cfg.applicationKeys!;
   // A global-rooms member runs no Redis of its own (it shares the hub's): none in its cost either.
-  const member = result.data.rooms.mode === "global" && result.data.rooms.hub !== stackName;
-  return { ...result.data, applicationKeys, stackName, sizing: sizeRegionOrThrow(result.data, member) };
+  const member = cfg.rooms.mode === "global" && cfg.rooms.hub !== stackName;
+  return { ...cfg, applicationKeys, stackName, sizing: regionSizing(cfg, member) };
 }
 
-/** The region's sizes; a demand the model cannot place (a room larger than a node) is a config error. */
-function sizeRegionOrThrow(cfg: z.infer<typeof regionSchema>, sharesHubRedis = false): RegionSizing {
-  try {
-    return sizeRegion({
-      capacity: { ...cfg.capacity, mix: cfg.capacity.mix as MixSpec },
-      sfuNodes: cfg.cluster.sfuNodes,
-      karpenter: cfg.karpenter,
-      cost: {
-        ...cfg.cost,
-        awsRegion: cfg.awsRegion,
-        natGateways: cfg.network.natGateways === "single" ? 1 : cfg.network.availabilityZones,
-        systemNodes: cfg.cluster.systemNodes,
-        redis: sharesHubRedis ? { ...cfg.redis, nodeCount: 0 } : cfg.redis,
-        recordingRetentionDays: cfg.egress.recordingRetentionDays,
-        prometheusVolumeGiB: Number.parseInt(cfg.monitoring.volumeSize, 10),
-      },
-    });
-  } catch (e) {
-    if (e instanceof SizingError) throw new ConfigError(`${PROJECT}:${e.key}`, e.problem, e.value);
-    throw e;
-  }
+/** The region's sizes; a demand the model cannot place (a room larger than a node) is an InputError. */
+function regionSizing(cfg: z.infer<typeof regionSchema>, sharesHubRedis = false): RegionSizing {
+  return sizeRegion({
+    capacity: cfg.capacity,
+    sfuNodes: cfg.cluster.sfuNodes,
+    karpenter: cfg.karpenter,
+    cost: {
+      ...cfg.cost,
+      awsRegion: cfg.awsRegion,
+      natGateways: cfg.network.natGateways === "single" ? 1 : cfg.network.availabilityZones,
+      systemNodes: cfg.cluster.systemNodes,
+      redis: sharesHubRedis ? { ...cfg.redis, nodeCount: 0 } : cfg.redis,
+      recordingRetentionDays: cfg.egress.recordingRetentionDays,
+      prometheusVolumeGiB: Number.parseInt(cfg.monitoring.volumeSize, 10),
+    },
+  });
 }
 
 function splitKey(key: string): [string, string] {
@@ -1111,7 +1034,7 @@ export function loadStackConfig(): StackConfig {
   return parseStackConfig(config, pulumi.getStack(), configSecretKeys(config));
 }
 
-/** The keys Pulumi marks secret: `secure:` values, which a ConfigError must never show. */
+/** The keys Pulumi marks secret: `secure:` values, which an error line must never show. */
 function configSecretKeys(config: Record<string, string>): string[] {
   // `isConfigSecret` is internal to the SDK (pinned); without it, no key is known to be secret.
   const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;

@@ -7,7 +7,7 @@
  * after the regions.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, GlobalStackConfig } from "./config";
+import { GlobalStackConfig } from "./config";
 import {
   agreedApplicationKeyId,
   readRegionOutputs,
@@ -45,7 +45,6 @@ export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = 
   // Every region must sign with the same application key: a token service holds one key for all of them.
   const applicationKeyId = agreedApplicationKeyId(
     deployed.map((r) => ({ stack: r.stack, file: r.file, keyId: r.applicationKey?.id })),
-    (key, problem, value) => new ConfigError(key, problem, value),
   );
   const applicationKeySecret = deployed.find((r) => r.applicationKey?.id === applicationKeyId)?.applicationKey?.secret;
 

@@ -9,6 +9,7 @@
  * The global stack reads them back as plain strings with `readRegionOutputs`.
  */
 import { z } from "zod";
+import { InputError } from "../lib/errors";
 
 import type { LoadBalancerTarget, RoutedRegion } from "../components/shared/routed-region";
 
@@ -61,12 +62,9 @@ export interface RegionApplicationKey {
 /**
  * The signing key id every region agrees on, or undefined when no region exports one yet. Regions that
  * disagree are an error naming the region that differs from the rest (the smaller group; on a tie, the
- * later stack by name), in the config error form the plan exits 2 on.
+ * later stack by name), as the bad-input error the plan exits 2 on.
  */
-export function agreedApplicationKeyId(
-  regions: RegionApplicationKey[],
-  fail: (key: string, problem: string, value: string) => Error,
-): string | undefined {
+export function agreedApplicationKeyId(regions: RegionApplicationKey[]): string | undefined {
   const known = regions.filter((r): r is RegionApplicationKey & { keyId: string } => r.keyId !== undefined);
   if (known.length === 0) return undefined;
   const count = new Map<string, number>();
@@ -76,7 +74,7 @@ export function agreedApplicationKeyId(
   const differs = known.find((r) => r.keyId !== agreed);
   if (differs === undefined) return agreed;
   const others = known.filter((r) => r.keyId === agreed).map((r) => r.stack);
-  throw fail(
+  throw new InputError(
     `${differs.file} livekit-platform:applicationKeys.signing`,
     `region stack ${differs.stack} signs with another application key than ${others.join(", ")} (${agreed}); ` +
       "every region must sign with the same key: set the same applicationKeys in every region file and `pulumi up` it",

@@ -355,7 +355,7 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     alertTopicArn: monitoring.alertTopicArn,
     loadTestJob: pulumi.interpolate`${WORKLOAD_NAMESPACE}/${loadTest.jobName}`,
     sizing: {
-      mix: typeof cfg.capacity.mix === "string" ? cfg.capacity.mix : "custom",
+      mix: cfg.capacity.mix.preset ?? "custom",
       targetParticipants: cfg.capacity.targetParticipants,
       binding: sizing.plan.sfu.binding,
       sfuNodes: sizing.sfuNodes,

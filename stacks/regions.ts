@@ -3,7 +3,9 @@
  * Adding a region is adding its stack file; no list to edit anywhere else.
  */
 import * as path from "path";
-import { ConfigError, GlobalStackConfig, parseStackConfig, PROJECT, RegionStackConfig } from "./config";
+import { InputError } from "../lib/errors";
+import { GlobalStackConfig, parseStackConfig, RegionStackConfig } from "./config";
+import { PROJECT } from "./config-key";
 import { parseCidr } from "../components/network/subnets";
 import { regionHostnames } from "./region-outputs";
 import { defaultTagValues } from "./stack-file-checks";
@@ -34,10 +36,10 @@ export function discoverRegionStacks(projectRoot: string, self?: string): Region
       const config = parseStackConfig(stackFile.config, stackName, stackFile.secretKeys);
       if (config.role === "region") regions.push({ file, config, tags: defaultTagValues(stackFile.config) });
     } catch (e) {
-      if (e instanceof ConfigError) {
+      if (e instanceof InputError) {
         // readStackFile's errors already name the file.
         const key = e.key.startsWith(file) ? e.key : `${file} ${e.key}`;
-        throw new ConfigError(key, e.problem, e.value);
+        throw new InputError(key, e.problem, e.value);
       }
       throw e;
     }
@@ -47,7 +49,7 @@ export function discoverRegionStacks(projectRoot: string, self?: string): Region
 
 /**
  * What no single stack file can check: the regions against each other and against the global stack.
- * Throws a ConfigError naming the later file (by stack name) and the one it clashes with.
+ * Throws an InputError naming the later file (by stack name) and the one it clashes with.
  */
 export function checkRegionStacks(regions: RegionStackFile[], global: GlobalStackConfig): void {
   const byAwsRegion = new Map<string, string>();
@@ -59,14 +61,14 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalStac
   for (const { file, config } of regions) {
     if (config.dns.provider !== global.dns.provider) {
       // Certificates are validated and regional names published in the regions' zone: one provider.
-      throw new ConfigError(
+      throw new InputError(
         `${file} ${PROJECT}:dns.provider`,
         `must be the global stack's DNS provider ${global.dns.provider} (regional names and certificate validation live in the same zone)`,
         config.dns.provider,
       );
     }
     if (config.dns.zoneId !== global.dns.zoneId) {
-      throw new ConfigError(
+      throw new InputError(
         `${file} ${PROJECT}:dns.zoneId`,
         `must be the global stack's zone ${global.dns.zoneId} (every region serves the global stack's domain)`,
         config.dns.zoneId,
@@ -75,7 +77,7 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalStac
     if (config.domain !== global.domain) {
       // The global name reaches the regions' own load balancers, whose certificates are issued for
       // names under the region's domain: one domain, or users get certificate errors.
-      throw new ConfigError(
+      throw new InputError(
         `${file} ${PROJECT}:domain`,
         `must be the global stack's domain ${global.domain} (the global name is served by each region's load balancers)`,
         config.domain,
@@ -83,7 +85,7 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalStac
     }
     const sameRegion = byAwsRegion.get(config.awsRegion);
     if (sameRegion !== undefined) {
-      throw new ConfigError(
+      throw new InputError(
         `${file} aws:region`,
         `is also the region of ${sameRegion}; one region stack per AWS region`,
         config.awsRegion,
@@ -95,7 +97,7 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalStac
     for (const hostname of [names.signalling, names.turn]) {
       const owner = hostnames.get(hostname);
       if (owner !== undefined) {
-        throw new ConfigError(
+        throw new InputError(
           `${file} ${PROJECT}:regionLabel`,
           `gives the hostname ${hostname}, which is also ${owner}; every region needs a label of its own`,
           config.regionLabel,
@@ -108,7 +110,7 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalStac
   const owners = regions.filter((r) => r.config.dns.ownsGlobalNameValidation);
   if (regions.length > 0 && owners.length !== 1) {
     const [first, second] = owners;
-    throw new ConfigError(
+    throw new InputError(
       `${(second ?? regions[0]).file} ${PROJECT}:dns.ownsGlobalNameValidation`,
       owners.length === 0
         ? `must be true in exactly one region stack file (it creates the ACM validation record of ${global.domain}), none has it`
@@ -119,7 +121,7 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalStac
 
   const spotRoles = regions.filter((r) => r.config.karpenter.createSpotServiceLinkedRole);
   if (spotRoles.length > 1) {
-    throw new ConfigError(
+    throw new InputError(
       `${spotRoles[1].file} ${PROJECT}:karpenter.createSpotServiceLinkedRole`,
       `is also true in ${spotRoles[0].file}; the account's Spot service-linked role is created once`,
       true,
@@ -130,7 +132,7 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalStac
 
   const fallback = global.dns.cloudflareFallbackRegion;
   if (fallback !== undefined && !regions.some((r) => r.config.regionLabel === fallback)) {
-    throw new ConfigError(
+    throw new InputError(
       `${PROJECT}:dns.cloudflareFallbackRegion`,
       `must be the regionLabel of a region stack (${regions.map((r) => r.config.regionLabel).join(", ") || "there are none"})`,
       fallback,
@@ -148,7 +150,7 @@ function checkVpcRanges(regions: RegionStackFile[]): void {
     const end = cidr.base + 2 ** (32 - cidr.prefix) - 1;
     const other = seen.find((s) => s.start <= end && start <= s.end);
     if (other !== undefined) {
-      throw new ConfigError(
+      throw new InputError(
         `${file} ${PROJECT}:network.cidr`,
         `overlaps ${other.cidr} of ${other.file}; keep the regions' VPC ranges distinct`,
         config.network.cidr,
@@ -172,7 +174,7 @@ function checkCopiedTags(regions: RegionStackFile[], only?: string): void {
           value !== config.awsRegion,
       );
       if (other !== undefined) {
-        throw new ConfigError(
+        throw new InputError(
           `${file} aws:defaultTags.tags.${tag}`,
           `names the region of ${other.file} (a file copied from it?); tag this region's resources with its own name`,
           value,
@@ -220,7 +222,7 @@ export function checkRegionAgainstSiblings(
   checkCopiedTags(all, self.file);
   const sameRegion = siblings.find((s) => s.config.awsRegion === config.awsRegion);
   if (sameRegion !== undefined) {
-    throw new ConfigError(
+    throw new InputError(
       `${self.file} aws:region`,
       `is also the region of ${sameRegion.file}; one region stack per AWS region`,
       config.awsRegion,

@@ -6,7 +6,9 @@
 import { awsRegions } from "../lib/aws-regions";
 import { parseCidr } from "../components/network/subnets";
 import type { LiveKitRegion } from "../components/livekit/server-config";
-import { ConfigError, PROJECT, RegionStackConfig } from "./config";
+import { InputError } from "../lib/errors";
+import type { RegionStackConfig } from "./config";
+import { PROJECT } from "./config-key";
 
 /** A region stack file as stacks/regions.ts reads it (structurally, to keep this module below it). */
 export interface RoomsStackFile {
@@ -18,7 +20,7 @@ const ROOMS_KEY = `${PROJECT}:rooms`;
 
 /**
  * Every region stack agrees on `rooms` (mode, and hub in global mode); in global mode the hub is a region
- * stack and no two regions' VPC ranges overlap (peered VPCs cannot). Throws a ConfigError naming the file.
+ * stack and no two regions' VPC ranges overlap (peered VPCs cannot). Throws an InputError naming the file.
  */
 export function checkRooms(regions: readonly RoomsStackFile[]): void {
   if (regions.length === 0) return;
@@ -30,14 +32,14 @@ export function checkRooms(regions: readonly RoomsStackFile[]): void {
     const a = first.config.rooms;
     const b = other.config.rooms;
     if (a.mode !== b.mode) {
-      throw new ConfigError(
+      throw new InputError(
         `${other.file} ${ROOMS_KEY}.mode`,
         `must be the same in every region file: ${first.file} is ${describe(first)}`,
         b.mode,
       );
     }
     if (a.hub !== b.hub) {
-      throw new ConfigError(
+      throw new InputError(
         `${other.file} ${ROOMS_KEY}.hub`,
         `names another hub than ${first.file} (${a.hub}); one Redis hub for every region`,
         b.hub,
@@ -48,7 +50,7 @@ export function checkRooms(regions: readonly RoomsStackFile[]): void {
   if (rooms.mode !== "global") return;
 
   if (!regions.some((r) => r.config.stackName === rooms.hub)) {
-    throw new ConfigError(
+    throw new InputError(
       `${first.file} ${ROOMS_KEY}.hub`,
       `must be the stack name of a region stack (${regions.map((r) => r.config.stackName).join(", ")})`,
       rooms.hub,
@@ -61,7 +63,7 @@ export function checkRooms(regions: readonly RoomsStackFile[]): void {
       const a = regions[j];
       const b = regions[i];
       if (cidrsOverlap(a.config.network.cidr, b.config.network.cidr)) {
-        throw new ConfigError(
+        throw new InputError(
           `${b.file} ${PROJECT}:network.cidr`,
           `overlaps ${a.file}'s ${a.config.network.cidr}; in global rooms mode the regions' VPCs are peered and need distinct ranges`,
           b.config.network.cidr,

@@ -11,7 +11,9 @@ import { layoutSubnets } from "../components/network/subnets";
 import type { LiveKitRegion } from "../components/livekit/server-config";
 import { RedisHubNetwork, RedisHubPeering } from "../components/redis-hub-peering";
 import { REDIS_PASSWORD_KEY } from "../components/redis";
-import { ConfigError, PROJECT, RegionStackConfig } from "./config";
+import { InputError } from "../lib/errors";
+import type { RegionStackConfig } from "./config";
+import { PROJECT } from "./config-key";
 import { discoverRegionStacks } from "./regions";
 import { checkRooms, liveKitRegions } from "./rooms-checks";
 
@@ -38,7 +40,7 @@ export function globalRooms(cfg: RegionStackConfig, projectRoot: string): Global
   if (cfg.rooms.mode !== "global") return undefined;
   const files = discoverRegionStacks(projectRoot);
   if (!files.some((f) => f.config.stackName === cfg.stackName)) {
-    throw new ConfigError(
+    throw new InputError(
       `${PROJECT}:rooms.mode`,
       `global needs this stack's own file Pulumi.${cfg.stackName}.yaml among the project's region files`,
       cfg.rooms.mode,
@@ -98,7 +100,7 @@ export async function memberRedis(
   const authTokenValue = token.secretValue ?? token.value;
   if (hub === undefined || typeof authTokenValue !== "string") {
     // Ordering, not a typo: one line all the same.
-    throw new ConfigError(
+    throw new InputError(
       `${PROJECT}:rooms.hub`,
       `the hub stack ${rooms.hub} exports no ${REDIS_HUB_OUTPUT} yet: deploy the hub first (\`pulumi up --stack ${rooms.hub}\`), then this region`,
       rooms.hub,

@@ -2,29 +2,31 @@
  * From a region's stated demand to its sizes. The stack file says how many participants the region
  * carries at peak and what rooms they are in; the capacity model (lib/capacity/index.ts) turns that into the
  * SFU node group's bounds, the Karpenter limits and the autoscalers' bounds. A size set by hand in the
- * stack file wins, and is reported, so a reviewer sees where the stack departs from the model.
+ * stack file wins, and is reported, so a reviewer sees where the stack departs from the model. What the
+ * model refuses is an InputError under the config key the stack file sets it with.
  */
 import * as fs from "fs";
 import * as path from "path";
 import {
-  CapacityError,
   CapacityPlan,
   checkSanityBounds,
   costDrivers,
   CostEstimate,
   estimateCost,
-  MixSpec,
   PINNED_PRICES,
   planCapacity,
   withPriceOverride,
 } from "../lib/capacity";
+import { InputError } from "../lib/errors";
+import type { RoomMix } from "../lib/capacity/room-mix";
 import { INSTANCE_TYPES } from "../lib/instance-types";
+import { configKey } from "./config-key";
 
 /** What the sizing reads from a region's (already validated) config. */
 export interface SizingSettings {
   capacity: {
     targetParticipants: number;
-    mix: MixSpec;
+    mix: RoomMix;
     targetUtilisation: number;
     recordingShare: number;
     egressNodeType: string;
@@ -88,35 +90,36 @@ export interface RegionSizing {
   cost?: RegionCost;
 }
 
-/** Maps a model input field to the stack config key users write. */
+/** The stack config key of a capacity model input (`nodeType` is the SFU nodes' instance type). */
 function configKeyOf(modelKey: string): string {
-  if (modelKey === "nodeType") return "cluster.sfuNodes.instanceType";
-  return `capacity.${modelKey}`;
+  return configKey(modelKey === "nodeType" ? ["cluster", "sfuNodes", "instanceType"] : ["capacity", modelKey]);
 }
 
 /** The stacks build x86_64 nodes (managed node groups' AMI, the NodePools' arch requirement). */
-function requireAmd64(key: string, type: string) {
+function requireAmd64(path: string[], type: string) {
   if (INSTANCE_TYPES[type]?.arch === "arm64")
-    throw new SizingError(
-      key,
+    throw new InputError(
+      configKey(path),
       "is an arm64 (Graviton) type: the images have arm64 builds, but the stacks build x86_64 nodes only (compare it with npm run capacity)",
       type,
     );
 }
 
 function readPriceFile(file: string) {
+  const key = configKey(["cost", "priceFile"]);
   const full = path.resolve(file);
-  if (!fs.existsSync(full)) throw new SizingError("cost.priceFile", "no such file", file);
+  if (!fs.existsSync(full)) throw new InputError(key, "no such file", file);
   let override: unknown;
   try {
     override = JSON.parse(fs.readFileSync(full, "utf8"));
   } catch (e) {
-    throw new SizingError("cost.priceFile", `not valid JSON (${(e as Error).message})`, file);
+    throw new InputError(key, `not valid JSON (${(e as Error).message})`, file);
   }
   try {
     return withPriceOverride(PINNED_PRICES, override, "price file");
   } catch (e) {
-    if (e instanceof CapacityError) throw new SizingError("cost.priceFile", `${e.key}: ${e.problem}`, file);
+    // The value at fault is the file; what in it is wrong is the problem.
+    if (e instanceof InputError) throw new InputError(key, `${e.key}: ${e.problem}`, file);
     throw e;
   }
 }
@@ -153,24 +156,14 @@ function regionCost(plan: CapacityPlan, c: CostSettings): RegionCost {
       drivers: costDrivers(e),
     };
   } catch (e) {
-    if (e instanceof CapacityError) return { unavailable: e.message };
+    if (e instanceof InputError) return { unavailable: e.message };
     throw e;
   }
 }
 
-export class SizingError extends Error {
-  constructor(
-    readonly key: string,
-    readonly problem: string,
-    readonly value: unknown,
-  ) {
-    super(problem);
-  }
-}
-
 export function sizeRegion(settings: SizingSettings): RegionSizing {
-  requireAmd64("cluster.sfuNodes.instanceType", settings.sfuNodes.instanceType);
-  requireAmd64("capacity.egressNodeType", settings.capacity.egressNodeType);
+  requireAmd64(["cluster", "sfuNodes", "instanceType"], settings.sfuNodes.instanceType);
+  requireAmd64(["capacity", "egressNodeType"], settings.capacity.egressNodeType);
   let plan: CapacityPlan;
   try {
     plan = planCapacity({
@@ -189,7 +182,7 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
       systemNodes: system && { count: system.max, vcpu: INSTANCE_TYPES[system.instanceType]?.vcpu ?? 0 },
     });
   } catch (e) {
-    if (e instanceof CapacityError) throw new SizingError(configKeyOf(e.key), e.problem, e.value);
+    if (e instanceof InputError) throw e.rekey(configKeyOf);
     throw e;
   }
 
@@ -202,8 +195,8 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
   const sfuMin = pick("cluster.sfuNodes.min", settings.sfuNodes.min, plan.managedNodeGroup.minSize);
   const sfuMax = pick("cluster.sfuNodes.max", settings.sfuNodes.max, plan.managedNodeGroup.maxSize);
   if (sfuMin > sfuMax) {
-    const key = settings.sfuNodes.min !== undefined ? "cluster.sfuNodes.min" : "cluster.sfuNodes.max";
-    throw new SizingError(
+    const key = configKey(["cluster", "sfuNodes", settings.sfuNodes.min !== undefined ? "min" : "max"]);
+    throw new InputError(
       key,
       `must leave min (${sfuMin}) at or below max (${sfuMax})`,
       settings.sfuNodes.min ?? settings.sfuNodes.max,

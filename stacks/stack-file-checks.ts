@@ -4,15 +4,11 @@
  * stack, DNS zone ids of the wrong provider, and the rules between several settings of one region.
  *
  * Pure: each check returns the first problem as `{ key, problem, value }` (or undefined), and
- * stacks/config.ts turns it into the one-line ConfigError. No Pulumi import here.
+ * stacks/config.ts turns it into the one-line InputError. No Pulumi import here.
  */
+import { Unshown } from "../lib/errors";
 import { COTURN_LISTENING_PORT, COTURN_METRICS_PORT } from "../components/coturn/turnserver-conf";
 import { LIVEKIT_HTTP_PORT, LIVEKIT_METRICS_PORT } from "../components/livekit/server-config";
-
-/** A value an error line describes in words instead of showing it (a secret, a credential). */
-export class Unshown {
-  constructor(readonly text: string) {}
-}
 
 export interface KeyIssue {
   /** The config key as the user writes it, with a path inside it (`aws:defaultTags.tags.stack`). */
@@ -353,17 +349,6 @@ export function regionCrossFieldIssue(
 // ---------------------------------------------------------------------------------------------
 // Secrets
 // ---------------------------------------------------------------------------------------------
-
-/** What the plan passes for a `secure:` value it cannot decrypt (stacks/stack-files.ts secretPlaceholder). */
-export const SECRET_PLACEHOLDER_PREFIX = "plan-placeholder-for-";
-
-/** True when `value` is, or contains, a placeholder for a secure value. */
-export function holdsPlaceholder(value: unknown): boolean {
-  if (typeof value === "string") return value.startsWith(SECRET_PLACEHOLDER_PREFIX);
-  if (Array.isArray(value)) return value.some(holdsPlaceholder);
-  if (value !== null && typeof value === "object") return Object.values(value).some(holdsPlaceholder);
-  return false;
-}
 
 /**
  * The ciphertext of a `secure:` value: what `pulumi config set --secret` writes (base64, and for the

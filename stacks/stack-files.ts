@@ -5,8 +5,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse, parseDocument } from "yaml";
-import { ConfigError } from "./config";
-import { secureValueProblem, Unshown } from "./stack-file-checks";
+import { InputError, SECRET_PLACEHOLDER_PREFIX, Unshown } from "../lib/errors";
+import { secureValueProblem } from "./stack-file-checks";
 
 export interface StackFile {
   /** `mumbai` for `Pulumi.mumbai.yaml`. */
@@ -69,14 +69,14 @@ export function readStackFile(file: string, stackName?: string): StackFile {
 }
 
 export function secretPlaceholder(key: string): string {
-  return `plan-placeholder-for-${key.replace(/[^A-Za-z0-9]+/g, "-")}`;
+  return `${SECRET_PLACEHOLDER_PREFIX}${key.replace(/[^A-Za-z0-9]+/g, "-")}`;
 }
 
 /** The top-level keys a stack file may have (Pulumi's stack settings file). */
 const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
 
 /**
- * The stack file as YAML, or a ConfigError naming the file and line: a syntax error, a tab used as
+ * The stack file as YAML, or an InputError naming the file and line: a syntax error, a tab used as
  * indentation, a duplicate key (the CLI would refuse it too), a misspelt top-level key (`confg:`, whose
  * settings would all fall back to defaults), or a `config:` that is not a map.
  */
@@ -89,16 +89,16 @@ function parseStackFileYaml(file: string): { config?: Record<string, unknown> } 
   if (error !== undefined) {
     const line = error.linePos?.[0]?.line ?? lineOf(text, error.pos[0]);
     const problem = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    throw new ConfigError(`${name} line ${line}`, `is not valid YAML: ${problem}`, lines[line - 1] ?? "");
+    throw new InputError(`${name} line ${line}`, `is not valid YAML: ${problem}`, lines[line - 1] ?? "");
   }
   const root = doc.toJS() as unknown;
   if (root === null || root === undefined) return {};
   if (typeof root !== "object" || Array.isArray(root)) {
-    throw new ConfigError(name, "must be a YAML map with a config: key", root);
+    throw new InputError(name, "must be a YAML map with a config: key", root);
   }
   for (const key of Object.keys(root)) {
     if (!STACK_FILE_KEYS.includes(key)) {
-      throw new ConfigError(
+      throw new InputError(
         `${name} ${key}`,
         `is not a key of a stack file (${STACK_FILE_KEYS.join(", ")})${key.toLowerCase().startsWith("conf") ? "; did you mean config?" : ""}`,
         (root as Record<string, unknown>)[key],
@@ -107,7 +107,7 @@ function parseStackFileYaml(file: string): { config?: Record<string, unknown> } 
   }
   const config = (root as { config?: unknown }).config;
   if (config !== undefined && config !== null && (typeof config !== "object" || Array.isArray(config))) {
-    throw new ConfigError(`${name} config`, "must be a map of config keys to values", config);
+    throw new InputError(`${name} config`, "must be a map of config keys to values", config);
   }
   return { config: (config ?? {}) as Record<string, unknown> };
 }
@@ -127,7 +127,7 @@ function replaceSecure(value: unknown, key: string, sawSecret: () => void, file:
           ? "must hold only secure: <ciphertext> (no other keys beside secure:)"
           : secureValueProblem(entries[0][1]);
       if (problem !== undefined)
-        throw new ConfigError(`${file} ${key}`, problem, new Unshown("a secure: value (not shown)"));
+        throw new InputError(`${file} ${key}`, problem, new Unshown("a secure: value (not shown)"));
       sawSecret();
       return secretPlaceholder(key);
     }

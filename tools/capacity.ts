@@ -12,12 +12,16 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
+import { z } from "zod";
 import { awsRegions } from "../lib/aws-regions";
+import { InputError, keyPath, parseInput } from "../lib/errors";
 import { cpuFactorOf, INSTANCE_TYPES, internetBandwidthMbps } from "../lib/instance-types";
 import {
-  CapacityError,
+  boundsFields,
+  capacityFields,
   CapacityPlan,
   checkSanityBounds,
+  costFields,
   COST_GROUPS,
   CostEstimate,
   costDrivers,
@@ -31,9 +35,10 @@ import {
   DEFAULT_BASE_SHARE,
   DEFAULT_EGRESS_NODE_TYPE,
   DEFAULT_PEAK_HEADROOM,
-  MixSpec,
   planCapacity,
   RegionShare,
+  regionSharesSchema,
+  roomMixSchema,
   splitParticipants,
 } from "../lib/capacity";
 import { isPresetName, PRESET_NAMES } from "../lib/capacity/room-mix";
@@ -254,15 +259,69 @@ function parseArgs(argv: string[]): Args {
   return args as Args;
 }
 
-/** A preset name, or the JSON file it names. */
-function readMix(mix: string): MixSpec {
+/** A preset name, or what the JSON file it names holds (the mix schema checks it). */
+function readMix(mix: string): unknown {
   if (isPresetName(mix)) return mix;
   if (!fs.existsSync(mix)) bad(`--mix: not a preset (${PRESET_NAMES.join(", ")}) nor a file, got "${mix}"`);
   try {
-    return JSON.parse(fs.readFileSync(mix, "utf8")) as MixSpec;
+    return JSON.parse(fs.readFileSync(mix, "utf8"));
   } catch (e) {
     return bad(`--mix ${mix}: not valid JSON (${(e as Error).message})`);
   }
+}
+
+/**
+ * The values the flags give, parsed once with the capacity model's schemas; an error names the model's key
+ * (`targetUtilisation`, `mix.kinds[0].share`, `usage.peakHoursPerDay`).
+ */
+const inputSchema = z.object({
+  mix: roomMixSchema,
+  nodeType: z.string(),
+  egressNodeType: z.string(),
+  targetUtilisation: capacityFields.targetUtilisation,
+  recordingShare: capacityFields.recordingShare,
+  baseShare: capacityFields.baseShare.optional(),
+  peakHeadroom: capacityFields.peakHeadroom.optional(),
+  cpuEfficiency: capacityFields.cpuEfficiency.optional(),
+  regions: regionSharesSchema,
+  usage: z.object({
+    peakHoursPerDay: costFields.peakHoursPerDay.optional(),
+    offPeakShare: costFields.offPeakShare.optional(),
+    daysPerMonth: costFields.daysPerMonth.optional(),
+  }),
+  purchase: z.object({
+    savingsPlanDiscount: costFields.savingsPlanDiscount.optional(),
+    egressSpotShare: costFields.egressSpotShare.optional(),
+  }),
+  platform: z.object({ recordingRetentionDays: costFields.recordingRetentionDays.optional() }),
+  turnShare: costFields.turnShare.optional(),
+  maxSfuNodes: boundsFields.maxSfuNodes.optional(),
+  vcpuQuota: boundsFields.vcpuQuota.optional(),
+});
+
+/** The flags given: a default of the cost model stays in force for each one left out. */
+const given = <T extends object>(values: T) =>
+  Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+function parseInputs(args: Args) {
+  const raw = {
+    mix: readMix(args.mix),
+    nodeType: args.node,
+    egressNodeType: args.egressNode,
+    targetUtilisation: args.utilisation,
+    recordingShare: args.recording,
+    baseShare: args.baseShare,
+    peakHeadroom: args.headroom,
+    cpuEfficiency: args.cpuEfficiency,
+    regions: args.regions,
+    usage: given({ peakHoursPerDay: args.peakHours, offPeakShare: args.offPeakShare, daysPerMonth: args.days }),
+    purchase: given({ savingsPlanDiscount: args.savingsPlan, egressSpotShare: args.egressSpot }),
+    platform: given({ recordingRetentionDays: args.retentionDays }),
+    turnShare: args.turnShare,
+    maxSfuNodes: args.maxSfuNodes,
+    vcpuQuota: args.vcpuQuota,
+  };
+  return parseInput(inputSchema, raw, { keyOf: (path) => keyPath(path) });
 }
 
 /** The pinned prices, with the --prices file laid over them. */
@@ -566,23 +625,23 @@ export function main(argv: string[], out: Output = console): number {
       else for (const line of formatTypes(prices)) out.log(line);
       return EXIT_OK;
     }
-    const mix = readMix(args.mix);
-    const plans = splitParticipants(args.participants, args.regions).map(({ name, share, participants }) => {
+    const input = parseInputs(args);
+    const plans = splitParticipants(args.participants, input.regions).map(({ name, share, participants }) => {
       try {
         const plan = planCapacity({
           targetParticipants: participants,
-          mix,
-          nodeType: args.node,
-          egressNodeType: args.egressNode,
-          targetUtilisation: args.utilisation,
-          recordingShare: args.recording,
-          baseShare: args.baseShare,
-          peakHeadroom: args.headroom,
-          cpuEfficiency: args.cpuEfficiency,
+          mix: input.mix,
+          nodeType: input.nodeType,
+          egressNodeType: input.egressNodeType,
+          targetUtilisation: input.targetUtilisation,
+          recordingShare: input.recordingShare,
+          baseShare: input.baseShare,
+          peakHeadroom: input.peakHeadroom,
+          cpuEfficiency: input.cpuEfficiency,
         });
         checkSanityBounds(plan, {
-          maxSfuNodes: args.maxSfuNodes,
-          vcpuQuota: args.vcpuQuota,
+          maxSfuNodes: input.maxSfuNodes,
+          vcpuQuota: input.vcpuQuota,
           // The shipped system node group at its max: 6 x m6i.xlarge.
           systemNodes: {
             count: SYSTEM_NODES_MAX,
@@ -593,21 +652,14 @@ export function main(argv: string[], out: Output = console): number {
         const cost = estimateCost(plan, {
           awsRegion,
           prices,
-          usage: {
-            ...(args.peakHours !== undefined ? { peakHoursPerDay: args.peakHours } : {}),
-            ...(args.offPeakShare !== undefined ? { offPeakShare: args.offPeakShare } : {}),
-            ...(args.days !== undefined ? { daysPerMonth: args.days } : {}),
-          },
-          purchase: {
-            ...(args.savingsPlan !== undefined ? { savingsPlanDiscount: args.savingsPlan } : {}),
-            ...(args.egressSpot !== undefined ? { egressSpotShare: args.egressSpot } : {}),
-          },
-          ...(args.retentionDays !== undefined ? { platform: { recordingRetentionDays: args.retentionDays } } : {}),
-          turnShare: args.turnShare,
+          usage: input.usage,
+          purchase: input.purchase,
+          platform: input.platform,
+          turnShare: input.turnShare,
         });
         return { name, share, awsRegion, plan, cost };
       } catch (e) {
-        if (e instanceof CapacityError && args.regions.length > 1) throw new UsageError(`region ${name}: ${e.message}`);
+        if (e instanceof InputError && input.regions.length > 1) throw e.rekey((key) => `region ${name}: ${key}`);
         throw e;
       }
     });
@@ -617,7 +669,7 @@ export function main(argv: string[], out: Output = console): number {
     } else for (const line of formatPlans(plans, args)) out.log(line);
     return EXIT_OK;
   } catch (e) {
-    if (e instanceof CapacityError || e instanceof UsageError) {
+    if (e instanceof InputError || e instanceof UsageError) {
       out.error(`error: ${e.message}`);
       return EXIT_BAD_INPUT;
     }

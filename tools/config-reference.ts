@@ -11,7 +11,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { configKey, globalSchema, regionSchema } from "../stacks/config";
+import { globalSchema, regionSchema } from "../stacks/config";
+import { configKey } from "../stacks/config-key";
 import { findProjectRoot } from "../stacks/stack-files";
 
 export const CONFIG_REFERENCE = path.join("docs", "config.md");

@@ -16,7 +16,8 @@
  * Exit codes: 0 printed; 2 the request does not fit the stack files (one `error: ...` line).
  */
 import { randomInt } from "crypto";
-import { PROJECT } from "../stacks/config";
+import { InputError } from "../lib/errors";
+import { PROJECT } from "../stacks/config-key";
 import { findProjectRoot, listStackNames, readStackFile, stackFilePath } from "../stacks/stack-files";
 
 export const EXIT_OK = 0;
@@ -188,7 +189,8 @@ export function main(
     out.log(keysScript(parseRequest(argv), readRegionKeys(projectRoot)));
     return EXIT_OK;
   } catch (e) {
-    if (!(e instanceof KeysError)) throw e;
+    // A request the files do not allow, or a stack file that cannot be read: one line either way.
+    if (!(e instanceof KeysError || e instanceof InputError)) throw e;
     out.error(`error: ${e.message}\n`);
     return EXIT_BAD_INPUT;
   }

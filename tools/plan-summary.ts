@@ -10,7 +10,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- planned inputs are untyped JSON */
 import type { StackConfig } from "../stacks/config";
 import { planCapacity } from "../lib/capacity";
-import type { MixSpec } from "../lib/capacity";
 import { maskSecrets, PlannedResource, PlanResult } from "./engine";
 
 export interface PoolSize {
@@ -181,7 +180,7 @@ function sizingCurve(cfg: Extract<StackConfig, { role: "region" }>): SizingPoint
     try {
       const plan = planCapacity({
         targetParticipants: participants,
-        mix: cfg.capacity.mix as MixSpec,
+        mix: cfg.capacity.mix,
         nodeType: cfg.cluster.sfuNodes.instanceType,
         targetUtilisation: cfg.capacity.targetUtilisation,
         recordingShare: cfg.capacity.recordingShare,
@@ -220,7 +219,7 @@ export function buildSummary(result: PlanResult, config?: StackConfig): PlanSumm
     const vcpu = plan.node.vcpu;
     summary.overrides = s.overrides;
     summary.sizing = {
-      mix: typeof config.capacity.mix === "string" ? config.capacity.mix : "custom",
+      mix: config.capacity.mix.preset ?? "custom",
       nodeType: plan.node.type,
       participants: s.planned.participants,
       rooms: s.planned.rooms,

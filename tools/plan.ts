@@ -10,6 +10,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { InputError } from "../lib/errors";
 import { findProjectRoot, readProjectName, readStackFile, stackFilePath } from "../stacks/stack-files";
 import { checkRegionAgainstSiblings } from "../stacks/regions";
 import { asReferencedStack, PlanResult, runProgram } from "./engine";
@@ -185,14 +186,14 @@ export async function main(argv: string[]): Promise<number> {
   return EXIT_OK;
 }
 
-/** One line for the user: config mistakes exit 2, everything else 1. */
+/** One line for the user: bad input (an InputError) exits 2, everything else 1. */
 export function report(error: unknown, writeError: (text: string) => void = (t) => process.stderr.write(t)): number {
   const e = error as Error & { code?: number };
   if (e instanceof PlanFailure) {
     writeError(`error: ${e.message}\n`);
     return e.code;
   }
-  if (e?.name === "ConfigError") {
+  if (e instanceof InputError) {
     writeError(`error: ${e.message}\n`);
     return EXIT_BAD_CONFIG;
   }

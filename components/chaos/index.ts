@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { workloadLabels } from "../shared/annotations";
+import { invariant } from "../shared/invariant";
 import { fisRolePolicy, fisTrustPolicy, KARPENTER_CLUSTER_TAG, NODE_POOL_TAG } from "./iam";
 
 export { KARPENTER_CLUSTER_TAG, NODE_POOL_TAG };
@@ -65,30 +66,45 @@ export function albNameFromHostname(hostname: string): string {
 /** The pod drill's label selector: `k1=v1,k2=v2`, sorted. */
 export function labelSelector(labels: Record<string, string>): string {
   const entries = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
-  if (entries.length === 0)
-    throw new Error("chaos: livekitPodLabels is empty; the pod drill would select every pod in the namespace");
+  invariant(
+    entries.length > 0,
+    "chaos livekitPodLabels",
+    "must not be empty (the pod drill would select every pod in the namespace)",
+    labels,
+  );
   return entries.map(([k, v]) => `${k}=${v}`).join(",");
 }
 
 function checkPercent(field: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1 || value > 100)
-    throw new Error(`chaos ${field}: expected an integer from 1 to 100, got ${value}`);
+  invariant(
+    Number.isInteger(value) && value >= 1 && value <= 100,
+    `chaos ${field}`,
+    "must be an integer from 1 to 100",
+    value,
+  );
 }
 
-/** Throws a one-line Error naming the first bad setting; the constructor calls it before creating anything. */
+/** Throws one line naming the first bad setting; the constructor calls it before creating anything. */
 export function checkChaosArgs(args: ChaosArgs): void {
   checkPercent("sfuNodeTerminationPercent", args.sfuNodeTerminationPercent);
   checkPercent("turnNodeTerminationPercent", args.turnNodeTerminationPercent);
   checkPercent("livekitPodDeletePercent", args.livekitPodDeletePercent);
   const grace = args.livekitPodDeleteGraceSeconds ?? 0;
-  if (!Number.isInteger(grace) || grace < 0)
-    throw new Error(`chaos livekitPodDeleteGraceSeconds: expected an integer >= 0, got ${grace}`);
+  invariant(
+    Number.isInteger(grace) && grace >= 0,
+    "chaos livekitPodDeleteGraceSeconds",
+    "must be an integer of at least 0",
+    grace,
+  );
   const stop = args.stopFailedJoinPercent ?? DEFAULT_STOP_FAILED_JOIN_PERCENT;
-  if (!(stop > 0 && stop <= 100))
-    throw new Error(`chaos stopFailedJoinPercent: expected a percentage in (0, 100], got ${stop}`);
-  if (args.logRetentionDays !== undefined && (!Number.isInteger(args.logRetentionDays) || args.logRetentionDays < 1)) {
-    throw new Error(`chaos logRetentionDays: expected a whole number of days >= 1, got ${args.logRetentionDays}`);
-  }
+  invariant(stop > 0 && stop <= 100, "chaos stopFailedJoinPercent", "must be a percentage in (0, 100]", stop);
+  const days = args.logRetentionDays;
+  invariant(
+    days === undefined || (Number.isInteger(days) && days >= 1),
+    "chaos logRetentionDays",
+    "must be a whole number of days, at least 1",
+    days,
+  );
   labelSelector(args.livekitPodLabels);
 }
 

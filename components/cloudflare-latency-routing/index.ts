@@ -2,6 +2,7 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { awsRegions } from "../../lib/aws-regions";
 import type { RoutedRegion } from "../shared/routed-region";
+import { invariant } from "../shared/invariant";
 
 /** LiveKit signalling behind the ALB, and TURN/TLS on the NLB. */
 const HTTPS_PORT = 443;
@@ -143,10 +144,12 @@ export class CloudflareLatencyRouting extends pulumi.ComponentResource {
     const ids: Record<string, pulumi.Output<string>> = {};
     for (const [stack, region] of Object.entries(args.regions)) {
       const facts = awsRegions[region.awsRegion];
-      if (!facts)
-        throw new Error(
-          `region stack ${stack}: no location known for AWS region ${region.awsRegion} (lib/aws-regions.ts)`,
-        );
+      invariant(
+        facts,
+        `region stack ${stack} awsRegion`,
+        "must be an AWS region whose location is known (lib/aws-regions.ts)",
+        region.awsRegion,
+      );
       const pool = new cloudflare.LoadBalancerPool(
         `${name}-${kind}-${stack}`,
         {

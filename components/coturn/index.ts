@@ -20,7 +20,7 @@ import {
 } from "./turnserver-conf";
 import { versions } from "../../lib/versions";
 import { CONFIG_CHECKSUM_ANNOTATION, sha256, workloadLabels } from "../shared/annotations";
-import { nonRootPodSecurityContext } from "../shared/pods";
+import { checkResources, nonRootPodSecurityContext } from "../shared/pods";
 import {
   TURN_SECRET_GENERATIONS_ANNOTATION,
   turnSecretGenerationsAnnotation,
@@ -82,14 +82,7 @@ export class Coturn extends pulumi.ComponentResource {
   constructor(name: string, args: CoturnArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:turn:Coturn", name, {}, opts);
     const r = args.resources;
-    for (const [field, value] of Object.entries(r)) {
-      if (!Number.isInteger(value) || value <= 0)
-        throw new Error(`coturn resources.${field}: expected a positive integer, got ${value}`);
-    }
-    if (r.memoryLimitMiB < r.memoryRequestMiB)
-      throw new Error(
-        `coturn resources: memoryLimitMiB ${r.memoryLimitMiB} is below memoryRequestMiB ${r.memoryRequestMiB}`,
-      );
+    checkResources("coturn resources", r);
 
     const k8sOpts = { parent: this, provider: args.provider };
     const namespace = args.sharedSecret.secret.metadata.namespace;

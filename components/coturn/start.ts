@@ -25,6 +25,7 @@
  */
 import { TURN_ACCEPTED_SECRETS_KEY, TURN_SECRET_KEY } from "../shared/turn";
 import { HOST_IP_ENV, NODE_PUBLIC_IPV4_PATH } from "../shared/node-address";
+import { invariant } from "../shared/invariant";
 
 /** ConfigMap mount: holds {@link COTURN_CONF_FILE} and {@link COTURN_START_SCRIPT_FILE}. */
 export const COTURN_CONFIG_DIR = "/etc/coturn";
@@ -86,10 +87,12 @@ export function renderCoturnStartScript(input: CoturnStartScriptInput = {}): str
     ["runtimeDir", runtimeDir],
     ["publicIpFile", publicIpFile],
   ]) {
-    if (!/^\/[A-Za-z0-9._/-]*$/.test(path))
-      throw new Error(
-        `coturn start script ${what} ${JSON.stringify(path)}: expected an absolute path of [A-Za-z0-9._/-]`,
-      );
+    invariant(
+      /^\/[A-Za-z0-9._/-]*$/.test(path),
+      `coturn start script ${what}`,
+      "must be an absolute path of [A-Za-z0-9._/-]",
+      path,
+    );
   }
   const metricsLine = (input.metricsOnPrivateIp ?? true) ? `  echo "prometheus-address=$private_ip"\n` : "";
   const secrets = perLine ? SECRET_PER_LINE : ONE_SECRET;

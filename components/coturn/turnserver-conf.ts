@@ -12,6 +12,7 @@
  * ConfigMap.
  */
 import { formatIp, parseIp, parseIpBlock } from "../../lib/ip";
+import { invariant } from "../shared/invariant";
 
 /** An inclusive UDP port range. */
 export interface PortRange {
@@ -114,18 +115,16 @@ export interface PeerRange {
 
 /** Parses an IPv4 or IPv6 CIDR; throws on anything else, including set host bits. */
 export function parsePeerCidr(cidr: string): PeerRange {
-  const fail = (why: string): never => {
-    throw new Error(`denied peer range ${JSON.stringify(cidr)}: ${why}`);
-  };
+  const key = "coturn deniedPeerRanges";
   const slash = cidr.indexOf("/");
-  if (slash < 0) fail("expected a CIDR such as 10.0.0.0/8 or fc00::/7");
+  invariant(slash >= 0, key, "must be CIDRs such as 10.0.0.0/8 or fc00::/7", cidr);
   const address = parseIp(cidr.slice(0, slash));
-  if (address === undefined) fail("not an IP address");
-  const bits = address!.family === 4 ? 32 : 128;
+  invariant(address !== undefined, key, "must be CIDRs of IP addresses", cidr);
+  const bits = address.family === 4 ? 32 : 128;
   const block = parseIpBlock(cidr);
-  if (block === undefined) fail(`prefix must be 0-${bits}`);
-  if (block!.hostBitsSet) fail("host bits are set");
-  return { family: block!.family, first: block!.first, last: block!.last };
+  invariant(block !== undefined, key, `must be CIDRs with a prefix from 0 to ${bits}`, cidr);
+  invariant(!block.hostBitsSet, key, "must be CIDRs without host bits set", cidr);
+  return { family: block.family, first: block.first, last: block.last };
 }
 
 /** Formats a range the way coturn's `denied-peer-ip` parses it (`add_ip_list_range`: inet_pton on each side of `-`). */
@@ -196,21 +195,27 @@ export function renderTurnserverConf(input: TurnserverConfInput): string {
 
 function validate(input: TurnserverConfInput): void {
   const { realm, relayPorts: relay, sfuPorts: sfu } = input;
-  if (!/^[A-Za-z0-9.-]{1,253}$/.test(realm)) {
-    throw new Error(`coturn realm ${JSON.stringify(realm)}: expected a hostname such as turn-mumbai.example.com`);
-  }
+  invariant(
+    /^[A-Za-z0-9.-]{1,253}$/.test(realm),
+    "coturn realm",
+    "must be a hostname such as turn-mumbai.example.com",
+    realm,
+  );
   checkRange("coturn relayPorts", relay, 1024);
   checkRange("LiveKit sfuPorts", sfu, 1);
-  if (relay.min <= sfu.max && sfu.min <= relay.max) {
-    throw new Error(
-      `coturn relayPorts ${relay.min}-${relay.max} overlap the LiveKit SFU ports ${sfu.min}-${sfu.max}: ` +
-        `pick a disjoint range such as 40000-49999`,
-    );
-  }
+  invariant(
+    relay.max < sfu.min || sfu.max < relay.min,
+    "coturn relayPorts",
+    `must not overlap the LiveKit SFU ports ${sfu.min}-${sfu.max}: pick a disjoint range such as 40000-49999`,
+    relay,
+  );
   for (const port of [COTURN_LISTENING_PORT, COTURN_METRICS_PORT]) {
-    if (relay.min <= port && port <= relay.max) {
-      throw new Error(`coturn relayPorts ${relay.min}-${relay.max} include coturn's own port ${port}`);
-    }
+    invariant(
+      port < relay.min || relay.max < port,
+      "coturn relayPorts",
+      `must not include coturn's own port ${port}`,
+      relay,
+    );
   }
   checkCount("coturn userQuota", input.userQuota);
   checkCount("coturn totalQuota", input.totalQuota);
@@ -218,19 +223,25 @@ function validate(input: TurnserverConfInput): void {
   if (input.totalBytesPerSecond !== undefined) {
     checkCount("coturn totalBytesPerSecond", input.totalBytesPerSecond);
     // coturn exits with "If you set the --bps-capacity option, then you must set --max-bps options, too".
-    if (input.totalBytesPerSecond > 0 && !input.maxBytesPerSecond) {
-      throw new Error("coturn totalBytesPerSecond needs maxBytesPerSecond too (coturn refuses bps-capacity alone)");
-    }
+    invariant(
+      input.totalBytesPerSecond <= 0 || input.maxBytesPerSecond,
+      "coturn totalBytesPerSecond",
+      "needs maxBytesPerSecond too (coturn refuses bps-capacity alone)",
+      input.totalBytesPerSecond,
+    );
   }
 }
 
 function checkRange(what: string, range: PortRange, lowest: number): void {
   const ok = (n: number) => Number.isInteger(n) && n >= lowest && n <= 65535;
-  if (!ok(range.min) || !ok(range.max) || range.min > range.max) {
-    throw new Error(`${what} ${range.min}-${range.max}: expected ${lowest} <= min <= max <= 65535`);
-  }
+  invariant(
+    ok(range.min) && ok(range.max) && range.min <= range.max,
+    what,
+    `must be a port range with ${lowest} <= min <= max <= 65535`,
+    range,
+  );
 }
 
 function checkCount(what: string, n: number): void {
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${what} ${n}: expected an integer >= 0 (0 = unlimited)`);
+  invariant(Number.isSafeInteger(n) && n >= 0, what, "must be an integer of at least 0 (0 = unlimited)", n);
 }

@@ -15,6 +15,7 @@
  * reports each job to livekit-server, which sends `egress_started`/`egress_ended` (with the recording's
  * results) through LiveKit's own `webhook` (components/livekit/server-config.ts).
  */
+import { invariant } from "../shared/invariant";
 import { toYaml } from "../shared/yaml";
 
 /** Environment variable egress reads its config file path from (cmd/server/main.go `--config`). */
@@ -104,27 +105,42 @@ const S3_MAX_RETRY_DELAY = "5s";
 /** Returns egress's config YAML. Deterministic: same input, same bytes. Contains secrets. */
 export function renderEgressConfig(input: EgressConfigInput): string {
   const { redis, admission } = input;
-  if (!Number.isInteger(redis.port) || redis.port < 1 || redis.port > 65535) {
-    throw new Error(`redis.port: ${redis.port} is not a port number (1-65535)`);
-  }
+  invariant(
+    Number.isInteger(redis.port) && redis.port >= 1 && redis.port <= 65535,
+    "redis.port",
+    "must be a port number (1-65535)",
+    redis.port,
+  );
   // Egress silently replaces an out-of-range utilisation with 0.8, so reject it here instead.
   const cpu = admission?.maxCpuUtilization;
-  if (cpu !== undefined && !(cpu > 0 && cpu <= 1)) {
-    throw new Error(`admission.maxCpuUtilization: ${cpu} is not in (0, 1]`);
-  }
+  invariant(
+    cpu === undefined || (cpu > 0 && cpu <= 1),
+    "admission.maxCpuUtilization",
+    "must be a fraction in (0, 1]",
+    cpu,
+  );
   const mem = admission?.maxMemoryGiB;
-  if (mem !== undefined && !(Number.isFinite(mem) && mem > 0)) {
-    throw new Error(`admission.maxMemoryGiB: ${mem} is not a positive number of GiB`);
-  }
+  invariant(
+    mem === undefined || (Number.isFinite(mem) && mem > 0),
+    "admission.maxMemoryGiB",
+    "must be a positive number of GiB",
+    mem,
+  );
 
   const composite = admission?.compositeCpuCost;
-  if (composite !== undefined && !(Number.isFinite(composite) && composite > 0)) {
-    throw new Error(`admission.compositeCpuCost: ${composite} is not a positive number of CPUs`);
-  }
+  invariant(
+    composite === undefined || (Number.isFinite(composite) && composite > 0),
+    "admission.compositeCpuCost",
+    "must be a positive number of CPUs",
+    composite,
+  );
   const limit = input.maxRecordingSeconds;
-  if (!Number.isInteger(limit) || limit < 60) {
-    throw new Error(`maxRecordingSeconds: ${limit} is not a whole number of seconds >= 60`);
-  }
+  invariant(
+    Number.isInteger(limit) && limit >= 60,
+    "maxRecordingSeconds",
+    "must be a whole number of seconds, at least 60",
+    limit,
+  );
 
   // Keys of CPUCostConfig (pkg/config/service.go at v1.14.1).
   const cpuCost = {

@@ -12,6 +12,7 @@ import {
 } from "./config";
 import { placeOn } from "../shared/node-roles";
 import { versions } from "../../lib/versions";
+import { invariant } from "../shared/invariant";
 import { PodIdentityRole } from "../shared/pod-identity-role";
 import { CONFIG_CHECKSUM_ANNOTATION, DO_NOT_DISRUPT_ANNOTATION, sha256, workloadLabels } from "../shared/annotations";
 import { recordingsPolicy } from "./iam";
@@ -515,31 +516,44 @@ export class Egress extends pulumi.ComponentResource {
 
 function checkEgressArgs(args: EgressArgs): void {
   const { cpus, memoryGiB, maxMemoryGiB } = args.resources;
-  if (!Number.isInteger(cpus) || cpus < EGRESS_MIN_CPUS) {
-    throw new Error(
-      `egress resources.cpus: expected a whole number >= ${EGRESS_MIN_CPUS} (room composite needs 2-6 CPUs), got ${cpus}`,
-    );
-  }
-  if (!Number.isInteger(memoryGiB) || memoryGiB < EGRESS_MIN_MEMORY_GIB) {
-    throw new Error(
-      `egress resources.memoryGiB: expected a whole number >= ${EGRESS_MIN_MEMORY_GIB}, got ${memoryGiB}`,
-    );
-  }
-  if (!(maxMemoryGiB >= EGRESS_MIN_MEMORY_GIB - EGRESS_MIN_MEMORY_HEADROOM_GIB)) {
-    throw new Error(`egress resources.maxMemoryGiB: expected >= ${EGRESS_MIN_MEMORY_GIB - 1}, got ${maxMemoryGiB}`);
-  }
-  if (!(memoryGiB - maxMemoryGiB >= EGRESS_MIN_MEMORY_HEADROOM_GIB)) {
-    throw new Error(
-      `egress resources.memoryGiB: expected at least ${EGRESS_MIN_MEMORY_HEADROOM_GIB} GiB above maxMemoryGiB (${maxMemoryGiB}) so egress's memory kill acts before the kernel's, got ${memoryGiB}`,
-    );
-  }
+  invariant(
+    Number.isInteger(cpus) && cpus >= EGRESS_MIN_CPUS,
+    "egress resources.cpus",
+    `must be a whole number of at least ${EGRESS_MIN_CPUS} (room composite needs 2-6 CPUs)`,
+    cpus,
+  );
+  invariant(
+    Number.isInteger(memoryGiB) && memoryGiB >= EGRESS_MIN_MEMORY_GIB,
+    "egress resources.memoryGiB",
+    `must be a whole number of at least ${EGRESS_MIN_MEMORY_GIB}`,
+    memoryGiB,
+  );
+  invariant(
+    maxMemoryGiB >= EGRESS_MIN_MEMORY_GIB - EGRESS_MIN_MEMORY_HEADROOM_GIB,
+    "egress resources.maxMemoryGiB",
+    `must be at least ${EGRESS_MIN_MEMORY_GIB - EGRESS_MIN_MEMORY_HEADROOM_GIB}`,
+    maxMemoryGiB,
+  );
+  invariant(
+    memoryGiB - maxMemoryGiB >= EGRESS_MIN_MEMORY_HEADROOM_GIB,
+    "egress resources.memoryGiB",
+    `must be at least ${EGRESS_MIN_MEMORY_HEADROOM_GIB} GiB above maxMemoryGiB (${maxMemoryGiB}) so egress's memory kill acts before the kernel's`,
+    memoryGiB,
+  );
   const limit = args.maxRecordingSeconds;
-  if (!Number.isInteger(limit) || limit < 60) {
-    throw new Error(`egress maxRecordingSeconds: expected a whole number >= 60, got ${limit}`);
-  }
+  invariant(
+    Number.isInteger(limit) && limit >= 60,
+    "egress maxRecordingSeconds",
+    "must be a whole number of at least 60",
+    limit,
+  );
   // Validates the bounds now rather than inside an apply.
   egressScaledObjectSpec({ ...args.autoscaling, namespace: "-", deploymentName: "-", prometheusUrl: "-" });
   const days = args.recordingRetentionDays;
-  if (!Number.isInteger(days) || days < 1)
-    throw new Error(`egress recordingRetentionDays: expected a whole number >= 1, got ${days}`);
+  invariant(
+    Number.isInteger(days) && days >= 1,
+    "egress recordingRetentionDays",
+    "must be a whole number of at least 1",
+    days,
+  );
 }

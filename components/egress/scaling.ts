@@ -6,6 +6,7 @@
  * pod takes a room composite. So the pool keeps a number of idle pods: the autoscaler aims at busy pods plus
  * the idle pool, and scale-in removes idle pods first.
  */
+import { invariant } from "../shared/invariant";
 
 /** Seconds egress gets after the maximum recording length to stop its pipeline and upload the file. */
 export const EGRESS_UPLOAD_MARGIN_SECONDS = 15 * 60;
@@ -61,7 +62,7 @@ export function busyEgressPodsQuery(namespace: string): string {
  * pods, I >= share x (B + I) is I >= B x share / (1 - share).
  */
 export function desiredEgressPodsQuery(s: Pick<EgressPoolScaling, "namespace" | "idlePods" | "idleShare">): string {
-  if (!(s.idleShare >= 0 && s.idleShare < 1)) throw new Error(`idleShare: expected [0, 1), got ${s.idleShare}`);
+  invariant(s.idleShare >= 0 && s.idleShare < 1, "idleShare", "must be a fraction in [0, 1)", s.idleShare);
   const busy = `scalar(${busyEgressPodsQuery(s.namespace)})`;
   const perBusy = Number((s.idleShare / (1 - s.idleShare)).toFixed(6));
   return `ceil(clamp_min(vector(${busy} * ${perBusy}), ${s.idlePods}) + ${busy})`;
@@ -76,13 +77,24 @@ export function desiredEgressPodsQuery(s: Pick<EgressPoolScaling, "namespace" | 
 export function egressScaledObjectSpec(
   s: EgressPoolScaling & { deploymentName: string; prometheusUrl: string },
 ): Record<string, unknown> {
-  if (!Number.isInteger(s.idlePods) || s.idlePods < 0) throw new Error(`idlePods: expected >= 0, got ${s.idlePods}`);
-  if (!Number.isInteger(s.minReplicas) || s.minReplicas < s.idlePods) {
-    throw new Error(`minReplicas: expected an integer >= idlePods (${s.idlePods}), got ${s.minReplicas}`);
-  }
-  if (!Number.isInteger(s.maxReplicas) || s.maxReplicas < s.minReplicas) {
-    throw new Error(`maxReplicas: expected an integer >= minReplicas (${s.minReplicas}), got ${s.maxReplicas}`);
-  }
+  invariant(
+    Number.isInteger(s.idlePods) && s.idlePods >= 0,
+    "idlePods",
+    "must be an integer of at least 0",
+    s.idlePods,
+  );
+  invariant(
+    Number.isInteger(s.minReplicas) && s.minReplicas >= s.idlePods,
+    "minReplicas",
+    `must be an integer of at least idlePods (${s.idlePods})`,
+    s.minReplicas,
+  );
+  invariant(
+    Number.isInteger(s.maxReplicas) && s.maxReplicas >= s.minReplicas,
+    "maxReplicas",
+    `must be an integer of at least minReplicas (${s.minReplicas})`,
+    s.maxReplicas,
+  );
   return {
     scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: s.deploymentName },
     pollingInterval: EGRESS_POLLING_SECONDS,

@@ -9,6 +9,7 @@
  * (livekit-server v1.13.5 pkg/telemetry/prometheus/rooms.go) and merge-patches its own pod's annotation
  * through the API server with a projected service account token that only this container mounts.
  */
+import { invariant } from "../shared/invariant";
 
 export const DELETION_COST_ANNOTATION = "controller.kubernetes.io/pod-deletion-cost";
 /** The sidecar's CPU request, millicores; it comes out of the pod's CPU request, so the pod's total stays the model's. */
@@ -25,10 +26,19 @@ export interface DeletionCostScriptInput {
 
 /** POSIX sh for the sidecar; needs env POD_NAME, POD_NAMESPACE, HOST_IP and the Kubernetes service env. */
 export function renderDeletionCostScript(input: DeletionCostScriptInput): string {
-  if (!Number.isInteger(input.metricsPort) || input.metricsPort < 1 || input.metricsPort > 65535)
-    throw new Error(`deletion cost metricsPort ${input.metricsPort}: not a port`);
-  if (!Number.isInteger(input.everySeconds) || input.everySeconds < 1)
-    throw new Error(`deletion cost everySeconds ${input.everySeconds}: expected a whole number of seconds >= 1`);
+  const { metricsPort, everySeconds } = input;
+  invariant(
+    Number.isInteger(metricsPort) && metricsPort >= 1 && metricsPort <= 65535,
+    "deletion cost metricsPort",
+    "must be a port number (1-65535)",
+    metricsPort,
+  );
+  invariant(
+    Number.isInteger(everySeconds) && everySeconds >= 1,
+    "deletion cost everySeconds",
+    "must be a whole number of seconds, at least 1",
+    everySeconds,
+  );
   return `set -u
 api="\${API_URL:-https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT}"
 dir="\${TOKEN_DIR:-${DELETION_COST_TOKEN_DIR}}"

@@ -11,6 +11,7 @@ import {
   type AcceptedTurnSecrets,
   type TurnSecretGenerations,
 } from "../shared/turn";
+import { invariant } from "../shared/invariant";
 import {
   LIVEKIT_CONFIG_PATH,
   LIVEKIT_HTTP_PORT,
@@ -171,9 +172,12 @@ export class LiveKit extends pulumi.ComponentResource {
     // replacing its pair, without touching the application. LiveKit logs an error for secrets shorter than
     // 32 characters; alphanumerics keep the key file plain YAML.
     const app = args.applicationKeys;
-    if (!Object.hasOwn(app.keys, app.signing)) {
-      throw new Error(`livekit applicationKeys: the signing key ${app.signing} is not one of the keys`);
-    }
+    invariant(
+      Object.hasOwn(app.keys, app.signing),
+      "livekit applicationKeys.signing",
+      `must be one of the keys (${Object.keys(app.keys).join(", ")})`,
+      app.signing,
+    );
     const generatedPair = (consumer: keyof typeof GENERATED_KEY_PREFIXES): ApiKeyPair => {
       const id = new random.RandomString(
         `${name}-${consumer}-key-id`,
@@ -205,8 +209,7 @@ export class LiveKit extends pulumi.ComponentResource {
       .apply(([appKeys, egressId, egressSecret, loadTestId, loadTestSecret]) => {
         const all: Record<string, string> = { [egressId]: egressSecret, [loadTestId]: loadTestSecret };
         for (const id of appIds) {
-          if (Object.hasOwn(all, id))
-            throw new Error(`livekit applicationKeys: key id ${id} is also a generated key's`);
+          invariant(!Object.hasOwn(all, id), "livekit applicationKeys.keys", "must not reuse a generated key's id", id);
           all[id] = appKeys[id];
         }
         return renderLiveKitKeyFile(all);

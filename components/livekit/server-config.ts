@@ -16,6 +16,7 @@
  */
 import { toYaml } from "../shared/yaml";
 import { TURN_TLS_PORT, TURN_UDP_PORT } from "../shared/turn";
+import { invariant } from "../shared/invariant";
 
 export { TURN_TLS_PORT, TURN_UDP_PORT };
 
@@ -189,16 +190,22 @@ export function renderLiveKitServerConfig(input: LiveKitServerConfigInput): stri
   checkPort("rtc.tcpPort", rtc.tcpPort);
   checkPort("rtc.portRange.start", rtc.portRange.start);
   checkPort("rtc.portRange.end", rtc.portRange.end);
-  if (rtc.portRange.start > rtc.portRange.end) {
-    throw new Error(`rtc.portRange: start ${rtc.portRange.start} is after end ${rtc.portRange.end}`);
-  }
+  invariant(
+    rtc.portRange.start <= rtc.portRange.end,
+    "rtc.portRange.start",
+    `must not be after end (${rtc.portRange.end})`,
+    rtc.portRange.start,
+  );
   checkPort("redis.port", input.redis.port);
   checkCount("room.emptyTimeoutSeconds", room.emptyTimeoutSeconds);
   checkCount("room.departureTimeoutSeconds", room.departureTimeoutSeconds);
   checkCount("room.maxParticipants", room.maxParticipants);
-  if (room.enabledCodecs !== undefined && room.enabledCodecs.length === 0) {
-    throw new Error("room.enabledCodecs: an empty list would disable every codec; omit it to keep the defaults");
-  }
+  invariant(
+    room.enabledCodecs === undefined || room.enabledCodecs.length > 0,
+    "room.enabledCodecs",
+    "must not be empty (that would disable every codec); omit it to keep the defaults",
+    room.enabledCodecs,
+  );
   if (input.webhook !== undefined) checkWebhook(input.webhook);
 
   // One entry per transport Coturn offers; both share the Secret-mounted static-auth-secret.
@@ -211,8 +218,12 @@ export function renderLiveKitServerConfig(input: LiveKitServerConfigInput): stri
   });
   const placement = input.placement;
   if (placement) {
-    if (!(placement.cpuLoadLimit > 0 && placement.cpuLoadLimit <= 1))
-      throw new Error(`placement.cpuLoadLimit: ${placement.cpuLoadLimit} is not a fraction in (0, 1]`);
+    invariant(
+      placement.cpuLoadLimit > 0 && placement.cpuLoadLimit <= 1,
+      "placement.cpuLoadLimit",
+      "must be a fraction in (0, 1]",
+      placement.cpuLoadLimit,
+    );
     checkCount("placement.numTracks", placement.numTracks);
     checkCount("placement.bytesPerSec", placement.bytesPerSec);
   }
@@ -288,14 +299,14 @@ export function renderLiveKitServerConfig(input: LiveKitServerConfigInput): stri
  */
 export function renderLiveKitKeyFile(keys: Readonly<Record<string, string>>): string {
   const names = Object.keys(keys).sort();
-  if (names.length === 0) throw new Error("renderLiveKitKeyFile: at least one API key is required");
+  invariant(names.length > 0, "API keys", "must hold at least one API key", names);
   const sorted: Record<string, string> = {};
   for (const name of names) sorted[name] = keys[name];
   return toYaml(sorted);
 }
 
 function checkWebhook(webhook: { urls: readonly string[] }): void {
-  if (webhook.urls.length === 0) throw new Error("webhook.urls: empty; omit webhook to send none");
+  invariant(webhook.urls.length > 0, "webhook.urls", "must not be empty; omit webhook to send none", webhook.urls);
   for (const url of webhook.urls) {
     let parsed: URL | undefined;
     try {
@@ -303,31 +314,33 @@ function checkWebhook(webhook: { urls: readonly string[] }): void {
     } catch {
       parsed = undefined;
     }
-    if (parsed?.protocol !== "https:" || parsed.username !== "" || parsed.password !== "") {
-      throw new Error(`webhook.urls: ${url} is not an https:// URL without credentials`);
-    }
+    invariant(
+      parsed?.protocol === "https:" && parsed.username === "" && parsed.password === "",
+      "webhook.urls",
+      "must be https:// URLs without credentials",
+      url,
+    );
   }
 }
 
 function checkRegions(region: string, regions: readonly LiveKitRegion[]): void {
   const names = regions.map((r) => r.name);
-  if (!names.includes(region))
-    throw new Error(`regions: ${names.join(", ") || "none"} does not list this node's region ${region}`);
-  if (new Set(names).size !== names.length) throw new Error(`regions: ${names.join(", ")} lists a region twice`);
+  invariant(names.includes(region), "regions", `must list this node's region ${region}`, names);
+  invariant(new Set(names).size === names.length, "regions", "must not list a region twice", names);
   for (const r of regions) {
-    if (!(Math.abs(r.lat) <= 90 && Math.abs(r.lon) <= 180))
-      throw new Error(`regions: ${r.name} has no valid coordinates (${r.lat}, ${r.lon})`);
+    invariant(
+      Math.abs(r.lat) <= 90 && Math.abs(r.lon) <= 180,
+      `regions ${r.name}`,
+      "must have valid coordinates (lat, lon)",
+      { lat: r.lat, lon: r.lon },
+    );
   }
 }
 
 function checkPort(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw new Error(`${name}: ${value} is not a port number (1-65535)`);
-  }
+  invariant(Number.isInteger(value) && value >= 1 && value <= 65535, name, "must be a port number (1-65535)", value);
 }
 
 function checkCount(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`${name}: ${value} is not a whole number of zero or more`);
-  }
+  invariant(Number.isInteger(value) && value >= 0, name, "must be a whole number of zero or more", value);
 }

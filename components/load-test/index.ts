@@ -4,6 +4,7 @@ import { NODE_ROLE_LABEL } from "../shared/node-roles";
 import { versions } from "../../lib/versions";
 import { API_KEY_SECRET_KEYS } from "../livekit";
 import { workloadLabels } from "../shared/annotations";
+import { invariant } from "../shared/invariant";
 
 /** Name of the Job, for the kubectl commands below. */
 export const LOAD_TEST_JOB_NAME = "livekit-load-test";
@@ -177,21 +178,27 @@ export class LoadTest extends pulumi.ComponentResource {
 
 /** Checks the numbers and returns the duration in seconds. */
 function checkLoadTestArgs(args: LoadTestArgs): number {
-  const whole = (what: string, n: number | undefined, min: number) => {
-    if (n !== undefined && (!Number.isInteger(n) || n < min))
-      throw new Error(`load test ${what}: expected a whole number >= ${min}, got ${n}`);
-  };
+  const whole = (what: string, n: number | undefined, min: number) =>
+    invariant(
+      n === undefined || (Number.isInteger(n) && n >= min),
+      `load test ${what}`,
+      `must be a whole number of at least ${min}`,
+      n,
+    );
   whole("rooms", args.rooms, 1);
   whole("videoPublishersPerRoom", args.videoPublishersPerRoom, 0);
   whole("audioPublishersPerRoom", args.audioPublishersPerRoom, 0);
   whole("subscribersPerRoom", args.subscribersPerRoom, 0);
   whole("resources.cpus", args.resources.cpus, 1);
   whole("resources.memoryGiB", args.resources.memoryGiB, 1);
-  if (args.videoPublishersPerRoom + (args.audioPublishersPerRoom ?? 0) === 0) {
-    throw new Error("load test: a room needs at least one video or audio publisher");
-  }
+  const publishers = args.videoPublishersPerRoom + (args.audioPublishersPerRoom ?? 0);
+  invariant(
+    publishers > 0,
+    "load test videoPublishersPerRoom",
+    "must leave a room at least one video or audio publisher",
+    args.videoPublishersPerRoom,
+  );
   const match = /^(\d+)(s|m|h)$/.exec(args.duration);
-  if (!match || Number(match[1]) === 0)
-    throw new Error(`load test duration: expected a time such as "10m" or "1h", got ${JSON.stringify(args.duration)}`);
+  invariant(match && Number(match[1]) > 0, "load test duration", 'must be a time such as "10m" or "1h"', args.duration);
   return Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as "s" | "m" | "h"];
 }

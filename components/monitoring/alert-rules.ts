@@ -10,6 +10,7 @@
  */
 import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import YAML from "yaml";
+import { invariant } from "../shared/invariant";
 
 /** Thresholds; every field has a default (DEFAULT_THRESHOLDS). */
 export interface AlertThresholds {
@@ -180,39 +181,41 @@ export function jitterMsExpr(quantile: number, o: RatioQueryOptions): string {
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-function check(ok: boolean, key: string, value: unknown, expected: string): void {
-  if (!ok) throw new Error(`alert rules: ${key}=${JSON.stringify(value)}: expected ${expected}`);
-}
-
 function validate(input: AlertRulesInput, t: AlertThresholds): void {
-  check(
+  invariant(
     typeof input.region === "string" && /^[A-Za-z0-9_.-]+$/.test(input.region),
-    "region",
+    "alert rules region",
+    "must be a region name ([A-Za-z0-9_.-]+)",
     input.region,
-    "a region name ([A-Za-z0-9_.-]+)",
   );
   for (const k of ["maxRooms", "maxParticipants"] as const) {
     const v = input.capacity?.[k];
-    check(Number.isFinite(v) && v > 0, `capacity.${k}`, v, "a positive number");
+    invariant(Number.isFinite(v) && v > 0, `alert rules capacity.${k}`, "must be a positive number", v);
   }
   const sfu = input.sfu;
   if (sfu) {
-    check(DNS_LABEL.test(sfu.namespace), "sfu.namespace", sfu.namespace, "a DNS-1123 label");
-    check(DNS_LABEL.test(sfu.deployment), "sfu.deployment", sfu.deployment, "a DNS-1123 label");
+    invariant(DNS_LABEL.test(sfu.namespace), "alert rules sfu.namespace", "must be a DNS-1123 label", sfu.namespace);
+    invariant(DNS_LABEL.test(sfu.deployment), "alert rules sfu.deployment", "must be a DNS-1123 label", sfu.deployment);
   }
   const q = input.turn?.totalQuota;
-  if (q !== undefined) check(Number.isInteger(q) && q > 0, "turn.totalQuota", q, "a positive integer");
+  if (q !== undefined)
+    invariant(Number.isInteger(q) && q > 0, "alert rules turn.totalQuota", "must be a positive integer", q);
   const fractions = ["capacityRatio", "packetLossRatio", "nackRatio", "jitterQuantile", "turnQuotaRatio"] as const;
   for (const k of fractions)
-    check(Number.isFinite(t[k]) && t[k] > 0 && t[k] <= 1, `thresholds.${k}`, t[k], "a number in (0, 1]");
+    invariant(
+      Number.isFinite(t[k]) && t[k] > 0 && t[k] <= 1,
+      `alert rules thresholds.${k}`,
+      "must be a number in (0, 1]",
+      t[k],
+    );
   for (const k of ["minPacketRate", "jitterMs", "turnChallengeRate"] as const) {
-    check(Number.isFinite(t[k]) && t[k] >= 0, `thresholds.${k}`, t[k], "a number >= 0");
+    invariant(Number.isFinite(t[k]) && t[k] >= 0, `alert rules thresholds.${k}`, "must be a number >= 0", t[k]);
   }
-  check(
+  invariant(
     Number.isFinite(t.nackRiseFactor) && t.nackRiseFactor >= 1,
-    "thresholds.nackRiseFactor",
+    "alert rules thresholds.nackRiseFactor",
+    "must be a number >= 1",
     t.nackRiseFactor,
-    "a number >= 1",
   );
 }
 

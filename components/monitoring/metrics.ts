@@ -7,6 +7,7 @@
  * its `source` names the upstream file that registers it. Histograms are listed once, by base name;
  * the `_bucket`, `_sum` and `_count` series follow from the type.
  */
+import { invariant } from "../shared/invariant";
 
 export type MetricType = "counter" | "gauge" | "histogram" | "untyped";
 
@@ -441,7 +442,12 @@ const PROMQL_KEYWORDS = new Set([
 export function seriesSelectors(expr: string): SeriesSelector[] {
   // Replace string literals by a placeholder so quotes and braces inside them cannot confuse us.
   let s = expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""');
-  if (/__name__/.test(s)) throw new Error(`selector by __name__ hides the metric name: ${expr}`);
+  invariant(
+    !/__name__/.test(s),
+    "PromQL expression",
+    "must name its metrics (a selector by __name__ hides them)",
+    expr,
+  );
   s = s.replace(/\$\{[^}]*\}|\$\w+/g, " ");
   s = s.replace(/\[[^\]]*\]/g, " ");
   s = s.replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/gi, " ");

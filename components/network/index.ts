@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { layoutSubnets } from "./subnets";
 import { KARPENTER_DISCOVERY_TAG, SUBNET_TIER_TAG } from "../shared/subnet-tags";
+import { invariant } from "../shared/invariant";
 
 /** Tag that tells the Karpenter node classes which subnet tier a subnet belongs to. */
 
@@ -68,11 +69,12 @@ export class Network extends pulumi.ComponentResource {
         { parent: this },
       )
       .names.apply((names) => {
-        if (names.length < args.availabilityZoneCount) {
-          throw new Error(
-            `the region has ${names.length} availability zones, network.availabilityZones asks for ${args.availabilityZoneCount}`,
-          );
-        }
+        invariant(
+          names.length >= args.availabilityZoneCount,
+          "network availabilityZoneCount",
+          `must be at most the region's ${names.length} availability zones`,
+          args.availabilityZoneCount,
+        );
         return names.slice(0, args.availabilityZoneCount);
       });
 

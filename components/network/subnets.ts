@@ -1,5 +1,6 @@
 /** IPv4 CIDR arithmetic for laying out a VPC's subnets. */
 import { formatIp, parseIpBlock } from "../../lib/ip";
+import { invariant } from "../shared/invariant";
 
 export interface Cidr {
   /** Network address as an unsigned 32-bit number. */
@@ -38,12 +39,12 @@ export interface SubnetLayout {
  */
 export function layoutSubnets(vpcCidr: string, azCount: number): SubnetLayout {
   const vpc = parseCidr(vpcCidr);
-  if (!vpc) throw new Error(`not an IPv4 CIDR block: ${vpcCidr}`);
-  if (!Number.isInteger(azCount) || azCount < 1) throw new Error(`azCount must be a positive integer, got ${azCount}`);
+  invariant(vpc, "network cidrBlock", "must be an IPv4 CIDR block", vpcCidr);
+  invariant(Number.isInteger(azCount) && azCount >= 1, "network azCount", "must be a positive integer", azCount);
   const slotBits = Math.ceil(Math.log2(azCount));
   const privatePrefix = vpc.prefix + 1 + slotBits;
   const publicPrefix = vpc.prefix + 2 + slotBits;
-  if (publicPrefix > 28) throw new Error(`${vpcCidr} is too small for ${azCount} availability zones`);
+  invariant(publicPrefix <= 28, "network cidrBlock", `is too small for ${azCount} availability zones`, vpcCidr);
   const privateHalf = block(vpc, vpc.prefix + 1, 0);
   const publicQuarter = block(vpc, vpc.prefix + 2, 2);
   const azs = [...Array(azCount).keys()];

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { invariant } from "./invariant";
 
 export interface CpuAutoscaling {
   minReplicas: number;
@@ -14,14 +15,25 @@ export function cpuUtilization(percent: number) {
 }
 
 export function checkAutoscaling(what: string, a: CpuAutoscaling): void {
-  if (!Number.isInteger(a.minReplicas) || a.minReplicas < 1)
-    throw new Error(`${what}.minReplicas: expected an integer >= 1, got ${a.minReplicas}`);
-  if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < a.minReplicas) {
-    throw new Error(`${what}.maxReplicas: expected an integer >= minReplicas (${a.minReplicas}), got ${a.maxReplicas}`);
-  }
+  invariant(
+    Number.isInteger(a.minReplicas) && a.minReplicas >= 1,
+    `${what}.minReplicas`,
+    "must be an integer of at least 1",
+    a.minReplicas,
+  );
+  invariant(
+    Number.isInteger(a.maxReplicas) && a.maxReplicas >= a.minReplicas,
+    `${what}.maxReplicas`,
+    `must be an integer of at least minReplicas (${a.minReplicas})`,
+    a.maxReplicas,
+  );
   const t = a.targetCpuUtilizationPercent;
-  if (!Number.isInteger(t) || t < 1 || t > 100)
-    throw new Error(`${what}.targetCpuUtilizationPercent: expected 1-100, got ${t}`);
+  invariant(
+    Number.isInteger(t) && t >= 1 && t <= 100,
+    `${what}.targetCpuUtilizationPercent`,
+    "must be a percentage from 1 to 100",
+    t,
+  );
 }
 
 export interface DrainingScalingArgs {

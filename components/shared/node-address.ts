@@ -11,6 +11,7 @@
  * - A node without a public IPv4 (a private subnet) stops the pod at the init container with one line
  *   on stderr, instead of announcing an address clients cannot reach.
  */
+import { invariant } from "./invariant";
 
 /** Volume name and mount of the emptyDir the init container writes and the media containers read. */
 export const NODE_ADDRESS_VOLUME = "node-address";
@@ -35,9 +36,8 @@ export interface NodeAddressScriptInput {
 export function renderNodeAddressScript(input: NodeAddressScriptInput = {}): string {
   const imds = input.imdsUrl ?? "http://169.254.169.254";
   const dir = input.dir ?? NODE_ADDRESS_DIR;
-  if (!/^http:\/\/[A-Za-z0-9.:-]+$/.test(imds))
-    throw new Error(`node address imdsUrl ${imds}: expected http://host[:port]`);
-  if (!/^\/[A-Za-z0-9._/-]*$/.test(dir)) throw new Error(`node address dir ${dir}: expected an absolute path`);
+  invariant(/^http:\/\/[A-Za-z0-9.:-]+$/.test(imds), "node address imdsUrl", "must be http://host[:port]", imds);
+  invariant(/^\/[A-Za-z0-9._/-]*$/.test(dir), "node address dir", "must be an absolute path", dir);
   return `set -eu
 imds=${imds}
 dir=${dir}

@@ -2,6 +2,7 @@
  * Types and checks for pod specs that several components build.
  */
 import type * as k8s from "@pulumi/kubernetes";
+import { invariant } from "./invariant";
 
 /** A key of a Kubernetes Secret: what `secretKeyRef` and Secret volumes point at. */
 export interface SecretKeyRef {
@@ -20,12 +21,14 @@ export interface PodResources {
 
 export function checkResources(what: string, r: PodResources): void {
   for (const [field, value] of Object.entries(r)) {
-    if (!Number.isInteger(value) || value <= 0)
-      throw new Error(`${what}.${field}: expected a positive integer, got ${value}`);
+    invariant(Number.isInteger(value) && value > 0, `${what}.${field}`, "must be a positive integer", value);
   }
-  if (r.memoryLimitMiB < r.memoryRequestMiB) {
-    throw new Error(`${what}: memoryLimitMiB ${r.memoryLimitMiB} is below memoryRequestMiB ${r.memoryRequestMiB}`);
-  }
+  invariant(
+    r.memoryLimitMiB >= r.memoryRequestMiB,
+    `${what}.memoryLimitMiB`,
+    `must be at least memoryRequestMiB (${r.memoryRequestMiB})`,
+    r.memoryLimitMiB,
+  );
 }
 
 /**

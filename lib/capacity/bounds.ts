@@ -2,9 +2,8 @@
  * Sanity bounds on a sized region: a ceiling on SFU nodes and the account's EC2 vCPU quota, both from
  * config. A region that needs more is an error with one line saying how many it needs.
  */
-import { CapacityError } from "./errors";
+import { InputError } from "../errors";
 import { CapacityPlan } from "./types";
-import { fail, isInt } from "./validation";
 
 export interface SanityBounds {
   /** Most SFU nodes the region may run (peak with headroom, the node group's max). */
@@ -26,23 +25,21 @@ export function maxVcpu(plan: CapacityPlan, systemNodes = { count: 0, vcpu: 0 })
   return { sfu, egress, system, total: sfu + egress + system };
 }
 
-/** Throws `CapacityError` when the plan exceeds a bound. */
+/** Throws `InputError` when the plan exceeds a bound (the bounds parsed with `boundsFields`). */
 export function checkSanityBounds(plan: CapacityPlan, bounds: SanityBounds): void {
   const { maxSfuNodes, vcpuQuota } = bounds;
   if (maxSfuNodes !== undefined) {
-    if (!isInt(maxSfuNodes, 1)) fail("maxSfuNodes", "must be a positive integer", maxSfuNodes);
     if (plan.sfu.maxNodes > maxSfuNodes)
-      throw new CapacityError(
+      throw new InputError(
         "maxSfuNodes",
         `the region needs ${plan.sfu.maxNodes} SFU nodes (${plan.sfu.peakNodes} at peak, with headroom) of ${plan.node.type}, above the ceiling of ${maxSfuNodes}: raise the ceiling, split the demand across regions or use a larger node type`,
         maxSfuNodes,
       );
   }
   if (vcpuQuota !== undefined) {
-    if (!isInt(vcpuQuota, 1)) fail("vcpuQuota", "must be a positive integer", vcpuQuota);
     const v = maxVcpu(plan, bounds.systemNodes);
     if (v.total > vcpuQuota)
-      throw new CapacityError(
+      throw new InputError(
         "vcpuQuota",
         `the region needs ${v.total} vCPU at the autoscalers' maximum (SFU ${v.sfu}, egress ${v.egress}, system ${v.system}), above the account quota of ${vcpuQuota}: request a quota increase (Service Quotas L-1216C47A) first`,
         vcpuQuota,

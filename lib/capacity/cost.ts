@@ -17,7 +17,6 @@ import { PINNED_PRICES, PriceTable, priceOf, regionPrices, RegionPrices } from "
 import { RoomMix } from "./room-mix";
 import { roomTraffic } from "./traffic";
 import { CapacityPlan } from "./types";
-import { fail, isNum } from "./validation";
 
 /** How the region's load moves through a day and a month. */
 export interface UsageProfile {
@@ -208,22 +207,15 @@ export function recorderIngestMbps(kind: RoomMix["kinds"][number]): number {
   return roomTraffic({ ...kind, subscribers: 1, publishersSubscribe: false }).egressMbps;
 }
 
-function checkFraction(key: string, v: number, min = 0, max = 1) {
-  if (!isNum(v, min, max)) fail(key, `must be a number from ${min} to ${max}`, v);
-}
-
-/** The month's cost of one region sized by `planCapacity`. Throws `CapacityError` on bad input or a missing price. */
+/**
+ * The month's cost of one region sized by `planCapacity`, from settings parsed with `costFields`
+ * (lib/capacity/input.ts). Throws `InputError` for a region or type the price table lacks.
+ */
 export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate {
   const usage = { ...DEFAULT_USAGE, ...input.usage };
   const purchase = { ...DEFAULT_PURCHASE, ...input.purchase };
   const platform = { ...DEFAULT_PLATFORM, ...input.platform };
   const turnShare = input.turnShare ?? DEFAULT_TURN_SHARE;
-  checkFraction("usage.peakHoursPerDay", usage.peakHoursPerDay, 0, 24);
-  checkFraction("usage.offPeakShare", usage.offPeakShare);
-  checkFraction("usage.daysPerMonth", usage.daysPerMonth, 1, 31);
-  checkFraction("purchase.savingsPlanDiscount", purchase.savingsPlanDiscount, 0, 0.9);
-  checkFraction("purchase.egressSpotShare", purchase.egressSpotShare);
-  checkFraction("turnShare", turnShare);
   const p: RegionPrices = regionPrices(input.prices ?? PINNED_PRICES, input.awsRegion);
   const ec2 = (type: string, key: string) => priceOf(p.ec2PerHour, type, key, input.awsRegion);
 

@@ -12,12 +12,11 @@
  *      dimension that needs more nodes is the binding constraint.
  *   4. The node-group, Karpenter and HPA bounds follow from the peak node count (`sizeBounds`).
  */
-export * from "./errors";
 export * from "./traffic";
 export * from "./cpu-costs";
 export * from "./rules";
 export * from "./types";
-export * from "./validation";
+export * from "./input";
 export * from "./plan";
 export * from "./regions";
 export * from "./prices";

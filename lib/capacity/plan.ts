@@ -1,8 +1,15 @@
 /** The capacity model: sizing. */
-import { cpuFactorOf, InstanceType, internetBandwidthMbps, workloadCpu, workloadMemoryMiB } from "../instance-types";
+import {
+  cpuFactorOf,
+  INSTANCE_TYPES,
+  InstanceType,
+  internetBandwidthMbps,
+  workloadCpu,
+  workloadMemoryMiB,
+} from "../instance-types";
 import { RoomKind, RoomMix } from "./room-mix";
 import { roomCpu, SFU_CPU_COSTS } from "./cpu-costs";
-import { CapacityError } from "./errors";
+import { InputError } from "../errors";
 import {
   AUDIO_ROOM_COMPOSITE_CPU_COST,
   DEFAULT_BASE_SHARE,
@@ -33,8 +40,14 @@ import {
 } from "./rules";
 import { roomTraffic } from "./traffic";
 import { CapacityInput, CapacityPlan, Constraint, KindPlan } from "./types";
-import { fail, isInt, isNum, lookupInstanceType, resolveMix } from "./validation";
 export const EPS = 1e-9;
+
+/** The instance type's facts, or an error listing the types the catalogue knows. */
+export function lookupInstanceType(name: string, key = "nodeType"): InstanceType {
+  const type = INSTANCE_TYPES[name];
+  if (!type) throw new InputError(key, `unknown node type (known: ${Object.keys(INSTANCE_TYPES).join(", ")})`, name);
+  return type;
+}
 
 function describeRoom(kind: RoomKind): string {
   const t = roomTraffic(kind);
@@ -69,32 +82,30 @@ export function sfuCpu(node: InstanceType): number {
 
 const MBPS_TO_BYTES_PER_SECOND = 1e6 / 8;
 
-/** Sizes one region. Throws `CapacityError` on bad input or a room that cannot fit on one node. */
+/**
+ * Sizes one region from input its callers have parsed (lib/capacity/input.ts). Throws `InputError` for what
+ * follows from several inputs: a node type the catalogue lacks or too small, a room that cannot fit on one node.
+ */
 export function planCapacity(input: CapacityInput): CapacityPlan {
-  const { targetParticipants, targetUtilisation: u, recordingShare } = input;
-  if (!isInt(targetParticipants, 1)) fail("targetParticipants", "must be a positive integer", targetParticipants);
-  if (!isNum(u, 0, 1) || u === 0) fail("targetUtilisation", "must be a fraction above 0 and at most 1, such as 0.6", u);
-  if (!isNum(recordingShare, 0, 1)) fail("recordingShare", "must be a fraction from 0 to 1", recordingShare);
+  const { targetParticipants, targetUtilisation: u, recordingShare, mix } = input;
   const baseShare = input.baseShare ?? DEFAULT_BASE_SHARE;
-  if (!isNum(baseShare, 0, 1)) fail("baseShare", "must be a fraction from 0 to 1", baseShare);
   const peakHeadroom = input.peakHeadroom ?? DEFAULT_PEAK_HEADROOM;
-  if (!isNum(peakHeadroom, 1, 10)) fail("peakHeadroom", "must be a multiple of peak nodes from 1 to 10", peakHeadroom);
   // Unset: the node family's documented factor (CPU_FACTOR_BY_FAMILY), 1 for c6i.
   const efficiency = input.cpuEfficiency ?? cpuFactorOf(input.nodeType);
-  if (!isNum(efficiency, 0.1, 10)) fail("cpuEfficiency", "must be a factor from 0.1 to 10", efficiency);
   const relayShare = input.turnRelayShare ?? DEFAULT_TURN_RELAY_SHARE;
-  if (!isNum(relayShare, 0, 1)) fail("turnRelayShare", "must be a fraction from 0 to 1", relayShare);
   const icePorts = input.icePorts ?? DEFAULT_ICE_PORT_COUNT;
-  if (!isInt(icePorts, ICE_PORTS_PER_PARTICIPANT))
-    fail("icePorts", `must be an integer of at least ${ICE_PORTS_PER_PARTICIPANT}`, icePorts);
   const node = lookupInstanceType(input.nodeType, "nodeType");
   const egressNodeName = input.egressNodeType ?? DEFAULT_EGRESS_NODE_TYPE;
   const egressNode = lookupInstanceType(egressNodeName, "egressNodeType");
-  const mix = resolveMix(input.mix);
 
   const nodeCpu = sfuCpu(node);
-  if (nodeCpu <= 0)
-    fail("nodeType", "leaves no CPU for LiveKit after the DaemonSets, Coturn and the headroom", input.nodeType);
+  if (nodeCpu <= 0) {
+    throw new InputError(
+      "nodeType",
+      "leaves no CPU for LiveKit after the DaemonSets, Coturn and the headroom",
+      input.nodeType,
+    );
+  }
   const nodeBandwidth = internetBandwidthMbps(node);
   // Participants a node's ICE port range holds (no UDP mux: two sockets per participant).
   const nodePorts = icePorts / ICE_PORTS_PER_PARTICIPANT;
@@ -122,10 +133,10 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
           : worst === net / netLimit
             ? `${Math.round(net)} Mbps, but one ${input.nodeType} carries ${Math.round(netLimit)} Mbps (${ROOM_FIT_CEILING * 100}% of ${nodeBandwidth})`
             : `${ports} participants, but one node's ${icePorts} ICE ports hold ${Math.floor(portLimit)} (${ICE_PORTS_PER_PARTICIPANT} per participant, ${ROOM_FIT_CEILING * 100}%)`;
-      throw new CapacityError(
+      throw new InputError(
         "mix",
         `${describeRoom(kind)} is too large for one node: it needs ${over}; LiveKit never splits a room across nodes, so use smaller rooms or a larger node type`,
-        typeof input.mix === "string" ? input.mix : (input.mix.name ?? "custom mix"),
+        mix.name,
       );
     }
     const cpuShare = cpu / cpuBudget;
@@ -300,7 +311,11 @@ function planEgress(
     Math.floor(workloadMemoryMiB(node) / (EGRESS_POD_MEMORY_GIB * 1024) + EPS),
   );
   if (podsPerNode < 1) {
-    fail("egressNodeType", `fits no egress pod of ${EGRESS_POD_CPU} vCPU and ${EGRESS_POD_MEMORY_GIB} GiB`, nodeType);
+    throw new InputError(
+      "egressNodeType",
+      `fits no egress pod of ${EGRESS_POD_CPU} vCPU and ${EGRESS_POD_MEMORY_GIB} GiB`,
+      nodeType,
+    );
   }
   const idlePods = egressIdlePods(pods);
   // At peak: busy pods plus the idle pool, which is max(idlePods, 10% of all pods) (see the egress scaler).

@@ -1,10 +1,13 @@
 /**
  * The cost model's prices: a pinned table per AWS region (lib/prices/aws-prices.json), each figure with the
  * page it comes from, the date it was recorded and, for an estimate, its basis. A stack or the command may
- * override any subset with a file of the same shape. Pure: the caller reads override files; no network.
+ * override any subset with a file of the same shape (`priceOverrideSchema`). Pure: the caller reads override
+ * files; no network.
  */
+import { z } from "zod";
 import PINNED from "../prices/aws-prices.json";
-import { CapacityError } from "./errors";
+import { InputError, keyPath, parseInput } from "../errors";
+import { numberSchema, strictFields } from "../schema";
 
 /** One price, with where it comes from. */
 export interface PriceFigure {
@@ -57,7 +60,80 @@ export interface PriceTable {
 /** The pinned table shipped with the project. */
 export const PINNED_PRICES: PriceTable = PINNED as PriceTable;
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const SOURCE = "every price needs its source (a URL or reference)";
+const READ = "every price needs the date it was read, YYYY-MM-DD";
+
+const figureShape = {
+  usd: numberSchema("must be a price in USD of at least 0", { min: 0 }),
+  source: z.string({ error: SOURCE }).refine((s) => s.trim() !== "", { error: SOURCE }),
+  read: z.string({ error: READ }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: READ }),
+  estimate: z.boolean({ error: "must be true or false" }).optional(),
+  basis: z.string({ error: "must say what the estimate is based on" }).optional(),
+};
+
+/** An estimate says what it is based on. */
+function needsBasis(f: { estimate?: boolean; basis?: string }, ctx: z.RefinementCtx) {
+  if (f.estimate === true && (f.basis === undefined || f.basis.trim() === "")) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["basis"],
+      input: f.basis,
+      message: "an estimate must say what it is based on",
+    });
+  }
+}
+
+const FIGURE = "must be a price: { usd, source, read }";
+const figure = strictFields(figureShape, FIGURE).superRefine(needsBasis);
+const tier = strictFields(
+  {
+    ...figureShape,
+    upToGB: numberSchema("must be the tier's upper bound in GB, or null for none", { gt: 0 }).nullable(),
+  },
+  FIGURE,
+).superRefine(needsBasis);
+const perType = z.record(z.string(), figure, { error: "must map each type to its price" });
+
+const regionPricesShape = {
+  ec2PerHour: perType,
+  spotShareOfOnDemand: figure,
+  eksClusterPerHour: figure,
+  natGatewayPerHour: figure,
+  natGatewayPerGB: figure,
+  albPerHour: figure,
+  albPerLcuHour: figure,
+  nlbPerHour: figure,
+  nlbPerNlcuHour: figure,
+  elasticachePerHour: perType,
+  ebsGp3PerGBMonth: figure,
+  s3StandardPerGBMonth: figure,
+  s3PutPer1000: figure,
+  cloudwatchLogsIngestPerGB: figure,
+  cloudwatchLogsStoragePerGBMonth: figure,
+  intraRegionPerGBEachDirection: figure,
+  dataTransferOutTiers: z.array(tier, { error: "must be a list of tiers, lowest first" }),
+};
+const TABLE = 'must be an object like { "regions": { "<aws region>": { ... } } }';
+
+/** A whole price table: every region with every price (the pinned table's shape). */
+export const priceTableSchema = strictFields(
+  {
+    description: z.string({ error: "must be a string" }).optional(),
+    currency: z.string({ error: "must be a currency such as USD" }),
+    regions: z.record(z.string(), strictFields(regionPricesShape, "must be an object of prices")),
+  },
+  TABLE,
+) satisfies z.ZodType<PriceTable>;
+
+/** A price file laid over the pinned table: any subset of its shape, each figure complete. */
+export const priceOverrideSchema = strictFields(
+  {
+    description: z.string({ error: "must be a string" }).optional(),
+    currency: z.string({ error: "must be a currency such as USD" }).optional(),
+    regions: z.record(z.string(), strictFields(regionPricesShape, "must be an object of prices").partial()).optional(),
+  },
+  TABLE,
+);
 
 function isFigure(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && "usd" in v;
@@ -75,28 +151,13 @@ export function priceFigures(node: unknown, at = "prices"): [string, Record<stri
   return [];
 }
 
-/** Throws on the first figure without a price, a source, a read date, or an estimate without a basis. */
-export function checkPriceFigures(node: unknown, at = "prices"): void {
-  for (const [path, f] of priceFigures(node, at)) {
-    if (typeof f.usd !== "number" || !Number.isFinite(f.usd) || f.usd < 0)
-      throw new CapacityError(`${path}.usd`, "must be a price in USD of at least 0", f.usd);
-    if (typeof f.source !== "string" || f.source.trim() === "")
-      throw new CapacityError(`${path}.source`, "every price needs its source (a URL or reference)", f.source);
-    if (typeof f.read !== "string" || !DATE.test(f.read))
-      throw new CapacityError(`${path}.read`, "every price needs the date it was read, YYYY-MM-DD", f.read);
-    if (f.estimate === true && (typeof f.basis !== "string" || f.basis.trim() === ""))
-      throw new CapacityError(`${path}.basis`, "an estimate must say what it is based on", f.basis);
-  }
-}
-
 /**
  * The pinned table with an override laid over it: objects merge key by key, a figure or a tier list
- * replaces what it overrides. The override's figures need a source and a date too.
+ * replaces what it overrides. The override is parsed with `priceOverrideSchema`; an error's key starts with
+ * `name`.
  */
 export function withPriceOverride(base: PriceTable, override: unknown, name = "price file"): PriceTable {
-  if (typeof override !== "object" || override === null || Array.isArray(override))
-    throw new CapacityError(name, 'must be an object like { "regions": { "<aws region>": { ... } } }', override);
-  checkPriceFigures(override, name);
+  const parsed = parseInput(priceOverrideSchema, override, { keyOf: (path) => keyPath(path, name) });
   const merge = (a: unknown, b: unknown): unknown => {
     if (isFigure(b) || Array.isArray(b) || typeof b !== "object" || b === null) return b;
     if (typeof a !== "object" || a === null || Array.isArray(a) || isFigure(a)) return b;
@@ -104,14 +165,14 @@ export function withPriceOverride(base: PriceTable, override: unknown, name = "p
     for (const [k, v] of Object.entries(b)) out[k] = merge(out[k], v);
     return out;
   };
-  return merge(base, override) as PriceTable;
+  return merge(base, parsed) as PriceTable;
 }
 
 /** A region's prices, or a one-line error naming the regions the table knows. */
 export function regionPrices(table: PriceTable, awsRegion: string): RegionPrices {
   const prices = table.regions[awsRegion];
   if (!prices)
-    throw new CapacityError(
+    throw new InputError(
       "awsRegion",
       `no prices for this region (priced: ${Object.keys(table.regions).join(", ")}; add it with a price file)`,
       awsRegion,
@@ -123,7 +184,7 @@ export function regionPrices(table: PriceTable, awsRegion: string): RegionPrices
 export function priceOf(list: Record<string, PriceFigure>, type: string, key: string, awsRegion: string): number {
   const f = list[type];
   if (!f)
-    throw new CapacityError(
+    throw new InputError(
       key,
       `no ${awsRegion} price for this type (priced: ${Object.keys(list).join(", ")}; add it with a price file)`,
       type,

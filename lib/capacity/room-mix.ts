@@ -51,6 +51,8 @@ export interface RoomMix {
   name: string;
   description?: string;
   kinds: RoomMixEntry[];
+  /** The preset this mix is, when it is one (a custom mix may take any name). */
+  preset?: PresetName;
 }
 
 // ---------------------------------------------------------------------------------------------

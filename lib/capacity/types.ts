@@ -1,23 +1,15 @@
 /** The capacity model: input and output. */
-import { RoomMix, RoomMixEntry } from "./room-mix";
-/** A room kind in a custom mix: either complete, or `{ kind: "<ROOM_KINDS name>", share, ...overrides }`. */
-export type RoomMixEntrySpec = Partial<RoomMixEntry> & { kind?: string; share: number };
+import { RoomMix } from "./room-mix";
 
-/** A custom mix, as a stack config value or a JSON file: `{ "name": "ours", "kinds": [ ... ] }`. */
-export interface RoomMixSpec {
-  name?: string;
-  description?: string;
-  kinds: RoomMixEntrySpec[];
-}
-
-/** A preset name (see `PRESET_NAMES`) or a custom mix. */
-export type MixSpec = string | RoomMixSpec;
-
-/** Demand for one region: what a stack file states instead of node counts. */
+/**
+ * Demand for one region: what a stack file states instead of node counts, as `capacityFields` and
+ * `roomMixSchema` (lib/capacity/input.ts) have parsed it.
+ */
 export interface CapacityInput {
   /** Concurrent participants at peak in this region. */
   targetParticipants: number;
-  mix: MixSpec;
+  /** The rooms they are in: a preset or a custom mix, parsed with `parseRoomMix`. */
+  mix: RoomMix;
   /** SFU node instance type, one of `INSTANCE_TYPES`. */
   nodeType: string;
   /** Fraction (0, 1] of a node's CPU and bandwidth to plan for at peak, e.g. 0.6. */

@@ -16,7 +16,7 @@ describe("stack configuration", () => {
       rtc: { udpPortRange: { start: 50000, end: 60000 }, tcpPort: 7881 },
       cluster: { sfuNodes: { instanceType: "c6i.2xlarge" } },
       karpenter: { generalCpuLimit: 32 },
-      capacity: { targetParticipants: 25_000, mix: "mixed", targetUtilisation: 0.6 },
+      capacity: { targetParticipants: 25_000, mix: { preset: "mixed", name: "mixed" }, targetUtilisation: 0.6 },
       redis: { nodeType: "cache.r7g.large", nodeCount: 2 },
     });
     const singapore = parseStackConfig(stackConfig("singapore"), "singapore") as RegionStackConfig;
@@ -112,6 +112,43 @@ describe("stack configuration", () => {
     });
     expect(() => parseStackConfig(raw, "mumbai")).toThrow(
       "livekit-platform:dns.cloudflareAccountId: is required when dns.provider is cloudflare, got nothing",
+    );
+  });
+
+  it("reads capacity.mix with the room mix schema, naming a problem by its config key", () => {
+    const mix = (value: unknown) => () =>
+      parseStackConfig(
+        stackConfig("mumbai", { "livekit-platform:capacity": { targetParticipants: 1000, mix: value } }),
+        "mumbai",
+      ) as RegionStackConfig;
+    expect(mix({ name: "classes", kinds: [{ kind: "webinar", share: 1, subscribers: 30 }] })().capacity.mix).toEqual(
+      expect.objectContaining({
+        name: "classes",
+        kinds: [expect.objectContaining({ name: "webinar", subscribers: 30 })],
+      }),
+    );
+    expect(mix({ kinds: [{ kind: "webinar", share: 0 }] })).toThrow(
+      "livekit-platform:capacity.mix.kinds[0].share: must be a fraction of participants above 0 and at most 1, got 0",
+    );
+    expect(mix({ kinds: [{ kind: "webinar", share: 1, viewers: 3 }] })).toThrow(
+      /^livekit-platform:capacity\.mix\.kinds\[0\]\.viewers: unknown field \(expected kind, name, .*\), got 3$/,
+    );
+    expect(mix({ kinds: [{ kind: "webinar", publishers: 2 }] })).toThrow(
+      "livekit-platform:capacity.mix.kinds[0].share: is required, got nothing",
+    );
+    expect(mix("conference")).toThrow(
+      /^livekit-platform:capacity\.mix: unknown room mix preset \(known: .*\), got "conference"$/,
+    );
+  });
+
+  it("names an unknown key inside a section like any other, and a section that is no object by its own words", () => {
+    const cluster = (value: unknown) => () =>
+      parseStackConfig(stackConfig("mumbai", { "livekit-platform:cluster": value }), "mumbai");
+    expect(cluster({ publicAccessCidrs: [], sfuNode: {} })).toThrow(
+      "livekit-platform:cluster.sfuNode: is not a setting this stack reads (a typo?), got {}",
+    );
+    expect(cluster("yes")).toThrow(
+      'livekit-platform:cluster: must be set (at least cluster.publicAccessCidrs), got "yes"',
     );
   });
 

@@ -5,7 +5,7 @@
  */
 import { parse } from "yaml";
 import * as fs from "fs";
-import { planCapacity } from "../../lib/capacity";
+import { parseRoomMix, planCapacity } from "../../lib/capacity";
 import { stackFilePath } from "../../stacks/stack-files";
 import { inputsOf, PlanResult, resourcesOfType } from "../../tools/engine";
 import { projectRoot, runStack } from "../support/plan";
@@ -17,7 +17,7 @@ function model() {
   const capacity = config["livekit-platform:capacity"] ?? {};
   return planCapacity({
     targetParticipants: capacity.targetParticipants,
-    mix: capacity.mix,
+    mix: parseRoomMix(capacity.mix ?? "mixed"),
     nodeType: config["livekit-platform:cluster"]?.sfuNodes?.instanceType ?? "c6i.2xlarge",
     targetUtilisation: capacity.targetUtilisation ?? 0.6,
     recordingShare: capacity.recordingShare ?? 0.05,

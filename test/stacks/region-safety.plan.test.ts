@@ -2,7 +2,8 @@
  * What keeps a region stack's first `pulumi up`, and every later one, safe: required choices in the config,
  * AWS name limits, and the resources that `pulumi destroy` must not take away by accident.
  */
-import { ConfigError, parseStackConfig, REGION_LABEL_MAX } from "../../stacks/config";
+import { InputError } from "../../lib/errors";
+import { parseStackConfig, REGION_LABEL_MAX } from "../../stacks/config";
 import { findResource, PlanResult, resourcesOfType } from "../../tools/engine";
 import { runStack, stackConfig } from "../support/plan";
 
@@ -13,7 +14,7 @@ const CLUSTER = "livekit-platform:cluster";
 describe("a region stack's config", () => {
   it("requires an explicit choice of who reaches the Kubernetes API; [] means private only", () => {
     expect(parse({ [CLUSTER]: { adminRoleArns: [] } })).toThrow(
-      new ConfigError("livekit-platform:cluster.publicAccessCidrs", "is required", undefined),
+      new InputError("livekit-platform:cluster.publicAccessCidrs", "is required", undefined),
     );
     expect(parse({ [CLUSTER]: undefined })).toThrow(/^livekit-platform:cluster: is required, got nothing$/);
     expect(parse({ [CLUSTER]: { publicAccessCidrs: [] } })).not.toThrow();

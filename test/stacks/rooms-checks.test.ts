@@ -2,7 +2,8 @@
  * Global rooms mode across the region stack files (stacks/rooms-checks.ts): one mode and one hub everywhere,
  * a hub that is a region stack, no overlapping VPC ranges; and the region list LiveKit gets.
  */
-import { ConfigError, parseStackConfig, RegionStackConfig } from "../../stacks/config";
+import { InputError } from "../../lib/errors";
+import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
 import { checkRooms, cidrsOverlap, liveKitRegions, RoomsStackFile } from "../../stacks/rooms-checks";
 import { stackConfig } from "../support/plan";
 
@@ -30,10 +31,10 @@ function errorOf(fn: () => void): string {
   try {
     fn();
   } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
+    expect(e).toBeInstanceOf(InputError);
     return (e as Error).message;
   }
-  throw new Error("expected a ConfigError");
+  throw new Error("expected an InputError");
 }
 
 describe("livekit-platform:rooms", () => {

@@ -4,7 +4,7 @@
  */
 import { parse } from "yaml";
 import * as fs from "fs";
-import { planCapacity } from "../../lib/capacity";
+import { parseRoomMix, planCapacity } from "../../lib/capacity";
 import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
 import { stackFilePath } from "../../stacks/stack-files";
 import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../tools/engine";
@@ -16,7 +16,7 @@ function modelFor(stack: string) {
   const capacity = config["livekit-platform:capacity"] ?? {};
   return planCapacity({
     targetParticipants: capacity.targetParticipants,
-    mix: capacity.mix,
+    mix: parseRoomMix(capacity.mix ?? "mixed"),
     nodeType: config["livekit-platform:cluster"]?.sfuNodes?.instanceType ?? "c6i.2xlarge",
     targetUtilisation: capacity.targetUtilisation ?? 0.6,
     recordingShare: capacity.recordingShare ?? 0.05,

@@ -127,4 +127,14 @@ describe("npm run keys", () => {
     );
     expect(readRegionKeys(dir)).toEqual([{ stack: "tokyo", ids: [] }]);
   });
+
+  it("exits 2 with the stack file's one error line when a file cannot be read", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-keys-"));
+    fs.writeFileSync(path.join(dir, "Pulumi.tokyo.yaml"), "config:\n\tlivekit-platform:role: region\n");
+    const out = { text: "", err: "" };
+    const io = { log: (t: string) => (out.text += t), error: (t: string) => (out.err += t) };
+    expect(main(["new"], io, dir)).toBe(2);
+    expect(out.err).toMatch(/^error: Pulumi\.tokyo\.yaml line 2: is not valid YAML: .*, got ".*"\n$/);
+    expect(out.text).toBe("");
+  });
 });

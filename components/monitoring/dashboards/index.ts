@@ -16,6 +16,7 @@ import {
   packetLossRatioExpr,
   packetRateExpr,
 } from "../alert-rules";
+import { invariant } from "../../shared/invariant";
 
 export interface DashboardOptions {
   /** Namespaces of the LiveKit SFU, egress and Coturn pods, for the per-pod CPU/memory and HPA panels. Default ["livekit"]. */
@@ -453,8 +454,7 @@ const NS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export function renderPlatformDashboard(options: DashboardOptions = {}): GrafanaDashboard {
   const namespaces = options.workloadNamespaces ?? ["livekit"];
   for (const ns of namespaces) {
-    if (!NS_NAME.test(ns))
-      throw new Error(`dashboards: workloadNamespaces=${JSON.stringify(ns)}: expected DNS-1123 labels`);
+    invariant(NS_NAME.test(ns), "dashboards workloadNamespaces", "must be DNS-1123 labels", ns);
   }
   const nsRe = namespaces.join("|");
   const r = 'region=~"$region"';
@@ -723,8 +723,7 @@ export function dashboardQueries(d: GrafanaDashboard): string[] {
   for (const v of d.templating.list) {
     if (v.type !== "query") continue;
     const m = /^label_values\((.*),\s*\w+\)$/.exec(v.query);
-    if (!m)
-      throw new Error(`dashboard ${d.uid}: variable ${v.name} query is not label_values(selector, label): ${v.query}`);
+    invariant(m, `dashboard ${d.uid} variable ${v.name}`, "must query label_values(selector, label)", v.query);
     out.push(m[1]);
   }
   const walk = (panels: Panel[]) => {

@@ -280,11 +280,11 @@ describe("Chaos options", () => {
   });
 
   it.each([
-    [{ sfuNodeTerminationPercent: 0 }, /sfuNodeTerminationPercent: expected an integer from 1 to 100, got 0/],
+    [{ sfuNodeTerminationPercent: 0 }, /^chaos sfuNodeTerminationPercent: must be an integer from 1 to 100, got 0$/],
     [{ turnNodeTerminationPercent: 101 }, /turnNodeTerminationPercent/],
     [{ livekitPodDeletePercent: 12.5 }, /livekitPodDeletePercent/],
     [{ livekitPodDeleteGraceSeconds: -1 }, /livekitPodDeleteGraceSeconds/],
-    [{ livekitPodLabels: {} }, /livekitPodLabels is empty/],
+    [{ livekitPodLabels: {} }, /^chaos livekitPodLabels: must not be empty .*, got \{\}$/],
     [{ logRetentionDays: 0 }, /logRetentionDays/],
   ] as [Partial<ChaosArgs>, RegExp][])("rejects %j", (overrides, message) => {
     const base = baseArgs(undefined as unknown as k8s.Provider);

@@ -284,7 +284,9 @@ describe("renderEgressConfig", () => {
 
   it("rejects a non-positive memory budget and a bad Redis port", () => {
     expect(() => renderEgressConfig({ ...mumbai, admission: { maxMemoryGiB: 0 } })).toThrow("admission.maxMemoryGiB");
-    expect(() => renderEgressConfig({ ...mumbai, redis: { ...mumbai.redis, port: 0 } })).toThrow("redis.port: 0");
+    expect(() => renderEgressConfig({ ...mumbai, redis: { ...mumbai.redis, port: 0 } })).toThrow(
+      "redis.port: must be a port number (1-65535), got 0",
+    );
   });
 
   it("limits every output kind to the maximum recording length, as Go durations egress parses", () => {

@@ -388,17 +388,17 @@ describe("Egress", () => {
       return String(error);
     };
     expect(await constructionError({ resources: { cpus: 2, memoryGiB: 8, maxMemoryGiB: 4 } })).toMatch(
-      /resources.cpus: expected a whole number >= 4/,
+      /egress resources\.cpus: must be a whole number of at least 4 .*, got 2$/,
     );
     expect(await constructionError({ resources: { cpus: 4, memoryGiB: 2, maxMemoryGiB: 1 } })).toMatch(
-      /resources.memoryGiB: expected a whole number >= 4/,
+      /egress resources\.memoryGiB: must be a whole number of at least 4, got 2$/,
     );
     expect(await constructionError({ resources: { cpus: 5, memoryGiB: 4, maxMemoryGiB: 4 } })).toMatch(
-      /resources.memoryGiB: expected at least 1 GiB above maxMemoryGiB/,
+      /egress resources\.memoryGiB: must be at least 1 GiB above maxMemoryGiB \(4\) .*, got 4$/,
     );
     expect(
       await constructionError({ autoscaling: { minReplicas: 1, maxReplicas: 4, idlePods: 2, idleShare: 0.1 } }),
-    ).toMatch(/minReplicas: expected an integer >= idlePods/);
+    ).toMatch(/minReplicas: must be an integer of at least idlePods \(2\), got 1$/);
     expect(await constructionError({ maxRecordingSeconds: 0 })).toMatch(/maxRecordingSeconds/);
     expect(await constructionError({})).toBe("undefined");
   });

@@ -8,6 +8,7 @@ import {
   LIVEKIT_WEBHOOK_API_KEY_ENV,
 } from "../../../components/livekit/server-config";
 import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
+import { InputError } from "../../../lib/errors";
 import { versions } from "../../../lib/versions";
 import { inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/engine";
 import {
@@ -278,7 +279,7 @@ describe("LiveKit", () => {
   it("refuses application keys whose signing key is not among them", async () => {
     await expect(
       plan(() => ({ applicationKeys: { signing: "APPmissing", keys: APPLICATION_KEYS.keys } })),
-    ).rejects.toThrow("the signing key APPmissing is not one of the keys");
+    ).rejects.toThrow('livekit applicationKeys.signing: must be one of the keys (APPtestkey0001), got "APPmissing"');
   });
 
   it("signs webhooks with the application's signing key when webhook URLs are set, and sends none otherwise", async () => {
@@ -362,9 +363,9 @@ describe("LiveKit", () => {
     };
     expect(
       await constructionError({ resources: { cpuRequestMillis: 6500, memoryRequestMiB: 4096, memoryLimitMiB: 2048 } }),
-    ).toEqual(new Error("livekit resources: memoryLimitMiB 2048 is below memoryRequestMiB 4096"));
+    ).toEqual(new InputError("livekit resources.memoryLimitMiB", "must be at least memoryRequestMiB (4096)", 2048));
     expect(
       await constructionError({ autoscaling: { minReplicas: 3, maxReplicas: 2, targetCpuUtilizationPercent: 60 } }),
-    ).toEqual(new Error("livekit autoscaling.maxReplicas: expected an integer >= minReplicas (3), got 2"));
+    ).toEqual(new InputError("livekit autoscaling.maxReplicas", "must be an integer of at least minReplicas (3)", 2));
   });
 });

@@ -396,15 +396,23 @@ describe("renderLiveKitServerConfig", () => {
   });
 
   it.each([
-    ["http://app.example.com/hook", "webhook.urls: http://app.example.com/hook is not an https:// URL"],
-    ["https://user:pw@app.example.com/hook", "is not an https:// URL without credentials"],
-    ["not a url", "webhook.urls: not a url is not an https:// URL"],
+    [
+      "http://app.example.com/hook",
+      'webhook.urls: must be https:// URLs without credentials, got "http://app.example.com/hook"',
+    ],
+    [
+      "https://user:pw@app.example.com/hook",
+      'webhook.urls: must be https:// URLs without credentials, got "https://user:pw@app.example.com/hook"',
+    ],
+    ["not a url", 'webhook.urls: must be https:// URLs without credentials, got "not a url"'],
   ])("refuses the webhook URL %s", (url, message) => {
     expect(() => renderLiveKitServerConfig({ ...mumbai, webhook: { urls: [url] } })).toThrow(message);
   });
 
   it("refuses an empty webhook URL list", () => {
-    expect(() => renderLiveKitServerConfig({ ...mumbai, webhook: { urls: [] } })).toThrow("webhook.urls: empty");
+    expect(() => renderLiveKitServerConfig({ ...mumbai, webhook: { urls: [] } })).toThrow(
+      "webhook.urls: must not be empty; omit webhook to send none, got []",
+    );
   });
 
   it("points at the API key file instead of listing keys", () => {
@@ -477,14 +485,14 @@ describe("renderLiveKitServerConfig", () => {
     expect(doc.region).toBe("singapore");
     expect(doc.limit).toEqual(parse(renderLiveKitServerConfig(singapore)).limit);
     expect(() => renderLiveKitServerConfig({ ...singapore, regions: [regions[0]] })).toThrow(
-      "does not list this node's region singapore",
+      'regions: must list this node\'s region singapore, got ["mumbai"]',
     );
     expect(() => renderLiveKitServerConfig({ ...singapore, regions: [...regions, regions[1]] })).toThrow(
-      "lists a region twice",
+      "regions: must not list a region twice, got",
     );
     expect(() =>
       renderLiveKitServerConfig({ ...singapore, regions: [{ name: "singapore", lat: 91, lon: 0 }] }),
-    ).toThrow("no valid coordinates");
+    ).toThrow(/^regions \S+: must have valid coordinates \(lat, lon\), got \{"lat":/);
   });
 
   it("never asks public STUN servers for the node's address (rtc.node_ip comes from NODE_IP)", () => {
@@ -500,23 +508,27 @@ describe("renderLiveKitServerConfig", () => {
 
   it("rejects a port range that ends before it starts", () => {
     const input = { ...mumbai, rtc: { tcpPort: 7881, portRange: { start: 60000, end: 50000 } } };
-    expect(() => renderLiveKitServerConfig(input)).toThrow("rtc.portRange: start 60000 is after end 50000");
+    expect(() => renderLiveKitServerConfig(input)).toThrow(
+      "rtc.portRange.start: must not be after end (50000), got 60000",
+    );
   });
 
   it("rejects ports outside 1-65535", () => {
     expect(() => renderLiveKitServerConfig({ ...mumbai, rtc: { ...mumbai.rtc, tcpPort: 0 } })).toThrow(
-      "rtc.tcpPort: 0 is not a port number",
+      "rtc.tcpPort: must be a port number (1-65535), got 0",
     );
     expect(() => renderLiveKitServerConfig({ ...mumbai, redis: { ...mumbai.redis, port: 70000 } })).toThrow(
-      "redis.port: 70000 is not a port number",
+      "redis.port: must be a port number (1-65535), got 70000",
     );
   });
 
   it("rejects negative room timeouts and an empty codec list", () => {
     const negative = { ...mumbai, room: { ...LIVEKIT_DEFAULT_ROOM, emptyTimeoutSeconds: -1 } };
-    expect(() => renderLiveKitServerConfig(negative)).toThrow("room.emptyTimeoutSeconds: -1");
+    expect(() => renderLiveKitServerConfig(negative)).toThrow(
+      "room.emptyTimeoutSeconds: must be a whole number of zero or more, got -1",
+    );
     const noCodecs = { ...mumbai, room: { ...LIVEKIT_DEFAULT_ROOM, enabledCodecs: [] } };
-    expect(() => renderLiveKitServerConfig(noCodecs)).toThrow("room.enabledCodecs");
+    expect(() => renderLiveKitServerConfig(noCodecs)).toThrow(/^room\.enabledCodecs: must not be empty .*, got \[\]$/);
   });
 });
 
@@ -528,6 +540,6 @@ describe("renderLiveKitKeyFile", () => {
   });
 
   it("refuses an empty key set, which livekit-server would refuse at startup", () => {
-    expect(() => renderLiveKitKeyFile({})).toThrow("at least one API key");
+    expect(() => renderLiveKitKeyFile({})).toThrow("API keys: must hold at least one API key, got []");
   });
 });

@@ -155,8 +155,12 @@ describe("LoadTest", () => {
       });
       return String(error);
     };
-    expect(await constructionError({ duration: "10 minutes" })).toMatch(/duration: expected a time such as "10m"/);
-    expect(await constructionError({ videoPublishersPerRoom: 0 })).toMatch(/at least one video or audio publisher/);
+    expect(await constructionError({ duration: "10 minutes" })).toBe(
+      'InputError: load test duration: must be a time such as "10m" or "1h", got "10 minutes"',
+    );
+    expect(await constructionError({ videoPublishersPerRoom: 0 })).toMatch(
+      /^InputError: load test videoPublishersPerRoom: must leave a room at least one video or audio publisher, got 0$/,
+    );
     expect(resourcesOfType(result, K8S_TYPES.job)).toHaveLength(1);
   });
 });

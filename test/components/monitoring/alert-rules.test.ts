@@ -114,12 +114,12 @@ describe("renderAlertRules", () => {
 
   it("rejects bad input with one line naming the key", () => {
     expect(() => renderAlertRules({ ...input, capacity: { maxRooms: 0, maxParticipants: 10 } })).toThrow(
-      /capacity\.maxRooms=0: expected a positive number/,
+      /^alert rules capacity\.maxRooms: must be a positive number, got 0$/,
     );
     expect(() => renderAlertRules({ ...input, thresholds: { packetLossRatio: 2 } })).toThrow(
-      /thresholds\.packetLossRatio=2/,
+      /thresholds\.packetLossRatio: .*, got 2$/,
     );
-    expect(() => renderAlertRules({ ...input, region: "" })).toThrow(/region=""/);
+    expect(() => renderAlertRules({ ...input, region: "" })).toThrow(/region: .*, got ""$/);
     expect(() => renderAlertRules({ ...input, sfu: { namespace: "livekit", deployment: "LiveKit.Server" } })).toThrow(
       /sfu\.deployment/,
     );

@@ -54,13 +54,19 @@ describe("subnet layout", () => {
       private: ["10.0.0.0/27", "10.0.0.32/27", "10.0.0.64/27", "10.0.0.96/27"],
       public: ["10.0.0.128/28", "10.0.0.144/28", "10.0.0.160/28", "10.0.0.176/28"],
     });
-    expect(() => layoutSubnets("10.0.0.0/25", 4)).toThrow("10.0.0.0/25 is too small for 4 availability zones");
+    expect(() => layoutSubnets("10.0.0.0/25", 4)).toThrow(
+      'network cidrBlock: is too small for 4 availability zones, got "10.0.0.0/25"',
+    );
   });
 
   it("refuses a malformed VPC CIDR and a zone count that is not a positive integer", () => {
-    expect(() => layoutSubnets("10.0.0.0/8x", 3)).toThrow("not an IPv4 CIDR block: 10.0.0.0/8x");
+    expect(() => layoutSubnets("10.0.0.0/8x", 3)).toThrow(
+      'network cidrBlock: must be an IPv4 CIDR block, got "10.0.0.0/8x"',
+    );
     for (const azCount of [0, -1, 1.5, NaN]) {
-      expect(() => layoutSubnets("10.0.0.0/16", azCount)).toThrow(`azCount must be a positive integer, got ${azCount}`);
+      expect(() => layoutSubnets("10.0.0.0/16", azCount)).toThrow(
+        `network azCount: must be a positive integer, got ${azCount}`,
+      );
     }
   });
 });

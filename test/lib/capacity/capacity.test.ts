@@ -3,23 +3,24 @@ import * as os from "os";
 import * as path from "path";
 import {
   BENCHMARK_NODE_VCPU,
-  CapacityError,
   CapacityInput,
   CapacityPlan,
   LIVEKIT_BENCHMARK,
   MIN_HA_NODES,
+  parseRoomMix,
   planCapacity,
   AUDIO_ROOM_COMPOSITE_CPU_COST,
   egressIdlePods,
   recordingsPerEgressPod,
+  regionSharesSchema,
   ROOM_COMPOSITE_CPU_COST,
   TRACK_COMPOSITE_CPU_COST,
-  resolveMix,
   roomCpu,
   roomTraffic,
   SFU_CPU_COSTS,
   splitParticipants,
 } from "../../../lib/capacity";
+import { InputError, keyPath, parseInput } from "../../../lib/errors";
 import { INSTANCE_TYPES, internetBandwidthMbps } from "../../../lib/instance-types";
 import { PRESET_NAMES, RoomKind, ROOM_KINDS } from "../../../lib/capacity/room-mix";
 import { main } from "../../../tools/capacity";
@@ -27,14 +28,18 @@ import { main } from "../../../tools/capacity";
 const within = (actual: number, expected: number, tolerance: number) =>
   Math.abs(actual - expected) / expected <= tolerance;
 
-function plan(overrides: Partial<CapacityInput> = {}): CapacityPlan {
+/** The model's plan for a region of the shipped defaults, with `mix` as a person writes it. */
+function plan({
+  mix = "mixed",
+  ...overrides
+}: Omit<Partial<CapacityInput>, "mix"> & { mix?: unknown } = {}): CapacityPlan {
   return planCapacity({
     targetParticipants: 25_000,
-    mix: "mixed",
     nodeType: "c6i.2xlarge",
     targetUtilisation: 0.6,
     recordingShare: 0.05,
     ...overrides,
+    mix: parseRoomMix(mix),
   });
 }
 
@@ -114,7 +119,7 @@ describe("room traffic", () => {
 
 describe("a room must fit on one node", () => {
   it("refuses a livestream too large for a c6i.2xlarge, naming the kind, its size and the node's limit", () => {
-    expect(() => plan({ mix: only(bigStream) })).toThrow(CapacityError);
+    expect(() => plan({ mix: only(bigStream) })).toThrow(InputError);
     expect(() => plan({ mix: only(bigStream) })).toThrow(
       /^mix: room kind "big-stream" \(1 publisher \+ 3000 subscribers = 3001 participants\) is too large for one node: it needs 14\.\d vCPU, but one c6i\.2xlarge carries 6\.3 vCPU/,
     );
@@ -306,12 +311,12 @@ describe("recording egress", () => {
 
 describe("room mixes", () => {
   it.each(PRESET_NAMES.map((name) => [name]))("preset %s has shares summing to 1", (name) => {
-    const mix = resolveMix(name);
+    const mix = parseRoomMix(name);
     expect(mix.kinds.reduce((s, k) => s + k.share, 0)).toBeCloseTo(1, 9);
   });
 
   it("builds a custom mix from room kinds with overrides", () => {
-    const mix = resolveMix({
+    const mix = parseRoomMix({
       name: "ours",
       kinds: [
         { kind: "video-meeting", share: 0.7 },
@@ -348,7 +353,7 @@ describe("room mixes", () => {
       /videoReceive: must be empty/,
     ],
   ])("rejects %s", (_what, spec, message) => {
-    expect(() => resolveMix(spec)).toThrow(message);
+    expect(() => parseRoomMix(spec)).toThrow(message);
   });
 
   it("rejects an unknown node type, listing the known ones", () => {
@@ -374,21 +379,24 @@ describe("splitting the total across regions", () => {
     expect(parts.map((r) => r.participants)).toEqual([30_000, 10_000, 10_000]);
   });
 
-  it("rejects shares that do not sum to 1", () => {
-    expect(() =>
-      splitParticipants(100, [
-        { name: "a", share: 0.5 },
-        { name: "b", share: 0.2 },
-      ]),
-    ).toThrow(/shares must sum to 1/);
+  it("rejects shares that do not sum to 1 (regionSharesSchema, before the split)", () => {
+    const regions = [
+      { name: "a", share: 0.5 },
+      { name: "b", share: 0.2 },
+    ];
+    expect(() => parseInput(regionSharesSchema, regions, { keyOf: (p) => keyPath(p, "regions") })).toThrow(
+      /^regions: shares must sum to 1, got 0\.7$/,
+    );
   });
 });
 
-function bigStreamFile(): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "capacity-")), "big-stream.json");
-  fs.writeFileSync(file, JSON.stringify(only(bigStream)));
+function mixFile(mix: unknown, name = "mix.json"): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "capacity-")), name);
+  fs.writeFileSync(file, JSON.stringify(mix));
   return file;
 }
+
+const bigStreamFile = () => mixFile(only(bigStream), "big-stream.json");
 
 describe("the capacity command", () => {
   function run(...argv: string[]) {
@@ -468,6 +476,21 @@ describe("the capacity command", () => {
       /^error: targetUtilisation: must be a fraction above 0 and at most 1/,
     ],
     ["an unknown flag", ["--participants", "100", "--zones", "3"], /^error: unknown argument "--zones"/],
+    [
+      "a mix file whose shares do not sum to 1",
+      ["--participants", "100", "--mix", mixFile({ kinds: [{ kind: "webinar", share: 0.9 }] })],
+      /^error: mix\.kinds: shares must sum to 1, got 0\.9$/,
+    ],
+    [
+      "more peak hours than a day has",
+      ["--participants", "100", "--peak-hours", "30"],
+      /^error: usage\.peakHoursPerDay: must be hours from 0 to 24, got 30$/,
+    ],
+    [
+      "a vCPU quota that is not a whole number",
+      ["--participants", "100", "--vcpu-quota", "10.5"],
+      /^error: vcpuQuota: must be a positive integer, got 10\.5$/,
+    ],
     [
       "region shares over 1",
       ["--participants", "100", "--regions", "a=0.7,b=0.6"],

@@ -4,21 +4,22 @@
  * the arithmetic below is the whole story of each line and does not move when the capacity model does.
  */
 import {
-  CapacityError,
   CapacityPlan,
-  checkPriceFigures,
   checkSanityBounds,
   CostEstimate,
   estimateCost,
   PINNED_PRICES,
+  parseRoomMix,
   planCapacity,
   priceFigures,
+  priceTableSchema,
   tieredTransferUsd,
   withPriceOverride,
 } from "../../../lib/capacity";
 import { RoomMixEntry } from "../../../lib/capacity/room-mix";
+import { InputError, keyPath, parseInput } from "../../../lib/errors";
 import { CPU_FACTOR_BY_FAMILY, familyOf, INSTANCE_TYPES } from "../../../lib/instance-types";
-import { sizeRegion, SizingError } from "../../../stacks/sizing";
+import { sizeRegion } from "../../../stacks/sizing";
 import { awsRegionOf, main } from "../../../tools/capacity";
 
 const cents = (x: number) => Math.round(x * 100) / 100;
@@ -83,17 +84,50 @@ describe("the pinned price table", () => {
       if (f.estimate)
         expect([path, typeof f.basis === "string" && (f.basis as string).length > 20]).toEqual([path, true]);
     }
-    expect(() => checkPriceFigures(PINNED_PRICES)).not.toThrow();
+    expect(() => parseInput(priceTableSchema, PINNED_PRICES, { keyOf: (p) => keyPath(p, "prices") })).not.toThrow();
   });
 
   it("fails a figure without a source or a date", () => {
     const noSource = { regions: { "us-east-1": { eksClusterPerHour: { usd: 0.1, read: "2026-11-30" } } } };
     const noDate = { regions: { "us-east-1": { eksClusterPerHour: { usd: 0.1, source: "contract 42" } } } };
-    expect(() => checkPriceFigures(noSource)).toThrow(
-      /regions\.us-east-1\.eksClusterPerHour\.source: every price needs its source/,
+    expect(() => withPriceOverride(PINNED_PRICES, noSource)).toThrow(InputError);
+    expect(() => withPriceOverride(PINNED_PRICES, noSource)).toThrow(
+      /^price file\.regions\.us-east-1\.eksClusterPerHour\.source: every price needs its source \(a URL or reference\), got nothing$/,
     );
-    expect(() => checkPriceFigures(noDate)).toThrow(/eksClusterPerHour\.read: every price needs the date it was read/);
-    expect(() => withPriceOverride(PINNED_PRICES, noSource)).toThrow(CapacityError);
+    expect(() => withPriceOverride(PINNED_PRICES, noDate, "--prices ours.json")).toThrow(
+      /^--prices ours\.json\.regions\.us-east-1\.eksClusterPerHour\.read: every price needs the date it was read/,
+    );
+  });
+
+  it.each([
+    ["no object", 5, 'price file: must be an object like { "regions": { "<aws region>": { ... } } }, got 5'],
+    [
+      "a negative price",
+      { regions: { "us-east-1": { natGatewayPerGB: { usd: -1, source: "s", read: "2026-01-01" } } } },
+      "price file.regions.us-east-1.natGatewayPerGB.usd: must be a price in USD of at least 0, got -1",
+    ],
+    [
+      "a blank source",
+      { regions: { "us-east-1": { natGatewayPerGB: { usd: 1, source: " ", read: "2026-01-01" } } } },
+      'price file.regions.us-east-1.natGatewayPerGB.source: every price needs its source (a URL or reference), got " "',
+    ],
+    [
+      "an estimate without its basis",
+      { regions: { "us-east-1": { natGatewayPerGB: { usd: 1, source: "s", read: "2026-01-01", estimate: true } } } },
+      "price file.regions.us-east-1.natGatewayPerGB.basis: an estimate must say what it is based on, got nothing",
+    ],
+    [
+      "a misspelt price, which would otherwise never apply",
+      { regions: { "us-east-1": { natGatewayPerGb: { usd: 1, source: "s", read: "2026-01-01" } } } },
+      /^price file\.regions\.us-east-1\.natGatewayPerGb: unknown field \(expected ec2PerHour, .*\), got \{/,
+    ],
+    [
+      "a tier without its upper bound",
+      { regions: { "us-east-1": { dataTransferOutTiers: [{ usd: 0.05, source: "s", read: "2026-01-01" }] } } },
+      "price file.regions.us-east-1.dataTransferOutTiers[0].upToGB: must be the tier's upper bound in GB, or null for none, got nothing",
+    ],
+  ])("refuses a price file with %s, in one line", (_what, override, line) => {
+    expect(() => withPriceOverride(PINNED_PRICES, override)).toThrow(line);
   });
 
   it.each(["ap-south-1", "ap-southeast-1", "us-east-1", "eu-central-1"])(
@@ -329,7 +363,7 @@ describe("the cost of the shipped stacks' demand", () => {
     estimateCost(
       planCapacity({
         targetParticipants: 25_000,
-        mix,
+        mix: parseRoomMix(mix),
         nodeType: "c6i.2xlarge",
         targetUtilisation: 0.6,
         recordingShare: 0.05,
@@ -347,7 +381,7 @@ describe("the cost of the shipped stacks' demand", () => {
   it("refuses a region without prices, naming the priced ones", () => {
     const plan = planCapacity({
       targetParticipants: 1000,
-      mix: "audio",
+      mix: parseRoomMix("audio"),
       nodeType: "c6i.2xlarge",
       targetUtilisation: 0.6,
       recordingShare: 0,
@@ -370,7 +404,7 @@ describe("the instance catalogue", () => {
     const err = () =>
       planCapacity({
         targetParticipants: 100,
-        mix: "audio",
+        mix: parseRoomMix("audio"),
         nodeType: "c5.2xlarge",
         targetUtilisation: 0.6,
         recordingShare: 0,
@@ -382,7 +416,7 @@ describe("the instance catalogue", () => {
     const p = (nodeType: string, cpuEfficiency?: number) =>
       planCapacity({
         targetParticipants: 25_000,
-        mix: "meetings",
+        mix: parseRoomMix("meetings"),
         nodeType,
         targetUtilisation: 0.6,
         recordingShare: 0,
@@ -396,7 +430,7 @@ describe("the instance catalogue", () => {
 describe("sanity bounds", () => {
   const plan = planCapacity({
     targetParticipants: 25_000,
-    mix: "mixed",
+    mix: parseRoomMix("mixed"),
     nodeType: "c6i.2xlarge",
     targetUtilisation: 0.6,
     recordingShare: 0.05,
@@ -424,7 +458,7 @@ describe("sanity bounds", () => {
     const settings = {
       capacity: {
         targetParticipants: 1000,
-        mix: "audio",
+        mix: parseRoomMix("audio"),
         targetUtilisation: 0.6,
         recordingShare: 0,
         egressNodeType: "c6i.4xlarge",
@@ -432,7 +466,7 @@ describe("sanity bounds", () => {
       sfuNodes: { instanceType: "c7g.2xlarge" },
       karpenter: {},
     };
-    expect(() => sizeRegion(settings)).toThrow(SizingError);
+    expect(() => sizeRegion(settings)).toThrow(InputError);
     expect(() => sizeRegion(settings)).toThrow(/arm64 \(Graviton\)/);
   });
 });

@@ -7,6 +7,7 @@ import {
   CapacityPlan,
   LIVEKIT_BENCHMARK,
   PARTICIPANT_CPU_FLOOR,
+  parseRoomMix,
   planCapacity,
   ROOM_FIT_CEILING,
   SFU_CPU_COSTS,
@@ -16,14 +17,18 @@ import {
 import { INSTANCE_TYPES, NODE_DAEMONSET_CPU } from "../../../lib/instance-types";
 import { PRESET_NAMES } from "../../../lib/capacity/room-mix";
 
-function plan(overrides: Partial<CapacityInput> = {}): CapacityPlan {
+/** The model's plan for a region of the shipped defaults, with `mix` as a person writes it. */
+function plan({
+  mix = "mixed",
+  ...overrides
+}: Omit<Partial<CapacityInput>, "mix"> & { mix?: unknown } = {}): CapacityPlan {
   return planCapacity({
     targetParticipants: 25_000,
-    mix: "mixed",
     nodeType: "c6i.2xlarge",
     targetUtilisation: 0.6,
     recordingShare: 0.05,
     ...overrides,
+    mix: parseRoomMix(mix),
   });
 }
 
