@@ -4,7 +4,8 @@
  * - a component imports another capability only through its index.ts, never its internals
  *   (components/shared/ is for what several capabilities use);
  * - pure files (lib/, and every file of a capability but its index.ts) import no @pulumi/* package at run time;
- * - no import cycles.
+ * - no import cycles;
+ * - a component's children name no provider: they inherit the component's (CONTRIBUTING.md, "Add a capability").
  */
 const fs = require("fs");
 const path = require("path");
@@ -86,6 +87,22 @@ module.exports = tseslint.config(
                 "pure files import no Pulumi package at run time: move resource code to the capability's index.ts",
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // The component takes its providers in its options (`providers`) and every child, given `{ parent: this }`,
+    // inherits the one of its package: a `provider:` on a child would bypass that, and a forgotten one would not
+    // show. A provider for another region (redis-hub-peering's hub) is the one exception, marked where it is.
+    files: ["components/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "Property[key.name='provider'][value.type!='Literal']",
+          message:
+            "children inherit the component's providers: give them { parent: this } and take the provider through the component's options (`providers`), not its Args",
         },
       ],
     },

@@ -104,43 +104,45 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     protect: cfg.protect,
     adminRoleArns: cfg.cluster.adminRoleArns,
   });
-  // Every Kubernetes resource below names this provider explicitly.
+  // Every Kubernetes resource below goes through the cluster's provider, never the default one (which would
+  // deploy to whatever kubeconfig the operator has): components take it in their options and their children
+  // inherit it; the few resources created here name it themselves.
   const provider = cluster.provider;
+  const providers = [provider];
+  // What the cluster's controllers need before their charts install: credentials and nodes to run on.
+  const clusterReady = [cluster.podIdentityAgent, cluster.systemNodeGroup];
 
-  const loadBalancerController = new LoadBalancerController(`${cfg.regionLabel}-lbc`, {
-    clusterName: cluster.clusterName,
-    vpcId: network.vpcId,
-    provider,
-    podIdentityAgent: cluster.podIdentityAgent,
-    systemNodes: cluster.systemNodeGroup,
-  });
+  const loadBalancerController = new LoadBalancerController(
+    `${cfg.regionLabel}-lbc`,
+    { clusterName: cluster.clusterName, vpcId: network.vpcId },
+    { providers, dependsOn: clusterReady },
+  );
 
-  const karpenter = new Karpenter(`${cfg.regionLabel}-karpenter`, {
-    clusterName: cluster.clusterName,
-    clusterEndpoint: cluster.endpoint,
-    clusterSecurityGroupId: cluster.clusterSecurityGroupId,
-    sfuSecurityGroupId: cluster.sfuSecurityGroupId,
-    // Karpenter launches every SFU node, all of the type the capacity model sized the region for; LiveKit's
-    // HPA minimum keeps the floor of nodes running.
-    sfuInstanceType: cfg.cluster.sfuNodes.instanceType,
-    provider,
-    podIdentityAgent: cluster.podIdentityAgent,
-    systemNodes: cluster.systemNodeGroup,
-    sfuNodeUserData: sfuNodeUserData(),
-    drainSeconds: NODE_DRAIN_SECONDS,
-    egressDrainSeconds: egressTerminationGraceSeconds(maxRecordingSeconds),
-    cpuLimits: { ...sizing.karpenterCpuLimits, general: cfg.karpenter.generalCpuLimit },
-    createSpotServiceLinkedRole: cfg.karpenter.createSpotServiceLinkedRole,
-  });
+  const karpenter = new Karpenter(
+    `${cfg.regionLabel}-karpenter`,
+    {
+      clusterName: cluster.clusterName,
+      clusterEndpoint: cluster.endpoint,
+      clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+      sfuSecurityGroupId: cluster.sfuSecurityGroupId,
+      // Karpenter launches every SFU node, all of the type the capacity model sized the region for; LiveKit's
+      // HPA minimum keeps the floor of nodes running.
+      sfuInstanceType: cfg.cluster.sfuNodes.instanceType,
+      sfuNodeUserData: sfuNodeUserData(),
+      drainSeconds: NODE_DRAIN_SECONDS,
+      egressDrainSeconds: egressTerminationGraceSeconds(maxRecordingSeconds),
+      cpuLimits: { ...sizing.karpenterCpuLimits, general: cfg.karpenter.generalCpuLimit },
+      createSpotServiceLinkedRole: cfg.karpenter.createSpotServiceLinkedRole,
+    },
+    { providers, dependsOn: clusterReady },
+  );
 
-  new MetricsServer(`${cfg.regionLabel}-metrics-server`, { provider }, { dependsOn: [cluster.systemNodeGroup] });
-  const keda = new Keda(`${cfg.regionLabel}-keda`, { provider, systemNodes: cluster.systemNodeGroup });
+  new MetricsServer(`${cfg.regionLabel}-metrics-server`, {}, { providers, dependsOn: [cluster.systemNodeGroup] });
+  const keda = new Keda(`${cfg.regionLabel}-keda`, {}, { providers, dependsOn: [cluster.systemNodeGroup] });
   const storage = new BlockStorage(
     `${cfg.regionLabel}-storage`,
-    { clusterName: cluster.clusterName, provider },
-    {
-      dependsOn: [cluster.podIdentityAgent, cluster.systemNodeGroup],
-    },
+    { clusterName: cluster.clusterName },
+    { providers, dependsOn: clusterReady },
   );
 
   const workloads = new k8s.core.v1.Namespace(
@@ -160,81 +162,89 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
         provider,
         namespace: workloads.metadata.name,
       })
-    : new Redis(`${cfg.regionLabel}-redis`, {
-        replicationGroupId: clusterName,
-        vpcId: network.vpcId,
-        subnetIds: network.privateSubnetIds,
-        clientSecurityGroupId: cluster.clusterSecurityGroupId,
-        nodeType: cfg.redis.nodeType,
-        nodeCount: cfg.redis.nodeCount,
-        snapshotRetentionDays: REDIS_SNAPSHOT_RETENTION_DAYS,
-        protect: cfg.protect,
-        provider,
-        namespace: workloads.metadata.name,
-      });
+    : new Redis(
+        `${cfg.regionLabel}-redis`,
+        {
+          replicationGroupId: clusterName,
+          vpcId: network.vpcId,
+          subnetIds: network.privateSubnetIds,
+          clientSecurityGroupId: cluster.clusterSecurityGroupId,
+          nodeType: cfg.redis.nodeType,
+          nodeCount: cfg.redis.nodeCount,
+          snapshotRetentionDays: REDIS_SNAPSHOT_RETENTION_DAYS,
+          protect: cfg.protect,
+          namespace: workloads.metadata.name,
+        },
+        { providers },
+      );
 
   // --- Media plane ------------------------------------------------------------------------------
-  const livekit = new LiveKit(`${cfg.regionLabel}-livekit`, {
-    provider,
-    namespace: workloads.metadata.name,
-    server: {
-      region: cfg.regionLabel,
-      rtc: { tcpPort: cfg.rtc.tcpPort, portRange: cfg.rtc.udpPortRange },
-      turnHost: hostnames.turn,
-      room: {
-        autoCreate: true,
-        emptyTimeoutSeconds: cfg.livekit.emptyTimeoutSeconds,
-        departureTimeoutSeconds: cfg.livekit.departureTimeoutSeconds,
-        // 0 in the stack file: the mix's largest room, so no room grows past what the model planned.
-        maxParticipants: cfg.livekit.maxParticipantsPerRoom || sizing.media.livekit.maxParticipants,
+  const livekit = new LiveKit(
+    `${cfg.regionLabel}-livekit`,
+    {
+      namespace: workloads.metadata.name,
+      server: {
+        region: cfg.regionLabel,
+        rtc: { tcpPort: cfg.rtc.tcpPort, portRange: cfg.rtc.udpPortRange },
+        turnHost: hostnames.turn,
+        room: {
+          autoCreate: true,
+          emptyTimeoutSeconds: cfg.livekit.emptyTimeoutSeconds,
+          departureTimeoutSeconds: cfg.livekit.departureTimeoutSeconds,
+          // 0 in the stack file: the mix's largest room, so no room grows past what the model planned.
+          maxParticipants: cfg.livekit.maxParticipantsPerRoom || sizing.media.livekit.maxParticipants,
+        },
+        placement: sizing.media.livekit.placement,
+        ...(rooms !== undefined ? { regions: rooms.regions } : {}),
+        logging: { level: cfg.livekit.logLevel, json: true },
+        ...(cfg.livekit.webhook ? { webhook: { urls: cfg.livekit.webhook.urls } } : {}),
       },
-      placement: sizing.media.livekit.placement,
-      ...(rooms !== undefined ? { regions: rooms.regions } : {}),
-      logging: { level: cfg.livekit.logLevel, json: true },
-      ...(cfg.livekit.webhook ? { webhook: { urls: cfg.livekit.webhook.urls } } : {}),
+      turnSecretGenerations: cfg.turn.sharedSecret,
+      applicationKeys: {
+        signing: cfg.applicationKeys.signing,
+        keys: Object.fromEntries(
+          Object.entries(cfg.applicationKeys.keys).map(([id, secret]) => [id, pulumi.secret(secret)]),
+        ),
+      },
+      redis: {
+        host: redis.address,
+        port: redis.port,
+        password: { secret: redis.passwordSecret, key: REDIS_PASSWORD_KEY },
+      },
+      resources: {
+        // Already net of Coturn, the DaemonSets and the headroom (lib/capacity sfuCpu).
+        cpuRequestMillis: sizing.sfuPodCpuMillis,
+        memoryRequestMiB: LIVEKIT_MEMORY.requestMiB,
+        memoryLimitMiB: LIVEKIT_MEMORY.limitMiB,
+      },
+      autoscaling: sizing.sfuAutoscaling,
     },
-    turnSecretGenerations: cfg.turn.sharedSecret,
-    applicationKeys: {
-      signing: cfg.applicationKeys.signing,
-      keys: Object.fromEntries(
-        Object.entries(cfg.applicationKeys.keys).map(([id, secret]) => [id, pulumi.secret(secret)]),
-      ),
-    },
-    redis: {
-      host: redis.address,
-      port: redis.port,
-      password: { secret: redis.passwordSecret, key: REDIS_PASSWORD_KEY },
-    },
-    resources: {
-      // Already net of Coturn, the DaemonSets and the headroom (lib/capacity sfuCpu).
-      cpuRequestMillis: sizing.sfuPodCpuMillis,
-      memoryRequestMiB: LIVEKIT_MEMORY.requestMiB,
-      memoryLimitMiB: LIVEKIT_MEMORY.limitMiB,
-    },
-    autoscaling: sizing.sfuAutoscaling,
-  });
+    { providers },
+  );
 
-  const coturn = new Coturn(`${cfg.regionLabel}-coturn`, {
-    provider,
-    sharedSecret: livekit.turnSecret,
-    turnserver: {
-      realm: cfg.domain,
-      relayPorts: { min: cfg.turn.relayPortRange.start, max: cfg.turn.relayPortRange.end },
-      sfuPorts: { min: cfg.rtc.udpPortRange.start, max: cfg.rtc.udpPortRange.end },
-      userQuota: cfg.turn.userQuota,
-      totalQuota: cfg.turn.totalQuota,
-      maxBytesPerSecond: sizing.media.turn.maxBytesPerSecond,
-      totalBytesPerSecond: sizing.media.turn.bpsCapacity,
-      // The VPC's own range, whatever it is, is never a relay target either.
-      extraDeniedPeerCidrs: [cfg.network.cidr],
+  const coturn = new Coturn(
+    `${cfg.regionLabel}-coturn`,
+    {
+      sharedSecret: livekit.turnSecret,
+      turnserver: {
+        realm: cfg.domain,
+        relayPorts: { min: cfg.turn.relayPortRange.start, max: cfg.turn.relayPortRange.end },
+        sfuPorts: { min: cfg.rtc.udpPortRange.start, max: cfg.rtc.udpPortRange.end },
+        userQuota: cfg.turn.userQuota,
+        totalQuota: cfg.turn.totalQuota,
+        maxBytesPerSecond: sizing.media.turn.maxBytesPerSecond,
+        totalBytesPerSecond: sizing.media.turn.bpsCapacity,
+        // The VPC's own range, whatever it is, is never a relay target either.
+        extraDeniedPeerCidrs: [cfg.network.cidr],
+      },
+      resources: COTURN_RESOURCES,
     },
-    resources: COTURN_RESOURCES,
-  });
+    { providers },
+  );
 
   const egress = new Egress(
     `${cfg.regionLabel}-egress`,
     {
-      provider,
       clusterName: cluster.clusterName,
       namespace: workloads.metadata.name,
       livekitUrl: livekit.internalUrl,
@@ -246,91 +256,104 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
       // Only an idle pod can take a room composite: its CPUs x max_cpu_utilization is exactly the cost.
       compositeCpuCost: EGRESS_POD_CPU * EGRESS_MAX_CPU_UTILISATION,
       autoscaling: { ...sizing.egressAutoscaling, idleShare: EGRESS_IDLE_SHARE },
-      keda: keda.release,
       prometheusUrl: PROMETHEUS_URL,
       maxRecordingSeconds,
       recordingRetentionDays: cfg.egress.recordingRetentionDays,
       protectRecordings: cfg.protect,
     },
-    { dependsOn: [cluster.podIdentityAgent] },
+    // KEDA's release installs the CRDs of the egress ScaledObject.
+    { providers, dependsOn: [cluster.podIdentityAgent, keda.release] },
   );
 
-  const endpoints = new Endpoints(`${cfg.regionLabel}-endpoints`, {
-    provider,
-    signallingHostname: hostnames.signalling,
-    turnHostname: hostnames.turn,
-    globalHostname: cfg.domain,
-    ownsGlobalNameValidation: cfg.dns.ownsGlobalNameValidation,
-    dns: { provider: cfg.dns.provider, zoneId: cfg.dns.zoneId },
-    livekit,
-    coturn,
-    loadBalancerController: loadBalancerController.release,
-  });
+  const endpoints = new Endpoints(
+    `${cfg.regionLabel}-endpoints`,
+    {
+      signallingHostname: hostnames.signalling,
+      turnHostname: hostnames.turn,
+      globalHostname: cfg.domain,
+      ownsGlobalNameValidation: cfg.dns.ownsGlobalNameValidation,
+      dns: { provider: cfg.dns.provider, zoneId: cfg.dns.zoneId },
+      livekit,
+      coturn,
+    },
+    // The controller's webhooks must answer before the Ingress and the Service are created.
+    { providers, dependsOn: [loadBalancerController.release] },
+  );
 
-  const loadTest = new LoadTest(`${cfg.regionLabel}-load-test`, {
-    provider,
-    namespace: workloads.metadata.name,
-    url: signallingUrl({ signallingHostname: hostnames.signalling }),
-    apiKeySecret: livekit.apiKeySecret,
-    rooms: cfg.loadTest.rooms,
-    videoPublishersPerRoom: cfg.loadTest.videoPublishersPerRoom,
-    subscribersPerRoom: cfg.loadTest.subscribersPerRoom,
-    duration: cfg.loadTest.duration,
-    resources: LOAD_TEST_RESOURCES,
-    // Testers on public IPs: their media never passes the NAT gateway.
-    // Public IPs to reach the SFU without the NAT gateway, and no inbound rule from the internet.
-    publicNodes: { nodeClassName: "outbound", karpenter },
-  });
+  const loadTest = new LoadTest(
+    `${cfg.regionLabel}-load-test`,
+    {
+      namespace: workloads.metadata.name,
+      url: signallingUrl({ signallingHostname: hostnames.signalling }),
+      apiKeySecret: livekit.apiKeySecret,
+      rooms: cfg.loadTest.rooms,
+      videoPublishersPerRoom: cfg.loadTest.videoPublishersPerRoom,
+      subscribersPerRoom: cfg.loadTest.subscribersPerRoom,
+      duration: cfg.loadTest.duration,
+      resources: LOAD_TEST_RESOURCES,
+      // Testers on public IPs: their media never passes the NAT gateway.
+      // Public IPs to reach the SFU without the NAT gateway, and no inbound rule from the internet.
+      publicNodes: { nodeClassName: "outbound" },
+    },
+    // The tester NodePool needs Karpenter's CRDs.
+    { providers, dependsOn: [karpenter] },
+  );
 
   // --- Observability ----------------------------------------------------------------------------
-  const monitoring = new Monitoring(`${cfg.regionLabel}-monitoring`, {
-    provider,
-    region: cfg.regionLabel,
-    storageClassName: storage.storageClassName,
-    alerts: {
-      capacity: { maxRooms: sizing.planned.rooms, maxParticipants: sizing.planned.participants },
-      sfu: { namespace: WORKLOAD_NAMESPACE, deployment: "livekit-server" },
-      turn: {
-        totalQuota: cfg.turn.totalQuota,
-        maxBytesPerSecond: sizing.media.turn.maxBytesPerSecond,
-        bpsCapacity: sizing.media.turn.bpsCapacity,
+  const monitoring = new Monitoring(
+    `${cfg.regionLabel}-monitoring`,
+    {
+      region: cfg.regionLabel,
+      storageClassName: storage.storageClassName,
+      alerts: {
+        capacity: { maxRooms: sizing.planned.rooms, maxParticipants: sizing.planned.participants },
+        sfu: { namespace: WORKLOAD_NAMESPACE, deployment: "livekit-server" },
+        turn: {
+          totalQuota: cfg.turn.totalQuota,
+          maxBytesPerSecond: sizing.media.turn.maxBytesPerSecond,
+          bpsCapacity: sizing.media.turn.bpsCapacity,
+        },
+        runbookBase: cfg.monitoring.runbookUrl,
       },
-      runbookBase: cfg.monitoring.runbookUrl,
+      scrapeTargets: {
+        livekit: { namespace: WORKLOAD_NAMESPACE, podLabels: livekit.podLabels, port: "metrics" },
+        egress: { namespace: WORKLOAD_NAMESPACE, podLabels: egress.podLabels, port: "metrics" },
+        coturn: { namespace: WORKLOAD_NAMESPACE, podLabels: coturn.podLabels, port: "metrics" },
+      },
+      retention: {
+        time: cfg.monitoring.retention,
+        size: cfg.monitoring.retentionSize,
+        volumeSize: cfg.monitoring.volumeSize,
+      },
+      alerting: {
+        clusterName: cluster.clusterName,
+        emailSubscriptions: cfg.alerting.emailSubscriptions,
+        slackWebhookUrl: secretOrNothing(cfg.alerting.slackWebhookUrl),
+        pagerDutyRoutingKey: secretOrNothing(cfg.alerting.pagerDutyRoutingKey),
+        heartbeatUrl: secretOrNothing(cfg.alerting.heartbeatUrl),
+      },
     },
-    scrapeTargets: {
-      livekit: { namespace: WORKLOAD_NAMESPACE, podLabels: livekit.podLabels, port: "metrics" },
-      egress: { namespace: WORKLOAD_NAMESPACE, podLabels: egress.podLabels, port: "metrics" },
-      coturn: { namespace: WORKLOAD_NAMESPACE, podLabels: coturn.podLabels, port: "metrics" },
-    },
-    retention: {
-      time: cfg.monitoring.retention,
-      size: cfg.monitoring.retentionSize,
-      volumeSize: cfg.monitoring.volumeSize,
-    },
-    alerting: {
-      clusterName: cluster.clusterName,
-      emailSubscriptions: cfg.alerting.emailSubscriptions,
-      slackWebhookUrl: secretOrNothing(cfg.alerting.slackWebhookUrl),
-      pagerDutyRoutingKey: secretOrNothing(cfg.alerting.pagerDutyRoutingKey),
-      heartbeatUrl: secretOrNothing(cfg.alerting.heartbeatUrl),
-    },
-    dependsOn: [storage],
-  });
+    // Its volumes need the storage driver and the gp3 StorageClass.
+    { providers, dependsOn: [storage] },
+  );
 
   // --- Drills -------------------------------------------------------------------------------------
   if (cfg.chaos.enabled) {
-    new Chaos(`${cfg.regionLabel}-chaos`, {
-      clusterName: cluster.clusterName,
-      sfuNodePoolName: SFU_NODE_POOL,
-      provider,
-      namespace: workloads.metadata.name,
-      livekitPodLabels: livekit.podLabels,
-      signallingLoadBalancerHostname: endpoints.albHostname,
-      sfuNodeTerminationPercent: cfg.chaos.sfuNodeTerminationPercent,
-      turnNodeTerminationPercent: cfg.chaos.turnNodeTerminationPercent,
-      livekitPodDeletePercent: cfg.chaos.livekitPodDeletePercent,
-      logRetentionDays: cfg.chaos.logRetentionDays,
-    });
+    new Chaos(
+      `${cfg.regionLabel}-chaos`,
+      {
+        clusterName: cluster.clusterName,
+        sfuNodePoolName: SFU_NODE_POOL,
+        namespace: workloads.metadata.name,
+        livekitPodLabels: livekit.podLabels,
+        signallingLoadBalancerHostname: endpoints.albHostname,
+        sfuNodeTerminationPercent: cfg.chaos.sfuNodeTerminationPercent,
+        turnNodeTerminationPercent: cfg.chaos.turnNodeTerminationPercent,
+        livekitPodDeletePercent: cfg.chaos.livekitPodDeletePercent,
+        logRetentionDays: cfg.chaos.logRetentionDays,
+      },
+      { providers },
+    );
   }
 
   const contract: RegionOutputs<pulumi.Input<string>> = {

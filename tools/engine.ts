@@ -280,11 +280,13 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
         return {};
       }
     });
-    if (failure) throw failure.error;
-    if (referenceFailure) throw referenceFailure.error;
-    // Wait for every registration still in flight before reading the recording.
+    // Wait for every registration still in flight before reading the recording, and before rethrowing a
+    // failure too: a component that throws halfway has registered itself already, and its last RPCs (its outputs)
+    // must reach this run's mock monitor, not the next run's (the SDK keeps one monitor per process).
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, by path or after mocks are set
     await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    if (failure) throw failure.error;
+    if (referenceFailure) throw referenceFailure.error;
   } finally {
     recording = undefined;
     console.warn = consoleWarn;

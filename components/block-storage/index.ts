@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { dependenciesOf } from "../shared/dependencies";
 import { placeOn } from "../shared/node-roles";
 import { versions } from "../../lib/versions";
 import { PodIdentityRole } from "../shared/pod-identity-role";
@@ -10,12 +11,13 @@ export const GP3_STORAGE_CLASS = "gp3";
 
 export interface BlockStorageArgs {
   clusterName: pulumi.Input<string>;
-  provider: k8s.Provider;
 }
 
 /**
  * EBS volumes for the few stateful pods (Prometheus, Alertmanager, Grafana). EKS ships no working
  * default StorageClass: volumes need the EBS CSI driver, which needs IAM permissions to create them.
+ * Give it the cluster's Kubernetes provider (`providers`) and, in `dependsOn`, the Pod Identity agent and the
+ * system node group the driver's controller runs on.
  */
 export class BlockStorage extends pulumi.ComponentResource {
   readonly storageClassName = GP3_STORAGE_CLASS;
@@ -56,7 +58,7 @@ export class BlockStorage extends pulumi.ComponentResource {
         },
       },
       // A controller started before its association and policy exist gets no credentials: PVCs stay Pending.
-      { parent: this, provider: args.provider, dependsOn: [identity.association, ...identity.attachments] },
+      { parent: this, dependsOn: [...dependenciesOf(opts), identity.association, ...identity.attachments] },
     );
 
     new k8s.storage.v1.StorageClass(
@@ -70,7 +72,7 @@ export class BlockStorage extends pulumi.ComponentResource {
         allowVolumeExpansion: true,
         reclaimPolicy: "Delete",
       },
-      { parent: this, provider: args.provider, dependsOn: [driver] },
+      { parent: this, dependsOn: [driver] },
     );
     this.registerOutputs({});
   }

@@ -23,8 +23,6 @@ export interface ChaosArgs {
   clusterName: pulumi.Input<string>;
   /** Karpenter NodePool that adds SFU nodes (`sfu`); its instances carry `karpenter.sh/nodepool=<name>`. */
   sfuNodePoolName: string;
-  /** The region's Kubernetes provider. */
-  provider: k8s.Provider;
   /** Namespace of the LiveKit pods; FIS's service account and Role go there too. */
   namespace: pulumi.Input<string>;
   /** Labels of the LiveKit SFU pods (`LiveKit.podLabels`): the pod drill's label selector. */
@@ -132,7 +130,6 @@ export class Chaos extends pulumi.ComponentResource {
     const stopPercent = args.stopFailedJoinPercent ?? DEFAULT_STOP_FAILED_JOIN_PERCENT;
     const selector = labelSelector(args.livekitPodLabels);
     const tags = { ...args.tags, "livekit-platform/component": "chaos" };
-    const k8sOpts = { parent: this, provider: args.provider };
 
     // --- The stop condition: users failing to join. Every join and every reconnect after a lost node is one
     // WebSocket upgrade through the ALB, so 5xx from the ALB (no healthy target, target gone) or from LiveKit
@@ -239,7 +236,7 @@ export class Chaos extends pulumi.ComponentResource {
       {
         metadata: { name: FIS_SERVICE_ACCOUNT, namespace: args.namespace, labels },
       },
-      k8sOpts,
+      { parent: this },
     );
     const rbacRole = new k8s.rbac.v1.Role(
       `${name}-fis`,
@@ -253,7 +250,7 @@ export class Chaos extends pulumi.ComponentResource {
           { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get"] },
         ],
       },
-      k8sOpts,
+      { parent: this },
     );
     const binding = new k8s.rbac.v1.RoleBinding(
       `${name}-fis`,
@@ -265,7 +262,7 @@ export class Chaos extends pulumi.ComponentResource {
         ],
         roleRef: { kind: "Role", name: rbacRole.metadata.name, apiGroup: "rbac.authorization.k8s.io" },
       },
-      k8sOpts,
+      { parent: this },
     );
 
     // --- Optional experiment logs.

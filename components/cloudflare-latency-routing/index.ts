@@ -45,8 +45,6 @@ export interface CloudflareLatencyRoutingArgs {
   /** Stack name of the region whose pool takes everyone when every pool is unhealthy. */
   fallbackStack: string;
   monitor: CloudflareMonitorSettings;
-  /** Cloudflare provider; the default one (config `cloudflare:apiToken`) if omitted. */
-  provider?: cloudflare.Provider;
 }
 
 /**
@@ -60,6 +58,8 @@ export interface CloudflareLatencyRoutingArgs {
  * on a connection that lives for the whole call (LiveKit pings every 10 s, which keeps it open, but a
  * client that stalls longer loses its session). DNS-only, both DNS modes behave the same: the answer
  * names the region, and the client talks to that region's ALB.
+ *
+ * Options: a Cloudflare provider in `providers`, or none for the default one (config `cloudflare:apiToken`).
  */
 export class CloudflareLatencyRouting extends pulumi.ComponentResource {
   /** Pool id per stack name. */
@@ -68,7 +68,6 @@ export class CloudflareLatencyRouting extends pulumi.ComponentResource {
 
   constructor(name: string, args: CloudflareLatencyRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:dns:CloudflareLatencyRouting", name, {}, opts);
-    const resourceOpts = { parent: this, provider: args.provider };
     const timing = {
       interval: args.monitor.interval,
       timeout: args.monitor.timeout,
@@ -92,7 +91,7 @@ export class CloudflareLatencyRouting extends pulumi.ComponentResource {
         ...timing,
         description: `LiveKit signalling behind ${args.domain}`,
       },
-      resourceOpts,
+      { parent: this },
     );
 
     const pools = this.pools(name, "signalling", args, monitor, (region) => ({
@@ -119,7 +118,7 @@ export class CloudflareLatencyRouting extends pulumi.ComponentResource {
           ...timing,
           description: `Coturn (TURN/TLS) behind ${args.turnHostname}`,
         },
-        resourceOpts,
+        { parent: this },
       );
       const turnPools = this.pools(name, "turn", args, turnMonitor, (region) => ({
         name: region.regionLabel,
@@ -168,7 +167,7 @@ export class CloudflareLatencyRouting extends pulumi.ComponentResource {
             args.checkRegions ?? nearestCheckRegions(Object.values(args.regions)),
           ),
         },
-        { parent: this, provider: args.provider },
+        { parent: this },
       );
       ids[stack] = pool.id;
     }
@@ -196,7 +195,7 @@ export class CloudflareLatencyRouting extends pulumi.ComponentResource {
         // Cookie affinity needs the proxy; a DNS answer has none to give.
         sessionAffinity: "none",
       },
-      { parent: this, provider: args.provider },
+      { parent: this },
     );
     return lb.id;
   }

@@ -51,8 +51,6 @@ export interface CoturnResources {
 }
 
 export interface CoturnArgs {
-  /** The region cluster's Kubernetes provider. */
-  provider: k8s.Provider;
   /**
    * LiveKit's TURN Secret (`LiveKit.turnSecret`): the key holding every static-auth-secret Coturn accepts, and
    * their generations. Coturn runs in that Secret's namespace, since a pod can mount only Secrets of its own
@@ -84,7 +82,6 @@ export class Coturn extends pulumi.ComponentResource {
     const r = args.resources;
     checkResources("coturn resources", r);
 
-    const k8sOpts = { parent: this, provider: args.provider };
     const namespace = args.sharedSecret.secret.metadata.namespace;
     const appName = "coturn";
     const { podLabels, labels } = workloadLabels(appName, "turn");
@@ -103,7 +100,7 @@ export class Coturn extends pulumi.ComponentResource {
         metadata: { name: `coturn-config-${checksum.slice(0, 10)}`, namespace, labels },
         data: { [COTURN_CONF_FILE]: conf, [COTURN_START_SCRIPT_FILE]: startScript },
       },
-      k8sOpts,
+      { parent: this },
     );
 
     new k8s.apps.v1.DaemonSet(
@@ -226,7 +223,7 @@ export class Coturn extends pulumi.ComponentResource {
           },
         },
       },
-      k8sOpts,
+      { parent: this },
     );
 
     this.namespace = namespace;

@@ -10,6 +10,7 @@ import {
   EgressLogLevel,
   renderEgressConfig,
 } from "./config";
+import { dependenciesOf } from "../shared/dependencies";
 import { placeOn } from "../shared/node-roles";
 import { versions } from "../../lib/versions";
 import { invariant } from "../shared/invariant";
@@ -40,8 +41,6 @@ export const EGRESS_MIN_MEMORY_GIB = 4;
 export const EGRESS_MIN_MEMORY_HEADROOM_GIB = 1;
 
 export interface EgressArgs {
-  /** The region cluster's Kubernetes provider. */
-  provider: k8s.Provider;
   /** EKS cluster name, for the Pod Identity association. */
   clusterName: pulumi.Input<string>;
   /** Existing namespace (the media plane's). */
@@ -71,8 +70,6 @@ export interface EgressArgs {
   compositeCpuCost?: number;
   /** The pool's floor, ceiling and idle pool (see ./scaling.ts). */
   autoscaling: Omit<EgressPoolScaling, "namespace">;
-  /** KEDA's Helm release: its CRDs and operator must exist before the ScaledObject. */
-  keda: pulumi.Resource;
   /** Prometheus's query URL inside the cluster, for KEDA's Prometheus scaler. */
   prometheusUrl: string;
   /** Longest recording, seconds (egress session limits); the pods' grace period is set from it. */
@@ -91,6 +88,9 @@ export interface EgressArgs {
 /**
  * LiveKit Egress: recorders on their own nodes, uploading to a private, encrypted S3 bucket with short-lived
  * credentials from EKS Pod Identity (a role that can touch that bucket and nothing else).
+ *
+ * Options: the cluster's Kubernetes provider (`providers`); in `dependsOn`, the Pod Identity agent add-on and
+ * KEDA's Helm release (its CRDs and operator must exist before the ScaledObject, which names them again).
  */
 export class Egress extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
@@ -109,7 +109,6 @@ export class Egress extends pulumi.ComponentResource {
   constructor(name: string, args: EgressArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:egress:Egress", name, {}, opts);
     checkEgressArgs(args);
-    const k8sOpts = { parent: this, provider: args.provider };
     const namespace = pulumi.output(args.namespace);
     const grace = egressTerminationGraceSeconds(args.maxRecordingSeconds);
     const recording = args.autoscaling.maxReplicas > 0;
@@ -202,7 +201,7 @@ export class Egress extends pulumi.ComponentResource {
         metadata: { name: appName, namespace, labels },
         automountServiceAccountToken: false, // egress never calls the Kubernetes API
       },
-      k8sOpts,
+      { parent: this },
     );
     const identity = new PodIdentityRole(
       `${name}-egress`,
@@ -260,7 +259,7 @@ export class Egress extends pulumi.ComponentResource {
         type: "Opaque",
         stringData: { [EGRESS_CONFIG_MOUNT.file]: pulumi.secret(config) },
       },
-      k8sOpts,
+      { parent: this },
     );
 
     const quantities = { cpu: `${args.resources.cpus}`, memory: `${args.resources.memoryGiB}Gi` };
@@ -346,7 +345,7 @@ export class Egress extends pulumi.ComponentResource {
         },
       },
       {
-        ...k8sOpts,
+        parent: this,
         // The Pod Identity webhook injects credentials at pod creation: the association must exist first.
         dependsOn: [podIdentity],
         customTimeouts: { create: "20m", update: "30m" }, // new pods may wait for new egress nodes
@@ -360,14 +359,14 @@ export class Egress extends pulumi.ComponentResource {
         metadata: { name: appName, namespace, labels },
         spec: { maxUnavailable: 1, selector: { matchLabels: podLabels } },
       },
-      k8sOpts,
+      { parent: this },
     );
 
     // Scale on idle pods, through KEDA (its CRDs come with its release, hence the dependency).
     const ns = pulumi.output(args.namespace);
-    if (recording) this.createScaledObject(name, appName, ns, labels, deployment, args, k8sOpts);
+    if (recording) this.createScaledObject(name, appName, ns, labels, deployment, args, dependenciesOf(opts));
 
-    this.createDeletionCostUpdater(name, appName, ns, podLabels, k8sOpts);
+    this.createDeletionCostUpdater(name, appName, ns, podLabels);
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
     this.roleArn = role.arn;
@@ -390,7 +389,7 @@ export class Egress extends pulumi.ComponentResource {
     labels: Record<string, string>,
     deployment: k8s.apps.v1.Deployment,
     args: EgressArgs,
-    k8sOpts: pulumi.CustomResourceOptions,
+    dependencies: pulumi.Input<pulumi.Resource>[],
   ): void {
     new k8s.apiextensions.CustomResource(
       `${name}-egress`,
@@ -408,8 +407,8 @@ export class Egress extends pulumi.ComponentResource {
         ),
       },
       {
-        ...k8sOpts,
-        dependsOn: [args.keda, deployment],
+        parent: this,
+        dependsOn: [...dependencies, deployment],
         // This resource replaces the CPU HPA of the same name, which must go first: KEDA's admission webhook
         // refuses a ScaledObject for a Deployment another HPA already scales.
         aliases: [{ type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler" }],
@@ -428,14 +427,13 @@ export class Egress extends pulumi.ComponentResource {
     appName: string,
     namespace: pulumi.Output<string>,
     podLabels: Record<string, string>,
-    opts: pulumi.CustomResourceOptions,
   ): void {
     const updaterName = `${appName}-deletion-cost`;
     const updater = workloadLabels(updaterName, "egress");
     const account = new k8s.core.v1.ServiceAccount(
       `${name}-deletion-cost`,
       { metadata: { name: updaterName, namespace, labels: updater.labels } },
-      opts,
+      { parent: this },
     );
     // Read pods and their metrics, write their annotations: in this namespace only.
     const role = new k8s.rbac.v1.Role(
@@ -447,7 +445,7 @@ export class Egress extends pulumi.ComponentResource {
           { apiGroups: [""], resources: ["pods/proxy"], verbs: ["get"] },
         ],
       },
-      opts,
+      { parent: this },
     );
     new k8s.rbac.v1.RoleBinding(
       `${name}-deletion-cost`,
@@ -456,7 +454,7 @@ export class Egress extends pulumi.ComponentResource {
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
         subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace }],
       },
-      opts,
+      { parent: this },
     );
     const selector = Object.entries(podLabels)
       .map(([k, v]) => `${k}=${v}`)
@@ -509,7 +507,7 @@ export class Egress extends pulumi.ComponentResource {
           },
         },
       },
-      opts,
+      { parent: this },
     );
   }
 }

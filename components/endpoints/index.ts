@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { dependenciesOf } from "../shared/dependencies";
 import { TURN_TLS_PORT, TURN_UDP_PORT } from "../shared/turn";
 
 /** TLS 1.3 with 1.2 fallback: AWS's recommended policy for ALB and NLB TLS listeners. */
@@ -24,8 +25,6 @@ export interface DnsZoneArgs {
 }
 
 export interface EndpointsArgs {
-  /** The region cluster's Kubernetes provider. */
-  provider: k8s.Provider;
   /** LiveKit signalling, `<region>.<domain>`: the ALB, TLS with an ACM certificate. */
   signallingHostname: string;
   /** Coturn, `turn-<region>.<domain>`: the NLB (TURN/TLS 443 and TURN/UDP 3478). Must match LiveKit's `turnHost`. */
@@ -41,17 +40,10 @@ export interface EndpointsArgs {
    */
   ownsGlobalNameValidation?: boolean;
   dns: DnsZoneArgs;
-  /** Cloudflare provider for dns.provider "cloudflare"; the default provider (cloudflare:apiToken) otherwise. */
-  cloudflareProvider?: cloudflare.Provider;
   /** The SFU's ClusterIP Service (`LiveKit` component). */
   livekit: { namespace: pulumi.Input<string>; serviceName: pulumi.Input<string>; servicePort: number };
   /** The TURN pods (`Coturn` component). */
   coturn: { namespace: pulumi.Input<string>; podLabels: Record<string, string>; listeningPort: number };
-  /**
-   * The AWS Load Balancer Controller (its Helm release): its admission webhooks must answer before an
-   * Ingress or a LoadBalancer Service is created, or the API server rejects them.
-   */
-  loadBalancerController?: pulumi.Resource;
   /** TLS policy of both load balancers; DEFAULT_SSL_POLICY if omitted. */
   sslPolicy?: string;
   /** AWS tags for the certificates and load balancers. */
@@ -63,6 +55,11 @@ export interface EndpointsArgs {
  * 1 h idle timeout) → LiveKit pods. TURN: turn-<region>.<domain> → NLB, TLS 443 terminated with an ACM
  * certificate and UDP 3478, both → Coturn 3478 on the SFU nodes. Certificates validated through DNS, and
  * both names published in Route53 or Cloudflare (never proxied).
+ *
+ * Options: the cluster's Kubernetes provider, and for `dns.provider` "cloudflare" a Cloudflare provider if not
+ * the default one (`cloudflare:apiToken`), in `providers`; in `dependsOn`, the AWS Load Balancer Controller (its
+ * Helm release): its admission webhooks must answer before an Ingress or a LoadBalancer Service is created, or
+ * the API server rejects them.
  */
 export class Endpoints extends pulumi.ComponentResource {
   readonly signallingHostname: string;
@@ -84,11 +81,8 @@ export class Endpoints extends pulumi.ComponentResource {
     super("livekit-platform:endpoints:Endpoints", name, {}, opts);
     this.args = args;
     const sslPolicy = args.sslPolicy ?? DEFAULT_SSL_POLICY;
-    const lbOpts = {
-      parent: this,
-      provider: args.provider,
-      dependsOn: args.loadBalancerController ? [args.loadBalancerController] : [],
-    };
+    // The Ingress and the Service name the controller again (the component's dependsOn).
+    const lbOpts = { parent: this, dependsOn: dependenciesOf(opts) };
 
     const signallingHosts = [args.signallingHostname, ...(args.globalHostname ? [args.globalHostname] : [])];
     this.signallingCertificateArn = this.validatedCertificate(`${name}-signalling`, signallingHosts);
@@ -321,7 +315,7 @@ export class Endpoints extends pulumi.ComponentResource {
         proxied: false,
         comment: record.comment,
       },
-      { ...opts, parent: this, provider: this.args.cloudflareProvider },
+      { ...opts, parent: this },
     );
     return r.name;
   }

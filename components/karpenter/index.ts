@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { dependenciesOf } from "../shared/dependencies";
 import { createNodeRole } from "../shared/node-role";
 import { placeOn } from "../shared/node-roles";
 import { karpenterControllerPolicies } from "./iam";
@@ -27,12 +28,6 @@ export interface KarpenterArgs {
   sfuSecurityGroupId: pulumi.Input<string>;
   /** Instance type of every SFU node. */
   sfuInstanceType: string;
-  /** The region's Kubernetes provider. */
-  provider: k8s.Provider;
-  /** The Pod Identity agent add-on; the controller gets its AWS credentials through it. */
-  podIdentityAgent: pulumi.Resource;
-  /** The node group the controller runs on; the chart waits for it (Helm gives pods 5 minutes to start). */
-  systemNodes: pulumi.Resource;
   /** AL2023 user data (MIME multipart) for SFU nodes: the UDP buffer settings LiveKit and Coturn need. */
   sfuNodeUserData: string;
   /**
@@ -56,6 +51,10 @@ export interface KarpenterArgs {
  * Karpenter v1 in full: controller IAM (Pod Identity), a node role with its EC2_LINUX access entry, the
  * interruption queue fed by the five EventBridge rules, the CRD and controller charts, one EC2NodeClass
  * per subnet tier, and the `sfu`, `egress` and `general` NodePools.
+ *
+ * Options: the cluster's Kubernetes provider (`providers`); in `dependsOn`, the Pod Identity agent add-on (the
+ * controller gets its AWS credentials through it) and the node group the controller runs on (the chart waits
+ * for it: Helm gives pods 5 minutes to start).
  */
 export class Karpenter extends pulumi.ComponentResource {
   /** Role of the nodes Karpenter launches. */
@@ -64,7 +63,6 @@ export class Karpenter extends pulumi.ComponentResource {
 
   constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:karpenter:Karpenter", name, {}, opts);
-    const k8sOpts = { parent: this, provider: args.provider };
 
     // Nodes: their role, and the access entry that lets them join (API authentication mode).
     const nodes = createNodeRole(`${name}-nodes`, this);
@@ -185,7 +183,7 @@ export class Karpenter extends pulumi.ComponentResource {
         version: versions.charts.karpenterCrd.version,
         namespace: KARPENTER_NAMESPACE,
       },
-      k8sOpts,
+      { parent: this },
     );
     const controller = new k8s.helm.v3.Release(
       name,
@@ -215,12 +213,12 @@ export class Karpenter extends pulumi.ComponentResource {
         },
       },
       {
-        ...k8sOpts,
-        dependsOn: [crds, podIdentity, args.podIdentityAgent, args.systemNodes, accessEntry, ...policyAttachments],
+        parent: this,
+        dependsOn: [crds, podIdentity, ...dependenciesOf(opts), accessEntry, ...policyAttachments],
       },
     );
 
-    this.createNodePools(name, args, nodes.role, { ...k8sOpts, dependsOn: [crds, controller] });
+    this.createNodePools(name, args, nodes.role, { parent: this, dependsOn: [crds, controller] });
 
     this.registerOutputs({ nodeRoleArn: this.nodeRole.arn, interruptionQueueName: this.interruptionQueueName });
   }

@@ -1,27 +1,27 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { dependenciesOf } from "../shared/dependencies";
 import { placeOn } from "../shared/node-roles";
 import { versions } from "../../lib/versions";
 
 /** Namespace of the KEDA operator, its metrics API server and its admission webhooks. */
 export const KEDA_NAMESPACE = "keda";
 
-export interface KedaArgs {
-  provider: k8s.Provider;
-  /** The node group KEDA runs on (the chart's pods must find a node within Helm's wait). */
-  systemNodes: pulumi.Resource;
-}
+/** No settings: the chart's values are platform decisions, and the provider comes through the options. */
+export type KedaArgs = Record<string, never>;
 
 /**
  * KEDA from its official chart (kedacore/charts `keda`), on system nodes: the operator turns ScaledObjects
  * into HorizontalPodAutoscalers fed by its external metrics API (here the egress pool's Prometheus query).
  * The chart installs the KEDA CRDs with itself, so a ScaledObject must depend on `release`: Pulumi then
- * creates it after the CRDs exist and the operator and webhooks are ready.
+ * creates it after the CRDs exist and the operator and webhooks are ready. Give it the cluster's Kubernetes
+ * provider (`providers`) and the node group it runs on (`dependsOn`: the chart's pods must find a node within
+ * Helm's wait) in its options.
  */
 export class Keda extends pulumi.ComponentResource {
   readonly release: k8s.helm.v3.Release;
 
-  constructor(name: string, args: KedaArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, _args: KedaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:autoscaling:Keda", name, {}, opts);
     const { chart, repo, version } = versions.charts.keda;
     this.release = new k8s.helm.v3.Release(
@@ -47,7 +47,7 @@ export class Keda extends pulumi.ComponentResource {
           podDisruptionBudget: { operator: { maxUnavailable: 1 }, webhooks: { maxUnavailable: 1 } },
         },
       },
-      { parent: this, provider: args.provider, dependsOn: [args.systemNodes] },
+      { parent: this, dependsOn: dependenciesOf(opts) },
     );
     this.registerOutputs({});
   }

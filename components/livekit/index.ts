@@ -98,8 +98,6 @@ export interface ApplicationKeysArgs {
 
 /** HPA bounds on CPU utilisation (of the CPU request). */
 export interface LiveKitArgs {
-  /** The region cluster's Kubernetes provider; every Kubernetes object here uses it. */
-  provider: k8s.Provider;
   /**
    * Existing namespace for the media plane. Coturn, egress and the load test go in the same one: Coturn
    * mounts the TURN Secret made here, and a pod can only mount Secrets of its own namespace.
@@ -162,7 +160,6 @@ export class LiveKit extends pulumi.ComponentResource {
     super("livekit-platform:livekit:LiveKit", name, {}, opts);
     checkResources("livekit resources", args.resources);
     checkAutoscaling("livekit autoscaling", args.autoscaling);
-    const k8sOpts = { parent: this, provider: args.provider };
     const namespace = pulumi.output(args.namespace);
     const appName = "livekit-server";
     const { podLabels, labels } = workloadLabels(appName, "sfu");
@@ -231,7 +228,7 @@ export class LiveKit extends pulumi.ComponentResource {
             })),
         ),
       },
-      k8sOpts,
+      { parent: this },
     );
 
     // Coturn's shared secret, one per generation. The initial generation keeps the name the single secret
@@ -264,7 +261,7 @@ export class LiveKit extends pulumi.ComponentResource {
             : {}),
         },
       },
-      k8sOpts,
+      { parent: this },
     );
     this.turnSecret = {
       secret: turnSecret,
@@ -285,14 +282,14 @@ export class LiveKit extends pulumi.ComponentResource {
         metadata: { name: this.configChecksum.apply((sum) => `livekit-config-${sum.slice(0, 10)}`), namespace, labels },
         data: { [LIVEKIT_MOUNTS.config.file]: config },
       },
-      k8sOpts,
+      { parent: this },
     );
 
     // The deletion-cost sidecar may patch pods of this namespace, and nothing else.
     const serviceAccount = new k8s.core.v1.ServiceAccount(
       `${name}-server`,
       { metadata: { name: appName, namespace, labels }, automountServiceAccountToken: false },
-      k8sOpts,
+      { parent: this },
     );
     const role = new k8s.rbac.v1.Role(
       `${name}-deletion-cost`,
@@ -300,7 +297,7 @@ export class LiveKit extends pulumi.ComponentResource {
         metadata: { name: `${appName}-deletion-cost`, namespace, labels },
         rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["patch"] }],
       },
-      k8sOpts,
+      { parent: this },
     );
     new k8s.rbac.v1.RoleBinding(
       `${name}-deletion-cost`,
@@ -309,7 +306,7 @@ export class LiveKit extends pulumi.ComponentResource {
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
         subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace }],
       },
-      k8sOpts,
+      { parent: this },
     );
 
     const deployment = new k8s.apps.v1.Deployment(
@@ -496,7 +493,7 @@ export class LiveKit extends pulumi.ComponentResource {
           },
         },
       },
-      { ...k8sOpts, customTimeouts: { create: "20m", update: "45m" } },
+      { parent: this, customTimeouts: { create: "20m", update: "45m" } },
     ); // new pods wait for new nodes
 
     // Voluntary evictions (node drains, upgrades) take one SFU at a time; a removed pod drains for hours.
@@ -509,7 +506,7 @@ export class LiveKit extends pulumi.ComponentResource {
         autoscaling: args.autoscaling,
         scaleInEverySeconds: 600,
       },
-      k8sOpts,
+      { parent: this },
     );
 
     const service = new k8s.core.v1.Service(
@@ -522,7 +519,7 @@ export class LiveKit extends pulumi.ComponentResource {
           ports: [{ name: "http", port: LIVEKIT_HTTP_PORT, targetPort: "http", protocol: "TCP" }],
         },
       },
-      k8sOpts,
+      { parent: this },
     );
 
     this.namespace = namespace;

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { dependenciesOf } from "../shared/dependencies";
 import { placeOn } from "../shared/node-roles";
 import { versions } from "../../lib/versions";
 import { PodIdentityRole } from "../shared/pod-identity-role";
@@ -13,17 +14,15 @@ export interface LoadBalancerControllerArgs {
   clusterName: pulumi.Input<string>;
   /** The controller reads it instead of asking the instance metadata service (hop limit 1 on Karpenter nodes). */
   vpcId: pulumi.Input<string>;
-  /** The region's Kubernetes provider. */
-  provider: k8s.Provider;
-  /** The Pod Identity agent add-on; the controller gets its AWS credentials through it. */
-  podIdentityAgent: pulumi.Resource;
-  /** The node group the controller runs on; the chart waits for it (Helm gives pods 5 minutes to start). */
-  systemNodes: pulumi.Resource;
 }
 
 /**
  * The AWS Load Balancer Controller: it turns the signalling Ingress into an ALB and the TURN/TLS Service
  * into an NLB, and manages those load balancers' security-group rules itself.
+ *
+ * Options: the cluster's Kubernetes provider (`providers`); in `dependsOn`, the Pod Identity agent add-on (the
+ * controller gets its AWS credentials through it) and the node group the controller runs on (the chart waits
+ * for it: Helm gives pods 5 minutes to start).
  */
 export class LoadBalancerController extends pulumi.ComponentResource {
   readonly release: k8s.helm.v3.Release;
@@ -77,11 +76,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
           enableServiceMutatorWebhook: false,
         },
       },
-      {
-        parent: this,
-        provider: args.provider,
-        dependsOn: [podIdentity, attachment, args.podIdentityAgent, args.systemNodes],
-      },
+      { parent: this, dependsOn: [podIdentity, attachment, ...dependenciesOf(opts)] },
     );
 
     this.registerOutputs({});

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { dependenciesOf } from "../shared/dependencies";
 import { NODE_ROLE_LABEL } from "../shared/node-roles";
 import { versions } from "../../lib/versions";
 import { API_KEY_SECRET_KEYS } from "../livekit";
@@ -19,8 +20,6 @@ export const LOAD_TEST_NODE_POOL = "load-test";
 const LOAD_TEST_TAINT = { key: "livekit-platform/load-test", value: "true", effect: "NoSchedule" } as const;
 
 export interface LoadTestArgs {
-  /** The region cluster's Kubernetes provider. */
-  provider: k8s.Provider;
   /** Namespace of the API key Secret (the media plane's). */
   namespace: pulumi.Input<string>;
   /** The region's public signalling URL, `wss://<region>.<domain>`: the test goes through the ALB like users do. */
@@ -40,11 +39,8 @@ export interface LoadTestArgs {
   duration: string;
   /** Per tester pod. No CPU limit: a throttled tester reports loss that is its own, not the SFU's. */
   resources: { cpus: number; memoryGiB: number };
-  /**
-   * Karpenter's EC2NodeClass for public subnets (nodes with public IPs), and the resource that installs
-   * Karpenter's CRDs (the NodePool waits for it).
-   */
-  publicNodes: { nodeClassName: pulumi.Input<string>; karpenter: pulumi.Resource };
+  /** Karpenter's EC2NodeClass for public subnets (nodes with public IPs). */
+  publicNodes: { nodeClassName: pulumi.Input<string> };
 }
 
 /**
@@ -55,6 +51,9 @@ export interface LoadTestArgs {
  *
  * and read each room's results with `kubectl -n <namespace> logs -l job-name=livekit-load-test --tail=-1`.
  * A Job runs once: to run it again, `pulumi up --replace <this Job's URN>` re-creates it suspended.
+ *
+ * Options: the cluster's Kubernetes provider (`providers`); in `dependsOn`, Karpenter (the tester NodePool needs
+ * its CRDs).
  */
 export class LoadTest extends pulumi.ComponentResource {
   readonly jobName: pulumi.Output<string>;
@@ -111,7 +110,8 @@ export class LoadTest extends pulumi.ComponentResource {
           limits: { cpu: String(poolCpu) },
         },
       },
-      { parent: this, provider: args.provider, dependsOn: [args.publicNodes.karpenter] },
+      // Karpenter's CRDs must exist first (the component's dependsOn, named again).
+      { parent: this, dependsOn: dependenciesOf(opts) },
     );
 
     const job = new k8s.batch.v1.Job(
@@ -168,7 +168,7 @@ export class LoadTest extends pulumi.ComponentResource {
           },
         },
       },
-      { parent: this, provider: args.provider },
+      { parent: this },
     );
 
     this.jobName = job.metadata.name;

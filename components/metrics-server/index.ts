@@ -1,20 +1,21 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { dependenciesOf } from "../shared/dependencies";
 import { placeOn } from "../shared/node-roles";
 import { versions } from "../../lib/versions";
 
-export interface MetricsServerArgs {
-  provider: k8s.Provider;
-}
+/** No settings: the chart's values are platform decisions, and the provider comes through the options. */
+export type MetricsServerArgs = Record<string, never>;
 
 /**
  * metrics-server: the resource metrics API the HorizontalPodAutoscalers of LiveKit and Egress read.
- * EKS does not install it; without it the HPAs never scale.
+ * EKS does not install it; without it the HPAs never scale. Give it the cluster's Kubernetes provider
+ * (`providers`) and the system node group (`dependsOn`) in its options.
  */
 export class MetricsServer extends pulumi.ComponentResource {
   readonly release: k8s.helm.v3.Release;
 
-  constructor(name: string, args: MetricsServerArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, _args: MetricsServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:autoscaling:MetricsServer", name, {}, opts);
     const { chart, repo, version } = versions.charts.metricsServer;
     this.release = new k8s.helm.v3.Release(
@@ -32,7 +33,8 @@ export class MetricsServer extends pulumi.ComponentResource {
           ...placeOn("system"),
         },
       },
-      { parent: this, provider: args.provider },
+      // Helm waits for the pods, which run on the system nodes.
+      { parent: this, dependsOn: dependenciesOf(opts) },
     );
     this.registerOutputs({});
   }

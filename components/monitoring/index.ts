@@ -7,13 +7,13 @@ import { renderDashboards } from "./dashboards";
 import { podMonitorSpec, ScrapeTarget } from "./pod-monitors";
 
 export type { ScrapeTarget } from "./pod-monitors";
+import { dependenciesOf } from "../shared/dependencies";
 import { placeOn } from "../shared/node-roles";
 import { PodIdentityRole } from "../shared/pod-identity-role";
 import { alertmanagerConfig } from "./alertmanager-config";
 import { versions } from "../../lib/versions";
 
 export interface MonitoringArgs {
-  provider: k8s.Provider;
   /** Region label: Prometheus' external label `region`, and the alerts' `region` label. */
   region: string;
   /** StorageClass for Prometheus, Alertmanager and Grafana volumes. */
@@ -33,8 +33,6 @@ export interface MonitoringArgs {
     pagerDutyRoutingKey?: pulumi.Input<string>;
     heartbeatUrl?: pulumi.Input<string>;
   };
-  /** Resources that must exist first (the storage driver). */
-  dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** Alertmanager's service account (kube-prometheus-stack `alertmanager.serviceAccount.name`). */
@@ -48,6 +46,9 @@ export const PROMETHEUS_URL = `http://${RELEASE}-prometheus.${MONITORING_NAMESPA
 /**
  * Prometheus, Alertmanager and Grafana (kube-prometheus-stack), the scrape configuration for LiveKit,
  * Egress and Coturn, the media-quality alert table and the dashboards, all on system nodes.
+ *
+ * Options: the cluster's Kubernetes provider (`providers`); in `dependsOn`, what its volumes need first (the
+ * storage driver and StorageClass, `BlockStorage`).
  */
 export class Monitoring extends pulumi.ComponentResource {
   readonly namespace = MONITORING_NAMESPACE;
@@ -56,10 +57,13 @@ export class Monitoring extends pulumi.ComponentResource {
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:monitoring:Monitoring", name, {}, opts);
-    const k8sOpts = { parent: this, provider: args.provider };
     const system = placeOn("system");
 
-    const namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: MONITORING_NAMESPACE } }, k8sOpts);
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      { metadata: { name: MONITORING_NAMESPACE } },
+      { parent: this },
+    );
 
     const grafanaPassword = new random.RandomPassword(
       `${name}-grafana-admin`,
@@ -72,7 +76,7 @@ export class Monitoring extends pulumi.ComponentResource {
         metadata: { name: "grafana-admin", namespace: namespace.metadata.name },
         stringData: { "admin-user": "admin", "admin-password": grafanaPassword.result },
       },
-      k8sOpts,
+      { parent: this },
     );
 
     // --- Alert delivery: an SNS topic Alertmanager publishes to through Pod Identity.
@@ -195,14 +199,12 @@ export class Monitoring extends pulumi.ComponentResource {
         },
       },
       {
-        ...k8sOpts,
-        dependsOn: pulumi
-          .output(args.dependsOn ?? [])
-          .apply((deps) => [...deps, alertmanagerIdentity.association, ...alertmanagerIdentity.attachments]),
+        parent: this,
+        dependsOn: [...dependenciesOf(opts), alertmanagerIdentity.association, ...alertmanagerIdentity.attachments],
       },
     );
 
-    const afterCrds = { ...k8sOpts, dependsOn: [stack] };
+    const afterCrds = { parent: this, dependsOn: [stack] };
     for (const [target, spec] of Object.entries(args.scrapeTargets)) {
       new k8s.apiextensions.CustomResource(
         `${name}-${target}`,
@@ -238,7 +240,7 @@ export class Monitoring extends pulumi.ComponentResource {
           },
           data: { [file]: JSON.stringify(dashboard, null, 1) },
         },
-        k8sOpts,
+        { parent: this },
       );
     }
     this.registerOutputs({});

@@ -49,6 +49,7 @@ export class RedisHubPeering extends pulumi.ComponentResource {
 
     // The hub side lives in the hub's region (same account, so the member's credentials reach it).
     const hubProvider = new aws.Provider(`${name}-hub`, { region: hub.awsRegion as aws.Region }, { parent: this });
+    // eslint-disable-next-line no-restricted-syntax -- another region than the component's: explicit on purpose
     const onHub = { parent: this, provider: hubProvider };
 
     // Inter-region peering is requested in the member's region and accepted in the peer's; it cannot auto-accept.

@@ -22,8 +22,6 @@ export interface RedisArgs {
   nodeCount: number;
   /** Daily snapshots kept, in days. */
   snapshotRetentionDays: number;
-  /** The region's Kubernetes provider. */
-  provider: k8s.Provider;
   /** Namespace of the workloads; its owner creates it (pass its `metadata.name`, so the Secret waits for it). */
   namespace: pulumi.Input<string>;
   /** `protect` the replication group: `pulumi destroy` and replacements stop at it. */
@@ -123,7 +121,7 @@ export class Redis extends pulumi.ComponentResource {
         type: "Opaque",
         stringData: { [REDIS_PASSWORD_KEY]: authToken },
       },
-      { parent: this, provider: args.provider },
+      { parent: this },
     );
 
     this.registerOutputs({ address: this.address, port: this.port });

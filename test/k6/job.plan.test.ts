@@ -23,7 +23,10 @@ describe("k6 signalling Job", () => {
   const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
 
   it("reads the load tests' API key pair from the LiveKit component's Secret, in the workload namespace", async () => {
-    const plan = await runComponents(() => new LiveKit("mumbai-livekit", liveKitArgs(k8sProvider())));
+    const plan = await runComponents(() => {
+      const provider = k8sProvider();
+      new LiveKit("mumbai-livekit", liveKitArgs(provider), { providers: [provider] });
+    });
     const secret = resourcesOfType(plan, "kubernetes:core/v1:Secret")
       .map((r) => inputsOf(r))
       .find((s) => API_KEY_SECRET_KEYS.loadTestApiSecret in (s.stringData ?? {}))!;
@@ -49,19 +52,23 @@ describe("k6 signalling Job", () => {
 
   it("runs on the load-test nodes (public IPs), a pinned image, and gives each pod rooms of its own", async () => {
     const loadTest = await runComponents(() => {
-      const livekit = new LiveKit("mumbai-livekit", liveKitArgs(k8sProvider()));
-      new LoadTest("mumbai-load-test", {
-        provider: k8sProvider(),
-        namespace: WORKLOAD_NAMESPACE,
-        url: "wss://mumbai.example.com",
-        apiKeySecret: livekit.apiKeySecret,
-        rooms: 1,
-        videoPublishersPerRoom: 1,
-        subscribersPerRoom: 1,
-        duration: "1m",
-        resources: { cpus: 1, memoryGiB: 1 },
-        publicNodes: { nodeClassName: "public", karpenter: livekit },
-      });
+      const provider = k8sProvider();
+      const livekit = new LiveKit("mumbai-livekit", liveKitArgs(provider), { providers: [provider] });
+      new LoadTest(
+        "mumbai-load-test",
+        {
+          namespace: WORKLOAD_NAMESPACE,
+          url: "wss://mumbai.example.com",
+          apiKeySecret: livekit.apiKeySecret,
+          rooms: 1,
+          videoPublishersPerRoom: 1,
+          subscribersPerRoom: 1,
+          duration: "1m",
+          resources: { cpus: 1, memoryGiB: 1 },
+          publicNodes: { nodeClassName: "public" },
+        },
+        { providers: [provider], dependsOn: [livekit] },
+      );
     });
     const testers = resourcesOfType(loadTest, "kubernetes:batch/v1:Job").map((r) => inputsOf(r))[0].spec.template.spec;
     expect(pod.nodeSelector).toEqual(testers.nodeSelector);

@@ -115,44 +115,54 @@ describe("the media-plane components", () => {
   beforeAll(async () => {
     plan = await runComponents(() => {
       const provider = k8sProvider();
-      const livekit = new LiveKit("mumbai-livekit", liveKitArgs(provider));
-      new Coturn("mumbai-coturn", {
-        provider,
-        sharedSecret: livekit.turnSecret,
-        turnserver: turnserverSettings,
-        resources: { cpuRequestMillis: 500, memoryRequestMiB: 256, memoryLimitMiB: 512 },
-      });
-      new Egress("mumbai-egress", {
-        provider,
-        clusterName: "livekit-mumbai",
-        namespace: "livekit",
-        livekitUrl: livekit.internalUrl,
-        apiKey: livekit.egressKey.id,
-        apiSecret: livekit.egressKey.secret,
-        redis: {
-          host: "master.livekit-mumbai.example.cache.amazonaws.com",
-          port: 6379,
-          password: pulumi.secret("redis-auth-token"),
+      const providers = [provider];
+      const livekit = new LiveKit("mumbai-livekit", liveKitArgs(provider), { providers });
+      new Coturn(
+        "mumbai-coturn",
+        {
+          sharedSecret: livekit.turnSecret,
+          turnserver: turnserverSettings,
+          resources: { cpuRequestMillis: 500, memoryRequestMiB: 256, memoryLimitMiB: 512 },
         },
-        resources: { cpus: 5, memoryGiB: 5, maxMemoryGiB: 4 },
-        autoscaling: { minReplicas: 2, maxReplicas: 4, idlePods: 2, idleShare: 0.1 },
-        keda: new Keda("mumbai-keda", { provider, systemNodes: livekit }).release,
-        prometheusUrl: "http://prometheus.monitoring.svc:9090",
-        maxRecordingSeconds: 6 * 3600,
-        recordingRetentionDays: 30,
-      });
-      new LoadTest("mumbai-load-test", {
-        provider,
-        namespace: "livekit",
-        url: "wss://mumbai.livekit.example.com",
-        apiKeySecret: livekit.apiKeySecret,
-        publicNodes: { nodeClassName: "public", karpenter: livekit },
-        rooms: 2,
-        videoPublishersPerRoom: 1,
-        subscribersPerRoom: 10,
-        duration: "1m",
-        resources: { cpus: 2, memoryGiB: 2 },
-      });
+        { providers },
+      );
+      const keda = new Keda("mumbai-keda", {}, { providers, dependsOn: [livekit] });
+      new Egress(
+        "mumbai-egress",
+        {
+          clusterName: "livekit-mumbai",
+          namespace: "livekit",
+          livekitUrl: livekit.internalUrl,
+          apiKey: livekit.egressKey.id,
+          apiSecret: livekit.egressKey.secret,
+          redis: {
+            host: "master.livekit-mumbai.example.cache.amazonaws.com",
+            port: 6379,
+            password: pulumi.secret("redis-auth-token"),
+          },
+          resources: { cpus: 5, memoryGiB: 5, maxMemoryGiB: 4 },
+          autoscaling: { minReplicas: 2, maxReplicas: 4, idlePods: 2, idleShare: 0.1 },
+          prometheusUrl: "http://prometheus.monitoring.svc:9090",
+          maxRecordingSeconds: 6 * 3600,
+          recordingRetentionDays: 30,
+        },
+        { providers, dependsOn: [keda.release] },
+      );
+      new LoadTest(
+        "mumbai-load-test",
+        {
+          namespace: "livekit",
+          url: "wss://mumbai.livekit.example.com",
+          apiKeySecret: livekit.apiKeySecret,
+          publicNodes: { nodeClassName: "public" },
+          rooms: 2,
+          videoPublishersPerRoom: 1,
+          subscribersPerRoom: 10,
+          duration: "1m",
+          resources: { cpus: 2, memoryGiB: 2 },
+        },
+        { providers, dependsOn: [livekit] },
+      );
     });
   }, 60_000);
 

@@ -7,6 +7,7 @@ import { inputsOf, isSecret, maskSecrets, PlannedResource, PlanResult, resources
 import { layoutSubnets } from "../../components/network/subnets";
 import { policies } from "../../policy/policies";
 import { K8S_TYPES } from "../support/media-plane";
+import { offClusterProvider } from "../support/plan";
 import { resourcesOfPlan, violations } from "../support/policy";
 import { FixtureRegion, fixtureProject, planFixtureRegion, regionFixture } from "../support/rooms";
 
@@ -189,5 +190,9 @@ describe.each([
 
   it("passes the policy pack in every region", async () => {
     for (const r of regions) expect(await violations(policies, resourcesOfPlan(plans[r.stack]))).toEqual([]);
+  });
+
+  it("sends every Kubernetes resource of every region, a member's Redis Secret included, through its cluster's provider", () => {
+    for (const r of regions) expect(offClusterProvider(plans[r.stack])).toEqual([]);
   });
 });

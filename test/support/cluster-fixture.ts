@@ -1,9 +1,11 @@
 /**
- * What the cluster controllers (Karpenter, the load balancer controller) take from the cluster: its
- * Kubernetes provider, the Pod Identity agent add-on and the system node group. Call inside runComponents.
+ * What the cluster controllers (Karpenter, the load balancer controller, the storage driver) take from the
+ * cluster, in their options as the region stack gives it: the cluster's Kubernetes provider (`providers`), the
+ * Pod Identity agent add-on and the system node group (`dependsOn`). Call inside runComponents.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 
 export const TEST_CLUSTER = "livekit-test";
 
@@ -19,5 +21,9 @@ export function clusterDependencies() {
     subnetIds: ["subnet-0prv00001"],
     scalingConfig: { minSize: 2, maxSize: 2, desiredSize: 2 },
   });
-  return { provider, podIdentityAgent, systemNodes };
+  const options: pulumi.ComponentResourceOptions = {
+    providers: [provider],
+    dependsOn: [podIdentityAgent, systemNodes],
+  };
+  return { provider, podIdentityAgent, systemNodes, options };
 }

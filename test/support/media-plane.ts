@@ -68,9 +68,12 @@ export function redisPasswordSecret(provider: k8s.Provider, namespace = NAMESPAC
   );
 }
 
+/**
+ * LiveKit's Args, with the Redis Secret made through `provider`. The component takes the provider in its
+ * options: `new LiveKit(name, liveKitArgs(provider), { providers: [provider] })`.
+ */
 export function liveKitArgs(provider: k8s.Provider, overrides: Partial<LiveKitArgs> = {}): LiveKitArgs {
   return {
-    provider,
     namespace: NAMESPACE,
     server: serverSettings,
     redis: {

@@ -49,3 +49,24 @@ export function writeTempStackFile(stack: string, config: Record<string, unknown
 export function planCommand(stack: string, ...args: string[]) {
   return planInChildProcess(projectRoot, stack, args);
 }
+
+/**
+ * The Kubernetes resources of a region plan that do not go through the region cluster's Kubernetes provider
+ * (the one `pulumi:providers:kubernetes` the Cluster component creates), as "<type> <name> (<provider>)". A
+ * resource without an explicit provider gets Pulumi's default one, which deploys to whatever cluster the
+ * operator's kubeconfig points at: `provider` is then null in the plan.
+ */
+export function offClusterProvider(plan: PlanResult): string[] {
+  const clusters = plan.resources.filter((r) => r.type === "livekit-platform:cluster:Cluster");
+  const providers = plan.resources.filter(
+    (r) => r.type === "pulumi:providers:kubernetes" && clusters.some((c) => c.urn === r.parent),
+  );
+  if (clusters.length !== 1 || providers.length !== 1) {
+    return [`expected one Cluster with one Kubernetes provider, found ${clusters.length} and ${providers.length}`];
+  }
+  const [cluster] = providers;
+  return plan.resources
+    .filter((r) => r.custom && r.type.startsWith("kubernetes:"))
+    .filter((r) => r.provider?.replace(/::[^:]+$/, "") !== cluster.urn)
+    .map((r) => `${r.type} ${r.name} (${r.provider ?? "the default provider"})`);
+}

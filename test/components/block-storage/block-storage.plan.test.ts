@@ -6,8 +6,7 @@ import { runComponents } from "../../support/plan";
 describe("BlockStorage", () => {
   it("installs the EBS CSI driver only after its Pod Identity association and policy exist", async () => {
     const plan = await runComponents(() => {
-      const { provider } = clusterDependencies();
-      new BlockStorage("storage", { clusterName: "livekit-test", provider });
+      new BlockStorage("storage", { clusterName: "livekit-test" }, clusterDependencies().options);
     });
     const release = findResource(plan, "kubernetes:helm.sh/v3:Release", "storage-ebs-csi");
     const association = findResource(plan, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "storage-ebs-csi");

@@ -22,22 +22,21 @@ import { resourcesOfPlan, violations } from "../../support/policy";
 const ALB_HOST = "k8s-livekit-livekits-0123456789-1234567890.ap-south-1.elb.amazonaws.com";
 const POD_LABELS = { "app.kubernetes.io/name": "livekit-server", "app.kubernetes.io/component": "sfu" };
 
-const baseArgs = (provider: k8s.Provider): ChaosArgs => ({
+const baseArgs: ChaosArgs = {
   clusterName: "livekit-mumbai",
   sfuNodePoolName: "sfu",
-  provider,
   namespace: "livekit",
   livekitPodLabels: POD_LABELS,
   signallingLoadBalancerHostname: ALB_HOST,
   sfuNodeTerminationPercent: 33,
   turnNodeTerminationPercent: 50,
   livekitPodDeletePercent: 25,
-});
+};
 
 const plan = (overrides: Partial<ChaosArgs> = {}) =>
   runComponents(() => {
     const provider = new k8s.Provider("region-cluster", { kubeconfig: "{}" });
-    new Chaos("mumbai-chaos", { ...baseArgs(provider), ...overrides });
+    new Chaos("mumbai-chaos", { ...baseArgs, ...overrides }, { providers: [provider] });
   });
 
 const template = (result: PlanResult, id: string) =>
@@ -287,7 +286,7 @@ describe("Chaos options", () => {
     [{ livekitPodLabels: {} }, /^chaos livekitPodLabels: must not be empty .*, got \{\}$/],
     [{ logRetentionDays: 0 }, /logRetentionDays/],
   ] as [Partial<ChaosArgs>, RegExp][])("rejects %j", (overrides, message) => {
-    const base = baseArgs(undefined as unknown as k8s.Provider);
+    const base = baseArgs;
     expect(() => checkChaosArgs(base)).not.toThrow();
     expect(() => checkChaosArgs({ ...base, ...overrides })).toThrow(message);
   });

@@ -3,7 +3,7 @@ import { amiReleaseVersionParameter } from "../../../components/cluster/node-ami
 import { sfuBootScript, sfuNodeUserData } from "../../../components/cluster/node-user-data";
 import { nodeRoles } from "../../../components/shared/node-roles";
 import { versions } from "../../../lib/versions";
-import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../../tools/engine";
+import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../../tools/engine";
 import { mockResource } from "../../../tools/mock-cloud";
 import { runComponents, runStack } from "../../support/plan";
 
@@ -365,14 +365,10 @@ describe("a region stack's exposure and Kubernetes provider", () => {
     );
   });
 
-  it("sends every Kubernetes resource, Helm releases included, through the cluster's one provider", () => {
+  it("has one Kubernetes provider, the cluster's (test/stacks/kubernetes-provider.plan.test.ts: every Kubernetes resource uses it)", () => {
     const providers = resourcesOfType(plan, "pulumi:providers:kubernetes");
-    expect(providers).toHaveLength(1);
-    const kubernetes: PlannedResource[] = plan.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
-    expect(kubernetes.length).toBeGreaterThan(0);
-    const offProvider = kubernetes
-      .filter((r) => r.provider?.replace(/::[^:]+$/, "") !== providers[0].urn)
-      .map((r) => `${r.type} ${r.name}`);
-    expect(offProvider).toEqual([]);
+    expect(providers.map((p) => p.parent)).toEqual([
+      findResource(plan, "livekit-platform:cluster:Cluster", "mumbai").urn,
+    ]);
   });
 });

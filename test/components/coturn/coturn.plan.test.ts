@@ -43,13 +43,17 @@ const plan = (
     const livekit = new LiveKit(
       "mumbai",
       liveKitArgs(provider, turnSecretGenerations ? { turnSecretGenerations } : {}),
+      { providers: [provider] },
     );
-    new Coturn("mumbai", {
-      provider,
-      sharedSecret: livekit.turnSecret,
-      turnserver,
-      resources: resources ?? { cpuRequestMillis: 500, memoryRequestMiB: 256, memoryLimitMiB: 512 },
-    });
+    new Coturn(
+      "mumbai",
+      {
+        sharedSecret: livekit.turnSecret,
+        turnserver,
+        resources: resources ?? { cpuRequestMillis: 500, memoryRequestMiB: 256, memoryLimitMiB: 512 },
+      },
+      { providers: [provider] },
+    );
   });
 
 const daemonSetOf = (result: PlanResult) => object(result, K8S_TYPES.daemonSet, "coturn");
@@ -317,14 +321,17 @@ describe("Coturn", () => {
     let error: unknown;
     await runComponents(() => {
       const provider = k8sProvider();
-      const livekit = new LiveKit("mumbai", liveKitArgs(provider));
+      const livekit = new LiveKit("mumbai", liveKitArgs(provider), { providers: [provider] });
       try {
-        new Coturn("mumbai", {
-          provider,
-          sharedSecret: livekit.turnSecret,
-          turnserver: { ...turnserverSettings, relayPorts: { min: 45000, max: 55000 } },
-          resources: { cpuRequestMillis: 500, memoryRequestMiB: 256, memoryLimitMiB: 512 },
-        });
+        new Coturn(
+          "mumbai",
+          {
+            sharedSecret: livekit.turnSecret,
+            turnserver: { ...turnserverSettings, relayPorts: { min: 45000, max: 55000 } },
+            resources: { cpuRequestMillis: 500, memoryRequestMiB: 256, memoryLimitMiB: 512 },
+          },
+          { providers: [provider] },
+        );
       } catch (e) {
         error = e;
       }

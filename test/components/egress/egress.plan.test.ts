@@ -40,8 +40,7 @@ const TYPES = {
 const PROMETHEUS = "http://prometheus.monitoring.svc:9090";
 const SIX_HOURS = 6 * 3600;
 
-/** Everything but the provider and KEDA's release, which exist only inside a run. */
-const baseArgs = (): Omit<EgressArgs, "provider" | "keda"> => ({
+const baseArgs = (): EgressArgs => ({
   clusterName: "livekit-mumbai",
   namespace: NAMESPACE,
   livekitUrl: pulumi.output("ws://livekit-server.livekit.svc.cluster.local:7880"),
@@ -56,16 +55,21 @@ const baseArgs = (): Omit<EgressArgs, "provider" | "keda"> => ({
   recordingRetentionDays: 30,
 });
 
-/** KEDA's Helm release, as the region stack creates it. */
-const kedaRelease = () =>
-  new Keda("mumbai-keda", {
-    provider: k8sProvider(),
-    systemNodes: new pulumi.ComponentResource("test:index:SystemNodes", "system"),
-  }).release;
+/**
+ * Egress as the region stack creates it: the cluster's provider in its options, and in its dependsOn the Pod
+ * Identity agent (here a stand-in) and KEDA's Helm release. Call inside a run.
+ */
+const egress = (args: EgressArgs) => {
+  const provider = k8sProvider();
+  const systemNodes = new pulumi.ComponentResource("test:index:SystemNodes", "system");
+  const podIdentityAgent = new pulumi.ComponentResource("test:index:PodIdentityAgent", "agent");
+  const keda = new Keda("mumbai-keda", {}, { providers: [provider], dependsOn: [systemNodes] });
+  return new Egress("mumbai", args, { providers: [provider], dependsOn: [podIdentityAgent, keda.release] });
+};
 
 const plan = (overrides: Partial<EgressArgs> = {}) =>
   runComponents(() => {
-    new Egress("mumbai", { ...baseArgs(), provider: k8sProvider(), keda: kedaRelease(), ...overrides });
+    egress({ ...baseArgs(), ...overrides });
   });
 
 const egressDeployment = (result: PlanResult) =>
@@ -380,7 +384,7 @@ describe("Egress", () => {
       let error: unknown;
       await runComponents(() => {
         try {
-          new Egress("mumbai", { ...baseArgs(), provider: k8sProvider(), keda: kedaRelease(), ...overrides });
+          egress({ ...baseArgs(), ...overrides });
         } catch (e) {
           error = e;
         }

@@ -32,16 +32,18 @@ async function plan(dns: DnsZoneArgs): Promise<{ result: PlanResult; exported: E
       { chart: "aws-load-balancer-controller", version: "3.5.0" },
       { provider },
     );
-    const endpoints = new Endpoints("mumbai", {
-      provider,
-      signallingHostname: SIGNALLING,
-      turnHostname: TURN,
-      dns,
-      livekit: { namespace: NAMESPACE, serviceName: "livekit-server", servicePort: 7880 },
-      coturn: { namespace: NAMESPACE, podLabels: COTURN_LABELS, listeningPort: 3478 },
-      loadBalancerController: controller,
-      tags: { project: "livekit" },
-    });
+    const endpoints = new Endpoints(
+      "mumbai",
+      {
+        signallingHostname: SIGNALLING,
+        turnHostname: TURN,
+        dns,
+        livekit: { namespace: NAMESPACE, serviceName: "livekit-server", servicePort: 7880 },
+        coturn: { namespace: NAMESPACE, podLabels: COTURN_LABELS, listeningPort: 3478 },
+        tags: { project: "livekit" },
+      },
+      { providers: [provider], dependsOn: [controller] },
+    );
     endpoints.albHostname.apply((v) => (exported.albHostname = v));
     endpoints.albZoneId.apply((v) => (exported.albZoneId = v));
     endpoints.nlbHostname.apply((v) => (exported.nlbHostname = v));

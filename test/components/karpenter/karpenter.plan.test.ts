@@ -12,7 +12,7 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
 
-const settings: Omit<KarpenterArgs, "provider" | "podIdentityAgent" | "systemNodes"> = {
+const settings: KarpenterArgs = {
   clusterName: "livekit-test",
   clusterEndpoint: "https://api.livekit-test.example",
   clusterSecurityGroupId: "sg-0cluster0000000001",
@@ -51,7 +51,7 @@ describe("Karpenter", () => {
 
   beforeAll(async () => {
     plan = await runComponents(() => {
-      new Karpenter("test", { ...settings, ...clusterDependencies() });
+      new Karpenter("test", settings, clusterDependencies().options);
     });
   });
 
@@ -404,7 +404,7 @@ describe("Karpenter", () => {
   it("creates the account's EC2 Spot service-linked role only when asked, and keeps it on destroy", async () => {
     expect(resourcesOfType(plan, "aws:iam/serviceLinkedRole:ServiceLinkedRole")).toEqual([]);
     const withRole = await runComponents(() => {
-      new Karpenter("test", { ...settings, ...clusterDependencies(), createSpotServiceLinkedRole: true });
+      new Karpenter("test", { ...settings, createSpotServiceLinkedRole: true }, clusterDependencies().options);
     });
     const [role, ...others] = resourcesOfType(withRole, "aws:iam/serviceLinkedRole:ServiceLinkedRole");
     expect(others).toEqual([]);

@@ -11,7 +11,7 @@ describe("KEDA", () => {
   beforeAll(async () => {
     result = await runComponents(() => {
       const systemNodes = new pulumi.ComponentResource("test:index:SystemNodes", "system");
-      new Keda("mumbai-keda", { provider: k8sProvider(), systemNodes });
+      new Keda("mumbai-keda", {}, { providers: [k8sProvider()], dependsOn: [systemNodes] });
     });
   });
 

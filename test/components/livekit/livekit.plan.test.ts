@@ -33,7 +33,7 @@ import { runComponents } from "../../support/plan";
 const plan = (overrides: (provider: ReturnType<typeof k8sProvider>) => Partial<LiveKitArgs> = () => ({})) =>
   runComponents(() => {
     const provider = k8sProvider();
-    new LiveKit("mumbai", liveKitArgs(provider, overrides(provider)));
+    new LiveKit("mumbai", liveKitArgs(provider, overrides(provider)), { providers: [provider] });
   });
 
 const deploymentOf = (result: PlanResult) => object(result, K8S_TYPES.deployment, "livekit-server");
@@ -354,7 +354,8 @@ describe("LiveKit", () => {
       let error: unknown;
       await runComponents(() => {
         try {
-          new LiveKit("mumbai", liveKitArgs(k8sProvider(), overrides));
+          const provider = k8sProvider();
+          new LiveKit("mumbai", liveKitArgs(provider, overrides), { providers: [provider] });
         } catch (e) {
           error = e;
         }

@@ -23,11 +23,11 @@ describe("LoadBalancerController", () => {
   beforeAll(async () => {
     plan = await runComponents(
       () => {
-        new LoadBalancerController("lbc", {
-          clusterName: "livekit-test",
-          vpcId: "vpc-0abc12345def67890",
-          ...clusterDependencies(),
-        });
+        new LoadBalancerController(
+          "lbc",
+          { clusterName: "livekit-test", vpcId: "vpc-0abc12345def67890" },
+          clusterDependencies().options,
+        );
       },
       { "aws:region": "ap-southeast-1" },
     );

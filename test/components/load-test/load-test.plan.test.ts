@@ -26,15 +26,18 @@ const settings: Settings = {
 const plan = (overrides: Partial<Settings> = {}) =>
   runComponents(() => {
     const provider = k8sProvider();
-    const livekit = new LiveKit("mumbai", liveKitArgs(provider));
-    new LoadTest("mumbai", {
-      provider,
-      namespace: livekit.namespace,
-      apiKeySecret: livekit.apiKeySecret,
-      publicNodes: { nodeClassName: "public", karpenter: livekit },
-      ...settings,
-      ...overrides,
-    });
+    const livekit = new LiveKit("mumbai", liveKitArgs(provider), { providers: [provider] });
+    new LoadTest(
+      "mumbai",
+      {
+        namespace: livekit.namespace,
+        apiKeySecret: livekit.apiKeySecret,
+        publicNodes: { nodeClassName: "public" },
+        ...settings,
+        ...overrides,
+      },
+      { providers: [provider], dependsOn: [livekit] },
+    );
   });
 
 const jobOf = (result: PlanResult) => object(result, K8S_TYPES.job, "livekit-load-test");
@@ -139,16 +142,19 @@ describe("LoadTest", () => {
       let error: unknown;
       await runComponents(() => {
         const provider = k8sProvider();
-        const livekit = new LiveKit("mumbai", liveKitArgs(provider));
+        const livekit = new LiveKit("mumbai", liveKitArgs(provider), { providers: [provider] });
         try {
-          new LoadTest("mumbai", {
-            provider,
-            namespace: livekit.namespace,
-            apiKeySecret: livekit.apiKeySecret,
-            publicNodes: { nodeClassName: "public", karpenter: livekit },
-            ...settings,
-            ...overrides,
-          });
+          new LoadTest(
+            "mumbai",
+            {
+              namespace: livekit.namespace,
+              apiKeySecret: livekit.apiKeySecret,
+              publicNodes: { nodeClassName: "public" },
+              ...settings,
+              ...overrides,
+            },
+            { providers: [provider], dependsOn: [livekit] },
+          );
         } catch (e) {
           error = e;
         }

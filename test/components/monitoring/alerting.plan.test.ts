@@ -10,19 +10,22 @@ function monitoring(alerting: Record<string, unknown>) {
   return runComponents(() => {
     const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
     const target = { namespace: "livekit", podLabels: { app: "x" }, port: "metrics" };
-    new Monitoring("monitoring", {
-      provider,
-      region: "mumbai",
-      storageClassName: "gp3",
-      alerts: {
-        capacity: { maxRooms: 1000, maxParticipants: 20000 },
-        sfu: { namespace: "livekit", deployment: "livekit-server" },
-        turn: { totalQuota: 8000 },
-      } as never,
-      scrapeTargets: { livekit: target, egress: target, coturn: target },
-      retention: { time: "15d", size: "90GB", volumeSize: "100Gi" },
-      alerting: { clusterName: "livekit-mumbai", emailSubscriptions: [], ...alerting },
-    });
+    new Monitoring(
+      "monitoring",
+      {
+        region: "mumbai",
+        storageClassName: "gp3",
+        alerts: {
+          capacity: { maxRooms: 1000, maxParticipants: 20000 },
+          sfu: { namespace: "livekit", deployment: "livekit-server" },
+          turn: { totalQuota: 8000 },
+        } as never,
+        scrapeTargets: { livekit: target, egress: target, coturn: target },
+        retention: { time: "15d", size: "90GB", volumeSize: "100Gi" },
+        alerting: { clusterName: "livekit-mumbai", emailSubscriptions: [], ...alerting },
+      },
+      { providers: [provider] },
+    );
   });
 }
 

@@ -12,26 +12,29 @@ describe("Monitoring", () => {
   beforeAll(async () => {
     result = await runComponents(() => {
       const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
-      const storage = new BlockStorage("storage", { clusterName: "livekit-mumbai", provider });
-      new Monitoring("monitoring", {
-        provider,
-        region: "mumbai",
-        storageClassName: storage.storageClassName,
-        alerts: {
-          capacity: { maxRooms: 1000, maxParticipants: 20000 },
-          sfu: { namespace: "livekit", deployment: "livekit-server" },
-        },
-        scrapeTargets: {
-          livekit: {
-            ...target("livekit", "livekit-server", "metrics"),
-            basicAuth: { secretName: "livekit-metrics", usernameKey: "username", passwordKey: "password" },
+      const storage = new BlockStorage("storage", { clusterName: "livekit-mumbai" }, { providers: [provider] });
+      new Monitoring(
+        "monitoring",
+        {
+          region: "mumbai",
+          storageClassName: storage.storageClassName,
+          alerts: {
+            capacity: { maxRooms: 1000, maxParticipants: 20000 },
+            sfu: { namespace: "livekit", deployment: "livekit-server" },
           },
-          egress: target("livekit", "livekit-egress", "metrics"),
-          coturn: target("livekit", "coturn", "metrics"),
+          scrapeTargets: {
+            livekit: {
+              ...target("livekit", "livekit-server", "metrics"),
+              basicAuth: { secretName: "livekit-metrics", usernameKey: "username", passwordKey: "password" },
+            },
+            egress: target("livekit", "livekit-egress", "metrics"),
+            coturn: target("livekit", "coturn", "metrics"),
+          },
+          retention: { time: "15d", size: "90GB", volumeSize: "100Gi" },
+          alerting: { clusterName: "livekit-mumbai", emailSubscriptions: [] },
         },
-        retention: { time: "15d", size: "90GB", volumeSize: "100Gi" },
-        alerting: { clusterName: "livekit-mumbai", emailSubscriptions: [] },
-      });
+        { providers: [provider], dependsOn: [storage] },
+      );
     });
     values = inputsOf(findResource(result, "kubernetes:helm.sh/v3:Release", "monitoring-stack")).values;
   });
@@ -95,6 +98,13 @@ describe("Monitoring", () => {
     expect(dashboards.map((d) => d.metadata.labels)).toEqual([{ grafana_dashboard: "1" }, { grafana_dashboard: "1" }]);
     for (const d of dashboards)
       expect(() => JSON.parse(Object.values(d.data as Record<string, string>)[0])).not.toThrow();
+  });
+
+  it("installs the chart, whose volumes need the storage driver, after the component's dependsOn (BlockStorage)", () => {
+    const release = findResource(result, "kubernetes:helm.sh/v3:Release", "monitoring-stack");
+    const storageClass = findResource(result, "kubernetes:storage.k8s.io/v1:StorageClass", "storage-gp3");
+    const driver = findResource(result, "kubernetes:helm.sh/v3:Release", "storage-ebs-csi");
+    expect(release.options.dependsOn).toEqual(expect.arrayContaining([storageClass.urn, driver.urn]));
   });
 
   // Which pods and which port each PodMonitor scrapes is checked on the real region stacks, against the real

@@ -27,7 +27,7 @@ describe("Redis", () => {
     let redis: Redis | undefined;
     plan = await runComponents(() => {
       const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
-      redis = new Redis("redis", { ...settings, provider });
+      redis = new Redis("redis", settings, { providers: [provider] });
     });
     outputs = await new Promise((resolve) =>
       pulumi.all([redis!.address, redis!.port]).apply(([address, port]) => resolve({ address, port })),
