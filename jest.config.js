@@ -16,6 +16,11 @@ const tier = (displayName, testMatch, testPathIgnorePatterns = []) => ({
   testMatch,
   testPathIgnorePatterns,
   transform: { "^.+\\.ts$": "<rootDir>/test/support/esbuild-transform.js" },
+  // What @pulumi/pulumi loads only to serialize closures, loaded on first use instead (tools/deferred-modules.js).
+  moduleNameMapper: {
+    "/typescript-shim$": "<rootDir>/test/support/deferred-modules/typescript-shim.js",
+    "^@npmcli/arborist$": "<rootDir>/test/support/deferred-modules/arborist.js",
+  },
 });
 
 module.exports = {
