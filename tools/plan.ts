@@ -43,7 +43,10 @@ interface PlanArgs {
   stackFile?: string;
   /** A plan directory or a git ref to compare this plan with (tools/plan-diff.ts). */
   diff?: string;
-  /** Internal: print the raw result as JSON on stdout (how a plan feeds another plan's StackReferences). */
+  /**
+   * Internal: print the raw result as JSON on stdout (how a plan feeds another plan's StackReferences), instead of
+   * the plan's text; with `out`, the plan is written there as well.
+   */
   emitJson: boolean;
 }
 
@@ -165,6 +168,8 @@ export async function main(argv: string[]): Promise<number> {
   const base = args.diff === undefined || args.emitJson ? undefined : readDiffBase(projectRoot, args.stack, args.diff);
   const result = await planStack(projectRoot, args.stack, args.stackFile);
   if (args.emitJson) {
+    // With --out, the plan is written there too: one run gives the raw result and the plan as written.
+    if (args.out !== undefined) writePlan(result, path.resolve(args.out), args.showSecrets);
     // Resolve only once the pipe has taken it all: process.exit() would cut a large write short.
     await new Promise<void>((resolve) => process.stdout.write(JSON.stringify(result), () => resolve()));
     return EXIT_OK;

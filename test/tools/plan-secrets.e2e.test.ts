@@ -1,9 +1,10 @@
 /**
  * End to end: the plan command masks secrets unless asked to show them. Every shipped stack is planned
- * three times in child processes, exactly as `npm run plan` runs: raw (`--emit-json`, which still marks
- * each secret), masked (the default) and revealed (`--show-secrets`). No secret value the raw plan marks,
- * nor any value of a Kubernetes Secret, nor the base64 of either, may appear anywhere in the masked
- * plan.json, manifests/ or helm/; the revealed plan must show them (so the check looks at the right files).
+ * twice in child processes, exactly as `npm run plan` runs: once writing the plan masked (the default) while
+ * printing the raw result (`--emit-json`, which still marks each secret), once revealed (`--show-secrets`).
+ * No secret value the raw plan marks, nor any value of a Kubernetes Secret, nor the base64 of either, may appear
+ * anywhere in the masked plan.json, manifests/ or helm/; the revealed plan must show them (so the check looks at
+ * the right files).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -39,9 +40,9 @@ function planned(stack: string): Promise<Planned> {
     plans.set(
       stack,
       Promise.all(before).then(async () => {
+        // The raw result and the plan written as by default come from one run (--emit-json with --out).
         const [raw] = await Promise.all([
-          run("--emit-json"),
-          run("--out", masked),
+          run("--emit-json", "--out", masked),
           run("--out", revealed, "--show-secrets"),
         ]);
         return { raw: raw.result!, masked, revealed };
