@@ -23,22 +23,24 @@ const settings: Settings = {
   resources: { cpus: 4, memoryGiB: 4 },
 };
 
-const plan = (overrides: Partial<Settings> = {}) =>
-  runComponents(() => {
-    const provider = k8sProvider();
-    const livekit = new LiveKit("mumbai", liveKitArgs(provider), { providers: [provider] });
-    new LoadTest(
-      "mumbai",
-      {
-        namespace: livekit.namespace,
-        apiKeySecret: livekit.apiKeySecret,
-        publicNodes: { nodeClassName: "public" },
-        ...settings,
-        ...overrides,
-      },
-      { providers: [provider], dependsOn: [livekit] },
-    );
-  });
+/** LiveKit and a LoadTest against it, as the region stack wires them; call inside runComponents. */
+function buildLoadTest(overrides: Partial<Settings> = {}): void {
+  const provider = k8sProvider();
+  const livekit = new LiveKit("mumbai", liveKitArgs(provider), { providers: [provider] });
+  new LoadTest(
+    "mumbai",
+    {
+      namespace: livekit.namespace,
+      apiKeySecret: livekit.apiKeySecret,
+      publicNodes: { nodeClassName: "public" },
+      ...settings,
+      ...overrides,
+    },
+    { providers: [provider], dependsOn: [livekit] },
+  );
+}
+
+const plan = (overrides: Partial<Settings> = {}) => runComponents(() => buildLoadTest(overrides));
 
 const jobOf = (result: PlanResult) => object(result, K8S_TYPES.job, "livekit-load-test");
 const containerOf = (result: PlanResult) => jobOf(result).spec.template.spec.containers[0];
@@ -141,20 +143,8 @@ describe("LoadTest", () => {
     const constructionError = async (overrides: Partial<Settings>) => {
       let error: unknown;
       await runComponents(() => {
-        const provider = k8sProvider();
-        const livekit = new LiveKit("mumbai", liveKitArgs(provider), { providers: [provider] });
         try {
-          new LoadTest(
-            "mumbai",
-            {
-              namespace: livekit.namespace,
-              apiKeySecret: livekit.apiKeySecret,
-              publicNodes: { nodeClassName: "public" },
-              ...settings,
-              ...overrides,
-            },
-            { providers: [provider], dependsOn: [livekit] },
-          );
+          buildLoadTest(overrides);
         } catch (e) {
           error = e;
         }
