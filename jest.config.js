@@ -30,6 +30,7 @@ module.exports = {
     tier("e2e", ["**/*.e2e.test.ts"]),
     tier("integration", ["**/*.int.test.ts"]),
   ],
+  globalSetup: "<rootDir>/test/support/global-setup.js",
   // The default output, then one line saying what was skipped and why (test/support/skip-reporter.js).
   reporters: ["default", "<rootDir>/test/support/skip-reporter.js"],
   testTimeout: 60000,
