@@ -15,6 +15,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { ensureBuild } from "./run";
 
 /** A plan as the diff sees it: plan.json's content and the text of every manifest and Helm values file. */
 export interface PlanSnapshot {
@@ -278,6 +279,10 @@ export function baseSnapshot(projectRoot: string, stack: string, against: string
     // The ref's program, stack file and lockfile; this checkout's installed packages.
     const modules = path.join(projectRoot, "node_modules");
     if (fs.existsSync(modules)) fs.symlinkSync(fs.realpathSync(modules), path.join(worktree, "node_modules"), "dir");
+    // This checkout's compiled build: the ref's own plan command uses it when the ref's sources are the same
+    // (a diff of stack files only), and otherwise builds its own.
+    const build = ensureBuild(projectRoot);
+    fs.cpSync(build, path.join(worktree, ".plan", ".build", path.basename(build)), { recursive: true });
     if (
       !fs.existsSync(path.join(worktree, `Pulumi.${stack}.yaml`)) &&
       !fs.existsSync(path.join(worktree, `Pulumi.${stack}.yml`))
