@@ -95,3 +95,11 @@ export const versions = {
     },
   },
 } as const;
+
+/**
+ * A pinned chart of an HTTP Helm repository as a Helm Release's source arguments (`chart`, `version`,
+ * `repositoryOpts`), in the order the releases list them.
+ */
+export function chartSource(pinned: { chart: string; repo: string; version: string }) {
+  return { chart: pinned.chart, version: pinned.version, repositoryOpts: { repo: pinned.repo } };
+}

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dependenciesOf } from "../shared/dependencies";
 import { placeOn } from "../shared/node-roles";
-import { versions } from "../../lib/versions";
+import { chartSource, versions } from "../../lib/versions";
 import { PodIdentityRole } from "../shared/pod-identity-role";
 
 /** The StorageClass persistent volumes in this platform use. */
@@ -37,14 +37,11 @@ export class BlockStorage extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const { chart, repo, version } = versions.charts.awsEbsCsiDriver;
     const driver = new k8s.helm.v3.Release(
       `${name}-ebs-csi`,
       {
         name: "aws-ebs-csi-driver",
-        chart,
-        version,
-        repositoryOpts: { repo },
+        ...chartSource(versions.charts.awsEbsCsiDriver),
         namespace,
         values: {
           controller: {

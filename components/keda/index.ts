@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dependenciesOf } from "../shared/dependencies";
 import { placeOn } from "../shared/node-roles";
-import { versions } from "../../lib/versions";
+import { chartSource, versions } from "../../lib/versions";
 
 /** Namespace of the KEDA operator, its metrics API server and its admission webhooks. */
 export const KEDA_NAMESPACE = "keda";
@@ -23,14 +23,11 @@ export class Keda extends pulumi.ComponentResource {
 
   constructor(name: string, _args: KedaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:autoscaling:Keda", name, {}, opts);
-    const { chart, repo, version } = versions.charts.keda;
     this.release = new k8s.helm.v3.Release(
       name,
       {
         name: "keda",
-        chart,
-        version,
-        repositoryOpts: { repo },
+        ...chartSource(versions.charts.keda),
         namespace: KEDA_NAMESPACE,
         createNamespace: true,
         values: {

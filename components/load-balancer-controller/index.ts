@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dependenciesOf } from "../shared/dependencies";
 import { placeOn } from "../shared/node-roles";
-import { versions } from "../../lib/versions";
+import { chartSource, versions } from "../../lib/versions";
 import { PodIdentityRole } from "../shared/pod-identity-role";
 import { loadBalancerControllerPolicy } from "./iam";
 
@@ -53,14 +53,11 @@ export class LoadBalancerController extends pulumi.ComponentResource {
     const [attachment] = identity.attachments;
     const podIdentity = identity.association;
 
-    const chart = versions.charts.awsLoadBalancerController;
     this.release = new k8s.helm.v3.Release(
       name,
       {
         name: "aws-load-balancer-controller",
-        chart: chart.chart,
-        version: chart.version,
-        repositoryOpts: { repo: chart.repo },
+        ...chartSource(versions.charts.awsLoadBalancerController),
         namespace: LOAD_BALANCER_CONTROLLER_NAMESPACE,
         values: {
           clusterName: args.clusterName,

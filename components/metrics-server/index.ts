@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dependenciesOf } from "../shared/dependencies";
 import { placeOn } from "../shared/node-roles";
-import { versions } from "../../lib/versions";
+import { chartSource, versions } from "../../lib/versions";
 
 /** No settings: the chart's values are platform decisions, and the provider comes through the options. */
 export type MetricsServerArgs = Record<string, never>;
@@ -17,14 +17,11 @@ export class MetricsServer extends pulumi.ComponentResource {
 
   constructor(name: string, _args: MetricsServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:autoscaling:MetricsServer", name, {}, opts);
-    const { chart, repo, version } = versions.charts.metricsServer;
     this.release = new k8s.helm.v3.Release(
       name,
       {
         name: "metrics-server",
-        chart,
-        version,
-        repositoryOpts: { repo },
+        ...chartSource(versions.charts.metricsServer),
         namespace: "kube-system",
         values: {
           // Two replicas and a budget: autoscaling stops while the API is down.

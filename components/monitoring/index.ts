@@ -11,7 +11,7 @@ import { dependenciesOf } from "../shared/dependencies";
 import { placeOn } from "../shared/node-roles";
 import { PodIdentityRole } from "../shared/pod-identity-role";
 import { alertmanagerConfig } from "./alertmanager-config";
-import { versions } from "../../lib/versions";
+import { chartSource, versions } from "../../lib/versions";
 
 export interface MonitoringArgs {
   /** Region label: Prometheus' external label `region`, and the alerts' `region` label. */
@@ -130,14 +130,11 @@ export class Monitoring extends pulumi.ComponentResource {
         },
       },
     });
-    const { chart, repo, version } = versions.charts.kubePrometheusStack;
     const stack = new k8s.helm.v3.Release(
       `${name}-stack`,
       {
         name: RELEASE,
-        chart,
-        version,
-        repositoryOpts: { repo },
+        ...chartSource(versions.charts.kubePrometheusStack),
         namespace: namespace.metadata.name,
         values: {
           // EKS runs the control plane: etcd, the scheduler, the controller manager and kube-proxy metrics are not reachable.
