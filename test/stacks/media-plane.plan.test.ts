@@ -4,26 +4,11 @@
  * LiveKit pod requests exactly the CPU the model plans with.
  */
 import { parse } from "yaml";
-import * as fs from "fs";
-import { parseRoomMix, planCapacity } from "../../lib/capacity";
-import { stackFilePath } from "../../stacks/stack-files";
 import { inputsOf, PlanResult, resourcesOfType } from "../../tools/engine";
-import { projectRoot, runStack } from "../support/plan";
+import { modelFor } from "../support/capacity";
+import { runStack } from "../support/plan";
 
 const STACK = "mumbai";
-
-function model() {
-  const config = parse(fs.readFileSync(stackFilePath(projectRoot, STACK), "utf8")).config;
-  const capacity = config["livekit-platform:capacity"] ?? {};
-  return planCapacity({
-    targetParticipants: capacity.targetParticipants,
-    mix: parseRoomMix(capacity.mix ?? "mixed"),
-    nodeType: config["livekit-platform:cluster"]?.sfuNodes?.instanceType ?? "c6i.2xlarge",
-    targetUtilisation: capacity.targetUtilisation ?? 0.6,
-    recordingShare: capacity.recordingShare ?? 0.05,
-    egressNodeType: capacity.egressNodeType ?? "c6i.4xlarge",
-  });
-}
 
 const objects = (plan: PlanResult, type: string) => resourcesOfType(plan, type).map((r) => inputsOf(r));
 const configMapData = (plan: PlanResult, prefix: string, key: string): string =>
@@ -31,7 +16,7 @@ const configMapData = (plan: PlanResult, prefix: string, key: string): string =>
 
 describe("the mumbai media plane agrees with the capacity model", () => {
   let plan: PlanResult;
-  const m = model();
+  const m = modelFor(STACK);
   beforeAll(async () => {
     plan = await runStack(STACK);
   });

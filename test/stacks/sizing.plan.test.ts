@@ -4,25 +4,11 @@
  */
 import { parse } from "yaml";
 import * as fs from "fs";
-import { parseRoomMix, planCapacity } from "../../lib/capacity";
 import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
 import { stackFilePath } from "../../stacks/stack-files";
 import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../tools/engine";
+import { modelFor } from "../support/capacity";
 import { projectRoot, runStack, stackConfig } from "../support/plan";
-
-/** What the model answers for a stack file's stated demand, computed here from the file itself. */
-function modelFor(stack: string) {
-  const config = parse(fs.readFileSync(stackFilePath(projectRoot, stack), "utf8")).config;
-  const capacity = config["livekit-platform:capacity"] ?? {};
-  return planCapacity({
-    targetParticipants: capacity.targetParticipants,
-    mix: parseRoomMix(capacity.mix ?? "mixed"),
-    nodeType: config["livekit-platform:cluster"]?.sfuNodes?.instanceType ?? "c6i.2xlarge",
-    targetUtilisation: capacity.targetUtilisation ?? 0.6,
-    recordingShare: capacity.recordingShare ?? 0.05,
-    egressNodeType: capacity.egressNodeType ?? "c6i.4xlarge",
-  });
-}
 
 const hpaOf = (plan: PlanResult, name: string) =>
   resourcesOfType(plan, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")

@@ -3,12 +3,9 @@ import * as os from "os";
 import * as path from "path";
 import {
   BENCHMARK_NODE_VCPU,
-  CapacityInput,
-  CapacityPlan,
   LIVEKIT_BENCHMARK,
   MIN_HA_NODES,
   parseRoomMix,
-  planCapacity,
   AUDIO_ROOM_COMPOSITE_CPU_COST,
   egressIdlePods,
   recordingsPerEgressPod,
@@ -24,24 +21,12 @@ import { InputError, keyPath, parseInput } from "../../../lib/errors";
 import { INSTANCE_TYPES, internetBandwidthMbps } from "../../../lib/instance-types";
 import { PRESET_NAMES, RoomKind, ROOM_KINDS } from "../../../lib/capacity/room-mix";
 import { main } from "../../../tools/capacity";
+import { defaultRegionPlan } from "../../support/capacity";
 
 const within = (actual: number, expected: number, tolerance: number) =>
   Math.abs(actual - expected) / expected <= tolerance;
 
-/** The model's plan for a region of the shipped defaults, with `mix` as a person writes it. */
-function plan({
-  mix = "mixed",
-  ...overrides
-}: Omit<Partial<CapacityInput>, "mix"> & { mix?: unknown } = {}): CapacityPlan {
-  return planCapacity({
-    targetParticipants: 25_000,
-    nodeType: "c6i.2xlarge",
-    targetUtilisation: 0.6,
-    recordingShare: 0.05,
-    ...overrides,
-    mix: parseRoomMix(mix),
-  });
-}
+const plan = defaultRegionPlan;
 
 /** A one-kind custom mix. */
 function only(kind: Partial<RoomKind> & { name: string }) {

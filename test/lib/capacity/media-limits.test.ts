@@ -3,34 +3,19 @@
  * traffic, the SFU pod's CPU fit, and the livekit-server and Coturn settings derived from the model.
  */
 import {
-  CapacityInput,
   CapacityPlan,
   LIVEKIT_BENCHMARK,
   PARTICIPANT_CPU_FLOOR,
-  parseRoomMix,
-  planCapacity,
   ROOM_FIT_CEILING,
   SFU_CPU_COSTS,
   SFU_NODE_HEADROOM_CPU,
   TURN_POD_CPU,
 } from "../../../lib/capacity";
 import { INSTANCE_TYPES, NODE_DAEMONSET_CPU } from "../../../lib/instance-types";
+import { defaultRegionPlan } from "../../support/capacity";
 import { PRESET_NAMES } from "../../../lib/capacity/room-mix";
 
-/** The model's plan for a region of the shipped defaults, with `mix` as a person writes it. */
-function plan({
-  mix = "mixed",
-  ...overrides
-}: Omit<Partial<CapacityInput>, "mix"> & { mix?: unknown } = {}): CapacityPlan {
-  return planCapacity({
-    targetParticipants: 25_000,
-    nodeType: "c6i.2xlarge",
-    targetUtilisation: 0.6,
-    recordingShare: 0.05,
-    ...overrides,
-    mix: parseRoomMix(mix),
-  });
-}
+const plan = defaultRegionPlan;
 
 /** Participants per busy vCPU at peak. */
 const density = (p: CapacityPlan) =>
