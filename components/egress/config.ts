@@ -102,6 +102,11 @@ export function goDuration(seconds: number): string {
 const S3_MAX_RETRIES = 5;
 const S3_MAX_RETRY_DELAY = "5s";
 
+/** Egress's session limit (`session_limits`), checked by the renderer and, before any apply, by the component. */
+export function checkMaxRecordingSeconds(limit: number, key = "maxRecordingSeconds"): void {
+  invariant(Number.isInteger(limit) && limit >= 60, key, "must be a whole number of seconds, at least 60", limit);
+}
+
 /** Returns egress's config YAML. Deterministic: same input, same bytes. Contains secrets. */
 export function renderEgressConfig(input: EgressConfigInput): string {
   const { redis, admission } = input;
@@ -135,12 +140,7 @@ export function renderEgressConfig(input: EgressConfigInput): string {
     composite,
   );
   const limit = input.maxRecordingSeconds;
-  invariant(
-    Number.isInteger(limit) && limit >= 60,
-    "maxRecordingSeconds",
-    "must be a whole number of seconds, at least 60",
-    limit,
-  );
+  checkMaxRecordingSeconds(limit);
 
   // Keys of CPUCostConfig (pkg/config/service.go at v1.14.1).
   const cpuCost = {

@@ -8,6 +8,7 @@ import {
   EGRESS_HEALTH_PORT,
   EGRESS_METRICS_PORT,
   EgressLogLevel,
+  checkMaxRecordingSeconds,
   renderEgressConfig,
 } from "./config";
 import { dependenciesOf } from "../shared/dependencies";
@@ -538,13 +539,7 @@ function checkEgressArgs(args: EgressArgs): void {
     `must be at least ${EGRESS_MIN_MEMORY_HEADROOM_GIB} GiB above maxMemoryGiB (${maxMemoryGiB}) so egress's memory kill acts before the kernel's`,
     memoryGiB,
   );
-  const limit = args.maxRecordingSeconds;
-  invariant(
-    Number.isInteger(limit) && limit >= 60,
-    "egress maxRecordingSeconds",
-    "must be a whole number of at least 60",
-    limit,
-  );
+  checkMaxRecordingSeconds(args.maxRecordingSeconds, "egress maxRecordingSeconds");
   // Validates the bounds now rather than inside an apply.
   egressScaledObjectSpec({ ...args.autoscaling, namespace: "-", deploymentName: "-", prometheusUrl: "-" });
   const days = args.recordingRetentionDays;
