@@ -142,7 +142,6 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
       drainSeconds: NODE_DRAIN_SECONDS,
       egressDrainSeconds: egressTerminationGraceSeconds(maxRecordingSeconds),
       cpuLimits: { ...sizing.karpenterCpuLimits, general: cfg.karpenter.generalCpuLimit },
-      createSpotServiceLinkedRole: cfg.karpenter.createSpotServiceLinkedRole,
     },
     { providers, dependsOn: clusterReady },
   );

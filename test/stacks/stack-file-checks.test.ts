@@ -39,9 +39,8 @@ function region(stack: string, awsRegion: string, cidr: string, extra: Record<st
   config["aws:defaultTags"].tags.stack = stack;
   config["livekit-platform:regionLabel"] = stack;
   config["livekit-platform:network"].cidr = cidr;
-  // The once-per-deployment settings stay with mumbai.
+  // The once-per-deployment setting stays with mumbai.
   config["livekit-platform:dns"] = { ...config["livekit-platform:dns"], ownsGlobalNameValidation: stack === "mumbai" };
-  config["livekit-platform:karpenter"] = { createSpotServiceLinkedRole: stack === "mumbai" };
   return { ...config, ...extra };
 }
 
