@@ -7,14 +7,43 @@ export const versions = {
   kubernetes: "1.35",
 
   /**
-   * EKS managed add-ons, valid per Kubernetes minor (`aws eks describe-addon-versions --addon-name <name>
-   * --kubernetes-version <minor>`). Bump with `kubernetes`.
+   * EKS managed add-ons, per Kubernetes minor: the cluster runs exactly these builds, and a minor without an
+   * entry is refused (`cluster.kubernetesVersion`). An add-on that gets no version from us floats: pulumi-eks
+   * v4.3.0 resolves vpc-cni and kube-proxy with `getAddonVersion({mostRecent: true})` on every run
+   * (nodejs/eks/addons/cni-addon.ts 273-283, cluster/cluster.ts 764-777). EKS cannot move an add-on back to
+   * an older build: before pinning lower than what a live cluster runs, read it with `aws eks describe-addon
+   * --cluster-name <name> --addon-name <add-on>` (docs/runbooks.md, "Upgrade: Kubernetes minor").
+   *
+   * There is no AWS account behind this program's tests, so none of these builds has been checked against
+   * `aws eks describe-addon-versions --kubernetes-version <minor> --addon-name <add-on>`; run that before
+   * the first `pulumi up` of a minor. The EBS CSI driver is not among them: it is the aws-ebs-csi-driver
+   * Helm chart (`charts.awsEbsCsiDriver`).
    */
   eksAddons: {
-    /** Listed for Kubernetes 1.31-1.35 in aws-quickstart/cdk-eks-blueprints' version map of this add-on. */
-    podIdentityAgent: "v1.3.10-eksbuild.2",
-    /** CoreDNS 1.13.1 is what kubeadm bundles for Kubernetes 1.35; used with kube-proxy v1.35.0-eksbuild.2 in public configs. */
-    coredns: "v1.13.1-eksbuild.1",
+    "1.35": {
+      /**
+       * The VPC CNI (aws-node) add-on: release v1.21.1 of aws/amazon-vpc-cni-k8s (tag v1.21.1, CHANGELOG.md);
+       * build `-eksbuild.3` as a public Terraform configuration for an EKS 1.35 cluster pins it.
+       */
+      vpcCni: "v1.21.1-eksbuild.3",
+      /** Kubernetes v1.35.0's kube-proxy; build `-eksbuild.2` as public configurations for EKS 1.35 pin it. */
+      kubeProxy: "v1.35.0-eksbuild.2",
+      /** CoreDNS 1.13.1, what kubeadm bundles for Kubernetes 1.35; paired with kube-proxy v1.35.0-eksbuild.2 in public configs. */
+      coredns: "v1.13.1-eksbuild.1",
+      /** Listed for Kubernetes 1.31-1.35 in aws-quickstart/cdk-eks-blueprints' version map of this add-on. */
+      podIdentityAgent: "v1.3.10-eksbuild.2",
+    },
+    /**
+     * The four builds a public deployment record (a compatibility matrix of EKS templates, dated 2026-09-16,
+     * us-west-2) lists as what a new EKS 1.36 cluster resolved to; vpc-cni v1.22.4 is a tag of
+     * aws/amazon-vpc-cni-k8s (2026-07-08).
+     */
+    "1.36": {
+      vpcCni: "v1.22.4-eksbuild.3",
+      kubeProxy: "v1.36.0-eksbuild.21",
+      coredns: "v1.14.3-eksbuild.16",
+      podIdentityAgent: "v1.3.10-eksbuild.3",
+    },
   },
 
   /**
@@ -95,6 +124,28 @@ export const versions = {
     },
   },
 } as const;
+
+/** The EKS add-on builds of one Kubernetes minor. */
+export interface EksAddonVersions {
+  /** vpc-cni (aws-node), created by pulumi-eks (`vpcCniOptions.addonVersion`). */
+  vpcCni: string;
+  /** kube-proxy, created by pulumi-eks (`kubeProxyAddonOptions.version`). */
+  kubeProxy: string;
+  coredns: string;
+  podIdentityAgent: string;
+}
+
+/** Kubernetes minors with pinned add-ons, oldest first. */
+export const PINNED_KUBERNETES_MINORS: readonly string[] = Object.keys(versions.eksAddons).sort(
+  (a, b) => Number(a.split(".")[1]) - Number(b.split(".")[1]),
+);
+
+/** The pinned add-on builds of a Kubernetes minor, or undefined when it has none. */
+export function eksAddonsFor(minor: string): EksAddonVersions | undefined {
+  return Object.hasOwn(versions.eksAddons, minor)
+    ? versions.eksAddons[minor as keyof typeof versions.eksAddons]
+    : undefined;
+}
 
 /**
  * A pinned chart of an HTTP Helm repository as a Helm Release's source arguments (`chart`, `version`,

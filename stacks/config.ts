@@ -505,12 +505,6 @@ export const regionSchema = z
         generalCpuLimit: cpuLimit
           .default(32)
           .describe("vCPUs of the `general` NodePool: anything that does not fit on system nodes (spot allowed)."),
-        createSpotServiceLinkedRole: z
-          .boolean({ error: "must be true or false" })
-          .default(false)
-          .describe(
-            "Create the account's EC2 Spot service-linked role, which the general pool needs for spot. Once per account: true in one region stack file; false where the role exists already.",
-          ),
       })
       .prefault({})
       .describe("Karpenter adds nodes beside the node groups, up to these vCPU totals per NodePool (each at least 8)."),
@@ -897,15 +891,24 @@ export type StackRole = StackConfig["role"];
 // Reading and reporting
 // ---------------------------------------------------------------------------------------------
 
+/** Settings this program read once and no longer does, with what to do instead (keyed by their path). */
+const REMOVED_SETTINGS: Record<string, string> = {
+  "karpenter.createSpotServiceLinkedRole":
+    "was removed: a region creates the account's EC2 Spot service-linked role itself when the account has none; delete the line",
+};
+
 /**
  * Parses a stack's settings with `schema`, or throws the first problem as an InputError. A key the schema does
- * not know is "not a setting this stack reads" unless its object words that itself (a room mix's fields).
+ * not know is "not a setting this stack reads" unless its object words that itself (a room mix's fields), or it
+ * is a removed setting (said so, with what to do instead).
  */
 function parseSettings<T extends z.ZodType>(schema: T, raw: unknown, settings: readonly string[]): z.output<T> {
   const result = schema.safeParse(raw, {
     reportInput: true,
     error: (issue) => {
       if (issue.code !== "unrecognized_keys") return undefined;
+      const removed = REMOVED_SETTINGS[[...(issue.path ?? []), issue.keys[0]].join(".")];
+      if (removed !== undefined) return removed;
       const guess = issue.path?.length ? undefined : nearest(String(issue.keys[0]), settings);
       return `is not a setting this stack reads (${guess ? `did you mean ${configKey([guess])}?` : "a typo?"})`;
     },

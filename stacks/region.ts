@@ -27,7 +27,10 @@ import {
   EGRESS_POD_MEMORY_GIB,
 } from "../lib/capacity";
 import { COTURN_LISTENING_PORT } from "../components/coturn/turnserver-conf";
-import { versions } from "../lib/versions";
+import { EksAddonVersions, eksAddonsFor, versions } from "../lib/versions";
+import { InputError } from "../lib/errors";
+import { configKey } from "./config-key";
+import { kubernetesMinorProblem } from "./stack-file-checks";
 import { COTURN_RESOURCES } from "../components/coturn/defaults";
 import { LIVEKIT_MEMORY } from "../components/livekit/defaults";
 import { LOAD_TEST_RESOURCES } from "../components/load-test/defaults";
@@ -43,6 +46,15 @@ import { findProjectRoot } from "./stack-files";
  * pods' own grace period (from the maximum recording length).
  */
 const NODE_DRAIN_SECONDS = Math.max(LIVEKIT_TERMINATION_GRACE_SECONDS, COTURN_TERMINATION_GRACE_SECONDS);
+
+/** The add-on builds of the stack's Kubernetes minor (the config has refused a minor without them). */
+function pinnedEksAddons(minor: string): EksAddonVersions {
+  const addons = eksAddonsFor(minor);
+  if (addons === undefined) {
+    throw new InputError(configKey(["cluster", "kubernetesVersion"]), kubernetesMinorProblem(minor)!, minor);
+  }
+  return addons;
+}
 
 /** Namespace of the region's LiveKit workloads (SFU, Coturn, Egress) and their secrets. */
 export const WORKLOAD_NAMESPACE = "livekit";
@@ -87,7 +99,6 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     clusterName,
     kubernetesVersion: cfg.cluster.kubernetesVersion,
     vpcId: network.vpcId,
-    publicSubnetIds: network.publicSubnetIds,
     privateSubnetIds: network.privateSubnetIds,
     publicAccessCidrs: cfg.cluster.publicAccessCidrs,
     systemNodes: cfg.cluster.systemNodes,
@@ -98,8 +109,7 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
       turnListening: COTURN_LISTENING_PORT,
       turnRelayUdp: cfg.turn.relayPortRange,
     },
-    podIdentityAgentVersion: versions.eksAddons.podIdentityAgent,
-    corednsVersion: versions.eksAddons.coredns,
+    addons: pinnedEksAddons(cfg.cluster.kubernetesVersion),
     logRetentionDays: cfg.cluster.logRetentionDays,
     protect: cfg.protect,
     adminRoleArns: cfg.cluster.adminRoleArns,
@@ -132,7 +142,6 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
       drainSeconds: NODE_DRAIN_SECONDS,
       egressDrainSeconds: egressTerminationGraceSeconds(maxRecordingSeconds),
       cpuLimits: { ...sizing.karpenterCpuLimits, general: cfg.karpenter.generalCpuLimit },
-      createSpotServiceLinkedRole: cfg.karpenter.createSpotServiceLinkedRole,
     },
     { providers, dependsOn: clusterReady },
   );

@@ -119,14 +119,6 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalStac
     );
   }
 
-  const spotRoles = regions.filter((r) => r.config.karpenter.createSpotServiceLinkedRole);
-  if (spotRoles.length > 1) {
-    throw new InputError(
-      `${spotRoles[1].file} ${PROJECT}:karpenter.createSpotServiceLinkedRole`,
-      `is also true in ${spotRoles[0].file}; the account's Spot service-linked role is created once`,
-      true,
-    );
-  }
   checkVpcRanges(regions);
   checkCopiedTags(regions);
 

@@ -7,6 +7,7 @@
  * stacks/config.ts turns it into the one-line InputError. No Pulumi import here.
  */
 import { Unshown } from "../lib/errors";
+import { eksAddonsFor, PINNED_KUBERNETES_MINORS } from "../lib/versions";
 import { COTURN_LISTENING_PORT, COTURN_METRICS_PORT } from "../components/coturn/turnserver-conf";
 import { LIVEKIT_HTTP_PORT, LIVEKIT_METRICS_PORT } from "../components/livekit/server-config";
 
@@ -256,8 +257,14 @@ export function zoneIdProblem(provider: string, zoneId: string): string | undefi
 // One region's settings against each other
 // ---------------------------------------------------------------------------------------------
 
-/** Kubernetes minors EKS offers that this program's pinned add-ons support (lib/versions.ts eksAddons). */
-export const EKS_KUBERNETES_VERSIONS = ["1.31", "1.32", "1.33", "1.34", "1.35"];
+/**
+ * Why a Kubernetes minor cannot be planned, or undefined: every add-on of the cluster is pinned per minor
+ * (lib/versions.ts eksAddons), and a minor without its builds would let EKS choose them.
+ */
+export function kubernetesMinorProblem(minor: string): string | undefined {
+  if (eksAddonsFor(minor) !== undefined) return undefined;
+  return `has no EKS add-on builds pinned in lib/versions.ts eksAddons (pinned: ${PINNED_KUBERNETES_MINORS.join(", ")}); pin vpc-cni, kube-proxy, coredns and eks-pod-identity-agent for it there first`;
+}
 
 export interface RegionPortSettings {
   rtc: { udpPortRange: { start: number; end: number }; tcpPort: number };
@@ -336,12 +343,9 @@ export function regionCrossFieldIssue(
       value: both,
     };
   }
-  if (!EKS_KUBERNETES_VERSIONS.includes(cfg.cluster.kubernetesVersion)) {
-    return {
-      path: ["cluster", "kubernetesVersion"],
-      problem: `is not a Kubernetes version EKS offers with this program's add-ons (${EKS_KUBERNETES_VERSIONS.join(", ")})`,
-      value: cfg.cluster.kubernetesVersion,
-    };
+  const minor = kubernetesMinorProblem(cfg.cluster.kubernetesVersion);
+  if (minor !== undefined) {
+    return { path: ["cluster", "kubernetesVersion"], problem: minor, value: cfg.cluster.kubernetesVersion };
   }
   return undefined;
 }

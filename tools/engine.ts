@@ -10,7 +10,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the SDK's mock monitor internals are untyped */
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { mockCall, mockResource, MockCloudContext } from "./mock-cloud";
+import { mockCall, mockResource, MockCloudContext, MockIamRole } from "./mock-cloud";
 
 /** How a secret travels on the wire between the SDK and the engine. */
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -101,6 +101,8 @@ export interface RunOptions {
   organization?: string;
   /** Answers `new pulumi.StackReference("org/project/stack")`; undefined: that stack has no outputs. */
   resolveStackReference?: (fullyQualifiedName: string) => Promise<ReferencedStack | undefined>;
+  /** What the pretend AWS account holds already; default: nothing (a new account). */
+  account?: { iamRoles?: MockIamRole[] };
 }
 
 interface Recording {
@@ -218,7 +220,10 @@ monitor.registerResourceOutputs = function (this: any, req: any, callback: any) 
  */
 export async function runProgram(program: () => unknown, options: RunOptions): Promise<PlanResult> {
   const config = options.config ?? {};
-  const ctx: MockCloudContext = { awsRegion: config["aws:region"] ?? "us-east-1" };
+  const ctx: MockCloudContext = {
+    awsRegion: config["aws:region"] ?? "us-east-1",
+    iamRoles: options.account?.iamRoles ?? [],
+  };
   const rec: Recording = { resources: [], outputs: {}, warnings: [] };
   const referenced = new Map<string, Promise<ReferencedStack | undefined>>();
   // A mock that throws leaves the SDK waiting forever (the process then just ends): keep the error, answer

@@ -15,6 +15,15 @@ export const MOCK_ACCOUNT_ID = "123456789012";
 export interface MockCloudContext {
   /** `aws:region` of the stack being planned. */
   awsRegion: string;
+  /** IAM roles the account has already (a new account, the plan's, has none that the program looks up). */
+  iamRoles?: MockIamRole[];
+}
+
+/** An IAM role as ListRoles returns it. */
+export interface MockIamRole {
+  name: string;
+  /** `/` for most roles; `/aws-service-role/<service>/` for a service-linked role. */
+  path: string;
 }
 
 function hex(seed: string, length: number): string {
@@ -254,6 +263,21 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
         adjustable: true,
         globalQuota: false,
       };
+    case "aws:iam/getRoles:getRoles": {
+      // ListRoles under pathPrefix (default "/", every role), then the name regex, as the data source filters.
+      const prefix = String(args.inputs.pathPrefix ?? "/");
+      const nameRegex = args.inputs.nameRegex === undefined ? undefined : new RegExp(String(args.inputs.nameRegex));
+      const roles = (ctx.iamRoles ?? []).filter(
+        (r) => r.path.startsWith(prefix) && (nameRegex === undefined || nameRegex.test(r.name)),
+      );
+      return {
+        id: MOCK_ACCOUNT_ID,
+        names: roles.map((r) => r.name),
+        arns: roles.map((r) => `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${r.path}${r.name}`),
+        ...(args.inputs.nameRegex === undefined ? {} : { nameRegex: args.inputs.nameRegex }),
+        ...(args.inputs.pathPrefix === undefined ? {} : { pathPrefix: args.inputs.pathPrefix }),
+      };
+    }
     case "aws:lb/getHostedZoneId:getHostedZoneId":
       return {
         id: `Z${hex(`elb-${args.inputs.region ?? ctx.awsRegion}-${args.inputs.loadBalancerType}`, 12).toUpperCase()}`,

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { EksAddonVersions } from "../../lib/versions";
 import { nodeRoles } from "../shared/node-roles";
 import { createNodeRole } from "../shared/node-role";
 import { PodIdentityRole } from "../shared/pod-identity-role";
@@ -38,9 +39,7 @@ export interface ClusterArgs {
   /** Kubernetes minor version, pinned (an EKS version in standard support). */
   kubernetesVersion: string;
   vpcId: pulumi.Input<string>;
-  /** Internet-facing load balancers and the SFU nodes (subnets must map public IPs on launch). */
-  publicSubnetIds: pulumi.Input<string[]>;
-  /** System nodes and the control plane's network interfaces. */
+  /** System nodes and the control plane's network interfaces (never the public subnets). */
   privateSubnetIds: pulumi.Input<string[]>;
   /** CIDRs allowed to reach the public Kubernetes API endpoint; empty: no public endpoint at all. */
   publicAccessCidrs: string[];
@@ -50,10 +49,8 @@ export interface ClusterArgs {
   nodeAmiRelease: string;
   /** Ports opened to the internet on the SFU nodes' own security group. */
   webRtcPorts: WebRtcPorts;
-  /** eks-pod-identity-agent add-on version for `kubernetesVersion`. */
-  podIdentityAgentVersion: string;
-  /** CoreDNS add-on version for `kubernetesVersion`. */
-  corednsVersion: string;
+  /** The EKS add-on builds pinned for `kubernetesVersion` (lib/versions.ts eksAddons). */
+  addons: EksAddonVersions;
   /** Days CloudWatch keeps the control-plane logs. */
   logRetentionDays: number;
   /** Protect the cluster from `pulumi destroy` and from replacement, and turn on EKS deletion protection. */
@@ -64,7 +61,8 @@ export interface ClusterArgs {
 
 /**
  * The region's EKS cluster: API authentication, pinned version on standard support, control-plane logs
- * with a retention, the Pod Identity agent and CoreDNS add-ons, access entries for the team; a `system`
+ * with a retention, every add-on pinned (vpc-cni, kube-proxy, Pod Identity agent, CoreDNS), the control
+ * plane's interfaces in the private subnets, access entries for the team; a `system`
  * node group in private subnets on a pinned AMI; the SFU nodes' own security group with the WebRTC and TURN
  * ports open to the internet (Karpenter launches every SFU node); and the one Kubernetes provider every
  * Kubernetes resource of the region uses.
@@ -103,6 +101,10 @@ export class Cluster extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // The VPC CNI add-on pulumi-eks creates (v4.3.0 addons/cni-addon.ts, VpcCniAddon): every setting of
+    // aws-node goes here. Without `addonVersion` it takes the newest build on every run.
+    const vpcCniOptions: eks.types.input.VpcCniOptionsArgs = { addonVersion: args.addons.vpcCni };
+
     const cluster = new eks.Cluster(
       name,
       {
@@ -118,8 +120,11 @@ export class Cluster extends pulumi.ComponentResource {
         skipDefaultNodeGroup: true,
         skipDefaultSecurityGroups: true,
         vpcId: args.vpcId,
-        publicSubnetIds: args.publicSubnetIds,
-        privateSubnetIds: args.privateSubnetIds,
+        // The control plane's network interfaces: private subnets only. Given public and private subnet ids
+        // instead, pulumi-eks v4.3.0 hands EKS both lists (cluster/cluster.ts 503-511).
+        subnetIds: args.privateSubnetIds,
+        vpcCniOptions,
+        kubeProxyAddonOptions: { version: args.addons.kubeProxy },
         endpointPrivateAccess: true,
         // No CIDR given: private endpoint only (run Pulumi from inside the VPC or through a VPN).
         endpointPublicAccess: args.publicAccessCidrs.length > 0,
@@ -140,7 +145,7 @@ export class Cluster extends pulumi.ComponentResource {
       {
         clusterName: this.clusterName,
         addonName: "eks-pod-identity-agent",
-        addonVersion: args.podIdentityAgentVersion,
+        addonVersion: args.addons.podIdentityAgent,
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "OVERWRITE",
       },
@@ -202,7 +207,14 @@ export class Cluster extends pulumi.ComponentResource {
         nodeRole: nodes.role,
         capacityType: "ON_DEMAND",
         amiType: SYSTEM_NODE_AMI_TYPE,
+        // With a launch template of ours pulumi-eks leaves the group's Kubernetes version unset
+        // (v4.3.0 nodes/nodegroup.ts 1886-1891): without it a minor upgrade asks for the new minor's AMI
+        // release on a group still at the old minor.
+        version: args.kubernetesVersion,
         releaseVersion,
+        // A new AMI or minor replaces the system nodes one at a time (EKS's default update config; pulumi-eks
+        // v4.3.0 does not expose updateConfig), and stops rather than evict a pod its PDB protects.
+        forceUpdateVersion: false,
         launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
         instanceTypes: [args.systemNodes.instanceType],
         scalingConfig: {
@@ -223,7 +235,7 @@ export class Cluster extends pulumi.ComponentResource {
       {
         clusterName: this.clusterName,
         addonName: "coredns",
-        addonVersion: args.corednsVersion,
+        addonVersion: args.addons.coredns,
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "OVERWRITE",
         configurationValues: JSON.stringify({

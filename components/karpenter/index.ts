@@ -39,13 +39,13 @@ export interface KarpenterArgs {
   /** The egress pods' terminationGracePeriodSeconds (the egress NodePool waits this plus a margin). */
   egressDrainSeconds?: number;
   cpuLimits: KarpenterCpuLimits;
-  /**
-   * Create the account's EC2 Spot service-linked role (AWSServiceRoleForEC2Spot). A fresh account has none,
-   * Karpenter's policy may not create it, and the `general` pool then silently never gets spot (Karpenter
-   * v1.14.1 troubleshooting, "Missing Service Linked Role"). Once per account: in one region stack only.
-   */
-  createSpotServiceLinkedRole?: boolean;
 }
+
+/** The account's EC2 Spot service-linked role, and where IAM keeps it. */
+export const SPOT_SERVICE_LINKED_ROLE = {
+  name: "AWSServiceRoleForEC2Spot",
+  path: "/aws-service-role/spot.amazonaws.com/",
+};
 
 /**
  * Karpenter v1 in full: controller IAM (Pod Identity), a node role with its EC2_LINUX access entry, the
@@ -77,14 +77,7 @@ export class Karpenter extends pulumi.ComponentResource {
       { parent: this, dependsOn: nodes.attachments },
     );
 
-    if (args.createSpotServiceLinkedRole) {
-      new aws.iam.ServiceLinkedRole(
-        `${name}-spot`,
-        { awsServiceName: "spot.amazonaws.com", description: "EC2 Spot, for Karpenter's general NodePool" },
-        // Account-wide, and other stacks may use spot: destroying this region must not delete it.
-        { parent: this, retainOnDelete: true },
-      );
-    }
+    this.createSpotServiceLinkedRole(name);
 
     // Interruption handling: EventBridge -> SQS -> controller, which drains a node before AWS takes it.
     const queue = new aws.sqs.Queue(
@@ -221,6 +214,28 @@ export class Karpenter extends pulumi.ComponentResource {
     this.createNodePools(name, args, nodes.role, { parent: this, dependsOn: [crds, controller] });
 
     this.registerOutputs({ nodeRoleArn: this.nodeRole.arn, interruptionQueueName: this.interruptionQueueName });
+  }
+
+  /**
+   * The account's EC2 Spot service-linked role, which the `general` pool needs for spot: a new account has
+   * none, Karpenter's policy may not create it, and the pool then silently never gets spot (Karpenter v1.14.1
+   * troubleshooting, "Missing Service Linked Role"). Created only when the account has none, since creating
+   * one it has fails; account-wide, so kept on destroy. Once it exists (made by this stack or any other), the
+   * stack stops declaring it and, with retainOnDelete, drops it from its state without deleting it.
+   */
+  private createSpotServiceLinkedRole(name: string) {
+    const existing = aws.iam.getRolesOutput(
+      { nameRegex: `^${SPOT_SERVICE_LINKED_ROLE.name}$`, pathPrefix: SPOT_SERVICE_LINKED_ROLE.path },
+      { parent: this },
+    );
+    existing.names.apply((names) => {
+      if (names.length > 0) return;
+      new aws.iam.ServiceLinkedRole(
+        `${name}-spot`,
+        { awsServiceName: "spot.amazonaws.com", description: "EC2 Spot, for Karpenter's general NodePool" },
+        { parent: this, retainOnDelete: true },
+      );
+    });
   }
 
   /** Node classes and pools need the CRDs, and the controller to clean up their nodes when deleted. */

@@ -178,12 +178,11 @@ describe("region stacks, checked against each other and the global stack", () =>
     config: parseStackConfig(
       stackConfig("mumbai", {
         "livekit-platform:regionLabel": stack,
-        // The once-per-deployment settings stay with mumbai.
+        // The once-per-deployment setting stays with mumbai.
         "livekit-platform:dns": {
           ...stackYaml("mumbai")["livekit-platform:dns"],
           ownsGlobalNameValidation: stack === "mumbai",
         },
-        "livekit-platform:karpenter": { createSpotServiceLinkedRole: stack === "mumbai" },
         "aws:defaultTags": { tags: { project: "livekit-platform", stack } },
         "livekit-platform:network": { cidr: `10.${nextCidr++}.0.0/16`, availabilityZones: 3 },
         ...overrides,

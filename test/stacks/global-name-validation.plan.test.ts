@@ -65,15 +65,4 @@ describe("the global name's ACM validation record", () => {
       /^Pulumi\.singapore\.yaml livekit-platform:dns\.ownsGlobalNameValidation: is also true in Pulumi\.mumbai\.yaml/,
     );
   });
-
-  it("and the account's Spot service-linked role is created by one region stack at most", () => {
-    const global = parseStackConfig(stackConfig("global"), "global") as GlobalStackConfig;
-    const files = discoverRegionStacks(projectRoot).map((f) => ({
-      ...f,
-      config: { ...f.config, karpenter: { ...f.config.karpenter, createSpotServiceLinkedRole: true } },
-    }));
-    expect(() => checkRegionStacks(files, global)).toThrow(
-      /^Pulumi\.singapore\.yaml livekit-platform:karpenter\.createSpotServiceLinkedRole: is also true in Pulumi\.mumbai\.yaml/,
-    );
-  });
 });

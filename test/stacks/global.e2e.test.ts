@@ -83,8 +83,7 @@ function regionFile(
   config["livekit-platform:regionLabel"] = regionLabel;
   config["livekit-platform:network"].cidr = cidr;
   const merged: Record<string, any> = { ...config, ...extra };
-  // Exactly one region file owns the once-per-deployment settings: mumbai, as shipped.
-  merged["livekit-platform:karpenter"] = { createSpotServiceLinkedRole: regionLabel === "mumbai" };
+  // Exactly one region file owns the once-per-deployment setting: mumbai, as shipped.
   merged["livekit-platform:dns"] = {
     ...merged["livekit-platform:dns"],
     ownsGlobalNameValidation: regionLabel === "mumbai",

@@ -9,7 +9,7 @@ import { parse, stringify } from "yaml";
 import { GlobalStackConfig, parseStackConfig } from "../../stacks/config";
 import { checkRegionAgainstSiblings, checkRegionStacks, discoverRegionStacks } from "../../stacks/regions";
 import {
-  EKS_KUBERNETES_VERSIONS,
+  kubernetesMinorProblem,
   PROVIDER_KEYS,
   regionCrossFieldIssue,
   zoneIdProblem,
@@ -39,9 +39,8 @@ function region(stack: string, awsRegion: string, cidr: string, extra: Record<st
   config["aws:defaultTags"].tags.stack = stack;
   config["livekit-platform:regionLabel"] = stack;
   config["livekit-platform:network"].cidr = cidr;
-  // The once-per-deployment settings stay with mumbai.
+  // The once-per-deployment setting stays with mumbai.
   config["livekit-platform:dns"] = { ...config["livekit-platform:dns"], ownsGlobalNameValidation: stack === "mumbai" };
-  config["livekit-platform:karpenter"] = { createSpotServiceLinkedRole: stack === "mumbai" };
   return { ...config, ...extra };
 }
 
@@ -62,8 +61,14 @@ describe("provider keys", () => {
     expect([...PROVIDER_KEYS[ns]].sort()).toEqual(names);
   });
 
-  it("knows the Kubernetes version this program pins", () => {
-    expect(EKS_KUBERNETES_VERSIONS).toContain(versions.kubernetes);
+  it("has pinned add-ons for the Kubernetes version this program defaults to", () => {
+    expect(kubernetesMinorProblem(versions.kubernetes)).toBeUndefined();
+  });
+
+  it("refuses a minor EKS offers but lib/versions.ts has no add-ons for, naming the minors it has", () => {
+    expect(kubernetesMinorProblem("1.34")).toBe(
+      "has no EKS add-on builds pinned in lib/versions.ts eksAddons (pinned: 1.35, 1.36); pin vpc-cni, kube-proxy, coredns and eks-pod-identity-agent for it there first",
+    );
   });
 });
 
@@ -107,6 +112,11 @@ describe("a region's settings against each other", () => {
     ],
     ["a quota above the relay range", { ...ok, turn: { ...ok.turn, totalQuota: 10001 } }, "turn.totalQuota"],
     ["an unknown Kubernetes version", { ...ok, cluster: { kubernetesVersion: "1.99" } }, "cluster.kubernetesVersion"],
+    [
+      "a Kubernetes minor without pinned add-ons",
+      { ...ok, cluster: { kubernetesVersion: "1.34" } },
+      "cluster.kubernetesVersion",
+    ],
     [
       "Prometheus retention above its volume",
       { ...ok, monitoring: { retentionSize: "100GB", volumeSize: "100Gi" } },

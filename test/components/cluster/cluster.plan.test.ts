@@ -6,6 +6,7 @@ import { versions } from "../../../lib/versions";
 import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../../tools/engine";
 import { mockResource } from "../../../tools/mock-cloud";
 import { runComponents, runStack } from "../../support/plan";
+import { stackYaml } from "../../support/stack-config";
 
 const EKS_CLUSTER = "eks:index:Cluster";
 const NODE_GROUP = "eks:index:ManagedNodeGroup";
@@ -15,7 +16,6 @@ const args: ClusterArgs = {
   clusterName: "livekit-test",
   kubernetesVersion: "1.35",
   vpcId: "vpc-0abc12345def67890",
-  publicSubnetIds: ["subnet-0pub00001", "subnet-0pub00002"],
   privateSubnetIds: ["subnet-0prv00001", "subnet-0prv00002"],
   publicAccessCidrs: ["203.0.113.0/24"],
   systemNodes: { instanceType: "m6i.large", min: 3, max: 5 },
@@ -26,8 +26,13 @@ const args: ClusterArgs = {
     turnListening: 3478,
     turnRelayUdp: { start: 40000, end: 49999 },
   },
-  podIdentityAgentVersion: "v1.3.10-eksbuild.2",
-  corednsVersion: "v1.13.1-eksbuild.1",
+  // Builds of no real minor: the component passes on what it is given, whatever lib/versions.ts pins.
+  addons: {
+    vpcCni: "v1.99.1-eksbuild.1",
+    kubeProxy: "v1.35.9-eksbuild.9",
+    coredns: "v1.13.9-eksbuild.1",
+    podIdentityAgent: "v1.3.99-eksbuild.1",
+  },
   logRetentionDays: 30,
   protect: true,
   adminRoleArns: ["arn:aws:iam::123456789012:role/platform-admin", "arn:aws:iam::123456789012:role/ci/deployer"],
@@ -87,12 +92,57 @@ describe("Cluster", () => {
   it("puts the cluster in the network's VPC and limits the public API endpoint to the configured CIDRs", () => {
     expect(inputsOf(eksCluster())).toMatchObject({
       vpcId: args.vpcId,
-      publicSubnetIds: args.publicSubnetIds,
-      privateSubnetIds: args.privateSubnetIds,
       endpointPublicAccess: true,
       endpointPrivateAccess: true,
       publicAccessCidrs: ["203.0.113.0/24"],
     });
+  });
+
+  it("puts the control plane's network interfaces in the private subnets only", () => {
+    // pulumi-eks v4.3.0 cluster/cluster.ts 503-511: `subnetIds` goes to the EKS cluster's vpcConfig as given;
+    // public and private subnet ids instead would be joined into one list (public ones first). Both at once it
+    // refuses (432-436).
+    expect(inputsOf(eksCluster()).subnetIds).toEqual(args.privateSubnetIds);
+    expect(inputsOf(eksCluster()).publicSubnetIds).toBeUndefined();
+    expect(inputsOf(eksCluster()).privateSubnetIds).toBeUndefined();
+  });
+
+  it("pins the vpc-cni and kube-proxy add-ons pulumi-eks creates, which it would otherwise resolve to the newest build on every run", () => {
+    // pulumi-eks v4.3.0: addons/cni-addon.ts 273-283 and cluster/cluster.ts 764-777 call getAddonVersion
+    // with mostRecent: true when no version is given. Nothing else is set on either (the VPC CNI's settings
+    // belong in vpcCniOptions).
+    // (resolveConflicts: the SDK's defaults, which are pulumi-eks's own: cni-addon.ts 304-306, cluster/cluster.ts 786-789.)
+    const overwrite = { resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" };
+    expect(inputsOf(eksCluster()).vpcCniOptions).toEqual({ addonVersion: args.addons.vpcCni, ...overwrite });
+    expect(inputsOf(eksCluster()).kubeProxyAddonOptions).toEqual({ version: args.addons.kubeProxy, ...overwrite });
+    // The default VPC CNI of EKS stays replaced by the add-on (useDefaultVpcCni: true would drop it).
+    expect(inputsOf(eksCluster()).useDefaultVpcCni).toBeUndefined();
+  });
+
+  it("gives pulumi-eks no input that creates more children than docs/plan-contract.md lists", () => {
+    // Each of these keys decides a child of eks:index:Cluster (docs/plan-contract.md, "What the plan cannot
+    // see"). A new key must be read against pulumi-eks's cluster/cluster.ts at the pinned tag and listed there.
+    expect(Object.keys(inputsOf(eksCluster())).sort()).toEqual([
+      "authenticationMode",
+      "createOidcProvider",
+      "deletionProtection",
+      "enabledClusterLogTypes",
+      "endpointPrivateAccess",
+      "endpointPublicAccess",
+      "kubeProxyAddonOptions",
+      "name",
+      "publicAccessCidrs",
+      "skipDefaultNodeGroup",
+      "skipDefaultSecurityGroups",
+      "subnetIds",
+      "upgradePolicy",
+      "version",
+      "vpcCniOptions",
+      "vpcId",
+    ]);
+    // API authentication: pulumi-eks then sets bootstrapClusterCreatorAdminPermissions: true on the EKS cluster
+    // (cluster/cluster.ts 733-740) and creates no aws-auth ConfigMap (1002: supportsConfigMap is false for API).
+    expect(inputsOf(eksCluster()).authenticationMode).toBe("API");
   });
 
   it("has no public API endpoint at all when no CIDR is given, and no protection when turned off", async () => {
@@ -111,13 +161,13 @@ describe("Cluster", () => {
     expect(inputsOf(findResource(plan, "aws:eks/addon:Addon", "test-pod-identity-agent"))).toMatchObject({
       clusterName: "livekit-test",
       addonName: "eks-pod-identity-agent",
-      addonVersion: "v1.3.10-eksbuild.2",
+      addonVersion: args.addons.podIdentityAgent,
     });
     const coredns = findResource(plan, "aws:eks/addon:Addon", "test-coredns");
     expect(inputsOf(coredns)).toMatchObject({
       clusterName: "livekit-test",
       addonName: "coredns",
-      addonVersion: "v1.13.1-eksbuild.1",
+      addonVersion: args.addons.coredns,
       resolveConflictsOnCreate: "OVERWRITE",
     });
     expect(JSON.parse(inputsOf(coredns).configurationValues).nodeSelector).toEqual(nodeRoles.system.labels);
@@ -150,6 +200,19 @@ describe("Cluster", () => {
       scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 5 },
     });
     expect(system.taints ?? []).toEqual([]);
+  });
+
+  it("gives the system node group the cluster's Kubernetes minor, which pulumi-eks leaves unset with a launch template", () => {
+    // pulumi-eks v4.3.0 nodes/nodegroup.ts 1886-1891: the cluster's version is the default only without a
+    // launch template. Without it, a minor upgrade sends the new minor's releaseVersion to a group that
+    // stays at the old minor (UpdateNodegroupVersion takes version and releaseVersion together).
+    const system = inputsOf(nodeGroup(plan, "system"));
+    expect(system.version).toBe(args.kubernetesVersion);
+    expect(system.releaseVersion.split(".").slice(0, 2).join(".")).toBe(system.version);
+    // EKS's update config (one node at a time: pulumi-eks v4.3.0 exposes no updateConfig), and an update that
+    // stops at a PodDisruptionBudget rather than evicting through it.
+    expect(system.updateConfig).toBeUndefined();
+    expect(system.forceUpdateVersion).toBe(false);
   });
 
   it("has no managed SFU node group: Karpenter launches every SFU node", () => {
@@ -280,6 +343,20 @@ describe("Cluster", () => {
   });
 });
 
+/** The Kubernetes minor of the cluster and its system nodes, and the build of each add-on, in a region plan. */
+function addonVersionsOf(plan: PlanResult) {
+  const cluster = inputsOf(findResource(plan, EKS_CLUSTER, `${plan.stack}`));
+  const addon = (name: string) => inputsOf(findResource(plan, "aws:eks/addon:Addon", `${plan.stack}-${name}`));
+  return {
+    cluster: cluster.version,
+    systemNodes: inputsOf(findResource(plan, NODE_GROUP, `${plan.stack}-system`)).version,
+    vpcCni: cluster.vpcCniOptions.addonVersion,
+    kubeProxy: cluster.kubeProxyAddonOptions.version,
+    coredns: addon("coredns").addonVersion,
+    podIdentityAgent: addon("pod-identity-agent").addonVersion,
+  };
+}
+
 describe("a region stack's exposure and Kubernetes provider", () => {
   let plan: PlanResult;
   beforeAll(async () => {
@@ -358,11 +435,28 @@ describe("a region stack's exposure and Kubernetes provider", () => {
     }
   });
 
-  it("pins the cluster to the configured Kubernetes version and the add-on to lib/versions.ts", () => {
-    expect(inputsOf(findResource(plan, EKS_CLUSTER, "mumbai")).version).toBe(versions.kubernetes);
-    expect(inputsOf(findResource(plan, "aws:eks/addon:Addon", "mumbai-pod-identity-agent")).addonVersion).toBe(
-      versions.eksAddons.podIdentityAgent,
-    );
+  it("pins the cluster, its system nodes and every add-on to the Kubernetes minor's entry in lib/versions.ts", () => {
+    expect(addonVersionsOf(plan)).toEqual({
+      cluster: versions.kubernetes,
+      systemNodes: versions.kubernetes,
+      ...versions.eksAddons[versions.kubernetes],
+    });
+  });
+
+  it("takes every add-on from the entry of the minor a stack file sets", async () => {
+    const next = await runStack("mumbai", {
+      "livekit-platform:cluster": { ...stackYaml("mumbai")["livekit-platform:cluster"], kubernetesVersion: "1.36" },
+    });
+    expect(addonVersionsOf(next)).toEqual({ cluster: "1.36", systemNodes: "1.36", ...versions.eksAddons["1.36"] });
+    expect(inputsOf(findResource(next, NODE_GROUP, "mumbai-system")).releaseVersion).toMatch(/^1\.36\./);
+  });
+
+  it("hands EKS the network's private subnets for the control plane, none of the public ones", () => {
+    const cluster = inputsOf(findResource(plan, EKS_CLUSTER, "mumbai"));
+    expect(cluster.subnetIds).toEqual(plan.outputs.privateSubnetIds);
+    const publicSubnets = plan.outputs.publicSubnetIds as string[];
+    expect(publicSubnets.length).toBeGreaterThan(0);
+    expect(cluster.subnetIds.filter((id: string) => publicSubnets.includes(id))).toEqual([]);
   });
 
   it("has one Kubernetes provider, the cluster's (test/stacks/kubernetes-provider.plan.test.ts: every Kubernetes resource uses it)", () => {

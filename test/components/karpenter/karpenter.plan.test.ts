@@ -401,17 +401,6 @@ describe("Karpenter", () => {
     });
   });
 
-  it("creates the account's EC2 Spot service-linked role only when asked, and keeps it on destroy", async () => {
-    expect(resourcesOfType(plan, "aws:iam/serviceLinkedRole:ServiceLinkedRole")).toEqual([]);
-    const withRole = await runComponents(() => {
-      new Karpenter("test", { ...settings, createSpotServiceLinkedRole: true }, clusterDependencies().options);
-    });
-    const [role, ...others] = resourcesOfType(withRole, "aws:iam/serviceLinkedRole:ServiceLinkedRole");
-    expect(others).toEqual([]);
-    expect(inputsOf(role).awsServiceName).toBe("spot.amazonaws.com");
-    expect(role.options.retainOnDelete).toBe(true);
-  });
-
   it("writes drain times as durations Karpenter accepts", () => {
     expect(karpenterDuration(18900)).toBe("5h15m");
     expect(karpenterDuration(3601)).toBe("1h1s");
