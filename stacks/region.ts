@@ -128,6 +128,8 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
       // Karpenter launches every SFU node, all of the type the capacity model sized the region for; LiveKit's
       // HPA minimum keeps the floor of nodes running.
       sfuInstanceType: cfg.cluster.sfuNodes.instanceType,
+      // Egress nodes too: the model counts recordings per node and prices this type.
+      egressInstanceType: sizing.plan.egress.nodeType,
       sfuNodeUserData: sfuNodeUserData(),
       drainSeconds: NODE_DRAIN_SECONDS,
       egressDrainSeconds: egressTerminationGraceSeconds(maxRecordingSeconds),
@@ -219,7 +221,9 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
       },
       autoscaling: sizing.sfuAutoscaling,
     },
-    { providers },
+    // The SFU pods run only on the sfu NodePool's nodes: Karpenter and its NodePools first, or the Deployment's
+    // await times out with pods nothing can schedule (a global-mode member has no Redis to wait for meanwhile).
+    { providers, dependsOn: [karpenter] },
   );
 
   const coturn = new Coturn(
@@ -261,8 +265,9 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
       recordingRetentionDays: cfg.egress.recordingRetentionDays,
       protectRecordings: cfg.protect,
     },
-    // KEDA's release installs the CRDs of the egress ScaledObject.
-    { providers, dependsOn: [cluster.podIdentityAgent, keda.release] },
+    // KEDA's release installs the CRDs of the egress ScaledObject; the recorders run only on the egress
+    // NodePool's nodes.
+    { providers, dependsOn: [cluster.podIdentityAgent, keda.release, karpenter] },
   );
 
   const endpoints = new Endpoints(
