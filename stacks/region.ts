@@ -34,6 +34,7 @@ import { LOAD_TEST_RESOURCES } from "../components/load-test/defaults";
 import { REDIS_SNAPSHOT_RETENTION_DAYS } from "../components/redis/defaults";
 import type { RegionStackConfig } from "./config";
 import { ApplicationKeyOutputs, regionHostnames, RegionOutputs, signallingUrl } from "./region-outputs";
+import { clusterNameOf } from "./quotas";
 import { globalRooms, hubOutputs, memberRedis } from "./rooms";
 import { findProjectRoot } from "./stack-files";
 
@@ -64,7 +65,7 @@ const secretOrNothing = (value: string | undefined) => (value === undefined ? un
 
 export async function regionStack(cfg: RegionStackConfig, projectRoot: string = findProjectRoot(__dirname)) {
   const { sizing } = cfg;
-  const clusterName = `livekit-${cfg.regionLabel}`;
+  const clusterName = clusterNameOf(cfg.regionLabel);
   const hostnames = regionHostnames(cfg.regionLabel, cfg.domain);
   for (const line of sizing.overrides) pulumi.log.warn(`capacity override: ${line}`);
   if (sizing.cost && "unavailable" in sizing.cost)

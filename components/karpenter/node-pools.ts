@@ -6,6 +6,21 @@ import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/Nod
 import { nodeRoles, NodeRole } from "../shared/node-roles";
 import { KARPENTER_DISCOVERY_TAG, SUBNET_TIER_TAG } from "../shared/subnet-tags";
 
+/** Share of the SFU and egress nodes Karpenter may disrupt at once (drift, emptiness), in percent. */
+export const MEDIA_DISRUPTION_BUDGET_PERCENT = 10;
+
+/**
+ * The most nodes of a pool of `nodes` that drift replaces at once under that budget. Karpenter counts the
+ * replacements it launched in the pool's size (kubernetes-sigs/karpenter v1.14.1
+ * pkg/controllers/disruption/helpers.go:266-301) and rounds the percentage up (pkg/apis/v1/nodepool.go:382-403):
+ * the largest k with k <= ceil(percent x (nodes + k)). Each has a replacement running beside it meanwhile.
+ */
+export function nodesReplacedAtOnce(nodes: number, percent = MEDIA_DISRUPTION_BUDGET_PERCENT): number {
+  let k = 0;
+  while (k < nodes && k + 1 <= Math.ceil(((nodes + k + 1) * percent) / 100)) k++;
+  return k;
+}
+
 /** The NodePool whose nodes carry the LiveKit SFU (Karpenter tags them karpenter.sh/nodepool=sfu). */
 export const SFU_NODE_POOL = "sfu";
 
@@ -173,7 +188,11 @@ export function nodePoolSpecs(
         { key: "node.kubernetes.io/instance-type", operator: "In", values: [settings.sfuInstanceType] },
       ],
       terminationGracePeriod: grace,
-      disruption: { consolidationPolicy: "WhenEmpty", consolidateAfter: "10m", budgets: [{ nodes: "10%" }] },
+      disruption: {
+        consolidationPolicy: "WhenEmpty",
+        consolidateAfter: "10m",
+        budgets: [{ nodes: `${MEDIA_DISRUPTION_BUDGET_PERCENT}%` }],
+      },
       cpuLimit: settings.cpuLimits.sfu,
     }),
     // Public subnets: recorders fetch SFU media from the SFU's public address (the only one it advertises),
@@ -190,7 +209,11 @@ export function nodePoolSpecs(
       terminationGracePeriod: karpenterDuration(
         (settings.egressDrainSeconds ?? settings.drainSeconds) + DRAIN_MARGIN_SECONDS,
       ),
-      disruption: { consolidationPolicy: "WhenEmpty", consolidateAfter: "10m", budgets: [{ nodes: "10%" }] },
+      disruption: {
+        consolidationPolicy: "WhenEmpty",
+        consolidateAfter: "10m",
+        budgets: [{ nodes: `${MEDIA_DISRUPTION_BUDGET_PERCENT}%` }],
+      },
       cpuLimit: settings.cpuLimits.egress,
     }),
     general: pool("general", "private", {
