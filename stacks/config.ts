@@ -16,6 +16,7 @@ import { holdsPlaceholder, InputError, inputErrorOf, Unshown } from "../lib/erro
 import { versions } from "../lib/versions";
 import { configKey, PROJECT } from "./config-key";
 import { RegionSizing, sizeRegion } from "./sizing";
+import { regionHostnames } from "./region-outputs";
 import { roomsSchema } from "./rooms-config";
 import { checkForeignKeys, nearest, regionCrossFieldIssue, zoneIdProblem } from "./stack-file-checks";
 
@@ -50,6 +51,9 @@ const CLOUDFLARE_CHECK_REGIONS = [
   "SEAS",
   "NEAS",
 ] as const;
+
+/** Longest first name (Common Name) of an ACM certificate. */
+const ACM_FIRST_NAME_MAX = 64;
 
 /** Longest region label: every AWS name derived from it then fits its limit. */
 export const REGION_LABEL_MAX = 25;
@@ -310,7 +314,7 @@ export const regionSchema = z
       .describe("The stack's role; the global stack routes to every stack file whose role is region."),
     awsRegion: awsRegion.describe("AWS region of this region stack; one region stack per AWS region."),
     domain: domain.describe(
-      "The platform's domain, the same in every stack: this region serves `<regionLabel>.<domain>`, `turn-<regionLabel>.<domain>` and the global name `<domain>`.",
+      "The platform's domain, the same in every stack: this region serves `<regionLabel>.<domain>`, `turn-<regionLabel>.<domain>` and the global name `<domain>`. `turn-<regionLabel>.<domain>` is a certificate's first name: at most 64 characters (ACM).",
     ),
     regionLabel: dnsLabel
       .max(REGION_LABEL_MAX, {
@@ -744,6 +748,17 @@ export const regionSchema = z
         input: cfg.rooms.mode,
         message:
           "global needs a VPC this stack creates (network.existingVpc is set): its route tables get the peering routes",
+      });
+    }
+    // ACM writes a certificate's first name into its Common Name: at most 64 characters (RFC 5280's
+    // ub-common-name; ACM RequestCertificate, DomainName). The longer of the region's two first names is TURN's.
+    const turnName = regionHostnames(cfg.regionLabel, cfg.domain).turn;
+    if (turnName.length > ACM_FIRST_NAME_MAX) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["domain"],
+        input: cfg.domain,
+        message: `makes the TURN certificate's name ${turnName} ${turnName.length} characters, over the ${ACM_FIRST_NAME_MAX} ACM allows (shorten domain or regionLabel)`,
       });
     }
     const crossField = regionCrossFieldIssue(cfg);

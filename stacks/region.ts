@@ -37,6 +37,7 @@ import { LOAD_TEST_RESOURCES } from "../components/load-test/defaults";
 import { REDIS_SNAPSHOT_RETENTION_DAYS } from "../components/redis/defaults";
 import type { RegionStackConfig } from "./config";
 import { ApplicationKeyOutputs, regionHostnames, RegionOutputs, signallingUrl } from "./region-outputs";
+import { clusterNameOf } from "./quotas";
 import { globalRooms, hubOutputs, memberRedis } from "./rooms";
 import { findProjectRoot } from "./stack-files";
 
@@ -76,7 +77,7 @@ const secretOrNothing = (value: string | undefined) => (value === undefined ? un
 
 export async function regionStack(cfg: RegionStackConfig, projectRoot: string = findProjectRoot(__dirname)) {
   const { sizing } = cfg;
-  const clusterName = `livekit-${cfg.regionLabel}`;
+  const clusterName = clusterNameOf(cfg.regionLabel);
   const hostnames = regionHostnames(cfg.regionLabel, cfg.domain);
   for (const line of sizing.overrides) pulumi.log.warn(`capacity override: ${line}`);
   if (sizing.cost && "unavailable" in sizing.cost)
@@ -138,6 +139,8 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
       // Karpenter launches every SFU node, all of the type the capacity model sized the region for; LiveKit's
       // HPA minimum keeps the floor of nodes running.
       sfuInstanceType: cfg.cluster.sfuNodes.instanceType,
+      // Egress nodes too: the model counts recordings per node and prices this type.
+      egressInstanceType: sizing.plan.egress.nodeType,
       sfuNodeUserData: sfuNodeUserData(),
       drainSeconds: NODE_DRAIN_SECONDS,
       egressDrainSeconds: egressTerminationGraceSeconds(maxRecordingSeconds),
@@ -228,7 +231,9 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
       },
       autoscaling: sizing.sfuAutoscaling,
     },
-    { providers },
+    // The SFU pods run only on the sfu NodePool's nodes: Karpenter and its NodePools first, or the Deployment's
+    // await times out with pods nothing can schedule (a global-mode member has no Redis to wait for meanwhile).
+    { providers, dependsOn: [karpenter] },
   );
 
   const coturn = new Coturn(
@@ -270,8 +275,9 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
       recordingRetentionDays: cfg.egress.recordingRetentionDays,
       protectRecordings: cfg.protect,
     },
-    // KEDA's release installs the CRDs of the egress ScaledObject.
-    { providers, dependsOn: [cluster.podIdentityAgent, keda.release] },
+    // KEDA's release installs the CRDs of the egress ScaledObject; the recorders run only on the egress
+    // NodePool's nodes.
+    { providers, dependsOn: [cluster.podIdentityAgent, keda.release, karpenter] },
   );
 
   const endpoints = new Endpoints(

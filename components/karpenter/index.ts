@@ -28,6 +28,8 @@ export interface KarpenterArgs {
   sfuSecurityGroupId: pulumi.Input<string>;
   /** Instance type of every SFU node. */
   sfuInstanceType: string;
+  /** Instance type of every egress node (the capacity model's egress node). */
+  egressInstanceType: string;
   /** AL2023 user data (MIME multipart) for SFU nodes: the UDP buffer settings LiveKit and Coturn need. */
   sfuNodeUserData: string;
   /**
@@ -272,6 +274,7 @@ export class Karpenter extends pulumi.ComponentResource {
         drainSeconds: args.drainSeconds,
         egressDrainSeconds: args.egressDrainSeconds,
         sfuInstanceType: args.sfuInstanceType,
+        egressInstanceType: args.egressInstanceType,
       }),
     )) {
       const nodeClass = nodeClasses[className];

@@ -6,11 +6,37 @@ import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/Nod
 import { nodeRoles, NodeRole } from "../shared/node-roles";
 import { KARPENTER_DISCOVERY_TAG, SUBNET_TIER_TAG } from "../shared/subnet-tags";
 
+/** Share of the SFU and egress nodes Karpenter may disrupt at once (drift, emptiness), in percent. */
+export const MEDIA_DISRUPTION_BUDGET_PERCENT = 10;
+
+/**
+ * The most nodes of a pool of `nodes` that drift replaces at once under that budget. Karpenter counts the
+ * replacements it launched in the pool's size (kubernetes-sigs/karpenter v1.14.1
+ * pkg/controllers/disruption/helpers.go:266-301) and rounds the percentage up (pkg/apis/v1/nodepool.go:382-403):
+ * the largest k with k <= ceil(percent x (nodes + k)). Each has a replacement running beside it meanwhile.
+ */
+export function nodesReplacedAtOnce(nodes: number, percent = MEDIA_DISRUPTION_BUDGET_PERCENT): number {
+  let k = 0;
+  while (k < nodes && k + 1 <= Math.ceil(((nodes + k + 1) * percent) / 100)) k++;
+  return k;
+}
+
 /** The NodePool whose nodes carry the LiveKit SFU (Karpenter tags them karpenter.sh/nodepool=sfu). */
 export const SFU_NODE_POOL = "sfu";
 
 /** Margin between the slowest pod's drain and Karpenter's forced termination of the node. */
 const DRAIN_MARGIN_SECONDS = 15 * 60;
+
+/**
+ * No node of these pools expires. In Karpenter v1 expiry is forceful: an expired NodeClaim is deleted at once,
+ * whatever the pool's disruption budget (kubernetes-sigs/karpenter v1.14.1
+ * pkg/controllers/nodeclaim/expiration/controller.go:71-83; website/content/en/docs/concepts/disruption.md:168-179
+ * at aws/karpenter-provider-aws v1.14.1). Nodes launched together (a region's first `up` launches the whole SFU
+ * floor in a minute) would expire together, and every LiveKit pod on them would be deleted 15 minutes later.
+ * Nodes are replaced by drift instead (a new AMI alias, Kubernetes version or requirement), one budget at a time;
+ * bumping the AMI alias in lib/versions.ts is how a node's age is bounded (README, "Node age").
+ */
+export const NODE_EXPIRY = "Never";
 
 export interface KarpenterCpuLimits {
   /** vCPUs of all SFU nodes (Karpenter launches every one). */
@@ -117,6 +143,8 @@ export interface NodePoolSettings {
   egressDrainSeconds?: number;
   /** The one instance type of SFU nodes: the capacity model sized the region for it. */
   sfuInstanceType: string;
+  /** The one instance type of egress nodes: the capacity model's egress node (recordings per node, cost). */
+  egressInstanceType: string;
 }
 
 /** The NodePools Karpenter provisions from: node class and spec, keyed by pool (node role) name. */
@@ -143,7 +171,7 @@ export function nodePoolSpecs(
           nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: nodeClass },
           taints: nodeRoles[role].taints,
           requirements: [...spec.requirements, ...LINUX_AMD64],
-          expireAfter: "720h",
+          expireAfter: NODE_EXPIRY,
           ...(spec.terminationGracePeriod ? { terminationGracePeriod: spec.terminationGracePeriod } : {}),
         },
       },
@@ -160,28 +188,38 @@ export function nodePoolSpecs(
         { key: "node.kubernetes.io/instance-type", operator: "In", values: [settings.sfuInstanceType] },
       ],
       terminationGracePeriod: grace,
-      disruption: { consolidationPolicy: "WhenEmpty", consolidateAfter: "10m", budgets: [{ nodes: "10%" }] },
+      disruption: {
+        consolidationPolicy: "WhenEmpty",
+        consolidateAfter: "10m",
+        budgets: [{ nodes: `${MEDIA_DISRUPTION_BUDGET_PERCENT}%` }],
+      },
       cpuLimit: settings.cpuLimits.sfu,
     }),
     // Public subnets: recorders fetch SFU media from the SFU's public address (the only one it advertises),
     // so from a public IP it goes out the internet gateway, not through the NAT gateway. Nothing on an egress
     // node listens for the internet (egress pods are not on the host network).
     egress: pool("egress", "outbound", {
-      // Recordings run for as long as the maximum recording length: on-demand, compute-optimised, and
-      // Karpenter waits for the egress pods' grace period before forcing a node off.
+      // Recordings run for as long as the maximum recording length: on-demand, and Karpenter waits for the
+      // egress pods' grace period before forcing a node off. Only the model's node type: a larger one would put
+      // more recordings on one node (all lost with it) and cost what the model did not count.
       requirements: [
         onDemand,
-        { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["c"] },
-        { key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: ["5"] },
+        { key: "node.kubernetes.io/instance-type", operator: "In", values: [settings.egressInstanceType] },
       ],
       terminationGracePeriod: karpenterDuration(
         (settings.egressDrainSeconds ?? settings.drainSeconds) + DRAIN_MARGIN_SECONDS,
       ),
-      disruption: { consolidationPolicy: "WhenEmpty", consolidateAfter: "10m", budgets: [{ nodes: "10%" }] },
+      disruption: {
+        consolidationPolicy: "WhenEmpty",
+        consolidateAfter: "10m",
+        budgets: [{ nodes: `${MEDIA_DISRUPTION_BUDGET_PERCENT}%` }],
+      },
       cpuLimit: settings.cpuLimits.egress,
     }),
     general: pool("general", "private", {
-      // Stateless overflow: spot is fine, and Karpenter may repack it.
+      // Stateless overflow: spot is fine, and Karpenter may repack it. It does not expire either: its nodes churn
+      // through consolidation and spot anyway, and a forced expiry of a burst launched together would drain them
+      // all at once, past the default budget (10%), and wait forever on a blocking PDB (no terminationGracePeriod).
       requirements: [
         { key: "karpenter.sh/capacity-type", operator: "In", values: ["spot", "on-demand"] },
         { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["c", "m", "r"] },

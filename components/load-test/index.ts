@@ -6,6 +6,7 @@ import { versions } from "../../lib/versions";
 import { API_KEY_SECRET_KEYS } from "../livekit";
 import { workloadLabels } from "../shared/annotations";
 import { invariant } from "../shared/invariant";
+import { loadTestPoolCpu } from "./defaults";
 
 /** Name of the Job, for the kubectl commands below. */
 export const LOAD_TEST_JOB_NAME = "livekit-load-test";
@@ -81,8 +82,7 @@ export class LoadTest extends pulumi.ComponentResource {
       args.duration,
     ];
 
-    // Room for every tester at once, on whole nodes (Karpenter may pick nodes a little larger than needed).
-    const poolCpu = Math.ceil(args.rooms * args.resources.cpus * 1.25) + 16;
+    const poolCpu = loadTestPoolCpu(args.rooms, args.resources.cpus);
     new k8s.apiextensions.CustomResource(
       `${name}-nodes`,
       {

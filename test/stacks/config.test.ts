@@ -106,6 +106,30 @@ describe("stack configuration", () => {
     expect(cfg.stackReferences).toEqual({ organization: "organization", project: "livekit-platform" });
   });
 
+  it("keeps the TURN certificate's first name within ACM's 64 characters: 64 passes, 65 stops with one line", () => {
+    // turn-mumbai. is 12 characters: a 52-character domain makes 64.
+    const withDomain = (domain: string) => () =>
+      parseStackConfig(stackConfig("mumbai", { "livekit-platform:domain": domain }), "mumbai");
+    const longest = `${"a".repeat(40)}.example.com`;
+    expect(`turn-mumbai.${longest}`).toHaveLength(64);
+    expect((withDomain(longest)() as RegionStackConfig).domain).toBe(longest);
+    const tooLong = `${"a".repeat(41)}.example.com`;
+    expect(withDomain(tooLong)).toThrow(
+      `livekit-platform:domain: makes the TURN certificate's name turn-mumbai.${tooLong} 65 characters, over the 64 ACM allows (shorten domain or regionLabel), got "${tooLong}"`,
+    );
+    // The label counts as much as the domain: the longest label (25) leaves the domain 33.
+    const label = "l".repeat(25);
+    const withLabel = (domain: string) => () =>
+      parseStackConfig(
+        stackConfig("mumbai", { "livekit-platform:regionLabel": label, "livekit-platform:domain": domain }),
+        "mumbai",
+      );
+    expect(withLabel(`${"b".repeat(21)}.example.com`)).not.toThrow();
+    expect(withLabel(`${"b".repeat(22)}.example.com`)).toThrow(
+      "livekit-platform:domain: makes the TURN certificate's name",
+    );
+  });
+
   it("requires a Cloudflare account id with the cloudflare provider", () => {
     const raw = stackConfig("mumbai", {
       "livekit-platform:dns": { provider: "cloudflare", zoneId: "fedcba9876543210fedcba9876543210" },

@@ -7,7 +7,7 @@ import { inputsOf, isSecret, maskSecrets, PlannedResource, PlanResult, resources
 import { layoutSubnets } from "../../components/network/subnets";
 import { policies } from "../../policy/policies";
 import { K8S_TYPES } from "../support/media-plane";
-import { offClusterProvider } from "../support/plan";
+import { nodePoolsAwaitedBy, offClusterProvider } from "../support/plan";
 import { resourcesOfPlan, violations } from "../support/policy";
 import { FixtureRegion, fixtureProject, planFixtureRegion, regionFixture } from "../support/rooms";
 
@@ -93,6 +93,18 @@ describe.each([
     for (const m of members) expect(redisCost(plans[m.stack])).toBe(0);
     // The hub peers with nobody itself: each member owns its link.
     expect(ofType(plans[HUB.stack], TYPES.peering)).toEqual([]);
+  });
+
+  it("creates LiveKit and Egress in every member after the Karpenter NodePools (a member has no Redis to wait for)", () => {
+    for (const m of members) {
+      for (const type of ["livekit-platform:livekit:LiveKit", "livekit-platform:egress:Egress"]) {
+        expect({ stack: m.stack, type, waitsFor: nodePoolsAwaitedBy(plans[m.stack], type) }).toEqual({
+          stack: m.stack,
+          type,
+          waitsFor: ["egress", "general", "sfu"],
+        });
+      }
+    }
   });
 
   it("reads the hub through a StackReference in every member, and points LiveKit, Egress and the Secret at it", () => {

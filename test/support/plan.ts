@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { PlanResult, runProgram } from "../../tools/engine";
+import { inputsOf, PlanResult, resourcesOfType, runProgram } from "../../tools/engine";
 import { readProjectName } from "../../stacks/stack-files";
 import { planInChildProcess } from "../../tools/plan-runner";
 import { projectRoot, stackConfig } from "./stack-config";
@@ -69,4 +69,14 @@ export function offClusterProvider(plan: PlanResult): string[] {
     .filter((r) => r.custom && r.type.startsWith("kubernetes:"))
     .filter((r) => r.provider?.replace(/::[^:]+$/, "") !== cluster.urn)
     .map((r) => `${r.type} ${r.name} (${r.provider ?? "the default provider"})`);
+}
+
+/** The Karpenter NodePools in the `dependsOn` of the one component of `type`, by pool name. */
+export function nodePoolsAwaitedBy(plan: PlanResult, type: string): string[] {
+  const [component] = resourcesOfType(plan, type);
+  const pools = resourcesOfType(plan, "kubernetes:karpenter.sh/v1:NodePool");
+  return pools
+    .filter((pool) => component.options.dependsOn.includes(pool.urn))
+    .map((pool) => inputsOf(pool).metadata.name)
+    .sort();
 }

@@ -18,6 +18,7 @@ const settings: KarpenterArgs = {
   clusterSecurityGroupId: "sg-0cluster0000000001",
   sfuSecurityGroupId: "sg-0sfu00000000000001",
   sfuInstanceType: "c6i.2xlarge",
+  egressInstanceType: "c6i.4xlarge",
   sfuNodeUserData: sfuNodeUserData(),
   drainSeconds: 18000,
   egressDrainSeconds: 6 * 3600 + 900,
@@ -355,7 +356,8 @@ describe("Karpenter", () => {
 
     it("lets Karpenter disrupt at most 10% of SFU and egress nodes at once, whatever the reason", () => {
       for (const pool of ["sfu", "egress"]) {
-        // One budget, no reasons or schedule: it applies to drift, emptiness and expiry alike.
+        // One budget, no reasons or schedule: it applies to drift and emptiness alike (never to expiry, which
+        // ignores budgets: no pool expires, see test/stacks/node-disruption.plan.test.ts).
         expect({ pool, budgets: nodePool(pool).spec.disruption.budgets }).toEqual({
           pool,
           budgets: [{ nodes: "10%" }],
@@ -363,10 +365,10 @@ describe("Karpenter", () => {
       }
     });
 
-    it("keeps recorders on demand, compute-optimised, with their own label and taint", () => {
+    it("keeps recorders on demand, on the model's egress node type only, with their own label and taint", () => {
       const egress = nodePool("egress");
       expect(requirement(egress, "karpenter.sh/capacity-type")[0].values).toEqual(["on-demand"]);
-      expect(requirement(egress, "karpenter.k8s.aws/instance-category")[0].values).toEqual(["c"]);
+      expect(requirement(egress, "node.kubernetes.io/instance-type")[0].values).toEqual(["c6i.4xlarge"]);
       expect(egress.spec.template.metadata.labels).toEqual(nodeRoles.egress.labels);
       expect(egress.spec.template.spec.taints).toEqual(nodeRoles.egress.taints);
       // The egress pods' own grace period (6 h recordings + upload) plus the margin, not the SFU's.

@@ -8,6 +8,7 @@ const specs = nodePoolSpecs({
   cpuLimits: { sfu: 96, egress: 48, general: 24 },
   drainSeconds: 18000,
   sfuInstanceType: "c6i.2xlarge",
+  egressInstanceType: "c6i.4xlarge",
 });
 const requirement = (pool: keyof typeof specs, key: string) =>
   specs[pool].spec.template.spec.requirements.filter((r) => r.key === key);
@@ -59,9 +60,19 @@ describe("nodePoolSpecs", () => {
     expect(requirement("sfu", "karpenter.sh/capacity-type")[0].values).toEqual(["on-demand"]);
     expect(requirement("egress", "karpenter.sh/capacity-type")[0].values).toEqual(["on-demand"]);
     expect(requirement("general", "karpenter.sh/capacity-type")[0].values).toEqual(["spot", "on-demand"]);
-    // Exactly the type the capacity model sized the region for.
+    // Exactly the types the capacity model sized the region for.
     expect(requirement("sfu", "node.kubernetes.io/instance-type")).toEqual([
       { key: "node.kubernetes.io/instance-type", operator: "In", values: ["c6i.2xlarge"] },
+    ]);
+    expect(requirement("egress", "node.kubernetes.io/instance-type")).toEqual([
+      { key: "node.kubernetes.io/instance-type", operator: "In", values: ["c6i.4xlarge"] },
+    ]);
+    // Nothing lets Karpenter pick another (larger) egress node: no category or size requirement beside it.
+    expect(specs.egress.spec.template.spec.requirements.map((r) => r.key)).toEqual([
+      "karpenter.sh/capacity-type",
+      "node.kubernetes.io/instance-type",
+      "kubernetes.io/arch",
+      "kubernetes.io/os",
     ]);
     for (const pool of ["sfu", "egress", "general"] as const) {
       expect(requirement(pool, "kubernetes.io/arch")).toEqual([
@@ -70,12 +81,17 @@ describe("nodePoolSpecs", () => {
       expect(requirement(pool, "kubernetes.io/os")).toEqual([
         { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
       ]);
-      expect(specs[pool].spec.template.spec.expireAfter).toBe("720h");
       expect(specs[pool].spec.template.spec.nodeClassRef).toEqual({
         group: "karpenter.k8s.aws",
         kind: "EC2NodeClass",
         name: specs[pool].nodeClass,
       });
+    }
+  });
+
+  it("lets no node expire (expiry is forceful and ignores budgets): nodes are replaced by drift", () => {
+    for (const pool of ["sfu", "egress", "general"] as const) {
+      expect(specs[pool].spec.template.spec.expireAfter).toBe("Never");
     }
   });
 
