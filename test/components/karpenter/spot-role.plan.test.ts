@@ -19,6 +19,7 @@ const settings: KarpenterArgs = {
   clusterSecurityGroupId: "sg-0cluster0000000001",
   sfuSecurityGroupId: "sg-0sfu00000000000001",
   sfuInstanceType: "c6i.2xlarge",
+  egressInstanceType: "c6i.4xlarge",
   sfuNodeUserData: sfuNodeUserData(),
   drainSeconds: 18000,
   egressDrainSeconds: 6 * 3600 + 900,
