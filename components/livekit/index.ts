@@ -40,6 +40,7 @@ import {
 } from "../shared/node-address";
 
 import { DELETION_COST_CPU_MILLIS, DELETION_COST_TOKEN_DIR, renderDeletionCostScript } from "./deletion-cost";
+import { deletionCostPolicy } from "../shared/deletion-cost-policy";
 
 /** The server's unprivileged user; the image (alpine, `ENTRYPOINT /livekit-server`) sets none, so root otherwise. */
 const LIVEKIT_UID = 65534;
@@ -285,7 +286,8 @@ export class LiveKit extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // The deletion-cost sidecar may patch pods of this namespace, and nothing else.
+    // The deletion-cost sidecar may patch pods of this namespace (RBAC), only its own pod's deletion cost (the
+    // admission policy below), and nothing else.
     const serviceAccount = new k8s.core.v1.ServiceAccount(
       `${name}-server`,
       { metadata: { name: appName, namespace, labels }, automountServiceAccountToken: false },
@@ -305,6 +307,30 @@ export class LiveKit extends pulumi.ComponentResource {
         metadata: { name: `${appName}-deletion-cost`, namespace, labels },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
         subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace }],
+      },
+      { parent: this },
+    );
+    // RBAC cannot narrow a patch to one field of one pod: the admission policy does (only this annotation,
+    // only the pod the sidecar's bound token names).
+    const deletionCost = pulumi.all([namespace, serviceAccount.metadata.name]).apply(([ns, account]) =>
+      deletionCostPolicy({
+        name: `${appName}-deletion-cost`,
+        namespace: ns,
+        serviceAccount: account,
+        pods: { own: true },
+        labels,
+      }),
+    );
+    const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+      `${name}-deletion-cost`,
+      { metadata: { name: `${appName}-deletion-cost`, labels }, spec: deletionCost.policy.spec },
+      { parent: this },
+    );
+    new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+      `${name}-deletion-cost`,
+      {
+        metadata: { name: `${appName}-deletion-cost`, labels },
+        spec: { policyName: policy.metadata.name, validationActions: deletionCost.binding.spec.validationActions },
       },
       { parent: this },
     );
