@@ -13,9 +13,14 @@
  *   finalizers and every annotation but `controller.kubernetes.io/pod-deletion-cost`. Status is not compared:
  *   an update of the pod resource cannot change it (the pod strategy's PrepareForUpdate keeps the old status).
  * - Which pods: the updater's own pod (the pod name its bound service account token carries, which the API
- *   server puts in `userInfo.extra["authentication.kubernetes.io/pod-name"]` for every pod-bound token:
- *   kubernetes pkg/serviceaccount/claims.go `Validate` and staging/src/k8s.io/apiserver/pkg/authentication/
- *   serviceaccount/util.go `PodNameKey`), or pods carrying given labels before the patch.
+ *   server puts in `userInfo.extra["authentication.kubernetes.io/pod-name"]` for every pod-bound token, as the
+ *   kubelet's projected tokens are: kubernetes pkg/serviceaccount/claims.go `Validate` and
+ *   staging/src/k8s.io/apiserver/pkg/authentication/serviceaccount/util.go `PodNameKey`; no feature gate, unlike
+ *   the node name and uid that ServiceAccountTokenPodNodeInfo adds, on by default since 1.30 and GA in 1.32, so
+ *   on at the pinned 1.35 either way), or pods carrying given labels before the patch. The `request` variable
+ *   declares `userInfo.extra` (map of string lists) and `username` as optional fields
+ *   (staging/src/k8s.io/apiserver/pkg/admission/plugin/cel/compile.go `BuildRequestType`): every expression
+ *   tests them with `has()` first, so a request without them is denied or unmatched, never an evaluation error.
  * - `failurePolicy: Fail`: an expression that cannot be evaluated denies the updater's patch (the pod keeps its
  *   last deletion cost), never another client's request, which the match above never selects.
  *

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { parse } from "yaml";
 import { API_KEY_SECRET_KEYS, KEYS_CHECKSUM_ANNOTATION, LiveKit, LiveKitArgs } from "../../../components/livekit";
@@ -363,6 +364,41 @@ describe("LiveKit", () => {
     );
     expect(secret.stringData[API_KEY_SECRET_KEYS.loadTestApiKey]).toBe(loadTest);
     expect(secret.stringData[API_KEY_SECRET_KEYS.loadTestApiSecret]).toBe(keyFile[loadTest]);
+  });
+
+  it("takes egress's and the load tests' pairs from config when given, and generates none", async () => {
+    const serviceKeys = {
+      egress: { id: "EGRESSconfigured1", secret: "e".repeat(48) },
+      loadTest: { id: "LOADTESTconfigured1", secret: "l".repeat(48) },
+    };
+    const configured = await plan(() => ({ serviceKeys }));
+    const secret = object(configured, K8S_TYPES.secret, "livekit-api-keys");
+    expect(parse(secret.stringData[API_KEY_SECRET_KEYS.keyFile])).toEqual({
+      [APPLICATION_KEYS.signing]: APPLICATION_KEYS.keys.APPtestkey0001,
+      EGRESSconfigured1: "e".repeat(48),
+      LOADTESTconfigured1: "l".repeat(48),
+    });
+    expect(secret.stringData[API_KEY_SECRET_KEYS.loadTestApiKey]).toBe("LOADTESTconfigured1");
+    const generated = (p: PlanResult) => p.resources.filter((r) => /-(egress|loadTest)-key-(id|secret)$/.test(r.name));
+    expect(generated(result)).toHaveLength(4);
+    expect(generated(configured)).toEqual([]);
+  });
+
+  it("exports a fingerprint of every key of the key file, as a secret", async () => {
+    let fingerprints: Record<string, string> | undefined;
+    let secret: Promise<boolean> | undefined;
+    const planned = await runComponents(() => {
+      const provider = k8sProvider();
+      const livekit = new LiveKit("mumbai", liveKitArgs(provider), { providers: [provider] });
+      livekit.apiKeyFingerprints.apply((f) => (fingerprints = f));
+      secret = pulumi.isSecret(livekit.apiKeyFingerprints);
+    });
+    expect(await secret).toBe(true);
+    const keyFile = parse(
+      object(planned, K8S_TYPES.secret, "livekit-api-keys").stringData[API_KEY_SECRET_KEYS.keyFile],
+    ) as Record<string, string>;
+    const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+    expect(fingerprints).toEqual(Object.fromEntries(Object.entries(keyFile).map(([id, value]) => [id, sha(value)])));
   });
 
   it("accepts the old and the new application key together while rotating, and rolls the pods for it", async () => {
