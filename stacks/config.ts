@@ -11,6 +11,7 @@ import { z } from "zod";
 import { awsRegionNames, route53HealthCheckerRegions } from "../lib/aws-regions";
 import { parseCidr } from "../components/network/subnets";
 import { INITIAL_TURN_SECRET_GENERATION } from "../components/shared/turn";
+import { SERVICE_KEY_PREFIXES, ServiceKeyConsumer } from "../components/livekit/api-keys";
 import { capacityFields, costFields, roomMixSchema } from "../lib/capacity";
 import { holdsPlaceholder, InputError, inputErrorOf, Unshown } from "../lib/errors";
 import { versions } from "../lib/versions";
@@ -229,6 +230,48 @@ const applicationKeysSchema = z
   .transform((app) => ({ signing: app.signing, keys: app.keys as Record<string, string> }));
 
 export type ApplicationKeys = z.infer<typeof applicationKeysSchema>;
+
+/** A key pair of egress or the load tests: an id with the consumer's prefix, a `secure:` secret. */
+function serviceKeyPair(consumer: ServiceKeyConsumer) {
+  const prefix = SERVICE_KEY_PREFIXES[consumer];
+  return z
+    .strictObject({
+      id: z
+        .string({ error: `must be an API key id starting with ${prefix}` })
+        .regex(new RegExp(`^${prefix}[A-Za-z0-9]{3,${64 - prefix.length}}$`), {
+          error: `must be ${prefix} and 3-${64 - prefix.length} letters and digits`,
+        })
+        .describe(`The key id: ${prefix} and letters and digits, the same in every region file.`),
+      secret: z
+        .unknown()
+        .superRefine((secret, ctx) => {
+          if (typeof secret !== "string" || secret.length < MIN_API_SECRET_LENGTH || /\s/.test(secret)) {
+            ctx.addIssue({
+              code: "custom",
+              // Never the secret itself.
+              input: typeof secret === "string" ? `[secret of ${secret.length} characters]` : typeof secret,
+              message: `must be a secret of at least ${MIN_API_SECRET_LENGTH} characters without blanks (set it with --secret)`,
+            });
+          }
+        })
+        .transform((secret) => secret as string)
+        .describe("Its secret (`secure:`), the same in every region file."),
+    })
+    .describe(`The ${consumer === "egress" ? "egress" : "load tests'"} key pair.`);
+}
+
+/**
+ * Egress's and the load tests' key pairs from config instead of generated per region. Required in global rooms
+ * mode: livekit-server signs participants' refreshed tokens with any key of its key file
+ * (components/livekit/api-keys.ts), and there a participant can reconnect through any region, which must then
+ * hold the same keys.
+ */
+const serviceKeysSchema = z.strictObject({
+  egress: serviceKeyPair("egress"),
+  loadTest: serviceKeyPair("loadTest"),
+});
+
+export type ServiceKeys = z.infer<typeof serviceKeysSchema>;
 
 /**
  * A generation label of the TURN shared secret: it names a RandomPassword (`<region>-livekit-turn-secret-<label>`)
@@ -710,6 +753,11 @@ export const regionSchema = z
     applicationKeys: applicationKeysSchema
       .optional()
       .describe('The application\'s API keys, the same in every region (see README, "API keys"); required.'),
+    serviceKeys: serviceKeysSchema.optional().meta({
+      description:
+        "Egress's and the load tests' API key pairs, the same in every region file, instead of a pair generated per region; required with rooms.mode global, where a participant's token, which livekit-server refreshes with any key of its key file, can reach every region (see README, \"API keys\").",
+      defaultText: "generated per region",
+    }),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.cluster.systemNodes.min < cfg.network.availabilityZones) {
@@ -740,6 +788,27 @@ export const regionSchema = z
       });
     }
     requireCloudflareAccount(cfg.dns, ctx, ["dns"]);
+    if (cfg.rooms.mode === "global" && cfg.serviceKeys === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["serviceKeys"],
+        input: undefined,
+        message:
+          "is required with rooms.mode global (egress's and the load tests' key pairs, the same in every region file): livekit-server signs participants' refreshed tokens with any key of its key file, and a participant can reconnect through any region",
+      });
+    }
+    const serviceKeyIds = cfg.serviceKeys ? [cfg.serviceKeys.egress.id, cfg.serviceKeys.loadTest.id] : [];
+    const reused = serviceKeyIds.find(
+      (id) => cfg.applicationKeys !== undefined && Object.hasOwn(cfg.applicationKeys.keys, id),
+    );
+    if (reused !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["serviceKeys", reused === serviceKeyIds[0] ? "egress" : "loadTest", "id"],
+        input: reused,
+        message: "is also an application key id; every consumer needs a key of its own",
+      });
+    }
     if (cfg.rooms.mode === "global" && cfg.network.existingVpc !== undefined) {
       // Peering routes go into the region's own route tables, which only a VPC this stack creates has.
       ctx.addIssue({

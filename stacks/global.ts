@@ -10,6 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { GlobalStackConfig } from "./config";
 import {
   agreedApplicationKeyId,
+  API_KEY_FINGERPRINTS_OUTPUT,
+  checkApiKeysAgree,
   readRegionOutputs,
   regionHostnames,
   REGION_OUTPUT_KEYS,
@@ -27,6 +29,9 @@ interface DeployedRegion {
   outputs: RegionOutputs;
   /** The application's signing key, if the region exports it (stacks deployed before issue 16 do not). */
   applicationKey?: { id: string; secret: unknown };
+  /** Key id -> fingerprint of every key the region accepts, if it exports them. */
+  apiKeyFingerprints?: Record<string, string>;
+  applicationKeyIds: string[];
 }
 
 export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = findProjectRoot(__dirname)) {
@@ -47,6 +52,14 @@ export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = 
     deployed.map((r) => ({ stack: r.stack, file: r.file, keyId: r.applicationKey?.id })),
   );
   const applicationKeySecret = deployed.find((r) => r.applicationKey?.id === applicationKeyId)?.applicationKey?.secret;
+  // A key id means one secret in every region; in global rooms mode every region holds every key, since a
+  // participant reconnects through any region with a token its room's server signed with any of its keys.
+  checkApiKeysAgree(
+    deployed.flatMap(({ stack, file, apiKeyFingerprints, applicationKeyIds }) =>
+      apiKeyFingerprints ? [{ stack, file, fingerprints: apiKeyFingerprints, applicationKeyIds }] : [],
+    ),
+    files.some((f) => f.config.rooms.mode === "global"),
+  );
 
   const regions: Record<string, RegionOutputs> = Object.fromEntries(deployed.map((r) => [r.stack, r.outputs]));
   if (deployed.length === 0) {
@@ -136,6 +149,15 @@ async function readRegion(
     );
   }
 
+  // Every key the region accepts (not part of the routing contract either).
+  const fingerprints = await ref.getOutputDetails(API_KEY_FINGERPRINTS_OUTPUT);
+  const apiKeyFingerprints = (fingerprints.secretValue ?? fingerprints.value) as Record<string, string> | undefined;
+  if (apiKeyFingerprints === undefined) {
+    pulumi.log.warn(
+      `region stack ${stack} exports no ${API_KEY_FINGERPRINTS_OUTPUT} yet; \`pulumi up --stack ${stack}\` to export them (its keys are left out of the check across regions until then)`,
+    );
+  }
+
   // The routing follows what is deployed; say so when the stack file has moved on since.
   const outputs = result.outputs;
   const expected = regionHostnames(config.regionLabel, config.domain);
@@ -152,7 +174,14 @@ async function readRegion(
         `\`pulumi up --stack ${stack}\` applies ${file}`,
     );
   }
-  return { stack, file, outputs, applicationKey };
+  return {
+    stack,
+    file,
+    outputs,
+    applicationKey,
+    apiKeyFingerprints,
+    applicationKeyIds: Object.keys(config.applicationKeys.keys),
+  };
 }
 
 /** The configured fallback region if it is deployed, else the first deployed region (by stack name). */

@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { InputError } from "../lib/errors";
+import { SERVICE_KEY_PREFIXES, ServiceKeyConsumer } from "../components/livekit/api-keys";
 
 import type { LoadBalancerTarget, RoutedRegion } from "../components/shared/routed-region";
 
@@ -80,6 +81,71 @@ export function agreedApplicationKeyId(regions: RegionApplicationKey[]): string 
       "every region must sign with the same key: set the same applicationKeys in every region file and `pulumi up` it",
     differs.keyId,
   );
+}
+
+/**
+ * The output with every key a region's livekit-server accepts: key id -> SHA-256 of its secret
+ * (components/livekit/api-keys.ts), exported as a Pulumi secret.
+ */
+export const API_KEY_FINGERPRINTS_OUTPUT = "apiKeyFingerprints";
+
+/** A region's API keys, as a check across regions compares them. */
+export interface RegionApiKeys {
+  stack: string;
+  /** The stack file, as errors name it. */
+  file: string;
+  /** Key id -> fingerprint of its secret, for every key of the region's key file. */
+  fingerprints: Record<string, string>;
+  /** The region file's application key ids (the rest come from `serviceKeys` or are generated). */
+  applicationKeyIds: readonly string[];
+}
+
+/** The config key of `file` that holds key `id` where `region` has it, as an error names it. */
+function keySetting(file: string, region: RegionApiKeys, id: string): string {
+  if (region.applicationKeyIds.includes(id)) return `${file} livekit-platform:applicationKeys.keys`;
+  const consumer = (Object.keys(SERVICE_KEY_PREFIXES) as ServiceKeyConsumer[]).find((c) =>
+    id.startsWith(SERVICE_KEY_PREFIXES[c]),
+  );
+  return `${file} livekit-platform:${consumer ? `serviceKeys.${consumer}` : "applicationKeys.keys"}`;
+}
+
+/**
+ * A key id means the same secret in every region that holds it: a token one region signs with it verifies in
+ * the others. With `everywhere` (global rooms mode, where a participant reconnects through any region with a
+ * token its room's server refreshed with any key of its key file) every region also holds every key. Each
+ * region is compared with the first (by the caller's order); the first difference is an InputError naming the
+ * region that lacks a key or holds another secret, and the key id (never a secret).
+ */
+export function checkApiKeysAgree(regions: readonly RegionApiKeys[], everywhere: boolean): void {
+  const [first, ...rest] = regions;
+  for (const other of rest) {
+    for (const [a, b] of [
+      [first, other],
+      [other, first],
+    ]) {
+      for (const [id, fingerprint] of Object.entries(a.fingerprints)) {
+        const theirs = b.fingerprints[id];
+        if (theirs !== undefined && theirs !== fingerprint) {
+          throw new InputError(
+            keySetting(other.file, other, id),
+            `region stack ${other.stack} holds another secret for API key ${id} than ${first.stack}; a token signed ` +
+              "with it in one region fails in the other: set the same secret in every region file and `pulumi up` each region",
+            id,
+          );
+        }
+        if (theirs === undefined && everywhere) {
+          throw new InputError(
+            keySetting(b.file, a, id),
+            `region stack ${b.stack} does not accept API key ${id}, which ${a.stack} holds; in global rooms mode ` +
+              "livekit-server refreshes participants' tokens with any key of its key file and they reconnect through " +
+              "any region, so every region must hold the same keys: set them in every region file and `pulumi up` " +
+              "every region, the hub first",
+            id,
+          );
+        }
+      }
+    }
+  }
 }
 
 /** The hostnames a region answers on, from its label and the shared domain. */

@@ -36,9 +36,15 @@ import { LIVEKIT_MEMORY } from "../components/livekit/defaults";
 import { LOAD_TEST_RESOURCES } from "../components/load-test/defaults";
 import { REDIS_SNAPSHOT_RETENTION_DAYS } from "../components/redis/defaults";
 import type { RegionStackConfig } from "./config";
-import { ApplicationKeyOutputs, regionHostnames, RegionOutputs, signallingUrl } from "./region-outputs";
+import {
+  API_KEY_FINGERPRINTS_OUTPUT,
+  ApplicationKeyOutputs,
+  regionHostnames,
+  RegionOutputs,
+  signallingUrl,
+} from "./region-outputs";
 import { clusterNameOf } from "./quotas";
-import { globalRooms, hubOutputs, memberRedis } from "./rooms";
+import { globalRooms, hubOutputs, memberRedis, readHub } from "./rooms";
 import { findProjectRoot } from "./stack-files";
 
 /**
@@ -85,6 +91,8 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
   const maxRecordingSeconds = cfg.egress.maxRecordingHours * 3600;
   // Global rooms mode (stacks/rooms.ts): undefined in the default, regional mode.
   const rooms = globalRooms(cfg, projectRoot);
+  // A member reads the hub first: an undeployed hub, or one with other API keys, stops it before any resource.
+  const hubStack = rooms !== undefined && !rooms.isHub ? await readHub(cfg, rooms) : undefined;
 
   const network = new Network(cfg.regionLabel, {
     clusterName,
@@ -166,9 +174,8 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
   );
 
   // A global-mode member shares the hub's Redis; every other region has its own.
-  const member = rooms !== undefined && !rooms.isHub;
-  const redis = member
-    ? await memberRedis(cfg, rooms, {
+  const redis = hubStack
+    ? await memberRedis(cfg, rooms!, hubStack, {
         vpcId: network.vpcId,
         routeTableIds: [...network.publicRouteTableIds, ...network.privateRouteTableIds],
         provider,
@@ -212,6 +219,15 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
         ...(cfg.livekit.webhook ? { webhook: { urls: cfg.livekit.webhook.urls } } : {}),
       },
       turnSecretGenerations: cfg.turn.sharedSecret,
+      // From config when given (required in global rooms mode), else generated in this region.
+      ...(cfg.serviceKeys !== undefined
+        ? {
+            serviceKeys: {
+              egress: { id: cfg.serviceKeys.egress.id, secret: pulumi.secret(cfg.serviceKeys.egress.secret) },
+              loadTest: { id: cfg.serviceKeys.loadTest.id, secret: pulumi.secret(cfg.serviceKeys.loadTest.secret) },
+            },
+          }
+        : {}),
       applicationKeys: {
         signing: cfg.applicationKeys.signing,
         keys: Object.fromEntries(
@@ -262,7 +278,7 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
       clusterName: cluster.clusterName,
       namespace: workloads.metadata.name,
       livekitUrl: livekit.internalUrl,
-      // Egress's own pair, generated in this region.
+      // Egress's own pair, from config or generated in this region.
       apiKey: livekit.egressKey.id,
       apiSecret: livekit.egressKey.secret,
       redis: { host: redis.address, port: redis.port, password: redis.authToken },
@@ -383,6 +399,9 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     ...contract,
     role: cfg.role,
     ...applicationKeyOutputs(livekit.applicationKeyIds, cfg.applicationKeys.keys),
+    // Every key the region accepts, by id, with a fingerprint of its secret: the global stack (and in global
+    // rooms mode each member) checks that a key id means the same secret everywhere.
+    [API_KEY_FINGERPRINTS_OUTPUT]: livekit.apiKeyFingerprints,
     signallingUrl: signallingUrl({ signallingHostname: hostnames.signalling }),
     clusterName: cluster.clusterName,
     clusterEndpoint: cluster.endpoint,

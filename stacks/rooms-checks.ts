@@ -57,6 +57,29 @@ export function checkRooms(regions: readonly RoomsStackFile[]): void {
     );
   }
 
+  // livekit-server signs participants' refreshed tokens with any key of its key file, and in global mode they
+  // reconnect through any region: every region file names the same keys (the ids; the secrets are `secure:`
+  // values the files cannot compare, which each member checks against the hub's at `pulumi up`).
+  const keyIdsOf = (r: RoomsStackFile) => ({
+    applicationKeys: Object.keys(r.config.applicationKeys.keys).sort().join(", "),
+    "serviceKeys.egress.id": r.config.serviceKeys?.egress.id,
+    "serviceKeys.loadTest.id": r.config.serviceKeys?.loadTest.id,
+  });
+  const expected = keyIdsOf(first);
+  for (const other of rest) {
+    const ids = keyIdsOf(other);
+    for (const setting of Object.keys(expected) as (keyof typeof expected)[]) {
+      if (ids[setting] !== expected[setting]) {
+        throw new InputError(
+          `${other.file} ${PROJECT}:${setting === "applicationKeys" ? "applicationKeys.keys" : setting}`,
+          `must name the same keys as ${first.file} (${expected[setting]}) in global rooms mode: livekit-server ` +
+            "refreshes participants' tokens with any key of its key file, and a participant reconnects through any region",
+          ids[setting],
+        );
+      }
+    }
+  }
+
   // Peered VPCs must not overlap; and every member is peered with the hub, so keep every pair apart.
   for (let i = 0; i < regions.length; i++) {
     for (let j = 0; j < i; j++) {

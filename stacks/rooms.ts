@@ -16,6 +16,8 @@ import type { RegionStackConfig } from "./config";
 import { PROJECT } from "./config-key";
 import { discoverRegionStacks } from "./regions";
 import { checkRooms, liveKitRegions } from "./rooms-checks";
+import { API_KEY_FINGERPRINTS_OUTPUT, checkApiKeysAgree } from "./region-outputs";
+import { apiKeyFingerprints } from "../components/livekit/api-keys";
 
 /** The hub's outputs a member reads (besides the AUTH token, a secret output of its own). */
 export const REDIS_HUB_OUTPUT = "redisHub";
@@ -29,6 +31,8 @@ export interface RedisHubOutputs extends RedisHubNetwork {
 /** What a region stack in global mode is. */
 export interface GlobalRooms {
   hub: string;
+  /** The hub's stack file, as errors name it. */
+  hubFile: string;
   /** This stack is the hub. */
   isHub: boolean;
   /** LiveKit's region list, the same in every region. */
@@ -48,7 +52,8 @@ export function globalRooms(cfg: RegionStackConfig, projectRoot: string): Global
   }
   checkRooms(files);
   const hub = cfg.rooms.hub!; // required with mode global (config schema)
-  return { hub, isHub: hub === cfg.stackName, regions: liveKitRegions(files) };
+  const hubFile = files.find((f) => f.config.stackName === hub)!.file; // a region stack (checkRooms)
+  return { hub, hubFile, isHub: hub === cfg.stackName, regions: liveKitRegions(files) };
 }
 
 /** What the hub exports for its members. */
@@ -84,9 +89,63 @@ export interface MemberRedis {
   peering: RedisHubPeering;
 }
 
+/** What a member reads from the hub stack. */
+export interface HubStack {
+  redis: RedisHubOutputs;
+  authToken: string;
+}
+
+/**
+ * Reads the hub's outputs, before the member registers anything else: a hub not deployed yet, or one whose
+ * livekit-server accepts other API keys than this region's file gives (a participant reconnecting from one
+ * to the other would get 401), stops the member with one line.
+ */
+export async function readHub(cfg: RegionStackConfig, rooms: GlobalRooms): Promise<HubStack> {
+  const ref = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${rooms.hub}`);
+  const hub = (await ref.getOutputDetails(REDIS_HUB_OUTPUT)).value as RedisHubOutputs | undefined;
+  const token = await ref.getOutputDetails(REDIS_HUB_AUTH_TOKEN_OUTPUT);
+  const authTokenValue = token.secretValue ?? token.value;
+  const keys = await ref.getOutputDetails(API_KEY_FINGERPRINTS_OUTPUT);
+  const hubFingerprints = (keys.secretValue ?? keys.value) as Record<string, string> | undefined;
+  const missing = [
+    hub === undefined && REDIS_HUB_OUTPUT,
+    typeof authTokenValue !== "string" && REDIS_HUB_AUTH_TOKEN_OUTPUT,
+    hubFingerprints === undefined && API_KEY_FINGERPRINTS_OUTPUT,
+  ].filter((m): m is string => typeof m === "string");
+  if (missing.length > 0) {
+    // Ordering, not a typo: one line all the same.
+    throw new InputError(
+      `${PROJECT}:rooms.hub`,
+      `the hub stack ${rooms.hub} exports no ${missing.join(", ")} yet: deploy the hub first (\`pulumi up --stack ${rooms.hub}\`), then this region`,
+      rooms.hub,
+    );
+  }
+  const applicationKeyIds = Object.keys(cfg.applicationKeys.keys);
+  const serviceKeys = cfg.serviceKeys!; // required with mode global (config schema)
+  const ownKeys = {
+    ...cfg.applicationKeys.keys,
+    [serviceKeys.egress.id]: serviceKeys.egress.secret,
+    [serviceKeys.loadTest.id]: serviceKeys.loadTest.secret,
+  };
+  checkApiKeysAgree(
+    [
+      { stack: rooms.hub, file: rooms.hubFile, fingerprints: hubFingerprints!, applicationKeyIds },
+      {
+        stack: cfg.stackName,
+        file: `Pulumi.${cfg.stackName}.yaml`,
+        fingerprints: apiKeyFingerprints(ownKeys),
+        applicationKeyIds,
+      },
+    ],
+    true,
+  );
+  return { redis: hub!, authToken: authTokenValue as string };
+}
+
 export async function memberRedis(
   cfg: RegionStackConfig,
   rooms: GlobalRooms,
+  hubStack: HubStack,
   args: {
     vpcId: pulumi.Output<string>;
     routeTableIds: pulumi.Output<string>[];
@@ -94,18 +153,8 @@ export async function memberRedis(
     namespace: pulumi.Input<string>;
   },
 ): Promise<MemberRedis> {
-  const ref = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${rooms.hub}`);
-  const hub = (await ref.getOutputDetails(REDIS_HUB_OUTPUT)).value as RedisHubOutputs | undefined;
-  const token = await ref.getOutputDetails(REDIS_HUB_AUTH_TOKEN_OUTPUT);
-  const authTokenValue = token.secretValue ?? token.value;
-  if (hub === undefined || typeof authTokenValue !== "string") {
-    // Ordering, not a typo: one line all the same.
-    throw new InputError(
-      `${PROJECT}:rooms.hub`,
-      `the hub stack ${rooms.hub} exports no ${REDIS_HUB_OUTPUT} yet: deploy the hub first (\`pulumi up --stack ${rooms.hub}\`), then this region`,
-      rooms.hub,
-    );
-  }
+  const hub = hubStack.redis;
+  const authTokenValue = hubStack.authToken;
   const layout = layoutSubnets(cfg.network.cidr, cfg.network.availabilityZones);
   const peering = new RedisHubPeering(`${cfg.regionLabel}-redis-hub`, {
     member: cfg.regionLabel,

@@ -12,6 +12,7 @@ import {
   renderEgressConfig,
 } from "./config";
 import { dependenciesOf } from "../shared/dependencies";
+import { deletionCostPolicy } from "../shared/deletion-cost-policy";
 import { placeOn } from "../shared/node-roles";
 import { versions } from "../../lib/versions";
 import { invariant } from "../shared/invariant";
@@ -436,7 +437,8 @@ export class Egress extends pulumi.ComponentResource {
       { metadata: { name: updaterName, namespace, labels: updater.labels } },
       { parent: this },
     );
-    // Read pods and their metrics, write their annotations: in this namespace only.
+    // Read pods and their metrics, write their annotations: in this namespace only (RBAC), only the deletion
+    // cost of egress pods (the admission policy below).
     const role = new k8s.rbac.v1.Role(
       `${name}-deletion-cost`,
       {
@@ -454,6 +456,30 @@ export class Egress extends pulumi.ComponentResource {
         metadata: { name: updaterName, namespace, labels: updater.labels },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
         subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace }],
+      },
+      { parent: this },
+    );
+    // RBAC cannot narrow a patch to one field of some pods: the admission policy does (only this annotation,
+    // only on egress pods).
+    const deletionCost = pulumi.all([namespace, account.metadata.name]).apply(([ns, serviceAccount]) =>
+      deletionCostPolicy({
+        name: updaterName,
+        namespace: ns,
+        serviceAccount,
+        pods: { labels: podLabels },
+        labels: updater.labels,
+      }),
+    );
+    const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+      `${name}-deletion-cost`,
+      { metadata: { name: updaterName, labels: updater.labels }, spec: deletionCost.policy.spec },
+      { parent: this },
+    );
+    new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+      `${name}-deletion-cost`,
+      {
+        metadata: { name: updaterName, labels: updater.labels },
+        spec: { policyName: policy.metadata.name, validationActions: deletionCost.binding.spec.validationActions },
       },
       { parent: this },
     );

@@ -6,6 +6,7 @@
  * pod takes a room composite. So the pool keeps a number of idle pods: the autoscaler aims at busy pods plus
  * the idle pool, and scale-in removes idle pods first.
  */
+import { POD_DELETION_COST_ANNOTATION } from "../shared/deletion-cost-policy";
 import { invariant } from "../shared/invariant";
 
 /** Seconds egress gets after the maximum recording length to stop its pipeline and upload the file. */
@@ -23,8 +24,7 @@ export function egressTerminationGraceSeconds(maxRecordingSeconds: number): numb
   return maxRecordingSeconds + EGRESS_UPLOAD_MARGIN_SECONDS;
 }
 
-/** Pod annotation the ReplicaSet controller reads to choose which pods to remove first (lowest first). */
-export const POD_DELETION_COST_ANNOTATION = "controller.kubernetes.io/pod-deletion-cost";
+export { POD_DELETION_COST_ANNOTATION };
 /** Deletion cost of an idle pod (removed first) and of a pod with a recording. */
 export const IDLE_POD_DELETION_COST = 0;
 export const BUSY_POD_DELETION_COST = 1000;

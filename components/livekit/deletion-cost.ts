@@ -9,9 +9,10 @@
  * (livekit-server v1.13.5 pkg/telemetry/prometheus/rooms.go) and merge-patches its own pod's annotation
  * through the API server with a projected service account token that only this container mounts.
  */
+import { POD_DELETION_COST_ANNOTATION } from "../shared/deletion-cost-policy";
 import { invariant } from "../shared/invariant";
 
-export const DELETION_COST_ANNOTATION = "controller.kubernetes.io/pod-deletion-cost";
+export const DELETION_COST_ANNOTATION = POD_DELETION_COST_ANNOTATION;
 /** The sidecar's CPU request, millicores; it comes out of the pod's CPU request, so the pod's total stays the model's. */
 export const DELETION_COST_CPU_MILLIS = 10;
 /** Where the sidecar's projected token and the cluster CA are mounted. */

@@ -40,6 +40,8 @@ import {
 } from "../shared/node-address";
 
 import { DELETION_COST_CPU_MILLIS, DELETION_COST_TOKEN_DIR, renderDeletionCostScript } from "./deletion-cost";
+import { deletionCostPolicy } from "../shared/deletion-cost-policy";
+import { apiKeyFingerprints, SERVICE_KEY_PREFIXES, ServiceKeyConsumer } from "./api-keys";
 
 /** The server's unprivileged user; the image (alpine, `ENTRYPOINT /livekit-server`) sets none, so root otherwise. */
 const LIVEKIT_UID = 65534;
@@ -79,8 +81,8 @@ export const API_KEY_SECRET_KEYS = {
 /** Pod annotation holding the SHA-256 of the key file: a key change rolls the pods (the server reads it once). */
 export const KEYS_CHECKSUM_ANNOTATION = "livekit-platform/keys-sha256";
 
-/** Prefixes of the generated key ids: the id alone says which consumer a key belongs to (in logs, in `iss`). */
-export const GENERATED_KEY_PREFIXES = { egress: "EGRESS", loadTest: "LOADTEST" } as const;
+/** Prefixes of the egress and load-test key ids: the id alone says which consumer a key belongs to (in logs, in `iss`). */
+export const GENERATED_KEY_PREFIXES = SERVICE_KEY_PREFIXES;
 
 /** An API key pair; the secret is a Pulumi secret. */
 export interface ApiKeyPair {
@@ -120,8 +122,15 @@ export interface LiveKitArgs {
    */
   resources: PodResources;
   autoscaling: CpuAutoscaling;
-  /** The application's keys, accepted beside the generated egress and load-test pairs. */
+  /** The application's keys, accepted beside the egress and load-test pairs. */
   applicationKeys: ApplicationKeysArgs;
+  /**
+   * Egress's and the load tests' pairs from stack config (ids with the SERVICE_KEY_PREFIXES), the same in every
+   * region; when omitted, each is generated in this region. livekit-server signs participants' refreshed tokens
+   * with any key of its file (./api-keys.ts), so where participants can reconnect through another region (global
+   * rooms mode) these pairs must be the same there.
+   */
+  serviceKeys?: Record<ServiceKeyConsumer, { id: string; secret: pulumi.Input<string> }>;
   /**
    * Generations of the TURN shared secret: LiveKit mints with the current one, Coturn accepts every one
    * (README, "The TURN shared secret"). `{ current: "1", alsoAccepted: [] }` is the single secret of old.
@@ -143,10 +152,15 @@ export class LiveKit extends pulumi.ComponentResource {
   readonly podLabels: Record<string, string>;
   /** In-cluster signalling URL, for clients inside the cluster (egress). */
   readonly internalUrl: pulumi.Output<string>;
-  /** Egress's own key pair, generated in this region (the secret is a secret Output). */
+  /** Egress's own key pair, from `serviceKeys` or generated in this region (the secret is a secret Output). */
   readonly egressKey: ApiKeyPair;
-  /** The load tests' own key pair, generated in this region; also in `apiKeySecret`. */
+  /** The load tests' own key pair, from `serviceKeys` or generated in this region; also in `apiKeySecret`. */
   readonly loadTestKey: ApiKeyPair;
+  /**
+   * Key id -> SHA-256 of its secret, for every key of the key file (a secret Output): what the stacks compare
+   * across regions to prove a token signed here verifies there.
+   */
+  readonly apiKeyFingerprints: pulumi.Output<Record<string, string>>;
   /** The application's key ids this region accepts, the signing one first (not secret). */
   readonly applicationKeyIds: string[];
   /** The Secret holding the key file and the load tests' pair (keys: API_KEY_SECRET_KEYS). */
@@ -165,9 +179,9 @@ export class LiveKit extends pulumi.ComponentResource {
     const { podLabels, labels } = workloadLabels(appName, "sfu");
 
     // One key pair per consumer, all in the one key file: the application's (from config, the same in every
-    // region), egress's and the load tests' (generated here). A leaked test credential is then revoked by
-    // replacing its pair, without touching the application. LiveKit logs an error for secrets shorter than
-    // 32 characters; alphanumerics keep the key file plain YAML.
+    // region), egress's and the load tests' (from config, or generated here). A leaked test credential is then
+    // revoked by replacing its pair, without touching the application. LiveKit logs an error for secrets
+    // shorter than 32 characters; alphanumerics keep the key file plain YAML.
     const app = args.applicationKeys;
     invariant(
       Object.hasOwn(app.keys, app.signing),
@@ -175,7 +189,12 @@ export class LiveKit extends pulumi.ComponentResource {
       `must be one of the keys (${Object.keys(app.keys).join(", ")})`,
       app.signing,
     );
-    const generatedPair = (consumer: keyof typeof GENERATED_KEY_PREFIXES): ApiKeyPair => {
+    const configuredOrGenerated = (consumer: ServiceKeyConsumer): ApiKeyPair => {
+      const configured = args.serviceKeys?.[consumer];
+      if (configured === undefined) return generatedPair(consumer);
+      return { id: pulumi.output(configured.id), secret: pulumi.secret(configured.secret) };
+    };
+    const generatedPair = (consumer: ServiceKeyConsumer): ApiKeyPair => {
       const id = new random.RandomString(
         `${name}-${consumer}-key-id`,
         { length: 12, special: false },
@@ -191,11 +210,11 @@ export class LiveKit extends pulumi.ComponentResource {
         secret: pulumi.secret(secret.result),
       };
     };
-    this.egressKey = generatedPair("egress");
-    this.loadTestKey = generatedPair("loadTest");
+    this.egressKey = configuredOrGenerated("egress");
+    this.loadTestKey = configuredOrGenerated("loadTest");
     this.applicationKeyIds = [app.signing, ...Object.keys(app.keys).filter((id) => id !== app.signing)];
     const appIds = this.applicationKeyIds;
-    const keyFile = pulumi
+    const allKeys = pulumi
       .all([
         pulumi.all(app.keys),
         this.egressKey.id,
@@ -209,8 +228,10 @@ export class LiveKit extends pulumi.ComponentResource {
           invariant(!Object.hasOwn(all, id), "livekit applicationKeys.keys", "must not reuse a generated key's id", id);
           all[id] = appKeys[id];
         }
-        return renderLiveKitKeyFile(all);
+        return all;
       });
+    const keyFile = allKeys.apply(renderLiveKitKeyFile);
+    this.apiKeyFingerprints = pulumi.secret(allKeys.apply(apiKeyFingerprints));
     // The hash of the key file (not secret: it reveals nothing of the keys) rolls the pods on any key change.
     const keysChecksum = pulumi.unsecret(keyFile.apply(sha256));
     this.apiKeySecret = new k8s.core.v1.Secret(
@@ -285,7 +306,8 @@ export class LiveKit extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // The deletion-cost sidecar may patch pods of this namespace, and nothing else.
+    // The deletion-cost sidecar may patch pods of this namespace (RBAC), only its own pod's deletion cost (the
+    // admission policy below), and nothing else.
     const serviceAccount = new k8s.core.v1.ServiceAccount(
       `${name}-server`,
       { metadata: { name: appName, namespace, labels }, automountServiceAccountToken: false },
@@ -305,6 +327,30 @@ export class LiveKit extends pulumi.ComponentResource {
         metadata: { name: `${appName}-deletion-cost`, namespace, labels },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
         subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace }],
+      },
+      { parent: this },
+    );
+    // RBAC cannot narrow a patch to one field of one pod: the admission policy does (only this annotation,
+    // only the pod the sidecar's bound token names).
+    const deletionCost = pulumi.all([namespace, serviceAccount.metadata.name]).apply(([ns, account]) =>
+      deletionCostPolicy({
+        name: `${appName}-deletion-cost`,
+        namespace: ns,
+        serviceAccount: account,
+        pods: { own: true },
+        labels,
+      }),
+    );
+    const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+      `${name}-deletion-cost`,
+      { metadata: { name: `${appName}-deletion-cost`, labels }, spec: deletionCost.policy.spec },
+      { parent: this },
+    );
+    new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+      `${name}-deletion-cost`,
+      {
+        metadata: { name: `${appName}-deletion-cost`, labels },
+        spec: { policyName: policy.metadata.name, validationActions: deletionCost.binding.spec.validationActions },
       },
       { parent: this },
     );

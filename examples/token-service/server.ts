@@ -3,7 +3,9 @@
  *
  *   GET  /regions              region label -> wss URL; the client fetches https://<label>.<domain>/ of each
  *                              and sends the fastest label as `region`
- *   POST /token                {room, identity, name?, region?, canPublish?} -> {url, token, region}
+ *   POST /token                {room, identity, name?, region?, canPublish?} -> {url, token, region}; the client
+ *                              calls it again, and connects anew, when LiveKit disconnects it unasked (a
+ *                              reconnect with a token signed by a retired key gets 401)
  *   GET  /join?room=&identity=[&region=]
  *                              demo only: redirects the browser to LiveKit Meet's custom page with the
  *                              url and token (a token in a URL ends up in browser history: never in production)

@@ -75,7 +75,11 @@ export interface TokenServiceOptions {
   health: RegionHealth;
   /** Where rooms go without a usable hint. Default: the first region by label. */
   defaultRegion?: string;
-  /** Token lifetime in seconds: the time to join; LiveKit refreshes the token of a connected participant. */
+  /**
+   * Token lifetime in seconds: the time to join. LiveKit refreshes a connected participant's token itself, with
+   * any key of its region's key file; once that key is retired, the client's reconnect gets 401 and it comes
+   * back here for a new token (README, "When a key is retired").
+   */
   ttlSeconds?: number;
   now?: () => number;
 }

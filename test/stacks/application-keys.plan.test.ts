@@ -8,6 +8,7 @@ import { findCredentials } from "../../policy/credentials";
 import { inputsOf, isSecret, PlanResult, resourcesOfType } from "../../tools/engine";
 import { K8S_TYPES, liveKitConfig, object } from "../support/media-plane";
 import { runStack } from "../support/plan";
+import { refreshedTokenFailures, renderedKeyFile } from "../support/api-keys";
 
 const OLD = { id: "APPoldkey000001", secret: "o".repeat(48) };
 const NEW = { id: "APPnewkey000002", secret: "n".repeat(48) };
@@ -78,5 +79,39 @@ describe("application keys in a region stack", () => {
       .map((r) => inputsOf(r))
       .find((c) => String(c.metadata.name).startsWith("livekit-config-"))!;
     expect(findCredentials("config.yaml", configMap.data["config.yaml"])).toEqual([]);
+  });
+});
+
+/**
+ * In the default regional mode a participant presents its refreshed token only to the region it joined: the
+ * token service hands every participant of a room the room's region URL (README, "Region pinning"), and
+ * livekit-client resumes and reconnects to the URL it connected to (v2.21.0 src/room/RTCEngine.ts
+ * `resumeConnection`, `restartConnection`; it tries other regions only on LiveKit Cloud hosts).
+ */
+describe("refreshed participant tokens in the shipped (regional) stacks", () => {
+  let keyFiles: Record<string, Record<string, string>>;
+  beforeAll(async () => {
+    keyFiles = {
+      mumbai: renderedKeyFile(await runStack("mumbai")),
+      singapore: renderedKeyFile(await runStack("singapore")),
+    };
+  }, 120_000);
+
+  it("verify in the region that refreshed them, whichever key of its key file signed them", async () => {
+    for (const keyFile of Object.values(keyFiles)) expect(Object.keys(keyFile)).toHaveLength(3);
+    expect(await refreshedTokenFailures(keyFiles, (region) => [region])).toEqual([]);
+  });
+
+  it("fail in another region for its generated keys: why the global name is never handed to a client here", async () => {
+    const failures = await refreshedTokenFailures(keyFiles, (region) =>
+      Object.keys(keyFiles).filter((r) => r !== region),
+    );
+    // The application's key is the same everywhere; egress's and the load tests' are each region's own.
+    expect(failures.map((f) => f.replace(/(EGRESS|LOADTEST)\w+/g, "$1…"))).toEqual([
+      "mumbai EGRESS… -> singapore: 401 invalid API key: EGRESS…",
+      "mumbai LOADTEST… -> singapore: 401 invalid API key: LOADTEST…",
+      "singapore EGRESS… -> mumbai: 401 invalid API key: EGRESS…",
+      "singapore LOADTEST… -> mumbai: 401 invalid API key: LOADTEST…",
+    ]);
   });
 });

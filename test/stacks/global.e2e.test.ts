@@ -11,6 +11,7 @@ import * as path from "path";
 import { parse, stringify } from "yaml";
 import type { MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import { awsRegions } from "../../lib/aws-regions";
+import { apiKeyFingerprint } from "../../components/livekit/api-keys";
 import { GlobalStackConfig, parseStackConfig } from "../../stacks/config";
 import { globalStack } from "../../stacks/global";
 import { readRegionOutputs, regionHostnames, REGION_OUTPUT_KEYS, RegionOutputs } from "../../stacks/region-outputs";
@@ -63,8 +64,17 @@ function regionOutputs(regionLabel: string, awsRegion: string): RegionOutputs {
 /** The application's key as every region exports it beside the contract (stacks/region-outputs.ts). */
 const APP_KEY = { applicationKeyId: "APPexamplekey0001", applicationKeySecret: "s".repeat(48) };
 
-const mumbai = { ...regionOutputs("mumbai", "ap-south-1"), ...APP_KEY };
-const singapore = { ...regionOutputs("singapore", "ap-southeast-1"), ...APP_KEY };
+/** Every key a region accepts, with its secret's fingerprint: the application's, and the region's own. */
+const keysOf = (regionLabel: string) => ({
+  apiKeyFingerprints: {
+    [APP_KEY.applicationKeyId]: apiKeyFingerprint(APP_KEY.applicationKeySecret),
+    [`EGRESS${regionLabel}01`]: apiKeyFingerprint(`egress-${regionLabel}`.padEnd(48, "e")),
+    [`LOADTEST${regionLabel}01`]: apiKeyFingerprint(`load-test-${regionLabel}`.padEnd(48, "l")),
+  },
+});
+
+const mumbai = { ...regionOutputs("mumbai", "ap-south-1"), ...APP_KEY, ...keysOf("mumbai") };
+const singapore = { ...regionOutputs("singapore", "ap-southeast-1"), ...APP_KEY, ...keysOf("singapore") };
 
 /** The shipped stack file's `config:` map as YAML values. */
 const stackYaml = (stack: string): Record<string, any> =>
@@ -481,6 +491,71 @@ describe("the application's key", () => {
     ]);
     expect(result.outputs.applicationKeyId).toBe(APP_KEY.applicationKeyId);
     expect(Object.keys(result.outputs.regionUrls as object)).toEqual(["mumbai", "singapore"]);
+  });
+});
+
+describe("the API keys across regions", () => {
+  const fingerprints = (outputs: { apiKeyFingerprints: Record<string, string> }) => outputs.apiKeyFingerprints;
+  /** The two regions in global rooms mode, with egress's and the load tests' keys from config. */
+  const serviceKeys = {
+    egress: { id: "EGRESSshared01", secret: { secure: "v1:REPLACE-ME-egress" } },
+    loadTest: { id: "LOADTESTshared01", secret: { secure: "v1:REPLACE-ME-load-test" } },
+  };
+  const globalRooms = {
+    "livekit-platform:rooms": { mode: "global", hub: "mumbai" },
+    "livekit-platform:serviceKeys": serviceKeys,
+  };
+  const sharedKeys = {
+    [APP_KEY.applicationKeyId]: apiKeyFingerprint(APP_KEY.applicationKeySecret),
+    EGRESSshared01: apiKeyFingerprint("e".repeat(48)),
+    LOADTESTshared01: apiKeyFingerprint("l".repeat(48)),
+  };
+
+  it("lets each region keep keys of its own in regional mode, but one key id means one secret everywhere", async () => {
+    expect((await runGlobal()).warnings).toEqual([]);
+    const otherSecret = { ...fingerprints(singapore), [APP_KEY.applicationKeyId]: apiKeyFingerprint("t".repeat(48)) };
+    const error = await runGlobal({}, { mumbai, singapore: { ...singapore, apiKeyFingerprints: otherSecret } }).catch(
+      (e: Error) => e,
+    );
+    let stderr = "";
+    expect(report(error, (t) => (stderr += t))).toBe(2);
+    expect(stderr).toBe(
+      "error: Pulumi.singapore.yaml livekit-platform:applicationKeys.keys: region stack singapore holds another secret " +
+        "for API key APPexamplekey0001 than mumbai; a token signed with it in one region fails in the other: set the " +
+        'same secret in every region file and `pulumi up` each region, got "APPexamplekey0001"\n',
+    );
+  });
+
+  it("requires every key in every region in global rooms mode, where a refreshed token can reach any region", async () => {
+    const root = tempProject({
+      mumbai: regionFile("mumbai", "ap-south-1", "10.20.0.0/16", globalRooms),
+      singapore: regionFile("singapore", "ap-southeast-1", "10.30.0.0/16", globalRooms),
+    });
+    const deployed = (singaporeKeys: Record<string, string>) => ({
+      mumbai: { ...mumbai, apiKeyFingerprints: sharedKeys },
+      singapore: { ...singapore, apiKeyFingerprints: singaporeKeys },
+    });
+    expect((await runGlobal({}, deployed(sharedKeys), root)).warnings).toEqual([]);
+    // Singapore still runs with its generated load-test key (deployed before its file took the shared one).
+    const { LOADTESTshared01: _, ...stale } = { ...sharedKeys, LOADTESTsingapore01: apiKeyFingerprint("x".repeat(48)) };
+    const error = await runGlobal({}, deployed(stale), root).catch((e: Error) => e);
+    expect((error as Error).message).toBe(
+      "Pulumi.singapore.yaml livekit-platform:serviceKeys.loadTest: region stack singapore does not accept API key " +
+        "LOADTESTshared01, which mumbai holds; in global rooms mode livekit-server refreshes participants' tokens with " +
+        "any key of its key file and they reconnect through any region, so every region must hold the same keys: set " +
+        'them in every region file and `pulumi up` every region, the hub first, got "LOADTESTshared01"',
+    );
+    // The same set in regional mode is fine: each region's generated keys are its own.
+    expect((await runGlobal({}, deployed(stale))).warnings).toEqual([]);
+  });
+
+  it("leaves a region deployed before it exported its keys out of the check, with a warning", async () => {
+    const { apiKeyFingerprints: _, ...old } = singapore;
+    const result = await runGlobal({}, { mumbai, singapore: old });
+    expect(result.warnings).toEqual([
+      "region stack singapore exports no apiKeyFingerprints yet; `pulumi up --stack singapore` to export them " +
+        "(its keys are left out of the check across regions until then)",
+    ]);
   });
 });
 

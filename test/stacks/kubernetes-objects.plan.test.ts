@@ -24,9 +24,15 @@ describe.each(["mumbai", "singapore"])("Kubernetes objects of the %s plan", (sta
     validator = validatorFor(objects.map((o) => o.object));
   });
 
-  it("include the Karpenter node classes and pools and the Redis secret", () => {
+  it("include the Karpenter node classes and pools, the Redis secret and the admission policies", () => {
     const kinds = new Set(objects.map((o) => `${o.object.apiVersion}/${o.object.kind}`));
-    for (const kind of ["karpenter.sh/v1/NodePool", "karpenter.k8s.aws/v1/EC2NodeClass", "v1/Secret"])
+    for (const kind of [
+      "karpenter.sh/v1/NodePool",
+      "karpenter.k8s.aws/v1/EC2NodeClass",
+      "v1/Secret",
+      "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy",
+      "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding",
+    ])
       expect(kinds).toContain(kind);
   });
 

@@ -6,10 +6,17 @@ import { InputError } from "../../lib/errors";
 import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
 import { checkRooms, cidrsOverlap, liveKitRegions, RoomsStackFile } from "../../stacks/rooms-checks";
 import { stackConfig } from "../support/plan";
+import { SERVICE_KEYS } from "../support/rooms";
 
 const APPLICATION_KEYS = { signing: "APPexamplekey0001", keys: { APPexamplekey0001: "a".repeat(48) } };
 
-function region(stack: string, awsRegion: string, cidr: string, rooms: unknown): RoomsStackFile {
+function region(
+  stack: string,
+  awsRegion: string,
+  cidr: string,
+  rooms: unknown,
+  overrides: Record<string, unknown> = {},
+): RoomsStackFile {
   const raw = stackConfig("mumbai", {
     "aws:region": awsRegion,
     "aws:defaultTags": { tags: { project: "livekit-platform", stack } },
@@ -17,6 +24,10 @@ function region(stack: string, awsRegion: string, cidr: string, rooms: unknown):
     "livekit-platform:network": { cidr },
     "livekit-platform:applicationKeys": APPLICATION_KEYS,
     ...(rooms === undefined ? {} : { "livekit-platform:rooms": rooms }),
+    ...((rooms as { mode?: string } | undefined)?.mode === "global"
+      ? { "livekit-platform:serviceKeys": SERVICE_KEYS }
+      : {}),
+    ...overrides,
   });
   return { file: `Pulumi.${stack}.yaml`, config: parseStackConfig(raw, stack) as RegionStackConfig };
 }
@@ -55,6 +66,7 @@ describe("livekit-platform:rooms", () => {
     const raw = stackConfig("mumbai", {
       "livekit-platform:rooms": hub,
       "livekit-platform:applicationKeys": APPLICATION_KEYS,
+      "livekit-platform:serviceKeys": SERVICE_KEYS,
       "livekit-platform:network": {
         existingVpc: {
           vpcId: "vpc-0abc12345def67890",
@@ -64,6 +76,51 @@ describe("livekit-platform:rooms", () => {
       },
     });
     expect(errorOf(() => parseStackConfig(raw, "mumbai"))).toMatch(/^livekit-platform:rooms\.mode: global needs a VPC/);
+  });
+});
+
+describe("livekit-platform:serviceKeys", () => {
+  const withKeys = (serviceKeys: unknown, rooms: unknown = hub) =>
+    region("mumbai", "ap-south-1", "10.20.0.0/16", rooms, { "livekit-platform:serviceKeys": serviceKeys });
+
+  it("is required in global rooms mode, and optional (generated per region) in regional mode", () => {
+    const raw = stackConfig("mumbai", {
+      "livekit-platform:rooms": hub,
+      "livekit-platform:applicationKeys": APPLICATION_KEYS,
+    });
+    expect(errorOf(() => parseStackConfig(raw, "mumbai"))).toBe(
+      "livekit-platform:serviceKeys: is required with rooms.mode global (egress's and the load tests' key pairs, the same in every region file): livekit-server signs participants' refreshed tokens with any key of its key file, and a participant can reconnect through any region, got nothing",
+    );
+    expect(mumbai(regional).config.serviceKeys).toBeUndefined();
+    expect(withKeys(SERVICE_KEYS, regional).config.serviceKeys).toEqual(SERVICE_KEYS);
+  });
+
+  it("takes ids with the consumer's prefix and secrets of 32 characters or more, never showing a secret", () => {
+    expect(errorOf(() => withKeys({ ...SERVICE_KEYS, egress: { ...SERVICE_KEYS.egress, id: "APPxyz123" } }))).toBe(
+      'livekit-platform:serviceKeys.egress.id: must be EGRESS and 3-58 letters and digits, got "APPxyz123"',
+    );
+    const short = { ...SERVICE_KEYS, loadTest: { ...SERVICE_KEYS.loadTest, secret: "tooshort" } };
+    expect(errorOf(() => withKeys(short))).toBe(
+      'livekit-platform:serviceKeys.loadTest.secret: must be a secret of at least 32 characters without blanks (set it with --secret), got "[secret of 8 characters]"',
+    );
+    expect(errorOf(() => withKeys({ egress: SERVICE_KEYS.egress }))).toBe(
+      "livekit-platform:serviceKeys.loadTest: is required, got nothing",
+    );
+  });
+
+  it("refuses a service key that reuses an application key id", () => {
+    const app = { signing: "EGRESSshared01", keys: { EGRESSshared01: "a".repeat(48) } };
+    const keys = { ...SERVICE_KEYS, egress: { ...SERVICE_KEYS.egress, id: "EGRESSshared01" } };
+    expect(
+      errorOf(() =>
+        region("mumbai", "ap-south-1", "10.20.0.0/16", hub, {
+          "livekit-platform:applicationKeys": app,
+          "livekit-platform:serviceKeys": keys,
+        }),
+      ),
+    ).toBe(
+      'livekit-platform:serviceKeys.egress.id: is also an application key id; every consumer needs a key of its own, got "EGRESSshared01"',
+    );
   });
 });
 
@@ -96,6 +153,36 @@ describe("checkRooms", () => {
     expect(errorOf(() => checkRooms([mumbai(), singapore(), tokyo(hub, "10.30.128.0/17")]))).toBe(
       "Pulumi.tokyo.yaml livekit-platform:network.cidr: overlaps Pulumi.singapore.yaml's 10.30.0.0/16; in global rooms mode the regions' VPCs are peered and need distinct ranges, got \"10.30.128.0/17\"",
     );
+  });
+
+  it("refuses, in global mode, a region file that names other keys than the first: any of them signs refreshed tokens", () => {
+    const otherEgress = { ...SERVICE_KEYS, egress: { ...SERVICE_KEYS.egress, id: "EGRESSotherkey02" } };
+    expect(
+      errorOf(() =>
+        checkRooms([
+          mumbai(),
+          region("singapore", "ap-southeast-1", "10.30.0.0/16", hub, { "livekit-platform:serviceKeys": otherEgress }),
+        ]),
+      ),
+    ).toBe(
+      'Pulumi.singapore.yaml livekit-platform:serviceKeys.egress.id: must name the same keys as Pulumi.mumbai.yaml (EGRESSexamplekey1) in global rooms mode: livekit-server refreshes participants\' tokens with any key of its key file, and a participant reconnects through any region, got "EGRESSotherkey02"',
+    );
+    const rotating = {
+      signing: "APPexamplekey0001",
+      keys: { APPexamplekey0001: "a".repeat(48), APPnewkey000002: "n".repeat(48) },
+    };
+    expect(
+      errorOf(() =>
+        checkRooms([
+          mumbai(),
+          region("singapore", "ap-southeast-1", "10.30.0.0/16", hub, { "livekit-platform:applicationKeys": rotating }),
+        ]),
+      ),
+    ).toBe(
+      'Pulumi.singapore.yaml livekit-platform:applicationKeys.keys: must name the same keys as Pulumi.mumbai.yaml (APPexamplekey0001) in global rooms mode: livekit-server refreshes participants\' tokens with any key of its key file, and a participant reconnects through any region, got "APPexamplekey0001, APPnewkey000002"',
+    );
+    // Regional regions generate their own: nothing to agree on.
+    expect(() => checkRooms([mumbai(regional), singapore(regional)])).not.toThrow();
   });
 
   it("gives LiveKit every region's label and its AWS region's coordinates, in file order", () => {

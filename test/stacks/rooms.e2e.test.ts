@@ -20,6 +20,11 @@ function projectWithRooms(rooms: Record<string, unknown>): string {
       config: Record<string, unknown>;
     };
     file.config["livekit-platform:rooms"] = value;
+    // Global mode takes egress's and the load tests' keys from config, the same in every region file.
+    file.config["livekit-platform:serviceKeys"] = {
+      egress: { id: "EGRESSexamplekey1", secret: { secure: "v1:REPLACE-ME-egress-secret" } },
+      loadTest: { id: "LOADTESTexamplekey1", secret: { secure: "v1:REPLACE-ME-load-test-secret" } },
+    };
     fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify(file));
   }
   return dir;

@@ -3,13 +3,22 @@
  * regions. The hub's plan feeds the members' StackReference, as `npm run plan` does with a child process.
  */
 import { parse } from "yaml";
-import { inputsOf, isSecret, maskSecrets, PlannedResource, PlanResult, resourcesOfType } from "../../tools/engine";
+import {
+  inputsOf,
+  isSecret,
+  maskSecrets,
+  plain,
+  PlannedResource,
+  PlanResult,
+  resourcesOfType,
+} from "../../tools/engine";
 import { layoutSubnets } from "../../components/network/subnets";
 import { policies } from "../../policy/policies";
 import { K8S_TYPES } from "../support/media-plane";
 import { nodePoolsAwaitedBy, offClusterProvider } from "../support/plan";
 import { resourcesOfPlan, violations } from "../support/policy";
-import { FixtureRegion, fixtureProject, planFixtureRegion, regionFixture } from "../support/rooms";
+import { FixtureRegion, fixtureProject, planFixtureRegion, regionFixture, SERVICE_KEYS } from "../support/rooms";
+import { refreshedTokenFailures, renderedKeyFile } from "../support/api-keys";
 
 const HUB: FixtureRegion = { stack: "mumbai", awsRegion: "ap-south-1", cidr: "10.20.0.0/16" };
 const SINGAPORE: FixtureRegion = { stack: "singapore", awsRegion: "ap-southeast-1", cidr: "10.30.0.0/16" };
@@ -68,6 +77,9 @@ const nodeCidrs = (r: FixtureRegion) => {
   const layout = layoutSubnets(r.cidr, 3);
   return [...layout.public, ...layout.private];
 };
+
+/** The two-region set's hub plan, once planned below (the member key tests plan it themselves when run alone). */
+let twoRegionHub: (() => PlanResult | undefined) | undefined;
 
 describe.each([
   ["two regions", [HUB, SINGAPORE]],
@@ -206,5 +218,61 @@ describe.each([
 
   it("sends every Kubernetes resource of every region, a member's Redis Secret included, through its cluster's provider", () => {
     for (const r of regions) expect(offClusterProvider(plans[r.stack])).toEqual([]);
+  });
+
+  // A participant signals through any region here (the global name), and livekit-server refreshes its token
+  // with any key of its key file: each key of each region's rendered key file must verify in every region.
+  it("lets a token refreshed with any key of any region's key file reconnect through every region", async () => {
+    const keyFiles = Object.fromEntries(regions.map((r) => [r.stack, renderedKeyFile(plans[r.stack])]));
+    const every = regions.map((r) => r.stack);
+    expect(await refreshedTokenFailures(keyFiles, () => every)).toEqual([]);
+    // The keys are config's, the same in every region: the application's, egress's and the load tests'.
+    for (const keyFile of Object.values(keyFiles)) {
+      expect(Object.keys(keyFile).sort()).toEqual([
+        "APPexamplekey0001",
+        SERVICE_KEYS.egress.id,
+        SERVICE_KEYS.loadTest.id,
+      ]);
+    }
+    for (const r of regions) {
+      expect(isSecret(plans[r.stack].outputs.apiKeyFingerprints)).toBe(true);
+      expect(plain(plans[r.stack].outputs.apiKeyFingerprints)).toEqual(
+        plain(plans[HUB.stack].outputs.apiKeyFingerprints),
+      );
+    }
+  });
+  if (regions.length === 2) twoRegionHub = () => plans?.[HUB.stack];
+});
+
+describe("a member whose API keys are not the hub's", () => {
+  let hub: PlanResult;
+  let root: string;
+  let files: Record<string, Record<string, unknown>>;
+  beforeAll(async () => {
+    files = Object.fromEntries([HUB, SINGAPORE].map((r) => [r.stack, regionFixture(r, ROOMS)]));
+    root = fixtureProject(files);
+    hub = twoRegionHub?.() ?? (await planFixtureRegion(root, HUB.stack, files[HUB.stack]));
+  }, 120_000);
+  const planMember = (config: Record<string, unknown>, hubPlan: PlanResult = hub) =>
+    planFixtureRegion(root, SINGAPORE.stack, config, { [HUB.stack]: hubPlan }).then(
+      () => "planned",
+      (e: Error) => e.message,
+    );
+
+  it("stops with one line naming the key (never its secret): a token signed with it would get 401", async () => {
+    const keys = { ...SERVICE_KEYS, egress: { ...SERVICE_KEYS.egress, secret: "x".repeat(48) } };
+    expect(await planMember({ ...files[SINGAPORE.stack], "livekit-platform:serviceKeys": keys })).toBe(
+      "Pulumi.singapore.yaml livekit-platform:serviceKeys.egress: region stack singapore holds another secret for API key " +
+        "EGRESSexamplekey1 than mumbai; a token signed with it in one region fails in the other: set the same secret in " +
+        'every region file and `pulumi up` each region, got "EGRESSexamplekey1"',
+    );
+  });
+
+  it("stops on a hub deployed before it exported its keys: the hub goes first", async () => {
+    const { apiKeyFingerprints: _, ...outputs } = hub.outputs;
+    expect(await planMember(files[SINGAPORE.stack], { ...hub, outputs })).toBe(
+      "livekit-platform:rooms.hub: the hub stack mumbai exports no apiKeyFingerprints yet: deploy the hub first " +
+        '(`pulumi up --stack mumbai`), then this region, got "mumbai"',
+    );
   });
 });

@@ -17,7 +17,19 @@ export interface FixtureRegion {
   cidr: string;
 }
 
-/** The shipped mumbai file with another stack's region, label and CIDR, and `rooms` set. */
+/**
+ * Egress's and the load tests' key pairs from config, in the clear, as global rooms mode requires them (the same
+ * in every region file).
+ */
+export const SERVICE_KEYS = {
+  egress: { id: "EGRESSexamplekey1", secret: "e".repeat(48) },
+  loadTest: { id: "LOADTESTexamplekey1", secret: "l".repeat(48) },
+};
+
+/**
+ * The shipped mumbai file with another stack's region, label and CIDR, and `rooms` set; in global mode with
+ * SERVICE_KEYS, which it requires.
+ */
 export function regionFixture(region: FixtureRegion, rooms: unknown): Record<string, unknown> {
   const { config } = parse(fs.readFileSync(stackFilePath(projectRoot, "mumbai"), "utf8")) as {
     config: Record<string, unknown>;
@@ -31,6 +43,9 @@ export function regionFixture(region: FixtureRegion, rooms: unknown): Record<str
     "livekit-platform:rooms": rooms,
     // The same application key in every region, in the clear (the shipped file's is a `secure:` placeholder).
     "livekit-platform:applicationKeys": { signing: "APPexamplekey0001", keys: { APPexamplekey0001: "a".repeat(48) } },
+    ...((rooms as { mode?: string } | undefined)?.mode === "global"
+      ? { "livekit-platform:serviceKeys": SERVICE_KEYS }
+      : {}),
   };
 }
 

@@ -19,6 +19,20 @@ import {
 } from "../../support/media-plane";
 import { KubernetesObject, validatorFor } from "../../support/kubernetes-schemas";
 import { runComponents } from "../../support/plan";
+import {
+  admit,
+  AdmissionRequest,
+  expressionProblems,
+  podOf,
+  podPatch,
+  PolicyObjects,
+  serviceAccountUser,
+} from "../../support/admission-policy";
+
+const ADMISSION_TYPES = {
+  policy: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy",
+  binding: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding",
+};
 
 const API_KEY = "APIf00dcafe1234";
 const API_SECRET = "s3cr3t-0123456789abcdefghijklmnopqrstuvwxyzABCDEF";
@@ -329,6 +343,80 @@ describe("Egress", () => {
       { apiGroups: [""], resources: ["pods/proxy"], verbs: ["get"] },
     ]);
     expect(object(result, K8S_TYPES.serviceAccount, "livekit-egress").automountServiceAccountToken).toBe(false);
+  });
+
+  describe("the deletion-cost updater's admission policy", () => {
+    const NAMESPACE_LABELS = { "kubernetes.io/metadata.name": NAMESPACE };
+    const COST = "controller.kubernetes.io/pod-deletion-cost";
+    let policy: PolicyObjects;
+    let egressPod: Record<string, any>;
+    let updater: AdmissionRequest["userInfo"];
+    /** What `kubectl annotate --overwrite pod <pod> <annotation>=<value>` sends: a merge patch of that annotation. */
+    const annotate = (value: string) => ({ metadata: { annotations: { [COST]: value } } });
+    const verdict = (request: AdmissionRequest) => admit(policy, request, NAMESPACE_LABELS);
+    beforeAll(() => {
+      policy = {
+        policy: object(result, ADMISSION_TYPES.policy, "livekit-egress-deletion-cost") as PolicyObjects["policy"],
+        binding: object(result, ADMISSION_TYPES.binding, "livekit-egress-deletion-cost") as PolicyObjects["binding"],
+      };
+      egressPod = podOf(deploymentOf(result), "livekit-egress-6b8f7c9d4-q7w2e");
+      const updaterPod = podOf(object(result, K8S_TYPES.deployment, "livekit-egress-deletion-cost"), "u-1-abcde");
+      updater = serviceAccountUser(NAMESPACE, "livekit-egress-deletion-cost", {
+        name: updaterPod.metadata.name,
+        uid: updaterPod.metadata.uid,
+      });
+    });
+
+    it("type-checks as CEL, fails closed, and matches only UPDATEs of pods in the namespace by the updater's account", () => {
+      expect(expressionProblems(policy.policy)).toEqual([]);
+      expect(policy.policy.spec.failurePolicy).toBe("Fail");
+      expect(policy.policy.spec.matchConstraints.resourceRules).toEqual([
+        { apiGroups: [""], apiVersions: ["v1"], resources: ["pods"], operations: ["UPDATE"], scope: "Namespaced" },
+      ]);
+      expect(policy.binding.spec).toEqual({ policyName: "livekit-egress-deletion-cost", validationActions: ["Deny"] });
+    });
+
+    it("lets the updater set any egress pod's deletion cost, busy and idle", () => {
+      const busy = podPatch(egressPod, annotate("1000"), updater);
+      expect(verdict(busy)).toEqual({ applies: true, allowed: true });
+      expect(verdict(podPatch(busy.object as Record<string, any>, annotate("0"), updater))).toEqual({
+        applies: true,
+        allowed: true,
+      });
+    });
+
+    it("denies the updater any pod that is not an egress pod, and any other change to an egress pod", () => {
+      const notEgress = {
+        ...egressPod,
+        metadata: { ...egressPod.metadata, labels: { "app.kubernetes.io/name": "x" } },
+      };
+      expect(verdict(podPatch(notEgress, annotate("1000"), updater))).toEqual({
+        applies: true,
+        allowed: false,
+        message:
+          "livekit-egress-deletion-cost may annotate only pods labelled app.kubernetes.io/component=egress, app.kubernetes.io/name=livekit-egress",
+      });
+      const image = podSpecOf(result).containers.map((c: any) => ({ ...c, image: "evil:1" }));
+      const changes: [unknown, string][] = [
+        [{ spec: { containers: image } }, "spec"],
+        [{ metadata: { labels: { "app.kubernetes.io/name": null } } }, "labels"],
+        [{ metadata: { annotations: { [COST]: "0", "karpenter.sh/do-not-disrupt": null } } }, "annotation"],
+      ];
+      for (const [patch, word] of changes) {
+        const outcome = verdict(podPatch(egressPod, patch, updater));
+        expect(outcome).toMatchObject({ applies: true, allowed: false });
+        expect((outcome as { message: string }).message).toContain(word);
+      }
+    });
+
+    it("leaves every other client alone", () => {
+      const image = { spec: { containers: podSpecOf(result).containers.map((c: any) => ({ ...c, image: "v2" })) } };
+      const admin = { username: "kubernetes-admin", groups: ["system:masters", "system:authenticated"] };
+      expect(verdict(podPatch(egressPod, image, admin))).toEqual({ applies: false });
+      expect(verdict(podPatch(egressPod, image, serviceAccountUser(NAMESPACE, "livekit-egress")))).toEqual({
+        applies: false,
+      });
+    });
   });
 
   it("rolls out by adding pods before draining old ones", () => {

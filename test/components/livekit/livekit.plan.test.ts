@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { parse } from "yaml";
 import { API_KEY_SECRET_KEYS, KEYS_CHECKSUM_ANNOTATION, LiveKit, LiveKitArgs } from "../../../components/livekit";
@@ -29,6 +30,21 @@ import {
   volume,
 } from "../../support/media-plane";
 import { runComponents } from "../../support/plan";
+import {
+  admit,
+  AdmissionRequest,
+  expressionProblems,
+  podOf,
+  podPatch,
+  PolicyObjects,
+  serviceAccountUser,
+} from "../../support/admission-policy";
+
+const ADMISSION_TYPES = {
+  policy: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy",
+  binding: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding",
+};
+const COST = "controller.kubernetes.io/pod-deletion-cost";
 
 const plan = (overrides: (provider: ReturnType<typeof k8sProvider>) => Partial<LiveKitArgs> = () => ({})) =>
   runComponents(() => {
@@ -156,6 +172,106 @@ describe("LiveKit", () => {
     expect(role.rules).toEqual([{ apiGroups: [""], resources: ["pods"], verbs: ["patch"] }]);
   });
 
+  describe("the deletion-cost sidecar's admission policy", () => {
+    const NAMESPACE_LABELS = { "kubernetes.io/metadata.name": NAMESPACE };
+    let policy: PolicyObjects;
+    let pod: Record<string, any>;
+    let otherPod: Record<string, any>;
+    /** The sidecar of `pod`: its projected token is bound to that pod. */
+    let sidecar: AdmissionRequest["userInfo"];
+    /** The merge patch the rendered sidecar script sends, with a participant count filled in. */
+    let ownPatch: unknown;
+    const verdict = (request: AdmissionRequest) => admit(policy, request, NAMESPACE_LABELS);
+    /** The pod's containers with the server's image replaced (the sidecar unchanged). */
+    const withImage = (image: string) =>
+      podSpecOf(result).containers.map((c: any) => (c.name === "livekit-server" ? { ...c, image } : c));
+    beforeAll(() => {
+      policy = {
+        policy: object(result, ADMISSION_TYPES.policy, "livekit-server-deletion-cost") as PolicyObjects["policy"],
+        binding: object(result, ADMISSION_TYPES.binding, "livekit-server-deletion-cost") as PolicyObjects["binding"],
+      };
+      pod = podOf(deploymentOf(result), "livekit-server-5f7c9d8b6-x2k4q");
+      otherPod = podOf(deploymentOf(result), "livekit-server-5f7c9d8b6-p9zr7");
+      sidecar = serviceAccountUser(NAMESPACE, "livekit-server", { name: pod.metadata.name, uid: pod.metadata.uid });
+      const script: string = podSpecOf(result).containers.find((c: any) => c.name === "deletion-cost").command[2];
+      const data = /--data "((?:[^"\\]|\\.)*)"/.exec(script)![1];
+      ownPatch = JSON.parse(data.replace(/\\"/g, '"').replace("$n", "12"));
+    });
+
+    it("type-checks as CEL, fails closed, and matches only UPDATEs of pods in the namespace by the sidecar's account", () => {
+      expect(expressionProblems(policy.policy)).toEqual([]);
+      const { spec } = policy.policy;
+      expect(spec.failurePolicy).toBe("Fail");
+      expect(spec.matchConstraints).toEqual({
+        resourceRules: [
+          { apiGroups: [""], apiVersions: ["v1"], resources: ["pods"], operations: ["UPDATE"], scope: "Namespaced" },
+        ],
+        namespaceSelector: { matchLabels: NAMESPACE_LABELS },
+        matchPolicy: "Equivalent",
+      });
+      expect(policy.binding.spec).toEqual({ policyName: "livekit-server-deletion-cost", validationActions: ["Deny"] });
+    });
+
+    it("lets the sidecar set its own pod's deletion cost with the patch its script sends", () => {
+      expect(ownPatch).toEqual({ metadata: { annotations: { "controller.kubernetes.io/pod-deletion-cost": "12" } } });
+      expect(verdict(podPatch(pod, ownPatch, sidecar))).toEqual({ applies: true, allowed: true });
+      // Again, once the annotation is there.
+      const annotated = podPatch(pod, ownPatch, sidecar).object as Record<string, any>;
+      expect(verdict(podPatch(annotated, { metadata: { annotations: { [COST]: "3" } } }, sidecar))).toEqual({
+        applies: true,
+        allowed: true,
+      });
+    });
+
+    it.each([
+      ["a container image", () => ({ spec: { containers: withImage("evil:1") } }), "spec"],
+      ["a label", () => ({ metadata: { labels: { "app.kubernetes.io/name": "other" } } }), "labels"],
+      ["the owner references", () => ({ metadata: { ownerReferences: null } }), "labels"],
+      ["a finalizer", () => ({ metadata: { finalizers: ["example.com/hold"] } }), "labels"],
+      [
+        "another annotation",
+        () => ({ metadata: { annotations: { "karpenter.sh/do-not-disrupt": null } } }),
+        "annotation",
+      ],
+      [
+        "another annotation beside the cost",
+        () => ({ metadata: { annotations: { [COST]: "1", "x/y": "z" } } }),
+        "annotation",
+      ],
+    ])("denies the sidecar a patch of %s, even on its own pod", (_, patch, word) => {
+      const outcome = verdict(podPatch(pod, patch(), sidecar));
+      expect(outcome).toMatchObject({ applies: true, allowed: false });
+      expect((outcome as { message: string }).message).toContain(word);
+    });
+
+    it("denies the sidecar any other pod's deletion cost, and a token bound to no pod", () => {
+      expect(verdict(podPatch(otherPod, ownPatch, sidecar))).toEqual({
+        applies: true,
+        allowed: false,
+        message: "livekit-server may annotate only its own pod (the pod its service account token is bound to)",
+      });
+      const legacyToken = serviceAccountUser(NAMESPACE, "livekit-server");
+      expect(verdict(podPatch(pod, ownPatch, legacyToken))).toEqual(verdict(podPatch(otherPod, ownPatch, sidecar)));
+    });
+
+    it("leaves every other client, subresource, operation and namespace alone", () => {
+      const image = { spec: { containers: withImage("v2") } };
+      const others = [
+        serviceAccountUser("kube-system", "replicaset-controller"),
+        serviceAccountUser(NAMESPACE, "livekit-egress-deletion-cost"),
+        { username: "kubernetes-admin", groups: ["system:masters", "system:authenticated"] },
+      ];
+      for (const user of others) expect(verdict(podPatch(pod, image, user))).toEqual({ applies: false });
+      expect(verdict(podPatch(pod, { status: { phase: "Failed" } }, sidecar, { subResource: "status" }))).toEqual({
+        applies: false,
+      });
+      expect(verdict({ ...podPatch(pod, ownPatch, sidecar), operation: "DELETE" })).toEqual({ applies: false });
+      expect(admit(policy, podPatch(pod, image, sidecar), { "kubernetes.io/metadata.name": "default" })).toEqual({
+        applies: false,
+      });
+    });
+  });
+
   it("rolls one pod at a time, never below the current capacity", () => {
     expect(deploymentOf(result).spec.strategy).toEqual({
       type: "RollingUpdate",
@@ -250,6 +366,41 @@ describe("LiveKit", () => {
     expect(secret.stringData[API_KEY_SECRET_KEYS.loadTestApiSecret]).toBe(keyFile[loadTest]);
   });
 
+  it("takes egress's and the load tests' pairs from config when given, and generates none", async () => {
+    const serviceKeys = {
+      egress: { id: "EGRESSconfigured1", secret: "e".repeat(48) },
+      loadTest: { id: "LOADTESTconfigured1", secret: "l".repeat(48) },
+    };
+    const configured = await plan(() => ({ serviceKeys }));
+    const secret = object(configured, K8S_TYPES.secret, "livekit-api-keys");
+    expect(parse(secret.stringData[API_KEY_SECRET_KEYS.keyFile])).toEqual({
+      [APPLICATION_KEYS.signing]: APPLICATION_KEYS.keys.APPtestkey0001,
+      EGRESSconfigured1: "e".repeat(48),
+      LOADTESTconfigured1: "l".repeat(48),
+    });
+    expect(secret.stringData[API_KEY_SECRET_KEYS.loadTestApiKey]).toBe("LOADTESTconfigured1");
+    const generated = (p: PlanResult) => p.resources.filter((r) => /-(egress|loadTest)-key-(id|secret)$/.test(r.name));
+    expect(generated(result)).toHaveLength(4);
+    expect(generated(configured)).toEqual([]);
+  });
+
+  it("exports a fingerprint of every key of the key file, as a secret", async () => {
+    let fingerprints: Record<string, string> | undefined;
+    let secret: Promise<boolean> | undefined;
+    const planned = await runComponents(() => {
+      const provider = k8sProvider();
+      const livekit = new LiveKit("mumbai", liveKitArgs(provider), { providers: [provider] });
+      livekit.apiKeyFingerprints.apply((f) => (fingerprints = f));
+      secret = pulumi.isSecret(livekit.apiKeyFingerprints);
+    });
+    expect(await secret).toBe(true);
+    const keyFile = parse(
+      object(planned, K8S_TYPES.secret, "livekit-api-keys").stringData[API_KEY_SECRET_KEYS.keyFile],
+    ) as Record<string, string>;
+    const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+    expect(fingerprints).toEqual(Object.fromEntries(Object.entries(keyFile).map(([id, value]) => [id, sha(value)])));
+  });
+
   it("accepts the old and the new application key together while rotating, and rolls the pods for it", async () => {
     const overlap = await plan(() => ({
       applicationKeys: {
@@ -335,15 +486,17 @@ describe("LiveKit", () => {
     });
   });
 
-  it("puts every Kubernetes object in the namespace, through the region's provider", () => {
+  it("puts every Kubernetes object in the namespace (but the cluster-wide admission policy), through the region's provider", () => {
     const objects = result.resources.filter(
       (r) => r.type.startsWith("kubernetes:") && !r.name.startsWith("redis-auth"),
     );
+    const clusterWide = [ADMISSION_TYPES.policy, ADMISSION_TYPES.binding];
     // Two Secrets, the ConfigMap, the deletion-cost ServiceAccount, Role and RoleBinding, Deployment,
-    // PodDisruptionBudget, HPA and Service.
-    expect(objects).toHaveLength(10);
+    // PodDisruptionBudget, HPA and Service; and the deletion cost's admission policy and its binding.
+    expect(objects).toHaveLength(12);
+    expect(objects.filter((r) => clusterWide.includes(r.type)).map((r) => r.type)).toEqual(clusterWide);
     for (const r of objects) {
-      expect(inputsOf(r).metadata.namespace).toBe(NAMESPACE);
+      expect(inputsOf(r).metadata.namespace).toBe(clusterWide.includes(r.type) ? undefined : NAMESPACE);
       expect(r.provider).toMatch(/pulumi:providers:kubernetes::region-cluster::/);
       expect(r.parent).toMatch(/livekit-platform:livekit:LiveKit::mumbai$/);
     }
