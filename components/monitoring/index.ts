@@ -48,7 +48,8 @@ export const PROMETHEUS_URL = `http://${RELEASE}-prometheus.${MONITORING_NAMESPA
  * Egress and Coturn, the media-quality alert table and the dashboards, all on system nodes.
  *
  * Options: the cluster's Kubernetes provider (`providers`); in `dependsOn`, what its volumes need first (the
- * storage driver and StorageClass, `BlockStorage`).
+ * storage driver and StorageClass, `BlockStorage`), which `pulumi destroy` then removes only after the
+ * namespace, and with it every volume claim, is gone.
  */
 export class Monitoring extends pulumi.ComponentResource {
   readonly namespace = MONITORING_NAMESPACE;
@@ -59,10 +60,16 @@ export class Monitoring extends pulumi.ComponentResource {
     super("livekit-platform:monitoring:Monitoring", name, {}, opts);
     const system = placeOn("system");
 
+    // Everything of the component lives in this namespace, so on `pulumi destroy` it is deleted after the chart's
+    // release and before what the component depends on (the storage driver). The Kubernetes provider deletes it
+    // with foreground propagation and waits until it is gone (pulumi-kubernetes provider/pkg/await/await.go,
+    // `Deletion`), that is until the namespace controller has removed every object in it, the Prometheus,
+    // Alertmanager and Grafana PVCs included; a PVC goes only once no pod mounts it. The volumes behind them are
+    // deleted next by the driver, which BlockStorage keeps running until they are (its volume guard).
     const namespace = new k8s.core.v1.Namespace(
       `${name}-ns`,
       { metadata: { name: MONITORING_NAMESPACE } },
-      { parent: this },
+      { parent: this, dependsOn: dependenciesOf(opts) },
     );
 
     const grafanaPassword = new random.RandomPassword(

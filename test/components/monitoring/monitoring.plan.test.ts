@@ -125,6 +125,13 @@ describe("Monitoring", () => {
     expect(egress.spec.podMetricsEndpoints[0]).not.toHaveProperty("basicAuth");
   });
 
+  it("deletes the monitoring namespace, and with it every volume claim, before the storage driver", () => {
+    const namespace = findResource(result, "kubernetes:core/v1:Namespace", "monitoring-ns");
+    const driver = findResource(result, "kubernetes:helm.sh/v3:Release", "storage-ebs-csi");
+    const guard = findResource(result, "kubernetes:apps/v1:Deployment", "storage-volume-guard");
+    expect(namespace.dependencies).toEqual(expect.arrayContaining([driver.urn, guard.urn]));
+  });
+
   it("installs the alert table with the region's planned capacity, after the CRDs exist", () => {
     const rule = findResource(result, "kubernetes:monitoring.coreos.com/v1:PrometheusRule", "monitoring-alerts");
     const release = findResource(result, "kubernetes:helm.sh/v3:Release", "monitoring-stack");
