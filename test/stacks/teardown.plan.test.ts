@@ -51,4 +51,8 @@ describe("tearing down a region", () => {
     }
   });
 
+  it("leaves the prometheus-operator CRDs to go with the cluster", () => {
+    const crds = findResource(plan, "kubernetes:helm.sh/v3:Release", "mumbai-monitoring-crds");
+    expect(crds.options.retainOnDelete).toBe(true);
+  });
 });
