@@ -58,6 +58,10 @@ export class BlockStorage extends pulumi.ComponentResource {
             serviceAccount: { create: true, name: serviceAccount },
             // Nodes' IMDS answers no pod (hop limit 1): the controller cannot look its region up there.
             region: aws.getRegionOutput({}, { parent: this }).region,
+            // Tags every volume it creates `kubernetes.io/cluster/<cluster>: owned`, `KubernetesCluster` and
+            // `ebs.csi.aws.com/cluster-name` (aws-ebs-csi-driver v1.64.0 pkg/driver/controller.go, CreateVolume),
+            // so a volume left behind names its cluster (docs/runbooks.md, "Teardown").
+            k8sTagClusterId: args.clusterName,
             ...placeOn("system"),
           },
           // The node plugin must run wherever a volume may be mounted; it tolerates every taint by default.

@@ -3,7 +3,9 @@ import {
   VOLUME_GUARD_DELETE_TIMEOUT_SECONDS,
   VOLUME_GUARD_GRACE_SECONDS,
 } from "../../../components/block-storage/volume-guard";
+import { versions } from "../../../lib/versions";
 import { findResource, inputsOf, PlanResult } from "../../../tools/engine";
+import { chartKeys, unreadValuePaths } from "../../support/chart-values";
 import { clusterDependencies } from "../../support/cluster-fixture";
 import { runComponents } from "../../support/plan";
 
@@ -25,6 +27,17 @@ describe("BlockStorage", () => {
       "storage-ebs-csi-driver",
     );
     expect(driver().options.dependsOn).toEqual(expect.arrayContaining([association.urn, attachment.urn]));
+  });
+
+  it("has the driver tag every volume with the cluster it belongs to", () => {
+    expect(inputsOf(driver()).values.controller.k8sTagClusterId).toBe("livekit-test");
+  });
+
+  it("passes the driver's chart only values it reads", () => {
+    const release = inputsOf(driver());
+    const pinned = versions.charts.awsEbsCsiDriver;
+    expect(release).toMatchObject({ chart: pinned.chart, version: pinned.version });
+    expect(unreadValuePaths(release.values, chartKeys(pinned.chart, pinned.version))).toEqual([]);
   });
 
   // pulumi destroy deletes in reverse dependency order: the guard goes before the driver, its access after it.
