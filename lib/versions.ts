@@ -117,10 +117,25 @@ export const versions = {
      * the chart (`crds.install`, default true), so they come and go with the release.
      */
     keda: { chart: "keda", repo: "https://kedacore.github.io/charts", version: "2.20.2" },
+    /**
+     * charts/kube-prometheus-stack/Chart.yaml at prometheus-community/helm-charts tag kube-prometheus-stack-88.5.3:
+     * appVersion v0.93.1 (prometheus-operator). Its CRDs come from prometheusOperatorCrds below: bump the pair.
+     */
     kubePrometheusStack: {
       chart: "kube-prometheus-stack",
       repo: "https://prometheus-community.github.io/helm-charts",
       version: "88.5.3",
+    },
+    /**
+     * The operator's CRDs as a release of their own (Helm never upgrades a chart's crds/ folder; this chart ships
+     * them as templates, so a new version upgrades them). charts/prometheus-operator-crds/Chart.yaml at tag
+     * prometheus-operator-crds-31.0.1: appVersion v0.93.1, the operator kubePrometheusStack runs; its ten CRDs are
+     * the same documents as that stack chart's charts/crds/crds/. Move it with kubePrometheusStack.
+     */
+    prometheusOperatorCrds: {
+      chart: "prometheus-operator-crds",
+      repo: "https://prometheus-community.github.io/helm-charts",
+      version: "31.0.1",
     },
   },
 } as const;

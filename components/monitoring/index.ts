@@ -40,6 +40,10 @@ export const ALERTMANAGER_SERVICE_ACCOUNT = "alertmanager";
 
 const MONITORING_NAMESPACE = "monitoring";
 const RELEASE = "kube-prometheus-stack";
+/** The release of the operator's CRDs (the prometheus-operator-crds chart). */
+const CRDS_RELEASE = "prometheus-operator-crds";
+/** Helm's per-object annotation that keeps an object on uninstall and upgrade (`keep`). */
+const HELM_RESOURCE_POLICY = "helm.sh/resource-policy";
 /** Prometheus's query API inside the cluster (the chart's `<release>-prometheus` Service), e.g. for KEDA. */
 export const PROMETHEUS_URL = `http://${RELEASE}-prometheus.${MONITORING_NAMESPACE}.svc.cluster.local:9090`;
 
@@ -48,7 +52,8 @@ export const PROMETHEUS_URL = `http://${RELEASE}-prometheus.${MONITORING_NAMESPA
  * Egress and Coturn, the media-quality alert table and the dashboards, all on system nodes.
  *
  * Options: the cluster's Kubernetes provider (`providers`); in `dependsOn`, what its volumes need first (the
- * storage driver and StorageClass, `BlockStorage`).
+ * storage driver and StorageClass, `BlockStorage`), which `pulumi destroy` then removes only after the
+ * namespace, and with it every volume claim, is gone.
  */
 export class Monitoring extends pulumi.ComponentResource {
   readonly namespace = MONITORING_NAMESPACE;
@@ -59,11 +64,19 @@ export class Monitoring extends pulumi.ComponentResource {
     super("livekit-platform:monitoring:Monitoring", name, {}, opts);
     const system = placeOn("system");
 
+    // Everything of the component lives in this namespace, so on `pulumi destroy` it is deleted after the chart's
+    // release and before what the component depends on (the storage driver). The Kubernetes provider deletes it
+    // with foreground propagation and waits until it is gone (pulumi-kubernetes provider/pkg/await/await.go,
+    // `Deletion`), that is until the namespace controller has removed every object in it, the Prometheus,
+    // Alertmanager and Grafana PVCs included; a PVC goes only once no pod mounts it. The volumes behind them are
+    // deleted next by the driver, which BlockStorage keeps running until they are (its volume guard).
     const namespace = new k8s.core.v1.Namespace(
       `${name}-ns`,
       { metadata: { name: MONITORING_NAMESPACE } },
-      { parent: this },
+      { parent: this, dependsOn: dependenciesOf(opts) },
     );
+
+    const crds = this.createOperatorCrds(name, namespace);
 
     const grafanaPassword = new random.RandomPassword(
       `${name}-grafana-admin`,
@@ -136,7 +149,13 @@ export class Monitoring extends pulumi.ComponentResource {
         name: RELEASE,
         ...chartSource(versions.charts.kubePrometheusStack),
         namespace: namespace.metadata.name,
+        // The operator's CRDs are the release above. The chart's own copy is its `crds` subchart's crds/ folder,
+        // which Helm would install once and never upgrade: `crds.enabled` (the subchart's condition in the
+        // chart's Chart.yaml at kube-prometheus-stack-88.5.3) drops the subchart, and skipCrds drops every crds/
+        // folder. Neither deletes CRDs that are there: Helm never records crds/ in a release's manifest.
+        skipCrds: true,
         values: {
+          crds: { enabled: false },
           // EKS runs the control plane: etcd, the scheduler, the controller manager and kube-proxy metrics are not reachable.
           kubeEtcd: { enabled: false },
           kubeControllerManager: { enabled: false },
@@ -197,11 +216,17 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        dependsOn: [...dependenciesOf(opts), alertmanagerIdentity.association, ...alertmanagerIdentity.attachments],
+        dependsOn: [
+          ...dependenciesOf(opts),
+          crds,
+          alertmanagerIdentity.association,
+          ...alertmanagerIdentity.attachments,
+        ],
       },
     );
 
-    const afterCrds = { parent: this, dependsOn: [stack] };
+    // The custom resources need the CRDs and the operator's admission webhook.
+    const afterCrds = { parent: this, dependsOn: [crds, stack] };
     for (const [target, spec] of Object.entries(args.scrapeTargets)) {
       new k8s.apiextensions.CustomResource(
         `${name}-${target}`,
@@ -241,5 +266,35 @@ export class Monitoring extends pulumi.ComponentResource {
       );
     }
     this.registerOutputs({});
+  }
+
+  /**
+   * The prometheus-operator CRDs, as a release of their own: the prometheus-operator-crds chart ships them as
+   * templates, so a version bump upgrades them like any other object. Installed before the stack chart, and never
+   * deleted: removing a CRD deletes every object of its kind, Prometheus and its volume claims included.
+   */
+  private createOperatorCrds(name: string, namespace: k8s.core.v1.Namespace): k8s.helm.v3.Release {
+    return new k8s.helm.v3.Release(
+      `${name}-crds`,
+      {
+        name: CRDS_RELEASE,
+        ...chartSource(versions.charts.prometheusOperatorCrds),
+        namespace: namespace.metadata.name,
+        // A cluster first deployed with the CRDs from the stack chart's crds/ folder has them without Helm's
+        // ownership label and annotations; a plain install refuses such objects ("exists and cannot be imported
+        // into the current release", helm v3.20.2 pkg/action/validate.go existingResourceConflict, called from
+        // pkg/action/install.go). takeOwnership is Helm's --take-ownership: the install adopts them
+        // (validate.go requireAdoption, then a three-way-merge update that writes the release's metadata).
+        takeOwnership: true,
+        values: {
+          // `helm uninstall` of this release, or a later chart without one of them, leaves the CRDs in place
+          // (helm pkg/action/resource_policy.go). The chart's values.yaml at prometheus-operator-crds-31.0.1
+          // has `crds.annotations` for this.
+          crds: { annotations: { [HELM_RESOURCE_POLICY]: "keep" } },
+        },
+      },
+      // `pulumi destroy` and a removal from the program drop the release from the state without uninstalling it.
+      { parent: this, retainOnDelete: true },
+    );
   }
 }

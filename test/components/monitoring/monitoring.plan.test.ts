@@ -2,6 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { BlockStorage } from "../../../components/block-storage";
 import { Monitoring } from "../../../components/monitoring";
 import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../../tools/engine";
+import { versions } from "../../../lib/versions";
+import { chartKeys, unreadValuePaths } from "../../support/chart-values";
 import { runComponents } from "../../support/plan";
 
 const target = (namespace: string, app: string, port: string) => ({ namespace, podLabels: { app }, port });
@@ -123,6 +125,74 @@ describe("Monitoring", () => {
     });
     const egress = monitors.find((m) => m.metadata.name === "egress")!;
     expect(egress.spec.podMetricsEndpoints[0]).not.toHaveProperty("basicAuth");
+  });
+
+  describe("the prometheus-operator CRDs", () => {
+    const RELEASE = "kubernetes:helm.sh/v3:Release";
+    const crds = () => findResource(result, RELEASE, "monitoring-crds");
+    const stack = () => findResource(result, RELEASE, "monitoring-stack");
+
+    it("come from their own pinned release, for the operator version the stack chart runs", () => {
+      expect(inputsOf(crds())).toMatchObject({
+        name: "prometheus-operator-crds",
+        chart: "prometheus-operator-crds",
+        version: versions.charts.prometheusOperatorCrds.version,
+        repositoryOpts: { repo: "https://prometheus-community.github.io/helm-charts" },
+        namespace: "monitoring",
+      });
+      // The prometheus-operator version of each chart version: `appVersion` in charts/<chart>/Chart.yaml at
+      // prometheus-community/helm-charts tag <chart>-<version>. Add the new versions here when bumping the pair.
+      const operatorOf: Record<string, Record<string, string>> = {
+        "kube-prometheus-stack": { "88.5.3": "v0.93.1" },
+        "prometheus-operator-crds": { "31.0.1": "v0.93.1" },
+      };
+      const { kubePrometheusStack: stackChart, prometheusOperatorCrds: crdsChart } = versions.charts;
+      const operator = operatorOf[stackChart.chart][stackChart.version];
+      expect(operator).toBeDefined();
+      expect(operatorOf[crdsChart.chart][crdsChart.version]).toBe(operator);
+    });
+
+    it("are installed before the stack chart, which installs none of its own", () => {
+      expect(stack().dependencies).toContain(crds().urn);
+      const release = inputsOf(stack());
+      expect(release.skipCrds).toBe(true);
+      expect(release.values.crds).toEqual({ enabled: false });
+    });
+
+    it("adopt the CRDs a cluster got from the stack chart's crds/ folder, without ownership metadata", () => {
+      expect(inputsOf(crds()).takeOwnership).toBe(true);
+    });
+
+    it("are never deleted: not by pulumi destroy, not by helm uninstall", () => {
+      expect(crds().options.retainOnDelete).toBe(true);
+      expect(inputsOf(crds()).values).toEqual({ crds: { annotations: { "helm.sh/resource-policy": "keep" } } });
+    });
+
+    it("exist before any PodMonitor or PrometheusRule is created", () => {
+      const custom = [
+        ...resourcesOfType(result, "kubernetes:monitoring.coreos.com/v1:PodMonitor"),
+        ...resourcesOfType(result, "kubernetes:monitoring.coreos.com/v1:PrometheusRule"),
+      ];
+      expect(custom).toHaveLength(4);
+      for (const r of custom) expect(r.dependencies).toEqual(expect.arrayContaining([crds().urn, stack().urn]));
+    });
+  });
+
+  // A chart ignores a value it does not read; each value must be a key of the pinned chart (test/support/chart-values.ts).
+  it.each([
+    ["monitoring-stack", versions.charts.kubePrometheusStack],
+    ["monitoring-crds", versions.charts.prometheusOperatorCrds],
+  ])("passes %s only values its pinned chart reads", (name, pinned) => {
+    const release = inputsOf(findResource(result, "kubernetes:helm.sh/v3:Release", name));
+    expect(release).toMatchObject({ chart: pinned.chart, version: pinned.version });
+    expect(unreadValuePaths(release.values, chartKeys(pinned.chart, pinned.version))).toEqual([]);
+  });
+
+  it("deletes the monitoring namespace, and with it every volume claim, before the storage driver", () => {
+    const namespace = findResource(result, "kubernetes:core/v1:Namespace", "monitoring-ns");
+    const driver = findResource(result, "kubernetes:helm.sh/v3:Release", "storage-ebs-csi");
+    const guard = findResource(result, "kubernetes:apps/v1:Deployment", "storage-volume-guard");
+    expect(namespace.dependencies).toEqual(expect.arrayContaining([driver.urn, guard.urn]));
   });
 
   it("installs the alert table with the region's planned capacity, after the CRDs exist", () => {
