@@ -20,7 +20,7 @@ const withKubectl = requiresTool(
   __filename,
   "kubectl",
   Boolean(KUBECTL),
-  "not found on PATH (the machine image's google-cloud-cli installs it)",
+  "not found on PATH (.ci/install-test-packages installs Debian's kubernetes-client)",
 );
 
 interface Volume {
