@@ -985,6 +985,8 @@ export type StackRole = StackConfig["role"];
 const REMOVED_SETTINGS: Record<string, string> = {
   "karpenter.createSpotServiceLinkedRole":
     "was removed: a region creates the account's EC2 Spot service-linked role itself when the account has none; delete the line",
+  "cost.turnShare":
+    "was removed: the relay share sizes the nodes' relay traffic and the bill alike; set livekit-platform:capacity.turnRelayShare instead",
 };
 
 /**

@@ -39,8 +39,10 @@ describe("a region's relay share", () => {
     expect(doubled.sizing.media.turn.totalQuota).toBe(shipped.sizing.media.turn.totalQuota);
   });
 
-  it("is no longer a cost setting", () => {
-    expect(() => region({ "livekit-platform:cost": { turnShare: 0.05 } })).toThrow(/^livekit-platform:cost.*turnShare/);
+  it("is no longer a cost setting: a stack file that still sets one gets a line saying where it went", () => {
+    expect(() => region({ "livekit-platform:cost": { turnShare: 0.05 } })).toThrow(
+      /^livekit-platform:cost\.turnShare: was removed: .*; set livekit-platform:capacity\.turnRelayShare instead, got /,
+    );
   });
 });
 
