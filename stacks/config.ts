@@ -489,6 +489,11 @@ export const regionSchema = z
         recordingShare: capacityFields.recordingShare
           .default(0.05)
           .describe("Share of rooms recorded (room composite egress)."),
+        turnRelayShare: capacityFields.turnRelayShare.optional().meta({
+          description:
+            "Share of participants whose media goes through TURN: the relay traffic on the SFU nodes' network and in the cost estimate. Measure it (docs/runbooks.md, TurnRelayTrafficAboveBudget).",
+          defaultText: "DEFAULT_TURN_RELAY_SHARE in lib/capacity/rules.ts (0.1)",
+        }),
         cpuEfficiency: capacityFields.cpuEfficiency.optional().meta({
           description:
             "SFU work per vCPU relative to LiveKit's benchmark machine, from your own load test (1 = as benchmarked, 1.2 = 20% more).",
@@ -519,7 +524,6 @@ export const regionSchema = z
         egressSpotShare: costFields.egressSpotShare
           .default(0)
           .describe("Share of egress node-hours on Spot: a what-if, the egress NodePool is on-demand."),
-        turnShare: costFields.turnShare.default(0.05).describe("Share of participants relayed by TURN."),
         priceFile: z
           .string({ error: "must be a path to a JSON price file" })
           .min(1)
@@ -589,9 +593,11 @@ export const regionSchema = z
           .describe(
             "Concurrent relay allocations per TURN username (one participant); stops one client hogging ports.",
           ),
-        totalQuota: integer(1, 65535, "an integer from 1 to 65535")
-          .default(8000)
-          .describe("Concurrent relay allocations per Coturn node (each takes one relay port)."),
+        totalQuota: integer(1, 65535, "an integer from 1 to 65535").optional().meta({
+          description:
+            "Concurrent allocations per Coturn node (each takes one relay port), overriding the capacity model: every participant makes up to four (two PeerConnections, two TURN servers), relayed or not.",
+          defaultText: "from the capacity model: the allocations of a node's participants at peak, twice over",
+        }),
         sharedSecret: turnSharedSecretSchema.describe(
           'Generations of the shared secret LiveKit mints TURN credentials with and Coturn checks them with. Rotate in three `pulumi up`s without refusing a relay: add the new one to alsoAccepted, make it current, drop the old one (README, "The TURN shared secret").',
         ),
@@ -979,6 +985,8 @@ export type StackRole = StackConfig["role"];
 const REMOVED_SETTINGS: Record<string, string> = {
   "karpenter.createSpotServiceLinkedRole":
     "was removed: a region creates the account's EC2 Spot service-linked role itself when the account has none; delete the line",
+  "cost.turnShare":
+    "was removed: the relay share sizes the nodes' relay traffic and the bill alike; set livekit-platform:capacity.turnRelayShare instead",
 };
 
 /**
@@ -1096,6 +1104,7 @@ export function parseStackConfig(
 function regionSizing(cfg: z.infer<typeof regionSchema>, sharesHubRedis = false): RegionSizing {
   return sizeRegion({
     capacity: cfg.capacity,
+    turn: cfg.turn,
     sfuNodes: cfg.cluster.sfuNodes,
     karpenter: cfg.karpenter,
     cost: {

@@ -32,6 +32,7 @@ import { InputError } from "../lib/errors";
 import { configKey } from "./config-key";
 import { kubernetesMinorProblem } from "./stack-file-checks";
 import { COTURN_RESOURCES } from "../components/coturn/defaults";
+import { turnserverSettings } from "./coturn-settings";
 import { LIVEKIT_MEMORY } from "../components/livekit/defaults";
 import { LOAD_TEST_RESOURCES } from "../components/load-test/defaults";
 import { REDIS_SNAPSHOT_RETENTION_DAYS } from "../components/redis/defaults";
@@ -256,17 +257,7 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     `${cfg.regionLabel}-coturn`,
     {
       sharedSecret: livekit.turnSecret,
-      turnserver: {
-        realm: cfg.domain,
-        relayPorts: { min: cfg.turn.relayPortRange.start, max: cfg.turn.relayPortRange.end },
-        sfuPorts: { min: cfg.rtc.udpPortRange.start, max: cfg.rtc.udpPortRange.end },
-        userQuota: cfg.turn.userQuota,
-        totalQuota: cfg.turn.totalQuota,
-        maxBytesPerSecond: sizing.media.turn.maxBytesPerSecond,
-        totalBytesPerSecond: sizing.media.turn.bpsCapacity,
-        // The VPC's own range, whatever it is, is never a relay target either.
-        extraDeniedPeerCidrs: [cfg.network.cidr],
-      },
+      turnserver: turnserverSettings(cfg),
       resources: COTURN_RESOURCES,
     },
     { providers },
@@ -340,9 +331,9 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
         capacity: { maxRooms: sizing.planned.rooms, maxParticipants: sizing.planned.participants },
         sfu: { namespace: WORKLOAD_NAMESPACE, deployment: "livekit-server" },
         turn: {
-          totalQuota: cfg.turn.totalQuota,
-          maxBytesPerSecond: sizing.media.turn.maxBytesPerSecond,
-          bpsCapacity: sizing.media.turn.bpsCapacity,
+          totalQuota: sizing.media.turn.totalQuota,
+          // The relay traffic the capacity plan puts on each node at peak, to 0.1 Mbps.
+          relayBudgetMbps: Math.round(sizing.media.turn.relayMbpsPerNode * 10) / 10,
         },
         runbookBase: cfg.monitoring.runbookUrl,
       },

@@ -15,6 +15,8 @@ import {
   estimateCost,
   PINNED_PRICES,
   planCapacity,
+  TURN_ALLOCATION_MARGIN,
+  TURN_ALLOCATIONS_PER_PARTICIPANT,
   withPriceOverride,
 } from "../lib/capacity";
 import { InputError } from "../lib/errors";
@@ -33,7 +35,10 @@ export interface SizingSettings {
     cpuEfficiency?: number;
     maxSfuNodes?: number;
     vcpuQuota?: number;
+    turnRelayShare?: number;
   };
+  /** Coturn's relay ports and, when set by hand, its allocation quota (otherwise the model's). */
+  turn: { relayPortRange: { start: number; end: number }; totalQuota?: number };
   sfuNodes: { instanceType: string; min?: number; max?: number };
   karpenter: { sfuCpuLimit?: number; egressCpuLimit?: number };
   /** What the cost estimate needs beyond the plan; no estimate without it. */
@@ -47,7 +52,6 @@ export interface CostSettings {
   daysPerMonth: number;
   savingsPlanDiscount: number;
   egressSpotShare: number;
-  turnShare: number;
   /** JSON laid over the pinned prices, relative to the working directory (the project). */
   priceFile?: string;
   natGateways: number;
@@ -76,7 +80,10 @@ export interface RegionSizing {
   sfuAutoscaling: { minReplicas: number; maxReplicas: number; targetCpuUtilizationPercent: number };
   /** LiveKit's CPU request: the node's CPU left after DaemonSets, Coturn and headroom (the HPA target is relative to it). */
   sfuPodCpuMillis: number;
-  /** livekit-server's placement, limits and room cap, and Coturn's bandwidth limits, from the model. */
+  /**
+   * livekit-server's placement, limits and room cap, and Coturn's limits, from the model: `turn.totalQuota` is
+   * the one Coturn enforces (`turn.totalQuota` from the stack file when set).
+   */
   media: { livekit: CapacityPlan["livekitServer"]; turn: CapacityPlan["turn"] };
   /** The egress pool's autoscaler: floor, ceiling and the idle pods it keeps. */
   egressAutoscaling: { minReplicas: number; maxReplicas: number; idlePods: number };
@@ -133,7 +140,6 @@ function regionCost(plan: CapacityPlan, c: CostSettings): RegionCost {
       prices,
       usage: { peakHoursPerDay: c.peakHoursPerDay, offPeakShare: c.offPeakShare, daysPerMonth: c.daysPerMonth },
       purchase: { savingsPlanDiscount: c.savingsPlanDiscount, egressSpotShare: c.egressSpotShare },
-      turnShare: c.turnShare,
       platform: {
         natGateways: c.natGateways,
         systemNodes: { instanceType: c.systemNodes.instanceType, count: c.systemNodes.min },
@@ -174,6 +180,7 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
       recordingShare: settings.capacity.recordingShare,
       egressNodeType: settings.capacity.egressNodeType,
       cpuEfficiency: settings.capacity.cpuEfficiency,
+      turnRelayShare: settings.capacity.turnRelayShare,
     });
     const system = settings.cost?.systemNodes;
     checkSanityBounds(plan, {
@@ -202,6 +209,17 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
       settings.sfuNodes.min ?? settings.sfuNodes.max,
     );
   }
+  const totalQuota = pick("turn.totalQuota", settings.turn.totalQuota, plan.turn.totalQuota);
+  const relay = settings.turn.relayPortRange;
+  const relayPorts = relay.end - relay.start + 1;
+  if (settings.turn.totalQuota === undefined && totalQuota > relayPorts) {
+    // Each allocation takes one relay port; past the range coturn answers 508 instead of relaying.
+    throw new InputError(
+      configKey(["turn", "relayPortRange"]),
+      `holds ${relayPorts} relay ports, fewer than the ${totalQuota} allocations the capacity model plans per Coturn node (${plan.turn.participantsPerNode} participants at peak x ${TURN_ALLOCATIONS_PER_PARTICIPANT} allocations x ${TURN_ALLOCATION_MARGIN}): widen it, or set turn.totalQuota to at most ${relayPorts}`,
+      relay,
+    );
+  }
   const nodeVcpu = plan.node.vcpu;
   return {
     plan,
@@ -213,7 +231,7 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
       targetCpuUtilizationPercent: plan.hpa.targetCpuUtilizationPercent,
     },
     sfuPodCpuMillis: plan.sfuPod.cpuRequestMillicores,
-    media: { livekit: plan.livekitServer, turn: plan.turn },
+    media: { livekit: plan.livekitServer, turn: { ...plan.turn, totalQuota } },
     egressAutoscaling: { ...plan.egress.hpa, idlePods: plan.egress.idlePods },
     karpenterCpuLimits: {
       // Max nodes plus the peak's (never more than max), which a rollout at peak leaves draining for up to 5 h.

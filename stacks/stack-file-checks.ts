@@ -268,7 +268,7 @@ export function kubernetesMinorProblem(minor: string): string | undefined {
 
 export interface RegionPortSettings {
   rtc: { udpPortRange: { start: number; end: number }; tcpPort: number };
-  turn: { relayPortRange: { start: number; end: number }; totalQuota: number };
+  turn: { relayPortRange: { start: number; end: number }; totalQuota?: number };
   cluster: { kubernetesVersion: string };
   monitoring?: { retentionSize: string; volumeSize: string };
   network?: { existingVpc?: { publicSubnetIds: string[]; privateSubnetIds: string[] } };
@@ -318,7 +318,7 @@ export function regionCrossFieldIssue(
   }
   const relay = cfg.turn.relayPortRange;
   const relayPorts = relay.end - relay.start + 1;
-  if (cfg.turn.totalQuota > relayPorts) {
+  if (cfg.turn.totalQuota !== undefined && cfg.turn.totalQuota > relayPorts) {
     return {
       path: ["turn", "totalQuota"],
       problem: `exceeds the ${relayPorts} relay ports of turn.relayPortRange ${relay.start}-${relay.end} (each allocation takes one)`,

@@ -32,23 +32,35 @@ export interface TurnserverConfInput {
   /** LiveKit's ICE UDP range (`rtc.port_range_start/end`, 50000-60000). Relay ports must stay out of it. */
   sfuPorts: PortRange;
   /**
-   * Concurrent allocations per TURN username. LiveKit issues one username per participant
-   * (`<expiry>:<participantId>`); a participant needs a handful (publisher + subscriber, per protocol).
-   * 0 = unlimited.
+   * Concurrent allocations per TURN username (`user-quota`). LiveKit issues one username per participant
+   * (`<expiry>:<participantId>`), and coturn counts the part after the colon, so this caps one participant;
+   * a participant makes up to four (two PeerConnections, two TURN servers). 0 = unlimited.
    */
   userQuota: number;
-  /** Concurrent allocations for the whole server. 0 = unlimited; more than the relay range size is pointless. */
+  /**
+   * Concurrent allocations for the whole server (`total-quota`). coturn checks it and `user-quota` at each
+   * Allocate and answers 486 past either (coturn 4.17.0 src/apps/relay/userdb.c check_new_allocation_quota,
+   * the same in 4.6.1). 0 = unlimited; more than the relay range's ports is pointless.
+   */
   totalQuota: number;
-  /** Per-session bandwidth cap in bytes per second (`max-bps`). Omit or 0 for no cap. */
+  /**
+   * Per-session cap in bytes per second (`max-bps`); omit or 0 for none. coturn gives every allocation this
+   * rate (with no `bps-capacity` nothing is reserved or refused: netengine.c allocate_bps) and then, on each
+   * of the session's sockets (client and relay) and in each direction, passes at most this many bytes per
+   * one-second tick and drops the rest (ns_ioalib_engine_impl.c ioa_socket_check_bandwidth, 4.17.0 and 4.6.1).
+   * `bps-capacity` is never rendered: it would reserve this much at every Allocate and refuse (486) once
+   * reserved, counting idle allocations as if they relayed.
+   */
   maxBytesPerSecond?: number;
-  /** Whole-server bandwidth cap in bytes per second (`bps-capacity`); coturn requires `max-bps` with it. */
-  totalBytesPerSecond?: number;
   /**
    * More peer ranges to refuse, as CIDRs (IPv4 or IPv6): e.g. the VPC CIDR when it is not RFC 1918,
    * or the EKS service CIDR. Added after {@link DENIED_PEER_CIDRS}.
    */
   extraDeniedPeerCidrs?: readonly string[];
 }
+
+/** This file, as the rendered turnserver.conf names it (a test checks that the path exists). */
+export const TURNSERVER_CONF_SOURCE = "components/coturn/turnserver-conf.ts";
 
 /** TURN over UDP and TCP. The NLB's TLS 443 listener forwards plain TCP here. */
 export const COTURN_LISTENING_PORT = 3478;
@@ -145,7 +157,7 @@ export function deniedPeerRanges(extra: readonly string[] = []): string[] {
 export function renderTurnserverConf(input: TurnserverConfInput): string {
   validate(input);
   const lines: string[] = [
-    "# Rendered by lib/turnserver-conf.ts. Keys valid in coturn 4.6.1 and 4.17.",
+    `# Rendered by ${TURNSERVER_CONF_SOURCE}. Keys valid in coturn 4.6.1 and 4.17.`,
     "# The start script appends listening-ip, relay-ip, external-ip and static-auth-secret at start.",
     "",
     "# First, so that coturn never opens a log file under /var/log (it logs before reading later lines).",
@@ -167,13 +179,17 @@ export function renderTurnserverConf(input: TurnserverConfInput): string {
     "fingerprint",
     "stale-nonce=600",
     "",
-    "# Limits.",
+    "# Allocations per participant and per server; past either, an Allocate gets 486.",
     `user-quota=${input.userQuota}`,
     `total-quota=${input.totalQuota}`,
     "max-allocate-lifetime=3600",
   ];
-  if (input.maxBytesPerSecond) lines.push(`max-bps=${input.maxBytesPerSecond}`);
-  if (input.totalBytesPerSecond) lines.push(`bps-capacity=${input.totalBytesPerSecond}`);
+  if (input.maxBytesPerSecond) {
+    lines.push(
+      "# Per-session cap: bytes per second each socket of a session passes each way; the rest is dropped.",
+      `max-bps=${input.maxBytesPerSecond}`,
+    );
+  }
   lines.push(
     "",
     "# Relay abuse (SSRF): UDP relays only, to public unicast peers only.",
@@ -220,16 +236,6 @@ function validate(input: TurnserverConfInput): void {
   checkCount("coturn userQuota", input.userQuota);
   checkCount("coturn totalQuota", input.totalQuota);
   if (input.maxBytesPerSecond !== undefined) checkCount("coturn maxBytesPerSecond", input.maxBytesPerSecond);
-  if (input.totalBytesPerSecond !== undefined) {
-    checkCount("coturn totalBytesPerSecond", input.totalBytesPerSecond);
-    // coturn exits with "If you set the --bps-capacity option, then you must set --max-bps options, too".
-    invariant(
-      input.totalBytesPerSecond <= 0 || input.maxBytesPerSecond,
-      "coturn totalBytesPerSecond",
-      "needs maxBytesPerSecond too (coturn refuses bps-capacity alone)",
-      input.totalBytesPerSecond,
-    );
-  }
 }
 
 function checkRange(what: string, range: PortRange, lowest: number): void {

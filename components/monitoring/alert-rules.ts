@@ -32,6 +32,8 @@ export interface AlertThresholds {
   turnChallengeRate: number;
   /** Fraction of Coturn's `total-quota` at which new allocations are about to be refused (486). */
   turnQuotaRatio: number;
+  /** Multiple of a node's relay budget (the capacity plan's relay traffic per node at peak) that Coturn may relay. */
+  turnRelayBudgetRatio: number;
 }
 
 export const DEFAULT_THRESHOLDS: Readonly<AlertThresholds> = Object.freeze({
@@ -44,6 +46,7 @@ export const DEFAULT_THRESHOLDS: Readonly<AlertThresholds> = Object.freeze({
   jitterQuantile: 0.95,
   turnChallengeRate: 0.1,
   turnQuotaRatio: 0.9,
+  turnRelayBudgetRatio: 1,
 });
 
 export interface AlertRulesInput {
@@ -64,10 +67,11 @@ export interface AlertRulesInput {
   turn?: {
     /** Coturn `total-quota` (max allocations per instance); adds the quota rule when set. */
     totalQuota?: number;
-    /** Coturn `max-bps` (bytes/s reserved per session); with `bpsCapacity`, adds the relay bandwidth rule. */
-    maxBytesPerSecond?: number;
-    /** Coturn `bps-capacity` (bytes/s all sessions of one Coturn may reserve). */
-    bpsCapacity?: number;
+    /**
+     * Relayed Mbps (each direction) the capacity plan puts on each node at peak: the relay share of the node's
+     * SFU traffic. Adds the relay traffic rule when set.
+     */
+    relayBudgetMbps?: number;
   };
   /** Overrides for DEFAULT_THRESHOLDS. */
   thresholds?: Partial<AlertThresholds>;
@@ -200,6 +204,15 @@ function validate(input: AlertRulesInput, t: AlertThresholds): void {
   const q = input.turn?.totalQuota;
   if (q !== undefined)
     invariant(Number.isInteger(q) && q > 0, "alert rules turn.totalQuota", "must be a positive integer", q);
+  const budget = input.turn?.relayBudgetMbps;
+  if (budget !== undefined)
+    invariant(Number.isFinite(budget) && budget > 0, "alert rules turn.relayBudgetMbps", "must be above 0", budget);
+  invariant(
+    Number.isFinite(t.turnRelayBudgetRatio) && t.turnRelayBudgetRatio > 0,
+    "alert rules thresholds.turnRelayBudgetRatio",
+    "must be a number above 0",
+    t.turnRelayBudgetRatio,
+  );
   const fractions = ["capacityRatio", "packetLossRatio", "nackRatio", "jitterQuantile", "turnQuotaRatio"] as const;
   for (const k of fractions)
     invariant(
@@ -388,21 +401,22 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
       ),
     );
   }
-  const maxBps = input.turn?.maxBytesPerSecond;
-  const bpsCapacity = input.turn?.bpsCapacity;
-  if (maxBps && bpsCapacity) {
+  const relayBudgetMbps = input.turn?.relayBudgetMbps;
+  if (relayBudgetMbps !== undefined) {
+    const relayedOut = "rate(turn_total_traffic_sentb[1h]) + rate(turn_total_traffic_peer_sentb[1h])";
     platform.push(
       rule(
-        "TurnRelayBandwidthNearlyReserved",
+        "TurnRelayTrafficAboveBudget",
         "warning",
-        "5m",
-        // coturn 4.17 exports relayed bytes only when a session ends (turn_traffic_*: "finished sessions"), so the live
-        // signal is the bandwidth it has reserved: each allocation takes max-bps of bps-capacity, and once the capacity
-        // is reserved new allocations get 486 "Allocation Bandwidth Quota Reached" (src/apps/relay/netengine.c).
-        `sum by (namespace, pod, instance) (turn_total_allocations) * ${maxBps} / ${bpsCapacity} > ${t.turnQuotaRatio}`,
-        `Coturn {{ $labels.pod }} has reserved most of its relay bandwidth (bps-capacity ${bpsCapacity} B/s)`,
-        `{{ $value | humanizePercentage }} of Coturn's bps-capacity is reserved by live relays on {{ $labels.pod }} in ${region}; ` +
-          "new TURN allocations will be refused with 486. More participants need TURN than the capacity model's turnRelayShare assumes.",
+        "30m",
+        // Bytes Coturn actually relayed out of the node (to clients and to the SFU), not allocations: idle
+        // allocations relay nothing. coturn 4.17 adds a session's bytes to these counters when the session ends
+        // (src/apps/relay/ns_ioalib_engine_impl.c turn_report_allocation_delete -> prom_set_finished_traffic), so
+        // the hour's rate is the hour's finished sessions: it trails a live rise by about a session's length.
+        `8 * sum by (namespace, pod, instance) (${relayedOut}) / 1e6 / ${relayBudgetMbps} > ${t.turnRelayBudgetRatio}`,
+        `Coturn {{ $labels.pod }} relays more than the capacity plan's ${relayBudgetMbps} Mbps per node`,
+        `Coturn {{ $labels.pod }} in ${region} relayed {{ $value | humanizePercentage }} of the ${relayBudgetMbps} Mbps per node the capacity plan budgets for TURN ` +
+          "over the last hour (sessions that ended in it). More participants relay than the plan's turnRelayShare assumes: the nodes' network and the cost estimate are above plan.",
       ),
     );
   }

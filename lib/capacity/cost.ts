@@ -15,6 +15,7 @@
 import { familyOf, INSTANCE_TYPES } from "../instance-types";
 import { PINNED_PRICES, PriceTable, priceOf, regionPrices, RegionPrices } from "./prices";
 import { RoomMix } from "./room-mix";
+import { DEFAULT_TURN_RELAY_SHARE, PEER_CONNECTIONS_PER_PARTICIPANT } from "./rules";
 import { roomTraffic } from "./traffic";
 import { CapacityPlan } from "./types";
 
@@ -70,7 +71,10 @@ export interface CostInput {
   usage?: Partial<UsageProfile>;
   purchase?: Partial<PurchaseOptions>;
   platform?: Partial<PlatformShape>;
-  /** Share of participants relayed by TURN (UDP blocked); default `DEFAULT_TURN_SHARE`. */
+  /**
+   * Share of participants relayed by TURN, for a what-if only: by default the share the plan was sized with
+   * (`plan.turn.relayShare`), so the relay traffic on the nodes and on the bill is one figure.
+   */
   turnShare?: number;
   /** Price table; default the pinned one. */
   prices?: PriceTable;
@@ -82,11 +86,8 @@ export interface CostInput {
 
 /** GB as AWS bills data: 2^30 bytes. */
 export const BYTES_PER_GB = 2 ** 30;
-/**
- * Share of participants whose media goes through TURN (estimate: corporate networks that block UDP; field
- * reports put it at a few percent). Their media passes the NLB and one extra in-region hop.
- */
-export const DEFAULT_TURN_SHARE = 0.05;
+/** The relay share of a plan sized with the model's default, DEFAULT_TURN_RELAY_SHARE itself (`npm run capacity` shows it). */
+export const DEFAULT_TURN_SHARE = DEFAULT_TURN_RELAY_SHARE;
 /** Root volume of a managed node group node (pulumi-eks default), GiB of gp3. */
 export const MANAGED_NODE_VOLUME_GIB = 20;
 /** Root volume of a Karpenter node (`blockDeviceMappings` in components/karpenter/node-pools.ts), GiB. */
@@ -215,7 +216,7 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
   const usage = { ...DEFAULT_USAGE, ...input.usage };
   const purchase = { ...DEFAULT_PURCHASE, ...input.purchase };
   const platform = { ...DEFAULT_PLATFORM, ...input.platform };
-  const turnShare = input.turnShare ?? DEFAULT_TURN_SHARE;
+  const turnShare = input.turnShare ?? plan.turn.relayShare;
   const p: RegionPrices = regionPrices(input.prices ?? PINNED_PRICES, input.awsRegion);
   const ec2 = (type: string, key: string) => priceOf(p.ec2PerHour, type, key, input.awsRegion);
 
@@ -279,12 +280,13 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
     p.natGatewayPerGB.usd,
   );
 
-  // Load balancers: an ALB for signalling (one WebSocket per participant), an NLB for TURN.
+  // Load balancers: an ALB for signalling (one WebSocket per participant), an NLB for TURN. The relay share's
+  // media crosses the NLB; every participant holds a TURN/UDP flow per PeerConnection through it, relayed or not.
   const turnMbps = turnShare * (plan.load.egressMbps + plan.load.ingressMbps);
   const turnGB = gbFromMbps(turnMbps, E);
   const albLcuHours = (plan.targetParticipants / ALB_ACTIVE_CONNECTIONS_PER_LCU) * E;
   const nlcuPeak = Math.max(
-    (plan.targetParticipants * turnShare) / NLB_UDP_FLOWS_PER_NLCU,
+    (plan.targetParticipants * PEER_CONNECTIONS_PER_PARTICIPANT) / NLB_UDP_FLOWS_PER_NLCU,
     gbFromMbps(turnMbps, 1) / NLB_GB_PER_NLCU_HOUR,
   );
   add("loadBalancers", "ALB hours", hours, "hour", p.albPerHour.usd);

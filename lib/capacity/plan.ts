@@ -7,7 +7,7 @@ import {
   workloadCpu,
   workloadMemoryMiB,
 } from "../instance-types";
-import { RoomKind, RoomMix } from "./room-mix";
+import { RoomKind, RoomMix, withClientDefaults } from "./room-mix";
 import { roomCpu, SFU_CPU_COSTS } from "./cpu-costs";
 import { InputError } from "../errors";
 import {
@@ -31,11 +31,11 @@ import {
   ICE_PORTS_PER_PARTICIPANT,
   ROOM_FIT_CEILING,
   SFU_NODE_HEADROOM_CPU,
-  TURN_CAPACITY_MARGIN,
+  TURN_ALLOCATION_MARGIN,
+  TURN_ALLOCATIONS_PER_PARTICIPANT,
   TURN_MIN_SESSION_MBPS,
   TURN_POD_CPU,
   TURN_SESSION_RATE_MARGIN,
-  TURN_SESSIONS_PER_PARTICIPANT,
   TRACK_COMPOSITE_CPU_COST,
 } from "./rules";
 import { roomTraffic } from "./traffic";
@@ -219,13 +219,17 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
 
   const egress = planEgress(kinds, mix, egressNodeName, egressNode, peakHeadroom);
 
-  // TURN: coturn reserves max-bps of bps-capacity for every session it allocates and refuses (486) once
-  // the capacity is reserved (coturn 4.17.0 src/apps/relay/netengine.c allocate_bps), so the capacity
-  // covers the sessions a node is planned to relay, with a margin, not a bandwidth guess.
-  const busiestMbps = Math.max(...mix.kinds.map((kind) => roomTraffic(kind).maxParticipantMbps));
+  // TURN. Every participant allocates on every TURN server for every PeerConnection, relayed or not, so
+  // coturn's total-quota counts them all; only the relay share's bytes cross the relay. No bps-capacity:
+  // coturn would reserve max-bps of it at every Allocate and answer 486 once reserved (coturn 4.17.0
+  // src/server/ns_turn_server.c:1409-1418, src/apps/relay/netengine.c allocate_bps), which the idle
+  // allocations of the first joiners would exhaust. max-bps stays as a per-session cap, sized for
+  // livekit-client's defaults so that no participant the mix describes is throttled by it.
+  const busiestMbps = Math.max(...mix.kinds.map((kind) => roomTraffic(withClientDefaults(kind)).maxParticipantMbps));
   const sessionMbps = Math.max(TURN_MIN_SESSION_MBPS, TURN_SESSION_RATE_MARGIN * busiestMbps);
   const maxBytesPerSecond = Math.ceil(sessionMbps * MBPS_TO_BYTES_PER_SECOND);
-  const sessionsPerNode = (load.participants * relayShare * TURN_SESSIONS_PER_PARTICIPANT) / peakNodes;
+  const participantsPerNode = ceil(load.participants / peakNodes);
+  const allocationsPerNode = participantsPerNode * TURN_ALLOCATIONS_PER_PARTICIPANT;
   const relayMbpsPerNode = load.relayMbps / peakNodes;
   const relayCpuPerNode = relayMbpsPerNode * SFU_CPU_COSTS.perEgressMbps;
   if (relayCpuPerNode > TURN_POD_CPU) {
@@ -233,10 +237,6 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
       `Coturn relays ${Math.round(relayMbpsPerNode)} Mbps per node at peak, about ${relayCpuPerNode.toFixed(2)} vCPU, above its ${TURN_POD_CPU} vCPU request: raise TURN_POD_CPU`,
     );
   }
-  const bpsCapacity = Math.max(
-    maxBytesPerSecond,
-    Math.ceil(TURN_CAPACITY_MARGIN * sessionsPerNode * maxBytesPerSecond),
-  );
 
   // What livekit-server enforces. Its CPU load is its own usage over all the node's vCPUs (no CPU
   // limit), so the model's ceiling of LiveKit's share becomes a fraction of the whole node.
@@ -277,7 +277,15 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
     hpa: { minReplicas: minNodes, maxReplicas: maxNodes, targetCpuUtilizationPercent: hpaTarget },
     sfuPod: { cpuRequestMillicores: Math.floor(nodeCpu * 1000 + EPS) },
     livekitServer,
-    turn: { relayShare, relayMbpsPerNode, relayCpuPerNode, maxBytesPerSecond, bpsCapacity },
+    turn: {
+      relayShare,
+      relayMbpsPerNode,
+      relayCpuPerNode,
+      participantsPerNode,
+      allocationsPerNode,
+      totalQuota: allocationsPerNode * TURN_ALLOCATION_MARGIN,
+      maxBytesPerSecond,
+    },
     egress,
     warnings,
   };

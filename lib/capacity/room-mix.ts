@@ -77,6 +77,12 @@ export const CAMERA_720P_SIMULCAST_KBPS: readonly number[] = [LAYER_180P_KBPS, L
 export const AUDIO_TALKING_KBPS = 44;
 /** Opus DTX in silence sends one frame every 400 ms: about 2.5 packets/s, ~1 kbps with headers. */
 export const AUDIO_SILENT_KBPS = 1;
+/**
+ * Opus while talking with livekit-client's default audio (v2.21.0 src/room/defaults.ts `publishDefaults`):
+ * `AudioPresets.music`, 48 kbps (src/room/track/options.ts), with RED, which sends each frame again in the next
+ * packet: 96 kbps of payload plus the same ~20 kbps of headers as AUDIO_TALKING_KBPS.
+ */
+export const CLIENT_DEFAULT_AUDIO_TALKING_KBPS = 2 * 48 + 20;
 
 /**
  * Average per audio track when `speakers` take turns and one talks at a time: one track at the talking
@@ -85,6 +91,23 @@ export const AUDIO_SILENT_KBPS = 1;
  */
 export function conversationAudioKbps(speakers: number): number {
   return (AUDIO_TALKING_KBPS + (speakers - 1) * AUDIO_SILENT_KBPS) / speakers;
+}
+
+/**
+ * A room kind as livekit-client runs it with its defaults (v2.21.0 src/room/defaults.ts `roomOptionDefaults`:
+ * `adaptiveStream: false`, `dynacast: false`): every receiver gets every remote camera at its top layer,
+ * publishers send every layer, and audio is scaled from AUDIO_TALKING_KBPS to CLIENT_DEFAULT_AUDIO_TALKING_KBPS.
+ * The README's "Client settings these figures assume" compares the two.
+ */
+export function withClientDefaults(kind: RoomKind): RoomKind {
+  const layers = kind.videoLayersKbps;
+  return {
+    ...kind,
+    audioKbps: (kind.audioKbps * CLIENT_DEFAULT_AUDIO_TALKING_KBPS) / AUDIO_TALKING_KBPS,
+    videoLayersKbps: [...layers],
+    videoReceive: layers.length > 0 ? [{ tracks: kind.publishers, kbps: Math.max(...layers) }] : [],
+    dynacast: false,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

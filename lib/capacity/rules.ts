@@ -14,20 +14,47 @@ export const SFU_NODE_HEADROOM_CPU = 0.25;
 /** Coturn's CPU request on each SFU node (vCPU); components/coturn/defaults.ts uses this value. */
 export const TURN_POD_CPU = 0.5;
 /**
- * Share of participants whose media goes through TURN (UDP blocked or symmetric NAT on their side):
- * an assumption, commonly 5-15% for consumer networks; measure it (Coturn's allocations over
- * LiveKit's participants) and set `turnRelayShare`.
+ * Share of participants whose media goes through TURN: the one figure both the capacity plan (relay traffic
+ * on the nodes' network) and the cost estimate (NLB bytes, the relay hop; lib/capacity/cost.ts) use, and
+ * `capacity.turnRelayShare` in a stack file overrides for both. An assumption until measured: published
+ * relay rates are for peer-to-peer calls between two NATs and run from a few percent to about a fifth; an
+ * SFU with public IPs and ICE/TCP on 7881 needs TURN only for clients that reach neither its UDP ports nor
+ * 7881, so 10% errs high. High is the safe side for both uses: too little relay traffic would let nodes fill
+ * past their bandwidth target and understate the bill, too much costs only some margin in the estimate.
+ * Measure it (the `TurnRelayTrafficAboveBudget` runbook, docs/runbooks.md) and set it.
  */
 export const DEFAULT_TURN_RELAY_SHARE = 0.1;
-/** Each TURN session may send and receive up to this multiple of the mix's busiest participant's rate (coturn `max-bps`). */
-export const TURN_SESSION_RATE_MARGIN = 2;
-/** Coturn's `bps-capacity` covers this multiple of the sessions a node is planned to relay at peak. */
-export const TURN_CAPACITY_MARGIN = 2;
 /**
- * TURN sessions per relayed participant: LiveKit clients open two PeerConnections (publisher and
- * subscriber), each with its own ICE and its own allocation.
+ * PeerConnections per participant, each gathering its own relay candidates: livekit-client's publisher and
+ * subscriber (`PCTransportManager`), as the mobile SDKs do; livekit-client 2.17 and later may use a single
+ * one (`singlePeerConnection` in src/room/defaults.ts, v2.21.0), so two is the upper bound.
  */
-export const TURN_SESSIONS_PER_PARTICIPANT = 2;
+export const PEER_CONNECTIONS_PER_PARTICIPANT = 2;
+/**
+ * TURN servers livekit-server hands every participant: each `rtc.turn_servers` entry becomes its own
+ * ICEServer (livekit v1.13.5 pkg/service/roommanager.go iceServersForParticipant, lines 1085-1124), and
+ * components/livekit renders two, TURN/UDP on 3478 and TURN/TLS on 443.
+ */
+export const TURN_SERVERS_PER_PARTICIPANT = 2;
+/**
+ * Coturn allocations one participant makes, whether it ends up relaying or not: ICE gathers a relay candidate
+ * from every TURN server it is given, for every PeerConnection, and keeps the unused ones as backups.
+ */
+export const TURN_ALLOCATIONS_PER_PARTICIPANT = PEER_CONNECTIONS_PER_PARTICIPANT * TURN_SERVERS_PER_PARTICIPANT;
+/**
+ * Coturn's `total-quota` is this multiple of the allocations a node's participants make at the planned peak.
+ * The TURN NLB spreads clients evenly over the Coturn pods whatever room they are in, so a pod sees its node's
+ * share of the region's participants; the margin covers allocations that outlive their PeerConnection (a
+ * reconnect or ICE restart gathers new ones while the old wait out their lifetime), clients gathering on a
+ * second network interface, and nodes above the planned load until the HPA adds one (up to the 90% ceiling,
+ * 1.5 times the 60% target).
+ */
+export const TURN_ALLOCATION_MARGIN = 2;
+/**
+ * Each TURN session may carry up to this multiple of the mix's busiest participant's rate with livekit-client's
+ * defaults (coturn `max-bps`): room for keyframes, retransmissions and bandwidth probes above the average.
+ */
+export const TURN_SESSION_RATE_MARGIN = 2;
 /** Floor for coturn's per-session `max-bps`, Mbps: audio-only mixes still need room for ICE, DTLS and RED bursts. */
 export const TURN_MIN_SESSION_MBPS = 1;
 /**

@@ -125,17 +125,22 @@ export interface CapacityPlan {
     /** `room.max_participants`: the mix's largest room. */
     maxParticipants: number;
   };
-  /** TURN relay through Coturn on each SFU node. */
+  /** TURN through Coturn on each SFU node: allocations from every participant, relayed bytes from the relay share. */
   turn: {
+    /** Share of participants relayed (`turnRelayShare`); the cost estimate uses the same. */
     relayShare: number;
-    /** Relayed media per node at peak, per direction, Mbps (counted in the network load). */
+    /** Relayed media per node at peak, per direction, Mbps (counted in the network load): the node's relay budget. */
     relayMbpsPerNode: number;
     /** Coturn's CPU per node at peak (relay Mbps at the SFU's per-Mbps send cost), vCPU; must fit its request. */
     relayCpuPerNode: number;
-    /** coturn `max-bps`: bytes per second per TURN session (each direction). */
+    /** Participants one Coturn pod serves at peak: the region's over the peak nodes, rounded up. */
+    participantsPerNode: number;
+    /** Allocations those participants make (every participant, TURN_ALLOCATIONS_PER_PARTICIPANT each). */
+    allocationsPerNode: number;
+    /** coturn `total-quota`: allocationsPerNode with TURN_ALLOCATION_MARGIN. */
+    totalQuota: number;
+    /** coturn `max-bps`: bytes per second per TURN session, each socket and direction. */
     maxBytesPerSecond: number;
-    /** coturn `bps-capacity`: bytes per second all sessions of one Coturn may reserve together. */
-    bpsCapacity: number;
   };
   egress: {
     nodeType: string;

@@ -4,9 +4,13 @@
  * LiveKit pod requests exactly the CPU the model plans with.
  */
 import { parse } from "yaml";
+import { renderTurnserverConf } from "../../components/coturn/turnserver-conf";
+import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
+import { turnserverSettings } from "../../stacks/coturn-settings";
 import { inputsOf, PlanResult, resourcesOfType } from "../../tools/engine";
 import { modelFor } from "../support/capacity";
 import { runStack } from "../support/plan";
+import { stackConfig } from "../support/stack-config";
 
 const STACK = "mumbai";
 
@@ -38,10 +42,32 @@ describe("the mumbai media plane agrees with the capacity model", () => {
     for (const server of config.rtc.turn_servers) expect(server.ttl).toBe(600);
   });
 
-  it("renders the model's per-session and per-node TURN bandwidth into turnserver.conf", () => {
+  it("renders the model's allocation quota and per-session cap into turnserver.conf, and no bandwidth reservation", () => {
     const conf = configMapData(plan, "coturn-config-", "turnserver.conf");
+    // Every participant's allocations at the node's peak (391 x 2 PeerConnections x 2 TURN servers), twice over.
+    expect(conf).toContain(`\ntotal-quota=${m.turn.totalQuota}\n`);
+    expect(m.turn.totalQuota).toBe(3128);
     expect(conf).toContain(`\nmax-bps=${m.turn.maxBytesPerSecond}\n`);
-    expect(conf).toContain(`\nbps-capacity=${m.turn.bpsCapacity}\n`);
+    expect(conf).not.toMatch(/^bps-capacity/m);
+  });
+
+  it("ships exactly the turnserver.conf the real-turnserver test runs (stacks/coturn-settings.ts)", () => {
+    const cfg = parseStackConfig(stackConfig(STACK), STACK) as RegionStackConfig;
+    expect(configMapData(plan, "coturn-config-", "turnserver.conf")).toBe(
+      renderTurnserverConf(turnserverSettings(cfg)),
+    );
+  });
+
+  it("budgets the alert's relay traffic per node from the model", () => {
+    const rules = objects(plan, "kubernetes:monitoring.coreos.com/v1:PrometheusRule").flatMap((r) =>
+      r.spec.groups.flatMap((g: { rules: { alert: string; expr: string }[] }) => g.rules),
+    );
+    const relay = rules.find((r) => r.alert === "TurnRelayTrafficAboveBudget")!;
+    expect(relay.expr).toContain(`/ 1e6 / ${Math.round(m.turn.relayMbpsPerNode * 10) / 10} > 1`);
+    expect(rules.find((r) => r.alert === "TurnAllocationQuotaNearlyExhausted")!.expr).toContain(
+      `/ ${m.turn.totalQuota} >`,
+    );
+    expect(rules.map((r) => r.alert)).not.toContain("TurnRelayBandwidthNearlyReserved");
   });
 
   it("requests for LiveKit exactly the CPU the model plans with, and aims the HPA at the model's utilisation of it", () => {

@@ -1,14 +1,22 @@
 /**
- * A minimal STUN/TURN client over UDP for tests (RFC 5389 messages, RFC 5766 Allocate and
- * CreatePermission, RFC 6156 address families, long-term credentials with realm and nonce).
- * Enough to ask a real coturn the questions the tests care about; not a general-purpose client.
+ * A minimal STUN/TURN client over UDP or TCP for tests (RFC 5389 messages and their TCP framing, RFC 5766
+ * Allocate, Refresh, CreatePermission and Data indications, RFC 6156 address families, long-term credentials
+ * with realm and nonce). Enough to ask a real coturn the questions the tests care about; not a
+ * general-purpose client.
  */
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import * as dgram from "node:dgram";
-import { isIPv4 } from "node:net";
+import * as net from "node:net";
 import { ipBytes as toBytes, parseIp } from "../../lib/ip";
 
-export const Method = { Binding: 0x001, Allocate: 0x003, CreatePermission: 0x008 } as const;
+export const Method = {
+  Binding: 0x001,
+  Allocate: 0x003,
+  Refresh: 0x004,
+  Send: 0x006,
+  Data: 0x007,
+  CreatePermission: 0x008,
+} as const;
 
 export const Attr = {
   Username: 0x0006,
@@ -16,6 +24,7 @@ export const Attr = {
   ErrorCode: 0x0009,
   Lifetime: 0x000d,
   XorPeerAddress: 0x0012,
+  Data: 0x0013,
   Realm: 0x0014,
   Nonce: 0x0015,
   XorRelayedAddress: 0x0016,
@@ -154,7 +163,7 @@ export function fingerprintMatches(message: StunMessage): boolean {
 }
 
 export function encodeXorAddress(address: TransportAddress, transactionId: Buffer): Buffer {
-  const v4 = isIPv4(address.ip);
+  const v4 = net.isIPv4(address.ip);
   const value = Buffer.alloc(v4 ? 8 : 20);
   value[1] = v4 ? 0x01 : 0x02;
   value.writeUInt16BE(address.port ^ (MAGIC_COOKIE >>> 16), 2);
@@ -196,36 +205,107 @@ export interface Credentials {
 /** Request attributes, built once the transaction ID is known (XOR-PEER-ADDRESS of IPv6 peers needs it). */
 export type AttributesFor = (transactionId: Buffer) => StunAttribute[];
 
-/** One UDP 5-tuple to a TURN server, with the realm/nonce state of the long-term mechanism. */
+/** How a client reaches the server: UDP (TURN over UDP) or TCP (what the NLB's TLS 443 listener forwards). */
+export type Transport = "udp" | "tcp";
+
+/** One 5-tuple's byte pipe: sends whole STUN messages, delivers whole received messages with their size. */
+interface Carrier {
+  readonly reliable: boolean;
+  send(bytes: Buffer): void;
+  onMessage(handler: (raw: Buffer) => void): void;
+  close(): void;
+}
+
+function udpCarrier(socket: dgram.Socket, server: TransportAddress): Carrier {
+  return {
+    reliable: false,
+    send: (bytes) => socket.send(bytes, server.port, server.ip),
+    onMessage: (handler) => socket.on("message", (raw) => handler(raw)),
+    close: () => socket.close(),
+  };
+}
+
+/**
+ * STUN over TCP: messages back to back, each as long as its header says (RFC 5389 7.2.2); ChannelData
+ * frames (first byte 0x40-0x7f) are padded to 4 bytes on a stream (RFC 5766 11.5) and skipped here.
+ */
+function tcpCarrier(socket: net.Socket): Carrier {
+  let pending = Buffer.alloc(0);
+  let handler: (raw: Buffer) => void = () => undefined;
+  socket.on("data", (chunk) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    while (pending.length >= 4) {
+      const channelData = pending[0] >= 0x40 && pending[0] <= 0x7f;
+      const size = channelData ? 4 + Math.ceil(pending.readUInt16BE(2) / 4) * 4 : HEADER + pending.readUInt16BE(2);
+      if (pending.length < size) break;
+      const frame = pending.subarray(0, size);
+      pending = pending.subarray(size);
+      if (!channelData) handler(frame);
+    }
+  });
+  socket.on("error", () => undefined); // a reset shows as a timeout of whatever waits
+  return {
+    reliable: true,
+    send: (bytes) => socket.write(bytes),
+    onMessage: (h) => (handler = h),
+    close: () => socket.destroy(),
+  };
+}
+
+/** One 5-tuple to a TURN server (UDP or TCP), with the realm/nonce state of the long-term mechanism. */
 export class TurnClient {
   private realm?: string;
   private nonce?: Buffer;
   private readonly waiting = new Map<string, (m: StunMessage) => void>();
+  private dataHandler?: (message: StunMessage) => void;
 
   private constructor(
-    private readonly socket: dgram.Socket,
+    /** How this client reaches the server. */
+    readonly transport: Transport,
+    private readonly carrier: Carrier,
     private readonly server: TransportAddress,
     private readonly credentials: Credentials,
     private readonly timeoutMs: number,
   ) {
-    socket.on("message", (raw) => {
+    carrier.onMessage((raw) => {
       const message = decodeMessage(raw);
       if (!message) return;
+      if (message.cls === "indication") {
+        if (message.method === Method.Data) this.dataHandler?.(message);
+        return;
+      }
       const id = message.transactionId.toString("hex");
       this.waiting.get(id)?.(message);
       this.waiting.delete(id);
     });
   }
 
-  /** Opens a UDP socket on the loopback address of the server's family. */
-  static async open(server: TransportAddress, credentials: Credentials, timeoutMs = 1000): Promise<TurnClient> {
-    const v4 = isIPv4(server.ip);
+  /** Opens a UDP socket, or a TCP connection, from the loopback address of the server's family. */
+  static async open(
+    server: TransportAddress,
+    credentials: Credentials,
+    timeoutMs = 1000,
+    transport: Transport = "udp",
+  ): Promise<TurnClient> {
+    const v4 = net.isIPv4(server.ip);
+    const local = v4 ? "127.0.0.1" : "::1";
+    if (transport === "tcp") {
+      const socket = await new Promise<net.Socket>((resolve, reject) => {
+        const s = net.connect({ host: server.ip, port: server.port, localAddress: local, noDelay: true });
+        s.once("error", reject);
+        s.once("connect", () => {
+          s.off("error", reject);
+          resolve(s);
+        });
+      });
+      return new TurnClient("tcp", tcpCarrier(socket), server, credentials, timeoutMs);
+    }
     const socket = dgram.createSocket(v4 ? "udp4" : "udp6");
     await new Promise<void>((resolve, reject) => {
       socket.once("error", reject);
-      socket.bind(0, v4 ? "127.0.0.1" : "::1", () => resolve());
+      socket.bind(0, local, () => resolve());
     });
-    return new TurnClient(socket, server, credentials, timeoutMs);
+    return new TurnClient("udp", udpCarrier(socket, server), server, credentials, timeoutMs);
   }
 
   /** The realm the server announced in its 401 challenge. */
@@ -239,15 +319,22 @@ export class TurnClient {
   }
 
   close(): void {
-    this.socket.close();
+    this.carrier.close();
   }
 
-  /** Sends one request and waits for its answer, retransmitting twice (UDP); rejects after `timeoutMs`. */
+  /** Calls `handler` with every Data indication the server relays to this client (from a permitted peer). */
+  onData(handler: (message: StunMessage) => void): void {
+    this.dataHandler = handler;
+  }
+
+  /**
+   * Sends one request and waits for its answer; over UDP it retransmits twice. Rejects after `timeoutMs`.
+   */
   send(method: number, attributes: AttributesFor, key?: Buffer): Promise<StunMessage> {
     const transactionId = randomBytes(12);
     const bytes = encodeMessage(method, "request", transactionId, attributes(transactionId), key);
     const id = transactionId.toString("hex");
-    const attempts = 3;
+    const attempts = this.carrier.reliable ? 1 : 3;
     return new Promise<StunMessage>((resolve, reject) => {
       let tries = 0;
       let timer: NodeJS.Timeout | undefined;
@@ -257,7 +344,7 @@ export class TurnClient {
           reject(new Error(`no answer from ${this.server.ip}:${this.server.port} within ${this.timeoutMs} ms`));
           return;
         }
-        this.socket.send(bytes, this.server.port, this.server.ip);
+        this.carrier.send(bytes);
         timer = setTimeout(fire, this.timeoutMs / attempts);
       };
       this.waiting.set(id, (message) => {
@@ -324,6 +411,11 @@ export class TurnClient {
     return this.authenticated(Method.CreatePermission, (tid) => [
       { type: Attr.XorPeerAddress, value: encodeXorAddress({ ip: peerIp, port: 9 }, tid) },
     ]);
+  }
+
+  /** Deletes the allocation (Refresh with LIFETIME 0), as a browser does when it closes a PeerConnection. */
+  release(): Promise<StunMessage> {
+    return this.authenticated(Method.Refresh, () => [{ type: Attr.Lifetime, value: u32(0) }]);
   }
 }
 

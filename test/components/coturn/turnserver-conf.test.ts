@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import {
   COTURN_CONFIG_DIR,
   COTURN_CONTAINER_COMMAND,
@@ -18,8 +20,10 @@ import {
   formatPeerRange,
   parsePeerCidr,
   renderTurnserverConf,
+  TURNSERVER_CONF_SOURCE,
 } from "../../../components/coturn/turnserver-conf";
 import { parseIp } from "../../../lib/ip";
+import { projectRoot } from "../../support/stack-config";
 
 const input: TurnserverConfInput = {
   realm: "turn-mumbai.example.com",
@@ -46,7 +50,6 @@ const KEYS_IN_4_6_1_AND_4_17 = new Set([
   "total-quota",
   "max-allocate-lifetime",
   "max-bps",
-  "bps-capacity",
   "no-tcp-relay",
   "no-multicast-peers",
   "denied-peer-ip",
@@ -57,7 +60,7 @@ const KEYS_IN_4_6_1_AND_4_17 = new Set([
   "log-file",
 ]);
 
-const expected = `# Rendered by lib/turnserver-conf.ts. Keys valid in coturn 4.6.1 and 4.17.
+const expected = `# Rendered by components/coturn/turnserver-conf.ts. Keys valid in coturn 4.6.1 and 4.17.
 # The start script appends listening-ip, relay-ip, external-ip and static-auth-secret at start.
 
 # First, so that coturn never opens a log file under /var/log (it logs before reading later lines).
@@ -79,7 +82,7 @@ realm=turn-mumbai.example.com
 fingerprint
 stale-nonce=600
 
-# Limits.
+# Allocations per participant and per server; past either, an Allocate gets 486.
 user-quota=12
 total-quota=10000
 max-allocate-lifetime=3600
@@ -167,8 +170,15 @@ describe("renderTurnserverConf", () => {
     expect(renderTurnserverConf(input)).toBe(expected);
   });
 
+  it("names the file that renders it, and that file exists", () => {
+    const header = renderTurnserverConf(input).split("\n")[0];
+    const named = /^# Rendered by (\S+)\./.exec(header)?.[1];
+    expect(named).toBe(TURNSERVER_CONF_SOURCE);
+    expect(existsSync(join(projectRoot, named!))).toBe(true);
+  });
+
   it("renders only keys that both coturn 4.6.1 and 4.17 know", () => {
-    const conf = renderTurnserverConf({ ...input, maxBytesPerSecond: 1_500_000, totalBytesPerSecond: 100_000_000 });
+    const conf = renderTurnserverConf({ ...input, maxBytesPerSecond: 1_500_000 });
     for (const key of keysOf(conf)) expect(KEYS_IN_4_6_1_AND_4_17).toContain(key);
   });
 
@@ -309,13 +319,13 @@ describe("renderTurnserverConf", () => {
     );
   });
 
-  it("renders bandwidth caps only when asked, and refuses a total cap without a per-session one", () => {
+  it("renders the per-session cap only when asked, and never a server-wide bandwidth reservation", () => {
     expect(keysOf(renderTurnserverConf(input))).not.toContain("max-bps");
-    const conf = renderTurnserverConf({ ...input, maxBytesPerSecond: 1_500_000, totalBytesPerSecond: 100_000_000 });
-    expect(conf).toContain("\nmax-bps=1500000\nbps-capacity=100000000\n");
-    expect(() => renderTurnserverConf({ ...input, totalBytesPerSecond: 100_000_000 })).toThrow(
-      /needs maxBytesPerSecond/,
-    );
+    const conf = renderTurnserverConf({ ...input, maxBytesPerSecond: 1_500_000 });
+    expect(conf).toContain("\nmax-bps=1500000\n");
+    // bps-capacity would reserve max-bps at every Allocate and refuse with 486 once reserved.
+    expect(keysOf(conf)).not.toContain("bps-capacity");
+    expect(keysOf(renderTurnserverConf({ ...input, maxBytesPerSecond: 0 }))).not.toContain("max-bps");
   });
 
   it("refuses a relay range that overlaps the SFU's ICE ports", () => {
@@ -357,10 +367,7 @@ describe("renderTurnserverConf", () => {
     expect(render({ maxBytesPerSecond: -1 })).toThrow(
       "coturn maxBytesPerSecond: must be an integer of at least 0 (0 = unlimited), got -1",
     );
-    expect(render({ maxBytesPerSecond: 1000, totalBytesPerSecond: -5 })).toThrow(
-      "coturn totalBytesPerSecond: must be an integer of at least 0 (0 = unlimited), got -5",
-    );
-    expect(render({ totalBytesPerSecond: 0 })).not.toThrow();
+    expect(render({ maxBytesPerSecond: 0 })).not.toThrow();
   });
 
   it("parses peer CIDRs exactly: whole addresses, every octet and group, prefixes at their bounds", () => {

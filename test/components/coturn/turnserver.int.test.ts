@@ -36,6 +36,10 @@ import {
   deniedPeerRanges,
   renderTurnserverConf,
 } from "../../../components/coturn/turnserver-conf";
+import { COTURN_RESOURCES } from "../../../components/coturn/defaults";
+import { parseStackConfig, RegionStackConfig } from "../../../stacks/config";
+import { turnserverSettings } from "../../../stacks/coturn-settings";
+import { stackConfig } from "../../support/stack-config";
 import {
   Method,
   StunMessage,
@@ -45,6 +49,7 @@ import {
   fingerprintMatches,
   integrityMatches,
   restCredentials,
+  Transport,
 } from "../../support/turn-client";
 import { requiresTool, runIf } from "../../support/skip";
 import { versions } from "../../../lib/versions";
@@ -426,27 +431,79 @@ describeReal(`a real turnserver running the rendered turnserver.conf (${RUNS_AGA
   });
 });
 
-describeReal("a real turnserver with the rendered bandwidth limits (max-bps, bps-capacity)", () => {
-  // Two full sessions' worth of capacity: the third allocation finds it all reserved.
-  const limited: TurnserverConfInput = {
-    ...input,
-    relayPorts: { min: 41200, max: 41299 },
-    maxBytesPerSecond: 50_000,
-    totalBytesPerSecond: 100_000,
-  };
+/**
+ * mumbai's turnserver.conf, byte for byte what its ConfigMap ships (test/stacks/media-plane.plan.test.ts checks
+ * that the two agree), and the capacity model's figures it was rendered from.
+ */
+const mumbai = parseStackConfig(stackConfig("mumbai"), "mumbai") as RegionStackConfig;
+const mumbaiConf = turnserverSettings(mumbai);
+const mumbaiTurn = mumbai.sizing.media.turn;
+/** Participants on one node at the model's peak: the region's over its peak nodes (the NLB spreads them evenly). */
+const peakParticipants = Math.ceil(mumbai.sizing.plan.load.participants / mumbai.sizing.plan.sfu.peakNodes);
+
+/** Kernel limit on this process's open files (each test allocation holds one socket here). */
+function openFilesLimit(): number {
+  const line = readFileSync("/proc/self/limits", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("Max open files"));
+  return Number(line?.split(/\s{2,}/)[1] ?? 0);
+}
+
+/** Resident memory of a process, MiB (VmRSS in /proc/<pid>/status). */
+function rssMiB(pid: number): number {
+  const kib = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (!kib) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kib[1]) / 1024;
+}
+
+describeReal(`mumbai's rendered turnserver.conf under a browser-shaped peak (${RUNS_AGAINST})`, () => {
+  // Every participant allocates on both TURN servers LiveKit hands out (TURN/UDP 3478, TURN/TLS 443) from both of
+  // its PeerConnections, relayed or not. The NLB terminates TLS and forwards TCP to 3478, so a TURN/TLS
+  // allocation reaches coturn as TURN over TCP: these four per participant are exactly what coturn sees.
+  const SHAPE: readonly Transport[] = ["udp", "udp", "tcp", "tcp"];
   let dir: string;
   let server: Server | undefined;
   let port: number;
-  const clients: TurnClient[] = [];
+  const target = () => ({ ip: "127.0.0.1", port });
+  const held: TurnClient[] = [];
+  const expiry = expiresIn(LIVEKIT_TURN_CREDENTIAL_TTL_SECONDS);
+
+  /** One participant's four allocations under its one LiveKit username; every answer, in SHAPE order. */
+  const allocateAll = async (participant: string): Promise<string[]> => {
+    const credentials = restCredentials(SECRET, participant, expiry);
+    return Promise.all(
+      SHAPE.map(async (transport) => {
+        const c = await TurnClient.open(target(), credentials, 5000, transport);
+        held.push(c);
+        return describeAnswer((await c.allocate()).answer);
+      }),
+    );
+  };
+
+  /** `count` participants joining, 32 at a time; every answer, and how long they took. */
+  const crowd = async (first: number, count: number) => {
+    const answers: string[] = [];
+    let next = first;
+    const started = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < first + count) answers.push(...(await allocateAll(`PA_${next++}`)));
+      }),
+    );
+    return { answers, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  };
+
+  const tally = (answers: string[]) =>
+    answers.reduce<Record<string, number>>((t, a) => ({ ...t, [a]: (t[a] ?? 0) + 1 }), {});
 
   beforeAll(async () => {
     const bin = requireBinary();
     const build = inspect(bin);
-    dir = mkdtempSync(join(tmpdir(), "turnserver-bps-test-"));
-    const conf = renderTurnserverConf(limited);
-    expect(conf).toContain("\nmax-bps=50000\n");
-    expect(conf).toContain("\nbps-capacity=100000\n");
-    writeFileSync(join(dir, "turnserver.conf"), conf);
+    const needed = mumbaiTurn.totalQuota + 200;
+    if (openFilesLimit() < needed)
+      throw new Error(`this test holds ${needed} sockets; raise the open-files limit (ulimit -n ${needed})`);
+    dir = mkdtempSync(join(tmpdir(), "turnserver-peak-test-"));
+    writeFileSync(join(dir, "turnserver.conf"), renderTurnserverConf(mumbaiConf));
     port = await freePort();
     server = await startServer(
       bin,
@@ -460,28 +517,119 @@ describeReal("a real turnserver with the rendered bandwidth limits (max-bps, bps
         "--log-file=stdout",
         `--pidfile=${join(dir, "turnserver.pid")}`,
         `--userdb=${join(dir, "turndb")}`,
+        // Loopback only: the per-session cap test relays to a peer on 127.0.0.1, which the rendered
+        // denied-peer-ip list refuses; coturn checks allowed-peer-ip before it (good_peer_addr).
+        "--allow-loopback-peers",
+        "--allowed-peer-ip=127.0.0.1",
         ...buildArgs(build, await freePort()),
       ],
       process.env,
-      { ip: "127.0.0.1", port },
+      target(),
     );
   }, 15000);
 
   afterAll(async () => {
-    clients.forEach((c) => c.close());
+    held.forEach((c) => c.close());
     await stopServer(server);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("reserves max-bps for each allocation and refuses one past bps-capacity with 486", async () => {
-    const answers: string[] = [];
-    for (const user of ["PA_one", "PA_two", "PA_three"]) {
-      const c = await TurnClient.open({ ip: "127.0.0.1", port }, restCredentials(SECRET, user, expiresIn(600)));
-      clients.push(c);
-      answers.push(describeAnswer((await c.allocate()).answer));
-    }
-    expect(answers).toEqual(["success", "success", "error 486"]);
+  it("renders the model's quota and per-session cap, and no bps-capacity", () => {
+    const conf = renderTurnserverConf(mumbaiConf);
+    expect(conf).toContain(`\ntotal-quota=${mumbaiTurn.totalQuota}\n`);
+    expect(conf).toContain(`\nmax-bps=${mumbaiTurn.maxBytesPerSecond}\n`);
+    expect(conf).not.toMatch(/^bps-capacity/m);
+    expect(rejectedKeys(server!.log())).toEqual(keysUnknownTo(inspect(requireBinary())));
   });
+
+  it("caps one session at max-bps: a relayed stream at 3x the cap is cut to it, one at half the cap passes", async () => {
+    const cap = mumbaiTurn.maxBytesPerSecond;
+    /** A peer on loopback sends `factor` x max-bps of 1,200-byte datagrams to a fresh relay, as the SFU would to a relayed subscriber. */
+    const stream = async (participant: string, factor: number, seconds: number) => {
+      const c = await TurnClient.open(target(), restCredentials(SECRET, participant, expiry), 5000);
+      const { answer, relayed } = await c.allocate();
+      expect(describeAnswer(answer)).toBe("success");
+      expect(describeAnswer(await c.createPermission("127.0.0.1"))).toBe("success");
+      let received = 0;
+      // What coturn writes to the client socket: the bytes max-bps counts there.
+      c.onData((m) => (received += m.raw.length));
+      const peer = dgram.createSocket("udp4");
+      await new Promise<void>((resolve) => peer.bind(0, "127.0.0.1", () => resolve()));
+      const payload = Buffer.alloc(1200, 7);
+      let sent = 0;
+      const start = Date.now();
+      await new Promise<void>((resolve) => {
+        const tick = setInterval(() => {
+          const elapsed = (Date.now() - start) / 1000;
+          if (elapsed >= seconds) {
+            clearInterval(tick);
+            resolve();
+            return;
+          }
+          for (; sent < factor * cap * elapsed; sent += payload.length) peer.send(payload, relayed!.port, relayed!.ip);
+        }, 5);
+      });
+      const took = (Date.now() - start) / 1000;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      peer.close();
+      expect(describeAnswer(await c.release())).toBe("success");
+      c.close();
+      return { sent, received, seconds: took };
+    };
+    // One after the other: two streams at once on 2 shared cores lose datagrams in the kernel's socket buffers.
+    const under = await stream("PA_light", 0.5, 1);
+    const over = await stream("PA_heavy", 3, 2);
+    // Below the cap what the peer sends arrives (Data indications carry the payload plus 36 bytes of framing).
+    expect(under.received).toBeGreaterThanOrEqual(0.9 * under.sent);
+    // Above it, coturn passes at most max-bps per one-second tick and drops the rest: over the stream's time
+    // (plus its tail) no more than the ticks it touches allow, far less than was sent, and at least a tick's worth.
+    const ticks = Math.ceil(over.seconds + 0.2) + 1;
+    expect(over.received).toBeLessThanOrEqual(cap * ticks);
+    expect(over.received).toBeLessThan(0.7 * over.sent);
+    expect(over.received).toBeGreaterThanOrEqual(0.9 * cap);
+  }, 15000);
+
+  it("admits every allocation of the node's peak: participants x 2 PeerConnections x TURN/UDP and TURN/TCP", async () => {
+    const participants = peakParticipants;
+    const before = rssMiB(server!.process.pid!);
+    const { answers, seconds } = await crowd(0, participants);
+    expect(answers).toHaveLength(participants * SHAPE.length);
+    expect(tally(answers)).toEqual({ success: participants * SHAPE.length });
+    const after = rssMiB(server!.process.pid!);
+    console.info(
+      `coturn ${installed?.text}: ${answers.length} allocations (${participants} participants) in ${seconds.toFixed(2)} s, ` +
+        `${Math.round(answers.length / seconds)}/s; RSS ${before.toFixed(0)} -> ${after.toFixed(0)} MiB`,
+    );
+  }, 30000);
+
+  it("degrades instead of refusing: past the peak every allocation succeeds up to total-quota, then 486 until one is released", async () => {
+    const quota = mumbaiTurn.totalQuota;
+    expect(quota).toBeGreaterThan(peakParticipants * SHAPE.length);
+    // As many participants again as the peak: the quota's margin.
+    const { answers, seconds } = await crowd(peakParticipants, quota / SHAPE.length - peakParticipants);
+    expect(tally(answers)).toEqual({ success: quota - peakParticipants * SHAPE.length });
+    const rss = rssMiB(server!.process.pid!);
+    console.info(
+      `coturn ${installed?.text}: ${quota} allocations, the whole total-quota (the last ${answers.length} in ${seconds.toFixed(2)} s); RSS ${rss.toFixed(0)} MiB`,
+    );
+    // The node's memory request holds a full quota.
+    expect(rss).toBeLessThan(COTURN_RESOURCES.memoryRequestMiB);
+    // One more is refused by the allocation quota (486), whatever its transport; a released one makes room.
+    expect(await allocateAll("PA_late")).toEqual(SHAPE.map(() => "error 486"));
+    const leaving = held.find((c) => c.transport === "udp")!;
+    expect(describeAnswer(await leaving.release())).toBe("success");
+    // coturn deletes a released allocation when its remaining lifetime, at least 1 s, runs out
+    // (ns_turn_server.c refresh_relay_connection); then the next participant gets it.
+    const retries: string[] = [];
+    for (let attempt = 0; attempt < 15 && retries.at(-1) !== "success"; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const late = await TurnClient.open(target(), restCredentials(SECRET, `PA_later_${attempt}`, expiry), 5000);
+      held.push(late);
+      retries.push(describeAnswer((await late.allocate()).answer));
+    }
+    expect(retries.at(-1)).toBe("success");
+    expect(retries.slice(0, -1).every((a) => a === "error 486")).toBe(true);
+  }, 30000);
 });
 
 describeReal(`the Coturn start script on a real turnserver (${RUNS_AGAINST})`, () => {

@@ -21,7 +21,7 @@ const input: AlertRulesInput = {
   region: "mumbai",
   capacity: { maxRooms: 1000, maxParticipants: 20000 },
   sfu: { namespace: "livekit", deployment: "livekit-server" },
-  turn: { totalQuota: 500, maxBytesPerSecond: 1000, bpsCapacity: 500_000 },
+  turn: { totalQuota: 500, relayBudgetMbps: 80 },
 };
 
 const ruleNamed = (name: string): AlertRule => {
@@ -404,28 +404,46 @@ describeWithPromtool("alert rules under promtool", () => {
       });
     });
 
-    it("warns before Coturn's reserved relay bandwidth (sessions x max-bps) reaches bps-capacity", () => {
+    describe("warns when Coturn relays more bytes than the node's relay budget, not on allocations", () => {
       const target = 'namespace="livekit",pod="coturn-abc",instance="10.0.1.5:9641"';
-      const relay = (udp: number): Scenario => ({
-        series: [{ series: `turn_total_allocations{${target},type="UDP"}`, values: `${udp}x20` }],
-        checks: [
-          {
-            at: "10m",
-            alert: "TurnRelayBandwidthNearlyReserved",
-            firing:
-              udp * 1000 > 0.9 * 500_000
-                ? [
-                    {
-                      labels: { namespace: "livekit", pod: "coturn-abc", instance: "10.0.1.5:9641" },
-                      value: (udp * 1000) / 500_000,
-                    },
-                  ]
-                : [],
-          },
-        ],
+      const labels = { namespace: "livekit", pod: "coturn-abc", instance: "10.0.1.5:9641" };
+      /**
+       * Counters for 2 h of `mbps` relayed out of the node against the rules' 80 Mbps budget, 1/6 of it towards the
+       * SFU; coturn adds a session's bytes when it ends, so the counters step once a session length.
+       */
+      const relaying = (mbps: number, sessionMinutes: number): Scenario["series"] => {
+        const perMinute = (mbps * 1e6 * 60) / 8;
+        const steps = (share: number) =>
+          Array.from(
+            { length: 121 },
+            (_, m) => share * perMinute * sessionMinutes * Math.floor(m / sessionMinutes),
+          ).join(" ");
+        return [
+          { series: `turn_total_traffic_sentb{${target}}`, values: steps(5 / 6) },
+          { series: `turn_total_traffic_peer_sentb{${target}}`, values: steps(1 / 6) },
+          // Thousands of idle allocations relay nothing and change nothing.
+          { series: `turn_total_allocations{${target},type="UDP"}`, values: "3000x120" },
+        ];
+      };
+
+      it("fires after 30 minutes above the budget, from sessions that end every minute or every 10 minutes", () => {
+        for (const sessionMinutes of [1, 10]) {
+          runScenario(`turn-relay-over-${sessionMinutes}`, {
+            series: relaying(96, sessionMinutes),
+            checks: [
+              { at: "25m", alert: "TurnRelayTrafficAboveBudget", firing: [] }, // pending for 30m first
+              { at: "100m", alert: "TurnRelayTrafficAboveBudget", firing: [{ labels, value: 96 / 80 }] },
+            ],
+          });
+        }
       });
-      runScenario("turn-bandwidth-high", relay(460));
-      runScenario("turn-bandwidth-ok", relay(300));
+
+      it("stays quiet below it, however many allocations are open", () => {
+        runScenario("turn-relay-under", {
+          series: relaying(72, 1),
+          checks: [{ at: "100m", alert: "TurnRelayTrafficAboveBudget", firing: [] }],
+        });
+      });
     });
   });
 });

@@ -18,7 +18,7 @@ const input: AlertRulesInput = {
   region: "mumbai",
   capacity: { maxRooms: 1000, maxParticipants: 20000 },
   sfu: { namespace: "livekit", deployment: "livekit-server" },
-  turn: { totalQuota: 500, maxBytesPerSecond: 1000, bpsCapacity: 500_000 },
+  turn: { totalQuota: 500, relayBudgetMbps: 80 },
 };
 
 const allRules = (i: AlertRulesInput = input): AlertRule[] => renderAlertRules(i).groups.flatMap((g) => g.rules);
@@ -42,7 +42,7 @@ describe("renderAlertRules", () => {
       "KarpenterNodeInterrupted",
       "TurnAllocationsFailing",
       "TurnAllocationQuotaNearlyExhausted",
-      "TurnRelayBandwidthNearlyReserved",
+      "TurnRelayTrafficAboveBudget",
       "LiveKitEgressSaturated",
     ]);
     expect(new Set(names).size).toBe(names.length);
@@ -104,10 +104,18 @@ describe("renderAlertRules", () => {
     expect(expr).not.toMatch(/livekit_packet_loss(?!_total|_percent)/);
   });
 
+  it("alerts on the bytes Coturn relayed against the node's relay budget, never on allocations or reservations", () => {
+    const expr = ruleNamed("TurnRelayTrafficAboveBudget").expr;
+    expect(expr).toContain("rate(turn_total_traffic_sentb[1h]) + rate(turn_total_traffic_peer_sentb[1h])");
+    expect(expr).toMatch(/^8 \* sum by \(namespace, pod, instance\) \(.*\) \/ 1e6 \/ 80 > 1$/);
+    expect(expr).not.toContain("turn_total_allocations");
+    for (const r of allRules()) expect(r.expr).not.toMatch(/bps.capacity|max.bps/i);
+  });
+
   it("leaves out the optional rules when their inputs are absent", () => {
     const names = allRules({ ...input, turn: undefined, egress: false }).map((r) => r.alert);
     expect(names).not.toContain("TurnAllocationQuotaNearlyExhausted");
-    expect(names).not.toContain("TurnRelayBandwidthNearlyReserved");
+    expect(names).not.toContain("TurnRelayTrafficAboveBudget");
     expect(names).not.toContain("LiveKitEgressSaturated");
     expect(names).toContain("TurnAllocationsFailing");
   });
@@ -124,6 +132,9 @@ describe("renderAlertRules", () => {
       /sfu\.deployment/,
     );
     expect(() => renderAlertRules({ ...input, turn: { totalQuota: 1.5 } })).toThrow(/turn\.totalQuota/);
+    expect(() => renderAlertRules({ ...input, turn: { relayBudgetMbps: 0 } })).toThrow(
+      /^alert rules turn\.relayBudgetMbps: must be above 0, got 0$/,
+    );
   });
 
   it("uses only metrics from the catalog, with labels those metrics have", () => {

@@ -7,6 +7,8 @@ import {
   CapacityPlan,
   checkSanityBounds,
   CostEstimate,
+  DEFAULT_TURN_RELAY_SHARE,
+  DEFAULT_TURN_SHARE,
   estimateCost,
   PINNED_PRICES,
   parseRoomMix,
@@ -57,6 +59,8 @@ function planOf(s: Scenario): CapacityPlan {
       maxNodes: s.egressPeakNodes * 2,
     },
     karpenter: { sfuCpuLimit: 0, egressCpuLimit: s.egressPeakNodes * 2 * 16 },
+    // The model's default relay share, which the cost estimate takes from the plan.
+    turn: { relayShare: 0.1 },
   } as unknown as CapacityPlan;
 }
 
@@ -208,7 +212,7 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
     expect(c.peakEquivalentHours).toBeCloseTo(384, 9);
     const E = 384;
     const recorderGB = GB(10 * 0.1, E); // a recorder receives both publishers' 50 kbps
-    const turnMbps = 0.05 * (1000 + 100);
+    const turnMbps = 0.1 * (1000 + 100);
     const internetGB = GB(1000, E);
     expectLines(c, {
       sfuNodes: (10 * 240 + Math.max(3, Math.ceil(10 * 0.3)) * 480) * 0.34,
@@ -220,7 +224,7 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
       "loadBalancers: ALB hours": 720 * 0.0239,
       "loadBalancers: ALB LCU": (20_000 / 3000) * E * 0.008,
       "loadBalancers: NLB hours": 720 * 0.0239,
-      "loadBalancers: NLB NLCU": Math.max((20_000 * 0.05) / 50_000, GB(turnMbps, 1)) * E * 0.006,
+      "loadBalancers: NLB NLCU": Math.max((20_000 * 2) / 50_000, GB(turnMbps, 1)) * E * 0.006,
       elasticache: 2 * 720 * 0.18544,
       ebs: (((10 * 240 + 3 * 480 + 3 * 720) * 20 + (2 * 240 + 480) * 40) / 720 + 100 + 20) * 0.0912,
       "s3Recordings: S3 Standard": GB(10 * 0.128, E) * (30 / 30) * 0.025,
@@ -231,7 +235,7 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
       "interAz: recording media": recorderGB * 0.02,
       "interAz: TURN relay": GB(turnMbps, E) * 0.02,
     });
-    expect(c.monthlyUsd).toBe(16785.08);
+    expect(c.monthlyUsd).toBe(17015.21);
     expect(c.estimate).toBe(true);
   });
 
@@ -266,7 +270,7 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
     // 720 h: 300 at peak, 420 at 20% = 384 peak-equivalent hours.
     const E = 300 + 420 * 0.2;
     const recorderGB = GB((200 * (6 * 32 + 6 * 500)) / 1000, E);
-    const turnMbps = 0.05 * 76_000;
+    const turnMbps = 0.1 * 76_000;
     const internetGB = GB(60_000, E);
     const recordedGB = GB(200 * 3.128, E);
     const egressUnit = 0.5 * 0.68 * 0.4 + 0.5 * 0.68 * 0.7;
@@ -291,7 +295,7 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
       "interAz: recording media": recorderGB * 0.02,
       "interAz: TURN relay": GB(turnMbps, E) * 0.02,
     });
-    expect(c.monthlyUsd).toBe(526909.17);
+    expect(c.monthlyUsd).toBe(542809.31);
     expect(c.notes).toEqual([expect.stringMatching(/what-if/)]);
   });
 
@@ -330,7 +334,7 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
     const P = 8 * 30.42;
     const E = P + (H - P) * 0.3;
     const recorderGB = GB(5 * 1.748, E);
-    const turnMbps = 0.05 * 40_150;
+    const turnMbps = 0.1 * 40_150;
     const internetGB = GB(40_000, E);
     const recordedGB = GB(5 * 3.128, E);
     expectLines(c, {
@@ -354,7 +358,7 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
       "interAz: recording media": recorderGB * 0.02,
       "interAz: TURN relay": GB(turnMbps, E) * 0.02,
     });
-    expect(c.monthlyUsd).toBe(347179.9);
+    expect(c.monthlyUsd).toBe(355893.93);
   });
 });
 
@@ -376,6 +380,30 @@ describe("the cost of the shipped stacks' demand", () => {
       const c = mumbai(mix);
       expect([mix, c.byGroup.dataTransferOut / c.monthlyUsd > 0.8]).toEqual([mix, true]);
     }
+  });
+
+  it("bills the relay share the plan was sized with: one constant for the nodes' relay traffic and the bill", () => {
+    expect(DEFAULT_TURN_SHARE).toBe(DEFAULT_TURN_RELAY_SHARE);
+    const relayed = (turnRelayShare?: number) => {
+      const plan = planCapacity({
+        targetParticipants: 25_000,
+        mix: parseRoomMix("mixed"),
+        nodeType: "c6i.2xlarge",
+        targetUtilisation: 0.6,
+        recordingShare: 0.05,
+        turnRelayShare,
+      });
+      const c = estimateCost(plan, { awsRegion: "ap-south-1" });
+      return { plan, gb: c.traffic.turnGB, hop: line(c, "interAz: TURN relay") };
+    };
+    const shipped = relayed();
+    expect(shipped.plan.turn.relayShare).toBe(DEFAULT_TURN_RELAY_SHARE);
+    // The bill's relayed bytes are the plan's relay traffic (per direction), for the month's peak-equivalent hours.
+    const E = 8 * 30.42 + 16 * 30.42 * 0.3;
+    expect(shipped.gb).toBeCloseTo(GB(shipped.plan.load.relayMbps, E), 6);
+    const doubled = relayed(2 * DEFAULT_TURN_RELAY_SHARE);
+    expect(doubled.gb).toBeCloseTo(2 * shipped.gb, 6);
+    expect(doubled.hop).toBeCloseTo(2 * shipped.hop, 1);
   });
 
   it("refuses a region without prices, naming the priced ones", () => {
@@ -463,6 +491,7 @@ describe("sanity bounds", () => {
         recordingShare: 0,
         egressNodeType: "c6i.4xlarge",
       },
+      turn: { relayPortRange: { start: 40000, end: 49999 } },
       sfuNodes: { instanceType: "c7g.2xlarge" },
       karpenter: {},
     };

@@ -2,18 +2,24 @@
  * The capacity model's media-plane terms: the per-participant CPU floor, the ICE port limit, TURN relay
  * traffic, the SFU pod's CPU fit, and the livekit-server and Coturn settings derived from the model.
  */
+import { parse } from "yaml";
 import {
   CapacityPlan,
   LIVEKIT_BENCHMARK,
   PARTICIPANT_CPU_FLOOR,
+  PEER_CONNECTIONS_PER_PARTICIPANT,
   ROOM_FIT_CEILING,
+  roomTraffic,
   SFU_CPU_COSTS,
   SFU_NODE_HEADROOM_CPU,
+  TURN_ALLOCATIONS_PER_PARTICIPANT,
   TURN_POD_CPU,
+  TURN_SERVERS_PER_PARTICIPANT,
 } from "../../../lib/capacity";
 import { INSTANCE_TYPES, NODE_DAEMONSET_CPU } from "../../../lib/instance-types";
+import { LIVEKIT_DEFAULT_ROOM, renderLiveKitServerConfig } from "../../../components/livekit/server-config";
 import { defaultRegionPlan } from "../../support/capacity";
-import { PRESET_NAMES } from "../../../lib/capacity/room-mix";
+import { LAYER_720P_KBPS, PRESET_NAMES, presetMix, withClientDefaults } from "../../../lib/capacity/room-mix";
 
 const plan = defaultRegionPlan;
 
@@ -74,12 +80,53 @@ describe("TURN relay traffic", () => {
     expect(p.turn.relayCpuPerNode).toBeLessThanOrEqual(TURN_POD_CPU);
   });
 
-  it("caps each session at twice the busiest participant's rate and lets a node reserve its planned sessions twice over", () => {
+  it("caps each session at twice the busiest participant's rate with livekit-client's defaults", () => {
     const p = plan();
-    expect(p.turn.maxBytesPerSecond).toBeGreaterThanOrEqual(4e6 / 8); // a 720p simulcast publisher, twice
-    expect(p.turn.maxBytesPerSecond).toBeLessThanOrEqual(8e6 / 8);
-    const sessionsPerNode = (p.load.participants * p.turn.relayShare * 2) / p.sfu.peakNodes;
-    expect(p.turn.bpsCapacity / p.turn.maxBytesPerSecond).toBeGreaterThanOrEqual(2 * sessionsPerNode - 1);
+    // mixed's busiest with the SDK defaults: a large-meeting viewer receiving all 10 cameras at 720p.
+    const largeMeeting = presetMix("mixed").kinds.find((k) => k.name === "large-meeting")!;
+    const viewer = roomTraffic(withClientDefaults(largeMeeting)).maxParticipantMbps;
+    expect(viewer).toBeGreaterThanOrEqual((10 * LAYER_720P_KBPS) / 1000);
+    expect(p.turn.maxBytesPerSecond).toBe(Math.ceil((2 * viewer * 1e6) / 8));
+    // Far above what the same viewer receives with adaptive stream, the mix's own assumption.
+    expect(p.turn.maxBytesPerSecond).toBeGreaterThan((4 * roomTraffic(largeMeeting).maxParticipantMbps * 1e6) / 8);
+  });
+});
+
+describe("TURN allocations", () => {
+  it("counts every participant's allocations, relayed or not: two PeerConnections on two TURN servers", () => {
+    expect(PEER_CONNECTIONS_PER_PARTICIPANT * TURN_SERVERS_PER_PARTICIPANT).toBe(TURN_ALLOCATIONS_PER_PARTICIPANT);
+    expect(TURN_ALLOCATIONS_PER_PARTICIPANT).toBe(4);
+    for (const turnRelayShare of [0, 0.1, 0.3]) {
+      const p = plan({ turnRelayShare });
+      expect(p.turn.participantsPerNode).toBe(Math.ceil(p.load.participants / p.sfu.peakNodes));
+      expect(p.turn.allocationsPerNode).toBe(4 * p.turn.participantsPerNode);
+      expect(p.turn.totalQuota).toBe(2 * p.turn.allocationsPerNode);
+    }
+    // The relay share moves the relayed bytes, not the allocations.
+    expect(plan({ turnRelayShare: 0 }).turn.totalQuota).toBe(plan({ turnRelayShare: 0.3 }).turn.totalQuota);
+  });
+
+  it("admits the shipped mumbai peak: about 390 participants a node, 1,564 allocations, a quota of 3,128", () => {
+    const p = plan();
+    expect(p.sfu.peakNodes).toBe(65);
+    expect(p.turn.participantsPerNode).toBe(391);
+    expect(p.turn.allocationsPerNode).toBe(1564);
+    expect(p.turn.totalQuota).toBe(3128);
+  });
+
+  it("hands every participant as many TURN servers as the model counts (livekit-server's rtc.turn_servers)", () => {
+    const config = parse(
+      renderLiveKitServerConfig({
+        region: "mumbai",
+        rtc: { tcpPort: 7881, portRange: { start: 50000, end: 60000 } },
+        turnHost: "turn-mumbai.example.com",
+        redis: { host: "redis.example.com", port: 6379 },
+        room: LIVEKIT_DEFAULT_ROOM,
+        logging: { level: "info", json: true },
+      }),
+    );
+    expect(config.rtc.turn_servers).toHaveLength(TURN_SERVERS_PER_PARTICIPANT);
+    expect(config.rtc.turn_servers.map((t: { protocol: string }) => t.protocol).sort()).toEqual(["tls", "udp"]);
   });
 });
 
