@@ -81,7 +81,9 @@ describe("token service tokens", () => {
       canPublishData: true,
       canSubscribe: true,
     });
-    expect(claims.exp! - claims.nbf!).toBe(300);
+    // The SDK reads the clock for exp, then again for nbf: a second may tick between the two.
+    expect(claims.exp! - claims.nbf!).toBeGreaterThanOrEqual(299);
+    expect(claims.exp! - claims.nbf!).toBeLessThanOrEqual(300);
     expect(claims.exp!).toBeGreaterThanOrEqual(before + 300);
     expect(claims.exp!).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 300);
   });
