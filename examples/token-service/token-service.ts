@@ -4,49 +4,17 @@
  * Rooms never span regions (each region has its own Redis), so every participant of a room must be sent
  * to the same region. The first participant pins the room: to the region its client measured fastest
  * (the hint), else to the default region. Everyone after that gets the pinned region, whatever they hint.
- * If the pinned region is down, the room cannot move with its participants: it is pinned again elsewhere
- * and created afresh there by the next participant to ask.
+ *
+ * A pinned room moves only when its region has been down for a sustained time (health.ts) AND the region
+ * answers that it no longer has the room (room-directory.ts). Moving a room that still runs would split the
+ * meeting: later joiners would start an empty copy elsewhere while the others carry on. A region that cannot
+ * tell keeps its rooms; an operator who gives a region up takes it out of the service's regions.
  */
 import { AccessToken } from "livekit-server-sdk";
-import { healthUrl, Platform } from "./platform";
+import { RegionHealth } from "./health";
+import { Platform } from "./platform-settings";
 import { Pin, PinStore } from "./pins";
-
-/** Whether a region takes new participants. */
-export interface RegionHealth {
-  isUp(region: string): Promise<boolean>;
-}
-
-/**
- * Asks each region's `https://<label>.<domain>/` (LiveKit answers 200 while it is healthy, the same check
- * the global stack's DNS uses) and remembers the answer for `cacheMs`, so joins do not wait on it.
- */
-export class HttpRegionHealth implements RegionHealth {
-  private readonly cache = new Map<string, { up: boolean; at: number }>();
-
-  constructor(
-    private readonly regionUrls: Record<string, string>,
-    private readonly options: { timeoutMs?: number; cacheMs?: number; fetch?: typeof fetch; now?: () => number } = {},
-  ) {}
-
-  async isUp(region: string): Promise<boolean> {
-    const url = this.regionUrls[region];
-    if (url === undefined) return false;
-    const now = (this.options.now ?? Date.now)();
-    const cached = this.cache.get(region);
-    if (cached && now - cached.at < (this.options.cacheMs ?? 10_000)) return cached.up;
-    let up = false;
-    try {
-      const response = await (this.options.fetch ?? fetch)(healthUrl(url), {
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 2_000),
-      });
-      up = response.status === 200;
-    } catch {
-      up = false;
-    }
-    this.cache.set(region, { up, at: now });
-    return up;
-  }
-}
+import { RoomDirectory } from "./room-directory";
 
 export interface JoinRequest {
   room: string;
@@ -73,6 +41,8 @@ export interface TokenServiceOptions {
   platform: Platform;
   pins: PinStore;
   health: RegionHealth;
+  /** Asks a region whether it still has a room (LiveKit's ListRooms). */
+  rooms: RoomDirectory;
   /** Where rooms go without a usable hint. Default: the first region by label. */
   defaultRegion?: string;
   /**
@@ -82,6 +52,7 @@ export interface TokenServiceOptions {
    */
   ttlSeconds?: number;
   now?: () => number;
+  log?: (line: string) => void;
 }
 
 /** Room names and identities: what LiveKit accepts, kept short enough to log. */
@@ -118,29 +89,64 @@ export class TokenService {
     return { url: this.options.platform.regionUrls[region], token: await token.toJwt(), region };
   }
 
-  /** Forgets a finished room (call it from LiveKit's `room_finished` webhook). */
-  async roomFinished(room: string): Promise<void> {
-    await this.options.pins.delete(room);
+  /**
+   * LiveKit's `room_started`: the pin learns the SID of the room in its region. The region is asked which SID
+   * it has, because the event may come from another copy (a participant with an old URL re-creating the room
+   * in the region it left); if the region cannot say, a pin without a SID takes the event's.
+   */
+  async roomStarted(room: string, sid: string): Promise<void> {
+    const pin = await this.options.pins.get(room);
+    if (pin === undefined || pin.sid === sid) return;
+    const found = await this.options.rooms.lookup(pin.region, room);
+    const belongs = found === "unknown" ? pin.sid === undefined : found !== "absent" && found.sid === sid;
+    if (belongs) await this.options.pins.replace(room, pin, { ...pin, sid });
+    else this.log(`room_started ${room} ${sid}: not the room pinned to ${pin.region}, pin kept as it is`);
+  }
+
+  /** LiveKit's `room_finished`: forgets the pin if it belongs to that room (same SID), so the name pins afresh. */
+  async roomFinished(room: string, sid: string): Promise<void> {
+    await this.options.pins.deleteIfSid(room, sid);
   }
 
   private async regionFor(room: string, hint: string | undefined): Promise<string> {
-    const { pins, health } = this.options;
+    const { pins } = this.options;
     const pinned = await pins.get(room);
-    if (pinned && this.regions.includes(pinned.region) && (await health.isUp(pinned.region))) return pinned.region;
+    const whyMove = pinned && (await this.whyMove(room, pinned));
+    if (pinned && whyMove === undefined) return pinned.region;
 
-    // New room, or its region is down (or no longer deployed): choose, then store atomically. Another
-    // replica may have chosen first: then its choice holds.
+    // New room, or its old region has given it up: choose, then store atomically. Another replica may have
+    // chosen first: then its choice holds.
     const next: Pin = { region: await this.choose(hint), pinnedAt: (this.options.now ?? Date.now)() };
-    const held = pinned ? await pins.replace(room, pinned, next) : await pins.pinIfAbsent(room, next);
+    const held = (pinned && (await pins.replace(room, pinned, next))) ?? (await pins.pinIfAbsent(room, next));
+    if (pinned && held.region !== pinned.region)
+      this.log(`room ${room} moved from ${pinned.region} to ${held.region}: ${whyMove}`);
     return held.region;
   }
 
-  /** The hinted region if it is up, else the default if it is up, else the first region that is up. */
+  /**
+   * Why a pinned room may move, or undefined to keep it where it is: anything short of "region down, and the
+   * room confirmed gone from it" keeps it.
+   */
+  private async whyMove(room: string, pin: Pin): Promise<string | undefined> {
+    if (!this.regions.includes(pin.region)) return "region no longer served";
+    if ((await this.options.health.status(pin.region)) !== "down") return undefined;
+    if ((await this.options.rooms.lookup(pin.region, room)) !== "absent") return undefined;
+    return "region down and the room gone from it";
+  }
+
+  private log(line: string): void {
+    (this.options.log ?? ((l: string) => console.log(l)))(line);
+  }
+
+  /**
+   * For a new room: the hinted region if it is up, else the default if it is up, else the first region that is
+   * up. A region whose latest probe failed gets no new rooms: there is no meeting to keep together yet.
+   */
   private async choose(hint: string | undefined): Promise<string> {
     const candidates = [hint, this.defaultRegion, ...this.regions].filter(
       (r, i, all): r is string => r !== undefined && this.regions.includes(r) && all.indexOf(r) === i,
     );
-    for (const region of candidates) if (await this.options.health.isUp(region)) return region;
+    for (const region of candidates) if ((await this.options.health.status(region)) === "up") return region;
     throw new NoRegionAvailable(`no region is up (${this.regions.join(", ")})`);
   }
 }

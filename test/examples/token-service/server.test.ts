@@ -2,9 +2,11 @@
 import { createHash } from "crypto";
 import type { AddressInfo } from "net";
 import { AccessToken, TokenVerifier, WebhookReceiver } from "livekit-server-sdk";
+import { RegionHealth } from "../../../examples/token-service/health";
 import { InMemoryPinStore } from "../../../examples/token-service/pins";
+import { RoomDirectory } from "../../../examples/token-service/room-directory";
 import { createServer } from "../../../examples/token-service/server";
-import { RegionHealth, TokenService } from "../../../examples/token-service/token-service";
+import { TokenService } from "../../../examples/token-service/token-service";
 
 const platform = {
   regionUrls: { mumbai: "wss://mumbai.livekit.example.com", singapore: "wss://singapore.livekit.example.com" },
@@ -12,15 +14,21 @@ const platform = {
   apiSecret: "application-secret-0123456789abcdef0123456789",
 };
 const down = new Set<string>();
-const health: RegionHealth = { isUp: async (r) => !down.has(r) };
+const health: RegionHealth = { status: async (r) => (down.has(r) ? "down" : "up") };
+/** Room name -> SID in singapore, as its ListRooms would answer. */
+const singaporeRooms = new Map<string, string>();
+const rooms: RoomDirectory = {
+  lookup: async (region, room) =>
+    region === "singapore" && singaporeRooms.has(room) ? { sid: singaporeRooms.get(room)! } : "absent",
+};
 const pins = new InMemoryPinStore();
 const events: string[] = [];
 const server = createServer(
-  new TokenService({ platform, pins, health }),
+  new TokenService({ platform, pins, health, rooms, log: () => {} }),
   new WebhookReceiver(platform.apiKey, platform.apiSecret),
   {
     allowedOrigin: "https://app.example.com",
-    onEvent: (e) => events.push(`${e.event} ${e.room ?? ""}`),
+    onEvent: (e) => events.push(`${e.event} ${e.room ?? ""} ${e.sid ?? ""}`),
     log: () => {},
   },
 );
@@ -84,17 +92,29 @@ describe("token service HTTP API", () => {
     }
   });
 
-  it("takes LiveKit's signed room_finished webhook and forgets the room's pin", async () => {
+  it("takes LiveKit's signed room_started and room_finished webhooks: the pin goes only with its own room", async () => {
     expect((await pins.get("demo"))?.region).toBe("singapore");
-    const response = await webhook({ event: "room_finished", room: { name: "demo" }, id: "EV_1", createdAt: "1" });
-    expect(response.status).toBe(200);
-    expect(events).toContain("room_finished demo");
+    singaporeRooms.set("demo", "RM_demo2");
+    // As livekit v1.13.5 sends them: the whole Room, name and SID (pkg/telemetry/events.go).
+    const room = { sid: "RM_demo2", name: "demo", emptyTimeout: 300, creationTime: "1700000000" };
+    expect((await webhook({ event: "room_started", room, id: "EV_1", createdAt: "1700000000" })).status).toBe(200);
+    expect(await pins.get("demo")).toMatchObject({ region: "singapore", sid: "RM_demo2" });
+    // An older copy of the room ends: its room_finished leaves the pin alone.
+    const older = { ...room, sid: "RM_demo1" };
+    expect((await webhook({ event: "room_finished", room: older, id: "EV_2", createdAt: "1" })).status).toBe(200);
+    expect(await pins.get("demo")).toMatchObject({ sid: "RM_demo2" });
+    expect((await webhook({ event: "room_finished", room, id: "EV_3", createdAt: "2" })).status).toBe(200);
+    expect(events).toEqual([
+      "room_started demo RM_demo2",
+      "room_finished demo RM_demo1",
+      "room_finished demo RM_demo2",
+    ]);
     expect(await pins.get("demo")).toBeUndefined();
   });
 
   it("refuses a webhook not signed with the application key", async () => {
-    await pins.pinIfAbsent("kept", { region: "mumbai", pinnedAt: 0 });
-    const response = await webhook({ event: "room_finished", room: { name: "kept" } }, "y".repeat(48));
+    await pins.pinIfAbsent("kept", { region: "mumbai", pinnedAt: 0, sid: "RM_kept" });
+    const response = await webhook({ event: "room_finished", room: { name: "kept", sid: "RM_kept" } }, "y".repeat(48));
     expect(response.status).toBe(401);
     expect(await pins.get("kept")).toBeDefined();
   });

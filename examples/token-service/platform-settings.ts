@@ -8,8 +8,15 @@
  * that the regions agree on it). Keep that file as secret as the key: in production, have the deploy
  * pipeline copy these values into the secret store the service already uses, or read them with a
  * StackReference from the application's own Pulumi stack.
+ *
+ * (This module is not called `platform.ts`: a `platform.json` beside it would shadow it, since Node tries `.json`
+ * before `.ts` for `require("./platform")`.)
+ *
+ * Local mode (`localPlatform`) stands in for all of that on one machine: one LiveKit, such as
+ * `livekit-server --dev`, as the only region.
  */
 import * as fs from "fs";
+import * as path from "path";
 
 export interface Platform {
   /** Region label -> wss URL. */
@@ -45,10 +52,39 @@ export function platformFromStackOutputs(outputs: Record<string, unknown>): Plat
 
 /** Reads the platform from a file holding the global stack's outputs, e.g. PLATFORM_FILE=platform.json. */
 export function loadPlatform(file: string): Platform {
-  return platformFromStackOutputs(JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+    throw new Error(
+      `PLATFORM_FILE: ${reason} (write it as the README's step 2 says, or give its path), got ${path.resolve(file)}`,
+    );
+  }
+  let outputs: unknown;
+  try {
+    outputs = JSON.parse(text);
+  } catch {
+    throw new Error(`PLATFORM_FILE: expected the JSON of \`pulumi stack output --json\`, got ${path.resolve(file)}`);
+  }
+  return platformFromStackOutputs(outputs as Record<string, unknown>);
+}
+
+/** The region label of local mode. */
+export const LOCAL_REGION = "local";
+
+/**
+ * Local mode: one LiveKit at `url` is the only region. The key defaults to the placeholder key
+ * `livekit-server --dev` accepts when it is given none (devkey/secret; livekit v1.13.5 cmd/server/main.go:211-219).
+ */
+export function localPlatform(url: string, apiKey = "devkey", apiSecret = "secret"): Platform {
+  if (!/^wss?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(url)) {
+    throw new Error(`LOCAL_LIVEKIT_URL: expected ws://host:port or wss://host, got ${JSON.stringify(url)}`);
+  }
+  return { regionUrls: { [LOCAL_REGION]: url }, apiKey, apiSecret };
 }
 
 /** `https://<label>.<domain>/` for a region's wss URL: LiveKit answers it with 200 while the region is healthy. */
-export function healthUrl(wssUrl: string): string {
-  return `${wssUrl.replace(/^wss:/, "https:")}/`;
+export function healthUrl(regionUrl: string): string {
+  return `${regionUrl.replace(/^ws/, "http")}/`;
 }

@@ -1,4 +1,4 @@
-import { healthUrl, platformFromStackOutputs } from "../../../examples/token-service/platform";
+import { healthUrl, platformFromStackOutputs } from "../../../examples/token-service/platform-settings";
 
 /** What `pulumi stack output --stack global --json --show-secrets` prints (trimmed). */
 const outputs = {
@@ -31,7 +31,8 @@ describe("the token service's platform settings", () => {
     expect(() => platformFromStackOutputs(bad)).toThrow(message);
   });
 
-  it("check a region's health on https://<label>.<domain>/", () => {
+  it("check a region's health on https://<label>.<domain>/ (http://host:port/ for a local LiveKit)", () => {
     expect(healthUrl("wss://mumbai.livekit.example.com")).toBe("https://mumbai.livekit.example.com/");
+    expect(healthUrl("ws://localhost:7880")).toBe("http://localhost:7880/");
   });
 });
