@@ -45,7 +45,7 @@ import {
   signallingUrl,
 } from "./region-outputs";
 import { clusterNameOf } from "./quotas";
-import { globalRooms, hubOutputs, memberRedis, readHub } from "./rooms";
+import { globalRooms, hubOutputs, hubSizing, memberRedis, readHub, roomsOutput } from "./rooms";
 import { findProjectRoot } from "./stack-files";
 
 /**
@@ -83,15 +83,16 @@ function applicationKeyOutputs(ids: string[], secrets: Record<string, string>): 
 const secretOrNothing = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
 
 export async function regionStack(cfg: RegionStackConfig, projectRoot: string = findProjectRoot(__dirname)) {
-  const { sizing } = cfg;
+  // Global rooms mode (stacks/rooms.ts): undefined in the default, regional mode.
+  const rooms = globalRooms(cfg, projectRoot);
+  // The hub's Redis and recorders carry its members too.
+  const sizing = rooms?.isHub ? hubSizing(cfg, rooms) : cfg.sizing;
   const clusterName = clusterNameOf(cfg.regionLabel);
   const hostnames = regionHostnames(cfg.regionLabel, cfg.domain);
   for (const line of sizing.overrides) pulumi.log.warn(`capacity override: ${line}`);
   if (sizing.cost && "unavailable" in sizing.cost)
     pulumi.log.warn(`cost estimate unavailable: ${sizing.cost.unavailable}`);
   const maxRecordingSeconds = cfg.egress.maxRecordingHours * 3600;
-  // Global rooms mode (stacks/rooms.ts): undefined in the default, regional mode.
-  const rooms = globalRooms(cfg, projectRoot);
   // A member reads the hub first: an undeployed hub, or one with other API keys, stops it before any resource.
   const hubStack = rooms !== undefined && !rooms.isHub ? await readHub(cfg, rooms) : undefined;
 
@@ -189,7 +190,8 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
           vpcId: network.vpcId,
           subnetIds: network.privateSubnetIds,
           clientSecurityGroupId: cluster.clusterSecurityGroupId,
-          nodeType: cfg.redis.nodeType,
+          // The capacity model's, or the stack file's (listed among the overrides).
+          nodeType: "nodeType" in sizing.redis ? sizing.redis.nodeType : cfg.redis.nodeType!,
           nodeCount: cfg.redis.nodeCount,
           snapshotRetentionDays: REDIS_SNAPSHOT_RETENTION_DAYS,
           protect: cfg.protect,
@@ -397,7 +399,7 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     clusterName: cluster.clusterName,
     clusterEndpoint: cluster.endpoint,
     redisAddress: redis.address,
-    ...(rooms !== undefined ? { rooms: { mode: "global", hub: rooms.hub } } : {}),
+    ...(rooms !== undefined ? { rooms: roomsOutput(cfg, rooms) } : {}),
     ...(rooms?.isHub && redis instanceof Redis ? hubOutputs(cfg, network, redis) : {}),
     recordingsBucket: egress.bucketName,
     alertTopicArn: monitoring.alertTopicArn,

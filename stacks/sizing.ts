@@ -19,6 +19,7 @@ import {
   TURN_ALLOCATIONS_PER_PARTICIPANT,
   withPriceOverride,
 } from "../lib/capacity";
+import { RedisDemand, redisLoad, RedisSizing, sizeRedis } from "../lib/capacity/redis";
 import { InputError } from "../lib/errors";
 import type { RoomMix } from "../lib/capacity/room-mix";
 import { INSTANCE_TYPES } from "../lib/instance-types";
@@ -41,6 +42,13 @@ export interface SizingSettings {
   turn: { relayPortRange: { start: number; end: number }; totalQuota?: number };
   sfuNodes: { instanceType: string; min?: number; max?: number };
   karpenter: { sfuCpuLimit?: number; egressCpuLimit?: number };
+  /** The Redis: a node type set by hand (else the model's), the replication group's nodes. */
+  redis?: { nodeType?: string; nodeCount: number };
+  /**
+   * Global rooms mode: `member` uses the hub's Redis and runs none; `hub` carries its members' load too (their
+   * demands listed here).
+   */
+  rooms?: { role: "member" } | { role: "hub"; members: RedisDemand[] };
   /** What the cost estimate needs beyond the plan; no estimate without it. */
   cost?: CostSettings;
 }
@@ -56,7 +64,6 @@ export interface CostSettings {
   priceFile?: string;
   natGateways: number;
   systemNodes: { instanceType: string; min: number; max: number };
-  redis: { nodeType: string; nodeCount: number };
   recordingRetentionDays: number;
   prometheusVolumeGiB: number;
 }
@@ -91,6 +98,11 @@ export interface RegionSizing {
   karpenterCpuLimits: { sfu: number; egress: number };
   /** What the region is planned for: the capacity alerts fire at 80% of these. */
   planned: { rooms: number; participants: number };
+  /**
+   * The Redis this region runs (none for a global-rooms member): the model's node type for the load of the
+   * regions it carries, or the stack file's, and what that load is.
+   */
+  redis: (RedisSizing & { nodeCount: number; demand: RedisDemand }) | { nodeCount: 0; demand: RedisDemand };
   /** One line per size set by hand in the stack file rather than by the model. */
   overrides: string[];
   /** Monthly cost estimate (when cost settings were given). */
@@ -132,7 +144,7 @@ function readPriceFile(file: string) {
 }
 
 /** The estimate; a price the table lacks leaves it unavailable (with the reason) rather than stopping the stack. */
-function regionCost(plan: CapacityPlan, c: CostSettings): RegionCost {
+function regionCost(plan: CapacityPlan, c: CostSettings, redis: { nodeType: string; nodeCount: number }): RegionCost {
   const prices = c.priceFile === undefined ? PINNED_PRICES : readPriceFile(c.priceFile);
   try {
     const e = estimateCost(plan, {
@@ -143,7 +155,7 @@ function regionCost(plan: CapacityPlan, c: CostSettings): RegionCost {
       platform: {
         natGateways: c.natGateways,
         systemNodes: { instanceType: c.systemNodes.instanceType, count: c.systemNodes.min },
-        redis: c.redis,
+        redis,
         recordingRetentionDays: c.recordingRetentionDays,
         prometheusVolumeGiB: c.prometheusVolumeGiB,
       },
@@ -221,6 +233,39 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
     );
   }
   const nodeVcpu = plan.node.vcpu;
+  const planned = {
+    rooms: plan.kinds.reduce((sum, kind) => sum + kind.rooms, 0),
+    participants: plan.targetParticipants,
+  };
+  // What this region puts on the Redis it uses (its own, or the hub's).
+  const demand: RedisDemand = {
+    participants: planned.participants,
+    rooms: planned.rooms,
+    sfuNodes: sfuMax,
+    egressPods: plan.egress.hpa.maxReplicas,
+  };
+  const redisSettings = settings.redis ?? { nodeCount: 2 };
+  let redis: RegionSizing["redis"] = { nodeCount: 0, demand };
+  if (settings.rooms?.role !== "member") {
+    const load = redisLoad([demand, ...(settings.rooms?.role === "hub" ? settings.rooms.members : [])]);
+    let modelled: RedisSizing;
+    try {
+      modelled = sizeRedis(load);
+    } catch (e) {
+      if (e instanceof InputError && redisSettings.nodeType === undefined)
+        throw e.rekey(() => configKey(["redis", "nodeType"]));
+      modelled = {
+        nodeType: redisSettings.nodeType!,
+        load,
+        utilisation: { engine: 0, network: 0, memory: 0 },
+        binding: "engine",
+      };
+    }
+    const nodeType = redisSettings.nodeType ?? modelled.nodeType;
+    if (nodeType !== modelled.nodeType)
+      overrides.push(`redis.nodeType = ${nodeType} (the capacity model says ${modelled.nodeType})`);
+    redis = { ...modelled, nodeType, nodeCount: redisSettings.nodeCount, demand };
+  }
   return {
     plan,
     sfuNodes: { min: sfuMin, max: sfuMax },
@@ -242,11 +287,16 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
       ),
       egress: pick("karpenter.egressCpuLimit", settings.karpenter.egressCpuLimit, plan.karpenter.egressCpuLimit),
     },
-    planned: {
-      rooms: plan.kinds.reduce((sum, kind) => sum + kind.rooms, 0),
-      participants: plan.targetParticipants,
-    },
+    planned,
+    redis,
     overrides,
-    ...(settings.cost ? { cost: regionCost(plan, settings.cost) } : {}),
+    ...(settings.cost
+      ? {
+          cost: regionCost(plan, settings.cost, {
+            nodeType: "nodeType" in redis ? redis.nodeType : (redisSettings.nodeType ?? "cache.r7g.large"),
+            nodeCount: redis.nodeCount,
+          }),
+        }
+      : {}),
   };
 }
