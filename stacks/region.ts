@@ -18,7 +18,8 @@ import { LoadTest } from "../components/load-test";
 import { MetricsServer } from "../components/metrics-server";
 import { Monitoring, PROMETHEUS_URL } from "../components/monitoring";
 import { Network } from "../components/network";
-import { Redis, REDIS_PASSWORD_KEY } from "../components/redis";
+import { Redis, RedisAlarms, REDIS_PASSWORD_KEY } from "../components/redis";
+import { CACHE_NODE_TYPES } from "../lib/capacity/redis";
 import {
   EGRESS_IDLE_SHARE,
   EGRESS_MAX_CPU_UTILISATION,
@@ -265,29 +266,34 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     { providers },
   );
 
-  const egress = new Egress(
-    `${cfg.regionLabel}-egress`,
-    {
-      clusterName: cluster.clusterName,
-      namespace: workloads.metadata.name,
-      livekitUrl: livekit.internalUrl,
-      // Egress's own pair, from config or generated in this region.
-      apiKey: livekit.egressKey.id,
-      apiSecret: livekit.egressKey.secret,
-      redis: { host: redis.address, port: redis.port, password: redis.authToken },
-      resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB, maxMemoryGiB: EGRESS_MAX_MEMORY_GIB },
-      // Only an idle pod can take a room composite: its CPUs x max_cpu_utilization is exactly the cost.
-      compositeCpuCost: EGRESS_POD_CPU * EGRESS_MAX_CPU_UTILISATION,
-      autoscaling: { ...sizing.egressAutoscaling, idleShare: EGRESS_IDLE_SHARE },
-      prometheusUrl: PROMETHEUS_URL,
-      maxRecordingSeconds,
-      recordingRetentionDays: cfg.egress.recordingRetentionDays,
-      protectRecordings: cfg.protect,
-    },
-    // KEDA's release installs the CRDs of the egress ScaledObject; the recorders run only on the egress
-    // NodePool's nodes.
-    { providers, dependsOn: [cluster.podIdentityAgent, keda.release, karpenter] },
-  );
+  // In global rooms mode only the hub records (recordings stay in one declared region: docs/rooms-across-regions.md):
+  // livekit-server sends StartEgress to whichever recorder on the shared bus answers, whatever region the room is in.
+  const recordsHere = rooms === undefined || rooms.isHub;
+  const egress = recordsHere
+    ? new Egress(
+        `${cfg.regionLabel}-egress`,
+        {
+          clusterName: cluster.clusterName,
+          namespace: workloads.metadata.name,
+          livekitUrl: livekit.internalUrl,
+          // Egress's own pair, from config or generated in this region.
+          apiKey: livekit.egressKey.id,
+          apiSecret: livekit.egressKey.secret,
+          redis: { host: redis.address, port: redis.port, password: redis.authToken },
+          resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB, maxMemoryGiB: EGRESS_MAX_MEMORY_GIB },
+          // Only an idle pod can take a room composite: its CPUs x max_cpu_utilization is exactly the cost.
+          compositeCpuCost: EGRESS_POD_CPU * EGRESS_MAX_CPU_UTILISATION,
+          autoscaling: { ...sizing.egressAutoscaling, idleShare: EGRESS_IDLE_SHARE },
+          prometheusUrl: PROMETHEUS_URL,
+          maxRecordingSeconds,
+          recordingRetentionDays: cfg.egress.recordingRetentionDays,
+          protectRecordings: cfg.protect,
+        },
+        // KEDA's release installs the CRDs of the egress ScaledObject; the recorders run only on the egress
+        // NodePool's nodes.
+        { providers, dependsOn: [cluster.podIdentityAgent, keda.release, karpenter] },
+      )
+    : undefined;
 
   const endpoints = new Endpoints(
     `${cfg.regionLabel}-endpoints`,
@@ -338,10 +344,13 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
           relayBudgetMbps: Math.round(sizing.media.turn.relayMbpsPerNode * 10) / 10,
         },
         runbookBase: cfg.monitoring.runbookUrl,
+        ...(egress === undefined ? { egress: false } : {}),
       },
       scrapeTargets: {
         livekit: { namespace: WORKLOAD_NAMESPACE, podLabels: livekit.podLabels, port: "metrics" },
-        egress: { namespace: WORKLOAD_NAMESPACE, podLabels: egress.podLabels, port: "metrics" },
+        ...(egress !== undefined
+          ? { egress: { namespace: WORKLOAD_NAMESPACE, podLabels: egress.podLabels, port: "metrics" } }
+          : {}),
         coturn: { namespace: WORKLOAD_NAMESPACE, podLabels: coturn.podLabels, port: "metrics" },
       },
       retention: {
@@ -360,6 +369,18 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     // Its volumes need the storage driver and the gp3 StorageClass.
     { providers, dependsOn: [storage] },
   );
+
+  // CloudWatch alarms on every node of the region's Redis (a global-rooms member has none: the hub watches its own).
+  if (redis instanceof Redis && "nodeType" in sizing.redis) {
+    new RedisAlarms(`${cfg.regionLabel}-redis-alarms`, {
+      replicationGroupId: clusterName,
+      nodeCount: cfg.redis.nodeCount,
+      node: CACHE_NODE_TYPES[sizing.redis.nodeType],
+      plannedConnections: sizing.redis.load.connections,
+      runbookBase: cfg.monitoring.runbookUrl ?? "docs/runbooks.md",
+      alertTopicArn: monitoring.alertTopicArn,
+    });
+  }
 
   // --- Drills -------------------------------------------------------------------------------------
   if (cfg.chaos.enabled) {
@@ -401,7 +422,7 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     redisAddress: redis.address,
     ...(rooms !== undefined ? { rooms: roomsOutput(cfg, rooms) } : {}),
     ...(rooms?.isHub && redis instanceof Redis ? hubOutputs(cfg, network, redis) : {}),
-    recordingsBucket: egress.bucketName,
+    ...(egress !== undefined ? { recordingsBucket: egress.bucketName } : {}),
     alertTopicArn: monitoring.alertTopicArn,
     loadTestJob: pulumi.interpolate`${WORKLOAD_NAMESPACE}/${loadTest.jobName}`,
     sizing: {

@@ -19,7 +19,7 @@ import {
   TURN_ALLOCATIONS_PER_PARTICIPANT,
   withPriceOverride,
 } from "../lib/capacity";
-import { RedisDemand, redisLoad, RedisSizing, sizeRedis } from "../lib/capacity/redis";
+import { CACHE_NODE_TYPES, RedisDemand, redisLoad, RedisSizing, sizeRedis } from "../lib/capacity/redis";
 import { InputError } from "../lib/errors";
 import type { RoomMix } from "../lib/capacity/room-mix";
 import { INSTANCE_TYPES } from "../lib/instance-types";
@@ -245,6 +245,14 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
     egressPods: plan.egress.hpa.maxReplicas,
   };
   const redisSettings = settings.redis ?? { nodeCount: 2 };
+  if (redisSettings.nodeType !== undefined && CACHE_NODE_TYPES[redisSettings.nodeType] === undefined) {
+    // Its network baseline sets an alarm's threshold: only a type the model describes.
+    throw new InputError(
+      configKey(["redis", "nodeType"]),
+      `is not a node type the capacity model describes (${Object.keys(CACHE_NODE_TYPES).join(", ")})`,
+      redisSettings.nodeType,
+    );
+  }
   let redis: RegionSizing["redis"] = { nodeCount: 0, demand };
   if (settings.rooms?.role !== "member") {
     const load = redisLoad([demand, ...(settings.rooms?.role === "hub" ? settings.rooms.members : [])]);
