@@ -17,6 +17,7 @@ import { holdsPlaceholder, InputError, inputErrorOf, Unshown } from "../lib/erro
 import { versions } from "../lib/versions";
 import { configKey, PROJECT } from "./config-key";
 import { RegionSizing, sizeRegion, SizingSettings } from "./sizing";
+import { AwsAccess, awsAccessOf } from "../lib/aws-access";
 import { regionHostnames } from "./region-outputs";
 import { roomsSchema } from "./rooms-config";
 import { checkForeignKeys, nearest, regionCrossFieldIssue, zoneIdProblem } from "./stack-file-checks";
@@ -852,6 +853,8 @@ export type RegionStackConfig = Omit<z.infer<typeof regionSchema>, "applicationK
   stackName: string;
   /** Sizes derived from `capacity` (and any sizes set by hand). */
   sizing: RegionSizing;
+  /** How the stack reaches AWS (`aws:profile`, `aws:assumeRoles`, ...): for providers and SDK clients it makes. */
+  awsAccess: AwsAccess;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1102,7 +1105,13 @@ export function parseStackConfig(
   // A global-rooms member runs no Redis of its own (it shares the hub's): none in its cost either. The hub's
   // Redis is sized for its members too once the region stack has read their files (stacks/rooms.ts).
   const member = cfg.rooms.mode === "global" && cfg.rooms.hub !== stackName;
-  return { ...cfg, applicationKeys, stackName, sizing: regionSizing(cfg, member ? { role: "member" } : undefined) };
+  return {
+    ...cfg,
+    applicationKeys,
+    stackName,
+    sizing: regionSizing(cfg, member ? { role: "member" } : undefined),
+    awsAccess: awsAccessOf(rawConfig),
+  };
 }
 
 /** The region's sizes; a demand the model cannot place (a room larger than a node) is an InputError. */

@@ -183,6 +183,7 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
         routeTableIds: [...network.publicRouteTableIds, ...network.privateRouteTableIds],
         provider,
         namespace: workloads.metadata.name,
+        nodeSecurityGroupId: cluster.clusterSecurityGroupId,
       })
     : new Redis(
         `${cfg.regionLabel}-redis`,

@@ -231,6 +231,8 @@ export async function memberRedis(
     routeTableIds: pulumi.Output<string>[];
     provider: k8s.Provider;
     namespace: pulumi.Input<string>;
+    /** The member nodes' security group (the cluster's): it admits ICMP for path MTU discovery. */
+    nodeSecurityGroupId: pulumi.Input<string>;
   },
 ): Promise<MemberRedis> {
   const hub = hubStack.redis;
@@ -242,8 +244,13 @@ export async function memberRedis(
     memberCidr: cfg.network.cidr,
     memberRouteTableIds: args.routeTableIds,
     memberNodeCidrs: [...layout.public, ...layout.private],
+    memberNodeSecurityGroupId: args.nodeSecurityGroupId,
+    access: cfg.awsAccess,
     hub,
   });
+  // LiveKit's config takes the hub's address only once the link is up (accepted, routed, admitted): without it
+  // the member's SFU pods would start, fail to reach Redis and crash-loop until the peering is active.
+  const afterLink = <T>(value: T) => pulumi.all(peering.linkResources.map((r) => r.urn)).apply(() => value);
   const authToken = pulumi.secret(authTokenValue);
   const passwordSecret = new k8s.core.v1.Secret(
     `${cfg.regionLabel}-redis-hub-auth`,
@@ -255,8 +262,8 @@ export async function memberRedis(
     { provider: args.provider },
   );
   return {
-    address: pulumi.output(hub.address),
-    port: pulumi.output(hub.port),
+    address: afterLink(hub.address),
+    port: afterLink(hub.port),
     passwordSecret,
     authToken,
     peering,

@@ -13,7 +13,9 @@ import {
   costDrivers,
   CostEstimate,
   estimateCost,
+  GLOBAL_ROOMS_RAMP_SHARE,
   PINNED_PRICES,
+  ROOM_FIT_CEILING,
   planCapacity,
   TURN_ALLOCATION_MARGIN,
   TURN_ALLOCATIONS_PER_PARTICIPANT,
@@ -179,6 +181,19 @@ function regionCost(plan: CapacityPlan, c: CostSettings, redis: { nodeType: stri
   }
 }
 
+/**
+ * The SFU floor in global rooms mode: enough nodes that GLOBAL_ROOMS_RAMP_SHARE of the peak fits below the
+ * selector's load limit before new nodes arrive, so a ramp's rooms stay in their region. Peak nodes are sized
+ * to run at the target utilisation; a node takes rooms up to ROOM_FIT_CEILING of its CPU (the rendered
+ * `sysload_limit`), so each floor node holds ceiling / target of a peak node's load.
+ */
+export function globalRoomsFloor(plan: CapacityPlan): number {
+  const rampNodes = Math.ceil(
+    (plan.sfu.peakNodes * GLOBAL_ROOMS_RAMP_SHARE * plan.targetUtilisation) / ROOM_FIT_CEILING - 1e-9,
+  );
+  return Math.min(plan.managedNodeGroup.maxSize, Math.max(plan.managedNodeGroup.minSize, rampNodes));
+}
+
 export function sizeRegion(settings: SizingSettings): RegionSizing {
   requireAmd64(["cluster", "sfuNodes", "instanceType"], settings.sfuNodes.instanceType);
   requireAmd64(["capacity", "egressNodeType"], settings.capacity.egressNodeType);
@@ -211,7 +226,11 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
     overrides.push(`${key} = ${given} (the capacity model says ${modelled})`);
     return given;
   };
-  const sfuMin = pick("cluster.sfuNodes.min", settings.sfuNodes.min, plan.managedNodeGroup.minSize);
+  const sfuMin = pick(
+    "cluster.sfuNodes.min",
+    settings.sfuNodes.min,
+    settings.rooms === undefined ? plan.managedNodeGroup.minSize : globalRoomsFloor(plan),
+  );
   const sfuMax = pick("cluster.sfuNodes.max", settings.sfuNodes.max, plan.managedNodeGroup.maxSize);
   if (sfuMin > sfuMax) {
     const key = configKey(["cluster", "sfuNodes", settings.sfuNodes.min !== undefined ? "min" : "max"]);
