@@ -30,3 +30,16 @@ export function container(podSpec: Record<string, any>, name: string): Record<st
   if (!found) throw new Error(`no container ${name}`);
   return found;
 }
+
+/**
+ * What a media pod on the SFU nodes' host network holds: the node's network, cluster DNS all the same, and the
+ * sfu role's label and taint. For `expect(spec).toMatchObject(...)`.
+ */
+export const ON_SFU_HOST_NETWORK = {
+  hostNetwork: true,
+  dnsPolicy: "ClusterFirstWithHostNet",
+  nodeSelector: { "livekit-platform/node-role": "sfu" },
+  tolerations: expect.arrayContaining([
+    { key: "livekit-platform/sfu", operator: "Equal", value: "true", effect: "NoSchedule" },
+  ]),
+};

@@ -28,3 +28,13 @@ export const turnserverSettings: TurnserverConfInput = {
   userQuota: 12,
   totalQuota: 5000,
 };
+
+/** A load test of 4 rooms of 150 participants, 10 minutes each. */
+export const LOAD_TEST_SETTINGS = {
+  url: "wss://mumbai.example.com",
+  rooms: 4,
+  videoPublishersPerRoom: 10,
+  subscribersPerRoom: 140,
+  duration: "10m",
+  resources: { cpus: 4, memoryGiB: 4 },
+};

@@ -12,7 +12,7 @@ import {
   TURN_SECRET_KEY,
 } from "../../../components/shared/turn";
 import { versions } from "../../../lib/versions";
-import { container, plain, volume } from "../../support/builders";
+import { container, ON_SFU_HOST_NETWORK, plain, volume } from "../../support/builders";
 
 /** What the Coturn component hands the builder in a region with the initial TURN secret alone. */
 const INPUT: CoturnPodInput = {
@@ -33,15 +33,8 @@ describe("the Coturn pod", () => {
   });
 
   it("runs one Coturn on every SFU node, on the host network", () => {
-    expect(spec.hostNetwork).toBe(true);
-    expect(spec.dnsPolicy).toBe("ClusterFirstWithHostNet");
+    expect(spec).toMatchObject(ON_SFU_HOST_NETWORK);
     expect(spec.nodeSelector).toEqual({ [NODE_ROLE_LABEL]: "sfu" });
-    expect(spec.tolerations).toContainEqual({
-      key: "livekit-platform/sfu",
-      operator: "Equal",
-      value: "true",
-      effect: "NoSchedule",
-    });
   });
 
   it("mounts the TURN Secret's key it is given, readable by the image's user through fsGroup and by no one else", () => {

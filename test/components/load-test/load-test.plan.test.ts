@@ -2,18 +2,18 @@ import { LoadTest, LoadTestArgs } from "../../../components/load-test";
 import { loadTestJobSpec } from "../../../components/load-test/pod";
 import { loadTestNodePoolSpec } from "../../../components/load-test/node-pool";
 import { PlanResult, resourcesOfType } from "../../../tools/engine";
-import { K8S_TYPES, kubernetesObjectProblems, mediaPlane, NAMESPACE, object } from "../../support/media-plane";
+import {
+  K8S_TYPES,
+  kubernetesObjectProblems,
+  LOAD_TEST_SETTINGS,
+  mediaPlane,
+  NAMESPACE,
+  object,
+} from "../../support/media-plane";
 import { runComponents } from "../../support/plan";
 
 type Settings = Omit<LoadTestArgs, "namespace" | "apiKey" | "publicNodes">;
-const settings: Settings = {
-  url: "wss://mumbai.example.com",
-  rooms: 4,
-  videoPublishersPerRoom: 10,
-  subscribersPerRoom: 140,
-  duration: "10m",
-  resources: { cpus: 4, memoryGiB: 4 },
-};
+const settings: Settings = LOAD_TEST_SETTINGS;
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 
 /** The credentials and a LoadTest reading them, as the region stack wires them; the pods are pod.test.ts's. */

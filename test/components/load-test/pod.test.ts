@@ -8,15 +8,11 @@ import {
 import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
 import { versions } from "../../../lib/versions";
 import { container, plain } from "../../support/builders";
+import { LOAD_TEST_SETTINGS } from "../../support/media-settings";
 
 /** What the LoadTest component hands the builder: the test's settings and the credentials' Secret keys. */
 const INPUT: LoadTestPodInput = {
-  url: "wss://mumbai.example.com",
-  rooms: 4,
-  videoPublishersPerRoom: 10,
-  subscribersPerRoom: 140,
-  duration: "10m",
-  resources: { cpus: 4, memoryGiB: 4 },
+  ...LOAD_TEST_SETTINGS,
   apiKey: {
     id: { secretName: "livekit-api-keys", key: "load-test-api-key" },
     secret: { secretName: "livekit-api-keys", key: "load-test-api-secret" },
