@@ -11,7 +11,7 @@ import { z } from "zod";
 import { awsRegionNames, route53HealthCheckerRegions } from "../lib/aws-regions";
 import { parseCidr } from "../components/network/subnets";
 import { INITIAL_TURN_SECRET_GENERATION } from "../components/shared/turn";
-import { SERVICE_KEY_PREFIXES, ServiceKeyConsumer } from "../components/livekit/api-keys";
+import { SERVICE_KEY_PREFIXES, ServiceKeyConsumer } from "../components/credentials/api-keys";
 import { capacityFields, costFields, roomMixSchema } from "../lib/capacity";
 import { holdsPlaceholder, InputError, inputErrorOf, Unshown } from "../lib/errors";
 import { versions } from "../lib/versions";
@@ -264,7 +264,7 @@ function serviceKeyPair(consumer: ServiceKeyConsumer) {
 /**
  * Egress's and the load tests' key pairs from config instead of generated per region. Required in global rooms
  * mode: livekit-server signs participants' refreshed tokens with any key of its key file
- * (components/livekit/api-keys.ts), and there a participant can reconnect through any region, which must then
+ * (components/credentials/api-keys.ts), and there a participant can reconnect through any region, which must then
  * hold the same keys.
  */
 const serviceKeysSchema = z.strictObject({

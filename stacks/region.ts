@@ -8,6 +8,7 @@ import { Chaos } from "../components/chaos";
 import { Cluster } from "../components/cluster";
 import { sfuNodeUserData } from "../components/cluster/node-user-data";
 import { Coturn, COTURN_TERMINATION_GRACE_SECONDS } from "../components/coturn";
+import { ApplicationKeys, Credentials } from "../components/credentials";
 import { Egress, egressTerminationGraceSeconds } from "../components/egress";
 import { Endpoints } from "../components/endpoints";
 import { Karpenter, SFU_NODE_POOL } from "../components/karpenter";
@@ -69,15 +70,16 @@ function pinnedEksAddons(minor: string): EksAddonVersions {
 export const WORKLOAD_NAMESPACE = "livekit";
 
 /**
- * The application's key outputs (stacks/region-outputs.ts ApplicationKeyOutputs): ids in the clear, secrets as
- * Pulumi secrets. During a rotation both keys are there, the signing one first.
+ * The application's keys as the Credentials component takes them: the signing key, then during a rotation the
+ * other one. The config schema has made sure the signing key is among the keys.
  */
-function applicationKeyOutputs(ids: string[], secrets: Record<string, string>): ApplicationKeyOutputs {
+function applicationKeys({ signing, keys }: RegionStackConfig["applicationKeys"]): ApplicationKeys {
+  const key = (id: string) => ({ id, secret: pulumi.secret(keys[id]) });
   return {
-    applicationKeyId: ids[0],
-    applicationKeySecret: pulumi.secret(secrets[ids[0]]),
-    applicationKeyIds: ids,
-    applicationKeySecrets: pulumi.secret(Object.fromEntries(ids.map((id) => [id, secrets[id]]))),
+    signing: key(signing),
+    alsoAccepted: Object.keys(keys)
+      .filter((id) => id !== signing)
+      .map(key),
   };
 }
 /** A value from config that is a credential, kept secret in state and plans. */
@@ -203,6 +205,26 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
       );
 
   // --- Media plane ------------------------------------------------------------------------------
+  // The region's API keys and TURN secrets, made once here and handed to each consumer below.
+  const credentials = new Credentials(
+    cfg.regionLabel,
+    {
+      namespace: workloads.metadata.name,
+      applicationKeys: applicationKeys(cfg.applicationKeys),
+      // From config when given (required in global rooms mode), else generated in this region.
+      ...(cfg.serviceKeys !== undefined
+        ? {
+            serviceKeys: {
+              egress: { id: cfg.serviceKeys.egress.id, secret: pulumi.secret(cfg.serviceKeys.egress.secret) },
+              loadTest: { id: cfg.serviceKeys.loadTest.id, secret: pulumi.secret(cfg.serviceKeys.loadTest.secret) },
+            },
+          }
+        : {}),
+      turnSecretGenerations: cfg.turn.sharedSecret,
+    },
+    { providers },
+  );
+
   const livekit = new LiveKit(
     `${cfg.regionLabel}-livekit`,
     {
@@ -223,22 +245,9 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
         logging: { level: cfg.livekit.logLevel, json: true },
         ...(cfg.livekit.webhook ? { webhook: { urls: cfg.livekit.webhook.urls } } : {}),
       },
-      turnSecretGenerations: cfg.turn.sharedSecret,
-      // From config when given (required in global rooms mode), else generated in this region.
-      ...(cfg.serviceKeys !== undefined
-        ? {
-            serviceKeys: {
-              egress: { id: cfg.serviceKeys.egress.id, secret: pulumi.secret(cfg.serviceKeys.egress.secret) },
-              loadTest: { id: cfg.serviceKeys.loadTest.id, secret: pulumi.secret(cfg.serviceKeys.loadTest.secret) },
-            },
-          }
-        : {}),
-      applicationKeys: {
-        signing: cfg.applicationKeys.signing,
-        keys: Object.fromEntries(
-          Object.entries(cfg.applicationKeys.keys).map(([id, secret]) => [id, pulumi.secret(secret)]),
-        ),
-      },
+      keyFile: credentials.keyFile,
+      turnSecret: credentials.turnSecret,
+      signingKeyId: credentials.signingKeyId,
       redis: {
         host: redis.address,
         port: redis.port,
@@ -260,7 +269,7 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
   const coturn = new Coturn(
     `${cfg.regionLabel}-coturn`,
     {
-      sharedSecret: livekit.turnSecret,
+      sharedSecret: credentials.turnSecret,
       turnserver: turnserverSettings(cfg),
       resources: COTURN_RESOURCES,
     },
@@ -277,9 +286,7 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
           clusterName: cluster.clusterName,
           namespace: workloads.metadata.name,
           livekitUrl: livekit.internalUrl,
-          // Egress's own pair, from config or generated in this region.
-          apiKey: livekit.egressKey.id,
-          apiSecret: livekit.egressKey.secret,
+          apiKey: credentials.egressKey,
           redis: { host: redis.address, port: redis.port, password: redis.authToken },
           resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB, maxMemoryGiB: EGRESS_MAX_MEMORY_GIB },
           // Only an idle pod can take a room composite: its CPUs x max_cpu_utilization is exactly the cost.
@@ -316,13 +323,12 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     {
       namespace: workloads.metadata.name,
       url: signallingUrl({ signallingHostname: hostnames.signalling }),
-      apiKeySecret: livekit.apiKeySecret,
+      apiKey: credentials.loadTestKey,
       rooms: cfg.loadTest.rooms,
       videoPublishersPerRoom: cfg.loadTest.videoPublishersPerRoom,
       subscribersPerRoom: cfg.loadTest.subscribersPerRoom,
       duration: cfg.loadTest.duration,
       resources: LOAD_TEST_RESOURCES,
-      // Testers on public IPs: their media never passes the NAT gateway.
       // Public IPs to reach the SFU without the NAT gateway, and no inbound rule from the internet.
       publicNodes: { nodeClassName: "outbound" },
     },
@@ -413,10 +419,10 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
   return {
     ...contract,
     role: cfg.role,
-    ...applicationKeyOutputs(livekit.applicationKeyIds, cfg.applicationKeys.keys),
+    ...(credentials.applicationKeyOutputs satisfies ApplicationKeyOutputs),
     // Every key the region accepts, by id, with a fingerprint of its secret: the global stack (and in global
     // rooms mode each member) checks that a key id means the same secret everywhere.
-    [API_KEY_FINGERPRINTS_OUTPUT]: livekit.apiKeyFingerprints,
+    [API_KEY_FINGERPRINTS_OUTPUT]: credentials.apiKeyFingerprints,
     signallingUrl: signallingUrl({ signallingHostname: hostnames.signalling }),
     clusterName: cluster.clusterName,
     clusterEndpoint: cluster.endpoint,

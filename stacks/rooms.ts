@@ -20,7 +20,7 @@ import { PROJECT } from "./config-key";
 import { discoverRegionStacks } from "./regions";
 import { checkRooms, liveKitRegions } from "./rooms-checks";
 import { API_KEY_FINGERPRINTS_OUTPUT, checkApiKeysAgree } from "./region-outputs";
-import { apiKeyFingerprints } from "../components/livekit/api-keys";
+import { apiKeyFingerprints } from "../components/credentials/api-keys";
 
 /** The hub's outputs a member reads (besides the AUTH token, a secret output of its own). */
 export const REDIS_HUB_OUTPUT = "redisHub";

@@ -11,6 +11,7 @@ import {
   checkMaxRecordingSeconds,
   renderEgressConfig,
 } from "./config";
+import type { ApiKeyPair } from "../credentials";
 import { dependenciesOf } from "../shared/dependencies";
 import { deletionCostPolicy } from "../shared/deletion-cost-policy";
 import { placeOn } from "../shared/node-roles";
@@ -49,9 +50,8 @@ export interface EgressArgs {
   namespace: pulumi.Input<string>;
   /** Signalling URL egress joins rooms through (`ws_url`), e.g. `LiveKit.internalUrl`. */
   livekitUrl: pulumi.Input<string>;
-  /** One of livekit-server's API keys (`LiveKit.apiKey` / `apiSecret`). */
-  apiKey: pulumi.Input<string>;
-  apiSecret: pulumi.Input<string>;
+  /** Egress's own key pair of livekit-server's key file (`Credentials.egressKey`). */
+  apiKey: ApiKeyPair;
   /** The same ElastiCache as the SFUs: jobs reach egress through it. */
   redis: {
     host: pulumi.Input<string>;
@@ -224,8 +224,8 @@ export class Egress extends pulumi.ComponentResource {
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const config = pulumi
       .all([
-        args.apiKey,
-        args.apiSecret,
+        args.apiKey.id,
+        args.apiKey.secret,
         args.livekitUrl,
         args.redis.host,
         args.redis.port,
