@@ -58,14 +58,17 @@ export function renderTable(args: string[]): string[] {
   return table.render(flags);
 }
 
+/** What a block holds: its table, between blank lines (as prettier keeps markdown after an HTML comment). */
+export const blockBody = (args: string[]) => ["", ...renderTable(args), ""];
+
 /** Each file's text with its blocks regenerated, for the files where that changes something. */
 export function regenerate(root: string): { file: string; text: string; stale: number[] }[] {
   return markdownFiles(root).flatMap((file) => {
     const text = fs.readFileSync(path.join(root, file), "utf8");
     const stale = findGeneratedBlocks(text, file)
-      .filter((block) => renderTable(block.args).join("\n") !== block.body.join("\n"))
+      .filter((block) => blockBody(block.args).join("\n") !== block.body.join("\n"))
       .map((block) => block.line);
-    return stale.length === 0 ? [] : [{ file, text: replaceGeneratedBlocks(text, renderTable, file), stale }];
+    return stale.length === 0 ? [] : [{ file, text: replaceGeneratedBlocks(text, blockBody, file), stale }];
   });
 }
 
