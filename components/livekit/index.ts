@@ -133,7 +133,7 @@ export interface LiveKitArgs {
   serviceKeys?: Record<ServiceKeyConsumer, { id: string; secret: pulumi.Input<string> }>;
   /**
    * Generations of the TURN shared secret: LiveKit mints with the current one, Coturn accepts every one
-   * (README, "The TURN shared secret"). `{ current: "1", alsoAccepted: [] }` is the single secret of old.
+   * (docs/credentials.md, "The TURN shared secret"). `{ current: "1", alsoAccepted: [] }` is the single secret of old.
    */
   turnSecretGenerations: TurnSecretGenerations;
 }

@@ -22,7 +22,7 @@ export interface NetworkArgs {
    * Give the route tables their routes as `aws.ec2.Route` resources instead of inline, so that routes other
    * resources own (VPC peering, components/redis-hub-peering) can live in the same tables: a table with inline
    * routes removes every route it does not list. Global rooms mode sets it. Switching an existing VPC
-   * changes who owns its default routes (README, "Rooms across regions").
+   * changes who owns its default routes (docs/rooms-across-regions.md).
    */
   standaloneRoutes?: boolean;
 }

@@ -1,5 +1,5 @@
 /**
- * A member region's link to the Redis hub of global rooms mode (README, "Rooms across regions"): an
+ * A member region's link to the Redis hub of global rooms mode (docs/rooms-across-regions.md): an
  * inter-region VPC peering connection and everything on both sides that makes the hub's replication group
  * reachable from this region's nodes, and from nothing else.
  *

@@ -48,6 +48,7 @@ const documents = [
     .filter((f) => f.endsWith(".md"))
     .map((f) => `docs/${f}`),
   ...capabilities.map((c) => `components/${c}/README.md`).filter((f) => fs.existsSync(path.join(projectRoot, f))),
+  "examples/token-service/README.md",
 ];
 
 const tokensOf = (file: string): Token[] => markdown.parse(fs.readFileSync(file, "utf8"), {});
@@ -96,7 +97,10 @@ function pointedDocument(from: string, name: string): string | undefined {
 const namesHeading = (quoted: string, heading: string) =>
   heading === quoted || heading.startsWith(`${quoted}:`) || heading.endsWith(`: ${quoted}`);
 
-const SECTION_POINTER = /\b(README|[\w./-]+\.md),? "([^"\n]{2,100})"/g;
+const SECTION_POINTER = /\b(README|[\w./-]+\.md),? "([^"]{2,100})"/g;
+
+/** A quoted heading as written across lines of a comment: one line, without the comment's markers. */
+const oneLine = (quoted: string) => quoted.replace(/\s*\n\s*(?:\*|\/\/|#)?\s*/g, " ").replace(/`/g, "");
 
 describe("references between files", () => {
   it("name only files inside the repository", () => {
@@ -137,7 +141,7 @@ describe("references between files", () => {
         const doc = pointedDocument(file, name);
         const at = path.relative(projectRoot, file);
         if (doc === undefined) broken.push(`${at}: ${pointer}: no such document`);
-        else if (!headingsOf(doc).some((h) => namesHeading(quoted.replace(/`/g, ""), h.text)))
+        else if (!headingsOf(doc).some((h) => namesHeading(oneLine(quoted), h.text)))
           broken.push(`${at}: ${pointer}: no such heading in ${path.relative(projectRoot, doc)}`);
       }
     }

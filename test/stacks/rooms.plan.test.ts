@@ -1,5 +1,5 @@
 /**
- * Issue 17 through whole region stacks: global rooms mode with a Redis hub and its members, for two and three
+ * Global rooms mode through whole region stacks: a Redis hub and its members, for two and three
  * regions. The hub's plan feeds the members' StackReference, as `npm run plan` does with a child process.
  */
 import { parse } from "yaml";

@@ -238,7 +238,7 @@ describe("Coturn", () => {
   });
 
   describe("rotating the TURN shared secret", () => {
-    // The README's three steps, from the initial generation "1" to "2".
+    // The three steps of docs/credentials.md, from the initial generation "1" to "2".
     let add: PlanResult; // 1. "2" accepted too
     let promote: PlanResult; // 2. "2" current, "1" still accepted
     let drop: PlanResult; // 3. "2" alone

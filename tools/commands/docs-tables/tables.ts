@@ -51,14 +51,17 @@ const signedUsd = (n: number) => `${n < 0 ? "-" : "+"}${usd(Math.abs(n))}`;
 const code = (text: string) => `\`${text}\``;
 
 /** The capacity command's answer for these flags, or its error line. */
-function capacityReport(argv: string[]): CapacityReport {
+export function capacityReport(argv: string[]): CapacityReport {
   let json = "";
   const errors: string[] = [];
   const exit = capacity([...argv, "--json"], {
     log: (line) => (json += `${line}\n`),
     error: (line) => errors.push(line),
   });
-  if (exit !== 0) throw new TableInputError(`npm run capacity -- ${argv.join(" ")}: ${errors.join("; ")}`);
+  if (exit !== 0)
+    throw new TableInputError(
+      `npm run capacity -- ${argv.join(" ")}: ${errors.map((e) => e.replace(/^error: /, "")).join("; ")}`,
+    );
   return JSON.parse(json) as CapacityReport;
 }
 
