@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import GithubSlugger from "github-slugger";
 import MarkdownIt from "markdown-it";
-import { projectRoot } from "../support/plan";
+import { projectRoot } from "../support/stack-config";
 
 const SKIP = new Set(["node_modules", ".git", ".plan", ".build", "reports", ".stryker-tmp"]);
 const TEXT = /\.(ts|js|json|md|ya?ml|sh)$/;

@@ -6,13 +6,15 @@
  *   npm run -s docs:tables -- <table> [flags]    print one table, as the block's opening comment names it
  *
  * A block is the lines between `<!-- generated: npm run -s docs:tables -- <table> [flags] -->` and
- * `<!-- end generated -->` (markdown.ts). Exit codes: 0 done; 1 stale blocks (--check); 2 bad input.
+ * `<!-- end generated -->` (markdown.ts). The tables: tables.ts (from the capacity command), stack-tables.ts (from
+ * the stack files). Exit codes: 0 done; 1 stale blocks (--check); 2 bad input.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { findProjectRoot } from "../../../stacks/stack-files";
-import { BlockError, findGeneratedBlocks, replaceGeneratedBlocks } from "./markdown";
-import { DOC_TABLES, TableInputError } from "./tables";
+import { blockLines, BlockError, findGeneratedBlocks, markdownFiles, replaceGeneratedBlocks } from "./markdown";
+import { STACK_TABLES } from "./stack-tables";
+import { CAPACITY_TABLES, DocTable, TableInputError } from "./tables";
 
 export const EXIT_OK = 0;
 export const EXIT_STALE = 1;
@@ -23,31 +25,14 @@ export interface Output {
   error(line: string): void;
 }
 
+/** Every table the docs may name, by name. */
+export const DOC_TABLES: Record<string, DocTable> = { ...CAPACITY_TABLES, ...STACK_TABLES };
+
 const USAGE = [
   "usage: npm run docs:tables [-- --check]         rewrite (or check) every generated table of the docs",
   "       npm run -s docs:tables -- <table> [flags]  print one table; flags are the capacity command's, plus:",
   ...Object.entries(DOC_TABLES).map(([name, table]) => `  ${name.padEnd(16)} ${table.help}`),
 ].join("\n");
-
-/** The markdown files that may hold generated blocks, relative to the project root. */
-export function markdownFiles(root: string): string[] {
-  const inDir = (dir: string, pick: (name: string) => boolean) =>
-    fs.existsSync(path.join(root, dir))
-      ? fs
-          .readdirSync(path.join(root, dir))
-          .filter(pick)
-          .sort()
-          .map((name) => path.join(dir, name))
-      : [];
-  return [
-    "README.md",
-    "CONTRIBUTING.md",
-    ...inDir("docs", (name) => name.endsWith(".md")),
-    ...inDir("components", (name) => fs.existsSync(path.join(root, "components", name, "README.md"))).map((dir) =>
-      path.join(dir, "README.md"),
-    ),
-  ].filter((file) => fs.existsSync(path.join(root, file)));
-}
 
 /** The table a block's arguments name, printed. */
 export function renderTable(args: string[]): string[] {
@@ -58,8 +43,8 @@ export function renderTable(args: string[]): string[] {
   return table.render(flags);
 }
 
-/** What a block holds: its table, between blank lines (as prettier keeps markdown after an HTML comment). */
-export const blockBody = (args: string[]) => ["", ...renderTable(args), ""];
+/** What a block holds: its table, between blank lines. */
+export const blockBody = (args: string[]) => blockLines(renderTable(args));
 
 /** Each file's text with its blocks regenerated, for the files where that changes something. */
 export function regenerate(root: string): { file: string; text: string; stale: number[] }[] {

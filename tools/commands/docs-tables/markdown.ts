@@ -6,9 +6,11 @@
  *   | mix | SFU nodes at peak | ... |
  *   <!-- end generated -->
  *
- * Pure text: finding the blocks, replacing their bodies, and writing a table the way prettier formats it (so
+ * Finding the files and the blocks, replacing their bodies, and writing a table the way prettier formats it (so
  * `npm run format:check` and the docs test agree on every byte).
  */
+import * as fs from "fs";
+import * as path from "path";
 
 export const BLOCK_COMMAND = "npm run -s docs:tables --";
 const START = /^<!-- generated: npm run -s docs:tables -- (.+?) -->$/;
@@ -58,6 +60,9 @@ export function replaceGeneratedBlocks(text: string, render: (args: string[]) =>
   return lines.join("\n");
 }
 
+/** A block's body: the table between blank lines (prettier keeps them between an HTML comment and a table). */
+export const blockLines = (table: string[]) => ["", ...table, ""];
+
 export type Alignment = "left" | "right";
 
 /** A markdown table as prettier writes it: cells padded to their column's width, numbers right-aligned. */
@@ -70,4 +75,24 @@ export function markdownTable(header: string[], rows: string[][], align: Alignme
     `| ${cells.map((cell, c) => (align[c] === "right" ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join(" | ")} |`;
   const rule = `| ${widths.map((w, c) => (align[c] === "right" ? `${"-".repeat(w - 1)}:` : "-".repeat(w))).join(" | ")} |`;
   return [line(header), rule, ...rows.map(line)];
+}
+
+/** The markdown files that may hold generated blocks, relative to the project root. */
+export function markdownFiles(root: string): string[] {
+  const inDir = (dir: string, pick: (name: string) => boolean) =>
+    fs.existsSync(path.join(root, dir))
+      ? fs
+          .readdirSync(path.join(root, dir))
+          .filter(pick)
+          .sort()
+          .map((name) => path.join(dir, name))
+      : [];
+  return [
+    "README.md",
+    "CONTRIBUTING.md",
+    ...inDir("docs", (name) => name.endsWith(".md")),
+    ...inDir("components", (name) => fs.existsSync(path.join(root, "components", name, "README.md"))).map((dir) =>
+      path.join(dir, "README.md"),
+    ),
+  ].filter((file) => fs.existsSync(path.join(root, file)));
 }

@@ -1,8 +1,8 @@
 /**
- * The tables of numbers the docs show, each printed by the command that computes its numbers: the capacity
- * command (`npm run capacity`, run in process with `--json`) for sizing and cost, the quota preflight's
- * `vcpuNeeds` over the shipped stack files for the vCPU quota. A table takes the capacity command's own flags
- * (`--participants`, `--regions`, `--mix`, ...) plus, for a few, one flag of its own (`--mixes`, `--stacks`).
+ * The docs' tables of sizing and cost, each printed by the command that computes its numbers: the capacity command
+ * (`npm run capacity`, run in process with `--json`). A table takes the capacity command's own flags
+ * (`--participants`, `--regions`, `--mix`, ...) plus, for two, one flag of its own (`--mixes`). Pure: no Pulumi
+ * (the tables read from the stack files are in stack-tables.ts).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -14,9 +14,6 @@ import {
   TRACK_COMPOSITE_CPU_COST,
 } from "../../../lib/capacity/rules";
 import { withClientDefaults } from "../../../lib/capacity/room-mix";
-import { parseStackConfig } from "../../../stacks/config";
-import { vcpuNeeds } from "../../../stacks/quotas";
-import { findProjectRoot, readStackFile, stackFilePath } from "../../../stacks/stack-files";
 import { main as capacity } from "../../capacity";
 import { Alignment, markdownTable } from "./markdown";
 
@@ -44,7 +41,7 @@ export interface DocTable {
   render(args: string[]): string[];
 }
 
-const int = (n: number) => Math.round(n).toLocaleString("en-US");
+export const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const pct = (f: number) => `${Math.round(f * 100)}%`;
 const usd = (n: number) => `$${int(n)}`;
 const signedUsd = (n: number) => `${n < 0 ? "-" : "+"}${usd(Math.abs(n))}`;
@@ -73,7 +70,7 @@ function oneRegion(report: CapacityReport, table: string): RegionReport {
 }
 
 /** A flag of the table's own, taken out of the flags passed on to the capacity command. */
-function takeFlag(args: string[], flag: string, table: string): { value: string; rest: string[] } {
+export function takeFlag(args: string[], flag: string, table: string): { value: string; rest: string[] } {
   const at = args.indexOf(flag);
   const value = args[at + 1];
   if (at < 0 || value === undefined || value.startsWith("--"))
@@ -81,15 +78,7 @@ function takeFlag(args: string[], flag: string, table: string): { value: string;
   return { value, rest: [...args.slice(0, at), ...args.slice(at + 2)] };
 }
 
-/** A shipped region stack's need of the vCPU quota, from its stack file through the program's config schema. */
-function regionQuotaNeeds(stack: string) {
-  const file = readStackFile(stackFilePath(findProjectRoot(), stack), stack);
-  const config = parseStackConfig(file.config, stack, file.secretKeys);
-  if (config.role !== "region") throw new TableInputError(`vcpu-quota: ${stack} is not a region stack`);
-  return { awsRegion: config.awsRegion, ...vcpuNeeds(config) };
-}
-
-const list = (value: string) => value.split(",").filter((v) => v !== "");
+export const list = (value: string) => value.split(",").filter((v) => v !== "");
 
 /** Runs `use` with a folder for the what-if files a table writes, and removes it. */
 function withScratch<T>(use: (write: (name: string, content: unknown) => string) => T): T {
@@ -177,7 +166,8 @@ const LEVERS: Lever[] = [
   },
 ];
 
-export const DOC_TABLES: Record<string, DocTable> = {
+/** The tables whose numbers come from the capacity command. */
+export const CAPACITY_TABLES: Record<string, DocTable> = {
   sizing: {
     help: "one region's SFU and egress sizes for each mix: --mixes <a,b,...>",
     render(args) {
@@ -363,27 +353,6 @@ export const DOC_TABLES: Record<string, DocTable> = {
           ["Coturn: relay traffic per node at peak, Mbps each way", turn.relayMbpsPerNode.toFixed(1)],
         ],
         ["left", "right"],
-      );
-    },
-  },
-
-  "vcpu-quota": {
-    help: "the On-Demand vCPUs each shipped region stack needs of the quota (the preflight's count): --stacks <a,b,...>",
-    render(args) {
-      const { value, rest } = takeFlag(args, "--stacks", "vcpu-quota");
-      if (rest.length > 0) throw new TableInputError(`vcpu-quota: takes --stacks only, got ${rest.join(" ")}`);
-      return markdownTable(
-        [
-          "region stack",
-          "AWS region",
-          "steady: floors, a rollout's surge, drift's replacements",
-          "peak: every pool at its limit",
-        ],
-        list(value).map((stack) => {
-          const { awsRegion, steady, peak } = regionQuotaNeeds(stack);
-          return [stack, awsRegion, int(steady), int(peak)];
-        }),
-        ["left", "left", "right", "right"],
       );
     },
   },
