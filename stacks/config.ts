@@ -389,10 +389,10 @@ export const regionSchema = z
           .strictObject({
             vpcId: vpcId.describe("Id of the existing VPC."),
             publicSubnetIds: subnetIds.describe(
-              "Public subnets (SFU and TURN nodes, load balancers), in at least two availability zones.",
+              "Public subnets (SFU and TURN, egress and load-test nodes, load balancers), in at least two availability zones.",
             ),
             privateSubnetIds: subnetIds.describe(
-              "Private subnets (system and egress nodes, Redis), in at least two availability zones.",
+              "Private subnets (system and general nodes, Redis), in at least two availability zones.",
             ),
           })
           .optional()

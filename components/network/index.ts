@@ -36,9 +36,9 @@ export class Network extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
   readonly publicSubnetIds: pulumi.Output<string[]>;
   readonly privateSubnetIds: pulumi.Output<string[]>;
-  /** The public subnets' route table (SFU and TURN nodes); none with `existingVpc`. */
+  /** The public subnets' route table (SFU and TURN, egress and load-test nodes); none with `existingVpc`. */
   readonly publicRouteTableIds: pulumi.Output<string>[] = [];
-  /** The private subnets' route tables, one per AZ (system and egress nodes, Redis); none with `existingVpc`. */
+  /** The private subnets' route tables, one per AZ (system and general nodes, Redis); none with `existingVpc`. */
   readonly privateRouteTableIds: pulumi.Output<string>[] = [];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {

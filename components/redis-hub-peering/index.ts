@@ -29,7 +29,7 @@ export interface RedisHubPeeringArgs {
   member: string;
   memberVpcId: pulumi.Input<string>;
   memberCidr: string;
-  /** Every route table of the member's nodes (SFU nodes: public; egress and system nodes: private). */
+  /** Every route table of the member's nodes (SFU, egress and load-test nodes: public; system nodes: private). */
   memberRouteTableIds: pulumi.Input<string>[];
   /**
    * The member's node subnets (public and private): the only sources the hub's Redis admits from this member,

@@ -168,7 +168,7 @@ describe.each([
       const peeringRoutes = ofType(plan, TYPES.route).filter((r) => inputsOf(r).vpcPeeringConnectionId !== undefined);
       const toHub = peeringRoutes.filter((r) => !onProvider(r, hubProvider));
       const fromHub = peeringRoutes.filter((r) => onProvider(r, hubProvider));
-      // Public (SFU nodes) and the three private tables (egress nodes).
+      // The public table (SFU, egress and load-test nodes) and the three private ones (system nodes).
       expect(toHub.map((r) => inputsOf(r).destinationCidrBlock)).toEqual(Array(4).fill(HUB.cidr));
       expect(fromHub.map((r) => inputsOf(r).destinationCidrBlock)).toEqual(Array(3).fill(m.cidr));
       expect(fromHub.map((r) => inputsOf(r).routeTableId).sort()).toEqual([...hub.privateRouteTableIds].sort());
