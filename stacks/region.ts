@@ -18,7 +18,8 @@ import { LoadTest } from "../components/load-test";
 import { MetricsServer } from "../components/metrics-server";
 import { Monitoring, PROMETHEUS_URL } from "../components/monitoring";
 import { Network } from "../components/network";
-import { Redis, REDIS_PASSWORD_KEY } from "../components/redis";
+import { Redis, RedisAlarms, REDIS_PASSWORD_KEY } from "../components/redis";
+import { CACHE_NODE_TYPES } from "../lib/capacity/redis";
 import {
   EGRESS_IDLE_SHARE,
   EGRESS_MAX_CPU_UTILISATION,
@@ -45,7 +46,7 @@ import {
   signallingUrl,
 } from "./region-outputs";
 import { clusterNameOf } from "./quotas";
-import { globalRooms, hubOutputs, memberRedis, readHub } from "./rooms";
+import { globalRooms, hubOutputs, hubSizing, memberRedis, readHub, roomsOutput } from "./rooms";
 import { findProjectRoot } from "./stack-files";
 
 /**
@@ -83,15 +84,16 @@ function applicationKeyOutputs(ids: string[], secrets: Record<string, string>): 
 const secretOrNothing = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
 
 export async function regionStack(cfg: RegionStackConfig, projectRoot: string = findProjectRoot(__dirname)) {
-  const { sizing } = cfg;
+  // Global rooms mode (stacks/rooms.ts): undefined in the default, regional mode.
+  const rooms = globalRooms(cfg, projectRoot);
+  // The hub's Redis and recorders carry its members too.
+  const sizing = rooms?.isHub ? hubSizing(cfg, rooms) : cfg.sizing;
   const clusterName = clusterNameOf(cfg.regionLabel);
   const hostnames = regionHostnames(cfg.regionLabel, cfg.domain);
   for (const line of sizing.overrides) pulumi.log.warn(`capacity override: ${line}`);
   if (sizing.cost && "unavailable" in sizing.cost)
     pulumi.log.warn(`cost estimate unavailable: ${sizing.cost.unavailable}`);
   const maxRecordingSeconds = cfg.egress.maxRecordingHours * 3600;
-  // Global rooms mode (stacks/rooms.ts): undefined in the default, regional mode.
-  const rooms = globalRooms(cfg, projectRoot);
   // A member reads the hub first: an undeployed hub, or one with other API keys, stops it before any resource.
   const hubStack = rooms !== undefined && !rooms.isHub ? await readHub(cfg, rooms) : undefined;
 
@@ -181,6 +183,7 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
         routeTableIds: [...network.publicRouteTableIds, ...network.privateRouteTableIds],
         provider,
         namespace: workloads.metadata.name,
+        nodeSecurityGroupId: cluster.clusterSecurityGroupId,
       })
     : new Redis(
         `${cfg.regionLabel}-redis`,
@@ -189,7 +192,8 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
           vpcId: network.vpcId,
           subnetIds: network.privateSubnetIds,
           clientSecurityGroupId: cluster.clusterSecurityGroupId,
-          nodeType: cfg.redis.nodeType,
+          // The capacity model's, or the stack file's (listed among the overrides).
+          nodeType: "nodeType" in sizing.redis ? sizing.redis.nodeType : cfg.redis.nodeType!,
           nodeCount: cfg.redis.nodeCount,
           snapshotRetentionDays: REDIS_SNAPSHOT_RETENTION_DAYS,
           protect: cfg.protect,
@@ -263,29 +267,34 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     { providers },
   );
 
-  const egress = new Egress(
-    `${cfg.regionLabel}-egress`,
-    {
-      clusterName: cluster.clusterName,
-      namespace: workloads.metadata.name,
-      livekitUrl: livekit.internalUrl,
-      // Egress's own pair, from config or generated in this region.
-      apiKey: livekit.egressKey.id,
-      apiSecret: livekit.egressKey.secret,
-      redis: { host: redis.address, port: redis.port, password: redis.authToken },
-      resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB, maxMemoryGiB: EGRESS_MAX_MEMORY_GIB },
-      // Only an idle pod can take a room composite: its CPUs x max_cpu_utilization is exactly the cost.
-      compositeCpuCost: EGRESS_POD_CPU * EGRESS_MAX_CPU_UTILISATION,
-      autoscaling: { ...sizing.egressAutoscaling, idleShare: EGRESS_IDLE_SHARE },
-      prometheusUrl: PROMETHEUS_URL,
-      maxRecordingSeconds,
-      recordingRetentionDays: cfg.egress.recordingRetentionDays,
-      protectRecordings: cfg.protect,
-    },
-    // KEDA's release installs the CRDs of the egress ScaledObject; the recorders run only on the egress
-    // NodePool's nodes.
-    { providers, dependsOn: [cluster.podIdentityAgent, keda.release, karpenter] },
-  );
+  // In global rooms mode only the hub records (recordings stay in one declared region: docs/rooms-across-regions.md):
+  // livekit-server sends StartEgress to whichever recorder on the shared bus answers, whatever region the room is in.
+  const recordsHere = rooms === undefined || rooms.isHub;
+  const egress = recordsHere
+    ? new Egress(
+        `${cfg.regionLabel}-egress`,
+        {
+          clusterName: cluster.clusterName,
+          namespace: workloads.metadata.name,
+          livekitUrl: livekit.internalUrl,
+          // Egress's own pair, from config or generated in this region.
+          apiKey: livekit.egressKey.id,
+          apiSecret: livekit.egressKey.secret,
+          redis: { host: redis.address, port: redis.port, password: redis.authToken },
+          resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB, maxMemoryGiB: EGRESS_MAX_MEMORY_GIB },
+          // Only an idle pod can take a room composite: its CPUs x max_cpu_utilization is exactly the cost.
+          compositeCpuCost: EGRESS_POD_CPU * EGRESS_MAX_CPU_UTILISATION,
+          autoscaling: { ...sizing.egressAutoscaling, idleShare: EGRESS_IDLE_SHARE },
+          prometheusUrl: PROMETHEUS_URL,
+          maxRecordingSeconds,
+          recordingRetentionDays: cfg.egress.recordingRetentionDays,
+          protectRecordings: cfg.protect,
+        },
+        // KEDA's release installs the CRDs of the egress ScaledObject; the recorders run only on the egress
+        // NodePool's nodes.
+        { providers, dependsOn: [cluster.podIdentityAgent, keda.release, karpenter] },
+      )
+    : undefined;
 
   const endpoints = new Endpoints(
     `${cfg.regionLabel}-endpoints`,
@@ -336,10 +345,13 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
           relayBudgetMbps: Math.round(sizing.media.turn.relayMbpsPerNode * 10) / 10,
         },
         runbookBase: cfg.monitoring.runbookUrl,
+        ...(egress === undefined ? { egress: false } : {}),
       },
       scrapeTargets: {
         livekit: { namespace: WORKLOAD_NAMESPACE, podLabels: livekit.podLabels, port: "metrics" },
-        egress: { namespace: WORKLOAD_NAMESPACE, podLabels: egress.podLabels, port: "metrics" },
+        ...(egress !== undefined
+          ? { egress: { namespace: WORKLOAD_NAMESPACE, podLabels: egress.podLabels, port: "metrics" } }
+          : {}),
         coturn: { namespace: WORKLOAD_NAMESPACE, podLabels: coturn.podLabels, port: "metrics" },
       },
       retention: {
@@ -358,6 +370,18 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     // Its volumes need the storage driver and the gp3 StorageClass.
     { providers, dependsOn: [storage] },
   );
+
+  // CloudWatch alarms on every node of the region's Redis (a global-rooms member has none: the hub watches its own).
+  if (redis instanceof Redis && "nodeType" in sizing.redis) {
+    new RedisAlarms(`${cfg.regionLabel}-redis-alarms`, {
+      replicationGroupId: clusterName,
+      nodeCount: cfg.redis.nodeCount,
+      node: CACHE_NODE_TYPES[sizing.redis.nodeType],
+      plannedConnections: sizing.redis.load.connections,
+      runbookBase: cfg.monitoring.runbookUrl ?? "docs/runbooks.md",
+      alertTopicArn: monitoring.alertTopicArn,
+    });
+  }
 
   // --- Drills -------------------------------------------------------------------------------------
   if (cfg.chaos.enabled) {
@@ -397,9 +421,9 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     clusterName: cluster.clusterName,
     clusterEndpoint: cluster.endpoint,
     redisAddress: redis.address,
-    ...(rooms !== undefined ? { rooms: { mode: "global", hub: rooms.hub } } : {}),
+    ...(rooms !== undefined ? { rooms: roomsOutput(cfg, rooms) } : {}),
     ...(rooms?.isHub && redis instanceof Redis ? hubOutputs(cfg, network, redis) : {}),
-    recordingsBucket: egress.bucketName,
+    ...(egress !== undefined ? { recordingsBucket: egress.bucketName } : {}),
     alertTopicArn: monitoring.alertTopicArn,
     loadTestJob: pulumi.interpolate`${WORKLOAD_NAMESPACE}/${loadTest.jobName}`,
     sizing: {

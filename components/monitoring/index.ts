@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { AlertRulesInput, renderAlertRules } from "./alert-rules";
+import { alertTopicKeyPolicy, alertTopicPolicy, alertTopicPublisherPolicy } from "./alert-topic";
 import { renderDashboards } from "./dashboards";
 import { podMonitorSpec, ScrapeTarget } from "./pod-monitors";
 
@@ -20,7 +21,8 @@ export interface MonitoringArgs {
   storageClassName: pulumi.Input<string>;
   /** What the alerts measure against: the region's planned capacity, where the SFU runs, TURN quota. */
   alerts: Omit<AlertRulesInput, "region">;
-  scrapeTargets: { livekit: ScrapeTarget; egress: ScrapeTarget; coturn: ScrapeTarget };
+  /** `egress` absent where the region runs no recorders (a global-rooms member). */
+  scrapeTargets: { livekit: ScrapeTarget; egress?: ScrapeTarget; coturn: ScrapeTarget };
   /** How long and how much Prometheus keeps, and its volume size. */
   retention: { time: string; size: string; volumeSize: string };
   /** Where alerts go: an SNS topic of the stack's own, and optional chat/paging/heartbeat URLs (secrets). */
@@ -92,10 +94,31 @@ export class Monitoring extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // --- Alert delivery: an SNS topic Alertmanager publishes to through Pod Identity.
+    // --- Alert delivery: an SNS topic Alertmanager publishes to through Pod Identity, and CloudWatch alarms
+    // (the Redis nodes') directly; encrypted with a key CloudWatch may use (./alert-topic.ts).
+    const caller = aws.getCallerIdentityOutput({}, { parent: this });
+    const topicKey = new aws.kms.Key(
+      `${name}-alerts`,
+      {
+        description: `LiveKit alerts (${args.region}): the alert topic's messages`,
+        enableKeyRotation: true,
+        policy: caller.accountId.apply((accountId) => alertTopicKeyPolicy(accountId)),
+      },
+      { parent: this },
+    );
     const topic = new aws.sns.Topic(
       `${name}-alerts`,
-      { displayName: `LiveKit alerts (${args.region})`, kmsMasterKeyId: "alias/aws/sns" },
+      { displayName: `LiveKit alerts (${args.region})`, kmsMasterKeyId: topicKey.arn },
+      { parent: this },
+    );
+    new aws.sns.TopicPolicy(
+      `${name}-alerts`,
+      {
+        arn: topic.arn,
+        policy: pulumi
+          .all([topic.arn, caller.accountId, aws.getRegionOutput({}, { parent: this }).region])
+          .apply(([arn, accountId, awsRegion]) => alertTopicPolicy(arn, accountId, awsRegion)),
+      },
       { parent: this },
     );
     this.alertTopicArn = topic.arn;
@@ -113,12 +136,9 @@ export class Monitoring extends pulumi.ComponentResource {
         namespace: MONITORING_NAMESPACE,
         serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
         description: "Alertmanager: publish alerts to the region's SNS topic",
-        inlinePolicy: topic.arn.apply((arn) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Action: "sns:Publish", Resource: arn }],
-          }),
-        ),
+        inlinePolicy: pulumi
+          .all([topic.arn, topicKey.arn])
+          .apply(([arn, keyArn]) => alertTopicPublisherPolicy(arn, keyArn)),
       },
       { parent: this },
     );

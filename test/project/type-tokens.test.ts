@@ -29,6 +29,7 @@ const SHIPPED_TOKENS = [
   "livekit-platform:network:Network",
   "livekit-platform:redis-hub-peering:RedisHubPeering",
   "livekit-platform:redis:Redis",
+  "livekit-platform:redis:RedisAlarms",
   "livekit-platform:storage:BlockStorage",
   "livekit-platform:turn:Coturn",
 ];
