@@ -1,7 +1,7 @@
 /**
  * Runs one of the project's TypeScript commands from a compiled copy of the sources:
  *
- *   node tools/run.js tools/plan.ts --stack mumbai      (what `npm run plan -- --stack mumbai` does)
+ *   node tools/run.js tools/commands/plan.ts --stack mumbai   (what `npm run plan -- --stack mumbai` does)
  *
  * The sources the commands run (index.ts, stacks/, components/, lib/, tools/) are transpiled file by file
  * with esbuild into `.plan/.build/<hash>/` (git-ignored), keyed by a hash of their contents, and built again

@@ -25,10 +25,10 @@ import {
   PlanResult,
   resourcesOfType,
   runProgram,
-} from "../../tools/engine";
-import { report } from "../../tools/plan";
-import { mockResource } from "../../tools/mock-cloud";
-import { planInChildProcess } from "../../tools/plan-runner";
+} from "../../tools/plan/engine";
+import { report } from "../../tools/commands/plan";
+import { mockResource } from "../../tools/plan/mock-cloud";
+import { planInChildProcess } from "../../tools/plan/runner";
 import { planCommand, projectName, projectRoot, stackConfig, writeTempStackFile } from "../support/plan";
 import { copyOfProgram } from "../support/project-copy";
 

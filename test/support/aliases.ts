@@ -11,7 +11,7 @@
  * would change its children's old URNs too) is not modelled: none of the program's components has one.
  */
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import type { PlannedResource, PlanResult } from "../../tools/engine";
+import type { PlannedResource, PlanResult } from "../../tools/plan/engine";
 
 interface AliasSpec {
   name: string;

@@ -60,15 +60,19 @@ describe("the compiled build the commands run from", () => {
   it("runs a command as `npm run` does: compiled entry as the main module, same arguments and exit code", () => {
     const run = spawnSync(
       process.execPath,
-      ["tools/run.js", "tools/capacity.ts", "--participants", "1000", "--regions", "mumbai,singapore"],
+      ["tools/run.js", "tools/commands/capacity/index.ts", "--participants", "1000", "--regions", "mumbai,singapore"],
       { cwd: projectRoot, encoding: "utf8" },
     );
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
     expect(run.stdout).toContain("LiveKit capacity for 1,000 concurrent participants");
-    const bad = spawnSync(process.execPath, ["tools/run.js", "tools/capacity.ts", "--participants", "-1"], {
-      cwd: projectRoot,
-      encoding: "utf8",
-    });
+    const bad = spawnSync(
+      process.execPath,
+      ["tools/run.js", "tools/commands/capacity/index.ts", "--participants", "-1"],
+      {
+        cwd: projectRoot,
+        encoding: "utf8",
+      },
+    );
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^error: /);
   });

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Monitoring, ALERTMANAGER_SERVICE_ACCOUNT } from "../../../components/monitoring";
-import { findResource, inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/engine";
+import { findResource, inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import { runComponents } from "../../support/plan";
 
 const HELM = "kubernetes:helm.sh/v3:Release";

@@ -1,4 +1,4 @@
-import { ChildPlan, failureReason } from "../../tools/plan-runner";
+import { ChildPlan, failureReason } from "../../../tools/plan/runner";
 
 const child = (fields: Partial<ChildPlan>): ChildPlan => ({ code: 1, stdout: "", stderr: "", ...fields });
 

@@ -5,7 +5,7 @@
  * What Pulumi's mocks hand to `newResource` has secrets unwrapped and no dependencies, so the engine
  * also listens one level lower, on the mock monitor's raw requests, which still carry both, and the
  * resource options that matter for safety (see docs/ARCHITECTURE.md, "The plan engine"). That relies on SDK
- * internals; the SDK version is pinned and test/tools/engine.plan.test.ts fails loudly if an upgrade changes them.
+ * internals; the SDK version is pinned and test/tools/plan/engine.plan.test.ts fails loudly if an upgrade changes them.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- the SDK's mock monitor internals are untyped */
 import * as pulumi from "@pulumi/pulumi";

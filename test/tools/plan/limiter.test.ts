@@ -1,4 +1,4 @@
-import { createLimiter } from "../../tools/limiter";
+import { createLimiter } from "../../../tools/plan/limiter";
 
 /** A task that stays running until `finish` is called; `started` says whether the limiter started it. */
 function pending<T>(value: T) {

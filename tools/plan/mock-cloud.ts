@@ -284,7 +284,7 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
       };
     default:
       throw new Error(
-        `the plan's pretend cloud has no answer for the data source ${args.token}; add one in tools/mock-cloud.ts`,
+        `the plan's pretend cloud has no answer for the data source ${args.token}; add one in tools/plan/mock-cloud.ts`,
       );
   }
 }

@@ -6,9 +6,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { readRegionOutputs } from "../../stacks/region-outputs";
-import { listStackNames, stackFilePath } from "../../stacks/stack-files";
-import { planCommand, projectRoot } from "../support/plan";
+import { readRegionOutputs } from "../../../stacks/region-outputs";
+import { listStackNames, stackFilePath } from "../../../stacks/stack-files";
+import { planCommand, projectRoot } from "../../support/plan";
 
 const stacks = listStackNames(projectRoot);
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-plan-"));

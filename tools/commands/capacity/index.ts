@@ -13,9 +13,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { awsRegions } from "../lib/aws-regions";
-import { InputError, keyPath, parseInput } from "../lib/errors";
-import { cpuFactorOf, INSTANCE_TYPES, internetBandwidthMbps } from "../lib/instance-types";
+import { awsRegions } from "../../../lib/aws-regions";
+import { InputError, keyPath, parseInput } from "../../../lib/errors";
+import { cpuFactorOf, INSTANCE_TYPES, internetBandwidthMbps } from "../../../lib/instance-types";
 import {
   boundsFields,
   capacityFields,
@@ -40,8 +40,8 @@ import {
   regionSharesSchema,
   roomMixSchema,
   splitParticipants,
-} from "../lib/capacity";
-import { isPresetName, PRESET_NAMES } from "../lib/capacity/room-mix";
+} from "../../../lib/capacity";
+import { isPresetName, PRESET_NAMES } from "../../../lib/capacity/room-mix";
 
 /** The shipped system node group's max (stacks/config.ts `cluster.systemNodes`), for the vCPU quota check. */
 const SYSTEM_NODES_MAX = 6;

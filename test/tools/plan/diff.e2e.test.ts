@@ -7,7 +7,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { planCommand, projectRoot } from "../support/plan";
+import { planCommand, projectRoot } from "../../support/plan";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lk-diff-"));
 const git = (args: string[], env: NodeJS.ProcessEnv = {}) =>

@@ -48,7 +48,7 @@ export function planInChildProcess(
 
 function runChild(projectRoot: string, stack: string, extraArgs: string[], timeoutMs: number): Promise<ChildPlan> {
   const launcher = path.join(projectRoot, "tools", "run.js");
-  const script = path.join(projectRoot, "tools", "plan.ts");
+  const script = path.join(projectRoot, "tools", "commands", "plan.ts");
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [launcher, script, "--stack", stack, ...extraArgs], {
       cwd: projectRoot,

@@ -10,13 +10,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { InputError } from "../lib/errors";
-import { findProjectRoot, readProjectName, readStackFile, stackFilePath } from "../stacks/stack-files";
-import { checkRegionAgainstSiblings } from "../stacks/regions";
-import { asReferencedStack, PlanResult, runProgram } from "./engine";
-import { formatPlan, writePlan } from "./plan-output";
-import { buildSummary, formatSummary } from "./plan-summary";
-import { renderReport } from "./plan-report";
+import { InputError } from "../../lib/errors";
+import { findProjectRoot, readProjectName, readStackFile, stackFilePath } from "../../stacks/stack-files";
+import { checkRegionAgainstSiblings } from "../../stacks/regions";
+import { asReferencedStack, PlanResult, runProgram } from "../plan/engine";
+import { formatPlan, writePlan } from "../plan/output";
+import { buildSummary, formatSummary } from "../plan/summary";
+import { renderReport } from "../plan/report";
 import {
   baseSnapshot,
   DiffBaseError,
@@ -25,10 +25,10 @@ import {
   hasChanges,
   PlanSnapshot,
   snapshotOfDir,
-} from "./plan-diff";
-import { parseStackConfig } from "../stacks/config";
-import { cacheOutputs, readCachedOutputs } from "./plan-cache";
-import { failureReason, planInChildProcess } from "./plan-runner";
+} from "../plan/diff";
+import { parseStackConfig } from "../../stacks/config";
+import { cacheOutputs, readCachedOutputs } from "../plan/cache";
+import { failureReason, planInChildProcess } from "../plan/runner";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -41,7 +41,7 @@ interface PlanArgs {
   out?: string;
   showSecrets: boolean;
   stackFile?: string;
-  /** A plan directory or a git ref to compare this plan with (tools/plan-diff.ts). */
+  /** A plan directory or a git ref to compare this plan with (tools/plan/diff.ts). */
   diff?: string;
   /**
    * Internal: print the raw result as JSON on stdout (how a plan feeds another plan's StackReferences), instead of
@@ -88,7 +88,7 @@ function parseArgs(argv: string[]): PlanArgs {
  * compiled build (tools/run.js). Loaded only once the mocks are set.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, after mocks are set
-const loadProgram = () => require(path.join(__dirname, "..", "index"));
+const loadProgram = () => require(path.join(__dirname, "..", "..", "index"));
 
 /** Plans one stack in this process. Referenced stacks are planned in child processes. */
 export async function planStack(projectRoot: string, stack: string, stackFile?: string): Promise<PlanResult> {
