@@ -21,7 +21,8 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { versions } from "../../lib/versions";
 import { diffPlans, formatDiff, PlanDiff, snapshotOfDir } from "../../tools/plan/diff";
-import { EXIT_BAD_CONFIG, EXIT_CHANGED, main, report } from "../../tools/commands/plan";
+import { EXIT_BAD_CONFIG, EXIT_CHANGED } from "../../tools/plan";
+import { main, report } from "../../tools/commands/plan";
 import { stackYaml } from "../support/stack-config";
 
 /**

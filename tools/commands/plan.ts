@@ -11,9 +11,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { InputError } from "../../lib/errors";
-import { findProjectRoot, readProjectName, readStackFile, stackFilePath } from "../../stacks/stack-files";
-import { checkRegionAgainstSiblings } from "../../stacks/regions";
-import { asReferencedStack, PlanResult, runProgram } from "../plan/engine";
+import { findProjectRoot, readStackFile, stackFilePath } from "../../stacks/stack-files";
+import { EXIT_BAD_CONFIG, EXIT_CHANGED, EXIT_FAILED, EXIT_OK, PlanFailure, planStack } from "../plan";
+import type { PlanResult } from "../plan/engine";
 import { formatPlan, writePlan } from "../plan/output";
 import { buildSummary, formatSummary } from "../plan/summary";
 import { renderReport } from "../plan/report";
@@ -27,14 +27,6 @@ import {
   snapshotOfDir,
 } from "../plan/diff";
 import { parseStackConfig } from "../../stacks/config";
-import { cacheOutputs, readCachedOutputs } from "../plan/cache";
-import { failureReason, planInChildProcess } from "../plan/runner";
-
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_BAD_CONFIG = 2;
-/** With --diff: the plan differs from the one it is compared with. */
-export const EXIT_CHANGED = 3;
 
 interface PlanArgs {
   stack: string;
@@ -51,16 +43,6 @@ interface PlanArgs {
 }
 
 class UsageError extends Error {}
-
-/** A failure whose message is already the one line to print; `code` is the exit code. */
-export class PlanFailure extends Error {
-  constructor(
-    message: string,
-    readonly code: number,
-  ) {
-    super(message);
-  }
-}
 
 function parseArgs(argv: string[]): PlanArgs {
   const args: Partial<PlanArgs> = { showSecrets: false, emitJson: false };
@@ -81,47 +63,6 @@ function parseArgs(argv: string[]): PlanArgs {
   }
   if (!args.stack) throw new UsageError("--stack <name> is required");
   return args as PlanArgs;
-}
-
-/**
- * The program beside this command: index.ts when run from the sources (tests), index.js when run from the
- * compiled build (tools/run.js). Loaded only once the mocks are set.
- */
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, after mocks are set
-const loadProgram = () => require(path.join(__dirname, "..", "..", "index"));
-
-/** Plans one stack in this process. Referenced stacks are planned in child processes. */
-export async function planStack(projectRoot: string, stack: string, stackFile?: string): Promise<PlanResult> {
-  const file = stackFile ? path.resolve(stackFile) : stackFilePath(projectRoot, stack);
-  if (!fs.existsSync(file)) {
-    throw new PlanFailure(
-      `${path.relative(process.cwd(), file) || file}: no such stack file for stack "${stack}"`,
-      EXIT_BAD_CONFIG,
-    );
-  }
-  const { config, secretKeys } = readStackFile(file, stack);
-  checkRegionAgainstSiblings(projectRoot, stack, file, config, secretKeys);
-  const project = readProjectName(projectRoot);
-  const result = await runProgram(loadProgram, {
-    project,
-    stack,
-    config,
-    secretKeys,
-    resolveStackReference: async (name) => {
-      const [, refProject, refStack] = name.split("/");
-      const refFile = stackFilePath(projectRoot, refStack);
-      if (refProject !== project || !fs.existsSync(refFile)) return undefined;
-      const cached = readCachedOutputs(projectRoot, refStack, refFile);
-      if (cached) return cached;
-      const child = await planInChildProcess(projectRoot, refStack);
-      if (child.code !== EXIT_OK) {
-        throw new PlanFailure(`stack ${refStack}: ${failureReason(child)}`, child.code);
-      }
-      return asReferencedStack(child.result!);
-    },
-  });
-  cacheOutputs(projectRoot, stack, file, asReferencedStack(result));
-  return result;
 }
 
 function maskedSnapshot(result: PlanResult, out: string, revealed: boolean): PlanSnapshot {
