@@ -163,4 +163,13 @@ describe("plan command", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^error: unknown argument --frobnicate/);
   }, 120_000);
+
+  it("prints its usage with --help and exits 0, planning nothing", async () => {
+    const help = await planCommand("mumbai", "--help");
+    expect({ code: help.code, stderr: help.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(help.stdout).toMatch(/^usage: npm run plan -- --stack <name> /);
+    for (const flag of ["--stack", "--stack-file", "--out", "--show-secrets", "--diff", "--help"])
+      expect(help.stdout).toMatch(new RegExp(`^ +(-h, )?${flag} `, "m"));
+    expect(help.stdout).not.toContain("livekit-platform/mumbai:");
+  }, 120_000);
 });

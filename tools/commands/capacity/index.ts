@@ -38,6 +38,7 @@ import {
   splitParticipants,
 } from "../../../lib/capacity";
 import { isPresetName, PRESET_NAMES } from "../../../lib/capacity/room-mix";
+import { readFlags, UsageError } from "../flags";
 import { formatPlans, formatTypes } from "./format";
 
 /** The shipped system node group's max (stacks/config.ts `cluster.systemNodes`), for the vCPU quota check. */
@@ -124,9 +125,6 @@ interface Args {
   help: boolean;
 }
 
-/** A mistake in the command line: exit 2 with its message. */
-class UsageError extends Error {}
-
 function bad(message: string): never {
   throw new UsageError(message);
 }
@@ -146,114 +144,77 @@ function parseRegions(value: string): RegionShare[] {
   });
 }
 
+const text = { type: "string" } as const;
+const toggle = { type: "boolean" } as const;
+
+/** Every flag of USAGE; numbers are read as text and checked by `number()`. */
+const FLAGS = {
+  participants: text,
+  mix: text,
+  node: text,
+  "egress-node": text,
+  regions: text,
+  utilisation: text,
+  recording: text,
+  "base-share": text,
+  headroom: text,
+  "cpu-efficiency": text,
+  cost: toggle,
+  "aws-region": text,
+  prices: text,
+  "peak-hours": text,
+  "off-peak-share": text,
+  days: text,
+  "savings-plan": text,
+  "egress-spot": text,
+  "turn-share": text,
+  "retention-days": text,
+  "max-sfu-nodes": text,
+  "vcpu-quota": text,
+  types: toggle,
+  json: toggle,
+  help: { type: "boolean", short: "h" },
+} as const;
+
 function parseArgs(argv: string[]): Args {
-  const args: Partial<Args> = {
-    mix: DEFAULTS.mix,
-    node: DEFAULTS.node,
-    egressNode: DEFAULT_EGRESS_NODE_TYPE,
-    regions: [{ name: "region" }],
-    utilisation: DEFAULTS.utilisation,
-    recording: DEFAULTS.recording,
-    cost: false,
-    types: false,
-    awsRegion: DEFAULTS.awsRegion,
-    json: false,
-    help: false,
+  const flags = readFlags(argv, FLAGS, (argument) => `unknown argument "${argument}" (see --help)`);
+  /** The number a flag gives, undefined when it is not given. */
+  const numberOf = (flag: keyof typeof FLAGS) => {
+    const value = flags[flag];
+    return typeof value === "string" ? number(`--${flag}`, value) : undefined;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) bad(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case "--participants": {
-        const n = number(flag, value());
-        if (!Number.isInteger(n) || n < 1) bad(`--participants: must be a positive integer, got ${n}`);
-        args.participants = n;
-        break;
-      }
-      case "--mix":
-        args.mix = value();
-        break;
-      case "--node":
-        args.node = value();
-        break;
-      case "--egress-node":
-        args.egressNode = value();
-        break;
-      case "--regions":
-        args.regions = parseRegions(value());
-        break;
-      case "--utilisation":
-        args.utilisation = number(flag, value());
-        break;
-      case "--recording":
-        args.recording = number(flag, value());
-        break;
-      case "--base-share":
-        args.baseShare = number(flag, value());
-        break;
-      case "--headroom":
-        args.headroom = number(flag, value());
-        break;
-      case "--cpu-efficiency":
-        args.cpuEfficiency = number(flag, value());
-        break;
-      case "--cost":
-        args.cost = true;
-        break;
-      case "--aws-region":
-        args.awsRegion = value();
-        break;
-      case "--prices":
-        args.prices = value();
-        break;
-      case "--peak-hours":
-        args.peakHours = number(flag, value());
-        break;
-      case "--off-peak-share":
-        args.offPeakShare = number(flag, value());
-        break;
-      case "--days":
-        args.days = number(flag, value());
-        break;
-      case "--savings-plan":
-        args.savingsPlan = number(flag, value());
-        break;
-      case "--egress-spot":
-        args.egressSpot = number(flag, value());
-        break;
-      case "--turn-share":
-        args.turnShare = number(flag, value());
-        break;
-      case "--retention-days":
-        args.retentionDays = number(flag, value());
-        break;
-      case "--max-sfu-nodes":
-        args.maxSfuNodes = number(flag, value());
-        break;
-      case "--vcpu-quota":
-        args.vcpuQuota = number(flag, value());
-        break;
-      case "--types":
-        args.types = true;
-        break;
-      case "--json":
-        args.json = true;
-        break;
-      case "--help":
-      case "-h":
-        args.help = true;
-        break;
-      default:
-        bad(`unknown argument "${flag}" (see --help)`);
-    }
-  }
-  if (!args.help && !args.types && args.participants === undefined)
-    bad("--participants <total> is required (see --help)");
-  return args as Args;
+  const participants = numberOf("participants");
+  if (participants !== undefined && (!Number.isInteger(participants) || participants < 1))
+    bad(`--participants: must be a positive integer, got ${participants}`);
+  const args: Args = {
+    participants: participants!,
+    mix: flags.mix ?? DEFAULTS.mix,
+    node: flags.node ?? DEFAULTS.node,
+    egressNode: flags["egress-node"] ?? DEFAULT_EGRESS_NODE_TYPE,
+    regions: flags.regions === undefined ? [{ name: "region" }] : parseRegions(flags.regions),
+    utilisation: numberOf("utilisation") ?? DEFAULTS.utilisation,
+    recording: numberOf("recording") ?? DEFAULTS.recording,
+    baseShare: numberOf("base-share"),
+    headroom: numberOf("headroom"),
+    cpuEfficiency: numberOf("cpu-efficiency"),
+    cost: flags.cost ?? false,
+    awsRegion: flags["aws-region"] ?? DEFAULTS.awsRegion,
+    prices: flags.prices,
+    peakHours: numberOf("peak-hours"),
+    offPeakShare: numberOf("off-peak-share"),
+    days: numberOf("days"),
+    savingsPlan: numberOf("savings-plan"),
+    egressSpot: numberOf("egress-spot"),
+    turnShare: numberOf("turn-share"),
+    retentionDays: numberOf("retention-days"),
+    maxSfuNodes: numberOf("max-sfu-nodes"),
+    vcpuQuota: numberOf("vcpu-quota"),
+    types: flags.types ?? false,
+    json: flags.json ?? false,
+    help: flags.help ?? false,
+  };
+  if (!args.help && !args.types && participants === undefined) bad("--participants <total> is required (see --help)");
+  return args;
 }
 
 /** A preset name, or what the JSON file it names holds (the mix schema checks it). */
