@@ -3,7 +3,8 @@
  * - components never import stacks/ or tools/; lib/ imports nothing of components/, stacks/ or tools/;
  * - a component imports another capability only through its index.ts, never its internals
  *   (components/shared/ is for what several capabilities use);
- * - pure files (lib/, and every file of a capability but its index.ts) import no @pulumi/* package at run time;
+ * - pure files (lib/, and every file of a capability but its index.ts) import no @pulumi/* package at run time
+ *   (lib/pulumi-sdk-internals.js, plain JavaScript, requires the SDK only inside the functions that reach into it);
  * - no import cycles;
  * - a component's children name no provider: they inherit the component's (CONTRIBUTING.md, "Add a capability").
  */

@@ -80,7 +80,7 @@ describe("the compiled build the commands run from", () => {
   it("loads the SDK without TypeScript or Arborist, which only closure serialization uses, and loads them when used", () => {
     // What run.js does before the command starts, then what the SDK loads; then a use of the shim.
     const script = `
-      require("./tools/deferred-modules").deferClosureSerializationModules(process.cwd());
+      require("./lib/pulumi-sdk-internals").deferClosureSerializationModules(process.cwd());
       require("@pulumi/pulumi");
       // The real modules' own files (a stand-in sits in the cache under the entry file's name, loading nothing).
       const loaded = () => Object.keys(require.cache).filter((f) => f.endsWith("/typescript/lib/typescript.js") || f.includes("/@npmcli/arborist/lib/arborist/"));

@@ -8,7 +8,11 @@
  * the program sends, never on these invented values.
  */
 import { createHash } from "crypto";
-import type { MockCallArgs, MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime/mocks";
+import type * as pulumi from "@pulumi/pulumi";
+
+type MockResourceArgs = pulumi.runtime.MockResourceArgs;
+type MockResourceResult = pulumi.runtime.MockResourceResult;
+type MockCallArgs = pulumi.runtime.MockCallArgs;
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 
