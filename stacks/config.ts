@@ -14,6 +14,7 @@ import { INITIAL_TURN_SECRET_GENERATION } from "../components/shared/turn";
 import { SERVICE_KEY_PREFIXES, ServiceKeyConsumer } from "../components/credentials/api-keys";
 import { capacityFields, costFields, roomMixSchema } from "../lib/capacity";
 import { holdsPlaceholder, InputError, inputErrorOf, Unshown } from "../lib/errors";
+import { configSecretKeys } from "../lib/pulumi-sdk-internals";
 import { versions } from "../lib/versions";
 import { configKey, PROJECT } from "./config-key";
 import { RegionSizing, sizeRegion, SizingSettings } from "./sizing";
@@ -1145,11 +1146,4 @@ function splitKey(key: string): [string, string] {
 export function loadStackConfig(): StackConfig {
   const config = pulumi.runtime.allConfig();
   return parseStackConfig(config, pulumi.getStack(), configSecretKeys(config));
-}
-
-/** The keys Pulumi marks secret: `secure:` values, which an error line must never show. */
-function configSecretKeys(config: Record<string, string>): string[] {
-  // `isConfigSecret` is internal to the SDK (pinned); without it, no key is known to be secret.
-  const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
-  return isSecret ? Object.keys(config).filter((key) => isSecret(key)) : [];
 }
