@@ -11,7 +11,8 @@ const { CLOSURE_SERIALIZATION_MODULES } = require("./lib/pulumi-sdk-internals");
 
 const tier = (displayName, testMatch, testPathIgnorePatterns = []) => ({
   displayName,
-  testEnvironment: "node",
+  // Node's environment; a worker with nothing left to do exits at once (test/support/node-environment.js).
+  testEnvironment: "<rootDir>/test/support/node-environment.js",
   // The Pulumi SDK keeps its runtime state on the global object; each test file gets a fresh one anyway.
   testEnvironmentOptions: { globalsCleanup: "off" },
   roots: ["<rootDir>/test"],
