@@ -173,7 +173,7 @@ const MIN_API_SECRET_LENGTH = 32;
 
 /**
  * The application's API keys: the one it signs tokens (and LiveKit its webhooks) with, and during a
- * rotation one more that every region still accepts. Set with `npm run keys` (tools/keys.ts); the secrets
+ * rotation one more that every region still accepts. Set with `npm run keys` (tools/commands/keys.ts); the secrets
  * are `secure:` values in the stack file. A secret is never echoed in an error, only its length.
  */
 const applicationKeysSchema = z
