@@ -1,6 +1,7 @@
 /**
  * Lint rules, including the layering the architecture promises (docs/ARCHITECTURE.md):
  * - components never import stacks/ or tools/; lib/ imports nothing of components/, stacks/ or tools/;
+ * - tools/plan/ (the plan subsystem) imports nothing of tools/commands/ (what `npm run` runs);
  * - a component imports another capability only through its index.ts, never its internals
  *   (components/shared/ is for what several capabilities use);
  * - pure files (lib/, and every file of a capability but its index.ts) import no @pulumi/* package at run time
@@ -57,6 +58,11 @@ module.exports = tseslint.config(
               target: "./lib",
               from: ["./components", "./stacks", "./tools"],
               message: "lib/ holds cross-cutting pure code",
+            },
+            {
+              target: "./tools/plan",
+              from: "./tools/commands",
+              message: "the plan subsystem imports no command: the commands use tools/plan/",
             },
             ...capabilities.flatMap((own) =>
               capabilities
