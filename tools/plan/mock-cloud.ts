@@ -132,6 +132,8 @@ const stateMakers: Record<string, StateMaker> = {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
     return { name, arn: arn(ctx, "sns", name) };
   },
+  // KMS key: arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}, the id a UUID
+  "aws:kms/key:Key": (args, ctx) => ({ arn: arn(ctx, "kms", `key/${uuidOf(`${args.type}::${args.name}`)}`) }),
   // SNS subscription: the topic's ARN and the subscription's id (a UUID), as SNS's Subscribe returns it
   "aws:sns/topicSubscription:TopicSubscription": (args) => ({
     arn: `${args.inputs.topic}:${uuidOf(`${args.type}::${args.name}`)}`,

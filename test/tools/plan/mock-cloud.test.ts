@@ -35,6 +35,11 @@ const SAR: Record<string, { page: string; template: string; values?: Record<stri
     page: "list_amazonsqs.html",
     template: "arn:${Partition}:sqs:${Region}:${Account}:${QueueName}",
   },
+  "aws:kms/key:Key": {
+    page: "list_awskeymanagementservice.html",
+    template: "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}",
+    values: { KeyId: UUID },
+  },
   "aws:sns/topic:Topic": {
     page: "list_amazonsns.html",
     template: "arn:${Partition}:sns:${Region}:${Account}:${TopicName}",
