@@ -37,7 +37,11 @@ export interface MonitorRegistration {
   retainOnDelete: boolean;
   deleteBeforeReplace: boolean;
   ignoreChanges: string[];
+  /** Its `aliases` option: each a spec (an empty field is the resource's own) or a whole URN. */
+  aliases: MonitorAlias[];
 }
+
+export type MonitorAlias = { urn: string } | { name: string; type: string; parentUrn: string; noParent: boolean };
 
 /** A resource read (a StackReference, a `.get`) as the SDK sends it to the mock monitor. */
 export interface MonitorRead {
@@ -58,7 +62,7 @@ export interface MonitorListener {
   outputsRegistered(urn: string, outputs: Record<string, unknown>): void;
 }
 
-/** Calls `listener` with every request the SDK sends to the mock monitor, before the monitor answers it. */
+/** Calls `listener` with every request the SDK sends to the mock monitor, before the monitor answers it (each call adds one). */
 export function listenToMockMonitor(listener: MonitorListener): void;
 
 /** From now on the SDK captures no stack trace per promise, unless PULUMI_DEBUG_PROMISE_LEAKS asks for them. */

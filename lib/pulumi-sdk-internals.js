@@ -42,12 +42,20 @@ function configSecretKeys(config) {
   return typeof isConfigSecret === "function" ? Object.keys(config).filter((key) => isConfigSecret(key)) : [];
 }
 
+/** An alias as a registration carries it: a spec (name, type, parent) or a whole URN. */
+function aliasOf(alias) {
+  const spec = alias.getSpec();
+  if (spec === undefined) return { urn: alias.getUrn() };
+  return { name: spec.getName(), type: spec.getType(), parentUrn: spec.getParenturn(), noParent: spec.getNoparent() };
+}
+
 /**
  * Calls `listener` with every resource the program registers or reads, and with every call registering a
  * resource's outputs, as the SDK sends them to the mock monitor. Pulumi's mocks hand `newResource` inputs with
  * secrets unwrapped and without dependencies; the monitor's requests still have both. Wraps three methods of
  * `MockMonitor.prototype` (runtime/mocks.ts:166, 191, 221) and reads the requests with their protobuf getters
- * (proto/pulumi/resource.proto) and the URN the monitor gives (`newUrn`, runtime/mocks.ts:128).
+ * (proto/pulumi/resource.proto) and the URN the monitor gives (`newUrn`, runtime/mocks.ts:128). Each call adds a
+ * listener (the plan engine's, and the tests' that read aliases).
  */
 function listenToMockMonitor(listener) {
   const monitor = require("@pulumi/pulumi/runtime/mocks").MockMonitor.prototype;
@@ -69,6 +77,7 @@ function listenToMockMonitor(listener) {
       retainOnDelete: req.getRetainondelete() === true,
       deleteBeforeReplace: req.getDeletebeforereplace() === true,
       ignoreChanges: req.getIgnorechangesList(),
+      aliases: req.getAliasesList().map(aliasOf),
     });
     return registerResource.call(this, req, callback);
   };
