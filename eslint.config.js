@@ -1,9 +1,11 @@
 /**
  * Lint rules, including the layering the architecture promises (docs/ARCHITECTURE.md):
  * - components never import stacks/ or tools/; lib/ imports nothing of components/, stacks/ or tools/;
+ * - tools/plan/ (the plan subsystem) imports nothing of tools/commands/ (what `npm run` runs);
  * - a component imports another capability only through its index.ts, never its internals
  *   (components/shared/ is for what several capabilities use);
- * - pure files (lib/, and every file of a capability but its index.ts) import no @pulumi/* package at run time;
+ * - pure files (lib/, and every file of a capability but its index.ts) import no @pulumi/* package at run time
+ *   (lib/pulumi-sdk-internals.js, plain JavaScript, requires the SDK only inside the functions that reach into it);
  * - no import cycles;
  * - a component's children name no provider: they inherit the component's (CONTRIBUTING.md, "Add a capability").
  */
@@ -56,6 +58,11 @@ module.exports = tseslint.config(
               target: "./lib",
               from: ["./components", "./stacks", "./tools"],
               message: "lib/ holds cross-cutting pure code",
+            },
+            {
+              target: "./tools/plan",
+              from: "./tools/commands",
+              message: "the plan subsystem imports no command: the commands use tools/plan/",
             },
             ...capabilities.flatMap((own) =>
               capabilities

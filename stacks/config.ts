@@ -14,6 +14,7 @@ import { INITIAL_TURN_SECRET_GENERATION } from "../components/shared/turn";
 import { SERVICE_KEY_PREFIXES, ServiceKeyConsumer } from "../components/credentials/api-keys";
 import { capacityFields, costFields, roomMixSchema } from "../lib/capacity";
 import { holdsPlaceholder, InputError, inputErrorOf, Unshown } from "../lib/errors";
+import { configSecretKeys } from "../lib/pulumi-sdk-internals";
 import { versions } from "../lib/versions";
 import { configKey, PROJECT } from "./config-key";
 import { RegionSizing, sizeRegion, SizingSettings } from "./sizing";
@@ -172,7 +173,7 @@ const MIN_API_SECRET_LENGTH = 32;
 
 /**
  * The application's API keys: the one it signs tokens (and LiveKit its webhooks) with, and during a
- * rotation one more that every region still accepts. Set with `npm run keys` (tools/keys.ts); the secrets
+ * rotation one more that every region still accepts. Set with `npm run keys` (tools/commands/keys.ts); the secrets
  * are `secure:` values in the stack file. A secret is never echoed in an error, only its length.
  */
 const applicationKeysSchema = z
@@ -1145,11 +1146,4 @@ function splitKey(key: string): [string, string] {
 export function loadStackConfig(): StackConfig {
   const config = pulumi.runtime.allConfig();
   return parseStackConfig(config, pulumi.getStack(), configSecretKeys(config));
-}
-
-/** The keys Pulumi marks secret: `secure:` values, which an error line must never show. */
-function configSecretKeys(config: Record<string, string>): string[] {
-  // `isConfigSecret` is internal to the SDK (pinned); without it, no key is known to be secret.
-  const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
-  return isSecret ? Object.keys(config).filter((key) => isSecret(key)) : [];
 }

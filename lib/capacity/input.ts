@@ -1,6 +1,6 @@
 /**
  * The capacity model's inputs as a person writes them (a stack file, the capacity command's flags, a mix
- * file), as zod schemas. Callers parse once with these (stacks/config.ts, tools/capacity.ts); the model
+ * file), as zod schemas. Callers parse once with these (stacks/config.ts, tools/commands/capacity/); the model
  * trusts what they return and refuses only what follows from several inputs together (a room larger than a
  * node, a node type the catalogue lacks, a demand above a bound).
  */

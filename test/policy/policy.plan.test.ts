@@ -31,7 +31,7 @@ import {
 } from "../../policy/policies";
 import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
 import { listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
-import { asReferencedStack, PlanResult, runProgram } from "../../tools/engine";
+import { asReferencedStack, PlanResult, runProgram } from "../../tools/plan/engine";
 import { mediaPlane, turnserverSettings } from "../support/media-plane";
 import { projectName, projectRoot, runComponents, stackConfig } from "../support/plan";
 import { check, resourcesOfPlan, TestResource, violations } from "../support/policy";

@@ -1,6 +1,6 @@
 /** The region plan's `sizing` output carries the monthly cost estimate the stack's config produces. */
 import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
-import { PlanResult } from "../../tools/engine";
+import { PlanResult } from "../../tools/plan/engine";
 import { runStack, stackConfig } from "../support/plan";
 
 describe("the singapore plan's sizing output", () => {

@@ -4,7 +4,7 @@
  */
 import { GlobalStackConfig, parseStackConfig } from "../../stacks/config";
 import { checkRegionStacks, discoverRegionStacks, RegionStackFile } from "../../stacks/regions";
-import { inputsOf, PlanResult, resourcesOfType } from "../../tools/engine";
+import { inputsOf, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { projectRoot, runStack, stackConfig } from "../support/plan";
 
 const RECORD = "aws:route53/record:Record";

@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { renderTurnserverConf } from "../../components/coturn/turnserver-conf";
 import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
 import { turnserverSettings } from "../../stacks/coturn-settings";
-import { inputsOf, PlanResult, resourcesOfType } from "../../tools/engine";
+import { inputsOf, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { modelFor } from "../support/capacity";
 import { runStack } from "../support/plan";
 import { stackConfig } from "../support/stack-config";

@@ -7,7 +7,7 @@
  */
 import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
 import { listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
-import { inputsOf, PlanResult, resourcesOfType } from "../../tools/engine";
+import { inputsOf, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { modelFor } from "../support/capacity";
 import {
   allowedDisruptions,

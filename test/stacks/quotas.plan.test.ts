@@ -11,7 +11,7 @@ import {
   vcpuNeeds,
   vcpusOf,
 } from "../../stacks/quotas";
-import { inputsOf, PlanResult, resourcesOfType } from "../../tools/engine";
+import { inputsOf, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { budgetBound, poolModel } from "../support/karpenter-disruption";
 import { runStack, stackConfig } from "../support/plan";
 

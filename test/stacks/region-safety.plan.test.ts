@@ -4,7 +4,7 @@
  */
 import { InputError } from "../../lib/errors";
 import { parseStackConfig, REGION_LABEL_MAX } from "../../stacks/config";
-import { findResource, PlanResult, resourcesOfType } from "../../tools/engine";
+import { findResource, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { runStack, stackConfig } from "../support/plan";
 
 const parse = (overrides: Record<string, unknown>) => () =>

@@ -12,7 +12,7 @@
 import { parse } from "yaml";
 import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
 import { listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
-import { inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../tools/engine";
+import { inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { projectRoot, runStack, stackConfig } from "../support/plan";
 
 const regionStacks = listStackNames(projectRoot).filter(

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import * as fs from "fs";
 import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
 import { stackFilePath } from "../../stacks/stack-files";
-import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../tools/engine";
+import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { modelFor } from "../support/capacity";
 import { projectRoot, runStack, stackConfig } from "../support/plan";
 

@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
-import { asReferencedStack, PlanResult, ReferencedStack, runProgram } from "../../tools/engine";
+import { asReferencedStack, PlanResult, ReferencedStack, runProgram } from "../../tools/plan/engine";
 import { projectName, projectRoot } from "./plan";
 import { stackFilePath } from "../../stacks/stack-files";
 

@@ -14,8 +14,8 @@ import {
 } from "../../../components/chaos";
 import { fisRolePolicy } from "../../../components/chaos/iam";
 import { policies } from "../../../policy/policies";
-import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../../tools/engine";
-import { MOCK_ACCOUNT_ID } from "../../../tools/mock-cloud";
+import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
+import { MOCK_ACCOUNT_ID } from "../../../tools/plan/mock-cloud";
 import { runComponents, runStack } from "../../support/plan";
 import { resourcesOfPlan, violations } from "../../support/policy";
 

@@ -5,7 +5,7 @@ import { Egress, EgressArgs } from "../../../components/egress";
 import { Keda } from "../../../components/keda";
 import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
 import { versions } from "../../../lib/versions";
-import { inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/engine";
+import { inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import {
   configMapTexts,
   K8S_TYPES,

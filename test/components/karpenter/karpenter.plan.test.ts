@@ -1,10 +1,10 @@
-import { MOCK_ACCOUNT_ID } from "../../../tools/mock-cloud";
+import { MOCK_ACCOUNT_ID } from "../../../tools/plan/mock-cloud";
 import { sfuNodeUserData } from "../../../components/cluster/node-user-data";
 import { Karpenter, KarpenterArgs } from "../../../components/karpenter";
 import { karpenterDuration } from "../../../components/karpenter/node-pools";
 import { nodeRoles } from "../../../components/shared/node-roles";
 import { versions } from "../../../lib/versions";
-import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../../tools/engine";
+import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import { clusterDependencies } from "../../support/cluster-fixture";
 import { runComponents } from "../../support/plan";
 

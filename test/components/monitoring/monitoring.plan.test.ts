@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { BlockStorage } from "../../../components/block-storage";
 import { Monitoring } from "../../../components/monitoring";
-import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../../tools/engine";
+import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import { versions } from "../../../lib/versions";
 import { chartKeys, unreadValuePaths } from "../../support/chart-values";
 import { runComponents } from "../../support/plan";

@@ -20,7 +20,7 @@ import {
 import { InputError, keyPath, parseInput } from "../../../lib/errors";
 import { INSTANCE_TYPES, internetBandwidthMbps } from "../../../lib/instance-types";
 import { PRESET_NAMES, RoomKind, ROOM_KINDS } from "../../../lib/capacity/room-mix";
-import { main } from "../../../tools/capacity";
+import { main } from "../../../tools/commands/capacity";
 import { defaultRegionPlan } from "../../support/capacity";
 
 const within = (actual: number, expected: number, tolerance: number) =>

@@ -13,18 +13,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { awsRegions } from "../lib/aws-regions";
-import { InputError, keyPath, parseInput } from "../lib/errors";
-import { cpuFactorOf, INSTANCE_TYPES, internetBandwidthMbps } from "../lib/instance-types";
+import { awsRegions } from "../../../lib/aws-regions";
+import { InputError, keyPath, parseInput } from "../../../lib/errors";
+import { INSTANCE_TYPES } from "../../../lib/instance-types";
 import {
   boundsFields,
   capacityFields,
-  CapacityPlan,
   checkSanityBounds,
   costFields,
-  COST_GROUPS,
-  CostEstimate,
-  costDrivers,
   DEFAULT_PLATFORM,
   DEFAULT_TURN_SHARE,
   DEFAULT_USAGE,
@@ -40,8 +36,10 @@ import {
   regionSharesSchema,
   roomMixSchema,
   splitParticipants,
-} from "../lib/capacity";
-import { isPresetName, PRESET_NAMES } from "../lib/capacity/room-mix";
+} from "../../../lib/capacity";
+import { isPresetName, PRESET_NAMES } from "../../../lib/capacity/room-mix";
+import { readFlags, UsageError } from "../flags";
+import { formatPlans, formatTypes } from "./format";
 
 /** The shipped system node group's max (stacks/config.ts `cluster.systemNodes`), for the vCPU quota check. */
 const SYSTEM_NODES_MAX = 6;
@@ -127,9 +125,6 @@ interface Args {
   help: boolean;
 }
 
-/** A mistake in the command line: exit 2 with its message. */
-class UsageError extends Error {}
-
 function bad(message: string): never {
   throw new UsageError(message);
 }
@@ -149,114 +144,77 @@ function parseRegions(value: string): RegionShare[] {
   });
 }
 
+const text = { type: "string" } as const;
+const toggle = { type: "boolean" } as const;
+
+/** Every flag of USAGE; numbers are read as text and checked by `number()`. */
+const FLAGS = {
+  participants: text,
+  mix: text,
+  node: text,
+  "egress-node": text,
+  regions: text,
+  utilisation: text,
+  recording: text,
+  "base-share": text,
+  headroom: text,
+  "cpu-efficiency": text,
+  cost: toggle,
+  "aws-region": text,
+  prices: text,
+  "peak-hours": text,
+  "off-peak-share": text,
+  days: text,
+  "savings-plan": text,
+  "egress-spot": text,
+  "turn-share": text,
+  "retention-days": text,
+  "max-sfu-nodes": text,
+  "vcpu-quota": text,
+  types: toggle,
+  json: toggle,
+  help: { type: "boolean", short: "h" },
+} as const;
+
 function parseArgs(argv: string[]): Args {
-  const args: Partial<Args> = {
-    mix: DEFAULTS.mix,
-    node: DEFAULTS.node,
-    egressNode: DEFAULT_EGRESS_NODE_TYPE,
-    regions: [{ name: "region" }],
-    utilisation: DEFAULTS.utilisation,
-    recording: DEFAULTS.recording,
-    cost: false,
-    types: false,
-    awsRegion: DEFAULTS.awsRegion,
-    json: false,
-    help: false,
+  const flags = readFlags(argv, FLAGS, (argument) => `unknown argument "${argument}" (see --help)`);
+  /** The number a flag gives, undefined when it is not given. */
+  const numberOf = (flag: keyof typeof FLAGS) => {
+    const value = flags[flag];
+    return typeof value === "string" ? number(`--${flag}`, value) : undefined;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) bad(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case "--participants": {
-        const n = number(flag, value());
-        if (!Number.isInteger(n) || n < 1) bad(`--participants: must be a positive integer, got ${n}`);
-        args.participants = n;
-        break;
-      }
-      case "--mix":
-        args.mix = value();
-        break;
-      case "--node":
-        args.node = value();
-        break;
-      case "--egress-node":
-        args.egressNode = value();
-        break;
-      case "--regions":
-        args.regions = parseRegions(value());
-        break;
-      case "--utilisation":
-        args.utilisation = number(flag, value());
-        break;
-      case "--recording":
-        args.recording = number(flag, value());
-        break;
-      case "--base-share":
-        args.baseShare = number(flag, value());
-        break;
-      case "--headroom":
-        args.headroom = number(flag, value());
-        break;
-      case "--cpu-efficiency":
-        args.cpuEfficiency = number(flag, value());
-        break;
-      case "--cost":
-        args.cost = true;
-        break;
-      case "--aws-region":
-        args.awsRegion = value();
-        break;
-      case "--prices":
-        args.prices = value();
-        break;
-      case "--peak-hours":
-        args.peakHours = number(flag, value());
-        break;
-      case "--off-peak-share":
-        args.offPeakShare = number(flag, value());
-        break;
-      case "--days":
-        args.days = number(flag, value());
-        break;
-      case "--savings-plan":
-        args.savingsPlan = number(flag, value());
-        break;
-      case "--egress-spot":
-        args.egressSpot = number(flag, value());
-        break;
-      case "--turn-share":
-        args.turnShare = number(flag, value());
-        break;
-      case "--retention-days":
-        args.retentionDays = number(flag, value());
-        break;
-      case "--max-sfu-nodes":
-        args.maxSfuNodes = number(flag, value());
-        break;
-      case "--vcpu-quota":
-        args.vcpuQuota = number(flag, value());
-        break;
-      case "--types":
-        args.types = true;
-        break;
-      case "--json":
-        args.json = true;
-        break;
-      case "--help":
-      case "-h":
-        args.help = true;
-        break;
-      default:
-        bad(`unknown argument "${flag}" (see --help)`);
-    }
-  }
-  if (!args.help && !args.types && args.participants === undefined)
-    bad("--participants <total> is required (see --help)");
-  return args as Args;
+  const participants = numberOf("participants");
+  if (participants !== undefined && (!Number.isInteger(participants) || participants < 1))
+    bad(`--participants: must be a positive integer, got ${participants}`);
+  const args: Args = {
+    participants: participants!,
+    mix: flags.mix ?? DEFAULTS.mix,
+    node: flags.node ?? DEFAULTS.node,
+    egressNode: flags["egress-node"] ?? DEFAULT_EGRESS_NODE_TYPE,
+    regions: flags.regions === undefined ? [{ name: "region" }] : parseRegions(flags.regions),
+    utilisation: numberOf("utilisation") ?? DEFAULTS.utilisation,
+    recording: numberOf("recording") ?? DEFAULTS.recording,
+    baseShare: numberOf("base-share"),
+    headroom: numberOf("headroom"),
+    cpuEfficiency: numberOf("cpu-efficiency"),
+    cost: flags.cost ?? false,
+    awsRegion: flags["aws-region"] ?? DEFAULTS.awsRegion,
+    prices: flags.prices,
+    peakHours: numberOf("peak-hours"),
+    offPeakShare: numberOf("off-peak-share"),
+    days: numberOf("days"),
+    savingsPlan: numberOf("savings-plan"),
+    egressSpot: numberOf("egress-spot"),
+    turnShare: numberOf("turn-share"),
+    retentionDays: numberOf("retention-days"),
+    maxSfuNodes: numberOf("max-sfu-nodes"),
+    vcpuQuota: numberOf("vcpu-quota"),
+    types: flags.types ?? false,
+    json: flags.json ?? false,
+    help: flags.help ?? false,
+  };
+  if (!args.help && !args.types && participants === undefined) bad("--participants <total> is required (see --help)");
+  return args;
 }
 
 /** A preset name, or what the JSON file it names holds (the mix schema checks it). */
@@ -352,256 +310,6 @@ export function awsRegionOf(name: string, fallback: string, dir = process.cwd())
   return fallback;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Formatting
-// ---------------------------------------------------------------------------------------------
-
-const int = (n: number) => Math.round(n).toLocaleString("en-US");
-const pct = (f: number) => `${Math.round(f * 100)}%`;
-const fixed = (n: number, digits: number) => n.toFixed(digits);
-const usd = (n: number) => `$${Math.round(n).toLocaleString("en-US")}`;
-
-/** Left-aligns the first column, right-aligns the others. */
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
-      .join("  ")
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
-}
-
-interface RegionPlan {
-  name: string;
-  share: number;
-  awsRegion: string;
-  plan: CapacityPlan;
-  cost: CostEstimate;
-}
-
-/** The regions' costs added up, as one estimate (for the total column and the drivers). */
-function sumCosts(plans: RegionPlan[]): CostEstimate {
-  const byGroup = Object.fromEntries(
-    COST_GROUPS.map((g) => [g, plans.reduce((s, r) => s + r.cost.byGroup[g], 0)]),
-  ) as CostEstimate["byGroup"];
-  return { ...plans[0].cost, byGroup, monthlyUsd: plans.reduce((s, r) => s + r.cost.monthlyUsd, 0) };
-}
-
-/** The breakdown: one row per cost group, one column per region and the total; then each region's lines. */
-function formatCost(plans: RegionPlan[]): string[] {
-  const total = sumCosts(plans);
-  const out: string[] = ["Cost breakdown, USD a month:"];
-  out.push(
-    ...table(
-      ["item", ...plans.map((r) => `${r.name} (${r.awsRegion})`), ...(plans.length > 1 ? ["total"] : []), "share"],
-      [
-        ...COST_GROUPS.map((g) => [
-          g,
-          ...plans.map((r) => usd(r.cost.byGroup[g])),
-          ...(plans.length > 1 ? [usd(total.byGroup[g])] : []),
-          pct(total.byGroup[g] / (total.monthlyUsd || 1)),
-        ]),
-        [
-          "total",
-          ...plans.map((r) => usd(r.cost.monthlyUsd)),
-          ...(plans.length > 1 ? [usd(total.monthlyUsd)] : []),
-          "100%",
-        ],
-      ],
-    ),
-  );
-  for (const r of plans) {
-    out.push("", `${r.name} (${r.awsRegion}), line by line:`);
-    out.push(
-      ...table(
-        ["item", "quantity", "unit", "USD/unit", "USD/month"],
-        r.cost.lines.map((l) => [
-          `${l.group}: ${l.item}`,
-          l.quantity >= 100 ? int(l.quantity) : fixed(l.quantity, 2),
-          l.unit,
-          l.unitUsd >= 1 ? fixed(l.unitUsd, 2) : fixed(l.unitUsd, 5),
-          fixed(l.monthlyUsd, 2),
-        ]),
-      ),
-    );
-    for (const n of r.cost.notes) out.push(`note: ${n}`);
-  }
-  return out;
-}
-
-/** The node catalogue with each priced region's on-demand price. */
-function formatTypes(prices: PriceTable): string[] {
-  const regions = Object.keys(prices.regions);
-  return [
-    "Node types (baseline bandwidth is what the model counts; the internet gateway caps nodes under 32 vCPU at 5 Gbps;",
-    "CPU factor: SFU work per vCPU against c6i, an assumption unless capacity.cpuEfficiency is set; prices USD/hour, on-demand):",
-    ...table(
-      ["type", "vCPU", "memory GiB", "baseline Mbps", "burst Mbps", "internet Mbps", "arch", "CPU factor", ...regions],
-      Object.entries(INSTANCE_TYPES).map(([name, t]) => [
-        name,
-        String(t.vcpu),
-        String(t.memoryMiB / 1024),
-        int(t.baselineBandwidthMbps),
-        int(t.burstBandwidthMbps),
-        int(internetBandwidthMbps(t)),
-        t.arch,
-        fixed(cpuFactorOf(name), 2),
-        ...regions.map((r) => {
-          const f = prices.regions[r].ec2PerHour[name];
-          return f ? `${f.usd}${f.estimate ? "*" : ""}` : "-";
-        }),
-      ]),
-    ),
-    "* an estimate: lib/prices/aws-prices.json gives its basis",
-  ];
-}
-
-function formatPlans(plans: RegionPlan[], args: Args): string[] {
-  const first = plans[0].plan;
-  const out: string[] = [];
-  const mix = first.mix;
-  out.push(
-    `LiveKit capacity for ${int(args.participants)} concurrent participants: mix "${mix.name}"${mix.description ? ` (${mix.description})` : ""}; ` +
-      `SFU node ${first.node.type} (${fixed(first.node.workloadCpu, 2)} vCPU for LiveKit, ${int(first.node.internetBandwidthMbps)} Mbps to the internet); ` +
-      `target utilisation ${pct(first.targetUtilisation)}; ${pct(first.recordingShare)} of rooms recorded`,
-  );
-  out.push("");
-
-  const sum = (f: (p: CapacityPlan) => number) => plans.reduce((s, r) => s + f(r.plan), 0);
-  out.push(
-    ...table(
-      [
-        "region",
-        "participants",
-        "SFU nodes",
-        "binding",
-        "CPU util",
-        "net util",
-        "headroom",
-        "min",
-        "max",
-        "recordings",
-        "egress pods",
-        "egress nodes",
-        "cost/month",
-      ],
-      [
-        ...plans.map(({ name, plan: p, cost }) => [
-          name,
-          int(p.targetParticipants),
-          int(p.sfu.peakNodes),
-          p.sfu.binding,
-          pct(p.sfu.utilisation.cpu),
-          pct(p.sfu.utilisation.network),
-          pct(p.sfu.headroom),
-          int(p.sfu.minNodes),
-          int(p.sfu.maxNodes),
-          int(p.egress.recordings),
-          int(p.egress.pods),
-          int(p.egress.peakNodes),
-          usd(cost.monthlyUsd),
-        ]),
-        ...(plans.length > 1
-          ? [
-              [
-                "total",
-                int(sum((p) => p.targetParticipants)),
-                int(sum((p) => p.sfu.peakNodes)),
-                "",
-                "",
-                "",
-                "",
-                int(sum((p) => p.sfu.minNodes)),
-                int(sum((p) => p.sfu.maxNodes)),
-                int(sum((p) => p.egress.recordings)),
-                int(sum((p) => p.egress.pods)),
-                int(sum((p) => p.egress.peakNodes)),
-                usd(plans.reduce((s, r) => s + r.cost.monthlyUsd, 0)),
-              ],
-            ]
-          : []),
-      ],
-    ),
-  );
-  {
-    const c = plans[0].cost;
-    const u = c.usage;
-    out.push("");
-    out.push(
-      `Cost: USD a month at ${u.peakHoursPerDay} h/day at peak and ${pct(u.offPeakShare)} of peak otherwise, ${u.daysPerMonth} days; ` +
-        `savings plan ${pct(c.purchase.savingsPlanDiscount)}, egress Spot ${pct(c.purchase.egressSpotShare)}; ` +
-        `prices of ${[...new Set(plans.map((r) => r.awsRegion))].join(", ")}${plans.some((r) => r.cost.estimate) ? " (estimates: see lib/prices/aws-prices.json)" : ""}. ` +
-        `Largest: ${costDrivers(sumCosts(plans))
-          .map((d) => `${d.group} ${pct(d.share)}`)
-          .join(", ")}; breakdown with --cost.`,
-    );
-  }
-  if (args.cost) out.push("", ...formatCost(plans));
-  out.push("");
-  out.push("Stack bounds per region (one LiveKit pod per SFU node; HPA target is % of the pod's CPU request):");
-  out.push(
-    ...table(
-      [
-        "region",
-        "node group min/desired/max",
-        "Karpenter sfu cpu",
-        "HPA min/max",
-        "HPA CPU target",
-        "LiveKit CPU request",
-        `egress (${first.egress.nodeType}) Karpenter cpu`,
-        "egress HPA min/max",
-      ],
-      plans.map(({ name, plan: p }) => [
-        name,
-        `${p.managedNodeGroup.minSize}/${p.managedNodeGroup.desiredSize}/${p.managedNodeGroup.maxSize}`,
-        String(p.karpenter.sfuCpuLimit),
-        `${p.hpa.minReplicas}/${p.hpa.maxReplicas}`,
-        `${p.hpa.targetCpuUtilizationPercent}%`,
-        `${p.sfuPod.cpuRequestMillicores}m`,
-        String(p.karpenter.egressCpuLimit),
-        `${p.egress.hpa.minReplicas}/${p.egress.hpa.maxReplicas}`,
-      ]),
-    ),
-  );
-  out.push("");
-  out.push(`Room kinds (rooms summed over regions; load of one room on ${first.node.type}):`);
-  out.push(
-    ...table(
-      [
-        "kind",
-        "share",
-        "room size",
-        "rooms",
-        "vCPU/room",
-        "Mbps out/room",
-        "Mbps in/room",
-        "rooms/node",
-        "participants/node",
-        "binding",
-      ],
-      first.kinds.map((k, i) => [
-        k.name,
-        pct(k.share),
-        int(k.roomSize),
-        int(plans.reduce((s, r) => s + r.plan.kinds[i].rooms, 0)),
-        fixed(k.perRoom.cpu, 3),
-        fixed(k.perRoom.egressMbps, 1),
-        fixed(k.perRoom.ingressMbps, 1),
-        int(k.roomsPerNode),
-        int(k.roomsPerNode * k.roomSize),
-        k.binding,
-      ]),
-    ),
-  );
-  const warnings = [...new Set(plans.flatMap((r) => r.plan.warnings))];
-  if (warnings.length > 0) {
-    out.push("");
-    out.push(...warnings.map((w) => `warning: ${w}`));
-  }
-  return out;
-}
-
 export function main(argv: string[], out: Output = console): number {
   try {
     const args = parseArgs(argv);
@@ -666,7 +374,7 @@ export function main(argv: string[], out: Output = console): number {
     if (args.json) {
       const totalUsd = Math.round(plans.reduce((s, r) => s + r.cost.monthlyUsd, 0) * 100) / 100;
       out.log(JSON.stringify({ participants: args.participants, monthlyUsd: totalUsd, regions: plans }, null, 2));
-    } else for (const line of formatPlans(plans, args)) out.log(line);
+    } else for (const line of formatPlans(plans, args.participants, args.cost)) out.log(line);
     return EXIT_OK;
   } catch (e) {
     if (e instanceof InputError || e instanceof UsageError) {

@@ -15,7 +15,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ensureBuild } from "./run";
+import { ensureBuild } from "../run";
 
 /** A plan as the diff sees it: plan.json's content and the text of every manifest and Helm values file. */
 export interface PlanSnapshot {

@@ -1,5 +1,5 @@
 /**
- * docs/config.md is generated from the config schemas (tools/config-reference.ts): it must list what the
+ * docs/config.md is generated from the config schemas (tools/commands/config-reference.ts): it must list what the
  * program validates today, and every key must say what it is for.
  */
 import * as fs from "fs";
@@ -9,10 +9,10 @@ import {
   CONFIG_REFERENCE_COMMAND,
   configKeys,
   renderConfigReference,
-} from "../../tools/config-reference";
-import { globalSchema, regionSchema } from "../../stacks/config";
+} from "../../../tools/commands/config-reference";
+import { globalSchema, regionSchema } from "../../../stacks/config";
 
-const projectRoot = path.join(__dirname, "..", "..");
+const projectRoot = path.join(__dirname, "..", "..", "..");
 
 describe("the configuration reference", () => {
   it("is up to date with the schemas in stacks/config.ts", () => {

@@ -11,9 +11,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { globalSchema, regionSchema } from "../stacks/config";
-import { configKey } from "../stacks/config-key";
-import { findProjectRoot } from "../stacks/stack-files";
+import { globalSchema, regionSchema } from "../../stacks/config";
+import { configKey } from "../../stacks/config-key";
+import { findProjectRoot } from "../../stacks/stack-files";
 
 export const CONFIG_REFERENCE = path.join("docs", "config.md");
 export const CONFIG_REFERENCE_COMMAND = "npm run docs:config";

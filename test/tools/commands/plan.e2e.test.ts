@@ -6,9 +6,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { readRegionOutputs } from "../../stacks/region-outputs";
-import { listStackNames, stackFilePath } from "../../stacks/stack-files";
-import { planCommand, projectRoot } from "../support/plan";
+import { readRegionOutputs } from "../../../stacks/region-outputs";
+import { listStackNames, stackFilePath } from "../../../stacks/stack-files";
+import { planCommand, projectRoot } from "../../support/plan";
 
 const stacks = listStackNames(projectRoot);
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-plan-"));
@@ -162,5 +162,14 @@ describe("plan command", () => {
     const bad = await planCommand("mumbai", "--frobnicate");
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^error: unknown argument --frobnicate/);
+  }, 120_000);
+
+  it("prints its usage with --help and exits 0, planning nothing", async () => {
+    const help = await planCommand("mumbai", "--help");
+    expect({ code: help.code, stderr: help.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(help.stdout).toMatch(/^usage: npm run plan -- --stack <name> /);
+    for (const flag of ["--stack", "--stack-file", "--out", "--show-secrets", "--diff", "--help"])
+      expect(help.stdout).toMatch(new RegExp(`^ +(-h, )?${flag} `, "m"));
+    expect(help.stdout).not.toContain("livekit-platform/mumbai:");
   }, 120_000);
 });

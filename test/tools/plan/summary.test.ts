@@ -1,7 +1,7 @@
 /** The plan summary's pieces on small, made-up plans: exposure, cost, regions left out. */
-import type { PlannedResource, PlanResult } from "../../tools/engine";
-import { buildSummary, costOf, exposureOf, formatSummary } from "../../tools/plan-summary";
-import { renderReport } from "../../tools/plan-report";
+import type { PlannedResource, PlanResult } from "../../../tools/plan/engine";
+import { buildSummary, costOf, exposureOf, formatSummary } from "../../../tools/plan/summary";
+import { renderReport } from "../../../tools/plan/report";
 
 const resource = (type: string, name: string, inputs: Record<string, unknown>): PlannedResource => ({
   urn: `urn:pulumi:s::p::${type}::${name}`,

@@ -3,24 +3,23 @@
  * everything it registers, as the plan command and the tests both need it.
  *
  * What Pulumi's mocks hand to `newResource` has secrets unwrapped and no dependencies, so the engine
- * also listens one level lower, on the mock monitor's raw requests, which still carry both, and the
- * resource options that matter for safety (see docs/ARCHITECTURE.md, "The plan engine"). That relies on SDK
- * internals; the SDK version is pinned and test/tools/engine.plan.test.ts fails loudly if an upgrade changes them.
+ * also listens one level lower, on the mock monitor's requests, which still carry both, and the resource
+ * options that matter for safety (see docs/ARCHITECTURE.md, "The plan engine"). That reaches into SDK
+ * internals, which lib/pulumi-sdk-internals.js holds ("SDK internals we depend on").
  */
-/* eslint-disable @typescript-eslint/no-explicit-any -- the SDK's mock monitor internals are untyped */
 import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import {
+  listenToMockMonitor,
+  MonitorRegistration,
+  skipPromiseStackTraces,
+  waitForRPCs,
+  WIRE,
+} from "../../lib/pulumi-sdk-internals";
 import { mockCall, mockResource, MockCloudContext, MockIamRole } from "./mock-cloud";
-
-/** How a secret travels on the wire between the SDK and the engine. */
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** A secret value as recorded: tests can see it, writers mask it. */
 export interface SecretValue {
-  [SIG_KEY]: typeof SECRET_SIG;
+  [WIRE.signatureKey]: typeof WIRE.secret;
   value: unknown;
 }
 
@@ -55,18 +54,14 @@ export interface ResourceSafetyOptions {
   dependsOn: string[];
 }
 
-/** The safety options of a raw RegisterResourceRequest. */
-function safetyOptionsOf(req: any): ResourceSafetyOptions {
-  const implied = new Set<string>();
-  req
-    .getPropertydependenciesMap()
-    .forEach((deps: { getUrnsList(): string[] }) => deps.getUrnsList().forEach((u) => implied.add(u)));
+/** The safety options of a registration; `dependsOn` is what no input implies. */
+function safetyOptionsOf(registration: MonitorRegistration): ResourceSafetyOptions {
   return {
-    protect: req.getProtect() === true,
-    retainOnDelete: req.getRetainondelete() === true,
-    deleteBeforeReplace: req.getDeletebeforereplace() === true,
-    ignoreChanges: req.getIgnorechangesList(),
-    dependsOn: (req.getDependenciesList() as string[]).filter((urn) => !implied.has(urn)),
+    protect: registration.protect,
+    retainOnDelete: registration.retainOnDelete,
+    deleteBeforeReplace: registration.deleteBeforeReplace,
+    ignoreChanges: registration.ignoreChanges,
+    dependsOn: registration.dependencies.filter((urn) => !registration.inputDependencies.has(urn)),
   };
 }
 
@@ -116,15 +111,17 @@ let recording: Recording | undefined;
 /** Converts the wire form of a value into the plan's form: references become URNs, secrets stay marked. */
 function fromWire(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(fromWire);
-  if (value === null || typeof value !== "object") return value === UNKNOWN ? "[unknown]" : value;
+  if (value === null || typeof value !== "object") return value === WIRE.unknown ? "[unknown]" : value;
   const obj = value as Record<string, unknown>;
-  if (obj[SIG_KEY] === SECRET_SIG) return { [SIG_KEY]: SECRET_SIG, value: fromWire(obj.value) };
-  if (obj[SIG_KEY] === RESOURCE_REF_SIG) return obj.urn;
+  if (obj[WIRE.signatureKey] === WIRE.secret) return { [WIRE.signatureKey]: WIRE.secret, value: fromWire(obj.value) };
+  if (obj[WIRE.signatureKey] === WIRE.resourceReference) return obj.urn;
   return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, fromWire(v)]));
 }
 
 export function isSecret(value: unknown): value is SecretValue {
-  return value !== null && typeof value === "object" && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+  return (
+    value !== null && typeof value === "object" && (value as Record<string, unknown>)[WIRE.signatureKey] === WIRE.secret
+  );
 }
 
 /** The value with secrets replaced by `"[secret]"`, or revealed. */
@@ -149,70 +146,41 @@ function containsSecret(value: unknown): boolean {
   return false;
 }
 
-// The SDK wraps each of its promises (several per resource) in `debuggablePromise`, which formats a stack
-// trace for it, kept only to print when PULUMI_DEBUG_PROMISE_LEAKS is set: about a fifth of a plan's CPU
-// time (measured on mumbai). Capture none unless that variable asks for them; leak detection is unchanged.
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK module object itself, to patch it
-const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
-  debugPromiseLeaks: boolean;
-  debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T>;
-};
-const debuggablePromise = debuggable.debuggablePromise;
-debuggable.debuggablePromise = function <T>(p: Promise<T>, ctx: unknown): Promise<T> {
-  if (debuggable.debugPromiseLeaks) return debuggablePromise(p, ctx);
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return debuggablePromise(p, ctx);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-};
-
-// Listen on the mock monitor's raw requests. Installed once per module instance (jest gives every test
-// file its own); each run records into the current `recording`.
-const monitor = MockMonitor.prototype as unknown as Record<string, (...args: any[]) => any>;
-const originalRegister = monitor.registerResource;
-const originalRead = monitor.readResource;
-const originalOutputs = monitor.registerResourceOutputs;
-
-monitor.registerResource = function (this: any, req: any, callback: any) {
-  recording?.resources.push({
-    urn: this.newUrn(req.getParent(), req.getType(), req.getName()),
-    type: req.getType(),
-    name: req.getName(),
-    custom: req.getCustom(),
-    parent: req.getParent() || null,
-    provider: req.getProvider() || null,
-    inputs: fromWire(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-    dependencies: req.getDependenciesList(),
-    options: safetyOptionsOf(req),
-  });
-  return originalRegister.call(this, req, callback);
-};
-
-monitor.readResource = function (this: any, req: any, callback: any) {
-  recording?.resources.push({
-    urn: this.newUrn(req.getParent(), req.getType(), req.getName()),
-    type: req.getType(),
-    name: req.getName(),
-    custom: true,
-    parent: req.getParent() || null,
-    provider: req.getProvider() || null,
-    inputs: fromWire(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
-    dependencies: req.getDependenciesList?.() ?? [],
-    options: NO_OPTIONS,
-    read: true,
-  });
-  return originalRead.call(this, req, callback);
-};
-
-monitor.registerResourceOutputs = function (this: any, req: any, callback: any) {
-  if (recording && req.getUrn().split("::")[2] === "pulumi:pulumi:Stack") {
-    recording.outputs = fromWire(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
-  }
-  return originalOutputs.call(this, req, callback);
-};
+// Capture no stack trace per SDK promise (a fifth of a plan's CPU), and listen on the mock monitor's requests.
+// Installed once per module instance (jest gives every test file its own); each run records into `recording`.
+skipPromiseStackTraces();
+listenToMockMonitor({
+  registered: (r) =>
+    recording?.resources.push({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      custom: r.custom,
+      parent: r.parent,
+      provider: r.provider,
+      inputs: fromWire(r.inputs) as Record<string, unknown>,
+      dependencies: r.dependencies,
+      options: safetyOptionsOf(r),
+    }),
+  read: (r) =>
+    recording?.resources.push({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      custom: true,
+      parent: r.parent,
+      provider: r.provider,
+      inputs: fromWire(r.inputs) as Record<string, unknown>,
+      dependencies: r.dependencies,
+      options: NO_OPTIONS,
+      read: true,
+    }),
+  outputsRegistered: (urn, outputs) => {
+    if (recording && urn.split("::")[2] === "pulumi:pulumi:Stack") {
+      recording.outputs = fromWire(outputs) as Record<string, unknown>;
+    }
+  },
+});
 
 /**
  * Runs `program` (a Pulumi program: a function whose result, awaited, is the stack's outputs) under
@@ -288,8 +256,7 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
     // Wait for every registration still in flight before reading the recording, and before rethrowing a
     // failure too: a component that throws halfway has registered itself already, and its last RPCs (its outputs)
     // must reach this run's mock monitor, not the next run's (the SDK keeps one monitor per process).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, by path or after mocks are set
-    await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    await waitForRPCs();
     if (failure) throw failure.error;
     if (referenceFailure) throw referenceFailure.error;
   } finally {
@@ -331,6 +298,7 @@ export function findResource(result: PlanResult, type: string, name: string): Pl
 }
 
 /** Inputs of a resource with secrets revealed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- planned inputs are untyped JSON
 export function inputsOf<T = Record<string, any>>(resource: PlannedResource): T {
   return plain<T>(resource.inputs);
 }

@@ -16,9 +16,9 @@
  * Exit codes: 0 printed; 2 the request does not fit the stack files (one `error: ...` line).
  */
 import { randomInt } from "crypto";
-import { InputError } from "../lib/errors";
-import { PROJECT } from "../stacks/config-key";
-import { findProjectRoot, listStackNames, readStackFile, stackFilePath } from "../stacks/stack-files";
+import { InputError } from "../../lib/errors";
+import { PROJECT } from "../../stacks/config-key";
+import { findProjectRoot, listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 2;

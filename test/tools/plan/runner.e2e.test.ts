@@ -1,5 +1,5 @@
-import { failureReason, planInChildProcess } from "../../tools/plan-runner";
-import { projectRoot } from "../support/plan";
+import { failureReason, planInChildProcess } from "../../../tools/plan/runner";
+import { projectRoot } from "../../support/plan";
 
 describe("a plan in a child process", () => {
   it("is stopped at its time limit, and says so", async () => {

@@ -1,6 +1,6 @@
 /**
  * The offline plan: `npm run plan -- --stack <name> [--out <dir>] [--show-secrets] [--stack-file <path>]
- * [--diff <dir or git ref>]`.
+ * [--diff <dir or git ref>]` (`--help` prints the flags).
  *
  * Runs the real program (index.ts) under Pulumi's mocks with the stack's config and writes what it
  * would create: no cloud account, no Pulumi CLI, no plugins. Contract: docs/plan-contract.md.
@@ -10,13 +10,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { InputError } from "../lib/errors";
-import { findProjectRoot, readProjectName, readStackFile, stackFilePath } from "../stacks/stack-files";
-import { checkRegionAgainstSiblings } from "../stacks/regions";
-import { asReferencedStack, PlanResult, runProgram } from "./engine";
-import { formatPlan, writePlan } from "./plan-output";
-import { buildSummary, formatSummary } from "./plan-summary";
-import { renderReport } from "./plan-report";
+import { InputError } from "../../lib/errors";
+import { findProjectRoot, readStackFile, stackFilePath } from "../../stacks/stack-files";
+import { EXIT_BAD_CONFIG, EXIT_CHANGED, EXIT_FAILED, EXIT_OK, PlanFailure, planStack } from "../plan";
+import type { PlanResult } from "../plan/engine";
+import { formatPlan, writePlan } from "../plan/output";
+import { buildSummary, formatSummary } from "../plan/summary";
+import { renderReport } from "../plan/report";
 import {
   baseSnapshot,
   DiffBaseError,
@@ -25,103 +25,60 @@ import {
   hasChanges,
   PlanSnapshot,
   snapshotOfDir,
-} from "./plan-diff";
-import { parseStackConfig } from "../stacks/config";
-import { cacheOutputs, readCachedOutputs } from "./plan-cache";
-import { failureReason, planInChildProcess } from "./plan-runner";
+} from "../plan/diff";
+import { parseStackConfig } from "../../stacks/config";
+import { readFlags, UsageError } from "./flags";
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_BAD_CONFIG = 2;
-/** With --diff: the plan differs from the one it is compared with. */
-export const EXIT_CHANGED = 3;
+const USAGE =
+  "usage: npm run plan -- --stack <name> [--out <dir>] [--show-secrets] [--stack-file <path>] [--diff <dir or git ref>]";
+
+const HELP = `${USAGE}
+  --stack <name>        the stack to plan, read from Pulumi.<name>.yaml in the project root (required)
+  --stack-file <path>   read the stack's config from this file instead; the stack is still called <name>
+  --out <dir>           where to write the plan (default .plan/<name>/); the folder is emptied first
+  --show-secrets        write secret values in clear instead of "[secret]" (local debugging only)
+  --diff <dir or ref>   also compare with a plan folder or a git ref and print what changed
+  -h, --help            print this and exit
+exit codes: 0 planned (with --diff: nothing changed), 3 with --diff: something changed,
+            2 invalid stack configuration, 1 anything else (docs/plan-contract.md)`;
+
+const FLAGS = {
+  stack: { type: "string" },
+  out: { type: "string" },
+  "stack-file": { type: "string" },
+  "show-secrets": { type: "boolean" },
+  diff: { type: "string" },
+  /**
+   * Internal: print the raw result as JSON on stdout (how a plan feeds another plan's StackReferences), instead of
+   * the plan's text; with --out, the plan is written there as well.
+   */
+  "emit-json": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 interface PlanArgs {
   stack: string;
   out?: string;
   showSecrets: boolean;
   stackFile?: string;
-  /** A plan directory or a git ref to compare this plan with (tools/plan-diff.ts). */
+  /** A plan directory or a git ref to compare this plan with (tools/plan/diff.ts). */
   diff?: string;
-  /**
-   * Internal: print the raw result as JSON on stdout (how a plan feeds another plan's StackReferences), instead of
-   * the plan's text; with `out`, the plan is written there as well.
-   */
   emitJson: boolean;
 }
 
-class UsageError extends Error {}
-
-/** A failure whose message is already the one line to print; `code` is the exit code. */
-export class PlanFailure extends Error {
-  constructor(
-    message: string,
-    readonly code: number,
-  ) {
-    super(message);
-  }
-}
-
-function parseArgs(argv: string[]): PlanArgs {
-  const args: Partial<PlanArgs> = { showSecrets: false, emitJson: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === "--stack") args.stack = value();
-    else if (flag === "--out") args.out = value();
-    else if (flag === "--stack-file") args.stackFile = value();
-    else if (flag === "--show-secrets") args.showSecrets = true;
-    else if (flag === "--diff") args.diff = value();
-    else if (flag === "--emit-json") args.emitJson = true;
-    else throw new UsageError(`unknown argument ${flag}`);
-  }
-  if (!args.stack) throw new UsageError("--stack <name> is required");
-  return args as PlanArgs;
-}
-
-/**
- * The program beside this command: index.ts when run from the sources (tests), index.js when run from the
- * compiled build (tools/run.js). Loaded only once the mocks are set.
- */
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, after mocks are set
-const loadProgram = () => require(path.join(__dirname, "..", "index"));
-
-/** Plans one stack in this process. Referenced stacks are planned in child processes. */
-export async function planStack(projectRoot: string, stack: string, stackFile?: string): Promise<PlanResult> {
-  const file = stackFile ? path.resolve(stackFile) : stackFilePath(projectRoot, stack);
-  if (!fs.existsSync(file)) {
-    throw new PlanFailure(
-      `${path.relative(process.cwd(), file) || file}: no such stack file for stack "${stack}"`,
-      EXIT_BAD_CONFIG,
-    );
-  }
-  const { config, secretKeys } = readStackFile(file, stack);
-  checkRegionAgainstSiblings(projectRoot, stack, file, config, secretKeys);
-  const project = readProjectName(projectRoot);
-  const result = await runProgram(loadProgram, {
-    project,
-    stack,
-    config,
-    secretKeys,
-    resolveStackReference: async (name) => {
-      const [, refProject, refStack] = name.split("/");
-      const refFile = stackFilePath(projectRoot, refStack);
-      if (refProject !== project || !fs.existsSync(refFile)) return undefined;
-      const cached = readCachedOutputs(projectRoot, refStack, refFile);
-      if (cached) return cached;
-      const child = await planInChildProcess(projectRoot, refStack);
-      if (child.code !== EXIT_OK) {
-        throw new PlanFailure(`stack ${refStack}: ${failureReason(child)}`, child.code);
-      }
-      return asReferencedStack(child.result!);
-    },
-  });
-  cacheOutputs(projectRoot, stack, file, asReferencedStack(result));
-  return result;
+/** The plan's arguments, or "help" when asked for the usage. */
+function parsePlanArgs(argv: string[]): PlanArgs | "help" {
+  const flags = readFlags(argv, FLAGS);
+  if (flags.help) return "help";
+  if (!flags.stack) throw new UsageError("--stack <name> is required");
+  return {
+    stack: flags.stack,
+    out: flags.out,
+    showSecrets: flags["show-secrets"] ?? false,
+    stackFile: flags["stack-file"],
+    diff: flags.diff,
+    emitJson: flags["emit-json"] ?? false,
+  };
 }
 
 function maskedSnapshot(result: PlanResult, out: string, revealed: boolean): PlanSnapshot {
@@ -152,14 +109,17 @@ function stackConfigOf(projectRoot: string, stack: string, stackFile?: string) {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let args: PlanArgs;
+  let args: PlanArgs | "help";
   try {
-    args = parseArgs(argv);
+    args = parsePlanArgs(argv);
   } catch (e) {
-    process.stderr.write(
-      `error: ${(e as Error).message}\nusage: npm run plan -- --stack <name> [--out <dir>] [--show-secrets] [--stack-file <path>] [--diff <dir or git ref>]\n`,
-    );
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`error: ${e.message}\n${USAGE}\n`);
     return EXIT_FAILED;
+  }
+  if (args === "help") {
+    process.stdout.write(`${HELP}\n`);
+    return EXIT_OK;
   }
   const projectRoot = findProjectRoot(__dirname);
   const started = Date.now();

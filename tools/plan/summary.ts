@@ -8,8 +8,8 @@
  * docs/plan-contract.md, "Summary".
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- planned inputs are untyped JSON */
-import type { StackConfig } from "../stacks/config";
-import { planCapacity } from "../lib/capacity";
+import type { StackConfig } from "../../stacks/config";
+import { planCapacity } from "../../lib/capacity";
 import { maskSecrets, PlannedResource, PlanResult } from "./engine";
 
 export interface PoolSize {

@@ -7,7 +7,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { planCommand, projectRoot } from "../support/plan";
+import { planCommand, projectRoot } from "../../support/plan";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lk-diff-"));
 const git = (args: string[], env: NodeJS.ProcessEnv = {}) =>
@@ -60,13 +60,18 @@ describe("plan --diff", () => {
       GIT_COMMITTER_NAME: "test",
       GIT_COMMITTER_EMAIL: "test@example.com",
     });
-    const worktreesBefore = git(["worktree", "list"]);
+    // The diff's own worktrees (lk-plan-diff-*): other checkouts of this repository may add and move theirs meanwhile.
+    const diffWorktrees = () =>
+      git(["worktree", "list"])
+        .split("\n")
+        .filter((line) => line.includes("lk-plan-diff-"));
+    const worktreesBefore = diffWorktrees();
 
     const run = await planCommand("mumbai", "--out", path.join(tmp, "vs-commit"), "--diff", commit);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 3, stderr: "" });
     expect(run.stdout).toContain(`Diff against ${commit}:`);
     expect(run.stdout).toMatch(/~ sizing\.targetParticipants: 20000 → 25000/);
-    expect(git(["worktree", "list"])).toBe(worktreesBefore);
+    expect(diffWorktrees()).toEqual(worktreesBefore);
   }, 240_000);
 
   it("refuses something that is neither a plan directory nor a git ref before planning, exit 1", async () => {

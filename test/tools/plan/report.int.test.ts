@@ -7,8 +7,8 @@ import * as os from "os";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import type { Browser } from "puppeteer-core";
-import { launchChromium, withChromium } from "../support/browser";
-import { planCommand } from "../support/plan";
+import { launchChromium, withChromium } from "../../support/browser";
+import { planCommand } from "../../support/plan";
 
 const { describe: describeWithChromium } = withChromium(__filename);
 

@@ -9,8 +9,8 @@
 import { spawn } from "child_process";
 import * as os from "os";
 import * as path from "path";
+import pLimit from "p-limit";
 import type { PlanResult } from "./engine";
-import { createLimiter } from "./limiter";
 
 export interface ChildPlan {
   code: number;
@@ -34,7 +34,8 @@ export const PLAN_TIMEOUT_MS = 120_000;
 
 /** Plan processes of this process running at once: one per CPU. */
 export const PLAN_CONCURRENCY = Math.max(1, os.availableParallelism());
-const limiter = createLimiter(PLAN_CONCURRENCY);
+/** Where child plans wait for one of the PLAN_CONCURRENCY slots, first come first served. */
+export const childPlanSlots = pLimit(PLAN_CONCURRENCY);
 
 /** `npm run plan -- --stack <stack> ...args`; with no extra args, returns the raw result as JSON. */
 export function planInChildProcess(
@@ -43,12 +44,12 @@ export function planInChildProcess(
   extraArgs: string[] = ["--emit-json"],
   options: ChildPlanOptions = {},
 ): Promise<ChildPlan> {
-  return limiter.run(() => runChild(projectRoot, stack, extraArgs, options.timeoutMs ?? PLAN_TIMEOUT_MS));
+  return childPlanSlots(() => runChild(projectRoot, stack, extraArgs, options.timeoutMs ?? PLAN_TIMEOUT_MS));
 }
 
 function runChild(projectRoot: string, stack: string, extraArgs: string[], timeoutMs: number): Promise<ChildPlan> {
   const launcher = path.join(projectRoot, "tools", "run.js");
-  const script = path.join(projectRoot, "tools", "plan.ts");
+  const script = path.join(projectRoot, "tools", "commands", "plan.ts");
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [launcher, script, "--stack", stack, ...extraArgs], {
       cwd: projectRoot,

@@ -5,7 +5,7 @@
  * and the cost breakdown when the cost model gives one. Built from the masked plan, like the summary.
  */
 import { PlannedResource, PlanResult } from "./engine";
-import { costOf, PlanSummary, SizingPoint, usd } from "./plan-summary";
+import { costOf, PlanSummary, SizingPoint, usd } from "./summary";
 
 const escape = (text: unknown): string =>
   String(text).replace(

@@ -6,9 +6,18 @@
  * program are identical and a plan diff shows only real changes. They echo the program's inputs and
  * add the few computed outputs the program reads (ids, ARNs, endpoints). Tests assert on the inputs
  * the program sends, never on these invented values.
+ *
+ * An ARN has the shape AWS's Service Authorization Reference gives its resource type
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/, "Resource types defined by <service>";
+ * each type below names its template). A type listed here without an ARN gets none: add its template when the
+ * program reads one.
  */
 import { createHash } from "crypto";
-import type { MockCallArgs, MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime/mocks";
+import type * as pulumi from "@pulumi/pulumi";
+
+type MockResourceArgs = pulumi.runtime.MockResourceArgs;
+type MockResourceResult = pulumi.runtime.MockResourceResult;
+type MockCallArgs = pulumi.runtime.MockCallArgs;
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 
@@ -35,10 +44,20 @@ function autoName(args: MockResourceArgs): string {
   return `${args.name}-${hex(`${args.type}::${args.name}`, 7)}`;
 }
 
-type StateMaker = (args: MockResourceArgs, ctx: MockCloudContext, id: string) => Record<string, unknown>;
+type StateMaker = (args: MockResourceArgs, ctx: MockCloudContext) => Record<string, unknown>;
 
-const arn = (ctx: MockCloudContext, service: string, resource: string, global = false) =>
-  `arn:aws:${service}:${global ? "" : ctx.awsRegion}:${MOCK_ACCOUNT_ID}:${resource}`;
+/** `arn:aws:<service>:<region>:<account>:<resource>`, in the stack's region and the pretend account. */
+const arn = (ctx: MockCloudContext, service: string, resource: string) =>
+  `arn:aws:${service}:${ctx.awsRegion}:${MOCK_ACCOUNT_ID}:${resource}`;
+
+/** A path as IAM writes it in an ARN: `/` by default, else `/<path>/`. */
+const iamPath = (args: MockResourceArgs) => (args.inputs.path as string | undefined) ?? "/";
+
+/** A version 4 UUID's shape (how ACM names a certificate), derived from `seed`. */
+function uuidOf(seed: string): string {
+  const h = hex(seed, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 
 /** Ids in the format each AWS service uses, so an id reads like the real thing in a plan. */
 const idPrefixes: Record<string, string> = {
@@ -57,19 +76,49 @@ const idPrefixes: Record<string, string> = {
   "aws:fis/experimentTemplate:ExperimentTemplate": "EXT",
 };
 
+/**
+ * EC2 resources, whose ARN is `arn:${Partition}:ec2:${Region}:${Account}:<resource type>/<id>` (the SAR's Amazon EC2
+ * page): the resource type of each.
+ */
+const ec2ResourceTypes: Record<string, string> = {
+  "aws:ec2/vpc:Vpc": "vpc",
+  "aws:ec2/subnet:Subnet": "subnet",
+  "aws:ec2/internetGateway:InternetGateway": "internet-gateway",
+  "aws:ec2/eip:Eip": "elastic-ip",
+  "aws:ec2/routeTable:RouteTable": "route-table",
+  "aws:ec2/securityGroup:SecurityGroup": "security-group",
+  "aws:ec2/vpcEndpoint:VpcEndpoint": "vpc-endpoint",
+  "aws:ec2/launchTemplate:LaunchTemplate": "launch-template",
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "security-group-rule",
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "security-group-rule",
+};
+
+/** The service-linked roles the program creates, by service: their fixed names (IAM's list of them). */
+const serviceLinkedRoleNames: Record<string, string> = { "spot.amazonaws.com": "AWSServiceRoleForEC2Spot" };
+
 const stateMakers: Record<string, StateMaker> = {
+  // IAM role: arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}
   "aws:iam/role:Role": (args) => {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
     return {
       name,
-      arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}`,
+      arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${iamPath(args)}${name}`,
       uniqueId: `AROA${hex(name, 17).toUpperCase()}`,
     };
   },
+  // IAM role: role/aws-service-role/<service>/<name>, the name fixed by the service
+  "aws:iam/serviceLinkedRole:ServiceLinkedRole": (args) => {
+    const service = String(args.inputs.awsServiceName);
+    const name = serviceLinkedRoleNames[service];
+    if (name === undefined) return {};
+    return { name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/aws-service-role/${service}/${name}` };
+  },
+  // IAM policy: arn:${Partition}:iam::${Account}:policy/${PolicyNameWithPath}
   "aws:iam/policy:Policy": (args) => {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
-    return { name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/${name}` };
+    return { name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy${iamPath(args)}${name}` };
   },
+  // SQS queue: arn:${Partition}:sqs:${Region}:${Account}:${QueueName}
   "aws:sqs/queue:Queue": (args, ctx) => {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
     return {
@@ -78,10 +127,24 @@ const stateMakers: Record<string, StateMaker> = {
       url: `https://sqs.${ctx.awsRegion}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}`,
     };
   },
+  // SNS topic: arn:${Partition}:sns:${Region}:${Account}:${TopicName}
+  "aws:sns/topic:Topic": (args, ctx) => {
+    const name = (args.inputs.name as string | undefined) ?? autoName(args);
+    return { name, arn: arn(ctx, "sns", name) };
+  },
+  // KMS key: arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}, the id a UUID
+  "aws:kms/key:Key": (args, ctx) => ({ arn: arn(ctx, "kms", `key/${uuidOf(`${args.type}::${args.name}`)}`) }),
+  // SNS subscription: the topic's ARN and the subscription's id (a UUID), as SNS's Subscribe returns it
+  "aws:sns/topicSubscription:TopicSubscription": (args) => ({
+    arn: `${args.inputs.topic}:${uuidOf(`${args.type}::${args.name}`)}`,
+  }),
+  // EventBridge rule on the default bus: arn:${Partition}:events:${Region}:${Account}:rule/[${EventBusName}/]${RuleName}
   "aws:cloudwatch/eventRule:EventRule": (args, ctx) => {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
     return { name, arn: arn(ctx, "events", `rule/${name}`) };
   },
+  // EKS: arn:${Partition}:eks:${Region}:${Account}:podidentityassociation/${ClusterName}/${UUID}, the UUID being the
+  // association's id (`a-` and 17 characters)
   "aws:eks/podIdentityAssociation:PodIdentityAssociation": (args, ctx) => {
     const associationId = `a-${hex(`${args.type}::${args.name}`, 17)}`;
     return {
@@ -89,18 +152,42 @@ const stateMakers: Record<string, StateMaker> = {
       associationArn: arn(ctx, "eks", `podidentityassociation/${args.inputs.clusterName}/${associationId}`),
     };
   },
+  // EKS: arn:${Partition}:eks:${Region}:${Account}:addon/${ClusterName}/${AddonName}/${UUID}
+  "aws:eks/addon:Addon": (args, ctx) => ({
+    arn: arn(
+      ctx,
+      "eks",
+      `addon/${args.inputs.clusterName}/${args.inputs.addonName}/${uuidOf(`${args.type}::${args.name}`)}`,
+    ),
+  }),
+  // EKS: arn:${Partition}:eks:${Region}:${Account}:nodegroup/${ClusterName}/${NodegroupName}/${UUID}
+  "aws:eks/nodeGroup:NodeGroup": (args, ctx) => {
+    const nodeGroupName = (args.inputs.nodeGroupName as string | undefined) ?? autoName(args);
+    return {
+      nodeGroupName,
+      arn: arn(
+        ctx,
+        "eks",
+        `nodegroup/${args.inputs.clusterName}/${nodeGroupName}/${uuidOf(`${args.type}::${args.name}`)}`,
+      ),
+    };
+  },
+  // CloudWatch alarm: arn:${Partition}:cloudwatch:${Region}:${Account}:alarm:${AlarmName}
   "aws:cloudwatch/metricAlarm:MetricAlarm": (args, ctx) => {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
     return { name, arn: arn(ctx, "cloudwatch", `alarm:${name}`) };
   },
+  // CloudWatch Logs: arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}
   "aws:cloudwatch/logGroup:LogGroup": (args, ctx) => {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
     return { name, arn: arn(ctx, "logs", `log-group:${name}`) };
   },
+  // S3 bucket: arn:${Partition}:s3:::${BucketName}
   "aws:s3/bucket:Bucket": (args) => {
     const bucket = (args.inputs.bucket as string | undefined) ?? autoName(args);
     return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.amazonaws.com` };
   },
+  // ElastiCache: arn:${Partition}:elasticache:${Region}:${Account}:replicationgroup:${ReplicationGroupId}
   "aws:elasticache/replicationGroup:ReplicationGroup": (args, ctx) => {
     const id = (args.inputs.replicationGroupId as string | undefined) ?? autoName(args);
     return {
@@ -109,10 +196,20 @@ const stateMakers: Record<string, StateMaker> = {
       readerEndpointAddress: `replica.${id}.${hex(id, 6)}.${ctx.awsRegion.replace(/-/g, "")}.cache.amazonaws.com`,
     };
   },
-  "aws:acm/certificate:Certificate": (args, ctx, id) => {
+  // ElastiCache: arn:${Partition}:elasticache:${Region}:${Account}:subnetgroup:${CacheSubnetGroupName}
+  "aws:elasticache/subnetGroup:SubnetGroup": (args, ctx) => {
+    const name = ((args.inputs.name as string | undefined) ?? autoName(args)).toLowerCase();
+    return { name, arn: arn(ctx, "elasticache", `subnetgroup:${name}`) };
+  },
+  // Route 53: arn:${Partition}:route53:::healthcheck/${Id}, the id a UUID
+  "aws:route53/healthCheck:HealthCheck": (args) => ({
+    arn: `arn:aws:route53:::healthcheck/${uuidOf(`${args.type}::${args.name}`)}`,
+  }),
+  // ACM: arn:${Partition}:acm:${Region}:${Account}:certificate/${CertificateId}, the id a UUID
+  "aws:acm/certificate:Certificate": (args, ctx) => {
     const names = [args.inputs.domainName, ...((args.inputs.subjectAlternativeNames as string[] | undefined) ?? [])];
     return {
-      arn: arn(ctx, "acm", `certificate/${id}`),
+      arn: arn(ctx, "acm", `certificate/${uuidOf(`${args.type}::${args.name}`)}`),
       domainValidationOptions: names.map((domainName: string) => ({
         domainName,
         resourceRecordName: `_${hex(domainName, 32)}.${domainName}.`,
@@ -121,8 +218,14 @@ const stateMakers: Record<string, StateMaker> = {
       })),
     };
   },
-  "aws:lb/loadBalancer:LoadBalancer": (args, ctx, id) => ({
-    arn: arn(ctx, "elasticloadbalancing", `loadbalancer/net/${args.name}/${id}`),
+  // ELB: arn:${Partition}:elasticloadbalancing:${Region}:${Account}:loadbalancer/{app,net}/${LoadBalancerName}/${LoadBalancerId},
+  // the id 16 hex digits; a load balancer is an application one unless its type says otherwise (the provider's default)
+  "aws:lb/loadBalancer:LoadBalancer": (args, ctx) => ({
+    arn: arn(
+      ctx,
+      "elasticloadbalancing",
+      `loadbalancer/${args.inputs.loadBalancerType === "network" ? "net" : "app"}/${(args.inputs.name as string | undefined) ?? autoName(args)}/${hex(`${args.type}::${args.name}`, 16)}`,
+    ),
     dnsName: `${args.name}-${hex(args.name, 16)}.elb.${ctx.awsRegion}.amazonaws.com`,
     zoneId: `Z${hex(`elb-${ctx.awsRegion}`, 12).toUpperCase()}`,
   }),
@@ -145,6 +248,7 @@ const stateMakers: Record<string, StateMaker> = {
       }),
       eksCluster: {
         name,
+        // EKS: arn:${Partition}:eks:${Region}:${Account}:cluster/${ClusterName}
         arn: arn(ctx, "eks", `cluster/${name}`),
         endpoint,
         version: args.inputs.version,
@@ -153,18 +257,17 @@ const stateMakers: Record<string, StateMaker> = {
       },
       clusterSecurityGroupId: `sg-${hex(`${name}-cluster-sg`, 17)}`,
       nodeSecurityGroupId: `sg-${hex(`${name}-node-sg`, 17)}`,
+      // IAM: arn:${Partition}:iam::${Account}:oidc-provider/${OidcProviderName}
       oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/oidc.eks.${ctx.awsRegion}.amazonaws.com/id/${oidcId}`,
       oidcProviderUrl: `https://oidc.eks.${ctx.awsRegion}.amazonaws.com/id/${oidcId}`,
       oidcIssuer: `oidc.eks.${ctx.awsRegion}.amazonaws.com/id/${oidcId}`,
     };
   },
   "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1, defaultVersion: 1 }),
-  "eks:index:ManagedNodeGroup": (args, ctx) => ({
-    nodeGroup: {
-      nodeGroupName: args.inputs.nodeGroupName ?? autoName(args),
-      arn: arn(ctx, "eks", `nodegroup/${args.name}`),
-      status: "ACTIVE",
-    },
+  // No ARN: a node group's (nodegroup/${ClusterName}/${NodegroupName}/${UUID}) needs the EKS cluster's name, which
+  // the mock only sees as a resource whose outputs resolve later.
+  "eks:index:ManagedNodeGroup": (args) => ({
+    nodeGroup: { nodeGroupName: args.inputs.nodeGroupName ?? autoName(args), status: "ACTIVE" },
   }),
   "kubernetes:networking.k8s.io/v1:Ingress": (args, ctx) => ({
     // What the AWS Load Balancer Controller writes once it has created the ALB.
@@ -199,13 +302,12 @@ export function mockResource(args: MockResourceArgs, ctx: MockCloudContext): Moc
   const prefix = idPrefixes[args.type];
   const id =
     args.id || (prefix ? `${prefix}-${hex(`${args.type}::${args.name}`, 17)}` : `${args.name}-${hex(args.type, 8)}`);
-  const extra = stateMakers[args.type]?.(args, ctx, id) ?? {};
-  const state: Record<string, unknown> = { ...args.inputs, ...extra };
-  if (args.type.startsWith("aws:") && state.arn === undefined) {
-    const [, service] = /^aws:([a-z0-9]+)\//.exec(args.type) ?? [];
-    state.arn = arn(ctx, service ?? "unknown", `${args.name}/${id}`);
-  }
-  return { id, state };
+  const ec2ResourceType = ec2ResourceTypes[args.type];
+  const extra = {
+    ...(ec2ResourceType && { arn: arn(ctx, "ec2", `${ec2ResourceType}/${id}`) }),
+    ...stateMakers[args.type]?.(args, ctx),
+  };
+  return { id, state: { ...args.inputs, ...extra } };
 }
 
 /** What the pretend cloud answers to data-source calls (invokes). */
@@ -218,6 +320,7 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
         name: ctx.awsRegion,
         endpoint: `ec2.${ctx.awsRegion}.amazonaws.com`,
       };
+    // IAM user: arn:${Partition}:iam::${Account}:user/${UserNameWithPath}
     case "aws:index/getCallerIdentity:getCallerIdentity":
       return {
         id: MOCK_ACCOUNT_ID,
@@ -284,7 +387,7 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
       };
     default:
       throw new Error(
-        `the plan's pretend cloud has no answer for the data source ${args.token}; add one in tools/mock-cloud.ts`,
+        `the plan's pretend cloud has no answer for the data source ${args.token}; add one in tools/plan/mock-cloud.ts`,
       );
   }
 }

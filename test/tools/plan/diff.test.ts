@@ -1,5 +1,5 @@
 /** The plan diff's pieces: changed paths, line diffs, and what counts as a change. */
-import { changedPaths, diffPlans, formatDiff, hasChanges, lineDiff, PlanSnapshot } from "../../tools/plan-diff";
+import { changedPaths, diffPlans, formatDiff, hasChanges, lineDiff, PlanSnapshot } from "../../../tools/plan/diff";
 
 const snapshot = (over: Partial<PlanSnapshot> = {}): PlanSnapshot => ({
   resources: [

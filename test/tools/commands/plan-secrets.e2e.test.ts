@@ -10,9 +10,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { isSecret, PlanResult } from "../../tools/engine";
-import { listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
-import { planCommand, projectRoot } from "../support/plan";
+import { isSecret, PlanResult } from "../../../tools/plan/engine";
+import { listStackNames, readStackFile, stackFilePath } from "../../../stacks/stack-files";
+import { planCommand, projectRoot } from "../../support/plan";
 
 const stacks = listStackNames(projectRoot);
 const roleOf = (stack: string) =>

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { cacheOutputs, readCachedOutputs } from "../../tools/plan-cache";
+import { cacheOutputs, readCachedOutputs } from "../../../tools/plan/cache";
 
 describe("the cache of planned stacks' outputs", () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "lk-cache-"));

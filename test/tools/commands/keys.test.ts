@@ -2,9 +2,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { keysScript, main, newApplicationKey, readRegionKeys, RegionKeys } from "../../tools/keys";
-import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
-import { projectRoot, stackConfig } from "../support/plan";
+import { keysScript, main, newApplicationKey, readRegionKeys, RegionKeys } from "../../../tools/commands/keys";
+import { parseStackConfig, RegionStackConfig } from "../../../stacks/config";
+import { projectRoot, stackConfig } from "../../support/plan";
 
 const fixed = (id: string) => () => ({ id, secret: "S".repeat(48) });
 const steady: RegionKeys[] = [

@@ -6,8 +6,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { findResource, inputsOf, maskSecrets, PlannedResource, runProgram } from "../../tools/engine";
-import { manifestOf } from "../../tools/plan-output";
+import { findResource, inputsOf, maskSecrets, PlannedResource, runProgram } from "../../../tools/plan/engine";
+import { manifestOf } from "../../../tools/plan/output";
 
 describe("mock engine", () => {
   it("records inputs with secrets marked, explicit and implied dependencies, parents and providers", async () => {
