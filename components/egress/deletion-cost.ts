@@ -6,10 +6,7 @@
  * `deletionCostPolicy` (components/shared/deletion-cost-policy.ts).
  */
 import type * as k8s from "@pulumi/kubernetes";
-import type { Input } from "@pulumi/pulumi";
-import { versions } from "../../lib/versions";
 import { POD_DELETION_COST_ANNOTATION } from "../shared/deletion-cost-policy";
-import { placeOn } from "../shared/node-roles";
 
 export { POD_DELETION_COST_ANNOTATION };
 /** Deletion cost of an idle pod (removed first) and of a pod with a recording. */
@@ -60,55 +57,3 @@ export const DELETION_COST_UPDATER_RULES: k8s.types.input.rbac.v1.PolicyRule[] =
   { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "patch"] },
   { apiGroups: [""], resources: ["pods/proxy"], verbs: ["get"] },
 ];
-
-export interface DeletionCostUpdaterInput {
-  /** The updater's labels, and the selector labels among them. */
-  labels: Record<string, string>;
-  podLabels: Record<string, string>;
-  serviceAccountName: Input<string>;
-  /** `deletionCostScript` for the workload namespace. */
-  script: Input<string>;
-}
-
-/** The updater's Deployment spec: one kubectl pod on the system nodes, non-root, read-only root. */
-export function deletionCostUpdaterSpec(input: DeletionCostUpdaterInput): k8s.types.input.apps.v1.DeploymentSpec {
-  return {
-    replicas: 1,
-    selector: { matchLabels: input.podLabels },
-    template: {
-      metadata: { labels: input.labels },
-      spec: {
-        ...placeOn("system"),
-        serviceAccountName: input.serviceAccountName,
-        enableServiceLinks: false,
-        securityContext: {
-          runAsNonRoot: true,
-          runAsUser: 65534,
-          runAsGroup: 65534,
-          seccompProfile: { type: "RuntimeDefault" },
-        },
-        containers: [
-          {
-            name: "updater",
-            image: versions.images.kubectl,
-            command: ["/bin/sh", "-c"],
-            args: [input.script],
-            // kubectl keeps its discovery cache under $HOME/.kube: a scratch volume, the root stays read-only.
-            env: [{ name: "HOME", value: "/tmp" }],
-            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-            resources: {
-              requests: { cpu: "20m", memory: "64Mi" },
-              limits: { memory: "128Mi" },
-            },
-            securityContext: {
-              allowPrivilegeEscalation: false,
-              readOnlyRootFilesystem: true,
-              capabilities: { drop: ["ALL"] },
-            },
-          },
-        ],
-        volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
-      },
-    },
-  };
-}

@@ -5,6 +5,7 @@ import { sha256, workloadLabels } from "../shared/annotations";
 import { dependenciesOf } from "../shared/dependencies";
 import { deletionCostPolicy } from "../shared/deletion-cost-policy";
 import { invariant } from "../shared/invariant";
+import { kubectlLoopSpec } from "../shared/kubectl-pod";
 import { PodIdentityRole } from "../shared/pod-identity-role";
 import {
   EGRESS_CONFIG_MOUNT,
@@ -13,12 +14,7 @@ import {
   checkMaxRecordingSeconds,
   renderEgressConfig,
 } from "./config";
-import {
-  DELETION_COST_UPDATER_RULES,
-  deletionCostScript,
-  deletionCostUpdaterSpec,
-  labelSelector,
-} from "./deletion-cost";
+import { DELETION_COST_UPDATER_RULES, deletionCostScript, labelSelector } from "./deletion-cost";
 import { recordingsBucketPolicy, recordingsPolicy } from "./iam";
 import { EGRESS_APP, egressDeploymentSpec } from "./pod";
 import { egressScaledObjectSpec, egressTerminationGraceSeconds, EgressPoolScaling } from "./scaling";
@@ -385,13 +381,15 @@ export class Egress extends pulumi.ComponentResource {
       `${name}-deletion-cost`,
       {
         metadata,
-        spec: deletionCostUpdaterSpec({
+        spec: kubectlLoopSpec({
+          name: "updater",
           labels: updater.labels,
           podLabels: updater.podLabels,
           serviceAccountName: account.metadata.name,
           script: namespace.apply((ns) =>
             deletionCostScript({ namespace: ns, selector, metricsPort: EGRESS_METRICS_PORT }),
           ),
+          cpuRequest: "20m",
         }),
       },
       { parent: this },
