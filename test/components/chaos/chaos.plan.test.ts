@@ -8,22 +8,11 @@ import { drillTemplates } from "../../../components/chaos/templates";
 import { policies } from "../../../policy/policies";
 import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../../tools/engine";
 import { MOCK_ACCOUNT_ID } from "../../../tools/mock-cloud";
+import { CHAOS_ARGS, DRILL_SETTINGS } from "../../support/chaos";
 import { runComponents, runStack } from "../../support/plan";
 import { resourcesOfPlan, violations } from "../../support/policy";
 
-const ALB_HOST = "k8s-livekit-livekits-0123456789-1234567890.ap-south-1.elb.amazonaws.com";
-const POD_LABELS = { "app.kubernetes.io/name": "livekit-server", "app.kubernetes.io/component": "sfu" };
-
-const baseArgs: ChaosArgs = {
-  clusterName: "livekit-mumbai",
-  sfuNodePoolName: "sfu",
-  namespace: "livekit",
-  livekitPodLabels: POD_LABELS,
-  signallingLoadBalancerHostname: ALB_HOST,
-  sfuNodeTerminationPercent: 33,
-  turnNodeTerminationPercent: 50,
-  livekitPodDeletePercent: 25,
-};
+const baseArgs = CHAOS_ARGS;
 
 const plan = (overrides: Partial<ChaosArgs> = {}) =>
   runComponents(() => {
@@ -63,16 +52,7 @@ describe("Chaos", () => {
 
   it("aims the drills at the Args' cluster, SFU pool, namespace and pods, each with its share", () => {
     // What each drill does: templates.test.ts. Here, that the component fills the drills from its Args.
-    const drills = drillTemplates({
-      clusterName: "livekit-mumbai",
-      sfuNodePoolName: "sfu",
-      namespace: "livekit",
-      podSelector: "app.kubernetes.io/component=sfu,app.kubernetes.io/name=livekit-server",
-      sfuNodeTerminationPercent: 33,
-      turnNodeTerminationPercent: 50,
-      livekitPodDeletePercent: 25,
-      podDeleteGraceSeconds: 0,
-    });
+    const drills = drillTemplates(DRILL_SETTINGS);
     for (const [id, drill] of Object.entries(drills)) {
       const t = template(result, id);
       expect({ description: t.description, targets: t.targets, actions: t.actions }).toEqual({

@@ -3,8 +3,8 @@
  * the region's own ALB: chaos.plan.test.ts.
  */
 import { albNameFromHostname, signallingFailureAlarm } from "../../../components/chaos/stop-alarm";
+import { ALB_HOST } from "../../support/chaos";
 
-const ALB_HOST = "k8s-livekit-livekits-0123456789-1234567890.ap-south-1.elb.amazonaws.com";
 const SUFFIX = "app/k8s-livekit-livekits-0123456789/0123456789abcdef";
 
 describe("the signalling failure alarm", () => {

@@ -3,18 +3,10 @@
  * conditions and logs, for its Args: chaos.plan.test.ts.
  */
 import { FIS_SERVICE_ACCOUNT } from "../../../components/chaos/iam";
-import { drillTemplates, DrillSettings, labelSelector } from "../../../components/chaos/templates";
+import { drillTemplates, labelSelector } from "../../../components/chaos/templates";
+import { DRILL_SETTINGS } from "../../support/chaos";
 
-const settings: DrillSettings = {
-  clusterName: "livekit-mumbai",
-  sfuNodePoolName: "sfu",
-  namespace: "livekit",
-  podSelector: "app.kubernetes.io/component=sfu,app.kubernetes.io/name=livekit-server",
-  sfuNodeTerminationPercent: 33,
-  turnNodeTerminationPercent: 50,
-  livekitPodDeletePercent: 25,
-  podDeleteGraceSeconds: 0,
-};
+const settings = DRILL_SETTINGS;
 const drills = drillTemplates(settings);
 
 describe("the chaos drills", () => {
