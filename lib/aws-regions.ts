@@ -70,3 +70,32 @@ export const route53HealthCheckerRegions = [
   "ap-northeast-1",
   "sa-east-1",
 ] as const;
+
+/**
+ * Round trips between AWS regions, for what global rooms mode adds to every signalling exchange of a member
+ * region (docs/rooms-across-regions.md). No measured table ships here: what is given is the physical floor,
+ * the great-circle distance between the regions' cities there and back at the speed of light in optical fibre
+ * (c / 1.468, the group index of standard single-mode fibre at 1550 nm: about 204 km per millisecond). Real
+ * paths follow cables and peering points, so a measured round trip is always above it; measure the pairs you
+ * deploy (`ping` between two instances over the VPC peering) and set the measured value where the program asks
+ * for one.
+ */
+const EARTH_RADIUS_KM = 6371.0088;
+const FIBRE_KM_PER_MS = 299_792.458 / 1.468 / 1000;
+
+/** Great-circle distance between two regions' cities (haversine), km. */
+export function regionDistanceKm(a: string, b: string): number {
+  const p = awsRegions[a];
+  const q = awsRegions[b];
+  if (p === undefined || q === undefined) throw new Error(`unknown AWS region: ${p === undefined ? a : b}`);
+  const rad = (deg: number) => (deg * Math.PI) / 180;
+  const dLat = rad(q.latitude - p.latitude);
+  const dLon = rad(q.longitude - p.longitude);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(p.latitude)) * Math.cos(rad(q.latitude)) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** The least round trip between two regions, ms: their distance there and back in fibre (0 within a region). */
+export function regionRttFloorMs(a: string, b: string): number {
+  return (2 * regionDistanceKm(a, b)) / FIBRE_KM_PER_MS;
+}

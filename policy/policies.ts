@@ -147,6 +147,9 @@ export function publicIngressProblem(
 ): string | undefined {
   const protocol = normalizeProtocol(rule.protocol);
   if (protocol === "all") return "opens every protocol and port";
+  // ICMP type 3 code 4 (fragmentation needed) alone: path MTU discovery, which may come from any router.
+  if ((protocol === "icmp" || protocol === "1") && Number(rule.fromPort) === 3 && Number(rule.toPort) === 4)
+    return undefined;
   const from = Number(rule.fromPort);
   const to = Number(rule.toPort);
   const fits = allowed.some((a) => a.protocol === protocol && from >= a.fromPort && to <= a.toPort && from <= to);
@@ -158,7 +161,7 @@ export function publicIngressProblem(
 export const publicIngressOnlyForWebRtc: ResourceValidationPolicy = {
   name: "public-ingress-only-for-webrtc",
   description:
-    "Security groups admit 0.0.0.0/0 and ::/0 only on the WebRTC and TURN ports (ICE/UDP and TCP, TURN listener, TURN relays).",
+    "Security groups admit 0.0.0.0/0 and ::/0 only on the WebRTC and TURN ports (ICE/UDP and TCP, TURN listener, TURN relays), and for ICMP fragmentation-needed (path MTU discovery).",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps:

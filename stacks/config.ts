@@ -11,12 +11,13 @@ import { z } from "zod";
 import { awsRegionNames, route53HealthCheckerRegions } from "../lib/aws-regions";
 import { parseCidr } from "../components/network/subnets";
 import { INITIAL_TURN_SECRET_GENERATION } from "../components/shared/turn";
-import { SERVICE_KEY_PREFIXES, ServiceKeyConsumer } from "../components/livekit/api-keys";
+import { SERVICE_KEY_PREFIXES, ServiceKeyConsumer } from "../components/credentials/api-keys";
 import { capacityFields, costFields, roomMixSchema } from "../lib/capacity";
 import { holdsPlaceholder, InputError, inputErrorOf, Unshown } from "../lib/errors";
 import { versions } from "../lib/versions";
 import { configKey, PROJECT } from "./config-key";
-import { RegionSizing, sizeRegion } from "./sizing";
+import { RegionSizing, sizeRegion, SizingSettings } from "./sizing";
+import { AwsAccess, awsAccessOf } from "../lib/aws-access";
 import { regionHostnames } from "./region-outputs";
 import { roomsSchema } from "./rooms-config";
 import { checkForeignKeys, nearest, regionCrossFieldIssue, zoneIdProblem } from "./stack-file-checks";
@@ -263,7 +264,7 @@ function serviceKeyPair(consumer: ServiceKeyConsumer) {
 /**
  * Egress's and the load tests' key pairs from config instead of generated per region. Required in global rooms
  * mode: livekit-server signs participants' refreshed tokens with any key of its key file
- * (components/livekit/api-keys.ts), and there a participant can reconnect through any region, which must then
+ * (components/credentials/api-keys.ts), and there a participant can reconnect through any region, which must then
  * hold the same keys.
  */
 const serviceKeysSchema = z.strictObject({
@@ -566,8 +567,12 @@ export const regionSchema = z
           .regex(/^cache\.[a-z0-9-]+\.[a-z0-9]+$/, {
             error: "must be an ElastiCache node type such as cache.r7g.large",
           })
-          .default("cache.r7g.large")
-          .describe("ElastiCache node type."),
+          .optional()
+          .meta({
+            description:
+              "ElastiCache node type, overriding the capacity model (lib/capacity/redis.ts: the smallest r7g that carries the region's signalling, node stats and joins, and in global rooms mode the hub's members' too, at 60%).",
+            defaultText: "from the capacity model",
+          }),
         nodeCount: integer(2, 6, "an integer from 2 to 6 (a primary and 1-5 replicas; failover needs a replica)")
           .default(2)
           .describe("A primary and its replicas, in different availability zones; failover needs a replica."),
@@ -848,6 +853,8 @@ export type RegionStackConfig = Omit<z.infer<typeof regionSchema>, "applicationK
   stackName: string;
   /** Sizes derived from `capacity` (and any sizes set by hand). */
   sizing: RegionSizing;
+  /** How the stack reaches AWS (`aws:profile`, `aws:assumeRoles`, ...): for providers and SDK clients it makes. */
+  awsAccess: AwsAccess;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1095,24 +1102,32 @@ export function parseStackConfig(
   const cfg = parseSettings(regionSchema, raw, Object.keys(regionSchema.shape));
   // The superRefine above has made sure applicationKeys is there.
   const applicationKeys = cfg.applicationKeys!;
-  // A global-rooms member runs no Redis of its own (it shares the hub's): none in its cost either.
+  // A global-rooms member runs no Redis of its own (it shares the hub's): none in its cost either. The hub's
+  // Redis is sized for its members too once the region stack has read their files (stacks/rooms.ts).
   const member = cfg.rooms.mode === "global" && cfg.rooms.hub !== stackName;
-  return { ...cfg, applicationKeys, stackName, sizing: regionSizing(cfg, member) };
+  return {
+    ...cfg,
+    applicationKeys,
+    stackName,
+    sizing: regionSizing(cfg, member ? { role: "member" } : undefined),
+    awsAccess: awsAccessOf(rawConfig),
+  };
 }
 
 /** The region's sizes; a demand the model cannot place (a room larger than a node) is an InputError. */
-function regionSizing(cfg: z.infer<typeof regionSchema>, sharesHubRedis = false): RegionSizing {
+export function regionSizing(cfg: z.infer<typeof regionSchema>, rooms?: SizingSettings["rooms"]): RegionSizing {
   return sizeRegion({
     capacity: cfg.capacity,
     turn: cfg.turn,
     sfuNodes: cfg.cluster.sfuNodes,
     karpenter: cfg.karpenter,
+    redis: cfg.redis,
+    rooms,
     cost: {
       ...cfg.cost,
       awsRegion: cfg.awsRegion,
       natGateways: cfg.network.natGateways === "single" ? 1 : cfg.network.availabilityZones,
       systemNodes: cfg.cluster.systemNodes,
-      redis: sharesHubRedis ? { ...cfg.redis, nodeCount: 0 } : cfg.redis,
       recordingRetentionDays: cfg.egress.recordingRetentionDays,
       prometheusVolumeGiB: Number.parseInt(cfg.monitoring.volumeSize, 10),
     },

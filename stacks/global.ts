@@ -20,7 +20,7 @@ import {
   signallingUrl,
 } from "./region-outputs";
 import { checkRegionStacks, discoverRegionStacks, RegionStackFile } from "./regions";
-import { checkRooms } from "./rooms-checks";
+import { checkRooms, globalRoomsSummary } from "./rooms-checks";
 import { findProjectRoot } from "./stack-files";
 
 interface DeployedRegion {
@@ -108,6 +108,8 @@ export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = 
       url: signallingUrl(outputs),
     })),
     notDeployed,
+    // Global rooms mode: the hub, its members and the round trip each adds, where recordings go.
+    ...(globalRoomsSummary(files) !== undefined ? { rooms: globalRoomsSummary(files) } : {}),
     // The application's signing key, as every deployed region has it: with regionUrls, all a token service
     // needs (examples/token-service). The secret stays a Pulumi secret.
     ...(applicationKeyId !== undefined

@@ -14,6 +14,7 @@ import { MEDIA_DISRUPTION_BUDGET_PERCENT, nodesReplacedAtOnce } from "../compone
 import { loadTestPoolCpu, LOAD_TEST_RESOURCES } from "../components/load-test/defaults";
 import { INSTANCE_TYPES } from "../lib/instance-types";
 import type { RegionStackConfig } from "./config";
+import { AwsAccess, sdkClientConfig } from "../lib/aws-access";
 
 /** "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", vCPUs per account and region. */
 export const ON_DEMAND_STANDARD_VCPU_QUOTA = "L-1216C47A";
@@ -99,7 +100,10 @@ export interface QuotaReads {
  * Reads the quota and what runs in the region, and stops the program, with one line, if the region's steady
  * need does not fit what the quota leaves it; warns if its peak does not.
  */
-export async function checkVcpuQuota(cfg: RegionStackConfig, reads: QuotaReads = awsQuotaReads(cfg.awsRegion)) {
+export async function checkVcpuQuota(
+  cfg: RegionStackConfig,
+  reads: QuotaReads = awsQuotaReads(cfg.awsRegion, cfg.awsAccess),
+) {
   if (!cfg.preflight.vcpuQuota) return;
   const quota = await reads.quota();
   const { steady, peak } = vcpuNeeds(cfg);
@@ -133,8 +137,17 @@ export async function checkVcpuQuota(cfg: RegionStackConfig, reads: QuotaReads =
   }
 }
 
+/**
+ * The SDK clients' configuration: the stack's profile and roles (lib/aws-access.ts), as the stack's provider
+ * uses them, never only the environment's credentials.
+ */
+export async function sdkConfigFor(awsRegion: string, access: AwsAccess) {
+  const { fromTemporaryCredentials } = await import("@aws-sdk/credential-providers");
+  return sdkClientConfig(access, awsRegion, fromTemporaryCredentials);
+}
+
 /** The AWS reads: Service Quotas through the provider, CloudWatch and EC2 through the AWS SDK (loaded on use). */
-export function awsQuotaReads(awsRegion: string): QuotaReads {
+export function awsQuotaReads(awsRegion: string, access: AwsAccess = {}): QuotaReads {
   return {
     quota: async () => {
       const quota = await aws.servicequotas.getServiceQuota({
@@ -166,7 +179,7 @@ export function awsQuotaReads(awsRegion: string): QuotaReads {
     running: async (metric) => {
       const { CloudWatchClient, GetMetricDataCommand } = await import("@aws-sdk/client-cloudwatch");
       const now = Date.now();
-      const answer = await new CloudWatchClient({ region: awsRegion }).send(
+      const answer = await new CloudWatchClient(await sdkConfigFor(awsRegion, access)).send(
         new GetMetricDataCommand({
           // Published every minute; the latest of the last quarter hour.
           StartTime: new Date(now - 15 * 60_000),
@@ -193,7 +206,7 @@ export function awsQuotaReads(awsRegion: string): QuotaReads {
     },
     ownRunning: async (clusterName) => {
       const { EC2Client, paginateDescribeInstances } = await import("@aws-sdk/client-ec2");
-      const client = new EC2Client({ region: awsRegion });
+      const client = new EC2Client(await sdkConfigFor(awsRegion, access));
       let vcpus = 0;
       const pages = paginateDescribeInstances(
         { client },

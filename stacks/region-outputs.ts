@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import { InputError } from "../lib/errors";
-import { SERVICE_KEY_PREFIXES, ServiceKeyConsumer } from "../components/livekit/api-keys";
+import { SERVICE_KEY_PREFIXES, ServiceKeyConsumer } from "../components/credentials/api-keys";
 
 import type { LoadBalancerTarget, RoutedRegion } from "../components/shared/routed-region";
 
@@ -85,7 +85,7 @@ export function agreedApplicationKeyId(regions: RegionApplicationKey[]): string 
 
 /**
  * The output with every key a region's livekit-server accepts: key id -> SHA-256 of its secret
- * (components/livekit/api-keys.ts), exported as a Pulumi secret.
+ * (components/credentials/api-keys.ts), exported as a Pulumi secret.
  */
 export const API_KEY_FINGERPRINTS_OUTPUT = "apiKeyFingerprints";
 

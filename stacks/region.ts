@@ -8,6 +8,7 @@ import { Chaos } from "../components/chaos";
 import { Cluster } from "../components/cluster";
 import { sfuNodeUserData } from "../components/cluster/node-user-data";
 import { Coturn, COTURN_TERMINATION_GRACE_SECONDS } from "../components/coturn";
+import { ApplicationKeys, Credentials } from "../components/credentials";
 import { Egress, egressTerminationGraceSeconds } from "../components/egress";
 import { Endpoints } from "../components/endpoints";
 import { Karpenter, SFU_NODE_POOL } from "../components/karpenter";
@@ -18,7 +19,8 @@ import { LoadTest } from "../components/load-test";
 import { MetricsServer } from "../components/metrics-server";
 import { Monitoring, PROMETHEUS_URL } from "../components/monitoring";
 import { Network } from "../components/network";
-import { Redis, REDIS_PASSWORD_KEY } from "../components/redis";
+import { Redis, RedisAlarms, REDIS_PASSWORD_KEY } from "../components/redis";
+import { CACHE_NODE_TYPES } from "../lib/capacity/redis";
 import {
   EGRESS_IDLE_SHARE,
   EGRESS_MAX_CPU_UTILISATION,
@@ -45,7 +47,7 @@ import {
   signallingUrl,
 } from "./region-outputs";
 import { clusterNameOf } from "./quotas";
-import { globalRooms, hubOutputs, memberRedis, readHub } from "./rooms";
+import { globalRooms, hubOutputs, hubSizing, memberRedis, readHub, roomsOutput } from "./rooms";
 import { findProjectRoot } from "./stack-files";
 
 /**
@@ -68,30 +70,32 @@ function pinnedEksAddons(minor: string): EksAddonVersions {
 export const WORKLOAD_NAMESPACE = "livekit";
 
 /**
- * The application's key outputs (stacks/region-outputs.ts ApplicationKeyOutputs): ids in the clear, secrets as
- * Pulumi secrets. During a rotation both keys are there, the signing one first.
+ * The application's keys as the Credentials component takes them: the signing key, then during a rotation the
+ * other one. The config schema has made sure the signing key is among the keys.
  */
-function applicationKeyOutputs(ids: string[], secrets: Record<string, string>): ApplicationKeyOutputs {
+function applicationKeys({ signing, keys }: RegionStackConfig["applicationKeys"]): ApplicationKeys {
+  const key = (id: string) => ({ id, secret: pulumi.secret(keys[id]) });
   return {
-    applicationKeyId: ids[0],
-    applicationKeySecret: pulumi.secret(secrets[ids[0]]),
-    applicationKeyIds: ids,
-    applicationKeySecrets: pulumi.secret(Object.fromEntries(ids.map((id) => [id, secrets[id]]))),
+    signing: key(signing),
+    alsoAccepted: Object.keys(keys)
+      .filter((id) => id !== signing)
+      .map(key),
   };
 }
 /** A value from config that is a credential, kept secret in state and plans. */
 const secretOrNothing = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
 
 export async function regionStack(cfg: RegionStackConfig, projectRoot: string = findProjectRoot(__dirname)) {
-  const { sizing } = cfg;
+  // Global rooms mode (stacks/rooms.ts): undefined in the default, regional mode.
+  const rooms = globalRooms(cfg, projectRoot);
+  // The hub's Redis and recorders carry its members too.
+  const sizing = rooms?.isHub ? hubSizing(cfg, rooms) : cfg.sizing;
   const clusterName = clusterNameOf(cfg.regionLabel);
   const hostnames = regionHostnames(cfg.regionLabel, cfg.domain);
   for (const line of sizing.overrides) pulumi.log.warn(`capacity override: ${line}`);
   if (sizing.cost && "unavailable" in sizing.cost)
     pulumi.log.warn(`cost estimate unavailable: ${sizing.cost.unavailable}`);
   const maxRecordingSeconds = cfg.egress.maxRecordingHours * 3600;
-  // Global rooms mode (stacks/rooms.ts): undefined in the default, regional mode.
-  const rooms = globalRooms(cfg, projectRoot);
   // A member reads the hub first: an undeployed hub, or one with other API keys, stops it before any resource.
   const hubStack = rooms !== undefined && !rooms.isHub ? await readHub(cfg, rooms) : undefined;
 
@@ -181,6 +185,7 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
         routeTableIds: [...network.publicRouteTableIds, ...network.privateRouteTableIds],
         provider,
         namespace: workloads.metadata.name,
+        nodeSecurityGroupId: cluster.clusterSecurityGroupId,
       })
     : new Redis(
         `${cfg.regionLabel}-redis`,
@@ -189,7 +194,8 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
           vpcId: network.vpcId,
           subnetIds: network.privateSubnetIds,
           clientSecurityGroupId: cluster.clusterSecurityGroupId,
-          nodeType: cfg.redis.nodeType,
+          // The capacity model's, or the stack file's (listed among the overrides).
+          nodeType: "nodeType" in sizing.redis ? sizing.redis.nodeType : cfg.redis.nodeType!,
           nodeCount: cfg.redis.nodeCount,
           snapshotRetentionDays: REDIS_SNAPSHOT_RETENTION_DAYS,
           protect: cfg.protect,
@@ -199,6 +205,26 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
       );
 
   // --- Media plane ------------------------------------------------------------------------------
+  // The region's API keys and TURN secrets, made once here and handed to each consumer below.
+  const credentials = new Credentials(
+    cfg.regionLabel,
+    {
+      namespace: workloads.metadata.name,
+      applicationKeys: applicationKeys(cfg.applicationKeys),
+      // From config when given (required in global rooms mode), else generated in this region.
+      ...(cfg.serviceKeys !== undefined
+        ? {
+            serviceKeys: {
+              egress: { id: cfg.serviceKeys.egress.id, secret: pulumi.secret(cfg.serviceKeys.egress.secret) },
+              loadTest: { id: cfg.serviceKeys.loadTest.id, secret: pulumi.secret(cfg.serviceKeys.loadTest.secret) },
+            },
+          }
+        : {}),
+      turnSecretGenerations: cfg.turn.sharedSecret,
+    },
+    { providers },
+  );
+
   const livekit = new LiveKit(
     `${cfg.regionLabel}-livekit`,
     {
@@ -219,22 +245,9 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
         logging: { level: cfg.livekit.logLevel, json: true },
         ...(cfg.livekit.webhook ? { webhook: { urls: cfg.livekit.webhook.urls } } : {}),
       },
-      turnSecretGenerations: cfg.turn.sharedSecret,
-      // From config when given (required in global rooms mode), else generated in this region.
-      ...(cfg.serviceKeys !== undefined
-        ? {
-            serviceKeys: {
-              egress: { id: cfg.serviceKeys.egress.id, secret: pulumi.secret(cfg.serviceKeys.egress.secret) },
-              loadTest: { id: cfg.serviceKeys.loadTest.id, secret: pulumi.secret(cfg.serviceKeys.loadTest.secret) },
-            },
-          }
-        : {}),
-      applicationKeys: {
-        signing: cfg.applicationKeys.signing,
-        keys: Object.fromEntries(
-          Object.entries(cfg.applicationKeys.keys).map(([id, secret]) => [id, pulumi.secret(secret)]),
-        ),
-      },
+      keyFile: credentials.keyFile,
+      turnSecret: credentials.turnSecret,
+      signingKeyId: credentials.signingKeyId,
       redis: {
         host: redis.address,
         port: redis.port,
@@ -256,36 +269,39 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
   const coturn = new Coturn(
     `${cfg.regionLabel}-coturn`,
     {
-      sharedSecret: livekit.turnSecret,
+      sharedSecret: credentials.turnSecret,
       turnserver: turnserverSettings(cfg),
       resources: COTURN_RESOURCES,
     },
     { providers },
   );
 
-  const egress = new Egress(
-    `${cfg.regionLabel}-egress`,
-    {
-      clusterName: cluster.clusterName,
-      namespace: workloads.metadata.name,
-      livekitUrl: livekit.internalUrl,
-      // Egress's own pair, from config or generated in this region.
-      apiKey: livekit.egressKey.id,
-      apiSecret: livekit.egressKey.secret,
-      redis: { host: redis.address, port: redis.port, password: redis.authToken },
-      resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB, maxMemoryGiB: EGRESS_MAX_MEMORY_GIB },
-      // Only an idle pod can take a room composite: its CPUs x max_cpu_utilization is exactly the cost.
-      compositeCpuCost: EGRESS_POD_CPU * EGRESS_MAX_CPU_UTILISATION,
-      autoscaling: { ...sizing.egressAutoscaling, idleShare: EGRESS_IDLE_SHARE },
-      prometheusUrl: PROMETHEUS_URL,
-      maxRecordingSeconds,
-      recordingRetentionDays: cfg.egress.recordingRetentionDays,
-      protectRecordings: cfg.protect,
-    },
-    // KEDA's release installs the CRDs of the egress ScaledObject; the recorders run only on the egress
-    // NodePool's nodes.
-    { providers, dependsOn: [cluster.podIdentityAgent, keda.release, karpenter] },
-  );
+  // In global rooms mode only the hub records (recordings stay in one declared region: docs/rooms-across-regions.md):
+  // livekit-server sends StartEgress to whichever recorder on the shared bus answers, whatever region the room is in.
+  const recordsHere = rooms === undefined || rooms.isHub;
+  const egress = recordsHere
+    ? new Egress(
+        `${cfg.regionLabel}-egress`,
+        {
+          clusterName: cluster.clusterName,
+          namespace: workloads.metadata.name,
+          livekitUrl: livekit.internalUrl,
+          apiKey: credentials.egressKey,
+          redis: { host: redis.address, port: redis.port, password: redis.authToken },
+          resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB, maxMemoryGiB: EGRESS_MAX_MEMORY_GIB },
+          // Only an idle pod can take a room composite: its CPUs x max_cpu_utilization is exactly the cost.
+          compositeCpuCost: EGRESS_POD_CPU * EGRESS_MAX_CPU_UTILISATION,
+          autoscaling: { ...sizing.egressAutoscaling, idleShare: EGRESS_IDLE_SHARE },
+          prometheusUrl: PROMETHEUS_URL,
+          maxRecordingSeconds,
+          recordingRetentionDays: cfg.egress.recordingRetentionDays,
+          protectRecordings: cfg.protect,
+        },
+        // KEDA's release installs the CRDs of the egress ScaledObject; the recorders run only on the egress
+        // NodePool's nodes.
+        { providers, dependsOn: [cluster.podIdentityAgent, keda.release, karpenter] },
+      )
+    : undefined;
 
   const endpoints = new Endpoints(
     `${cfg.regionLabel}-endpoints`,
@@ -307,13 +323,12 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     {
       namespace: workloads.metadata.name,
       url: signallingUrl({ signallingHostname: hostnames.signalling }),
-      apiKeySecret: livekit.apiKeySecret,
+      apiKey: credentials.loadTestKey,
       rooms: cfg.loadTest.rooms,
       videoPublishersPerRoom: cfg.loadTest.videoPublishersPerRoom,
       subscribersPerRoom: cfg.loadTest.subscribersPerRoom,
       duration: cfg.loadTest.duration,
       resources: LOAD_TEST_RESOURCES,
-      // Testers on public IPs: their media never passes the NAT gateway.
       // Public IPs to reach the SFU without the NAT gateway, and no inbound rule from the internet.
       publicNodes: { nodeClassName: "outbound" },
     },
@@ -336,10 +351,13 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
           relayBudgetMbps: Math.round(sizing.media.turn.relayMbpsPerNode * 10) / 10,
         },
         runbookBase: cfg.monitoring.runbookUrl,
+        ...(egress === undefined ? { egress: false } : {}),
       },
       scrapeTargets: {
         livekit: { namespace: WORKLOAD_NAMESPACE, podLabels: livekit.podLabels, port: "metrics" },
-        egress: { namespace: WORKLOAD_NAMESPACE, podLabels: egress.podLabels, port: "metrics" },
+        ...(egress !== undefined
+          ? { egress: { namespace: WORKLOAD_NAMESPACE, podLabels: egress.podLabels, port: "metrics" } }
+          : {}),
         coturn: { namespace: WORKLOAD_NAMESPACE, podLabels: coturn.podLabels, port: "metrics" },
       },
       retention: {
@@ -358,6 +376,18 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     // Its volumes need the storage driver and the gp3 StorageClass.
     { providers, dependsOn: [storage] },
   );
+
+  // CloudWatch alarms on every node of the region's Redis (a global-rooms member has none: the hub watches its own).
+  if (redis instanceof Redis && "nodeType" in sizing.redis) {
+    new RedisAlarms(`${cfg.regionLabel}-redis-alarms`, {
+      replicationGroupId: clusterName,
+      nodeCount: cfg.redis.nodeCount,
+      node: CACHE_NODE_TYPES[sizing.redis.nodeType],
+      plannedConnections: sizing.redis.load.connections,
+      runbookBase: cfg.monitoring.runbookUrl ?? "docs/runbooks.md",
+      alertTopicArn: monitoring.alertTopicArn,
+    });
+  }
 
   // --- Drills -------------------------------------------------------------------------------------
   if (cfg.chaos.enabled) {
@@ -389,17 +419,17 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
   return {
     ...contract,
     role: cfg.role,
-    ...applicationKeyOutputs(livekit.applicationKeyIds, cfg.applicationKeys.keys),
+    ...(credentials.applicationKeyOutputs satisfies ApplicationKeyOutputs),
     // Every key the region accepts, by id, with a fingerprint of its secret: the global stack (and in global
     // rooms mode each member) checks that a key id means the same secret everywhere.
-    [API_KEY_FINGERPRINTS_OUTPUT]: livekit.apiKeyFingerprints,
+    [API_KEY_FINGERPRINTS_OUTPUT]: credentials.apiKeyFingerprints,
     signallingUrl: signallingUrl({ signallingHostname: hostnames.signalling }),
     clusterName: cluster.clusterName,
     clusterEndpoint: cluster.endpoint,
     redisAddress: redis.address,
-    ...(rooms !== undefined ? { rooms: { mode: "global", hub: rooms.hub } } : {}),
+    ...(rooms !== undefined ? { rooms: roomsOutput(cfg, rooms) } : {}),
     ...(rooms?.isHub && redis instanceof Redis ? hubOutputs(cfg, network, redis) : {}),
-    recordingsBucket: egress.bucketName,
+    ...(egress !== undefined ? { recordingsBucket: egress.bucketName } : {}),
     alertTopicArn: monitoring.alertTopicArn,
     loadTestJob: pulumi.interpolate`${WORKLOAD_NAMESPACE}/${loadTest.jobName}`,
     sizing: {

@@ -3,7 +3,7 @@
  * check. Both the global stack (stacks/regions.ts) and every region stack in global mode (stacks/rooms.ts)
  * run it, so `npm run plan` of any of them refuses an inconsistent set with one line (exit 2).
  */
-import { awsRegions } from "../lib/aws-regions";
+import { awsRegions, regionRttFloorMs } from "../lib/aws-regions";
 import { parseCidr } from "../components/network/subnets";
 import type { LiveKitRegion } from "../components/livekit/server-config";
 import { InputError } from "../lib/errors";
@@ -115,4 +115,28 @@ export function liveKitRegions(regions: readonly RoomsStackFile[]): LiveKitRegio
     const facts = awsRegions[config.awsRegion];
     return { name: config.regionLabel, lat: facts.latitude, lon: facts.longitude };
   });
+}
+
+/**
+ * What the global stack's plan says about global rooms mode (undefined in regional mode): the hub, each member
+ * with the least round trip its joins and relayed messages add (the fibre floor, lib/aws-regions.ts), and where
+ * recordings are made and stored (only the hub runs Egress).
+ */
+export function globalRoomsSummary(regions: readonly RoomsStackFile[]) {
+  const hubStack = regions[0]?.config.rooms.mode === "global" ? regions[0].config.rooms.hub : undefined;
+  const hub = regions.find((r) => r.config.stackName === hubStack);
+  if (hub === undefined) return undefined;
+  return {
+    mode: "global" as const,
+    hub: hub.config.stackName,
+    hubAwsRegion: hub.config.awsRegion,
+    members: regions
+      .filter((r) => r !== hub)
+      .map(({ config }) => ({
+        stack: config.stackName,
+        awsRegion: config.awsRegion,
+        addedRoundTripFloorMs: Math.round(regionRttFloorMs(config.awsRegion, hub.config.awsRegion) * 10) / 10,
+      })),
+    recordings: { region: hub.config.stackName, awsRegion: hub.config.awsRegion },
+  };
 }

@@ -12,12 +12,15 @@ import type { LiveKitRegion } from "../components/livekit/server-config";
 import { RedisHubNetwork, RedisHubPeering } from "../components/redis-hub-peering";
 import { REDIS_PASSWORD_KEY } from "../components/redis";
 import { InputError } from "../lib/errors";
-import type { RegionStackConfig } from "./config";
+import { RegionStackConfig, regionSizing } from "./config";
+import type { RegionSizing } from "./sizing";
+import type { RedisDemand } from "../lib/capacity/redis";
+import { regionRttFloorMs } from "../lib/aws-regions";
 import { PROJECT } from "./config-key";
 import { discoverRegionStacks } from "./regions";
 import { checkRooms, liveKitRegions } from "./rooms-checks";
 import { API_KEY_FINGERPRINTS_OUTPUT, checkApiKeysAgree } from "./region-outputs";
-import { apiKeyFingerprints } from "../components/livekit/api-keys";
+import { apiKeyFingerprints } from "../components/credentials/api-keys";
 
 /** The hub's outputs a member reads (besides the AUTH token, a secret output of its own). */
 export const REDIS_HUB_OUTPUT = "redisHub";
@@ -28,15 +31,29 @@ export interface RedisHubOutputs extends RedisHubNetwork {
   port: number;
 }
 
+/** A region of global rooms mode, as the plan shows it. */
+export interface RoomsRegion {
+  stack: string;
+  awsRegion: string;
+  /** What it puts on the hub's Redis (stacks/sizing.ts). */
+  demand: RedisDemand;
+  /** Its egress autoscaler and Karpenter limit: the hub's recorders take its recordings. */
+  egress: { autoscaling: RegionSizing["egressAutoscaling"]; cpuLimit: number };
+}
+
 /** What a region stack in global mode is. */
 export interface GlobalRooms {
   hub: string;
   /** The hub's stack file, as errors name it. */
   hubFile: string;
+  /** The hub's AWS region. */
+  hubAwsRegion: string;
   /** This stack is the hub. */
   isHub: boolean;
   /** LiveKit's region list, the same in every region. */
   regions: LiveKitRegion[];
+  /** Every region but the hub, by stack name. */
+  members: RoomsRegion[];
 }
 
 /** Undefined in regional mode; in global mode, checks every region file against the others (one line, exit 2). */
@@ -52,8 +69,71 @@ export function globalRooms(cfg: RegionStackConfig, projectRoot: string): Global
   }
   checkRooms(files);
   const hub = cfg.rooms.hub!; // required with mode global (config schema)
-  const hubFile = files.find((f) => f.config.stackName === hub)!.file; // a region stack (checkRooms)
-  return { hub, hubFile, isHub: hub === cfg.stackName, regions: liveKitRegions(files) };
+  const hubStackFile = files.find((f) => f.config.stackName === hub)!; // a region stack (checkRooms)
+  const members = files
+    .filter((f) => f.config.stackName !== hub)
+    .map(({ config }) => ({
+      stack: config.stackName,
+      awsRegion: config.awsRegion,
+      demand: config.sizing.redis.demand,
+      egress: { autoscaling: config.sizing.egressAutoscaling, cpuLimit: config.sizing.karpenterCpuLimits.egress },
+    }));
+  return {
+    hub,
+    hubFile: hubStackFile.file,
+    hubAwsRegion: hubStackFile.config.awsRegion,
+    isHub: hub === cfg.stackName,
+    regions: liveKitRegions(files),
+    members,
+  };
+}
+
+/**
+ * The hub's sizes: its Redis carries every member's signalling, node stats and joins, and its recorders every
+ * member's recordings (members run no Egress: a room's recording is made in the hub's region and stored in
+ * its bucket), so its egress autoscaler and Karpenter limit add the members' (each sized by its own file).
+ */
+export function hubSizing(cfg: RegionStackConfig, rooms: GlobalRooms): RegionSizing {
+  const own = regionSizing(cfg, { role: "hub", members: rooms.members.map((m) => m.demand) });
+  const all = [
+    { autoscaling: own.egressAutoscaling, cpuLimit: own.karpenterCpuLimits.egress },
+    ...rooms.members.map((m) => m.egress),
+  ];
+  const total = (f: (e: RoomsRegion["egress"]) => number) => all.reduce((s, e) => s + f(e), 0);
+  return {
+    ...own,
+    egressAutoscaling: {
+      minReplicas: total((e) => e.autoscaling.minReplicas),
+      maxReplicas: total((e) => e.autoscaling.maxReplicas),
+      idlePods: total((e) => e.autoscaling.idlePods),
+    },
+    karpenterCpuLimits: { ...own.karpenterCpuLimits, egress: total((e) => e.cpuLimit) },
+  };
+}
+
+/**
+ * What the plan says about global rooms mode in a region stack's `rooms` output: the hub, the members and the
+ * least round trip each member's joins and signalling add (lib/aws-regions.ts regionRttFloorMs), and where
+ * recordings are made and stored.
+ */
+export function roomsOutput(cfg: RegionStackConfig, rooms: GlobalRooms) {
+  return {
+    mode: "global",
+    hub: rooms.hub,
+    hubAwsRegion: rooms.hubAwsRegion,
+    members: rooms.members.map((m) => ({
+      stack: m.stack,
+      awsRegion: m.awsRegion,
+      // Every join waits for about 8 sequential Redis round trips and every relayed message for one, to the hub.
+      addedRoundTripFloorMs: Math.round(regionRttFloorMs(m.awsRegion, rooms.hubAwsRegion) * 10) / 10,
+    })),
+    recordings: {
+      region: rooms.hub,
+      awsRegion: rooms.hubAwsRegion,
+      why: "members run no Egress: every room's recording is made by the hub's recorders and stored in the hub's bucket",
+    },
+    thisStack: cfg.stackName === rooms.hub ? "hub" : "member",
+  };
 }
 
 /** What the hub exports for its members. */
@@ -151,6 +231,8 @@ export async function memberRedis(
     routeTableIds: pulumi.Output<string>[];
     provider: k8s.Provider;
     namespace: pulumi.Input<string>;
+    /** The member nodes' security group (the cluster's): it admits ICMP for path MTU discovery. */
+    nodeSecurityGroupId: pulumi.Input<string>;
   },
 ): Promise<MemberRedis> {
   const hub = hubStack.redis;
@@ -162,8 +244,13 @@ export async function memberRedis(
     memberCidr: cfg.network.cidr,
     memberRouteTableIds: args.routeTableIds,
     memberNodeCidrs: [...layout.public, ...layout.private],
+    memberNodeSecurityGroupId: args.nodeSecurityGroupId,
+    access: cfg.awsAccess,
     hub,
   });
+  // LiveKit's config takes the hub's address only once the link is up (accepted, routed, admitted): without it
+  // the member's SFU pods would start, fail to reach Redis and crash-loop until the peering is active.
+  const afterLink = <T>(value: T) => pulumi.all(peering.linkResources.map((r) => r.urn)).apply(() => value);
   const authToken = pulumi.secret(authTokenValue);
   const passwordSecret = new k8s.core.v1.Secret(
     `${cfg.regionLabel}-redis-hub-auth`,
@@ -175,8 +262,8 @@ export async function memberRedis(
     { provider: args.provider },
   );
   return {
-    address: pulumi.output(hub.address),
-    port: pulumi.output(hub.port),
+    address: afterLink(hub.address),
+    port: afterLink(hub.port),
     passwordSecret,
     authToken,
     peering,

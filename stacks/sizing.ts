@@ -13,12 +13,15 @@ import {
   costDrivers,
   CostEstimate,
   estimateCost,
+  GLOBAL_ROOMS_RAMP_SHARE,
   PINNED_PRICES,
+  ROOM_FIT_CEILING,
   planCapacity,
   TURN_ALLOCATION_MARGIN,
   TURN_ALLOCATIONS_PER_PARTICIPANT,
   withPriceOverride,
 } from "../lib/capacity";
+import { CACHE_NODE_TYPES, RedisDemand, redisLoad, RedisSizing, sizeRedis } from "../lib/capacity/redis";
 import { InputError } from "../lib/errors";
 import type { RoomMix } from "../lib/capacity/room-mix";
 import { INSTANCE_TYPES } from "../lib/instance-types";
@@ -41,6 +44,13 @@ export interface SizingSettings {
   turn: { relayPortRange: { start: number; end: number }; totalQuota?: number };
   sfuNodes: { instanceType: string; min?: number; max?: number };
   karpenter: { sfuCpuLimit?: number; egressCpuLimit?: number };
+  /** The Redis: a node type set by hand (else the model's), the replication group's nodes. */
+  redis?: { nodeType?: string; nodeCount: number };
+  /**
+   * Global rooms mode: `member` uses the hub's Redis and runs none; `hub` carries its members' load too (their
+   * demands listed here).
+   */
+  rooms?: { role: "member" } | { role: "hub"; members: RedisDemand[] };
   /** What the cost estimate needs beyond the plan; no estimate without it. */
   cost?: CostSettings;
 }
@@ -56,7 +66,6 @@ export interface CostSettings {
   priceFile?: string;
   natGateways: number;
   systemNodes: { instanceType: string; min: number; max: number };
-  redis: { nodeType: string; nodeCount: number };
   recordingRetentionDays: number;
   prometheusVolumeGiB: number;
 }
@@ -91,6 +100,11 @@ export interface RegionSizing {
   karpenterCpuLimits: { sfu: number; egress: number };
   /** What the region is planned for: the capacity alerts fire at 80% of these. */
   planned: { rooms: number; participants: number };
+  /**
+   * The Redis this region runs (none for a global-rooms member): the model's node type for the load of the
+   * regions it carries, or the stack file's, and what that load is.
+   */
+  redis: (RedisSizing & { nodeCount: number; demand: RedisDemand }) | { nodeCount: 0; demand: RedisDemand };
   /** One line per size set by hand in the stack file rather than by the model. */
   overrides: string[];
   /** Monthly cost estimate (when cost settings were given). */
@@ -132,7 +146,7 @@ function readPriceFile(file: string) {
 }
 
 /** The estimate; a price the table lacks leaves it unavailable (with the reason) rather than stopping the stack. */
-function regionCost(plan: CapacityPlan, c: CostSettings): RegionCost {
+function regionCost(plan: CapacityPlan, c: CostSettings, redis: { nodeType: string; nodeCount: number }): RegionCost {
   const prices = c.priceFile === undefined ? PINNED_PRICES : readPriceFile(c.priceFile);
   try {
     const e = estimateCost(plan, {
@@ -143,7 +157,7 @@ function regionCost(plan: CapacityPlan, c: CostSettings): RegionCost {
       platform: {
         natGateways: c.natGateways,
         systemNodes: { instanceType: c.systemNodes.instanceType, count: c.systemNodes.min },
-        redis: c.redis,
+        redis,
         recordingRetentionDays: c.recordingRetentionDays,
         prometheusVolumeGiB: c.prometheusVolumeGiB,
       },
@@ -165,6 +179,19 @@ function regionCost(plan: CapacityPlan, c: CostSettings): RegionCost {
     if (e instanceof InputError) return { unavailable: e.message };
     throw e;
   }
+}
+
+/**
+ * The SFU floor in global rooms mode: enough nodes that GLOBAL_ROOMS_RAMP_SHARE of the peak fits below the
+ * selector's load limit before new nodes arrive, so a ramp's rooms stay in their region. Peak nodes are sized
+ * to run at the target utilisation; a node takes rooms up to ROOM_FIT_CEILING of its CPU (the rendered
+ * `sysload_limit`), so each floor node holds ceiling / target of a peak node's load.
+ */
+export function globalRoomsFloor(plan: CapacityPlan): number {
+  const rampNodes = Math.ceil(
+    (plan.sfu.peakNodes * GLOBAL_ROOMS_RAMP_SHARE * plan.targetUtilisation) / ROOM_FIT_CEILING - 1e-9,
+  );
+  return Math.min(plan.managedNodeGroup.maxSize, Math.max(plan.managedNodeGroup.minSize, rampNodes));
 }
 
 export function sizeRegion(settings: SizingSettings): RegionSizing {
@@ -199,7 +226,11 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
     overrides.push(`${key} = ${given} (the capacity model says ${modelled})`);
     return given;
   };
-  const sfuMin = pick("cluster.sfuNodes.min", settings.sfuNodes.min, plan.managedNodeGroup.minSize);
+  const sfuMin = pick(
+    "cluster.sfuNodes.min",
+    settings.sfuNodes.min,
+    settings.rooms === undefined ? plan.managedNodeGroup.minSize : globalRoomsFloor(plan),
+  );
   const sfuMax = pick("cluster.sfuNodes.max", settings.sfuNodes.max, plan.managedNodeGroup.maxSize);
   if (sfuMin > sfuMax) {
     const key = configKey(["cluster", "sfuNodes", settings.sfuNodes.min !== undefined ? "min" : "max"]);
@@ -221,6 +252,47 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
     );
   }
   const nodeVcpu = plan.node.vcpu;
+  const planned = {
+    rooms: plan.kinds.reduce((sum, kind) => sum + kind.rooms, 0),
+    participants: plan.targetParticipants,
+  };
+  // What this region puts on the Redis it uses (its own, or the hub's).
+  const demand: RedisDemand = {
+    participants: planned.participants,
+    rooms: planned.rooms,
+    sfuNodes: sfuMax,
+    egressPods: plan.egress.hpa.maxReplicas,
+  };
+  const redisSettings = settings.redis ?? { nodeCount: 2 };
+  if (redisSettings.nodeType !== undefined && CACHE_NODE_TYPES[redisSettings.nodeType] === undefined) {
+    // Its network baseline sets an alarm's threshold: only a type the model describes.
+    throw new InputError(
+      configKey(["redis", "nodeType"]),
+      `is not a node type the capacity model describes (${Object.keys(CACHE_NODE_TYPES).join(", ")})`,
+      redisSettings.nodeType,
+    );
+  }
+  let redis: RegionSizing["redis"] = { nodeCount: 0, demand };
+  if (settings.rooms?.role !== "member") {
+    const load = redisLoad([demand, ...(settings.rooms?.role === "hub" ? settings.rooms.members : [])]);
+    let modelled: RedisSizing;
+    try {
+      modelled = sizeRedis(load);
+    } catch (e) {
+      if (e instanceof InputError && redisSettings.nodeType === undefined)
+        throw e.rekey(() => configKey(["redis", "nodeType"]));
+      modelled = {
+        nodeType: redisSettings.nodeType!,
+        load,
+        utilisation: { engine: 0, network: 0, memory: 0 },
+        binding: "engine",
+      };
+    }
+    const nodeType = redisSettings.nodeType ?? modelled.nodeType;
+    if (nodeType !== modelled.nodeType)
+      overrides.push(`redis.nodeType = ${nodeType} (the capacity model says ${modelled.nodeType})`);
+    redis = { ...modelled, nodeType, nodeCount: redisSettings.nodeCount, demand };
+  }
   return {
     plan,
     sfuNodes: { min: sfuMin, max: sfuMax },
@@ -242,11 +314,16 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
       ),
       egress: pick("karpenter.egressCpuLimit", settings.karpenter.egressCpuLimit, plan.karpenter.egressCpuLimit),
     },
-    planned: {
-      rooms: plan.kinds.reduce((sum, kind) => sum + kind.rooms, 0),
-      participants: plan.targetParticipants,
-    },
+    planned,
+    redis,
     overrides,
-    ...(settings.cost ? { cost: regionCost(plan, settings.cost) } : {}),
+    ...(settings.cost
+      ? {
+          cost: regionCost(plan, settings.cost, {
+            nodeType: "nodeType" in redis ? redis.nodeType : (redisSettings.nodeType ?? "cache.r7g.large"),
+            nodeCount: redis.nodeCount,
+          }),
+        }
+      : {}),
   };
 }

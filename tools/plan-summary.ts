@@ -62,6 +62,13 @@ export interface PlanSummary {
     routed: { stack: string; regionLabel: string; awsRegion: string }[];
     leftOut: { stack: string; why: string }[];
   };
+  /** Global rooms mode, from the stack's `rooms` output: the hub, its members and the round trip each adds. */
+  rooms?: {
+    hub: string;
+    hubAwsRegion: string;
+    members: { stack: string; awsRegion: string; addedRoundTripFloorMs: number }[];
+    recordings: { region: string; awsRegion: string };
+  };
   counts: { create: number; read: number };
 }
 
@@ -212,6 +219,15 @@ export function buildSummary(result: PlanResult, config?: StackConfig): PlanSumm
     },
   };
   if (outputs.sizing?.cost !== undefined) summary.cost = outputs.sizing.cost;
+  if (outputs.rooms?.mode === "global") {
+    const { hub, hubAwsRegion, members, recordings } = outputs.rooms;
+    summary.rooms = {
+      hub,
+      hubAwsRegion,
+      members,
+      recordings: { region: recordings.region, awsRegion: recordings.awsRegion },
+    };
+  }
 
   if (config?.role === "region") {
     const s = config.sizing;
@@ -343,6 +359,17 @@ export function formatSummary(s: PlanSummary): string {
     lines.push(`  Regions routed: ${s.global.routed.map((r) => `${r.stack} (${r.awsRegion})`).join(", ") || "none"}`);
     lines.push(`  Regions left out: ${s.global.leftOut.length === 0 ? "none" : ""}`.trimEnd());
     for (const r of s.global.leftOut) lines.push(`    ${r.stack}: ${r.why}`);
+  }
+  if (s.rooms) {
+    lines.push(`  Global rooms mode: hub ${s.rooms.hub} (${s.rooms.hubAwsRegion}), its Redis shared by every region`);
+    for (const m of s.rooms.members) {
+      lines.push(
+        `    member ${m.stack} (${m.awsRegion}): every join and relayed signalling message crosses to the hub, at least ${m.addedRoundTripFloorMs} ms a round trip (fibre floor; measure it)`,
+      );
+    }
+    lines.push(
+      `    recordings: made and stored in ${s.rooms.recordings.region} (${s.rooms.recordings.awsRegion}); members run no Egress`,
+    );
   }
   lines.push(`  Internet exposure (open to 0.0.0.0/0 or ::/0): ${s.exposure.length === 0 ? "none" : ""}`.trimEnd());
   for (const e of s.exposure) {

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ApiKeyPair } from "../credentials";
 import { sha256, workloadLabels } from "../shared/annotations";
 import { dependenciesOf } from "../shared/dependencies";
 import { deletionCostPolicy } from "../shared/deletion-cost-policy";
@@ -40,9 +41,8 @@ export interface EgressArgs {
   namespace: pulumi.Input<string>;
   /** Signalling URL egress joins rooms through (`ws_url`), e.g. `LiveKit.internalUrl`. */
   livekitUrl: pulumi.Input<string>;
-  /** One of livekit-server's API keys (`LiveKit.apiKey` / `apiSecret`). */
-  apiKey: pulumi.Input<string>;
-  apiSecret: pulumi.Input<string>;
+  /** Egress's own key pair of livekit-server's key file (`Credentials.egressKey`). */
+  apiKey: ApiKeyPair;
   /** The same ElastiCache as the SFUs: jobs reach egress through it. */
   redis: {
     host: pulumi.Input<string>;
@@ -253,8 +253,8 @@ export class Egress extends pulumi.ComponentResource {
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const config = pulumi
       .all([
-        args.apiKey,
-        args.apiSecret,
+        args.apiKey.id,
+        args.apiKey.secret,
         args.livekitUrl,
         args.redis.host,
         args.redis.port,

@@ -53,7 +53,7 @@ export const LIVEKIT_WEBHOOK_API_KEY_ENV = "LIVEKIT_WEBHOOK_API_KEY";
 export const LIVEKIT_MOUNTS = {
   /** ConfigMap holding this renderer's output; start the server with `--config <dir>/<file>`. */
   config: { dir: "/etc/livekit/config", file: "config.yaml" },
-  /** Secret holding the API keys file (`<key>: <secret>` lines, see renderLiveKitKeyFile); defaultMode 0440. */
+  /** Secret holding the API keys file (`<key>: <secret>` lines, components/credentials/api-keys.ts); defaultMode 0440. */
   keys: { dir: "/etc/livekit/keys", file: "keys.yaml" },
   /** Secret holding Coturn's shared secret (the same value as Coturn's static-auth-secret); defaultMode 0440. */
   turnSecret: { dir: "/etc/livekit/turn", file: "secret" },
@@ -291,18 +291,6 @@ export function renderLiveKitServerConfig(input: LiveKitServerConfigInput): stri
     ...(input.webhook ? { webhook: { urls: [...input.webhook.urls] } } : {}),
   };
   return toYaml(config);
-}
-
-/**
- * Returns the API keys file that `key_file` points at: one `<key>: <secret>` line per key. Pass the result
- * to the keys Secret (as secret data, under LIVEKIT_MOUNTS.keys.file).
- */
-export function renderLiveKitKeyFile(keys: Readonly<Record<string, string>>): string {
-  const names = Object.keys(keys).sort();
-  invariant(names.length > 0, "API keys", "must hold at least one API key", names);
-  const sorted: Record<string, string> = {};
-  for (const name of names) sorted[name] = keys[name];
-  return toYaml(sorted);
 }
 
 function checkWebhook(webhook: { urls: readonly string[] }): void {

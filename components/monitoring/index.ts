@@ -7,6 +7,7 @@ import { chartSource, versions } from "../../lib/versions";
 import { dependenciesOf } from "../shared/dependencies";
 import { PodIdentityRole } from "../shared/pod-identity-role";
 import { alertmanagerConfig } from "./alertmanager-config";
+import { alertTopicKeyPolicy, alertTopicPolicy, alertTopicPublisherPolicy } from "./alert-topic";
 import { renderDashboards } from "./dashboards";
 import { podMonitorSpec, ScrapeTarget } from "./pod-monitors";
 import { ALERTMANAGER_SERVICE_ACCOUNT, kubePrometheusStackValues, operatorCrdsValues } from "./values";
@@ -21,7 +22,8 @@ export interface MonitoringArgs {
   storageClassName: pulumi.Input<string>;
   /** What the alerts measure against: the region's planned capacity, where the SFU runs, TURN quota. */
   alerts: Omit<AlertRulesInput, "region">;
-  scrapeTargets: { livekit: ScrapeTarget; egress: ScrapeTarget; coturn: ScrapeTarget };
+  /** `egress` absent where the region runs no recorders (a global-rooms member). */
+  scrapeTargets: { livekit: ScrapeTarget; egress?: ScrapeTarget; coturn: ScrapeTarget };
   /** How long and how much Prometheus keeps, and its volume size. */
   retention: { time: string; size: string; volumeSize: string };
   /** Where alerts go: an SNS topic of the stack's own, and optional chat/paging/heartbeat URLs (secrets). */
@@ -121,13 +123,34 @@ export class Monitoring extends pulumi.ComponentResource {
   }
 
   /**
-   * Alert delivery: an SNS topic of the region, its email subscriptions, and Alertmanager's config and role to
-   * publish to it through Pod Identity (what the chart's release waits for).
+   * Alert delivery: an SNS topic of the region, encrypted with a key CloudWatch may use (./alert-topic.ts), its
+   * email subscriptions, and Alertmanager's config and role to publish to it through Pod Identity (what the
+   * chart's release waits for). CloudWatch alarms (the Redis nodes') publish to it directly.
    */
   private alertDelivery(name: string, args: MonitoringArgs) {
+    const caller = aws.getCallerIdentityOutput({}, { parent: this });
+    const topicKey = new aws.kms.Key(
+      `${name}-alerts`,
+      {
+        description: `LiveKit alerts (${args.region}): the alert topic's messages`,
+        enableKeyRotation: true,
+        policy: caller.accountId.apply((accountId) => alertTopicKeyPolicy(accountId)),
+      },
+      { parent: this },
+    );
     const topic = new aws.sns.Topic(
       `${name}-alerts`,
-      { displayName: `LiveKit alerts (${args.region})`, kmsMasterKeyId: "alias/aws/sns" },
+      { displayName: `LiveKit alerts (${args.region})`, kmsMasterKeyId: topicKey.arn },
+      { parent: this },
+    );
+    new aws.sns.TopicPolicy(
+      `${name}-alerts`,
+      {
+        arn: topic.arn,
+        policy: pulumi
+          .all([topic.arn, caller.accountId, aws.getRegionOutput({}, { parent: this }).region])
+          .apply(([arn, accountId, awsRegion]) => alertTopicPolicy(arn, accountId, awsRegion)),
+      },
       { parent: this },
     );
     for (const email of args.alerting.emailSubscriptions) {
@@ -144,12 +167,9 @@ export class Monitoring extends pulumi.ComponentResource {
         namespace: MONITORING_NAMESPACE,
         serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
         description: "Alertmanager: publish alerts to the region's SNS topic",
-        inlinePolicy: topic.arn.apply((arn) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Action: "sns:Publish", Resource: arn }],
-          }),
-        ),
+        inlinePolicy: pulumi
+          .all([topic.arn, topicKey.arn])
+          .apply(([arn, keyArn]) => alertTopicPublisherPolicy(arn, keyArn)),
       },
       { parent: this },
     );

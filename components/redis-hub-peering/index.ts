@@ -11,6 +11,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { REDIS_PORT } from "../redis";
+import { AwsAccess, awsProviderArgs } from "../../lib/aws-access";
 
 /** What the member reads from the hub stack's `redisHub` output (stacks/rooms.ts). */
 export interface RedisHubNetwork {
@@ -37,10 +38,28 @@ export interface RedisHubPeeringArgs {
    */
   memberNodeCidrs: string[];
   hub: RedisHubNetwork;
+  /** The member nodes' security group (every node carries the cluster's): it admits the hub's ICMP below. */
+  memberNodeSecurityGroupId: pulumi.Input<string>;
+  /**
+   * How the stack reaches AWS (its `aws:profile`, `aws:assumeRoles`, `aws:defaultTags`): the hub side's provider
+   * uses the same, for the hub's region.
+   */
+  access: AwsAccess;
 }
+
+/**
+ * ICMP "destination unreachable, fragmentation needed" (type 3, code 4): traffic over inter-Region VPC peering
+ * is limited to an MTU of 1500 while the nodes use 9001 (AWS EC2, "Network maximum transmission unit (MTU) for
+ * your EC2 instance"), and path MTU discovery needs this message to reach the sender; security groups drop
+ * inbound ICMP unless a rule admits it. Without it a TLS handshake with the hub's Redis (a certificate flight of
+ * several KB) can stall. The message may come from any router on the path, so from anywhere; it carries no data.
+ */
+export const PATH_MTU_DISCOVERY = { ipProtocol: "icmp", fromPort: 3, toPort: 4, cidrIpv4: "0.0.0.0/0" } as const;
 
 export class RedisHubPeering extends pulumi.ComponentResource {
   readonly peeringConnectionId: pulumi.Output<string>;
+  /** The accepter, every route and every rule: what a member's Redis clients need before they start. */
+  readonly linkResources: pulumi.Resource[];
 
   constructor(name: string, args: RedisHubPeeringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:redis-hub-peering:RedisHubPeering", name, {}, opts);
@@ -48,7 +67,9 @@ export class RedisHubPeering extends pulumi.ComponentResource {
     const tags = { Name: `livekit-${args.member}-to-redis-hub`, "livekit-platform/redis-hub-member": args.member };
 
     // The hub side lives in the hub's region (same account, so the member's credentials reach it).
-    const hubProvider = new aws.Provider(`${name}-hub`, { region: hub.awsRegion as aws.Region }, { parent: this });
+    const hubProvider = new aws.Provider(`${name}-hub`, awsProviderArgs(args.access, hub.awsRegion), {
+      parent: this,
+    });
     // eslint-disable-next-line no-restricted-syntax -- another region than the component's: explicit on purpose
     const onHub = { parent: this, provider: hubProvider };
 
@@ -73,36 +94,68 @@ export class RedisHubPeering extends pulumi.ComponentResource {
     const peering = accept.vpcPeeringConnectionId;
     this.peeringConnectionId = peering;
 
+    const link: pulumi.Resource[] = [accept];
     args.memberRouteTableIds.forEach((routeTableId, i) => {
-      new aws.ec2.Route(
-        `${name}-to-hub-${i}`,
-        { routeTableId, destinationCidrBlock: hub.cidr, vpcPeeringConnectionId: peering },
-        { parent: this },
+      link.push(
+        new aws.ec2.Route(
+          `${name}-to-hub-${i}`,
+          { routeTableId, destinationCidrBlock: hub.cidr, vpcPeeringConnectionId: peering },
+          { parent: this },
+        ),
       );
     });
     hub.privateRouteTableIds.forEach((routeTableId, i) => {
-      new aws.ec2.Route(
-        `${name}-from-hub-${i}`,
-        { routeTableId, destinationCidrBlock: args.memberCidr, vpcPeeringConnectionId: peering },
-        onHub,
+      link.push(
+        new aws.ec2.Route(
+          `${name}-from-hub-${i}`,
+          { routeTableId, destinationCidrBlock: args.memberCidr, vpcPeeringConnectionId: peering },
+          onHub,
+        ),
       );
     });
     // The Redis port, from this member's node subnets only: not its whole VPC, nothing else.
     args.memberNodeCidrs.forEach((cidrIpv4, i) => {
+      link.push(
+        new aws.vpc.SecurityGroupIngressRule(
+          `${name}-redis-${i}`,
+          {
+            securityGroupId: hub.securityGroupId,
+            cidrIpv4,
+            ipProtocol: "tcp",
+            fromPort: REDIS_PORT,
+            toPort: REDIS_PORT,
+            description: `Redis from ${args.member}'s nodes (${cidrIpv4}) over VPC peering`,
+            tags,
+          },
+          onHub,
+        ),
+      );
+    });
+    // Path MTU discovery across the peering, both ways: to the hub's Redis and to the member's nodes.
+    link.push(
       new aws.vpc.SecurityGroupIngressRule(
-        `${name}-redis-${i}`,
+        `${name}-hub-path-mtu`,
         {
           securityGroupId: hub.securityGroupId,
-          cidrIpv4,
-          ipProtocol: "tcp",
-          fromPort: REDIS_PORT,
-          toPort: REDIS_PORT,
-          description: `Redis from ${args.member}'s nodes (${cidrIpv4}) over VPC peering`,
+          ...PATH_MTU_DISCOVERY,
+          description: `Path MTU discovery for ${args.member}'s connections over VPC peering (ICMP fragmentation needed)`,
           tags,
         },
         onHub,
-      );
-    });
+      ),
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-member-path-mtu`,
+        {
+          securityGroupId: args.memberNodeSecurityGroupId,
+          ...PATH_MTU_DISCOVERY,
+          description:
+            "Path MTU discovery for the Redis hub's connections over VPC peering (ICMP fragmentation needed)",
+          tags,
+        },
+        { parent: this },
+      ),
+    );
+    this.linkResources = link;
 
     this.registerOutputs({ peeringConnectionId: this.peeringConnectionId });
   }

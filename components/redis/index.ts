@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { versions } from "../../lib/versions";
+import { RedisAlarmsInput, redisAlarmSpecs } from "./alarms";
 
 export const REDIS_PORT = 6379;
 /** Key of the password in the Kubernetes Secret the workloads read. */
@@ -125,5 +126,42 @@ export class Redis extends pulumi.ComponentResource {
     );
 
     this.registerOutputs({ address: this.address, port: this.port });
+  }
+}
+
+export interface RedisAlarmsArgs extends RedisAlarmsInput {
+  /** The stack's alert topic (Monitoring's): every alarm and its recovery is published there. */
+  alertTopicArn: pulumi.Input<string>;
+}
+
+/**
+ * CloudWatch alarms on every node of the region's Redis (./alarms.ts), through the stack's alert topic. A
+ * component of its own: the topic belongs to Monitoring, which is created after Redis.
+ */
+export class RedisAlarms extends pulumi.ComponentResource {
+  constructor(name: string, args: RedisAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("livekit-platform:redis:RedisAlarms", name, {}, opts);
+    for (const spec of redisAlarmSpecs(args)) {
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-${spec.alarmName}`,
+        {
+          name: spec.alarmName,
+          alarmDescription: spec.description,
+          namespace: "AWS/ElastiCache",
+          metricName: spec.metricName,
+          dimensions: { CacheClusterId: spec.cacheClusterId },
+          statistic: spec.statistic,
+          period: spec.periodSeconds,
+          evaluationPeriods: spec.evaluationPeriods,
+          threshold: spec.threshold,
+          comparisonOperator: spec.comparisonOperator,
+          treatMissingData: spec.treatMissingData,
+          alarmActions: [args.alertTopicArn],
+          okActions: [args.alertTopicArn],
+        },
+        { parent: this },
+      );
+    }
+    this.registerOutputs({});
   }
 }

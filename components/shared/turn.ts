@@ -58,7 +58,7 @@ export function turnSecretGenerationsAnnotation(name: string, labels: readonly s
   return { [name]: set.join(",") };
 }
 
-/** Where Coturn reads the TURN secrets it accepts: LiveKit's Secret and key, and their generations. */
+/** Where Coturn reads the TURN secrets it accepts: the credentials' TURN Secret and key, and their generations. */
 export interface AcceptedTurnSecrets extends SecretKeyRef {
   /**
    * The accepted generations, the current one first. With one, `key` holds the secret itself; with two (a

@@ -127,3 +127,12 @@ export const EGRESS_MEAN_RECORDING_MINUTES = 60;
 export const EGRESS_MIN_IDLE_PODS = 2;
 /** Share of all egress pods kept idle at least ("idle >= max(N, 10% of pods)"). */
 export const EGRESS_IDLE_SHARE = 0.1;
+/**
+ * Global rooms mode: the share of a region's peak that may arrive before a new SFU node takes rooms (the HPA's
+ * reaction, a node's launch and the pod's start: minutes). livekit-server's region-aware selector drops every
+ * node at or above its load limit before it picks the nearest region (livekit v1.13.5
+ * pkg/routing/selector/regionaware.go SelectNode, sysload.go), so a room created while the local floor is full
+ * goes to another region and stays there for its whole life. Meetings that start on the hour bring much of the
+ * hour's peak at once; half is the assumption.
+ */
+export const GLOBAL_ROOMS_RAMP_SHARE = 0.5;

@@ -1,16 +1,16 @@
 /**
- * The in-cluster k6 Job (k6/job.yaml) against what the platform really names: the LiveKit component's
+ * The in-cluster k6 Job (k6/job.yaml) against what the platform really names: the credentials' API key
  * Secret, the workload namespace, node roles, and the policies its objects must pass.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { API_KEY_SECRET_KEYS, LiveKit } from "../../components/livekit";
+import { API_KEY_SECRET_KEYS } from "../../components/credentials/api-keys";
 import { LoadTest } from "../../components/load-test";
 import { configMapsHoldNoCredentials, containerImagesPinned } from "../../policy/policies";
 import { WORKLOAD_NAMESPACE } from "../../stacks/region";
 import { inputsOf, resourcesOfType } from "../../tools/engine";
-import { k8sProvider, liveKitArgs } from "../support/media-plane";
+import { mediaPlane } from "../support/media-plane";
 import { projectRoot, runComponents } from "../support/plan";
 import { check } from "../support/policy";
 
@@ -22,11 +22,8 @@ describe("k6 signalling Job", () => {
   const container = pod.containers[0];
   const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
 
-  it("reads the load tests' API key pair from the LiveKit component's Secret, in the workload namespace", async () => {
-    const plan = await runComponents(() => {
-      const provider = k8sProvider();
-      new LiveKit("mumbai-livekit", liveKitArgs(provider), { providers: [provider] });
-    });
+  it("reads the load tests' API key pair from the credentials' Secret, in the workload namespace", async () => {
+    const plan = await runComponents(() => mediaPlane());
     const secret = resourcesOfType(plan, "kubernetes:core/v1:Secret")
       .map((r) => inputsOf(r))
       .find((s) => API_KEY_SECRET_KEYS.loadTestApiSecret in (s.stringData ?? {}))!;
@@ -52,14 +49,13 @@ describe("k6 signalling Job", () => {
 
   it("runs on the load-test nodes (public IPs), a pinned image, and gives each pod rooms of its own", async () => {
     const loadTest = await runComponents(() => {
-      const provider = k8sProvider();
-      const livekit = new LiveKit("mumbai-livekit", liveKitArgs(provider), { providers: [provider] });
+      const { provider, credentials, livekit } = mediaPlane();
       new LoadTest(
         "mumbai-load-test",
         {
           namespace: WORKLOAD_NAMESPACE,
           url: "wss://mumbai.example.com",
-          apiKeySecret: livekit.apiKeySecret,
+          apiKey: credentials.loadTestKey,
           rooms: 1,
           videoPublishersPerRoom: 1,
           subscribersPerRoom: 1,

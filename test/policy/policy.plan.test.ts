@@ -11,7 +11,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { Coturn } from "../../components/coturn";
 import { Egress } from "../../components/egress";
 import { Keda } from "../../components/keda";
-import { LiveKit } from "../../components/livekit";
 import { LoadTest } from "../../components/load-test";
 import { renderCoturnStartScript } from "../../components/coturn/start";
 import { renderEgressConfig } from "../../components/egress/config";
@@ -33,7 +32,7 @@ import {
 import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
 import { listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
 import { asReferencedStack, PlanResult, runProgram } from "../../tools/engine";
-import { k8sProvider, liveKitArgs, turnserverSettings } from "../support/media-plane";
+import { mediaPlane, turnserverSettings } from "../support/media-plane";
 import { projectName, projectRoot, runComponents, stackConfig } from "../support/plan";
 import { check, resourcesOfPlan, TestResource, violations } from "../support/policy";
 
@@ -110,17 +109,17 @@ describe("the shipped stacks", () => {
 });
 
 describe("the media-plane components", () => {
-  // LiveKit, Coturn, egress and the load test, built as a region stack builds them, checked by every policy.
+  // The credentials, LiveKit, Coturn, egress and the load test, built as a region stack builds them, checked by
+  // every policy.
   let plan: PlanResult;
   beforeAll(async () => {
     plan = await runComponents(() => {
-      const provider = k8sProvider();
+      const { provider, credentials, livekit } = mediaPlane();
       const providers = [provider];
-      const livekit = new LiveKit("mumbai-livekit", liveKitArgs(provider), { providers });
       new Coturn(
         "mumbai-coturn",
         {
-          sharedSecret: livekit.turnSecret,
+          sharedSecret: credentials.turnSecret,
           turnserver: turnserverSettings,
           resources: { cpuRequestMillis: 500, memoryRequestMiB: 256, memoryLimitMiB: 512 },
         },
@@ -133,8 +132,7 @@ describe("the media-plane components", () => {
           clusterName: "livekit-mumbai",
           namespace: "livekit",
           livekitUrl: livekit.internalUrl,
-          apiKey: livekit.egressKey.id,
-          apiSecret: livekit.egressKey.secret,
+          apiKey: credentials.egressKey,
           redis: {
             host: "master.livekit-mumbai.example.cache.amazonaws.com",
             port: 6379,
@@ -153,7 +151,7 @@ describe("the media-plane components", () => {
         {
           namespace: "livekit",
           url: "wss://mumbai.livekit.example.com",
-          apiKeySecret: livekit.apiKeySecret,
+          apiKey: credentials.loadTestKey,
           publicNodes: { nodeClassName: "public" },
           rooms: 2,
           videoPublishersPerRoom: 1,

@@ -16,6 +16,7 @@ const SHIPPED_TOKENS = [
   "livekit-platform:autoscaling:MetricsServer",
   "livekit-platform:chaos:Chaos",
   "livekit-platform:cluster:Cluster",
+  "livekit-platform:credentials:Credentials",
   "livekit-platform:dns:CloudflareLatencyRouting",
   "livekit-platform:dns:Route53LatencyRouting",
   "livekit-platform:egress:Egress",
@@ -29,6 +30,7 @@ const SHIPPED_TOKENS = [
   "livekit-platform:network:Network",
   "livekit-platform:redis-hub-peering:RedisHubPeering",
   "livekit-platform:redis:Redis",
+  "livekit-platform:redis:RedisAlarms",
   "livekit-platform:storage:BlockStorage",
   "livekit-platform:turn:Coturn",
 ];

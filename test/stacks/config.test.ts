@@ -17,7 +17,9 @@ describe("stack configuration", () => {
       cluster: { sfuNodes: { instanceType: "c6i.2xlarge" } },
       karpenter: { generalCpuLimit: 32 },
       capacity: { targetParticipants: 25_000, mix: { preset: "mixed", name: "mixed" }, targetUtilisation: 0.6 },
-      redis: { nodeType: "cache.r7g.large", nodeCount: 2 },
+      // The node type comes from the capacity model unless the file sets one.
+      redis: { nodeCount: 2 },
+      sizing: { redis: { nodeType: "cache.r7g.large", nodeCount: 2 } },
     });
     const singapore = parseStackConfig(stackConfig("singapore"), "singapore") as RegionStackConfig;
     expect(singapore.awsRegion).toBe("ap-southeast-1");

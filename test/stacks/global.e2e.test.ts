@@ -11,7 +11,7 @@ import * as path from "path";
 import { parse, stringify } from "yaml";
 import type { MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import { awsRegions } from "../../lib/aws-regions";
-import { apiKeyFingerprint } from "../../components/livekit/api-keys";
+import { apiKeyFingerprint } from "../../components/credentials/api-keys";
 import { GlobalStackConfig, parseStackConfig } from "../../stacks/config";
 import { globalStack } from "../../stacks/global";
 import { readRegionOutputs, regionHostnames, REGION_OUTPUT_KEYS, RegionOutputs } from "../../stacks/region-outputs";

@@ -38,8 +38,14 @@ const TYPES = {
 } as const;
 
 /** Plans the hub, then each member with the hub's outputs behind its StackReference. */
+/** How every fixture stack reaches AWS: a profile and a role to assume, which the hub side must use too. */
+const AWS_ACCESS = {
+  "aws:profile": "livekit-deploy",
+  "aws:assumeRoles": [{ roleArn: "arn:aws:iam::123456789012:role/livekit-deploy", sessionName: "livekit" }],
+};
+
 async function planSet(regions: FixtureRegion[]): Promise<Record<string, PlanResult>> {
-  const files = Object.fromEntries(regions.map((r) => [r.stack, regionFixture(r, ROOMS)]));
+  const files = Object.fromEntries(regions.map((r) => [r.stack, { ...regionFixture(r, ROOMS), ...AWS_ACCESS }]));
   const root = fixtureProject(files);
   const plans: Record<string, PlanResult> = {};
   plans[HUB.stack] = await planFixtureRegion(root, HUB.stack, files[HUB.stack]);
@@ -107,19 +113,130 @@ describe.each([
     expect(ofType(plans[HUB.stack], TYPES.peering)).toEqual([]);
   });
 
-  it("creates LiveKit and Egress in every member after the Karpenter NodePools (a member has no Redis to wait for)", () => {
+  it("creates LiveKit in every member after the Karpenter NodePools (a member has no Redis to wait for)", () => {
     for (const m of members) {
-      for (const type of ["livekit-platform:livekit:LiveKit", "livekit-platform:egress:Egress"]) {
-        expect({ stack: m.stack, type, waitsFor: nodePoolsAwaitedBy(plans[m.stack], type) }).toEqual({
-          stack: m.stack,
-          type,
-          waitsFor: ["egress", "general", "sfu"],
-        });
-      }
+      const type = "livekit-platform:livekit:LiveKit";
+      expect({ stack: m.stack, type, waitsFor: nodePoolsAwaitedBy(plans[m.stack], type) }).toEqual({
+        stack: m.stack,
+        type,
+        waitsFor: ["egress", "general", "sfu"],
+      });
     }
   });
 
-  it("reads the hub through a StackReference in every member, and points LiveKit, Egress and the Secret at it", () => {
+  it("gives LiveKit a member's Redis address only once the accepter, every route and every rule exist", () => {
+    for (const m of members) {
+      const plan = plans[m.stack];
+      const link = [
+        ...ofType(plan, TYPES.accepter),
+        ...ofType(plan, TYPES.route).filter((r) => inputsOf(r).vpcPeeringConnectionId !== undefined),
+        ...ofType(plan, TYPES.ingress).filter((r) => String(r.name).startsWith(`${m.stack}-redis-hub-`)),
+      ];
+      // The accepter, 4 + 3 routes, 3 x 2 Redis rules and the two path MTU rules.
+      expect(link).toHaveLength(1 + 7 + 6 + 2);
+      const config = ofType(plan, K8S_TYPES.configMap).find((r) =>
+        String(inputsOf(r).metadata.name).startsWith("livekit-config-"),
+      )!;
+      expect(link.map((r) => r.urn).filter((urn) => !config.dependencies.includes(urn))).toEqual([]);
+    }
+    // The hub's own address is its replication group's, with no link to wait for.
+    const hubConfig = ofType(plans[HUB.stack], K8S_TYPES.configMap).find((r) =>
+      String(inputsOf(r).metadata.name).startsWith("livekit-config-"),
+    )!;
+    expect(hubConfig.dependencies.some((urn) => urn.includes("VpcPeeringConnectionAccepter"))).toBe(false);
+  });
+
+  it("records every room in the hub's region: members run no Egress, the hub's recorders are sized for all", () => {
+    for (const m of members) {
+      expect(ofType(plans[m.stack], "livekit-platform:egress:Egress")).toEqual([]);
+      expect(ofType(plans[m.stack], "aws:s3/bucket:Bucket")).toEqual([]);
+      expect(plans[m.stack].outputs.recordingsBucket).toBeUndefined();
+    }
+    expect(ofType(plans[HUB.stack], "livekit-platform:egress:Egress")).toHaveLength(1);
+    const scaled = ofType(plans[HUB.stack], "kubernetes:keda.sh/v1alpha1:ScaledObject").map((r) => inputsOf(r).spec);
+    // Each region's own file sizes its recordings; the hub's autoscaler takes the sum (the shipped mumbai file's
+    // 15-167 recorder pods, once per region here).
+    expect(scaled[0].maxReplicaCount).toBe(167 * regions.length);
+    expect(scaled[0].minReplicaCount).toBe(15 * regions.length);
+    for (const r of regions) {
+      expect((plans[r.stack].outputs.rooms as { recordings: unknown }).recordings).toMatchObject({
+        region: HUB.stack,
+        awsRegion: HUB.awsRegion,
+      });
+    }
+  });
+
+  it("sizes the hub's Redis for every member's load, and watches each of its nodes", () => {
+    const [group] = ofType(plans[HUB.stack], TYPES.replicationGroup);
+    const expected = regions.length === 2 ? "cache.r7g.xlarge" : "cache.r7g.2xlarge";
+    expect(inputsOf(group).nodeType).toBe(expected);
+    const alarms = ofType(plans[HUB.stack], "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => inputsOf(a));
+    expect(alarms).toHaveLength(2 * 5);
+    const network = alarms.find((a) => a.name === "livekit-mumbai-001-LiveKitRedisNetworkAboveBaseline")!;
+    expect(network.dimensions).toEqual({ CacheClusterId: "livekit-mumbai-001" });
+    for (const m of members) expect(ofType(plans[m.stack], "aws:cloudwatch/metricAlarm:MetricAlarm")).toEqual([]);
+  });
+
+  it("keeps a ramp's rooms local: the SFU floor holds half the peak below the load limit in every region", () => {
+    for (const r of regions) {
+      const sizing = plans[r.stack].outputs.sizing as { sfuNodes: { min: number } };
+      // The shipped mumbai file's 65 nodes at peak at 60%: 65 x 0.5 x 0.6 / 0.9 = 21.7; 20 in regional mode.
+      expect(sizing.sfuNodes.min).toBe(22);
+    }
+  });
+
+  it("says in the plan which region is the hub, which are members and the least round trip each adds", () => {
+    for (const r of regions) {
+      const rooms = plans[r.stack].outputs.rooms as {
+        hub: string;
+        members: { stack: string; addedRoundTripFloorMs: number }[];
+      };
+      expect(rooms.hub).toBe(HUB.stack);
+      expect(rooms.members.map((m) => m.stack)).toEqual(members.map((m) => m.stack).sort());
+      const singapore = rooms.members.find((m) => m.stack === "singapore")!;
+      expect(singapore.addedRoundTripFloorMs).toBeCloseTo(38.2, 0);
+    }
+  });
+
+  it("builds the hub side's provider from the stack's aws config: profile, roles and default tags", () => {
+    for (const m of members) {
+      const inputs = inputsOf(hubProviderOf(plans[m.stack]));
+      // A provider's structured inputs reach the engine as JSON text, as the stack's own provider config does.
+      expect({
+        ...inputs,
+        assumeRoles: JSON.parse(inputs.assumeRoles),
+        defaultTags: JSON.parse(inputs.defaultTags),
+      }).toMatchObject({
+        region: HUB.awsRegion,
+        profile: AWS_ACCESS["aws:profile"],
+        assumeRoles: AWS_ACCESS["aws:assumeRoles"],
+        defaultTags: { tags: { project: "livekit-platform", stack: m.stack } },
+      });
+    }
+  });
+
+  it("admits ICMP fragmentation-needed on the hub's Redis and the member's nodes: TLS over peering's 1500 MTU", () => {
+    const hub = hubOutputs(plans);
+    for (const m of members) {
+      const plan = plans[m.stack];
+      const icmp = ofType(plan, TYPES.ingress).filter((r) => inputsOf(r).ipProtocol === "icmp");
+      expect(icmp.map((r) => inputsOf(r))).toEqual([
+        expect.objectContaining({
+          securityGroupId: hub.securityGroupId,
+          fromPort: 3,
+          toPort: 4,
+          cidrIpv4: "0.0.0.0/0",
+        }),
+        expect.objectContaining({ fromPort: 3, toPort: 4, cidrIpv4: "0.0.0.0/0" }),
+      ]);
+      expect(onProvider(icmp[0], hubProviderOf(plan))).toBe(true);
+      // On the member's cluster security group, which every node carries.
+      expect(icmp[1].provider).toBeNull();
+      expect(inputsOf(icmp[1]).securityGroupId).not.toBe(hub.securityGroupId);
+    }
+  });
+
+  it("reads the hub through a StackReference in every member, and points LiveKit and the Secret at it", () => {
     const hub = hubOutputs(plans);
     const token = (plans[HUB.stack].outputs.redisHubAuthToken as { value: string }).value;
     for (const m of members) {
@@ -133,14 +250,7 @@ describe.each([
       // Secret end to end: masked wherever the plan shows it.
       expect(JSON.stringify(maskSecrets(secret.inputs))).not.toContain(token);
       expect(inputsOf(secret).stringData.password).toBe(token);
-      const egress = ofType(plans[m.stack], K8S_TYPES.secret)
-        .map((s) => inputsOf(s))
-        .find((s) => String(s.metadata.name).startsWith("livekit-egress-config-"))!;
-      expect(parse(egress.stringData["config.yaml"]).redis).toMatchObject({
-        address: `${hub.address}:${hub.port}`,
-        password: token,
-      });
-      expect(plans[m.stack].outputs.rooms).toEqual({ mode: "global", hub: HUB.stack });
+      expect(plans[m.stack].outputs.rooms).toMatchObject({ mode: "global", hub: HUB.stack, thisStack: "member" });
     }
   });
 
@@ -184,7 +294,9 @@ describe.each([
     const hub = hubOutputs(plans);
     for (const m of members) {
       const plan = plans[m.stack];
-      const rules = ofType(plan, TYPES.ingress).filter((r) => inputsOf(r).securityGroupId === hub.securityGroupId);
+      const rules = ofType(plan, TYPES.ingress).filter(
+        (r) => inputsOf(r).securityGroupId === hub.securityGroupId && inputsOf(r).ipProtocol === "tcp",
+      );
       expect(rules.every((r) => onProvider(r, hubProviderOf(plan)))).toBe(true);
       expect(rules.map((r) => inputsOf(r).cidrIpv4).sort()).toEqual(nodeCidrs(m).sort());
       for (const r of rules) expect(inputsOf(r)).toMatchObject({ ipProtocol: "tcp", fromPort: 6379, toPort: 6379 });

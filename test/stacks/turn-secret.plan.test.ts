@@ -5,8 +5,10 @@
  */
 import { policies } from "../../policy/policies";
 import { TURN_SECRET_GENERATION_ANNOTATION, TURN_SECRET_GENERATIONS_ANNOTATION } from "../../components/shared/turn";
-import { PlanResult, resourcesOfType } from "../../tools/engine";
-import { K8S_TYPES, object, volume } from "../support/media-plane";
+import { PlannedResource, PlanResult, resourcesOfType } from "../../tools/engine";
+import { planWithFormerUrns } from "../support/aliases";
+import { K8S_TYPES, object } from "../support/media-plane";
+import { volume } from "../support/builders";
 import { runStack } from "../support/plan";
 import { resourcesOfPlan, violations } from "../support/policy";
 
@@ -16,9 +18,11 @@ const LIVEKIT = "urn:pulumi:mumbai::livekit-platform::livekit-platform:livekit:L
 const INITIAL_PASSWORD_URN = `${LIVEKIT}$${PASSWORD}::mumbai-livekit-turn-secret`;
 const SECRET_URN = `${LIVEKIT}$${K8S_TYPES.secret}::mumbai-livekit-turn-secret`;
 
-const turnPasswordUrns = (r: PlanResult) =>
+/** The URN `pulumi up` finds a resource under (its alias's, since the credentials have a component of their own). */
+type FormerUrn = (resource: PlannedResource) => string;
+const turnPasswordUrns = (r: PlanResult, formerUrn: FormerUrn) =>
   resourcesOfType(r, PASSWORD)
-    .map((p) => p.urn)
+    .map(formerUrn)
     .filter((urn) => urn.includes("turn-secret"));
 const turnSecret = (r: PlanResult) => object(r, K8S_TYPES.secret, "livekit-turn-secret").stringData;
 const annotationsOf = (r: PlanResult, type: string, name: string) =>
@@ -27,17 +31,19 @@ const annotationsOf = (r: PlanResult, type: string, name: string) =>
 describe("the TURN shared secret in a region stack", () => {
   let steady: PlanResult;
   let promoted: PlanResult;
+  let steadyUrn: FormerUrn;
+  let promotedUrn: FormerUrn;
   beforeAll(async () => {
-    steady = await runStack("mumbai");
+    ({ plan: steady, formerUrn: steadyUrn } = await planWithFormerUrns(() => runStack("mumbai")));
     // Rotation step 2: generation 2 current, the initial one still accepted.
-    promoted = await runStack("mumbai", {
-      "livekit-platform:turn": { sharedSecret: { current: "2", alsoAccepted: ["1"] } },
-    });
+    ({ plan: promoted, formerUrn: promotedUrn } = await planWithFormerUrns(() =>
+      runStack("mumbai", { "livekit-platform:turn": { sharedSecret: { current: "2", alsoAccepted: ["1"] } } }),
+    ));
   }, 120_000);
 
   it("keeps the URNs the single secret always had when the stack file names no generation", () => {
-    expect(turnPasswordUrns(steady)).toEqual([INITIAL_PASSWORD_URN]);
-    expect(steady.resources.map((r) => r.urn)).toContain(SECRET_URN);
+    expect(turnPasswordUrns(steady, steadyUrn)).toEqual([INITIAL_PASSWORD_URN]);
+    expect(steady.resources.map(steadyUrn)).toContain(SECRET_URN);
     expect(Object.keys(turnSecret(steady))).toEqual(["static-auth-secret"]);
     expect(annotationsOf(steady, K8S_TYPES.deployment, "livekit-server")).not.toHaveProperty([
       TURN_SECRET_GENERATION_ANNOTATION,
@@ -48,8 +54,8 @@ describe("the TURN shared secret in a region stack", () => {
   });
 
   it("keeps the initial generation's URN during a rotation and adds the new one beside it", () => {
-    expect(turnPasswordUrns(promoted).sort()).toEqual([INITIAL_PASSWORD_URN, `${INITIAL_PASSWORD_URN}-2`]);
-    expect(promoted.resources.map((r) => r.urn)).toContain(SECRET_URN);
+    expect(turnPasswordUrns(promoted, promotedUrn).sort()).toEqual([INITIAL_PASSWORD_URN, `${INITIAL_PASSWORD_URN}-2`]);
+    expect(promoted.resources.map(promotedUrn)).toContain(SECRET_URN);
   });
 
   it("hands Coturn both secrets, the current one first, and LiveKit the current one only", () => {

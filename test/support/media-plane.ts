@@ -1,21 +1,20 @@
 /**
- * Fake inputs for the media-plane components (LiveKit, Coturn, egress, endpoints, load test) and helpers to
- * read what they send to Kubernetes. Everything here is input the test chooses; nothing the mock invents.
+ * The media-plane components (credentials, LiveKit, Coturn, egress, endpoints, load test) under the mock engine:
+ * their fake inputs, built as the region stack wires them, and helpers to read what they send to Kubernetes.
+ * Everything here is input the test chooses; nothing the mock invents. What their pods hold is the builders'
+ * (components/<capability>/pod.ts), tested in the unit tier with test/support/builders.ts.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { parseIp } from "../../lib/ip";
-import { LiveKitArgs } from "../../components/livekit";
-import { LIVEKIT_DEFAULT_ROOM, LiveKitServerConfigInput } from "../../components/livekit/server-config";
-import { TurnserverConfInput } from "../../components/coturn/turnserver-conf";
+import { Credentials, CredentialsArgs } from "../../components/credentials";
+import { LiveKit, LiveKitArgs } from "../../components/livekit";
 import { inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../tools/engine";
 import { KubernetesObject, validatorFor } from "./kubernetes-schemas";
+import { APPLICATION_KEY, NAMESPACE, REDIS_HOST, REDIS_PASSWORD, REDIS_SECRET, serverSettings } from "./media-settings";
 
-export const NAMESPACE = "livekit";
-export const REDIS_HOST = "master.livekit-mumbai.abc123.aps1.cache.amazonaws.com";
-export const REDIS_PASSWORD = "redis-auth-token-9f8e7d6c5b4a39281706f5e4d3c2b1a0";
-export const REDIS_SECRET = { name: "redis-auth", key: "auth-token" };
+export * from "./media-settings";
 
 export const K8S_TYPES = {
   configMap: "kubernetes:core/v1:ConfigMap",
@@ -29,28 +28,6 @@ export const K8S_TYPES = {
   ingress: "kubernetes:networking.k8s.io/v1:Ingress",
   job: "kubernetes:batch/v1:Job",
 } as const;
-
-/** The application's key, as stack config gives it (one key: no rotation under way). */
-export const APPLICATION_KEYS = {
-  signing: "APPtestkey0001",
-  keys: { APPtestkey0001: "application-secret-0123456789abcdef0123456789" },
-};
-
-export const serverSettings: Omit<LiveKitServerConfigInput, "redis"> = {
-  region: "mumbai",
-  rtc: { tcpPort: 7881, portRange: { start: 50000, end: 60000 } },
-  turnHost: "turn-mumbai.example.com",
-  room: LIVEKIT_DEFAULT_ROOM,
-  logging: { level: "info", json: true },
-};
-
-export const turnserverSettings: TurnserverConfInput = {
-  realm: "turn-mumbai.example.com",
-  relayPorts: { min: 40000, max: 49999 },
-  sfuPorts: { min: 50000, max: 60000 },
-  userQuota: 12,
-  totalQuota: 5000,
-};
 
 export function k8sProvider(): k8s.Provider {
   return new k8s.Provider("region-cluster", { kubeconfig: "{}" });
@@ -68,11 +45,25 @@ export function redisPasswordSecret(provider: k8s.Provider, namespace = NAMESPAC
   );
 }
 
+/** The region's credentials as the region stack asks for them: the application's key, the initial TURN secret. */
+export function credentialsArgs(overrides: Partial<CredentialsArgs> = {}): CredentialsArgs {
+  return {
+    namespace: NAMESPACE,
+    applicationKeys: { signing: APPLICATION_KEY, alsoAccepted: [] },
+    turnSecretGenerations: { current: "1", alsoAccepted: [] },
+    ...overrides,
+  };
+}
+
 /**
- * LiveKit's Args, with the Redis Secret made through `provider`. The component takes the provider in its
- * options: `new LiveKit(name, liveKitArgs(provider), { providers: [provider] })`.
+ * LiveKit's Args, reading `credentials`, with the Redis Secret made through `provider`. The component takes the
+ * provider in its options: `new LiveKit(name, liveKitArgs(provider, credentials), { providers: [provider] })`.
  */
-export function liveKitArgs(provider: k8s.Provider, overrides: Partial<LiveKitArgs> = {}): LiveKitArgs {
+export function liveKitArgs(
+  provider: k8s.Provider,
+  credentials: Credentials,
+  overrides: Partial<LiveKitArgs> = {},
+): LiveKitArgs {
   return {
     namespace: NAMESPACE,
     server: serverSettings,
@@ -83,10 +74,23 @@ export function liveKitArgs(provider: k8s.Provider, overrides: Partial<LiveKitAr
     },
     resources: { cpuRequestMillis: 6500, memoryRequestMiB: 2048, memoryLimitMiB: 4096 },
     autoscaling: { minReplicas: 2, maxReplicas: 8, targetCpuUtilizationPercent: 60 },
-    applicationKeys: APPLICATION_KEYS,
-    turnSecretGenerations: { current: "1", alsoAccepted: [] },
+    keyFile: credentials.keyFile,
+    turnSecret: credentials.turnSecret,
+    signingKeyId: credentials.signingKeyId,
     ...overrides,
   };
+}
+
+/**
+ * The region's credentials and the LiveKit SFU reading them, named and wired as the region stack does it; call
+ * inside a run.
+ */
+export function mediaPlane(overrides: { credentials?: Partial<CredentialsArgs>; livekit?: Partial<LiveKitArgs> } = {}) {
+  const provider = k8sProvider();
+  const providers = [provider];
+  const credentials = new Credentials("mumbai", credentialsArgs(overrides.credentials), { providers });
+  const livekit = new LiveKit("mumbai-livekit", liveKitArgs(provider, credentials, overrides.livekit), { providers });
+  return { provider, credentials, livekit };
 }
 
 /** The only resource of `type`; fails if there is not exactly one. */
@@ -110,26 +114,12 @@ export function configMapTexts(result: PlanResult): string[] {
   return resourcesOfType(result, K8S_TYPES.configMap).flatMap((r) => Object.values(inputsOf(r).data ?? {}) as string[]);
 }
 
-/** Every value of every Secret (stringData), revealed. */
-export function secretValues(result: PlanResult): string[] {
-  return resourcesOfType(result, K8S_TYPES.secret).flatMap(
-    (r) => Object.values(inputsOf(r).stringData ?? {}) as string[],
-  );
-}
-
 /** The rendered livekit-server config.yaml from its ConfigMap. */
 export function liveKitConfig(result: PlanResult): Record<string, any> {
   const [configMap] = resourcesOfType(result, K8S_TYPES.configMap)
     .map((r) => inputsOf(r))
     .filter((c) => c.metadata.name.startsWith("livekit-config-"));
   return parse(configMap.data["config.yaml"]);
-}
-
-/** A volume of a pod spec by name. */
-export function volume(podSpec: Record<string, any>, name: string): Record<string, any> {
-  const found = (podSpec.volumes as Record<string, any>[]).find((v) => v.name === name);
-  if (!found) throw new Error(`no volume ${name}`);
-  return found;
 }
 
 /** An IPv4 address as a number. */

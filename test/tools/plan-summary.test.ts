@@ -125,3 +125,35 @@ describe("global stack", () => {
     expect(text).not.toContain("Cost:");
   });
 });
+
+describe("global rooms mode", () => {
+  it("prints the hub, every member with the round trip it adds, and where recordings go", () => {
+    const result: PlanResult = {
+      project: "p",
+      stack: "global",
+      resources: [],
+      outputs: {
+        regions: [],
+        notDeployed: [],
+        rooms: {
+          mode: "global",
+          hub: "mumbai",
+          hubAwsRegion: "ap-south-1",
+          members: [{ stack: "singapore", awsRegion: "ap-southeast-1", addedRoundTripFloorMs: 38.2 }],
+          recordings: { region: "mumbai", awsRegion: "ap-south-1" },
+        },
+      },
+      warnings: [],
+    };
+    const text = formatSummary(buildSummary(result));
+    expect(text).toContain("Global rooms mode: hub mumbai (ap-south-1)");
+    expect(text).toContain(
+      "member singapore (ap-southeast-1): every join and relayed signalling message crosses to the hub, at least 38.2 ms",
+    );
+    expect(text).toContain("recordings: made and stored in mumbai (ap-south-1); members run no Egress");
+    // Regional mode prints none of it.
+    expect(formatSummary(buildSummary({ ...result, outputs: { regions: [], notDeployed: [] } }))).not.toContain(
+      "Global rooms mode",
+    );
+  });
+});

@@ -9,7 +9,7 @@ import { egressTerminationGraceSeconds } from "../../../components/egress/scalin
 import { workloadLabels } from "../../../components/shared/annotations";
 import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
 import { versions } from "../../../lib/versions";
-import { plain } from "../../support/plain";
+import { plain } from "../../support/builders";
 
 const SIX_HOURS = 6 * 3600;
 const CONFIG_SECRET = "livekit-egress-config-0123456789";

@@ -1,25 +1,17 @@
-import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { parse } from "yaml";
-import { API_KEY_SECRET_KEYS, KEYS_CHECKSUM_ANNOTATION, LiveKit, LiveKitArgs } from "../../../components/livekit";
-import { COTURN_SECRET_KEY } from "../../../components/coturn/start";
-import {
-  LIVEKIT_KEY_FILE_PATH,
-  LIVEKIT_TURN_SECRET_PATH,
-  LIVEKIT_WEBHOOK_API_KEY_ENV,
-} from "../../../components/livekit/server-config";
-import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
+import { LiveKit, LiveKitArgs } from "../../../components/livekit";
+import { liveKitDeploymentSpec } from "../../../components/livekit/pod";
 import { InputError } from "../../../lib/errors";
-import { versions } from "../../../lib/versions";
-import { inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/engine";
+import { inputsOf, PlanResult } from "../../../tools/engine";
 import {
-  APPLICATION_KEYS,
   configMapTexts,
+  credentialsArgs,
   K8S_TYPES,
-  k8sProvider,
   kubernetesObjectProblems,
   liveKitArgs,
   liveKitConfig,
+  mediaPlane,
   NAMESPACE,
   object,
   only,
@@ -27,8 +19,9 @@ import {
   REDIS_PASSWORD,
   REDIS_SECRET,
   serverSettings,
-  volume,
+  k8sProvider,
 } from "../../support/media-plane";
+import { container } from "../../support/builders";
 import { runComponents } from "../../support/plan";
 import {
   admit,
@@ -39,6 +32,7 @@ import {
   PolicyObjects,
   serviceAccountUser,
 } from "../../support/admission-policy";
+import { Credentials } from "../../../components/credentials";
 
 const ADMISSION_TYPES = {
   policy: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy",
@@ -46,15 +40,10 @@ const ADMISSION_TYPES = {
 };
 const COST = "controller.kubernetes.io/pod-deletion-cost";
 
-const plan = (overrides: (provider: ReturnType<typeof k8sProvider>) => Partial<LiveKitArgs> = () => ({})) =>
-  runComponents(() => {
-    const provider = k8sProvider();
-    new LiveKit("mumbai", liveKitArgs(provider, overrides(provider)), { providers: [provider] });
-  });
+/** The region's credentials and LiveKit reading them; the pod itself is test/components/livekit/pod.test.ts's. */
+const plan = (livekit: Partial<LiveKitArgs> = {}) => runComponents(() => mediaPlane({ livekit }));
 
 const deploymentOf = (result: PlanResult) => object(result, K8S_TYPES.deployment, "livekit-server");
-const podSpecOf = (result: PlanResult) => deploymentOf(result).spec.template.spec;
-const containerOf = (result: PlanResult) => podSpecOf(result).containers[0];
 const checksumOf = (result: PlanResult) =>
   deploymentOf(result).spec.template.metadata.annotations["livekit-platform/config-sha256"];
 
@@ -68,108 +57,33 @@ describe("LiveKit", () => {
     expect(kubernetesObjectProblems(result)).toEqual([]);
   });
 
-  it("runs on the SFU nodes' host network, resolving cluster names", () => {
-    const spec = podSpecOf(result);
-    expect(spec.hostNetwork).toBe(true);
-    expect(spec.dnsPolicy).toBe("ClusterFirstWithHostNet");
-    expect(spec.nodeSelector).toEqual({ [NODE_ROLE_LABEL]: "sfu" });
-    expect(spec.tolerations).toContainEqual({
-      key: "livekit-platform/sfu",
-      operator: "Equal",
-      value: "true",
-      effect: "NoSchedule",
+  it("runs the pod its builder makes, on the objects the component and the credentials made", () => {
+    const secretName = (name: string) => object(result, K8S_TYPES.secret, name).metadata.name;
+    const keyFile = object(result, K8S_TYPES.secret, "livekit-api-keys").stringData["keys.yaml"];
+    const expected = liveKitDeploymentSpec({
+      server: serverSettings,
+      resources: { cpuRequestMillis: 6500, memoryRequestMiB: 2048, memoryLimitMiB: 4096 },
+      configMapName: inputsOf(only(result, K8S_TYPES.configMap)).metadata.name,
+      serviceAccountName: object(result, K8S_TYPES.serviceAccount, "livekit-server").metadata.name,
+      redisPassword: { secretName: secretName(REDIS_SECRET.name), key: REDIS_SECRET.key },
+      keyFile: { secretName: secretName("livekit-api-keys"), key: "keys.yaml" },
+      turnSecret: { secretName: secretName("livekit-turn-secret"), generation: "1" },
+      signingKeyId: credentialsArgs().applicationKeys.signing.id,
+      checksums: { config: checksumOf(result), keys: createHash("sha256").update(keyFile).digest("hex") },
     });
+    expect(deploymentOf(result).spec).toEqual(expected);
   });
 
-  it("never schedules two SFU pods on one node", () => {
-    const deployment = deploymentOf(result);
-    const terms = deployment.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
-    expect(terms).toEqual([
-      { labelSelector: { matchLabels: deployment.spec.selector.matchLabels }, topologyKey: "kubernetes.io/hostname" },
-    ]);
-    expect(deployment.spec.template.metadata.labels).toMatchObject(deployment.spec.selector.matchLabels);
-  });
-
-  it("requests CPU but sets no CPU limit, and bounds memory", () => {
-    const { resources } = containerOf(result);
-    // The pod's request is the given 6500m: the deletion-cost sidecar's 10m come out of the server's.
-    expect(resources.requests).toEqual({ cpu: "6490m", memory: "2048Mi" });
-    const podCpu = podSpecOf(result).containers.reduce(
-      (s: number, c: any) => s + parseInt(c.resources.requests.cpu),
-      0,
-    );
-    expect(podCpu).toBe(6500);
-    expect(resources.limits).toEqual({ memory: "4096Mi" });
-    expect(resources.limits).not.toHaveProperty("cpu");
-  });
-
-  it("lets a pod drain its rooms for five hours and keeps Karpenter from disrupting its node", () => {
-    const deployment = deploymentOf(result);
-    expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(18000);
-    expect(deployment.spec.template.metadata.annotations["karpenter.sh/do-not-disrupt"]).toBe("true");
-    // Rollouts never drop below the running capacity.
-    expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
-  });
-
-  it("checks readiness with GET / (Redis-dependent) but liveness and startup only with a TCP connect", () => {
-    const container = containerOf(result);
-    expect(container.readinessProbe.httpGet).toEqual({ path: "/", port: 7880 });
-    // A Redis outage fails `/` on every node at once; a liveness probe on it would restart them all into
-    // a 5 h drain. Liveness must not look at anything Redis moves.
-    expect(container.livenessProbe).not.toHaveProperty("httpGet");
-    expect(container.livenessProbe.tcpSocket).toEqual({ port: 7880 });
-    expect(container.startupProbe.tcpSocket).toEqual({ port: 7880 });
-    expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeGreaterThanOrEqual(120);
-  });
-
-  it("takes the node's public IP from instance metadata through an init container, never from public STUN", () => {
-    const spec = podSpecOf(result);
-    const container = containerOf(result);
-    expect(liveKitConfig(result).rtc.use_external_ip).toBe(false);
-    const [init] = spec.initContainers;
-    expect(init.image).toBe(versions.images.curl);
-    expect(init.command.join(" ")).toContain("/latest/meta-data/public-ipv4");
-    expect(init.volumeMounts).toEqual([{ name: "node-address", mountPath: "/run/node-address" }]);
-    expect(volume(spec, "node-address").emptyDir).toMatchObject({ medium: "Memory" });
-    expect(container.volumeMounts).toContainEqual({
-      name: "node-address",
-      mountPath: "/run/node-address",
-      readOnly: true,
-    });
-    // NODE_IP is livekit-server's rtc.node_ip; the private IP (listeners) comes from the Downward API.
-    expect(container.command.join(" ")).toContain('NODE_IP="$(cat /run/node-address/public-ipv4)"');
-    expect(container.command.join(" ")).toContain('--bind "$HOST_IP"');
-    expect(container.env).toContainEqual({ name: "HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } });
-  });
-
-  it("runs every container non-root, without capabilities, on a read-only root and the RuntimeDefault seccomp profile", () => {
-    const spec = podSpecOf(result);
-    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534 });
-    expect(spec.securityContext.seccompProfile).toEqual({ type: "RuntimeDefault" });
-    for (const c of [...spec.initContainers, ...spec.containers]) {
-      expect(c.securityContext).toMatchObject({
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        capabilities: { drop: ["ALL"] },
-        seccompProfile: { type: "RuntimeDefault" },
-      });
-      expect(c.securityContext.capabilities).not.toHaveProperty("add");
-    }
-  });
-
-  it("keeps each pod's deletion cost at its participant count, with a token only the sidecar mounts and may only patch pods", () => {
-    const spec = podSpecOf(result);
-    const sidecar = spec.containers.find((c: any) => c.name === "deletion-cost");
-    expect(sidecar.image).toBe(versions.images.curl);
-    expect(sidecar.command.join(" ")).toContain("controller.kubernetes.io/pod-deletion-cost");
-    expect(sidecar.command.join(" ")).toContain(":6789/metrics");
-    expect(spec.automountServiceAccountToken).toBe(false);
-    expect(spec.serviceAccountName).toBe("livekit-server");
-    expect(sidecar.volumeMounts.map((m: any) => m.name)).toEqual(["deletion-cost-token"]);
-    expect(containerOf(result).volumeMounts.map((m: any) => m.name)).not.toContain("deletion-cost-token");
+  it("lets only the deletion-cost sidecar's account patch pods, and nothing else", () => {
     const role = object(result, "kubernetes:rbac.authorization.k8s.io/v1:Role", "livekit-server-deletion-cost");
     expect(role.rules).toEqual([{ apiGroups: [""], resources: ["pods"], verbs: ["patch"] }]);
+    const binding = object(
+      result,
+      "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+      "livekit-server-deletion-cost",
+    );
+    expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "livekit-server", namespace: NAMESPACE }]);
+    expect(deploymentOf(result).spec.template.spec.serviceAccountName).toBe("livekit-server");
   });
 
   describe("the deletion-cost sidecar's admission policy", () => {
@@ -184,7 +98,9 @@ describe("LiveKit", () => {
     const verdict = (request: AdmissionRequest) => admit(policy, request, NAMESPACE_LABELS);
     /** The pod's containers with the server's image replaced (the sidecar unchanged). */
     const withImage = (image: string) =>
-      podSpecOf(result).containers.map((c: any) => (c.name === "livekit-server" ? { ...c, image } : c));
+      deploymentOf(result).spec.template.spec.containers.map((c: any) =>
+        c.name === "livekit-server" ? { ...c, image } : c,
+      );
     beforeAll(() => {
       policy = {
         policy: object(result, ADMISSION_TYPES.policy, "livekit-server-deletion-cost") as PolicyObjects["policy"],
@@ -193,7 +109,7 @@ describe("LiveKit", () => {
       pod = podOf(deploymentOf(result), "livekit-server-5f7c9d8b6-x2k4q");
       otherPod = podOf(deploymentOf(result), "livekit-server-5f7c9d8b6-p9zr7");
       sidecar = serviceAccountUser(NAMESPACE, "livekit-server", { name: pod.metadata.name, uid: pod.metadata.uid });
-      const script: string = podSpecOf(result).containers.find((c: any) => c.name === "deletion-cost").command[2];
+      const script: string = container(deploymentOf(result).spec.template.spec, "deletion-cost").command[2];
       const data = /--data "((?:[^"\\]|\\.)*)"/.exec(script)![1];
       ownPatch = JSON.parse(data.replace(/\\"/g, '"').replace("$n", "12"));
     });
@@ -272,188 +188,69 @@ describe("LiveKit", () => {
     });
   });
 
-  it("rolls one pod at a time, never below the current capacity", () => {
-    expect(deploymentOf(result).spec.strategy).toEqual({
-      type: "RollingUpdate",
-      rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
-    });
-  });
-
-  it("runs the pinned server image on the rendered config", () => {
-    const container = containerOf(result);
-    expect(container.image).toBe(versions.images.livekitServer);
-    expect(container.command.join(" ")).toContain("exec /livekit-server --config /etc/livekit/config/config.yaml");
-    const configVolume = volume(podSpecOf(result), "config");
+  it("runs the rendered config from its ConfigMap", () => {
     const configMap = only(result, K8S_TYPES.configMap);
+    const configVolume = deploymentOf(result).spec.template.spec.volumes.find((v: any) => v.name === "config");
     expect(configVolume.configMap.name).toBe(inputsOf(configMap).metadata.name);
-    expect(container.volumeMounts).toContainEqual({ name: "config", mountPath: "/etc/livekit/config", readOnly: true });
-  });
-
-  it("declares signalling, ICE/TCP and metrics ports", () => {
-    const ports = containerOf(result).ports.map((p: any) => [p.name, p.containerPort, p.protocol]);
-    expect(ports).toEqual([
-      ["http", 7880, "TCP"],
-      ["rtc-tcp", 7881, "TCP"],
-      ["metrics", 6789, "TCP"],
-    ]);
   });
 
   it("points the config at the ElastiCache primary endpoint and reads the password from the Redis Secret", () => {
     expect(liveKitConfig(result).redis).toEqual({ address: `${REDIS_HOST}:6379`, tls: { enabled: true } });
-    expect(containerOf(result).env).toContainEqual({
+    expect(container(deploymentOf(result).spec.template.spec, "livekit-server").env).toContainEqual({
       name: "REDIS_PASSWORD",
       valueFrom: { secretKeyRef: { name: REDIS_SECRET.name, key: REDIS_SECRET.key } },
     });
   });
 
-  it("mounts the API key file and the TURN secret, mode 0440 (no bits for others), where the config looks for them", () => {
-    const config = liveKitConfig(result);
-    const spec = podSpecOf(result);
-    const mounts = containerOf(result).volumeMounts;
-    const keys = volume(spec, "api-keys");
-    const turn = volume(spec, "turn-secret");
-    expect(keys.secret).toEqual({
-      secretName: "livekit-api-keys",
-      defaultMode: 0o440,
-      items: [{ key: API_KEY_SECRET_KEYS.keyFile, path: "keys.yaml" }],
-    });
-    expect(turn.secret).toEqual({
-      secretName: "livekit-turn-secret",
-      defaultMode: 0o440,
-      items: [{ key: COTURN_SECRET_KEY, path: "secret" }],
-    });
-    const mountedAt = (name: string, file: string) => `${mounts.find((m: any) => m.name === name).mountPath}/${file}`;
-    expect(config.key_file).toBe(LIVEKIT_KEY_FILE_PATH);
-    expect(mountedAt("api-keys", keys.secret.items[0].path)).toBe(LIVEKIT_KEY_FILE_PATH);
-    for (const server of config.rtc.turn_servers) expect(server.secret_file).toBe(LIVEKIT_TURN_SECRET_PATH);
-    expect(mountedAt("turn-secret", turn.secret.items[0].path)).toBe(LIVEKIT_TURN_SECRET_PATH);
-  });
-
   it("keeps the API secret, the TURN secret and the Redis password out of every ConfigMap", () => {
     const apiKeys = object(result, K8S_TYPES.secret, "livekit-api-keys");
     const turn = object(result, K8S_TYPES.secret, "livekit-turn-secret");
-    const keyFile = parse(apiKeys.stringData[API_KEY_SECRET_KEYS.keyFile]) as Record<string, string>;
-    const secrets = [...Object.values(keyFile), turn.stringData[COTURN_SECRET_KEY], REDIS_PASSWORD];
+    const keyFile = parse(apiKeys.stringData["keys.yaml"]) as Record<string, string>;
+    const secrets = [...Object.values(keyFile), turn.stringData["static-auth-secret"], REDIS_PASSWORD];
     for (const secret of secrets) expect(secret.length).toBeGreaterThanOrEqual(32);
     const texts = configMapTexts(result);
     expect(texts.length).toBeGreaterThan(0);
     for (const secret of secrets) for (const text of texts) expect(text).not.toContain(secret);
-    // The values stay secret in the plan and the state.
-    for (const name of ["livekit-api-keys", "livekit-turn-secret"]) {
-      const raw = resourcesOfType(result, K8S_TYPES.secret).find((r) => inputsOf(r).metadata.name === name)!;
-      expect(isSecret(raw.inputs.stringData)).toBe(true);
-    }
   });
 
-  it("gives every consumer a key pair of its own, all in the key file: application, egress, load tests", async () => {
-    const secret = object(result, K8S_TYPES.secret, "livekit-api-keys");
-    const keyFile = parse(secret.stringData[API_KEY_SECRET_KEYS.keyFile]) as Record<string, string>;
-    const ids = Object.keys(keyFile);
-    expect(ids).toHaveLength(3);
-    expect(keyFile[APPLICATION_KEYS.signing]).toBe(APPLICATION_KEYS.keys.APPtestkey0001);
-    const egress = ids.find((id) => id.startsWith("EGRESS"))!;
-    const loadTest = ids.find((id) => id.startsWith("LOADTEST"))!;
-    expect(egress).toMatch(/^EGRESS[A-Za-z0-9]{12}$/);
-    expect(loadTest).toMatch(/^LOADTEST[A-Za-z0-9]{12}$/);
-    // Three different secrets, each at least as long as LiveKit wants.
-    expect(new Set(Object.values(keyFile)).size).toBe(3);
-    for (const value of Object.values(keyFile)) expect(value.length).toBeGreaterThanOrEqual(32);
-    // The Secret hands the load tests their pair and nothing else; egress gets its pair as an Output.
-    expect(Object.keys(secret.stringData).sort()).toEqual(
-      [API_KEY_SECRET_KEYS.keyFile, API_KEY_SECRET_KEYS.loadTestApiKey, API_KEY_SECRET_KEYS.loadTestApiSecret].sort(),
-    );
-    expect(secret.stringData[API_KEY_SECRET_KEYS.loadTestApiKey]).toBe(loadTest);
-    expect(secret.stringData[API_KEY_SECRET_KEYS.loadTestApiSecret]).toBe(keyFile[loadTest]);
-  });
-
-  it("takes egress's and the load tests' pairs from config when given, and generates none", async () => {
-    const serviceKeys = {
-      egress: { id: "EGRESSconfigured1", secret: "e".repeat(48) },
-      loadTest: { id: "LOADTESTconfigured1", secret: "l".repeat(48) },
-    };
-    const configured = await plan(() => ({ serviceKeys }));
-    const secret = object(configured, K8S_TYPES.secret, "livekit-api-keys");
-    expect(parse(secret.stringData[API_KEY_SECRET_KEYS.keyFile])).toEqual({
-      [APPLICATION_KEYS.signing]: APPLICATION_KEYS.keys.APPtestkey0001,
-      EGRESSconfigured1: "e".repeat(48),
-      LOADTESTconfigured1: "l".repeat(48),
-    });
-    expect(secret.stringData[API_KEY_SECRET_KEYS.loadTestApiKey]).toBe("LOADTESTconfigured1");
-    const generated = (p: PlanResult) => p.resources.filter((r) => /-(egress|loadTest)-key-(id|secret)$/.test(r.name));
-    expect(generated(result)).toHaveLength(4);
-    expect(generated(configured)).toEqual([]);
-  });
-
-  it("exports a fingerprint of every key of the key file, as a secret", async () => {
-    let fingerprints: Record<string, string> | undefined;
-    let secret: Promise<boolean> | undefined;
-    const planned = await runComponents(() => {
-      const provider = k8sProvider();
-      const livekit = new LiveKit("mumbai", liveKitArgs(provider), { providers: [provider] });
-      livekit.apiKeyFingerprints.apply((f) => (fingerprints = f));
-      secret = pulumi.isSecret(livekit.apiKeyFingerprints);
-    });
-    expect(await secret).toBe(true);
-    const keyFile = parse(
-      object(planned, K8S_TYPES.secret, "livekit-api-keys").stringData[API_KEY_SECRET_KEYS.keyFile],
-    ) as Record<string, string>;
-    const sha = (text: string) => createHash("sha256").update(text).digest("hex");
-    expect(fingerprints).toEqual(Object.fromEntries(Object.entries(keyFile).map(([id, value]) => [id, sha(value)])));
-  });
-
-  it("accepts the old and the new application key together while rotating, and rolls the pods for it", async () => {
-    const overlap = await plan(() => ({
-      applicationKeys: {
-        signing: "APPnewkey0002",
-        keys: {
-          APPtestkey0001: APPLICATION_KEYS.keys.APPtestkey0001,
-          APPnewkey0002: "application-secret-new-0123456789abcdef0123",
-        },
-      },
-    }));
-    const keyFile = parse(
-      object(overlap, K8S_TYPES.secret, "livekit-api-keys").stringData[API_KEY_SECRET_KEYS.keyFile],
-    ) as Record<string, string>;
-    expect(keyFile).toMatchObject({
-      APPtestkey0001: APPLICATION_KEYS.keys.APPtestkey0001,
-      APPnewkey0002: "application-secret-new-0123456789abcdef0123",
-    });
-    expect(Object.keys(keyFile)).toHaveLength(4);
-    // livekit-server reads the key file once: a key change must roll the pods (old ones drain their rooms).
+  it("rolls the pods when the key file changes, and only then", async () => {
     const keysChecksum = (r: PlanResult) =>
-      deploymentOf(r).spec.template.metadata.annotations[KEYS_CHECKSUM_ANNOTATION] as string;
-    expect(keysChecksum(overlap)).toMatch(/^[0-9a-f]{64}$/);
-    expect(keysChecksum(overlap)).not.toBe(keysChecksum(result));
+      deploymentOf(r).spec.template.metadata.annotations["livekit-platform/keys-sha256"] as string;
+    const rotating = await runComponents(() =>
+      mediaPlane({
+        credentials: {
+          applicationKeys: {
+            signing: { id: "APPnewkey0002", secret: "application-secret-new-0123456789abcdef0123" },
+            alsoAccepted: [credentialsArgs().applicationKeys.signing],
+          },
+        },
+      }),
+    );
+    expect(keysChecksum(rotating)).toMatch(/^[0-9a-f]{64}$/);
+    expect(keysChecksum(rotating)).not.toBe(keysChecksum(result));
     expect(keysChecksum(await plan())).toBe(keysChecksum(result));
-  });
-
-  it("refuses application keys whose signing key is not among them", async () => {
-    await expect(
-      plan(() => ({ applicationKeys: { signing: "APPmissing", keys: APPLICATION_KEYS.keys } })),
-    ).rejects.toThrow('livekit applicationKeys.signing: must be one of the keys (APPtestkey0001), got "APPmissing"');
-  });
-
-  it("signs webhooks with the application's signing key when webhook URLs are set, and sends none otherwise", async () => {
-    expect(liveKitConfig(result).webhook).toBeUndefined();
-    expect(containerOf(result).env.map((e: { name: string }) => e.name)).not.toContain(LIVEKIT_WEBHOOK_API_KEY_ENV);
-    const hooked = await plan(() => ({
-      server: { ...serverSettings, webhook: { urls: ["https://app.example.com/livekit/webhook"] } },
-    }));
-    expect(liveKitConfig(hooked).webhook).toEqual({ urls: ["https://app.example.com/livekit/webhook"] });
-    expect(containerOf(hooked).env).toContainEqual({
-      name: LIVEKIT_WEBHOOK_API_KEY_ENV,
-      value: APPLICATION_KEYS.signing,
-    });
   });
 
   it("rolls the pods when the config changes, and only then", async () => {
     const configMap = inputsOf(only(result, K8S_TYPES.configMap));
     expect(checksumOf(result)).toBe(createHash("sha256").update(configMap.data["config.yaml"]).digest("hex"));
     expect(checksumOf(await plan())).toBe(checksumOf(result));
-    const changed = await plan(() => ({ server: { ...serverSettings, logging: { level: "debug", json: true } } }));
+    const changed = await plan({ server: { ...serverSettings, logging: { level: "debug", json: true } } });
     expect(checksumOf(changed)).not.toBe(checksumOf(result));
     // A new ConfigMap, so pods still draining keep the old one mounted.
     expect(inputsOf(only(changed, K8S_TYPES.configMap)).metadata.name).not.toBe(configMap.metadata.name);
+  });
+
+  it("renders webhooks into the config when webhook URLs are set", async () => {
+    const hooked = await plan({
+      server: { ...serverSettings, webhook: { urls: ["https://app.example.com/livekit/webhook"] } },
+    });
+    expect(liveKitConfig(result).webhook).toBeUndefined();
+    expect(liveKitConfig(hooked).webhook).toEqual({ urls: ["https://app.example.com/livekit/webhook"] });
+    expect(container(deploymentOf(hooked).spec.template.spec, "livekit-server").env).toContainEqual({
+      name: "LIVEKIT_WEBHOOK_API_KEY",
+      value: credentialsArgs().applicationKeys.signing.id,
+    });
   });
 
   it("scales on CPU utilisation within the given bounds, leaving the replica count to the HPA", () => {
@@ -488,17 +285,17 @@ describe("LiveKit", () => {
 
   it("puts every Kubernetes object in the namespace (but the cluster-wide admission policy), through the region's provider", () => {
     const objects = result.resources.filter(
-      (r) => r.type.startsWith("kubernetes:") && !r.name.startsWith("redis-auth"),
+      (r) => r.type.startsWith("kubernetes:") && /LiveKit::/.test(r.parent ?? ""),
     );
     const clusterWide = [ADMISSION_TYPES.policy, ADMISSION_TYPES.binding];
-    // Two Secrets, the ConfigMap, the deletion-cost ServiceAccount, Role and RoleBinding, Deployment,
-    // PodDisruptionBudget, HPA and Service; and the deletion cost's admission policy and its binding.
-    expect(objects).toHaveLength(12);
+    // The ConfigMap, the deletion-cost ServiceAccount, Role and RoleBinding, Deployment, PodDisruptionBudget, HPA
+    // and Service; and the deletion cost's admission policy and its binding. The Secrets are the credentials'.
+    expect(objects).toHaveLength(10);
     expect(objects.filter((r) => clusterWide.includes(r.type)).map((r) => r.type)).toEqual(clusterWide);
     for (const r of objects) {
       expect(inputsOf(r).metadata.namespace).toBe(clusterWide.includes(r.type) ? undefined : NAMESPACE);
       expect(r.provider).toMatch(/pulumi:providers:kubernetes::region-cluster::/);
-      expect(r.parent).toMatch(/livekit-platform:livekit:LiveKit::mumbai$/);
+      expect(r.parent).toMatch(/livekit-platform:livekit:LiveKit::mumbai-livekit$/);
     }
   });
 
@@ -506,9 +303,10 @@ describe("LiveKit", () => {
     const constructionError = async (overrides: Partial<LiveKitArgs>) => {
       let error: unknown;
       await runComponents(() => {
+        const provider = k8sProvider();
+        const credentials = new Credentials("mumbai", credentialsArgs(), { providers: [provider] });
         try {
-          const provider = k8sProvider();
-          new LiveKit("mumbai", liveKitArgs(provider, overrides), { providers: [provider] });
+          new LiveKit("mumbai-livekit", liveKitArgs(provider, credentials, overrides), { providers: [provider] });
         } catch (e) {
           error = e;
         }

@@ -4,7 +4,6 @@ import {
   LIVEKIT_KEY_FILE_PATH,
   LIVEKIT_TURN_SECRET_PATH,
   LiveKitServerConfigInput,
-  renderLiveKitKeyFile,
   renderLiveKitServerConfig,
 } from "../../../components/livekit/server-config";
 import { LEAF, MAP, UNLISTED, Schema, PROTOCOL_REDIS, unknownKeys, isMap } from "../../support/config-keys";
@@ -529,17 +528,5 @@ describe("renderLiveKitServerConfig", () => {
     );
     const noCodecs = { ...mumbai, room: { ...LIVEKIT_DEFAULT_ROOM, enabledCodecs: [] } };
     expect(() => renderLiveKitServerConfig(noCodecs)).toThrow(/^room\.enabledCodecs: must not be empty .*, got \[\]$/);
-  });
-});
-
-describe("renderLiveKitKeyFile", () => {
-  it("writes one sorted key: secret line per key, quoting what YAML needs quoted", () => {
-    const file = renderLiveKitKeyFile({ APIzz: "s3cr3t: with colon", APIaa: "plainSecretValue0123456789abcdefgh" });
-    expect(file).toBe('APIaa: plainSecretValue0123456789abcdefgh\nAPIzz: "s3cr3t: with colon"\n');
-    expect(parse(file)).toEqual({ APIaa: "plainSecretValue0123456789abcdefgh", APIzz: "s3cr3t: with colon" });
-  });
-
-  it("refuses an empty key set, which livekit-server would refuse at startup", () => {
-    expect(() => renderLiveKitKeyFile({})).toThrow("API keys: must hold at least one API key, got []");
   });
 });

@@ -43,7 +43,22 @@ describe("Monitoring: alert delivery and volumes", () => {
 
   it("sends every alert to the region's SNS topic (encrypted), with Slack when configured, and subscribes the emails", () => {
     const topic = findResource(plan, "aws:sns/topic:Topic", "monitoring-alerts");
-    expect(inputsOf(topic).kmsMasterKeyId).toBe("alias/aws/sns");
+    // Its own key, which CloudWatch alarms may use (the AWS managed alias/aws/sns key refuses them).
+    const key = findResource(plan, "aws:kms/key:Key", "monitoring-alerts");
+    expect(inputsOf(topic).kmsMasterKeyId).not.toBe("alias/aws/sns");
+    expect(topic.dependencies).toContain(key.urn);
+    const keyPolicy = JSON.parse(inputsOf(key).policy);
+    expect(keyPolicy.Statement[1]).toMatchObject({
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+    });
+    const topicPolicy = JSON.parse(
+      inputsOf(findResource(plan, "aws:sns/topicPolicy:TopicPolicy", "monitoring-alerts")).policy,
+    );
+    expect(topicPolicy.Statement[0]).toMatchObject({
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: "sns:Publish",
+    });
     const config = values.alertmanager.config;
     expect(config.route.receiver).toBe("platform");
     const platform = config.receivers.find((r: any) => r.name === "platform");
@@ -99,6 +114,12 @@ describe("Monitoring: alert delivery and volumes", () => {
     const topic = inputsOf(findResource(plan, "aws:sns/topic:Topic", "monitoring-alerts"));
     expect(policy.Statement).toEqual([
       { Effect: "Allow", Action: "sns:Publish", Resource: expect.stringContaining(":monitoring-alerts") },
+      // The topic's key: publishing to an encrypted topic encrypts with it.
+      {
+        Effect: "Allow",
+        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        Resource: expect.stringContaining("monitoring-alerts"),
+      },
     ]);
     expect(topic).toBeDefined();
     expect(findResource(plan, HELM, "monitoring-stack").options.dependsOn).toContain(association.urn);

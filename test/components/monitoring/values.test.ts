@@ -6,7 +6,7 @@
 import { kubePrometheusStackValues, operatorCrdsValues } from "../../../components/monitoring/values";
 import { versions } from "../../../lib/versions";
 import { chartKeys, unreadValuePaths } from "../../support/chart-values";
-import { plain } from "../../support/plain";
+import { plain } from "../../support/builders";
 
 const values = plain(
   kubePrometheusStackValues({

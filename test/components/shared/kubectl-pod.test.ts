@@ -2,7 +2,7 @@ import { workloadLabels } from "../../../components/shared/annotations";
 import { kubectlLoopSpec, KubectlLoopInput } from "../../../components/shared/kubectl-pod";
 import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
 import { versions } from "../../../lib/versions";
-import { plain } from "../../support/plain";
+import { plain } from "../../support/builders";
 
 const input: KubectlLoopInput = {
   name: "loop",

@@ -1,0 +1,111 @@
+import { LOAD_TEST_NODE_POOL, loadTestNodePoolSpec } from "../../../components/load-test/node-pool";
+import {
+  loadTestDurationSeconds,
+  loadTestJobSpec,
+  LoadTestPodInput,
+  loadTestPodSpec,
+} from "../../../components/load-test/pod";
+import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
+import { versions } from "../../../lib/versions";
+import { container, plain } from "../../support/builders";
+import { LOAD_TEST_SETTINGS } from "../../support/media-settings";
+
+/** What the LoadTest component hands the builder: the test's settings and the credentials' Secret keys. */
+const INPUT: LoadTestPodInput = {
+  ...LOAD_TEST_SETTINGS,
+  apiKey: {
+    id: { secretName: "livekit-api-keys", key: "load-test-api-key" },
+    secret: { secretName: "livekit-api-keys", key: "load-test-api-secret" },
+  },
+};
+const LABELS = { "app.kubernetes.io/name": "livekit-load-test" };
+
+const job = plain(loadTestJobSpec(INPUT, LABELS));
+const spec = plain(loadTestPodSpec(INPUT));
+const lk = container(spec, "lk");
+const pool = plain(loadTestNodePoolSpec({ rooms: 4, cpusPerTester: 4, nodeClassName: "public" }));
+
+/** The value after `flag` in the container's args. */
+const flag = (args: string[], name: string) => {
+  const i = args.indexOf(name);
+  return i < 0 ? undefined : args[i + 1];
+};
+
+describe("the load test's testers", () => {
+  it("are the pods of the Job, created suspended", () => {
+    expect(job.template).toEqual({ metadata: { labels: LABELS }, spec });
+    expect(job.suspend).toBe(true);
+  });
+
+  it("run `lk perf load-test` from the pinned CLI image against the region's public URL", () => {
+    const { image, args } = lk;
+    expect(image).toBe(versions.images.livekitCli);
+    expect(args.slice(args.indexOf("perf"), args.indexOf("perf") + 2)).toEqual(["perf", "load-test"]);
+    expect(flag(args, "--url")).toBe("wss://mumbai.example.com");
+    expect(flag(args, "--video-publishers")).toBe("10");
+    expect(flag(args, "--subscribers")).toBe("140");
+    expect(flag(args, "--duration")).toBe("10m");
+    expect(args).not.toContain("--audio-publishers");
+  });
+
+  it("read the load tests' own API key pair from its Secret, never from their arguments", () => {
+    expect(lk.env).toContainEqual({
+      name: "LIVEKIT_API_KEY",
+      valueFrom: { secretKeyRef: { name: "livekit-api-keys", key: "load-test-api-key" } },
+    });
+    expect(lk.env).toContainEqual({
+      name: "LIVEKIT_API_SECRET",
+      valueFrom: { secretKeyRef: { name: "livekit-api-keys", key: "load-test-api-secret" } },
+    });
+    expect(lk.args).not.toContain("--api-key");
+    expect(lk.args).not.toContain("--api-secret");
+  });
+
+  it("load one room per tester pod, all at once", () => {
+    expect(job).toMatchObject({ completionMode: "Indexed", completions: 4, parallelism: 4, backoffLimit: 0 });
+    expect(flag(lk.args, "--room")).toBe("load-test-$(ROOM_INDEX)");
+    expect(lk.env).toContainEqual({
+      name: "ROOM_INDEX",
+      valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } },
+    });
+  });
+
+  it("run on public nodes of their own, away from the SFUs they measure and off the NAT gateway", () => {
+    expect(spec.nodeSelector).toEqual({ [NODE_ROLE_LABEL]: "load-test" });
+    expect(spec.tolerations).toEqual([
+      { key: "livekit-platform/load-test", value: "true", effect: "NoSchedule", operator: "Equal" },
+    ]);
+    expect(pool.template.spec.nodeClassRef).toEqual({
+      group: "karpenter.k8s.aws",
+      kind: "EC2NodeClass",
+      name: "public",
+    });
+    expect(pool.template.metadata.labels).toEqual({ [NODE_ROLE_LABEL]: LOAD_TEST_NODE_POOL });
+    expect(pool.template.spec.taints).toEqual([
+      { key: "livekit-platform/load-test", value: "true", effect: "NoSchedule" },
+    ]);
+    expect(Number(pool.limits.cpu)).toBeGreaterThanOrEqual(4 * 4);
+    expect(pool.disruption.consolidationPolicy).toBe("WhenEmpty");
+    expect(spec.restartPolicy).toBe("Never");
+    expect(lk.resources).toEqual({ requests: { cpu: "4", memory: "4Gi" }, limits: { memory: "4Gi" } });
+  });
+
+  it("give up after the test's duration plus time to ramp up and report", () => {
+    expect(job.activeDeadlineSeconds).toBe(600 + 900);
+  });
+
+  it("add audio publishers when asked", () => {
+    const audio = container(plain(loadTestPodSpec({ ...INPUT, audioPublishersPerRoom: 20 })), "lk");
+    expect(flag(audio.args, "--audio-publishers")).toBe("20");
+  });
+
+  it("refuse a duration lk cannot parse and a room with no publisher", () => {
+    expect(() => loadTestJobSpec({ ...INPUT, duration: "10 minutes" }, LABELS)).toThrow(
+      'load test duration: must be a time such as "10m" or "1h", got "10 minutes"',
+    );
+    expect(() => loadTestDurationSeconds({ ...INPUT, videoPublishersPerRoom: 0 })).toThrow(
+      /^load test videoPublishersPerRoom: must leave a room at least one video or audio publisher, got 0$/,
+    );
+    expect(loadTestDurationSeconds({ ...INPUT, duration: "2h" })).toBe(7200);
+  });
+});

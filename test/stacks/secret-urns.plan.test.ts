@@ -1,0 +1,64 @@
+/**
+ * The URN of every generated secret of a region stack, and of every Secret holding one, as `pulumi up` finds it
+ * in the state: a change regenerates it (every TURN secret and API key anew, every SFU and Coturn pod restarted)
+ * unless an alias names the URN it had. The lists are the URNs the stacks have had since these secrets were made;
+ * never edit one to make a change pass.
+ */
+import { PlanResult } from "../../tools/engine";
+import { planWithFormerUrns } from "../support/aliases";
+import { runStack } from "../support/plan";
+import { fixtureProject, planFixtureRegion, regionFixture } from "../support/rooms";
+
+const PREFIX = "urn:pulumi:mumbai::livekit-platform::livekit-platform";
+const PASSWORD = "random:index/randomPassword:RandomPassword";
+const STRING = "random:index/randomString:RandomString";
+const SECRET = "kubernetes:core/v1:Secret";
+
+/** What every mumbai stack has, whatever its mode. */
+const EVERY_STACK = [
+  `${PREFIX}:redis:Redis$${PASSWORD}::mumbai-redis-auth`,
+  `${PREFIX}:redis:Redis$${SECRET}::mumbai-redis-auth`,
+  `${PREFIX}:monitoring:Monitoring$${PASSWORD}::mumbai-monitoring-grafana-admin`,
+  `${PREFIX}:monitoring:Monitoring$${SECRET}::mumbai-monitoring-grafana-admin`,
+  `${PREFIX}:livekit:LiveKit$${PASSWORD}::mumbai-livekit-turn-secret`,
+  `${PREFIX}:livekit:LiveKit$${SECRET}::mumbai-livekit-turn-secret`,
+  `${PREFIX}:livekit:LiveKit$${SECRET}::mumbai-livekit-api-keys`,
+  `${PREFIX}:egress:Egress$${SECRET}::mumbai-egress-config`,
+];
+
+/** Egress's and the load tests' pairs, generated where stack config gives none. */
+const GENERATED_KEYS = [
+  `${PREFIX}:livekit:LiveKit$${STRING}::mumbai-livekit-egress-key-id`,
+  `${PREFIX}:livekit:LiveKit$${PASSWORD}::mumbai-livekit-egress-key-secret`,
+  `${PREFIX}:livekit:LiveKit$${STRING}::mumbai-livekit-loadTest-key-id`,
+  `${PREFIX}:livekit:LiveKit$${PASSWORD}::mumbai-livekit-loadTest-key-secret`,
+];
+
+/** The former URNs of a plan's generated secrets and Secrets, sorted. */
+async function secretUrns(run: () => Promise<PlanResult>): Promise<string[]> {
+  const { plan, formerUrn } = await planWithFormerUrns(run);
+  return plan.resources
+    .filter((r) => [PASSWORD, STRING, SECRET].includes(r.type))
+    .map(formerUrn)
+    .sort();
+}
+
+describe("the URNs of a region's generated secrets", () => {
+  it("are the ones the shipped mumbai stack always had", async () => {
+    expect(await secretUrns(() => runStack("mumbai"))).toEqual([...EVERY_STACK, ...GENERATED_KEYS].sort());
+  }, 60_000);
+
+  it("are the same in global rooms mode, where egress's and the load tests' pairs come from config, during a TURN rotation", async () => {
+    const config = {
+      ...regionFixture(
+        { stack: "mumbai", awsRegion: "ap-south-1", cidr: "10.20.0.0/16" },
+        { mode: "global", hub: "mumbai" },
+      ),
+      "livekit-platform:turn": { sharedSecret: { current: "2", alsoAccepted: ["1"] } },
+    };
+    const root = fixtureProject({ mumbai: config });
+    expect(await secretUrns(() => planFixtureRegion(root, "mumbai", config))).toEqual(
+      [...EVERY_STACK, `${PREFIX}:livekit:LiveKit$${PASSWORD}::mumbai-livekit-turn-secret-2`].sort(),
+    );
+  }, 60_000);
+});
