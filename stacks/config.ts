@@ -289,7 +289,7 @@ const turnSecretGeneration = z.preprocess(
 );
 
 /**
- * Which generations of the TURN shared secret are in use (README, "The TURN shared secret"): LiveKit mints
+ * Which generations of the TURN shared secret are in use (docs/credentials.md, "The TURN shared secret"): LiveKit mints
  * with `current`, Coturn accepts it and at most one other, so a rotation never refuses a valid credential.
  */
 const turnSharedSecretSchema = z
@@ -390,10 +390,10 @@ export const regionSchema = z
           .strictObject({
             vpcId: vpcId.describe("Id of the existing VPC."),
             publicSubnetIds: subnetIds.describe(
-              "Public subnets (SFU and TURN nodes, load balancers), in at least two availability zones.",
+              "Public subnets (SFU and TURN, egress and load-test nodes, load balancers), in at least two availability zones.",
             ),
             privateSubnetIds: subnetIds.describe(
-              "Private subnets (system and egress nodes, Redis), in at least two availability zones.",
+              "Private subnets (system and general nodes, Redis), in at least two availability zones.",
             ),
           })
           .optional()
@@ -604,7 +604,7 @@ export const regionSchema = z
           defaultText: "from the capacity model: the allocations of a node's participants at peak, twice over",
         }),
         sharedSecret: turnSharedSecretSchema.describe(
-          'Generations of the shared secret LiveKit mints TURN credentials with and Coturn checks them with. Rotate in three `pulumi up`s without refusing a relay: add the new one to alsoAccepted, make it current, drop the old one (README, "The TURN shared secret").',
+          'Generations of the shared secret LiveKit mints TURN credentials with and Coturn checks them with. Rotate in three `pulumi up`s without refusing a relay: add the new one to alsoAccepted, make it current, drop the old one (docs/credentials.md, "The TURN shared secret").',
         ),
       })
       .prefault({})
@@ -730,7 +730,7 @@ export const regionSchema = z
         }),
       })
       .prefault({})
-      .describe('AWS FIS chaos drills (see README, "Chaos drills"); off unless enabled.'),
+      .describe("AWS FIS chaos drills (see docs/chaos.md); off unless enabled."),
     loadTest: z
       .strictObject({
         rooms: integer(1, 1000, "an integer from 1 to 1000").default(10).describe("Rooms, one tester pod each."),
@@ -747,7 +747,7 @@ export const regionSchema = z
           .describe("How long the test runs."),
       })
       .prefault({})
-      .describe('The suspended `lk perf load-test` Job (see README, "Load testing").'),
+      .describe("The suspended `lk perf load-test` Job (see docs/load-testing.md)."),
     dns: dnsZone
       .extend({
         ownsGlobalNameValidation: z
@@ -759,14 +759,16 @@ export const regionSchema = z
       })
       .describe("Where the region's own hostnames live; the global stack uses the same zone."),
     rooms: roomsSchema.describe(
-      'Rooms per region (`regional`, the default) or across regions through one shared Redis hub (`global`); see README, "Rooms across regions".',
+      "Rooms per region (`regional`, the default) or across regions through one shared Redis hub (`global`); see docs/rooms-across-regions.md.",
     ),
     applicationKeys: applicationKeysSchema
       .optional()
-      .describe('The application\'s API keys, the same in every region (see README, "API keys"); required.'),
+      .describe(
+        'The application\'s API keys, the same in every region (see docs/credentials.md, "API keys"); required.',
+      ),
     serviceKeys: serviceKeysSchema.optional().meta({
       description:
-        "Egress's and the load tests' API key pairs, the same in every region file, instead of a pair generated per region; required with rooms.mode global, where a participant's token, which livekit-server refreshes with any key of its key file, can reach every region (see README, \"API keys\").",
+        "Egress's and the load tests' API key pairs, the same in every region file, instead of a pair generated per region; required with rooms.mode global, where a participant's token, which livekit-server refreshes with any key of its key file, can reach every region (see docs/credentials.md, \"API keys\").",
       defaultText: "generated per region",
     }),
   })

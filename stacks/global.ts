@@ -27,7 +27,7 @@ interface DeployedRegion {
   stack: string;
   file: string;
   outputs: RegionOutputs;
-  /** The application's signing key, if the region exports it (stacks deployed before issue 16 do not). */
+  /** The application's signing key, if the region exports it (a region last deployed before it exported `applicationKeyId` does not). */
   applicationKey?: { id: string; secret: unknown };
   /** Key id -> fingerprint of every key the region accepts, if it exports them. */
   apiKeyFingerprints?: Record<string, string>;

@@ -1,5 +1,5 @@
 /**
- * Global rooms mode across the region stack files (README, "Rooms across regions"): what no single file can
+ * Global rooms mode across the region stack files (docs/rooms-across-regions.md): what no single file can
  * check. Both the global stack (stacks/regions.ts) and every region stack in global mode (stacks/rooms.ts)
  * run it, so `npm run plan` of any of them refuses an inconsistent set with one line (exit 2).
  */

@@ -1,5 +1,5 @@
 /**
- * `livekit-platform:rooms`: where a room can be joined from (issue 17; README, "Rooms across regions").
+ * `livekit-platform:rooms`: where a room can be joined from (docs/rooms-across-regions.md).
  *
  * - `regional` (the default): every region has its own Redis and its rooms are its own; the application pins
  *   each room to a region (examples/token-service).

@@ -1,5 +1,5 @@
 /**
- * Global rooms mode in a region stack (issue 17; README, "Rooms across regions"): the hub shares its Redis,
+ * Global rooms mode in a region stack (docs/rooms-across-regions.md): the hub shares its Redis,
  * a member reaches it over VPC peering and creates none of its own.
  *
  * stacks/region.ts calls `globalRooms` first and, in global mode, asks the Network for standalone routes,

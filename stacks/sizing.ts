@@ -81,7 +81,7 @@ export type RegionCost =
   | { unavailable: string };
 
 export interface RegionSizing {
-  /** The model's whole answer, for the plan output and the README table. */
+  /** The model's whole answer, for the plan output. */
   plan: CapacityPlan;
   /** The `sfu` managed node group (desired = min). */
   sfuNodes: { min: number; max: number };

@@ -145,7 +145,7 @@ export function keysScript(
     lines.push(`# Rotation step 1: every region accepts ${key.id} beside ${signing}, which still signs.`);
     for (const { stack } of regions) lines.push(set(stack, `keys.${key.id}`, key.secret, true));
     lines.push(
-      `# Then: pulumi up every region, wait until no old SFU pod is left (README, "Rotating the application key"),`,
+      `# Then: pulumi up every region, wait until no old SFU pod is left (docs/credentials.md, "The application key"),`,
       `# then: npm run --silent keys -- promote ${key.id} | sh`,
     );
     return `${lines.join("\n")}\n`;

@@ -253,7 +253,7 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
       return { id: name, name, type: "String", value: `${release[1]}.0-${release[2]}`, version: 1 };
     }
     case "aws:servicequotas/getServiceQuota:getServiceQuota":
-      // A quota raised for the shipped stacks' peak (see README, "Deploy for real").
+      // A quota raised for the shipped stacks' peak (see docs/deploy.md, "3. Quotas").
       return {
         id: `${args.inputs.serviceCode}/${args.inputs.quotaCode}`,
         serviceCode: args.inputs.serviceCode,

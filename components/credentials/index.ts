@@ -51,7 +51,7 @@ export interface CredentialsArgs {
   serviceKeys?: Record<ServiceKeyConsumer, ApiKeyInput>;
   /**
    * Generations of the TURN shared secret: LiveKit mints with the current one, Coturn accepts every one
-   * (README, "The TURN shared secret"). `{ current: "1", alsoAccepted: [] }` is the single secret of old.
+   * (docs/credentials.md, "The TURN shared secret"). `{ current: "1", alsoAccepted: [] }` is the single secret of old.
    */
   turnSecretGenerations: TurnSecretGenerations;
 }

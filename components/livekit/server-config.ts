@@ -163,7 +163,7 @@ export interface LiveKitServerConfigInput {
    */
   placement?: LiveKitPlacement;
   /**
-   * Distributed mode (README, "Rooms across regions"): every region sharing the Redis, the same list in every
+   * Distributed mode (docs/rooms-across-regions.md): every region sharing the Redis, the same list in every
    * region. The selector becomes `regionaware`: a new room goes to the region nearest the node its first
    * participant signals to, among regions with a node under the load limit. Must contain `region`.
    */

@@ -20,7 +20,7 @@ export interface NetworkArgs {
    * Give the route tables their routes as `aws.ec2.Route` resources instead of inline, so that routes other
    * resources own (VPC peering, components/redis-hub-peering) can live in the same tables: a table with inline
    * routes removes every route it does not list. Global rooms mode sets it. Switching an existing VPC
-   * changes who owns its default routes (README, "Rooms across regions").
+   * changes who owns its default routes (docs/rooms-across-regions.md).
    */
   standaloneRoutes?: boolean;
 }
@@ -47,9 +47,9 @@ export class Network extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
   readonly publicSubnetIds: pulumi.Output<string[]>;
   readonly privateSubnetIds: pulumi.Output<string[]>;
-  /** The public subnets' route table (SFU and TURN nodes); none with `existingVpc`. */
+  /** The public subnets' route table (SFU and TURN, egress and load-test nodes); none with `existingVpc`. */
   readonly publicRouteTableIds: pulumi.Output<string>[] = [];
-  /** The private subnets' route tables, one per AZ (system and egress nodes, Redis); none with `existingVpc`. */
+  /** The private subnets' route tables, one per AZ (system and general nodes, Redis); none with `existingVpc`. */
   readonly privateRouteTableIds: pulumi.Output<string>[] = [];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -1,5 +1,5 @@
 /**
- * A member region's link to the Redis hub of global rooms mode (README, "Rooms across regions"): an
+ * A member region's link to the Redis hub of global rooms mode (docs/rooms-across-regions.md): an
  * inter-region VPC peering connection and everything on both sides that makes the hub's replication group
  * reachable from this region's nodes, and from nothing else.
  *
@@ -30,7 +30,7 @@ export interface RedisHubPeeringArgs {
   member: string;
   memberVpcId: pulumi.Input<string>;
   memberCidr: string;
-  /** Every route table of the member's nodes (SFU nodes: public; egress and system nodes: private). */
+  /** Every route table of the member's nodes (SFU, egress and load-test nodes: public; system nodes: private). */
   memberRouteTableIds: pulumi.Input<string>[];
   /**
    * The member's node subnets (public and private): the only sources the hub's Redis admits from this member,

@@ -29,7 +29,7 @@ export const nodeRoles: Record<NodeRole, NodeRoleSpec> = {
   system: { labels: { [NODE_ROLE_LABEL]: "system" }, taints: [] },
   /** LiveKit SFU and Coturn only, on the host network with public IPs. Public subnets. */
   sfu: tainted("sfu"),
-  /** LiveKit Egress recorders: CPU-heavy, long jobs. Private subnets. */
+  /** LiveKit Egress recorders: CPU-heavy, long jobs. Public subnets, public IPs, nothing admitted from outside. */
   egress: tainted("egress"),
   /** Anything else that does not fit on system nodes. Private subnets. */
   general: { labels: { [NODE_ROLE_LABEL]: "general" }, taints: [] },

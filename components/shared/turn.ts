@@ -19,7 +19,7 @@ export const TURN_SECRET_KEY = "static-auth-secret";
 export const TURN_ACCEPTED_SECRETS_KEY = "static-auth-secrets";
 
 /**
- * The generations of the TURN shared secret, by label (README, "The TURN shared secret"). LiveKit mints
+ * The generations of the TURN shared secret, by label (docs/credentials.md, "The TURN shared secret"). LiveKit mints
  * credentials with the current one only; Coturn accepts a credential minted with any accepted one, since it
  * takes several `static-auth-secret` lines (src/apps/relay/mainrelay.c and userdb.c at coturn 4.17.0).
  */

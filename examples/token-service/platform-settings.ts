@@ -58,7 +58,7 @@ export function loadPlatform(file: string): Platform {
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
     throw new Error(
-      `PLATFORM_FILE: ${reason} (write it as the README's step 2 says, or give its path), got ${path.resolve(file)}`,
+      `PLATFORM_FILE: ${reason} (write it as step 2 of docs/region-pinning.md says, or give its path), got ${path.resolve(file)}`,
     );
   }
   let outputs: unknown;

@@ -1,5 +1,5 @@
 /**
- * A region-aware LiveKit token service: the README's "Region pinning" made real, as an example to adapt.
+ * A region-aware LiveKit token service: docs/region-pinning.md made real, as an example to adapt.
  *
  * Rooms never span regions (each region has its own Redis), so every participant of a room must be sent
  * to the same region. The first participant pins the room: to the region its client measured fastest
@@ -48,7 +48,7 @@ export interface TokenServiceOptions {
   /**
    * Token lifetime in seconds: the time to join. LiveKit refreshes a connected participant's token itself, with
    * any key of its region's key file; once that key is retired, the client's reconnect gets 401 and it comes
-   * back here for a new token (README, "When a key is retired").
+   * back here for a new token (docs/credentials.md, "When a key is retired").
    */
   ttlSeconds?: number;
   now?: () => number;

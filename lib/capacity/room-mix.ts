@@ -97,7 +97,7 @@ export function conversationAudioKbps(speakers: number): number {
  * A room kind as livekit-client runs it with its defaults (v2.21.0 src/room/defaults.ts `roomOptionDefaults`:
  * `adaptiveStream: false`, `dynacast: false`): every receiver gets every remote camera at its top layer,
  * publishers send every layer, and audio is scaled from AUDIO_TALKING_KBPS to CLIENT_DEFAULT_AUDIO_TALKING_KBPS.
- * The README's "Client settings these figures assume" compares the two.
+ * docs/sizing-and-cost.md, "Client settings these figures assume", compares the two.
  */
 export function withClientDefaults(kind: RoomKind): RoomKind {
   const layers = kind.videoLayersKbps;

@@ -1,13 +1,23 @@
 /**
- * The repository stands alone: every relative path a file names under a `shared/` folder (an import of
- * components/shared, a cited document) resolves to a file in this repository, never to notes outside it.
+ * The repository stands alone, and its documents point at things that exist:
+ * - every relative path a file names under a `shared/` folder (an import of components/shared, a cited document)
+ *   resolves to a file in this repository, never to notes outside it;
+ * - every capability folder has a README.md that points to its page;
+ * - every relative link of the README, the guides, docs/*.md and the capability READMEs reaches a file, and its
+ *   `#anchor` a heading there (as GitHub makes anchors: github-slugger);
+ * - every pointer to a section in words, in any file, names a heading of that document: README, "Add a region";
+ *   docs/turn.md, "Measured on the real turnserver".
  */
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "../support/plan";
+import GithubSlugger from "github-slugger";
+import MarkdownIt from "markdown-it";
+import { projectRoot } from "../support/stack-config";
 
 const SKIP = new Set(["node_modules", ".git", ".plan", ".build", "reports", ".stryker-tmp"]);
 const TEXT = /\.(ts|js|json|md|ya?ml|sh)$/;
+const markdown = new MarkdownIt();
+type Token = MarkdownIt.Token;
 
 function textFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -23,6 +33,75 @@ function resolves(from: string, reference: string): boolean {
   return ["", ".ts", ".js", "/index.ts"].some((ext) => fs.existsSync(target + ext));
 }
 
+const capabilities = fs
+  .readdirSync(path.join(projectRoot, "components"), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && d.name !== "shared")
+  .map((d) => d.name);
+
+/** The documents whose links are checked, relative to the project root. */
+const documents = [
+  "README.md",
+  "CONTRIBUTING.md",
+  "CHANGELOG.md",
+  ...fs
+    .readdirSync(path.join(projectRoot, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+  ...capabilities.map((c) => `components/${c}/README.md`).filter((f) => fs.existsSync(path.join(projectRoot, f))),
+  "examples/token-service/README.md",
+];
+
+const tokensOf = (file: string): Token[] => markdown.parse(fs.readFileSync(file, "utf8"), {});
+
+/** A heading's text as rendered: inline code without its backticks, links as their text. */
+const renderedText = (inline: Token) =>
+  (inline.children ?? []).map((t) => (t.type === "text" || t.type === "code_inline" ? t.content : "")).join("");
+
+/** Each heading of a markdown file: its rendered text and its anchor. */
+function headingsOf(file: string): { text: string; anchor: string }[] {
+  const slugger = new GithubSlugger();
+  const tokens = tokensOf(file);
+  return tokens.flatMap((t, i) => {
+    if (t.type !== "heading_open") return [];
+    const text = renderedText(tokens[i + 1]);
+    return [{ text, anchor: slugger.slug(text) }];
+  });
+}
+
+/** Every link's target in a markdown file (code blocks and code spans are not links). */
+function linksOf(file: string): string[] {
+  return tokensOf(file)
+    .flatMap((t) => t.children ?? [])
+    .filter((t) => t.type === "link_open")
+    .map((t) => t.attrGet("href") ?? "");
+}
+
+/** What is wrong with a relative link, or nothing. */
+function brokenLink(from: string, href: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(href)) return undefined; // https:, mailto:
+  const [target, anchor] = href.split("#");
+  const file = target === "" ? from : path.resolve(path.dirname(from), decodeURIComponent(target));
+  if (!fs.existsSync(file)) return "no such file";
+  if (anchor === undefined || anchor === "") return undefined;
+  if (!file.endsWith(".md")) return "an anchor into a file that is not markdown";
+  return headingsOf(file).some((h) => h.anchor === anchor) ? undefined : `no heading with anchor #${anchor}`;
+}
+
+/** A document a section pointer names: README, or a markdown path relative to the file or to the project. */
+function pointedDocument(from: string, name: string): string | undefined {
+  if (name === "README") return path.join(projectRoot, "README.md");
+  return [path.resolve(path.dirname(from), name), path.join(projectRoot, name)].find((f) => fs.existsSync(f));
+}
+
+/** A heading `Alert: X` answers to "X", and "API keys" to `API keys: one pair per consumer`. */
+const namesHeading = (quoted: string, heading: string) =>
+  heading === quoted || heading.startsWith(`${quoted}:`) || heading.endsWith(`: ${quoted}`);
+
+const SECTION_POINTER = /\b(README|[\w./-]+\.md),? "([^"]{2,100})"/g;
+
+/** A quoted heading as written across lines of a comment: one line, without the comment's markers. */
+const oneLine = (quoted: string) => quoted.replace(/\s*\n\s*(?:\*|\/\/|#)?\s*/g, " ").replace(/`/g, "");
+
 describe("references between files", () => {
   it("name only files inside the repository", () => {
     const outside: string[] = [];
@@ -33,5 +112,39 @@ describe("references between files", () => {
       }
     }
     expect(outside).toEqual([]);
+  });
+
+  it("every capability folder has a README.md that links to its page in docs/", () => {
+    const missing = capabilities.filter((c) => {
+      const readme = path.join(projectRoot, "components", c, "README.md");
+      return !fs.existsSync(readme) || !linksOf(readme).some((href) => href.startsWith("../../docs/"));
+    });
+    expect(missing).toEqual([]);
+  });
+
+  it("every relative link of the README, the guides, docs/ and the capability READMEs resolves, anchors included", () => {
+    const broken = documents.flatMap((doc) => {
+      const file = path.join(projectRoot, doc);
+      return linksOf(file).flatMap((href) => {
+        const problem = brokenLink(file, href);
+        return problem === undefined ? [] : [`${doc}: (${href}): ${problem}`];
+      });
+    });
+    expect(documents.length).toBeGreaterThan(10);
+    expect(broken).toEqual([]);
+  });
+
+  it("every pointer to a section in words names a heading of that document", () => {
+    const broken: string[] = [];
+    for (const file of textFiles(projectRoot)) {
+      for (const [pointer, name, quoted] of fs.readFileSync(file, "utf8").matchAll(SECTION_POINTER)) {
+        const doc = pointedDocument(file, name);
+        const at = path.relative(projectRoot, file);
+        if (doc === undefined) broken.push(`${at}: ${pointer}: no such document`);
+        else if (!headingsOf(doc).some((h) => namesHeading(oneLine(quoted), h.text)))
+          broken.push(`${at}: ${pointer}: no such heading in ${path.relative(projectRoot, doc)}`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 });

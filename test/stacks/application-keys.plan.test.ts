@@ -1,5 +1,5 @@
 /**
- * Issue 16 through a whole region stack: one key pair per consumer, the application's from config and the
+ * API keys through a whole region stack: one key pair per consumer, the application's from config and the
  * same in every region, both application keys live during a rotation, and webhooks signed with the
  * signing key.
  */
@@ -84,7 +84,7 @@ describe("application keys in a region stack", () => {
 
 /**
  * In the default regional mode a participant presents its refreshed token only to the region it joined: the
- * token service hands every participant of a room the room's region URL (README, "Region pinning"), and
+ * token service hands every participant of a room the room's region URL (docs/region-pinning.md), and
  * livekit-client resumes and reconnects to the URL it connected to (v2.21.0 src/room/RTCEngine.ts
  * `resumeConnection`, `restartConnection`; it tries other regions only on LiveKit Cloud hosts).
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 17 through whole region stacks: global rooms mode with a Redis hub and its members, for two and three
+ * Global rooms mode through whole region stacks: a Redis hub and its members, for two and three
  * regions. The hub's plan feeds the members' StackReference, as `npm run plan` does with a child process.
  */
 import { parse } from "yaml";
@@ -278,7 +278,7 @@ describe.each([
       const peeringRoutes = ofType(plan, TYPES.route).filter((r) => inputsOf(r).vpcPeeringConnectionId !== undefined);
       const toHub = peeringRoutes.filter((r) => !onProvider(r, hubProvider));
       const fromHub = peeringRoutes.filter((r) => onProvider(r, hubProvider));
-      // Public (SFU nodes) and the three private tables (egress nodes).
+      // The public table (SFU, egress and load-test nodes) and the three private ones (system nodes).
       expect(toHub.map((r) => inputsOf(r).destinationCidrBlock)).toEqual(Array(4).fill(HUB.cidr));
       expect(fromHub.map((r) => inputsOf(r).destinationCidrBlock)).toEqual(Array(3).fill(m.cidr));
       expect(fromHub.map((r) => inputsOf(r).routeTableId).sort()).toEqual([...hub.privateRouteTableIds].sort());

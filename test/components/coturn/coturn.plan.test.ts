@@ -165,7 +165,7 @@ describe("Coturn", () => {
   });
 
   describe("rotating the TURN shared secret", () => {
-    // The README's three steps, from the initial generation "1" to "2"; the secrets themselves are
+    // The three steps of docs/credentials.md, from the initial generation "1" to "2"; the secrets themselves are
     // test/components/credentials's, the pod's mounts and annotations pod.test.ts's.
     let add: PlanResult; // 1. "2" accepted too
     let promote: PlanResult; // 2. "2" current, "1" still accepted

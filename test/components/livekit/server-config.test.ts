@@ -322,7 +322,7 @@ const withWebhook: LiveKitServerConfigInput = {
   webhook: { urls: ["https://app.example.com/livekit/webhook", "https://audit.example.com/lk"] },
 };
 
-/** Distributed mode (global rooms, issue 17): the region-aware selector with two regions. */
+/** Distributed mode (global rooms mode): the region-aware selector with two regions. */
 const distributed: LiveKitServerConfigInput = {
   ...singapore,
   regions: [

@@ -82,7 +82,7 @@ describe("settings it cannot start with: one line each", () => {
     [
       "a platform file that is not there",
       { PLATFORM_FILE: "nowhere/platform.json" },
-      `PLATFORM_FILE: no such file (write it as the README's step 2 says, or give its path), got ${path.resolve("nowhere/platform.json")}`,
+      `PLATFORM_FILE: no such file (write it as step 2 of docs/region-pinning.md says, or give its path), got ${path.resolve("nowhere/platform.json")}`,
     ],
     ["a local URL that is not ws", { LOCAL_LIVEKIT_URL: "http://localhost:7880" }, "LOCAL_LIVEKIT_URL: expected ws://"],
     [

@@ -1,6 +1,6 @@
 /**
- * The README's "From `pulumi up` to a browser in a room", run as written: each `sh` block of its local mode and
- * of its deployed steps, in the folder the README names (a block starts at the repository root), in a temporary
+ * docs/region-pinning.md, "From `pulumi up` to a browser in a room", run as written: each `sh` block of its local
+ * mode and of its deployed steps, in the folder the page names (a block starts at the repository root), in a temporary
  * copy of the repository (the example, Pulumi.yaml and a link to node_modules). The one change made to the
  * commands: port 8080 becomes a free port, so parallel runs do not collide. Step 2's `pulumi` is a stand-in on
  * PATH that, like the real CLI, needs the project's Pulumi.yaml in its folder or above, and prints recorded
@@ -14,13 +14,13 @@ import * as path from "path";
 import { TokenVerifier } from "livekit-server-sdk";
 
 const repo = path.resolve(__dirname, "../../..");
-const readme = fs.readFileSync(path.join(repo, "README.md"), "utf8");
+const page = fs.readFileSync(path.join(repo, "docs", "region-pinning.md"), "utf8");
 
 /** The text under a heading, up to the next heading of the same or a higher level. */
 function section(heading: string): string {
-  const lines = readme.split("\n");
+  const lines = page.split("\n");
   const start = lines.findIndex((l) => /^#{2,3} /.test(l) && l.replace(/^#+ /, "") === heading);
-  if (start < 0) throw new Error(`README has no heading "${heading}"`);
+  if (start < 0) throw new Error(`docs/region-pinning.md has no heading "${heading}"`);
   const level = lines[start].indexOf(" ");
   const end = lines.findIndex((l, i) => i > start && /^#+ /.test(l) && l.indexOf(" ") <= level);
   return lines.slice(start + 1, end < 0 ? undefined : end).join("\n");
@@ -70,7 +70,7 @@ let port: number;
 const started: ChildProcess[] = [];
 
 beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), "token-service-readme-"));
+  root = fs.mkdtempSync(path.join(os.tmpdir(), "token-service-walkthrough-"));
   fs.copyFileSync(path.join(repo, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
   fs.cpSync(path.join(repo, "examples/token-service"), path.join(root, "examples/token-service"), {
     recursive: true,
@@ -142,11 +142,11 @@ function startService(block: string): Promise<string> {
   });
 }
 
-describe("README: try the token service on one machine (local mode)", () => {
+describe("docs/region-pinning.md: try the token service on one machine (local mode)", () => {
   const text = section("Try it on one machine (local mode)");
   const blocks = shellBlocks(text);
 
-  it("starts the service with the README's commands, and its curl gets the token the README shows", async () => {
+  it("starts the service with the page's commands, and its curl gets the token the page shows", async () => {
     expect(blocks).toHaveLength(2);
     const [startBlock, curlBlock] = blocks;
     expect(startBlock).toMatch(/^cd examples\/token-service\n/);
@@ -156,13 +156,13 @@ describe("README: try the token service on one machine (local mode)", () => {
     const curl = await run(curlBlock);
     expect(curl).toMatchObject({ code: 0, stderr: "" });
     const answer = JSON.parse(curl.stdout) as { url: string; token: string; region: string };
-    // The README's answer, with its "…" for the token.
+    // The page's answer, with its "…" for the token.
     const shown = JSON.parse(/It answers `(\{.*?\})`/.exec(text)![1]) as Record<string, string>;
     expect({ ...answer, token: "…" }).toEqual(shown);
     const claims = await new TokenVerifier("devkey", "secret").verify(answer.token);
     expect(claims).toMatchObject({ sub: "alice", video: { room: "demo", roomJoin: true } });
 
-    // Step 5's page, as the README names it.
+    // Step 5's page, as the walkthrough names it.
     const join = /`(http:\/\/localhost:8080\/join\?[^`]+)`/.exec(text)![1];
     const redirect = await fetch(withPort(join), { redirect: "manual" });
     expect(redirect.status).toBe(302);
@@ -170,7 +170,7 @@ describe("README: try the token service on one machine (local mode)", () => {
   });
 });
 
-describe("README: the token service with the deployed regions, steps 2 and 3", () => {
+describe("docs/region-pinning.md: the token service with the deployed regions, steps 2 and 3", () => {
   const blocks = shellBlocks(section("With the deployed regions"));
   const platformFile = () => path.join(root, "examples/token-service/platform.json");
 
@@ -179,7 +179,7 @@ describe("README: the token service with the deployed regions, steps 2 and 3", (
     const step3 = await run(blocks[1]);
     expect(step3.code).toBe(2);
     expect(step3.stderr.trim().split("\n")).toEqual([
-      `error: PLATFORM_FILE: no such file (write it as the README's step 2 says, or give its path), got ${platformFile()}`,
+      `error: PLATFORM_FILE: no such file (write it as step 2 of docs/region-pinning.md says, or give its path), got ${platformFile()}`,
     ]);
   });
 
