@@ -3,7 +3,15 @@ import { createHash } from "crypto";
 import { parse } from "yaml";
 import { Egress, EgressArgs } from "../../../components/egress";
 import { Keda } from "../../../components/keda";
-import { DELETION_COST_UPDATER_RULES } from "../../../components/egress/deletion-cost";
+import {
+  DELETION_COST_UPDATER_RULES,
+  deletionCostScript,
+  labelSelector,
+} from "../../../components/egress/deletion-cost";
+import { egressDeploymentSpec } from "../../../components/egress/pod";
+import { egressTerminationGraceSeconds } from "../../../components/egress/scaling";
+import { workloadLabels } from "../../../components/shared/annotations";
+import { kubectlLoopSpec } from "../../../components/shared/kubectl-pod";
 import { findResource, inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/engine";
 import {
   configMapTexts,
@@ -16,6 +24,7 @@ import {
   REDIS_HOST,
   REDIS_PASSWORD,
 } from "../../support/media-plane";
+import { plain } from "../../support/builders";
 import { insecureTransportGaps } from "../../support/iam-policy";
 import { runComponents } from "../../support/plan";
 import {
@@ -103,6 +112,38 @@ describe("Egress", () => {
 
   it("sends only objects the Kubernetes API accepts, with no misspelt field", () => {
     expect(kubernetesObjectProblems(result)).toEqual([]);
+  });
+
+  it("runs the pods and the updater their builders make, on the objects the component made", () => {
+    const deployment = object(result, K8S_TYPES.deployment, EGRESS);
+    expect(deployment.spec).toEqual(
+      plain(
+        egressDeploymentSpec({
+          ...workloadLabels(EGRESS, "egress"),
+          resources: { cpus: 5, memoryGiB: 5 },
+          terminationGracePeriodSeconds: egressTerminationGraceSeconds(SIX_HOURS),
+          recording: true,
+          serviceAccountName: object(result, K8S_TYPES.serviceAccount, EGRESS).metadata.name,
+          configSecretName: inputsOf(configSecretOf(result)).metadata.name,
+          configChecksum: createHash("sha256").update(configText(result)).digest("hex"),
+        }),
+      ),
+    );
+    expect(object(result, K8S_TYPES.deployment, UPDATER).spec).toEqual(
+      plain(
+        kubectlLoopSpec({
+          name: "updater",
+          ...workloadLabels(UPDATER, "egress"),
+          serviceAccountName: object(result, K8S_TYPES.serviceAccount, UPDATER).metadata.name,
+          script: deletionCostScript({
+            namespace: NAMESPACE,
+            selector: labelSelector(workloadLabels(EGRESS, "egress").podLabels),
+            metricsPort: 9090,
+          }),
+          cpuRequest: "20m",
+        }),
+      ),
+    );
   });
 
   it("blocks every kind of public access to the recordings bucket and turns ACLs off", () => {
