@@ -1,9 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import { BlockStorage } from "../../../components/block-storage";
 import { Monitoring } from "../../../components/monitoring";
-import { operatorCrdsValues } from "../../../components/monitoring/values";
+import { kubePrometheusStackValues, operatorCrdsValues } from "../../../components/monitoring/values";
 import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../../tools/engine";
 import { versions } from "../../../lib/versions";
+import { plain } from "../../support/builders";
 import { runComponents } from "../../support/plan";
 
 const target = (namespace: string, app: string, port: string) => ({ namespace, podLabels: { app }, port });
@@ -48,6 +49,23 @@ describe("Monitoring", () => {
       chart: "kube-prometheus-stack",
       version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
     });
+  });
+
+  it("passes the values its builder makes, on the StorageClass, Grafana's Secret and Alertmanager's config", () => {
+    // Alertmanager's config itself: alerting.plan.test.ts.
+    const storageClass = inputsOf(findResource(result, "kubernetes:storage.k8s.io/v1:StorageClass", "storage-gp3"));
+    const grafanaAdmin = inputsOf(findResource(result, "kubernetes:core/v1:Secret", "monitoring-grafana-admin"));
+    expect(values).toEqual(
+      plain(
+        kubePrometheusStackValues({
+          region: "mumbai",
+          storageClassName: storageClass.metadata.name,
+          retention: { time: "15d", size: "90GB", volumeSize: "100Gi" },
+          alertmanagerConfig: values.alertmanager.config,
+          grafanaAdminSecret: grafanaAdmin.metadata.name,
+        }),
+      ),
+    );
   });
 
   it("keeps metrics on persistent gp3 storage, the BlockStorage StorageClass", () => {
