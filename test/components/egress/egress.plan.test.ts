@@ -26,6 +26,7 @@ import {
 } from "../../support/media-plane";
 import { plain } from "../../support/builders";
 import { insecureTransportGaps } from "../../support/iam-policy";
+import { KubernetesObject, validatorFor } from "../../support/kubernetes-schemas";
 import { runComponents } from "../../support/plan";
 import {
   admit,
@@ -287,6 +288,21 @@ describe("Egress", () => {
     const keda = result.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.name === "mumbai-keda")!;
     expect(scaled.dependencies).toContain(keda.urn);
     expect(object(result, K8S_TYPES.deployment, EGRESS).spec).not.toHaveProperty("replicas");
+  });
+
+  // Here rather than in scaling.test.ts: the schemas are loaded for the check of every object above.
+  it("checks the ScaledObject against KEDA's own CRD schema, which catches a misspelt field", () => {
+    const scaled = inputsOf(only(result, SCALED_OBJECT));
+    const misspelt: KubernetesObject = {
+      ...scaled,
+      apiVersion: scaled.apiVersion,
+      kind: scaled.kind,
+      spec: { ...scaled.spec, minReplicas: 1, pollingInterval: "15s" },
+    };
+    expect(validatorFor([misspelt]).check(misspelt)).toEqual([
+      "spec.pollingInterval: expected an integer",
+      "spec.minReplicas: unknown field",
+    ]);
   });
 
   it("drains one pod at a time", () => {

@@ -13,7 +13,6 @@ import {
   egressScaledObjectSpec,
   egressTerminationGraceSeconds,
 } from "../../../components/egress/scaling";
-import { KubernetesObject, validatorFor } from "../../support/kubernetes-schemas";
 import { promtool, withPromtool } from "../../support/promtool";
 
 const { describe: describeWithPromtool } = withPromtool("scaling.test");
@@ -63,22 +62,6 @@ describe("egress ScaledObject spec", () => {
       policies: [{ type: "Pods", value: 1, periodSeconds: 300 }],
     });
     expect(behavior.scaleUp.tolerance).toBe("0");
-  });
-
-  it("is checked against KEDA's own CRD schema, which catches a misspelt field", () => {
-    const spec = egressScaledObjectSpec({ ...base, minReplicas: 4, maxReplicas: 10 });
-    const scaled: KubernetesObject = {
-      apiVersion: "keda.sh/v1alpha1",
-      kind: "ScaledObject",
-      metadata: { name: "d" },
-      spec,
-    };
-    expect(validatorFor([scaled]).check(scaled)).toEqual([]);
-    const misspelt: KubernetesObject = { ...scaled, spec: { ...spec, minReplicas: 1, pollingInterval: "15s" } };
-    expect(validatorFor([misspelt]).check(misspelt)).toEqual([
-      "spec.pollingInterval: expected an integer",
-      "spec.minReplicas: unknown field",
-    ]);
   });
 
   it("makes the idle-pod updater write only on a change of activity", () => {
