@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { awsRegionNames, route53HealthCheckerRegions } from "../lib/aws-regions";
-import { parseCidr } from "../components/network/subnets";
+import { parseCidr } from "../lib/ip";
 import { INITIAL_TURN_SECRET_GENERATION } from "../components/shared/turn";
 import { SERVICE_KEY_PREFIXES, ServiceKeyConsumer } from "../components/credentials/api-keys";
 import { capacityFields, costFields, roomMixSchema } from "../lib/capacity";

@@ -6,7 +6,7 @@ import * as path from "path";
 import { InputError } from "../lib/errors";
 import { GlobalStackConfig, parseStackConfig, RegionStackConfig } from "./config";
 import { PROJECT } from "./config-key";
-import { parseCidr } from "../components/network/subnets";
+import { parseCidr } from "../lib/ip";
 import { regionHostnames } from "./region-outputs";
 import { defaultTagValues } from "./stack-file-checks";
 import { listStackNames, readStackFile, stackFilePath } from "./stack-files";

@@ -4,7 +4,7 @@
  * run it, so `npm run plan` of any of them refuses an inconsistent set with one line (exit 2).
  */
 import { awsRegions, regionRttFloorMs } from "../lib/aws-regions";
-import { parseCidr } from "../components/network/subnets";
+import { parseCidr } from "../lib/ip";
 import type { LiveKitRegion } from "../components/livekit/server-config";
 import { InputError } from "../lib/errors";
 import type { RegionStackConfig } from "./config";
