@@ -32,7 +32,7 @@ import { COTURN_LISTENING_PORT } from "../components/coturn/turnserver-conf";
 import { EksAddonVersions, eksAddonsFor, versions } from "../lib/versions";
 import { InputError } from "../lib/errors";
 import { configKey } from "./config-key";
-import { kubernetesMinorProblem } from "./stack-file-checks";
+import { kubernetesMinorProblem } from "./config/region/cluster";
 import { COTURN_RESOURCES } from "../components/coturn/defaults";
 import { turnserverSettings } from "./coturn-settings";
 import { LIVEKIT_MEMORY } from "../components/livekit/defaults";
