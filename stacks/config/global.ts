@@ -158,4 +158,4 @@ export const globalSchema = z
     addRuleIssues(ctx, [turnHostnameApart(cfg)]);
   });
 
-export type GlobalStackConfig = z.infer<typeof globalSchema> & { stackName: string };
+export type GlobalSettings = z.output<typeof globalSchema> & { stackName: string };

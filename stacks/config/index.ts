@@ -4,7 +4,7 @@
  * (region/) and the rules between them (region/index.ts), the global stack (global.ts), and reading the
  * config with its error lines (parse.ts). Components receive the plain, typed settings it returns.
  */
-export { globalSchema, type GlobalStackConfig } from "./global";
-export { loadStackConfig, parseStackConfig, regionSizing, type StackConfig, type StackRole } from "./parse";
-export { regionSchema, type RegionStackConfig } from "./region";
+export { globalSchema, type GlobalSettings } from "./global";
+export { loadStackConfig, parseStackConfig, type StackSettings, type StackRole } from "./parse";
+export { regionSchema, type RegionSettings } from "./region";
 export { REGION_LABEL_MAX } from "./region/dns";

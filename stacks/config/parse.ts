@@ -12,17 +12,16 @@ import { awsAccessOf } from "../../lib/aws-access";
 import { holdsPlaceholder, InputError, inputErrorOf, Unshown } from "../../lib/errors";
 import { configSecretKeys } from "../../lib/pulumi-sdk-internals";
 import { configKey, PROJECT } from "../config-key";
-import { RegionSizing, sizeRegion, SizingSettings } from "../sizing";
 import { checkForeignKeys, nearest } from "../stack-file-checks";
-import { globalSchema, GlobalStackConfig } from "./global";
-import { regionSchema, RegionStackConfig } from "./region";
+import { globalSchema, GlobalSettings } from "./global";
+import { regionSchema, RegionSettings } from "./region";
 
-export type StackConfig = RegionStackConfig | GlobalStackConfig;
+export type StackSettings = RegionSettings | GlobalSettings;
 
 /** The settings of each role, by name. */
 const REGION_SETTINGS = Object.keys(regionSchema.in.shape);
 const GLOBAL_SETTINGS = Object.keys(globalSchema.shape);
-export type StackRole = StackConfig["role"];
+export type StackRole = StackSettings["role"];
 
 // ---------------------------------------------------------------------------------------------
 // Reading and reporting
@@ -80,13 +79,14 @@ function decodeConfigValue(text: string): unknown {
 
 /**
  * Validates a stack's raw config (`{"aws:region": "ap-south-1", "livekit-platform:network": "{...}"}`,
- * as Pulumi hands it to the program) and returns typed settings, or throws an InputError.
+ * as Pulumi hands it to the program) and returns typed settings, or throws an InputError. Settings only: what
+ * a region's settings ask of its nodes is the next step (`sizedRegion`, stacks/sizing.ts).
  */
 export function parseStackConfig(
   rawConfig: Record<string, string>,
   stackName: string,
   secretKeys: readonly string[] = [],
-): StackConfig {
+): StackSettings {
   // Keys of other namespaces first: a misspelt namespace would otherwise surface as a missing role.
   const settings = [...new Set([...REGION_SETTINGS, ...GLOBAL_SETTINGS])].filter((s) => s !== "awsRegion");
   const foreign = checkForeignKeys(rawConfig, { project: PROJECT, stackName, secretKeys, projectSettings: settings });
@@ -137,36 +137,7 @@ export function parseStackConfig(
   if (role === "region" && raw.regionLabel === undefined) raw.regionLabel = stackName;
 
   if (role === "global") return { ...parseSettings(globalSchema, raw, GLOBAL_SETTINGS), stackName };
-  const cfg = parseSettings(regionSchema, raw, REGION_SETTINGS);
-  // A global-rooms member runs no Redis of its own (it shares the hub's): none in its cost either. The hub's
-  // Redis is sized for its members too once the region stack has read their files (stacks/rooms.ts).
-  const member = cfg.rooms.mode === "global" && cfg.rooms.hub !== stackName;
-  return {
-    ...cfg,
-    stackName,
-    sizing: regionSizing(cfg, member ? { role: "member" } : undefined),
-    awsAccess: awsAccessOf(rawConfig),
-  };
-}
-
-/** The region's sizes; a demand the model cannot place (a room larger than a node) is an InputError. */
-export function regionSizing(cfg: z.infer<typeof regionSchema>, rooms?: SizingSettings["rooms"]): RegionSizing {
-  return sizeRegion({
-    capacity: cfg.capacity,
-    turn: cfg.turn,
-    sfuNodes: cfg.cluster.sfuNodes,
-    karpenter: cfg.karpenter,
-    redis: cfg.redis,
-    rooms,
-    cost: {
-      ...cfg.cost,
-      awsRegion: cfg.awsRegion,
-      natGateways: cfg.network.natGateways === "single" ? 1 : cfg.network.availabilityZones,
-      systemNodes: cfg.cluster.systemNodes,
-      recordingRetentionDays: cfg.egress.recordingRetentionDays,
-      prometheusVolumeGiB: Number.parseInt(cfg.monitoring.volumeSize, 10),
-    },
-  });
+  return { ...parseSettings(regionSchema, raw, REGION_SETTINGS), stackName, awsAccess: awsAccessOf(rawConfig) };
 }
 
 function splitKey(key: string): [string, string] {
@@ -175,7 +146,7 @@ function splitKey(key: string): [string, string] {
 }
 
 /** Reads this stack's config from the Pulumi runtime. Call once, at the start of the program. */
-export function loadStackConfig(): StackConfig {
+export function loadStackConfig(): StackSettings {
   const config = pulumi.runtime.allConfig();
   return parseStackConfig(config, pulumi.getStack(), configSecretKeys(config));
 }

@@ -1,6 +1,7 @@
 /** Region stack files checked against each other and against the global stack (stacks/regions.ts). */
-import { GlobalStackConfig, parseStackConfig, RegionStackConfig } from "../../stacks/config";
+import { GlobalSettings, parseStackConfig, RegionSettings } from "../../stacks/config";
 import { checkRegionStacks, discoverRegionStacks, RegionStackFile } from "../../stacks/regions";
+import { sizedRegion } from "../../stacks/sizing";
 import { projectRoot, stackConfig, stackYaml } from "../support/stack-config";
 
 describe("region stacks, checked against each other and the global stack", () => {
@@ -8,7 +9,7 @@ describe("region stacks, checked against each other and the global stack", () =>
     parseStackConfig(
       stackConfig("global", { "livekit-platform:dns": { ...stackYaml("global")["livekit-platform:dns"], ...dns } }),
       "global",
-    ) as GlobalStackConfig;
+    ) as GlobalSettings;
   /**
    * A region stack file like mumbai's, named `stack`, labelled and tagged after it and with a VPC range of its
    * own unless overridden (a copy that keeps mumbai's tag or range is an error of its own, tested below).
@@ -16,20 +17,22 @@ describe("region stacks, checked against each other and the global stack", () =>
   let nextCidr = 40;
   const region = (stack: string, overrides: Record<string, unknown> = {}): RegionStackFile => ({
     file: `Pulumi.${stack}.yaml`,
-    config: parseStackConfig(
-      stackConfig("mumbai", {
-        "livekit-platform:regionLabel": stack,
-        // The once-per-deployment setting stays with mumbai.
-        "livekit-platform:dns": {
-          ...stackYaml("mumbai")["livekit-platform:dns"],
-          ownsGlobalNameValidation: stack === "mumbai",
-        },
-        "aws:defaultTags": { tags: { project: "livekit-platform", stack } },
-        "livekit-platform:network": { cidr: `10.${nextCidr++}.0.0/16`, availabilityZones: 3 },
-        ...overrides,
-      }),
-      stack,
-    ) as RegionStackConfig,
+    ...sizedRegion(
+      parseStackConfig(
+        stackConfig("mumbai", {
+          "livekit-platform:regionLabel": stack,
+          // The once-per-deployment setting stays with mumbai.
+          "livekit-platform:dns": {
+            ...stackYaml("mumbai")["livekit-platform:dns"],
+            ownsGlobalNameValidation: stack === "mumbai",
+          },
+          "aws:defaultTags": { tags: { project: "livekit-platform", stack } },
+          "livekit-platform:network": { cidr: `10.${nextCidr++}.0.0/16`, availabilityZones: 3 },
+          ...overrides,
+        }),
+        stack,
+      ) as RegionSettings,
+    ),
   });
   const mumbai = region("mumbai");
   const singapore = region("singapore", { "aws:region": "ap-southeast-1" });

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { GlobalStackConfig, parseStackConfig } from "../../stacks/config";
+import { GlobalSettings, parseStackConfig } from "../../stacks/config";
 import { checkRegionAgainstSiblings, checkRegionStacks, discoverRegionStacks } from "../../stacks/regions";
 import { PROVIDER_KEYS } from "../../stacks/stack-file-checks";
 import { readStackFile, stackFilePath } from "../../stacks/stack-files";
@@ -38,7 +38,7 @@ function region(stack: string, awsRegion: string, cidr: string, extra: Record<st
   return { ...config, ...extra };
 }
 
-const globalCfg = (raw = stackConfig("global")) => parseStackConfig(raw, "global") as GlobalStackConfig;
+const globalCfg = (raw = stackConfig("global")) => parseStackConfig(raw, "global") as GlobalSettings;
 const errorOf = (f: () => unknown) => {
   try {
     f();

@@ -8,7 +8,6 @@ import type { AwsAccess } from "../../../lib/aws-access";
 import { regionHostnames } from "../../region-outputs";
 import { COTURN_LISTENING_PORT, COTURN_METRICS_PORT } from "../../../components/coturn/turnserver-conf";
 import { LIVEKIT_HTTP_PORT, LIVEKIT_METRICS_PORT } from "../../../components/livekit/server-config";
-import type { RegionSizing } from "../../sizing";
 import { addRuleIssues, awsRegion, cloudflareAccountGiven, RuleIssue, zoneIdOfItsProvider } from "../fields";
 import { capacity, cost, preflight } from "./capacity";
 import { cluster, karpenter, kubernetesMinorProblem } from "./cluster";
@@ -271,10 +270,9 @@ export const regionSchema = regionFields
   // Every rule held, applicationKeysGiven among them: the type says so.
   .transform((cfg) => (cfg.applicationKeys === undefined ? z.NEVER : { ...cfg, applicationKeys: cfg.applicationKeys }));
 
-export type RegionStackConfig = z.output<typeof regionSchema> & {
+/** A region stack's settings: its file's, its stack's name, and the AWS access its `aws:*` keys give. */
+export type RegionSettings = z.output<typeof regionSchema> & {
   stackName: string;
-  /** Sizes derived from `capacity` (and any sizes set by hand). */
-  sizing: RegionSizing;
   /** How the stack reaches AWS (`aws:profile`, `aws:assumeRoles`, ...): for providers and SDK clients it makes. */
   awsAccess: AwsAccess;
 };

@@ -1,16 +1,16 @@
 /** The global stack's settings, with their defaults. */
-import { GlobalStackConfig, parseStackConfig } from "../../../stacks/config";
+import { GlobalSettings, parseStackConfig } from "../../../stacks/config";
 import { stackConfig, stackYaml } from "../../support/stack-config";
 
 const globalConfig = (dns: Record<string, unknown> = {}) =>
   parseStackConfig(
     stackConfig("global", { "livekit-platform:dns": { ...stackYaml("global")["livekit-platform:dns"], ...dns } }),
     "global",
-  ) as GlobalStackConfig;
+  ) as GlobalSettings;
 
 describe("the global stack's settings", () => {
   it("reads the global stack", () => {
-    const cfg = parseStackConfig(stackConfig("global"), "global") as GlobalStackConfig;
+    const cfg = parseStackConfig(stackConfig("global"), "global") as GlobalSettings;
     expect(cfg.dns.healthCheck.checkerRegions).toHaveLength(3);
     expect(cfg.stackReferences).toEqual({ organization: "organization", project: "livekit-platform" });
   });

@@ -6,6 +6,12 @@ import { parseStackConfig } from "../../../stacks/config";
 import { badInputs, stackConfig, stackYaml } from "../../support/stack-config";
 
 describe("reading a stack's config", () => {
+  it("returns settings only: sizing is the next step (stacks/sizing.ts)", () => {
+    const mumbai = parseStackConfig(stackConfig("mumbai"), "mumbai");
+    expect(mumbai).toMatchObject({ role: "region", stackName: "mumbai", capacity: { targetParticipants: 25_000 } });
+    expect(mumbai).not.toHaveProperty("sizing");
+  });
+
   it("names an unknown key inside a section like any other, and a section that is no object by its own words", () => {
     const cluster = (value: unknown) => () =>
       parseStackConfig(stackConfig("mumbai", { "livekit-platform:cluster": value }), "mumbai");

@@ -1,5 +1,5 @@
 /** The demand a region is sized for: the room mix is read with the capacity model's own schema. */
-import { parseStackConfig, RegionStackConfig } from "../../../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../../../stacks/config";
 import { stackConfig } from "../../../support/stack-config";
 
 describe("the region's capacity settings", () => {
@@ -8,7 +8,7 @@ describe("the region's capacity settings", () => {
       parseStackConfig(
         stackConfig("mumbai", { "livekit-platform:capacity": { targetParticipants: 1000, mix: value } }),
         "mumbai",
-      ) as RegionStackConfig;
+      ) as RegionSettings;
     expect(mix({ name: "classes", kinds: [{ kind: "webinar", share: 1, subscribers: 30 }] })().capacity.mix).toEqual(
       expect.objectContaining({
         name: "classes",

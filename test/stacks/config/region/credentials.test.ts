@@ -1,10 +1,10 @@
 /** The region's credentials as a stack file states them: application keys, and the TURN secret's generations. */
-import { parseStackConfig, RegionStackConfig } from "../../../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../../../stacks/config";
 import { stackConfig } from "../../../support/stack-config";
 
 describe("the region's credentials", () => {
   it("reads the application's keys, one or two (a rotation's overlap)", () => {
-    const steady = parseStackConfig(stackConfig("mumbai"), "mumbai") as RegionStackConfig;
+    const steady = parseStackConfig(stackConfig("mumbai"), "mumbai") as RegionSettings;
     expect(steady.applicationKeys.signing).toBe("APPexamplekey0001");
     expect(Object.keys(steady.applicationKeys.keys)).toEqual(["APPexamplekey0001"]);
     const overlap = parseStackConfig(
@@ -15,7 +15,7 @@ describe("the region's credentials", () => {
         },
       }),
       "mumbai",
-    ) as RegionStackConfig;
+    ) as RegionSettings;
     expect(overlap.applicationKeys).toEqual({
       signing: "APPnew",
       keys: { APPold: "o".repeat(48), APPnew: "n".repeat(48) },
@@ -28,7 +28,7 @@ describe("the region's credentials", () => {
         parseStackConfig(
           stackConfig("mumbai", { "livekit-platform:turn": sharedSecret === undefined ? undefined : { sharedSecret } }),
           "mumbai",
-        ) as RegionStackConfig
+        ) as RegionSettings
       ).turn;
     expect(turn().sharedSecret).toEqual({ current: "1", alsoAccepted: [] });
     expect(turn().relayPortRange).toEqual({ start: 40000, end: 49999 });

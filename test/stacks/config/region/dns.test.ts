@@ -1,5 +1,5 @@
 /** The names a region serves. */
-import { parseStackConfig, RegionStackConfig } from "../../../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../../../stacks/config";
 import { stackConfig } from "../../../support/stack-config";
 
 describe("the region's names", () => {
@@ -7,7 +7,7 @@ describe("the region's names", () => {
     const cfg = parseStackConfig(
       stackConfig("mumbai", { "livekit-platform:regionLabel": undefined, "aws:defaultTags": undefined }),
       "bom",
-    ) as RegionStackConfig;
+    ) as RegionSettings;
     expect(cfg.regionLabel).toBe("bom");
   });
 });

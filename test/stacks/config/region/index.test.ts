@@ -1,11 +1,12 @@
 /** A region stack's settings: the shipped files with their defaults, and the rules between sections. */
-import { parseStackConfig, RegionStackConfig } from "../../../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../../../stacks/config";
 import { regionRuleIssue } from "../../../../stacks/config/region";
+import { sizedRegion } from "../../../../stacks/sizing";
 import { stackConfig } from "../../../support/stack-config";
 
 describe("a region stack's settings", () => {
   it("reads the shipped region stacks with their defaults filled in", () => {
-    const mumbai = parseStackConfig(stackConfig("mumbai"), "mumbai") as RegionStackConfig;
+    const mumbai = parseStackConfig(stackConfig("mumbai"), "mumbai") as RegionSettings;
     expect(mumbai).toMatchObject({
       role: "region",
       awsRegion: "ap-south-1",
@@ -14,11 +15,11 @@ describe("a region stack's settings", () => {
       cluster: { sfuNodes: { instanceType: "c6i.2xlarge" } },
       karpenter: { generalCpuLimit: 32 },
       capacity: { targetParticipants: 25_000, mix: { preset: "mixed", name: "mixed" }, targetUtilisation: 0.6 },
-      // The node type comes from the capacity model unless the file sets one.
       redis: { nodeCount: 2 },
-      sizing: { redis: { nodeType: "cache.r7g.large", nodeCount: 2 } },
     });
-    const singapore = parseStackConfig(stackConfig("singapore"), "singapore") as RegionStackConfig;
+    // The node type comes from the capacity model unless the file sets one.
+    expect(sizedRegion(mumbai).sizing).toMatchObject({ redis: { nodeType: "cache.r7g.large", nodeCount: 2 } });
+    const singapore = parseStackConfig(stackConfig("singapore"), "singapore") as RegionSettings;
     expect(singapore.awsRegion).toBe("ap-southeast-1");
   });
 
@@ -28,7 +29,7 @@ describe("a region stack's settings", () => {
       parseStackConfig(stackConfig("mumbai", { "livekit-platform:domain": domain }), "mumbai");
     const longest = `${"a".repeat(40)}.example.com`;
     expect(`turn-mumbai.${longest}`).toHaveLength(64);
-    expect((withDomain(longest)() as RegionStackConfig).domain).toBe(longest);
+    expect((withDomain(longest)() as RegionSettings).domain).toBe(longest);
     const tooLong = `${"a".repeat(41)}.example.com`;
     expect(withDomain(tooLong)).toThrow(
       `livekit-platform:domain: makes the TURN certificate's name turn-mumbai.${tooLong} 65 characters, over the 64 ACM allows (shorten domain or regionLabel), got "${tooLong}"`,
@@ -48,7 +49,7 @@ describe("a region stack's settings", () => {
 });
 
 describe("a region's settings against each other", () => {
-  const shipped = parseStackConfig(stackConfig("mumbai"), "mumbai") as RegionStackConfig;
+  const shipped = parseStackConfig(stackConfig("mumbai"), "mumbai") as RegionSettings;
   const ok = { ...shipped, turn: { ...shipped.turn, totalQuota: 8000 } };
   it("accepts the defaults", () => expect(regionRuleIssue(ok)).toBeUndefined());
   it.each([

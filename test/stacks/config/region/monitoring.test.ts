@@ -1,5 +1,5 @@
 /** Monitoring's settings: where alerts link for their runbooks. */
-import { parseStackConfig, RegionStackConfig } from "../../../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../../../stacks/config";
 import { stackConfig } from "../../../support/stack-config";
 
 describe("monitoring's settings", () => {
@@ -8,10 +8,8 @@ describe("monitoring's settings", () => {
     const cfg = parseStackConfig(
       stackConfig("mumbai", { "livekit-platform:monitoring": { runbookUrl: url } }),
       "mumbai",
-    ) as RegionStackConfig;
+    ) as RegionSettings;
     expect(cfg.monitoring.runbookUrl).toBe(url);
-    expect(
-      (parseStackConfig(stackConfig("mumbai"), "mumbai") as RegionStackConfig).monitoring.runbookUrl,
-    ).toBeUndefined();
+    expect((parseStackConfig(stackConfig("mumbai"), "mumbai") as RegionSettings).monitoring.runbookUrl).toBeUndefined();
   });
 });
