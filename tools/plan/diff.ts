@@ -180,6 +180,8 @@ export interface ChangedResource {
   formerly?: { urn: string; name: string; how: "alias" | "renamed by content hash" };
   /** Changed input paths that make `pulumi up` replace it (tools/plan/replacement.ts); empty: updated in place. */
   replacedBy: string[];
+  /** False when the replace rules of its type are not modelled: `replacedBy` then holds only a new name. */
+  replaceRuleKnown: boolean;
 }
 
 export interface FactChange {
@@ -279,11 +281,15 @@ export function diffPlans(base: PlanSnapshot, head: PlanSnapshot): PlanDiff {
     if (changes.length === 0 && formerly === undefined) continue;
     const inputPaths = changes.filter((c) => c.path.startsWith("inputs.")).map((c) => c.path.slice("inputs.".length));
     // A move by alias keeps the resource; a new logical name without one is a new resource in Pulumi's eyes.
-    const replacedBy = [
-      ...(formerly?.how === "renamed by content hash" ? ["(name)"] : []),
-      ...replacingPaths(r.type, inputPaths),
-    ];
-    changed.push({ ...brief(r), changes, ...(formerly ? { formerly } : {}), replacedBy });
+    const byInputs = replacingPaths(r.type, inputPaths);
+    const replacedBy = [...(formerly?.how === "renamed by content hash" ? ["(name)"] : []), ...(byInputs ?? [])];
+    changed.push({
+      ...brief(r),
+      changes,
+      ...(formerly ? { formerly } : {}),
+      replacedBy,
+      replaceRuleKnown: byInputs !== undefined,
+    });
   }
   changed.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
 
@@ -554,9 +560,17 @@ export function formatChangeSummary(d: PlanDiff): string[] {
   facts("DNS and routing", d.summary.dns, "no change");
   const replaced = d.changed.filter((c) => c.replacedBy.length > 0);
   const moved = d.changed.filter((c) => c.formerly?.how === "alias");
-  if (replaced.length === 0) lines.push(`  Replacements: none (${d.changed.length} updated in place)`);
+  const unknown = d.changed.filter((c) => c.replacedBy.length === 0 && !c.replaceRuleKnown);
+  const inPlace = d.changed.length - replaced.length - unknown.length;
+  const unknownTypes = [...new Set(unknown.map((c) => c.type))];
+  const rest = `${inPlace} updated in place${
+    unknown.length > 0
+      ? `, ${unknown.length} whose replace rules are not modelled (${unknownTypes.slice(0, 3).join(", ")}${unknownTypes.length > 3 ? ", ..." : ""}: see pulumi preview)`
+      : ""
+  }`;
+  if (replaced.length === 0) lines.push(`  Replacements: none; ${rest}`);
   else {
-    lines.push(`  Replacements: ${replaced.length} replaced, ${d.changed.length - replaced.length} updated in place`);
+    lines.push(`  Replacements: ${replaced.length} replaced; ${rest}`);
     for (const c of replaced) {
       const why = c.replacedBy.includes("(name)") ? "new name" : c.replacedBy.slice(0, 3).join(", ");
       lines.push(`    ± ${c.type} ${c.name} (${why})`);

@@ -10,10 +10,8 @@
  *   `enableConfigMapMutable` / `enableSecretMutable` (off by default, provider.go:696-725; this program sets
  *   neither). A Helm release is replaced when its name or namespace changes (helm_release.go:907).
  * - AWS resources, hashicorp/terraform-provider-aws (bridged by @pulumi/aws): the arguments whose schema says
- *   `ForceNew: true`, in the resource's file named below.
- * - @pulumi/random: every argument of RandomPassword and RandomString replaces it (terraform-provider-random,
- *   internal/provider/resource_password.go and resource_string.go: each attribute has a `RequiresReplace` plan
- *   modifier); a new password is a new secret.
+ *   `ForceNew: true`. Only the types below are modelled; for any other type the diff says the rule is not known
+ *   rather than guessing "in place".
  */
 
 /** Input paths (from `inputs.`, dotted, `[...]` for list items) that replace a resource when they change. */
@@ -50,41 +48,21 @@ const KUBERNETES_BY_KIND: Record<string, Rule> = {
 };
 
 const AWS_BY_TYPE: Record<string, Rule> = {
-  // internal/service/ec2/vpc_.go: cidr_block, instance_tenancy is updatable
-  "aws:ec2/vpc:Vpc": under("cidrBlock"),
-  // internal/service/ec2/vpc_subnet.go: availability_zone, cidr_block, vpc_id
-  "aws:ec2/subnet:Subnet": under("availabilityZone", "availabilityZoneId", "cidrBlock", "vpcId"),
-  // internal/service/ec2/vpc_security_group.go: name, name_prefix, description, vpc_id
-  "aws:ec2/securityGroup:SecurityGroup": under("name", "namePrefix", "description", "vpcId"),
-  // internal/service/ec2/vpc_security_group_rule.go: every argument but description
-  "aws:ec2/securityGroupRule:SecurityGroupRule": (path) => !under("description")(path),
-  // internal/service/ec2/vpc_security_group_ingress_rule.go: security_group_id (RequiresReplace)
-  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": under("securityGroupId"),
-  // internal/service/route53/record.go: name, zone_id, set_identifier
-  "aws:route53/record:Record": under("name", "zoneId", "setIdentifier"),
-  // internal/service/elasticache/replication_group.go: replication_group_id, subnet_group_name,
-  // at_rest_encryption_enabled, kms_key_id, engine
-  "aws:elasticache/replicationGroup:ReplicationGroup": under(
-    "replicationGroupId",
-    "subnetGroupName",
-    "atRestEncryptionEnabled",
-    "kmsKeyId",
-  ),
-  // internal/service/s3/bucket.go: bucket, bucket_prefix
-  "aws:s3/bucket:Bucket": under("bucket", "bucketPrefix"),
-  // internal/service/iam/role.go: name, name_prefix, path
-  "aws:iam/role:Role": under("name", "namePrefix", "path"),
+  // internal/service/route53/record.go (commit 00655c1681ea): name and zone_id are ForceNew; a new
+  // set_identifier is handled by the update (the file's note on its mutable identity).
+  "aws:route53/record:Record": under("name", "zoneId"),
 };
 
-/** The changed paths (relative to inputs) that replace a resource of `type`; empty: an update in place. */
-export function replacingPaths(type: string, changedInputPaths: string[]): string[] {
+/**
+ * The changed paths (relative to inputs) that replace a resource of `type` (empty: an update in place), or
+ * undefined when this module does not know the type's rule.
+ */
+export function replacingPaths(type: string, changedInputPaths: string[]): string[] | undefined {
   const rule = ruleFor(type);
-  return rule ? changedInputPaths.filter((p) => rule(p)) : [];
+  return rule ? changedInputPaths.filter((p) => rule(p)) : undefined;
 }
 
 function ruleFor(type: string): Rule | undefined {
-  if (type === "random:index/randomPassword:RandomPassword" || type === "random:index/randomString:RandomString")
-    return () => true;
   if (type === "kubernetes:helm.sh/v3:Release") return under("name", "namespace");
   if (type.startsWith("kubernetes:")) {
     const kind = KUBERNETES_BY_KIND[type.slice("kubernetes:".length)];
