@@ -161,7 +161,7 @@ listenToMockMonitor({
   registered: (r) => {
     if (!recording) return;
     const { project, stack } = recording;
-    const aliases = r.aliases.map((alias) => aliasUrn(r, alias, stack, project));
+    const aliases = [...new Set(r.aliases.map((alias) => aliasUrn(r, alias, stack, project)))];
     recording.resources.push({
       urn: r.urn,
       type: r.type,
