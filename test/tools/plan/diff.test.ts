@@ -298,7 +298,8 @@ describe("plan diff", () => {
       });
     const cost = (monthlyUsd: number, dataTransferOut: number) => ({
       monthlyUsd,
-      byGroup: { dataTransferOut, sfuNodes: monthlyUsd - dataTransferOut },
+      // Not in order of what changed most: the summary sorts them.
+      byGroup: { sfuNodes: monthlyUsd - dataTransferOut, dataTransferOut },
       lines: [],
     });
     const plan = (resources: PlanSnapshot["resources"], outputs: Record<string, unknown>): PlanSnapshot => ({
