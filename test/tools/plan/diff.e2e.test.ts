@@ -88,18 +88,18 @@ describe("plan --diff", () => {
       GIT_COMMITTER_NAME: "test",
       GIT_COMMITTER_EMAIL: "test@example.com",
     });
-    // The diff's own worktrees (lk-plan-diff-*): other checkouts of this repository may add and move theirs meanwhile.
-    const diffWorktrees = () =>
-      git(["worktree", "list"])
-        .split("\n")
-        .filter((line) => line.includes("lk-plan-diff-"));
-    const worktreesBefore = diffWorktrees();
+    // The diff's own worktree: an lk-plan-diff-* one at this test's commit (other checkouts of this repository may
+    // add and remove theirs meanwhile, at other commits).
+    const ownWorktrees = () =>
+      git(["worktree", "list", "--porcelain"])
+        .split("\n\n")
+        .filter((entry) => entry.includes("lk-plan-diff-") && entry.includes(`\nHEAD ${commit}`));
 
     const run = await planCommand("mumbai", "--out", path.join(tmp, "vs-commit"), "--diff", commit);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 3, stderr: "" });
     expect(run.stdout).toContain(`Diff against ${commit}:`);
     expect(run.stdout).toContain("~ participants at peak: 20000 → 25000");
-    expect(diffWorktrees()).toEqual(worktreesBefore);
+    expect(ownWorktrees()).toEqual([]);
   }, 240_000);
 
   it("refuses something that is neither a plan directory nor a git ref before planning, exit 1", async () => {
