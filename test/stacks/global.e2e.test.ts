@@ -651,6 +651,9 @@ describe("npm run plan -- --stack global", () => {
   afterAll(() => fs.rmSync(root, { recursive: true, force: true })); // unlinks the node_modules link, never its target
 
   it("plans a newly added region, and the global plan then routes to it too (Route53)", async () => {
+    // The global plan before the region is added, to diff with (its regions' plans come from the cache).
+    const before = await planInChildProcess(root, "global", ["--out", path.join(out, "global-before")]);
+    expect({ code: before.code, stderr: before.stderr }).toEqual({ code: 0, stderr: "" });
     fs.writeFileSync(
       path.join(root, `Pulumi.${stack}.yaml`),
       stringify({ config: regionFile(stack, awsRegion, "10.240.0.0/16") }),
@@ -658,8 +661,22 @@ describe("npm run plan -- --stack global", () => {
     // The region first: the global plan then finds its plan cached instead of planning it again.
     const region = await planInChildProcess(root, stack, ["--out", path.join(out, stack)]);
     expect({ code: region.code, stderr: region.stderr }).toEqual({ code: 0, stderr: "" });
-    const global = await planInChildProcess(root, "global", ["--out", path.join(out, "global")]);
-    expect({ code: global.code, stderr: global.stderr }).toEqual({ code: 0, stderr: "" });
+    const global = await planInChildProcess(root, "global", [
+      "--out",
+      path.join(out, "global"),
+      "--diff",
+      path.join(out, "global-before"),
+    ]);
+    expect({ code: global.code, stderr: global.stderr }).toEqual({ code: 3, stderr: "" });
+    // The diff names the one region added, not every region as changed: lists are matched by their items' names.
+    const diff = global.stdout.slice(global.stdout.indexOf("Diff against "));
+    expect(diff).toMatch(new RegExp(`~ regions routed: mumbai, singapore → .*${stack}`));
+    expect(diff).toContain(`+ record A ${DOMAIN} (${stack}): alias `);
+    expect(diff).toContain(`+ health check latency-${stack}-signalling: HTTPS ${stack}.${DOMAIN}:443/`);
+    expect(diff).toContain(`+ aws:route53/record:Record latency-${stack}-signalling`);
+    expect(diff).toContain(`~ regions[stack=${stack}]: (none) → `);
+    expect(diff).not.toMatch(/regions\[(\d+|stack=(mumbai|singapore))\]/);
+    expect(diff).not.toMatch(/^ {2}[~±-] .*latency-(mumbai|singapore)/m);
 
     const regionPlan = readPlan(stack);
     const globalPlan = readPlan("global");

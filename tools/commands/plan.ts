@@ -38,7 +38,9 @@ const HELP = `${USAGE}
   --stack-file <path>   read the stack's config from this file instead; the stack is still called <name>
   --out <dir>           where to write the plan (default .plan/<name>/); the folder is emptied first
   --show-secrets        write secret values in clear instead of "[secret]" (local debugging only)
-  --diff <dir or ref>   also compare with a plan folder or a git ref and print what changed
+  --diff <dir or ref>   also compare with a plan folder or a git ref: print a summary of what changed (sizing,
+                        cost, exposure, DNS, replacements) and the changed resources; the whole diff goes to
+                        <out>/diff.txt and report.html
   -h, --help            print this and exit
 exit codes: 0 planned (with --diff: nothing changed), 3 with --diff: something changed,
             2 invalid stack configuration, 1 anything else (docs/plan-contract.md)`;
@@ -148,7 +150,11 @@ export async function main(argv: string[]): Promise<number> {
   if (base !== undefined) {
     // This plan as written (masked): the same writer as the other side, so only real changes differ.
     const diff = diffPlans(base, maskedSnapshot(result, out, args.showSecrets));
-    process.stdout.write(`\n${formatDiff(diff, args.diff!)}\n`);
+    const fullDiff = path.join(out, "diff.txt");
+    fs.writeFileSync(fullDiff, `${formatDiff(diff, args.diff!, { full: true })}\n`);
+    fs.writeFileSync(path.join(out, "report.html"), renderReport(result, summary, diff));
+    const shown = path.relative(process.cwd(), fullDiff) || fullDiff;
+    process.stdout.write(`\n${formatDiff(diff, args.diff!, { fullDiffAt: shown })}\n`);
     return hasChanges(diff) ? EXIT_CHANGED : EXIT_OK;
   }
   return EXIT_OK;

@@ -15,6 +15,7 @@ import {
   waitForRPCs,
   WIRE,
 } from "../../lib/pulumi-sdk-internals";
+import { aliasUrn } from "./aliases";
 import { mockCall, mockResource, MockCloudContext, MockIamRole } from "./mock-cloud";
 
 /** A secret value as recorded: tests can see it, writers mask it. */
@@ -39,6 +40,11 @@ export interface PlannedResource {
   options: ResourceSafetyOptions;
   /** Set for resources the program reads rather than creates (StackReference, `.get`). */
   read?: true;
+  /**
+   * The URNs its `aliases` option names (tools/plan/aliases.ts): where `pulumi up` finds its state if it was
+   * registered under another name, type or parent before. Absent when it has none.
+   */
+  aliases?: string[];
 }
 
 /**
@@ -101,6 +107,8 @@ export interface RunOptions {
 }
 
 interface Recording {
+  project: string;
+  stack: string;
   resources: PlannedResource[];
   outputs: Record<string, unknown>;
   warnings: string[];
@@ -150,8 +158,11 @@ function containsSecret(value: unknown): boolean {
 // Installed once per module instance (jest gives every test file its own); each run records into `recording`.
 skipPromiseStackTraces();
 listenToMockMonitor({
-  registered: (r) =>
-    recording?.resources.push({
+  registered: (r) => {
+    if (!recording) return;
+    const { project, stack } = recording;
+    const aliases = [...new Set(r.aliases.map((alias) => aliasUrn(r, alias, stack, project)))];
+    recording.resources.push({
       urn: r.urn,
       type: r.type,
       name: r.name,
@@ -161,7 +172,9 @@ listenToMockMonitor({
       inputs: fromWire(r.inputs) as Record<string, unknown>,
       dependencies: r.dependencies,
       options: safetyOptionsOf(r),
-    }),
+      ...(aliases.length > 0 ? { aliases } : {}),
+    });
+  },
   read: (r) =>
     recording?.resources.push({
       urn: r.urn,
@@ -192,7 +205,7 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
     awsRegion: config["aws:region"] ?? "us-east-1",
     iamRoles: options.account?.iamRoles ?? [],
   };
-  const rec: Recording = { resources: [], outputs: {}, warnings: [] };
+  const rec: Recording = { project: options.project, stack: options.stack, resources: [], outputs: {}, warnings: [] };
   const referenced = new Map<string, Promise<ReferencedStack | undefined>>();
   // A mock that throws leaves the SDK waiting forever (the process then just ends): keep the error, answer
   // with no outputs, and throw it once the program has finished.
@@ -263,7 +276,13 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
     recording = undefined;
     console.warn = consoleWarn;
   }
-  return { project: options.project, stack: options.stack, ...rec };
+  return {
+    project: options.project,
+    stack: options.stack,
+    resources: rec.resources,
+    outputs: rec.outputs,
+    warnings: rec.warnings,
+  };
 }
 
 /** The outputs of a planned stack as another stack's StackReference would see them. */

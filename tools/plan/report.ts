@@ -2,9 +2,13 @@
  * `report.html`: the plan as one self-contained page (inline CSS and SVG, no script, no external font or
  * image; its Content-Security-Policy forbids loading anything). The component tree, the internet exposure,
  * a sizing chart (participants vs SFU nodes for the region's mix, with this stack's point), the node pools,
- * and the cost breakdown when the cost model gives one. Built from the masked plan, like the summary.
+ * the cost breakdown when the cost model gives one (groups by amount, each with a bar; lines by amount), for the
+ * global stack its regions, DNS records, health checks and routing, and with `--diff` what changed. Built from the
+ * masked plan, like the summary.
  */
+import { formatChangeSummary, PlanDiff } from "./diff";
 import { PlannedResource, PlanResult } from "./engine";
+import { dnsRecordsOf, healthChecksOf, loadBalancersOf } from "./routing";
 import { costOf, PlanSummary, SizingPoint, usd } from "./summary";
 
 const escape = (text: unknown): string =>
@@ -96,13 +100,108 @@ function poolChart(summary: PlanSummary): string {
 </svg>`;
 }
 
+/** A number as people read it: whole above 100, else at most 3 significant digits; thousands separated. */
+export function readable(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (Math.abs(x) >= 100 || Number.isInteger(x)) return Math.round(x).toLocaleString("en-US");
+  return Number(x.toPrecision(3)).toLocaleString("en-US", { maximumSignificantDigits: 3 });
+}
+
+/** Cost by group, largest first, each with its share and a bar; then every line, largest first. */
+function costSection(cost: Extract<ReturnType<typeof costOf>, { available: true }>): string {
+  const byGroup = { ...cost.byGroup };
+  if (Object.keys(byGroup).length === 0)
+    for (const l of cost.lines) byGroup[l.group] = (byGroup[l.group] ?? 0) + l.monthlyUsd;
+  const groups = Object.entries(byGroup).sort(([, a], [, b]) => b - a);
+  const total = cost.monthlyUsd > 0 ? cost.monthlyUsd : 1;
+  const largest = Math.max(1, ...groups.map(([, v]) => v));
+  const groupRows = groups
+    .map(
+      ([group, value]) =>
+        `<tr><td>${escape(group)}</td><td class="num">${escape(usd(value))}</td><td class="num">${Math.round((value / total) * 100)}%</td><td class="barcell"><span class="bar" style="width:${((value / largest) * 100).toFixed(1)}%"></span></td></tr>`,
+    )
+    .join("");
+  const lines = [...cost.lines].sort((a, b) => b.monthlyUsd - a.monthlyUsd);
+  return `<table id="cost-groups"><thead><tr><th>group</th><th>USD a month</th><th>share</th><th></th></tr></thead><tbody>${groupRows}</tbody></table>${
+    lines.length > 0
+      ? `<details><summary>Every line (${lines.length})</summary>${table(
+          ["group", "item", "quantity", "unit", "USD a month"],
+          lines.map((l) => [l.group, l.item, readable(l.quantity), l.unit, usd(l.monthlyUsd)]),
+          "cost-lines",
+        )}</details>`
+      : ""
+  }`;
+}
+
+/** What the plan publishes in DNS and how it routes between regions. */
+function routingSection(resources: PlannedResource[]): string {
+  const records = dnsRecordsOf(resources);
+  const checks = healthChecksOf(resources);
+  const balancers = loadBalancersOf(resources);
+  const parts = [
+    `<h3>DNS records</h3>${
+      records.length === 0
+        ? "<p>none</p>"
+        : table(
+            ["name", "type", "answer", "routing", "health check"],
+            records.map((r) => [r.name, r.type, r.answer, r.routing || "simple", r.healthCheck || "-"]),
+            "dns-records",
+          )
+    }`,
+    `<h3>Health checks</h3>${
+      checks.length === 0
+        ? "<p>none</p>"
+        : table(
+            ["check", "probes", "how"],
+            checks.map((c) => [c.key, c.target, c.how]),
+            "health-checks",
+          )
+    }`,
+  ];
+  if (balancers.length > 0) {
+    parts.push(
+      `<h3>Load balancers</h3>${table(
+        ["hostname", "steering", "pools"],
+        balancers.map((b) => [b.hostname, b.steering, b.pools]),
+        "load-balancers",
+      )}`,
+    );
+  }
+  return `<section id="routing"><h2>DNS and routing</h2>${parts.join("\n")}</section>`;
+}
+
+/** The diff against another plan: its summary, then the resources that change. */
+function diffSection(diff: PlanDiff): string {
+  const summary = formatChangeSummary(diff).map((l) => escape(l.replace(/^ {2}/, "")));
+  const rows = [
+    ...diff.added.map((r) => ["add", r.type, r.name, ""]),
+    ...diff.removed.map((r) => ["remove", r.type, r.name, ""]),
+    ...diff.changed.map((r) => [
+      r.replacedBy.length > 0 ? "replace" : "update",
+      r.type,
+      r.formerly ? `${r.formerly.name} → ${r.name}` : r.name,
+      r.changes
+        .slice(0, 4)
+        .map((c) => c.path)
+        .join(", ") + (r.changes.length > 4 ? `, ... ${r.changes.length - 4} more` : ""),
+    ]),
+  ];
+  return `<section id="diff"><h2>Changes</h2><pre id="diff-summary">${summary.join("\n")}</pre>${
+    rows.length === 0 ? "<p>No resource changes.</p>" : table(["what", "type", "name", "paths"], rows, "diff-resources")
+  }${
+    diff.files.length === 0
+      ? ""
+      : `<p>Files that differ (line diffs in diff.txt): ${diff.files.map((f) => `<code>${escape(f.path)}</code>`).join(", ")}</p>`
+  }</section>`;
+}
+
 function table(headers: string[], rows: unknown[][], id?: string): string {
   return `<table${id ? ` id="${id}"` : ""}><thead><tr>${headers.map((h) => `<th>${escape(h)}</th>`).join("")}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${escape(c ?? "-")}</td>`).join("")}</tr>`)
     .join("")}</tbody></table>`;
 }
 
-export function renderReport(result: PlanResult, summary: PlanSummary): string {
+export function renderReport(result: PlanResult, summary: PlanSummary, diff?: PlanDiff): string {
   const title = `${result.project}/${result.stack}`;
   const sections: string[] = [];
   const facts: [string, unknown][] = [
@@ -116,6 +215,7 @@ export function renderReport(result: PlanResult, summary: PlanSummary): string {
   sections.push(
     `<section id="facts"><dl>${facts.map(([k, v]) => `<dt>${escape(k)}</dt><dd data-fact="${escape(k)}">${escape(v)}</dd>`).join("")}</dl></section>`,
   );
+  if (diff !== undefined) sections.push(diffSection(diff));
 
   const z = summary.sizing;
   if (z) {
@@ -137,19 +237,7 @@ ${table(
     sections.push(
       `<section id="cost"><h2>Cost</h2>${
         cost.available
-          ? `<p>${escape(usd(cost.monthlyUsd))} a month${cost.estimate ? " (estimate: some prices are estimates)" : ""}.</p>${
-              cost.lines.length > 0
-                ? table(
-                    ["group", "item", "quantity", "unit", "USD a month"],
-                    cost.lines.map((l) => [l.group, l.item, l.quantity, l.unit, l.monthlyUsd]),
-                    "cost-lines",
-                  )
-                : table(
-                    ["group", "USD a month"],
-                    Object.entries(cost.byGroup).map(([g, v]) => [g, v]),
-                    "cost-lines",
-                  )
-            }`
+          ? `<p>${escape(usd(cost.monthlyUsd))} a month${cost.estimate ? " (estimate: some prices are estimates)" : ""}.</p>${costSection(cost)}`
           : `<p>Cost: not available (${escape(cost.why)}).</p>`
       }</section>`,
     );
@@ -173,6 +261,8 @@ ${table(
     }
 </section>`);
   }
+
+  if (summary.global) sections.push(routingSection(result.resources));
 
   sections.push(`<section id="exposure"><h2>Internet exposure</h2><p>Every port range open to 0.0.0.0/0 or ::/0.</p>
 ${
@@ -207,6 +297,8 @@ table { border-collapse: collapse; margin: .5rem 0; } th, td { border: 1px solid
 th { background: #f5f5f5; } .type { color: #666; font-size: .85rem; } .n { display: inline-block; min-width: 3em; text-align: right; }
 ul.tree, ul.tree ul { list-style: none; padding-left: 1.2rem; } li.res { font-size: .85rem; color: #333; }
 svg.chart { display: block; border: 1px solid #eee; max-width: 100%; height: auto; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; } td.barcell { width: 320px; }
+.bar { display: inline-block; height: .8rem; background: #2563eb; min-width: 1px; } pre { background: #f8f8f8; padding: .5rem; }
 </style>
 </head>
 <body>

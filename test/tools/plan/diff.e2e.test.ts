@@ -27,21 +27,49 @@ describe("plan --diff", () => {
     expect(run.stdout).toContain(`Diff against ${base}: no changes`);
   }, 120_000);
 
-  it("exits 3 and prints changed resources, input paths and manifest diffs", async () => {
+  it("exits 3 for one changed number with a short review: the summary first, a few paths, the line diffs in diff.txt", async () => {
     const text = fs
       .readFileSync(path.join(projectRoot, "Pulumi.mumbai.yaml"), "utf8")
       .replace("targetParticipants: 25000", "targetParticipants: 30000");
     const file = path.join(tmp, "Pulumi.mumbai.yaml");
     fs.writeFileSync(file, text);
-    const run = await planCommand("mumbai", "--stack-file", file, "--out", path.join(tmp, "more"), "--diff", base);
+    const out = path.join(tmp, "more");
+    const run = await planCommand("mumbai", "--stack-file", file, "--out", out, "--diff", base);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 3, stderr: "" });
-    // More participants: a higher SFU ceiling (LiveKit's HPA) and a larger sfu NodePool.
-    expect(run.stdout).toContain("~ kubernetes:autoscaling/v2:HorizontalPodAutoscaler mumbai-livekit-server");
-    expect(run.stdout).toMatch(/inputs\.spec\.maxReplicas: 98 → \d+/);
-    expect(run.stdout).toContain("--- a/manifests/_cluster/NodePool-sfu.yaml");
-    expect(run.stdout).toMatch(/^- {4}cpu: "1304"$/m);
-    expect(run.stdout).not.toContain("plan-placeholder");
+    const diff = run.stdout.slice(run.stdout.indexOf(`Diff against ${base}:`));
+    // The summary opens it: sizing, cost, exposure, DNS, replacements, before any resource.
+    const summary = diff.slice(0, diff.indexOf("  Resources:"));
+    expect(summary).toContain("~ participants at peak: 25000 → 30000");
+    expect(summary).toMatch(/~ pods livekit\/livekit-server \(HPA\): 20-98 → \d+-\d+/);
+    expect(summary).toMatch(/Cost: USD [\d,]+ → USD [\d,]+ a month \(\+USD [\d,]+, \+\d+%\); most: dataTransferOut/);
+    expect(summary).toContain("Internet exposure: no change");
+    expect(summary).toContain("DNS and routing: no change");
+    // Coturn's ConfigMap is named by its content: one object replaced under a new name, not one added and one removed.
+    expect(summary).toMatch(/± kubernetes:core\/v1:ConfigMap mumbai-coturn-config \(/);
+    expect(diff).not.toMatch(/^ {2}[+-] kubernetes:core\/v1:ConfigMap/m);
+    expect(diff).toMatch(
+      /manifests\/livekit\/ConfigMap-coturn-config-[0-9a-f]{10}\.yaml → manifests\/livekit\/ConfigMap-coturn-config-[0-9a-f]{10}\.yaml/,
+    );
+    expect(diff).toContain("~ kubernetes:autoscaling/v2:HorizontalPodAutoscaler mumbai-livekit-server");
+    expect(diff).toMatch(/inputs\.spec\.maxReplicas: 98 → \d+/);
+    expect(diff.split("\n").length).toBeLessThanOrEqual(100);
+    // The whole diff, with every manifest's line diff, is in diff.txt.
+    const full = fs.readFileSync(path.join(out, "diff.txt"), "utf8");
+    expect(full).toContain("--- a/manifests/_cluster/NodePool-sfu.yaml");
+    expect(full).toMatch(/^- {4}cpu: "1304"$/m);
+    expect(diff).not.toContain("plan-placeholder");
+    expect(full).not.toContain("plan-placeholder");
   }, 120_000);
+
+  it("refuses a git ref that does not have the stack, exit 1 and one line, before planning", async () => {
+    const out = path.join(tmp, "no-stack");
+    const run = await planCommand("frankfurt", "--out", out, "--diff", "HEAD");
+    expect({ code: run.code, stderr: run.stderr, wrote: fs.existsSync(out) }).toEqual({
+      code: 1,
+      stderr: "error: --diff: stack frankfurt does not exist at HEAD\n",
+      wrote: false,
+    });
+  }, 60_000);
 
   it("plans a git ref in a temporary worktree and diffs against it", async () => {
     // A commit of HEAD's tree with mumbai at 20,000 participants, on no branch.
@@ -60,18 +88,18 @@ describe("plan --diff", () => {
       GIT_COMMITTER_NAME: "test",
       GIT_COMMITTER_EMAIL: "test@example.com",
     });
-    // The diff's own worktrees (lk-plan-diff-*): other checkouts of this repository may add and move theirs meanwhile.
-    const diffWorktrees = () =>
-      git(["worktree", "list"])
-        .split("\n")
-        .filter((line) => line.includes("lk-plan-diff-"));
-    const worktreesBefore = diffWorktrees();
+    // The diff's own worktree: an lk-plan-diff-* one at this test's commit (other checkouts of this repository may
+    // add and remove theirs meanwhile, at other commits).
+    const ownWorktrees = () =>
+      git(["worktree", "list", "--porcelain"])
+        .split("\n\n")
+        .filter((entry) => entry.includes("lk-plan-diff-") && entry.includes(`\nHEAD ${commit}`));
 
     const run = await planCommand("mumbai", "--out", path.join(tmp, "vs-commit"), "--diff", commit);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 3, stderr: "" });
     expect(run.stdout).toContain(`Diff against ${commit}:`);
-    expect(run.stdout).toMatch(/~ sizing\.targetParticipants: 20000 → 25000/);
-    expect(diffWorktrees()).toEqual(worktreesBefore);
+    expect(run.stdout).toContain("~ participants at peak: 20000 → 25000");
+    expect(ownWorktrees()).toEqual([]);
   }, 240_000);
 
   it("refuses something that is neither a plan directory nor a git ref before planning, exit 1", async () => {

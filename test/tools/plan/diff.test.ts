@@ -1,5 +1,13 @@
 /** The plan diff's pieces: changed paths, line diffs, and what counts as a change. */
-import { changedPaths, diffPlans, formatDiff, hasChanges, lineDiff, PlanSnapshot } from "../../../tools/plan/diff";
+import {
+  changedPaths,
+  diffPlans,
+  formatDiff,
+  hasChanges,
+  lineDiff,
+  PlanSnapshot,
+  withoutHashSuffix,
+} from "../../../tools/plan/diff";
 
 const snapshot = (over: Partial<PlanSnapshot> = {}): PlanSnapshot => ({
   resources: [
@@ -72,7 +80,12 @@ describe("plan diff", () => {
     const text = formatDiff(d, "main");
     expect(text).toContain("1 to add, 1 to remove, 1 to change");
     expect(text).toContain('inputs.cidrBlock: "10.20.0.0/16" → "10.40.0.0/16"');
-    expect(text).toContain("--- a/helm/redis.yaml");
+    // On screen, the names of the files that differ; their line diffs in the full form (diff.txt).
+    expect(text).toMatch(/^ {4}helm\/redis\.yaml$/m);
+    expect(text).not.toContain("--- a/helm/redis.yaml");
+    expect(formatDiff(d, "main", { full: true })).toContain(
+      "--- a/helm/redis.yaml\n+++ b/helm/redis.yaml\n@@ -1,4 +1,4 @@",
+    );
   });
 
   it("diffs lines with context, removed before added", () => {
@@ -109,5 +122,265 @@ describe("plan diff", () => {
     ];
     const text = formatDiff(diffPlans(snapshot(), head), "x");
     expect(text).toContain('inputs.stringData.other: (none) → "[secret]"');
+  });
+
+  describe("lists", () => {
+    it("matches items by what identifies them: one added region is one change, not every region", () => {
+      const region = (stack: string, awsRegion: string) => ({ stack, awsRegion, url: `wss://${stack}.example.com` });
+      const before = [region("mumbai", "ap-south-1"), region("singapore", "ap-southeast-1")];
+      const after = [region("frankfurt", "eu-central-1"), ...before];
+      expect(changedPaths({ regions: before }, { regions: after })).toEqual([
+        { path: "regions[stack=frankfurt]", before: undefined, after: region("frankfurt", "eu-central-1") },
+      ]);
+    });
+
+    it("names containers, env and volumes by name, and Kubernetes objects by metadata.name", () => {
+      const container = (name: string, image: string) => ({ name, image });
+      expect(
+        changedPaths(
+          { containers: [container("sfu", "livekit:1.8"), container("sidecar", "cost:1")] },
+          {
+            containers: [container("init", "busybox"), container("sfu", "livekit:1.9"), container("sidecar", "cost:1")],
+          },
+        ),
+      ).toEqual([
+        { path: "containers[name=init]", before: undefined, after: container("init", "busybox") },
+        { path: "containers[name=sfu].image", before: "livekit:1.8", after: "livekit:1.9" },
+      ]);
+      const object = (name: string, v: number) => ({ metadata: { name }, spec: { v } });
+      expect(changedPaths([object("a", 1), object("b", 1)], [object("b", 2), object("a", 1)])).toEqual([
+        { path: "[metadata.name=b].spec.v", before: 1, after: 2 },
+      ]);
+    });
+
+    it("aligns anonymous items by content, and scalars too: an item added in front is one addition", () => {
+      expect(changedPaths(["a", "b", "c"], ["x", "a", "b", "c"])).toEqual([
+        { path: "[0]", before: undefined, after: "x" },
+      ]);
+      const rule = (fromPort: number, cidr: string) => ({ fromPort, toPort: fromPort, cidrBlocks: [cidr] });
+      expect(
+        changedPaths(
+          [rule(443, "0.0.0.0/0"), rule(80, "0.0.0.0/0")],
+          [rule(22, "10.0.0.0/8"), rule(443, "0.0.0.0/0"), rule(80, "0.0.0.0/0")],
+        ),
+      ).toEqual([{ path: "[0]", before: undefined, after: rule(22, "10.0.0.0/8") }]);
+      // An item changed in place, among equal neighbours, is that item's changed fields.
+      expect(changedPaths([1, 2, 3], [1, 5, 3])).toEqual([{ path: "[1]", before: 2, after: 5 }]);
+    });
+  });
+
+  describe("resources that are the same under another name", () => {
+    const resource = (over: Partial<PlanSnapshot["resources"][number]>): PlanSnapshot["resources"][number] => ({
+      urn: "urn:x",
+      type: "kubernetes:core/v1:ConfigMap",
+      name: "x",
+      inputs: {},
+      parent: "urn:parent",
+      provider: null,
+      dependencies: [],
+      ...over,
+    });
+    const plan = (resources: PlanSnapshot["resources"], files: [string, string][] = []): PlanSnapshot => ({
+      resources,
+      outputs: {},
+      warnings: [],
+      files: new Map(files),
+    });
+
+    it("shows a ConfigMap renamed by its content hash as one replaced object, and its manifest as one file", () => {
+      const config = (hash: string, value: string) =>
+        resource({
+          urn: `urn:cm-${hash}`,
+          name: `coturn-config-${hash}`,
+          inputs: { metadata: { name: `coturn-config-${hash}` }, data: { conf: value } },
+        });
+      const d = diffPlans(
+        plan(
+          [config("9215431c6f", "a")],
+          [["manifests/livekit/ConfigMap-coturn-config-9215431c6f.yaml", "data:\n  conf: a\n"]],
+        ),
+        plan(
+          [config("3ba4a9bcb5", "b")],
+          [["manifests/livekit/ConfigMap-coturn-config-3ba4a9bcb5.yaml", "data:\n  conf: b\n"]],
+        ),
+      );
+      expect({ added: d.added, removed: d.removed }).toEqual({ added: [], removed: [] });
+      expect(d.changed).toEqual([
+        expect.objectContaining({
+          name: "coturn-config-3ba4a9bcb5",
+          formerly: { urn: "urn:cm-9215431c6f", name: "coturn-config-9215431c6f", how: "renamed by content hash" },
+          replacedBy: ["(name)", "data.conf", "metadata.name"],
+        }),
+      ]);
+      expect(d.files).toEqual([
+        {
+          path: "manifests/livekit/ConfigMap-coturn-config-3ba4a9bcb5.yaml",
+          formerPath: "manifests/livekit/ConfigMap-coturn-config-9215431c6f.yaml",
+          status: "changed",
+          diff: ["@@ -1,2 +1,2 @@", " data:", "-  conf: a", "+  conf: b"],
+        },
+      ]);
+    });
+
+    it("pairs by hash only within one type and parent, and only one to one", () => {
+      const a = resource({ urn: "urn:a", name: "cfg-1b221cf82b" });
+      const otherParent = resource({ urn: "urn:b", name: "cfg-4e2753f308", parent: "urn:elsewhere" });
+      const d = diffPlans(plan([a]), plan([otherParent]));
+      expect({ added: d.added.map((r) => r.name), removed: d.removed.map((r) => r.name) }).toEqual({
+        added: ["cfg-4e2753f308"],
+        removed: ["cfg-1b221cf82b"],
+      });
+      expect(withoutHashSuffix("livekit-config-1b221cf82b")).toBe("livekit-config");
+      expect(withoutHashSuffix("coturn-deadbeef")).toBeUndefined();
+      expect(withoutHashSuffix("livekit-server")).toBeUndefined();
+    });
+
+    it("follows an alias: a resource registered with an alias to the old URN is moved, not added and removed", () => {
+      const old = resource({
+        urn: "urn:old-parent$kubernetes:core/v1:Secret::keys",
+        type: "kubernetes:core/v1:Secret",
+        name: "keys",
+      });
+      const moved = {
+        ...old,
+        urn: "urn:new-parent$kubernetes:core/v1:Secret::keys",
+        parent: "urn:new-parent",
+        aliases: [old.urn],
+      };
+      const d = diffPlans(plan([old]), plan([moved]));
+      expect({ added: d.added, removed: d.removed }).toEqual({ added: [], removed: [] });
+      expect(d.changed).toEqual([
+        expect.objectContaining({
+          urn: moved.urn,
+          formerly: { urn: old.urn, name: "keys", how: "alias" },
+          replacedBy: [],
+          changes: [{ path: "parent", before: "urn:parent", after: "urn:new-parent" }],
+        }),
+      ]);
+      expect(formatDiff(d, "main")).toContain("moved, not replaced: kubernetes:core/v1:Secret keys → keys (alias)");
+      // Without the alias, the same two plans are one removal and one addition.
+      const { aliases: _, ...unaliased } = moved;
+      const plain = diffPlans(plan([old]), plan([unaliased]));
+      expect([plain.added.length, plain.removed.length, plain.changed.length]).toEqual([1, 1, 0]);
+    });
+  });
+
+  describe("the summary it opens with", () => {
+    const res = (type: string, name: string, inputs: Record<string, unknown>) => ({
+      urn: `urn:${type}::${name}`,
+      type,
+      name,
+      inputs,
+      parent: null,
+      provider: null,
+      dependencies: [],
+    });
+    const hpa = (max: number) =>
+      res("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "hpa", {
+        metadata: { name: "livekit-server", namespace: "livekit" },
+        spec: { scaleTargetRef: { name: "livekit-server" }, minReplicas: 20, maxReplicas: max },
+      });
+    const ingress = (fromPort: number) =>
+      res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `rule-${fromPort}`, {
+        ipProtocol: "tcp",
+        fromPort,
+        toPort: fromPort,
+        cidrIpv4: "0.0.0.0/0",
+        securityGroupId: "sg-1",
+      });
+    const record = (stack: string, region: string) =>
+      res("aws:route53/record:Record", `latency-${stack}`, {
+        name: "livekit.example.com",
+        type: "A",
+        setIdentifier: stack,
+        latencyRoutingPolicies: [{ region }],
+        aliases: [{ name: `${stack}.elb.amazonaws.com`, zoneId: "Z1", evaluateTargetHealth: true }],
+      });
+    const cost = (monthlyUsd: number, dataTransferOut: number) => ({
+      monthlyUsd,
+      // Not in order of what changed most: the summary sorts them.
+      byGroup: { sfuNodes: monthlyUsd - dataTransferOut, dataTransferOut },
+      lines: [],
+    });
+    const plan = (resources: PlanSnapshot["resources"], outputs: Record<string, unknown>): PlanSnapshot => ({
+      resources,
+      outputs,
+      warnings: [],
+      files: new Map(),
+    });
+
+    it("says what changed in sizing, cost, exposure, DNS and replacements", () => {
+      const base = plan([hpa(98), ingress(443), record("mumbai", "ap-south-1")], {
+        sizing: { targetParticipants: 25000, sfuNodes: { min: 20, max: 98 }, cost: cost(1000, 900) },
+      });
+      const head = plan(
+        [
+          hpa(117),
+          ingress(443),
+          ingress(22),
+          record("mumbai", "ap-south-1"),
+          record("frankfurt", "eu-central-1"),
+          {
+            ...record("x", "eu-west-1"),
+            name: "moved-zone",
+            inputs: { ...record("x", "eu-west-1").inputs, zoneId: "Z2" },
+          },
+        ],
+        { sizing: { targetParticipants: 30000, sfuNodes: { min: 24, max: 117 }, cost: cost(1200, 1080) } },
+      );
+      // The record in another zone: ForceNew (a replacement); base has it in zone Z1.
+      base.resources.push({ ...head.resources[5], inputs: { ...(head.resources[5].inputs as object), zoneId: "Z1" } });
+      const d = diffPlans(base, head);
+      expect(d.summary.sizing).toEqual([
+        { what: "participants at peak", before: "25000", after: "30000" },
+        { what: "SFU nodes (floor-ceiling)", before: "20-98", after: "24-117" },
+        { what: "pods livekit/livekit-server (HPA)", before: "20-98", after: "20-117" },
+      ]);
+      expect(d.summary.cost).toEqual({
+        before: 1000,
+        after: 1200,
+        groups: [
+          { group: "dataTransferOut", delta: 180 },
+          { group: "sfuNodes", delta: 20 },
+        ],
+      });
+      expect(d.summary.exposure).toEqual([
+        { what: "tcp 22 from 0.0.0.0/0 on security group sg-1, rule rule-22", after: "open" },
+      ]);
+      expect(d.summary.dns).toEqual([
+        {
+          what: "record A livekit.example.com (frankfurt)",
+          after: "alias frankfurt.elb.amazonaws.com, latency eu-central-1",
+        },
+      ]);
+      const text = formatDiff(d, "main");
+      const summary = text.slice(0, text.indexOf("  Resources:"));
+      expect(summary).toContain("~ pods livekit/livekit-server (HPA): 20-98 → 20-117");
+      expect(summary).toContain("Cost: USD 1,000 → USD 1,200 a month (+USD 200, +20%); most: dataTransferOut +USD 180");
+      expect(summary).toContain("+ tcp 22 from 0.0.0.0/0 on security group sg-1, rule rule-22");
+      expect(summary).toContain("Replacements: 1 replaced; 1 updated in place");
+      expect(summary).toContain("± aws:route53/record:Record moved-zone (zoneId)");
+    });
+
+    it("says so when nothing in them changed", () => {
+      const base = plan([hpa(98)], {});
+      const head = plan(
+        [
+          {
+            ...hpa(98),
+            inputs: {
+              ...hpa(98).inputs,
+              metadata: { name: "livekit-server", namespace: "livekit", labels: { a: "b" } },
+            },
+          },
+        ],
+        {},
+      );
+      const text = formatDiff(diffPlans(base, head), "main");
+      expect(text).toContain("Sizing: no change in participants, nodes or pods");
+      expect(text).toContain("Cost: no change");
+      expect(text).toContain("Internet exposure: no change");
+      expect(text).toContain("Replacements: none; 1 updated in place");
+    });
   });
 });
