@@ -542,7 +542,7 @@ export const regionSchema = z
       )
       .default(true)
       .describe(
-        "`protect` (and EKS deletion protection) on the cluster, the Redis replication group and the recordings bucket: `pulumi destroy` and replacements stop at them. Set false (and `pulumi up`) before a teardown.",
+        "`protect` (and EKS deletion protection) on the cluster, the Redis replication group, the recordings and audit-log buckets, and deletion protection on the load balancers: `pulumi destroy` and replacements stop at them. Set false (and `pulumi up`) before a teardown.",
       ),
     karpenter: z
       .strictObject({
@@ -647,6 +647,23 @@ export const regionSchema = z
       })
       .prefault({})
       .describe("LiveKit Egress (recording to S3)."),
+    auditLogs: z
+      .strictObject({
+        retentionDays: integer(1, 3650, "a number of days from 1 to 3650")
+          .default(365)
+          .describe(
+            "Days S3 keeps an access log (who read or deleted a recording, the ALB's requests, the NLB's TLS connections); at least egress.recordingRetentionDays.",
+          ),
+        flowLogRetentionDays: z
+          .number({ error: "must be a number of days CloudWatch accepts" })
+          .refine((d) => LOG_RETENTION_DAYS.includes(d), {
+            error: `must be one of ${LOG_RETENTION_DAYS.join(", ")} (days CloudWatch accepts)`,
+          })
+          .default(90)
+          .describe("Days CloudWatch Logs keeps the VPC's flow log (a value CloudWatch accepts)."),
+      })
+      .prefault({})
+      .describe("The region's audit trail: access logs in a log bucket, and the VPC's flow log (docs/security.md)."),
     monitoring: z
       .strictObject({
         retention: z
@@ -798,6 +815,14 @@ export const regionSchema = z
         path: ["turn", "relayPortRange"],
         input: relay,
         message: `overlaps rtc.udpPortRange ${sfu.start}-${sfu.end}; Coturn and LiveKit share the node's host network`,
+      });
+    }
+    if (cfg.auditLogs.retentionDays < cfg.egress.recordingRetentionDays) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["auditLogs", "retentionDays"],
+        input: cfg.auditLogs.retentionDays,
+        message: `must be at least egress.recordingRetentionDays (${cfg.egress.recordingRetentionDays}): who read a recording must stay known while it exists`,
       });
     }
     requireCloudflareAccount(cfg.dns, ctx, ["dns"]);

@@ -3,6 +3,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { AuditLogs } from "../components/audit-logs";
 import { BlockStorage } from "../components/block-storage";
 import { Chaos } from "../components/chaos";
 import { Cluster } from "../components/cluster";
@@ -303,6 +304,16 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
       )
     : undefined;
 
+  // Who touched what: access logs of the recordings bucket and of both load balancers, and the VPC's flow log.
+  const auditLogs = new AuditLogs(cfg.regionLabel, {
+    clusterName,
+    vpcId: network.vpcId,
+    loggedBuckets: egress ? [{ label: "recordings", bucket: egress.bucketName, arn: egress.bucketArn }] : [],
+    retentionDays: cfg.auditLogs.retentionDays,
+    flowLogRetentionDays: cfg.auditLogs.flowLogRetentionDays,
+    protect: cfg.protect,
+  });
+
   const endpoints = new Endpoints(
     `${cfg.regionLabel}-endpoints`,
     {
@@ -313,6 +324,9 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
       dns: { provider: cfg.dns.provider, zoneId: cfg.dns.zoneId },
       livekit,
       coturn,
+      accessLogs: { signalling: auditLogs.signallingLoadBalancerLogs, turn: auditLogs.turnLoadBalancerLogs },
+      // Off with `protect`: the controller deletes no protected load balancer, and a teardown needs it to.
+      deletionProtection: cfg.protect,
     },
     // The controller's webhooks must answer before the Ingress and the Service are created.
     { providers, dependsOn: [loadBalancerController.release] },
@@ -430,6 +444,8 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     ...(rooms !== undefined ? { rooms: roomsOutput(cfg, rooms) } : {}),
     ...(rooms?.isHub && redis instanceof Redis ? hubOutputs(cfg, network, redis) : {}),
     ...(egress !== undefined ? { recordingsBucket: egress.bucketName } : {}),
+    auditLogsBucket: auditLogs.bucketName,
+    flowLogGroup: auditLogs.flowLogGroupName,
     alertTopicArn: monitoring.alertTopicArn,
     loadTestJob: pulumi.interpolate`${WORKLOAD_NAMESPACE}/${loadTest.jobName}`,
     sizing: {

@@ -4,7 +4,8 @@
  */
 import { InputError } from "../../lib/errors";
 import { parseStackConfig, REGION_LABEL_MAX } from "../../stacks/config";
-import { findResource, PlanResult, resourcesOfType } from "../../tools/engine";
+import { ALB_ATTRIBUTES_ANNOTATION, controllerStringMap, NLB_ATTRIBUTES_ANNOTATION } from "../../policy/lb-attributes";
+import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../tools/engine";
 import { runStack, stackConfig } from "../support/plan";
 
 const parse = (overrides: Record<string, unknown>) => () =>
@@ -87,20 +88,36 @@ describe("stateful resources of a region", () => {
     findResource(plan, "eks:index:Cluster", "mumbai"),
     findResource(plan, "aws:elasticache/replicationGroup:ReplicationGroup", "mumbai-redis"),
     findResource(plan, "aws:s3/bucket:Bucket", "mumbai-egress-recordings"),
+    findResource(plan, "aws:s3/bucket:Bucket", "mumbai-audit-logs"),
   ];
+  /** What the load balancer controller reads as each load balancer's deletion protection: ALB, then NLB. */
+  const loadBalancerDeletionProtection = (plan: PlanResult) => {
+    const attributes = (type: string, name: string, annotation: string) =>
+      controllerStringMap(inputsOf(findResource(plan, type, name)).metadata.annotations[annotation]);
+    return [
+      attributes("kubernetes:networking.k8s.io/v1:Ingress", "mumbai-endpoints-signalling", ALB_ATTRIBUTES_ANNOTATION),
+      attributes("kubernetes:core/v1:Service", "mumbai-endpoints-turn", NLB_ATTRIBUTES_ANNOTATION),
+    ].map((a) => a["deletion_protection.enabled"]);
+  };
 
-  it("are protected by default, and the cluster has EKS deletion protection", async () => {
+  it("are protected by default, and the cluster and both load balancers have deletion protection", async () => {
     const plan = await runStack("mumbai");
     expect(stateful(plan).map((r) => [r.name, r.options.protect])).toEqual([
       ["mumbai", true],
       ["mumbai-redis", true],
       ["mumbai-egress-recordings", true],
+      ["mumbai-audit-logs", true],
     ]);
     expect(findResource(plan, "eks:index:Cluster", "mumbai").inputs.deletionProtection).toBe(true);
+    expect(loadBalancerDeletionProtection(plan)).toEqual(["true", "true"]);
   });
 
   it("lose their protection only when the stack says so (the first step of a teardown)", async () => {
     const plan = await runStack("mumbai", { "livekit-platform:protect": "false" });
-    expect(stateful(plan).map((r) => r.options.protect)).toEqual([false, false, false]);
+    expect(stateful(plan).map((r) => r.options.protect)).toEqual([false, false, false, false]);
+    expect(findResource(plan, "eks:index:Cluster", "mumbai").inputs.deletionProtection).toBe(false);
+    // Said explicitly: the controller changes only the attributes an annotation names, and deletes a load
+    // balancer whose annotation does not say it is protected.
+    expect(loadBalancerDeletionProtection(plan)).toEqual(["false", "false"]);
   });
 });
