@@ -84,6 +84,11 @@ export interface PlanResult {
   resources: PlannedResource[];
   outputs: Record<string, unknown>;
   warnings: string[];
+  /**
+   * By URN, which resources each input depends on (`{ bucket: [<bucket's URN>] }`), as the engine hands them to
+   * a policy pack; not written to plan.json.
+   */
+  propertyDependencies?: Record<string, Record<string, string[]>>;
 }
 
 /** Outputs of a referenced stack as a StackReference sees them. */
@@ -101,14 +106,15 @@ export interface RunOptions {
   organization?: string;
   /** Answers `new pulumi.StackReference("org/project/stack")`; undefined: that stack has no outputs. */
   resolveStackReference?: (fullyQualifiedName: string) => Promise<ReferencedStack | undefined>;
-  /** What the pretend AWS account holds already; default: nothing (a new account). */
-  account?: { iamRoles?: MockIamRole[] };
+  /** What the pretend AWS account holds already, and its partition; default: nothing (a new account) in `aws`. */
+  account?: { iamRoles?: MockIamRole[]; partition?: string };
 }
 
 interface Recording {
   resources: PlannedResource[];
   outputs: Record<string, unknown>;
   warnings: string[];
+  propertyDependencies: Record<string, Record<string, string[]>>;
 }
 
 let recording: Recording | undefined;
@@ -177,8 +183,16 @@ const originalRead = monitor.readResource;
 const originalOutputs = monitor.registerResourceOutputs;
 
 monitor.registerResource = function (this: any, req: any, callback: any) {
+  const urn = this.newUrn(req.getParent(), req.getType(), req.getName());
+  if (recording) {
+    const byInput: Record<string, string[]> = {};
+    req
+      .getPropertydependenciesMap()
+      .forEach((deps: { getUrnsList(): string[] }, key: string) => (byInput[key] = deps.getUrnsList()));
+    recording.propertyDependencies[urn] = byInput;
+  }
   recording?.resources.push({
-    urn: this.newUrn(req.getParent(), req.getType(), req.getName()),
+    urn,
     type: req.getType(),
     name: req.getName(),
     custom: req.getCustom(),
@@ -223,8 +237,9 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
   const ctx: MockCloudContext = {
     awsRegion: config["aws:region"] ?? "us-east-1",
     iamRoles: options.account?.iamRoles ?? [],
+    partition: options.account?.partition,
   };
-  const rec: Recording = { resources: [], outputs: {}, warnings: [] };
+  const rec: Recording = { resources: [], outputs: {}, warnings: [], propertyDependencies: {} };
   const referenced = new Map<string, Promise<ReferencedStack | undefined>>();
   // A mock that throws leaves the SDK waiting forever (the process then just ends): keep the error, answer
   // with no outputs, and throw it once the program has finished.
