@@ -17,7 +17,18 @@ export interface MockCloudContext {
   awsRegion: string;
   /** IAM roles the account has already (a new account, the plan's, has none that the program looks up). */
   iamRoles?: MockIamRole[];
+  /** The AWS partition the account is in (`aws`, `aws-cn`, `aws-us-gov`); `aws` if omitted. */
+  partition?: string;
 }
+
+/** What `aws.getPartition` answers in each partition (the AWS SDK's partitions.json). */
+const PARTITIONS: Record<string, { dnsSuffix: string; reverseDnsPrefix: string }> = {
+  aws: { dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" },
+  "aws-cn": { dnsSuffix: "amazonaws.com.cn", reverseDnsPrefix: "cn.com.amazonaws" },
+  "aws-us-gov": { dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" },
+};
+
+const partitionOf = (ctx: MockCloudContext) => ctx.partition ?? "aws";
 
 /** An IAM role as ListRoles returns it. */
 export interface MockIamRole {
@@ -38,7 +49,7 @@ function autoName(args: MockResourceArgs): string {
 type StateMaker = (args: MockResourceArgs, ctx: MockCloudContext, id: string) => Record<string, unknown>;
 
 const arn = (ctx: MockCloudContext, service: string, resource: string, global = false) =>
-  `arn:aws:${service}:${global ? "" : ctx.awsRegion}:${MOCK_ACCOUNT_ID}:${resource}`;
+  `arn:${partitionOf(ctx)}:${service}:${global ? "" : ctx.awsRegion}:${MOCK_ACCOUNT_ID}:${resource}`;
 
 /** Ids in the format each AWS service uses, so an id reads like the real thing in a plan. */
 const idPrefixes: Record<string, string> = {
@@ -58,17 +69,17 @@ const idPrefixes: Record<string, string> = {
 };
 
 const stateMakers: Record<string, StateMaker> = {
-  "aws:iam/role:Role": (args) => {
+  "aws:iam/role:Role": (args, ctx) => {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
     return {
       name,
-      arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}`,
+      arn: arn(ctx, "iam", `role/${name}`, true),
       uniqueId: `AROA${hex(name, 17).toUpperCase()}`,
     };
   },
-  "aws:iam/policy:Policy": (args) => {
+  "aws:iam/policy:Policy": (args, ctx) => {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
-    return { name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/${name}` };
+    return { name, arn: arn(ctx, "iam", `policy/${name}`, true) };
   },
   "aws:sqs/queue:Queue": (args, ctx) => {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
@@ -97,9 +108,13 @@ const stateMakers: Record<string, StateMaker> = {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
     return { name, arn: arn(ctx, "logs", `log-group:${name}`) };
   },
-  "aws:s3/bucket:Bucket": (args) => {
+  "aws:s3/bucket:Bucket": (args, ctx) => {
     const bucket = (args.inputs.bucket as string | undefined) ?? autoName(args);
-    return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.amazonaws.com` };
+    return {
+      bucket,
+      arn: `arn:${partitionOf(ctx)}:s3:::${bucket}`,
+      bucketRegionalDomainName: `${bucket}.s3.amazonaws.com`,
+    };
   },
   "aws:elasticache/replicationGroup:ReplicationGroup": (args, ctx) => {
     const id = (args.inputs.replicationGroupId as string | undefined) ?? autoName(args);
@@ -153,7 +168,7 @@ const stateMakers: Record<string, StateMaker> = {
       },
       clusterSecurityGroupId: `sg-${hex(`${name}-cluster-sg`, 17)}`,
       nodeSecurityGroupId: `sg-${hex(`${name}-node-sg`, 17)}`,
-      oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/oidc.eks.${ctx.awsRegion}.amazonaws.com/id/${oidcId}`,
+      oidcProviderArn: arn(ctx, "iam", `oidc-provider/oidc.eks.${ctx.awsRegion}.amazonaws.com/id/${oidcId}`, true),
       oidcProviderUrl: `https://oidc.eks.${ctx.awsRegion}.amazonaws.com/id/${oidcId}`,
       oidcIssuer: `oidc.eks.${ctx.awsRegion}.amazonaws.com/id/${oidcId}`,
     };
@@ -222,11 +237,13 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
       return {
         id: MOCK_ACCOUNT_ID,
         accountId: MOCK_ACCOUNT_ID,
-        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/plan`,
+        arn: arn(ctx, "iam", "user/plan", true),
         userId: "AIDAPLAN",
       };
-    case "aws:index/getPartition:getPartition":
-      return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+    case "aws:index/getPartition:getPartition": {
+      const partition = partitionOf(ctx);
+      return { id: partition, partition, ...PARTITIONS[partition] };
+    }
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
       const names = ["a", "b", "c"].map((suffix) => `${ctx.awsRegion}${suffix}`);
       return { id: ctx.awsRegion, names, zoneIds: names.map((_, i) => `${ctx.awsRegion.slice(0, 3)}1-az${i + 1}`) };
@@ -273,7 +290,7 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
       return {
         id: MOCK_ACCOUNT_ID,
         names: roles.map((r) => r.name),
-        arns: roles.map((r) => `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${r.path}${r.name}`),
+        arns: roles.map((r) => arn(ctx, "iam", `role${r.path}${r.name}`, true)),
         ...(args.inputs.nameRegex === undefined ? {} : { nameRegex: args.inputs.nameRegex }),
         ...(args.inputs.pathPrefix === undefined ? {} : { pathPrefix: args.inputs.pathPrefix }),
       };
