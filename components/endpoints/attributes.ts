@@ -23,14 +23,13 @@ export interface AccessLogDestination {
   prefix: string;
 }
 
-/** The annotation value of `attributes`, in the order given. */
+/**
+ * The annotation value of `attributes`, in the order given. A comma or backslash inside a value is escaped with a
+ * backslash, which the controller reads as the character itself.
+ */
 export function formatAttributes(attributes: Record<string, string>): string {
   return Object.entries(attributes)
-    .map(([key, value]) => {
-      // The controller splits on commas and on the first `=`; neither may appear inside a value unescaped.
-      if (/[,\\]/.test(value)) throw new Error(`load balancer attribute ${key}=${value} cannot hold "," or "\\"`);
-      return `${key}=${value}`;
-    })
+    .map(([key, value]) => `${key}=${value.replace(/[\\,]/g, "\\$&")}`)
     .join(",");
 }
 
