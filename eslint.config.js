@@ -1,17 +1,21 @@
 /**
  * Lint rules, including the layering the architecture promises (docs/ARCHITECTURE.md):
  * - components never import stacks/ or tools/; lib/ imports nothing of components/, stacks/ or tools/;
+ * - tools/plan/ (the plan subsystem) imports nothing of tools/commands/ (what `npm run` runs);
  * - a component imports another capability only through its index.ts, never its internals
  *   (components/shared/ is for what several capabilities use);
- * - pure files (lib/, and every file of a capability but its index.ts) import no @pulumi/* package at run time;
+ * - pure files (lib/, and every file of a capability but its index.ts) import no @pulumi/* package at run time
+ *   (lib/pulumi-sdk-internals.js, plain JavaScript, requires the SDK only inside the functions that reach into it);
  * - no import cycles;
- * - a component's children name no provider: they inherit the component's (CONTRIBUTING.md, "Add a capability").
+ * - a component's children name no provider: they inherit the component's (CONTRIBUTING.md, "Add a capability");
+ * - no Pulumi Output in a plain template literal (@pulumi/eslint-plugin).
  */
 const fs = require("fs");
 const path = require("path");
 const js = require("@eslint/js");
 const tseslint = require("typescript-eslint");
 const importPlugin = require("eslint-plugin-import");
+const pulumiPlugin = require("@pulumi/eslint-plugin");
 
 const capabilities = fs
   .readdirSync(path.join(__dirname, "components"), { withFileTypes: true })
@@ -57,6 +61,11 @@ module.exports = tseslint.config(
               from: ["./components", "./stacks", "./tools"],
               message: "lib/ holds cross-cutting pure code",
             },
+            {
+              target: "./tools/plan",
+              from: "./tools/commands",
+              message: "the plan subsystem imports no command: the commands use tools/plan/",
+            },
             ...capabilities.flatMap((own) =>
               capabilities
                 .filter((other) => other !== own)
@@ -70,6 +79,18 @@ module.exports = tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // An Output inside a plain template literal renders as a warning text ("Calling [toString] on an [Output<T>]
+    // is not supported"), never its value: use pulumi.interpolate or an apply. The rule reads types, so it runs
+    // with the TypeScript project; on the program's source only (a test that made the mistake would fail anyway).
+    files: ["index.ts", "stacks/**/*.ts", "components/**/*.ts", "lib/**/*.ts", "policy/**/*.ts", "tools/**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
+    plugins: { "@pulumi": pulumiPlugin },
+    rules: {
+      "@pulumi/no-output-in-template-literal": "error",
+      "@pulumi/no-output-instance-in-template-literal": "error",
     },
   },
   {

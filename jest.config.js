@@ -7,20 +7,25 @@
  * esbuild transpiles (test/support/esbuild-transform.js, as tools/run.js does for the commands); `tsc --noEmit`
  * type-checks once, separately.
  */
+const { CLOSURE_SERIALIZATION_MODULES } = require("./lib/pulumi-sdk-internals");
+
 const tier = (displayName, testMatch, testPathIgnorePatterns = []) => ({
   displayName,
-  testEnvironment: "node",
+  // Node's environment; a worker with nothing left to do exits at once (test/support/node-environment.js).
+  testEnvironment: "<rootDir>/test/support/node-environment.js",
   // The Pulumi SDK keeps its runtime state on the global object; each test file gets a fresh one anyway.
   testEnvironmentOptions: { globalsCleanup: "off" },
   roots: ["<rootDir>/test"],
   testMatch,
   testPathIgnorePatterns,
   transform: { "^.+\\.ts$": "<rootDir>/test/support/esbuild-transform.js" },
-  // What @pulumi/pulumi loads only to serialize closures, loaded on first use instead (tools/deferred-modules.js).
-  moduleNameMapper: {
-    "/typescript-shim$": "<rootDir>/test/support/deferred-modules/typescript-shim.js",
-    "^@npmcli/arborist$": "<rootDir>/test/support/deferred-modules/arborist.js",
-  },
+  // What @pulumi/pulumi loads only to serialize closures, loaded on first use instead (lib/pulumi-sdk-internals.js).
+  moduleNameMapper: Object.fromEntries(
+    CLOSURE_SERIALIZATION_MODULES.map(({ name, requested }) => [
+      requested,
+      `<rootDir>/test/support/deferred-modules/${name}.js`,
+    ]),
+  ),
 });
 
 module.exports = {

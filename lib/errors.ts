@@ -9,6 +9,7 @@
  * Pure (no Pulumi at run time), so the capacity model and the components' pure files throw it as well.
  */
 import type { z } from "zod";
+import { RUN_ERROR_MARK } from "./pulumi-sdk-internals";
 
 /** A value an error line describes in words instead of showing it (a secret, a credential). */
 export class Unshown {
@@ -40,9 +41,9 @@ export class InputError extends Error {
   /**
    * Pulumi's mark of a `RunError` (`RunError.isInstance`, the SDK's check that works across copies of
    * itself): `pulumi up` then prints the message alone, without a stack trace, and lib/ needs no Pulumi
-   * import. test/lib/errors.plan.test.ts holds the pinned SDK to it.
+   * import (lib/pulumi-sdk-internals.js). test/lib/errors.plan.test.ts holds the pinned SDK to it.
    */
-  readonly __pulumiRunError = true;
+  readonly [RUN_ERROR_MARK] = true;
 
   constructor(
     readonly key: string,

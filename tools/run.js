@@ -1,7 +1,7 @@
 /**
  * Runs one of the project's TypeScript commands from a compiled copy of the sources:
  *
- *   node tools/run.js tools/plan.ts --stack mumbai      (what `npm run plan -- --stack mumbai` does)
+ *   node tools/run.js tools/commands/plan.ts --stack mumbai   (what `npm run plan -- --stack mumbai` does)
  *
  * The sources the commands run (index.ts, stacks/, components/, lib/, tools/) are transpiled file by file
  * with esbuild into `.plan/.build/<hash>/` (git-ignored), keyed by a hash of their contents, and built again
@@ -133,6 +133,6 @@ if (require.main === module) {
   }
   // Run the compiled entry as the main module, with the arguments it would have had.
   process.argv = [process.argv[0], compiledPath(entry), ...args];
-  require("./deferred-modules").deferClosureSerializationModules(PROJECT_ROOT);
+  require("../lib/pulumi-sdk-internals").deferClosureSerializationModules(PROJECT_ROOT);
   require("module").runMain();
 }

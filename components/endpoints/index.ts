@@ -99,116 +99,14 @@ export class Endpoints extends pulumi.ComponentResource {
     this.signallingCertificateArn = this.validatedCertificate(`${name}-signalling`, signallingHosts);
     this.turnCertificateArn = this.validatedCertificate(`${name}-turn`, [args.turnHostname]);
 
-    // --- Signalling: ALB Ingress → LiveKit Service ------------------------------------------------
-    const ingress = new k8s.networking.v1.Ingress(
-      `${name}-signalling`,
-      {
-        metadata: {
-          name: "livekit-signalling",
-          namespace: args.livekit.namespace,
-          annotations: {
-            "alb.ingress.kubernetes.io/scheme": "internet-facing",
-            // Pod IPs as targets: a hostNetwork pod's IP is its node's primary IP, which the controller
-            // registers and finds the node's ENI (and security group) for. No NodePort hop.
-            "alb.ingress.kubernetes.io/target-type": "ip",
-            "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
-            "alb.ingress.kubernetes.io/ssl-redirect": "443",
-            "alb.ingress.kubernetes.io/certificate-arn": this.signallingCertificateArn,
-            "alb.ingress.kubernetes.io/ssl-policy": sslPolicy,
-            "alb.ingress.kubernetes.io/backend-protocol": "HTTP",
-            "alb.ingress.kubernetes.io/load-balancer-attributes": pulumi
-              .output(args.accessLogs.signalling.bucket)
-              .apply((bucket) =>
-                formatAttributes({
-                  "idle_timeout.timeout_seconds": String(SIGNALLING_IDLE_TIMEOUT_SECONDS),
-                  "routing.http.drop_invalid_header_fields.enabled": "true",
-                  ...auditAttributes({ bucket, prefix: args.accessLogs.signalling.prefix }, args.deletionProtection),
-                }),
-              ),
-            // A draining SFU keeps its WebSockets for up to the ALB's maximum instead of the default 300 s.
-            "alb.ingress.kubernetes.io/target-group-attributes": "deregistration_delay.timeout_seconds=3600",
-            // LiveKit answers 200 on `/` only while it reports fresh node stats.
-            "alb.ingress.kubernetes.io/healthcheck-path": "/",
-            "alb.ingress.kubernetes.io/success-codes": "200",
-            ...(args.tags ? { "alb.ingress.kubernetes.io/tags": formatTags(args.tags) } : {}),
-          },
-        },
-        spec: {
-          ingressClassName: "alb",
-          rules: signallingHosts.map((host) => ({
-            host,
-            http: {
-              paths: [
-                {
-                  path: "/",
-                  pathType: "Prefix",
-                  backend: { service: { name: args.livekit.serviceName, port: { number: args.livekit.servicePort } } },
-                },
-              ],
-            },
-          })),
-        },
-      },
-      lbOpts,
-    );
-    this.albHostname = ingress.status.apply((s) =>
-      loadBalancerHostname(s?.loadBalancer?.ingress, "signalling Ingress"),
-    );
-    this.albZoneId = aws.lb.getHostedZoneIdOutput({ loadBalancerType: "application" }, { parent: this }).id;
+    const alb = this.signallingLoadBalancer(name, signallingHosts, sslPolicy, lbOpts);
+    this.albHostname = alb.hostname;
+    this.albZoneId = alb.zoneId;
+    const nlb = this.turnLoadBalancer(name, sslPolicy, lbOpts);
+    this.nlbHostname = nlb.hostname;
+    this.nlbZoneId = nlb.zoneId;
 
-    // --- TURN: NLB Service → Coturn -----------------------------------------------------------------
-    const turnPort = String(args.coturn.listeningPort);
-    const nlb = new k8s.core.v1.Service(
-      `${name}-turn`,
-      {
-        metadata: {
-          name: "coturn-nlb",
-          namespace: args.coturn.namespace,
-          annotations: {
-            "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-            "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
-            // TURN/TLS: the NLB terminates TLS on 443 and forwards plain TCP (coturn runs no TLS listener).
-            "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": this.turnCertificateArn,
-            "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": String(TURN_TLS_PORT),
-            "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": sslPolicy,
-            "service.beta.kubernetes.io/aws-load-balancer-backend-protocol": "tcp",
-            // UDP target groups need a TCP health check: coturn listens on TCP 3478 too.
-            "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "tcp",
-            "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": turnPort,
-            // Access logs record TLS connections only (the TURN/TLS listener), not TURN over UDP.
-            "service.beta.kubernetes.io/aws-load-balancer-attributes": pulumi
-              .output(args.accessLogs.turn.bucket)
-              .apply((bucket) =>
-                formatAttributes({
-                  "load_balancing.cross_zone.enabled": "true",
-                  ...auditAttributes({ bucket, prefix: args.accessLogs.turn.prefix }, args.deletionProtection),
-                }),
-              ),
-            // A draining coturn keeps its flows while its allocations end (its grace period is an hour too).
-            "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes":
-              "deregistration_delay.timeout_seconds=3600",
-            ...(args.tags
-              ? { "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": formatTags(args.tags) }
-              : {}),
-          },
-        },
-        spec: {
-          type: "LoadBalancer",
-          loadBalancerClass: "service.k8s.aws/nlb", // the AWS Load Balancer Controller, not the in-tree one
-          allocateLoadBalancerNodePorts: false, // ip targets need no NodePorts
-          selector: args.coturn.podLabels,
-          ports: [
-            { name: "turn-tls", port: TURN_TLS_PORT, targetPort: args.coturn.listeningPort, protocol: "TCP" },
-            { name: "turn-udp", port: TURN_UDP_PORT, targetPort: args.coturn.listeningPort, protocol: "UDP" },
-          ],
-        },
-      },
-      lbOpts,
-    );
-    this.nlbHostname = nlb.status.apply((s) => loadBalancerHostname(s?.loadBalancer?.ingress, "TURN Service"));
-    this.nlbZoneId = aws.lb.getHostedZoneIdOutput({ loadBalancerType: "network" }, { parent: this }).id;
-
-    // --- Names --------------------------------------------------------------------------------------
+    // Names: alias records of the load balancers.
     this.pointAt(`${name}-signalling`, args.signallingHostname, this.albHostname, this.albZoneId);
     this.pointAt(`${name}-turn`, args.turnHostname, this.nlbHostname, this.nlbZoneId);
 
@@ -222,6 +120,134 @@ export class Endpoints extends pulumi.ComponentResource {
       nlbHostname: this.nlbHostname,
       nlbZoneId: this.nlbZoneId,
     });
+  }
+
+  /** Signalling: an internet-facing ALB (an Ingress the load balancer controller turns into one) to the LiveKit Service. */
+  private signallingLoadBalancer(
+    name: string,
+    signallingHosts: string[],
+    sslPolicy: string,
+    lbOpts: pulumi.CustomResourceOptions,
+  ) {
+    const ingress = new k8s.networking.v1.Ingress(
+      `${name}-signalling`,
+      {
+        metadata: {
+          name: "livekit-signalling",
+          namespace: this.args.livekit.namespace,
+          annotations: {
+            "alb.ingress.kubernetes.io/scheme": "internet-facing",
+            // Pod IPs as targets: a hostNetwork pod's IP is its node's primary IP, which the controller
+            // registers and finds the node's ENI (and security group) for. No NodePort hop.
+            "alb.ingress.kubernetes.io/target-type": "ip",
+            "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
+            "alb.ingress.kubernetes.io/ssl-redirect": "443",
+            "alb.ingress.kubernetes.io/certificate-arn": this.signallingCertificateArn,
+            "alb.ingress.kubernetes.io/ssl-policy": sslPolicy,
+            "alb.ingress.kubernetes.io/backend-protocol": "HTTP",
+            "alb.ingress.kubernetes.io/load-balancer-attributes": pulumi
+              .output(this.args.accessLogs.signalling.bucket)
+              .apply((bucket) =>
+                formatAttributes({
+                  "idle_timeout.timeout_seconds": String(SIGNALLING_IDLE_TIMEOUT_SECONDS),
+                  "routing.http.drop_invalid_header_fields.enabled": "true",
+                  ...auditAttributes(
+                    { bucket, prefix: this.args.accessLogs.signalling.prefix },
+                    this.args.deletionProtection,
+                  ),
+                }),
+              ),
+            // A draining SFU keeps its WebSockets for up to the ALB's maximum instead of the default 300 s.
+            "alb.ingress.kubernetes.io/target-group-attributes": "deregistration_delay.timeout_seconds=3600",
+            // LiveKit answers 200 on `/` only while it reports fresh node stats.
+            "alb.ingress.kubernetes.io/healthcheck-path": "/",
+            "alb.ingress.kubernetes.io/success-codes": "200",
+            ...(this.args.tags ? { "alb.ingress.kubernetes.io/tags": formatTags(this.args.tags) } : {}),
+          },
+        },
+        spec: {
+          ingressClassName: "alb",
+          rules: signallingHosts.map((host) => ({
+            host,
+            http: {
+              paths: [
+                {
+                  path: "/",
+                  pathType: "Prefix",
+                  backend: {
+                    service: { name: this.args.livekit.serviceName, port: { number: this.args.livekit.servicePort } },
+                  },
+                },
+              ],
+            },
+          })),
+        },
+      },
+      lbOpts,
+    );
+    return {
+      hostname: ingress.status.apply((s) => loadBalancerHostname(s?.loadBalancer?.ingress, "signalling Ingress")),
+      zoneId: aws.lb.getHostedZoneIdOutput({ loadBalancerType: "application" }, { parent: this }).id,
+    };
+  }
+
+  /** TURN: an internet-facing NLB (a LoadBalancer Service) to Coturn, TLS on 443 and UDP on 3478. */
+  private turnLoadBalancer(name: string, sslPolicy: string, lbOpts: pulumi.CustomResourceOptions) {
+    const turnPort = String(this.args.coturn.listeningPort);
+    const nlb = new k8s.core.v1.Service(
+      `${name}-turn`,
+      {
+        metadata: {
+          name: "coturn-nlb",
+          namespace: this.args.coturn.namespace,
+          annotations: {
+            "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+            "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+            // TURN/TLS: the NLB terminates TLS on 443 and forwards plain TCP (coturn runs no TLS listener).
+            "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": this.turnCertificateArn,
+            "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": String(TURN_TLS_PORT),
+            "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": sslPolicy,
+            "service.beta.kubernetes.io/aws-load-balancer-backend-protocol": "tcp",
+            // UDP target groups need a TCP health check: coturn listens on TCP 3478 too.
+            "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "tcp",
+            "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": turnPort,
+            // Access logs record TLS connections only (the TURN/TLS listener), not TURN over UDP.
+            "service.beta.kubernetes.io/aws-load-balancer-attributes": pulumi
+              .output(this.args.accessLogs.turn.bucket)
+              .apply((bucket) =>
+                formatAttributes({
+                  "load_balancing.cross_zone.enabled": "true",
+                  ...auditAttributes(
+                    { bucket, prefix: this.args.accessLogs.turn.prefix },
+                    this.args.deletionProtection,
+                  ),
+                }),
+              ),
+            // A draining coturn keeps its flows while its allocations end (its grace period is an hour too).
+            "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes":
+              "deregistration_delay.timeout_seconds=3600",
+            ...(this.args.tags
+              ? { "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": formatTags(this.args.tags) }
+              : {}),
+          },
+        },
+        spec: {
+          type: "LoadBalancer",
+          loadBalancerClass: "service.k8s.aws/nlb", // the AWS Load Balancer Controller, not the in-tree one
+          allocateLoadBalancerNodePorts: false, // ip targets need no NodePorts
+          selector: this.args.coturn.podLabels,
+          ports: [
+            { name: "turn-tls", port: TURN_TLS_PORT, targetPort: this.args.coturn.listeningPort, protocol: "TCP" },
+            { name: "turn-udp", port: TURN_UDP_PORT, targetPort: this.args.coturn.listeningPort, protocol: "UDP" },
+          ],
+        },
+      },
+      lbOpts,
+    );
+    return {
+      hostname: nlb.status.apply((s) => loadBalancerHostname(s?.loadBalancer?.ingress, "TURN Service")),
+      zoneId: aws.lb.getHostedZoneIdOutput({ loadBalancerType: "network" }, { parent: this }).id,
+    };
   }
 
   /**

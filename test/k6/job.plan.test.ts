@@ -9,7 +9,7 @@ import { API_KEY_SECRET_KEYS } from "../../components/credentials/api-keys";
 import { LoadTest } from "../../components/load-test";
 import { configMapsHoldNoCredentials, containerImagesPinned } from "../../policy/policies";
 import { WORKLOAD_NAMESPACE } from "../../stacks/region";
-import { inputsOf, resourcesOfType } from "../../tools/engine";
+import { inputsOf, resourcesOfType } from "../../tools/plan/engine";
 import { mediaPlane } from "../support/media-plane";
 import { projectRoot, runComponents } from "../support/plan";
 import { check } from "../support/policy";

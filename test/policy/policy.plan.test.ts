@@ -33,9 +33,9 @@ import {
   TYPES,
 } from "../../policy/policies";
 import { ALB_ATTRIBUTES_ANNOTATION, NLB_ATTRIBUTES_ANNOTATION } from "../../policy/lb-attributes";
-import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../stacks/config";
 import { listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
-import { asReferencedStack, PlanResult, runProgram } from "../../tools/engine";
+import { asReferencedStack, PlanResult, runProgram } from "../../tools/plan/engine";
 import { mediaPlane, turnserverSettings } from "../support/media-plane";
 import { projectName, projectRoot, runComponents, stackConfig } from "../support/plan";
 import { check, resourcesOfPlan, TestResource, violations } from "../support/policy";
@@ -338,7 +338,7 @@ describe("public-ingress-only-for-webrtc", () => {
         "livekit-platform:cluster": JSON.stringify({ publicAccessCidrs: [] }),
       },
       "x",
-    ) as RegionStackConfig;
+    ) as RegionSettings;
     const range = (protocol: string, r: { start: number; end: number }) => ({
       protocol,
       fromPort: r.start,

@@ -1,6 +1,8 @@
 /**
  * The line `npm test` ends with: how many tests were skipped and why (test/support/skip-reporter.js).
  */
+import * as fs from "fs";
+import * as path from "path";
 import { skippedTitle } from "../support/skip";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the reporter is plain CommonJS, as jest loads it
@@ -51,5 +53,32 @@ describe("the skip summary", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest's own config file, CommonJS
     const config = require("../../jest.config.js");
     expect(config.reporters).toEqual(["default", "<rootDir>/test/support/skip-reporter.js"]);
+  });
+});
+
+describe("skipping a test", () => {
+  /** Where a jest skip may be written: the helper that names the reason, and the reporter (its doc and fixtures). */
+  const ALLOWED = ["test/support/skip.ts", "test/support/skip-reporter.js", "test/project/skip-reporter.test.ts"];
+  const testRoot = path.join(__dirname, "..");
+  const sources = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return sources(full);
+      return /\.(ts|js)$/.test(entry.name) ? [full] : [];
+    });
+
+  it("goes through test/support/skip.ts everywhere, so every skip names its reason", () => {
+    const unnamed = sources(testRoot)
+      .map((file) => path.relative(path.join(testRoot, ".."), file))
+      .filter((file) => !ALLOWED.includes(file))
+      .flatMap((file) =>
+        fs
+          .readFileSync(path.join(testRoot, "..", file), "utf8")
+          .split("\n")
+          .flatMap((line, i) =>
+            /\b(describe|it|test)\.skip\b|\bx(describe|it|test)\(/.test(line) ? [`${file}:${i + 1}`] : [],
+          ),
+      );
+    expect(unnamed).toEqual([]);
   });
 });

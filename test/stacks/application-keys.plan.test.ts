@@ -5,7 +5,7 @@
  */
 import { parse } from "yaml";
 import { findCredentials } from "../../policy/credentials";
-import { inputsOf, isSecret, PlanResult, resourcesOfType } from "../../tools/engine";
+import { inputsOf, isSecret, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { K8S_TYPES, liveKitConfig, object } from "../support/media-plane";
 import { runStack } from "../support/plan";
 import { refreshedTokenFailures, renderedKeyFile } from "../support/api-keys";

@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main, report } from "../../tools/plan";
+import { main, report } from "../../tools/commands/plan";
 import { brokenStackFixtures } from "../support/broken-stacks";
 
 const fixtures = brokenStackFixtures();

@@ -3,7 +3,7 @@
  * (the lines themselves are in config.test.ts), before any resource exists.
  */
 import * as fs from "fs";
-import { main, report } from "../../tools/plan";
+import { main, report } from "../../tools/commands/plan";
 import { planCommand, writeTempStackFile } from "../support/plan";
 import { badInputs, stackYaml } from "../support/stack-config";
 

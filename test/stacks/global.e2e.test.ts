@@ -9,10 +9,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import type { MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
+import type * as pulumi from "@pulumi/pulumi";
 import { awsRegions } from "../../lib/aws-regions";
 import { apiKeyFingerprint } from "../../components/credentials/api-keys";
-import { GlobalStackConfig, parseStackConfig } from "../../stacks/config";
+import { GlobalSettings, parseStackConfig } from "../../stacks/config";
 import { globalStack } from "../../stacks/global";
 import { readRegionOutputs, regionHostnames, REGION_OUTPUT_KEYS, RegionOutputs } from "../../stacks/region-outputs";
 import { listStackNames, stackFilePath } from "../../stacks/stack-files";
@@ -25,10 +25,10 @@ import {
   PlanResult,
   resourcesOfType,
   runProgram,
-} from "../../tools/engine";
-import { report } from "../../tools/plan";
-import { mockResource } from "../../tools/mock-cloud";
-import { planInChildProcess } from "../../tools/plan-runner";
+} from "../../tools/plan/engine";
+import { report } from "../../tools/commands/plan";
+import { mockResource } from "../../tools/plan/mock-cloud";
+import { planInChildProcess } from "../../tools/plan/runner";
 import { planCommand, projectName, projectRoot, stackConfig, writeTempStackFile } from "../support/plan";
 import { copyOfProgram } from "../support/project-copy";
 
@@ -136,7 +136,7 @@ function runGlobal(
 ): Promise<PlanResult> {
   const config = stackConfig("global", overrides);
   root ??= JSON.parse(config["livekit-platform:dns"]).provider === "cloudflare" ? twoCloudflareRegions : twoRegions;
-  return runProgram(() => globalStack(parseStackConfig(config, "global") as GlobalStackConfig, root), {
+  return runProgram(() => globalStack(parseStackConfig(config, "global") as GlobalSettings, root), {
     project: projectName,
     stack: "global",
     config,
@@ -149,8 +149,9 @@ function runGlobal(
 
 /** The id the pretend cloud gives a resource: what another resource's input holds when it refers to it. */
 const idOf = (r: PlannedResource) =>
-  mockResource({ type: r.type, name: r.name, inputs: {}, custom: true } as MockResourceArgs, { awsRegion: "us-east-1" })
-    .id;
+  mockResource({ type: r.type, name: r.name, inputs: {}, custom: true } as pulumi.runtime.MockResourceArgs, {
+    awsRegion: "us-east-1",
+  }).id;
 
 describe("global stack with Route53 (the default)", () => {
   let result: PlanResult;

@@ -4,7 +4,7 @@
  * does not declare (a misspelt field would otherwise be dropped or rejected only at `pulumi up`).
  * Helm releases are not objects (their values are the charts' business) and are left out.
  */
-import { inputsOf, PlanResult } from "../../tools/engine";
+import { inputsOf, PlanResult } from "../../tools/plan/engine";
 import { KubernetesObject, StrictValidator, validatorFor } from "../support/kubernetes-schemas";
 import { runStack } from "../support/plan";
 

@@ -6,7 +6,7 @@
  * Global rooms members (whose Redis Secret the stack creates itself) are checked in rooms.plan.test.ts.
  */
 import { listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
-import { PlanResult } from "../../tools/engine";
+import { PlanResult } from "../../tools/plan/engine";
 import { offClusterProvider, projectRoot, runStack } from "../support/plan";
 
 const regionStacks = listStackNames(projectRoot).filter(

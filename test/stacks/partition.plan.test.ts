@@ -3,7 +3,7 @@
  * (`aws-cn`) and GovCloud (`aws-us-gov`) too: planned in an account of each, no input of any resource, and no
  * document inside one (IAM, bucket and key policies are JSON strings), names the `aws` partition.
  */
-import { plain, PlanResult } from "../../tools/engine";
+import { plain, PlanResult } from "../../tools/plan/engine";
 import { runStack } from "../support/plan";
 
 /** Every string in `value`, and in the JSON documents among them, each with where it was found. */

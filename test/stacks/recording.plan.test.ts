@@ -4,7 +4,7 @@
  * scales through KEDA; recorders and load testers sit on public-IP nodes.
  */
 import { parse } from "yaml";
-import { inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../tools/engine";
+import { inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { runStack } from "../support/plan";
 
 /** Go duration in seconds ("6h30m" -> 23400). */

@@ -5,7 +5,8 @@
 import { InputError } from "../../lib/errors";
 import { parseStackConfig, REGION_LABEL_MAX } from "../../stacks/config";
 import { ALB_ATTRIBUTES_ANNOTATION, controllerStringMap, NLB_ATTRIBUTES_ANNOTATION } from "../../policy/lb-attributes";
-import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../tools/engine";
+import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../tools/plan/engine";
+import { insecureTransportGaps } from "../support/iam-policy";
 import { runStack, stackConfig } from "../support/plan";
 
 const parse = (overrides: Record<string, unknown>) => () =>
@@ -100,8 +101,12 @@ describe("stateful resources of a region", () => {
     ].map((a) => a["deletion_protection.enabled"]);
   };
 
-  it("are protected by default, and the cluster and both load balancers have deletion protection", async () => {
-    const plan = await runStack("mumbai");
+  let plan: PlanResult;
+  beforeAll(async () => {
+    plan = await runStack("mumbai");
+  });
+
+  it("are protected by default, and the cluster and both load balancers have deletion protection", () => {
     expect(stateful(plan).map((r) => [r.name, r.options.protect])).toEqual([
       ["mumbai", true],
       ["mumbai-redis", true],
@@ -110,6 +115,32 @@ describe("stateful resources of a region", () => {
     ]);
     expect(findResource(plan, "eks:index:Cluster", "mumbai").inputs.deletionProtection).toBe(true);
     expect(loadBalancerDeletionProtection(plan)).toEqual(["true", "true"]);
+  });
+
+  it("refuse every request without TLS, whoever sends it: every bucket and queue of the region", () => {
+    /** The one policy of `owner`, and the resource it names (a bucket's name, a queue's URL). */
+    const policyOf = (type: string, owner: PlannedResource, field: string) => {
+      // Matched by the input that names the resource: the log bucket's policy also names the buckets it logs.
+      const policies = resourcesOfType(plan, type).filter((p) =>
+        plan.propertyDependencies?.[p.urn]?.[field]?.includes(owner.urn),
+      );
+      expect(policies).toHaveLength(1);
+      return { policy: JSON.parse(policies[0].inputs.policy as string), names: policies[0].inputs[field] as string };
+    };
+    const buckets = resourcesOfType(plan, "aws:s3/bucket:Bucket").flatMap((b) => {
+      const { policy, names } = policyOf("aws:s3/bucketPolicy:BucketPolicy", b, "bucket");
+      return insecureTransportGaps(policy, "s3", [`arn:aws:s3:::${names}`, `arn:aws:s3:::${names}/*`]);
+    });
+    // A queue's URL is https://sqs.<region>.amazonaws.com/<account>/<name>; its ARN arn:aws:sqs:<region>:<account>:<name>.
+    const queues = resourcesOfType(plan, "aws:sqs/queue:Queue").flatMap((q) => {
+      const { policy, names } = policyOf("aws:sqs/queuePolicy:QueuePolicy", q, "queueUrl");
+      const [, region, account, name] = /^https:\/\/sqs\.([^.]+)\.amazonaws\.com\/(\d+)\/(.+)$/.exec(names)!;
+      return insecureTransportGaps(policy, "sqs", [`arn:aws:sqs:${region}:${account}:${name}`]);
+    });
+    // The recordings bucket and the audit-log bucket.
+    expect(resourcesOfType(plan, "aws:s3/bucket:Bucket")).toHaveLength(2);
+    expect(resourcesOfType(plan, "aws:sqs/queue:Queue")).toHaveLength(1);
+    expect([...buckets, ...queues]).toEqual([]);
   });
 
   it("lose their protection only when the stack says so (the first step of a teardown)", async () => {

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { stackFilePath } from "../../stacks/stack-files";
-import { planInChildProcess } from "../../tools/plan-runner";
+import { planInChildProcess } from "../../tools/plan/runner";
 import { copyOfProgram } from "../support/project-copy";
 import { projectRoot } from "../support/plan";
 

@@ -11,7 +11,7 @@ import {
   PlannedResource,
   PlanResult,
   resourcesOfType,
-} from "../../tools/engine";
+} from "../../tools/plan/engine";
 import { layoutSubnets } from "../../components/network/subnets";
 import { policies } from "../../policy/policies";
 import { K8S_TYPES } from "../support/media-plane";

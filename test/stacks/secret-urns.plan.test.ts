@@ -4,7 +4,7 @@
  * unless an alias names the URN it had. The lists are the URNs the stacks have had since these secrets were made;
  * never edit one to make a change pass.
  */
-import { PlanResult } from "../../tools/engine";
+import { PlanResult } from "../../tools/plan/engine";
 import { planWithFormerUrns } from "../support/aliases";
 import { runStack } from "../support/plan";
 import { fixtureProject, planFixtureRegion, regionFixture } from "../support/rooms";

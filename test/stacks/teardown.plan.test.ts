@@ -2,7 +2,7 @@
  * What `pulumi destroy` of a region does, read from the plan's dependencies: the engine deletes a resource only
  * after every resource that depends on it, so "A depends (transitively) on B" is "B is deleted after A".
  */
-import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../tools/engine";
+import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { runStack } from "../support/plan";
 
 /** Every resource `urn` depends on, directly or through others. */

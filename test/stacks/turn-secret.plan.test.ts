@@ -5,7 +5,7 @@
  */
 import { policies } from "../../policy/policies";
 import { TURN_SECRET_GENERATION_ANNOTATION, TURN_SECRET_GENERATIONS_ANNOTATION } from "../../components/shared/turn";
-import { PlannedResource, PlanResult, resourcesOfType } from "../../tools/engine";
+import { PlannedResource, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { planWithFormerUrns } from "../support/aliases";
 import { K8S_TYPES, object } from "../support/media-plane";
 import { volume } from "../support/builders";

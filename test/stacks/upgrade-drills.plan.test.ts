@@ -1,6 +1,6 @@
 /**
  * Upgrade drills, offline: plan mumbai as it ships, then a copy with one bump, through the plan command's own
- * `--diff` (`main` of tools/plan.ts in this process, as broken-stacks.plan.test.ts runs it), and read the
+ * `--diff` (`main` of tools/commands/plan.ts in this process, as broken-stacks.plan.test.ts runs it), and read the
  * diff as a reviewer would: which resources update, at which inputs, that nothing holding state or rooms is
  * added, removed or replaced, and which workloads roll.
  *
@@ -20,8 +20,9 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { versions } from "../../lib/versions";
-import { diffPlans, formatDiff, PlanDiff, snapshotOfDir } from "../../tools/plan-diff";
-import { EXIT_BAD_CONFIG, EXIT_CHANGED, main, report } from "../../tools/plan";
+import { diffPlans, formatDiff, PlanDiff, snapshotOfDir } from "../../tools/plan/diff";
+import { EXIT_BAD_CONFIG, EXIT_CHANGED } from "../../tools/plan";
+import { main, report } from "../../tools/commands/plan";
 import { stackYaml } from "../support/stack-config";
 
 /**

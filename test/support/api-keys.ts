@@ -8,7 +8,7 @@
  */
 import { parse } from "yaml";
 import { AccessToken, TokenVerifier } from "livekit-server-sdk";
-import { inputsOf, PlanResult, resourcesOfType } from "../../tools/engine";
+import { inputsOf, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 
 /** The key file a region plan renders: key id -> secret, from the `livekit-api-keys` Secret. */
 export function renderedKeyFile(plan: PlanResult): Record<string, string> {

@@ -1,24 +1,27 @@
 /**
  * Debian's chromium (`apt-get install chromium`), driven by the pinned puppeteer-core: no browser download.
- * Tests that need it skip, loudly, outside CI; in CI (CI=true) a missing chromium fails them.
+ * Tests that need it skip, loudly and with their reason, outside CI; in CI (CI=true) a missing chromium fails them.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Browser } from "puppeteer-core";
+import { Conditional, requiresTool } from "./skip";
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
-export const CHROMIUM = CANDIDATES.find((p): p is string => p !== undefined && fs.existsSync(p));
-const IN_CI = Boolean(process.env.CI);
+/** CHROMIUM_PATH when set, else Debian's chromium. */
+const CANDIDATES = process.env.CHROMIUM_PATH
+  ? [process.env.CHROMIUM_PATH]
+  : ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+export const CHROMIUM = CANDIDATES.find((p) => fs.existsSync(p));
 
-/** `describe` when chromium can run (or CI must have it), `describe.skip` otherwise, with a one-line warning. */
-export function withChromium(testFile: string) {
-  if (!CHROMIUM && !IN_CI) {
-    console.warn(
-      `${testFile}: chromium not found (/usr/bin/chromium), SKIPPING the browser tests. Install the Debian package \`chromium\` (.ci/run installs it).`,
-    );
-  }
-  return { describe: CHROMIUM || IN_CI ? describe : describe.skip };
+/** `describe` and `it` when chromium can run (or CI must have it); skipped, naming why, otherwise. */
+export function withChromium(testFile: string): Conditional {
+  return requiresTool(
+    testFile,
+    "chromium",
+    CHROMIUM !== undefined,
+    `not found at ${CANDIDATES.join(" or ")}: install the Debian package chromium (.ci/run installs it)`,
+  );
 }
 
 /** A headless chromium with a fresh profile, nothing in the background, no sandbox (containers). */

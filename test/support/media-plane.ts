@@ -10,7 +10,7 @@ import { parse } from "yaml";
 import { parseIp } from "../../lib/ip";
 import { Credentials, CredentialsArgs } from "../../components/credentials";
 import { LiveKit, LiveKitArgs } from "../../components/livekit";
-import { inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../tools/engine";
+import { inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { KubernetesObject, validatorFor } from "./kubernetes-schemas";
 import { APPLICATION_KEY, NAMESPACE, REDIS_HOST, REDIS_PASSWORD, REDIS_SECRET, serverSettings } from "./media-settings";
 

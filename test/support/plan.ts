@@ -1,13 +1,13 @@
 /**
- * Test helpers around the one mock engine (tools/engine.ts) that the plan command uses too.
+ * Test helpers around the one mock engine (tools/plan/engine.ts) that the plan command uses too.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { inputsOf, PlanResult, resourcesOfType, runProgram, RunOptions } from "../../tools/engine";
+import { inputsOf, PlanResult, resourcesOfType, runProgram, RunOptions } from "../../tools/plan/engine";
 import { readProjectName } from "../../stacks/stack-files";
-import { planInChildProcess } from "../../tools/plan-runner";
+import { planInChildProcess } from "../../tools/plan/runner";
 import { projectRoot, stackConfig } from "./stack-config";
 
 export { projectRoot, stackConfig };

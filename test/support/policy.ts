@@ -12,7 +12,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { unknownCheckingProxy } from "@pulumi/policy";
-import { PlanResult, plain } from "../../tools/engine";
+import { PlanResult, plain } from "../../tools/plan/engine";
 
 /** A resource as a policy test describes it. */
 export interface TestResource {

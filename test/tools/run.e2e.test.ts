@@ -60,15 +60,19 @@ describe("the compiled build the commands run from", () => {
   it("runs a command as `npm run` does: compiled entry as the main module, same arguments and exit code", () => {
     const run = spawnSync(
       process.execPath,
-      ["tools/run.js", "tools/capacity.ts", "--participants", "1000", "--regions", "mumbai,singapore"],
+      ["tools/run.js", "tools/commands/capacity/index.ts", "--participants", "1000", "--regions", "mumbai,singapore"],
       { cwd: projectRoot, encoding: "utf8" },
     );
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
     expect(run.stdout).toContain("LiveKit capacity for 1,000 concurrent participants");
-    const bad = spawnSync(process.execPath, ["tools/run.js", "tools/capacity.ts", "--participants", "-1"], {
-      cwd: projectRoot,
-      encoding: "utf8",
-    });
+    const bad = spawnSync(
+      process.execPath,
+      ["tools/run.js", "tools/commands/capacity/index.ts", "--participants", "-1"],
+      {
+        cwd: projectRoot,
+        encoding: "utf8",
+      },
+    );
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^error: /);
   });
@@ -76,7 +80,7 @@ describe("the compiled build the commands run from", () => {
   it("loads the SDK without TypeScript or Arborist, which only closure serialization uses, and loads them when used", () => {
     // What run.js does before the command starts, then what the SDK loads; then a use of the shim.
     const script = `
-      require("./tools/deferred-modules").deferClosureSerializationModules(process.cwd());
+      require("./lib/pulumi-sdk-internals").deferClosureSerializationModules(process.cwd());
       require("@pulumi/pulumi");
       // The real modules' own files (a stand-in sits in the cache under the entry file's name, loading nothing).
       const loaded = () => Object.keys(require.cache).filter((f) => f.endsWith("/typescript/lib/typescript.js") || f.includes("/@npmcli/arborist/lib/arborist/"));

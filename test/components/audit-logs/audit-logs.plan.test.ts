@@ -5,8 +5,8 @@
 import * as aws from "@pulumi/aws";
 import { AuditLogs, AuditLogsArgs } from "../../../components/audit-logs";
 import type { IamPolicyDocument } from "../../../components/shared/iam-document";
-import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../../tools/engine";
-import { MOCK_ACCOUNT_ID } from "../../../tools/mock-cloud";
+import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
+import { MOCK_ACCOUNT_ID } from "../../../tools/plan/mock-cloud";
 import { runComponents } from "../../support/plan";
 
 const RECORDINGS = {

@@ -4,7 +4,7 @@ import {
   VOLUME_GUARD_GRACE_SECONDS,
 } from "../../../components/block-storage/volume-guard";
 import { versions } from "../../../lib/versions";
-import { findResource, inputsOf, PlanResult } from "../../../tools/engine";
+import { findResource, inputsOf, PlanResult } from "../../../tools/plan/engine";
 import { chartKeys, unreadValuePaths } from "../../support/chart-values";
 import { clusterDependencies } from "../../support/cluster-fixture";
 import { runComponents } from "../../support/plan";

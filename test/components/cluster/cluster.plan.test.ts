@@ -3,8 +3,8 @@ import { amiReleaseVersionParameter } from "../../../components/cluster/node-ami
 import { sfuBootScript, sfuNodeUserData } from "../../../components/cluster/node-user-data";
 import { nodeRoles } from "../../../components/shared/node-roles";
 import { versions } from "../../../lib/versions";
-import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../../tools/engine";
-import { mockResource } from "../../../tools/mock-cloud";
+import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
+import { mockResource } from "../../../tools/plan/mock-cloud";
 import { runComponents, runStack } from "../../support/plan";
 import { stackYaml } from "../../support/stack-config";
 

@@ -8,7 +8,7 @@ import {
   type TurnSecretGenerations,
 } from "../../../components/shared/turn";
 import { TurnserverConfInput } from "../../../components/coturn/turnserver-conf";
-import { inputsOf, PlanResult, resourcesOfType } from "../../../tools/engine";
+import { inputsOf, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import {
   configMapTexts,
   ipv4,

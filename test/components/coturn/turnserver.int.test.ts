@@ -37,7 +37,8 @@ import {
   renderTurnserverConf,
 } from "../../../components/coturn/turnserver-conf";
 import { COTURN_RESOURCES } from "../../../components/coturn/defaults";
-import { parseStackConfig, RegionStackConfig } from "../../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../../stacks/config";
+import { sizedRegion } from "../../../stacks/sizing";
 import { turnserverSettings } from "../../../stacks/coturn-settings";
 import { stackConfig } from "../../support/stack-config";
 import {
@@ -435,7 +436,7 @@ describeReal(`a real turnserver running the rendered turnserver.conf (${RUNS_AGA
  * mumbai's turnserver.conf, byte for byte what its ConfigMap ships (test/stacks/media-plane.plan.test.ts checks
  * that the two agree), and the capacity model's figures it was rendered from.
  */
-const mumbai = parseStackConfig(stackConfig("mumbai"), "mumbai") as RegionStackConfig;
+const mumbai = sizedRegion(parseStackConfig(stackConfig("mumbai"), "mumbai") as RegionSettings);
 const mumbaiConf = turnserverSettings(mumbai);
 const mumbaiTurn = mumbai.sizing.media.turn;
 /** Participants on one node at the model's peak: the region's over its peak nodes (the NLB spreads them evenly). */

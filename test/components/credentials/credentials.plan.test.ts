@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { Credentials, CredentialsArgs } from "../../../components/credentials";
 import { API_KEY_SECRET_KEYS } from "../../../components/credentials/api-keys";
 import type { TurnSecretGenerations } from "../../../components/shared/turn";
-import { inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/engine";
+import { inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import { planWithFormerUrns } from "../../support/aliases";
 import {
   APPLICATION_KEY,

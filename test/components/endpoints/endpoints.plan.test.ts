@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { DnsZoneArgs, Endpoints } from "../../../components/endpoints";
-import { inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../../tools/engine";
-import { mockResource } from "../../../tools/mock-cloud";
+import { inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
+import { mockResource } from "../../../tools/plan/mock-cloud";
 import { K8S_TYPES, k8sProvider, kubernetesObjectProblems, NAMESPACE, object } from "../../support/media-plane";
 import {
   ALB_ATTRIBUTES_ANNOTATION,

@@ -6,8 +6,8 @@
  */
 import { sfuNodeUserData } from "../../../components/cluster/node-user-data";
 import { Karpenter, KarpenterArgs, SPOT_SERVICE_LINKED_ROLE } from "../../../components/karpenter";
-import { findResource, inputsOf, PlanResult, resourcesOfType, runProgram } from "../../../tools/engine";
-import type { MockIamRole } from "../../../tools/mock-cloud";
+import { findResource, inputsOf, PlanResult, resourcesOfType, runProgram } from "../../../tools/plan/engine";
+import type { MockIamRole } from "../../../tools/plan/mock-cloud";
 import { clusterDependencies } from "../../support/cluster-fixture";
 import { projectName } from "../../support/plan";
 

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Keda } from "../../../components/keda";
 import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
 import { versions } from "../../../lib/versions";
-import { inputsOf, PlanResult, resourcesOfType } from "../../../tools/engine";
+import { inputsOf, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import { k8sProvider } from "../../support/media-plane";
 import { runComponents } from "../../support/plan";
 

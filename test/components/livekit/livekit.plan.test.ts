@@ -3,7 +3,7 @@ import { parse } from "yaml";
 import { LiveKit, LiveKitArgs } from "../../../components/livekit";
 import { liveKitDeploymentSpec } from "../../../components/livekit/pod";
 import { InputError } from "../../../lib/errors";
-import { inputsOf, PlanResult } from "../../../tools/engine";
+import { inputsOf, PlanResult } from "../../../tools/plan/engine";
 import {
   configMapTexts,
   credentialsArgs,

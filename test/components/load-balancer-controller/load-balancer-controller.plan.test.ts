@@ -1,7 +1,7 @@
 import { LoadBalancerController } from "../../../components/load-balancer-controller";
 import { nodeRoles } from "../../../components/shared/node-roles";
 import { versions } from "../../../lib/versions";
-import { findResource, inputsOf, PlanResult } from "../../../tools/engine";
+import { findResource, inputsOf, PlanResult } from "../../../tools/plan/engine";
 import { clusterDependencies } from "../../support/cluster-fixture";
 import { runComponents } from "../../support/plan";
 

@@ -1,7 +1,7 @@
 import { LoadTest, LoadTestArgs } from "../../../components/load-test";
 import { loadTestJobSpec } from "../../../components/load-test/pod";
 import { loadTestNodePoolSpec } from "../../../components/load-test/node-pool";
-import { PlanResult, resourcesOfType } from "../../../tools/engine";
+import { PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import {
   K8S_TYPES,
   kubernetesObjectProblems,

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Monitoring, ALERTMANAGER_SERVICE_ACCOUNT } from "../../../components/monitoring";
-import { findResource, inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/engine";
+import { findResource, inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import { runComponents } from "../../support/plan";
 
 const HELM = "kubernetes:helm.sh/v3:Release";
@@ -115,11 +115,7 @@ describe("Monitoring: alert delivery and volumes", () => {
     expect(policy.Statement).toEqual([
       { Effect: "Allow", Action: "sns:Publish", Resource: expect.stringContaining(":monitoring-alerts") },
       // The topic's key: publishing to an encrypted topic encrypts with it.
-      {
-        Effect: "Allow",
-        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-        Resource: expect.stringContaining("monitoring-alerts"),
-      },
+      { Effect: "Allow", Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: topic.kmsMasterKeyId },
     ]);
     expect(topic).toBeDefined();
     expect(findResource(plan, HELM, "monitoring-stack").options.dependsOn).toContain(association.urn);

@@ -1,5 +1,5 @@
 import { Network, NetworkArgs } from "../../../components/network";
-import { inputsOf, PlanResult, resourcesOfType } from "../../../tools/engine";
+import { inputsOf, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import { runComponents } from "../../support/plan";
 
 const base: NetworkArgs = {

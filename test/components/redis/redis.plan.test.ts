@@ -2,8 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Redis, RedisArgs } from "../../../components/redis";
 import { versions } from "../../../lib/versions";
-import { findResource, inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/engine";
-import { mockResource } from "../../../tools/mock-cloud";
+import { findResource, inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
+import { mockResource } from "../../../tools/plan/mock-cloud";
 import { runComponents } from "../../support/plan";
 
 const settings: Omit<RedisArgs, "provider"> = {

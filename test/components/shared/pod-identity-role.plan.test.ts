@@ -1,6 +1,6 @@
 import { PodIdentityRole } from "../../../components/shared/pod-identity-role";
-import { findResource, inputsOf } from "../../../tools/engine";
-import { MOCK_ACCOUNT_ID } from "../../../tools/mock-cloud";
+import { findResource, inputsOf } from "../../../tools/plan/engine";
+import { MOCK_ACCOUNT_ID } from "../../../tools/plan/mock-cloud";
 import { runComponents } from "../../support/plan";
 
 describe("PodIdentityRole", () => {

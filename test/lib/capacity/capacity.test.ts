@@ -20,7 +20,7 @@ import {
 import { InputError, keyPath, parseInput } from "../../../lib/errors";
 import { INSTANCE_TYPES, internetBandwidthMbps } from "../../../lib/instance-types";
 import { PRESET_NAMES, RoomKind, ROOM_KINDS } from "../../../lib/capacity/room-mix";
-import { main } from "../../../tools/capacity";
+import { main } from "../../../tools/commands/capacity";
 import { defaultRegionPlan } from "../../support/capacity";
 
 const within = (actual: number, expected: number, tolerance: number) =>
@@ -474,7 +474,7 @@ describe("the capacity command", () => {
     [
       "a vCPU quota that is not a whole number",
       ["--participants", "100", "--vcpu-quota", "10.5"],
-      /^error: vcpuQuota: must be a positive integer, got 10\.5$/,
+      /^error: vcpuQuota: must be a positive integer \(vCPUs\), got 10\.5$/,
     ],
     [
       "region shares over 1",

@@ -22,7 +22,7 @@ import { RoomMixEntry } from "../../../lib/capacity/room-mix";
 import { InputError, keyPath, parseInput } from "../../../lib/errors";
 import { CPU_FACTOR_BY_FAMILY, familyOf, INSTANCE_TYPES } from "../../../lib/instance-types";
 import { sizeRegion } from "../../../stacks/sizing";
-import { awsRegionOf, main } from "../../../tools/capacity";
+import { awsRegionOf, main } from "../../../tools/commands/capacity";
 
 const cents = (x: number) => Math.round(x * 100) / 100;
 /** GB (2^30 bytes) a steady Mbps moves in some hours. */

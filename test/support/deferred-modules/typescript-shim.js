@@ -1,5 +1,3 @@
-/** Stands in for @pulumi/pulumi's typescript-shim in tests (jest.config.js; why: tools/deferred-modules.js). */
+/** Stands in for @pulumi/pulumi's typescript-shim in tests (jest.config.js; why: lib/pulumi-sdk-internals.js). */
 "use strict";
-const { lazyExports } = require("../../../tools/deferred-modules");
-
-module.exports = lazyExports(() => require("typescript"), false);
+module.exports = require("../../../lib/pulumi-sdk-internals").deferredExports("typescript-shim");

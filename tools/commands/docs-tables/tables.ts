@@ -14,7 +14,7 @@ import {
   TRACK_COMPOSITE_CPU_COST,
 } from "../../../lib/capacity/rules";
 import { withClientDefaults } from "../../../lib/capacity/room-mix";
-import { main as capacity } from "../../capacity";
+import { main as capacity } from "../capacity";
 import { Alignment, markdownTable } from "./markdown";
 
 /** A table's flags cannot make a table: exit 2 with this line. */

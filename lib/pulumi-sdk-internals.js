@@ -1,0 +1,240 @@
+/**
+ * Every place this project reaches past @pulumi/pulumi's public API, in one module, each read from the SDK's
+ * sources (sdk/nodejs of pulumi/pulumi) at the version below. docs/ARCHITECTURE.md, "SDK internals we depend on",
+ * says what each one is for and how to check it again; test/lib/pulumi-sdk-internals.test.ts fails while the
+ * installed SDK is another version.
+ *
+ * Plain JavaScript, because tools/run.js and jest.config.js read it before anything is compiled. It loads nothing
+ * of the SDK until one of its functions is called, so lib/errors.ts takes the RunError mark from it and stays pure.
+ */
+"use strict";
+const Module = require("module");
+const path = require("path");
+
+/** The @pulumi/pulumi every entry below was read from (tag v3.248.0 of pulumi/pulumi). */
+const SDK_VERSION_READ = "3.248.0";
+
+/**
+ * RunError's mark: `RunError.isInstance` (errors.ts:41) checks for this property (errors.ts:34), and `pulumi up`
+ * prints an error that has it as its message alone, without a stack trace.
+ */
+const RUN_ERROR_MARK = "__pulumiRunError";
+
+/**
+ * How values travel between the SDK and its monitor (runtime/rpc.ts:333-373): an object whose `signatureKey` is
+ * `secret` is a secret (its value in `value`), one whose key is `resourceReference` is a resource (its `urn`), and
+ * the string `unknown` is a value not known yet.
+ */
+const WIRE = Object.freeze({
+  signatureKey: "4dabf18193072939515e22adb298388d",
+  secret: "1b47061264138c4ac30d75fd1eb44270",
+  resourceReference: "5cf8f73096256a8f31e491e813e4eb8e",
+  unknown: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+});
+
+/**
+ * The keys of `config` that Pulumi holds as secret (`secure:` values), through the SDK's internal
+ * `isConfigSecret` (runtime/config.ts:74, re-exported by runtime/index.ts:25). Without it, no key is known to be
+ * secret.
+ */
+function configSecretKeys(config) {
+  const { isConfigSecret } = require("@pulumi/pulumi").runtime;
+  return typeof isConfigSecret === "function" ? Object.keys(config).filter((key) => isConfigSecret(key)) : [];
+}
+
+/** An alias as a registration carries it: a spec (name, type, parent) or a whole URN. */
+function aliasOf(alias) {
+  const spec = alias.getSpec();
+  if (spec === undefined) return { urn: alias.getUrn() };
+  return { name: spec.getName(), type: spec.getType(), parentUrn: spec.getParenturn(), noParent: spec.getNoparent() };
+}
+
+/**
+ * Calls `listener` with every resource the program registers or reads, and with every call registering a
+ * resource's outputs, as the SDK sends them to the mock monitor. Pulumi's mocks hand `newResource` inputs with
+ * secrets unwrapped and without dependencies; the monitor's requests still have both. Wraps three methods of
+ * `MockMonitor.prototype` (runtime/mocks.ts:166, 191, 221) and reads the requests with their protobuf getters
+ * (proto/pulumi/resource.proto) and the URN the monitor gives (`newUrn`, runtime/mocks.ts:128). Each call adds a
+ * listener (the plan engine's, and the tests' that read aliases).
+ */
+function listenToMockMonitor(listener) {
+  const monitor = require("@pulumi/pulumi/runtime/mocks").MockMonitor.prototype;
+  const { registerResource, readResource, registerResourceOutputs } = monitor;
+  monitor.registerResource = function (req, callback) {
+    const propertyDependencies = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => (propertyDependencies[key] = deps.getUrnsList()));
+    const inputDependencies = new Set(Object.values(propertyDependencies).flat());
+    listener.registered({
+      urn: this.newUrn(req.getParent(), req.getType(), req.getName()),
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      parent: req.getParent() || null,
+      provider: req.getProvider() || null,
+      inputs: req.getObject()?.toJavaScript() ?? {},
+      dependencies: req.getDependenciesList(),
+      inputDependencies,
+      propertyDependencies,
+      protect: req.getProtect() === true,
+      retainOnDelete: req.getRetainondelete() === true,
+      deleteBeforeReplace: req.getDeletebeforereplace() === true,
+      ignoreChanges: req.getIgnorechangesList(),
+      aliases: req.getAliasesList().map(aliasOf),
+    });
+    return registerResource.call(this, req, callback);
+  };
+  monitor.readResource = function (req, callback) {
+    listener.read({
+      urn: this.newUrn(req.getParent(), req.getType(), req.getName()),
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent() || null,
+      provider: req.getProvider() || null,
+      inputs: req.getProperties()?.toJavaScript() ?? {},
+      dependencies: req.getDependenciesList?.() ?? [],
+    });
+    return readResource.call(this, req, callback);
+  };
+  monitor.registerResourceOutputs = function (req, callback) {
+    listener.outputsRegistered(req.getUrn(), req.getOutputs()?.toJavaScript() ?? {});
+    return registerResourceOutputs.call(this, req, callback);
+  };
+}
+
+/**
+ * The SDK wraps each of its promises (several per resource) in `debuggablePromise` (runtime/debuggable.ts:79),
+ * which formats a stack trace for it, kept only to print when PULUMI_DEBUG_PROMISE_LEAKS is set (`debugPromiseLeaks`,
+ * runtime/debuggable.ts:23): about a fifth of a plan's CPU time. From this call on it captures none unless that
+ * variable asks for them; its leak detection is unchanged.
+ */
+function skipPromiseStackTraces() {
+  const debuggable = require("@pulumi/pulumi/runtime/debuggable");
+  const debuggablePromise = debuggable.debuggablePromise;
+  debuggable.debuggablePromise = function (p, ctx) {
+    if (debuggable.debugPromiseLeaks) return debuggablePromise(p, ctx);
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return debuggablePromise(p, ctx);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  };
+}
+
+/** Resolves once every RPC the program has started has finished: the SDK's `waitForRPCs` (runtime/settings.ts:658). */
+function waitForRPCs() {
+  return require("@pulumi/pulumi/runtime/settings").waitForRPCs();
+}
+
+/**
+ * What the SDK loads as it starts only for its closure serialization (`pulumi.runtime.serializeFunction`, which
+ * turns a JavaScript function into code for a Lambda or a dynamic provider; nothing here serializes a function):
+ * the TypeScript compiler, through the SDK's `typescript-shim`, and npm's Arborist. Together about half a second of
+ * every plan. Each entry: the request as the SDK makes it, resolved from `from`; `requested`, a pattern of the
+ * requests (for jest's moduleNameMapper); `esModule`, whether the SDK reads it through TypeScript's `__importStar`.
+ */
+const CLOSURE_SERIALIZATION_MODULES = [
+  // runtime/closure/parseFunction.ts:21, rewriteSuper.ts, utils.ts: require("../../typescript-shim"); tsutils.ts:30
+  {
+    name: "typescript-shim",
+    request: "./typescript-shim",
+    from: "@pulumi/pulumi/package.json",
+    requested: "/typescript-shim$",
+    esModule: false,
+  },
+  // runtime/closure/codePaths.ts:22: `import * as arborist from "@npmcli/arborist"`, compiled to
+  // __importStar(require("@npmcli/arborist")); answering `__esModule` keeps __importStar from copying (loading) it
+  {
+    name: "arborist",
+    request: "@npmcli/arborist",
+    from: "@pulumi/pulumi/runtime/closure/codePaths.js",
+    requested: "^@npmcli/arborist$",
+    esModule: true,
+  },
+];
+
+/**
+ * Exports that stand in for a module until it is used: the first read (a property, `in`, a key listing) calls
+ * `load()` and answers from the real exports from then on. With `esModule`, `__esModule` answers true without
+ * loading, so TypeScript's `__importStar` hands back the stand-in instead of copying (and so loading) the module.
+ */
+function lazyExports(load, esModule) {
+  let real;
+  const exportsOf = () => (real ??= load());
+  return new Proxy(
+    {},
+    {
+      get: (_, key) => (key === "__esModule" && esModule ? true : exportsOf()[key]),
+      has: (_, key) => key in exportsOf(),
+      ownKeys: () => Reflect.ownKeys(exportsOf()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const descriptor = Object.getOwnPropertyDescriptor(exportsOf(), key);
+        return descriptor && { ...descriptor, configurable: true };
+      },
+    },
+  );
+}
+
+/**
+ * The file the SDK found from `root` loads for `entry`, by Node's own resolution (under jest too, whose
+ * moduleNameMapper would answer with the stand-in); undefined under another SDK layout.
+ */
+function deferredFile(entry, root) {
+  try {
+    const from = Module.createRequire(path.join(root, "package.json")).resolve(entry.from);
+    return Module.createRequire(from).resolve(entry.request);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A module object for Node's cache whose exports load `filename` (bypassing the cache) on first use. */
+function standIn(filename, esModule) {
+  const stand = new Module(filename, module);
+  stand.filename = filename;
+  stand.loaded = true;
+  stand.exports = lazyExports(() => {
+    delete require.cache[filename];
+    try {
+      return require(filename);
+    } finally {
+      require.cache[filename] = stand;
+    }
+  }, esModule);
+  return stand;
+}
+
+/**
+ * Puts a stand-in for each closure-serialization module of the SDK found from `root` into Node's module cache,
+ * loading the real one the first time anything reads from it: nothing changes but when they load. Under another
+ * SDK layout a module is left alone (and loads as the SDK does).
+ */
+function deferClosureSerializationModules(root) {
+  for (const entry of CLOSURE_SERIALIZATION_MODULES) {
+    const filename = deferredFile(entry, root);
+    if (filename !== undefined && !require.cache[filename]) require.cache[filename] = standIn(filename, entry.esModule);
+  }
+}
+
+/** The stand-in exports of one closure-serialization module, for jest, whose registry is not Node's cache. */
+function deferredExports(name, root = path.join(__dirname, "..")) {
+  const entry = CLOSURE_SERIALIZATION_MODULES.find((m) => m.name === name);
+  const filename = entry && deferredFile(entry, root);
+  if (filename === undefined) throw new Error(`no closure-serialization module ${name} in the SDK found from ${root}`);
+  return lazyExports(() => require(filename), entry.esModule);
+}
+
+module.exports = {
+  SDK_VERSION_READ,
+  RUN_ERROR_MARK,
+  WIRE,
+  configSecretKeys,
+  listenToMockMonitor,
+  skipPromiseStackTraces,
+  waitForRPCs,
+  CLOSURE_SERIALIZATION_MODULES,
+  lazyExports,
+  deferClosureSerializationModules,
+  deferredExports,
+};

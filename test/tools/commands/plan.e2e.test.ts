@@ -1,0 +1,175 @@
+/**
+ * End to end: `npm run plan` on every stack file shipped in the repo, checked against the output
+ * contract other tools read (docs/plan-contract.md).
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { readRegionOutputs } from "../../../stacks/region-outputs";
+import { listStackNames, stackFilePath } from "../../../stacks/stack-files";
+import { planCommand, projectRoot } from "../../support/plan";
+
+const stacks = listStackNames(projectRoot);
+const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-plan-"));
+const runs = new Map<string, ReturnType<typeof planCommand>>();
+/** Each stack planned once; a stack that reads others (global) after them, so it finds their plans cached. */
+const run = (stack: string): ReturnType<typeof planCommand> => {
+  if (!runs.has(stack)) {
+    const readsOthers = stackYaml(stack)["livekit-platform:role"] === "global";
+    const before = readsOthers ? Promise.all(stacks.filter((s) => s !== stack).map(run)) : Promise.resolve();
+    runs.set(
+      stack,
+      before.then(() => planCommand(stack, "--out", path.join(outDir, stack))),
+    );
+  }
+  return runs.get(stack)!;
+};
+const stackYaml = (stack: string) =>
+  parse(fs.readFileSync(stackFilePath(projectRoot, stack), "utf8")).config as Record<string, unknown>;
+const readPlan = (stack: string) => JSON.parse(fs.readFileSync(path.join(outDir, stack, "plan.json"), "utf8"));
+
+describe("plan command", () => {
+  it("ships the mumbai, singapore and global stacks", () => {
+    expect(stacks).toEqual(expect.arrayContaining(["global", "mumbai", "singapore"]));
+  });
+
+  it.each(stacks)(
+    "plans %s with exit code 0 and nothing on stderr",
+    async (stack) => {
+      const result = await run(stack);
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
+      expect(result.stdout).toContain(`livekit-platform/${stack}:`);
+      expect(result.stdout).toContain("Outputs:");
+    },
+    120_000,
+  );
+
+  it.each(stacks)(
+    "prints %s's summary after the resource tree and writes report.html beside plan.json",
+    async (stack) => {
+      const result = await run(stack);
+      const summary = result.stdout.indexOf(`Summary (${stack}, `);
+      expect(summary).toBeGreaterThan(result.stdout.indexOf("Outputs:"));
+      const text = result.stdout.slice(summary);
+      expect(text).toContain("Capacity overrides: none");
+      if (stackYaml(stack)["livekit-platform:role"] === "region") {
+        const sizing = readPlan(stack).outputs.sizing;
+        expect(text).toMatch(/Sizing: \d+ participants in \d+ rooms at peak/);
+        expect(text).toMatch(new RegExp(`sfu +${sizing.sfuNodes.min} +\\d+ +${sizing.sfuNodes.max} +nodes`));
+        expect(text).toMatch(/udp +50000-60000 +0\.0\.0\.0\/0/);
+        expect(text).toMatch(/Cost: (not available|USD)/);
+      } else {
+        expect(text).toContain("Regions routed: mumbai (ap-south-1), singapore (ap-southeast-1)");
+        expect(text).toContain("Regions left out: none");
+      }
+      const report = fs.readFileSync(path.join(outDir, stack, "report.html"), "utf8");
+      expect(report).toMatch(/^<!doctype html>/);
+      // Self-contained: nothing loaded from anywhere.
+      expect(report).not.toMatch(/<script|<link|src=|url\(|@import/i);
+    },
+    120_000,
+  );
+
+  it.each(stacks)(
+    "writes %s's plan.json in the contract's shape",
+    async (stack) => {
+      await run(stack);
+      const plan = readPlan(stack);
+      expect(plan.project).toBe("livekit-platform");
+      expect(plan.stack).toBe(stack);
+      expect(plan.resources.length).toBeGreaterThan(0);
+      const urns = new Set<string>(plan.resources.map((r: { urn: string }) => r.urn));
+      for (const r of plan.resources) {
+        expect(Object.keys(r)).toEqual(
+          expect.arrayContaining(["urn", "type", "name", "custom", "parent", "provider", "inputs", "dependencies"]),
+        );
+        expect(r.urn.startsWith(`urn:pulumi:${stack}::livekit-platform::`)).toBe(true);
+        if (r.parent !== null) expect(urns).toContain(r.parent);
+        for (const dep of r.dependencies) expect(urns).toContain(dep);
+        // The options that decide what an update or a destroy may do to the resource.
+        expect(Object.keys(r.options).sort()).toEqual([
+          "deleteBeforeReplace",
+          "dependsOn",
+          "ignoreChanges",
+          "protect",
+          "retainOnDelete",
+        ]);
+        for (const dep of r.options.dependsOn) expect(r.dependencies).toContain(dep);
+      }
+      expect(plan.resources[0].type).toBe("pulumi:pulumi:Stack");
+      expect(typeof plan.outputs).toBe("object");
+    },
+    120_000,
+  );
+
+  it.each(stacks)(
+    "writes one manifest file per Kubernetes object and one file per Helm release for %s",
+    async (stack) => {
+      await run(stack);
+      const plan = readPlan(stack);
+      const objects = plan.resources.filter(
+        (r: any) => r.custom && r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release",
+      );
+      const releases = plan.resources.filter((r: any) => r.type === "kubernetes:helm.sh/v3:Release");
+      const files = (dir: string) =>
+        fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith(".yaml")) : [];
+      expect(files(path.join(outDir, stack, "manifests"))).toHaveLength(objects.length);
+      expect(files(path.join(outDir, stack, "helm"))).toHaveLength(releases.length);
+      for (const r of objects) {
+        const ns = r.inputs.metadata?.namespace ?? "_cluster";
+        const manifest = parse(
+          fs.readFileSync(
+            path.join(outDir, stack, "manifests", ns, `${r.inputs.kind}-${r.inputs.metadata.name}.yaml`),
+            "utf8",
+          ),
+        );
+        expect(manifest.apiVersion).toBe(r.inputs.apiVersion);
+      }
+    },
+    120_000,
+  );
+
+  it("feeds the global stack with the outputs of planning each region stack", async () => {
+    await Promise.all([run("global"), run("mumbai")]);
+    const global = readPlan("global");
+    const mumbai = readPlan("mumbai");
+    // mumbai's plan exports the region output contract, so the global stack routes to it.
+    expect(readRegionOutputs("mumbai", mumbai.outputs).deployed).toBe(true);
+    expect(global.outputs.regionUrls.mumbai).toBe(`wss://${mumbai.outputs.signallingHostname}`);
+    const record = global.resources.find(
+      (r: any) => r.type === "aws:route53/record:Record" && r.inputs.setIdentifier === "mumbai",
+    );
+    expect(record.inputs.aliases[0].name).toBe(mumbai.outputs.signallingLoadBalancer.dnsName);
+    const references = global.resources
+      .filter((r: any) => r.type === "pulumi:pulumi:StackReference")
+      .map((r: any) => r.name);
+    expect(references.sort()).toEqual(
+      stacks
+        .filter((s) => s !== "global")
+        .map((s) => `organization/livekit-platform/${s}`)
+        .sort(),
+    );
+  }, 120_000);
+
+  it("empties the output folder first and fails with exit 1 on an unknown flag", async () => {
+    const dir = path.join(outDir, "stale");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "leftover.txt"), "x");
+    await run("global"); // so this plan finds the regions cached
+    expect((await planCommand("global", "--out", dir)).code).toBe(0);
+    expect(fs.existsSync(path.join(dir, "leftover.txt"))).toBe(false);
+    const bad = await planCommand("mumbai", "--frobnicate");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error: unknown argument --frobnicate/);
+  }, 120_000);
+
+  it("prints its usage with --help and exits 0, planning nothing", async () => {
+    const help = await planCommand("mumbai", "--help");
+    expect({ code: help.code, stderr: help.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(help.stdout).toMatch(/^usage: npm run plan -- --stack <name> /);
+    for (const flag of ["--stack", "--stack-file", "--out", "--show-secrets", "--diff", "--help"])
+      expect(help.stdout).toMatch(new RegExp(`^ +(-h, )?${flag} `, "m"));
+    expect(help.stdout).not.toContain("livekit-platform/mumbai:");
+  }, 120_000);
+});

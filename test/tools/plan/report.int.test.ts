@@ -1,0 +1,85 @@
+/**
+ * report.html in a real browser: the mumbai plan's report loads in headless chromium with no console error
+ * and no request beyond the page itself, shows the stack's region and node counts, and its charts have a size.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { pathToFileURL } from "url";
+import type { Browser } from "puppeteer-core";
+import { launchChromium, withChromium } from "../../support/browser";
+import { planCommand } from "../../support/plan";
+
+const { describe: describeWithChromium } = withChromium(__filename);
+
+describeWithChromium("report.html in chromium", () => {
+  let browser: Browser;
+  let close: () => Promise<void>;
+  let report: string;
+  let planJson: { outputs: { sizing: { sfuNodes: { min: number; max: number } } } };
+
+  beforeAll(async () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lk-report-")), "mumbai");
+    const run = await planCommand("mumbai", "--out", out);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+    report = path.join(out, "report.html");
+    planJson = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
+    ({ browser, close } = await launchChromium());
+  }, 120_000);
+
+  afterAll(async () => {
+    await close?.();
+  });
+
+  it("loads with no console errors and fetches nothing but itself", async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warn") errors.push(m.text());
+    });
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("request", (r) => requests.push(r.url()));
+    page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()}`));
+    await page.goto(pathToFileURL(report).href, { waitUntil: "load" });
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(report).href]);
+    await page.close();
+  });
+
+  it("shows the stack's region and its node counts", async () => {
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(report).href, { waitUntil: "load" });
+    const facts = await page.$$eval("dd[data-fact]", (dds) =>
+      Object.fromEntries(dds.map((d) => [d.getAttribute("data-fact"), d.textContent])),
+    );
+    expect(facts).toMatchObject({ stack: "mumbai", region: "mumbai", "AWS region": "ap-south-1" });
+    const sfuRow = await page.$$eval("#pools tbody tr", (rows) =>
+      rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent)).find((cells) => cells[0] === "sfu"),
+    );
+    const { min, max } = planJson.outputs.sizing.sfuNodes;
+    expect(sfuRow?.slice(0, 4)).toEqual(["sfu", String(min), expect.stringMatching(/^\d+$/), String(max)]);
+    const text = await page.$eval("body", (b) => b.innerText);
+    expect(text).toContain(`this stack: ${sfuRow![2]} nodes`);
+    expect(text).toMatch(/Cost: not available|USD [\d,]+ a month/);
+    expect(await page.$$eval("#exposure-table tbody tr", (rows) => rows.length)).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it("draws its charts with a non-zero size", async () => {
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(report).href, { waitUntil: "load" });
+    const sizes = await page.$$eval("svg.chart", (svgs) =>
+      svgs.map((s) => {
+        const box = s.getBoundingClientRect();
+        return { id: s.id, width: box.width, height: box.height };
+      }),
+    );
+    expect(sizes.map((s) => s.id)).toEqual(["sizing-chart", "pool-chart"]);
+    for (const s of sizes) expect(s.width * s.height).toBeGreaterThan(0);
+    // The curve has points and the stack's dot is inside the chart.
+    const line = await page.$eval("#sizing-chart polyline", (p) => p.getAttribute("points")!.split(" ").length);
+    expect(line).toBeGreaterThan(5);
+    await page.close();
+  });
+});

@@ -1,0 +1,314 @@
+/**
+ * The mock engine: runs a Pulumi program in-process under `pulumi.runtime.setMocks` and records
+ * everything it registers, as the plan command and the tests both need it.
+ *
+ * What Pulumi's mocks hand to `newResource` has secrets unwrapped and no dependencies, so the engine
+ * also listens one level lower, on the mock monitor's requests, which still carry both, and the resource
+ * options that matter for safety (see docs/ARCHITECTURE.md, "The plan engine"). That reaches into SDK
+ * internals, which lib/pulumi-sdk-internals.js holds ("SDK internals we depend on").
+ */
+import * as pulumi from "@pulumi/pulumi";
+import {
+  listenToMockMonitor,
+  MonitorRegistration,
+  skipPromiseStackTraces,
+  waitForRPCs,
+  WIRE,
+} from "../../lib/pulumi-sdk-internals";
+import { mockCall, mockResource, MockCloudContext, MockIamRole } from "./mock-cloud";
+
+/** A secret value as recorded: tests can see it, writers mask it. */
+export interface SecretValue {
+  [WIRE.signatureKey]: typeof WIRE.secret;
+  value: unknown;
+}
+
+export interface PlannedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** false for component resources. */
+  custom: boolean;
+  parent: string | null;
+  /** `<provider urn>::<provider id>` of an explicit provider. */
+  provider: string | null;
+  /** The values the program passed, Outputs resolved; secrets kept as SecretValue. */
+  inputs: Record<string, unknown>;
+  dependencies: string[];
+  /** Resource options that decide what an update or a destroy may do to the resource. */
+  options: ResourceSafetyOptions;
+  /** Set for resources the program reads rather than creates (StackReference, `.get`). */
+  read?: true;
+}
+
+/**
+ * The options of a registration that matter for safety, as the engine receives them. `dependsOn` is the
+ * explicit `dependsOn` (dependencies that no input implies); a component's children inherit `protect`
+ * and `retainOnDelete` from it, so the values recorded here are the ones the engine acts on.
+ */
+export interface ResourceSafetyOptions {
+  protect: boolean;
+  retainOnDelete: boolean;
+  deleteBeforeReplace: boolean;
+  ignoreChanges: string[];
+  dependsOn: string[];
+}
+
+/** The safety options of a registration; `dependsOn` is what no input implies. */
+function safetyOptionsOf(registration: MonitorRegistration): ResourceSafetyOptions {
+  return {
+    protect: registration.protect,
+    retainOnDelete: registration.retainOnDelete,
+    deleteBeforeReplace: registration.deleteBeforeReplace,
+    ignoreChanges: registration.ignoreChanges,
+    dependsOn: registration.dependencies.filter((urn) => !registration.inputDependencies.has(urn)),
+  };
+}
+
+const NO_OPTIONS: ResourceSafetyOptions = {
+  protect: false,
+  retainOnDelete: false,
+  deleteBeforeReplace: false,
+  ignoreChanges: [],
+  dependsOn: [],
+};
+
+export interface PlanResult {
+  project: string;
+  stack: string;
+  resources: PlannedResource[];
+  outputs: Record<string, unknown>;
+  warnings: string[];
+  /**
+   * By URN, which resources each input depends on (`{ bucket: [<bucket's URN>] }`), as the engine hands them to
+   * a policy pack; not written to plan.json.
+   */
+  propertyDependencies?: Record<string, Record<string, string[]>>;
+}
+
+/** Outputs of a referenced stack as a StackReference sees them. */
+export interface ReferencedStack {
+  outputs: Record<string, unknown>;
+  secretOutputNames: string[];
+}
+
+export interface RunOptions {
+  project: string;
+  stack: string;
+  /** Config as the CLI passes it: `{"aws:region": "ap-south-1", "proj:key": "<json>"}`. */
+  config?: Record<string, string>;
+  secretKeys?: string[];
+  organization?: string;
+  /** Answers `new pulumi.StackReference("org/project/stack")`; undefined: that stack has no outputs. */
+  resolveStackReference?: (fullyQualifiedName: string) => Promise<ReferencedStack | undefined>;
+  /** What the pretend AWS account holds already, and its partition; default: nothing (a new account) in `aws`. */
+  account?: { iamRoles?: MockIamRole[]; partition?: string };
+}
+
+interface Recording {
+  resources: PlannedResource[];
+  outputs: Record<string, unknown>;
+  warnings: string[];
+  propertyDependencies: Record<string, Record<string, string[]>>;
+}
+
+let recording: Recording | undefined;
+
+/** Converts the wire form of a value into the plan's form: references become URNs, secrets stay marked. */
+function fromWire(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(fromWire);
+  if (value === null || typeof value !== "object") return value === WIRE.unknown ? "[unknown]" : value;
+  const obj = value as Record<string, unknown>;
+  if (obj[WIRE.signatureKey] === WIRE.secret) return { [WIRE.signatureKey]: WIRE.secret, value: fromWire(obj.value) };
+  if (obj[WIRE.signatureKey] === WIRE.resourceReference) return obj.urn;
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, fromWire(v)]));
+}
+
+export function isSecret(value: unknown): value is SecretValue {
+  return (
+    value !== null && typeof value === "object" && (value as Record<string, unknown>)[WIRE.signatureKey] === WIRE.secret
+  );
+}
+
+/** The value with secrets replaced by `"[secret]"`, or revealed. */
+export function maskSecrets(value: unknown, reveal = false): unknown {
+  if (isSecret(value)) return reveal ? maskSecrets(value.value, true) : "[secret]";
+  if (Array.isArray(value)) return value.map((v) => maskSecrets(v, reveal));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, reveal)]));
+  }
+  return value;
+}
+
+/** The plain value, secrets revealed: what tests assert on. */
+export function plain<T = unknown>(value: unknown): T {
+  return maskSecrets(value, true) as T;
+}
+
+function containsSecret(value: unknown): boolean {
+  if (isSecret(value)) return true;
+  if (Array.isArray(value)) return value.some(containsSecret);
+  if (value !== null && typeof value === "object") return Object.values(value).some(containsSecret);
+  return false;
+}
+
+// Capture no stack trace per SDK promise (a fifth of a plan's CPU), and listen on the mock monitor's requests.
+// Installed once per module instance (jest gives every test file its own); each run records into `recording`.
+skipPromiseStackTraces();
+listenToMockMonitor({
+  registered: (r) => {
+    if (!recording) return;
+    recording.propertyDependencies[r.urn] = { ...r.propertyDependencies };
+    recording.resources.push({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      custom: r.custom,
+      parent: r.parent,
+      provider: r.provider,
+      inputs: fromWire(r.inputs) as Record<string, unknown>,
+      dependencies: r.dependencies,
+      options: safetyOptionsOf(r),
+    });
+  },
+  read: (r) =>
+    recording?.resources.push({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      custom: true,
+      parent: r.parent,
+      provider: r.provider,
+      inputs: fromWire(r.inputs) as Record<string, unknown>,
+      dependencies: r.dependencies,
+      options: NO_OPTIONS,
+      read: true,
+    }),
+  outputsRegistered: (urn, outputs) => {
+    if (recording && urn.split("::")[2] === "pulumi:pulumi:Stack") {
+      recording.outputs = fromWire(outputs) as Record<string, unknown>;
+    }
+  },
+});
+
+/**
+ * Runs `program` (a Pulumi program: a function whose result, awaited, is the stack's outputs) under
+ * mocks and returns what it registered. Throws what the program throws.
+ */
+export async function runProgram(program: () => unknown, options: RunOptions): Promise<PlanResult> {
+  const config = options.config ?? {};
+  const ctx: MockCloudContext = {
+    awsRegion: config["aws:region"] ?? "us-east-1",
+    iamRoles: options.account?.iamRoles ?? [],
+    partition: options.account?.partition,
+  };
+  const rec: Recording = { resources: [], outputs: {}, warnings: [], propertyDependencies: {} };
+  const referenced = new Map<string, Promise<ReferencedStack | undefined>>();
+  // A mock that throws leaves the SDK waiting forever (the process then just ends): keep the error, answer
+  // with no outputs, and throw it once the program has finished.
+  let referenceFailure: { error: unknown } | undefined;
+  const resolveReference = async (name: string): Promise<ReferencedStack | undefined> => {
+    try {
+      return await options.resolveStackReference?.(name);
+    } catch (error) {
+      referenceFailure ??= { error };
+      return undefined;
+    }
+  };
+
+  await pulumi.runtime.setMocks(
+    {
+      newResource: async (args) => {
+        if (args.type === "pulumi:pulumi:StackReference") {
+          const name = String(args.inputs.name);
+          if (!referenced.has(name)) referenced.set(name, resolveReference(name));
+          const stack = await referenced.get(name);
+          return {
+            id: name,
+            state: { name, outputs: stack?.outputs ?? {}, secretOutputNames: stack?.secretOutputNames ?? [] },
+          };
+        }
+        return mockResource(args, ctx);
+      },
+      call: (args) => mockCall(args, ctx),
+    },
+    options.project,
+    options.stack,
+    false,
+    options.organization ?? "organization",
+  );
+  pulumi.runtime.setAllConfig(config, options.secretKeys ?? []);
+
+  // Without an engine, pulumi.log.warn writes to console.warn: keep those lines as the plan's warnings.
+  const consoleWarn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    rec.warnings.push(
+      args
+        .map(String)
+        .join(" ")
+        .replace(/^warning: (\[runtime\] )?/, ""),
+    );
+  };
+  recording = rec;
+  try {
+    // A program that throws (a config error, say) is caught inside the stack and rethrown below: left to
+    // reject the stack itself, it would also reject promises inside the SDK that nobody awaits.
+    let failure: { error: unknown } | undefined;
+    await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        const exported = await program();
+        return await (exported instanceof Function ? exported() : exported);
+      } catch (error) {
+        failure = { error };
+        return {};
+      }
+    });
+    // Wait for every registration still in flight before reading the recording, and before rethrowing a
+    // failure too: a component that throws halfway has registered itself already, and its last RPCs (its outputs)
+    // must reach this run's mock monitor, not the next run's (the SDK keeps one monitor per process).
+    await waitForRPCs();
+    if (failure) throw failure.error;
+    if (referenceFailure) throw referenceFailure.error;
+  } finally {
+    recording = undefined;
+    console.warn = consoleWarn;
+  }
+  return { project: options.project, stack: options.stack, ...rec };
+}
+
+/** The outputs of a planned stack as another stack's StackReference would see them. */
+export function asReferencedStack(result: PlanResult): ReferencedStack {
+  return {
+    outputs: plain<Record<string, unknown>>(result.outputs),
+    secretOutputNames: Object.entries(result.outputs)
+      .filter(([, v]) => containsSecret(v))
+      .map(([k]) => k),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding things in a result (for tests and the plan writer)
+// ---------------------------------------------------------------------------------------------
+
+export function resourcesOfType(result: PlanResult, type: string): PlannedResource[] {
+  return result.resources.filter((r) => r.type === type);
+}
+
+/** The one resource of `type` whose logical name is `name` (or ends with it); throws if not exactly one. */
+export function findResource(result: PlanResult, type: string, name: string): PlannedResource {
+  const matches = resourcesOfType(result, type).filter((r) => r.name === name);
+  if (matches.length !== 1) {
+    const names =
+      resourcesOfType(result, type)
+        .map((r) => r.name)
+        .join(", ") || "none";
+    throw new Error(`expected one ${type} named ${name}, found ${matches.length} (have: ${names})`);
+  }
+  return matches[0];
+}
+
+/** Inputs of a resource with secrets revealed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- planned inputs are untyped JSON
+export function inputsOf<T = Record<string, any>>(resource: PlannedResource): T {
+  return plain<T>(resource.inputs);
+}
