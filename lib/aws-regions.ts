@@ -99,3 +99,38 @@ export function regionDistanceKm(a: string, b: string): number {
 export function regionRttFloorMs(a: string, b: string): number {
   return (2 * regionDistanceKm(a, b)) / FIBRE_KM_PER_MS;
 }
+
+/**
+ * Who writes an Application Load Balancer's access logs, per region, for the log bucket's policy. In the regions
+ * available before August 2022 it is an Elastic Load Balancing account of that region
+ * (`arn:<partition>:iam::<account>:root`); the regions available since have no such account, and their logs come
+ * from the service principal `logdelivery.elasticloadbalancing.amazonaws.com`. Source: Elastic Load Balancing,
+ * Application Load Balancers guide, "Enable access logs", step 2 "Attach a policy to your S3 bucket"
+ * (awsdocs/elb-application-load-balancers-user-guide, doc_source/enable-access-logging.md, last revision of June
+ * 2023); the same accounts are in terraform-provider-aws internal/service/elb/service_account_data_source.go.
+ * A region of `awsRegions` missing here is one available since August 2022 (test/lib/aws-regions.test.ts lists them).
+ */
+export const elbLogDeliveryAccounts: Readonly<Record<string, string>> = {
+  "us-east-1": "127311923021",
+  "us-east-2": "033677994240",
+  "us-west-1": "027434742980",
+  "us-west-2": "797873946194",
+  "af-south-1": "098369216593",
+  "ap-east-1": "754344448648",
+  "ap-southeast-3": "589379963580",
+  "ap-south-1": "718504428378",
+  "ap-northeast-3": "383597477331",
+  "ap-northeast-2": "600734575887",
+  "ap-southeast-1": "114774131450",
+  "ap-southeast-2": "783225319266",
+  "ap-northeast-1": "582318560864",
+  "ca-central-1": "985666609251",
+  "eu-central-1": "054676820928",
+  "eu-west-1": "156460612806",
+  "eu-west-2": "652711504416",
+  "eu-south-1": "635631232127",
+  "eu-west-3": "009996457667",
+  "eu-north-1": "897822967062",
+  "me-south-1": "076674570225",
+  "sa-east-1": "507241528517",
+};

@@ -33,6 +33,8 @@ export interface MonitorRegistration {
   dependencies: string[];
   /** The URNs one of its inputs depends on. */
   inputDependencies: ReadonlySet<string>;
+  /** By input name, the URNs that input depends on (`{ bucket: [<bucket's URN>] }`). */
+  propertyDependencies: Readonly<Record<string, string[]>>;
   protect: boolean;
   retainOnDelete: boolean;
   deleteBeforeReplace: boolean;

@@ -61,8 +61,9 @@ function listenToMockMonitor(listener) {
   const monitor = require("@pulumi/pulumi/runtime/mocks").MockMonitor.prototype;
   const { registerResource, readResource, registerResourceOutputs } = monitor;
   monitor.registerResource = function (req, callback) {
-    const inputDependencies = new Set();
-    req.getPropertydependenciesMap().forEach((deps) => deps.getUrnsList().forEach((urn) => inputDependencies.add(urn)));
+    const propertyDependencies = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => (propertyDependencies[key] = deps.getUrnsList()));
+    const inputDependencies = new Set(Object.values(propertyDependencies).flat());
     listener.registered({
       urn: this.newUrn(req.getParent(), req.getType(), req.getName()),
       type: req.getType(),
@@ -73,6 +74,7 @@ function listenToMockMonitor(listener) {
       inputs: req.getObject()?.toJavaScript() ?? {},
       dependencies: req.getDependenciesList(),
       inputDependencies,
+      propertyDependencies,
       protect: req.getProtect() === true,
       retainOnDelete: req.getRetainondelete() === true,
       deleteBeforeReplace: req.getDeletebeforereplace() === true,

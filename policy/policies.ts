@@ -23,6 +23,7 @@ import type {
 import { UnknownValueError } from "@pulumi/policy";
 import { findCredentials } from "./credentials";
 import { covers, IpRange, overlaps, parseCidr, parseCoturnPeerRange } from "./ip";
+import { ALB_ATTRIBUTES_ANNOTATION, controllerStringMap, NLB_ATTRIBUTES_ANNOTATION } from "./lb-attributes";
 import { allContainers, imagePinProblem, imageRepository, podSpecOf, WORKLOAD_TYPES } from "./workloads";
 
 /** Type tokens, as the engine reports them. */
@@ -40,7 +41,15 @@ export const TYPES = {
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
   ],
+  bucketLogging: ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"],
+  bucketOwnershipControls: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  bucketLifecycle: [
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+  ],
   replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+  ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+  service: "kubernetes:core/v1:Service",
   configMap: "kubernetes:core/v1:ConfigMap",
   deployment: "kubernetes:apps/v1:Deployment",
 } as const;
@@ -307,6 +316,146 @@ export const s3BucketsPrivateAndEncrypted: StackValidationPolicy = {
 };
 
 // ---------------------------------------------------------------------------------------------------
+// S3: every request to a bucket is logged, to a log bucket fit to receive logs
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Whether input `key` of `r` (a BucketLogging's `bucket` or `targetBucket`) is `bucket`: by the engine's
+ * per-input dependencies, else by name. Unlike `appliesToBucket`, never by `r`'s dependencies as a whole, since
+ * a BucketLogging depends on two buckets.
+ */
+export function namesBucket(r: PolicyResource, key: string, bucket: PolicyResource): boolean {
+  const byProperty = r.propertyDependencies?.[key];
+  if (byProperty && byProperty.length > 0) return byProperty.some((d) => d.urn === bucket.urn);
+  const name = known(() => r.props[key]);
+  const bucketName = known(() => bucket.props.bucket);
+  return typeof name === "string" && name !== "" && name === bucketName;
+}
+
+const encryptionAlgorithms = (rules: unknown): string[] =>
+  asArray(rules)
+    .map((rule) => rule?.applyServerSideEncryptionByDefault?.sseAlgorithm)
+    .filter((a): a is string => typeof a === "string");
+
+/** An enabled lifecycle rule with an expiration (an object in the v7 provider's input, a list in older ones). */
+const expires = (rule: any) =>
+  rule?.status === "Enabled" &&
+  [rule.expiration].flat().some((e: any) => Number(e?.days) > 0 || (typeof e?.date === "string" && e.date !== ""));
+
+export const s3BucketsAccessLogged: StackValidationPolicy = {
+  name: "s3-buckets-access-logged",
+  description:
+    "Every S3 bucket logs its requests (S3 server access logs) to a log bucket; a log bucket logs nowhere itself, has ACLs off (BucketOwnerEnforced), SSE-S3 default encryption (the only one log deliveries write to) and a lifecycle rule that expires logs.",
+  enforcementLevel: "mandatory",
+  severity: "medium",
+  remediationSteps:
+    "Add an aws.s3.BucketLogging with the bucket as `bucket` and the region's log bucket (components/audit-logs) as `targetBucket`. " +
+    "On the log bucket: BucketOwnershipControls BucketOwnerEnforced, sseAlgorithm AES256, a lifecycle rule with an expiration.",
+  validateStack: (args, report) => {
+    const of = (types: readonly string[]) => args.resources.filter((r) => types.includes(r.type));
+    const buckets = of(TYPES.buckets);
+    const loggings = of(TYPES.bucketLogging);
+    const inlineTarget = (b: PolicyResource) => known(() => b.props.logging?.targetBucket);
+    const loggedBy = (b: PolicyResource) => loggings.filter((l) => namesBucket(l, "bucket", b));
+    const logTarget = (b: PolicyResource) =>
+      loggings.some((l) => namesBucket(l, "targetBucket", b)) ||
+      buckets.some(
+        (other) =>
+          other !== b && inlineTarget(other) !== undefined && inlineTarget(other) === known(() => b.props.bucket),
+      );
+    for (const bucket of buckets) {
+      const label = `S3 bucket ${bucket.name}`;
+      const logged = loggedBy(bucket).length > 0 || typeof inlineTarget(bucket) === "string";
+      if (!logTarget(bucket)) {
+        if (!logged)
+          report(`${label} has no server access logging: nothing records who read or deleted its objects.`, bucket.urn);
+        continue;
+      }
+      if (logged)
+        report(
+          `${label} receives access logs and has server access logging of its own (each delivery would be logged again).`,
+          bucket.urn,
+        );
+      const algorithms = [
+        ...encryptionAlgorithms([known(() => bucket.props.serverSideEncryptionConfiguration?.rule)]),
+        ...of(TYPES.bucketEncryption)
+          .filter((r) => appliesToBucket(r, bucket))
+          .flatMap((r) => encryptionAlgorithms(known(() => r.props.rules))),
+      ];
+      if (algorithms.length === 0 || algorithms.some((a) => a !== "AES256"))
+        report(
+          `${label} receives access logs but its default encryption is ${algorithms.join(", ") || "missing"}; S3 server access logs and ALB access logs are delivered only to SSE-S3 (AES256) buckets.`,
+          bucket.urn,
+        );
+      const ownership = of([TYPES.bucketOwnershipControls]).filter((r) => appliesToBucket(r, bucket));
+      if (!ownership.some((r) => known(() => r.props.rule?.objectOwnership) === "BucketOwnerEnforced"))
+        report(
+          `${label} receives access logs but keeps ACLs on (set BucketOwnerEnforced: the bucket policy alone grants log delivery).`,
+          bucket.urn,
+        );
+      const lifecycle = of(TYPES.bucketLifecycle).filter((r) => appliesToBucket(r, bucket));
+      if (!lifecycle.some((r) => asArray(known(() => r.props.rules)).some(expires)))
+        report(`${label} receives access logs but no enabled lifecycle rule expires them.`, bucket.urn);
+    }
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Load balancers the controller makes keep access logs
+// ---------------------------------------------------------------------------------------------------
+
+/** An Ingress the AWS Load Balancer Controller turns into an ALB, or a Service it turns into an NLB. */
+function controllerLoadBalancer(type: string, p: Props): { kind: string; annotation: string } | undefined {
+  if (type === TYPES.ingress) {
+    const ingressClass = p.spec?.ingressClassName ?? p.metadata?.annotations?.["kubernetes.io/ingress.class"];
+    return ingressClass === "alb" ? { kind: "ALB of Ingress", annotation: ALB_ATTRIBUTES_ANNOTATION } : undefined;
+  }
+  if (type === TYPES.service && p.spec?.type === "LoadBalancer") {
+    const annotations = isRecord(p.metadata?.annotations) ? p.metadata.annotations : {};
+    const byController =
+      p.spec?.loadBalancerClass === "service.k8s.aws/nlb" ||
+      ["external", "nlb-ip"].includes(annotations["service.beta.kubernetes.io/aws-load-balancer-type"]);
+    return byController ? { kind: "NLB of Service", annotation: NLB_ATTRIBUTES_ANNOTATION } : undefined;
+  }
+  return undefined;
+}
+
+export const loadBalancersLogAccess: ResourceValidationPolicy = {
+  name: "load-balancers-log-access",
+  description:
+    "Every ALB (Ingress of class alb) and NLB (Service of class service.k8s.aws/nlb) the AWS Load Balancer Controller makes writes access logs to S3: access_logs.s3.enabled=true and a bucket in its attributes annotation.",
+  enforcementLevel: "mandatory",
+  severity: "medium",
+  remediationSteps:
+    "Give the Ingress alb.ingress.kubernetes.io/load-balancer-attributes (the Service service.beta.kubernetes.io/aws-load-balancer-attributes) " +
+    "access_logs.s3.enabled=true,access_logs.s3.bucket=<log bucket>,access_logs.s3.prefix=<prefix>, merged with its other attributes.",
+  validateResource: (args, report) => {
+    const lb = controllerLoadBalancer(args.type, args.props);
+    if (!lb) return;
+    const name = known(() => args.props.metadata?.name) ?? args.name;
+    let raw: unknown;
+    try {
+      raw = args.props.metadata?.annotations?.[lb.annotation];
+    } catch (e) {
+      // Not known in a preview (it names a bucket being created): checked at `pulumi up`.
+      if (e instanceof UnknownValueError) return;
+      throw e;
+    }
+    let attributes: Record<string, string>;
+    try {
+      attributes = typeof raw === "string" ? controllerStringMap(raw) : {};
+    } catch {
+      report(`${lb.kind} ${name}: ${lb.annotation} is not a list of key=value pairs; the controller rejects it.`);
+      return;
+    }
+    if (attributes["access_logs.s3.enabled"] !== "true" || !attributes["access_logs.s3.bucket"])
+      report(
+        `${lb.kind} ${name} keeps no access logs: ${lb.annotation} does not set access_logs.s3.enabled=true and access_logs.s3.bucket.`,
+      );
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------
 // ElastiCache: TLS, encryption at rest, AUTH
 // ---------------------------------------------------------------------------------------------------
 
@@ -558,6 +707,8 @@ export const policies: Policies = [
   imdsv2Required,
   publicIngressOnlyForWebRtc,
   s3BucketsPrivateAndEncrypted,
+  s3BucketsAccessLogged,
+  loadBalancersLogAccess,
   elasticacheEncryptedWithAuth,
   configMapsHoldNoCredentials,
   containerImagesPinned,

@@ -3,6 +3,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { AuditLogs } from "../components/audit-logs";
 import { BlockStorage } from "../components/block-storage";
 import { Chaos } from "../components/chaos";
 import { Cluster } from "../components/cluster";
@@ -305,6 +306,16 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
       )
     : undefined;
 
+  // Who touched what: access logs of the recordings bucket and of both load balancers, and the VPC's flow log.
+  const auditLogs = new AuditLogs(cfg.regionLabel, {
+    clusterName,
+    vpcId: network.vpcId,
+    loggedBuckets: egress ? [{ label: "recordings", bucket: egress.bucketName, arn: egress.bucketArn }] : [],
+    retentionDays: cfg.auditLogs.retentionDays,
+    flowLogRetentionDays: cfg.auditLogs.flowLogRetentionDays,
+    protect: cfg.protect,
+  });
+
   const endpoints = new Endpoints(
     `${cfg.regionLabel}-endpoints`,
     {
@@ -315,6 +326,9 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
       dns: { provider: cfg.dns.provider, zoneId: cfg.dns.zoneId },
       livekit,
       coturn,
+      accessLogs: { signalling: auditLogs.signallingLoadBalancerLogs, turn: auditLogs.turnLoadBalancerLogs },
+      // Off with `protect`: the controller deletes no protected load balancer, and a teardown needs it to.
+      deletionProtection: cfg.protect,
     },
     // The controller's webhooks must answer before the Ingress and the Service are created.
     { providers, dependsOn: [loadBalancerController.release] },
@@ -432,6 +446,8 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
     ...(rooms !== undefined ? { rooms: roomsOutput(cfg, rooms) } : {}),
     ...(rooms?.isHub && redis instanceof Redis ? hubOutputs(cfg, network, redis) : {}),
     ...(egress !== undefined ? { recordingsBucket: egress.bucketName } : {}),
+    auditLogsBucket: auditLogs.bucketName,
+    flowLogGroup: auditLogs.flowLogGroupName,
     alertTopicArn: monitoring.alertTopicArn,
     loadTestJob: pulumi.interpolate`${WORKLOAD_NAMESPACE}/${loadTest.jobName}`,
     sizing: {

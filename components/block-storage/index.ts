@@ -43,7 +43,9 @@ export class BlockStorage extends pulumi.ComponentResource {
         clusterName: args.clusterName,
         namespace,
         serviceAccount,
-        managedPolicyArns: { driver: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy" },
+        managedPolicyArns: {
+          driver: pulumi.interpolate`arn:${aws.getPartitionOutput({}, { parent: this }).partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`,
+        },
       },
       { parent: this },
     );

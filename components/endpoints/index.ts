@@ -3,6 +3,7 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dependenciesOf } from "../shared/dependencies";
+import { auditAttributes, formatAttributes } from "./attributes";
 import { TURN_TLS_PORT, TURN_UDP_PORT } from "../shared/turn";
 
 /** TLS 1.3 with 1.2 fallback: AWS's recommended policy for ALB and NLB TLS listeners. */
@@ -44,6 +45,16 @@ export interface EndpointsArgs {
   livekit: { namespace: pulumi.Input<string>; serviceName: pulumi.Input<string>; servicePort: number };
   /** The TURN pods (`Coturn` component). */
   coturn: { namespace: pulumi.Input<string>; podLabels: Record<string, string>; listeningPort: number };
+  /** Where each load balancer writes its access logs (the AuditLogs component's destinations). */
+  accessLogs: {
+    signalling: { bucket: pulumi.Input<string>; prefix: string };
+    turn: { bucket: pulumi.Input<string>; prefix: string };
+  };
+  /**
+   * Deletion protection on both load balancers. The controller will not delete a load balancer whose annotation
+   * says it is protected, so the `pulumi up` before a teardown turns it off (with the stack's `protect`).
+   */
+  deletionProtection: boolean;
   /** TLS policy of both load balancers; DEFAULT_SSL_POLICY if omitted. */
   sslPolicy?: string;
   /** AWS tags for the certificates and load balancers. */
@@ -134,10 +145,18 @@ export class Endpoints extends pulumi.ComponentResource {
             "alb.ingress.kubernetes.io/certificate-arn": this.signallingCertificateArn,
             "alb.ingress.kubernetes.io/ssl-policy": sslPolicy,
             "alb.ingress.kubernetes.io/backend-protocol": "HTTP",
-            "alb.ingress.kubernetes.io/load-balancer-attributes": [
-              `idle_timeout.timeout_seconds=${SIGNALLING_IDLE_TIMEOUT_SECONDS}`,
-              "routing.http.drop_invalid_header_fields.enabled=true",
-            ].join(","),
+            "alb.ingress.kubernetes.io/load-balancer-attributes": pulumi
+              .output(this.args.accessLogs.signalling.bucket)
+              .apply((bucket) =>
+                formatAttributes({
+                  "idle_timeout.timeout_seconds": String(SIGNALLING_IDLE_TIMEOUT_SECONDS),
+                  "routing.http.drop_invalid_header_fields.enabled": "true",
+                  ...auditAttributes(
+                    { bucket, prefix: this.args.accessLogs.signalling.prefix },
+                    this.args.deletionProtection,
+                  ),
+                }),
+              ),
             // A draining SFU keeps its WebSockets for up to the ALB's maximum instead of the default 300 s.
             "alb.ingress.kubernetes.io/target-group-attributes": "deregistration_delay.timeout_seconds=3600",
             // LiveKit answers 200 on `/` only while it reports fresh node stats.
@@ -192,7 +211,18 @@ export class Endpoints extends pulumi.ComponentResource {
             // UDP target groups need a TCP health check: coturn listens on TCP 3478 too.
             "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "tcp",
             "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": turnPort,
-            "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
+            // Access logs record TLS connections only (the TURN/TLS listener), not TURN over UDP.
+            "service.beta.kubernetes.io/aws-load-balancer-attributes": pulumi
+              .output(this.args.accessLogs.turn.bucket)
+              .apply((bucket) =>
+                formatAttributes({
+                  "load_balancing.cross_zone.enabled": "true",
+                  ...auditAttributes(
+                    { bucket, prefix: this.args.accessLogs.turn.prefix },
+                    this.args.deletionProtection,
+                  ),
+                }),
+              ),
             // A draining coturn keeps its flows while its allocations end (its grace period is an hour too).
             "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes":
               "deregistration_delay.timeout_seconds=3600",

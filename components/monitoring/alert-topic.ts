@@ -7,7 +7,7 @@
  */
 
 /** The key's policy: the account administers it through IAM; CloudWatch may encrypt alarm messages with it. */
-export function alertTopicKeyPolicy(accountId: string, partition = "aws"): string {
+export function alertTopicKeyPolicy(accountId: string, partition: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
@@ -31,7 +31,7 @@ export function alertTopicKeyPolicy(accountId: string, partition = "aws"): strin
 }
 
 /** The topic's policy: CloudWatch alarms of this account and region may publish to it. */
-export function alertTopicPolicy(topicArn: string, accountId: string, awsRegion: string, partition = "aws"): string {
+export function alertTopicPolicy(topicArn: string, accountId: string, awsRegion: string, partition: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [

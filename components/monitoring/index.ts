@@ -129,12 +129,13 @@ export class Monitoring extends pulumi.ComponentResource {
    */
   private alertDelivery(name: string, args: MonitoringArgs) {
     const caller = aws.getCallerIdentityOutput({}, { parent: this });
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const topicKey = new aws.kms.Key(
       `${name}-alerts`,
       {
         description: `LiveKit alerts (${args.region}): the alert topic's messages`,
         enableKeyRotation: true,
-        policy: caller.accountId.apply((accountId) => alertTopicKeyPolicy(accountId)),
+        policy: pulumi.all([caller.accountId, partition]).apply(([accountId, p]) => alertTopicKeyPolicy(accountId, p)),
       },
       { parent: this },
     );
@@ -148,8 +149,8 @@ export class Monitoring extends pulumi.ComponentResource {
       {
         arn: topic.arn,
         policy: pulumi
-          .all([topic.arn, caller.accountId, aws.getRegionOutput({}, { parent: this }).region])
-          .apply(([arn, accountId, awsRegion]) => alertTopicPolicy(arn, accountId, awsRegion)),
+          .all([topic.arn, caller.accountId, aws.getRegionOutput({}, { parent: this }).region, partition])
+          .apply(([arn, accountId, awsRegion, p]) => alertTopicPolicy(arn, accountId, awsRegion, p)),
       },
       { parent: this },
     );

@@ -133,3 +133,15 @@ export function zoneIdOfItsProvider(dns: DnsZone): RuleIssue | undefined {
   const problem = zoneIdProblem(dns.provider, dns.zoneId);
   return problem === undefined ? undefined : { path: ["zoneId"], problem, value: dns.zoneId };
 }
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/** Days a CloudWatch Logs group keeps its events: one of the periods CloudWatch accepts. */
+export const cloudWatchRetentionDays = z
+  .number({ error: "must be a number of days CloudWatch accepts" })
+  .refine((d) => LOG_RETENTION_DAYS.includes(d), {
+    error: `must be one of ${LOG_RETENTION_DAYS.join(", ")} (days CloudWatch accepts)`,
+  });

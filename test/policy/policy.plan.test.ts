@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
+import { AuditLogs } from "../../components/audit-logs";
 import { Coturn } from "../../components/coturn";
 import { Egress } from "../../components/egress";
 import { Keda } from "../../components/keda";
@@ -24,11 +25,14 @@ import {
   elasticacheEncryptedWithAuth,
   imdsv2Required,
   livekitSfuPodShape,
+  loadBalancersLogAccess,
   policies,
   publicIngressOnlyForWebRtc,
+  s3BucketsAccessLogged,
   s3BucketsPrivateAndEncrypted,
   TYPES,
 } from "../../policy/policies";
+import { ALB_ATTRIBUTES_ANNOTATION, NLB_ATTRIBUTES_ANNOTATION } from "../../policy/lb-attributes";
 import { parseStackConfig, RegionSettings } from "../../stacks/config";
 import { listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
 import { asReferencedStack, PlanResult, runProgram } from "../../tools/plan/engine";
@@ -75,7 +79,7 @@ describe("the shipped stacks", () => {
     expect(await violations(policies, resourcesOfPlan(plans.get(stack)!))).toEqual([]);
   });
 
-  it("give the policies something to check in every region (node groups, node classes, public ports, Redis)", () => {
+  it("give the policies something to check in every region (node groups, node classes, public ports, Redis, logs)", () => {
     for (const stack of shippedStacks.filter((s) => roleOf(s) === "region")) {
       const types = new Set(plans.get(stack)!.resources.map((r) => r.type));
       for (const type of [
@@ -83,6 +87,9 @@ describe("the shipped stacks", () => {
         TYPES.ec2NodeClass,
         TYPES.securityGroupIngressRule,
         TYPES.replicationGroup,
+        TYPES.bucketLogging[0],
+        TYPES.ingress,
+        TYPES.service,
       ]) {
         expect({ stack, type, present: types.has(type) }).toEqual({ stack, type, present: true });
       }
@@ -97,20 +104,25 @@ describe("the shipped stacks", () => {
       [TYPES.securityGroupIngressRule]: (p) =>
         p.cidrIpv4 === "0.0.0.0/0" && Object.assign(p, { ipProtocol: "tcp", fromPort: 22, toPort: 22 }),
       [TYPES.replicationGroup]: (p) => delete p.authToken,
+      [TYPES.ingress]: (p) => (p.metadata.annotations[ALB_ATTRIBUTES_ANNOTATION] = "idle_timeout.timeout_seconds=3600"),
     };
     for (const r of resources) weaken[r.type]?.(r.props);
-    const found = new Set((await violations(policies, resources)).map((v) => v.policy));
+    // And no bucket's requests logged any more.
+    const withoutLogging = resources.filter((r) => !(TYPES.bucketLogging as readonly string[]).includes(r.type));
+    const found = new Set((await violations(policies, withoutLogging)).map((v) => v.policy));
     expect([...found].sort()).toEqual([
       "elasticache-encrypted-with-auth",
+      "load-balancers-log-access",
       "nodes-require-imdsv2",
       "public-ingress-only-for-webrtc",
+      "s3-buckets-access-logged",
     ]);
   });
 });
 
 describe("the media-plane components", () => {
-  // The credentials, LiveKit, Coturn, egress and the load test, built as a region stack builds them, checked by
-  // every policy.
+  // The credentials, LiveKit, Coturn, egress (its bucket's requests logged) and the load test, built as a region
+  // stack builds them, checked by every policy.
   let plan: PlanResult;
   beforeAll(async () => {
     plan = await runComponents(() => {
@@ -126,7 +138,7 @@ describe("the media-plane components", () => {
         { providers },
       );
       const keda = new Keda("mumbai-keda", {}, { providers, dependsOn: [livekit] });
-      new Egress(
+      const egress = new Egress(
         "mumbai-egress",
         {
           clusterName: "livekit-mumbai",
@@ -146,6 +158,13 @@ describe("the media-plane components", () => {
         },
         { providers, dependsOn: [keda.release] },
       );
+      new AuditLogs("mumbai", {
+        clusterName: "livekit-mumbai",
+        vpcId: "vpc-0123456789abcdef0",
+        loggedBuckets: [{ label: "recordings", bucket: egress.bucketName, arn: egress.bucketArn }],
+        retentionDays: 365,
+        flowLogRetentionDays: 90,
+      });
       new LoadTest(
         "mumbai-load-test",
         {
@@ -413,6 +432,157 @@ describe("s3-buckets-private-and-encrypted", () => {
       restrictPublicBuckets: true,
     });
     expect(await check(s3BucketsPrivateAndEncrypted, [inline, account])).toEqual([]);
+  });
+});
+
+describe("s3-buckets-access-logged", () => {
+  const urn = (name: string) => `urn:pulumi:test::livekit-platform::x::${name}`;
+  const bucket = (name: string): TestResource => ({ type: TYPES.buckets[0], name, urn: urn(name), props: {} });
+  const recordings = bucket("recordings");
+  const logs = bucket("logs");
+  /** A setting of `of` (encryption, ownership, lifecycle), tied to it by its `bucket` input. */
+  const setting = (type: string, of: TestResource, props: Record<string, unknown>): TestResource => ({
+    type,
+    name: `${of.name}-${type.split(":").pop()}`,
+    urn: urn(`${of.name}-${type}`),
+    dependencies: [of.urn!],
+    propertyDependencies: { bucket: [of.urn!] },
+    props,
+  });
+  const logging = (source: TestResource, target: TestResource): TestResource => ({
+    type: TYPES.bucketLogging[0],
+    name: `${source.name}-access-logs`,
+    urn: urn(`${source.name}-access-logs`),
+    dependencies: [source.urn!, target.urn!],
+    propertyDependencies: { bucket: [source.urn!], targetBucket: [target.urn!] },
+    props: { targetPrefix: `s3/${source.name}/` },
+  });
+  const sse = (of: TestResource, sseAlgorithm = "AES256") =>
+    setting(TYPES.bucketEncryption[0], of, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm } }] });
+  const ownership = (of: TestResource, objectOwnership = "BucketOwnerEnforced") =>
+    setting(TYPES.bucketOwnershipControls, of, { rule: { objectOwnership } });
+  const lifecycle = (of: TestResource, rule: Record<string, unknown> = { expiration: { days: 365 } }) =>
+    setting(TYPES.bucketLifecycle[0], of, { rules: [{ id: "expire", status: "Enabled", filter: {}, ...rule }] });
+  const fitLogBucket = [logs, sse(logs), ownership(logs), lifecycle(logs)];
+
+  it("passes a bucket logged to a log bucket fit to receive logs (the log bucket itself logs nowhere)", async () => {
+    expect(await check(s3BucketsAccessLogged, [recordings, logging(recordings, logs), ...fitLogBucket])).toEqual([]);
+  });
+
+  it("reports a bucket whose requests nobody logs", async () => {
+    const found = await violations([s3BucketsAccessLogged], [recordings, ...fitLogBucket]);
+    expect(found.map((v) => [v.urn, v.message])).toEqual([
+      [recordings.urn, expect.stringMatching(/has no server access logging/)],
+      // Nothing logs to it, so the log bucket is just another bucket without logging.
+      [logs.urn, expect.stringMatching(/has no server access logging/)],
+    ]);
+  });
+
+  it("tells the logged bucket from the log bucket by the input that names each, not by dependencies", async () => {
+    // Reversed: the "recordings" bucket receives the logs of "logs", so it is the one that must be fit for them.
+    const found = await check(s3BucketsAccessLogged, [recordings, logging(logs, recordings), ...fitLogBucket]);
+    expect(found).toEqual([
+      expect.stringMatching(/S3 bucket recordings receives access logs but its default encryption is missing/),
+      expect.stringMatching(/S3 bucket recordings receives access logs but keeps ACLs on/),
+      expect.stringMatching(/S3 bucket recordings receives access logs but no enabled lifecycle rule expires them/),
+    ]);
+  });
+
+  it("matches buckets by name when the engine gives no per-input dependencies", async () => {
+    const named = (b: TestResource, name: string) => ({ ...b, props: { bucket: name } });
+    const byName: TestResource = {
+      ...logging(recordings, logs),
+      dependencies: [],
+      propertyDependencies: {},
+      props: { bucket: "recordings-abc", targetBucket: "logs-abc", targetPrefix: "s3/recordings/" },
+    };
+    expect(
+      await check(s3BucketsAccessLogged, [
+        named(recordings, "recordings-abc"),
+        named(logs, "logs-abc"),
+        byName,
+        ...fitLogBucket.slice(1),
+      ]),
+    ).toEqual([]);
+  });
+
+  it("requires SSE-S3 on a log bucket: log deliveries do not write to SSE-KMS buckets", async () => {
+    const kms = [logs, sse(logs, "aws:kms"), ownership(logs), lifecycle(logs)];
+    expect(await check(s3BucketsAccessLogged, [recordings, logging(recordings, logs), ...kms])).toEqual([
+      expect.stringMatching(/its default encryption is aws:kms; .* delivered only to SSE-S3 \(AES256\) buckets/),
+    ]);
+  });
+
+  it("requires ACLs off and an expiring, enabled lifecycle rule on a log bucket", async () => {
+    const loose = [
+      logs,
+      sse(logs),
+      ownership(logs, "BucketOwnerPreferred"),
+      lifecycle(logs, { status: "Disabled", expiration: { days: 30 } }),
+    ];
+    expect(await check(s3BucketsAccessLogged, [recordings, logging(recordings, logs), ...loose])).toEqual([
+      expect.stringMatching(/keeps ACLs on/),
+      expect.stringMatching(/no enabled lifecycle rule expires them/),
+    ]);
+    const abortOnly = [logs, sse(logs), ownership(logs), lifecycle(logs, { expiration: undefined })];
+    expect(await check(s3BucketsAccessLogged, [recordings, logging(recordings, logs), ...abortOnly])).toEqual([
+      expect.stringMatching(/no enabled lifecycle rule expires them/),
+    ]);
+  });
+
+  it("reports a log bucket that logs its own requests", async () => {
+    expect(
+      await check(s3BucketsAccessLogged, [recordings, logging(recordings, logs), logging(logs, logs), ...fitLogBucket]),
+    ).toEqual([expect.stringMatching(/S3 bucket logs receives access logs and has server access logging of its own/)]);
+  });
+});
+
+describe("load-balancers-log-access", () => {
+  const ingress = (attributes?: string, ingressClassName = "alb"): TestResource =>
+    resource(
+      TYPES.ingress,
+      {
+        metadata: { name: "signalling", annotations: attributes ? { [ALB_ATTRIBUTES_ANNOTATION]: attributes } : {} },
+        spec: { ingressClassName },
+      },
+      "signalling",
+    );
+  const nlb = (attributes?: string): TestResource =>
+    resource(
+      TYPES.service,
+      {
+        metadata: { name: "turn", annotations: attributes ? { [NLB_ATTRIBUTES_ANNOTATION]: attributes } : {} },
+        spec: { type: "LoadBalancer", loadBalancerClass: "service.k8s.aws/nlb" },
+      },
+      "turn",
+    );
+  const logged = "access_logs.s3.enabled=true,access_logs.s3.bucket=logs-abc,access_logs.s3.prefix=alb";
+
+  it("passes an ALB and an NLB that write access logs, among their other attributes", async () => {
+    expect(await check(loadBalancersLogAccess, [ingress(`idle_timeout.timeout_seconds=3600,${logged}`)])).toEqual([]);
+    expect(await check(loadBalancersLogAccess, [nlb(`${logged}, load_balancing.cross_zone.enabled=true`)])).toEqual([]);
+  });
+
+  it("reports load balancers without access logs, or with logs off or no bucket", async () => {
+    for (const attributes of [undefined, "idle_timeout.timeout_seconds=3600", "access_logs.s3.enabled=true"]) {
+      expect(await check(loadBalancersLogAccess, [ingress(attributes)])).toEqual([
+        expect.stringMatching(/^ALB of Ingress signalling keeps no access logs/),
+      ]);
+    }
+    expect(
+      await check(loadBalancersLogAccess, [nlb("access_logs.s3.enabled=false,access_logs.s3.bucket=logs-abc")]),
+    ).toEqual([expect.stringMatching(/^NLB of Service turn keeps no access logs/)]);
+  });
+
+  it("reports an attributes annotation the controller cannot parse", async () => {
+    expect(await check(loadBalancersLogAccess, [ingress(`${logged},oops`)])).toEqual([
+      expect.stringMatching(/is not a list of key=value pairs/),
+    ]);
+  });
+
+  it("leaves alone what the controller does not turn into a load balancer", async () => {
+    const clusterIp = resource(TYPES.service, { metadata: { name: "livekit" }, spec: { type: "ClusterIP" } });
+    expect(await check(loadBalancersLogAccess, [ingress(undefined, "nginx"), clusterIp])).toEqual([]);
   });
 });
 
@@ -721,7 +891,7 @@ describe("the pack", () => {
   it("holds every policy once, all mandatory", () => {
     const names = policies.map((p) => p.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toHaveLength(8);
+    expect(names).toHaveLength(10);
     for (const p of policies)
       expect({ name: p.name, level: p.enforcementLevel }).toEqual({ name: p.name, level: "mandatory" });
   });

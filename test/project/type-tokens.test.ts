@@ -12,6 +12,7 @@ import { projectRoot } from "../support/stack-config";
 
 /** Every component type token in a release. Add a new component's token with the component; never remove one. */
 const SHIPPED_TOKENS = [
+  "livekit-platform:audit-logs:AuditLogs",
   "livekit-platform:autoscaling:Keda",
   "livekit-platform:autoscaling:MetricsServer",
   "livekit-platform:chaos:Chaos",

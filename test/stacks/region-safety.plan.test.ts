@@ -4,7 +4,8 @@
  */
 import { InputError } from "../../lib/errors";
 import { parseStackConfig, REGION_LABEL_MAX } from "../../stacks/config";
-import { findResource, PlannedResource, PlanResult, resourcesOfType } from "../../tools/plan/engine";
+import { ALB_ATTRIBUTES_ANNOTATION, controllerStringMap, NLB_ATTRIBUTES_ANNOTATION } from "../../policy/lb-attributes";
+import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { insecureTransportGaps } from "../support/iam-policy";
 import { runStack, stackConfig } from "../support/plan";
 
@@ -88,26 +89,41 @@ describe("stateful resources of a region", () => {
     findResource(plan, "eks:index:Cluster", "mumbai"),
     findResource(plan, "aws:elasticache/replicationGroup:ReplicationGroup", "mumbai-redis"),
     findResource(plan, "aws:s3/bucket:Bucket", "mumbai-egress-recordings"),
+    findResource(plan, "aws:s3/bucket:Bucket", "mumbai-audit-logs"),
   ];
+  /** What the load balancer controller reads as each load balancer's deletion protection: ALB, then NLB. */
+  const loadBalancerDeletionProtection = (plan: PlanResult) => {
+    const attributes = (type: string, name: string, annotation: string) =>
+      controllerStringMap(inputsOf(findResource(plan, type, name)).metadata.annotations[annotation]);
+    return [
+      attributes("kubernetes:networking.k8s.io/v1:Ingress", "mumbai-endpoints-signalling", ALB_ATTRIBUTES_ANNOTATION),
+      attributes("kubernetes:core/v1:Service", "mumbai-endpoints-turn", NLB_ATTRIBUTES_ANNOTATION),
+    ].map((a) => a["deletion_protection.enabled"]);
+  };
 
   let plan: PlanResult;
   beforeAll(async () => {
     plan = await runStack("mumbai");
   });
 
-  it("are protected by default, and the cluster has EKS deletion protection", () => {
+  it("are protected by default, and the cluster and both load balancers have deletion protection", () => {
     expect(stateful(plan).map((r) => [r.name, r.options.protect])).toEqual([
       ["mumbai", true],
       ["mumbai-redis", true],
       ["mumbai-egress-recordings", true],
+      ["mumbai-audit-logs", true],
     ]);
     expect(findResource(plan, "eks:index:Cluster", "mumbai").inputs.deletionProtection).toBe(true);
+    expect(loadBalancerDeletionProtection(plan)).toEqual(["true", "true"]);
   });
 
   it("refuse every request without TLS, whoever sends it: every bucket and queue of the region", () => {
     /** The one policy of `owner`, and the resource it names (a bucket's name, a queue's URL). */
     const policyOf = (type: string, owner: PlannedResource, field: string) => {
-      const policies = resourcesOfType(plan, type).filter((p) => p.dependencies.includes(owner.urn));
+      // Matched by the input that names the resource: the log bucket's policy also names the buckets it logs.
+      const policies = resourcesOfType(plan, type).filter((p) =>
+        plan.propertyDependencies?.[p.urn]?.[field]?.includes(owner.urn),
+      );
       expect(policies).toHaveLength(1);
       return { policy: JSON.parse(policies[0].inputs.policy as string), names: policies[0].inputs[field] as string };
     };
@@ -121,13 +137,18 @@ describe("stateful resources of a region", () => {
       const [, region, account, name] = /^https:\/\/sqs\.([^.]+)\.amazonaws\.com\/(\d+)\/(.+)$/.exec(names)!;
       return insecureTransportGaps(policy, "sqs", [`arn:aws:sqs:${region}:${account}:${name}`]);
     });
-    expect(resourcesOfType(plan, "aws:s3/bucket:Bucket")).toHaveLength(1);
+    // The recordings bucket and the audit-log bucket.
+    expect(resourcesOfType(plan, "aws:s3/bucket:Bucket")).toHaveLength(2);
     expect(resourcesOfType(plan, "aws:sqs/queue:Queue")).toHaveLength(1);
     expect([...buckets, ...queues]).toEqual([]);
   });
 
   it("lose their protection only when the stack says so (the first step of a teardown)", async () => {
     const plan = await runStack("mumbai", { "livekit-platform:protect": "false" });
-    expect(stateful(plan).map((r) => r.options.protect)).toEqual([false, false, false]);
+    expect(stateful(plan).map((r) => r.options.protect)).toEqual([false, false, false, false]);
+    expect(findResource(plan, "eks:index:Cluster", "mumbai").inputs.deletionProtection).toBe(false);
+    // Said explicitly: the controller changes only the attributes an annotation names, and deletes a load
+    // balancer whose annotation does not say it is protected.
+    expect(loadBalancerDeletionProtection(plan)).toEqual(["false", "false"]);
   });
 });

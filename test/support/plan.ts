@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { inputsOf, PlanResult, resourcesOfType, runProgram } from "../../tools/plan/engine";
+import { inputsOf, PlanResult, resourcesOfType, runProgram, RunOptions } from "../../tools/plan/engine";
 import { readProjectName } from "../../stacks/stack-files";
 import { planInChildProcess } from "../../tools/plan/runner";
 import { projectRoot, stackConfig } from "./stack-config";
@@ -27,13 +27,21 @@ export function runComponents(
   );
 }
 
-/** Runs the real program (index.ts) in this process for a shipped stack, optionally with overrides. */
-export function runStack(stack: string, overrides: Record<string, unknown> = {}): Promise<PlanResult> {
+/**
+ * Runs the real program (index.ts) in this process for a shipped stack, optionally with overrides and an account
+ * of the pretend cloud other than a new one in the `aws` partition.
+ */
+export function runStack(
+  stack: string,
+  overrides: Record<string, unknown> = {},
+  account?: RunOptions["account"],
+): Promise<PlanResult> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, by path or after mocks are set
   return runProgram(() => require(path.join(projectRoot, "index.ts")), {
     project: projectName,
     stack,
     config: stackConfig(stack, overrides),
+    account,
   });
 }
 

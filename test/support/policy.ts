@@ -46,6 +46,7 @@ export function resourcesOfPlan(plan: PlanResult): TestResource[] {
     parent: r.parent ?? undefined,
     props: plain<Record<string, unknown>>(r.inputs),
     dependencies: r.dependencies,
+    propertyDependencies: plan.propertyDependencies?.[r.urn],
   }));
 }
 

@@ -72,6 +72,13 @@ export const badInputs: Array<{
     message: "error: livekit-platform:cluster.sfuNodes.min: must not exceed max (4), got 6",
   },
   {
+    what: "access logs kept for less time than recordings",
+    stack: "mumbai",
+    change: (c) => (c["livekit-platform:auditLogs"] = { retentionDays: 7 }),
+    message:
+      "error: livekit-platform:auditLogs.retentionDays: must be at least egress.recordingRetentionDays (30): who read a recording must stay known while it exists, got 7",
+  },
+  {
     what: "a TURN relay range overlapping the SFU's UDP range",
     stack: "mumbai",
     change: (c) => (c["livekit-platform:turn"] = { relayPortRange: { start: 45000, end: 55000 } }),

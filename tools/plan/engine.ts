@@ -85,6 +85,11 @@ export interface PlanResult {
   resources: PlannedResource[];
   outputs: Record<string, unknown>;
   warnings: string[];
+  /**
+   * By URN, which resources each input depends on (`{ bucket: [<bucket's URN>] }`), as the engine hands them to
+   * a policy pack; not written to plan.json.
+   */
+  propertyDependencies?: Record<string, Record<string, string[]>>;
 }
 
 /** Outputs of a referenced stack as a StackReference sees them. */
@@ -102,8 +107,8 @@ export interface RunOptions {
   organization?: string;
   /** Answers `new pulumi.StackReference("org/project/stack")`; undefined: that stack has no outputs. */
   resolveStackReference?: (fullyQualifiedName: string) => Promise<ReferencedStack | undefined>;
-  /** What the pretend AWS account holds already; default: nothing (a new account). */
-  account?: { iamRoles?: MockIamRole[] };
+  /** What the pretend AWS account holds already, and its partition; default: nothing (a new account) in `aws`. */
+  account?: { iamRoles?: MockIamRole[]; partition?: string };
 }
 
 interface Recording {
@@ -112,6 +117,7 @@ interface Recording {
   resources: PlannedResource[];
   outputs: Record<string, unknown>;
   warnings: string[];
+  propertyDependencies: Record<string, Record<string, string[]>>;
 }
 
 let recording: Recording | undefined;
@@ -162,6 +168,7 @@ listenToMockMonitor({
     if (!recording) return;
     const { project, stack } = recording;
     const aliases = [...new Set(r.aliases.map((alias) => aliasUrn(r, alias, stack, project)))];
+    recording.propertyDependencies[r.urn] = { ...r.propertyDependencies };
     recording.resources.push({
       urn: r.urn,
       type: r.type,
@@ -204,8 +211,16 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
   const ctx: MockCloudContext = {
     awsRegion: config["aws:region"] ?? "us-east-1",
     iamRoles: options.account?.iamRoles ?? [],
+    partition: options.account?.partition,
   };
-  const rec: Recording = { project: options.project, stack: options.stack, resources: [], outputs: {}, warnings: [] };
+  const rec: Recording = {
+    project: options.project,
+    stack: options.stack,
+    resources: [],
+    outputs: {},
+    warnings: [],
+    propertyDependencies: {},
+  };
   const referenced = new Map<string, Promise<ReferencedStack | undefined>>();
   // A mock that throws leaves the SDK waiting forever (the process then just ends): keep the error, answer
   // with no outputs, and throw it once the program has finished.

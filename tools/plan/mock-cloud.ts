@@ -26,7 +26,18 @@ export interface MockCloudContext {
   awsRegion: string;
   /** IAM roles the account has already (a new account, the plan's, has none that the program looks up). */
   iamRoles?: MockIamRole[];
+  /** The AWS partition the account is in (`aws`, `aws-cn`, `aws-us-gov`); `aws` if omitted. */
+  partition?: string;
 }
+
+/** What `aws.getPartition` answers in each partition (the AWS SDK's partitions.json). */
+const PARTITIONS: Record<string, { dnsSuffix: string; reverseDnsPrefix: string }> = {
+  aws: { dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" },
+  "aws-cn": { dnsSuffix: "amazonaws.com.cn", reverseDnsPrefix: "cn.com.amazonaws" },
+  "aws-us-gov": { dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" },
+};
+
+const partitionOf = (ctx: MockCloudContext) => ctx.partition ?? "aws";
 
 /** An IAM role as ListRoles returns it. */
 export interface MockIamRole {
@@ -46,9 +57,13 @@ function autoName(args: MockResourceArgs): string {
 
 type StateMaker = (args: MockResourceArgs, ctx: MockCloudContext) => Record<string, unknown>;
 
-/** `arn:aws:<service>:<region>:<account>:<resource>`, in the stack's region and the pretend account. */
+/** `arn:<partition>:<service>:<region>:<account>:<resource>`, in the stack's region and the pretend account. */
 const arn = (ctx: MockCloudContext, service: string, resource: string) =>
-  `arn:aws:${service}:${ctx.awsRegion}:${MOCK_ACCOUNT_ID}:${resource}`;
+  `arn:${partitionOf(ctx)}:${service}:${ctx.awsRegion}:${MOCK_ACCOUNT_ID}:${resource}`;
+
+/** `arn:<partition>:iam::<account>:<resource>`: IAM's ARNs name no region. */
+const iamArn = (ctx: MockCloudContext, resource: string) =>
+  `arn:${partitionOf(ctx)}:iam::${MOCK_ACCOUNT_ID}:${resource}`;
 
 /** A path as IAM writes it in an ARN: `/` by default, else `/<path>/`. */
 const iamPath = (args: MockResourceArgs) => (args.inputs.path as string | undefined) ?? "/";
@@ -98,25 +113,25 @@ const serviceLinkedRoleNames: Record<string, string> = { "spot.amazonaws.com": "
 
 const stateMakers: Record<string, StateMaker> = {
   // IAM role: arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}
-  "aws:iam/role:Role": (args) => {
+  "aws:iam/role:Role": (args, ctx) => {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
     return {
       name,
-      arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${iamPath(args)}${name}`,
+      arn: iamArn(ctx, `role${iamPath(args)}${name}`),
       uniqueId: `AROA${hex(name, 17).toUpperCase()}`,
     };
   },
   // IAM role: role/aws-service-role/<service>/<name>, the name fixed by the service
-  "aws:iam/serviceLinkedRole:ServiceLinkedRole": (args) => {
+  "aws:iam/serviceLinkedRole:ServiceLinkedRole": (args, ctx) => {
     const service = String(args.inputs.awsServiceName);
     const name = serviceLinkedRoleNames[service];
     if (name === undefined) return {};
-    return { name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/aws-service-role/${service}/${name}` };
+    return { name, arn: iamArn(ctx, `role/aws-service-role/${service}/${name}`) };
   },
   // IAM policy: arn:${Partition}:iam::${Account}:policy/${PolicyNameWithPath}
-  "aws:iam/policy:Policy": (args) => {
+  "aws:iam/policy:Policy": (args, ctx) => {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
-    return { name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy${iamPath(args)}${name}` };
+    return { name, arn: iamArn(ctx, `policy${iamPath(args)}${name}`) };
   },
   // SQS queue: arn:${Partition}:sqs:${Region}:${Account}:${QueueName}
   "aws:sqs/queue:Queue": (args, ctx) => {
@@ -183,9 +198,13 @@ const stateMakers: Record<string, StateMaker> = {
     return { name, arn: arn(ctx, "logs", `log-group:${name}`) };
   },
   // S3 bucket: arn:${Partition}:s3:::${BucketName}
-  "aws:s3/bucket:Bucket": (args) => {
+  "aws:s3/bucket:Bucket": (args, ctx) => {
     const bucket = (args.inputs.bucket as string | undefined) ?? autoName(args);
-    return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.amazonaws.com` };
+    return {
+      bucket,
+      arn: `arn:${partitionOf(ctx)}:s3:::${bucket}`,
+      bucketRegionalDomainName: `${bucket}.s3.amazonaws.com`,
+    };
   },
   // ElastiCache: arn:${Partition}:elasticache:${Region}:${Account}:replicationgroup:${ReplicationGroupId}
   "aws:elasticache/replicationGroup:ReplicationGroup": (args, ctx) => {
@@ -202,8 +221,8 @@ const stateMakers: Record<string, StateMaker> = {
     return { name, arn: arn(ctx, "elasticache", `subnetgroup:${name}`) };
   },
   // Route 53: arn:${Partition}:route53:::healthcheck/${Id}, the id a UUID
-  "aws:route53/healthCheck:HealthCheck": (args) => ({
-    arn: `arn:aws:route53:::healthcheck/${uuidOf(`${args.type}::${args.name}`)}`,
+  "aws:route53/healthCheck:HealthCheck": (args, ctx) => ({
+    arn: `arn:${partitionOf(ctx)}:route53:::healthcheck/${uuidOf(`${args.type}::${args.name}`)}`,
   }),
   // ACM: arn:${Partition}:acm:${Region}:${Account}:certificate/${CertificateId}, the id a UUID
   "aws:acm/certificate:Certificate": (args, ctx) => {
@@ -258,7 +277,7 @@ const stateMakers: Record<string, StateMaker> = {
       clusterSecurityGroupId: `sg-${hex(`${name}-cluster-sg`, 17)}`,
       nodeSecurityGroupId: `sg-${hex(`${name}-node-sg`, 17)}`,
       // IAM: arn:${Partition}:iam::${Account}:oidc-provider/${OidcProviderName}
-      oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/oidc.eks.${ctx.awsRegion}.amazonaws.com/id/${oidcId}`,
+      oidcProviderArn: iamArn(ctx, `oidc-provider/oidc.eks.${ctx.awsRegion}.amazonaws.com/id/${oidcId}`),
       oidcProviderUrl: `https://oidc.eks.${ctx.awsRegion}.amazonaws.com/id/${oidcId}`,
       oidcIssuer: `oidc.eks.${ctx.awsRegion}.amazonaws.com/id/${oidcId}`,
     };
@@ -325,11 +344,13 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
       return {
         id: MOCK_ACCOUNT_ID,
         accountId: MOCK_ACCOUNT_ID,
-        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/plan`,
+        arn: iamArn(ctx, "user/plan"),
         userId: "AIDAPLAN",
       };
-    case "aws:index/getPartition:getPartition":
-      return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+    case "aws:index/getPartition:getPartition": {
+      const partition = partitionOf(ctx);
+      return { id: partition, partition, ...PARTITIONS[partition] };
+    }
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
       const names = ["a", "b", "c"].map((suffix) => `${ctx.awsRegion}${suffix}`);
       return { id: ctx.awsRegion, names, zoneIds: names.map((_, i) => `${ctx.awsRegion.slice(0, 3)}1-az${i + 1}`) };
@@ -376,7 +397,7 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
       return {
         id: MOCK_ACCOUNT_ID,
         names: roles.map((r) => r.name),
-        arns: roles.map((r) => `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${r.path}${r.name}`),
+        arns: roles.map((r) => iamArn(ctx, `role${r.path}${r.name}`)),
         ...(args.inputs.nameRegex === undefined ? {} : { nameRegex: args.inputs.nameRegex }),
         ...(args.inputs.pathPrefix === undefined ? {} : { pathPrefix: args.inputs.pathPrefix }),
       };

@@ -6,12 +6,7 @@ import { z } from "zod";
 import { CAPACITY_DEFAULTS } from "../../../lib/capacity";
 import { wholeNumber } from "../../../lib/schema";
 import { eksAddonsFor, PINNED_KUBERNETES_MINORS, versions } from "../../../lib/versions";
-import { instanceType, ipv4Cidr, nodeCount, nodeGroup } from "../fields";
-
-/** The retention periods CloudWatch Logs accepts, in days. */
-const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
+import { cloudWatchRetentionDays, instanceType, ipv4Cidr, nodeCount, nodeGroup } from "../fields";
 
 /** A NodePool's `limits.cpu`: it must leave room for at least one node, or the pool can never launch one. */
 const cpuLimit = wholeNumber(8, 100_000, "a whole number of vCPUs, at least 8 (one 8-vCPU node)");
@@ -43,11 +38,7 @@ export const cluster = z
       systemNodes: nodeGroup({ instanceType: "m6i.xlarge", min: 3, max: 6 }).describe(
         "Managed node group for cluster add-ons, Karpenter and monitoring, in private subnets: at least one node per availability zone.",
       ),
-      logRetentionDays: z
-        .number({ error: "must be a number of days CloudWatch accepts" })
-        .refine((d) => LOG_RETENTION_DAYS.includes(d), {
-          error: `must be one of ${LOG_RETENTION_DAYS.join(", ")} (days CloudWatch accepts)`,
-        })
+      logRetentionDays: cloudWatchRetentionDays
         .default(30)
         .describe("Days CloudWatch keeps the control-plane logs (a value CloudWatch accepts)."),
       adminRoleArns: z

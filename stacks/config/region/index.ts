@@ -9,6 +9,7 @@ import { regionHostnames } from "../../region-outputs";
 import { COTURN_LISTENING_PORT, COTURN_METRICS_PORT } from "../../../components/coturn/turnserver-conf";
 import { LIVEKIT_HTTP_PORT, LIVEKIT_METRICS_PORT } from "../../../components/livekit/server-config";
 import { addRuleIssues, awsRegion, cloudflareAccountGiven, RuleIssue, zoneIdOfItsProvider } from "../fields";
+import { auditLogs } from "./audit-logs";
 import { capacity, cost, preflight } from "./capacity";
 import { cluster, karpenter, kubernetesMinorProblem } from "./cluster";
 import { applicationKeys, serviceKeys } from "./credentials";
@@ -37,7 +38,7 @@ const regionFields = z.strictObject({
     .preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean({ error: "must be true or false" }))
     .default(true)
     .describe(
-      "`protect` (and EKS deletion protection) on the cluster, the Redis replication group and the recordings bucket: `pulumi destroy` and replacements stop at them. Set false (and `pulumi up`) before a teardown.",
+      "`protect` (and EKS deletion protection) on the cluster, the Redis replication group, the recordings and audit-log buckets, and deletion protection on the load balancers: `pulumi destroy` and replacements stop at them. Set false (and `pulumi up`) before a teardown.",
     ),
   karpenter,
   redis,
@@ -45,6 +46,7 @@ const regionFields = z.strictObject({
   turn,
   livekit,
   egress,
+  auditLogs,
   monitoring,
   alerting,
   preflight,
@@ -229,6 +231,16 @@ function subnetsPublicOrPrivate(cfg: RegionFields): RuleIssue | undefined {
   };
 }
 
+/** Who read a recording must stay known while the recording exists. */
+function auditLogsOutlastRecordings(cfg: RegionFields): RuleIssue | undefined {
+  if (cfg.auditLogs.retentionDays >= cfg.egress.recordingRetentionDays) return undefined;
+  return {
+    path: ["auditLogs", "retentionDays"],
+    problem: `must be at least egress.recordingRetentionDays (${cfg.egress.recordingRetentionDays}): who read a recording must stay known while it exists`,
+    value: cfg.auditLogs.retentionDays,
+  };
+}
+
 function kubernetesMinorPinned(cfg: RegionFields): RuleIssue | undefined {
   const problem = kubernetesMinorProblem(cfg.cluster.kubernetesVersion);
   return problem === undefined
@@ -241,6 +253,7 @@ const REGION_RULES: ((cfg: RegionFields) => RuleIssue | undefined)[] = [
   systemNodesInEveryZone,
   applicationKeysGiven,
   relayPortsApartFromRtc,
+  auditLogsOutlastRecordings,
   (cfg) => inDns(cloudflareAccountGiven(cfg.dns)),
   (cfg) => inDns(zoneIdOfItsProvider(cfg.dns)),
   serviceKeysForGlobalRooms,

@@ -1,8 +1,14 @@
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { DnsZoneArgs, Endpoints } from "../../../components/endpoints";
 import { inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import { mockResource } from "../../../tools/plan/mock-cloud";
 import { K8S_TYPES, k8sProvider, kubernetesObjectProblems, NAMESPACE, object } from "../../support/media-plane";
+import {
+  ALB_ATTRIBUTES_ANNOTATION,
+  controllerStringMap,
+  NLB_ATTRIBUTES_ANNOTATION,
+} from "../../../policy/lb-attributes";
 import { runComponents } from "../../support/plan";
 
 const SIGNALLING = "mumbai.example.com";
@@ -23,10 +29,11 @@ interface Exported {
   nlbZoneId?: string;
 }
 
-async function plan(dns: DnsZoneArgs): Promise<{ result: PlanResult; exported: Exported }> {
+async function plan(dns: DnsZoneArgs, deletionProtection = true): Promise<{ result: PlanResult; exported: Exported }> {
   const exported: Exported = {};
   const result = await runComponents(() => {
     const provider = k8sProvider();
+    const logs = new aws.s3.Bucket("audit-logs", {});
     const controller = new k8s.helm.v3.Release(
       "aws-load-balancer-controller",
       { chart: "aws-load-balancer-controller", version: "3.5.0" },
@@ -41,6 +48,11 @@ async function plan(dns: DnsZoneArgs): Promise<{ result: PlanResult; exported: E
         livekit: { namespace: NAMESPACE, serviceName: "livekit-server", servicePort: 7880 },
         coturn: { namespace: NAMESPACE, podLabels: COTURN_LABELS, listeningPort: 3478 },
         tags: { project: "livekit" },
+        accessLogs: {
+          signalling: { bucket: logs.bucket, prefix: "alb/signalling" },
+          turn: { bucket: logs.bucket, prefix: "nlb/turn" },
+        },
+        deletionProtection,
       },
       { providers: [provider], dependsOn: [controller] },
     );
@@ -131,12 +143,39 @@ describe("Endpoints with Route53", () => {
 
   it("keeps idle WebSockets for at least an hour and health-checks LiveKit on /", () => {
     const { annotations } = ingressOf(result).metadata;
-    const attributes = Object.fromEntries(
-      annotations["alb.ingress.kubernetes.io/load-balancer-attributes"].split(",").map((kv: string) => kv.split("=")),
-    );
+    const attributes = controllerStringMap(annotations["alb.ingress.kubernetes.io/load-balancer-attributes"]);
     expect(Number(attributes["idle_timeout.timeout_seconds"])).toBeGreaterThanOrEqual(3600);
     expect(annotations["alb.ingress.kubernetes.io/healthcheck-path"]).toBe("/");
     expect(annotations["alb.ingress.kubernetes.io/success-codes"]).toBe("200");
+  });
+
+  it("logs both load balancers' access to the log bucket and protects them from deletion, keeping their other attributes", () => {
+    const logBucket = resourcesOfType(result, "aws:s3/bucket:Bucket")[0];
+    const bucketName = mockResource(
+      { type: logBucket.type, name: logBucket.name, inputs: {}, id: "", provider: "", custom: true },
+      { awsRegion: "ap-south-1" },
+    ).state.bucket;
+    const alb = controllerStringMap(ingressOf(result).metadata.annotations[ALB_ATTRIBUTES_ANNOTATION]);
+    expect(alb).toEqual({
+      "idle_timeout.timeout_seconds": "3600",
+      "routing.http.drop_invalid_header_fields.enabled": "true",
+      "deletion_protection.enabled": "true",
+      "access_logs.s3.enabled": "true",
+      "access_logs.s3.bucket": bucketName,
+      "access_logs.s3.prefix": "alb/signalling",
+    });
+    const nlb = controllerStringMap(nlbOf(result).metadata.annotations[NLB_ATTRIBUTES_ANNOTATION]);
+    expect(nlb).toEqual({
+      "load_balancing.cross_zone.enabled": "true",
+      "deletion_protection.enabled": "true",
+      "access_logs.s3.enabled": "true",
+      "access_logs.s3.bucket": bucketName,
+      "access_logs.s3.prefix": "nlb/turn",
+    });
+    // The controller enables logging only once the bucket exists (ELB checks it can write there).
+    for (const type of [K8S_TYPES.ingress, K8S_TYPES.service]) {
+      expect(resourcesOfType(result, type)[0].dependencies).toContain(logBucket.urn);
+    }
   });
 
   it("routes https://<region>.<domain> to the LiveKit Service on 7880", () => {
@@ -207,6 +246,21 @@ describe("Endpoints with Route53", () => {
       expect(resource.dependencies).toContain(controller.urn);
       expect(resource.provider).toMatch(/pulumi:providers:kubernetes::region-cluster::/);
       expect(resource.parent).toMatch(/livekit-platform:endpoints:Endpoints::mumbai$/);
+    }
+  });
+});
+
+describe("Endpoints without deletion protection (the up before a teardown)", () => {
+  it("says deletion_protection.enabled=false on both load balancers: the controller changes only what is named", async () => {
+    const { result } = await plan({ provider: "route53", zoneId: "Z0123456789ABCDEFGHIJ" }, false);
+    for (const attributes of [
+      ingressOf(result).metadata.annotations[ALB_ATTRIBUTES_ANNOTATION],
+      nlbOf(result).metadata.annotations[NLB_ATTRIBUTES_ANNOTATION],
+    ]) {
+      expect(controllerStringMap(attributes)).toMatchObject({
+        "deletion_protection.enabled": "false",
+        "access_logs.s3.enabled": "true",
+      });
     }
   });
 });
