@@ -517,9 +517,28 @@ export const regionSchema = z
       ),
     cost: z
       .strictObject({
-        peakHoursPerDay: costFields.peakHoursPerDay.default(8).describe("Hours a day at peak load."),
-        offPeakShare: costFields.offPeakShare.default(0.3).describe("Load in the other hours as a share of the peak."),
-        daysPerMonth: costFields.daysPerMonth.default(30.42).describe("Days a month (30.42 = 730 hours)."),
+        peakHoursPerDay: costFields.peakHoursPerDay.default(8).describe("Hours a weekday at peak load."),
+        offPeakShare: costFields.offPeakShare
+          .default(0.3)
+          .describe("Load in a weekday's other hours as a share of the peak."),
+        weekendShare: costFields.weekendShare
+          .default(1)
+          .describe(
+            "A weekend day's load as a share of a weekday's, hour by hour (1: every day a weekday). The always-on lines run at weekends either way.",
+          ),
+        daysPerMonth: costFields.daysPerMonth
+          .default(30.42)
+          .describe("Days in the month (30.42 = 730 hours); weekends are weekendShare, not fewer days."),
+        recordingDownloads: costFields.recordingDownloads
+          .default(1)
+          .describe(
+            "Times the average recording is downloaded in full to the internet from S3 (0.5: half of them once).",
+          ),
+        negotiatedDataTransferOutPerGiB: costFields.negotiatedDataTransferOutPerGiB
+          .optional()
+          .describe(
+            "A negotiated internet transfer price, USD per GiB (2^30 bytes, AWS's GB) flat: the estimate shows the month under it beside the list price.",
+          ),
         savingsPlanDiscount: costFields.savingsPlanDiscount
           .default(0)
           .describe("Savings-plan (or reserved) discount on on-demand EC2."),
@@ -1129,6 +1148,7 @@ export function regionSizing(cfg: z.infer<typeof regionSchema>, rooms?: SizingSe
     cost: {
       ...cfg.cost,
       awsRegion: cfg.awsRegion,
+      availabilityZones: cfg.network.availabilityZones,
       natGateways: cfg.network.natGateways === "single" ? 1 : cfg.network.availabilityZones,
       systemNodes: cfg.cluster.systemNodes,
       recordingRetentionDays: cfg.egress.recordingRetentionDays,

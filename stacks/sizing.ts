@@ -59,11 +59,15 @@ export interface CostSettings {
   awsRegion: string;
   peakHoursPerDay: number;
   offPeakShare: number;
+  weekendShare: number;
   daysPerMonth: number;
+  recordingDownloads: number;
   savingsPlanDiscount: number;
   egressSpotShare: number;
+  negotiatedDataTransferOutPerGiB?: number;
   /** JSON laid over the pinned prices, relative to the working directory (the project). */
   priceFile?: string;
+  availabilityZones: number;
   natGateways: number;
   systemNodes: { instanceType: string; min: number; max: number };
   recordingRetentionDays: number;
@@ -74,7 +78,20 @@ export interface CostSettings {
 export type RegionCost =
   | (Pick<
       CostEstimate,
-      "awsRegion" | "currency" | "monthlyUsd" | "byGroup" | "estimate" | "usage" | "purchase" | "lines" | "notes"
+      | "awsRegion"
+      | "currency"
+      | "monthlyUsd"
+      | "byGroup"
+      | "estimate"
+      | "usage"
+      | "purchase"
+      | "lines"
+      | "notes"
+      | "dataTransferOut"
+      | "participantMinutes"
+      | "recordingUsd"
+      | "perParticipantMinute"
+      | "managed"
     > & {
       drivers: ReturnType<typeof costDrivers>;
     })
@@ -152,9 +169,17 @@ function regionCost(plan: CapacityPlan, c: CostSettings, redis: { nodeType: stri
     const e = estimateCost(plan, {
       awsRegion: c.awsRegion,
       prices,
-      usage: { peakHoursPerDay: c.peakHoursPerDay, offPeakShare: c.offPeakShare, daysPerMonth: c.daysPerMonth },
+      usage: {
+        peakHoursPerDay: c.peakHoursPerDay,
+        offPeakShare: c.offPeakShare,
+        weekendShare: c.weekendShare,
+        daysPerMonth: c.daysPerMonth,
+        recordingDownloads: c.recordingDownloads,
+      },
       purchase: { savingsPlanDiscount: c.savingsPlanDiscount, egressSpotShare: c.egressSpotShare },
+      negotiatedDataTransferOutPerGiB: c.negotiatedDataTransferOutPerGiB,
       platform: {
+        availabilityZones: c.availabilityZones,
         natGateways: c.natGateways,
         systemNodes: { instanceType: c.systemNodes.instanceType, count: c.systemNodes.min },
         redis,
@@ -163,6 +188,7 @@ function regionCost(plan: CapacityPlan, c: CostSettings, redis: { nodeType: stri
       },
     });
     const { awsRegion, currency, monthlyUsd, byGroup, estimate, usage, purchase, lines, notes } = e;
+    const { dataTransferOut, participantMinutes, recordingUsd, perParticipantMinute, managed } = e;
     return {
       awsRegion,
       currency,
@@ -173,6 +199,11 @@ function regionCost(plan: CapacityPlan, c: CostSettings, redis: { nodeType: stri
       purchase,
       lines,
       notes,
+      dataTransferOut,
+      participantMinutes,
+      recordingUsd,
+      perParticipantMinute,
+      managed,
       drivers: costDrivers(e),
     };
   } catch (e) {

@@ -101,6 +101,7 @@ const GROUP_LABELS: Record<CostGroup, string> = {
   systemNodes: "system nodes",
   eksControlPlane: "EKS control plane",
   natGateways: "NAT gateways (private nodes only)",
+  publicIpv4: "public IPv4 addresses",
   loadBalancers: "load balancers (ALB, TURN NLB)",
   elasticache: "ElastiCache Redis",
   ebs: "EBS volumes",
