@@ -7,13 +7,15 @@
  * - pure files (lib/, and every file of a capability but its index.ts) import no @pulumi/* package at run time
  *   (lib/pulumi-sdk-internals.js, plain JavaScript, requires the SDK only inside the functions that reach into it);
  * - no import cycles;
- * - a component's children name no provider: they inherit the component's (CONTRIBUTING.md, "Add a capability").
+ * - a component's children name no provider: they inherit the component's (CONTRIBUTING.md, "Add a capability");
+ * - no Pulumi Output in a plain template literal (@pulumi/eslint-plugin).
  */
 const fs = require("fs");
 const path = require("path");
 const js = require("@eslint/js");
 const tseslint = require("typescript-eslint");
 const importPlugin = require("eslint-plugin-import");
+const pulumiPlugin = require("@pulumi/eslint-plugin");
 
 const capabilities = fs
   .readdirSync(path.join(__dirname, "components"), { withFileTypes: true })
@@ -77,6 +79,18 @@ module.exports = tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // An Output inside a plain template literal renders as a warning text ("Calling [toString] on an [Output<T>]
+    // is not supported"), never its value: use pulumi.interpolate or an apply. The rule reads types, so it runs
+    // with the TypeScript project; on the program's source only (a test that made the mistake would fail anyway).
+    files: ["index.ts", "stacks/**/*.ts", "components/**/*.ts", "lib/**/*.ts", "policy/**/*.ts", "tools/**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
+    plugins: { "@pulumi": pulumiPlugin },
+    rules: {
+      "@pulumi/no-output-in-template-literal": "error",
+      "@pulumi/no-output-instance-in-template-literal": "error",
     },
   },
   {

@@ -1,17 +1,20 @@
 /**
  * Entry point. Pulumi calls the exported function and takes what it returns as the stack's outputs.
- * The stack's config says which role it plays: a region, or the global routing layer. The config is
- * validated first, so a mistake stops the program before anything is registered (and before the
- * heavier provider SDKs are even loaded).
+ * The stack's settings say which role it plays: a region, or the global routing layer. They are
+ * validated first, and a region's sized, so a mistake stops the program before anything is registered
+ * (and before the heavier provider SDKs are even loaded).
  */
 import { loadStackConfig } from "./stacks/config";
+import { sizedRegion } from "./stacks/sizing";
 
 export = async () => {
-  const config = loadStackConfig();
-  if (config.role === "region") {
-    // Before anything exists: a region whose nodes cannot launch stops here, with one line.
-    await (await import("./stacks/quotas")).checkVcpuQuota(config);
-    return (await import("./stacks/region")).regionStack(config);
+  const settings = loadStackConfig();
+  if (settings.role === "region") {
+    // Sized before anything exists: a demand the capacity model cannot place stops here, with one line, and so
+    // does a region whose nodes cannot launch.
+    const region = sizedRegion(settings);
+    await (await import("./stacks/quotas")).checkVcpuQuota(region);
+    return (await import("./stacks/region")).regionStack(region);
   }
-  return (await import("./stacks/global")).globalStack(config);
+  return (await import("./stacks/global")).globalStack(settings);
 };

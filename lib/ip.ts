@@ -76,3 +76,21 @@ export function ipBytes({ family, value }: IpAddress): number[] {
 export function formatIp(address: IpAddress): string {
   return ipaddr.fromByteArray(ipBytes(address)).toString();
 }
+
+/** An IPv4 CIDR block with its network address as a number, for subnet arithmetic. */
+export interface Cidr {
+  /** Network address as an unsigned 32-bit number. */
+  base: number;
+  prefix: number;
+}
+
+/** Parses `a.b.c.d/n`; undefined if malformed, not IPv4, or if host bits are set (10.0.0.1/16). */
+export function parseCidr(text: string): Cidr | undefined {
+  const block = parseIpBlock(text);
+  if (!block || block.family !== 4 || block.hostBitsSet) return undefined;
+  return { base: Number(block.first), prefix: block.prefix };
+}
+
+export function formatCidr({ base, prefix }: Cidr): string {
+  return `${formatIp({ family: 4, value: BigInt(base) })}/${prefix}`;
+}

@@ -1,4 +1,4 @@
-/** zod building blocks of lib's schemas (the capacity model's inputs, the price file). */
+/** zod building blocks of the program's schemas (a stack file's settings, the capacity model's inputs, the price file). */
 import { z } from "zod";
 
 /** A number whose every check fails with the same message, the one that says what the value must be. */
@@ -9,6 +9,16 @@ export function numberSchema(message: string, checks: { int?: boolean; gt?: numb
   if (checks.min !== undefined) schema = schema.min(checks.min, { error: message });
   if (checks.max !== undefined) schema = schema.max(checks.max, { error: message });
   return schema;
+}
+
+/** A whole number from `min` to `max`; every check fails with "must be <what>" (`what`: "an integer from 2 to 4"). */
+export function wholeNumber(min: number, max: number, what: string) {
+  return numberSchema(`must be ${what}`, { int: true, min, max });
+}
+
+/** A share from 0 to 1; every check fails with "must be <what>". */
+export function fraction(what = "a fraction from 0 to 1") {
+  return numberSchema(`must be ${what}`, { min: 0, max: 1 });
 }
 
 /** An object whose unknown keys are an error listing the known ones (a typo is never silently ignored). */

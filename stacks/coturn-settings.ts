@@ -4,12 +4,10 @@
  * the real turnserver on exactly the file a stack ships (test/components/coturn/turnserver.int.test.ts).
  */
 import type { TurnserverConfInput } from "../components/coturn/turnserver-conf";
-import type { RegionStackConfig } from "./config";
+import type { SizedRegion } from "./sizing";
 
-export function turnserverSettings(
-  cfg: Pick<RegionStackConfig, "domain" | "turn" | "rtc" | "network" | "sizing">,
-): TurnserverConfInput {
-  const turn = cfg.sizing.media.turn;
+export function turnserverSettings({ settings: cfg, sizing }: SizedRegion): TurnserverConfInput {
+  const turn = sizing.media.turn;
   return {
     realm: cfg.domain,
     relayPorts: { min: cfg.turn.relayPortRange.start, max: cfg.turn.relayPortRange.end },

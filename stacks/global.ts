@@ -7,7 +7,7 @@
  * after the regions.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { GlobalStackConfig } from "./config";
+import { GlobalSettings } from "./config";
 import {
   agreedApplicationKeyId,
   API_KEY_FINGERPRINTS_OUTPUT,
@@ -34,7 +34,7 @@ interface DeployedRegion {
   applicationKeyIds: string[];
 }
 
-export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = findProjectRoot(__dirname)) {
+export async function globalStack(cfg: GlobalSettings, projectRoot: string = findProjectRoot(__dirname)) {
   const files = discoverRegionStacks(projectRoot, cfg.stackName);
   checkRegionStacks(files, cfg);
   // Global rooms mode: one mode and one hub in every region file, the hub a region stack, no overlapping VPCs.
@@ -42,10 +42,10 @@ export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = 
 
   const { organization, project } = cfg.stackReferences;
   const read = await Promise.all(
-    files.map((file) => readRegion(file, `${organization}/${project}/${file.config.stackName}`)),
+    files.map((file) => readRegion(file, `${organization}/${project}/${file.settings.stackName}`)),
   );
   const deployed = read.filter((r): r is DeployedRegion => r !== undefined);
-  const notDeployed = files.filter((_, i) => read[i] === undefined).map((f) => f.config.stackName);
+  const notDeployed = files.filter((_, i) => read[i] === undefined).map((f) => f.settings.stackName);
 
   // Every region must sign with the same application key: a token service holds one key for all of them.
   const applicationKeyId = agreedApplicationKeyId(
@@ -58,13 +58,13 @@ export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = 
     deployed.flatMap(({ stack, file, apiKeyFingerprints, applicationKeyIds }) =>
       apiKeyFingerprints ? [{ stack, file, fingerprints: apiKeyFingerprints, applicationKeyIds }] : [],
     ),
-    files.some((f) => f.config.rooms.mode === "global"),
+    files.some((f) => f.settings.rooms.mode === "global"),
   );
 
   const regions: Record<string, RegionOutputs> = Object.fromEntries(deployed.map((r) => [r.stack, r.outputs]));
   if (deployed.length === 0) {
     pulumi.log.warn(
-      `no region stack is deployed yet (${files.map((f) => f.config.stackName).join(", ") || "no region stack files"}); ` +
+      `no region stack is deployed yet (${files.map((f) => f.settings.stackName).join(", ") || "no region stack files"}); ` +
         `${cfg.domain} routes nowhere and the global stack creates nothing`,
     );
   } else if (cfg.dns.provider === "route53") {
@@ -120,10 +120,10 @@ export async function globalStack(cfg: GlobalStackConfig, projectRoot: string = 
 
 /** A region stack's outputs, or undefined (with a warning) while it has not exported its load balancers. */
 async function readRegion(
-  { file, config }: RegionStackFile,
+  { file, settings }: RegionStackFile,
   fullyQualifiedName: string,
 ): Promise<DeployedRegion | undefined> {
-  const stack = config.stackName;
+  const stack = settings.stackName;
   const ref = new pulumi.StackReference(fullyQualifiedName);
   const values: Partial<Record<RegionOutputKey, unknown>> = {};
   for (const key of REGION_OUTPUT_KEYS) {
@@ -162,10 +162,11 @@ async function readRegion(
 
   // The routing follows what is deployed; say so when the stack file has moved on since.
   const outputs = result.outputs;
-  const expected = regionHostnames(config.regionLabel, config.domain);
+  const expected = regionHostnames(settings.regionLabel, settings.domain);
   const drift = [
-    outputs.awsRegion !== config.awsRegion && `awsRegion ${outputs.awsRegion} (file: ${config.awsRegion})`,
-    outputs.regionLabel !== config.regionLabel && `regionLabel ${outputs.regionLabel} (file: ${config.regionLabel})`,
+    outputs.awsRegion !== settings.awsRegion && `awsRegion ${outputs.awsRegion} (file: ${settings.awsRegion})`,
+    outputs.regionLabel !== settings.regionLabel &&
+      `regionLabel ${outputs.regionLabel} (file: ${settings.regionLabel})`,
     outputs.signallingHostname !== expected.signalling &&
       `signallingHostname ${outputs.signallingHostname} (file: ${expected.signalling})`,
     outputs.turnHostname !== expected.turn && `turnHostname ${outputs.turnHostname} (file: ${expected.turn})`,
@@ -182,12 +183,12 @@ async function readRegion(
     outputs,
     applicationKey,
     apiKeyFingerprints,
-    applicationKeyIds: Object.keys(config.applicationKeys.keys),
+    applicationKeyIds: Object.keys(settings.applicationKeys.keys),
   };
 }
 
 /** The configured fallback region if it is deployed, else the first deployed region (by stack name). */
-function fallbackStack(cfg: GlobalStackConfig, deployed: DeployedRegion[]): string {
+function fallbackStack(cfg: GlobalSettings, deployed: DeployedRegion[]): string {
   const wanted = cfg.dns.cloudflareFallbackRegion;
   const match = deployed.find((r) => r.outputs.regionLabel === wanted);
   if (wanted !== undefined && match === undefined) {

@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MEDIA_DISRUPTION_BUDGET_PERCENT, nodesReplacedAtOnce } from "../components/karpenter/node-pools";
 import { loadTestPoolCpu, LOAD_TEST_RESOURCES } from "../components/load-test/defaults";
 import { INSTANCE_TYPES } from "../lib/instance-types";
-import type { RegionStackConfig } from "./config";
+import type { SizedRegion } from "./sizing";
 import { AwsAccess, sdkClientConfig } from "../lib/aws-access";
 
 /** "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", vCPUs per account and region. */
@@ -48,8 +48,7 @@ export interface VcpuNeeds {
 }
 
 /** What the region needs of the quota (see VcpuNeeds). */
-export function vcpuNeeds(cfg: RegionStackConfig): VcpuNeeds {
-  const { sizing } = cfg;
+export function vcpuNeeds({ settings: cfg, sizing }: SizedRegion): VcpuNeeds {
   const system = vcpusOf(cfg.cluster.systemNodes.instanceType);
   const sfu = vcpusOf(cfg.cluster.sfuNodes.instanceType);
   const egress = sizing.plan.egress;
@@ -101,12 +100,13 @@ export interface QuotaReads {
  * need does not fit what the quota leaves it; warns if its peak does not.
  */
 export async function checkVcpuQuota(
-  cfg: RegionStackConfig,
-  reads: QuotaReads = awsQuotaReads(cfg.awsRegion, cfg.awsAccess),
+  region: SizedRegion,
+  reads: QuotaReads = awsQuotaReads(region.settings.awsRegion, region.settings.awsAccess),
 ) {
+  const cfg = region.settings;
   if (!cfg.preflight.vcpuQuota) return;
   const quota = await reads.quota();
-  const { steady, peak } = vcpuNeeds(cfg);
+  const { steady, peak } = vcpuNeeds(region);
   let elsewhere = 0;
   let usage = "running vCPUs not reported";
   if (quota.usageMetric !== undefined) {

@@ -32,13 +32,14 @@ import { COTURN_LISTENING_PORT } from "../components/coturn/turnserver-conf";
 import { EksAddonVersions, eksAddonsFor, versions } from "../lib/versions";
 import { InputError } from "../lib/errors";
 import { configKey } from "./config-key";
-import { kubernetesMinorProblem } from "./stack-file-checks";
+import { kubernetesMinorProblem } from "./config/region/cluster";
 import { COTURN_RESOURCES } from "../components/coturn/defaults";
 import { turnserverSettings } from "./coturn-settings";
 import { LIVEKIT_MEMORY } from "../components/livekit/defaults";
 import { LOAD_TEST_RESOURCES } from "../components/load-test/defaults";
 import { REDIS_SNAPSHOT_RETENTION_DAYS } from "../components/redis/defaults";
-import type { RegionStackConfig } from "./config";
+import type { RegionSettings } from "./config";
+import type { SizedRegion } from "./sizing";
 import {
   API_KEY_FINGERPRINTS_OUTPUT,
   ApplicationKeyOutputs,
@@ -73,7 +74,7 @@ export const WORKLOAD_NAMESPACE = "livekit";
  * The application's keys as the Credentials component takes them: the signing key, then during a rotation the
  * other one. The config schema has made sure the signing key is among the keys.
  */
-function applicationKeys({ signing, keys }: RegionStackConfig["applicationKeys"]): ApplicationKeys {
+function applicationKeys({ signing, keys }: RegionSettings["applicationKeys"]): ApplicationKeys {
   const key = (id: string) => ({ id, secret: pulumi.secret(keys[id]) });
   return {
     signing: key(signing),
@@ -85,11 +86,12 @@ function applicationKeys({ signing, keys }: RegionStackConfig["applicationKeys"]
 /** A value from config that is a credential, kept secret in state and plans. */
 const secretOrNothing = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
 
-export async function regionStack(cfg: RegionStackConfig, projectRoot: string = findProjectRoot(__dirname)) {
+export async function regionStack(region: SizedRegion, projectRoot: string = findProjectRoot(__dirname)) {
+  const cfg = region.settings;
   // Global rooms mode (stacks/rooms.ts): undefined in the default, regional mode.
   const rooms = globalRooms(cfg, projectRoot);
   // The hub's Redis and recorders carry its members too.
-  const sizing = rooms?.isHub ? hubSizing(cfg, rooms) : cfg.sizing;
+  const sizing = rooms?.isHub ? hubSizing(cfg, rooms) : region.sizing;
   const clusterName = clusterNameOf(cfg.regionLabel);
   const hostnames = regionHostnames(cfg.regionLabel, cfg.domain);
   for (const line of sizing.overrides) pulumi.log.warn(`capacity override: ${line}`);
@@ -270,7 +272,7 @@ export async function regionStack(cfg: RegionStackConfig, projectRoot: string = 
     `${cfg.regionLabel}-coturn`,
     {
       sharedSecret: credentials.turnSecret,
-      turnserver: turnserverSettings(cfg),
+      turnserver: turnserverSettings(region),
       resources: COTURN_RESOURCES,
     },
     { providers },

@@ -4,16 +4,16 @@
  * run it, so `npm run plan` of any of them refuses an inconsistent set with one line (exit 2).
  */
 import { awsRegions, regionRttFloorMs } from "../lib/aws-regions";
-import { parseCidr } from "../components/network/subnets";
+import { parseCidr } from "../lib/ip";
 import type { LiveKitRegion } from "../components/livekit/server-config";
 import { InputError } from "../lib/errors";
-import type { RegionStackConfig } from "./config";
+import type { RegionSettings } from "./config";
 import { PROJECT } from "./config-key";
 
 /** A region stack file as stacks/regions.ts reads it (structurally, to keep this module below it). */
 export interface RoomsStackFile {
   file: string;
-  config: RegionStackConfig;
+  settings: RegionSettings;
 }
 
 const ROOMS_KEY = `${PROJECT}:rooms`;
@@ -27,10 +27,10 @@ export function checkRooms(regions: readonly RoomsStackFile[]): void {
   // The first file by stack name sets the expectation; a file that differs is named.
   const [first, ...rest] = regions;
   const describe = (r: RoomsStackFile) =>
-    r.config.rooms.mode === "global" ? `global with hub ${r.config.rooms.hub}` : "regional";
+    r.settings.rooms.mode === "global" ? `global with hub ${r.settings.rooms.hub}` : "regional";
   for (const other of rest) {
-    const a = first.config.rooms;
-    const b = other.config.rooms;
+    const a = first.settings.rooms;
+    const b = other.settings.rooms;
     if (a.mode !== b.mode) {
       throw new InputError(
         `${other.file} ${ROOMS_KEY}.mode`,
@@ -46,13 +46,13 @@ export function checkRooms(regions: readonly RoomsStackFile[]): void {
       );
     }
   }
-  const rooms = first.config.rooms;
+  const rooms = first.settings.rooms;
   if (rooms.mode !== "global") return;
 
-  if (!regions.some((r) => r.config.stackName === rooms.hub)) {
+  if (!regions.some((r) => r.settings.stackName === rooms.hub)) {
     throw new InputError(
       `${first.file} ${ROOMS_KEY}.hub`,
-      `must be the stack name of a region stack (${regions.map((r) => r.config.stackName).join(", ")})`,
+      `must be the stack name of a region stack (${regions.map((r) => r.settings.stackName).join(", ")})`,
       rooms.hub,
     );
   }
@@ -61,9 +61,9 @@ export function checkRooms(regions: readonly RoomsStackFile[]): void {
   // reconnect through any region: every region file names the same keys (the ids; the secrets are `secure:`
   // values the files cannot compare, which each member checks against the hub's at `pulumi up`).
   const keyIdsOf = (r: RoomsStackFile) => ({
-    applicationKeys: Object.keys(r.config.applicationKeys.keys).sort().join(", "),
-    "serviceKeys.egress.id": r.config.serviceKeys?.egress.id,
-    "serviceKeys.loadTest.id": r.config.serviceKeys?.loadTest.id,
+    applicationKeys: Object.keys(r.settings.applicationKeys.keys).sort().join(", "),
+    "serviceKeys.egress.id": r.settings.serviceKeys?.egress.id,
+    "serviceKeys.loadTest.id": r.settings.serviceKeys?.loadTest.id,
   });
   const expected = keyIdsOf(first);
   for (const other of rest) {
@@ -85,11 +85,11 @@ export function checkRooms(regions: readonly RoomsStackFile[]): void {
     for (let j = 0; j < i; j++) {
       const a = regions[j];
       const b = regions[i];
-      if (cidrsOverlap(a.config.network.cidr, b.config.network.cidr)) {
+      if (cidrsOverlap(a.settings.network.cidr, b.settings.network.cidr)) {
         throw new InputError(
           `${b.file} ${PROJECT}:network.cidr`,
-          `overlaps ${a.file}'s ${a.config.network.cidr}; in global rooms mode the regions' VPCs are peered and need distinct ranges`,
-          b.config.network.cidr,
+          `overlaps ${a.file}'s ${a.settings.network.cidr}; in global rooms mode the regions' VPCs are peered and need distinct ranges`,
+          b.settings.network.cidr,
         );
       }
     }
@@ -111,9 +111,9 @@ export function cidrsOverlap(a: string, b: string): boolean {
  * name, so it is the same in every region's config.
  */
 export function liveKitRegions(regions: readonly RoomsStackFile[]): LiveKitRegion[] {
-  return regions.map(({ config }) => {
-    const facts = awsRegions[config.awsRegion];
-    return { name: config.regionLabel, lat: facts.latitude, lon: facts.longitude };
+  return regions.map(({ settings }) => {
+    const facts = awsRegions[settings.awsRegion];
+    return { name: settings.regionLabel, lat: facts.latitude, lon: facts.longitude };
   });
 }
 
@@ -123,20 +123,20 @@ export function liveKitRegions(regions: readonly RoomsStackFile[]): LiveKitRegio
  * recordings are made and stored (only the hub runs Egress).
  */
 export function globalRoomsSummary(regions: readonly RoomsStackFile[]) {
-  const hubStack = regions[0]?.config.rooms.mode === "global" ? regions[0].config.rooms.hub : undefined;
-  const hub = regions.find((r) => r.config.stackName === hubStack);
+  const hubStack = regions[0]?.settings.rooms.mode === "global" ? regions[0].settings.rooms.hub : undefined;
+  const hub = regions.find((r) => r.settings.stackName === hubStack);
   if (hub === undefined) return undefined;
   return {
     mode: "global" as const,
-    hub: hub.config.stackName,
-    hubAwsRegion: hub.config.awsRegion,
+    hub: hub.settings.stackName,
+    hubAwsRegion: hub.settings.awsRegion,
     members: regions
       .filter((r) => r !== hub)
-      .map(({ config }) => ({
-        stack: config.stackName,
-        awsRegion: config.awsRegion,
-        addedRoundTripFloorMs: Math.round(regionRttFloorMs(config.awsRegion, hub.config.awsRegion) * 10) / 10,
+      .map(({ settings }) => ({
+        stack: settings.stackName,
+        awsRegion: settings.awsRegion,
+        addedRoundTripFloorMs: Math.round(regionRttFloorMs(settings.awsRegion, hub.settings.awsRegion) * 10) / 10,
       })),
-    recordings: { region: hub.config.stackName, awsRegion: hub.config.awsRegion },
+    recordings: { region: hub.settings.stackName, awsRegion: hub.settings.awsRegion },
   };
 }

@@ -12,8 +12,8 @@ import type { LiveKitRegion } from "../components/livekit/server-config";
 import { RedisHubNetwork, RedisHubPeering } from "../components/redis-hub-peering";
 import { REDIS_PASSWORD_KEY } from "../components/redis";
 import { InputError } from "../lib/errors";
-import { RegionStackConfig, regionSizing } from "./config";
-import type { RegionSizing } from "./sizing";
+import type { RegionSettings } from "./config";
+import { regionSizing, RegionSizing } from "./sizing";
 import type { RedisDemand } from "../lib/capacity/redis";
 import { regionRttFloorMs } from "../lib/aws-regions";
 import { PROJECT } from "./config-key";
@@ -57,10 +57,10 @@ export interface GlobalRooms {
 }
 
 /** Undefined in regional mode; in global mode, checks every region file against the others (one line, exit 2). */
-export function globalRooms(cfg: RegionStackConfig, projectRoot: string): GlobalRooms | undefined {
+export function globalRooms(cfg: RegionSettings, projectRoot: string): GlobalRooms | undefined {
   if (cfg.rooms.mode !== "global") return undefined;
   const files = discoverRegionStacks(projectRoot);
-  if (!files.some((f) => f.config.stackName === cfg.stackName)) {
+  if (!files.some((f) => f.settings.stackName === cfg.stackName)) {
     throw new InputError(
       `${PROJECT}:rooms.mode`,
       `global needs this stack's own file Pulumi.${cfg.stackName}.yaml among the project's region files`,
@@ -69,19 +69,19 @@ export function globalRooms(cfg: RegionStackConfig, projectRoot: string): Global
   }
   checkRooms(files);
   const hub = cfg.rooms.hub!; // required with mode global (config schema)
-  const hubStackFile = files.find((f) => f.config.stackName === hub)!; // a region stack (checkRooms)
+  const hubStackFile = files.find((f) => f.settings.stackName === hub)!; // a region stack (checkRooms)
   const members = files
-    .filter((f) => f.config.stackName !== hub)
-    .map(({ config }) => ({
-      stack: config.stackName,
-      awsRegion: config.awsRegion,
-      demand: config.sizing.redis.demand,
-      egress: { autoscaling: config.sizing.egressAutoscaling, cpuLimit: config.sizing.karpenterCpuLimits.egress },
+    .filter((f) => f.settings.stackName !== hub)
+    .map(({ settings, sizing }) => ({
+      stack: settings.stackName,
+      awsRegion: settings.awsRegion,
+      demand: sizing.redis.demand,
+      egress: { autoscaling: sizing.egressAutoscaling, cpuLimit: sizing.karpenterCpuLimits.egress },
     }));
   return {
     hub,
     hubFile: hubStackFile.file,
-    hubAwsRegion: hubStackFile.config.awsRegion,
+    hubAwsRegion: hubStackFile.settings.awsRegion,
     isHub: hub === cfg.stackName,
     regions: liveKitRegions(files),
     members,
@@ -93,7 +93,7 @@ export function globalRooms(cfg: RegionStackConfig, projectRoot: string): Global
  * member's recordings (members run no Egress: a room's recording is made in the hub's region and stored in
  * its bucket), so its egress autoscaler and Karpenter limit add the members' (each sized by its own file).
  */
-export function hubSizing(cfg: RegionStackConfig, rooms: GlobalRooms): RegionSizing {
+export function hubSizing(cfg: RegionSettings, rooms: GlobalRooms): RegionSizing {
   const own = regionSizing(cfg, { role: "hub", members: rooms.members.map((m) => m.demand) });
   const all = [
     { autoscaling: own.egressAutoscaling, cpuLimit: own.karpenterCpuLimits.egress },
@@ -116,7 +116,7 @@ export function hubSizing(cfg: RegionStackConfig, rooms: GlobalRooms): RegionSiz
  * least round trip each member's joins and signalling add (lib/aws-regions.ts regionRttFloorMs), and where
  * recordings are made and stored.
  */
-export function roomsOutput(cfg: RegionStackConfig, rooms: GlobalRooms) {
+export function roomsOutput(cfg: RegionSettings, rooms: GlobalRooms) {
   return {
     mode: "global",
     hub: rooms.hub,
@@ -138,7 +138,7 @@ export function roomsOutput(cfg: RegionStackConfig, rooms: GlobalRooms) {
 
 /** What the hub exports for its members. */
 export function hubOutputs(
-  cfg: RegionStackConfig,
+  cfg: RegionSettings,
   network: { vpcId: pulumi.Output<string>; privateRouteTableIds: pulumi.Output<string>[] },
   redis: {
     address: pulumi.Output<string>;
@@ -180,7 +180,7 @@ export interface HubStack {
  * livekit-server accepts other API keys than this region's file gives (a participant reconnecting from one
  * to the other would get 401), stops the member with one line.
  */
-export async function readHub(cfg: RegionStackConfig, rooms: GlobalRooms): Promise<HubStack> {
+export async function readHub(cfg: RegionSettings, rooms: GlobalRooms): Promise<HubStack> {
   const ref = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${rooms.hub}`);
   const hub = (await ref.getOutputDetails(REDIS_HUB_OUTPUT)).value as RedisHubOutputs | undefined;
   const token = await ref.getOutputDetails(REDIS_HUB_AUTH_TOKEN_OUTPUT);
@@ -223,7 +223,7 @@ export async function readHub(cfg: RegionStackConfig, rooms: GlobalRooms): Promi
 }
 
 export async function memberRedis(
-  cfg: RegionStackConfig,
+  cfg: RegionSettings,
   rooms: GlobalRooms,
   hubStack: HubStack,
   args: {

@@ -4,6 +4,9 @@
  * SFU node group's bounds, the Karpenter limits and the autoscalers' bounds. A size set by hand in the
  * stack file wins, and is reported, so a reviewer sees where the stack departs from the model. What the
  * model refuses is an InputError under the config key the stack file sets it with.
+ *
+ * Sizing is the step after reading the settings (stacks/config/): `sizedRegion` gives a region's settings with
+ * the sizes they ask for, and the region stack builds what both say.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -25,6 +28,7 @@ import { CACHE_NODE_TYPES, RedisDemand, redisLoad, RedisSizing, sizeRedis } from
 import { InputError } from "../lib/errors";
 import type { RoomMix } from "../lib/capacity/room-mix";
 import { INSTANCE_TYPES } from "../lib/instance-types";
+import type { RegionSettings } from "./config";
 import { configKey } from "./config-key";
 
 /** What the sizing reads from a region's (already validated) config. */
@@ -357,4 +361,41 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
         }
       : {}),
   };
+}
+
+/** A region's settings and the sizes they ask for: what the region stack builds. */
+export interface SizedRegion {
+  settings: RegionSettings;
+  sizing: RegionSizing;
+}
+
+/**
+ * Sizes a region from its settings; a demand the model cannot place (a room larger than a node) is an InputError.
+ * A global-rooms member runs no Redis of its own (it shares the hub's): none in its cost either. The hub's Redis
+ * is sized for its members too once the region stack has read their files (stacks/rooms.ts hubSizing).
+ */
+export function sizedRegion(settings: RegionSettings): SizedRegion {
+  const member = settings.rooms.mode === "global" && settings.rooms.hub !== settings.stackName;
+  return { settings, sizing: regionSizing(settings, member ? { role: "member" } : undefined) };
+}
+
+/** The region's sizes, in global rooms mode for its part there (`rooms`). */
+export function regionSizing(settings: RegionSettings, rooms?: SizingSettings["rooms"]): RegionSizing {
+  return sizeRegion({
+    capacity: settings.capacity,
+    turn: settings.turn,
+    sfuNodes: settings.cluster.sfuNodes,
+    karpenter: settings.karpenter,
+    redis: settings.redis,
+    rooms,
+    cost: {
+      ...settings.cost,
+      awsRegion: settings.awsRegion,
+      availabilityZones: settings.network.availabilityZones,
+      natGateways: settings.network.natGateways === "single" ? 1 : settings.network.availabilityZones,
+      systemNodes: settings.cluster.systemNodes,
+      recordingRetentionDays: settings.egress.recordingRetentionDays,
+      prometheusVolumeGiB: Number.parseInt(settings.monitoring.volumeSize, 10),
+    },
+  });
 }

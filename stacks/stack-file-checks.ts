@@ -1,15 +1,12 @@
 /**
- * What a stack file can get wrong beyond one value of this program's own settings: keys of other
- * namespaces (the providers' `aws:*`, `cloudflare:*`), a misspelt namespace, tags copied from another
- * stack, DNS zone ids of the wrong provider, and the rules between several settings of one region.
+ * What a stack file can get wrong beyond this program's own settings: keys of other namespaces (the providers'
+ * `aws:*`, `cloudflare:*`), a misspelt namespace, tags copied from another stack, `secure:` values that are no
+ * ciphertext. (The rules of the program's own settings are its schema's, stacks/config/.)
  *
  * Pure: each check returns the first problem as `{ key, problem, value }` (or undefined), and
- * stacks/config.ts turns it into the one-line InputError. No Pulumi import here.
+ * stacks/config/parse.ts turns it into the one-line InputError. No Pulumi import here.
  */
 import { Unshown } from "../lib/errors";
-import { eksAddonsFor, PINNED_KUBERNETES_MINORS } from "../lib/versions";
-import { COTURN_LISTENING_PORT, COTURN_METRICS_PORT } from "../components/coturn/turnserver-conf";
-import { LIVEKIT_HTTP_PORT, LIVEKIT_METRICS_PORT } from "../components/livekit/server-config";
 
 export interface KeyIssue {
   /** The config key as the user writes it, with a path inside it (`aws:defaultTags.tags.stack`). */
@@ -228,126 +225,6 @@ export function defaultTagValues(raw: Record<string, string>): Record<string, st
   const value = decode(raw["aws:defaultTags"]) as { tags?: Record<string, unknown> } | undefined;
   const tags = value?.tags ?? {};
   return Object.fromEntries(Object.entries(tags).filter((e): e is [string, string] => typeof e[1] === "string"));
-}
-
-// ---------------------------------------------------------------------------------------------
-// DNS zone ids
-// ---------------------------------------------------------------------------------------------
-
-const ZONE_ID: Record<string, { pattern: RegExp; what: string }> = {
-  // Route53 hosted zone ids: "Z" and upper-case letters and digits (Z0EXAMPLEZONE00000000, Z1D633PJN98FT9).
-  route53: {
-    pattern: /^Z[0-9A-Z]{4,31}$/,
-    what: "a Route53 hosted zone id (Z followed by capital letters and digits, such as Z0123456789ABCDEFGHIJ)",
-  },
-  // Cloudflare zone ids: 32 lower-case hex characters.
-  cloudflare: { pattern: /^[0-9a-f]{32}$/, what: "a Cloudflare zone id (32 hex characters)" },
-};
-
-/** The problem with a zone id for its provider, or undefined. */
-export function zoneIdProblem(provider: string, zoneId: string): string | undefined {
-  const format = ZONE_ID[provider];
-  if (format === undefined || format.pattern.test(zoneId)) return undefined;
-  const other = Object.entries(ZONE_ID).find(([p, f]) => p !== provider && f.pattern.test(zoneId))?.[0];
-  if (zoneId.startsWith("/hostedzone/")) return `must be ${format.what}, without the /hostedzone/ prefix`;
-  return `must be ${format.what}${other ? `; this looks like a ${other} zone id (dns.provider is ${provider})` : ""}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// One region's settings against each other
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Why a Kubernetes minor cannot be planned, or undefined: every add-on of the cluster is pinned per minor
- * (lib/versions.ts eksAddons), and a minor without its builds would let EKS choose them.
- */
-export function kubernetesMinorProblem(minor: string): string | undefined {
-  if (eksAddonsFor(minor) !== undefined) return undefined;
-  return `has no EKS add-on builds pinned in lib/versions.ts eksAddons (pinned: ${PINNED_KUBERNETES_MINORS.join(", ")}); pin vpc-cni, kube-proxy, coredns and eks-pod-identity-agent for it there first`;
-}
-
-export interface RegionPortSettings {
-  rtc: { udpPortRange: { start: number; end: number }; tcpPort: number };
-  turn: { relayPortRange: { start: number; end: number }; totalQuota?: number };
-  cluster: { kubernetesVersion: string };
-  monitoring?: { retentionSize: string; volumeSize: string };
-  network?: { existingVpc?: { publicSubnetIds: string[]; privateSubnetIds: string[] } };
-}
-
-/** Bytes of a Prometheus size (`90GB`: Prometheus' units are powers of 1024) or a Kubernetes `100Gi`. */
-function bytesOf(size: string): number | undefined {
-  const m = /^(\d+)(GB|TB|Gi|Ti)$/.exec(size);
-  if (!m) return undefined;
-  return Number(m[1]) * 1024 ** (m[2].startsWith("G") ? 3 : 4);
-}
-
-/** Ports LiveKit and Coturn bind on the SFU nodes' host network besides the configurable ranges. */
-const FIXED_HOST_PORTS: [number, string][] = [
-  [LIVEKIT_HTTP_PORT, "LiveKit's signalling port"],
-  [LIVEKIT_METRICS_PORT, "LiveKit's metrics port"],
-  [COTURN_LISTENING_PORT, "Coturn's listening port"],
-  [COTURN_METRICS_PORT, "Coturn's metrics port"],
-];
-
-/** A problem as a schema path (under the region's settings), or undefined. */
-export function regionCrossFieldIssue(
-  cfg: RegionPortSettings,
-): { path: (string | number)[]; problem: string; value: unknown } | undefined {
-  const tcp = cfg.rtc.tcpPort;
-  const clash = FIXED_HOST_PORTS.find(([p]) => p === tcp);
-  if (clash) {
-    return {
-      path: ["rtc", "tcpPort"],
-      problem: `is ${clash[1]} ${clash[0]} on the same host network (and would be opened to the internet)`,
-      value: tcp,
-    };
-  }
-  const inRange = (r: { start: number; end: number }, p: number) => r.start <= p && p <= r.end;
-  for (const [field, range] of [
-    [["rtc", "udpPortRange"], cfg.rtc.udpPortRange],
-    [["turn", "relayPortRange"], cfg.turn.relayPortRange],
-  ] as const) {
-    const covered = FIXED_HOST_PORTS.find(([p]) => inRange(range, p));
-    if (covered) {
-      return {
-        path: [...field],
-        problem: `covers ${covered[1]} ${covered[0]} on the same host network`,
-        value: range,
-      };
-    }
-  }
-  const relay = cfg.turn.relayPortRange;
-  const relayPorts = relay.end - relay.start + 1;
-  if (cfg.turn.totalQuota !== undefined && cfg.turn.totalQuota > relayPorts) {
-    return {
-      path: ["turn", "totalQuota"],
-      problem: `exceeds the ${relayPorts} relay ports of turn.relayPortRange ${relay.start}-${relay.end} (each allocation takes one)`,
-      value: cfg.turn.totalQuota,
-    };
-  }
-  const retention = cfg.monitoring && bytesOf(cfg.monitoring.retentionSize);
-  const volume = cfg.monitoring && bytesOf(cfg.monitoring.volumeSize);
-  if (retention !== undefined && volume !== undefined && retention >= volume) {
-    return {
-      path: ["monitoring", "retentionSize"],
-      problem: `must be smaller than monitoring.volumeSize ${cfg.monitoring!.volumeSize} (Prometheus needs room for its write-ahead log)`,
-      value: cfg.monitoring!.retentionSize,
-    };
-  }
-  const vpc = cfg.network?.existingVpc;
-  const both = vpc?.publicSubnetIds.find((id) => vpc.privateSubnetIds.includes(id));
-  if (both !== undefined) {
-    return {
-      path: ["network", "existingVpc", "privateSubnetIds"],
-      problem: "must not repeat a public subnet (public and private subnets hold different nodes)",
-      value: both,
-    };
-  }
-  const minor = kubernetesMinorProblem(cfg.cluster.kubernetesVersion);
-  if (minor !== undefined) {
-    return { path: ["cluster", "kubernetesVersion"], problem: minor, value: cfg.cluster.kubernetesVersion };
-  }
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dependenciesOf } from "../shared/dependencies";
 import { workloadLabels } from "../shared/annotations";
+import { kubectlLoopSpec } from "../shared/kubectl-pod";
 import { placeOn } from "../shared/node-roles";
 import { chartSource, versions } from "../../lib/versions";
 import { PodIdentityRole } from "../shared/pod-identity-role";
@@ -129,43 +130,15 @@ export class BlockStorage extends pulumi.ComponentResource {
           labels,
           annotations: { "pulumi.com/timeoutSeconds": String(VOLUME_GUARD_DELETE_TIMEOUT_SECONDS) },
         },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: podLabels },
-          template: {
-            metadata: { labels },
-            spec: {
-              ...placeOn("system"),
-              serviceAccountName: account.metadata.name,
-              enableServiceLinks: false,
-              terminationGracePeriodSeconds: VOLUME_GUARD_GRACE_SECONDS,
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: 65534,
-                runAsGroup: 65534,
-                seccompProfile: { type: "RuntimeDefault" },
-              },
-              containers: [
-                {
-                  name: "guard",
-                  image: versions.images.kubectl,
-                  command: ["/bin/sh", "-c"],
-                  args: [volumeGuardScript({ driver: EBS_CSI_DRIVER, pollSeconds: VOLUME_GUARD_POLL_SECONDS })],
-                  // kubectl keeps its discovery cache under $HOME/.kube: a scratch volume, the root stays read-only.
-                  env: [{ name: "HOME", value: "/tmp" }],
-                  volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                  resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-                  securityContext: {
-                    allowPrivilegeEscalation: false,
-                    readOnlyRootFilesystem: true,
-                    capabilities: { drop: ["ALL"] },
-                  },
-                },
-              ],
-              volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
-            },
-          },
-        },
+        spec: kubectlLoopSpec({
+          name: "guard",
+          labels,
+          podLabels,
+          serviceAccountName: account.metadata.name,
+          script: volumeGuardScript({ driver: EBS_CSI_DRIVER, pollSeconds: VOLUME_GUARD_POLL_SECONDS }),
+          cpuRequest: "10m",
+          terminationGracePeriodSeconds: VOLUME_GUARD_GRACE_SECONDS,
+        }),
       },
       { parent: this, dependsOn: [driver, binding] },
     );

@@ -1,7 +1,25 @@
 /**
- * IAM documents of the FIS experiment role (pure).
+ * What FIS may do (pure): the IAM documents of its experiment role, and its rights inside the cluster.
  */
+import type * as k8s from "@pulumi/kubernetes";
 import type { IamPolicyDocument, IamStatement } from "../shared/iam-document";
+
+/**
+ * Kubernetes identity of FIS in the cluster. The FIS experiment role is mapped to this user by an access
+ * entry, and FIS runs its helper pod as this service account; one Role grants both what the FIS docs list
+ * for the aws:eks:pod actions (eks-pod-actions: "role-experiments").
+ */
+export const FIS_KUBERNETES_USER = "fis-experiment";
+export const FIS_SERVICE_ACCOUNT = "fis-experiment";
+
+/** That Role's rules, in the LiveKit namespace only. */
+export const FIS_POD_ACTION_RULES: k8s.types.input.rbac.v1.PolicyRule[] = [
+  { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "create", "patch", "delete"] },
+  { apiGroups: [""], resources: ["pods"], verbs: ["create", "list", "get", "delete", "deletecollection"] },
+  { apiGroups: [""], resources: ["pods/ephemeralcontainers"], verbs: ["update"] },
+  { apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] },
+  { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get"] },
+];
 
 /**
  * Instance tags the drills select nodes by, and the only tags the FIS role may terminate: Karpenter (which

@@ -3,20 +3,20 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { workloadLabels } from "../shared/annotations";
 import { invariant } from "../shared/invariant";
-import { fisRolePolicy, fisTrustPolicy, KARPENTER_CLUSTER_TAG, NODE_POOL_TAG } from "./iam";
+import {
+  FIS_KUBERNETES_USER,
+  FIS_POD_ACTION_RULES,
+  FIS_SERVICE_ACCOUNT,
+  fisRolePolicy,
+  fisTrustPolicy,
+  KARPENTER_CLUSTER_TAG,
+  NODE_POOL_TAG,
+} from "./iam";
+import { albNameFromHostname, DEFAULT_STOP_FAILED_JOIN_PERCENT, signallingFailureAlarm } from "./stop-alarm";
+import { drillTemplates, labelSelector } from "./templates";
 
-export { KARPENTER_CLUSTER_TAG, NODE_POOL_TAG };
-
-/**
- * Kubernetes identity of FIS in the cluster. The FIS experiment role is mapped to this user by an access
- * entry, and FIS runs its helper pod as this service account; one Role grants both what the FIS docs list
- * for the aws:eks:pod actions (eks-pod-actions: "role-experiments").
- */
-export const FIS_KUBERNETES_USER = "fis-experiment";
-export const FIS_SERVICE_ACCOUNT = "fis-experiment";
-
-/** The stop alarm: share of signalling requests (joins and reconnects) failing at the ALB, percent. */
-export const DEFAULT_STOP_FAILED_JOIN_PERCENT = 5;
+export { FIS_KUBERNETES_USER, FIS_SERVICE_ACCOUNT, KARPENTER_CLUSTER_TAG, NODE_POOL_TAG };
+export { albNameFromHostname, DEFAULT_STOP_FAILED_JOIN_PERCENT, labelSelector };
 
 export interface ChaosArgs {
   /** EKS cluster name: the pod target's clusterIdentifier, the access entry, and the Karpenter instance tag. */
@@ -50,27 +50,6 @@ export interface ChaosArgs {
   /** Keep experiment logs in CloudWatch Logs for this many days; omit for no experiment logs. */
   logRetentionDays?: number;
   tags?: Record<string, string>;
-}
-
-/**
- * The ALB's name from its DNS name: `k8s-livekit-xyz-0123456789-1234567890.ap-south-1.elb.amazonaws.com`
- * -> `k8s-livekit-xyz-0123456789` (ALB DNS names are `[internal-]<name>-<number>.<region>.elb.amazonaws.com`).
- */
-export function albNameFromHostname(hostname: string): string {
-  const label = hostname.split(".")[0].replace(/^internal-/, "");
-  return label.replace(/-\d+$/, "");
-}
-
-/** The pod drill's label selector: `k1=v1,k2=v2`, sorted. */
-export function labelSelector(labels: Record<string, string>): string {
-  const entries = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
-  invariant(
-    entries.length > 0,
-    "chaos livekitPodLabels",
-    "must not be empty (the pod drill would select every pod in the namespace)",
-    labels,
-  );
-  return entries.map(([k, v]) => `${k}=${v}`).join(",");
 }
 
 function checkPercent(field: string, value: number): void {
@@ -126,65 +105,71 @@ export class Chaos extends pulumi.ComponentResource {
   constructor(name: string, args: ChaosArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:chaos:Chaos", name, {}, opts);
     checkChaosArgs(args);
-    const grace = args.livekitPodDeleteGraceSeconds ?? 0;
-    const stopPercent = args.stopFailedJoinPercent ?? DEFAULT_STOP_FAILED_JOIN_PERCENT;
-    const selector = labelSelector(args.livekitPodLabels);
     const tags = { ...args.tags, "livekit-platform/component": "chaos" };
 
-    // --- The stop condition: users failing to join. Every join and every reconnect after a lost node is one
-    // WebSocket upgrade through the ALB, so 5xx from the ALB (no healthy target, target gone) or from LiveKit
-    // (join refused) is what users feel. CloudWatch has these natively; FIS stops only on CloudWatch alarms.
-    const alb = aws.lb.getLoadBalancerOutput(
-      { name: pulumi.output(args.signallingLoadBalancerHostname).apply(albNameFromHostname) },
-      { parent: this },
-    );
-    const albMetric = (id: string, metricName: string) => ({
-      id,
-      returnData: false,
-      metric: {
-        namespace: "AWS/ApplicationELB",
-        metricName,
-        dimensions: { LoadBalancer: alb.arnSuffix },
-        period: 60,
-        stat: "Sum",
-      },
-    });
-    const stopAlarm = new aws.cloudwatch.MetricAlarm(
-      `${name}-signalling-failures`,
-      {
-        alarmDescription: `Chaos stop condition: more than ${stopPercent}% of LiveKit signalling requests (joins, reconnects) fail at the ALB for 2 of 3 minutes.`,
-        comparisonOperator: "GreaterThanThreshold",
-        threshold: stopPercent,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
-        // No traffic is no harm; an idle region must not stop a drill.
-        treatMissingData: "notBreaching",
-        metricQueries: [
-          albMetric("elb5xx", "HTTPCode_ELB_5XX_Count"),
-          albMetric("target5xx", "HTTPCode_Target_5XX_Count"),
-          albMetric("requests", "RequestCount"),
-          {
-            id: "failedpercent",
-            label: "Failed signalling requests (%)",
-            // ELB 5xx without a target are not in RequestCount; +1 keeps a near-idle minute from dividing by zero.
-            expression: "100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0) + 1)",
-            returnData: true,
-          },
-        ],
-        tags,
-      },
-      { parent: this },
-    );
+    const stopAlarm = this.stopAlarm(name, args, tags);
     this.stopAlarmArn = stopAlarm.arn;
     const stopConditions = pulumi
       .all([stopAlarm.arn, ...(args.extraStopAlarmArns ?? [])])
       .apply((arns) => arns.map((value) => ({ source: "aws:cloudwatch:alarm", value })));
+    const { role, rolePolicy } = this.fisRole(name, args, tags);
+    this.roleArn = role.arn;
+    const inCluster = this.fisInCluster(name, args, role, tags);
+    const logConfiguration = this.experimentLogs(name, args, tags);
 
-    // --- FIS's IAM role, scoped to the SFU nodes' tags.
+    const drills = drillTemplates({
+      clusterName: args.clusterName,
+      sfuNodePoolName: args.sfuNodePoolName,
+      namespace: args.namespace,
+      podSelector: labelSelector(args.livekitPodLabels),
+      sfuNodeTerminationPercent: args.sfuNodeTerminationPercent,
+      turnNodeTerminationPercent: args.turnNodeTerminationPercent,
+      livekitPodDeletePercent: args.livekitPodDeletePercent,
+      podDeleteGraceSeconds: args.livekitPodDeleteGraceSeconds ?? 0,
+    });
+    const templateId = (id: keyof typeof drills) => {
+      const drill = drills[id];
+      return new aws.fis.ExperimentTemplate(
+        `${name}-${id}`,
+        {
+          description: drill.description,
+          roleArn: role.arn,
+          stopConditions,
+          logConfiguration,
+          tags: { ...tags, Name: `${name}-${id}` },
+          ...drill.spec,
+        },
+        { parent: this, dependsOn: drill.inCluster ? [rolePolicy, ...inCluster] : [rolePolicy] },
+      ).id;
+    };
+    this.templateIds = {
+      sfuNodes: templateId("sfu-nodes"),
+      turnNodes: templateId("turn-nodes"),
+      livekitPods: templateId("livekit-pods"),
+    };
+    this.registerOutputs({ templateIds: this.templateIds, roleArn: this.roleArn, stopAlarmArn: this.stopAlarmArn });
+  }
+
+  /** The stop condition: the signalling failure alarm on the region's ALB (./stop-alarm.ts). */
+  private stopAlarm(name: string, args: ChaosArgs, tags: Record<string, string>): aws.cloudwatch.MetricAlarm {
+    // The load balancer controller creates the ALB: the alarm finds it by the name inside its hostname.
+    const alb = aws.lb.getLoadBalancerOutput(
+      { name: pulumi.output(args.signallingLoadBalancerHostname).apply(albNameFromHostname) },
+      { parent: this },
+    );
+    const percent = args.stopFailedJoinPercent ?? DEFAULT_STOP_FAILED_JOIN_PERCENT;
+    return new aws.cloudwatch.MetricAlarm(
+      `${name}-signalling-failures`,
+      { ...signallingFailureAlarm(alb.arnSuffix, percent), tags },
+      { parent: this },
+    );
+  }
+
+  /** FIS's IAM role, scoped to the SFU nodes' tags. */
+  private fisRole(name: string, args: ChaosArgs, tags: Record<string, string>) {
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    const logging = args.logRetentionDays !== undefined;
     const role = new aws.iam.Role(
       `${name}-fis`,
       {
@@ -196,7 +181,6 @@ export class Chaos extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.roleArn = role.arn;
     const rolePolicy = new aws.iam.RolePolicy(
       `${name}-fis`,
       {
@@ -209,16 +193,21 @@ export class Chaos extends pulumi.ComponentResource {
               accountId: a,
               clusterName,
               sfuNodePoolName: args.sfuNodePoolName,
-              logging,
+              logging: args.logRetentionDays !== undefined,
             }),
           ),
         ),
       },
       { parent: this },
     );
+    return { role, rolePolicy };
+  }
 
-    // --- FIS inside the cluster (aws:eks:pod-delete): the role as a Kubernetes user, its helper pod's service
-    // account, and a namespaced Role for both. No cluster-wide access.
+  /**
+   * FIS inside the cluster (aws:eks:pod-delete): the role as a Kubernetes user, its helper pod's service
+   * account, and a namespaced Role for both. No cluster-wide access. What the pod drill waits for.
+   */
+  private fisInCluster(name: string, args: ChaosArgs, role: aws.iam.Role, tags: Record<string, string>) {
     const accessEntry = new aws.eks.AccessEntry(
       `${name}-fis`,
       {
@@ -242,13 +231,7 @@ export class Chaos extends pulumi.ComponentResource {
       `${name}-fis`,
       {
         metadata: { name: "fis-experiments", namespace: args.namespace, labels },
-        rules: [
-          { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "create", "patch", "delete"] },
-          { apiGroups: [""], resources: ["pods"], verbs: ["create", "list", "get", "delete", "deletecollection"] },
-          { apiGroups: [""], resources: ["pods/ephemeralcontainers"], verbs: ["update"] },
-          { apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] },
-          { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get"] },
-        ],
+        rules: FIS_POD_ACTION_RULES,
       },
       { parent: this },
     );
@@ -264,122 +247,28 @@ export class Chaos extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    return [accessEntry, serviceAccount, binding];
+  }
 
-    // --- Optional experiment logs.
-    let logConfiguration: aws.types.input.fis.ExperimentTemplateLogConfiguration | undefined;
-    if (logging) {
-      const logGroup = new aws.cloudwatch.LogGroup(
-        `${name}-experiments`,
-        {
-          retentionInDays: args.logRetentionDays,
-          tags,
-        },
-        { parent: this },
-      );
-      // FIS wants the log group ARN with its `:*` suffix; the provider's arn has none.
-      logConfiguration = {
-        logSchemaVersion: 2,
-        cloudwatchLogsConfiguration: { logGroupArn: pulumi.interpolate`${logGroup.arn}:*` },
-      };
-    }
-
-    // --- The templates.
-    const running = [{ path: "State.Name", values: ["running"] }];
-    const nodeTargets = (percent: number) => [
+  /** Experiment logs in CloudWatch Logs, when a retention is given. */
+  private experimentLogs(
+    name: string,
+    args: ChaosArgs,
+    tags: Record<string, string>,
+  ): aws.types.input.fis.ExperimentTemplateLogConfiguration | undefined {
+    if (args.logRetentionDays === undefined) return undefined;
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-experiments`,
       {
-        name: "sfu-node-pool",
-        resourceType: "aws:ec2:instance",
-        resourceTags: [
-          { key: NODE_POOL_TAG, value: args.sfuNodePoolName },
-          { key: KARPENTER_CLUSTER_TAG, value: args.clusterName },
-        ],
-        filters: running,
-        selectionMode: `PERCENT(${percent})`,
+        retentionInDays: args.logRetentionDays,
+        tags,
       },
-    ];
-    const terminate = [
-      {
-        name: "terminate-node-pool-instances",
-        actionId: "aws:ec2:terminate-instances",
-        target: { key: "Instances", value: "sfu-node-pool" },
-      },
-    ];
-    const template = (
-      id: string,
-      description: string,
-      spec: Omit<aws.fis.ExperimentTemplateArgs, "description" | "roleArn" | "stopConditions">,
-      dependsOn: pulumi.Resource[],
-    ) =>
-      new aws.fis.ExperimentTemplate(
-        `${name}-${id}`,
-        {
-          description,
-          roleArn: role.arn,
-          stopConditions,
-          logConfiguration,
-          tags: { ...tags, Name: `${name}-${id}` },
-          ...spec,
-        },
-        { parent: this, dependsOn },
-      );
-
-    const sfuNodes = template(
-      "sfu-nodes",
-      `LiveKit drill: terminate ${args.sfuNodeTerminationPercent}% of the SFU nodes; rooms elsewhere must carry on.`,
-      {
-        targets: nodeTargets(args.sfuNodeTerminationPercent),
-        actions: terminate,
-        // An empty pool (no SFU node yet) must not fail the drill.
-        experimentOptions: { accountTargeting: "single-account", emptyTargetResolutionMode: "skip" },
-      },
-      [rolePolicy],
+      { parent: this },
     );
-    const turnNodes = template(
-      "turn-nodes",
-      `TURN drill: terminate ${args.turnNodeTerminationPercent}% of the nodes running Coturn (the SFU nodes); TURN clients must reallocate elsewhere.`,
-      {
-        targets: nodeTargets(args.turnNodeTerminationPercent),
-        actions: terminate,
-        experimentOptions: { accountTargeting: "single-account", emptyTargetResolutionMode: "skip" },
-      },
-      [rolePolicy],
-    );
-    const livekitPods = template(
-      "livekit-pods",
-      `LiveKit drill: delete ${args.livekitPodDeletePercent}% of the LiveKit SFU pods (grace ${grace} s); clients must reconnect to other nodes.`,
-      {
-        targets: [
-          {
-            name: "livekit-pods",
-            resourceType: "aws:eks:pod",
-            // Pods are found by parameters only (FIS refuses tags and ARNs for aws:eks:pod).
-            parameters: {
-              clusterIdentifier: args.clusterName,
-              namespace: args.namespace,
-              selectorType: "labelSelector",
-              selectorValue: selector,
-            },
-            selectionMode: `PERCENT(${args.livekitPodDeletePercent})`,
-          },
-        ],
-        actions: [
-          {
-            name: "delete-livekit-pods",
-            actionId: "aws:eks:pod-delete",
-            target: { key: "Pods", value: "livekit-pods" },
-            parameters: [
-              { key: "kubernetesServiceAccount", value: FIS_SERVICE_ACCOUNT },
-              { key: "gracePeriodSeconds", value: String(grace) },
-            ],
-          },
-        ],
-        // No LiveKit pod to delete means something is already wrong: fail loudly.
-        experimentOptions: { accountTargeting: "single-account", emptyTargetResolutionMode: "fail" },
-      },
-      [rolePolicy, accessEntry, serviceAccount, binding],
-    );
-
-    this.templateIds = { sfuNodes: sfuNodes.id, turnNodes: turnNodes.id, livekitPods: livekitPods.id };
-    this.registerOutputs({ templateIds: this.templateIds, roleArn: this.roleArn, stopAlarmArn: this.stopAlarmArn });
+    // FIS wants the log group ARN with its `:*` suffix; the provider's arn has none.
+    return {
+      logSchemaVersion: 2,
+      cloudwatchLogsConfiguration: { logGroupArn: pulumi.interpolate`${logGroup.arn}:*` },
+    };
   }
 }

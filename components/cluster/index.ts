@@ -94,6 +94,64 @@ export class Cluster extends pulumi.ComponentResource {
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:cluster:Cluster", name, {}, opts);
 
+    const cluster = this.eksCluster(name, args);
+    this.clusterName = cluster.eksCluster.name;
+    this.endpoint = cluster.eksCluster.endpoint;
+    this.clusterSecurityGroupId = cluster.eksCluster.vpcConfig.clusterSecurityGroupId;
+    this.oidcProviderArn = cluster.oidcProviderArn;
+    this.oidcIssuer = cluster.oidcIssuer;
+
+    this.podIdentityAgent = this.addon(
+      name,
+      "pod-identity-agent",
+      "eks-pod-identity-agent",
+      args.addons.podIdentityAgent,
+    );
+    this.grantAdmins(name, args.adminRoleArns);
+
+    const nodes = createNodeRole(`${name}-nodes`, this);
+    this.nodeRole = nodes.role;
+    this.nodeNetworkingReady = this.vpcCniPermissions(name);
+    this.systemNodeGroup = this.systemNodes(name, args, cluster, nodes);
+
+    // Managed CoreDNS (with no default node group pulumi-eks leaves EKS's unmanaged bootstrap copy), on system nodes.
+    this.addon(
+      name,
+      "coredns",
+      "coredns",
+      args.addons.coredns,
+      {
+        configurationValues: JSON.stringify({
+          replicaCount: 2,
+          nodeSelector: nodeRoles.system.labels,
+          podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+        }),
+      },
+      [this.systemNodeGroup],
+    );
+
+    this.sfuSecurityGroupId = this.sfuSecurityGroup(name, args);
+
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      {
+        kubeconfig: cluster.kubeconfigJson,
+        enableServerSideApply: true,
+      },
+      { parent: this },
+    );
+
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      endpoint: this.endpoint,
+      clusterSecurityGroupId: this.clusterSecurityGroupId,
+      oidcProviderArn: this.oidcProviderArn,
+      nodeRoleArn: this.nodeRole.arn,
+    });
+  }
+
+  /** The EKS cluster (pulumi-eks), after its control-plane log group. */
+  private eksCluster(name: string, args: ClusterArgs): eks.Cluster {
     // EKS writes to this group; created first with a retention, or EKS creates it keeping logs forever.
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-control-plane`,
@@ -105,7 +163,7 @@ export class Cluster extends pulumi.ComponentResource {
     // aws-node goes here. Without `addonVersion` it takes the newest build on every run.
     const vpcCniOptions: eks.types.input.VpcCniOptionsArgs = { addonVersion: args.addons.vpcCni };
 
-    const cluster = new eks.Cluster(
+    return new eks.Cluster(
       name,
       {
         name: args.clusterName,
@@ -133,31 +191,36 @@ export class Cluster extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [logGroup], protect: args.protect },
     );
+  }
 
-    this.clusterName = cluster.eksCluster.name;
-    this.endpoint = cluster.eksCluster.endpoint;
-    this.clusterSecurityGroupId = cluster.eksCluster.vpcConfig.clusterSecurityGroupId;
-    this.oidcProviderArn = cluster.oidcProviderArn;
-    this.oidcIssuer = cluster.oidcIssuer;
-
-    this.podIdentityAgent = new aws.eks.Addon(
-      `${name}-pod-identity-agent`,
+  /** An EKS add-on at its pinned build, taking over whatever the cluster had before it. */
+  private addon(
+    name: string,
+    suffix: string,
+    addonName: string,
+    addonVersion: string,
+    settings: Pick<aws.eks.AddonArgs, "configurationValues"> = {},
+    dependsOn: pulumi.Resource[] = [],
+  ): aws.eks.Addon {
+    return new aws.eks.Addon(
+      `${name}-${suffix}`,
       {
         clusterName: this.clusterName,
-        addonName: "eks-pod-identity-agent",
-        addonVersion: args.addons.podIdentityAgent,
+        addonName,
+        addonVersion,
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "OVERWRITE",
+        ...settings,
       },
-      { parent: this },
+      { parent: this, ...(dependsOn.length > 0 ? { dependsOn } : {}) },
     );
-    this.grantAdmins(name, args.adminRoleArns);
+  }
 
-    const nodes = createNodeRole(`${name}-nodes`, this);
-    this.nodeRole = nodes.role;
-
-    // The VPC CNI's permissions (create, attach, delete network interfaces, assign IPs) go to its own service
-    // account, not the node roles; nodes join only once the association exists, so every aws-node pod has them.
+  /**
+   * The VPC CNI's permissions (create, attach, delete network interfaces, assign IPs) go to its own service
+   * account, not the node roles; nodes join only once the association exists, so every aws-node pod has them.
+   */
+  private vpcCniPermissions(name: string): pulumi.Resource[] {
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const cni = new PodIdentityRole(
       `${name}-vpc-cni`,
@@ -170,8 +233,16 @@ export class Cluster extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [this.podIdentityAgent] },
     );
-    this.nodeNetworkingReady = [cni.association, ...cni.attachments];
+    return [cni.association, ...cni.attachments];
+  }
 
+  /** The `system` managed node group: private subnets, the pinned AMI release, our own launch template. */
+  private systemNodes(
+    name: string,
+    args: ClusterArgs,
+    cluster: eks.Cluster,
+    nodes: { role: aws.iam.Role; attachments: pulumi.Resource[] },
+  ): eks.ManagedNodeGroup {
     // Our own launch template: pulumi-eks's (enableIMDSv2) sets hop limit 2 and no root volume
     // (v4.3.0 nodes/nodegroup.ts, createMNGCustomLaunchTemplate). No image and no user data, so EKS keeps
     // bootstrapping the nodes and the AMI is the node group's pinned releaseVersion.
@@ -198,9 +269,7 @@ export class Cluster extends pulumi.ComponentResource {
       { name: amiReleaseVersionParameter(args.kubernetesVersion, args.nodeAmiRelease) },
       { parent: this },
     ).value;
-
-    const system = nodeRoles.system;
-    this.systemNodeGroup = new eks.ManagedNodeGroup(
+    return new eks.ManagedNodeGroup(
       `${name}-system`,
       {
         cluster,
@@ -224,57 +293,10 @@ export class Cluster extends pulumi.ComponentResource {
         },
         // One subnet per zone: the group balances its nodes across them, so every zonal volume has a node.
         subnetIds: args.privateSubnetIds,
-        labels: system.labels,
+        labels: nodeRoles.system.labels,
       },
       { parent: this, dependsOn: [...nodes.attachments, ...this.nodeNetworkingReady] },
     );
-
-    // Managed CoreDNS (with no default node group pulumi-eks leaves EKS's unmanaged bootstrap copy), on system nodes.
-    new aws.eks.Addon(
-      `${name}-coredns`,
-      {
-        clusterName: this.clusterName,
-        addonName: "coredns",
-        addonVersion: args.addons.coredns,
-        resolveConflictsOnCreate: "OVERWRITE",
-        resolveConflictsOnUpdate: "OVERWRITE",
-        configurationValues: JSON.stringify({
-          replicaCount: 2,
-          nodeSelector: system.labels,
-          podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
-        }),
-      },
-      { parent: this, dependsOn: [this.systemNodeGroup] },
-    );
-
-    const sfuGroup = new aws.ec2.SecurityGroup(
-      `${name}-sfu`,
-      {
-        vpcId: args.vpcId,
-        description: `SFU and TURN nodes of ${args.clusterName}: WebRTC and TURN from the internet`,
-        tags: { Name: `${args.clusterName}-sfu` },
-      },
-      { parent: this },
-    );
-    this.sfuSecurityGroupId = sfuGroup.id;
-    this.openWebRtcPorts(name, args.webRtcPorts);
-
-    this.provider = new k8s.Provider(
-      `${name}-k8s`,
-      {
-        kubeconfig: cluster.kubeconfigJson,
-        enableServerSideApply: true,
-      },
-      { parent: this },
-    );
-
-    this.registerOutputs({
-      clusterName: this.clusterName,
-      endpoint: this.endpoint,
-      clusterSecurityGroupId: this.clusterSecurityGroupId,
-      oidcProviderArn: this.oidcProviderArn,
-      nodeRoleArn: this.nodeRole.arn,
-    });
   }
 
   /** Cluster-admin access entries for the team's roles: no one depends on the identity that ran the first `up`. */
@@ -301,15 +323,26 @@ export class Cluster extends pulumi.ComponentResource {
   }
 
   /**
-   * Opens to the internet exactly what WebRTC needs, on a group only SFU nodes carry (the cluster security
-   * group, on every node and the control plane's interfaces, keeps nothing open to the internet).
+   * The SFU nodes' own security group. It opens to the internet exactly what WebRTC needs, on a group only SFU
+   * nodes carry (the cluster security group, on every node and the control plane's interfaces, keeps nothing
+   * open to the internet).
    */
-  private openWebRtcPorts(name: string, ports: WebRtcPorts) {
+  private sfuSecurityGroup(name: string, args: ClusterArgs): pulumi.Output<string> {
+    const group = new aws.ec2.SecurityGroup(
+      `${name}-sfu`,
+      {
+        vpcId: args.vpcId,
+        description: `SFU and TURN nodes of ${args.clusterName}: WebRTC and TURN from the internet`,
+        tags: { Name: `${args.clusterName}-sfu` },
+      },
+      { parent: this },
+    );
+    const ports = args.webRtcPorts;
     const open = (rule: string, ipProtocol: "udp" | "tcp", fromPort: number, toPort: number, description: string) =>
       new aws.vpc.SecurityGroupIngressRule(
         `${name}-${rule}`,
         {
-          securityGroupId: this.sfuSecurityGroupId,
+          securityGroupId: group.id,
           ipProtocol,
           fromPort,
           toPort,
@@ -323,5 +356,6 @@ export class Cluster extends pulumi.ComponentResource {
     open("turn-udp", "udp", ports.turnListening, ports.turnListening, "Coturn TURN/STUN over UDP");
     open("turn-tcp", "tcp", ports.turnListening, ports.turnListening, "Coturn TURN over TCP");
     open("turn-relay-udp", "udp", ports.turnRelayUdp.start, ports.turnRelayUdp.end, "Coturn UDP relays");
+    return group.id;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * IAM documents of the egress role (pure).
  */
-import type { IamPolicyDocument } from "../shared/iam-document";
+import { denyInsecureTransport, policyDocument, type IamPolicyDocument } from "../shared/iam-document";
 
 /** What the egress role may do: write recordings to (and list) one bucket. */
 export function recordingsPolicy(bucketArn: string): IamPolicyDocument {
@@ -17,4 +17,9 @@ export function recordingsPolicy(bucketArn: string): IamPolicyDocument {
       { Sid: "ListRecordings", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
     ],
   };
+}
+
+/** The recordings bucket's own policy: no access at all without TLS, for anyone. */
+export function recordingsBucketPolicy(bucketArn: string): IamPolicyDocument {
+  return policyDocument(denyInsecureTransport("s3:*", [bucketArn, `${bucketArn}/*`]));
 }

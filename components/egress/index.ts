@@ -1,33 +1,24 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ApiKeyPair } from "../credentials";
+import { sha256, workloadLabels } from "../shared/annotations";
+import { dependenciesOf } from "../shared/dependencies";
+import { deletionCostPolicy } from "../shared/deletion-cost-policy";
+import { invariant } from "../shared/invariant";
+import { kubectlLoopSpec } from "../shared/kubectl-pod";
+import { PodIdentityRole } from "../shared/pod-identity-role";
 import {
-  EGRESS_CONFIG_FILE_ENV,
   EGRESS_CONFIG_MOUNT,
-  EGRESS_CONFIG_PATH,
-  EGRESS_HEALTH_PORT,
   EGRESS_METRICS_PORT,
   EgressLogLevel,
   checkMaxRecordingSeconds,
   renderEgressConfig,
 } from "./config";
-import type { ApiKeyPair } from "../credentials";
-import { dependenciesOf } from "../shared/dependencies";
-import { deletionCostPolicy } from "../shared/deletion-cost-policy";
-import { placeOn } from "../shared/node-roles";
-import { versions } from "../../lib/versions";
-import { invariant } from "../shared/invariant";
-import { PodIdentityRole } from "../shared/pod-identity-role";
-import { CONFIG_CHECKSUM_ANNOTATION, DO_NOT_DISRUPT_ANNOTATION, sha256, workloadLabels } from "../shared/annotations";
-import { recordingsPolicy } from "./iam";
-import {
-  deletionCostScript,
-  egressScaledObjectSpec,
-  egressTerminationGraceSeconds,
-  EgressPoolScaling,
-  IDLE_POD_DELETION_COST,
-  POD_DELETION_COST_ANNOTATION,
-} from "./scaling";
+import { DELETION_COST_UPDATER_RULES, deletionCostScript, labelSelector } from "./deletion-cost";
+import { recordingsBucketPolicy, recordingsPolicy } from "./iam";
+import { EGRESS_APP, egressDeploymentSpec } from "./pod";
+import { egressScaledObjectSpec, egressTerminationGraceSeconds, EgressPoolScaling } from "./scaling";
 
 export {
   DEFAULT_MAX_RECORDING_HOURS,
@@ -111,14 +102,65 @@ export class Egress extends pulumi.ComponentResource {
   constructor(name: string, args: EgressArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:egress:Egress", name, {}, opts);
     checkEgressArgs(args);
+    this.terminationGracePeriodSeconds = egressTerminationGraceSeconds(args.maxRecordingSeconds);
+    const { podLabels, labels } = workloadLabels(EGRESS_APP, "egress");
     const namespace = pulumi.output(args.namespace);
-    const grace = egressTerminationGraceSeconds(args.maxRecordingSeconds);
-    const recording = args.autoscaling.maxReplicas > 0;
-    this.terminationGracePeriodSeconds = grace;
-    const appName = "livekit-egress";
-    const { podLabels, labels } = workloadLabels(appName, "egress");
+    this.namespace = namespace;
+    this.podLabels = podLabels;
 
-    // --- The recordings bucket -------------------------------------------------------------------
+    const bucket = this.recordingsBucket(name, args);
+    const { serviceAccount, identity } = this.podIdentity(name, args, bucket, labels);
+    const config = this.config(name, args, bucket, labels);
+    this.configChecksum = config.checksum;
+    const deployment = new k8s.apps.v1.Deployment(
+      `${name}-egress`,
+      {
+        metadata: { name: EGRESS_APP, namespace, labels },
+        spec: egressDeploymentSpec({
+          labels,
+          podLabels,
+          resources: args.resources,
+          terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
+          recording: args.autoscaling.maxReplicas > 0,
+          serviceAccountName: serviceAccount.metadata.name,
+          configSecretName: config.secret.metadata.name,
+          configChecksum: config.checksum,
+        }),
+      },
+      {
+        parent: this,
+        // The Pod Identity webhook injects credentials at pod creation: the association must exist first.
+        dependsOn: [identity.association],
+        customTimeouts: { create: "20m", update: "30m" }, // new pods may wait for new egress nodes
+      },
+    );
+    // Voluntary evictions (node drains) one pod at a time; each drains until its recordings end.
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-egress`,
+      {
+        metadata: { name: EGRESS_APP, namespace, labels },
+        spec: { maxUnavailable: 1, selector: { matchLabels: podLabels } },
+      },
+      { parent: this },
+    );
+    if (args.autoscaling.maxReplicas > 0) this.scaledObject(name, args, labels, deployment, dependenciesOf(opts));
+    this.deletionCostUpdater(name);
+
+    this.bucketName = bucket.bucket;
+    this.bucketArn = bucket.arn;
+    this.roleArn = identity.role.arn;
+    this.serviceAccountName = serviceAccount.metadata.name;
+    this.registerOutputs({
+      bucketName: this.bucketName,
+      bucketArn: this.bucketArn,
+      roleArn: this.roleArn,
+      serviceAccountName: this.serviceAccountName,
+      configChecksum: this.configChecksum,
+    });
+  }
+
+  /** The recordings bucket: private, ACLs off, encrypted at rest, TLS only, recordings expiring. */
+  private recordingsBucket(name: string, args: EgressArgs): aws.s3.Bucket {
     const bucket = new aws.s3.Bucket(
       `${name}-recordings`,
       {
@@ -175,32 +217,18 @@ export class Egress extends pulumi.ComponentResource {
     );
     new aws.s3.BucketPolicy(
       `${name}-recordings`,
-      {
-        bucket: bucket.bucket,
-        policy: bucket.arn.apply((arn) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: [arn, `${arn}/*`],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-              },
-            ],
-          }),
-        ),
-      },
-      { ...bucketOpts, dependsOn: [publicAccess] },
-    ); // S3 rejects concurrent changes to one bucket's settings
+      { bucket: bucket.bucket, policy: bucket.arn.apply((arn) => JSON.stringify(recordingsBucketPolicy(arn))) },
+      { ...bucketOpts, dependsOn: [publicAccess] }, // S3 rejects concurrent changes to one bucket's settings
+    );
+    return bucket;
+  }
 
-    // --- Credentials: EKS Pod Identity ------------------------------------------------------------
+  /** The pods' service account and its IAM role through EKS Pod Identity: write to the bucket, nothing more. */
+  private podIdentity(name: string, args: EgressArgs, bucket: aws.s3.Bucket, labels: Record<string, string>) {
     const serviceAccount = new k8s.core.v1.ServiceAccount(
       `${name}-egress`,
       {
-        metadata: { name: appName, namespace, labels },
+        metadata: { name: EGRESS_APP, namespace: this.namespace, labels },
         automountServiceAccountToken: false, // egress never calls the Kubernetes API
       },
       { parent: this },
@@ -210,17 +238,18 @@ export class Egress extends pulumi.ComponentResource {
       {
         description: "LiveKit Egress pods (EKS Pod Identity): upload recordings to one bucket",
         clusterName: args.clusterName,
-        namespace,
+        namespace: this.namespace,
         serviceAccount: serviceAccount.metadata.name,
         inlinePolicy: bucket.arn.apply((arn) => JSON.stringify(recordingsPolicy(arn))),
         tags: args.tags,
       },
       { parent: this },
     );
-    const role = identity.role;
-    const podIdentity = identity.association;
+    return { serviceAccount, identity };
+  }
 
-    // --- Config: holds the API secret and the Redis password, so a Secret -------------------------
+  /** The rendered config, in a Secret (it holds the API secret and the Redis password), and its checksum. */
+  private config(name: string, args: EgressArgs, bucket: aws.s3.Bucket, labels: Record<string, string>) {
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const config = pulumi
       .all([
@@ -249,13 +278,14 @@ export class Egress extends pulumi.ComponentResource {
           maxRecordingSeconds: args.maxRecordingSeconds,
         }),
       );
-    this.configChecksum = pulumi.unsecret(config.apply(sha256));
-    const configSecret = new k8s.core.v1.Secret(
+    // Not secret: the checksum reveals nothing of the secrets inside.
+    const checksum = pulumi.unsecret(config.apply(sha256));
+    const secret = new k8s.core.v1.Secret(
       `${name}-config`,
       {
         metadata: {
-          name: this.configChecksum.apply((sum) => `livekit-egress-config-${sum.slice(0, 10)}`),
-          namespace,
+          name: checksum.apply((sum) => `livekit-egress-config-${sum.slice(0, 10)}`),
+          namespace: this.namespace,
           labels,
         },
         type: "Opaque",
@@ -263,134 +293,15 @@ export class Egress extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-
-    const quantities = { cpu: `${args.resources.cpus}`, memory: `${args.resources.memoryGiB}Gi` };
-    const deployment = new k8s.apps.v1.Deployment(
-      `${name}-egress`,
-      {
-        metadata: { name: appName, namespace, labels },
-        spec: {
-          // No replicas: KEDA's HPA owns the count (none when nothing is recorded: maxReplicas 0).
-          ...(recording ? {} : { replicas: 0 }),
-          selector: { matchLabels: podLabels },
-          // A rollout first adds new pods, then drains old ones (each finishes its recordings): capacity never
-          // drops below the current count. The idle pods go first (deletion cost).
-          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
-          // New pods may wait for new nodes.
-          progressDeadlineSeconds: 1800,
-          template: {
-            metadata: {
-              labels,
-              annotations: {
-                [CONFIG_CHECKSUM_ANNOTATION]: this.configChecksum,
-                // A recording in progress lives in this pod: Karpenter must not consolidate it away.
-                [DO_NOT_DISRUPT_ANNOTATION]: "true",
-                // New pods are idle: first to go until the updater sees a recording.
-                [POD_DELETION_COST_ANNOTATION]: String(IDLE_POD_DELETION_COST),
-              },
-            },
-            spec: {
-              ...placeOn("egress"),
-              serviceAccountName: serviceAccount.metadata.name,
-              // SIGTERM: egress stops taking jobs and exits once its recordings end, which the session limit
-              // bounds; the grace period is that limit plus the upload.
-              terminationGracePeriodSeconds: grace,
-              enableServiceLinks: false,
-              // Chrome runs without its own sandbox (egress's default, enable_chrome_sandbox unset: it would
-              // need unprivileged user namespaces or SYS_ADMIN and LiveKit's seccomp profile). Egress renders only
-              // LiveKit's own room template from localhost, so the container itself is the boundary: the image's
-              // non-root user `egress` (build/egress/Dockerfile `USER egress`; a name, so runAsNonRoot could not
-              // verify it), no privilege escalation, no capabilities, the runtime's default seccomp profile.
-              securityContext: { seccompProfile: { type: "RuntimeDefault" } },
-              containers: [
-                {
-                  name: "egress",
-                  image: versions.images.livekitEgress,
-                  securityContext: {
-                    allowPrivilegeEscalation: false,
-                    privileged: false,
-                    capabilities: { drop: ["ALL"] },
-                  },
-                  env: [{ name: EGRESS_CONFIG_FILE_ENV, value: EGRESS_CONFIG_PATH }],
-                  ports: [
-                    { name: "health", containerPort: EGRESS_HEALTH_PORT, protocol: "TCP" },
-                    { name: "metrics", containerPort: EGRESS_METRICS_PORT, protocol: "TCP" },
-                  ],
-                  // Limits = requests: egress counts its CPUs from the cgroup quota, and Guaranteed QoS keeps
-                  // the kernel from reclaiming a recorder's memory first. Memory is max_memory + >= 1 GiB.
-                  resources: { requests: quantities, limits: quantities },
-                  readinessProbe: {
-                    httpGet: { path: "/", port: EGRESS_HEALTH_PORT },
-                    periodSeconds: 10,
-                    timeoutSeconds: 3,
-                    failureThreshold: 3,
-                  },
-                  livenessProbe: {
-                    httpGet: { path: "/", port: EGRESS_HEALTH_PORT },
-                    initialDelaySeconds: 30,
-                    periodSeconds: 15,
-                    timeoutSeconds: 5,
-                    failureThreshold: 4,
-                  },
-                  volumeMounts: [{ name: "config", mountPath: EGRESS_CONFIG_MOUNT.dir, readOnly: true }],
-                },
-              ],
-              volumes: [
-                {
-                  name: "config",
-                  // The image's user `egress` is in group root (gid 0): 0440 lets it read, and no one else.
-                  secret: { secretName: configSecret.metadata.name, defaultMode: 0o440 },
-                },
-              ],
-            },
-          },
-        },
-      },
-      {
-        parent: this,
-        // The Pod Identity webhook injects credentials at pod creation: the association must exist first.
-        dependsOn: [podIdentity],
-        customTimeouts: { create: "20m", update: "30m" }, // new pods may wait for new egress nodes
-      },
-    );
-
-    // Voluntary evictions (node drains) one pod at a time; each drains until its recordings end.
-    new k8s.policy.v1.PodDisruptionBudget(
-      `${name}-egress`,
-      {
-        metadata: { name: appName, namespace, labels },
-        spec: { maxUnavailable: 1, selector: { matchLabels: podLabels } },
-      },
-      { parent: this },
-    );
-
-    // Scale on idle pods, through KEDA (its CRDs come with its release, hence the dependency).
-    const ns = pulumi.output(args.namespace);
-    if (recording) this.createScaledObject(name, appName, ns, labels, deployment, args, dependenciesOf(opts));
-
-    this.createDeletionCostUpdater(name, appName, ns, podLabels);
-    this.bucketName = bucket.bucket;
-    this.bucketArn = bucket.arn;
-    this.roleArn = role.arn;
-    this.serviceAccountName = serviceAccount.metadata.name;
-    this.namespace = namespace;
-    this.podLabels = podLabels;
-    this.registerOutputs({
-      bucketName: this.bucketName,
-      bucketArn: this.bucketArn,
-      roleArn: this.roleArn,
-      serviceAccountName: this.serviceAccountName,
-      configChecksum: this.configChecksum,
-    });
+    return { secret, checksum };
   }
 
-  private createScaledObject(
+  /** Scale on idle pods, through KEDA (its CRDs come with its release, hence the dependency). */
+  private scaledObject(
     name: string,
-    appName: string,
-    namespace: pulumi.Output<string>,
+    args: EgressArgs,
     labels: Record<string, string>,
     deployment: k8s.apps.v1.Deployment,
-    args: EgressArgs,
     dependencies: pulumi.Input<pulumi.Resource>[],
   ): void {
     new k8s.apiextensions.CustomResource(
@@ -398,8 +309,8 @@ export class Egress extends pulumi.ComponentResource {
       {
         apiVersion: "keda.sh/v1alpha1",
         kind: "ScaledObject",
-        metadata: { name: appName, namespace, labels },
-        spec: pulumi.all([namespace, deployment.metadata.name]).apply(([namespaceName, deploymentName]) =>
+        metadata: { name: EGRESS_APP, namespace: this.namespace, labels },
+        spec: pulumi.all([this.namespace, deployment.metadata.name]).apply(([namespaceName, deploymentName]) =>
           egressScaledObjectSpec({
             ...args.autoscaling,
             namespace: namespaceName,
@@ -420,53 +331,35 @@ export class Egress extends pulumi.ComponentResource {
   }
 
   /**
-   * Keeps each egress pod's deletion cost current (idle 0, busy 1000), so the ReplicaSet removes idle pods
-   * first on scale-in and rollouts. One small pod on system nodes reads every egress pod's metrics through
-   * the API server; the egress pods themselves keep no Kubernetes credentials.
+   * Keeps each egress pod's deletion cost current (./deletion-cost.ts), so the ReplicaSet removes idle pods first
+   * on scale-in and rollouts: its service account, Role, admission policy and Deployment.
    */
-  private createDeletionCostUpdater(
-    name: string,
-    appName: string,
-    namespace: pulumi.Output<string>,
-    podLabels: Record<string, string>,
-  ): void {
-    const updaterName = `${appName}-deletion-cost`;
+  private deletionCostUpdater(name: string): void {
+    const namespace = this.namespace;
+    const updaterName = `${EGRESS_APP}-deletion-cost`;
     const updater = workloadLabels(updaterName, "egress");
-    const account = new k8s.core.v1.ServiceAccount(
-      `${name}-deletion-cost`,
-      { metadata: { name: updaterName, namespace, labels: updater.labels } },
-      { parent: this },
-    );
-    // Read pods and their metrics, write their annotations: in this namespace only (RBAC), only the deletion
-    // cost of egress pods (the admission policy below).
+    const metadata = { name: updaterName, namespace, labels: updater.labels };
+    const account = new k8s.core.v1.ServiceAccount(`${name}-deletion-cost`, { metadata }, { parent: this });
     const role = new k8s.rbac.v1.Role(
       `${name}-deletion-cost`,
-      {
-        metadata: { name: updaterName, namespace, labels: updater.labels },
-        rules: [
-          { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "patch"] },
-          { apiGroups: [""], resources: ["pods/proxy"], verbs: ["get"] },
-        ],
-      },
+      { metadata, rules: DELETION_COST_UPDATER_RULES },
       { parent: this },
     );
     new k8s.rbac.v1.RoleBinding(
       `${name}-deletion-cost`,
       {
-        metadata: { name: updaterName, namespace, labels: updater.labels },
+        metadata,
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
         subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace }],
       },
       { parent: this },
     );
-    // RBAC cannot narrow a patch to one field of some pods: the admission policy does (only this annotation,
-    // only on egress pods).
     const deletionCost = pulumi.all([namespace, account.metadata.name]).apply(([ns, serviceAccount]) =>
       deletionCostPolicy({
         name: updaterName,
         namespace: ns,
         serviceAccount,
-        pods: { labels: podLabels },
+        pods: { labels: this.podLabels },
         labels: updater.labels,
       }),
     );
@@ -483,56 +376,21 @@ export class Egress extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const selector = Object.entries(podLabels)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(",");
+    const selector = labelSelector(this.podLabels);
     new k8s.apps.v1.Deployment(
       `${name}-deletion-cost`,
       {
-        metadata: { name: updaterName, namespace, labels: updater.labels },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: updater.podLabels },
-          template: {
-            metadata: { labels: updater.labels },
-            spec: {
-              ...placeOn("system"),
-              serviceAccountName: account.metadata.name,
-              enableServiceLinks: false,
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: 65534,
-                runAsGroup: 65534,
-                seccompProfile: { type: "RuntimeDefault" },
-              },
-              containers: [
-                {
-                  name: "updater",
-                  image: versions.images.kubectl,
-                  command: ["/bin/sh", "-c"],
-                  args: [
-                    namespace.apply((ns) =>
-                      deletionCostScript({ namespace: ns, selector, metricsPort: EGRESS_METRICS_PORT }),
-                    ),
-                  ],
-                  // kubectl keeps its discovery cache under $HOME/.kube: a scratch volume, the root stays read-only.
-                  env: [{ name: "HOME", value: "/tmp" }],
-                  volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                  resources: {
-                    requests: { cpu: "20m", memory: "64Mi" },
-                    limits: { memory: "128Mi" },
-                  },
-                  securityContext: {
-                    allowPrivilegeEscalation: false,
-                    readOnlyRootFilesystem: true,
-                    capabilities: { drop: ["ALL"] },
-                  },
-                },
-              ],
-              volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
-            },
-          },
-        },
+        metadata,
+        spec: kubectlLoopSpec({
+          name: "updater",
+          labels: updater.labels,
+          podLabels: updater.podLabels,
+          serviceAccountName: account.metadata.name,
+          script: namespace.apply((ns) =>
+            deletionCostScript({ namespace: ns, selector, metricsPort: EGRESS_METRICS_PORT }),
+          ),
+          cpuRequest: "20m",
+        }),
       },
       { parent: this },
     );

@@ -6,7 +6,6 @@
  * pod takes a room composite. So the pool keeps a number of idle pods: the autoscaler aims at busy pods plus
  * the idle pool, and scale-in removes idle pods first.
  */
-import { POD_DELETION_COST_ANNOTATION } from "../shared/deletion-cost-policy";
 import { invariant } from "../shared/invariant";
 
 /** Seconds egress gets after the maximum recording length to stop its pipeline and upload the file. */
@@ -23,13 +22,6 @@ export const DEFAULT_MAX_RECORDING_HOURS = 6;
 export function egressTerminationGraceSeconds(maxRecordingSeconds: number): number {
   return maxRecordingSeconds + EGRESS_UPLOAD_MARGIN_SECONDS;
 }
-
-export { POD_DELETION_COST_ANNOTATION };
-/** Deletion cost of an idle pod (removed first) and of a pod with a recording. */
-export const IDLE_POD_DELETION_COST = 0;
-export const BUSY_POD_DELETION_COST = 1000;
-/** How often the updater refreshes every pod's deletion cost. */
-export const DELETION_COST_REFRESH_SECONDS = 15;
 
 /** Scale-in: at most one pod per this many seconds, after the desired count has stayed lower this long. */
 export const EGRESS_SCALE_IN_PERIOD_SECONDS = 300;
@@ -130,30 +122,4 @@ export function egressScaledObjectSpec(
       },
     ],
   };
-}
-
-/**
- * The deletion-cost updater's loop (busybox sh + kubectl): every DELETION_COST_REFRESH_SECONDS, read each
- * egress pod's `livekit_egress_available` through the API server's pod proxy and set the pod's
- * deletion cost to IDLE_POD_DELETION_COST when idle, BUSY_POD_DELETION_COST otherwise, writing only on a
- * change (Kubernetes asks not to update the annotation on every metric change; this changes it only when
- * a pod starts or ends its recordings). A pod whose metrics cannot be read keeps its cost.
- */
-export function deletionCostScript(a: { namespace: string; selector: string; metricsPort: number }): string {
-  const ann = POD_DELETION_COST_ANNOTATION.replace(/\./g, "\\.");
-  return [
-    "set -u",
-    "while true; do",
-    `  kubectl -n ${a.namespace} get pods -l '${a.selector}' --field-selector=status.phase=Running \\`,
-    `    -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.metadata.annotations.${ann}}{"\\n"}{end}' |`,
-    "  while read -r pod cost; do",
-    `    idle=$(kubectl get --raw "/api/v1/namespaces/${a.namespace}/pods/$pod:${a.metricsPort}/proxy/metrics" 2>/dev/null |`,
-    "      awk '/^livekit_egress_available[{ ]/ { print $NF; exit }')",
-    '    [ -n "$idle" ] || continue',
-    `    want=${BUSY_POD_DELETION_COST}; [ "$idle" = "1" ] && want=${IDLE_POD_DELETION_COST}`,
-    `    [ "$cost" = "$want" ] || kubectl -n ${a.namespace} annotate --overwrite pod "$pod" "${POD_DELETION_COST_ANNOTATION}=$want" >/dev/null`,
-    "  done",
-    `  sleep ${DELETION_COST_REFRESH_SECONDS}`,
-    "done",
-  ].join("\n");
 }

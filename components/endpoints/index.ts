@@ -88,13 +88,42 @@ export class Endpoints extends pulumi.ComponentResource {
     this.signallingCertificateArn = this.validatedCertificate(`${name}-signalling`, signallingHosts);
     this.turnCertificateArn = this.validatedCertificate(`${name}-turn`, [args.turnHostname]);
 
-    // --- Signalling: ALB Ingress → LiveKit Service ------------------------------------------------
+    const alb = this.signallingLoadBalancer(name, signallingHosts, sslPolicy, lbOpts);
+    this.albHostname = alb.hostname;
+    this.albZoneId = alb.zoneId;
+    const nlb = this.turnLoadBalancer(name, sslPolicy, lbOpts);
+    this.nlbHostname = nlb.hostname;
+    this.nlbZoneId = nlb.zoneId;
+
+    // Names: alias records of the load balancers.
+    this.pointAt(`${name}-signalling`, args.signallingHostname, this.albHostname, this.albZoneId);
+    this.pointAt(`${name}-turn`, args.turnHostname, this.nlbHostname, this.nlbZoneId);
+
+    this.signallingHostname = args.signallingHostname;
+    this.turnHostname = args.turnHostname;
+    this.registerOutputs({
+      signallingHostname: this.signallingHostname,
+      turnHostname: this.turnHostname,
+      albHostname: this.albHostname,
+      albZoneId: this.albZoneId,
+      nlbHostname: this.nlbHostname,
+      nlbZoneId: this.nlbZoneId,
+    });
+  }
+
+  /** Signalling: an internet-facing ALB (an Ingress the load balancer controller turns into one) to the LiveKit Service. */
+  private signallingLoadBalancer(
+    name: string,
+    signallingHosts: string[],
+    sslPolicy: string,
+    lbOpts: pulumi.CustomResourceOptions,
+  ) {
     const ingress = new k8s.networking.v1.Ingress(
       `${name}-signalling`,
       {
         metadata: {
           name: "livekit-signalling",
-          namespace: args.livekit.namespace,
+          namespace: this.args.livekit.namespace,
           annotations: {
             "alb.ingress.kubernetes.io/scheme": "internet-facing",
             // Pod IPs as targets: a hostNetwork pod's IP is its node's primary IP, which the controller
@@ -114,7 +143,7 @@ export class Endpoints extends pulumi.ComponentResource {
             // LiveKit answers 200 on `/` only while it reports fresh node stats.
             "alb.ingress.kubernetes.io/healthcheck-path": "/",
             "alb.ingress.kubernetes.io/success-codes": "200",
-            ...(args.tags ? { "alb.ingress.kubernetes.io/tags": formatTags(args.tags) } : {}),
+            ...(this.args.tags ? { "alb.ingress.kubernetes.io/tags": formatTags(this.args.tags) } : {}),
           },
         },
         spec: {
@@ -126,7 +155,9 @@ export class Endpoints extends pulumi.ComponentResource {
                 {
                   path: "/",
                   pathType: "Prefix",
-                  backend: { service: { name: args.livekit.serviceName, port: { number: args.livekit.servicePort } } },
+                  backend: {
+                    service: { name: this.args.livekit.serviceName, port: { number: this.args.livekit.servicePort } },
+                  },
                 },
               ],
             },
@@ -135,19 +166,21 @@ export class Endpoints extends pulumi.ComponentResource {
       },
       lbOpts,
     );
-    this.albHostname = ingress.status.apply((s) =>
-      loadBalancerHostname(s?.loadBalancer?.ingress, "signalling Ingress"),
-    );
-    this.albZoneId = aws.lb.getHostedZoneIdOutput({ loadBalancerType: "application" }, { parent: this }).id;
+    return {
+      hostname: ingress.status.apply((s) => loadBalancerHostname(s?.loadBalancer?.ingress, "signalling Ingress")),
+      zoneId: aws.lb.getHostedZoneIdOutput({ loadBalancerType: "application" }, { parent: this }).id,
+    };
+  }
 
-    // --- TURN: NLB Service → Coturn -----------------------------------------------------------------
-    const turnPort = String(args.coturn.listeningPort);
+  /** TURN: an internet-facing NLB (a LoadBalancer Service) to Coturn, TLS on 443 and UDP on 3478. */
+  private turnLoadBalancer(name: string, sslPolicy: string, lbOpts: pulumi.CustomResourceOptions) {
+    const turnPort = String(this.args.coturn.listeningPort);
     const nlb = new k8s.core.v1.Service(
       `${name}-turn`,
       {
         metadata: {
           name: "coturn-nlb",
-          namespace: args.coturn.namespace,
+          namespace: this.args.coturn.namespace,
           annotations: {
             "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
             "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
@@ -163,8 +196,8 @@ export class Endpoints extends pulumi.ComponentResource {
             // A draining coturn keeps its flows while its allocations end (its grace period is an hour too).
             "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes":
               "deregistration_delay.timeout_seconds=3600",
-            ...(args.tags
-              ? { "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": formatTags(args.tags) }
+            ...(this.args.tags
+              ? { "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": formatTags(this.args.tags) }
               : {}),
           },
         },
@@ -172,32 +205,19 @@ export class Endpoints extends pulumi.ComponentResource {
           type: "LoadBalancer",
           loadBalancerClass: "service.k8s.aws/nlb", // the AWS Load Balancer Controller, not the in-tree one
           allocateLoadBalancerNodePorts: false, // ip targets need no NodePorts
-          selector: args.coturn.podLabels,
+          selector: this.args.coturn.podLabels,
           ports: [
-            { name: "turn-tls", port: TURN_TLS_PORT, targetPort: args.coturn.listeningPort, protocol: "TCP" },
-            { name: "turn-udp", port: TURN_UDP_PORT, targetPort: args.coturn.listeningPort, protocol: "UDP" },
+            { name: "turn-tls", port: TURN_TLS_PORT, targetPort: this.args.coturn.listeningPort, protocol: "TCP" },
+            { name: "turn-udp", port: TURN_UDP_PORT, targetPort: this.args.coturn.listeningPort, protocol: "UDP" },
           ],
         },
       },
       lbOpts,
     );
-    this.nlbHostname = nlb.status.apply((s) => loadBalancerHostname(s?.loadBalancer?.ingress, "TURN Service"));
-    this.nlbZoneId = aws.lb.getHostedZoneIdOutput({ loadBalancerType: "network" }, { parent: this }).id;
-
-    // --- Names --------------------------------------------------------------------------------------
-    this.pointAt(`${name}-signalling`, args.signallingHostname, this.albHostname, this.albZoneId);
-    this.pointAt(`${name}-turn`, args.turnHostname, this.nlbHostname, this.nlbZoneId);
-
-    this.signallingHostname = args.signallingHostname;
-    this.turnHostname = args.turnHostname;
-    this.registerOutputs({
-      signallingHostname: this.signallingHostname,
-      turnHostname: this.turnHostname,
-      albHostname: this.albHostname,
-      albZoneId: this.albZoneId,
-      nlbHostname: this.nlbHostname,
-      nlbZoneId: this.nlbZoneId,
-    });
+    return {
+      hostname: nlb.status.apply((s) => loadBalancerHostname(s?.loadBalancer?.ingress, "TURN Service")),
+      zoneId: aws.lb.getHostedZoneIdOutput({ loadBalancerType: "network" }, { parent: this }).id,
+    };
   }
 
   /**

@@ -80,94 +80,9 @@ export class Karpenter extends pulumi.ComponentResource {
     );
 
     this.createSpotServiceLinkedRole(name);
-
-    // Interruption handling: EventBridge -> SQS -> controller, which drains a node before AWS takes it.
-    const queue = new aws.sqs.Queue(
-      `${name}-interruptions`,
-      {
-        name: pulumi.interpolate`${args.clusterName}-karpenter`,
-        messageRetentionSeconds: 300, // the events are useless once the node is gone
-        sqsManagedSseEnabled: true,
-      },
-      { parent: this },
-    );
+    const queue = this.interruptionQueue(name, args);
     this.interruptionQueueName = queue.name;
-    new aws.sqs.QueuePolicy(
-      `${name}-interruptions`,
-      {
-        queueUrl: queue.url,
-        policy: pulumi
-          .all([queue.arn, aws.getCallerIdentityOutput({}, { parent: this }).accountId])
-          .apply(([arn, accountId]) => JSON.stringify(interruptionQueuePolicy(arn, accountId))),
-      },
-      { parent: this },
-    );
-    for (const event of INTERRUPTION_EVENTS) {
-      const rule = new aws.cloudwatch.EventRule(
-        `${name}-${event.rule}`,
-        {
-          description: `Karpenter interruption handling: ${event.detailType}`,
-          // EventBridge matches the event's "detail-type" key (not detailType).
-          eventPattern: JSON.stringify({ source: [event.source], "detail-type": [event.detailType] }),
-        },
-        { parent: this },
-      );
-      new aws.cloudwatch.EventTarget(
-        `${name}-${event.rule}`,
-        {
-          rule: rule.name,
-          arn: queue.arn,
-          targetId: "KarpenterInterruptionQueueTarget",
-        },
-        { parent: this },
-      );
-    }
-
-    // Controller: an IAM role assumed through Pod Identity by the chart's service account.
-    const scope = pulumi
-      .all([
-        aws.getPartitionOutput({}, { parent: this }).partition,
-        aws.getRegionOutput({}, { parent: this }).region,
-        aws.getCallerIdentityOutput({}, { parent: this }).accountId,
-        args.clusterName,
-        nodes.role.arn,
-        queue.arn,
-      ])
-      .apply(([partition, region, accountId, clusterName, nodeRoleArn, queueArn]) =>
-        karpenterControllerPolicies({ partition, region, accountId, clusterName, nodeRoleArn, queueArn }),
-      );
-    const concerns = [
-      "nodeLifecycle",
-      "iamIntegration",
-      "eksIntegration",
-      "interruption",
-      "resourceDiscovery",
-    ] as const;
-    const policyArns = Object.fromEntries(
-      concerns.map((concern) => [
-        concern,
-        new aws.iam.Policy(
-          `${name}-${concern}`,
-          {
-            description: `Karpenter controller: ${concern}`,
-            policy: scope.apply((policies) => JSON.stringify(policies[concern])),
-          },
-          { parent: this },
-        ).arn,
-      ]),
-    );
-    const controllerIdentity = new PodIdentityRole(
-      `${name}-controller`,
-      {
-        clusterName: args.clusterName,
-        namespace: KARPENTER_NAMESPACE,
-        serviceAccount: KARPENTER_SERVICE_ACCOUNT,
-        managedPolicyArns: policyArns,
-      },
-      { parent: this },
-    );
-    const policyAttachments = controllerIdentity.attachments;
-    const podIdentity = controllerIdentity.association;
+    const controllerIdentity = this.controllerIdentity(name, args, nodes.role, queue);
 
     // The CRDs come from their own chart: Helm never upgrades a chart's crds/ folder.
     const crds = new k8s.helm.v3.Release(
@@ -209,13 +124,114 @@ export class Karpenter extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        dependsOn: [crds, podIdentity, ...dependenciesOf(opts), accessEntry, ...policyAttachments],
+        dependsOn: [
+          crds,
+          controllerIdentity.association,
+          ...dependenciesOf(opts),
+          accessEntry,
+          ...controllerIdentity.attachments,
+        ],
       },
     );
 
     this.createNodePools(name, args, nodes.role, { parent: this, dependsOn: [crds, controller] });
 
     this.registerOutputs({ nodeRoleArn: this.nodeRole.arn, interruptionQueueName: this.interruptionQueueName });
+  }
+
+  /** Interruption handling: EventBridge -> SQS -> controller, which drains a node before AWS takes it. */
+  private interruptionQueue(name: string, args: KarpenterArgs): aws.sqs.Queue {
+    const queue = new aws.sqs.Queue(
+      `${name}-interruptions`,
+      {
+        name: pulumi.interpolate`${args.clusterName}-karpenter`,
+        messageRetentionSeconds: 300, // the events are useless once the node is gone
+        sqsManagedSseEnabled: true,
+      },
+      { parent: this },
+    );
+    new aws.sqs.QueuePolicy(
+      `${name}-interruptions`,
+      {
+        queueUrl: queue.url,
+        policy: pulumi
+          .all([queue.arn, aws.getCallerIdentityOutput({}, { parent: this }).accountId])
+          .apply(([arn, accountId]) => JSON.stringify(interruptionQueuePolicy(arn, accountId))),
+      },
+      { parent: this },
+    );
+    for (const event of INTERRUPTION_EVENTS) {
+      const rule = new aws.cloudwatch.EventRule(
+        `${name}-${event.rule}`,
+        {
+          description: `Karpenter interruption handling: ${event.detailType}`,
+          // EventBridge matches the event's "detail-type" key (not detailType).
+          eventPattern: JSON.stringify({ source: [event.source], "detail-type": [event.detailType] }),
+        },
+        { parent: this },
+      );
+      new aws.cloudwatch.EventTarget(
+        `${name}-${event.rule}`,
+        {
+          rule: rule.name,
+          arn: queue.arn,
+          targetId: "KarpenterInterruptionQueueTarget",
+        },
+        { parent: this },
+      );
+    }
+    return queue;
+  }
+
+  /** The controller's IAM role, one managed policy per concern, assumed through Pod Identity by the chart's service account. */
+  private controllerIdentity(
+    name: string,
+    args: KarpenterArgs,
+    nodeRole: aws.iam.Role,
+    queue: aws.sqs.Queue,
+  ): PodIdentityRole {
+    const scope = pulumi
+      .all([
+        aws.getPartitionOutput({}, { parent: this }).partition,
+        aws.getRegionOutput({}, { parent: this }).region,
+        aws.getCallerIdentityOutput({}, { parent: this }).accountId,
+        args.clusterName,
+        nodeRole.arn,
+        queue.arn,
+      ])
+      .apply(([partition, region, accountId, clusterName, nodeRoleArn, queueArn]) =>
+        karpenterControllerPolicies({ partition, region, accountId, clusterName, nodeRoleArn, queueArn }),
+      );
+    const concerns = [
+      "nodeLifecycle",
+      "iamIntegration",
+      "eksIntegration",
+      "interruption",
+      "resourceDiscovery",
+    ] as const;
+    const policyArns = Object.fromEntries(
+      concerns.map((concern) => [
+        concern,
+        new aws.iam.Policy(
+          `${name}-${concern}`,
+          {
+            description: `Karpenter controller: ${concern}`,
+            policy: scope.apply((policies) => JSON.stringify(policies[concern])),
+          },
+          { parent: this },
+        ).arn,
+      ]),
+    );
+    return new PodIdentityRole(
+      `${name}-controller`,
+      {
+        clusterName: args.clusterName,
+        namespace: KARPENTER_NAMESPACE,
+        serviceAccount: KARPENTER_SERVICE_ACCOUNT,
+        managedPolicyArns: policyArns,
+      },
+      { parent: this },
+    );
   }
 
   /**

@@ -1,7 +1,7 @@
 /**
  * Interruption handling: the EventBridge events Karpenter drains a node on, and the SQS queue's policy.
  */
-import type { IamPolicyDocument } from "../shared/iam-document";
+import { denyInsecureTransport, type IamPolicyDocument } from "../shared/iam-document";
 
 /**
  * The events Karpenter acts on before AWS takes a node away, exactly as EventBridge delivers them
@@ -35,14 +35,7 @@ export function interruptionQueuePolicy(queueArn: string, accountId: string): Ia
         Resource: queueArn,
         Condition: { StringEquals: { "aws:SourceAccount": accountId } },
       },
-      {
-        Sid: "DenyHTTP",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "sqs:*",
-        Resource: queueArn,
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
+      denyInsecureTransport("sqs:*", queueArn, "DenyHTTP"),
     ],
   };
 }

@@ -6,7 +6,8 @@
  * jitter > 30 ms) is written against LiveKit's real metric names: loss and jitter are histograms plus
  * counters, not gauges, and jitter is recorded in MICROseconds. The platform alerts (SFU pod readiness,
  * Redis, Karpenter interruptions, egress capacity, TURN allocations) use only signals that exist in this
- * design; see each rule's comment for what the signal really measures. Metric names: components/monitoring/metrics.ts.
+ * design; see each rule's comment for what the signal really measures. Tests hold every metric name to the
+ * catalogue in test/support/metrics.ts.
  */
 import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import YAML from "yaml";
@@ -115,7 +116,7 @@ export function runbookAnchor(alert: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// PromQL builders shared with the dashboards (components/monitoring/dashboards/index.ts), so a panel shows what an alert measures.
+// PromQL builders shared with the dashboards (components/monitoring/dashboards/), so a panel shows what an alert measures.
 
 /** `{a="b",c=~"d"}`, or "" when there are no matchers. */
 export function matchers(m: readonly string[]): string {

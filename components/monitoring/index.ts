@@ -3,16 +3,17 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { AlertRulesInput, renderAlertRules } from "./alert-rules";
+import { chartSource, versions } from "../../lib/versions";
+import { dependenciesOf } from "../shared/dependencies";
+import { PodIdentityRole } from "../shared/pod-identity-role";
+import { alertmanagerConfig } from "./alertmanager-config";
 import { alertTopicKeyPolicy, alertTopicPolicy, alertTopicPublisherPolicy } from "./alert-topic";
 import { renderDashboards } from "./dashboards";
 import { podMonitorSpec, ScrapeTarget } from "./pod-monitors";
+import { ALERTMANAGER_SERVICE_ACCOUNT, kubePrometheusStackValues, operatorCrdsValues } from "./values";
 
 export type { ScrapeTarget } from "./pod-monitors";
-import { dependenciesOf } from "../shared/dependencies";
-import { placeOn } from "../shared/node-roles";
-import { PodIdentityRole } from "../shared/pod-identity-role";
-import { alertmanagerConfig } from "./alertmanager-config";
-import { chartSource, versions } from "../../lib/versions";
+export { ALERTMANAGER_SERVICE_ACCOUNT };
 
 export interface MonitoringArgs {
   /** Region label: Prometheus' external label `region`, and the alerts' `region` label. */
@@ -37,15 +38,10 @@ export interface MonitoringArgs {
   };
 }
 
-/** Alertmanager's service account (kube-prometheus-stack `alertmanager.serviceAccount.name`). */
-export const ALERTMANAGER_SERVICE_ACCOUNT = "alertmanager";
-
 const MONITORING_NAMESPACE = "monitoring";
 const RELEASE = "kube-prometheus-stack";
 /** The release of the operator's CRDs (the prometheus-operator-crds chart). */
 const CRDS_RELEASE = "prometheus-operator-crds";
-/** Helm's per-object annotation that keeps an object on uninstall and upgrade (`keep`). */
-const HELM_RESOURCE_POLICY = "helm.sh/resource-policy";
 /** Prometheus's query API inside the cluster (the chart's `<release>-prometheus` Service), e.g. for KEDA. */
 export const PROMETHEUS_URL = `http://${RELEASE}-prometheus.${MONITORING_NAMESPACE}.svc.cluster.local:9090`;
 
@@ -64,7 +60,6 @@ export class Monitoring extends pulumi.ComponentResource {
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:monitoring:Monitoring", name, {}, opts);
-    const system = placeOn("system");
 
     // Everything of the component lives in this namespace, so on `pulumi destroy` it is deleted after the chart's
     // release and before what the component depends on (the storage driver). The Kubernetes provider deletes it
@@ -77,25 +72,62 @@ export class Monitoring extends pulumi.ComponentResource {
       { metadata: { name: MONITORING_NAMESPACE } },
       { parent: this, dependsOn: dependenciesOf(opts) },
     );
-
     const crds = this.createOperatorCrds(name, namespace);
+    const grafanaAdmin = this.grafanaAdmin(name, namespace);
+    const alerting = this.alertDelivery(name, args);
+    this.alertTopicArn = alerting.topicArn;
 
-    const grafanaPassword = new random.RandomPassword(
+    const stack = new k8s.helm.v3.Release(
+      `${name}-stack`,
+      {
+        name: RELEASE,
+        ...chartSource(versions.charts.kubePrometheusStack),
+        namespace: namespace.metadata.name,
+        // The operator's CRDs are the release above. The chart's own copy is its `crds` subchart's crds/ folder,
+        // which Helm would install once and never upgrade: `crds.enabled` (the subchart's condition in the
+        // chart's Chart.yaml at kube-prometheus-stack-88.5.3) drops the subchart, and skipCrds drops every crds/
+        // folder. Neither deletes CRDs that are there: Helm never records crds/ in a release's manifest.
+        skipCrds: true,
+        values: kubePrometheusStackValues({
+          region: args.region,
+          storageClassName: args.storageClassName,
+          retention: args.retention,
+          alertmanagerConfig: pulumi.secret(alerting.config),
+          grafanaAdminSecret: grafanaAdmin.metadata.name,
+        }),
+      },
+      { parent: this, dependsOn: [...dependenciesOf(opts), crds, ...alerting.identity] },
+    );
+
+    // The custom resources need the CRDs and the operator's admission webhook.
+    this.rulesAndMonitors(name, args, namespace, { parent: this, dependsOn: [crds, stack] });
+    this.dashboards(name, namespace);
+    this.registerOutputs({});
+  }
+
+  /** Grafana's admin user and a generated password, in a Secret the chart reads. */
+  private grafanaAdmin(name: string, namespace: k8s.core.v1.Namespace): k8s.core.v1.Secret {
+    const password = new random.RandomPassword(
       `${name}-grafana-admin`,
       { length: 32, special: false },
       { parent: this },
     );
-    const grafanaAdmin = new k8s.core.v1.Secret(
+    return new k8s.core.v1.Secret(
       `${name}-grafana-admin`,
       {
         metadata: { name: "grafana-admin", namespace: namespace.metadata.name },
-        stringData: { "admin-user": "admin", "admin-password": grafanaPassword.result },
+        stringData: { "admin-user": "admin", "admin-password": password.result },
       },
       { parent: this },
     );
+  }
 
-    // --- Alert delivery: an SNS topic Alertmanager publishes to through Pod Identity, and CloudWatch alarms
-    // (the Redis nodes') directly; encrypted with a key CloudWatch may use (./alert-topic.ts).
+  /**
+   * Alert delivery: an SNS topic of the region, encrypted with a key CloudWatch may use (./alert-topic.ts), its
+   * email subscriptions, and Alertmanager's config and role to publish to it through Pod Identity (what the
+   * chart's release waits for). CloudWatch alarms (the Redis nodes') publish to it directly.
+   */
+  private alertDelivery(name: string, args: MonitoringArgs) {
     const caller = aws.getCallerIdentityOutput({}, { parent: this });
     const topicKey = new aws.kms.Key(
       `${name}-alerts`,
@@ -121,7 +153,6 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.alertTopicArn = topic.arn;
     for (const email of args.alerting.emailSubscriptions) {
       new aws.sns.TopicSubscription(
         `${name}-alerts-${email.replace(/[^a-zA-Z0-9]/g, "-")}`,
@@ -129,7 +160,7 @@ export class Monitoring extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    const alertmanagerIdentity = new PodIdentityRole(
+    const identity = new PodIdentityRole(
       `${name}-alertmanager`,
       {
         clusterName: args.alerting.clusterName,
@@ -142,7 +173,7 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const alerting = pulumi
+    const config = pulumi
       .all([
         topic.arn,
         aws.getRegionOutput({}, { parent: this }).region,
@@ -153,100 +184,16 @@ export class Monitoring extends pulumi.ComponentResource {
       .apply(([snsTopicArn, awsRegion, slackWebhookUrl, pagerDutyRoutingKey, heartbeatUrl]) =>
         alertmanagerConfig({ snsTopicArn, awsRegion, slackWebhookUrl, pagerDutyRoutingKey, heartbeatUrl }),
       );
+    return { topicArn: topic.arn, config, identity: [identity.association, ...identity.attachments] };
+  }
 
-    const volume = (size: string) => ({
-      volumeClaimTemplate: {
-        spec: {
-          storageClassName: args.storageClassName,
-          accessModes: ["ReadWriteOnce"],
-          resources: { requests: { storage: size } },
-        },
-      },
-    });
-    const stack = new k8s.helm.v3.Release(
-      `${name}-stack`,
-      {
-        name: RELEASE,
-        ...chartSource(versions.charts.kubePrometheusStack),
-        namespace: namespace.metadata.name,
-        // The operator's CRDs are the release above. The chart's own copy is its `crds` subchart's crds/ folder,
-        // which Helm would install once and never upgrade: `crds.enabled` (the subchart's condition in the
-        // chart's Chart.yaml at kube-prometheus-stack-88.5.3) drops the subchart, and skipCrds drops every crds/
-        // folder. Neither deletes CRDs that are there: Helm never records crds/ in a release's manifest.
-        skipCrds: true,
-        values: {
-          crds: { enabled: false },
-          // EKS runs the control plane: etcd, the scheduler, the controller manager and kube-proxy metrics are not reachable.
-          kubeEtcd: { enabled: false },
-          kubeControllerManager: { enabled: false },
-          kubeScheduler: { enabled: false },
-          kubeProxy: { enabled: false },
-          defaultRules: {
-            rules: {
-              etcd: false,
-              kubeControllerManager: false,
-              kubeSchedulerAlerting: false,
-              kubeSchedulerRecording: false,
-              kubeProxy: false,
-            },
-          },
-          prometheusOperator: { ...system, admissionWebhooks: { patch: { ...system } } },
-          prometheus: {
-            prometheusSpec: {
-              // Select every PodMonitor, ServiceMonitor and PrometheusRule, not only those labelled with this release.
-              serviceMonitorSelectorNilUsesHelmValues: false,
-              podMonitorSelectorNilUsesHelmValues: false,
-              ruleSelectorNilUsesHelmValues: false,
-              probeSelectorNilUsesHelmValues: false,
-              scrapeConfigSelectorNilUsesHelmValues: false,
-              externalLabels: { region: args.region },
-              retention: args.retention.time,
-              retentionSize: args.retention.size,
-              storageSpec: volume(args.retention.volumeSize),
-              // Helm uninstall leaves the operator's PVCs (and their EBS volumes) behind unless told otherwise.
-              persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" },
-              resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { memory: "8Gi" } },
-              ...system,
-            },
-          },
-          alertmanager: {
-            serviceAccount: { create: true, name: ALERTMANAGER_SERVICE_ACCOUNT },
-            // Holds webhook URLs and keys: the chart writes it to a Secret.
-            config: pulumi.secret(alerting),
-            alertmanagerSpec: {
-              storage: volume("10Gi"),
-              persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" },
-              ...system,
-            },
-          },
-          grafana: {
-            ...system,
-            admin: { existingSecret: grafanaAdmin.metadata.name, userKey: "admin-user", passwordKey: "admin-password" },
-            persistence: { enabled: true, storageClassName: args.storageClassName, size: "10Gi" },
-            // Its ReadWriteOnce volume cannot attach to a second pod on another node: replace, do not roll.
-            deploymentStrategy: { type: "Recreate" },
-            sidecar: {
-              dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },
-            },
-          },
-          "kube-state-metrics": { ...system },
-          // Node metrics from every node, the tainted SFU and egress nodes included.
-          "prometheus-node-exporter": { tolerations: [{ operator: "Exists" }] },
-        },
-      },
-      {
-        parent: this,
-        dependsOn: [
-          ...dependenciesOf(opts),
-          crds,
-          alertmanagerIdentity.association,
-          ...alertmanagerIdentity.attachments,
-        ],
-      },
-    );
-
-    // The custom resources need the CRDs and the operator's admission webhook.
-    const afterCrds = { parent: this, dependsOn: [crds, stack] };
+  /** A PodMonitor per scrape target, and the alert table (a PrometheusRule). */
+  private rulesAndMonitors(
+    name: string,
+    args: MonitoringArgs,
+    namespace: k8s.core.v1.Namespace,
+    afterCrds: pulumi.CustomResourceOptions,
+  ): void {
     for (const [target, spec] of Object.entries(args.scrapeTargets)) {
       new k8s.apiextensions.CustomResource(
         `${name}-${target}`,
@@ -259,7 +206,6 @@ export class Monitoring extends pulumi.ComponentResource {
         afterCrds,
       );
     }
-
     new k8s.apiextensions.CustomResource(
       `${name}-alerts`,
       {
@@ -270,7 +216,10 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       afterCrds,
     );
+  }
 
+  /** The dashboards, one ConfigMap each, labelled for the Grafana sidecar (`grafana_dashboard: "1"`). */
+  private dashboards(name: string, namespace: k8s.core.v1.Namespace): void {
     for (const [file, dashboard] of Object.entries(renderDashboards())) {
       new k8s.core.v1.ConfigMap(
         `${name}-dashboard-${file.replace(/\.json$/, "")}`,
@@ -285,7 +234,6 @@ export class Monitoring extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    this.registerOutputs({});
   }
 
   /**
@@ -306,12 +254,7 @@ export class Monitoring extends pulumi.ComponentResource {
         // pkg/action/install.go). takeOwnership is Helm's --take-ownership: the install adopts them
         // (validate.go requireAdoption, then a three-way-merge update that writes the release's metadata).
         takeOwnership: true,
-        values: {
-          // `helm uninstall` of this release, or a later chart without one of them, leaves the CRDs in place
-          // (helm pkg/action/resource_policy.go). The chart's values.yaml at prometheus-operator-crds-31.0.1
-          // has `crds.annotations` for this.
-          crds: { annotations: { [HELM_RESOURCE_POLICY]: "keep" } },
-        },
+        values: operatorCrdsValues(),
       },
       // `pulumi destroy` and a removal from the program drop the release from the state without uninstalling it.
       { parent: this, retainOnDelete: true },

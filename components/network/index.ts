@@ -4,8 +4,6 @@ import { layoutSubnets } from "./subnets";
 import { KARPENTER_DISCOVERY_TAG, SUBNET_TIER_TAG } from "../shared/subnet-tags";
 import { invariant } from "../shared/invariant";
 
-/** Tag that tells the Karpenter node classes which subnet tier a subnet belongs to. */
-
 export interface NetworkArgs {
   /** EKS cluster name: subnets are tagged for its load balancers and for Karpenter discovery. */
   clusterName: string;
@@ -27,6 +25,19 @@ export interface NetworkArgs {
   standaloneRoutes?: boolean;
 }
 
+/** The stack's tags and `extra` over them. */
+const withTags = (args: NetworkArgs, extra: Record<string, string>) => ({ ...args.tags, ...extra });
+
+/**
+ * The tags a subnet of `tier` carries: Karpenter's discovery tag and the tier its node classes select, and where the
+ * AWS Load Balancer Controller puts internet-facing and internal load balancers.
+ */
+const subnetTierTags = (clusterName: string, tier: "public" | "private") => ({
+  [KARPENTER_DISCOVERY_TAG]: clusterName,
+  [SUBNET_TIER_TAG]: tier,
+  ...(tier === "public" ? { "kubernetes.io/role/elb": "1" } : { "kubernetes.io/role/internal-elb": "1" }),
+});
+
 /**
  * The region's network. Public subnets hold the SFU and TURN nodes (WebRTC needs public node IPs:
  * LiveKit does not support private clusters) and the internet-facing load balancers; private subnets
@@ -43,17 +54,11 @@ export class Network extends pulumi.ComponentResource {
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:network:Network", name, {}, opts);
-    const tier = (t: "public" | "private") => ({
-      [KARPENTER_DISCOVERY_TAG]: args.clusterName,
-      [SUBNET_TIER_TAG]: t,
-      // Where the AWS Load Balancer Controller puts internet-facing and internal load balancers.
-      ...(t === "public" ? { "kubernetes.io/role/elb": "1" } : { "kubernetes.io/role/internal-elb": "1" }),
-    });
 
     if (args.existingVpc) {
       const existing = args.existingVpc;
-      this.tagExistingSubnets(name, existing.publicSubnetIds, tier("public"));
-      this.tagExistingSubnets(name, existing.privateSubnetIds, tier("private"));
+      this.tagExistingSubnets(name, existing.publicSubnetIds, subnetTierTags(args.clusterName, "public"));
+      this.tagExistingSubnets(name, existing.privateSubnetIds, subnetTierTags(args.clusterName, "private"));
       this.vpcId = pulumi.output(existing.vpcId);
       this.publicSubnetIds = pulumi.output(existing.publicSubnetIds);
       this.privateSubnetIds = pulumi.output(existing.privateSubnetIds);
@@ -61,9 +66,56 @@ export class Network extends pulumi.ComponentResource {
       return;
     }
 
-    const tags = (extra: Record<string, string>) => ({ ...args.tags, ...extra });
     const layout = layoutSubnets(args.cidrBlock, args.availabilityZoneCount);
-    const zones = aws
+    const zones = this.availabilityZones(args);
+    const vpc = new aws.ec2.Vpc(
+      `${name}-vpc`,
+      {
+        cidrBlock: args.cidrBlock,
+        enableDnsHostnames: true, // EKS nodes register by private DNS name
+        enableDnsSupport: true,
+        tags: withTags(args, { Name: `${args.clusterName}-vpc` }),
+      },
+      { parent: this },
+    );
+    const internetGateway = new aws.ec2.InternetGateway(
+      `${name}-igw`,
+      {
+        vpcId: vpc.id,
+        tags: withTags(args, { Name: `${args.clusterName}-igw` }),
+      },
+      { parent: this },
+    );
+    const publicSubnets = this.publicSubnets(name, args, layout.public, vpc.id, zones, internetGateway);
+    const natGateways = this.natGateways(name, args, publicSubnets, internetGateway);
+    const privateSubnets = this.privateSubnets(name, args, layout.private, vpc.id, zones, natGateways);
+
+    // Recordings go to S3 from private subnets: a gateway endpoint keeps that traffic off the NAT bill.
+    new aws.ec2.VpcEndpoint(
+      `${name}-s3`,
+      {
+        vpcId: vpc.id,
+        serviceName: aws.getRegionOutput({}, { parent: this }).region.apply((region) => `com.amazonaws.${region}.s3`),
+        vpcEndpointType: "Gateway",
+        routeTableIds: this.privateRouteTableIds,
+        tags: withTags(args, { Name: `${args.clusterName}-s3` }),
+      },
+      { parent: this },
+    );
+
+    this.vpcId = vpc.id;
+    this.publicSubnetIds = pulumi.all(publicSubnets.map((s) => s.id));
+    this.privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+    });
+  }
+
+  /** The first `availabilityZoneCount` zones of the region that need no opt-in. */
+  private availabilityZones(args: NetworkArgs): pulumi.Output<string[]> {
+    return aws
       .getAvailabilityZonesOutput(
         { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
         { parent: this },
@@ -77,56 +129,56 @@ export class Network extends pulumi.ComponentResource {
         );
         return names.slice(0, args.availabilityZoneCount);
       });
+  }
 
-    const vpc = new aws.ec2.Vpc(
-      `${name}-vpc`,
-      {
-        cidrBlock: args.cidrBlock,
-        enableDnsHostnames: true, // EKS nodes register by private DNS name
-        enableDnsSupport: true,
-        tags: tags({ Name: `${args.clusterName}-vpc` }),
-      },
-      { parent: this },
-    );
-
-    const internetGateway = new aws.ec2.InternetGateway(
-      `${name}-igw`,
-      {
-        vpcId: vpc.id,
-        tags: tags({ Name: `${args.clusterName}-igw` }),
-      },
-      { parent: this },
-    );
-
-    const publicRoutes = this.routeTable(name, `${name}-public`, args, vpc.id, { gatewayId: internetGateway.id });
-    this.publicRouteTableIds.push(publicRoutes.id);
-
-    const publicSubnets = layout.public.map((cidrBlock, i) => {
+  /** A public subnet per zone, routed to the internet gateway. */
+  private publicSubnets(
+    name: string,
+    args: NetworkArgs,
+    cidrBlocks: string[],
+    vpcId: pulumi.Output<string>,
+    zones: pulumi.Output<string[]>,
+    internetGateway: aws.ec2.InternetGateway,
+  ): aws.ec2.Subnet[] {
+    const routes = this.routeTable(name, `${name}-public`, args, vpcId, { gatewayId: internetGateway.id });
+    this.publicRouteTableIds.push(routes.id);
+    return cidrBlocks.map((cidrBlock, i) => {
       const subnet = new aws.ec2.Subnet(
         `${name}-public-${i}`,
         {
-          vpcId: vpc.id,
+          vpcId,
           cidrBlock,
           availabilityZone: zones.apply((z) => z[i]),
           // Managed node groups in public subnets require it; SFU and TURN nodes need public IPs.
           mapPublicIpOnLaunch: true,
-          tags: tags({ Name: `${args.clusterName}-public-${i}`, ...tier("public") }),
+          tags: withTags(args, {
+            Name: `${args.clusterName}-public-${i}`,
+            ...subnetTierTags(args.clusterName, "public"),
+          }),
         },
         { parent: this },
       );
       new aws.ec2.RouteTableAssociation(
         `${name}-public-${i}`,
-        { subnetId: subnet.id, routeTableId: publicRoutes.id },
+        { subnetId: subnet.id, routeTableId: routes.id },
         { parent: this },
       );
       return subnet;
     });
+  }
 
+  /** NAT gateways in the first public subnets: one per zone (`perAz`) or one for all (`single`). */
+  private natGateways(
+    name: string,
+    args: NetworkArgs,
+    publicSubnets: aws.ec2.Subnet[],
+    internetGateway: aws.ec2.InternetGateway,
+  ): aws.ec2.NatGateway[] {
     const natCount = args.natGateways === "perAz" ? args.availabilityZoneCount : 1;
-    const natGateways = publicSubnets.slice(0, natCount).map((subnet, i) => {
+    return publicSubnets.slice(0, natCount).map((subnet, i) => {
       const ip = new aws.ec2.Eip(
         `${name}-nat-${i}`,
-        { domain: "vpc", tags: tags({ Name: `${args.clusterName}-nat-${i}` }) },
+        { domain: "vpc", tags: withTags(args, { Name: `${args.clusterName}-nat-${i}` }) },
         { parent: this },
       );
       return new aws.ec2.NatGateway(
@@ -134,26 +186,38 @@ export class Network extends pulumi.ComponentResource {
         {
           allocationId: ip.id,
           subnetId: subnet.id,
-          tags: tags({ Name: `${args.clusterName}-nat-${i}` }),
+          tags: withTags(args, { Name: `${args.clusterName}-nat-${i}` }),
         },
         { parent: this, dependsOn: [internetGateway] },
       );
     });
+  }
 
-    const privateRouteTables: aws.ec2.RouteTable[] = [];
-    const privateSubnets = layout.private.map((cidrBlock, i) => {
+  /** A private subnet per zone, each with its own route table to the NAT gateway in its zone (or the one). */
+  private privateSubnets(
+    name: string,
+    args: NetworkArgs,
+    cidrBlocks: string[],
+    vpcId: pulumi.Output<string>,
+    zones: pulumi.Output<string[]>,
+    natGateways: aws.ec2.NatGateway[],
+  ): aws.ec2.Subnet[] {
+    return cidrBlocks.map((cidrBlock, i) => {
       const subnet = new aws.ec2.Subnet(
         `${name}-private-${i}`,
         {
-          vpcId: vpc.id,
+          vpcId,
           cidrBlock,
           availabilityZone: zones.apply((z) => z[i]),
           mapPublicIpOnLaunch: false,
-          tags: tags({ Name: `${args.clusterName}-private-${i}`, ...tier("private") }),
+          tags: withTags(args, {
+            Name: `${args.clusterName}-private-${i}`,
+            ...subnetTierTags(args.clusterName, "private"),
+          }),
         },
         { parent: this },
       );
-      const routes = this.routeTable(name, `${name}-private-${i}`, args, vpc.id, {
+      const routes = this.routeTable(name, `${name}-private-${i}`, args, vpcId, {
         natGatewayId: natGateways[Math.min(i, natGateways.length - 1)].id,
       });
       new aws.ec2.RouteTableAssociation(
@@ -161,31 +225,8 @@ export class Network extends pulumi.ComponentResource {
         { subnetId: subnet.id, routeTableId: routes.id },
         { parent: this },
       );
-      privateRouteTables.push(routes);
       this.privateRouteTableIds.push(routes.id);
       return subnet;
-    });
-
-    // Recordings go to S3 from private subnets: a gateway endpoint keeps that traffic off the NAT bill.
-    new aws.ec2.VpcEndpoint(
-      `${name}-s3`,
-      {
-        vpcId: vpc.id,
-        serviceName: aws.getRegionOutput({}, { parent: this }).region.apply((region) => `com.amazonaws.${region}.s3`),
-        vpcEndpointType: "Gateway",
-        routeTableIds: privateRouteTables.map((t) => t.id),
-        tags: tags({ Name: `${args.clusterName}-s3` }),
-      },
-      { parent: this },
-    );
-
-    this.vpcId = vpc.id;
-    this.publicSubnetIds = pulumi.all(publicSubnets.map((s) => s.id));
-    this.privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
-    this.registerOutputs({
-      vpcId: this.vpcId,
-      publicSubnetIds: this.publicSubnetIds,
-      privateSubnetIds: this.privateSubnetIds,
     });
   }
 

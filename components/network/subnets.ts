@@ -1,23 +1,6 @@
 /** IPv4 CIDR arithmetic for laying out a VPC's subnets. */
-import { formatIp, parseIpBlock } from "../../lib/ip";
+import { Cidr, formatCidr, parseCidr } from "../../lib/ip";
 import { invariant } from "../shared/invariant";
-
-export interface Cidr {
-  /** Network address as an unsigned 32-bit number. */
-  base: number;
-  prefix: number;
-}
-
-/** Parses `a.b.c.d/n`; undefined if malformed, not IPv4, or if host bits are set (10.0.0.1/16). */
-export function parseCidr(text: string): Cidr | undefined {
-  const block = parseIpBlock(text);
-  if (!block || block.family !== 4 || block.hostBitsSet) return undefined;
-  return { base: Number(block.first), prefix: block.prefix };
-}
-
-export function formatCidr({ base, prefix }: Cidr): string {
-  return `${formatIp({ family: 4, value: BigInt(base) })}/${prefix}`;
-}
 
 /** The `index`-th block of size /`prefix` inside `parent`. */
 function block(parent: Cidr, prefix: number, index: number): Cidr {

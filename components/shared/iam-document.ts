@@ -30,6 +30,28 @@ export function policyDocument(...statements: IamStatement[]): IamPolicyDocument
   return { Version: "2012-10-17", Statement: statements };
 }
 
+/**
+ * Refuses `action` on `resource` to every request made without TLS (`aws:SecureTransport` is "false"), whoever
+ * sends it: a Deny overrides any Allow, so no principal, this account's included, reaches the resource over plain
+ * HTTP. The statement the S3 User Guide ("Security best practices for Amazon S3", enforce encryption of data in
+ * transit) and the SQS Developer Guide ("Amazon SQS security best practices", the same) give for resource policies.
+ * `sid` names the statement; a deployed policy keeps the name it has.
+ */
+export function denyInsecureTransport(
+  action: string,
+  resource: OneOrMany,
+  sid = "DenyInsecureTransport",
+): IamStatement {
+  return {
+    Sid: sid,
+    Effect: "Deny",
+    Principal: "*",
+    Action: action,
+    Resource: resource,
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}
+
 // Compile-time proof that our documents are what the AWS provider accepts.
 const accepted: (d: IamPolicyDocument) => aws.iam.PolicyDocument = (d) => d;
 void accepted;

@@ -1,17 +1,14 @@
 /**
  * The capacity model's inputs as a person writes them (a stack file, the capacity command's flags, a mix
- * file), as zod schemas. Callers parse once with these (stacks/config.ts, tools/commands/capacity/); the model
+ * file), as zod schemas. Callers parse once with these (stacks/config/, tools/commands/capacity/); the model
  * trusts what they return and refuses only what follows from several inputs together (a room larger than a
  * node, a node type the catalogue lacks, a demand above a bound).
  */
 import { z } from "zod";
 import { keyPath, parseInput } from "../errors";
-import { numberSchema, strictFields } from "../schema";
+import { fraction, numberSchema, strictFields, wholeNumber } from "../schema";
 import { isPresetName, PRESET_NAMES, PresetName, presetMix, ROOM_KINDS, RoomMix } from "./room-mix";
 import { ICE_PORTS_PER_PARTICIPANT } from "./rules";
-
-const fraction = numberSchema("must be a fraction from 0 to 1", { min: 0, max: 1 });
-const positiveInt = numberSchema("must be a positive integer", { int: true, min: 1 });
 
 // ---------------------------------------------------------------------------------------------
 // The room mix
@@ -146,15 +143,32 @@ export function parseRoomMix(spec: unknown, key = "mix"): RoomMix {
 // Demand, sizing and cost settings
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * What the model assumes of a region when a setting is left out: the stack schema's defaults
+ * (stacks/config/region/), `npm run capacity`'s, and `planCapacity`'s for the egress node type. The model's
+ * own assumptions, which no stack file states (relay share, node bounds, ICE ports), are rules (rules.ts).
+ */
+export const CAPACITY_DEFAULTS = {
+  targetParticipants: 25_000,
+  mix: "mixed" satisfies PresetName,
+  /** The SFU nodes' instance type. */
+  nodeType: "c6i.2xlarge",
+  /** Egress pods run on their own NodePool; 16-vCPU nodes fit three 5-vCPU pods (`EGRESS_POD_CPU`). */
+  egressNodeType: "c6i.4xlarge",
+  targetUtilisation: 0.6,
+  /** Share of rooms recorded: an assumption, printed with every table of `npm run capacity`. */
+  recordingShare: 0.05,
+} as const;
+
 /** The model's settings beside the mix and node types; `CapacityInput` documents each. */
 export const capacityFields = {
-  targetParticipants: positiveInt,
+  targetParticipants: wholeNumber(1, 1_000_000, "a positive integer (concurrent participants at peak)"),
   targetUtilisation: numberSchema("must be a fraction above 0 and at most 1, such as 0.6", { gt: 0, max: 1 }),
-  recordingShare: fraction,
-  baseShare: fraction,
+  recordingShare: fraction(),
+  baseShare: fraction(),
   peakHeadroom: numberSchema("must be a multiple of peak nodes from 1 to 10", { min: 1, max: 10 }),
   cpuEfficiency: numberSchema("must be a factor from 0.1 to 10", { min: 0.1, max: 10 }),
-  turnRelayShare: fraction,
+  turnRelayShare: fraction(),
   icePorts: numberSchema(`must be an integer of at least ${ICE_PORTS_PER_PARTICIPANT}`, {
     int: true,
     min: ICE_PORTS_PER_PARTICIPANT,
@@ -162,13 +176,16 @@ export const capacityFields = {
 };
 
 /** Ceilings a sized region must stay under (`SanityBounds`). */
-export const boundsFields = { maxSfuNodes: positiveInt, vcpuQuota: positiveInt };
+export const boundsFields = {
+  maxSfuNodes: wholeNumber(1, 100_000, "a positive integer"),
+  vcpuQuota: wholeNumber(1, 10_000_000, "a positive integer (vCPUs)"),
+};
 
 /** The cost model's usage profile and purchase options (`UsageProfile`, `PurchaseOptions`), and the TURN share. */
 export const costFields = {
   peakHoursPerDay: numberSchema("must be hours from 0 to 24", { min: 0, max: 24 }),
-  offPeakShare: fraction,
-  weekendShare: fraction,
+  offPeakShare: fraction(),
+  weekendShare: fraction(),
   // The month's length, not its working days: the always-on lines run all of them (weekends: weekendShare).
   daysPerMonth: numberSchema("must be the days in a month, from 28 to 31 (weekends are weekendShare)", {
     min: 28,
@@ -180,9 +197,9 @@ export const costFields = {
   }),
   negotiatedDataTransferOutPerGiB: numberSchema("must be a price in USD per GiB of at least 0", { min: 0 }),
   savingsPlanDiscount: numberSchema("must be a fraction from 0 to 0.9", { min: 0, max: 0.9 }),
-  egressSpotShare: fraction,
-  turnShare: fraction,
-  recordingRetentionDays: numberSchema("must be a number of days from 1 to 3650", { int: true, min: 1, max: 3650 }),
+  egressSpotShare: fraction(),
+  turnShare: fraction(),
+  recordingRetentionDays: wholeNumber(1, 3650, "a number of days from 1 to 3650"),
 };
 
 /**

@@ -1,4 +1,4 @@
-import { formatIp, ipBytes, parseIp, parseIpBlock } from "../../lib/ip";
+import { formatIp, ipBytes, parseCidr, parseIp, parseIpBlock } from "../../lib/ip";
 
 describe("IP addresses and blocks (ipaddr.js, read as inet_pton and AWS read them)", () => {
   it("parses IPv4 and IPv6 addresses into numbers, and prints them back", () => {
@@ -45,6 +45,34 @@ describe("IP addresses and blocks (ipaddr.js, read as inet_pton and AWS read the
     expect(parseIpBlock("0.0.0.0/0")).toMatchObject({ first: 0n, last: 0xffffffffn });
     for (const text of ["10.0.0.0/33", "::/129", "10.0.0.0", "10.0.0.0/", "10.0.0.0/8/8", "10.0.0.0/-1", "10.1/16"]) {
       expect({ text, parsed: parseIpBlock(text) }).toEqual({ text, parsed: undefined });
+    }
+  });
+});
+
+describe("IPv4 CIDR blocks as numbers (VPC ranges and subnets)", () => {
+  it("rejects CIDRs with host bits set or out of range", () => {
+    expect(parseCidr("10.0.0.1/16")).toBeUndefined();
+    expect(parseCidr("10.0.0.256/24")).toBeUndefined();
+    expect(parseCidr("10.0.0.0/33")).toBeUndefined();
+    expect(parseCidr("10.0.0.0/16")).toEqual({ base: 0x0a000000, prefix: 16 });
+  });
+
+  it("reads only a whole a.b.c.d/n, every octet and prefix at its bounds", () => {
+    expect(parseCidr("255.255.255.0/24")).toEqual({ base: 0xffffff00, prefix: 24 });
+    expect(parseCidr("10.0.100.0/24")).toEqual({ base: 0x0a006400, prefix: 24 });
+    expect(parseCidr("10.0.0.128/25")).toEqual({ base: 0x0a000080, prefix: 25 });
+    expect(parseCidr("10.0.0.1/32")).toEqual({ base: 0x0a000001, prefix: 32 });
+    expect(parseCidr("0.0.0.0/0")).toEqual({ base: 0, prefix: 0 });
+    for (const bad of [
+      "0.0.0.0/33",
+      "x10.0.0.0/16",
+      "110.0.0.0.0/16",
+      "10.0.0.0/16x",
+      "10.0.0.0/16 ",
+      "10.0.0/16",
+      "",
+    ]) {
+      expect({ bad, parsed: parseCidr(bad) }).toEqual({ bad, parsed: undefined });
     }
   });
 });

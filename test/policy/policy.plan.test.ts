@@ -29,7 +29,7 @@ import {
   s3BucketsPrivateAndEncrypted,
   TYPES,
 } from "../../policy/policies";
-import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../stacks/config";
 import { listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
 import { asReferencedStack, PlanResult, runProgram } from "../../tools/plan/engine";
 import { mediaPlane, turnserverSettings } from "../support/media-plane";
@@ -319,7 +319,7 @@ describe("public-ingress-only-for-webrtc", () => {
         "livekit-platform:cluster": JSON.stringify({ publicAccessCidrs: [] }),
       },
       "x",
-    ) as RegionStackConfig;
+    ) as RegionSettings;
     const range = (protocol: string, r: { start: number; end: number }) => ({
       protocol,
       fromPort: r.start,

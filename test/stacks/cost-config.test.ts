@@ -6,13 +6,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { estimateCost } from "../../lib/capacity";
-import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../stacks/config";
+import { SizedRegion, sizedRegion } from "../../stacks/sizing";
 import { stackConfig } from "../support/plan";
 
 const region = (overrides: Record<string, unknown> = {}) =>
-  parseStackConfig(stackConfig("mumbai", overrides), "mumbai") as RegionStackConfig;
+  sizedRegion(parseStackConfig(stackConfig("mumbai", overrides), "mumbai") as RegionSettings);
 
-const cost = (cfg: RegionStackConfig) => {
+const cost = (cfg: SizedRegion) => {
   const c = cfg.sizing.cost!;
   if ("unavailable" in c) throw new Error(c.unavailable);
   return c;

@@ -1,5 +1,6 @@
 /** The region plan's `sizing` output carries the monthly cost estimate the stack's config produces. */
-import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../stacks/config";
+import { sizedRegion } from "../../stacks/sizing";
 import { PlanResult } from "../../tools/plan/engine";
 import { runStack, stackConfig } from "../support/plan";
 
@@ -10,7 +11,7 @@ describe("the singapore plan's sizing output", () => {
   });
 
   it("carries the cost estimate, its drivers and its lines", () => {
-    const cfg = parseStackConfig(stackConfig("singapore"), "singapore") as RegionStackConfig;
+    const cfg = sizedRegion(parseStackConfig(stackConfig("singapore"), "singapore") as RegionSettings);
     const sizing = plan.outputs.sizing as { cost: Record<string, unknown> };
     expect(sizing.cost).toMatchObject({
       awsRegion: "ap-southeast-1",

@@ -3,18 +3,19 @@
  * Coturn's allocation quota from every participant at the node's peak, and the one-line refusals.
  */
 import { DEFAULT_TURN_RELAY_SHARE } from "../../lib/capacity";
-import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../stacks/config";
+import { SizedRegion, sizedRegion } from "../../stacks/sizing";
 import { turnserverSettings } from "../../stacks/coturn-settings";
 import { stackConfig } from "../support/stack-config";
 
 const region = (overrides: Record<string, unknown> = {}) =>
-  parseStackConfig(stackConfig("mumbai", overrides), "mumbai") as RegionStackConfig;
+  sizedRegion(parseStackConfig(stackConfig("mumbai", overrides), "mumbai") as RegionSettings);
 /** The stack file's `capacity` with `extra` keys added. */
 const capacity = (extra: Record<string, unknown>) => ({
   "livekit-platform:capacity": { ...JSON.parse(stackConfig("mumbai")["livekit-platform:capacity"]), ...extra },
 });
 /** GB a month the cost estimate bills for TURN's relay hop. */
-const relayedGB = (cfg: RegionStackConfig) => {
+const relayedGB = (cfg: SizedRegion) => {
   const c = cfg.sizing.cost!;
   if ("unavailable" in c) throw new Error(c.unavailable);
   return c.lines.find((l) => l.item.startsWith("TURN relay hop"))!.quantity;

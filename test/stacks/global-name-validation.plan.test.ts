@@ -2,7 +2,7 @@
  * Every region's signalling certificate covers the global name, and ACM asks each for the same validation
  * record. Exactly one region stack owns that record (and keeps it when destroyed); the others wait for it.
  */
-import { GlobalStackConfig, parseStackConfig } from "../../stacks/config";
+import { GlobalSettings, parseStackConfig } from "../../stacks/config";
 import { checkRegionStacks, discoverRegionStacks, RegionStackFile } from "../../stacks/regions";
 import { inputsOf, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { projectRoot, runStack, stackConfig } from "../support/plan";
@@ -41,12 +41,12 @@ describe("the global name's ACM validation record", () => {
   });
 
   it("has exactly one owner among the region stack files: none or two stop the global plan", () => {
-    const global = parseStackConfig(stackConfig("global"), "global") as GlobalStackConfig;
+    const global = parseStackConfig(stackConfig("global"), "global") as GlobalSettings;
     const files = discoverRegionStacks(projectRoot);
     expect(() => checkRegionStacks(files, global)).not.toThrow();
     const withOwner = (f: RegionStackFile, owns: boolean): RegionStackFile => ({
       ...f,
-      config: { ...f.config, dns: { ...f.config.dns, ownsGlobalNameValidation: owns } },
+      settings: { ...f.settings, dns: { ...f.settings.dns, ownsGlobalNameValidation: owns } },
     });
     expect(() =>
       checkRegionStacks(

@@ -12,7 +12,7 @@ import { parse, stringify } from "yaml";
 import type * as pulumi from "@pulumi/pulumi";
 import { awsRegions } from "../../lib/aws-regions";
 import { apiKeyFingerprint } from "../../components/credentials/api-keys";
-import { GlobalStackConfig, parseStackConfig } from "../../stacks/config";
+import { GlobalSettings, parseStackConfig } from "../../stacks/config";
 import { globalStack } from "../../stacks/global";
 import { readRegionOutputs, regionHostnames, REGION_OUTPUT_KEYS, RegionOutputs } from "../../stacks/region-outputs";
 import { listStackNames, stackFilePath } from "../../stacks/stack-files";
@@ -136,7 +136,7 @@ function runGlobal(
 ): Promise<PlanResult> {
   const config = stackConfig("global", overrides);
   root ??= JSON.parse(config["livekit-platform:dns"]).provider === "cloudflare" ? twoCloudflareRegions : twoRegions;
-  return runProgram(() => globalStack(parseStackConfig(config, "global") as GlobalStackConfig, root), {
+  return runProgram(() => globalStack(parseStackConfig(config, "global") as GlobalSettings, root), {
     project: projectName,
     stack: "global",
     config,

@@ -5,7 +5,8 @@
  */
 import { parse } from "yaml";
 import { renderTurnserverConf } from "../../components/coturn/turnserver-conf";
-import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../stacks/config";
+import { sizedRegion } from "../../stacks/sizing";
 import { turnserverSettings } from "../../stacks/coturn-settings";
 import { inputsOf, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { modelFor } from "../support/capacity";
@@ -52,7 +53,7 @@ describe("the mumbai media plane agrees with the capacity model", () => {
   });
 
   it("ships exactly the turnserver.conf the real-turnserver test runs (stacks/coturn-settings.ts)", () => {
-    const cfg = parseStackConfig(stackConfig(STACK), STACK) as RegionStackConfig;
+    const cfg = sizedRegion(parseStackConfig(stackConfig(STACK), STACK) as RegionSettings);
     expect(configMapData(plan, "coturn-config-", "turnserver.conf")).toBe(
       renderTurnserverConf(turnserverSettings(cfg)),
     );

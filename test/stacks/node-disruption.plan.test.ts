@@ -5,7 +5,8 @@
  * consolidation and spot interruption, no more SFU (or egress) pods are disrupted at once than the pool's
  * budget allows, and no pod's node goes before the pod's own grace period (its drain) has run out.
  */
-import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../stacks/config";
+import { SizedRegion, sizedRegion } from "../../stacks/sizing";
 import { listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
 import { inputsOf, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { modelFor } from "../support/capacity";
@@ -120,11 +121,11 @@ const SCENARIOS: { name: string; scenario: Scenario; horizon: number }[] = [
 
 describe.each(regionStacks)("region stack %s: Karpenter's disruption of the media plane's nodes", (stack) => {
   let plan: PlanResult;
-  let cfg: RegionStackConfig;
+  let cfg: SizedRegion;
   let pools: Record<"sfu" | "egress", Subject>;
   beforeAll(async () => {
     plan = await runStack(stack);
-    cfg = parseStackConfig(stackConfig(stack), stack) as RegionStackConfig;
+    cfg = sizedRegion(parseStackConfig(stackConfig(stack), stack) as RegionSettings);
     pools = subjects(plan, stack);
   }, 120_000);
 
@@ -146,7 +147,7 @@ describe.each(regionStacks)("region stack %s: Karpenter's disruption of the medi
     expect(types).toEqual([
       { key: "node.kubernetes.io/instance-type", operator: "In", values: [modelFor(stack).egress.nodeType] },
     ]);
-    expect(types[0].values).toEqual([cfg.capacity.egressNodeType]);
+    expect(types[0].values).toEqual([cfg.settings.capacity.egressNodeType]);
   });
 
   it("gives every pod on SFU and egress nodes its whole grace period before Karpenter may force the node off", () => {

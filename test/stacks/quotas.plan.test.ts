@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../stacks/config";
+import { sizedRegion } from "../../stacks/sizing";
 import {
   awsQuotaReads,
   checkVcpuQuota,
@@ -30,7 +31,7 @@ jest.mock("@aws-sdk/client-ec2", () => ({
 }));
 
 const mumbai = (overrides: Record<string, unknown> = {}) =>
-  parseStackConfig(stackConfig("mumbai", overrides), "mumbai") as RegionStackConfig;
+  sizedRegion(parseStackConfig(stackConfig("mumbai", overrides), "mumbai") as RegionSettings);
 
 /** The usage metric Service Quotas names for L-1216C47A (GetServiceQuota UsageMetric). */
 const USAGE: UsageMetric = {

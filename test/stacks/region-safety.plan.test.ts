@@ -4,7 +4,8 @@
  */
 import { InputError } from "../../lib/errors";
 import { parseStackConfig, REGION_LABEL_MAX } from "../../stacks/config";
-import { findResource, PlanResult, resourcesOfType } from "../../tools/plan/engine";
+import { findResource, PlannedResource, PlanResult, resourcesOfType } from "../../tools/plan/engine";
+import { insecureTransportGaps } from "../support/iam-policy";
 import { runStack, stackConfig } from "../support/plan";
 
 const parse = (overrides: Record<string, unknown>) => () =>
@@ -89,14 +90,40 @@ describe("stateful resources of a region", () => {
     findResource(plan, "aws:s3/bucket:Bucket", "mumbai-egress-recordings"),
   ];
 
-  it("are protected by default, and the cluster has EKS deletion protection", async () => {
-    const plan = await runStack("mumbai");
+  let plan: PlanResult;
+  beforeAll(async () => {
+    plan = await runStack("mumbai");
+  });
+
+  it("are protected by default, and the cluster has EKS deletion protection", () => {
     expect(stateful(plan).map((r) => [r.name, r.options.protect])).toEqual([
       ["mumbai", true],
       ["mumbai-redis", true],
       ["mumbai-egress-recordings", true],
     ]);
     expect(findResource(plan, "eks:index:Cluster", "mumbai").inputs.deletionProtection).toBe(true);
+  });
+
+  it("refuse every request without TLS, whoever sends it: every bucket and queue of the region", () => {
+    /** The one policy of `owner`, and the resource it names (a bucket's name, a queue's URL). */
+    const policyOf = (type: string, owner: PlannedResource, field: string) => {
+      const policies = resourcesOfType(plan, type).filter((p) => p.dependencies.includes(owner.urn));
+      expect(policies).toHaveLength(1);
+      return { policy: JSON.parse(policies[0].inputs.policy as string), names: policies[0].inputs[field] as string };
+    };
+    const buckets = resourcesOfType(plan, "aws:s3/bucket:Bucket").flatMap((b) => {
+      const { policy, names } = policyOf("aws:s3/bucketPolicy:BucketPolicy", b, "bucket");
+      return insecureTransportGaps(policy, "s3", [`arn:aws:s3:::${names}`, `arn:aws:s3:::${names}/*`]);
+    });
+    // A queue's URL is https://sqs.<region>.amazonaws.com/<account>/<name>; its ARN arn:aws:sqs:<region>:<account>:<name>.
+    const queues = resourcesOfType(plan, "aws:sqs/queue:Queue").flatMap((q) => {
+      const { policy, names } = policyOf("aws:sqs/queuePolicy:QueuePolicy", q, "queueUrl");
+      const [, region, account, name] = /^https:\/\/sqs\.([^.]+)\.amazonaws\.com\/(\d+)\/(.+)$/.exec(names)!;
+      return insecureTransportGaps(policy, "sqs", [`arn:aws:sqs:${region}:${account}:${name}`]);
+    });
+    expect(resourcesOfType(plan, "aws:s3/bucket:Bucket")).toHaveLength(1);
+    expect(resourcesOfType(plan, "aws:sqs/queue:Queue")).toHaveLength(1);
+    expect([...buckets, ...queues]).toEqual([]);
   });
 
   it("lose their protection only when the stack says so (the first step of a teardown)", async () => {

@@ -10,7 +10,7 @@
  *   metrics on: LiveKit's `prometheus.port`, Egress' `prometheus_port`, Coturn's `prometheus-port`.
  */
 import { parse } from "yaml";
-import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../stacks/config";
 import { listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
 import { inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { projectRoot, runStack, stackConfig } from "../support/plan";
@@ -71,10 +71,10 @@ function metricsPortsIn(file: string, content: string): { port: number; where: s
 
 describe.each(regionStacks)("region stack %s", (stack) => {
   let plan: PlanResult;
-  let cfg: RegionStackConfig;
+  let cfg: RegionSettings;
   beforeAll(async () => {
     plan = await runStack(stack);
-    cfg = parseStackConfig(stackConfig(stack), stack) as RegionStackConfig;
+    cfg = parseStackConfig(stackConfig(stack), stack) as RegionSettings;
   });
 
   describe("signalling certificate", () => {

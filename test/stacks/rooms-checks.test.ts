@@ -3,7 +3,7 @@
  * a hub that is a region stack, no overlapping VPC ranges; and the region list LiveKit gets.
  */
 import { InputError } from "../../lib/errors";
-import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../stacks/config";
 import { checkRooms, cidrsOverlap, liveKitRegions, RoomsStackFile } from "../../stacks/rooms-checks";
 import { stackConfig } from "../support/plan";
 import { SERVICE_KEYS } from "../support/rooms";
@@ -29,7 +29,7 @@ function region(
       : {}),
     ...overrides,
   });
-  return { file: `Pulumi.${stack}.yaml`, config: parseStackConfig(raw, stack) as RegionStackConfig };
+  return { file: `Pulumi.${stack}.yaml`, settings: parseStackConfig(raw, stack) as RegionSettings };
 }
 
 const hub = { mode: "global", hub: "mumbai" };
@@ -50,7 +50,7 @@ function errorOf(fn: () => void): string {
 
 describe("livekit-platform:rooms", () => {
   it("defaults to regional, and needs a hub in global mode only", () => {
-    expect(region("mumbai", "ap-south-1", "10.20.0.0/16", undefined).config.rooms).toEqual({ mode: "regional" });
+    expect(region("mumbai", "ap-south-1", "10.20.0.0/16", undefined).settings.rooms).toEqual({ mode: "regional" });
     expect(errorOf(() => mumbai({ mode: "global" }))).toBe(
       "livekit-platform:rooms.hub: is required with mode global (the stack name of the region whose Redis every region shares), got nothing",
     );
@@ -91,8 +91,8 @@ describe("livekit-platform:serviceKeys", () => {
     expect(errorOf(() => parseStackConfig(raw, "mumbai"))).toBe(
       "livekit-platform:serviceKeys: is required with rooms.mode global (egress's and the load tests' key pairs, the same in every region file): livekit-server signs participants' refreshed tokens with any key of its key file, and a participant can reconnect through any region, got nothing",
     );
-    expect(mumbai(regional).config.serviceKeys).toBeUndefined();
-    expect(withKeys(SERVICE_KEYS, regional).config.serviceKeys).toEqual(SERVICE_KEYS);
+    expect(mumbai(regional).settings.serviceKeys).toBeUndefined();
+    expect(withKeys(SERVICE_KEYS, regional).settings.serviceKeys).toEqual(SERVICE_KEYS);
   });
 
   it("takes ids with the consumer's prefix and secrets of 32 characters or more, never showing a secret", () => {

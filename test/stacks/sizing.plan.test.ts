@@ -4,7 +4,8 @@
  */
 import { parse } from "yaml";
 import * as fs from "fs";
-import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../stacks/config";
+import { sizedRegion } from "../../stacks/sizing";
 import { stackFilePath } from "../../stacks/stack-files";
 import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { modelFor } from "../support/capacity";
@@ -103,7 +104,7 @@ describe("sizes set by hand", () => {
     const raw = stackConfig("mumbai", {
       "livekit-platform:cluster": { publicAccessCidrs: [], sfuNodes: { min: 500 } },
     });
-    expect(() => parseStackConfig(raw, "mumbai")).toThrow(
+    expect(() => sizedRegion(parseStackConfig(raw, "mumbai") as RegionSettings)).toThrow(
       /^livekit-platform:cluster.sfuNodes.min: must leave min \(500\) at or below max \(\d+\), got 500$/,
     );
   });
@@ -112,13 +113,13 @@ describe("sizes set by hand", () => {
 describe("a measured CPU efficiency", () => {
   it("resizes the region: twice the work per vCPU needs about half the SFU nodes", () => {
     const sized = (cpuEfficiency: number) =>
-      (
+      sizedRegion(
         parseStackConfig(
           stackConfig("mumbai", {
             "livekit-platform:capacity": { targetParticipants: 25000, mix: "mixed", cpuEfficiency },
           }),
           "mumbai",
-        ) as RegionStackConfig
+        ) as RegionSettings,
       ).sizing;
     const base = sized(1).plan.sfu.peakNodes;
     const faster = sized(2).plan.sfu.peakNodes;
@@ -131,7 +132,7 @@ describe("a room too large for one node", () => {
   it("is a config error naming the room, its size and the node's limit", () => {
     const mix = { name: "town-hall", kinds: [{ kind: "livestream", share: 1, subscribers: 5000 }] };
     const raw = stackConfig("mumbai", { "livekit-platform:capacity": { targetParticipants: 20000, mix } });
-    expect(() => parseStackConfig(raw, "mumbai") as RegionStackConfig).toThrow(
+    expect(() => sizedRegion(parseStackConfig(raw, "mumbai") as RegionSettings)).toThrow(
       /^livekit-platform:capacity.mix: room kind "livestream" \(1 publisher \+ 5000 subscribers = 5001 participants\) is too large for one node: it needs [\d.]+ vCPU, but one c6i.2xlarge carries [\d.]+ vCPU .*, got "town-hall"$/,
     );
   });

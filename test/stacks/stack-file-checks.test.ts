@@ -1,21 +1,15 @@
 /**
- * Stack file checks beyond one setting: provider keys, zone ids by provider, the rules between a region's
- * settings, secrets never echoed, and the global plan's view of every stack file of the project.
+ * Stack file checks beyond this program's settings: provider keys, secrets never echoed, and the global plan's
+ * view of every stack file of the project; and the checks of the settings' rules, through the schema.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { GlobalStackConfig, parseStackConfig } from "../../stacks/config";
+import { GlobalSettings, parseStackConfig } from "../../stacks/config";
 import { checkRegionAgainstSiblings, checkRegionStacks, discoverRegionStacks } from "../../stacks/regions";
-import {
-  kubernetesMinorProblem,
-  PROVIDER_KEYS,
-  regionCrossFieldIssue,
-  zoneIdProblem,
-} from "../../stacks/stack-file-checks";
+import { PROVIDER_KEYS } from "../../stacks/stack-file-checks";
 import { readStackFile, stackFilePath } from "../../stacks/stack-files";
-import { versions } from "../../lib/versions";
 import { projectName, projectRoot, stackConfig } from "../support/plan";
 
 const stackYaml = (stack: string): Record<string, any> =>
@@ -44,7 +38,7 @@ function region(stack: string, awsRegion: string, cidr: string, extra: Record<st
   return { ...config, ...extra };
 }
 
-const globalCfg = (raw = stackConfig("global")) => parseStackConfig(raw, "global") as GlobalStackConfig;
+const globalCfg = (raw = stackConfig("global")) => parseStackConfig(raw, "global") as GlobalSettings;
 const errorOf = (f: () => unknown) => {
   try {
     f();
@@ -59,81 +53,6 @@ describe("provider keys", () => {
     const vars = fs.readFileSync(path.join(projectRoot, "node_modules", "@pulumi", ns, "config", "vars.d.ts"), "utf8");
     const names = [...vars.matchAll(/export declare const (\w+)/g)].map((m) => m[1]).sort();
     expect([...PROVIDER_KEYS[ns]].sort()).toEqual(names);
-  });
-
-  it("has pinned add-ons for the Kubernetes version this program defaults to", () => {
-    expect(kubernetesMinorProblem(versions.kubernetes)).toBeUndefined();
-  });
-
-  it("refuses a minor EKS offers but lib/versions.ts has no add-ons for, naming the minors it has", () => {
-    expect(kubernetesMinorProblem("1.34")).toBe(
-      "has no EKS add-on builds pinned in lib/versions.ts eksAddons (pinned: 1.35, 1.36); pin vpc-cni, kube-proxy, coredns and eks-pod-identity-agent for it there first",
-    );
-  });
-});
-
-describe("DNS zone ids by provider", () => {
-  it.each([
-    ["route53", "Z0EXAMPLEZONE00000000", undefined],
-    ["route53", "Z1D633PJN98FT9", undefined],
-    ["route53", "livekit.example.com", "must be a Route53 hosted zone id"],
-    ["route53", "12345", "must be a Route53 hosted zone id"],
-    ["route53", "/hostedzone/Z1D633PJN98FT9", "without the /hostedzone/ prefix"],
-    ["route53", "0123456789abcdef0123456789abcdef", "looks like a cloudflare zone id"],
-    ["cloudflare", "0123456789abcdef0123456789abcdef", undefined],
-    ["cloudflare", "Z0EXAMPLEZONE00000000", "looks like a route53 zone id"],
-    ["cloudflare", "0123456789ABCDEF0123456789ABCDEF", "must be a Cloudflare zone id"],
-  ])("%s %s", (provider, zoneId, problem) => {
-    const found = zoneIdProblem(provider, zoneId);
-    if (problem === undefined) expect(found).toBeUndefined();
-    else expect(found).toContain(problem);
-  });
-});
-
-describe("a region's settings against each other", () => {
-  const ok = {
-    rtc: { udpPortRange: { start: 50000, end: 60000 }, tcpPort: 7881 },
-    turn: { relayPortRange: { start: 40000, end: 49999 }, totalQuota: 8000 },
-    cluster: { kubernetesVersion: versions.kubernetes },
-  };
-  it("accepts the defaults", () => expect(regionCrossFieldIssue(ok)).toBeUndefined());
-  it.each([
-    ["a TCP port on the signalling port", { ...ok, rtc: { ...ok.rtc, tcpPort: 7880 } }, "rtc.tcpPort"],
-    ["a TCP port on LiveKit's metrics port", { ...ok, rtc: { ...ok.rtc, tcpPort: 6789 } }, "rtc.tcpPort"],
-    [
-      "an SFU range over Coturn's 3478",
-      { ...ok, rtc: { ...ok.rtc, udpPortRange: { start: 3000, end: 4000 } } },
-      "rtc.udpPortRange",
-    ],
-    [
-      "a relay range over Coturn's 3478",
-      { ...ok, turn: { ...ok.turn, relayPortRange: { start: 3000, end: 4000 } } },
-      "turn.relayPortRange",
-    ],
-    ["a quota above the relay range", { ...ok, turn: { ...ok.turn, totalQuota: 10001 } }, "turn.totalQuota"],
-    ["an unknown Kubernetes version", { ...ok, cluster: { kubernetesVersion: "1.99" } }, "cluster.kubernetesVersion"],
-    [
-      "a Kubernetes minor without pinned add-ons",
-      { ...ok, cluster: { kubernetesVersion: "1.34" } },
-      "cluster.kubernetesVersion",
-    ],
-    [
-      "Prometheus retention above its volume",
-      { ...ok, monitoring: { retentionSize: "100GB", volumeSize: "100Gi" } },
-      "monitoring.retentionSize",
-    ],
-    [
-      "a subnet both public and private",
-      {
-        ...ok,
-        network: {
-          existingVpc: { publicSubnetIds: ["subnet-1", "subnet-2"], privateSubnetIds: ["subnet-2", "subnet-3"] },
-        },
-      },
-      "network.existingVpc.privateSubnetIds",
-    ],
-  ])("refuses %s", (_what, cfg, key) => {
-    expect(regionCrossFieldIssue(cfg)?.path.join(".")).toBe(key);
   });
 });
 

@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { parseStackConfig, RegionStackConfig } from "../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../stacks/config";
+import { sizedRegion } from "../../stacks/sizing";
 import { asReferencedStack, PlanResult, ReferencedStack, runProgram } from "../../tools/plan/engine";
 import { projectName, projectRoot } from "./plan";
 import { stackFilePath } from "../../stacks/stack-files";
@@ -73,7 +74,7 @@ export async function planFixtureRegion(
 ): Promise<PlanResult> {
   const raw = rawConfig(config);
   const { regionStack } = await import("../../stacks/region");
-  return runProgram(() => regionStack(parseStackConfig(raw, stack) as RegionStackConfig, root), {
+  return runProgram(() => regionStack(sizedRegion(parseStackConfig(raw, stack) as RegionSettings), root), {
     project: projectName,
     stack,
     config: raw,

@@ -27,6 +27,7 @@ import {
   snapshotOfDir,
 } from "../plan/diff";
 import { parseStackConfig } from "../../stacks/config";
+import { sizedRegion } from "../../stacks/sizing";
 import { readFlags, UsageError } from "./flags";
 
 const USAGE =
@@ -101,11 +102,12 @@ function readDiffBase(projectRoot: string, stack: string, against: string): Plan
   }
 }
 
-/** The stack's validated config, for the summary (the program has just accepted it). */
-function stackConfigOf(projectRoot: string, stack: string, stackFile?: string) {
+/** The stack's validated settings and a region's sizes, for the summary (the program has just accepted them). */
+function stackSettingsOf(projectRoot: string, stack: string, stackFile?: string) {
   const file = stackFile ? path.resolve(stackFile) : stackFilePath(projectRoot, stack);
   const { config, secretKeys } = readStackFile(file, stack);
-  return parseStackConfig(config, stack, secretKeys);
+  const settings = parseStackConfig(config, stack, secretKeys);
+  return { settings, sizing: settings.role === "region" ? sizedRegion(settings).sizing : undefined };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -136,7 +138,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const out = path.resolve(args.out ?? path.join(projectRoot, ".plan", args.stack));
   writePlan(result, out, args.showSecrets);
-  const summary = buildSummary(result, stackConfigOf(projectRoot, args.stack, args.stackFile));
+  const { settings, sizing } = stackSettingsOf(projectRoot, args.stack, args.stackFile);
+  const summary = buildSummary(result, settings, sizing);
   fs.writeFileSync(path.join(out, "report.html"), renderReport(result, summary));
   process.stdout.write(`${formatPlan(result, args.showSecrets)}\n${formatSummary(summary)}\n\n`);
   process.stdout.write(

@@ -8,7 +8,8 @@
  * docs/plan-contract.md, "Summary".
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- planned inputs are untyped JSON */
-import type { StackConfig } from "../../stacks/config";
+import type { StackSettings } from "../../stacks/config";
+import type { RegionSizing } from "../../stacks/sizing";
 import { CostFigures, perMinuteSentence, planCapacity, transferSentence } from "../../lib/capacity";
 import { maskSecrets, PlannedResource, PlanResult } from "./engine";
 
@@ -177,7 +178,7 @@ export function exposureOf(resources: PlannedResource[]): Exposure[] {
 }
 
 /** Participants vs SFU nodes at peak for the region's mix and node, around its own demand. */
-function sizingCurve(cfg: Extract<StackConfig, { role: "region" }>): SizingPoint[] {
+function sizingCurve(cfg: Extract<StackSettings, { role: "region" }>): SizingPoint[] {
   const target = cfg.capacity.targetParticipants;
   const top = Math.max(target * 2, 1000);
   const points: SizingPoint[] = [];
@@ -202,8 +203,11 @@ function sizingCurve(cfg: Extract<StackConfig, { role: "region" }>): SizingPoint
   return points;
 }
 
-/** The summary of one plan; `config` is the stack's validated config (absent: only what the plan shows). */
-export function buildSummary(result: PlanResult, config?: StackConfig): PlanSummary {
+/**
+ * The summary of one plan; `config` is the stack's validated settings and `sizing` a region's sizes (absent:
+ * only what the plan shows).
+ */
+export function buildSummary(result: PlanResult, config?: StackSettings, sizing?: RegionSizing): PlanSummary {
   const outputs = maskSecrets(result.outputs) as Record<string, any>;
   const summary: PlanSummary = {
     stack: result.stack,
@@ -229,8 +233,8 @@ export function buildSummary(result: PlanResult, config?: StackConfig): PlanSumm
     };
   }
 
-  if (config?.role === "region") {
-    const s = config.sizing;
+  if (config?.role === "region" && sizing !== undefined) {
+    const s = sizing;
     const plan = s.plan;
     const vcpu = plan.node.vcpu;
     summary.overrides = s.overrides;

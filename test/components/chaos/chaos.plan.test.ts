@@ -3,35 +3,16 @@
  * each stopped by the signalling failure alarm, run by a role that can only touch the SFU nodes.
  */
 import * as k8s from "@pulumi/kubernetes";
-import {
-  albNameFromHostname,
-  Chaos,
-  ChaosArgs,
-  checkChaosArgs,
-  FIS_KUBERNETES_USER,
-  FIS_SERVICE_ACCOUNT,
-  labelSelector,
-} from "../../../components/chaos";
-import { fisRolePolicy } from "../../../components/chaos/iam";
+import { Chaos, ChaosArgs, checkChaosArgs, FIS_KUBERNETES_USER, FIS_SERVICE_ACCOUNT } from "../../../components/chaos";
+import { drillTemplates } from "../../../components/chaos/templates";
 import { policies } from "../../../policy/policies";
 import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import { MOCK_ACCOUNT_ID } from "../../../tools/plan/mock-cloud";
+import { CHAOS_ARGS, DRILL_SETTINGS } from "../../support/chaos";
 import { runComponents, runStack } from "../../support/plan";
 import { resourcesOfPlan, violations } from "../../support/policy";
 
-const ALB_HOST = "k8s-livekit-livekits-0123456789-1234567890.ap-south-1.elb.amazonaws.com";
-const POD_LABELS = { "app.kubernetes.io/name": "livekit-server", "app.kubernetes.io/component": "sfu" };
-
-const baseArgs: ChaosArgs = {
-  clusterName: "livekit-mumbai",
-  sfuNodePoolName: "sfu",
-  namespace: "livekit",
-  livekitPodLabels: POD_LABELS,
-  signallingLoadBalancerHostname: ALB_HOST,
-  sfuNodeTerminationPercent: 33,
-  turnNodeTerminationPercent: 50,
-  livekitPodDeletePercent: 25,
-};
+const baseArgs = CHAOS_ARGS;
 
 const plan = (overrides: Partial<ChaosArgs> = {}) =>
   runComponents(() => {
@@ -69,106 +50,31 @@ describe("Chaos", () => {
     }
   });
 
-  it("terminates a share of the SFU nodes (all in the Karpenter pool), running ones only", () => {
-    const t = template(result, "sfu-nodes");
-    expect(t.targets).toEqual([
-      {
-        name: "sfu-node-pool",
-        resourceType: "aws:ec2:instance",
-        resourceTags: [
-          { key: "karpenter.sh/nodepool", value: "sfu" },
-          { key: "eks:eks-cluster-name", value: "livekit-mumbai" },
-        ],
-        filters: [{ path: "State.Name", values: ["running"] }],
-        selectionMode: "PERCENT(33)",
-      },
-    ]);
-    expect(t.actions).toEqual([
-      {
-        name: "terminate-node-pool-instances",
-        actionId: "aws:ec2:terminate-instances",
-        target: { key: "Instances", value: "sfu-node-pool" },
-      },
-    ]);
-    // An empty Karpenter pool (no burst right now) must not fail the drill.
-    expect(t.experimentOptions).toEqual({ accountTargeting: "single-account", emptyTargetResolutionMode: "skip" });
+  it("aims the drills at the Args' cluster, SFU pool, namespace and pods, each with its share", () => {
+    // What each drill does: templates.test.ts. Here, that the component fills the drills from its Args.
+    const drills = drillTemplates(DRILL_SETTINGS);
+    for (const [id, drill] of Object.entries(drills)) {
+      const t = template(result, id);
+      expect({ description: t.description, targets: t.targets, actions: t.actions }).toEqual({
+        description: drill.description,
+        targets: drill.spec.targets,
+        actions: drill.spec.actions,
+      });
+      expect(t.experimentOptions).toEqual(drill.spec.experimentOptions);
+    }
   });
 
-  it("has a TURN drill of its own over the same nodes (Coturn runs on the SFU nodes)", () => {
-    const turn = template(result, "turn-nodes");
-    const sfu = template(result, "sfu-nodes");
-    expect(turn.targets.map((x: any) => ({ ...x, selectionMode: undefined }))).toEqual(
-      sfu.targets.map((x: any) => ({ ...x, selectionMode: undefined })),
-    );
-    expect(turn.targets.map((x: any) => x.selectionMode)).toEqual(["PERCENT(50)"]);
-    expect(turn.description).toMatch(/Coturn/);
-  });
-
-  it("deletes a share of the LiveKit pods, found by cluster, namespace and label selector", () => {
-    const t = template(result, "livekit-pods");
-    expect(t.targets).toEqual([
-      {
-        name: "livekit-pods",
-        resourceType: "aws:eks:pod",
-        selectionMode: "PERCENT(25)",
-        parameters: {
-          clusterIdentifier: "livekit-mumbai",
-          namespace: "livekit",
-          selectorType: "labelSelector",
-          selectorValue: "app.kubernetes.io/component=sfu,app.kubernetes.io/name=livekit-server",
-        },
-      },
-    ]);
-    expect(t.actions).toEqual([
-      {
-        name: "delete-livekit-pods",
-        actionId: "aws:eks:pod-delete",
-        target: { key: "Pods", value: "livekit-pods" },
-        parameters: [
-          { key: "kubernetesServiceAccount", value: FIS_SERVICE_ACCOUNT },
-          { key: "gracePeriodSeconds", value: "0" },
-        ],
-      },
-    ]);
-    expect(t.experimentOptions.emptyTargetResolutionMode).toBe("fail");
-  });
-
-  it("stops on failed signalling requests of the region's ALB (ELB and LiveKit 5xx over all requests)", () => {
+  it("stops on failed signalling requests of the region's own ALB", () => {
+    // The alarm's rule: stop-alarm.test.ts. Here, that it watches the ALB the hostname names, at the default share.
     const alarm = inputsOf(one(result, "aws:cloudwatch/metricAlarm:MetricAlarm"));
-    expect(alarm).toEqual(
-      expect.objectContaining({
-        comparisonOperator: "GreaterThanThreshold",
-        threshold: 5,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
-        treatMissingData: "notBreaching",
-      }),
-    );
-    const queries = Object.fromEntries(alarm.metricQueries.map((q: any) => [q.id, q]));
-    for (const [id, metricName] of [
-      ["elb5xx", "HTTPCode_ELB_5XX_Count"],
-      ["target5xx", "HTTPCode_Target_5XX_Count"],
-      ["requests", "RequestCount"],
-    ]) {
-      expect(queries[id]).toEqual({
-        id,
-        returnData: false,
-        metric: {
-          namespace: "AWS/ApplicationELB",
-          metricName,
-          period: 60,
-          stat: "Sum",
-          dimensions: { LoadBalancer: expect.stringMatching(/^app\/k8s-livekit-livekits-0123456789\/[0-9a-f]{16}$/) },
-        },
+    expect(alarm.threshold).toBe(5);
+    const albMetrics = alarm.metricQueries.filter((q: any) => q.metric);
+    expect(albMetrics).toHaveLength(3);
+    for (const q of albMetrics) {
+      expect(q.metric.dimensions).toEqual({
+        LoadBalancer: expect.stringMatching(/^app\/k8s-livekit-livekits-0123456789\/[0-9a-f]{16}$/),
       });
     }
-    expect(queries.failedpercent).toEqual(
-      expect.objectContaining({
-        returnData: true,
-        expression: expect.stringContaining("100 * (FILL(elb5xx, 0) + FILL(target5xx, 0))"),
-      }),
-    );
-    expect(alarm.metricQueries.filter((q: any) => q.returnData)).toHaveLength(1);
   });
 
   it("gives FIS a role it can assume only for this account, allowed to terminate only SFU-tagged instances", () => {
@@ -289,31 +195,6 @@ describe("Chaos options", () => {
     const base = baseArgs;
     expect(() => checkChaosArgs(base)).not.toThrow();
     expect(() => checkChaosArgs({ ...base, ...overrides })).toThrow(message);
-  });
-});
-
-describe("helpers", () => {
-  it("reads the ALB name out of its DNS name", () => {
-    expect(albNameFromHostname(ALB_HOST)).toBe("k8s-livekit-livekits-0123456789");
-    expect(albNameFromHostname("internal-k8s-livekit-x-abcdef0123-42.ap-south-1.elb.amazonaws.com")).toBe(
-      "k8s-livekit-x-abcdef0123",
-    );
-  });
-
-  it("renders a sorted label selector", () => {
-    expect(labelSelector({ b: "2", a: "1" })).toBe("a=1,b=2");
-  });
-
-  it("adds the log statements only with logging", () => {
-    const scope = {
-      partition: "aws",
-      region: "ap-south-1",
-      accountId: "1",
-      clusterName: "c",
-      sfuNodePoolName: "sfu",
-    };
-    expect(fisRolePolicy({ ...scope, logging: false }).Statement.map((s) => s.Sid)).not.toContain("ExperimentLogs");
-    expect(fisRolePolicy({ ...scope, logging: true }).Statement.map((s) => s.Sid)).toContain("ExperimentLogs");
   });
 });
 

@@ -3,9 +3,16 @@ import { createHash } from "crypto";
 import { parse } from "yaml";
 import { Egress, EgressArgs } from "../../../components/egress";
 import { Keda } from "../../../components/keda";
-import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
-import { versions } from "../../../lib/versions";
-import { inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
+import {
+  DELETION_COST_UPDATER_RULES,
+  deletionCostScript,
+  labelSelector,
+} from "../../../components/egress/deletion-cost";
+import { egressDeploymentSpec } from "../../../components/egress/pod";
+import { egressTerminationGraceSeconds } from "../../../components/egress/scaling";
+import { workloadLabels } from "../../../components/shared/annotations";
+import { kubectlLoopSpec } from "../../../components/shared/kubectl-pod";
+import { findResource, inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import {
   configMapTexts,
   K8S_TYPES,
@@ -17,6 +24,8 @@ import {
   REDIS_HOST,
   REDIS_PASSWORD,
 } from "../../support/media-plane";
+import { plain } from "../../support/builders";
+import { insecureTransportGaps } from "../../support/iam-policy";
 import { KubernetesObject, validatorFor } from "../../support/kubernetes-schemas";
 import { runComponents } from "../../support/plan";
 import {
@@ -85,11 +94,9 @@ const plan = (overrides: Partial<EgressArgs> = {}) =>
     egress({ ...baseArgs(), ...overrides });
   });
 
-const egressDeployment = (result: PlanResult) =>
-  resourcesOfType(result, K8S_TYPES.deployment).find((r) => inputsOf(r).metadata.name === "livekit-egress")!;
-const deploymentOf = (result: PlanResult) => object(result, K8S_TYPES.deployment, "livekit-egress");
-const podSpecOf = (result: PlanResult) => deploymentOf(result).spec.template.spec;
-const containerOf = (result: PlanResult) => podSpecOf(result).containers[0];
+/** The egress Deployment, its updater's, as the component sends them (pod details: pod.test.ts, deletion-cost.test.ts). */
+const EGRESS = "livekit-egress";
+const UPDATER = "livekit-egress-deletion-cost";
 const configSecretOf = (result: PlanResult) =>
   resourcesOfType(result, K8S_TYPES.secret).find((r) =>
     inputsOf(r).metadata.name.startsWith("livekit-egress-config-"),
@@ -106,6 +113,38 @@ describe("Egress", () => {
 
   it("sends only objects the Kubernetes API accepts, with no misspelt field", () => {
     expect(kubernetesObjectProblems(result)).toEqual([]);
+  });
+
+  it("runs the pods and the updater their builders make, on the objects the component made", () => {
+    const deployment = object(result, K8S_TYPES.deployment, EGRESS);
+    expect(deployment.spec).toEqual(
+      plain(
+        egressDeploymentSpec({
+          ...workloadLabels(EGRESS, "egress"),
+          resources: { cpus: 5, memoryGiB: 5 },
+          terminationGracePeriodSeconds: egressTerminationGraceSeconds(SIX_HOURS),
+          recording: true,
+          serviceAccountName: object(result, K8S_TYPES.serviceAccount, EGRESS).metadata.name,
+          configSecretName: inputsOf(configSecretOf(result)).metadata.name,
+          configChecksum: createHash("sha256").update(configText(result)).digest("hex"),
+        }),
+      ),
+    );
+    expect(object(result, K8S_TYPES.deployment, UPDATER).spec).toEqual(
+      plain(
+        kubectlLoopSpec({
+          name: "updater",
+          ...workloadLabels(UPDATER, "egress"),
+          serviceAccountName: object(result, K8S_TYPES.serviceAccount, UPDATER).metadata.name,
+          script: deletionCostScript({
+            namespace: NAMESPACE,
+            selector: labelSelector(workloadLabels(EGRESS, "egress").podLabels),
+            metricsPort: 9090,
+          }),
+          cpuRequest: "20m",
+        }),
+      ),
+    );
   });
 
   it("blocks every kind of public access to the recordings bucket and turns ACLs off", () => {
@@ -128,16 +167,7 @@ describe("Egress", () => {
     ]);
     const policy = JSON.parse(inputsOf(only(result, TYPES.bucketPolicy)).policy);
     const arn = `arn:aws:s3:::${bucketName(result)}`;
-    expect(policy.Statement).toEqual([
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [arn, `${arn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-    ]);
+    expect(insecureTransportGaps(policy, "s3", [arn, `${arn}/*`])).toEqual([]);
   });
 
   it("expires recordings after the retention period and cleans up abandoned uploads", () => {
@@ -167,9 +197,13 @@ describe("Egress", () => {
       serviceAccount: serviceAccount.metadata.name,
     });
     expect(only(result, TYPES.podIdentity).dependencies).toContain(only(result, TYPES.role).urn);
-    expect(podSpecOf(result).serviceAccountName).toBe(serviceAccount.metadata.name);
+    expect(object(result, K8S_TYPES.deployment, EGRESS).spec.template.spec.serviceAccountName).toBe(
+      serviceAccount.metadata.name,
+    );
     // Credentials are injected at pod creation: the association must exist before the pods.
-    expect(egressDeployment(result).dependencies).toContain(only(result, TYPES.podIdentity).urn);
+    expect(findResource(result, K8S_TYPES.deployment, "mumbai-egress").dependencies).toContain(
+      only(result, TYPES.podIdentity).urn,
+    );
   });
 
   it("allows the role to write and list the recordings bucket and nothing else", () => {
@@ -217,60 +251,24 @@ describe("Egress", () => {
       expect(text).not.toContain(REDIS_PASSWORD);
     }
     expect(resourcesOfType(result, K8S_TYPES.configMap)).toHaveLength(0);
-    const mount = containerOf(result).volumeMounts[0];
-    const configVolume = podSpecOf(result).volumes.find((v: any) => v.name === mount.name);
-    expect(configVolume.secret).toEqual({
-      secretName: inputsOf(configSecretOf(result)).metadata.name,
-      defaultMode: 0o440,
-    });
-    expect(containerOf(result).env).toEqual([{ name: "EGRESS_CONFIG_FILE", value: `${mount.mountPath}/config.yaml` }]);
+    // The pods mount that Secret (how, and where egress looks for it: pod.test.ts).
+    const volumes = object(result, K8S_TYPES.deployment, EGRESS).spec.template.spec.volumes;
+    expect(volumes.map((v: any) => v.secret?.secretName)).toEqual([inputsOf(configSecretOf(result)).metadata.name]);
     // The checksum reveals nothing, so it stays readable in the plan.
-    const raw = egressDeployment(result).inputs as any;
+    const raw = findResource(result, K8S_TYPES.deployment, "mumbai-egress").inputs as any;
     expect(isSecret(raw.spec.template.metadata.annotations["livekit-platform/config-sha256"])).toBe(false);
-  });
-
-  it("runs on egress nodes with at least 4 whole CPUs and 4 GiB, limited so egress counts its own CPUs", () => {
-    const spec = podSpecOf(result);
-    expect(spec.nodeSelector).toEqual({ [NODE_ROLE_LABEL]: "egress" });
-    expect(spec.tolerations).toContainEqual({
-      key: "livekit-platform/egress",
-      operator: "Equal",
-      value: "true",
-      effect: "NoSchedule",
-    });
-    const { resources, image } = containerOf(result);
-    expect(image).toBe(versions.images.livekitEgress);
-    expect(resources.requests).toEqual(resources.limits);
-    expect(Number(resources.limits.cpu)).toBeGreaterThanOrEqual(4);
-    expect(resources.limits.memory).toMatch(/^\d+Gi$/);
-    expect(parseInt(resources.limits.memory, 10)).toBeGreaterThanOrEqual(4);
-  });
-
-  it("is undisturbed by Karpenter's consolidation", () => {
-    const deployment = deploymentOf(result);
-    expect(deployment.spec.template.metadata.annotations["karpenter.sh/do-not-disrupt"]).toBe("true");
-  });
-
-  it("probes the health port and exposes metrics", () => {
-    const container = containerOf(result);
-    expect(container.ports).toEqual([
-      { name: "health", containerPort: 8080, protocol: "TCP" },
-      { name: "metrics", containerPort: 9090, protocol: "TCP" },
-    ]);
-    expect(container.readinessProbe.httpGet).toEqual({ path: "/", port: 8080 });
-    expect(container.livenessProbe.httpGet).toEqual({ path: "/", port: 8080 });
-    expect(parse(configText(result))).toMatchObject({ health_port: 8080, prometheus_port: 9090 });
   });
 
   it("rolls the pods when the config changes", async () => {
     const checksum = (r: PlanResult) =>
-      deploymentOf(r).spec.template.metadata.annotations["livekit-platform/config-sha256"];
+      object(r, K8S_TYPES.deployment, EGRESS).spec.template.metadata.annotations["livekit-platform/config-sha256"];
     expect(checksum(result)).toBe(createHash("sha256").update(configText(result)).digest("hex"));
     expect(checksum(await plan())).toBe(checksum(result));
     expect(checksum(await plan({ livekitUrl: "wss://mumbai.example.com" }))).not.toBe(checksum(result));
   });
 
-  it("scales through KEDA on idle pods, within the given bounds, after KEDA's CRDs exist", () => {
+  it("scales through KEDA on idle pods in its namespace, within the given bounds, after KEDA's CRDs exist", () => {
+    // The ScaledObject's rules (query, fallback, behaviour): scaling.test.ts. Here, what the component feeds them.
     expect(resourcesOfType(result, K8S_TYPES.hpa)).toHaveLength(0); // KEDA owns the HPA
     const scaled = only(result, SCALED_OBJECT);
     const spec = inputsOf(scaled).spec;
@@ -279,22 +277,20 @@ describe("Egress", () => {
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "livekit-egress" },
       minReplicaCount: 3,
       maxReplicaCount: 12,
-      fallback: { failureThreshold: 3, replicas: 3, behavior: "currentReplicasIfHigher" },
     });
     expect(spec.triggers).toHaveLength(1);
     const [trigger] = spec.triggers;
-    expect(trigger).toMatchObject({ type: "prometheus", metricType: "AverageValue" });
     expect(trigger.metadata).toMatchObject({ serverAddress: PROMETHEUS, threshold: "1" });
     expect(trigger.metadata.query).toContain(`livekit_egress_available{namespace="${NAMESPACE}"} == 0`);
-    expect(trigger.metadata.query).toContain("livekit_egress_is_terminating");
     // The warm pool and the 10% share: busy + max(3, busy / 9).
     expect(trigger.metadata.query).toMatch(/clamp_min\(vector\(.* \* 0\.111111\), 3\)/);
     // KEDA's CRDs come with its release: the ScaledObject waits for it.
     const keda = result.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.name === "mumbai-keda")!;
     expect(scaled.dependencies).toContain(keda.urn);
-    expect(deploymentOf(result).spec).not.toHaveProperty("replicas");
+    expect(object(result, K8S_TYPES.deployment, EGRESS).spec).not.toHaveProperty("replicas");
   });
 
+  // Here rather than in scaling.test.ts: the schemas are loaded for the check of every object above.
   it("checks the ScaledObject against KEDA's own CRD schema, which catches a misspelt field", () => {
     const scaled = inputsOf(only(result, SCALED_OBJECT));
     const misspelt: KubernetesObject = {
@@ -309,39 +305,24 @@ describe("Egress", () => {
     ]);
   });
 
-  it("scales in one pod at a time, slowly, and never ignores a shortfall of idle pods", () => {
-    const behavior = inputsOf(only(result, SCALED_OBJECT)).spec.advanced.horizontalPodAutoscalerConfig.behavior;
-    expect(behavior.scaleDown).toEqual({
-      stabilizationWindowSeconds: 600,
-      tolerance: "0",
-      policies: [{ type: "Pods", value: 1, periodSeconds: 300 }],
-    });
-    expect(behavior.scaleUp.tolerance).toBe("0");
+  it("drains one pod at a time", () => {
     expect(object(result, K8S_TYPES.pdb, "livekit-egress").spec.maxUnavailable).toBe(1);
   });
 
-  it("removes idle pods first: an updater keeps each pod's deletion cost from its activity", () => {
-    // New pods start idle, at the lowest cost.
-    const annotations = deploymentOf(result).spec.template.metadata.annotations;
-    expect(annotations["controller.kubernetes.io/pod-deletion-cost"]).toBe("0");
-    const updater = object(result, K8S_TYPES.deployment, "livekit-egress-deletion-cost");
-    const pod = updater.spec.template.spec;
-    expect(pod.nodeSelector).toEqual({ [NODE_ROLE_LABEL]: "system" });
-    expect(pod.containers[0].image).toBe(versions.images.kubectl);
-    const script: string = pod.containers[0].args[0];
-    expect(script).toContain("/proxy/metrics");
-    expect(script).toContain("livekit_egress_available");
-    expect(script).toContain("controller.kubernetes.io/pod-deletion-cost=$want");
-    expect(script).toMatch(/want=1000; \[ "\$idle" = "1" \] && want=0/);
-    expect(script).toContain("app.kubernetes.io/name=livekit-egress");
+  it("removes idle pods first: an updater in the namespace keeps each egress pod's deletion cost from its activity", () => {
+    // What the updater runs and may do: deletion-cost.test.ts. Here, that it watches these pods, in this namespace.
+    const updater = object(result, K8S_TYPES.deployment, UPDATER);
+    const script: string = updater.spec.template.spec.containers[0].args[0];
+    expect(script).toContain(`kubectl -n ${NAMESPACE} get pods -l 'app.kubernetes.io/name=livekit-egress,`);
+    expect(script).toContain(`/api/v1/namespaces/${NAMESPACE}/pods/$pod:9090/proxy/metrics`);
+    expect(updater.spec.template.spec.serviceAccountName).toBe(
+      object(result, K8S_TYPES.serviceAccount, UPDATER).metadata.name,
+    );
     // Only the updater may touch pods, only in this namespace; the egress pods keep no API token.
-    const role = object(result, "kubernetes:rbac.authorization.k8s.io/v1:Role", "livekit-egress-deletion-cost");
+    const role = object(result, "kubernetes:rbac.authorization.k8s.io/v1:Role", UPDATER);
     expect(role.metadata.namespace).toBe(NAMESPACE);
-    expect(role.rules).toEqual([
-      { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "patch"] },
-      { apiGroups: [""], resources: ["pods/proxy"], verbs: ["get"] },
-    ]);
-    expect(object(result, K8S_TYPES.serviceAccount, "livekit-egress").automountServiceAccountToken).toBe(false);
+    expect(role.rules).toEqual(DELETION_COST_UPDATER_RULES);
+    expect(object(result, K8S_TYPES.serviceAccount, EGRESS).automountServiceAccountToken).toBe(false);
   });
 
   describe("the deletion-cost updater's admission policy", () => {
@@ -358,7 +339,7 @@ describe("Egress", () => {
         policy: object(result, ADMISSION_TYPES.policy, "livekit-egress-deletion-cost") as PolicyObjects["policy"],
         binding: object(result, ADMISSION_TYPES.binding, "livekit-egress-deletion-cost") as PolicyObjects["binding"],
       };
-      egressPod = podOf(deploymentOf(result), "livekit-egress-6b8f7c9d4-q7w2e");
+      egressPod = podOf(object(result, K8S_TYPES.deployment, EGRESS), "livekit-egress-6b8f7c9d4-q7w2e");
       const updaterPod = podOf(object(result, K8S_TYPES.deployment, "livekit-egress-deletion-cost"), "u-1-abcde");
       updater = serviceAccountUser(NAMESPACE, "livekit-egress-deletion-cost", {
         name: updaterPod.metadata.name,
@@ -395,7 +376,7 @@ describe("Egress", () => {
         message:
           "livekit-egress-deletion-cost may annotate only pods labelled app.kubernetes.io/component=egress, app.kubernetes.io/name=livekit-egress",
       });
-      const image = podSpecOf(result).containers.map((c: any) => ({ ...c, image: "evil:1" }));
+      const image = egressPod.spec.containers.map((c: any) => ({ ...c, image: "evil:1" }));
       const changes: [unknown, string][] = [
         [{ spec: { containers: image } }, "spec"],
         [{ metadata: { labels: { "app.kubernetes.io/name": null } } }, "labels"],
@@ -409,7 +390,7 @@ describe("Egress", () => {
     });
 
     it("leaves every other client alone", () => {
-      const image = { spec: { containers: podSpecOf(result).containers.map((c: any) => ({ ...c, image: "v2" })) } };
+      const image = { spec: { containers: egressPod.spec.containers.map((c: any) => ({ ...c, image: "v2" })) } };
       const admin = { username: "kubernetes-admin", groups: ["system:masters", "system:authenticated"] };
       expect(verdict(podPatch(egressPod, image, admin))).toEqual({ applies: false });
       expect(verdict(podPatch(egressPod, image, serviceAccountUser(NAMESPACE, "livekit-egress")))).toEqual({
@@ -418,16 +399,9 @@ describe("Egress", () => {
     });
   });
 
-  it("rolls out by adding pods before draining old ones", () => {
-    expect(deploymentOf(result).spec.strategy).toEqual({
-      type: "RollingUpdate",
-      rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" },
-    });
-  });
-
   it("never cuts a recording: the session limit ends it, and the grace period outlasts the limit and the upload", () => {
     const limits = parse(configText(result)).session_limits;
-    const grace = podSpecOf(result).terminationGracePeriodSeconds;
+    const grace = object(result, K8S_TYPES.deployment, EGRESS).spec.template.spec.terminationGracePeriodSeconds;
     for (const key of [
       "file_output_max_duration",
       "stream_output_max_duration",
@@ -441,29 +415,19 @@ describe("Egress", () => {
   });
 
   it("gives egress's own memory kill 1 GiB of room under the pod's limit", () => {
-    const { resources } = containerOf(result);
+    const [{ resources }] = object(result, K8S_TYPES.deployment, EGRESS).spec.template.spec.containers;
     const limitGiB = parseInt(resources.limits.memory, 10);
     expect(limitGiB - parse(configText(result)).cpu_cost.max_memory).toBeGreaterThanOrEqual(1);
   });
 
   it("admits a room composite only on an idle pod, which keeps all its CPUs for the composite's peaks", () => {
-    const cpus = Number(containerOf(result).resources.limits.cpu);
+    const [{ resources }] = object(result, K8S_TYPES.deployment, EGRESS).spec.template.spec.containers;
+    const cpus = Number(resources.limits.cpu);
     const cost = parse(configText(result)).cpu_cost;
     // Egress admits while CPUs x 0.8 - used >= cost; anything running makes used > 0.
     expect(cpus * 0.8).toBeCloseTo(cost.room_composite_cpu_cost, 9);
     expect(cost.web_cpu_cost).toBe(cost.room_composite_cpu_cost);
     expect(cpus).toBeGreaterThanOrEqual(5);
-  });
-
-  it("runs hardened: no privilege escalation, no capabilities, RuntimeDefault seccomp", () => {
-    expect(podSpecOf(result).securityContext).toEqual({ seccompProfile: { type: "RuntimeDefault" } });
-    expect(containerOf(result).securityContext).toEqual({
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      capabilities: { drop: ["ALL"] },
-    });
-    // Chrome's sandbox stays off (egress's default): nothing asks for SYS_ADMIN.
-    expect(parse(configText(result))).not.toHaveProperty("enable_chrome_sandbox");
   });
 
   it("refuses pods smaller than LiveKit's minimum, and memory without headroom over max_memory", async () => {

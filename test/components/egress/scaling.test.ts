@@ -6,9 +6,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
+import { deletionCostScript } from "../../../components/egress/deletion-cost";
 import {
   busyEgressPodsQuery,
-  deletionCostScript,
   desiredEgressPodsQuery,
   egressScaledObjectSpec,
   egressTerminationGraceSeconds,
@@ -33,6 +33,35 @@ describe("egress ScaledObject spec", () => {
     expect(() => egressScaledObjectSpec({ ...base, minReplicas: 4, maxReplicas: 3 })).toThrow("maxReplicas");
     expect(() => egressScaledObjectSpec({ ...base, minReplicas: 4, maxReplicas: 10 })).not.toThrow();
     expect(() => desiredEgressPodsQuery({ ...base, idleShare: 1 })).toThrow("idleShare");
+  });
+
+  it("aims at busy pods plus the warm pool, read from Prometheus, falling back to the current count", () => {
+    const spec = egressScaledObjectSpec({ ...base, idlePods: 3, minReplicas: 3, maxReplicas: 12 }) as any;
+    expect(spec).toMatchObject({
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "d" },
+      minReplicaCount: 3,
+      maxReplicaCount: 12,
+      fallback: { failureThreshold: 3, replicas: 3, behavior: "currentReplicasIfHigher" },
+    });
+    expect(spec.triggers).toHaveLength(1);
+    const [trigger] = spec.triggers;
+    expect(trigger).toMatchObject({ type: "prometheus", metricType: "AverageValue" });
+    expect(trigger.metadata).toMatchObject({ serverAddress: "http://p", threshold: "1" });
+    expect(trigger.metadata.query).toContain('livekit_egress_available{namespace="livekit"} == 0');
+    expect(trigger.metadata.query).toContain("livekit_egress_is_terminating");
+    // The warm pool and the 10% share: busy + max(3, busy / 9).
+    expect(trigger.metadata.query).toMatch(/clamp_min\(vector\(.* \* 0\.111111\), 3\)/);
+  });
+
+  it("scales in one pod at a time, slowly, and never ignores a shortfall of idle pods", () => {
+    const spec = egressScaledObjectSpec({ ...base, minReplicas: 4, maxReplicas: 10 }) as any;
+    const behavior = spec.advanced.horizontalPodAutoscalerConfig.behavior;
+    expect(behavior.scaleDown).toEqual({
+      stabilizationWindowSeconds: 600,
+      tolerance: "0",
+      policies: [{ type: "Pods", value: 1, periodSeconds: 300 }],
+    });
+    expect(behavior.scaleUp.tolerance).toBe("0");
   });
 
   it("makes the idle-pod updater write only on a change of activity", () => {

@@ -6,6 +6,7 @@ import { nodeRoles } from "../../../components/shared/node-roles";
 import { versions } from "../../../lib/versions";
 import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import { clusterDependencies } from "../../support/cluster-fixture";
+import { insecureTransportGaps } from "../../support/iam-policy";
 import { runComponents } from "../../support/plan";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -104,16 +105,7 @@ describe("Karpenter", () => {
         Resource: queueArn,
         Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } },
       });
-      expect(policy.Statement.filter((s: Statement) => s.Effect === "Deny")).toEqual([
-        {
-          Sid: "DenyHTTP",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "sqs:*",
-          Resource: queueArn,
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-      ]);
+      expect(insecureTransportGaps(policy, "sqs", [queueArn])).toEqual([]);
     });
   });
 

@@ -10,7 +10,7 @@ import {
   runbookAnchor,
   RUNBOOKS_DOCUMENT,
 } from "../../../components/monitoring/alert-rules";
-import { lookupMetric, metricNamesIn, seriesSelectors, TARGET_LABELS } from "../../../components/monitoring/metrics";
+import { lookupMetric, metricNamesIn, seriesSelectors, TARGET_LABELS } from "../../support/metrics";
 
 // ---------------------------------------------------------------------------------------------------
 

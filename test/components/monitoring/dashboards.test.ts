@@ -4,15 +4,14 @@ import * as path from "path";
 import YAML from "yaml";
 import { renderAlertRules } from "../../../components/monitoring/alert-rules";
 import {
-  dashboardQueries,
-  expandGrafanaVariables,
   GrafanaDashboard,
   Panel,
   renderDashboards,
   renderLivekitOverviewDashboard,
   renderPlatformDashboard,
 } from "../../../components/monitoring/dashboards";
-import { lookupMetric, metricCatalog, seriesSelectors, TARGET_LABELS } from "../../../components/monitoring/metrics";
+import { dashboardQueries, expandGrafanaVariables } from "../../support/dashboards";
+import { lookupMetric, metricCatalog, seriesSelectors, TARGET_LABELS } from "../../support/metrics";
 import { promtool, withPromtool } from "../../support/promtool";
 
 const { it: itWithPromtool } = withPromtool("dashboards.test");

@@ -1,9 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import { BlockStorage } from "../../../components/block-storage";
 import { Monitoring } from "../../../components/monitoring";
+import { kubePrometheusStackValues, operatorCrdsValues } from "../../../components/monitoring/values";
 import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import { versions } from "../../../lib/versions";
-import { chartKeys, unreadValuePaths } from "../../support/chart-values";
+import { plain } from "../../support/builders";
 import { runComponents } from "../../support/plan";
 
 const target = (namespace: string, app: string, port: string) => ({ namespace, podLabels: { app }, port });
@@ -41,27 +42,36 @@ describe("Monitoring", () => {
     values = inputsOf(findResource(result, "kubernetes:helm.sh/v3:Release", "monitoring-stack")).values;
   });
 
-  it("pins kube-prometheus-stack and selects every PodMonitor, ServiceMonitor and PrometheusRule", () => {
+  // The values themselves: values.test.ts. Here, the release and what the component gives the values.
+  it("pins kube-prometheus-stack", () => {
     const release = inputsOf(findResource(result, "kubernetes:helm.sh/v3:Release", "monitoring-stack"));
     expect(release).toMatchObject({
       chart: "kube-prometheus-stack",
       version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
     });
-    expect(values.prometheus.prometheusSpec).toMatchObject({
-      serviceMonitorSelectorNilUsesHelmValues: false,
-      podMonitorSelectorNilUsesHelmValues: false,
-      ruleSelectorNilUsesHelmValues: false,
-    });
   });
 
-  it("keeps metrics on persistent gp3 storage with retention and labels them with the region", () => {
+  it("passes the values its builder makes, on the StorageClass, Grafana's Secret and Alertmanager's config", () => {
+    // Alertmanager's config itself: alerting.plan.test.ts.
+    const storageClass = inputsOf(findResource(result, "kubernetes:storage.k8s.io/v1:StorageClass", "storage-gp3"));
+    const grafanaAdmin = inputsOf(findResource(result, "kubernetes:core/v1:Secret", "monitoring-grafana-admin"));
+    expect(values).toEqual(
+      plain(
+        kubePrometheusStackValues({
+          region: "mumbai",
+          storageClassName: storageClass.metadata.name,
+          retention: { time: "15d", size: "90GB", volumeSize: "100Gi" },
+          alertmanagerConfig: values.alertmanager.config,
+          grafanaAdminSecret: grafanaAdmin.metadata.name,
+        }),
+      ),
+    );
+  });
+
+  it("keeps metrics on persistent gp3 storage, the BlockStorage StorageClass", () => {
     const spec = values.prometheus.prometheusSpec;
     expect(spec.externalLabels).toEqual({ region: "mumbai" });
-    expect(spec).toMatchObject({ retention: "15d", retentionSize: "90GB" });
-    expect(spec.storageSpec.volumeClaimTemplate.spec).toMatchObject({
-      storageClassName: "gp3",
-      resources: { requests: { storage: "100Gi" } },
-    });
+    expect(spec.storageSpec.volumeClaimTemplate.spec.storageClassName).toBe("gp3");
     const storageClass = inputsOf(findResource(result, "kubernetes:storage.k8s.io/v1:StorageClass", "storage-gp3"));
     expect(storageClass).toMatchObject({
       provisioner: "ebs.csi.aws.com",
@@ -81,21 +91,13 @@ describe("Monitoring", () => {
     expect(attachment.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
   });
 
-  it("runs Prometheus, Grafana and the operator on system nodes and node-exporter everywhere", () => {
-    const system = { "livekit-platform/node-role": "system" };
-    expect(values.prometheus.prometheusSpec.nodeSelector).toEqual(system);
-    expect(values.grafana.nodeSelector).toEqual(system);
-    expect(values.prometheusOperator.nodeSelector).toEqual(system);
-    expect(values["prometheus-node-exporter"].tolerations).toEqual([{ operator: "Exists" }]);
-  });
-
-  it("reads Grafana's admin password from a Secret and loads dashboards from labelled ConfigMaps", () => {
-    expect(values.grafana.admin.existingSecret).toBe("grafana-admin");
-    expect(values.grafana.sidecar.dashboards).toMatchObject({
-      enabled: true,
-      label: "grafana_dashboard",
-      labelValue: "1",
-    });
+  it("reads Grafana's admin password from its Secret and ships the dashboards in labelled ConfigMaps", () => {
+    const secret = inputsOf(findResource(result, "kubernetes:core/v1:Secret", "monitoring-grafana-admin"));
+    expect(values.grafana.admin.existingSecret).toBe(secret.metadata.name);
+    expect(Object.keys(secret.stringData).sort()).toEqual([
+      values.grafana.admin.passwordKey,
+      values.grafana.admin.userKey,
+    ]);
     const dashboards = resourcesOfType(result, "kubernetes:core/v1:ConfigMap").map((r) => inputsOf(r));
     expect(dashboards.map((d) => d.metadata.labels)).toEqual([{ grafana_dashboard: "1" }, { grafana_dashboard: "1" }]);
     for (const d of dashboards)
@@ -156,7 +158,6 @@ describe("Monitoring", () => {
       expect(stack().dependencies).toContain(crds().urn);
       const release = inputsOf(stack());
       expect(release.skipCrds).toBe(true);
-      expect(release.values.crds).toEqual({ enabled: false });
     });
 
     it("adopt the CRDs a cluster got from the stack chart's crds/ folder, without ownership metadata", () => {
@@ -165,7 +166,7 @@ describe("Monitoring", () => {
 
     it("are never deleted: not by pulumi destroy, not by helm uninstall", () => {
       expect(crds().options.retainOnDelete).toBe(true);
-      expect(inputsOf(crds()).values).toEqual({ crds: { annotations: { "helm.sh/resource-policy": "keep" } } });
+      expect(inputsOf(crds()).values).toEqual(operatorCrdsValues());
     });
 
     it("exist before any PodMonitor or PrometheusRule is created", () => {
@@ -178,14 +179,13 @@ describe("Monitoring", () => {
     });
   });
 
-  // A chart ignores a value it does not read; each value must be a key of the pinned chart (test/support/chart-values.ts).
+  // Whether each value is one the pinned chart reads: values.test.ts (test/support/chart-values.ts).
   it.each([
     ["monitoring-stack", versions.charts.kubePrometheusStack],
     ["monitoring-crds", versions.charts.prometheusOperatorCrds],
-  ])("passes %s only values its pinned chart reads", (name, pinned) => {
+  ])("installs %s from its pinned chart", (name, pinned) => {
     const release = inputsOf(findResource(result, "kubernetes:helm.sh/v3:Release", name));
     expect(release).toMatchObject({ chart: pinned.chart, version: pinned.version });
-    expect(unreadValuePaths(release.values, chartKeys(pinned.chart, pinned.version))).toEqual([]);
   });
 
   it("deletes the monitoring namespace, and with it every volume claim, before the storage driver", () => {

@@ -2,18 +2,15 @@
  * The metric names the alert rules and dashboards query, checked against an independent catalogue: the
  * names (and types) livekit-server, Egress and Coturn register, read from their sources at the releases
  * lib/versions.ts pins and kept as test data in test/fixtures/upstream-metrics.json with the repository,
- * tag, commit and file each came from. The project's own list (components/monitoring/metrics.ts) only
+ * tag, commit and file each came from. The project's own list (test/support/metrics.ts) only
  * documents; a name it shares with a dashboard by mistake fails here.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { renderAlertRules } from "../../../components/monitoring/alert-rules";
-import {
-  dashboardQueries,
-  renderLivekitOverviewDashboard,
-  renderPlatformDashboard,
-} from "../../../components/monitoring/dashboards";
-import { metricsByExporter, seriesSelectors } from "../../../components/monitoring/metrics";
+import { renderLivekitOverviewDashboard, renderPlatformDashboard } from "../../../components/monitoring/dashboards";
+import { dashboardQueries } from "../../support/dashboards";
+import { metricsByExporter, seriesSelectors } from "../../support/metrics";
 import { versions } from "../../../lib/versions";
 
 interface UpstreamSource {
@@ -111,7 +108,7 @@ describe("the upstream metric catalogue (test/fixtures/upstream-metrics.json)", 
     }
   });
 
-  it("agrees with the project's own list (components/monitoring/metrics.ts) on names, types and source files", () => {
+  it("agrees with the project's own list (test/support/metrics.ts) on names, types and source files", () => {
     const ours = { livekitServer: "livekit-server", egress: "egress", coturn: "coturn" } as const;
     const disagreements: string[] = [];
     for (const [key, exporter] of Object.entries(ours)) {

@@ -556,7 +556,7 @@ describe("the capacity command", () => {
     [
       "a vCPU quota that is not a whole number",
       ["--participants", "100", "--vcpu-quota", "10.5"],
-      /^error: vcpuQuota: must be a positive integer, got 10\.5$/,
+      /^error: vcpuQuota: must be a positive integer \(vCPUs\), got 10\.5$/,
     ],
     [
       "region shares over 1",

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseStackConfig } from "../../../stacks/config";
+import { sizedRegion } from "../../../stacks/sizing";
 import { readStackFile, stackFilePath } from "../../../stacks/stack-files";
 import { blockBody, DOC_TABLES, EXIT_BAD_INPUT, EXIT_OK, EXIT_STALE, main } from "../../../tools/commands/docs-tables";
 import { findGeneratedBlocks, markdownFiles } from "../../../tools/commands/docs-tables/markdown";
@@ -43,8 +44,9 @@ describe("the docs' generated tables", () => {
       const config = parseStackConfig(file.config, stack, file.secretKeys);
       if (config.role !== "region") throw new Error(`${stack} is a region stack`);
       const [region] = capacityReport(["--participants", "25000", "--regions", stack]).regions;
-      expect(region.plan).toEqual(config.sizing.plan);
-      expect(config.sizing.cost).toMatchObject({ monthlyUsd: region.cost.monthlyUsd, byGroup: region.cost.byGroup });
+      const { sizing } = sizedRegion(config);
+      expect(region.plan).toEqual(sizing.plan);
+      expect(sizing.cost).toMatchObject({ monthlyUsd: region.cost.monthlyUsd, byGroup: region.cost.byGroup });
     }
   });
 });

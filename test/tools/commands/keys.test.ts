@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { keysScript, main, newApplicationKey, readRegionKeys, RegionKeys } from "../../../tools/commands/keys";
-import { parseStackConfig, RegionStackConfig } from "../../../stacks/config";
+import { parseStackConfig, RegionSettings } from "../../../stacks/config";
 import { projectRoot, stackConfig } from "../../support/plan";
 
 const fixed = (id: string) => () => ({ id, secret: "S".repeat(48) });
@@ -114,7 +114,7 @@ describe("npm run keys", () => {
         "livekit-platform:applicationKeys": { signing: key.id, keys: { [key.id]: key.secret } },
       }),
       "mumbai",
-    ) as RegionStackConfig;
+    ) as RegionSettings;
     expect(cfg.applicationKeys).toEqual({ signing: key.id, keys: { [key.id]: key.secret } });
   });
 

@@ -4,6 +4,7 @@
  */
 import { parseStackConfig } from "../../../stacks/config";
 import { vcpuNeeds } from "../../../stacks/quotas";
+import { sizedRegion } from "../../../stacks/sizing";
 import { findProjectRoot, readStackFile, stackFilePath } from "../../../stacks/stack-files";
 import { markdownTable } from "./markdown";
 import { DocTable, int, list, TableInputError, takeFlag } from "./tables";
@@ -13,7 +14,7 @@ function regionQuotaNeeds(stack: string) {
   const file = readStackFile(stackFilePath(findProjectRoot(), stack), stack);
   const config = parseStackConfig(file.config, stack, file.secretKeys);
   if (config.role !== "region") throw new TableInputError(`vcpu-quota: ${stack} is not a region stack`);
-  return { awsRegion: config.awsRegion, ...vcpuNeeds(config) };
+  return { awsRegion: config.awsRegion, ...vcpuNeeds(sizedRegion(config)) };
 }
 
 export const STACK_TABLES: Record<string, DocTable> = {

@@ -7,13 +7,13 @@
  *   stack, the hub, over inter-region VPC peering; a participant joins through the nearest region's signalling
  *   and a new room is placed in the region nearest its first participant (`node_selector: regionaware`).
  *
- * Pure (zod only): stacks/config.ts puts it into the region schema; stacks/rooms.ts builds what it asks for.
+ * stacks/rooms.ts builds what it asks for.
  */
 import { z } from "zod";
 
 const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
-export const roomsSchema = z
+export const rooms = z
   .strictObject({
     mode: z
       .enum(["regional", "global"], { error: 'must be "regional" or "global"' })
@@ -49,6 +49,7 @@ export const roomsSchema = z
         message: "is only read with mode global (set mode: global, or remove hub)",
       });
     }
-  });
-
-export type RoomsConfig = z.infer<typeof roomsSchema>;
+  })
+  .describe(
+    "Rooms per region (`regional`, the default) or across regions through one shared Redis hub (`global`); see docs/rooms-across-regions.md.",
+  );

@@ -1,13 +1,13 @@
 /**
  * Catalog of every Prometheus metric the alert rules (components/monitoring/alert-rules.ts) and the Grafana dashboards
- * (components/monitoring/dashboards/index.ts) use, grouped by the exporter that serves it. Tests parse every PromQL expression we
+ * (components/monitoring/dashboards/) use, grouped by the exporter that serves it. Tests parse every PromQL expression we
  * render and fail on any metric name that is not listed here, so a typo cannot ship silently.
  *
  * Every entry was checked against the exporter's source at the version we pin (lib/versions.ts):
  * its `source` names the upstream file that registers it. Histograms are listed once, by base name;
  * the `_bucket`, `_sum` and `_count` series follow from the type.
  */
-import { invariant } from "../shared/invariant";
+import { invariant } from "../../components/shared/invariant";
 
 export type MetricType = "counter" | "gauge" | "histogram" | "untyped";
 

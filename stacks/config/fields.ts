@@ -1,0 +1,135 @@
+/**
+ * Building blocks of the stack schemas: names (domain, DNS label, AWS region), ports and port ranges, CIDR
+ * blocks, instance types and node groups, a DNS zone. Each fails with one line that says what the value must
+ * be; the sections (region/, global.ts) describe where it is used.
+ */
+import { z } from "zod";
+import { awsRegionNames } from "../../lib/aws-regions";
+import { parseCidr } from "../../lib/ip";
+import { wholeNumber } from "../../lib/schema";
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+export const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export const domain = z
+  .string({ error: "must be a domain name such as livekit.example.com" })
+  .regex(DOMAIN, { error: "must be a lowercase domain name such as livekit.example.com" });
+
+export const dnsLabel = z
+  .string({ error: "must be a DNS label (lowercase letters, digits and hyphens)" })
+  .regex(DNS_LABEL, { error: "must be a DNS label (lowercase letters, digits and hyphens, at most 63)" });
+
+export const awsRegion = z.enum(awsRegionNames as [string, ...string[]], {
+  error: "unknown AWS region, expected one such as ap-south-1 or ap-southeast-1",
+});
+
+export const port = wholeNumber(1, 65535, "a port number (1-65535)");
+
+/** Nodes of a group (its min or max). */
+export const nodeCount = wholeNumber(1, 100_000, "a positive integer");
+
+export const ipv4Cidr = (minPrefix: number, maxPrefix: number) =>
+  z.string({ error: "must be an IPv4 CIDR block" }).refine(
+    (value) => {
+      const cidr = parseCidr(value);
+      return cidr !== undefined && cidr.prefix >= minPrefix && cidr.prefix <= maxPrefix;
+    },
+    { error: `must be an IPv4 CIDR block from /${minPrefix} to /${maxPrefix}, such as 10.20.0.0/16` },
+  );
+
+export const portRange = z
+  .strictObject({
+    start: port.describe("First port of the range; must not exceed end."),
+    end: port.describe("Last port of the range."),
+  })
+  .refine((r) => r.start <= r.end, { error: "start must not exceed end" });
+
+export const instanceType = z
+  .string({ error: "must be an EC2 instance type such as c6i.2xlarge" })
+  .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type such as c6i.2xlarge" });
+
+export const nodeGroup = (defaults: { instanceType: string; min: number; max: number }) =>
+  z
+    .strictObject({
+      instanceType: instanceType.default(defaults.instanceType).describe("EC2 instance type of the group's nodes."),
+      min: nodeCount.default(defaults.min).describe("Fewest nodes; must not exceed max."),
+      max: nodeCount.default(defaults.max).describe("Most nodes."),
+    })
+    .prefault({})
+    .superRefine((group, ctx) => {
+      if (group.min > group.max) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["min"],
+          input: group.min,
+          message: `must not exceed max (${group.max})`,
+        });
+      }
+    });
+
+/** A problem between settings: where (a path under the object whose rule it is), what, and the value at fault. */
+export interface RuleIssue {
+  path: (string | number)[];
+  problem: string;
+  value: unknown;
+}
+
+/** Adds each problem the rules found to a refinement, under `path`. */
+export function addRuleIssues(ctx: z.RefinementCtx, issues: (RuleIssue | undefined)[], path: (string | number)[] = []) {
+  for (const issue of issues) {
+    if (issue !== undefined) {
+      ctx.addIssue({ code: "custom", path: [...path, ...issue.path], input: issue.value, message: issue.problem });
+    }
+  }
+}
+
+const dnsProvider = z.enum(["route53", "cloudflare"], {
+  error: 'unknown DNS provider, expected "route53" or "cloudflare"',
+});
+
+/** Where the region's own hostnames live; the global stack uses the same zone. */
+export const dnsZone = z.strictObject({
+  provider: dnsProvider.default("route53").describe("Who serves the DNS zone of `domain`: Route53 or Cloudflare."),
+  zoneId: z
+    .string({ error: "must be the id of the DNS zone that holds the domain" })
+    .min(1)
+    .describe("Route53 hosted zone id, or Cloudflare zone id, of the zone that holds `domain`."),
+  cloudflareAccountId: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, { error: "must be a Cloudflare account id (32 hex characters)" })
+    .optional()
+    .describe("Cloudflare account id (32 hex characters); required when `provider` is cloudflare."),
+});
+
+type DnsZone = z.infer<typeof dnsZone>;
+
+/** Cloudflare's API needs the account the zone is in. */
+export function cloudflareAccountGiven(dns: DnsZone): RuleIssue | undefined {
+  if (dns.provider !== "cloudflare" || dns.cloudflareAccountId !== undefined) return undefined;
+  return { path: ["cloudflareAccountId"], problem: "is required when dns.provider is cloudflare", value: undefined };
+}
+
+const ZONE_ID: Record<string, { pattern: RegExp; what: string }> = {
+  // Route53 hosted zone ids: "Z" and upper-case letters and digits (Z0EXAMPLEZONE00000000, Z1D633PJN98FT9).
+  route53: {
+    pattern: /^Z[0-9A-Z]{4,31}$/,
+    what: "a Route53 hosted zone id (Z followed by capital letters and digits, such as Z0123456789ABCDEFGHIJ)",
+  },
+  // Cloudflare zone ids: 32 lower-case hex characters.
+  cloudflare: { pattern: /^[0-9a-f]{32}$/, what: "a Cloudflare zone id (32 hex characters)" },
+};
+
+/** The problem with a zone id for its provider, or undefined. */
+export function zoneIdProblem(provider: string, zoneId: string): string | undefined {
+  const format = ZONE_ID[provider];
+  if (format === undefined || format.pattern.test(zoneId)) return undefined;
+  const other = Object.entries(ZONE_ID).find(([p, f]) => p !== provider && f.pattern.test(zoneId))?.[0];
+  if (zoneId.startsWith("/hostedzone/")) return `must be ${format.what}, without the /hostedzone/ prefix`;
+  return `must be ${format.what}${other ? `; this looks like a ${other} zone id (dns.provider is ${provider})` : ""}`;
+}
+
+/** The zone id's format depends on who serves the zone. */
+export function zoneIdOfItsProvider(dns: DnsZone): RuleIssue | undefined {
+  const problem = zoneIdProblem(dns.provider, dns.zoneId);
+  return problem === undefined ? undefined : { path: ["zoneId"], problem, value: dns.zoneId };
+}

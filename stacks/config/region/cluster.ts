@@ -1,0 +1,115 @@
+/**
+ * `livekit-platform:cluster` and `livekit-platform:karpenter`: the EKS cluster, its system and SFU node groups,
+ * and the vCPUs Karpenter may add beside them.
+ */
+import { z } from "zod";
+import { CAPACITY_DEFAULTS } from "../../../lib/capacity";
+import { wholeNumber } from "../../../lib/schema";
+import { eksAddonsFor, PINNED_KUBERNETES_MINORS, versions } from "../../../lib/versions";
+import { instanceType, ipv4Cidr, nodeCount, nodeGroup } from "../fields";
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/** A NodePool's `limits.cpu`: it must leave room for at least one node, or the pool can never launch one. */
+const cpuLimit = wholeNumber(8, 100_000, "a whole number of vCPUs, at least 8 (one 8-vCPU node)");
+
+/**
+ * Why a Kubernetes minor cannot be planned, or undefined: every add-on of the cluster is pinned per minor
+ * (lib/versions.ts eksAddons), and a minor without its builds would let EKS choose them.
+ */
+export function kubernetesMinorProblem(minor: string): string | undefined {
+  if (eksAddonsFor(minor) !== undefined) return undefined;
+  return `has no EKS add-on builds pinned in lib/versions.ts eksAddons (pinned: ${PINNED_KUBERNETES_MINORS.join(", ")}); pin vpc-cni, kube-proxy, coredns and eks-pod-identity-agent for it there first`;
+}
+
+export const cluster = z
+  .strictObject(
+    {
+      kubernetesVersion: z
+        .string()
+        .regex(/^1\.\d{2}$/, { error: 'must be a Kubernetes minor version such as "1.35"' })
+        .default(versions.kubernetes)
+        .describe("EKS Kubernetes minor version; keep it in EKS standard support. Default from lib/versions.ts."),
+      publicAccessCidrs: z
+        .array(ipv4Cidr(0, 32), {
+          error: "must be set: a list of CIDRs allowed to reach the Kubernetes API, or [] for a private endpoint only",
+        })
+        .describe(
+          "Who may reach the Kubernetes API endpoint from the internet; no default, so exposing it is a choice. `[]`: private endpoint only (Pulumi and kubectl then run from inside the VPC or over a VPN).",
+        ),
+      systemNodes: nodeGroup({ instanceType: "m6i.xlarge", min: 3, max: 6 }).describe(
+        "Managed node group for cluster add-ons, Karpenter and monitoring, in private subnets: at least one node per availability zone.",
+      ),
+      logRetentionDays: z
+        .number({ error: "must be a number of days CloudWatch accepts" })
+        .refine((d) => LOG_RETENTION_DAYS.includes(d), {
+          error: `must be one of ${LOG_RETENTION_DAYS.join(", ")} (days CloudWatch accepts)`,
+        })
+        .default(30)
+        .describe("Days CloudWatch keeps the control-plane logs (a value CloudWatch accepts)."),
+      adminRoleArns: z
+        .array(
+          z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+            error: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admin",
+          }),
+        )
+        .default([])
+        .describe(
+          "IAM roles of the team's admins and CI, given cluster-admin access (besides the creator of the cluster).",
+        ),
+      sfuNodes: z
+        .strictObject({
+          instanceType: instanceType
+            .default(CAPACITY_DEFAULTS.nodeType)
+            .describe("EC2 instance type of the SFU nodes; the capacity model sizes the region for it."),
+          min: nodeCount.optional().meta({
+            description: "Fewest SFU nodes, overriding the capacity model (the plan reports it); must not exceed max.",
+            defaultText: "from the capacity model",
+          }),
+          max: nodeCount.optional().meta({
+            description: "Most SFU nodes, overriding the capacity model (the plan reports it).",
+            defaultText: "from the capacity model",
+          }),
+        })
+        .prefault({})
+        .superRefine((group, ctx) => {
+          if (group.min !== undefined && group.max !== undefined && group.min > group.max) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["min"],
+              input: group.min,
+              message: `must not exceed max (${group.max})`,
+            });
+          }
+        })
+        .describe(
+          "LiveKit SFU nodes: public subnets, one LiveKit pod per node, launched by Karpenter's `sfu` NodePool.",
+        ),
+    },
+    // Only for the object itself: a key it does not know is worded like every other (parseSettings).
+    {
+      error: (issue) =>
+        issue.code === "invalid_type" ? "must be set (at least cluster.publicAccessCidrs)" : undefined,
+    },
+  )
+  .describe("The EKS cluster and its system node group.");
+
+export const karpenter = z
+  .strictObject({
+    sfuCpuLimit: cpuLimit.optional().meta({
+      description: "vCPUs of the `sfu` NodePool (on-demand, public subnets), overriding the capacity model.",
+      defaultText: "from the capacity model",
+    }),
+    egressCpuLimit: cpuLimit.optional().meta({
+      description: "vCPUs of the `egress` NodePool (LiveKit Egress recorders), overriding the capacity model.",
+      defaultText: "from the capacity model",
+    }),
+    generalCpuLimit: cpuLimit
+      .default(32)
+      .describe("vCPUs of the `general` NodePool: anything that does not fit on system nodes (spot allowed)."),
+  })
+  .prefault({})
+  .describe("Karpenter adds nodes beside the node groups, up to these vCPU totals per NodePool (each at least 8).");

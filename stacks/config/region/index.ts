@@ -1,0 +1,278 @@
+/**
+ * A region stack's settings: every section of its stack file (one module each, beside this one), and the rules
+ * between settings of different sections, checked once every section is valid on its own. The first problem
+ * found is the one reported (stacks/config/parse.ts), so the rules run in a fixed order.
+ */
+import { z } from "zod";
+import type { AwsAccess } from "../../../lib/aws-access";
+import { regionHostnames } from "../../region-outputs";
+import { COTURN_LISTENING_PORT, COTURN_METRICS_PORT } from "../../../components/coturn/turnserver-conf";
+import { LIVEKIT_HTTP_PORT, LIVEKIT_METRICS_PORT } from "../../../components/livekit/server-config";
+import { addRuleIssues, awsRegion, cloudflareAccountGiven, RuleIssue, zoneIdOfItsProvider } from "../fields";
+import { capacity, cost, preflight } from "./capacity";
+import { cluster, karpenter, kubernetesMinorProblem } from "./cluster";
+import { applicationKeys, serviceKeys } from "./credentials";
+import { dns, domain, regionLabel } from "./dns";
+import { chaos, loadTest } from "./drills";
+import { egress } from "./egress";
+import { livekit, rtc, turn } from "./media";
+import { alerting, monitoring } from "./monitoring";
+import { network } from "./network";
+import { redis } from "./redis";
+import { rooms } from "./rooms";
+
+/** The sections in the order of the configuration reference (docs/config.md) and of the checks. */
+const regionFields = z.strictObject({
+  role: z
+    .literal("region")
+    .describe("The stack's role; the global stack routes to every stack file whose role is region."),
+  awsRegion: awsRegion.describe("AWS region of this region stack; one region stack per AWS region."),
+  domain,
+  regionLabel,
+  network,
+  cluster,
+  capacity,
+  cost,
+  protect: z
+    .preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean({ error: "must be true or false" }))
+    .default(true)
+    .describe(
+      "`protect` (and EKS deletion protection) on the cluster, the Redis replication group and the recordings bucket: `pulumi destroy` and replacements stop at them. Set false (and `pulumi up`) before a teardown.",
+    ),
+  karpenter,
+  redis,
+  rtc,
+  turn,
+  livekit,
+  egress,
+  monitoring,
+  alerting,
+  preflight,
+  chaos,
+  loadTest,
+  dns,
+  rooms,
+  applicationKeys,
+  serviceKeys,
+});
+
+type RegionFields = z.output<typeof regionFields>;
+
+// ---------------------------------------------------------------------------------------------
+// Rules between sections
+// ---------------------------------------------------------------------------------------------
+
+/** Monitoring volumes are zonal: every zone needs a system node. */
+function systemNodesInEveryZone(cfg: RegionFields): RuleIssue | undefined {
+  if (cfg.cluster.systemNodes.min >= cfg.network.availabilityZones) return undefined;
+  return {
+    path: ["cluster", "systemNodes", "min"],
+    problem: `must be at least network.availabilityZones (${cfg.network.availabilityZones}): monitoring volumes are zonal, every zone needs a system node`,
+    value: cfg.cluster.systemNodes.min,
+  };
+}
+
+/** Optional in the schema only so that a missing key is worded here, with the command that makes one. */
+function applicationKeysGiven(cfg: RegionFields): RuleIssue | undefined {
+  if (cfg.applicationKeys !== undefined) return undefined;
+  return {
+    path: ["applicationKeys"],
+    problem:
+      "is required (the application's API key, the same in every region): run `npm run keys -- new` and the `pulumi config set` lines it prints",
+    value: undefined,
+  };
+}
+
+/** Coturn and LiveKit bind the same host network. */
+function relayPortsApartFromRtc(cfg: RegionFields): RuleIssue | undefined {
+  const sfu = cfg.rtc.udpPortRange;
+  const relay = cfg.turn.relayPortRange;
+  if (relay.start > sfu.end || sfu.start > relay.end) return undefined;
+  return {
+    path: ["turn", "relayPortRange"],
+    problem: `overlaps rtc.udpPortRange ${sfu.start}-${sfu.end}; Coturn and LiveKit share the node's host network`,
+    value: relay,
+  };
+}
+
+const inDns = (issue: RuleIssue | undefined): RuleIssue | undefined =>
+  issue && { ...issue, path: ["dns", ...issue.path] };
+
+/**
+ * livekit-server signs participants' refreshed tokens with any key of its key file, and in global rooms mode a
+ * participant can reconnect through any region, which must then hold the same keys.
+ */
+function serviceKeysForGlobalRooms(cfg: RegionFields): RuleIssue | undefined {
+  if (cfg.rooms.mode !== "global" || cfg.serviceKeys !== undefined) return undefined;
+  return {
+    path: ["serviceKeys"],
+    problem:
+      "is required with rooms.mode global (egress's and the load tests' key pairs, the same in every region file): livekit-server signs participants' refreshed tokens with any key of its key file, and a participant can reconnect through any region",
+    value: undefined,
+  };
+}
+
+function serviceKeysOwnIds(cfg: RegionFields): RuleIssue | undefined {
+  const serviceKeyIds = cfg.serviceKeys ? [cfg.serviceKeys.egress.id, cfg.serviceKeys.loadTest.id] : [];
+  const reused = serviceKeyIds.find(
+    (id) => cfg.applicationKeys !== undefined && Object.hasOwn(cfg.applicationKeys.keys, id),
+  );
+  if (reused === undefined) return undefined;
+  return {
+    path: ["serviceKeys", reused === serviceKeyIds[0] ? "egress" : "loadTest", "id"],
+    problem: "is also an application key id; every consumer needs a key of its own",
+    value: reused,
+  };
+}
+
+/** Peering routes go into the region's own route tables, which only a VPC this stack creates has. */
+function globalRoomsOwnVpc(cfg: RegionFields): RuleIssue | undefined {
+  if (cfg.rooms.mode !== "global" || cfg.network.existingVpc === undefined) return undefined;
+  return {
+    path: ["rooms", "mode"],
+    problem:
+      "global needs a VPC this stack creates (network.existingVpc is set): its route tables get the peering routes",
+    value: cfg.rooms.mode,
+  };
+}
+
+/** Longest first name (Common Name) of an ACM certificate. */
+const ACM_FIRST_NAME_MAX = 64;
+
+/**
+ * ACM writes a certificate's first name into its Common Name: at most 64 characters (RFC 5280's ub-common-name;
+ * ACM RequestCertificate, DomainName). The longer of the region's two first names is TURN's.
+ */
+function turnCertificateNameFits(cfg: RegionFields): RuleIssue | undefined {
+  const turnName = regionHostnames(cfg.regionLabel, cfg.domain).turn;
+  if (turnName.length <= ACM_FIRST_NAME_MAX) return undefined;
+  return {
+    path: ["domain"],
+    problem: `makes the TURN certificate's name ${turnName} ${turnName.length} characters, over the ${ACM_FIRST_NAME_MAX} ACM allows (shorten domain or regionLabel)`,
+    value: cfg.domain,
+  };
+}
+
+/** Ports LiveKit and Coturn bind on the SFU nodes' host network besides the configurable ranges. */
+const FIXED_HOST_PORTS: [number, string][] = [
+  [LIVEKIT_HTTP_PORT, "LiveKit's signalling port"],
+  [LIVEKIT_METRICS_PORT, "LiveKit's metrics port"],
+  [COTURN_LISTENING_PORT, "Coturn's listening port"],
+  [COTURN_METRICS_PORT, "Coturn's metrics port"],
+];
+
+/** The ICE/TCP port is opened to the internet: never on a port the host network already uses. */
+function tcpPortFree(cfg: RegionFields): RuleIssue | undefined {
+  const tcp = cfg.rtc.tcpPort;
+  const clash = FIXED_HOST_PORTS.find(([p]) => p === tcp);
+  if (!clash) return undefined;
+  return {
+    path: ["rtc", "tcpPort"],
+    problem: `is ${clash[1]} ${clash[0]} on the same host network (and would be opened to the internet)`,
+    value: tcp,
+  };
+}
+
+function portRangesFree(cfg: RegionFields): RuleIssue | undefined {
+  const inRange = (r: { start: number; end: number }, p: number) => r.start <= p && p <= r.end;
+  for (const [field, range] of [
+    [["rtc", "udpPortRange"], cfg.rtc.udpPortRange],
+    [["turn", "relayPortRange"], cfg.turn.relayPortRange],
+  ] as const) {
+    const covered = FIXED_HOST_PORTS.find(([p]) => inRange(range, p));
+    if (covered) {
+      return { path: [...field], problem: `covers ${covered[1]} ${covered[0]} on the same host network`, value: range };
+    }
+  }
+  return undefined;
+}
+
+/** Each allocation takes one relay port. */
+function turnQuotaWithinRelayPorts(cfg: RegionFields): RuleIssue | undefined {
+  const relay = cfg.turn.relayPortRange;
+  const relayPorts = relay.end - relay.start + 1;
+  if (cfg.turn.totalQuota === undefined || cfg.turn.totalQuota <= relayPorts) return undefined;
+  return {
+    path: ["turn", "totalQuota"],
+    problem: `exceeds the ${relayPorts} relay ports of turn.relayPortRange ${relay.start}-${relay.end} (each allocation takes one)`,
+    value: cfg.turn.totalQuota,
+  };
+}
+
+/** Bytes of a Prometheus size (`90GB`: Prometheus' units are powers of 1024) or a Kubernetes `100Gi`. */
+function bytesOf(size: string): number | undefined {
+  const m = /^(\d+)(GB|TB|Gi|Ti)$/.exec(size);
+  if (!m) return undefined;
+  return Number(m[1]) * 1024 ** (m[2].startsWith("G") ? 3 : 4);
+}
+
+function prometheusRetentionBelowVolume(cfg: RegionFields): RuleIssue | undefined {
+  const retention = bytesOf(cfg.monitoring.retentionSize);
+  const volume = bytesOf(cfg.monitoring.volumeSize);
+  if (retention === undefined || volume === undefined || retention < volume) return undefined;
+  return {
+    path: ["monitoring", "retentionSize"],
+    problem: `must be smaller than monitoring.volumeSize ${cfg.monitoring.volumeSize} (Prometheus needs room for its write-ahead log)`,
+    value: cfg.monitoring.retentionSize,
+  };
+}
+
+/** Public and private subnets hold different nodes. */
+function subnetsPublicOrPrivate(cfg: RegionFields): RuleIssue | undefined {
+  const vpc = cfg.network.existingVpc;
+  const both = vpc?.publicSubnetIds.find((id) => vpc.privateSubnetIds.includes(id));
+  if (both === undefined) return undefined;
+  return {
+    path: ["network", "existingVpc", "privateSubnetIds"],
+    problem: "must not repeat a public subnet (public and private subnets hold different nodes)",
+    value: both,
+  };
+}
+
+function kubernetesMinorPinned(cfg: RegionFields): RuleIssue | undefined {
+  const problem = kubernetesMinorProblem(cfg.cluster.kubernetesVersion);
+  return problem === undefined
+    ? undefined
+    : { path: ["cluster", "kubernetesVersion"], problem, value: cfg.cluster.kubernetesVersion };
+}
+
+/** The rules between a region's sections, in the order their problems are reported. */
+const REGION_RULES: ((cfg: RegionFields) => RuleIssue | undefined)[] = [
+  systemNodesInEveryZone,
+  applicationKeysGiven,
+  relayPortsApartFromRtc,
+  (cfg) => inDns(cloudflareAccountGiven(cfg.dns)),
+  (cfg) => inDns(zoneIdOfItsProvider(cfg.dns)),
+  serviceKeysForGlobalRooms,
+  serviceKeysOwnIds,
+  globalRoomsOwnVpc,
+  turnCertificateNameFits,
+  tcpPortFree,
+  portRangesFree,
+  turnQuotaWithinRelayPorts,
+  prometheusRetentionBelowVolume,
+  subnetsPublicOrPrivate,
+  kubernetesMinorPinned,
+];
+
+/** The first rule between sections that a region's settings break, or undefined. */
+export function regionRuleIssue(cfg: RegionFields): RuleIssue | undefined {
+  return REGION_RULES.map((rule) => rule(cfg)).find((issue) => issue !== undefined);
+}
+
+export const regionSchema = regionFields
+  .superRefine((cfg, ctx) =>
+    addRuleIssues(
+      ctx,
+      REGION_RULES.map((rule) => rule(cfg)),
+    ),
+  )
+  // Every rule held, applicationKeysGiven among them: the type says so.
+  .transform((cfg) => (cfg.applicationKeys === undefined ? z.NEVER : { ...cfg, applicationKeys: cfg.applicationKeys }));
+
+/** A region stack's settings: its file's, its stack's name, and the AWS access its `aws:*` keys give. */
+export type RegionSettings = z.output<typeof regionSchema> & {
+  stackName: string;
+  /** How the stack reaches AWS (`aws:profile`, `aws:assumeRoles`, ...): for providers and SDK clients it makes. */
+  awsAccess: AwsAccess;
+};

@@ -1,0 +1,60 @@
+/** `livekit-platform:monitoring` and `alerting`: Prometheus in the region, and where its alerts go. */
+import { z } from "zod";
+
+export const monitoring = z
+  .strictObject({
+    retention: z
+      .string()
+      .regex(/^\d+[dhw]$/, { error: 'must be a Prometheus duration such as "15d"' })
+      .default("15d")
+      .describe("How long Prometheus keeps metrics."),
+    retentionSize: z
+      .string()
+      .regex(/^\d+(GB|TB)$/, { error: 'must be a size such as "90GB"' })
+      .default("90GB")
+      .describe("Most disk space Prometheus' metrics may take before the oldest are dropped."),
+    volumeSize: z
+      .string()
+      .regex(/^\d+Gi$/, { error: 'must be a volume size such as "100Gi"' })
+      .default("100Gi")
+      .describe("Size of Prometheus' gp3 volume; keep it above retentionSize."),
+    runbookUrl: z
+      .url({ error: "must be a URL such as https://github.com/<org>/<repo>/blob/main/docs/runbooks.md" })
+      .optional()
+      .meta({
+        description:
+          "Where alerts link for their runbooks: the URL of docs/runbooks.md in your copy of this repository, such as `https://github.com/<org>/<repo>/blob/main/docs/runbooks.md`; each alert links to `<runbookUrl>#alert-<alert name in lower case>`.",
+        defaultText: "the repository path `docs/runbooks.md`",
+      }),
+  })
+  .prefault({})
+  .describe("Prometheus (kube-prometheus-stack) in the region.");
+
+export const alerting = z
+  .strictObject({
+    emailSubscriptions: z
+      .array(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "must be an email address" }))
+      .default([])
+      .describe("Email addresses subscribed to the region's alert SNS topic."),
+    slackWebhookUrl: z
+      .string()
+      .regex(/^https:\/\/hooks\.slack\.com\//, {
+        error: "must be a Slack incoming-webhook URL (https://hooks.slack.com/...)",
+      })
+      .optional()
+      .describe("Slack incoming-webhook URL for alerts (set as a secret)."),
+    pagerDutyRoutingKey: z
+      .string()
+      .regex(/^[a-zA-Z0-9]{32}$/, { error: "must be a PagerDuty Events API v2 routing key (32 characters)" })
+      .optional()
+      .describe("PagerDuty Events API v2 routing key for alerts (set as a secret)."),
+    heartbeatUrl: z
+      .string()
+      .regex(/^https:\/\//, { error: "must be an https:// URL" })
+      .optional()
+      .describe("Dead-man's switch URL that receives the Watchdog heartbeat every minute (set as a secret)."),
+  })
+  .prefault({})
+  .describe(
+    "Where Alertmanager sends alerts: always an SNS topic the stack creates (subscribe to it, or list emails here); optionally Slack and PagerDuty, and a dead-man's switch for the Watchdog heartbeat. Set URLs and keys as secrets: `pulumi config set --secret --path 'livekit-platform:alerting.slackWebhookUrl' <url>`.",
+  );

@@ -1,0 +1,23 @@
+/** `livekit-platform:redis`: the ElastiCache replication group LiveKit and Egress share. */
+import { z } from "zod";
+import { wholeNumber } from "../../../lib/schema";
+
+export const redis = z
+  .strictObject({
+    nodeType: z
+      .string({ error: "must be an ElastiCache node type such as cache.r7g.large" })
+      .regex(/^cache\.[a-z0-9-]+\.[a-z0-9]+$/, {
+        error: "must be an ElastiCache node type such as cache.r7g.large",
+      })
+      .optional()
+      .meta({
+        description:
+          "ElastiCache node type, overriding the capacity model (lib/capacity/redis.ts: the smallest r7g that carries the region's signalling, node stats and joins, and in global rooms mode the hub's members' too, at 60%).",
+        defaultText: "from the capacity model",
+      }),
+    nodeCount: wholeNumber(2, 6, "an integer from 2 to 6 (a primary and 1-5 replicas; failover needs a replica)")
+      .default(2)
+      .describe("A primary and its replicas, in different availability zones; failover needs a replica."),
+  })
+  .prefault({})
+  .describe("ElastiCache (Valkey) replication group shared by LiveKit and Egress.");

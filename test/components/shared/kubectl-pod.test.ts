@@ -1,0 +1,47 @@
+import { workloadLabels } from "../../../components/shared/annotations";
+import { kubectlLoopSpec, KubectlLoopInput } from "../../../components/shared/kubectl-pod";
+import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
+import { versions } from "../../../lib/versions";
+import { plain } from "../../support/builders";
+
+const input: KubectlLoopInput = {
+  name: "loop",
+  ...workloadLabels("a-loop", "test"),
+  serviceAccountName: "a-loop",
+  script: "while true; do kubectl get pods; sleep 15; done",
+  cpuRequest: "20m",
+};
+const spec = plain(kubectlLoopSpec(input));
+const pod = spec.template.spec;
+const [container] = pod.containers;
+
+describe("a kubectl loop", () => {
+  // That the API accepts it as sent: egress.plan.test.ts, and test/stacks/kubernetes-objects.plan.test.ts for a region.
+  it("is one replica of the loop's pod", () => {
+    expect(spec.replicas).toBe(1);
+    expect(spec.selector.matchLabels).toEqual(input.podLabels);
+  });
+
+  it("runs its script with kubectl on the system nodes, non-root with a read-only root", () => {
+    expect(pod.nodeSelector).toEqual({ [NODE_ROLE_LABEL]: "system" });
+    expect(pod.serviceAccountName).toBe("a-loop");
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534 });
+    expect(container.image).toBe(versions.images.kubectl);
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expect([...container.command, ...container.args]).toEqual(["/bin/sh", "-c", input.script]);
+    expect(container.resources.requests.cpu).toBe("20m");
+  });
+
+  it("keeps kubectl's cache on a scratch volume, the only place it can write", () => {
+    const home = container.env.find((e: { name: string }) => e.name === "HOME").value;
+    expect(container.volumeMounts).toEqual([{ name: "tmp", mountPath: home }]);
+    expect(pod.volumes).toEqual([{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }]);
+  });
+
+  it("takes Kubernetes's default grace period unless given one", () => {
+    expect(pod).not.toHaveProperty("terminationGracePeriodSeconds");
+    expect(plain(kubectlLoopSpec({ ...input, terminationGracePeriodSeconds: 600 })).template.spec).toMatchObject({
+      terminationGracePeriodSeconds: 600,
+    });
+  });
+});
