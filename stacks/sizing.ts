@@ -63,11 +63,15 @@ export interface CostSettings {
   awsRegion: string;
   peakHoursPerDay: number;
   offPeakShare: number;
+  weekendShare: number;
   daysPerMonth: number;
+  recordingDownloads: number;
   savingsPlanDiscount: number;
   egressSpotShare: number;
+  negotiatedDataTransferOutPerGiB?: number;
   /** JSON laid over the pinned prices, relative to the working directory (the project). */
   priceFile?: string;
+  availabilityZones: number;
   natGateways: number;
   systemNodes: { instanceType: string; min: number; max: number };
   recordingRetentionDays: number;
@@ -78,7 +82,20 @@ export interface CostSettings {
 export type RegionCost =
   | (Pick<
       CostEstimate,
-      "awsRegion" | "currency" | "monthlyUsd" | "byGroup" | "estimate" | "usage" | "purchase" | "lines" | "notes"
+      | "awsRegion"
+      | "currency"
+      | "monthlyUsd"
+      | "byGroup"
+      | "estimate"
+      | "usage"
+      | "purchase"
+      | "lines"
+      | "notes"
+      | "dataTransferOut"
+      | "participantMinutes"
+      | "recordingUsd"
+      | "perParticipantMinute"
+      | "managed"
     > & {
       drivers: ReturnType<typeof costDrivers>;
     })
@@ -156,9 +173,17 @@ function regionCost(plan: CapacityPlan, c: CostSettings, redis: { nodeType: stri
     const e = estimateCost(plan, {
       awsRegion: c.awsRegion,
       prices,
-      usage: { peakHoursPerDay: c.peakHoursPerDay, offPeakShare: c.offPeakShare, daysPerMonth: c.daysPerMonth },
+      usage: {
+        peakHoursPerDay: c.peakHoursPerDay,
+        offPeakShare: c.offPeakShare,
+        weekendShare: c.weekendShare,
+        daysPerMonth: c.daysPerMonth,
+        recordingDownloads: c.recordingDownloads,
+      },
       purchase: { savingsPlanDiscount: c.savingsPlanDiscount, egressSpotShare: c.egressSpotShare },
+      negotiatedDataTransferOutPerGiB: c.negotiatedDataTransferOutPerGiB,
       platform: {
+        availabilityZones: c.availabilityZones,
         natGateways: c.natGateways,
         systemNodes: { instanceType: c.systemNodes.instanceType, count: c.systemNodes.min },
         redis,
@@ -167,6 +192,7 @@ function regionCost(plan: CapacityPlan, c: CostSettings, redis: { nodeType: stri
       },
     });
     const { awsRegion, currency, monthlyUsd, byGroup, estimate, usage, purchase, lines, notes } = e;
+    const { dataTransferOut, participantMinutes, recordingUsd, perParticipantMinute, managed } = e;
     return {
       awsRegion,
       currency,
@@ -177,6 +203,11 @@ function regionCost(plan: CapacityPlan, c: CostSettings, redis: { nodeType: stri
       purchase,
       lines,
       notes,
+      dataTransferOut,
+      participantMinutes,
+      recordingUsd,
+      perParticipantMinute,
+      managed,
       drivers: costDrivers(e),
     };
   } catch (e) {
@@ -360,6 +391,7 @@ export function regionSizing(settings: RegionSettings, rooms?: SizingSettings["r
     cost: {
       ...settings.cost,
       awsRegion: settings.awsRegion,
+      availabilityZones: settings.network.availabilityZones,
       natGateways: settings.network.natGateways === "single" ? 1 : settings.network.availabilityZones,
       systemNodes: settings.cluster.systemNodes,
       recordingRetentionDays: settings.egress.recordingRetentionDays,

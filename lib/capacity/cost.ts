@@ -3,33 +3,55 @@
  * prices (prices.ts). Pure functions, no Pulumi, no network.
  *
  * How a month is built from the peak:
- *   - The usage profile says how many hours a day run at peak and what share of the peak the other hours
- *     carry. Traffic and per-connection charges scale with load, so they are billed for
- *     `days x (peakHours + (24 - peakHours) x offPeakShare)` peak-equivalent hours.
- *   - SFU nodes run the peak count during peak hours and, off-peak, the larger of the node group's minimum
- *     and the off-peak load's nodes (rooms stay where they started, so nodes drain slowly: a floor, not
- *     a forecast). Egress nodes the same, with at least one node while anything is recorded.
- *   - Always-on pieces (system nodes, EKS, NAT gateways, load balancers, Redis, volumes) run every hour.
+ *   - The usage profile describes a week: on weekdays, how many hours run at peak and what share of the peak
+ *     the other hours carry; a weekend day carries `weekendShare` of a weekday's load, hour by hour. Traffic
+ *     and per-connection charges scale with load, so they are billed for the month's peak-equivalent hours,
+ *     `days x (peakHours + (24 - peakHours) x offPeakShare) x (5 + 2 x weekendShare) / 7`.
+ *   - SFU nodes run the peak count at peak and, at a lower load, the larger of the node group's minimum and
+ *     that load's nodes (rooms stay where they started, so nodes drain slowly: a floor, not a forecast).
+ *     Egress nodes carry that load's busy pods plus the autoscaler's idle pool, which it keeps at any load.
+ *   - Always-on pieces (system nodes, EKS, NAT gateways, load balancers, Redis, volumes, public addresses of
+ *     the gateways and load balancers) run every hour of the month, weekends included.
  * Every assumption the prices do not carry is a named constant below, with its basis.
  */
 import { familyOf, INSTANCE_TYPES } from "../instance-types";
 import { PINNED_PRICES, PriceTable, priceOf, regionPrices, RegionPrices } from "./prices";
 import { RoomMix } from "./room-mix";
-import { DEFAULT_TURN_RELAY_SHARE, PEER_CONNECTIONS_PER_PARTICIPANT } from "./rules";
+import { DEFAULT_TURN_RELAY_SHARE, EGRESS_IDLE_SHARE, PEER_CONNECTIONS_PER_PARTICIPANT } from "./rules";
+import { ManagedCost, managedCosts, ManagedPrices, PINNED_MANAGED_PRICES } from "./managed";
 import { roomTraffic } from "./traffic";
 import { CapacityPlan } from "./types";
 
-/** How the region's load moves through a day and a month. */
+/** How the region's load moves through a day, a week and a month. */
 export interface UsageProfile {
-  /** Hours a day at peak load. */
+  /** Hours a weekday at peak load. */
   peakHoursPerDay: number;
-  /** Load in the other hours, as a share of the peak. */
+  /** Load in a weekday's other hours, as a share of the peak. */
   offPeakShare: number;
-  /** Days a month (30.42 = 730 hours, AWS's month). */
+  /**
+   * A weekend day's load as a share of a weekday's, hour by hour: 1 runs every day as a weekday, 0 leaves only
+   * the always-on lines and the node floors at weekends.
+   */
+  weekendShare: number;
+  /** Days in the month (30.42 = 730 hours, AWS's month): the always-on lines run every hour of them. */
   daysPerMonth: number;
+  /** Times the average recording is downloaded in full to the internet from S3 (0.5: half of them once). */
+  recordingDownloads: number;
 }
 
-export const DEFAULT_USAGE: UsageProfile = { peakHoursPerDay: 8, offPeakShare: 0.3, daysPerMonth: 30.42 };
+/**
+ * Every day a weekday, each recording downloaded once: the profile the shipped figures have always used, an
+ * upper bound until the region's own metrics say otherwise (docs/sizing-and-cost.md, "The usage profile").
+ */
+export const DEFAULT_USAGE: UsageProfile = {
+  peakHoursPerDay: 8,
+  offPeakShare: 0.3,
+  weekendShare: 1,
+  daysPerMonth: 30.42,
+  recordingDownloads: 1,
+};
+/** Weekend days in a week of seven. */
+export const WEEKEND_DAYS_PER_WEEK = 2;
 
 /** How the EC2 capacity is bought. */
 export interface PurchaseOptions {
@@ -47,7 +69,9 @@ export const DEFAULT_PURCHASE: PurchaseOptions = { savingsPlanDiscount: 0, egres
 
 /** The region's fixed pieces, from its stack config (defaults: the shipped stacks). */
 export interface PlatformShape {
-  /** NAT gateways: one per AZ by default. */
+  /** Availability zones: the ALB and the TURN NLB hold a public IPv4 address in each. */
+  availabilityZones: number;
+  /** NAT gateways: one per AZ by default, each with its Elastic IP. */
   natGateways: number;
   systemNodes: { instanceType: string; count: number };
   redis: { nodeType: string; nodeCount: number };
@@ -58,6 +82,7 @@ export interface PlatformShape {
 }
 
 export const DEFAULT_PLATFORM: PlatformShape = {
+  availabilityZones: 3,
   natGateways: 3,
   systemNodes: { instanceType: "m6i.xlarge", count: 3 },
   redis: { nodeType: "cache.r7g.large", nodeCount: 2 },
@@ -76,16 +101,28 @@ export interface CostInput {
    * (`plan.turn.relayShare`), so the relay traffic on the nodes and on the bill is one figure.
    */
   turnShare?: number;
+  /**
+   * A second, negotiated price for internet transfer, USD per GiB flat (AWS private pricing, or another host's
+   * bandwidth): the estimate gives the month under it beside the list price. The list figures stay the bill.
+   */
+  negotiatedDataTransferOutPerGiB?: number;
   /** Price table; default the pinned one. */
   prices?: PriceTable;
+  /** The managed services' prices the same usage is compared with; default the pinned ones. */
+  managedPrices?: ManagedPrices;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Assumptions (not prices)
 // ---------------------------------------------------------------------------------------------
 
-/** GB as AWS bills data: 2^30 bytes. */
+/**
+ * GB as AWS bills data: 2^30 bytes, a GiB (AWS's price lists say GB). The model's data quantities are GiB; a
+ * service that meters decimal GB (10^9 bytes, LiveKit Cloud) is converted where it is priced.
+ */
 export const BYTES_PER_GB = 2 ** 30;
+/** Load balancers with a public address in every availability zone: the signalling ALB and the TURN NLB. */
+export const PUBLIC_LOAD_BALANCERS = 2;
 /** The relay share of a plan sized with the model's default, DEFAULT_TURN_RELAY_SHARE itself (`npm run capacity` shows it). */
 export const DEFAULT_TURN_SHARE = DEFAULT_TURN_RELAY_SHARE;
 /** Root volume of a managed node group node (pulumi-eks default), GiB of gp3. */
@@ -126,7 +163,8 @@ export type CostGroup =
   | "s3Recordings"
   | "cloudwatchLogs"
   | "dataTransferOut"
-  | "interAz";
+  | "interAz"
+  | "publicIpv4";
 
 export const COST_GROUPS: readonly CostGroup[] = [
   "dataTransferOut",
@@ -135,6 +173,7 @@ export const COST_GROUPS: readonly CostGroup[] = [
   "systemNodes",
   "eksControlPlane",
   "natGateways",
+  "publicIpv4",
   "loadBalancers",
   "elasticache",
   "ebs",
@@ -163,8 +202,47 @@ export interface CostEstimate {
   peakEquivalentHours: number;
   /** Hours in the month. */
   hours: number;
-  /** What the traffic lines are built from, per month. */
-  traffic: { internetOutGB: number; recordingInGB: number; recordingStoredGB: number; turnGB: number };
+  /** What the traffic lines are built from, GiB a month. */
+  traffic: {
+    internetOutGB: number;
+    recordingInGB: number;
+    recordingStoredGB: number;
+    recordingDownloadGB: number;
+    turnGB: number;
+  };
+  /**
+   * Everything sent to the internet (SFU media and recording downloads), the line most of the bill rides on:
+   * GiB a month, at the price table's tiers, and at the negotiated flat price when one is given.
+   */
+  dataTransferOut: {
+    gib: number;
+    usd: number;
+    usdPerGiB: number;
+    /** Share of the month's total. */
+    share: number;
+    negotiated?: { usdPerGiB: number; usd: number; monthlyUsd: number };
+  };
+  /**
+   * Participant-minutes a month: the participants the nodes carry at peak (whole rooms included) over the
+   * peak-equivalent hours, the same usage the managed services are priced for.
+   */
+  participantMinutes: number;
+  /**
+   * What recording adds to the month: egress nodes with their addresses and volumes, S3, the recorders' hop
+   * and the downloads. The managed prices compared below are for the calls alone.
+   */
+  recordingUsd: number;
+  /**
+   * USD per participant-minute, all lines and without recording (to compare with `managed`), at list prices
+   * and under the negotiated transfer price when one is given. Null without participant-minutes.
+   */
+  perParticipantMinute: {
+    usd: number | null;
+    withoutRecordingUsd: number | null;
+    negotiated?: { usd: number | null; withoutRecordingUsd: number | null };
+  };
+  /** The same calls on managed services, from lib/prices/managed-alternatives.json (lib/capacity/managed.ts). */
+  managed: ManagedCost[];
   lines: CostLine[];
   /** Sum of the lines of each group. */
   byGroup: Record<CostGroup, number>;
@@ -221,18 +299,31 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
   const ec2 = (type: string, key: string) => priceOf(p.ec2PerHour, type, key, input.awsRegion);
 
   const hours = 24 * usage.daysPerMonth;
-  const peakHours = usage.peakHoursPerDay * usage.daysPerMonth;
-  const offHours = hours - peakHours;
-  const E = peakHours + offHours * usage.offPeakShare;
+  const days = daysOfMonth(usage);
+  const offHoursPerDay = 24 - usage.peakHoursPerDay;
+  // Peak-equivalent hours: each day's load at peak and off-peak, weekend days at their share.
+  const E = days.reduce(
+    (sum, d) => sum + d.days * d.load * (usage.peakHoursPerDay + offHoursPerDay * usage.offPeakShare),
+    0,
+  );
+  /** Node-hours of a pool whose node count follows the load (`nodesAt(share of peak)`) through the month. */
+  const nodeHours = (nodesAt: (share: number) => number) =>
+    days.reduce(
+      (sum, d) =>
+        sum +
+        d.days * (nodesAt(d.load) * usage.peakHoursPerDay + nodesAt(d.load * usage.offPeakShare) * offHoursPerDay),
+      0,
+    );
   const lines: CostLine[] = [];
   const add = (group: CostGroup, item: string, quantity: number, unit: string, unitUsd: number, usd?: number) =>
     lines.push({ group, item, quantity, unit, unitUsd, monthlyUsd: cents(usd ?? quantity * unitUsd) });
   const committed = (onDemand: number) => onDemand * (1 - purchase.savingsPlanDiscount);
 
-  // SFU nodes: on-demand (with any savings plan), never Spot.
+  // SFU nodes: on-demand (with any savings plan), never Spot; the peak count at peak, else the load's or the floor.
   const sfu = plan.sfu;
-  const sfuOffNodes = Math.max(sfu.minNodes, ceilPos(sfu.peakNodes * usage.offPeakShare));
-  const sfuNodeHours = sfu.peakNodes * peakHours + sfuOffNodes * offHours;
+  const sfuNodeHours = nodeHours((share) =>
+    share >= 1 ? sfu.peakNodes : Math.max(sfu.minNodes, ceilPos(sfu.peakNodes * share)),
+  );
   add(
     "sfuNodes",
     `${plan.node.type} node-hours`,
@@ -241,11 +332,14 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
     committed(ec2(plan.node.type, "nodeType")),
   );
 
-  // Egress nodes.
+  // Egress nodes: the load's busy pods plus the idle pool the autoscaler keeps whatever the load (its floor is
+  // the pool, and it aims at busy + max(pool, 10% of all pods): components/egress/scaling.ts).
   const eg = plan.egress;
-  const egOffPods = eg.pods > 0 ? Math.max(1, ceilPos(eg.pods * usage.offPeakShare)) : 0;
-  const egOffNodes = ceilPos(egOffPods / eg.podsPerNode);
-  const egNodeHours = eg.peakNodes * peakHours + egOffNodes * offHours;
+  const egressPodsAt = (share: number) => {
+    const busy = ceilPos(eg.pods * share);
+    return busy + Math.max(eg.idlePods, ceilPos((busy * EGRESS_IDLE_SHARE) / (1 - EGRESS_IDLE_SHARE)));
+  };
+  const egNodeHours = nodeHours((share) => (share >= 1 ? eg.peakNodes : ceilPos(egressPodsAt(share) / eg.podsPerNode)));
   const egOnDemand = ec2(eg.nodeType, "egressNodeType");
   const egUnit =
     purchase.egressSpotShare * egOnDemand * p.spotShareOfOnDemand.usd +
@@ -276,8 +370,20 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
     "natGateways",
     "NAT data processed (private nodes: image pulls, AWS APIs)",
     NAT_BASELINE_GB_PER_MONTH,
-    "GB",
+    "GiB",
     p.natGatewayPerGB.usd,
+  );
+
+  // Public IPv4: every SFU node (public class) and egress node (outbound class) for as long as it runs, each NAT
+  // gateway's Elastic IP, and the ALB's and NLB's address in each zone, every hour. (An ALB may add addresses in
+  // a zone as it scales: at least this. Load-test nodes have public IPs too, only while a test runs.)
+  const alwaysOnAddresses = platform.natGateways + PUBLIC_LOAD_BALANCERS * platform.availabilityZones;
+  add(
+    "publicIpv4",
+    `address-hours (SFU and egress nodes; ${platform.natGateways} NAT gateways; ALB and NLB in ${platform.availabilityZones} zones)`,
+    sfuNodeHours + egNodeHours + alwaysOnAddresses * hours,
+    "address-hour",
+    p.publicIpv4PerHour.usd,
   );
 
   // Load balancers: an ALB for signalling (one WebSocket per participant), an NLB for TURN. The relay share's
@@ -303,11 +409,13 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
     priceOf(p.elasticachePerHour, redis.nodeType, "redis.nodeType", input.awsRegion),
   );
 
+  const egressVolumeGBMonths = (egNodeHours * KARPENTER_NODE_VOLUME_GIB) / hours;
   const volumeGBMonths =
-    ((sfuNodeHours + sys.count * hours) * MANAGED_NODE_VOLUME_GIB + egNodeHours * KARPENTER_NODE_VOLUME_GIB) / hours +
+    ((sfuNodeHours + sys.count * hours) * MANAGED_NODE_VOLUME_GIB) / hours +
+    egressVolumeGBMonths +
     platform.prometheusVolumeGiB +
     OTHER_VOLUMES_GIB;
-  add("ebs", "gp3 GB-months (node roots, Prometheus, Grafana)", volumeGBMonths, "GB-month", p.ebsGp3PerGBMonth.usd);
+  add("ebs", "gp3 GiB-months (node roots, Prometheus, Grafana)", volumeGBMonths, "GiB-month", p.ebsGp3PerGBMonth.usd);
 
   // Recordings in S3: the composite's output bitrate for as long as rooms are recorded, kept for the retention.
   const recordingOutMbps = plan.kinds.reduce((s, k) => {
@@ -316,7 +424,7 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
   }, 0);
   const recordedGB = gbFromMbps(recordingOutMbps, E);
   const storedGB = recordedGB * Math.min(1, platform.recordingRetentionDays / usage.daysPerMonth);
-  add("s3Recordings", "S3 Standard GB-months (at the retention)", storedGB, "GB-month", p.s3StandardPerGBMonth.usd);
+  add("s3Recordings", "S3 Standard GiB-months (at the retention)", storedGB, "GiB-month", p.s3StandardPerGBMonth.usd);
   add(
     "s3Recordings",
     "S3 PUT requests (multipart parts)",
@@ -326,30 +434,63 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
   );
 
   const logGB = CONTROL_PLANE_LOG_GB_PER_DAY * usage.daysPerMonth;
-  add("cloudwatchLogs", "control-plane logs ingested", logGB, "GB", p.cloudwatchLogsIngestPerGB.usd);
-  add("cloudwatchLogs", "control-plane logs stored", logGB, "GB-month", p.cloudwatchLogsStoragePerGBMonth.usd);
+  add("cloudwatchLogs", "control-plane logs ingested", logGB, "GiB", p.cloudwatchLogsIngestPerGB.usd);
+  add("cloudwatchLogs", "control-plane logs stored", logGB, "GiB-month", p.cloudwatchLogsStoragePerGBMonth.usd);
 
-  // Internet: what the SFU sends to participants (TURN-relayed media leaves once too, through the NLB).
+  // Internet: what the SFU sends to participants (TURN-relayed media leaves once too, through the NLB), and the
+  // recordings people download from S3. AWS counts a region's transfer out from EC2 and S3 together for its
+  // volume tiers, so the downloads are priced at the tiers the media has not used up.
   const internetOutGB = gbFromMbps(plan.load.egressMbps, E);
-  const dtoUsd = tieredTransferUsd(internetOutGB, p.dataTransferOutTiers);
+  const downloadGB = recordedGB * usage.recordingDownloads;
+  const mediaUsd = tieredTransferUsd(internetOutGB, p.dataTransferOutTiers);
+  const downloadUsd = tieredTransferUsd(internetOutGB + downloadGB, p.dataTransferOutTiers) - mediaUsd;
+  const perGB = (usd: number, gb: number) => (gb > 0 ? usd / gb : 0);
   add(
     "dataTransferOut",
-    "to the internet (volume tiers)",
+    "SFU media to the internet (volume tiers)",
     internetOutGB,
-    "GB",
-    internetOutGB > 0 ? dtoUsd / internetOutGB : 0,
-    dtoUsd,
+    "GiB",
+    perGB(mediaUsd, internetOutGB),
+    mediaUsd,
+  );
+  add(
+    "dataTransferOut",
+    `recording downloads from S3 (${usage.recordingDownloads} per recording)`,
+    downloadGB,
+    "GiB",
+    perGB(downloadUsd, downloadGB),
+    downloadUsd,
   );
 
   // In-region hops the design causes, billed on both sides: recorder <- SFU through public IPs, and TURN's
   // relay hop from Coturn to the room's SFU node through its public IP.
   const each = p.intraRegionPerGBEachDirection.usd;
-  add("interAz", "recording media via public IPs (both sides)", recordingInGB, "GB", 2 * each);
-  add("interAz", "TURN relay hop via public IPs (both sides)", turnGB, "GB", 2 * each);
+  add("interAz", "recording media via public IPs (both sides)", recordingInGB, "GiB", 2 * each);
+  add("interAz", "TURN relay hop via public IPs (both sides)", turnGB, "GiB", 2 * each);
 
   const byGroup = Object.fromEntries(COST_GROUPS.map((g) => [g, 0])) as Record<CostGroup, number>;
   for (const l of lines) byGroup[l.group] = cents(byGroup[l.group] + l.monthlyUsd);
   const monthlyUsd = cents(lines.reduce((s, l) => s + l.monthlyUsd, 0));
+
+  const recordingUsd = cents(
+    byGroup.egressNodes +
+      byGroup.s3Recordings +
+      lines.find((l) => l.item.startsWith("recording media"))!.monthlyUsd +
+      lines.find((l) => l.item.startsWith("recording downloads"))!.monthlyUsd +
+      egNodeHours * p.publicIpv4PerHour.usd +
+      egressVolumeGBMonths * p.ebsGp3PerGBMonth.usd,
+  );
+  const participantMinutes = plan.load.participants * E * 60;
+  const perMinute = (usd: number) => (participantMinutes > 0 ? usd / participantMinutes : null);
+  const outGiB = internetOutGB + downloadGB;
+  const negotiatedRate = input.negotiatedDataTransferOutPerGiB;
+  const negotiated =
+    negotiatedRate === undefined
+      ? undefined
+      : (() => {
+          const usd = cents(outGiB * negotiatedRate);
+          return { usdPerGiB: negotiatedRate, usd, monthlyUsd: cents(monthlyUsd - byGroup.dataTransferOut + usd) };
+        })();
 
   const used = [
     p.ec2PerHour[plan.node.type],
@@ -359,6 +500,7 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
     p.eksClusterPerHour,
     p.natGatewayPerHour,
     p.natGatewayPerGB,
+    p.publicIpv4PerHour,
     p.albPerHour,
     p.albPerLcuHour,
     p.nlbPerHour,
@@ -390,13 +532,48 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
     purchase,
     peakEquivalentHours: E,
     hours,
-    traffic: { internetOutGB, recordingInGB, recordingStoredGB: storedGB, turnGB },
+    traffic: { internetOutGB, recordingInGB, recordingStoredGB: storedGB, recordingDownloadGB: downloadGB, turnGB },
     lines,
     byGroup,
     monthlyUsd,
+    dataTransferOut: {
+      gib: outGiB,
+      usd: byGroup.dataTransferOut,
+      usdPerGiB: perGB(byGroup.dataTransferOut, outGiB),
+      share: byGroup.dataTransferOut / (monthlyUsd || 1),
+      ...(negotiated ? { negotiated } : {}),
+    },
+    participantMinutes,
+    recordingUsd,
+    perParticipantMinute: {
+      usd: perMinute(monthlyUsd),
+      withoutRecordingUsd: perMinute(monthlyUsd - recordingUsd),
+      ...(negotiated
+        ? {
+            negotiated: {
+              usd: perMinute(negotiated.monthlyUsd),
+              withoutRecordingUsd: perMinute(negotiated.monthlyUsd - recordingUsd),
+            },
+          }
+        : {}),
+    },
+    managed: managedCosts(plan, E, input.managedPrices ?? PINNED_MANAGED_PRICES),
     estimate: used.some((f) => f?.estimate === true),
     notes,
   };
+}
+
+/**
+ * The month's days by load: weekdays at the profile's, weekend days at `weekendShare` of it (one kind of day
+ * when they are the same).
+ */
+function daysOfMonth(usage: UsageProfile): { days: number; load: number }[] {
+  if (usage.weekendShare === 1) return [{ days: usage.daysPerMonth, load: 1 }];
+  const weekend = (usage.daysPerMonth * WEEKEND_DAYS_PER_WEEK) / 7;
+  return [
+    { days: usage.daysPerMonth - weekend, load: 1 },
+    { days: weekend, load: usage.weekendShare },
+  ];
 }
 
 /** The largest groups of an estimate, with their share of the total, largest first. */

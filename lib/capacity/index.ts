@@ -21,4 +21,6 @@ export * from "./plan";
 export * from "./regions";
 export * from "./prices";
 export * from "./cost";
+export * from "./managed";
+export * from "./cost-text";
 export * from "./bounds";

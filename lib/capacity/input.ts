@@ -185,7 +185,17 @@ export const boundsFields = {
 export const costFields = {
   peakHoursPerDay: numberSchema("must be hours from 0 to 24", { min: 0, max: 24 }),
   offPeakShare: fraction(),
-  daysPerMonth: numberSchema("must be days from 1 to 31", { min: 1, max: 31 }),
+  weekendShare: fraction(),
+  // The month's length, not its working days: the always-on lines run all of them (weekends: weekendShare).
+  daysPerMonth: numberSchema("must be the days in a month, from 28 to 31 (weekends are weekendShare)", {
+    min: 28,
+    max: 31,
+  }),
+  recordingDownloads: numberSchema("must be the downloads of the average recording, from 0 to 100", {
+    min: 0,
+    max: 100,
+  }),
+  negotiatedDataTransferOutPerGiB: numberSchema("must be a price in USD per GiB of at least 0", { min: 0 }),
   savingsPlanDiscount: numberSchema("must be a fraction from 0 to 0.9", { min: 0, max: 0.9 }),
   egressSpotShare: fraction(),
   turnShare: fraction(),

@@ -37,6 +37,7 @@ import {
   TURN_POD_CPU,
   TURN_SESSION_RATE_MARGIN,
   TRACK_COMPOSITE_CPU_COST,
+  WHOLE_ROOMS_WARNING_SHARE,
 } from "./rules";
 import { roomTraffic } from "./traffic";
 import { CapacityInput, CapacityPlan, Constraint, KindPlan } from "./types";
@@ -157,6 +158,7 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
       share: kind.share,
       participants: Math.round(participants),
       rooms,
+      loadRooms: kindLoadRooms(participants, traffic.participants),
       roomSize: traffic.participants,
       perRoom: {
         cpu,
@@ -172,12 +174,20 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   });
 
   const load = {
-    cpu: kinds.reduce((s, k) => s + k.rooms * k.perRoom.cpu, 0),
-    egressMbps: kinds.reduce((s, k) => s + k.rooms * k.perRoom.egressMbps, 0),
-    ingressMbps: kinds.reduce((s, k) => s + k.rooms * k.perRoom.ingressMbps, 0),
-    relayMbps: kinds.reduce((s, k) => s + k.rooms * k.perRoom.relayMbps, 0),
-    participants: kinds.reduce((s, k) => s + k.rooms * k.roomSize, 0),
+    cpu: kinds.reduce((s, k) => s + k.loadRooms * k.perRoom.cpu, 0),
+    egressMbps: kinds.reduce((s, k) => s + k.loadRooms * k.perRoom.egressMbps, 0),
+    ingressMbps: kinds.reduce((s, k) => s + k.loadRooms * k.perRoom.ingressMbps, 0),
+    relayMbps: kinds.reduce((s, k) => s + k.loadRooms * k.perRoom.relayMbps, 0),
+    participants: kinds.reduce((s, k) => s + k.loadRooms * k.roomSize, 0),
   };
+  if (load.participants > targetParticipants * (1 + WHOLE_ROOMS_WARNING_SHARE)) {
+    const rounded = kinds
+      .filter((k) => k.loadRooms >= 1 && k.rooms * k.roomSize > k.participants)
+      .map((k) => `${k.rooms} ${k.name} rooms of ${k.roomSize} for ${k.participants}`);
+    warnings.push(
+      `whole rooms: the nodes and the cost carry ${Math.round(load.participants)} participants for a target of ${targetParticipants} (+${Math.round((load.participants / targetParticipants - 1) * 100)}%): from one room up a room kind is planned in full rooms (${rounded.join(", ")}); use smaller rooms in the mix, or a target near a multiple of them`,
+    );
+  }
   const netLoad = Math.max(load.egressMbps, load.ingressMbps) + load.relayMbps;
   const cpuNodes = load.cpu / cpuBudget;
   const networkNodes = netLoad / netBudget;
@@ -189,7 +199,7 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
       (Math.max(k.perRoom.egressMbps, k.perRoom.ingressMbps) + k.perRoom.relayMbps) / netBudget,
       k.roomSize / portBudget,
     );
-    return s + k.rooms * (1 / k.roomsPerNode - share);
+    return s + k.loadRooms * (1 / k.roomsPerNode - share);
   }, 0);
   const bindingNodes = Math.max(cpuNodes, networkNodes, portNodes);
   const binding: Constraint = bindingNodes === cpuNodes ? "cpu" : bindingNodes === networkNodes ? "network" : "ports";
@@ -267,7 +277,8 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
       packingNodes,
       utilisation,
       headroom,
-      headroomParticipants: used > 0 ? Math.floor(targetParticipants * (1 / used - 1)) : 0,
+      // From what the nodes carry at peak (whole rooms included), not the target.
+      headroomParticipants: used > 0 ? Math.floor(load.participants * (1 / used - 1) + EPS) : 0,
       portNodes,
       minNodes,
       maxNodes,
@@ -289,6 +300,18 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
     egress,
     warnings,
   };
+}
+
+/**
+ * Rooms' worth of load of a room kind with `participants` in rooms of `roomSize`. From one room up, whole rooms,
+ * each full: a room's load is its shape's, and rooms pack onto nodes whole. Below one room the kind's
+ * participants are that share of one room (a 10-viewer livestream costs 10/301 of a full one), so a small region
+ * is planned and billed for the participants its mix describes, not for a full room of every kind: rounding each
+ * kind up to one full room would plan 705 participants for a `mixed` target of 100.
+ */
+export function kindLoadRooms(participants: number, roomSize: number): number {
+  const rooms = participants / roomSize;
+  return rooms < 1 ? rooms : ceil(rooms);
 }
 
 /** Rounds up, ignoring float noise just above an integer, and never returns -0. */

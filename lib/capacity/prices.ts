@@ -34,6 +34,8 @@ export interface RegionPrices {
   eksClusterPerHour: PriceFigure;
   natGatewayPerHour: PriceFigure;
   natGatewayPerGB: PriceFigure;
+  /** A public IPv4 address, in use or idle, per hour: on every public-IP node, NAT gateway and load balancer zone. */
+  publicIpv4PerHour: PriceFigure;
   albPerHour: PriceFigure;
   albPerLcuHour: PriceFigure;
   nlbPerHour: PriceFigure;
@@ -85,6 +87,8 @@ function needsBasis(f: { estimate?: boolean; basis?: string }, ctx: z.Refinement
 
 const FIGURE = "must be a price: { usd, source, read }";
 const figure = strictFields(figureShape, FIGURE).superRefine(needsBasis);
+/** One price with its provenance (`PriceFigure`): the other price files (managed services) use it too. */
+export const priceFigureSchema = figure;
 const tier = strictFields(
   {
     ...figureShape,
@@ -100,6 +104,7 @@ const regionPricesShape = {
   eksClusterPerHour: figure,
   natGatewayPerHour: figure,
   natGatewayPerGB: figure,
+  publicIpv4PerHour: figure,
   albPerHour: figure,
   albPerLcuHour: figure,
   nlbPerHour: figure,

@@ -79,6 +79,12 @@ export const DEFAULT_BASE_SHARE = 0.3;
  * CPU limit covers max nodes plus the peak's draining ones (`plan.karpenter.sfuCpuLimit`).
  */
 export const DEFAULT_PEAK_HEADROOM = 1.5;
+/**
+ * Whole rooms above the target, as a share of it, past which the plan warns: from one room up a room kind is
+ * planned in full rooms (302 livestream viewers take two rooms of 301), so the nodes and the bill carry more
+ * participants than the target; a few percent is rounding, more says the mix's rooms are large for the region.
+ */
+export const WHOLE_ROOMS_WARNING_SHARE = 0.1;
 /** Lowest HPA CPU target worth setting: below this, CPU is too noisy a signal to scale on. */
 export const MIN_HPA_TARGET_PERCENT = 10;
 

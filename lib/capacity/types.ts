@@ -40,7 +40,13 @@ export interface KindPlan {
   name: string;
   share: number;
   participants: number;
+  /** Rooms of the kind, whole: at least one while it has participants (a room below its size is still a room). */
   rooms: number;
+  /**
+   * Rooms' worth of load the nodes and the bill carry: `rooms` from one full room up, the kind's participants as
+   * a share of one room below that (`kindLoadRooms`).
+   */
+  loadRooms: number;
   roomSize: number;
   /** Load of one room. */
   perRoom: {
@@ -96,7 +102,10 @@ export interface CapacityPlan {
     packingNodes: number;
     /** Utilisation of peak nodes at peak. */
     utilisation: { cpu: number; network: number; ports: number };
-    /** Share of the binding resource still free at peak, and the participants it would take. */
+    /**
+     * Share of the binding resource still free at peak, and the participants it would take at the load of those
+     * the nodes carry (`load.participants`).
+     */
     headroom: number;
     headroomParticipants: number;
     minNodes: number;

@@ -71,6 +71,36 @@ describe("a region stack's cost estimate", () => {
     expect(cfg.sizing.cost).toEqual({ unavailable: expect.stringMatching(/^awsRegion: no prices for this region/) });
   });
 
+  it("takes the week, the recording downloads, the zones and a negotiated transfer price from the stack", () => {
+    const shipped = cost(region());
+    const c = cost(
+      region({
+        "livekit-platform:network": { cidr: "10.20.0.0/16", availabilityZones: 2 },
+        "livekit-platform:cost": { weekendShare: 0.25, recordingDownloads: 0, negotiatedDataTransferOutPerGiB: 0.02 },
+      }),
+    );
+    expect(c.usage).toMatchObject({ weekendShare: 0.25, recordingDownloads: 0, daysPerMonth: 30.42 });
+    // Weekends at a quarter of a weekday: 5/7 of the month at full load and 2/7 at a quarter.
+    expect(c.dataTransferOut.gib / shipped.dataTransferOut.gib).toBeLessThan((5 + 2 * 0.25) / 7);
+    expect(c.lines.find((l) => l.item.startsWith("recording downloads"))!.monthlyUsd).toBe(0);
+    expect(c.dataTransferOut.negotiated!.usd).toBe(Math.round(c.dataTransferOut.gib * 0.02 * 100) / 100);
+    // Two zones: two NAT gateways and the load balancers' four addresses every hour.
+    const ipv4 = c.lines.find((l) => l.group === "publicIpv4")!;
+    expect(ipv4.item).toMatch(/2 NAT gateways; ALB and NLB in 2 zones/);
+    // The shipped stack: every day a weekday, each recording downloaded once, no negotiated price.
+    expect(shipped.usage).toMatchObject({ weekendShare: 1, recordingDownloads: 1 });
+    expect(shipped.dataTransferOut.negotiated).toBeUndefined();
+  });
+
+  it("stops a month of working days with one line: weekends are weekendShare", () => {
+    expect(() => region({ "livekit-platform:cost": { daysPerMonth: 22 } })).toThrow(
+      "livekit-platform:cost.daysPerMonth: must be the days in a month, from 28 to 31 (weekends are weekendShare), got 22",
+    );
+    expect(() => region({ "livekit-platform:cost": { weekendShare: 1.5 } })).toThrow(
+      "livekit-platform:cost.weekendShare: must be a fraction from 0 to 1, got 1.5",
+    );
+  });
+
   it("stops on a bad usage value with one line", () => {
     expect(() => region({ "livekit-platform:cost": { peakHoursPerDay: 30 } })).toThrow(
       "livekit-platform:cost.peakHoursPerDay: must be hours from 0 to 24, got 30",

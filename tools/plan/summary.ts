@@ -10,7 +10,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- planned inputs are untyped JSON */
 import type { StackSettings } from "../../stacks/config";
 import type { RegionSizing } from "../../stacks/sizing";
-import { planCapacity } from "../../lib/capacity";
+import { CostFigures, perMinuteSentence, planCapacity, transferSentence } from "../../lib/capacity";
 import { maskSecrets, PlannedResource, PlanResult } from "./engine";
 
 export interface PoolSize {
@@ -308,6 +308,8 @@ export type CostView =
       estimate: boolean;
       byGroup: Record<string, number>;
       lines: { group: string; item: string; quantity: number; unit: string; monthlyUsd: number }[];
+      /** Internet transfer at list and negotiated, and the cost per participant-minute, when the estimate has them. */
+      figures?: CostFigures;
     };
 
 /** The cost model's estimate as the summary and the report show it, whatever of it is present. */
@@ -320,12 +322,17 @@ export function costOf(cost: unknown): CostView {
   if (typeof estimate.monthlyUsd !== "number")
     return { available: false, why: "the sizing output's cost has no monthlyUsd" };
   const lines = Array.isArray(estimate.lines) ? estimate.lines : [];
+  const hasFigures =
+    typeof estimate.dataTransferOut?.gib === "number" &&
+    typeof estimate.participantMinutes === "number" &&
+    Array.isArray(estimate.managed);
   return {
     available: true,
     monthlyUsd: estimate.monthlyUsd,
     estimate: estimate.estimate === true,
     byGroup: (estimate.byGroup ?? {}) as Record<string, number>,
     lines,
+    ...(hasFigures ? { figures: estimate as unknown as CostFigures } : {}),
   };
 }
 
@@ -356,6 +363,12 @@ export function formatSummary(s: PlanSummary): string {
     if (!cost.available) lines.push(`  Cost: not available (${cost.why})`);
     else {
       lines.push(`  Cost: ${usd(cost.monthlyUsd)} a month${cost.estimate ? " (estimate)" : ""}`);
+      if (cost.figures) {
+        lines.push(
+          `    ${transferSentence(cost.figures, "set cost.negotiatedDataTransferOutPerGiB to price it at your rate", usd)}`,
+        );
+        lines.push(`    ${perMinuteSentence(cost.figures)}`);
+      }
       for (const [group, value] of Object.entries(cost.byGroup)) lines.push(`    ${group.padEnd(20)} ${usd(value)}`);
     }
   }

@@ -61,13 +61,26 @@ export const cost = z
   .strictObject({
     peakHoursPerDay: costFields.peakHoursPerDay
       .default(DEFAULT_USAGE.peakHoursPerDay)
-      .describe("Hours a day at peak load."),
+      .describe("Hours a weekday at peak load."),
     offPeakShare: costFields.offPeakShare
       .default(DEFAULT_USAGE.offPeakShare)
-      .describe("Load in the other hours as a share of the peak."),
+      .describe("Load in a weekday's other hours as a share of the peak."),
+    weekendShare: costFields.weekendShare
+      .default(DEFAULT_USAGE.weekendShare)
+      .describe(
+        "A weekend day's load as a share of a weekday's, hour by hour (1: every day a weekday). The always-on lines run at weekends either way.",
+      ),
     daysPerMonth: costFields.daysPerMonth
       .default(DEFAULT_USAGE.daysPerMonth)
-      .describe("Days a month (30.42 = 730 hours)."),
+      .describe("Days in the month (30.42 = 730 hours); weekends are weekendShare, not fewer days."),
+    recordingDownloads: costFields.recordingDownloads
+      .default(DEFAULT_USAGE.recordingDownloads)
+      .describe("Times the average recording is downloaded in full to the internet from S3 (0.5: half of them once)."),
+    negotiatedDataTransferOutPerGiB: costFields.negotiatedDataTransferOutPerGiB
+      .optional()
+      .describe(
+        "A negotiated internet transfer price, USD per GiB (2^30 bytes, AWS's GB) flat: the estimate shows the month under it beside the list price.",
+      ),
     savingsPlanDiscount: costFields.savingsPlanDiscount
       .default(DEFAULT_PURCHASE.savingsPlanDiscount)
       .describe("Savings-plan (or reserved) discount on on-demand EC2."),

@@ -237,6 +237,88 @@ describe("derived bounds", () => {
   });
 });
 
+describe("a small region: a room kind below one room", () => {
+  // mixed: video-meeting 35% in rooms of 6, large-meeting 10% of 50, webinar 15% of 202, livestream 10% of 301,
+  // audio-room 15% of 100, voice-call 15% of 2.
+  const loadRoomsOf = (p: ReturnType<typeof plan>) => Object.fromEntries(p.kinds.map((k) => [k.name, k.loadRooms]));
+
+  it("plans 100 participants in mixed as the kinds' shares of one room each, not a full room of every kind", () => {
+    const p = plan({ targetParticipants: 100 });
+    // 35 in meetings: 5.83 rooms of 6 -> 6 whole; 15 in calls: 7.5 of 2 -> 8 whole; the rest below one room.
+    expect(loadRoomsOf(p)).toEqual({
+      "video-meeting": 6,
+      "large-meeting": 10 / 50,
+      webinar: 15 / 202,
+      livestream: 10 / 301,
+      "audio-room": 15 / 100,
+      "voice-call": 8,
+    });
+    expect(p.load.participants).toBeCloseTo(36 + 10 + 15 + 10 + 15 + 16, 9); // 102, not 705
+    // Every kind still has a room (alerts count rooms, and a recorded room is one recorder).
+    expect(p.kinds.map((k) => k.rooms)).toEqual([6, 1, 1, 1, 1, 8]);
+    expect(p.egress.recordings).toBe(Math.ceil(18 * 0.05));
+    const egress = p.kinds.reduce((s, k) => s + k.loadRooms * k.perRoom.egressMbps, 0);
+    expect(p.load.egressMbps).toBeCloseTo(egress, 9);
+    // One node carries it; the floor keeps two for HA.
+    expect([p.sfu.peakNodes, p.sfu.minNodes]).toEqual([1, 2]);
+    expect(p.warnings).toEqual([]);
+  });
+
+  it("plans 500 in mixed as 506: the large meetings fill exactly one room, webinars and livestreams part of one", () => {
+    const p = plan({ targetParticipants: 500 });
+    expect(loadRoomsOf(p)).toEqual({
+      "video-meeting": 30,
+      "large-meeting": 1,
+      webinar: 75 / 202,
+      livestream: 50 / 301,
+      "audio-room": 75 / 100,
+      "voice-call": 38,
+    });
+    expect(p.load.participants).toBeCloseTo(180 + 50 + 75 + 50 + 75 + 76, 9);
+  });
+
+  it("keeps whole rooms from one room up: 25,000 in mixed is 25,351 in full rooms, as before", () => {
+    const p = plan({});
+    expect(p.kinds.map((k) => [k.rooms, k.loadRooms])).toEqual([
+      [1459, 1459],
+      [50, 50],
+      [19, 19],
+      [9, 9],
+      [38, 38],
+      [1875, 1875],
+    ]);
+    expect(p.load.participants).toBe(25_351);
+    expect(p.sfu.peakNodes).toBe(65);
+  });
+
+  it("computes the headroom in participants from what the nodes carry", () => {
+    for (const targetParticipants of [100, 25_000]) {
+      const p = plan({ targetParticipants });
+      const used = p.sfu.utilisation[p.sfu.binding];
+      expect(p.sfu.headroomParticipants).toBe(Math.floor(p.load.participants * (1 / used - 1) + 1e-9));
+    }
+    // 302 livestream viewers are two full rooms: the nodes carry 602, and the headroom counts from there.
+    const two = plan({ targetParticipants: 302, mix: "livestream" });
+    const used = two.sfu.utilisation[two.sfu.binding];
+    expect(two.sfu.headroomParticipants).toBe(Math.floor(602 * (1 / used - 1) + 1e-9));
+  });
+
+  it("is continuous up to one full room of a kind", () => {
+    expect(plan({ targetParticipants: 300, mix: "livestream" }).load.participants).toBeCloseTo(300, 9);
+    expect(plan({ targetParticipants: 301, mix: "livestream" }).load.participants).toBe(301);
+    expect(plan({ targetParticipants: 302, mix: "livestream" }).load.participants).toBe(602);
+  });
+
+  it("warns in one line when whole rooms carry more than 10% above the target", () => {
+    // Two livestream rooms of 301 carry 602: above 547 x 1.1 = 601.7, not above 548 x 1.1 = 602.8.
+    expect(plan({ targetParticipants: 547, mix: "livestream" }).warnings).toEqual([
+      "whole rooms: the nodes and the cost carry 602 participants for a target of 547 (+10%): from one room up a room kind is planned in full rooms (2 livestream rooms of 301 for 547); use smaller rooms in the mix, or a target near a multiple of them",
+    ]);
+    expect(plan({ targetParticipants: 548, mix: "livestream" }).warnings).toEqual([]);
+    expect(plan({ targetParticipants: 301, mix: "livestream" }).warnings).toEqual([]);
+  });
+});
+
 describe("recording egress", () => {
   it("fits one room composite, or four audio-only or track composites, in a 5-vCPU pod", () => {
     expect(recordingsPerEgressPod(ROOM_COMPOSITE_CPU_COST)).toBe(1);

@@ -6,6 +6,7 @@
 import {
   CapacityPlan,
   checkSanityBounds,
+  costFields,
   CostEstimate,
   DEFAULT_TURN_RELAY_SHARE,
   DEFAULT_TURN_SHARE,
@@ -38,22 +39,33 @@ interface Scenario {
   kind: RoomMixEntry;
   recordings: number;
   egressPods: number;
+  egressIdlePods: number;
   egressPodsPerNode: number;
   egressPeakNodes: number;
 }
 
 /** A capacity plan with just what the cost model reads. */
 function planOf(s: Scenario): CapacityPlan {
+  const roomSize = s.kind.publishers + s.kind.subscribers;
   return {
     targetParticipants: s.participants,
     node: { type: s.nodeType, vcpu: INSTANCE_TYPES[s.nodeType].vcpu },
     mix: { name: "scenario", kinds: [s.kind] },
-    kinds: [{ name: s.kind.name, recordings: s.recordings }],
-    load: { cpu: 0, egressMbps: s.egressMbps, ingressMbps: s.ingressMbps },
+    kinds: [
+      {
+        name: s.kind.name,
+        recordings: s.recordings,
+        roomSize,
+        loadRooms: s.participants / roomSize,
+        perRoom: { egressMbps: (s.egressMbps * roomSize) / s.participants },
+      },
+    ],
+    load: { cpu: 0, egressMbps: s.egressMbps, ingressMbps: s.ingressMbps, participants: s.participants },
     sfu: { peakNodes: s.peakNodes, minNodes: s.minNodes, maxNodes: Math.ceil(s.peakNodes * 1.5) },
     egress: {
       nodeType: "c6i.4xlarge",
       pods: s.egressPods,
+      idlePods: s.egressIdlePods,
       podsPerNode: s.egressPodsPerNode,
       peakNodes: s.egressPeakNodes,
       maxNodes: s.egressPeakNodes * 2,
@@ -141,6 +153,7 @@ describe("the pinned price table", () => {
       for (const type of Object.keys(INSTANCE_TYPES))
         expect([type, p.ec2PerHour[type]?.usd]).toEqual([type, expect.any(Number)]);
       expect(p.elasticachePerHour["cache.r7g.large"].usd).toBeGreaterThan(0);
+      expect(p.publicIpv4PerHour.usd).toBe(0.005);
       const tiers = p.dataTransferOutTiers;
       expect(tiers.map((t) => t.upToGB)).toEqual([10240, 51200, 153600, null]);
       expect(tiers.map((t) => t.usd)).toEqual([...tiers.map((t) => t.usd)].sort((a, b) => b - a));
@@ -203,6 +216,7 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
       kind: audio,
       recordings: 10,
       egressPods: 4,
+      egressIdlePods: 2,
       egressPodsPerNode: 3,
       egressPeakNodes: 2,
     });
@@ -214,28 +228,38 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
     const recorderGB = GB(10 * 0.1, E); // a recorder receives both publishers' 50 kbps
     const turnMbps = 0.1 * (1000 + 100);
     const internetGB = GB(1000, E);
+    const sfuNodeHours = 10 * 240 + Math.max(3, Math.ceil(10 * 0.3)) * 480;
+    // Off-peak: 2 busy pods (30% of 4) and the idle pool of 2 the autoscaler keeps = 4 pods on 2 nodes.
+    const offPeakEgressPods = Math.ceil(4 * 0.3) + Math.max(2, Math.ceil(Math.ceil(4 * 0.3) / 9));
+    expect(offPeakEgressPods).toBe(4);
+    const egressNodeHours = 2 * 240 + Math.ceil(offPeakEgressPods / 3) * 480;
+    const recordedGB = GB(10 * 0.128, E);
     expectLines(c, {
-      sfuNodes: (10 * 240 + Math.max(3, Math.ceil(10 * 0.3)) * 480) * 0.34,
-      egressNodes: (2 * 240 + Math.ceil(Math.max(1, Math.ceil(4 * 0.3)) / 3) * 480) * 0.68,
+      sfuNodes: sfuNodeHours * 0.34,
+      egressNodes: egressNodeHours * 0.68,
       systemNodes: 3 * 720 * 0.202,
       eksControlPlane: 720 * 0.1,
       "natGateways: NAT gateway-hours": 3 * 720 * 0.056,
       "natGateways: NAT data processed": 100 * 0.056,
+      // Every SFU and egress node while it runs, 3 NAT gateways' EIPs, the ALB and the NLB in each of 3 zones.
+      publicIpv4: (sfuNodeHours + egressNodeHours + (3 + 2 * 3) * 720) * 0.005,
       "loadBalancers: ALB hours": 720 * 0.0239,
       "loadBalancers: ALB LCU": (20_000 / 3000) * E * 0.008,
       "loadBalancers: NLB hours": 720 * 0.0239,
       "loadBalancers: NLB NLCU": Math.max((20_000 * 2) / 50_000, GB(turnMbps, 1)) * E * 0.006,
       elasticache: 2 * 720 * 0.18544,
-      ebs: (((10 * 240 + 3 * 480 + 3 * 720) * 20 + (2 * 240 + 480) * 40) / 720 + 100 + 20) * 0.0912,
-      "s3Recordings: S3 Standard": GB(10 * 0.128, E) * (30 / 30) * 0.025,
-      "s3Recordings: S3 PUT": ((GB(10 * 0.128, E) * 1024) / 5 / 1000) * 0.005,
+      ebs: (((sfuNodeHours + 3 * 720) * 20 + egressNodeHours * 40) / 720 + 100 + 20) * 0.0912,
+      "s3Recordings: S3 Standard": recordedGB * (30 / 30) * 0.025,
+      "s3Recordings: S3 PUT": ((recordedGB * 1024) / 5 / 1000) * 0.005,
       "cloudwatchLogs: control-plane logs ingested": 30 * 0.5,
       "cloudwatchLogs: control-plane logs stored": 30 * 0.03,
-      dataTransferOut: 10240 * 0.1093 + 40960 * 0.085 + 102400 * 0.082 + (internetGB - 153600) * 0.08,
+      "dataTransferOut: SFU media": 10240 * 0.1093 + 40960 * 0.085 + 102400 * 0.082 + (internetGB - 153600) * 0.08,
+      // Each recording downloaded once, at the tier the media has reached.
+      "dataTransferOut: recording downloads": recordedGB * 0.08,
       "interAz: recording media": recorderGB * 0.02,
       "interAz: TURN relay": GB(turnMbps, E) * 0.02,
     });
-    expect(c.monthlyUsd).toBe(17015.21);
+    expect(c.monthlyUsd).toBe(17419.32);
     expect(c.estimate).toBe(true);
   });
 
@@ -259,6 +283,7 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
       kind: meeting,
       recordings: 200,
       egressPods: 200,
+      egressIdlePods: 25,
       egressPodsPerNode: 3,
       egressPeakNodes: 67,
     });
@@ -274,28 +299,33 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
     const internetGB = GB(60_000, E);
     const recordedGB = GB(200 * 3.128, E);
     const egressUnit = 0.5 * 0.68 * 0.4 + 0.5 * 0.68 * 0.7;
+    const sfuNodeHours = 90 * 300 + Math.max(27, 18) * 420;
+    // Off-peak: 40 busy pods (20% of 200) and the idle pool of 25 (above 10% of all pods) = 65 pods on 22 nodes.
+    const egressNodeHours = 67 * 300 + Math.ceil((40 + 25) / 3) * 420;
     expectLines(c, {
-      sfuNodes: (90 * 300 + Math.max(27, 18) * 420) * 0.34 * 0.7,
-      egressNodes: (67 * 300 + Math.ceil(40 / 3) * 420) * egressUnit,
+      sfuNodes: sfuNodeHours * 0.34 * 0.7,
+      egressNodes: egressNodeHours * egressUnit,
       systemNodes: 3 * 720 * 0.192 * 0.7,
       eksControlPlane: 72,
       "natGateways: NAT gateway-hours": 3 * 720 * 0.045,
       "natGateways: NAT data processed": 100 * 0.045,
+      publicIpv4: (sfuNodeHours + egressNodeHours + 9 * 720) * 0.005,
       "loadBalancers: ALB hours": 720 * 0.0225,
       "loadBalancers: ALB LCU": (25_000 / 3000) * E * 0.008,
       "loadBalancers: NLB hours": 720 * 0.0225,
       "loadBalancers: NLB NLCU": GB(turnMbps, 1) * E * 0.006,
       elasticache: 2 * 720 * 0.1752,
-      ebs: (((90 * 300 + 27 * 420 + 3 * 720) * 20 + (67 * 300 + 14 * 420) * 40) / 720 + 120) * 0.08,
+      ebs: (((sfuNodeHours + 3 * 720) * 20 + egressNodeHours * 40) / 720 + 120) * 0.08,
       "s3Recordings: S3 Standard": recordedGB * 0.023,
       "s3Recordings: S3 PUT": ((recordedGB * 1024) / 5 / 1000) * 0.005,
       "cloudwatchLogs: control-plane logs ingested": 15,
       "cloudwatchLogs: control-plane logs stored": 0.9,
-      dataTransferOut: 10240 * 0.09 + 40960 * 0.085 + 102400 * 0.07 + (internetGB - 153600) * 0.05,
+      "dataTransferOut: SFU media": 10240 * 0.09 + 40960 * 0.085 + 102400 * 0.07 + (internetGB - 153600) * 0.05,
+      "dataTransferOut: recording downloads": recordedGB * 0.05,
       "interAz: recording media": recorderGB * 0.02,
       "interAz: TURN relay": GB(turnMbps, E) * 0.02,
     });
-    expect(c.monthlyUsd).toBe(542809.31);
+    expect(c.monthlyUsd).toBe(549485.65);
     expect(c.notes).toEqual([expect.stringMatching(/what-if/)]);
   });
 
@@ -319,6 +349,7 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
       kind: stream,
       recordings: 5,
       egressPods: 5,
+      egressIdlePods: 2,
       egressPodsPerNode: 3,
       egressPeakNodes: 2,
     });
@@ -337,28 +368,262 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
     const turnMbps = 0.1 * 40_150;
     const internetGB = GB(40_000, E);
     const recordedGB = GB(5 * 3.128, E);
+    const sfuNodeHours = 20 * P + 6 * (H - P);
+    // Off-peak: 2 busy pods and the idle pool of 2 = 4 pods on 2 nodes.
+    const egressNodeHours = 2 * P + Math.ceil((2 + 2) / 3) * (H - P);
     expectLines(c, {
-      sfuNodes: (20 * P + 6 * (H - P)) * c7i,
-      egressNodes: (2 * P + 1 * (H - P)) * 0.776,
+      sfuNodes: sfuNodeHours * c7i,
+      egressNodes: egressNodeHours * 0.776,
       systemNodes: 3 * H * 0.23,
       eksControlPlane: H * 0.1,
       "natGateways: NAT gateway-hours": 1 * H * 0.052,
       "natGateways: NAT data processed": 100 * 0.052,
+      // One NAT gateway's EIP; the ALB and NLB in the default 3 zones.
+      publicIpv4: (sfuNodeHours + egressNodeHours + (1 + 2 * 3) * H) * 0.005,
       "loadBalancers: ALB hours": H * 0.027,
       "loadBalancers: ALB LCU": (25_000 / 3000) * E * 0.0088,
       "loadBalancers: NLB hours": H * 0.027,
       "loadBalancers: NLB NLCU": GB(turnMbps, 1) * E * 0.0066,
       elasticache: 2 * H * 0.20992,
-      ebs: (((20 * P + 6 * (H - P) + 3 * H) * 20 + (2 * P + (H - P)) * 40) / H + 120) * 0.0952,
+      ebs: (((sfuNodeHours + 3 * H) * 20 + egressNodeHours * 40) / H + 120) * 0.0952,
       "s3Recordings: S3 Standard": recordedGB * (7 / 30.42) * 0.0245,
       "s3Recordings: S3 PUT": ((recordedGB * 1024) / 5 / 1000) * 0.0054,
       "cloudwatchLogs: control-plane logs ingested": 30.42 * 0.63,
       "cloudwatchLogs: control-plane logs stored": 30.42 * 0.0324,
-      dataTransferOut: 10240 * 0.09 + 40960 * 0.085 + 102400 * 0.07 + (internetGB - 153600) * 0.05,
+      "dataTransferOut: SFU media": 10240 * 0.09 + 40960 * 0.085 + 102400 * 0.07 + (internetGB - 153600) * 0.05,
+      "dataTransferOut: recording downloads": recordedGB * 0.05,
       "interAz: recording media": recorderGB * 0.02,
       "interAz: TURN relay": GB(turnMbps, E) * 0.02,
     });
-    expect(c.monthlyUsd).toBe(355893.93);
+    expect(c.monthlyUsd).toBe(356473.56);
+  });
+});
+
+/** 20,000 in 1:1 audio calls on 10 SFU nodes (3 at the floor), 4 busy recorder pods with an idle pool of 2. */
+const audioCalls = (overrides: Partial<Scenario> = {}) =>
+  planOf({
+    participants: 20_000,
+    nodeType: "c6i.2xlarge",
+    peakNodes: 10,
+    minNodes: 3,
+    egressMbps: 1000,
+    ingressMbps: 100,
+    kind: {
+      name: "audio",
+      share: 1,
+      publishers: 2,
+      subscribers: 0,
+      audioKbps: 50,
+      videoLayersKbps: [],
+      videoReceive: [],
+    },
+    recordings: 10,
+    egressPods: 4,
+    egressIdlePods: 2,
+    egressPodsPerNode: 3,
+    egressPeakNodes: 2,
+    ...overrides,
+  });
+
+const quantity = (c: CostEstimate, prefix: string) =>
+  c.lines.find((l) => `${l.group}: ${l.item}`.startsWith(prefix))!.quantity;
+
+describe("the usage profile over a week", () => {
+  // 28 days: 20 weekdays and 8 weekend days; 8 h at peak, 16 h at 30% of it.
+  const week = (weekendShare: number) =>
+    estimateCost(audioCalls(), { awsRegion: "ap-south-1", usage: { daysPerMonth: 28, weekendShare } });
+
+  it("bills traffic for weekdays and for weekend days at their share of a weekday's load", () => {
+    const c = week(0.5);
+    // 20 x (8 + 16 x 0.3) + 8 x 0.5 x (8 + 16 x 0.3) = 256 + 51.2
+    expect(c.peakEquivalentHours).toBeCloseTo(307.2, 9);
+    expect(c.traffic.internetOutGB).toBeCloseTo(GB(1000, 307.2), 6);
+    // SFU: weekdays 10 nodes at peak, the floor of 3 off-peak; weekends 5 at their peak (50%), the floor after (15%).
+    expect(quantity(c, "sfuNodes")).toBeCloseTo(20 * (10 * 8 + 3 * 16) + 8 * (5 * 8 + 3 * 16), 9);
+    // Egress: 2 nodes whenever 2 busy pods and the pool of 2 run; 1 node for weekend nights (1 busy + 2 idle).
+    expect(quantity(c, "egressNodes")).toBeCloseTo(20 * (2 * 8 + 2 * 16) + 8 * (2 * 8 + 1 * 16), 9);
+  });
+
+  it("keeps the always-on lines at every hour of the month, weekends included", () => {
+    for (const c of [week(1), week(0.5), week(0)]) {
+      expect(c.hours).toBe(672);
+      expect(quantity(c, "eksControlPlane")).toBe(672);
+      expect(quantity(c, "systemNodes")).toBe(3 * 672);
+      expect(quantity(c, "natGateways: NAT gateway-hours")).toBe(3 * 672);
+      expect(quantity(c, "elasticache")).toBe(2 * 672);
+      expect(quantity(c, "loadBalancers: ALB hours")).toBe(672);
+      expect(quantity(c, "loadBalancers: NLB hours")).toBe(672);
+    }
+  });
+
+  it("runs every day as a weekday at a weekend share of 1 (the default), and only the floors at 0", () => {
+    expect(week(1).peakEquivalentHours).toBeCloseTo(28 * 12.8, 9);
+    expect(quantity(week(1), "sfuNodes")).toBeCloseTo(28 * (10 * 8 + 3 * 16), 9);
+    const idle = week(0);
+    expect(idle.peakEquivalentHours).toBeCloseTo(20 * 12.8, 9);
+    // Weekends: the SFU floor of 3 and the recorders' idle pool of 2 (one node), all day.
+    expect(quantity(idle, "sfuNodes")).toBeCloseTo(20 * 128 + 8 * 3 * 24, 9);
+    expect(quantity(idle, "egressNodes")).toBeCloseTo(20 * 48 + 8 * 1 * 24, 9);
+  });
+
+  it("refuses a month of working days: the days are the month's, weekends are weekendShare", () => {
+    expect(() => parseInput(costFields.daysPerMonth, 22, { keyOf: () => "daysPerMonth" })).toThrow(
+      "daysPerMonth: must be the days in a month, from 28 to 31 (weekends are weekendShare), got 22",
+    );
+    const days = (value: number) => parseInput(costFields.daysPerMonth, value, { keyOf: () => "daysPerMonth" });
+    for (const ok of [28, 30.42, 31]) expect(days(ok)).toBe(ok);
+    expect(() => days(27.9)).toThrow(InputError);
+    expect(() => days(31.1)).toThrow(InputError);
+  });
+});
+
+describe("public IPv4 addresses", () => {
+  it("counts every SFU and egress node-hour, each NAT gateway's EIP and the ALB's and NLB's address in each zone", () => {
+    const c = estimateCost(audioCalls(), {
+      awsRegion: "ap-south-1",
+      usage: { daysPerMonth: 30 },
+      platform: { natGateways: 1, availabilityZones: 2 },
+    });
+    const nodeHours = quantity(c, "sfuNodes") + quantity(c, "egressNodes");
+    expect(nodeHours).toBe(10 * 240 + 3 * 480 + 2 * 240 + 2 * 480);
+    expect(quantity(c, "publicIpv4")).toBe(nodeHours + (1 + 2 * 2) * 720);
+    expect(c.byGroup.publicIpv4).toBe(cents((nodeHours + 5 * 720) * 0.005));
+    expect(PINNED_PRICES.regions["ap-south-1"].publicIpv4PerHour.usd).toBe(0.005);
+    // A third zone adds the ALB's and the NLB's address there: two more addresses every hour.
+    const threeZones = estimateCost(audioCalls(), {
+      awsRegion: "ap-south-1",
+      usage: { daysPerMonth: 30 },
+      platform: { natGateways: 1, availabilityZones: 3 },
+    });
+    expect(quantity(threeZones, "publicIpv4") - quantity(c, "publicIpv4")).toBe(2 * 720);
+  });
+});
+
+describe("the recorders' idle pool", () => {
+  const egressHours = (pods: number, idlePods: number, peakNodes: number, offPeakShare: number) =>
+    quantity(
+      estimateCost(audioCalls({ egressPods: pods, egressIdlePods: idlePods, egressPeakNodes: peakNodes }), {
+        awsRegion: "ap-south-1",
+        usage: { daysPerMonth: 30, offPeakShare },
+      }),
+      "egressNodes",
+    );
+
+  it("is kept off-peak: busy pods of the load plus the pool, or 10% of all pods when that is more", () => {
+    // 300 busy at peak (112 nodes). At 30%: 90 busy + the pool of 20 = 110 pods, 37 nodes.
+    expect(egressHours(300, 20, 112, 0.3)).toBe(112 * 240 + 37 * 480);
+    // At 70%: 210 busy; 10% of all pods is 24 (210 x 0.1 / 0.9 rounded up), above the pool: 234 pods, 78 nodes.
+    expect(egressHours(300, 20, 112, 0.7)).toBe(112 * 240 + 78 * 480);
+  });
+
+  it("runs no egress node when nothing is recorded", () => {
+    expect(egressHours(0, 0, 0, 0.3)).toBe(0);
+  });
+});
+
+describe("recording downloads and the internet transfer line", () => {
+  const plan = audioCalls();
+  const base = estimateCost(plan, { awsRegion: "ap-south-1", usage: { daysPerMonth: 30 } });
+  const mediaGB = base.traffic.internetOutGB;
+  const recordedGB = GB(10 * 0.128, 384);
+  // Two tiers: 10 GiB past the media at 0.10, the rest at 0.05.
+  const tiers = withPriceOverride(PINNED_PRICES, {
+    regions: {
+      "ap-south-1": {
+        dataTransferOutTiers: [
+          { upToGB: mediaGB + 10, usd: 0.1, source: "a test", read: "2026-12-07" },
+          { upToGB: null, usd: 0.05, source: "a test", read: "2026-12-07" },
+        ],
+      },
+    },
+  });
+  const withDownloads = (recordingDownloads: number, negotiatedDataTransferOutPerGiB?: number) =>
+    estimateCost(plan, {
+      awsRegion: "ap-south-1",
+      prices: tiers,
+      usage: { daysPerMonth: 30, recordingDownloads },
+      negotiatedDataTransferOutPerGiB,
+    });
+
+  it("prices downloads from S3 at the volume tiers the media has not used up", () => {
+    expect(recordedGB).toBeGreaterThan(10);
+    const c = withDownloads(1);
+    expect(c.traffic.recordingDownloadGB).toBeCloseTo(recordedGB, 9);
+    expect(line(c, "dataTransferOut: SFU media")).toBe(cents(mediaGB * 0.1));
+    expect(line(c, "dataTransferOut: recording downloads")).toBe(cents(10 * 0.1 + (recordedGB - 10) * 0.05));
+    expect(line(withDownloads(2), "dataTransferOut: recording downloads")).toBe(
+      cents(10 * 0.1 + (2 * recordedGB - 10) * 0.05),
+    );
+    expect(line(withDownloads(0), "dataTransferOut: recording downloads")).toBe(0);
+  });
+
+  it("states GiB a month, the list price per GiB, its share, and the month under a negotiated price", () => {
+    const c = withDownloads(1, 0.03);
+    const t = c.dataTransferOut;
+    expect(t.gib).toBeCloseTo(mediaGB + recordedGB, 9);
+    expect(t.usd).toBe(c.byGroup.dataTransferOut);
+    expect(t.usdPerGiB).toBeCloseTo(c.byGroup.dataTransferOut / (mediaGB + recordedGB), 12);
+    expect(t.share).toBeCloseTo(c.byGroup.dataTransferOut / c.monthlyUsd, 12);
+    expect(t.negotiated).toEqual({
+      usdPerGiB: 0.03,
+      usd: cents((mediaGB + recordedGB) * 0.03),
+      monthlyUsd: cents(c.monthlyUsd - c.byGroup.dataTransferOut + cents((mediaGB + recordedGB) * 0.03)),
+    });
+    // The list figures stay the bill.
+    expect(c.monthlyUsd).toBe(withDownloads(1).monthlyUsd);
+    expect(withDownloads(1).dataTransferOut.negotiated).toBeUndefined();
+    expect(withDownloads(1, 0).dataTransferOut.negotiated!.monthlyUsd).toBe(
+      cents(c.monthlyUsd - c.byGroup.dataTransferOut),
+    );
+  });
+});
+
+describe("cost per participant-minute", () => {
+  it("divides the month by the participants the nodes carry over the peak-equivalent hours", () => {
+    const c = estimateCost(audioCalls(), {
+      awsRegion: "ap-south-1",
+      usage: { daysPerMonth: 30 },
+      negotiatedDataTransferOutPerGiB: 0.03,
+    });
+    const minutes = 20_000 * 384 * 60;
+    expect(c.participantMinutes).toBeCloseTo(minutes, 3);
+    // Recording: the egress nodes with their addresses and root volumes, S3, the recorders' hop, the downloads.
+    const egressNodeHours = quantity(c, "egressNodes");
+    expect(c.recordingUsd).toBe(
+      cents(
+        c.byGroup.egressNodes +
+          c.byGroup.s3Recordings +
+          line(c, "interAz: recording media") +
+          line(c, "dataTransferOut: recording downloads") +
+          egressNodeHours * 0.005 +
+          ((egressNodeHours * 40) / 720) * 0.0912,
+      ),
+    );
+    expect(c.perParticipantMinute.usd).toBeCloseTo(c.monthlyUsd / minutes, 15);
+    expect(c.perParticipantMinute.withoutRecordingUsd).toBeCloseTo((c.monthlyUsd - c.recordingUsd) / minutes, 15);
+    expect(c.perParticipantMinute.negotiated!.withoutRecordingUsd).toBeCloseTo(
+      (c.dataTransferOut.negotiated!.monthlyUsd - c.recordingUsd) / minutes,
+      15,
+    );
+  });
+
+  it.each([
+    [100, 102],
+    [500, 506],
+    [25_000, 25_351],
+  ])("at %i participants in mixed, counts the %i the nodes carry, not a full room of every kind", (target, carried) => {
+    const plan = planCapacity({
+      targetParticipants: target,
+      mix: parseRoomMix("mixed"),
+      nodeType: "c6i.2xlarge",
+      targetUtilisation: 0.6,
+      recordingShare: 0.05,
+    });
+    const c = estimateCost(plan, { awsRegion: "ap-south-1" });
+    const E = 8 * 30.42 + 16 * 30.42 * 0.3;
+    expect(plan.load.participants).toBeCloseTo(carried, 9);
+    expect(c.participantMinutes).toBeCloseTo(carried * E * 60, 3);
+    expect(c.traffic.internetOutGB).toBeCloseTo(GB(plan.load.egressMbps, E), 6);
   });
 });
 
@@ -534,6 +799,45 @@ describe("the capacity command's costs", () => {
     expect(out).toMatch(/^dataTransferOut\s+\$[\d,]+\s+\d+%$/m);
     expect(out).toMatch(/^total\s+\$[\d,]+\s+100%$/m);
     expect(out).toMatch(/savings plan 30%/);
+  });
+
+  it("prints internet transfer (GiB, list $/GiB, share) and the month under --negotiated-transfer, as the JSON has them", () => {
+    const listOnly = run("--participants", "25000", "--regions", "mumbai");
+    expect(listOnly.log).toContainEqual(
+      expect.stringMatching(
+        /^Internet transfer: [\d,]+ GiB a month \([\d.]+ PB decimal\) at \$0\.0801\/GiB list = \$[\d,]+, 9\d% of the month; give a negotiated price per GiB with --negotiated-transfer <USD>\.$/,
+      ),
+    );
+    const args = ["--participants", "25000", "--regions", "mumbai", "--negotiated-transfer", "0.03"];
+    const [region] = JSON.parse(run(...args, "--json").log[0]).regions;
+    const t = region.cost.dataTransferOut;
+    const usd = (n: number) => `$${Math.round(n).toLocaleString("en-US")}`;
+    expect(run(...args).log).toContain(
+      `Internet transfer: ${Math.round(t.gib).toLocaleString("en-US")} GiB a month (${((t.gib * 2 ** 30) / 1e15).toFixed(2)} PB decimal) at $0.0801/GiB list = ${usd(t.usd)}, ${Math.round(t.share * 100)}% of the month; ` +
+        `at the negotiated $0.03/GiB: ${usd(t.negotiated.usd)}, ${usd(t.negotiated.monthlyUsd)} a month in all.`,
+    );
+  });
+
+  it("prints the cost per participant-minute beside the managed services'", () => {
+    const { log } = run("--participants", "25000", "--regions", "mumbai");
+    const perMinute = log.find((l) => l.startsWith("Per participant-minute"))!;
+    expect(perMinute).toMatch(
+      /^Per participant-minute \([\d,.]+ M participant-minutes a month\): self-hosted \$0\.000\d+, \$0\.000\d+ without recording; the calls alone on managed services at list: LiveKit Cloud \$[\d.]+\*, Amazon Chime SDK \$0\.0017\*, Agora Video Calling \$[\d.]+, Cloudflare RealtimeKit \$[\d.]+ \(\* an estimate: lib\/prices\/managed-alternatives\.json\)\.$/,
+    );
+  });
+
+  it("models weekends with --weekend-share, not fewer days: --days is the month's length", () => {
+    const json = (...extra: string[]) =>
+      JSON.parse(run("--participants", "25000", "--regions", "mumbai", "--json", ...extra).log[0]).regions[0].cost;
+    const weekdays = json("--weekend-share", "0");
+    expect(weekdays.usage).toMatchObject({ weekendShare: 0, daysPerMonth: 30.42 });
+    expect(weekdays.hours).toBeCloseTo(24 * 30.42, 9);
+    expect(weekdays.peakEquivalentHours).toBeCloseTo(json().peakEquivalentHours * (5 / 7), 9);
+    const { code, log, err } = run("--participants", "25000", "--days", "22");
+    expect([code, log]).toEqual([2, []]);
+    expect(err).toEqual([
+      "error: usage.daysPerMonth: must be the days in a month, from 28 to 31 (weekends are weekendShare), got 22",
+    ]);
   });
 
   it("--types lists every node type with its internet cap, arch, CPU factor and price per region", () => {

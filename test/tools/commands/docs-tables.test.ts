@@ -14,7 +14,8 @@ import {
   markdownFiles,
   markdownTable,
 } from "../../../tools/commands/docs-tables/markdown";
-import { CAPACITY_TABLES, TableInputError } from "../../../tools/commands/docs-tables/tables";
+import { unitPrice } from "../../../lib/capacity";
+import { CAPACITY_TABLES, capacityReport, TableInputError } from "../../../tools/commands/docs-tables/tables";
 import { projectRoot } from "../../support/stack-config";
 
 /** Every generated block of the project's markdown that names a capacity table, with the file it is in. */
@@ -50,6 +51,37 @@ describe("the docs' tables of sizing and cost", () => {
     expect(() => CAPACITY_TABLES["cost-levers"].render(["--participants", "50000", "--regions", "a,b"])).toThrow(
       new TableInputError("cost-levers: describes one region: give --regions with one name"),
     );
+    expect(() => CAPACITY_TABLES["per-minute-by-scale"].render(["--regions", "mumbai"])).toThrow(
+      new TableInputError("per-minute-by-scale: --scales <value> is required"),
+    );
+  });
+});
+
+describe("the cost per participant-minute tables", () => {
+  it("show the estimate's figures, and self-hosted without recording against the cheapest managed service", () => {
+    const args = ["--participants", "25000", "--regions", "mumbai", "--negotiated-transfer", "0.03"];
+    const [row] = CAPACITY_TABLES["per-minute-by-mix"]
+      .render([...args, "--mixes", "meetings"])
+      .slice(2)
+      .map((line) =>
+        line
+          .split("|")
+          .map((cell) => cell.trim())
+          .slice(1, -1),
+      );
+    const [region] = capacityReport([...args, "--mix", "meetings"]).regions;
+    const c = region.cost;
+    const chime = c.managed.find((m) => m.service === "chimeSdk")!;
+    expect(row).toEqual([
+      "meetings",
+      `${(c.participantMinutes / 1e6).toFixed(1)} M`,
+      unitPrice(c.perParticipantMinute.usd),
+      unitPrice(c.perParticipantMinute.withoutRecordingUsd),
+      unitPrice(c.perParticipantMinute.negotiated!.withoutRecordingUsd),
+      ...c.managed.map((m) => `${unitPrice(m.usdPerParticipantMinute)}${m.estimate ? "*" : ""}`),
+      // The Chime SDK is the cheapest for meetings; self-hosted (without recording) is that much below it.
+      `-${Math.round((1 - (c.monthlyUsd - c.recordingUsd) / chime.monthlyUsd) * 100)}% against Amazon Chime SDK`,
+    ]);
   });
 });
 

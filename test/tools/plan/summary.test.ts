@@ -101,6 +101,61 @@ describe("cost", () => {
     expect(formatSummary(summary)).toContain("Cost: USD 12,346 a month (estimate)");
     expect(renderReport(result, summary)).toContain("<td>c6i.2xlarge</td>");
   });
+
+  it("prints internet transfer at list and negotiated, and the cost per participant-minute beside the managed services'", () => {
+    const managed = (name: string, usdPerParticipantMinute: number, estimate: boolean) => ({
+      service: name,
+      name,
+      monthlyUsd: 0,
+      usdPerParticipantMinute,
+      estimate,
+      notes: [],
+    });
+    const cost = {
+      monthlyUsd: 500_000,
+      estimate: true,
+      byGroup: { dataTransferOut: 460_000 },
+      lines: [],
+      // 5,000,000 GiB at $0.092 = $460,000 (92%); at $0.03: $150,000 and $190,000 in all.
+      dataTransferOut: {
+        gib: 5_000_000,
+        usd: 460_000,
+        usdPerGiB: 0.092,
+        share: 0.92,
+        negotiated: { usdPerGiB: 0.03, usd: 150_000, monthlyUsd: 190_000 },
+      },
+      participantMinutes: 500_000_000,
+      recordingUsd: 10_000,
+      perParticipantMinute: {
+        usd: 0.001,
+        withoutRecordingUsd: 0.00098,
+        negotiated: { usd: 0.00038, withoutRecordingUsd: 0.00036 },
+      },
+      managed: [managed("LiveKit Cloud", 0.00196, true), managed("Agora", 0.00606, false)],
+    };
+    const text = (c: unknown) =>
+      formatSummary(
+        buildSummary({
+          project: "p",
+          stack: "mumbai",
+          resources: [],
+          outputs: { role: "region", awsRegion: "ap-south-1", sizing: { overrides: [], cost: c } },
+          warnings: [],
+        }),
+      );
+    const lines = text(cost).split("\n");
+    expect(lines).toContain(
+      "    Internet transfer: 5,000,000 GiB a month (5.37 PB decimal) at $0.092/GiB list = USD 460,000, 92% of the month; at the negotiated $0.03/GiB: USD 150,000, USD 190,000 a month in all.",
+    );
+    expect(lines).toContain(
+      "    Per participant-minute (500 M participant-minutes a month): self-hosted $0.001, $0.00098 without recording; $0.00036 at the negotiated transfer price; the calls alone on managed services at list: LiveKit Cloud $0.00196*, Agora $0.00606 (* an estimate: lib/prices/managed-alternatives.json).",
+    );
+    // Without a negotiated price, the line says which setting gives one.
+    const { negotiated: _n, ...listOnly } = cost.dataTransferOut;
+    expect(text({ ...cost, dataTransferOut: listOnly })).toContain(
+      "USD 460,000, 92% of the month; set cost.negotiatedDataTransferOutPerGiB to price it at your rate.",
+    );
+  });
 });
 
 describe("global stack", () => {

@@ -3,7 +3,16 @@
  * the cost and its breakdown, and the node catalogue (`--types`). Plain text tables, one string per line.
  */
 import { cpuFactorOf, INSTANCE_TYPES, internetBandwidthMbps } from "../../../lib/instance-types";
-import { CapacityPlan, COST_GROUPS, CostEstimate, costDrivers, PriceTable } from "../../../lib/capacity";
+import {
+  CapacityPlan,
+  COST_GROUPS,
+  CostEstimate,
+  costDrivers,
+  perMinuteSentence,
+  PriceTable,
+  sumCostFigures,
+  transferSentence,
+} from "../../../lib/capacity";
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const pct = (f: number) => `${Math.round(f * 100)}%`;
@@ -180,13 +189,16 @@ export function formatPlans(plans: RegionPlan[], participants: number, withCost:
     const u = c.usage;
     out.push("");
     out.push(
-      `Cost: USD a month at ${u.peakHoursPerDay} h/day at peak and ${pct(u.offPeakShare)} of peak otherwise, ${u.daysPerMonth} days; ` +
+      `Cost: USD a month at ${u.peakHoursPerDay} h/weekday at peak and ${pct(u.offPeakShare)} of peak otherwise, weekends at ${pct(u.weekendShare)} of a weekday, ${u.daysPerMonth} days; ` +
         `savings plan ${pct(c.purchase.savingsPlanDiscount)}, egress Spot ${pct(c.purchase.egressSpotShare)}; ` +
         `prices of ${[...new Set(plans.map((r) => r.awsRegion))].join(", ")}${plans.some((r) => r.cost.estimate) ? " (estimates: see lib/prices/aws-prices.json)" : ""}. ` +
         `Largest: ${costDrivers(sumCosts(plans))
           .map((d) => `${d.group} ${pct(d.share)}`)
           .join(", ")}; breakdown with --cost.`,
     );
+    const figures = sumCostFigures(plans.map((r) => r.cost));
+    out.push(transferSentence(figures, "give a negotiated price per GiB with --negotiated-transfer <USD>"));
+    out.push(perMinuteSentence(figures));
   }
   if (withCost) out.push("", ...formatCost(plans));
   out.push("");

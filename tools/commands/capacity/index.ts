@@ -83,9 +83,14 @@ cost (monthly, USD, from the pinned prices in lib/prices/aws-prices.json):
   --aws-region <code>     prices for region names that are neither an AWS region (us-east-1) nor a stack
                           file (Pulumi.<name>.yaml gives aws:region) (default ${DEFAULTS.awsRegion})
   --prices <file>         JSON laid over the pinned prices (same shape; each figure with source and read)
-  --peak-hours <h>        hours a day at peak (default ${DEFAULT_USAGE.peakHoursPerDay})
-  --off-peak-share <f>    load in the other hours as a share of peak (default ${DEFAULT_USAGE.offPeakShare})
-  --days <d>              days a month (default ${DEFAULT_USAGE.daysPerMonth} = 730 hours)
+  --peak-hours <h>        hours a weekday at peak (default ${DEFAULT_USAGE.peakHoursPerDay})
+  --off-peak-share <f>    load in a weekday's other hours as a share of peak (default ${DEFAULT_USAGE.offPeakShare})
+  --weekend-share <f>     a weekend day's load as a share of a weekday's (default ${DEFAULT_USAGE.weekendShare}: every
+                          day a weekday); always-on lines run at weekends either way
+  --days <d>              days in the month, 28 to 31 (default ${DEFAULT_USAGE.daysPerMonth} = 730 hours)
+  --recording-downloads <n>  full downloads of the average recording from S3 (default ${DEFAULT_USAGE.recordingDownloads})
+  --negotiated-transfer <usd>  a negotiated internet transfer price, USD per GiB (2^30 bytes, AWS's GB), flat:
+                          the month under it is printed beside the list price
   --savings-plan <f>      savings-plan discount on on-demand EC2 (default 0)
   --egress-spot <f>       share of egress node-hours on Spot, a what-if (default 0)
   --turn-share <f>        share of participants relayed by TURN (default ${DEFAULT_TURN_SHARE})
@@ -113,7 +118,10 @@ interface Args {
   prices?: string;
   peakHours?: number;
   offPeakShare?: number;
+  weekendShare?: number;
   days?: number;
+  recordingDownloads?: number;
+  negotiatedTransfer?: number;
   savingsPlan?: number;
   egressSpot?: number;
   turnShare?: number;
@@ -164,7 +172,10 @@ const FLAGS = {
   prices: text,
   "peak-hours": text,
   "off-peak-share": text,
+  "weekend-share": text,
   days: text,
+  "recording-downloads": text,
+  "negotiated-transfer": text,
   "savings-plan": text,
   "egress-spot": text,
   "turn-share": text,
@@ -202,7 +213,10 @@ function parseArgs(argv: string[]): Args {
     prices: flags.prices,
     peakHours: numberOf("peak-hours"),
     offPeakShare: numberOf("off-peak-share"),
+    weekendShare: numberOf("weekend-share"),
     days: numberOf("days"),
+    recordingDownloads: numberOf("recording-downloads"),
+    negotiatedTransfer: numberOf("negotiated-transfer"),
     savingsPlan: numberOf("savings-plan"),
     egressSpot: numberOf("egress-spot"),
     turnShare: numberOf("turn-share"),
@@ -245,8 +259,11 @@ const inputSchema = z.object({
   usage: z.object({
     peakHoursPerDay: costFields.peakHoursPerDay.optional(),
     offPeakShare: costFields.offPeakShare.optional(),
+    weekendShare: costFields.weekendShare.optional(),
     daysPerMonth: costFields.daysPerMonth.optional(),
+    recordingDownloads: costFields.recordingDownloads.optional(),
   }),
+  negotiatedDataTransferOutPerGiB: costFields.negotiatedDataTransferOutPerGiB.optional(),
   purchase: z.object({
     savingsPlanDiscount: costFields.savingsPlanDiscount.optional(),
     egressSpotShare: costFields.egressSpotShare.optional(),
@@ -272,7 +289,14 @@ function parseInputs(args: Args) {
     peakHeadroom: args.headroom,
     cpuEfficiency: args.cpuEfficiency,
     regions: args.regions,
-    usage: given({ peakHoursPerDay: args.peakHours, offPeakShare: args.offPeakShare, daysPerMonth: args.days }),
+    usage: given({
+      peakHoursPerDay: args.peakHours,
+      offPeakShare: args.offPeakShare,
+      weekendShare: args.weekendShare,
+      daysPerMonth: args.days,
+      recordingDownloads: args.recordingDownloads,
+    }),
+    negotiatedDataTransferOutPerGiB: args.negotiatedTransfer,
     purchase: given({ savingsPlanDiscount: args.savingsPlan, egressSpotShare: args.egressSpot }),
     platform: given({ recordingRetentionDays: args.retentionDays }),
     turnShare: args.turnShare,
@@ -364,6 +388,7 @@ export function main(argv: string[], out: Output = console): number {
           purchase: input.purchase,
           platform: input.platform,
           turnShare: input.turnShare,
+          negotiatedDataTransferOutPerGiB: input.negotiatedDataTransferOutPerGiB,
         });
         return { name, share, awsRegion, plan, cost };
       } catch (e) {

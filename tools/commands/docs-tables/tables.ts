@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CapacityPlan, CostEstimate, CostGroup, COST_GROUPS, PINNED_PRICES } from "../../../lib/capacity";
+import { CapacityPlan, CostEstimate, CostGroup, COST_GROUPS, PINNED_PRICES, unitPrice } from "../../../lib/capacity";
 import {
   AUDIO_ROOM_COMPOSITE_CPU_COST,
   ROOM_COMPOSITE_CPU_COST,
@@ -101,6 +101,7 @@ const GROUP_LABELS: Record<CostGroup, string> = {
   systemNodes: "system nodes",
   eksControlPlane: "EKS control plane",
   natGateways: "NAT gateways (private nodes only)",
+  publicIpv4: "public IPv4 addresses",
   loadBalancers: "load balancers (ALB, TURN NLB)",
   elasticache: "ElastiCache Redis",
   ebs: "EBS volumes",
@@ -136,7 +137,7 @@ const LEVERS: Lever[] = [
     ],
   },
   {
-    lever: "internet transfer negotiated to $0.03/GB",
+    lever: "internet transfer negotiated to $0.03/GiB",
     how: "`--prices` file: one `dataTransferOutTiers` tier at 0.03",
     flags: (base, write) => [
       "--prices",
@@ -157,7 +158,17 @@ const LEVERS: Lever[] = [
     how: code("--peak-hours 4 --off-peak-share 0.1"),
     flags: () => ["--peak-hours", "4", "--off-peak-share", "0.1"],
   },
+  {
+    lever: "weekends at 30% of a weekday",
+    how: code("--weekend-share 0.3"),
+    flags: () => ["--weekend-share", "0.3"],
+  },
   { lever: "no recording", how: code("--recording 0"), flags: () => ["--recording", "0"] },
+  {
+    lever: "recordings stay in AWS (no downloads)",
+    how: code("--recording-downloads 0"),
+    flags: () => ["--recording-downloads", "0"],
+  },
   { lever: "a 30% savings plan on EC2", how: code("--savings-plan 0.3"), flags: () => ["--savings-plan", "0.3"] },
   {
     lever: "c7a.2xlarge SFU nodes (its CPU factor is an estimate)",
@@ -165,6 +176,44 @@ const LEVERS: Lever[] = [
     flags: () => ["--node", "c7a.2xlarge"],
   },
 ];
+
+/**
+ * One region's cost per participant-minute beside the managed services' for the calls alone: self-hosted with
+ * every line, without recording, and without recording under `--negotiated-transfer` when given; then each
+ * service (an estimate marked *), and self-hosted without recording against the cheapest of them.
+ */
+function perMinuteTable(rows: { label: string; region: RegionReport }[], first: string): string[] {
+  const negotiated = rows[0].region.cost.dataTransferOut.negotiated;
+  const services = rows[0].region.cost.managed;
+  const body = rows.map(({ label, region }) => {
+    const c = region.cost;
+    const p = c.perParticipantMinute;
+    const cheapest = [...c.managed].sort((a, b) => a.monthlyUsd - b.monthlyUsd)[0];
+    const against = (c.monthlyUsd - c.recordingUsd) / cheapest.monthlyUsd - 1;
+    return [
+      label,
+      `${(c.participantMinutes / 1e6).toLocaleString("en-US", { maximumFractionDigits: 1 })} M`,
+      unitPrice(p.usd),
+      unitPrice(p.withoutRecordingUsd),
+      ...(negotiated ? [unitPrice(p.negotiated!.withoutRecordingUsd)] : []),
+      ...c.managed.map((m) => `${unitPrice(m.usdPerParticipantMinute)}${m.estimate ? "*" : ""}`),
+      `${against < 0 ? "" : "+"}${pct(against)} against ${cheapest.name}`,
+    ];
+  });
+  return markdownTable(
+    [
+      first,
+      "participant-minutes a month",
+      "self-hosted",
+      "without recording",
+      ...(negotiated ? [`without recording, transfer at ${unitPrice(negotiated.usdPerGiB)}/GiB`] : []),
+      ...services.map((m) => m.name),
+      "self-hosted without recording, at list",
+    ],
+    body,
+    ["left", ...body[0].slice(1, -1).map((): Alignment => "right"), "left"],
+  );
+}
 
 /** The tables whose numbers come from the capacity command. */
 export const CAPACITY_TABLES: Record<string, DocTable> = {
@@ -281,6 +330,30 @@ export const CAPACITY_TABLES: Record<string, DocTable> = {
         "right",
         "right",
       ]);
+    },
+  },
+
+  "per-minute-by-mix": {
+    help: "one region's cost per participant-minute beside the managed services', for each mix: --mixes <a,b,...>",
+    render(args) {
+      const { value, rest } = takeFlag(args, "--mixes", "per-minute-by-mix");
+      const rows = list(value).map((mix) => ({
+        label: mix,
+        region: oneRegion(capacityReport([...rest, "--mix", mix]), "per-minute-by-mix"),
+      }));
+      return perMinuteTable(rows, "mix");
+    },
+  },
+
+  "per-minute-by-scale": {
+    help: "one region's cost per participant-minute beside the managed services', for each demand: --scales <n,n,...>",
+    render(args) {
+      const { value, rest } = takeFlag(args, "--scales", "per-minute-by-scale");
+      const rows = list(value).map((participants) => ({
+        label: int(Number(participants)),
+        region: oneRegion(capacityReport([...rest, "--participants", participants]), "per-minute-by-scale"),
+      }));
+      return perMinuteTable(rows, "participants at peak");
     },
   },
 
