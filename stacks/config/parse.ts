@@ -102,7 +102,8 @@ export function parseStackConfig(
   const raw: Record<string, unknown> = {};
   for (const [key, text] of Object.entries(rawConfig)) {
     const [namespace, name] = splitKey(key);
-    if (namespace === PROJECT) raw[name] = decodeConfigValue(text);
+    // A key with nothing under it (`livekit-platform:karpenter:`, YAML null, which Pulumi passes as "") is absent.
+    if (namespace === PROJECT && text.trim() !== "") raw[name] = decodeConfigValue(text);
   }
   const region = rawConfig["aws:region"];
   if (region !== undefined) raw.awsRegion = region;
