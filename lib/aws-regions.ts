@@ -57,7 +57,8 @@ export const awsRegions: Readonly<Record<string, AwsRegionFacts>> = {
 export const awsRegionNames = Object.keys(awsRegions);
 
 /** `prefix-az1` .. `prefix-az<count>`. */
-const numberedZones = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-az${i + 1}`);
+const numberedZones = (prefix: string, count: number) =>
+  Array.from({ length: count }, (_, i) => `${prefix}-az${i + 1}`);
 
 /**
  * The Availability Zones of each region an account gets without opt-in, by AZ ID (the same physical zone in

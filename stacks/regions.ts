@@ -179,7 +179,11 @@ export function* regionStackIssues(
     const [firstOwner, secondOwner] = owners;
     const focused = regions.find((r) => r.file === focus);
     const blamed =
-      owners.length === 0 ? (focused ?? regions[0]) : focused?.settings.dns.ownsGlobalNameValidation ? focused : secondOwner;
+      owners.length === 0
+        ? (focused ?? regions[0])
+        : focused?.settings.dns.ownsGlobalNameValidation
+          ? focused
+          : secondOwner;
     const other = owners.find((o) => o !== blamed) ?? firstOwner;
     yield new InputError(
       `${blamed.file} ${PROJECT}:dns.ownsGlobalNameValidation`,

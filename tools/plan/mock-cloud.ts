@@ -334,7 +334,10 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
       // As many zones as the region has (lib/aws-regions.ts), lettered from a.
       const count = availabilityZoneIds[ctx.awsRegion]?.length ?? 3;
-      const names = "abcdef".slice(0, count).split("").map((suffix) => `${ctx.awsRegion}${suffix}`);
+      const names = "abcdef"
+        .slice(0, count)
+        .split("")
+        .map((suffix) => `${ctx.awsRegion}${suffix}`);
       return { id: ctx.awsRegion, names, zoneIds: names.map((_, i) => `${ctx.awsRegion.slice(0, 3)}1-az${i + 1}`) };
     }
     case "aws:lb/getLoadBalancer:getLoadBalancer": {
