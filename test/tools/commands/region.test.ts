@@ -10,13 +10,13 @@ import { parse, stringify } from "yaml";
 import { parseCidr } from "../../../lib/ip";
 import { freeRange } from "../../../tools/commands/region/add";
 import { main } from "../../../tools/commands/region";
-import { listStackNames, stackFilePath } from "../../../stacks/stack-files";
-import { projectName, projectRoot } from "../../support/stack-config";
+import { listStackNames, readProjectName, stackFilePath } from "../../../stacks/stack-files";
+import { projectRoot } from "../../support/stack-config";
 
 /** A project folder holding the shipped stack files (and `extra` ones, as config maps). */
 function project(extra: Record<string, Record<string, unknown>> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-region-"));
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), stringify({ name: projectName, runtime: "nodejs" }));
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), stringify({ name: readProjectName(projectRoot), runtime: "nodejs" }));
   for (const stack of listStackNames(projectRoot)) {
     fs.copyFileSync(stackFilePath(projectRoot, stack), path.join(dir, `Pulumi.${stack}.yaml`));
   }
