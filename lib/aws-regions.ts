@@ -56,6 +56,55 @@ export const awsRegions: Readonly<Record<string, AwsRegionFacts>> = {
 
 export const awsRegionNames = Object.keys(awsRegions);
 
+/** `prefix-az1` .. `prefix-az<count>`. */
+const numberedZones = (prefix: string, count: number) =>
+  Array.from({ length: count }, (_, i) => `${prefix}-az${i + 1}`);
+
+/**
+ * The Availability Zones of each region an account gets without opt-in, by AZ ID (the same physical zone in
+ * every account; zone names such as ap-south-1a are mapped per account in the oldest regions). From AWS,
+ * "AWS Availability Zones" (docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html,
+ * read 2026-12-07), which lists each region's AZ IDs; us-west-1 (usw1-az1, usw1-az3) and the 4-zone rows also in
+ * the EFS "Supported Availability Zones" table. `aws ec2 describe-availability-zones --region <r>` shows an
+ * account's own. A stack spreads its subnets over at most this many (network.availabilityZones).
+ */
+export const availabilityZoneIds: Readonly<Record<string, readonly string[]>> = {
+  "us-east-1": numberedZones("use1", 6),
+  "us-east-2": numberedZones("use2", 3),
+  "us-west-1": ["usw1-az1", "usw1-az3"],
+  "us-west-2": numberedZones("usw2", 4),
+  "ca-central-1": ["cac1-az1", "cac1-az2", "cac1-az4"],
+  "ca-west-1": numberedZones("caw1", 3),
+  "mx-central-1": numberedZones("mxc1", 3),
+  "sa-east-1": numberedZones("sae1", 3),
+  "eu-west-1": numberedZones("euw1", 3),
+  "eu-west-2": numberedZones("euw2", 3),
+  "eu-west-3": numberedZones("euw3", 3),
+  "eu-central-1": numberedZones("euc1", 3),
+  "eu-central-2": numberedZones("euc2", 3),
+  "eu-south-1": numberedZones("eus1", 3),
+  "eu-south-2": numberedZones("eus2", 3),
+  "eu-north-1": numberedZones("eun1", 3),
+  "il-central-1": numberedZones("ilc1", 3),
+  "me-south-1": numberedZones("mes1", 3),
+  "me-central-1": numberedZones("mec1", 3),
+  "af-south-1": numberedZones("afs1", 3),
+  "ap-south-1": numberedZones("aps1", 3),
+  "ap-south-2": numberedZones("aps2", 3),
+  "ap-east-1": numberedZones("ape1", 3),
+  "ap-east-2": numberedZones("ape2", 3),
+  "ap-southeast-1": numberedZones("apse1", 3),
+  "ap-southeast-2": numberedZones("apse2", 3),
+  "ap-southeast-3": numberedZones("apse3", 3),
+  "ap-southeast-4": numberedZones("apse4", 3),
+  "ap-southeast-5": numberedZones("apse5", 3),
+  "ap-southeast-6": numberedZones("apse6", 3),
+  "ap-southeast-7": numberedZones("apse7", 3),
+  "ap-northeast-1": ["apne1-az1", "apne1-az2", "apne1-az4"],
+  "ap-northeast-2": numberedZones("apne2", 4),
+  "ap-northeast-3": numberedZones("apne3", 3),
+};
+
 /**
  * Regions that run Route53 health checkers (HealthCheck.regions). At least three must be given.
  * Most AWS regions, ap-south-1 (Mumbai) among them, are not in this list.

@@ -9,6 +9,7 @@ import { SizedRegion, sizedRegion } from "./sizing";
 import { PROJECT } from "./config-key";
 import { parseCidr } from "../lib/ip";
 import { regionHostnames } from "./region-outputs";
+import { checkRooms } from "./rooms-checks";
 import { defaultTagValues } from "./stack-file-checks";
 import { listStackNames, readStackFile, stackFilePath } from "./stack-files";
 
@@ -20,33 +21,83 @@ export interface RegionStackFile extends SizedRegion {
   tags?: Record<string, string>;
 }
 
+/** The global stack's file, read. */
+export interface GlobalStackFile {
+  file: string;
+  settings: GlobalSettings;
+}
+
+/** The project's stack files but one, read and validated: the regions (sized, by stack name) and the global ones. */
+export interface SiblingStackFiles {
+  regions: RegionStackFile[];
+  globals: GlobalStackFile[];
+}
+
+/** The stack file of a stack, as errors name it. */
+const fileOf = (projectRoot: string, stackName: string) => path.basename(stackFilePath(projectRoot, stackName));
+
+/** Reads and validates one stack file; an InputError names the file. */
+function readSibling(projectRoot: string, stackName: string): RegionStackFile | GlobalStackFile {
+  const filePath = stackFilePath(projectRoot, stackName);
+  const file = path.basename(filePath);
+  try {
+    const stackFile = readStackFile(filePath, stackName);
+    const settings = parseStackConfig(stackFile.config, stackName, stackFile.secretKeys);
+    if (settings.role === "global") return { file, settings };
+    return { file, ...sizedRegion(settings), tags: defaultTagValues(stackFile.config) };
+  } catch (e) {
+    if (e instanceof InputError) {
+      // readStackFile's errors already name the file.
+      const key = e.key.startsWith(file) ? e.key : `${file} ${e.key}`;
+      throw new InputError(key, e.problem, e.value);
+    }
+    throw e;
+  }
+}
+
+const isRegion = (f: RegionStackFile | GlobalStackFile): f is RegionStackFile => f.settings.role === "region";
+
 /**
- * Every region stack file of the project, validated and sized, sorted by stack name. Every other stack file is
- * validated too (all but `self`, the global stack being planned): a file whose role is missing, misspelt
- * or wrong would otherwise be left out of the routing silently, and `pulumi up` would delete its region's
- * DNS record.
+ * Every stack file of the project but `self`, validated: a file whose role is missing, misspelt or wrong would
+ * otherwise be left out of the routing silently, and `pulumi up` would delete its region's DNS record. With
+ * `lenient`, a file that does not validate is left out instead (its own plan reports it).
  */
-export function discoverRegionStacks(projectRoot: string, self?: string): RegionStackFile[] {
-  const regions: RegionStackFile[] = [];
+export function discoverSiblingStacks(projectRoot: string, self?: string, lenient = false): SiblingStackFiles {
+  const found: SiblingStackFiles = { regions: [], globals: [] };
   for (const stackName of listStackNames(projectRoot)) {
     if (stackName === self) continue;
-    const filePath = stackFilePath(projectRoot, stackName);
-    const file = path.basename(filePath);
+    let sibling: RegionStackFile | GlobalStackFile;
     try {
-      const stackFile = readStackFile(filePath, stackName);
-      const settings = parseStackConfig(stackFile.config, stackName, stackFile.secretKeys);
-      if (settings.role === "region") {
-        regions.push({ file, ...sizedRegion(settings), tags: defaultTagValues(stackFile.config) });
-      }
+      sibling = readSibling(projectRoot, stackName);
     } catch (e) {
-      if (e instanceof InputError) {
-        // readStackFile's errors already name the file.
-        const key = e.key.startsWith(file) ? e.key : `${file} ${e.key}`;
-        throw new InputError(key, e.problem, e.value);
-      }
+      if (lenient && e instanceof InputError) continue;
       throw e;
     }
+    if (isRegion(sibling)) found.regions.push(sibling);
+    else found.globals.push(sibling);
   }
+  return found;
+}
+
+/** A project has one global stack: a second one would route the same name from two stacks. */
+export function checkOneGlobal(globals: readonly { file: string }[]): void {
+  if (globals.length < 2) return;
+  const [first, second] = globals;
+  throw new InputError(
+    `${second.file} ${PROJECT}:role`,
+    `is global, as is ${first.file}; a project has one global stack (make this file a region, or delete it)`,
+    "global",
+  );
+}
+
+/**
+ * Every region stack file of the project, validated and sized, sorted by stack name. Every other stack file is
+ * validated too (all but `self`, the global stack being planned), and a second global stack is refused.
+ */
+export function discoverRegionStacks(projectRoot: string, self?: string): RegionStackFile[] {
+  const { regions, globals } = discoverSiblingStacks(projectRoot, self);
+  const selfFile = self === undefined ? undefined : fileOf(projectRoot, self);
+  checkOneGlobal(selfFile === undefined || !globals.length ? globals : [{ file: selfFile }, ...globals]);
   return regions;
 }
 
@@ -55,6 +106,19 @@ export function discoverRegionStacks(projectRoot: string, self?: string): Region
  * Throws an InputError naming the later file (by stack name) and the one it clashes with.
  */
 export function checkRegionStacks(regions: RegionStackFile[], global: GlobalSettings): void {
+  const [first] = regionStackIssues(regions, global);
+  if (first !== undefined) throw first;
+}
+
+/**
+ * Each problem between the region files and the global stack, in the order the checks run; each names its file.
+ * `focus`: a file whose problems name it rather than the other file of the pair where either could be named.
+ */
+export function* regionStackIssues(
+  regions: RegionStackFile[],
+  global: GlobalSettings,
+  focus?: string,
+): Generator<InputError> {
   const byAwsRegion = new Map<string, string>();
   // Every name the stacks publish, and who publishes it.
   const hostnames = new Map<string, string>([[global.domain, "the global stack's domain"]]);
@@ -64,14 +128,13 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalSett
   for (const { file, settings } of regions) {
     if (settings.dns.provider !== global.dns.provider) {
       // Certificates are validated and regional names published in the regions' zone: one provider.
-      throw new InputError(
+      yield new InputError(
         `${file} ${PROJECT}:dns.provider`,
         `must be the global stack's DNS provider ${global.dns.provider} (regional names and certificate validation live in the same zone)`,
         settings.dns.provider,
       );
-    }
-    if (settings.dns.zoneId !== global.dns.zoneId) {
-      throw new InputError(
+    } else if (settings.dns.zoneId !== global.dns.zoneId) {
+      yield new InputError(
         `${file} ${PROJECT}:dns.zoneId`,
         `must be the global stack's zone ${global.dns.zoneId} (every region serves the global stack's domain)`,
         settings.dns.zoneId,
@@ -80,7 +143,7 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalSett
     if (settings.domain !== global.domain) {
       // The global name reaches the regions' own load balancers, whose certificates are issued for
       // names under the region's domain: one domain, or users get certificate errors.
-      throw new InputError(
+      yield new InputError(
         `${file} ${PROJECT}:domain`,
         `must be the global stack's domain ${global.domain} (the global name is served by each region's load balancers)`,
         settings.domain,
@@ -88,7 +151,7 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalSett
     }
     const sameRegion = byAwsRegion.get(settings.awsRegion);
     if (sameRegion !== undefined) {
-      throw new InputError(
+      yield new InputError(
         `${file} aws:region`,
         `is also the region of ${sameRegion}; one region stack per AWS region`,
         settings.awsRegion,
@@ -100,11 +163,12 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalSett
     for (const hostname of [names.signalling, names.turn]) {
       const owner = hostnames.get(hostname);
       if (owner !== undefined) {
-        throw new InputError(
+        yield new InputError(
           `${file} ${PROJECT}:regionLabel`,
           `gives the hostname ${hostname}, which is also ${owner}; every region needs a label of its own`,
           settings.regionLabel,
         );
+        break;
       }
       hostnames.set(hostname, `a hostname of ${file}`);
     }
@@ -112,22 +176,30 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalSett
 
   const owners = regions.filter((r) => r.settings.dns.ownsGlobalNameValidation);
   if (regions.length > 0 && owners.length !== 1) {
-    const [first, second] = owners;
-    throw new InputError(
-      `${(second ?? regions[0]).file} ${PROJECT}:dns.ownsGlobalNameValidation`,
+    const [firstOwner, secondOwner] = owners;
+    const focused = regions.find((r) => r.file === focus);
+    const blamed =
+      owners.length === 0
+        ? (focused ?? regions[0])
+        : focused?.settings.dns.ownsGlobalNameValidation
+          ? focused
+          : secondOwner;
+    const other = owners.find((o) => o !== blamed) ?? firstOwner;
+    yield new InputError(
+      `${blamed.file} ${PROJECT}:dns.ownsGlobalNameValidation`,
       owners.length === 0
         ? `must be true in exactly one region stack file (it creates the ACM validation record of ${global.domain}), none has it`
-        : `is also true in ${first.file}; exactly one region stack owns the ACM validation record of ${global.domain}`,
+        : `is also true in ${other.file}; exactly one region stack owns the ACM validation record of ${global.domain}`,
       owners.length === 0 ? false : true,
     );
   }
 
-  checkVpcRanges(regions);
-  checkCopiedTags(regions);
+  yield* vpcRangeIssues(regions);
+  yield* copiedTagIssues(regions);
 
   const fallback = global.dns.cloudflareFallbackRegion;
   if (fallback !== undefined && !regions.some((r) => r.settings.regionLabel === fallback)) {
-    throw new InputError(
+    yield new InputError(
       `${PROJECT}:dns.cloudflareFallbackRegion`,
       `must be the regionLabel of a region stack (${regions.map((r) => r.settings.regionLabel).join(", ") || "there are none"})`,
       fallback,
@@ -136,7 +208,7 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalSett
 }
 
 /** VPC ranges must not overlap: peering, a transit gateway or a VPN between regions would need them distinct. */
-function checkVpcRanges(regions: RegionStackFile[]): void {
+function* vpcRangeIssues(regions: RegionStackFile[]): Generator<InputError> {
   const seen: { file: string; cidr: string; start: number; end: number }[] = [];
   for (const { file, settings } of regions) {
     if (settings.network.existingVpc !== undefined) continue; // its range is the existing VPC's, not in the file
@@ -145,7 +217,7 @@ function checkVpcRanges(regions: RegionStackFile[]): void {
     const end = cidr.base + 2 ** (32 - cidr.prefix) - 1;
     const other = seen.find((s) => s.start <= end && start <= s.end);
     if (other !== undefined) {
-      throw new InputError(
+      yield new InputError(
         `${file} ${PROJECT}:network.cidr`,
         `overlaps ${other.cidr} of ${other.file}; keep the regions' VPC ranges distinct`,
         settings.network.cidr,
@@ -156,9 +228,8 @@ function checkVpcRanges(regions: RegionStackFile[]): void {
 }
 
 /** A region file copied from another one that still tags its resources with the other region's name. */
-function checkCopiedTags(regions: RegionStackFile[], only?: string): void {
+function* copiedTagIssues(regions: RegionStackFile[]): Generator<InputError> {
   for (const { file, settings, tags } of regions) {
-    if (only !== undefined && file !== only) continue;
     for (const [tag, value] of Object.entries(tags ?? {})) {
       const other = regions.find(
         (r) =>
@@ -169,7 +240,7 @@ function checkCopiedTags(regions: RegionStackFile[], only?: string): void {
           value !== settings.awsRegion,
       );
       if (other !== undefined) {
-        throw new InputError(
+        yield new InputError(
           `${file} aws:defaultTags.tags.${tag}`,
           `names the region of ${other.file} (a file copied from it?); tag this region's resources with its own name`,
           value,
@@ -180,9 +251,11 @@ function checkCopiedTags(regions: RegionStackFile[], only?: string): void {
 }
 
 /**
- * A region stack planned on its own, against the project's other region files: overlapping VPC ranges,
- * the same AWS region or hostnames, and tags copied from another region are errors here too, not only in
- * the global plan. Sibling files that do not validate are left to their own (and the global) plan.
+ * A region stack planned on its own, against the project's other stack files: the checks the global plan runs
+ * (checkRegionStacks with the global stack file, checkRooms, one global stack), with the problems that involve
+ * this file, so its own plan stops where the global plan would. Without a global stack file, the checks between
+ * regions alone (VPC ranges, AWS regions, copied tags). Sibling files that do not validate are left to their own
+ * (and the global) plan.
  */
 export function checkRegionAgainstSiblings(
   projectRoot: string,
@@ -202,33 +275,30 @@ export function checkRegionAgainstSiblings(
   } catch {
     return; // the program reports it, with its own key
   }
-  const settings = self.settings;
-  const siblings: RegionStackFile[] = [];
-  for (const name of listStackNames(projectRoot)) {
-    if (name === stackName) continue;
-    try {
-      const sibling = readStackFile(stackFilePath(projectRoot, name), name);
-      const parsed = parseStackConfig(sibling.config, name, sibling.secretKeys);
-      if (parsed.role === "region") {
-        siblings.push({
-          file: path.basename(sibling.path),
-          ...sizedRegion(parsed),
-          tags: defaultTagValues(sibling.config),
-        });
-      }
-    } catch {
-      continue;
-    }
-  }
-  const all = [...siblings, self];
-  checkVpcRanges(all);
-  checkCopiedTags(all, self.file);
-  const sameRegion = siblings.find((s) => s.settings.awsRegion === settings.awsRegion);
-  if (sameRegion !== undefined) {
-    throw new InputError(
-      `${self.file} aws:region`,
-      `is also the region of ${sameRegion.file}; one region stack per AWS region`,
-      settings.awsRegion,
-    );
+  const { regions: siblings, globals } = discoverSiblingStacks(projectRoot, stackName, true);
+  checkOneGlobal(globals);
+  const involvesSelf = (e: InputError) => e.key.startsWith(`${self.file} `) || e.problem.includes(self.file);
+  // This file last: of a clashing pair, the later file is the one named.
+  const withSelf = [...siblings, self];
+  const issues =
+    globals.length === 1
+      ? regionStackIssues(withSelf, globals[0].settings, self.file)
+      : (function* () {
+          yield* vpcRangeIssues(withSelf);
+          yield* copiedTagIssues(withSelf);
+          const sameRegion = siblings.find((s) => s.settings.awsRegion === self.settings.awsRegion);
+          if (sameRegion !== undefined) {
+            yield new InputError(
+              `${self.file} aws:region`,
+              `is also the region of ${sameRegion.file}; one region stack per AWS region`,
+              self.settings.awsRegion,
+            );
+          }
+        })();
+  for (const issue of issues) if (involvesSelf(issue)) throw issue;
+  try {
+    checkRooms([...withSelf].sort((a, b) => a.settings.stackName.localeCompare(b.settings.stackName)));
+  } catch (e) {
+    if (!(e instanceof InputError) || involvesSelf(e)) throw e;
   }
 }

@@ -24,7 +24,14 @@ import {
   TURN_ALLOCATIONS_PER_PARTICIPANT,
   withPriceOverride,
 } from "../lib/capacity";
-import { CACHE_NODE_TYPES, RedisDemand, redisLoad, RedisSizing, sizeRedis } from "../lib/capacity/redis";
+import {
+  CACHE_NODE_TYPES,
+  RedisDemand,
+  redisLoad,
+  RedisSizing,
+  redisUtilisation,
+  sizeRedis,
+} from "../lib/capacity/redis";
 import { InputError } from "../lib/errors";
 import type { RoomMix } from "../lib/capacity/room-mix";
 import { INSTANCE_TYPES } from "../lib/instance-types";
@@ -229,6 +236,52 @@ export function globalRoomsFloor(plan: CapacityPlan): number {
   return Math.min(plan.managedNodeGroup.maxSize, Math.max(plan.managedNodeGroup.minSize, rampNodes));
 }
 
+/**
+ * A size set by hand must not contradict what it overrides: it may move a bound, never below what the region
+ * must run. Karpenter launches every SFU and egress node, and a NodePool launches no node past its `limits.cpu`
+ * (karpenter-provider-aws v1.14.1 website/content/en/docs/concepts/nodepools.md:416-418, spec.limits): a limit below the autoscalers'
+ * floors leaves floor pods Pending. An SFU ceiling below the peak the model plans cannot carry
+ * capacity.targetParticipants, and a Coturn quota below the peak's allocations refuses relays at peak.
+ */
+function checkOverridesAgainstModel(settings: SizingSettings, plan: CapacityPlan, sfuFloor: number): void {
+  const { sfuCpuLimit, egressCpuLimit } = settings.karpenter;
+  const sfuFloorCpu = sfuFloor * plan.node.vcpu;
+  if (sfuCpuLimit !== undefined && sfuCpuLimit < sfuFloorCpu) {
+    throw new InputError(
+      configKey(["karpenter", "sfuCpuLimit"]),
+      `must be at least ${sfuFloorCpu} vCPU, the SFU floor (${sfuFloor} nodes of ${plan.node.vcpu} vCPU, ${plan.node.type}) that LiveKit's autoscaler keeps running; Karpenter launches every SFU node and no more than the limit`,
+      sfuCpuLimit,
+    );
+  }
+  const egressVcpu = INSTANCE_TYPES[plan.egress.nodeType].vcpu;
+  const egressFloorNodes = Math.ceil(plan.egress.hpa.minReplicas / plan.egress.podsPerNode);
+  const egressFloorCpu = egressFloorNodes * egressVcpu;
+  if (egressCpuLimit !== undefined && egressCpuLimit < egressFloorCpu) {
+    throw new InputError(
+      configKey(["karpenter", "egressCpuLimit"]),
+      `must be at least ${egressFloorCpu} vCPU, the recorder floor (${plan.egress.hpa.minReplicas} idle egress pods, ${plan.egress.podsPerNode} per ${plan.egress.nodeType} of ${egressVcpu} vCPU: ${egressFloorNodes} nodes)`,
+      egressCpuLimit,
+    );
+  }
+  const sfuMax = settings.sfuNodes.max;
+  if (sfuMax !== undefined && sfuMax < plan.sfu.peakNodes) {
+    throw new InputError(
+      configKey(["cluster", "sfuNodes", "max"]),
+      `must be at least the ${plan.sfu.peakNodes} SFU nodes the capacity model plans at peak for capacity.targetParticipants ${plan.targetParticipants} (lower targetParticipants to plan a smaller region)`,
+      sfuMax,
+    );
+  }
+  const quota = settings.turn.totalQuota;
+  const peakAllocations = plan.turn.participantsPerNode * TURN_ALLOCATIONS_PER_PARTICIPANT;
+  if (quota !== undefined && quota < peakAllocations) {
+    throw new InputError(
+      configKey(["turn", "totalQuota"]),
+      `must be at least ${peakAllocations}, the allocations of a Coturn node's participants at peak (${plan.turn.participantsPerNode} x ${TURN_ALLOCATIONS_PER_PARTICIPANT}); below it Coturn refuses relays at peak`,
+      quota,
+    );
+  }
+}
+
 export function sizeRegion(settings: SizingSettings): RegionSizing {
   requireAmd64(["cluster", "sfuNodes", "instanceType"], settings.sfuNodes.instanceType);
   requireAmd64(["capacity", "egressNodeType"], settings.capacity.egressNodeType);
@@ -275,6 +328,7 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
       settings.sfuNodes.min ?? settings.sfuNodes.max,
     );
   }
+  checkOverridesAgainstModel(settings, plan, sfuMin);
   const totalQuota = pick("turn.totalQuota", settings.turn.totalQuota, plan.turn.totalQuota);
   const relay = settings.turn.relayPortRange;
   const relayPorts = relay.end - relay.start + 1;
@@ -324,9 +378,21 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
       };
     }
     const nodeType = redisSettings.nodeType ?? modelled.nodeType;
-    if (nodeType !== modelled.nodeType)
+    // The utilisation of the type the region runs, which is the stack file's when it sets one.
+    const utilisation = redisUtilisation(CACHE_NODE_TYPES[nodeType], load);
+    if (nodeType !== modelled.nodeType) {
+      const full = (Object.keys(utilisation) as (keyof typeof utilisation)[]).find((r) => utilisation[r] > 1);
+      if (full !== undefined) {
+        // Past its engine, baseline network or memory the node refuses or sheds the load: not a choice to make.
+        throw new InputError(
+          configKey(["redis", "nodeType"]),
+          `is too small for the region's Redis load: its ${full} would run at ${Math.round(utilisation[full] * 100)}% at peak (the capacity model chooses ${modelled.nodeType}); remove the override or choose a larger type`,
+          nodeType,
+        );
+      }
       overrides.push(`redis.nodeType = ${nodeType} (the capacity model says ${modelled.nodeType})`);
-    redis = { ...modelled, nodeType, nodeCount: redisSettings.nodeCount, demand };
+    }
+    redis = { ...modelled, nodeType, utilisation, nodeCount: redisSettings.nodeCount, demand };
   }
   return {
     plan,

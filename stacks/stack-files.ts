@@ -62,7 +62,8 @@ export function readStackFile(file: string, stackName?: string): StackFile {
   for (const [key, value] of Object.entries(doc.config ?? {})) {
     let secret = false;
     const plain = replaceSecure(value, key, () => (secret = true), path.basename(file));
-    config[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
+    // As the Pulumi CLI passes them: a key with nothing under it (YAML null) as "", anything structured as JSON.
+    config[key] = typeof plain === "string" ? plain : plain === null ? "" : JSON.stringify(plain);
     if (secret) secretKeys.push(key);
   }
   return { stackName: name, path: file, config, secretKeys };

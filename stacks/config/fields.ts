@@ -3,10 +3,14 @@
  * blocks, instance types and node groups, a DNS zone. Each fails with one line that says what the value must
  * be; the sections (region/, global.ts) describe where it is used.
  */
+// The enum module alone: a plain object of every EC2 instance type the pinned SDK knows (`aws.ec2.InstanceType`
+// re-exports it), without loading the provider SDK itself.
+import { InstanceType as Ec2InstanceType } from "@pulumi/aws/types/enums/ec2";
 import { z } from "zod";
 import { awsRegionNames } from "../../lib/aws-regions";
 import { parseCidr } from "../../lib/ip";
 import { wholeNumber } from "../../lib/schema";
+import { nearest } from "../stack-file-checks";
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -44,9 +48,23 @@ export const portRange = z
   })
   .refine((r) => r.start <= r.end, { error: "start must not exceed end" });
 
+/** Every EC2 instance type of the pinned @pulumi/aws (`aws.ec2.InstanceType`): what EC2 would launch. */
+export const EC2_INSTANCE_TYPES: ReadonlySet<string> = new Set(Object.values(Ec2InstanceType));
+
+/** Why an EC2 instance type cannot launch, or undefined: a type EC2 does not have fails only at `pulumi up`. */
+export function instanceTypeProblem(type: string): string | undefined {
+  if (EC2_INSTANCE_TYPES.has(type)) return undefined;
+  const guess = nearest(type, [...EC2_INSTANCE_TYPES]);
+  return `is not an EC2 instance type (aws.ec2.InstanceType of the pinned @pulumi/aws)${guess ? `; did you mean ${guess}?` : ""}`;
+}
+
 export const instanceType = z
   .string({ error: "must be an EC2 instance type such as c6i.2xlarge" })
-  .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type such as c6i.2xlarge" });
+  .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type such as c6i.2xlarge" })
+  .superRefine((type, ctx) => {
+    const problem = instanceTypeProblem(type);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", input: type, message: problem });
+  });
 
 export const nodeGroup = (defaults: { instanceType: string; min: number; max: number }) =>
   z

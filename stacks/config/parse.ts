@@ -44,6 +44,10 @@ function parseSettings<T extends z.ZodType>(schema: T, raw: unknown, settings: r
   const result = schema.safeParse(raw, {
     reportInput: true,
     error: (issue) => {
+      // A section given a scalar (Pulumi passes every scalar as a string): say what a section holds.
+      if (issue.code === "invalid_type" && issue.expected === "object") {
+        return "must be a map of settings, or nothing under it for the defaults";
+      }
       if (issue.code !== "unrecognized_keys") return undefined;
       const removed = REMOVED_SETTINGS[[...(issue.path ?? []), issue.keys[0]].join(".")];
       if (removed !== undefined) return removed;
@@ -102,7 +106,8 @@ export function parseStackConfig(
   const raw: Record<string, unknown> = {};
   for (const [key, text] of Object.entries(rawConfig)) {
     const [namespace, name] = splitKey(key);
-    if (namespace === PROJECT) raw[name] = decodeConfigValue(text);
+    // A key with nothing under it (`livekit-platform:karpenter:`, YAML null, which Pulumi passes as "") is absent.
+    if (namespace === PROJECT && text.trim() !== "") raw[name] = decodeConfigValue(text);
   }
   const region = rawConfig["aws:region"];
   if (region !== undefined) raw.awsRegion = region;

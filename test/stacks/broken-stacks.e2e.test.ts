@@ -2,7 +2,8 @@
  * Broken stack files planned in a child process, exactly as `npm run plan` runs: the process exits 2 with one
  * line on stderr and no stack trace, and writes no plan. The whole battery runs in process in
  * broken-stacks.plan.test.ts; these few cover each place a file can be refused: its YAML, its settings (one
- * holding a secure: value that must not be echoed), its siblings, and a global stack.
+ * holding a secure: value that must not be echoed), its siblings (a VPC range, and a domain other than the global
+ * stack's), and a global stack.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -14,6 +15,7 @@ const chosen = [
   "yaml-tab-indent.yaml",
   "secure-in-a-setting.yaml",
   "vpc-overlaps-sibling.yaml",
+  "region-other-domain.yaml",
   "global-checker-regions-repeated.yaml",
 ];
 const fixtures = brokenStackFixtures().filter((f) => chosen.includes(f.file));

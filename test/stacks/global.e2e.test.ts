@@ -27,6 +27,7 @@ import {
   runProgram,
 } from "../../tools/plan/engine";
 import { report } from "../../tools/commands/plan";
+import { main as regionCommand } from "../../tools/commands/region";
 import { mockResource } from "../../tools/plan/mock-cloud";
 import { planInChildProcess } from "../../tools/plan/runner";
 import { planCommand, projectName, projectRoot, stackConfig, writeTempStackFile } from "../support/plan";
@@ -633,8 +634,9 @@ describe("a region stack whose plan fails", () => {
 });
 
 describe("npm run plan -- --stack global", () => {
-  // Adding a region is one new stack file: a copy of mumbai's with its region, label and CIDR changed.
-  // Done in a copy of the project, so the other tests (planning the real root) never see the extra file.
+  // Adding a region is one new stack file, which `npm run region -- add` writes: mumbai's settings with its
+  // region, label, tags and VPC range changed and the once-only settings left out. Done in a copy of the
+  // project, so the other tests (planning the real root) never see the extra file.
   const stack = "frankfurt";
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "lk-global-plan-"));
   const readPlan = (name: string) => JSON.parse(fs.readFileSync(path.join(out, name, "plan.json"), "utf8"));
@@ -650,14 +652,19 @@ describe("npm run plan -- --stack global", () => {
   }, 120_000);
   afterAll(() => fs.rmSync(root, { recursive: true, force: true })); // unlinks the node_modules link, never its target
 
-  it("plans a newly added region, and the global plan then routes to it too (Route53)", async () => {
+  it("plans a region added with npm run region -- add, and the global plan then routes to it too (Route53)", async () => {
     // The global plan before the region is added, to diff with (its regions' plans come from the cache).
     const before = await planInChildProcess(root, "global", ["--out", path.join(out, "global-before")]);
     expect({ code: before.code, stderr: before.stderr }).toEqual({ code: 0, stderr: "" });
-    fs.writeFileSync(
-      path.join(root, `Pulumi.${stack}.yaml`),
-      stringify({ config: regionFile(stack, awsRegion, "10.240.0.0/16") }),
+    let printed = "";
+    const added = regionCommand(
+      ["add", stack, awsRegion],
+      { log: (t) => (printed += t), error: (t) => (printed += t) },
+      root,
     );
+    expect({ added, printed }).toEqual({ added: 0, printed: expect.stringContaining(`Wrote Pulumi.${stack}.yaml`) });
+    // The key step: the application key's secret, copied through Pulumi into the new stack.
+    expect(printed).toContain(`npm run --silent keys -- copy mumbai ${stack} | sh`);
     // The region first: the global plan then finds its plan cached instead of planning it again.
     const region = await planInChildProcess(root, stack, ["--out", path.join(out, stack)]);
     expect({ code: region.code, stderr: region.stderr }).toEqual({ code: 0, stderr: "" });

@@ -85,16 +85,16 @@ describe.each(["mumbai", "singapore"])("the %s plan is sized by the capacity mod
 describe("sizes set by hand", () => {
   it("win over the model, and the plan reports each one", async () => {
     const plan = await runStack("mumbai", {
-      "livekit-platform:cluster": { publicAccessCidrs: [], sfuNodes: { min: 3, max: 40 } },
+      "livekit-platform:cluster": { publicAccessCidrs: [], sfuNodes: { min: 3, max: 70 } },
     });
-    expect(hpaOf(plan, "livekit-server")).toMatchObject({ minReplicas: 3, maxReplicas: 40 });
-    // Max nodes plus as many draining through a rollout (at most max).
-    expect(nodePool(plan, "sfu").spec.limits.cpu).toBe(String((40 + 40) * 8));
     const model = modelFor("mumbai");
+    expect(hpaOf(plan, "livekit-server")).toMatchObject({ minReplicas: 3, maxReplicas: 70 });
+    // Max nodes plus the peak's, draining through a rollout.
+    expect(nodePool(plan, "sfu").spec.limits.cpu).toBe(String((70 + model.sfu.peakNodes) * 8));
     expect(plan.warnings).toEqual(
       expect.arrayContaining([
         `capacity override: cluster.sfuNodes.min = 3 (the capacity model says ${model.managedNodeGroup.minSize})`,
-        `capacity override: cluster.sfuNodes.max = 40 (the capacity model says ${model.managedNodeGroup.maxSize})`,
+        `capacity override: cluster.sfuNodes.max = 70 (the capacity model says ${model.managedNodeGroup.maxSize})`,
       ]),
     );
     expect((plan.outputs.sizing as { overrides: string[] }).overrides).toHaveLength(2);

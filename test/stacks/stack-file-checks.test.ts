@@ -184,6 +184,81 @@ describe("the global plan reads every stack file", () => {
     raw["livekit-platform:network"] = JSON.stringify({ cidr: "10.40.0.0/16" });
     expect(errorOf(() => checkRegionAgainstSiblings(dir, "frankfurt", file, raw, []))).toBe("no error");
   });
+
+  /** Frankfurt's raw config as the plan hands it to the checks, with `extra` laid over it. */
+  const frankfurtRaw = (extra: Record<string, unknown> = {}) =>
+    Object.fromEntries(
+      Object.entries(
+        region("frankfurt", "eu-central-1", "10.40.0.0/16", {
+          "livekit-platform:applicationKeys": {
+            signing: "APPexamplekey0001",
+            keys: { APPexamplekey0001: "a".repeat(48) },
+          },
+          ...extra,
+        }),
+      ).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
+
+  it.each([
+    [
+      "another domain",
+      { "livekit-platform:domain": "livekit.example.org" },
+      "Pulumi.frankfurt.yaml livekit-platform:domain: must be the global stack's domain livekit.example.com",
+    ],
+    [
+      "another DNS zone",
+      { "livekit-platform:dns": { provider: "route53", zoneId: "Z0OTHERZONE000000000" } },
+      "Pulumi.frankfurt.yaml livekit-platform:dns.zoneId: must be the global stack's zone Z0EXAMPLEZONE00000000",
+    ],
+    [
+      "the once-only setting copied",
+      {
+        "livekit-platform:dns": {
+          provider: "route53",
+          zoneId: "Z0EXAMPLEZONE00000000",
+          ownsGlobalNameValidation: true,
+        },
+      },
+      "Pulumi.frankfurt.yaml livekit-platform:dns.ownsGlobalNameValidation: is also true in Pulumi.mumbai.yaml",
+    ],
+    [
+      "global rooms mode among regional regions",
+      {
+        "livekit-platform:rooms": { mode: "global", hub: "mumbai" },
+        "livekit-platform:serviceKeys": {
+          egress: { id: "EGRESSkey1", secret: "e".repeat(48) },
+          loadTest: { id: "LOADTESTkey1", secret: "l".repeat(48) },
+        },
+      },
+      // The first file by stack name sets the mode; the line names both.
+      "Pulumi.mumbai.yaml livekit-platform:rooms.mode: must be the same in every region file: Pulumi.frankfurt.yaml is global with hub mumbai",
+    ],
+  ])("stops a region's own plan on %s, as the global plan would", (_what, extra, message) => {
+    const dir = tempProject({ mumbai, singapore, global: stackYaml("global") });
+    const file = path.join(dir, "Pulumi.frankfurt.yaml");
+    expect(errorOf(() => checkRegionAgainstSiblings(dir, "frankfurt", file, frankfurtRaw(extra), []))).toContain(
+      message,
+    );
+  });
+
+  it("leaves a problem between the other files to their own plans", () => {
+    // Singapore on another domain: its plan and the global plan stop; frankfurt's has nothing to do with it.
+    const otherDomain = { ...singapore, "livekit-platform:domain": "livekit.example.org" };
+    const dir = tempProject({ mumbai, singapore: otherDomain, global: stackYaml("global") });
+    const file = path.join(dir, "Pulumi.frankfurt.yaml");
+    expect(errorOf(() => checkRegionAgainstSiblings(dir, "frankfurt", file, frankfurtRaw(), []))).toBe("no error");
+  });
+
+  it("refuses a second global stack file, naming both, in the global and in a region's plan", () => {
+    const dir = tempProject({ mumbai, singapore, global: stackYaml("global"), routing: stackYaml("global") });
+    expect(errorOf(() => discoverRegionStacks(dir, "global"))).toBe(
+      'Pulumi.routing.yaml livekit-platform:role: is global, as is Pulumi.global.yaml; a project has one global stack (make this file a region, or delete it), got "global"',
+    );
+    const file = path.join(dir, "Pulumi.frankfurt.yaml");
+    expect(errorOf(() => checkRegionAgainstSiblings(dir, "frankfurt", file, frankfurtRaw(), []))).toContain(
+      "Pulumi.routing.yaml livekit-platform:role: is global, as is Pulumi.global.yaml",
+    );
+  });
 });
 
 describe("the checks, through the schema", () => {

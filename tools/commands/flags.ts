@@ -27,9 +27,27 @@ export function readFlags<T extends FlagOptions>(
   options: T,
   unknown: (argument: string) => string = (argument) => `unknown argument ${argument}`,
 ): FlagValues<T> {
+  return readCommandLine(argv, options, 0, unknown).flags;
+}
+
+/**
+ * The words before the flags (`add frankfurt eu-central-1`: `positionals` of them at most, in order) and the
+ * flags; one word more, an unknown flag or a flag without its value is a UsageError.
+ */
+export function readCommandLine<T extends FlagOptions>(
+  argv: string[],
+  options: T,
+  positionals: number,
+  unknown: (argument: string) => string = (argument) => `unknown argument ${argument}`,
+): { words: string[]; flags: FlagValues<T> } {
   const { values, tokens } = parseArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
+  const words: string[] = [];
   for (const token of tokens) {
-    if (token.kind === "positional") throw new UsageError(unknown(token.value));
+    if (token.kind === "positional") {
+      if (words.length >= positionals) throw new UsageError(unknown(token.value));
+      words.push(token.value);
+      continue;
+    }
     if (token.kind !== "option") throw new UsageError(unknown(argv[token.index]));
     const option = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
     if (option === undefined) throw new UsageError(unknown(token.rawName));
@@ -37,5 +55,5 @@ export function readFlags<T extends FlagOptions>(
     if (option.type === "string" && (token.value === undefined || (!token.inlineValue && token.value.startsWith("--"))))
       throw new UsageError(`${token.rawName} needs a value`);
   }
-  return values as FlagValues<T>;
+  return { words, flags: values as FlagValues<T> };
 }

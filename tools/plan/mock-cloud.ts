@@ -14,6 +14,7 @@
  */
 import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { availabilityZoneIds } from "../../lib/aws-regions";
 
 type MockResourceArgs = pulumi.runtime.MockResourceArgs;
 type MockResourceResult = pulumi.runtime.MockResourceResult;
@@ -352,7 +353,12 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
       return { id: partition, partition, ...PARTITIONS[partition] };
     }
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-      const names = ["a", "b", "c"].map((suffix) => `${ctx.awsRegion}${suffix}`);
+      // As many zones as the region has (lib/aws-regions.ts), lettered from a.
+      const count = availabilityZoneIds[ctx.awsRegion]?.length ?? 3;
+      const names = "abcdef"
+        .slice(0, count)
+        .split("")
+        .map((suffix) => `${ctx.awsRegion}${suffix}`);
       return { id: ctx.awsRegion, names, zoneIds: names.map((_, i) => `${ctx.awsRegion.slice(0, 3)}1-az${i + 1}`) };
     }
     case "aws:lb/getLoadBalancer:getLoadBalancer": {

@@ -61,7 +61,8 @@ export const cluster = z
             defaultText: "from the capacity model",
           }),
           max: nodeCount.optional().meta({
-            description: "Most SFU nodes, overriding the capacity model (the plan reports it).",
+            description:
+              "Most SFU nodes, overriding the capacity model (the plan reports it): at least the nodes the model plans at peak.",
             defaultText: "from the capacity model",
           }),
         })
@@ -91,11 +92,13 @@ export const cluster = z
 export const karpenter = z
   .strictObject({
     sfuCpuLimit: cpuLimit.optional().meta({
-      description: "vCPUs of the `sfu` NodePool (on-demand, public subnets), overriding the capacity model.",
+      description:
+        "vCPUs of the `sfu` NodePool (on-demand, public subnets), overriding the capacity model: at least the SFU floor's (min nodes x vCPU per node).",
       defaultText: "from the capacity model",
     }),
     egressCpuLimit: cpuLimit.optional().meta({
-      description: "vCPUs of the `egress` NodePool (LiveKit Egress recorders), overriding the capacity model.",
+      description:
+        "vCPUs of the `egress` NodePool (LiveKit Egress recorders), overriding the capacity model: at least the idle recorders' nodes.",
       defaultText: "from the capacity model",
     }),
     generalCpuLimit: cpuLimit

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { AwsAccess } from "../../../lib/aws-access";
+import { availabilityZoneIds } from "../../../lib/aws-regions";
 import { regionHostnames } from "../../region-outputs";
 import { COTURN_LISTENING_PORT, COTURN_METRICS_PORT } from "../../../components/coturn/turnserver-conf";
 import { LIVEKIT_HTTP_PORT, LIVEKIT_METRICS_PORT } from "../../../components/livekit/server-config";
@@ -63,6 +64,20 @@ type RegionFields = z.output<typeof regionFields>;
 // ---------------------------------------------------------------------------------------------
 // Rules between sections
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * The subnets go one per zone into the zones the region has: asking for more would fail inside the network
+ * component (getAvailabilityZones) after resources are registered.
+ */
+function availabilityZonesInRegion(cfg: RegionFields): RuleIssue | undefined {
+  const zones = availabilityZoneIds[cfg.awsRegion];
+  if (zones === undefined || cfg.network.availabilityZones <= zones.length) return undefined;
+  return {
+    path: ["network", "availabilityZones"],
+    problem: `must be at most the ${zones.length} availability zones ${cfg.awsRegion} has (${zones.join(", ")})`,
+    value: cfg.network.availabilityZones,
+  };
+}
 
 /** Monitoring volumes are zonal: every zone needs a system node. */
 function systemNodesInEveryZone(cfg: RegionFields): RuleIssue | undefined {
@@ -250,6 +265,7 @@ function kubernetesMinorPinned(cfg: RegionFields): RuleIssue | undefined {
 
 /** The rules between a region's sections, in the order their problems are reported. */
 const REGION_RULES: ((cfg: RegionFields) => RuleIssue | undefined)[] = [
+  availabilityZonesInRegion,
   systemNodesInEveryZone,
   applicationKeysGiven,
   relayPortsApartFromRtc,

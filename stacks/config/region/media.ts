@@ -49,7 +49,7 @@ export const turn = z
       .describe("Concurrent relay allocations per TURN username (one participant); stops one client hogging ports."),
     totalQuota: wholeNumber(1, 65535, "an integer from 1 to 65535").optional().meta({
       description:
-        "Concurrent allocations per Coturn node (each takes one relay port), overriding the capacity model: every participant makes up to four (two PeerConnections, two TURN servers), relayed or not.",
+        "Concurrent allocations per Coturn node (each takes one relay port), overriding the capacity model: every participant makes up to four (two PeerConnections, two TURN servers), relayed or not; at least the allocations of a node's participants at peak.",
       defaultText: "from the capacity model: the allocations of a node's participants at peak, twice over",
     }),
     sharedSecret: turnSharedSecret.describe(

@@ -12,7 +12,7 @@ export const redis = z
       .optional()
       .meta({
         description:
-          "ElastiCache node type, overriding the capacity model (lib/capacity/redis.ts: the smallest r7g that carries the region's signalling, node stats and joins, and in global rooms mode the hub's members' too, at 60%).",
+          "ElastiCache node type, overriding the capacity model (lib/capacity/redis.ts: the smallest r7g that carries the region's signalling, node stats and joins, and in global rooms mode the hub's members' too, at 60%); a type that would run past 100% of its engine, network or memory is refused.",
         defaultText: "from the capacity model",
       }),
     nodeCount: wholeNumber(2, 6, "an integer from 2 to 6 (a primary and 1-5 replicas; failover needs a replica)")

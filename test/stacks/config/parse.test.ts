@@ -2,8 +2,12 @@
  * Reading a stack's config: the one line it gives for each bad input. How the plan command reports those lines
  * (exit code 2) is in test/stacks/config.e2e.test.ts.
  */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { parseStackConfig } from "../../../stacks/config";
-import { badInputs, stackConfig, stackYaml } from "../../support/stack-config";
+import { readStackFile, stackFilePath } from "../../../stacks/stack-files";
+import { badInputs, projectRoot, stackConfig, stackYaml } from "../../support/stack-config";
 
 describe("reading a stack's config", () => {
   it("returns settings only: sizing is the next step (stacks/sizing.ts)", () => {
@@ -21,6 +25,22 @@ describe("reading a stack's config", () => {
     expect(cluster("yes")).toThrow(
       'livekit-platform:cluster: must be set (at least cluster.publicAccessCidrs), got "yes"',
     );
+  });
+
+  it("reads a section with nothing under it (YAML null, or an empty string) as absent", () => {
+    const shipped = fs.readFileSync(stackFilePath(projectRoot, "mumbai"), "utf8");
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lk-empty-")), "Pulumi.mumbai.yaml");
+    // What "remove the once-only settings" leaves behind: the key, and nothing under it.
+    fs.writeFileSync(
+      file,
+      `${shipped}  livekit-platform:karpenter:\n  livekit-platform:redis: ""\n  livekit-platform:rtc: ~\n`,
+    );
+    const { config, secretKeys } = readStackFile(file, "mumbai");
+    // As the Pulumi CLI passes a YAML null: an empty string.
+    expect(config["livekit-platform:karpenter"]).toBe("");
+    const withEmpty = parseStackConfig(config, "mumbai", secretKeys);
+    const shippedFile = readStackFile(stackFilePath(projectRoot, "mumbai"), "mumbai");
+    expect(withEmpty).toEqual(parseStackConfig(shippedFile.config, "mumbai", shippedFile.secretKeys));
   });
 
   it.each(badInputs)("rejects $what with one line naming key, problem and value", ({ stack, change, message }) => {
