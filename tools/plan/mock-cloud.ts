@@ -330,6 +330,9 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
       };
     case "aws:index/getPartition:getPartition":
       return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+    // An existing VPC (network.existingVpc): a made-up private range.
+    case "aws:ec2/getVpc:getVpc":
+      return { id: args.inputs.id, cidrBlock: "10.99.0.0/16" };
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
       const names = ["a", "b", "c"].map((suffix) => `${ctx.awsRegion}${suffix}`);
       return { id: ctx.awsRegion, names, zoneIds: names.map((_, i) => `${ctx.awsRegion.slice(0, 3)}1-az${i + 1}`) };
