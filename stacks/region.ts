@@ -415,7 +415,6 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
             },
           }
         : {}),
-      loadTest: { podLabels: loadTest.podLabels },
       redisPort: REDIS_PORT,
     },
     // The VPC CNI that enforces them comes with the cluster; the namespaces must exist first.

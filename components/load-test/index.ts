@@ -35,8 +35,6 @@ export interface LoadTestArgs extends Omit<LoadTestPodInput, "url" | "apiKey"> {
  */
 export class LoadTest extends pulumi.ComponentResource {
   readonly jobName: pulumi.Output<string>;
-  /** The tester pods' labels (the load test's NetworkPolicy selects them). */
-  readonly podLabels: Record<string, string> = workloadLabels(LOAD_TEST_JOB_NAME).labels;
 
   constructor(name: string, args: LoadTestArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:loadtest:LoadTest", name, {}, opts);

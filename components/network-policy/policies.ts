@@ -73,7 +73,6 @@ export interface PlatformNetworkInput {
     metricsPort: number;
     updaterPodLabels: Record<string, string>;
   };
-  loadTest: { podLabels: Record<string, string> };
   /** Redis's port; its nodes are in the VPC's private subnets. */
   redisPort: number;
 }
@@ -151,13 +150,16 @@ function recorders(input: PlatformNetworkInput, egress: NonNullable<PlatformNetw
   return [recorders, updater];
 }
 
-/** The load test reaches the region as users do: the public signalling URL, the SFU and TURN public addresses. */
+/**
+ * Load tests (the `lk` Job, and k6's when an operator runs it: k6/job.yaml) reach the region as users do: the
+ * public signalling URL, the SFU and TURN public addresses. Every pod of their namespace is one.
+ */
 function loadTest(input: PlatformNetworkInput): NetworkPolicyDocument {
   return {
     name: "load-test",
     namespace: input.loadTestNamespace,
     spec: {
-      podSelector: { matchLabels: input.loadTest.podLabels },
+      podSelector: {},
       policyTypes: ["Egress"],
       egress: [{ to: [internet(input.vpcCidr)] }],
     },

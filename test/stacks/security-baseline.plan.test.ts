@@ -216,10 +216,16 @@ describe("the region's NetworkPolicies, evaluated", () => {
       node: "general-1",
       ip: "10.20.5.5",
     });
-    for (const namespace of ["livekit", "livekit-load-test", "monitoring"]) {
+    for (const namespace of ["livekit", "monitoring"]) {
       expect(allowed(world, { from: stranger(namespace), to: { ip: PUBLIC.web, port: 443 } })).toBe(false);
       expect(allowed(world, { from: stranger(namespace), to: { ip: VPC.redis, port: 6379 } })).toBe(false);
     }
+    // Every pod of the load test's namespace is a load test (k6's Job too): the internet, nothing inside.
+    expect(allowed(world, { from: stranger("livekit-load-test"), to: { ip: PUBLIC.web, port: 443 } })).toBe(true);
+    expect(allowed(world, { from: stranger("livekit-load-test"), to: { ip: VPC.redis, port: 6379 } })).toBe(false);
+    expect(allowed(world, { from: stranger("livekit-load-test"), to: { ip: LINK_LOCAL.metadata, port: 80 } })).toBe(
+      false,
+    );
     // The SFU runs on the host network: the policies do not hold it (its node's security groups do).
     const sfu = { ...livekitBehindService(), ip: VPC.sfuNode };
     expect(sfu.hostNetwork).toBe(true);
