@@ -416,6 +416,7 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
           }
         : {}),
       redisPort: REDIS_PORT,
+      chaosDrills: cfg.chaos.enabled,
     },
     // The VPC CNI that enforces them comes with the cluster; the namespaces must exist first.
     { providers, dependsOn: [workloads, loadTestNamespace, monitoring] },

@@ -75,6 +75,8 @@ export interface PlatformNetworkInput {
   };
   /** Redis's port; its nodes are in the VPC's private subnets. */
   redisPort: number;
+  /** FIS pod drills run in the media plane's namespace (components/chaos). */
+  chaosDrills?: boolean;
 }
 
 /** The internet: everything but the VPC and the ranges that are never public. */
@@ -244,6 +246,23 @@ function monitoring(input: PlatformNetworkInput): NetworkPolicyDocument[] {
   ];
 }
 
+/**
+ * FIS's pod for `aws:eks:pod-delete` drills, which FIS creates in the media plane's namespace with labels of its
+ * own: it talks to the API server only. Selected as the pods without the platform's `part-of` label, which every
+ * workload of the program carries.
+ */
+function chaosDrillPods(input: PlatformNetworkInput): NetworkPolicyDocument {
+  return {
+    name: "chaos-drills",
+    namespace: input.workloadNamespace,
+    spec: {
+      podSelector: { matchExpressions: [{ key: "app.kubernetes.io/part-of", operator: "DoesNotExist" }] },
+      policyTypes: ["Egress"],
+      egress: [apiServer(input.vpcCidr)],
+    },
+  };
+}
+
 /** Every NetworkPolicy of the region. */
 export function platformNetworkPolicies(input: PlatformNetworkInput): NetworkPolicyDocument[] {
   const namespaces = [...new Set([input.workloadNamespace, input.loadTestNamespace, input.monitoringNamespace])];
@@ -252,5 +271,6 @@ export function platformNetworkPolicies(input: PlatformNetworkInput): NetworkPol
     ...(input.egress ? recorders(input, input.egress) : []),
     loadTest(input),
     ...monitoring(input),
+    ...(input.chaosDrills ? [chaosDrillPods(input)] : []),
   ];
 }
