@@ -7,6 +7,13 @@ export const versions = {
   kubernetes: "1.35",
 
   /**
+   * The Pod Security Standards' version the namespaces enforce (`pod-security.kubernetes.io/<mode>-version`):
+   * pinned, so a control-plane upgrade never tightens a level under running pods; the policy pack checks pods
+   * with the rules of this version (policy/pod-security.ts). Never newer than the cluster's minor.
+   */
+  podSecurityStandard: "v1.35",
+
+  /**
    * EKS managed add-ons, per Kubernetes minor: the cluster runs exactly these builds, and a minor without an
    * entry is refused (`cluster.kubernetesVersion`). An add-on that gets no version from us floats: pulumi-eks
    * v4.3.0 resolves vpc-cni and kube-proxy with `getAddonVersion({mostRecent: true})` on every run

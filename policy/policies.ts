@@ -24,6 +24,7 @@ import { UnknownValueError } from "@pulumi/policy";
 import { findCredentials } from "./credentials";
 import { covers, IpRange, overlaps, parseCidr, parseCoturnPeerRange } from "./ip";
 import { ALB_ATTRIBUTES_ANNOTATION, controllerStringMap, NLB_ATTRIBUTES_ANNOTATION } from "./lb-attributes";
+import { enforcedPodSecurity, podSecurityProblems } from "./pod-security";
 import { allContainers, imagePinProblem, imageRepository, podSpecOf, WORKLOAD_TYPES } from "./workloads";
 
 /** Type tokens, as the engine reports them. */
@@ -702,6 +703,47 @@ export const coturnDeniesPrivatePeers: ResourceValidationPolicy = {
   },
 };
 
+// ---------------------------------------------------------------------------------------------------
+// Pod Security Standards: every pod meets the level its namespace enforces
+// ---------------------------------------------------------------------------------------------------
+
+const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
+
+export const podsMeetNamespacePodSecurity: StackValidationPolicy = {
+  name: "pods-meet-namespace-pod-security",
+  description:
+    "Every namespace the stack creates enforces a Pod Security Standard (pod-security.kubernetes.io/enforce), and every " +
+    "pod the stack renders into it meets that level, so the API server never refuses one at `pulumi up`.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediationSteps:
+    "Label the namespace with pod-security.kubernetes.io/enforce (and warn, audit, their -version) at the strictest " +
+    "level its pods meet; give a pod that needs more than its namespace allows a namespace of its own, or take away " +
+    "what it does not need (host namespaces, capabilities, root, a writable root filesystem is fine).",
+  validateStack: (args, report) => {
+    const namespaces = new Map<string, PolicyResource>();
+    for (const ns of args.resources.filter((r) => r.type === NAMESPACE_TYPE)) {
+      const name = known(() => ns.props.metadata?.name);
+      if (typeof name !== "string") continue;
+      namespaces.set(name, ns);
+      if (enforcedPodSecurity(known(() => ns.props.metadata?.labels)) === undefined)
+        report(`Namespace ${name} enforces no Pod Security Standard (pod-security.kubernetes.io/enforce).`, ns.urn);
+    }
+    for (const workload of args.resources.filter((r) => WORKLOAD_TYPES.includes(r.type))) {
+      const namespace = known(() => workload.props.metadata?.namespace);
+      const ns = typeof namespace === "string" ? namespaces.get(namespace) : undefined;
+      const enforced = ns && enforcedPodSecurity(known(() => ns.props.metadata?.labels));
+      const spec = known(() => podSpecOf(workload.type, workload.props));
+      if (!enforced || !spec) continue; // a namespace the stack does not create, or a value not known yet
+      for (const problem of known(() => podSecurityProblems(spec, enforced.level)) ?? [])
+        report(
+          `${workload.type} ${workload.name} in ${namespace} breaks Pod Security "${enforced.level}": ${problem}.`,
+          workload.urn,
+        );
+    }
+  },
+};
+
 /** Every policy of the pack, in the order `pulumi preview` lists them. */
 export const policies: Policies = [
   imdsv2Required,
@@ -714,6 +756,7 @@ export const policies: Policies = [
   containerImagesPinned,
   livekitSfuPodShape,
   coturnDeniesPrivatePeers,
+  podsMeetNamespacePodSecurity,
 ];
 
 // Re-exported for tests that build arguments by hand.

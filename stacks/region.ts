@@ -13,14 +13,18 @@ import { ApplicationKeys, Credentials } from "../components/credentials";
 import { Egress, egressTerminationGraceSeconds } from "../components/egress";
 import { Endpoints } from "../components/endpoints";
 import { Karpenter, SFU_NODE_POOL } from "../components/karpenter";
-import { Keda } from "../components/keda";
+import { Keda, KEDA_NAMESPACE } from "../components/keda";
 import { LiveKit, LIVEKIT_TERMINATION_GRACE_SECONDS } from "../components/livekit";
 import { LoadBalancerController } from "../components/load-balancer-controller";
 import { LoadTest } from "../components/load-test";
 import { MetricsServer } from "../components/metrics-server";
-import { Monitoring, PROMETHEUS_URL } from "../components/monitoring";
+import { Monitoring, MONITORING_NAMESPACE, PROMETHEUS_URL } from "../components/monitoring";
 import { Network } from "../components/network";
-import { Redis, RedisAlarms, REDIS_PASSWORD_KEY } from "../components/redis";
+import { NetworkPolicies } from "../components/network-policy";
+import { Redis, RedisAlarms, REDIS_PASSWORD_KEY, REDIS_PORT } from "../components/redis";
+import { podSecurityLabels } from "../components/shared/pod-security";
+import { EGRESS_METRICS_PORT } from "../components/egress/config";
+import { LIVEKIT_HTTP_PORT, LIVEKIT_METRICS_PORT } from "../components/livekit/server-config";
 import { CACHE_NODE_TYPES } from "../lib/capacity/redis";
 import {
   EGRESS_IDLE_SHARE,
@@ -29,7 +33,7 @@ import {
   EGRESS_POD_CPU,
   EGRESS_POD_MEMORY_GIB,
 } from "../lib/capacity";
-import { COTURN_LISTENING_PORT } from "../components/coturn/turnserver-conf";
+import { COTURN_LISTENING_PORT, COTURN_METRICS_PORT } from "../components/coturn/turnserver-conf";
 import { EksAddonVersions, eksAddonsFor, versions } from "../lib/versions";
 import { InputError } from "../lib/errors";
 import { configKey } from "./config-key";
@@ -70,6 +74,8 @@ function pinnedEksAddons(minor: string): EksAddonVersions {
 
 /** Namespace of the region's LiveKit workloads (SFU, Coturn, Egress) and their secrets. */
 export const WORKLOAD_NAMESPACE = "livekit";
+/** Namespace of the load test's Job and its key pair's Secret. */
+export const LOAD_TEST_NAMESPACE = "livekit-load-test";
 
 /**
  * The application's keys as the Credentials component takes them: the signing key, then during a rotation the
@@ -173,10 +179,19 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
     { providers, dependsOn: clusterReady },
   );
 
+  // Privileged: LiveKit and Coturn run on the host network (and bind host ports), which baseline forbids.
   const workloads = new k8s.core.v1.Namespace(
     `${cfg.regionLabel}-${WORKLOAD_NAMESPACE}`,
     {
-      metadata: { name: WORKLOAD_NAMESPACE },
+      metadata: { name: WORKLOAD_NAMESPACE, labels: podSecurityLabels("privileged") },
+    },
+    { provider },
+  );
+  // Restricted: the load test needs no privilege at all, so it does not share the media plane's namespace.
+  const loadTestNamespace = new k8s.core.v1.Namespace(
+    `${cfg.regionLabel}-${LOAD_TEST_NAMESPACE}`,
+    {
+      metadata: { name: LOAD_TEST_NAMESPACE, labels: podSecurityLabels("restricted") },
     },
     { provider },
   );
@@ -213,6 +228,7 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
     cfg.regionLabel,
     {
       namespace: workloads.metadata.name,
+      loadTestNamespace: loadTestNamespace.metadata.name,
       applicationKeys: applicationKeys(cfg.applicationKeys),
       // From config when given (required in global rooms mode), else generated in this region.
       ...(cfg.serviceKeys !== undefined
@@ -337,7 +353,7 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
   const loadTest = new LoadTest(
     `${cfg.regionLabel}-load-test`,
     {
-      namespace: workloads.metadata.name,
+      namespace: loadTestNamespace.metadata.name,
       url: signallingUrl({ signallingHostname: hostnames.signalling }),
       apiKey: credentials.loadTestKey,
       rooms: cfg.loadTest.rooms,
@@ -391,6 +407,33 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
     },
     // Its volumes need the storage driver and the gp3 StorageClass.
     { providers, dependsOn: [storage] },
+  );
+
+  // --- Network policy ---------------------------------------------------------------------------
+  new NetworkPolicies(
+    `${cfg.regionLabel}-network-policy`,
+    {
+      vpcCidr: network.cidrBlock,
+      workloadNamespace: WORKLOAD_NAMESPACE,
+      loadTestNamespace: LOAD_TEST_NAMESPACE,
+      monitoringNamespace: MONITORING_NAMESPACE,
+      kedaNamespace: KEDA_NAMESPACE,
+      livekit: { podLabels: livekit.podLabels, httpPort: LIVEKIT_HTTP_PORT, metricsPort: LIVEKIT_METRICS_PORT },
+      coturn: { metricsPort: COTURN_METRICS_PORT },
+      ...(egress !== undefined
+        ? {
+            egress: {
+              podLabels: egress.podLabels,
+              metricsPort: EGRESS_METRICS_PORT,
+              updaterPodLabels: egress.deletionCostUpdaterPodLabels,
+            },
+          }
+        : {}),
+      redisPort: REDIS_PORT,
+      chaosDrills: cfg.chaos.enabled,
+    },
+    // The VPC CNI that enforces them comes with the cluster; the namespaces must exist first.
+    { providers, dependsOn: [workloads, loadTestNamespace, monitoring] },
   );
 
   // CloudWatch alarms on every node of the region's Redis (a global-rooms member has none: the hub watches its own).
@@ -449,7 +492,7 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
     auditLogsBucket: auditLogs.bucketName,
     flowLogGroup: auditLogs.flowLogGroupName,
     alertTopicArn: monitoring.alertTopicArn,
-    loadTestJob: pulumi.interpolate`${WORKLOAD_NAMESPACE}/${loadTest.jobName}`,
+    loadTestJob: pulumi.interpolate`${LOAD_TEST_NAMESPACE}/${loadTest.jobName}`,
     sizing: {
       mix: cfg.capacity.mix.preset ?? "custom",
       targetParticipants: cfg.capacity.targetParticipants,

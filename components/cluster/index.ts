@@ -11,6 +11,9 @@ import { amiReleaseVersionParameter, SYSTEM_NODE_AMI_TYPE } from "./node-ami";
 /** Control-plane logs sent to CloudWatch: every type EKS offers, for audits and debugging. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
+/** The VPC CNI enforces NetworkPolicies (its network policy agent). */
+export const ENABLE_NETWORK_POLICY = true;
+
 /** EKS access policy of the team's admin and CI roles. */
 export const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
 
@@ -161,7 +164,15 @@ export class Cluster extends pulumi.ComponentResource {
 
     // The VPC CNI add-on pulumi-eks creates (v4.3.0 addons/cni-addon.ts, VpcCniAddon): every setting of
     // aws-node goes here. Without `addonVersion` it takes the newest build on every run.
-    const vpcCniOptions: eks.types.input.VpcCniOptionsArgs = { addonVersion: args.addons.vpcCni };
+    const vpcCniOptions: eks.types.input.VpcCniOptionsArgs = {
+      addonVersion: args.addons.vpcCni,
+      // NetworkPolicy enforcement (components/network-policy). pulumi-eks writes it into the add-on's
+      // configurationValues as `enableNetworkPolicy: "true"` (mergeConfigurationValues); the add-on's chart
+      // (aws/amazon-vpc-cni-k8s v1.21.1 charts/aws-vpc-cni) turns it into the node agent's
+      // `--enable-network-policy` and the `enable-network-policy-controller` key of the amazon-vpc-cni
+      // ConfigMap, which starts EKS's policy controller.
+      enableNetworkPolicy: ENABLE_NETWORK_POLICY,
+    };
 
     return new eks.Cluster(
       name,

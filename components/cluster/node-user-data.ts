@@ -1,6 +1,9 @@
 /**
- * User data for SFU nodes: the kernel settings LiveKit and Coturn need, applied at boot.
+ * User data for SFU nodes: the kernel settings LiveKit and Coturn need, and the instance metadata guard, applied
+ * at boot before the kubelet starts any pod.
  */
+import { NODE_ADDRESS_READER_UID } from "../shared/node-address";
+
 /**
  * Kernel settings for SFU and TURN nodes.
  * - Socket buffers, bytes: LiveKit warns when the UDP receive buffer is below 5 MB and asks the kernel for
@@ -25,7 +28,76 @@ export const SFU_EPHEMERAL_PORTS = { start: 32768, end: 39999 } as const;
 /** Where the boot script writes the settings, so they also survive a reboot. */
 export const SFU_SYSCTL_FILE = "/etc/sysctl.d/90-livekit-udp-buffers.conf";
 
-/** Shell script that applies the settings at boot, before the kubelet starts any pod. */
+/** Instance metadata's IPv4 address (the node classes turn its IPv6 endpoint off). */
+export const INSTANCE_METADATA_ADDRESS = "169.254.169.254";
+
+/**
+ * Who on an SFU node may reach instance metadata. LiveKit and Coturn run on the host network, where the
+ * metadata hop limit of 1 does not apply, so without the guard they (and anything that takes them over) could
+ * read the node role's credentials. Let through:
+ * - uid 0: the kubelet, containerd, nodeadm, the SSM agent, and the host-network DaemonSets that need the node's
+ *   identity and run as root: the VPC CNI's aws-node (ipamd reads the node's interfaces from metadata) and the
+ *   EKS Pod Identity agent (it signs with the node role's credentials from metadata: EKS user guide,
+ *   nodes/hybrid-nodes-add-ons.adoc, and its chart mounts credentials under /root).
+ * - the node-address init container's uid (components/shared/node-address.ts), which reads the public IPv4
+ *   once before the media containers start.
+ * Every other user (LiveKit and Coturn as `nobody`, node-exporter) is rejected at once. Traffic of pods on the pod
+ * network is forwarded, not sent by a local socket: the hop limit keeps it from metadata.
+ */
+export const INSTANCE_METADATA_ALLOWED_UIDS: readonly number[] = [0, NODE_ADDRESS_READER_UID];
+
+/** The chain the guard jumps to from OUTPUT, and the files the boot script writes. */
+export const INSTANCE_METADATA_CHAIN = "LIVEKIT-IMDS";
+export const INSTANCE_METADATA_RULES_FILE = "/etc/livekit-platform/imds-guard.rules";
+export const INSTANCE_METADATA_GUARD_UNIT = "livekit-imds-guard.service";
+
+/**
+ * The guard as iptables-restore input for the filter table, added to what is there (`--noflush`). An owner
+ * match on OUTPUT sees every packet a local process sends, whatever its container; AL2023's iptables is the nft
+ * backend (amazon-eks-ami v20260714 templates/al2023/provisioners/install-worker.sh installs iptables-nft), and
+ * a REJECT in any table's hook stands whatever kube-proxy or the VPC CNI add elsewhere.
+ */
+export function instanceMetadataGuardRules(): string {
+  return [
+    "*filter",
+    `:${INSTANCE_METADATA_CHAIN} - [0:0]`,
+    `-I OUTPUT 1 -d ${INSTANCE_METADATA_ADDRESS}/32 -j ${INSTANCE_METADATA_CHAIN}`,
+    ...INSTANCE_METADATA_ALLOWED_UIDS.map(
+      (uid) => `-A ${INSTANCE_METADATA_CHAIN} -m owner --uid-owner ${uid} -j RETURN`,
+    ),
+    `-A ${INSTANCE_METADATA_CHAIN} -j REJECT --reject-with icmp-port-unreachable`,
+    "COMMIT",
+    "",
+  ].join("\n");
+}
+
+/**
+ * The systemd unit loading the guard at every boot before containerd and the kubelet start; the kubelet requires
+ * it, so a node whose guard failed never runs a pod (it does not join, and Karpenter replaces it).
+ */
+export function instanceMetadataGuardUnit(): string {
+  return [
+    "[Unit]",
+    "Description=Instance metadata only for root and the SFU pods' node-address reader",
+    "Before=containerd.service kubelet.service",
+    "",
+    "[Service]",
+    "Type=oneshot",
+    "RemainAfterExit=yes",
+    // The path kubelet.service uses (amazon-eks-ami v20260714 templates/al2023/runtime/rootfs/etc/systemd/system).
+    `ExecStart=/sbin/iptables-restore --wait 5 --noflush ${INSTANCE_METADATA_RULES_FILE}`,
+    "",
+    "[Install]",
+    "WantedBy=multi-user.target",
+    "RequiredBy=kubelet.service",
+    "",
+  ].join("\n");
+}
+
+/**
+ * Shell script that applies the settings at boot, before the kubelet starts any pod: cloud-init runs it, and
+ * nodeadm starts the kubelet only after cloud-init has finished.
+ */
 export function sfuBootScript(): string {
   const lines = Object.entries(SFU_NODE_SYSCTLS).map(([key, value]) => `${key} = ${value}`);
   return [
@@ -35,6 +107,15 @@ export function sfuBootScript(): string {
     ...lines,
     "EOF",
     `sysctl -p ${SFU_SYSCTL_FILE}`,
+    `mkdir -p ${INSTANCE_METADATA_RULES_FILE.slice(0, INSTANCE_METADATA_RULES_FILE.lastIndexOf("/"))}`,
+    `cat > ${INSTANCE_METADATA_RULES_FILE} <<'EOF'`,
+    instanceMetadataGuardRules().trimEnd(),
+    "EOF",
+    `cat > /etc/systemd/system/${INSTANCE_METADATA_GUARD_UNIT} <<'EOF'`,
+    instanceMetadataGuardUnit().trimEnd(),
+    "EOF",
+    "systemctl daemon-reload",
+    `systemctl enable --now ${INSTANCE_METADATA_GUARD_UNIT}`,
     "",
   ].join("\n");
 }

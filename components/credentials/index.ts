@@ -41,6 +41,8 @@ export interface CredentialsArgs {
    * can mount only Secrets of its own namespace.
    */
   namespace: pulumi.Input<string>;
+  /** Namespace of the load test, where the Secret of its own key pair goes (and nothing else). */
+  loadTestNamespace: pulumi.Input<string>;
   applicationKeys: ApplicationKeys;
   /**
    * Egress's and the load tests' pairs from stack config (ids with the SERVICE_KEY_PREFIXES), the same in every
@@ -106,7 +108,7 @@ export class Credentials extends pulumi.ComponentResource {
   readonly keyFile: KeyFile;
   /** Egress's own key pair, from `serviceKeys` or generated in this region. */
   readonly egressKey: ApiKeyPair;
-  /** The load tests' own key pair, from `serviceKeys` or generated in this region, in the API key Secret. */
+  /** The load tests' own key pair, from `serviceKeys` or generated in this region, in a Secret of the load test's namespace. */
   readonly loadTestKey: LoadTestKey;
   /** Every static-auth-secret Coturn accepts, and their generations; LiveKit mints with the first. */
   readonly turnSecret: AcceptedTurnSecrets;
@@ -137,15 +139,16 @@ export class Credentials extends pulumi.ComponentResource {
     const keys = this.keyFileKeys(application, [this.egressKey, loadTestKey]);
     this.apiKeyFingerprints = pulumi.secret(keys.apply(apiKeyFingerprints));
     const keyFile = keys.apply(renderKeyFile);
-    const apiKeySecret = this.apiKeySecret(name, { namespace, labels }, keyFile, loadTestKey);
+    const apiKeySecret = this.apiKeySecret(name, { namespace, labels }, keyFile);
+    const loadTestKeySecret = this.loadTestKeySecret(name, pulumi.output(args.loadTestNamespace), loadTestKey);
     this.keyFile = {
       secret: apiKeySecret,
       key: API_KEY_SECRET_KEYS.keyFile,
       checksum: pulumi.unsecret(keyFile.apply(sha256)),
     };
     this.loadTestKey = {
-      id: { secret: apiKeySecret, key: API_KEY_SECRET_KEYS.loadTestApiKey },
-      secret: { secret: apiKeySecret, key: API_KEY_SECRET_KEYS.loadTestApiSecret },
+      id: { secret: loadTestKeySecret, key: API_KEY_SECRET_KEYS.loadTestApiKey },
+      secret: { secret: loadTestKeySecret, key: API_KEY_SECRET_KEYS.loadTestApiSecret },
     };
     this.turnSecret = this.turnSecrets(name, { namespace, labels }, args.turnSecretGenerations);
     this.registerOutputs({});
@@ -191,27 +194,42 @@ export class Credentials extends pulumi.ComponentResource {
     );
   }
 
-  /** The Secret livekit-server's key file and the load tests' pair are mounted from. */
+  /** The Secret livekit-server's key file is mounted from. */
   private apiKeySecret(
     name: string,
     metadata: { namespace: pulumi.Output<string>; labels: Record<string, string> },
     keyFile: pulumi.Output<string>,
-    loadTestKey: ApiKeyPair,
   ): k8s.core.v1.Secret {
     return new k8s.core.v1.Secret(
       `${name}-livekit-api-keys`,
       {
         metadata: { name: "livekit-api-keys", ...metadata },
         type: "Opaque",
+        stringData: pulumi.secret(keyFile.apply((file) => ({ [API_KEY_SECRET_KEYS.keyFile]: file }))),
+      },
+      this.childOptions,
+    );
+  }
+
+  /**
+   * The load tests' pair, in the load test's own namespace: a pod reads only Secrets of its namespace, and that
+   * namespace holds nothing else of the region's credentials.
+   */
+  private loadTestKeySecret(name: string, namespace: pulumi.Output<string>, loadTestKey: ApiKeyPair) {
+    const { labels } = workloadLabels("livekit-load-test");
+    return new k8s.core.v1.Secret(
+      `${name}-livekit-load-test-key`,
+      {
+        metadata: { name: "livekit-load-test-key", namespace, labels },
+        type: "Opaque",
         stringData: pulumi.secret(
-          pulumi.all([keyFile, loadTestKey.id, loadTestKey.secret]).apply(([file, loadTestId, loadTestSecret]) => ({
-            [API_KEY_SECRET_KEYS.keyFile]: file,
-            [API_KEY_SECRET_KEYS.loadTestApiKey]: loadTestId,
-            [API_KEY_SECRET_KEYS.loadTestApiSecret]: loadTestSecret,
+          pulumi.all([loadTestKey.id, loadTestKey.secret]).apply(([id, secret]) => ({
+            [API_KEY_SECRET_KEYS.loadTestApiKey]: id,
+            [API_KEY_SECRET_KEYS.loadTestApiSecret]: secret,
           })),
         ),
       },
-      this.childOptions,
+      { parent: this },
     );
   }
 

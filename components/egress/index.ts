@@ -85,6 +85,9 @@ export interface EgressArgs {
  * Options: the cluster's Kubernetes provider (`providers`); in `dependsOn`, the Pod Identity agent add-on and
  * KEDA's Helm release (its CRDs and operator must exist before the ScaledObject, which names them again).
  */
+/** Name of the deletion-cost updater's Deployment, service account and Role. */
+const DELETION_COST_UPDATER = `${EGRESS_APP}-deletion-cost`;
+
 export class Egress extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
   readonly bucketArn: pulumi.Output<string>;
@@ -93,6 +96,9 @@ export class Egress extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
   /** Labels of the egress pods (for PodMonitors). */
   readonly podLabels: Record<string, string>;
+  /** The selector labels of the deletion-cost updater's pods (its NetworkPolicy selects them). */
+  readonly deletionCostUpdaterPodLabels: Record<string, string> = workloadLabels(DELETION_COST_UPDATER, "egress")
+    .podLabels;
   readonly metricsPort: number = EGRESS_METRICS_PORT;
   /** SHA-256 of the rendered config (not secret: it reveals nothing of the secrets inside). */
   readonly configChecksum: pulumi.Output<string>;
@@ -336,7 +342,7 @@ export class Egress extends pulumi.ComponentResource {
    */
   private deletionCostUpdater(name: string): void {
     const namespace = this.namespace;
-    const updaterName = `${EGRESS_APP}-deletion-cost`;
+    const updaterName = DELETION_COST_UPDATER;
     const updater = workloadLabels(updaterName, "egress");
     const metadata = { name: updaterName, namespace, labels: updater.labels };
     const account = new k8s.core.v1.ServiceAccount(`${name}-deletion-cost`, { metadata }, { parent: this });

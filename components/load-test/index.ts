@@ -11,7 +11,7 @@ export { LOAD_TEST_NODE_POOL } from "./node-pool";
 export { LOAD_TEST_JOB_NAME } from "./pod";
 
 export interface LoadTestArgs extends Omit<LoadTestPodInput, "url" | "apiKey"> {
-  /** Namespace of the API key Secret (the media plane's). */
+  /** The load test's own namespace, where its key pair's Secret is. */
   namespace: pulumi.Input<string>;
   /** The region's public signalling URL, `wss://<region>.<domain>`: the test goes through the ALB like users do. */
   url: pulumi.Input<string>;

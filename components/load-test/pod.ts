@@ -6,12 +6,26 @@ import type * as k8s from "@pulumi/kubernetes";
 import type { Input } from "@pulumi/pulumi";
 import { versions } from "../../lib/versions";
 import { invariant } from "../shared/invariant";
-import type { SecretKeyName } from "../shared/pods";
+import { restrictedSecurityContext } from "../shared/node-address";
+import { nonRootPodSecurityContext, type SecretKeyName } from "../shared/pods";
 import { NODE_ROLE_LABEL } from "../shared/node-roles";
 import { LOAD_TEST_NODE_POOL, LOAD_TEST_TAINT } from "./node-pool";
 
 type JobSpec = k8s.types.input.batch.v1.JobSpec;
 type PodSpec = k8s.types.input.core.v1.PodSpec;
+
+/**
+ * The tester's user: `nonroot` of the image's distroless base (gcr.io/distroless/base-debian12, livekit-cli
+ * v2.18.2 Dockerfile), so the pod runs unprivileged whatever the image's default user (root) would be.
+ */
+export const LOAD_TEST_UID = 65532;
+
+/**
+ * The one writable directory, memory-backed: `lk` v2.18.2 writes no file for `perf load-test`; it only reads
+ * `$HOME/.livekit/cli-config.yaml` when present (pkg/config/config.go LoadOrCreate, through cmd/lk/main.go's
+ * theme lookup) and Go's os.TempDir is /tmp. HOME points here so neither lands on the read-only root.
+ */
+export const LOAD_TEST_SCRATCH = { volume: "scratch", mountPath: "/tmp" } as const;
 
 /** Name of the Job, for the kubectl commands in its documentation. */
 export const LOAD_TEST_JOB_NAME = "livekit-load-test";
@@ -60,6 +74,9 @@ export function loadTestPodSpec(input: LoadTestPodInput): PodSpec {
     restartPolicy: "Never",
     enableServiceLinks: false,
     automountServiceAccountToken: false,
+    // The restricted Pod Security Standard, like every other workload off the host network.
+    securityContext: nonRootPodSecurityContext(LOAD_TEST_UID),
+    volumes: [{ name: LOAD_TEST_SCRATCH.volume, emptyDir: { medium: "Memory", sizeLimit: "64Mi" } }],
     containers: [
       {
         name: "lk",
@@ -76,12 +93,14 @@ export function loadTestPodSpec(input: LoadTestPodInput): PodSpec {
           // The load tests' own pair: never the application's or egress's.
           { name: "LIVEKIT_API_KEY", valueFrom: fromKeySecret(input.apiKey.id) },
           { name: "LIVEKIT_API_SECRET", valueFrom: fromKeySecret(input.apiKey.secret) },
+          { name: "HOME", value: LOAD_TEST_SCRATCH.mountPath },
         ],
+        volumeMounts: [{ name: LOAD_TEST_SCRATCH.volume, mountPath: LOAD_TEST_SCRATCH.mountPath }],
         resources: {
           requests: { cpu: `${input.resources.cpus}`, memory: `${input.resources.memoryGiB}Gi` },
           limits: { memory: `${input.resources.memoryGiB}Gi` },
         },
-        securityContext: { allowPrivilegeEscalation: false },
+        securityContext: restrictedSecurityContext(),
       },
     ],
   };

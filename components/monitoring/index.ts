@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import { AlertRulesInput, renderAlertRules } from "./alert-rules";
 import { chartSource, versions } from "../../lib/versions";
 import { dependenciesOf } from "../shared/dependencies";
+import { podSecurityLabels } from "../shared/pod-security";
 import { PodIdentityRole } from "../shared/pod-identity-role";
 import { alertmanagerConfig } from "./alertmanager-config";
 import { alertTopicKeyPolicy, alertTopicPolicy, alertTopicPublisherPolicy } from "./alert-topic";
@@ -53,6 +54,8 @@ export const PROMETHEUS_URL = `http://${RELEASE}-prometheus.${MONITORING_NAMESPA
  * storage driver and StorageClass, `BlockStorage`), which `pulumi destroy` then removes only after the
  * namespace, and with it every volume claim, is gone.
  */
+export { MONITORING_NAMESPACE };
+
 export class Monitoring extends pulumi.ComponentResource {
   readonly namespace = MONITORING_NAMESPACE;
   /** Every alert of the region is published here. */
@@ -69,7 +72,8 @@ export class Monitoring extends pulumi.ComponentResource {
     // deleted next by the driver, which BlockStorage keeps running until they are (its volume guard).
     const namespace = new k8s.core.v1.Namespace(
       `${name}-ns`,
-      { metadata: { name: MONITORING_NAMESPACE } },
+      // Privileged: node-exporter, a DaemonSet of this release, runs on the host network with hostPID and hostPath.
+      { metadata: { name: MONITORING_NAMESPACE, labels: podSecurityLabels("privileged") } },
       { parent: this, dependsOn: dependenciesOf(opts) },
     );
     const crds = this.createOperatorCrds(name, namespace);

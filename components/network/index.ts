@@ -45,6 +45,8 @@ const subnetTierTags = (clusterName: string, tier: "public" | "private") => ({
  */
 export class Network extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
+  /** The VPC's IPv4 range (an existing VPC's is read from EC2). */
+  readonly cidrBlock: pulumi.Output<string>;
   readonly publicSubnetIds: pulumi.Output<string[]>;
   readonly privateSubnetIds: pulumi.Output<string[]>;
   /** The public subnets' route table (SFU and TURN, egress and load-test nodes); none with `existingVpc`. */
@@ -60,6 +62,7 @@ export class Network extends pulumi.ComponentResource {
       this.tagExistingSubnets(name, existing.publicSubnetIds, subnetTierTags(args.clusterName, "public"));
       this.tagExistingSubnets(name, existing.privateSubnetIds, subnetTierTags(args.clusterName, "private"));
       this.vpcId = pulumi.output(existing.vpcId);
+      this.cidrBlock = aws.ec2.getVpcOutput({ id: existing.vpcId }, { parent: this }).cidrBlock;
       this.publicSubnetIds = pulumi.output(existing.publicSubnetIds);
       this.privateSubnetIds = pulumi.output(existing.privateSubnetIds);
       this.registerOutputs({ vpcId: this.vpcId });
@@ -104,6 +107,7 @@ export class Network extends pulumi.ComponentResource {
     );
 
     this.vpcId = vpc.id;
+    this.cidrBlock = vpc.cidrBlock;
     this.publicSubnetIds = pulumi.all(publicSubnets.map((s) => s.id));
     this.privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
     this.registerOutputs({

@@ -6,7 +6,7 @@
  * - Public IPv4: only EC2 instance metadata knows it (the 1:1 NAT of the private IP). An init container
  *   in a pinned curl image asks IMDSv2 once, writes it to {@link NODE_PUBLIC_IPV4_PATH} in a
  *   memory-backed emptyDir, and exits; the media containers read the file and never talk to instance
- *   metadata themselves. No public STUN server is involved (livekit-server's `use_external_ip` would ask
+ *   metadata themselves, nor could they: on SFU nodes only root and the init container's user reach it. No public STUN server is involved (livekit-server's `use_external_ip` would ask
  *   Google and Twilio at every start and crash-loop when they do not answer).
  * - A node without a public IPv4 (a private subnet) stops the pod at the init container with one line
  *   on stderr, instead of announcing an address clients cannot reach.
@@ -22,8 +22,12 @@ export const NODE_PUBLIC_IPV4_PATH = `${NODE_ADDRESS_DIR}/${NODE_PUBLIC_IPV4_FIL
 /** Environment variable holding the node's private IPv4 (Downward API `status.hostIP`). */
 export const HOST_IP_ENV = "HOST_IP";
 
-/** The image's unprivileged user (`nobody`); the init container needs no privilege at all. */
-const NOBODY = 65534;
+/**
+ * The init container's user: unprivileged, and the one non-root uid the SFU nodes let through to instance
+ * metadata (components/cluster/node-user-data.ts, the metadata guard). No other container may run as it: the
+ * media containers run as `nobody` (65534), which the guard rejects.
+ */
+export const NODE_ADDRESS_READER_UID = 60254;
 
 export interface NodeAddressScriptInput {
   /** Instance metadata base URL. Default http://169.254.169.254; tests point it at a fake on loopback. */
@@ -78,7 +82,11 @@ export function nodeAddressInitContainer(image: string) {
     image,
     command: ["/bin/sh", "-c", renderNodeAddressScript()],
     resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "32Mi" } },
-    securityContext: { ...restrictedSecurityContext(), runAsUser: NOBODY, runAsGroup: NOBODY },
+    securityContext: {
+      ...restrictedSecurityContext(),
+      runAsUser: NODE_ADDRESS_READER_UID,
+      runAsGroup: NODE_ADDRESS_READER_UID,
+    },
     volumeMounts: [{ name: NODE_ADDRESS_VOLUME, mountPath: NODE_ADDRESS_DIR }],
   };
 }

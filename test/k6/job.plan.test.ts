@@ -8,7 +8,8 @@ import { parse } from "yaml";
 import { API_KEY_SECRET_KEYS } from "../../components/credentials/api-keys";
 import { LoadTest } from "../../components/load-test";
 import { configMapsHoldNoCredentials, containerImagesPinned } from "../../policy/policies";
-import { WORKLOAD_NAMESPACE } from "../../stacks/region";
+import { podSecurityProblems } from "../../policy/pod-security";
+import { LOAD_TEST_NAMESPACE } from "../../stacks/region";
 import { inputsOf, resourcesOfType } from "../../tools/plan/engine";
 import { mediaPlane } from "../support/media-plane";
 import { projectRoot, runComponents } from "../support/plan";
@@ -22,18 +23,23 @@ describe("k6 signalling Job", () => {
   const container = pod.containers[0];
   const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
 
-  it("reads the load tests' API key pair from the credentials' Secret, in the workload namespace", async () => {
+  it("reads the load tests' API key pair from the credentials' Secret, in the load test's namespace", async () => {
     const plan = await runComponents(() => mediaPlane());
     const secret = resourcesOfType(plan, "kubernetes:core/v1:Secret")
       .map((r) => inputsOf(r))
       .find((s) => API_KEY_SECRET_KEYS.loadTestApiSecret in (s.stringData ?? {}))!;
-    expect(job.metadata.namespace).toBe(WORKLOAD_NAMESPACE);
+    expect(job.metadata.namespace).toBe(LOAD_TEST_NAMESPACE);
+    expect(secret.metadata.namespace).toBe(LOAD_TEST_NAMESPACE);
     expect(env.LIVEKIT_API_KEY).toEqual({
       secretKeyRef: { name: secret.metadata.name, key: API_KEY_SECRET_KEYS.loadTestApiKey },
     });
     expect(env.LIVEKIT_API_SECRET).toEqual({
       secretKeyRef: { name: secret.metadata.name, key: API_KEY_SECRET_KEYS.loadTestApiSecret },
     });
+  });
+
+  it("meets the restricted Pod Security Standard its namespace enforces", () => {
+    expect(podSecurityProblems(pod, "restricted")).toEqual([]);
   });
 
   it("mounts the script where it imports its token module from, and runs it", () => {
@@ -53,7 +59,7 @@ describe("k6 signalling Job", () => {
       new LoadTest(
         "mumbai-load-test",
         {
-          namespace: WORKLOAD_NAMESPACE,
+          namespace: LOAD_TEST_NAMESPACE,
           url: "wss://mumbai.example.com",
           apiKey: credentials.loadTestKey,
           rooms: 1,

@@ -26,6 +26,7 @@ import {
   imdsv2Required,
   livekitSfuPodShape,
   loadBalancersLogAccess,
+  podsMeetNamespacePodSecurity,
   policies,
   publicIngressOnlyForWebRtc,
   s3BucketsAccessLogged,
@@ -105,6 +106,8 @@ describe("the shipped stacks", () => {
         p.cidrIpv4 === "0.0.0.0/0" && Object.assign(p, { ipProtocol: "tcp", fromPort: 22, toPort: 22 }),
       [TYPES.replicationGroup]: (p) => delete p.authToken,
       [TYPES.ingress]: (p) => (p.metadata.annotations[ALB_ATTRIBUTES_ANNOTATION] = "idle_timeout.timeout_seconds=3600"),
+      // The load test keeping the runtime's capabilities (NET_RAW among them), in its restricted namespace.
+      "kubernetes:batch/v1:Job": (p) => delete p.spec.template.spec.containers[0].securityContext.capabilities,
     };
     for (const r of resources) weaken[r.type]?.(r.props);
     // And no bucket's requests logged any more.
@@ -114,9 +117,63 @@ describe("the shipped stacks", () => {
       "elasticache-encrypted-with-auth",
       "load-balancers-log-access",
       "nodes-require-imdsv2",
+      "pods-meet-namespace-pod-security",
       "public-ingress-only-for-webrtc",
       "s3-buckets-access-logged",
     ]);
+  });
+});
+
+describe("pods-meet-namespace-pod-security", () => {
+  const namespace = (name: string, level?: string): TestResource => ({
+    type: "kubernetes:core/v1:Namespace",
+    name,
+    props: { metadata: { name, labels: level ? { "pod-security.kubernetes.io/enforce": level } : {} } },
+  });
+  const restrictedContainer = {
+    name: "app",
+    image: "example/app:1.0",
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+  };
+  const deployment = (ns: string, podSpec: Record<string, unknown>): TestResource => ({
+    type: "kubernetes:apps/v1:Deployment",
+    name: "app",
+    props: { metadata: { name: "app", namespace: ns }, spec: { template: { spec: podSpec } } },
+  });
+  const restrictedPod = {
+    securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+    containers: [restrictedContainer],
+  };
+
+  it("passes a restricted pod in a restricted namespace", async () => {
+    expect(
+      await check(podsMeetNamespacePodSecurity, [namespace("a", "restricted"), deployment("a", restrictedPod)]),
+    ).toEqual([]);
+  });
+
+  it("reports a pod that needs more than its namespace enforces, with the rule it breaks", async () => {
+    const hostNetwork = { ...restrictedPod, hostNetwork: true };
+    expect(
+      await check(podsMeetNamespacePodSecurity, [namespace("a", "baseline"), deployment("a", hostNetwork)]),
+    ).toEqual([
+      'kubernetes:apps/v1:Deployment app in a breaks Pod Security "baseline": hostNamespaces: hostNetwork=true.',
+    ]);
+    const root = { ...restrictedPod, securityContext: { seccompProfile: { type: "RuntimeDefault" } } };
+    expect(await check(podsMeetNamespacePodSecurity, [namespace("a", "restricted"), deployment("a", root)])).toEqual([
+      'kubernetes:apps/v1:Deployment app in a breaks Pod Security "restricted": runAsNonRoot: container "app" must run as non-root.',
+    ]);
+    expect(
+      await check(podsMeetNamespacePodSecurity, [namespace("a", "privileged"), deployment("a", hostNetwork)]),
+    ).toEqual([]);
+  });
+
+  it("reports a namespace the stack creates without an enforced level, and leaves namespaces it does not create alone", async () => {
+    expect(await check(podsMeetNamespacePodSecurity, [namespace("a")])).toEqual([
+      "Namespace a enforces no Pod Security Standard (pod-security.kubernetes.io/enforce).",
+    ]);
+    expect(
+      await check(podsMeetNamespacePodSecurity, [deployment("kube-system", { ...restrictedPod, hostPID: true })]),
+    ).toEqual([]);
   });
 });
 
@@ -891,7 +948,7 @@ describe("the pack", () => {
   it("holds every policy once, all mandatory", () => {
     const names = policies.map((p) => p.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toHaveLength(10);
+    expect(names).toHaveLength(11);
     for (const p of policies)
       expect({ name: p.name, level: p.enforcementLevel }).toEqual({ name: p.name, level: "mandatory" });
   });

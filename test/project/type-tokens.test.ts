@@ -29,6 +29,7 @@ const SHIPPED_TOKENS = [
   "livekit-platform:loadtest:LoadTest",
   "livekit-platform:monitoring:Monitoring",
   "livekit-platform:network:Network",
+  "livekit-platform:network-policy:NetworkPolicies",
   "livekit-platform:redis-hub-peering:RedisHubPeering",
   "livekit-platform:redis:Redis",
   "livekit-platform:redis:RedisAlarms",

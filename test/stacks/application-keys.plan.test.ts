@@ -39,7 +39,7 @@ describe("application keys in a region stack", () => {
   it("gives the application, egress and the load tests a key pair each, all in the key file", () => {
     const keyFile = keyFileOf(steady);
     const egress = egressConfigOf(steady);
-    const loadTest = object(steady, K8S_TYPES.secret, "livekit-api-keys").stringData;
+    const loadTest = object(steady, K8S_TYPES.secret, "livekit-load-test-key").stringData;
     expect(egress.api_key).toMatch(/^EGRESS/);
     expect(loadTest["load-test-api-key"]).toMatch(/^LOADTEST/);
     expect(keyFile[egress.api_key]).toBe(egress.api_secret);

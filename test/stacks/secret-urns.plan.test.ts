@@ -24,6 +24,8 @@ const EVERY_STACK = [
   `${PREFIX}:livekit:LiveKit$${SECRET}::mumbai-livekit-turn-secret`,
   `${PREFIX}:livekit:LiveKit$${SECRET}::mumbai-livekit-api-keys`,
   `${PREFIX}:egress:Egress$${SECRET}::mumbai-egress-config`,
+  // Made by Credentials from the start (the load test's own namespace): no former URN.
+  `${PREFIX}:credentials:Credentials$${SECRET}::mumbai-livekit-load-test-key`,
 ];
 
 /** Egress's and the load tests' pairs, generated where stack config gives none. */

@@ -49,6 +49,7 @@ export function redisPasswordSecret(provider: k8s.Provider, namespace = NAMESPAC
 export function credentialsArgs(overrides: Partial<CredentialsArgs> = {}): CredentialsArgs {
   return {
     namespace: NAMESPACE,
+    loadTestNamespace: "livekit-load-test",
     applicationKeys: { signing: APPLICATION_KEY, alsoAccepted: [] },
     turnSecretGenerations: { current: "1", alsoAccepted: [] },
     ...overrides,

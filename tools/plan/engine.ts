@@ -297,6 +297,7 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
     resources: rec.resources,
     outputs: rec.outputs,
     warnings: rec.warnings,
+    propertyDependencies: rec.propertyDependencies,
   };
 }
 

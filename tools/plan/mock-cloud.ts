@@ -352,6 +352,9 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
       const partition = partitionOf(ctx);
       return { id: partition, partition, ...PARTITIONS[partition] };
     }
+    // An existing VPC (network.existingVpc): a made-up private range.
+    case "aws:ec2/getVpc:getVpc":
+      return { id: args.inputs.id, cidrBlock: "10.99.0.0/16" };
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
       // As many zones as the region has (lib/aws-regions.ts), lettered from a.
       const count = availabilityZoneIds[ctx.awsRegion]?.length ?? 3;

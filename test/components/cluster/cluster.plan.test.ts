@@ -113,10 +113,24 @@ describe("Cluster", () => {
     // belong in vpcCniOptions).
     // (resolveConflicts: the SDK's defaults, which are pulumi-eks's own: cni-addon.ts 304-306, cluster/cluster.ts 786-789.)
     const overwrite = { resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" };
-    expect(inputsOf(eksCluster()).vpcCniOptions).toEqual({ addonVersion: args.addons.vpcCni, ...overwrite });
+    expect(inputsOf(eksCluster()).vpcCniOptions).toEqual({
+      addonVersion: args.addons.vpcCni,
+      enableNetworkPolicy: true,
+      ...overwrite,
+    });
     expect(inputsOf(eksCluster()).kubeProxyAddonOptions).toEqual({ version: args.addons.kubeProxy, ...overwrite });
     // The default VPC CNI of EKS stays replaced by the add-on (useDefaultVpcCni: true would drop it).
     expect(inputsOf(eksCluster()).useDefaultVpcCni).toBeUndefined();
+  });
+
+  it("turns on the VPC CNI's network policy agent, which enforces the region's NetworkPolicies", () => {
+    // pulumi-eks v4.3.0 nodejs/eks/addons/cni-addon.ts mergeConfigurationValues (539-575) writes the boolean into
+    // the add-on's configurationValues as the string the add-on's schema takes: aws/amazon-vpc-cni-k8s v1.21.1
+    // charts/aws-vpc-cni/values.yaml `enableNetworkPolicy: "false"` (125), read by templates/daemonset.yaml
+    // (`--enable-network-policy`, 147) and templates/configmap.yaml (`enable-network-policy-controller`).
+    // Off, every NetworkPolicy would be stored and none enforced.
+    expect(inputsOf(eksCluster()).vpcCniOptions.enableNetworkPolicy).toBe(true);
+    expect(inputsOf(eksCluster()).vpcCniOptions.configurationValues).toBeUndefined();
   });
 
   it("gives pulumi-eks no input that creates more children than docs/plan-contract.md lists", () => {

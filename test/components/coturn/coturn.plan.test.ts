@@ -103,7 +103,7 @@ describe("Coturn", () => {
 
   it("keeps the shared secret, the API secret and the Redis password out of every ConfigMap", () => {
     const turn = object(result, K8S_TYPES.secret, "livekit-turn-secret").stringData[COTURN_SECRET_KEY];
-    const api = object(result, K8S_TYPES.secret, "livekit-api-keys").stringData["load-test-api-secret"];
+    const api = object(result, K8S_TYPES.secret, "livekit-load-test-key").stringData["load-test-api-secret"];
     const texts = configMapTexts(result);
     expect(texts.some((t) => t.includes("use-auth-secret"))).toBe(true);
     for (const secret of [turn, api, REDIS_PASSWORD]) {

@@ -57,6 +57,7 @@ async function plan(overrides: Partial<CredentialsArgs> = {}): Promise<{ result:
 }
 
 const apiKeySecret = (result: PlanResult) => object(result, K8S_TYPES.secret, "livekit-api-keys").stringData;
+const loadTestKeySecret = (result: PlanResult) => object(result, K8S_TYPES.secret, "livekit-load-test-key").stringData;
 const keyFileOf = (result: PlanResult) =>
   parse(apiKeySecret(result)[API_KEY_SECRET_KEYS.keyFile]) as Record<string, string>;
 const turnSecretOf = (result: PlanResult) => object(result, K8S_TYPES.secret, "livekit-turn-secret").stringData;
@@ -73,9 +74,15 @@ describe("Credentials", () => {
   it("sends only objects the Kubernetes API accepts, in the media plane's namespace, through the region's provider", () => {
     expect(kubernetesObjectProblems(result)).toEqual([]);
     const secrets = resourcesOfType(result, K8S_TYPES.secret);
-    expect(secrets.map((r) => inputsOf(r).metadata.name).sort()).toEqual(["livekit-api-keys", "livekit-turn-secret"]);
+    expect(secrets.map((r) => inputsOf(r).metadata.name).sort()).toEqual([
+      "livekit-api-keys",
+      "livekit-load-test-key",
+      "livekit-turn-secret",
+    ]);
     for (const r of secrets) {
-      expect(inputsOf(r).metadata.namespace).toBe(NAMESPACE);
+      // The load tests' pair goes to the load test's own namespace, everything else to the media plane's.
+      const name = inputsOf(r).metadata.name;
+      expect(inputsOf(r).metadata.namespace).toBe(name === "livekit-load-test-key" ? "livekit-load-test" : NAMESPACE);
       expect(r.provider).toMatch(/pulumi:providers:kubernetes::region-cluster::/);
     }
   });
@@ -92,22 +99,24 @@ describe("Credentials", () => {
     // Three different secrets, each at least as long as LiveKit wants.
     expect(new Set(Object.values(keyFile)).size).toBe(3);
     for (const value of Object.values(keyFile)) expect(value.length).toBeGreaterThanOrEqual(32);
-    // The Secret hands the load tests their pair and nothing else; egress gets its pair as an Output.
-    const secret = apiKeySecret(result);
+    // The media plane's Secret holds the key file alone; the load tests' Secret their pair and nothing else;
+    // egress gets its pair as an Output.
+    expect(Object.keys(apiKeySecret(result))).toEqual([API_KEY_SECRET_KEYS.keyFile]);
+    const secret = loadTestKeySecret(result);
     expect(Object.keys(secret).sort()).toEqual(
-      [API_KEY_SECRET_KEYS.keyFile, API_KEY_SECRET_KEYS.loadTestApiKey, API_KEY_SECRET_KEYS.loadTestApiSecret].sort(),
+      [API_KEY_SECRET_KEYS.loadTestApiKey, API_KEY_SECRET_KEYS.loadTestApiSecret].sort(),
     );
     expect(secret[API_KEY_SECRET_KEYS.loadTestApiKey]).toBe(loadTest);
     expect(secret[API_KEY_SECRET_KEYS.loadTestApiSecret]).toBe(keyFile[loadTest]);
     expect(handles.loadTestKey).toEqual({
-      id: `livekit-api-keys/${API_KEY_SECRET_KEYS.loadTestApiKey}`,
-      secret: `livekit-api-keys/${API_KEY_SECRET_KEYS.loadTestApiSecret}`,
+      id: `livekit-load-test-key/${API_KEY_SECRET_KEYS.loadTestApiKey}`,
+      secret: `livekit-load-test-key/${API_KEY_SECRET_KEYS.loadTestApiSecret}`,
     });
     expect(handles.egressKey).toEqual({ id: egress, secret: keyFile[egress] });
   });
 
   it("keeps every key and TURN secret secret in the plan and the state", () => {
-    for (const name of ["livekit-api-keys", "livekit-turn-secret"]) {
+    for (const name of ["livekit-api-keys", "livekit-load-test-key", "livekit-turn-secret"]) {
       expect(isSecret(rawSecret(result, name).inputs.stringData)).toBe(true);
     }
     expect(handles.fingerprintsSecret).toBe(true);
@@ -124,7 +133,7 @@ describe("Credentials", () => {
       EGRESSconfigured1: "e".repeat(48),
       LOADTESTconfigured1: "l".repeat(48),
     });
-    expect(apiKeySecret(configured.result)[API_KEY_SECRET_KEYS.loadTestApiKey]).toBe("LOADTESTconfigured1");
+    expect(loadTestKeySecret(configured.result)[API_KEY_SECRET_KEYS.loadTestApiKey]).toBe("LOADTESTconfigured1");
     expect(configured.handles.egressKey).toEqual(serviceKeys.egress);
     const generated = (p: PlanResult) => p.resources.filter((r) => /-(egress|loadTest)-key-(id|secret)$/.test(r.name));
     expect(generated(result)).toHaveLength(4);
@@ -216,7 +225,10 @@ describe("Credentials", () => {
     const { plan: aliased, formerUrn } = await planWithFormerUrns(() => plan().then((p) => p.result));
     const before = "urn:pulumi:test::livekit-platform::livekit-platform:livekit:LiveKit::mumbai-livekit";
     const under = (type: string, name: string) => `${before.replace(/::mumbai-livekit$/, "")}$${type}::${name}`;
-    const children = aliased.resources.filter((r) => r.parent?.endsWith("::mumbai"));
+    // The load tests' Secret came later, under Credentials: it has no former URN to keep.
+    const children = aliased.resources.filter(
+      (r) => r.parent?.endsWith("::mumbai") && r.name !== "mumbai-livekit-load-test-key",
+    );
     expect(children.map(formerUrn).sort()).toEqual(
       [
         under(STRING, "mumbai-livekit-egress-key-id"),

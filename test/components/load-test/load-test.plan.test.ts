@@ -49,8 +49,8 @@ describe("LoadTest", () => {
   it("runs the Job and the NodePool its builders make", () => {
     const job = jobOf(result);
     const apiKey = {
-      id: { secretName: "livekit-api-keys", key: "load-test-api-key" },
-      secret: { secretName: "livekit-api-keys", key: "load-test-api-secret" },
+      id: { secretName: "livekit-load-test-key", key: "load-test-api-key" },
+      secret: { secretName: "livekit-load-test-key", key: "load-test-api-secret" },
     };
     expect(job.spec).toEqual(loadTestJobSpec({ ...settings, apiKey }, job.metadata.labels));
     expect(object(result, NODE_POOL, "load-test").spec).toEqual(
@@ -67,7 +67,7 @@ describe("LoadTest", () => {
 
   it("reads the load tests' own API key pair from the credentials' Secret, never from its arguments", () => {
     const { env } = jobOf(result).spec.template.spec.containers[0];
-    const keys = object(result, K8S_TYPES.secret, "livekit-api-keys");
+    const keys = object(result, K8S_TYPES.secret, "livekit-load-test-key");
     expect(env).toContainEqual({
       name: "LIVEKIT_API_KEY",
       valueFrom: { secretKeyRef: { name: keys.metadata.name, key: "load-test-api-key" } },

@@ -1,5 +1,7 @@
 import { LOAD_TEST_NODE_POOL, loadTestNodePoolSpec } from "../../../components/load-test/node-pool";
 import {
+  LOAD_TEST_SCRATCH,
+  LOAD_TEST_UID,
   loadTestDurationSeconds,
   loadTestJobSpec,
   LoadTestPodInput,
@@ -7,15 +9,17 @@ import {
 } from "../../../components/load-test/pod";
 import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
 import { versions } from "../../../lib/versions";
-import { container, plain } from "../../support/builders";
+import { podSecurityProblems } from "../../../policy/pod-security";
+import type { PodSpec } from "../../../policy/workloads";
+import { container, plain, volume } from "../../support/builders";
 import { LOAD_TEST_SETTINGS } from "../../support/media-settings";
 
 /** What the LoadTest component hands the builder: the test's settings and the credentials' Secret keys. */
 const INPUT: LoadTestPodInput = {
   ...LOAD_TEST_SETTINGS,
   apiKey: {
-    id: { secretName: "livekit-api-keys", key: "load-test-api-key" },
-    secret: { secretName: "livekit-api-keys", key: "load-test-api-secret" },
+    id: { secretName: "livekit-load-test-key", key: "load-test-api-key" },
+    secret: { secretName: "livekit-load-test-key", key: "load-test-api-secret" },
   },
 };
 const LABELS = { "app.kubernetes.io/name": "livekit-load-test" };
@@ -51,14 +55,29 @@ describe("the load test's testers", () => {
   it("read the load tests' own API key pair from its Secret, never from their arguments", () => {
     expect(lk.env).toContainEqual({
       name: "LIVEKIT_API_KEY",
-      valueFrom: { secretKeyRef: { name: "livekit-api-keys", key: "load-test-api-key" } },
+      valueFrom: { secretKeyRef: { name: "livekit-load-test-key", key: "load-test-api-key" } },
     });
     expect(lk.env).toContainEqual({
       name: "LIVEKIT_API_SECRET",
-      valueFrom: { secretKeyRef: { name: "livekit-api-keys", key: "load-test-api-secret" } },
+      valueFrom: { secretKeyRef: { name: "livekit-load-test-key", key: "load-test-api-secret" } },
     });
     expect(lk.args).not.toContain("--api-key");
     expect(lk.args).not.toContain("--api-secret");
+  });
+
+  it("meet the restricted Pod Security Standard: non-root, RuntimeDefault seccomp, no capabilities, read-only root", () => {
+    // policy/pod-security.ts: the admission plugin's rules (kubernetes/pod-security-admission v0.35.2).
+    expect(podSecurityProblems(spec as PodSpec, "restricted")).toEqual([]);
+    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: LOAD_TEST_UID });
+    expect(LOAD_TEST_UID).not.toBe(0);
+    expect(lk.securityContext).toMatchObject({ readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expect(lk.securityContext.capabilities.add).toBeUndefined();
+  });
+
+  it("write only to a memory-backed /tmp, which is also HOME (lk reads ~/.livekit/cli-config.yaml)", () => {
+    expect(lk.volumeMounts).toEqual([{ name: LOAD_TEST_SCRATCH.volume, mountPath: "/tmp" }]);
+    expect(volume(spec, LOAD_TEST_SCRATCH.volume).emptyDir).toMatchObject({ medium: "Memory" });
+    expect(lk.env).toContainEqual({ name: "HOME", value: "/tmp" });
   });
 
   it("load one room per tester pod, all at once", () => {

@@ -1,0 +1,365 @@
+/**
+ * The region's security baseline, judged on what the mumbai plan renders:
+ * - its NetworkPolicies, evaluated (test/support/network-policy.ts): who may reach which address and port;
+ * - Pod Security Admission: each namespace's labels, and every rendered pod against its namespace's level
+ *   (policy/pod-security.ts, the admission plugin's rules);
+ * - instance metadata on SFU nodes: the guard in the node class's user data, run for the users the SFU and TURN
+ *   pods' containers run as (test/support/iptables.ts).
+ */
+import { NODE_ADDRESS_READER_UID } from "../../components/shared/node-address";
+import { INSTANCE_METADATA_GUARD_UNIT, INSTANCE_METADATA_RULES_FILE } from "../../components/cluster/node-user-data";
+import { enforcedPodSecurity, podSecurityProblems, strictestPodSecurityLevel } from "../../policy/pod-security";
+import type { PodSpec } from "../../policy/workloads";
+import { versions } from "../../lib/versions";
+import { inputsOf, PlanResult } from "../../tools/plan/engine";
+import { outputVerdict, parseFilterTable } from "../support/iptables";
+import { allowed, Connection, Endpoint, NetworkPolicyObject, World } from "../support/network-policy";
+import { runStack } from "../support/plan";
+
+type Obj = Record<string, any>;
+
+function kubernetesObjects(plan: PlanResult): Obj[] {
+  return plan.resources
+    .filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release")
+    .map((r) => inputsOf(r));
+}
+
+const byKindName = (objects: Obj[], kind: string, name: string): Obj => {
+  const found = objects.find((o) => o.kind === kind && o.metadata?.name === name);
+  if (!found) throw new Error(`no ${kind} ${name} in the plan`);
+  return found;
+};
+
+let objects: Obj[];
+let world: World;
+beforeAll(async () => {
+  objects = kubernetesObjects(await runStack("mumbai"));
+  const namespaces: Record<string, Record<string, string>> = { "kube-system": {}, keda: {}, karpenter: {} };
+  for (const ns of objects.filter((o) => o.kind === "Namespace"))
+    namespaces[ns.metadata.name] = ns.metadata.labels ?? {};
+  world = {
+    policies: objects.filter((o) => o.kind === "NetworkPolicy") as NetworkPolicyObject[],
+    namespaces,
+  };
+});
+
+/** A pod of a rendered workload: its template's labels, namespace and host networking. */
+function podOf(kind: string, name: string, node: string): Endpoint {
+  const workload = byKindName(objects, kind, name);
+  return {
+    namespace: workload.metadata.namespace,
+    labels: workload.spec.template.metadata.labels,
+    hostNetwork: workload.spec.template.spec.hostNetwork === true,
+    node,
+  };
+}
+
+// mumbai's VPC is 10.20.0.0/16 (Pulumi.mumbai.yaml); the addresses below are in it unless said otherwise.
+const VPC = { sfuNode: "10.20.128.5", egressNode: "10.20.129.7", redis: "10.20.2.50", otherNode: "10.20.3.3" };
+const PUBLIC = { sfu: "13.234.10.20", web: "1.1.1.1", sns: "52.95.1.1" };
+const LINK_LOCAL = { metadata: "169.254.169.254", podIdentity: "169.254.170.23" };
+/** ClusterIPs (the cluster's service range, 172.20.0.0/16 for a VPC in 10.0.0.0/8). */
+const CLUSTER_IP = { kubernetes: "172.20.0.1", dns: "172.20.0.10", livekit: "172.20.40.1", karpenter: "172.20.50.1" };
+
+/** Pods the charts run, with the labels their charts give them (the plan holds only their values). */
+const chartPod = (namespace: string, labels: Record<string, string>): Endpoint => ({
+  namespace,
+  labels,
+  node: "system-1",
+});
+const PODS = {
+  dns: chartPod("kube-system", { "k8s-app": "kube-dns" }),
+  prometheus: chartPod("monitoring", {
+    "app.kubernetes.io/name": "prometheus",
+    prometheus: "kube-prometheus-stack-prometheus",
+  }),
+  alertmanager: chartPod("monitoring", { "app.kubernetes.io/name": "alertmanager" }),
+  grafana: chartPod("monitoring", { "app.kubernetes.io/name": "grafana" }),
+  operator: chartPod("monitoring", { app: "kube-prometheus-stack-operator" }),
+  keda: chartPod("keda", { app: "keda-operator" }),
+  karpenter: chartPod("karpenter", { "app.kubernetes.io/name": "karpenter" }),
+};
+
+type Row = [string, Connection["to"], boolean];
+
+/** Each row's verdict, as `<what>: allowed|denied`, for one readable comparison. */
+function table(from: Endpoint & { ip: string }, rows: Row[]) {
+  return {
+    actual: rows.map(([what, to]) => `${what}: ${allowed(world, { from, to }) ? "allowed" : "denied"}`),
+    expected: rows.map(([what, , ok]) => `${what}: ${ok ? "allowed" : "denied"}`),
+  };
+}
+
+describe("the region's NetworkPolicies, evaluated", () => {
+  const livekitBehindService = () => ({ ...podOf("Deployment", "livekit-server", "sfu-1") });
+
+  it("let a recorder reach DNS, LiveKit, Redis, the Pod Identity agent and the internet, and nothing else", () => {
+    const recorder = { ...podOf("Deployment", "livekit-egress", "egress-1"), ip: "10.20.129.40" };
+    const { actual, expected } = table(recorder, [
+      ["cluster DNS over UDP", { ip: CLUSTER_IP.dns, port: 53, protocol: "UDP", pod: PODS.dns }, true],
+      ["cluster DNS over TCP", { ip: CLUSTER_IP.dns, port: 53, pod: PODS.dns }, true],
+      ["LiveKit's Service", { ip: CLUSTER_IP.livekit, port: 7880, pod: livekitBehindService() }, true],
+      ["LiveKit on its node", { ip: VPC.sfuNode, port: 7880, pod: livekitBehindService() }, true],
+      ["LiveKit's metrics port", { ip: VPC.sfuNode, port: 6789, pod: livekitBehindService() }, false],
+      ["Redis", { ip: VPC.redis, port: 6379 }, true],
+      ["Redis's address on another port", { ip: VPC.redis, port: 22 }, false],
+      ["Pod Identity agent", { ip: LINK_LOCAL.podIdentity, port: 80 }, true],
+      ["instance metadata", { ip: LINK_LOCAL.metadata, port: 80 }, false],
+      ["another node's SSH", { ip: VPC.otherNode, port: 22 }, false],
+      ["another node's kubelet", { ip: VPC.otherNode, port: 10250 }, false],
+      ["the API server", { ip: CLUSTER_IP.kubernetes, port: 443 }, false],
+      ["Prometheus", { ip: "10.20.4.4", port: 9090, pod: PODS.prometheus }, false],
+      ["Karpenter's webhook Service", { ip: CLUSTER_IP.karpenter, port: 443, pod: PODS.karpenter }, false],
+      ["another VPC in 172.16.0.0/12", { ip: "172.31.0.9", port: 443 }, false],
+      ["a web page", { ip: PUBLIC.web, port: 443 }, true],
+      ["the SFU's public address over UDP", { ip: PUBLIC.sfu, port: 50000, protocol: "UDP" }, true],
+    ]);
+    expect(actual).toEqual(expected);
+  });
+
+  it("let only Prometheus and the API server's pod proxy reach a recorder's metrics", () => {
+    const recorder = podOf("Deployment", "livekit-egress", "egress-1");
+    const to = { ip: "10.20.129.40", port: 9090, pod: recorder };
+    expect(allowed(world, { from: { ...PODS.prometheus, ip: "10.20.4.4" }, to })).toBe(true);
+    expect(allowed(world, { from: { ...PODS.grafana, ip: "10.20.4.5" }, to })).toBe(false);
+    // The API server's pod proxy connects from its interfaces in the VPC, which no selector can name: any
+    // address of the VPC reaches this one port (metrics only), and no other.
+    expect(allowed(world, { from: { ...PODS.karpenter, ip: "10.20.1.20" }, to })).toBe(true);
+    expect(allowed(world, { from: { ...PODS.karpenter, ip: "10.20.1.20" }, to: { ...to, port: 8080 } })).toBe(false);
+    const updater = { ...podOf("Deployment", "livekit-egress-deletion-cost", "system-1"), ip: "10.20.4.7" };
+    expect(allowed(world, { from: updater, to })).toBe(false); // through the API server, not directly
+    expect(allowed(world, { from: { ...PODS.prometheus, ip: "10.20.4.4" }, to: { ...to, port: 8080 } })).toBe(false);
+  });
+
+  it("let the deletion-cost updater reach the API server and DNS only", () => {
+    const updater = { ...podOf("Deployment", "livekit-egress-deletion-cost", "system-1"), ip: "10.20.4.7" };
+    const { actual, expected } = table(updater, [
+      ["the API server's Service", { ip: CLUSTER_IP.kubernetes, port: 443 }, true],
+      ["the API server's interfaces", { ip: "10.20.1.20", port: 443 }, true],
+      ["cluster DNS", { ip: CLUSTER_IP.dns, port: 53, protocol: "UDP", pod: PODS.dns }, true],
+      ["Redis", { ip: VPC.redis, port: 6379 }, false],
+      ["instance metadata", { ip: LINK_LOCAL.metadata, port: 80 }, false],
+      ["the internet", { ip: PUBLIC.web, port: 443 }, false],
+    ]);
+    expect(actual).toEqual(expected);
+  });
+
+  it("let the load test reach the region only as users do, from outside", () => {
+    const tester = { ...podOf("Job", "livekit-load-test", "tester-1"), ip: "10.20.130.9" };
+    const { actual, expected } = table(tester, [
+      ["cluster DNS", { ip: CLUSTER_IP.dns, port: 53, protocol: "UDP", pod: PODS.dns }, true],
+      ["the public signalling URL", { ip: "13.234.99.1", port: 443 }, true],
+      ["the SFU's public address over UDP", { ip: PUBLIC.sfu, port: 55000, protocol: "UDP" }, true],
+      ["LiveKit on its node", { ip: VPC.sfuNode, port: 7880, pod: livekitBehindService() }, false],
+      ["Redis", { ip: VPC.redis, port: 6379 }, false],
+      ["the API server", { ip: CLUSTER_IP.kubernetes, port: 443 }, false],
+      ["instance metadata", { ip: LINK_LOCAL.metadata, port: 80 }, false],
+      ["Pod Identity agent", { ip: LINK_LOCAL.podIdentity, port: 80 }, false],
+    ]);
+    expect(actual).toEqual(expected);
+  });
+
+  it("let Prometheus scrape the nodes, the media plane and its own namespace, and answer KEDA", () => {
+    const prometheus = { ...PODS.prometheus, ip: "10.20.4.4" };
+    const { actual, expected } = table(prometheus, [
+      ["a kubelet", { ip: VPC.sfuNode, port: 10250, node: "sfu-1" }, true],
+      ["node-exporter", { ip: VPC.sfuNode, port: 9100 }, true],
+      ["LiveKit's metrics", { ip: VPC.sfuNode, port: 6789 }, true],
+      ["Coturn's metrics", { ip: VPC.sfuNode, port: 9641 }, true],
+      ["CoreDNS's metrics", { ip: "10.20.1.30", port: 9153, pod: PODS.dns }, true],
+      ["Alertmanager", { ip: "10.20.4.8", port: 9093, pod: PODS.alertmanager }, true],
+      ["the API server", { ip: CLUSTER_IP.kubernetes, port: 443 }, true],
+      ["Redis", { ip: VPC.redis, port: 6379 }, false],
+      ["instance metadata", { ip: LINK_LOCAL.metadata, port: 80 }, false],
+      ["the internet", { ip: PUBLIC.web, port: 443 }, false],
+    ]);
+    expect(actual).toEqual(expected);
+    const query = { ip: "10.20.4.4", port: 9090, pod: PODS.prometheus };
+    expect(allowed(world, { from: { ...PODS.keda, ip: "10.20.4.9" }, to: query })).toBe(true);
+    expect(allowed(world, { from: { ...PODS.grafana, ip: "10.20.4.5" }, to: query })).toBe(true);
+    expect(allowed(world, { from: { ...PODS.karpenter, ip: "10.20.4.6" }, to: query })).toBe(false);
+    const recorder = { ...podOf("Deployment", "livekit-egress", "egress-1"), ip: "10.20.129.40" };
+    expect(allowed(world, { from: recorder, to: query })).toBe(false);
+  });
+
+  it("let Alertmanager deliver over HTTPS with Pod Identity credentials, and Grafana stay inside", () => {
+    const alertmanager = { ...PODS.alertmanager, ip: "10.20.4.8" };
+    const grafana = { ...PODS.grafana, ip: "10.20.4.5" };
+    const am = table(alertmanager, [
+      ["SNS", { ip: PUBLIC.sns, port: 443 }, true],
+      ["Pod Identity agent", { ip: LINK_LOCAL.podIdentity, port: 80 }, true],
+      ["plain HTTP on the internet", { ip: PUBLIC.web, port: 80 }, false],
+      ["instance metadata", { ip: LINK_LOCAL.metadata, port: 80 }, false],
+      ["Redis", { ip: VPC.redis, port: 6379 }, false],
+    ]);
+    expect(am.actual).toEqual(am.expected);
+    const gr = table(grafana, [
+      ["Prometheus", { ip: "10.20.4.4", port: 9090, pod: PODS.prometheus }, true],
+      ["the API server (its sidecars)", { ip: CLUSTER_IP.kubernetes, port: 443 }, true],
+      ["the internet", { ip: PUBLIC.web, port: 443 }, false],
+      ["instance metadata", { ip: LINK_LOCAL.metadata, port: 80 }, false],
+    ]);
+    expect(gr.actual).toEqual(gr.expected);
+    // The API server calls the operator's admission webhook from its interfaces in the VPC; nothing from
+    // outside the VPC, and no other port of the operator from inside it.
+    const webhook = { ip: "10.20.4.10", port: 10250, pod: PODS.operator };
+    const apiServerInterface = { ...PODS.karpenter, ip: "10.20.1.20" };
+    expect(allowed(world, { from: apiServerInterface, to: webhook })).toBe(true);
+    expect(allowed(world, { from: apiServerInterface, to: { ...webhook, port: 8080 } })).toBe(false);
+    expect(allowed(world, { from: { ...PODS.karpenter, ip: "192.168.1.1" }, to: webhook })).toBe(false);
+  });
+
+  it("deny by default every pod of the platform's namespaces, and leave host-network pods to their security groups", () => {
+    const stranger = (namespace: string): Endpoint & { ip: string } => ({
+      namespace,
+      labels: { "app.kubernetes.io/name": "something-new" },
+      node: "general-1",
+      ip: "10.20.5.5",
+    });
+    for (const namespace of ["livekit", "monitoring"]) {
+      expect(allowed(world, { from: stranger(namespace), to: { ip: PUBLIC.web, port: 443 } })).toBe(false);
+      expect(allowed(world, { from: stranger(namespace), to: { ip: VPC.redis, port: 6379 } })).toBe(false);
+    }
+    // Every pod of the load test's namespace is a load test (k6's Job too): the internet, nothing inside.
+    expect(allowed(world, { from: stranger("livekit-load-test"), to: { ip: PUBLIC.web, port: 443 } })).toBe(true);
+    expect(allowed(world, { from: stranger("livekit-load-test"), to: { ip: VPC.redis, port: 6379 } })).toBe(false);
+    expect(allowed(world, { from: stranger("livekit-load-test"), to: { ip: LINK_LOCAL.metadata, port: 80 } })).toBe(
+      false,
+    );
+    // The SFU runs on the host network: the policies do not hold it (its node's security groups do).
+    const sfu = { ...livekitBehindService(), ip: VPC.sfuNode };
+    expect(sfu.hostNetwork).toBe(true);
+    expect(allowed(world, { from: sfu, to: { ip: VPC.redis, port: 6379 } })).toBe(true);
+  });
+});
+
+describe("Pod Security Admission", () => {
+  const namespaceOf = (name: string) => byKindName(objects, "Namespace", name);
+  const WORKLOAD_KINDS = ["Deployment", "DaemonSet", "Job", "StatefulSet"];
+
+  it("labels every namespace the program creates: enforce, warn and audit at one level, at the pinned version", () => {
+    const created = objects.filter((o) => o.kind === "Namespace");
+    expect(created.map((n) => n.metadata.name).sort()).toEqual(["livekit", "livekit-load-test", "monitoring"]);
+    for (const ns of created) {
+      const labels = ns.metadata.labels;
+      const level = labels["pod-security.kubernetes.io/enforce"];
+      for (const mode of ["enforce", "warn", "audit"]) {
+        expect(labels[`pod-security.kubernetes.io/${mode}`]).toBe(level);
+        expect(labels[`pod-security.kubernetes.io/${mode}-version`]).toBe(versions.podSecurityStandard);
+      }
+    }
+    expect(versions.podSecurityStandard).toBe(`v${versions.kubernetes}`);
+  });
+
+  it("gives each namespace the strictest level all its rendered pods meet, and every pod meets it", () => {
+    const pods = objects.filter((o) => WORKLOAD_KINDS.includes(o.kind));
+    const levels = ["privileged", "baseline", "restricted"];
+    for (const name of ["livekit", "livekit-load-test"]) {
+      const inNamespace = pods.filter((p) => p.metadata.namespace === name);
+      expect(inNamespace.length).toBeGreaterThan(0);
+      const strictest =
+        levels[
+          Math.min(
+            ...inNamespace.map((p) => levels.indexOf(strictestPodSecurityLevel(p.spec.template.spec as PodSpec))),
+          )
+        ];
+      expect(enforcedPodSecurity(namespaceOf(name).metadata.labels)?.level).toBe(strictest);
+    }
+    // Only the chart's pods live in monitoring; node-exporter's host network, hostPID and hostPath need privileged.
+    expect(enforcedPodSecurity(namespaceOf("monitoring").metadata.labels)?.level).toBe("privileged");
+    for (const pod of pods.filter((p) =>
+      ["livekit", "livekit-load-test", "monitoring"].includes(p.metadata.namespace),
+    )) {
+      const enforced = enforcedPodSecurity(namespaceOf(pod.metadata.namespace).metadata.labels)!;
+      expect([pod.metadata.name, podSecurityProblems(pod.spec.template.spec, enforced.level)]).toEqual([
+        pod.metadata.name,
+        [],
+      ]);
+    }
+  });
+
+  it("runs the load test where restricted holds, and the recorders where it does not yet", () => {
+    const job = byKindName(objects, "Job", "livekit-load-test");
+    expect(job.metadata.namespace).toBe("livekit-load-test");
+    expect(podSecurityProblems(job.spec.template.spec, "restricted")).toEqual([]);
+    // Egress runs as the image's named user, which runAsNonRoot cannot check: baseline, not restricted.
+    expect(strictestPodSecurityLevel(byKindName(objects, "Deployment", "livekit-egress").spec.template.spec)).toBe(
+      "baseline",
+    );
+    expect(strictestPodSecurityLevel(byKindName(objects, "Deployment", "livekit-server").spec.template.spec)).toBe(
+      "privileged",
+    );
+  });
+});
+
+describe("instance metadata on SFU nodes", () => {
+  let script: string;
+  beforeAll(() => {
+    script = byKindName(objects, "EC2NodeClass", "public").spec.userData;
+  });
+  /** The content of a heredoc the boot script writes to `path`. */
+  const heredoc = (path: string) => {
+    const match = new RegExp(`cat > ${path.replace(/[.]/g, "[.]")} <<'EOF'\\n([\\s\\S]*?)\\nEOF\\n`).exec(script);
+    if (!match) throw new Error(`the user data writes no ${path}`);
+    return match[1];
+  };
+
+  /** Each container's uid (its own, else the pod's); undefined would be the image's user. */
+  function containersWithUids(spec: Obj) {
+    const podUid = spec.securityContext?.runAsUser;
+    return [
+      ...(spec.initContainers ?? []).map((c: Obj) => ({
+        name: c.name,
+        init: true,
+        uid: c.securityContext?.runAsUser ?? podUid,
+      })),
+      ...spec.containers.map((c: Obj) => ({ name: c.name, init: false, uid: c.securityContext?.runAsUser ?? podUid })),
+    ];
+  }
+
+  it("lets only the node-address init container and root reach it, and rejects the SFU and TURN servers", () => {
+    const chains = parseFilterTable(heredoc(INSTANCE_METADATA_RULES_FILE));
+    const reaches = (uid: number) => outputVerdict(chains, { uid, destination: "169.254.169.254" }) === "ACCEPT";
+    expect(reaches(0)).toBe(true);
+    for (const [kind, name] of [
+      ["Deployment", "livekit-server"],
+      ["DaemonSet", "coturn"],
+    ]) {
+      const spec = byKindName(objects, kind, name).spec.template.spec;
+      expect(spec.hostNetwork).toBe(true);
+      const verdicts = containersWithUids(spec).map((c) => {
+        expect([name, c.name, c.uid]).not.toContainEqual(undefined);
+        return `${c.init ? "init " : ""}${c.name}: ${reaches(c.uid) ? "reaches metadata" : "rejected"}`;
+      });
+      expect(verdicts.sort()).toEqual(
+        ["init node-address: reaches metadata", ...spec.containers.map((c: Obj) => `${c.name}: rejected`)].sort(),
+      );
+    }
+    // Everything else on the node keeps its traffic: the guard matches only metadata's address.
+    expect(outputVerdict(chains, { uid: 65534, destination: "10.20.2.50" })).toBe("ACCEPT");
+    expect(outputVerdict(chains, { uid: 65534, destination: "169.254.170.23" })).toBe("ACCEPT");
+    expect(NODE_ADDRESS_READER_UID).not.toBe(0);
+  });
+
+  it("loads the guard before containerd and the kubelet start, at every boot, and keeps the kubelet off without it", () => {
+    const unit = heredoc(`/etc/systemd/system/${INSTANCE_METADATA_GUARD_UNIT}`);
+    const directives = (key: string) =>
+      unit
+        .split("\n")
+        .filter((l) => l.startsWith(`${key}=`))
+        .flatMap((l) => l.slice(key.length + 1).split(/\s+/));
+    expect(directives("Before")).toEqual(expect.arrayContaining(["containerd.service", "kubelet.service"]));
+    expect(directives("RequiredBy")).toContain("kubelet.service");
+    expect(directives("WantedBy")).toContain("multi-user.target");
+    expect(directives("ExecStart")).toEqual(expect.arrayContaining(["--noflush", INSTANCE_METADATA_RULES_FILE]));
+    // cloud-init runs the script; nodeadm starts the kubelet only after cloud-init has finished (amazon-eks-ami
+    // v20260714 nodeadm-run.service: After=cloud-final.service): the guard is on before the first pod.
+    const lines = script.split("\n");
+    const enable = lines.indexOf(`systemctl enable --now ${INSTANCE_METADATA_GUARD_UNIT}`);
+    expect(enable).toBeGreaterThan(
+      lines.findIndex((l) => l.startsWith(`cat > /etc/systemd/system/${INSTANCE_METADATA_GUARD_UNIT}`)),
+    );
+    expect(enable).toBeGreaterThan(lines.findIndex((l) => l.startsWith(`cat > ${INSTANCE_METADATA_RULES_FILE}`)));
+    expect(lines).toContain("set -euo pipefail");
+  });
+});
