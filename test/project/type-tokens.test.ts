@@ -28,6 +28,7 @@ const SHIPPED_TOKENS = [
   "livekit-platform:loadtest:LoadTest",
   "livekit-platform:monitoring:Monitoring",
   "livekit-platform:network:Network",
+  "livekit-platform:registry-mirror:RegistryMirror",
   "livekit-platform:redis-hub-peering:RedisHubPeering",
   "livekit-platform:redis:Redis",
   "livekit-platform:redis:RedisAlarms",

@@ -15,6 +15,7 @@ import { applicationKeys, serviceKeys } from "./credentials";
 import { dns, domain, regionLabel } from "./dns";
 import { chaos, loadTest } from "./drills";
 import { egress } from "./egress";
+import { images } from "./images";
 import { livekit, rtc, turn } from "./media";
 import { alerting, monitoring } from "./monitoring";
 import { network } from "./network";
@@ -40,6 +41,7 @@ const regionFields = z.strictObject({
       "`protect` (and EKS deletion protection) on the cluster, the Redis replication group and the recordings bucket: `pulumi destroy` and replacements stop at them. Set false (and `pulumi up`) before a teardown.",
     ),
   karpenter,
+  images,
   redis,
   rtc,
   turn,
