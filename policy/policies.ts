@@ -118,7 +118,7 @@ export interface PublicIngressAllowance {
   description?: string;
 }
 
-/** The stack defaults (stacks/config.ts): rtc.udpPortRange, rtc.tcpPort, Coturn's listener, turn.relayPortRange. */
+/** The stack defaults (stacks/config/): rtc.udpPortRange, rtc.tcpPort, Coturn's listener, turn.relayPortRange. */
 export const DEFAULT_PUBLIC_INGRESS: readonly PublicIngressAllowance[] = [
   { protocol: "udp", fromPort: 50000, toPort: 60000, description: "LiveKit ICE/UDP" },
   { protocol: "tcp", fromPort: 7881, toPort: 7881, description: "LiveKit ICE/TCP" },

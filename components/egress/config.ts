@@ -3,7 +3,7 @@
  *
  * Egress parses its config leniently: an unknown or misplaced key is silently ignored (the classic case is
  * a top-level `s3:` block, which egress ignores and then records to the pod's disk). So every key here
- * exists in the pinned release's structs (see versions.images.livekitEgress; test/egress-config.test.ts
+ * exists in the pinned release's structs (see versions.images.livekitEgress; test/components/egress/config.test.ts
  * lists the allowed keys with the struct each comes from).
  *
  * The output holds the API secret and the Redis password (egress has no other way to take the Redis

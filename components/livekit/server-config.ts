@@ -3,7 +3,7 @@
  *
  * livekit-server parses its config strictly (unknown keys stop it at startup), so every key here exists in
  * the pinned release's config structs (see versions.images.livekitServer; the allowed-key lists in
- * test/livekit-config.test.ts name the struct each key comes from). Only deprecated-free keys are used:
+ * test/components/livekit/server-config.test.ts name the struct each key comes from). Only deprecated-free keys are used:
  * `prometheus.port` rather than `prometheus_port`, `logging.level` rather than `log_level`, `redis.tls`
  * rather than `redis.use_tls`.
  *

@@ -1,5 +1,5 @@
 // LiveKit access tokens and signalling URLs, for k6. Pure: it needs only k6/crypto's hmac and
-// k6/encoding's b64encode (test/k6-token.test.ts runs it in Node with those two shimmed).
+// k6/encoding's b64encode (test/k6/token.test.ts runs it in Node with those two shimmed).
 //
 // Token format (livekit/protocol auth/accesstoken.go, verifier.go): a JWT signed HS256 with the API secret;
 // iss = API key, sub = participant identity, nbf/exp (exp is required), grants as top-level claims:

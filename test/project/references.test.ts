@@ -6,7 +6,9 @@
  * - every relative link of the README, the guides, docs/*.md and the capability READMEs reaches a file, and its
  *   `#anchor` a heading there (as GitHub makes anchors: github-slugger);
  * - every pointer to a section in words, in any file, names a heading of that document: README, "Add a region";
- *   docs/turn.md, "Measured on the real turnserver".
+ *   docs/turn.md, "Measured on the real turnserver";
+ * - every path to one of the project's own modules (`stacks/config/parse.ts`, a test file) that a file names
+ *   exists: the tree moves, and a comment or a guide that still names the old place sends the reader nowhere.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -97,6 +99,9 @@ function pointedDocument(from: string, name: string): string | undefined {
 const namesHeading = (quoted: string, heading: string) =>
   heading === quoted || heading.startsWith(`${quoted}:`) || heading.endsWith(`: ${quoted}`);
 
+/** A project-relative path to a TypeScript module of the project's own folders. The changelog keeps old names. */
+const MODULE_POINTER = /(?<![\w./-])((?:components|lib|stacks|tools|policy|test|examples)\/[\w./-]*\.ts)\b/g;
+
 const SECTION_POINTER = /\b(README|[\w./-]+\.md),? "([^"]{2,100})"/g;
 
 /** A quoted heading as written across lines of a comment: one line, without the comment's markers. */
@@ -146,5 +151,17 @@ describe("references between files", () => {
       }
     }
     expect(broken).toEqual([]);
+  });
+
+  it("every path to one of the project's modules names a file that exists", () => {
+    const missing: string[] = [];
+    for (const file of textFiles(projectRoot)) {
+      if (path.basename(file) === "CHANGELOG.md") continue;
+      for (const [, pointer] of fs.readFileSync(file, "utf8").matchAll(MODULE_POINTER)) {
+        if (!fs.existsSync(path.join(projectRoot, pointer)))
+          missing.push(`${path.relative(projectRoot, file)}: ${pointer}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });

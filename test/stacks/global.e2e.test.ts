@@ -561,7 +561,7 @@ describe("the API keys across regions", () => {
 });
 
 describe("region files that clash", () => {
-  // The checks themselves are in test/config.test.ts; this is how the global plan reports one.
+  // The checks themselves are in test/stacks/stack-file-checks.test.ts; this is how the global plan reports one.
   it("stop the global plan with exit 2 and one line naming both files", async () => {
     const root = copyOfProject();
     let run: Awaited<ReturnType<typeof planInChildProcess>>;

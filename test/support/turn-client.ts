@@ -300,7 +300,9 @@ export class TurnClient {
       });
       return new TurnClient("tcp", tcpCarrier(socket), server, credentials, timeoutMs);
     }
-    const socket = dgram.createSocket(v4 ? "udp4" : "udp6");
+    // A deep receive buffer (Linux caps it at net.core.rmem_max): a busy test machine that starves the event loop
+    // for a moment must not drop what the server relayed, or a measured stream reads as the server's doing.
+    const socket = dgram.createSocket({ type: v4 ? "udp4" : "udp6", recvBufferSize: 4 * 1024 * 1024 });
     await new Promise<void>((resolve, reject) => {
       socket.once("error", reject);
       socket.bind(0, local, () => resolve());

@@ -1,5 +1,5 @@
 /**
- * Generates docs/config.md, the configuration reference, from the zod schemas in stacks/config.ts:
+ * Generates docs/config.md, the configuration reference, from the zod schemas in stacks/config/:
  * `npm run docs:config` writes it, `npm run docs:config -- --check` exits 1 when it is stale.
  *
  * Every key's path, type, default, description and constraints come from the schema (through
@@ -184,7 +184,7 @@ export function renderConfigReference(): string {
   const lines = [
     "# Configuration reference",
     "",
-    `<!-- Generated from the zod schemas in stacks/config.ts by \`${CONFIG_REFERENCE_COMMAND}\`; do not edit by hand. -->`,
+    `<!-- Generated from the zod schemas in stacks/config/ by \`${CONFIG_REFERENCE_COMMAND}\`; do not edit by hand. -->`,
     "",
     "Every key a stack file may set, with its type, default and what it accepts. The program validates a stack's",
     "config against these schemas before it creates anything; an unknown key is an error too. Keys are written as",

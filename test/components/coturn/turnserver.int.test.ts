@@ -578,8 +578,24 @@ describeReal(`mumbai's rendered turnserver.conf under a browser-shaped peak (${R
       return { sent, received, seconds: took };
     };
     // One after the other: two streams at once on 2 shared cores lose datagrams in the kernel's socket buffers.
-    const under = await stream("PA_light", 0.5, 1);
-    const over = await stream("PA_heavy", 3, 2);
+    // A busy machine can still drop some (a starved event loop lets the socket buffer overflow), which only ever
+    // lowers what arrives: the lower bounds get up to three tries, the cap's upper bound holds on every one.
+    const retried = async (
+      run: () => ReturnType<typeof stream>,
+      enough: (s: Awaited<ReturnType<typeof stream>>) => boolean,
+    ) => {
+      let result = await run();
+      for (let tries = 1; tries < 3 && !enough(result); tries++) result = await run();
+      return result;
+    };
+    const under = await retried(
+      () => stream("PA_light", 0.5, 1),
+      (s) => s.received >= 0.9 * s.sent,
+    );
+    const over = await retried(
+      () => stream("PA_heavy", 3, 2),
+      (s) => s.received >= 0.9 * cap,
+    );
     // Below the cap what the peer sends arrives (Data indications carry the payload plus 36 bytes of framing).
     expect(under.received).toBeGreaterThanOrEqual(0.9 * under.sent);
     // Above it, coturn passes at most max-bps per one-second tick and drops the rest: over the stream's time
@@ -588,7 +604,7 @@ describeReal(`mumbai's rendered turnserver.conf under a browser-shaped peak (${R
     expect(over.received).toBeLessThanOrEqual(cap * ticks);
     expect(over.received).toBeLessThan(0.7 * over.sent);
     expect(over.received).toBeGreaterThanOrEqual(0.9 * cap);
-  }, 15000);
+  }, 30000);
 
   it("admits every allocation of the node's peak: participants x 2 PeerConnections x TURN/UDP and TURN/TCP", async () => {
     const participants = peakParticipants;

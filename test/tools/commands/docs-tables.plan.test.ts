@@ -100,6 +100,10 @@ describe("npm run docs:tables", () => {
       code: EXIT_BAD_INPUT,
       err: ["error: vcpu-quota: global is not a region stack"],
     });
+    expect(run(["rtt-floors", "--rows", "ap-south-1", "--columns", "ap-south-9"])).toMatchObject({
+      code: EXIT_BAD_INPUT,
+      err: ["error: rtt-floors: unknown AWS region ap-south-9"],
+    });
     fs.writeFileSync(
       path.join(root, page),
       "<!-- generated: npm run -s docs:tables -- sizing --mixes mixed -->\n| x |\n",

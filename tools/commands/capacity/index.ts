@@ -41,7 +41,7 @@ import { isPresetName, PRESET_NAMES } from "../../../lib/capacity/room-mix";
 import { readFlags, UsageError } from "../flags";
 import { formatPlans, formatTypes } from "./format";
 
-/** The shipped system node group's max (stacks/config.ts `cluster.systemNodes`), for the vCPU quota check. */
+/** The shipped system node group's max (stacks/config/ `cluster.systemNodes`), for the vCPU quota check. */
 const SYSTEM_NODES_MAX = 6;
 
 export const EXIT_OK = 0;
