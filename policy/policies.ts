@@ -25,7 +25,14 @@ import { findCredentials } from "./credentials";
 import { covers, IpRange, overlaps, parseCidr, parseCoturnPeerRange } from "./ip";
 import { ALB_ATTRIBUTES_ANNOTATION, controllerStringMap, NLB_ATTRIBUTES_ANNOTATION } from "./lb-attributes";
 import { enforcedPodSecurity, podSecurityProblems } from "./pod-security";
-import { allContainers, imagePinProblem, imageRepository, podSpecOf, WORKLOAD_TYPES } from "./workloads";
+import {
+  allContainers,
+  imageHasDigest,
+  imagePinProblem,
+  imageRepository,
+  podSpecOf,
+  WORKLOAD_TYPES,
+} from "./workloads";
 
 /** Type tokens, as the engine reports them. */
 export const TYPES = {
@@ -543,6 +550,33 @@ export const containerImagesPinned: ResourceValidationPolicy = {
   },
 };
 
+/**
+ * Advisory: a tag can be pushed again upstream (Docker Hub tags are mutable), so a node pulling later may run
+ * other bytes than the plan named. Warns on every image pinned by tag only; untagged and `latest` images are
+ * container-images-pinned's (mandatory).
+ */
+export const containerImagesByDigest: ResourceValidationPolicy = {
+  name: "container-images-by-digest",
+  description: "Every container image is pinned by digest (`@sha256:`), not only by a tag that can be pushed again.",
+  enforcementLevel: "advisory",
+  severity: "low",
+  remediationSteps:
+    "Pin the image by digest in the stack file: `livekit-platform:images.pins.<image>` = `<repository>:<tag>@sha256:<digest>` (docs/security.md).",
+  validateResource: (args, report) => {
+    if (!WORKLOAD_TYPES.includes(args.type)) return;
+    const spec = podSpecOf(args.type, args.props);
+    if (!spec) return;
+    const kind = args.type.split(":").pop();
+    const name = known(() => args.props.metadata?.name) ?? args.name;
+    for (const { list, container } of allContainers(spec)) {
+      if (imagePinProblem(container.image) === undefined && !imageHasDigest(container.image))
+        report(
+          `${kind} ${name} ${list} ${container.name ?? "?"}: image ${JSON.stringify(container.image)} is a tag without a digest.`,
+        );
+    }
+  },
+};
+
 // ---------------------------------------------------------------------------------------------------
 // The LiveKit SFU pod
 // ---------------------------------------------------------------------------------------------------
@@ -754,6 +788,7 @@ export const policies: Policies = [
   elasticacheEncryptedWithAuth,
   configMapsHoldNoCredentials,
   containerImagesPinned,
+  containerImagesByDigest,
   livekitSfuPodShape,
   coturnDeniesPrivatePeers,
   podsMeetNamespacePodSecurity,

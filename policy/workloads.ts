@@ -53,13 +53,18 @@ export function allContainers(spec: PodSpec): { list: string; container: Contain
   return out;
 }
 
+/** Whether an image reference names its content by digest (`...@<algorithm>:<hex>`). */
+export function imageHasDigest(image: unknown): boolean {
+  return typeof image === "string" && /@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/.test(image);
+}
+
 /**
  * Why an image reference is not pinned, or undefined if it is. Pinned: a digest (`@sha256:...`), or a
  * tag other than `latest`. `registry:5000/app` has no tag: the colon belongs to the registry's port.
  */
 export function imagePinProblem(image: unknown): string | undefined {
   if (typeof image !== "string" || image.trim() === "") return "has no image";
-  if (/@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/.test(image)) return undefined;
+  if (imageHasDigest(image)) return undefined;
   const name = image.split("@")[0];
   const colon = name.lastIndexOf(":");
   if (colon <= name.lastIndexOf("/")) return "has no tag, so it pulls :latest";

@@ -22,6 +22,8 @@ import { Monitoring, MONITORING_NAMESPACE, PROMETHEUS_URL } from "../components/
 import { Network } from "../components/network";
 import { NetworkPolicies } from "../components/network-policy";
 import { Redis, RedisAlarms, REDIS_PASSWORD_KEY, REDIS_PORT } from "../components/redis";
+import { RegistryMirror } from "../components/registry-mirror";
+import { containerImages, type ContainerImages } from "../components/shared/images";
 import { podSecurityLabels } from "../components/shared/pod-security";
 import { EGRESS_METRICS_PORT } from "../components/egress/config";
 import { LIVEKIT_HTTP_PORT, LIVEKIT_METRICS_PORT } from "../components/livekit/server-config";
@@ -171,11 +173,23 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
     { providers, dependsOn: clusterReady },
   );
 
+  // Workload images: digest pins from the stack file, through the region's ECR pull-through cache when it has one.
+  const images: ContainerImages = cfg.images.mirror
+    ? new RegistryMirror(`${cfg.regionLabel}-registry-mirror`, {
+        repositoryPrefix: cfg.images.mirror.repositoryPrefix,
+        dockerHub: {
+          username: cfg.images.mirror.dockerHubUsername,
+          accessToken: pulumi.secret(cfg.images.mirror.dockerHubAccessToken),
+        },
+        nodeRoleNames: [cluster.nodeRole.name, karpenter.nodeRole.name],
+      }).images(cfg.images.pins)
+    : containerImages(cfg.images.pins);
+
   new MetricsServer(`${cfg.regionLabel}-metrics-server`, {}, { providers, dependsOn: [cluster.systemNodeGroup] });
   const keda = new Keda(`${cfg.regionLabel}-keda`, {}, { providers, dependsOn: [cluster.systemNodeGroup] });
   const storage = new BlockStorage(
     `${cfg.regionLabel}-storage`,
-    { clusterName: cluster.clusterName },
+    { clusterName: cluster.clusterName, images },
     { providers, dependsOn: clusterReady },
   );
 
@@ -279,6 +293,7 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
         memoryLimitMiB: LIVEKIT_MEMORY.limitMiB,
       },
       autoscaling: sizing.sfuAutoscaling,
+      images,
     },
     // The SFU pods run only on the sfu NodePool's nodes: Karpenter and its NodePools first, or the Deployment's
     // await times out with pods nothing can schedule (a global-mode member has no Redis to wait for meanwhile).
@@ -291,6 +306,7 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
       sharedSecret: credentials.turnSecret,
       turnserver: turnserverSettings(region),
       resources: COTURN_RESOURCES,
+      images,
     },
     { providers },
   );
@@ -315,6 +331,7 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
           maxRecordingSeconds,
           recordingRetentionDays: cfg.egress.recordingRetentionDays,
           protectRecordings: cfg.protect,
+          images,
         },
         // KEDA's release installs the CRDs of the egress ScaledObject; the recorders run only on the egress
         // NodePool's nodes.
@@ -363,6 +380,7 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
       resources: LOAD_TEST_RESOURCES,
       // Public IPs to reach the SFU without the NAT gateway, and no inbound rule from the internet.
       publicNodes: { nodeClassName: "outbound" },
+      images,
     },
     // The tester NodePool needs Karpenter's CRDs.
     { providers, dependsOn: [karpenter] },

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dependenciesOf } from "../shared/dependencies";
 import { workloadLabels } from "../shared/annotations";
+import type { ContainerImages } from "../shared/images";
 import { kubectlLoopSpec } from "../shared/kubectl-pod";
 import { placeOn } from "../shared/node-roles";
 import { chartSource, versions } from "../../lib/versions";
@@ -20,6 +21,8 @@ export const GP3_STORAGE_CLASS = "gp3";
 
 export interface BlockStorageArgs {
   clusterName: pulumi.Input<string>;
+  /** Where the images come from (digest pins, the registry mirror): components/shared/images.ts. Shipped tags when omitted. */
+  images?: ContainerImages;
 }
 
 /**
@@ -89,7 +92,7 @@ export class BlockStorage extends pulumi.ComponentResource {
       { parent: this, dependsOn: [driver] },
     );
 
-    this.createVolumeGuard(name, namespace, driver);
+    this.createVolumeGuard(name, namespace, driver, args.images);
     this.registerOutputs({});
   }
 
@@ -98,7 +101,12 @@ export class BlockStorage extends pulumi.ComponentResource {
    * deletes the driver only once the guard's pod has seen every released volume deleted. Its read-only access
    * is deleted after it.
    */
-  private createVolumeGuard(name: string, namespace: string, driver: k8s.helm.v3.Release): void {
+  private createVolumeGuard(
+    name: string,
+    namespace: string,
+    driver: k8s.helm.v3.Release,
+    images: ContainerImages | undefined,
+  ): void {
     const guardName = "ebs-csi-volume-guard";
     const { labels, podLabels } = workloadLabels(guardName, "block-storage");
     const account = new k8s.core.v1.ServiceAccount(
@@ -139,6 +147,7 @@ export class BlockStorage extends pulumi.ComponentResource {
           serviceAccountName: account.metadata.name,
           script: volumeGuardScript({ driver: EBS_CSI_DRIVER, pollSeconds: VOLUME_GUARD_POLL_SECONDS }),
           cpuRequest: "10m",
+          images,
           terminationGracePeriodSeconds: VOLUME_GUARD_GRACE_SECONDS,
         }),
       },

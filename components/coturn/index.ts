@@ -8,6 +8,7 @@ import {
   TurnserverConfInput,
 } from "./turnserver-conf";
 import { sha256 } from "../shared/annotations";
+import type { ContainerImages } from "../shared/images";
 import { checkResources, type PodResources } from "../shared/pods";
 import type { AcceptedTurnSecrets } from "../shared/turn";
 import { COTURN_APP, COTURN_LABELS, coturnDaemonSetSpec } from "./pod";
@@ -25,6 +26,8 @@ export interface CoturnArgs {
   turnserver: TurnserverConfInput;
   /** Per pod; Coturn shares each SFU node with a LiveKit pod. No CPU limit: throttling a relay drops packets. */
   resources: PodResources;
+  /** Where the images come from (digest pins, the registry mirror): components/shared/images.ts. Shipped tags when omitted. */
+  images?: ContainerImages;
 }
 
 /**
@@ -67,6 +70,7 @@ export class Coturn extends pulumi.ComponentResource {
             key: args.sharedSecret.key,
             generations: args.sharedSecret.generations,
           },
+          images: args.images,
         }),
       },
       { parent: this },

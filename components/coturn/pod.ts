@@ -5,7 +5,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type { Input } from "@pulumi/pulumi";
-import { versions } from "../../lib/versions";
+import { type ContainerImages, SHIPPED_IMAGES } from "../shared/images";
 import { CONFIG_CHECKSUM_ANNOTATION, workloadLabels } from "../shared/annotations";
 import {
   HOST_IP_ENV_VAR,
@@ -60,6 +60,8 @@ export interface CoturnPodInput {
    * secret itself; with two (a rotation), one secret per line.
    */
   turnSecret: { secretName: Input<string>; key: string; generations: readonly string[] };
+  /** Where the images come from (a digest pin, the registry mirror); the shipped tags when omitted. */
+  images?: ContainerImages;
 }
 
 /** The DaemonSet's spec: a rolling update of a quarter of the nodes at a time, and the Coturn pod. */
@@ -96,8 +98,8 @@ export function coturnPodSpec(input: CoturnPodInput): PodSpec {
     // fsGroup makes the Secret file group-readable by the image's non-root user, and no one else.
     securityContext: nonRootPodSecurityContext(NOBODY),
     // The node's public IPv4 from instance metadata (the same file LiveKit reads).
-    initContainers: [nodeAddressInitContainer(versions.images.curl)],
-    containers: [coturnContainer(input.resources)],
+    initContainers: [nodeAddressInitContainer((input.images ?? SHIPPED_IMAGES).curl)],
+    containers: [coturnContainer(input.resources, (input.images ?? SHIPPED_IMAGES).coturn)],
     volumes: [
       { name: "config", configMap: { name: input.configMapName } },
       {
@@ -115,10 +117,10 @@ export function coturnPodSpec(input: CoturnPodInput): PodSpec {
   };
 }
 
-function coturnContainer(resources: PodResources): Container {
+function coturnContainer(resources: PodResources, image: Input<string>): Container {
   return {
     name: COTURN_APP,
-    image: versions.images.coturn,
+    image,
     command: [...COTURN_CONTAINER_COMMAND],
     // The node's private IP: listening, relay and metrics address.
     env: [HOST_IP_ENV_VAR],

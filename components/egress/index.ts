@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ApiKeyPair } from "../credentials";
 import { sha256, workloadLabels } from "../shared/annotations";
+import type { ContainerImages } from "../shared/images";
 import { dependenciesOf } from "../shared/dependencies";
 import { deletionCostPolicy } from "../shared/deletion-cost-policy";
 import { invariant } from "../shared/invariant";
@@ -76,6 +77,8 @@ export interface EgressArgs {
   logging?: { level: EgressLogLevel; json: boolean };
   /** AWS tags for the bucket and the role. */
   tags?: Record<string, string>;
+  /** Where the images come from (digest pins, the registry mirror): components/shared/images.ts. Shipped tags when omitted. */
+  images?: ContainerImages;
 }
 
 /**
@@ -131,6 +134,7 @@ export class Egress extends pulumi.ComponentResource {
           serviceAccountName: serviceAccount.metadata.name,
           configSecretName: config.secret.metadata.name,
           configChecksum: config.checksum,
+          images: args.images,
         }),
       },
       {
@@ -150,7 +154,7 @@ export class Egress extends pulumi.ComponentResource {
       { parent: this },
     );
     if (args.autoscaling.maxReplicas > 0) this.scaledObject(name, args, labels, deployment, dependenciesOf(opts));
-    this.deletionCostUpdater(name);
+    this.deletionCostUpdater(name, args.images);
 
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
@@ -340,7 +344,7 @@ export class Egress extends pulumi.ComponentResource {
    * Keeps each egress pod's deletion cost current (./deletion-cost.ts), so the ReplicaSet removes idle pods first
    * on scale-in and rollouts: its service account, Role, admission policy and Deployment.
    */
-  private deletionCostUpdater(name: string): void {
+  private deletionCostUpdater(name: string, images: ContainerImages | undefined): void {
     const namespace = this.namespace;
     const updaterName = DELETION_COST_UPDATER;
     const updater = workloadLabels(updaterName, "egress");
@@ -396,6 +400,7 @@ export class Egress extends pulumi.ComponentResource {
             deletionCostScript({ namespace: ns, selector, metricsPort: EGRESS_METRICS_PORT }),
           ),
           cpuRequest: "20m",
+          images,
         }),
       },
       { parent: this },

@@ -4,7 +4,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type { Input } from "@pulumi/pulumi";
-import { versions } from "../../lib/versions";
+import { type ContainerImages, SHIPPED_IMAGES } from "../shared/images";
 import { CONFIG_CHECKSUM_ANNOTATION, DO_NOT_DISRUPT_ANNOTATION } from "../shared/annotations";
 import { placeOn } from "../shared/node-roles";
 import {
@@ -33,6 +33,8 @@ export interface EgressPodInput {
   /** The Secret holding the rendered config, and the config's SHA-256 (rolls the pods on a change). */
   configSecretName: Input<string>;
   configChecksum: Input<string>;
+  /** Where the images come from (a digest pin, the registry mirror); the shipped tags when omitted. */
+  images?: ContainerImages;
 }
 
 /** The Deployment's spec: no replicas (KEDA's HPA owns the count), surge-only rollouts, the pod below. */
@@ -81,7 +83,7 @@ export function egressPodSpec(input: EgressPodInput): k8s.types.input.core.v1.Po
     containers: [
       {
         name: "egress",
-        image: versions.images.livekitEgress,
+        image: (input.images ?? SHIPPED_IMAGES).livekitEgress,
         securityContext: {
           allowPrivilegeEscalation: false,
           privileged: false,

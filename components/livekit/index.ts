@@ -10,6 +10,7 @@ import {
 } from "./server-config";
 import { checkAutoscaling, CpuAutoscaling, drainingScaling } from "../shared/draining-autoscaling";
 import { sha256 } from "../shared/annotations";
+import type { ContainerImages } from "../shared/images";
 import { checkResources, PodResources, SecretKeyRef } from "../shared/pods";
 import { deletionCostPolicy } from "../shared/deletion-cost-policy";
 import { LIVEKIT_APP, LIVEKIT_LABELS, liveKitDeploymentSpec } from "./pod";
@@ -49,6 +50,8 @@ export interface LiveKitArgs {
   turnSecret: AcceptedTurnSecrets;
   /** Id of the application's signing key (`Credentials.signingKeyId`): LiveKit signs its webhooks with it. */
   signingKeyId: string;
+  /** Where the images come from (digest pins, the registry mirror): components/shared/images.ts. Shipped tags when omitted. */
+  images?: ContainerImages;
 }
 
 /**
@@ -193,6 +196,7 @@ export class LiveKit extends pulumi.ComponentResource {
       turnSecret: { secretName: args.turnSecret.secret.metadata.name, generation: args.turnSecret.generations[0] },
       signingKeyId: args.signingKeyId,
       checksums: { config: this.configChecksum, keys: args.keyFile.checksum },
+      images: args.images,
     });
     return new k8s.apps.v1.Deployment(
       `${name}-server`,

@@ -4,7 +4,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type { Input } from "@pulumi/pulumi";
-import { versions } from "../../lib/versions";
+import { type ContainerImages, SHIPPED_IMAGES } from "../shared/images";
 import { CONFIG_CHECKSUM_ANNOTATION, DO_NOT_DISRUPT_ANNOTATION, workloadLabels } from "../shared/annotations";
 import {
   HOST_IP_ENV,
@@ -73,6 +73,8 @@ export interface LiveKitPodInput {
   signingKeyId: string;
   /** SHA-256 of config.yaml and of the key file: the server reads both once, so a change must roll the pods. */
   checksums: { config: Input<string>; keys: Input<string> };
+  /** Where the images come from (a digest pin, the registry mirror); the shipped tags when omitted. */
+  images?: ContainerImages;
 }
 
 /**
@@ -144,8 +146,8 @@ export function liveKitPodSpec(input: LiveKitPodInput): PodSpec {
     // livekit-server refuses only files that "others" can read (pkg/config/config.go at v1.13.5).
     securityContext: nonRootPodSecurityContext(LIVEKIT_UID),
     // The node's public IPv4 from instance metadata, written once for the server to read.
-    initContainers: [nodeAddressInitContainer(versions.images.curl)],
-    containers: [serverContainer(input), deletionCostContainer()],
+    initContainers: [nodeAddressInitContainer((input.images ?? SHIPPED_IMAGES).curl)],
+    containers: [serverContainer(input), deletionCostContainer(input.images ?? SHIPPED_IMAGES)],
     volumes: volumes(input),
   };
 }
@@ -153,7 +155,7 @@ export function liveKitPodSpec(input: LiveKitPodInput): PodSpec {
 function serverContainer(input: LiveKitPodInput): Container {
   return {
     name: LIVEKIT_APP,
-    image: versions.images.livekitServer,
+    image: (input.images ?? SHIPPED_IMAGES).livekitServer,
     command: liveKitCommand(LIVEKIT_CONFIG_PATH),
     ports: [
       hostPort("http", LIVEKIT_HTTP_PORT),
@@ -212,10 +214,10 @@ function serverContainer(input: LiveKitPodInput): Container {
  * Keeps controller.kubernetes.io/pod-deletion-cost at the pod's participant count, so scale-in and rollouts
  * remove the emptiest SFU pod first (./deletion-cost.ts).
  */
-function deletionCostContainer(): Container {
+function deletionCostContainer(images: ContainerImages): Container {
   return {
     name: "deletion-cost",
-    image: versions.images.curl,
+    image: images.curl,
     command: ["/bin/sh", "-c", renderDeletionCostScript({ metricsPort: LIVEKIT_METRICS_PORT, everySeconds: 30 })],
     env: [
       HOST_IP_ENV_VAR,

@@ -4,7 +4,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type { Input } from "@pulumi/pulumi";
-import { versions } from "../../lib/versions";
+import { type ContainerImages, SHIPPED_IMAGES } from "../shared/images";
 import { invariant } from "../shared/invariant";
 import { restrictedSecurityContext } from "../shared/node-address";
 import { nonRootPodSecurityContext, type SecretKeyName } from "../shared/pods";
@@ -49,6 +49,8 @@ export interface LoadTestPodInput {
   resources: { cpus: number; memoryGiB: number };
   /** The load tests' own key pair, two keys of the API key Secret. */
   apiKey: { id: SecretKeyName; secret: SecretKeyName };
+  /** Where the images come from (a digest pin, the registry mirror); the shipped tags when omitted. */
+  images?: ContainerImages;
 }
 
 /** The Job's spec: suspended, one completion per room, all at once, never retried. */
@@ -80,7 +82,7 @@ export function loadTestPodSpec(input: LoadTestPodInput): PodSpec {
     containers: [
       {
         name: "lk",
-        image: versions.images.livekitCli, // entrypoint: /lk
+        image: (input.images ?? SHIPPED_IMAGES).livekitCli, // entrypoint: /lk
         args: loadTestArgs(input),
         env: [
           {

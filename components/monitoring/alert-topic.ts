@@ -50,12 +50,15 @@ export function alertTopicPolicy(topicArn: string, accountId: string, awsRegion:
   });
 }
 
-/** What a publisher of the encrypted topic needs besides sns:Publish (Alertmanager's role). */
-export function alertTopicPublisherPolicy(topicArn: string, keyArn: string): string {
+/**
+ * What a publisher of the encrypted topics (the alert topic and the heartbeat topic, one key) needs
+ * (Alertmanager's role).
+ */
+export function alertTopicPublisherPolicy(topicArns: string[], keyArn: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
-      { Effect: "Allow", Action: "sns:Publish", Resource: topicArn },
+      { Effect: "Allow", Action: "sns:Publish", Resource: topicArns },
       { Effect: "Allow", Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: keyArn },
     ],
   });

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { AlertRulesInput, renderAlertRules } from "./alert-rules";
+import { AlertRulesInput, renderAlertRules, RUNBOOKS_DOCUMENT } from "./alert-rules";
 import { chartSource, versions } from "../../lib/versions";
 import { dependenciesOf } from "../shared/dependencies";
 import { podSecurityLabels } from "../shared/pod-security";
@@ -10,6 +10,7 @@ import { PodIdentityRole } from "../shared/pod-identity-role";
 import { alertmanagerConfig } from "./alertmanager-config";
 import { alertTopicKeyPolicy, alertTopicPolicy, alertTopicPublisherPolicy } from "./alert-topic";
 import { renderDashboards } from "./dashboards";
+import { HEARTBEAT_ALARM_KIND, heartbeatAlarmSpec } from "./heartbeat";
 import { podMonitorSpec, ScrapeTarget } from "./pod-monitors";
 import { ALERTMANAGER_SERVICE_ACCOUNT, kubePrometheusStackValues, operatorCrdsValues } from "./values";
 
@@ -27,7 +28,10 @@ export interface MonitoringArgs {
   scrapeTargets: { livekit: ScrapeTarget; egress?: ScrapeTarget; coturn: ScrapeTarget };
   /** How long and how much Prometheus keeps, and its volume size. */
   retention: { time: string; size: string; volumeSize: string };
-  /** Where alerts go: an SNS topic of the stack's own, and optional chat/paging/heartbeat URLs (secrets). */
+  /**
+   * Where alerts go: an SNS topic of the stack's own, and optional chat/paging URLs (secrets); the Watchdog
+   * heartbeat goes to a topic of its own, watched by a CloudWatch alarm, and optionally to a URL (a secret).
+   */
   alerting: {
     /** EKS cluster (Alertmanager publishes to SNS with a Pod Identity role). */
     clusterName: pulumi.Input<string>;
@@ -165,31 +169,64 @@ export class Monitoring extends pulumi.ComponentResource {
         { parent: this },
       );
     }
+    const heartbeat = this.deadMansSwitch(name, args, topicKey, topic);
     const identity = new PodIdentityRole(
       `${name}-alertmanager`,
       {
         clusterName: args.alerting.clusterName,
         namespace: MONITORING_NAMESPACE,
         serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
-        description: "Alertmanager: publish alerts to the region's SNS topic",
+        description: "Alertmanager: publish alerts and the Watchdog heartbeat to the region's SNS topics",
         inlinePolicy: pulumi
-          .all([topic.arn, topicKey.arn])
-          .apply(([arn, keyArn]) => alertTopicPublisherPolicy(arn, keyArn)),
+          .all([topic.arn, heartbeat.arn, topicKey.arn])
+          .apply(([arn, heartbeatArn, keyArn]) => alertTopicPublisherPolicy([arn, heartbeatArn], keyArn)),
       },
       { parent: this },
     );
     const config = pulumi
       .all([
         topic.arn,
+        heartbeat.arn,
         aws.getRegionOutput({}, { parent: this }).region,
         args.alerting.slackWebhookUrl,
         args.alerting.pagerDutyRoutingKey,
         args.alerting.heartbeatUrl,
       ])
-      .apply(([snsTopicArn, awsRegion, slackWebhookUrl, pagerDutyRoutingKey, heartbeatUrl]) =>
-        alertmanagerConfig({ snsTopicArn, awsRegion, slackWebhookUrl, pagerDutyRoutingKey, heartbeatUrl }),
+      .apply(([snsTopicArn, heartbeatTopicArn, awsRegion, slackWebhookUrl, pagerDutyRoutingKey, heartbeatUrl]) =>
+        alertmanagerConfig({
+          snsTopicArn,
+          heartbeatTopicArn,
+          awsRegion,
+          slackWebhookUrl,
+          pagerDutyRoutingKey,
+          heartbeatUrl,
+        }),
       );
     return { topicArn: topic.arn, config, identity: [identity.association, ...identity.attachments] };
+  }
+
+  /**
+   * The dead man's switch (./heartbeat.ts): the topic Alertmanager sends the Watchdog to, encrypted with the alert
+   * topic's key, and the alarm that publishes to the alert topic when it goes quiet, and again when it recovers.
+   */
+  private deadMansSwitch(name: string, args: MonitoringArgs, key: aws.kms.Key, alertTopic: aws.sns.Topic) {
+    const heartbeat = new aws.sns.Topic(
+      `${name}-heartbeat`,
+      { displayName: `LiveKit alerting heartbeat (${args.region})`, kmsMasterKeyId: key.arn },
+      { parent: this },
+    );
+    const runbookBase = args.alerts.runbookBase ?? RUNBOOKS_DOCUMENT;
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-heartbeat`,
+      {
+        name: pulumi.interpolate`${heartbeat.name}-${HEARTBEAT_ALARM_KIND}`,
+        ...heartbeatAlarmSpec(heartbeat.name, runbookBase),
+        alarmActions: [alertTopic.arn],
+        okActions: [alertTopic.arn],
+      },
+      { parent: this },
+    );
+    return heartbeat;
   }
 
   /** A PodMonitor per scrape target, and the alert table (a PrometheusRule). */

@@ -5,7 +5,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type { Input } from "@pulumi/pulumi";
-import { versions } from "../../lib/versions";
+import { type ContainerImages, SHIPPED_IMAGES } from "./images";
 import { placeOn } from "./node-roles";
 
 /** The unprivileged user (and group) the loop runs as: `nobody` in the kubectl image. */
@@ -25,6 +25,8 @@ export interface KubectlLoopInput {
   cpuRequest: string;
   /** Seconds the loop gets to finish after SIGTERM; Kubernetes's default (30) when omitted. */
   terminationGracePeriodSeconds?: number;
+  /** Where the images come from (a digest pin, the registry mirror); the shipped tags when omitted. */
+  images?: ContainerImages;
 }
 
 /** The Deployment's spec: one replica. */
@@ -50,7 +52,7 @@ export function kubectlLoopSpec(input: KubectlLoopInput): k8s.types.input.apps.v
         containers: [
           {
             name: input.name,
-            image: versions.images.kubectl,
+            image: (input.images ?? SHIPPED_IMAGES).kubectl,
             command: ["/bin/sh", "-c"],
             args: [input.script],
             // kubectl keeps its discovery cache under $HOME/.kube: a scratch volume, the root stays read-only.

@@ -11,6 +11,7 @@
  * - A node without a public IPv4 (a private subnet) stops the pod at the init container with one line
  *   on stderr, instead of announcing an address clients cannot reach.
  */
+import type { Input } from "@pulumi/pulumi";
 import { invariant } from "./invariant";
 
 /** Volume name and mount of the emptyDir the init container writes and the media containers read. */
@@ -75,8 +76,8 @@ export function restrictedSecurityContext(addCapabilities: string[] = []) {
   };
 }
 
-/** The init container writing {@link NODE_PUBLIC_IPV4_PATH}; `image` is versions.images.curl. */
-export function nodeAddressInitContainer(image: string) {
+/** The init container writing {@link NODE_PUBLIC_IPV4_PATH}; `image` is the curl image (`ContainerImages.curl`). */
+export function nodeAddressInitContainer(image: Input<string>) {
   return {
     name: "node-address",
     image,

@@ -19,6 +19,7 @@ import { LIVEKIT_DEFAULT_ROOM, renderLiveKitServerConfig } from "../../component
 import { COTURN_LISTENING_PORT, renderTurnserverConf } from "../../components/coturn/turnserver-conf";
 import {
   configMapsHoldNoCredentials,
+  containerImagesByDigest,
   containerImagesPinned,
   coturnDeniesPrivatePeers,
   DEFAULT_PUBLIC_INGRESS,
@@ -35,6 +36,7 @@ import {
 } from "../../policy/policies";
 import { ALB_ATTRIBUTES_ANNOTATION, NLB_ATTRIBUTES_ANNOTATION } from "../../policy/lb-attributes";
 import { parseStackConfig, RegionSettings } from "../../stacks/config";
+import { versions } from "../../lib/versions";
 import { listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
 import { asReferencedStack, PlanResult, runProgram } from "../../tools/plan/engine";
 import { mediaPlane, turnserverSettings } from "../support/media-plane";
@@ -42,6 +44,8 @@ import { projectName, projectRoot, runComponents, stackConfig } from "../support
 import { check, resourcesOfPlan, TestResource, violations } from "../support/policy";
 
 const policyDir = path.join(projectRoot, "policy");
+/** What stops `pulumi up`; the advisory container-images-by-digest only warns (the shipped tags are not digests). */
+const mandatoryPolicies = policies.filter((p) => p.enforcementLevel === "mandatory");
 
 const shippedStacks = listStackNames(projectRoot);
 const roleOf = (stack: string) =>
@@ -76,8 +80,17 @@ describe("the shipped stacks", () => {
     expect(shippedStacks).toEqual(expect.arrayContaining(["global", "mumbai", "singapore"]));
   });
 
-  it.each(shippedStacks)("%s passes every policy with no violation", async (stack) => {
-    expect(await violations(policies, resourcesOfPlan(plans.get(stack)!))).toEqual([]);
+  it.each(shippedStacks)("%s passes every mandatory policy with no violation", async (stack) => {
+    expect(mandatoryPolicies.map((p) => p.name)).toEqual(
+      policies.map((p) => p.name).filter((name) => name !== containerImagesByDigest.name),
+    );
+    expect(await violations(mandatoryPolicies, resourcesOfPlan(plans.get(stack)!))).toEqual([]);
+  });
+
+  it("are warned (advisory) of every workload image pinned by tag only, since the shipped stacks pin no digest", async () => {
+    const warned = await violations([containerImagesByDigest], resourcesOfPlan(plans.get("mumbai")!));
+    const images = new Set(warned.map((v) => /image "([^"]+)"/.exec(v.message)![1]));
+    expect([...images].sort()).toEqual(Object.values(versions.images).sort());
   });
 
   it("give the policies something to check in every region (node groups, node classes, public ports, Redis, logs)", () => {
@@ -112,7 +125,7 @@ describe("the shipped stacks", () => {
     for (const r of resources) weaken[r.type]?.(r.props);
     // And no bucket's requests logged any more.
     const withoutLogging = resources.filter((r) => !(TYPES.bucketLogging as readonly string[]).includes(r.type));
-    const found = new Set((await violations(policies, withoutLogging)).map((v) => v.policy));
+    const found = new Set((await violations(mandatoryPolicies, withoutLogging)).map((v) => v.policy));
     expect([...found].sort()).toEqual([
       "elasticache-encrypted-with-auth",
       "load-balancers-log-access",
@@ -240,8 +253,8 @@ describe("the media-plane components", () => {
     });
   }, 60_000);
 
-  it("pass every policy with no violation", async () => {
-    expect(await violations(policies, resourcesOfPlan(plan))).toEqual([]);
+  it("pass every mandatory policy with no violation", async () => {
+    expect(await violations(mandatoryPolicies, resourcesOfPlan(plan))).toEqual([]);
   });
 
   it("give every Kubernetes policy something to check", () => {
@@ -797,6 +810,44 @@ describe("container-images-pinned", () => {
   });
 });
 
+describe("container-images-by-digest (advisory)", () => {
+  const deployment = (image: string, init?: string) =>
+    resource("kubernetes:apps/v1:Deployment", {
+      metadata: { name: "app" },
+      spec: {
+        template: {
+          spec: {
+            containers: [{ name: "app", image }],
+            ...(init ? { initContainers: [{ name: "init", image: init }] } : {}),
+          },
+        },
+      },
+    });
+
+  it("is advisory: a warning, never a stopped update", () => {
+    expect(containerImagesByDigest.enforcementLevel).toBe("advisory");
+  });
+
+  it("warns on a bare tag, in containers and init containers", async () => {
+    expect(
+      await check(containerImagesByDigest, deployment("livekit/livekit-server:v1.13.5", "curlimages/curl:8.12.1")),
+    ).toEqual([
+      'Deployment app initContainers init: image "curlimages/curl:8.12.1" is a tag without a digest.',
+      'Deployment app containers app: image "livekit/livekit-server:v1.13.5" is a tag without a digest.',
+    ]);
+  });
+
+  it("passes digests, with or without a tag, through a mirror too; leaves untagged images to container-images-pinned", async () => {
+    for (const image of [
+      `livekit/livekit-server:v1.13.5@sha256:${"a".repeat(64)}`,
+      `123456789012.dkr.ecr.ap-south-1.amazonaws.com/docker-hub/livekit/egress@sha256:${"b".repeat(64)}`,
+      "nginx",
+    ]) {
+      expect(await check(containerImagesByDigest, deployment(image))).toEqual([]);
+    }
+  });
+});
+
 describe("livekit-sfu-pod-shape", () => {
   const sfu = (spec: Record<string, unknown>, name = "livekit-server", image = "livekit/livekit-server:v1.13.5") =>
     resource(TYPES.deployment, {
@@ -945,12 +996,15 @@ describe("coturn-denies-private-peers", () => {
 // ---------------------------------------------------------------------------------------------------
 
 describe("the pack", () => {
-  it("holds every policy once, all mandatory", () => {
+  it("holds every policy once, all mandatory but the digest warning", () => {
     const names = policies.map((p) => p.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toHaveLength(11);
+    expect(names).toHaveLength(12);
     for (const p of policies)
-      expect({ name: p.name, level: p.enforcementLevel }).toEqual({ name: p.name, level: "mandatory" });
+      expect({ name: p.name, level: p.enforcementLevel }).toEqual({
+        name: p.name,
+        level: p.name === containerImagesByDigest.name ? "advisory" : "mandatory",
+      });
   });
 
   it("is a Node.js pack with no dependencies of its own, whose index only serves the policies", () => {

@@ -30,6 +30,7 @@ const SHIPPED_TOKENS = [
   "livekit-platform:monitoring:Monitoring",
   "livekit-platform:network:Network",
   "livekit-platform:network-policy:NetworkPolicies",
+  "livekit-platform:registry-mirror:RegistryMirror",
   "livekit-platform:redis-hub-peering:RedisHubPeering",
   "livekit-platform:redis:Redis",
   "livekit-platform:redis:RedisAlarms",

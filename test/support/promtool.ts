@@ -7,7 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { requiresTool } from "./skip";
 
-function findOnPath(bin: string): string | undefined {
+/** The first executable `bin` on PATH. */
+export function findOnPath(bin: string): string | undefined {
   for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
     const candidate = path.join(dir, bin);
     try {

@@ -1,26 +1,34 @@
 /**
- * The application key command: `npm run --silent keys -- <new | add | promote <id> | retire <id>>`.
+ * The application key command: `npm run keys -- [--dry-run] <new | add | promote <id> | retire <id> | copy <from> <to>>`.
  *
  * The application's LiveKit API key is stack config (`livekit-platform:applicationKeys`), the same in every
- * region stack file: the key id in the clear, the secret a `secure:` value. This command prints the
- * `pulumi config set` lines that change it in every region file at once (the files whose role is
- * `region`), as a shell script: pipe it into `sh` rather than copying secrets through a terminal.
+ * region stack file: the key id in the clear, the secret a `secure:` value. This command changes it in every
+ * region file at once (the files whose role is `region`) by running `pulumi config` in the project folder.
+ * A secret never appears on the terminal or in a command line (where `ps` and shell history would show it):
+ * `pulumi config set --secret <key>` without a value reads it from standard input when that is not a
+ * terminal (pulumi/pulumi v3.248.0 pkg/cmd/pulumi/config/config.go, `configSetCmd.Run`: `len(args) == 2`
+ * takes the argument, otherwise `!term.IsTerminal(stdin)` reads all of stdin and trims one trailing newline),
+ * and this command writes it to a pipe. What it prints names key ids only.
  *
  *   new            a fresh key as the only one (first deployment, or recovery from a leak)
  *   add            a second key, accepted but not yet signed with (rotation step 1)
  *   promote <id>   sign with <id> from now on (rotation step 2)
  *   retire <id>    stop accepting <id> (rotation step 3)
  *   copy <from> <to>  give region stack <to> (a new region) the keys of region stack <from>
+ *   --dry-run      print the `pulumi` commands it would run (secrets shown as where they come from), run none
  *
- * It only reads the stack files (ids and which key signs are plain text there), never a secret.
- * Exit codes: 0 printed; 2 the request does not fit the stack files (one `error: ...` line).
+ * It reads ids and which key signs from the stack files, never a secret.
+ * Exit codes: 0 done (or printed, with --dry-run); 1 a `pulumi` command failed (the ones before it ran);
+ * 2 the request does not fit the stack files (one `error: ...` line).
  */
+import { spawnSync, SpawnSyncReturns } from "child_process";
 import { randomInt } from "crypto";
 import { InputError } from "../../lib/errors";
 import { PROJECT } from "../../stacks/config-key";
 import { findProjectRoot, listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
 
 export const EXIT_OK = 0;
+export const EXIT_PULUMI_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
 
 const KEY = `${PROJECT}:applicationKeys`;
@@ -76,18 +84,38 @@ export function readRegionKeys(projectRoot: string): RegionKeys[] {
   return regions;
 }
 
-const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+/** One `pulumi` command: its arguments never hold a secret. */
+export interface PulumiStep {
+  args: string[];
+  /** What it reads on standard input: a secret this command made, or another command's output (a copy). */
+  stdin?: { secret: string; of: string } | { outputOf: string[] };
+  /** Its failure is expected and ignored (removing a setting that is not there). */
+  mayFail?: boolean;
+}
 
-/** The shell script for `request` over `regions`; throws a KeysError when the files do not allow it. */
-export function keysScript(
+/** The commands for a request, and what to tell the operator before and after them (ids only). */
+export interface KeysPlan {
+  summary: string;
+  steps: PulumiStep[];
+  next: string[];
+}
+
+/** The plan for `request` over `regions`; throws a KeysError when the files do not allow it. */
+export function keysPlan(
   request: KeysRequest,
   regions: RegionKeys[],
   generate: () => { id: string; secret: string } = newApplicationKey,
-): string {
+): KeysPlan {
   if (regions.length === 0) throw new KeysError("no region stack file (Pulumi.<stack>.yaml with role region)");
-  const lines = ["#!/bin/sh", "# Pipe into sh from the project folder: npm run --silent keys -- ... | sh", "set -e"];
-  const set = (stack: string, path: string, value: string, secret = false) =>
-    `pulumi config set --stack ${stack} --path${secret ? " --secret" : ""} ${quote(`${KEY}.${path}`)} ${quote(value)}`;
+  const set = (stack: string, path: string, value: string): PulumiStep => ({
+    args: ["config", "set", "--stack", stack, "--path", `${KEY}.${path}`, value],
+  });
+  const setSecret = (stack: string, id: string, stdin: PulumiStep["stdin"]): PulumiStep => ({
+    args: ["config", "set", "--stack", stack, "--path", "--secret", `${KEY}.keys.${id}`],
+    stdin,
+  });
+  // rm first: the file may hold another key, or the shipped placeholder (which no stack can decrypt).
+  const clear = (stack: string): PulumiStep => ({ args: ["config", "rm", "--stack", stack, KEY], mayFail: true });
 
   if (request.action === "copy") {
     // A secure value copied from another file does not decrypt in another stack: copy through Pulumi.
@@ -96,29 +124,30 @@ export function keysScript(
     if (!regions.some((r) => r.stack === request.to)) {
       throw new KeysError(`${request.to} is not a region stack file (Pulumi.${request.to}.yaml with role region)`);
     }
-    lines.push(`# ${request.to} gets ${request.from}'s application keys (${from.ids.join(", ")}).`);
-    lines.push(`pulumi config rm --stack ${request.to} ${quote(KEY)} 2>/dev/null || true`);
-    lines.push(set(request.to, "signing", from.signing));
+    const steps = [clear(request.to), set(request.to, "signing", from.signing)];
     for (const id of from.ids) {
-      const path = quote(`${KEY}.keys.${id}`);
-      lines.push(
-        `pulumi config get --stack ${request.from} --path ${path} | pulumi config set --stack ${request.to} --path --secret ${path}`,
-      );
+      const get = ["config", "get", "--stack", request.from, "--path", `${KEY}.keys.${id}`];
+      steps.push(setSecret(request.to, id, { outputOf: get }));
     }
-    return `${lines.join("\n")}\n`;
+    return {
+      summary: `${request.to} gets ${request.from}'s application keys (${from.ids.join(", ")}).`,
+      steps,
+      next: [],
+    };
   }
 
   if (request.action === "new") {
     const key = generate();
-    lines.push(`# One new application key, ${key.id}, the only one in every region.`);
-    for (const { stack } of regions) {
-      // rm first: the file may hold another key, or the shipped placeholder (which no stack can decrypt).
-      lines.push(`pulumi config rm --stack ${stack} ${quote(KEY)} 2>/dev/null || true`);
-      lines.push(set(stack, "signing", key.id));
-      lines.push(set(stack, `keys.${key.id}`, key.secret, true));
-    }
-    lines.push(`# Then: pulumi up --stack <each region>; pulumi up --stack global.`);
-    return `${lines.join("\n")}\n`;
+    const steps = regions.flatMap(({ stack }) => [
+      clear(stack),
+      set(stack, "signing", key.id),
+      setSecret(stack, key.id, { secret: key.secret, of: key.id }),
+    ]);
+    return {
+      summary: `One new application key, ${key.id}, the only one in every region.`,
+      steps,
+      next: ["pulumi up --stack <each region>; pulumi up --stack global."],
+    };
   }
 
   // The other steps change a key every region already has: the files must agree first.
@@ -142,52 +171,119 @@ export function keysScript(
       throw new KeysError(`a rotation is under way (${ids.join(", ")}): promote and retire before adding another key`);
     }
     const key = generate();
-    lines.push(`# Rotation step 1: every region accepts ${key.id} beside ${signing}, which still signs.`);
-    for (const { stack } of regions) lines.push(set(stack, `keys.${key.id}`, key.secret, true));
-    lines.push(
-      `# Then: pulumi up every region, wait until no old SFU pod is left (docs/credentials.md, "The application key"),`,
-      `# then: npm run --silent keys -- promote ${key.id} | sh`,
-    );
-    return `${lines.join("\n")}\n`;
+    return {
+      summary: `Rotation step 1: every region accepts ${key.id} beside ${signing}, which still signs.`,
+      steps: regions.map(({ stack }) => setSecret(stack, key.id, { secret: key.secret, of: key.id })),
+      next: [
+        `pulumi up every region, wait until no old SFU pod is left (docs/credentials.md, "The application key"),`,
+        `then: npm run keys -- promote ${key.id}`,
+      ],
+    };
   }
 
   if (!ids.includes(request.id)) throw new KeysError(`${request.id} is not one of the keys (${ids.join(", ")})`);
   if (request.action === "promote") {
     if (request.id === signing) throw new KeysError(`${request.id} already signs`);
-    lines.push(`# Rotation step 2: sign with ${request.id}; ${signing} is still accepted.`);
-    for (const { stack } of regions) lines.push(set(stack, "signing", request.id));
-    lines.push(`# Then: pulumi up every region and global, then: npm run --silent keys -- retire ${signing} | sh`);
-    return `${lines.join("\n")}\n`;
+    return {
+      summary: `Rotation step 2: sign with ${request.id}; ${signing} is still accepted.`,
+      steps: regions.map(({ stack }) => set(stack, "signing", request.id)),
+      next: [`pulumi up every region and global, then: npm run keys -- retire ${signing}`],
+    };
   }
 
   if (request.id === signing) throw new KeysError(`${request.id} signs: promote the other key before retiring it`);
-  lines.push(`# Rotation step 3: stop accepting ${request.id}.`);
-  for (const { stack } of regions) {
-    lines.push(`pulumi config rm --stack ${stack} --path ${quote(`${KEY}.keys.${request.id}`)}`);
-  }
-  lines.push(`# Then: pulumi up every region.`);
-  return `${lines.join("\n")}\n`;
+  return {
+    summary: `Rotation step 3: stop accepting ${request.id}.`,
+    steps: regions.map(({ stack }) => ({
+      args: ["config", "rm", "--stack", stack, "--path", `${KEY}.keys.${request.id}`],
+    })),
+    next: ["pulumi up every region."],
+  };
 }
 
-export function parseRequest(argv: string[]): KeysRequest {
-  const [action, id, ...rest] = argv;
+const quote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+
+/** A step as a line for the terminal: the command, and where its standard input comes from (never a secret). */
+export function describeStep(step: PulumiStep): string {
+  const command = ["pulumi", ...step.args].map(quote).join(" ");
+  if (step.stdin && "secret" in step.stdin) return `${command} < (the secret of ${step.stdin.of}, on standard input)`;
+  if (step.stdin) return `${["pulumi", ...step.stdin.outputOf].map(quote).join(" ")} | ${command}`;
+  return step.mayFail ? `${command} (if set)` : command;
+}
+
+export interface Io {
+  log(text: string): void;
+  error(text: string): void;
+}
+
+/** Runs the steps with the `pulumi` on `env`'s PATH, in `cwd`; stops at the first failure. */
+export function runSteps(steps: PulumiStep[], out: Io, cwd: string, env: NodeJS.ProcessEnv): number {
+  // Output is captured, not shown: `config get` prints a secret. stdin is a pipe whenever there is input.
+  const pulumi = (args: string[], input?: string) =>
+    spawnSync("pulumi", args, {
+      cwd,
+      env,
+      input,
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      encoding: "utf8",
+    });
+  for (const step of steps) {
+    out.log(`+ ${describeStep(step)}\n`);
+    let input: string | undefined;
+    if (step.stdin && "secret" in step.stdin) input = step.stdin.secret;
+    if (step.stdin && "outputOf" in step.stdin) {
+      const got = pulumi(step.stdin.outputOf);
+      if (got.error || got.status !== 0) return failed(out, step.stdin.outputOf, got);
+      input = got.stdout;
+    }
+    const r = pulumi(step.args, input);
+    if (r.error || (r.status !== 0 && !step.mayFail)) return failed(out, step.args, r);
+  }
+  return EXIT_OK;
+}
+
+/** One line naming the command (its first words and stack, never a value) and why it failed. */
+function failed(out: Io, args: string[], r: SpawnSyncReturns<string>): number {
+  const command = `pulumi ${args.slice(0, 2).join(" ")} --stack ${args[args.indexOf("--stack") + 1]}`;
+  const reason =
+    (r.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT"
+      ? "pulumi is not on PATH (install the Pulumi CLI)"
+      : (r.error?.message ?? `exit ${r.status}: ${r.stderr.trim().split("\n").pop() ?? ""}`);
+  out.error(`error: ${command} failed: ${reason}\n`);
+  return EXIT_PULUMI_FAILED;
+}
+
+export function parseRequest(argv: string[]): { request: KeysRequest; dryRun: boolean } {
+  const dryRun = argv.includes("--dry-run");
+  const [action, id, ...rest] = argv.filter((a) => a !== "--dry-run");
   const usage =
-    "usage: npm run --silent keys -- <new | add | promote <key id> | retire <key id> | copy <from stack> <to stack>> | sh";
-  if (action === "copy" && id !== undefined && rest.length === 1) return { action, from: id, to: rest[0] };
+    "usage: npm run keys -- [--dry-run] <new | add | promote <key id> | retire <key id> | copy <from stack> <to stack>>";
+  if (action === "copy" && id !== undefined && rest.length === 1)
+    return { request: { action, from: id, to: rest[0] }, dryRun };
   if (rest.length > 0) throw new KeysError(usage);
-  if ((action === "new" || action === "add") && id === undefined) return { action };
-  if ((action === "promote" || action === "retire") && id !== undefined) return { action, id };
+  if ((action === "new" || action === "add") && id === undefined) return { request: { action }, dryRun };
+  if ((action === "promote" || action === "retire") && id !== undefined) return { request: { action, id }, dryRun };
   throw new KeysError(usage);
 }
 
 export function main(
   argv: string[],
-  out: { log(text: string): void; error(text: string): void },
+  out: Io,
   projectRoot: string = findProjectRoot(__dirname),
+  env: NodeJS.ProcessEnv = process.env,
 ): number {
   try {
-    out.log(keysScript(parseRequest(argv), readRegionKeys(projectRoot)));
-    return EXIT_OK;
+    const { request, dryRun } = parseRequest(argv);
+    const plan = keysPlan(request, readRegionKeys(projectRoot));
+    out.log(`# ${plan.summary}\n`);
+    if (dryRun) {
+      for (const step of plan.steps) out.log(`${describeStep(step)}\n`);
+      out.log("# --dry-run: nothing was run.\n");
+      return EXIT_OK;
+    }
+    const code = runSteps(plan.steps, out, projectRoot, env);
+    if (code === EXIT_OK) for (const line of plan.next) out.log(`# Then: ${line}\n`);
+    return code;
   } catch (e) {
     // A request the files do not allow, or a stack file that cannot be read: one line either way.
     if (!(e instanceof KeysError || e instanceof InputError)) throw e;

@@ -148,6 +148,15 @@ const stateMakers: Record<string, StateMaker> = {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
     return { name, arn: arn(ctx, "sns", name) };
   },
+  // Secrets Manager: arn:${Partition}:secretsmanager:${Region}:${Account}:secret:${SecretName}-${6 random characters}
+  "aws:secretsmanager/secret:Secret": (args, ctx) => {
+    const name =
+      (args.inputs.name as string | undefined) ??
+      `${(args.inputs.namePrefix as string | undefined) ?? `${args.name}-`}${hex(args.name, 26)}`;
+    return { name, arn: arn(ctx, "secretsmanager", `secret:${name}-${hex(name, 6)}`) };
+  },
+  // A secret version's ARN is its secret's, which the program passes as `secretId`.
+  "aws:secretsmanager/secretVersion:SecretVersion": (args) => ({ arn: args.inputs.secretId }),
   // KMS key: arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}, the id a UUID
   "aws:kms/key:Key": (args, ctx) => ({ arn: arn(ctx, "kms", `key/${uuidOf(`${args.type}::${args.name}`)}`) }),
   // SNS subscription: the topic's ARN and the subscription's id (a UUID), as SNS's Subscribe returns it

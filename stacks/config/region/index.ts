@@ -17,6 +17,7 @@ import { applicationKeys, serviceKeys } from "./credentials";
 import { dns, domain, regionLabel } from "./dns";
 import { chaos, loadTest } from "./drills";
 import { egress } from "./egress";
+import { images } from "./images";
 import { livekit, rtc, turn } from "./media";
 import { alerting, monitoring } from "./monitoring";
 import { network } from "./network";
@@ -42,6 +43,7 @@ const regionFields = z.strictObject({
       "`protect` (and EKS deletion protection) on the cluster, the Redis replication group, the recordings and audit-log buckets, and deletion protection on the load balancers: `pulumi destroy` and replacements stop at them. Set false (and `pulumi up`) before a teardown.",
     ),
   karpenter,
+  images,
   redis,
   rtc,
   turn,

@@ -52,9 +52,11 @@ export const alerting = z
       .string()
       .regex(/^https:\/\//, { error: "must be an https:// URL" })
       .optional()
-      .describe("Dead-man's switch URL that receives the Watchdog heartbeat every minute (set as a secret)."),
+      .describe(
+        "External dead-man's switch URL that also receives the Watchdog heartbeat every minute, besides the stack's own heartbeat topic and alarm (set as a secret).",
+      ),
   })
   .prefault({})
   .describe(
-    "Where Alertmanager sends alerts: always an SNS topic the stack creates (subscribe to it, or list emails here); optionally Slack and PagerDuty, and a dead-man's switch for the Watchdog heartbeat. Set URLs and keys as secrets: `pulumi config set --secret --path 'livekit-platform:alerting.slackWebhookUrl' <url>`.",
+    "Where Alertmanager sends alerts: always an SNS topic the stack creates (subscribe to it, or list emails here); optionally Slack and PagerDuty. The Watchdog heartbeat always goes to a heartbeat topic whose CloudWatch alarm pages through the alert topic when it stops, and optionally to an external heartbeat URL. Set URLs and keys as secrets: `pulumi config set --secret --path 'livekit-platform:alerting.slackWebhookUrl' <url>`.",
   );

@@ -82,14 +82,48 @@ describe("Monitoring: alert delivery and volumes", () => {
     });
   });
 
-  it("sends the always-firing Watchdog to the heartbeat URL every minute, never to the people", () => {
+  it("sends the always-firing Watchdog to the heartbeat topic and URL every minute, never to the people", () => {
     const route = values.alertmanager.config.route.routes.find((r: any) =>
       r.matchers.includes('alertname = "Watchdog"'),
     );
-    expect(route).toMatchObject({ receiver: "heartbeat", repeat_interval: "1m" });
-    expect(values.alertmanager.config.receivers.find((r: any) => r.name === "heartbeat").webhook_configs).toEqual([
-      { url: "https://hc-ping.com/uuid", send_resolved: false },
+    expect(route).toMatchObject({ receiver: "heartbeat", group_interval: "1m", repeat_interval: "1m" });
+    const heartbeat = values.alertmanager.config.receivers.find((r: any) => r.name === "heartbeat");
+    expect(heartbeat.webhook_configs).toEqual([{ url: "https://hc-ping.com/uuid", send_resolved: false }]);
+    expect(heartbeat.sns_configs).toEqual([
+      expect.objectContaining({
+        topic_arn: expect.stringMatching(/^arn:aws:sns:ap-south-1:\d{12}:monitoring-heartbeat-/),
+        sigv4: { region: "ap-south-1" },
+        send_resolved: false,
+      }),
     ]);
+    // The topic the dead man's switch watches.
+    const alarm = inputsOf(findResource(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-heartbeat"));
+    expect(heartbeat.sns_configs[0].topic_arn.split(":").pop()).toBe(alarm.dimensions.TopicName);
+  });
+
+  it("pages through the alert topic when the heartbeat topic has had no message for 15 minutes", () => {
+    const heartbeat = findResource(plan, "aws:sns/topic:Topic", "monitoring-heartbeat");
+    const alertTopic = findResource(plan, "aws:sns/topic:Topic", "monitoring-alerts");
+    // Encrypted with the alert topic's key, which Alertmanager's role may use.
+    expect(inputsOf(heartbeat).kmsMasterKeyId).toBe(inputsOf(alertTopic).kmsMasterKeyId);
+    const alarm = inputsOf(findResource(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-heartbeat"));
+    const alertTopicArn = values.alertmanager.config.receivers[1].sns_configs[0].topic_arn;
+    expect(alarm).toMatchObject({
+      namespace: "AWS/SNS",
+      metricName: "NumberOfMessagesPublished",
+      dimensions: { TopicName: expect.stringMatching(/^monitoring-heartbeat-/) },
+      statistic: "Sum",
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      treatMissingData: "breaching",
+      alarmActions: [alertTopicArn],
+      okActions: [alertTopicArn],
+    });
+    expect(alertTopicArn).toMatch(/:monitoring-alerts-/);
+    expect(alarm.period).toBe(300); // SNS's metric period
+    expect(alarm.period * alarm.evaluationPeriods).toBe(15 * 60);
+    expect(alarm.datapointsToAlarm).toBe(alarm.evaluationPeriods);
+    expect(alarm.alarmDescription).toContain("docs/runbooks.md#dead-mans-switch-livekitalertingheartbeatmissing");
   });
 
   it("keeps the receivers' URLs secret in the release values", () => {
@@ -97,7 +131,7 @@ describe("Monitoring: alert delivery and volumes", () => {
     expect(isSecret(raw) || isSecret(raw.alertmanager) || isSecret(raw.alertmanager?.config)).toBe(true);
   });
 
-  it("lets Alertmanager publish to that topic only, through Pod Identity, before the release starts it", () => {
+  it("lets Alertmanager publish to that topic and the heartbeat topic only, through Pod Identity, before the release starts it", () => {
     expect(values.alertmanager.serviceAccount).toEqual({ create: true, name: ALERTMANAGER_SERVICE_ACCOUNT });
     const association = findResource(
       plan,
@@ -112,8 +146,13 @@ describe("Monitoring: alert delivery and volumes", () => {
       inputsOf(findResource(plan, "aws:iam/rolePolicy:RolePolicy", "monitoring-alertmanager")).policy,
     );
     const topic = inputsOf(findResource(plan, "aws:sns/topic:Topic", "monitoring-alerts"));
+    const receivers = values.alertmanager.config.receivers;
     expect(policy.Statement).toEqual([
-      { Effect: "Allow", Action: "sns:Publish", Resource: expect.stringContaining(":monitoring-alerts") },
+      {
+        Effect: "Allow",
+        Action: "sns:Publish",
+        Resource: [receivers[1].sns_configs[0].topic_arn, receivers[2].sns_configs[0].topic_arn],
+      },
       // The topic's key: publishing to an encrypted topic encrypts with it.
       { Effect: "Allow", Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: topic.kmsMasterKeyId },
     ]);
@@ -128,12 +167,13 @@ describe("Monitoring: alert delivery and volumes", () => {
     expect(values.grafana.deploymentStrategy).toEqual({ type: "Recreate" });
   });
 
-  it("without a heartbeat URL, sends the Watchdog nowhere; without Slack or PagerDuty, SNS only", async () => {
+  it("without a heartbeat URL, sends the Watchdog to the heartbeat topic only; without Slack or PagerDuty, SNS only", async () => {
     const bare = await monitoring({});
     const config = inputsOf(findResource(bare, HELM, "monitoring-stack")).values.alertmanager.config;
-    expect(config.route.routes[0]).toMatchObject({ receiver: "null", matchers: ['alertname = "Watchdog"'] });
-    expect(config.receivers.map((r: any) => r.name)).toEqual(["null", "platform"]);
+    expect(config.route.routes[0]).toMatchObject({ receiver: "heartbeat", matchers: ['alertname = "Watchdog"'] });
+    expect(config.receivers.map((r: any) => r.name)).toEqual(["null", "platform", "heartbeat"]);
     expect(Object.keys(config.receivers[1]).sort()).toEqual(["name", "sns_configs"]);
+    expect(Object.keys(config.receivers[2]).sort()).toEqual(["name", "sns_configs"]);
     expect(resourcesOfType(bare, "aws:sns/topicSubscription:TopicSubscription")).toEqual([]);
   });
 });

@@ -2,7 +2,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { keysScript, main, newApplicationKey, readRegionKeys, RegionKeys } from "../../../tools/commands/keys";
+import {
+  describeStep,
+  KeysPlan,
+  keysPlan,
+  main,
+  newApplicationKey,
+  readRegionKeys,
+  RegionKeys,
+} from "../../../tools/commands/keys";
 import { parseStackConfig, RegionSettings } from "../../../stacks/config";
 import { projectRoot, stackConfig } from "../../support/plan";
 
@@ -29,53 +37,55 @@ describe("npm run keys", () => {
     ]);
   });
 
-  it("new: sets one fresh key, the same, in every region file (after removing what was there)", () => {
-    expect(keysScript({ action: "new" }, steady, fixed("APPfresh"))).toBe(
-      [
-        "#!/bin/sh",
-        "# Pipe into sh from the project folder: npm run --silent keys -- ... | sh",
-        "set -e",
-        "# One new application key, APPfresh, the only one in every region.",
-        "pulumi config rm --stack mumbai 'livekit-platform:applicationKeys' 2>/dev/null || true",
-        "pulumi config set --stack mumbai --path 'livekit-platform:applicationKeys.signing' 'APPfresh'",
-        `pulumi config set --stack mumbai --path --secret 'livekit-platform:applicationKeys.keys.APPfresh' '${"S".repeat(48)}'`,
-        "pulumi config rm --stack singapore 'livekit-platform:applicationKeys' 2>/dev/null || true",
-        "pulumi config set --stack singapore --path 'livekit-platform:applicationKeys.signing' 'APPfresh'",
-        `pulumi config set --stack singapore --path --secret 'livekit-platform:applicationKeys.keys.APPfresh' '${"S".repeat(48)}'`,
-        "# Then: pulumi up --stack <each region>; pulumi up --stack global.",
-        "",
-      ].join("\n"),
-    );
+  const lines = (plan: KeysPlan) => plan.steps.map(describeStep);
+  const S = "S".repeat(48);
+
+  it("new: sets one fresh key, the same, in every region file (after removing what was there), the secret on stdin", () => {
+    const plan = keysPlan({ action: "new" }, steady, fixed("APPfresh"));
+    expect(plan.summary).toBe("One new application key, APPfresh, the only one in every region.");
+    expect(lines(plan)).toEqual([
+      "pulumi config rm --stack mumbai livekit-platform:applicationKeys (if set)",
+      "pulumi config set --stack mumbai --path livekit-platform:applicationKeys.signing APPfresh",
+      "pulumi config set --stack mumbai --path --secret livekit-platform:applicationKeys.keys.APPfresh < (the secret of APPfresh, on standard input)",
+      "pulumi config rm --stack singapore livekit-platform:applicationKeys (if set)",
+      "pulumi config set --stack singapore --path livekit-platform:applicationKeys.signing APPfresh",
+      "pulumi config set --stack singapore --path --secret livekit-platform:applicationKeys.keys.APPfresh < (the secret of APPfresh, on standard input)",
+    ]);
+    expect(plan.steps.filter((st) => st.stdin)).toEqual([
+      expect.objectContaining({ stdin: { secret: S, of: "APPfresh" } }),
+      expect.objectContaining({ stdin: { secret: S, of: "APPfresh" } }),
+    ]);
+    expect(JSON.stringify(plan.steps.map((st) => st.args))).not.toContain(S);
   });
 
   it("walks a rotation: add a second key, promote it, retire the old one", () => {
-    const add = keysScript({ action: "add" }, steady, fixed("APPnew"));
-    expect(add).toContain(
-      `pulumi config set --stack singapore --path --secret 'livekit-platform:applicationKeys.keys.APPnew' '${"S".repeat(48)}'`,
+    const add = keysPlan({ action: "add" }, steady, fixed("APPnew"));
+    expect(lines(add)).toEqual([
+      "pulumi config set --stack mumbai --path --secret livekit-platform:applicationKeys.keys.APPnew < (the secret of APPnew, on standard input)",
+      "pulumi config set --stack singapore --path --secret livekit-platform:applicationKeys.keys.APPnew < (the secret of APPnew, on standard input)",
+    ]);
+    const promote = keysPlan({ action: "promote", id: "APPnew" }, overlap);
+    expect(lines(promote)).toContain(
+      "pulumi config set --stack mumbai --path livekit-platform:applicationKeys.signing APPnew",
     );
-    expect(add).not.toContain("applicationKeys.signing");
-    const promote = keysScript({ action: "promote", id: "APPnew" }, overlap);
-    expect(promote).toContain(
-      "pulumi config set --stack mumbai --path 'livekit-platform:applicationKeys.signing' 'APPnew'",
-    );
-    expect(promote).not.toContain("--secret");
+    expect(lines(promote).join("\n")).not.toContain("--secret");
     const promoted = overlap.map((r) => ({ ...r, signing: "APPnew" }));
-    expect(keysScript({ action: "retire", id: "APPold" }, promoted)).toContain(
-      "pulumi config rm --stack singapore --path 'livekit-platform:applicationKeys.keys.APPold'",
+    expect(lines(keysPlan({ action: "retire", id: "APPold" }, promoted))).toContain(
+      "pulumi config rm --stack singapore --path livekit-platform:applicationKeys.keys.APPold",
     );
   });
 
   it("copy: gives a new region the keys of another through Pulumi (a secure value does not decrypt elsewhere)", () => {
     const regions = [...overlap, { stack: "frankfurt", ids: [] }];
-    expect(keysScript({ action: "copy", from: "mumbai", to: "frankfurt" }, regions).split("\n").slice(3)).toEqual([
-      "# frankfurt gets mumbai's application keys (APPold, APPnew).",
-      "pulumi config rm --stack frankfurt 'livekit-platform:applicationKeys' 2>/dev/null || true",
-      "pulumi config set --stack frankfurt --path 'livekit-platform:applicationKeys.signing' 'APPold'",
-      "pulumi config get --stack mumbai --path 'livekit-platform:applicationKeys.keys.APPold' | pulumi config set --stack frankfurt --path --secret 'livekit-platform:applicationKeys.keys.APPold'",
-      "pulumi config get --stack mumbai --path 'livekit-platform:applicationKeys.keys.APPnew' | pulumi config set --stack frankfurt --path --secret 'livekit-platform:applicationKeys.keys.APPnew'",
-      "",
+    const plan = keysPlan({ action: "copy", from: "mumbai", to: "frankfurt" }, regions);
+    expect(plan.summary).toBe("frankfurt gets mumbai's application keys (APPold, APPnew).");
+    expect(lines(plan)).toEqual([
+      "pulumi config rm --stack frankfurt livekit-platform:applicationKeys (if set)",
+      "pulumi config set --stack frankfurt --path livekit-platform:applicationKeys.signing APPold",
+      "pulumi config get --stack mumbai --path livekit-platform:applicationKeys.keys.APPold | pulumi config set --stack frankfurt --path --secret livekit-platform:applicationKeys.keys.APPold",
+      "pulumi config get --stack mumbai --path livekit-platform:applicationKeys.keys.APPnew | pulumi config set --stack frankfurt --path --secret livekit-platform:applicationKeys.keys.APPnew",
     ]);
-    expect(() => keysScript({ action: "copy", from: "mumbai", to: "tokyo" }, regions)).toThrow(
+    expect(() => keysPlan({ action: "copy", from: "mumbai", to: "tokyo" }, regions)).toThrow(
       "tokyo is not a region stack file",
     );
   });
@@ -92,22 +102,27 @@ describe("npm run keys", () => {
     ],
     ["a region without keys", { action: "add" } as const, [{ stack: "tokyo", ids: [] }], "tokyo has no"],
   ])("refuses %s", (_what, request, regions, message) => {
-    expect(() => keysScript(request, regions)).toThrow(message);
+    expect(() => keysPlan(request, regions)).toThrow(message);
   });
 
-  it("exits 2 with one error line on a bad request, 0 with the script otherwise", () => {
+  it("exits 2 with one error line on a bad request; --dry-run prints the commands, ids only, and runs nothing", () => {
     const out = { text: "", err: "" };
     const io = { log: (t: string) => (out.text += t), error: (t: string) => (out.err += t) };
     expect(main(["rotate"], io)).toBe(2);
     expect(out.err).toBe(
-      "error: usage: npm run --silent keys -- <new | add | promote <key id> | retire <key id> | copy <from stack> <to stack>> | sh\n",
+      "error: usage: npm run keys -- [--dry-run] <new | add | promote <key id> | retire <key id> | copy <from stack> <to stack>>\n",
     );
-    expect(main(["new"], io)).toBe(0);
-    expect(out.text).toMatch(/^#!\/bin\/sh\n/);
+    // No pulumi on this PATH: a dry run must not need one.
+    expect(main(["new", "--dry-run"], io, projectRoot, { PATH: "/nonexistent" })).toBe(0);
+    expect(out.text).toMatch(/^# One new application key, (APP\w{12}), the only one in every region\.\n/);
+    expect(out.text).toContain("< (the secret of APP");
+    expect(out.text).toMatch(/# --dry-run: nothing was run\.\n$/);
+    // Nothing 48 characters long (a secret) in what it printed.
+    expect(out.text).not.toMatch(/[A-Za-z0-9]{48}/);
   });
 
-  it("writes config the region stacks accept: the script's values, set as Pulumi would, parse as applicationKeys", () => {
-    // What the `new` lines leave in a stack file once Pulumi has decrypted it for the program.
+  it("writes config the region stacks accept: the command's values, set as Pulumi would, parse as applicationKeys", () => {
+    // What the `new` commands leave in a stack file once Pulumi has decrypted it for the program.
     const key = newApplicationKey();
     const cfg = parseStackConfig(
       stackConfig("mumbai", {

@@ -134,6 +134,18 @@ const SAR: Record<string, { page: string; template: string; values?: Record<stri
     page: "list_amazonec2.html",
     template: "arn:${Partition}:ec2:${Region}:${Account}:security-group-rule/${SecurityGroupRuleId}",
   },
+  // Secrets Manager appends six random characters to the secret's name (its names may hold `/`).
+  "aws:secretsmanager/secret:Secret": {
+    page: "list_awssecretsmanager.html",
+    template: "arn:${Partition}:secretsmanager:${Region}:${Account}:secret:${SecretId}",
+    values: { SecretId: "[\\w/+=.@-]+-[0-9a-zA-Z]{6}" },
+  },
+  // Not a SAR resource type: a version's ARN is its secret's.
+  "aws:secretsmanager/secretVersion:SecretVersion": {
+    page: "list_awssecretsmanager.html",
+    template: "arn:${Partition}:secretsmanager:${Region}:${Account}:secret:${SecretId}",
+    values: { SecretId: "[\\w/+=.@-]+-[0-9a-zA-Z]{6}" },
+  },
 };
 
 /** The template as a pattern: this stack's partition, region and account; each other placeholder one value. */
@@ -165,6 +177,10 @@ const INPUTS: Record<string, Record<string, unknown>> = {
   "aws:elasticache/subnetGroup:SubnetGroup": { name: "Livekit-Mumbai" },
   "aws:eks/podIdentityAssociation:PodIdentityAssociation": { clusterName: "livekit-mumbai" },
   "aws:acm/certificate:Certificate": { domainName: "mumbai.livekit.example.com" },
+  "aws:secretsmanager/secret:Secret": { namePrefix: "ecr-pullthroughcache/mumbai-docker-hub-" },
+  "aws:secretsmanager/secretVersion:SecretVersion": {
+    secretId: `arn:aws:secretsmanager:ap-south-1:${MOCK_ACCOUNT_ID}:secret:ecr-pullthroughcache/mumbai-docker-hub-0a1b2c`,
+  },
 };
 
 const arnOf = (type: string) =>

@@ -194,7 +194,7 @@ export function addRegion(projectRoot: string, request: AddRegionRequest): Added
     },
   });
 
-  const copyKeys = `npm run --silent keys -- copy ${from.stackName} ${name} | sh`;
+  const copyKeys = `npm run keys -- copy ${from.stackName} ${name}`;
   const keysPair = config.items.find((pair) => isScalar(pair.key) && pair.key.value === APPLICATION_KEYS);
   if (keysPair !== undefined && isScalar(keysPair.key)) {
     keysPair.key.commentBefore =

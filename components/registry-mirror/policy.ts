@@ -1,0 +1,43 @@
+/**
+ * What the region's nodes need to pull through its ECR pull-through cache. Pure: the RegistryMirror component
+ * (./index.ts) attaches it to the node roles.
+ *
+ * The nodes' managed policy (AmazonEC2ContainerRegistryPullOnly, components/shared/node-role.ts) pulls images
+ * that are in ECR. The first pull of an image through a pull-through cache rule also creates its repository and
+ * imports the image from the upstream registry, which needs `ecr:CreateRepository` (when the repository does
+ * not exist yet) and `ecr:BatchImportUpstreamImage` for the identity that pulls (AWS ECR user guide, "IAM
+ * permissions required to sync an upstream registry with an Amazon ECR private registry"). Both are granted
+ * here only for the repositories under the rule's prefix.
+ */
+
+/** ECR reads a pull-through cache rule's upstream credentials only from secrets named with this prefix. */
+export const PULL_THROUGH_CACHE_SECRET_PREFIX = "ecr-pullthroughcache/";
+
+/** Docker Hub's registry, as ECR's pull-through cache rules name it upstream. */
+export const DOCKER_HUB_UPSTREAM = "registry-1.docker.io";
+
+export interface PullThroughScope {
+  partition: string;
+  region: string;
+  accountId: string;
+  repositoryPrefix: string;
+}
+
+/** The repositories of the rule's prefix: `arn:<partition>:ecr:<region>:<account>:repository/<prefix>/*`. */
+export const mirrorRepositoriesArn = (s: PullThroughScope) =>
+  `arn:${s.partition}:ecr:${s.region}:${s.accountId}:repository/${s.repositoryPrefix}/*`;
+
+/** The node roles' inline policy: create the cache's repositories and import images into them, nothing else. */
+export function pullThroughCachePolicy(scope: PullThroughScope): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "PullThroughCacheFirstPull",
+        Effect: "Allow",
+        Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"],
+        Resource: mirrorRepositoriesArn(scope),
+      },
+    ],
+  });
+}

@@ -1,0 +1,44 @@
+/** Image settings: the registry mirror and digest pins, checked before anything is registered. */
+import { parseStackConfig, RegionSettings } from "../../../../stacks/config";
+import { stackConfig } from "../../../support/stack-config";
+
+const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
+const parse = (images: unknown) =>
+  parseStackConfig(stackConfig("mumbai", { "livekit-platform:images": images }), "mumbai") as RegionSettings;
+
+describe("image settings", () => {
+  it("pull from Docker Hub by the shipped tags unless set", () => {
+    const mumbai = parseStackConfig(stackConfig("mumbai"), "mumbai") as RegionSettings;
+    expect(mumbai.images.mirror).toBeUndefined();
+    expect(Object.values(mumbai.images.pins).filter(Boolean)).toEqual([]);
+  });
+
+  it("take a mirror with Docker Hub credentials, prefix docker-hub unless set", () => {
+    const cfg = parse({ mirror: { dockerHubUsername: "ops", dockerHubAccessToken: "dckr_pat_x" } });
+    expect(cfg.images.mirror).toEqual({
+      repositoryPrefix: "docker-hub",
+      dockerHubUsername: "ops",
+      dockerHubAccessToken: "dckr_pat_x",
+    });
+    expect(() => parse({ mirror: { dockerHubUsername: "ops" } })).toThrow("images.mirror.dockerHubAccessToken");
+    expect(() =>
+      parse({ mirror: { repositoryPrefix: "Docker Hub", dockerHubUsername: "ops", dockerHubAccessToken: "t" } }),
+    ).toThrow(/images\.mirror\.repositoryPrefix: must be 2-30 lowercase letters.*, got "Docker Hub"/);
+  });
+
+  it("take a digest pin per image, as written, and refuse a tag alone, a short digest or an unknown image", () => {
+    const pin = `livekit/livekit-server:v1.13.5@${DIGEST}`;
+    expect(parse({ pins: { livekitServer: pin } }).images.pins.livekitServer).toBe(pin);
+    expect(parse({ pins: { curl: `curlimages/curl@${DIGEST}` } }).images.pins.curl).toBe(`curlimages/curl@${DIGEST}`);
+    for (const bad of [
+      "livekit/livekit-server:v1.13.5",
+      `livekit/livekit-server@sha256:${"a".repeat(63)}`,
+      `livekit/Server@${DIGEST}`,
+    ]) {
+      expect(() => parse({ pins: { livekitServer: bad } })).toThrow(
+        `livekit-platform:images.pins.livekitServer: must be an image reference pinned by digest, <repository>[:<tag>]@sha256:<64 lowercase hex>, got "${bad}"`,
+      );
+    }
+    expect(() => parse({ pins: { redis: `redis@${DIGEST}` } })).toThrow("images.pins");
+  });
+});
