@@ -7,6 +7,7 @@
  */
 import { DRIFT_STALLED_AFTER } from "../../components/monitoring/alert-rules";
 import { parseStackConfig, RegionSettings } from "../../stacks/config";
+import { DOC_TABLES } from "../../tools/commands/docs-tables";
 import { SizedRegion, sizedRegion } from "../../stacks/sizing";
 import { listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
 import { inputsOf, PlanResult, resourcesOfType } from "../../tools/plan/engine";
@@ -219,6 +220,37 @@ describe.each(regionStacks)("region stack %s: Karpenter's disruption of the medi
     expect(report.originalNodesGoneAt! - HOUR).toBeLessThanOrEqual(
       4 * (general.terminationGracePeriodSeconds! + 2 * NODE_LAUNCH_SECONDS),
     );
+  });
+
+  it("runs drift as the docs' table says (npm run docs:tables -- drift-waves): nodes a wave, waves and a wave's length", () => {
+    const rows = DOC_TABLES["drift-waves"]
+      .render(["--stacks", stack])
+      .filter((line) => line.startsWith(`| ${stack} `))
+      .map((line) =>
+        line
+          .split("|")
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
+    expect(rows).toHaveLength(4);
+    for (const [, poolAt, nodesText, atOnceText, wavesText, waveText] of rows) {
+      const [, poolName, size] = /^(sfu|egress) \((floor|ceiling)\)$/.exec(poolAt)!;
+      const { pool, podsPerNode, nodes } = pools[poolName as "sfu" | "egress"];
+      const n = nodes[size as "floor" | "ceiling"];
+      const bound = budgetBound(pool, n, "Drifted");
+      const waves = Math.ceil(n / bound);
+      const [h, m] = [/(\d+) h/.exec(waveText), /(\d+) min/.exec(waveText)].map((x) => Number(x?.[1] ?? 0));
+      expect({ poolAt, row: [nodesText, atOnceText, wavesText], wave: h * HOUR + m * 60 }).toEqual({
+        poolAt,
+        row: [String(n), String(bound), String(waves)],
+        wave: pool.terminationGracePeriodSeconds,
+      });
+      // Every pod using its whole grace, the model's drift takes the waves of the table, plus launches.
+      const report = simulate(pool, podsPerNode, n, { kind: "drift", at: HOUR }, 40 * DAY);
+      const took = report.originalNodesGoneAt! - HOUR;
+      expect(took).toBeGreaterThan((waves - 1) * pool.terminationGracePeriodSeconds!);
+      expect(took).toBeLessThanOrEqual(waves * (pool.terminationGracePeriodSeconds! + NODE_LAUNCH_SECONDS + 600));
+    }
   });
 
   describe.each(["sfu", "egress"] as const)("%s pool", (poolName) => {
