@@ -17,6 +17,9 @@ export const WIRE: {
 /** The keys of `config` that Pulumi holds as secret. */
 export function configSecretKeys(config: Record<string, string>): string[];
 
+/** Whether the program runs under Pulumi's mocks (the offline plan, the tests), not under a Pulumi engine. */
+export function runsUnderMocks(): boolean;
+
 /** A resource registration as the SDK sends it to the mock monitor. */
 export interface MonitorRegistration {
   urn: string;

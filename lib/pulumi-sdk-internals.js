@@ -42,6 +42,18 @@ function configSecretKeys(config) {
   return typeof isConfigSecret === "function" ? Object.keys(config).filter((key) => isConfigSecret(key)) : [];
 }
 
+/**
+ * Whether the program runs under Pulumi's mocks (`pulumi.runtime.setMocks`, as the offline plan and the tests
+ * run it) rather than under a Pulumi engine: `setMocks` makes a `MockMonitor` (runtime/mocks.ts, a class
+ * runtime/index.ts does not re-export) the program's monitor (`setMockOptions`, runtime/settings.ts), which
+ * `getMonitor` (runtime/settings.ts) returns. Checks that call AWS outside the Pulumi providers skip there.
+ */
+function runsUnderMocks() {
+  const { getMonitor } = require("@pulumi/pulumi").runtime;
+  const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
+  return getMonitor() instanceof MockMonitor;
+}
+
 /** An alias as a registration carries it: a spec (name, type, parent) or a whole URN. */
 function aliasOf(alias) {
   const spec = alias.getSpec();
@@ -230,6 +242,7 @@ module.exports = {
   RUN_ERROR_MARK,
   WIRE,
   configSecretKeys,
+  runsUnderMocks,
   listenToMockMonitor,
   skipPromiseStackTraces,
   waitForRPCs,

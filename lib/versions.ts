@@ -21,9 +21,9 @@ export const versions = {
    * an older build: before pinning lower than what a live cluster runs, read it with `aws eks describe-addon
    * --cluster-name <name> --addon-name <add-on>` (docs/runbooks.md, "Upgrade: Kubernetes minor").
    *
-   * There is no AWS account behind this program's tests, so none of these builds has been checked against
-   * `aws eks describe-addon-versions --kubernetes-version <minor> --addon-name <add-on>`; run that before
-   * the first `pulumi up` of a minor. The EBS CSI driver is not among them: it is the aws-ebs-csi-driver
+   * There is no AWS account behind this program's tests; on a real `pulumi up` or preview the add-on preflight
+   * (stacks/addon-versions.ts) asks EKS (DescribeAddonVersions) and stops before anything is created when a pin
+   * is not a build of the stack's minor in its region. The EBS CSI driver is not among them: it is the aws-ebs-csi-driver
    * Helm chart (`charts.awsEbsCsiDriver`).
    */
   eksAddons: {

@@ -8,13 +8,13 @@ import { BlockStorage } from "../components/block-storage";
 import { Chaos } from "../components/chaos";
 import { Cluster } from "../components/cluster";
 import { sfuNodeUserData } from "../components/cluster/node-user-data";
-import { Coturn, COTURN_TERMINATION_GRACE_SECONDS } from "../components/coturn";
+import { Coturn } from "../components/coturn";
 import { ApplicationKeys, Credentials } from "../components/credentials";
-import { Egress, egressTerminationGraceSeconds } from "../components/egress";
+import { Egress } from "../components/egress";
 import { Endpoints } from "../components/endpoints";
 import { Karpenter, SFU_NODE_POOL } from "../components/karpenter";
 import { Keda, KEDA_NAMESPACE } from "../components/keda";
-import { LiveKit, LIVEKIT_TERMINATION_GRACE_SECONDS } from "../components/livekit";
+import { LiveKit } from "../components/livekit";
 import { LoadBalancerController } from "../components/load-balancer-controller";
 import { LoadTest } from "../components/load-test";
 import { MetricsServer } from "../components/metrics-server";
@@ -56,14 +56,8 @@ import {
 } from "./region-outputs";
 import { clusterNameOf } from "./quotas";
 import { globalRooms, hubOutputs, hubSizing, memberRedis, readHub, roomsOutput } from "./rooms";
+import { nodePoolDrains } from "./node-drains";
 import { findProjectRoot } from "./stack-files";
-
-/**
- * The longest drain of a pod on SFU nodes (a draining SFU keeps its rooms for up to 5 h after SIGTERM):
- * Karpenter's NodePools wait at least this long before forcing a node off. Egress nodes wait for the egress
- * pods' own grace period (from the maximum recording length).
- */
-const NODE_DRAIN_SECONDS = Math.max(LIVEKIT_TERMINATION_GRACE_SECONDS, COTURN_TERMINATION_GRACE_SECONDS);
 
 /** The add-on builds of the stack's Kubernetes minor (the config has refused a minor without them). */
 function pinnedEksAddons(minor: string): EksAddonVersions {
@@ -166,8 +160,7 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
       // Egress nodes too: the model counts recordings per node and prices this type.
       egressInstanceType: sizing.plan.egress.nodeType,
       sfuNodeUserData: sfuNodeUserData(),
-      drainSeconds: NODE_DRAIN_SECONDS,
-      egressDrainSeconds: egressTerminationGraceSeconds(maxRecordingSeconds),
+      ...nodePoolDrains(cfg),
       cpuLimits: { ...sizing.karpenterCpuLimits, general: cfg.karpenter.generalCpuLimit },
     },
     { providers, dependsOn: clusterReady },

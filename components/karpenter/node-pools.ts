@@ -24,6 +24,17 @@ export function nodesReplacedAtOnce(nodes: number, percent = MEDIA_DISRUPTION_BU
 /** The NodePool whose nodes carry the LiveKit SFU (Karpenter tags them karpenter.sh/nodepool=sfu). */
 export const SFU_NODE_POOL = "sfu";
 
+/**
+ * How long a `general` node may drain before Karpenter forces it off. None of the project's workloads runs there
+ * (each selects its own node role; the system charts select `system`): it takes pods added without a nodeSelector,
+ * stateless overflow with Kubernetes' default 30 s grace. A PodDisruptionBudget holds such a pod only until its
+ * replacement is ready elsewhere, minutes; a PDB that still blocks after an hour never lets go (minAvailable equal
+ * to the replicas), and without this limit it would hold the node, and drift, for ever: Karpenter drifts a node
+ * with blocking pods only when its NodeClaim has a terminationGracePeriod (kubernetes-sigs/karpenter v1.14.1
+ * pkg/controllers/disruption/types.go:188-197) and otherwise waits on the eviction for ever.
+ */
+export const GENERAL_TERMINATION_GRACE_SECONDS = 3600;
+
 /** Margin between the slowest pod's drain and Karpenter's forced termination of the node. */
 const DRAIN_MARGIN_SECONDS = 15 * 60;
 
@@ -219,12 +230,14 @@ export function nodePoolSpecs(
     general: pool("general", "private", {
       // Stateless overflow: spot is fine, and Karpenter may repack it. It does not expire either: its nodes churn
       // through consolidation and spot anyway, and a forced expiry of a burst launched together would drain them
-      // all at once, past the default budget (10%), and wait forever on a blocking PDB (no terminationGracePeriod).
+      // all at once, past the default budget (10%). Its drain is bounded (GENERAL_TERMINATION_GRACE_SECONDS) so that a
+      // blocking PDB cannot stop drift.
       requirements: [
         { key: "karpenter.sh/capacity-type", operator: "In", values: ["spot", "on-demand"] },
         { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["c", "m", "r"] },
         { key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: ["5"] },
       ],
+      terminationGracePeriod: karpenterDuration(GENERAL_TERMINATION_GRACE_SECONDS),
       disruption: { consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "1m" },
       cpuLimit: settings.cpuLimits.general,
     }),

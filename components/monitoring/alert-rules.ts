@@ -5,13 +5,26 @@
  * The seed guide's alert table (rooms/participants > 80% of capacity, packet loss > 2%, NACKs rising,
  * jitter > 30 ms) is written against LiveKit's real metric names: loss and jitter are histograms plus
  * counters, not gauges, and jitter is recorded in MICROseconds. The platform alerts (SFU pod readiness,
- * Redis, Karpenter interruptions, egress capacity, TURN allocations) use only signals that exist in this
+ * Redis, Karpenter interruptions, drift and node age, egress capacity, TURN allocations) use only signals that exist in this
  * design; see each rule's comment for what the signal really measures. Tests hold every metric name to the
  * catalogue in test/support/metrics.ts.
  */
 import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import YAML from "yaml";
 import { invariant } from "../shared/invariant";
+
+/**
+ * Drifted Karpenter nodes still not replaced after this long: stalled drift. Drift replaces a pool a budget at a
+ * time, each wave lasting up to the pool's terminationGracePeriod; the slowest shipped pool (egress: 6 h 30 min,
+ * 10% a wave) turns over in under three days (test/stacks/node-disruption.plan.test.ts holds it to that).
+ */
+export const DRIFT_STALLED_AFTER = "72h";
+/**
+ * A Karpenter node this old was launched from an AMI alias at least as old: no node expires (components/karpenter
+ * node-pools.ts NODE_EXPIRY), so only a bump of `karpenterNodeAmiAlias` (lib/versions.ts) replaces it. AL2023 EKS
+ * AMIs are released every few weeks with the security fixes of their packages.
+ */
+export const KARPENTER_NODE_MAX_AGE_DAYS = 45;
 
 /** Thresholds; every field has a default (DEFAULT_THRESHOLDS). */
 export interface AlertThresholds {
@@ -373,7 +386,35 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
         " and on () count(karpenter_nodes_allocatable offset 15m) > 0",
       `Karpenter replaced {{ $labels.nodepool }} nodes after an EC2 interruption ({{ $labels.reason }})`,
       `Karpenter deleted {{ printf "%.0f" $value }} {{ $labels.nodepool }} node(s) in ${region} in the last 15 minutes on an EC2 ` +
-        "{{ $labels.reason }} event. Rooms on an interrupted SFU node end; check that replacements came up and whether interruptions repeat.",
+        "{{ $labels.reason }} event. A drained SFU node's rooms keep their drain time; on a failed status check (instance_status, system_status) " +
+        "they end at once. Check that replacements came up and whether interruptions repeat.",
+    ),
+    rule(
+      "KarpenterDriftStalled",
+      "warning",
+      DRIFT_STALLED_AFTER,
+      // kubernetes-sigs/karpenter v1.14.1 pkg/controllers/disruption/metrics.go:72-81 (karpenter_voluntary_disruption_
+      // eligible_nodes, labelled `reason` only) and controller.go:194-196: on each pass of the drift method, the drifted
+      // nodes that are candidates (not already being replaced). It drops to 0 once the last wave is under way, so it
+      // stays above 0 for three days only when drift stopped: a budget of 0, replacements that cannot launch, or a node
+      // whose pods block without a terminationGracePeriod (such a node is no candidate at all: types.go:188-197; every
+      // pool here has one). Only the elected controller sets it; a replica that loses the lease exits.
+      `max(karpenter_voluntary_disruption_eligible_nodes{reason="drifted"}) > 0`,
+      `Drifted Karpenter nodes in ${region} have not been replaced for ${DRIFT_STALLED_AFTER}`,
+      `{{ $value }} drifted Karpenter node(s) in ${region} are still waiting for replacement after ${DRIFT_STALLED_AFTER}: ` +
+        "they keep the old AMI or Kubernetes version. Check the NodeClaims' Drifted condition, the pools' budgets and Karpenter's launch errors.",
+    ),
+    rule(
+      "KarpenterNodeTooOld",
+      "warning",
+      "1h",
+      // kubernetes-sigs/karpenter v1.14.1 pkg/controllers/metrics/node/controller.go:125-134, 265-266: node age in
+      // seconds, with the node's `karpenter.sh/nodepool` as `nodepool` (controller.go:277-300, a well-known label);
+      // `managed` is true for nodes Karpenter launched. kube-state-metrics exports no node label by default.
+      `max by (nodepool, node_name) (karpenter_nodes_current_lifetime_seconds{managed="true"}) / 86400 > ${KARPENTER_NODE_MAX_AGE_DAYS}`,
+      `Karpenter node {{ $labels.node_name }} is older than ${KARPENTER_NODE_MAX_AGE_DAYS} days: bump the AMI alias`,
+      `Node {{ $labels.node_name }} of the {{ $labels.nodepool }} pool in ${region} is {{ printf "%.0f" $value }} days old. ` +
+        "Karpenter nodes never expire; bump karpenterNodeAmiAlias in lib/versions.ts so drift replaces them on a current AMI.",
     ),
     rule(
       "TurnAllocationsFailing",

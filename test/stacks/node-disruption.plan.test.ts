@@ -5,7 +5,9 @@
  * consolidation and spot interruption, no more SFU (or egress) pods are disrupted at once than the pool's
  * budget allows, and no pod's node goes before the pod's own grace period (its drain) has run out.
  */
+import { DRIFT_STALLED_AFTER } from "../../components/monitoring/alert-rules";
 import { parseStackConfig, RegionSettings } from "../../stacks/config";
+import { DOC_TABLES } from "../../tools/commands/docs-tables";
 import { SizedRegion, sizedRegion } from "../../stacks/sizing";
 import { listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
 import { inputsOf, PlanResult, resourcesOfType } from "../../tools/plan/engine";
@@ -13,6 +15,8 @@ import { modelFor } from "../support/capacity";
 import {
   allowedDisruptions,
   budgetBound,
+  goDurationSeconds,
+  interruptionAction,
   NODE_LAUNCH_SECONDS,
   PodModel,
   PoolModel,
@@ -179,6 +183,76 @@ describe.each(regionStacks)("region stack %s: Karpenter's disruption of the medi
       });
   });
 
+  it("drains k on-demand SFU nodes at once on an AWS Health scheduled change, past the budget, each pod keeping its grace", () => {
+    const { pool, podsPerNode, nodes } = pools.sfu;
+    expect(pool.capacityTypes).toEqual(["on-demand"]);
+    const bound = budgetBound(pool, nodes.floor, "Drifted");
+    const k = bound + 2;
+    const change: Scenario = { kind: "interruption", message: "scheduledChange", at: HOUR, nodes: k };
+    const report = simulate(pool, podsPerNode, nodes.floor, change, 2 * DAY);
+    // The budget does not cover interruptions: all k drain together, more than drift or emptiness would take.
+    expect(report.disruptedNodes).toBe(k);
+    expect(report.peakDisruptedPods).toBe(k);
+    expect(report.overBudget[0]).toEqual({ at: HOUR, disruptedPods: k, allowedPods: bound });
+    // Upstream drains (CordonAndDrain): every LiveKit and Coturn pod gets its whole grace before its node goes.
+    expect(report.cutShort).toEqual([]);
+    expect(report.stuckNodes).toBe(0);
+    // A failed status check on the same nodes is forceful: no drain, every pod on them ends within a second.
+    const failure = simulate(pool, podsPerNode, nodes.floor, { ...change, message: "instanceStatusFailure" }, 2 * DAY);
+    expect(failure.disruptedNodes).toBe(k);
+    expect(failure.cutShort.filter((c) => c.workload === "livekit-server")).toHaveLength(k);
+    expect(failure.cutShort.every((c) => c.grace === 1 && c.deletedAt === HOUR && c.nodeGoneAt === HOUR)).toBe(true);
+  });
+
+  it("replaces drifted general nodes even when a PodDisruptionBudget never lets their pods go", () => {
+    const general = poolModel("general", named(plan, "kubernetes:karpenter.sh/v1:NodePool", "general").spec);
+    const stuckPod: PodModel = {
+      workload: "overflow",
+      terminationGracePeriodSeconds: 30,
+      doNotDisrupt: false,
+      daemonSet: false,
+      pdbMaxUnavailable: 0,
+    };
+    const report = simulate(general, [stuckPod], 4, { kind: "drift", at: HOUR }, 2 * DAY);
+    expect(report.originalNodesGoneAt).toBeDefined();
+    expect(report.stuckNodes).toBe(0);
+    // Each node is forced off at the pool's grace, one drift wave at a time.
+    expect(report.originalNodesGoneAt! - HOUR).toBeLessThanOrEqual(
+      4 * (general.terminationGracePeriodSeconds! + 2 * NODE_LAUNCH_SECONDS),
+    );
+  });
+
+  it("runs drift as the docs' table says (npm run docs:tables -- drift-waves): nodes a wave, waves and a wave's length", () => {
+    const rows = DOC_TABLES["drift-waves"]
+      .render(["--stacks", stack])
+      .filter((line) => line.startsWith(`| ${stack} `))
+      .map((line) =>
+        line
+          .split("|")
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
+    expect(rows).toHaveLength(4);
+    for (const [, poolAt, nodesText, atOnceText, wavesText, waveText] of rows) {
+      const [, poolName, size] = /^(sfu|egress) \((floor|ceiling)\)$/.exec(poolAt)!;
+      const { pool, podsPerNode, nodes } = pools[poolName as "sfu" | "egress"];
+      const n = nodes[size as "floor" | "ceiling"];
+      const bound = budgetBound(pool, n, "Drifted");
+      const waves = Math.ceil(n / bound);
+      const [h, m] = [/(\d+) h/.exec(waveText), /(\d+) min/.exec(waveText)].map((x) => Number(x?.[1] ?? 0));
+      expect({ poolAt, row: [nodesText, atOnceText, wavesText], wave: h * HOUR + m * 60 }).toEqual({
+        poolAt,
+        row: [String(n), String(bound), String(waves)],
+        wave: pool.terminationGracePeriodSeconds,
+      });
+      // Every pod using its whole grace, the model's drift takes the waves of the table, plus launches.
+      const report = simulate(pool, podsPerNode, n, { kind: "drift", at: HOUR }, 40 * DAY);
+      const took = report.originalNodesGoneAt! - HOUR;
+      expect(took).toBeGreaterThan((waves - 1) * pool.terminationGracePeriodSeconds!);
+      expect(took).toBeLessThanOrEqual(waves * (pool.terminationGracePeriodSeconds! + NODE_LAUNCH_SECONDS + 600));
+    }
+  });
+
   describe.each(["sfu", "egress"] as const)("%s pool", (poolName) => {
     describe.each(SCENARIOS)("$name", ({ scenario, horizon }) => {
       it.each(["floor", "ceiling"] as const)(
@@ -197,6 +271,8 @@ describe.each(regionStacks)("region stack %s: Karpenter's disruption of the medi
             expect(report.originalNodesGoneAt! - scenario.at).toBeLessThanOrEqual(
               Math.ceil(nodes[size] / perWave) * wave,
             );
+            // A whole pool turns over before KarpenterDriftStalled would call its drift stalled.
+            expect(report.originalNodesGoneAt! - scenario.at).toBeLessThan(goDurationSeconds(DRIFT_STALLED_AFTER));
           } else {
             // Expiry never comes, consolidation takes only empty nodes, and the pools are on demand.
             expect(report.peakDisruptedPods).toBe(0);
@@ -263,6 +339,31 @@ describe("the disruption model", () => {
     );
     expect(report.disruptedNodes).toBe(0);
     expect(report.originalNodesGoneAt).toBeUndefined();
+  });
+
+  it("acts on every interruption message as Karpenter does: only a failed status check skips the drain", () => {
+    expect(
+      (
+        [
+          "spotInterruption",
+          "scheduledChange",
+          "instanceStopped",
+          "instanceTerminated",
+          "instanceStatusFailure",
+        ] as const
+      ).map((m) => [m, interruptionAction(m)]),
+    ).toEqual([
+      ["spotInterruption", "CordonAndDrain"],
+      ["scheduledChange", "CordonAndDrain"],
+      ["instanceStopped", "CordonAndDrain"],
+      ["instanceTerminated", "CordonAndDrain"],
+      ["instanceStatusFailure", "ForcefulTermination"],
+    ]);
+    // A spot warning reaches no on-demand node; a scheduled change or a stop does.
+    const at = (message: "spotInterruption" | "instanceStopped") =>
+      simulate(pool(), sfuPods, 10, { kind: "interruption", message, at: HOUR, nodes: 4 }, DAY).disruptedNodes;
+    expect(at("spotInterruption")).toBe(0);
+    expect(at("instanceStopped")).toBe(4);
   });
 
   it("drains every spot node of a pool that allows spot at once on an interruption warning", () => {

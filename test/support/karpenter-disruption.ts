@@ -95,12 +95,34 @@ export function budgetBound(pool: PoolModel, nodes: number, reason: Reason): num
   return k;
 }
 
+/**
+ * The interruption messages Karpenter acts on (A pkg/controllers/interruption/messages): from its SQS queue, EC2
+ * spot interruption warnings, AWS Health scheduled changes and EC2 state changes (stopping or stopped:
+ * `instanceStopped`; shutting-down or terminated: `instanceTerminated`, messages/statechange/model.go:40-45); from
+ * DescribeInstanceStatus, failed instance or system status checks (`instanceStatusFailure`).
+ */
+export type InterruptionMessage =
+  "spotInterruption" | "scheduledChange" | "instanceStopped" | "instanceTerminated" | "instanceStatusFailure";
+
+/**
+ * What Karpenter does on a message (A pkg/controllers/interruption/utils.go:207-213): a status-check failure is
+ * ForcefulTermination, every other message CordonAndDrain, whatever the node's capacity type. Both delete the
+ * NodeClaim at once, with no budget (utils.go:117-127); ForcefulTermination first stamps the termination time
+ * now (utils.go:174-189), so the termination controller's drain deletes every pod at once with a grace of 1 s
+ * (K pkg/controllers/node/termination/controller.go:195-229, terminator/terminator.go:140-149).
+ */
+export function interruptionAction(message: InterruptionMessage): "CordonAndDrain" | "ForcefulTermination" {
+  return message === "instanceStatusFailure" ? "ForcefulTermination" : "CordonAndDrain";
+}
+
 /** What disrupts the pool's nodes in a scenario, starting at `at` seconds. */
 export type Scenario =
   | { kind: "expiry" }
   | { kind: "drift"; at: number }
   | { kind: "emptiness"; at: number; emptyShare: number }
-  | { kind: "spotInterruption"; at: number };
+  | { kind: "spotInterruption"; at: number }
+  /** One message for each of `nodes` of the pool's nodes (a spot warning reaches spot nodes only). */
+  | { kind: "interruption"; message: InterruptionMessage; at: number; nodes: number };
 
 interface SimPod {
   spec: PodModel;
@@ -121,6 +143,8 @@ interface SimNode {
   markedAt?: number;
   /** Deletion timestamp: the termination controller drains from here. */
   deletingAt?: number;
+  /** Termination time stamped before the deletion (ForcefulTermination); else deletion plus the grace. */
+  terminateAt?: number;
   goneAt?: number;
   pods: SimPod[];
 }
@@ -233,9 +257,17 @@ export function simulate(
       }
     }
     // Interruption: a spot interruption warning is CordonAndDrain, the NodeClaim deleted at once, no budget
-    // (A pkg/controllers/interruption/utils.go:105-129, 153-167, 207-213). EC2 sends it to spot instances only.
+    // (A pkg/controllers/interruption/utils.go:105-129, 153-167, 207-213). EC2 sends it to spot instances only;
+    // the other messages reach any node (interruptionAction).
     if (scenario.kind === "spotInterruption" && now === scenario.at) {
       for (const node of live()) if (node.capacityType === "spot") deleteNode(node, now);
+    }
+    if (scenario.kind === "interruption" && now === scenario.at) {
+      const reached = live().filter((n) => scenario.message !== "spotInterruption" || n.capacityType === "spot");
+      for (const node of reached.slice(0, scenario.nodes)) {
+        if (interruptionAction(scenario.message) === "ForcefulTermination") node.terminateAt ??= now;
+        deleteNode(node, now);
+      }
     }
     if (scenario.kind === "drift" && now === scenario.at) for (const node of live()) node.drifted = true;
     if (scenario.kind === "emptiness" && now === scenario.at) {
@@ -304,10 +336,12 @@ export function simulate(
     for (const node of live()) {
       if (node.deletingAt === undefined) continue;
       // The node's deadline is its deletion plus terminationGracePeriod (K .../nodeclaim/lifecycle/controller.go:289-304).
+      // A termination time stamped before (ForcefulTermination) is kept (lifecycle/controller.go:289-304).
       const deadline =
-        pool.terminationGracePeriodSeconds === undefined
+        node.terminateAt ??
+        (pool.terminationGracePeriodSeconds === undefined
           ? Number.POSITIVE_INFINITY
-          : node.deletingAt + pool.terminationGracePeriodSeconds;
+          : node.deletingAt + pool.terminationGracePeriodSeconds);
       for (const pod of node.pods) {
         if (pod.deletedAt !== undefined || pod.goneAt !== undefined) continue;
         const tgps = pod.spec.terminationGracePeriodSeconds;

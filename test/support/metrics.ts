@@ -239,6 +239,18 @@ export const metricsByExporter = {
       help: "allocatable resources per node",
       source: "kubernetes-sigs/karpenter pkg/controllers/metrics/node/controller.go",
     },
+    karpenter_voluntary_disruption_eligible_nodes: {
+      type: "gauge",
+      labels: ["reason"],
+      help: "nodes eligible for disruption, by reason (drifted, empty, underutilized), set on each pass of that method",
+      source: "kubernetes-sigs/karpenter pkg/controllers/disruption/metrics.go",
+    },
+    karpenter_nodes_current_lifetime_seconds: {
+      type: "gauge",
+      labels: KARPENTER_NODE_LABELS.filter((l) => l !== "resource_type"),
+      help: "node age in seconds",
+      source: "kubernetes-sigs/karpenter pkg/controllers/metrics/node/controller.go",
+    },
     karpenter_nodepools_usage: {
       type: "gauge",
       labels: ["nodepool", "resource_type"],

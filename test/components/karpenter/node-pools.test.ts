@@ -50,10 +50,10 @@ describe("nodePoolSpecs", () => {
     });
   });
 
-  it("gives SFU and egress nodes the drain plus 15 minutes before Karpenter forces them off", () => {
+  it("gives SFU and egress nodes the drain plus 15 minutes before Karpenter forces them off, general ones an hour", () => {
     expect(specs.sfu.spec.template.spec.terminationGracePeriod).toBe("5h15m");
     expect(specs.egress.spec.template.spec.terminationGracePeriod).toBe("5h15m");
-    expect(specs.general.spec.template.spec).not.toHaveProperty("terminationGracePeriod");
+    expect(specs.general.spec.template.spec.terminationGracePeriod).toBe("1h");
   });
 
   it("keeps SFU and egress nodes on demand and lets general ones use spot", () => {

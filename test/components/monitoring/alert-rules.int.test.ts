@@ -64,6 +64,8 @@ interface Expected {
 
 interface Scenario {
   series: Array<{ series: string; values: string }>;
+  /** Between samples and between evaluations; 1m unless a scenario spans days. */
+  interval?: string;
   /** eval time (e.g. "15m") -> alert name -> alerts expected firing (empty = quiet). */
   checks: Array<{ at: string; alert: string; firing: Expected[] }>;
 }
@@ -82,7 +84,7 @@ describeWithPromtool("alert rules under promtool", () => {
   function runScenario(name: string, sc: Scenario): void {
     const tests = [
       {
-        interval: "1m",
+        interval: sc.interval ?? "1m",
         input_series: sc.series,
         alert_rule_test: sc.checks.map((c) => {
           const rule = ruleNamed(c.alert);
@@ -105,7 +107,7 @@ describeWithPromtool("alert rules under promtool", () => {
     const file = path.join(dir, `${name}.test.yaml`);
     fs.writeFileSync(
       file,
-      YAML.stringify({ rule_files: ["rules.yaml"], evaluation_interval: "1m", tests }, { lineWidth: 0 }),
+      YAML.stringify({ rule_files: ["rules.yaml"], evaluation_interval: sc.interval ?? "1m", tests }, { lineWidth: 0 }),
     );
     const r = promtool(["test", "rules", path.basename(file)], dir);
     if (r.code !== 0) throw new Error(`promtool test rules ${name} failed:\n${r.output}`);
@@ -113,7 +115,7 @@ describeWithPromtool("alert rules under promtool", () => {
 
   it("passes promtool check rules", () => {
     const r = promtool(["check", "rules", "rules.yaml"], dir);
-    expect(r.output).toMatch(/SUCCESS: 12 rules found/);
+    expect(r.output).toMatch(/SUCCESS: 14 rules found/);
     expect(r.code).toBe(0);
   });
 
@@ -319,6 +321,53 @@ describeWithPromtool("alert rules under promtool", () => {
             at: "45m",
             alert: "KarpenterNodeInterrupted",
             firing: [{ labels: { nodepool: "sfu", reason: "spot_interrupted" }, value: 1 }],
+          },
+        ],
+      });
+    });
+
+    it("reports drift that left drifted nodes unreplaced for 72 hours, not a drift still turning over", () => {
+      const drifted = (values: string) => ({
+        series: 'karpenter_voluntary_disruption_eligible_nodes{reason="drifted"}',
+        values,
+      });
+      const other = { series: 'karpenter_voluntary_disruption_eligible_nodes{reason="empty"}', values: "2x600" };
+      // Samples every 10 minutes: 6 a hour. Stalled: 3 drifted nodes from hour 0 on.
+      runScenario("karpenter-drift-stalled", {
+        interval: "10m",
+        series: [drifted("3x600"), other],
+        checks: [
+          { at: "71h50m", alert: "KarpenterDriftStalled", firing: [] },
+          { at: "72h10m", alert: "KarpenterDriftStalled", firing: [{ value: 3 }] },
+        ],
+      });
+      // Turning over: the count falls wave by wave and is 0 once the last wave is under way (before 72 h).
+      runScenario("karpenter-drift-turning-over", {
+        interval: "10m",
+        series: [drifted("17x60 14x60 11x60 8x60 5x60 2x60 0x240"), other],
+        checks: [{ at: "75h", alert: "KarpenterDriftStalled", firing: [] }],
+      });
+    });
+
+    it("reports a Karpenter node older than 45 days, and not a system node", () => {
+      const age = (labels: string, values: string) => ({
+        series: `karpenter_nodes_current_lifetime_seconds{${labels},instance_type="c6i.2xlarge",capacity_type="on-demand",zone="ap-south-1a",phase="Running"}`,
+        values,
+      });
+      // 45 days less 30 minutes, a minute older each minute: above 45 days from minute 31, firing an hour later.
+      const start = 45 * 86400 - 30 * 60;
+      runScenario("karpenter-node-too-old", {
+        series: [
+          age('node_name="ip-10-0-1-1",nodepool="sfu",managed="true"', `${start}+60x120`),
+          // The managed node group's nodes: Karpenter tracks them too, unmanaged and in no pool.
+          age('node_name="ip-10-0-9-9",nodepool="",managed="false"', `${100 * 86400}+60x120`),
+        ],
+        checks: [
+          { at: "1h30m", alert: "KarpenterNodeTooOld", firing: [] },
+          {
+            at: "1h32m",
+            alert: "KarpenterNodeTooOld",
+            firing: [{ labels: { nodepool: "sfu", node_name: "ip-10-0-1-1" }, value: (start + 92 * 60) / 86400 }],
           },
         ],
       });

@@ -40,6 +40,8 @@ describe("renderAlertRules", () => {
       "LiveKitSfuPodNotReady",
       "LiveKitRedisUnreachable",
       "KarpenterNodeInterrupted",
+      "KarpenterDriftStalled",
+      "KarpenterNodeTooOld",
       "TurnAllocationsFailing",
       "TurnAllocationQuotaNearlyExhausted",
       "TurnRelayTrafficAboveBudget",
