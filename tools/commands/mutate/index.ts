@@ -83,9 +83,7 @@ export function selectModules(
   if (request.modules.length === 0) return modules;
   for (const module of request.modules)
     if (!modules.includes(module))
-      throw new MutateInputError(
-        `${module}: not a module Stryker mutates (stryker.config.json "mutate"), got ${module}`,
-      );
+      throw new MutateInputError(`module: not one Stryker mutates (stryker.config.json "mutate"), got ${module}`);
   return modules.filter((module) => request.modules.includes(module));
 }
 
@@ -96,7 +94,11 @@ function runStryker(root: string, { module, tests }: MutationTarget): ModuleScor
   const run = spawnSync(
     process.execPath,
     [
-      require.resolve("@stryker-mutator/core/bin/stryker.js", { paths: [root] }),
+      path.join(
+        path.dirname(require.resolve("@stryker-mutator/core/package.json", { paths: [root] })),
+        "bin",
+        "stryker.js",
+      ),
       "run",
       "--mutate",
       module,

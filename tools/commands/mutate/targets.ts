@@ -15,7 +15,11 @@ import { minimatch } from "minimatch";
  */
 export const GUARDING_TESTS: Record<string, string[]> = {
   // The capacity model is tested as a whole (plan, rules, traffic, bounds, room mix, prices).
-  "lib/capacity/": ["test/lib/capacity/capacity.test.ts", "test/lib/capacity/media-limits.test.ts"],
+  "lib/capacity/": [
+    "test/lib/capacity/capacity.test.ts",
+    "test/lib/capacity/cost.test.ts",
+    "test/lib/capacity/media-limits.test.ts",
+  ],
   "lib/capacity/cost.ts": ["test/stacks/cost-config.test.ts"],
   "lib/instance-types.ts": ["test/lib/capacity/capacity.test.ts", "test/lib/capacity/media-limits.test.ts"],
   // Every section's bad inputs go through the parser, as a stack file's would.
