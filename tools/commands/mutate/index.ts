@@ -3,9 +3,9 @@
  *
  *   npm run mutate                      every module Stryker mutates (stryker.config.json), one at a time
  *   npm run mutate -- lib/ip.ts         the modules named
- *   npm run mutate -- --changed         the modules a change touches: files that differ from `main` (or --base
- *                                       <ref>) in the work tree, untracked ones included, and the modules whose
- *                                       own tests are among them
+ *   npm run mutate -- --changed         the modules a change touches: the files the work tree changed since it
+ *                                       left `main` (or --base <ref>; git diff --merge-base), untracked ones
+ *                                       included, and the modules whose own tests are among them
  *   npm run mutate -- --list            the modules and their tests (targets.ts), without running anything
  *
  * Each module runs in its own Stryker process against its own unit tests only (targets.ts; jest.mutate.config.js
@@ -122,7 +122,7 @@ export function main(argv: string[], out: Output = console, root = findProjectRo
     const config = JSON.parse(fs.readFileSync(path.join(root, "stryker.config.json"), "utf8")) as { mutate: string[] };
     const modules = files.filter(mutatedBy(config.mutate)).sort();
     const changed = () => [
-      ...git(root, ["diff", "--name-only", request.base]),
+      ...git(root, ["diff", "--name-only", "--merge-base", request.base]),
       ...git(root, ["ls-files", "--others", "--exclude-standard"]),
     ];
     targets = mutationTargets(selectModules(request, modules, fileSet, changed), fileSet);
