@@ -50,6 +50,7 @@ describe("the building blocks' bounds", () => {
       expect(issues(vpc.safeParse(bad))).toEqual([
         { path: [], message: "must be an IPv4 CIDR block from /16 to /24, such as 10.20.0.0/16" },
       ]);
+    expect(issues(vpc.safeParse(1020))).toEqual([{ path: [], message: "must be an IPv4 CIDR block" }]);
   });
 
   it("a port range may be one port; its start may not pass its end", () => {
