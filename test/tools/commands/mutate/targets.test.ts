@@ -88,6 +88,7 @@ describe("a module's own tests", () => {
     expect(ownTests("stacks/config/region/media.ts", FILES)).toEqual([
       "test/stacks/config/region/media.test.ts",
       "test/stacks/config/parse.test.ts",
+      "test/tools/commands/config-reference.test.ts",
     ]);
   });
 
