@@ -1,5 +1,5 @@
 /**
- * Mutation testing, module by module: `npm run mutate -- [--changed] [--base <ref>] [--list] [<module>...]`.
+ * Mutation testing, module by module: `npm run mutate -- [--changed] [--base <ref>] [--list] [--force] [<module>...]`.
  *
  *   npm run mutate                      every module Stryker mutates (stryker.config.json), one at a time
  *   npm run mutate -- lib/ip.ts         the modules named
@@ -7,6 +7,8 @@
  *                                       left `main` (or --base <ref>; git diff --merge-base), untracked ones
  *                                       included, and the modules whose own tests are among them
  *   npm run mutate -- --list            the modules and their tests (targets.ts), without running anything
+ *   npm run mutate -- --force ...       every mutant again: Stryker reuses a static mutant's survival even when
+ *                                       tests were added, since it knows no test that covers it
  *
  * Each module runs in its own Stryker process against its own unit tests only (targets.ts; jest.mutate.config.js
  * reads them from MUTATE_TESTS), in incremental mode with one file per module under reports/mutation/incremental/:
@@ -43,13 +45,19 @@ interface Request {
   changed: boolean;
   base: string;
   list: boolean;
+  force: boolean;
 }
 
 export function parseRequest(argv: string[]): Request {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { changed: { type: "boolean" }, base: { type: "string" }, list: { type: "boolean" } },
+      options: {
+        changed: { type: "boolean" },
+        base: { type: "string" },
+        list: { type: "boolean" },
+        force: { type: "boolean" },
+      },
       allowPositionals: true,
     });
     if (values.changed && positionals.length > 0) throw new MutateInputError("--changed takes no module names");
@@ -59,6 +67,7 @@ export function parseRequest(argv: string[]): Request {
       changed: values.changed ?? false,
       base: values.base ?? "main",
       list: values.list ?? false,
+      force: values.force ?? false,
     };
   } catch (e) {
     if (e instanceof MutateInputError) throw e;
@@ -88,7 +97,7 @@ export function selectModules(
 }
 
 /** One Stryker run over `target`; its score, or undefined when Stryker failed. */
-function runStryker(root: string, { module, tests }: MutationTarget): ModuleScore | undefined {
+function runStryker(root: string, { module, tests }: MutationTarget, force: boolean): ModuleScore | undefined {
   const incrementalFile = path.join(INCREMENTAL_DIR, `${module}.json`);
   const started = Date.now();
   const run = spawnSync(
@@ -105,6 +114,7 @@ function runStryker(root: string, { module, tests }: MutationTarget): ModuleScor
       "--incremental",
       "--incrementalFile",
       incrementalFile,
+      ...(force ? ["--force"] : []),
     ],
     { cwd: root, stdio: "inherit", env: { ...process.env, MUTATE_TESTS: tests.join(",") } },
   );
@@ -115,8 +125,10 @@ function runStryker(root: string, { module, tests }: MutationTarget): ModuleScor
 
 export function main(argv: string[], out: Output = console, root = findProjectRoot(__dirname)): number {
   let targets: MutationTarget[];
+  let force = false;
   try {
     const request = parseRequest(argv);
+    force = request.force;
     const files = projectFiles(root);
     const fileSet = new Set(files);
     const config = JSON.parse(fs.readFileSync(path.join(root, "stryker.config.json"), "utf8")) as { mutate: string[] };
@@ -145,7 +157,7 @@ export function main(argv: string[], out: Output = console, root = findProjectRo
       continue;
     }
     out.log(`\n== ${target.module} against ${target.tests.join(", ")}`);
-    const score = runStryker(root, target);
+    const score = runStryker(root, target, force);
     if (score === undefined) {
       failed = true;
       unscored.push(`${target.module}: the Stryker run failed (above)`);

@@ -11,20 +11,23 @@ const mistake = (run: () => unknown) => {
 };
 
 describe("npm run mutate", () => {
-  it("reads module names, --changed with an optional --base, and --list", () => {
-    expect(parseRequest([])).toEqual({ modules: [], changed: false, base: "main", list: false });
+  it("reads module names, --changed with an optional --base, --list and --force", () => {
+    expect(parseRequest([])).toEqual({ modules: [], changed: false, base: "main", list: false, force: false });
     expect(parseRequest(["lib/ip.ts", "--list"])).toEqual({
       modules: ["lib/ip.ts"],
       changed: false,
       base: "main",
       list: true,
+      force: false,
     });
     expect(parseRequest(["--changed", "--base", "HEAD~1"])).toEqual({
       modules: [],
       changed: true,
       base: "HEAD~1",
       list: false,
+      force: false,
     });
+    expect(parseRequest(["--force", "lib/ip.ts"])).toMatchObject({ modules: ["lib/ip.ts"], force: true });
   });
 
   it("refuses a mistake in one line", () => {
