@@ -185,7 +185,7 @@ describe("the pools' nodes", () => {
 
   it("carry their node role's labels", () => {
     for (const pool of ["sfu", "egress", "general"] as const)
-      expect(specs[pool].spec.template.metadata.labels).toEqual(nodeRoles[pool].labels);
+      expect(specs[pool].spec.template.metadata!.labels).toEqual(nodeRoles[pool].labels);
   });
 
   it("come from three node classes, two of them in public subnets", () => {
