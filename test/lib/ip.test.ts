@@ -1,4 +1,4 @@
-import { formatIp, ipBytes, parseCidr, parseIp, parseIpBlock } from "../../lib/ip";
+import { formatCidr, formatIp, ipBytes, parseCidr, parseIp, parseIpBlock } from "../../lib/ip";
 
 describe("IP addresses and blocks (ipaddr.js, read as inet_pton and AWS read them)", () => {
   it("parses IPv4 and IPv6 addresses into numbers, and prints them back", () => {
@@ -17,10 +17,20 @@ describe("IP addresses and blocks (ipaddr.js, read as inet_pton and AWS read the
 
   it("reads ::a.b.c.d as the IPv4-compatible address, as inet_pton does (ipaddr.js alone reads ::ffff:a.b.c.d)", () => {
     expect(parseIp("::169.254.169.254")).toEqual({ family: 6, value: 0xa9fea9fen });
+    // Only a leading "::" stands for the groups before the IPv4 part; one elsewhere may stand for a single group.
+    expect(parseIp("1:2:3:4:5::1.2.3.4")).toEqual({ family: 6, value: 0x00010002000300040005000001020304n });
   });
 
   it("takes IPv4 only as four decimal parts, and no IPv6 zone", () => {
-    for (const text of ["10.1", "0x0a.0.0.1", "010.0.0.1", "10.0.0.256", "167772161", "::ffff:0x1.0.0.1"]) {
+    for (const text of [
+      "10.1",
+      "0x0a.0.0.1",
+      "010.0.0.1",
+      "10.0.0.256",
+      "167772161",
+      "::ffff:0x1.0.0.1",
+      "::1.2.3.010",
+    ]) {
       expect({ text, parsed: parseIp(text) }).toEqual({ text, parsed: undefined });
     }
     for (const text of ["fe80::1%eth0", "1::2::3", "1:2:3:4:5:6:7:8:9", "g::1", " 10.0.0.1", ""]) {
@@ -43,7 +53,16 @@ describe("IP addresses and blocks (ipaddr.js, read as inet_pton and AWS read the
       last: 0xfdffffffffffffffffffffffffffffffn,
     });
     expect(parseIpBlock("0.0.0.0/0")).toMatchObject({ first: 0n, last: 0xffffffffn });
-    for (const text of ["10.0.0.0/33", "::/129", "10.0.0.0", "10.0.0.0/", "10.0.0.0/8/8", "10.0.0.0/-1", "10.1/16"]) {
+    for (const text of [
+      "10.0.0.0/33",
+      "::/129",
+      "10.0.0.0",
+      "10.0.0.0/",
+      "10.0.0.0/8/8",
+      "10.0.0.0/-1",
+      "10.1/16",
+      "x/10.0.0.0/16",
+    ]) {
       expect({ text, parsed: parseIpBlock(text) }).toEqual({ text, parsed: undefined });
     }
   });
@@ -55,6 +74,12 @@ describe("IPv4 CIDR blocks as numbers (VPC ranges and subnets)", () => {
     expect(parseCidr("10.0.0.256/24")).toBeUndefined();
     expect(parseCidr("10.0.0.0/33")).toBeUndefined();
     expect(parseCidr("10.0.0.0/16")).toEqual({ base: 0x0a000000, prefix: 16 });
+    expect(parseCidr("2001:db8::/32")).toBeUndefined();
+  });
+
+  it("prints a block back as it reads it", () => {
+    for (const text of ["10.1.0.0/16", "0.0.0.0/0", "255.255.255.255/32"])
+      expect(formatCidr(parseCidr(text)!)).toBe(text);
   });
 
   it("reads only a whole a.b.c.d/n, every octet and prefix at its bounds", () => {

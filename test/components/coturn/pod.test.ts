@@ -4,7 +4,13 @@ import {
   CoturnPodInput,
   coturnPodSpec,
 } from "../../../components/coturn/pod";
-import { COTURN_CONTAINER_COMMAND, COTURN_SECRET_KEY, COTURN_SECRETS_KEY } from "../../../components/coturn/start";
+import {
+  COTURN_CONFIG_DIR,
+  COTURN_CONTAINER_COMMAND,
+  COTURN_RUNTIME_DIR,
+  COTURN_SECRET_KEY,
+  COTURN_SECRETS_KEY,
+} from "../../../components/coturn/start";
 import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
 import {
   TURN_ACCEPTED_SECRETS_KEY,
@@ -30,6 +36,19 @@ describe("the Coturn pod", () => {
   it("is the pod of the DaemonSet", () => {
     expect(daemonSet.template.spec).toEqual(spec);
     expect(daemonSet.template.metadata.labels).toMatchObject(daemonSet.selector.matchLabels);
+    expect(daemonSet.selector.matchLabels).toEqual({
+      "app.kubernetes.io/name": "coturn",
+      "app.kubernetes.io/component": "turn",
+    });
+  });
+
+  it("is replaced a quarter of the nodes at a time: a restart ends the relayed calls of its node", () => {
+    expect(daemonSet.updateStrategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: "25%" } });
+  });
+
+  it("gets no Kubernetes API token and no service environment variables: it talks to no API", () => {
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.enableServiceLinks).toBe(false);
   });
 
   it("runs one Coturn on every SFU node, on the host network", () => {
@@ -57,6 +76,9 @@ describe("the Coturn pod", () => {
     expect(volume(spec, "config").configMap.name).toBe(INPUT.configMapName);
     // The generated conf (with the secret) lives in memory only.
     expect(volume(spec, "runtime").emptyDir).toMatchObject({ medium: "Memory" });
+    expect(volume(spec, "runtime").emptyDir).toEqual({ medium: "Memory", sizeLimit: "64Mi" });
+    expect(coturn.volumeMounts).toContainEqual({ name: "config", mountPath: COTURN_CONFIG_DIR, readOnly: true });
+    expect(coturn.volumeMounts).toContainEqual({ name: "runtime", mountPath: COTURN_RUNTIME_DIR });
   });
 
   it("exports Prometheus metrics on a named port and is ready once TURN answers on TCP 3478", () => {
@@ -64,6 +86,14 @@ describe("the Coturn pod", () => {
     expect(coturn.ports).toContainEqual({ name: "turn-udp", containerPort: 3478, hostPort: 3478, protocol: "UDP" });
     expect(coturn.ports).toContainEqual({ name: "turn-tcp", containerPort: 3478, hostPort: 3478, protocol: "TCP" });
     expect(coturn.readinessProbe.tcpSocket).toEqual({ port: 3478 });
+    // Restarted only after a minute without a TCP answer on 3478 (six probes ten seconds apart).
+    expect(coturn.livenessProbe).toEqual({
+      tcpSocket: { port: 3478 },
+      initialDelaySeconds: 15,
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 6,
+    });
   });
 
   it("requests CPU with no CPU limit, and bounds memory", () => {
@@ -75,6 +105,11 @@ describe("the Coturn pod", () => {
     expect(spec.terminationGracePeriodSeconds).toBe(COTURN_TERMINATION_GRACE_SECONDS);
     // SIGUSR1 puts coturn in drain mode; the hook waits for it to exit before the kubelet's SIGTERM.
     expect(coturn.lifecycle.preStop.exec.command.join(" ")).toMatch(/kill -USR1 1 && while kill -0 1/);
+    expect(coturn.lifecycle.preStop.exec.command).toEqual([
+      "/bin/bash",
+      "-c",
+      "kill -USR1 1 && while kill -0 1 2>/dev/null; do sleep 5; done",
+    ]);
   });
 
   it("runs without privileges on a read-only root filesystem, with the RuntimeDefault seccomp profile", () => {

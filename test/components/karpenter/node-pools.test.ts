@@ -2,7 +2,15 @@
  * The NodePool and EC2NodeClass specs as pure data (components/karpenter/node-pools.ts): what the
  * Karpenter component sends, checked without the Pulumi runtime (and so within `npm run mutate`).
  */
-import { karpenterDuration, nodeClassSpec, nodePoolSpecs } from "../../../components/karpenter/node-pools";
+import {
+  karpenterDuration,
+  NODE_CLASS_NAMES,
+  nodeClassSpec,
+  nodePoolSpecs,
+  nodesReplacedAtOnce,
+  subnetTierOf,
+} from "../../../components/karpenter/node-pools";
+import { nodeRoles } from "../../../components/shared/node-roles";
 
 const specs = nodePoolSpecs({
   cpuLimits: { sfu: 96, egress: 48, general: 24 },
@@ -149,5 +157,42 @@ describe("nodeClassSpec", () => {
     expect(spec.role).toBe("node-role");
     expect(spec.securityGroupSelectorTerms).toEqual([{ id: "sg-1" }]);
     expect(Object.values(spec.subnetSelectorTerms[0].tags)).toEqual(["livekit-mumbai", "private"]);
+  });
+});
+
+describe("how many nodes drift replaces at once under the 10% budget", () => {
+  it("is the largest k with k <= ceil(10% of (nodes + k)): Karpenter counts its replacements and rounds up", () => {
+    expect([0, 1, 5, 9, 10, 30, 100].map((nodes) => nodesReplacedAtOnce(nodes))).toEqual([0, 1, 1, 2, 2, 4, 12]);
+    expect(nodesReplacedAtOnce(10, 50)).toBe(10);
+    expect(nodesReplacedAtOnce(4, 100)).toBe(4);
+  });
+});
+
+describe("the pools' nodes", () => {
+  it("general: any c, m or r instance of generation 6 or later, spot or on demand, x86-64 Linux", () => {
+    expect(specs.general.spec.template.spec.requirements).toEqual([
+      { key: "karpenter.sh/capacity-type", operator: "In", values: ["spot", "on-demand"] },
+      { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["c", "m", "r"] },
+      { key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: ["5"] },
+      { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
+      { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
+    ]);
+    for (const pool of ["sfu", "egress"] as const)
+      expect(requirement(pool, "karpenter.sh/capacity-type")).toEqual([
+        { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] },
+      ]);
+  });
+
+  it("carry their node role's labels", () => {
+    for (const pool of ["sfu", "egress", "general"] as const)
+      expect(specs[pool].spec.template.metadata!.labels).toEqual(nodeRoles[pool].labels);
+  });
+
+  it("come from three node classes, two of them in public subnets", () => {
+    expect(NODE_CLASS_NAMES.map((name) => [name, subnetTierOf(name)])).toEqual([
+      ["public", "public"],
+      ["outbound", "public"],
+      ["private", "private"],
+    ]);
   });
 });

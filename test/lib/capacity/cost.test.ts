@@ -745,6 +745,11 @@ describe("sanity bounds", () => {
       new RegExp(`^vcpuQuota: the region needs ${total} vCPU at the autoscalers' maximum`),
     );
     expect(() => checkSanityBounds(plan, { ...bounds, vcpuQuota: total })).not.toThrow();
+    // Without system nodes given, they count as none (not as an unknown that no quota could refuse).
+    const withoutSystem = total - 6 * 4;
+    expect(() => checkSanityBounds(plan, { vcpuQuota: withoutSystem - 1 })).toThrow(
+      new RegExp(`^vcpuQuota: the region needs ${withoutSystem} vCPU .*system 0\\)`),
+    );
   });
 
   it("stops a region stack whose SFU type is arm64 (the stacks build x86_64 nodes)", () => {

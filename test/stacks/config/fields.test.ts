@@ -2,7 +2,16 @@
 import * as aws from "@pulumi/aws";
 import { availabilityZoneIds, awsRegionNames } from "../../../lib/aws-regions";
 import { INSTANCE_TYPES } from "../../../lib/instance-types";
-import { EC2_INSTANCE_TYPES, instanceTypeProblem, zoneIdProblem } from "../../../stacks/config/fields";
+import {
+  cloudflareAccountGiven,
+  EC2_INSTANCE_TYPES,
+  instanceTypeProblem,
+  ipv4Cidr,
+  nodeGroup,
+  portRange,
+  zoneIdOfItsProvider,
+  zoneIdProblem,
+} from "../../../stacks/config/fields";
 import { parseStackConfig } from "../../../stacks/config";
 import { stackConfig } from "../../support/stack-config";
 
@@ -90,6 +99,65 @@ describe("availability zones", () => {
     // Four zones where there are four: then the system nodes must cover them.
     expect(() => parseStackConfig(raw("us-west-2", 4), "mumbai")).toThrow(
       "livekit-platform:cluster.systemNodes.min: must be at least network.availabilityZones (4)",
+    );
+  });
+});
+
+describe("the building blocks' bounds", () => {
+  const issues = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
+    result.success ? [] : result.error!.issues.map(({ path, message }) => ({ path, message }));
+
+  it("an IPv4 block takes the prefixes from its smallest to its largest, both included", () => {
+    const vpc = ipv4Cidr(16, 24);
+    for (const ok of ["10.0.0.0/16", "10.0.0.0/20", "10.0.0.0/24"]) expect(issues(vpc.safeParse(ok))).toEqual([]);
+    for (const bad of ["10.0.0.0/15", "10.0.0.0/25", "10.0.0.1/24", "fd00::/16"])
+      expect(issues(vpc.safeParse(bad))).toEqual([
+        { path: [], message: "must be an IPv4 CIDR block from /16 to /24, such as 10.20.0.0/16" },
+      ]);
+    expect(issues(vpc.safeParse(1020))).toEqual([{ path: [], message: "must be an IPv4 CIDR block" }]);
+  });
+
+  it("a port range may be one port; its start may not pass its end", () => {
+    expect(issues(portRange.safeParse({ start: 3478, end: 3478 }))).toEqual([]);
+    expect(issues(portRange.safeParse({ start: 3479, end: 3478 }))).toEqual([
+      { path: [], message: "start must not exceed end" },
+    ]);
+  });
+
+  it("a node group may be fixed (min = max); its min may not pass its max", () => {
+    const group = nodeGroup({ instanceType: "c6i.large", min: 1, max: 3 });
+    expect(group.parse({})).toEqual({ instanceType: "c6i.large", min: 1, max: 3 });
+    expect(issues(group.safeParse({ min: 3 }))).toEqual([]);
+    expect(issues(group.safeParse({ min: 4 }))).toEqual([{ path: ["min"], message: "must not exceed max (3)" }]);
+  });
+});
+
+describe("a DNS zone's rules", () => {
+  const ROUTE53_ID = "Z0EXAMPLEZONE00000000";
+  const CLOUDFLARE_ID = "0123456789abcdef0123456789abcdef";
+
+  it("a Cloudflare account id is needed with Cloudflare only", () => {
+    expect(cloudflareAccountGiven({ provider: "route53", zoneId: ROUTE53_ID })).toBeUndefined();
+    expect(
+      cloudflareAccountGiven({ provider: "cloudflare", zoneId: CLOUDFLARE_ID, cloudflareAccountId: CLOUDFLARE_ID }),
+    ).toBeUndefined();
+    expect(cloudflareAccountGiven({ provider: "cloudflare", zoneId: CLOUDFLARE_ID })).toEqual({
+      path: ["cloudflareAccountId"],
+      problem: "is required when dns.provider is cloudflare",
+      value: undefined,
+    });
+  });
+
+  it("the zone id is its provider's, and the problem names the other provider only when the id is of that form", () => {
+    expect(zoneIdOfItsProvider({ provider: "route53", zoneId: ROUTE53_ID })).toBeUndefined();
+    expect(zoneIdOfItsProvider({ provider: "route53", zoneId: "12345" })).toEqual({
+      path: ["zoneId"],
+      problem:
+        "must be a Route53 hosted zone id (Z followed by capital letters and digits, such as Z0123456789ABCDEFGHIJ)",
+      value: "12345",
+    });
+    expect(zoneIdProblem("cloudflare", ROUTE53_ID)).toBe(
+      "must be a Cloudflare zone id (32 hex characters); this looks like a route53 zone id (dns.provider is cloudflare)",
     );
   });
 });
