@@ -51,6 +51,7 @@ export const TYPES = {
   ],
   bucketLogging: ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"],
   bucketOwnershipControls: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
   bucketLifecycle: [
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
@@ -332,6 +333,13 @@ export const s3BucketsPrivateAndEncrypted: StackValidationPolicy = {
  * per-input dependencies, else by name. Unlike `appliesToBucket`, never by `r`'s dependencies as a whole, since
  * a BucketLogging depends on two buckets.
  */
+/** The services that deliver access logs to a bucket (S3 server access logs, ALB, NLB through CloudWatch Logs). */
+const LOG_DELIVERY_PRINCIPALS = [
+  "logging.s3.amazonaws.com",
+  "logdelivery.elasticloadbalancing.amazonaws.com",
+  "delivery.logs.amazonaws.com",
+];
+
 export function namesBucket(r: PolicyResource, key: string, bucket: PolicyResource): boolean {
   const byProperty = r.propertyDependencies?.[key];
   if (byProperty && byProperty.length > 0) return byProperty.some((d) => d.urn === bucket.urn);
@@ -365,7 +373,16 @@ export const s3BucketsAccessLogged: StackValidationPolicy = {
     const loggings = of(TYPES.bucketLogging);
     const inlineTarget = (b: PolicyResource) => known(() => b.props.logging?.targetBucket);
     const loggedBy = (b: PolicyResource) => loggings.filter((l) => namesBucket(l, "bucket", b));
+    // A log bucket is one some bucket logs to, or one whose policy lets a log delivery service write: a region
+    // without recordings (a global rooms member) still keeps its load balancers' access logs there.
+    const grantsLogDelivery = (b: PolicyResource) =>
+      of([TYPES.bucketPolicy])
+        .filter((p) => appliesToBucket(p, b))
+        .some((p) =>
+          LOG_DELIVERY_PRINCIPALS.some((principal) => String(known(() => p.props.policy)).includes(principal)),
+        );
     const logTarget = (b: PolicyResource) =>
+      grantsLogDelivery(b) ||
       loggings.some((l) => namesBucket(l, "targetBucket", b)) ||
       buckets.some(
         (other) =>

@@ -87,7 +87,8 @@ async function drill(name: string, config?: (c: Record<string, any>) => void) {
   expect({ code: run.code, stderr: run.stderr }).toEqual({ code: EXIT_CHANGED, stderr: "" });
   const diff = diffPlans(snapshotOfDir(base), snapshotOfDir(out));
   // What the command printed is this diff, nothing else.
-  expect(run.stdout).toContain(`\n${formatDiff(diff, base)}\n`);
+  const fullDiffAt = path.relative(process.cwd(), path.join(out, "diff.txt"));
+  expect(run.stdout).toContain(`\n${formatDiff(diff, base, { fullDiffAt })}\n`);
   return diff;
 }
 

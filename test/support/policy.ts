@@ -128,6 +128,9 @@ export async function violations(
   return found;
 }
 
+/** The policies whose violation stops `pulumi up` (the advisory ones only warn). */
+export const mandatory = (policies: readonly Policy[]) => policies.filter((p) => p.enforcementLevel === "mandatory");
+
 /** Violations of one policy for one resource. */
 export async function check(
   policy: Policy,

@@ -89,6 +89,7 @@ const idPrefixes: Record<string, string> = {
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
   "aws:ec2/launchTemplate:LaunchTemplate": "lt",
+  "aws:ec2/flowLog:FlowLog": "fl",
   "aws:fis/experimentTemplate:ExperimentTemplate": "EXT",
 };
 
@@ -105,6 +106,7 @@ const ec2ResourceTypes: Record<string, string> = {
   "aws:ec2/securityGroup:SecurityGroup": "security-group",
   "aws:ec2/vpcEndpoint:VpcEndpoint": "vpc-endpoint",
   "aws:ec2/launchTemplate:LaunchTemplate": "launch-template",
+  "aws:ec2/flowLog:FlowLog": "vpc-flow-log",
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "security-group-rule",
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "security-group-rule",
 };

@@ -10,7 +10,7 @@ import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } 
 import { MOCK_ACCOUNT_ID } from "../../../tools/plan/mock-cloud";
 import { CHAOS_ARGS, DRILL_SETTINGS } from "../../support/chaos";
 import { runComponents, runStack } from "../../support/plan";
-import { resourcesOfPlan, violations } from "../../support/policy";
+import { mandatory, resourcesOfPlan, violations } from "../../support/policy";
 
 const baseArgs = CHAOS_ARGS;
 
@@ -148,7 +148,7 @@ describe("Chaos", () => {
   });
 
   it("passes the policy pack", async () => {
-    expect(await violations(policies, resourcesOfPlan(result))).toEqual([]);
+    expect(await violations(mandatory(policies), resourcesOfPlan(result))).toEqual([]);
   });
 });
 

@@ -102,6 +102,10 @@ const SAR: Record<string, { page: string; template: string; values?: Record<stri
     page: "list_amazonec2.html",
     template: "arn:${Partition}:ec2:${Region}:${Account}:vpc/${VpcId}",
   },
+  "aws:ec2/flowLog:FlowLog": {
+    page: "list_amazonec2.html",
+    template: "arn:${Partition}:ec2:${Region}:${Account}:vpc-flow-log/${VpcFlowLogId}",
+  },
   "aws:ec2/subnet:Subnet": {
     page: "list_amazonec2.html",
     template: "arn:${Partition}:ec2:${Region}:${Account}:subnet/${SubnetId}",
