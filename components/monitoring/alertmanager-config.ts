@@ -92,6 +92,13 @@ export function alertmanagerConfig(r: AlertReceivers) {
         target_matchers: ['severity = "info"'],
         equal: ["namespace", "alertname"],
       },
+      // kube-prometheus-stack's own rule (its values.yaml alertmanager.config): InfoInhibitor fires in a namespace
+      // with info alerts and nothing worse, and keeps those info alerts from reaching anyone.
+      {
+        source_matchers: ['alertname = "InfoInhibitor"'],
+        target_matchers: ['severity = "info"'],
+        equal: ["namespace"],
+      },
     ],
     receivers,
   };

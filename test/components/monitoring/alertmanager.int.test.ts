@@ -77,4 +77,28 @@ describeWithAmtool("Alertmanager configuration of the mumbai stack, under amtool
   it("sends kube-prometheus-stack's InfoInhibitor nowhere", () => {
     expect(routedTo(["alertname=InfoInhibitor", "severity=none"])).toEqual(["null"]);
   });
+
+  it("lets InfoInhibitor silence info alerts of its namespace only, as the chart's default does", () => {
+    // Alertmanager's inhibition (inhibit/inhibit.go): a target is muted while a source matching the rule's source
+    // matchers fires with the same values of its `equal` labels.
+    const matches = (matcher: string, labels: Record<string, string>) => {
+      const [, name, op, value] = /^(\w+) (=~|=) "(.*)"$/.exec(matcher)!;
+      return op === "=" ? labels[name] === value : new RegExp(`^(?:${value})$`).test(labels[name] ?? "");
+    };
+    const inhibited = (target: Record<string, string>, source: Record<string, string>) =>
+      config.inhibit_rules.some(
+        (rule: { source_matchers: string[]; target_matchers: string[]; equal: string[] }) =>
+          rule.source_matchers.every((m) => matches(m, source)) &&
+          rule.target_matchers.every((m) => matches(m, target)) &&
+          rule.equal.every((label) => target[label] === source[label]),
+      );
+    const inhibitor = { alertname: "InfoInhibitor", severity: "none", namespace: "livekit" };
+    expect(inhibited({ alertname: "CPUThrottlingHigh", severity: "info", namespace: "livekit" }, inhibitor)).toBe(true);
+    expect(inhibited({ alertname: "CPUThrottlingHigh", severity: "info", namespace: "monitoring" }, inhibitor)).toBe(
+      false,
+    );
+    expect(inhibited({ alertname: "KubePodCrashLooping", severity: "warning", namespace: "livekit" }, inhibitor)).toBe(
+      false,
+    );
+  });
 });
