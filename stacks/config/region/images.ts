@@ -1,6 +1,11 @@
 /** `livekit-platform:images`: where the nodes pull the workload images from, and digest pins. */
 import { z } from "zod";
-import { DIGEST_PINNED_REFERENCE, IMAGE_NAMES, type ImageName } from "../../../components/shared/images";
+import {
+  DIGEST_PINNED_REFERENCE,
+  IMAGE_NAMES,
+  isDockerHubReference,
+  type ImageName,
+} from "../../../components/shared/images";
 import { versions } from "../../../lib/versions";
 
 const digestPin = (image: ImageName) =>
@@ -56,6 +61,22 @@ export const images = z
       )
       .prefault({})
       .describe("Digest pins per workload image, used as written instead of the shipped tags."),
+  })
+  // ECR's pull-through cache fills only on a pull by tag: a first pull of a Docker Hub image by digest through it
+  // finds nothing (aws/containers-roadmap#2837, open), so every node would fail to pull that image.
+  .superRefine(({ mirror, pins }, ctx) => {
+    if (mirror === undefined) return;
+    for (const image of IMAGE_NAMES) {
+      const pin = pins[image];
+      if (pin !== undefined && isDockerHubReference(pin))
+        ctx.addIssue({
+          code: "custom",
+          path: ["pins", image],
+          input: pin,
+          message:
+            "cannot be pulled through the registry mirror: ECR's pull-through cache fills only on a pull by tag, not by digest; drop the pin or the mirror",
+        });
+    }
   })
   .prefault({})
   .describe("Where the nodes pull the workload images (LiveKit, Egress, Coturn, lk, curl, kubectl) from.");

@@ -41,4 +41,13 @@ describe("image settings", () => {
     }
     expect(() => parse({ pins: { redis: `redis@${DIGEST}` } })).toThrow("images.pins");
   });
+
+  it("refuse a Docker Hub image pinned by digest behind the mirror, which ECR's cache cannot fill by digest", () => {
+    const mirror = { dockerHubUsername: "ops", dockerHubAccessToken: "dckr_pat_x" };
+    const pin = `livekit/livekit-server:v1.13.5@${DIGEST}`;
+    expect(() => parse({ mirror, pins: { livekitServer: pin } })).toThrow(
+      `livekit-platform:images.pins.livekitServer: cannot be pulled through the registry mirror: ECR's pull-through cache fills only on a pull by tag, not by digest; drop the pin or the mirror, got "${pin}"`,
+    );
+    expect(parse({ pins: { livekitServer: pin } }).images.pins.livekitServer).toBe(pin);
+  });
 });
