@@ -544,6 +544,20 @@ export const configMapsHoldNoCredentials: ResourceValidationPolicy = {
 // Container images pinned
 // ---------------------------------------------------------------------------------------------------
 
+/**
+ * Each container image of a workload resource (containers, init and ephemeral containers), with where it is:
+ * `<kind> <name> <list> <container>`.
+ */
+function forEachWorkloadImage(args: ResourceValidationArgs, visit: (image: unknown, where: string) => void): void {
+  if (!WORKLOAD_TYPES.includes(args.type)) return;
+  const spec = podSpecOf(args.type, args.props);
+  if (!spec) return;
+  const kind = args.type.split(":").pop();
+  const name = known(() => args.props.metadata?.name) ?? args.name;
+  for (const { list, container } of allContainers(spec))
+    visit(container.image, `${kind} ${name} ${list} ${container.name ?? "?"}`);
+}
+
 export const containerImagesPinned: ResourceValidationPolicy = {
   name: "container-images-pinned",
   description:
@@ -551,20 +565,11 @@ export const containerImagesPinned: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "medium",
   remediationSteps: "Pin the image in lib/versions.ts to a release tag (or a digest).",
-  validateResource: (args, report) => {
-    if (!WORKLOAD_TYPES.includes(args.type)) return;
-    const spec = podSpecOf(args.type, args.props);
-    if (!spec) return;
-    const kind = args.type.split(":").pop();
-    const name = known(() => args.props.metadata?.name) ?? args.name;
-    for (const { list, container } of allContainers(spec)) {
-      const problem = imagePinProblem(container.image);
-      if (problem)
-        report(
-          `${kind} ${name} ${list} ${container.name ?? "?"}: image ${JSON.stringify(container.image ?? null)} ${problem}.`,
-        );
-    }
-  },
+  validateResource: (args, report) =>
+    forEachWorkloadImage(args, (image, where) => {
+      const problem = imagePinProblem(image);
+      if (problem) report(`${where}: image ${JSON.stringify(image ?? null)} ${problem}.`);
+    }),
 };
 
 /**
@@ -579,19 +584,11 @@ export const containerImagesByDigest: ResourceValidationPolicy = {
   severity: "low",
   remediationSteps:
     "Pin the image by digest in the stack file: `livekit-platform:images.pins.<image>` = `<repository>:<tag>@sha256:<digest>` (docs/security.md).",
-  validateResource: (args, report) => {
-    if (!WORKLOAD_TYPES.includes(args.type)) return;
-    const spec = podSpecOf(args.type, args.props);
-    if (!spec) return;
-    const kind = args.type.split(":").pop();
-    const name = known(() => args.props.metadata?.name) ?? args.name;
-    for (const { list, container } of allContainers(spec)) {
-      if (imagePinProblem(container.image) === undefined && !imageHasDigest(container.image))
-        report(
-          `${kind} ${name} ${list} ${container.name ?? "?"}: image ${JSON.stringify(container.image)} is a tag without a digest.`,
-        );
-    }
-  },
+  validateResource: (args, report) =>
+    forEachWorkloadImage(args, (image, where) => {
+      if (imagePinProblem(image) === undefined && !imageHasDigest(image))
+        report(`${where}: image ${JSON.stringify(image)} is a tag without a digest.`);
+    }),
 };
 
 // ---------------------------------------------------------------------------------------------------
