@@ -1,20 +1,9 @@
 /** report.html's content on small, made-up plans: cost by amount with bars, rounded numbers, the diff, global DNS. */
 import { diffPlans, PlanSnapshot } from "../../../tools/plan/diff";
-import type { PlannedResource, PlanResult } from "../../../tools/plan/engine";
+import type { PlanResult } from "../../../tools/plan/engine";
 import { readable, renderReport } from "../../../tools/plan/report";
 import { buildSummary } from "../../../tools/plan/summary";
-
-const resource = (type: string, name: string, inputs: Record<string, unknown>): PlannedResource => ({
-  urn: `urn:pulumi:s::p::${type}::${name}`,
-  type,
-  name,
-  custom: true,
-  parent: null,
-  provider: null,
-  inputs,
-  dependencies: [],
-  options: { protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], dependsOn: [] },
-});
+import { plannedResource as resource } from "../../support/planned-resource";
 
 /** The cells of each row of the table with this id. */
 function rowsOf(html: string, id: string): string[][] {

@@ -1,19 +1,8 @@
 /** The plan summary's pieces on small, made-up plans: exposure, cost, regions left out. */
-import type { PlannedResource, PlanResult } from "../../../tools/plan/engine";
+import type { PlanResult } from "../../../tools/plan/engine";
 import { buildSummary, costOf, exposureOf, formatSummary } from "../../../tools/plan/summary";
 import { renderReport } from "../../../tools/plan/report";
-
-const resource = (type: string, name: string, inputs: Record<string, unknown>): PlannedResource => ({
-  urn: `urn:pulumi:s::p::${type}::${name}`,
-  type,
-  name,
-  custom: true,
-  parent: null,
-  provider: null,
-  inputs,
-  dependencies: [],
-  options: { protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], dependsOn: [] },
-});
+import { plannedResource as resource } from "../../support/planned-resource";
 
 describe("internet exposure", () => {
   it("lists every range open to 0.0.0.0/0 or ::/0, and on what, and nothing narrower", () => {
