@@ -41,11 +41,11 @@ import { listStackNames, readStackFile, stackFilePath } from "../../stacks/stack
 import { asReferencedStack, PlanResult, runProgram } from "../../tools/plan/engine";
 import { mediaPlane, turnserverSettings } from "../support/media-plane";
 import { projectName, projectRoot, runComponents, stackConfig } from "../support/plan";
-import { check, resourcesOfPlan, TestResource, violations } from "../support/policy";
+import { check, mandatory, resourcesOfPlan, TestResource, violations } from "../support/policy";
 
 const policyDir = path.join(projectRoot, "policy");
 /** What stops `pulumi up`; the advisory container-images-by-digest only warns (the shipped tags are not digests). */
-const mandatoryPolicies = policies.filter((p) => p.enforcementLevel === "mandatory");
+const mandatoryPolicies = mandatory(policies);
 
 const shippedStacks = listStackNames(projectRoot);
 const roleOf = (stack: string) =>
