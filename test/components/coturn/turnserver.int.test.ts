@@ -469,16 +469,30 @@ describeReal(`mumbai's rendered turnserver.conf under a browser-shaped peak (${R
   const held: TurnClient[] = [];
   const expiry = expiresIn(LIVEKIT_TURN_CREDENTIAL_TTL_SECONDS);
 
+  /**
+   * Allocate Mismatch (437) answers seen so far. coturn sends one when it cannot set up the relay for a request
+   * (ns_turn_server.c handle_turn_allocate: create_relay_connection fails without a code) or when a retransmitted
+   * request carries a new transaction ID for a 5-tuple that already holds an allocation ("Wrong TID"); on a loaded
+   * CI machine either happens to about one request in thousands. A browser answers 437 by allocating again from a
+   * new socket, at most twice (libwebrtc p2p/base/turn_port.cc, OnAllocateMismatch), and so does this test.
+   */
+  let mismatches = 0;
+
+  /** One allocation as a browser makes it: a new socket per try, another try after a 437. */
+  const allocateLikeABrowser = async (credentials: ReturnType<typeof restCredentials>, transport: Transport) => {
+    for (let attempt = 0; ; attempt++) {
+      const c = await TurnClient.open(target(), credentials, 5000, transport);
+      held.push(c);
+      const answer = describeAnswer((await c.allocate()).answer);
+      if (answer !== "error 437" || attempt === 2) return answer;
+      mismatches++;
+    }
+  };
+
   /** One participant's four allocations under its one LiveKit username; every answer, in SHAPE order. */
   const allocateAll = async (participant: string): Promise<string[]> => {
     const credentials = restCredentials(SECRET, participant, expiry);
-    return Promise.all(
-      SHAPE.map(async (transport) => {
-        const c = await TurnClient.open(target(), credentials, 5000, transport);
-        held.push(c);
-        return describeAnswer((await c.allocate()).answer);
-      }),
-    );
+    return Promise.all(SHAPE.map((transport) => allocateLikeABrowser(credentials, transport)));
   };
 
   /** `count` participants joining, 32 at a time; every answer, and how long they took. */
@@ -615,7 +629,8 @@ describeReal(`mumbai's rendered turnserver.conf under a browser-shaped peak (${R
     const after = rssMiB(server!.process.pid!);
     console.info(
       `coturn ${installed?.text}: ${answers.length} allocations (${participants} participants) in ${seconds.toFixed(2)} s, ` +
-        `${Math.round(answers.length / seconds)}/s; RSS ${before.toFixed(0)} -> ${after.toFixed(0)} MiB`,
+        `${Math.round(answers.length / seconds)}/s, ${mismatches} answered 437 and allocated again; ` +
+        `RSS ${before.toFixed(0)} -> ${after.toFixed(0)} MiB`,
     );
   }, 30000);
 
@@ -623,11 +638,19 @@ describeReal(`mumbai's rendered turnserver.conf under a browser-shaped peak (${R
     const quota = mumbaiTurn.totalQuota;
     expect(quota).toBeGreaterThan(peakParticipants * SHAPE.length);
     // As many participants again as the peak: the quota's margin.
+    const mismatchesBefore = mismatches;
     const { answers, seconds } = await crowd(peakParticipants, quota / SHAPE.length - peakParticipants);
-    expect(tally(answers)).toEqual({ success: quota - peakParticipants * SHAPE.length });
+    // Every allocation up to the quota succeeds. A 437 whose first allocation did exist on the server (its answer
+    // lost) holds a slot the client never learnt of: at most that many of the last ones meet the quota's 486.
+    const expected = quota - peakParticipants * SHAPE.length;
+    const { success = 0, "error 486": refused = 0, ...other } = tally(answers);
+    expect(other).toEqual({});
+    expect(success + refused).toBe(expected);
+    expect(refused).toBeLessThanOrEqual(mismatches - mismatchesBefore);
     const rss = rssMiB(server!.process.pid!);
     console.info(
-      `coturn ${installed?.text}: ${quota} allocations, the whole total-quota (the last ${answers.length} in ${seconds.toFixed(2)} s); RSS ${rss.toFixed(0)} MiB`,
+      `coturn ${installed?.text}: ${quota} allocations, the whole total-quota (the last ${answers.length} in ${seconds.toFixed(2)} s, ` +
+        `${refused} refused by slots a lost answer held); RSS ${rss.toFixed(0)} MiB`,
     );
     // The node's memory request holds a full quota.
     expect(rss).toBeLessThan(COTURN_RESOURCES.memoryRequestMiB);
