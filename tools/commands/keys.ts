@@ -14,7 +14,8 @@
  *   add            a second key, accepted but not yet signed with (rotation step 1)
  *   promote <id>   sign with <id> from now on (rotation step 2)
  *   retire <id>    stop accepting <id> (rotation step 3)
- *   copy <from> <to>  give region stack <to> (a new region) the keys of region stack <from>
+ *   copy <from> <to>  give region stack <to> (a new region) the keys of region stack <from>; every secret of
+ *                  <from> is read before <to> is changed, so a read that fails leaves <to> as it was
  *   --dry-run      print the `pulumi` commands it would run (secrets shown as where they come from), run none
  *
  * It reads ids and which key signs from the stack files, never a secret.
@@ -121,6 +122,8 @@ export function keysPlan(
     // A secure value copied from another file does not decrypt in another stack: copy through Pulumi.
     const from = regions.find((r) => r.stack === request.from);
     if (from?.signing === undefined) throw new KeysError(`${request.from} is not a region stack with ${KEY}`);
+    if (request.to === request.from)
+      throw new KeysError(`${request.to} already holds its own keys: name another stack`);
     if (!regions.some((r) => r.stack === request.to)) {
       throw new KeysError(`${request.to} is not a region stack file (Pulumi.${request.to}.yaml with role region)`);
     }
@@ -203,11 +206,26 @@ export function keysPlan(
 
 const quote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
 
+const commandLine = (args: string[]) => ["pulumi", ...args].map(quote).join(" ");
+
+/**
+ * What the steps read from other stacks (a copy's secrets), in order: every read runs before the first step,
+ * so a read that fails (a stack the operator cannot decrypt, a key that is not there) changes nothing.
+ */
+export function readsOf(steps: PulumiStep[]): string[][] {
+  return steps.flatMap((step) => (step.stdin && "outputOf" in step.stdin ? [step.stdin.outputOf] : []));
+}
+
+/** A read as a line for the terminal. */
+export function describeRead(read: string[]): string {
+  return `${commandLine(read)} (read before any change, kept in memory)`;
+}
+
 /** A step as a line for the terminal: the command, and where its standard input comes from (never a secret). */
 export function describeStep(step: PulumiStep): string {
-  const command = ["pulumi", ...step.args].map(quote).join(" ");
+  const command = commandLine(step.args);
   if (step.stdin && "secret" in step.stdin) return `${command} < (the secret of ${step.stdin.of}, on standard input)`;
-  if (step.stdin) return `${["pulumi", ...step.stdin.outputOf].map(quote).join(" ")} | ${command}`;
+  if (step.stdin) return `${command} < (what \`${commandLine(step.stdin.outputOf)}\` printed, on standard input)`;
   return step.mayFail ? `${command} (if set)` : command;
 }
 
@@ -216,7 +234,10 @@ export interface Io {
   error(text: string): void;
 }
 
-/** Runs the steps with the `pulumi` on `env`'s PATH, in `cwd`; stops at the first failure. */
+/**
+ * Runs the steps with the `pulumi` on `env`'s PATH, in `cwd`: first every read (readsOf), then the steps in
+ * order; stops at the first failure, before any step when a read fails.
+ */
 export function runSteps(steps: PulumiStep[], out: Io, cwd: string, env: NodeJS.ProcessEnv): number {
   // Output is captured, not shown: `config get` prints a secret. stdin is a pipe whenever there is input.
   const pulumi = (args: string[], input?: string) =>
@@ -227,15 +248,17 @@ export function runSteps(steps: PulumiStep[], out: Io, cwd: string, env: NodeJS.
       stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
       encoding: "utf8",
     });
+  const read = new Map<PulumiStep, string>();
+  for (const step of steps) {
+    if (!(step.stdin && "outputOf" in step.stdin)) continue;
+    out.log(`+ ${describeRead(step.stdin.outputOf)}\n`);
+    const got = pulumi(step.stdin.outputOf);
+    if (got.error || got.status !== 0) return failed(out, step.stdin.outputOf, got);
+    read.set(step, got.stdout);
+  }
   for (const step of steps) {
     out.log(`+ ${describeStep(step)}\n`);
-    let input: string | undefined;
-    if (step.stdin && "secret" in step.stdin) input = step.stdin.secret;
-    if (step.stdin && "outputOf" in step.stdin) {
-      const got = pulumi(step.stdin.outputOf);
-      if (got.error || got.status !== 0) return failed(out, step.stdin.outputOf, got);
-      input = got.stdout;
-    }
+    const input = step.stdin && "secret" in step.stdin ? step.stdin.secret : read.get(step);
     const r = pulumi(step.args, input);
     if (r.error || (r.status !== 0 && !step.mayFail)) return failed(out, step.args, r);
   }
@@ -277,6 +300,7 @@ export function main(
     const plan = keysPlan(request, readRegionKeys(projectRoot));
     out.log(`# ${plan.summary}\n`);
     if (dryRun) {
+      for (const read of readsOf(plan.steps)) out.log(`${describeRead(read)}\n`);
       for (const step of plan.steps) out.log(`${describeStep(step)}\n`);
       out.log("# --dry-run: nothing was run.\n");
       return EXIT_OK;

@@ -132,6 +132,25 @@ describe("npm run keys, with a recording pulumi on PATH", () => {
     expect(r.text + r.err).not.toContain(COPIED_SECRET);
   });
 
+  it("copy: reads every secret of the source before it changes the target, so a failed read changes nothing", () => {
+    const { run, addRegion } = setup();
+    addRegion("frankfurt");
+    const r = run(["copy", "mumbai", "frankfurt"], "config get");
+    expect(r.code).toBe(EXIT_PULUMI_FAILED);
+    expect(r.err).toBe("error: pulumi config get --stack mumbai failed: exit 255: error: no stack named x\n");
+    // The read that failed is the only call: frankfurt's rm and set never ran.
+    expect(r.calls.map((c) => c.argv.slice(0, 4).join(" "))).toEqual(["config get --stack mumbai"]);
+    // When the reads succeed, they all come first, then the writes in order.
+    const ok = run(["copy", "mumbai", "frankfurt"]);
+    expect(ok.code).toBe(EXIT_OK);
+    expect(ok.calls.map((c) => c.argv.slice(0, 4).join(" "))).toEqual([
+      "config get --stack mumbai",
+      "config rm --stack frankfurt",
+      "config set --stack frankfurt",
+      "config set --stack frankfurt",
+    ]);
+  });
+
   it("--dry-run runs no pulumi command", () => {
     const { run } = setup();
     const r = run(["add", "--dry-run"]);

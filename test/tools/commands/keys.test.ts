@@ -3,12 +3,14 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import {
+  describeRead,
   describeStep,
   KeysPlan,
   keysPlan,
   main,
   newApplicationKey,
   readRegionKeys,
+  readsOf,
   RegionKeys,
 } from "../../../tools/commands/keys";
 import { parseStackConfig, RegionSettings } from "../../../stacks/config";
@@ -79,14 +81,22 @@ describe("npm run keys", () => {
     const regions = [...overlap, { stack: "frankfurt", ids: [] }];
     const plan = keysPlan({ action: "copy", from: "mumbai", to: "frankfurt" }, regions);
     expect(plan.summary).toBe("frankfurt gets mumbai's application keys (APPold, APPnew).");
+    expect(readsOf(plan.steps).map(describeRead)).toEqual([
+      "pulumi config get --stack mumbai --path livekit-platform:applicationKeys.keys.APPold (read before any change, kept in memory)",
+      "pulumi config get --stack mumbai --path livekit-platform:applicationKeys.keys.APPnew (read before any change, kept in memory)",
+    ]);
     expect(lines(plan)).toEqual([
       "pulumi config rm --stack frankfurt livekit-platform:applicationKeys (if set)",
       "pulumi config set --stack frankfurt --path livekit-platform:applicationKeys.signing APPold",
-      "pulumi config get --stack mumbai --path livekit-platform:applicationKeys.keys.APPold | pulumi config set --stack frankfurt --path --secret livekit-platform:applicationKeys.keys.APPold",
-      "pulumi config get --stack mumbai --path livekit-platform:applicationKeys.keys.APPnew | pulumi config set --stack frankfurt --path --secret livekit-platform:applicationKeys.keys.APPnew",
+      "pulumi config set --stack frankfurt --path --secret livekit-platform:applicationKeys.keys.APPold < (what `pulumi config get --stack mumbai --path livekit-platform:applicationKeys.keys.APPold` printed, on standard input)",
+      "pulumi config set --stack frankfurt --path --secret livekit-platform:applicationKeys.keys.APPnew < (what `pulumi config get --stack mumbai --path livekit-platform:applicationKeys.keys.APPnew` printed, on standard input)",
     ]);
     expect(() => keysPlan({ action: "copy", from: "mumbai", to: "tokyo" }, regions)).toThrow(
       "tokyo is not a region stack file",
+    );
+    // Onto itself, its removal would come before its own reads were of any use.
+    expect(() => keysPlan({ action: "copy", from: "mumbai", to: "mumbai" }, regions)).toThrow(
+      "mumbai already holds its own keys: name another stack",
     );
   });
 
