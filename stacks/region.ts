@@ -413,6 +413,7 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
         emailSubscriptions: cfg.alerting.emailSubscriptions,
         slackWebhookUrl: secretOrNothing(cfg.alerting.slackWebhookUrl),
         pagerDutyRoutingKey: secretOrNothing(cfg.alerting.pagerDutyRoutingKey),
+        pagerDutyCloudWatchIntegrationKey: secretOrNothing(cfg.alerting.pagerDutyCloudWatchIntegrationKey),
         heartbeatUrl: secretOrNothing(cfg.alerting.heartbeatUrl),
       },
     },

@@ -7,6 +7,15 @@
  * SNS sends its topic metrics to CloudWatch every five minutes, per topic with the dimension `TopicName`, and a
  * topic with no publishes has no data points (AWS SNS, "Monitoring Amazon SNS topics using CloudWatch"):
  * missing data is what the switch watches for, so it counts as breaching.
+ *
+ * Where Alertmanager pages PagerDuty, the alarm must too: the alert topic reaches only its email subscribers,
+ * and the one component that would page is the one that is down. The alarm then also publishes to a paging
+ * topic of its own whose one subscriber is PagerDuty's Amazon CloudWatch integration, an HTTPS endpoint that
+ * takes SNS's CloudWatch alarm notifications as they are and confirms the subscription itself (PagerDuty,
+ * "Amazon CloudWatch Integration Guide": the integration URL `https://events.pagerduty.com/integration/<integration
+ * key>/enqueue`). Its key is the integration's, not the Events API v2 routing key Alertmanager uses: that API
+ * takes only its own JSON events, never an SNS notification. The alert topic is not subscribed there instead:
+ * Alertmanager publishes every alert to it, warnings included, and PagerDuty would page them twice.
  */
 
 /** The alarm's name in CloudWatch (per region stack: the topic name carries the stack's resource name). */
@@ -56,4 +65,9 @@ export function heartbeatAlarmSpec<TopicName>(
     comparisonOperator: "LessThanThreshold",
     treatMissingData: "breaching",
   };
+}
+
+/** PagerDuty's endpoint for an Amazon CloudWatch integration (a secret: the key lets anyone open incidents). */
+export function pagerDutyCloudWatchEndpoint(integrationKey: string): string {
+  return `https://events.pagerduty.com/integration/${integrationKey}/enqueue`;
 }

@@ -10,7 +10,7 @@ import { PodIdentityRole } from "../shared/pod-identity-role";
 import { alertmanagerConfig } from "./alertmanager-config";
 import { alertTopicKeyPolicy, alertTopicPolicy, alertTopicPublisherPolicy } from "./alert-topic";
 import { renderDashboards } from "./dashboards";
-import { HEARTBEAT_ALARM_KIND, heartbeatAlarmSpec } from "./heartbeat";
+import { HEARTBEAT_ALARM_KIND, heartbeatAlarmSpec, pagerDutyCloudWatchEndpoint } from "./heartbeat";
 import { podMonitorSpec, ScrapeTarget } from "./pod-monitors";
 import { ALERTMANAGER_SERVICE_ACCOUNT, kubePrometheusStackValues, operatorCrdsValues } from "./values";
 
@@ -39,6 +39,8 @@ export interface MonitoringArgs {
     emailSubscriptions: string[];
     slackWebhookUrl?: pulumi.Input<string>;
     pagerDutyRoutingKey?: pulumi.Input<string>;
+    /** A PagerDuty Amazon CloudWatch integration's key (a secret): the heartbeat alarm pages it too. */
+    pagerDutyCloudWatchIntegrationKey?: pulumi.Input<string>;
     heartbeatUrl?: pulumi.Input<string>;
   };
 }
@@ -152,14 +154,14 @@ export class Monitoring extends pulumi.ComponentResource {
       { displayName: `LiveKit alerts (${args.region})`, kmsMasterKeyId: topicKey.arn },
       { parent: this },
     );
+    // What lets this account's CloudWatch alarms publish to a topic: the alert topic, and the heartbeat's paging topic.
+    const alarmTopicPolicy = (arn: pulumi.Output<string>) =>
+      pulumi
+        .all([arn, caller.accountId, aws.getRegionOutput({}, { parent: this }).region, partition])
+        .apply(([topicArn, accountId, awsRegion, p]) => alertTopicPolicy(topicArn, accountId, awsRegion, p));
     new aws.sns.TopicPolicy(
       `${name}-alerts`,
-      {
-        arn: topic.arn,
-        policy: pulumi
-          .all([topic.arn, caller.accountId, aws.getRegionOutput({}, { parent: this }).region, partition])
-          .apply(([arn, accountId, awsRegion, p]) => alertTopicPolicy(arn, accountId, awsRegion, p)),
-      },
+      { arn: topic.arn, policy: alarmTopicPolicy(topic.arn) },
       { parent: this },
     );
     for (const email of args.alerting.emailSubscriptions) {
@@ -169,7 +171,7 @@ export class Monitoring extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    const heartbeat = this.deadMansSwitch(name, args, topicKey, topic);
+    const heartbeat = this.deadMansSwitch(name, args, topicKey, topic, alarmTopicPolicy);
     const identity = new PodIdentityRole(
       `${name}-alertmanager`,
       {
@@ -207,22 +209,57 @@ export class Monitoring extends pulumi.ComponentResource {
 
   /**
    * The dead man's switch (./heartbeat.ts): the topic Alertmanager sends the Watchdog to, encrypted with the alert
-   * topic's key, and the alarm that publishes to the alert topic when it goes quiet, and again when it recovers.
+   * topic's key, and the alarm that publishes to the alert topic when it goes quiet, and again when it recovers;
+   * with PagerDuty, to the paging topic too. `alarmTopicPolicy` is the policy that lets CloudWatch publish.
    */
-  private deadMansSwitch(name: string, args: MonitoringArgs, key: aws.kms.Key, alertTopic: aws.sns.Topic) {
+  private deadMansSwitch(
+    name: string,
+    args: MonitoringArgs,
+    key: aws.kms.Key,
+    alertTopic: aws.sns.Topic,
+    alarmTopicPolicy: (topicArn: pulumi.Output<string>) => pulumi.Output<string>,
+  ) {
     const heartbeat = new aws.sns.Topic(
       `${name}-heartbeat`,
       { displayName: `LiveKit alerting heartbeat (${args.region})`, kmsMasterKeyId: key.arn },
       { parent: this },
     );
+    const alarmTopics = [alertTopic.arn];
+    const integrationKey = args.alerting.pagerDutyCloudWatchIntegrationKey;
+    if (integrationKey !== undefined) {
+      const page = new aws.sns.Topic(
+        `${name}-heartbeat-page`,
+        { displayName: `LiveKit alerting heartbeat page (${args.region})`, kmsMasterKeyId: key.arn },
+        { parent: this },
+      );
+      new aws.sns.TopicPolicy(
+        `${name}-heartbeat-page`,
+        { arn: page.arn, policy: alarmTopicPolicy(page.arn) },
+        { parent: this },
+      );
+      new aws.sns.TopicSubscription(
+        `${name}-heartbeat-pagerduty`,
+        {
+          topic: page.arn,
+          protocol: "https",
+          // The key is in the URL: secret in the state and the plan, whatever the caller passed.
+          endpoint: pulumi.secret(pulumi.output(integrationKey).apply(pagerDutyCloudWatchEndpoint)),
+          // PagerDuty confirms the subscription itself; without this the provider would not wait for it.
+          endpointAutoConfirms: true,
+        },
+        { parent: this },
+      );
+      alarmTopics.push(page.arn);
+    }
     const runbookBase = args.alerts.runbookBase ?? RUNBOOKS_DOCUMENT;
     new aws.cloudwatch.MetricAlarm(
       `${name}-heartbeat`,
       {
         name: pulumi.interpolate`${heartbeat.name}-${HEARTBEAT_ALARM_KIND}`,
         ...heartbeatAlarmSpec(heartbeat.name, runbookBase),
-        alarmActions: [alertTopic.arn],
-        okActions: [alertTopic.arn],
+        alarmActions: alarmTopics,
+        // The OK resolves PagerDuty's incident as well.
+        okActions: alarmTopics,
       },
       { parent: this },
     );

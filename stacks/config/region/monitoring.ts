@@ -47,7 +47,18 @@ export const alerting = z
       .string()
       .regex(/^[a-zA-Z0-9]{32}$/, { error: "must be a PagerDuty Events API v2 routing key (32 characters)" })
       .optional()
-      .describe("PagerDuty Events API v2 routing key for alerts (set as a secret)."),
+      .describe(
+        "PagerDuty Events API v2 routing key for alerts (set as a secret); needs pagerDutyCloudWatchIntegrationKey beside it.",
+      ),
+    pagerDutyCloudWatchIntegrationKey: z
+      .string()
+      .regex(/^[a-zA-Z0-9]{32}$/, {
+        error: "must be the integration key of a PagerDuty Amazon CloudWatch integration (32 characters)",
+      })
+      .optional()
+      .describe(
+        "Integration key of an Amazon CloudWatch integration on the PagerDuty service the alerts page (not the Events API v2 routing key): the heartbeat alarm pages it when Prometheus or Alertmanager is down, since Alertmanager then cannot (set as a secret).",
+      ),
     heartbeatUrl: z
       .string()
       .regex(/^https:\/\//, { error: "must be an https:// URL" })
@@ -56,7 +67,19 @@ export const alerting = z
         "External dead-man's switch URL that also receives the Watchdog heartbeat every minute, besides the stack's own heartbeat topic and alarm (set as a secret).",
       ),
   })
+  // With PagerDuty paged by Alertmanager, a dead Alertmanager must page the same people: through the heartbeat
+  // alarm's own PagerDuty integration (components/monitoring/heartbeat.ts).
+  .superRefine((alerting, ctx) => {
+    if (alerting.pagerDutyRoutingKey !== undefined && alerting.pagerDutyCloudWatchIntegrationKey === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["pagerDutyCloudWatchIntegrationKey"],
+        input: undefined,
+        message:
+          "is required with pagerDutyRoutingKey: add an Amazon CloudWatch integration to the PagerDuty service and set its integration key, so a dead Alertmanager pages the same on-call",
+      });
+  })
   .prefault({})
   .describe(
-    "Where Alertmanager sends alerts: always an SNS topic the stack creates (subscribe to it, or list emails here); optionally Slack and PagerDuty. The Watchdog heartbeat always goes to a heartbeat topic whose CloudWatch alarm pages through the alert topic when it stops, and optionally to an external heartbeat URL. Set URLs and keys as secrets: `pulumi config set --secret --path 'livekit-platform:alerting.slackWebhookUrl' <url>`.",
+    "Where Alertmanager sends alerts: always an SNS topic the stack creates (subscribe to it, or list emails here); optionally Slack and PagerDuty. The Watchdog heartbeat always goes to a heartbeat topic whose CloudWatch alarm pages through the alert topic when it stops (and PagerDuty, when configured), and optionally to an external heartbeat URL. Set URLs and keys as secrets from a file or a pipe, never as an argument (which `ps` and shell history keep): `pulumi config set --secret --path 'livekit-platform:alerting.slackWebhookUrl' < slack-webhook-url.txt` (with no value, `pulumi config set` reads it from standard input).",
   );

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Monitoring, ALERTMANAGER_SERVICE_ACCOUNT } from "../../../components/monitoring";
 import { findResource, inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
-import { runComponents } from "../../support/plan";
+import { runComponents, runStack } from "../../support/plan";
 
 const HELM = "kubernetes:helm.sh/v3:Release";
 
@@ -175,5 +175,91 @@ describe("Monitoring: alert delivery and volumes", () => {
     expect(Object.keys(config.receivers[1]).sort()).toEqual(["name", "sns_configs"]);
     expect(Object.keys(config.receivers[2]).sort()).toEqual(["name", "sns_configs"]);
     expect(resourcesOfType(bare, "aws:sns/topicSubscription:TopicSubscription")).toEqual([]);
+    // No PagerDuty: the heartbeat alarm pages through the alert topic alone.
+    const alarm = inputsOf(findResource(bare, "aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-heartbeat"));
+    expect(alarm.alarmActions).toEqual([config.receivers[1].sns_configs[0].topic_arn]);
+    expect(resourcesOfType(bare, "aws:sns/topic:Topic").map((t) => t.name)).toEqual([
+      "monitoring-alerts",
+      "monitoring-heartbeat",
+    ]);
+  });
+});
+
+describe("Monitoring: the dead man's switch pages PagerDuty where Alertmanager does", () => {
+  const ROUTING_KEY = "R".repeat(32);
+  const INTEGRATION_KEY = "c0ffee00c0ffee00c0ffee00c0ffee00";
+  let plan: PlanResult;
+  beforeAll(async () => {
+    plan = await monitoring({
+      pagerDutyRoutingKey: pulumi.secret(ROUTING_KEY),
+      pagerDutyCloudWatchIntegrationKey: pulumi.secret(INTEGRATION_KEY),
+    });
+  });
+
+  it("the heartbeat alarm publishes its ALARM and OK to a paging topic besides the alert topic", () => {
+    const alarm = inputsOf(findResource(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-heartbeat"));
+    const alertTopic = inputsOf(findResource(plan, "aws:sns/topic:Topic", "monitoring-alerts"));
+    const page = findResource(plan, "aws:sns/topic:Topic", "monitoring-heartbeat-page");
+    const alertTopicArn = inputsOf(findResource(plan, "aws:sns/topicPolicy:TopicPolicy", "monitoring-alerts")).arn;
+    const pageArn = inputsOf(findResource(plan, "aws:sns/topicPolicy:TopicPolicy", "monitoring-heartbeat-page")).arn;
+    expect(pageArn).toMatch(/^arn:aws:sns:ap-south-1:\d{12}:monitoring-heartbeat-page-/);
+    expect(alarm.alarmActions).toEqual([alertTopicArn, pageArn]);
+    expect(alarm.okActions).toEqual([alertTopicArn, pageArn]);
+    // CloudWatch may encrypt with the topic's key (the alert topic's) and publish to it.
+    expect(inputsOf(page).kmsMasterKeyId).toBe(alertTopic.kmsMasterKeyId);
+    const policy = JSON.parse(
+      inputsOf(findResource(plan, "aws:sns/topicPolicy:TopicPolicy", "monitoring-heartbeat-page")).policy,
+    );
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: pageArn,
+      }),
+    ]);
+  });
+
+  it("PagerDuty's Amazon CloudWatch integration is the paging topic's one subscriber, its URL a secret", () => {
+    const subscriptions = resourcesOfType(plan, "aws:sns/topicSubscription:TopicSubscription");
+    expect(subscriptions.map((s) => s.name)).toEqual(["monitoring-heartbeat-pagerduty"]);
+    const [subscription] = subscriptions;
+    const pageArn = inputsOf(findResource(plan, "aws:sns/topicPolicy:TopicPolicy", "monitoring-heartbeat-page")).arn;
+    expect(inputsOf(subscription)).toEqual({
+      topic: pageArn,
+      protocol: "https",
+      endpoint: `https://events.pagerduty.com/integration/${INTEGRATION_KEY}/enqueue`,
+      endpointAutoConfirms: true,
+    });
+    expect(isSecret(subscription.inputs.endpoint)).toBe(true);
+    // Not the Events API v2 routing key, which Alertmanager keeps using for every alert.
+    const values = inputsOf(findResource(plan, HELM, "monitoring-stack")).values;
+    const platform = values.alertmanager.config.receivers.find((r: any) => r.name === "platform");
+    expect(platform.pagerduty_configs).toEqual([{ routing_key: ROUTING_KEY, send_resolved: true }]);
+  });
+
+  it("keeps the URL secret when the caller passes the key in the clear", async () => {
+    const plain = await monitoring({ pagerDutyCloudWatchIntegrationKey: INTEGRATION_KEY });
+    const subscription = findResource(
+      plain,
+      "aws:sns/topicSubscription:TopicSubscription",
+      "monitoring-heartbeat-pagerduty",
+    );
+    expect(isSecret(subscription.inputs.endpoint)).toBe(true);
+  });
+
+  it("a region stack with PagerDuty configured wires its CloudWatch integration key through, secret", async () => {
+    const region = await runStack("mumbai", {
+      "livekit-platform:alerting": {
+        pagerDutyRoutingKey: ROUTING_KEY,
+        pagerDutyCloudWatchIntegrationKey: INTEGRATION_KEY,
+      },
+    });
+    const subscription = findResource(
+      region,
+      "aws:sns/topicSubscription:TopicSubscription",
+      "mumbai-monitoring-heartbeat-pagerduty",
+    );
+    expect(isSecret(subscription.inputs.endpoint)).toBe(true);
+    expect(inputsOf(subscription).endpoint).toBe(`https://events.pagerduty.com/integration/${INTEGRATION_KEY}/enqueue`);
   });
 });
