@@ -244,7 +244,9 @@ export class Monitoring extends pulumi.ComponentResource {
           protocol: "https",
           // The key is in the URL: secret in the state and the plan, whatever the caller passed.
           endpoint: pulumi.secret(pulumi.output(integrationKey).apply(pagerDutyCloudWatchEndpoint)),
-          // PagerDuty confirms the subscription itself; without this the provider would not wait for it.
+          // PagerDuty confirms the subscription itself: the provider then waits for the confirmation and can delete
+          // the subscription on destroy; an https subscription left pending it could not (@pulumi/aws 7.48.0,
+          // sns/topicSubscription.d.ts, `endpointAutoConfirms` and the note on pending confirmation).
           endpointAutoConfirms: true,
         },
         { parent: this },
