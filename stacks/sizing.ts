@@ -83,6 +83,7 @@ export interface CostSettings {
   systemNodes: { instanceType: string; min: number; max: number };
   recordingRetentionDays: number;
   prometheusVolumeGiB: number;
+  flowLogRetentionDays: number;
 }
 
 /** The monthly estimate in the region's `sizing` output, or why there is none (a price the table lacks). */
@@ -196,6 +197,7 @@ function regionCost(plan: CapacityPlan, c: CostSettings, redis: { nodeType: stri
         redis,
         recordingRetentionDays: c.recordingRetentionDays,
         prometheusVolumeGiB: c.prometheusVolumeGiB,
+        flowLogRetentionDays: c.flowLogRetentionDays,
       },
     });
     const { awsRegion, currency, monthlyUsd, byGroup, estimate, usage, purchase, lines, notes } = e;
@@ -462,6 +464,7 @@ export function regionSizing(settings: RegionSettings, rooms?: SizingSettings["r
       systemNodes: settings.cluster.systemNodes,
       recordingRetentionDays: settings.egress.recordingRetentionDays,
       prometheusVolumeGiB: Number.parseInt(settings.monitoring.volumeSize, 10),
+      flowLogRetentionDays: settings.auditLogs.flowLogRetentionDays,
     },
   });
 }

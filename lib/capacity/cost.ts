@@ -79,6 +79,8 @@ export interface PlatformShape {
   recordingRetentionDays: number;
   /** Prometheus volume, GiB. */
   prometheusVolumeGiB: number;
+  /** Days CloudWatch Logs keeps the VPC flow log (`auditLogs.flowLogRetentionDays`). */
+  flowLogRetentionDays: number;
 }
 
 export const DEFAULT_PLATFORM: PlatformShape = {
@@ -88,6 +90,7 @@ export const DEFAULT_PLATFORM: PlatformShape = {
   redis: { nodeType: "cache.r7g.large", nodeCount: 2 },
   recordingRetentionDays: 30,
   prometheusVolumeGiB: 100,
+  flowLogRetentionDays: 90,
 };
 
 export interface CostInput {
@@ -139,6 +142,29 @@ export const RECORDING_AUDIO_KBPS = 128;
 export const S3_PART_MIB = 5;
 /** EKS control-plane logs (five types, audit dominating), GB a day per cluster (estimate). */
 export const CONTROL_PLANE_LOG_GB_PER_DAY = 1;
+/**
+ * The VPC flow log (components/audit-logs) writes one record per flow, a 5-tuple on one network interface, each
+ * aggregation interval; on Nitro instances, every type the model prices, that interval is one minute whatever
+ * the flow log asks (Amazon VPC User Guide, "Flow log records", "Aggregation interval"). A flow both ways is two
+ * 5-tuples, so two records on each interface it crosses.
+ */
+export const FLOW_LOG_RECORDS_PER_FLOW_HOUR = 60;
+/**
+ * Bytes CloudWatch Logs ingests per flow log record: the default format's 14 fields run about 100 to 115
+ * characters in AWS's examples, with this VPC's addresses and counters (estimate).
+ */
+export const FLOW_LOG_RECORD_BYTES = 130;
+/**
+ * Records a minute per participant per PeerConnection (PEER_CONNECTIONS_PER_PARTICIPANT), direct: its UDP flow both
+ * ways on its SFU node's interface.
+ */
+export const FLOW_LOG_RECORDS_PER_MEDIA_FLOW = 2;
+/** What a TURN-relayed PeerConnection adds: both ways on the NLB's interface and on Coturn's toward client and SFU. */
+export const FLOW_LOG_RECORDS_PER_RELAYED_FLOW = 6;
+/** Records a minute per participant for its signalling WebSocket: client to ALB, ALB to the SFU node (both ends). */
+export const FLOW_LOG_RECORDS_PER_SIGNALLING_CONNECTION = 6;
+/** Records a minute per recorder PeerConnection: both ways on the recorder node's and the SFU node's interfaces. */
+export const FLOW_LOG_RECORDS_PER_RECORDER_FLOW = 4;
 /** Everything else through the NAT gateways: image pulls, AWS APIs, webhooks (estimate), GB a month. */
 export const NAT_BASELINE_GB_PER_MONTH = 100;
 /** ALB LCU: 3,000 active connections (one signalling WebSocket per participant binds first). */
@@ -318,6 +344,7 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
   const add = (group: CostGroup, item: string, quantity: number, unit: string, unitUsd: number, usd?: number) =>
     lines.push({ group, item, quantity, unit, unitUsd, monthlyUsd: cents(usd ?? quantity * unitUsd) });
   const committed = (onDemand: number) => onDemand * (1 - purchase.savingsPlanDiscount);
+  const perGB = (usd: number, gb: number) => (gb > 0 ? usd / gb : 0);
 
   // SFU nodes: on-demand (with any savings plan), never Spot; the peak count at peak, else the load's or the floor.
   const sfu = plan.sfu;
@@ -437,6 +464,34 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
   add("cloudwatchLogs", "control-plane logs ingested", logGB, "GiB", p.cloudwatchLogsIngestPerGB.usd);
   add("cloudwatchLogs", "control-plane logs stored", logGB, "GiB-month", p.cloudwatchLogsStoragePerGBMonth.usd);
 
+  // The VPC flow log: the flows of the media, signalling and recording follow the load (the cluster's own flows,
+  // DNS, scrapes, Redis, are a few per node and left out). Stored uncompressed for its retention (an upper bound:
+  // CloudWatch bills stored logs compressed).
+  const recorders = plan.kinds.reduce((n, k) => n + k.recordings, 0);
+  const flowRecordsPerMinute =
+    plan.load.participants *
+      (PEER_CONNECTIONS_PER_PARTICIPANT *
+        (FLOW_LOG_RECORDS_PER_MEDIA_FLOW + turnShare * FLOW_LOG_RECORDS_PER_RELAYED_FLOW) +
+        FLOW_LOG_RECORDS_PER_SIGNALLING_CONNECTION) +
+    recorders * PEER_CONNECTIONS_PER_PARTICIPANT * FLOW_LOG_RECORDS_PER_RECORDER_FLOW;
+  const flowLogGB = (flowRecordsPerMinute * FLOW_LOG_RECORDS_PER_FLOW_HOUR * E * FLOW_LOG_RECORD_BYTES) / BYTES_PER_GB;
+  const flowLogIngestUsd = tieredTransferUsd(flowLogGB, p.cloudwatchVendedLogsIngestTiers);
+  add(
+    "cloudwatchLogs",
+    "VPC flow log ingested (vended logs, volume tiers)",
+    flowLogGB,
+    "GiB",
+    perGB(flowLogIngestUsd, flowLogGB),
+    flowLogIngestUsd,
+  );
+  add(
+    "cloudwatchLogs",
+    `VPC flow log stored (${platform.flowLogRetentionDays} days)`,
+    flowLogGB * (platform.flowLogRetentionDays / usage.daysPerMonth),
+    "GiB-month",
+    p.cloudwatchLogsStoragePerGBMonth.usd,
+  );
+
   // Internet: what the SFU sends to participants (TURN-relayed media leaves once too, through the NLB), and the
   // recordings people download from S3. AWS counts a region's transfer out from EC2 and S3 together for its
   // volume tiers, so the downloads are priced at the tiers the media has not used up.
@@ -444,7 +499,6 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
   const downloadGB = recordedGB * usage.recordingDownloads;
   const mediaUsd = tieredTransferUsd(internetOutGB, p.dataTransferOutTiers);
   const downloadUsd = tieredTransferUsd(internetOutGB + downloadGB, p.dataTransferOutTiers) - mediaUsd;
-  const perGB = (usd: number, gb: number) => (gb > 0 ? usd / gb : 0);
   add(
     "dataTransferOut",
     "SFU media to the internet (volume tiers)",
@@ -510,6 +564,7 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
     p.s3PutPer1000,
     p.cloudwatchLogsIngestPerGB,
     p.cloudwatchLogsStoragePerGBMonth,
+    ...p.cloudwatchVendedLogsIngestTiers,
     p.intraRegionPerGBEachDirection,
     ...p.dataTransferOutTiers,
     ...(purchase.egressSpotShare > 0 ? [p.spotShareOfOnDemand] : []),

@@ -47,6 +47,11 @@ export interface RegionPrices {
   s3PutPer1000: PriceFigure;
   cloudwatchLogsIngestPerGB: PriceFigure;
   cloudwatchLogsStoragePerGBMonth: PriceFigure;
+  /**
+   * Vended logs (an AWS service's own, such as VPC flow logs) delivered to CloudWatch Logs, by the month's
+   * volume: their ingestion price. Stored like any log (cloudwatchLogsStoragePerGBMonth).
+   */
+  cloudwatchVendedLogsIngestTiers: PriceTier[];
   /** Across Availability Zones, or through a public IP within the region: charged on both sides. */
   intraRegionPerGBEachDirection: PriceFigure;
   /** Data transfer out to the internet, by the month's volume. */
@@ -115,6 +120,7 @@ const regionPricesShape = {
   s3PutPer1000: figure,
   cloudwatchLogsIngestPerGB: figure,
   cloudwatchLogsStoragePerGBMonth: figure,
+  cloudwatchVendedLogsIngestTiers: z.array(tier, { error: "must be a list of tiers, lowest first" }),
   intraRegionPerGBEachDirection: figure,
   dataTransferOutTiers: z.array(tier, { error: "must be a list of tiers, lowest first" }),
 };

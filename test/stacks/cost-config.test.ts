@@ -47,6 +47,15 @@ describe("a region stack's cost estimate", () => {
     expect(c.purchase.savingsPlanDiscount).toBe(0.3);
   });
 
+  it("keeps the VPC flow log for the stack's auditLogs.flowLogRetentionDays", () => {
+    const stored = (c: ReturnType<typeof cost>) => c.lines.find((l) => l.item.startsWith("VPC flow log stored"))!;
+    const ingested = cost(region()).lines.find((l) => l.item.startsWith("VPC flow log ingested"))!.quantity;
+    expect(stored(cost(region())).quantity).toBeCloseTo(ingested * (90 / 30.42), 6);
+    const kept = stored(cost(region({ "livekit-platform:auditLogs": { flowLogRetentionDays: 400 } })));
+    expect(kept.item).toBe("VPC flow log stored (400 days)");
+    expect(kept.quantity).toBeCloseTo(ingested * (400 / 30.42), 6);
+  });
+
   it("takes a price file laid over the pinned prices", () => {
     const file = tempJson({
       regions: {

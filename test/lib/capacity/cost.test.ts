@@ -82,6 +82,13 @@ const line = (c: CostEstimate, prefix: string) => {
   return found[0].monthlyUsd;
 };
 
+/**
+ * GiB of VPC flow log a month: records a minute at peak, each flow reported every minute (Nitro), 130 bytes a
+ * record, over the month's peak-equivalent hours.
+ */
+const flowLogGB = (recordsPerMinute: number, peakEquivalentHours: number) =>
+  (recordsPerMinute * 60 * peakEquivalentHours * 130) / 2 ** 30;
+
 /** Checks every line against the hand computation, and the total against their sum, to the cent. */
 function expectLines(c: CostEstimate, expected: Record<string, number>) {
   for (const [prefix, usd] of Object.entries(expected)) expect([prefix, line(c, prefix)]).toEqual([prefix, cents(usd)]);
@@ -253,13 +260,16 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
       "s3Recordings: S3 PUT": ((recordedGB * 1024) / 5 / 1000) * 0.005,
       "cloudwatchLogs: control-plane logs ingested": 30 * 0.5,
       "cloudwatchLogs: control-plane logs stored": 30 * 0.03,
+      // 20,000 x (2 PeerConnections x (2 + 10% relayed x 6) + 6 for the WebSocket) + 10 recorders x 2 x 4 a minute.
+      "cloudwatchLogs: VPC flow log ingested": flowLogGB(20_000 * 11.2 + 80, E) * 0.5,
+      "cloudwatchLogs: VPC flow log stored": flowLogGB(20_000 * 11.2 + 80, E) * (90 / 30) * 0.03,
       "dataTransferOut: SFU media": 10240 * 0.1093 + 40960 * 0.085 + 102400 * 0.082 + (internetGB - 153600) * 0.08,
       // Each recording downloaded once, at the tier the media has reached.
       "dataTransferOut: recording downloads": recordedGB * 0.08,
       "interAz: recording media": recorderGB * 0.02,
       "interAz: TURN relay": GB(turnMbps, E) * 0.02,
     });
-    expect(c.monthlyUsd).toBe(17419.32);
+    expect(c.monthlyUsd).toBe(17788.12);
     expect(c.estimate).toBe(true);
   });
 
@@ -320,12 +330,14 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
       "s3Recordings: S3 PUT": ((recordedGB * 1024) / 5 / 1000) * 0.005,
       "cloudwatchLogs: control-plane logs ingested": 15,
       "cloudwatchLogs: control-plane logs stored": 0.9,
+      "cloudwatchLogs: VPC flow log ingested": flowLogGB(25_000 * 11.2 + 200 * 8, E) * 0.5,
+      "cloudwatchLogs: VPC flow log stored": flowLogGB(25_000 * 11.2 + 200 * 8, E) * (90 / 30) * 0.03,
       "dataTransferOut: SFU media": 10240 * 0.09 + 40960 * 0.085 + 102400 * 0.07 + (internetGB - 153600) * 0.05,
       "dataTransferOut: recording downloads": recordedGB * 0.05,
       "interAz: recording media": recorderGB * 0.02,
       "interAz: TURN relay": GB(turnMbps, E) * 0.02,
     });
-    expect(c.monthlyUsd).toBe(549485.65);
+    expect(c.monthlyUsd).toBe(549949.11);
     expect(c.notes).toEqual([expect.stringMatching(/what-if/)]);
   });
 
@@ -390,12 +402,14 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
       "s3Recordings: S3 PUT": ((recordedGB * 1024) / 5 / 1000) * 0.0054,
       "cloudwatchLogs: control-plane logs ingested": 30.42 * 0.63,
       "cloudwatchLogs: control-plane logs stored": 30.42 * 0.0324,
+      "cloudwatchLogs: VPC flow log ingested": flowLogGB(25_000 * 11.2 + 5 * 8, E) * 0.63,
+      "cloudwatchLogs: VPC flow log stored": flowLogGB(25_000 * 11.2 + 5 * 8, E) * (90 / 30.42) * 0.0324,
       "dataTransferOut: SFU media": 10240 * 0.09 + 40960 * 0.085 + 102400 * 0.07 + (internetGB - 153600) * 0.05,
       "dataTransferOut: recording downloads": recordedGB * 0.05,
       "interAz: recording media": recorderGB * 0.02,
       "interAz: TURN relay": GB(turnMbps, E) * 0.02,
     });
-    expect(c.monthlyUsd).toBe(356473.56);
+    expect(c.monthlyUsd).toBe(357048.52);
   });
 });
 
@@ -427,6 +441,38 @@ const audioCalls = (overrides: Partial<Scenario> = {}) =>
 
 const quantity = (c: CostEstimate, prefix: string) =>
   c.lines.find((l) => `${l.group}: ${l.item}`.startsWith(prefix))!.quantity;
+
+describe("the VPC flow log in CloudWatch Logs", () => {
+  const H = 24 * 30.42;
+  const E = 8 * 30.42 + (H - 8 * 30.42) * 0.3;
+  const flowLog = (c: CostEstimate) => ({
+    gib: quantity(c, "cloudwatchLogs: VPC flow log ingested"),
+    ingestUsd: line(c, "cloudwatchLogs: VPC flow log ingested"),
+    storedGiBMonths: quantity(c, "cloudwatchLogs: VPC flow log stored"),
+  });
+
+  it("counts a record a minute per flow direction and interface: media, TURN relay, signalling and recorders", () => {
+    const relayed = flowLog(estimateCost(audioCalls(), { awsRegion: "ap-south-1" }));
+    expect(relayed.gib).toBeCloseTo(flowLogGB(20_000 * (2 * (2 + 0.1 * 6) + 6) + 10 * 2 * 4, E), 6);
+    // Without TURN relaying, each PeerConnection is its two records on the SFU node alone.
+    const direct = flowLog(estimateCost(audioCalls(), { awsRegion: "ap-south-1", turnShare: 0 }));
+    expect(direct.gib).toBeCloseTo(flowLogGB(20_000 * (2 * 2 + 6) + 10 * 2 * 4, E), 6);
+    // Stored for the flow log's retention, 90 days by default: three months of it at any time.
+    expect(relayed.storedGiBMonths).toBeCloseTo(relayed.gib * (90 / 30.42), 6);
+    const kept30 = estimateCost(audioCalls(), { awsRegion: "ap-south-1", platform: { flowLogRetentionDays: 30 } });
+    expect(flowLog(kept30).storedGiBMonths).toBeCloseTo(relayed.gib * (30 / 30.42), 6);
+  });
+
+  it("prices ingestion at the region's vended-logs tiers: past 10 TB a month, the next tier's price", () => {
+    const large = flowLog(estimateCost(audioCalls({ participants: 400_000 }), { awsRegion: "ap-south-1" }));
+    const gib = flowLogGB(400_000 * 11.2 + 80, E);
+    expect(gib).toBeGreaterThan(10240);
+    expect(large.gib).toBeCloseTo(gib, 6);
+    expect(large.ingestUsd).toBe(cents(10240 * 0.5 + (gib - 10240) * 0.25));
+    const singapore = flowLog(estimateCost(audioCalls(), { awsRegion: "ap-southeast-1" }));
+    expect(singapore.ingestUsd).toBe(cents(singapore.gib * 0.7));
+  });
+});
 
 describe("the usage profile over a week", () => {
   // 28 days: 20 weekdays and 8 weekend days; 8 h at peak, 16 h at 30% of it.

@@ -106,7 +106,7 @@ const GROUP_LABELS: Record<CostGroup, string> = {
   elasticache: "ElastiCache Redis",
   ebs: "EBS volumes",
   s3Recordings: "S3 recordings",
-  cloudwatchLogs: "control-plane logs",
+  cloudwatchLogs: "CloudWatch Logs (control plane, VPC flow log)",
   interAz: "in-region hops (recorders, TURN relay)",
 };
 
