@@ -93,7 +93,43 @@ describe("the strict validator", () => {
   it("rejects a value of the wrong type", () => {
     const bad = structuredClone(podMonitor) as any;
     bad.spec.podMetricsEndpoints = "metrics";
-    expect(validator.check(bad).join("\n")).toMatch(/^schema: /);
+    expect(validator.check(bad)).toEqual(["spec.podMetricsEndpoints: expected an array"]);
+    expect(validator.check({ ...secret, stringData: "x" }).join("\n")).toMatch(/^schema: /);
+  });
+
+  it("checks Karpenter's kinds against their CRD schemas at v1.14.1: patterns, enums, ranges, lengths", () => {
+    const pool = structuredClone(nodePool) as any;
+    pool.spec.disruption.consolidateAfter = "10min";
+    pool.spec.template.spec.requirements[0].operator = "Equals";
+    pool.spec.disruption.budgets = [{ nodes: "110%" }];
+    expect(validator.check(pool).sort()).toEqual([
+      'spec.disruption.budgets[0].nodes: "110%" does not match ^((100|[0-9]{1,2})%|[0-9]+)$',
+      'spec.disruption.consolidateAfter: "10min" does not match ^(([0-9]+(s|m|h))+|Never)$',
+      'spec.template.spec.requirements[0].operator: "Equals" is not one of Gte, Lte, In, NotIn, Exists, DoesNotExist, Gt, Lt',
+    ]);
+    const nodeClass = {
+      apiVersion: "karpenter.k8s.aws/v1",
+      kind: "EC2NodeClass",
+      metadata: { name: "public" },
+      spec: {
+        role: "node-role",
+        amiSelectorTerms: [{ alias: "al2023@v20250101" }],
+        subnetSelectorTerms: [{ tags: { "karpenter.sh/discovery": "livekit-mumbai" } }],
+        securityGroupSelectorTerms: [{ id: "sg-0123abcd" }],
+        metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
+      },
+    };
+    const classes = validatorFor([nodeClass]);
+    expect(classes.check(nodeClass)).toEqual([]);
+    const bad = structuredClone(nodeClass) as any;
+    bad.spec.metadataOptions.httpPutResponseHopLimit = 0;
+    bad.spec.amiSelectorTerms[0].alias = `al2023@${"v".repeat(30)}`;
+    delete bad.spec.subnetSelectorTerms;
+    expect(classes.check(bad).sort()).toEqual([
+      "spec.amiSelectorTerms[0].alias: longer than 30 characters",
+      "spec.metadataOptions.httpPutResponseHopLimit: less than 1",
+      "spec.subnetSelectorTerms: required",
+    ]);
   });
 
   it("fails for a kind it has no model for, instead of skipping it", () => {
