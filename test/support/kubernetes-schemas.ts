@@ -105,7 +105,7 @@ export class StrictValidator {
     const crd = CRD_SCHEMAS.find((c) => c.apiVersion === obj.apiVersion && c.kind === obj.kind);
     if (crd) {
       const problems: string[] = [];
-      checkOpenApi(obj, crd.schema, "", problems);
+      checkOpenApi(withDefaults(obj, crd.schema), crd.schema, "", problems);
       return problems;
     }
     const files = this.models.get(key(obj));
@@ -211,8 +211,10 @@ interface OpenApi {
   required?: string[];
   enum?: unknown[];
   anyOf?: OpenApi[];
+  default?: unknown;
   "x-kubernetes-int-or-string"?: boolean;
   "x-kubernetes-preserve-unknown-fields"?: boolean;
+  "x-kubernetes-validations"?: { rule: string; message?: string }[];
 }
 const CRD_SCHEMAS: CrdSchema[] = [
   "keda-scaledobject-v1alpha1.json",
@@ -223,14 +225,80 @@ const CRD_SCHEMAS: CrdSchema[] = [
 ].map((file) => JSON.parse(fs.readFileSync(path.join(__dirname, "crds", file), "utf8")));
 
 /**
+ * The object as the API server validates it: a field the schema gives a `default` is filled in when absent, at every
+ * level, before any check (Kubernetes docs, "Defaulting" under CustomResourceDefinitions: defaults apply when the
+ * object is read from the request, before validation).
+ */
+function withDefaults(value: unknown, schema: OpenApi): any {
+  if (Array.isArray(value)) return schema.items ? value.map((item) => withDefaults(item, schema.items!)) : value;
+  if (value === null || typeof value !== "object") return value;
+  const result: Record<string, unknown> = {};
+  for (const [field, child] of Object.entries(value as Record<string, unknown>)) {
+    const property =
+      schema.properties?.[field] ??
+      (typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined);
+    result[field] = property ? withDefaults(child, property) : child;
+  }
+  for (const [field, property] of Object.entries(schema.properties ?? {}))
+    if (!(field in result) && property.default !== undefined)
+      result[field] = withDefaults(structuredClone(property.default), property);
+  return result;
+}
+
+/**
+ * The CEL evaluator for CRD validation rules (`x-kubernetes-validations`): a real CEL implementation
+ * (@marcbachmann/cel-js, ESM-only, so loaded with Node's loader) with the one Kubernetes extension these CRDs use
+ * that it lacks, the regex library's `find` (the first match, or "" when there is none; k8s.io/apiserver
+ * pkg/cel/library/regex.go).
+ */
+const cel = nodeLoad(require.resolve("@marcbachmann/cel-js"), null, false) as {
+  Environment: new () => {
+    registerVariable(name: string, type: string): any;
+    registerFunction(signature: string, handler: (...args: any[]) => unknown): any;
+    evaluate(expression: string, context: Record<string, unknown>): unknown;
+  };
+};
+const celEnvironment = new cel.Environment()
+  .registerVariable("self", "dyn")
+  .registerFunction(
+    "string.find(string): string",
+    (text: string, pattern: string) => new RegExp(pattern).exec(text)?.[0] ?? "",
+  );
+/** A copy of a JSON value in Node's realm, which the evaluator accepts (test/support/main-realm.js). */
+const mainRealm = nodeLoad(require.resolve("./main-realm.js"), null, false) as { parse(text: string): unknown };
+
+/**
+ * One validation rule on `self`, the value at its place in the object. A transition rule (one that reads
+ * `oldSelf`) is evaluated only when an object is updated (Kubernetes docs, "Validation rules", transition rules);
+ * these objects are checked as created, so it does not apply. A rule that fails to evaluate is reported.
+ */
+function checkRule(
+  self: unknown,
+  validation: { rule: string; message?: string },
+  where: string,
+  problems: string[],
+): void {
+  if (/\boldSelf\b/.test(validation.rule)) return;
+  let result: unknown;
+  try {
+    result = celEnvironment.evaluate(validation.rule, { self: mainRealm.parse(JSON.stringify(self)) });
+  } catch (error) {
+    problems.push(`${where}: rule ${validation.rule} cannot be evaluated: ${(error as Error).message.split("\n")[0]}`);
+    return;
+  }
+  if (result !== true) problems.push(`${where}: ${validation.message ?? `failed rule: ${validation.rule}`}`);
+}
+
+/**
  * Structural check of `value` against an OpenAPI v3 schema as the API server applies it: types, required, unknown
- * fields, enums, and the value constraints (pattern, length, range, item and property counts) that
+ * fields, enums, validation rules (CEL), and the value constraints (pattern, length, range, item and property counts) that
  * k8s.io/kube-openapi pkg/validation/validate (values.go) applies to custom resources. A pattern matches anywhere in the
  * string unless it is anchored (Go's regexp.MatchString), as RegExp.test does.
  */
 function checkOpenApi(value: unknown, schema: OpenApi, at: string, problems: string[]): void {
   if (value === null || value === undefined) return;
   const where = at || "(root)";
+  for (const validation of schema["x-kubernetes-validations"] ?? []) checkRule(value, validation, where, problems);
   if (schema.enum && !schema.enum.includes(value))
     problems.push(`${where}: ${JSON.stringify(value)} is not one of ${schema.enum.join(", ")}`);
   if (schema["x-kubernetes-int-or-string"]) {
