@@ -1,8 +1,7 @@
 /**
  * The NodePools and EC2NodeClasses Karpenter provisions from, as pure, typed specs.
  */
-import type { IEC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
-import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
+import type { EC2NodeClassSpec, NodePoolSpec, NodeRequirement } from "../shared/karpenter-specs";
 import { nodeRoles, NodeRole } from "../shared/node-roles";
 import { KARPENTER_DISCOVERY_TAG, SUBNET_TIER_TAG } from "../shared/subnet-tags";
 
@@ -82,8 +81,6 @@ export const NODE_CLASS_NAMES: readonly NodeClassName[] = ["public", "outbound",
 /** The subnet tier of a node class. */
 export const subnetTierOf = (name: NodeClassName): SubnetTier => (name === "private" ? "private" : "public");
 
-type EC2NodeClassSpec = NonNullable<IEC2NodeClass["spec"]>;
-
 /** The values an EC2NodeClass takes from other resources: plain strings here, Outputs in the component. */
 export interface NodeClassRefs<S> {
   role: S;
@@ -142,9 +139,6 @@ export function nodeClassSpec<S>(
   };
 }
 
-type NodePoolSpec = INodePool["spec"];
-type Requirement = NodePoolSpec["template"]["spec"]["requirements"][number];
-
 export interface NodePoolSettings {
   /** vCPU limits per pool. */
   cpuLimits: KarpenterCpuLimits;
@@ -163,12 +157,12 @@ export function nodePoolSpecs(
   settings: NodePoolSettings,
 ): Record<Exclude<NodeRole, "system">, { nodeClass: NodeClassName; spec: NodePoolSpec }> {
   const grace = karpenterDuration(settings.drainSeconds + DRAIN_MARGIN_SECONDS);
-  const onDemand: Requirement = { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] };
+  const onDemand: NodeRequirement = { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] };
   const pool = (
     role: Exclude<NodeRole, "system">,
     nodeClass: NodeClassName,
     spec: {
-      requirements: Requirement[];
+      requirements: NodeRequirement[];
       terminationGracePeriod?: string;
       disruption: NodePoolSpec["disruption"];
       cpuLimit: number;
@@ -244,7 +238,7 @@ export function nodePoolSpecs(
   };
 }
 
-const LINUX_AMD64: Requirement[] = [
+const LINUX_AMD64: NodeRequirement[] = [
   { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
   { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
 ];

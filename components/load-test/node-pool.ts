@@ -4,7 +4,7 @@
  * NAT gateway (tens of Gbps at a full-size test). A dedicated Karpenter NodePool on the outbound node class
  * (public IPs, no inbound rule), tainted so nothing else lands there; it has nodes only while the Job runs.
  */
-import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
+import type { NodePoolSpec } from "../shared/karpenter-specs";
 import { NODE_ROLE_LABEL } from "../shared/node-roles";
 import { loadTestPoolCpu } from "./defaults";
 
@@ -19,7 +19,7 @@ export interface LoadTestNodePoolInput {
   nodeClassName: string;
 }
 
-export function loadTestNodePoolSpec(input: LoadTestNodePoolInput): INodePool["spec"] {
+export function loadTestNodePoolSpec(input: LoadTestNodePoolInput): NodePoolSpec {
   return {
     template: {
       metadata: { labels: { [NODE_ROLE_LABEL]: LOAD_TEST_NODE_POOL } },

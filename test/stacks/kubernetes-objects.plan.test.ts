@@ -1,7 +1,8 @@
 /**
  * Every Kubernetes object the region stacks create is valid for the API server that receives it: each
- * object of the mumbai and singapore plans validates against its model, and carries no field the model
- * does not declare (a misspelt field would otherwise be dropped or rejected only at `pulumi up`).
+ * object of the mumbai and singapore plans validates against its model or its CRD's schema (values and
+ * validation rules included), and carries no field it does not declare (a misspelt field would otherwise be
+ * dropped or rejected only at `pulumi up`).
  * Helm releases are not objects (their values are the charts' business) and are left out.
  */
 import { inputsOf, PlanResult } from "../../tools/plan/engine";
@@ -36,7 +37,7 @@ describe.each(["mumbai", "singapore"])("Kubernetes objects of the %s plan", (sta
       expect(kinds).toContain(kind);
   });
 
-  it("all validate against their models, with no unknown field", () => {
+  it("all validate against their models or CRD schemas, with no unknown field", () => {
     const problems = objects.flatMap(({ name, object }) => validator.check(object).map((p) => `${name}: ${p}`));
     expect(problems).toEqual([]);
   });
@@ -93,7 +94,76 @@ describe("the strict validator", () => {
   it("rejects a value of the wrong type", () => {
     const bad = structuredClone(podMonitor) as any;
     bad.spec.podMetricsEndpoints = "metrics";
-    expect(validator.check(bad).join("\n")).toMatch(/^schema: /);
+    expect(validator.check(bad)).toEqual(["spec.podMetricsEndpoints: expected an array"]);
+    expect(validator.check({ ...secret, stringData: "x" }).join("\n")).toMatch(/^schema: /);
+  });
+
+  it("checks Karpenter's kinds against their CRD schemas at v1.14.1: patterns, enums, ranges, lengths", () => {
+    const pool = structuredClone(nodePool) as any;
+    pool.spec.disruption.consolidateAfter = "10min";
+    pool.spec.template.spec.requirements[0].operator = "Equals";
+    pool.spec.disruption.budgets = [{ nodes: "110%" }];
+    expect(validator.check(pool).sort()).toEqual([
+      'spec.disruption.budgets[0].nodes: "110%" does not match ^((100|[0-9]{1,2})%|[0-9]+)$',
+      'spec.disruption.consolidateAfter: "10min" does not match ^(([0-9]+(s|m|h))+|Never)$',
+      'spec.template.spec.requirements[0].operator: "Equals" is not one of Gte, Lte, In, NotIn, Exists, DoesNotExist, Gt, Lt',
+    ]);
+    const nodeClass = {
+      apiVersion: "karpenter.k8s.aws/v1",
+      kind: "EC2NodeClass",
+      metadata: { name: "public" },
+      spec: {
+        role: "node-role",
+        amiSelectorTerms: [{ alias: "al2023@v20250101" }],
+        subnetSelectorTerms: [{ tags: { "karpenter.sh/discovery": "livekit-mumbai" } }],
+        securityGroupSelectorTerms: [{ id: "sg-0123abcd" }],
+        metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
+      },
+    };
+    const classes = validatorFor([nodeClass]);
+    expect(classes.check(nodeClass)).toEqual([]);
+    const bad = structuredClone(nodeClass) as any;
+    bad.spec.metadataOptions.httpPutResponseHopLimit = 0;
+    bad.spec.amiSelectorTerms[0].alias = `al2023@${"v".repeat(30)}`;
+    delete bad.spec.subnetSelectorTerms;
+    expect(classes.check(bad).sort()).toEqual([
+      "spec.amiSelectorTerms[0].alias: longer than 30 characters",
+      "spec.metadataOptions.httpPutResponseHopLimit: less than 1",
+      "spec.subnetSelectorTerms: required",
+    ]);
+  });
+
+  it("evaluates the CRDs' validation rules (CEL) on the defaulted object, as the API server does on create", () => {
+    const pool = structuredClone(nodePool) as any;
+    pool.spec.template.spec.requirements.push(
+      { key: "karpenter.sh/fast", operator: "Exists" },
+      { key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: ["5", "6"] },
+      { key: "node.kubernetes.io/instance-type", operator: "In", values: [] },
+    );
+    expect(validator.check(pool)).toEqual([
+      "spec.template.spec.requirements: requirements with operator 'In' must have a value defined",
+      "spec.template.spec.requirements: requirements operator 'Gt', 'Lt', 'Gte', or 'Lte' must have a single positive integer value",
+      'spec.template.spec.requirements[1].key: label domain "karpenter.sh" is restricted',
+    ]);
+    // A budget's `nodes` is required and defaults to 10%: the API server fills it in before it validates.
+    const defaulted = structuredClone(nodePool) as any;
+    defaulted.spec.disruption.budgets = [{ nodes: "0", reasons: ["Drifted"] }, { reasons: ["Empty"] }];
+    expect(validator.check(defaulted)).toEqual([]);
+    const nodeClass = {
+      apiVersion: "karpenter.k8s.aws/v1",
+      kind: "EC2NodeClass",
+      metadata: { name: "public" },
+      spec: {
+        role: "node-role",
+        amiSelectorTerms: [{ alias: "al2023" }, { id: "ami-0123" }],
+        subnetSelectorTerms: [{ tags: { "karpenter.sh/discovery": "livekit-mumbai" } }],
+        securityGroupSelectorTerms: [{ id: "sg-0123abcd" }],
+      },
+    };
+    expect(validatorFor([nodeClass]).check(nodeClass)).toEqual([
+      "spec.amiSelectorTerms: 'alias' is mutually exclusive, cannot be set with a combination of other amiSelectorTerms",
+      "spec.amiSelectorTerms[0].alias: 'alias' is improperly formatted, must match the format 'family@version'",
+    ]);
   });
 
   it("fails for a kind it has no model for, instead of skipping it", () => {

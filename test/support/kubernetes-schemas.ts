@@ -1,23 +1,27 @@
 /**
- * Validates Kubernetes objects against the models of the `kubernetes-models` packages, strictly.
+ * Validates Kubernetes objects strictly: against the models of the `kubernetes-models` packages, or against a
+ * custom resource's own CRD schema.
  *
- * - Which model: by convention from apiVersion and kind, `<package>/<group>/<version>/<Kind>` (core objects:
- *   `kubernetes-models/v1/<Kind>`), looked up in kubernetes-models, @kubernetes-models/karpenter and
- *   @kubernetes-models/prometheus-operator. A kind none of them has is reported, never skipped.
+ * - Custom resources (Karpenter's, KEDA's, the Prometheus Operator's) are checked against the OpenAPI schema of
+ *   their CRD at the release the platform installs, kept in test/support/crds: the third-party model packages
+ *   lag those releases, or need a newer Node than the project's.
+ * - Kubernetes' own kinds: the model by convention from apiVersion and kind, `kubernetes-models/<group>/<version>/
+ *   <Kind>` (core objects: `kubernetes-models/v1/<Kind>`). A kind with neither a CRD file nor a model is
+ *   reported, never skipped.
  * - Values: the model's own `validate()` (its compiled JSON schema: types, required fields, enums, patterns).
  * - Unknown fields: those compiled schemas accept any extra property (no `additionalProperties: false`),
  *   so a misspelt field would pass. The models' TypeScript declarations list every field, so each object
  *   is also walked against its model's declared type with the TypeScript compiler: a key the type does not
  *   declare (and that no index signature admits) is an error.
  *
- * The packages are ESM-only. Jest's module system cannot load them from CommonJS tests, so they are loaded
- * with Node's own loader (`Module._load`, which on Node >= 20.19 can require ES modules).
+ * The models are loaded with Node's own loader (`Module._load`), outside Jest's registry: once per worker process
+ * rather than once per test file.
  */
 import * as fs from "fs";
 import * as path from "path";
 import type * as TypeScript from "typescript";
 
-const MODEL_PACKAGES = ["kubernetes-models", "@kubernetes-models/karpenter", "@kubernetes-models/prometheus-operator"];
+const MODEL_PACKAGES = ["kubernetes-models"];
 
 export interface KubernetesObject {
   apiVersion: string;
@@ -46,7 +50,7 @@ export function modelFor(apiVersion: string, kind: string): ModelFiles | undefin
 
 type ModelClass = (new (data: unknown) => { validate(): void }) & { apiVersion: string; kind: string };
 
-/** Node's own loader, outside Jest's registry: it can load the ESM model files. */
+/** Node's own loader, outside Jest's registry: what it loads is evaluated once per worker process. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, by path or after mocks are set
 const nodeLoad = (require("module") as { _load(request: string, parent: unknown, isMain: boolean): any })._load;
 
@@ -101,7 +105,7 @@ export class StrictValidator {
     const crd = CRD_SCHEMAS.find((c) => c.apiVersion === obj.apiVersion && c.kind === obj.kind);
     if (crd) {
       const problems: string[] = [];
-      checkOpenApi(obj, crd.schema, "", problems);
+      checkOpenApi(withDefaults(obj, crd.schema), crd.schema, "", problems);
       return problems;
     }
     const files = this.models.get(key(obj));
@@ -181,7 +185,10 @@ export function validatorFor(objects: KubernetesObject[]): StrictValidator {
   return new StrictValidator(models);
 }
 
-/** Custom resources with no model package: their CRD's OpenAPI schema, copied from the pinned chart. */
+/**
+ * Custom resources with no model package: their CRD's OpenAPI schema (descriptions removed), copied from the
+ * pinned release; each file's `source` names the repository, tag and file.
+ */
 interface CrdSchema {
   source: string;
   apiVersion: string;
@@ -190,46 +197,141 @@ interface CrdSchema {
 }
 interface OpenApi {
   type?: string;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  maxItems?: number;
+  maxProperties?: number;
   properties?: Record<string, OpenApi>;
   additionalProperties?: OpenApi | boolean;
   items?: OpenApi;
   required?: string[];
   enum?: unknown[];
   anyOf?: OpenApi[];
+  default?: unknown;
   "x-kubernetes-int-or-string"?: boolean;
   "x-kubernetes-preserve-unknown-fields"?: boolean;
+  "x-kubernetes-validations"?: { rule: string; message?: string }[];
 }
-const CRD_SCHEMAS: CrdSchema[] = ["keda-scaledobject-v1alpha1.json"].map((file) =>
-  JSON.parse(fs.readFileSync(path.join(__dirname, "crds", file), "utf8")),
-);
+const CRD_SCHEMAS: CrdSchema[] = [
+  "keda-scaledobject-v1alpha1.json",
+  "karpenter-nodepool-v1.json",
+  "karpenter-ec2nodeclass-v1.json",
+  "prometheus-operator-podmonitor-v1.json",
+  "prometheus-operator-prometheusrule-v1.json",
+].map((file) => JSON.parse(fs.readFileSync(path.join(__dirname, "crds", file), "utf8")));
 
-/** Structural check of `value` against an OpenAPI v3 schema as the API server applies it: types, required, unknown fields. */
+/**
+ * The object as the API server validates it: a field the schema gives a `default` is filled in when absent, at every
+ * level, before any check (Kubernetes docs, "Defaulting" under CustomResourceDefinitions: defaults apply when the
+ * object is read from the request, before validation).
+ */
+function withDefaults(value: unknown, schema: OpenApi): any {
+  if (Array.isArray(value)) return schema.items ? value.map((item) => withDefaults(item, schema.items!)) : value;
+  if (value === null || typeof value !== "object") return value;
+  const result: Record<string, unknown> = {};
+  for (const [field, child] of Object.entries(value as Record<string, unknown>)) {
+    const property =
+      schema.properties?.[field] ??
+      (typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined);
+    result[field] = property ? withDefaults(child, property) : child;
+  }
+  for (const [field, property] of Object.entries(schema.properties ?? {}))
+    if (!(field in result) && property.default !== undefined)
+      result[field] = withDefaults(structuredClone(property.default), property);
+  return result;
+}
+
+/**
+ * The CEL evaluator for CRD validation rules (`x-kubernetes-validations`): a real CEL implementation
+ * (@marcbachmann/cel-js, ESM-only, so loaded with Node's loader) with the one Kubernetes extension these CRDs use
+ * that it lacks, the regex library's `find` (the first match, or "" when there is none; k8s.io/apiserver
+ * pkg/cel/library/regex.go).
+ */
+const cel = nodeLoad(require.resolve("@marcbachmann/cel-js"), null, false) as {
+  Environment: new () => {
+    registerVariable(name: string, type: string): any;
+    registerFunction(signature: string, handler: (...args: any[]) => unknown): any;
+    evaluate(expression: string, context: Record<string, unknown>): unknown;
+  };
+};
+const celEnvironment = new cel.Environment()
+  .registerVariable("self", "dyn")
+  .registerFunction(
+    "string.find(string): string",
+    (text: string, pattern: string) => new RegExp(pattern).exec(text)?.[0] ?? "",
+  );
+/** A copy of a JSON value in Node's realm, which the evaluator accepts (test/support/main-realm.js). */
+const mainRealm = nodeLoad(require.resolve("./main-realm.js"), null, false) as { parse(text: string): unknown };
+
+/**
+ * One validation rule on `self`, the value at its place in the object. A transition rule (one that reads
+ * `oldSelf`) is evaluated only when an object is updated (Kubernetes docs, "Validation rules", transition rules);
+ * these objects are checked as created, so it does not apply. A rule that fails to evaluate is reported.
+ */
+function checkRule(
+  self: unknown,
+  validation: { rule: string; message?: string },
+  where: string,
+  problems: string[],
+): void {
+  if (/\boldSelf\b/.test(validation.rule)) return;
+  let result: unknown;
+  try {
+    result = celEnvironment.evaluate(validation.rule, { self: mainRealm.parse(JSON.stringify(self)) });
+  } catch (error) {
+    problems.push(`${where}: rule ${validation.rule} cannot be evaluated: ${(error as Error).message.split("\n")[0]}`);
+    return;
+  }
+  if (result !== true) problems.push(`${where}: ${validation.message ?? `failed rule: ${validation.rule}`}`);
+}
+
+/**
+ * Structural check of `value` against an OpenAPI v3 schema as the API server applies it: types, required, unknown
+ * fields, enums, validation rules (CEL), and the value constraints (pattern, length, range, item and property counts) that
+ * k8s.io/kube-openapi pkg/validation/validate (values.go) applies to custom resources. A pattern matches anywhere in the
+ * string unless it is anchored (Go's regexp.MatchString), as RegExp.test does.
+ */
 function checkOpenApi(value: unknown, schema: OpenApi, at: string, problems: string[]): void {
   if (value === null || value === undefined) return;
   const where = at || "(root)";
-  if (schema["x-kubernetes-int-or-string"]) {
-    if (typeof value !== "string" && !Number.isInteger(value))
-      problems.push(`${where}: expected an integer or a string`);
-    return;
-  }
+  for (const validation of schema["x-kubernetes-validations"] ?? []) checkRule(value, validation, where, problems);
   if (schema.enum && !schema.enum.includes(value))
     problems.push(`${where}: ${JSON.stringify(value)} is not one of ${schema.enum.join(", ")}`);
+  if (schema["x-kubernetes-int-or-string"]) {
+    if (typeof value === "string") checkString(value, schema, where, problems);
+    else if (!Number.isInteger(value)) problems.push(`${where}: expected an integer or a string`);
+    return;
+  }
   switch (schema.type) {
     case "string":
       if (typeof value !== "string") problems.push(`${where}: expected a string`);
+      else checkString(value, schema, where, problems);
       return;
     case "integer":
       if (!Number.isInteger(value)) problems.push(`${where}: expected an integer`);
+      else checkRange(value as number, schema, where, problems);
       return;
     case "number":
       if (typeof value !== "number") problems.push(`${where}: expected a number`);
+      else checkRange(value, schema, where, problems);
       return;
     case "boolean":
       if (typeof value !== "boolean") problems.push(`${where}: expected a boolean`);
       return;
     case "array":
-      if (!Array.isArray(value)) problems.push(`${where}: expected an array`);
-      else if (schema.items) value.forEach((item, i) => checkOpenApi(item, schema.items!, `${at}[${i}]`, problems));
+      if (!Array.isArray(value)) {
+        problems.push(`${where}: expected an array`);
+        return;
+      }
+      if (schema.minItems !== undefined && value.length < schema.minItems)
+        problems.push(`${where}: fewer than ${schema.minItems} items`);
+      if (schema.maxItems !== undefined && value.length > schema.maxItems)
+        problems.push(`${where}: more than ${schema.maxItems} items`);
+      if (schema.items) value.forEach((item, i) => checkOpenApi(item, schema.items!, `${at}[${i}]`, problems));
       return;
     case "object": {
       if (typeof value !== "object" || Array.isArray(value)) {
@@ -237,6 +339,8 @@ function checkOpenApi(value: unknown, schema: OpenApi, at: string, problems: str
         return;
       }
       const record = value as Record<string, unknown>;
+      if (schema.maxProperties !== undefined && Object.keys(record).length > schema.maxProperties)
+        problems.push(`${where}: more than ${schema.maxProperties} properties`);
       for (const field of schema.required ?? []) if (!(field in record)) problems.push(`${where}.${field}: required`);
       for (const [field, child] of Object.entries(record)) {
         const fieldAt = at ? `${at}.${field}` : field;
@@ -250,4 +354,19 @@ function checkOpenApi(value: unknown, schema: OpenApi, at: string, problems: str
       return;
     }
   }
+}
+
+function checkString(value: string, schema: OpenApi, where: string, problems: string[]): void {
+  const length = [...value].length; // characters, as Go's utf8.RuneCountInString
+  if (schema.minLength !== undefined && length < schema.minLength)
+    problems.push(`${where}: shorter than ${schema.minLength} characters`);
+  if (schema.maxLength !== undefined && length > schema.maxLength)
+    problems.push(`${where}: longer than ${schema.maxLength} characters`);
+  if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value))
+    problems.push(`${where}: ${JSON.stringify(value)} does not match ${schema.pattern}`);
+}
+
+function checkRange(value: number, schema: OpenApi, where: string, problems: string[]): void {
+  if (schema.minimum !== undefined && value < schema.minimum) problems.push(`${where}: less than ${schema.minimum}`);
+  if (schema.maximum !== undefined && value > schema.maximum) problems.push(`${where}: more than ${schema.maximum}`);
 }

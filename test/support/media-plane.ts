@@ -131,8 +131,9 @@ export function ipv4(address: string): bigint {
 }
 
 /**
- * Problems of every Kubernetes object in the plan against its `kubernetes-models` model (types, required
- * fields, no undeclared field): what the API server would reject or silently drop at `pulumi up`.
+ * Problems of every Kubernetes object in the plan against its `kubernetes-models` model or, for a custom
+ * resource, its CRD's schema (types, required fields, values, no undeclared field): what the API server would
+ * reject or silently drop at `pulumi up` (test/support/kubernetes-schemas.ts).
  */
 export function kubernetesObjectProblems(result: PlanResult): string[] {
   const objects = result.resources
