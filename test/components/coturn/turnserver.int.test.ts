@@ -470,23 +470,41 @@ describeReal(`mumbai's rendered turnserver.conf under a browser-shaped peak (${R
   const expiry = expiresIn(LIVEKIT_TURN_CREDENTIAL_TTL_SECONDS);
 
   /**
-   * Allocate Mismatch (437) answers seen so far. coturn sends one when it cannot set up the relay for a request
-   * (ns_turn_server.c handle_turn_allocate: create_relay_connection fails without a code) or when a retransmitted
-   * request carries a new transaction ID for a 5-tuple that already holds an allocation ("Wrong TID"); on a loaded
-   * CI machine either happens to about one request in thousands. A browser answers 437 by allocating again from a
-   * new socket, at most twice (libwebrtc p2p/base/turn_port.cc, OnAllocateMismatch), and so does this test.
+   * Allocate Mismatch (437) answers, with coturn's reason. coturn 4.6.1 (handle_turn_allocate in
+   * src/server/ns_turn_server.c) sends 437 for a second Allocate with a new transaction ID on a session that
+   * holds one ("Mismatched allocation: wrong transaction ID"), which this client never sends, and for a relay it
+   * could not set up without a code (register_callback_on_ioa_socket failing); 4.17.0 answers the latter 508. CI
+   * once saw one among 3,128 allocations on a loaded machine, cause not known. A browser answers 437 by allocating
+   * again from a new socket, at most twice (libwebrtc p2p/base/turn_port.cc, OnAllocateMismatch), and so does this
+   * test; it prints each 437 with coturn's log and fails on more than one in a thousand allocations.
    */
-  let mismatches = 0;
+  const mismatches: string[] = [];
+  let allocations = 0;
 
   /** One allocation as a browser makes it: a new socket per try, another try after a 437. */
   const allocateLikeABrowser = async (credentials: ReturnType<typeof restCredentials>, transport: Transport) => {
     for (let attempt = 0; ; attempt++) {
       const c = await TurnClient.open(target(), credentials, 5000, transport);
       held.push(c);
-      const answer = describeAnswer((await c.allocate()).answer);
-      if (answer !== "error 437" || attempt === 2) return answer;
-      mismatches++;
+      allocations++;
+      const { answer } = await c.allocate();
+      const described = describeAnswer(answer);
+      if (described !== "error 437" || attempt === 2) return described;
+      mismatches.push(`${transport}: ${errorReason(answer) || "no reason phrase"}`);
     }
+  };
+
+  /** Fails on more than one 437 per thousand allocations; prints those seen, with what coturn logged. */
+  const expectRareMismatches = () => {
+    if (mismatches.length > 0) {
+      const logged = server!
+        .log()
+        .split("\n")
+        .filter((line) => /error|mismatch|437/i.test(line))
+        .slice(-10);
+      console.info(`437 answers (allocated again): ${mismatches.join("; ")}\ncoturn logged:\n${logged.join("\n")}`);
+    }
+    expect(mismatches.length).toBeLessThanOrEqual(Math.ceil(allocations / 1000));
   };
 
   /** One participant's four allocations under its one LiveKit username; every answer, in SHAPE order. */
@@ -626,10 +644,11 @@ describeReal(`mumbai's rendered turnserver.conf under a browser-shaped peak (${R
     const { answers, seconds } = await crowd(0, participants);
     expect(answers).toHaveLength(participants * SHAPE.length);
     expect(tally(answers)).toEqual({ success: participants * SHAPE.length });
+    expectRareMismatches();
     const after = rssMiB(server!.process.pid!);
     console.info(
       `coturn ${installed?.text}: ${answers.length} allocations (${participants} participants) in ${seconds.toFixed(2)} s, ` +
-        `${Math.round(answers.length / seconds)}/s, ${mismatches} answered 437 and allocated again; ` +
+        `${Math.round(answers.length / seconds)}/s, ${mismatches.length} answered 437 and allocated again; ` +
         `RSS ${before.toFixed(0)} -> ${after.toFixed(0)} MiB`,
     );
   }, 30000);
@@ -638,19 +657,20 @@ describeReal(`mumbai's rendered turnserver.conf under a browser-shaped peak (${R
     const quota = mumbaiTurn.totalQuota;
     expect(quota).toBeGreaterThan(peakParticipants * SHAPE.length);
     // As many participants again as the peak: the quota's margin.
-    const mismatchesBefore = mismatches;
     const { answers, seconds } = await crowd(peakParticipants, quota / SHAPE.length - peakParticipants);
-    // Every allocation up to the quota succeeds. A 437 whose first allocation did exist on the server (its answer
-    // lost) holds a slot the client never learnt of: at most that many of the last ones meet the quota's 486.
+    // Every allocation up to the quota succeeds. coturn charges the quota to a session before it sets up the relay
+    // and gives it back when the session closes (ns_turn_server.c at 4.17.0: 1403, 4602), so a session answered 437,
+    // still open here, holds a slot: at most that many of the last ones meet the quota's 486.
     const expected = quota - peakParticipants * SHAPE.length;
     const { success = 0, "error 486": refused = 0, ...other } = tally(answers);
     expect(other).toEqual({});
     expect(success + refused).toBe(expected);
-    expect(refused).toBeLessThanOrEqual(mismatches - mismatchesBefore);
+    expect(refused).toBeLessThanOrEqual(mismatches.length);
+    expectRareMismatches();
     const rss = rssMiB(server!.process.pid!);
     console.info(
       `coturn ${installed?.text}: ${quota} allocations, the whole total-quota (the last ${answers.length} in ${seconds.toFixed(2)} s, ` +
-        `${refused} refused by slots a lost answer held); RSS ${rss.toFixed(0)} MiB`,
+        `${refused} refused by slots sessions answered 437 held); RSS ${rss.toFixed(0)} MiB`,
     );
     // The node's memory request holds a full quota.
     expect(rss).toBeLessThan(COTURN_RESOURCES.memoryRequestMiB);
