@@ -8,9 +8,21 @@
 import { InstanceType as Ec2InstanceType } from "@pulumi/aws/types/enums/ec2";
 import { z } from "zod";
 import { awsRegionNames } from "../../lib/aws-regions";
+import { SECRET_PLACEHOLDER_PREFIX } from "../../lib/errors";
 import { parseCidr } from "../../lib/ip";
 import { wholeNumber } from "../../lib/schema";
 import { nearest } from "../stack-file-checks";
+
+/**
+ * A setting set as a secret whose form a pattern checks. The offline plan cannot decrypt a `secure:` value and
+ * passes a stand-in (stacks/stack-files.ts secretPlaceholder): the stand-in passes here, and `pulumi preview`,
+ * which decrypts, checks the real value.
+ */
+export const secretMatching = (pattern: RegExp, error: string) =>
+  z
+    .string()
+    .refine((value) => value.startsWith(SECRET_PLACEHOLDER_PREFIX) || pattern.test(value), { error })
+    .meta({ pattern: pattern.source });
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;

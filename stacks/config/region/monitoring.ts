@@ -1,5 +1,7 @@
 /** `livekit-platform:monitoring` and `alerting`: Prometheus in the region, and where its alerts go. */
 import { z } from "zod";
+import { Unshown } from "../../../lib/errors";
+import { secretMatching } from "../fields";
 
 export const monitoring = z
   .strictObject({
@@ -36,32 +38,29 @@ export const alerting = z
       .array(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "must be an email address" }))
       .default([])
       .describe("Email addresses subscribed to the region's alert SNS topic."),
-    slackWebhookUrl: z
-      .string()
-      .regex(/^https:\/\/hooks\.slack\.com\//, {
-        error: "must be a Slack incoming-webhook URL (https://hooks.slack.com/...)",
-      })
+    slackWebhookUrl: secretMatching(
+      /^https:\/\/hooks\.slack\.com\//,
+      "must be a Slack incoming-webhook URL (https://hooks.slack.com/...)",
+    )
       .optional()
       .describe("Slack incoming-webhook URL for alerts (set as a secret)."),
-    pagerDutyRoutingKey: z
-      .string()
-      .regex(/^[a-zA-Z0-9]{32}$/, { error: "must be a PagerDuty Events API v2 routing key (32 characters)" })
+    pagerDutyRoutingKey: secretMatching(
+      /^[a-zA-Z0-9]{32}$/,
+      "must be a PagerDuty Events API v2 routing key (32 characters)",
+    )
       .optional()
       .describe(
         "PagerDuty Events API v2 routing key for alerts (set as a secret); needs pagerDutyCloudWatchIntegrationKey beside it.",
       ),
-    pagerDutyCloudWatchIntegrationKey: z
-      .string()
-      .regex(/^[a-zA-Z0-9]{32}$/, {
-        error: "must be the integration key of a PagerDuty Amazon CloudWatch integration (32 characters)",
-      })
+    pagerDutyCloudWatchIntegrationKey: secretMatching(
+      /^[a-zA-Z0-9]{32}$/,
+      "must be the integration key of a PagerDuty Amazon CloudWatch integration (32 characters)",
+    )
       .optional()
       .describe(
         "Integration key of an Amazon CloudWatch integration on the PagerDuty service the alerts page (not the Events API v2 routing key): the heartbeat alarm pages it when Prometheus or Alertmanager is down, since Alertmanager then cannot (set as a secret).",
       ),
-    heartbeatUrl: z
-      .string()
-      .regex(/^https:\/\//, { error: "must be an https:// URL" })
+    heartbeatUrl: secretMatching(/^https:\/\//, "must be an https:// URL")
       .optional()
       .describe(
         "External dead-man's switch URL that also receives the Watchdog heartbeat every minute, besides the stack's own heartbeat topic and alarm (set as a secret).",
@@ -76,7 +75,19 @@ export const alerting = z
         path: ["pagerDutyCloudWatchIntegrationKey"],
         input: undefined,
         message:
-          "is required with pagerDutyRoutingKey: add an Amazon CloudWatch integration to the PagerDuty service and set its integration key, so a dead Alertmanager pages the same on-call",
+          "is required with pagerDutyRoutingKey: add an Amazon CloudWatch integration to the PagerDuty service, then `pulumi config set --secret --path 'livekit-platform:alerting.pagerDutyCloudWatchIntegrationKey' < key.txt`, so a dead Alertmanager pages the same on-call",
+      });
+    // Both are 32 characters: the routing key pasted twice would pass the pattern and page nobody when it matters.
+    else if (
+      alerting.pagerDutyRoutingKey !== undefined &&
+      alerting.pagerDutyCloudWatchIntegrationKey === alerting.pagerDutyRoutingKey
+    )
+      ctx.addIssue({
+        code: "custom",
+        path: ["pagerDutyCloudWatchIntegrationKey"],
+        input: new Unshown("the same key as pagerDutyRoutingKey"),
+        message:
+          "must be the CloudWatch integration's own key, not the Events API v2 routing key (PagerDuty gives each integration its own)",
       });
   })
   .prefault({})

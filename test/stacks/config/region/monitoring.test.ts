@@ -2,6 +2,11 @@
 import { parseStackConfig, RegionSettings } from "../../../../stacks/config";
 import { alerting } from "../../../../stacks/config/region/monitoring";
 import { stackConfig } from "../../../support/stack-config";
+import { readStackFile } from "../../../../stacks/stack-files";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
 
 describe("monitoring's settings", () => {
   it("links alerts to the runbooks in the repository unless a runbook URL is set", () => {
@@ -20,7 +25,7 @@ describe("monitoring's settings", () => {
     const parse = (alerting: Record<string, unknown>) =>
       parseStackConfig(stackConfig("mumbai", { "livekit-platform:alerting": alerting }), "mumbai") as RegionSettings;
     expect(() => parse({ pagerDutyRoutingKey: routingKey })).toThrow(
-      "livekit-platform:alerting.pagerDutyCloudWatchIntegrationKey: is required with pagerDutyRoutingKey: add an Amazon CloudWatch integration to the PagerDuty service and set its integration key, so a dead Alertmanager pages the same on-call, got nothing",
+      "livekit-platform:alerting.pagerDutyCloudWatchIntegrationKey: is required with pagerDutyRoutingKey: add an Amazon CloudWatch integration to the PagerDuty service, then `pulumi config set --secret --path 'livekit-platform:alerting.pagerDutyCloudWatchIntegrationKey' < key.txt`, so a dead Alertmanager pages the same on-call, got nothing",
     );
     expect(
       parse({ pagerDutyRoutingKey: routingKey, pagerDutyCloudWatchIntegrationKey: integrationKey }).alerting,
@@ -30,6 +35,50 @@ describe("monitoring's settings", () => {
     expect(() => parse({ pagerDutyRoutingKey: routingKey, pagerDutyCloudWatchIntegrationKey: "short" })).toThrow(
       "livekit-platform:alerting.pagerDutyCloudWatchIntegrationKey: must be the integration key of a PagerDuty Amazon CloudWatch integration (32 characters)",
     );
+  });
+
+  it("refuses the routing key given again as the CloudWatch integration's key, without showing it", () => {
+    const key = "R".repeat(32);
+    const config = stackConfig("mumbai", {
+      "livekit-platform:alerting": { pagerDutyRoutingKey: key, pagerDutyCloudWatchIntegrationKey: key },
+    });
+    expect(() => parseStackConfig(config, "mumbai")).toThrow(
+      "livekit-platform:alerting.pagerDutyCloudWatchIntegrationKey: must be the CloudWatch integration's own key, not the Events API v2 routing key (PagerDuty gives each integration its own), got the same key as pagerDutyRoutingKey",
+    );
+  });
+
+  it("plans offline with the alerting secrets set as secure: values, and checks them once they are readable", () => {
+    const dir = mkdtempSync(join(tmpdir(), "alerting-secrets-"));
+    const file = join(dir, "Pulumi.mumbai.yaml");
+    const secure = (name: string) => ({ secure: `v1:${Buffer.from(name).toString("base64")}` });
+    writeFileSync(
+      file,
+      stringify({
+        config: {
+          "livekit-platform:alerting": {
+            slackWebhookUrl: secure("slack"),
+            pagerDutyRoutingKey: secure("routing"),
+            pagerDutyCloudWatchIntegrationKey: secure("integration"),
+            heartbeatUrl: secure("heartbeat"),
+          },
+        },
+      }),
+    );
+    try {
+      const { config } = readStackFile(file, "mumbai");
+      const settings = parseStackConfig({ ...stackConfig("mumbai"), ...config }, "mumbai") as RegionSettings;
+      expect(settings.alerting.pagerDutyRoutingKey).toMatch(/^plan-placeholder-for-/);
+      expect(settings.alerting.pagerDutyCloudWatchIntegrationKey).toMatch(/^plan-placeholder-for-/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // What pulumi preview decrypts is checked as before.
+    expect(() =>
+      parseStackConfig(
+        stackConfig("mumbai", { "livekit-platform:alerting": { heartbeatUrl: "http://heartbeat.example.com" } }),
+        "mumbai",
+      ),
+    ).toThrow("livekit-platform:alerting.heartbeatUrl: must be an https:// URL");
   });
 
   it("tells operators to give secrets on standard input, never as an argument", () => {
