@@ -38,8 +38,17 @@ export const EGRESS_MIN_MEMORY_HEADROOM_GIB = 1;
 export interface EgressArgs {
   /** EKS cluster name, for the Pod Identity association. */
   clusterName: pulumi.Input<string>;
-  /** Existing namespace (the media plane's). */
+  /**
+   * The recorders' own namespace, created by the stack: they need less than the media plane's host network, so
+   * they do not share its namespace (pass its `metadata.name`, so every object waits for it).
+   */
   namespace: pulumi.Input<string>;
+  /**
+   * The namespace the recorders ran in before `namespace`, while pods started there may still be recording: their
+   * service account and Pod Identity association stay there, and the role keeps trusting it, so they upload what
+   * they record (docs/recording.md, "Where the recorders run").
+   */
+  formerNamespace?: pulumi.Input<string>;
   /** Signalling URL egress joins rooms through (`ws_url`), e.g. `LiveKit.internalUrl`. */
   livekitUrl: pulumi.Input<string>;
   /** Egress's own key pair of livekit-server's key file (`Credentials.egressKey`). */
@@ -88,6 +97,15 @@ export interface EgressArgs {
  * Options: the cluster's Kubernetes provider (`providers`); in `dependsOn`, the Pod Identity agent add-on and
  * KEDA's Helm release (its CRDs and operator must exist before the ScaledObject, which names them again).
  */
+/**
+ * How pulumi-kubernetes deletes the Deployment when it is replaced or removed (provider/pkg/metadata/overrides.go,
+ * DeletionPropagation; foreground when unset): in the background, so the delete returns at once and the old pods
+ * drain under their grace period while `pulumi up` goes on. In the foreground the delete waits for the last pod,
+ * that is for the longest recording, beyond the provider's 10 minutes (provider/pkg/await/await.go, Deletion).
+ * The provider reads it from the inputs of the object it deletes: it takes effect for the Deployments created with it.
+ */
+const BACKGROUND_DELETION = { "pulumi.com/deletionPropagationPolicy": "background" } as const;
+
 /** Name of the deletion-cost updater's Deployment, service account and Role. */
 const DELETION_COST_UPDATER = `${EGRESS_APP}-deletion-cost`;
 
@@ -124,7 +142,7 @@ export class Egress extends pulumi.ComponentResource {
     const deployment = new k8s.apps.v1.Deployment(
       `${name}-egress`,
       {
-        metadata: { name: EGRESS_APP, namespace, labels },
+        metadata: { name: EGRESS_APP, namespace, labels, annotations: { ...BACKGROUND_DELETION } },
         spec: egressDeploymentSpec({
           labels,
           podLabels,
@@ -235,13 +253,21 @@ export class Egress extends pulumi.ComponentResource {
 
   /** The pods' service account and its IAM role through EKS Pod Identity: write to the bucket, nothing more. */
   private podIdentity(name: string, args: EgressArgs, bucket: aws.s3.Bucket, labels: Record<string, string>) {
-    const serviceAccount = new k8s.core.v1.ServiceAccount(
-      `${name}-egress`,
-      {
-        metadata: { name: EGRESS_APP, namespace: this.namespace, labels },
-        automountServiceAccountToken: false, // egress never calls the Kubernetes API
-      },
-      { parent: this },
+    const account = (accountName: string, namespace: pulumi.Input<string>) =>
+      new k8s.core.v1.ServiceAccount(
+        accountName,
+        {
+          metadata: { name: EGRESS_APP, namespace, labels },
+          automountServiceAccountToken: false, // egress never calls the Kubernetes API
+        },
+        { parent: this },
+      );
+    // During a move the account left behind keeps its name, as the role's association there does: Pulumi deletes
+    // what a replacement leaves only at the end of the update, and the old pods need it until they end.
+    if (args.formerNamespace !== undefined) account(`${name}-egress`, args.formerNamespace);
+    const serviceAccount = account(
+      args.formerNamespace === undefined ? `${name}-egress` : `${name}-egress-moved`,
+      this.namespace,
     );
     const identity = new PodIdentityRole(
       `${name}-egress`,
@@ -249,6 +275,7 @@ export class Egress extends pulumi.ComponentResource {
         description: "LiveKit Egress pods (EKS Pod Identity): upload recordings to one bucket",
         clusterName: args.clusterName,
         namespace: this.namespace,
+        formerNamespace: args.formerNamespace,
         serviceAccount: serviceAccount.metadata.name,
         inlinePolicy: bucket.arn.apply((arn) => JSON.stringify(recordingsPolicy(arn))),
         tags: args.tags,

@@ -13,7 +13,8 @@ const INPUT: PlatformNetworkInput = {
   kedaNamespace: "keda",
   livekit: { podLabels: { "app.kubernetes.io/name": "livekit-server" }, httpPort: 7880, metricsPort: 6789 },
   coturn: { metricsPort: 9641 },
-  redisPort: 6379,
+  media: { rtcUdpPorts: { start: 50000, end: 60000 }, rtcTcpPort: 7881, turnUdpPort: 3478, turnTlsPort: 443 },
+  redis: { port: 6379, subnetCidrs: ["10.20.0.0/19", "10.20.32.0/19"] },
 };
 const worldOf = (input: PlatformNetworkInput): World => ({
   policies: platformNetworkPolicies(input).map(
