@@ -263,6 +263,7 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
     {
       namespace: workloads.metadata.name,
       loadTestNamespace: loadTestNamespace.metadata.name,
+      ...(egressNamespace ? { egressNamespace: egressNamespace.metadata.name } : {}),
       applicationKeys: applicationKeys(cfg.applicationKeys),
       // From config when given (required in global rooms mode), else generated in this region.
       ...(cfg.serviceKeys !== undefined
@@ -331,32 +332,34 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
     { providers },
   );
 
-  const egress = egressNamespace
-    ? new Egress(
-        `${cfg.regionLabel}-egress`,
-        {
-          clusterName: cluster.clusterName,
-          namespace: egressNamespace.metadata.name,
-          // EGRESS_FORMER_NAMESPACE, by its object: what stays there is deleted before it on a teardown.
-          formerNamespace: workloads.metadata.name,
-          livekitUrl: livekit.internalUrl,
-          apiKey: credentials.egressKey,
-          redis: { host: redis.address, port: redis.port, password: redis.authToken },
-          resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB, maxMemoryGiB: EGRESS_MAX_MEMORY_GIB },
-          // Only an idle pod can take a room composite: its CPUs x max_cpu_utilization is exactly the cost.
-          compositeCpuCost: EGRESS_POD_CPU * EGRESS_MAX_CPU_UTILISATION,
-          autoscaling: { ...sizing.egressAutoscaling, idleShare: EGRESS_IDLE_SHARE },
-          prometheusUrl: PROMETHEUS_URL,
-          maxRecordingSeconds,
-          recordingRetentionDays: cfg.egress.recordingRetentionDays,
-          protectRecordings: cfg.protect,
-          images,
-        },
-        // KEDA's release installs the CRDs of the egress ScaledObject; the recorders run only on the egress
-        // NodePool's nodes.
-        { providers, dependsOn: [cluster.podIdentityAgent, keda.release, karpenter] },
-      )
-    : undefined;
+  const egressKey = credentials.egressKeySecret;
+  const egress =
+    egressNamespace && egressKey
+      ? new Egress(
+          `${cfg.regionLabel}-egress`,
+          {
+            clusterName: cluster.clusterName,
+            namespace: egressNamespace.metadata.name,
+            // EGRESS_FORMER_NAMESPACE, by its object: what stays there is deleted before it on a teardown.
+            formerNamespace: workloads.metadata.name,
+            livekitUrl: livekit.internalUrl,
+            apiKey: egressKey,
+            redis: { host: redis.address, port: redis.port, password: redis.authToken },
+            resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB, maxMemoryGiB: EGRESS_MAX_MEMORY_GIB },
+            // Only an idle pod can take a room composite: its CPUs x max_cpu_utilization is exactly the cost.
+            compositeCpuCost: EGRESS_POD_CPU * EGRESS_MAX_CPU_UTILISATION,
+            autoscaling: { ...sizing.egressAutoscaling, idleShare: EGRESS_IDLE_SHARE },
+            prometheusUrl: PROMETHEUS_URL,
+            maxRecordingSeconds,
+            recordingRetentionDays: cfg.egress.recordingRetentionDays,
+            protectRecordings: cfg.protect,
+            images,
+          },
+          // KEDA's release installs the CRDs of the egress ScaledObject; the recorders run only on the egress
+          // NodePool's nodes.
+          { providers, dependsOn: [cluster.podIdentityAgent, keda.release, karpenter] },
+        )
+      : undefined;
 
   // Who touched what: access logs of the recordings bucket and of both load balancers, and the VPC's flow log.
   const auditLogs = new AuditLogs(cfg.regionLabel, {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ApiKeyPair } from "../credentials";
+import type { EgressKey } from "../credentials";
 import { sha256, workloadLabels } from "../shared/annotations";
 import type { ContainerImages } from "../shared/images";
 import { dependenciesOf } from "../shared/dependencies";
@@ -9,6 +9,7 @@ import { deletionCostPolicy } from "../shared/deletion-cost-policy";
 import { invariant } from "../shared/invariant";
 import { kubectlLoopSpec } from "../shared/kubectl-pod";
 import { PodIdentityRole } from "../shared/pod-identity-role";
+import { secretKeyName } from "../shared/pods";
 import {
   EGRESS_CONFIG_MOUNT,
   EGRESS_METRICS_PORT,
@@ -51,8 +52,8 @@ export interface EgressArgs {
   formerNamespace?: pulumi.Input<string>;
   /** Signalling URL egress joins rooms through (`ws_url`), e.g. `LiveKit.internalUrl`. */
   livekitUrl: pulumi.Input<string>;
-  /** Egress's own key pair of livekit-server's key file (`Credentials.egressKey`). */
-  apiKey: ApiKeyPair;
+  /** Egress's own key pair of livekit-server's key file, in a Secret of `namespace` (`Credentials.egressKeySecret`). */
+  apiKey: EgressKey;
   /** The same ElastiCache as the SFUs: jobs reach egress through it. */
   redis: {
     host: pulumi.Input<string>;
@@ -152,6 +153,11 @@ export class Egress extends pulumi.ComponentResource {
           serviceAccountName: serviceAccount.metadata.name,
           configSecretName: config.secret.metadata.name,
           configChecksum: config.checksum,
+          apiKey: {
+            id: secretKeyName(args.apiKey.id),
+            secret: secretKeyName(args.apiKey.secret),
+            checksum: args.apiKey.checksum,
+          },
           images: args.images,
         }),
       },
@@ -285,24 +291,13 @@ export class Egress extends pulumi.ComponentResource {
     return { serviceAccount, identity };
   }
 
-  /** The rendered config, in a Secret (it holds the API secret and the Redis password), and its checksum. */
+  /** The rendered config, in a Secret (it holds the Redis password), and its checksum. */
   private config(name: string, args: EgressArgs, bucket: aws.s3.Bucket, labels: Record<string, string>) {
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const config = pulumi
-      .all([
-        args.apiKey.id,
-        args.apiKey.secret,
-        args.livekitUrl,
-        args.redis.host,
-        args.redis.port,
-        args.redis.password,
-        bucket.bucket,
-        region,
-      ])
-      .apply(([apiKey, apiSecret, wsUrl, host, port, password, bucketName, bucketRegion]) =>
+      .all([args.livekitUrl, args.redis.host, args.redis.port, args.redis.password, bucket.bucket, region])
+      .apply(([wsUrl, host, port, password, bucketName, bucketRegion]) =>
         renderEgressConfig({
-          apiKey,
-          apiSecret,
           wsUrl,
           redis: { host, port, password },
           s3: { bucket: bucketName, region: bucketRegion },

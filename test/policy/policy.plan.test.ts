@@ -196,7 +196,7 @@ describe("the media-plane components", () => {
   let plan: PlanResult;
   beforeAll(async () => {
     plan = await runComponents(() => {
-      const { provider, credentials, livekit } = mediaPlane();
+      const { provider, credentials, livekit } = mediaPlane({ credentials: { egressNamespace: "livekit" } });
       const providers = [provider];
       new Coturn(
         "mumbai-coturn",
@@ -214,7 +214,7 @@ describe("the media-plane components", () => {
           clusterName: "livekit-mumbai",
           namespace: "livekit",
           livekitUrl: livekit.internalUrl,
-          apiKey: credentials.egressKey,
+          apiKey: credentials.egressKeySecret!,
           redis: {
             host: "master.livekit-mumbai.example.cache.amazonaws.com",
             port: 6379,
@@ -746,17 +746,14 @@ describe("configmaps-hold-no-credentials", () => {
     ]);
   });
 
-  it("would catch egress's config (API secret, Redis password) put in a ConfigMap instead of a Secret", async () => {
+  it("would catch egress's config (the Redis password) put in a ConfigMap instead of a Secret", async () => {
     const egress = renderEgressConfig({
-      apiKey: "APIabc",
-      apiSecret: "a-very-secret-value",
       wsUrl: "ws://livekit",
       logging: { level: "info", json: true },
       maxRecordingSeconds: 3600,
       redis: { host: "redis", port: 6379, password: "redis-auth-token" },
       s3: { bucket: "b", region: "ap-south-1" },
     });
-    await dirty({ "config.yaml": egress }, /"api_secret"/);
     await dirty({ "config.yaml": egress }, /"password"/);
   });
 });
