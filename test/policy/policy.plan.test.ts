@@ -184,6 +184,17 @@ describe("pods-meet-namespace-pod-security", () => {
     expect(await check(podsMeetNamespacePodSecurity, [namespace("a")])).toEqual([
       "Namespace a enforces no Pod Security Standard (pod-security.kubernetes.io/enforce).",
     ]);
+    // A namespace Helm created and the stack labels through a patch (KEDA's) is held to the same.
+    const patched = (level?: string) => ({ ...namespace("keda", level), type: "kubernetes:core/v1:NamespacePatch" });
+    expect(await check(podsMeetNamespacePodSecurity, [patched()])).toEqual([
+      "Namespace keda enforces no Pod Security Standard (pod-security.kubernetes.io/enforce).",
+    ]);
+    expect(
+      await check(podsMeetNamespacePodSecurity, [
+        patched("restricted"),
+        deployment("keda", { ...restrictedPod, hostPID: true }),
+      ]),
+    ).toEqual([expect.stringMatching(/breaks Pod Security "restricted": hostNamespaces: hostPID=true/)]);
     expect(
       await check(podsMeetNamespacePodSecurity, [deployment("kube-system", { ...restrictedPod, hostPID: true })]),
     ).toEqual([]);
