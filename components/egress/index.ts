@@ -91,6 +91,19 @@ export interface EgressArgs {
   images?: ContainerImages;
 }
 
+/** Name of the deletion-cost updater's Deployment, service account and Role. */
+const DELETION_COST_UPDATER = `${EGRESS_APP}-deletion-cost`;
+
+/**
+ * How pulumi-kubernetes deletes the Deployment when it is replaced or removed (pulumi-kubernetes v4.32.0
+ * provider/pkg/metadata/overrides.go DeletionPropagation, foreground when unset; the annotation exists since
+ * v4.12.0): in the background, so the delete returns at once and the old pods drain under their grace period while
+ * `pulumi up` goes on. In the foreground the delete waits for the last pod, that is for the longest recording,
+ * beyond the provider's 10 minutes (provider/pkg/await/await.go, Deletion). The provider reads it from the inputs
+ * of the object it deletes (the state's): it takes effect for the Deployments created with it.
+ */
+const BACKGROUND_DELETION = { "pulumi.com/deletionPropagationPolicy": "background" } as const;
+
 /**
  * LiveKit Egress: recorders on their own nodes, uploading to a private, encrypted S3 bucket with short-lived
  * credentials from EKS Pod Identity (a role that can touch that bucket and nothing else).
@@ -98,18 +111,6 @@ export interface EgressArgs {
  * Options: the cluster's Kubernetes provider (`providers`); in `dependsOn`, the Pod Identity agent add-on and
  * KEDA's Helm release (its CRDs and operator must exist before the ScaledObject, which names them again).
  */
-/**
- * How pulumi-kubernetes deletes the Deployment when it is replaced or removed (provider/pkg/metadata/overrides.go,
- * DeletionPropagation; foreground when unset): in the background, so the delete returns at once and the old pods
- * drain under their grace period while `pulumi up` goes on. In the foreground the delete waits for the last pod,
- * that is for the longest recording, beyond the provider's 10 minutes (provider/pkg/await/await.go, Deletion).
- * The provider reads it from the inputs of the object it deletes: it takes effect for the Deployments created with it.
- */
-const BACKGROUND_DELETION = { "pulumi.com/deletionPropagationPolicy": "background" } as const;
-
-/** Name of the deletion-cost updater's Deployment, service account and Role. */
-const DELETION_COST_UPDATER = `${EGRESS_APP}-deletion-cost`;
-
 export class Egress extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
   readonly bucketArn: pulumi.Output<string>;
