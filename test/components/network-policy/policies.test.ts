@@ -42,3 +42,34 @@ describe("the region's NetworkPolicies with chaos drills", () => {
     expect(allowed(worldOf(INPUT), { from: fisPod, to: apiServer })).toBe(false);
   });
 });
+
+describe("the recorders' policies", () => {
+  const egress = {
+    namespace: "livekit-egress",
+    podLabels: { "app.kubernetes.io/name": "livekit-egress" },
+    metricsPort: 9090,
+    updaterPodLabels: { "app.kubernetes.io/name": "livekit-egress-deletion-cost" },
+  };
+  const recorderIn = (namespace: string) => ({ namespace, labels: egress.podLabels, ip: "10.20.129.40" });
+
+  it("name a port in every rule, so the VPC CNI's agent has no portless rule to widen (aws/aws-network-policy-agent#180)", () => {
+    for (const policy of platformNetworkPolicies({ ...INPUT, egress }).filter((p) => p.name.startsWith("recorders")))
+      for (const rule of policy.spec.egress ?? [])
+        expect([policy.name, (rule.ports as unknown[]).length > 0]).toEqual([policy.name, true]);
+  });
+
+  it("stay in the namespace the recorders left only while it is named, and the updater's moves", () => {
+    const moving = worldOf({ ...INPUT, egress: { ...egress, formerNamespace: "livekit" } });
+    const moved = worldOf({ ...INPUT, egress });
+    const web = { ip: "1.1.1.1", port: 443 };
+    expect(allowed(moving, { from: recorderIn("livekit"), to: web })).toBe(true);
+    expect(allowed(moving, { from: recorderIn("livekit-egress"), to: web })).toBe(true);
+    expect(allowed(moved, { from: recorderIn("livekit"), to: web })).toBe(false); // the media plane's default deny
+    expect(allowed(moved, { from: recorderIn("livekit-egress"), to: web })).toBe(true);
+    expect(
+      platformNetworkPolicies({ ...INPUT, egress: { ...egress, formerNamespace: "livekit" } })
+        .filter((p) => p.name === "recorders-deletion-cost")
+        .map((p) => p.namespace),
+    ).toEqual(["livekit-egress"]);
+  });
+});
