@@ -53,9 +53,9 @@ describe("the recorders' policies", () => {
   const recorderIn = (namespace: string) => ({ namespace, labels: egress.podLabels, ip: "10.20.129.40" });
 
   it("name a port in every rule, so the VPC CNI's agent has no portless rule to widen (aws/aws-network-policy-agent#180)", () => {
-    for (const policy of platformNetworkPolicies({ ...INPUT, egress }).filter((p) => p.name.startsWith("recorders")))
+    for (const policy of worldOf({ ...INPUT, egress }).policies.filter((p) => p.metadata.name.startsWith("recorders")))
       for (const rule of policy.spec.egress ?? [])
-        expect([policy.name, (rule.ports as unknown[]).length > 0]).toEqual([policy.name, true]);
+        expect([policy.metadata.name, (rule.ports ?? []).length > 0]).toEqual([policy.metadata.name, true]);
   });
 
   it("stay in the namespace the recorders left only while it is named, and the updater's moves", () => {
