@@ -755,12 +755,13 @@ export const coturnDeniesPrivatePeers: ResourceValidationPolicy = {
 // Pod Security Standards: every pod meets the level its namespace enforces
 // ---------------------------------------------------------------------------------------------------
 
-const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
+/** A namespace the stack creates, or labels through a patch (one Helm created before the stack labelled it). */
+const NAMESPACE_TYPES = ["kubernetes:core/v1:Namespace", "kubernetes:core/v1:NamespacePatch"];
 
 export const podsMeetNamespacePodSecurity: StackValidationPolicy = {
   name: "pods-meet-namespace-pod-security",
   description:
-    "Every namespace the stack creates enforces a Pod Security Standard (pod-security.kubernetes.io/enforce), and every " +
+    "Every namespace the stack creates or labels enforces a Pod Security Standard (pod-security.kubernetes.io/enforce), and every " +
     "pod the stack renders into it meets that level, so the API server never refuses one at `pulumi up`.",
   enforcementLevel: "mandatory",
   severity: "high",
@@ -770,7 +771,7 @@ export const podsMeetNamespacePodSecurity: StackValidationPolicy = {
     "what it does not need (host namespaces, capabilities, root, a writable root filesystem is fine).",
   validateStack: (args, report) => {
     const namespaces = new Map<string, PolicyResource>();
-    for (const ns of args.resources.filter((r) => r.type === NAMESPACE_TYPE)) {
+    for (const ns of args.resources.filter((r) => NAMESPACE_TYPES.includes(r.type))) {
       const name = known(() => ns.props.metadata?.name);
       if (typeof name !== "string") continue;
       namespaces.set(name, ns);

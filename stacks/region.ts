@@ -26,7 +26,12 @@ import { RegistryMirror } from "../components/registry-mirror";
 import { containerImages, type ContainerImages } from "../components/shared/images";
 import { podSecurityLabels } from "../components/shared/pod-security";
 import { EGRESS_METRICS_PORT } from "../components/egress/config";
-import { LIVEKIT_HTTP_PORT, LIVEKIT_METRICS_PORT } from "../components/livekit/server-config";
+import {
+  LIVEKIT_HTTP_PORT,
+  LIVEKIT_METRICS_PORT,
+  TURN_TLS_PORT,
+  TURN_UDP_PORT,
+} from "../components/livekit/server-config";
 import { CACHE_NODE_TYPES } from "../lib/capacity/redis";
 import {
   EGRESS_IDLE_SHARE,
@@ -70,6 +75,14 @@ function pinnedEksAddons(minor: string): EksAddonVersions {
 
 /** Namespace of the region's LiveKit workloads (SFU, Coturn, Egress) and their secrets. */
 export const WORKLOAD_NAMESPACE = "livekit";
+/** Namespace of the recorders (Egress) and their deletion-cost updater. */
+export const EGRESS_NAMESPACE = "livekit-egress";
+/**
+ * Where the recorders ran before they had a namespace of their own. While pods started there may still be
+ * recording, their service account, Pod Identity association and NetworkPolicy stay there (docs/recording.md,
+ * "Where the recorders run"); drop it once every region has run `pulumi up` with this and its old pods have ended.
+ */
+const EGRESS_FORMER_NAMESPACE = WORKLOAD_NAMESPACE;
 /** Namespace of the load test's Job and its key pair's Secret. */
 export const LOAD_TEST_NAMESPACE = "livekit-load-test";
 
@@ -186,11 +199,12 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
     { providers, dependsOn: clusterReady },
   );
 
-  // Privileged: LiveKit and Coturn run on the host network (and bind host ports), which baseline forbids.
+  // Privileged: LiveKit and Coturn run on the host network (and bind host ports), which baseline forbids. Warned
+  // and audited at baseline, so anything a pod asks for beyond that shows up too.
   const workloads = new k8s.core.v1.Namespace(
     `${cfg.regionLabel}-${WORKLOAD_NAMESPACE}`,
     {
-      metadata: { name: WORKLOAD_NAMESPACE, labels: podSecurityLabels("privileged") },
+      metadata: { name: WORKLOAD_NAMESPACE, labels: podSecurityLabels("privileged", "baseline") },
     },
     { provider },
   );
@@ -202,6 +216,19 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
     },
     { provider },
   );
+
+  // In global rooms mode only the hub records (recordings stay in one declared region: docs/rooms-across-regions.md):
+  // livekit-server sends StartEgress to whichever recorder on the shared bus answers, whatever region the room is in.
+  const recordsHere = rooms === undefined || rooms.isHub;
+  // Baseline: the recorders need no host namespace, but egress runs as its image's named user, which runAsNonRoot
+  // cannot verify (components/egress/pod.ts), so restricted does not hold.
+  const egressNamespace = recordsHere
+    ? new k8s.core.v1.Namespace(
+        `${cfg.regionLabel}-${EGRESS_NAMESPACE}`,
+        { metadata: { name: EGRESS_NAMESPACE, labels: podSecurityLabels("baseline") } },
+        { provider },
+      )
+    : undefined;
 
   // A global-mode member shares the hub's Redis; every other region has its own.
   const redis = hubStack
@@ -236,6 +263,7 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
     {
       namespace: workloads.metadata.name,
       loadTestNamespace: loadTestNamespace.metadata.name,
+      ...(egressNamespace ? { egressNamespace: egressNamespace.metadata.name } : {}),
       applicationKeys: applicationKeys(cfg.applicationKeys),
       // From config when given (required in global rooms mode), else generated in this region.
       ...(cfg.serviceKeys !== undefined
@@ -304,33 +332,34 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
     { providers },
   );
 
-  // In global rooms mode only the hub records (recordings stay in one declared region: docs/rooms-across-regions.md):
-  // livekit-server sends StartEgress to whichever recorder on the shared bus answers, whatever region the room is in.
-  const recordsHere = rooms === undefined || rooms.isHub;
-  const egress = recordsHere
-    ? new Egress(
-        `${cfg.regionLabel}-egress`,
-        {
-          clusterName: cluster.clusterName,
-          namespace: workloads.metadata.name,
-          livekitUrl: livekit.internalUrl,
-          apiKey: credentials.egressKey,
-          redis: { host: redis.address, port: redis.port, password: redis.authToken },
-          resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB, maxMemoryGiB: EGRESS_MAX_MEMORY_GIB },
-          // Only an idle pod can take a room composite: its CPUs x max_cpu_utilization is exactly the cost.
-          compositeCpuCost: EGRESS_POD_CPU * EGRESS_MAX_CPU_UTILISATION,
-          autoscaling: { ...sizing.egressAutoscaling, idleShare: EGRESS_IDLE_SHARE },
-          prometheusUrl: PROMETHEUS_URL,
-          maxRecordingSeconds,
-          recordingRetentionDays: cfg.egress.recordingRetentionDays,
-          protectRecordings: cfg.protect,
-          images,
-        },
-        // KEDA's release installs the CRDs of the egress ScaledObject; the recorders run only on the egress
-        // NodePool's nodes.
-        { providers, dependsOn: [cluster.podIdentityAgent, keda.release, karpenter] },
-      )
-    : undefined;
+  const egressKey = credentials.egressKeySecret;
+  const egress =
+    egressNamespace && egressKey
+      ? new Egress(
+          `${cfg.regionLabel}-egress`,
+          {
+            clusterName: cluster.clusterName,
+            namespace: egressNamespace.metadata.name,
+            // EGRESS_FORMER_NAMESPACE, by its object: what stays there is deleted before it on a teardown.
+            formerNamespace: workloads.metadata.name,
+            livekitUrl: livekit.internalUrl,
+            apiKey: egressKey,
+            redis: { host: redis.address, port: redis.port, password: redis.authToken },
+            resources: { cpus: EGRESS_POD_CPU, memoryGiB: EGRESS_POD_MEMORY_GIB, maxMemoryGiB: EGRESS_MAX_MEMORY_GIB },
+            // Only an idle pod can take a room composite: its CPUs x max_cpu_utilization is exactly the cost.
+            compositeCpuCost: EGRESS_POD_CPU * EGRESS_MAX_CPU_UTILISATION,
+            autoscaling: { ...sizing.egressAutoscaling, idleShare: EGRESS_IDLE_SHARE },
+            prometheusUrl: PROMETHEUS_URL,
+            maxRecordingSeconds,
+            recordingRetentionDays: cfg.egress.recordingRetentionDays,
+            protectRecordings: cfg.protect,
+            images,
+          },
+          // KEDA's release installs the CRDs of the egress ScaledObject; the recorders run only on the egress
+          // NodePool's nodes.
+          { providers, dependsOn: [cluster.podIdentityAgent, keda.release, karpenter] },
+        )
+      : undefined;
 
   // Who touched what: access logs of the recordings bucket and of both load balancers, and the VPC's flow log.
   const auditLogs = new AuditLogs(cfg.regionLabel, {
@@ -399,7 +428,7 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
       scrapeTargets: {
         livekit: { namespace: WORKLOAD_NAMESPACE, podLabels: livekit.podLabels, port: "metrics" },
         ...(egress !== undefined
-          ? { egress: { namespace: WORKLOAD_NAMESPACE, podLabels: egress.podLabels, port: "metrics" } }
+          ? { egress: { namespace: EGRESS_NAMESPACE, podLabels: egress.podLabels, port: "metrics" } }
           : {}),
         coturn: { namespace: WORKLOAD_NAMESPACE, podLabels: coturn.podLabels, port: "metrics" },
       },
@@ -435,17 +464,25 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
       ...(egress !== undefined
         ? {
             egress: {
+              namespace: EGRESS_NAMESPACE,
+              formerNamespace: EGRESS_FORMER_NAMESPACE,
               podLabels: egress.podLabels,
               metricsPort: EGRESS_METRICS_PORT,
               updaterPodLabels: egress.deletionCostUpdaterPodLabels,
             },
           }
         : {}),
-      redisPort: REDIS_PORT,
+      media: {
+        rtcUdpPorts: cfg.rtc.udpPortRange,
+        rtcTcpPort: cfg.rtc.tcpPort,
+        turnUdpPort: TURN_UDP_PORT,
+        turnTlsPort: TURN_TLS_PORT,
+      },
+      redis: { port: REDIS_PORT, subnetCidrs: network.privateSubnetCidrs },
       chaosDrills: cfg.chaos.enabled,
     },
     // The VPC CNI that enforces them comes with the cluster; the namespaces must exist first.
-    { providers, dependsOn: [workloads, loadTestNamespace, monitoring] },
+    { providers, dependsOn: [workloads, ...(egressNamespace ? [egressNamespace] : []), loadTestNamespace, monitoring] },
   );
 
   // CloudWatch alarms on every node of the region's Redis (a global-rooms member has none: the hub watches its own).

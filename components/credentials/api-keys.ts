@@ -32,6 +32,8 @@ export const API_KEY_SECRET_KEYS = {
   keyFile: "keys.yaml",
   loadTestApiKey: "load-test-api-key",
   loadTestApiSecret: "load-test-api-secret",
+  egressApiKey: "egress-api-key",
+  egressApiSecret: "egress-api-secret",
 } as const;
 
 /** An API key with its secret, once every value is known. */

@@ -43,6 +43,11 @@ export interface CredentialsArgs {
   namespace: pulumi.Input<string>;
   /** Namespace of the load test, where the Secret of its own key pair goes (and nothing else). */
   loadTestNamespace: pulumi.Input<string>;
+  /**
+   * Namespace of the recorders, where the Secret of egress's pair goes (and nothing else); none where nothing
+   * records (a global rooms member).
+   */
+  egressNamespace?: pulumi.Input<string>;
   applicationKeys: ApplicationKeys;
   /**
    * Egress's and the load tests' pairs from stack config (ids with the SERVICE_KEY_PREFIXES), the same in every
@@ -67,6 +72,16 @@ export interface ApiKeyPair {
 /** livekit-server's key file, in its Secret. */
 export interface KeyFile extends SecretKeyRef {
   /** SHA-256 of the file, not secret (it reveals nothing of the keys): the server reads the file once, at start. */
+  checksum: pulumi.Output<string>;
+}
+
+/**
+ * Egress's pair as its pods read it: two keys of its Secret (egress takes them from LIVEKIT_API_KEY and
+ * LIVEKIT_API_SECRET), and the pair's SHA-256, not secret, so a new pair rolls the pods (they read it at start).
+ */
+export interface EgressKey {
+  id: SecretKeyRef;
+  secret: SecretKeyRef;
   checksum: pulumi.Output<string>;
 }
 
@@ -108,6 +123,8 @@ export class Credentials extends pulumi.ComponentResource {
   readonly keyFile: KeyFile;
   /** Egress's own key pair, from `serviceKeys` or generated in this region. */
   readonly egressKey: ApiKeyPair;
+  /** Egress's pair in a Secret of the recorders' namespace; absent without `egressNamespace`. */
+  readonly egressKeySecret?: EgressKey;
   /** The load tests' own key pair, from `serviceKeys` or generated in this region, in a Secret of the load test's namespace. */
   readonly loadTestKey: LoadTestKey;
   /** Every static-auth-secret Coturn accepts, and their generations; LiveKit mints with the first. */
@@ -141,6 +158,8 @@ export class Credentials extends pulumi.ComponentResource {
     const keyFile = keys.apply(renderKeyFile);
     const apiKeySecret = this.apiKeySecret(name, { namespace, labels }, keyFile);
     const loadTestKeySecret = this.loadTestKeySecret(name, pulumi.output(args.loadTestNamespace), loadTestKey);
+    if (args.egressNamespace !== undefined)
+      this.egressKeySecret = this.egressKeySecretIn(name, pulumi.output(args.egressNamespace), this.egressKey);
     this.keyFile = {
       secret: apiKeySecret,
       key: API_KEY_SECRET_KEYS.keyFile,
@@ -231,6 +250,34 @@ export class Credentials extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+  }
+
+  /**
+   * Egress's pair, in the recorders' own namespace: a pod reads only Secrets of its namespace, and that namespace
+   * holds nothing else of the region's credentials.
+   */
+  private egressKeySecretIn(name: string, namespace: pulumi.Output<string>, egressKey: ApiKeyPair): EgressKey {
+    const { labels } = workloadLabels("livekit-egress", "egress");
+    const pair = pulumi.all([egressKey.id, egressKey.secret]);
+    const secret = new k8s.core.v1.Secret(
+      `${name}-livekit-egress-key`,
+      {
+        metadata: { name: "livekit-egress-key", namespace, labels },
+        type: "Opaque",
+        stringData: pulumi.secret(
+          pair.apply(([id, value]) => ({
+            [API_KEY_SECRET_KEYS.egressApiKey]: id,
+            [API_KEY_SECRET_KEYS.egressApiSecret]: value,
+          })),
+        ),
+      },
+      { parent: this },
+    );
+    return {
+      id: { secret, key: API_KEY_SECRET_KEYS.egressApiKey },
+      secret: { secret, key: API_KEY_SECRET_KEYS.egressApiSecret },
+      checksum: pulumi.unsecret(pair.apply(([id, value]) => sha256(`${id}\n${value}`))),
+    };
   }
 
   /**

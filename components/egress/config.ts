@@ -6,10 +6,13 @@
  * exists in the pinned release's structs (see versions.images.livekitEgress; test/components/egress/config.test.ts
  * lists the allowed keys with the struct each comes from).
  *
- * The output holds the API secret and the Redis password (egress has no other way to take the Redis
- * password), so the caller must store the whole result in a Kubernetes Secret, mount it at
- * EGRESS_CONFIG_PATH and point EGRESS_CONFIG_FILE_ENV at it. Inputs are plain strings: the caller resolves
- * its Pulumi secrets, calls this inside `apply`, and wraps the result with `pulumi.secret`.
+ * The output holds the Redis password (egress has no other way to take it: the Redis block has no environment
+ * variable), so the caller must store the whole result in a Kubernetes Secret, mount it at EGRESS_CONFIG_PATH and
+ * point EGRESS_CONFIG_FILE_ENV at it. Inputs are plain strings: the caller resolves its Pulumi secrets, calls
+ * this inside `apply`, and wraps the result with `pulumi.secret`. The API key pair is not in it: egress starts from
+ * LIVEKIT_API_KEY and LIVEKIT_API_SECRET and lets the file override them (pkg/config/service.go NewServiceConfig
+ * at v1.14.1), so the pods read the pair from the Secret the credentials keep in their namespace
+ * (EGRESS_API_KEY_ENV), and its handlers get it with the config egress hands them (pkg/server/server_rpc.go).
  *
  * No webhook here: egress v1.14.1 has no webhook setting (pkg/config/base.go `BaseConfig` has none). It
  * reports each job to livekit-server, which sends `egress_started`/`egress_ended` (with the recording's
@@ -27,6 +30,9 @@ export const EGRESS_CONFIG_MOUNT = { dir: "/etc/egress", file: "config.yaml" } a
 /** Full path of the config inside the pod: the value of EGRESS_CONFIG_FILE_ENV. */
 export const EGRESS_CONFIG_PATH = `${EGRESS_CONFIG_MOUNT.dir}/${EGRESS_CONFIG_MOUNT.file}`;
 
+/** Environment variables egress reads its API key pair from when the config file names none (see above). */
+export const EGRESS_API_KEY_ENV = { id: "LIVEKIT_API_KEY", secret: "LIVEKIT_API_SECRET" } as const;
+
 /** Health endpoint (`health_port`): `GET /` answers 200 with a JSON status; use it for probes. */
 export const EGRESS_HEALTH_PORT = 8080;
 /** Prometheus metrics (`prometheus_port`), including livekit_egress_available for autoscaling. */
@@ -37,10 +43,6 @@ export type EgressLogLevel = "debug" | "info" | "warn" | "error";
 
 /** Everything that varies in egress's config. Secret values arrive as plain strings (see the file comment). */
 export interface EgressConfigInput {
-  /** API key egress authenticates with (`api_key`); must be one of livekit-server's keys. */
-  apiKey: string;
-  /** Secret of that API key (`api_secret`). */
-  apiSecret: string;
   /** LiveKit signalling URL egress joins rooms through (`ws_url`), e.g. "wss://mumbai.example.com". */
   wsUrl: string;
   /** The same ElastiCache as livekit-server (jobs reach egress over it). TLS is always on. */
@@ -152,8 +154,6 @@ export function renderEgressConfig(input: EgressConfigInput): string {
 
   // Key order below is the order in the file.
   const config = {
-    api_key: input.apiKey,
-    api_secret: input.apiSecret,
     ws_url: input.wsUrl,
     redis: {
       address: `${redis.host}:${redis.port}`,

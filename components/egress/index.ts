@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ApiKeyPair } from "../credentials";
+import type { EgressKey } from "../credentials";
 import { sha256, workloadLabels } from "../shared/annotations";
 import type { ContainerImages } from "../shared/images";
 import { dependenciesOf } from "../shared/dependencies";
@@ -9,6 +9,7 @@ import { deletionCostPolicy } from "../shared/deletion-cost-policy";
 import { invariant } from "../shared/invariant";
 import { kubectlLoopSpec } from "../shared/kubectl-pod";
 import { PodIdentityRole } from "../shared/pod-identity-role";
+import { secretKeyName } from "../shared/pods";
 import {
   EGRESS_CONFIG_MOUNT,
   EGRESS_METRICS_PORT,
@@ -38,12 +39,21 @@ export const EGRESS_MIN_MEMORY_HEADROOM_GIB = 1;
 export interface EgressArgs {
   /** EKS cluster name, for the Pod Identity association. */
   clusterName: pulumi.Input<string>;
-  /** Existing namespace (the media plane's). */
+  /**
+   * The recorders' own namespace, created by the stack: they need less than the media plane's host network, so
+   * they do not share its namespace (pass its `metadata.name`, so every object waits for it).
+   */
   namespace: pulumi.Input<string>;
+  /**
+   * The namespace the recorders ran in before `namespace`, while pods started there may still be recording: their
+   * service account and Pod Identity association stay there, and the role keeps trusting it, so they upload what
+   * they record (docs/recording.md, "Where the recorders run").
+   */
+  formerNamespace?: pulumi.Input<string>;
   /** Signalling URL egress joins rooms through (`ws_url`), e.g. `LiveKit.internalUrl`. */
   livekitUrl: pulumi.Input<string>;
-  /** Egress's own key pair of livekit-server's key file (`Credentials.egressKey`). */
-  apiKey: ApiKeyPair;
+  /** Egress's own key pair of livekit-server's key file, in a Secret of `namespace` (`Credentials.egressKeySecret`). */
+  apiKey: EgressKey;
   /** The same ElastiCache as the SFUs: jobs reach egress through it. */
   redis: {
     host: pulumi.Input<string>;
@@ -81,6 +91,19 @@ export interface EgressArgs {
   images?: ContainerImages;
 }
 
+/** Name of the deletion-cost updater's Deployment, service account and Role. */
+const DELETION_COST_UPDATER = `${EGRESS_APP}-deletion-cost`;
+
+/**
+ * How pulumi-kubernetes deletes the Deployment when it is replaced or removed (pulumi-kubernetes v4.32.0
+ * provider/pkg/metadata/overrides.go DeletionPropagation, foreground when unset; the annotation exists since
+ * v4.12.0): in the background, so the delete returns at once and the old pods drain under their grace period while
+ * `pulumi up` goes on. In the foreground the delete waits for the last pod, that is for the longest recording,
+ * beyond the provider's 10 minutes (provider/pkg/await/await.go, Deletion). The provider reads it from the inputs
+ * of the object it deletes (the state's): it takes effect for the Deployments created with it.
+ */
+const BACKGROUND_DELETION = { "pulumi.com/deletionPropagationPolicy": "background" } as const;
+
 /**
  * LiveKit Egress: recorders on their own nodes, uploading to a private, encrypted S3 bucket with short-lived
  * credentials from EKS Pod Identity (a role that can touch that bucket and nothing else).
@@ -88,9 +111,6 @@ export interface EgressArgs {
  * Options: the cluster's Kubernetes provider (`providers`); in `dependsOn`, the Pod Identity agent add-on and
  * KEDA's Helm release (its CRDs and operator must exist before the ScaledObject, which names them again).
  */
-/** Name of the deletion-cost updater's Deployment, service account and Role. */
-const DELETION_COST_UPDATER = `${EGRESS_APP}-deletion-cost`;
-
 export class Egress extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
   readonly bucketArn: pulumi.Output<string>;
@@ -124,7 +144,7 @@ export class Egress extends pulumi.ComponentResource {
     const deployment = new k8s.apps.v1.Deployment(
       `${name}-egress`,
       {
-        metadata: { name: EGRESS_APP, namespace, labels },
+        metadata: { name: EGRESS_APP, namespace, labels, annotations: { ...BACKGROUND_DELETION } },
         spec: egressDeploymentSpec({
           labels,
           podLabels,
@@ -134,6 +154,11 @@ export class Egress extends pulumi.ComponentResource {
           serviceAccountName: serviceAccount.metadata.name,
           configSecretName: config.secret.metadata.name,
           configChecksum: config.checksum,
+          apiKey: {
+            id: secretKeyName(args.apiKey.id),
+            secret: secretKeyName(args.apiKey.secret),
+            checksum: args.apiKey.checksum,
+          },
           images: args.images,
         }),
       },
@@ -235,13 +260,21 @@ export class Egress extends pulumi.ComponentResource {
 
   /** The pods' service account and its IAM role through EKS Pod Identity: write to the bucket, nothing more. */
   private podIdentity(name: string, args: EgressArgs, bucket: aws.s3.Bucket, labels: Record<string, string>) {
-    const serviceAccount = new k8s.core.v1.ServiceAccount(
-      `${name}-egress`,
-      {
-        metadata: { name: EGRESS_APP, namespace: this.namespace, labels },
-        automountServiceAccountToken: false, // egress never calls the Kubernetes API
-      },
-      { parent: this },
+    const account = (accountName: string, namespace: pulumi.Input<string>) =>
+      new k8s.core.v1.ServiceAccount(
+        accountName,
+        {
+          metadata: { name: EGRESS_APP, namespace, labels },
+          automountServiceAccountToken: false, // egress never calls the Kubernetes API
+        },
+        { parent: this },
+      );
+    // During a move the account left behind keeps its name, as the role's association there does: Pulumi deletes
+    // what a replacement leaves only at the end of the update, and the old pods need it until they end.
+    if (args.formerNamespace !== undefined) account(`${name}-egress`, args.formerNamespace);
+    const serviceAccount = account(
+      args.formerNamespace === undefined ? `${name}-egress` : `${name}-egress-moved`,
+      this.namespace,
     );
     const identity = new PodIdentityRole(
       `${name}-egress`,
@@ -249,6 +282,7 @@ export class Egress extends pulumi.ComponentResource {
         description: "LiveKit Egress pods (EKS Pod Identity): upload recordings to one bucket",
         clusterName: args.clusterName,
         namespace: this.namespace,
+        formerNamespace: args.formerNamespace,
         serviceAccount: serviceAccount.metadata.name,
         inlinePolicy: bucket.arn.apply((arn) => JSON.stringify(recordingsPolicy(arn))),
         tags: args.tags,
@@ -258,24 +292,13 @@ export class Egress extends pulumi.ComponentResource {
     return { serviceAccount, identity };
   }
 
-  /** The rendered config, in a Secret (it holds the API secret and the Redis password), and its checksum. */
+  /** The rendered config, in a Secret (it holds the Redis password), and its checksum. */
   private config(name: string, args: EgressArgs, bucket: aws.s3.Bucket, labels: Record<string, string>) {
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const config = pulumi
-      .all([
-        args.apiKey.id,
-        args.apiKey.secret,
-        args.livekitUrl,
-        args.redis.host,
-        args.redis.port,
-        args.redis.password,
-        bucket.bucket,
-        region,
-      ])
-      .apply(([apiKey, apiSecret, wsUrl, host, port, password, bucketName, bucketRegion]) =>
+      .all([args.livekitUrl, args.redis.host, args.redis.port, args.redis.password, bucket.bucket, region])
+      .apply(([wsUrl, host, port, password, bucketName, bucketRegion]) =>
         renderEgressConfig({
-          apiKey,
-          apiSecret,
           wsUrl,
           redis: { host, port, password },
           s3: { bucket: bucketName, region: bucketRegion },

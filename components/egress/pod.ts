@@ -5,9 +5,11 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { Input } from "@pulumi/pulumi";
 import { type ContainerImages, SHIPPED_IMAGES } from "../shared/images";
-import { CONFIG_CHECKSUM_ANNOTATION, DO_NOT_DISRUPT_ANNOTATION } from "../shared/annotations";
+import { CONFIG_CHECKSUM_ANNOTATION, DO_NOT_DISRUPT_ANNOTATION, KEYS_CHECKSUM_ANNOTATION } from "../shared/annotations";
+import type { SecretKeyName } from "../shared/pods";
 import { placeOn } from "../shared/node-roles";
 import {
+  EGRESS_API_KEY_ENV,
   EGRESS_CONFIG_FILE_ENV,
   EGRESS_CONFIG_MOUNT,
   EGRESS_CONFIG_PATH,
@@ -33,9 +35,13 @@ export interface EgressPodInput {
   /** The Secret holding the rendered config, and the config's SHA-256 (rolls the pods on a change). */
   configSecretName: Input<string>;
   configChecksum: Input<string>;
+  /** Egress's API key pair, two keys of the Secret the credentials keep in the pods' namespace, and its SHA-256. */
+  apiKey: { id: SecretKeyName; secret: SecretKeyName; checksum: Input<string> };
   /** Where the images come from (a digest pin, the registry mirror); the shipped tags when omitted. */
   images?: ContainerImages;
 }
+
+const secretKeyRef = ({ secretName, key }: SecretKeyName) => ({ secretKeyRef: { name: secretName, key } });
 
 /** The Deployment's spec: no replicas (KEDA's HPA owns the count), surge-only rollouts, the pod below. */
 export function egressDeploymentSpec(input: EgressPodInput): k8s.types.input.apps.v1.DeploymentSpec {
@@ -53,6 +59,8 @@ export function egressDeploymentSpec(input: EgressPodInput): k8s.types.input.app
         labels: input.labels,
         annotations: {
           [CONFIG_CHECKSUM_ANNOTATION]: input.configChecksum,
+          // Egress reads its key pair once, at start: a new pair needs new pods (old ones finish their recordings).
+          [KEYS_CHECKSUM_ANNOTATION]: input.apiKey.checksum,
           // A recording in progress lives in this pod: Karpenter must not consolidate it away.
           [DO_NOT_DISRUPT_ANNOTATION]: "true",
           // New pods are idle: first to go until the updater sees a recording.
@@ -89,7 +97,11 @@ export function egressPodSpec(input: EgressPodInput): k8s.types.input.core.v1.Po
           privileged: false,
           capabilities: { drop: ["ALL"] },
         },
-        env: [{ name: EGRESS_CONFIG_FILE_ENV, value: EGRESS_CONFIG_PATH }],
+        env: [
+          { name: EGRESS_CONFIG_FILE_ENV, value: EGRESS_CONFIG_PATH },
+          { name: EGRESS_API_KEY_ENV.id, valueFrom: secretKeyRef(input.apiKey.id) },
+          { name: EGRESS_API_KEY_ENV.secret, valueFrom: secretKeyRef(input.apiKey.secret) },
+        ],
         ports: [
           { name: "health", containerPort: EGRESS_HEALTH_PORT, protocol: "TCP" },
           { name: "metrics", containerPort: EGRESS_METRICS_PORT, protocol: "TCP" },

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dependenciesOf } from "../shared/dependencies";
 import { placeOn } from "../shared/node-roles";
+import { podSecurityLabels } from "../shared/pod-security";
 import { chartSource, versions } from "../../lib/versions";
 
 /** Namespace of the KEDA operator, its metrics API server and its admission webhooks. */
@@ -23,6 +24,16 @@ export class Keda extends pulumi.ComponentResource {
 
   constructor(name: string, _args: KedaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:autoscaling:Keda", name, {}, opts);
+    // Restricted: the chart's pods run as non-root with every capability dropped, no privilege escalation and
+    // the runtime's seccomp profile, off the host network, with Secret volumes only (kedacore/charts v2.20.2
+    // keda/values.yaml podSecurityContext and securityContext, `useHostNetwork: false`; the values below keep
+    // them). A patch, not a Namespace: Helm created the namespace (`createNamespace`) on clusters installed
+    // before, and creating an object that exists fails; server-side apply creates it where it does not exist yet.
+    const namespace = new k8s.core.v1.NamespacePatch(
+      name,
+      { metadata: { name: KEDA_NAMESPACE, labels: podSecurityLabels("restricted") } },
+      { parent: this, dependsOn: dependenciesOf(opts) },
+    );
     this.release = new k8s.helm.v3.Release(
       name,
       {
@@ -44,7 +55,7 @@ export class Keda extends pulumi.ComponentResource {
           podDisruptionBudget: { operator: { maxUnavailable: 1 }, webhooks: { maxUnavailable: 1 } },
         },
       },
-      { parent: this, dependsOn: dependenciesOf(opts) },
+      { parent: this, dependsOn: [...dependenciesOf(opts), namespace] },
     );
     this.registerOutputs({});
   }

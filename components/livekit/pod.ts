@@ -5,7 +5,12 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { Input } from "@pulumi/pulumi";
 import { type ContainerImages, SHIPPED_IMAGES } from "../shared/images";
-import { CONFIG_CHECKSUM_ANNOTATION, DO_NOT_DISRUPT_ANNOTATION, workloadLabels } from "../shared/annotations";
+import {
+  CONFIG_CHECKSUM_ANNOTATION,
+  DO_NOT_DISRUPT_ANNOTATION,
+  KEYS_CHECKSUM_ANNOTATION,
+  workloadLabels,
+} from "../shared/annotations";
 import {
   HOST_IP_ENV,
   HOST_IP_ENV_VAR,
@@ -51,8 +56,7 @@ const LIVEKIT_UID = 65534;
  */
 export const LIVEKIT_TERMINATION_GRACE_SECONDS = 18_000;
 
-/** Pod annotation holding the SHA-256 of the key file: a key change rolls the pods (the server reads it once). */
-export const KEYS_CHECKSUM_ANNOTATION = "livekit-platform/keys-sha256";
+export { KEYS_CHECKSUM_ANNOTATION };
 
 /** What the SFU pod is built from: plain settings, and the names of the objects it reads. */
 export interface LiveKitPodInput {

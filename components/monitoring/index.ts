@@ -78,8 +78,9 @@ export class Monitoring extends pulumi.ComponentResource {
     // deleted next by the driver, which BlockStorage keeps running until they are (its volume guard).
     const namespace = new k8s.core.v1.Namespace(
       `${name}-ns`,
-      // Privileged: node-exporter, a DaemonSet of this release, runs on the host network with hostPID and hostPath.
-      { metadata: { name: MONITORING_NAMESPACE, labels: podSecurityLabels("privileged") } },
+      // Privileged: node-exporter, a DaemonSet of this release, runs on the host network with hostPID and hostPath;
+      // warned and audited at baseline, so whatever else a pod of the chart asks for shows up.
+      { metadata: { name: MONITORING_NAMESPACE, labels: podSecurityLabels("privileged", "baseline") } },
       { parent: this, dependsOn: dependenciesOf(opts) },
     );
     const crds = this.createOperatorCrds(name, namespace);

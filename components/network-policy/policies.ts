@@ -56,9 +56,9 @@ const inNamespace = (name: string): Peer["namespaceSelector"] => ({
 });
 
 export interface PlatformNetworkInput {
-  /** The VPC's range: Redis, the nodes and the API server's interfaces are in it. */
+  /** The VPC's range: the nodes and the API server's interfaces are in it. */
   vpcCidr: Input<string>;
-  /** Namespace of the media plane: the SFU and Coturn (host network), the recorders and their updater. */
+  /** Namespace of the media plane: the SFU and Coturn (host network). */
   workloadNamespace: string;
   /** Namespace of the load test's Job. */
   loadTestNamespace: string;
@@ -69,12 +69,28 @@ export interface PlatformNetworkInput {
   coturn: { metricsPort: number };
   /** The recorders and their deletion-cost updater; absent where nothing records (a global rooms member). */
   egress?: {
+    /** Their own namespace. */
+    namespace: string;
+    /**
+     * Where recorders ran before `namespace`, while pods started there may still be recording: their policy stays
+     * there too, or the namespace's default deny would cut their recordings off.
+     */
+    formerNamespace?: string;
     podLabels: Record<string, string>;
     metricsPort: number;
     updaterPodLabels: Record<string, string>;
   };
-  /** Redis's port; its nodes are in the VPC's private subnets. */
-  redisPort: number;
+  /** Where a recorder's WebRTC media goes: the SFU's public addresses and the TURN load balancer. */
+  media: {
+    /** livekit-server's ICE/UDP range (`rtc.port_range_start`/`end`) and ICE/TCP port (`rtc.tcp_port`). */
+    rtcUdpPorts: { start: number; end: number };
+    rtcTcpPort: number;
+    /** The TURN servers livekit-server hands out (`rtc.turn_servers`): TURN over UDP and over TLS. */
+    turnUdpPort: number;
+    turnTlsPort: number;
+  };
+  /** Redis: its port, and the ranges of the private subnets its nodes are in. */
+  redis: { port: number; subnetCidrs: Input<string>[] };
   /** FIS pod drills run in the media plane's namespace (components/chaos). */
   chaosDrills?: boolean;
 }
@@ -104,16 +120,26 @@ function namespaceBaseline(namespace: string): NetworkPolicyDocument[] {
   ];
 }
 
+/** Ports of the web: pages a web recording names (HTTPS, and HTTP for what redirects), and S3's uploads. */
+const WEB_PORTS = tcp(443, 80);
+
 /**
  * Recorders render web pages (Chrome without its own sandbox), so what they may reach is what recording needs:
- * cluster DNS, LiveKit's signalling port on the SFU pods, Redis's port in the VPC, the Pod Identity agent (S3
- * credentials), and the internet (media to the SFU nodes' public addresses, uploads, the pages a web recording
- * names); never instance metadata nor anything else in the VPC. Prometheus scrapes them; the API server's pod
- * proxy reads their metrics for the deletion-cost updater.
+ * cluster DNS, LiveKit's signalling port on the SFU pods, Redis's port in its subnets, the Pod Identity agent (S3
+ * credentials), and on the internet only the ports recording uses: the web's (pages, S3 uploads) and WebRTC's
+ * (egress joins a room as a participant: ICE to the SFU's public addresses over its UDP range and TCP port, and
+ * the TURN servers livekit-server hands out). Never instance metadata, nor anything else in the VPC. Every rule
+ * names its ports: the VPC CNI's agent merges rules on one address range, and a rule without ports beside ported
+ * ones on 0.0.0.0/0 is where it has let through what it should not (aws/aws-network-policy-agent#180).
+ * Prometheus scrapes them; the API server's pod proxy reads their metrics for the deletion-cost updater.
  */
-function recorders(input: PlatformNetworkInput, egress: NonNullable<PlatformNetworkInput["egress"]>) {
-  const namespace = input.workloadNamespace;
-  const recorders: NetworkPolicyDocument = {
+function recorderPolicy(
+  input: PlatformNetworkInput,
+  egress: NonNullable<PlatformNetworkInput["egress"]>,
+  namespace: string,
+): NetworkPolicyDocument {
+  const { media } = input;
+  return {
     name: "recorders",
     namespace,
     spec: {
@@ -133,23 +159,45 @@ function recorders(input: PlatformNetworkInput, egress: NonNullable<PlatformNetw
         },
       ],
       egress: [
-        { to: [{ podSelector: { matchLabels: input.livekit.podLabels } }], ports: tcp(input.livekit.httpPort) },
-        { to: [{ ipBlock: { cidr: input.vpcCidr } }], ports: tcp(input.redisPort) },
+        {
+          to: [
+            {
+              namespaceSelector: inNamespace(input.workloadNamespace),
+              podSelector: { matchLabels: input.livekit.podLabels },
+            },
+          ],
+          ports: tcp(input.livekit.httpPort),
+        },
+        { to: input.redis.subnetCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(input.redis.port) },
         { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: tcp(POD_IDENTITY_AGENT.port) },
-        { to: [internet(input.vpcCidr)] },
+        {
+          to: [internet(input.vpcCidr)],
+          ports: [
+            ...WEB_PORTS,
+            { protocol: "UDP", port: media.rtcUdpPorts.start, endPort: media.rtcUdpPorts.end },
+            ...tcp(media.rtcTcpPort),
+            { protocol: "UDP", port: media.turnUdpPort },
+            ...tcp(media.turnTlsPort),
+          ],
+        },
       ],
     },
   };
+}
+
+/** The recorders' policy in their namespace (and the one they leave), and their deletion-cost updater's. */
+function recorders(input: PlatformNetworkInput, egress: NonNullable<PlatformNetworkInput["egress"]>) {
   const updater: NetworkPolicyDocument = {
     name: "recorders-deletion-cost",
-    namespace,
+    namespace: egress.namespace,
     spec: {
       podSelector: { matchLabels: egress.updaterPodLabels },
       policyTypes: ["Egress"],
       egress: [apiServer(input.vpcCidr)],
     },
   };
-  return [recorders, updater];
+  const namespaces = [egress.namespace, ...(egress.formerNamespace !== undefined ? [egress.formerNamespace] : [])];
+  return [...namespaces.map((namespace) => recorderPolicy(input, egress, namespace)), updater];
 }
 
 /**
@@ -211,7 +259,7 @@ function monitoring(input: PlatformNetworkInput): NetworkPolicyDocument[] {
                 {
                   to: [
                     {
-                      namespaceSelector: inNamespace(input.workloadNamespace),
+                      namespaceSelector: inNamespace(input.egress.namespace),
                       podSelector: { matchLabels: input.egress.podLabels },
                     },
                   ],
@@ -265,7 +313,14 @@ function chaosDrillPods(input: PlatformNetworkInput): NetworkPolicyDocument {
 
 /** Every NetworkPolicy of the region. */
 export function platformNetworkPolicies(input: PlatformNetworkInput): NetworkPolicyDocument[] {
-  const namespaces = [...new Set([input.workloadNamespace, input.loadTestNamespace, input.monitoringNamespace])];
+  const namespaces = [
+    ...new Set([
+      input.workloadNamespace,
+      ...(input.egress ? [input.egress.namespace] : []),
+      input.loadTestNamespace,
+      input.monitoringNamespace,
+    ]),
+  ];
   return [
     ...namespaces.flatMap(namespaceBaseline),
     ...(input.egress ? recorders(input, input.egress) : []),

@@ -49,6 +49,8 @@ export class Network extends pulumi.ComponentResource {
   readonly cidrBlock: pulumi.Output<string>;
   readonly publicSubnetIds: pulumi.Output<string[]>;
   readonly privateSubnetIds: pulumi.Output<string[]>;
+  /** The private subnets' ranges, one per subnet (an existing VPC's are read from EC2): Redis's nodes are in them. */
+  readonly privateSubnetCidrs: pulumi.Output<string>[];
   /** The public subnets' route table (SFU and TURN, egress and load-test nodes); none with `existingVpc`. */
   readonly publicRouteTableIds: pulumi.Output<string>[] = [];
   /** The private subnets' route tables, one per AZ (system and general nodes, Redis); none with `existingVpc`. */
@@ -65,6 +67,9 @@ export class Network extends pulumi.ComponentResource {
       this.cidrBlock = aws.ec2.getVpcOutput({ id: existing.vpcId }, { parent: this }).cidrBlock;
       this.publicSubnetIds = pulumi.output(existing.publicSubnetIds);
       this.privateSubnetIds = pulumi.output(existing.privateSubnetIds);
+      this.privateSubnetCidrs = existing.privateSubnetIds.map(
+        (id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).cidrBlock,
+      );
       this.registerOutputs({ vpcId: this.vpcId });
       return;
     }
@@ -110,6 +115,7 @@ export class Network extends pulumi.ComponentResource {
     this.cidrBlock = vpc.cidrBlock;
     this.publicSubnetIds = pulumi.all(publicSubnets.map((s) => s.id));
     this.privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
+    this.privateSubnetCidrs = privateSubnets.map((s) => s.cidrBlock);
     this.registerOutputs({
       vpcId: this.vpcId,
       publicSubnetIds: this.publicSubnetIds,

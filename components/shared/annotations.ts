@@ -6,6 +6,12 @@ import { createHash } from "crypto";
 /** Pod annotation holding the SHA-256 of the rendered config, so a config change rolls the pods. */
 export const CONFIG_CHECKSUM_ANNOTATION = "livekit-platform/config-sha256";
 
+/**
+ * Pod annotation holding the SHA-256 of the API keys a server reads once, at start (livekit-server's key file,
+ * egress's pair): a key change rolls the pods.
+ */
+export const KEYS_CHECKSUM_ANNOTATION = "livekit-platform/keys-sha256";
+
 /** Karpenter leaves nodes running a pod with this annotation alone (no consolidation, no drift). */
 export const DO_NOT_DISRUPT_ANNOTATION = "karpenter.sh/do-not-disrupt";
 

@@ -7,6 +7,14 @@ export interface PodIdentityRoleArgs {
   /** The Kubernetes service account (namespace and name) the role is bound to. */
   namespace: pulumi.Input<string>;
   serviceAccount: pulumi.Input<string>;
+  /**
+   * While the service account moves to `namespace`: the namespace it leaves, where pods started before the move
+   * may still run. The role keeps trusting the account there and its association stays (under the name the
+   * association always had; the one in `namespace` is then `<name>-moved`), so those pods keep renewing their
+   * credentials until they end. The Pod Identity agent renews a pod's credentials with AssumeRoleForPodIdentity
+   * for as long as it runs, and that call needs both the association and the role's trust.
+   */
+  formerNamespace?: pulumi.Input<string>;
   /** Managed policies to attach, by a short name that names the attachment. */
   managedPolicyArns?: Record<string, pulumi.Input<string>>;
   /** An inline policy document (JSON text), for permissions scoped to this deployment's resources. */
@@ -23,7 +31,8 @@ export interface PodIdentityRoleArgs {
 export function podIdentityTrustPolicy(s: {
   accountId: string;
   clusterName: string;
-  namespace: string;
+  /** The account's namespace, or during a move every namespace it is trusted in. */
+  namespace: string | string[];
   serviceAccount: string;
 }) {
   return {
@@ -70,10 +79,20 @@ export class PodIdentityRole extends pulumi.ComponentResource {
             aws.getCallerIdentityOutput({}, { parent: this }).accountId,
             args.clusterName,
             args.namespace,
+            args.formerNamespace,
             args.serviceAccount,
           ])
-          .apply(([accountId, clusterName, namespace, serviceAccount]) =>
-            JSON.stringify(podIdentityTrustPolicy({ accountId, clusterName, namespace, serviceAccount })),
+          .apply(([accountId, clusterName, namespace, formerNamespace, serviceAccount]) =>
+            JSON.stringify(
+              podIdentityTrustPolicy({
+                accountId,
+                clusterName,
+                // Several values of one key in one condition match any of them (IAM user guide, "Condition with multiple
+                // context keys or values").
+                namespace: formerNamespace === undefined ? namespace : [namespace, formerNamespace],
+                serviceAccount,
+              }),
+            ),
           ),
         tags: args.tags,
       },
@@ -89,17 +108,22 @@ export class PodIdentityRole extends pulumi.ComponentResource {
         new aws.iam.RolePolicy(name, { role: this.role.id, policy: args.inlinePolicy }, { parent: this }),
       );
     }
-    this.association = new aws.eks.PodIdentityAssociation(
-      name,
-      {
-        clusterName: args.clusterName,
-        namespace: args.namespace,
-        serviceAccount: args.serviceAccount,
-        roleArn: this.role.arn,
-        tags: args.tags,
-      },
-      { parent: this },
-    );
+    const associate = (associationName: string, namespace: pulumi.Input<string>) =>
+      new aws.eks.PodIdentityAssociation(
+        associationName,
+        {
+          clusterName: args.clusterName,
+          namespace,
+          serviceAccount: args.serviceAccount,
+          roleArn: this.role.arn,
+          tags: args.tags,
+        },
+        { parent: this },
+      );
+    // EKS keeps one association per service account and namespace, and Pulumi deletes what a replacement leaves
+    // only at the end of an update: the association of the namespace left keeps its name (and its place) instead.
+    if (args.formerNamespace !== undefined) associate(name, args.formerNamespace);
+    this.association = associate(args.formerNamespace === undefined ? name : `${name}-moved`, args.namespace);
     this.roleArn = this.role.arn;
     this.registerOutputs({ roleArn: this.roleArn });
   }

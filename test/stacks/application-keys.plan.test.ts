@@ -24,7 +24,13 @@ const egressConfigOf = (result: PlanResult) => {
   const secret = resourcesOfType(result, K8S_TYPES.secret)
     .map((r) => inputsOf(r))
     .find((s) => String(s.metadata.name).startsWith("livekit-egress-config-"))!;
-  return parse(secret.stringData["config.yaml"]) as { api_key: string; api_secret: string };
+  return parse(secret.stringData["config.yaml"]) as Record<string, unknown>;
+};
+/** Egress's pair, from the Secret its pods read it from (in the recorders' namespace). */
+const egressKeyOf = (result: PlanResult) => {
+  const secret = object(result, K8S_TYPES.secret, "livekit-egress-key");
+  expect(secret.metadata.namespace).toBe("livekit-egress");
+  return { api_key: secret.stringData["egress-api-key"], api_secret: secret.stringData["egress-api-secret"] };
 };
 const sfuContainer = (result: PlanResult) =>
   object(result, K8S_TYPES.deployment, "livekit-server").spec.template.spec.containers[0];
@@ -38,7 +44,7 @@ describe("application keys in a region stack", () => {
 
   it("gives the application, egress and the load tests a key pair each, all in the key file", () => {
     const keyFile = keyFileOf(steady);
-    const egress = egressConfigOf(steady);
+    const egress = egressKeyOf(steady);
     const loadTest = object(steady, K8S_TYPES.secret, "livekit-load-test-key").stringData;
     expect(egress.api_key).toMatch(/^EGRESS/);
     expect(loadTest["load-test-api-key"]).toMatch(/^LOADTEST/);
@@ -50,6 +56,7 @@ describe("application keys in a region stack", () => {
     // The application's secret reaches no consumer but the server.
     const appSecret = keyFile.APPexamplekey0001;
     expect(JSON.stringify(egressConfigOf(steady))).not.toContain(appSecret);
+    expect(Object.values(egressKeyOf(steady))).not.toContain(appSecret);
     expect(Object.values(loadTest)).not.toContain(appSecret);
   });
 

@@ -26,6 +26,8 @@ const EVERY_STACK = [
   `${PREFIX}:egress:Egress$${SECRET}::mumbai-egress-config`,
   // Made by Credentials from the start (the load test's own namespace): no former URN.
   `${PREFIX}:credentials:Credentials$${SECRET}::mumbai-livekit-load-test-key`,
+  // Egress's pair in the recorders' namespace, new with that namespace (its random values keep their URNs).
+  `${PREFIX}:credentials:Credentials$${SECRET}::mumbai-livekit-egress-key`,
 ];
 
 /** Egress's and the load tests' pairs, generated where stack config gives none. */

@@ -4,14 +4,18 @@
  * - Pod Security Admission: each namespace's labels, and every rendered pod against its namespace's level
  *   (policy/pod-security.ts, the admission plugin's rules);
  * - instance metadata on SFU nodes: the guard in the node class's user data, run for the users the SFU and TURN
- *   pods' containers run as (test/support/iptables.ts).
+ *   pods' containers run as (test/support/iptables.ts);
+ * - the recorders' move from the media plane's namespace to their own (below).
  */
+import { EGRESS_UPLOAD_MARGIN_SECONDS } from "../../components/egress";
+import type { IamPolicyDocument } from "../../components/shared/iam-document";
 import { NODE_ADDRESS_READER_UID } from "../../components/shared/node-address";
 import { INSTANCE_METADATA_GUARD_UNIT, INSTANCE_METADATA_RULES_FILE } from "../../components/cluster/node-user-data";
 import { enforcedPodSecurity, podSecurityProblems, strictestPodSecurityLevel } from "../../policy/pod-security";
 import type { PodSpec } from "../../policy/workloads";
 import { versions } from "../../lib/versions";
-import { inputsOf, PlanResult } from "../../tools/plan/engine";
+import { inputsOf, PlanResult, PlannedResource } from "../../tools/plan/engine";
+import { evaluate } from "../support/iam-evaluate";
 import { outputVerdict, parseFilterTable } from "../support/iptables";
 import { allowed, Connection, Endpoint, NetworkPolicyObject, World } from "../support/network-policy";
 import { runStack } from "../support/plan";
@@ -30,10 +34,12 @@ const byKindName = (objects: Obj[], kind: string, name: string): Obj => {
   return found;
 };
 
+let plan: PlanResult;
 let objects: Obj[];
 let world: World;
 beforeAll(async () => {
-  objects = kubernetesObjects(await runStack("mumbai"));
+  plan = await runStack("mumbai");
+  objects = kubernetesObjects(plan);
   const namespaces: Record<string, Record<string, string>> = { "kube-system": {}, keda: {}, karpenter: {} };
   for (const ns of objects.filter((o) => o.kind === "Namespace"))
     namespaces[ns.metadata.name] = ns.metadata.labels ?? {};
@@ -56,7 +62,7 @@ function podOf(kind: string, name: string, node: string): Endpoint {
 
 // mumbai's VPC is 10.20.0.0/16 (Pulumi.mumbai.yaml); the addresses below are in it unless said otherwise.
 const VPC = { sfuNode: "10.20.128.5", egressNode: "10.20.129.7", redis: "10.20.2.50", otherNode: "10.20.3.3" };
-const PUBLIC = { sfu: "13.234.10.20", web: "1.1.1.1", sns: "52.95.1.1" };
+const PUBLIC = { sfu: "13.234.10.20", turn: "13.234.77.7", web: "1.1.1.1", sns: "52.95.1.1", s3: "52.219.64.1" };
 const LINK_LOCAL = { metadata: "169.254.169.254", podIdentity: "169.254.170.23" };
 /** ClusterIPs (the cluster's service range, 172.20.0.0/16 for a VPC in 10.0.0.0/8). */
 const CLUSTER_IP = { kubernetes: "172.20.0.1", dns: "172.20.0.10", livekit: "172.20.40.1", karpenter: "172.20.50.1" };
@@ -82,6 +88,44 @@ const PODS = {
 
 type Row = [string, Connection["to"], boolean];
 
+/**
+ * What a recorder may reach. Egress joins rooms through LiveKit's Service, as a participant: ICE to the SFU's public
+ * addresses on its UDP range (mumbai: 50000-60000) and TCP port (7881), or through the TURN servers livekit-server
+ * hands out (UDP 3478, TLS 443). Chrome loads web pages over 443 and 80; S3 takes uploads on 443.
+ */
+const RECORDER_ROWS = (livekit: Endpoint): Row[] => [
+  ["cluster DNS over UDP", { ip: CLUSTER_IP.dns, port: 53, protocol: "UDP", pod: PODS.dns }, true],
+  ["cluster DNS over TCP", { ip: CLUSTER_IP.dns, port: 53, pod: PODS.dns }, true],
+  ["LiveKit's Service", { ip: CLUSTER_IP.livekit, port: 7880, pod: livekit }, true],
+  ["LiveKit on its node", { ip: VPC.sfuNode, port: 7880, pod: livekit }, true],
+  ["LiveKit's metrics port", { ip: VPC.sfuNode, port: 6789, pod: livekit }, false],
+  ["Redis", { ip: VPC.redis, port: 6379 }, true],
+  ["Redis's address on another port", { ip: VPC.redis, port: 22 }, false],
+  ["Redis's port outside the private subnets", { ip: VPC.egressNode, port: 6379 }, false],
+  ["Pod Identity agent", { ip: LINK_LOCAL.podIdentity, port: 80 }, true],
+  ["instance metadata", { ip: LINK_LOCAL.metadata, port: 80 }, false],
+  ["another node's SSH", { ip: VPC.otherNode, port: 22 }, false],
+  ["another node's kubelet", { ip: VPC.otherNode, port: 10250 }, false],
+  ["the API server", { ip: CLUSTER_IP.kubernetes, port: 443 }, false],
+  ["Prometheus", { ip: "10.20.4.4", port: 9090, pod: PODS.prometheus }, false],
+  ["Karpenter's webhook Service", { ip: CLUSTER_IP.karpenter, port: 443, pod: PODS.karpenter }, false],
+  ["another VPC in 172.16.0.0/12", { ip: "172.31.0.9", port: 443 }, false],
+  ["a web page over HTTPS", { ip: PUBLIC.web, port: 443 }, true],
+  ["a web page over HTTP", { ip: PUBLIC.web, port: 80 }, true],
+  ["S3", { ip: PUBLIC.s3, port: 443 }, true],
+  ["the SFU's public address over UDP, first port", { ip: PUBLIC.sfu, port: 50000, protocol: "UDP" }, true],
+  ["the SFU's public address over UDP, last port", { ip: PUBLIC.sfu, port: 60000, protocol: "UDP" }, true],
+  ["the SFU's public address over ICE/TCP", { ip: PUBLIC.sfu, port: 7881 }, true],
+  ["TURN over UDP", { ip: PUBLIC.turn, port: 3478, protocol: "UDP" }, true],
+  ["TURN over TLS", { ip: PUBLIC.turn, port: 443 }, true],
+  ["a UDP port below the SFU's range", { ip: PUBLIC.sfu, port: 49999, protocol: "UDP" }, false],
+  ["a UDP port above the SFU's range", { ip: PUBLIC.sfu, port: 60001, protocol: "UDP" }, false],
+  ["QUIC on the internet", { ip: PUBLIC.web, port: 443, protocol: "UDP" }, false],
+  ["SSH on the internet", { ip: PUBLIC.web, port: 22 }, false],
+  ["SMTP on the internet", { ip: PUBLIC.web, port: 25 }, false],
+  ["a database on the internet", { ip: PUBLIC.web, port: 5432 }, false],
+];
+
 /** Each row's verdict, as `<what>: allowed|denied`, for one readable comparison. */
 function table(from: Endpoint & { ip: string }, rows: Row[]) {
   return {
@@ -93,27 +137,17 @@ function table(from: Endpoint & { ip: string }, rows: Row[]) {
 describe("the region's NetworkPolicies, evaluated", () => {
   const livekitBehindService = () => ({ ...podOf("Deployment", "livekit-server", "sfu-1") });
 
-  it("let a recorder reach DNS, LiveKit, Redis, the Pod Identity agent and the internet, and nothing else", () => {
+  it("let a recorder reach DNS, LiveKit, Redis, the Pod Identity agent and the web and media ports of the internet, and nothing else", () => {
     const recorder = { ...podOf("Deployment", "livekit-egress", "egress-1"), ip: "10.20.129.40" };
-    const { actual, expected } = table(recorder, [
-      ["cluster DNS over UDP", { ip: CLUSTER_IP.dns, port: 53, protocol: "UDP", pod: PODS.dns }, true],
-      ["cluster DNS over TCP", { ip: CLUSTER_IP.dns, port: 53, pod: PODS.dns }, true],
-      ["LiveKit's Service", { ip: CLUSTER_IP.livekit, port: 7880, pod: livekitBehindService() }, true],
-      ["LiveKit on its node", { ip: VPC.sfuNode, port: 7880, pod: livekitBehindService() }, true],
-      ["LiveKit's metrics port", { ip: VPC.sfuNode, port: 6789, pod: livekitBehindService() }, false],
-      ["Redis", { ip: VPC.redis, port: 6379 }, true],
-      ["Redis's address on another port", { ip: VPC.redis, port: 22 }, false],
-      ["Pod Identity agent", { ip: LINK_LOCAL.podIdentity, port: 80 }, true],
-      ["instance metadata", { ip: LINK_LOCAL.metadata, port: 80 }, false],
-      ["another node's SSH", { ip: VPC.otherNode, port: 22 }, false],
-      ["another node's kubelet", { ip: VPC.otherNode, port: 10250 }, false],
-      ["the API server", { ip: CLUSTER_IP.kubernetes, port: 443 }, false],
-      ["Prometheus", { ip: "10.20.4.4", port: 9090, pod: PODS.prometheus }, false],
-      ["Karpenter's webhook Service", { ip: CLUSTER_IP.karpenter, port: 443, pod: PODS.karpenter }, false],
-      ["another VPC in 172.16.0.0/12", { ip: "172.31.0.9", port: 443 }, false],
-      ["a web page", { ip: PUBLIC.web, port: 443 }, true],
-      ["the SFU's public address over UDP", { ip: PUBLIC.sfu, port: 50000, protocol: "UDP" }, true],
-    ]);
+    expect(recorder.namespace).toBe("livekit-egress");
+    const { actual, expected } = table(recorder, RECORDER_ROWS(livekitBehindService()));
+    expect(actual).toEqual(expected);
+  });
+
+  it("keep a recorder started in the media plane's namespace before the move recording until it ends", () => {
+    const recorder = podOf("Deployment", "livekit-egress", "egress-1");
+    const draining = { ...recorder, namespace: "livekit", ip: "10.20.129.41" };
+    const { actual, expected } = table(draining, RECORDER_ROWS(livekitBehindService()));
     expect(actual).toEqual(expected);
   });
 
@@ -216,7 +250,7 @@ describe("the region's NetworkPolicies, evaluated", () => {
       node: "general-1",
       ip: "10.20.5.5",
     });
-    for (const namespace of ["livekit", "monitoring"]) {
+    for (const namespace of ["livekit", "livekit-egress", "monitoring"]) {
       expect(allowed(world, { from: stranger(namespace), to: { ip: PUBLIC.web, port: 443 } })).toBe(false);
       expect(allowed(world, { from: stranger(namespace), to: { ip: VPC.redis, port: 6379 } })).toBe(false);
     }
@@ -237,16 +271,30 @@ describe("Pod Security Admission", () => {
   const namespaceOf = (name: string) => byKindName(objects, "Namespace", name);
   const WORKLOAD_KINDS = ["Deployment", "DaemonSet", "Job", "StatefulSet"];
 
-  it("labels every namespace the program creates: enforce, warn and audit at one level, at the pinned version", () => {
+  it("labels every namespace the program creates at the pinned version, and warns and audits a privileged one at baseline", () => {
     const created = objects.filter((o) => o.kind === "Namespace");
-    expect(created.map((n) => n.metadata.name).sort()).toEqual(["livekit", "livekit-load-test", "monitoring"]);
+    // KEDA's is a NamespacePatch: Helm created the namespace on clusters installed before it had labels.
+    expect(created.map((n) => n.metadata.name).sort()).toEqual([
+      "keda",
+      "livekit",
+      "livekit-egress",
+      "livekit-load-test",
+      "monitoring",
+    ]);
     for (const ns of created) {
       const labels = ns.metadata.labels;
       const level = labels["pod-security.kubernetes.io/enforce"];
-      for (const mode of ["enforce", "warn", "audit"]) {
-        expect(labels[`pod-security.kubernetes.io/${mode}`]).toBe(level);
+      // The admission plugin evaluates warn and audit on their own (pod-security-admission v0.35.2
+      // admission/admission.go, EvaluatePod): at baseline over a privileged enforce, they report what a pod asks
+      // for beyond baseline; at the enforced level elsewhere, nothing the API server would not refuse anyway.
+      const reported = level === "privileged" ? "baseline" : level;
+      expect([
+        ns.metadata.name,
+        labels["pod-security.kubernetes.io/warn"],
+        labels["pod-security.kubernetes.io/audit"],
+      ]).toEqual([ns.metadata.name, reported, reported]);
+      for (const mode of ["enforce", "warn", "audit"])
         expect(labels[`pod-security.kubernetes.io/${mode}-version`]).toBe(versions.podSecurityStandard);
-      }
     }
     expect(versions.podSecurityStandard).toBe(`v${versions.kubernetes}`);
   });
@@ -254,22 +302,23 @@ describe("Pod Security Admission", () => {
   it("gives each namespace the strictest level all its rendered pods meet, and every pod meets it", () => {
     const pods = objects.filter((o) => WORKLOAD_KINDS.includes(o.kind));
     const levels = ["privileged", "baseline", "restricted"];
-    for (const name of ["livekit", "livekit-load-test"]) {
+    // Every rendered workload lives in a namespace the program creates and labels, but the EBS volume guard in
+    // kube-system (EKS's namespace, privileged by the API server's default).
+    const withPods = [...new Set(pods.map((p) => p.metadata.namespace))].filter((n) => n !== "kube-system").sort();
+    expect(withPods).toEqual(["livekit", "livekit-egress", "livekit-load-test"]);
+    for (const name of withPods) {
       const inNamespace = pods.filter((p) => p.metadata.namespace === name);
-      expect(inNamespace.length).toBeGreaterThan(0);
       const strictest =
         levels[
           Math.min(
             ...inNamespace.map((p) => levels.indexOf(strictestPodSecurityLevel(p.spec.template.spec as PodSpec))),
           )
         ];
-      expect(enforcedPodSecurity(namespaceOf(name).metadata.labels)?.level).toBe(strictest);
+      expect([name, enforcedPodSecurity(namespaceOf(name).metadata.labels)?.level]).toEqual([name, strictest]);
     }
     // Only the chart's pods live in monitoring; node-exporter's host network, hostPID and hostPath need privileged.
     expect(enforcedPodSecurity(namespaceOf("monitoring").metadata.labels)?.level).toBe("privileged");
-    for (const pod of pods.filter((p) =>
-      ["livekit", "livekit-load-test", "monitoring"].includes(p.metadata.namespace),
-    )) {
+    for (const pod of pods.filter((p) => p.metadata.namespace !== "kube-system")) {
       const enforced = enforcedPodSecurity(namespaceOf(pod.metadata.namespace).metadata.labels)!;
       expect([pod.metadata.name, podSecurityProblems(pod.spec.template.spec, enforced.level)]).toEqual([
         pod.metadata.name,
@@ -278,17 +327,62 @@ describe("Pod Security Admission", () => {
     }
   });
 
-  it("runs the load test where restricted holds, and the recorders where it does not yet", () => {
+  it("runs the load test where restricted holds, and the recorders off the media plane's privileged namespace", () => {
     const job = byKindName(objects, "Job", "livekit-load-test");
     expect(job.metadata.namespace).toBe("livekit-load-test");
     expect(podSecurityProblems(job.spec.template.spec, "restricted")).toEqual([]);
-    // Egress runs as the image's named user, which runAsNonRoot cannot check: baseline, not restricted.
-    expect(strictestPodSecurityLevel(byKindName(objects, "Deployment", "livekit-egress").spec.template.spec)).toBe(
-      "baseline",
-    );
+    // Egress runs as the image's named user, which runAsNonRoot cannot check: baseline, not restricted. Its
+    // namespace holds the recorders and their updater, and nothing that needs the host.
+    const recorders = byKindName(objects, "Deployment", "livekit-egress");
+    expect(recorders.metadata.namespace).toBe("livekit-egress");
+    expect(podSecurityProblems(recorders.spec.template.spec, "restricted")).toEqual([
+      'runAsNonRoot: container "egress" must run as non-root',
+    ]);
+    const updater = byKindName(objects, "Deployment", "livekit-egress-deletion-cost");
+    expect(updater.metadata.namespace).toBe("livekit-egress");
+    expect(strictestPodSecurityLevel(updater.spec.template.spec)).toBe("restricted");
     expect(strictestPodSecurityLevel(byKindName(objects, "Deployment", "livekit-server").spec.template.spec)).toBe(
       "privileged",
     );
+  });
+});
+
+describe("KEDA's namespace", () => {
+  /**
+   * A pod of the KEDA chart as kedacore/charts v2.20.2 renders it with the values the platform leaves alone
+   * (keda/values.yaml L465-523 podSecurityContext and securityContext of the operator, the metrics API server and
+   * the webhooks, alike; `useHostNetwork: false` for each; the Deployments under templates/ mount Secret volumes only).
+   */
+  const chartPod = (name: string): PodSpec =>
+    ({
+      hostNetwork: false,
+      securityContext: { runAsNonRoot: true },
+      containers: [
+        {
+          name,
+          securityContext: {
+            capabilities: { drop: ["ALL"] },
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
+        },
+      ],
+      volumes: [{ name: "certificates", secret: { secretName: "kedaorg-certs" } }],
+    }) as unknown as PodSpec;
+
+  it("enforces restricted, which the chart's pods meet with the values the release passes", async () => {
+    const keda = byKindName(objects, "Namespace", "keda");
+    expect(enforcedPodSecurity(keda.metadata.labels)?.level).toBe("restricted");
+    for (const pod of ["keda-operator", "keda-operator-metrics-apiserver", "keda-admission-webhooks"])
+      expect([pod, podSecurityProblems(chartPod(pod), "restricted")]).toEqual([pod, []]);
+    // The release changes none of the values those pods' security rests on.
+    const release = plan.resources.find(
+      (r) => r.type === "kubernetes:helm.sh/v3:Release" && inputsOf(r).name === "keda",
+    )!;
+    const values = JSON.stringify(inputsOf(release).values);
+    for (const key of ["securityContext", "podSecurityContext", "useHostNetwork", "extraInitContainers", "volumes"])
+      expect([key, values.includes(`"${key}"`)]).toEqual([key, false]);
   });
 });
 
@@ -361,5 +455,94 @@ describe("instance metadata on SFU nodes", () => {
     );
     expect(enable).toBeGreaterThan(lines.findIndex((l) => l.startsWith(`cat > ${INSTANCE_METADATA_RULES_FILE}`)));
     expect(lines).toContain("set -euo pipefail");
+  });
+});
+
+/**
+ * The recorders' move from the media plane's namespace to their own: what `pulumi up` does with each object, and
+ * what the pods started before the move keep until their recordings end.
+ *
+ * A namespace change replaces a Kubernetes object (the field is immutable): Pulumi creates the new one, and deletes
+ * the old one at the end of the update unless `deleteBeforeReplace` says otherwise. The old egress pods then get
+ * SIGTERM, stop taking jobs and finish their recordings within their grace period. Until then they still renew
+ * their S3 credentials (the Pod Identity agent calls AssumeRoleForPodIdentity for as long as a pod runs, which
+ * needs their service account's association and the role's trust) and still talk to LiveKit, Redis and S3 (the
+ * namespace's default deny would cut them off without their policy).
+ */
+const byUrnEnd = (suffix: string): PlannedResource => {
+  const found = plan.resources.find((r) => r.urn.endsWith(suffix));
+  if (!found) throw new Error(`no resource ${suffix} in the plan`);
+  return found;
+};
+const kubernetes = (type: string, namespace: string, name: string): PlannedResource[] =>
+  plan.resources.filter(
+    (r) => r.type === type && inputsOf(r).metadata?.namespace === namespace && inputsOf(r).metadata?.name === name,
+  );
+
+describe("the recorders' Deployment in its own namespace", () => {
+  it("is created before the old one is deleted, which Pulumi deletes in the background", () => {
+    const [deployment] = kubernetes("kubernetes:apps/v1:Deployment", "livekit-egress", "livekit-egress");
+    expect(deployment.urn).toMatch(/Egress\$kubernetes:apps\/v1:Deployment::mumbai-egress-egress$/);
+    expect(deployment.options.deleteBeforeReplace).toBe(false);
+    // pulumi-kubernetes reads this from the inputs of the object it deletes (provider/pkg/metadata/overrides.go
+    // DeletionPropagation): the delete returns at once and the pods drain on their own.
+    expect(inputsOf(deployment).metadata.annotations["pulumi.com/deletionPropagationPolicy"]).toBe("background");
+    expect(kubernetes("kubernetes:apps/v1:Deployment", "livekit", "livekit-egress")).toEqual([]);
+  });
+
+  it("gives each pod longer than the longest recording and its upload to finish after SIGTERM", () => {
+    const [deployment] = kubernetes("kubernetes:apps/v1:Deployment", "livekit-egress", "livekit-egress");
+    const spec = inputsOf(deployment).spec;
+    // mumbai records for up to 6 hours (egress.maxRecordingHours, default); egress ends each recording there.
+    expect(spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(
+      6 * 3600 + EGRESS_UPLOAD_MARGIN_SECONDS,
+    );
+    expect(spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
+  });
+});
+
+describe("what the pods started in the media plane's namespace keep while they drain", () => {
+  it("their service account and its Pod Identity association, under the URNs they had", () => {
+    const account = byUrnEnd("Egress$kubernetes:core/v1:ServiceAccount::mumbai-egress-egress");
+    expect(inputsOf(account).metadata).toMatchObject({ name: "livekit-egress", namespace: "livekit" });
+    const association = byUrnEnd(
+      "PodIdentityRole$aws:eks/podIdentityAssociation:PodIdentityAssociation::mumbai-egress-egress",
+    );
+    expect(inputsOf(association)).toMatchObject({ namespace: "livekit", serviceAccount: "livekit-egress" });
+    // The new namespace's account and association are new resources, created beside them.
+    const moved = byUrnEnd(
+      "PodIdentityRole$aws:eks/podIdentityAssociation:PodIdentityAssociation::mumbai-egress-egress-moved",
+    );
+    expect(inputsOf(moved)).toMatchObject({ namespace: "livekit-egress", serviceAccount: "livekit-egress" });
+    expect(inputsOf(moved).roleArn).toBe(inputsOf(association).roleArn);
+  });
+
+  it("the role's trust, for the account in either namespace and no other", () => {
+    const role = byUrnEnd("PodIdentityRole$aws:iam/role:Role::mumbai-egress-egress");
+    const trust = JSON.parse(inputsOf(role).assumeRolePolicy) as IamPolicyDocument;
+    const assume = (namespace: string, serviceAccount = "livekit-egress") =>
+      evaluate(trust, {
+        principal: { Service: "pods.eks.amazonaws.com" },
+        action: "sts:AssumeRole",
+        context: {
+          "aws:SourceAccount": "123456789012",
+          "aws:RequestTag/eks-cluster-name": "livekit-mumbai",
+          "aws:RequestTag/kubernetes-namespace": namespace,
+          "aws:RequestTag/kubernetes-service-account": serviceAccount,
+        },
+      });
+    expect(assume("livekit-egress")).toBe("allowed");
+    expect(assume("livekit")).toBe("allowed");
+    expect(assume("monitoring")).toBe("not allowed");
+    expect(assume("livekit", "livekit-server")).toBe("not allowed");
+  });
+
+  it("their NetworkPolicy, under the URN it had", () => {
+    const policy = byUrnEnd(
+      "NetworkPolicies$kubernetes:networking.k8s.io/v1:NetworkPolicy::mumbai-network-policy-livekit-recorders",
+    );
+    const moved = kubernetes("kubernetes:networking.k8s.io/v1:NetworkPolicy", "livekit-egress", "recorders")[0];
+    expect(inputsOf(policy).metadata.namespace).toBe("livekit");
+    expect(inputsOf(policy).spec).toEqual(inputsOf(moved).spec);
   });
 });

@@ -366,6 +366,12 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
     // An existing VPC (network.existingVpc): a made-up private range.
     case "aws:ec2/getVpc:getVpc":
       return { id: args.inputs.id, cidrBlock: "10.99.0.0/16" };
+    // One of its subnets: a /20 of that range, the same for the same id.
+    case "aws:ec2/getSubnet:getSubnet":
+      return {
+        id: args.inputs.id,
+        cidrBlock: `10.99.${(parseInt(hex(String(args.inputs.id), 2), 16) % 16) * 16}.0/20`,
+      };
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
       // As many zones as the region has (lib/aws-regions.ts), lettered from a.
       const count = availabilityZoneIds[ctx.awsRegion]?.length ?? 3;

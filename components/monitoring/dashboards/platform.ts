@@ -5,14 +5,17 @@ import { invariant } from "../../shared/invariant";
 import { dashboard, GrafanaDashboard, labelVariable, Layout, RATE } from "./layout";
 
 export interface DashboardOptions {
-  /** Namespaces of the LiveKit SFU, egress and Coturn pods, for the per-pod CPU/memory and HPA panels. Default ["livekit"]. */
+  /**
+   * Namespaces of the LiveKit SFU, egress and Coturn pods, for the per-pod CPU/memory and HPA panels. Default
+   * ["livekit", "livekit-egress"] (the media plane's and the recorders').
+   */
   workloadNamespaces?: string[];
 }
 
 const NS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function renderPlatformDashboard(options: DashboardOptions = {}): GrafanaDashboard {
-  const namespaces = options.workloadNamespaces ?? ["livekit"];
+  const namespaces = options.workloadNamespaces ?? ["livekit", "livekit-egress"];
   for (const ns of namespaces) {
     invariant(NS_NAME.test(ns), "dashboards workloadNamespaces", "must be DNS-1123 labels", ns);
   }

@@ -87,6 +87,23 @@ describe("Credentials", () => {
     }
   });
 
+  it("puts egress's pair, and nothing else, in a Secret of the recorders' namespace when it has one", async () => {
+    const { result: recording, handles: recordingHandles } = await plan({ egressNamespace: "livekit-egress" });
+    const keySecret = object(recording, K8S_TYPES.secret, "livekit-egress-key");
+    expect(keySecret.metadata.namespace).toBe("livekit-egress");
+    expect(keySecret.stringData).toEqual({
+      [API_KEY_SECRET_KEYS.egressApiKey]: recordingHandles.egressKey!.id,
+      [API_KEY_SECRET_KEYS.egressApiSecret]: recordingHandles.egressKey!.secret,
+    });
+    expect(isSecret(rawSecret(recording, "livekit-egress-key").inputs.stringData)).toBe(true);
+    // The pair is the key file's egress entry: livekit-server accepts what egress signs with.
+    expect(keyFileOf(recording)[recordingHandles.egressKey!.id]).toBe(recordingHandles.egressKey!.secret);
+    // Without a recorders' namespace (a global rooms member) there is no such Secret (the list above).
+    expect(resourcesOfType(result, K8S_TYPES.secret).map((r) => inputsOf(r).metadata.name)).not.toContain(
+      "livekit-egress-key",
+    );
+  });
+
   it("gives every consumer a key pair of its own, all in the key file: application, egress, load tests", () => {
     const keyFile = keyFileOf(result);
     const ids = Object.keys(keyFile);

@@ -122,8 +122,6 @@ const EGRESS_KEYS: Schema = {
 // ---------------------------------------------------------------------------------------------
 
 const mumbai: EgressConfigInput = {
-  apiKey: "APIegressMumbai",
-  apiSecret: "egress-api-secret-0123456789abcdef0123",
   wsUrl: "wss://mumbai.livekit.example.com",
   redis: {
     host: "master.lk-mumbai.abc123.aps1.cache.amazonaws.com",
@@ -135,9 +133,7 @@ const mumbai: EgressConfigInput = {
   maxRecordingSeconds: 6 * 3600,
 };
 
-const MUMBAI_YAML = `api_key: APIegressMumbai
-api_secret: egress-api-secret-0123456789abcdef0123
-ws_url: wss://mumbai.livekit.example.com
+const MUMBAI_YAML = `ws_url: wss://mumbai.livekit.example.com
 redis:
   address: master.lk-mumbai.abc123.aps1.cache.amazonaws.com:6379
   password: redis-auth-token-0123456789
@@ -162,10 +158,8 @@ session_limits:
   image_output_max_duration: 6h
 `;
 
-// Secrets with characters YAML must quote, and admission tuning.
+// A secret with characters YAML must quote, and admission tuning.
 const singapore: EgressConfigInput = {
-  apiKey: "APIegressSg",
-  apiSecret: "#starts-with-hash: and colon",
   wsUrl: "wss://singapore.rtc.example.org",
   redis: { host: "master.lk-sg.xyz.apse1.cache.amazonaws.com", port: 6380, password: "@at'quote\"double" },
   s3: { bucket: "rec-sg", region: "ap-southeast-1" },
@@ -174,9 +168,7 @@ const singapore: EgressConfigInput = {
   maxRecordingSeconds: 2 * 3600 + 30 * 60,
 };
 
-const SINGAPORE_YAML = `api_key: APIegressSg
-api_secret: "#starts-with-hash: and colon"
-ws_url: wss://singapore.rtc.example.org
+const SINGAPORE_YAML = `ws_url: wss://singapore.rtc.example.org
 redis:
   address: master.lk-sg.xyz.apse1.cache.amazonaws.com:6380
   password: "@at'quote\\"double"
@@ -220,7 +212,6 @@ describe("renderEgressConfig", () => {
 
   it("keeps awkward secrets intact through YAML quoting", () => {
     const doc = parse(renderEgressConfig(singapore));
-    expect(doc.api_secret).toBe(singapore.apiSecret);
     expect(doc.redis.password).toBe(singapore.redis.password);
   });
 

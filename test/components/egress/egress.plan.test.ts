@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { parse } from "yaml";
+import { Credentials } from "../../../components/credentials";
 import { Egress, EgressArgs } from "../../../components/egress";
 import { Keda } from "../../../components/keda";
 import {
@@ -15,6 +16,7 @@ import { kubectlLoopSpec } from "../../../components/shared/kubectl-pod";
 import { findResource, inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import {
   configMapTexts,
+  credentialsArgs,
   K8S_TYPES,
   k8sProvider,
   kubernetesObjectProblems,
@@ -63,11 +65,13 @@ const TYPES = {
 const PROMETHEUS = "http://prometheus.monitoring.svc:9090";
 const SIX_HOURS = 6 * 3600;
 
-const baseArgs = (): EgressArgs => ({
+/** Egress's Args but its key pair, which the credentials give (egress() below). */
+type TestArgs = Omit<EgressArgs, "apiKey">;
+
+const baseArgs = (): TestArgs => ({
   clusterName: "livekit-mumbai",
   namespace: NAMESPACE,
   livekitUrl: pulumi.output("ws://livekit-server.livekit.svc.cluster.local:7880"),
-  apiKey: { id: pulumi.secret(API_KEY), secret: pulumi.secret(API_SECRET) },
   redis: { host: pulumi.output(REDIS_HOST), port: 6379, password: pulumi.secret(REDIS_PASSWORD) },
   resources: { cpus: 5, memoryGiB: 5, maxMemoryGiB: 4 },
   compositeCpuCost: 4,
@@ -81,15 +85,31 @@ const baseArgs = (): EgressArgs => ({
  * Egress as the region stack creates it: the cluster's provider in its options, and in its dependsOn the Pod
  * Identity agent (here a stand-in) and KEDA's Helm release. Call inside a run.
  */
-const egress = (args: EgressArgs) => {
+const egress = (args: TestArgs) => {
   const provider = k8sProvider();
+  // The credentials keep egress's pair in a Secret of the recorders' namespace (here the pair from config).
+  const credentials = new Credentials(
+    "mumbai",
+    credentialsArgs({
+      egressNamespace: NAMESPACE,
+      serviceKeys: {
+        egress: { id: API_KEY, secret: pulumi.secret(API_SECRET) },
+        loadTest: { id: "LOADTESTf00d", secret: pulumi.secret("l".repeat(48)) },
+      },
+    }),
+    { providers: [provider] },
+  );
   const systemNodes = new pulumi.ComponentResource("test:index:SystemNodes", "system");
   const podIdentityAgent = new pulumi.ComponentResource("test:index:PodIdentityAgent", "agent");
   const keda = new Keda("mumbai-keda", {}, { providers: [provider], dependsOn: [systemNodes] });
-  return new Egress("mumbai", args, { providers: [provider], dependsOn: [podIdentityAgent, keda.release] });
+  return new Egress(
+    "mumbai",
+    { ...args, apiKey: credentials.egressKeySecret! },
+    { providers: [provider], dependsOn: [podIdentityAgent, keda.release] },
+  );
 };
 
-const plan = (overrides: Partial<EgressArgs> = {}) =>
+const plan = (overrides: Partial<TestArgs> = {}) =>
   runComponents(() => {
     egress({ ...baseArgs(), ...overrides });
   });
@@ -127,6 +147,11 @@ describe("Egress", () => {
           serviceAccountName: object(result, K8S_TYPES.serviceAccount, EGRESS).metadata.name,
           configSecretName: inputsOf(configSecretOf(result)).metadata.name,
           configChecksum: createHash("sha256").update(configText(result)).digest("hex"),
+          apiKey: {
+            id: { secretName: "livekit-egress-key", key: "egress-api-key" },
+            secret: { secretName: "livekit-egress-key", key: "egress-api-secret" },
+            checksum: createHash("sha256").update(`${API_KEY}\n${API_SECRET}`).digest("hex"),
+          },
         }),
       ),
     );
@@ -235,16 +260,31 @@ describe("Egress", () => {
     });
     for (const key of ["access_key", "secret", "session_token"]) expect(config.storage.s3).not.toHaveProperty(key);
     expect(config).not.toHaveProperty("s3"); // egress ignores a top-level s3 block and records to the pod's disk
+    expect(config).not.toHaveProperty("api_key"); // from the credentials' Secret: pod.test.ts
+    expect(config).not.toHaveProperty("api_secret");
     expect(config).toMatchObject({
-      api_key: API_KEY,
-      api_secret: API_SECRET,
       ws_url: "ws://livekit-server.livekit.svc.cluster.local:7880",
       redis: { address: `${REDIS_HOST}:6379`, password: REDIS_PASSWORD, tls: { enabled: true } },
       cpu_cost: { max_memory: 4, memory_source: "cgroup", room_composite_cpu_cost: 4, web_cpu_cost: 4 },
     });
   });
 
-  it("keeps its config, which holds the API secret and the Redis password, in a Secret only", () => {
+  it("reads its key pair from the credentials' Secret in its namespace, and rolls when the pair changes", () => {
+    const env = object(result, K8S_TYPES.deployment, EGRESS).spec.template.spec.containers[0].env;
+    const keySecret = object(result, K8S_TYPES.secret, "livekit-egress-key");
+    expect(keySecret.metadata.namespace).toBe(NAMESPACE);
+    const fromSecret = (name: string) => {
+      const ref = env.find((e: any) => e.name === name).valueFrom.secretKeyRef;
+      expect(ref.name).toBe(keySecret.metadata.name);
+      return keySecret.stringData[ref.key];
+    };
+    expect([fromSecret("LIVEKIT_API_KEY"), fromSecret("LIVEKIT_API_SECRET")]).toEqual([API_KEY, API_SECRET]);
+    expect(
+      object(result, K8S_TYPES.deployment, EGRESS).spec.template.metadata.annotations["livekit-platform/keys-sha256"],
+    ).toBe(createHash("sha256").update(`${API_KEY}\n${API_SECRET}`).digest("hex"));
+  });
+
+  it("keeps its config, which holds the Redis password, in a Secret only", () => {
     expect(isSecret(configSecretOf(result).inputs.stringData)).toBe(true);
     for (const text of configMapTexts(result)) {
       expect(text).not.toContain(API_SECRET);
@@ -431,7 +471,7 @@ describe("Egress", () => {
   });
 
   it("refuses pods smaller than LiveKit's minimum, and memory without headroom over max_memory", async () => {
-    const constructionError = async (overrides: Partial<EgressArgs>) => {
+    const constructionError = async (overrides: Partial<TestArgs>) => {
       let error: unknown;
       await runComponents(() => {
         try {

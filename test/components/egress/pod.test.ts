@@ -14,6 +14,8 @@ import { plain } from "../../support/builders";
 const SIX_HOURS = 6 * 3600;
 const CONFIG_SECRET = "livekit-egress-config-0123456789";
 const CHECKSUM = "c0ffee".repeat(10) + "abcd";
+const KEY_SECRET = "livekit-egress-key";
+const KEY_CHECKSUM = "beef".repeat(16);
 
 const input = (overrides: Partial<EgressPodInput> = {}): EgressPodInput => ({
   ...workloadLabels(EGRESS_APP, "egress"),
@@ -23,13 +25,16 @@ const input = (overrides: Partial<EgressPodInput> = {}): EgressPodInput => ({
   serviceAccountName: EGRESS_APP,
   configSecretName: CONFIG_SECRET,
   configChecksum: CHECKSUM,
+  apiKey: {
+    id: { secretName: KEY_SECRET, key: "egress-api-key" },
+    secret: { secretName: KEY_SECRET, key: "egress-api-secret" },
+    checksum: KEY_CHECKSUM,
+  },
   ...overrides,
 });
 
 /** The config the pods read, rendered as the component renders it. */
 const configInput: EgressConfigInput = {
-  apiKey: "APIf00dcafe1234",
-  apiSecret: "s3cr3t-0123456789abcdefghijklmnopqrstuvwxyzABCDEF",
   wsUrl: "ws://livekit-server.livekit.svc.cluster.local:7880",
   redis: { host: "redis.example", port: 6379, password: "redis-password" },
   s3: { bucket: "recordings", region: "ap-south-1" },
@@ -77,8 +82,22 @@ describe("the egress Deployment", () => {
     const mount = container.volumeMounts[0];
     const configVolume = pod.volumes.find((v: any) => v.name === mount.name);
     expect(configVolume.secret).toEqual({ secretName: CONFIG_SECRET, defaultMode: 0o440 });
-    expect(container.env).toEqual([{ name: "EGRESS_CONFIG_FILE", value: `${mount.mountPath}/config.yaml` }]);
+    expect(container.env[0]).toEqual({ name: "EGRESS_CONFIG_FILE", value: `${mount.mountPath}/config.yaml` });
     expect(deployment.template.metadata.annotations["livekit-platform/config-sha256"]).toBe(CHECKSUM);
+  });
+
+  it("takes its API key pair from the credentials' Secret, in the variables egress reads when its config names none", () => {
+    // egress v1.14.1 pkg/config/service.go NewServiceConfig: ApiKey and ApiSecret start from these variables,
+    // and the config file overrides them only when it names them, which it does not.
+    expect(container.env.slice(1)).toEqual([
+      { name: "LIVEKIT_API_KEY", valueFrom: { secretKeyRef: { name: KEY_SECRET, key: "egress-api-key" } } },
+      { name: "LIVEKIT_API_SECRET", valueFrom: { secretKeyRef: { name: KEY_SECRET, key: "egress-api-secret" } } },
+    ]);
+    const config = parse(renderEgressConfig(configInput));
+    expect(config).not.toHaveProperty("api_key");
+    expect(config).not.toHaveProperty("api_secret");
+    // Egress reads the pair once, at start: a new pair rolls the pods.
+    expect(deployment.template.metadata.annotations["livekit-platform/keys-sha256"]).toBe(KEY_CHECKSUM);
   });
 
   it("rolls out by adding pods before draining old ones", () => {

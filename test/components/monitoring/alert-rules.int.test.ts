@@ -392,7 +392,7 @@ describeWithPromtool("alert rules under promtool", () => {
 
     it("flags egress as saturated when no instance is idle and accepting for 5 minutes", () => {
       const pod = (name: string) =>
-        `node_id="EG_${name}",cluster_id="",namespace="livekit",pod="livekit-egress-${name}"`;
+        `node_id="EG_${name}",cluster_id="",namespace="livekit-egress",pod="livekit-egress-${name}"`;
       const egress = (a: { available: string; canAccept: string }, firing: boolean, at = "6m"): Scenario => ({
         series: [
           { series: `livekit_egress_available{${pod("a")}}`, values: a.available },

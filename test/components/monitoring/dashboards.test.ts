@@ -141,6 +141,8 @@ describe("dashboard content", () => {
     const q = dashboardQueries(renderPlatformDashboard({ workloadNamespaces: ["livekit", "turn"] })).join("\n");
     expect(q).toContain('namespace=~"livekit|turn"');
     expect(() => renderPlatformDashboard({ workloadNamespaces: ["Bad_NS"] })).toThrow(/workloadNamespaces/);
+    // By default, the media plane's namespace and the recorders' own (stacks/region.ts).
+    expect(dashboardQueries(renderPlatformDashboard()).join("\n")).toContain('namespace=~"livekit|livekit-egress"');
   });
 
   it("names the ConfigMap keys", () => {

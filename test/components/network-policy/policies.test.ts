@@ -13,7 +13,8 @@ const INPUT: PlatformNetworkInput = {
   kedaNamespace: "keda",
   livekit: { podLabels: { "app.kubernetes.io/name": "livekit-server" }, httpPort: 7880, metricsPort: 6789 },
   coturn: { metricsPort: 9641 },
-  redisPort: 6379,
+  media: { rtcUdpPorts: { start: 50000, end: 60000 }, rtcTcpPort: 7881, turnUdpPort: 3478, turnTlsPort: 443 },
+  redis: { port: 6379, subnetCidrs: ["10.20.0.0/19", "10.20.32.0/19"] },
 };
 const worldOf = (input: PlatformNetworkInput): World => ({
   policies: platformNetworkPolicies(input).map(
@@ -39,5 +40,36 @@ describe("the region's NetworkPolicies with chaos drills", () => {
     expect(allowed(drills, { from: platformPod, to: apiServer })).toBe(false);
     // Without drills, FIS's pod would be denied like any other.
     expect(allowed(worldOf(INPUT), { from: fisPod, to: apiServer })).toBe(false);
+  });
+});
+
+describe("the recorders' policies", () => {
+  const egress = {
+    namespace: "livekit-egress",
+    podLabels: { "app.kubernetes.io/name": "livekit-egress" },
+    metricsPort: 9090,
+    updaterPodLabels: { "app.kubernetes.io/name": "livekit-egress-deletion-cost" },
+  };
+  const recorderIn = (namespace: string) => ({ namespace, labels: egress.podLabels, ip: "10.20.129.40" });
+
+  it("name a port in every rule, so the VPC CNI's agent has no portless rule to widen (aws/aws-network-policy-agent#180)", () => {
+    for (const policy of worldOf({ ...INPUT, egress }).policies.filter((p) => p.metadata.name.startsWith("recorders")))
+      for (const rule of policy.spec.egress ?? [])
+        expect([policy.metadata.name, (rule.ports ?? []).length > 0]).toEqual([policy.metadata.name, true]);
+  });
+
+  it("stay in the namespace the recorders left only while it is named, and the updater's moves", () => {
+    const moving = worldOf({ ...INPUT, egress: { ...egress, formerNamespace: "livekit" } });
+    const moved = worldOf({ ...INPUT, egress });
+    const web = { ip: "1.1.1.1", port: 443 };
+    expect(allowed(moving, { from: recorderIn("livekit"), to: web })).toBe(true);
+    expect(allowed(moving, { from: recorderIn("livekit-egress"), to: web })).toBe(true);
+    expect(allowed(moved, { from: recorderIn("livekit"), to: web })).toBe(false); // the media plane's default deny
+    expect(allowed(moved, { from: recorderIn("livekit-egress"), to: web })).toBe(true);
+    expect(
+      platformNetworkPolicies({ ...INPUT, egress: { ...egress, formerNamespace: "livekit" } })
+        .filter((p) => p.name === "recorders-deletion-cost")
+        .map((p) => p.namespace),
+    ).toEqual(["livekit-egress"]);
   });
 });
