@@ -1,9 +1,10 @@
 /**
  * The deletion-cost sidecar's script, run with sh and curl against a fake livekit metrics endpoint and a
- * fake Kubernetes API on loopback.
+ * fake Kubernetes API on loopback. Its interval runs fast: a `sleep` first on PATH waits 50 ms whatever it is
+ * asked, so three rounds take a fraction of a second instead of three.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as http from "node:http";
 import * as net from "node:net";
 import { tmpdir } from "node:os";
@@ -13,12 +14,17 @@ import { DELETION_COST_ANNOTATION, renderDeletionCostScript } from "../../../com
 describe("the deletion-cost sidecar", () => {
   it("annotates its own pod with the node's participant count", async () => {
     const patches: { url: string; auth: string; type: string; body: string }[] = [];
-    const metrics = http.createServer((_req, res) =>
+    // The third read of the metrics starts the third round: the second one, which must not patch again, is over.
+    let reads = 0;
+    let thirdRead: () => void;
+    const thirdRound = new Promise<void>((resolve) => (thirdRead = resolve));
+    const metrics = http.createServer((_req, res) => {
+      if (++reads === 3) thirdRead();
       res.end(
         '# TYPE livekit_participant_total gauge\nlivekit_participant_total{node_id="ND_x",node_type="SERVER"} 42\n' +
           'livekit_participant_total_other{node_id="ND_x"} 7\n',
-      ),
-    );
+      );
+    });
     const api = http.createServer((req, res) => {
       let body = "";
       req.on("data", (d) => (body += d));
@@ -38,10 +44,13 @@ describe("the deletion-cost sidecar", () => {
     const dir = mkdtempSync(join(tmpdir(), "deletion-cost-"));
     writeFileSync(join(dir, "token"), "sa-token");
     writeFileSync(join(dir, "ca.crt"), "");
+    mkdirSync(join(dir, "bin"));
+    writeFileSync(join(dir, "bin", "sleep"), "#!/bin/sh\ncommand -p sleep 0.05\n");
+    chmodSync(join(dir, "bin", "sleep"), 0o755);
     try {
       const child = spawn("sh", ["-c", renderDeletionCostScript({ metricsPort, everySeconds: 1 })], {
         env: {
-          PATH: process.env.PATH,
+          PATH: `${join(dir, "bin")}:${process.env.PATH}`,
           HOST_IP: "127.0.0.1",
           POD_NAME: "livekit-server-abc",
           POD_NAMESPACE: "livekit",
@@ -50,7 +59,7 @@ describe("the deletion-cost sidecar", () => {
         },
         stdio: "ignore",
       });
-      await new Promise((r) => setTimeout(r, 2500));
+      await thirdRound;
       child.kill("SIGTERM");
       await new Promise((r) => child.on("close", r));
       // Once: the count did not change, so the pod is not patched again.
