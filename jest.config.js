@@ -36,6 +36,8 @@ module.exports = {
     tier("integration", ["**/*.int.test.ts"]),
   ],
   globalSetup: "<rootDir>/test/support/global-setup.js",
+  // On a fresh clone, the slowest tiers first (jest's own order needs the times of a previous run).
+  testSequencer: "<rootDir>/test/support/slow-tiers-first.js",
   // The default output, then one line saying what was skipped and why (test/support/skip-reporter.js).
   reporters: ["default", "<rootDir>/test/support/skip-reporter.js"],
   testTimeout: 60000,
