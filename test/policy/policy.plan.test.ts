@@ -40,7 +40,7 @@ import { versions } from "../../lib/versions";
 import { listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
 import { asReferencedStack, PlanResult, runProgram } from "../../tools/plan/engine";
 import { mediaPlane, turnserverSettings } from "../support/media-plane";
-import { projectName, projectRoot, runComponents, stackConfig } from "../support/plan";
+import { projectName, projectRoot, runComponents, shippedStackPlan, stackConfig } from "../support/plan";
 import { check, mandatory, resourcesOfPlan, TestResource, violations } from "../support/policy";
 
 const policyDir = path.join(projectRoot, "policy");
@@ -51,7 +51,7 @@ const shippedStacks = listStackNames(projectRoot);
 const roleOf = (stack: string) =>
   readStackFile(stackFilePath(projectRoot, stack), stack).config["livekit-platform:role"];
 
-/** Plans every shipped stack in this process: regions first, then global fed with their outputs. */
+/** Plans every shipped stack in this process: regions first (shared by the worker), then global fed with their outputs. */
 async function planShippedStacks(): Promise<Map<string, PlanResult>> {
   const plans = new Map<string, PlanResult>();
   const run = (stack: string) =>
@@ -65,7 +65,8 @@ async function planShippedStacks(): Promise<Map<string, PlanResult>> {
         return planned ? asReferencedStack(planned) : undefined;
       },
     });
-  for (const stack of shippedStacks.filter((s) => roleOf(s) === "region")) plans.set(stack, await run(stack));
+  for (const stack of shippedStacks.filter((s) => roleOf(s) === "region"))
+    plans.set(stack, await shippedStackPlan(stack));
   for (const stack of shippedStacks.filter((s) => roleOf(s) !== "region")) plans.set(stack, await run(stack));
   return plans;
 }

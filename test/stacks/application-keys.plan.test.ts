@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { findCredentials } from "../../policy/credentials";
 import { inputsOf, isSecret, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { K8S_TYPES, liveKitConfig, object } from "../support/media-plane";
-import { runStack } from "../support/plan";
+import { runStack, shippedStackPlan } from "../support/plan";
 import { refreshedTokenFailures, renderedKeyFile } from "../support/api-keys";
 
 const OLD = { id: "APPoldkey000001", secret: "o".repeat(48) };
@@ -39,7 +39,7 @@ describe("application keys in a region stack", () => {
   let steady: PlanResult;
   let rotating: PlanResult;
   beforeAll(async () => {
-    [steady, rotating] = [await runStack("mumbai"), await runStack("mumbai", overlap)];
+    [steady, rotating] = [await shippedStackPlan("mumbai"), await runStack("mumbai", overlap)];
   }, 120_000);
 
   it("gives the application, egress and the load tests a key pair each, all in the key file", () => {
@@ -99,8 +99,8 @@ describe("refreshed participant tokens in the shipped (regional) stacks", () => 
   let keyFiles: Record<string, Record<string, string>>;
   beforeAll(async () => {
     keyFiles = {
-      mumbai: renderedKeyFile(await runStack("mumbai")),
-      singapore: renderedKeyFile(await runStack("singapore")),
+      mumbai: renderedKeyFile(await shippedStackPlan("mumbai")),
+      singapore: renderedKeyFile(await shippedStackPlan("singapore")),
     };
   }, 120_000);
 

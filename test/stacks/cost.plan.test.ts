@@ -2,12 +2,12 @@
 import { parseStackConfig, RegionSettings } from "../../stacks/config";
 import { sizedRegion } from "../../stacks/sizing";
 import { PlanResult } from "../../tools/plan/engine";
-import { runStack, stackConfig } from "../support/plan";
+import { shippedStackPlan, stackConfig } from "../support/plan";
 
 describe("the singapore plan's sizing output", () => {
   let plan: PlanResult;
   beforeAll(async () => {
-    plan = await runStack("singapore");
+    plan = await shippedStackPlan("singapore");
   });
 
   it("carries the cost estimate, its drivers and its lines", () => {

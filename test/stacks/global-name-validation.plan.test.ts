@@ -5,7 +5,7 @@
 import { GlobalSettings, parseStackConfig } from "../../stacks/config";
 import { checkRegionStacks, discoverRegionStacks, RegionStackFile } from "../../stacks/regions";
 import { inputsOf, PlanResult, resourcesOfType } from "../../tools/plan/engine";
-import { projectRoot, runStack, stackConfig } from "../support/plan";
+import { projectRoot, shippedStackPlan, stackConfig } from "../support/plan";
 
 const RECORD = "aws:route53/record:Record";
 const VALIDATION = "aws:acm/certificateValidation:CertificateValidation";
@@ -24,7 +24,7 @@ describe("the global name's ACM validation record", () => {
   let mumbai: PlanResult;
   let singapore: PlanResult;
   beforeAll(async () => {
-    [mumbai, singapore] = [await runStack("mumbai"), await runStack("singapore")];
+    [mumbai, singapore] = [await shippedStackPlan("mumbai"), await shippedStackPlan("singapore")];
   }, 180_000);
 
   it("is created by the owning region only, and kept when that region is destroyed", () => {

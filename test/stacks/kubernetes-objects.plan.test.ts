@@ -7,7 +7,7 @@
  */
 import { inputsOf, PlanResult } from "../../tools/plan/engine";
 import { KubernetesObject, StrictValidator, validatorFor } from "../support/kubernetes-schemas";
-import { runStack } from "../support/plan";
+import { shippedStackPlan } from "../support/plan";
 
 const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 
@@ -21,7 +21,7 @@ describe.each(["mumbai", "singapore"])("Kubernetes objects of the %s plan", (sta
   let objects: { name: string; object: KubernetesObject }[];
   let validator: StrictValidator;
   beforeAll(async () => {
-    objects = kubernetesObjects(await runStack(stack));
+    objects = kubernetesObjects(await shippedStackPlan(stack));
     validator = validatorFor(objects.map((o) => o.object));
   });
 

@@ -24,7 +24,7 @@ import {
   Scenario,
   simulate,
 } from "../support/karpenter-disruption";
-import { nodePoolsAwaitedBy, projectRoot, runStack, stackConfig } from "../support/plan";
+import { nodePoolsAwaitedBy, projectRoot, shippedStackPlan, stackConfig } from "../support/plan";
 
 const regionStacks = listStackNames(projectRoot).filter(
   (s) => readStackFile(stackFilePath(projectRoot, s), s).config["livekit-platform:role"] === "region",
@@ -128,7 +128,7 @@ describe.each(regionStacks)("region stack %s: Karpenter's disruption of the medi
   let cfg: SizedRegion;
   let pools: Record<"sfu" | "egress", Subject>;
   beforeAll(async () => {
-    plan = await runStack(stack);
+    plan = await shippedStackPlan(stack);
     cfg = sizedRegion(parseStackConfig(stackConfig(stack), stack) as RegionSettings);
     pools = subjects(plan, stack);
   }, 120_000);

@@ -7,7 +7,7 @@ import { parseStackConfig, REGION_LABEL_MAX } from "../../stacks/config";
 import { ALB_ATTRIBUTES_ANNOTATION, controllerStringMap, NLB_ATTRIBUTES_ANNOTATION } from "../../policy/lb-attributes";
 import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { insecureTransportGaps } from "../support/iam-policy";
-import { runStack, stackConfig } from "../support/plan";
+import { runStack, shippedStackPlan, stackConfig } from "../support/plan";
 
 const parse = (overrides: Record<string, unknown>) => () =>
   parseStackConfig(stackConfig("mumbai", overrides), "mumbai");
@@ -103,7 +103,7 @@ describe("stateful resources of a region", () => {
 
   let plan: PlanResult;
   beforeAll(async () => {
-    plan = await runStack("mumbai");
+    plan = await shippedStackPlan("mumbai");
   });
 
   it("are protected by default, and the cluster and both load balancers have deletion protection", () => {

@@ -13,7 +13,7 @@ import { parse } from "yaml";
 import { parseStackConfig, RegionSettings } from "../../stacks/config";
 import { listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
 import { inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../tools/plan/engine";
-import { projectRoot, runStack, stackConfig } from "../support/plan";
+import { projectRoot, shippedStackPlan, stackConfig } from "../support/plan";
 
 const regionStacks = listStackNames(projectRoot).filter(
   (s) => readStackFile(stackFilePath(projectRoot, s), s).config["livekit-platform:role"] === "region",
@@ -73,7 +73,7 @@ describe.each(regionStacks)("region stack %s", (stack) => {
   let plan: PlanResult;
   let cfg: RegionSettings;
   beforeAll(async () => {
-    plan = await runStack(stack);
+    plan = await shippedStackPlan(stack);
     cfg = parseStackConfig(stackConfig(stack), stack) as RegionSettings;
   });
 

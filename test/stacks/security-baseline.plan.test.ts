@@ -18,7 +18,7 @@ import { inputsOf, PlanResult, PlannedResource } from "../../tools/plan/engine";
 import { evaluate } from "../support/iam-evaluate";
 import { outputVerdict, parseFilterTable } from "../support/iptables";
 import { allowed, Connection, Endpoint, NetworkPolicyObject, World } from "../support/network-policy";
-import { runStack } from "../support/plan";
+import { shippedStackPlan } from "../support/plan";
 
 type Obj = Record<string, any>;
 
@@ -38,7 +38,7 @@ let plan: PlanResult;
 let objects: Obj[];
 let world: World;
 beforeAll(async () => {
-  plan = await runStack("mumbai");
+  plan = await shippedStackPlan("mumbai");
   objects = kubernetesObjects(plan);
   const namespaces: Record<string, Record<string, string>> = { "kube-system": {}, keda: {}, karpenter: {} };
   for (const ns of objects.filter((o) => o.kind === "Namespace"))

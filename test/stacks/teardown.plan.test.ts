@@ -3,7 +3,7 @@
  * after every resource that depends on it, so "A depends (transitively) on B" is "B is deleted after A".
  */
 import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../tools/plan/engine";
-import { runStack } from "../support/plan";
+import { shippedStackPlan } from "../support/plan";
 
 /** Every resource `urn` depends on, directly or through others. */
 function dependencyClosure(plan: PlanResult, urn: string): Set<string> {
@@ -24,7 +24,7 @@ function dependencyClosure(plan: PlanResult, urn: string): Set<string> {
 describe("tearing down a region", () => {
   let plan: PlanResult;
   beforeAll(async () => {
-    plan = await runStack("mumbai");
+    plan = await shippedStackPlan("mumbai");
   });
   const driver = () => findResource(plan, "kubernetes:helm.sh/v3:Release", "mumbai-storage-ebs-csi");
   const guard = () => findResource(plan, "kubernetes:apps/v1:Deployment", "mumbai-storage-volume-guard");

@@ -45,6 +45,30 @@ export function runStack(
   });
 }
 
+/** Per worker process, outside jest's registry (see worker-state.js): the plans of the shipped stacks, as JSON. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- Node's own loader, so every test file gets the same Map
+const workerState = (require("module") as { _load(request: string, parent: unknown, isMain: boolean): unknown })._load(
+  path.join(__dirname, "worker-state.js"),
+  null,
+  false,
+) as Map<string, unknown>;
+
+/**
+ * A shipped stack's plan as `runStack(stack)` makes it, planned once per worker process and shared by every test
+ * file that worker runs: each gets its own copy, parsed from JSON (which holds a plan whole), so one file's edits
+ * never reach another. Only for tests that read the result: a test that watches the run itself (a mock that must
+ * not be called, the aliases registered) runs it with `runStack`.
+ */
+export async function shippedStackPlan(stack: string): Promise<PlanResult> {
+  const key = `shipped plan ${projectRoot} ${stack} ${JSON.stringify(stackConfig(stack))}`;
+  let text = workerState.get(key) as string | undefined;
+  if (text === undefined) {
+    text = JSON.stringify(await runStack(stack));
+    workerState.set(key, text);
+  }
+  return JSON.parse(text) as PlanResult;
+}
+
 /** Writes a stack file with the given `config:` map into a fresh temp dir; returns its path. */
 export function writeTempStackFile(stack: string, config: Record<string, unknown>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-stack-"));

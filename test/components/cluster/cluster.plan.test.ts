@@ -5,7 +5,7 @@ import { nodeRoles } from "../../../components/shared/node-roles";
 import { versions } from "../../../lib/versions";
 import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import { mockResource } from "../../../tools/plan/mock-cloud";
-import { runComponents, runStack } from "../../support/plan";
+import { runComponents, runStack, shippedStackPlan } from "../../support/plan";
 import { stackYaml } from "../../support/stack-config";
 
 const EKS_CLUSTER = "eks:index:Cluster";
@@ -374,7 +374,7 @@ function addonVersionsOf(plan: PlanResult) {
 describe("a region stack's exposure and Kubernetes provider", () => {
   let plan: PlanResult;
   beforeAll(async () => {
-    plan = await runStack("mumbai");
+    plan = await shippedStackPlan("mumbai");
   });
   const internet = (cidr: unknown) => cidr === "0.0.0.0/0" || cidr === "::/0";
 

@@ -6,7 +6,7 @@
 import { findResource, inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import { allContainers, podSpecOf, WORKLOAD_TYPES } from "../../../policy/workloads";
 import { versions } from "../../../lib/versions";
-import { runStack } from "../../support/plan";
+import { runStack, shippedStackPlan } from "../../support/plan";
 
 const TOKEN = "dckr_pat_0123456789abcdef";
 const MIRROR = "123456789012.dkr.ecr.ap-south-1.amazonaws.com/docker-hub/";
@@ -31,7 +31,7 @@ describe("registry mirror (mumbai, mirror on)", () => {
         mirror: { dockerHubUsername: "livekit-ops", dockerHubAccessToken: TOKEN },
       },
     });
-    shipped = await runStack("mumbai");
+    shipped = await shippedStackPlan("mumbai");
   }, 60_000);
 
   it("pulls every workload image through the mirror, by its tag (the cache fills only by tag)", () => {
