@@ -65,7 +65,7 @@ const ENV = {
   LIVEKIT_API_SECRET: "secret-0123456789",
   TARGET_CONNECTIONS: "1500",
   PARTICIPANTS_PER_ROOM: "4",
-  // Short, but with room for a busy test machine.
+  // Short; the tests run them on a fake clock.
   STAY_MIN_S: "0.3",
   STAY_MAX_S: "0.3",
   PAUSE_MIN_S: "0",
@@ -98,11 +98,18 @@ function loadScript(env: Record<string, string> = ENV, vu = 6) {
   return { script, metrics };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Time passing, on jest's fake clock: the script's timers (k6/timers is the test's own setTimeout and friends) and
+ * its Date.now() move together, so a 450 ms stay takes no real time and a busy machine cannot stretch it.
+ */
+const sleep = (ms: number) => jest.advanceTimersByTimeAsync(ms);
 const JOIN_RESPONSE = new Uint8Array([0x0a, 0x02, 0x08, 0x01]).buffer; // SignalResponse{join: ...}
 const LEAVE = new Uint8Array([0x42, 0x02, 0x10, 0x02]).buffer; // SignalResponse{leave: ...}
 
 describe("k6 signalling script", () => {
+  beforeEach(() => jest.useFakeTimers({ doNotFake: ["nextTick", "queueMicrotask"] }));
+  afterEach(() => jest.useRealTimers());
+
   it("ramps virtual users to the target and holds them, with join latency and failure thresholds", () => {
     const { script } = loadScript();
     const scenario = script.options.scenarios.signalling;
