@@ -6,7 +6,7 @@
  *
  * This is the only module that reads Pulumi config.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as Pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { awsAccessOf } from "../../lib/aws-access";
 import { holdsPlaceholder, InputError, inputErrorOf, Unshown } from "../../lib/errors";
@@ -152,6 +152,9 @@ function splitKey(key: string): [string, string] {
 
 /** Reads this stack's config from the Pulumi runtime. Call once, at the start of the program. */
 export function loadStackConfig(): StackSettings {
+  // The SDK is loaded here, not on import: parsing a stack file (the tools, the unit tests) does not need it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
+  const pulumi = require("@pulumi/pulumi") as typeof Pulumi;
   const config = pulumi.runtime.allConfig();
   return parseStackConfig(config, pulumi.getStack(), configSecretKeys(config));
 }

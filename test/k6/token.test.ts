@@ -5,7 +5,7 @@
 import { createHmac, timingSafeEqual } from "crypto";
 import * as path from "path";
 import { k6Crypto, k6Encoding, loadK6Module } from "../support/k6";
-import { projectRoot } from "../support/plan";
+import { projectRoot } from "../support/stack-config";
 
 const token = loadK6Module(path.join(projectRoot, "k6", "lib", "token.js"), {
   "k6/crypto": k6Crypto,

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "../support/plan";
+import { projectRoot } from "../support/stack-config";
 
 const CLOUD_ANSWERS = [/ACM returned no DNS validation record/, /has no load balancer hostname/];
 

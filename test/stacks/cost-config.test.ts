@@ -8,7 +8,7 @@ import * as path from "path";
 import { estimateCost } from "../../lib/capacity";
 import { parseStackConfig, RegionSettings } from "../../stacks/config";
 import { SizedRegion, sizedRegion } from "../../stacks/sizing";
-import { stackConfig } from "../support/plan";
+import { stackConfig } from "../support/stack-config";
 
 const region = (overrides: Record<string, unknown> = {}) =>
   sizedRegion(parseStackConfig(stackConfig("mumbai", overrides), "mumbai") as RegionSettings);

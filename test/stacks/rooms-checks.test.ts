@@ -5,7 +5,7 @@
 import { InputError } from "../../lib/errors";
 import { parseStackConfig, RegionSettings } from "../../stacks/config";
 import { checkRooms, cidrsOverlap, liveKitRegions, RoomsStackFile } from "../../stacks/rooms-checks";
-import { stackConfig } from "../support/plan";
+import { stackConfig } from "../support/stack-config";
 import { SERVICE_KEYS } from "../support/rooms";
 
 const APPLICATION_KEYS = { signing: "APPexamplekey0001", keys: { APPexamplekey0001: "a".repeat(48) } };

@@ -10,7 +10,7 @@ import { GlobalSettings, parseStackConfig } from "../../stacks/config";
 import { checkRegionAgainstSiblings, checkRegionStacks, discoverRegionStacks } from "../../stacks/regions";
 import { PROVIDER_KEYS } from "../../stacks/stack-file-checks";
 import { readStackFile, stackFilePath } from "../../stacks/stack-files";
-import { projectName, projectRoot, stackConfig } from "../support/plan";
+import { projectName, projectRoot, stackConfig } from "../support/stack-config";
 
 const stackYaml = (stack: string): Record<string, any> =>
   parse(fs.readFileSync(stackFilePath(projectRoot, stack), "utf8")).config;

@@ -6,12 +6,10 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { inputsOf, PlanResult, resourcesOfType, runProgram, RunOptions } from "../../tools/plan/engine";
-import { readProjectName } from "../../stacks/stack-files";
 import { planInChildProcess } from "../../tools/plan/runner";
-import { projectRoot, stackConfig } from "./stack-config";
+import { projectName, projectRoot, stackConfig } from "./stack-config";
 
-export { projectRoot, stackConfig };
-export const projectName = readProjectName(projectRoot);
+export { projectName, projectRoot, stackConfig };
 
 /** Runs a piece of program (components built inside `program`) under the mocks, as a region stack would. */
 export function runComponents(

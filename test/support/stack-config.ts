@@ -2,9 +2,10 @@
  * Shipped stack files as test input, and config mistakes with the exact line the user must see. Pure: no
  * Pulumi runtime is loaded (test/support/plan.ts re-exports these for the tests that run one).
  */
-import { findProjectRoot, readStackFile, stackFilePath } from "../../stacks/stack-files";
+import { findProjectRoot, readProjectName, readStackFile, stackFilePath } from "../../stacks/stack-files";
 
 export const projectRoot = findProjectRoot(__dirname);
+export const projectName = readProjectName(projectRoot);
 
 /** The raw config of a shipped stack file, with `overrides` (config key -> value) applied. */
 export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {

@@ -14,7 +14,7 @@ import {
   RegionKeys,
 } from "../../../tools/commands/keys";
 import { parseStackConfig, RegionSettings } from "../../../stacks/config";
-import { projectRoot, stackConfig } from "../../support/plan";
+import { projectRoot, stackConfig } from "../../support/stack-config";
 
 const fixed = (id: string) => () => ({ id, secret: "S".repeat(48) });
 const steady: RegionKeys[] = [
