@@ -270,12 +270,11 @@ export class Egress extends pulumi.ComponentResource {
         { parent: this },
       );
     // During a move the account left behind keeps its name, as the role's association there does: Pulumi deletes
-    // what a replacement leaves only at the end of the update, and the old pods need it until they end.
+    // what a replacement leaves only at the end of the update, and the old pods need it until they end. The
+    // account in the recorders' namespace has its own name either way, so dropping the former namespace later
+    // deletes only what was left there.
     if (args.formerNamespace !== undefined) account(`${name}-egress`, args.formerNamespace);
-    const serviceAccount = account(
-      args.formerNamespace === undefined ? `${name}-egress` : `${name}-egress-moved`,
-      this.namespace,
-    );
+    const serviceAccount = account(`${name}-egress-moved`, this.namespace);
     const identity = new PodIdentityRole(
       `${name}-egress`,
       {
@@ -283,6 +282,7 @@ export class Egress extends pulumi.ComponentResource {
         clusterName: args.clusterName,
         namespace: this.namespace,
         formerNamespace: args.formerNamespace,
+        associationName: `${name}-egress-moved`,
         serviceAccount: serviceAccount.metadata.name,
         inlinePolicy: bucket.arn.apply((arn) => JSON.stringify(recordingsPolicy(arn))),
         tags: args.tags,

@@ -122,11 +122,14 @@ function namespaceBaseline(namespace: string): NetworkPolicyDocument[] {
 
 /** Ports of the web: pages a web recording names (HTTPS, and HTTP for what redirects), and S3's uploads. */
 const WEB_PORTS = tcp(443, 80);
+/** RTMP's port: egress streams to `rtmp://` URLs (RTMPS uses 443). SRT and other ports are not let out. */
+const RTMP_PORT = 1935;
 
 /**
  * Recorders render web pages (Chrome without its own sandbox), so what they may reach is what recording needs:
  * cluster DNS, LiveKit's signalling port on the SFU pods, Redis's port in its subnets, the Pod Identity agent (S3
- * credentials), and on the internet only the ports recording uses: the web's (pages, S3 uploads) and WebRTC's
+ * credentials), and on the internet only the ports recording uses: the web's (pages, S3 uploads, RTMPS), RTMP's
+ * (stream outputs) and WebRTC's
  * (egress joins a room as a participant: ICE to the SFU's public addresses over its UDP range and TCP port, and
  * the TURN servers livekit-server hands out). Never instance metadata, nor anything else in the VPC. Every rule
  * names its ports: the VPC CNI's agent merges rules on one address range, and a rule without ports beside ported
@@ -174,6 +177,7 @@ function recorderPolicy(
           to: [internet(input.vpcCidr)],
           ports: [
             ...WEB_PORTS,
+            ...tcp(RTMP_PORT),
             { protocol: "UDP", port: media.rtcUdpPorts.start, endPort: media.rtcUdpPorts.end },
             ...tcp(media.rtcTcpPort),
             { protocol: "UDP", port: media.turnUdpPort },

@@ -10,11 +10,17 @@ export interface PodIdentityRoleArgs {
   /**
    * While the service account moves to `namespace`: the namespace it leaves, where pods started before the move
    * may still run. The role keeps trusting the account there and its association stays (under the name the
-   * association always had; the one in `namespace` is then `<name>-moved`), so those pods keep renewing their
+   * association always had; the one in `namespace` needs `associationName`), so those pods keep renewing their
    * credentials until they end. The Pod Identity agent renews a pod's credentials with AssumeRoleForPodIdentity
    * for as long as it runs, and that call needs both the association and the role's trust.
    */
   formerNamespace?: pulumi.Input<string>;
+  /**
+   * Resource name of the association in `namespace`, when it is not the role's: one that moved gets its own name,
+   * kept whether or not a former namespace is still drained, so dropping that namespace later deletes only what
+   * was left there (one association per service account and namespace, and Pulumi deletes last).
+   */
+  associationName?: string;
   /** Managed policies to attach, by a short name that names the attachment. */
   managedPolicyArns?: Record<string, pulumi.Input<string>>;
   /** An inline policy document (JSON text), for permissions scoped to this deployment's resources. */
@@ -123,7 +129,7 @@ export class PodIdentityRole extends pulumi.ComponentResource {
     // EKS keeps one association per service account and namespace, and Pulumi deletes what a replacement leaves
     // only at the end of an update: the association of the namespace left keeps its name (and its place) instead.
     if (args.formerNamespace !== undefined) associate(name, args.formerNamespace);
-    this.association = associate(args.formerNamespace === undefined ? name : `${name}-moved`, args.namespace);
+    this.association = associate(args.associationName ?? name, args.namespace);
     this.roleArn = this.role.arn;
     this.registerOutputs({ roleArn: this.roleArn });
   }

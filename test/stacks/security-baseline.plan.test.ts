@@ -113,6 +113,7 @@ const RECORDER_ROWS = (livekit: Endpoint): Row[] => [
   ["a web page over HTTPS", { ip: PUBLIC.web, port: 443 }, true],
   ["a web page over HTTP", { ip: PUBLIC.web, port: 80 }, true],
   ["S3", { ip: PUBLIC.s3, port: 443 }, true],
+  ["a stream output over RTMP", { ip: PUBLIC.web, port: 1935 }, true],
   ["the SFU's public address over UDP, first port", { ip: PUBLIC.sfu, port: 50000, protocol: "UDP" }, true],
   ["the SFU's public address over UDP, last port", { ip: PUBLIC.sfu, port: 60000, protocol: "UDP" }, true],
   ["the SFU's public address over ICE/TCP", { ip: PUBLIC.sfu, port: 7881 }, true],
@@ -480,7 +481,7 @@ const kubernetes = (type: string, namespace: string, name: string): PlannedResou
   );
 
 describe("the recorders' Deployment in its own namespace", () => {
-  it("is created before the old one is deleted, which Pulumi deletes in the background", () => {
+  it("is created before the old one is deleted, and carries the background deletion its own later replacement will use", () => {
     const [deployment] = kubernetes("kubernetes:apps/v1:Deployment", "livekit-egress", "livekit-egress");
     expect(deployment.urn).toMatch(/Egress\$kubernetes:apps\/v1:Deployment::mumbai-egress-egress$/);
     expect(deployment.options.deleteBeforeReplace).toBe(false);

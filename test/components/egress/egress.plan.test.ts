@@ -269,6 +269,22 @@ describe("Egress", () => {
     });
   });
 
+  it("keeps the service account and association of its namespace under one URN whether or not a former namespace drains", async () => {
+    const moving = await plan({ formerNamespace: "media-plane" });
+    const inItsNamespace = (r: PlanResult) =>
+      [...resourcesOfType(r, K8S_TYPES.serviceAccount), ...resourcesOfType(r, TYPES.podIdentity)]
+        .filter((resource) => (inputsOf(resource).metadata?.namespace ?? inputsOf(resource).namespace) === NAMESPACE)
+        .map((resource) => resource.urn)
+        .sort();
+    expect(inItsNamespace(moving)).toHaveLength(3); // the recorders' account and association, the updater's account
+    expect(inItsNamespace(result)).toEqual(inItsNamespace(moving));
+    // What the former namespace keeps is only there while it drains.
+    const inFormer = (r: PlanResult) =>
+      resourcesOfType(r, TYPES.podIdentity).filter((resource) => inputsOf(resource).namespace === "media-plane");
+    expect(inFormer(moving)).toHaveLength(1);
+    expect(inFormer(result)).toHaveLength(0);
+  });
+
   it("reads its key pair from the credentials' Secret in its namespace, and rolls when the pair changes", () => {
     const env = object(result, K8S_TYPES.deployment, EGRESS).spec.template.spec.containers[0].env;
     const keySecret = object(result, K8S_TYPES.secret, "livekit-egress-key");
