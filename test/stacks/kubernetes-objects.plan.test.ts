@@ -43,6 +43,20 @@ describe.each(["mumbai", "singapore"])("Kubernetes objects of the %s plan", (sta
   });
 });
 
+/** An EC2NodeClass of the public pool's shape with the given AMI selector terms (and any other spec fields). */
+const ec2NodeClass = (amiSelectorTerms: object[], more: object = {}) => ({
+  apiVersion: "karpenter.k8s.aws/v1",
+  kind: "EC2NodeClass",
+  metadata: { name: "public" },
+  spec: {
+    role: "node-role",
+    amiSelectorTerms,
+    subnetSelectorTerms: [{ tags: { "karpenter.sh/discovery": "livekit-mumbai" } }],
+    securityGroupSelectorTerms: [{ id: "sg-0123abcd" }],
+    ...more,
+  },
+});
+
 describe("the strict validator", () => {
   const nodePool = {
     apiVersion: "karpenter.sh/v1",
@@ -108,18 +122,9 @@ describe("the strict validator", () => {
       'spec.disruption.consolidateAfter: "10min" does not match ^(([0-9]+(s|m|h))+|Never)$',
       'spec.template.spec.requirements[0].operator: "Equals" is not one of Gte, Lte, In, NotIn, Exists, DoesNotExist, Gt, Lt',
     ]);
-    const nodeClass = {
-      apiVersion: "karpenter.k8s.aws/v1",
-      kind: "EC2NodeClass",
-      metadata: { name: "public" },
-      spec: {
-        role: "node-role",
-        amiSelectorTerms: [{ alias: "al2023@v20250101" }],
-        subnetSelectorTerms: [{ tags: { "karpenter.sh/discovery": "livekit-mumbai" } }],
-        securityGroupSelectorTerms: [{ id: "sg-0123abcd" }],
-        metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
-      },
-    };
+    const nodeClass = ec2NodeClass([{ alias: "al2023@v20250101" }], {
+      metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
+    });
     const classes = validatorFor([nodeClass]);
     expect(classes.check(nodeClass)).toEqual([]);
     const bad = structuredClone(nodeClass) as any;
@@ -149,17 +154,7 @@ describe("the strict validator", () => {
     const defaulted = structuredClone(nodePool) as any;
     defaulted.spec.disruption.budgets = [{ nodes: "0", reasons: ["Drifted"] }, { reasons: ["Empty"] }];
     expect(validator.check(defaulted)).toEqual([]);
-    const nodeClass = {
-      apiVersion: "karpenter.k8s.aws/v1",
-      kind: "EC2NodeClass",
-      metadata: { name: "public" },
-      spec: {
-        role: "node-role",
-        amiSelectorTerms: [{ alias: "al2023" }, { id: "ami-0123" }],
-        subnetSelectorTerms: [{ tags: { "karpenter.sh/discovery": "livekit-mumbai" } }],
-        securityGroupSelectorTerms: [{ id: "sg-0123abcd" }],
-      },
-    };
+    const nodeClass = ec2NodeClass([{ alias: "al2023" }, { id: "ami-0123" }]);
     expect(validatorFor([nodeClass]).check(nodeClass)).toEqual([
       "spec.amiSelectorTerms: 'alias' is mutually exclusive, cannot be set with a combination of other amiSelectorTerms",
       "spec.amiSelectorTerms[0].alias: 'alias' is improperly formatted, must match the format 'family@version'",
