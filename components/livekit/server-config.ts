@@ -296,12 +296,7 @@ export function renderLiveKitServerConfig(input: LiveKitServerConfigInput): stri
 function checkWebhook(webhook: { urls: readonly string[] }): void {
   invariant(webhook.urls.length > 0, "webhook.urls", "must not be empty; omit webhook to send none", webhook.urls);
   for (const url of webhook.urls) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url);
-    } catch {
-      parsed = undefined;
-    }
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
     invariant(
       parsed?.protocol === "https:" && parsed.username === "" && parsed.password === "",
       "webhook.urls",

@@ -28,11 +28,11 @@ export function layoutSubnets(vpcCidr: string, azCount: number): SubnetLayout {
   const privatePrefix = vpc.prefix + 1 + slotBits;
   const publicPrefix = vpc.prefix + 2 + slotBits;
   invariant(publicPrefix <= 28, "network cidrBlock", `is too small for ${azCount} availability zones`, vpcCidr);
-  const privateHalf = block(vpc, vpc.prefix + 1, 0);
+  // The private half starts where the VPC does; the public quarter is the VPC's third.
   const publicQuarter = block(vpc, vpc.prefix + 2, 2);
   const azs = [...Array(azCount).keys()];
   return {
-    private: azs.map((i) => formatCidr(block(privateHalf, privatePrefix, i))),
+    private: azs.map((i) => formatCidr(block(vpc, privatePrefix, i))),
     public: azs.map((i) => formatCidr(block(publicQuarter, publicPrefix, i))),
   };
 }

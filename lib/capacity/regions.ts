@@ -22,9 +22,8 @@ export function splitParticipants(
   const exact = shares.map((s) => (total * s) / shares.reduce((a, b) => a + b, 0));
   const parts = exact.map((x) => Math.floor(x + EPS));
   let left = total - parts.reduce((a, b) => a + b, 0);
-  const order = exact
-    .map((x, i) => ({ i, frac: x - Math.floor(x + EPS) }))
-    .sort((a, b) => b.frac - a.frac || a.i - b.i);
+  // Array.prototype.sort is stable, so of equal fractions the region listed first comes first.
+  const order = exact.map((x, i) => ({ i, frac: x - Math.floor(x + EPS) })).sort((a, b) => b.frac - a.frac);
   for (const { i } of order) {
     if (left <= 0) break;
     parts[i]++;

@@ -2,7 +2,9 @@
  * A region's TURN settings from its stack file: one relay share for the nodes' relay traffic and the bill,
  * Coturn's allocation quota from every participant at the node's peak, and the one-line refusals.
  */
+import * as ipaddr from "ipaddr.js";
 import { DEFAULT_TURN_RELAY_SHARE } from "../../lib/capacity";
+import { DENIED_PEER_CIDRS, renderTurnserverConf } from "../../components/coturn/turnserver-conf";
 import { parseStackConfig, RegionSettings } from "../../stacks/config";
 import { SizedRegion, sizedRegion } from "../../stacks/sizing";
 import { turnserverSettings } from "../../stacks/coturn-settings";
@@ -71,5 +73,36 @@ describe("Coturn's allocation quota", () => {
     );
     // A quota set by hand within the range is the operator's call.
     expect(() => region({ "livekit-platform:turn": { relayPortRange, totalQuota: 2000 } })).not.toThrow();
+  });
+});
+
+describe("what Coturn is told about the region", () => {
+  it("relays on the stack file's relay ports, and is told the SFU's so that its file checks they stay apart", () => {
+    const cfg = region({
+      "livekit-platform:turn": { relayPortRange: { start: 30000, end: 39999 } },
+      "livekit-platform:rtc": { udpPortRange: { start: 52000, end: 58999 } },
+    });
+    const settings = turnserverSettings(cfg);
+    // coturn 4.17.0 src/apps/relay/mainrelay.c 1707-1708, 2308-2313: min-port/max-port bound every relay it opens;
+    // the nodes' security group opens turn.relayPortRange (stacks/region.ts) and nothing else for relays.
+    expect(settings.relayPorts).toEqual({ min: 30000, max: 39999 });
+    expect(settings.sfuPorts).toEqual({ min: 52000, max: 58999 });
+    expect(renderTurnserverConf(settings)).toContain("\nmin-port=30000\nmax-port=39999\n");
+  });
+
+  it("never relays into the region's own VPC, even one outside the private ranges", () => {
+    // AWS lets a VPC use a publicly routable range; the fixed list denies only the reserved ones. coturn 4.17.0
+    // src/server/ns_turn_server.c 353-364 (good_peer_addr): a peer in a denied-peer-ip range gets no relay, so a
+    // TURN client cannot reach Redis or the nodes by their VPC addresses.
+    const cfg = region({ "livekit-platform:network": { cidr: "11.20.0.0/16", availabilityZones: 3 } });
+    const vpcAddress = ipaddr.parse("11.20.0.10");
+    const fixedDenial = DENIED_PEER_CIDRS.filter(({ cidr }) => {
+      const range = ipaddr.parseCIDR(cidr);
+      return range[0].kind() === vpcAddress.kind() && vpcAddress.match(range);
+    });
+    expect(fixedDenial).toEqual([]);
+    const settings = turnserverSettings(cfg);
+    expect(settings.extraDeniedPeerCidrs).toEqual(["11.20.0.0/16"]);
+    expect(renderTurnserverConf(settings)).toContain("\ndenied-peer-ip=11.20.0.0-11.20.255.255\n");
   });
 });

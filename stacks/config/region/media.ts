@@ -10,12 +10,10 @@ import { turnSharedSecret } from "./credentials";
 /** LiveKit webhook receivers: https only (the body is signed, not encrypted), no credentials in the URL. */
 const webhookUrl = z.string({ error: "must be an https:// URL" }).refine(
   (value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === "https:" && url.hostname !== "" && url.username === "" && url.password === "";
-    } catch {
-      return false;
-    }
+    if (!URL.canParse(value)) return false;
+    const url = new URL(value);
+    // A URL with a special scheme always has a host (the URL parser refuses "https://" without one).
+    return url.protocol === "https:" && url.username === "" && url.password === "";
   },
   { error: "must be an https:// URL without user or password (LiveKit signs each request instead)" },
 );

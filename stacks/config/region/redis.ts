@@ -5,10 +5,9 @@ import { wholeNumber } from "../../../lib/schema";
 export const redis = z
   .strictObject({
     nodeType: z
+      // The string's error words its pattern's failure too (zod 4: a check without its own takes the schema's).
       .string({ error: "must be an ElastiCache node type such as cache.r7g.large" })
-      .regex(/^cache\.[a-z0-9-]+\.[a-z0-9]+$/, {
-        error: "must be an ElastiCache node type such as cache.r7g.large",
-      })
+      .regex(/^cache\.[a-z0-9-]+\.[a-z0-9]+$/)
       .optional()
       .meta({
         description:

@@ -22,8 +22,9 @@ export const rooms = z
         "`regional`: each region has its own Redis and its own rooms (pin rooms with the token service); `global`: LiveKit's distributed mode, every region shares the hub's Redis and a room can be joined from any region. The same in every region file.",
       ),
     hub: z
+      // The string's error words its pattern's failure too (zod 4: a check without its own takes the schema's).
       .string({ error: "must be the stack name of the hub region, such as mumbai" })
-      .regex(STACK_NAME, { error: "must be the stack name of the hub region, such as mumbai" })
+      .regex(STACK_NAME)
       .optional()
       .meta({
         description:

@@ -23,6 +23,10 @@ describe("the signalling failure alarm", () => {
     expect(signallingFailureAlarm(SUFFIX, 2).threshold).toBe(2);
   });
 
+  it("says in its description the share and the window it fires on", () => {
+    expect(signallingFailureAlarm(SUFFIX, 7).alarmDescription).toMatch(/more than 7% of .* for 2 of 3 minutes\.$/);
+  });
+
   it("counts ELB and LiveKit 5xx over all requests of the ALB", () => {
     const queries = Object.fromEntries(alarm.metricQueries.map((q: any) => [q.id, q]));
     for (const [id, metricName] of [
@@ -57,6 +61,10 @@ describe("albNameFromHostname", () => {
     expect(albNameFromHostname(ALB_HOST)).toBe("k8s-livekit-livekits-0123456789");
     expect(albNameFromHostname("internal-k8s-livekit-x-abcdef0123-42.ap-south-1.elb.amazonaws.com")).toBe(
       "k8s-livekit-x-abcdef0123",
+    );
+    // Only a leading "internal-" is the scheme's: a name may hold the word itself.
+    expect(albNameFromHostname("k8s-internal-livekits-0123456789-42.ap-south-1.elb.amazonaws.com")).toBe(
+      "k8s-internal-livekits-0123456789",
     );
   });
 });

@@ -8,8 +8,12 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import * as http from "node:http";
 import * as net from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { DELETION_COST_ANNOTATION, renderDeletionCostScript } from "../../../components/livekit/deletion-cost";
+import { isAbsolute, join } from "node:path";
+import {
+  DELETION_COST_ANNOTATION,
+  DELETION_COST_TOKEN_DIR,
+  renderDeletionCostScript,
+} from "../../../components/livekit/deletion-cost";
 
 describe("the deletion-cost sidecar", () => {
   it("annotates its own pod with the node's participant count", async () => {
@@ -77,4 +81,40 @@ describe("the deletion-cost sidecar", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 10000);
+});
+
+describe("the deletion-cost sidecar's script", () => {
+  it("reads its token from a directory of its own, not the default service account token's", () => {
+    // The pod mounts no default token; only this container mounts the projected one (components/livekit/pod.ts).
+    expect(isAbsolute(DELETION_COST_TOKEN_DIR)).toBe(true);
+    expect(DELETION_COST_TOKEN_DIR).not.toBe("/var/run/secrets/kubernetes.io/serviceaccount");
+    expect(renderDeletionCostScript({ metricsPort: 6789, everySeconds: 5 })).toContain(
+      `dir="\${TOKEN_DIR:-${DELETION_COST_TOKEN_DIR}}"`,
+    );
+  });
+
+  it("takes every port number and any whole number of seconds from 1", () => {
+    for (const metricsPort of [1, 65535]) {
+      expect(renderDeletionCostScript({ metricsPort, everySeconds: 1 })).toContain(`:${metricsPort}/metrics"`);
+    }
+  });
+
+  it.each([
+    [{ metricsPort: 0, everySeconds: 5 }, "deletion cost metricsPort: must be a port number (1-65535), got 0"],
+    [{ metricsPort: 65536, everySeconds: 5 }, "deletion cost metricsPort: must be a port number (1-65535), got 65536"],
+    [
+      { metricsPort: 6789.5, everySeconds: 5 },
+      "deletion cost metricsPort: must be a port number (1-65535), got 6789.5",
+    ],
+    [
+      { metricsPort: 6789, everySeconds: 0 },
+      "deletion cost everySeconds: must be a whole number of seconds, at least 1, got 0",
+    ],
+    [
+      { metricsPort: 6789, everySeconds: 2.5 },
+      "deletion cost everySeconds: must be a whole number of seconds, at least 1, got 2.5",
+    ],
+  ])("refuses %j with one line", (input, message) => {
+    expect(() => renderDeletionCostScript(input)).toThrow(message);
+  });
 });

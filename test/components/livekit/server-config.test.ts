@@ -1,12 +1,20 @@
+import { posix } from "path";
 import { parse } from "yaml";
 import {
+  LIVEKIT_CONFIG_PATH,
   LIVEKIT_DEFAULT_ROOM,
   LIVEKIT_KEY_FILE_PATH,
+  LIVEKIT_METRICS_PASSWORD_ENV,
+  LIVEKIT_MOUNTS,
+  LIVEKIT_NODE_IP_ENV,
+  LIVEKIT_REDIS_PASSWORD_ENV,
   LIVEKIT_TURN_SECRET_PATH,
+  LIVEKIT_WEBHOOK_API_KEY_ENV,
   LiveKitServerConfigInput,
   renderLiveKitServerConfig,
 } from "../../../components/livekit/server-config";
 import { LEAF, MAP, UNLISTED, Schema, PROTOCOL_REDIS, unknownKeys, isMap } from "../../support/config-keys";
+import { isSecretDataKey } from "../../support/kubernetes-names";
 
 // ---------------------------------------------------------------------------------------------
 // The keys livekit-server v1.13.5 knows (versions.images.livekitServer). It decodes config.yaml with
@@ -528,5 +536,116 @@ describe("renderLiveKitServerConfig", () => {
     );
     const noCodecs = { ...mumbai, room: { ...LIVEKIT_DEFAULT_ROOM, enabledCodecs: [] } };
     expect(() => renderLiveKitServerConfig(noCodecs)).toThrow(/^room\.enabledCodecs: must not be empty .*, got \[\]$/);
+  });
+});
+
+describe("renderLiveKitServerConfig's bounds", () => {
+  const withPlacement = (placement: Partial<NonNullable<LiveKitServerConfigInput["placement"]>>) =>
+    renderLiveKitServerConfig({ ...singapore, placement: { ...singapore.placement!, ...placement } });
+
+  it.each([
+    ["rtc.tcpPort", { ...mumbai, rtc: { ...mumbai.rtc, tcpPort: 0 } }],
+    ["rtc.portRange.start", { ...mumbai, rtc: { ...mumbai.rtc, portRange: { start: 0, end: 60000 } } }],
+    ["rtc.portRange.end", { ...mumbai, rtc: { ...mumbai.rtc, portRange: { start: 50000, end: 65536 } } }],
+    ["redis.port", { ...mumbai, redis: { ...mumbai.redis, port: 6379.5 } }],
+    ["room.emptyTimeoutSeconds", { ...mumbai, room: { ...LIVEKIT_DEFAULT_ROOM, emptyTimeoutSeconds: 0.5 } }],
+    ["room.departureTimeoutSeconds", { ...mumbai, room: { ...LIVEKIT_DEFAULT_ROOM, departureTimeoutSeconds: -1 } }],
+    ["room.maxParticipants", { ...mumbai, room: { ...LIVEKIT_DEFAULT_ROOM, maxParticipants: -1 } }],
+    ["placement.cpuLoadLimit", { ...singapore, placement: { ...singapore.placement!, cpuLoadLimit: 0 } }],
+    ["placement.numTracks", { ...singapore, placement: { ...singapore.placement!, numTracks: -1 } }],
+    ["placement.bytesPerSec", { ...singapore, placement: { ...singapore.placement!, bytesPerSec: 1.5 } }],
+  ] as [string, LiveKitServerConfigInput][])("names %s in the one line that refuses it", (key, input) => {
+    expect(() => renderLiveKitServerConfig(input)).toThrow(new RegExp(`^${key.replace(/\./g, "\\.")}: \\S`));
+  });
+
+  it("takes every port number, 1 to 65535, as the stack config's port field does", () => {
+    const ports = { ...mumbai.rtc, tcpPort: 1, portRange: { start: 2, end: 65535 } };
+    expect(parse(renderLiveKitServerConfig({ ...mumbai, rtc: ports })).rtc).toMatchObject({
+      tcp_port: 1,
+      port_range_start: 2,
+      port_range_end: 65535,
+    });
+  });
+
+  it("takes a range of one port: pion refuses only an end before the start", () => {
+    // pion/webrtc v4.2.17 settingengine.go 284-287 SetEphemeralUDPPortRange (livekit's mediatransportutil
+    // pkg/rtcconfig/webrtc_config.go 126-128 hands it the range); the stack config's portRange agrees.
+    const onePort = { ...mumbai.rtc, portRange: { start: 50000, end: 50000 } };
+    expect(parse(renderLiveKitServerConfig({ ...mumbai, rtc: onePort })).rtc).toMatchObject({
+      port_range_start: 50000,
+      port_range_end: 50000,
+    });
+  });
+
+  it("refuses a CPU-load limit of 0, which places rooms as if there were none, and takes 1", () => {
+    // livekit v1.13.5 pkg/routing/selector/cpuload.go 35-44: the selector keeps the nodes whose load is below the
+    // limit, and when none is, every node. No node's load is below 0, so load would stop steering rooms.
+    expect(() => withPlacement({ cpuLoadLimit: 0 })).toThrow(
+      "placement.cpuLoadLimit: must be a fraction in (0, 1], got 0",
+    );
+    expect(() => withPlacement({ cpuLoadLimit: -0.5 })).toThrow("placement.cpuLoadLimit: must be a fraction");
+    // At 1 only a node at full load is passed over.
+    expect(parse(withPlacement({ cpuLoadLimit: 1 })).node_selector.cpu_load_limit).toBe(1);
+  });
+
+  it("takes the poles and the antimeridian as region coordinates, and refuses a longitude past them", () => {
+    const regions = (lat: number, lon: number) => [
+      { name: "singapore", lat: 1.35, lon: 103.82 },
+      { name: "mumbai", lat, lon },
+    ];
+    for (const [lat, lon] of [
+      [90, 180],
+      [-90, -180],
+    ]) {
+      expect(
+        parse(renderLiveKitServerConfig({ ...singapore, regions: regions(lat, lon) })).node_selector.regions[1],
+      ).toEqual({ name: "mumbai", lat, lon });
+    }
+    // A latitude and longitude given the wrong way round fail here, not as a region on the wrong side of the Earth.
+    expect(() => renderLiveKitServerConfig({ ...singapore, regions: regions(72.88, 190) })).toThrow(
+      'regions mumbai: must have valid coordinates (lat, lon), got {"lat":72.88,"lon":190}',
+    );
+  });
+
+  it.each(["https://user@app.example.com/hook", "https://:pw@app.example.com/hook"])(
+    "refuses the webhook URL %s: a credential in it would land in the ConfigMap",
+    (url) => {
+      expect(() => renderLiveKitServerConfig({ ...mumbai, webhook: { urls: [url] } })).toThrow(
+        `webhook.urls: must be https:// URLs without credentials, got "${url}"`,
+      );
+    },
+  );
+});
+
+describe("the names livekit-server reads", () => {
+  // livekit v1.13.5 pkg/config/config.go 769: every config key also has an environment variable, LIVEKIT_ and its
+  // path upper-cased with dots as underscores (GenerateCLIFlags, over ToCLIFlagNames' yaml paths, 645-690).
+  const generatedEnv = (path: string) => `LIVEKIT_${path.toUpperCase().replace(/\./g, "_")}`;
+
+  it("sets the metrics password and the webhook key id through the variables the server generates for them", () => {
+    for (const path of ["prometheus.password", "webhook.api_key"]) {
+      const [block, key] = path.split(".");
+      expect(unknownKeys({ [block]: { [key]: "x" } }, LIVEKIT_SERVER_KEYS)).toEqual([]);
+    }
+    expect(LIVEKIT_METRICS_PASSWORD_ENV).toBe(generatedEnv("prometheus.password"));
+    expect(LIVEKIT_WEBHOOK_API_KEY_ENV).toBe(generatedEnv("webhook.api_key"));
+  });
+
+  it("sets the Redis password and the node's address through the server's own flags' variables", () => {
+    // livekit v1.13.5 cmd/server/main.go 70-73 (`--node-ip`, NODE_IP) and 85-88 (`--redis-password`, REDIS_PASSWORD).
+    expect(LIVEKIT_NODE_IP_ENV).toBe("NODE_IP");
+    expect(LIVEKIT_REDIS_PASSWORD_ENV).toBe("REDIS_PASSWORD");
+  });
+
+  it("starts the server on the file its ConfigMap mounts, each mount in a directory of its own", () => {
+    expect(posix.dirname(LIVEKIT_CONFIG_PATH)).toBe(LIVEKIT_MOUNTS.config.dir);
+    expect(posix.basename(LIVEKIT_CONFIG_PATH)).toBe(LIVEKIT_MOUNTS.config.file);
+    const mounts = Object.values(LIVEKIT_MOUNTS);
+    // Each file name is its ConfigMap's or Secret's data key; the API server refuses two mounts at one path.
+    for (const { dir, file } of mounts) {
+      expect(posix.isAbsolute(dir)).toBe(true);
+      expect(isSecretDataKey(file)).toBe(true);
+    }
+    expect(new Set(mounts.map(({ dir }) => dir)).size).toBe(mounts.length);
   });
 });

@@ -128,3 +128,45 @@ describe("the load test's testers", () => {
     expect(loadTestDurationSeconds({ ...INPUT, duration: "2h" })).toBe(7200);
   });
 });
+
+describe("the testers' nodes", () => {
+  const { requirements, expireAfter } = pool.template.spec;
+  /** Karpenter's duration format (karpenter.sh_nodepools.yaml 151 and 246 at aws/karpenter-provider-aws v1.14.1). */
+  const seconds = (duration: string) => {
+    expect(duration).toMatch(/^(([0-9]+(s|m|h))+|Never)$/);
+    return [...duration.matchAll(/(\d+)([smh])/g)].reduce(
+      (sum, [, n, unit]) => sum + Number(n) * { s: 1, m: 60, h: 3600 }[unit as "s" | "m" | "h"],
+      0,
+    );
+  };
+
+  it("take spot capacity where EC2 has it and on-demand where it does not: a reclaimed tester is one failed index", () => {
+    const capacity = requirements.find((r: { key: string }) => r.key === "karpenter.sh/capacity-type");
+    expect(capacity.operator).toBe("In");
+    expect([...capacity.values].sort()).toEqual(["on-demand", "spot"]);
+  });
+
+  it("are x86 Linux instances of the compute or general-purpose families, sixth generation or later", () => {
+    expect(requirements).toEqual([
+      { key: "karpenter.sh/capacity-type", operator: "In", values: ["spot", "on-demand"] },
+      { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["c", "m"] },
+      { key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: ["5"] },
+      { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
+      { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
+    ]);
+    // The NodePool CRD's own rules (karpenter.sh_nodepools.yaml 344-346): In takes at least one value; Gt exactly
+    // one whole number.
+    for (const { operator, values } of requirements) {
+      if (operator === "In") expect(values.length).toBeGreaterThan(0);
+      if (operator === "Gt") expect(values).toEqual([expect.stringMatching(/^\d+$/)]);
+    }
+  });
+
+  it("leave a minute after their last tester, and outlive a test that runs its full deadline", () => {
+    expect(pool.disruption).toEqual({ consolidationPolicy: "WhenEmpty", consolidateAfter: "1m" });
+    expect(seconds(pool.disruption.consolidateAfter)).toBe(60);
+    // Expiry drains a node whatever runs on it (disruption.md 176 at v1.14.1).
+    expect(seconds(expireAfter)).toBe(24 * 3600);
+    expect(seconds(expireAfter)).toBeGreaterThan(job.activeDeadlineSeconds);
+  });
+});

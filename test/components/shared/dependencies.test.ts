@@ -6,8 +6,9 @@ const b = { name: "b" } as never;
 
 describe("a component's dependencies, for its children", () => {
   it("is empty without options or without dependsOn", () => {
-    expect(dependenciesOf(undefined)).toEqual([]);
-    expect(dependenciesOf({})).toEqual([]);
+    // Strictly empty: toEqual would also take [undefined], a member no child should inherit.
+    expect(dependenciesOf(undefined)).toStrictEqual([]);
+    expect(dependenciesOf({})).toStrictEqual([]);
   });
 
   it("lists an array's members in order, in a copy a child may extend", () => {

@@ -4,6 +4,14 @@ import { insecureTransportGaps } from "../../support/iam-policy";
 const BUCKET = "arn:aws:s3:::recordings";
 const OBJECTS = `${BUCKET}/*`;
 
+describe("policyDocument", () => {
+  it("is in the current policy language, the one IAM substitutes policy variables in", () => {
+    // IAM JSON policy reference, "Version": 2012-10-17 is the current version; policy variables such as
+    // ${aws:username} are text under the older 2008-10-17 or with no Version.
+    expect(policyDocument()).toEqual({ Version: "2012-10-17", Statement: [] });
+  });
+});
+
 describe("denyInsecureTransport", () => {
   it("leaves nothing of the resource reachable without TLS, whoever asks", () => {
     const policy = policyDocument(denyInsecureTransport("s3:*", [BUCKET, OBJECTS]));

@@ -2,6 +2,8 @@ import { workloadLabels } from "../../../components/shared/annotations";
 import { kubectlLoopSpec, KubectlLoopInput } from "../../../components/shared/kubectl-pod";
 import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
 import { versions } from "../../../lib/versions";
+import { podSecurityProblems } from "../../../policy/pod-security";
+import type { PodSpec } from "../../../policy/workloads";
 import { plain } from "../../support/builders";
 
 const input: KubectlLoopInput = {
@@ -43,5 +45,21 @@ describe("a kubectl loop", () => {
     expect(plain(kubectlLoopSpec({ ...input, terminationGracePeriodSeconds: 600 })).template.spec).toMatchObject({
       terminationGracePeriodSeconds: 600,
     });
+  });
+});
+
+describe("a kubectl loop's pod, as the API server and its admission take it", () => {
+  it("carries every label its Deployment selects it by", () => {
+    // The API server refuses a Deployment whose selector does not match its template's labels.
+    expect(spec.template.metadata.labels).toMatchObject(spec.selector.matchLabels);
+  });
+
+  it("meets the restricted Pod Security Standard: RuntimeDefault seccomp, no privilege escalation", () => {
+    // policy/pod-security.ts: the admission plugin's rules (kubernetes/pod-security-admission v0.35.2).
+    expect(podSecurityProblems(pod as PodSpec, "restricted")).toEqual([]);
+  });
+
+  it("asks for 64 MiB and is stopped at 128 MiB, so a leaking loop cannot press the system nodes", () => {
+    expect(container.resources).toEqual({ requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } });
   });
 });

@@ -7,7 +7,19 @@ import * as http from "node:http";
 import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { renderNodeAddressScript } from "../../../components/shared/node-address";
+import {
+  HOST_IP_ENV_VAR,
+  NODE_ADDRESS_DIR,
+  NODE_ADDRESS_MOUNT,
+  NODE_ADDRESS_READER_UID,
+  NODE_ADDRESS_VOLUME_SPEC,
+  NODE_PUBLIC_IPV4_PATH,
+  nodeAddressInitContainer,
+  renderNodeAddressScript,
+  restrictedSecurityContext,
+} from "../../../components/shared/node-address";
+import { podSecurityProblems } from "../../../policy/pod-security";
+import type { PodSpec } from "../../../policy/workloads";
 
 describe("the node address init container script", () => {
   const TOKEN = "fake-imdsv2-token";
@@ -67,5 +79,65 @@ describe("the node address init container script", () => {
     } finally {
       mode = "ok";
     }
+  });
+});
+
+describe("the node address init container and its volume", () => {
+  const init = nodeAddressInitContainer("curl:pinned") as Record<string, any>;
+  const reader = {
+    name: "media",
+    image: "media:pinned",
+    env: [HOST_IP_ENV_VAR],
+    volumeMounts: [NODE_ADDRESS_MOUNT],
+    securityContext: { ...restrictedSecurityContext(["NET_BIND_SERVICE"]), runAsUser: 65534 },
+  };
+  const pod = { initContainers: [init], containers: [reader], volumes: [NODE_ADDRESS_VOLUME_SPEC] };
+
+  it("runs the script once, as the one uid the SFU nodes let reach instance metadata, under the restricted standard", () => {
+    expect(init.command).toEqual(["/bin/sh", "-c", renderNodeAddressScript()]);
+    expect(renderNodeAddressScript()).toContain("\nimds=http://169.254.169.254\n");
+    expect(init.securityContext).toMatchObject({
+      runAsUser: NODE_ADDRESS_READER_UID,
+      runAsGroup: NODE_ADDRESS_READER_UID,
+    });
+    // policy/pod-security.ts: the admission plugin's rules (kubernetes/pod-security-admission v0.35.2).
+    expect(podSecurityProblems(pod as unknown as PodSpec, "restricted")).toEqual([]);
+    expect(init.securityContext).toMatchObject({ readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expect(init.securityContext.capabilities.add).toBeUndefined();
+    expect(reader.securityContext.capabilities).toEqual({ drop: ["ALL"], add: ["NET_BIND_SERVICE"] });
+    expect(init.resources).toEqual({ requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "32Mi" } });
+  });
+
+  it("writes the address into a small memory-backed volume the media containers mount read-only", () => {
+    expect(init.name).toBe("node-address");
+    expect(init.volumeMounts).toEqual([{ name: NODE_ADDRESS_VOLUME_SPEC.name, mountPath: NODE_ADDRESS_DIR }]);
+    expect(NODE_ADDRESS_VOLUME_SPEC.emptyDir).toEqual({ medium: "Memory", sizeLimit: "1Mi" });
+    expect(NODE_ADDRESS_MOUNT).toEqual({
+      name: NODE_ADDRESS_VOLUME_SPEC.name,
+      mountPath: NODE_ADDRESS_DIR,
+      readOnly: true,
+    });
+    expect(NODE_ADDRESS_DIR).toMatch(/^\/[^/]/);
+    expect(NODE_PUBLIC_IPV4_PATH.startsWith(`${NODE_ADDRESS_DIR}/`)).toBe(true);
+  });
+
+  it("hands the node's private address to a container through the Downward API", () => {
+    expect(HOST_IP_ENV_VAR).toEqual({ name: "HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } });
+  });
+
+  it.each([
+    [
+      { imdsUrl: "https://169.254.169.254" },
+      'node address imdsUrl: must be http://host[:port], got "https://169.254.169.254"',
+    ],
+    [
+      { imdsUrl: "http://169.254.169.254/latest" },
+      'node address imdsUrl: must be http://host[:port], got "http://169.254.169.254/latest"',
+    ],
+    [{ imdsUrl: "xhttp://imds" }, 'node address imdsUrl: must be http://host[:port], got "xhttp://imds"'],
+    [{ dir: "run/node-address" }, 'node address dir: must be an absolute path, got "run/node-address"'],
+    [{ dir: "/run/node address" }, 'node address dir: must be an absolute path, got "/run/node address"'],
+  ])("refuses %j with one line", (input, message) => {
+    expect(() => renderNodeAddressScript(input)).toThrow(message);
   });
 });

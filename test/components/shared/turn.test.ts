@@ -1,8 +1,13 @@
 import {
   acceptedTurnSecretGenerations,
   INITIAL_TURN_SECRET_GENERATION,
+  TURN_ACCEPTED_SECRETS_KEY,
+  TURN_SECRET_GENERATION_ANNOTATION,
+  TURN_SECRET_GENERATIONS_ANNOTATION,
+  TURN_SECRET_KEY,
   turnSecretGenerationsAnnotation,
 } from "../../../components/shared/turn";
+import { isAnnotationKey, isSecretDataKey } from "../../support/kubernetes-names";
 
 describe("TURN secret generations", () => {
   it("accepts the current generation first, then the other one, never one twice", () => {
@@ -23,5 +28,20 @@ describe("TURN secret generations", () => {
     expect(turnSecretGenerationsAnnotation("a/b", ["1", "2"])).toEqual({ "a/b": "1,2" });
     expect(turnSecretGenerationsAnnotation("a/b", ["2", "1"])).toEqual({ "a/b": "1,2" });
     expect(turnSecretGenerationsAnnotation("a/b", ["2026-q3", "1"])).toEqual({ "a/b": "1,2026-q3" });
+  });
+});
+
+describe("TURN names given to Kubernetes", () => {
+  it("keys the TURN Secret with two keys the API server takes, so a rotation's Secret holds both", () => {
+    // During a rotation the one Secret carries both (components/credentials): LiveKit mounts TURN_SECRET_KEY, the
+    // current secret alone; Coturn mounts TURN_ACCEPTED_SECRETS_KEY, every accepted one, one per line.
+    for (const key of [TURN_SECRET_KEY, TURN_ACCEPTED_SECRETS_KEY]) expect(isSecretDataKey(key)).toBe(true);
+    expect(TURN_ACCEPTED_SECRETS_KEY).not.toBe(TURN_SECRET_KEY);
+  });
+
+  it("annotates the pods with keys the API server takes", () => {
+    for (const key of [TURN_SECRET_GENERATION_ANNOTATION, TURN_SECRET_GENERATIONS_ANNOTATION]) {
+      expect(isAnnotationKey(key)).toBe(true);
+    }
   });
 });

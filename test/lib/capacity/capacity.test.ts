@@ -446,6 +446,28 @@ describe("splitting the total across regions", () => {
     expect(parts.map((r) => r.participants)).toEqual([30_000, 10_000, 10_000]);
   });
 
+  it("hands the participants rounding leaves over to the largest fractions, a tie to the region listed first", () => {
+    const split = (total: number, shares: number[]) =>
+      splitParticipants(
+        total,
+        shares.map((share, i) => ({ name: `r${i}`, share })),
+      ).map((r) => r.participants);
+    // 5, 2.5, 2.5: the one left over goes to the first of the two halves, none to the whole 5.
+    expect(split(10, [0.5, 0.25, 0.25])).toEqual([5, 3, 2]);
+    // 2.4, 2.6, 5: to the largest fraction wherever it is listed.
+    expect(split(10, [0.24, 0.26, 0.5])).toEqual([2, 3, 5]);
+  });
+
+  it("keeps every participant when the shares sum to 1 only within the schema's tolerance", () => {
+    const regions = [
+      { name: "mumbai", share: 0.5 },
+      { name: "singapore", share: 0.4995 },
+    ];
+    expect(() => parseInput(regionSharesSchema, regions, { keyOf: (p) => keyPath(p, "regions") })).not.toThrow();
+    // In proportion to the shares given: 50,025.01 and 49,974.99.
+    expect(splitParticipants(100_000, regions).map((r) => r.participants)).toEqual([50_025, 49_975]);
+  });
+
   it("rejects shares that do not sum to 1 (regionSharesSchema, before the split)", () => {
     const regions = [
       { name: "a", share: 0.5 },

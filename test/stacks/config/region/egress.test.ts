@@ -9,6 +9,8 @@ describe("Egress's settings", () => {
     const set = (hours: unknown) =>
       parseStackConfig(stackConfig("mumbai", { "livekit-platform:egress": { maxRecordingHours: hours } }), "mumbai");
     expect((set(12) as RegionSettings).egress.maxRecordingHours).toBe(12);
-    for (const bad of [0, 25, 1.5]) expect(() => set(bad)).toThrow("egress.maxRecordingHours");
+    for (const bad of [0, 25, 1.5]) {
+      expect(() => set(bad)).toThrow(`egress.maxRecordingHours: must be a number of hours from 1 to 24, got ${bad}`);
+    }
   });
 });
