@@ -8,7 +8,7 @@
 import { InstanceType as Ec2InstanceType } from "@pulumi/aws/types/enums/ec2";
 import { z } from "zod";
 import { awsRegionNames } from "../../lib/aws-regions";
-import { SECRET_PLACEHOLDER_PREFIX } from "../../lib/errors";
+import { SECRET_PLACEHOLDER_PREFIX, Unshown } from "../../lib/errors";
 import { parseCidr } from "../../lib/ip";
 import { wholeNumber } from "../../lib/schema";
 import { nearest } from "../stack-file-checks";
@@ -16,12 +16,16 @@ import { nearest } from "../stack-file-checks";
 /**
  * A setting set as a secret whose form a pattern checks. The offline plan cannot decrypt a `secure:` value and
  * passes a stand-in (stacks/stack-files.ts secretPlaceholder): the stand-in passes here, and `pulumi preview`,
- * which decrypts, checks the real value.
+ * which decrypts, checks the real value. A value that breaks the pattern is not shown in the error line.
  */
 export const secretMatching = (pattern: RegExp, error: string) =>
   z
     .string()
-    .refine((value) => value.startsWith(SECRET_PLACEHOLDER_PREFIX) || pattern.test(value), { error })
+    .check((ctx) => {
+      if (ctx.value.startsWith(SECRET_PLACEHOLDER_PREFIX) || pattern.test(ctx.value)) return;
+      // The line names the key and the rule, never the value: it is a secret `pulumi up` has decrypted.
+      ctx.issues.push({ code: "custom", message: error, input: new Unshown("a value not shown (a secret)") });
+    })
     .meta({ pattern: pattern.source });
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;

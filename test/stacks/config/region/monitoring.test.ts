@@ -97,14 +97,25 @@ describe("monitoring's and alerting's settings, refused with one line", () => {
     ["monitoring", "retention", "15 days", 'must be a Prometheus duration such as "15d", got "15 days"'],
     ["monitoring", "retentionSize", "90G", 'must be a size such as "90GB", got "90G"'],
     ["monitoring", "volumeSize", "100GB", 'must be a volume size such as "100Gi", got "100GB"'],
-    ["alerting", "heartbeatUrl", "http://hb.example.com/ping", "must be an https:// URL"],
+    // Secrets: the line names the rule, never the (decrypted) value.
+    [
+      "alerting",
+      "heartbeatUrl",
+      "http://hb.example.com/ping",
+      "must be an https:// URL, got a value not shown (a secret)",
+    ],
     [
       "alerting",
       "slackWebhookUrl",
       "https://example.com/hook",
-      "must be a Slack incoming-webhook URL (https://hooks.slack.com/...)",
+      "must be a Slack incoming-webhook URL (https://hooks.slack.com/...), got a value not shown (a secret)",
     ],
-    ["alerting", "pagerDutyRoutingKey", "short", "must be a PagerDuty Events API v2 routing key (32 characters)"],
+    [
+      "alerting",
+      "pagerDutyRoutingKey",
+      "short",
+      "must be a PagerDuty Events API v2 routing key (32 characters), got a value not shown (a secret)",
+    ],
   ])("refuses %s.%s = %j", (section, key, value, problem) => {
     expect(() => parse(section, { [key]: value })).toThrow(`livekit-platform:${section}.${key}: ${problem}`);
   });
