@@ -175,14 +175,7 @@ function recorderPolicy(
         { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: tcp(POD_IDENTITY_AGENT.port) },
         {
           to: [internet(input.vpcCidr)],
-          ports: [
-            ...WEB_PORTS,
-            ...tcp(RTMP_PORT),
-            { protocol: "UDP", port: media.rtcUdpPorts.start, endPort: media.rtcUdpPorts.end },
-            ...tcp(media.rtcTcpPort),
-            { protocol: "UDP", port: media.turnUdpPort },
-            ...tcp(media.turnTlsPort),
-          ],
+          ports: [...WEB_PORTS, ...tcp(RTMP_PORT), ...webrtcPorts(media)],
         },
       ],
     },
@@ -215,9 +208,20 @@ function loadTest(input: PlatformNetworkInput): NetworkPolicyDocument {
     spec: {
       podSelector: {},
       policyTypes: ["Egress"],
-      egress: [{ to: [internet(input.vpcCidr)] }],
+      // Signalling over HTTPS, then WebRTC; every rule names its ports (aws/aws-network-policy-agent#180).
+      egress: [{ to: [internet(input.vpcCidr)], ports: [...tcp(443), ...webrtcPorts(input.media)] }],
     },
   };
+}
+
+/** WebRTC towards the region's public addresses: ICE to the SFU over its UDP range and TCP port, and TURN. */
+function webrtcPorts(media: PlatformNetworkInput["media"]): Port[] {
+  return [
+    { protocol: "UDP", port: media.rtcUdpPorts.start, endPort: media.rtcUdpPorts.end },
+    ...tcp(media.rtcTcpPort),
+    { protocol: "UDP", port: media.turnUdpPort },
+    ...tcp(media.turnTlsPort),
+  ];
 }
 
 /**
