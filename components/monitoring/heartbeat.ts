@@ -67,6 +67,33 @@ export function heartbeatAlarmSpec<TopicName>(
   };
 }
 
+/** The alarm on failed deliveries from the paging topic, in CloudWatch (beside the heartbeat alarm's name). */
+export const PAGE_DELIVERY_ALARM_KIND = "LiveKitHeartbeatPageUndelivered";
+
+/**
+ * The alarm on the paging topic `topicName` when SNS could not deliver to PagerDuty (a wrong or deleted
+ * integration key, PagerDuty refusing): `NumberOfNotificationsFailed` counts deliveries that failed after SNS's
+ * retries (AWS SNS, "Monitoring Amazon SNS topics using CloudWatch"). It goes to the alert topic (email): the page
+ * that did not arrive is the one that mattered, and nothing else would say so. No failure, no data point: missing
+ * data is fine here.
+ */
+export function pageDeliveryAlarmSpec<TopicName>(topicName: TopicName, runbookBase: string) {
+  return {
+    alarmDescription:
+      `SNS could not deliver the dead man's switch's page to PagerDuty: the heartbeat alarm pages by email only. ` +
+      `Check the PagerDuty Amazon CloudWatch integration key. ${runbookBase}#${HEARTBEAT_RUNBOOK_ANCHOR}`,
+    namespace: "AWS/SNS",
+    metricName: "NumberOfNotificationsFailed",
+    dimensions: { TopicName: topicName },
+    statistic: "Sum",
+    period: HEARTBEAT_PERIOD_SECONDS,
+    evaluationPeriods: 1,
+    threshold: 0,
+    comparisonOperator: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+  } as const;
+}
+
 /** PagerDuty's endpoint for an Amazon CloudWatch integration (a secret: the key lets anyone open incidents). */
 export function pagerDutyCloudWatchEndpoint(integrationKey: string): string {
   return `https://events.pagerduty.com/integration/${integrationKey}/enqueue`;

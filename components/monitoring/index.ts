@@ -10,7 +10,13 @@ import { PodIdentityRole } from "../shared/pod-identity-role";
 import { alertmanagerConfig } from "./alertmanager-config";
 import { alertTopicKeyPolicy, alertTopicPolicy, alertTopicPublisherPolicy } from "./alert-topic";
 import { renderDashboards } from "./dashboards";
-import { HEARTBEAT_ALARM_KIND, heartbeatAlarmSpec, pagerDutyCloudWatchEndpoint } from "./heartbeat";
+import {
+  HEARTBEAT_ALARM_KIND,
+  heartbeatAlarmSpec,
+  PAGE_DELIVERY_ALARM_KIND,
+  pageDeliveryAlarmSpec,
+  pagerDutyCloudWatchEndpoint,
+} from "./heartbeat";
 import { podMonitorSpec, ScrapeTarget } from "./pod-monitors";
 import { ALERTMANAGER_SERVICE_ACCOUNT, kubePrometheusStackValues, operatorCrdsValues } from "./values";
 
@@ -225,6 +231,7 @@ export class Monitoring extends pulumi.ComponentResource {
       { displayName: `LiveKit alerting heartbeat (${args.region})`, kmsMasterKeyId: key.arn },
       { parent: this },
     );
+    const runbookBase = args.alerts.runbookBase ?? RUNBOOKS_DOCUMENT;
     const alarmTopics = [alertTopic.arn];
     const integrationKey = args.alerting.pagerDutyCloudWatchIntegrationKey;
     if (integrationKey !== undefined) {
@@ -253,8 +260,16 @@ export class Monitoring extends pulumi.ComponentResource {
         { parent: this },
       );
       alarmTopics.push(page.arn);
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-heartbeat-page-undelivered`,
+        {
+          name: pulumi.interpolate`${heartbeat.name}-${PAGE_DELIVERY_ALARM_KIND}`,
+          ...pageDeliveryAlarmSpec(page.name, runbookBase),
+          alarmActions: [alertTopic.arn],
+        },
+        { parent: this },
+      );
     }
-    const runbookBase = args.alerts.runbookBase ?? RUNBOOKS_DOCUMENT;
     new aws.cloudwatch.MetricAlarm(
       `${name}-heartbeat`,
       {

@@ -178,6 +178,9 @@ describe("Monitoring: alert delivery and volumes", () => {
     // No PagerDuty: the heartbeat alarm pages through the alert topic alone.
     const alarm = inputsOf(findResource(bare, "aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-heartbeat"));
     expect(alarm.alarmActions).toEqual([config.receivers[1].sns_configs[0].topic_arn]);
+    expect(resourcesOfType(bare, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.name)).toEqual([
+      "monitoring-heartbeat",
+    ]);
     expect(resourcesOfType(bare, "aws:sns/topic:Topic").map((t) => t.name)).toEqual([
       "monitoring-alerts",
       "monitoring-heartbeat",
@@ -235,6 +238,25 @@ describe("Monitoring: the dead man's switch pages PagerDuty where Alertmanager d
     const values = inputsOf(findResource(plan, HELM, "monitoring-stack")).values;
     const platform = values.alertmanager.config.receivers.find((r: any) => r.name === "platform");
     expect(platform.pagerduty_configs).toEqual([{ routing_key: ROUTING_KEY, send_resolved: true }]);
+  });
+
+  it("an alarm tells the alert topic (email) when SNS cannot deliver a page to PagerDuty", () => {
+    const alarm = inputsOf(
+      findResource(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-heartbeat-page-undelivered"),
+    );
+    const alertTopicArn = inputsOf(findResource(plan, "aws:sns/topicPolicy:TopicPolicy", "monitoring-alerts")).arn;
+    const pageArn = inputsOf(findResource(plan, "aws:sns/topicPolicy:TopicPolicy", "monitoring-heartbeat-page")).arn;
+    expect(pageArn.endsWith(`:${alarm.dimensions.TopicName}`)).toBe(true);
+    expect(alarm).toMatchObject({
+      namespace: "AWS/SNS",
+      metricName: "NumberOfNotificationsFailed",
+      dimensions: { TopicName: expect.stringMatching(/^monitoring-heartbeat-page-/) },
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: [alertTopicArn],
+    });
+    expect(alarm.name).toMatch(/-LiveKitHeartbeatPageUndelivered$/);
   });
 
   it("keeps the URL secret when the caller passes the key in the clear", async () => {
