@@ -157,7 +157,7 @@ describe("k6 signalling script", () => {
     await sleep(5);
     ws.receive(JOIN_RESPONSE);
     expect(metrics.livekit_join_latency.values).toHaveLength(1);
-    expect(metrics.livekit_join_latency.values[0]).toBeGreaterThanOrEqual(4);
+    expect(metrics.livekit_join_latency.values[0]).toBe(5);
     expect(metrics.livekit_join_failed.values).toEqual([0]);
     const [ping] = ws.json();
     expect(ping).toEqual({ pingReq: { timestamp: expect.any(Number) } });
@@ -170,7 +170,7 @@ describe("k6 signalling script", () => {
       }),
     );
     expect(metrics.livekit_signal_rtt.values).toHaveLength(1);
-    expect(metrics.livekit_signal_rtt.values[0]).toBeGreaterThanOrEqual(2);
+    expect(metrics.livekit_signal_rtt.values[0]).toBe(3);
 
     await sleep(450); // past the stay
     const sent = ws.json();

@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { inputsOf, PlanResult, resourcesOfType, runProgram, RunOptions } from "../../tools/plan/engine";
+import { programFingerprint } from "../../tools/plan/cache";
 import { planInChildProcess } from "../../tools/plan/runner";
 import { projectName, projectRoot, stackConfig } from "./stack-config";
 
@@ -53,12 +54,13 @@ const workerState = (require("module") as { _load(request: string, parent: unkno
 
 /**
  * A shipped stack's plan as `runStack(stack)` makes it, planned once per worker process and shared by every test
- * file that worker runs: each gets its own copy, parsed from JSON (which holds a plan whole), so one file's edits
+ * file that worker runs (for the sources as they are): each gets its own copy, parsed from JSON (which holds a plan whole), so one file's edits
  * never reach another. Only for tests that read the result: a test that watches the run itself (a mock that must
  * not be called, the aliases registered) runs it with `runStack`.
  */
 export async function shippedStackPlan(stack: string): Promise<PlanResult> {
-  const key = `shipped plan ${projectRoot} ${stack} ${JSON.stringify(stackConfig(stack))}`;
+  // The sources' hash too: a worker kept between runs (jest --watch) must not hand out a plan of older code.
+  const key = `shipped plan ${programFingerprint(projectRoot)} ${stack} ${JSON.stringify(stackConfig(stack))}`;
   let text = workerState.get(key) as string | undefined;
   if (text === undefined) {
     text = JSON.stringify(await runStack(stack));

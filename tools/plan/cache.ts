@@ -28,7 +28,7 @@ function filesUnder(root: string, entry: string): string[] {
 const fingerprints = new Map<string, string>();
 
 /** A hash of the program's sources: the same for every stack planned from this tree. */
-function programFingerprint(projectRoot: string): string {
+export function programFingerprint(projectRoot: string): string {
   let fingerprint = fingerprints.get(projectRoot);
   if (!fingerprint) {
     const hash = createHash("sha256");

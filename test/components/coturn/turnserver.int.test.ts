@@ -350,6 +350,9 @@ describeReal(`a real turnserver running the rendered turnserver.conf (${RUNS_AGA
     // Until the credential has expired: coturn takes a REST username while its timestamp is not before time(NULL)
     // (coturn 4.6.1 src/apps/relay/userdb.c:549), so from the second after it on.
     await new Promise((r) => setTimeout(r, (expiry + 1) * 1000 + 200 - Date.now()));
+    // The credential has expired: a new allocation with it is refused.
+    const again = await client(v4(), restCredentials(SECRET, "PA_long_call", expiry));
+    expect(describeAnswer((await again.allocate()).answer)).toBe("error 401");
     // Signed with the key coturn derived at allocation time; the expiry is not looked at again.
     expect(describeAnswer(await caller.createPermission("8.8.8.8"))).toBe("success");
   }, 10000);
