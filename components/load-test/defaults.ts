@@ -8,3 +8,10 @@ export const LOAD_TEST_RESOURCES = { cpus: 2, memoryGiB: 2 } as const;
 export function loadTestPoolCpu(rooms: number, cpusPerTester: number): number {
   return Math.ceil(rooms * cpusPerTester * 1.25) + 16;
 }
+
+/**
+ * The testers' nodes expire after this many hours, so a forgotten pool empties itself. Karpenter v1's expiry is
+ * forceful (it ignores disruption budgets; website/content/en/docs/concepts/disruption.md at v1.14.1), so a test
+ * must end well before it: the config refuses a longer duration.
+ */
+export const LOAD_TEST_NODE_EXPIRY_HOURS = 24;

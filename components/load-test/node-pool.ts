@@ -6,7 +6,7 @@
  */
 import type { NodePoolSpec } from "../shared/karpenter-specs";
 import { NODE_ROLE_LABEL } from "../shared/node-roles";
-import { loadTestPoolCpu } from "./defaults";
+import { LOAD_TEST_NODE_EXPIRY_HOURS, loadTestPoolCpu } from "./defaults";
 
 export const LOAD_TEST_NODE_POOL = "load-test";
 export const LOAD_TEST_TAINT = { key: "livekit-platform/load-test", value: "true", effect: "NoSchedule" } as const;
@@ -34,7 +34,7 @@ export function loadTestNodePoolSpec(input: LoadTestNodePoolInput): NodePoolSpec
           { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
           { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
         ],
-        expireAfter: "24h",
+        expireAfter: `${LOAD_TEST_NODE_EXPIRY_HOURS}h`,
       },
     },
     disruption: { consolidationPolicy: "WhenEmpty", consolidateAfter: "1m" },

@@ -17,6 +17,11 @@ describe("the drills' settings", () => {
     expect(loadTest).toEqual({ rooms: 10, videoPublishersPerRoom: 2, subscribersPerRoom: 18, duration: "10m" });
   });
 
+  it("takes a load test up to an hour short of the testers' node expiry", () => {
+    expect((parse("loadTest", { duration: "23h" }) as RegionSettings).loadTest.duration).toBe("23h");
+    expect((parse("loadTest", { duration: "82800s" }) as RegionSettings).loadTest.duration).toBe("82800s");
+  });
+
   it.each([
     ["chaos", "enabled", "yes", 'must be true or false, got "yes"'],
     ["chaos", "sfuNodeTerminationPercent", 0, "must be a percentage from 1 to 100, got 0"],
@@ -27,6 +32,13 @@ describe("the drills' settings", () => {
     ["loadTest", "videoPublishersPerRoom", -1, "must be an integer from 0 to 100, got -1"],
     ["loadTest", "subscribersPerRoom", 10_001, "must be an integer from 0 to 10000, got 10001"],
     ["loadTest", "duration", "10 minutes", 'must be a duration such as "10m", got "10 minutes"'],
+    // Karpenter v1 ends the testers' nodes at their expiry, whatever runs on them.
+    [
+      "loadTest",
+      "duration",
+      "82801s",
+      `must be at most 23h: the testers' nodes expire after 24 h, test or not, got "82801s"`,
+    ],
   ])("refuse %s.%s = %j with one line", (section, key, value, problem) => {
     expect(() => parse(section, { [key]: value })).toThrow(`livekit-platform:${section}.${key}: ${problem}`);
   });
