@@ -4,7 +4,7 @@
  * asked, so three rounds take a fraction of a second instead of three.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as http from "node:http";
 import * as net from "node:net";
 import { tmpdir } from "node:os";
@@ -49,7 +49,11 @@ describe("the deletion-cost sidecar", () => {
     writeFileSync(join(dir, "token"), "sa-token");
     writeFileSync(join(dir, "ca.crt"), "");
     mkdirSync(join(dir, "bin"));
-    writeFileSync(join(dir, "bin", "sleep"), "#!/bin/sh\ncommand -p sleep 0.05\n");
+    // A stand-in sleep: notes the seconds the loop asked for, and waits 50 ms instead.
+    writeFileSync(
+      join(dir, "bin", "sleep"),
+      `#!/bin/sh\necho "$*" >> "${join(dir, "slept")}"\ncommand -p sleep 0.05\n`,
+    );
     chmodSync(join(dir, "bin", "sleep"), 0o755);
     try {
       const child = spawn("sh", ["-c", renderDeletionCostScript({ metricsPort, everySeconds: 1 })], {
@@ -66,6 +70,8 @@ describe("the deletion-cost sidecar", () => {
       await thirdRound;
       child.kill("SIGTERM");
       await new Promise((r) => child.on("close", r));
+      // Between rounds it sleeps the period it was given.
+      expect(new Set(readFileSync(join(dir, "slept"), "utf8").trim().split("\n"))).toEqual(new Set(["1"]));
       // Once: the count did not change, so the pod is not patched again.
       expect(patches).toEqual([
         {
