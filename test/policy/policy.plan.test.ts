@@ -770,20 +770,21 @@ describe("configmaps-hold-no-credentials", () => {
   });
 });
 
-describe("container-images-pinned", () => {
-  const deployment = (image: string, init?: string) =>
-    resource("kubernetes:apps/v1:Deployment", {
-      metadata: { name: "app" },
-      spec: {
-        template: {
-          spec: {
-            containers: [{ name: "app", image }],
-            ...(init ? { initContainers: [{ name: "init", image: init }] } : {}),
-          },
+/** A Deployment running `image` (and an init container running `init`), for the two image policies. */
+const imageDeployment = (image: string, init?: string) =>
+  resource("kubernetes:apps/v1:Deployment", {
+    metadata: { name: "app" },
+    spec: {
+      template: {
+        spec: {
+          containers: [{ name: "app", image }],
+          ...(init ? { initContainers: [{ name: "init", image: init }] } : {}),
         },
       },
-    });
+    },
+  });
 
+describe("container-images-pinned", () => {
   it("passes tags and digests", async () => {
     for (const image of [
       "livekit/livekit-server:v1.13.5",
@@ -791,20 +792,22 @@ describe("container-images-pinned", () => {
       `grafana/k6@sha256:${"a".repeat(64)}`,
       `coturn/coturn:4.17.0-r0@sha256:${"b".repeat(64)}`,
     ]) {
-      expect(await check(containerImagesPinned, deployment(image))).toEqual([]);
+      expect(await check(containerImagesPinned, imageDeployment(image))).toEqual([]);
     }
   });
 
   it("reports latest, missing tags and a registry port taken for a tag", async () => {
-    expect(await check(containerImagesPinned, deployment("nginx"))).toEqual([expect.stringMatching(/has no tag/)]);
-    expect(await check(containerImagesPinned, deployment("nginx:latest"))).toEqual([expect.stringMatching(/latest/)]);
-    expect(await check(containerImagesPinned, deployment("registry:5000/app"))).toEqual([
+    expect(await check(containerImagesPinned, imageDeployment("nginx"))).toEqual([expect.stringMatching(/has no tag/)]);
+    expect(await check(containerImagesPinned, imageDeployment("nginx:latest"))).toEqual([
+      expect.stringMatching(/latest/),
+    ]);
+    expect(await check(containerImagesPinned, imageDeployment("registry:5000/app"))).toEqual([
       expect.stringMatching(/has no tag/),
     ]);
   });
 
   it("checks init containers and every workload kind", async () => {
-    expect(await check(containerImagesPinned, deployment("app:1", "busybox"))).toEqual([
+    expect(await check(containerImagesPinned, imageDeployment("app:1", "busybox"))).toEqual([
       expect.stringMatching(/initContainers init/),
     ]);
     const pod = (image: string) => ({ containers: [{ name: "c", image }] });
@@ -820,26 +823,13 @@ describe("container-images-pinned", () => {
 });
 
 describe("container-images-by-digest (advisory)", () => {
-  const deployment = (image: string, init?: string) =>
-    resource("kubernetes:apps/v1:Deployment", {
-      metadata: { name: "app" },
-      spec: {
-        template: {
-          spec: {
-            containers: [{ name: "app", image }],
-            ...(init ? { initContainers: [{ name: "init", image: init }] } : {}),
-          },
-        },
-      },
-    });
-
   it("is advisory: a warning, never a stopped update", () => {
     expect(containerImagesByDigest.enforcementLevel).toBe("advisory");
   });
 
   it("warns on a bare tag, in containers and init containers", async () => {
     expect(
-      await check(containerImagesByDigest, deployment("livekit/livekit-server:v1.13.5", "curlimages/curl:8.12.1")),
+      await check(containerImagesByDigest, imageDeployment("livekit/livekit-server:v1.13.5", "curlimages/curl:8.12.1")),
     ).toEqual([
       'Deployment app initContainers init: image "curlimages/curl:8.12.1" is a tag without a digest.',
       'Deployment app containers app: image "livekit/livekit-server:v1.13.5" is a tag without a digest.',
@@ -852,7 +842,7 @@ describe("container-images-by-digest (advisory)", () => {
       `123456789012.dkr.ecr.ap-south-1.amazonaws.com/docker-hub/livekit/egress@sha256:${"b".repeat(64)}`,
       "nginx",
     ]) {
-      expect(await check(containerImagesByDigest, deployment(image))).toEqual([]);
+      expect(await check(containerImagesByDigest, imageDeployment(image))).toEqual([]);
     }
   });
 });
