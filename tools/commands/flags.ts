@@ -8,6 +8,18 @@
  */
 import { parseArgs, ParseArgsConfig } from "node:util";
 
+/** Where a command that writes raw text (lines it ends itself) prints: stdout and stderr, or a test's buffers. */
+export interface CommandOutput {
+  log(text: string): void;
+  error(text: string): void;
+}
+
+/** The process's own stdout and stderr, for a command run from the shell. */
+export const STANDARD_OUTPUT: CommandOutput = {
+  log: (text) => process.stdout.write(text),
+  error: (text) => process.stderr.write(text),
+};
+
 /** A mistake in the command line: the command prints its message after `error: `. */
 export class UsageError extends Error {}
 

@@ -27,6 +27,7 @@ import { randomInt } from "crypto";
 import { InputError } from "../../lib/errors";
 import { PROJECT } from "../../stacks/config-key";
 import { findProjectRoot, listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
+import { CommandOutput, STANDARD_OUTPUT } from "./flags";
 
 export const EXIT_OK = 0;
 export const EXIT_PULUMI_FAILED = 1;
@@ -229,16 +230,11 @@ export function describeStep(step: PulumiStep): string {
   return step.mayFail ? `${command} (if set)` : command;
 }
 
-export interface Io {
-  log(text: string): void;
-  error(text: string): void;
-}
-
 /**
  * Runs the steps with the `pulumi` on `env`'s PATH, in `cwd`: first every read (readsOf), then the steps in
  * order; stops at the first failure, before any step when a read fails.
  */
-export function runSteps(steps: PulumiStep[], out: Io, cwd: string, env: NodeJS.ProcessEnv): number {
+export function runSteps(steps: PulumiStep[], out: CommandOutput, cwd: string, env: NodeJS.ProcessEnv): number {
   // Output is captured, not shown: `config get` prints a secret. stdin is a pipe whenever there is input.
   const pulumi = (args: string[], input?: string) =>
     spawnSync("pulumi", args, {
@@ -266,7 +262,7 @@ export function runSteps(steps: PulumiStep[], out: Io, cwd: string, env: NodeJS.
 }
 
 /** One line naming the command (its first words and stack, never a value) and why it failed. */
-function failed(out: Io, args: string[], r: SpawnSyncReturns<string>): number {
+function failed(out: CommandOutput, args: string[], r: SpawnSyncReturns<string>): number {
   const command = `pulumi ${args.slice(0, 2).join(" ")} --stack ${args[args.indexOf("--stack") + 1]}`;
   const reason =
     (r.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT"
@@ -291,7 +287,7 @@ export function parseRequest(argv: string[]): { request: KeysRequest; dryRun: bo
 
 export function main(
   argv: string[],
-  out: Io,
+  out: CommandOutput,
   projectRoot: string = findProjectRoot(__dirname),
   env: NodeJS.ProcessEnv = process.env,
 ): number {
@@ -317,8 +313,5 @@ export function main(
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), {
-    log: (text) => process.stdout.write(text),
-    error: (text) => process.stderr.write(text),
-  });
+  process.exitCode = main(process.argv.slice(2), STANDARD_OUTPUT);
 }

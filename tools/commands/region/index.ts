@@ -10,7 +10,7 @@
  */
 import { InputError } from "../../../lib/errors";
 import { findProjectRoot } from "../../../stacks/stack-files";
-import { FlagOptions, readCommandLine, UsageError } from "../flags";
+import { CommandOutput, FlagOptions, readCommandLine, STANDARD_OUTPUT, UsageError } from "../flags";
 import { addRegion } from "./add";
 
 export const EXIT_OK = 0;
@@ -31,12 +31,7 @@ const FLAGS = {
   help: { type: "boolean", short: "h" },
 } satisfies FlagOptions;
 
-export interface Output {
-  log(text: string): void;
-  error(text: string): void;
-}
-
-export function main(argv: string[], out: Output, projectRoot: string = findProjectRoot(__dirname)): number {
+export function main(argv: string[], out: CommandOutput, projectRoot: string = findProjectRoot(__dirname)): number {
   try {
     const { words, flags } = readCommandLine(argv, FLAGS, 3, (argument) => `unexpected argument ${argument}; ${USAGE}`);
     if (flags.help) {
@@ -59,8 +54,5 @@ export function main(argv: string[], out: Output, projectRoot: string = findProj
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), {
-    log: (text) => process.stdout.write(text),
-    error: (text) => process.stderr.write(text),
-  });
+  process.exitCode = main(process.argv.slice(2), STANDARD_OUTPUT);
 }
