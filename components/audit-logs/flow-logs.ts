@@ -4,7 +4,7 @@
  * doc_source/flow-logs-cwl.md): the service assumes the role; `aws:SourceAccount` and `aws:SourceArn` keep it to
  * this account's flow logs in this region (the confused deputy).
  */
-import type { IamPolicyDocument } from "../shared/iam-document";
+import { type IamPolicyDocument, serviceTrustPolicy } from "../shared/iam-document";
 
 export interface FlowLogScope {
   partition: string;
@@ -13,20 +13,11 @@ export interface FlowLogScope {
 }
 
 export function flowLogsTrustPolicy(s: FlowLogScope): IamPolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": s.accountId },
-          ArnLike: { "aws:SourceArn": `arn:${s.partition}:ec2:${s.region}:${s.accountId}:vpc-flow-log/*` },
-        },
-      },
-    ],
-  };
+  return serviceTrustPolicy(
+    "vpc-flow-logs.amazonaws.com",
+    s.accountId,
+    `arn:${s.partition}:ec2:${s.region}:${s.accountId}:vpc-flow-log/*`,
+  );
 }
 
 /**

@@ -2,7 +2,7 @@
  * What FIS may do (pure): the IAM documents of its experiment role, and its rights inside the cluster.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import type { IamPolicyDocument, IamStatement } from "../shared/iam-document";
+import { type IamPolicyDocument, type IamStatement, serviceTrustPolicy } from "../shared/iam-document";
 
 /**
  * Kubernetes identity of FIS in the cluster. The FIS experiment role is mapped to this user by an access
@@ -85,18 +85,9 @@ export function fisRolePolicy(s: FisPolicyScope): IamPolicyDocument {
 
 /** FIS may assume the role only for this account's experiments (confused-deputy guard). */
 export function fisTrustPolicy(s: Pick<FisPolicyScope, "partition" | "region" | "accountId">): IamPolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "fis.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": s.accountId },
-          ArnLike: { "aws:SourceArn": `arn:${s.partition}:fis:${s.region}:${s.accountId}:experiment/*` },
-        },
-      },
-    ],
-  };
+  return serviceTrustPolicy(
+    "fis.amazonaws.com",
+    s.accountId,
+    `arn:${s.partition}:fis:${s.region}:${s.accountId}:experiment/*`,
+  );
 }

@@ -31,6 +31,23 @@ export function policyDocument(...statements: IamStatement[]): IamPolicyDocument
 }
 
 /**
+ * A role `service` assumes only on behalf of this account's resources matching `sourceArn` (an ARN pattern): the
+ * confused-deputy guard of the IAM User Guide ("The confused deputy problem"), `aws:SourceAccount` and
+ * `aws:SourceArn` on the service principal's AssumeRole.
+ */
+export function serviceTrustPolicy(service: string, accountId: string, sourceArn: string): IamPolicyDocument {
+  return policyDocument({
+    Effect: "Allow",
+    Principal: { Service: service },
+    Action: "sts:AssumeRole",
+    Condition: {
+      StringEquals: { "aws:SourceAccount": accountId },
+      ArnLike: { "aws:SourceArn": sourceArn },
+    },
+  });
+}
+
+/**
  * Refuses `action` on `resource` to every request made without TLS (`aws:SecureTransport` is "false"), whoever
  * sends it: a Deny overrides any Allow, so no principal, this account's included, reaches the resource over plain
  * HTTP. The statement the S3 User Guide ("Security best practices for Amazon S3", enforce encryption of data in
