@@ -8,6 +8,7 @@ import type { IamPolicyDocument } from "../../../components/shared/iam-document"
 import { findResource, inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import { MOCK_ACCOUNT_ID } from "../../../tools/plan/mock-cloud";
 import { runComponents } from "../../support/plan";
+import { IAM_ROLE_TYPES, S3_BUCKET_TYPES } from "../../support/aws-types";
 
 const RECORDINGS = {
   label: "recordings",
@@ -23,16 +24,9 @@ const ARGS: AuditLogsArgs = {
   protect: true,
 };
 const TYPES = {
-  bucket: "aws:s3/bucket:Bucket",
-  publicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-  ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-  encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-  lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-  policy: "aws:s3/bucketPolicy:BucketPolicy",
-  logging: "aws:s3/bucketLogging:BucketLogging",
+  ...S3_BUCKET_TYPES,
+  ...IAM_ROLE_TYPES,
   logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
   flowLog: "aws:ec2/flowLog:FlowLog",
 };
 

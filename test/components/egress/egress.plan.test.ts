@@ -39,6 +39,7 @@ import {
   PolicyObjects,
   serviceAccountUser,
 } from "../../support/admission-policy";
+import { IAM_ROLE_TYPES, S3_BUCKET_TYPES } from "../../support/aws-types";
 
 const ADMISSION_TYPES = {
   policy: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy",
@@ -51,14 +52,8 @@ const API_SECRET = "s3cr3t-0123456789abcdefghijklmnopqrstuvwxyzABCDEF";
 const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
 
 const TYPES = {
-  bucket: "aws:s3/bucket:Bucket",
-  publicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-  ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-  encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-  lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  ...S3_BUCKET_TYPES,
+  ...IAM_ROLE_TYPES,
   podIdentity: "aws:eks/podIdentityAssociation:PodIdentityAssociation",
 };
 
@@ -190,7 +185,7 @@ describe("Egress", () => {
     expect(inputsOf(only(result, TYPES.encryption)).rules).toEqual([
       { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
     ]);
-    const policy = JSON.parse(inputsOf(only(result, TYPES.bucketPolicy)).policy);
+    const policy = JSON.parse(inputsOf(only(result, TYPES.policy)).policy);
     const arn = `arn:aws:s3:::${bucketName(result)}`;
     expect(insecureTransportGaps(policy, "s3", [arn, `${arn}/*`])).toEqual([]);
   });
