@@ -97,6 +97,17 @@ function expectLines(c: CostEstimate, expected: Record<string, number>) {
   expect(c.monthlyUsd).toBeCloseTo(sum, 2);
 }
 
+/** A 1:1 audio call: two publishers at 50 kbps, no video. */
+const AUDIO_CALL: RoomMixEntry = {
+  name: "audio",
+  share: 1,
+  publishers: 2,
+  subscribers: 0,
+  audioKbps: 50,
+  videoLayersKbps: [],
+  videoReceive: [],
+};
+
 describe("the pinned price table", () => {
   it("gives every figure a source, the date it was read, and a basis for each estimate", () => {
     const figures = priceFigures(PINNED_PRICES);
@@ -204,15 +215,6 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
       p.ec2PerHour["m6i.xlarge"].usd,
       p.elasticachePerHour["cache.r7g.large"].usd,
     ]).toEqual([0.34, 0.202, 0.18544]);
-    const audio: RoomMixEntry = {
-      name: "audio",
-      share: 1,
-      publishers: 2,
-      subscribers: 0,
-      audioKbps: 50,
-      videoLayersKbps: [],
-      videoReceive: [],
-    };
     const plan = planOf({
       participants: 20_000,
       nodeType: "c6i.2xlarge",
@@ -220,7 +222,7 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
       minNodes: 3,
       egressMbps: 1000,
       ingressMbps: 100,
-      kind: audio,
+      kind: AUDIO_CALL,
       recordings: 10,
       egressPods: 4,
       egressIdlePods: 2,
@@ -422,15 +424,7 @@ const audioCalls = (overrides: Partial<Scenario> = {}) =>
     minNodes: 3,
     egressMbps: 1000,
     ingressMbps: 100,
-    kind: {
-      name: "audio",
-      share: 1,
-      publishers: 2,
-      subscribers: 0,
-      audioKbps: 50,
-      videoLayersKbps: [],
-      videoReceive: [],
-    },
+    kind: AUDIO_CALL,
     recordings: 10,
     egressPods: 4,
     egressIdlePods: 2,
