@@ -15,3 +15,9 @@ export function loadTestPoolCpu(rooms: number, cpusPerTester: number): number {
  * must end well before it: the config refuses a longer duration.
  */
 export const LOAD_TEST_NODE_EXPIRY_HOURS = 24;
+
+/** Seconds of a load test's duration, one whole number and a unit ("90s", "10m", "2h"); undefined for anything else. */
+export function loadTestDurationInSeconds(duration: string): number | undefined {
+  const match = /^(\d+)(s|m|h)$/.exec(duration);
+  return match ? Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as "s" | "m" | "h"] : undefined;
+}

@@ -10,6 +10,7 @@ import { restrictedSecurityContext } from "../shared/node-address";
 import { nonRootPodSecurityContext, type SecretKeyName } from "../shared/pods";
 import { NODE_ROLE_LABEL } from "../shared/node-roles";
 import { LOAD_TEST_NODE_POOL, LOAD_TEST_TAINT } from "./node-pool";
+import { loadTestDurationInSeconds } from "./defaults";
 
 type JobSpec = k8s.types.input.batch.v1.JobSpec;
 type PodSpec = k8s.types.input.core.v1.PodSpec;
@@ -150,12 +151,12 @@ export function loadTestDurationSeconds(input: LoadTestPodInput): number {
     "must leave a room at least one video or audio publisher",
     input.videoPublishersPerRoom,
   );
-  const match = /^(\d+)(s|m|h)$/.exec(input.duration);
+  const seconds = loadTestDurationInSeconds(input.duration);
   invariant(
-    match && Number(match[1]) > 0,
+    seconds !== undefined && seconds > 0,
     "load test duration",
     'must be a time such as "10m" or "1h"',
     input.duration,
   );
-  return Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as "s" | "m" | "h"];
+  return seconds;
 }

@@ -1,10 +1,8 @@
 /** `livekit-platform:chaos` and `loadTest`: the FIS drills and the suspended load test, both off until run. */
 import { z } from "zod";
-import { LOAD_TEST_NODE_EXPIRY_HOURS } from "../../../components/load-test/defaults";
+import { LOAD_TEST_NODE_EXPIRY_HOURS, loadTestDurationInSeconds } from "../../../components/load-test/defaults";
 import { wholeNumber } from "../../../lib/schema";
 
-/** Seconds in a duration such as "10m" (s, m or h). */
-const durationSeconds = (text: string) => Number(text.slice(0, -1)) * { s: 1, m: 60, h: 3600 }[text.slice(-1)]!;
 /** The longest load test: an hour short of the testers' node expiry, which ends a test however far it is. */
 const LONGEST_LOAD_TEST_SECONDS = (LOAD_TEST_NODE_EXPIRY_HOURS - 1) * 3600;
 
@@ -40,7 +38,7 @@ export const loadTest = z
     duration: z
       .string()
       .regex(/^\d+[smh]$/, { error: 'must be a duration such as "10m"' })
-      .refine((text) => durationSeconds(text) <= LONGEST_LOAD_TEST_SECONDS, {
+      .refine((text) => (loadTestDurationInSeconds(text) ?? 0) <= LONGEST_LOAD_TEST_SECONDS, {
         error: `must be at most ${LOAD_TEST_NODE_EXPIRY_HOURS - 1}h: the testers' nodes expire after ${LOAD_TEST_NODE_EXPIRY_HOURS} h, test or not`,
       })
       .default("10m")
