@@ -73,6 +73,9 @@ export function listenToMockMonitor(listener: MonitorListener): void;
 /** From now on the SDK captures no stack trace per promise, unless PULUMI_DEBUG_PROMISE_LEAKS asks for them. */
 export function skipPromiseStackTraces(): void;
 
+/** From now on a resource registers without the stack trace of where the program made it (only under mocks). */
+export function skipResourceStackTraces(): void;
+
 /** Resolves once every RPC the program has started has finished. */
 export function waitForRPCs(): Promise<void>;
 

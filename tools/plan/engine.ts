@@ -12,6 +12,7 @@ import {
   listenToMockMonitor,
   MonitorRegistration,
   skipPromiseStackTraces,
+  skipResourceStackTraces,
   waitForRPCs,
   WIRE,
 } from "../../lib/pulumi-sdk-internals";
@@ -160,9 +161,11 @@ function containsSecret(value: unknown): boolean {
   return false;
 }
 
-// Capture no stack trace per SDK promise (a fifth of a plan's CPU), and listen on the mock monitor's requests.
-// Installed once per module instance (jest gives every test file its own); each run records into `recording`.
+// Capture no stack trace per SDK promise (a fifth of a plan's CPU) nor per resource (which the mock monitor drops),
+// and listen on the mock monitor's requests. Installed once per module instance (jest gives every test file its
+// own); each run records into `recording`.
 skipPromiseStackTraces();
+skipResourceStackTraces();
 listenToMockMonitor({
   registered: (r) => {
     if (!recording) return;

@@ -146,6 +146,24 @@ describe("mock engine", () => {
     }
   });
 
+  it("registers resources without formatting the stack of where the program made them", async () => {
+    // The Resource constructor asks Resource.stackTrace, which walks Resource.callsites (a formatted Error stack).
+    const callsites = jest.spyOn(pulumi.Resource as unknown as { callsites(): unknown[] }, "callsites");
+    try {
+      const result = await runProgram(
+        () => {
+          new aws.sqs.Queue("queue", {});
+          return {};
+        },
+        { project: "p", stack: "s" },
+      );
+      expect(findResource(result, "aws:sqs/queue:Queue", "queue")).toBeDefined();
+      expect(callsites).not.toHaveBeenCalled();
+    } finally {
+      callsites.mockRestore();
+    }
+  });
+
   it("masks a Secret's data in its manifest even where the program did not mark it secret", () => {
     const secret: PlannedResource = {
       urn: "urn:pulumi:s::p::kubernetes:core/v1:Secret::plain",
