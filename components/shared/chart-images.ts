@@ -9,7 +9,7 @@
  * below is one the pinned chart's templates read (the catalogues in test/fixtures/chart-values check it), and the
  * chart-image table in test/support/chart-images.ts renders each image as the templates do.
  *
- * Left on their registries, by choice (docs/security.md, "Images"): ghcr.io images (KEDA, the operator's
+ * Left on their registries, by choice (docs/security.md, "Chart images"): ghcr.io images (KEDA, the operator's
  * kube-webhook-certgen Job), whose rule would need GitHub credentials; Karpenter's controller, which its chart pins
  * by digest, and ECR's cache cannot fill on a first pull by digest (aws/containers-roadmap#2837).
  */

@@ -74,7 +74,7 @@ export const images = z
       .optional()
       .meta({
         description:
-          'ECR pull-through cache rules the stack creates for Docker Hub, quay.io, registry.k8s.io and public.ecr.aws; every workload image and the charts\' images from those registries are then pulled through them (docs/security.md, "Images").',
+          'ECR pull-through cache rules the stack creates for Docker Hub, quay.io, registry.k8s.io and public.ecr.aws; every workload image and the charts\' images from those registries are then pulled through them (docs/security.md, "Chart images").',
         defaultText: "off: nodes pull from the upstream registries",
       }),
     pins: z
@@ -115,4 +115,6 @@ export const images = z
     }
   })
   .prefault({})
-  .describe("Where the nodes pull the workload images (LiveKit, Egress, Coturn, lk, curl, kubectl) from.");
+  .describe(
+    "Where the nodes pull the workload images (LiveKit, Egress, Coturn, lk, curl, kubectl) and the charts' images from.",
+  );
