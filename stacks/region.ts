@@ -154,12 +154,6 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
   // What the cluster's controllers need before their charts install: credentials and nodes to run on.
   const clusterReady = [cluster.podIdentityAgent, cluster.systemNodeGroup];
 
-  const loadBalancerController = new LoadBalancerController(
-    `${cfg.regionLabel}-lbc`,
-    { clusterName: cluster.clusterName, vpcId: network.vpcId },
-    { providers, dependsOn: clusterReady },
-  );
-
   const karpenter = new Karpenter(
     `${cfg.regionLabel}-karpenter`,
     {
@@ -179,23 +173,40 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
     { providers, dependsOn: clusterReady },
   );
 
-  // Workload images: digest pins from the stack file, through the region's ECR pull-through cache when it has one.
-  const images: ContainerImages = cfg.images.mirror
+  // Workload images: digest pins from the stack file, through the region's ECR pull-through cache when it has one;
+  // the charts' own images from Docker Hub, quay.io, registry.k8s.io and public.ecr.aws through it too.
+  const mirror = cfg.images.mirror
     ? new RegistryMirror(`${cfg.regionLabel}-registry-mirror`, {
         repositoryPrefix: cfg.images.mirror.repositoryPrefix,
+        upstreamPrefixes: {
+          quay: cfg.images.mirror.quayRepositoryPrefix,
+          kubernetes: cfg.images.mirror.kubernetesRepositoryPrefix,
+          ecrPublic: cfg.images.mirror.ecrPublicRepositoryPrefix,
+        },
         dockerHub: {
           username: cfg.images.mirror.dockerHubUsername,
           accessToken: pulumi.secret(cfg.images.mirror.dockerHubAccessToken),
         },
         nodeRoleNames: [cluster.nodeRole.name, karpenter.nodeRole.name],
-      }).images(cfg.images.pins)
-    : containerImages(cfg.images.pins);
+      })
+    : undefined;
+  const images: ContainerImages = mirror ? mirror.images(cfg.images.pins) : containerImages(cfg.images.pins);
+  const chartImages = mirror?.chartImageLocation();
 
-  new MetricsServer(`${cfg.regionLabel}-metrics-server`, {}, { providers, dependsOn: [cluster.systemNodeGroup] });
+  const loadBalancerController = new LoadBalancerController(
+    `${cfg.regionLabel}-lbc`,
+    { clusterName: cluster.clusterName, vpcId: network.vpcId, chartImages },
+    { providers, dependsOn: clusterReady },
+  );
+  new MetricsServer(
+    `${cfg.regionLabel}-metrics-server`,
+    { chartImages },
+    { providers, dependsOn: [cluster.systemNodeGroup] },
+  );
   const keda = new Keda(`${cfg.regionLabel}-keda`, {}, { providers, dependsOn: [cluster.systemNodeGroup] });
   const storage = new BlockStorage(
     `${cfg.regionLabel}-storage`,
-    { clusterName: cluster.clusterName, images },
+    { clusterName: cluster.clusterName, images, chartImages },
     { providers, dependsOn: clusterReady },
   );
 
@@ -445,6 +456,7 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
         pagerDutyCloudWatchIntegrationKey: secretOrNothing(cfg.alerting.pagerDutyCloudWatchIntegrationKey),
         heartbeatUrl: secretOrNothing(cfg.alerting.heartbeatUrl),
       },
+      chartImages,
     },
     // Its volumes need the storage driver and the gp3 StorageClass.
     { providers, dependsOn: [storage] },

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dependenciesOf } from "../shared/dependencies";
 import { workloadLabels } from "../shared/annotations";
+import { ebsCsiDriverImages, type MirrorLocation, withImageValues } from "../shared/chart-images";
 import type { ContainerImages } from "../shared/images";
 import { kubectlLoopSpec } from "../shared/kubectl-pod";
 import { placeOn } from "../shared/node-roles";
@@ -23,6 +24,8 @@ export interface BlockStorageArgs {
   clusterName: pulumi.Input<string>;
   /** Where the images come from (digest pins, the registry mirror): components/shared/images.ts. Shipped tags when omitted. */
   images?: ContainerImages;
+  /** The registry mirror's locations: the driver chart's public.ecr.aws images go through it. */
+  chartImages?: MirrorLocation;
 }
 
 /**
@@ -59,20 +62,23 @@ export class BlockStorage extends pulumi.ComponentResource {
         name: "aws-ebs-csi-driver",
         ...chartSource(versions.charts.awsEbsCsiDriver),
         namespace,
-        values: {
-          controller: {
-            serviceAccount: { create: true, name: serviceAccount },
-            // Nodes' IMDS answers no pod (hop limit 1): the controller cannot look its region up there.
-            region: aws.getRegionOutput({}, { parent: this }).region,
-            // Tags every volume it creates `kubernetes.io/cluster/<cluster>: owned`, `KubernetesCluster` and
-            // `ebs.csi.aws.com/cluster-name` (aws-ebs-csi-driver v1.64.0 pkg/driver/controller.go, CreateVolume),
-            // so a volume left behind names its cluster (docs/runbooks.md, "Teardown").
-            k8sTagClusterId: args.clusterName,
-            ...placeOn("system"),
+        values: withImageValues(
+          {
+            controller: {
+              serviceAccount: { create: true, name: serviceAccount },
+              // Nodes' IMDS answers no pod (hop limit 1): the controller cannot look its region up there.
+              region: aws.getRegionOutput({}, { parent: this }).region,
+              // Tags every volume it creates `kubernetes.io/cluster/<cluster>: owned`, `KubernetesCluster` and
+              // `ebs.csi.aws.com/cluster-name` (aws-ebs-csi-driver v1.64.0 pkg/driver/controller.go, CreateVolume),
+              // so a volume left behind names its cluster (docs/runbooks.md, "Teardown").
+              k8sTagClusterId: args.clusterName,
+              ...placeOn("system"),
+            },
+            // The node plugin must run wherever a volume may be mounted; it tolerates every taint by default.
+            node: { tolerateAllTaints: true },
           },
-          // The node plugin must run wherever a volume may be mounted; it tolerates every taint by default.
-          node: { tolerateAllTaints: true },
-        },
+          args.chartImages && ebsCsiDriverImages(args.chartImages),
+        ),
       },
       // A controller started before its association and policy exist gets no credentials: PVCs stay Pending.
       { parent: this, dependsOn: [...dependenciesOf(opts), identity.association, ...identity.attachments] },

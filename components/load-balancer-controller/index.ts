@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { loadBalancerControllerImages, type MirrorLocation, withImageValues } from "../shared/chart-images";
 import { dependenciesOf } from "../shared/dependencies";
 import { placeOn } from "../shared/node-roles";
 import { chartSource, versions } from "../../lib/versions";
@@ -14,6 +15,8 @@ export interface LoadBalancerControllerArgs {
   clusterName: pulumi.Input<string>;
   /** The controller reads it instead of asking the instance metadata service (hop limit 1 on Karpenter nodes). */
   vpcId: pulumi.Input<string>;
+  /** The registry mirror's locations: the controller's public.ecr.aws image goes through it. */
+  chartImages?: MirrorLocation;
 }
 
 /**
@@ -59,19 +62,22 @@ export class LoadBalancerController extends pulumi.ComponentResource {
         name: "aws-load-balancer-controller",
         ...chartSource(versions.charts.awsLoadBalancerController),
         namespace: LOAD_BALANCER_CONTROLLER_NAMESPACE,
-        values: {
-          clusterName: args.clusterName,
-          region: aws.getRegionOutput({}, { parent: this }).region,
-          vpcId: args.vpcId,
-          serviceAccount: { create: true, name: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT },
-          replicaCount: 2,
-          nodeSelector: placeOn("system").nodeSelector,
-          // The chart's mservice.elbv2.k8s.aws webhook (failurePolicy Fail, every Service in every namespace)
-          // rejects Services until the controller is ready, racing the other releases on first install
-          // (eks-charts stable/aws-load-balancer-controller 3.5.0 templates/webhook.yaml;
-          // kubernetes-sigs/aws-load-balancer-controller#4140). The TURN Service names its loadBalancerClass.
-          enableServiceMutatorWebhook: false,
-        },
+        values: withImageValues(
+          {
+            clusterName: args.clusterName,
+            region: aws.getRegionOutput({}, { parent: this }).region,
+            vpcId: args.vpcId,
+            serviceAccount: { create: true, name: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT },
+            replicaCount: 2,
+            nodeSelector: placeOn("system").nodeSelector,
+            // The chart's mservice.elbv2.k8s.aws webhook (failurePolicy Fail, every Service in every namespace)
+            // rejects Services until the controller is ready, racing the other releases on first install
+            // (eks-charts stable/aws-load-balancer-controller 3.5.0 templates/webhook.yaml;
+            // kubernetes-sigs/aws-load-balancer-controller#4140). The TURN Service names its loadBalancerClass.
+            enableServiceMutatorWebhook: false,
+          },
+          args.chartImages && loadBalancerControllerImages(args.chartImages),
+        ),
       },
       { parent: this, dependsOn: [podIdentity, attachment, ...dependenciesOf(opts)] },
     );

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { AlertRulesInput, renderAlertRules, RUNBOOKS_DOCUMENT } from "./alert-rules";
 import { chartSource, versions } from "../../lib/versions";
+import { kubePrometheusStackImages, type MirrorLocation, withImageValues } from "../shared/chart-images";
 import { dependenciesOf } from "../shared/dependencies";
 import { podSecurityLabels } from "../shared/pod-security";
 import { PodIdentityRole } from "../shared/pod-identity-role";
@@ -49,6 +50,8 @@ export interface MonitoringArgs {
     pagerDutyCloudWatchIntegrationKey?: pulumi.Input<string>;
     heartbeatUrl?: pulumi.Input<string>;
   };
+  /** The registry mirror's locations: the chart's Docker Hub, quay.io and registry.k8s.io images go through it. */
+  chartImages?: MirrorLocation;
 }
 
 const MONITORING_NAMESPACE = "monitoring";
@@ -105,13 +108,16 @@ export class Monitoring extends pulumi.ComponentResource {
         // chart's Chart.yaml at kube-prometheus-stack-88.5.3) drops the subchart, and skipCrds drops every crds/
         // folder. Neither deletes CRDs that are there: Helm never records crds/ in a release's manifest.
         skipCrds: true,
-        values: kubePrometheusStackValues({
-          region: args.region,
-          storageClassName: args.storageClassName,
-          retention: args.retention,
-          alertmanagerConfig: pulumi.secret(alerting.config),
-          grafanaAdminSecret: grafanaAdmin.metadata.name,
-        }),
+        values: withImageValues(
+          kubePrometheusStackValues({
+            region: args.region,
+            storageClassName: args.storageClassName,
+            retention: args.retention,
+            alertmanagerConfig: pulumi.secret(alerting.config),
+            grafanaAdminSecret: grafanaAdmin.metadata.name,
+          }),
+          args.chartImages && kubePrometheusStackImages(args.chartImages),
+        ),
       },
       { parent: this, dependsOn: [...dependenciesOf(opts), crds, ...alerting.identity] },
     );

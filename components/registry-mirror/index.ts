@@ -1,11 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { MIRRORED_UPSTREAMS, type MirroredUpstream, type MirrorLocation } from "../shared/chart-images";
 import { containerImages, type ContainerImages, IMAGE_NAMES, type ImageName } from "../shared/images";
-import { DOCKER_HUB_UPSTREAM, PULL_THROUGH_CACHE_SECRET_PREFIX, pullThroughCachePolicy } from "./policy";
+import { PULL_THROUGH_CACHE_SECRET_PREFIX, pullThroughCachePolicy } from "./policy";
+
+export type { MirrorLocation } from "../shared/chart-images";
+
+/** The rules' resource names, by upstream registry (not by prefix, which a stack file may change). */
+const RULE_NAMES = { quay: "quay", kubernetes: "k8s", ecrPublic: "ecr-public" } as const;
 
 export interface RegistryMirrorArgs {
-  /** The rule's repository prefix: images are pulled as `<account>.dkr.ecr.<region>.<suffix>/<prefix>/...`. */
+  /** The Docker Hub rule's repository prefix: images are pulled as `<account>.dkr.ecr.<region>.<suffix>/<prefix>/...`. */
   repositoryPrefix: string;
+  /** The prefixes of the rules for the registries that need no credentials: quay.io, registry.k8s.io, public.ecr.aws. */
+  upstreamPrefixes: Record<Exclude<MirroredUpstream, "dockerHub">, string>;
   /** A Docker Hub user and access token (ECR's Docker Hub rules require credentials); the token a secret. */
   dockerHub: { username: string; accessToken: pulumi.Input<string> };
   /** The roles of every node that pulls workload images (the managed node group's and Karpenter's). */
@@ -13,15 +21,18 @@ export interface RegistryMirrorArgs {
 }
 
 /**
- * The region's registry mirror: an ECR pull-through cache rule for Docker Hub, its credentials in Secrets
- * Manager (a Pulumi secret), and the permissions the nodes need for a first pull. Nodes then pull each image from
- * Docker Hub once per region, and the SFU and egress scale-outs pull from ECR (no Docker Hub rate limit, and
+ * The region's registry mirror: ECR pull-through cache rules for Docker Hub (its credentials in Secrets Manager, a
+ * Pulumi secret), quay.io, registry.k8s.io and public.ecr.aws (which need none: AWS ECR user guide, "Sync an
+ * upstream registry with an Amazon ECR private registry"), and the permissions the nodes need for a first pull.
+ * Nodes then pull each image from its registry once per region, and the SFU and egress scale-outs pull from ECR (no Docker Hub rate limit, and
  * the cached copy stays when a tag is pushed again upstream, until ECR syncs it).
  */
 export class RegistryMirror extends pulumi.ComponentResource {
   /** `<account>.dkr.ecr.<region>.<dns suffix>`. */
   readonly host: pulumi.Output<string>;
   readonly repositoryPrefix: string;
+  /** Each mirrored upstream registry's rule prefix. */
+  readonly prefixes: Record<MirroredUpstream, string>;
   /** What a first pull needs in place: the rule and the node roles' permissions. */
   private readonly pullReady: pulumi.Resource[];
 
@@ -32,6 +43,7 @@ export class RegistryMirror extends pulumi.ComponentResource {
     const region = aws.getRegionOutput({}, parent).region;
     const partition = aws.getPartitionOutput({}, parent);
     this.repositoryPrefix = args.repositoryPrefix;
+    this.prefixes = { dockerHub: args.repositoryPrefix, ...args.upstreamPrefixes };
 
     const credentials = new aws.secretsmanager.Secret(
       `${name}-docker-hub`,
@@ -59,20 +71,27 @@ export class RegistryMirror extends pulumi.ComponentResource {
       `${name}-docker-hub`,
       {
         ecrRepositoryPrefix: args.repositoryPrefix,
-        upstreamRegistryUrl: DOCKER_HUB_UPSTREAM,
+        upstreamRegistryUrl: MIRRORED_UPSTREAMS.dockerHub,
         credentialArn: credentials.arn,
       },
       { parent: this, dependsOn: [credentialsVersion] },
     );
+    const publicRules = (Object.keys(args.upstreamPrefixes) as (keyof typeof args.upstreamPrefixes)[]).map(
+      (upstream) =>
+        new aws.ecr.PullThroughCacheRule(
+          `${name}-${RULE_NAMES[upstream]}`,
+          { ecrRepositoryPrefix: args.upstreamPrefixes[upstream], upstreamRegistryUrl: MIRRORED_UPSTREAMS[upstream] },
+          parent,
+        ),
+    );
+    const repositoryPrefixes = Object.values(this.prefixes);
     const policy = pulumi
       .all([partition.partition, region, accountId])
-      .apply(([p, r, a]) =>
-        pullThroughCachePolicy({ partition: p, region: r, accountId: a, repositoryPrefix: args.repositoryPrefix }),
-      );
+      .apply(([p, r, a]) => pullThroughCachePolicy({ partition: p, region: r, accountId: a, repositoryPrefixes }));
     const permissions = args.nodeRoleNames.map(
       (role, i) => new aws.iam.RolePolicy(`${name}-pull-through-${i}`, { role, policy }, parent),
     );
-    this.pullReady = [rule, ...permissions];
+    this.pullReady = [rule, ...publicRules, ...permissions];
 
     this.host = pulumi.interpolate`${accountId}.dkr.ecr.${region}.${partition.dnsSuffix}`;
     this.registerOutputs({ host: this.host });
@@ -89,5 +108,15 @@ export class RegistryMirror extends pulumi.ComponentResource {
     const images = {} as ContainerImages;
     for (const image of IMAGE_NAMES) images[image] = resolved[image];
     return images;
+  }
+
+  /**
+   * Where the charts' images go (components/shared/chart-images.ts): `<host>/<prefix>[/<path>]` of an upstream
+   * registry's rule, carrying the rules and the node permissions as dependencies like `images`.
+   */
+  chartImageLocation(): MirrorLocation {
+    const ready = pulumi.all([this.host, ...this.pullReady.map((r) => r.urn)]).apply(([host]) => host);
+    return (upstream, path) =>
+      ready.apply((host) => [host, this.prefixes[upstream], ...(path === undefined ? [] : [path])].join("/"));
   }
 }

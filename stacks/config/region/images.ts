@@ -20,21 +20,46 @@ const digestPin = (image: ImageName) =>
       defaultText: `\`${versions.images[image]}\` (by tag)`,
     });
 
+/** An ECR pull-through cache rule's repository prefix, `fallback` unless set. */
+const repositoryPrefix = (fallback: string, description: string) =>
+  z
+    .string({ error: `must be an ECR repository prefix such as ${fallback}` })
+    .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, {
+      error: `must be 2-30 lowercase letters, digits, dots, dashes or underscores, such as ${fallback}`,
+    })
+    .min(2, { error: `must be 2-30 characters, such as ${fallback}` })
+    .max(30, { error: `must be 2-30 characters, such as ${fallback}` })
+    .default(fallback)
+    .describe(description);
+
+/** The prefixes of the mirror's rules, one per upstream registry; ECR keeps one rule per prefix. */
+const MIRROR_PREFIX_KEYS = [
+  "repositoryPrefix",
+  "quayRepositoryPrefix",
+  "kubernetesRepositoryPrefix",
+  "ecrPublicRepositoryPrefix",
+] as const;
+
 export const images = z
   .strictObject({
     mirror: z
       .strictObject({
-        repositoryPrefix: z
-          .string({ error: "must be an ECR repository prefix such as docker-hub" })
-          .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, {
-            error: "must be 2-30 lowercase letters, digits, dots, dashes or underscores, such as docker-hub",
-          })
-          .min(2, { error: "must be 2-30 characters, such as docker-hub" })
-          .max(30, { error: "must be 2-30 characters, such as docker-hub" })
-          .default("docker-hub")
-          .describe(
-            "Repository prefix of the pull-through cache rule: images are pulled as `<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<namespace>/<name>`.",
-          ),
+        repositoryPrefix: repositoryPrefix(
+          "docker-hub",
+          "Repository prefix of the Docker Hub pull-through cache rule: images are pulled as `<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<namespace>/<name>`.",
+        ),
+        quayRepositoryPrefix: repositoryPrefix(
+          "quay",
+          "Repository prefix of the quay.io rule (no credentials): the charts' quay.io images (Prometheus, Alertmanager, the operator, node-exporter, Grafana's sidecar) are pulled through it.",
+        ),
+        kubernetesRepositoryPrefix: repositoryPrefix(
+          "k8s",
+          "Repository prefix of the registry.k8s.io rule (no credentials): kube-state-metrics and metrics-server are pulled through it.",
+        ),
+        ecrPublicRepositoryPrefix: repositoryPrefix(
+          "ecr-public",
+          "Repository prefix of the public.ecr.aws rule (no credentials): the EBS CSI driver and the AWS Load Balancer Controller are pulled through it.",
+        ),
         dockerHubUsername: z
           .string({ error: "must be a Docker Hub user name" })
           .min(1, { error: "must be a Docker Hub user name" })
@@ -49,8 +74,8 @@ export const images = z
       .optional()
       .meta({
         description:
-          "An ECR pull-through cache of Docker Hub the stack creates; every workload image is then pulled through it.",
-        defaultText: "off: nodes pull from Docker Hub",
+          'ECR pull-through cache rules the stack creates for Docker Hub, quay.io, registry.k8s.io and public.ecr.aws; every workload image and the charts\' images from those registries are then pulled through them (docs/security.md, "Chart images").',
+        defaultText: "off: nodes pull from the upstream registries",
       }),
     pins: z
       .strictObject(
@@ -66,6 +91,17 @@ export const images = z
   // finds nothing (aws/containers-roadmap#2837, open), so every node would fail to pull that image.
   .superRefine(({ mirror, pins }, ctx) => {
     if (mirror === undefined) return;
+    // Two rules cannot share a prefix: the second CreatePullThroughCacheRule would fail on `pulumi up`.
+    MIRROR_PREFIX_KEYS.forEach((key, i) => {
+      const other = MIRROR_PREFIX_KEYS.slice(0, i).find((earlier) => mirror[earlier] === mirror[key]);
+      if (other !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["mirror", key],
+          input: mirror[key],
+          message: `must differ from images.mirror.${other}: each upstream registry needs a prefix of its own`,
+        });
+    });
     for (const image of IMAGE_NAMES) {
       const pin = pins[image];
       if (pin !== undefined && isDockerHubReference(pin))
@@ -79,4 +115,6 @@ export const images = z
     }
   })
   .prefault({})
-  .describe("Where the nodes pull the workload images (LiveKit, Egress, Coturn, lk, curl, kubectl) from.");
+  .describe(
+    "Where the nodes pull the workload images (LiveKit, Egress, Coturn, lk, curl, kubectl) and the charts' images from.",
+  );

@@ -17,6 +17,9 @@ describe("image settings", () => {
     const cfg = parse({ mirror: { dockerHubUsername: "ops", dockerHubAccessToken: "dckr_pat_x" } });
     expect(cfg.images.mirror).toEqual({
       repositoryPrefix: "docker-hub",
+      quayRepositoryPrefix: "quay",
+      kubernetesRepositoryPrefix: "k8s",
+      ecrPublicRepositoryPrefix: "ecr-public",
       dockerHubUsername: "ops",
       dockerHubAccessToken: "dckr_pat_x",
     });
@@ -24,6 +27,19 @@ describe("image settings", () => {
     expect(() =>
       parse({ mirror: { repositoryPrefix: "Docker Hub", dockerHubUsername: "ops", dockerHubAccessToken: "t" } }),
     ).toThrow(/images\.mirror\.repositoryPrefix: must be 2-30 lowercase letters.*, got "Docker Hub"/);
+  });
+
+  it("refuse two upstream registries on one rule prefix, which ECR would refuse on `pulumi up`", () => {
+    const mirror = { dockerHubUsername: "ops", dockerHubAccessToken: "dckr_pat_x" };
+    expect(() => parse({ mirror: { ...mirror, repositoryPrefix: "quay" } })).toThrow(
+      'livekit-platform:images.mirror.quayRepositoryPrefix: must differ from images.mirror.repositoryPrefix: each upstream registry needs a prefix of its own, got "quay"',
+    );
+    expect(() => parse({ mirror: { ...mirror, ecrPublicRepositoryPrefix: "k8s" } })).toThrow(
+      "images.mirror.ecrPublicRepositoryPrefix: must differ from images.mirror.kubernetesRepositoryPrefix",
+    );
+    expect(
+      parse({ mirror: { ...mirror, quayRepositoryPrefix: "mirror-quay" } }).images.mirror?.quayRepositoryPrefix,
+    ).toBe("mirror-quay");
   });
 
   it("take a digest pin per image, as written, and refuse a tag alone, a short digest or an unknown image", () => {
