@@ -1,6 +1,7 @@
 /**
- * `npm test`: the type check (`tsc --noEmit`) and every jest tier, side by side. On two cores jest alone leaves
- * part of a core idle (its workers wait on child plans); the type check fills it instead of running first.
+ * `npm test`: the type check (`npm run typecheck`: TypeScript 7 on tsconfig.check.json) and every jest tier, side by
+ * side. On two cores jest alone leaves part of a core idle (its workers wait on child plans); the type check fills it
+ * instead of running first, on one checker thread (its default of four only competes with jest's workers).
  * jest's output streams as usual; the type check's is printed after it. Fails if either fails.
  *
  * Plain JavaScript, because it runs before anything is compiled. Arguments go to jest.
@@ -9,7 +10,8 @@
 const { spawn } = require("child_process");
 const path = require("path");
 
-const bin = (name) => path.join(__dirname, "..", "node_modules", ".bin", name);
+const root = path.join(__dirname, "..");
+const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const run = (command, args, stdio) =>
   new Promise((resolve) => {
     const child = spawn(command, args, { stdio });
@@ -20,10 +22,20 @@ const run = (command, args, stdio) =>
   });
 
 (async () => {
-  const typecheck = run(bin("tsc"), ["--noEmit"], ["ignore", "pipe", "pipe"]);
+  const typecheck = run(
+    process.execPath,
+    [
+      path.join(root, "node_modules", "typescript-7", "bin", "tsc"),
+      "-p",
+      path.join(root, "tsconfig.check.json"),
+      "--checkers",
+      "1",
+    ],
+    ["ignore", "pipe", "pipe"],
+  );
   const tests = await run(bin("jest"), process.argv.slice(2), "inherit");
   const types = await typecheck;
-  if (types.code !== 0) process.stderr.write(`\nType check (tsc --noEmit) failed:\n${types.output}`);
-  else process.stderr.write("Type check (tsc --noEmit): no errors\n");
+  if (types.code !== 0) process.stderr.write(`\nType check (npm run typecheck) failed:\n${types.output}`);
+  else process.stderr.write("Type check (npm run typecheck): no errors\n");
   process.exit(tests.code || types.code);
 })();
