@@ -17,6 +17,7 @@
  *   copy <from> <to>  give region stack <to> (a new region) the keys of region stack <from>; every secret of
  *                  <from> is read before <to> is changed, so a read that fails leaves <to> as it was
  *   --dry-run      print the `pulumi` commands it would run (secrets shown as where they come from), run none
+ *   --help         print the usage and exit
  *
  * It reads ids and which key signs from the stack files, never a secret.
  * Exit codes: 0 done (or printed, with --dry-run); 1 a `pulumi` command failed (the ones before it ran);
@@ -27,7 +28,7 @@ import { randomInt } from "crypto";
 import { InputError } from "../../lib/errors";
 import { PROJECT } from "../../stacks/config-key";
 import { findProjectRoot, listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
-import { CommandOutput, STANDARD_OUTPUT } from "./flags";
+import { CommandOutput, readCommandLine, STANDARD_OUTPUT, UsageError } from "./flags";
 
 export const EXIT_OK = 0;
 export const EXIT_PULUMI_FAILED = 1;
@@ -272,17 +273,42 @@ function failed(out: CommandOutput, args: string[], r: SpawnSyncReturns<string>)
   return EXIT_PULUMI_FAILED;
 }
 
-export function parseRequest(argv: string[]): { request: KeysRequest; dryRun: boolean } {
-  const dryRun = argv.includes("--dry-run");
-  const [action, id, ...rest] = argv.filter((a) => a !== "--dry-run");
-  const usage =
-    "usage: npm run keys -- [--dry-run] <new | add | promote <key id> | retire <key id> | copy <from stack> <to stack>>";
-  if (action === "copy" && id !== undefined && rest.length === 1)
-    return { request: { action, from: id, to: rest[0] }, dryRun };
-  if (rest.length > 0) throw new KeysError(usage);
+const USAGE =
+  "usage: npm run keys -- [--dry-run] <new | add | promote <key id> | retire <key id> | copy <from stack> <to stack>>";
+
+const HELP = `${USAGE}
+  new               a fresh key as the only one in every region (first deployment, or recovery from a leak)
+  add               a second key, accepted but not yet signed with (rotation step 1)
+  promote <key id>  sign with <key id> from now on (rotation step 2)
+  retire <key id>   stop accepting <key id> (rotation step 3)
+  copy <from> <to>  give region stack <to> (a new region) the keys of region stack <from>
+  --dry-run         print the pulumi commands it would run (secrets shown as where they come from), run none
+  -h, --help        print this and exit
+exit codes: 0 done, 1 a pulumi command failed, 2 the request does not fit the stack files`;
+
+const FLAGS = { "dry-run": { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+
+/** The words and flags; a word too many or an unknown flag is the usage line, a flag's own mistake goes before it. */
+function readKeysCommandLine(argv: string[]) {
+  try {
+    return readCommandLine(argv, FLAGS, 3, () => USAGE);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    throw new KeysError(e.message === USAGE ? USAGE : `${e.message}; ${USAGE}`);
+  }
+}
+
+/** The request and whether to only print it, or "help" when asked for the usage. */
+export function parseRequest(argv: string[]): { request: KeysRequest; dryRun: boolean } | "help" {
+  const { words, flags } = readKeysCommandLine(argv);
+  if (flags.help) return "help";
+  const dryRun = flags["dry-run"] ?? false;
+  const [action, id, to] = words;
+  if (action === "copy" && id !== undefined && to !== undefined) return { request: { action, from: id, to }, dryRun };
+  if (to !== undefined) throw new KeysError(USAGE);
   if ((action === "new" || action === "add") && id === undefined) return { request: { action }, dryRun };
   if ((action === "promote" || action === "retire") && id !== undefined) return { request: { action, id }, dryRun };
-  throw new KeysError(usage);
+  throw new KeysError(USAGE);
 }
 
 export function main(
@@ -292,7 +318,12 @@ export function main(
   env: NodeJS.ProcessEnv = process.env,
 ): number {
   try {
-    const { request, dryRun } = parseRequest(argv);
+    const parsed = parseRequest(argv);
+    if (parsed === "help") {
+      out.log(`${HELP}\n`);
+      return EXIT_OK;
+    }
+    const { request, dryRun } = parsed;
     const plan = keysPlan(request, readRegionKeys(projectRoot));
     out.log(`# ${plan.summary}\n`);
     if (dryRun) {

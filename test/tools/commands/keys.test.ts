@@ -118,10 +118,16 @@ describe("npm run keys", () => {
   it("exits 2 with one error line on a bad request; --dry-run prints the commands, ids only, and runs nothing", () => {
     const out = { text: "", err: "" };
     const io = { log: (t: string) => (out.text += t), error: (t: string) => (out.err += t) };
-    expect(main(["rotate"], io)).toBe(2);
-    expect(out.err).toBe(
-      "error: usage: npm run keys -- [--dry-run] <new | add | promote <key id> | retire <key id> | copy <from stack> <to stack>>\n",
-    );
+    const usage =
+      "usage: npm run keys -- [--dry-run] <new | add | promote <key id> | retire <key id> | copy <from stack> <to stack>>";
+    for (const argv of [["rotate"], ["new", "--force"], ["copy", "a", "b", "c"], ["promote"]]) {
+      out.err = "";
+      expect(main(argv, io)).toBe(2);
+      expect(out.err).toBe(`error: ${usage}\n`);
+    }
+    out.err = "";
+    expect(main(["new", "--dry-run=yes"], io)).toBe(2);
+    expect(out.err).toBe(`error: --dry-run takes no value; ${usage}\n`);
     // No pulumi on this PATH: a dry run must not need one.
     expect(main(["new", "--dry-run"], io, projectRoot, { PATH: "/nonexistent" })).toBe(0);
     expect(out.text).toMatch(/^# One new application key, (APP\w{12}), the only one in every region\.\n/);
@@ -129,6 +135,18 @@ describe("npm run keys", () => {
     expect(out.text).toMatch(/# --dry-run: nothing was run\.\n$/);
     // Nothing 48 characters long (a secret) in what it printed.
     expect(out.text).not.toMatch(/[A-Za-z0-9]{48}/);
+  });
+
+  it("prints its usage with --help (or -h) and exits 0, reading no stack file", () => {
+    for (const flag of ["--help", "-h"]) {
+      const out = { text: "", err: "" };
+      const io = { log: (t: string) => (out.text += t), error: (t: string) => (out.err += t) };
+      expect(main([flag], io, "/nonexistent")).toBe(0);
+      expect(out.err).toBe("");
+      expect(out.text).toMatch(/^usage: npm run keys -- /);
+      for (const word of ["new", "add", "promote <key id>", "retire <key id>", "copy <from> <to>", "--dry-run"])
+        expect(out.text).toContain(`\n  ${word} `);
+    }
   });
 
   it("writes config the region stacks accept: the command's values, set as Pulumi would, parse as applicationKeys", () => {
