@@ -86,6 +86,18 @@ function availabilityZonesInRegion(cfg: RegionFields): RuleIssue | undefined {
   };
 }
 
+/** An access entry names a role of the cluster's own partition: another partition's ARN cannot be one there. */
+function adminRolesInPartition(cfg: RegionFields): RuleIssue | undefined {
+  const partition = partitionOfRegion(cfg.awsRegion);
+  const index = cfg.cluster.adminRoleArns.findIndex((arn) => arn.split(":")[1] !== partition);
+  if (index < 0) return undefined;
+  return {
+    path: ["cluster", "adminRoleArns", index],
+    problem: `must be a role of the ${partition} partition, where ${cfg.awsRegion} is (arn:${partition}:iam::<account>:role/<name>)`,
+    value: cfg.cluster.adminRoleArns[index],
+  };
+}
+
 /** What the region's partition does not offer (or is not verified to): refused before anything is created. */
 function offeredInPartition(cfg: RegionFields): RuleIssue | undefined {
   const gap = partitionGaps[partitionOfRegion(cfg.awsRegion)].find((g) => g.asked(cfg));
@@ -280,6 +292,7 @@ function kubernetesMinorPinned(cfg: RegionFields): RuleIssue | undefined {
 /** The rules between a region's sections, in the order their problems are reported. */
 const REGION_RULES: ((cfg: RegionFields) => RuleIssue | undefined)[] = [
   offeredInPartition,
+  adminRolesInPartition,
   availabilityZonesInRegion,
   systemNodesInEveryZone,
   applicationKeysGiven,

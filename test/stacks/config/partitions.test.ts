@@ -69,6 +69,20 @@ describe("a GovCloud or China region stack", () => {
     }
   });
 
+  it("refuses an admin role of another partition", () => {
+    const admins = (awsRegion: string, arn: string) => () =>
+      regionSettings("far", awsRegion, "10.40.0.0/16", {
+        "livekit-platform:cluster": { publicAccessCidrs: [], adminRoleArns: [arn] },
+      });
+    expect(errorOf(admins("us-gov-west-1", "arn:aws:iam::123456789012:role/platform-admin"))).toBe(
+      'livekit-platform:cluster.adminRoleArns[0]: must be a role of the aws-us-gov partition, where us-gov-west-1 is (arn:aws-us-gov:iam::<account>:role/<name>), got "arn:aws:iam::123456789012:role/platform-admin"',
+    );
+    expect(errorOf(admins("us-gov-west-1", "arn:aws-us-gov:iam::123456789012:role/platform-admin"))).toBe("no error");
+    expect(errorOf(admins("ap-south-1", "arn:aws-cn:iam::123456789012:role/platform-admin"))).toContain(
+      "must be a role of the aws partition",
+    );
+  });
+
   it("bounds the zones by those EKS supports: two in cn-north-1, three in cn-northwest-1", () => {
     const zones = (awsRegion: string, availabilityZones: number) => () =>
       regionSettings("far", awsRegion, "10.40.0.0/16", {
