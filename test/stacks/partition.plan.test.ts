@@ -39,7 +39,10 @@ const arnsOf = (plan: PlanResult) =>
 /** A mirror of Docker Hub, for the registry host it gives. */
 const MIRROR = { mirror: { dockerHubUsername: "platform", dockerHubAccessToken: "not-a-real-token" } };
 
-describe.each(["aws-cn", "aws-us-gov"])("a region stack in the %s partition", (partition) => {
+// Mumbai's region in an aws-cn account: chaos and the mirror on, which the China and GovCloud regions refuse, so
+// their IAM documents and the registry host are checked in another partition here. The GovCloud plan below has the
+// mirror too.
+describe.each(["aws-cn"])("a region stack in the %s partition", (partition) => {
   let arns: { at: string; value: string }[];
   let plan: PlanResult;
   beforeAll(async () => {
@@ -104,17 +107,24 @@ function servicePrincipalsOf(plan: PlanResult): string[] {
 }
 
 describe.each([
-  { awsRegion: "us-gov-west-1", partition: "aws-us-gov", suffix: "amazonaws.com", elbAccount: "048591011584" },
-  { awsRegion: "cn-north-1", partition: "aws-cn", suffix: "amazonaws.com.cn", elbAccount: "638102146993" },
-])("a region stack in $awsRegion", ({ awsRegion, partition, suffix, elbAccount }) => {
+  {
+    awsRegion: "us-gov-west-1",
+    partition: "aws-us-gov",
+    suffix: "amazonaws.com",
+    elbAccount: "048591011584",
+    images: MIRROR,
+  },
+  { awsRegion: "cn-north-1", partition: "aws-cn", suffix: "amazonaws.com.cn", elbAccount: "638102146993", images: {} },
+])("a region stack in $awsRegion", ({ awsRegion, partition, suffix, elbAccount, images }) => {
   let plan: PlanResult;
   let strings: { at: string; value: string }[];
   beforeAll(async () => {
-    // Two zones: cn-north-1 has two that EKS supports. No mirror, no chaos: China has no pull-through cache rules,
-    // and FIS is not verified in either partition (test/stacks/config/partitions.test.ts has those refusals).
+    // Two zones: cn-north-1 has two that EKS supports. No chaos, and no mirror in China: FIS is not verified in
+    // either partition, China has no pull-through cache rules (test/stacks/config/partitions.test.ts: the refusals).
     plan = await runStack("mumbai", {
       "aws:region": awsRegion,
       "livekit-platform:network": { cidr: "10.20.0.0/16", availabilityZones: 2 },
+      "livekit-platform:images": images,
     });
     strings = plan.resources
       .flatMap((r) => stringsIn(plain(r.inputs), `${r.type} ${r.name}`))
@@ -154,6 +164,13 @@ describe.each([
       expect([...commercial].sort()).toEqual(["elasticloadbalancing.amazonaws.com", "spot.amazonaws.com"]);
       expect(strings.some((s) => s.value.includes(`.${awsRegion}.elb.amazonaws.com.cn`))).toBe(true);
     }
+  });
+
+  it("pulls through a mirror at the partition's DNS suffix where it may have one", () => {
+    const hosts = new Set(strings.flatMap((s) => s.value.match(/\b\d{12}\.dkr\.ecr\.[\w.-]+?\/docker-hub\//g) ?? []));
+    expect([...hosts]).toEqual(
+      images === MIRROR ? [`${MOCK_ACCOUNT_ID}.dkr.ecr.${awsRegion}.${suffix}/docker-hub/`] : [],
+    );
   });
 
   it("spreads the subnets over zones EKS supports only", () => {
