@@ -1,7 +1,9 @@
 /**
  * Facts about AWS regions the program needs: which regions exist (to reject a typo before anything is
  * created), where they are (Cloudflare pools steer by latitude/longitude), the Cloudflare health-check
- * region nearest to each, and which regions can run Route53 health checkers.
+ * region nearest to each, and which regions can run Route53 health checkers. The commercial regions (the `aws`
+ * partition) and those of AWS GovCloud (US) (`aws-us-gov`) and AWS China (`aws-cn`); what differs between
+ * partitions is in lib/aws-partitions.ts.
  */
 
 /** Cloudflare load-balancer check regions (LoadBalancerPool.checkRegions). */
@@ -16,7 +18,7 @@ export interface AwsRegionFacts {
   cloudflareCheckRegion: CloudflareCheckRegion;
 }
 
-/** Commercial AWS regions (aws partition). */
+/** AWS regions: the commercial ones (aws partition), then GovCloud (US) and China. */
 export const awsRegions: Readonly<Record<string, AwsRegionFacts>> = {
   "us-east-1": { city: "N. Virginia", latitude: 38.13, longitude: -78.45, cloudflareCheckRegion: "ENAM" },
   "us-east-2": { city: "Ohio", latitude: 39.96, longitude: -83.0, cloudflareCheckRegion: "ENAM" },
@@ -52,6 +54,18 @@ export const awsRegions: Readonly<Record<string, AwsRegionFacts>> = {
   "ap-northeast-1": { city: "Tokyo", latitude: 35.68, longitude: 139.69, cloudflareCheckRegion: "NEAS" },
   "ap-northeast-2": { city: "Seoul", latitude: 37.57, longitude: 126.98, cloudflareCheckRegion: "NEAS" },
   "ap-northeast-3": { city: "Osaka", latitude: 34.69, longitude: 135.5, cloudflareCheckRegion: "NEAS" },
+  // AWS names the states of the GovCloud regions only (Oregon, Ohio: "AWS GovCloud (US) User Guide", "AWS GovCloud
+  // (US) Regions"); their coordinates here are those of the commercial regions in the same states. China's are the
+  // cities the regions are named after ("Getting Started with Amazon Web Services in China", "Regions").
+  "us-gov-west-1": {
+    city: "GovCloud West (Oregon)",
+    latitude: 46.15,
+    longitude: -123.88,
+    cloudflareCheckRegion: "WNAM",
+  },
+  "us-gov-east-1": { city: "GovCloud East (Ohio)", latitude: 39.96, longitude: -83.0, cloudflareCheckRegion: "ENAM" },
+  "cn-north-1": { city: "Beijing", latitude: 39.9, longitude: 116.41, cloudflareCheckRegion: "NEAS" },
+  "cn-northwest-1": { city: "Ningxia", latitude: 37.5, longitude: 105.19, cloudflareCheckRegion: "NEAS" },
 };
 
 export const awsRegionNames = Object.keys(awsRegions);
@@ -103,7 +117,36 @@ export const availabilityZoneIds: Readonly<Record<string, readonly string[]>> = 
   "ap-northeast-1": ["apne1-az1", "apne1-az2", "apne1-az4"],
   "ap-northeast-2": numberedZones("apne2", 4),
   "ap-northeast-3": numberedZones("apne3", 3),
+  // GovCloud: the AZ IDs of the EMR Serverless endpoints table (awsdocs, "Amazon EMR Serverless endpoints and
+  // quotas"), which lists every zone of both regions. China: three zones in each region ("Getting Started with
+  // Amazon Web Services in China", "Availability Zones for the China Regions"); Beijing's IDs as eksctl and the
+  // aws-parallelcluster tests name them (no cnn1-az3), Ningxia's numbered.
+  "us-gov-west-1": numberedZones("usgw1", 3),
+  "us-gov-east-1": numberedZones("usge1", 3),
+  "cn-north-1": ["cnn1-az1", "cnn1-az2", "cnn1-az4"],
+  "cn-northwest-1": numberedZones("cnnw1", 3),
 };
+
+/**
+ * Zones where EKS creates no cluster: a cluster's subnets may not be in them. us-east-1, us-west-1 and ca-central-1
+ * from the EKS user guide ("View Amazon EKS networking requirements for VPC and subnets", subnet requirements,
+ * awsdocs/amazon-eks-user-guide latest/ug/networking/network-reqs.adoc, December 2024); cn-north-1's from eksctl,
+ * which leaves it out of every cluster it makes (eksctl-io/eksctl pkg/az/az.go, zoneIDsToAvoid, citing eksctl issue
+ * 3916: the cluster cannot be created with a subnet there). The network component asks for zones
+ * without these, and network.availabilityZones is bounded by what is left.
+ */
+export const eksUnsupportedZoneIds: Readonly<Record<string, readonly string[]>> = {
+  "us-east-1": ["use1-az3"],
+  "us-west-1": ["usw1-az2"],
+  "ca-central-1": ["cac1-az3"],
+  "cn-north-1": ["cnn1-az4"],
+};
+
+/** The zones of a region a cluster's subnets can go to: its zones less those EKS does not support. */
+export function eksZoneIds(region: string): readonly string[] | undefined {
+  const unsupported = eksUnsupportedZoneIds[region] ?? [];
+  return availabilityZoneIds[region]?.filter((zone) => !unsupported.includes(zone));
+}
 
 /**
  * Regions that run Route53 health checkers (HealthCheck.regions). At least three must be given.
@@ -182,4 +225,11 @@ export const elbLogDeliveryAccounts: Readonly<Record<string, string>> = {
   "eu-north-1": "897822967062",
   "me-south-1": "076674570225",
   "sa-east-1": "507241528517",
+  // The other partitions' accounts, written `arn:aws-us-gov:iam::<account>:root` and `arn:aws-cn:...` in the
+  // policy: the GovCloud ones from terraform-provider-aws (above), China's also in "Getting Started with Amazon Web
+  // Services in China", "Elastic Load Balancing" (the legacy bucket policy's accounts).
+  "us-gov-west-1": "048591011584",
+  "us-gov-east-1": "190560391635",
+  "cn-north-1": "638102146993",
+  "cn-northwest-1": "037604701340",
 };

@@ -13,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MEDIA_DISRUPTION_BUDGET_PERCENT, nodesReplacedAtOnce } from "../components/karpenter/node-pools";
 import { loadTestPoolCpu, LOAD_TEST_RESOURCES } from "../components/load-test/defaults";
 import { INSTANCE_TYPES } from "../lib/instance-types";
+import { partitionOfRegion } from "../lib/aws-partitions";
 import type { SizedRegion } from "./sizing";
 import { AwsAccess, sdkClientConfig } from "../lib/aws-access";
 
@@ -72,7 +73,13 @@ export function vcpuNeeds({ settings: cfg, sizing }: SizedRegion): VcpuNeeds {
   return { steady, peak };
 }
 
+/**
+ * Where to ask for more: the quota's page in the commercial console; GovCloud and China have consoles of their own,
+ * whose links are not written here, so the line names the quota there.
+ */
 export function quotaConsoleUrl(awsRegion: string): string {
+  if (partitionOfRegion(awsRegion) !== "aws")
+    return `the Service Quotas console of ${awsRegion} (EC2 quota ${ON_DEMAND_STANDARD_VCPU_QUOTA})`;
   return `https://${awsRegion}.console.aws.amazon.com/servicequotas/home/services/ec2/quotas/${ON_DEMAND_STANDARD_VCPU_QUOTA}`;
 }
 

@@ -43,6 +43,7 @@ import {
 import { COTURN_LISTENING_PORT, COTURN_METRICS_PORT } from "../components/coturn/turnserver-conf";
 import { EksAddonVersions, eksAddonsFor, versions } from "../lib/versions";
 import { InputError } from "../lib/errors";
+import { eksUnsupportedZoneIds } from "../lib/aws-regions";
 import { configKey } from "./config-key";
 import { kubernetesMinorProblem } from "./config/region/cluster";
 import { COTURN_RESOURCES } from "../components/coturn/defaults";
@@ -121,6 +122,7 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
     clusterName,
     cidrBlock: cfg.network.cidr,
     availabilityZoneCount: cfg.network.availabilityZones,
+    unsupportedZoneIds: eksUnsupportedZoneIds[cfg.awsRegion],
     natGateways: cfg.network.natGateways,
     existingVpc: cfg.network.existingVpc,
     // Peering routes join the route tables in global rooms mode.

@@ -2,6 +2,7 @@
  * Which stacks are regions: every `Pulumi.<name>.yaml` in the project whose role is `region`.
  * Adding a region is adding its stack file; no list to edit anywhere else.
  */
+import { partitionOfRegion } from "../lib/aws-partitions";
 import * as path from "path";
 import { InputError } from "../lib/errors";
 import { GlobalSettings, parseStackConfig, RegionSettings } from "./config";
@@ -147,6 +148,17 @@ export function* regionStackIssues(
         `${file} ${PROJECT}:domain`,
         `must be the global stack's domain ${global.domain} (the global name is served by each region's load balancers)`,
         settings.domain,
+      );
+    }
+    const partition = partitionOfRegion(settings.awsRegion);
+    const globalPartition = partitionOfRegion(global.awsRegion);
+    if (global.dns.provider === "route53" && partition !== globalPartition) {
+      // One hosted zone holds every region's names and the latency aliases to their load balancers, and a zone
+      // lives in one partition: its account cannot reach another's (nor alias its load balancers).
+      yield new InputError(
+        `${file} aws:region`,
+        `is in the ${partition} partition, the global stack's ${global.awsRegion} in ${globalPartition}: with dns.provider route53 every stack writes to one hosted zone, which serves one partition (route with dns.provider cloudflare across partitions)`,
+        settings.awsRegion,
       );
     }
     const sameRegion = byAwsRegion.get(settings.awsRegion);

@@ -3,6 +3,7 @@
  * check. Both the global stack (stacks/regions.ts) and every region stack in global mode (stacks/rooms.ts)
  * run it, so `npm run plan` of any of them refuses an inconsistent set with one line (exit 2).
  */
+import { partitionOfRegion } from "../lib/aws-partitions";
 import { awsRegions, regionRttFloorMs } from "../lib/aws-regions";
 import { parseCidr } from "../lib/ip";
 import type { LiveKitRegion } from "../components/livekit/server-config";
@@ -49,11 +50,24 @@ export function checkRooms(regions: readonly RoomsStackFile[]): void {
   const rooms = first.settings.rooms;
   if (rooms.mode !== "global") return;
 
-  if (!regions.some((r) => r.settings.stackName === rooms.hub)) {
+  const hub = regions.find((r) => r.settings.stackName === rooms.hub);
+  if (hub === undefined) {
     throw new InputError(
       `${first.file} ${ROOMS_KEY}.hub`,
       `must be the stack name of a region stack (${regions.map((r) => r.settings.stackName).join(", ")})`,
       rooms.hub,
+    );
+  }
+
+  // Every member's VPC is peered with the hub's, and a peering connects two VPCs of one partition (an account, and
+  // its VPCs, belong to one partition).
+  const hubPartition = partitionOfRegion(hub.settings.awsRegion);
+  const apart = regions.find((r) => partitionOfRegion(r.settings.awsRegion) !== hubPartition);
+  if (apart !== undefined) {
+    throw new InputError(
+      `${apart.file} aws:region`,
+      `is in the ${partitionOfRegion(apart.settings.awsRegion)} partition, the hub ${hub.file} in ${hubPartition}: global rooms mode peers every member's VPC with the hub's, and VPC peering stays inside one partition`,
+      apart.settings.awsRegion,
     );
   }
 

@@ -11,6 +11,8 @@ export interface NetworkArgs {
   cidrBlock: string;
   /** How many availability zones to spread subnets over (2-4). */
   availabilityZoneCount: number;
+  /** Zone IDs of the region EKS creates no cluster in (lib/aws-regions.ts eksUnsupportedZoneIds): never used. */
+  unsupportedZoneIds?: readonly string[];
   /** `perAz`: a NAT gateway in each AZ, so an AZ outage keeps the others online; `single`: cheaper. */
   natGateways: "perAz" | "single";
   /** Use this VPC and its subnets instead of creating them; the subnets get the tags below. */
@@ -103,7 +105,8 @@ export class Network extends pulumi.ComponentResource {
       `${name}-s3`,
       {
         vpcId: vpc.id,
-        serviceName: aws.getRegionOutput({}, { parent: this }).region.apply((region) => `com.amazonaws.${region}.s3`),
+        // `com.amazonaws.<region>.s3`, and `cn.com.amazonaws.<region>.s3` in China: the partition's reverse DNS prefix.
+        serviceName: pulumi.interpolate`${aws.getPartitionOutput({}, { parent: this }).reverseDnsPrefix}.${aws.getRegionOutput({}, { parent: this }).region}.s3`,
         vpcEndpointType: "Gateway",
         routeTableIds: this.privateRouteTableIds,
         tags: withTags(args, { Name: `${args.clusterName}-s3` }),
@@ -123,11 +126,16 @@ export class Network extends pulumi.ComponentResource {
     });
   }
 
-  /** The first `availabilityZoneCount` zones of the region that need no opt-in. */
+  /** The first `availabilityZoneCount` zones of the region that need no opt-in and that EKS supports. */
   private availabilityZones(args: NetworkArgs): pulumi.Output<string[]> {
+    const unsupported = args.unsupportedZoneIds?.length ? [...args.unsupportedZoneIds] : undefined;
     return aws
       .getAvailabilityZonesOutput(
-        { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+        {
+          state: "available",
+          filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+          excludeZoneIds: unsupported,
+        },
         { parent: this },
       )
       .names.apply((names) => {

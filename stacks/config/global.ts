@@ -4,6 +4,7 @@
  * the region stacks' outputs are read from.
  */
 import { z } from "zod";
+import { partitionOfRegion } from "../../lib/aws-partitions";
 import { route53HealthCheckerRegions } from "../../lib/aws-regions";
 import { wholeNumber } from "../../lib/schema";
 import { PROJECT } from "../config-key";
@@ -43,6 +44,24 @@ function turnHostnameApart(cfg: { domain: string; dns: { turnHostname?: string }
     path: ["dns", "turnHostname"],
     problem: "must differ from domain (signalling and TURN go to different load balancers)",
     value: cfg.dns.turnHostname,
+  };
+}
+
+/**
+ * Route53 routing health-checks each region from the commercial health-checker regions
+ * (dns.healthCheck.checkerRegions); which checker regions a GovCloud or China hosted zone's checks run from is not
+ * verified, so the global stack routes with Route53 from a commercial region only.
+ */
+function route53GlobalInCommercialPartition(cfg: {
+  awsRegion: string;
+  dns: { provider: string };
+}): RuleIssue | undefined {
+  const partition = partitionOfRegion(cfg.awsRegion);
+  if (cfg.dns.provider !== "route53" || partition === "aws") return undefined;
+  return {
+    path: ["awsRegion"],
+    problem: `is in the ${partition} partition, where Route53 health checks' checker regions are not verified: run the global stack in a commercial region, or route with dns.provider cloudflare`,
+    value: cfg.awsRegion,
   };
 }
 
@@ -155,7 +174,7 @@ export const globalSchema = z
   })
   .superRefine((cfg, ctx) => {
     addRuleIssues(ctx, [cloudflareAccountGiven(cfg.dns), zoneIdOfItsProvider(cfg.dns)], ["dns"]);
-    addRuleIssues(ctx, [turnHostnameApart(cfg)]);
+    addRuleIssues(ctx, [turnHostnameApart(cfg), route53GlobalInCommercialPartition(cfg)]);
   });
 
 export type GlobalSettings = z.output<typeof globalSchema> & { stackName: string };

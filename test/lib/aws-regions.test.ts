@@ -1,4 +1,11 @@
-import { awsRegionNames, elbLogDeliveryAccounts, regionDistanceKm, regionRttFloorMs } from "../../lib/aws-regions";
+import {
+  availabilityZoneIds,
+  awsRegionNames,
+  eksZoneIds,
+  elbLogDeliveryAccounts,
+  regionDistanceKm,
+  regionRttFloorMs,
+} from "../../lib/aws-regions";
 
 describe("round trips between AWS regions", () => {
   it("gives the fibre floor of the great-circle distance there and back", () => {
@@ -47,5 +54,37 @@ describe("who writes ALB access logs in each region", () => {
     expect(elbLogDeliveryAccounts["ap-south-1"]).toBe("718504428378");
     expect(elbLogDeliveryAccounts["ap-southeast-1"]).toBe("114774131450");
     for (const account of Object.values(elbLogDeliveryAccounts)) expect(account).toMatch(/^\d{12}$/);
+  });
+
+  it("gives GovCloud and China their own partitions' accounts (terraform-provider-aws; China's guide)", () => {
+    expect(elbLogDeliveryAccounts["us-gov-west-1"]).toBe("048591011584");
+    expect(elbLogDeliveryAccounts["us-gov-east-1"]).toBe("190560391635");
+    expect(elbLogDeliveryAccounts["cn-north-1"]).toBe("638102146993");
+    expect(elbLogDeliveryAccounts["cn-northwest-1"]).toBe("037604701340");
+  });
+});
+
+describe("GovCloud and China regions", () => {
+  it("have three zones each, by AZ ID", () => {
+    expect(availabilityZoneIds["us-gov-west-1"]).toEqual(["usgw1-az1", "usgw1-az2", "usgw1-az3"]);
+    expect(availabilityZoneIds["us-gov-east-1"]).toEqual(["usge1-az1", "usge1-az2", "usge1-az3"]);
+    expect(availabilityZoneIds["cn-north-1"]).toEqual(["cnn1-az1", "cnn1-az2", "cnn1-az4"]);
+    expect(availabilityZoneIds["cn-northwest-1"]).toEqual(["cnnw1-az1", "cnnw1-az2", "cnnw1-az3"]);
+  });
+
+  it("are where their names say: Beijing to Ningxia about 1,000 km, GovCloud West to East about 3,300 km", () => {
+    expect(regionDistanceKm("cn-north-1", "cn-northwest-1")).toBeGreaterThan(950);
+    expect(regionDistanceKm("cn-north-1", "cn-northwest-1")).toBeLessThan(1050);
+    expect(regionDistanceKm("us-gov-west-1", "us-gov-east-1")).toBeGreaterThan(3200);
+    expect(regionDistanceKm("us-gov-west-1", "us-gov-east-1")).toBeLessThan(3500);
+  });
+});
+
+describe("the zones EKS supports", () => {
+  it("leave out the zones the EKS user guide disallows, and cn-north-1's cnn1-az4 (eksctl)", () => {
+    expect(eksZoneIds("cn-north-1")).toEqual(["cnn1-az1", "cnn1-az2"]);
+    expect(eksZoneIds("us-east-1")).toEqual(["use1-az1", "use1-az2", "use1-az4", "use1-az5", "use1-az6"]);
+    expect(eksZoneIds("us-gov-west-1")).toEqual(availabilityZoneIds["us-gov-west-1"]);
+    expect(eksZoneIds("ap-south-1")).toEqual(availabilityZoneIds["ap-south-1"]);
   });
 });

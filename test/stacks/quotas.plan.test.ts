@@ -116,6 +116,9 @@ describe("the vCPU quota preflight", () => {
     expect(quotaConsoleUrl("ap-south-1")).toBe(
       "https://ap-south-1.console.aws.amazon.com/servicequotas/home/services/ec2/quotas/L-1216C47A",
     );
+    // GovCloud and China have consoles of their own: the line names the quota there instead of a commercial link.
+    expect(quotaConsoleUrl("cn-north-1")).toBe("the Service Quotas console of cn-north-1 (EC2 quota L-1216C47A)");
+    expect(quotaConsoleUrl("us-gov-west-1")).not.toContain("console.aws.amazon.com");
   });
 
   it("only warns when what is left covers the steady need but not the peak, and can be turned off", async () => {

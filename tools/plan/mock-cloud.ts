@@ -14,6 +14,7 @@
  */
 import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { partitionOfRegion } from "../../lib/aws-partitions";
 import { availabilityZoneIds } from "../../lib/aws-regions";
 
 type MockResourceArgs = pulumi.runtime.MockResourceArgs;
@@ -27,7 +28,7 @@ export interface MockCloudContext {
   awsRegion: string;
   /** IAM roles the account has already (a new account, the plan's, has none that the program looks up). */
   iamRoles?: MockIamRole[];
-  /** The AWS partition the account is in (`aws`, `aws-cn`, `aws-us-gov`); `aws` if omitted. */
+  /** The AWS partition the account is in (`aws`, `aws-cn`, `aws-us-gov`); the region's if omitted. */
   partition?: string;
 }
 
@@ -38,7 +39,8 @@ const PARTITIONS: Record<string, { dnsSuffix: string; reverseDnsPrefix: string }
   "aws-us-gov": { dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" },
 };
 
-const partitionOf = (ctx: MockCloudContext) => ctx.partition ?? "aws";
+const partitionOf = (ctx: MockCloudContext) => ctx.partition ?? partitionOfRegion(ctx.awsRegion);
+const dnsSuffixOf = (ctx: MockCloudContext) => PARTITIONS[partitionOf(ctx)].dnsSuffix;
 
 /** An IAM role as ListRoles returns it. */
 export interface MockIamRole {
@@ -142,7 +144,7 @@ const stateMakers: Record<string, StateMaker> = {
     return {
       name,
       arn: arn(ctx, "sqs", name),
-      url: `https://sqs.${ctx.awsRegion}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}`,
+      url: `https://sqs.${ctx.awsRegion}.${dnsSuffixOf(ctx)}/${MOCK_ACCOUNT_ID}/${name}`,
     };
   },
   // SNS topic: arn:${Partition}:sns:${Region}:${Account}:${TopicName}
@@ -215,7 +217,7 @@ const stateMakers: Record<string, StateMaker> = {
     return {
       bucket,
       arn: `arn:${partitionOf(ctx)}:s3:::${bucket}`,
-      bucketRegionalDomainName: `${bucket}.s3.amazonaws.com`,
+      bucketRegionalDomainName: `${bucket}.s3.${dnsSuffixOf(ctx)}`,
     };
   },
   // ElastiCache: arn:${Partition}:elasticache:${Region}:${Account}:replicationgroup:${ReplicationGroupId}
@@ -223,8 +225,8 @@ const stateMakers: Record<string, StateMaker> = {
     const id = (args.inputs.replicationGroupId as string | undefined) ?? autoName(args);
     return {
       arn: arn(ctx, "elasticache", `replicationgroup:${id}`),
-      primaryEndpointAddress: `master.${id}.${hex(id, 6)}.${ctx.awsRegion.replace(/-/g, "")}.cache.amazonaws.com`,
-      readerEndpointAddress: `replica.${id}.${hex(id, 6)}.${ctx.awsRegion.replace(/-/g, "")}.cache.amazonaws.com`,
+      primaryEndpointAddress: `master.${id}.${hex(id, 6)}.${ctx.awsRegion.replace(/-/g, "")}.cache.${dnsSuffixOf(ctx)}`,
+      readerEndpointAddress: `replica.${id}.${hex(id, 6)}.${ctx.awsRegion.replace(/-/g, "")}.cache.${dnsSuffixOf(ctx)}`,
     };
   },
   // ElastiCache: arn:${Partition}:elasticache:${Region}:${Account}:subnetgroup:${CacheSubnetGroupName}
@@ -257,7 +259,7 @@ const stateMakers: Record<string, StateMaker> = {
       "elasticloadbalancing",
       `loadbalancer/${args.inputs.loadBalancerType === "network" ? "net" : "app"}/${(args.inputs.name as string | undefined) ?? autoName(args)}/${hex(`${args.type}::${args.name}`, 16)}`,
     ),
-    dnsName: `${args.name}-${hex(args.name, 16)}.elb.${ctx.awsRegion}.amazonaws.com`,
+    dnsName: `${args.name}-${hex(args.name, 16)}.elb.${ctx.awsRegion}.${dnsSuffixOf(ctx)}`,
     zoneId: `Z${hex(`elb-${ctx.awsRegion}`, 12).toUpperCase()}`,
   }),
   "random:index/randomPassword:RandomPassword": (args) => ({
@@ -269,7 +271,7 @@ const stateMakers: Record<string, StateMaker> = {
   "eks:index:Cluster": (args, ctx) => {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
     const oidcId = hex(name, 32).toUpperCase();
-    const endpoint = `https://${oidcId}.gr7.${ctx.awsRegion}.eks.amazonaws.com`;
+    const endpoint = `https://${oidcId}.gr7.${ctx.awsRegion}.eks.${dnsSuffixOf(ctx)}`;
     const certificateAuthority = { data: Buffer.from("mock certificate authority").toString("base64") };
     return {
       kubeconfigJson: JSON.stringify({
@@ -289,9 +291,9 @@ const stateMakers: Record<string, StateMaker> = {
       clusterSecurityGroupId: `sg-${hex(`${name}-cluster-sg`, 17)}`,
       nodeSecurityGroupId: `sg-${hex(`${name}-node-sg`, 17)}`,
       // IAM: arn:${Partition}:iam::${Account}:oidc-provider/${OidcProviderName}
-      oidcProviderArn: iamArn(ctx, `oidc-provider/oidc.eks.${ctx.awsRegion}.amazonaws.com/id/${oidcId}`),
-      oidcProviderUrl: `https://oidc.eks.${ctx.awsRegion}.amazonaws.com/id/${oidcId}`,
-      oidcIssuer: `oidc.eks.${ctx.awsRegion}.amazonaws.com/id/${oidcId}`,
+      oidcProviderArn: iamArn(ctx, `oidc-provider/oidc.eks.${ctx.awsRegion}.${dnsSuffixOf(ctx)}/id/${oidcId}`),
+      oidcProviderUrl: `https://oidc.eks.${ctx.awsRegion}.${dnsSuffixOf(ctx)}/id/${oidcId}`,
+      oidcIssuer: `oidc.eks.${ctx.awsRegion}.${dnsSuffixOf(ctx)}/id/${oidcId}`,
     };
   },
   "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1, defaultVersion: 1 }),
@@ -304,7 +306,7 @@ const stateMakers: Record<string, StateMaker> = {
     // What the AWS Load Balancer Controller writes once it has created the ALB.
     status: {
       loadBalancer: {
-        ingress: [{ hostname: `k8s-${args.name}-${hex(args.name, 10)}.${ctx.awsRegion}.elb.amazonaws.com` }],
+        ingress: [{ hostname: `k8s-${args.name}-${hex(args.name, 10)}.${ctx.awsRegion}.elb.${dnsSuffixOf(ctx)}` }],
       },
     },
   }),
@@ -313,7 +315,9 @@ const stateMakers: Record<string, StateMaker> = {
       ? {
           status: {
             loadBalancer: {
-              ingress: [{ hostname: `k8s-${args.name}-${hex(args.name, 10)}.elb.${ctx.awsRegion}.amazonaws.com` }],
+              ingress: [
+                { hostname: `k8s-${args.name}-${hex(args.name, 10)}.elb.${ctx.awsRegion}.${dnsSuffixOf(ctx)}` },
+              ],
             },
           },
         }
@@ -349,7 +353,7 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
         id: ctx.awsRegion,
         region: ctx.awsRegion,
         name: ctx.awsRegion,
-        endpoint: `ec2.${ctx.awsRegion}.amazonaws.com`,
+        endpoint: `ec2.${ctx.awsRegion}.${dnsSuffixOf(ctx)}`,
       };
     // IAM user: arn:${Partition}:iam::${Account}:user/${UserNameWithPath}
     case "aws:index/getCallerIdentity:getCallerIdentity":
@@ -373,13 +377,14 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
         cidrBlock: `10.99.${(parseInt(hex(String(args.inputs.id), 2), 16) % 16) * 16}.0/20`,
       };
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-      // As many zones as the region has (lib/aws-regions.ts), lettered from a.
-      const count = availabilityZoneIds[ctx.awsRegion]?.length ?? 3;
-      const names = "abcdef"
-        .slice(0, count)
-        .split("")
-        .map((suffix) => `${ctx.awsRegion}${suffix}`);
-      return { id: ctx.awsRegion, names, zoneIds: names.map((_, i) => `${ctx.awsRegion.slice(0, 3)}1-az${i + 1}`) };
+      // The region's zones (lib/aws-regions.ts), lettered from a, less those excludeZoneIds names.
+      const zoneIds =
+        availabilityZoneIds[ctx.awsRegion] ?? [1, 2, 3].map((i) => `${ctx.awsRegion.slice(0, 3)}1-az${i}`);
+      const excluded = (args.inputs.excludeZoneIds as string[] | undefined) ?? [];
+      const zones = zoneIds
+        .map((zoneId, i) => ({ zoneId, name: `${ctx.awsRegion}${"abcdef"[i]}` }))
+        .filter((zone) => !excluded.includes(zone.zoneId));
+      return { id: ctx.awsRegion, names: zones.map((z) => z.name), zoneIds: zones.map((z) => z.zoneId) };
     }
     case "aws:lb/getLoadBalancer:getLoadBalancer": {
       // An ALB the load balancer controller made, looked up by name (components/chaos/index.ts).
@@ -392,7 +397,7 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
         arnSuffix: `app/${name}/${lbId}`,
         name,
         loadBalancerType: "application",
-        dnsName: `${name}-${parseInt(hex(name, 8), 16)}.${ctx.awsRegion}.elb.amazonaws.com`,
+        dnsName: `${name}-${parseInt(hex(name, 8), 16)}.${ctx.awsRegion}.elb.${dnsSuffixOf(ctx)}`,
       };
     }
     case "aws:ssm/getParameter:getParameter": {

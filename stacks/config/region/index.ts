@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import type { AwsAccess } from "../../../lib/aws-access";
-import { availabilityZoneIds } from "../../../lib/aws-regions";
+import { partitionGaps, partitionOfRegion } from "../../../lib/aws-partitions";
+import { availabilityZoneIds, eksUnsupportedZoneIds, eksZoneIds } from "../../../lib/aws-regions";
 import { regionHostnames } from "../../region-outputs";
 import { COTURN_LISTENING_PORT, COTURN_METRICS_PORT } from "../../../components/coturn/turnserver-conf";
 import { LIVEKIT_HTTP_PORT, LIVEKIT_METRICS_PORT } from "../../../components/livekit/server-config";
@@ -72,13 +73,36 @@ type RegionFields = z.output<typeof regionFields>;
  * component (getAvailabilityZones) after resources are registered.
  */
 function availabilityZonesInRegion(cfg: RegionFields): RuleIssue | undefined {
-  const zones = availabilityZoneIds[cfg.awsRegion];
+  const zones = eksZoneIds(cfg.awsRegion);
   if (zones === undefined || cfg.network.availabilityZones <= zones.length) return undefined;
+  const unsupported = eksUnsupportedZoneIds[cfg.awsRegion] ?? [];
+  const all = availabilityZoneIds[cfg.awsRegion] ?? [];
   return {
     path: ["network", "availabilityZones"],
-    problem: `must be at most the ${zones.length} availability zones ${cfg.awsRegion} has (${zones.join(", ")})`,
+    problem: unsupported.some((zone) => all.includes(zone))
+      ? `must be at most the ${zones.length} availability zones of ${cfg.awsRegion} EKS supports (${zones.join(", ")}; not ${unsupported.join(", ")})`
+      : `must be at most the ${zones.length} availability zones ${cfg.awsRegion} has (${zones.join(", ")})`,
     value: cfg.network.availabilityZones,
   };
+}
+
+/** An access entry names a role of the cluster's own partition: another partition's ARN cannot be one there. */
+function adminRolesInPartition(cfg: RegionFields): RuleIssue | undefined {
+  const partition = partitionOfRegion(cfg.awsRegion);
+  const index = cfg.cluster.adminRoleArns.findIndex((arn) => arn.split(":")[1] !== partition);
+  if (index < 0) return undefined;
+  return {
+    path: ["cluster", "adminRoleArns", index],
+    problem: `must be a role of the ${partition} partition, where ${cfg.awsRegion} is (arn:${partition}:iam::<account>:role/<name>)`,
+    value: cfg.cluster.adminRoleArns[index],
+  };
+}
+
+/** What the region's partition does not offer (or is not verified to): refused before anything is created. */
+function offeredInPartition(cfg: RegionFields): RuleIssue | undefined {
+  const gap = partitionGaps[partitionOfRegion(cfg.awsRegion)].find((g) => g.asked(cfg));
+  if (gap === undefined) return undefined;
+  return { path: gap.path, problem: gap.problem, value: gap.shown(cfg) };
 }
 
 /** Monitoring volumes are zonal: every zone needs a system node. */
@@ -267,6 +291,8 @@ function kubernetesMinorPinned(cfg: RegionFields): RuleIssue | undefined {
 
 /** The rules between a region's sections, in the order their problems are reported. */
 const REGION_RULES: ((cfg: RegionFields) => RuleIssue | undefined)[] = [
+  offeredInPartition,
+  adminRolesInPartition,
   availabilityZonesInRegion,
   systemNodesInEveryZone,
   applicationKeysGiven,

@@ -19,7 +19,9 @@ export const network = z
       ),
     availabilityZones: wholeNumber(2, 4, "an integer from 2 to 4")
       .default(3)
-      .describe("Availability zones the subnets span: at most the region's (lib/aws-regions.ts availabilityZoneIds)."),
+      .describe(
+        "Availability zones the subnets span: at most the region's that EKS supports (lib/aws-regions.ts eksZoneIds).",
+      ),
     natGateways: z
       .enum(["perAz", "single"], { error: 'must be "perAz" or "single"' })
       .default("perAz")

@@ -108,3 +108,14 @@ describe("Network", () => {
     });
   });
 });
+
+describe("Network in a region with a zone EKS does not support", () => {
+  it("leaves that zone out (us-east-1's use1-az3, the third zone in the pretend cloud's order)", async () => {
+    const result = await runComponents(() => new Network("virginia", { ...base, unsupportedZoneIds: ["use1-az3"] }), {
+      "aws:region": "us-east-1",
+    });
+    for (const tier of ["public", "private"]) {
+      expect(subnets(result, tier).map((s) => s.availabilityZone)).toEqual(["us-east-1a", "us-east-1b", "us-east-1d"]);
+    }
+  });
+});
