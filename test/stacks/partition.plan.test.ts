@@ -63,7 +63,7 @@ describe.each(["aws-cn"])("a region stack in the %s partition", (partition) => {
     expect(images.length).toBeGreaterThan(0);
     // Each pull-through rule's prefix: Docker Hub's, and quay.io's, registry.k8s.io's and ECR Public's (the charts').
     const registry = new RegExp(
-      `${MOCK_ACCOUNT_ID}\\.dkr\\.ecr\\.ap-south-1\\.${suffix.replace(/\./g, "\\.")}/(docker-hub|quay|k8s|ecr-public)/`,
+      `${MOCK_ACCOUNT_ID}\\.dkr\\.ecr\\.ap-south-1\\.${suffix.replace(/\./g, "\\.")}/(docker-hub|quay|k8s|ecr-public)(/|$)`,
     );
     for (const image of images) expect(image.value).toMatch(registry);
     expect(images.filter((image) => image.value.includes("/docker-hub/")).length).toBeGreaterThan(0);
