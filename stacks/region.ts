@@ -354,7 +354,7 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
             clusterName: cluster.clusterName,
             namespace: egressNamespace.metadata.name,
             // EGRESS_FORMER_NAMESPACE, by its object: what stays there is deleted before it on a teardown.
-            formerNamespace: workloads.metadata.name,
+            formerNamespace: cfg.egress.drainFormerNamespace ? workloads.metadata.name : undefined,
             livekitUrl: livekit.internalUrl,
             apiKey: egressKey,
             redis: { host: redis.address, port: redis.port, password: redis.authToken },
@@ -479,7 +479,7 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
         ? {
             egress: {
               namespace: EGRESS_NAMESPACE,
-              formerNamespace: EGRESS_FORMER_NAMESPACE,
+              formerNamespace: cfg.egress.drainFormerNamespace ? EGRESS_FORMER_NAMESPACE : undefined,
               podLabels: egress.podLabels,
               metricsPort: EGRESS_METRICS_PORT,
               updaterPodLabels: egress.deletionCostUpdaterPodLabels,

@@ -18,7 +18,7 @@ import { inputsOf, PlanResult, PlannedResource } from "../../tools/plan/engine";
 import { evaluate } from "../support/iam-evaluate";
 import { outputVerdict, parseFilterTable } from "../support/iptables";
 import { allowed, Connection, Endpoint, NetworkPolicyObject, World } from "../support/network-policy";
-import { shippedStackPlan } from "../support/plan";
+import { runStack, shippedStackPlan } from "../support/plan";
 
 type Obj = Record<string, any>;
 
@@ -549,5 +549,56 @@ describe("what the pods started in the media plane's namespace keep while they d
     const moved = kubernetes("kubernetes:networking.k8s.io/v1:NetworkPolicy", "livekit-egress", "recorders")[0];
     expect(inputsOf(policy).metadata.namespace).toBe("livekit");
     expect(inputsOf(policy).spec).toEqual(inputsOf(moved).spec);
+  });
+});
+
+describe("once the pods started in the media plane's namespace are gone (egress.drainFormerNamespace: false)", () => {
+  let drained: PlanResult;
+  beforeAll(async () => {
+    drained = await runStack("mumbai", { "livekit-platform:egress": { drainFormerNamespace: false } });
+  }, 60_000);
+
+  it("deletes what they kept there, and nothing else: every other resource keeps its URN and its inputs", () => {
+    const urns = (r: PlanResult) => new Set(r.resources.map((resource) => resource.urn));
+    const [before, after] = [urns(plan), urns(drained)];
+    expect([...after].filter((urn) => !before.has(urn))).toEqual([]);
+    expect(
+      [...before]
+        .filter((urn) => !after.has(urn))
+        .map((urn) => urn.replace(/^.*\$/, ""))
+        .sort(),
+    ).toEqual([
+      "aws:eks/podIdentityAssociation:PodIdentityAssociation::mumbai-egress-egress",
+      "kubernetes:core/v1:ServiceAccount::mumbai-egress-egress",
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy::mumbai-network-policy-livekit-recorders",
+    ]);
+    // Only the recorders' role changes its inputs: it no longer trusts the account in the former namespace.
+    const changed = drained.resources
+      .filter((resource) => {
+        const was = plan.resources.find((r) => r.urn === resource.urn);
+        return JSON.stringify(was?.inputs) !== JSON.stringify(resource.inputs);
+      })
+      .map((resource) => resource.urn.replace(/^.*::/, ""));
+    expect(changed).toEqual(["mumbai-egress-egress"]);
+  });
+
+  it("trusts the recorders' account in their own namespace only", () => {
+    const role = drained.resources.find((r) =>
+      r.urn.endsWith("PodIdentityRole$aws:iam/role:Role::mumbai-egress-egress"),
+    )!;
+    const trust = JSON.parse(inputsOf(role).assumeRolePolicy) as IamPolicyDocument;
+    const assume = (namespace: string) =>
+      evaluate(trust, {
+        principal: { Service: "pods.eks.amazonaws.com" },
+        action: "sts:AssumeRole",
+        context: {
+          "aws:SourceAccount": "123456789012",
+          "aws:RequestTag/eks-cluster-name": "livekit-mumbai",
+          "aws:RequestTag/kubernetes-namespace": namespace,
+          "aws:RequestTag/kubernetes-service-account": "livekit-egress",
+        },
+      });
+    expect(assume("livekit-egress")).toBe("allowed");
+    expect(assume("livekit")).toBe("not allowed");
   });
 });

@@ -11,6 +11,12 @@ export const egress = z
       .describe(
         "Longest recording, hours: egress ends any recording (file, stream, segments) at this length, and drained egress pods and nodes wait this long plus the upload before they go.",
       ),
+    drainFormerNamespace: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Keep, in the media plane's namespace (livekit), the service account, Pod Identity association and NetworkPolicy that recorders started there before they moved to livekit-egress need to finish and upload. Set false on a region first deployed at this version or later, or once `kubectl -n livekit get pods -l app.kubernetes.io/name=livekit-egress` lists none: while a recorder there still runs, false cuts its S3 credentials and its network.",
+      ),
   })
   .prefault({})
   .describe("LiveKit Egress (recording to S3).");
