@@ -66,22 +66,28 @@ export interface PartitionGap {
 /**
  * What a region stack can ask for that its partition lacks, or that has not been verified there (refused rather
  * than guessed; docs/partitions.md says how each was checked):
- * - ECR pull-through cache rules (images.mirror) are not offered in either China region: Amazon ECR user guide
- *   (docs.amazonaws.cn), "Sync an upstream registry with an Amazon ECR private registry", considerations.
+ * - ECR pull-through cache rules (images.mirror) are not offered in either China region nor in either GovCloud
+ *   region: Amazon ECR user guide, "Sync an upstream registry with an Amazon ECR private registry" (pull-through
+ *   cache), considerations: creating rules is not supported in cn-north-1, cn-northwest-1, us-gov-east-1 and
+ *   us-gov-west-1 (awsdocs/amazon-ecr-user-guide doc_source/pull-through-cache.md; docs.amazonaws.cn for China).
  * - AWS FIS (chaos): whether FIS, and the drills' aws:eks:pod-delete action inside EKS, are offered in GovCloud and
  *   China was not verified (botocore's endpoints.json no longer lists FIS; its endpoints page could not be read in
  *   full); refused until someone checks in such an account.
  */
+/** images.mirror, refused where ECR cannot create pull-through cache rules. */
+function noPullThroughCache(partition: AwsPartition, regions: string): PartitionGap {
+  return {
+    path: ["images", "mirror"],
+    asked: (s) => s.images.mirror !== undefined,
+    shown: (s) => new Unshown(`a pull-through cache of Docker Hub in ${s.awsRegion}`),
+    problem: `ECR has no pull-through cache rules in the ${partition} partition (${regions}): leave images.mirror out (nodes pull each image from its own registry; images.pins can point the platform's images at a registry of yours)`,
+  };
+}
+
 export const partitionGaps: Readonly<Record<AwsPartition, readonly PartitionGap[]>> = {
   aws: [],
   "aws-cn": [
-    {
-      path: ["images", "mirror"],
-      asked: (s) => s.images.mirror !== undefined,
-      shown: (s) => new Unshown(`a pull-through cache of Docker Hub in ${s.awsRegion}`),
-      problem:
-        "ECR has no pull-through cache rules in the aws-cn partition (cn-north-1, cn-northwest-1): leave images.mirror out and pin every image to a registry the region reaches (images.pins)",
-    },
+    noPullThroughCache("aws-cn", "cn-north-1, cn-northwest-1"),
     {
       path: ["chaos", "enabled"],
       asked: (s) => s.chaos.enabled,
@@ -90,6 +96,7 @@ export const partitionGaps: Readonly<Record<AwsPartition, readonly PartitionGap[
     },
   ],
   "aws-us-gov": [
+    noPullThroughCache("aws-us-gov", "us-gov-west-1, us-gov-east-1"),
     {
       path: ["chaos", "enabled"],
       asked: (s) => s.chaos.enabled,

@@ -105,8 +105,21 @@ export class Network extends pulumi.ComponentResource {
       `${name}-s3`,
       {
         vpcId: vpc.id,
-        // `com.amazonaws.<region>.s3`, and `cn.com.amazonaws.<region>.s3` in China: the partition's reverse DNS prefix.
-        serviceName: pulumi.interpolate`${aws.getPartitionOutput({}, { parent: this }).reverseDnsPrefix}.${aws.getRegionOutput({}, { parent: this }).region}.s3`,
+        // Asked of EC2 rather than built: S3's Gateway service is `com.amazonaws.<region>.s3` in every partition as far
+        // as AWS's own tools write it (aws-cdk GatewayVpcEndpointAwsService), while China's `cn.com.amazonaws.` prefix
+        // names some services' Interface endpoints. DescribeVpcEndpointServices answers the Gateway one of the two.
+        serviceName: aws.getRegionOutput({}, { parent: this }).region.apply(
+          (region) =>
+            aws.ec2.getVpcEndpointServiceOutput(
+              {
+                serviceType: "Gateway",
+                filters: [
+                  { name: "service-name", values: [`com.amazonaws.${region}.s3`, `cn.com.amazonaws.${region}.s3`] },
+                ],
+              },
+              { parent: this },
+            ).serviceName,
+        ),
         vpcEndpointType: "Gateway",
         routeTableIds: this.privateRouteTableIds,
         tags: withTags(args, { Name: `${args.clusterName}-s3` }),

@@ -53,10 +53,11 @@ describe("what a partition refuses", () => {
     expect(refused("ap-south-1", true, true)).toEqual([]);
   });
 
-  it("is the registry mirror and chaos in China, chaos in GovCloud, and only when asked for", () => {
+  it("is the registry mirror and chaos in China and GovCloud, and only when asked for", () => {
     expect(refused("cn-northwest-1", true, true)).toEqual(["images.mirror", "chaos.enabled"]);
     expect(refused("cn-north-1", false, false)).toEqual([]);
-    expect(refused("us-gov-east-1", true, true)).toEqual(["chaos.enabled"]);
-    expect(refused("us-gov-east-1", true, false)).toEqual([]);
+    expect(refused("us-gov-east-1", true, true)).toEqual(["images.mirror", "chaos.enabled"]);
+    expect(refused("us-gov-east-1", true, false)).toEqual(["images.mirror"]);
+    expect(refused("us-gov-west-1", false, false)).toEqual([]);
   });
 });

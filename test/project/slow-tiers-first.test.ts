@@ -5,21 +5,23 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.config.js loads it as plain JavaScript
 const { startOrder } = require("../support/slow-tiers-first");
 
-interface File {
+export {}; // a module, not a script: its names stay its own
+
+interface TestFile {
   name: string;
   tier: string;
   duration: number | null;
   size: number;
   failed: boolean;
 }
-const file = (name: string, tier: string, duration: number | null, size = 1000, failed = false): File => ({
+const file = (name: string, tier: string, duration: number | null, size = 1000, failed = false): TestFile => ({
   name,
   tier,
   duration,
   size,
   failed,
 });
-const order = (files: File[]) => (startOrder(files) as File[]).map((f) => f.name);
+const order = (files: TestFile[]) => (startOrder(files) as TestFile[]).map((f) => f.name);
 
 describe("the start order of test files", () => {
   it("on a fresh clone (no times), the slow tiers first, the larger file first within one", () => {

@@ -40,18 +40,19 @@ describe("a GovCloud or China region stack", () => {
     expect(regionSettings("far", awsRegion, "10.40.0.0/16").awsRegion).toBe(awsRegion);
   });
 
-  it("refuses a registry mirror in China, without showing its token", () => {
+  it("refuses a registry mirror in China and GovCloud, where ECR has no pull-through cache rules, without showing its token", () => {
     const mirror = { mirror: { dockerHubUsername: "platform", dockerHubAccessToken: "token-value-not-shown" } };
-    const message = errorOf(() =>
-      regionSettings("far", "cn-northwest-1", "10.40.0.0/16", { "livekit-platform:images": mirror }),
-    );
-    expect(message).toBe(
-      "livekit-platform:images.mirror: ECR has no pull-through cache rules in the aws-cn partition (cn-north-1, cn-northwest-1): leave images.mirror out and pin every image to a registry the region reaches (images.pins), got a pull-through cache of Docker Hub in cn-northwest-1",
-    );
-    // GovCloud has pull-through cache rules.
-    expect(
-      regionSettings("far", "us-gov-east-1", "10.40.0.0/16", { "livekit-platform:images": mirror }).images.mirror,
-    ).toBeDefined();
+    for (const [awsRegion, partition, regions] of [
+      ["cn-northwest-1", "aws-cn", "cn-north-1, cn-northwest-1"],
+      ["us-gov-east-1", "aws-us-gov", "us-gov-west-1, us-gov-east-1"],
+    ]) {
+      const message = errorOf(() =>
+        regionSettings("far", awsRegion, "10.40.0.0/16", { "livekit-platform:images": mirror }),
+      );
+      expect(message).toBe(
+        `livekit-platform:images.mirror: ECR has no pull-through cache rules in the ${partition} partition (${regions}): leave images.mirror out (nodes pull each image from its own registry; images.pins can point the platform's images at a registry of yours), got a pull-through cache of Docker Hub in ${awsRegion}`,
+      );
+    }
   });
 
   it("refuses chaos drills where FIS is not verified", () => {
