@@ -14,6 +14,7 @@ import { z } from "zod";
 import { globalSchema, regionSchema } from "../../stacks/config";
 import { configKey } from "../../stacks/config-key";
 import { findProjectRoot } from "../../stacks/stack-files";
+import { CommandOutput, FlagValues, readFlags, STANDARD_OUTPUT, UsageError } from "./flags";
 
 export const CONFIG_REFERENCE = path.join("docs", "config.md");
 export const CONFIG_REFERENCE_COMMAND = "npm run docs:config";
@@ -214,19 +215,40 @@ export function renderConfigReference(): string {
   return lines.join("\n").replace(/\n+$/, "\n");
 }
 
-function main(argv: string[]): number {
+const FLAGS = { check: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+
+const USAGE = "usage: npm run docs:config [-- --check]";
+const HELP = `${USAGE}
+  (no flag)    write ${CONFIG_REFERENCE} from the config schemas
+  --check      write nothing; exit 1 if ${CONFIG_REFERENCE} differs from what the schemas give
+  -h, --help   print this and exit`;
+
+/** `npm run docs:config`: writes the reference, or with --check says whether it is stale. 2 for a bad flag. */
+export function main(argv: string[], out: CommandOutput = STANDARD_OUTPUT, root = findProjectRoot(__dirname)): number {
+  let flags: FlagValues<typeof FLAGS>;
+  try {
+    flags = readFlags(argv, FLAGS);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    out.error(`error: ${e.message}; ${USAGE}\n`);
+    return 2;
+  }
+  if (flags.help) {
+    out.log(`${HELP}\n`);
+    return 0;
+  }
   // The project root, not `__dirname/..`: this runs from a compiled copy under .plan/.build/.
-  const file = path.join(findProjectRoot(__dirname), CONFIG_REFERENCE);
+  const file = path.join(root, CONFIG_REFERENCE);
   const text = renderConfigReference();
-  if (argv.includes("--check")) {
+  if (flags.check) {
     const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
     if (current === text) return 0;
-    process.stderr.write(`${CONFIG_REFERENCE} is stale: run \`${CONFIG_REFERENCE_COMMAND}\` and commit the result\n`);
+    out.error(`${CONFIG_REFERENCE} is stale: run \`${CONFIG_REFERENCE_COMMAND}\` and commit the result\n`);
     return 1;
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
-  process.stdout.write(`wrote ${CONFIG_REFERENCE}\n`);
+  out.log(`wrote ${CONFIG_REFERENCE}\n`);
   return 0;
 }
 

@@ -3,11 +3,13 @@
  * program validates today, and every key must say what it is for.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import {
   CONFIG_REFERENCE,
   CONFIG_REFERENCE_COMMAND,
   configKeys,
+  main,
   renderConfigReference,
 } from "../../../tools/commands/config-reference";
 import { globalSchema, regionSchema } from "../../../stacks/config";
@@ -44,5 +46,48 @@ describe("the configuration reference", () => {
     });
     expect(byKey("livekit-platform:regionLabel")).toMatchObject({ default: "default: the stack's name" });
     expect(byKey("livekit-platform:network.existingVpc")).toMatchObject({ type: "object", default: "optional" });
+  });
+});
+
+describe("npm run docs:config", () => {
+  const run = (argv: string[], root: string) => {
+    const out = { log: "", error: "" };
+    const code = main(argv, { log: (t) => (out.log += t), error: (t) => (out.error += t) }, root);
+    return { code, ...out };
+  };
+  const staleRoot = () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "lk-config-reference-"));
+    fs.mkdirSync(path.join(root, "docs"));
+    fs.writeFileSync(path.join(root, CONFIG_REFERENCE), "stale\n");
+    return root;
+  };
+
+  it("with --check writes nothing and exits 1 on a stale reference, 0 on a current one", () => {
+    const root = staleRoot();
+    expect(run(["--check"], root)).toEqual({
+      code: 1,
+      log: "",
+      error: `${CONFIG_REFERENCE} is stale: run \`${CONFIG_REFERENCE_COMMAND}\` and commit the result\n`,
+    });
+    expect(fs.readFileSync(path.join(root, CONFIG_REFERENCE), "utf8")).toBe("stale\n");
+    expect(run(["--check"], projectRoot).code).toBe(0);
+  });
+
+  it("refuses a flag it does not know with one line and exit 2, writing nothing (a misspelt --check never writes)", () => {
+    const root = staleRoot();
+    expect(run(["--chek"], root)).toEqual({
+      code: 2,
+      log: "",
+      error: "error: unknown argument --chek; usage: npm run docs:config [-- --check]\n",
+    });
+    expect(fs.readFileSync(path.join(root, CONFIG_REFERENCE), "utf8")).toBe("stale\n");
+  });
+
+  it("without a flag writes the reference; --help prints the usage and writes nothing", () => {
+    const root = staleRoot();
+    expect(run(["--help"], root)).toMatchObject({ code: 0, log: expect.stringMatching(/^usage: npm run docs:config/) });
+    expect(fs.readFileSync(path.join(root, CONFIG_REFERENCE), "utf8")).toBe("stale\n");
+    expect(run([], root)).toEqual({ code: 0, log: `wrote ${CONFIG_REFERENCE}\n`, error: "" });
+    expect(fs.readFileSync(path.join(root, CONFIG_REFERENCE), "utf8")).toBe(renderConfigReference());
   });
 });
