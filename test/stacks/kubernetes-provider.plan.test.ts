@@ -7,7 +7,7 @@
  */
 import { listStackNames, readStackFile, stackFilePath } from "../../stacks/stack-files";
 import { PlanResult } from "../../tools/plan/engine";
-import { offClusterProvider, projectRoot, runStack } from "../support/plan";
+import { offClusterProvider, projectRoot, runStack, shippedStackPlan } from "../support/plan";
 
 const regionStacks = listStackNames(projectRoot).filter(
   (s) => readStackFile(stackFilePath(projectRoot, s), s).config["livekit-platform:role"] === "region",
@@ -20,7 +20,7 @@ describe.each([
 ])("the %s plan", (_, stack, overrides) => {
   let plan: PlanResult;
   beforeAll(async () => {
-    plan = await runStack(stack, overrides);
+    plan = Object.keys(overrides).length === 0 ? await shippedStackPlan(stack) : await runStack(stack, overrides);
   });
 
   it("sends every Kubernetes resource, Helm releases included, through the cluster's provider", () => {

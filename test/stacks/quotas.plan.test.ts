@@ -14,7 +14,7 @@ import {
 } from "../../stacks/quotas";
 import { inputsOf, PlanResult, resourcesOfType } from "../../tools/plan/engine";
 import { budgetBound, poolModel } from "../support/karpenter-disruption";
-import { runStack, stackConfig } from "../support/plan";
+import { shippedStackPlan, stackConfig } from "../support/plan";
 
 jest.mock("@aws-sdk/client-cloudwatch", () => {
   const send = jest.fn();
@@ -53,7 +53,7 @@ const reads = (quota: number, running: number, own: number, usageMetric: UsageMe
 describe("the vCPU quota preflight", () => {
   let plan: PlanResult;
   beforeAll(async () => {
-    plan = await runStack("mumbai");
+    plan = await shippedStackPlan("mumbai");
   }, 120_000);
   const rendered = (type: string, name: string) =>
     resourcesOfType(plan, type)

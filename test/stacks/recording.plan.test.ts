@@ -5,7 +5,7 @@
  */
 import { parse } from "yaml";
 import { inputsOf, PlannedResource, PlanResult, resourcesOfType } from "../../tools/plan/engine";
-import { runStack } from "../support/plan";
+import { runStack, shippedStackPlan } from "../support/plan";
 
 /** Go duration in seconds ("6h30m" -> 23400). */
 const seconds = (d: string) =>
@@ -19,7 +19,7 @@ describe.each([
   const named = (type: string, name: string): PlannedResource =>
     resourcesOfType(plan, type).find((r) => inputsOf(r).metadata?.name === name)!;
   beforeAll(async () => {
-    plan = await runStack(stack, overrides);
+    plan = Object.keys(overrides).length === 0 ? await shippedStackPlan(stack) : await runStack(stack, overrides);
   });
 
   it("ends every recording at the configured length, and lets pods and nodes drain longer than that", () => {
