@@ -506,6 +506,24 @@ describe("the recorders' Deployment in its own namespace", () => {
   });
 });
 
+/** Whether the recorders' role lets the Pod Identity agent assume it for a pod of `namespace`/`serviceAccount`. */
+const recordersRoleAssumes = (result: PlanResult) => {
+  const role = result.resources.find((r) => r.urn.endsWith("PodIdentityRole$aws:iam/role:Role::mumbai-egress-egress"));
+  if (!role) throw new Error("no recorders' role in the plan");
+  const trust = JSON.parse(inputsOf(role).assumeRolePolicy) as IamPolicyDocument;
+  return (namespace: string, serviceAccount = "livekit-egress") =>
+    evaluate(trust, {
+      principal: { Service: "pods.eks.amazonaws.com" },
+      action: "sts:AssumeRole",
+      context: {
+        "aws:SourceAccount": "123456789012",
+        "aws:RequestTag/eks-cluster-name": "livekit-mumbai",
+        "aws:RequestTag/kubernetes-namespace": namespace,
+        "aws:RequestTag/kubernetes-service-account": serviceAccount,
+      },
+    });
+};
+
 describe("what the pods started in the media plane's namespace keep while they drain", () => {
   it("their service account and its Pod Identity association, under the URNs they had", () => {
     const account = byUrnEnd("Egress$kubernetes:core/v1:ServiceAccount::mumbai-egress-egress");
@@ -523,19 +541,7 @@ describe("what the pods started in the media plane's namespace keep while they d
   });
 
   it("the role's trust, for the account in either namespace and no other", () => {
-    const role = byUrnEnd("PodIdentityRole$aws:iam/role:Role::mumbai-egress-egress");
-    const trust = JSON.parse(inputsOf(role).assumeRolePolicy) as IamPolicyDocument;
-    const assume = (namespace: string, serviceAccount = "livekit-egress") =>
-      evaluate(trust, {
-        principal: { Service: "pods.eks.amazonaws.com" },
-        action: "sts:AssumeRole",
-        context: {
-          "aws:SourceAccount": "123456789012",
-          "aws:RequestTag/eks-cluster-name": "livekit-mumbai",
-          "aws:RequestTag/kubernetes-namespace": namespace,
-          "aws:RequestTag/kubernetes-service-account": serviceAccount,
-        },
-      });
+    const assume = recordersRoleAssumes(plan);
     expect(assume("livekit-egress")).toBe("allowed");
     expect(assume("livekit")).toBe("allowed");
     expect(assume("monitoring")).toBe("not allowed");
@@ -583,21 +589,7 @@ describe("once the pods started in the media plane's namespace are gone (egress.
   });
 
   it("trusts the recorders' account in their own namespace only", () => {
-    const role = drained.resources.find((r) =>
-      r.urn.endsWith("PodIdentityRole$aws:iam/role:Role::mumbai-egress-egress"),
-    )!;
-    const trust = JSON.parse(inputsOf(role).assumeRolePolicy) as IamPolicyDocument;
-    const assume = (namespace: string) =>
-      evaluate(trust, {
-        principal: { Service: "pods.eks.amazonaws.com" },
-        action: "sts:AssumeRole",
-        context: {
-          "aws:SourceAccount": "123456789012",
-          "aws:RequestTag/eks-cluster-name": "livekit-mumbai",
-          "aws:RequestTag/kubernetes-namespace": namespace,
-          "aws:RequestTag/kubernetes-service-account": "livekit-egress",
-        },
-      });
+    const assume = recordersRoleAssumes(drained);
     expect(assume("livekit-egress")).toBe("allowed");
     expect(assume("livekit")).toBe("not allowed");
   });
