@@ -81,7 +81,8 @@ export const EGRESS_NAMESPACE = "livekit-egress";
 /**
  * Where the recorders ran before they had a namespace of their own. While pods started there may still be
  * recording, their service account, Pod Identity association and NetworkPolicy stay there (docs/recording.md,
- * "Where the recorders run"); drop it once every region has run `pulumi up` with this and its old pods have ended.
+ * "Where the recorders run") until a stack sets `egress.drainFormerNamespace: false`. A release that drops this keeps
+ * accepting that key (with a warning), or every stack that set it would be refused.
  */
 const EGRESS_FORMER_NAMESPACE = WORKLOAD_NAMESPACE;
 /** Namespace of the load test's Job and its key pair's Secret. */

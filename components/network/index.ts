@@ -105,21 +105,10 @@ export class Network extends pulumi.ComponentResource {
       `${name}-s3`,
       {
         vpcId: vpc.id,
-        // Asked of EC2 rather than built: S3's Gateway service is `com.amazonaws.<region>.s3` in every partition as far
-        // as AWS's own tools write it (aws-cdk GatewayVpcEndpointAwsService), while China's `cn.com.amazonaws.` prefix
-        // names some services' Interface endpoints. DescribeVpcEndpointServices answers the Gateway one of the two.
-        serviceName: aws.getRegionOutput({}, { parent: this }).region.apply(
-          (region) =>
-            aws.ec2.getVpcEndpointServiceOutput(
-              {
-                serviceType: "Gateway",
-                filters: [
-                  { name: "service-name", values: [`com.amazonaws.${region}.s3`, `cn.com.amazonaws.${region}.s3`] },
-                ],
-              },
-              { parent: this },
-            ).serviceName,
-        ),
+        // `com.amazonaws.<region>.s3` in every partition, China's too: the `cn.com.amazonaws.` prefix names some
+        // services' Interface endpoints there, not S3's Gateway (aws-cdk aws-ec2/lib/vpc-endpoint.ts,
+        // GatewayVpcEndpointAwsService; AWS China's own guides create the gateway by that name).
+        serviceName: pulumi.interpolate`com.amazonaws.${aws.getRegionOutput({}, { parent: this }).region}.s3`,
         vpcEndpointType: "Gateway",
         routeTableIds: this.privateRouteTableIds,
         tags: withTags(args, { Name: `${args.clusterName}-s3` }),

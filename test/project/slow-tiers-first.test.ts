@@ -50,10 +50,23 @@ describe("the start order of test files", () => {
     ).toEqual(["e2e-slow", "e2e-mid", "e2e-new", "plan", "e2e-fast", "unit-new", "unit"]);
   });
 
-  it("gives a file of a tier with no times the median of all", () => {
+  it("gives a file of a tier with no times, not slower than every timed tier, the median of all", () => {
     expect(
-      order([file("e2e-new", "e2e", null), file("a", "unit", 100), file("b", "plan", 3_000), file("c", "plan", 5_000)]),
-    ).toEqual(["c", "e2e-new", "b", "a"]);
+      order([
+        file("int-new", "integration", null),
+        file("e2e", "e2e", 9_000),
+        file("a", "unit", 100),
+        file("b", "plan", 3_000),
+      ]),
+    ).toEqual(["e2e", "int-new", "b", "a"]);
+  });
+
+  it("starts a first file of a tier slower than every timed one with the longest time known", () => {
+    expect(order([file("unit", "unit", 100), file("plan", "plan", 4_000), file("e2e-new", "e2e", null)])).toEqual([
+      "e2e-new",
+      "plan",
+      "unit",
+    ]);
   });
 
   it("puts a file that failed last time first", () => {

@@ -142,9 +142,7 @@ describe.each([
     );
   });
 
-  it("takes the S3 gateway endpoint's service from EC2, which names it com.amazonaws.<region>.s3 there too", () => {
-    // The pretend cloud answers DescribeVpcEndpointServices as AWS does (tools/plan/mock-cloud.ts): only for the
-    // Gateway type, and only when that name is among those asked for.
+  it("names the S3 gateway endpoint's service com.amazonaws.<region>.s3, China's included", () => {
     const [endpoint] = resourcesOfType(plan, "aws:ec2/vpcEndpoint:VpcEndpoint").map((r) => inputsOf(r));
     expect(endpoint).toMatchObject({ serviceName: `com.amazonaws.${awsRegion}.s3`, vpcEndpointType: "Gateway" });
   });

@@ -30,13 +30,20 @@ function startOrder(files) {
   const failedFirst = (a, b) => Number(b.failed) - Number(a.failed);
   const known = files.filter((file) => file.duration != null);
   if (known.length === 0) return [...files].sort((a, b) => failedFirst(a, b) || rank(a) - rank(b) || b.size - a.size);
+  // A tier without times: the longest time known if it is slower than every tier with times (a first end-to-end
+  // file when only unit files ran), else the median of every time known.
+  const timedRanks = known.map(rank);
   const typical = new Map();
   for (const tier of new Set(files.map((file) => file.tier))) {
     const times = known.filter((file) => file.tier === tier).map((file) => file.duration);
-    typical.set(tier, times.length > 0 ? median(times) : median(known.map((file) => file.duration)));
+    const allTimes = known.map((file) => file.duration);
+    const slowerThanTimed = rank({ tier }) < Math.min(...timedRanks);
+    typical.set(tier, times.length > 0 ? median(times) : slowerThanTimed ? Math.max(...allTimes) : median(allTimes));
   }
   const duration = (file) => file.duration ?? typical.get(file.tier);
-  return [...files].sort((a, b) => failedFirst(a, b) || duration(b) - duration(a) || b.size - a.size);
+  return [...files].sort(
+    (a, b) => failedFirst(a, b) || duration(b) - duration(a) || rank(a) - rank(b) || b.size - a.size,
+  );
 }
 
 class SlowTiersFirst extends Sequencer {

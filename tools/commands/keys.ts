@@ -17,7 +17,7 @@
  *   copy <from> <to>  give region stack <to> (a new region) the keys of region stack <from>; every secret of
  *                  <from> is read before <to> is changed, so a read that fails leaves <to> as it was
  *   --dry-run      print the `pulumi` commands it would run (secrets shown as where they come from), run none
- *   --help         print the usage and exit
+ *   -h, --help     print the usage and exit
  *
  * It reads ids and which key signs from the stack files, never a secret.
  * Exit codes: 0 done (or printed, with --dry-run); 1 a `pulumi` command failed (the ones before it ran);
@@ -288,10 +288,13 @@ exit codes: 0 done, 1 a pulumi command failed, 2 the request does not fit the st
 
 const FLAGS = { "dry-run": { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
 
-/** The words and flags; a word too many or an unknown flag is the usage line, a flag's own mistake goes before it. */
+/** The words and flags; a word too many is the usage line, a flag's mistake is named before it. */
 function readKeysCommandLine(argv: string[]) {
   try {
-    return readCommandLine(argv, FLAGS, 3, () => USAGE);
+    // A word too many is the usage line; a flag it does not know is named first.
+    return readCommandLine(argv, FLAGS, 3, (argument) =>
+      argument.startsWith("-") ? `unknown argument ${argument}` : USAGE,
+    );
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     throw new KeysError(e.message === USAGE ? USAGE : `${e.message}; ${USAGE}`);

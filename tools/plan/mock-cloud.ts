@@ -367,17 +367,6 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
       const partition = partitionOf(ctx);
       return { id: partition, partition, ...PARTITIONS[partition] };
     }
-    // The Gateway service among the names asked for: S3's is `com.amazonaws.<region>.s3` in every partition (aws-cdk
-    // aws-ec2/lib/vpc-endpoint.ts GatewayVpcEndpointAwsService; AWS China's own guides create it by that name).
-    case "aws:ec2/getVpcEndpointService:getVpcEndpointService": {
-      const names = (args.inputs.filters as { name: string; values: string[] }[] | undefined)?.find(
-        (filter) => filter.name === "service-name",
-      )?.values;
-      const serviceName = names?.find((name) => name.startsWith("com.amazonaws.") && name.endsWith(".s3"));
-      // None found: AWS fails the lookup; answered without a name here (a throwing mock would end the SDK's process).
-      if (args.inputs.serviceType !== "Gateway" || serviceName === undefined) return { id: "none" };
-      return { id: serviceName, serviceName, serviceType: "Gateway", service: "s3" };
-    }
     // An existing VPC (network.existingVpc): a made-up private range.
     case "aws:ec2/getVpc:getVpc":
       return { id: args.inputs.id, cidrBlock: "10.99.0.0/16" };

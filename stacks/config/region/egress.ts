@@ -15,7 +15,7 @@ export const egress = z
       .boolean()
       .default(true)
       .describe(
-        "Keep, in the media plane's namespace (livekit), the service account, Pod Identity association and NetworkPolicy that recorders started there before they moved to livekit-egress need to finish and upload. Set false on a region first deployed at this version or later, or once `kubectl -n livekit get pods -l app.kubernetes.io/name=livekit-egress` lists none: while a recorder there still runs, false cuts its S3 credentials and its network.",
+        "Keep, in the media plane's namespace (livekit), the service account, Pod Identity association and NetworkPolicy that recorders started there before they moved to livekit-egress need to finish and upload. Set false once the move is over: `kubectl -n livekit get deploy livekit-egress` answers NotFound and `kubectl -n livekit get pods -l app.kubernetes.io/name=livekit-egress` lists none; never in the same `pulumi up` as the upgrade that moves them. While a recorder there still runs, false cuts its S3 credentials and its network (docs/recording.md).",
       ),
   })
   .prefault({})

@@ -55,8 +55,11 @@ describe("npm run docs:config", () => {
     const code = main(argv, { log: (t) => (out.log += t), error: (t) => (out.error += t) }, root);
     return { code, ...out };
   };
+  const roots: string[] = [];
+  afterAll(() => roots.forEach((root) => fs.rmSync(root, { recursive: true, force: true })));
   const staleRoot = () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "lk-config-reference-"));
+    roots.push(root);
     fs.mkdirSync(path.join(root, "docs"));
     fs.writeFileSync(path.join(root, CONFIG_REFERENCE), "stale\n");
     return root;

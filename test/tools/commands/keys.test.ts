@@ -120,14 +120,19 @@ describe("npm run keys", () => {
     const io = { log: (t: string) => (out.text += t), error: (t: string) => (out.err += t) };
     const usage =
       "usage: npm run keys -- [--dry-run] <new | add | promote <key id> | retire <key id> | copy <from stack> <to stack>>";
-    for (const argv of [["rotate"], ["new", "--force"], ["copy", "a", "b", "c"], ["promote"]]) {
+    for (const argv of [["rotate"], ["copy", "a", "b", "c"], ["promote"]]) {
       out.err = "";
       expect(main(argv, io)).toBe(2);
       expect(out.err).toBe(`error: ${usage}\n`);
     }
-    out.err = "";
-    expect(main(["new", "--dry-run=yes"], io)).toBe(2);
-    expect(out.err).toBe(`error: --dry-run takes no value; ${usage}\n`);
+    for (const [argv, mistake] of [
+      [["new", "--dryrun"], "unknown argument --dryrun"],
+      [["new", "--dry-run=yes"], "--dry-run takes no value"],
+    ] as const) {
+      out.err = "";
+      expect(main([...argv], io)).toBe(2);
+      expect(out.err).toBe(`error: ${mistake}; ${usage}\n`);
+    }
     // No pulumi on this PATH: a dry run must not need one.
     expect(main(["new", "--dry-run"], io, projectRoot, { PATH: "/nonexistent" })).toBe(0);
     expect(out.text).toMatch(/^# One new application key, (APP\w{12}), the only one in every region\.\n/);
