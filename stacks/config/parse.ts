@@ -75,7 +75,7 @@ function decodeConfigValue(text: string): unknown {
     try {
       return JSON.parse(trimmed);
     } catch {
-      return text;
+      // Not JSON after all: the text is the value, and the schema says what the setting holds.
     }
   }
   return text;

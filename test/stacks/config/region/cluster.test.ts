@@ -33,6 +33,9 @@ describe("the line refusing a cluster setting", () => {
     expect(withCluster({ publicAccessCidrs: "10.0.0.0/8" })).toThrow(
       'livekit-platform:cluster.publicAccessCidrs: must be set: a list of CIDRs allowed to reach the Kubernetes API, or [] for a private endpoint only, got "10.0.0.0/8"',
     );
+    expect(withCluster({ adminRoleArns: [3] })).toThrow(
+      "livekit-platform:cluster.adminRoleArns[0]: must be an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admin, got 3",
+    );
     expect(withCluster({ adminRoleArns: ["arn:aws:iam::123456789012:user/admin"] })).toThrow(
       'livekit-platform:cluster.adminRoleArns[0]: must be an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admin, got "arn:aws:iam::123456789012:user/admin"',
     );
