@@ -81,6 +81,21 @@ describe("reading a stack's config", () => {
     expect(padded.capacity.targetParticipants).toBe(500);
   });
 
+  it("says a setting must be a string or a list when it has no words of its own for a value of the wrong type", () => {
+    const monitoring = (change: Record<string, unknown>) =>
+      lineFor({ ...mumbai, "livekit-platform:monitoring": JSON.stringify(change) });
+    expect(monitoring({ retentionSize: 90 })).toBe(
+      "livekit-platform:monitoring.retentionSize: must be a string, got 90",
+    );
+    expect(lineFor({ ...mumbai, "livekit-platform:alerting": '{"emailSubscriptions": "ops@example.com"}' })).toBe(
+      'livekit-platform:alerting.emailSubscriptions: must be a list, got "ops@example.com"',
+    );
+    // A number or a boolean setting words its own.
+    expect(lineFor({ ...mumbai, "livekit-platform:protect": '{"x": 1}' })).toBe(
+      'livekit-platform:protect: must be true or false, got {"x":1}',
+    );
+  });
+
   it("names a removed setting with what replaced it, and a misspelt one with its nearest setting", () => {
     expect(lineFor({ ...mumbai, "livekit-platform:karpenter": '{"createSpotServiceLinkedRole": true}' })).toBe(
       "livekit-platform:karpenter.createSpotServiceLinkedRole: was removed: a region creates the account's EC2 Spot service-linked role itself when the account has none; delete the line, got true",
