@@ -22,7 +22,7 @@ export const SECRET_PLACEHOLDER_PREFIX = "plan-placeholder-for-";
 /** True when `value` is, or contains, a placeholder for a secure value. */
 export function holdsPlaceholder(value: unknown): boolean {
   if (typeof value === "string") return value.startsWith(SECRET_PLACEHOLDER_PREFIX);
-  if (Array.isArray(value)) return value.some(holdsPlaceholder);
+  // A list too: its values are its items.
   if (value !== null && typeof value === "object") return Object.values(value).some(holdsPlaceholder);
   return false;
 }

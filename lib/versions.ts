@@ -157,10 +157,11 @@ export interface EksAddonVersions {
   podIdentityAgent: string;
 }
 
+/** Orders Kubernetes versions `1.<minor>` oldest first, by the minor's number (1.9 before 1.10). */
+export const byKubernetesMinor = (a: string, b: string) => Number(a.split(".")[1]) - Number(b.split(".")[1]);
+
 /** Kubernetes minors with pinned add-ons, oldest first. */
-export const PINNED_KUBERNETES_MINORS: readonly string[] = Object.keys(versions.eksAddons).sort(
-  (a, b) => Number(a.split(".")[1]) - Number(b.split(".")[1]),
-);
+export const PINNED_KUBERNETES_MINORS: readonly string[] = Object.keys(versions.eksAddons).sort(byKubernetesMinor);
 
 /** The pinned add-on builds of a Kubernetes minor, or undefined when it has none. */
 export function eksAddonsFor(minor: string): EksAddonVersions | undefined {

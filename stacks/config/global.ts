@@ -163,11 +163,15 @@ export const globalSchema = z
     stackReferences: z
       .strictObject({
         organization: z
-          .string()
+          .string({ error: "must be a Pulumi organization name" })
           .min(1)
           .default("organization")
           .describe("`organization` on a self-managed backend; your org on Pulumi Cloud."),
-        project: z.string().min(1).default(PROJECT).describe("Pulumi project of the region stacks."),
+        project: z
+          .string({ error: "must be a Pulumi project name" })
+          .min(1)
+          .default(PROJECT)
+          .describe("Pulumi project of the region stacks."),
       })
       .prefault({})
       .describe("Where the region stacks' outputs are read from: `<organization>/<project>/<stack>`."),

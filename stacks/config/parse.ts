@@ -36,6 +36,12 @@ const REMOVED_SETTINGS: Record<string, string> = {
 };
 
 /**
+ * What a setting must be, by the type zod expected, for the settings that do not say it themselves (texts and
+ * lists; every number and boolean setting words its own).
+ */
+const WRONG_TYPE: Partial<Record<string, string>> = { string: "must be a string", array: "must be a list" };
+
+/**
  * Parses a stack's settings with `schema`, or throws the first problem as an InputError. A key the schema does
  * not know is "not a setting this stack reads" unless its object words that itself (a room mix's fields), or it
  * is a removed setting (said so, with what to do instead).
@@ -44,9 +50,11 @@ function parseSettings<T extends z.ZodType>(schema: T, raw: unknown, settings: r
   const result = schema.safeParse(raw, {
     reportInput: true,
     error: (issue) => {
-      // A section given a scalar (Pulumi passes every scalar as a string): say what a section holds.
-      if (issue.code === "invalid_type" && issue.expected === "object") {
-        return "must be a map of settings, or nothing under it for the defaults";
+      if (issue.code === "invalid_type") {
+        // A section given a scalar (Pulumi passes every scalar as a string): say what a section holds.
+        if (issue.expected === "object") return "must be a map of settings, or nothing under it for the defaults";
+        // A setting without words of its own for a value of the wrong type (zod's would be "Invalid input: ...").
+        return WRONG_TYPE[issue.expected];
       }
       if (issue.code !== "unrecognized_keys") return undefined;
       const removed = REMOVED_SETTINGS[[...(issue.path ?? []), issue.keys[0]].join(".")];
@@ -75,7 +83,7 @@ function decodeConfigValue(text: string): unknown {
     try {
       return JSON.parse(trimmed);
     } catch {
-      return text;
+      // Not JSON after all: the text is the value, and the schema says what the setting holds.
     }
   }
   return text;

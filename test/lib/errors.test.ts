@@ -32,6 +32,14 @@ describe("the one error for bad input", () => {
   it("finds a secure value's stand-in anywhere inside a value", () => {
     expect(holdsPlaceholder({ a: [{ b: "plan-placeholder-for-y" }] })).toBe(true);
     expect(holdsPlaceholder({ a: [{ b: "placeholder" }] })).toBe(false);
+    expect(holdsPlaceholder({ region: "ap-south-1", key: "plan-placeholder-for-x" })).toBe(true);
+    expect(holdsPlaceholder(["a", "plan-placeholder-for-x", "b"])).toBe(true);
+  });
+
+  it("is a RunError to the Pulumi SDK, which then prints its message alone", () => {
+    // RunError.isInstance is a true member named __pulumiRunError (@pulumi/pulumi 3.248.0 errors.js 48-50,
+    // utils.js 27-29); test/lib/errors.plan.test.ts asks the SDK itself.
+    expect((new InputError("k", "p", 1) as unknown as Record<string, unknown>)["__pulumiRunError"]).toBe(true);
   });
 
   it("keeps problem and value when the key is renamed for its reader", () => {
@@ -47,6 +55,9 @@ describe("the one error for bad input", () => {
     );
     expect(keyPath([0, "name"])).toBe("[0].name");
     expect(keyPath([], "mix")).toBe("mix");
+    // Only a whole number is a list index: a key that starts with digits is a name.
+    expect(keyPath(["kinds", 10, "share"])).toBe("kinds[10].share");
+    expect(keyPath(["ec2PerHour", "2xlarge"])).toBe("ec2PerHour.2xlarge");
   });
 });
 
@@ -91,6 +102,59 @@ describe("a failed zod parse as the one error", () => {
   it("words a missing value as its reader asks, or keeps the schema's message", () => {
     expect(errorOf({ parts: [] })).toBe("spec.name: must be a string, got nothing");
     expect(errorOf({ parts: [] }, "is required")).toBe("spec.name: is required, got nothing");
+  });
+
+  it("keeps the schema's message for a value given, whatever its reader says of a missing one", () => {
+    expect(errorOf({ name: "a", parts: [1, "2"] }, "is required")).toBe('spec.parts[1]: must be a number, got "2"');
+  });
+
+  it("keeps a rule's own message for a value it finds missing", () => {
+    const rule = z.object({ a: z.string().optional(), b: z.string().optional() }).superRefine((v, ctx) => {
+      if (v.b !== undefined && v.a === undefined) {
+        ctx.addIssue({ code: "custom", path: ["a"], input: v.a, message: "must be set when b is" });
+      }
+    });
+    expect(() => parseInput(rule, { b: "x" }, { ...reading, missing: "is required" })).toThrow(
+      "spec.a: must be set when b is, got nothing",
+    );
+  });
+
+  it("shows the value the refusing check was given, after any step that converts it", () => {
+    const converted = z.object({ port: z.string().transform(Number).pipe(z.number().max(65535, "must be a port")) });
+    expect(() => parseInput(converted, { port: "70000" }, reading)).toThrow("spec.port: must be a port, got 70000");
+  });
+
+  it("reports a union of names and objects by the object's issue, or by the union's message", () => {
+    const named = z.union(
+      [z.enum(["small", "large"]), z.strictObject({ name: z.string({ error: "must be a string" }) })],
+      {
+        error: "must be small, large or { name }",
+      },
+    );
+    const lineOf = (input: unknown) => {
+      try {
+        parseInput(named, input, reading);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return "ok";
+    };
+    expect(lineOf("medium")).toBe('spec: must be small, large or { name }, got "medium"');
+    expect(lineOf({ name: 3 })).toBe("spec.name: must be a string, got 3");
+    expect(lineOf(7)).toBe("spec: must be small, large or { name }, got 7");
+  });
+
+  it("reports a union by its own message when more than one branch took the value and refused it", () => {
+    const either = z.union(
+      [
+        z.object({ a: z.string() }).refine((v) => v.a.length > 1, { error: "a is too short" }),
+        z.object({ b: z.string().min(3, { error: "b is too short" }) }),
+      ],
+      { error: "must be { a } or { b }" },
+    );
+    expect(() => parseInput(either, { a: "x", b: "y" }, reading)).toThrow(
+      'spec: must be { a } or { b }, got {"a":"x","b":"y"}',
+    );
   });
 
   it("returns what the schema makes of a valid value", () => {

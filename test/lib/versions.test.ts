@@ -1,4 +1,4 @@
-import { eksAddonsFor, PINNED_KUBERNETES_MINORS, versions } from "../../lib/versions";
+import { byKubernetesMinor, chartSource, eksAddonsFor, PINNED_KUBERNETES_MINORS, versions } from "../../lib/versions";
 
 /** Karpenter v1.14.1 refuses a cluster outside these minors (pkg/providers/version/version.go 43-44). */
 const KARPENTER_MIN_MINOR = 26;
@@ -9,6 +9,10 @@ const minorOf = (version: string) => Number(version.split(".")[1]);
 describe("EKS add-ons pinned per Kubernetes minor", () => {
   it("has the default minor's add-ons", () => {
     expect(eksAddonsFor(versions.kubernetes)).toBe(versions.eksAddons[versions.kubernetes]);
+  });
+
+  it("orders minors by their number, not as text", () => {
+    expect(["1.10", "1.36", "1.9", "1.35"].sort(byKubernetesMinor)).toEqual(["1.9", "1.10", "1.35", "1.36"]);
   });
 
   it("lists the pinned minors oldest first, each one Karpenter supports", () => {
@@ -38,5 +42,16 @@ describe("EKS add-ons pinned per Kubernetes minor", () => {
     for (const minor of ["1.34", "1.37", "", "constructor", "toString", "__proto__"]) {
       expect(eksAddonsFor(minor)).toBeUndefined();
     }
+  });
+});
+
+describe("a pinned chart as a Helm Release's source", () => {
+  it("takes the chart from its repository at the pinned version", () => {
+    const { kubePrometheusStack } = versions.charts;
+    expect(chartSource(kubePrometheusStack)).toEqual({
+      chart: "kube-prometheus-stack",
+      version: kubePrometheusStack.version,
+      repositoryOpts: { repo: "https://prometheus-community.github.io/helm-charts" },
+    });
   });
 });

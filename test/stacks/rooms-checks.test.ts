@@ -4,7 +4,13 @@
  */
 import { InputError } from "../../lib/errors";
 import { parseStackConfig, RegionSettings } from "../../stacks/config";
-import { checkRooms, cidrsOverlap, liveKitRegions, RoomsStackFile } from "../../stacks/rooms-checks";
+import {
+  checkRooms,
+  cidrsOverlap,
+  globalRoomsSummary,
+  liveKitRegions,
+  RoomsStackFile,
+} from "../../stacks/rooms-checks";
 import { stackConfig } from "../support/stack-config";
 import { SERVICE_KEYS } from "../support/rooms";
 
@@ -185,6 +191,44 @@ describe("checkRooms", () => {
     expect(() => checkRooms([mumbai(regional), singapore(regional)])).not.toThrow();
   });
 
+  it("has nothing to check without region files, and names the first file's regional mode", () => {
+    expect(() => checkRooms([])).not.toThrow();
+    expect(errorOf(() => checkRooms([mumbai(regional), singapore()]))).toBe(
+      'Pulumi.singapore.yaml livekit-platform:rooms.mode: must be the same in every region file: Pulumi.mumbai.yaml is regional, got "global"',
+    );
+  });
+
+  it("takes the same application keys listed in another order", () => {
+    const twoKeys = (first: string, second: string) => ({
+      "livekit-platform:applicationKeys": {
+        signing: "APPexamplekey0001",
+        keys: { [first]: "a".repeat(48), [second]: "n".repeat(48) },
+      },
+    });
+    expect(() =>
+      checkRooms([
+        region("mumbai", "ap-south-1", "10.20.0.0/16", hub, twoKeys("APPexamplekey0001", "APPnewkey000002")),
+        region("singapore", "ap-southeast-1", "10.30.0.0/16", hub, twoKeys("APPnewkey000002", "APPexamplekey0001")),
+      ]),
+    ).not.toThrow();
+  });
+
+  it("sums up global mode for the global stack's plan: the hub, each member's added round trip, where recordings go", () => {
+    expect(globalRoomsSummary([mumbai(), singapore(), tokyo()])).toEqual({
+      mode: "global",
+      hub: "mumbai",
+      hubAwsRegion: "ap-south-1",
+      // The fibre floor of the great-circle distance to the hub and back, to a tenth of a millisecond.
+      members: [
+        { stack: "singapore", awsRegion: "ap-southeast-1", addedRoundTripFloorMs: 38.2 },
+        { stack: "tokyo", awsRegion: "ap-northeast-1", addedRoundTripFloorMs: 65.8 },
+      ],
+      recordings: { region: "mumbai", awsRegion: "ap-south-1" },
+    });
+    expect(globalRoomsSummary([mumbai(regional), singapore(regional)])).toBeUndefined();
+    expect(globalRoomsSummary([])).toBeUndefined();
+  });
+
   it("gives LiveKit every region's label and its AWS region's coordinates, in file order", () => {
     expect(liveKitRegions([mumbai(), singapore()])).toEqual([
       { name: "mumbai", lat: 19.08, lon: 72.88 },
@@ -199,8 +243,14 @@ describe("cidrsOverlap", () => {
     ["10.20.0.0/16", "10.20.128.0/17", true],
     ["10.0.0.0/8", "10.255.0.0/16", true],
     ["10.20.0.0/20", "10.20.16.0/20", false],
+    ["0.0.0.0/0", "10.20.0.0/16", true],
   ])("%s and %s: %s", (a, b, expected) => {
     expect(cidrsOverlap(a, b)).toBe(expected);
     expect(cidrsOverlap(b, a)).toBe(expected);
+  });
+
+  it("names the block that is no IPv4 CIDR, either one", () => {
+    expect(() => cidrsOverlap("10.20.0.0/33", "10.30.0.0/16")).toThrow("not an IPv4 CIDR block: 10.20.0.0/33");
+    expect(() => cidrsOverlap("10.20.0.0/16", "fd00::/8")).toThrow("not an IPv4 CIDR block: fd00::/8");
   });
 });

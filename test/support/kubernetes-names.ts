@@ -30,3 +30,11 @@ export function isAnnotationKey(key: string): boolean {
 export function isSecretDataKey(key: string): boolean {
   return key.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(key) && key !== "." && !key.startsWith("..");
 }
+
+/**
+ * A name the API server takes for a ServiceAccount, Role or most other objects (pkg/api/validation/generic.go
+ * 43-48 NameIsDNSSubdomain, pkg/api/validate/content/dns.go 64-66, 84-101): a DNS subdomain of at most 253 characters.
+ */
+export function isObjectName(name: string): boolean {
+  return name.length <= 253 && DNS1123_SUBDOMAIN.test(name);
+}

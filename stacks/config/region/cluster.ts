@@ -43,9 +43,10 @@ export const cluster = z
         .describe("Days CloudWatch keeps the control-plane logs (a value CloudWatch accepts)."),
       adminRoleArns: z
         .array(
-          z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
-            error: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admin",
-          }),
+          // The string's error words its pattern's failure too (zod 4: a check without its own takes the schema's).
+          z
+            .string({ error: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admin" })
+            .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/),
         )
         .default([])
         .describe(

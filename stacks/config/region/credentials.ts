@@ -119,11 +119,11 @@ const serviceKeysSchema = z.strictObject({
   loadTest: serviceKeyPair("loadTest"),
 });
 
-export const serviceKeys = serviceKeysSchema.optional().meta({
-  description:
+export const serviceKeys = serviceKeysSchema
+  .optional()
+  .describe(
     "Egress's and the load tests' API key pairs, the same in every region file, instead of a pair generated per region; required with rooms.mode global, where a participant's token, which livekit-server refreshes with any key of its key file, can reach every region (see docs/credentials.md, \"API keys\").",
-  defaultText: "generated per region",
-});
+  );
 
 /**
  * A generation label of the TURN shared secret: it names a RandomPassword (`<region>-livekit-turn-secret-<label>`)
@@ -132,11 +132,10 @@ export const serviceKeys = serviceKeysSchema.optional().meta({
 const TURN_SECRET_GENERATION = /^[a-z0-9]([a-z0-9-]{0,14}[a-z0-9])?$/;
 const turnSecretGeneration = z.preprocess(
   (v) => (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? String(v) : v),
+  // The string's error words its pattern's failure too (zod 4: a check without its own takes the schema's).
   z
     .string({ error: "must be a generation label (1-16 lowercase letters, digits and hyphens, such as 2)" })
-    .regex(TURN_SECRET_GENERATION, {
-      error: "must be a generation label (1-16 lowercase letters, digits and hyphens, such as 2)",
-    }),
+    .regex(TURN_SECRET_GENERATION),
 );
 
 /**

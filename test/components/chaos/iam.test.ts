@@ -1,6 +1,16 @@
-import { fisRolePolicy, fisTrustPolicy, KARPENTER_CLUSTER_TAG, NODE_POOL_TAG } from "../../../components/chaos/iam";
+import {
+  FIS_KUBERNETES_USER,
+  FIS_POD_ACTION_RULES,
+  FIS_SERVICE_ACCOUNT,
+  fisRolePolicy,
+  fisTrustPolicy,
+  KARPENTER_CLUSTER_TAG,
+  NODE_POOL_TAG,
+} from "../../../components/chaos/iam";
 import type { IamPolicyDocument } from "../../../components/shared/iam-document";
 import { evaluate } from "../../support/iam-evaluate";
+import { isObjectName } from "../../support/kubernetes-names";
+import { rbacAllows, type RbacRule } from "../../support/rbac-evaluate";
 
 describe("the FIS role policy", () => {
   it("adds the log statements only with logging", () => {
@@ -106,5 +116,67 @@ describe("who may take the FIS role", () => {
       "not allowed",
     );
     expect(assume("ec2.amazonaws.com", "111122223333", experiment)).toBe("not allowed");
+  });
+});
+
+describe("what FIS may do inside the cluster", () => {
+  const rules = FIS_POD_ACTION_RULES as RbacRule[];
+  const may = (verb: string, apiGroup: string, resource: string) => rbacAllows(rules, { verb, apiGroup, resource });
+
+  /**
+   * Every request the Role the AWS FIS user guide gives for the aws:eks:pod actions allows ("Use the AWS FIS
+   * aws:eks:pod actions", eks-pod-actions.html, "Configure the Kubernetes service account": Role
+   * `role-experiments`): FIS creates its own pod, which keeps its state in a ConfigMap, resolves the targets of a
+   * Deployment, deletes pods (aws:eks:pod-delete), injects each other fault as an ephemeral container and drives
+   * it through exec, then removes what it made.
+   */
+  const CORE = "";
+  const FIS_NEEDS: [verb: string, resource: string, apiGroup: string][] = [
+    ...["get", "create", "patch", "delete"].map((verb): [string, string, string] => [verb, "configmaps", CORE]),
+    ...["create", "list", "get", "delete", "deletecollection"].map((verb): [string, string, string] => [
+      verb,
+      "pods",
+      CORE,
+    ]),
+    ["update", "pods/ephemeralcontainers", CORE],
+    ["create", "pods/exec", CORE],
+    ["get", "deployments", "apps"],
+  ];
+
+  it.each(FIS_NEEDS)("lets FIS %s %s (API group %j), as the aws:eks:pod actions need", (verb, resource, apiGroup) => {
+    expect(may(verb, apiGroup, resource)).toBe(true);
+  });
+
+  it("allows nothing beyond them: no Secrets, no other change to pods or Deployments, no attach", () => {
+    for (const [verb, apiGroup, resource] of [
+      ["get", "", "secrets"],
+      ["list", "", "configmaps"],
+      ["update", "", "pods"],
+      ["patch", "", "pods"],
+      ["create", "", "pods/attach"],
+      ["create", "", "pods/portforward"],
+      ["patch", "", "pods/ephemeralcontainers"],
+      ["get", "", "pods/exec"],
+      ["patch", "apps", "deployments"],
+      ["delete", "apps", "deployments"],
+      ["list", "apps", "deployments"],
+      ["get", "apps", "statefulsets"],
+      ["create", "", "serviceaccounts/token"],
+    ]) {
+      expect({ verb, apiGroup, resource, allowed: may(verb, apiGroup, resource) }).toEqual(
+        expect.objectContaining({ allowed: false }),
+      );
+    }
+    // A rule in the core group does not cover the same resource's name in another group, nor the reverse.
+    expect(may("get", "apps", "configmaps")).toBe(false);
+    expect(may("get", "", "deployments")).toBe(false);
+  });
+
+  it("binds them to names the API server takes", () => {
+    // The ServiceAccount's name, which FIS's template names as its kubernetesServiceAccount.
+    expect(isObjectName(FIS_SERVICE_ACCOUNT)).toBe(true);
+    // The access entry's Kubernetes user: EKS refuses a name in its reserved prefixes, RBAC a subject without one.
+    expect(FIS_KUBERNETES_USER).not.toBe("");
+    expect(FIS_KUBERNETES_USER).not.toMatch(/^(system|eks|aws|amazon|iam):/);
   });
 });

@@ -28,4 +28,18 @@ describe("the region's capacity settings", () => {
       /^livekit-platform:capacity\.mix: unknown room mix preset \(known: .*\), got "conference"$/,
     );
   });
+
+  it("refuses a price file that is no path, and a quota check that is not a boolean, naming the key", () => {
+    const parse = (key: string, value: unknown) => () =>
+      parseStackConfig(stackConfig("mumbai", { [`livekit-platform:${key}`]: value }), "mumbai");
+    expect(parse("cost", { priceFile: 3 })).toThrow(
+      "livekit-platform:cost.priceFile: must be a path to a JSON price file, got 3",
+    );
+    expect(parse("cost", { priceFile: "" })).toThrow(
+      'livekit-platform:cost.priceFile: must be a path to a JSON price file, got ""',
+    );
+    expect(parse("preflight", { vcpuQuota: "yes" })).toThrow(
+      'livekit-platform:preflight.vcpuQuota: must be true or false, got "yes"',
+    );
+  });
 });
