@@ -1,13 +1,17 @@
 /** zod building blocks of the program's schemas (a stack file's settings, the capacity model's inputs, the price file). */
 import { z } from "zod";
 
-/** A number whose every check fails with the same message, the one that says what the value must be. */
+/**
+ * A number whose every check fails with the same message, the one that says what the value must be: a schema's
+ * own `error` is the message of every issue its checks raise too (zod 4 applies a schema-level error map to
+ * them; test/lib/schema.test.ts holds it).
+ */
 export function numberSchema(message: string, checks: { int?: boolean; gt?: number; min?: number; max?: number } = {}) {
   let schema = z.number({ error: message });
-  if (checks.int) schema = schema.int({ error: message });
-  if (checks.gt !== undefined) schema = schema.gt(checks.gt, { error: message });
-  if (checks.min !== undefined) schema = schema.min(checks.min, { error: message });
-  if (checks.max !== undefined) schema = schema.max(checks.max, { error: message });
+  if (checks.int) schema = schema.int();
+  if (checks.gt !== undefined) schema = schema.gt(checks.gt);
+  if (checks.min !== undefined) schema = schema.min(checks.min);
+  if (checks.max !== undefined) schema = schema.max(checks.max);
   return schema;
 }
 
