@@ -1,6 +1,6 @@
 /** Region stack files checked against each other and against the global stack (stacks/regions.ts). */
 import { GlobalSettings, parseStackConfig, RegionSettings } from "../../stacks/config";
-import { checkRegionStacks, discoverRegionStacks, RegionStackFile } from "../../stacks/regions";
+import { checkOneGlobal, checkRegionStacks, discoverRegionStacks, RegionStackFile } from "../../stacks/regions";
 import { sizedRegion } from "../../stacks/sizing";
 import { projectRoot, stackConfig, stackYaml } from "../support/stack-config";
 
@@ -105,7 +105,207 @@ describe("region stacks, checked against each other and the global stack", () =>
       message:
         'livekit-platform:dns.cloudflareFallbackRegion: must be the regionLabel of a region stack (mumbai, singapore), got "tokyo"',
     },
+    {
+      what: "a region file with another DNS provider than the global stack's",
+      regions: () => [
+        mumbai,
+        region("singapore", {
+          "aws:region": "ap-southeast-1",
+          "livekit-platform:dns": {
+            provider: "cloudflare",
+            zoneId: "fedcba9876543210fedcba9876543210",
+            cloudflareAccountId: "0123456789abcdef0123456789abcdef",
+            ownsGlobalNameValidation: false,
+          },
+        }),
+      ],
+      message:
+        'Pulumi.singapore.yaml livekit-platform:dns.provider: must be the global stack\'s DNS provider route53 (regional names and certificate validation live in the same zone), got "cloudflare"',
+    },
+    {
+      what: "a region file with another hosted zone than the global stack's",
+      regions: () => [
+        mumbai,
+        region("singapore", {
+          "aws:region": "ap-southeast-1",
+          "livekit-platform:dns": {
+            provider: "route53",
+            zoneId: "Z0OTHERZONE0000000000",
+            ownsGlobalNameValidation: false,
+          },
+        }),
+      ],
+      message:
+        "Pulumi.singapore.yaml livekit-platform:dns.zoneId: must be the global stack's zone Z0EXAMPLEZONE00000000 (every region serves the global stack's domain), got \"Z0OTHERZONE0000000000\"",
+    },
+    {
+      what: "a region in another partition than a Route53 global stack's",
+      regions: () => [
+        mumbai,
+        region("beijing", {
+          "aws:region": "cn-north-1",
+          "livekit-platform:network": { cidr: "10.90.0.0/16", availabilityZones: 2 },
+        }),
+      ],
+      message:
+        'Pulumi.beijing.yaml aws:region: is in the aws-cn partition, the global stack\'s us-east-1 in aws: with dns.provider route53 every stack writes to one hosted zone, which serves one partition (route with dns.provider cloudflare across partitions), got "cn-north-1"',
+    },
+    {
+      what: "no region file owning the global name's validation record",
+      regions: () => [
+        region("singapore", { "aws:region": "ap-southeast-1" }),
+        region("tokyo", { "aws:region": "ap-northeast-1" }),
+      ],
+      message:
+        "Pulumi.singapore.yaml livekit-platform:dns.ownsGlobalNameValidation: must be true in exactly one region stack file (it creates the ACM validation record of livekit.example.com), none has it, got false",
+    },
+    {
+      what: "two region files owning the global name's validation record",
+      regions: () => [
+        mumbai,
+        region("singapore", {
+          "aws:region": "ap-southeast-1",
+          "livekit-platform:dns": { ...stackYaml("mumbai")["livekit-platform:dns"], ownsGlobalNameValidation: true },
+        }),
+      ],
+      message:
+        "Pulumi.singapore.yaml livekit-platform:dns.ownsGlobalNameValidation: is also true in Pulumi.mumbai.yaml; exactly one region stack owns the ACM validation record of livekit.example.com, got true",
+    },
+    {
+      what: "VPC ranges that overlap, even by their last address",
+      regions: () => [
+        region("mumbai", { "livekit-platform:network": { cidr: "10.20.0.0/16", availabilityZones: 3 } }),
+        region("singapore", {
+          "aws:region": "ap-southeast-1",
+          "livekit-platform:network": { cidr: "10.20.240.0/20", availabilityZones: 3 },
+        }),
+      ],
+      message:
+        'Pulumi.singapore.yaml livekit-platform:network.cidr: overlaps 10.20.0.0/16 of Pulumi.mumbai.yaml; keep the regions\' VPC ranges distinct, got "10.20.240.0/20"',
+    },
+    {
+      what: "a VPC range that holds an earlier region's",
+      regions: () => [
+        region("mumbai", { "livekit-platform:network": { cidr: "10.20.128.0/20", availabilityZones: 3 } }),
+        region("singapore", {
+          "aws:region": "ap-southeast-1",
+          "livekit-platform:network": { cidr: "10.20.0.0/16", availabilityZones: 3 },
+        }),
+      ],
+      message:
+        /^Pulumi\.singapore\.yaml livekit-platform:network\.cidr: overlaps 10\.20\.128\.0\/20 of Pulumi\.mumbai\.yaml;/,
+    },
+    ...(
+      [
+        ["stack name", "mumbai"],
+        ["region label", "bombay"],
+        ["AWS region", "ap-south-1"],
+      ] as const
+    ).map(([what, copied]) => ({
+      what: `a region file tagged with another region's ${what}`,
+      regions: () => [
+        region("mumbai", { "livekit-platform:regionLabel": "bombay" }),
+        { ...region("singapore", { "aws:region": "ap-southeast-1" }), tags: { stack: "singapore", copied } },
+      ],
+      message: `Pulumi.singapore.yaml aws:defaultTags.tags.copied: names the region of Pulumi.mumbai.yaml (a file copied from it?); tag this region's resources with its own name, got "${copied}"`,
+    })),
   ])("rejects $what with one line naming both", ({ regions, dns, message }) => {
     expect(() => checkRegionStacks(regions(), globalConfig(dns))).toThrow(message);
+  });
+
+  it("accepts what is not a clash: adjacent VPC ranges, an existing VPC, a region's own names in its tags", () => {
+    const adjacent = [
+      region("mumbai", { "livekit-platform:network": { cidr: "10.20.0.0/16", availabilityZones: 3 } }),
+      region("singapore", {
+        "aws:region": "ap-southeast-1",
+        "livekit-platform:network": { cidr: "10.21.0.0/16", availabilityZones: 3 },
+      }),
+      region("tokyo", {
+        "aws:region": "ap-northeast-1",
+        // Its range is the existing VPC's, which the file does not state: the default cidr is not compared.
+        "livekit-platform:network": {
+          cidr: "10.20.0.0/16",
+          availabilityZones: 3,
+          existingVpc: {
+            vpcId: "vpc-0abc12345def67890",
+            publicSubnetIds: ["subnet-0abc1231", "subnet-0abc1232"],
+            privateSubnetIds: ["subnet-0abc1233", "subnet-0abc1234"],
+          },
+        },
+      }),
+    ];
+    adjacent[1] = { ...adjacent[1], tags: { stack: "singapore", label: "singapore", region: "ap-southeast-1" } };
+    expect(() => checkRegionStacks(adjacent, globalConfig())).not.toThrow();
+    expect(() => checkRegionStacks([], globalConfig())).not.toThrow();
+  });
+
+  it("accepts a Cloudflare fallback region that a region stack has", () => {
+    const cloudflare = {
+      provider: "cloudflare",
+      zoneId: "fedcba9876543210fedcba9876543210",
+      cloudflareAccountId: "0123456789abcdef0123456789abcdef",
+    };
+    const regions = [
+      ["mumbai", "ap-south-1"],
+      ["singapore", "ap-southeast-1"],
+    ].map(([stack, awsRegion]) =>
+      region(stack, {
+        "aws:region": awsRegion,
+        "livekit-platform:dns": { ...cloudflare, ownsGlobalNameValidation: stack === "mumbai" },
+      }),
+    );
+    expect(() =>
+      checkRegionStacks(regions, globalConfig({ ...cloudflare, cloudflareFallbackRegion: "singapore" })),
+    ).not.toThrow();
+    // Across partitions, Cloudflare routes where one Route53 zone could not.
+    const beijing = region("beijing", {
+      "aws:region": "cn-north-1",
+      "livekit-platform:network": { cidr: "10.90.0.0/16", availabilityZones: 2 },
+      "livekit-platform:dns": { ...cloudflare, ownsGlobalNameValidation: false },
+    });
+    expect(() => checkRegionStacks([...regions, beijing], globalConfig(cloudflare))).not.toThrow();
+  });
+
+  it("refuses a second global stack, naming the later file", () => {
+    expect(() => checkOneGlobal([{ file: "Pulumi.global.yaml" }])).not.toThrow();
+    expect(() => checkOneGlobal([{ file: "Pulumi.global.yaml" }, { file: "Pulumi.global-2.yaml" }])).toThrow(
+      new Error(
+        'Pulumi.global-2.yaml livekit-platform:role: is global, as is Pulumi.global.yaml; a project has one global stack (make this file a region, or delete it), got "global"',
+      ),
+    );
+  });
+
+  it("finds the project's region files, sized and tagged, leaving out the global stack being planned", () => {
+    const regions = discoverRegionStacks(projectRoot, "global");
+    expect(regions.map((r) => r.file)).toEqual(["Pulumi.mumbai.yaml", "Pulumi.singapore.yaml"]);
+    expect(regions[0].tags).toEqual({ project: "livekit-platform", stack: "mumbai" });
+    // Planning another global stack beside the project's is a second global stack.
+    expect(() => discoverRegionStacks(projectRoot, "global-2")).toThrow(
+      "Pulumi.global.yaml livekit-platform:role: is global, as is Pulumi.global-2.yaml; a project has one global stack",
+    );
+  });
+
+  it("accepts a region tagged with its own names, though they are another region's other names", () => {
+    // singapore is labelled sg, and mumbai is labelled singapore: a tag "singapore" is singapore's own stack name.
+    const regions = [
+      region("mumbai", { "livekit-platform:regionLabel": "singapore" }),
+      {
+        ...region("singapore", { "aws:region": "ap-southeast-1", "livekit-platform:regionLabel": "sg" }),
+        tags: { stack: "singapore", label: "sg" },
+      },
+      region("sg", { "aws:region": "ap-northeast-1", "livekit-platform:regionLabel": "tokyo" }),
+    ];
+    expect(() => checkRegionStacks(regions, globalConfig())).not.toThrow();
+  });
+
+  it("sees no overlap with an earlier VPC range wholly above the new one", () => {
+    const regions = [
+      region("mumbai", { "livekit-platform:network": { cidr: "10.30.0.0/16", availabilityZones: 3 } }),
+      region("singapore", {
+        "aws:region": "ap-southeast-1",
+        "livekit-platform:network": { cidr: "10.20.0.0/16", availabilityZones: 3 },
+      }),
+    ];
+    expect(() => checkRegionStacks(regions, globalConfig())).not.toThrow();
   });
 });

@@ -1,16 +1,5 @@
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import {
-  COTURN_CONFIG_DIR,
-  COTURN_CONTAINER_COMMAND,
-  COTURN_RUNTIME_DIR,
-  COTURN_SECRET_DIR,
-  COTURN_SECRET_KEY,
-  COTURN_SECRETS_KEY,
-  renderCoturnStartScript,
-} from "../../../components/coturn/start";
-import { sha256 } from "../../../components/shared/annotations";
 import {
   COTURN_LISTENING_PORT,
   COTURN_METRICS_PORT,
@@ -436,98 +425,32 @@ describe("renderTurnserverConf", () => {
   });
 });
 
-describe("renderCoturnStartScript", () => {
-  const script = renderCoturnStartScript();
-
-  it("is valid bash, run by the image's bash from the ConfigMap mount", () => {
-    const check = spawnSync("bash", ["-n"], { input: script, encoding: "utf8" });
-    expect(check.stderr).toBe("");
-    expect(check.status).toBe(0);
-    expect(COTURN_CONTAINER_COMMAND).toEqual(["/bin/bash", "/etc/coturn/start.sh"]);
-    expect(COTURN_CONFIG_DIR).toBe("/etc/coturn");
-  });
-
-  it("reads the conf from the ConfigMap, the secret from the Secret mount, and writes only to the runtime dir", () => {
-    expect(script).toContain("\nconf=/etc/coturn/turnserver.conf\n");
-    expect(script).toContain(`\nsecret_file=${COTURN_SECRET_DIR}/${COTURN_SECRET_KEY}\n`);
-    expect(`${COTURN_SECRET_DIR}/${COTURN_SECRET_KEY}`).toBe("/etc/coturn-secret/static-auth-secret");
-    expect(script).toContain(`\nruntime_dir=${COTURN_RUNTIME_DIR}\n`);
-    expect(script).toContain("\numask 077\n");
-    expect(script).toContain('\nexec turnserver -c "$runtime_conf" "$@"\n');
-    expect(script).not.toMatch(/--static-auth-secret/); // never on a command line
-  });
-
-  it("takes the private IP from HOST_IP and the public IP from the node-address file, speaking HTTP to nothing", () => {
-    expect(script).toContain("\npublic_ip_file=/run/node-address/public-ipv4\n");
-    expect(script).toContain("private_ip=${HOST_IP:-}");
-    expect(script).not.toMatch(/dev\/tcp|169\.254\.169\.254|curl|HTTP\/1/);
-    expect(script).toContain('echo "external-ip=$public_ip/$private_ip"');
-    expect(script).toContain('echo "relay-ip=$private_ip"');
-    expect(script).toContain('echo "listening-ip=$private_ip"');
-    expect(script).toContain('echo "prometheus-address=$private_ip"');
-    expect(renderCoturnStartScript({ metricsOnPrivateIp: false })).toBe(
-      renderCoturnStartScript().replace('  echo "prometheus-address=$private_ip"\n', ""),
+describe("the lines refusing a peer range or a setting", () => {
+  it("name what is wrong with a CIDR: no address before the slash, no IP address, a prefix past the family's bits", () => {
+    expect(() => parsePeerCidr("/8")).toThrow("coturn deniedPeerRanges: must be CIDRs of IP addresses, got");
+    expect(() => parsePeerCidr("vpc/8")).toThrow("coturn deniedPeerRanges: must be CIDRs of IP addresses, got");
+    expect(() => parsePeerCidr("10.0.0.0/33")).toThrow(
+      "coturn deniedPeerRanges: must be CIDRs with a prefix from 0 to 32, got",
+    );
+    expect(() => parsePeerCidr("fc00::/129")).toThrow(
+      "coturn deniedPeerRanges: must be CIDRs with a prefix from 0 to 128, got",
     );
   });
 
-  it("renders the one-secret script every Coturn pod ran before rotations, byte for byte", () => {
-    // Its hash is part of the pods' config checksum: a change rolls every Coturn pod, ending relays that
-    // outlive the drain. Change it only on purpose, and say so in the CHANGELOG.
-    const oneSecret = renderCoturnStartScript();
-    expect(sha256(oneSecret)).toBe("5c3300ed15c77695ec322920cce49abb871fece62711723fb874ea0e2d7cb38e");
-    expect(renderCoturnStartScript({ secretsPerLine: false })).toBe(oneSecret);
+  it("renders a one-address range at zero as that address, not as a range ending below its start", () => {
+    expect(formatPeerRange({ family: 4, first: 0n, last: 0n })).toBe("0.0.0.0");
   });
 
-  describe("with one secret per line (a rotation's overlap)", () => {
-    // Rendered in each test, not once at collection, so that a mutation run sees every call.
-    const render = () => renderCoturnStartScript({ secretsPerLine: true });
-    const lines = (text: string) => text.split("\n");
-
-    it("is valid bash that reads the accepted-secrets key of the Secret mount", () => {
-      const several = render();
-      const check = spawnSync("bash", ["-n"], { input: several, encoding: "utf8" });
-      expect(check.stderr).toBe("");
-      expect(check.status).toBe(0);
-      expect(several).toContain(`\nsecret_file=${COTURN_SECRET_DIR}/${COTURN_SECRETS_KEY}\n`);
-      expect(COTURN_SECRETS_KEY).toBe("static-auth-secrets");
-    });
-
-    it("checks every line with the one-secret rule and appends a static-auth-secret line for each", () => {
-      const several = render();
-      const rule = (text: string) => lines(text).filter((l) => l.startsWith("secret_re="));
-      expect(rule(several)).toEqual(rule(renderCoturnStartScript()));
-      expect(rule(several)).toHaveLength(1);
-      expect(several).toContain("\nwhile IFS= read -r secret || [[ -n $secret ]]; do\n");
-      expect(several).toContain("\n  [[ $secret =~ $secret_re ]] \\\n");
-      expect(several).toContain('\n  for secret in "${secrets[@]}"; do echo "static-auth-secret=$secret"; done\n');
-      expect(several).not.toMatch(/--static-auth-secret/); // never on a command line
-      expect(several).toContain("\nunset secret secrets\n");
-    });
-
-    it("differs from the one-secret script only in how it reads and appends the secrets", () => {
-      // Before the secrets' block, the same text; after it, the same lines but those naming the secrets.
-      const parts = (text: string) => {
-        const [head, tail] = text.split("\numask 077\n");
-        return {
-          before: head.slice(0, head.indexOf("# The secret")),
-          after: lines(tail).filter((l) => !/secret/.test(l)),
-        };
-      };
-      const samePath = renderCoturnStartScript({
-        secretsPerLine: true,
-        secretPath: `${COTURN_SECRET_DIR}/${COTURN_SECRET_KEY}`,
-      });
-      const oneSecret = renderCoturnStartScript();
-      expect(parts(samePath)).toEqual(parts(oneSecret));
-      expect(parts(oneSecret).before).toContain('\npublic_ip=$(<"$public_ip_file")\n');
-      expect(parts(oneSecret).after).toContain('exec turnserver -c "$runtime_conf" "$@"');
-    });
+  it("name the setting: the realm, and relay ports over coturn's own", () => {
+    expect(() => renderTurnserverConf({ ...input, realm: "turn mumbai" })).toThrow(
+      'coturn realm: must be a hostname such as turn-mumbai.example.com, got "turn mumbai"',
+    );
+    expect(() => renderTurnserverConf({ ...input, relayPorts: { min: 3000, max: 3999 } })).toThrow(
+      /^coturn relayPorts: must not include coturn's own port 3478, got /,
+    );
   });
 
-  it("refuses paths and endpoints that would need quoting in bash", () => {
-    expect(() => renderCoturnStartScript({ confPath: "relative/turnserver.conf" })).toThrow(/confPath/);
-    expect(() => renderCoturnStartScript({ secretPath: "/etc/$(id)" })).toThrow(/secretPath/);
-    expect(() => renderCoturnStartScript({ publicIpFile: "/run/$(id)" })).toThrow(/publicIpFile/);
-    expect(() => renderCoturnStartScript({ runtimeDir: "/var/lib/coturn dir" })).toThrow(/runtimeDir/);
+  it("says why each range is denied, for whoever reads the list", () => {
+    expect(DENIED_PEER_CIDRS.filter((r) => r.why.trim() === "").map((r) => r.cidr)).toEqual([]);
   });
 });
