@@ -30,11 +30,13 @@ export interface RegistryMirrorArgs {
 export class RegistryMirror extends pulumi.ComponentResource {
   /** `<account>.dkr.ecr.<region>.<dns suffix>`. */
   readonly host: pulumi.Output<string>;
-  readonly repositoryPrefix: string;
   /** Each mirrored upstream registry's rule prefix. */
   readonly prefixes: Record<MirroredUpstream, string>;
-  /** What a first pull needs in place: the rule and the node roles' permissions. */
-  private readonly pullReady: pulumi.Resource[];
+  /**
+   * `host`, once a first pull can work: it carries the rules and the node roles' permissions as dependencies, so no
+   * workload whose image names it is created before them.
+   */
+  private readonly pullReadyHost: pulumi.Output<string>;
 
   constructor(name: string, args: RegistryMirrorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:registry-mirror:RegistryMirror", name, {}, opts);
@@ -42,7 +44,6 @@ export class RegistryMirror extends pulumi.ComponentResource {
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
     const region = aws.getRegionOutput({}, parent).region;
     const partition = aws.getPartitionOutput({}, parent);
-    this.repositoryPrefix = args.repositoryPrefix;
     this.prefixes = { dockerHub: args.repositoryPrefix, ...args.upstreamPrefixes };
 
     const credentials = new aws.secretsmanager.Secret(
@@ -91,9 +92,10 @@ export class RegistryMirror extends pulumi.ComponentResource {
     const permissions = args.nodeRoleNames.map(
       (role, i) => new aws.iam.RolePolicy(`${name}-pull-through-${i}`, { role, policy }, parent),
     );
-    this.pullReady = [rule, ...publicRules, ...permissions];
+    const pullReady = [rule, ...publicRules, ...permissions];
 
     this.host = pulumi.interpolate`${accountId}.dkr.ecr.${region}.${partition.dnsSuffix}`;
+    this.pullReadyHost = pulumi.all([this.host, ...pullReady.map((r) => r.urn)]).apply(([host]) => host);
     this.registerOutputs({ host: this.host });
   }
 
@@ -102,9 +104,9 @@ export class RegistryMirror extends pulumi.ComponentResource {
    * carry the rule and the node permissions as dependencies, so no workload is created before a pull can work.
    */
   images(pins: Partial<Record<ImageName, string>>): ContainerImages {
-    const resolved = pulumi
-      .all([this.host, ...this.pullReady.map((r) => r.urn)])
-      .apply(([host]) => containerImages(pins, { host, repositoryPrefix: this.repositoryPrefix }));
+    const resolved = this.pullReadyHost.apply((host) =>
+      containerImages(pins, { host, repositoryPrefix: this.prefixes.dockerHub }),
+    );
     const images = {} as ContainerImages;
     for (const image of IMAGE_NAMES) images[image] = resolved[image];
     return images;
@@ -115,8 +117,9 @@ export class RegistryMirror extends pulumi.ComponentResource {
    * registry's rule, carrying the rules and the node permissions as dependencies like `images`.
    */
   chartImageLocation(): MirrorLocation {
-    const ready = pulumi.all([this.host, ...this.pullReady.map((r) => r.urn)]).apply(([host]) => host);
     return (upstream, path) =>
-      ready.apply((host) => [host, this.prefixes[upstream], ...(path === undefined ? [] : [path])].join("/"));
+      this.pullReadyHost.apply((host) =>
+        [host, this.prefixes[upstream], ...(path === undefined ? [] : [path])].join("/"),
+      );
   }
 }
