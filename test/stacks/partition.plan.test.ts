@@ -40,9 +40,8 @@ const arnsOf = (plan: PlanResult) =>
 const MIRROR = { mirror: { dockerHubUsername: "platform", dockerHubAccessToken: "not-a-real-token" } };
 
 // Mumbai's region in an aws-cn account: chaos and the mirror on, which the China and GovCloud regions refuse, so
-// their IAM documents and the registry host are checked in another partition here. The GovCloud plan below has the
-// mirror too.
-describe.each(["aws-cn"])("a region stack in the %s partition", (partition) => {
+// their IAM documents and the registry host are checked in another partition here.
+describe.each(["aws-cn"] as const)("a region stack in the %s partition", (partition) => {
   let arns: { at: string; value: string }[];
   let plan: PlanResult;
   beforeAll(async () => {

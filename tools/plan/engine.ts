@@ -109,7 +109,7 @@ export interface RunOptions {
   /** Answers `new pulumi.StackReference("org/project/stack")`; undefined: that stack has no outputs. */
   resolveStackReference?: (fullyQualifiedName: string) => Promise<ReferencedStack | undefined>;
   /** What the pretend AWS account holds already, and its partition; default: nothing (a new account) in `aws`. */
-  account?: { iamRoles?: MockIamRole[]; partition?: string };
+  account?: { iamRoles?: MockIamRole[]; partition?: MockCloudContext["partition"] };
 }
 
 interface Recording {

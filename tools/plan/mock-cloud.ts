@@ -14,7 +14,7 @@
  */
 import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { partitionOfRegion } from "../../lib/aws-partitions";
+import { type AwsPartition, partitionDnsSuffix, partitionOfRegion } from "../../lib/aws-partitions";
 import { availabilityZoneIds } from "../../lib/aws-regions";
 
 type MockResourceArgs = pulumi.runtime.MockResourceArgs;
@@ -29,18 +29,19 @@ export interface MockCloudContext {
   /** IAM roles the account has already (a new account, the plan's, has none that the program looks up). */
   iamRoles?: MockIamRole[];
   /** The AWS partition the account is in (`aws`, `aws-cn`, `aws-us-gov`); the region's if omitted. */
-  partition?: string;
+  partition?: AwsPartition;
 }
 
 /** What `aws.getPartition` answers in each partition (the AWS SDK's partitions.json). */
-const PARTITIONS: Record<string, { dnsSuffix: string; reverseDnsPrefix: string }> = {
-  aws: { dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" },
-  "aws-cn": { dnsSuffix: "amazonaws.com.cn", reverseDnsPrefix: "cn.com.amazonaws" },
-  "aws-us-gov": { dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" },
+/** What aws.getPartition answers beside the DNS suffix (lib/aws-partitions.ts has that, for config validation too). */
+const REVERSE_DNS_PREFIX: Record<AwsPartition, string> = {
+  aws: "com.amazonaws",
+  "aws-cn": "cn.com.amazonaws",
+  "aws-us-gov": "com.amazonaws",
 };
 
-const partitionOf = (ctx: MockCloudContext) => ctx.partition ?? partitionOfRegion(ctx.awsRegion);
-const dnsSuffixOf = (ctx: MockCloudContext) => PARTITIONS[partitionOf(ctx)].dnsSuffix;
+const partitionOf = (ctx: MockCloudContext): AwsPartition => ctx.partition ?? partitionOfRegion(ctx.awsRegion);
+const dnsSuffixOf = (ctx: MockCloudContext) => partitionDnsSuffix[partitionOf(ctx)];
 
 /** An IAM role as ListRoles returns it. */
 export interface MockIamRole {
@@ -365,7 +366,12 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
       };
     case "aws:index/getPartition:getPartition": {
       const partition = partitionOf(ctx);
-      return { id: partition, partition, ...PARTITIONS[partition] };
+      return {
+        id: partition,
+        partition,
+        dnsSuffix: partitionDnsSuffix[partition],
+        reverseDnsPrefix: REVERSE_DNS_PREFIX[partition],
+      };
     }
     // An existing VPC (network.existingVpc): a made-up private range.
     case "aws:ec2/getVpc:getVpc":
