@@ -32,13 +32,13 @@ function startOrder(files) {
   if (known.length === 0) return [...files].sort((a, b) => failedFirst(a, b) || rank(a) - rank(b) || b.size - a.size);
   // A tier without times: the longest time known if it is slower than every tier with times (a first end-to-end
   // file when only unit files ran), else the median of every time known.
-  const timedRanks = known.map(rank);
+  const allTimes = known.map((file) => file.duration);
+  const slowestTimedRank = Math.min(...known.map(rank));
+  const untimedTier = (tier) => (rank({ tier }) < slowestTimedRank ? Math.max(...allTimes) : median(allTimes));
   const typical = new Map();
   for (const tier of new Set(files.map((file) => file.tier))) {
     const times = known.filter((file) => file.tier === tier).map((file) => file.duration);
-    const allTimes = known.map((file) => file.duration);
-    const slowerThanTimed = rank({ tier }) < Math.min(...timedRanks);
-    typical.set(tier, times.length > 0 ? median(times) : slowerThanTimed ? Math.max(...allTimes) : median(allTimes));
+    typical.set(tier, times.length > 0 ? median(times) : untimedTier(tier));
   }
   const duration = (file) => file.duration ?? typical.get(file.tier);
   return [...files].sort(
