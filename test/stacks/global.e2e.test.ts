@@ -28,7 +28,7 @@ import {
 } from "../../tools/plan/engine";
 import { report } from "../../tools/commands/plan";
 import { main as regionCommand } from "../../tools/commands/region";
-import { readCachedOutputs } from "../../tools/plan/cache";
+import { programFingerprint, readCachedOutputs } from "../../tools/plan/cache";
 import { mockResource } from "../../tools/plan/mock-cloud";
 import { planInChildProcess } from "../../tools/plan/runner";
 import { planCommand, projectName, projectRoot, stackConfig, writeTempStackFile } from "../support/plan";
@@ -708,6 +708,16 @@ describe("npm run plan -- --stack global", () => {
     expect(record?.inputs).toMatchObject({ name: DOMAIN, latencyRoutingPolicies: [{ region: awsRegion }] });
     expect(globalPlan.outputs.regionUrls[stack]).toBe(`wss://${stack}.${DOMAIN}`);
   }, 120_000);
+
+  it("finds the shipped regions' plans in the copy's cache: the copy is the same program", () => {
+    // Otherwise every global plan in the copy plans mumbai and singapore again, in child processes.
+    expect(programFingerprint(root)).toBe(programFingerprint(projectRoot));
+    for (const s of ["mumbai", "singapore"]) {
+      expect(readCachedOutputs(root, s, stackFilePath(root, s))).toEqual(
+        readCachedOutputs(projectRoot, s, stackFilePath(projectRoot, s)),
+      );
+    }
+  });
 
   it("region stacks export every key of the region output contract", () => {
     const regionPlan = readPlan(stack);

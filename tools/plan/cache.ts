@@ -12,7 +12,8 @@ import * as fs from "fs";
 import * as path from "path";
 import type { ReferencedStack } from "./engine";
 
-const SOURCES = ["index.ts", "Pulumi.yaml", "package-lock.json", "stacks", "components", "lib", "tools"];
+/** What a plan depends on besides its stack file: the program's sources, its project file and its lockfile. */
+export const PROGRAM_SOURCES = ["index.ts", "Pulumi.yaml", "package-lock.json", "stacks", "components", "lib", "tools"];
 
 function filesUnder(root: string, entry: string): string[] {
   const full = path.join(root, entry);
@@ -32,7 +33,7 @@ export function programFingerprint(projectRoot: string): string {
   let fingerprint = fingerprints.get(projectRoot);
   if (!fingerprint) {
     const hash = createHash("sha256");
-    for (const file of SOURCES.flatMap((entry) => filesUnder(projectRoot, entry))) {
+    for (const file of PROGRAM_SOURCES.flatMap((entry) => filesUnder(projectRoot, entry))) {
       hash
         .update(file)
         .update("\0")
