@@ -36,6 +36,7 @@ module.exports = {
     tier("integration", ["**/*.int.test.ts"]),
   ],
   globalSetup: "<rootDir>/test/support/global-setup.js",
+  globalTeardown: "<rootDir>/test/support/global-teardown.js",
   // On a fresh clone, the slowest tiers first (jest's own order needs the times of a previous run).
   testSequencer: "<rootDir>/test/support/slow-tiers-first.js",
   // The default output, then one line saying what was skipped and why (test/support/skip-reporter.js).

@@ -33,6 +33,7 @@ import { mockResource } from "../../tools/plan/mock-cloud";
 import { planInChildProcess } from "../../tools/plan/runner";
 import { planCommand, projectName, projectRoot, stackConfig, writeTempStackFile } from "../support/plan";
 import { copyOfProgram } from "../support/project-copy";
+import { sharedPlanRun } from "../support/shared-plan-runs";
 
 const DOMAIN = "livekit.example.com";
 const HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck";
@@ -652,7 +653,7 @@ describe("npm run plan -- --stack global", () => {
     const uncached = ["mumbai", "singapore"].filter(
       (s) => readCachedOutputs(projectRoot, s, stackFilePath(projectRoot, s)) === undefined,
     );
-    await Promise.all(uncached.map((s) => planCommand(s, "--out", path.join(out, s))));
+    await Promise.all(uncached.map((s) => sharedPlanRun(s)));
     root = copyOfProject();
   }, 120_000);
   afterAll(() => fs.rmSync(root, { recursive: true, force: true })); // unlinks the node_modules link, never its target

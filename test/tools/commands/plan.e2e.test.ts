@@ -9,25 +9,29 @@ import { parse } from "yaml";
 import { readRegionOutputs } from "../../../stacks/region-outputs";
 import { listStackNames, stackFilePath } from "../../../stacks/stack-files";
 import { planCommand, projectRoot } from "../../support/plan";
+import { sharedPlanRun, SharedPlanRun } from "../../support/shared-plan-runs";
 
 const stacks = listStackNames(projectRoot);
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-plan-"));
-const runs = new Map<string, ReturnType<typeof planCommand>>();
-/** Each stack planned once; a stack that reads others (global) after them, so it finds their plans cached. */
-const run = (stack: string): ReturnType<typeof planCommand> => {
+const runs = new Map<string, Promise<SharedPlanRun>>();
+/** Each stack planned once (the run other test files share); one that reads others (global) after them, from the cache. */
+const run = (stack: string): Promise<SharedPlanRun> => {
   if (!runs.has(stack)) {
     const readsOthers = stackYaml(stack)["livekit-platform:role"] === "global";
     const before = readsOthers ? Promise.all(stacks.filter((s) => s !== stack).map(run)) : Promise.resolve();
     runs.set(
       stack,
-      before.then(() => planCommand(stack, "--out", path.join(outDir, stack))),
+      before.then(() => sharedPlanRun(stack)),
     );
   }
   return runs.get(stack)!;
 };
 const stackYaml = (stack: string) =>
   parse(fs.readFileSync(stackFilePath(projectRoot, stack), "utf8")).config as Record<string, unknown>;
-const readPlan = (stack: string) => JSON.parse(fs.readFileSync(path.join(outDir, stack, "plan.json"), "utf8"));
+/** Where a stack's run wrote (once `run(stack)` has finished). */
+const written = async (stack: string) => (await run(stack)).out;
+const readPlan = async (stack: string) =>
+  JSON.parse(fs.readFileSync(path.join(await written(stack), "plan.json"), "utf8"));
 
 describe("plan command", () => {
   it("ships the mumbai, singapore and global stacks", () => {
@@ -54,7 +58,7 @@ describe("plan command", () => {
       const text = result.stdout.slice(summary);
       expect(text).toContain("Capacity overrides: none");
       if (stackYaml(stack)["livekit-platform:role"] === "region") {
-        const sizing = readPlan(stack).outputs.sizing;
+        const sizing = (await readPlan(stack)).outputs.sizing;
         expect(text).toMatch(/Sizing: \d+ participants in \d+ rooms at peak/);
         expect(text).toMatch(new RegExp(`sfu +${sizing.sfuNodes.min} +\\d+ +${sizing.sfuNodes.max} +nodes`));
         expect(text).toMatch(/udp +50000-60000 +0\.0\.0\.0\/0/);
@@ -63,7 +67,7 @@ describe("plan command", () => {
         expect(text).toContain("Regions routed: mumbai (ap-south-1), singapore (ap-southeast-1)");
         expect(text).toContain("Regions left out: none");
       }
-      const report = fs.readFileSync(path.join(outDir, stack, "report.html"), "utf8");
+      const report = fs.readFileSync(path.join(await written(stack), "report.html"), "utf8");
       expect(report).toMatch(/^<!doctype html>/);
       // Self-contained: nothing loaded from anywhere.
       expect(report).not.toMatch(/<script|<link|src=|url\(|@import/i);
@@ -74,8 +78,7 @@ describe("plan command", () => {
   it.each(stacks)(
     "writes %s's plan.json in the contract's shape",
     async (stack) => {
-      await run(stack);
-      const plan = readPlan(stack);
+      const plan = await readPlan(stack);
       expect(plan.project).toBe("livekit-platform");
       expect(plan.stack).toBe(stack);
       expect(plan.resources.length).toBeGreaterThan(0);
@@ -106,23 +109,20 @@ describe("plan command", () => {
   it.each(stacks)(
     "writes one manifest file per Kubernetes object and one file per Helm release for %s",
     async (stack) => {
-      await run(stack);
-      const plan = readPlan(stack);
+      const plan = await readPlan(stack);
       const objects = plan.resources.filter(
         (r: any) => r.custom && r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release",
       );
       const releases = plan.resources.filter((r: any) => r.type === "kubernetes:helm.sh/v3:Release");
       const files = (dir: string) =>
         fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith(".yaml")) : [];
-      expect(files(path.join(outDir, stack, "manifests"))).toHaveLength(objects.length);
-      expect(files(path.join(outDir, stack, "helm"))).toHaveLength(releases.length);
+      const out = await written(stack);
+      expect(files(path.join(out, "manifests"))).toHaveLength(objects.length);
+      expect(files(path.join(out, "helm"))).toHaveLength(releases.length);
       for (const r of objects) {
         const ns = r.inputs.metadata?.namespace ?? "_cluster";
         const manifest = parse(
-          fs.readFileSync(
-            path.join(outDir, stack, "manifests", ns, `${r.inputs.kind}-${r.inputs.metadata.name}.yaml`),
-            "utf8",
-          ),
+          fs.readFileSync(path.join(out, "manifests", ns, `${r.inputs.kind}-${r.inputs.metadata.name}.yaml`), "utf8"),
         );
         expect(manifest.apiVersion).toBe(r.inputs.apiVersion);
       }
@@ -131,9 +131,7 @@ describe("plan command", () => {
   );
 
   it("feeds the global stack with the outputs of planning each region stack", async () => {
-    await Promise.all([run("global"), run("mumbai")]);
-    const global = readPlan("global");
-    const mumbai = readPlan("mumbai");
+    const [global, mumbai] = await Promise.all([readPlan("global"), readPlan("mumbai")]);
     // mumbai's plan exports the region output contract, so the global stack routes to it.
     expect(readRegionOutputs("mumbai", mumbai.outputs).deployed).toBe(true);
     expect(global.outputs.regionUrls.mumbai).toBe(`wss://${mumbai.outputs.signallingHostname}`);

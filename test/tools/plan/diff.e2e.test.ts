@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { planCommand, projectRoot } from "../../support/plan";
+import { sharedPlanRun } from "../../support/shared-plan-runs";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lk-diff-"));
 const git = (args: string[], env: NodeJS.ProcessEnv = {}) =>
@@ -16,9 +17,9 @@ const git = (args: string[], env: NodeJS.ProcessEnv = {}) =>
 describe("plan --diff", () => {
   let base: string;
   beforeAll(async () => {
-    base = path.join(tmp, "base");
-    const run = await planCommand("mumbai", "--out", base);
+    const run = await sharedPlanRun("mumbai");
     expect(run.code).toBe(0);
+    base = run.out;
   }, 120_000);
 
   it("exits 0 and says so when nothing changed, comparing masked plans even when this one is written revealed", async () => {

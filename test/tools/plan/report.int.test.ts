@@ -3,12 +3,11 @@
  * and no request beyond the page itself, shows the stack's region and node counts, and its charts have a size.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import type { Browser } from "puppeteer-core";
 import { launchChromium, withChromium } from "../../support/browser";
-import { planCommand } from "../../support/plan";
+import { sharedPlanRun } from "../../support/shared-plan-runs";
 
 const { describe: describeWithChromium } = withChromium(__filename);
 
@@ -19,11 +18,10 @@ describeWithChromium("report.html in chromium", () => {
   let planJson: { outputs: { sizing: { sfuNodes: { min: number; max: number } } } };
 
   beforeAll(async () => {
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lk-report-")), "mumbai");
-    const run = await planCommand("mumbai", "--out", out);
+    const run = await sharedPlanRun("mumbai");
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
-    report = path.join(out, "report.html");
-    planJson = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
+    report = path.join(run.out, "report.html");
+    planJson = JSON.parse(fs.readFileSync(path.join(run.out, "plan.json"), "utf8"));
     ({ browser, close } = await launchChromium());
   }, 120_000);
 
