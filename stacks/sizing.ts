@@ -34,7 +34,9 @@ import {
 } from "../lib/capacity/redis";
 import { InputError } from "../lib/errors";
 import type { RoomMix } from "../lib/capacity/room-mix";
-import { INSTANCE_TYPES } from "../lib/instance-types";
+import { INSTANCE_TYPES, workloadMemoryMiB } from "../lib/instance-types";
+import { COTURN_RESOURCES } from "../components/coturn/defaults";
+import { LIVEKIT_MEMORY } from "../components/livekit/defaults";
 import type { RegionSettings } from "./config";
 import { configKey } from "./config-key";
 
@@ -153,6 +155,25 @@ function requireAmd64(path: string[], type: string) {
       "is an arm64 (Graviton) type: the images have arm64 builds, but the stacks build x86_64 nodes only (compare it with npm run capacity)",
       type,
     );
+}
+
+/**
+ * Why an SFU node of `type` cannot hold its pods, or undefined when it can. It holds one LiveKit pod and one Coturn
+ * pod beside the DaemonSets; the scheduler places a pod only where its memory request fits the node's allocatable
+ * memory (kube-scheduler's NodeResourcesFit), so a type too small for both leaves every SFU pod Pending.
+ */
+export function sfuPodsFitProblem(type: string): string | undefined {
+  const node = INSTANCE_TYPES[type];
+  if (node === undefined) return undefined; // the capacity model refuses a type it has no facts for
+  const needed = LIVEKIT_MEMORY.requestMiB + COTURN_RESOURCES.memoryRequestMiB;
+  const left = workloadMemoryMiB(node);
+  if (left >= needed) return undefined;
+  return `leaves ${left} MiB of memory for pods after the DaemonSets, less than the ${needed} MiB LiveKit (${LIVEKIT_MEMORY.requestMiB}) and Coturn (${COTURN_RESOURCES.memoryRequestMiB}) request: the SFU pods would never be scheduled; choose a type with at least 16 GiB`;
+}
+
+function requireSfuPodsFit(type: string) {
+  const problem = sfuPodsFitProblem(type);
+  if (problem !== undefined) throw new InputError(configKey(["cluster", "sfuNodes", "instanceType"]), problem, type);
 }
 
 function readPriceFile(file: string) {
@@ -287,6 +308,7 @@ function checkOverridesAgainstModel(settings: SizingSettings, plan: CapacityPlan
 export function sizeRegion(settings: SizingSettings): RegionSizing {
   requireAmd64(["cluster", "sfuNodes", "instanceType"], settings.sfuNodes.instanceType);
   requireAmd64(["capacity", "egressNodeType"], settings.capacity.egressNodeType);
+  requireSfuPodsFit(settings.sfuNodes.instanceType);
   let plan: CapacityPlan;
   try {
     plan = planCapacity({

@@ -56,7 +56,9 @@ export const cluster = z
         .strictObject({
           instanceType: instanceType
             .default(CAPACITY_DEFAULTS.nodeType)
-            .describe("EC2 instance type of the SFU nodes; the capacity model sizes the region for it."),
+            .describe(
+              "EC2 instance type of the SFU nodes, x86_64 with at least 16 GiB (a LiveKit and a Coturn pod per node); the capacity model sizes the region for it.",
+            ),
           min: nodeCount.optional().meta({
             description: "Fewest SFU nodes, overriding the capacity model (the plan reports it); must not exceed max.",
             defaultText: "from the capacity model",

@@ -3,6 +3,7 @@
  * the cost and its breakdown, and the node catalogue (`--types`). Plain text tables, one string per line.
  */
 import { cpuFactorOf, INSTANCE_TYPES, internetBandwidthMbps } from "../../../lib/instance-types";
+import { sfuPodsFitProblem } from "../../../stacks/sizing";
 import {
   CapacityPlan,
   COST_GROUPS,
@@ -126,6 +127,8 @@ export function formatPlans(plans: RegionPlan[], participants: number, withCost:
       `SFU node ${first.node.type} (${fixed(first.node.workloadCpu, 2)} vCPU for LiveKit, ${int(first.node.internetBandwidthMbps)} Mbps to the internet); ` +
       `target utilisation ${pct(first.targetUtilisation)}; ${pct(first.recordingShare)} of rooms recorded`,
   );
+  const unfit = sfuPodsFitProblem(first.node.type);
+  if (unfit !== undefined) out.push(`note: ${first.node.type} ${unfit} (a region stack refuses it)`);
   out.push("");
 
   const sum = (f: (p: CapacityPlan) => number) => plans.reduce((s, r) => s + f(r.plan), 0);
