@@ -6,6 +6,8 @@ import {
   NodeTaint,
   placeOn,
 } from "../../../components/shared/node-roles";
+// A label's or taint's key is a qualified name, as an annotation's is (apimachinery ValidateLabelName).
+import { isAnnotationKey } from "../../support/kubernetes-names";
 
 const ROLES: NodeRole[] = ["system", "sfu", "egress", "general"];
 
@@ -30,12 +32,14 @@ function tolerates(t: Toleration, taint: NodeTaint): boolean {
 
 /**
  * Whether a pod with `placement` may run on a node of `role`: its nodeSelector is a subset of the node's labels and
- * every NoSchedule taint is tolerated (the scheduler's NodeAffinity and TaintToleration filter plugins).
+ * every NoSchedule or NoExecute taint is tolerated (the scheduler's NodeAffinity and TaintToleration filter plugins;
+ * TaintToleration filters on those two effects only, pkg/scheduler/framework/plugins/tainttoleration).
  */
 function schedulable(placement: ReturnType<typeof placeOn>, role: NodeRole): boolean {
   const node = nodeRoles[role];
   const selected = Object.entries(placement.nodeSelector).every(([k, v]) => node.labels[k] === v);
-  return selected && node.taints.every((taint) => placement.tolerations.some((t) => tolerates(t, taint)));
+  const filtering = node.taints.filter((taint) => ["NoSchedule", "NoExecute"].includes(taint.effect));
+  return selected && filtering.every((taint) => placement.tolerations.some((t) => tolerates(t, taint)));
 }
 
 describe("node roles", () => {
@@ -50,6 +54,14 @@ describe("node roles", () => {
 
   it("label each kind with its role under one key, the one selectors and NodePools read", () => {
     for (const role of ROLES) expect(nodeRoles[role].labels).toEqual({ [NODE_ROLE_LABEL]: role });
+  });
+
+  it("use label and taint keys the API server takes (qualified names, as EKS and Karpenter pass them on)", () => {
+    const keys = ROLES.flatMap((role) => [
+      ...Object.keys(nodeRoles[role].labels),
+      ...nodeRoles[role].taints.map((t) => t.key),
+    ]);
+    expect(keys.filter((key) => !isAnnotationKey(key))).toEqual([]);
   });
 
   it("taint with a key of the role's own, so one toleration admits one kind only", () => {
