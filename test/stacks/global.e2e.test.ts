@@ -33,7 +33,7 @@ import { mockResource } from "../../tools/plan/mock-cloud";
 import { planInChildProcess } from "../../tools/plan/runner";
 import { planCommand, projectName, projectRoot, stackConfig, writeTempStackFile } from "../support/plan";
 import { copyOfProgram } from "../support/project-copy";
-import { sharedPlanRun } from "../support/shared-plan-runs";
+import { SHARED_RUN_HOOK_TIMEOUT_MS, sharedPlanRun } from "../support/shared-plan-runs";
 
 const DOMAIN = "livekit.example.com";
 const HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck";
@@ -653,10 +653,15 @@ describe("npm run plan -- --stack global", () => {
     const uncached = ["mumbai", "singapore"].filter(
       (s) => readCachedOutputs(projectRoot, s, stackFilePath(projectRoot, s)) === undefined,
     );
-    await Promise.all(uncached.map((s) => sharedPlanRun(s)));
+    for (const run of await Promise.all(uncached.map((s) => sharedPlanRun(s)))) {
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+    }
     root = copyOfProject();
-  }, 120_000);
-  afterAll(() => fs.rmSync(root, { recursive: true, force: true })); // unlinks the node_modules link, never its target
+  }, SHARED_RUN_HOOK_TIMEOUT_MS);
+  afterAll(() => {
+    fs.rmSync(root, { recursive: true, force: true }); // unlinks the node_modules link, never its target
+    fs.rmSync(out, { recursive: true, force: true });
+  });
 
   it("plans a region added with npm run region -- add, and the global plan then routes to it too (Route53)", async () => {
     // The global plan before the region is added, to diff with (its regions' plans come from the cache).

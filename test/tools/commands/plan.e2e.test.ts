@@ -9,7 +9,7 @@ import { parse } from "yaml";
 import { readRegionOutputs } from "../../../stacks/region-outputs";
 import { listStackNames, stackFilePath } from "../../../stacks/stack-files";
 import { planCommand, projectRoot } from "../../support/plan";
-import { sharedPlanRun, SharedPlanRun } from "../../support/shared-plan-runs";
+import { SHARED_RUN_HOOK_TIMEOUT_MS, sharedPlanRun, SharedPlanRun } from "../../support/shared-plan-runs";
 
 const stacks = listStackNames(projectRoot);
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-plan-"));
@@ -34,6 +34,8 @@ const readPlan = async (stack: string) =>
   JSON.parse(fs.readFileSync(path.join(await written(stack), "plan.json"), "utf8"));
 
 describe("plan command", () => {
+  afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
   it("ships the mumbai, singapore and global stacks", () => {
     expect(stacks).toEqual(expect.arrayContaining(["global", "mumbai", "singapore"]));
   });
@@ -46,7 +48,7 @@ describe("plan command", () => {
       expect(result.stdout).toContain(`livekit-platform/${stack}:`);
       expect(result.stdout).toContain("Outputs:");
     },
-    120_000,
+    SHARED_RUN_HOOK_TIMEOUT_MS,
   );
 
   it.each(stacks)(
@@ -72,7 +74,7 @@ describe("plan command", () => {
       // Self-contained: nothing loaded from anywhere.
       expect(report).not.toMatch(/<script|<link|src=|url\(|@import/i);
     },
-    120_000,
+    SHARED_RUN_HOOK_TIMEOUT_MS,
   );
 
   it.each(stacks)(
@@ -103,7 +105,7 @@ describe("plan command", () => {
       expect(plan.resources[0].type).toBe("pulumi:pulumi:Stack");
       expect(typeof plan.outputs).toBe("object");
     },
-    120_000,
+    SHARED_RUN_HOOK_TIMEOUT_MS,
   );
 
   it.each(stacks)(
@@ -127,40 +129,48 @@ describe("plan command", () => {
         expect(manifest.apiVersion).toBe(r.inputs.apiVersion);
       }
     },
-    120_000,
+    SHARED_RUN_HOOK_TIMEOUT_MS,
   );
 
-  it("feeds the global stack with the outputs of planning each region stack", async () => {
-    const [global, mumbai] = await Promise.all([readPlan("global"), readPlan("mumbai")]);
-    // mumbai's plan exports the region output contract, so the global stack routes to it.
-    expect(readRegionOutputs("mumbai", mumbai.outputs).deployed).toBe(true);
-    expect(global.outputs.regionUrls.mumbai).toBe(`wss://${mumbai.outputs.signallingHostname}`);
-    const record = global.resources.find(
-      (r: any) => r.type === "aws:route53/record:Record" && r.inputs.setIdentifier === "mumbai",
-    );
-    expect(record.inputs.aliases[0].name).toBe(mumbai.outputs.signallingLoadBalancer.dnsName);
-    const references = global.resources
-      .filter((r: any) => r.type === "pulumi:pulumi:StackReference")
-      .map((r: any) => r.name);
-    expect(references.sort()).toEqual(
-      stacks
-        .filter((s) => s !== "global")
-        .map((s) => `organization/livekit-platform/${s}`)
-        .sort(),
-    );
-  }, 120_000);
+  it(
+    "feeds the global stack with the outputs of planning each region stack",
+    async () => {
+      const [global, mumbai] = await Promise.all([readPlan("global"), readPlan("mumbai")]);
+      // mumbai's plan exports the region output contract, so the global stack routes to it.
+      expect(readRegionOutputs("mumbai", mumbai.outputs).deployed).toBe(true);
+      expect(global.outputs.regionUrls.mumbai).toBe(`wss://${mumbai.outputs.signallingHostname}`);
+      const record = global.resources.find(
+        (r: any) => r.type === "aws:route53/record:Record" && r.inputs.setIdentifier === "mumbai",
+      );
+      expect(record.inputs.aliases[0].name).toBe(mumbai.outputs.signallingLoadBalancer.dnsName);
+      const references = global.resources
+        .filter((r: any) => r.type === "pulumi:pulumi:StackReference")
+        .map((r: any) => r.name);
+      expect(references.sort()).toEqual(
+        stacks
+          .filter((s) => s !== "global")
+          .map((s) => `organization/livekit-platform/${s}`)
+          .sort(),
+      );
+    },
+    SHARED_RUN_HOOK_TIMEOUT_MS,
+  );
 
-  it("empties the output folder first and fails with exit 1 on an unknown flag", async () => {
-    const dir = path.join(outDir, "stale");
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "leftover.txt"), "x");
-    await run("global"); // so this plan finds the regions cached
-    expect((await planCommand("global", "--out", dir)).code).toBe(0);
-    expect(fs.existsSync(path.join(dir, "leftover.txt"))).toBe(false);
-    const bad = await planCommand("mumbai", "--frobnicate");
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^error: unknown argument --frobnicate/);
-  }, 120_000);
+  it(
+    "empties the output folder first and fails with exit 1 on an unknown flag",
+    async () => {
+      const dir = path.join(outDir, "stale");
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, "leftover.txt"), "x");
+      await run("global"); // so this plan finds the regions cached
+      expect((await planCommand("global", "--out", dir)).code).toBe(0);
+      expect(fs.existsSync(path.join(dir, "leftover.txt"))).toBe(false);
+      const bad = await planCommand("mumbai", "--frobnicate");
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/^error: unknown argument --frobnicate/);
+    },
+    SHARED_RUN_HOOK_TIMEOUT_MS,
+  );
 
   it("prints its usage with --help and exits 0, planning nothing", async () => {
     const help = await planCommand("mumbai", "--help");

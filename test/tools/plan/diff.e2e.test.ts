@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { planCommand, projectRoot } from "../../support/plan";
-import { sharedPlanRun } from "../../support/shared-plan-runs";
+import { SHARED_RUN_HOOK_TIMEOUT_MS, sharedPlanRun } from "../../support/shared-plan-runs";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lk-diff-"));
 const git = (args: string[], env: NodeJS.ProcessEnv = {}) =>
@@ -18,9 +18,10 @@ describe("plan --diff", () => {
   let base: string;
   beforeAll(async () => {
     const run = await sharedPlanRun("mumbai");
-    expect(run.code).toBe(0);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
     base = run.out;
-  }, 120_000);
+  }, SHARED_RUN_HOOK_TIMEOUT_MS);
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it("exits 0 and says so when nothing changed, comparing masked plans even when this one is written revealed", async () => {
     const run = await planCommand("mumbai", "--out", path.join(tmp, "revealed"), "--show-secrets", "--diff", base);

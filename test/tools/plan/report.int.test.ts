@@ -7,7 +7,7 @@ import * as path from "path";
 import { pathToFileURL } from "url";
 import type { Browser } from "puppeteer-core";
 import { launchChromium, withChromium } from "../../support/browser";
-import { sharedPlanRun } from "../../support/shared-plan-runs";
+import { SHARED_RUN_HOOK_TIMEOUT_MS, sharedPlanRun } from "../../support/shared-plan-runs";
 
 const { describe: describeWithChromium } = withChromium(__filename);
 
@@ -23,7 +23,7 @@ describeWithChromium("report.html in chromium", () => {
     report = path.join(run.out, "report.html");
     planJson = JSON.parse(fs.readFileSync(path.join(run.out, "plan.json"), "utf8"));
     ({ browser, close } = await launchChromium());
-  }, 120_000);
+  }, SHARED_RUN_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await close?.();
