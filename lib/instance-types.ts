@@ -119,6 +119,20 @@ export function familyOf(typeName: string): string {
 }
 
 /**
+ * The architecture of any EC2 instance type, by the table above or else by EC2's naming convention: after the
+ * family's letters and generation come its attribute letters, and `g` among them means AWS Graviton (arm64), as in
+ * m7g, c7gn, r8gd, t4g and g5g; `a1` is the first Graviton family (EC2 instance types guide, "Amazon EC2 instance
+ * type naming conventions").
+ */
+export function archOf(typeName: string): Arch {
+  const known = INSTANCE_TYPES[typeName]?.arch;
+  if (known !== undefined) return known;
+  const family = familyOf(typeName);
+  const attributes = /^[a-z]+\d+([a-z-]*)$/.exec(family)?.[1] ?? "";
+  return family === "a1" || attributes.includes("g") ? "arm64" : "amd64";
+}
+
+/**
  * SFU work per vCPU of each family relative to the node the capacity model's CPU costs describe (LiveKit's
  * benchmark, scaled per vCPU, taken as an Ice Lake c6i vCPU). An explicit assumption, used when
  * `capacity.cpuEfficiency` (from your own `lk load-test`) is not set; every factor but the Ice Lake ones is

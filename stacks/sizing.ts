@@ -34,9 +34,11 @@ import {
 } from "../lib/capacity/redis";
 import { InputError } from "../lib/errors";
 import type { RoomMix } from "../lib/capacity/room-mix";
-import { INSTANCE_TYPES, workloadMemoryMiB } from "../lib/instance-types";
+import { archOf, INSTANCE_TYPES, NODE_DAEMONSET_MEMORY_MIB, workloadMemoryMiB } from "../lib/instance-types";
 import { COTURN_RESOURCES } from "../components/coturn/defaults";
+import { coturnPodMemoryRequestMiB } from "../components/coturn/pod";
 import { LIVEKIT_MEMORY } from "../components/livekit/defaults";
+import { liveKitPodMemoryRequestMiB } from "../components/livekit/pod";
 import type { RegionSettings } from "./config";
 import { configKey } from "./config-key";
 
@@ -149,7 +151,7 @@ function configKeyOf(modelKey: string): string {
 
 /** The stacks build x86_64 nodes (managed node groups' AMI, the NodePools' arch requirement). */
 function requireAmd64(path: string[], type: string) {
-  if (INSTANCE_TYPES[type]?.arch === "arm64")
+  if (archOf(type) === "arm64")
     throw new InputError(
       configKey(path),
       "is an arm64 (Graviton) type: the images have arm64 builds, but the stacks build x86_64 nodes only (compare it with npm run capacity)",
@@ -165,10 +167,11 @@ function requireAmd64(path: string[], type: string) {
 export function sfuPodsFitProblem(type: string): string | undefined {
   const node = INSTANCE_TYPES[type];
   if (node === undefined) return undefined; // the capacity model refuses a type it has no facts for
-  const needed = LIVEKIT_MEMORY.requestMiB + COTURN_RESOURCES.memoryRequestMiB;
+  const livekit = liveKitPodMemoryRequestMiB({ memoryRequestMiB: LIVEKIT_MEMORY.requestMiB });
+  const coturn = coturnPodMemoryRequestMiB(COTURN_RESOURCES);
   const left = workloadMemoryMiB(node);
-  if (left >= needed) return undefined;
-  return `leaves ${left} MiB of memory for pods after the DaemonSets, less than the ${needed} MiB LiveKit (${LIVEKIT_MEMORY.requestMiB}) and Coturn (${COTURN_RESOURCES.memoryRequestMiB}) request: the SFU pods would never be scheduled; choose a type with at least 16 GiB`;
+  if (left >= livekit + coturn) return undefined;
+  return `leaves ${left} MiB of memory for pods after the DaemonSets, less than the ${livekit + coturn} MiB the LiveKit pod (${livekit}) and the Coturn pod (${coturn}) request: the SFU pods would never be scheduled; choose a type with at least ${livekit + coturn + NODE_DAEMONSET_MEMORY_MIB} MiB allocatable`;
 }
 
 function requireSfuPodsFit(type: string) {

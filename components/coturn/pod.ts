@@ -64,6 +64,14 @@ export interface CoturnPodInput {
   images?: ContainerImages;
 }
 
+/**
+ * The memory the scheduler counts for a Coturn pod with these resources: its one container's request (the
+ * node-address init container asks for less and runs first).
+ */
+export function coturnPodMemoryRequestMiB(resources: Pick<PodResources, "memoryRequestMiB">): number {
+  return resources.memoryRequestMiB;
+}
+
 /** The DaemonSet's spec: a rolling update of a quarter of the nodes at a time, and the Coturn pod. */
 export function coturnDaemonSetSpec(input: CoturnPodInput): DaemonSetSpec {
   return {

@@ -214,6 +214,17 @@ function serverContainer(input: LiveKitPodInput): Container {
   };
 }
 
+/** The deletion-cost sidecar's memory request, MiB. */
+const DELETION_COST_MEMORY_REQUEST_MIB = 16;
+
+/**
+ * The memory the scheduler counts for a LiveKit pod with these server resources: its containers' requests together
+ * (the server and the deletion-cost sidecar; the node-address init container asks for less and runs first).
+ */
+export function liveKitPodMemoryRequestMiB(resources: Pick<PodResources, "memoryRequestMiB">): number {
+  return resources.memoryRequestMiB + DELETION_COST_MEMORY_REQUEST_MIB;
+}
+
 /**
  * Keeps controller.kubernetes.io/pod-deletion-cost at the pod's participant count, so scale-in and rollouts
  * remove the emptiest SFU pod first (./deletion-cost.ts).
@@ -228,7 +239,10 @@ function deletionCostContainer(images: ContainerImages): Container {
       { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
       { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
     ],
-    resources: { requests: { cpu: `${DELETION_COST_CPU_MILLIS}m`, memory: "16Mi" }, limits: { memory: "32Mi" } },
+    resources: {
+      requests: { cpu: `${DELETION_COST_CPU_MILLIS}m`, memory: `${DELETION_COST_MEMORY_REQUEST_MIB}Mi` },
+      limits: { memory: "32Mi" },
+    },
     securityContext: restrictedSecurityContext(),
     volumeMounts: [{ name: "deletion-cost-token", mountPath: DELETION_COST_TOKEN_DIR, readOnly: true }],
   };

@@ -9,6 +9,7 @@ import { InstanceType as Ec2InstanceType } from "@pulumi/aws/types/enums/ec2";
 import { z } from "zod";
 import { awsRegionNames } from "../../lib/aws-regions";
 import { SECRET_PLACEHOLDER_PREFIX, Unshown } from "../../lib/errors";
+import { archOf } from "../../lib/instance-types";
 import { parseCidr } from "../../lib/ip";
 import { wholeNumber } from "../../lib/schema";
 import { nearest } from "../stack-file-checks";
@@ -97,6 +98,17 @@ export const nodeGroup = (defaults: { instanceType: string; min: number; max: nu
           path: ["min"],
           input: group.min,
           message: `must not exceed max (${group.max})`,
+        });
+      }
+      // The managed node group's AMI type is x86_64 (components/cluster/node-ami.ts); EKS refuses a Graviton type
+      // with it when the group is created, so `pulumi up` would fail.
+      if (archOf(group.instanceType) === "arm64") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["instanceType"],
+          input: group.instanceType,
+          message:
+            "is an arm64 (Graviton) type: the managed node group runs the x86_64 EKS AMI (AL2023_x86_64_STANDARD)",
         });
       }
     });
