@@ -15,11 +15,28 @@ const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
  * (pkg/api/validate/content/kube.go 43-72).
  */
 export function isAnnotationKey(key: string): boolean {
-  const parts = key.toLowerCase().split("/");
+  return isLabelKey(key.toLowerCase());
+}
+
+/**
+ * A key the API server takes for a label or a taint (apimachinery pkg/api/validation ValidateLabelName, and
+ * ValidateTaints for a taint's key: IsQualifiedName as written, not lower-cased as for an annotation): `[prefix/]name`,
+ * the prefix a lower-case DNS subdomain, the name 1-63 characters.
+ */
+export function isLabelKey(key: string): boolean {
+  const parts = key.split("/");
   if (parts.length > 2) return false;
   const name = parts[parts.length - 1];
   const prefixOk = parts.length === 1 || (parts[0].length <= 253 && DNS1123_SUBDOMAIN.test(parts[0]));
   return prefixOk && name.length <= 63 && QUALIFIED_NAME_PART.test(name);
+}
+
+/**
+ * A value the API server takes for a label or a taint (pkg/util/validation/validation.go IsValidLabelValue): empty,
+ * or 1-63 characters of the qualified name's name part.
+ */
+export function isLabelValue(value: string): boolean {
+  return value === "" || (value.length <= 63 && QUALIFIED_NAME_PART.test(value));
 }
 
 /**

@@ -6,8 +6,7 @@ import {
   NodeTaint,
   placeOn,
 } from "../../../components/shared/node-roles";
-// A label's or taint's key is a qualified name, as an annotation's is (apimachinery ValidateLabelName).
-import { isAnnotationKey } from "../../support/kubernetes-names";
+import { isLabelKey, isLabelValue } from "../../support/kubernetes-names";
 
 const ROLES: NodeRole[] = ["system", "sfu", "egress", "general"];
 
@@ -25,9 +24,10 @@ interface Toleration {
  */
 function tolerates(t: Toleration, taint: NodeTaint): boolean {
   if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key !== undefined && t.key !== "" && t.key !== taint.key) return false;
+  if (t.key && t.key !== taint.key) return false;
   if (t.operator === "Exists") return true;
-  return (t.operator ?? "Equal") === "Equal" && t.value === taint.value;
+  // An empty operator is Equal; Go's zero value makes an absent value "".
+  return (t.operator || "Equal") === "Equal" && (t.value ?? "") === taint.value;
 }
 
 /**
@@ -56,12 +56,17 @@ describe("node roles", () => {
     for (const role of ROLES) expect(nodeRoles[role].labels).toEqual({ [NODE_ROLE_LABEL]: role });
   });
 
-  it("use label and taint keys the API server takes (qualified names, as EKS and Karpenter pass them on)", () => {
+  it("use label and taint keys and values the API server takes", () => {
     const keys = ROLES.flatMap((role) => [
       ...Object.keys(nodeRoles[role].labels),
       ...nodeRoles[role].taints.map((t) => t.key),
     ]);
-    expect(keys.filter((key) => !isAnnotationKey(key))).toEqual([]);
+    const values = ROLES.flatMap((role) => [
+      ...Object.values(nodeRoles[role].labels),
+      ...nodeRoles[role].taints.map((t) => t.value),
+    ]);
+    expect(keys.filter((key) => !isLabelKey(key))).toEqual([]);
+    expect(values.filter((value) => !isLabelValue(value))).toEqual([]);
   });
 
   it("taint with a key of the role's own, so one toleration admits one kind only", () => {

@@ -48,16 +48,21 @@ describe("the non-root pod security context", () => {
 
   it("is refused by the restricted standard without its seccomp profile or with root", () => {
     const { seccompProfile: _, ...noSeccomp } = nonRootPodSecurityContext(65534);
-    expect(podSecurityProblems({ securityContext: noSeccomp, containers: [container] }, "restricted")).not.toEqual([]);
+    expect(podSecurityProblems({ securityContext: noSeccomp, containers: [container] }, "restricted")).toEqual([
+      'seccompProfile: container "app" must be RuntimeDefault or Localhost',
+    ]);
     // runAsNonRoot with uid 0: the kubelet refuses to start it; the standard refuses runAsUser 0.
     const root = nonRootPodSecurityContext(0);
-    expect(podSecurityProblems({ securityContext: root, containers: [container] }, "restricted")).not.toEqual([]);
+    expect(podSecurityProblems({ securityContext: root, containers: [container] }, "restricted")).toEqual([
+      "runAsUser: the pod runs as uid 0",
+    ]);
   });
 });
 
 describe("a host network port", () => {
-  // On the host network the API server defaults hostPort to containerPort and refuses a different one
-  // (kubernetes pkg/apis/core/validation: "must match containerPort when hostNetwork is true").
+  // On the host network the API server refuses a hostPort other than the containerPort (kubernetes
+  // pkg/apis/core/validation/validation.go, validateHostNetwork), and since 1.28 it no longer fills hostPort in for a
+  // pod template, so the builder sets both.
   it("is the same port on the host and in the container", () => {
     expect(hostPort("turn-udp", 3478, "UDP")).toEqual({
       name: "turn-udp",
