@@ -103,6 +103,13 @@ describe("the Karpenter controller launches nodes", () => {
     expect(passNodeRole()).toBe("allowed");
   });
 
+  it("launches into a capacity reservation or placement group its EC2NodeClass selects", () => {
+    for (const resource of ["capacity-reservation/cr-0123456789abcdef0", "placement-group/pg-0123456789abcdef0"]) {
+      expect(call("ec2:CreateFleet", ec2(resource))).toBe("allowed");
+      expect(call("ec2:CreateFleet", ec2(resource, "ap-southeast-1"))).toBe("not allowed");
+    }
+  });
+
   it("passes the nodeclass validation's dry runs, whose NodeClaim has no NodePool (an empty tag value)", () => {
     expect(allAllowed(createLaunchTemplate(launchTags("")))).toBe(true);
     expect(allAllowed(launch("ec2:CreateFleet", launchTags("")))).toBe(true);
@@ -241,6 +248,12 @@ describe("the Karpenter controller manages its nodes' instance profiles", () => 
     }
     const { "karpenter.k8s.aws/ec2nodeclass": _nodeClass, ...withoutNodeClass } = profileTags();
     expect(call("iam:CreateInstanceProfile", PROFILE, requestTags(withoutNodeClass))).toBe("not allowed");
+    expect(
+      call("iam:TagInstanceProfile", PROFILE, { ...resourceTags(withoutNodeClass), ...requestTags(profileTags()) }),
+    ).toBe("not allowed");
+    expect(
+      call("iam:TagInstanceProfile", PROFILE, { ...resourceTags(profileTags()), ...requestTags(withoutNodeClass) }),
+    ).toBe("not allowed");
     expect(call("iam:RemoveRoleFromInstanceProfile", PROFILE, resourceTags(withoutNodeClass))).toBe("not allowed");
     expect(call("iam:GetInstanceProfile", PROFILE.replace(ACCOUNT, "444455556666"))).toBe("not allowed");
   });
