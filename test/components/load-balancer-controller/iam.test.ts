@@ -25,6 +25,7 @@ const NLB = elb("loadbalancer/net/k8s-livekit-livekits-0123456789/0123456789abcd
 const ALB = elb("loadbalancer/app/k8s-livekit-ingress-0123456789/0123456789abcdef");
 const TARGET_GROUP = elb("targetgroup/k8s-livekit-livekits-0123456789/0123456789abcdef");
 const LISTENER = elb("listener/net/k8s-livekit-livekits-0123456789/0123456789abcdef/0123456789abcdef");
+const ALB_LISTENER = elb("listener/app/k8s-livekit-ingress-0123456789/0123456789abcdef/0123456789abcdef");
 const RULE = elb("listener-rule/app/k8s-livekit-ingress-0123456789/0123456789abcdef/0123456789abcdef/0123456789");
 const SECURITY_GROUP = `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group/sg-0123456789abcdef0`;
 
@@ -79,6 +80,11 @@ describe("the load balancer controller gives a Service its load balancer", () =>
     expect(call("elasticloadbalancing:AddTags", LISTENER, requestTags(trackingTags()))).toBe("allowed");
     expect(call("elasticloadbalancing:CreateRule", RULE, requestTags(trackingTags()))).toBe("allowed");
     expect(call("elasticloadbalancing:AddTags", RULE, requestTags(trackingTags()))).toBe("allowed");
+    // Listener and rule tags follow the Service's or Ingress's tags, whatever the listener's tags are.
+    for (const listener of [LISTENER, ALB_LISTENER, RULE]) {
+      expect(call("elasticloadbalancing:AddTags", listener, requestTags({ team: "media" }))).toBe("allowed");
+      expect(call("elasticloadbalancing:RemoveTags", listener, requestTags({ team: "media" }))).toBe("allowed");
+    }
     expect(call("elasticloadbalancing:RegisterTargets", TARGET_GROUP)).toBe("allowed");
     expect(call("elasticloadbalancing:DeregisterTargets", TARGET_GROUP)).toBe("allowed");
   });
@@ -106,19 +112,66 @@ describe("the load balancer controller gives a Service its load balancer", () =>
     expect(call("ec2:DeleteTags", SECURITY_GROUP, { ...ours, ...update })).toBe("allowed");
   });
 
-  it("reads what it reconciles against: subnets, security groups, certificates, WAF and Shield state", () => {
+  /**
+   * The reads and the listener, rule, WAF and Shield calls of the controller's AWS clients (pkg/aws/services/
+   * ec2.go 13-40, elbv2.go 13-65, acm.go 15-22, wafv2.go 9-14, wafregional.go 10-15, shield.go 9-14), which it
+   * makes on resources it reconciles whatever their tags.
+   */
+  const UNTAGGED_CALLS = [
+    ...[
+      "DescribeInstances",
+      "DescribeNetworkInterfaces",
+      "DescribeSecurityGroups",
+      "DescribeSubnets",
+      "DescribeVpcs",
+      "DescribeRouteTables",
+      "DescribeAvailabilityZones",
+    ].map((name) => `ec2:${name}`),
+    ...[
+      "DescribeLoadBalancers",
+      "DescribeLoadBalancerAttributes",
+      "DescribeTargetGroups",
+      "DescribeTargetGroupAttributes",
+      "DescribeTargetHealth",
+      "DescribeListeners",
+      "DescribeListenerAttributes",
+      "DescribeListenerCertificates",
+      "DescribeRules",
+      "DescribeTags",
+      "DescribeTrustStores",
+      "DescribeCapacityReservation",
+      "CreateListener",
+      "DeleteListener",
+      "ModifyListener",
+      "AddListenerCertificates",
+      "RemoveListenerCertificates",
+      "CreateRule",
+      "DeleteRule",
+      "ModifyRule",
+      "SetRulePriorities",
+    ].map((name) => `elasticloadbalancing:${name}`),
+    "acm:ListCertificates",
+    "acm:DescribeCertificate",
+    ...["GetWebACLForResource", "AssociateWebACL", "DisassociateWebACL"].map((name) => `wafv2:${name}`),
+    ...["GetWebACLForResource", "AssociateWebACL", "DisassociateWebACL"].map((name) => `waf-regional:${name}`),
+    ...["GetSubscriptionState", "DescribeProtection", "CreateProtection", "DeleteProtection"].map(
+      (name) => `shield:${name}`,
+    ),
+  ];
+
+  it.each(UNTAGGED_CALLS)("calls %s", (action) => {
+    expect(call(action, "*")).toBe("allowed");
+  });
+
+  it("sets the address type, capacity reservation, IP pools and listener attributes of its own load balancers", () => {
     for (const action of [
-      "ec2:DescribeSubnets",
-      "ec2:DescribeSecurityGroups",
-      "ec2:DescribeInstances",
-      "elasticloadbalancing:DescribeLoadBalancers",
-      "elasticloadbalancing:DescribeTargetHealth",
-      "elasticloadbalancing:DescribeTags",
-      "acm:DescribeCertificate",
-      "wafv2:GetWebACLForResource",
-      "shield:GetSubscriptionState",
-    ]) {
-      expect({ action, result: call(action, "*") }).toEqual({ action, result: "allowed" });
+      "SetIpAddressType",
+      "ModifyCapacityReservation",
+      "ModifyIpPools",
+      "ModifyListenerAttributes",
+    ].map((name) => `elasticloadbalancing:${name}`)) {
+      expect({ action, result: call(action, NLB, ours) }).toEqual({ action, result: "allowed" });
+      expect({ action, result: call(action, NLB) }).toEqual({ action, result: "not allowed" });
     }
   });
 
