@@ -170,11 +170,12 @@ describe("the Karpenter controller tags and removes its own nodes only", () => {
   });
 
   it("retags no ownership, NodePool or cluster name, and tags no instance that is not its own", () => {
-    for (const tags of [
+    const retags: Record<string, string>[] = [
       { "karpenter.sh/nodepool": "egress" },
       { [`kubernetes.io/cluster/${CLUSTER}`]: "owned" },
       { "eks:eks-cluster-name": "livekit-singapore" },
-    ]) {
+    ];
+    for (const tags of retags) {
       expect(call("ec2:CreateTags", INSTANCE, { ...owned, ...requestTags(tags) })).toBe("not allowed");
     }
     const nameOnly = requestTags({ Name: "node" });
