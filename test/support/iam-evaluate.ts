@@ -2,10 +2,14 @@
  * Whether a resource or trust policy lets a request through, by the IAM evaluation rules for a request within one
  * account (IAM User Guide, "Policy evaluation logic": an explicit Deny wins; otherwise an Allow that matches
  * principal, action, resource and every condition). Only what the platform's own documents use is evaluated:
- * `*` and `?` wildcards in actions and resources, and the condition operators StringEquals, ArnLike and Bool
- * (each key matches if the request's value matches any of the listed ones; a key the request lacks never
- * matches). Any other element or operator throws, so a document that outgrows this evaluator fails its test
- * instead of passing it.
+ * `*` and `?` wildcards in actions and resources, and the condition operators StringEquals, StringLike, ArnLike,
+ * Bool and Null, with the `...IfExists` suffix and the `ForAllValues:` set prefix (IAM User Guide, "IAM JSON policy
+ * elements: Condition operators" and "Set operators for multivalued context keys"): a single-valued key matches if
+ * the request's value matches any of the listed ones, and a key the request lacks never matches, unless the
+ * operator is `...IfExists` (then it does) or `Null` (which tests exactly that: "true" means absent);
+ * `ForAllValues:` matches if every value of the request's multivalued key matches one listed, so a key the
+ * request lacks matches too. Any other element or operator throws, so a document that outgrows this evaluator
+ * fails its test instead of passing it.
  */
 import type { IamPolicyDocument, IamStatement } from "../../components/shared/iam-document";
 
@@ -14,8 +18,11 @@ export interface IamRequest {
   action: string;
   /** The ARN acted on (an object's ARN is `<bucket ARN>/<key>`); omitted for a trust policy. */
   resource?: string;
-  /** Condition keys and their values in the request: `aws:SourceAccount`, `aws:SecureTransport`, ... */
-  context?: Record<string, string>;
+  /**
+   * Condition keys and their values in the request: `aws:SourceAccount`, `aws:SecureTransport`, ...; a
+   * multivalued key (`aws:TagKeys`) as a list.
+   */
+  context?: Record<string, string | string[]>;
 }
 
 const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
@@ -37,18 +44,29 @@ function principalMatches(p: IamStatement["Principal"], request: IamRequest): bo
 
 const OPERATORS: Record<string, (pattern: string, value: string) => boolean> = {
   StringEquals: (pattern, value) => pattern === value,
+  StringLike: glob,
   ArnLike: glob,
   Bool: (pattern, value) => pattern === value,
 };
 
-function conditionsMatch(condition: IamStatement["Condition"], context: Record<string, string>): boolean {
-  return Object.entries(condition ?? {}).every(([operator, keys]) => {
-    const test = OPERATORS[operator];
-    if (test === undefined) throw new Error(`condition operator ${operator} is not evaluated here`);
-    return Object.entries(keys).every(
-      ([key, patterns]) => key in context && list(patterns).some((pattern) => test(pattern, context[key])),
-    );
-  });
+function keyMatches(operator: string, patterns: string[], value: string | string[] | undefined): boolean {
+  if (operator === "Null") return patterns.some((pattern) => pattern === String(value === undefined));
+  const forAllValues = operator.startsWith("ForAllValues:");
+  const ifExists = operator.endsWith("IfExists");
+  const name = operator.replace(/^ForAllValues:/, "").replace(/IfExists$/, "");
+  const test = OPERATORS[name];
+  if (test === undefined) throw new Error(`condition operator ${operator} is not evaluated here`);
+  const matchesOne = (v: string) => patterns.some((pattern) => test(pattern, v));
+  if (forAllValues) return list(value ?? []).every(matchesOne);
+  if (value === undefined) return ifExists;
+  if (Array.isArray(value)) throw new Error(`${operator} compares a single value, got a list`);
+  return matchesOne(value);
+}
+
+function conditionsMatch(condition: IamStatement["Condition"], context: Record<string, string | string[]>): boolean {
+  return Object.entries(condition ?? {}).every(([operator, keys]) =>
+    Object.entries(keys).every(([key, patterns]) => keyMatches(operator, list(patterns), context[key])),
+  );
 }
 
 function statementMatches(s: IamStatement, request: IamRequest): boolean {
