@@ -57,6 +57,24 @@ describe.each(dashboards.map((d) => [d.title, d] as const))("dashboard %s", (_ti
     }
   });
 
+  // The node variable holds LiveKit node ids on the overview and Kubernetes node names on the platform
+  // dashboard; a series carrying a label with such a name must follow the variable, or picking one node shows all.
+  it("filters every series that names a node by the node variable", () => {
+    const nodeLabels = NODE_LABELS[d.uid as keyof typeof NODE_LABELS];
+    // the panels' queries, not the variables' own selectors
+    for (const q of dataPanels(d).flatMap((p) => (p.targets ?? []).map((t) => t.expr))) {
+      for (const s of seriesSelectors(q)) {
+        const named = lookupMetric(s.metric)!.labels.filter((l) => nodeLabels.includes(l));
+        if (named.length === 0) continue;
+        expect({ q, metric: s.metric, filtered: named.some((l) => s.matcherLabels.includes(l)) }).toEqual({
+          q,
+          metric: s.metric,
+          filtered: true,
+        });
+      }
+    }
+  });
+
   it("uses only metrics from the catalog, with labels those metrics have", () => {
     const queries = dashboardQueries(d);
     expect(queries.length).toBeGreaterThan(15);
@@ -159,6 +177,12 @@ describe.each(dashboards.map((d) => [d.title, d] as const))("dashboard %s", (_ti
   });
 });
 
+/** The labels whose values the node variable's names are, per dashboard (its `label_values` label and its kin). */
+const NODE_LABELS = {
+  "livekit-overview": ["node_id"],
+  "livekit-platform": ["node", "node_name", "nodename"],
+} as const;
+
 /** The labels a legend format names: `{{node_id}} {{direction}}` -> node_id, direction. */
 const legendLabels = (legend: string) => [...legend.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]);
 
@@ -235,6 +259,42 @@ describe("dashboard content", () => {
     expect(() => renderPlatformDashboard({ workloadNamespaces: ["Bad_NS"] })).toThrow(/workloadNamespaces/);
     // By default, the media plane's namespace and the recorders' own (stacks/region.ts).
     expect(dashboardQueries(renderPlatformDashboard()).join("\n")).toContain('namespace=~"livekit|livekit-egress"');
+  });
+
+  // The panels' `namespace=~"a|b"` matcher is a regex: only Kubernetes namespace names (DNS-1123 labels) keep
+  // it matching exactly the namespaces listed.
+  it("takes workload namespaces as Kubernetes names them, refusing any other with one line", () => {
+    for (const good of ["a", "lk-2", "0a"])
+      expect(() => renderPlatformDashboard({ workloadNamespaces: [good] })).not.toThrow();
+    for (const bad of ["-lk", "lk-", "Lk", "lk.egress", "lk|x", ""])
+      expect(() => renderPlatformDashboard({ workloadNamespaces: ["livekit", bad] })).toThrow(
+        new RegExp(
+          `^dashboards workloadNamespaces: must be DNS-1123 labels, got ${JSON.stringify(bad).replace(/[|.]/g, "\\$&")}$`,
+        ),
+      );
+  });
+
+  // node-exporter's netdev collector reports every interface; a node's own traffic is its ENA interfaces
+  // (eth*, ens*), while lo, the pods' veth pairs, the VPC CNI's branch interfaces and Calico's are counted again.
+  it("counts each node's traffic on its physical interfaces only", () => {
+    const network = dataPanels(renderPlatformDashboard()).find((p) => p.title === "Node network")!;
+    for (const t of network.targets!) {
+      const excluded = /device!~"([^"]*)"/.exec(t.expr);
+      expect(excluded).not.toBeNull();
+      const counted = (device: string) => !new RegExp(`^(?:${excluded![1]})$`).test(device);
+      expect(["eth0", "ens5", "eth1"].filter(counted)).toEqual(["eth0", "ens5", "eth1"]);
+      expect(["lo", "veth1a2b3c", "eni0a1b2c3d4e5", "cali12ab34cd56e"].filter(counted)).toEqual([]);
+    }
+  });
+
+  // Prometheus' label_replace(v, dst, replacement, src, regex) anchors the regex: "" matches an empty source only.
+  it("names the nodes of no NodePool (the managed node group) instead of leaving them blank", () => {
+    const pools = dataPanels(renderPlatformDashboard()).find((p) => p.title === "Nodes by NodePool")!;
+    const m = /label_replace\(.*, "nodepool", "([^"]*)", "nodepool", "([^"]*)"\)$/.exec(pools.targets![0].expr);
+    expect(m).not.toBeNull();
+    const poolOf = (nodepool: string) => (new RegExp(`^(?:${m![2]})$`).test(nodepool) ? m![1] : nodepool);
+    expect(poolOf("sfu")).toBe("sfu");
+    expect(poolOf("")).not.toBe("");
   });
 
   it("names the ConfigMap keys", () => {
