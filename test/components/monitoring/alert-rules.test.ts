@@ -66,6 +66,22 @@ describe("renderAlertRules", () => {
     }
   });
 
+  // What a page says: which region, and the value that fired or the labels of what it fired on (an alert on a
+  // count of zero has nothing left to show).
+  it("names the region in each description, with the alert's value or what it is about", () => {
+    for (const r of allRules()) {
+      const { description } = r.annotations;
+      expect({ alert: r.alert, region: description.includes("mumbai") }).toEqual({ alert: r.alert, region: true });
+      expect({
+        alert: r.alert,
+        shows: /\{\{[^}]*\$(value|labels\.\w+)[^}]*\}\}/.test(description) || /\) == 0$/.test(r.expr),
+      }).toEqual({
+        alert: r.alert,
+        shows: true,
+      });
+    }
+  });
+
   it("links runbooks to another document when asked", () => {
     const base = "https://github.com/example/livekit-platform/blob/main/docs/runbooks.md";
     const r = allRules({ ...input, runbookBase: base })[0];
