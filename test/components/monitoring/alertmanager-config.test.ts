@@ -65,13 +65,18 @@ const groupKey = (labels: Labels) => {
   return JSON.stringify([r.receiver, (r.group_by ?? []).filter(Boolean).map((l) => [l, labels[l] ?? ""])]);
 };
 
-/** Whether a firing `source` mutes `target` under the config's inhibit rules. */
+/**
+ * Whether a firing `source` mutes `target` under the config's inhibit rules (inhibit/inhibit.go Mutes and
+ * hasEqual): when the target matches a rule's source side too, a source that also matches the target side does
+ * not count, so alerts of one kind never mute each other.
+ */
 const mutes = (source: Labels, target: Labels) =>
   (config.inhibit_rules as { source_matchers: string[]; target_matchers: string[]; equal: string[] }[]).some(
     (rule) =>
       all(rule.source_matchers, source) &&
       all(rule.target_matchers, target) &&
-      rule.equal.every((l) => (source[l] ?? "") === (target[l] ?? "")),
+      rule.equal.every((l) => (source[l] ?? "") === (target[l] ?? "")) &&
+      !(all(rule.source_matchers, target) && all(rule.target_matchers, source)),
   );
 
 /** Go's time.ParseDuration for the plain `<n>s|m|h` durations Alertmanager's config takes, in seconds. */
@@ -209,8 +214,14 @@ describe("Alertmanager's inhibit rules", () => {
     expect(mutes(critical, warning)).toBe(true);
     expect(mutes(critical, info)).toBe(true);
     expect(mutes(warning, info)).toBe(true);
-    expect(mutes(critical, { ...warning, namespace: "livekit-egress" })).toBe(false);
-    expect(mutes(critical, { ...warning, alertname: "LiveKitJitterHigh" })).toBe(false);
+    for (const [source, target] of [
+      [critical, warning],
+      [critical, info],
+      [warning, info],
+    ]) {
+      expect(mutes(source, { ...target, namespace: "livekit-egress" })).toBe(false);
+      expect(mutes(source, { ...target, alertname: "LiveKitJitterHigh" })).toBe(false);
+    }
   });
 
   it("never mutes a worse alert, nor an equal one", () => {
@@ -218,6 +229,10 @@ describe("Alertmanager's inhibit rules", () => {
     expect(mutes(info, warning)).toBe(false);
     expect(mutes(critical, critical)).toBe(false);
     expect(mutes(warning, warning)).toBe(false);
+    expect(mutes(info, { ...info, pod: "b" })).toBe(false);
+    // Only a severity the rules rank mutes: an alert of no severity of the same name mutes nothing.
+    expect(mutes({ ...critical, severity: "none" }, info)).toBe(false);
+    expect(mutes({ ...critical, severity: "none" }, warning)).toBe(false);
   });
 
   // kube-prometheus-stack's InfoInhibitor fires in a namespace with info alerts and nothing worse.
@@ -228,5 +243,13 @@ describe("Alertmanager's inhibit rules", () => {
       mutes(inhibitor, alert({ alertname: "KubeJobNotCompleted", severity: "info", namespace: "kube-system" })),
     ).toBe(false);
     expect(mutes(inhibitor, alert({ alertname: "LiveKitJitterHigh", severity: "warning" }))).toBe(false);
+    // While anything worse fires in the namespace, InfoInhibitor does not, and its info alerts are sent.
+    for (const severity of ["warning", "critical", "none"])
+      expect(
+        mutes(
+          alert({ alertname: "LiveKitJitterHigh", severity }),
+          alert({ alertname: "KubeJobNotCompleted", severity: "info" }),
+        ),
+      ).toBe(false);
   });
 });
