@@ -60,7 +60,7 @@ describe.each(dashboards.map((d) => [d.title, d] as const))("dashboard %s", (_ti
   // The node variable holds LiveKit node ids on the overview and Kubernetes node names on the platform
   // dashboard; a series carrying a label with such a name must follow the variable, or picking one node shows all.
   it("filters every series that names a node by the node variable", () => {
-    const nodeLabels = NODE_LABELS[d.uid as keyof typeof NODE_LABELS];
+    const nodeLabels: readonly string[] = NODE_LABELS[d.uid as keyof typeof NODE_LABELS];
     // the panels' queries, not the variables' own selectors
     for (const q of dataPanels(d).flatMap((p) => (p.targets ?? []).map((t) => t.expr))) {
       for (const s of seriesSelectors(q)) {
@@ -135,7 +135,9 @@ describe.each(dashboards.map((d) => [d.title, d] as const))("dashboard %s", (_ti
       for (const t of targets) {
         const named = legendLabels(t.legendFormat);
         const kept = resultLabels(t.expr);
-        const implied = new Set([...kept].flatMap((label) => IMPLIED_BY[label as keyof typeof IMPLIED_BY] ?? []));
+        const implied = new Set<string>(
+          [...kept].flatMap((label) => IMPLIED_BY[label as keyof typeof IMPLIED_BY] ?? []),
+        );
         expect({ panel: p.title, legend: t.legendFormat, unknown: named.filter((l) => !kept.has(l)) }).toEqual({
           panel: p.title,
           legend: t.legendFormat,
