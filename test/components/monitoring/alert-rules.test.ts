@@ -82,6 +82,44 @@ describe("renderAlertRules", () => {
     }
   });
 
+  // Prometheus expands `$labels.<name>` to "" for a label the alert's series lack. An aggregation keeps only its
+  // `by (...)` labels, so every label an annotation names must be among them.
+  it("names in its annotations only labels its expression keeps", () => {
+    for (const r of allRules()) {
+      const by = /\bby\s*\(([^)]*)\)/.exec(r.expr);
+      if (!by) continue; // not aggregated: the series keep their own labels
+      const kept = by[1].split(",").map((l) => l.trim());
+      const named = [...`${r.annotations.summary} ${r.annotations.description}`.matchAll(/\$labels\.(\w+)/g)].map(
+        (m) => m[1],
+      );
+      expect({ alert: r.alert, unknown: named.filter((l) => !kept.includes(l)) }).toEqual({
+        alert: r.alert,
+        unknown: [],
+      });
+    }
+  });
+
+  // LiveKit counts every packet it expects, lost ones included, as transmission="initial", and retransmissions
+  // apart (pkg/telemetry/prometheus/packets.go); loss and NACK ratios over all packets would count retransmissions too.
+  it("divides loss and NACKs by the initial transmissions only", () => {
+    for (const r of allRules()) {
+      for (const m of r.expr.matchAll(/livekit_packet_total(\{[^}]*\})?/g))
+        expect({ alert: r.alert, selector: m[0] }).toEqual({
+          alert: r.alert,
+          selector: 'livekit_packet_total{transmission="initial"}',
+        });
+    }
+    expect(ruleNamed("LiveKitPacketLossHigh").expr.match(/livekit_packet_total/g)!.length).toBeGreaterThanOrEqual(2);
+  });
+
+  // The LiveKit component's SFU: Deployment livekit-server in namespace livekit (components/livekit).
+  it("watches the livekit-server Deployment in the livekit namespace unless told otherwise", () => {
+    const expr = allRules({ ...input, sfu: undefined }).find((r) => r.alert === "LiveKitSfuPodNotReady")!.expr;
+    expect(new Set([...expr.matchAll(/namespace="([^"]*)"/g)].map((m) => m[1]))).toEqual(new Set(["livekit"]));
+    for (const m of expr.matchAll(/pod=~"([^"]*)"/g))
+      expect(new RegExp(`^(?:${m[1]})$`).test("livekit-server-7d9f8b6c5d-x2k4q")).toBe(true);
+  });
+
   it("links runbooks to another document when asked", () => {
     const base = "https://github.com/example/livekit-platform/blob/main/docs/runbooks.md";
     const r = allRules({ ...input, runbookBase: base })[0];
@@ -346,6 +384,15 @@ describe("renderAlertRules' input checks", () => {
     expect(render({ turn: { relayBudgetMbps: 0.5 } })).not.toThrow();
     expect(render({ turn: { relayBudgetMbps: Infinity } })).toThrow(
       line("turn.relayBudgetMbps", "must be above 0", "Infinity"),
+    );
+  });
+
+  it("refuses a region or capacity of the wrong kind with the same line, not a crash", () => {
+    expect(render({ region: 5 as unknown as string })).toThrow(
+      line("region", "must be a region name ([A-Za-z0-9_.-]+)", "5"),
+    );
+    expect(render({ capacity: undefined as unknown as AlertRulesInput["capacity"] })).toThrow(
+      line("capacity.maxRooms", "must be a positive number", "nothing"),
     );
   });
 
