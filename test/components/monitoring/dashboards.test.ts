@@ -75,6 +75,23 @@ describe.each(dashboards.map((d) => [d.title, d] as const))("dashboard %s", (_ti
     }
   });
 
+  // These metrics hold series of different kinds side by side (node-exporter's CPU seconds per mode, Karpenter's
+  // resources per resource_type, LiveKit's CPU load of SFU and egress nodes per node_type): a sum over kinds is a
+  // number of no meaning, so each selector picks one kind with an equality matcher.
+  it("picks one kind of series from metrics that mix kinds", () => {
+    for (const q of dataPanels(d).flatMap((p) => (p.targets ?? []).map((t) => t.expr))) {
+      for (const m of q.matchAll(/\b(\w+)\{([^}]*)\}/g)) {
+        const kind = KIND_LABEL[m[1] as keyof typeof KIND_LABEL];
+        if (kind)
+          expect({ q, metric: m[1], picked: new RegExp(`\\b${kind}="\\w+"`).test(m[2]) }).toEqual({
+            q,
+            metric: m[1],
+            picked: true,
+          });
+      }
+    }
+  });
+
   it("uses only metrics from the catalog, with labels those metrics have", () => {
     const queries = dashboardQueries(d);
     expect(queries.length).toBeGreaterThan(15);
@@ -183,6 +200,15 @@ describe.each(dashboards.map((d) => [d.title, d] as const))("dashboard %s", (_ti
 const NODE_LABELS = {
   "livekit-overview": ["node_id"],
   "livekit-platform": ["node", "node_name", "nodename"],
+} as const;
+
+/** Metrics whose series of one label's values are different quantities, and that label. */
+const KIND_LABEL = {
+  node_cpu_seconds_total: "mode",
+  karpenter_nodepools_usage: "resource_type",
+  karpenter_nodepools_limit: "resource_type",
+  karpenter_nodes_allocatable: "resource_type",
+  livekit_node_cpu_load: "node_type",
 } as const;
 
 /** The labels a legend format names: `{{node_id}} {{direction}}` -> node_id, direction. */
