@@ -10,7 +10,10 @@ export interface ScrapeTarget {
   podLabels: Record<string, string>;
   /** Name of the container port serving /metrics. */
   port: string;
-  /** Basic-auth credentials Prometheus sends, from a Secret in the target's namespace. */
+  /**
+   * Basic-auth credentials Prometheus sends, from a Secret in the PodMonitor's namespace (the monitoring one, not
+   * the target's): prometheus-operator reads a monitor's secrets from its own namespace.
+   */
   basicAuth?: { secretName: string; usernameKey: string; passwordKey: string };
 }
 
