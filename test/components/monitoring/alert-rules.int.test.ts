@@ -119,6 +119,15 @@ describeWithPromtool("alert rules under promtool", () => {
     expect(r.code).toBe(0);
   });
 
+  // Prometheus loads a rules file only whole: one expression or template it cannot parse, or an empty or repeated
+  // group name, and it keeps the old rules. Without the optional rules (no egress, no TURN) too.
+  it("passes promtool check rules without the optional rules", () => {
+    const bare: AlertRulesInput = { region: "r", capacity: { maxRooms: 1, maxParticipants: 1 }, egress: false };
+    fs.writeFileSync(path.join(dir, "bare.yaml"), renderAlertRulesYaml(bare));
+    const r = promtool(["check", "rules", "bare.yaml"], dir);
+    expect({ code: r.code, output: r.output }).toEqual({ code: 0, output: expect.stringContaining("SUCCESS") });
+  });
+
   describe("capacity alerts fire above 80% of the planned capacity and not at it", () => {
     it("rooms: 801 of 1000 fires, 800 stays quiet", () => {
       const rooms = (a: number, b: number): Scenario => ({

@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import {
@@ -12,9 +11,6 @@ import {
   RUNBOOKS_DOCUMENT,
 } from "../../../components/monitoring/alert-rules";
 import { lookupMetric, metricNamesIn, seriesSelectors, TARGET_LABELS } from "../../support/metrics";
-import { promtool, withPromtool } from "../../support/promtool";
-
-const { it: itWithPromtool } = withPromtool("alert-rules.test");
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -195,24 +191,6 @@ describe("renderAlertRules", () => {
     for (const reason of regexes) {
       expect(deleting.filter((kind) => !reason.test(kind))).toEqual([]);
       expect(["rebalance_recommendation", "no_op", "", "drifted"].filter((kind) => reason.test(kind))).toEqual([]);
-    }
-  });
-
-  // Prometheus loads a rules file only whole: one expression or template it cannot parse, or an empty or repeated
-  // group name, and it keeps the old rules (promtool check rules applies the same checks).
-  itWithPromtool("loads in Prometheus, with the optional rules and without them", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "alert-rules-unit-"));
-    try {
-      for (const [name, rules] of [
-        ["all", input],
-        ["bare", { region: "r", capacity: { maxRooms: 1, maxParticipants: 1 }, egress: false }],
-      ] as const) {
-        fs.writeFileSync(path.join(dir, `${name}.yaml`), renderAlertRulesYaml(rules));
-        const { code, output } = promtool(["check", "rules", `${name}.yaml`], dir);
-        expect({ name, code, output }).toEqual({ name, code: 0, output: expect.stringContaining("SUCCESS") });
-      }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

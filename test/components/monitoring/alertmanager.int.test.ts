@@ -12,6 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
+import { alertmanagerConfig } from "../../../components/monitoring/alertmanager-config";
 import { amtool, withAmtool } from "../../support/amtool";
 import { runStack } from "../../support/plan";
 
@@ -100,5 +101,27 @@ describeWithAmtool("Alertmanager configuration of the mumbai stack, under amtool
     expect(inhibited({ alertname: "KubePodCrashLooping", severity: "warning", namespace: "livekit" }, inhibitor)).toBe(
       false,
     );
+  });
+});
+
+describeWithAmtool("Alertmanager configuration with every receiver, under amtool", () => {
+  it("passes amtool check-config", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-alertmanager-config-"));
+    try {
+      const file = path.join(dir, "alertmanager.yaml");
+      const config = alertmanagerConfig({
+        snsTopicArn: "arn:aws:sns:ap-south-1:123456789012:alerts",
+        heartbeatTopicArn: "arn:aws:sns:ap-south-1:123456789012:heartbeat",
+        awsRegion: "ap-south-1",
+        slackWebhookUrl: "https://hooks.slack.com/x",
+        pagerDutyRoutingKey: "k",
+        heartbeatUrl: "https://hc-ping.com/x",
+      });
+      fs.writeFileSync(file, stringify(config));
+      const r = amtool(["check-config", file]);
+      expect({ code: r.code, output: r.output }).toEqual({ code: 0, output: expect.stringContaining("SUCCESS") });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
