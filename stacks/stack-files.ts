@@ -88,8 +88,9 @@ function parseStackFileYaml(file: string): { config?: Record<string, unknown> } 
   const lines = text.split(/\r?\n/);
   const error = doc.errors[0];
   if (error !== undefined) {
-    const line = error.linePos?.[0]?.line ?? lineOf(text, error.pos[0]);
-    const problem = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    // Without prettyErrors the message is the problem alone; the line comes from the error's offset.
+    const line = lineOf(text, error.pos[0]);
+    const problem = error.message.split("\n")[0];
     throw new InputError(`${name} line ${line}`, `is not valid YAML: ${problem}`, lines[line - 1] ?? "");
   }
   const root = doc.toJS() as unknown;
