@@ -13,6 +13,7 @@ import {
   renderLiveKitServerConfig,
 } from "../../../components/livekit/server-config";
 import { API_KEY_SECRET_KEYS } from "../../../components/credentials/api-keys";
+import { DELETION_COST_TOKEN_DIR, renderDeletionCostScript } from "../../../components/livekit/deletion-cost";
 import { COTURN_SECRET_KEY } from "../../../components/coturn/start";
 import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
 import { TURN_SECRET_GENERATION_ANNOTATION } from "../../../components/shared/turn";
@@ -127,6 +128,40 @@ describe("the LiveKit pod", () => {
     expect(spec.serviceAccountName).toBe("livekit-server");
     expect(sidecar.volumeMounts.map((m: any) => m.name)).toEqual(["deletion-cost-token"]);
     expect(server.volumeMounts.map((m: any) => m.name)).not.toContain("deletion-cost-token");
+  });
+
+  it("gives the deletion-cost sidecar every variable and file its script reads", () => {
+    const sidecar = container(spec, "deletion-cost");
+    const script = renderDeletionCostScript({ metricsPort: 6789, everySeconds: 30 });
+    expect(sidecar.command).toEqual(["/bin/sh", "-c", script]);
+    // The script's own defaults (API_URL, TOKEN_DIR) aside, it reads these; KUBERNETES_SERVICE_HOST and _PORT the
+    // kubelet sets in every container whatever enableServiceLinks says (the API server's Service).
+    const read = new Set([...script.matchAll(/\$([A-Z_]+)/g)].map((m) => m[1]).filter((v) => v !== "NF")); // awk's $NF
+    expect([...read].sort()).toEqual([
+      "HOST_IP",
+      "KUBERNETES_SERVICE_HOST",
+      "KUBERNETES_SERVICE_PORT",
+      "POD_NAME",
+      "POD_NAMESPACE",
+    ]);
+    const env = Object.fromEntries(sidecar.env.map((e: any) => [e.name, e.valueFrom?.fieldRef?.fieldPath]));
+    expect(env).toEqual({ HOST_IP: "status.hostIP", POD_NAME: "metadata.name", POD_NAMESPACE: "metadata.namespace" });
+    // $dir/token and $dir/ca.crt: the projected token (an hour, renewed by the kubelet) and the cluster's CA.
+    expect(script).toContain(`dir="\${TOKEN_DIR:-${DELETION_COST_TOKEN_DIR}}"`);
+    const [mount] = sidecar.volumeMounts;
+    expect(mount).toEqual({ name: "deletion-cost-token", mountPath: DELETION_COST_TOKEN_DIR, readOnly: true });
+    const sources = volume(spec, mount.name).projected.sources;
+    expect(sources).toEqual([
+      { serviceAccountToken: { path: "token", expirationSeconds: 3600 } },
+      { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+    ]);
+  });
+
+  it("gets no service environment variables beyond the API server's, and a small memory-backed /tmp", () => {
+    expect(spec.enableServiceLinks).toBe(false);
+    // The root filesystem is read-only; /tmp is memory, charged to the pod's memory and bounded.
+    expect(server.volumeMounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
+    expect(volume(spec, "tmp").emptyDir).toEqual({ medium: "Memory", sizeLimit: "16Mi" });
   });
 
   it("rolls one pod at a time, never below the current capacity, and leaves the replica count to the HPA", () => {
