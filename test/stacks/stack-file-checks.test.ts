@@ -17,6 +17,7 @@ import {
   secureValueProblem,
 } from "../../stacks/stack-file-checks";
 import { readStackFile, stackFilePath } from "../../stacks/stack-files";
+import { Unshown } from "../../lib/errors";
 import { projectName, projectRoot, stackConfig } from "../support/stack-config";
 
 const stackYaml = (stack: string): Record<string, any> =>
@@ -325,7 +326,14 @@ describe("checkForeignKeys", () => {
   });
 
   it("takes a credential only encrypted, and never shows the plain one", () => {
-    for (const key of ["aws:accessKey", "aws:secretKey", "aws:token", "cloudflare:apiToken", "cloudflare:apiKey"]) {
+    for (const key of [
+      "aws:accessKey",
+      "aws:secretKey",
+      "aws:token",
+      "cloudflare:apiToken",
+      "cloudflare:apiKey",
+      "cloudflare:apiUserServiceKey",
+    ]) {
       expect(check({ [key]: "AKIAEXAMPLE" }, [key])).toBeUndefined();
       const issue = check({ [key]: "AKIAEXAMPLE" });
       expect(issue).toMatchObject({
@@ -334,6 +342,8 @@ describe("checkForeignKeys", () => {
         hideValue: true,
       });
       expect(JSON.stringify(issue)).not.toContain("AKIAEXAMPLE");
+      // The line's `got` says what was there without showing it.
+      expect(issue?.value).toEqual(new Unshown("a plain-text value (not shown)"));
     }
     expect(check({ "aws:region": "ap-south-1", "aws:profile": "ops" })).toBeUndefined();
   });
@@ -363,6 +373,8 @@ describe("checkForeignKeys", () => {
         value: 12,
       });
       expect(tags({})).toBeUndefined();
+      // JSON after blanks is still JSON.
+      expect(tags('  {"tags": {"cost": "12"}}')).toBeUndefined();
       expect(tags({ tags: {} })).toBeUndefined();
     });
 
@@ -424,6 +436,10 @@ describe("nearest and editDistance", () => {
     expect(nearest("abcdefghi", ["abcdefxyz"])).toBe("abcdefxyz");
     expect(nearest("abcdefghi", ["abcdwxyzi"])).toBeUndefined();
     expect(nearest("anything", [])).toBeUndefined();
+    expect(nearest("ABCDEF", ["abcdef"])).toBe("abcdef");
+    expect(nearest("abcdef", ["ABCDEF"])).toBe("ABCDEF");
+    // Of two as close, the first.
+    expect(nearest("cat", ["bat", "cot"])).toBe("bat");
   });
 });
 
