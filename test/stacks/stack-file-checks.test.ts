@@ -309,7 +309,17 @@ describe("checkForeignKeys", () => {
       value: { a: 1 },
       hideValue: false,
     });
-    expect(check({ "foo:bar": "plain" }, ["foo:bar"])).toMatchObject({ value: "plain", hideValue: true });
+    expect(check({ "foo:bar": "plain" }, ["foo:bar"])).toEqual({
+      key: "foo:bar",
+      problem: "is in no namespace this program reads (livekit-platform, aws, cloudflare)",
+      value: "plain",
+      hideValue: true,
+    });
+    // An empty namespace is none of them either.
+    expect(check({ ":capacity": "{}" })).toMatchObject({ key: ":capacity", value: {} });
+    // A value is read as JSON only when it is a map or a list, and shown as written when it is no JSON.
+    expect(check({ "foo:bar": '"{quoted}"' })?.value).toBe('"{quoted}"');
+    expect(check({ "foo:bar": "{oops" })?.value).toBe("{oops");
   });
 
   it("refuses a key the provider does not have, guessing the one meant", () => {
@@ -354,8 +364,12 @@ describe("checkForeignKeys", () => {
     const region = { "livekit-platform:role": "region" };
 
     it("is a map with one key, tags, of strings", () => {
-      for (const value of ["plain", "[1]", '  {"tags": {}'])
-        expect(tags(value)).toMatchObject({ key: "aws:defaultTags", problem: "must be a map with one key, tags" });
+      for (const [text, value] of [
+        ["plain", "plain"],
+        ["[1]", [1]],
+        ['  {"tags": {}', '  {"tags": {}'],
+      ])
+        expect(tags(text)).toEqual({ key: "aws:defaultTags", problem: "must be a map with one key, tags", value });
       expect(tags({ tag: { a: "b" } })).toEqual({
         key: "aws:defaultTags.tag",
         problem: "is not a field of aws:defaultTags (did you mean tags?)",
