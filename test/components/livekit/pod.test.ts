@@ -1,7 +1,13 @@
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parse } from "yaml";
 import {
   KEYS_CHECKSUM_ANNOTATION,
+  LIVEKIT_LABELS,
   LIVEKIT_TERMINATION_GRACE_SECONDS,
+  liveKitCommand,
   liveKitDeploymentSpec,
   LiveKitPodInput,
   liveKitPodSpec,
@@ -15,6 +21,7 @@ import {
 import { API_KEY_SECRET_KEYS } from "../../../components/credentials/api-keys";
 import { DELETION_COST_TOKEN_DIR, renderDeletionCostScript } from "../../../components/livekit/deletion-cost";
 import { COTURN_SECRET_KEY } from "../../../components/coturn/start";
+import { NODE_PUBLIC_IPV4_PATH } from "../../../components/shared/node-address";
 import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
 import { TURN_SECRET_GENERATION_ANNOTATION } from "../../../components/shared/turn";
 import { versions } from "../../../lib/versions";
@@ -162,6 +169,49 @@ describe("the LiveKit pod", () => {
     // The root filesystem is read-only; /tmp is memory, charged to the pod's memory and bounded.
     expect(server.volumeMounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
     expect(volume(spec, "tmp").emptyDir).toEqual({ medium: "Memory", sizeLimit: "16Mi" });
+  });
+
+  it("keeps the selector the shipped Deployments have: apps/v1 refuses a change of spec.selector", () => {
+    // kubernetes pkg/apis/apps/validation/validation.go ValidateDeploymentUpdate: the selector is immutable, so a
+    // new one would fail `pulumi up` (or need a replacement that ends every room).
+    expect(deployment.selector.matchLabels).toEqual({
+      "app.kubernetes.io/name": "livekit-server",
+      "app.kubernetes.io/component": "sfu",
+    });
+    expect(LIVEKIT_LABELS.podLabels).toEqual(deployment.selector.matchLabels);
+  });
+
+  it("starts the server through sh: NODE_IP from the node-address file, listeners on HOST_IP, nothing without the file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "livekit-command-"));
+    try {
+      const server = join(dir, "livekit-server");
+      writeFileSync(server, '#!/bin/sh\necho "NODE_IP=$NODE_IP args=$*"\n');
+      chmodSync(server, 0o755);
+      const address = join(dir, "public-ipv4");
+      const [shell, flag, script] = liveKitCommand("/etc/livekit/config/config.yaml");
+      const run = () =>
+        spawnSync(shell, [flag, script.replace(NODE_PUBLIC_IPV4_PATH, address).replace("/livekit-server", server)], {
+          encoding: "utf8",
+          env: { HOST_IP: "10.20.3.4", PATH: "/usr/bin:/bin" },
+        });
+      expect(run().stdout).toBe("");
+      expect(run().status).not.toBe(0);
+      writeFileSync(address, "203.0.113.7");
+      expect(run().stdout).toBe("NODE_IP=203.0.113.7 args=--config /etc/livekit/config/config.yaml --bind 10.20.3.4\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("sets exactly the server's variables, the webhook key's only with webhooks", () => {
+    expect(server.env.map((e: { name: string }) => e.name)).toEqual(["REDIS_PASSWORD", "HOST_IP"]);
+  });
+
+  it("bounds the deletion-cost sidecar's memory, its request within its limit", () => {
+    const { requests, limits } = container(spec, "deletion-cost").resources;
+    const mebibytes = (quantity: string) => Number(/^(\d+)Mi$/.exec(quantity)?.[1]);
+    expect(mebibytes(requests.memory)).toBeGreaterThan(0);
+    expect(mebibytes(limits.memory)).toBeGreaterThanOrEqual(mebibytes(requests.memory));
   });
 
   it("rolls one pod at a time, never below the current capacity, and leaves the replica count to the HPA", () => {
