@@ -273,6 +273,17 @@ describe("region stacks, checked against each other and the global stack", () =>
     expect(() => checkRegionStacks([...regions, beijing], globalConfig(cloudflare))).not.toThrow();
   });
 
+  it("refuses a Cloudflare fallback region when there is no region stack, saying so", () => {
+    const cloudflare = {
+      provider: "cloudflare",
+      zoneId: "fedcba9876543210fedcba9876543210",
+      cloudflareAccountId: "0123456789abcdef0123456789abcdef",
+    };
+    expect(() => checkRegionStacks([], globalConfig({ ...cloudflare, cloudflareFallbackRegion: "mumbai" }))).toThrow(
+      'livekit-platform:dns.cloudflareFallbackRegion: must be the regionLabel of a region stack (there are none), got "mumbai"',
+    );
+  });
+
   it("refuses a second global stack, naming the later file", () => {
     expect(() => checkOneGlobal([{ file: "Pulumi.global.yaml" }])).not.toThrow();
     expect(() => checkOneGlobal([{ file: "Pulumi.global.yaml" }, { file: "Pulumi.global-2.yaml" }])).toThrow(

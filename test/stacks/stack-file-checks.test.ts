@@ -257,6 +257,29 @@ describe("the global plan reads every stack file", () => {
     expect(errorOf(() => checkRegionAgainstSiblings(dir, "frankfurt", file, frankfurtRaw(), []))).toBe("no error");
   });
 
+  it("checks a region planned on its own against the other regions alone when there is no global stack file", () => {
+    const dir = tempProject({ mumbai, singapore });
+    const file = path.join(dir, "Pulumi.frankfurt.yaml");
+    const check = (extra: Record<string, unknown>) =>
+      errorOf(() => checkRegionAgainstSiblings(dir, "frankfurt", file, frankfurtRaw(extra), []));
+    expect(check({})).toBe("no error");
+    expect(check({ "aws:region": "ap-southeast-1" })).toBe(
+      'Pulumi.frankfurt.yaml aws:region: is also the region of Pulumi.singapore.yaml; one region stack per AWS region, got "ap-southeast-1"',
+    );
+    expect(check({ "livekit-platform:network": { cidr: "10.20.0.0/20" } })).toContain(
+      "Pulumi.frankfurt.yaml livekit-platform:network.cidr: overlaps 10.20.0.0/16 of Pulumi.mumbai.yaml",
+    );
+  });
+
+  it("leaves a sibling file that does not validate, and its own invalid settings, to their own plans", () => {
+    const broken = { ...singapore, "livekit-platform:role": "regions" };
+    const dir = tempProject({ mumbai, singapore: broken, global: stackYaml("global") });
+    const file = path.join(dir, "Pulumi.frankfurt.yaml");
+    expect(errorOf(() => checkRegionAgainstSiblings(dir, "frankfurt", file, frankfurtRaw(), []))).toBe("no error");
+    const invalid = frankfurtRaw({ "livekit-platform:network": { cidr: "10.20.0.0/33" } });
+    expect(errorOf(() => checkRegionAgainstSiblings(dir, "frankfurt", file, invalid, []))).toBe("no error");
+  });
+
   it("refuses a second global stack file, naming both, in the global and in a region's plan", () => {
     const dir = tempProject({ mumbai, singapore, global: stackYaml("global"), routing: stackYaml("global") });
     expect(errorOf(() => discoverRegionStacks(dir, "global"))).toBe(
