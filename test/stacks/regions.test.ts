@@ -1,6 +1,12 @@
 /** Region stack files checked against each other and against the global stack (stacks/regions.ts). */
 import { GlobalSettings, parseStackConfig, RegionSettings } from "../../stacks/config";
-import { checkOneGlobal, checkRegionStacks, discoverRegionStacks, RegionStackFile } from "../../stacks/regions";
+import {
+  checkOneGlobal,
+  checkRegionStacks,
+  discoverRegionStacks,
+  RegionStackFile,
+  regionStackIssues,
+} from "../../stacks/regions";
 import { sizedRegion } from "../../stacks/sizing";
 import { projectRoot, stackConfig, stackYaml } from "../support/stack-config";
 
@@ -267,6 +273,17 @@ describe("region stacks, checked against each other and the global stack", () =>
     expect(() => checkRegionStacks([...regions, beijing], globalConfig(cloudflare))).not.toThrow();
   });
 
+  it("refuses a Cloudflare fallback region when there is no region stack, saying so", () => {
+    const cloudflare = {
+      provider: "cloudflare",
+      zoneId: "fedcba9876543210fedcba9876543210",
+      cloudflareAccountId: "0123456789abcdef0123456789abcdef",
+    };
+    expect(() => checkRegionStacks([], globalConfig({ ...cloudflare, cloudflareFallbackRegion: "mumbai" }))).toThrow(
+      'livekit-platform:dns.cloudflareFallbackRegion: must be the regionLabel of a region stack (there are none), got "mumbai"',
+    );
+  });
+
   it("refuses a second global stack, naming the later file", () => {
     expect(() => checkOneGlobal([{ file: "Pulumi.global.yaml" }])).not.toThrow();
     expect(() => checkOneGlobal([{ file: "Pulumi.global.yaml" }, { file: "Pulumi.global-2.yaml" }])).toThrow(
@@ -297,6 +314,48 @@ describe("region stacks, checked against each other and the global stack", () =>
       region("sg", { "aws:region": "ap-northeast-1", "livekit-platform:regionLabel": "tokyo" }),
     ];
     expect(() => checkRegionStacks(regions, globalConfig())).not.toThrow();
+  });
+
+  it("accepts a tag naming the region's own AWS region, though another region is labelled so", () => {
+    const regions = [
+      region("mumbai", { "livekit-platform:regionLabel": "ap-southeast-1" }),
+      { ...singapore, tags: { stack: "singapore", region: "ap-southeast-1" } },
+    ];
+    expect(() => checkRegionStacks(regions, globalConfig())).not.toThrow();
+  });
+
+  describe("the ACM validation record's owner, with a focus file (a region planned on its own)", () => {
+    const owner = (stack: string, owns: boolean, awsRegion: string) =>
+      region(stack, {
+        "aws:region": awsRegion,
+        "livekit-platform:dns": { ...stackYaml("mumbai")["livekit-platform:dns"], ownsGlobalNameValidation: owns },
+      });
+    const firstLine = (regions: RegionStackFile[], focus?: string) =>
+      [...regionStackIssues(regions, globalConfig(), focus)].map((e) => e.message)[0];
+
+    it("names the focus file when no region owns it, else the first", () => {
+      const none = [owner("mumbai", false, "ap-south-1"), owner("singapore", false, "ap-southeast-1")];
+      expect(firstLine(none)).toMatch(
+        /^Pulumi\.mumbai\.yaml livekit-platform:dns\.ownsGlobalNameValidation: must be true/,
+      );
+      expect(firstLine(none, "Pulumi.singapore.yaml")).toMatch(/^Pulumi\.singapore\.yaml .*: must be true/);
+    });
+
+    it("names the focus file when it is one of two owners, else the second owner, and the other owner beside it", () => {
+      const two = [
+        owner("mumbai", true, "ap-south-1"),
+        owner("singapore", true, "ap-southeast-1"),
+        owner("tokyo", false, "ap-northeast-1"),
+      ];
+      const line = (focus?: string) => firstLine(two, focus).split(";")[0];
+      expect(line()).toBe(
+        "Pulumi.singapore.yaml livekit-platform:dns.ownsGlobalNameValidation: is also true in Pulumi.mumbai.yaml",
+      );
+      expect(line("Pulumi.mumbai.yaml")).toBe(
+        "Pulumi.mumbai.yaml livekit-platform:dns.ownsGlobalNameValidation: is also true in Pulumi.singapore.yaml",
+      );
+      expect(line("Pulumi.tokyo.yaml")).toBe(line());
+    });
   });
 
   it("sees no overlap with an earlier VPC range wholly above the new one", () => {

@@ -8,8 +8,16 @@ import * as path from "path";
 import { parse, stringify } from "yaml";
 import { GlobalSettings, parseStackConfig } from "../../stacks/config";
 import { checkRegionAgainstSiblings, checkRegionStacks, discoverRegionStacks } from "../../stacks/regions";
-import { PROVIDER_KEYS } from "../../stacks/stack-file-checks";
+import {
+  checkForeignKeys,
+  defaultTagValues,
+  editDistance,
+  nearest,
+  PROVIDER_KEYS,
+  secureValueProblem,
+} from "../../stacks/stack-file-checks";
 import { readStackFile, stackFilePath } from "../../stacks/stack-files";
+import { Unshown } from "../../lib/errors";
 import { projectName, projectRoot, stackConfig } from "../support/stack-config";
 
 const stackYaml = (stack: string): Record<string, any> =>
@@ -249,6 +257,29 @@ describe("the global plan reads every stack file", () => {
     expect(errorOf(() => checkRegionAgainstSiblings(dir, "frankfurt", file, frankfurtRaw(), []))).toBe("no error");
   });
 
+  it("checks a region planned on its own against the other regions alone when there is no global stack file", () => {
+    const dir = tempProject({ mumbai, singapore });
+    const file = path.join(dir, "Pulumi.frankfurt.yaml");
+    const check = (extra: Record<string, unknown>) =>
+      errorOf(() => checkRegionAgainstSiblings(dir, "frankfurt", file, frankfurtRaw(extra), []));
+    expect(check({})).toBe("no error");
+    expect(check({ "aws:region": "ap-southeast-1" })).toBe(
+      'Pulumi.frankfurt.yaml aws:region: is also the region of Pulumi.singapore.yaml; one region stack per AWS region, got "ap-southeast-1"',
+    );
+    expect(check({ "livekit-platform:network": { cidr: "10.20.0.0/20" } })).toContain(
+      "Pulumi.frankfurt.yaml livekit-platform:network.cidr: overlaps 10.20.0.0/16 of Pulumi.mumbai.yaml",
+    );
+  });
+
+  it("leaves a sibling file that does not validate, and its own invalid settings, to their own plans", () => {
+    const broken = { ...singapore, "livekit-platform:role": "regions" };
+    const dir = tempProject({ mumbai, singapore: broken, global: stackYaml("global") });
+    const file = path.join(dir, "Pulumi.frankfurt.yaml");
+    expect(errorOf(() => checkRegionAgainstSiblings(dir, "frankfurt", file, frankfurtRaw(), []))).toBe("no error");
+    const invalid = frankfurtRaw({ "livekit-platform:network": { cidr: "10.20.0.0/33" } });
+    expect(errorOf(() => checkRegionAgainstSiblings(dir, "frankfurt", file, invalid, []))).toBe("no error");
+  });
+
   it("refuses a second global stack file, naming both, in the global and in a region's plan", () => {
     const dir = tempProject({ mumbai, singapore, global: stackYaml("global"), routing: stackYaml("global") });
     expect(errorOf(() => discoverRegionStacks(dir, "global"))).toBe(
@@ -276,5 +307,192 @@ describe("the checks, through the schema", () => {
     expect(errorOf(() => parseStackConfig(stackConfig("mumbai", overrides), "mumbai"))).toMatch(
       new RegExp(`^${key.replace(/[.]/g, "\\.")}: .+, got .+$`),
     );
+  });
+});
+
+describe("checkForeignKeys", () => {
+  const ctx = {
+    project: "livekit-platform",
+    stackName: "mumbai",
+    secretKeys: [],
+    projectSettings: ["role", "capacity"],
+  };
+  const check = (raw: Record<string, string>, secretKeys: string[] = []) =>
+    checkForeignKeys(raw, { ...ctx, secretKeys });
+
+  it("leaves the program's own keys, with or without its namespace, and the Pulumi CLI's to others", () => {
+    expect(check({ "livekit-platform:capcity": "{}", capcity: "{}", "pulumi:tags": "{}" })).toBeUndefined();
+  });
+
+  it("refuses a key in no namespace the program reads, guessing the one meant, its value decoded", () => {
+    expect(check({ "livekit-platfrom:capacity": '{"a": 1}' })).toEqual({
+      key: "livekit-platfrom:capacity",
+      problem:
+        "is in no namespace this program reads (livekit-platform, aws, cloudflare) (did you mean livekit-platform:capacity?)",
+      value: { a: 1 },
+      hideValue: false,
+    });
+    expect(check({ "foo:bar": "plain" }, ["foo:bar"])).toEqual({
+      key: "foo:bar",
+      problem: "is in no namespace this program reads (livekit-platform, aws, cloudflare)",
+      value: "plain",
+      hideValue: true,
+    });
+    // An empty namespace is none of them either.
+    expect(check({ ":capacity": "{}" })).toMatchObject({ key: ":capacity", value: {} });
+    // A value is read as JSON only when it is a map or a list, and shown as written when it is no JSON.
+    expect(check({ "foo:bar": '"{quoted}"' })?.value).toBe('"{quoted}"');
+    expect(check({ "foo:bar": "{oops" })?.value).toBe("{oops");
+  });
+
+  it("refuses a key the provider does not have, guessing the one meant", () => {
+    expect(check({ "aws:regoin": "ap-south-1" })).toEqual({
+      key: "aws:regoin",
+      problem: "is not a setting of the aws provider (did you mean aws:region?)",
+      value: "ap-south-1",
+      hideValue: false,
+    });
+    expect(check({ "cloudflare:zone": "x" }, ["cloudflare:zone"])).toMatchObject({
+      problem: expect.stringMatching(/^is not a setting of the cloudflare provider/),
+      hideValue: true,
+    });
+  });
+
+  it("takes a credential only encrypted, and never shows the plain one", () => {
+    for (const key of [
+      "aws:accessKey",
+      "aws:secretKey",
+      "aws:token",
+      "cloudflare:apiToken",
+      "cloudflare:apiKey",
+      "cloudflare:apiUserServiceKey",
+    ]) {
+      expect(check({ [key]: "AKIAEXAMPLE" }, [key])).toBeUndefined();
+      const issue = check({ [key]: "AKIAEXAMPLE" });
+      expect(issue).toMatchObject({
+        key,
+        problem: `is a credential: set it with \`pulumi config set --secret ${key} <value>\` so the stack file holds it encrypted`,
+        hideValue: true,
+      });
+      expect(JSON.stringify(issue)).not.toContain("AKIAEXAMPLE");
+      // The line's `got` says what was there without showing it.
+      expect(issue?.value).toEqual(new Unshown("a plain-text value (not shown)"));
+    }
+    expect(check({ "aws:region": "ap-south-1", "aws:profile": "ops" })).toBeUndefined();
+  });
+
+  describe("aws:defaultTags", () => {
+    const tags = (value: unknown, extra: Record<string, string> = {}) =>
+      check({ "aws:defaultTags": typeof value === "string" ? value : JSON.stringify(value), ...extra });
+    const region = { "livekit-platform:role": "region" };
+
+    it("is a map with one key, tags, of strings", () => {
+      for (const [text, value] of [
+        ["plain", "plain"],
+        ["[1]", [1]],
+        ['  {"tags": {}', '  {"tags": {}'],
+      ])
+        expect(tags(text)).toEqual({ key: "aws:defaultTags", problem: "must be a map with one key, tags", value });
+      expect(tags({ tag: { a: "b" } })).toEqual({
+        key: "aws:defaultTags.tag",
+        problem: "is not a field of aws:defaultTags (did you mean tags?)",
+        value: { a: "b" },
+      });
+      for (const value of [["a"], "x", null])
+        expect(tags({ tags: value })).toEqual({
+          key: "aws:defaultTags.tags",
+          problem: "must be a map of tag names to strings",
+          value,
+        });
+      expect(tags({ tags: { cost: 12 } })).toEqual({
+        key: "aws:defaultTags.tags.cost",
+        problem: "must be a string (quote numbers and booleans)",
+        value: 12,
+      });
+      expect(tags({})).toBeUndefined();
+      // JSON after blanks is still JSON.
+      expect(tags('  {"tags": {"cost": "12"}}')).toBeUndefined();
+      expect(tags({ tags: {} })).toBeUndefined();
+    });
+
+    it("names this stack in every stack tag", () => {
+      for (const key of ["stack", "Stack", "pulumi-stack"]) {
+        expect(tags({ tags: { [key]: "singapore" } })).toEqual({
+          key: `aws:defaultTags.tags.${key}`,
+          problem: "must name this stack, mumbai (a stack file copied from another stack?)",
+          value: "singapore",
+        });
+        expect(tags({ tags: { [key]: "mumbai" } })).toBeUndefined();
+      }
+    });
+
+    it("names this region in a region's label tags: its label, else the stack's name, or its AWS region", () => {
+      for (const key of ["region", "Region", "regionLabel", "region-label", "label"]) {
+        expect(tags({ tags: { [key]: "singapore" } }, region)).toEqual({
+          key: `aws:defaultTags.tags.${key}`,
+          problem: "must name this region, mumbai (a stack file copied from another region?)",
+          value: "singapore",
+        });
+        expect(tags({ tags: { [key]: "mumbai" } }, region)).toBeUndefined();
+      }
+      expect(tags({ tags: { region: "ap-south-1" } }, { ...region, "aws:region": "ap-south-1" })).toBeUndefined();
+      const labelled = { ...region, "livekit-platform:regionLabel": "bom" };
+      expect(tags({ tags: { region: "bom" } }, labelled)).toBeUndefined();
+      expect(tags({ tags: { region: "mumbai" } }, labelled)).toMatchObject({
+        problem: "must name this region, bom (a stack file copied from another region?)",
+      });
+      // The global stack has no region to name.
+      expect(tags({ tags: { region: "singapore" } }, { "livekit-platform:role": "global" })).toBeUndefined();
+    });
+  });
+});
+
+describe("defaultTagValues", () => {
+  it("are the string tags of aws:defaultTags, none without it", () => {
+    expect(defaultTagValues({ "aws:defaultTags": JSON.stringify({ tags: { a: "1", b: 2 } }) })).toEqual({ a: "1" });
+    expect(defaultTagValues({ "aws:defaultTags": JSON.stringify({}) })).toEqual({});
+    expect(defaultTagValues({})).toEqual({});
+  });
+});
+
+describe("nearest and editDistance", () => {
+  it("count the single-character edits between two words", () => {
+    expect(editDistance("kitten", "sitting")).toBe(3);
+    expect(editDistance("", "abc")).toBe(3);
+    expect(editDistance("abc", "")).toBe(3);
+    expect(editDistance("flaw", "lawn")).toBe(2);
+    expect(editDistance("same", "same")).toBe(0);
+  });
+
+  it("guess the closest candidate, whatever its case, only when it is close enough to be a typo", () => {
+    expect(nearest("Capacty", ["capacity", "cluster"])).toBe("capacity");
+    expect(nearest("rol", ["role", "roles"])).toBe("role");
+    // At most 2 edits, or a third of the candidate's length.
+    expect(nearest("ab", ["abcd"])).toBe("abcd");
+    expect(nearest("a", ["abcd"])).toBeUndefined();
+    expect(nearest("abcdefghi", ["abcdefxyz"])).toBe("abcdefxyz");
+    expect(nearest("abcdefghi", ["abcdwxyzi"])).toBeUndefined();
+    expect(nearest("anything", [])).toBeUndefined();
+    expect(nearest("ABCDEF", ["abcdef"])).toBe("abcdef");
+    expect(nearest("abcdef", ["ABCDEF"])).toBe("ABCDEF");
+    // Of two as close, the first.
+    expect(nearest("cat", ["bat", "cot"])).toBe("bat");
+  });
+});
+
+describe("secureValueProblem", () => {
+  it("takes the ciphertext `pulumi config set --secret` writes", () => {
+    expect(secureValueProblem("v1:Zm9vYmFyYmF6:cXV4cXV4cXV4")).toBeUndefined();
+    expect(secureValueProblem("AAABAHg+/=_.-x")).toBeUndefined();
+    expect(secureValueProblem("abcdefgh")).toBeUndefined();
+  });
+
+  it("refuses an empty value, and a plain value under secure:", () => {
+    for (const value of [undefined, 12, "", "   "])
+      expect(secureValueProblem(value)).toBe("must be the ciphertext `pulumi config set --secret` writes, not empty");
+    for (const value of ["abcdefg", "my password", "v1:abc:d€f-long"])
+      expect(secureValueProblem(value)).toBe(
+        "is not a ciphertext `pulumi config set --secret` writes (a plain value under secure:?); set it again with `pulumi config set --secret`",
+      );
   });
 });

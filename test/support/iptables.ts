@@ -39,19 +39,27 @@ function parseRule(words: string[]): Rule {
   return rule as Rule;
 }
 
-/** The filter table's chains from iptables-restore input (only the filter table is read). */
+/**
+ * The filter table's chains from iptables-restore input (only the filter table is read). As iptables-restore,
+ * it takes a rule only inside a `*table` ... `COMMIT` block: a table left without COMMIT is applied by nothing
+ * (iptables-restore stops with "COMMIT expected"), and a line outside any table fails the restore.
+ */
 export function parseFilterTable(text: string): Map<string, Rule[]> {
   const chains = new Map<string, Rule[]>([
     ["INPUT", []],
     ["OUTPUT", []],
     ["FORWARD", []],
   ]);
-  let inFilter = false;
+  let table: string | undefined;
   for (const raw of text.split("\n")) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) continue;
-    if (line.startsWith("*")) inFilter = line === "*filter";
-    else if (!inFilter || line === "COMMIT") continue;
+    if (line.startsWith("*")) {
+      if (table !== undefined) throw new Error(`iptables evaluator: ${line} before COMMIT of *${table}`);
+      table = line.slice(1);
+    } else if (table === undefined) throw new Error(`iptables evaluator: "${line}" outside a table`);
+    else if (line === "COMMIT") table = undefined;
+    else if (table !== "filter") continue;
     else if (line.startsWith(":")) chains.set(line.slice(1).split(" ")[0], []);
     else {
       const [command, chain, ...rest] = line.split(/\s+/);
@@ -64,6 +72,7 @@ export function parseFilterTable(text: string): Map<string, Rule[]> {
       } else throw new Error(`iptables evaluator: unknown command ${command}`);
     }
   }
+  if (table !== undefined) throw new Error(`iptables evaluator: *${table} has no COMMIT`);
   return chains;
 }
 

@@ -81,6 +81,28 @@ describe("the chaos drills", () => {
     ]);
   });
 
+  it("act in this account only: no drill names target accounts (FIS multi-account needs their configurations)", () => {
+    // FIS API reference, ExperimentTemplateExperimentOptions: multi-account targeting requires a target account
+    // configuration per account, which the component creates none of.
+    for (const { spec } of Object.values(drills)) {
+      expect((spec.experimentOptions as { accountTargeting: string }).accountTargeting).toBe("single-account");
+    }
+  });
+
+  it("say in their description what they do and at which share, within FIS's 512 characters", () => {
+    // The console and `aws fis list-experiment-templates` show only the description: it is how an operator picks
+    // a drill. FIS API reference, CreateExperimentTemplate: description, at most 512 characters.
+    const shares = { "sfu-nodes": 33, "turn-nodes": 50, "livekit-pods": 25 };
+    for (const [id, drill] of Object.entries(drills)) {
+      expect(drill.description.length).toBeLessThanOrEqual(512);
+      expect(drill.description).toContain(`${shares[id as keyof typeof shares]}%`);
+    }
+    expect(drills["sfu-nodes"].description).toMatch(/terminate 33% of the SFU nodes/);
+    expect(drills["livekit-pods"].description).toMatch(/delete 25% of the LiveKit SFU pods \(grace 0 s\)/);
+    const graceful = drillTemplates({ ...settings, podDeleteGraceSeconds: 120 })["livekit-pods"];
+    expect(graceful.description).toContain("grace 120 s");
+  });
+
   it("act inside the cluster only in the pod drill, which alone needs FIS's access entry and RBAC", () => {
     expect(Object.entries(drills).map(([id, d]) => [id, d.inCluster])).toEqual([
       ["sfu-nodes", false],

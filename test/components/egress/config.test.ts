@@ -1,5 +1,13 @@
 import { parse } from "yaml";
-import { EgressConfigInput, renderEgressConfig } from "../../../components/egress/config";
+import {
+  checkMaxRecordingSeconds,
+  EGRESS_CONFIG_FILE_ENV,
+  EGRESS_CONFIG_MOUNT,
+  EGRESS_CONFIG_PATH,
+  EgressConfigInput,
+  goDuration,
+  renderEgressConfig,
+} from "../../../components/egress/config";
 import { LEAF, MAP, UNLISTED, Schema, PROTOCOL_REDIS, unknownKeys } from "../../support/config-keys";
 
 // ---------------------------------------------------------------------------------------------
@@ -297,5 +305,70 @@ describe("renderEgressConfig", () => {
     expect(() => renderEgressConfig({ ...mumbai, admission: { compositeCpuCost: 0 } })).toThrow(
       "admission.compositeCpuCost",
     );
+  });
+});
+
+/** Seconds of a Go duration as time.ParseDuration reads the units used here; anything it refuses throws. */
+function parseGoDuration(text: string): number {
+  // Go's time.ParseDuration: a sequence of decimal numbers, each with a unit; "0" alone, never "".
+  if (!/^(\d+(h|m|s))+$/.test(text)) throw new Error(`time: invalid duration "${text}"`);
+  return [...text.matchAll(/(\d+)(h|m|s)/g)].reduce(
+    (sum, [, n, unit]) => sum + Number(n) * { h: 3600, m: 60, s: 1 }[unit as "h" | "m" | "s"],
+    0,
+  );
+}
+
+describe("goDuration", () => {
+  it("writes every whole number of seconds as a duration Go reads back as the same", () => {
+    for (const seconds of [0, 1, 59, 60, 90, 3600, 3601, 3660, 21600, 86400 + 61]) {
+      expect(parseGoDuration(goDuration(seconds))).toBe(seconds);
+    }
+    expect([goDuration(0), goDuration(90), goDuration(7200)]).toEqual(["0s", "1m30s", "2h"]);
+  });
+});
+
+describe("the config's limits, line by line", () => {
+  const refused = (change: Partial<EgressConfigInput>) => () => renderEgressConfig({ ...mumbai, ...change });
+
+  it("takes a session limit of a minute, and says what it must be", () => {
+    expect(() => checkMaxRecordingSeconds(60)).not.toThrow();
+    expect(
+      parse(renderEgressConfig({ ...mumbai, maxRecordingSeconds: 60 })).session_limits.file_output_max_duration,
+    ).toBe("1m");
+    expect(() => checkMaxRecordingSeconds(59, "egress.maxRecordingHours")).toThrow(
+      "egress.maxRecordingHours: must be a whole number of seconds, at least 60, got 59",
+    );
+  });
+
+  it("takes every port number for Redis, and only those", () => {
+    for (const port of [1, 65535]) {
+      expect(parse(renderEgressConfig({ ...mumbai, redis: { ...mumbai.redis, port } })).redis.address).toMatch(
+        new RegExp(`:${port}$`),
+      );
+    }
+    expect(refused({ redis: { ...mumbai.redis, port: 65536 } })).toThrow(
+      "redis.port: must be a port number (1-65535), got 65536",
+    );
+  });
+
+  it("says what each admission setting must be", () => {
+    expect(refused({ admission: { maxCpuUtilization: 1.2 } })).toThrow(
+      "admission.maxCpuUtilization: must be a fraction in (0, 1], got 1.2",
+    );
+    expect(refused({ admission: { maxMemoryGiB: -1 } })).toThrow(
+      "admission.maxMemoryGiB: must be a positive number of GiB, got -1",
+    );
+    expect(refused({ admission: { compositeCpuCost: 0 } })).toThrow(
+      "admission.compositeCpuCost: must be a positive number of CPUs, got 0",
+    );
+  });
+});
+
+describe("where egress finds its config", () => {
+  it("is the file the --config flag's variable names: the config key inside the mounted Secret", () => {
+    // egress v1.14.1 cmd/server/main.go: the `config` flag's EnvVars are EGRESS_CONFIG_FILE.
+    expect(EGRESS_CONFIG_FILE_ENV).toBe("EGRESS_CONFIG_FILE");
+    expect(EGRESS_CONFIG_PATH.startsWith("/")).toBe(true);
+    expect(EGRESS_CONFIG_PATH).toBe(`${EGRESS_CONFIG_MOUNT.dir}/${EGRESS_CONFIG_MOUNT.file}`);
   });
 });

@@ -10,6 +10,7 @@ import { workloadLabels } from "../../../components/shared/annotations";
 import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
 import { versions } from "../../../lib/versions";
 import { plain } from "../../support/builders";
+import { isObjectName } from "../../support/kubernetes-names";
 
 const SIX_HOURS = 6 * 3600;
 const CONFIG_SECRET = "livekit-egress-config-0123456789";
@@ -98,6 +99,22 @@ describe("the egress Deployment", () => {
     expect(config).not.toHaveProperty("api_secret");
     // Egress reads the pair once, at start: a new pair rolls the pods.
     expect(deployment.template.metadata.annotations["livekit-platform/keys-sha256"]).toBe(KEY_CHECKSUM);
+  });
+
+  it("selects exactly its own pods, with names the API server takes", () => {
+    // kubernetes pkg/apis/apps/validation/validation.go ValidateDeploymentSpec: the selector must not be empty
+    // and the template's labels must match it.
+    const { matchLabels } = deployment.selector;
+    expect(Object.keys(matchLabels).length).toBeGreaterThan(0);
+    expect(deployment.template.metadata.labels).toMatchObject(matchLabels);
+    // The Deployment, service account, PDB and ScaledObject are named EGRESS_APP; a container's name is a DNS
+    // label (pkg/apis/core/validation/validation.go validateContainerCommon: IsDNS1123Label).
+    expect(isObjectName(EGRESS_APP)).toBe(true);
+    expect(container.name).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+  });
+
+  it("gets no service environment variables: egress finds LiveKit and Redis by its config alone", () => {
+    expect(pod.enableServiceLinks).toBe(false);
   });
 
   it("rolls out by adding pods before draining old ones", () => {

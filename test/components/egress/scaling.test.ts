@@ -53,6 +53,62 @@ describe("egress ScaledObject spec", () => {
     expect(trigger.metadata.query).toMatch(/clamp_min\(vector\(.* \* 0\.111111\), 3\)/);
   });
 
+  it("refuses an idle pool that is no whole number of pods, and takes an empty one", () => {
+    for (const idlePods of [-1, 1.5]) {
+      expect(() => egressScaledObjectSpec({ ...base, idlePods, minReplicas: 4, maxReplicas: 10 })).toThrow(
+        `idlePods: must be an integer of at least 0, got ${idlePods}`,
+      );
+    }
+    expect(() => egressScaledObjectSpec({ ...base, idlePods: 0, minReplicas: 0, maxReplicas: 10 })).not.toThrow();
+  });
+
+  it("names the bound a floor or ceiling misses, and takes a floor equal to the ceiling", () => {
+    expect(() => egressScaledObjectSpec({ ...base, minReplicas: 3, maxReplicas: 10 })).toThrow(
+      "minReplicas: must be an integer of at least idlePods (4), got 3",
+    );
+    expect(() => egressScaledObjectSpec({ ...base, minReplicas: 5, maxReplicas: 4 })).toThrow(
+      "maxReplicas: must be an integer of at least minReplicas (5), got 4",
+    );
+    const fixed = egressScaledObjectSpec({ ...base, minReplicas: 6, maxReplicas: 6 }) as any;
+    expect([fixed.minReplicaCount, fixed.maxReplicaCount]).toEqual([6, 6]);
+  });
+
+  it("takes an idle share from 0 (the pool alone) up to, not including, 1", () => {
+    expect(desiredEgressPodsQuery({ ...base, idleShare: 0 })).toMatch(/\* 0\), 4\)/);
+    for (const idleShare of [-0.1, 1]) {
+      expect(() => desiredEgressPodsQuery({ ...base, idleShare })).toThrow(
+        `idleShare: must be a fraction in [0, 1), got ${idleShare}`,
+      );
+    }
+  });
+
+  it("scales up at once: twice the pods per 15 s, by rules the API server accepts", () => {
+    const { scaleUp } = (egressScaledObjectSpec({ ...base, minReplicas: 4, maxReplicas: 10 }) as any).advanced
+      .horizontalPodAutoscalerConfig.behavior;
+    // kubernetes pkg/apis/autoscaling/validation/validation.go validateScalingRules and validateScalingPolicy:
+    // at least one policy, each of type Pods or Percent with a value above 0 and a period of 1-1800 s.
+    expect(scaleUp.policies.length).toBeGreaterThan(0);
+    for (const policy of scaleUp.policies) {
+      expect(["Pods", "Percent"]).toContain(policy.type);
+      expect(policy.value).toBeGreaterThan(0);
+      expect(policy.periodSeconds).toBeGreaterThanOrEqual(1);
+      expect(policy.periodSeconds).toBeLessThanOrEqual(1800);
+    }
+    // pkg/controller/podautoscaler/horizontal.go calculateScaleUpLimitWithScalingRules: the most any policy allows
+    // (selectPolicy Max, the default) from the count at the period's start; Percent rounds up.
+    const limit = (current: number) =>
+      Math.max(
+        ...scaleUp.policies
+          .filter((p: { periodSeconds: number }) => p.periodSeconds <= 15)
+          .map((p: { type: string; value: number }) =>
+            p.type === "Pods" ? current + p.value : Math.ceil(current * (1 + p.value / 100)),
+          ),
+      );
+    expect(limit(4)).toBe(8);
+    expect(limit(25)).toBe(50);
+    expect(scaleUp.stabilizationWindowSeconds).toBe(0);
+  });
+
   it("scales in one pod at a time, slowly, and never ignores a shortfall of idle pods", () => {
     const spec = egressScaledObjectSpec({ ...base, minReplicas: 4, maxReplicas: 10 }) as any;
     const behavior = spec.advanced.horizontalPodAutoscalerConfig.behavior;

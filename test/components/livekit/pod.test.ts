@@ -1,7 +1,13 @@
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parse } from "yaml";
 import {
   KEYS_CHECKSUM_ANNOTATION,
+  LIVEKIT_LABELS,
   LIVEKIT_TERMINATION_GRACE_SECONDS,
+  liveKitCommand,
   liveKitDeploymentSpec,
   LiveKitPodInput,
   liveKitPodSpec,
@@ -13,7 +19,9 @@ import {
   renderLiveKitServerConfig,
 } from "../../../components/livekit/server-config";
 import { API_KEY_SECRET_KEYS } from "../../../components/credentials/api-keys";
+import { DELETION_COST_TOKEN_DIR, renderDeletionCostScript } from "../../../components/livekit/deletion-cost";
 import { COTURN_SECRET_KEY } from "../../../components/coturn/start";
+import { NODE_PUBLIC_IPV4_PATH } from "../../../components/shared/node-address";
 import { NODE_ROLE_LABEL } from "../../../components/shared/node-roles";
 import { TURN_SECRET_GENERATION_ANNOTATION } from "../../../components/shared/turn";
 import { versions } from "../../../lib/versions";
@@ -127,6 +135,83 @@ describe("the LiveKit pod", () => {
     expect(spec.serviceAccountName).toBe("livekit-server");
     expect(sidecar.volumeMounts.map((m: any) => m.name)).toEqual(["deletion-cost-token"]);
     expect(server.volumeMounts.map((m: any) => m.name)).not.toContain("deletion-cost-token");
+  });
+
+  it("gives the deletion-cost sidecar every variable and file its script reads", () => {
+    const sidecar = container(spec, "deletion-cost");
+    const script = renderDeletionCostScript({ metricsPort: 6789, everySeconds: 30 });
+    expect(sidecar.command).toEqual(["/bin/sh", "-c", script]);
+    // The script's own defaults (API_URL, TOKEN_DIR) aside, it reads these; KUBERNETES_SERVICE_HOST and _PORT the
+    // kubelet sets in every container whatever enableServiceLinks says (the API server's Service).
+    const read = new Set([...script.matchAll(/\$([A-Z_]+)/g)].map((m) => m[1]).filter((v) => v !== "NF")); // awk's $NF
+    expect([...read].sort()).toEqual([
+      "HOST_IP",
+      "KUBERNETES_SERVICE_HOST",
+      "KUBERNETES_SERVICE_PORT",
+      "POD_NAME",
+      "POD_NAMESPACE",
+    ]);
+    const env = Object.fromEntries(sidecar.env.map((e: any) => [e.name, e.valueFrom?.fieldRef?.fieldPath]));
+    expect(env).toEqual({ HOST_IP: "status.hostIP", POD_NAME: "metadata.name", POD_NAMESPACE: "metadata.namespace" });
+    // $dir/token and $dir/ca.crt: the projected token (an hour, renewed by the kubelet) and the cluster's CA.
+    expect(script).toContain(`dir="\${TOKEN_DIR:-${DELETION_COST_TOKEN_DIR}}"`);
+    const [mount] = sidecar.volumeMounts;
+    expect(mount).toEqual({ name: "deletion-cost-token", mountPath: DELETION_COST_TOKEN_DIR, readOnly: true });
+    const sources = volume(spec, mount.name).projected.sources;
+    expect(sources).toEqual([
+      { serviceAccountToken: { path: "token", expirationSeconds: 3600 } },
+      { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+    ]);
+  });
+
+  it("gets no service environment variables beyond the API server's, and a small memory-backed /tmp", () => {
+    expect(spec.enableServiceLinks).toBe(false);
+    // The root filesystem is read-only; /tmp is memory, charged to the pod's memory and bounded.
+    expect(server.volumeMounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
+    expect(volume(spec, "tmp").emptyDir).toEqual({ medium: "Memory", sizeLimit: "16Mi" });
+  });
+
+  it("keeps the selector the shipped Deployments have: apps/v1 refuses a change of spec.selector", () => {
+    // kubernetes pkg/apis/apps/validation/validation.go ValidateDeploymentUpdate: the selector is immutable, so a
+    // new one would fail `pulumi up` (or need a replacement that ends every room).
+    expect(deployment.selector.matchLabels).toEqual({
+      "app.kubernetes.io/name": "livekit-server",
+      "app.kubernetes.io/component": "sfu",
+    });
+    expect(LIVEKIT_LABELS.podLabels).toEqual(deployment.selector.matchLabels);
+  });
+
+  it("starts the server through sh: NODE_IP from the node-address file, listeners on HOST_IP, nothing without the file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "livekit-command-"));
+    try {
+      const server = join(dir, "livekit-server");
+      writeFileSync(server, '#!/bin/sh\necho "NODE_IP=$NODE_IP args=$*"\n');
+      chmodSync(server, 0o755);
+      const address = join(dir, "public-ipv4");
+      const [shell, flag, script] = liveKitCommand("/etc/livekit/config/config.yaml");
+      const run = () =>
+        spawnSync(shell, [flag, script.replace(NODE_PUBLIC_IPV4_PATH, address).replace("/livekit-server", server)], {
+          encoding: "utf8",
+          env: { HOST_IP: "10.20.3.4", PATH: "/usr/bin:/bin" },
+        });
+      expect(run().stdout).toBe("");
+      expect(run().status).not.toBe(0);
+      writeFileSync(address, "203.0.113.7");
+      expect(run().stdout).toBe("NODE_IP=203.0.113.7 args=--config /etc/livekit/config/config.yaml --bind 10.20.3.4\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("sets exactly the server's variables, the webhook key's only with webhooks", () => {
+    expect(server.env.map((e: { name: string }) => e.name)).toEqual(["REDIS_PASSWORD", "HOST_IP"]);
+  });
+
+  it("bounds the deletion-cost sidecar's memory, its request within its limit", () => {
+    const { requests, limits } = container(spec, "deletion-cost").resources;
+    const mebibytes = (quantity: string) => Number(/^(\d+)Mi$/.exec(quantity)?.[1]);
+    expect(mebibytes(requests.memory)).toBeGreaterThan(0);
+    expect(mebibytes(limits.memory)).toBeGreaterThanOrEqual(mebibytes(requests.memory));
   });
 
   it("rolls one pod at a time, never below the current capacity, and leaves the replica count to the HPA", () => {

@@ -1,5 +1,6 @@
 import { LOAD_TEST_NODE_POOL, loadTestNodePoolSpec } from "../../../components/load-test/node-pool";
 import {
+  LOAD_TEST_JOB_NAME,
   LOAD_TEST_SCRATCH,
   LOAD_TEST_UID,
   loadTestDurationSeconds,
@@ -12,6 +13,7 @@ import { versions } from "../../../lib/versions";
 import { podSecurityProblems } from "../../../policy/pod-security";
 import type { PodSpec } from "../../../policy/workloads";
 import { container, plain, volume } from "../../support/builders";
+import { isObjectName } from "../../support/kubernetes-names";
 import { LOAD_TEST_SETTINGS } from "../../support/media-settings";
 
 /** What the LoadTest component hands the builder: the test's settings and the credentials' Secret keys. */
@@ -118,6 +120,59 @@ describe("the load test's testers", () => {
     expect(flag(audio.args, "--audio-publishers")).toBe("20");
   });
 
+  it("pass lk only flags with their values after `perf load-test`, nothing it would take for another argument", () => {
+    // The flags of `lk perf load-test` (livekit-cli v2.18.2) this builder sets, each with a value.
+    const flags = ["--room", "--video-publishers", "--audio-publishers", "--subscribers", "--duration"];
+    for (const input of [INPUT, { ...INPUT, audioPublishersPerRoom: 20 }]) {
+      const args = container(plain(loadTestPodSpec(input)), "lk").args as string[];
+      expect(args.slice(0, 4)).toEqual(["--url", "wss://mumbai.example.com", "perf", "load-test"]);
+      const rest = args.slice(4);
+      expect(rest.length % 2).toBe(0);
+      for (let i = 0; i < rest.length; i += 2) {
+        expect(flags).toContain(rest[i]);
+        expect(rest[i + 1]).not.toMatch(/^-/);
+      }
+    }
+  });
+
+  it("get no Kubernetes API token and no service environment variables: they talk to the public URL only", () => {
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.enableServiceLinks).toBe(false);
+  });
+
+  it("bound their scratch space, which counts against the tester's memory", () => {
+    // A memory-backed emptyDir is charged to the pod's memory (Kubernetes docs, emptyDir: medium Memory).
+    const { sizeLimit } = volume(spec, LOAD_TEST_SCRATCH.volume).emptyDir;
+    const mebibytes = /^(\d+)Mi$/.exec(sizeLimit)?.[1];
+    expect(Number(mebibytes)).toBeGreaterThan(0);
+    expect(Number(mebibytes)).toBeLessThan(parseInt(lk.resources.limits.memory, 10) * 1024);
+  });
+
+  it("are a Job whose name the API server and its pods' job-name label take", () => {
+    // The Job controller labels its pods batch.kubernetes.io/job-name=<name>: a label value, at most 63 characters.
+    expect(isObjectName(LOAD_TEST_JOB_NAME)).toBe(true);
+    expect(LOAD_TEST_JOB_NAME.length).toBeLessThanOrEqual(63);
+  });
+
+  it.each([
+    ["rooms", { rooms: 0 }, 1, 0],
+    ["rooms", { rooms: 1.5 }, 1, 1.5],
+    ["videoPublishersPerRoom", { videoPublishersPerRoom: -1 }, 0, -1],
+    ["audioPublishersPerRoom", { audioPublishersPerRoom: 0.5 }, 0, 0.5],
+    ["subscribersPerRoom", { subscribersPerRoom: -2 }, 0, -2],
+    ["resources.cpus", { resources: { cpus: 0, memoryGiB: 4 } }, 1, 0],
+    ["resources.memoryGiB", { resources: { cpus: 4, memoryGiB: 0.5 } }, 1, 0.5],
+  ])("refuse %s that is no whole number of at least its least", (key, change, least, value) => {
+    expect(() => loadTestDurationSeconds({ ...INPUT, ...change })).toThrow(
+      `load test ${key}: must be a whole number of at least ${least}, got ${value}`,
+    );
+  });
+
+  it("take rooms of audio publishers only, and no subscribers", () => {
+    expect(loadTestDurationSeconds({ ...INPUT, videoPublishersPerRoom: 0, audioPublishersPerRoom: 5 })).toBe(600);
+    expect(loadTestDurationSeconds({ ...INPUT, subscribersPerRoom: 0 })).toBe(600);
+  });
+
   it("refuse a duration lk cannot parse and a room with no publisher", () => {
     expect(() => loadTestJobSpec({ ...INPUT, duration: "10 minutes" }, LABELS)).toThrow(
       'load test duration: must be a time such as "10m" or "1h", got "10 minutes"',
@@ -126,6 +181,10 @@ describe("the load test's testers", () => {
       /^load test videoPublishersPerRoom: must leave a room at least one video or audio publisher, got 0$/,
     );
     expect(loadTestDurationSeconds({ ...INPUT, duration: "2h" })).toBe(7200);
+    // A test of no time measures nothing.
+    expect(() => loadTestDurationSeconds({ ...INPUT, duration: "0s" })).toThrow(
+      'load test duration: must be a time such as "10m" or "1h", got "0s"',
+    );
   });
 });
 
