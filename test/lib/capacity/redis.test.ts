@@ -105,4 +105,13 @@ describe("the Redis that livekit-server and egress share", () => {
       `redis.nodeType: no node type carries ${Math.round(huge.commandsPerSecond)} commands/s at 60% (the largest, cache.r7g.8xlarge, is planned for 400000): split the regions into smaller hubs or run them regional, got "cache.r7g.8xlarge"`,
     );
   });
+
+  it("plans each type's engine from where TLS runs: 50,000 commands/s on the engine thread, twice that offloaded, scaled with the I/O threads up to 400,000", () => {
+    for (const [name, type] of Object.entries(CACHE_NODE_TYPES)) {
+      const planned = type.tlsOffload ? Math.min(400_000, (100_000 * type.vcpu) / 4) : 50_000;
+      expect([name, type.engineCommandsPerSecond]).toEqual([name, planned]);
+    }
+    // AWS "Supported node types": r7g.large has no TLS offloading, r7g.xlarge and up have it.
+    expect(Object.values(CACHE_NODE_TYPES).map((t) => t.tlsOffload)).toEqual([false, true, true, true, true]);
+  });
 });
