@@ -1,12 +1,17 @@
 /**
  * From a region's stated demand to its sizes (stacks/sizing.ts `sizeRegion`): the model's sizes, sizes set by
  * hand and the line each one reports, the hand-set sizes that contradict what the region must run, the Redis it
- * runs (own, a hub's or none), and global rooms' SFU floor.
+ * runs (own, a hub's or none), global rooms' SFU floor, and a region stack's settings sized.
  */
 import { GLOBAL_ROOMS_RAMP_SHARE, parseRoomMix, ROOM_FIT_CEILING } from "../../lib/capacity";
 import { CACHE_NODE_TYPES, redisLoad, redisUtilisation, sizeRedis } from "../../lib/capacity/redis";
 import { InputError } from "../../lib/errors";
-import { globalRoomsFloor, RegionSizing, sizeRegion, SizingSettings } from "../../stacks/sizing";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseStackConfig, RegionSettings } from "../../stacks/config";
+import { globalRoomsFloor, RegionSizing, sizedRegion, sizeRegion, SizingSettings } from "../../stacks/sizing";
+import { stackConfig } from "../support/stack-config";
 
 /** A region of 25,000 participants in the mixed preset on c6i.2xlarge, nothing set by hand. */
 const base = (): SizingSettings => ({
@@ -335,5 +340,53 @@ describe("the SFU floor in global rooms mode", () => {
     expect(at(31, 2, 100)).toBe(11);
     expect(at(30, 12, 100)).toBe(12);
     expect(at(30, 2, 8)).toBe(8);
+  });
+});
+
+describe("a region stack's settings, sized", () => {
+  const mumbai = parseStackConfig(stackConfig("mumbai"), "mumbai") as RegionSettings;
+  const estimate = (r: RegionSizing) => {
+    if (r.cost === undefined || "unavailable" in r.cost) throw new Error("no estimate");
+    return r.cost;
+  };
+  const quantity = (r: RegionSizing, item: string) => estimate(r).lines.find((l) => l.item.startsWith(item))!.quantity;
+
+  it("bill the stack's Prometheus volume, recording retention and system nodes at their min", () => {
+    const region = sizedRegion(mumbai).sizing;
+    const bigger = sizedRegion({ ...mumbai, monitoring: { ...mumbai.monitoring, volumeSize: "300Gi" } }).sizing;
+    expect(quantity(bigger, "gp3") - quantity(region, "gp3")).toBeCloseTo(200, 6);
+    const system = mumbai.cluster.systemNodes;
+    expect(quantity(region, `${system.instanceType} node-hours`)).toBeCloseTo(system.min * 24 * 30.42, 6);
+    const kept = (days: number) =>
+      quantity(
+        sizedRegion({ ...mumbai, egress: { ...mumbai.egress, recordingRetentionDays: days } }).sizing,
+        "S3 Standard",
+      );
+    expect(kept(15)).toBeCloseTo(kept(30) / 2, 6);
+  });
+
+  it("run no Redis in a global rooms member, and the hub's own in the hub", () => {
+    const global = (hub: string) => ({ ...mumbai, rooms: { ...mumbai.rooms, mode: "global" as const, hub } });
+    expect(sizedRegion(global("singapore")).sizing.redis.nodeCount).toBe(0);
+    expect(sizedRegion(global("mumbai")).sizing.redis.nodeCount).toBe(mumbai.redis.nodeCount);
+    expect(sizedRegion(mumbai).sizing.redis.nodeCount).toBe(mumbai.redis.nodeCount);
+    // A member's floor holds the ramp of global rooms; a regional stack's is the model's.
+    const plan = sizedRegion(mumbai).sizing.plan;
+    expect(sizedRegion(global("singapore")).sizing.sfuNodes.min).toBe(globalRoomsFloor(plan));
+    expect(sizedRegion(mumbai).sizing.sfuNodes.min).toBe(plan.managedNodeGroup.minSize);
+  });
+
+  it("stop on a price file that is missing or no JSON, naming the file", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-sizing-"));
+    const missing = path.join(dir, "none.json");
+    const withFile = (priceFile: string) => ({ ...mumbai, cost: { ...mumbai.cost, priceFile } });
+    expect(() => sizedRegion(withFile(missing))).toThrow(
+      `livekit-platform:cost.priceFile: no such file, got ${JSON.stringify(missing)}`,
+    );
+    const broken = path.join(dir, "broken.json");
+    fs.writeFileSync(broken, "{ nope");
+    expect(() => sizedRegion(withFile(broken))).toThrow(
+      /^livekit-platform:cost\.priceFile: not valid JSON \(.+\), got ".*broken\.json"$/,
+    );
   });
 });
