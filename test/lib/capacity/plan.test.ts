@@ -2,7 +2,8 @@
  * The capacity model's sizing (lib/capacity/plan.ts) where the whole-model tests do not reach: the node bounds,
  * a kind's rooms of load, the lines refusing a node type, and the warnings a plan carries.
  */
-import { kindLoadRooms, lookupInstanceType, sizeBounds } from "../../../lib/capacity/plan";
+import { kindLoadRooms, lookupInstanceType, recordingsPerEgressPod, sizeBounds } from "../../../lib/capacity/plan";
+import { SFU_CPU_COSTS } from "../../../lib/capacity/cpu-costs";
 import { INSTANCE_TYPES } from "../../../lib/instance-types";
 import { InputError } from "../../../lib/errors";
 import { defaultRegionPlan } from "../../support/capacity";
@@ -109,5 +110,65 @@ describe("a plan's warnings", () => {
     const ports = plan({ mix: "webinar", icePorts: 600 });
     expect(ports.kinds[0].binding).toBe("ports");
     expect(ports.warnings[0]).toMatch(/"webinar" .* alone needs 67% of a node's ICE ports, above the 60% target/);
+  });
+});
+
+describe("recording egress, by what is recorded", () => {
+  it("counts an audio room's recording at the audio-only cost, four to a pod, and a video room's at one", () => {
+    const audio = plan({ mix: "audio", recordingShare: 1 });
+    const recordings = audio.kinds.reduce((sum, k) => sum + k.recordings, 0);
+    expect(audio.egress.pods).toBe(Math.ceil(recordings / 4));
+    const mixed = plan({ recordingShare: 0.5 });
+    const podLoad = mixed.kinds.reduce(
+      (sum, k) => sum + k.recordings / (["audio-room", "voice-call"].includes(k.name) ? 4 : 1),
+      0,
+    );
+    expect(mixed.egress.pods).toBe(Math.ceil(podLoad));
+  });
+
+  it("admits no job whose cost is above the pod's CPUs", () => {
+    expect(recordingsPerEgressPod(6)).toBe(0);
+    expect(recordingsPerEgressPod(5)).toBe(1);
+  });
+
+  it("puts the ceiling's pods, and the ceiling's plus the busy ones draining through a rollout, on whole nodes", () => {
+    const { egress } = plan({ recordingShare: 0.5 });
+    expect(egress.podsPerNode).toBe(3);
+    expect(egress.maxNodes).toBe(Math.ceil(egress.hpa.maxReplicas / 3));
+    expect(egress.limitNodes).toBe(Math.ceil((egress.hpa.maxReplicas + egress.pods) / 3));
+    expect(egress.limitNodes).toBeGreaterThan(egress.maxNodes);
+  });
+});
+
+describe("livekit-server's limits and the HPA", () => {
+  it("let a node twice as fast per vCPU carry twice the tracks", () => {
+    const p = plan({ cpuEfficiency: 2 });
+    expect(p.livekitServer.placement.numTracks).toBe(
+      Math.floor((0.9 * p.node.workloadCpu * 2) / SFU_CPU_COSTS.perDownTrack),
+    );
+  });
+
+  it("aim the HPA at the target rounded to a whole percent when CPU binds", () => {
+    const p = plan({ targetUtilisation: 0.555 });
+    expect(p.sfu.binding).toBe("cpu");
+    expect(p.hpa.targetCpuUtilizationPercent).toBe(56);
+  });
+});
+
+describe("the whole-rooms warning", () => {
+  it("lists the kinds rounded up to whole rooms, not those below one room", () => {
+    // 500 in webinars and livestreams: 250 attendees are two rooms of 202, 250 viewers part of one room of 301.
+    const mix = {
+      kinds: [
+        { kind: "webinar", share: 0.5 },
+        { kind: "livestream", share: 0.5 },
+      ],
+    };
+    const p = plan({ targetParticipants: 500, mix });
+    const warning = p.warnings.find((w) => w.startsWith("whole rooms:"))!;
+    const listed = warning.match(/\(([^()]*rooms of[^()]*)\)/)![1].split(", ");
+    const rounded = p.kinds.filter((k) => k.loadRooms >= 1 && k.rooms * k.roomSize > k.participants);
+    expect(listed).toEqual(rounded.map((k) => `${k.rooms} ${k.name} rooms of ${k.roomSize} for ${k.participants}`));
+    expect(listed).toEqual(["2 webinar rooms of 202 for 250"]);
   });
 });
