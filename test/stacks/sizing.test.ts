@@ -211,6 +211,14 @@ describe("sizes set by hand", () => {
     expect(lineOf((s) => (s.turn.totalQuota = allocations))).toBe("ok");
   });
 
+  it("leave a quota set by hand above the relay range to the operator", () => {
+    const hand = sized((s) => {
+      s.turn.relayPortRange = { start: 40000, end: 40999 };
+      s.turn.totalQuota = 5000;
+    });
+    expect(hand.media.turn.totalQuota).toBe(5000);
+  });
+
   it("need a relay port per allocation of the model's quota, one port more or less deciding", () => {
     const quota = plan.turn.totalQuota;
     expect(lineOf((s) => (s.turn.relayPortRange = { start: 40000, end: 40000 + quota - 1 }))).toBe("ok");
@@ -299,6 +307,25 @@ describe("the Redis a region runs", () => {
     expect(lineOf((s) => (s.rooms = { role: "hub", members }))).toMatch(
       /^livekit-platform:redis\.nodeType: no node type carries \d+ commands\/s at 60%/,
     );
+  });
+
+  it("bills the model's type, and no Redis node-hours for a member, which runs none", () => {
+    const members = [{ participants: 40_000, rooms: 5_000, sfuNodes: 100, egressPods: 100 }];
+    const redisLine = (r: RegionSizing) => {
+      if (r.cost === undefined || "unavailable" in r.cost) throw new Error("no estimate");
+      return r.cost.lines.find((l) => l.group === "elasticache")!;
+    };
+    const hub = sized((s) => {
+      s.rooms = { role: "hub", members };
+      s.cost = costSettings;
+    });
+    expect(hub.redis).toMatchObject({ nodeType: "cache.r7g.2xlarge" });
+    expect(redisLine(hub).item).toBe("cache.r7g.2xlarge node-hours");
+    const member = sized((s) => {
+      s.rooms = { role: "member" };
+      s.cost = costSettings;
+    });
+    expect(redisLine(member).quantity).toBe(0);
   });
 
   it("bills the type the region runs, and the hub's type for a member", () => {
