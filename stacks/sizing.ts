@@ -29,6 +29,7 @@ import {
   RedisDemand,
   redisLoad,
   RedisSizing,
+  REDIS_TARGET_UTILISATION,
   redisUtilisation,
   sizeRedis,
 } from "../lib/capacity/redis";
@@ -391,35 +392,39 @@ export function sizeRegion(settings: SizingSettings): RegionSizing {
   let redis: RegionSizing["redis"] = { nodeCount: 0, demand };
   if (settings.rooms?.role !== "member") {
     const load = redisLoad([demand, ...(settings.rooms?.role === "hub" ? settings.rooms.members : [])]);
-    let modelled: RedisSizing;
+    // The model's type; none when no type carries the load at the target, which only a type set by hand may run.
+    let modelled: RedisSizing | undefined;
     try {
       modelled = sizeRedis(load);
     } catch (e) {
-      if (e instanceof InputError && redisSettings.nodeType === undefined)
-        throw e.rekey(() => configKey(["redis", "nodeType"]));
-      modelled = {
-        nodeType: redisSettings.nodeType!,
-        load,
-        utilisation: { engine: 0, network: 0, memory: 0 },
-        binding: "engine",
-      };
+      if (!(e instanceof InputError) || redisSettings.nodeType === undefined) {
+        throw e instanceof InputError ? e.rekey(() => configKey(["redis", "nodeType"])) : e;
+      }
     }
-    const nodeType = redisSettings.nodeType ?? modelled.nodeType;
+    const nodeType = redisSettings.nodeType ?? modelled!.nodeType;
     // The utilisation of the type the region runs, which is the stack file's when it sets one.
     const utilisation = redisUtilisation(CACHE_NODE_TYPES[nodeType], load);
-    if (nodeType !== modelled.nodeType) {
-      const full = (Object.keys(utilisation) as (keyof typeof utilisation)[]).find((r) => utilisation[r] > 1);
+    const resources = Object.keys(utilisation) as (keyof typeof utilisation)[];
+    if (nodeType !== modelled?.nodeType) {
+      const model = modelled
+        ? `the capacity model chooses ${modelled.nodeType}`
+        : `no node type carries it at ${REDIS_TARGET_UTILISATION * 100}%`;
+      const full = resources.find((r) => utilisation[r] > 1);
       if (full !== undefined) {
         // Past its engine, baseline network or memory the node refuses or sheds the load: not a choice to make.
         throw new InputError(
           configKey(["redis", "nodeType"]),
-          `is too small for the region's Redis load: its ${full} would run at ${Math.round(utilisation[full] * 100)}% at peak (the capacity model chooses ${modelled.nodeType}); remove the override or choose a larger type`,
+          `is too small for the region's Redis load: its ${full} would run at ${Math.round(utilisation[full] * 100)}% at peak (${model}); remove the override or choose a larger type`,
           nodeType,
         );
       }
-      overrides.push(`redis.nodeType = ${nodeType} (the capacity model says ${modelled.nodeType})`);
+      overrides.push(
+        `redis.nodeType = ${nodeType} (${modelled ? `the capacity model says ${modelled.nodeType}` : `no node type carries the load at ${REDIS_TARGET_UTILISATION * 100}%`})`,
+      );
     }
-    redis = { ...modelled, nodeType, utilisation, nodeCount: redisSettings.nodeCount, demand };
+    // No model: the resource the type set by hand uses most.
+    const binding = modelled?.binding ?? resources.reduce((a, b) => (utilisation[b] > utilisation[a] ? b : a));
+    redis = { nodeType, load, utilisation, binding, nodeCount: redisSettings.nodeCount, demand };
   }
   return {
     plan,

@@ -162,6 +162,11 @@ export function priceFigures(node: unknown, at = "prices"): [string, Record<stri
   return [];
 }
 
+/** An object an override merges into key by key: the table, a region, a per-type list; not a figure, list or value. */
+function isBranch(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !("usd" in v);
+}
+
 /**
  * The pinned table with an override laid over it: objects merge key by key, a figure or a tier list
  * replaces what it overrides. The override is parsed with `priceOverrideSchema`; an error's key starts with
@@ -169,13 +174,10 @@ export function priceFigures(node: unknown, at = "prices"): [string, Record<stri
  */
 export function withPriceOverride(base: PriceTable, override: unknown, name = "price file"): PriceTable {
   const parsed = parseInput(priceOverrideSchema, override, { keyOf: (path) => keyPath(path, name) });
-  const merge = (a: unknown, b: unknown): unknown => {
-    if (isFigure(b) || Array.isArray(b) || typeof b !== "object" || b === null) return b;
-    if (typeof a !== "object" || a === null || Array.isArray(a) || isFigure(a)) return b;
-    const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
-    for (const [k, v] of Object.entries(b)) out[k] = merge(out[k], v);
-    return out;
-  };
+  const merge = (a: unknown, b: unknown): unknown =>
+    isBranch(a) && isBranch(b)
+      ? { ...a, ...Object.fromEntries(Object.entries(b).map(([k, v]) => [k, merge(a[k], v)])) }
+      : b;
   return merge(base, parsed) as PriceTable;
 }
 

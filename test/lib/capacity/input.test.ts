@@ -3,6 +3,8 @@
  * split across regions, and the one line each refusal gives.
  */
 import { parseRoomMix, regionSharesSchema, roomMixSchema } from "../../../lib/capacity";
+import { boundsFields, CAPACITY_DEFAULTS, capacityFields, costFields } from "../../../lib/capacity/input";
+import { DEFAULT_EGRESS_NODE_TYPE } from "../../../lib/capacity/rules";
 import { PRESET_NAMES, presetMix, ROOM_KINDS } from "../../../lib/capacity/room-mix";
 import { InputError, keyPath, parseInput } from "../../../lib/errors";
 
@@ -219,5 +221,164 @@ describe("the split across regions", () => {
     ],
   ])("refuses %s", (_what, regions, line) => {
     expect(lineOf(regions)).toBe(line);
+  });
+});
+
+describe("a custom mix's other fields", () => {
+  it("keeps the description it is given", () => {
+    expect(parseRoomMix({ name: "ours", description: "our rooms", kinds: [{ kind: "webinar", share: 1 }] })).toEqual({
+      name: "ours",
+      description: "our rooms",
+      kinds: [{ ...ROOM_KINDS.webinar, share: 1 }],
+    });
+  });
+
+  it.each([
+    ["a description that is no string", { description: 1 }, "mix.description: must be a string, got 1"],
+    [
+      "an empty kind name",
+      { kinds: [{ kind: "webinar", name: "", share: 1 }] },
+      'mix.kinds[0].name: must be a non-empty string, got ""',
+    ],
+    [
+      "publishersSubscribe that is no boolean",
+      { kinds: [{ kind: "webinar", share: 1, publishersSubscribe: 1 }] },
+      "mix.kinds[0].publishersSubscribe: must be true or false, got 1",
+    ],
+    [
+      "negative audio",
+      { kinds: [{ kind: "webinar", share: 1, audioKbps: -1 }] },
+      "mix.kinds[0].audioKbps: must be kbps of at least 0 (0 = no audio), got -1",
+    ],
+    [
+      "layers that are no list",
+      { kinds: [{ kind: "webinar", share: 1, videoLayersKbps: 160 }] },
+      "mix.kinds[0].videoLayersKbps: must be a list of simulcast layer kbps, each above 0 ([] = no video), got 160",
+    ],
+    [
+      "receive tiers that are no list",
+      { kinds: [{ kind: "webinar", share: 1, videoReceive: {} }] },
+      'mix.kinds[0].videoReceive: must be a list of { "tracks": integer >= 0, "kbps": number > 0 }, got {}',
+    ],
+    [
+      "a receive tier that is no object",
+      { kinds: [{ kind: "webinar", share: 1, videoReceive: [5] }] },
+      'mix.kinds[0].videoReceive[0]: must be { "tracks": integer >= 0, "kbps": number > 0 }, got 5',
+    ],
+    [
+      "a fractional track count",
+      { kinds: [{ kind: "webinar", share: 1, videoReceive: [{ tracks: 0.5, kbps: 160 }] }] },
+      "mix.kinds[0].videoReceive[0].tracks: must be an integer of at least 0 (videos rendered at this tier), got 0.5",
+    ],
+  ])("refuses %s", (_what, spec, line) => {
+    expect(lineOf({ kinds: [{ kind: "webinar", share: 1 }], ...spec })).toBe(line);
+  });
+});
+
+describe("the model's settings", () => {
+  it("default to the shipped region: 25,000 in the mixed preset on c6i.2xlarge, recorders on c6i.4xlarge, 60%, 5% recorded", () => {
+    expect(CAPACITY_DEFAULTS).toEqual({
+      targetParticipants: 25_000,
+      mix: "mixed",
+      nodeType: "c6i.2xlarge",
+      egressNodeType: DEFAULT_EGRESS_NODE_TYPE,
+      targetUtilisation: 0.6,
+      recordingShare: 0.05,
+    });
+  });
+
+  const fields = { ...capacityFields, ...boundsFields, ...costFields };
+  const lineOfField = (key: keyof typeof fields, value: unknown) => {
+    try {
+      parseInput(fields[key], value, { keyOf: (path) => keyPath(path, key) });
+      return "ok";
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  it.each([
+    ["targetParticipants", [1, 1_000_000], [0, 1_000_001, 1.5], "a positive integer (concurrent participants at peak)"],
+    ["targetUtilisation", [1, 0.01], [0, 1.01], "a fraction above 0 and at most 1, such as 0.6"],
+    ["recordingShare", [0, 1], [-0.01, 1.01], "a fraction from 0 to 1"],
+    ["baseShare", [0, 1], [-0.01, 1.01], "a fraction from 0 to 1"],
+    ["turnRelayShare", [0, 1], [-0.01, 1.01], "a fraction from 0 to 1"],
+    ["peakHeadroom", [1, 10], [0.99, 10.01], "a multiple of peak nodes from 1 to 10"],
+    ["cpuEfficiency", [0.1, 10], [0.09, 10.01], "a factor from 0.1 to 10"],
+    ["icePorts", [2, 10_001], [1, 2.5], "an integer of at least 2"],
+    ["maxSfuNodes", [1, 100_000], [0, 100_001, 1.5], "a positive integer"],
+    ["vcpuQuota", [1, 10_000_000], [0, 10_000_001, 1.5], "a positive integer (vCPUs)"],
+    ["peakHoursPerDay", [0, 24], [-1, 24.01], "hours from 0 to 24"],
+    ["offPeakShare", [0, 1], [1.01], "a fraction from 0 to 1"],
+    ["weekendShare", [0, 1], [1.01], "a fraction from 0 to 1"],
+    ["daysPerMonth", [28, 31, 30.42], [27.9, 31.1], "the days in a month, from 28 to 31 (weekends are weekendShare)"],
+    ["recordingDownloads", [0, 100], [-0.1, 100.1], "the downloads of the average recording, from 0 to 100"],
+    ["negotiatedDataTransferOutPerGiB", [0, 0.02], [-0.01], "a price in USD per GiB of at least 0"],
+    ["savingsPlanDiscount", [0, 0.9], [-0.1, 0.91], "a fraction from 0 to 0.9"],
+    ["egressSpotShare", [0, 1], [1.01], "a fraction from 0 to 1"],
+    ["turnShare", [0, 1], [1.01], "a fraction from 0 to 1"],
+    ["recordingRetentionDays", [1, 3650], [0, 3651, 1.5], "a number of days from 1 to 3650"],
+  ] as const)("%s takes %j and refuses %j, saying it must be %s", (key, taken, refused, what) => {
+    for (const value of taken) expect([value, lineOfField(key, value)]).toEqual([value, "ok"]);
+    for (const value of refused) expect(lineOfField(key, value)).toBe(`${key}: must be ${what}, got ${value}`);
+    expect(lineOfField(key, "1")).toBe(`${key}: must be ${what}, got "1"`);
+  });
+});
+
+describe("the split across regions, its other lines", () => {
+  const lineOfRegions = (regions: unknown) => {
+    try {
+      parseInput(regionSharesSchema, regions, { keyOf: (path) => keyPath(path, "regions") });
+      return "ok";
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  it.each([
+    ["no list", { name: "a" }, 'regions: must be a list of regions, got {"name":"a"}'],
+    ["an entry that is no object", ["mumbai"], 'regions[0]: must be { name, share? }, got "mumbai"'],
+    ["a name that is no string", [{ name: 5 }], "regions[0].name: must be a region name, got 5"],
+    [
+      "a name with a leading hyphen",
+      [{ name: "-a" }],
+      'regions[0].name: region names are lowercase letters, digits and hyphens, got "-a"',
+    ],
+    [
+      "a name with more after it",
+      [{ name: "a b" }],
+      'regions[0].name: region names are lowercase letters, digits and hyphens, got "a b"',
+    ],
+    [
+      "a share above 1",
+      [{ name: "a", share: 1.5 }],
+      "regions[0].share: must be a fraction above 0 and at most 1, got 1.5",
+    ],
+    [
+      "shares under 1 with every region given one",
+      [
+        { name: "a", share: 0.5 },
+        { name: "b", share: 0.4 },
+      ],
+      "regions: shares must sum to 1, got 0.9",
+    ],
+    [
+      "shares leaving less than 0.001",
+      [{ name: "a", share: 0.9995 }, { name: "b" }],
+      "regions: shares leave nothing for the regions without one, got 0.9995",
+    ],
+  ])("refuses %s", (_what, regions, line) => {
+    expect(lineOfRegions(regions)).toBe(line);
+  });
+
+  it("takes names of digits and hyphens, shares within 0.001 of 1, and 0.001 or more left for the others", () => {
+    expect(lineOfRegions([{ name: "eu-2" }, { name: "9a" }])).toBe("ok");
+    expect(
+      lineOfRegions([
+        { name: "a", share: 0.5 },
+        { name: "b", share: 0.5009 },
+      ]),
+    ).toBe("ok");
+    expect(lineOfRegions([{ name: "a", share: 0.998 }, { name: "b" }])).toBe("ok");
   });
 });

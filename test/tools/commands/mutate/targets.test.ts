@@ -84,7 +84,7 @@ describe("a module's own tests", () => {
       "test/lib/capacity/media-limits.test.ts",
       "test/stacks/cost-config.test.ts",
     ]);
-    expect(ownTests("lib/capacity/plan.ts", FILES)).toEqual(GUARDING_TESTS["lib/capacity/"]);
+    expect(ownTests("lib/capacity/rules.ts", FILES)).toEqual(GUARDING_TESTS["lib/capacity/"]);
     expect(ownTests("stacks/config/region/media.ts", FILES)).toEqual([
       "test/stacks/config/region/media.test.ts",
       "test/stacks/config/parse.test.ts",
