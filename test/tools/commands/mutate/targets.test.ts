@@ -93,7 +93,7 @@ describe("a module's own tests", () => {
   });
 
   it("exist only if the file does: a module without a test has none", () => {
-    expect(ownTests("components/shared/subnet-tags.ts", FILES)).toEqual([]);
+    expect(ownTests("components/shared/routed-region.ts", FILES)).toEqual([]);
     expect(ownTests("lib/ip.ts", new Set())).toEqual([]);
   });
 
@@ -136,9 +136,9 @@ describe("the modules a change touches", () => {
   });
 
   it("each run with its own tests", () => {
-    expect(mutationTargets(["lib/ip.ts", "components/shared/subnet-tags.ts"], FILES)).toEqual([
+    expect(mutationTargets(["lib/ip.ts", "components/shared/routed-region.ts"], FILES)).toEqual([
       { module: "lib/ip.ts", tests: ["test/lib/ip.test.ts"] },
-      { module: "components/shared/subnet-tags.ts", tests: [] },
+      { module: "components/shared/routed-region.ts", tests: [] },
     ]);
   });
 });
