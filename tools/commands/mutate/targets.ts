@@ -29,7 +29,11 @@ export const GUARDING_TESTS: Record<string, string[]> = {
     "test/stacks/cost-config.test.ts",
     "test/stacks/config/region/index.test.ts",
     "test/stacks/coturn-settings.test.ts",
+    "test/stacks/sfu-node-memory.test.ts",
   ],
+  // What the scheduler counts for the SFU pods as built, which the SFU node type must hold.
+  "components/livekit/pod.ts": ["test/stacks/sfu-node-memory.test.ts"],
+  "components/coturn/pod.ts": ["test/stacks/sfu-node-memory.test.ts"],
   "components/monitoring/dashboards/": [
     "test/components/monitoring/dashboards.test.ts",
     "test/components/monitoring/upstream-metrics.test.ts",
