@@ -69,13 +69,25 @@ describe("the architecture of a type", () => {
   });
 
   // EC2's naming convention: a `g` among the attribute letters after the generation is AWS Graviton.
-  it.each(["m7g.large", "c7gn.xlarge", "r8gd.2xlarge", "t4g.medium", "g5g.xlarge", "m6gd.large", "a1.large"])(
-    "is arm64 for Graviton %s, which the table does not list",
-    (name) => expect(archOf(name)).toBe("arm64"),
-  );
+  it.each([
+    "m7g.large",
+    "c7gn.xlarge",
+    "r8gd.2xlarge",
+    "t4g.medium",
+    "g5g.xlarge",
+    "m6gd.large",
+    "im4gn.large",
+    "a1.large",
+  ])("is arm64 for Graviton %s, which the table does not list", (name) => expect(archOf(name)).toBe("arm64"));
 
-  it.each(["m6i.large", "t3.medium", "m7a.xlarge", "r6in.large", "g4dn.xlarge", "m7i-flex.large", "c5n.large"])(
-    "is amd64 for %s",
-    (name) => expect(archOf(name)).toBe("amd64"),
-  );
+  it.each([
+    "m6i.large",
+    "t3.medium",
+    "m7a.xlarge",
+    "r6in.large",
+    "g4dn.xlarge",
+    "m7i-flex.large",
+    "c5n.large",
+    "u7in-16tb.224xlarge",
+  ])("is amd64 for %s", (name) => expect(archOf(name)).toBe("amd64"));
 });
