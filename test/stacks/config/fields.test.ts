@@ -131,6 +131,18 @@ describe("the building blocks' bounds", () => {
     expect(issues(group.safeParse({ min: 3 }))).toEqual([]);
     expect(issues(group.safeParse({ min: 4 }))).toEqual([{ path: ["min"], message: "must not exceed max (3)" }]);
   });
+
+  it("a node group's type is x86_64: the managed node group runs the x86_64 EKS AMI, which EKS pairs with no Graviton type", () => {
+    const group = nodeGroup({ instanceType: "m6i.xlarge", min: 1, max: 3 });
+    expect(issues(group.safeParse({ instanceType: "m7g.xlarge" }))).toEqual([
+      {
+        path: ["instanceType"],
+        message: "is an arm64 (Graviton) type: the managed node group runs the x86_64 EKS AMI (AL2023_x86_64_STANDARD)",
+      },
+    ]);
+    expect(issues(group.safeParse({ instanceType: "t4g.large" }))).toHaveLength(1);
+    expect(issues(group.safeParse({ instanceType: "m7i.xlarge" }))).toEqual([]);
+  });
 });
 
 describe("a DNS zone's rules", () => {
