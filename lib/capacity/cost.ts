@@ -14,7 +14,7 @@
  *     the gateways and load balancers) run every hour of the month, weekends included.
  * Every assumption the prices do not carry is a named constant below, with its basis.
  */
-import { familyOf, INSTANCE_TYPES } from "../instance-types";
+import { archOf, familyOf } from "../instance-types";
 import { PINNED_PRICES, PriceTable, priceOf, regionPrices, RegionPrices } from "./prices";
 import { RoomMix } from "./room-mix";
 import { DEFAULT_TURN_RELAY_SHARE, EGRESS_IDLE_SHARE, PEER_CONNECTIONS_PER_PARTICIPANT } from "./rules";
@@ -575,7 +575,7 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
       "egress Spot share prices a what-if: the egress NodePool is on-demand, and an interruption ends a recording",
     );
   for (const t of [plan.node.type, eg.nodeType]) {
-    if (INSTANCE_TYPES[t]?.arch === "arm64")
+    if (archOf(t) === "arm64")
       notes.push(
         `${t} is arm64 (Graviton, ${familyOf(t)}): the images have arm64 builds, the stacks build x86_64 nodes only`,
       );
