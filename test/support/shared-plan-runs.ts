@@ -6,13 +6,13 @@
  * go with it. Never write into a shared run's folder: plan into a folder of your own for that.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { createHash } from "crypto";
 import { stackFilePath } from "../../stacks/stack-files";
 import { programFingerprint } from "../../tools/plan/cache";
 import { ChildPlan } from "../../tools/plan/runner";
 import { planCommand, projectRoot } from "./plan";
+import { alive, makeRunFolder } from "./run-folder";
 
 /** A finished shared run: the child's exit, output and how it ended, and the folder it wrote. */
 export type SharedPlanRun = Omit<ChildPlan, "result"> & { out: string };
@@ -30,8 +30,7 @@ const POLL_MS = 100;
  */
 function runFolder(): string {
   if (process.env.LK_TEST_RUN_DIR) return process.env.LK_TEST_RUN_DIR;
-  const own = fs.mkdtempSync(path.join(os.tmpdir(), "lk-test-run-"));
-  fs.writeFileSync(path.join(own, "pid"), String(process.pid));
+  const own = makeRunFolder();
   process.once("exit", () => fs.rmSync(own, { recursive: true, force: true }));
   return (process.env.LK_TEST_RUN_DIR = own);
 }
@@ -104,14 +103,5 @@ function readOwner(file: string): { pid: number; testPath?: string } | undefined
     return JSON.parse(fs.readFileSync(file, "utf8"));
   } catch {
     return undefined; // not written yet
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

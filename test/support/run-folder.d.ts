@@ -1,0 +1,3 @@
+export function alive(pid: number): boolean;
+export function makeRunFolder(): string;
+export function removeAbandonedRunFolders(): void;
