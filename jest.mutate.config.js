@@ -26,7 +26,11 @@ module.exports = {
   ...unit,
   // Stryker's jest runner wraps the environment and requires it by name, before jest expands <rootDir>.
   testEnvironment: unit.testEnvironment.replace("<rootDir>", __dirname),
-  testPathIgnorePatterns: [...unit.testPathIgnorePatterns, SOURCE_TEXT_CHECKS],
+  // A module's named tests may include a promtool integration test (GUARDING_TESTS in tools/commands/mutate/).
+  testPathIgnorePatterns: [
+    ...(only.length > 0 ? ["\\.(plan|e2e)\\.test\\.ts$"] : unit.testPathIgnorePatterns),
+    SOURCE_TEXT_CHECKS,
+  ],
   testTimeout,
   ...(only.length > 0 && { testMatch: only.map((file) => path.join("<rootDir>", file)) }),
 };

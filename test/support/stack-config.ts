@@ -7,9 +7,24 @@ import { findProjectRoot, readProjectName, readStackFile, stackFilePath } from "
 export const projectRoot = findProjectRoot(__dirname);
 export const projectName = readProjectName(projectRoot);
 
+/**
+ * A shipped stack file's config as `readStackFile` reads it, parsed once per test file: tests read the same few
+ * files hundreds of times, and none writes them (a test that needs another stack file writes a temporary one).
+ */
+const shippedConfigs = new Map<string, Readonly<Record<string, string>>>();
+function shippedConfig(stack: string): Record<string, string> {
+  let config = shippedConfigs.get(stack);
+  if (!config) {
+    config = Object.freeze(readStackFile(stackFilePath(projectRoot, stack), stack).config);
+    shippedConfigs.set(stack, config);
+  }
+  // A copy: its values are strings, so a shallow one is whole.
+  return { ...config };
+}
+
 /** The raw config of a shipped stack file, with `overrides` (config key -> value) applied. */
 export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {
-  const { config } = readStackFile(stackFilePath(projectRoot, stack), stack);
+  const config = shippedConfig(stack);
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete config[key];
     else config[key] = typeof value === "string" ? value : JSON.stringify(value);
@@ -22,7 +37,7 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
  * replaced by the plan's placeholders as the plan command reads them.
  */
 export function stackYaml(stack: string): Record<string, any> {
-  const { config } = readStackFile(stackFilePath(projectRoot, stack), stack);
+  const config = shippedConfig(stack);
   return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, /^[[{]/.test(v.trim()) ? JSON.parse(v) : v]));
 }
 

@@ -11,7 +11,9 @@ import { minimatch } from "minimatch";
 
 /**
  * Unit tests that guard modules under another name than the mirrored one, by module or by folder (a key ending
- * in `/` covers every module under it). A test listed here counts as a change to each of those modules.
+ * in `/` covers every module under it). A test listed here counts as a change to each of those modules. An
+ * integration test may be listed when it runs only a local binary in a second or two (promtool evaluating the
+ * queries a module writes): the unit tier starts no such binary, but a mutant of a query only that binary kills.
  */
 export const GUARDING_TESTS: Record<string, string[]> = {
   // The capacity model is tested as a whole (plan, rules, traffic, bounds, room mix, prices).
@@ -36,8 +38,10 @@ export const GUARDING_TESTS: Record<string, string[]> = {
   "components/coturn/pod.ts": ["test/stacks/sfu-node-memory.test.ts"],
   "components/monitoring/dashboards/": [
     "test/components/monitoring/dashboards.test.ts",
+    "test/components/monitoring/dashboards.int.test.ts",
     "test/components/monitoring/upstream-metrics.test.ts",
   ],
+  "components/egress/scaling.ts": ["test/components/egress/scaling.int.test.ts"],
   "components/monitoring/alert-rules.ts": ["test/components/monitoring/upstream-metrics.test.ts"],
   "components/coturn/start.ts": ["test/components/coturn/pod.test.ts"],
   "components/load-test/node-pool.ts": ["test/components/load-test/pod.test.ts"],

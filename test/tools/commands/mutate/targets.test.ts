@@ -97,12 +97,14 @@ describe("a module's own tests", () => {
     expect(ownTests("lib/ip.ts", new Set())).toEqual([]);
   });
 
-  it("as GUARDING_TESTS lists them, are unit tests that exist, for modules or folders that exist", () => {
+  it("as GUARDING_TESTS lists them, are unit or promtool tests that exist, for modules or folders that exist", () => {
     for (const [key, tests] of Object.entries(GUARDING_TESTS)) {
       expect(key.endsWith("/") ? MODULES.some((m) => m.startsWith(key)) : MODULES.includes(key)).toBe(true);
       for (const test of tests) {
         expect(FILES.has(test)).toBe(true);
-        expect(test).not.toMatch(/\.(plan|e2e|int)\.test\.ts$/);
+        expect(test).not.toMatch(/\.(plan|e2e)\.test\.ts$/);
+        if (test.endsWith(".int.test.ts"))
+          expect(fs.readFileSync(path.join(projectRoot, test), "utf8")).toMatch(/withPromtool\(/);
       }
     }
   });
