@@ -101,8 +101,15 @@ export function karpenterControllerPolicies(scope: ControllerPolicyScope): Recor
         Effect: "Allow",
         Action: "iam:PassRole",
         Resource: scope.nodeRoleArn,
-        // Only to EC2, only the node role: the controller cannot hand any other role to anything.
-        Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+        // Only to EC2, only the node role: the controller cannot hand any other role to anything. In China, EC2
+        // also as `ec2.amazonaws.com.cn`, which upstream's template names beside the other in every partition
+        // (v1.14.1 website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml:188).
+        Condition: {
+          StringEquals: {
+            "iam:PassedToService":
+              partition === "aws-cn" ? ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"] : "ec2.amazonaws.com",
+          },
+        },
       },
       {
         Sid: "AllowScopedInstanceProfileCreationActions",

@@ -156,6 +156,33 @@ describe("the Karpenter controller launches nodes", () => {
     expect(pass(NODE_ROLE, "ec2.amazonaws.com")).toBe("allowed");
     expect(pass(NODE_ROLE, "lambda.amazonaws.com")).toBe("not allowed");
     expect(pass(`arn:aws:iam::${ACCOUNT}:role/admin`, "ec2.amazonaws.com")).toBe("not allowed");
+    expect(pass(NODE_ROLE, "ec2.amazonaws.com.cn")).toBe("not allowed");
+  });
+
+  it("in China, hands the node role to EC2 under either of its principals, as upstream's template allows", () => {
+    const chinaRole = `arn:aws-cn:iam::${ACCOUNT}:role/livekit-beijing-karpenter-node`;
+    const china = karpenterControllerPolicies({
+      ...scope,
+      partition: "aws-cn",
+      region: "cn-north-1",
+      nodeRoleArn: chinaRole,
+    });
+    const document: IamPolicyDocument = {
+      Version: "2012-10-17",
+      Statement: Object.values(china).flatMap((d) => d.Statement.map((s) => ({ ...s, Principal: "*" }))),
+    };
+    const pass = (service: string) =>
+      evaluate(document, {
+        principal: { AWS: `arn:aws-cn:iam::${ACCOUNT}:role/karpenter` },
+        action: "iam:PassRole",
+        resource: chinaRole,
+        context: { "iam:PassedToService": service },
+      });
+    expect(["ec2.amazonaws.com", "ec2.amazonaws.com.cn", "lambda.amazonaws.com.cn"].map(pass)).toEqual([
+      "allowed",
+      "allowed",
+      "not allowed",
+    ]);
   });
 });
 
