@@ -88,8 +88,9 @@ export function instanceTypeProblem(type: string): string | undefined {
 }
 
 export const instanceType = z
+  // The string's error words its pattern's failure too (zod 4: a check without its own takes the schema's).
   .string({ error: "must be an EC2 instance type such as c6i.2xlarge" })
-  .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type such as c6i.2xlarge" })
+  .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/)
   .superRefine((type, ctx) => {
     const problem = instanceTypeProblem(type);
     if (problem !== undefined) ctx.addIssue({ code: "custom", input: type, message: problem });
