@@ -29,16 +29,28 @@ export const secretMatching = (pattern: RegExp, error: string) =>
     })
     .meta({ pattern: pattern.source });
 
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** A DNS label's form, its length apart: lowercase letters, digits and hyphens, a letter or digit first and last. */
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 export const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export const domain = z
   .string({ error: "must be a domain name such as livekit.example.com" })
   .regex(DOMAIN, { error: "must be a lowercase domain name such as livekit.example.com" });
 
-export const dnsLabel = z
-  .string({ error: "must be a DNS label (lowercase letters, digits and hyphens)" })
-  .regex(DNS_LABEL, { error: "must be a DNS label (lowercase letters, digits and hyphens, at most 63)" });
+/**
+ * A DNS label of at most `maxLength` characters, `why` saying whose limit it is: DNS's own 63 (RFC 1035 2.3.4), or
+ * fewer where the label goes into longer names. The length is checked first, and the form's line repeats it, so
+ * every line gives the limit that holds for the setting.
+ */
+export const dnsLabelUpTo = (maxLength: number, why: string) =>
+  z
+    .string({ error: "must be a DNS label (lowercase letters, digits and hyphens)" })
+    .max(maxLength, { error: `must be at most ${maxLength} characters (${why})` })
+    .regex(DNS_LABEL, {
+      error: `must be a DNS label (lowercase letters, digits and hyphens, at most ${maxLength})`,
+    });
+
+export const dnsLabel = dnsLabelUpTo(63, "a DNS label's limit");
 
 export const awsRegion = z.enum(awsRegionNames as [string, ...string[]], {
   error: "unknown AWS region, expected one such as ap-south-1 or ap-southeast-1",
@@ -76,8 +88,9 @@ export function instanceTypeProblem(type: string): string | undefined {
 }
 
 export const instanceType = z
+  // The string's error words its pattern's failure too (zod 4: a check without its own takes the schema's).
   .string({ error: "must be an EC2 instance type such as c6i.2xlarge" })
-  .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type such as c6i.2xlarge" })
+  .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/)
   .superRefine((type, ctx) => {
     const problem = instanceTypeProblem(type);
     if (problem !== undefined) ctx.addIssue({ code: "custom", input: type, message: problem });

@@ -3,7 +3,7 @@
  * `turn-<regionLabel>.<domain>`, the global `<domain>`) and the zone they live in.
  */
 import { z } from "zod";
-import { dnsLabel, dnsZone, domain as domainName } from "../fields";
+import { dnsLabelUpTo, dnsZone, domain as domainName } from "../fields";
 
 /** Longest region label: every AWS name derived from it then fits its limit. */
 export const REGION_LABEL_MAX = 25;
@@ -12,10 +12,7 @@ export const domain = domainName.describe(
   "The platform's domain, the same in every stack: this region serves `<regionLabel>.<domain>`, `turn-<regionLabel>.<domain>` and the global name `<domain>`. `turn-<regionLabel>.<domain>` is a certificate's first name: at most 64 characters (ACM).",
 );
 
-export const regionLabel = dnsLabel
-  .max(REGION_LABEL_MAX, {
-    error: `must be at most ${REGION_LABEL_MAX} characters (AWS names are derived from it)`,
-  })
+export const regionLabel = dnsLabelUpTo(REGION_LABEL_MAX, "AWS names are derived from it")
   .refine((label) => !label.includes("--"), {
     error: 'must not contain "--" (ElastiCache ids refuse consecutive hyphens)',
   })

@@ -1,15 +1,24 @@
-/** The building blocks of the stack schemas: a DNS zone's id by provider, the account Cloudflare needs. */
+/**
+ * The building blocks of the stack schemas: the one line each refuses a value with (the stack file's, through the
+ * parser, where a stack file can give that value), their bounds, a DNS zone's id by provider, the account
+ * Cloudflare needs, a secret checked without being shown.
+ */
 // The SDK's aws.ec2 namespace itself, without loading every other namespace of @pulumi/aws.
 import * as ec2 from "@pulumi/aws/ec2";
 import { availabilityZoneIds, awsRegionNames } from "../../../lib/aws-regions";
+import { parseInput, SECRET_PLACEHOLDER_PREFIX } from "../../../lib/errors";
 import { INSTANCE_TYPES } from "../../../lib/instance-types";
 import {
   cloudflareAccountGiven,
+  cloudWatchRetentionDays,
+  dnsLabel,
   EC2_INSTANCE_TYPES,
   instanceTypeProblem,
   ipv4Cidr,
   nodeGroup,
+  port,
   portRange,
+  secretMatching,
   zoneIdOfItsProvider,
   zoneIdProblem,
 } from "../../../stacks/config/fields";
@@ -24,9 +33,15 @@ describe("DNS zone ids by provider", () => {
     ["route53", "12345", "must be a Route53 hosted zone id"],
     ["route53", "/hostedzone/Z1D633PJN98FT9", "without the /hostedzone/ prefix"],
     ["route53", "0123456789abcdef0123456789abcdef", "looks like a cloudflare zone id"],
+    // The whole value is the id: nothing pasted after it, and no longer than Route53's ResourceId (32).
+    ["route53", "Z1D633PJN98FT9 livekit.example.com", "must be a Route53 hosted zone id"],
+    ["route53", `Z${"0".repeat(31)}`, undefined],
+    ["route53", `Z${"0".repeat(32)}`, "must be a Route53 hosted zone id"],
     ["cloudflare", "0123456789abcdef0123456789abcdef", undefined],
     ["cloudflare", "Z0EXAMPLEZONE00000000", "looks like a route53 zone id"],
     ["cloudflare", "0123456789ABCDEF0123456789ABCDEF", "must be a Cloudflare zone id"],
+    ["cloudflare", "0123456789abcdef0123456789abcdef0", "must be a Cloudflare zone id"],
+    ["cloudflare", "x0123456789abcdef0123456789abcdef", "must be a Cloudflare zone id"],
   ])("%s %s", (provider, zoneId, problem) => {
     const found = zoneIdProblem(provider, zoneId);
     if (problem === undefined) expect(found).toBeUndefined();
@@ -60,6 +75,10 @@ describe("an EC2 instance type", () => {
       "is not an EC2 instance type (aws.ec2.InstanceType of the pinned @pulumi/aws); did you mean m6i.xlarge?",
     );
     expect(instanceTypeProblem("c9z.huge")).toMatch(/^is not an EC2 instance type/);
+    // Nothing near it: the line ends at the rule.
+    expect(instanceTypeProblem("quantum.unheardofsize")).toBe(
+      "is not an EC2 instance type (aws.ec2.InstanceType of the pinned @pulumi/aws)",
+    );
   });
 
   it.each([
@@ -172,5 +191,149 @@ describe("a DNS zone's rules", () => {
     expect(zoneIdProblem("cloudflare", ROUTE53_ID)).toBe(
       "must be a Cloudflare zone id (32 hex characters); this looks like a route53 zone id (dns.provider is cloudflare)",
     );
+  });
+});
+
+describe("the line a stack file's mistake gets", () => {
+  const region = (overrides: Record<string, unknown>) => () =>
+    parseStackConfig(stackConfig("mumbai", overrides), "mumbai");
+  const global = (overrides: Record<string, unknown>) => () =>
+    parseStackConfig(stackConfig("global", overrides), "global");
+  const mumbaiDns = JSON.parse(stackConfig("mumbai")["livekit-platform:dns"]);
+  const globalDns = JSON.parse(stackConfig("global")["livekit-platform:dns"]);
+
+  it.each([
+    // Pulumi passes a scalar as a string, and a list or a map as JSON: a list is what reaches the type check.
+    [
+      { "livekit-platform:domain": ["livekit.example.com"] },
+      'livekit-platform:domain: must be a domain name such as livekit.example.com, got ["livekit.example.com"]',
+    ],
+    [
+      { "livekit-platform:domain": "Livekit.Example.com" },
+      'livekit-platform:domain: must be a lowercase domain name such as livekit.example.com, got "Livekit.Example.com"',
+    ],
+    [
+      { "livekit-platform:regionLabel": ["mumbai"] },
+      'livekit-platform:regionLabel: must be a DNS label (lowercase letters, digits and hyphens), got ["mumbai"]',
+    ],
+    [
+      { "livekit-platform:regionLabel": "Mumbai" },
+      // The region label's own limit, not DNS's 63, in either line.
+      'livekit-platform:regionLabel: must be a DNS label (lowercase letters, digits and hyphens, at most 25), got "Mumbai"',
+    ],
+    [
+      { "livekit-platform:regionLabel": "a".repeat(64) },
+      `livekit-platform:regionLabel: must be at most 25 characters (AWS names are derived from it), got "${"a".repeat(64)}"`,
+    ],
+    [
+      { "livekit-platform:dns": { ...mumbaiDns, zoneId: 123 } },
+      "livekit-platform:dns.zoneId: must be the id of the DNS zone that holds the domain, got 123",
+    ],
+    [
+      {
+        "livekit-platform:dns": {
+          provider: "cloudflare",
+          zoneId: "0123456789abcdef0123456789abcdef",
+          cloudflareAccountId: "0123456789ABCDEF0123456789ABCDEF",
+        },
+      },
+      'livekit-platform:dns.cloudflareAccountId: must be a Cloudflare account id (32 hex characters), got "0123456789ABCDEF0123456789ABCDEF"',
+    ],
+    [
+      { "livekit-platform:capacity": { targetParticipants: 25000, egressNodeType: 5 } },
+      "livekit-platform:capacity.egressNodeType: must be an EC2 instance type such as c6i.2xlarge, got 5",
+    ],
+    [
+      { "livekit-platform:capacity": { targetParticipants: 25000, egressNodeType: "C6i.4xlarge" } },
+      'livekit-platform:capacity.egressNodeType: must be an EC2 instance type such as c6i.2xlarge, got "C6i.4xlarge"',
+    ],
+    [
+      { "livekit-platform:rtc": { tcpPort: 65536 } },
+      "livekit-platform:rtc.tcpPort: must be a port number (1-65535), got 65536",
+    ],
+    [
+      { "livekit-platform:auditLogs": { flowLogRetentionDays: "90" } },
+      'livekit-platform:auditLogs.flowLogRetentionDays: must be a number of days CloudWatch accepts, got "90"',
+    ],
+  ])("in a region: %j", (overrides, line) => {
+    expect(region(overrides)).toThrow(line);
+  });
+
+  it("in the global stack: the Cloudflare fallback region is a DNS label", () => {
+    expect(global({ "livekit-platform:dns": { ...globalDns, cloudflareFallbackRegion: 1 } })).toThrow(
+      "livekit-platform:dns.cloudflareFallbackRegion: must be a DNS label (lowercase letters, digits and hyphens), got 1",
+    );
+    expect(global({ "livekit-platform:dns": { ...globalDns, cloudflareFallbackRegion: "Mumbai" } })).toThrow(
+      'livekit-platform:dns.cloudflareFallbackRegion: must be a DNS label (lowercase letters, digits and hyphens, at most 63), got "Mumbai"',
+    );
+  });
+});
+
+describe("more of the building blocks' bounds", () => {
+  const problem = (
+    schema: { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } },
+    value: unknown,
+  ) => {
+    const result = schema.safeParse(value);
+    return result.success ? undefined : result.error!.issues[0].message;
+  };
+
+  it("a DNS label has at most 63 characters, a letter or digit first and last", () => {
+    for (const ok of ["a", "0", "eu-west-1", "a".repeat(63)]) expect(problem(dnsLabel, ok)).toBeUndefined();
+    expect(problem(dnsLabel, "a".repeat(64))).toBe("must be at most 63 characters (a DNS label's limit)");
+    for (const bad of ["", "-a", "a-", "a_b", "A"])
+      expect(problem(dnsLabel, bad)).toBe("must be a DNS label (lowercase letters, digits and hyphens, at most 63)");
+  });
+
+  it("a port is a whole number from 1 to 65535, both included", () => {
+    for (const ok of [1, 7881, 65535]) expect(problem(port, ok)).toBeUndefined();
+    for (const bad of [0, 65536, 7881.5]) expect(problem(port, bad)).toBe("must be a port number (1-65535)");
+  });
+
+  // CloudWatch Logs API reference (PutRetentionPolicy, LogGroup.retentionInDays): the possible values are these;
+  // CloudWatch refuses any other when the log group is created or updated, and `pulumi up` fails.
+  const CLOUDWATCH_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+  ];
+
+  it("a log retention is one of the periods CloudWatch accepts, from 1 to 3653 days", () => {
+    for (const days of CLOUDWATCH_RETENTION_DAYS) expect(problem(cloudWatchRetentionDays, days)).toBeUndefined();
+    const refused = `must be one of ${CLOUDWATCH_RETENTION_DAYS.join(", ")} (days CloudWatch accepts)`;
+    for (const days of [0, 2, 29, 31, 365.5, 3650, 3654]) expect(problem(cloudWatchRetentionDays, days)).toBe(refused);
+  });
+
+  it("a log retention off CloudWatch's list is refused with the list, in both settings that take one", () => {
+    const raw = (overrides: Record<string, unknown>) => () =>
+      parseStackConfig(stackConfig("mumbai", overrides), "mumbai");
+    expect(raw({ "livekit-platform:auditLogs": { flowLogRetentionDays: 3650 } })).toThrow(
+      /^livekit-platform:auditLogs\.flowLogRetentionDays: must be one of 1, 3, 5, .*, 3288, 3653 \(days CloudWatch accepts\), got 3650$/,
+    );
+    expect(raw({ "livekit-platform:auditLogs": { flowLogRetentionDays: 3653 } })).not.toThrow();
+    const cluster = JSON.parse(stackConfig("mumbai")["livekit-platform:cluster"]);
+    expect(raw({ "livekit-platform:cluster": { ...cluster, logRetentionDays: 31 } })).toThrow(
+      /^livekit-platform:cluster\.logRetentionDays: must be one of .* \(days CloudWatch accepts\), got 31$/,
+    );
+  });
+});
+
+describe("a secret with a pattern", () => {
+  const heartbeatUrl = secretMatching(/^https:\/\//, "must be an https:// URL");
+  const read = (value: string) => () => parseInput(heartbeatUrl, value, { keyOf: () => "alerting.heartbeatUrl" });
+
+  it("takes a value of its pattern", () => {
+    expect(read("https://hc-ping.com/abc")()).toBe("https://hc-ping.com/abc");
+  });
+
+  it("takes the offline plan's stand-in for a secure: value, which pulumi preview then checks decrypted", () => {
+    const standIn = `${SECRET_PLACEHOLDER_PREFIX}livekit-platform:alerting`;
+    expect(read(standIn)()).toBe(standIn);
+  });
+
+  it("refuses a value off its pattern in one line that does not show it", () => {
+    expect(read("http://hc-ping.com/abc")).toThrow(
+      new Error("alerting.heartbeatUrl: must be an https:// URL, got a value not shown (a secret)"),
+    );
+    // Only a value that starts as the stand-in does is taken as one.
+    expect(read(`http://${SECRET_PLACEHOLDER_PREFIX}`)).toThrow("must be an https:// URL");
   });
 });

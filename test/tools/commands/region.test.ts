@@ -124,7 +124,7 @@ describe("npm run region -- add", () => {
     ],
     [
       ["add", "Frank_furt", "eu-central-1"],
-      'error: name: must be a DNS label (lowercase letters, digits and hyphens, at most 63), got "Frank_furt"',
+      'error: name: must be a DNS label (lowercase letters, digits and hyphens, at most 25), got "Frank_furt"',
     ],
     [
       ["add", "frankfurt", "eu-central-1", "--from", "global"],
