@@ -136,6 +136,26 @@ withKubectl.describe("the volume guard", () => {
   }
 
   const exited = () => guard!.exitCode !== null || guard!.signalCode !== null;
+  /**
+   * The guard idles: its shell has set `trap stop TERM` (SIGTERM is among the signals it catches) and sleeps in
+   * `wait` on the `sleep` it started, so a SIGTERM from now on runs the trap, which ends that sleep. (Before the
+   * trap, SIGTERM would end the shell; between starting the sleep and `wait`, the trap would not know the sleep.)
+   * Read from /proc: the shell's state, caught signals (SigCgt, bit 14 for SIGTERM) and children.
+   */
+  const idling = () => {
+    const pid = guard!.pid!;
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+      const caught = BigInt(`0x${/^SigCgt:\s*([0-9a-f]+)$/m.exec(status)![1]}`);
+      return (
+        ((caught >> 14n) & 1n) === 1n &&
+        /^State:\s*S/m.test(status) &&
+        fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim() !== ""
+      );
+    } catch {
+      return false; // not started yet, or gone
+    }
+  };
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   async function until(what: string, condition: () => boolean, ms = 5000): Promise<void> {
@@ -159,8 +179,9 @@ withKubectl.describe("the volume guard", () => {
     cluster.claims = [["monitoring", "db-0"]];
     cluster.forbidden = false;
     start();
-    await pause(500);
-    expect(exited()).toBe(false);
+    await until("the guard to idle", idling);
+    // Waiting on its sleep, having listed nothing and said nothing.
+    expect({ exited: exited(), output }).toEqual({ exited: false, output: "" });
     guard!.kill("SIGTERM");
     await until("the guard to exit", exited, 3000);
     expect(guard!.exitCode).toBe(0);
@@ -193,7 +214,7 @@ withKubectl.describe("the volume guard", () => {
     cluster.claims = [["monitoring", "grafana"]];
     cluster.forbidden = false;
     start();
-    await pause(300);
+    await until("the guard to idle", idling);
     guard!.kill("SIGTERM");
     await until("the first listing", () => output.includes("awaiting deletion:"));
     expect(output).toContain("awaiting deletion: pv-released pv-claim-gone\n");
@@ -213,7 +234,7 @@ withKubectl.describe("the volume guard", () => {
     cluster.claims = [];
     cluster.forbidden = true;
     start();
-    await pause(300);
+    await until("the guard to idle", idling);
     guard!.kill("SIGTERM");
     await until("a failed listing", () => output.includes("cannot list volumes and claims; retrying"));
     await pause(500);

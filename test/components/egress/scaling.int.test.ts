@@ -6,12 +6,15 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { busyEgressPodsQuery, desiredEgressPodsQuery } from "../../../components/egress/scaling";
-import { promtool, withPromtool } from "../../support/promtool";
+import { PromtoolFileResult, promtoolPerFile, withPromtool } from "../../support/promtool";
 
 const { describe: describeWithPromtool } = withPromtool("scaling.int.test");
 
 describeWithPromtool("the egress scaling query under promtool", () => {
   let dir: string;
+  /** Cases registered while jest collects the tests (`itExpects`), run by one `promtool test rules` in beforeAll. */
+  const cases = new Map<string, string>();
+  let results: Map<string, PromtoolFileResult>;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "egress-scaling-"));
     const rules = {
@@ -29,11 +32,17 @@ describeWithPromtool("the egress scaling query under promtool", () => {
       ],
     };
     fs.writeFileSync(path.join(dir, "rules.yaml"), YAML.stringify(rules));
+    for (const [name, test] of cases) fs.writeFileSync(path.join(dir, `${name}.test.yaml`), test);
+    results = promtoolPerFile(
+      "test",
+      [...cases.keys()].map((name) => `${name}.test.yaml`),
+      dir,
+    );
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  /** Pods: [available, terminating]; returns desired pods and busy pods at 1m. */
-  function expectDesired(name: string, pods: Array<[number, number]>, desired: number, busy: number): void {
+  /** Pods: [available, terminating]; the test file expecting `desired` pods and `busy` pods at 1m. */
+  function desiredTest(pods: Array<[number, number]>, desired: number, busy: number): string {
     const series = pods.flatMap(([available, terminating], i) => {
       const labels = `namespace="livekit",pod="livekit-egress-${i}",node_id="EG_${i}",cluster_id=""`;
       return [
@@ -61,28 +70,38 @@ describeWithPromtool("the egress scaling query under promtool", () => {
         },
       ],
     };
-    fs.writeFileSync(path.join(dir, `${name}.test.yaml`), YAML.stringify(test));
-    const r = promtool(["test", "rules", `${name}.test.yaml`], dir);
-    if (r.code !== 0) throw new Error(`promtool test rules ${name} failed:\n${r.output}`);
+    return YAML.stringify(test);
   }
 
-  it("keeps the idle pool when nothing records", () => {
-    expectDesired("idle", [], 4, 0);
-    expectDesired(
-      "all-idle",
+  /** A test that passes when promtool passes each of its cases (file name -> [pods, desired, busy]). */
+  function itExpects(title: string, named: Record<string, Parameters<typeof desiredTest>>): void {
+    for (const [name, args] of Object.entries(named)) {
+      if (cases.has(name)) throw new Error(`two cases named ${name}`);
+      cases.set(name, desiredTest(...args));
+    }
+    it(title, () => {
+      for (const name of Object.keys(named)) {
+        const result = results.get(`${name}.test.yaml`)!;
+        if (!result.passed) throw new Error(`promtool test rules ${name} failed:\n${result.output}`);
+      }
+    });
+  }
+
+  itExpects("keeps the idle pool when nothing records", {
+    idle: [[], 4, 0],
+    "all-idle": [
       [
         [1, 0],
         [1, 0],
       ],
       4,
       0,
-    );
+    ],
   });
 
-  it("adds busy pods to the idle pool, and does not count draining pods", () => {
-    // 3 busy, 1 idle, 1 busy but draining after SIGTERM (no longer in the Deployment's count).
-    expectDesired(
-      "busy",
+  // 3 busy, 1 idle, 1 busy but draining after SIGTERM (no longer in the Deployment's count).
+  itExpects("adds busy pods to the idle pool, and does not count draining pods", {
+    busy: [
       [
         [0, 0],
         [0, 0],
@@ -92,16 +111,11 @@ describeWithPromtool("the egress scaling query under promtool", () => {
       ],
       3 + 4,
       3,
-    );
+    ],
   });
 
-  it("keeps 10% of all pods idle once that exceeds the pool", () => {
-    // 90 busy: 10% of 100 pods is 10 idle, more than 4.
-    expectDesired(
-      "large",
-      Array.from({ length: 90 }, () => [0, 0] as [number, number]),
-      100,
-      90,
-    );
+  // 90 busy: 10% of 100 pods is 10 idle, more than 4.
+  itExpects("keeps 10% of all pods idle once that exceeds the pool", {
+    large: [Array.from({ length: 90 }, () => [0, 0] as [number, number]), 100, 90],
   });
 });

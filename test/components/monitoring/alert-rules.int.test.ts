@@ -13,7 +13,7 @@ import {
   renderAlertRules,
   renderAlertRulesYaml,
 } from "../../../components/monitoring/alert-rules";
-import { promtool, withPromtool } from "../../support/promtool";
+import { PromtoolFileResult, promtoolPerFile, withPromtool } from "../../support/promtool";
 
 const { describe: describeWithPromtool } = withPromtool("alert-rules.int.test");
 
@@ -74,14 +74,17 @@ const LK = 'node_id="ND_a",node_type="SERVER",country=""';
 
 describeWithPromtool("alert rules under promtool", () => {
   let dir: string;
+  /**
+   * Every scenario of this file, registered while jest collects the tests (`itScenarios`) and run by one
+   * `promtool test rules` in beforeAll; each test then reads its own files' sections of the output.
+   */
+  const scenarios = new Map<string, Scenario>();
+  let tested: Map<string, PromtoolFileResult>;
+  let checked: Map<string, PromtoolFileResult>;
+  const bare: AlertRulesInput = { region: "r", capacity: { maxRooms: 1, maxParticipants: 1 }, egress: false };
 
-  beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "alert-rules-"));
-    fs.writeFileSync(path.join(dir, "rules.yaml"), renderAlertRulesYaml(input));
-  });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  function runScenario(name: string, sc: Scenario): void {
+  /** The test file of one scenario: the alerts it checks, each with the annotations Prometheus would render. */
+  function testFile(name: string, sc: Scenario): string {
     const tests = [
       {
         interval: sc.interval ?? "1m",
@@ -104,55 +107,101 @@ describeWithPromtool("alert rules under promtool", () => {
         }),
       },
     ];
-    const file = path.join(dir, `${name}.test.yaml`);
-    fs.writeFileSync(
-      file,
-      YAML.stringify({ rule_files: ["rules.yaml"], evaluation_interval: sc.interval ?? "1m", tests }, { lineWidth: 0 }),
+    return YAML.stringify(
+      { rule_files: [`${name}.rules.yaml`], evaluation_interval: sc.interval ?? "1m", tests },
+      { lineWidth: 0 },
     );
-    const r = promtool(["test", "rules", path.basename(file)], dir);
-    if (r.code !== 0) throw new Error(`promtool test rules ${name} failed:\n${r.output}`);
   }
 
+  /**
+   * The rendered rules a scenario checks, in their rendered groups: promtool evaluates every loaded rule at every
+   * step up to the last eval time, so a 72-hour scenario over all 14 rules costs a second of CPU, over one a
+   * tenth. Alone or among the others a rule fires the same: none reads another's output (checked below).
+   */
+  function rulesFile(sc: Scenario): string {
+    const checked = new Set(sc.checks.map((c) => c.alert));
+    const groups = renderAlertRules(input)
+      .groups.map((g) => ({ ...g, rules: g.rules.filter((r) => checked.has(r.alert)) }))
+      .filter((g) => g.rules.length > 0);
+    return YAML.stringify({ groups }, { lineWidth: 0 });
+  }
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "alert-rules-"));
+    fs.writeFileSync(path.join(dir, "rules.yaml"), renderAlertRulesYaml(input));
+    fs.writeFileSync(path.join(dir, "bare.yaml"), renderAlertRulesYaml(bare));
+    checked = promtoolPerFile("check", ["rules.yaml", "bare.yaml"], dir);
+    for (const [name, sc] of scenarios) {
+      fs.writeFileSync(path.join(dir, `${name}.rules.yaml`), rulesFile(sc));
+      fs.writeFileSync(path.join(dir, `${name}.test.yaml`), testFile(name, sc));
+    }
+    tested = promtoolPerFile(
+      "test",
+      [...scenarios.keys()].map((name) => `${name}.test.yaml`),
+      dir,
+    );
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** A test that passes when promtool passes every one of its scenarios (file name -> scenario). */
+  function itScenarios(title: string, named: Record<string, Scenario>): void {
+    for (const [name, sc] of Object.entries(named)) {
+      if (scenarios.has(name)) throw new Error(`two scenarios named ${name}`);
+      scenarios.set(name, sc);
+    }
+    it(title, () => {
+      for (const name of Object.keys(named)) {
+        const result = tested.get(`${name}.test.yaml`)!;
+        if (!result.passed) throw new Error(`promtool test rules ${name} failed:\n${result.output}`);
+      }
+    });
+  }
+
+  it("evaluates each alert on its own: no rule reads another's output", () => {
+    // Rules see each other only through series Prometheus writes: recording rules' and ALERTS{...}.
+    const rules = renderAlertRules(input).groups.flatMap((g) => g.rules);
+    expect(rules.filter((r) => !r.alert || "record" in r).map((r) => r.alert)).toEqual([]);
+    expect(rules.filter((r) => /\bALERTS/.test(r.expr)).map((r) => r.alert)).toEqual([]);
+  });
+
   it("passes promtool check rules", () => {
-    const r = promtool(["check", "rules", "rules.yaml"], dir);
+    const r = checked.get("rules.yaml")!;
     expect(r.output).toMatch(/SUCCESS: 14 rules found/);
-    expect(r.code).toBe(0);
+    expect(r.passed).toBe(true);
   });
 
   // Prometheus loads a rules file only whole: one expression or template it cannot parse, or an empty or repeated
   // group name, and it keeps the old rules. Without the optional rules (no egress, no TURN) too.
   it("passes promtool check rules without the optional rules", () => {
-    const bare: AlertRulesInput = { region: "r", capacity: { maxRooms: 1, maxParticipants: 1 }, egress: false };
-    fs.writeFileSync(path.join(dir, "bare.yaml"), renderAlertRulesYaml(bare));
-    const r = promtool(["check", "rules", "bare.yaml"], dir);
-    expect({ code: r.code, output: r.output }).toEqual({ code: 0, output: expect.stringContaining("SUCCESS") });
+    const r = checked.get("bare.yaml")!;
+    expect(r).toEqual({ passed: true, output: expect.stringContaining("SUCCESS") });
   });
 
   describe("capacity alerts fire above 80% of the planned capacity and not at it", () => {
-    it("rooms: 801 of 1000 fires, 800 stays quiet", () => {
-      const rooms = (a: number, b: number): Scenario => ({
-        series: [
-          { series: `livekit_room_total{node_id="ND_a",node_type="SERVER"}`, values: `${a}x20` },
-          { series: `livekit_room_total{node_id="ND_b",node_type="SERVER"}`, values: `${b}x20` },
-        ],
-        checks: [
-          { at: "4m", alert: "LiveKitRoomsNearCapacity", firing: [] }, // pending for 5m first
-          { at: "10m", alert: "LiveKitRoomsNearCapacity", firing: a + b > 800 ? [{ value: (a + b) / 1000 }] : [] },
-        ],
-      });
-      runScenario("rooms-above", rooms(401, 400));
-      runScenario("rooms-at", rooms(400, 400));
+    const rooms = (a: number, b: number): Scenario => ({
+      series: [
+        { series: `livekit_room_total{node_id="ND_a",node_type="SERVER"}`, values: `${a}x20` },
+        { series: `livekit_room_total{node_id="ND_b",node_type="SERVER"}`, values: `${b}x20` },
+      ],
+      checks: [
+        { at: "4m", alert: "LiveKitRoomsNearCapacity", firing: [] }, // pending for 5m first
+        { at: "10m", alert: "LiveKitRoomsNearCapacity", firing: a + b > 800 ? [{ value: (a + b) / 1000 }] : [] },
+      ],
+    });
+    itScenarios("rooms: 801 of 1000 fires, 800 stays quiet", {
+      "rooms-above": rooms(401, 400),
+      "rooms-at": rooms(400, 400),
     });
 
-    it("participants: 16001 of 20000 fires, 15999 stays quiet", () => {
-      const participants = (n: number): Scenario => ({
-        series: [{ series: `livekit_participant_total{node_id="ND_a",node_type="SERVER"}`, values: `${n}x20` }],
-        checks: [
-          { at: "10m", alert: "LiveKitParticipantsNearCapacity", firing: n > 16000 ? [{ value: n / 20000 }] : [] },
-        ],
-      });
-      runScenario("participants-above", participants(16001));
-      runScenario("participants-below", participants(15999));
+    const participants = (n: number): Scenario => ({
+      series: [{ series: `livekit_participant_total{node_id="ND_a",node_type="SERVER"}`, values: `${n}x20` }],
+      checks: [
+        { at: "10m", alert: "LiveKitParticipantsNearCapacity", firing: n > 16000 ? [{ value: n / 20000 }] : [] },
+      ],
+    });
+    itScenarios("participants: 16001 of 20000 fires, 15999 stays quiet", {
+      "participants-above": participants(16001),
+      "participants-below": participants(15999),
     });
   });
 
@@ -183,11 +232,11 @@ describeWithPromtool("alert rules under promtool", () => {
       ],
     });
 
-    it("fires just above 2% (2.01%)", () => runScenario("loss-above", loss(201)));
-    it("stays quiet just below 2% (1.99%)", () => runScenario("loss-below", loss(199)));
+    itScenarios("fires just above 2% (2.01%)", { "loss-above": loss(201) });
+    itScenarios("stays quiet just below 2% (1.99%)", { "loss-below": loss(199) });
 
-    it("stays quiet on a trickle of packets", () => {
-      runScenario("loss-trickle", {
+    itScenarios("stays quiet on a trickle of packets", {
+      "loss-trickle": {
         series: [
           { series: `livekit_packet_total{${LK},direction="incoming",transmission="initial"}`, values: "0+600x20" }, // 10 pps
           {
@@ -196,7 +245,7 @@ describeWithPromtool("alert rules under promtool", () => {
           }, // 10%
         ],
         checks: [{ at: "15m", alert: "LiveKitPacketLossHigh", firing: [] }],
-      });
+      },
     });
   });
 
@@ -229,8 +278,8 @@ describeWithPromtool("alert rules under promtool", () => {
       ],
     });
 
-    it("fires just above 30 ms (p95 = 30.4 ms)", () => runScenario("jitter-above", jitter(949)));
-    it("stays quiet just below 30 ms (p95 = 29.98 ms)", () => runScenario("jitter-below", jitter(951)));
+    itScenarios("fires just above 30 ms (p95 = 30.4 ms)", { "jitter-above": jitter(949) });
+    itScenarios("stays quiet just below 30 ms (p95 = 29.98 ms)", { "jitter-below": jitter(951) });
   });
 
   describe("NACK alert", () => {
@@ -252,9 +301,8 @@ describeWithPromtool("alert rules under promtool", () => {
       ],
     });
 
-    it("fires when NACKs per packet rise from 0.5% to 3% within the hour", () =>
-      runScenario("nack-rising", nacks(50, 300)));
-    it("stays quiet when the NACK ratio is high but steady", () => runScenario("nack-steady", nacks(300, 300)));
+    itScenarios("fires when NACKs per packet rise from 0.5% to 3% within the hour", { "nack-rising": nacks(50, 300) });
+    itScenarios("stays quiet when the NACK ratio is high but steady", { "nack-steady": nacks(300, 300) });
   });
 
   describe("availability alerts", () => {
@@ -265,8 +313,8 @@ describeWithPromtool("alert rules under promtool", () => {
     const a = "livekit-server-7d9f8b6c5-abcde";
     const b = "livekit-server-7d9f8b6c5-fghij";
 
-    it("reads every SFU pod going NotReady at once as Redis being unreachable", () => {
-      runScenario("redis-down", {
+    itScenarios("reads every SFU pod going NotReady at once as Redis being unreachable", {
+      "redis-down": {
         series: [...pod(a, 0), ...pod(b, 0)],
         checks: [
           { at: "5m", alert: "LiveKitRedisUnreachable", firing: [{ value: 2 }] },
@@ -277,11 +325,11 @@ describeWithPromtool("alert rules under promtool", () => {
             firing: [a, b].map((p) => ({ labels: { namespace: "livekit", pod: p, condition: "true" }, value: 0 })),
           },
         ],
-      });
+      },
     });
 
-    it("does not blame Redis for one unready pod, nor count a draining pod", () => {
-      runScenario("one-pod-down", {
+    itScenarios("does not blame Redis for one unready pod, nor count a draining pod", {
+      "one-pod-down": {
         series: [
           ...pod(a, 0),
           ...pod(b, 1),
@@ -299,15 +347,15 @@ describeWithPromtool("alert rules under promtool", () => {
             firing: [{ labels: { namespace: "livekit", pod: a, condition: "true" }, value: 0 }],
           },
         ],
-      });
+      },
     });
   });
 
   describe("platform alerts", () => {
-    it("reports the first Karpenter interruption after a controller restart", () => {
-      const interrupted =
-        'karpenter_nodeclaims_disrupted_total{reason="spot_interrupted",nodepool="sfu",capacity_type="spot"}';
-      runScenario("karpenter-interrupted", {
+    const interrupted =
+      'karpenter_nodeclaims_disrupted_total{reason="spot_interrupted",nodepool="sfu",capacity_type="spot"}';
+    itScenarios("reports the first Karpenter interruption after a controller restart", {
+      "karpenter-interrupted": {
         series: [
           {
             series: 'karpenter_nodes_allocatable{node_name="ip-10-0-1-1",nodepool="sfu",resource_type="cpu"}',
@@ -332,40 +380,40 @@ describeWithPromtool("alert rules under promtool", () => {
             firing: [{ labels: { nodepool: "sfu", reason: "spot_interrupted" }, value: 1 }],
           },
         ],
-      });
+      },
     });
 
-    it("reports drift that left drifted nodes unreplaced for 72 hours, not a drift still turning over", () => {
-      const drifted = (values: string) => ({
-        series: 'karpenter_voluntary_disruption_eligible_nodes{reason="drifted"}',
-        values,
-      });
-      const other = { series: 'karpenter_voluntary_disruption_eligible_nodes{reason="empty"}', values: "2x600" };
+    const drifted = (values: string) => ({
+      series: 'karpenter_voluntary_disruption_eligible_nodes{reason="drifted"}',
+      values,
+    });
+    const otherEligible = { series: 'karpenter_voluntary_disruption_eligible_nodes{reason="empty"}', values: "2x600" };
+    itScenarios("reports drift that left drifted nodes unreplaced for 72 hours, not a drift still turning over", {
       // Samples every 10 minutes: 6 a hour. Stalled: 3 drifted nodes from hour 0 on.
-      runScenario("karpenter-drift-stalled", {
+      "karpenter-drift-stalled": {
         interval: "10m",
-        series: [drifted("3x600"), other],
+        series: [drifted("3x600"), otherEligible],
         checks: [
           { at: "71h50m", alert: "KarpenterDriftStalled", firing: [] },
           { at: "72h10m", alert: "KarpenterDriftStalled", firing: [{ value: 3 }] },
         ],
-      });
+      },
       // Turning over: the count falls wave by wave and is 0 once the last wave is under way (before 72 h).
-      runScenario("karpenter-drift-turning-over", {
+      "karpenter-drift-turning-over": {
         interval: "10m",
-        series: [drifted("17x60 14x60 11x60 8x60 5x60 2x60 0x240"), other],
+        series: [drifted("17x60 14x60 11x60 8x60 5x60 2x60 0x240"), otherEligible],
         checks: [{ at: "75h", alert: "KarpenterDriftStalled", firing: [] }],
-      });
+      },
     });
 
-    it("reports a Karpenter node older than 45 days, and not a system node", () => {
-      const age = (labels: string, values: string) => ({
-        series: `karpenter_nodes_current_lifetime_seconds{${labels},instance_type="c6i.2xlarge",capacity_type="on-demand",zone="ap-south-1a",phase="Running"}`,
-        values,
-      });
-      // 45 days less 30 minutes, a minute older each minute: above 45 days from minute 31, firing an hour later.
-      const start = 45 * 86400 - 30 * 60;
-      runScenario("karpenter-node-too-old", {
+    const age = (labels: string, values: string) => ({
+      series: `karpenter_nodes_current_lifetime_seconds{${labels},instance_type="c6i.2xlarge",capacity_type="on-demand",zone="ap-south-1a",phase="Running"}`,
+      values,
+    });
+    // 45 days less 30 minutes, a minute older each minute: above 45 days from minute 31, firing an hour later.
+    const start = 45 * 86400 - 30 * 60;
+    itScenarios("reports a Karpenter node older than 45 days, and not a system node", {
+      "karpenter-node-too-old": {
         series: [
           age('node_name="ip-10-0-1-1",nodepool="sfu",managed="true"', `${start}+60x120`),
           // The managed node group's nodes: Karpenter tracks them too, unmanaged and in no pool.
@@ -379,11 +427,11 @@ describeWithPromtool("alert rules under promtool", () => {
             firing: [{ labels: { nodepool: "sfu", node_name: "ip-10-0-1-1" }, value: (start + 92 * 60) / 86400 }],
           },
         ],
-      });
+      },
     });
 
-    it("does not page on old interruption counters when Prometheus has no history", () => {
-      runScenario("karpenter-fresh-prometheus", {
+    itScenarios("does not page on old interruption counters when Prometheus has no history", {
+      "karpenter-fresh-prometheus": {
         series: [
           {
             series: 'karpenter_nodes_allocatable{node_name="ip-10-0-1-1",nodepool="sfu",resource_type="cpu"}',
@@ -396,56 +444,54 @@ describeWithPromtool("alert rules under promtool", () => {
           },
         ],
         checks: [{ at: "5m", alert: "KarpenterNodeInterrupted", firing: [] }],
-      });
+      },
     });
 
-    it("flags egress as saturated when no instance is idle and accepting for 5 minutes", () => {
-      const pod = (name: string) =>
-        `node_id="EG_${name}",cluster_id="",namespace="livekit-egress",pod="livekit-egress-${name}"`;
-      const egress = (a: { available: string; canAccept: string }, firing: boolean, at = "6m"): Scenario => ({
-        series: [
-          { series: `livekit_egress_available{${pod("a")}}`, values: a.available },
-          { series: `livekit_egress_can_accept_request{${pod("a")}}`, values: a.canAccept },
-          // A busy pod that could still take an audio-only job is no capacity for a room composite.
-          { series: `livekit_egress_available{${pod("b")}}`, values: "0x20" },
-          { series: `livekit_egress_can_accept_request{${pod("b")}}`, values: "1x20" },
-        ],
-        checks: [{ at, alert: "LiveKitEgressSaturated", firing: firing ? [{ value: 0 }] : [] }],
-      });
-      runScenario("egress-full", egress({ available: "0x20", canAccept: "0x20" }, true));
-      runScenario("egress-full-not-yet", egress({ available: "0x20", canAccept: "0x20" }, false, "4m"));
-      runScenario("egress-idle-but-disabled", egress({ available: "1x20", canAccept: "0x20" }, true));
-      runScenario("egress-ok", egress({ available: "1x20", canAccept: "1x20" }, false));
-      runScenario("egress-none-scraped", {
+    const egressPod = (name: string) =>
+      `node_id="EG_${name}",cluster_id="",namespace="livekit-egress",pod="livekit-egress-${name}"`;
+    const egress = (a: { available: string; canAccept: string }, firing: boolean, at = "6m"): Scenario => ({
+      series: [
+        { series: `livekit_egress_available{${egressPod("a")}}`, values: a.available },
+        { series: `livekit_egress_can_accept_request{${egressPod("a")}}`, values: a.canAccept },
+        // A busy pod that could still take an audio-only job is no capacity for a room composite.
+        { series: `livekit_egress_available{${egressPod("b")}}`, values: "0x20" },
+        { series: `livekit_egress_can_accept_request{${egressPod("b")}}`, values: "1x20" },
+      ],
+      checks: [{ at, alert: "LiveKitEgressSaturated", firing: firing ? [{ value: 0 }] : [] }],
+    });
+    itScenarios("flags egress as saturated when no instance is idle and accepting for 5 minutes", {
+      "egress-full": egress({ available: "0x20", canAccept: "0x20" }, true),
+      "egress-full-not-yet": egress({ available: "0x20", canAccept: "0x20" }, false, "4m"),
+      "egress-idle-but-disabled": egress({ available: "1x20", canAccept: "0x20" }, true),
+      "egress-ok": egress({ available: "1x20", canAccept: "1x20" }, false),
+      "egress-none-scraped": {
         series: [],
         checks: [{ at: "6m", alert: "LiveKitEgressSaturated", firing: [{ value: 0 }] }],
-      });
+      },
     });
 
-    it("flags TURN challenges that never turn into allocations", () => {
-      const target = 'namespace="livekit",pod="coturn-abc",instance="10.0.1.5:9641"';
-      const turn = (allocations: boolean): Scenario => ({
-        series: [
-          { series: `turn_unauthenticated_401_responses{${target}}`, values: "0+30x30" },
-          ...(allocations ? [{ series: `turn_total_allocations{${target},type="UDP"}`, values: "4x30" }] : []),
-        ],
-        checks: [
-          {
-            at: "25m",
-            alert: "TurnAllocationsFailing",
-            firing: allocations
-              ? []
-              : [{ labels: { namespace: "livekit", pod: "coturn-abc", instance: "10.0.1.5:9641" }, value: 0.5 }],
-          },
-        ],
-      });
-      runScenario("turn-failing", turn(false));
-      runScenario("turn-ok", turn(true));
+    const target = 'namespace="livekit",pod="coturn-abc",instance="10.0.1.5:9641"';
+    const targetLabels = { namespace: "livekit", pod: "coturn-abc", instance: "10.0.1.5:9641" };
+    const turn = (allocations: boolean): Scenario => ({
+      series: [
+        { series: `turn_unauthenticated_401_responses{${target}}`, values: "0+30x30" },
+        ...(allocations ? [{ series: `turn_total_allocations{${target},type="UDP"}`, values: "4x30" }] : []),
+      ],
+      checks: [
+        {
+          at: "25m",
+          alert: "TurnAllocationsFailing",
+          firing: allocations ? [] : [{ labels: targetLabels, value: 0.5 }],
+        },
+      ],
+    });
+    itScenarios("flags TURN challenges that never turn into allocations", {
+      "turn-failing": turn(false),
+      "turn-ok": turn(true),
     });
 
-    it("warns before Coturn's total-quota refuses allocations", () => {
-      const target = 'namespace="livekit",pod="coturn-abc",instance="10.0.1.5:9641"';
-      runScenario("turn-quota", {
+    itScenarios("warns before Coturn's total-quota refuses allocations", {
+      "turn-quota": {
         series: [
           { series: `turn_total_allocations{${target},type="UDP"}`, values: "400x20" },
           { series: `turn_total_allocations{${target},type="TCP"}`, values: "60x20" },
@@ -454,17 +500,13 @@ describeWithPromtool("alert rules under promtool", () => {
           {
             at: "10m",
             alert: "TurnAllocationQuotaNearlyExhausted",
-            firing: [
-              { labels: { namespace: "livekit", pod: "coturn-abc", instance: "10.0.1.5:9641" }, value: 460 / 500 },
-            ],
+            firing: [{ labels: targetLabels, value: 460 / 500 }],
           },
         ],
-      });
+      },
     });
 
     describe("warns when Coturn relays more bytes than the node's relay budget, not on allocations", () => {
-      const target = 'namespace="livekit",pod="coturn-abc",instance="10.0.1.5:9641"';
-      const labels = { namespace: "livekit", pod: "coturn-abc", instance: "10.0.1.5:9641" };
       /**
        * Counters for 2 h of `mbps` relayed out of the node against the rules' 80 Mbps budget, 1/6 of it towards the
        * SFU; coturn adds a session's bytes when it ends, so the counters step once a session length.
@@ -483,24 +525,24 @@ describeWithPromtool("alert rules under promtool", () => {
           { series: `turn_total_allocations{${target},type="UDP"}`, values: "3000x120" },
         ];
       };
-
-      it("fires after 30 minutes above the budget, from sessions that end every minute or every 10 minutes", () => {
-        for (const sessionMinutes of [1, 10]) {
-          runScenario(`turn-relay-over-${sessionMinutes}`, {
-            series: relaying(96, sessionMinutes),
-            checks: [
-              { at: "25m", alert: "TurnRelayTrafficAboveBudget", firing: [] }, // pending for 30m first
-              { at: "100m", alert: "TurnRelayTrafficAboveBudget", firing: [{ labels, value: 96 / 80 }] },
-            ],
-          });
-        }
+      const over = (sessionMinutes: number): Scenario => ({
+        series: relaying(96, sessionMinutes),
+        checks: [
+          { at: "25m", alert: "TurnRelayTrafficAboveBudget", firing: [] }, // pending for 30m first
+          { at: "100m", alert: "TurnRelayTrafficAboveBudget", firing: [{ labels: targetLabels, value: 96 / 80 }] },
+        ],
       });
 
-      it("stays quiet below it, however many allocations are open", () => {
-        runScenario("turn-relay-under", {
+      itScenarios("fires after 30 minutes above the budget, from sessions that end every minute or every 10 minutes", {
+        "turn-relay-over-1": over(1),
+        "turn-relay-over-10": over(10),
+      });
+
+      itScenarios("stays quiet below it, however many allocations are open", {
+        "turn-relay-under": {
           series: relaying(72, 1),
           checks: [{ at: "100m", alert: "TurnRelayTrafficAboveBudget", firing: [] }],
-        });
+        },
       });
     });
   });

@@ -5,34 +5,30 @@
 import * as fs from "fs";
 import * as path from "path";
 import { pathToFileURL } from "url";
-import type { Browser } from "puppeteer-core";
+import type { Page } from "puppeteer-core";
 import { launchChromium, withChromium } from "../../support/browser";
 import { SHARED_RUN_HOOK_TIMEOUT_MS, sharedPlanRun } from "../../support/shared-plan-runs";
 
 const { describe: describeWithChromium } = withChromium(__filename);
 
 describeWithChromium("report.html in chromium", () => {
-  let browser: Browser;
   let close: () => Promise<void>;
   let report: string;
   let planJson: { outputs: { sizing: { sfuNodes: { min: number; max: number } } } };
+  /** The report, loaded once: every test reads the same page, as a reader would. */
+  let page: Page;
+  /** What the page logged as an error or warning, and every request it made, from before it started loading. */
+  const errors: string[] = [];
+  const requests: string[] = [];
 
   beforeAll(async () => {
     const run = await sharedPlanRun("mumbai");
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
     report = path.join(run.out, "report.html");
     planJson = JSON.parse(fs.readFileSync(path.join(run.out, "plan.json"), "utf8"));
-    ({ browser, close } = await launchChromium());
-  }, SHARED_RUN_HOOK_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await close?.();
-  });
-
-  it("loads with no console errors and fetches nothing but itself", async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    const requests: string[] = [];
+    const chromium = await launchChromium();
+    close = chromium.close;
+    page = await chromium.browser.newPage();
     page.on("console", (m) => {
       if (m.type() === "error" || m.type() === "warn") errors.push(m.text());
     });
@@ -40,14 +36,18 @@ describeWithChromium("report.html in chromium", () => {
     page.on("request", (r) => requests.push(r.url()));
     page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()}`));
     await page.goto(pathToFileURL(report).href, { waitUntil: "load" });
+  }, SHARED_RUN_HOOK_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await close?.();
+  });
+
+  it("loads with no console errors and fetches nothing but itself", () => {
     expect(errors).toEqual([]);
     expect(requests).toEqual([pathToFileURL(report).href]);
-    await page.close();
   });
 
   it("shows the stack's region and its node counts", async () => {
-    const page = await browser.newPage();
-    await page.goto(pathToFileURL(report).href, { waitUntil: "load" });
     const facts = await page.$$eval("dd[data-fact]", (dds) =>
       Object.fromEntries(dds.map((d) => [d.getAttribute("data-fact"), d.textContent])),
     );
@@ -61,12 +61,9 @@ describeWithChromium("report.html in chromium", () => {
     expect(text).toContain(`this stack: ${sfuRow![2]} nodes`);
     expect(text).toMatch(/Cost: not available|USD [\d,]+ a month/);
     expect(await page.$$eval("#exposure-table tbody tr", (rows) => rows.length)).toBeGreaterThan(0);
-    await page.close();
   });
 
   it("draws its charts with a non-zero size", async () => {
-    const page = await browser.newPage();
-    await page.goto(pathToFileURL(report).href, { waitUntil: "load" });
     const sizes = await page.$$eval("svg.chart", (svgs) =>
       svgs.map((s) => {
         const box = s.getBoundingClientRect();
@@ -78,6 +75,5 @@ describeWithChromium("report.html in chromium", () => {
     // The curve has points and the stack's dot is inside the chart.
     const line = await page.$eval("#sizing-chart polyline", (p) => p.getAttribute("points")!.split(" ").length);
     expect(line).toBeGreaterThan(5);
-    await page.close();
   });
 });
