@@ -31,7 +31,7 @@ import { main as regionCommand } from "../../tools/commands/region";
 import { programFingerprint, readCachedOutputs } from "../../tools/plan/cache";
 import { mockResource } from "../../tools/plan/mock-cloud";
 import { planInChildProcess } from "../../tools/plan/runner";
-import { planCommand, projectName, projectRoot, stackConfig, writeTempStackFile } from "../support/plan";
+import { planCommandLoading, projectName, projectRoot, stackConfig, writeTempStackFile } from "../support/plan";
 import { copyOfProgram } from "../support/project-copy";
 import { SHARED_RUN_HOOK_TIMEOUT_MS, sharedPlanRun } from "../support/shared-plan-runs";
 
@@ -730,16 +730,23 @@ describe("npm run plan -- --stack global", () => {
     expect(REGION_OUTPUT_KEYS.filter((key) => regionPlan.outputs[key] === undefined)).toEqual([]);
   });
 
-  it("refuses a global stack switched to Cloudflare while the shipped region files stay on Route53, exit 2", async () => {
+  it("refuses a global stack switched to Cloudflare while the shipped region files stay on Route53, exit 2, before loading the engine", async () => {
     // Routing would move to Cloudflare while every regional name and certificate stays in the Route53 zone.
     const config = stackYaml("global");
     config["livekit-platform:dns"] = { ...cloudflare["livekit-platform:dns"], turnHostname: `turn.${DOMAIN}` };
     const stackFile = writeTempStackFile("global", config);
-    const run = await planCommand("global", "--stack-file", stackFile, "--out", path.join(out, "global-cloudflare"));
-    expect({ code: run.code, stderr: run.stderr }).toEqual({
+    const run = await planCommandLoading(
+      "global",
+      "--stack-file",
+      stackFile,
+      "--out",
+      path.join(out, "global-cloudflare"),
+    );
+    expect({ code: run.code, stderr: run.stderr, engine: run.engine }).toEqual({
       code: 2,
       stderr:
         'error: Pulumi.mumbai.yaml livekit-platform:dns.provider: must be the global stack\'s DNS provider cloudflare (regional names and certificate validation live in the same zone), got "route53"\n',
+      engine: false,
     });
     expect(fs.existsSync(path.join(out, "global-cloudflare"))).toBe(false);
   }, 120_000);

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { isSecret, PlanResult } from "../../../tools/plan/engine";
+import { isSecret, PlanResult } from "../../../tools/plan/result";
 import { listStackNames, readStackFile, stackFilePath } from "../../../stacks/stack-files";
 import { planCommand, projectRoot } from "../../support/plan";
 
