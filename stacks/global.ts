@@ -19,8 +19,8 @@ import {
   RegionOutputs,
   signallingUrl,
 } from "./region-outputs";
-import { checkRegionStacks, discoverRegionStacks, RegionStackFile } from "./regions";
-import { checkRooms, globalRoomsSummary } from "./rooms-checks";
+import { checkedRegionStacks, RegionStackFile } from "./regions";
+import { globalRoomsSummary } from "./rooms-checks";
 import { findProjectRoot } from "./stack-files";
 
 interface DeployedRegion {
@@ -35,10 +35,7 @@ interface DeployedRegion {
 }
 
 export async function globalStack(cfg: GlobalSettings, projectRoot: string = findProjectRoot(__dirname)) {
-  const files = discoverRegionStacks(projectRoot, cfg.stackName);
-  checkRegionStacks(files, cfg);
-  // Global rooms mode: one mode and one hub in every region file, the hub a region stack, no overlapping VPCs.
-  checkRooms(files);
+  const files = checkedRegionStacks(projectRoot, cfg);
 
   const { organization, project } = cfg.stackReferences;
   const read = await Promise.all(

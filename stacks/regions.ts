@@ -112,6 +112,19 @@ export function checkRegionStacks(regions: RegionStackFile[], global: GlobalSett
 }
 
 /**
+ * The region stack files a global stack routes to, once every check across the project's stack files has passed:
+ * what the global stack checks before it registers anything (stacks/global.ts), and the plan before it loads the
+ * program (tools/plan/preflight.ts).
+ */
+export function checkedRegionStacks(projectRoot: string, global: GlobalSettings): RegionStackFile[] {
+  const regions = discoverRegionStacks(projectRoot, global.stackName);
+  checkRegionStacks(regions, global);
+  // Global rooms mode: one mode and one hub in every region file, the hub a region stack, no overlapping VPCs.
+  checkRooms(regions);
+  return regions;
+}
+
+/**
  * Each problem between the region files and the global stack, in the order the checks run; each names its file.
  * `focus`: a file whose problems name it rather than the other file of the pair where either could be named.
  */

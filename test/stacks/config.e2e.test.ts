@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import { main, report } from "../../tools/commands/plan";
-import { planCommand, writeTempStackFile } from "../support/plan";
+import { planCommandLoading, writeTempStackFile } from "../support/plan";
 import { badInputs, stackYaml } from "../support/stack-config";
 
 describe("the plan command on a config mistake", () => {
@@ -26,14 +26,18 @@ describe("the plan command on a config mistake", () => {
     },
   );
 
-  it("exits the plan process with code 2 and nothing but that line on stderr (a region and the global stack)", async () => {
+  it("exits the plan process with code 2 and nothing but that line on stderr, before loading the engine (a region and the global stack)", async () => {
     const runs = [badInputs[1], badInputs.find((b) => b.stack === "global")!].map(
       async ({ stack, change, message }) => {
         const yaml = stackYaml(stack);
         change(yaml);
         const file = writeTempStackFile(stack, yaml);
-        const run = await planCommand(stack, "--stack-file", file, "--out", `${file}.plan`);
-        expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: `${message}\n` });
+        const run = await planCommandLoading(stack, "--stack-file", file, "--out", `${file}.plan`);
+        expect({ code: run.code, stderr: run.stderr, engine: run.engine }).toEqual({
+          code: 2,
+          stderr: `${message}\n`,
+          engine: false,
+        });
       },
     );
     await Promise.all(runs);

@@ -31,7 +31,7 @@ import { main as regionCommand } from "../../tools/commands/region";
 import { programFingerprint, readCachedOutputs } from "../../tools/plan/cache";
 import { mockResource } from "../../tools/plan/mock-cloud";
 import { planInChildProcess } from "../../tools/plan/runner";
-import { planCommand, projectName, projectRoot, stackConfig, writeTempStackFile } from "../support/plan";
+import { planCommandLoading, projectName, projectRoot, stackConfig, writeTempStackFile } from "../support/plan";
 import { copyOfProgram } from "../support/project-copy";
 import { SHARED_RUN_HOOK_TIMEOUT_MS, sharedPlanRun } from "../support/shared-plan-runs";
 
@@ -646,6 +646,8 @@ describe("npm run plan -- --stack global", () => {
   const taken = new Set(listStackNames(projectRoot).map((s) => stackYaml(s)["aws:region"]));
   const awsRegion = ["eu-central-1", ...Object.keys(awsRegions)].find((r) => !taken.has(r))!;
   let root: string;
+  /** The shipped global stack's plan, before the region is added: the copy holds the same program and files. */
+  let globalBefore: string;
   beforeAll(async () => {
     // Plan the shipped regions once: the global plans below, here and in the copy, then read them from the
     // plan cache (same program, same stack files) instead of planning them again. A region another test file
@@ -657,6 +659,9 @@ describe("npm run plan -- --stack global", () => {
       expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
     }
     root = copyOfProject();
+    const before = await sharedPlanRun("global");
+    expect({ code: before.code, stderr: before.stderr }).toEqual({ code: 0, stderr: "" });
+    globalBefore = before.out;
   }, SHARED_RUN_HOOK_TIMEOUT_MS);
   afterAll(() => {
     fs.rmSync(root, { recursive: true, force: true }); // unlinks the node_modules link, never its target
@@ -664,9 +669,6 @@ describe("npm run plan -- --stack global", () => {
   });
 
   it("plans a region added with npm run region -- add, and the global plan then routes to it too (Route53)", async () => {
-    // The global plan before the region is added, to diff with (its regions' plans come from the cache).
-    const before = await planInChildProcess(root, "global", ["--out", path.join(out, "global-before")]);
-    expect({ code: before.code, stderr: before.stderr }).toEqual({ code: 0, stderr: "" });
     let printed = "";
     const added = regionCommand(
       ["add", stack, awsRegion],
@@ -679,11 +681,12 @@ describe("npm run plan -- --stack global", () => {
     // The region first: the global plan then finds its plan cached instead of planning it again.
     const region = await planInChildProcess(root, stack, ["--out", path.join(out, stack)]);
     expect({ code: region.code, stderr: region.stderr }).toEqual({ code: 0, stderr: "" });
+    // Compared with the global plan before the region was added.
     const global = await planInChildProcess(root, "global", [
       "--out",
       path.join(out, "global"),
       "--diff",
-      path.join(out, "global-before"),
+      globalBefore,
     ]);
     expect({ code: global.code, stderr: global.stderr }).toEqual({ code: 3, stderr: "" });
     // The diff names the one region added, not every region as changed: lists are matched by their items' names.
@@ -730,16 +733,23 @@ describe("npm run plan -- --stack global", () => {
     expect(REGION_OUTPUT_KEYS.filter((key) => regionPlan.outputs[key] === undefined)).toEqual([]);
   });
 
-  it("refuses a global stack switched to Cloudflare while the shipped region files stay on Route53, exit 2", async () => {
+  it("refuses a global stack switched to Cloudflare while the shipped region files stay on Route53, exit 2, before loading the engine", async () => {
     // Routing would move to Cloudflare while every regional name and certificate stays in the Route53 zone.
     const config = stackYaml("global");
     config["livekit-platform:dns"] = { ...cloudflare["livekit-platform:dns"], turnHostname: `turn.${DOMAIN}` };
     const stackFile = writeTempStackFile("global", config);
-    const run = await planCommand("global", "--stack-file", stackFile, "--out", path.join(out, "global-cloudflare"));
-    expect({ code: run.code, stderr: run.stderr }).toEqual({
+    const run = await planCommandLoading(
+      "global",
+      "--stack-file",
+      stackFile,
+      "--out",
+      path.join(out, "global-cloudflare"),
+    );
+    expect({ code: run.code, stderr: run.stderr, engine: run.engine }).toEqual({
       code: 2,
       stderr:
         'error: Pulumi.mumbai.yaml livekit-platform:dns.provider: must be the global stack\'s DNS provider cloudflare (regional names and certificate validation live in the same zone), got "route53"\n',
+      engine: false,
     });
     expect(fs.existsSync(path.join(out, "global-cloudflare"))).toBe(false);
   }, 120_000);

@@ -1,22 +1,26 @@
 /**
- * Test helpers around the one mock engine (tools/plan/engine.ts) that the plan command uses too.
+ * Test helpers around the one mock engine (tools/plan/engine.ts) that the plan command uses too. The engine, and the
+ * Pulumi SDK with it, is loaded on the first run in this process: a test file that only runs the plan command in
+ * child processes does not load it.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { inputsOf, PlanResult, resourcesOfType, runProgram, RunOptions } from "../../tools/plan/engine";
+import type { RunOptions } from "../../tools/plan/engine";
+import { inputsOf, PlanResult, resourcesOfType } from "../../tools/plan/result";
 import { programFingerprint } from "../../tools/plan/cache";
-import { planInChildProcess } from "../../tools/plan/runner";
+import { ChildPlan, planInChildProcess } from "../../tools/plan/runner";
 import { projectName, projectRoot, stackConfig } from "./stack-config";
 
 export { projectName, projectRoot, stackConfig };
 
 /** Runs a piece of program (components built inside `program`) under the mocks, as a region stack would. */
-export function runComponents(
+export async function runComponents(
   program: () => unknown,
   config: Record<string, string> = { "aws:region": "ap-south-1" },
 ): Promise<PlanResult> {
+  const { runProgram } = await import("../../tools/plan/engine");
   return runProgram(
     async () => {
       program();
@@ -30,11 +34,12 @@ export function runComponents(
  * Runs the real program (index.ts) in this process for a shipped stack, optionally with overrides and an account
  * of the pretend cloud other than a new one in the `aws` partition.
  */
-export function runStack(
+export async function runStack(
   stack: string,
   overrides: Record<string, unknown> = {},
   account?: RunOptions["account"],
 ): Promise<PlanResult> {
+  const { runProgram } = await import("../../tools/plan/engine");
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, by path or after mocks are set
   return runProgram(() => require(path.join(projectRoot, "index.ts")), {
     project: projectName,
@@ -80,6 +85,40 @@ export function writeTempStackFile(stack: string, config: Record<string, unknown
 /** Runs `npm run plan`'s script in a child process, exactly as a user would (without npm's banner). */
 export function planCommand(stack: string, ...args: string[]) {
   return planInChildProcess(projectRoot, stack, args);
+}
+
+/** What a child plan loaded, recorded as it exits (test/support/loaded-modules.js). */
+export interface LoadedModules {
+  /** The Pulumi SDK's own entry point (a stand-in tools/run.js defers is not the SDK). */
+  pulumiSdk: boolean;
+  /** The mock engine, tools/plan/engine.ts, which loads the SDK and runs the program. */
+  engine: boolean;
+}
+
+/**
+ * `planCommand`, with what the child loaded: whether it got as far as the Pulumi SDK and the mock engine. The child
+ * is the same command, with one module preloaded (`node --require`) that only writes Node's module cache's paths to
+ * a file as the process exits.
+ */
+export async function planCommandLoading(stack: string, ...args: string[]): Promise<ChildPlan & LoadedModules> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-loaded-"));
+  const file = path.join(dir, "loaded.json");
+  try {
+    const run = await planInChildProcess(projectRoot, stack, args, {
+      env: {
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${JSON.stringify(path.join(__dirname, "loaded-modules.js"))}`,
+        LK_LOADED_MODULES_FILE: file,
+      },
+    });
+    const loaded = JSON.parse(fs.readFileSync(file, "utf8")) as string[];
+    return {
+      ...run,
+      pulumiSdk: loaded.some((f) => f.endsWith(path.join("node_modules", "@pulumi", "pulumi", "index.js"))),
+      engine: loaded.some((f) => f.endsWith(path.join("tools", "plan", "engine.js"))),
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**

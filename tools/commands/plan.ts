@@ -13,22 +13,16 @@ import * as path from "path";
 import { InputError } from "../../lib/errors";
 import { findProjectRoot, readStackFile, stackFilePath } from "../../stacks/stack-files";
 import { EXIT_BAD_CONFIG, EXIT_CHANGED, EXIT_FAILED, EXIT_OK, PlanFailure, planStack } from "../plan";
-import type { PlanResult } from "../plan/engine";
+import type { PlanResult } from "../plan/result";
+import type { PlanSnapshot } from "../plan/diff";
 import { formatPlan, writePlan } from "../plan/output";
-import { buildSummary, formatSummary } from "../plan/summary";
-import { renderReport } from "../plan/report";
-import {
-  baseSnapshot,
-  DiffBaseError,
-  diffPlans,
-  formatDiff,
-  hasChanges,
-  PlanSnapshot,
-  snapshotOfDir,
-} from "../plan/diff";
-import { parseStackConfig } from "../../stacks/config";
-import { sizedRegion } from "../../stacks/sizing";
 import { readFlags, UsageError } from "./flags";
+
+// The config schema, the capacity model, the summary and the diff are loaded where they are first needed, and the
+// engine and the Pulumi SDK by planStack once the stack file has passed its checks: --help, a mistyped flag, a
+// --diff that names nothing and a mistake in the stack file answer without loading them (the end-to-end tests of
+// each check it, with planCommandLoading of test/support/plan.ts).
+const loadDiff = () => import("../plan/diff");
 
 const USAGE =
   "usage: npm run plan -- --stack <name> [--out <dir>] [--show-secrets] [--stack-file <path>] [--diff <dir or git ref>]";
@@ -84,7 +78,8 @@ function parsePlanArgs(argv: string[]): PlanArgs | "help" {
   };
 }
 
-function maskedSnapshot(result: PlanResult, out: string, revealed: boolean): PlanSnapshot {
+async function maskedSnapshot(result: PlanResult, out: string, revealed: boolean): Promise<PlanSnapshot> {
+  const { snapshotOfDir } = await loadDiff();
   if (!revealed) return snapshotOfDir(out);
   const masked = fs.mkdtempSync(path.join(os.tmpdir(), "lk-plan-masked-"));
   try {
@@ -95,7 +90,8 @@ function maskedSnapshot(result: PlanResult, out: string, revealed: boolean): Pla
   }
 }
 
-function readDiffBase(projectRoot: string, stack: string, against: string): PlanSnapshot {
+async function readDiffBase(projectRoot: string, stack: string, against: string): Promise<PlanSnapshot> {
+  const { baseSnapshot, DiffBaseError } = await loadDiff();
   try {
     return baseSnapshot(projectRoot, stack, against);
   } catch (e) {
@@ -105,7 +101,11 @@ function readDiffBase(projectRoot: string, stack: string, against: string): Plan
 }
 
 /** The stack's validated settings and a region's sizes, for the summary (the program has just accepted them). */
-function stackSettingsOf(projectRoot: string, stack: string, stackFile?: string) {
+async function stackSettingsOf(projectRoot: string, stack: string, stackFile?: string) {
+  const [{ parseStackConfig }, { sizedRegion }] = await Promise.all([
+    import("../../stacks/config"),
+    import("../../stacks/sizing"),
+  ]);
   const file = stackFile ? path.resolve(stackFile) : stackFilePath(projectRoot, stack);
   const { config, secretKeys } = readStackFile(file, stack);
   const settings = parseStackConfig(config, stack, secretKeys);
@@ -129,7 +129,8 @@ export async function main(argv: string[]): Promise<number> {
   const started = Date.now();
   // The plan to compare with, first: a --diff that names nothing fails at once, and it is read before this
   // plan is written (it may be the very folder this plan is written to).
-  const base = args.diff === undefined || args.emitJson ? undefined : readDiffBase(projectRoot, args.stack, args.diff);
+  const base =
+    args.diff === undefined || args.emitJson ? undefined : await readDiffBase(projectRoot, args.stack, args.diff);
   const result = await planStack(projectRoot, args.stack, args.stackFile);
   if (args.emitJson) {
     // With --out, the plan is written there too: one run gives the raw result and the plan as written.
@@ -140,7 +141,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   const out = path.resolve(args.out ?? path.join(projectRoot, ".plan", args.stack));
   writePlan(result, out, args.showSecrets);
-  const { settings, sizing } = stackSettingsOf(projectRoot, args.stack, args.stackFile);
+  const [{ settings, sizing }, { buildSummary, formatSummary }, { renderReport }] = await Promise.all([
+    stackSettingsOf(projectRoot, args.stack, args.stackFile),
+    import("../plan/summary"),
+    import("../plan/report"),
+  ]);
   const summary = buildSummary(result, settings, sizing);
   fs.writeFileSync(path.join(out, "report.html"), renderReport(result, summary));
   process.stdout.write(`${formatPlan(result, args.showSecrets)}\n${formatSummary(summary)}\n\n`);
@@ -149,7 +154,8 @@ export async function main(argv: string[]): Promise<number> {
   );
   if (base !== undefined) {
     // This plan as written (masked): the same writer as the other side, so only real changes differ.
-    const diff = diffPlans(base, maskedSnapshot(result, out, args.showSecrets));
+    const { diffPlans, formatDiff, hasChanges } = await loadDiff();
+    const diff = diffPlans(base, await maskedSnapshot(result, out, args.showSecrets));
     const fullDiff = path.join(out, "diff.txt");
     fs.writeFileSync(fullDiff, `${formatDiff(diff, args.diff!, { full: true })}\n`);
     fs.writeFileSync(path.join(out, "report.html"), renderReport(result, summary, diff));

@@ -10,7 +10,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import type { ReferencedStack } from "./engine";
+import type { ReferencedStack } from "./result";
 
 /** What a plan depends on besides its stack file: the program's sources, its project file and its lockfile. */
 export const PROGRAM_SOURCES = ["index.ts", "Pulumi.yaml", "package-lock.json", "stacks", "components", "lib", "tools"];

@@ -21,7 +21,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ensureBuild } from "../run";
-import type { PlannedResource } from "./engine";
+import type { PlannedResource } from "./result";
 import { replacingPaths } from "./replacement";
 import { dnsRecordsOf, healthChecksOf, loadBalancersOf } from "./routing";
 import { costOf, exposureOf, usd } from "./summary";

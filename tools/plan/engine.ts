@@ -18,48 +18,10 @@ import {
 } from "../../lib/pulumi-sdk-internals";
 import { aliasUrn } from "./aliases";
 import { mockCall, mockResource, MockCloudContext, MockIamRole } from "./mock-cloud";
+import type { PlannedResource, PlanResult, ReferencedStack, ResourceSafetyOptions } from "./result";
 
-/** A secret value as recorded: tests can see it, writers mask it. */
-export interface SecretValue {
-  [WIRE.signatureKey]: typeof WIRE.secret;
-  value: unknown;
-}
-
-export interface PlannedResource {
-  urn: string;
-  type: string;
-  name: string;
-  /** false for component resources. */
-  custom: boolean;
-  parent: string | null;
-  /** `<provider urn>::<provider id>` of an explicit provider. */
-  provider: string | null;
-  /** The values the program passed, Outputs resolved; secrets kept as SecretValue. */
-  inputs: Record<string, unknown>;
-  dependencies: string[];
-  /** Resource options that decide what an update or a destroy may do to the resource. */
-  options: ResourceSafetyOptions;
-  /** Set for resources the program reads rather than creates (StackReference, `.get`). */
-  read?: true;
-  /**
-   * The URNs its `aliases` option names (tools/plan/aliases.ts): where `pulumi up` finds its state if it was
-   * registered under another name, type or parent before. Absent when it has none.
-   */
-  aliases?: string[];
-}
-
-/**
- * The options of a registration that matter for safety, as the engine receives them. `dependsOn` is the
- * explicit `dependsOn` (dependencies that no input implies); a component's children inherit `protect`
- * and `retainOnDelete` from it, so the values recorded here are the ones the engine acts on.
- */
-export interface ResourceSafetyOptions {
-  protect: boolean;
-  retainOnDelete: boolean;
-  deleteBeforeReplace: boolean;
-  ignoreChanges: string[];
-  dependsOn: string[];
-}
+// What a run records, and how to read it: in result.ts, which loads without the SDK.
+export * from "./result";
 
 /** The safety options of a registration; `dependsOn` is what no input implies. */
 function safetyOptionsOf(registration: MonitorRegistration): ResourceSafetyOptions {
@@ -79,25 +41,6 @@ const NO_OPTIONS: ResourceSafetyOptions = {
   ignoreChanges: [],
   dependsOn: [],
 };
-
-export interface PlanResult {
-  project: string;
-  stack: string;
-  resources: PlannedResource[];
-  outputs: Record<string, unknown>;
-  warnings: string[];
-  /**
-   * By URN, which resources each input depends on (`{ bucket: [<bucket's URN>] }`), as the engine hands them to
-   * a policy pack; not written to plan.json.
-   */
-  propertyDependencies?: Record<string, Record<string, string[]>>;
-}
-
-/** Outputs of a referenced stack as a StackReference sees them. */
-export interface ReferencedStack {
-  outputs: Record<string, unknown>;
-  secretOutputNames: string[];
-}
 
 export interface RunOptions {
   project: string;
@@ -131,34 +74,6 @@ function fromWire(value: unknown): unknown {
   if (obj[WIRE.signatureKey] === WIRE.secret) return { [WIRE.signatureKey]: WIRE.secret, value: fromWire(obj.value) };
   if (obj[WIRE.signatureKey] === WIRE.resourceReference) return obj.urn;
   return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, fromWire(v)]));
-}
-
-export function isSecret(value: unknown): value is SecretValue {
-  return (
-    value !== null && typeof value === "object" && (value as Record<string, unknown>)[WIRE.signatureKey] === WIRE.secret
-  );
-}
-
-/** The value with secrets replaced by `"[secret]"`, or revealed. */
-export function maskSecrets(value: unknown, reveal = false): unknown {
-  if (isSecret(value)) return reveal ? maskSecrets(value.value, true) : "[secret]";
-  if (Array.isArray(value)) return value.map((v) => maskSecrets(v, reveal));
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, reveal)]));
-  }
-  return value;
-}
-
-/** The plain value, secrets revealed: what tests assert on. */
-export function plain<T = unknown>(value: unknown): T {
-  return maskSecrets(value, true) as T;
-}
-
-function containsSecret(value: unknown): boolean {
-  if (isSecret(value)) return true;
-  if (Array.isArray(value)) return value.some(containsSecret);
-  if (value !== null && typeof value === "object") return Object.values(value).some(containsSecret);
-  return false;
 }
 
 // Capture no stack trace per SDK promise (a fifth of a plan's CPU) nor per resource (which the mock monitor drops),
@@ -302,41 +217,4 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
     warnings: rec.warnings,
     propertyDependencies: rec.propertyDependencies,
   };
-}
-
-/** The outputs of a planned stack as another stack's StackReference would see them. */
-export function asReferencedStack(result: PlanResult): ReferencedStack {
-  return {
-    outputs: plain<Record<string, unknown>>(result.outputs),
-    secretOutputNames: Object.entries(result.outputs)
-      .filter(([, v]) => containsSecret(v))
-      .map(([k]) => k),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Finding things in a result (for tests and the plan writer)
-// ---------------------------------------------------------------------------------------------
-
-export function resourcesOfType(result: PlanResult, type: string): PlannedResource[] {
-  return result.resources.filter((r) => r.type === type);
-}
-
-/** The one resource of `type` whose logical name is `name` (or ends with it); throws if not exactly one. */
-export function findResource(result: PlanResult, type: string, name: string): PlannedResource {
-  const matches = resourcesOfType(result, type).filter((r) => r.name === name);
-  if (matches.length !== 1) {
-    const names =
-      resourcesOfType(result, type)
-        .map((r) => r.name)
-        .join(", ") || "none";
-    throw new Error(`expected one ${type} named ${name}, found ${matches.length} (have: ${names})`);
-  }
-  return matches[0];
-}
-
-/** Inputs of a resource with secrets revealed. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- planned inputs are untyped JSON
-export function inputsOf<T = Record<string, any>>(resource: PlannedResource): T {
-  return plain<T>(resource.inputs);
 }

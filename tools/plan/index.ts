@@ -8,8 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { readProjectName, readStackFile, stackFilePath } from "../../stacks/stack-files";
-import { checkRegionAgainstSiblings } from "../../stacks/regions";
-import { asReferencedStack, PlanResult, runProgram } from "./engine";
+import { asReferencedStack, PlanResult } from "./result";
 import { cacheOutputs, readCachedOutputs } from "./cache";
 import { failureReason, planInChildProcess } from "./runner";
 
@@ -46,7 +45,9 @@ export async function planStack(projectRoot: string, stack: string, stackFile?: 
     );
   }
   const { config, secretKeys } = readStackFile(file, stack);
-  checkRegionAgainstSiblings(projectRoot, stack, file, config, secretKeys);
+  // Loaded as needed: a stack file's mistake is found before the engine and the Pulumi SDK are loaded.
+  (await import("./preflight")).checkStackFile(projectRoot, stack, file, config, secretKeys);
+  const { runProgram } = await import("./engine");
   const project = readProjectName(projectRoot);
   const result = await runProgram(loadProgram, {
     project,

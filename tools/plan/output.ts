@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import { maskSecrets, plain, PlannedResource, PlanResult } from "./engine";
+import { maskSecrets, plain, PlannedResource, PlanResult } from "./result";
 
 const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 

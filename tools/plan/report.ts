@@ -7,7 +7,7 @@
  * masked plan, like the summary.
  */
 import { formatChangeSummary, PlanDiff } from "./diff";
-import { PlannedResource, PlanResult } from "./engine";
+import { PlannedResource, PlanResult } from "./result";
 import { dnsRecordsOf, healthChecksOf, loadBalancersOf } from "./routing";
 import { costOf, PlanSummary, SizingPoint, usd } from "./summary";
 

@@ -4,7 +4,7 @@
  * pools). Read from planned resources, for the plan's diff and for report.html.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- planned inputs are untyped JSON */
-import { maskSecrets } from "./engine";
+import { maskSecrets } from "./result";
 
 export interface PlannedInputs {
   type: string;

@@ -10,7 +10,7 @@ import { spawn } from "child_process";
 import * as os from "os";
 import * as path from "path";
 import pLimit from "p-limit";
-import type { PlanResult } from "./engine";
+import type { PlanResult } from "./result";
 
 export interface ChildPlan {
   code: number;
@@ -27,6 +27,8 @@ export interface ChildPlan {
 export interface ChildPlanOptions {
   /** Stop the child after this long (from when it starts, not from when it was queued). */
   timeoutMs?: number;
+  /** Environment variables for the child besides this process's own. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A plan of one stack takes 1-5 s; this is for a child that hangs. */
@@ -44,15 +46,24 @@ export function planInChildProcess(
   extraArgs: string[] = ["--emit-json"],
   options: ChildPlanOptions = {},
 ): Promise<ChildPlan> {
-  return childPlanSlots(() => runChild(projectRoot, stack, extraArgs, options.timeoutMs ?? PLAN_TIMEOUT_MS));
+  return childPlanSlots(() =>
+    runChild(projectRoot, stack, extraArgs, options.timeoutMs ?? PLAN_TIMEOUT_MS, options.env ?? {}),
+  );
 }
 
-function runChild(projectRoot: string, stack: string, extraArgs: string[], timeoutMs: number): Promise<ChildPlan> {
+function runChild(
+  projectRoot: string,
+  stack: string,
+  extraArgs: string[],
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv,
+): Promise<ChildPlan> {
   const launcher = path.join(projectRoot, "tools", "run.js");
   const script = path.join(projectRoot, "tools", "commands", "plan.ts");
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [launcher, script, "--stack", stack, ...extraArgs], {
       cwd: projectRoot,
+      env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

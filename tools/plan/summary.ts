@@ -11,7 +11,7 @@
 import type { StackSettings } from "../../stacks/config";
 import type { RegionSizing } from "../../stacks/sizing";
 import { CostFigures, perMinuteSentence, planCapacity, transferSentence } from "../../lib/capacity";
-import { maskSecrets, PlannedResource, PlanResult } from "./engine";
+import { maskSecrets, PlannedResource, PlanResult } from "./result";
 
 export interface PoolSize {
   pool: string;

@@ -1,18 +1,21 @@
 /**
- * End to end: the plan command masks secrets unless asked to show them. Every shipped stack is planned
- * twice in child processes, exactly as `npm run plan` runs: once writing the plan masked (the default) while
- * printing the raw result (`--emit-json`, which still marks each secret), once revealed (`--show-secrets`).
- * No secret value the raw plan marks, nor any value of a Kubernetes Secret, nor the base64 of either, may appear
- * anywhere in the masked plan.json, manifests/ or helm/; the revealed plan must show them (so the check looks at
- * the right files).
+ * End to end: the plan command masks secrets unless asked to show them. Every shipped stack is planned in child
+ * processes, exactly as `npm run plan` runs: written masked as by default (the run the test files share,
+ * shared-plan-runs.ts), and revealed (`--show-secrets`) while printing the raw result (`--emit-json`, which still
+ * marks each secret). No secret value the raw plan marks, nor any value of a Kubernetes Secret, nor the base64 of
+ * either, may appear anywhere in the masked plan.json, manifests/ or helm/; the revealed plan must show them (so the
+ * check looks at the right files). Two runs of one program and stack file plan the same secrets: the pretend cloud
+ * derives every generated value from the resource's name (tools/plan/mock-cloud.ts), and the masked plan is checked
+ * to hold the raw plan's resources.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { isSecret, PlanResult } from "../../../tools/plan/engine";
+import { isSecret, PlanResult } from "../../../tools/plan/result";
 import { listStackNames, readStackFile, stackFilePath } from "../../../stacks/stack-files";
 import { planCommand, projectRoot } from "../../support/plan";
+import { SHARED_RUN_HOOK_TIMEOUT_MS, sharedPlanRun } from "../../support/shared-plan-runs";
 
 const stacks = listStackNames(projectRoot);
 const roleOf = (stack: string) =>
@@ -26,26 +29,26 @@ interface Planned {
 }
 
 const plans = new Map<string, Promise<Planned>>();
-/** Plans `stack` raw, masked and revealed; a stack that reads others (global) after them, which caches them. */
+/** Plans `stack` masked, revealed and raw; a stack that reads others (global) after them, which caches them. */
 function planned(stack: string): Promise<Planned> {
   if (!plans.has(stack)) {
     const before = roleOf(stack) === "region" ? [] : stacks.filter((s) => roleOf(s) === "region").map(planned);
-    const masked = path.join(outDir, stack, "masked");
     const revealed = path.join(outDir, stack, "revealed");
-    const run = async (...args: string[]) => {
-      const result = await planCommand(stack, ...args);
-      if (result.code !== 0) throw new Error(`plan ${stack} ${args.join(" ")} exited ${result.code}: ${result.stderr}`);
-      return result;
+    const check = <T extends { code: number; stderr: string }>(what: string, run: T): T => {
+      if (run.code !== 0) throw new Error(`plan ${stack} ${what} exited ${run.code}: ${run.stderr}`);
+      return run;
     };
     plans.set(
       stack,
       Promise.all(before).then(async () => {
-        // The raw result and the plan written as by default come from one run (--emit-json with --out).
-        const [raw] = await Promise.all([
-          run("--emit-json", "--out", masked),
-          run("--out", revealed, "--show-secrets"),
+        // The raw result and the plan written revealed come from one run (--emit-json with --out).
+        const [shared, raw] = await Promise.all([
+          sharedPlanRun(stack).then((run) => check("(shared)", run)),
+          planCommand(stack, "--emit-json", "--out", revealed, "--show-secrets").then((run) =>
+            check("--show-secrets", run),
+          ),
         ]);
-        return { raw: raw.result!, masked, revealed };
+        return { raw: raw.result!, masked: shared.out, revealed };
       }),
     );
   }
@@ -132,58 +135,71 @@ function occurrences(files: Map<string, string[]>, needles: Map<string, string>)
 }
 
 describe.each(stacks)("the plan of %s", (stack) => {
-  it("masks every secret by default: no secret value nor its base64 in plan.json, manifests or Helm values", async () => {
-    const { raw, masked, revealed } = await planned(stack);
-    const { secrets, publicStrings } = classify(raw);
-    // A value that is also public (the SDK marks all of a Secret's stringData, "admin" included) proves nothing.
-    const telling = [...secrets].filter((s) => s.length >= 8 && !publicStrings.some((p) => p.includes(s)));
-    const needles = new Map<string, string>();
-    for (const s of telling) {
-      const label = `secret ${s.slice(0, 4)}… (${s.length} chars)`;
-      needles.set(s, label);
-      needles.set(Buffer.from(s).toString("base64"), `base64 of ${label}`);
-    }
-    if (roleOf(stack) === "region") expect(telling.length).toBeGreaterThanOrEqual(4); // API key, Redis, TURN, Grafana
-    expect(occurrences(writtenStrings(masked), needles)).toEqual([]);
-    // With --show-secrets, every one of them is there: the search above looks where secrets go.
-    const shown = [...writtenStrings(revealed).values()].flat();
-    expect(telling.filter((s) => !shown.some((x) => x.includes(s))).map((s) => `${s.slice(0, 4)}…`)).toEqual([]);
-  }, 240_000);
-
-  it("writes each masked Secret with its keys and every value masked", async () => {
-    const { masked, revealed } = await planned(stack);
-    const secretFiles = (dir: string) =>
-      fs.existsSync(path.join(dir, "manifests"))
-        ? fs
-            .readdirSync(path.join(dir, "manifests"), { recursive: true })
-            .map(String)
-            .filter((f) => /(^|\/)Secret-[^/]+\.yaml$/.test(f))
-            .sort()
-        : [];
-    const files = secretFiles(masked);
-    expect(files).toEqual(secretFiles(revealed));
-    if (roleOf(stack) === "region") expect(files.length).toBeGreaterThan(0);
-    for (const file of files) {
-      const hidden = parse(fs.readFileSync(path.join(masked, "manifests", file), "utf8"));
-      const shown = parse(fs.readFileSync(path.join(revealed, "manifests", file), "utf8"));
-      for (const field of ["data", "stringData"]) {
-        if (shown[field] === undefined) continue;
-        const keys = Object.keys(shown[field]).sort();
-        expect({ file, field, masked: hidden[field] }).toEqual({
-          file,
-          field,
-          masked: Object.fromEntries(keys.map((k) => [k, "[secret]"])),
-        });
-      }
-      // plan.json shows the object as the manifest does.
-      const plan = JSON.parse(fs.readFileSync(path.join(masked, "plan.json"), "utf8"));
-      const inPlan = plan.resources.find(
-        (r: { type: string; inputs: { metadata?: { name?: string; namespace?: string } } }) =>
-          r.type === "kubernetes:core/v1:Secret" &&
-          r.inputs.metadata?.name === hidden.metadata.name &&
-          r.inputs.metadata?.namespace === hidden.metadata.namespace,
+  it(
+    "masks every secret by default: no secret value nor its base64 in plan.json, manifests or Helm values",
+    async () => {
+      const { raw, masked, revealed } = await planned(stack);
+      // The masked run planned what the raw one did.
+      const urns = (resources: { urn: string }[]) => resources.map((r) => r.urn).sort();
+      expect(urns(JSON.parse(fs.readFileSync(path.join(masked, "plan.json"), "utf8")).resources)).toEqual(
+        urns(raw.resources),
       );
-      expect(inPlan.inputs).toEqual(hidden);
-    }
-  }, 240_000);
+      const { secrets, publicStrings } = classify(raw);
+      // A value that is also public (the SDK marks all of a Secret's stringData, "admin" included) proves nothing.
+      const telling = [...secrets].filter((s) => s.length >= 8 && !publicStrings.some((p) => p.includes(s)));
+      const needles = new Map<string, string>();
+      for (const s of telling) {
+        const label = `secret ${s.slice(0, 4)}… (${s.length} chars)`;
+        needles.set(s, label);
+        needles.set(Buffer.from(s).toString("base64"), `base64 of ${label}`);
+      }
+      if (roleOf(stack) === "region") expect(telling.length).toBeGreaterThanOrEqual(4); // API key, Redis, TURN, Grafana
+      expect(occurrences(writtenStrings(masked), needles)).toEqual([]);
+      // With --show-secrets, every one of them is there: the search above looks where secrets go.
+      const shown = [...writtenStrings(revealed).values()].flat();
+      expect(telling.filter((s) => !shown.some((x) => x.includes(s))).map((s) => `${s.slice(0, 4)}…`)).toEqual([]);
+    },
+    SHARED_RUN_HOOK_TIMEOUT_MS,
+  );
+
+  it(
+    "writes each masked Secret with its keys and every value masked",
+    async () => {
+      const { masked, revealed } = await planned(stack);
+      const secretFiles = (dir: string) =>
+        fs.existsSync(path.join(dir, "manifests"))
+          ? fs
+              .readdirSync(path.join(dir, "manifests"), { recursive: true })
+              .map(String)
+              .filter((f) => /(^|\/)Secret-[^/]+\.yaml$/.test(f))
+              .sort()
+          : [];
+      const files = secretFiles(masked);
+      expect(files).toEqual(secretFiles(revealed));
+      if (roleOf(stack) === "region") expect(files.length).toBeGreaterThan(0);
+      for (const file of files) {
+        const hidden = parse(fs.readFileSync(path.join(masked, "manifests", file), "utf8"));
+        const shown = parse(fs.readFileSync(path.join(revealed, "manifests", file), "utf8"));
+        for (const field of ["data", "stringData"]) {
+          if (shown[field] === undefined) continue;
+          const keys = Object.keys(shown[field]).sort();
+          expect({ file, field, masked: hidden[field] }).toEqual({
+            file,
+            field,
+            masked: Object.fromEntries(keys.map((k) => [k, "[secret]"])),
+          });
+        }
+        // plan.json shows the object as the manifest does.
+        const plan = JSON.parse(fs.readFileSync(path.join(masked, "plan.json"), "utf8"));
+        const inPlan = plan.resources.find(
+          (r: { type: string; inputs: { metadata?: { name?: string; namespace?: string } } }) =>
+            r.type === "kubernetes:core/v1:Secret" &&
+            r.inputs.metadata?.name === hidden.metadata.name &&
+            r.inputs.metadata?.namespace === hidden.metadata.namespace,
+        );
+        expect(inPlan.inputs).toEqual(hidden);
+      }
+    },
+    SHARED_RUN_HOOK_TIMEOUT_MS,
+  );
 });

@@ -8,7 +8,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { readRegionOutputs } from "../../../stacks/region-outputs";
 import { listStackNames, stackFilePath } from "../../../stacks/stack-files";
-import { planCommand, projectRoot } from "../../support/plan";
+import { planCommandLoading, projectRoot } from "../../support/plan";
 import { SHARED_RUN_HOOK_TIMEOUT_MS, sharedPlanRun, SharedPlanRun } from "../../support/shared-plan-runs";
 
 const stacks = listStackNames(projectRoot);
@@ -157,24 +157,39 @@ describe("plan command", () => {
   );
 
   it(
-    "empties the output folder first and fails with exit 1 on an unknown flag",
+    "empties the output folder first and fails with exit 1 on an unknown flag, without loading the engine",
     async () => {
       const dir = path.join(outDir, "stale");
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, "leftover.txt"), "x");
       await run("global"); // so this plan finds the regions cached
-      expect((await planCommand("global", "--out", dir)).code).toBe(0);
+      const planned = await planCommandLoading("global", "--out", dir);
+      // A plan loads the engine and the SDK: what the checks of the early answers look for is there to be found.
+      expect({ code: planned.code, engine: planned.engine, pulumiSdk: planned.pulumiSdk }).toEqual({
+        code: 0,
+        engine: true,
+        pulumiSdk: true,
+      });
       expect(fs.existsSync(path.join(dir, "leftover.txt"))).toBe(false);
-      const bad = await planCommand("mumbai", "--frobnicate");
-      expect(bad.code).toBe(1);
+      const bad = await planCommandLoading("mumbai", "--frobnicate");
+      expect({ code: bad.code, engine: bad.engine, pulumiSdk: bad.pulumiSdk }).toEqual({
+        code: 1,
+        engine: false,
+        pulumiSdk: false,
+      });
       expect(bad.stderr).toMatch(/^error: unknown argument --frobnicate/);
     },
     SHARED_RUN_HOOK_TIMEOUT_MS,
   );
 
-  it("prints its usage with --help and exits 0, planning nothing", async () => {
-    const help = await planCommand("mumbai", "--help");
-    expect({ code: help.code, stderr: help.stderr }).toEqual({ code: 0, stderr: "" });
+  it("prints its usage with --help and exits 0, planning nothing and loading neither the engine nor the SDK", async () => {
+    const help = await planCommandLoading("mumbai", "--help");
+    expect({ code: help.code, stderr: help.stderr, engine: help.engine, pulumiSdk: help.pulumiSdk }).toEqual({
+      code: 0,
+      stderr: "",
+      engine: false,
+      pulumiSdk: false,
+    });
     expect(help.stdout).toMatch(/^usage: npm run plan -- --stack <name> /);
     for (const flag of ["--stack", "--stack-file", "--out", "--show-secrets", "--diff", "--help"])
       expect(help.stdout).toMatch(new RegExp(`^ +(-h, )?${flag} `, "m"));

@@ -7,7 +7,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { planCommand, projectRoot } from "../../support/plan";
+import { planCommand, planCommandLoading, projectRoot } from "../../support/plan";
 import { SHARED_RUN_HOOK_TIMEOUT_MS, sharedPlanRun } from "../../support/shared-plan-runs";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lk-diff-"));
@@ -63,13 +63,14 @@ describe("plan --diff", () => {
     expect(full).not.toContain("plan-placeholder");
   }, 120_000);
 
-  it("refuses a git ref that does not have the stack, exit 1 and one line, before planning", async () => {
+  it("refuses a git ref that does not have the stack, exit 1 and one line, before planning or loading the engine", async () => {
     const out = path.join(tmp, "no-stack");
-    const run = await planCommand("frankfurt", "--out", out, "--diff", "HEAD");
-    expect({ code: run.code, stderr: run.stderr, wrote: fs.existsSync(out) }).toEqual({
+    const run = await planCommandLoading("frankfurt", "--out", out, "--diff", "HEAD");
+    expect({ code: run.code, stderr: run.stderr, wrote: fs.existsSync(out), engine: run.engine }).toEqual({
       code: 1,
       stderr: "error: --diff: stack frankfurt does not exist at HEAD\n",
       wrote: false,
+      engine: false,
     });
   }, 60_000);
 
@@ -104,13 +105,14 @@ describe("plan --diff", () => {
     expect(ownWorktrees()).toEqual([]);
   }, 240_000);
 
-  it("refuses something that is neither a plan directory nor a git ref before planning, exit 1", async () => {
+  it("refuses something that is neither a plan directory nor a git ref before planning or loading the engine, exit 1", async () => {
     const out = path.join(tmp, "x");
-    const run = await planCommand("mumbai", "--out", out, "--diff", "no-such-ref-or-dir");
-    expect({ code: run.code, stderr: run.stderr, wrote: fs.existsSync(out) }).toEqual({
+    const run = await planCommandLoading("mumbai", "--out", out, "--diff", "no-such-ref-or-dir");
+    expect({ code: run.code, stderr: run.stderr, wrote: fs.existsSync(out), engine: run.engine }).toEqual({
       code: 1,
       stderr: "error: --diff no-such-ref-or-dir: neither a plan directory nor a git ref of this repository\n",
       wrote: false,
+      engine: false,
     });
   }, 120_000);
 });
