@@ -7,7 +7,7 @@
  * esbuild transpiles (test/support/esbuild-transform.js, as tools/run.js does for the commands); `tsc --noEmit`
  * type-checks once, separately.
  */
-const { CLOSURE_SERIALIZATION_MODULES } = require("./lib/pulumi-sdk-internals");
+const { DEFERRED_SDK_MODULES } = require("./lib/pulumi-sdk-internals");
 
 const tier = (displayName, testMatch, testPathIgnorePatterns = []) => ({
   displayName,
@@ -19,9 +19,10 @@ const tier = (displayName, testMatch, testPathIgnorePatterns = []) => ({
   testMatch,
   testPathIgnorePatterns,
   transform: { "^.+\\.ts$": "<rootDir>/test/support/esbuild-transform.js" },
-  // What @pulumi/pulumi loads only to serialize closures, loaded on first use instead (lib/pulumi-sdk-internals.js).
+  // What @pulumi/pulumi loads as it starts and this program never uses, loaded on first use instead
+  // (DEFERRED_SDK_MODULES in lib/pulumi-sdk-internals.js).
   moduleNameMapper: Object.fromEntries(
-    CLOSURE_SERIALIZATION_MODULES.map(({ name, requested }) => [
+    DEFERRED_SDK_MODULES.map(({ name, requested }) => [
       requested,
       `<rootDir>/test/support/deferred-modules/${name}.js`,
     ]),

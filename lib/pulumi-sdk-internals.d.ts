@@ -79,8 +79,8 @@ export function skipResourceStackTraces(): void;
 /** Resolves once every RPC the program has started has finished. */
 export function waitForRPCs(): Promise<void>;
 
-/** A module the SDK loads only to serialize closures, loaded on first use instead. */
-export interface ClosureSerializationModule {
+/** A module the SDK loads as it starts and this program never uses, loaded on first use instead. */
+export interface DeferredSdkModule {
   /** Its stand-in for jest: test/support/deferred-modules/<name>.js. */
   name: string;
   /** The request as the SDK makes it, resolved from `from`. */
@@ -92,15 +92,15 @@ export interface ClosureSerializationModule {
   esModule: boolean;
 }
 
-export const CLOSURE_SERIALIZATION_MODULES: readonly ClosureSerializationModule[];
+export const DEFERRED_SDK_MODULES: readonly DeferredSdkModule[];
 
 /** Exports that load the real module through `load()` on first read; `esModule` answers `__esModule` unloaded. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a stand-in for any module's exports
 export function lazyExports(load: () => object, esModule: boolean): any;
 
-/** Puts lazy stand-ins for the SDK's closure-serialization modules into Node's module cache. */
-export function deferClosureSerializationModules(root: string): void;
+/** Puts lazy stand-ins for the SDK's modules this program never uses into Node's module cache. */
+export function deferUnusedSdkModules(root: string): void;
 
-/** The lazy stand-in exports of one closure-serialization module (for jest's moduleNameMapper). */
+/** The lazy stand-in exports of one deferred SDK module (for jest's moduleNameMapper). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a stand-in for any module's exports
 export function deferredExports(name: string, root?: string): any;

@@ -151,13 +151,16 @@ function waitForRPCs() {
 }
 
 /**
- * What the SDK loads as it starts only for its closure serialization (`pulumi.runtime.serializeFunction`, which
- * turns a JavaScript function into code for a Lambda or a dynamic provider; nothing here serializes a function):
- * the TypeScript compiler, through the SDK's `typescript-shim`, and npm's Arborist. Together about half a second of
- * every plan. Each entry: the request as the SDK makes it, resolved from `from`; `requested`, a pattern of the
- * requests (for jest's moduleNameMapper); `esModule`, whether the SDK reads it through TypeScript's `__importStar`.
+ * What the SDK loads as it starts and this program never uses. For its closure serialization
+ * (`pulumi.runtime.serializeFunction`, which turns a JavaScript function into code for a Lambda or a dynamic
+ * provider; nothing here serializes a function): the TypeScript compiler, through the SDK's `typescript-shim`, and
+ * npm's Arborist, together about half a second of every plan. And the Automation API (`pulumi.automation`, which
+ * drives the Pulumi CLI from a program; a program run by the CLI has no use for it), with execa, js-yaml and the
+ * rest of its own dependencies, about a tenth of a second more. Each entry: the request as the SDK makes it,
+ * resolved from `from`; `requested`, a pattern of the requests (for jest's moduleNameMapper); `esModule`, whether
+ * the SDK reads it through TypeScript's `__importStar`.
  */
-const CLOSURE_SERIALIZATION_MODULES = [
+const DEFERRED_SDK_MODULES = [
   // runtime/closure/parseFunction.ts:21, rewriteSuper.ts, utils.ts: require("../../typescript-shim"); tsutils.ts:30
   {
     name: "typescript-shim",
@@ -173,6 +176,15 @@ const CLOSURE_SERIALIZATION_MODULES = [
     request: "@npmcli/arborist",
     from: "@pulumi/pulumi/runtime/closure/codePaths.js",
     requested: "^@npmcli/arborist$",
+    esModule: true,
+  },
+  // index.ts:37: `import * as automation from "./automation"`, compiled to __importStar(require("./automation")); the
+  // only request of that name in the SDK
+  {
+    name: "automation",
+    request: "./automation",
+    from: "@pulumi/pulumi/package.json",
+    requested: "^\\./automation$",
     esModule: true,
   },
 ];
@@ -229,22 +241,22 @@ function standIn(filename, esModule) {
 }
 
 /**
- * Puts a stand-in for each closure-serialization module of the SDK found from `root` into Node's module cache,
+ * Puts a stand-in for each module of DEFERRED_SDK_MODULES of the SDK found from `root` into Node's module cache,
  * loading the real one the first time anything reads from it: nothing changes but when they load. Under another
  * SDK layout a module is left alone (and loads as the SDK does).
  */
-function deferClosureSerializationModules(root) {
-  for (const entry of CLOSURE_SERIALIZATION_MODULES) {
+function deferUnusedSdkModules(root) {
+  for (const entry of DEFERRED_SDK_MODULES) {
     const filename = deferredFile(entry, root);
     if (filename !== undefined && !require.cache[filename]) require.cache[filename] = standIn(filename, entry.esModule);
   }
 }
 
-/** The stand-in exports of one closure-serialization module, for jest, whose registry is not Node's cache. */
+/** The stand-in exports of one module of DEFERRED_SDK_MODULES, for jest, whose registry is not Node's cache. */
 function deferredExports(name, root = path.join(__dirname, "..")) {
-  const entry = CLOSURE_SERIALIZATION_MODULES.find((m) => m.name === name);
+  const entry = DEFERRED_SDK_MODULES.find((m) => m.name === name);
   const filename = entry && deferredFile(entry, root);
-  if (filename === undefined) throw new Error(`no closure-serialization module ${name} in the SDK found from ${root}`);
+  if (filename === undefined) throw new Error(`no deferred module ${name} in the SDK found from ${root}`);
   return lazyExports(() => require(filename), entry.esModule);
 }
 
@@ -258,8 +270,8 @@ module.exports = {
   skipPromiseStackTraces,
   skipResourceStackTraces,
   waitForRPCs,
-  CLOSURE_SERIALIZATION_MODULES,
+  DEFERRED_SDK_MODULES,
   lazyExports,
-  deferClosureSerializationModules,
+  deferUnusedSdkModules,
   deferredExports,
 };

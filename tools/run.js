@@ -133,6 +133,6 @@ if (require.main === module) {
   }
   // Run the compiled entry as the main module, with the arguments it would have had.
   process.argv = [process.argv[0], compiledPath(entry), ...args];
-  require("../lib/pulumi-sdk-internals").deferClosureSerializationModules(PROJECT_ROOT);
+  require("../lib/pulumi-sdk-internals").deferUnusedSdkModules(PROJECT_ROOT);
   require("module").runMain();
 }

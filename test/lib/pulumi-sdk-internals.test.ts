@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as internals from "../../lib/pulumi-sdk-internals";
-import { CLOSURE_SERIALIZATION_MODULES, lazyExports, SDK_VERSION_READ } from "../../lib/pulumi-sdk-internals";
+import { DEFERRED_SDK_MODULES, lazyExports, SDK_VERSION_READ } from "../../lib/pulumi-sdk-internals";
 
 const projectRoot = path.join(__dirname, "..", "..");
 const SECTION = "SDK internals we depend on";
@@ -36,7 +36,7 @@ describe("the SDK internals the project depends on", () => {
 
   it("have a jest stand-in for every module the SDK loads only to serialize closures", () => {
     const standIns = fs.readdirSync(path.join(projectRoot, "test", "support", "deferred-modules")).sort();
-    expect(standIns).toEqual(CLOSURE_SERIALIZATION_MODULES.map((m) => `${m.name}.js`).sort());
+    expect(standIns).toEqual(DEFERRED_SDK_MODULES.map((m) => `${m.name}.js`).sort());
   });
 });
 

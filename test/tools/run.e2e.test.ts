@@ -77,19 +77,27 @@ describe("the compiled build the commands run from", () => {
     expect(bad.stderr).toMatch(/^error: /);
   });
 
-  it("loads the SDK without TypeScript or Arborist, which only closure serialization uses, and loads them when used", () => {
+  it("loads the SDK without TypeScript, Arborist or the Automation API, which it never uses, and loads them when used", () => {
     // What run.js does before the command starts, then what the SDK loads; then a use of the shim.
     const script = `
-      require("./lib/pulumi-sdk-internals").deferClosureSerializationModules(process.cwd());
+      require("./lib/pulumi-sdk-internals").deferUnusedSdkModules(process.cwd());
       require("@pulumi/pulumi");
       // The real modules' own files (a stand-in sits in the cache under the entry file's name, loading nothing).
-      const loaded = () => Object.keys(require.cache).filter((f) => f.endsWith("/typescript/lib/typescript.js") || f.includes("/@npmcli/arborist/lib/arborist/"));
+      const loaded = () => Object.keys(require.cache).filter((f) => f.endsWith("/typescript/lib/typescript.js") || f.includes("/@npmcli/arborist/lib/arborist/") || f.includes("/@pulumi/pulumi/automation/localWorkspace"));
       const before = loaded();
       const ts = require("@pulumi/pulumi/typescript-shim");
       const parsed = ts.createSourceFile("x.ts", "const x = 1;", ts.ScriptTarget.Latest).statements.length;
-      console.log(JSON.stringify({ before, parsed, after: loaded().length > 0 }));`;
+      const workspace = typeof require("@pulumi/pulumi").automation.LocalWorkspace.create;
+      const after = loaded();
+      console.log(JSON.stringify({ before, parsed, workspace, typescript: after.some((f) => f.endsWith("/typescript.js")), automation: after.some((f) => f.includes("/automation/")) }));`;
     const run = spawnSync(process.execPath, ["-e", script], { cwd: projectRoot, encoding: "utf8" });
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
-    expect(JSON.parse(run.stdout)).toEqual({ before: [], parsed: 1, after: true });
+    expect(JSON.parse(run.stdout)).toEqual({
+      before: [],
+      parsed: 1,
+      workspace: "function",
+      typescript: true,
+      automation: true,
+    });
   });
 });
