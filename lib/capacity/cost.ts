@@ -7,8 +7,8 @@
  *     the other hours carry; a weekend day carries `weekendShare` of a weekday's load, hour by hour. Traffic
  *     and per-connection charges scale with load, so they are billed for the month's peak-equivalent hours,
  *     `days x (peakHours + (24 - peakHours) x offPeakShare) x (5 + 2 x weekendShare) / 7`.
- *   - SFU nodes run the peak count at peak and, at a lower load, the larger of the node group's minimum and
- *     that load's nodes (rooms stay where they started, so nodes drain slowly: a floor, not a forecast).
+ *   - SFU nodes run the larger of the node floor (the HPA's minimum) and the load's nodes, at peak as at a
+ *     lower load (rooms stay where they started, so nodes drain slowly: a floor, not a forecast).
  *     Egress nodes carry that load's busy pods plus the autoscaler's idle pool, which it keeps at any load.
  *   - Always-on pieces (system nodes, EKS, NAT gateways, load balancers, Redis, volumes, public addresses of
  *     the gateways and load balancers) run every hour of the month, weekends included.
@@ -346,11 +346,10 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
   const committed = (onDemand: number) => onDemand * (1 - purchase.savingsPlanDiscount);
   const perGB = (usd: number, gb: number) => (gb > 0 ? usd / gb : 0);
 
-  // SFU nodes: on-demand (with any savings plan), never Spot; the peak count at peak, else the load's or the floor.
+  // SFU nodes: on-demand (with any savings plan), never Spot; the load's nodes, never below the floor, at peak too:
+  // a small region's peak can need fewer nodes than the floor (MIN_HA_NODES), which runs all the same.
   const sfu = plan.sfu;
-  const sfuNodeHours = nodeHours((share) =>
-    share >= 1 ? sfu.peakNodes : Math.max(sfu.minNodes, ceilPos(sfu.peakNodes * share)),
-  );
+  const sfuNodeHours = nodeHours((share) => Math.max(sfu.minNodes, ceilPos(sfu.peakNodes * share)));
   add(
     "sfuNodes",
     `${plan.node.type} node-hours`,

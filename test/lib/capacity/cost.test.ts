@@ -6,15 +6,20 @@
 import {
   CapacityPlan,
   checkSanityBounds,
+  costDrivers,
   costFields,
   CostEstimate,
   DEFAULT_TURN_RELAY_SHARE,
   DEFAULT_TURN_SHARE,
   estimateCost,
+  ManagedPrices,
+  MIN_HA_NODES,
+  PINNED_MANAGED_PRICES,
   PINNED_PRICES,
   parseRoomMix,
   planCapacity,
   priceFigures,
+  PriceTable,
   priceTableSchema,
   tieredTransferUsd,
   withPriceOverride,
@@ -911,5 +916,274 @@ describe("the capacity command's costs", () => {
     const { code, log, err } = run("--participants", "50000", "--max-sfu-nodes", "100");
     expect([code, log]).toEqual([2, []]);
     expect(err).toEqual([expect.stringMatching(/^error: maxSfuNodes: the region needs \d+ SFU nodes/)]);
+  });
+});
+
+describe("the SFU node floor", () => {
+  it("runs at peak too when a small region's peak needs fewer nodes than the floor", () => {
+    // The HPA's minimum and the node group's floor run whatever the load: 1 node of load at peak still runs 2.
+    const c = estimateCost(audioCalls({ peakNodes: 1, minNodes: MIN_HA_NODES }), {
+      awsRegion: "ap-south-1",
+      usage: { daysPerMonth: 30 },
+    });
+    expect(quantity(c, "sfuNodes")).toBe(MIN_HA_NODES * 24 * 30);
+    // The same through the capacity model: 100 in audio calls need one node at peak, below the floor.
+    const small = planCapacity({
+      targetParticipants: 100,
+      mix: parseRoomMix("audio"),
+      nodeType: "c6i.2xlarge",
+      targetUtilisation: 0.6,
+      recordingShare: 0,
+    });
+    expect([small.sfu.peakNodes, small.sfu.minNodes]).toEqual([1, MIN_HA_NODES]);
+    const month = estimateCost(small, { awsRegion: "ap-south-1", usage: { daysPerMonth: 30 } });
+    expect(quantity(month, "sfuNodes")).toBe(MIN_HA_NODES * 720);
+    expect(line(month, "sfuNodes")).toBe(cents(MIN_HA_NODES * 720 * 0.34));
+  });
+});
+
+describe("the estimate's groups, lines and notes, as the capacity command prints them", () => {
+  const c = estimateCost(audioCalls(), { awsRegion: "ap-south-1", usage: { daysPerMonth: 30 } });
+
+  it("sums every group's lines to the cent, each of the thirteen groups the breakdown prints", () => {
+    const groups = [
+      "cloudwatchLogs",
+      "dataTransferOut",
+      "ebs",
+      "egressNodes",
+      "eksControlPlane",
+      "elasticache",
+      "interAz",
+      "loadBalancers",
+      "natGateways",
+      "publicIpv4",
+      "s3Recordings",
+      "sfuNodes",
+      "systemNodes",
+    ];
+    expect(Object.keys(c.byGroup).sort()).toEqual(groups);
+    expect([...new Set(c.lines.map((l) => l.group))].sort()).toEqual(groups);
+    for (const g of groups) {
+      const sum = c.lines.filter((l) => l.group === g).reduce((s, l) => s + l.monthlyUsd, 0);
+      expect([g, c.byGroup[g as keyof typeof c.byGroup]]).toEqual([g, cents(sum)]);
+    }
+    expect(c.currency).toBe("USD");
+  });
+
+  it("names each line by what it counts, the node and cache types, the gateways, zones, retention and downloads", () => {
+    expect(c.lines.map((l) => [`${l.group}: ${l.item}`, l.unit])).toEqual([
+      ["sfuNodes: c6i.2xlarge node-hours", "node-hour"],
+      ["egressNodes: c6i.4xlarge node-hours", "node-hour"],
+      ["systemNodes: m6i.xlarge node-hours", "node-hour"],
+      ["eksControlPlane: cluster-hours", "hour"],
+      ["natGateways: NAT gateway-hours", "hour"],
+      ["natGateways: NAT data processed (private nodes: image pulls, AWS APIs)", "GiB"],
+      ["publicIpv4: address-hours (SFU and egress nodes; 3 NAT gateways; ALB and NLB in 3 zones)", "address-hour"],
+      ["loadBalancers: ALB hours", "hour"],
+      ["loadBalancers: ALB LCU-hours (active WebSockets)", "LCU-hour"],
+      ["loadBalancers: NLB hours", "hour"],
+      ["loadBalancers: NLB NLCU-hours (TURN bytes)", "NLCU-hour"],
+      ["elasticache: cache.r7g.large node-hours", "node-hour"],
+      ["ebs: gp3 GiB-months (node roots, Prometheus, Grafana)", "GiB-month"],
+      ["s3Recordings: S3 Standard GiB-months (at the retention)", "GiB-month"],
+      ["s3Recordings: S3 PUT requests (multipart parts)", "1000 requests"],
+      ["cloudwatchLogs: control-plane logs ingested", "GiB"],
+      ["cloudwatchLogs: control-plane logs stored", "GiB-month"],
+      ["cloudwatchLogs: VPC flow log ingested (vended logs, volume tiers)", "GiB"],
+      ["cloudwatchLogs: VPC flow log stored (90 days)", "GiB-month"],
+      ["dataTransferOut: SFU media to the internet (volume tiers)", "GiB"],
+      ["dataTransferOut: recording downloads from S3 (1 per recording)", "GiB"],
+      ["interAz: recording media via public IPs (both sides)", "GiB"],
+      ["interAz: TURN relay hop via public IPs (both sides)", "GiB"],
+    ]);
+  });
+
+  it("gives a line with no GiB a price of 0 per GiB, not 0/0", () => {
+    const noDownloads = estimateCost(audioCalls(), {
+      awsRegion: "ap-south-1",
+      usage: { daysPerMonth: 30, recordingDownloads: 0 },
+    });
+    const downloads = noDownloads.lines.find((l) => l.item.startsWith("recording downloads"))!;
+    expect([downloads.quantity, downloads.unitUsd, downloads.monthlyUsd]).toEqual([0, 0, 0]);
+    // A line with GiB: the blend of the tiers it crosses, its dollars over its GiB.
+    const media = noDownloads.lines.find((l) => l.item.startsWith("SFU media"))!;
+    expect(media.unitUsd).toBeCloseTo(
+      tieredTransferUsd(media.quantity, PINNED_PRICES.regions["ap-south-1"].dataTransferOutTiers) / media.quantity,
+      12,
+    );
+  });
+
+  it("names the type whose price is missing, by its setting, in one line", () => {
+    const refused =
+      (plan: CapacityPlan, platform = {}) =>
+      () =>
+        estimateCost(plan, { awsRegion: "ap-south-1", platform });
+    const sfuType = audioCalls();
+    sfuType.node = { ...sfuType.node, type: "m5.2xlarge" };
+    expect(refused(sfuType)).toThrow(/^nodeType: no ap-south-1 price for this type \(priced: .*\), got "m5\.2xlarge"$/);
+    const egressType = audioCalls();
+    egressType.egress = { ...egressType.egress, nodeType: "m5.4xlarge" };
+    expect(refused(egressType)).toThrow(/^egressNodeType: no ap-south-1 price for this type .*, got "m5\.4xlarge"$/);
+    expect(refused(audioCalls(), { systemNodes: { instanceType: "m5.large", count: 3 } })).toThrow(
+      /^systemNodes\.instanceType: no ap-south-1 price for this type .*, got "m5\.large"$/,
+    );
+    expect(refused(audioCalls(), { redis: { nodeType: "cache.m5.large", nodeCount: 2 } })).toThrow(
+      /^redis\.nodeType: no ap-south-1 price for this type \(priced: cache\..*\), got "cache\.m5\.large"$/,
+    );
+  });
+
+  it("notes an egress Spot share as a what-if only when there is one, and each arm64 type", () => {
+    const notes = (plan: CapacityPlan, egressSpotShare: number) =>
+      estimateCost(plan, { awsRegion: "ap-south-1", purchase: { egressSpotShare } }).notes;
+    expect(notes(audioCalls(), 0)).toEqual([]);
+    expect(notes(audioCalls(), 0.01)).toEqual([
+      "egress Spot share prices a what-if: the egress NodePool is on-demand, and an interruption ends a recording",
+    ]);
+    const graviton = audioCalls({ nodeType: "c7g.2xlarge" });
+    graviton.egress = { ...graviton.egress, nodeType: "c8g.4xlarge" };
+    expect(notes(graviton, 0)).toEqual([
+      "c7g.2xlarge is arm64 (Graviton, c7g): the images have arm64 builds, the stacks build x86_64 nodes only",
+      "c8g.4xlarge is arm64 (Graviton, c8g): the images have arm64 builds, the stacks build x86_64 nodes only",
+    ]);
+  });
+});
+
+describe("the estimate flag", () => {
+  /** The pinned table with no figure an estimate but those at the given paths. */
+  const estimatesAt = (...paths: string[]): PriceTable => {
+    const table = structuredClone(PINNED_PRICES);
+    for (const [path, f] of priceFigures(table)) f.estimate = paths.includes(path);
+    return table;
+  };
+  const flag = (prices: PriceTable, egressSpotShare = 0) =>
+    estimateCost(audioCalls(), { awsRegion: "ap-south-1", prices, purchase: { egressSpotShare } }).estimate;
+  const region = "prices.regions.ap-south-1";
+  const used = [
+    "ec2PerHour.c6i.2xlarge",
+    "ec2PerHour.c6i.4xlarge",
+    "ec2PerHour.m6i.xlarge",
+    "elasticachePerHour.cache.r7g.large",
+    "eksClusterPerHour",
+    "natGatewayPerHour",
+    "natGatewayPerGB",
+    "publicIpv4PerHour",
+    "albPerHour",
+    "albPerLcuHour",
+    "nlbPerHour",
+    "nlbPerNlcuHour",
+    "ebsGp3PerGBMonth",
+    "s3StandardPerGBMonth",
+    "s3PutPer1000",
+    "cloudwatchLogsIngestPerGB",
+    "cloudwatchLogsStoragePerGBMonth",
+    "cloudwatchVendedLogsIngestTiers[0]",
+    "cloudwatchVendedLogsIngestTiers[1]",
+    "intraRegionPerGBEachDirection",
+    "dataTransferOutTiers[0]",
+    "dataTransferOutTiers[3]",
+  ].map((f) => `${region}.${f}`);
+
+  it("is false when no figure is an estimate, and true when any one figure the month uses is", () => {
+    expect(flag(estimatesAt())).toBe(false);
+    for (const path of used) expect([path, flag(estimatesAt(path))]).toEqual([path, true]);
+  });
+
+  it("ignores estimates the month does not use: another region's, another type's", () => {
+    expect(flag(estimatesAt(`${region}.ec2PerHour.c7g.2xlarge`, "prices.regions.us-east-1.eksClusterPerHour"))).toBe(
+      false,
+    );
+  });
+
+  it("counts the Spot discount's estimate only when some egress runs on Spot", () => {
+    const spotEstimated = estimatesAt(`${region}.spotShareOfOnDemand`);
+    expect(flag(spotEstimated, 0)).toBe(false);
+    expect(flag(spotEstimated, 0.5)).toBe(true);
+    expect(flag(estimatesAt(), 0.5)).toBe(false);
+  });
+});
+
+describe("a mix of kinds", () => {
+  const meeting: RoomMixEntry = {
+    name: "meeting",
+    share: 0.5,
+    publishers: 6,
+    subscribers: 0,
+    audioKbps: 32,
+    videoLayersKbps: [150, 500, 1700],
+    videoReceive: [{ tracks: 6, kbps: 500 }],
+  };
+
+  it("records each kind at its own rates: a recorded video kind after an unrecorded audio one", () => {
+    const plan = audioCalls();
+    plan.mix = { name: "two kinds", kinds: [{ ...AUDIO_CALL, share: 0.5 }, meeting] };
+    plan.kinds = [
+      { ...plan.kinds[0], recordings: 0 },
+      { ...plan.kinds[0], name: "meeting", recordings: 10, roomSize: 6 },
+    ];
+    const c = estimateCost(plan, { awsRegion: "ap-south-1", usage: { daysPerMonth: 30 } });
+    // The composite's 3,128 kbps video output; a recorder receives what a subscriber does: 6 x (32 + 500) kbps.
+    expect(c.traffic.recordingStoredGB).toBeCloseTo(GB(10 * 3.128, 384), 9);
+    expect(c.traffic.recordingInGB).toBeCloseTo(GB((10 * 6 * (32 + 500)) / 1000, 384), 9);
+  });
+});
+
+describe("the NLB's units", () => {
+  it("counts active UDP flows when they bind: a flow per PeerConnection, two per participant, 50,000 an NLCU", () => {
+    // Without relayed bytes, the flows alone: every participant holds its PeerConnections' flows through the NLB.
+    const c = estimateCost(audioCalls(), { awsRegion: "ap-south-1", usage: { daysPerMonth: 30 }, turnShare: 0 });
+    expect(quantity(c, "loadBalancers: NLB NLCU")).toBeCloseTo(((20_000 * 2) / 50_000) * 384, 9);
+    expect(line(c, "loadBalancers: NLB NLCU")).toBe(cents(((20_000 * 2) / 50_000) * 384 * 0.006));
+  });
+});
+
+describe("a month without participants", () => {
+  it("has no cost per participant-minute, not a division by zero", () => {
+    const idle = audioCalls({ participants: 0, egressMbps: 0, ingressMbps: 0, recordings: 0, egressPods: 0 });
+    const c = estimateCost(idle, { awsRegion: "ap-south-1", negotiatedDataTransferOutPerGiB: 0.03 });
+    expect(c.participantMinutes).toBe(0);
+    expect(c.monthlyUsd).toBeGreaterThan(0);
+    expect(c.perParticipantMinute).toEqual({
+      usd: null,
+      withoutRecordingUsd: null,
+      negotiated: { usd: null, withoutRecordingUsd: null },
+    });
+  });
+});
+
+describe("the managed services beside the estimate", () => {
+  it("are priced from the managed price table given, else the pinned one", () => {
+    const plan = audioCalls();
+    const chime = (managedPrices?: ManagedPrices) =>
+      estimateCost(plan, { awsRegion: "ap-south-1", usage: { daysPerMonth: 30 }, managedPrices }).managed.find(
+        (m) => m.service === "chimeSdk",
+      )!;
+    const pinned = PINNED_MANAGED_PRICES.chimeSdk.perAttendeeMinute.usd;
+    const doubled = structuredClone(PINNED_MANAGED_PRICES);
+    doubled.chimeSdk.perAttendeeMinute.usd = 2 * pinned;
+    // 20,000 attendees over 384 peak-equivalent hours, by the minute.
+    expect(chime().monthlyUsd).toBe(cents(20_000 * 384 * 60 * pinned));
+    expect(chime(doubled).monthlyUsd).toBe(cents(20_000 * 384 * 60 * 2 * pinned));
+  });
+});
+
+describe("the largest cost groups", () => {
+  // Little internet transfer and no recording: the nodes and the flow log of 20,000 lead, not the listing order.
+  const quiet = audioCalls({ egressMbps: 10, recordings: 0, egressPods: 0, egressIdlePods: 0, egressPeakNodes: 0 });
+  const c = estimateCost(quiet, { awsRegion: "ap-south-1", usage: { daysPerMonth: 30 } });
+  const byCost = Object.entries(c.byGroup).sort(([, a], [, b]) => b - a);
+
+  it("are the top groups by USD, largest first, each with its share of the month", () => {
+    expect(byCost.slice(0, 3).map(([g]) => g)).toEqual(["sfuNodes", "systemNodes", "cloudwatchLogs"]);
+    expect(costDrivers(c)).toEqual(
+      byCost.slice(0, 3).map(([group, usd]) => ({ group, usd, share: usd / c.monthlyUsd })),
+    );
+    const all = costDrivers(c, 13);
+    expect(all.map((d) => d.usd)).toEqual(byCost.map(([, usd]) => usd));
+    expect(all.reduce((s, d) => s + d.share, 0)).toBeCloseTo(1, 6);
+  });
+
+  it("gives each a share of 0 in a month that costs nothing", () => {
+    const free = { ...c, monthlyUsd: 0, byGroup: Object.fromEntries(Object.keys(c.byGroup).map((g) => [g, 0])) };
+    for (const d of costDrivers(free as CostEstimate)) expect(d.share).toBe(0);
   });
 });

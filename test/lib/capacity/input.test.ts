@@ -136,6 +136,11 @@ describe("the room mix schema", () => {
       /^mix\.kinds\[0\]\.publishers: must be an integer of at least 1, got 1\.5$/,
     ],
     [
+      "a fractional subscriber count",
+      { kinds: [{ kind: "webinar", share: 1, subscribers: 2.5 }] },
+      /^mix\.kinds\[0\]\.subscribers: must be an integer of at least 0, got 2\.5$/,
+    ],
+    [
       "negative subscribers",
       { kinds: [{ kind: "webinar", share: 1, subscribers: -1 }] },
       /^mix\.kinds\[0\]\.subscribers: must be an integer of at least 0, got -1$/,
@@ -380,5 +385,7 @@ describe("the split across regions, its other lines", () => {
       ]),
     ).toBe("ok");
     expect(lineOfRegions([{ name: "a", share: 0.998 }, { name: "b" }])).toBe("ok");
+    // Exactly 0.001 left is enough.
+    expect(lineOfRegions([{ name: "a", share: 0.999 }, { name: "b" }])).toBe("ok");
   });
 });
