@@ -179,7 +179,8 @@ const DEFERRED_SDK_MODULES = [
     esModule: true,
   },
   // index.ts:37: `import * as automation from "./automation"`, compiled to __importStar(require("./automation")); the
-  // only request of that name in the SDK
+  // only request of that name in node_modules at this version. jest maps every request of that name, so no file of
+  // this project may be called `automation` beside the file that requires it.
   {
     name: "automation",
     request: "./automation",

@@ -34,7 +34,7 @@ describe("the SDK internals the project depends on", () => {
     expect(unnamed).toEqual([]);
   });
 
-  it("have a jest stand-in for every module the SDK loads only to serialize closures", () => {
+  it("have a jest stand-in for every module the SDK loads and this program never uses", () => {
     const standIns = fs.readdirSync(path.join(projectRoot, "test", "support", "deferred-modules")).sort();
     expect(standIns).toEqual(DEFERRED_SDK_MODULES.map((m) => `${m.name}.js`).sort());
   });

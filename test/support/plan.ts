@@ -110,6 +110,7 @@ export async function planCommandLoading(stack: string, ...args: string[]): Prom
         LK_LOADED_MODULES_FILE: file,
       },
     });
+    if (!fs.existsSync(file)) throw new Error(`the plan wrote no module list (exit ${run.code}): ${run.stderr}`);
     const loaded = JSON.parse(fs.readFileSync(file, "utf8")) as string[];
     return {
       ...run,

@@ -89,7 +89,7 @@ describe("the compiled build the commands run from", () => {
       const parsed = ts.createSourceFile("x.ts", "const x = 1;", ts.ScriptTarget.Latest).statements.length;
       const workspace = typeof require("@pulumi/pulumi").automation.LocalWorkspace.create;
       const after = loaded();
-      console.log(JSON.stringify({ before, parsed, workspace, typescript: after.some((f) => f.endsWith("/typescript.js")), automation: after.some((f) => f.includes("/automation/")) }));`;
+      console.log(JSON.stringify({ before, parsed, workspace, typescript: after.some((f) => f.endsWith("/typescript.js")), automation: after.some((f) => f.includes("/automation/localWorkspace")) }));`;
     const run = spawnSync(process.execPath, ["-e", script], { cwd: projectRoot, encoding: "utf8" });
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
     expect(JSON.parse(run.stdout)).toEqual({

@@ -106,6 +106,9 @@ function constraintsOf(node: Node): string[] {
     out.push(`at most ${high}`);
   }
   if (node.minLength === 1 && node.maxLength === undefined) out.push("not empty");
+  // Without a minimum the pattern (when there is one) says whether empty is allowed: only the maximum is a length rule.
+  else if (node.minLength === undefined && node.maxLength !== undefined)
+    out.push(`at most ${node.maxLength} characters`);
   else if (node.minLength !== undefined || node.maxLength !== undefined) {
     out.push(`${node.minLength ?? 0} to ${node.maxLength ?? "any number of"} characters`);
   }

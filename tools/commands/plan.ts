@@ -20,8 +20,8 @@ import { readFlags, UsageError } from "./flags";
 
 // The config schema, the capacity model, the summary and the diff are loaded where they are first needed, and the
 // engine and the Pulumi SDK by planStack once the stack file has passed its checks: --help, a mistyped flag, a
-// --diff that names nothing and a mistake in the stack file answer without loading them (the end-to-end tests of
-// each check it, with planCommandLoading of test/support/plan.ts).
+// --diff that names nothing and a mistake in the stack file answer without loading them (the end-to-end test of
+// each checks so, with planCommandLoading of test/support/plan.ts).
 const loadDiff = () => import("../plan/diff");
 
 const USAGE =

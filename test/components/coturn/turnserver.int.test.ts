@@ -353,18 +353,18 @@ describeReal(`a real turnserver running the rendered turnserver.conf (${RUNS_AGA
 
   it("keeps serving an allocation made before its credential expired (a long call keeps its relay)", async () => {
     // coturn takes a REST username while its timestamp is not before time(NULL) (coturn 4.6.1
-    // src/apps/relay/userdb.c:549): a credential stamped with this second is good until the next one starts. Stamped
-    // with this second when at least half of it is left, else with the next: the allocation has 0.5 s or more, and
-    // the credential expires 0.5 to 1.5 s from now.
+    // src/apps/relay/userdb.c:549): a credential stamped with a second is good until the next one starts. Stamped
+    // with the second 1.5 s from now: the allocation has 1.5 s or more (two round trips on a busy machine), and the
+    // credential expires 1.5 to 2.5 s from now.
     const longCall = async () => {
-      const expiry = Math.floor((Date.now() + 500) / 1000);
+      const expiry = Math.floor((Date.now() + 1500) / 1000);
       const caller = await client(v4(), restCredentials(SECRET, "PA_long_call", expiry));
       const answer = describeAnswer((await caller.allocate()).answer);
       return { expiry, caller, answer, answeredInTime: Date.now() < (expiry + 1) * 1000 };
     };
     let call = await longCall();
     // Refused, but answered after the stamp's second: coturn may have judged an expired credential (a machine too
-    // busy to allocate in half a second). Stamp again; refused in time is a failure.
+    // busy to allocate in a second and a half). Stamp again; refused in time is a failure.
     for (let tries = 1; tries < 3 && call.answer !== "success" && !call.answeredInTime; tries++)
       call = await longCall();
     const { expiry, caller } = call;

@@ -44,7 +44,11 @@ describe("the configuration reference", () => {
     expect(byKey("livekit-platform:cluster.sfuNodes.min")).toMatchObject({
       default: "default: from the capacity model",
     });
-    expect(byKey("livekit-platform:regionLabel")).toMatchObject({ default: "default: the stack's name" });
+    // Its pattern refuses an empty label: only the maximum is a length rule.
+    expect(byKey("livekit-platform:regionLabel")).toMatchObject({
+      default: "default: the stack's name",
+      constraints: ["at most 25 characters", "matches `^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`"],
+    });
     expect(byKey("livekit-platform:network.existingVpc")).toMatchObject({ type: "object", default: "optional" });
   });
 });
