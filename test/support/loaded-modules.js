@@ -8,7 +8,9 @@ const fs = require("fs");
 const file = process.env.LK_LOADED_MODULES_FILE;
 // This process's modules only: the child plans it starts (a global plan's regions) do not record over them.
 delete process.env.LK_LOADED_MODULES_FILE;
-process.env.NODE_OPTIONS = (process.env.NODE_OPTIONS ?? "").replace(`--require ${JSON.stringify(__filename)}`, "").trim();
+process.env.NODE_OPTIONS = (process.env.NODE_OPTIONS ?? "")
+  .replace(`--require ${JSON.stringify(__filename)}`, "")
+  .trim();
 
 process.on("exit", () => {
   fs.writeFileSync(file, JSON.stringify(Object.keys(require.cache)));

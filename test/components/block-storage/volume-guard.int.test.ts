@@ -146,7 +146,9 @@ withKubectl.describe("the volume guard", () => {
     const pid = guard!.pid!;
     // A kernel without CONFIG_PROC_CHILDREN has no children file: say so instead of timing out without a reason.
     if (!fs.existsSync(`/proc/self/task/${process.pid}/children`))
-      throw new Error("this kernel has no /proc/<pid>/task/<tid>/children (CONFIG_PROC_CHILDREN) to see the guard idle");
+      throw new Error(
+        "this kernel has no /proc/<pid>/task/<tid>/children (CONFIG_PROC_CHILDREN) to see the guard idle",
+      );
     try {
       const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
       const caught = BigInt(`0x${/^SigCgt:\s*([0-9a-f]+)$/m.exec(status)![1]}`);
