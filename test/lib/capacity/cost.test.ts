@@ -113,6 +113,17 @@ const AUDIO_CALL: RoomMixEntry = {
   videoReceive: [],
 };
 
+/** Video meetings of six publishers: three simulcast layers sent, six 500 kbps tracks received. */
+const MEETING: RoomMixEntry = {
+  name: "meeting",
+  share: 1,
+  publishers: 6,
+  subscribers: 0,
+  audioKbps: 32,
+  videoLayersKbps: [150, 500, 1700],
+  videoReceive: [{ tracks: 6, kbps: 500 }],
+};
+
 describe("the pinned price table", () => {
   it("gives every figure a source, the date it was read, and a basis for each estimate", () => {
     const figures = priceFigures(PINNED_PRICES);
@@ -281,15 +292,7 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
   });
 
   it("video meeting: 25,000 in 6-person meetings, 90 SFU nodes, us-east-1, 10 h/day at peak, savings plan and egress Spot", () => {
-    const meeting: RoomMixEntry = {
-      name: "meeting",
-      share: 1,
-      publishers: 6,
-      subscribers: 0,
-      audioKbps: 32,
-      videoLayersKbps: [150, 500, 1700],
-      videoReceive: [{ tracks: 6, kbps: 500 }],
-    };
+    const meeting = MEETING;
     const plan = planOf({
       participants: 25_000,
       nodeType: "c6i.2xlarge",
@@ -1103,15 +1106,7 @@ describe("the estimate flag", () => {
 });
 
 describe("a mix of kinds", () => {
-  const meeting: RoomMixEntry = {
-    name: "meeting",
-    share: 0.5,
-    publishers: 6,
-    subscribers: 0,
-    audioKbps: 32,
-    videoLayersKbps: [150, 500, 1700],
-    videoReceive: [{ tracks: 6, kbps: 500 }],
-  };
+  const meeting: RoomMixEntry = { ...MEETING, share: 0.5 };
 
   it("records each kind at its own rates: a recorded video kind after an unrecorded audio one", () => {
     const plan = audioCalls();
