@@ -11,17 +11,17 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { InputError } from "../../lib/errors";
-import { findProjectRoot, readStackFile, stackFilePath } from "../../stacks/stack-files";
+import { findProjectRoot } from "../../stacks/stack-files";
 import { EXIT_BAD_CONFIG, EXIT_CHANGED, EXIT_FAILED, EXIT_OK, PlanFailure, planStack } from "../plan";
 import type { PlanResult } from "../plan/result";
 import type { PlanSnapshot } from "../plan/diff";
 import { formatPlan, writePlan } from "../plan/output";
 import { readFlags, UsageError } from "./flags";
 
-// The config schema, the capacity model, the summary and the diff are loaded where they are first needed, and the
-// engine and the Pulumi SDK by planStack once the stack file has passed its checks: --help, a mistyped flag, a
-// --diff that names nothing and a mistake in the stack file answer without loading them (the end-to-end test of
-// each checks so, with planCommandLoading of test/support/plan.ts).
+// The config schema and the capacity model are loaded by planStack's checks, the summary and the diff where they
+// are first needed, and the engine and the Pulumi SDK by planStack once the stack file has passed its checks:
+// --help, a mistyped flag, a --diff that names nothing and a mistake in the stack file answer without loading them
+// (the end-to-end test of each checks so, with planCommandLoading of test/support/plan.ts).
 const loadDiff = () => import("../plan/diff");
 
 const USAGE =
@@ -100,18 +100,6 @@ async function readDiffBase(projectRoot: string, stack: string, against: string)
   }
 }
 
-/** The stack's validated settings and a region's sizes, for the summary (the program has just accepted them). */
-async function stackSettingsOf(projectRoot: string, stack: string, stackFile?: string) {
-  const [{ parseStackConfig }, { sizedRegion }] = await Promise.all([
-    import("../../stacks/config"),
-    import("../../stacks/sizing"),
-  ]);
-  const file = stackFile ? path.resolve(stackFile) : stackFilePath(projectRoot, stack);
-  const { config, secretKeys } = readStackFile(file, stack);
-  const settings = parseStackConfig(config, stack, secretKeys);
-  return { settings, sizing: settings.role === "region" ? sizedRegion(settings).sizing : undefined };
-}
-
 export async function main(argv: string[]): Promise<number> {
   let args: PlanArgs | "help";
   try {
@@ -131,7 +119,7 @@ export async function main(argv: string[]): Promise<number> {
   // plan is written (it may be the very folder this plan is written to).
   const base =
     args.diff === undefined || args.emitJson ? undefined : await readDiffBase(projectRoot, args.stack, args.diff);
-  const result = await planStack(projectRoot, args.stack, args.stackFile);
+  const { result, settings, sizing } = await planStack(projectRoot, args.stack, args.stackFile);
   if (args.emitJson) {
     // With --out, the plan is written there too: one run gives the raw result and the plan as written.
     if (args.out !== undefined) writePlan(result, path.resolve(args.out), args.showSecrets);
@@ -141,8 +129,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const out = path.resolve(args.out ?? path.join(projectRoot, ".plan", args.stack));
   writePlan(result, out, args.showSecrets);
-  const [{ settings, sizing }, { buildSummary, formatSummary }, { renderReport }] = await Promise.all([
-    stackSettingsOf(projectRoot, args.stack, args.stackFile),
+  const [{ buildSummary, formatSummary }, { renderReport }] = await Promise.all([
     import("../plan/summary"),
     import("../plan/report"),
   ]);

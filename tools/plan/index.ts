@@ -10,6 +10,7 @@ import * as path from "path";
 import { readProjectName, readStackFile, stackFilePath } from "../../stacks/stack-files";
 import { asReferencedStack, PlanResult } from "./result";
 import { cacheOutputs, readCachedOutputs } from "./cache";
+import type { CheckedStack } from "./preflight";
 import { failureReason, planInChildProcess } from "./runner";
 
 export const EXIT_OK = 0;
@@ -35,8 +36,15 @@ export class PlanFailure extends Error {
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, after mocks are set
 const loadProgram = () => require(path.join(__dirname, "..", "..", "index"));
 
-/** Plans one stack in this process. Referenced stacks are planned in child processes. */
-export async function planStack(projectRoot: string, stack: string, stackFile?: string): Promise<PlanResult> {
+/**
+ * Plans one stack in this process: the plan, and the stack file's checked settings and a region's sizes. Referenced
+ * stacks are planned in child processes.
+ */
+export async function planStack(
+  projectRoot: string,
+  stack: string,
+  stackFile?: string,
+): Promise<CheckedStack & { result: PlanResult }> {
   const file = stackFile ? path.resolve(stackFile) : stackFilePath(projectRoot, stack);
   if (!fs.existsSync(file)) {
     throw new PlanFailure(
@@ -46,7 +54,7 @@ export async function planStack(projectRoot: string, stack: string, stackFile?: 
   }
   const { config, secretKeys } = readStackFile(file, stack);
   // Loaded as needed: a stack file's mistake is found before the engine and the Pulumi SDK are loaded.
-  (await import("./preflight")).checkStackFile(projectRoot, stack, file, config, secretKeys);
+  const checked = (await import("./preflight")).checkStackFile(projectRoot, stack, file, config, secretKeys);
   const { runProgram } = await import("./engine");
   const project = readProjectName(projectRoot);
   const result = await runProgram(loadProgram, {
@@ -68,5 +76,5 @@ export async function planStack(projectRoot: string, stack: string, stackFile?: 
     },
   });
   cacheOutputs(projectRoot, stack, file, asReferencedStack(result));
-  return result;
+  return { ...checked, result };
 }

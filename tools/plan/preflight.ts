@@ -5,9 +5,15 @@
  * the settings and a region's sizing; stacks/global.ts: the region files it routes to), as it does under
  * `pulumi up`.
  */
-import { parseStackConfig } from "../../stacks/config";
+import { parseStackConfig, type StackSettings } from "../../stacks/config";
 import { checkedRegionStacks, checkRegionAgainstSiblings } from "../../stacks/regions";
-import { sizedRegion } from "../../stacks/sizing";
+import { type RegionSizing, sizedRegion } from "../../stacks/sizing";
+
+/** A stack file's settings once they have passed, and a region's sizes: what the plan's summary reports. */
+export interface CheckedStack {
+  settings: StackSettings;
+  sizing?: RegionSizing;
+}
 
 /** Throws the InputError the program would throw first for this stack file's config, or the clash with a sibling. */
 export function checkStackFile(
@@ -16,9 +22,10 @@ export function checkStackFile(
   file: string,
   config: Record<string, string>,
   secretKeys: string[],
-): void {
+): CheckedStack {
   checkRegionAgainstSiblings(projectRoot, stack, file, config, secretKeys);
   const settings = parseStackConfig(config, stack, secretKeys);
-  if (settings.role === "region") sizedRegion(settings);
-  else checkedRegionStacks(projectRoot, settings);
+  if (settings.role === "region") return { settings, sizing: sizedRegion(settings).sizing };
+  checkedRegionStacks(projectRoot, settings);
+  return { settings };
 }
