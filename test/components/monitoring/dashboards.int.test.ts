@@ -5,17 +5,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
-import {
-  GrafanaDashboard,
-  renderLivekitOverviewDashboard,
-  renderPlatformDashboard,
-} from "../../../components/monitoring/dashboards";
+import { renderDashboards } from "../../../components/monitoring/dashboards";
 import { dashboardQueries, expandGrafanaVariables } from "../../support/dashboards";
 import { promtool, withPromtool } from "../../support/promtool";
 
 const { it: itWithPromtool } = withPromtool("dashboards.int.test");
 
-const dashboards: GrafanaDashboard[] = [renderLivekitOverviewDashboard(), renderPlatformDashboard()];
+// Every dashboard the monitoring stack ships, as it renders them.
+const dashboards = Object.values(renderDashboards());
 
 describe("dashboard queries under promtool", () => {
   itWithPromtool("are all valid PromQL (each wrapped in a recording rule for promtool check rules)", () => {
