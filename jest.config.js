@@ -7,7 +7,11 @@
  * esbuild transpiles (test/support/esbuild-transform.js, as tools/run.js does for the commands); `tsc --noEmit`
  * type-checks once, separately.
  */
-const { DEFERRED_SDK_MODULES } = require("./lib/pulumi-sdk-internals");
+const {
+  DEFERRED_SDK_MODULES,
+  DEFERRED_NAMESPACE_PACKAGES,
+  deferredNamespacesStandIn,
+} = require("./lib/pulumi-sdk-internals");
 
 const tier = (displayName, testMatch, testPathIgnorePatterns = []) => ({
   displayName,
@@ -21,12 +25,17 @@ const tier = (displayName, testMatch, testPathIgnorePatterns = []) => ({
   transform: { "^.+\\.ts$": "<rootDir>/test/support/esbuild-transform.js" },
   // What @pulumi/pulumi loads as it starts and this program never uses, loaded on first use instead
   // (DEFERRED_SDK_MODULES in lib/pulumi-sdk-internals.js).
-  moduleNameMapper: Object.fromEntries(
-    DEFERRED_SDK_MODULES.map(({ name, requested }) => [
+  moduleNameMapper: Object.fromEntries([
+    ...DEFERRED_SDK_MODULES.map(({ name, requested }) => [
       requested,
       `<rootDir>/test/support/deferred-modules/${name}.js`,
     ]),
-  ),
+    // And the provider packages' namespaces, each loaded when first read (DEFERRED_NAMESPACE_PACKAGES).
+    ...DEFERRED_NAMESPACE_PACKAGES.map((pkg) => [
+      `^${pkg}$`,
+      `<rootDir>/test/support/deferred-modules/${deferredNamespacesStandIn(pkg)}.js`,
+    ]),
+  ]),
 });
 
 module.exports = {

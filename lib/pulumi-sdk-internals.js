@@ -8,6 +8,7 @@
  * of the SDK until one of its functions is called, so lib/errors.ts takes the RunError mark from it and stays pure.
  */
 "use strict";
+const fs = require("fs");
 const Module = require("module");
 const path = require("path");
 
@@ -253,6 +254,63 @@ function deferUnusedSdkModules(root) {
   }
 }
 
+/**
+ * Provider packages whose index loads every namespace as it starts. The generated index (pulumi-language-nodejs)
+ * imports each one, `const ec2 = __importStar(require("./ec2"))`: @pulumi/aws 7.48.0 its 238 service namespaces
+ * (about a tenth of a second of every plan, a third of one in a test file), of which a region uses about twenty;
+ * @pulumi/kubernetes 4.34.2 its 29 API groups. A namespace stands in until the program first reads it, then loads
+ * as it would have. Loading a namespace registers its resource classes with the SDK
+ * (`pulumi.runtime.registerResourceModule`), which the SDK reads only to turn a resource reference it is handed
+ * back into an object (runtime/rpc.ts, deserializeProperty); the plan hands back only what the program sent, of
+ * classes it has loaded. `pulumi up` runs the program without any of this (Pulumi's own Node.js host).
+ */
+const DEFERRED_NAMESPACE_PACKAGES = ["@pulumi/aws", "@pulumi/kubernetes"];
+
+/**
+ * The exports of `pkg`'s index, run as its own file would be, but with each namespace it imports (a `./name` with
+ * an `index.js`) deferred to its first use. `load` is the require that loads everything else: Node's, or jest's.
+ */
+function indexDeferringNamespaces(pkg, load) {
+  const dir = path.dirname(load.resolve(`${pkg}/package.json`));
+  const index = path.join(dir, "index.js");
+  const requireFromIndex = (request) => {
+    const target = load.resolve(request.startsWith(".") ? path.join(dir, request) : request, { paths: [dir] });
+    const namespace = /^\.\/[\w-]+$/.test(request) && target === path.join(dir, request, "index.js");
+    return namespace ? lazyExports(() => load(target), true) : load(target);
+  };
+  const module = { exports: {} };
+  // The file's own code, with Node's CommonJS wrapper's parameters (Module.wrap).
+  const run = new Function("exports", "require", "module", "__filename", "__dirname", fs.readFileSync(index, "utf8"));
+  run(module.exports, requireFromIndex, module, index, dir);
+  return module.exports;
+}
+
+/** The name of the jest stand-in of one of DEFERRED_NAMESPACE_PACKAGES (test/support/deferred-modules/<name>.js). */
+const deferredNamespacesStandIn = (pkg) => pkg.replace(/^@/, "").replace("/", "-");
+
+/**
+ * Puts a stand-in for the index of each of DEFERRED_NAMESPACE_PACKAGES found from `root` into Node's module cache;
+ * the first read runs the index with its namespaces deferred (indexDeferringNamespaces). A package not installed
+ * is left alone.
+ */
+function deferProviderNamespaces(root) {
+  const load = Module.createRequire(path.join(root, "package.json"));
+  for (const pkg of DEFERRED_NAMESPACE_PACKAGES) {
+    let index;
+    try {
+      index = load.resolve(pkg);
+    } catch {
+      continue;
+    }
+    if (require.cache[index]) continue;
+    const stand = new Module(index, module);
+    stand.filename = index;
+    stand.loaded = true;
+    stand.exports = lazyExports(() => indexDeferringNamespaces(pkg, load), true);
+    require.cache[index] = stand;
+  }
+}
+
 /** The stand-in exports of one module of DEFERRED_SDK_MODULES, for jest, whose registry is not Node's cache. */
 function deferredExports(name, root = path.join(__dirname, "..")) {
   const entry = DEFERRED_SDK_MODULES.find((m) => m.name === name);
@@ -275,4 +333,8 @@ module.exports = {
   lazyExports,
   deferUnusedSdkModules,
   deferredExports,
+  DEFERRED_NAMESPACE_PACKAGES,
+  indexDeferringNamespaces,
+  deferredNamespacesStandIn,
+  deferProviderNamespaces,
 };

@@ -133,6 +133,8 @@ if (require.main === module) {
   }
   // Run the compiled entry as the main module, with the arguments it would have had.
   process.argv = [process.argv[0], compiledPath(entry), ...args];
-  require("../lib/pulumi-sdk-internals").deferUnusedSdkModules(PROJECT_ROOT);
+  const internals = require("../lib/pulumi-sdk-internals");
+  internals.deferUnusedSdkModules(PROJECT_ROOT);
+  internals.deferProviderNamespaces(PROJECT_ROOT);
   require("module").runMain();
 }

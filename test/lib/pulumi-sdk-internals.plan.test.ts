@@ -1,10 +1,11 @@
 /**
  * lib/pulumi-sdk-internals.js against the installed SDK: the internals that no other test reaches directly.
  * (The mock monitor, promise traces and waitForRPCs are held by test/tools/plan/engine.plan.test.ts; the
- * deferred modules by test/tools/run.e2e.test.ts.)
+ * deferred modules by test/tools/run.e2e.test.ts, which also holds when the plan command loads a provider's
+ * namespaces.)
  */
 import * as pulumi from "@pulumi/pulumi";
-import { configSecretKeys, RUN_ERROR_MARK } from "../../lib/pulumi-sdk-internals";
+import { configSecretKeys, DEFERRED_NAMESPACE_PACKAGES, RUN_ERROR_MARK } from "../../lib/pulumi-sdk-internals";
 
 describe("the SDK internals, under the installed SDK", () => {
   it("name the config keys Pulumi holds as secret, and only those", () => {
@@ -19,5 +20,20 @@ describe("the SDK internals, under the installed SDK", () => {
     expect(pulumi.RunError.isInstance({ [RUN_ERROR_MARK]: true })).toBe(true);
     expect(pulumi.RunError.isInstance(new pulumi.RunError("x"))).toBe(true);
     expect(pulumi.RunError.isInstance(new Error("x"))).toBe(false);
+  });
+});
+
+describe("a provider package with its namespaces deferred (jest's stand-in, and the plan command's)", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- by name, as the program and jest resolve it
+  const load = (request: string) => require(request);
+
+  it.each(DEFERRED_NAMESPACE_PACKAGES)("%s exports every name its own index does, each the package's own", (pkg) => {
+    const deferred = load(pkg);
+    const real = load(`${pkg}/index.js`);
+    expect(deferred).not.toBe(real);
+    expect(Object.keys(deferred).sort()).toEqual(Object.keys(real).sort());
+    const [namespace, member] = pkg === "@pulumi/aws" ? ["ec2", "Vpc"] : ["core", "v1"];
+    expect(deferred[namespace][member]).toBe(real[namespace][member]);
+    expect(deferred.Provider).toBe(real.Provider);
   });
 });

@@ -7,7 +7,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as internals from "../../lib/pulumi-sdk-internals";
-import { DEFERRED_SDK_MODULES, lazyExports, SDK_VERSION_READ } from "../../lib/pulumi-sdk-internals";
+import {
+  DEFERRED_NAMESPACE_PACKAGES,
+  DEFERRED_SDK_MODULES,
+  deferredNamespacesStandIn,
+  lazyExports,
+  SDK_VERSION_READ,
+} from "../../lib/pulumi-sdk-internals";
 
 const projectRoot = path.join(__dirname, "..", "..");
 const SECTION = "SDK internals we depend on";
@@ -34,9 +40,13 @@ describe("the SDK internals the project depends on", () => {
     expect(unnamed).toEqual([]);
   });
 
-  it("have a jest stand-in for every module the SDK loads and this program never uses", () => {
+  it("have a jest stand-in for every module the SDK loads and this program never uses, and every provider deferred", () => {
     const standIns = fs.readdirSync(path.join(projectRoot, "test", "support", "deferred-modules")).sort();
-    expect(standIns).toEqual(DEFERRED_SDK_MODULES.map((m) => `${m.name}.js`).sort());
+    expect(standIns).toEqual(
+      [...DEFERRED_SDK_MODULES.map((m) => m.name), ...DEFERRED_NAMESPACE_PACKAGES.map(deferredNamespacesStandIn)]
+        .map((name) => `${name}.js`)
+        .sort(),
+    );
   });
 });
 

@@ -100,4 +100,33 @@ describe("the compiled build the commands run from", () => {
       automation: true,
     });
   });
+
+  it("loads a provider's namespaces when the program first reads them, each as the package itself would", () => {
+    // What run.js does before the command starts; then what a component does: aws.ec2.Vpc, k8s.apps.v1.Deployment.
+    const script = `
+      require("./lib/pulumi-sdk-internals").deferProviderNamespaces(process.cwd());
+      const namespaces = (pkg) => Object.keys(require.cache).map((f) => f.split("/node_modules/" + pkg + "/")[1]).filter((f) => f && /^[^/]+[/]index[.]js$/.test(f)).map((f) => f.split("/")[0]).sort();
+      const aws = require("@pulumi/aws");
+      const k8s = require("@pulumi/kubernetes");
+      const atStart = [...namespaces("@pulumi/aws"), ...namespaces("@pulumi/kubernetes")];
+      const vpc = typeof aws.ec2.Vpc;
+      const deployment = typeof k8s.apps.v1.Deployment;
+      const region = typeof aws.getRegion;
+      console.log(JSON.stringify({ atStart, vpc, deployment, region, aws: namespaces("@pulumi/aws"), k8s: namespaces("@pulumi/kubernetes"), awsNames: Object.keys(aws).length, sameVpc: aws.ec2.Vpc === require("@pulumi/aws/ec2").Vpc }));`;
+    const run = spawnSync(process.execPath, ["-e", script], { cwd: projectRoot, encoding: "utf8" });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    const loaded = JSON.parse(run.stdout);
+    expect(loaded).toEqual({
+      atStart: [],
+      vpc: "function",
+      deployment: "function",
+      region: "function",
+      aws: ["ec2"],
+      k8s: ["apps"],
+      awsNames: expect.any(Number),
+      sameVpc: true,
+    });
+    // The index's every export is there (@pulumi/aws 7.48.0: its functions, config, types and 238 namespaces).
+    expect(loaded.awsNames).toBeGreaterThan(238);
+  });
 });
