@@ -157,7 +157,7 @@ function waitForRPCs() {
  * provider; nothing here serializes a function): the TypeScript compiler, through the SDK's `typescript-shim`, and
  * npm's Arborist, together about half a second of every plan. And the Automation API (`pulumi.automation`, which
  * drives the Pulumi CLI from a program; a program run by the CLI has no use for it), with execa, js-yaml and the
- * rest of its own dependencies, about a tenth of a second more. Each entry: the request as the SDK makes it,
+ * rest of its own dependencies, about a tenth of a second more. And the gRPC client it talks to a real engine with. Each entry: the request as the SDK makes it,
  * resolved from `from`; `requested`, a pattern of the requests (for jest's moduleNameMapper); `esModule`, whether
  * the SDK reads it through TypeScript's `__importStar`.
  */
@@ -189,6 +189,24 @@ const DEFERRED_SDK_MODULES = [
     requested: "^\\./automation$",
     esModule: true,
   },
+  // The gRPC client, its service stubs and OpenTelemetry's API: the SDK talks to the Pulumi engine through them
+  // (runtime/settings.js:23-34, runtime/callbacks.js:23-28, provider/server.js:23-39, each an __importStar of the
+  // request), and a plan talks to the mock monitor instead. A stub builds its client class as it loads, reading the
+  // gRPC module; so all of them wait.
+  ...[
+    ["grpc", "@grpc/grpc-js", "runtime/settings.js"],
+    ["opentelemetry", "@opentelemetry/api", "runtime/settings.js"],
+    ["engine-grpc", "../proto/engine_grpc_pb", "runtime/settings.js"],
+    ["resource-grpc", "../proto/resource_grpc_pb", "runtime/settings.js"],
+    ["callback-grpc", "../proto/callback_grpc_pb", "runtime/callbacks.js"],
+    ["provider-grpc", "../proto/provider_grpc_pb", "provider/server.js"],
+  ].map(([name, request, file]) => ({
+    name,
+    request,
+    from: `@pulumi/pulumi/${file}`,
+    requested: `^${request.replace(/[./]/g, (c) => `\\${c}`)}$`,
+    esModule: true,
+  })),
 ];
 
 /**
@@ -214,13 +232,17 @@ function lazyExports(load, esModule) {
 }
 
 /**
- * The file the SDK found from `root` loads for `entry`, by Node's own resolution (under jest too, whose
- * moduleNameMapper would answer with the stand-in); undefined under another SDK layout.
+ * The file Node loads for `request` made from the file `from`. By Node's own resolution under jest too: jest's
+ * `module` keeps Node's static `_resolveFilename`, while its `createRequire` and `require.resolve` apply the
+ * moduleNameMapper, which would answer with the stand-in itself.
  */
+const nodeResolve = (request, from) =>
+  Module._resolveFilename(request, { id: from, filename: from, paths: Module._nodeModulePaths(path.dirname(from)) });
+
+/** The file the SDK found from `root` loads for `entry`; undefined under another SDK layout. */
 function deferredFile(entry, root) {
   try {
-    const from = Module.createRequire(path.join(root, "package.json")).resolve(entry.from);
-    return Module.createRequire(from).resolve(entry.request);
+    return nodeResolve(entry.request, nodeResolve(entry.from, path.join(root, "package.json")));
   } catch {
     return undefined;
   }

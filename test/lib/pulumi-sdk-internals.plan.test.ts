@@ -5,7 +5,13 @@
  * namespaces.)
  */
 import * as pulumi from "@pulumi/pulumi";
-import { configSecretKeys, DEFERRED_NAMESPACE_PACKAGES, RUN_ERROR_MARK } from "../../lib/pulumi-sdk-internals";
+import {
+  configSecretKeys,
+  DEFERRED_NAMESPACE_PACKAGES,
+  DEFERRED_SDK_MODULES,
+  deferredExports,
+  RUN_ERROR_MARK,
+} from "../../lib/pulumi-sdk-internals";
 
 describe("the SDK internals, under the installed SDK", () => {
   it("name the config keys Pulumi holds as secret, and only those", () => {
@@ -35,5 +41,24 @@ describe("a provider package with its namespaces deferred (jest's stand-in, and 
     const [namespace, member] = pkg === "@pulumi/aws" ? ["ec2", "Vpc"] : ["core", "v1"];
     expect(deferred[namespace][member]).toBe(real[namespace][member]);
     expect(deferred.Provider).toBe(real.Provider);
+  });
+});
+
+describe("jest's stand-ins for the SDK modules it defers", () => {
+  // Each loads the real module, found by Node's resolution: jest's would find the stand-in itself, and reading it
+  // would recurse until the stack ran out. (The TypeScript compiler and Arborist take seconds to load; the
+  // resolution they go through is the same.)
+  const cheap = DEFERRED_SDK_MODULES.map((m) => m.name).filter(
+    (name) => !["typescript-shim", "arborist"].includes(name),
+  );
+
+  it.each(cheap)("%s answers from the real module", (name) => {
+    expect(Reflect.ownKeys(deferredExports(name)).length).toBeGreaterThan(0);
+  });
+
+  it("hand the SDK a working gRPC client and Automation API when a program does use them", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- by name, as the SDK requests them
+    expect(typeof require("@grpc/grpc-js").credentials.createInsecure).toBe("function");
+    expect(typeof pulumi.automation.LocalWorkspace.create).toBe("function");
   });
 });

@@ -93,6 +93,12 @@ export interface LoadedModules {
   pulumiSdk: boolean;
   /** The mock engine, tools/plan/engine.ts, which loads the SDK and runs the program. */
   engine: boolean;
+  /** The gRPC client and OpenTelemetry's API, which the SDK uses to talk to a real engine only. */
+  grpc: boolean;
+  openTelemetry: boolean;
+  /** The @pulumi/aws namespaces (service folders) it loaded, of the 238 its index names; a namespace's stand-in sits
+   * in no cache, so a folder's index.js in the cache is the real one. */
+  awsNamespaces: string[];
 }
 
 /**
@@ -116,6 +122,16 @@ export async function planCommandLoading(stack: string, ...args: string[]): Prom
       ...run,
       pulumiSdk: loaded.some((f) => f.endsWith(path.join("node_modules", "@pulumi", "pulumi", "index.js"))),
       engine: loaded.some((f) => f.endsWith(path.join("tools", "plan", "engine.js"))),
+      // Files their entry points load (a stand-in sits in the cache under the entry point's own name).
+      grpc: loaded.some((f) => f.endsWith(path.join("@grpc", "grpc-js", "build", "src", "channel.js"))),
+      openTelemetry: loaded.some((f) =>
+        f.endsWith(path.join("@opentelemetry", "api", "build", "src", "api", "trace.js")),
+      ),
+      awsNamespaces: loaded
+        .map((f) => path.relative(path.join(projectRoot, "node_modules", "@pulumi", "aws"), f).split(path.sep))
+        .filter((parts) => parts.length === 2 && parts[0] !== ".." && parts[1] === "index.js")
+        .map(([namespace]) => namespace)
+        .sort(),
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
