@@ -7,11 +7,8 @@
  * esbuild transpiles (test/support/esbuild-transform.js, as tools/run.js does for the commands); `tsc --noEmit`
  * type-checks once, separately.
  */
-const {
-  DEFERRED_SDK_MODULES,
-  DEFERRED_NAMESPACE_PACKAGES,
-  deferredNamespacesStandIn,
-} = require("./lib/pulumi-sdk-internals");
+const { DEFERRED_NAMESPACE_PACKAGES } = require("./lib/pulumi-sdk-internals");
+const { DEFERRED_MODULES, deferredNamespacesStandIn } = require("./lib/deferred-modules");
 
 const tier = (displayName, testMatch, testPathIgnorePatterns = []) => ({
   displayName,
@@ -23,13 +20,10 @@ const tier = (displayName, testMatch, testPathIgnorePatterns = []) => ({
   testMatch,
   testPathIgnorePatterns,
   transform: { "^.+\\.ts$": "<rootDir>/test/support/esbuild-transform.js" },
-  // What @pulumi/pulumi loads as it starts and this program never uses, loaded on first use instead
-  // (DEFERRED_SDK_MODULES in lib/pulumi-sdk-internals.js).
+  // What the SDK and other libraries load as they start and the tests never use, loaded on first use instead
+  // (lib/deferred-modules.js).
   moduleNameMapper: Object.fromEntries([
-    ...DEFERRED_SDK_MODULES.map(({ name, requested }) => [
-      requested,
-      `<rootDir>/test/support/deferred-modules/${name}.js`,
-    ]),
+    ...DEFERRED_MODULES.map(({ name, requested }) => [requested, `<rootDir>/test/support/deferred-modules/${name}.js`]),
     // And the provider packages' namespaces, each loaded when first read (DEFERRED_NAMESPACE_PACKAGES).
     ...DEFERRED_NAMESPACE_PACKAGES.map((pkg) => [
       `^${pkg}$`,

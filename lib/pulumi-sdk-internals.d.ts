@@ -94,26 +94,5 @@ export interface DeferredSdkModule {
 
 export const DEFERRED_SDK_MODULES: readonly DeferredSdkModule[];
 
-/** Exports that load the real module through `load()` on first read; `esModule` answers `__esModule` unloaded. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a stand-in for any module's exports
-export function lazyExports(load: () => object, esModule: boolean): any;
-
-/** Puts lazy stand-ins for the SDK's modules this program never uses into Node's module cache. */
-export function deferUnusedSdkModules(root: string): void;
-
-/** The lazy stand-in exports of one deferred SDK module (for jest's moduleNameMapper). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a stand-in for any module's exports
-export function deferredExports(name: string, root?: string): any;
-
 /** Provider packages whose index's namespaces load on first use (in the plan command and in jest). */
 export const DEFERRED_NAMESPACE_PACKAGES: readonly string[];
-
-/** `pkg`'s index exports, its namespaces deferred to first use; `load` loads everything else (Node's or jest's require). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a package's exports
-export function indexDeferringNamespaces(pkg: string, load: NodeJS.Require): any;
-
-/** Puts a stand-in for each of DEFERRED_NAMESPACE_PACKAGES' index into Node's module cache. */
-export function deferProviderNamespaces(root: string): void;
-
-/** The name of a jest stand-in of one of DEFERRED_NAMESPACE_PACKAGES (test/support/deferred-modules/<name>.js). */
-export function deferredNamespacesStandIn(pkg: string): string;

@@ -4,13 +4,12 @@
  * says what each one is for and how to check it again; test/lib/pulumi-sdk-internals.test.ts fails while the
  * installed SDK is another version.
  *
- * Plain JavaScript, because tools/run.js and jest.config.js read it before anything is compiled. It loads nothing
- * of the SDK until one of its functions is called, so lib/errors.ts takes the RunError mark from it and stays pure.
+ * Plain JavaScript, because tools/run.js and jest.config.js read it before anything is compiled (through
+ * lib/deferred-modules.js, which defers what DEFERRED_SDK_MODULES and DEFERRED_NAMESPACE_PACKAGES name). It loads
+ * nothing of the SDK until one of its functions is called, so lib/errors.ts takes the RunError mark from it and
+ * stays pure.
  */
 "use strict";
-const fs = require("fs");
-const Module = require("module");
-const path = require("path");
 
 /** The @pulumi/pulumi every entry below was read from (tag v3.248.0 of pulumi/pulumi). */
 const SDK_VERSION_READ = "3.248.0";
@@ -210,73 +209,6 @@ const DEFERRED_SDK_MODULES = [
 ];
 
 /**
- * Exports that stand in for a module until it is used: the first read (a property, `in`, a key listing) calls
- * `load()` and answers from the real exports from then on. With `esModule`, `__esModule` answers true without
- * loading, so TypeScript's `__importStar` hands back the stand-in instead of copying (and so loading) the module.
- */
-function lazyExports(load, esModule) {
-  let real;
-  const exportsOf = () => (real ??= load());
-  return new Proxy(
-    {},
-    {
-      get: (_, key) => (key === "__esModule" && esModule ? true : exportsOf()[key]),
-      has: (_, key) => key in exportsOf(),
-      ownKeys: () => Reflect.ownKeys(exportsOf()),
-      getOwnPropertyDescriptor: (_, key) => {
-        const descriptor = Object.getOwnPropertyDescriptor(exportsOf(), key);
-        return descriptor && { ...descriptor, configurable: true };
-      },
-    },
-  );
-}
-
-/**
- * The file Node loads for `request` made from the file `from`. By Node's own resolution under jest too: jest's
- * `module` keeps Node's static `_resolveFilename`, while its `createRequire` and `require.resolve` apply the
- * moduleNameMapper, which would answer with the stand-in itself.
- */
-const nodeResolve = (request, from) =>
-  Module._resolveFilename(request, { id: from, filename: from, paths: Module._nodeModulePaths(path.dirname(from)) });
-
-/** The file the SDK found from `root` loads for `entry`; undefined under another SDK layout. */
-function deferredFile(entry, root) {
-  try {
-    return nodeResolve(entry.request, nodeResolve(entry.from, path.join(root, "package.json")));
-  } catch {
-    return undefined;
-  }
-}
-
-/** A module object for Node's cache whose exports load `filename` (bypassing the cache) on first use. */
-function standIn(filename, esModule) {
-  const stand = new Module(filename, module);
-  stand.filename = filename;
-  stand.loaded = true;
-  stand.exports = lazyExports(() => {
-    delete require.cache[filename];
-    try {
-      return require(filename);
-    } finally {
-      require.cache[filename] = stand;
-    }
-  }, esModule);
-  return stand;
-}
-
-/**
- * Puts a stand-in for each module of DEFERRED_SDK_MODULES of the SDK found from `root` into Node's module cache,
- * loading the real one the first time anything reads from it: nothing changes but when they load. Under another
- * SDK layout a module is left alone (and loads as the SDK does).
- */
-function deferUnusedSdkModules(root) {
-  for (const entry of DEFERRED_SDK_MODULES) {
-    const filename = deferredFile(entry, root);
-    if (filename !== undefined && !require.cache[filename]) require.cache[filename] = standIn(filename, entry.esModule);
-  }
-}
-
-/**
  * Provider packages whose index loads every namespace as it starts. The generated index (pulumi-language-nodejs)
  * imports each one, `const ec2 = __importStar(require("./ec2"))`: @pulumi/aws 7.48.0 its 238 service namespaces
  * (about a tenth of a second of every plan, a third of one in a test file), of which a region uses about twenty;
@@ -287,59 +219,6 @@ function deferUnusedSdkModules(root) {
  * classes it has loaded. `pulumi up` runs the program without any of this (Pulumi's own Node.js host).
  */
 const DEFERRED_NAMESPACE_PACKAGES = ["@pulumi/aws", "@pulumi/kubernetes"];
-
-/**
- * The exports of `pkg`'s index, run as its own file would be, but with each namespace it imports (a `./name` with
- * an `index.js`) deferred to its first use. `load` is the require that loads everything else: Node's, or jest's.
- */
-function indexDeferringNamespaces(pkg, load) {
-  const dir = path.dirname(load.resolve(`${pkg}/package.json`));
-  const index = path.join(dir, "index.js");
-  const requireFromIndex = (request) => {
-    const target = load.resolve(request.startsWith(".") ? path.join(dir, request) : request, { paths: [dir] });
-    const namespace = /^\.\/[\w-]+$/.test(request) && target === path.join(dir, request, "index.js");
-    return namespace ? lazyExports(() => load(target), true) : load(target);
-  };
-  const module = { exports: {} };
-  // The file's own code, with Node's CommonJS wrapper's parameters (Module.wrap).
-  const run = new Function("exports", "require", "module", "__filename", "__dirname", fs.readFileSync(index, "utf8"));
-  run(module.exports, requireFromIndex, module, index, dir);
-  return module.exports;
-}
-
-/** The name of the jest stand-in of one of DEFERRED_NAMESPACE_PACKAGES (test/support/deferred-modules/<name>.js). */
-const deferredNamespacesStandIn = (pkg) => pkg.replace(/^@/, "").replace("/", "-");
-
-/**
- * Puts a stand-in for the index of each of DEFERRED_NAMESPACE_PACKAGES found from `root` into Node's module cache;
- * the first read runs the index with its namespaces deferred (indexDeferringNamespaces). A package not installed
- * is left alone.
- */
-function deferProviderNamespaces(root) {
-  const load = Module.createRequire(path.join(root, "package.json"));
-  for (const pkg of DEFERRED_NAMESPACE_PACKAGES) {
-    let index;
-    try {
-      index = load.resolve(pkg);
-    } catch {
-      continue;
-    }
-    if (require.cache[index]) continue;
-    const stand = new Module(index, module);
-    stand.filename = index;
-    stand.loaded = true;
-    stand.exports = lazyExports(() => indexDeferringNamespaces(pkg, load), true);
-    require.cache[index] = stand;
-  }
-}
-
-/** The stand-in exports of one module of DEFERRED_SDK_MODULES, for jest, whose registry is not Node's cache. */
-function deferredExports(name, root = path.join(__dirname, "..")) {
-  const entry = DEFERRED_SDK_MODULES.find((m) => m.name === name);
-  const filename = entry && deferredFile(entry, root);
-  if (filename === undefined) throw new Error(`no deferred module ${name} in the SDK found from ${root}`);
-  return lazyExports(() => require(filename), entry.esModule);
-}
 
 module.exports = {
   SDK_VERSION_READ,
@@ -352,11 +231,5 @@ module.exports = {
   skipResourceStackTraces,
   waitForRPCs,
   DEFERRED_SDK_MODULES,
-  lazyExports,
-  deferUnusedSdkModules,
-  deferredExports,
   DEFERRED_NAMESPACE_PACKAGES,
-  indexDeferringNamespaces,
-  deferredNamespacesStandIn,
-  deferProviderNamespaces,
 };

@@ -133,8 +133,6 @@ if (require.main === module) {
   }
   // Run the compiled entry as the main module, with the arguments it would have had.
   process.argv = [process.argv[0], compiledPath(entry), ...args];
-  const internals = require("../lib/pulumi-sdk-internals");
-  internals.deferUnusedSdkModules(PROJECT_ROOT);
-  internals.deferProviderNamespaces(PROJECT_ROOT);
+  require("../lib/deferred-modules").deferUnusedModules(PROJECT_ROOT);
   require("module").runMain();
 }

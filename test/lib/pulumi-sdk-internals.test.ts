@@ -7,13 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as internals from "../../lib/pulumi-sdk-internals";
-import {
-  DEFERRED_NAMESPACE_PACKAGES,
-  DEFERRED_SDK_MODULES,
-  deferredNamespacesStandIn,
-  lazyExports,
-  SDK_VERSION_READ,
-} from "../../lib/pulumi-sdk-internals";
+import { SDK_VERSION_READ } from "../../lib/pulumi-sdk-internals";
 
 const projectRoot = path.join(__dirname, "..", "..");
 const SECTION = "SDK internals we depend on";
@@ -38,42 +32,5 @@ describe("the SDK internals the project depends on", () => {
     const exported = Object.keys(internals).filter((name) => name !== "default");
     const unnamed = exported.filter((name) => !section!.includes(`\`${name}\``));
     expect(unnamed).toEqual([]);
-  });
-
-  it("have a jest stand-in for every module the SDK loads and this program never uses, and every provider deferred", () => {
-    const standIns = fs.readdirSync(path.join(projectRoot, "test", "support", "deferred-modules")).sort();
-    expect(standIns).toEqual(
-      [...DEFERRED_SDK_MODULES.map((m) => m.name), ...DEFERRED_NAMESPACE_PACKAGES.map(deferredNamespacesStandIn)]
-        .map((name) => `${name}.js`)
-        .sort(),
-    );
-  });
-});
-
-describe("lazy exports", () => {
-  it("load nothing until read, then answer from the real exports, loading once", () => {
-    const load = jest.fn(() => ({ answer: 42, nested: { x: 1 } }));
-    const exports = lazyExports(load, false);
-    expect(load).not.toHaveBeenCalled();
-    expect(exports.answer).toBe(42);
-    expect(exports.nested).toEqual({ x: 1 });
-    expect("answer" in exports).toBe(true);
-    expect(Object.keys(exports)).toEqual(["answer", "nested"]);
-    expect(load).toHaveBeenCalledTimes(1);
-  });
-
-  it("answer __esModule without loading when asked to, so __importStar hands the stand-in back", () => {
-    const load = jest.fn(() => ({ Arborist: class {} }));
-    const exports = lazyExports(load, true);
-    expect(exports.__esModule).toBe(true);
-    expect(load).not.toHaveBeenCalled();
-    expect(typeof exports.Arborist).toBe("function");
-    expect(load).toHaveBeenCalledTimes(1);
-  });
-
-  it("load at the first read of __esModule when not asked to answer it", () => {
-    const load = jest.fn(() => ({ __esModule: false }));
-    expect(lazyExports(load, false).__esModule).toBe(false);
-    expect(load).toHaveBeenCalledTimes(1);
   });
 });

@@ -96,6 +96,8 @@ export interface LoadedModules {
   /** The gRPC client and OpenTelemetry's API, which the SDK uses to talk to a real engine only. */
   grpc: boolean;
   openTelemetry: boolean;
+  /** zod's locales (other than the English one zod itself imports). */
+  zodLocales: boolean;
   /** The @pulumi/aws namespaces (service folders) it loaded, of the 238 its index names; a namespace's stand-in sits
    * in no cache, so a folder's index.js in the cache is the real one. */
   awsNamespaces: string[];
@@ -127,6 +129,7 @@ export async function planCommandLoading(stack: string, ...args: string[]): Prom
       openTelemetry: loaded.some((f) =>
         f.endsWith(path.join("@opentelemetry", "api", "build", "src", "api", "trace.js")),
       ),
+      zodLocales: loaded.some((f) => f.endsWith(path.join("zod", "v4", "locales", "de.cjs"))),
       awsNamespaces: loaded
         .map((f) => path.relative(path.join(projectRoot, "node_modules", "@pulumi", "aws"), f).split(path.sep))
         .filter((parts) => parts.length === 2 && parts[0] !== ".." && parts[1] === "index.js")

@@ -80,7 +80,7 @@ describe("the compiled build the commands run from", () => {
   it("loads the SDK without TypeScript, Arborist or the Automation API, which it never uses, and loads them when used", () => {
     // What run.js does before the command starts, then what the SDK loads; then a use of the shim.
     const script = `
-      require("./lib/pulumi-sdk-internals").deferUnusedSdkModules(process.cwd());
+      require("./lib/deferred-modules").deferUnusedModules(process.cwd());
       require("@pulumi/pulumi");
       // The real modules' own files (a stand-in sits in the cache under the entry file's name, loading nothing).
       const loaded = () => Object.keys(require.cache).filter((f) => f.endsWith("/typescript/lib/typescript.js") || f.includes("/@npmcli/arborist/lib/arborist/") || f.includes("/@pulumi/pulumi/automation/localWorkspace"));
@@ -104,7 +104,7 @@ describe("the compiled build the commands run from", () => {
   it("loads a provider's namespaces when the program first reads them, each as the package itself would", () => {
     // What run.js does before the command starts; then what a component does: aws.ec2.Vpc, k8s.apps.v1.Deployment.
     const script = `
-      require("./lib/pulumi-sdk-internals").deferProviderNamespaces(process.cwd());
+      require("./lib/deferred-modules").deferUnusedModules(process.cwd());
       const namespaces = (pkg) => Object.keys(require.cache).map((f) => f.split("/node_modules/" + pkg + "/")[1]).filter((f) => f && /^[^/]+[/]index[.]js$/.test(f)).map((f) => f.split("/")[0]).sort();
       const aws = require("@pulumi/aws");
       const k8s = require("@pulumi/kubernetes");

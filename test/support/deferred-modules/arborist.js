@@ -1,3 +1,3 @@
-/** Stands in for @npmcli/arborist in tests (jest.config.js; why: lib/pulumi-sdk-internals.js). */
+/** Stands in for @npmcli/arborist in tests (jest.config.js; why: lib/deferred-modules.js). */
 "use strict";
-module.exports = require("../../../lib/pulumi-sdk-internals").deferredExports("arborist");
+module.exports = require("../../../lib/deferred-modules").deferredExports("arborist");

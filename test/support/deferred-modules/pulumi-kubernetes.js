@@ -1,3 +1,3 @@
-/** Stands in for @pulumi/kubernetes in tests: its namespaces load on first use (jest.config.js; why: lib/pulumi-sdk-internals.js). */
+/** Stands in for @pulumi/kubernetes in tests: its namespaces load on first use (jest.config.js; why: lib/deferred-modules.js). */
 "use strict";
-module.exports = require("../../../lib/pulumi-sdk-internals").indexDeferringNamespaces("@pulumi/kubernetes", require);
+module.exports = require("../../../lib/deferred-modules").indexDeferringNamespaces("@pulumi/kubernetes", require);

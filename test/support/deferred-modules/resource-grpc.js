@@ -1,3 +1,3 @@
-/** Stands in for the SDK's resource-grpc module in tests (jest.config.js; why: lib/pulumi-sdk-internals.js). */
+/** Stands in for the SDK's resource-grpc module in tests (jest.config.js; why: lib/deferred-modules.js). */
 "use strict";
-module.exports = require("../../../lib/pulumi-sdk-internals").deferredExports("resource-grpc");
+module.exports = require("../../../lib/deferred-modules").deferredExports("resource-grpc");

@@ -1,3 +1,3 @@
-/** Stands in for @pulumi/pulumi's typescript-shim in tests (jest.config.js; why: lib/pulumi-sdk-internals.js). */
+/** Stands in for @pulumi/pulumi's typescript-shim in tests (jest.config.js; why: lib/deferred-modules.js). */
 "use strict";
-module.exports = require("../../../lib/pulumi-sdk-internals").deferredExports("typescript-shim");
+module.exports = require("../../../lib/deferred-modules").deferredExports("typescript-shim");

@@ -165,15 +165,16 @@ describe("plan command", () => {
       await run("global"); // so this plan finds the regions cached
       const planned = await planCommandLoading("global", "--out", dir);
       // A plan loads the engine and the SDK: what the checks of the early answers look for is there to be found. It
-      // never loads the SDK's gRPC client (it talks to the mock monitor), and of @pulumi/aws's 238 service
-      // namespaces only those the program reads (lib/pulumi-sdk-internals.js).
+      // never loads the SDK's gRPC client (it talks to the mock monitor) nor zod's locales, and of @pulumi/aws's 238 service
+      // namespaces only those the program reads (lib/deferred-modules.js).
       expect({
         code: planned.code,
         engine: planned.engine,
         pulumiSdk: planned.pulumiSdk,
         grpc: planned.grpc,
         openTelemetry: planned.openTelemetry,
-      }).toEqual({ code: 0, engine: true, pulumiSdk: true, grpc: false, openTelemetry: false });
+        zodLocales: planned.zodLocales,
+      }).toEqual({ code: 0, engine: true, pulumiSdk: true, grpc: false, openTelemetry: false, zodLocales: false });
       expect(planned.awsNamespaces).toContain("route53");
       expect(planned.awsNamespaces.length).toBeLessThan(20);
       expect(fs.existsSync(path.join(dir, "leftover.txt"))).toBe(false);
