@@ -113,6 +113,30 @@ module.exports = tseslint.config(
     },
   },
   {
+    // A provider's resource class is reached through its namespace (`aws.ec2.SecurityGroup`, or the namespace's own
+    // index `@pulumi/aws/ec2`), never by its own file: the plan and the tests load a namespace on first read
+    // (lib/deferred-modules.js), and loading it is what lets the SDK rebuild a reference to one of its resources.
+    files: ["**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "@pulumi/aws/*/*",
+                "!@pulumi/aws/types/**",
+                "@pulumi/kubernetes/*/*/*",
+                "!@pulumi/kubernetes/types/**",
+              ],
+              message: "import the namespace (`@pulumi/aws`, `@pulumi/aws/ec2`), not a resource's own file",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // A component is a thin class over pure builders: its constructor registers resources in a few named steps,
     // and what those resources hold is computed by the capability's other files, which tests call directly.
     files: ["components/*/index.ts"],

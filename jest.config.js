@@ -7,9 +7,6 @@
  * esbuild transpiles (test/support/esbuild-transform.js, as tools/run.js does for the commands); `tsc --noEmit`
  * type-checks once, separately.
  */
-const { DEFERRED_NAMESPACE_PACKAGES } = require("./lib/pulumi-sdk-internals");
-const { DEFERRED_MODULES, deferredNamespacesStandIn } = require("./lib/deferred-modules");
-
 const tier = (displayName, testMatch, testPathIgnorePatterns = []) => ({
   displayName,
   // Node's environment; a worker with nothing left to do exits at once (test/support/node-environment.js).
@@ -20,16 +17,9 @@ const tier = (displayName, testMatch, testPathIgnorePatterns = []) => ({
   testMatch,
   testPathIgnorePatterns,
   transform: { "^.+\\.ts$": "<rootDir>/test/support/esbuild-transform.js" },
-  // What the SDK and other libraries load as they start and the tests never use, loaded on first use instead
-  // (lib/deferred-modules.js).
-  moduleNameMapper: Object.fromEntries([
-    ...DEFERRED_MODULES.map(({ name, requested }) => [requested, `<rootDir>/test/support/deferred-modules/${name}.js`]),
-    // And the provider packages' namespaces, each loaded when first read (DEFERRED_NAMESPACE_PACKAGES).
-    ...DEFERRED_NAMESPACE_PACKAGES.map((pkg) => [
-      `^${pkg}$`,
-      `<rootDir>/test/support/deferred-modules/${deferredNamespacesStandIn(pkg)}.js`,
-    ]),
-  ]),
+  // What the SDK and other libraries load as they start and the tests never use, loaded on first read instead
+  // (lib/deferred-modules.js): the resolver answers with a stand-in for each such file.
+  resolver: "<rootDir>/test/support/deferring-resolver.js",
 });
 
 module.exports = {

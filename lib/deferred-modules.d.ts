@@ -1,4 +1,4 @@
-/** What the plan command and the tests load on first use (lib/deferred-modules.js). */
+/** What the plan command and the tests load on first read (lib/deferred-modules.js). */
 import type { DeferredSdkModule } from "./pulumi-sdk-internals";
 
 /** Other libraries' modules deferred the same way as the SDK's. */
@@ -7,20 +7,26 @@ export const DEFERRED_LIBRARY_MODULES: readonly DeferredSdkModule[];
 /** Every module deferred module by module: the SDK's, then the other libraries'. */
 export const DEFERRED_MODULES: readonly DeferredSdkModule[];
 
-/** Exports that load the real module through `load()` on first read; `esModule` answers `__esModule` unloaded. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a stand-in for any module's exports
-export function lazyExports(load: () => object, esModule: boolean): any;
+/** The version of each package whose layout the deferral was read from. */
+export const PACKAGES_READ: Readonly<Record<string, string>>;
 
-/** Puts lazy stand-ins for DEFERRED_MODULES and the provider packages' indexes into Node's module cache. */
+/** Exports that load the real module through `load()` on first read, write or listing; `__esModule` answers unloaded. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a stand-in for any module's exports
+export function lazyExports(load: () => object): any;
+
+/** Each deferred module's file (by name) and each provider package's index (by package), as installed from `root`. */
+export function deferredFiles(root: string): Map<string, string>;
+
+/** Puts a stand-in for each deferred file into Node's module cache. */
 export function deferUnusedModules(root: string): void;
 
-/** The lazy stand-in exports of one of DEFERRED_MODULES (for jest's moduleNameMapper). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a stand-in for any module's exports
-export function deferredExports(name: string, root?: string): any;
-
-/** `pkg`'s index exports, its namespaces deferred to first use; `load` loads everything else (Node's or jest's require). */
+/** The exports of a provider package's index file, its namespaces deferred; `load` loads everything else. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a package's exports
-export function indexDeferringNamespaces(pkg: string, load: NodeJS.Require): any;
+export function indexDeferringNamespaces(index: string, load: NodeJS.Require): any;
 
-/** The name of a jest stand-in of one of DEFERRED_NAMESPACE_PACKAGES (test/support/deferred-modules/<name>.js). */
-export function deferredNamespacesStandIn(pkg: string): string;
+/** The name of the jest stand-in file of a deferred module or package (test/support/deferred-modules/<name>.js). */
+export function standInName(name: string): string;
+
+/** The exports of jest's stand-in for `name`; `load` is the stand-in file's own require. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a stand-in for any module's exports
+export function jestStandInExports(name: string, load: NodeJS.Require, root?: string): any;

@@ -83,13 +83,9 @@ export function waitForRPCs(): Promise<void>;
 export interface DeferredSdkModule {
   /** Its stand-in for jest: test/support/deferred-modules/<name>.js. */
   name: string;
-  /** The request as the SDK makes it, resolved from `from`. */
+  /** The request as the SDK makes it, resolved from the file `from`. */
   request: string;
   from: string;
-  /** A pattern of the requests the SDK makes for it (jest's moduleNameMapper). */
-  requested: string;
-  /** Whether the SDK reads it through TypeScript's `__importStar`. */
-  esModule: boolean;
 }
 
 export const DEFERRED_SDK_MODULES: readonly DeferredSdkModule[];

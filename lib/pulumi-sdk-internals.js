@@ -151,47 +151,27 @@ function waitForRPCs() {
 }
 
 /**
- * What the SDK loads as it starts and this program never uses. For its closure serialization
- * (`pulumi.runtime.serializeFunction`, which turns a JavaScript function into code for a Lambda or a dynamic
- * provider; nothing here serializes a function): the TypeScript compiler, through the SDK's `typescript-shim`, and
- * npm's Arborist, together about half a second of every plan. And the Automation API (`pulumi.automation`, which
- * drives the Pulumi CLI from a program; a program run by the CLI has no use for it), with execa, js-yaml and the
- * rest of its own dependencies, about a tenth of a second more. And the gRPC client it talks to a real engine with. Each entry: the request as the SDK makes it,
- * resolved from `from`; `requested`, a pattern of the requests (for jest's moduleNameMapper); `esModule`, whether
- * the SDK reads it through TypeScript's `__importStar`.
+ * What the SDK loads as it starts and this program never uses (lib/deferred-modules.js loads them on first read
+ * instead). For its closure serialization (`pulumi.runtime.serializeFunction`, which turns a JavaScript function
+ * into code for a Lambda or a dynamic provider; nothing here serializes a function): the TypeScript compiler,
+ * through the SDK's `typescript-shim`, and npm's Arborist, together about half a second of every plan. The
+ * Automation API (`pulumi.automation`, which drives the Pulumi CLI from a program; a program run by the CLI has no
+ * use for it), with execa, js-yaml and the rest of its own dependencies, about a tenth of a second more. And the
+ * gRPC client and OpenTelemetry API it talks to a real engine with. Each entry: the request as the SDK makes it,
+ * resolved from the file `from`. Where the SDK imports one through TypeScript's `__importStar`, the stand-in's
+ * `__esModule` keeps it from being copied (and so loaded).
  */
 const DEFERRED_SDK_MODULES = [
   // runtime/closure/parseFunction.ts:21, rewriteSuper.ts, utils.ts: require("../../typescript-shim"); tsutils.ts:30
-  {
-    name: "typescript-shim",
-    request: "./typescript-shim",
-    from: "@pulumi/pulumi/package.json",
-    requested: "/typescript-shim$",
-    esModule: false,
-  },
-  // runtime/closure/codePaths.ts:22: `import * as arborist from "@npmcli/arborist"`, compiled to
-  // __importStar(require("@npmcli/arborist")); answering `__esModule` keeps __importStar from copying (loading) it
-  {
-    name: "arborist",
-    request: "@npmcli/arborist",
-    from: "@pulumi/pulumi/runtime/closure/codePaths.js",
-    requested: "^@npmcli/arborist$",
-    esModule: true,
-  },
-  // index.ts:37: `import * as automation from "./automation"`, compiled to __importStar(require("./automation")); the
-  // only request of that name in node_modules at this version. jest maps every request of that name, so no file of
-  // this project may be called `automation` beside the file that requires it.
-  {
-    name: "automation",
-    request: "./automation",
-    from: "@pulumi/pulumi/package.json",
-    requested: "^\\./automation$",
-    esModule: true,
-  },
-  // The gRPC client, its service stubs and OpenTelemetry's API: the SDK talks to the Pulumi engine through them
-  // (runtime/settings.js:23-34, runtime/callbacks.js:23-28, provider/server.js:23-39, each an __importStar of the
-  // request), and a plan talks to the mock monitor instead. A stub builds its client class as it loads, reading the
-  // gRPC module; so all of them wait.
+  { name: "typescript-shim", request: "./typescript-shim", from: "@pulumi/pulumi/package.json" },
+  // runtime/closure/codePaths.ts:22: `import * as arborist from "@npmcli/arborist"`
+  { name: "arborist", request: "@npmcli/arborist", from: "@pulumi/pulumi/runtime/closure/codePaths.js" },
+  // index.ts:37: `import * as automation from "./automation"`
+  { name: "automation", request: "./automation", from: "@pulumi/pulumi/package.json" },
+  // The gRPC client, its service stubs and OpenTelemetry's API (runtime/settings.js:23-34, runtime/callbacks.js:23-28,
+  // provider/server.js:23-39, each an __importStar of the request), read only when the SDK talks to an engine (or
+  // reports a gRPC error); a plan talks to the mock monitor. A stub builds its client class as it loads, reading
+  // the gRPC module, so the stubs wait too.
   ...[
     ["grpc", "@grpc/grpc-js", "runtime/settings.js"],
     ["opentelemetry", "@opentelemetry/api", "runtime/settings.js"],
@@ -199,24 +179,20 @@ const DEFERRED_SDK_MODULES = [
     ["resource-grpc", "../proto/resource_grpc_pb", "runtime/settings.js"],
     ["callback-grpc", "../proto/callback_grpc_pb", "runtime/callbacks.js"],
     ["provider-grpc", "../proto/provider_grpc_pb", "provider/server.js"],
-  ].map(([name, request, file]) => ({
-    name,
-    request,
-    from: `@pulumi/pulumi/${file}`,
-    requested: `^${request.replace(/[./]/g, (c) => `\\${c}`)}$`,
-    esModule: true,
-  })),
+  ].map(([name, request, file]) => ({ name, request, from: `@pulumi/pulumi/${file}` })),
 ];
 
 /**
  * Provider packages whose index loads every namespace as it starts. The generated index (pulumi-language-nodejs)
- * imports each one, `const ec2 = __importStar(require("./ec2"))`: @pulumi/aws 7.48.0 its 238 service namespaces
+ * imports each one, `const ec2 = __importStar(require("./ec2"))`: @pulumi/aws 7.48.0 its 237 namespaces
  * (about a tenth of a second of every plan, a third of one in a test file), of which a region uses about twenty;
  * @pulumi/kubernetes 4.34.2 its 29 API groups. A namespace stands in until the program first reads it, then loads
  * as it would have. Loading a namespace registers its resource classes with the SDK
  * (`pulumi.runtime.registerResourceModule`), which the SDK reads only to turn a resource reference it is handed
- * back into an object (runtime/rpc.ts, deserializeProperty); the plan hands back only what the program sent, of
- * classes it has loaded. `pulumi up` runs the program without any of this (Pulumi's own Node.js host).
+ * back into an object (runtime/rpc.js:685-714, deserializeProperty; the mock monitor hands back the inputs it was
+ * sent, runtime/mocks.js:91-98): a reference to a class whose namespace never loaded would come back as its id.
+ * The program reaches every class through its namespace (`aws.ec2.SecurityGroup`), which loads it first; the lint
+ * refuses a class imported by its own path (eslint.config.js). `pulumi up` runs the program without any of this.
  */
 const DEFERRED_NAMESPACE_PACKAGES = ["@pulumi/aws", "@pulumi/kubernetes"];
 

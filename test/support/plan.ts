@@ -98,7 +98,7 @@ export interface LoadedModules {
   openTelemetry: boolean;
   /** zod's locales (other than the English one zod itself imports). */
   zodLocales: boolean;
-  /** The @pulumi/aws namespaces (service folders) it loaded, of the 238 its index names; a namespace's stand-in sits
+  /** The @pulumi/aws namespaces (service folders) it loaded, of the 237 its index names; a namespace's stand-in sits
    * in no cache, so a folder's index.js in the cache is the real one. */
   awsNamespaces: string[];
 }
@@ -120,16 +120,20 @@ export async function planCommandLoading(stack: string, ...args: string[]): Prom
     });
     if (!fs.existsSync(file)) throw new Error(`the plan wrote no module list (exit ${run.code}): ${run.stderr}`);
     const loaded = JSON.parse(fs.readFileSync(file, "utf8")) as string[];
+    // Files the modules below load as they start: a package that moved them would make every check pass.
+    const probe = (...parts: string[]) => {
+      const file = path.join(projectRoot, "node_modules", ...parts);
+      if (!fs.existsSync(file)) throw new Error(`${file} is gone: planCommandLoading cannot tell whether it loaded`);
+      return (f: string) => f === file;
+    };
     return {
       ...run,
       pulumiSdk: loaded.some((f) => f.endsWith(path.join("node_modules", "@pulumi", "pulumi", "index.js"))),
       engine: loaded.some((f) => f.endsWith(path.join("tools", "plan", "engine.js"))),
       // Files their entry points load (a stand-in sits in the cache under the entry point's own name).
-      grpc: loaded.some((f) => f.endsWith(path.join("@grpc", "grpc-js", "build", "src", "channel.js"))),
-      openTelemetry: loaded.some((f) =>
-        f.endsWith(path.join("@opentelemetry", "api", "build", "src", "api", "trace.js")),
-      ),
-      zodLocales: loaded.some((f) => f.endsWith(path.join("zod", "v4", "locales", "de.cjs"))),
+      grpc: loaded.some(probe("@grpc", "grpc-js", "build", "src", "channel.js")),
+      openTelemetry: loaded.some(probe("@opentelemetry", "api", "build", "src", "api", "trace.js")),
+      zodLocales: loaded.some(probe("zod", "v4", "locales", "de.cjs")),
       awsNamespaces: loaded
         .map((f) => path.relative(path.join(projectRoot, "node_modules", "@pulumi", "aws"), f).split(path.sep))
         .filter((parts) => parts.length === 2 && parts[0] !== ".." && parts[1] === "index.js")

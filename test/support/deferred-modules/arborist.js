@@ -1,3 +1,3 @@
-/** Stands in for @npmcli/arborist in tests (jest.config.js; why: lib/deferred-modules.js). */
+/** Stands in for arborist in tests until first read (test/support/deferring-resolver.js; why: lib/deferred-modules.js). */
 "use strict";
-module.exports = require("../../../lib/deferred-modules").deferredExports("arborist");
+module.exports = require("../../../lib/deferred-modules").jestStandInExports("arborist", require);

@@ -1,3 +1,3 @@
-/** Stands in for the SDK's Automation API in tests (jest.config.js; why: lib/deferred-modules.js). */
+/** Stands in for automation in tests until first read (test/support/deferring-resolver.js; why: lib/deferred-modules.js). */
 "use strict";
-module.exports = require("../../../lib/deferred-modules").deferredExports("automation");
+module.exports = require("../../../lib/deferred-modules").jestStandInExports("automation", require);

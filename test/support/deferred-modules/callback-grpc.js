@@ -1,3 +1,3 @@
-/** Stands in for the SDK's callback-grpc module in tests (jest.config.js; why: lib/deferred-modules.js). */
+/** Stands in for callback-grpc in tests until first read (test/support/deferring-resolver.js; why: lib/deferred-modules.js). */
 "use strict";
-module.exports = require("../../../lib/deferred-modules").deferredExports("callback-grpc");
+module.exports = require("../../../lib/deferred-modules").jestStandInExports("callback-grpc", require);

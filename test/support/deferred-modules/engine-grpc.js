@@ -1,3 +1,3 @@
-/** Stands in for the SDK's engine-grpc module in tests (jest.config.js; why: lib/deferred-modules.js). */
+/** Stands in for engine-grpc in tests until first read (test/support/deferring-resolver.js; why: lib/deferred-modules.js). */
 "use strict";
-module.exports = require("../../../lib/deferred-modules").deferredExports("engine-grpc");
+module.exports = require("../../../lib/deferred-modules").jestStandInExports("engine-grpc", require);

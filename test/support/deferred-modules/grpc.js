@@ -1,3 +1,3 @@
-/** Stands in for the SDK's grpc module in tests (jest.config.js; why: lib/deferred-modules.js). */
+/** Stands in for grpc in tests until first read (test/support/deferring-resolver.js; why: lib/deferred-modules.js). */
 "use strict";
-module.exports = require("../../../lib/deferred-modules").deferredExports("grpc");
+module.exports = require("../../../lib/deferred-modules").jestStandInExports("grpc", require);

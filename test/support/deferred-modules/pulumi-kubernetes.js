@@ -1,3 +1,3 @@
-/** Stands in for @pulumi/kubernetes in tests: its namespaces load on first use (jest.config.js; why: lib/deferred-modules.js). */
+/** Stands in for @pulumi/kubernetes in tests until first read (test/support/deferring-resolver.js; why: lib/deferred-modules.js). */
 "use strict";
-module.exports = require("../../../lib/deferred-modules").indexDeferringNamespaces("@pulumi/kubernetes", require);
+module.exports = require("../../../lib/deferred-modules").jestStandInExports("@pulumi/kubernetes", require);

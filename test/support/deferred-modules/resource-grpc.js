@@ -1,3 +1,3 @@
-/** Stands in for the SDK's resource-grpc module in tests (jest.config.js; why: lib/deferred-modules.js). */
+/** Stands in for resource-grpc in tests until first read (test/support/deferring-resolver.js; why: lib/deferred-modules.js). */
 "use strict";
-module.exports = require("../../../lib/deferred-modules").deferredExports("resource-grpc");
+module.exports = require("../../../lib/deferred-modules").jestStandInExports("resource-grpc", require);

@@ -1,3 +1,3 @@
-/** Stands in for @pulumi/pulumi's typescript-shim in tests (jest.config.js; why: lib/deferred-modules.js). */
+/** Stands in for typescript-shim in tests until first read (test/support/deferring-resolver.js; why: lib/deferred-modules.js). */
 "use strict";
-module.exports = require("../../../lib/deferred-modules").deferredExports("typescript-shim");
+module.exports = require("../../../lib/deferred-modules").jestStandInExports("typescript-shim", require);

@@ -1,3 +1,3 @@
-/** Stands in for zod's locales in tests (jest.config.js; why: lib/deferred-modules.js). */
+/** Stands in for zod-locales in tests until first read (test/support/deferring-resolver.js; why: lib/deferred-modules.js). */
 "use strict";
-module.exports = require("../../../lib/deferred-modules").deferredExports("zod-locales");
+module.exports = require("../../../lib/deferred-modules").jestStandInExports("zod-locales", require);

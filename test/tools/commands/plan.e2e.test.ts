@@ -165,7 +165,7 @@ describe("plan command", () => {
       await run("global"); // so this plan finds the regions cached
       const planned = await planCommandLoading("global", "--out", dir);
       // A plan loads the engine and the SDK: what the checks of the early answers look for is there to be found. It
-      // never loads the SDK's gRPC client (it talks to the mock monitor) nor zod's locales, and of @pulumi/aws's 238 service
+      // never loads the SDK's gRPC client (it talks to the mock monitor) nor zod's locales, and of @pulumi/aws's 237
       // namespaces only those the program reads (lib/deferred-modules.js).
       expect({
         code: planned.code,
