@@ -10,7 +10,7 @@
  * package is laid out as read (PACKAGES_READ): under another layout, or with LK_DEFER_MODULES=off in the
  * environment, everything loads as it would without this module.
  *
- * Plain JavaScript, because tools/run.js and jest.config.js read it before anything is compiled.
+ * Plain JavaScript, because tools/run.js and jest's resolver read it before anything is compiled.
  */
 "use strict";
 const fs = require("fs");
@@ -52,7 +52,9 @@ function lazyExports(load) {
   let loading = false;
   const exportsOf = () => {
     if (real === undefined) {
-      // A module that reads its own stand-in while it loads would load twice.
+      // A module that reads its own stand-in while it loads would load twice. (In Node, a module that requires itself
+      // by name while it loads gets its partly loaded self, as usual: its stand-in is out of the cache meanwhile.
+      // None of the deferred ones does.)
       if (loading) throw new Error("a deferred module read itself while it was loading (lib/deferred-modules.js)");
       loading = true;
       try {
@@ -127,8 +129,9 @@ function deferredFiles(root) {
  */
 function indexDeferringNamespaces(index, load) {
   const dir = path.dirname(index);
-  const resolve = (request) =>
-    load.resolve(request.startsWith(".") ? path.join(dir, request) : request, { paths: [dir] });
+  // Resolved as Node resolves them from the index, then loaded by file (under jest, from the stand-in's folder, which
+  // jest's resolver leaves alone).
+  const resolve = (request) => nodeResolve(request, index);
   const requireFromIndex = (request) => {
     const target = resolve(request);
     const namespace = /^\.\/[\w-]+$/.test(request) && target === path.join(dir, request, "index.js");

@@ -83,7 +83,7 @@ export function waitForRPCs(): Promise<void>;
 export interface DeferredSdkModule {
   /** Its stand-in for jest: test/support/deferred-modules/<name>.js. */
   name: string;
-  /** The request as the SDK makes it, resolved from the file `from`. */
+  /** The request, resolved from the file `from` (the SDK's own file that makes it, or its package.json). */
   request: string;
   from: string;
 }

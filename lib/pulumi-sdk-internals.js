@@ -189,8 +189,8 @@ const DEFERRED_SDK_MODULES = [
  * @pulumi/kubernetes 4.34.2 its 29 API groups. A namespace stands in until the program first reads it, then loads
  * as it would have. Loading a namespace registers its resource classes with the SDK
  * (`pulumi.runtime.registerResourceModule`), which the SDK reads only to turn a resource reference it is handed
- * back into an object (runtime/rpc.js:685-714, deserializeProperty; the mock monitor hands back the inputs it was
- * sent, runtime/mocks.js:91-98): a reference to a class whose namespace never loaded would come back as its id.
+ * back into an object (deserializeProperty, compiled runtime/rpc.js:685-714; the mock monitor hands back the inputs
+ * it was sent, compiled runtime/mocks.js:91-98): a reference to a class whose namespace never loaded would come back as its id.
  * The program reaches every class through its namespace (`aws.ec2.SecurityGroup`), which loads it first; the lint
  * refuses a class imported by its own path (eslint.config.js). `pulumi up` runs the program without any of this.
  */

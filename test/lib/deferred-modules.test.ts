@@ -4,6 +4,7 @@
  * each stand-in answers as its module does under jest, by test/lib/deferred-modules.plan.test.ts.
  */
 import * as fs from "fs";
+import Module from "module";
 import * as path from "path";
 import { DEFERRED_MODULES, deferredFiles, lazyExports, PACKAGES_READ, standInName } from "../../lib/deferred-modules";
 import { DEFERRED_NAMESPACE_PACKAGES } from "../../lib/pulumi-sdk-internals";
@@ -20,7 +21,7 @@ describe("the modules deferred", () => {
       if (installed !== read) {
         throw new Error(
           `${pkg} is ${installed}, but lib/deferred-modules.js was read from ${read}: check that the files it defers ` +
-            `are still loaded at start and never read by a plan (docs/ARCHITECTURE.md, "The plan engine"), then set PACKAGES_READ`,
+            `are still loaded at start and never read by a plan (docs/ARCHITECTURE.md, "SDK internals we depend on", upgrading), then set PACKAGES_READ`,
         );
       }
     }
@@ -43,6 +44,26 @@ describe("the modules deferred", () => {
       expect(source).toContain(`require("${request}")`);
     },
   );
+
+  // The entries found from a package's root, each with the file that makes the request.
+  it.each([
+    ["typescript-shim", "@pulumi/pulumi/runtime/closure/parseFunction.js", "../../typescript-shim"],
+    ["automation", "@pulumi/pulumi/index.js", "./automation"],
+    ["zod-locales", "zod/v4/classic/external.cjs", "../locales/index.cjs"],
+  ])("%s: is what %s requests, as it requests it", (name, requester, request) => {
+    const file = path.join(projectRoot, "node_modules", requester);
+    expect(fs.readFileSync(file, "utf8")).toContain(`require("${request}")`);
+    // Node's own resolution from the requesting file (jest's `module` keeps it).
+    const resolved = (Module as unknown as { _resolveFilename(r: string, m: object): string })._resolveFilename(
+      request,
+      {
+        id: file,
+        filename: file,
+        paths: [],
+      },
+    );
+    expect(resolved).toBe(deferredFiles(projectRoot).get(name));
+  });
 
   it("are none with LK_DEFER_MODULES=off, so a plan or a test run can rule them out", () => {
     const before = process.env.LK_DEFER_MODULES;

@@ -10,20 +10,19 @@ const { deferredFiles, standInName } = require("../../lib/deferred-modules");
 
 const STAND_INS = path.join(__dirname, "deferred-modules");
 
-/** Each deferred file's stand-in, for this project's packages; made on first use. */
-let standIns;
-const standInOf = (file) => {
-  standIns ??= new Map(
-    [...deferredFiles(path.join(__dirname, "..", ".."))].map(([name, real]) => [
-      real,
-      path.join(STAND_INS, `${standInName(name)}.js`),
-    ]),
-  );
-  return standIns.get(file);
-};
+/**
+ * Each deferred file's stand-in, for this project's packages. Made as jest loads the resolver, so that a broken
+ * package fails the run with its own message: jest takes an error thrown while resolving for "Cannot find module".
+ */
+const standIns = new Map(
+  [...deferredFiles(path.join(__dirname, "..", ".."))].map(([name, real]) => [
+    real,
+    path.join(STAND_INS, `${standInName(name)}.js`),
+  ]),
+);
 
 module.exports = (request, options) => {
   const resolved = options.defaultResolver(request, options);
   if (options.basedir === STAND_INS) return resolved;
-  return standInOf(resolved) ?? resolved;
+  return standIns.get(resolved) ?? resolved;
 };

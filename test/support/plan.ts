@@ -109,6 +109,15 @@ export interface LoadedModules {
  * a file as the process exits.
  */
 export async function planCommandLoading(stack: string, ...args: string[]): Promise<ChildPlan & LoadedModules> {
+  return planLoading(stack, args, {});
+}
+
+/** `planCommandLoading` with more of the child's environment (`LK_DEFER_MODULES: "off"`, say). */
+export async function planLoading(
+  stack: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<ChildPlan & LoadedModules> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-loaded-"));
   const file = path.join(dir, "loaded.json");
   try {
@@ -116,13 +125,16 @@ export async function planCommandLoading(stack: string, ...args: string[]): Prom
       env: {
         NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${JSON.stringify(path.join(__dirname, "loaded-modules.js"))}`,
         LK_LOADED_MODULES_FILE: file,
+        // The modules deferred, unless the caller says otherwise (lib/deferred-modules.js), whatever this run's is.
+        LK_DEFER_MODULES: undefined,
+        ...env,
       },
     });
     if (!fs.existsSync(file)) throw new Error(`the plan wrote no module list (exit ${run.code}): ${run.stderr}`);
     const loaded = JSON.parse(fs.readFileSync(file, "utf8")) as string[];
     // Files the modules below load as they start: a package that moved them would make every check pass.
     const probe = (...parts: string[]) => {
-      const file = path.join(projectRoot, "node_modules", ...parts);
+      const file = path.join(fs.realpathSync(projectRoot), "node_modules", ...parts);
       if (!fs.existsSync(file)) throw new Error(`${file} is gone: planCommandLoading cannot tell whether it loaded`);
       return (f: string) => f === file;
     };

@@ -8,7 +8,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { readRegionOutputs } from "../../../stacks/region-outputs";
 import { listStackNames, stackFilePath } from "../../../stacks/stack-files";
-import { planCommandLoading, projectRoot } from "../../support/plan";
+import { planCommandLoading, planLoading, projectRoot } from "../../support/plan";
 import { SHARED_RUN_HOOK_TIMEOUT_MS, sharedPlanRun, SharedPlanRun } from "../../support/shared-plan-runs";
 
 const stacks = listStackNames(projectRoot);
@@ -177,6 +177,14 @@ describe("plan command", () => {
       }).toEqual({ code: 0, engine: true, pulumiSdk: true, grpc: false, openTelemetry: false, zodLocales: false });
       expect(planned.awsNamespaces).toContain("route53");
       expect(planned.awsNamespaces.length).toBeLessThan(20);
+      // The control: with the deferral off, the same plan loads every one of them.
+      const eager = await planLoading("global", ["--out", path.join(outDir, "eager")], { LK_DEFER_MODULES: "off" });
+      expect({ grpc: eager.grpc, openTelemetry: eager.openTelemetry, zodLocales: eager.zodLocales }).toEqual({
+        grpc: true,
+        openTelemetry: true,
+        zodLocales: true,
+      });
+      expect(eager.awsNamespaces).toHaveLength(237);
       expect(fs.existsSync(path.join(dir, "leftover.txt"))).toBe(false);
       const bad = await planCommandLoading("mumbai", "--frobnicate");
       expect({ code: bad.code, engine: bad.engine, pulumiSdk: bad.pulumiSdk }).toEqual({
