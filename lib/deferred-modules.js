@@ -104,20 +104,35 @@ function isVersionRead(pkg, root) {
   }
 }
 
+/** deferredFiles' answers, by project root and switch: the packages installed do not change while a process runs. */
+const filesFound = new Map();
+
 /**
  * Each deferred module's file (by name), and each provider package's index (by package), as installed from `root`:
- * only those of a package at the version read, and none with LK_DEFER_MODULES=off.
+ * only those of a package at the version read, and none with LK_DEFER_MODULES=off. Found once per process (under
+ * jest, once per test file), each package's version read once.
  */
 function deferredFiles(root) {
+  const key = `${root}\0${deferring()}`;
+  if (!filesFound.has(key)) filesFound.set(key, findDeferredFiles(root));
+  return new Map(filesFound.get(key));
+}
+
+function findDeferredFiles(root) {
   const files = new Map();
   if (!deferring()) return files;
+  const fromRoot = path.join(root, "package.json");
+  const versionsRead = new Map();
+  const atVersionRead = (pkg) => {
+    if (!versionsRead.has(pkg)) versionsRead.set(pkg, isVersionRead(pkg, root));
+    return versionsRead.get(pkg);
+  };
   for (const entry of DEFERRED_MODULES) {
     const pkg = entry.from.startsWith("@") ? entry.from.split("/").slice(0, 2).join("/") : entry.from.split("/")[0];
-    if (!isVersionRead(pkg, root)) continue;
-    files.set(entry.name, nodeResolve(entry.request, nodeResolve(entry.from, path.join(root, "package.json"))));
+    if (atVersionRead(pkg)) files.set(entry.name, nodeResolve(entry.request, nodeResolve(entry.from, fromRoot)));
   }
   for (const pkg of DEFERRED_NAMESPACE_PACKAGES) {
-    if (isVersionRead(pkg, root)) files.set(pkg, nodeResolve(pkg, path.join(root, "package.json")));
+    if (atVersionRead(pkg)) files.set(pkg, nodeResolve(pkg, fromRoot));
   }
   return files;
 }
