@@ -1,11 +1,11 @@
 /** What the plan command and the tests load on first read (lib/deferred-modules.js). */
-import type { DeferredSdkModule } from "./pulumi-sdk-internals";
+import type { DeferredModule } from "./pulumi-sdk-internals";
 
 /** Other libraries' modules deferred the same way as the SDK's. */
-export const DEFERRED_LIBRARY_MODULES: readonly DeferredSdkModule[];
+export const DEFERRED_LIBRARY_MODULES: readonly DeferredModule[];
 
 /** Every module deferred module by module: the SDK's, then the other libraries'. */
-export const DEFERRED_MODULES: readonly DeferredSdkModule[];
+export const DEFERRED_MODULES: readonly DeferredModule[];
 
 /** The version of each package whose layout the deferral was read from. */
 export const PACKAGES_READ: Readonly<Record<string, string>>;

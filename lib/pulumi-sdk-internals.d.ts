@@ -79,8 +79,8 @@ export function skipResourceStackTraces(): void;
 /** Resolves once every RPC the program has started has finished. */
 export function waitForRPCs(): Promise<void>;
 
-/** A module the SDK loads as it starts and this program never uses, loaded on first use instead. */
-export interface DeferredSdkModule {
+/** A module a package loads as it starts and this program never uses, loaded on first read instead. */
+export interface DeferredModule {
   /** Its stand-in for jest: test/support/deferred-modules/<name>.js. */
   name: string;
   /** The request, resolved from the file `from` (the SDK's own file that makes it, or its package.json). */
@@ -88,7 +88,7 @@ export interface DeferredSdkModule {
   from: string;
 }
 
-export const DEFERRED_SDK_MODULES: readonly DeferredSdkModule[];
+export const DEFERRED_SDK_MODULES: readonly DeferredModule[];
 
 /** Provider packages whose index's namespaces load on first use (in the plan command and in jest). */
 export const DEFERRED_NAMESPACE_PACKAGES: readonly string[];

@@ -190,9 +190,10 @@ const DEFERRED_SDK_MODULES = [
  * as it would have. Loading a namespace registers its resource classes with the SDK
  * (`pulumi.runtime.registerResourceModule`), which the SDK reads only to turn a resource reference it is handed
  * back into an object (deserializeProperty, compiled runtime/rpc.js:685-714; the mock monitor hands back the inputs
- * it was sent, compiled runtime/mocks.js:91-98): a reference to a class whose namespace never loaded would come back as its id.
- * The program reaches every class through its namespace (`aws.ec2.SecurityGroup`), which loads it first; the lint
- * refuses a class imported by its own path (eslint.config.js). `pulumi up` runs the program without any of this.
+ * it was sent, compiled runtime/mocks.js:91-98): a reference to a class whose namespace never loaded would come back
+ * as its id. The program reaches every class through its namespace (`aws.ec2.SecurityGroup`), which loads it first;
+ * the lint refuses a class imported by its own path (eslint.config.js). `pulumi up` runs the program without any of
+ * this.
  */
 const DEFERRED_NAMESPACE_PACKAGES = ["@pulumi/aws", "@pulumi/kubernetes"];
 

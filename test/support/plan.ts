@@ -132,9 +132,11 @@ export async function planLoading(
     });
     if (!fs.existsSync(file)) throw new Error(`the plan wrote no module list (exit ${run.code}): ${run.stderr}`);
     const loaded = JSON.parse(fs.readFileSync(file, "utf8")) as string[];
+    // Node's cache holds real paths.
+    const modules = path.join(fs.realpathSync(projectRoot), "node_modules");
     // Files the modules below load as they start: a package that moved them would make every check pass.
     const probe = (...parts: string[]) => {
-      const file = path.join(fs.realpathSync(projectRoot), "node_modules", ...parts);
+      const file = path.join(modules, ...parts);
       if (!fs.existsSync(file)) throw new Error(`${file} is gone: planCommandLoading cannot tell whether it loaded`);
       return (f: string) => f === file;
     };
@@ -147,7 +149,7 @@ export async function planLoading(
       openTelemetry: loaded.some(probe("@opentelemetry", "api", "build", "src", "api", "trace.js")),
       zodLocales: loaded.some(probe("zod", "v4", "locales", "de.cjs")),
       awsNamespaces: loaded
-        .map((f) => path.relative(path.join(projectRoot, "node_modules", "@pulumi", "aws"), f).split(path.sep))
+        .map((f) => path.relative(path.join(modules, "@pulumi", "aws"), f).split(path.sep))
         .filter((parts) => parts.length === 2 && parts[0] !== ".." && parts[1] === "index.js")
         .map(([namespace]) => namespace)
         .sort(),
