@@ -20,6 +20,12 @@ export function wholeNumber(min: number, max: number, what: string) {
   return numberSchema(`must be ${what}`, { int: true, min, max });
 }
 
+/** Nodes of a group or a ceiling on them: a positive integer. */
+export const nodeCount = wholeNumber(1, 100_000, "a positive integer");
+
+/** Days something is kept (S3 lifecycle, log retention without CloudWatch's fixed values): 1 to 3650. */
+export const keptDays = wholeNumber(1, 3650, "a number of days from 1 to 3650");
+
 /** A share from 0 to 1; every check fails with "must be <what>". */
 export function fraction(what = "a fraction from 0 to 1") {
   return numberSchema(`must be ${what}`, { min: 0, max: 1 });

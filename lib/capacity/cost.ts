@@ -17,7 +17,7 @@
 import { archOf, familyOf } from "../instance-types";
 import { PINNED_PRICES, PriceTable, priceOf, regionPrices, RegionPrices } from "./prices";
 import { RoomMix } from "./room-mix";
-import { DEFAULT_TURN_RELAY_SHARE, EGRESS_IDLE_SHARE, PEER_CONNECTIONS_PER_PARTICIPANT } from "./rules";
+import { EGRESS_IDLE_SHARE, PEER_CONNECTIONS_PER_PARTICIPANT } from "./rules";
 import { ManagedCost, managedCosts, ManagedPrices, PINNED_MANAGED_PRICES } from "./managed";
 import { roomTraffic } from "./traffic";
 import { CapacityPlan } from "./types";
@@ -83,10 +83,18 @@ export interface PlatformShape {
   flowLogRetentionDays: number;
 }
 
+/**
+ * The system node group's defaults (`cluster.systemNodes`): the stack schema's, the cost's (at its min) and
+ * `npm run capacity`'s vCPU quota check (at its max).
+ */
+export const SYSTEM_NODE_GROUP = { instanceType: "m6i.xlarge", min: 3, max: 6 } as const;
+
+/** A region's fixed pieces when its stack file leaves them out: the stack schema's defaults (stacks/config/region/). */
 export const DEFAULT_PLATFORM: PlatformShape = {
   availabilityZones: 3,
+  /** `network.natGateways: perAz`, one per zone. */
   natGateways: 3,
-  systemNodes: { instanceType: "m6i.xlarge", count: 3 },
+  systemNodes: { instanceType: SYSTEM_NODE_GROUP.instanceType, count: SYSTEM_NODE_GROUP.min },
   redis: { nodeType: "cache.r7g.large", nodeCount: 2 },
   recordingRetentionDays: 30,
   prometheusVolumeGiB: 100,
@@ -99,11 +107,6 @@ export interface CostInput {
   usage?: Partial<UsageProfile>;
   purchase?: Partial<PurchaseOptions>;
   platform?: Partial<PlatformShape>;
-  /**
-   * Share of participants relayed by TURN, for a what-if only: by default the share the plan was sized with
-   * (`plan.turn.relayShare`), so the relay traffic on the nodes and on the bill is one figure.
-   */
-  turnShare?: number;
   /**
    * A second, negotiated price for internet transfer, USD per GiB flat (AWS private pricing, or another host's
    * bandwidth): the estimate gives the month under it beside the list price. The list figures stay the bill.
@@ -126,8 +129,6 @@ export interface CostInput {
 export const BYTES_PER_GB = 2 ** 30;
 /** Load balancers with a public address in every availability zone: the signalling ALB and the TURN NLB. */
 export const PUBLIC_LOAD_BALANCERS = 2;
-/** The relay share of a plan sized with the model's default, DEFAULT_TURN_RELAY_SHARE itself (`npm run capacity` shows it). */
-export const DEFAULT_TURN_SHARE = DEFAULT_TURN_RELAY_SHARE;
 /** Root volume of a managed node group node (pulumi-eks default), GiB of gp3. */
 export const MANAGED_NODE_VOLUME_GIB = 20;
 /** Root volume of a Karpenter node (`blockDeviceMappings` in components/karpenter/node-pools.ts), GiB. */
@@ -320,7 +321,8 @@ export function estimateCost(plan: CapacityPlan, input: CostInput): CostEstimate
   const usage = { ...DEFAULT_USAGE, ...input.usage };
   const purchase = { ...DEFAULT_PURCHASE, ...input.purchase };
   const platform = { ...DEFAULT_PLATFORM, ...input.platform };
-  const turnShare = input.turnShare ?? plan.turn.relayShare;
+  // The share the plan was sized with: the relay traffic on the nodes and on the bill is one figure.
+  const turnShare = plan.turn.relayShare;
   const p: RegionPrices = regionPrices(input.prices ?? PINNED_PRICES, input.awsRegion);
   const ec2 = (type: string, key: string) => priceOf(p.ec2PerHour, type, key, input.awsRegion);
 

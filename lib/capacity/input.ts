@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { keyPath, parseInput } from "../errors";
-import { fraction, numberSchema, strictFields, wholeNumber } from "../schema";
+import { fraction, keptDays, nodeCount, numberSchema, strictFields, wholeNumber } from "../schema";
 import { isPresetName, PRESET_NAMES, PresetName, presetMix, ROOM_KINDS, RoomMix } from "./room-mix";
 import { ICE_PORTS_PER_PARTICIPANT } from "./rules";
 
@@ -144,9 +144,10 @@ export function parseRoomMix(spec: unknown, key = "mix"): RoomMix {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * What the model assumes of a region when a setting is left out: the stack schema's defaults
- * (stacks/config/region/), `npm run capacity`'s, and `planCapacity`'s for the egress node type. The model's
- * own assumptions, which no stack file states (relay share, node bounds, ICE ports), are rules (rules.ts).
+ * What the model assumes of a region when a setting is left out, in one place: the stack schema's defaults
+ * (stacks/config/region/), `npm run capacity`'s, and `planCapacity`'s for the egress node type. Defaults of
+ * the model's finer settings (relay share, node bounds, ICE ports) are rules (rules.ts), and the region's fixed
+ * pieces the cost reads are `DEFAULT_PLATFORM` (cost.ts).
  */
 export const CAPACITY_DEFAULTS = {
   targetParticipants: 25_000,
@@ -177,11 +178,11 @@ export const capacityFields = {
 
 /** Ceilings a sized region must stay under (`SanityBounds`). */
 export const boundsFields = {
-  maxSfuNodes: wholeNumber(1, 100_000, "a positive integer"),
+  maxSfuNodes: nodeCount,
   vcpuQuota: wholeNumber(1, 10_000_000, "a positive integer (vCPUs)"),
 };
 
-/** The cost model's usage profile and purchase options (`UsageProfile`, `PurchaseOptions`), and the TURN share. */
+/** The cost model's usage profile and purchase options (`UsageProfile`, `PurchaseOptions`). */
 export const costFields = {
   peakHoursPerDay: numberSchema("must be hours from 0 to 24", { min: 0, max: 24 }),
   offPeakShare: fraction(),
@@ -198,8 +199,7 @@ export const costFields = {
   negotiatedDataTransferOutPerGiB: numberSchema("must be a price in USD per GiB of at least 0", { min: 0 }),
   savingsPlanDiscount: numberSchema("must be a fraction from 0 to 0.9", { min: 0, max: 0.9 }),
   egressSpotShare: fraction(),
-  turnShare: fraction(),
-  recordingRetentionDays: wholeNumber(1, 3650, "a number of days from 1 to 3650"),
+  recordingRetentionDays: keptDays,
 };
 
 /**

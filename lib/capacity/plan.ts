@@ -10,10 +10,10 @@ import {
 import { RoomKind, RoomMix, withClientDefaults } from "./room-mix";
 import { roomCpu, SFU_CPU_COSTS } from "./cpu-costs";
 import { InputError } from "../errors";
+import { CAPACITY_DEFAULTS } from "./input";
 import {
   AUDIO_ROOM_COMPOSITE_CPU_COST,
   DEFAULT_BASE_SHARE,
-  DEFAULT_EGRESS_NODE_TYPE,
   DEFAULT_ICE_PORT_COUNT,
   DEFAULT_PEAK_HEADROOM,
   DEFAULT_TURN_RELAY_SHARE,
@@ -96,7 +96,7 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   const relayShare = input.turnRelayShare ?? DEFAULT_TURN_RELAY_SHARE;
   const icePorts = input.icePorts ?? DEFAULT_ICE_PORT_COUNT;
   const node = lookupInstanceType(input.nodeType, "nodeType");
-  const egressNodeName = input.egressNodeType ?? DEFAULT_EGRESS_NODE_TYPE;
+  const egressNodeName = input.egressNodeType ?? CAPACITY_DEFAULTS.egressNodeType;
   const egressNode = lookupInstanceType(egressNodeName, "egressNodeType");
 
   const nodeCpu = sfuCpu(node);

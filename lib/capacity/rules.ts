@@ -119,8 +119,6 @@ export const EGRESS_MAX_MEMORY_GIB = 4;
 export const EGRESS_MEMORY_LIMIT_HEADROOM_GIB = 1;
 /** The pod's memory request and limit, GiB. */
 export const EGRESS_POD_MEMORY_GIB = EGRESS_MAX_MEMORY_GIB + EGRESS_MEMORY_LIMIT_HEADROOM_GIB;
-/** Egress pods run on their own NodePool; 16-vCPU nodes fit three 5-vCPU pods. */
-export const DEFAULT_EGRESS_NODE_TYPE = "c6i.4xlarge";
 /**
  * Minutes from "no idle egress pod" to a new pod taking jobs: the autoscaler's reaction (~1 min), a new
  * node (~1-2 min) and the egress image pull and start (~2 min). The warm pool covers recordings that

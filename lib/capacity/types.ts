@@ -16,7 +16,7 @@ export interface CapacityInput {
   targetUtilisation: number;
   /** Fraction [0, 1] of rooms recorded with room composite egress. */
   recordingShare: number;
-  /** Egress node instance type; default `DEFAULT_EGRESS_NODE_TYPE`. */
+  /** Egress node instance type; default `CAPACITY_DEFAULTS.egressNodeType`. */
   egressNodeType?: string;
   /** Minimum nodes as a share of peak nodes; default `DEFAULT_BASE_SHARE`. */
   baseShare?: number;

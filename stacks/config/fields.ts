@@ -11,7 +11,7 @@ import { awsRegionNames } from "../../lib/aws-regions";
 import { SECRET_PLACEHOLDER_PREFIX, Unshown } from "../../lib/errors";
 import { archOf } from "../../lib/instance-types";
 import { parseCidr } from "../../lib/ip";
-import { wholeNumber } from "../../lib/schema";
+import { nodeCount, wholeNumber } from "../../lib/schema";
 import { nearest } from "../stack-file-checks";
 
 /**
@@ -57,9 +57,6 @@ export const awsRegion = z.enum(awsRegionNames as [string, ...string[]], {
 });
 
 export const port = wholeNumber(1, 65535, "a port number (1-65535)");
-
-/** Nodes of a group (its min or max). */
-export const nodeCount = wholeNumber(1, 100_000, "a positive integer");
 
 export const ipv4Cidr = (minPrefix: number, maxPrefix: number) =>
   z.string({ error: "must be an IPv4 CIDR block" }).refine(

@@ -1,17 +1,18 @@
 /** `livekit-platform:auditLogs`: who touched what in the region (components/audit-logs). */
 import { z } from "zod";
-import { wholeNumber } from "../../../lib/schema";
+import { DEFAULT_PLATFORM } from "../../../lib/capacity";
+import { keptDays } from "../../../lib/schema";
 import { cloudWatchRetentionDays } from "../fields";
 
 export const auditLogs = z
   .strictObject({
-    retentionDays: wholeNumber(1, 3650, "a number of days from 1 to 3650")
+    retentionDays: keptDays
       .default(365)
       .describe(
         "Days S3 keeps an access log (who read or deleted a recording, the ALB's requests, the NLB's TLS connections); at least egress.recordingRetentionDays.",
       ),
     flowLogRetentionDays: cloudWatchRetentionDays
-      .default(90)
+      .default(DEFAULT_PLATFORM.flowLogRetentionDays)
       .describe("Days CloudWatch Logs keeps the VPC's flow log (a value CloudWatch accepts)."),
   })
   .prefault({})

@@ -3,10 +3,10 @@
  * and the vCPUs Karpenter may add beside them.
  */
 import { z } from "zod";
-import { CAPACITY_DEFAULTS } from "../../../lib/capacity";
-import { wholeNumber } from "../../../lib/schema";
+import { CAPACITY_DEFAULTS, SYSTEM_NODE_GROUP } from "../../../lib/capacity";
+import { nodeCount, wholeNumber } from "../../../lib/schema";
 import { eksAddonsFor, PINNED_KUBERNETES_MINORS, versions } from "../../../lib/versions";
-import { cloudWatchRetentionDays, instanceType, ipv4Cidr, nodeCount, nodeGroup } from "../fields";
+import { cloudWatchRetentionDays, instanceType, ipv4Cidr, nodeGroup } from "../fields";
 
 /** A NodePool's `limits.cpu`: it must leave room for at least one node, or the pool can never launch one. */
 const cpuLimit = wholeNumber(8, 100_000, "a whole number of vCPUs, at least 8 (one 8-vCPU node)");
@@ -35,7 +35,7 @@ export const cluster = z
         .describe(
           "Who may reach the Kubernetes API endpoint from the internet; no default, so exposing it is a choice. `[]`: private endpoint only (Pulumi and kubectl then run from inside the VPC or over a VPN).",
         ),
-      systemNodes: nodeGroup({ instanceType: "m6i.xlarge", min: 3, max: 6 }).describe(
+      systemNodes: nodeGroup(SYSTEM_NODE_GROUP).describe(
         "Managed node group for cluster add-ons, Karpenter and monitoring, in private subnets: at least one node per availability zone.",
       ),
       logRetentionDays: cloudWatchRetentionDays

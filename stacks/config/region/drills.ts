@@ -1,7 +1,7 @@
 /** `livekit-platform:chaos` and `loadTest`: the FIS drills and the suspended load test, both off until run. */
 import { z } from "zod";
 import { LOAD_TEST_NODE_EXPIRY_HOURS, loadTestDurationInSeconds } from "../../../components/load-test/defaults";
-import { wholeNumber } from "../../../lib/schema";
+import { keptDays, wholeNumber } from "../../../lib/schema";
 
 /** The longest load test: an hour short of the testers' node expiry, which ends a test however far it is. */
 const LONGEST_LOAD_TEST_SECONDS = (LOAD_TEST_NODE_EXPIRY_HOURS - 1) * 3600;
@@ -18,7 +18,7 @@ export const chaos = z
     livekitPodDeletePercent: wholeNumber(1, 100, "a percentage from 1 to 100")
       .default(33)
       .describe("Share of LiveKit pods the pod drill deletes."),
-    logRetentionDays: wholeNumber(1, 3650, "a number of days from 1 to 3650").optional().meta({
+    logRetentionDays: keptDays.optional().meta({
       description: "Keep experiment logs in CloudWatch Logs for this many days.",
       defaultText: "no experiment logs",
     }),

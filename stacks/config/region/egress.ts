@@ -1,11 +1,13 @@
 /** `livekit-platform:egress`: recording to S3. */
 import { z } from "zod";
-import { costFields } from "../../../lib/capacity";
+import { costFields, DEFAULT_PLATFORM } from "../../../lib/capacity";
 import { wholeNumber } from "../../../lib/schema";
 
 export const egress = z
   .strictObject({
-    recordingRetentionDays: costFields.recordingRetentionDays.default(30).describe("Days S3 keeps a recording."),
+    recordingRetentionDays: costFields.recordingRetentionDays
+      .default(DEFAULT_PLATFORM.recordingRetentionDays)
+      .describe("Days S3 keeps a recording."),
     maxRecordingHours: wholeNumber(1, 24, "a number of hours from 1 to 24")
       .default(6)
       .describe(

@@ -1,5 +1,6 @@
 /** `livekit-platform:monitoring` and `alerting`: Prometheus in the region, and where its alerts go. */
 import { z } from "zod";
+import { DEFAULT_PLATFORM } from "../../../lib/capacity";
 import { Unshown } from "../../../lib/errors";
 import { secretMatching } from "../fields";
 
@@ -18,7 +19,7 @@ export const monitoring = z
     volumeSize: z
       .string()
       .regex(/^\d+Gi$/, { error: 'must be a volume size such as "100Gi"' })
-      .default("100Gi")
+      .default(`${DEFAULT_PLATFORM.prometheusVolumeGiB}Gi`)
       .describe("Size of Prometheus' gp3 volume; keep it above retentionSize."),
     runbookUrl: z
       .url({ error: "must be a URL such as https://github.com/<org>/<repo>/blob/main/docs/runbooks.md" })

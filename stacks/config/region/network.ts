@@ -1,5 +1,6 @@
 /** `livekit-platform:network`: the region's VPC, made by the stack or an existing one. */
 import { z } from "zod";
+import { DEFAULT_PLATFORM } from "../../../lib/capacity";
 import { wholeNumber } from "../../../lib/schema";
 import { ipv4Cidr } from "../fields";
 
@@ -18,7 +19,7 @@ export const network = z
         "VPC CIDR, /16 to /20; split into private subnets (first half) and public subnets (third quarter). Keep it distinct across regions.",
       ),
     availabilityZones: wholeNumber(2, 4, "an integer from 2 to 4")
-      .default(3)
+      .default(DEFAULT_PLATFORM.availabilityZones)
       .describe(
         "Availability zones the subnets span: at most the region's that EKS supports (lib/aws-regions.ts eksZoneIds).",
       ),

@@ -1,5 +1,6 @@
 /** `livekit-platform:redis`: the ElastiCache replication group LiveKit and Egress share. */
 import { z } from "zod";
+import { DEFAULT_PLATFORM } from "../../../lib/capacity";
 import { wholeNumber } from "../../../lib/schema";
 
 export const redis = z
@@ -15,7 +16,7 @@ export const redis = z
         defaultText: "from the capacity model",
       }),
     nodeCount: wholeNumber(2, 6, "an integer from 2 to 6 (a primary and 1-5 replicas; failover needs a replica)")
-      .default(2)
+      .default(DEFAULT_PLATFORM.redis.nodeCount)
       .describe("A primary and its replicas, in different availability zones; failover needs a replica."),
   })
   .prefault({})

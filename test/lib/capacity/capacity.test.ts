@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import {
   BENCHMARK_NODE_VCPU,
+  DEFAULT_TURN_RELAY_SHARE,
   LIVEKIT_BENCHMARK,
   MIN_HA_NODES,
   parseRoomMix,
@@ -527,6 +528,24 @@ describe("the capacity command", () => {
     expect(code).toBe(0);
     const parsed = JSON.parse(out);
     expect(parsed.regions[0].plan.sfu.binding).toBe("cpu");
+  });
+
+  it("sizes and prices one relay share: --turn-share moves the plan's relay traffic and the bill's alike", () => {
+    const sized = (...flags: string[]) => {
+      const { code, out } = run("--participants", "25000", "--json", ...flags);
+      expect(code).toBe(0);
+      const { plan, cost } = JSON.parse(out).regions[0];
+      return { share: plan.turn.relayShare, relayMbps: plan.load.relayMbps, billedGB: cost.traffic.turnGB };
+    };
+    const byDefault = sized();
+    expect(byDefault.share).toBe(DEFAULT_TURN_RELAY_SHARE);
+    const half = sized("--turn-share", "0.5");
+    expect(half.share).toBe(0.5);
+    expect(half.relayMbps).toBeCloseTo(5 * byDefault.relayMbps, 6);
+    expect(half.billedGB).toBeCloseTo(5 * byDefault.billedGB, 6);
+    expect(run("--participants", "100", "--turn-share", "1.5").err).toEqual([
+      "error: turnRelayShare: must be a fraction from 0 to 1, got 1.5",
+    ]);
   });
 
   it("reads a custom mix from a JSON file", () => {

@@ -10,7 +10,6 @@ import {
   costFields,
   CostEstimate,
   DEFAULT_TURN_RELAY_SHARE,
-  DEFAULT_TURN_SHARE,
   estimateCost,
   ManagedPrices,
   MIN_HA_NODES,
@@ -424,6 +423,9 @@ describe("monthly cost, computed by hand from the pinned prices", () => {
 });
 
 /** 20,000 in 1:1 audio calls on 10 SFU nodes (3 at the floor), 4 busy recorder pods with an idle pool of 2. */
+/** The same plan sized with no participant relayed by TURN. */
+const unrelayed = (plan: CapacityPlan): CapacityPlan => ({ ...plan, turn: { ...plan.turn, relayShare: 0 } });
+
 const audioCalls = (overrides: Partial<Scenario> = {}) =>
   planOf({
     participants: 20_000,
@@ -457,7 +459,7 @@ describe("the VPC flow log in CloudWatch Logs", () => {
     const relayed = flowLog(estimateCost(audioCalls(), { awsRegion: "ap-south-1" }));
     expect(relayed.gib).toBeCloseTo(flowLogGB(20_000 * (2 * (2 + 0.1 * 6) + 6) + 10 * 2 * 4, E), 6);
     // Without TURN relaying, each PeerConnection is its two records on the SFU node alone.
-    const direct = flowLog(estimateCost(audioCalls(), { awsRegion: "ap-south-1", turnShare: 0 }));
+    const direct = flowLog(estimateCost(unrelayed(audioCalls()), { awsRegion: "ap-south-1" }));
     expect(direct.gib).toBeCloseTo(flowLogGB(20_000 * (2 * 2 + 6) + 10 * 2 * 4, E), 6);
     // Stored for the flow log's retention, 90 days by default: three months of it at any time.
     expect(relayed.storedGiBMonths).toBeCloseTo(relayed.gib * (90 / 30.42), 6);
@@ -696,7 +698,6 @@ describe("the cost of the shipped stacks' demand", () => {
   });
 
   it("bills the relay share the plan was sized with: one constant for the nodes' relay traffic and the bill", () => {
-    expect(DEFAULT_TURN_SHARE).toBe(DEFAULT_TURN_RELAY_SHARE);
     const relayed = (turnRelayShare?: number) => {
       const plan = planCapacity({
         targetParticipants: 25_000,
@@ -1125,7 +1126,7 @@ describe("a mix of kinds", () => {
 describe("the NLB's units", () => {
   it("counts active UDP flows when they bind: a flow per PeerConnection, two per participant, 50,000 an NLCU", () => {
     // Without relayed bytes, the flows alone: every participant holds its PeerConnections' flows through the NLB.
-    const c = estimateCost(audioCalls(), { awsRegion: "ap-south-1", usage: { daysPerMonth: 30 }, turnShare: 0 });
+    const c = estimateCost(unrelayed(audioCalls()), { awsRegion: "ap-south-1", usage: { daysPerMonth: 30 } });
     expect(quantity(c, "loadBalancers: NLB NLCU")).toBeCloseTo(((20_000 * 2) / 50_000) * 384, 9);
     expect(line(c, "loadBalancers: NLB NLCU")).toBe(cents(((20_000 * 2) / 50_000) * 384 * 0.006));
   });

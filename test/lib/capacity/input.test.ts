@@ -4,7 +4,6 @@
  */
 import { parseRoomMix, regionSharesSchema, roomMixSchema } from "../../../lib/capacity";
 import { boundsFields, CAPACITY_DEFAULTS, capacityFields, costFields } from "../../../lib/capacity/input";
-import { DEFAULT_EGRESS_NODE_TYPE } from "../../../lib/capacity/rules";
 import { PRESET_NAMES, presetMix, ROOM_KINDS } from "../../../lib/capacity/room-mix";
 import { InputError, keyPath, parseInput } from "../../../lib/errors";
 
@@ -286,7 +285,7 @@ describe("the model's settings", () => {
       targetParticipants: 25_000,
       mix: "mixed",
       nodeType: "c6i.2xlarge",
-      egressNodeType: DEFAULT_EGRESS_NODE_TYPE,
+      egressNodeType: "c6i.4xlarge",
       targetUtilisation: 0.6,
       recordingShare: 0.05,
     });
@@ -321,7 +320,6 @@ describe("the model's settings", () => {
     ["negotiatedDataTransferOutPerGiB", [0, 0.02], [-0.01], "a price in USD per GiB of at least 0"],
     ["savingsPlanDiscount", [0, 0.9], [-0.1, 0.91], "a fraction from 0 to 0.9"],
     ["egressSpotShare", [0, 1], [1.01], "a fraction from 0 to 1"],
-    ["turnShare", [0, 1], [1.01], "a fraction from 0 to 1"],
     ["recordingRetentionDays", [1, 3650], [0, 3651, 1.5], "a number of days from 1 to 3650"],
   ] as const)("%s takes %j and refuses %j, saying it must be %s", (key, taken, refused, what) => {
     for (const value of taken) expect([value, lineOfField(key, value)]).toEqual([value, "ok"]);

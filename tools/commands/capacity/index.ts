@@ -18,31 +18,29 @@ import { InputError, keyPath, parseInput } from "../../../lib/errors";
 import { INSTANCE_TYPES } from "../../../lib/instance-types";
 import {
   boundsFields,
+  CAPACITY_DEFAULTS,
   capacityFields,
   checkSanityBounds,
   costFields,
   DEFAULT_PLATFORM,
-  DEFAULT_TURN_SHARE,
+  DEFAULT_TURN_RELAY_SHARE,
   DEFAULT_USAGE,
   estimateCost,
   PINNED_PRICES,
   PriceTable,
   withPriceOverride,
   DEFAULT_BASE_SHARE,
-  DEFAULT_EGRESS_NODE_TYPE,
   DEFAULT_PEAK_HEADROOM,
   planCapacity,
   RegionShare,
   regionSharesSchema,
   roomMixSchema,
   splitParticipants,
+  SYSTEM_NODE_GROUP,
 } from "../../../lib/capacity";
 import { isPresetName, PRESET_NAMES } from "../../../lib/capacity/room-mix";
 import { readFlags, UsageError } from "../flags";
 import { formatPlans, formatTypes } from "./format";
-
-/** The shipped system node group's max (stacks/config/ `cluster.systemNodes`), for the vCPU quota check. */
-const SYSTEM_NODES_MAX = 6;
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 2;
@@ -52,28 +50,21 @@ export interface Output {
   error(line: string): void;
 }
 
-const DEFAULTS = {
-  mix: "mixed",
-  node: "c6i.2xlarge",
-  utilisation: 0.6,
-  /** Share of rooms recorded when not given: an assumption, printed with every table. */
-  recording: 0.05,
-  /** AWS region priced for a region name that is neither an AWS region nor a stack file. */
-  awsRegion: "us-east-1",
-};
+/** AWS region priced for a region name that is neither an AWS region nor a stack file. */
+const DEFAULT_AWS_REGION = "us-east-1";
 
 const USAGE = `usage: npm run capacity -- --participants <total> [options]
   --participants <n>      concurrent participants at peak, all regions together (required)
-  --mix <preset|file>     ${PRESET_NAMES.join(", ")} (default ${DEFAULTS.mix}), or a JSON file:
+  --mix <preset|file>     ${PRESET_NAMES.join(", ")} (default ${CAPACITY_DEFAULTS.mix}), or a JSON file:
                           {"name": "ours", "kinds": [{"kind": "video-meeting", "share": 0.7},
                            {"name": "class", "share": 0.3, "publishers": 1, "subscribers": 30,
                             "audioKbps": 44, "videoLayersKbps": [160, 450, 1700],
                             "videoReceive": [{"tracks": 1, "kbps": 1700}], "dynacast": true}]}
-  --node <type>           SFU node type (default ${DEFAULTS.node})
-  --egress-node <type>    egress node type (default ${DEFAULT_EGRESS_NODE_TYPE})
+  --node <type>           SFU node type (default ${CAPACITY_DEFAULTS.nodeType})
+  --egress-node <type>    egress node type (default ${CAPACITY_DEFAULTS.egressNodeType})
   --regions <list>        e.g. mumbai,singapore (even split) or mumbai=0.6,singapore=0.4 (default one region)
-  --utilisation <f>       target CPU and bandwidth utilisation at peak (default ${DEFAULTS.utilisation})
-  --recording <f>         share of rooms recorded with room composite egress (default ${DEFAULTS.recording})
+  --utilisation <f>       target CPU and bandwidth utilisation at peak (default ${CAPACITY_DEFAULTS.targetUtilisation})
+  --recording <f>         share of rooms recorded with room composite egress (default ${CAPACITY_DEFAULTS.recordingShare})
   --base-share <f>        minimum nodes as a share of peak (default ${DEFAULT_BASE_SHARE})
   --headroom <f>          maximum nodes as a multiple of peak (default ${DEFAULT_PEAK_HEADROOM})
   --cpu-efficiency <f>    SFU work per vCPU relative to LiveKit's benchmark node (default: the node
@@ -81,7 +72,7 @@ const USAGE = `usage: npm run capacity -- --participants <total> [options]
 cost (monthly, USD, from the pinned prices in lib/prices/aws-prices.json):
   --cost                  print the cost breakdown per region
   --aws-region <code>     prices for region names that are neither an AWS region (us-east-1) nor a stack
-                          file (Pulumi.<name>.yaml gives aws:region) (default ${DEFAULTS.awsRegion})
+                          file (Pulumi.<name>.yaml gives aws:region) (default ${DEFAULT_AWS_REGION})
   --prices <file>         JSON laid over the pinned prices (same shape; each figure with source and read)
   --peak-hours <h>        hours a weekday at peak (default ${DEFAULT_USAGE.peakHoursPerDay})
   --off-peak-share <f>    load in a weekday's other hours as a share of peak (default ${DEFAULT_USAGE.offPeakShare})
@@ -93,7 +84,8 @@ cost (monthly, USD, from the pinned prices in lib/prices/aws-prices.json):
                           the month under it is printed beside the list price
   --savings-plan <f>      savings-plan discount on on-demand EC2 (default 0)
   --egress-spot <f>       share of egress node-hours on Spot, a what-if (default 0)
-  --turn-share <f>        share of participants relayed by TURN (default ${DEFAULT_TURN_SHARE})
+  --turn-share <f>        share of participants relayed by TURN: sizes the relay traffic on the SFU nodes
+                          and prices it (a stack file's capacity.turnRelayShare) (default ${DEFAULT_TURN_RELAY_SHARE})
   --retention-days <d>    days S3 keeps a recording (default ${DEFAULT_PLATFORM.recordingRetentionDays})
 bounds (an error saying how many the region needs):
   --max-sfu-nodes <n>     most SFU nodes a region may run (its node group max)
@@ -124,7 +116,7 @@ interface Args {
   negotiatedTransfer?: number;
   savingsPlan?: number;
   egressSpot?: number;
-  turnShare?: number;
+  turnRelayShare?: number;
   retentionDays?: number;
   maxSfuNodes?: number;
   vcpuQuota?: number;
@@ -199,17 +191,17 @@ function parseArgs(argv: string[]): Args {
     bad(`--participants: must be a positive integer, got ${participants}`);
   const args: Args = {
     participants: participants!,
-    mix: flags.mix ?? DEFAULTS.mix,
-    node: flags.node ?? DEFAULTS.node,
-    egressNode: flags["egress-node"] ?? DEFAULT_EGRESS_NODE_TYPE,
+    mix: flags.mix ?? CAPACITY_DEFAULTS.mix,
+    node: flags.node ?? CAPACITY_DEFAULTS.nodeType,
+    egressNode: flags["egress-node"] ?? CAPACITY_DEFAULTS.egressNodeType,
     regions: flags.regions === undefined ? [{ name: "region" }] : parseRegions(flags.regions),
-    utilisation: numberOf("utilisation") ?? DEFAULTS.utilisation,
-    recording: numberOf("recording") ?? DEFAULTS.recording,
+    utilisation: numberOf("utilisation") ?? CAPACITY_DEFAULTS.targetUtilisation,
+    recording: numberOf("recording") ?? CAPACITY_DEFAULTS.recordingShare,
     baseShare: numberOf("base-share"),
     headroom: numberOf("headroom"),
     cpuEfficiency: numberOf("cpu-efficiency"),
     cost: flags.cost ?? false,
-    awsRegion: flags["aws-region"] ?? DEFAULTS.awsRegion,
+    awsRegion: flags["aws-region"] ?? DEFAULT_AWS_REGION,
     prices: flags.prices,
     peakHours: numberOf("peak-hours"),
     offPeakShare: numberOf("off-peak-share"),
@@ -219,7 +211,7 @@ function parseArgs(argv: string[]): Args {
     negotiatedTransfer: numberOf("negotiated-transfer"),
     savingsPlan: numberOf("savings-plan"),
     egressSpot: numberOf("egress-spot"),
-    turnShare: numberOf("turn-share"),
+    turnRelayShare: numberOf("turn-share"),
     retentionDays: numberOf("retention-days"),
     maxSfuNodes: numberOf("max-sfu-nodes"),
     vcpuQuota: numberOf("vcpu-quota"),
@@ -269,7 +261,7 @@ const inputSchema = z.object({
     egressSpotShare: costFields.egressSpotShare.optional(),
   }),
   platform: z.object({ recordingRetentionDays: costFields.recordingRetentionDays.optional() }),
-  turnShare: costFields.turnShare.optional(),
+  turnRelayShare: capacityFields.turnRelayShare.optional(),
   maxSfuNodes: boundsFields.maxSfuNodes.optional(),
   vcpuQuota: boundsFields.vcpuQuota.optional(),
 });
@@ -299,7 +291,7 @@ function parseInputs(args: Args) {
     negotiatedDataTransferOutPerGiB: args.negotiatedTransfer,
     purchase: given({ savingsPlanDiscount: args.savingsPlan, egressSpotShare: args.egressSpot }),
     platform: given({ recordingRetentionDays: args.retentionDays }),
-    turnShare: args.turnShare,
+    turnRelayShare: args.turnRelayShare,
     maxSfuNodes: args.maxSfuNodes,
     vcpuQuota: args.vcpuQuota,
   };
@@ -370,15 +362,13 @@ export function main(argv: string[], out: Output = console): number {
           baseShare: input.baseShare,
           peakHeadroom: input.peakHeadroom,
           cpuEfficiency: input.cpuEfficiency,
+          turnRelayShare: input.turnRelayShare,
         });
         checkSanityBounds(plan, {
           maxSfuNodes: input.maxSfuNodes,
           vcpuQuota: input.vcpuQuota,
-          // The shipped system node group at its max: 6 x m6i.xlarge.
-          systemNodes: {
-            count: SYSTEM_NODES_MAX,
-            vcpu: INSTANCE_TYPES[DEFAULT_PLATFORM.systemNodes.instanceType].vcpu,
-          },
+          // The default system node group at its max.
+          systemNodes: { count: SYSTEM_NODE_GROUP.max, vcpu: INSTANCE_TYPES[SYSTEM_NODE_GROUP.instanceType].vcpu },
         });
         const awsRegion = awsRegionOf(name, args.awsRegion);
         const cost = estimateCost(plan, {
@@ -387,7 +377,6 @@ export function main(argv: string[], out: Output = console): number {
           usage: input.usage,
           purchase: input.purchase,
           platform: input.platform,
-          turnShare: input.turnShare,
           negotiatedDataTransferOutPerGiB: input.negotiatedDataTransferOutPerGiB,
         });
         return { name, share, awsRegion, plan, cost };
