@@ -5,6 +5,12 @@
 import { NODE_ADDRESS_READER_UID } from "../shared/node-address";
 
 /**
+ * The ephemeral range of SFU and TURN nodes: the ports outgoing connections and DNS lookups of the host network
+ * take. The region's rules refuse a media port range that overlaps it (stacks/config/region/index.ts).
+ */
+export const SFU_EPHEMERAL_PORTS = { start: 32768, end: 39999 } as const;
+
+/**
  * Kernel settings for SFU and TURN nodes.
  * - Socket buffers, bytes: LiveKit warns when the UDP receive buffer is below 5 MB and asks the kernel for
  *   more than the AL2023 default maximum (208 KiB) allows, so the maxima are 16 MiB. The defaults stay
@@ -19,11 +25,8 @@ export const SFU_NODE_SYSCTLS: Readonly<Record<string, number | string>> = Objec
   "net.core.wmem_max": 16777216,
   "net.core.rmem_default": 1048576, // 1 MiB: what a socket gets when it does not ask
   "net.core.wmem_default": 1048576,
-  "net.ipv4.ip_local_port_range": "32768 39999",
+  "net.ipv4.ip_local_port_range": `${SFU_EPHEMERAL_PORTS.start} ${SFU_EPHEMERAL_PORTS.end}`,
 });
-
-/** The ephemeral range above, as numbers (the region stack checks it against the media port ranges). */
-export const SFU_EPHEMERAL_PORTS = { start: 32768, end: 39999 } as const;
 
 /** Where the boot script writes the settings, so they also survive a reboot. */
 export const SFU_SYSCTL_FILE = "/etc/sysctl.d/90-livekit-udp-buffers.conf";

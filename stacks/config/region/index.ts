@@ -8,6 +8,7 @@ import type { AwsAccess } from "../../../lib/aws-access";
 import { partitionGaps, partitionOfRegion } from "../../../lib/aws-partitions";
 import { availabilityZoneIds, eksUnsupportedZoneIds, eksZoneIds } from "../../../lib/aws-regions";
 import { regionHostnames } from "../../region-outputs";
+import { SFU_EPHEMERAL_PORTS } from "../../../components/cluster/node-user-data";
 import { COTURN_LISTENING_PORT, COTURN_METRICS_PORT } from "../../../components/coturn/turnserver-conf";
 import { LIVEKIT_HTTP_PORT, LIVEKIT_METRICS_PORT } from "../../../components/livekit/server-config";
 import { addRuleIssues, awsRegion, cloudflareAccountGiven, RuleIssue, zoneIdOfItsProvider } from "../fields";
@@ -216,8 +217,13 @@ function tcpPortFree(cfg: RegionFields): RuleIssue | undefined {
   };
 }
 
+/**
+ * The media ranges stay clear of the host network's fixed ports, and of the nodes' ephemeral range: an outgoing
+ * connection or a DNS lookup of any host-network process would otherwise hold a port LiveKit or Coturn binds.
+ */
 function portRangesFree(cfg: RegionFields): RuleIssue | undefined {
   const inRange = (r: { start: number; end: number }, p: number) => r.start <= p && p <= r.end;
+  const ephemeral = SFU_EPHEMERAL_PORTS;
   for (const [field, range] of [
     [["rtc", "udpPortRange"], cfg.rtc.udpPortRange],
     [["turn", "relayPortRange"], cfg.turn.relayPortRange],
@@ -225,6 +231,13 @@ function portRangesFree(cfg: RegionFields): RuleIssue | undefined {
     const covered = FIXED_HOST_PORTS.find(([p]) => inRange(range, p));
     if (covered) {
       return { path: [...field], problem: `covers ${covered[1]} ${covered[0]} on the same host network`, value: range };
+    }
+    if (range.start <= ephemeral.end && ephemeral.start <= range.end) {
+      return {
+        path: [...field],
+        problem: `overlaps the nodes' ephemeral ports ${ephemeral.start}-${ephemeral.end}, which outgoing connections of the same host network take`,
+        value: range,
+      };
     }
   }
   return undefined;

@@ -31,7 +31,9 @@ export const rtc = z
   .strictObject({
     udpPortRange: portRange
       .default({ start: 50000, end: 60000 })
-      .describe("ICE/UDP ports LiveKit binds on the node (two per participant)."),
+      .describe(
+        "ICE/UDP ports LiveKit binds on the node (two per participant); clear of the nodes' ephemeral ports 32768-39999.",
+      ),
     tcpPort: port.default(7881).describe("ICE/TCP fallback port."),
   })
   .prefault({})
@@ -41,7 +43,9 @@ export const turn = z
   .strictObject({
     relayPortRange: portRange
       .default({ start: 40000, end: 49999 })
-      .describe("Coturn relay ports; must not overlap rtc.udpPortRange (both bind the node's host network)."),
+      .describe(
+        "Coturn relay ports; must not overlap rtc.udpPortRange (both bind the node's host network) nor the nodes' ephemeral ports 32768-39999.",
+      ),
     userQuota: wholeNumber(1, 1000, "an integer from 1 to 1000")
       .default(12)
       .describe("Concurrent relay allocations per TURN username (one participant); stops one client hogging ports."),

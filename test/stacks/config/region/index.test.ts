@@ -1,4 +1,5 @@
 /** A region stack's settings: the shipped files with their defaults, and the rules between sections. */
+import { SFU_EPHEMERAL_PORTS, SFU_NODE_SYSCTLS } from "../../../../components/cluster/node-user-data";
 import { parseStackConfig, RegionSettings } from "../../../../stacks/config";
 import { regionRuleIssue } from "../../../../stacks/config/region";
 import { sizedRegion } from "../../../../stacks/sizing";
@@ -257,6 +258,30 @@ describe("the host ports, relay quota, Prometheus sizes and audit logs of a regi
     }
     expect(issueOf(udp(7881, 7990))).toBeUndefined();
     expect(issueOf(udp(6789, 6789))?.problem).toBe("covers LiveKit's metrics port 6789 on the same host network");
+  });
+
+  it("keeps both media ranges clear of the nodes' ephemeral ports, the range's first and last port included", () => {
+    const relay = (start: number, end: number) => (c: RegionSettings) => ({
+      turn: { ...c.turn, relayPortRange: { start, end } },
+    });
+    const problem = `overlaps the nodes' ephemeral ports ${SFU_EPHEMERAL_PORTS.start}-${SFU_EPHEMERAL_PORTS.end}, which outgoing connections of the same host network take`;
+    expect(issueOf(relay(33000, 38999))).toEqual({
+      key: "turn.relayPortRange",
+      problem,
+      value: { start: 33000, end: 38999 },
+    });
+    expect(issueOf(relay(20000, SFU_EPHEMERAL_PORTS.start))?.problem).toBe(problem);
+    expect(issueOf(relay(SFU_EPHEMERAL_PORTS.end, 45000))?.problem).toBe(problem);
+    expect(issueOf(relay(SFU_EPHEMERAL_PORTS.end + 1, 49999))).toBeUndefined();
+    expect(issueOf(udp(20000, SFU_EPHEMERAL_PORTS.start))).toEqual({
+      key: "rtc.udpPortRange",
+      problem,
+      value: { start: 20000, end: SFU_EPHEMERAL_PORTS.start },
+    });
+    // The range the nodes boot with is this one.
+    expect(SFU_NODE_SYSCTLS["net.ipv4.ip_local_port_range"]).toBe(
+      `${SFU_EPHEMERAL_PORTS.start} ${SFU_EPHEMERAL_PORTS.end}`,
+    );
   });
 
   it("allows as many TURN allocations as the relay range has ports, and no more", () => {
