@@ -10,7 +10,6 @@
  * catalogue in test/support/metrics.ts.
  */
 import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
-import YAML from "yaml";
 import { invariant } from "../shared/invariant";
 
 /**
@@ -488,9 +487,4 @@ export function renderAlertRules(input: AlertRulesInput): PrometheusRuleSpec {
       { name: "livekit-platform", rules: platform },
     ],
   };
-}
-
-/** The same rules as a YAML rules file, for `promtool check rules` / `promtool test rules`. */
-export function renderAlertRulesYaml(input: AlertRulesInput): string {
-  return YAML.stringify(renderAlertRules(input), { lineWidth: 0 });
 }

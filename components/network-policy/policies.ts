@@ -28,8 +28,6 @@ export interface NetworkPolicyDocument {
   spec: NetworkPolicySpec;
 }
 
-/** Instance metadata: no pod on the pod network reaches it (the node role's credentials). */
-export const INSTANCE_METADATA_CIDR = "169.254.169.254/32";
 /** The EKS Pod Identity agent on every node (EKS user guide, service-accounts.adoc: 169.254.170.23, port 80). */
 export const POD_IDENTITY_AGENT = { cidr: "169.254.170.23/32", port: 80 } as const;
 /**

@@ -14,9 +14,6 @@
 /** ECR reads a pull-through cache rule's upstream credentials only from secrets named with this prefix. */
 export const PULL_THROUGH_CACHE_SECRET_PREFIX = "ecr-pullthroughcache/";
 
-/** Docker Hub's registry, as ECR's pull-through cache rules name it upstream. */
-export const DOCKER_HUB_UPSTREAM = "registry-1.docker.io";
-
 export interface PullThroughScope {
   partition: string;
   region: string;

@@ -43,8 +43,3 @@ export function placeOn(role: NodeRole) {
     tolerations: spec.taints.map((t) => ({ key: t.key, operator: "Equal", value: t.value, effect: t.effect })),
   };
 }
-
-/** The EKS managed node group spelling of a taint effect. */
-export function eksTaintEffect(effect: NodeTaint["effect"]): "NO_SCHEDULE" {
-  return effect === "NoSchedule" ? "NO_SCHEDULE" : effect;
-}

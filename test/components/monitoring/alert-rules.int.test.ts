@@ -7,13 +7,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
-import {
-  AlertRule,
-  AlertRulesInput,
-  renderAlertRules,
-  renderAlertRulesYaml,
-} from "../../../components/monitoring/alert-rules";
+import { AlertRule, AlertRulesInput, renderAlertRules } from "../../../components/monitoring/alert-rules";
 import { PromtoolFileResult, promtoolPerFile, withPromtool } from "../../support/promtool";
+
+/** The rules as a rules file, the way `promtool check rules` and `promtool test rules` read them. */
+const rulesYaml = (input: AlertRulesInput) => YAML.stringify(renderAlertRules(input), { lineWidth: 0 });
 
 const { describe: describeWithPromtool } = withPromtool("alert-rules.int.test");
 
@@ -128,8 +126,8 @@ describeWithPromtool("alert rules under promtool", () => {
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "alert-rules-"));
-    fs.writeFileSync(path.join(dir, "rules.yaml"), renderAlertRulesYaml(input));
-    fs.writeFileSync(path.join(dir, "bare.yaml"), renderAlertRulesYaml(bare));
+    fs.writeFileSync(path.join(dir, "rules.yaml"), rulesYaml(input));
+    fs.writeFileSync(path.join(dir, "bare.yaml"), rulesYaml(bare));
     checked = promtoolPerFile("check", ["rules.yaml", "bare.yaml"], dir);
     for (const [name, sc] of scenarios) {
       fs.writeFileSync(path.join(dir, `${name}.rules.yaml`), rulesFile(sc));

@@ -1,12 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
-import YAML from "yaml";
 import {
   AlertRule,
   AlertRulesInput,
   DEFAULT_THRESHOLDS,
   renderAlertRules,
-  renderAlertRulesYaml,
   runbookAnchor,
   RUNBOOKS_DOCUMENT,
 } from "../../../components/monitoring/alert-rules";
@@ -292,10 +290,6 @@ describe("renderAlertRules", () => {
         }
       }
     }
-  });
-
-  it("renders YAML that parses back to the same spec", () => {
-    expect(YAML.parse(renderAlertRulesYaml(input))).toEqual(renderAlertRules(input));
   });
 });
 

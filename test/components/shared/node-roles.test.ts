@@ -1,11 +1,4 @@
-import {
-  eksTaintEffect,
-  NODE_ROLE_LABEL,
-  NodeRole,
-  nodeRoles,
-  NodeTaint,
-  placeOn,
-} from "../../../components/shared/node-roles";
+import { NODE_ROLE_LABEL, NodeRole, nodeRoles, NodeTaint, placeOn } from "../../../components/shared/node-roles";
 import { isLabelKey, isLabelValue } from "../../support/kubernetes-names";
 
 const ROLES: NodeRole[] = ["system", "sfu", "egress", "general"];
@@ -78,12 +71,5 @@ describe("node roles", () => {
     const placement = placeOn("sfu");
     placement.nodeSelector[NODE_ROLE_LABEL] = "general";
     expect(nodeRoles.sfu.labels[NODE_ROLE_LABEL]).toBe("sfu");
-  });
-});
-
-describe("a taint on an EKS managed node group", () => {
-  // The EKS API spells effects NO_SCHEDULE, NO_EXECUTE, PREFER_NO_SCHEDULE (eks CreateNodegroup, Taint.effect).
-  it("is spelled the EKS way", () => {
-    expect(eksTaintEffect("NoSchedule")).toBe("NO_SCHEDULE");
   });
 });
