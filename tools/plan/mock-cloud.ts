@@ -212,13 +212,13 @@ const stateMakers: Record<string, StateMaker> = {
     const name = (args.inputs.name as string | undefined) ?? autoName(args);
     return { name, arn: arn(ctx, "logs", `log-group:${name}`) };
   },
-  // S3 bucket: arn:${Partition}:s3:::${BucketName}
+  // S3 bucket: arn:${Partition}:s3:::${BucketName}; its regional endpoint ${BucketName}.s3.${Region}.${DnsSuffix}
   "aws:s3/bucket:Bucket": (args, ctx) => {
     const bucket = (args.inputs.bucket as string | undefined) ?? autoName(args);
     return {
       bucket,
       arn: `arn:${partitionOf(ctx)}:s3:::${bucket}`,
-      bucketRegionalDomainName: `${bucket}.s3.${dnsSuffixOf(ctx)}`,
+      bucketRegionalDomainName: `${bucket}.s3.${ctx.awsRegion}.${dnsSuffixOf(ctx)}`,
     };
   },
   // ElastiCache: arn:${Partition}:elasticache:${Region}:${Account}:replicationgroup:${ReplicationGroupId}
@@ -253,16 +253,22 @@ const stateMakers: Record<string, StateMaker> = {
     };
   },
   // ELB: arn:${Partition}:elasticloadbalancing:${Region}:${Account}:loadbalancer/{app,net}/${LoadBalancerName}/${LoadBalancerId},
-  // the id 16 hex digits; a load balancer is an application one unless its type says otherwise (the provider's default)
-  "aws:lb/loadBalancer:LoadBalancer": (args, ctx) => ({
-    arn: arn(
-      ctx,
-      "elasticloadbalancing",
-      `loadbalancer/${args.inputs.loadBalancerType === "network" ? "net" : "app"}/${(args.inputs.name as string | undefined) ?? autoName(args)}/${hex(`${args.type}::${args.name}`, 16)}`,
-    ),
-    dnsName: `${args.name}-${hex(args.name, 16)}.elb.${ctx.awsRegion}.${dnsSuffixOf(ctx)}`,
-    zoneId: `Z${hex(`elb-${ctx.awsRegion}`, 12).toUpperCase()}`,
-  }),
+  // the id 16 hex digits; a load balancer is an application one unless its type says otherwise (the provider's default).
+  // DNS names: an NLB's <name>-<id>.elb.<region>.<suffix>, an ALB's <name>-<number>.<region>.elb.<suffix>.
+  "aws:lb/loadBalancer:LoadBalancer": (args, ctx) => {
+    const network = args.inputs.loadBalancerType === "network";
+    return {
+      arn: arn(
+        ctx,
+        "elasticloadbalancing",
+        `loadbalancer/${network ? "net" : "app"}/${(args.inputs.name as string | undefined) ?? autoName(args)}/${hex(`${args.type}::${args.name}`, 16)}`,
+      ),
+      dnsName: network
+        ? `${args.name}-${hex(args.name, 16)}.elb.${ctx.awsRegion}.${dnsSuffixOf(ctx)}`
+        : `${args.name}-${parseInt(hex(args.name, 8), 16)}.${ctx.awsRegion}.elb.${dnsSuffixOf(ctx)}`,
+      zoneId: `Z${hex(`elb-${ctx.awsRegion}`, 12).toUpperCase()}`,
+    };
+  },
   "random:index/randomPassword:RandomPassword": (args) => ({
     result: hex(`password-${args.name}`, Math.min(Number(args.inputs.length ?? 32), 64)),
   }),

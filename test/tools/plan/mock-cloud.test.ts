@@ -242,6 +242,35 @@ describe("the pretend cloud's ARNs", () => {
     expect(lb("application")).toMatch(/:loadbalancer\/app\//);
     expect(lb()).toMatch(/:loadbalancer\/app\//);
   });
+});
+
+describe("the pretend cloud's DNS names", () => {
+  // As the ELB and S3 user guides show them: my-load-balancer-1234567890.us-west-2.elb.amazonaws.com (an ALB),
+  // my-load-balancer-1234567890abcdef.elb.us-east-2.amazonaws.com (an NLB), bucket.s3.us-west-2.amazonaws.com.
+  const lb = (loadBalancerType?: string) =>
+    mockResource(
+      { type: "aws:lb/loadBalancer:LoadBalancer", name: "turn", inputs: { loadBalancerType }, custom: true },
+      ctx,
+    ).state.dnsName;
+
+  it("give a network load balancer <name>-<hex id>.elb.<region>.amazonaws.com", () => {
+    expect(lb("network")).toMatch(/^turn-[0-9a-f]{16}\.elb\.ap-south-1\.amazonaws\.com$/);
+  });
+
+  it("give an application load balancer <name>-<number>.<region>.elb.amazonaws.com, as getLoadBalancer does", () => {
+    expect(lb("application")).toMatch(/^turn-\d+\.ap-south-1\.elb\.amazonaws\.com$/);
+    expect(lb()).toBe(lb("application"));
+    const found = mockCall({ token: "aws:lb/getLoadBalancer:getLoadBalancer", inputs: { name: "turn" } }, ctx);
+    expect(found.dnsName).toMatch(/^turn-\d+\.ap-south-1\.elb\.amazonaws\.com$/);
+  });
+
+  it("give a bucket a regional endpoint that names its region", () => {
+    const bucket = mockResource(
+      { type: "aws:s3/bucket:Bucket", name: "recordings", inputs: { bucket: "lk-recordings" }, custom: true },
+      ctx,
+    ).state;
+    expect(bucket.bucketRegionalDomainName).toBe("lk-recordings.s3.ap-south-1.amazonaws.com");
+  });
 
   it("give a pod identity association its association's id", () => {
     const association = mockResource(
