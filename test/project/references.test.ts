@@ -178,3 +178,14 @@ describe("references between files", () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe("the README's set-up", () => {
+  it("names every Debian package CI installs for the integration tests, in its apt-get line", () => {
+    const script = fs.readFileSync(path.join(projectRoot, ".ci", "install-test-packages"), "utf8");
+    const installed = /^for package in ([^;]+); do$/m.exec(script)![1].trim().split(/\s+/);
+    expect(installed).toContain("prometheus-alertmanager");
+    const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
+    const aptLine = /`apt-get install ([^`]+)`/.exec(readme)![1].trim().split(/\s+/);
+    expect(aptLine.sort()).toEqual([...installed].sort());
+  });
+});
