@@ -32,13 +32,6 @@ export const LIVEKIT_METRICS_PORT = 6789;
 export const LIVEKIT_REDIS_PASSWORD_ENV = "REDIS_PASSWORD";
 
 /**
- * Environment variable for the metrics basic-auth password (`prometheus.password`, through the generated
- * `LIVEKIT_<PATH>` env flags). Only needed when `metricsBasicAuthUsername` is set: livekit-server enables
- * basic auth only when both username and password are non-empty, and silently serves open metrics otherwise.
- */
-export const LIVEKIT_METRICS_PASSWORD_ENV = "LIVEKIT_PROMETHEUS_PASSWORD";
-
-/**
  * Environment variable naming the API key LiveKit signs webhooks with (`webhook.api_key`, through the same
  * generated `LIVEKIT_<PATH>` env flags, pkg/config/config.go GenerateCLIFlags at v1.13.5). It is a key id,
  * not a secret, but ConfigMaps carry nothing named like a credential (the policy pack's rule), so it is
@@ -127,7 +120,7 @@ export interface LiveKitRoomDefaults {
   enabledCodecs?: readonly string[];
 }
 
-/** LiveKit's own room defaults (pkg/config/config.go DefaultConfig), for callers that have no opinion. */
+/** LiveKit's own room defaults (pkg/config/config.go DefaultConfig): the stack schema's too (`livekit.*TimeoutSeconds`). */
 export const LIVEKIT_DEFAULT_ROOM: Readonly<LiveKitRoomDefaults> = {
   autoCreate: true,
   emptyTimeoutSeconds: 300,
@@ -170,11 +163,6 @@ export interface LiveKitServerConfigInput {
   regions?: readonly LiveKitRegion[];
   /** Server logging (`logging.level`, `logging.json`). */
   logging: { level: LiveKitLogLevel; json: boolean };
-  /**
-   * Username for basic auth on the metrics port (`prometheus.username`). When set, the Deployment must also
-   * set LIVEKIT_METRICS_PASSWORD_ENV from a Secret, and the PodMonitor must send the same credentials.
-   */
-  metricsBasicAuthUsername?: string;
   /**
    * LiveKit's webhooks (`webhook.urls`; protocol webhook/notifier.go `WebHookConfig` {urls, api_key} at the
    * commit livekit-server v1.13.5 pins): room, participant, track and egress events (`egress_ended` carries a
@@ -283,10 +271,7 @@ export function renderLiveKitServerConfig(input: LiveKitServerConfigInput): stri
       max_participants: room.maxParticipants,
       ...(room.enabledCodecs ? { enabled_codecs: room.enabledCodecs.map((mime) => ({ mime })) } : {}),
     },
-    prometheus: {
-      port: LIVEKIT_METRICS_PORT,
-      ...(input.metricsBasicAuthUsername !== undefined ? { username: input.metricsBasicAuthUsername } : {}),
-    },
+    prometheus: { port: LIVEKIT_METRICS_PORT },
     // The signing key's id comes from LIVEKIT_WEBHOOK_API_KEY_ENV, its secret from the key file.
     ...(input.webhook ? { webhook: { urls: [...input.webhook.urls] } } : {}),
   };

@@ -3,6 +3,7 @@
  * the LiveKit server's own settings.
  */
 import { z } from "zod";
+import { LIVEKIT_DEFAULT_ROOM } from "../../../components/livekit/server-config";
 import { wholeNumber } from "../../../lib/schema";
 import { port, portRange } from "../fields";
 import { turnSharedSecret } from "./credentials";
@@ -68,10 +69,10 @@ export const livekit = z
       .default("info")
       .describe("LiveKit server log level."),
     emptyTimeoutSeconds: wholeNumber(0, 86_400, "seconds from 0 to 86400")
-      .default(300)
+      .default(LIVEKIT_DEFAULT_ROOM.emptyTimeoutSeconds)
       .describe("Seconds an empty room stays open for its first participant."),
     departureTimeoutSeconds: wholeNumber(0, 86_400, "seconds from 0 to 86400")
-      .default(20)
+      .default(LIVEKIT_DEFAULT_ROOM.departureTimeoutSeconds)
       .describe("Seconds a room stays open after its last participant left."),
     maxParticipantsPerRoom: wholeNumber(0, 100_000, "an integer from 0 (the mix's largest room) to 100000")
       .default(0)

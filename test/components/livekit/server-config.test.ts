@@ -4,7 +4,6 @@ import {
   LIVEKIT_CONFIG_PATH,
   LIVEKIT_DEFAULT_ROOM,
   LIVEKIT_KEY_FILE_PATH,
-  LIVEKIT_METRICS_PASSWORD_ENV,
   LIVEKIT_MOUNTS,
   LIVEKIT_NODE_IP_ENV,
   LIVEKIT_REDIS_PASSWORD_ENV,
@@ -272,7 +271,6 @@ const singapore: LiveKitServerConfigInput = {
     enabledCodecs: ["audio/opus", "audio/red", "video/VP8", "video/H264"],
   },
   logging: { level: "debug", json: false },
-  metricsBasicAuthUsername: "prometheus",
   placement: { cpuLoadLimit: 0.8, numTracks: 17000, bytesPerSec: 351562500 },
 };
 
@@ -322,7 +320,6 @@ room:
     - mime: video/H264
 prometheus:
   port: 6789
-  username: prometheus
 `;
 
 const withWebhook: LiveKitServerConfigInput = {
@@ -346,7 +343,7 @@ describe("renderLiveKitServerConfig", () => {
     expect(renderLiveKitServerConfig(mumbai)).toBe(MUMBAI_YAML);
   });
 
-  it("renders optional codecs and metrics basic auth byte for byte", () => {
+  it("renders optional codecs byte for byte", () => {
     expect(renderLiveKitServerConfig(singapore)).toBe(SINGAPORE_YAML);
   });
 
@@ -652,12 +649,8 @@ describe("the names livekit-server reads", () => {
   // path upper-cased with dots as underscores (GenerateCLIFlags, over ToCLIFlagNames' yaml paths, 645-690).
   const generatedEnv = (path: string) => `LIVEKIT_${path.toUpperCase().replace(/\./g, "_")}`;
 
-  it("sets the metrics password and the webhook key id through the variables the server generates for them", () => {
-    for (const path of ["prometheus.password", "webhook.api_key"]) {
-      const [block, key] = path.split(".");
-      expect(unknownKeys({ [block]: { [key]: "x" } }, LIVEKIT_SERVER_KEYS)).toEqual([]);
-    }
-    expect(LIVEKIT_METRICS_PASSWORD_ENV).toBe(generatedEnv("prometheus.password"));
+  it("sets the webhook key id through the variable the server generates for it", () => {
+    expect(unknownKeys({ webhook: { api_key: "x" } }, LIVEKIT_SERVER_KEYS)).toEqual([]);
     expect(LIVEKIT_WEBHOOK_API_KEY_ENV).toBe(generatedEnv("webhook.api_key"));
   });
 
