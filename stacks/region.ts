@@ -244,6 +244,32 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
       )
     : undefined;
 
+  // The region's generated secrets, made once here and handed to each consumer below: the API keys and TURN
+  // secrets, the AUTH token of a Redis of the region's own (a global rooms member takes the hub's), Grafana's
+  // admin password.
+  const credentials = new Credentials(
+    cfg.regionLabel,
+    {
+      namespace: workloads.metadata.name,
+      loadTestNamespace: loadTestNamespace.metadata.name,
+      ...(egressNamespace ? { egressNamespace: egressNamespace.metadata.name } : {}),
+      applicationKeys: applicationKeys(cfg.applicationKeys),
+      // From config when given (required in global rooms mode), else generated in this region.
+      ...(cfg.serviceKeys !== undefined
+        ? {
+            serviceKeys: {
+              egress: { id: cfg.serviceKeys.egress.id, secret: pulumi.secret(cfg.serviceKeys.egress.secret) },
+              loadTest: { id: cfg.serviceKeys.loadTest.id, secret: pulumi.secret(cfg.serviceKeys.loadTest.secret) },
+            },
+          }
+        : {}),
+      turnSecretGenerations: cfg.turn.sharedSecret,
+      redisAuthToken: hubStack === undefined,
+      grafanaAdminPassword: true,
+    },
+    { providers },
+  );
+
   // A global-mode member shares the hub's Redis; every other region has its own.
   const redis = hubStack
     ? await memberRedis(cfg, rooms!, hubStack, {
@@ -266,33 +292,12 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
           snapshotRetentionDays: REDIS_SNAPSHOT_RETENTION_DAYS,
           protect: cfg.protect,
           namespace: workloads.metadata.name,
+          authToken: credentials.redisAuthToken!,
         },
         { providers },
       );
 
   // --- Media plane ------------------------------------------------------------------------------
-  // The region's API keys and TURN secrets, made once here and handed to each consumer below.
-  const credentials = new Credentials(
-    cfg.regionLabel,
-    {
-      namespace: workloads.metadata.name,
-      loadTestNamespace: loadTestNamespace.metadata.name,
-      ...(egressNamespace ? { egressNamespace: egressNamespace.metadata.name } : {}),
-      applicationKeys: applicationKeys(cfg.applicationKeys),
-      // From config when given (required in global rooms mode), else generated in this region.
-      ...(cfg.serviceKeys !== undefined
-        ? {
-            serviceKeys: {
-              egress: { id: cfg.serviceKeys.egress.id, secret: pulumi.secret(cfg.serviceKeys.egress.secret) },
-              loadTest: { id: cfg.serviceKeys.loadTest.id, secret: pulumi.secret(cfg.serviceKeys.loadTest.secret) },
-            },
-          }
-        : {}),
-      turnSecretGenerations: cfg.turn.sharedSecret,
-    },
-    { providers },
-  );
-
   const livekit = new LiveKit(
     `${cfg.regionLabel}-livekit`,
     {
@@ -460,6 +465,7 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
         heartbeatUrl: secretOrNothing(cfg.alerting.heartbeatUrl),
       },
       chartImages,
+      grafanaAdminPassword: credentials.grafanaAdminPassword!,
     },
     // Its volumes need the storage driver and the gp3 StorageClass.
     { providers, dependsOn: [storage] },

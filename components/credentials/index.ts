@@ -61,6 +61,13 @@ export interface CredentialsArgs {
    * (docs/credentials.md, "The TURN shared secret"). `{ current: "1", alsoAccepted: [] }` is the single secret of old.
    */
   turnSecretGenerations: TurnSecretGenerations;
+  /**
+   * Make the AUTH token of the region's own Redis (`redisAuthToken`). Not for a global rooms member: it has no
+   * Redis of its own and takes the hub's token.
+   */
+  redisAuthToken?: boolean;
+  /** Make Grafana's admin password (`grafanaAdminPassword`), for the region's Monitoring. */
+  grafanaAdminPassword?: boolean;
 }
 
 /** An API key pair; the secret is a Pulumi secret. */
@@ -111,10 +118,23 @@ export interface ApplicationKeyOutputs {
 const FORMER_PARENT = { type: "livekit-platform:livekit:LiveKit", name: (region: string) => `${region}-livekit` };
 
 /**
+ * Where the Redis AUTH token and Grafana's admin password were made until they came here: the region's Redis
+ * (`<region>-redis`) and Monitoring (`<region>-monitoring`) components. Each names its own as its former parent,
+ * so `pulumi up` finds it under the URN it always had and regenerates neither (a new AUTH token would be set on
+ * the replication group and roll egress; a new Grafana password would no longer match Grafana's own).
+ */
+const FORMER_REDIS = { type: "livekit-platform:redis:Redis", name: (region: string) => `${region}-redis` };
+const FORMER_MONITORING = {
+  type: "livekit-platform:monitoring:Monitoring",
+  name: (region: string) => `${region}-monitoring`,
+};
+
+/**
  * The region's credentials, made in one place and handed to their consumers: livekit-server's key file (the
  * application's keys beside a pair for egress and one for the load tests), the TURN shared secret's generations,
- * and the Secrets holding them. Name it after the region (`regionLabel`): its children keep the names they always
- * had, `<region>-livekit-...`.
+ * and the Secrets holding them; on request the AUTH token of the region's Redis and Grafana's admin password. Name
+ * it after the region (`regionLabel`): its children keep the names they always had, `<region>-livekit-...`,
+ * `<region>-redis-auth` and `<region>-monitoring-grafana-admin`.
  *
  * Options: the cluster's Kubernetes provider (`providers`).
  */
@@ -137,6 +157,10 @@ export class Credentials extends pulumi.ComponentResource {
    * across regions to prove a token signed here verifies there.
    */
   readonly apiKeyFingerprints: pulumi.Output<Record<string, string>>;
+  /** The AUTH token of the region's own Redis, a secret; absent without `redisAuthToken`. */
+  readonly redisAuthToken?: pulumi.Output<string>;
+  /** Grafana's admin password, a secret; absent without `grafanaAdminPassword`. */
+  readonly grafanaAdminPassword?: pulumi.Output<string>;
 
   private readonly childOptions: pulumi.CustomResourceOptions;
 
@@ -170,7 +194,31 @@ export class Credentials extends pulumi.ComponentResource {
       secret: { secret: loadTestKeySecret, key: API_KEY_SECRET_KEYS.loadTestApiSecret },
     };
     this.turnSecret = this.turnSecrets(name, { namespace, labels }, args.turnSecretGenerations);
+    if (args.redisAuthToken) this.redisAuthToken = this.redisAuthTokenOf(name);
+    if (args.grafanaAdminPassword) this.grafanaAdminPassword = this.grafanaAdminPasswordOf(name);
     this.registerOutputs({});
+  }
+
+  /** ElastiCache AUTH tokens: 16-128 printable characters without @, " or /; letters and digits only. */
+  private redisAuthTokenOf(name: string): pulumi.Output<string> {
+    const formerParent = pulumi.createUrn(FORMER_REDIS.name(name), FORMER_REDIS.type);
+    const password = new random.RandomPassword(
+      `${name}-redis-auth`,
+      { length: 48, special: false },
+      { parent: this, aliases: [{ parent: formerParent }] },
+    );
+    return pulumi.secret(password.result);
+  }
+
+  /** Grafana's admin password: letters and digits. */
+  private grafanaAdminPasswordOf(name: string): pulumi.Output<string> {
+    const formerParent = pulumi.createUrn(FORMER_MONITORING.name(name), FORMER_MONITORING.type);
+    const password = new random.RandomPassword(
+      `${name}-monitoring-grafana-admin`,
+      { length: 32, special: false },
+      { parent: this, aliases: [{ parent: formerParent }] },
+    );
+    return pulumi.secret(password.result);
   }
 
   /**

@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { AlertRulesInput, renderAlertRules, RUNBOOKS_DOCUMENT } from "./alert-rules";
 import { chartSource, versions } from "../../lib/versions";
 import { kubePrometheusStackImages, type MirrorLocation, withImageValues } from "../shared/chart-images";
@@ -52,6 +51,8 @@ export interface MonitoringArgs {
   };
   /** The registry mirror's locations: the chart's Docker Hub, quay.io and registry.k8s.io images go through it. */
   chartImages?: MirrorLocation;
+  /** Grafana's admin password, a secret: the region's Credentials make it (`grafanaAdminPassword`). */
+  grafanaAdminPassword: pulumi.Input<string>;
 }
 
 const MONITORING_NAMESPACE = "monitoring";
@@ -93,7 +94,7 @@ export class Monitoring extends pulumi.ComponentResource {
       { parent: this, dependsOn: dependenciesOf(opts) },
     );
     const crds = this.createOperatorCrds(name, namespace);
-    const grafanaAdmin = this.grafanaAdmin(name, namespace);
+    const grafanaAdmin = this.grafanaAdmin(name, namespace, args.grafanaAdminPassword);
     const alerting = this.alertDelivery(name, args);
     this.alertTopicArn = alerting.topicArn;
 
@@ -128,18 +129,17 @@ export class Monitoring extends pulumi.ComponentResource {
     this.registerOutputs({});
   }
 
-  /** Grafana's admin user and a generated password, in a Secret the chart reads. */
-  private grafanaAdmin(name: string, namespace: k8s.core.v1.Namespace): k8s.core.v1.Secret {
-    const password = new random.RandomPassword(
-      `${name}-grafana-admin`,
-      { length: 32, special: false },
-      { parent: this },
-    );
+  /** Grafana's admin user and its password, in a Secret the chart reads. */
+  private grafanaAdmin(
+    name: string,
+    namespace: k8s.core.v1.Namespace,
+    password: pulumi.Input<string>,
+  ): k8s.core.v1.Secret {
     return new k8s.core.v1.Secret(
       `${name}-grafana-admin`,
       {
         metadata: { name: "grafana-admin", namespace: namespace.metadata.name },
-        stringData: { "admin-user": "admin", "admin-password": password.result },
+        stringData: { "admin-user": "admin", "admin-password": password },
       },
       { parent: this },
     );

@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { versions } from "../../lib/versions";
 import { RedisAlarmsInput, redisAlarmSpecs } from "./alarms";
 
@@ -27,12 +26,17 @@ export interface RedisArgs {
   namespace: pulumi.Input<string>;
   /** `protect` the replication group: `pulumi destroy` and replacements stop at it. */
   protect?: boolean;
+  /**
+   * The AUTH token, a secret: the region's Credentials make it (`redisAuthToken`). ElastiCache takes 16-128
+   * printable characters without @, " or /.
+   */
+  authToken: pulumi.Input<string>;
 }
 
 /**
  * The region's Redis (ElastiCache, Valkey engine): Multi-AZ with automatic failover, TLS in transit, an
- * AUTH token, encryption at rest, private subnets, reachable only from the cluster's nodes. The token goes
- * to a Kubernetes Secret for LiveKit and Egress, and stays secret end to end.
+ * AUTH token, encryption at rest, private subnets, reachable only from the cluster's nodes. The token, made by
+ * the region's Credentials, goes to a Kubernetes Secret for LiveKit and Egress, and stays secret end to end.
  */
 export class Redis extends pulumi.ComponentResource {
   /** Primary endpoint host; clients connect with TLS. */
@@ -48,9 +52,7 @@ export class Redis extends pulumi.ComponentResource {
   constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:redis:Redis", name, {}, opts);
 
-    // ElastiCache AUTH tokens: 16-128 printable characters without @, " or /; letters and digits only.
-    const password = new random.RandomPassword(`${name}-auth`, { length: 48, special: false }, { parent: this });
-    const authToken = pulumi.secret(password.result);
+    const authToken = pulumi.secret(args.authToken);
     this.authToken = authToken;
 
     const subnets = new aws.elasticache.SubnetGroup(

@@ -29,6 +29,9 @@ interface Handles {
   applicationKeyOutputs?: Record<string, unknown>;
   loadTestKey?: { id: string; secret: string };
   turnSecret?: { key: string; generations: readonly string[] };
+  /** The Redis AUTH token and Grafana's admin password, when made, and whether each is a secret Output. */
+  redisAuthToken?: { value: string; secret: boolean };
+  grafanaAdminPassword?: { value: string; secret: boolean };
 }
 
 /** Credentials("mumbai") under the mocks, and the handles it gives out. */
@@ -51,6 +54,11 @@ async function plan(overrides: Partial<CredentialsArgs> = {}): Promise<{ result:
           (handles.loadTestKey = { id: `${id}/${loadTestKey.id.key}`, secret: `${secret}/${loadTestKey.secret.key}` }),
       );
     handles.turnSecret = { key: credentials.turnSecret.key, generations: credentials.turnSecret.generations };
+    for (const name of ["redisAuthToken", "grafanaAdminPassword"] as const) {
+      const value = credentials[name];
+      if (value === undefined) continue;
+      pending.push(pulumi.isSecret(value).then((secret) => value.apply((v) => (handles[name] = { value: v, secret }))));
+    }
   });
   await Promise.all(pending);
   return { result, handles };
@@ -235,6 +243,55 @@ describe("Credentials", () => {
     it("3. drop: the new one alone, under the single secret's key", () => {
       const [, next] = turnSecretOf(add)["static-auth-secrets"].split("\n");
       expect(turnSecretOf(drop)).toEqual({ "static-auth-secret": next });
+    });
+  });
+
+  describe("the Redis AUTH token and Grafana's admin password", () => {
+    let both: { result: PlanResult; handles: Handles };
+    beforeAll(async () => {
+      both = await plan({ redisAuthToken: true, grafanaAdminPassword: true });
+    });
+    const password = (r: PlanResult, name: string) => resourcesOfType(r, PASSWORD).find((p) => p.name === name);
+
+    it("are made only when asked for: a global rooms member has no Redis of its own", async () => {
+      expect(password(result, "mumbai-redis-auth")).toBeUndefined();
+      expect(password(result, "mumbai-monitoring-grafana-admin")).toBeUndefined();
+      expect([handles.redisAuthToken, handles.grafanaAdminPassword]).toEqual([undefined, undefined]);
+      const member = await plan({ grafanaAdminPassword: true });
+      expect(password(member.result, "mumbai-redis-auth")).toBeUndefined();
+      expect(member.handles.redisAuthToken).toBeUndefined();
+      expect(member.handles.grafanaAdminPassword?.secret).toBe(true);
+    });
+
+    it('hand out a token ElastiCache accepts (16 to 128 characters, none of @ " /) as a secret', () => {
+      const inputs = inputsOf(password(both.result, "mumbai-redis-auth")!);
+      expect(inputs).toEqual({ length: 48, special: false });
+      expect(both.handles.redisAuthToken).toEqual({ value: expect.stringMatching(/^[A-Za-z0-9]{48}$/), secret: true });
+    });
+
+    it("hand out Grafana's password, 32 letters and digits, as a secret", () => {
+      expect(inputsOf(password(both.result, "mumbai-monitoring-grafana-admin")!)).toEqual({
+        length: 32,
+        special: false,
+      });
+      expect(both.handles.grafanaAdminPassword).toEqual({
+        value: expect.stringMatching(/^[A-Za-z0-9]{32}$/),
+        secret: true,
+      });
+      expect(both.handles.grafanaAdminPassword!.value).not.toBe(both.handles.redisAuthToken!.value);
+    });
+
+    it("keep the URN each had under the region's Redis and Monitoring components", async () => {
+      const { plan: aliased, formerUrn } = await planWithFormerUrns(() =>
+        plan({ redisAuthToken: true, grafanaAdminPassword: true }).then((p) => p.result),
+      );
+      const prefix = "urn:pulumi:test::livekit-platform::livekit-platform";
+      expect(
+        ["mumbai-redis-auth", "mumbai-monitoring-grafana-admin"].map((name) => formerUrn(password(aliased, name)!)),
+      ).toEqual([
+        `${prefix}:redis:Redis$${PASSWORD}::mumbai-redis-auth`,
+        `${prefix}:monitoring:Monitoring$${PASSWORD}::mumbai-monitoring-grafana-admin`,
+      ]);
     });
   });
 

@@ -23,6 +23,7 @@ function monitoring(alerting: Record<string, unknown>) {
         scrapeTargets: { livekit: target, egress: target, coturn: target },
         retention: { time: "15d", size: "90GB", volumeSize: "100Gi" },
         alerting: { clusterName: "livekit-mumbai", emailSubscriptions: [], ...alerting },
+        grafanaAdminPassword: "GrafanaAdmin0123456789abcdefghij",
       },
       { providers: [provider] },
     );

@@ -2,10 +2,13 @@ import * as k8s from "@pulumi/kubernetes";
 import { BlockStorage } from "../../../components/block-storage";
 import { Monitoring } from "../../../components/monitoring";
 import { kubePrometheusStackValues, operatorCrdsValues } from "../../../components/monitoring/values";
-import { findResource, inputsOf, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
+import { findResource, inputsOf, isSecret, PlanResult, resourcesOfType } from "../../../tools/plan/engine";
 import { versions } from "../../../lib/versions";
 import { plain } from "../../support/builders";
 import { runComponents } from "../../support/plan";
+
+/** What the region's Credentials generate (test/components/credentials): a plain string here. */
+const GRAFANA_PASSWORD = "GrafanaAdmin0123456789abcdefghij";
 
 const target = (namespace: string, app: string, port: string) => ({ namespace, podLabels: { app }, port });
 
@@ -35,6 +38,7 @@ describe("Monitoring", () => {
           },
           retention: { time: "15d", size: "90GB", volumeSize: "100Gi" },
           alerting: { clusterName: "livekit-mumbai", emailSubscriptions: [] },
+          grafanaAdminPassword: GRAFANA_PASSWORD,
         },
         { providers: [provider], dependsOn: [storage] },
       );
@@ -102,6 +106,14 @@ describe("Monitoring", () => {
     expect(dashboards.map((d) => d.metadata.labels)).toEqual([{ grafana_dashboard: "1" }, { grafana_dashboard: "1" }]);
     for (const d of dashboards)
       expect(() => JSON.parse(Object.values(d.data as Record<string, string>)[0])).not.toThrow();
+  });
+
+  it("puts the admin password it is given in that Secret, secret, and generates none of its own", () => {
+    const secret = findResource(result, "kubernetes:core/v1:Secret", "monitoring-grafana-admin");
+    expect(inputsOf(secret).stringData).toEqual({ "admin-user": "admin", "admin-password": GRAFANA_PASSWORD });
+    const stringData = secret.inputs.stringData as Record<string, unknown>;
+    expect(isSecret(stringData) || isSecret(stringData["admin-password"])).toBe(true);
+    expect(resourcesOfType(result, "random:index/randomPassword:RandomPassword")).toEqual([]);
   });
 
   it("installs the chart, whose volumes need the storage driver, after the component's dependsOn (BlockStorage)", () => {
