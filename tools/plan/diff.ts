@@ -237,11 +237,17 @@ function pairByHashSuffix<T>(removed: T[], added: T[], identity: (item: T) => st
   return pairs;
 }
 
-function resourceChanges(old: SnapshotResource, r: SnapshotResource): ValueChange[] {
+/**
+ * What changed in a resource. `movedTo` maps the URN a moved resource had to the one it has now (by alias): the
+ * old plan's references to it (a dependency, a parent) are read as the new URN, since Pulumi follows the alias.
+ */
+function resourceChanges(old: SnapshotResource, r: SnapshotResource, movedTo: Map<string, string>): ValueChange[] {
+  const followed = (value: unknown): unknown =>
+    typeof value === "string" ? (movedTo.get(value) ?? value) : Array.isArray(value) ? value.map(followed) : value;
   return [
     ...changedPaths(old.inputs, r.inputs).map((c) => ({ ...c, path: `inputs.${c.path}` })),
     ...(["parent", "provider", "dependencies"] as const).flatMap((field) =>
-      changedPaths(old[field] ?? null, r[field] ?? null).map((c) => ({
+      changedPaths(followed(old[field] ?? null), r[field] ?? null).map((c) => ({
         ...c,
         path: c.path === "(value)" ? field : `${field}${c.path}`,
       })),
@@ -275,9 +281,10 @@ export function diffPlans(base: PlanSnapshot, head: PlanSnapshot): PlanDiff {
     pairs.push({ old, r, formerly: { urn: old.urn, name: old.name, how: "renamed by content hash" } });
   }
 
+  const movedTo = new Map(pairs.filter((p) => p.formerly?.how === "alias").map((p) => [p.old.urn, p.r.urn]));
   const changed: ChangedResource[] = [];
   for (const { old, r, formerly } of pairs) {
-    const changes = resourceChanges(old, r);
+    const changes = resourceChanges(old, r, movedTo);
     if (changes.length === 0 && formerly === undefined) continue;
     const inputPaths = changes.filter((c) => c.path.startsWith("inputs.")).map((c) => c.path.slice("inputs.".length));
     // A move by alias keeps the resource; a new logical name without one is a new resource in Pulumi's eyes.
@@ -288,7 +295,8 @@ export function diffPlans(base: PlanSnapshot, head: PlanSnapshot): PlanDiff {
       changes,
       ...(formerly ? { formerly } : {}),
       replacedBy,
-      replaceRuleKnown: byInputs !== undefined,
+      // With no input changed, no provider replaces anything: its rules read inputs only.
+      replaceRuleKnown: byInputs !== undefined || inputPaths.length === 0,
     });
   }
   changed.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));

@@ -2,6 +2,7 @@
 import {
   changedPaths,
   diffPlans,
+  formatChangeSummary,
   formatDiff,
   hasChanges,
   lineDiff,
@@ -262,6 +263,35 @@ describe("plan diff", () => {
       const { aliases: _, ...unaliased } = moved;
       const plain = diffPlans(plan([old]), plan([unaliased]));
       expect([plain.added.length, plain.removed.length, plain.changed.length]).toEqual([1, 1, 0]);
+    });
+
+    it("reads what depends on a moved resource through its alias: unchanged, and no replacement in question", () => {
+      const password = resource({
+        urn: "urn:redis$random:index/randomPassword:RandomPassword::auth",
+        type: "random:index/randomPassword:RandomPassword",
+        name: "auth",
+      });
+      const moved = {
+        ...password,
+        urn: "urn:credentials$random:index/randomPassword:RandomPassword::auth",
+        aliases: [password.urn],
+      };
+      const group = (dependencies: string[]) =>
+        resource({
+          urn: "urn:redis$aws:elasticache/replicationGroup:ReplicationGroup::redis",
+          type: "aws:elasticache/replicationGroup:ReplicationGroup",
+          name: "redis",
+          dependencies,
+        });
+      const d = diffPlans(plan([password, group([password.urn])]), plan([moved, group([moved.urn])]));
+      expect(d.changed.map((c) => c.name)).toEqual(["auth"]);
+      // What really changed in a dependent is still shown; with no input changed, nothing can replace it, whatever
+      // the type (no replacement rule of the replication group is modelled).
+      const other = diffPlans(plan([password, group([password.urn])]), plan([moved, group([])]));
+      expect(other.changed.find((c) => c.name === "redis")).toEqual(
+        expect.objectContaining({ replacedBy: [], replaceRuleKnown: true }),
+      );
+      expect(formatChangeSummary(other).join("\n")).not.toMatch(/not modelled/);
     });
   });
 
