@@ -33,3 +33,34 @@ describe("components", () => {
     expect(throws).toEqual([]);
   });
 });
+
+describe("components/", () => {
+  // Code only the tests use lives in test/support; a component's exports are what the program reads. An export
+  // counts as read when the program names it outside comments: in another module, or in its own module besides
+  // its declaration (a pure builder the component calls, exported so its test calls it directly).
+  const PROGRAM = ["components", "stacks", "lib", "tools", "policy"];
+  const withoutComments = (text: string) =>
+    text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`\\])\/\/.*$/gm, "$1");
+  const programFiles = [
+    ...PROGRAM.flatMap((dir) => tsFiles(path.join(projectRoot, dir))),
+    path.join(projectRoot, "index.ts"),
+  ].filter((file) => !file.endsWith(".d.ts"));
+  const programTexts = new Map(programFiles.map((file) => [file, withoutComments(fs.readFileSync(file, "utf8"))]));
+
+  it("export only what the program reads", () => {
+    const unread: string[] = [];
+    for (const file of tsFiles(path.join(projectRoot, "components"))) {
+      const text = programTexts.get(file)!;
+      for (const [, name] of text.matchAll(
+        /^export (?:declare )?(?:abstract )?(?:async )?(?:const|let|function|class|interface|type|enum) ([A-Za-z_$][\w$]*)/gm,
+      )) {
+        const named = new RegExp(`(?<![\\w$])${name.replace(/\$/g, "\\$")}(?![\\w$])`, "g");
+        let reads = (text.match(named) ?? []).length - 1;
+        for (const [other, otherText] of programTexts)
+          if (other !== file) reads += (otherText.match(named) ?? []).length;
+        if (reads === 0) unread.push(`${path.relative(projectRoot, file)}: ${name}`);
+      }
+    }
+    expect(unread).toEqual([]);
+  });
+});
