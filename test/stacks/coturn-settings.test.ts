@@ -79,15 +79,15 @@ describe("Coturn's allocation quota", () => {
 describe("what Coturn is told about the region", () => {
   it("relays on the stack file's relay ports, and is told the SFU's so that its file checks they stay apart", () => {
     const cfg = region({
-      "livekit-platform:turn": { relayPortRange: { start: 30000, end: 39999 } },
+      "livekit-platform:turn": { relayPortRange: { start: 20000, end: 29999 } },
       "livekit-platform:rtc": { udpPortRange: { start: 52000, end: 58999 } },
     });
     const settings = turnserverSettings(cfg);
     // coturn 4.17.0 src/apps/relay/mainrelay.c 1707-1708, 2308-2313: min-port/max-port bound every relay it opens;
     // the nodes' security group opens turn.relayPortRange (stacks/region.ts) and nothing else for relays.
-    expect(settings.relayPorts).toEqual({ min: 30000, max: 39999 });
+    expect(settings.relayPorts).toEqual({ min: 20000, max: 29999 });
     expect(settings.sfuPorts).toEqual({ min: 52000, max: 58999 });
-    expect(renderTurnserverConf(settings)).toContain("\nmin-port=30000\nmax-port=39999\n");
+    expect(renderTurnserverConf(settings)).toContain("\nmin-port=20000\nmax-port=29999\n");
   });
 
   it("never relays into the region's own VPC, even one outside the private ranges", () => {

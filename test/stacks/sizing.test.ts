@@ -22,7 +22,7 @@ const base = (): SizingSettings => ({
     recordingShare: 0.05,
     egressNodeType: "c6i.4xlarge",
   },
-  turn: { relayPortRange: { start: 30000, end: 39999 } },
+  turn: { relayPortRange: { start: 40000, end: 49999 } },
   sfuNodes: { instanceType: "c6i.2xlarge" },
   karpenter: {},
 });
