@@ -44,7 +44,7 @@ const DRAIN_MARGIN_SECONDS = 15 * 60;
  * at aws/karpenter-provider-aws v1.14.1). Nodes launched together (a region's first `up` launches the whole SFU
  * floor in a minute) would expire together, and every LiveKit pod on them would be deleted 15 minutes later.
  * Nodes are replaced by drift instead (a new AMI alias, Kubernetes version or requirement), one budget at a time;
- * bumping the AMI alias in lib/versions.ts is how a node's age is bounded (docs/livekit.md, "Node age").
+ * bumping the AMI alias in lib/versions.ts is how a node's age is bounded (docs/karpenter.md, "Node age").
  */
 export const NODE_EXPIRY = "Never";
 

@@ -12,8 +12,8 @@ export interface MetricsServerArgs {
 }
 
 /**
- * metrics-server: the resource metrics API the HorizontalPodAutoscalers of LiveKit and Egress read.
- * EKS does not install it; without it the HPAs never scale. Give it the cluster's Kubernetes provider
+ * metrics-server: the resource metrics API LiveKit's HorizontalPodAutoscaler reads (CPU; Egress scales on KEDA's
+ * external metrics instead). EKS does not install it; without it the HPA never scales. Give it the cluster's Kubernetes provider
  * (`providers`) and the system node group (`dependsOn`) in its options.
  */
 export class MetricsServer extends pulumi.ComponentResource {

@@ -42,8 +42,9 @@ const subnetTierTags = (clusterName: string, tier: "public" | "private") => ({
 
 /**
  * The region's network. Public subnets hold the SFU and TURN nodes (WebRTC needs public node IPs:
- * LiveKit does not support private clusters) and the internet-facing load balancers; private subnets
- * hold system and egress nodes and Redis, and reach out through NAT.
+ * LiveKit does not support private clusters), the egress and load-test nodes (they reach the SFU's public
+ * address) and the internet-facing load balancers; private subnets hold system and general nodes and Redis,
+ * and reach out through NAT.
  */
 export class Network extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;

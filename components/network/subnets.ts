@@ -9,9 +9,9 @@ function block(parent: Cidr, prefix: number, index: number): Cidr {
 }
 
 export interface SubnetLayout {
-  /** One per AZ, in AZ order: system nodes, egress nodes, Redis. Half of the VPC. */
+  /** One per AZ, in AZ order: system and general nodes, Redis. Half of the VPC. */
   private: string[];
-  /** One per AZ: SFU and TURN nodes with public IPs, NAT gateways, load balancers. A quarter of the VPC. */
+  /** One per AZ: SFU and TURN, egress and load-test nodes with public IPs, NAT gateways, load balancers. A quarter of the VPC. */
   public: string[];
 }
 
