@@ -52,7 +52,7 @@ import { LIVEKIT_MEMORY } from "../components/livekit/defaults";
 import { LOAD_TEST_RESOURCES } from "../components/load-test/defaults";
 import { REDIS_SNAPSHOT_RETENTION_DAYS } from "../components/redis/defaults";
 import type { RegionSettings } from "./config";
-import type { SizedRegion } from "./sizing";
+import type { RegionSizing, SizedRegion } from "./sizing";
 import {
   API_KEY_FINGERPRINTS_OUTPUT,
   ApplicationKeyOutputs,
@@ -61,7 +61,7 @@ import {
   signallingUrl,
 } from "./region-outputs";
 import { clusterNameOf } from "./quotas";
-import { globalRooms, hubOutputs, hubSizing, memberRedis, readHub, roomsOutput } from "./rooms";
+import { GlobalRooms, globalRooms, HubStack, hubOutputs, hubSizing, memberRedis, readHub, roomsOutput } from "./rooms";
 import { nodePoolDrains } from "./node-drains";
 import { findProjectRoot } from "./stack-files";
 
@@ -101,24 +101,65 @@ function applicationKeys({ signing, keys }: RegionSettings["applicationKeys"]): 
       .map(key),
   };
 }
+
 /** A value from config that is a credential, kept secret in state and plans. */
 const secretOrNothing = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
 
+/** What every part of a region reads: its settings and sizing, and the names that follow from them. */
+interface RegionContext {
+  region: SizedRegion;
+  cfg: RegionSettings;
+  /** The region's own sizing, or in global rooms mode the hub's, which carries its members too. */
+  sizing: RegionSizing;
+  /** Global rooms mode (stacks/rooms.ts): undefined in the default, regional mode. */
+  rooms: GlobalRooms | undefined;
+  clusterName: string;
+  hostnames: { signalling: string; turn: string };
+}
+
+/**
+ * The region's resources, part by part, each a function below taking what the parts before it made: the
+ * platform, the namespaces, the credentials, Redis, the media plane, the edge, observability, the guardrails
+ * and the drills. Returns the stack's outputs.
+ */
 export async function regionStack(region: SizedRegion, projectRoot: string = findProjectRoot(__dirname)) {
   const cfg = region.settings;
-  // Global rooms mode (stacks/rooms.ts): undefined in the default, regional mode.
   const rooms = globalRooms(cfg, projectRoot);
-  // The hub's Redis and recorders carry its members too.
   const sizing = rooms?.isHub ? hubSizing(cfg, rooms) : region.sizing;
-  const clusterName = clusterNameOf(cfg.regionLabel);
-  const hostnames = regionHostnames(cfg.regionLabel, cfg.domain);
+  const ctx: RegionContext = {
+    region,
+    cfg,
+    sizing,
+    rooms,
+    clusterName: clusterNameOf(cfg.regionLabel),
+    hostnames: regionHostnames(cfg.regionLabel, cfg.domain),
+  };
   for (const line of sizing.overrides) pulumi.log.warn(`capacity override: ${line}`);
   if (sizing.cost && "unavailable" in sizing.cost)
     pulumi.log.warn(`cost estimate unavailable: ${sizing.cost.unavailable}`);
-  const maxRecordingSeconds = cfg.egress.maxRecordingHours * 3600;
   // A member reads the hub first: an undeployed hub, or one with other API keys, stops it before any resource.
   const hubStack = rooms !== undefined && !rooms.isHub ? await readHub(cfg, rooms) : undefined;
 
+  const base = platform(ctx);
+  const namespaces = regionNamespaces(ctx, base.provider);
+  const credentials = regionCredentials(ctx, namespaces, hubStack, base.providers);
+  const redis = await regionRedis(ctx, base, namespaces, credentials, hubStack);
+  const media = mediaPlane(ctx, base, namespaces, credentials, redis);
+  const edge = regionEdge(ctx, base, namespaces, credentials, media);
+  const monitoring = observability(ctx, base, credentials, media);
+  guardrails(ctx, base, namespaces, media, redis, monitoring);
+  drills(ctx, base, namespaces, media, edge);
+  return regionOutputs(ctx, base, credentials, redis, media, edge, monitoring);
+}
+
+type Platform = ReturnType<typeof platform>;
+type Namespaces = ReturnType<typeof regionNamespaces>;
+type MediaPlane = ReturnType<typeof mediaPlane>;
+type Edge = ReturnType<typeof regionEdge>;
+type RegionRedis = Awaited<ReturnType<typeof regionRedis>>;
+
+/** The network, the cluster and what runs the cluster: Karpenter, the image mirror, the controllers, storage. */
+function platform({ cfg, sizing, rooms, clusterName }: RegionContext) {
   const network = new Network(cfg.regionLabel, {
     clusterName,
     cidrBlock: cfg.network.cidr,
@@ -212,7 +253,22 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
     { clusterName: cluster.clusterName, images, chartImages },
     { providers, dependsOn: clusterReady },
   );
+  return {
+    network,
+    cluster,
+    provider,
+    providers,
+    karpenter,
+    images,
+    chartImages,
+    loadBalancerController,
+    keda,
+    storage,
+  };
+}
 
+/** The namespaces of the media plane, the load test and the recorders, each at the Pod Security level its pods meet. */
+function regionNamespaces({ cfg, rooms }: RegionContext, provider: Platform["provider"]) {
   // Privileged: LiveKit and Coturn run on the host network (and bind host ports), which baseline forbids. Warned
   // and audited at baseline, so anything a pod asks for beyond that shows up too.
   const workloads = new k8s.core.v1.Namespace(
@@ -243,11 +299,19 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
         { provider },
       )
     : undefined;
+  return { workloads, loadTestNamespace, egressNamespace };
+}
 
+function regionCredentials(
+  { cfg }: RegionContext,
+  { workloads, loadTestNamespace, egressNamespace }: Namespaces,
+  hubStack: HubStack | undefined,
+  providers: Platform["providers"],
+) {
   // The region's generated secrets, made once here and handed to each consumer below: the API keys and TURN
   // secrets, the AUTH token of a Redis of the region's own (a global rooms member takes the hub's), Grafana's
   // admin password.
-  const credentials = new Credentials(
+  return new Credentials(
     cfg.regionLabel,
     {
       namespace: workloads.metadata.name,
@@ -269,9 +333,17 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
     },
     { providers },
   );
+}
 
-  // A global-mode member shares the hub's Redis; every other region has its own.
-  const redis = hubStack
+/** A global-mode member shares the hub's Redis; every other region has its own. */
+async function regionRedis(
+  { cfg, sizing, rooms, clusterName }: RegionContext,
+  { network, cluster, provider, providers }: Platform,
+  { workloads }: Namespaces,
+  credentials: Credentials,
+  hubStack: HubStack | undefined,
+) {
+  return hubStack
     ? await memberRedis(cfg, rooms!, hubStack, {
         vpcId: network.vpcId,
         routeTableIds: [...network.publicRouteTableIds, ...network.privateRouteTableIds],
@@ -296,8 +368,17 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
         },
         { providers },
       );
+}
 
-  // --- Media plane ------------------------------------------------------------------------------
+/** LiveKit, Coturn beside it on the SFU nodes, and the recorders. */
+function mediaPlane(
+  { region, cfg, sizing, rooms, hostnames }: RegionContext,
+  { cluster, providers, karpenter, images, keda }: Platform,
+  { workloads, egressNamespace }: Namespaces,
+  credentials: Credentials,
+  redis: RegionRedis,
+) {
+  const maxRecordingSeconds = cfg.egress.maxRecordingHours * 3600;
   const livekit = new LiveKit(
     `${cfg.regionLabel}-livekit`,
     {
@@ -379,7 +460,17 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
           { providers, dependsOn: [cluster.podIdentityAgent, keda.release, karpenter] },
         )
       : undefined;
+  return { livekit, coturn, egress };
+}
 
+/** What faces the internet: the load balancers, their names and certificates, their access logs; the load test. */
+function regionEdge(
+  { cfg, clusterName, hostnames }: RegionContext,
+  { network, providers, karpenter, images, loadBalancerController }: Platform,
+  { loadTestNamespace }: Namespaces,
+  credentials: Credentials,
+  { livekit, coturn, egress }: MediaPlane,
+) {
   // Who touched what: access logs of the recordings bucket and of both load balancers, and the VPC's flow log.
   const auditLogs = new AuditLogs(cfg.regionLabel, {
     clusterName,
@@ -426,9 +517,17 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
     // The tester NodePool needs Karpenter's CRDs.
     { providers, dependsOn: [karpenter] },
   );
+  return { auditLogs, endpoints, loadTest };
+}
 
-  // --- Observability ----------------------------------------------------------------------------
-  const monitoring = new Monitoring(
+/** Prometheus, its alerts and where they go, Grafana. */
+function observability(
+  { cfg, sizing }: RegionContext,
+  { cluster, providers, chartImages, storage }: Platform,
+  credentials: Credentials,
+  { livekit, coturn, egress }: MediaPlane,
+) {
+  return new Monitoring(
     `${cfg.regionLabel}-monitoring`,
     {
       region: cfg.regionLabel,
@@ -470,8 +569,17 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
     // Its volumes need the storage driver and the gp3 StorageClass.
     { providers, dependsOn: [storage] },
   );
+}
 
-  // --- Network policy ---------------------------------------------------------------------------
+/** Which pod reaches what, and the alarms on the region's Redis. */
+function guardrails(
+  { cfg, sizing, clusterName }: RegionContext,
+  { network, providers }: Platform,
+  { workloads, loadTestNamespace, egressNamespace }: Namespaces,
+  { livekit, egress }: MediaPlane,
+  redis: RegionRedis,
+  monitoring: Monitoring,
+) {
   new NetworkPolicies(
     `${cfg.regionLabel}-network-policy`,
     {
@@ -517,8 +625,16 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
       alertTopicArn: monitoring.alertTopicArn,
     });
   }
+}
 
-  // --- Drills -------------------------------------------------------------------------------------
+/** The fault-injection templates, when the stack enables them. */
+function drills(
+  { cfg }: RegionContext,
+  { cluster, providers }: Platform,
+  { workloads }: Namespaces,
+  { livekit }: MediaPlane,
+  { endpoints }: Edge,
+) {
   if (cfg.chaos.enabled) {
     new Chaos(
       `${cfg.regionLabel}-chaos`,
@@ -536,7 +652,18 @@ export async function regionStack(region: SizedRegion, projectRoot: string = fin
       { providers },
     );
   }
+}
 
+/** The stack's outputs: the contract the global stack reads, and what operators and the application need. */
+function regionOutputs(
+  { cfg, sizing, rooms, hostnames }: RegionContext,
+  { network, cluster }: Platform,
+  credentials: Credentials,
+  redis: RegionRedis,
+  { egress }: MediaPlane,
+  { auditLogs, loadTest, endpoints }: Edge,
+  monitoring: Monitoring,
+) {
   const contract: RegionOutputs<pulumi.Input<string>> = {
     awsRegion: cfg.awsRegion,
     regionLabel: cfg.regionLabel,
