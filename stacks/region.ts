@@ -335,6 +335,12 @@ function regionCredentials(
   );
 }
 
+/** A secret the region's Credentials were asked to make: a consumer that finds none is a wiring bug, said at once. */
+function madeBy<T>(secret: T | undefined, what: string): T {
+  if (secret === undefined) throw new Error(`stacks/region.ts: the region's Credentials made no ${what}`);
+  return secret;
+}
+
 /** A global-mode member shares the hub's Redis; every other region has its own. */
 async function regionRedis(
   { cfg, sizing, rooms, clusterName }: RegionContext,
@@ -364,7 +370,7 @@ async function regionRedis(
           snapshotRetentionDays: REDIS_SNAPSHOT_RETENTION_DAYS,
           protect: cfg.protect,
           namespace: workloads.metadata.name,
-          authToken: credentials.redisAuthToken!,
+          authToken: madeBy(credentials.redisAuthToken, "Redis AUTH token"),
         },
         { providers },
       );
@@ -564,7 +570,7 @@ function observability(
         heartbeatUrl: secretOrNothing(cfg.alerting.heartbeatUrl),
       },
       chartImages,
-      grafanaAdminPassword: credentials.grafanaAdminPassword!,
+      grafanaAdminPassword: madeBy(credentials.grafanaAdminPassword, "Grafana's admin password"),
     },
     // Its volumes need the storage driver and the gp3 StorageClass.
     { providers, dependsOn: [storage] },

@@ -295,8 +295,10 @@ export function diffPlans(base: PlanSnapshot, head: PlanSnapshot): PlanDiff {
       changes,
       ...(formerly ? { formerly } : {}),
       replacedBy,
-      // With no input changed, no provider replaces anything: its rules read inputs only.
-      replaceRuleKnown: byInputs !== undefined || inputPaths.length === 0,
+      // With neither an input nor the provider changed, nothing replaces it: a provider's rules read inputs, and
+      // a new provider is asked about its own configuration, which this plan does not model.
+      replaceRuleKnown:
+        byInputs !== undefined || (inputPaths.length === 0 && !changes.some((c) => c.path === "provider")),
     });
   }
   changed.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));

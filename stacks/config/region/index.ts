@@ -20,7 +20,7 @@ import { dns, domain, regionLabel } from "./dns";
 import { chaos, loadTest } from "./drills";
 import { egress } from "./egress";
 import { images } from "./images";
-import { livekit, rtc, turn } from "./media";
+import { livekit, MEDIA_PORTS_DEFAULT, rtc, turn } from "./media";
 import { alerting, monitoring } from "./monitoring";
 import { network } from "./network";
 import { redis } from "./redis";
@@ -209,12 +209,23 @@ const FIXED_HOST_PORTS: [number, string][] = [
 function tcpPortFree(cfg: RegionFields): RuleIssue | undefined {
   const tcp = cfg.rtc.tcpPort;
   const clash = FIXED_HOST_PORTS.find(([p]) => p === tcp);
-  if (!clash) return undefined;
-  return {
-    path: ["rtc", "tcpPort"],
-    problem: `is ${clash[1]} ${clash[0]} on the same host network (and would be opened to the internet)`,
-    value: tcp,
-  };
+  if (clash) {
+    return {
+      path: ["rtc", "tcpPort"],
+      problem: `is ${clash[1]} ${clash[0]} on the same host network (and would be opened to the internet)`,
+      value: tcp,
+    };
+  }
+  // LiveKit binds it once, at start; an outgoing connection holding it then makes that start fail.
+  const ephemeral = SFU_EPHEMERAL_PORTS;
+  if (ephemeral.start <= tcp && tcp <= ephemeral.end) {
+    return {
+      path: ["rtc", "tcpPort"],
+      problem: `is among the nodes' ephemeral ports ${ephemeral.start}-${ephemeral.end}, which outgoing connections of the same host network take, so LiveKit could fail to bind it: use a port outside them (the default is ${MEDIA_PORTS_DEFAULT.rtcTcp})`,
+      value: tcp,
+    };
+  }
+  return undefined;
 }
 
 /**
@@ -224,9 +235,9 @@ function tcpPortFree(cfg: RegionFields): RuleIssue | undefined {
 function portRangesFree(cfg: RegionFields): RuleIssue | undefined {
   const inRange = (r: { start: number; end: number }, p: number) => r.start <= p && p <= r.end;
   const ephemeral = SFU_EPHEMERAL_PORTS;
-  for (const [field, range] of [
-    [["rtc", "udpPortRange"], cfg.rtc.udpPortRange],
-    [["turn", "relayPortRange"], cfg.turn.relayPortRange],
+  for (const [field, range, byDefault] of [
+    [["rtc", "udpPortRange"], cfg.rtc.udpPortRange, MEDIA_PORTS_DEFAULT.rtcUdp],
+    [["turn", "relayPortRange"], cfg.turn.relayPortRange, MEDIA_PORTS_DEFAULT.turnRelay],
   ] as const) {
     const covered = FIXED_HOST_PORTS.find(([p]) => inRange(range, p));
     if (covered) {
@@ -235,7 +246,7 @@ function portRangesFree(cfg: RegionFields): RuleIssue | undefined {
     if (range.start <= ephemeral.end && ephemeral.start <= range.end) {
       return {
         path: [...field],
-        problem: `overlaps the nodes' ephemeral ports ${ephemeral.start}-${ephemeral.end}, which outgoing connections of the same host network take`,
+        problem: `overlaps the nodes' ephemeral ports ${ephemeral.start}-${ephemeral.end}, which outgoing connections of the same host network take: move it outside them (the default is ${byDefault.start}-${byDefault.end})`,
         value: range,
       };
     }

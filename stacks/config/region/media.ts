@@ -28,14 +28,21 @@ const webhookSchema = z.strictObject({
     .describe("HTTPS endpoints of your application that receive LiveKit's signed webhook events (1-10)."),
 });
 
+/** The media ports' defaults, clear of the host network's fixed ports and of the nodes' ephemeral ports. */
+export const MEDIA_PORTS_DEFAULT = {
+  rtcUdp: { start: 50000, end: 60000 },
+  rtcTcp: 7881,
+  turnRelay: { start: 40000, end: 49999 },
+} as const;
+
 export const rtc = z
   .strictObject({
     udpPortRange: portRange
-      .default({ start: 50000, end: 60000 })
+      .default(MEDIA_PORTS_DEFAULT.rtcUdp)
       .describe(
         "ICE/UDP ports LiveKit binds on the node (two per participant); clear of the nodes' ephemeral ports 32768-39999.",
       ),
-    tcpPort: port.default(7881).describe("ICE/TCP fallback port."),
+    tcpPort: port.default(MEDIA_PORTS_DEFAULT.rtcTcp).describe("ICE/TCP fallback port."),
   })
   .prefault({})
   .describe("LiveKit's WebRTC ports on the SFU nodes' host network, open to the internet.");
@@ -43,7 +50,7 @@ export const rtc = z
 export const turn = z
   .strictObject({
     relayPortRange: portRange
-      .default({ start: 40000, end: 49999 })
+      .default(MEDIA_PORTS_DEFAULT.turnRelay)
       .describe(
         "Coturn relay ports; must not overlap rtc.udpPortRange (both bind the node's host network) nor the nodes' ephemeral ports 32768-39999.",
       ),

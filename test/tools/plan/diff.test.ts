@@ -292,6 +292,9 @@ describe("plan diff", () => {
         expect.objectContaining({ replacedBy: [], replaceRuleKnown: true }),
       );
       expect(formatChangeSummary(other).join("\n")).not.toMatch(/not modelled/);
+      // A new provider, though, is asked about its own configuration, which the plan does not model.
+      const reprovided = diffPlans(plan([group([])]), plan([{ ...group([]), provider: "urn:other-provider" }]));
+      expect(reprovided.changed).toEqual([expect.objectContaining({ name: "redis", replaceRuleKnown: false })]);
     });
   });
 

@@ -264,7 +264,8 @@ describe("the host ports, relay quota, Prometheus sizes and audit logs of a regi
     const relay = (start: number, end: number) => (c: RegionSettings) => ({
       turn: { ...c.turn, relayPortRange: { start, end } },
     });
-    const problem = `overlaps the nodes' ephemeral ports ${SFU_EPHEMERAL_PORTS.start}-${SFU_EPHEMERAL_PORTS.end}, which outgoing connections of the same host network take`;
+    const overlap = `overlaps the nodes' ephemeral ports ${SFU_EPHEMERAL_PORTS.start}-${SFU_EPHEMERAL_PORTS.end}, which outgoing connections of the same host network take: move it outside them`;
+    const problem = `${overlap} (the default is 40000-49999)`;
     expect(issueOf(relay(33000, 38999))).toEqual({
       key: "turn.relayPortRange",
       problem,
@@ -275,9 +276,20 @@ describe("the host ports, relay quota, Prometheus sizes and audit logs of a regi
     expect(issueOf(relay(SFU_EPHEMERAL_PORTS.end + 1, 49999))).toBeUndefined();
     expect(issueOf(udp(20000, SFU_EPHEMERAL_PORTS.start))).toEqual({
       key: "rtc.udpPortRange",
-      problem,
+      problem: `${overlap} (the default is 50000-60000)`,
       value: { start: 20000, end: SFU_EPHEMERAL_PORTS.start },
     });
+    // LiveKit's ICE/TCP port too: it binds it once, at start.
+    const tcp = (tcpPort: number) => (c: RegionSettings) => ({ rtc: { ...c.rtc, tcpPort } });
+    for (const inside of [SFU_EPHEMERAL_PORTS.start, 35000, SFU_EPHEMERAL_PORTS.end]) {
+      expect(issueOf(tcp(inside))).toEqual({
+        key: "rtc.tcpPort",
+        problem: `is among the nodes' ephemeral ports ${SFU_EPHEMERAL_PORTS.start}-${SFU_EPHEMERAL_PORTS.end}, which outgoing connections of the same host network take, so LiveKit could fail to bind it: use a port outside them (the default is 7881)`,
+        value: inside,
+      });
+    }
+    expect(issueOf(tcp(SFU_EPHEMERAL_PORTS.start - 1))).toBeUndefined();
+    expect(issueOf(tcp(SFU_EPHEMERAL_PORTS.end + 1))).toBeUndefined();
     // The range the nodes boot with is this one.
     expect(SFU_NODE_SYSCTLS["net.ipv4.ip_local_port_range"]).toBe(
       `${SFU_EPHEMERAL_PORTS.start} ${SFU_EPHEMERAL_PORTS.end}`,
