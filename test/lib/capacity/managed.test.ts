@@ -238,12 +238,17 @@ describe("the same calls on each managed service", () => {
     const prices = JSON.parse(JSON.stringify(PINNED_MANAGED_PRICES)) as ManagedPrices;
     prices.livekitCloud.perDownstreamGB.estimate = false;
     prices.agora.per1000Minutes.hd.estimate = true;
+    const confirmed = managedCosts(defaultRegionPlan({}), E, prices).find(
+      (m) => m.service === "cloudflareRealtimeKit",
+    )!;
+    expect(confirmed.estimate).toBe(false);
+    prices.cloudflareRealtimeKit.perAudioOnlyParticipantMinute.estimate = true;
     const byService = Object.fromEntries(managedCosts(defaultRegionPlan({}), E, prices).map((m) => [m.service, m]));
     expect([
       byService.livekitCloud.estimate,
       byService.agora.estimate,
       byService.cloudflareRealtimeKit.estimate,
-    ]).toEqual([true, true, false]);
+    ]).toEqual([true, true, true]);
   });
 
   it("note Chime's rooms above a session's attendees, not those at it, each kind by name", () => {
