@@ -1,6 +1,7 @@
 /**
- * The builder's options that the shipped stacks do not take: evaluated like the plan's policies
- * (test/stacks/security-baseline.plan.test.ts).
+ * The region's NetworkPolicies as the builder writes them, evaluated like the plan's policies
+ * (test/stacks/security-baseline.plan.test.ts): the options the shipped stacks do not take, then every policy of a
+ * region with recorders.
  */
 import { platformNetworkPolicies, PlatformNetworkInput } from "../../../components/network-policy/policies";
 import { allowed, Connection, Endpoint, NetworkPolicyObject, World } from "../../support/network-policy";
