@@ -11,6 +11,15 @@ describe("the partition of a region", () => {
     expect(partitionOfRegion("us-east-1")).toBe("aws");
   });
 
+  it("follows botocore's whole-name patterns, so a region opened later lands in its partition by its shape alone", () => {
+    // A later China or GovCloud region, numbered past 9.
+    expect(partitionOfRegion("cn-southwest-10")).toBe("aws-cn");
+    expect(partitionOfRegion("us-gov-central-12")).toBe("aws-us-gov");
+    // A name that only contains such a region, or goes on past its number, is none of theirs.
+    for (const name of ["ap-cn-north-1", "xcn-north-1", "cn-north-1-local", "ap-us-gov-west-1", "us-gov-west-1a"])
+      expect(partitionOfRegion(name)).toBe("aws");
+  });
+
   it("has the DNS suffix botocore's partitions.json gives it", () => {
     expect(partitionDnsSuffix).toEqual({
       aws: "amazonaws.com",

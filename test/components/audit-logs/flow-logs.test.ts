@@ -61,4 +61,9 @@ describe("what the flow log role may do", () => {
     expect(may("logs:DeleteLogGroup", GROUP)).toBe("not allowed");
     expect(may("logs:PutRetentionPolicy", GROUP)).toBe("not allowed");
   });
+
+  it("is in the policy language's current version", () => {
+    // IAM JSON policy reference, "Version": 2012-10-17 is the current version.
+    expect(policy.Version).toBe("2012-10-17");
+  });
 });

@@ -123,6 +123,11 @@ describe("the log bucket's policy", () => {
     }
     expect(put({ AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` }, s3Key, fromRecordings)).toBe("not allowed");
   });
+
+  it("is in the policy language's current version", () => {
+    // IAM JSON policy reference, "Version": 2012-10-17 is the current version.
+    expect(policy.Version).toBe("2012-10-17");
+  });
 });
 
 describe("who writes an ALB's access logs", () => {

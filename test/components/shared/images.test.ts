@@ -29,6 +29,10 @@ describe("workload images", () => {
       "123456789012.dkr.ecr.ap-south-1.amazonaws.com/docker-hub/curlimages/curl:8.12.1",
     );
     expect(mirroredReference(`quay.io/x/y@${DIGEST}`, mirror)).toBe(`quay.io/x/y@${DIGEST}`);
+    // Only a leading docker.io is the registry: a path component of that name further on is the repository's.
+    expect(mirroredReference("acme/docker.io/tool:1", mirror)).toBe(
+      "123456789012.dkr.ecr.ap-south-1.amazonaws.com/docker-hub/acme/docker.io/tool:1",
+    );
   });
 
   it("uses a pin instead of the shipped tag, and the shipped tags otherwise", () => {
@@ -48,5 +52,20 @@ describe("workload images", () => {
       `livekit/egress@${DIGEST}x`,
     ])
       expect(DIGEST_PINNED_REFERENCE.test(bad)).toBe(false);
+  });
+
+  it("takes pins by distribution/reference's grammar: an official image, separators, a registry host's capitals", () => {
+    for (const good of [
+      `alpine@${DIGEST}`,
+      `my-app@${DIGEST}`,
+      `my--app@${DIGEST}`,
+      `registry.example.com/team/my-app@${DIGEST}`,
+      `registry.example.com/team/my--app:v1@${DIGEST}`,
+      `Registry.Example.com/team/app@${DIGEST}`,
+    ])
+      expect([good, DIGEST_PINNED_REFERENCE.test(good)]).toEqual([good, true]);
+    // A repository is lowercase, wherever the capital is.
+    for (const bad of [`livekit/Egress@${DIGEST}`, `Alpine@${DIGEST}`])
+      expect([bad, DIGEST_PINNED_REFERENCE.test(bad)]).toEqual([bad, false]);
   });
 });

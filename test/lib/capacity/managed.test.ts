@@ -10,11 +10,13 @@ import {
   kindUsage,
   layerPixels,
   managedCosts,
+  type ManagedPrices,
   managedPricesSchema,
   PINNED_MANAGED_PRICES,
   priceFigures,
   receivedPixels,
 } from "../../../lib/capacity";
+import { MANAGED_SERVICES } from "../../../lib/capacity/managed";
 import { ROOM_KINDS } from "../../../lib/capacity/room-mix";
 import { InputError, keyPath, parseInput } from "../../../lib/errors";
 import { defaultRegionPlan } from "../../support/capacity";
@@ -71,6 +73,36 @@ describe("the pinned managed services' prices", () => {
     expect(() => parse(broken)).toThrow(InputError);
     expect(() => parse(broken)).toThrow(line);
   });
+
+  it.each([
+    [["livekitCloud", "name"], "", 'livekitCloud.name: must be the service\'s name, got ""'],
+    [["agora", "name"], 5, "agora.name: must be the service's name, got 5"],
+    [["description"], 5, "description: must be a string, got 5"],
+    [["currency"], 5, "currency: must be a currency such as USD, got 5"],
+    [
+      ["chimeSdk", "maxAttendeesPerSession"],
+      2.5,
+      "chimeSdk.maxAttendeesPerSession: must be a positive integer, got 2.5",
+    ],
+    [["chimeSdk", "maxAttendeesPerSession"], 0, "chimeSdk.maxAttendeesPerSession: must be a positive integer, got 0"],
+    [["livekitCloud"], "x", 'livekitCloud: must be an object of prices, got "x"'],
+    [["agora"], "x", 'agora: must be an object of prices, got "x"'],
+    [["agora", "per1000Minutes"], "x", 'agora.per1000Minutes: must be an object of prices, got "x"'],
+    [["cloudflareRealtimeKit"], "x", 'cloudflareRealtimeKit: must be an object of prices, got "x"'],
+  ])("refuses %j set to %j with its own line", (path, value, line) => {
+    expect(() => parse(changed(path, value))).toThrow(`managed prices.${line}`);
+  });
+
+  it("refuses a file that is no object of prices", () => {
+    expect(() => parse("x")).toThrow("must be an object of the managed services' prices");
+  });
+
+  it("name every service the file prices, in the order the bill lists them", () => {
+    const services = Object.keys(PINNED_MANAGED_PRICES).filter((k) => k !== "description" && k !== "currency");
+    expect([...MANAGED_SERVICES].sort()).toEqual(services.sort());
+    const plan = defaultRegionPlan({});
+    expect(managedCosts(plan, 100).map((m) => m.service)).toEqual([...MANAGED_SERVICES]);
+  });
 });
 
 describe("Agora's usage types", () => {
@@ -96,6 +128,14 @@ describe("Agora's usage types", () => {
       1280 * 720,
     ]);
     expect(layerPixels({ videoLayersKbps: [500, 1500] }, 500)).toBe(640 * 360);
+    // The ladder in any order is the same ladder.
+    const shuffled = { videoLayersKbps: [1700, 160, 450] };
+    expect([1700, 450, 160, 1000].map((kbps) => layerPixels(shuffled, kbps))).toEqual([
+      1280 * 720,
+      640 * 360,
+      320 * 180,
+      1280 * 720,
+    ]);
   });
 
   it("classes the room kinds' receivers as Agora bills them (by what they receive, not what they publish)", () => {
@@ -169,5 +209,65 @@ describe("the same calls on each managed service", () => {
     );
     expect(minutes).toBeCloseTo(c.participantMinutes, 3);
     expect(c.managed.map((m) => m.service)).toEqual(["livekitCloud", "chimeSdk", "agora", "cloudflareRealtimeKit"]);
+  });
+
+  it("bill a meeting's publishers by the video they receive, and a livestream's host, who watches none, as audio", () => {
+    const meetings = kindUsage(defaultRegionPlan({ mix: "meetings" }), E);
+    expect(meetings.every((k) => k.agora.publisher !== "audio")).toBe(true);
+    const [stream] = kindUsage(defaultRegionPlan({ mix: "livestream" }), E);
+    expect(stream.agora.publisher).toBe("audio");
+  });
+
+  it("have no price per participant-minute without minutes", () => {
+    for (const m of managedCosts(defaultRegionPlan({}), 0))
+      expect([m.service, m.usdPerParticipantMinute]).toEqual([m.service, null]);
+  });
+
+  it("note LiveKit Cloud's downstream, Agora's discounts, and nothing for Cloudflare", () => {
+    const plan = defaultRegionPlan({});
+    const byService = Object.fromEntries(managedCosts(plan, E).map((m) => [m.service, m]));
+    const gb = kindUsage(plan, E).reduce((s, k) => s + k.downstreamGB, 0);
+    expect(byService.livekitCloud.notes).toEqual([
+      `${Math.round(gb).toLocaleString("en-US")} GB (10^9 bytes) downstream`,
+    ]);
+    expect(byService.agora.notes).toEqual([expect.stringMatching(/^list prices before Agora's volume discounts/)]);
+    expect(byService.cloudflareRealtimeKit.notes).toEqual([]);
+  });
+
+  it("mark a service's figure an estimate when any one of its prices is", () => {
+    const prices = JSON.parse(JSON.stringify(PINNED_MANAGED_PRICES)) as ManagedPrices;
+    prices.livekitCloud.perDownstreamGB.estimate = false;
+    prices.agora.per1000Minutes.hd.estimate = true;
+    const confirmed = managedCosts(defaultRegionPlan({}), E, prices).find(
+      (m) => m.service === "cloudflareRealtimeKit",
+    )!;
+    expect(confirmed.estimate).toBe(false);
+    prices.cloudflareRealtimeKit.perAudioOnlyParticipantMinute.estimate = true;
+    const byService = Object.fromEntries(managedCosts(defaultRegionPlan({}), E, prices).map((m) => [m.service, m]));
+    expect([
+      byService.livekitCloud.estimate,
+      byService.agora.estimate,
+      byService.cloudflareRealtimeKit.estimate,
+    ]).toEqual([true, true, true]);
+  });
+
+  it("note Chime's rooms above a session's attendees, not those at it, each kind by name", () => {
+    const plan = defaultRegionPlan({ mix: "livestream" });
+    const withMax = (max: number) => {
+      const prices = JSON.parse(JSON.stringify(PINNED_MANAGED_PRICES)) as ManagedPrices;
+      prices.chimeSdk.maxAttendeesPerSession = max;
+      return managedCosts(plan, E, prices).find((m) => m.service === "chimeSdk")!.notes;
+    };
+    expect(withMax(301)).toEqual([]); // 1 host and 300 viewers
+    expect(withMax(300)).toEqual([
+      "livestream rooms exceed a session's 300 attendees: they need media replication, priced separately and not included",
+    ]);
+    const mixed = defaultRegionPlan({});
+    const prices = JSON.parse(JSON.stringify(PINNED_MANAGED_PRICES)) as ManagedPrices;
+    prices.chimeSdk.maxAttendeesPerSession = 1;
+    const [note] = managedCosts(mixed, E, prices).find((m) => m.service === "chimeSdk")!.notes;
+    expect(note).toBe(
+      `${mixed.kinds.map((k) => k.name).join(", ")} rooms exceed a session's 1 attendees: they need media replication, priced separately and not included`,
+    );
   });
 });

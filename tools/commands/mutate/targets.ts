@@ -45,6 +45,8 @@ export const GUARDING_TESTS: Record<string, string[]> = {
   "components/monitoring/alert-rules.ts": ["test/components/monitoring/upstream-metrics.test.ts"],
   "components/coturn/start.ts": ["test/components/coturn/pod.test.ts"],
   "components/load-test/node-pool.ts": ["test/components/load-test/pod.test.ts"],
+  // A partition's refusals are read whole, as the config's lines that show them.
+  "lib/aws-partitions.ts": ["test/stacks/config/partitions.test.ts"],
   // checkRegionAgainstSiblings and lenient discovery are exercised through the stack-file checks.
   "stacks/regions.ts": ["test/stacks/stack-file-checks.test.ts"],
 };

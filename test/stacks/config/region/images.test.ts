@@ -58,6 +58,49 @@ describe("image settings", () => {
     expect(() => parse({ pins: { redis: `redis@${DIGEST}` } })).toThrow("images.pins");
   });
 
+  it("refuse each mirror setting and pin of the wrong type or length with its own line", () => {
+    const mirror = { dockerHubUsername: "ops", dockerHubAccessToken: "dckr_pat_x" };
+    const lines: [unknown, string][] = [
+      [
+        { pins: { curl: 5 } },
+        "images.pins.curl: must be an image reference pinned by digest, <repository>[:<tag>]@sha256:<64 hex>, got 5",
+      ],
+      [
+        { mirror: { ...mirror, repositoryPrefix: 5 } },
+        "images.mirror.repositoryPrefix: must be an ECR repository prefix such as docker-hub, got 5",
+      ],
+      // ECR takes a prefix of 2 to 30 characters (CreatePullThroughCacheRule, ecrRepositoryPrefix).
+      [
+        { mirror: { ...mirror, repositoryPrefix: "q" } },
+        'images.mirror.repositoryPrefix: must be 2-30 characters, such as docker-hub, got "q"',
+      ],
+      [
+        { mirror: { ...mirror, quayRepositoryPrefix: "q".repeat(31) } },
+        `images.mirror.quayRepositoryPrefix: must be 2-30 characters, such as quay, got "${"q".repeat(31)}"`,
+      ],
+      [
+        { mirror: { ...mirror, dockerHubUsername: "" } },
+        'images.mirror.dockerHubUsername: must be a Docker Hub user name, got ""',
+      ],
+      [
+        { mirror: { ...mirror, dockerHubUsername: 7 } },
+        "images.mirror.dockerHubUsername: must be a Docker Hub user name, got 7",
+      ],
+      [
+        { mirror: { ...mirror, dockerHubAccessToken: "" } },
+        'images.mirror.dockerHubAccessToken: must be a Docker Hub access token, got ""',
+      ],
+      [
+        { mirror: { ...mirror, dockerHubAccessToken: 7 } },
+        "images.mirror.dockerHubAccessToken: must be a Docker Hub access token, got 7",
+      ],
+    ];
+    for (const [images, line] of lines) expect(() => parse(images)).toThrow(`livekit-platform:${line}`);
+    // At the bounds, taken.
+    const bounds = { ...mirror, repositoryPrefix: "dh", quayRepositoryPrefix: "q".repeat(30) };
+    expect(parse({ mirror: bounds }).images.mirror).toMatchObject({ repositoryPrefix: "dh" });
+  });
+
   it("refuse a Docker Hub image pinned by digest behind the mirror, which ECR's cache cannot fill by digest", () => {
     const mirror = { dockerHubUsername: "ops", dockerHubAccessToken: "dckr_pat_x" };
     const pin = `livekit/livekit-server:v1.13.5@${DIGEST}`;
