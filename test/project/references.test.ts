@@ -12,14 +12,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import GithubSlugger from "github-slugger";
-import MarkdownIt from "markdown-it";
+import { headingsOf, tokensOf } from "../support/markdown";
 import { projectRoot } from "../support/stack-config";
 
 const SKIP = new Set(["node_modules", ".git", ".plan", ".build", "reports", ".stryker-tmp"]);
 const TEXT = /\.(ts|js|json|md|ya?ml|sh)$/;
-const markdown = new MarkdownIt();
-type Token = MarkdownIt.Token;
 
 function textFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -52,23 +49,6 @@ const documents = [
   ...capabilities.map((c) => `components/${c}/README.md`).filter((f) => fs.existsSync(path.join(projectRoot, f))),
   "examples/token-service/README.md",
 ];
-
-const tokensOf = (file: string): Token[] => markdown.parse(fs.readFileSync(file, "utf8"), {});
-
-/** A heading's text as rendered: inline code without its backticks, links as their text. */
-const renderedText = (inline: Token) =>
-  (inline.children ?? []).map((t) => (t.type === "text" || t.type === "code_inline" ? t.content : "")).join("");
-
-/** Each heading of a markdown file: its rendered text and its anchor. */
-function headingsOf(file: string): { text: string; anchor: string }[] {
-  const slugger = new GithubSlugger();
-  const tokens = tokensOf(file);
-  return tokens.flatMap((t, i) => {
-    if (t.type !== "heading_open") return [];
-    const text = renderedText(tokens[i + 1]);
-    return [{ text, anchor: slugger.slug(text) }];
-  });
-}
 
 /** Every link's target in a markdown file (code blocks and code spans are not links). */
 function linksOf(file: string): string[] {

@@ -17,7 +17,15 @@ import { versions } from "../../lib/versions";
 import { inputsOf, PlanResult, PlannedResource } from "../../tools/plan/engine";
 import { evaluate } from "../support/iam-evaluate";
 import { outputVerdict, parseFilterTable } from "../support/iptables";
-import { allowed, Connection, Endpoint, NetworkPolicyObject, World } from "../support/network-policy";
+import {
+  ADDRESSES,
+  allowed,
+  Endpoint,
+  NetworkPolicyObject,
+  verdictTable,
+  VerdictRow,
+  World,
+} from "../support/network-policy";
 import { runStack, shippedStackPlan } from "../support/plan";
 
 type Obj = Record<string, any>;
@@ -60,12 +68,7 @@ function podOf(kind: string, name: string, node: string): Endpoint {
   };
 }
 
-// mumbai's VPC is 10.20.0.0/16 (Pulumi.mumbai.yaml); the addresses below are in it unless said otherwise.
-const VPC = { sfuNode: "10.20.128.5", egressNode: "10.20.129.7", redis: "10.20.2.50", otherNode: "10.20.3.3" };
-const PUBLIC = { sfu: "13.234.10.20", turn: "13.234.77.7", web: "1.1.1.1", sns: "52.95.1.1", s3: "52.219.64.1" };
-const LINK_LOCAL = { metadata: "169.254.169.254", podIdentity: "169.254.170.23" };
-/** ClusterIPs (the cluster's service range, 172.20.0.0/16 for a VPC in 10.0.0.0/8). */
-const CLUSTER_IP = { kubernetes: "172.20.0.1", dns: "172.20.0.10", livekit: "172.20.40.1", karpenter: "172.20.50.1" };
+const { VPC, PUBLIC, LINK_LOCAL, CLUSTER_IP } = ADDRESSES;
 
 /** Pods the charts run, with the labels their charts give them (the plan holds only their values). */
 const chartPod = (namespace: string, labels: Record<string, string>): Endpoint => ({
@@ -86,7 +89,7 @@ const PODS = {
   karpenter: chartPod("karpenter", { "app.kubernetes.io/name": "karpenter" }),
 };
 
-type Row = [string, Connection["to"], boolean];
+type Row = VerdictRow;
 
 /**
  * What a recorder may reach. Egress joins rooms through LiveKit's Service, as a participant: ICE to the SFU's public
@@ -127,13 +130,7 @@ const RECORDER_ROWS = (livekit: Endpoint): Row[] => [
   ["a database on the internet", { ip: PUBLIC.web, port: 5432 }, false],
 ];
 
-/** Each row's verdict, as `<what>: allowed|denied`, for one readable comparison. */
-function table(from: Endpoint & { ip: string }, rows: Row[]) {
-  return {
-    actual: rows.map(([what, to]) => `${what}: ${allowed(world, { from, to }) ? "allowed" : "denied"}`),
-    expected: rows.map(([what, , ok]) => `${what}: ${ok ? "allowed" : "denied"}`),
-  };
-}
+const table = (from: Endpoint & { ip: string }, rows: Row[]) => verdictTable(world, from, rows);
 
 describe("the region's NetworkPolicies, evaluated", () => {
   const livekitBehindService = () => ({ ...podOf("Deployment", "livekit-server", "sfu-1") });

@@ -179,3 +179,31 @@ export function allowed(world: World, connection: Connection): boolean {
     to.pod === undefined || directionAllows(world, to.pod, "Ingress", { ip: from.ip, pod: from }, to.port, protocol);
   return egress && ingress;
 }
+
+/**
+ * Addresses the evaluations use. The VPC's are in mumbai's 10.20.0.0/16 (Pulumi.mumbai.yaml); ClusterIPs in the
+ * cluster's service range (172.20.0.0/16 for a VPC in 10.0.0.0/8, `otherRange` in the other default, 10.100.0.0/16).
+ */
+export const ADDRESSES = {
+  VPC: { sfuNode: "10.20.128.5", egressNode: "10.20.129.7", redis: "10.20.2.50", otherNode: "10.20.3.3" },
+  PUBLIC: { sfu: "13.234.10.20", turn: "13.234.77.7", web: "1.1.1.1", sns: "52.95.1.1", s3: "52.219.64.1" },
+  LINK_LOCAL: { metadata: "169.254.169.254", podIdentity: "169.254.170.23" },
+  CLUSTER_IP: {
+    kubernetes: "172.20.0.1",
+    otherRange: "10.100.0.1",
+    dns: "172.20.0.10",
+    livekit: "172.20.40.1",
+    karpenter: "172.20.50.1",
+  },
+} as const;
+
+/** One expected verdict: what the destination is, the connection's destination, and whether it is allowed. */
+export type VerdictRow = [string, Connection["to"], boolean];
+
+/** Each row's verdict as `<what>: allowed|denied`, actual and expected, for one readable comparison. */
+export function verdictTable(world: World, from: Endpoint & { ip: string }, rows: VerdictRow[]) {
+  return {
+    actual: rows.map(([what, to]) => `${what}: ${allowed(world, { from, to }) ? "allowed" : "denied"}`),
+    expected: rows.map(([what, , ok]) => `${what}: ${ok ? "allowed" : "denied"}`),
+  };
+}

@@ -1,4 +1,4 @@
-import * as fs from "fs";
+import { headingsOf } from "../../support/markdown";
 import * as path from "path";
 import {
   AlertRule,
@@ -121,18 +121,12 @@ describe("renderAlertRules", () => {
   });
 
   it("links every alert to a section of docs/runbooks.md, and every alert section there to an alert", () => {
-    // GitHub's heading anchors: lower case, punctuation other than hyphens dropped, spaces to hyphens.
-    const slug = (heading: string) =>
-      heading
-        .trim()
-        .toLowerCase()
-        .replace(/[^\w\- ]/g, "")
-        .replace(/ /g, "-");
-    const text = fs.readFileSync(path.join(__dirname, "..", "..", "..", RUNBOOKS_DOCUMENT), "utf8");
-    const headings = [...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1]));
+    // GitHub's heading anchors (test/support/markdown.ts).
+    const sections = headingsOf(path.join(__dirname, "..", "..", "..", RUNBOOKS_DOCUMENT));
+    const headings = sections.map((h) => h.anchor);
     const anchors = allRules().map((r) => r.annotations.runbook.split("#")[1]);
     expect(anchors.filter((a) => !headings.includes(a))).toEqual([]);
-    const alertSections = [...text.matchAll(/^#{1,6} (Alert: .+)$/gm)].map((m) => slug(m[1]));
+    const alertSections = sections.filter((h) => h.text.startsWith("Alert: ")).map((h) => h.anchor);
     expect(alertSections.filter((h) => !anchors.includes(h))).toEqual([]);
   });
 

@@ -16,63 +16,15 @@ import {
   pageDeliveryAlarmSpec,
   pagerDutyCloudWatchEndpoint,
 } from "../../../components/monitoring/heartbeat";
-
-interface Spec {
-  namespace: string;
-  metricName: string;
-  statistic: string;
-  period: number;
-  evaluationPeriods: number;
-  datapointsToAlarm?: number;
-  threshold: number;
-  comparisonOperator: string;
-  treatMissingData: string;
-}
-
-const STATISTICS: Record<string, (samples: number[]) => number> = {
-  Sum: (s) => s.reduce((a, b) => a + b, 0),
-};
-const OPERATORS: Record<string, (value: number, threshold: number) => boolean> = {
-  LessThanThreshold: (v, t) => v < t,
-  GreaterThanThreshold: (v, t) => v > t,
-};
-/** CloudWatch's standard-resolution periods: 10, 30 or any multiple of 60 seconds. */
-const validPeriod = (p: number) => p === 10 || p === 30 || (p > 0 && p % 60 === 0);
-
-/** The alarm's state after these periods (each a list of samples; empty: no datapoints), starting from OK. */
-function alarmState(spec: Spec, periods: number[][]): "OK" | "ALARM" {
-  const reduce = STATISTICS[spec.statistic];
-  const breaches = OPERATORS[spec.comparisonOperator];
-  const toAlarm = spec.datapointsToAlarm ?? spec.evaluationPeriods;
-  if (
-    !reduce ||
-    !breaches ||
-    !["breaching", "notBreaching"].includes(spec.treatMissingData) ||
-    !validPeriod(spec.period) ||
-    spec.evaluationPeriods < 1 ||
-    toAlarm < 1 ||
-    toAlarm > spec.evaluationPeriods
-  )
-    throw new Error("PutMetricAlarm refuses this alarm");
-  const window = periods
-    .slice(-spec.evaluationPeriods)
-    .map((samples) =>
-      samples.length > 0 ? breaches(reduce(samples), spec.threshold) : spec.treatMissingData === "breaching",
-    );
-  return window.filter(Boolean).length >= toAlarm ? "ALARM" : "OK";
-}
+import { alarmState } from "../../support/cloudwatch-alarm";
+import { headingsOf } from "../../support/markdown";
 
 /** `minutes` of time as SNS reports it: one datapoint per five minutes, the messages published in it. */
 const fiveMinutePeriods = (minutes: number, messages: number[]) => Array.from({ length: minutes / 5 }, () => messages);
 
-const runbooks = fs.readFileSync(path.join(__dirname, "..", "..", "..", "docs", "runbooks.md"), "utf8");
-const headingAnchors = [...runbooks.matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
-  m[1]
-    .trim()
-    .toLowerCase()
-    .replace(/[^\w\- ]/g, "")
-    .replace(/ /g, "-"),
-);
+const runbooksFile = path.join(__dirname, "..", "..", "..", "docs", "runbooks.md");
+const runbooks = fs.readFileSync(runbooksFile, "utf8");
+const headingAnchors = headingsOf(runbooksFile).map((h) => h.anchor);
 
 describe("the heartbeat alarm", () => {
   const spec = heartbeatAlarmSpec("livekit-mumbai-heartbeat", "docs/runbooks.md");

@@ -4,7 +4,15 @@
  * region with recorders.
  */
 import { platformNetworkPolicies, PlatformNetworkInput } from "../../../components/network-policy/policies";
-import { allowed, Connection, Endpoint, NetworkPolicyObject, World } from "../../support/network-policy";
+import {
+  ADDRESSES,
+  allowed,
+  Endpoint,
+  NetworkPolicyObject,
+  verdictTable,
+  VerdictRow,
+  World,
+} from "../../support/network-policy";
 
 const INPUT: PlatformNetworkInput = {
   vpcCidr: "10.20.0.0/16",
@@ -92,10 +100,7 @@ describe("the region's NetworkPolicies, evaluated", () => {
   beforeAll(() => {
     world = worldOf({ ...INPUT, egress });
   });
-  const VPC = { sfuNode: "10.20.128.5", egressNode: "10.20.129.7", redis: "10.20.2.50", otherNode: "10.20.3.3" };
-  const PUBLIC = { sfu: "13.234.10.20", turn: "13.234.77.7", web: "1.1.1.1", sns: "52.95.1.1" };
-  const LINK_LOCAL = { metadata: "169.254.169.254", podIdentity: "169.254.170.23" };
-  const CLUSTER_IP = { kubernetes: "172.20.0.1", otherRange: "10.100.0.1", dns: "172.20.0.10", livekit: "172.20.40.1" };
+  const { VPC, PUBLIC, LINK_LOCAL, CLUSTER_IP } = ADDRESSES;
   const pod = (namespace: string, labels: Record<string, string>, node = "system-1"): Endpoint => ({
     namespace,
     labels,
@@ -115,13 +120,8 @@ describe("the region's NetworkPolicies, evaluated", () => {
     updater: pod("livekit-egress", egress.updaterPodLabels),
     tester: pod("livekit-load-test", { "app.kubernetes.io/name": "livekit-load-test" }, "tester-1"),
   };
-  type Row = [string, Connection["to"], boolean];
-  const verdicts = (from: Endpoint & { ip: string }, rows: Row[]) => ({
-    actual: rows.map(([what, to]) => `${what}: ${allowed(world, { from, to }) ? "allowed" : "denied"}`),
-    expected: rows.map(([what, , ok]) => `${what}: ${ok ? "allowed" : "denied"}`),
-  });
-  const expectRows = (from: Endpoint & { ip: string }, rows: Row[]) => {
-    const { actual, expected } = verdicts(from, rows);
+  const expectRows = (from: Endpoint & { ip: string }, rows: VerdictRow[]) => {
+    const { actual, expected } = verdictTable(world, from, rows);
     expect(actual).toEqual(expected);
   };
 

@@ -1,6 +1,12 @@
-import * as fs from "fs";
+import { alarmState } from "../../support/cloudwatch-alarm";
+import { headingsOf } from "../../support/markdown";
 import * as path from "path";
-import { cloudWatchRunbookAnchor, memberClusterIds, redisAlarmSpecs } from "../../../components/redis/alarms";
+import {
+  cloudWatchRunbookAnchor,
+  memberClusterIds,
+  RedisAlarmSpec,
+  redisAlarmSpecs,
+} from "../../../components/redis/alarms";
 import { CACHE_NODE_TYPES } from "../../../lib/capacity/redis";
 
 const input = {
@@ -58,14 +64,9 @@ describe("CloudWatch alarms on the Redis nodes", () => {
   });
 
   it("links every alarm to its section of docs/runbooks.md, and every such section to an alarm", () => {
-    const slug = (heading: string) =>
-      heading
-        .trim()
-        .toLowerCase()
-        .replace(/[^\w\- ]/g, "")
-        .replace(/ /g, "-");
-    const text = fs.readFileSync(path.join(__dirname, "..", "..", "..", "docs", "runbooks.md"), "utf8");
-    const sections = [...text.matchAll(/^#{1,6} (CloudWatch alarm: .+)$/gm)].map((m) => slug(m[1]));
+    const sections = headingsOf(path.join(__dirname, "..", "..", "..", "docs", "runbooks.md"))
+      .filter((h) => h.text.startsWith("CloudWatch alarm: "))
+      .map((h) => h.anchor);
     const kinds = [...new Set(specs.map((s) => s.kind))];
     expect(kinds.map(cloudWatchRunbookAnchor).filter((a) => !sections.includes(a))).toEqual([]);
     expect(sections.filter((s) => !kinds.map(cloudWatchRunbookAnchor).includes(s))).toEqual([]);
@@ -73,42 +74,9 @@ describe("CloudWatch alarms on the Redis nodes", () => {
   });
 });
 
-/**
- * What CloudWatch does with a spec (Amazon CloudWatch API Reference, PutMetricAlarm and "Using Amazon CloudWatch
- * alarms"): the period's datapoints are reduced by the statistic, compared with the threshold by the operator;
- * the alarm fires when every one of the last `evaluationPeriods` periods breaches. A period without datapoints
- * is, by `TreatMissingData`, `missing` (it neither breaches nor clears: the alarm keeps its state) or
- * `notBreaching` (it counts as good). PutMetricAlarm refuses any other statistic, operator or missing-data word.
- */
-const STATISTICS: Record<string, (samples: number[]) => number> = {
-  Average: (s) => s.reduce((a, b) => a + b, 0) / s.length,
-  Maximum: (s) => Math.max(...s),
-  Sum: (s) => s.reduce((a, b) => a + b, 0),
-};
-const OPERATORS: Record<string, (value: number, threshold: number) => boolean> = {
-  GreaterThanThreshold: (v, t) => v > t,
-};
-const TREAT_MISSING_DATA = ["breaching", "notBreaching", "ignore", "missing"];
-
-/** The alarm's state after these periods (each a list of samples; empty: no datapoints), from `previous`. */
-function alarmState(
-  spec: ReturnType<typeof redisAlarmSpecs>[number],
-  periods: number[][],
-  previous: "OK" | "ALARM",
-): "OK" | "ALARM" {
-  const reduce = STATISTICS[spec.statistic];
-  const breaches = OPERATORS[spec.comparisonOperator];
-  if (!reduce || !breaches || !TREAT_MISSING_DATA.includes(spec.treatMissingData))
-    throw new Error(`PutMetricAlarm refuses ${spec.alarmName}`);
-  const window = periods.slice(-spec.evaluationPeriods).map((samples) => {
-    if (samples.length > 0) return breaches(reduce(samples), spec.threshold);
-    if (spec.treatMissingData === "missing") return undefined;
-    return spec.treatMissingData === "breaching";
-  });
-  if (window.every((b) => b === undefined)) return previous;
-  if (window.every((b) => b !== false) && window.length === spec.evaluationPeriods) return "ALARM";
-  return window.some((b) => b === false) ? "OK" : previous;
-}
+/** The alarm's state as CloudWatch evaluates it (test/support/cloudwatch-alarm.ts), from the spec's own shape. */
+const stateOf = (spec: RedisAlarmSpec, periods: number[][], previous: "OK" | "ALARM") =>
+  alarmState({ ...spec, period: spec.periodSeconds }, periods, previous);
 
 describe("the alarms as CloudWatch evaluates them", () => {
   const specs = redisAlarmSpecs(input);
@@ -116,25 +84,25 @@ describe("the alarms as CloudWatch evaluates them", () => {
   const minutes = (n: number, samples: number[]) => Array.from({ length: n }, () => samples);
 
   it("are alarms PutMetricAlarm takes, each with a name of its own in the account and region", () => {
-    for (const spec of specs) expect(() => alarmState(spec, [], "OK")).not.toThrow();
+    for (const spec of specs) expect(() => stateOf(spec, [], "OK")).not.toThrow();
     expect(new Set(specs.map((s) => s.alarmName)).size).toBe(specs.length);
     expect(of("LiveKitRedisEngineCpuHigh").alarmName).toBe("livekit-mumbai-001-LiveKitRedisEngineCpuHigh");
   });
 
   it("fire only above the threshold, for the whole window", () => {
     const cpu = of("LiveKitRedisEngineCpuHigh");
-    expect(alarmState(cpu, minutes(5, [80]), "OK")).toBe("OK");
-    expect(alarmState(cpu, minutes(5, [81]), "OK")).toBe("ALARM");
-    expect(alarmState(cpu, [...minutes(4, [90]), [70]], "OK")).toBe("OK");
+    expect(stateOf(cpu, minutes(5, [80]), "OK")).toBe("OK");
+    expect(stateOf(cpu, minutes(5, [81]), "OK")).toBe("ALARM");
+    expect(stateOf(cpu, [...minutes(4, [90]), [70]], "OK")).toBe("OK");
   });
 
   it("read the engine's CPU as the minute's average, memory and connections as its peak", () => {
     // A one-sample spike in a busy minute is not a saturated engine thread...
-    expect(alarmState(of("LiveKitRedisEngineCpuHigh"), minutes(5, [95, 60, 60, 60]), "OK")).toBe("OK");
+    expect(stateOf(of("LiveKitRedisEngineCpuHigh"), minutes(5, [95, 60, 60, 60]), "OK")).toBe("OK");
     // ...but a peak of memory or connections is where writes fail or maxclients refuses.
-    expect(alarmState(of("LiveKitRedisMemoryHigh"), minutes(5, [50, 85, 50]), "OK")).toBe("ALARM");
-    expect(alarmState(of("LiveKitRedisConnectionsHigh"), minutes(5, [100, 40_001, 100]), "OK")).toBe("ALARM");
-    expect(alarmState(of("LiveKitRedisReplicationLagging"), minutes(3, [0, 3, 0]), "OK")).toBe("ALARM");
+    expect(stateOf(of("LiveKitRedisMemoryHigh"), minutes(5, [50, 85, 50]), "OK")).toBe("ALARM");
+    expect(stateOf(of("LiveKitRedisConnectionsHigh"), minutes(5, [100, 40_001, 100]), "OK")).toBe("ALARM");
+    expect(stateOf(of("LiveKitRedisReplicationLagging"), minutes(3, [0, 3, 0]), "OK")).toBe("ALARM");
   });
 
   it("keep their state while a node sends no datapoints, except replication lag, which the primary never sends", () => {
@@ -145,9 +113,9 @@ describe("the alarms as CloudWatch evaluates them", () => {
       "LiveKitRedisConnectionsHigh",
     ]) {
       // A node that stopped reporting mid-incident is not cleared by its silence.
-      expect(alarmState(of(kind), minutes(10, []), "ALARM")).toBe("ALARM");
+      expect(stateOf(of(kind), minutes(10, []), "ALARM")).toBe("ALARM");
     }
     // After a failover the old replica is the primary: its lag alarm clears instead of hanging on.
-    expect(alarmState(of("LiveKitRedisReplicationLagging"), minutes(3, []), "ALARM")).toBe("OK");
+    expect(stateOf(of("LiveKitRedisReplicationLagging"), minutes(3, []), "ALARM")).toBe("OK");
   });
 });
