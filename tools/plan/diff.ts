@@ -247,10 +247,13 @@ function resourceChanges(old: SnapshotResource, r: SnapshotResource, movedTo: Ma
   return [
     ...changedPaths(old.inputs, r.inputs).map((c) => ({ ...c, path: `inputs.${c.path}` })),
     ...(["parent", "provider", "dependencies"] as const).flatMap((field) =>
-      changedPaths(followed(old[field] ?? null), r[field] ?? null).map((c) => ({
-        ...c,
-        path: c.path === "(value)" ? field : `${field}${c.path}`,
-      })),
+      // A provider reference is `<urn>::<id>`, never a moved resource's URN: only parents and dependencies follow.
+      changedPaths(field === "provider" ? (old[field] ?? null) : followed(old[field] ?? null), r[field] ?? null).map(
+        (c) => ({
+          ...c,
+          path: c.path === "(value)" ? field : `${field}${c.path}`,
+        }),
+      ),
     ),
   ];
 }
@@ -289,16 +292,16 @@ export function diffPlans(base: PlanSnapshot, head: PlanSnapshot): PlanDiff {
     const inputPaths = changes.filter((c) => c.path.startsWith("inputs.")).map((c) => c.path.slice("inputs.".length));
     // A move by alias keeps the resource; a new logical name without one is a new resource in Pulumi's eyes.
     const byInputs = replacingPaths(r.type, inputPaths);
+    const newProvider = changes.some((c) => c.path === "provider");
     const replacedBy = [...(formerly?.how === "renamed by content hash" ? ["(name)"] : []), ...(byInputs ?? [])];
     changed.push({
       ...brief(r),
       changes,
       ...(formerly ? { formerly } : {}),
       replacedBy,
-      // With neither an input nor the provider changed, nothing replaces it: a provider's rules read inputs, and
-      // a new provider is asked about its own configuration, which this plan does not model.
-      replaceRuleKnown:
-        byInputs !== undefined || (inputPaths.length === 0 && !changes.some((c) => c.path === "provider")),
+      // A provider's rules read inputs: with none changed nothing replaces the resource. But a new provider is asked
+      // about its own configuration, which this plan does not model, whatever the type.
+      replaceRuleKnown: !newProvider && (byInputs !== undefined || inputPaths.length === 0),
     });
   }
   changed.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));

@@ -1,4 +1,4 @@
-import { alarmState } from "../../support/cloudwatch-alarm";
+import { alarmState, AlarmStateValue } from "../../support/cloudwatch-alarm";
 import { headingsOf } from "../../support/markdown";
 import * as path from "path";
 import {
@@ -75,7 +75,7 @@ describe("CloudWatch alarms on the Redis nodes", () => {
 });
 
 /** The alarm's state as CloudWatch evaluates it (test/support/cloudwatch-alarm.ts), from the spec's own shape. */
-const stateOf = (spec: RedisAlarmSpec, periods: number[][], previous: "OK" | "ALARM") =>
+const stateOf = (spec: RedisAlarmSpec, periods: number[][], previous: AlarmStateValue) =>
   alarmState({ ...spec, period: spec.periodSeconds }, periods, previous);
 
 describe("the alarms as CloudWatch evaluates them", () => {
@@ -105,15 +105,15 @@ describe("the alarms as CloudWatch evaluates them", () => {
     expect(stateOf(of("LiveKitRedisReplicationLagging"), minutes(3, [0, 3, 0]), "OK")).toBe("ALARM");
   });
 
-  it("keep their state while a node sends no datapoints, except replication lag, which the primary never sends", () => {
+  it("send no OK while a node sends no datapoints (INSUFFICIENT_DATA has no action), except replication lag, which the primary never sends", () => {
     for (const kind of [
       "LiveKitRedisEngineCpuHigh",
       "LiveKitRedisMemoryHigh",
       "LiveKitRedisNetworkAboveBaseline",
       "LiveKitRedisConnectionsHigh",
     ]) {
-      // A node that stopped reporting mid-incident is not cleared by its silence.
-      expect(stateOf(of(kind), minutes(10, []), "ALARM")).toBe("ALARM");
+      // A node that stopped reporting mid-incident is not cleared by its silence: no OK action fires.
+      expect(stateOf(of(kind), minutes(10, []), "ALARM")).toBe("INSUFFICIENT_DATA");
     }
     // After a failover the old replica is the primary: its lag alarm clears instead of hanging on.
     expect(stateOf(of("LiveKitRedisReplicationLagging"), minutes(3, []), "ALARM")).toBe("OK");

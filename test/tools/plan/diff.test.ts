@@ -295,6 +295,12 @@ describe("plan diff", () => {
       // A new provider, though, is asked about its own configuration, which the plan does not model.
       const reprovided = diffPlans(plan([group([])]), plan([{ ...group([]), provider: "urn:other-provider" }]));
       expect(reprovided.changed).toEqual([expect.objectContaining({ name: "redis", replaceRuleKnown: false })]);
+      // Whatever the type: a Kubernetes object's rules are modelled, a new cluster's provider is not.
+      const config = resource({ urn: "urn:cm", provider: "urn:k8s::1" });
+      const newCluster = diffPlans(plan([config]), plan([{ ...config, provider: "urn:k8s::2" }]));
+      expect(newCluster.changed).toEqual([
+        expect.objectContaining({ name: "x", replacedBy: [], replaceRuleKnown: false }),
+      ]);
     });
   });
 
