@@ -109,25 +109,25 @@ export interface ApplicationKeyOutputs {
   applicationKeySecrets: pulumi.Output<Record<string, string>>;
 }
 
-/**
- * Where the region's credentials were made until they had a component of their own: the region's LiveKit
- * component, `<region>-livekit`. Every child names it as its former parent, so the engine finds it under the URN
- * it always had and `pulumi up` regenerates no key or TURN secret, and restarts no SFU or Coturn pod
- * (CONTRIBUTING.md, "Renames need aliases").
- */
-const FORMER_PARENT = { type: "livekit-platform:livekit:LiveKit", name: (region: string) => `${region}-livekit` };
+/** A component a child made here was made in before, by its type and its name in the region. */
+interface FormerParent {
+  type: string;
+  name: (region: string) => string;
+}
 
 /**
- * Where the Redis AUTH token and Grafana's admin password were made until they came here: the region's Redis
- * (`<region>-redis`) and Monitoring (`<region>-monitoring`) components. Each names its own as its former parent,
- * so `pulumi up` finds it under the URN it always had and regenerates neither (a new AUTH token would be set on
- * the replication group and roll egress; a new Grafana password would no longer match Grafana's own).
+ * Where the region's credentials were made until they came here. Each child names its former parent in an alias,
+ * so the engine finds it under the URN it always had and `pulumi up` regenerates nothing (CONTRIBUTING.md, "Renames
+ * need aliases"):
+ * - `livekit`, `<region>-livekit`: the keys and TURN secrets, which would otherwise restart every SFU and Coturn pod;
+ * - `redis`, `<region>-redis`: the AUTH token, which would be set anew on the replication group and roll egress;
+ * - `monitoring`, `<region>-monitoring`: Grafana's admin password, which would no longer match Grafana's own.
  */
-const FORMER_REDIS = { type: "livekit-platform:redis:Redis", name: (region: string) => `${region}-redis` };
-const FORMER_MONITORING = {
-  type: "livekit-platform:monitoring:Monitoring",
-  name: (region: string) => `${region}-monitoring`,
-};
+const FORMER_PARENTS = {
+  livekit: { type: "livekit-platform:livekit:LiveKit", name: (region) => `${region}-livekit` },
+  redis: { type: "livekit-platform:redis:Redis", name: (region) => `${region}-redis` },
+  monitoring: { type: "livekit-platform:monitoring:Monitoring", name: (region) => `${region}-monitoring` },
+} satisfies Record<string, FormerParent>;
 
 /**
  * The region's credentials, made in one place and handed to their consumers: livekit-server's key file (the
@@ -166,8 +166,7 @@ export class Credentials extends pulumi.ComponentResource {
 
   constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("livekit-platform:credentials:Credentials", name, {}, opts);
-    const formerParent = pulumi.createUrn(FORMER_PARENT.name(name), FORMER_PARENT.type);
-    this.childOptions = { parent: this, aliases: [{ parent: formerParent }] };
+    this.childOptions = this.movedFrom(FORMER_PARENTS.livekit, name);
     const namespace = pulumi.output(args.namespace);
     // The labels of the SFU's workload, whose Secrets these are: livekit-server reads both.
     const { labels } = workloadLabels("livekit-server", "sfu");
@@ -194,31 +193,24 @@ export class Credentials extends pulumi.ComponentResource {
       secret: { secret: loadTestKeySecret, key: API_KEY_SECRET_KEYS.loadTestApiSecret },
     };
     this.turnSecret = this.turnSecrets(name, { namespace, labels }, args.turnSecretGenerations);
-    if (args.redisAuthToken) this.redisAuthToken = this.redisAuthTokenOf(name);
-    if (args.grafanaAdminPassword) this.grafanaAdminPassword = this.grafanaAdminPasswordOf(name);
+    // ElastiCache AUTH tokens: 16-128 printable characters without @, " or /; letters and digits only.
+    if (args.redisAuthToken)
+      this.redisAuthToken = this.password(`${name}-redis-auth`, 48, this.movedFrom(FORMER_PARENTS.redis, name));
+    if (args.grafanaAdminPassword) {
+      const movedFromMonitoring = this.movedFrom(FORMER_PARENTS.monitoring, name);
+      this.grafanaAdminPassword = this.password(`${name}-monitoring-grafana-admin`, 32, movedFromMonitoring);
+    }
     this.registerOutputs({});
   }
 
-  /** ElastiCache AUTH tokens: 16-128 printable characters without @, " or /; letters and digits only. */
-  private redisAuthTokenOf(name: string): pulumi.Output<string> {
-    const formerParent = pulumi.createUrn(FORMER_REDIS.name(name), FORMER_REDIS.type);
-    const password = new random.RandomPassword(
-      `${name}-redis-auth`,
-      { length: 48, special: false },
-      { parent: this, aliases: [{ parent: formerParent }] },
-    );
-    return pulumi.secret(password.result);
+  /** Options of a child made here that was made in `former` before: this parent, and the URN it had there. */
+  private movedFrom(former: FormerParent, region: string): pulumi.CustomResourceOptions {
+    return { parent: this, aliases: [{ parent: pulumi.createUrn(former.name(region), former.type) }] };
   }
 
-  /** Grafana's admin password: letters and digits. */
-  private grafanaAdminPasswordOf(name: string): pulumi.Output<string> {
-    const formerParent = pulumi.createUrn(FORMER_MONITORING.name(name), FORMER_MONITORING.type);
-    const password = new random.RandomPassword(
-      `${name}-monitoring-grafana-admin`,
-      { length: 32, special: false },
-      { parent: this, aliases: [{ parent: formerParent }] },
-    );
-    return pulumi.secret(password.result);
+  /** A generated password of letters and digits, as a Pulumi secret. */
+  private password(name: string, length: number, options: pulumi.CustomResourceOptions): pulumi.Output<string> {
+    return pulumi.secret(new random.RandomPassword(name, { length, special: false }, options).result);
   }
 
   /**
@@ -238,14 +230,9 @@ export class Credentials extends pulumi.ComponentResource {
       { length: 12, special: false },
       this.childOptions,
     );
-    const secret = new random.RandomPassword(
-      `${name}-livekit-${consumer}-key-secret`,
-      { length: 48, special: false },
-      this.childOptions,
-    );
     return {
       id: pulumi.interpolate`${SERVICE_KEY_PREFIXES[consumer]}${id.result}`,
-      secret: pulumi.secret(secret.result),
+      secret: this.password(`${name}-livekit-${consumer}-key-secret`, 48, this.childOptions),
     };
   }
 
