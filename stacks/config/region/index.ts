@@ -127,11 +127,21 @@ function applicationKeysGiven(cfg: RegionFields): RuleIssue | undefined {
   };
 }
 
+/** A range of ports, first and last included. */
+interface Ports {
+  start: number;
+  end: number;
+}
+const holds = (range: Ports, port: number) => range.start <= port && port <= range.end;
+const overlap = (a: Ports, b: Ports) => a.start <= b.end && b.start <= a.end;
+/** What the lines say of the nodes' ephemeral ports, which no media port may be among. */
+const EPHEMERAL_PORTS_TEXT = `the nodes' ephemeral ports ${SFU_EPHEMERAL_PORTS.start}-${SFU_EPHEMERAL_PORTS.end}, which outgoing connections of the same host network take`;
+
 /** Coturn and LiveKit bind the same host network. */
 function relayPortsApartFromRtc(cfg: RegionFields): RuleIssue | undefined {
   const sfu = cfg.rtc.udpPortRange;
   const relay = cfg.turn.relayPortRange;
-  if (relay.start > sfu.end || sfu.start > relay.end) return undefined;
+  if (!overlap(relay, sfu)) return undefined;
   return {
     path: ["turn", "relayPortRange"],
     problem: `overlaps rtc.udpPortRange ${sfu.start}-${sfu.end}; Coturn and LiveKit share the node's host network`,
@@ -217,11 +227,10 @@ function tcpPortFree(cfg: RegionFields): RuleIssue | undefined {
     };
   }
   // LiveKit binds it once, at start; an outgoing connection holding it then makes that start fail.
-  const ephemeral = SFU_EPHEMERAL_PORTS;
-  if (ephemeral.start <= tcp && tcp <= ephemeral.end) {
+  if (holds(SFU_EPHEMERAL_PORTS, tcp)) {
     return {
       path: ["rtc", "tcpPort"],
-      problem: `is among the nodes' ephemeral ports ${ephemeral.start}-${ephemeral.end}, which outgoing connections of the same host network take, so LiveKit could fail to bind it: use a port outside them (the default is ${MEDIA_PORTS_DEFAULT.rtcTcp})`,
+      problem: `is among ${EPHEMERAL_PORTS_TEXT}, so LiveKit could fail to bind it: use a port outside them (the default is ${MEDIA_PORTS_DEFAULT.rtcTcp})`,
       value: tcp,
     };
   }
@@ -233,20 +242,18 @@ function tcpPortFree(cfg: RegionFields): RuleIssue | undefined {
  * connection or a DNS lookup of any host-network process would otherwise hold a port LiveKit or Coturn binds.
  */
 function portRangesFree(cfg: RegionFields): RuleIssue | undefined {
-  const inRange = (r: { start: number; end: number }, p: number) => r.start <= p && p <= r.end;
-  const ephemeral = SFU_EPHEMERAL_PORTS;
   for (const [field, range, byDefault] of [
     [["rtc", "udpPortRange"], cfg.rtc.udpPortRange, MEDIA_PORTS_DEFAULT.rtcUdp],
     [["turn", "relayPortRange"], cfg.turn.relayPortRange, MEDIA_PORTS_DEFAULT.turnRelay],
   ] as const) {
-    const covered = FIXED_HOST_PORTS.find(([p]) => inRange(range, p));
+    const covered = FIXED_HOST_PORTS.find(([p]) => holds(range, p));
     if (covered) {
       return { path: [...field], problem: `covers ${covered[1]} ${covered[0]} on the same host network`, value: range };
     }
-    if (range.start <= ephemeral.end && ephemeral.start <= range.end) {
+    if (overlap(range, SFU_EPHEMERAL_PORTS)) {
       return {
         path: [...field],
-        problem: `overlaps the nodes' ephemeral ports ${ephemeral.start}-${ephemeral.end}, which outgoing connections of the same host network take: move it outside them (the default is ${byDefault.start}-${byDefault.end})`,
+        problem: `overlaps ${EPHEMERAL_PORTS_TEXT}: move it outside them (the default is ${byDefault.start}-${byDefault.end})`,
         value: range,
       };
     }

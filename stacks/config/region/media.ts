@@ -3,6 +3,7 @@
  * the LiveKit server's own settings.
  */
 import { z } from "zod";
+import { SFU_EPHEMERAL_PORTS } from "../../../components/cluster/node-user-data";
 import { LIVEKIT_DEFAULT_ROOM } from "../../../components/livekit/server-config";
 import { wholeNumber } from "../../../lib/schema";
 import { port, portRange } from "../fields";
@@ -28,6 +29,8 @@ const webhookSchema = z.strictObject({
     .describe("HTTPS endpoints of your application that receive LiveKit's signed webhook events (1-10)."),
 });
 
+const EPHEMERAL = `${SFU_EPHEMERAL_PORTS.start}-${SFU_EPHEMERAL_PORTS.end}`;
+
 /** The media ports' defaults, clear of the host network's fixed ports and of the nodes' ephemeral ports. */
 export const MEDIA_PORTS_DEFAULT = {
   rtcUdp: { start: 50000, end: 60000 },
@@ -40,7 +43,7 @@ export const rtc = z
     udpPortRange: portRange
       .default(MEDIA_PORTS_DEFAULT.rtcUdp)
       .describe(
-        "ICE/UDP ports LiveKit binds on the node (two per participant); clear of the nodes' ephemeral ports 32768-39999.",
+        `ICE/UDP ports LiveKit binds on the node (two per participant); clear of the nodes' ephemeral ports ${EPHEMERAL}.`,
       ),
     tcpPort: port.default(MEDIA_PORTS_DEFAULT.rtcTcp).describe("ICE/TCP fallback port."),
   })
@@ -52,7 +55,7 @@ export const turn = z
     relayPortRange: portRange
       .default(MEDIA_PORTS_DEFAULT.turnRelay)
       .describe(
-        "Coturn relay ports; must not overlap rtc.udpPortRange (both bind the node's host network) nor the nodes' ephemeral ports 32768-39999.",
+        `Coturn relay ports; must not overlap rtc.udpPortRange (both bind the node's host network) nor the nodes' ephemeral ports ${EPHEMERAL}.`,
       ),
     userQuota: wholeNumber(1, 1000, "an integer from 1 to 1000")
       .default(12)
