@@ -54,6 +54,16 @@ function hex(seed: string, length: number): string {
   return createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
 
+/**
+ * A load balancer's DNS name as ELB gives it: an NLB's `<name>-<hex id>.elb.<region>.<suffix>`, an ALB's
+ * `<name>-<number>.<region>.elb.<suffix>` (the ELB user guides' examples).
+ */
+function loadBalancerDnsName(name: string, network: boolean, ctx: MockCloudContext): string {
+  return network
+    ? `${name}-${hex(name, 16)}.elb.${ctx.awsRegion}.${dnsSuffixOf(ctx)}`
+    : `${name}-${parseInt(hex(name, 8), 16)}.${ctx.awsRegion}.elb.${dnsSuffixOf(ctx)}`;
+}
+
 /** A physical name in the style of Pulumi auto-naming: `<logical name>-<7 hex>`. */
 function autoName(args: MockResourceArgs): string {
   return `${args.name}-${hex(`${args.type}::${args.name}`, 7)}`;
@@ -254,7 +264,6 @@ const stateMakers: Record<string, StateMaker> = {
   },
   // ELB: arn:${Partition}:elasticloadbalancing:${Region}:${Account}:loadbalancer/{app,net}/${LoadBalancerName}/${LoadBalancerId},
   // the id 16 hex digits; a load balancer is an application one unless its type says otherwise (the provider's default).
-  // DNS names: an NLB's <name>-<id>.elb.<region>.<suffix>, an ALB's <name>-<number>.<region>.elb.<suffix>.
   "aws:lb/loadBalancer:LoadBalancer": (args, ctx) => {
     const network = args.inputs.loadBalancerType === "network";
     return {
@@ -263,9 +272,7 @@ const stateMakers: Record<string, StateMaker> = {
         "elasticloadbalancing",
         `loadbalancer/${network ? "net" : "app"}/${(args.inputs.name as string | undefined) ?? autoName(args)}/${hex(`${args.type}::${args.name}`, 16)}`,
       ),
-      dnsName: network
-        ? `${args.name}-${hex(args.name, 16)}.elb.${ctx.awsRegion}.${dnsSuffixOf(ctx)}`
-        : `${args.name}-${parseInt(hex(args.name, 8), 16)}.${ctx.awsRegion}.elb.${dnsSuffixOf(ctx)}`,
+      dnsName: loadBalancerDnsName(args.name, network, ctx),
       zoneId: `Z${hex(`elb-${ctx.awsRegion}`, 12).toUpperCase()}`,
     };
   },
@@ -409,7 +416,7 @@ export function mockCall(args: MockCallArgs, ctx: MockCloudContext): Record<stri
         arnSuffix: `app/${name}/${lbId}`,
         name,
         loadBalancerType: "application",
-        dnsName: `${name}-${parseInt(hex(name, 8), 16)}.${ctx.awsRegion}.elb.${dnsSuffixOf(ctx)}`,
+        dnsName: loadBalancerDnsName(name, false, ctx),
       };
     }
     case "aws:ssm/getParameter:getParameter": {
